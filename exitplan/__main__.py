@@ -1,0 +1,7 @@
+"""``python -m exitplan`` runs the command line."""
+
+from __future__ import annotations
+
+from exitplan.cli import main
+
+main()

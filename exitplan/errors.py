@@ -1,0 +1,64 @@
+"""Every failure a user can cause or meet is an ``ExitplanError``.
+
+Library code raises these; only ``exitplan.cli`` prints them and picks the exit code
+(DESIGN.md §7), so a caller embedding exitplan gets exceptions, never ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ExitplanError(Exception):
+    """Base class: a problem the user can act on. The message is shown as it is."""
+
+    exit_code = 2
+
+
+class UsageError(ExitplanError):
+    """A command was asked for something that cannot be done (bad flag value, unknown id)."""
+
+
+class BackendError(ExitplanError):
+    """The graph backend is unreachable or refused us (wrong password, database down)."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, at a place an editor can jump to.
+
+    ``line`` is 1-based; 0 means the problem concerns the whole file or several files.
+    ``field`` is the dotted path inside the document (``components[3].depends_on[0].ref``).
+    """
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{place}: {self.field}: {self.message}" if self.field else f"{place}: {self.message}"
+        )
+
+
+class InvalidInputError(ExitplanError):
+    """One or more input files are wrong; every problem found is listed, sorted by place."""
+
+    def __init__(self, problems: list[Problem], *, what: str = "estate") -> None:
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} {noun} found; the {what} was not loaded.")
+        super().__init__("\n".join(lines))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

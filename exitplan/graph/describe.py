@@ -1,0 +1,90 @@
+"""Descriptions of one node, or of the whole estate, composed from port queries.
+
+What ``exitplan show`` prints: a node's attributes, what it depends on, what depends on it,
+who provides it, its alternatives and the data flowing in and out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from exitplan.graph.port import (
+    Direction,
+    GraphBackend,
+    GraphEdge,
+    GraphNode,
+    LoadSummary,
+    Rel,
+)
+from exitplan.model import EstateInfo, NodeId
+
+OUTGOING: Mapping[Rel, str] = {
+    Rel.DEPENDS_ON: "depends_on",
+    Rel.PROVIDED_BY: "provided_by",
+    Rel.SUBSIDIARY_OF: "parent",
+    Rel.ALTERNATIVE_FOR: "candidate_for",
+    Rel.REQUIRES: "requires",
+    Rel.REALISES: "realises",
+    Rel.USES: "uses",
+    Rel.FLOWS_TO: "flows_out",
+}
+"""The name of each section of a node description, by the relationships leaving it."""
+
+INCOMING: Mapping[Rel, str] = {
+    Rel.DEPENDS_ON: "dependents",
+    Rel.PROVIDED_BY: "provides",
+    Rel.SUBSIDIARY_OF: "subsidiaries",
+    Rel.ALTERNATIVE_FOR: "alternatives",
+    Rel.REQUIRES: "required_by",
+    Rel.REALISES: "realised_by",
+    Rel.USES: "used_by",
+    Rel.FLOWS_TO: "flows_in",
+}
+"""The name of each section of a node description, by the relationships entering it."""
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A node next to the described one, and the edge between them."""
+
+    node: GraphNode
+    edge: GraphEdge
+
+
+@dataclass(frozen=True)
+class NodeDescription:
+    estate: EstateInfo
+    node: GraphNode
+    sections: Mapping[str, tuple[Neighbour, ...]]
+
+
+@dataclass(frozen=True)
+class EstateDescription:
+    estate: EstateInfo
+    summary: LoadSummary
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+def describe_node(backend: GraphBackend, node_id: NodeId) -> NodeDescription:
+    node = backend.node(node_id)
+    sections: dict[str, tuple[Neighbour, ...]] = {}
+    for direction, names in ((Direction.OUT, OUTGOING), (Direction.IN, INCOMING)):
+        edges = backend.edges_of(node_id, direction)
+        for rel, name in names.items():
+            sections[name] = tuple(
+                Neighbour(
+                    backend.node(edge.target if direction is Direction.OUT else edge.source),
+                    edge,
+                )
+                for edge in edges
+                if edge.type is rel
+            )
+    return NodeDescription(backend.info, node, sections)
+
+
+def describe_estate(backend: GraphBackend) -> EstateDescription:
+    return EstateDescription(
+        backend.info, backend.summary(), tuple(backend.nodes()), tuple(backend.edges())
+    )

@@ -1,0 +1,171 @@
+"""The backend port: the queries exitplan asks of an estate graph (DESIGN.md §3).
+
+Both backends (embedded networkx, Neo4j) build the same graph and answer these queries
+identically; the contract tests hold them to it. Labels and relationship types come from
+the fixed lists below, never from user input. Property names are snake_case; a property
+that has no value is absent (Neo4j cannot store null), and lists are tuples.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from exitplan.errors import UsageError
+from exitplan.model import Estate, EstateInfo, NodeId
+
+
+class Label(StrEnum):
+    """Node labels."""
+
+    VENDOR = "Vendor"
+    COMPONENT = "Component"
+    SERVICE = "Service"
+    CAPABILITY = "Capability"
+    ORGANISATION = "Organisation"
+
+    @property
+    def kind(self) -> str:
+        """The word used in the estate files and in output: ``component``."""
+        return self.value.lower()
+
+
+class Rel(StrEnum):
+    """Relationship types; every one points from the dependent to what it needs."""
+
+    PROVIDED_BY = "PROVIDED_BY"
+    SUBSIDIARY_OF = "SUBSIDIARY_OF"
+    DEPENDS_ON = "DEPENDS_ON"
+    ALTERNATIVE_FOR = "ALTERNATIVE_FOR"
+    REQUIRES = "REQUIRES"
+    REALISES = "REALISES"
+    USES = "USES"
+    FLOWS_TO = "FLOWS_TO"
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+
+
+Scalar = str | int | float | bool
+PropertyValue = Scalar | tuple[Scalar, ...]
+Properties = Mapping[str, PropertyValue]
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: NodeId
+    label: Label
+    properties: Properties = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.properties.get("name", self.id))
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: NodeId
+    target: NodeId
+    type: Rel
+    properties: Properties = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        """Edges sort by source, type, target, then flow id (two flows may join one pair)."""
+        return (self.source, self.type.value, self.target, str(self.properties.get("id", "")))
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What a load wrote: node counts by label, relationship counts by type."""
+
+    estate: str
+    nodes: Mapping[Label, int]
+    relationships: Mapping[Rel, int]
+
+    @property
+    def node_total(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def relationship_total(self) -> int:
+        return sum(self.relationships.values())
+
+
+class UnknownNodeError(UsageError):
+    """An id was asked for that the estate does not have."""
+
+    def __init__(self, node_id: str, known: Iterable[str], *, estate: str) -> None:
+        match = difflib.get_close_matches(node_id, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean {match[0]!r}?" if match else ""
+        super().__init__(f"estate {estate!r} has no node {node_id!r}{hint}")
+        self.node_id = node_id
+
+
+class GraphBackend(Protocol):
+    """The queries of DESIGN.md §3. Every list is sorted (nodes by id, edges by
+    ``GraphEdge.sort_key``) so that output built from it is deterministic."""
+
+    @property
+    def info(self) -> EstateInfo:
+        """The estate header: name, title, as-of date, currency."""
+        ...
+
+    def load(self, estate: Estate) -> LoadSummary:
+        """Replace the estate held under ``estate.name`` with this one."""
+        ...
+
+    def node(self, node_id: NodeId) -> GraphNode:
+        """One node; ``UnknownNodeError`` (with a suggestion) when there is none."""
+        ...
+
+    def nodes(self, label: Label | None = None) -> list[GraphNode]: ...
+
+    def edges(self, rel: Rel | None = None) -> list[GraphEdge]: ...
+
+    def edges_of(
+        self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
+    ) -> list[GraphEdge]:
+        """The edges leaving (``OUT``) or entering (``IN``) one node."""
+        ...
+
+    def dependents(
+        self,
+        ids: Iterable[NodeId],
+        *,
+        max_depth: int | None = None,
+        rels: Collection[Rel] = (Rel.DEPENDS_ON,),
+    ) -> set[NodeId]:
+        """Every node that reaches one of ``ids`` along ``rels`` (it depends on it, directly
+        or transitively), within ``max_depth`` steps; the start nodes are excluded, as in
+        ``networkx.ancestors``. Unknown ids raise ``UnknownNodeError``."""
+        ...
+
+    def dependencies(
+        self,
+        ids: Iterable[NodeId],
+        *,
+        max_depth: int | None = None,
+        rels: Collection[Rel] = (Rel.DEPENDS_ON,),
+    ) -> set[NodeId]:
+        """Every node that one of ``ids`` reaches along ``rels``: what it needs."""
+        ...
+
+    def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
+        """The nodes with these ids and every edge between two of them."""
+        ...
+
+    def summary(self) -> LoadSummary:
+        """Node and relationship counts of the estate as it is stored now."""
+        ...

@@ -1,0 +1,457 @@
+"""Pydantic models of the estate format (DESIGN.md §2).
+
+``EstateFile`` is what one YAML/JSON file may hold; ``Estate`` is the validated merge of
+one or more files, sorted by id, with every reference known to resolve. The models check
+each item on its own; references across items are checked by ``exitplan.loading``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+
+from exitplan.model.ids import ID_PATTERN, Country, Id, NodeId
+from exitplan.model.vocabulary import (
+    Classification,
+    Coverage,
+    Criticality,
+    DataExport,
+    Delivery,
+    Exposure,
+    Licence,
+    Lifecycle,
+    OrganisationKind,
+    PersonalData,
+    Readiness,
+    Reintegration,
+    Strength,
+    Substitutability,
+    SuitabilityOutcome,
+    TransferBasis,
+    VendorRole,
+)
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Days = Annotated[StrictInt, Field(ge=0)]
+Amount = Annotated[float, Field(ge=0)]
+Level = Annotated[StrictInt, Field(ge=0, le=4)]
+GroupName = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=128)]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Described(Strict):
+    """Fields every element of an estate may carry to tell fact from placeholder."""
+
+    note: Text | None = Field(default=None, description="Free text for the reader.")
+    assumed: StrictBool = Field(
+        default=False, description="True when this is a placeholder, not a verified fact."
+    )
+
+
+# --- estate header ------------------------------------------------------------------------
+
+
+class EstateInfo(Strict):
+    name: Id = Field(description="Short name of the estate; also its name in a shared database.")
+    title: Text | None = None
+    version: Text | None = None
+    description: Text | None = None
+    as_of: date | None = Field(
+        default=None,
+        description="The date the estate describes; scenarios start from it by default.",
+    )
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        default="SEK", description="ISO 4217 code of every cost in the estate."
+    )
+
+
+# --- vendors ------------------------------------------------------------------------------
+
+
+class Vendor(Described):
+    id: Id
+    name: Text
+    hq_country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2.")
+    parent: Id | None = Field(
+        default=None, description="The owning vendor; the ultimate parent decides legal exposure."
+    )
+    exposure: tuple[Exposure, ...] | None = Field(
+        default=None,
+        description="Foreign disclosure laws; when absent, taken from the parent chain.",
+    )
+    dpf_certified: StrictBool | None = Field(
+        default=None, description="Listed under the EU-US Data Privacy Framework."
+    )
+    tags: tuple[GroupName, ...] = ()
+
+
+# --- dependencies -------------------------------------------------------------------------
+
+
+class GraceDays(Strict):
+    """The written form of a grace period: ``onset: {grace_days: 30}``."""
+
+    grace_days: Days
+
+
+class Onset(Strict):
+    """When a withdrawal is felt through a dependency: at once, after a grace period, or
+    when the dependent's contract comes up for renewal."""
+
+    grace_days: Days = 0
+    at_renewal: StrictBool = False
+
+    def __str__(self) -> str:
+        if self.at_renewal:
+            return "at_renewal"
+        return f"{self.grace_days} days grace" if self.grace_days else "immediate"
+
+
+_ONSET_FORMS = "onset must be 'immediate', 'at_renewal' or a mapping {grace_days: N}"
+
+
+def _onset_input(value: Any) -> Any:
+    """Turn the written forms of DESIGN.md §2 into an ``Onset``; one clear error otherwise."""
+    if isinstance(value, Onset):
+        return value
+    if value == "immediate":
+        return {}
+    if value == "at_renewal":
+        return {"at_renewal": True}
+    if isinstance(value, Mapping) and "grace_days" in value and "at_renewal" not in value:
+        return value
+    raise ValueError(_ONSET_FORMS)
+
+
+OnsetEntry = Annotated[
+    Onset,
+    BeforeValidator(
+        _onset_input, json_schema_input_type=Literal["immediate", "at_renewal"] | GraceDays
+    ),
+]
+
+
+class Dependency(Strict):
+    """One entry of ``depends_on``; a bare id is a hard, immediate dependency."""
+
+    ref: Id = Field(description="The component or service depended on.")
+    strength: Strength = Strength.HARD
+    onset: OnsetEntry = Field(default_factory=Onset)
+    capabilities: tuple[Id, ...] = Field(
+        default=(), description="The capabilities used through this dependency."
+    )
+    any_of_group: GroupName | None = Field(
+        default=None,
+        description="Hard dependencies sharing a group are redundant: the group fails "
+        "only when all its members fail.",
+    )
+    why: Text | None = Field(default=None, description="The public source of this dependency.")
+    assumed: StrictBool = False
+    note: Text | None = None
+
+
+def _bare_id_is_hard(value: Any) -> Any:
+    return {"ref": value} if isinstance(value, str) else value
+
+
+DependencyEntry = Annotated[
+    Dependency, BeforeValidator(_bare_id_is_hard, json_schema_input_type=Id | Dependency)
+]
+
+
+# --- components ---------------------------------------------------------------------------
+
+
+class VendorLink(Strict):
+    vendor: Id
+    roles: tuple[VendorRole, ...] = Field(min_length=1)
+
+
+class ExitPlan(Strict):
+    plan_exists: StrictBool = False
+    last_tested: date | None = None
+    substitutability: Substitutability | None = None
+    reintegration: Reintegration | None = None
+    note: Text | None = None
+
+
+class Contract(Strict):
+    end: date | None = None
+    notice_days: Days | None = None
+    note: Text | None = None
+
+
+def _capability_mapping(value: Any) -> Any:
+    """A list of capability ids means each is realised in full."""
+    if isinstance(value, list | tuple):
+        return dict.fromkeys(value, Coverage.FULL.value)
+    return value
+
+
+CapabilityMap = Annotated[
+    dict[Id, Coverage],
+    BeforeValidator(_capability_mapping, json_schema_input_type=list[Id] | dict[Id, Coverage]),
+]
+
+_HOSTED_BY_VENDOR = frozenset({Delivery.SAAS, Delivery.PAAS, Delivery.IAAS})
+
+
+class Component(Described):
+    """A product, SaaS module, platform or self-hosted software."""
+
+    id: Id
+    name: Text
+    vendor: Id | None = Field(
+        default=None,
+        description="Shorthand for one vendor: operator of SaaS/PaaS/IaaS, else licensor.",
+    )
+    vendors: tuple[VendorLink, ...] | None = None
+    delivery: Delivery
+    licence: Licence | None = Field(
+        default=None, description="Default: subscription for SaaS/PaaS/IaaS, else unknown."
+    )
+    lifecycle: Lifecycle = Lifecycle.ACTIVE
+    data_at_rest: tuple[Country, ...] = ()
+    processing: tuple[Country, ...] = ()
+    capabilities: CapabilityMap = Field(default_factory=dict)
+    depends_on: tuple[DependencyEntry, ...] = ()
+    exit: ExitPlan | None = None
+    data_export: DataExport | None = None
+    cost_per_year: Amount | None = None
+    contract: Contract | None = None
+    tags: tuple[GroupName, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_way_to_name_vendors(self) -> Component:
+        if self.vendor is not None and self.vendors is not None:
+            raise ValueError("give either 'vendor' or 'vendors', not both")
+        if self.vendor is None and not self.vendors:
+            raise ValueError("a component needs 'vendor' or 'vendors' (who provides it)")
+        return self
+
+    @property
+    def providers(self) -> tuple[VendorLink, ...]:
+        """Every vendor link; the ``vendor:`` shorthand gets its role from ``delivery``."""
+        if self.vendors is not None or self.vendor is None:  # _one_way_to_name_vendors
+            return self.vendors or ()
+        role = VendorRole.OPERATOR if self.delivery in _HOSTED_BY_VENDOR else VendorRole.LICENSOR
+        return (VendorLink(vendor=self.vendor, roles=(role,)),)
+
+    @property
+    def effective_licence(self) -> Licence | None:
+        if self.licence is None and self.delivery in _HOSTED_BY_VENDOR:
+            return Licence.SUBSCRIPTION
+        return self.licence
+
+
+# --- services, capabilities, organisations ---------------------------------------------------
+
+
+class Consumer(Strict):
+    organisation: Id
+    users: Days
+    assumed: StrictBool = False
+    note: Text | None = None
+
+
+class Service(Described):
+    """What users get, such as the managed workplace."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+    owner: Id | None = Field(default=None, description="The organisation that owns the service.")
+    criticality: Criticality = Criticality.MEDIUM
+    rto_hours: Amount | None = None
+    depends_on: tuple[DependencyEntry, ...] = ()
+    requires: tuple[Id, ...] = Field(default=(), description="Capabilities the service needs.")
+    consumers: tuple[Consumer, ...] = ()
+    tags: tuple[GroupName, ...] = ()
+
+    @property
+    def users(self) -> int:
+        return sum(consumer.users for consumer in self.consumers)
+
+
+class Capability(Described):
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class Organisation(Described):
+    id: Id
+    name: Text
+    kind: OrganisationKind | None = None
+    users: Days | None = Field(default=None, description="Head count, where known.")
+
+
+# --- data flows and alternatives -------------------------------------------------------------
+
+
+class Krt(Strict):
+    """Swedish information classification levels, 0-4: confidentiality (konfidentialitet),
+    integrity (riktighet), availability (tillgänglighet)."""
+
+    k: Level
+    r: Level
+    t: Level
+
+
+class SuitabilityAssessment(Strict):
+    outcome: SuitabilityOutcome
+    date: date
+    note: Text | None = None
+
+
+class DataFlow(Described):
+    id: Id
+    name: Text | None = None
+    source: Id = Field(alias="from", description="The component or service sending the data.")
+    target: Id = Field(alias="to", description="The component or service receiving the data.")
+    assets: tuple[Text, ...] = Field(min_length=1)
+    personal_data: PersonalData = PersonalData.NONE
+    classification: Classification = Classification.INTERNAL
+    osl_ref: Text | None = Field(
+        default=None, description="The secrecy provision (OSL) that covers the data, if any."
+    )
+    krt: Krt | None = None
+    transfer: TransferBasis = TransferBasis.NOT_ASSESSED
+    volume: Text | None = None
+    suitability: SuitabilityAssessment | None = None
+
+
+class Alternative(Described):
+    """A candidate that could replace a component (both are ordinary components)."""
+
+    replaces: Id = Field(alias="for", description="The component to be replaced.")
+    candidate: Id
+    readiness: Readiness
+    covers: tuple[Id, ...] | None = Field(
+        default=None, description="Capabilities covered; default: the candidate's own."
+    )
+    gaps: tuple[Text, ...] = ()
+    effort_weeks: Amount | None = None
+    duration_weeks: Amount | None = None
+    cost_per_year: Amount | None = None
+
+
+# --- files and estates -------------------------------------------------------------------------
+
+
+SECTIONS: dict[str, type[Described]] = {
+    "vendors": Vendor,
+    "components": Component,
+    "services": Service,
+    "capabilities": Capability,
+    "organisations": Organisation,
+    "data_flows": DataFlow,
+    "alternatives": Alternative,
+}
+"""The list sections of an estate file and the model of one item in each."""
+
+
+class EstateFile(Strict):
+    """What one YAML or JSON file may contain; every section is optional."""
+
+    model_config = ConfigDict(
+        title="exitplan estate file",
+        json_schema_extra={
+            "description": "One file of an exitplan estate. A folder of such files is merged "
+            "into one estate; ids are unique across the folder."
+        },
+    )
+
+    estate: EstateInfo | None = None
+    vendors: tuple[Vendor, ...] = ()
+    components: tuple[Component, ...] = ()
+    services: tuple[Service, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    data_flows: tuple[DataFlow, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
+Element = Vendor | Component | Service | Capability | Organisation | DataFlow
+
+
+class Estate(Strict):
+    """A whole, validated estate: every section sorted by id, every reference resolved.
+
+    Build one with ``exitplan.loading.load_estate``; constructing it directly skips the
+    cross-reference checks.
+    """
+
+    info: EstateInfo
+    vendors: tuple[Vendor, ...] = ()
+    components: tuple[Component, ...] = ()
+    services: tuple[Service, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    data_flows: tuple[DataFlow, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def elements(self) -> Iterator[Element]:
+        yield from self.vendors
+        yield from self.components
+        yield from self.services
+        yield from self.capabilities
+        yield from self.organisations
+        yield from self.data_flows
+
+    @cached_property
+    def by_id(self) -> Mapping[NodeId, Element]:
+        return {element.id: element for element in self.elements()}
+
+    @cached_property
+    def vendor_by_id(self) -> Mapping[NodeId, Vendor]:
+        return {vendor.id: vendor for vendor in self.vendors}
+
+    def parent_chain(self, vendor_id: NodeId) -> tuple[Vendor, ...]:
+        """The vendor, its parent, its parent's parent ... up to the ultimate parent."""
+        chain: list[Vendor] = []
+        current: NodeId | None = vendor_id
+        while current is not None and current not in {v.id for v in chain}:
+            vendor = self.vendor_by_id[current]
+            chain.append(vendor)
+            current = vendor.parent
+        return tuple(chain)
+
+    def ultimate_parent(self, vendor_id: NodeId) -> Vendor:
+        return self.parent_chain(vendor_id)[-1]
+
+    def jurisdiction(self, vendor_id: NodeId) -> str | None:
+        """The country whose law governs the vendor: that of its ultimate parent."""
+        for vendor in reversed(self.parent_chain(vendor_id)):
+            if vendor.hq_country is not None:
+                return vendor.hq_country
+        return None
+
+    def exposure(self, vendor_id: NodeId) -> tuple[Exposure, ...]:
+        """Declared exposure, else the nearest declared one up the parent chain."""
+        for vendor in self.parent_chain(vendor_id):
+            if vendor.exposure is not None:
+                return tuple(sorted(vendor.exposure))
+        return ()

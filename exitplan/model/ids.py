@@ -1,0 +1,37 @@
+"""Identifiers: one namespace for every node of an estate (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, NewType
+
+import pycountry
+from pydantic import AfterValidator, StringConstraints
+
+NodeId = NewType("NodeId", str)
+"""The id of a vendor, component, service, capability, organisation or data flow."""
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+ID_RULE = "a lower-case slug: letters a-z, digits, '.', '_' or '-', starting with a letter or digit"
+_ID_RE = re.compile(ID_PATTERN)
+
+Id = Annotated[NodeId, StringConstraints(pattern=ID_PATTERN, max_length=128)]
+"""A ``NodeId`` as a pydantic field: validated against ``ID_PATTERN``."""
+
+
+def is_node_id(text: str) -> bool:
+    return bool(_ID_RE.match(text)) and len(text) <= 128
+
+
+def _known_country(code: str) -> str:
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code (e.g. SE, IE, US)")
+    return code
+
+
+Country = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    AfterValidator(_known_country),
+]
+"""An ISO 3166-1 alpha-2 country code, upper case: ``SE``, ``NO``, ``US``."""

@@ -1,0 +1,1 @@
+"""Renderers: pure ``dump_*`` functions that format results and compute nothing."""

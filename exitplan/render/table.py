@@ -1,0 +1,180 @@
+"""Terminal tables, drawn by rich, returned as text (readable at 100 columns)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from exitplan.graph.describe import INCOMING, OUTGOING, EstateDescription, NodeDescription
+from exitplan.graph.port import GraphEdge, Label, LoadSummary, PropertyValue, Rel
+
+DEFAULT_WIDTH = 100
+
+
+def render_text(renderables: Iterable[RenderableType], *, width: int = DEFAULT_WIDTH) -> str:
+    """Draw rich renderables into plain text (no colour codes), one blank line apart."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, color_system=None, force_terminal=False, highlight=False
+    )
+    for index, renderable in enumerate(renderables):
+        if index:
+            console.print()
+        console.print(renderable)
+    return buffer.getvalue()
+
+
+def show_value(value: PropertyValue | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(show_value(item) for item in value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
+
+
+def onset_text(properties: Mapping[str, PropertyValue]) -> str:
+    if properties.get("at_renewal"):
+        return "at renewal"
+    days = properties.get("onset_days", 0)
+    return f"after {days} days" if days else "immediate"
+
+
+def _source(properties: Mapping[str, PropertyValue]) -> str:
+    why = show_value(properties.get("why"))
+    if properties.get("assumed"):
+        return f"assumed; {why}" if why else "assumed"
+    return why
+
+
+Column = tuple[str, Callable[[GraphEdge], str]]
+
+
+def _prop(name: str) -> Callable[[GraphEdge], str]:
+    return lambda edge: show_value(edge.properties.get(name))
+
+
+EDGE_COLUMNS: Mapping[Rel, Sequence[Column]] = {
+    Rel.DEPENDS_ON: (
+        ("strength", _prop("strength")),
+        ("onset", lambda edge: onset_text(edge.properties)),
+        ("group", _prop("group")),
+        ("source", lambda edge: _source(edge.properties)),
+    ),
+    Rel.PROVIDED_BY: (("roles", _prop("roles")),),
+    Rel.SUBSIDIARY_OF: (),
+    Rel.ALTERNATIVE_FOR: (
+        ("readiness", _prop("readiness")),
+        ("weeks", _prop("duration_weeks")),
+        ("gaps", _prop("gaps")),
+    ),
+    Rel.REQUIRES: (),
+    Rel.REALISES: (("coverage", _prop("coverage")),),
+    Rel.USES: (("users", _prop("users")), ("assumed", _prop("assumed"))),
+    Rel.FLOWS_TO: (
+        ("flow", _prop("id")),
+        ("assets", _prop("assets")),
+        ("personal data", _prop("personal_data")),
+        ("class", _prop("classification")),
+        ("transfer", _prop("transfer")),
+    ),
+}
+
+TITLES: Mapping[str, str] = {
+    "depends_on": "Depends on",
+    "provided_by": "Provided by",
+    "parent": "Parent",
+    "candidate_for": "Candidate for",
+    "requires": "Requires",
+    "realises": "Realises",
+    "uses": "Uses",
+    "flows_out": "Data flows out",
+    "dependents": "Depended on by",
+    "provides": "Provides",
+    "subsidiaries": "Subsidiaries",
+    "alternatives": "Alternatives",
+    "required_by": "Required by",
+    "realised_by": "Realised by",
+    "used_by": "Used by",
+    "flows_in": "Data flows in",
+}
+
+_REL_OF_SECTION = {name: rel for mapping in (OUTGOING, INCOMING) for rel, name in mapping.items()}
+
+
+def _table(title: str, headers: Sequence[str]) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
+def dump_node_table(description: NodeDescription, *, width: int = DEFAULT_WIDTH) -> str:
+    node = description.node
+    heading = Text(f"{node.label.value} {node.id}: {node.name}", style="bold")
+    attributes = _table("Attributes", ("attribute", "value"))
+    for key in sorted(node.properties):
+        if key != "name":
+            attributes.add_row(key, show_value(node.properties[key]))
+    parts: list[RenderableType] = [heading, attributes]
+    for section, neighbours in description.sections.items():
+        if not neighbours:
+            continue
+        columns = EDGE_COLUMNS[_REL_OF_SECTION[section]]
+        table = _table(TITLES[section], ("id", "name", *(header for header, _ in columns)))
+        for neighbour in neighbours:
+            table.add_row(
+                neighbour.node.id,
+                neighbour.node.name,
+                *(cell(neighbour.edge) for _, cell in columns),
+            )
+        parts.append(table)
+    return render_text(parts, width=width)
+
+
+def counts_table(summary: LoadSummary, title: str = "Counts") -> Table:
+    table = _table(title, ("kind", "count"))
+    for label, count in summary.nodes.items():
+        table.add_row(label.kind, show_value(count))
+    table.add_row("relationships", show_value(summary.relationship_total))
+    return table
+
+
+def dump_estate_table(description: EstateDescription, *, width: int = DEFAULT_WIDTH) -> str:
+    info = description.estate
+    heading = Text(f"Estate {info.name}" + (f": {info.title}" if info.title else ""), style="bold")
+    parts: list[RenderableType] = [heading, counts_table(description.summary)]
+    detail = {
+        Label.SERVICE: ("criticality", "users"),
+        Label.COMPONENT: ("delivery", "lifecycle"),
+        Label.VENDOR: ("hq_country", "jurisdiction"),
+        Label.ORGANISATION: ("kind", "users"),
+        Label.CAPABILITY: (),
+    }
+    for label in (
+        Label.SERVICE,
+        Label.COMPONENT,
+        Label.VENDOR,
+        Label.ORGANISATION,
+        Label.CAPABILITY,
+    ):
+        nodes = [node for node in description.nodes if node.label is label]
+        if not nodes:
+            continue
+        table = _table(f"{label.value}s", ("id", "name", *detail[label]))
+        for node in nodes:
+            table.add_row(
+                node.id, node.name, *(show_value(node.properties.get(k)) for k in detail[label])
+            )
+        parts.append(table)
+    return render_text(parts, width=width)

@@ -1,0 +1,154 @@
+"""The real ``exitplan`` command: exit codes, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from exitplan import __version__
+from tests.conftest import RunCli, WriteFiles
+from tests.test_graph import SMALL
+
+
+def test_version(run_cli: RunCli) -> None:
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"exitplan, version {__version__}"
+
+
+def test_every_command_has_help_with_an_example(run_cli: RunCli) -> None:
+    top = run_cli("--help")
+    assert top.exit_code == 0
+    commands = [
+        line.split()[0]
+        for line in top.stdout.split("Commands:")[1].splitlines()
+        if line.startswith("  ")
+    ]
+    assert {"validate", "show", "schema"} <= set(commands)
+    for command in commands:
+        result = run_cli(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Example" in result.stdout, command
+        assert f"exitplan {command}" in result.stdout, command
+
+
+def test_validate_prints_counts(run_cli: RunCli, write_files: WriteFiles) -> None:
+    folder = write_files({"small.yaml": SMALL})
+    result = run_cli("validate", folder)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert "Estate small is valid (1 file):" in result.stdout
+    assert "components           3  (2 in use or retiring, 1 candidates)" in result.stdout
+    assert "data flows           1" in result.stdout
+
+
+def test_four_problems_in_two_files_are_all_reported(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    folder = write_files(
+        {
+            "estate.yaml": """
+            vendors:
+              - id: microsoft
+                name: Microsoft Corporation
+                hq_country: US
+            components:
+              - id: entra-id
+                name: Microsoft Entra ID
+                vendor: microsoft
+                delivery: saas
+              - id: intune
+                name: Microsoft Intune
+                vendor: microsoft
+                delivery: sass
+                depends_on: [entra-idd]
+              - id: entra-id
+                name: Entra ID again
+                vendor: microsoft
+                delivery: saas
+            """,
+            "services.yaml": "services:\n  - id: workplace\n    name: [Managed workplace\n",
+        }
+    )
+    result = run_cli("validate", folder)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "exitplan: 5 problems found; the estate was not loaded."
+    estate_file = str(folder / "estate.yaml")
+    services_file = str(folder / "services.yaml")
+    assert f"{estate_file}:6: components[0].id: duplicate id 'entra-id'" in result.stderr
+    assert f"{estate_file}:15: components[2].id: duplicate id 'entra-id'" in result.stderr
+    assert f"{estate_file}:13: components[1].delivery: 'sass' is not allowed" in result.stderr
+    assert (
+        f"{estate_file}:14: components[1].depends_on[0].ref: unknown component or service "
+        "'entra-idd'; did you mean 'entra-id'?" in result.stderr
+    )
+    assert f"{services_file}:4: YAML syntax error" in result.stderr
+
+
+def test_missing_path_is_a_usage_error(run_cli: RunCli) -> None:
+    result = run_cli("validate", "no/such/estate")
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_show_one_node_as_table_and_json(run_cli: RunCli, write_files: WriteFiles) -> None:
+    folder = write_files({"small.yaml": SMALL})
+    table = run_cli("show", folder, "mailer")
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.startswith("Component mailer: Mail\n")
+    for title in ("Depends on", "Depended on by", "Provided by", "Alternatives", "Data flows in"):
+        assert title in table.stdout
+    assert "after 30 days" in table.stdout
+    assert max(len(line) for line in table.stdout.splitlines()) <= 100
+    result = run_cli("show", folder, "mailer", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["schema"] == "exitplan/show/v1"
+    assert shown["node"]["kind"] == "component"
+    assert [d["id"] for d in shown["depends_on"]] == ["idp"]
+    assert [d["id"] for d in shown["dependents"]] == ["mail-service"]
+    assert [d["id"] for d in shown["alternatives"]] == ["open-mail"]
+    assert shown["flows_in"][0]["properties"]["assets"] == ["mail body"]
+
+
+def test_show_unknown_node_suggests(run_cli: RunCli, write_files: WriteFiles) -> None:
+    folder = write_files({"small.yaml": SMALL})
+    result = run_cli("show", folder, "mailr")
+    assert result.exit_code == 2
+    assert result.stderr == "exitplan: estate 'small' has no node 'mailr'; did you mean 'mailer'?\n"
+
+
+def test_show_whole_estate(run_cli: RunCli, write_files: WriteFiles) -> None:
+    folder = write_files({"small.yaml": SMALL})
+    result = run_cli("show", folder, "--format", "json")
+    shown = json.loads(result.stdout)
+    assert shown["counts"]["nodes"]["component"] == 3
+    assert len(shown["edges"]) == 13
+    table = run_cli("show", folder)
+    assert "Services" in table.stdout
+    assert "mail-service" in table.stdout
+
+
+def test_schema_is_draft_2020_12_and_checks_files(run_cli: RunCli) -> None:
+    result = run_cli("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.check_schema(schema)
+    dependencies = ["y", {"ref": "z", "onset": {"grace_days": 3}}]
+    component = {"id": "x", "name": "X", "vendor": "v", "delivery": "saas"}
+    good = {"components": [{**component, "depends_on": dependencies}]}
+    assert list(validator.iter_errors(good)) == []
+    bad = {"components": [{"id": "X", "name": "X", "delivery": "sass", "colour": 1}]}
+    assert len(list(validator.iter_errors(bad))) >= 1
+
+
+def test_debug_shows_the_traceback(run_cli: RunCli) -> None:
+    result = run_cli("--debug", "show", "no/such/estate")
+    assert result.exit_code == 2  # click refuses the path before any exitplan code runs

@@ -1,0 +1,72 @@
+"""Shared fixtures: estates written into temporary folders, and the real command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "graphs" / "gothenburg"
+
+WriteFiles = Callable[[Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def write_files(tmp_path: Path) -> WriteFiles:
+    """Write ``{relative name: text}`` into a fresh folder; text is dedented."""
+
+    def write(files: Mapping[str, str | bytes]) -> Path:
+        folder = tmp_path / "estate"
+        folder.mkdir(exist_ok=True)
+        for name, content in files.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return folder
+
+    return write
+
+
+@dataclass(frozen=True)
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("exitplan")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "exitplan"]
+
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """Run the installed ``exitplan`` console script, as a user would."""
+
+    def run(*args: str | Path, cwd: Path = REPO, env: Mapping[str, str] | None = None) -> Result:
+        environment = {**os.environ, "COLUMNS": "100", **(env or {})}
+        completed = subprocess.run(
+            [*_command(), *map(str, args)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+            timeout=300,
+        )
+        return Result(completed.returncode, completed.stdout, completed.stderr)
+
+    return run

@@ -1,0 +1,398 @@
+"""Every class of input problem, one row each: the message, the file, the line, the field.
+
+Each row writes a small estate (a valid ``base.yaml`` plus the files of the row) and
+expects exactly the listed problems, no more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from exitplan.errors import InvalidInputError, Problem
+from exitplan.loading import ALIAS_BUDGET, load_estate
+from tests.conftest import WriteFiles
+
+BASE = """
+vendors:
+  - id: microsoft
+    name: Microsoft Corporation
+    hq_country: US
+components:
+  - id: entra-id
+    name: Microsoft Entra ID
+    vendor: microsoft
+    delivery: saas
+"""
+
+
+@dataclass(frozen=True)
+class Expected:
+    file: str
+    line: int
+    field: str
+    fragment: str
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    files: dict[str, str | bytes]
+    expected: list[Expected] = field(default_factory=list)
+
+
+def component(extra: str, *, cid: str = "intune") -> str:
+    """A component entry (4-space body) under ``components:`` with extra lines."""
+    body = f"  - id: {cid}\n    name: Intune\n    vendor: microsoft\n    delivery: saas\n"
+    return "components:\n" + body + "".join(f"    {line}\n" for line in extra.splitlines())
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6)
+)
+
+CASES = [
+    Case(
+        "yaml-syntax",
+        {"a.yaml": "vendors:\n  - id: x\n    name: [unclosed\n"},
+        [Expected("a.yaml", 4, "", "started on line 3")],
+    ),
+    Case(
+        "yaml-bad-indentation",
+        {"a.yaml": "vendors:\n  - id: x\n    name: X\n   hq_country: SE\n"},
+        [Expected("a.yaml", 4, "", "YAML syntax error")],
+    ),
+    Case(
+        "json-syntax",
+        {"a.json": '{"vendors": [\n  {"id": "x",}\n]}\n'},
+        [Expected("a.json", 2, "", "JSON syntax error: Expecting property name")],
+    ),
+    Case(
+        "json-line-of-a-field",
+        {"a.json": '{"vendors": [\n\t{"id": "x",\n\t "name": "X",\n\t "hq_country": "XX"}\n]}\n'},
+        [Expected("a.json", 4, "vendors[0].hq_country", "not an ISO 3166-1 alpha-2")],
+    ),
+    Case(
+        "unknown-key",
+        {"a.yaml": component("colour: blue")},
+        [Expected("a.yaml", 6, "components[0].colour", "unknown key 'colour'; allowed: ")],
+    ),
+    Case(
+        "unknown-key-with-suggestion",
+        {"a.yaml": component("dependson: [entra-id]")},
+        [Expected("a.yaml", 6, "components[0].dependson", "did you mean 'depends_on'?")],
+    ),
+    Case(
+        "unknown-key-nested",
+        {"a.yaml": component("depends_on:\n  - ref: entra-id\n    strenght: soft")},
+        [Expected("a.yaml", 8, "components[0].depends_on[0].strenght", "did you mean 'strength'")],
+    ),
+    Case(
+        "wrong-type-number",
+        {"a.yaml": component("cost_per_year: lots")},
+        [Expected("a.yaml", 6, "components[0].cost_per_year", "valid number")],
+    ),
+    Case(
+        "wrong-type-integer-given-as-text",
+        {"a.yaml": component("contract: {notice_days: '90'}")},
+        [Expected("a.yaml", 6, "components[0].contract.notice_days", "valid integer")],
+    ),
+    Case(
+        "wrong-type-list",
+        {"a.yaml": component("depends_on: entra-id")},
+        [Expected("a.yaml", 6, "components[0].depends_on", "expected a list")],
+    ),
+    Case(
+        "bad-enum-value",
+        {
+            "a.yaml": "components:\n  - id: intune\n    name: Intune\n    vendor: microsoft\n"
+            "    delivery: sass\n"
+        },
+        [
+            Expected(
+                "a.yaml",
+                5,
+                "components[0].delivery",
+                "'sass' is not allowed; expected 'saas', 'paas', 'iaas', 'self_hosted' or "
+                "'client'; did you mean 'saas'?",
+            )
+        ],
+    ),
+    Case(
+        "bad-readiness",
+        {
+            "a.yaml": component("")
+            + "alternatives:\n  - for: entra-id\n    candidate: intune\n    readiness: R9\n"
+        },
+        [
+            Expected(
+                "a.yaml", 9, "alternatives[0].readiness", "'R0', 'R1', 'R2', 'R3', 'R4' or 'R5'"
+            )
+        ],
+    ),
+    Case(
+        "bad-onset",
+        {"a.yaml": component("depends_on:\n  - ref: entra-id\n    onset: soon")},
+        [Expected("a.yaml", 8, "components[0].depends_on[0].onset", "{grace_days: N}")],
+    ),
+    Case(
+        "missing-required-key",
+        {"a.yaml": "components:\n  - id: intune\n    name: Intune\n    vendor: microsoft\n"},
+        [Expected("a.yaml", 2, "components[0]", "required key 'delivery' is missing")],
+    ),
+    Case(
+        "bad-id",
+        {"a.yaml": "capabilities:\n  - id: Device Compliance\n    name: Device compliance\n"},
+        [Expected("a.yaml", 2, "capabilities[0].id", "is not a valid id: a lower-case slug")],
+    ),
+    Case(
+        "vendor-and-vendors",
+        {"a.yaml": component("vendors: [{vendor: microsoft, roles: [operator]}]")},
+        [Expected("a.yaml", 2, "components[0]", "either 'vendor' or 'vendors', not both")],
+    ),
+    Case(
+        "duplicate-id-across-files-and-kinds",
+        {
+            "a.yaml": "capabilities:\n  - id: intune\n    name: Device management\n",
+            "b.yaml": component(""),
+        },
+        [
+            Expected("a.yaml", 2, "capabilities[0].id", "duplicate id 'intune'; also defined at"),
+            Expected("b.yaml", 2, "components[0].id", "also defined at"),
+        ],
+    ),
+    Case(
+        "unknown-reference-with-suggestion",
+        {"a.yaml": component("depends_on:\n  - ref: entra-idd")},
+        [
+            Expected(
+                "a.yaml",
+                7,
+                "components[0].depends_on[0].ref",
+                "unknown component or service 'entra-idd'; did you mean 'entra-id'?",
+            )
+        ],
+    ),
+    Case(
+        "reference-to-the-wrong-kind",
+        {"a.yaml": component("depends_on: [microsoft]")},
+        [
+            Expected(
+                "a.yaml",
+                6,
+                "components[0].depends_on[0].ref",
+                "'microsoft' is a vendor; expected a component or service",
+            )
+        ],
+    ),
+    Case(
+        "unknown-vendor-and-capability",
+        {
+            "a.yaml": component("capabilities: [device-managment]", cid="x").replace(
+                "vendor: microsoft", "vendor: microsfot"
+            )
+            + "capabilities:\n  - id: device-management\n    name: Device management\n"
+        },
+        [
+            Expected("a.yaml", 4, "components[0].vendor", "did you mean 'microsoft'?"),
+            Expected("a.yaml", 6, "components[0].capabilities", "did you mean 'device-management'"),
+        ],
+    ),
+    Case(
+        "self-dependency",
+        {"a.yaml": component("depends_on: [entra-id, intune]")},
+        [Expected("a.yaml", 6, "components[0].depends_on[1]", "'intune' depends on itself")],
+    ),
+    Case(
+        "depends-twice",
+        {"a.yaml": component("depends_on: [entra-id, entra-id]")},
+        [Expected("a.yaml", 6, "components[0].depends_on[1]", "depends on 'entra-id' twice")],
+    ),
+    Case(
+        "cycle-of-hard-dependencies",
+        {
+            "a.yaml": component("depends_on: [b]", cid="a")
+            + "  - id: b\n    name: B\n    vendor: microsoft\n    delivery: saas\n"
+            "    depends_on: [c]\n"
+            "  - id: c\n    name: C\n    vendor: microsoft\n    delivery: saas\n"
+            "    depends_on:\n      - ref: a\n        strength: hard\n"
+        },
+        [
+            Expected(
+                "a.yaml",
+                6,
+                "components[0].depends_on[0]",
+                "cycle of hard dependencies: a → b → c → a",
+            )
+        ],
+    ),
+    Case(
+        "single-member-group",
+        {"a.yaml": component("depends_on:\n  - ref: entra-id\n    any_of_group: directry")},
+        [Expected("a.yaml", 8, "components[0].depends_on[0].any_of_group", "has one member")],
+    ),
+    Case(
+        "soft-dependency-in-a-group",
+        {
+            "a.yaml": component(
+                "depends_on:\n  - {ref: entra-id, any_of_group: idp}\n"
+                "  - {ref: x, strength: soft, any_of_group: idp}"
+            )
+            + "  - id: x\n    name: X\n    vendor: microsoft\n    delivery: saas\n"
+        },
+        [
+            Expected(
+                "a.yaml", 8, "components[0].depends_on[1].any_of_group", "hard dependencies only"
+            )
+        ],
+    ),
+    Case(
+        "parent-chain-loop",
+        {
+            "a.yaml": "vendors:\n  - id: p\n    name: P\n    parent: q\n"
+            "  - id: q\n    name: Q\n    parent: p\n"
+        },
+        [Expected("a.yaml", 4, "vendors[0].parent", "the parent chain loops: p → q → p")],
+    ),
+    Case(
+        "alternative-for-itself-and-twice",
+        {
+            "a.yaml": component("")
+            + "alternatives:\n  - {for: intune, candidate: intune, readiness: R1}\n"
+            "  - {for: entra-id, candidate: intune, readiness: R1}\n"
+            "  - {for: entra-id, candidate: intune, readiness: R2}\n"
+        },
+        [
+            Expected("a.yaml", 7, "alternatives[0].candidate", "cannot be its own alternative"),
+            Expected("a.yaml", 8, "alternatives[1].candidate", "listed twice as an alternative"),
+            Expected("a.yaml", 9, "alternatives[2].candidate", "listed twice as an alternative"),
+        ],
+    ),
+    Case(
+        "empty-file",
+        {"a.yaml": "", "b.yaml": "# nothing here yet\n", "c.json": "{}"},
+        [
+            Expected("a.yaml", 1, "", "file is empty"),
+            Expected("b.yaml", 1, "", "file is empty"),
+            Expected("c.json", 1, "", "file is empty"),
+        ],
+    ),
+    Case(
+        "yaml-alias-bomb",
+        {"a.yaml": BOMB},
+        [Expected("a.yaml", 1, "", f"expand to more than {ALIAS_BUDGET} extra nodes")],
+    ),
+    Case(
+        "recursive-alias",
+        {"a.yaml": "vendors: &v\n  - *v\n"},
+        [Expected("a.yaml", 1, "", "refers to a node that contains it")],
+    ),
+    Case(
+        "not-utf-8",
+        {"a.yaml": b'vendors:\n  - id: x\n    name: "Intraservice G\xf6teborg"\n'},
+        [Expected("a.yaml", 3, "", "not UTF-8 text (byte 0xf6)")],
+    ),
+    Case(
+        "duplicate-key",
+        {"a.yaml": "vendors:\n  - id: x\n    name: X\n    name: Y\n"},
+        [Expected("a.yaml", 4, "", "key 'name' appears twice (first on line 3)")],
+    ),
+    Case(
+        "several-documents",
+        {"a.yaml": "vendors: []\n---\ncomponents: []\n"},
+        [Expected("a.yaml", 2, "", "several YAML documents in one file")],
+    ),
+    Case(
+        "unsupported-tag",
+        {"a.yaml": "vendors:\n  - !!python/object/apply:os.system [echo hi]\n"},
+        [Expected("a.yaml", 2, "", "unsupported YAML tag 'tag:yaml.org,2002:python/object")],
+    ),
+    Case(
+        "top-level-list",
+        {"a.yaml": "- id: x\n"},
+        [Expected("a.yaml", 1, "", "the top level must be a mapping")],
+    ),
+    Case(
+        "unknown-section",
+        {"a.yaml": "vendor:\n  - id: x\n    name: X\n"},
+        [Expected("a.yaml", 1, "vendor", "unknown section 'vendor'; did you mean 'vendors'?")],
+    ),
+    Case(
+        "header-twice",
+        {"a.yaml": "estate: {name: one}\n", "b.yaml": "estate: {name: two}\n"},
+        [
+            Expected("a.yaml", 1, "estate", "given more than once; also at"),
+            Expected("b.yaml", 1, "estate", "given more than once; also at"),
+        ],
+    ),
+    Case(
+        "listed-twice",
+        {
+            "a.yaml": "organisations:\n  - {id: org, name: Org}\n"
+            "services:\n  - id: s\n    name: S\n"
+            "    consumers:\n      - {organisation: org, users: 1}\n"
+            "      - {organisation: org, users: 2}\n"
+        },
+        [Expected("a.yaml", 8, "services[0].consumers[1].organisation", "listed twice")],
+    ),
+]
+
+
+def _problems(folder: Path) -> list[Problem]:
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(folder)
+    return raised.value.problems
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_each_problem_is_reported_with_file_line_and_field(
+    case: Case, write_files: WriteFiles
+) -> None:
+    folder = write_files({"base.yaml": BASE, **case.files})
+    problems = _problems(folder)
+    described = "\n".join(map(str, problems))
+    assert len(problems) == len(case.expected), described
+    for expected in case.expected:
+        assert any(
+            Path(p.file).name == expected.file
+            and p.line == expected.line
+            and p.field == expected.field
+            and expected.fragment in p.message
+            for p in problems
+        ), f"{expected} not among:\n{described}"
+
+
+def test_every_problem_is_reported_in_one_run(write_files: WriteFiles) -> None:
+    folder = write_files(
+        {"base.yaml": BASE, **{c.id + "-" + k: v for c in CASES[:12] for k, v in c.files.items()}}
+    )
+    problems = _problems(folder)
+    assert len({Path(p.file).name for p in problems}) == 12
+
+
+def test_a_file_over_the_size_limit_is_refused(write_files: WriteFiles) -> None:
+    folder = write_files({"base.yaml": BASE, "big.yaml": "# " + "x" * 2000 + "\n"})
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(folder, max_file_bytes=1000)
+    (problem,) = raised.value.problems
+    assert Path(problem.file).name == "big.yaml"
+    assert "the limit is 1,000 bytes" in problem.message
+
+
+def test_redundant_groups_and_soft_dependencies_may_form_cycles(write_files: WriteFiles) -> None:
+    folder = write_files(
+        {
+            "base.yaml": BASE,
+            "a.yaml": component(
+                "depends_on:\n  - {ref: dc2, any_of_group: directory}\n"
+                "  - {ref: entra-id, any_of_group: directory}",
+                cid="dc1",
+            )
+            + "  - id: dc2\n    name: DC2\n    vendor: microsoft\n    delivery: saas\n"
+            "    depends_on: [{ref: dc1, strength: soft}]\n",
+        }
+    )
+    estate = load_estate(folder)
+    assert [c.id for c in estate.components] == ["dc1", "dc2", "entra-id"]
