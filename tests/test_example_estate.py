@@ -1,0 +1,96 @@
+"""The Gothenburg example estate: valid, complete enough to recognise, sourced or marked
+assumed, described by the published JSON Schema, and loaded the same in any order."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from exitplan.graph import EmbeddedGraph
+from exitplan.graph.describe import describe_estate
+from exitplan.loading import load_estate, read_document
+from exitplan.model import Component, Lifecycle, Service
+from exitplan.render.json import dump_estate_json
+from exitplan.render.schema import estate_file_schema
+from tests.conftest import EXAMPLE, REPO
+
+REQUIRED = {
+    "ad-ds", "entra-id", "entra-connect", "intune", "configmgr", "co-management",
+    "entra-conditional-access", "autopatch", "defender-endpoint", "exchange-online",
+    "sharepoint-online", "onedrive", "teams", "m365-apps", "purview",
+}  # fmt: skip
+
+
+def test_the_example_is_valid_and_large_enough() -> None:
+    estate = load_estate(EXAMPLE)
+    in_use = [c for c in estate.components if c.lifecycle is not Lifecycle.CANDIDATE]
+    assert len(in_use) >= 35
+    assert len(estate.services) >= 8
+    assert len(estate.alternatives) >= 15
+    assert len(estate.data_flows) >= 6
+    assert {c.id for c in estate.components} >= REQUIRED
+
+
+def test_every_dependency_names_its_source_or_is_marked_assumed() -> None:
+    estate = load_estate(EXAMPLE)
+    owners: list[Component | Service] = [*estate.components, *estate.services]
+    for owner in owners:
+        for dependency in owner.depends_on:
+            assert dependency.why or dependency.assumed, f"{owner.id} -> {dependency.ref}"
+
+
+def test_the_case_facts_are_modelled() -> None:
+    estate = load_estate(EXAMPLE)
+    flows = {flow.id: flow for flow in estate.data_flows}
+    to_intune = [f for f in flows.values() if f.target == "intune"]
+    assert any(
+        {"user name", "IP address"} <= set(f.assets) or len(f.assets) >= 3 for f in to_intune
+    )
+    assert any(f.source == "ad-ds" and f.target == "entra-id" for f in flows.values())
+    apps = next(c for c in estate.components if c.id == "m365-apps")
+    assert any(d.onset.grace_days == 30 for d in apps.depends_on)
+    assert next(c for c in estate.components if c.id == "configmgr").lifecycle == "phasing_out"
+    assert not any(a.replaces == "purview" for a in estate.alternatives)
+    assert (
+        estate.jurisdiction(next(v.id for v in estate.vendors if v.id == "microsoft-ireland"))
+        == "US"
+    )
+
+
+def test_the_json_schema_accepts_every_file_under_graphs() -> None:
+    validator = jsonschema.Draft202012Validator(estate_file_schema())
+    files = sorted((REPO / "graphs").rglob("*.yaml"))
+    assert files
+    for path in files:
+        errors = list(validator.iter_errors(read_document(path).data))
+        assert errors == [], f"{path}: {errors[0].message if errors else ''}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shuffled_files_give_byte_identical_json(seed: int, tmp_path: Path) -> None:
+    """Items shuffled inside every section, files renamed so they are read in another
+    order: the estate is the same, and so is every byte of its JSON."""
+    shuffler = random.Random(seed)
+    target = tmp_path / "gothenburg"
+    target.mkdir()
+    files = sorted(EXAMPLE.glob("*.yaml"))
+    names = [f"{index:02d}.yaml" for index in range(len(files))]
+    shuffler.shuffle(names)
+    for path, name in zip(files, names, strict=True):
+        data = read_document(path).data
+        for value in data.values():
+            if isinstance(value, list):
+                shuffler.shuffle(value)
+        (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    original = dump_estate_json(describe_estate(EmbeddedGraph(load_estate(EXAMPLE))))
+    shuffled = dump_estate_json(describe_estate(EmbeddedGraph(load_estate(target))))
+    assert shuffled == original
+
+
+def test_the_example_lists_its_sources_and_assumptions() -> None:
+    text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    assert "assum" in text.lower()
