@@ -15,16 +15,42 @@ from typing import Any
 import click
 
 from exitplan import __version__
-from exitplan.errors import ExitplanError
+from exitplan.errors import ExitplanError, UsageError
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.describe import describe_estate, describe_node
 from exitplan.loading import estate_files, load_estate
 from exitplan.model import NodeId
-from exitplan.render.json import dump_estate_json, dump_json, dump_node_json
+from exitplan.render import rows
+from exitplan.render.csv import dump_section_csv, dump_simulation_csv
+from exitplan.render.json import (
+    dump_compare_json,
+    dump_estate_json,
+    dump_json,
+    dump_node_json,
+    dump_simulation_json,
+    dump_why_json,
+)
+from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.schema import estate_file_schema
-from exitplan.render.table import DEFAULT_WIDTH, dump_estate_table, dump_node_table
+from exitplan.render.table import (
+    DEFAULT_WIDTH,
+    dump_estate_table,
+    dump_node_table,
+    dump_sections_table,
+)
+from exitplan.scenario import load_scenario, run_scenario
+from exitplan.select import Mode
+from exitplan.simulate import Options, explain, simulate
+from exitplan.simulate.result import Simulation
 
 INTERNAL_ERROR = 3
+PLURAL = {
+    Label.VENDOR: "vendors",
+    Label.COMPONENT: "components",
+    Label.SERVICE: "services",
+    Label.CAPABILITY: "capabilities",
+    Label.ORGANISATION: "organisations",
+}
 
 
 class _ExitplanGroup(click.Group):
@@ -78,8 +104,64 @@ FORMAT = click.option(
 )
 
 
+FORMATS = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "markdown", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+WITHDRAW = click.option(
+    "--withdraw",
+    "-w",
+    "selectors",
+    multiple=True,
+    required=True,
+    metavar="SELECTOR",
+    help="What is withdrawn: vendor:ID, component:ID, service:ID, jurisdiction:CC, "
+    "exposure:LAW or tag:NAME. Repeat for a union.",
+)
+MODE = click.option(
+    "--mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.CUT_OFF.value,
+    show_default=True,
+    help="cut-off: the vendor stops serving us (what it operates goes at once); "
+    "exit: we leave, so every component of the vendor must be replaced.",
+)
+HORIZON = click.option(
+    "--horizon",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Report only what breaks or degrades within this many days.",
+)
+START = click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Day 0 of the withdrawal, for renewal dates (default: the estate's as_of).",
+)
+
+
 def _embedded(path: Path) -> GraphBackend:
     return EmbeddedGraph(load_estate(path))
+
+
+def _options(mode: str, horizon: int | None, start: Any) -> Options:
+    return Options(mode=Mode(mode), horizon=horizon, start=start.date() if start else None)
+
+
+def _render_simulation(simulation: Simulation, output_format: str) -> str:
+    if output_format == "json":
+        return dump_simulation_json(simulation)
+    if output_format == "csv":
+        return dump_simulation_csv(simulation)
+    lines = rows.headline(simulation)
+    sections = rows.simulation_sections(simulation)
+    if output_format == "markdown":
+        title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
+        return dump_sections_markdown(title, lines, sections)
+    return dump_sections_table(lines, sections, width=_width())
 
 
 @click.group(
@@ -123,7 +205,7 @@ def validate(path: Path) -> None:
         extra = ""
         if label is Label.COMPONENT and candidates:
             extra = f"  ({count - candidates} in use or retiring, {candidates} candidates)"
-        lines.append(f"  {label.kind + 's':<16}{count:>6}{extra}")
+        lines.append(f"  {PLURAL[label]:<16}{count:>6}{extra}")
     lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6}")
     lines.append(f"  {'alternatives':<16}{len(estate.alternatives):>6}")
     lines.append(f"  {'relationships':<16}{summary.relationship_total:>6}")
@@ -160,6 +242,153 @@ def show(path: Path, node_id: str | None, output_format: str) -> None:
             if output_format == "json"
             else dump_node_table(node, width=_width())
         )
+    click.echo(text, nl=False)
+
+
+@cli.command(name="simulate")
+@ESTATE_PATH
+@WITHDRAW
+@MODE
+@HORIZON
+@START
+@FORMATS
+def simulate_command(
+    path: Path,
+    selectors: tuple[str, ...],
+    mode: str,
+    horizon: int | None,
+    start: Any,
+    output_format: str,
+) -> None:
+    """Withdraw a vendor, component or jurisdiction and show what breaks and when, what
+    can replace it, and the migration plan in waves.
+
+    \b
+    Examples:
+      exitplan simulate graphs/gothenburg --withdraw vendor:microsoft
+      exitplan simulate graphs/gothenburg -w component:intune --horizon 365
+      exitplan simulate graphs/gothenburg -w jurisdiction:US --mode exit --format json
+    """
+    simulation = simulate(_embedded(path), selectors, _options(mode, horizon, start))
+    click.echo(_render_simulation(simulation, output_format), nl=False)
+
+
+@cli.command()
+@ESTATE_PATH
+@click.argument("node_id", metavar="NODE")
+@WITHDRAW
+@MODE
+@START
+@FORMATS
+def why(
+    path: Path,
+    node_id: str,
+    selectors: tuple[str, ...],
+    mode: str,
+    start: Any,
+    output_format: str,
+) -> None:
+    """Every chain of dependencies by which a withdrawal reaches NODE, earliest first.
+
+    \b
+    Example:
+      exitplan why graphs/gothenburg it-arbetsplats --withdraw component:intune
+    """
+    explanation = explain(_embedded(path), selectors, NodeId(node_id), _options(mode, None, start))
+    simulation, found, truncated = explanation.simulation, explanation.chains, explanation.truncated
+    if output_format == "json":
+        text = dump_why_json(simulation, node_id, found, truncated)
+    else:
+        section = rows.why(simulation, node_id, found, truncated)
+        if output_format == "csv":
+            text = dump_section_csv(section)
+        elif output_format == "markdown":
+            text = dump_sections_markdown(section.title, [], [section])
+        else:
+            text = dump_sections_table([], [section], width=_width())
+    click.echo(text, nl=False)
+
+
+@cli.command(name="what-breaks-if")
+@ESTATE_PATH
+@click.argument("node_id", metavar="NODE")
+@MODE
+@HORIZON
+@START
+@FORMATS
+def what_breaks_if(
+    path: Path,
+    node_id: str,
+    mode: str,
+    horizon: int | None,
+    start: Any,
+    output_format: str,
+) -> None:
+    """Withdraw one node (a component, service or vendor) and show what breaks.
+
+    \b
+    Examples:
+      exitplan what-breaks-if graphs/gothenburg entra-id
+      exitplan what-breaks-if graphs/gothenburg microsoft-ireland --format json
+    """
+    backend = _embedded(path)
+    node = backend.node(NodeId(node_id))
+    kinds = {Label.COMPONENT: "component", Label.SERVICE: "service", Label.VENDOR: "vendor"}
+    if node.label not in kinds:
+        raise UsageError(
+            f"{node_id!r} is a {node.label.kind}; what-breaks-if takes a component, "
+            "service or vendor"
+        )
+    selector = f"{kinds[node.label]}:{node_id}"
+    simulation = simulate(backend, [selector], _options(mode, horizon, start))
+    click.echo(_render_simulation(simulation, output_format), nl=False)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@FORMATS
+def run(scenario: Path, output_format: str) -> None:
+    """Run a scenario file: its estate, what it withdraws, its horizon and preferences.
+
+    \b
+    Example:
+      exitplan run scenarios/leave-microsoft.yaml --format markdown > exit.md
+    """
+    loaded = load_scenario(scenario)
+    simulation = run_scenario(loaded, _embedded(loaded.estate_path))
+    click.echo(_render_simulation(simulation, output_format), nl=False)
+
+
+@cli.command()
+@click.argument(
+    "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@FORMATS
+def compare(scenarios: tuple[Path, ...], output_format: str) -> None:
+    """Run several scenarios and set their figures side by side in one table.
+
+    \b
+    Example:
+      exitplan compare scenarios/*.yaml
+    """
+    loaded = [load_scenario(path) for path in scenarios]
+    estates: dict[Path, GraphBackend] = {}
+    simulations = []
+    for item in loaded:
+        if item.estate_path not in estates:
+            estates[item.estate_path] = _embedded(item.estate_path)
+        simulations.append(run_scenario(item, estates[item.estate_path]))
+    if output_format == "json":
+        text = dump_compare_json(simulations)
+    else:
+        section = rows.compare(simulations)
+        if output_format == "csv":
+            text = dump_section_csv(section)
+        elif output_format == "markdown":
+            titles = [f"{s.scenario_id}: {s.scenario_title}" for s in simulations]
+            text = dump_sections_markdown(section.title, titles, [section])
+        else:
+            text = dump_sections_table([], [section], width=_width())
     click.echo(text, nl=False)
 
 

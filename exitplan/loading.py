@@ -295,6 +295,14 @@ def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
     return Document(file, data, converter.lines)
 
 
+def read_one(path: Path, *, what: str) -> Document:
+    """``read_document`` for a single file that must be readable, such as a scenario."""
+    try:
+        return read_document(path)
+    except _RefusedFileError as refused:
+        raise InvalidInputError([refused.problem], what=what) from None
+
+
 # --- field paths and pydantic errors -------------------------------------------------------
 
 
@@ -380,7 +388,7 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
     return loc, f"{message} (got {_short(given)})"
 
 
-def _validation_problems(
+def validation_problems(
     error: ValidationError, model: type[BaseModel], doc: Document, base: FieldPath
 ) -> list[Problem]:
     problems = []
@@ -456,7 +464,7 @@ def _collect(doc: Document, into: _Collected) -> None:
             try:
                 into.headers.append((EstateInfo.model_validate(value), doc))
             except ValidationError as error:
-                into.problems += _validation_problems(error, EstateInfo, doc, ("estate",))
+                into.problems += validation_problems(error, EstateInfo, doc, ("estate",))
             continue
         model = SECTIONS.get(key)
         if model is None:
@@ -477,7 +485,7 @@ def _collect(doc: Document, into: _Collected) -> None:
             try:
                 into.items[key].append(_Item(model.model_validate(raw), doc, path))
             except ValidationError as error:
-                into.problems += _validation_problems(error, model, doc, path)
+                into.problems += validation_problems(error, model, doc, path)
                 salvaged = _salvage(model, raw)
                 if salvaged is not None:
                     into.items[key].append(_Item(salvaged, doc, path, salvaged=True))
@@ -821,4 +829,6 @@ __all__ = [
     "format_path",
     "load_estate",
     "read_document",
+    "read_one",
+    "validation_problems",
 ]

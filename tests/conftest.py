@@ -16,6 +16,34 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "graphs" / "gothenburg"
 
 WriteFiles = Callable[[Mapping[str, str | bytes]], Path]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files under tests/golden from the current output.",
+    )
+
+
+CheckGolden = Callable[[str, str], None]
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> CheckGolden:
+    """Compare output with ``tests/golden/NAME`` byte for byte (``--update-golden``
+    rewrites it; review the diff before committing)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {name}; run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), f"output differs from golden {name}"
+
+    return check
 
 
 @pytest.fixture

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Collection, Iterable
+from collections import Counter, defaultdict, deque
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import networkx as nx
 
 from exitplan.graph.port import (
+    DependsOn,
     Direction,
     GraphEdge,
     GraphNode,
@@ -31,6 +32,8 @@ class EmbeddedGraph:
     def __init__(self, estate: Estate | None = None) -> None:
         self._graph: nx.MultiDiGraph[NodeId] = nx.MultiDiGraph()
         self._info = EstateInfo(name=NodeId("empty"))
+        self._region = _Region({}, {}, {})
+        self._tagged: Mapping[str, list[NodeId]] = {}
         if estate is not None:
             self.load(estate)
 
@@ -44,14 +47,34 @@ class EmbeddedGraph:
         return self._graph
 
     def load(self, estate: Estate) -> LoadSummary:
+        nodes = estate_nodes(estate)
+        edges = estate_edges(estate)
         graph: nx.MultiDiGraph[NodeId] = nx.MultiDiGraph()
-        for node in estate_nodes(estate):
+        for node in nodes:
             graph.add_node(node.id, node=node)
-        for edge in estate_edges(estate):
+        for edge in edges:
             key = (edge.type, edge.properties.get("id", ""))
             graph.add_edge(edge.source, edge.target, key=key, edge=edge)
         self._graph = graph
         self._info = estate.info
+        # Indexes for the simulation, built once here so that a scenario only pays for
+        # the region it touches.
+        dependents: dict[NodeId, list[DependsOn]] = defaultdict(list)
+        dependencies: dict[NodeId, list[DependsOn]] = defaultdict(list)
+        for edge in edges:  # sorted: lists come out ordered by the other end
+            if edge.type is Rel.DEPENDS_ON:
+                compact = DependsOn.of(edge)
+                dependencies[edge.source].append(compact)
+                dependents[edge.target].append(compact)
+        for entries in dependents.values():
+            entries.sort(key=lambda e: e.source)
+        by_id = {node.id: node for node in nodes}
+        self._region = _Region(dict(dependents), dict(dependencies), by_id)
+        tagged: dict[str, list[NodeId]] = defaultdict(list)
+        for node in nodes:
+            for tag in node.properties.get("tags", ()):  # type: ignore[union-attr]
+                tagged[str(tag)].append(node.id)
+        self._tagged = dict(tagged)
         return self.summary()
 
     def summary(self) -> LoadSummary:
@@ -146,6 +169,23 @@ class EmbeddedGraph:
     ) -> set[NodeId]:
         return self._reach(ids, Direction.OUT, max_depth, rels)
 
+    def nodes_by_id(self, ids: Iterable[NodeId]) -> dict[NodeId, GraphNode]:
+        return {node_id: self.node(node_id) for node_id in ids}
+
+    def nodes_tagged(self, tag: str) -> list[GraphNode]:
+        return [self.node(node_id) for node_id in self._tagged.get(tag, [])]
+
+    def edges_touching(
+        self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
+    ) -> list[GraphEdge]:
+        found = [edge for node_id in set(ids) for edge in self.edges_of(node_id, direction, rels)]
+        return sorted(found, key=lambda edge: edge.sort_key)
+
+    def dependency_region(self, ids: Iterable[NodeId]) -> _Region:
+        for node_id in ids:
+            self._known(node_id)
+        return self._region
+
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         wanted = set(ids)
         for node_id in wanted:
@@ -156,3 +196,29 @@ class EmbeddedGraph:
             (data["edge"] for _, _, data in view.edges(data=True)), key=lambda e: e.sort_key
         )
         return Subgraph(tuple(nodes), tuple(edges))
+
+
+class _Region:
+    """The embedded ``DependencyRegion``: a view on indexes built at load time. Creating it
+    costs nothing; each lookup is one dictionary access."""
+
+    _NONE: Sequence[DependsOn] = ()
+
+    def __init__(
+        self,
+        dependents: dict[NodeId, list[DependsOn]],
+        dependencies: dict[NodeId, list[DependsOn]],
+        nodes: dict[NodeId, GraphNode],
+    ) -> None:
+        self._dependents = dependents
+        self._dependencies = dependencies
+        self._nodes = nodes
+
+    def dependents(self, node_id: NodeId) -> Sequence[DependsOn]:
+        return self._dependents.get(node_id, self._NONE)
+
+    def dependencies(self, node_id: NodeId) -> Sequence[DependsOn]:
+        return self._dependencies.get(node_id, self._NONE)
+
+    def node(self, node_id: NodeId) -> GraphNode:
+        return self._nodes[node_id]

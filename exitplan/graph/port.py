@@ -9,10 +9,10 @@ that has no value is absent (Neo4j cannot store null), and lists are tuples.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from exitplan.errors import UsageError
 from exitplan.model import Estate, EstateInfo, NodeId
@@ -103,6 +103,51 @@ class LoadSummary:
         return sum(self.relationships.values())
 
 
+class DependsOn(NamedTuple):
+    """One ``DEPENDS_ON`` edge in the compact form the simulation walks (millions of times
+    on a large estate, hence a tuple rather than a property mapping)."""
+
+    source: NodeId  # the dependent
+    target: NodeId  # what it needs
+    hard: bool
+    onset_days: int
+    at_renewal: bool
+    group: str | None
+    capabilities: tuple[str, ...]
+
+    @classmethod
+    def of(cls, edge: GraphEdge) -> DependsOn:
+        properties = edge.properties
+        group = properties.get("group")
+        capabilities = properties.get("capabilities", ())
+        return cls(
+            edge.source,
+            edge.target,
+            properties.get("strength", "hard") == "hard",
+            int(properties.get("onset_days", 0)),  # type: ignore[arg-type]
+            bool(properties.get("at_renewal", False)),
+            str(group) if group is not None else None,
+            tuple(str(c) for c in capabilities) if isinstance(capabilities, tuple) else (),
+        )
+
+
+class DependencyRegion(Protocol):
+    """The dependents of a set of withdrawn nodes, as the simulation walks them.
+
+    ``dependents(n)`` gives the edges into ``n`` (who needs ``n``), ``dependencies(n)`` the
+    edges out of ``n`` (what ``n`` needs, also to nodes outside the region, so that a
+    redundant group with a member outside is seen whole). Both sorted by the other end.
+    An embedded backend answers from memory as asked; a database backend may fetch the
+    whole region in one query first. Either way the cost grows with the region.
+    """
+
+    def dependents(self, node_id: NodeId) -> Sequence[DependsOn]: ...
+
+    def dependencies(self, node_id: NodeId) -> Sequence[DependsOn]: ...
+
+    def node(self, node_id: NodeId) -> GraphNode: ...
+
+
 class UnknownNodeError(UsageError):
     """An id was asked for that the estate does not have."""
 
@@ -160,6 +205,24 @@ class GraphBackend(Protocol):
         rels: Collection[Rel] = (Rel.DEPENDS_ON,),
     ) -> set[NodeId]:
         """Every node that one of ``ids`` reaches along ``rels``: what it needs."""
+        ...
+
+    def nodes_by_id(self, ids: Iterable[NodeId]) -> dict[NodeId, GraphNode]:
+        """Several nodes at once; unknown ids raise ``UnknownNodeError``."""
+        ...
+
+    def nodes_tagged(self, tag: str) -> list[GraphNode]:
+        """Every node whose ``tags`` include ``tag``."""
+        ...
+
+    def edges_touching(
+        self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
+    ) -> list[GraphEdge]:
+        """``edges_of`` for several nodes at once (one round trip on a database)."""
+        ...
+
+    def dependency_region(self, ids: Iterable[NodeId]) -> DependencyRegion:
+        """The region of the graph that depends on ``ids``, for the simulation."""
         ...
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:

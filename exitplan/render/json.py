@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from exitplan.graph.describe import EstateDescription, Neighbour, NodeDescription
 from exitplan.graph.port import GraphEdge, GraphNode, LoadSummary
 from exitplan.model import EstateInfo
+from exitplan.simulate.result import (
+    Affected,
+    CandidateAssessment,
+    Replacement,
+    ServiceImpact,
+    Simulation,
+    Step,
+    StepKind,
+    summarise,
+)
+from exitplan.simulate.why import Chain
 
 
 def dump_json(payload: Mapping[str, Any]) -> str:
@@ -75,5 +87,171 @@ def dump_estate_json(description: EstateDescription) -> str:
             "counts": counts_json(description.summary),
             "nodes": [node_json(node) for node in description.nodes],
             "edges": [edge_json(edge) for edge in description.edges],
+        }
+    )
+
+
+# --- simulations --------------------------------------------------------------------------
+
+
+def _affected_json(affected: Affected) -> dict[str, Any]:
+    return {
+        "id": affected.id,
+        "kind": affected.kind,
+        "name": affected.name,
+        "state": affected.state.value,
+        "fails_at_days": affected.fails_at,
+        "degrades_at_days": affected.degrades_at,
+        "at_renewal_date_unknown": affected.undated,
+        "because": list(affected.because),
+    }
+
+
+def _service_json(service: ServiceImpact) -> dict[str, Any]:
+    described = _affected_json(service.impact)
+    del described["kind"]
+    return {
+        **described,
+        "criticality": service.criticality,
+        "users": service.users,
+        "consumers": [
+            {"organisation": c.organisation, "name": c.name, "users": c.users, "assumed": c.assumed}
+            for c in service.consumers
+        ],
+    }
+
+
+def _candidate_json(candidate: CandidateAssessment) -> dict[str, Any]:
+    return {
+        "candidate": candidate.candidate,
+        "name": candidate.name,
+        "readiness": candidate.readiness,
+        "viable": candidate.viable,
+        "not_viable_because": candidate.reason,
+        "gaps": list(candidate.gaps),
+        "effort_weeks": candidate.effort_weeks,
+        "duration_weeks": candidate.duration_weeks,
+        "cost_per_year": candidate.cost_per_year,
+        "preferred": candidate.preferred,
+    }
+
+
+def _replacement_json(replacement: Replacement) -> dict[str, Any]:
+    chosen = replacement.chosen
+    return {
+        "for": replacement.replaces,
+        "name": replacement.name,
+        "status": replacement.status.value,
+        "candidate": chosen.candidate if chosen else None,
+        "readiness": chosen.readiness if chosen else None,
+        "gaps": list(chosen.gaps) if chosen else [],
+        "uses": list(replacement.uses),
+        "note": replacement.note,
+        "candidates": [_candidate_json(c) for c in replacement.candidates],
+    }
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "kind": step.kind.value,
+        "replaces": step.replaces,
+        "candidate": step.candidate if step.kind is StepKind.REPLACE else None,
+        "moves": [{"replaces": m.replaces, "candidate": m.candidate} for m in step.moves],
+        "wave": step.wave,
+        "after": list(step.after),
+        "duration_weeks": step.duration_weeks,
+        "start_week": step.start_week,
+        "finish_week": step.finish_week,
+        "deadline_days": step.deadline,
+        "slack_days": step.slack,
+        "blocked": step.blocked,
+        "blocked_by": list(step.blocked_by),
+    }
+
+
+def simulation_json(simulation: Simulation) -> dict[str, Any]:
+    plan = simulation.plan
+    scenario = (
+        {"id": simulation.scenario_id, "title": simulation.scenario_title}
+        if simulation.scenario_id
+        else None
+    )
+    return {
+        "schema": "exitplan/simulate/v1",
+        "estate": simulation.estate,
+        "estate_as_of": simulation.as_of.isoformat() if simulation.as_of else None,
+        "scenario": scenario,
+        "selectors": list(simulation.selectors),
+        "mode": simulation.mode,
+        "start": simulation.start.isoformat() if simulation.start else None,
+        "horizon_days": simulation.horizon,
+        "currency": simulation.currency,
+        "vendors": list(simulation.vendors),
+        "withdrawn": list(simulation.withdrawn),
+        "affected": [_affected_json(a) for a in simulation.affected],
+        "services": [_service_json(s) for s in simulation.services],
+        "alternatives": [_replacement_json(r) for r in simulation.replacements],
+        "not_needed": list(simulation.not_needed),
+        "plan": {
+            "steps": [_step_json(step) for step in plan.steps],
+            "waves": plan.waves,
+            "critical_path_weeks": plan.critical_path_weeks,
+            "critical_path": list(plan.critical_path),
+            "effort_weeks": plan.effort_weeks,
+            "cost_per_year": plan.cost_per_year,
+        },
+        "summary": asdict(summarise(simulation)),
+    }
+
+
+def dump_simulation_json(simulation: Simulation) -> str:
+    return dump_json(simulation_json(simulation))
+
+
+def dump_why_json(
+    simulation: Simulation, node_id: str, found: Sequence[Chain], truncated: bool
+) -> str:
+    affected = next((a for a in simulation.affected if a.id == node_id), None)
+    return dump_json(
+        {
+            "schema": "exitplan/why/v1",
+            "estate": simulation.estate,
+            "selectors": list(simulation.selectors),
+            "mode": simulation.mode,
+            "node": node_id,
+            "state": affected.state.value if affected else None,
+            "fails_at_days": affected.fails_at if affected else None,
+            "degrades_at_days": affected.degrades_at if affected else None,
+            "chains": [
+                {
+                    "nodes": list(chain.nodes),
+                    "effect": "breaks" if chain.breaks else "degrades",
+                    "day": int(chain.day) if chain.dated else None,
+                    "at_renewal_date_unknown": not chain.dated,
+                    "redundant_groups": list(chain.groups),
+                }
+                for chain in found
+            ],
+            "truncated": truncated,
+        }
+    )
+
+
+def dump_compare_json(simulations: Sequence[Simulation]) -> str:
+    return dump_json(
+        {
+            "schema": "exitplan/compare/v1",
+            "scenarios": [
+                {
+                    "id": s.scenario_id,
+                    "title": s.scenario_title,
+                    "estate": s.estate,
+                    "selectors": list(s.selectors),
+                    "mode": s.mode,
+                    "summary": asdict(summarise(s)),
+                }
+                for s in simulations
+            ],
         }
     )

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from exitplan.graph.describe import INCOMING, OUTGOING, EstateDescription, NodeDescription
 from exitplan.graph.port import GraphEdge, Label, LoadSummary, PropertyValue, Rel
+from exitplan.render.rows import Section
 
 DEFAULT_WIDTH = 100
 
@@ -26,7 +27,8 @@ def render_text(renderables: Iterable[RenderableType], *, width: int = DEFAULT_W
         if index:
             console.print()
         console.print(renderable)
-    return buffer.getvalue()
+    # rich pads every line to the full width; trailing blanks only get in the way.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def show_value(value: PropertyValue | None) -> str:
@@ -50,13 +52,6 @@ def onset_text(properties: Mapping[str, PropertyValue]) -> str:
     return f"after {days} days" if days else "immediate"
 
 
-def _source(properties: Mapping[str, PropertyValue]) -> str:
-    why = show_value(properties.get("why"))
-    if properties.get("assumed"):
-        return f"assumed; {why}" if why else "assumed"
-    return why
-
-
 Column = tuple[str, Callable[[GraphEdge], str]]
 
 
@@ -69,7 +64,6 @@ EDGE_COLUMNS: Mapping[Rel, Sequence[Column]] = {
         ("strength", _prop("strength")),
         ("onset", lambda edge: onset_text(edge.properties)),
         ("group", _prop("group")),
-        ("source", lambda edge: _source(edge.properties)),
     ),
     Rel.PROVIDED_BY: (("roles", _prop("roles")),),
     Rel.SUBSIDIARY_OF: (),
@@ -113,9 +107,15 @@ _REL_OF_SECTION = {name: rel for mapping in (OUTGOING, INCOMING) for rel, name i
 
 
 def _table(title: str, headers: Sequence[str]) -> Table:
+    """Names wrap at a readable width; everything folds rather than run off the edge."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
-    for header in headers:
-        table.add_column(header, overflow="fold")
+    for index, header in enumerate(headers):
+        if index == 0:
+            table.add_column(header, overflow="fold", min_width=12)
+        elif header == "name":
+            table.add_column(header, overflow="fold", min_width=12, max_width=26)
+        else:
+            table.add_column(header, overflow="fold")
     return table
 
 
@@ -130,16 +130,43 @@ def dump_node_table(description: NodeDescription, *, width: int = DEFAULT_WIDTH)
     for section, neighbours in description.sections.items():
         if not neighbours:
             continue
-        columns = EDGE_COLUMNS[_REL_OF_SECTION[section]]
-        table = _table(TITLES[section], ("id", "name", *(header for header, _ in columns)))
+        columns = [
+            (header, cell)
+            for header, cell in EDGE_COLUMNS[_REL_OF_SECTION[section]]
+            if any(cell(neighbour.edge) for neighbour in neighbours)
+        ]
+        sourced = _REL_OF_SECTION[section] is Rel.DEPENDS_ON
+        headers = (
+            "id",
+            "name",
+            *(header for header, _ in columns),
+            *(("source",) if sourced else ()),
+        )
+        table = _table(TITLES[section], headers)
+        notes: list[str] = []
         for neighbour in neighbours:
-            table.add_row(
-                neighbour.node.id,
-                neighbour.node.name,
-                *(cell(neighbour.edge) for _, cell in columns),
-            )
+            cells = [cell(neighbour.edge) for _, cell in columns]
+            if sourced:
+                cells.append(_footnote(neighbour.edge.properties, notes))
+            table.add_row(neighbour.node.id, neighbour.node.name, *cells)
+        if notes:
+            table.caption = "\n".join(f"[{n}] {text}" for n, text in enumerate(notes, start=1))
+            table.caption_justify = "left"
         parts.append(table)
     return render_text(parts, width=width)
+
+
+def _footnote(properties: Mapping[str, PropertyValue], notes: list[str]) -> str:
+    """A dependency's source as a short mark in the table, its text as a numbered note."""
+    marks = []
+    why = properties.get("why")
+    if why:
+        if str(why) not in notes:
+            notes.append(str(why))
+        marks.append(f"[{notes.index(str(why)) + 1}]")
+    if properties.get("assumed"):
+        marks.append("assumed")
+    return " ".join(marks)
 
 
 def counts_table(summary: LoadSummary, title: str = "Counts") -> Table:
@@ -171,10 +198,32 @@ def dump_estate_table(description: EstateDescription, *, width: int = DEFAULT_WI
         nodes = [node for node in description.nodes if node.label is label]
         if not nodes:
             continue
-        table = _table(f"{label.value}s", ("id", "name", *detail[label]))
+        title = "Capabilities" if label is Label.CAPABILITY else f"{label.value}s"
+        table = _table(title, ("id", "name", *detail[label]))
         for node in nodes:
             table.add_row(
                 node.id, node.name, *(show_value(node.properties.get(k)) for k in detail[label])
             )
         parts.append(table)
+    return render_text(parts, width=width)
+
+
+def section_table(section: Section) -> Table:
+    table = _table(section.title, section.headers)
+    for row in section.rows:
+        table.add_row(*row)
+    if section.note:
+        table.caption = section.note
+        table.caption_justify = "left"
+    return table
+
+
+def dump_sections_table(
+    lines: Sequence[str], sections: Sequence[Section], *, width: int = DEFAULT_WIDTH
+) -> str:
+    """A headline paragraph, then one table per non-empty section."""
+    parts: list[RenderableType] = [Text("\n".join(lines))]
+    for section in sections:
+        if section.rows or section.note:
+            parts.append(section_table(section))
     return render_text(parts, width=width)

@@ -1,0 +1,235 @@
+"""The sections of a simulation as rows of text, shared by the table, Markdown and CSV
+renderers so that every format says the same thing in the same words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from exitplan.simulate.result import Simulation, State, Status, StepKind, summarise
+from exitplan.simulate.why import Chain
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str | None = None
+
+
+def day(value: int | None, undated: bool = False) -> str:
+    if undated:
+        return "at renewal (date unknown)"
+    if value is None:
+        return ""
+    return "day 0" if value == 0 else f"day {value:,}"
+
+
+def weeks(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def number(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def chain_text(chain: Sequence[str]) -> str:
+    return " ← ".join(chain)
+
+
+def sentences(items: Sequence[str]) -> str:
+    """Join phrases and sentences into one paragraph, each ending with a full stop."""
+    parts = [item.strip() for item in items if item.strip()]
+    return " ".join(p + ("" if p[-1] in ".!?" else ".") for p in parts)
+
+
+def headline(simulation: Simulation) -> list[str]:
+    """Three or four sentences a board member reads first."""
+    figures = summarise(simulation)
+    scope = ", ".join(simulation.selectors)
+    start = f", from {simulation.start.isoformat()}" if simulation.start else ""
+    horizon = f", horizon {simulation.horizon} days" if simulation.horizon is not None else ""
+    title = f"{simulation.scenario_title}: w" if simulation.scenario_title else "W"
+    lines = [
+        f"{title}ithdrawing {scope} ({simulation.mode}) from estate {simulation.estate}"
+        f"{start}{horizon}.",
+        f"{plural(figures.withdrawn, 'component or service', 'components or services')} "
+        f"withdrawn; {plural(figures.services_broken, 'service')} broken and "
+        f"{figures.services_degraded} degraded; {plural(figures.users_broken, 'user')} "
+        "lose a service.",
+    ]
+    missing = [r.replaces for r in simulation.missing]
+    if missing:
+        lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
+    plan = simulation.plan
+    lines.append(
+        f"Migration plan: {plural(figures.steps, 'step')} in {plural(plan.waves, 'wave')}, "
+        "critical path "
+        f"{weeks(plan.critical_path_weeks)} weeks"
+        + (f", {figures.blocked_steps} blocked" if figures.blocked_steps else "")
+        + "."
+    )
+    return lines
+
+
+def services(simulation: Simulation) -> Section:
+    rows = []
+    for service in sorted(
+        simulation.services,
+        key=lambda s: (s.state is State.DEGRADED, s.impact.fails_at or 0, s.id),
+    ):
+        impact = service.impact
+        when = impact.fails_at if impact.state is not State.DEGRADED else impact.degrades_at
+        rows.append(
+            (
+                service.id,
+                service.criticality,
+                impact.state.value,
+                day(when, impact.undated),
+                number(service.users) if service.users else "",
+                chain_text(impact.because[1:]),
+            )
+        )
+    return Section(
+        "Services affected",
+        ("service", "criticality", "state", "from", "users", "because"),
+        tuple(rows),
+    )
+
+
+def components(simulation: Simulation) -> Section:
+    rows = tuple(
+        (
+            a.id,
+            a.state.value,
+            day(a.fails_at, a.undated and a.state is State.BROKEN),
+            day(a.degrades_at, a.undated and a.state is State.DEGRADED),
+            chain_text(a.because[1:]),
+        )
+        for a in sorted(
+            (a for a in simulation.affected if a.kind == "component"),
+            key=lambda a: (list(State).index(a.state), a.fails_at or 0, a.id),
+        )
+    )
+    return Section(
+        "Components affected", ("component", "state", "breaks", "degrades", "because"), rows
+    )
+
+
+def alternatives(simulation: Simulation) -> Section:
+    rows = []
+    order = {Status.MISSING: 0, Status.PARTIAL: 1, Status.OK: 2}
+    for replacement in sorted(simulation.replacements, key=lambda r: (order[r.status], r.replaces)):
+        chosen = replacement.chosen
+        if chosen is None:
+            reasons = [f"{c.candidate}: {c.reason}" for c in replacement.candidates]
+            detail = sentences(reasons) if reasons else "No alternative identified."
+        else:
+            detail = sentences(chosen.gaps)
+        rows.append(
+            (
+                replacement.replaces,
+                replacement.status.value,
+                chosen.candidate if chosen else "",
+                chosen.readiness if chosen else "",
+                detail + (f" ({replacement.note})" if replacement.note else ""),
+            )
+        )
+    return Section(
+        "Alternatives",
+        ("replace", "status", "with", "ready", "gaps, or why none is viable"),
+        tuple(rows),
+    )
+
+
+def plan(simulation: Simulation) -> Section:
+    steps = simulation.plan
+    rows = []
+    for step in sorted(steps.steps, key=lambda s: (s.wave, s.id)):
+        if step.kind is StepKind.EXPORT:
+            action = f"export data from {step.replaces}"
+        else:
+            action = "; ".join(f"{m.replaces} → {m.candidate or '?'}" for m in step.moves)
+        if step.blocked:
+            status = "blocked by " + ", ".join(step.blocked_by)
+        elif step.slack is None or step.duration_weeks is None:
+            status = ""
+        elif step.slack < 0:
+            status = f"{-step.slack:,} days late"
+        else:
+            status = f"{step.slack:,} days to spare"
+        rows.append(
+            (str(step.wave), action, weeks(step.duration_weeks), day(step.deadline), status)
+        )
+    critical = " → ".join(steps.critical_path)
+    return Section(
+        f"Migration plan: {plural(steps.waves, 'wave')}, critical path "
+        f"{weeks(steps.critical_path_weeks)} weeks",
+        ("wave", "step", "weeks", "deadline", "on time?"),
+        tuple(rows),
+        note=f"Critical path: {critical}." if critical else None,
+    )
+
+
+def simulation_sections(simulation: Simulation) -> list[Section]:
+    return [
+        services(simulation),
+        components(simulation),
+        alternatives(simulation),
+        plan(simulation),
+    ]
+
+
+def why(simulation: Simulation, node_id: str, found: Sequence[Chain], truncated: bool) -> Section:
+    rows = tuple(
+        (
+            day(int(c.day)) if c.dated else "at renewal (date unknown)",
+            "breaks" if c.breaks else "degrades",
+            chain_text(c.nodes),
+            ", ".join(c.groups),
+        )
+        for c in found
+    )
+    note = "More chains exist; the list was cut." if truncated else None
+    if not found:
+        note = f"Nothing that {', '.join(simulation.selectors)} withdraws reaches {node_id}."
+    return Section(
+        f"Why {node_id} is affected",
+        ("from", "effect", "chain", "needs the whole group"),
+        rows,
+        note,
+    )
+
+
+COMPARE_ROWS: tuple[tuple[str, str], ...] = (
+    ("withdrawn", "components and services withdrawn"),
+    ("services_broken", "services broken"),
+    ("services_degraded", "services degraded"),
+    ("users_broken", "users who lose a service"),
+    ("missing_alternatives", "missing alternatives"),
+    ("partial_alternatives", "partial alternatives"),
+    ("steps", "migration steps"),
+    ("blocked_steps", "blocked steps"),
+    ("waves", "waves"),
+    ("critical_path_weeks", "critical path (weeks)"),
+    ("effort_weeks", "effort (person-weeks)"),
+    ("cost_per_year", "cost of alternatives per year"),
+)
+
+
+def compare(simulations: Sequence[Simulation]) -> Section:
+    figures = [summarise(s) for s in simulations]
+    rows = tuple(
+        (label, *(number(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
+    )
+    headers = tuple(s.scenario_id or ", ".join(s.selectors) for s in simulations)
+    currency = {s.currency for s in simulations}
+    note = f"Costs in {', '.join(sorted(currency))}." if currency else None
+    return Section("Scenarios compared", ("", *headers), rows, note)

@@ -1,0 +1,213 @@
+"""The withdrawal engine: what breaks and when, what can replace it, in what order we move.
+
+``simulate`` ties the parts together: selectors resolve to what is withdrawn
+(``exitplan.select``), ``propagate`` computes failure and degradation days over the
+dependents only, ``alternatives`` finds which withdrawn components are needed and chooses
+their replacements, ``plan`` orders the steps.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from exitplan.graph.port import (
+    DependencyRegion,
+    Direction,
+    GraphBackend,
+    Label,
+    Rel,
+)
+from exitplan.model import NodeId
+from exitplan.select import Mode, Selector, resolve
+from exitplan.simulate.alternatives import (
+    Preferences,
+    assess_alternatives,
+    in_use,
+    needed_components,
+)
+from exitplan.simulate.plan import make_plan
+from exitplan.simulate.propagate import NEVER, Times, is_dated, propagate
+from exitplan.simulate.result import (
+    Affected,
+    Consumer,
+    ServiceImpact,
+    Simulation,
+    State,
+)
+from exitplan.simulate.why import Chain, chains
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run a simulation; a scenario file sets the same things."""
+
+    mode: Mode = Mode.CUT_OFF
+    horizon: int | None = None
+    start: date | None = None  # default: the estate's as-of date
+    prefer: Mapping[NodeId, NodeId] = field(default_factory=dict)
+    exclude_candidates: frozenset[NodeId] = frozenset()
+    scenario_id: str | None = None
+    scenario_title: str | None = None
+
+
+def _day(value: float) -> int | None:
+    return int(value) if is_dated(value) else None
+
+
+def _state(times: Times, node_id: NodeId, horizon: int | None) -> State | None:
+    """withdrawn, broken or degraded within the horizon; effects at a renewal of unknown
+    date are always kept (as broken or degraded with no day), never silently dropped."""
+    if node_id in times.withdrawn:
+        return State.WITHDRAWN
+    for day, state in (
+        (times.fails_at(node_id), State.BROKEN),
+        (times.degrades_at(node_id), State.DEGRADED),
+    ):
+        if day == NEVER:
+            continue
+        if not is_dated(day) or horizon is None or day <= horizon:
+            return state
+    return None
+
+
+def _affected(region: DependencyRegion, times: Times, horizon: int | None) -> list[Affected]:
+    found = []
+    for node_id in sorted(times.degrade):
+        node = region.node(node_id)
+        state = _state(times, node_id, horizon)
+        if state is None or not in_use(node):
+            continue
+        fail, degrade = times.fails_at(node_id), times.degrades_at(node_id)
+        if horizon is not None:  # the report ends at the horizon
+            fail = fail if fail <= horizon or not is_dated(fail) else NEVER
+            degrade = degrade if degrade <= horizon or not is_dated(degrade) else NEVER
+        found.append(
+            Affected(
+                id=node_id,
+                kind=node.label.kind,
+                name=node.name,
+                state=state,
+                fails_at=_day(fail),
+                degrades_at=_day(degrade),
+                because=times.chain(node_id, broken=state is State.BROKEN),
+                undated=(state is State.BROKEN and not is_dated(fail))
+                or (state is State.DEGRADED and not is_dated(degrade)),
+            )
+        )
+    return found
+
+
+def _services(backend: GraphBackend, affected: Iterable[Affected]) -> list[ServiceImpact]:
+    services = [a for a in affected if a.kind == Label.SERVICE.kind]
+    uses = backend.edges_touching([s.id for s in services], Direction.IN, [Rel.USES])
+    organisations = backend.nodes_by_id({edge.source for edge in uses})
+    service_nodes = backend.nodes_by_id(s.id for s in services)
+    consumers: dict[NodeId, list[Consumer]] = defaultdict(list)
+    for edge in uses:
+        consumers[edge.target].append(
+            Consumer(
+                edge.source,
+                organisations[edge.source].name,
+                int(edge.properties.get("users", 0)),  # type: ignore[arg-type]
+                bool(edge.properties.get("assumed", False)),
+            )
+        )
+    return [
+        ServiceImpact(
+            impact=s,
+            criticality=str(service_nodes[s.id].properties.get("criticality", "medium")),
+            users=sum(c.users for c in consumers[s.id]),
+            consumers=tuple(sorted(consumers[s.id], key=lambda c: c.organisation)),
+        )
+        for s in services
+    ]
+
+
+def _users(services: Iterable[ServiceImpact], states: set[State]) -> int:
+    """People who lose (or notice) a service: per organisation the largest user count of
+    any such service, summed over organisations (one person uses many services)."""
+    largest: dict[NodeId, int] = defaultdict(int)
+    for service in services:
+        if service.state in states:
+            for consumer in service.consumers:
+                largest[consumer.organisation] = max(largest[consumer.organisation], consumer.users)
+    return sum(largest.values())
+
+
+def simulate(
+    backend: GraphBackend,
+    selectors: Iterable[Selector | str],
+    options: Options | None = None,
+) -> Simulation:
+    """Withdraw what ``selectors`` name and work out the consequences."""
+    return _run(backend, selectors, options or Options())[0]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Every chain by which a withdrawal reaches one node (``exitplan why``)."""
+
+    simulation: Simulation
+    node: NodeId
+    chains: tuple[Chain, ...]
+    truncated: bool
+
+
+def explain(
+    backend: GraphBackend,
+    selectors: Iterable[Selector | str],
+    node_id: NodeId,
+    options: Options | None = None,
+) -> Explanation:
+    backend.node(node_id)  # an unknown node is an error, with a suggestion
+    simulation, region, times = _run(backend, selectors, options or Options())
+    found, truncated = chains(region, times, node_id)
+    return Explanation(simulation, node_id, tuple(found), truncated)
+
+
+def _run(
+    backend: GraphBackend, selectors: Iterable[Selector | str], options: Options
+) -> tuple[Simulation, DependencyRegion, Times]:
+    withdrawal = resolve(backend, selectors, options.mode)
+    info = backend.info
+    start = options.start or info.as_of
+    region = backend.dependency_region(withdrawal.withdrawn)
+    times = propagate(region, withdrawal.withdrawn, start=start)
+    choices = assess_alternatives(
+        backend,
+        region,
+        times,
+        Preferences(dict(options.prefer), options.exclude_candidates),
+    )
+    needed = needed_components(region, times, choices)
+    plan = make_plan(backend, region, times, choices.replacements, needed)
+    affected = _affected(region, times, options.horizon)
+    services = _services(backend, affected)
+    simulation = Simulation(
+        estate=info.name,
+        estate_title=info.title,
+        as_of=info.as_of,
+        start=start,
+        currency=info.currency,
+        selectors=tuple(str(s) for s in withdrawal.selectors),
+        mode=withdrawal.mode.value,
+        horizon=options.horizon,
+        vendors=tuple(sorted(withdrawal.vendors)),
+        withdrawn=tuple(sorted(withdrawal.withdrawn)),
+        affected=tuple(affected),
+        services=tuple(services),
+        replacements=tuple(choices.replacements[c] for c in sorted(needed)),
+        not_needed=tuple(sorted(set(choices.replacements) - needed)),
+        plan=plan,
+        users_broken=_users(services, {State.BROKEN, State.WITHDRAWN}),
+        users_affected=_users(services, set(State)),
+        scenario_id=options.scenario_id,
+        scenario_title=options.scenario_title,
+    )
+    return simulation, region, times
+
+
+__all__ = ["Explanation", "Options", "explain", "simulate"]

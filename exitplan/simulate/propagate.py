@@ -1,0 +1,177 @@
+"""When each node fails and degrades after a withdrawal (DESIGN.md §4).
+
+Every node has a failure time and a degradation time, in days after the withdrawal (∞:
+never). Withdrawn nodes fail at day 0. Through a dependency with ``onset`` days of grace:
+
+* hard, outside any group: ``fail(n) <= fail(d) + onset`` and ``degr(n) <= degr(d) + onset``;
+* hard, in an ``any_of_group``: the group fails when its *last* member fails,
+  ``fail(n) <= max over members (fail(m) + onset_m)``, and degrades once no member works
+  fully, ``degr(n) <= max over members (degr(m) + onset_m)``;
+* soft: ``degr(n) <= degr(d) + onset``; a soft dependency never makes a node fail;
+
+and a node's times are the earliest of its bounds. Degradation here always includes
+failure (``degr(n) <= fail(n)``), which folds DESIGN.md's ``min(t_fail, t_degr)`` into one
+quantity.
+
+Both are least fixed points of "superior" functions (built from min, max and adding a
+non-negative onset), so a Dijkstra-style priority queue finds them exactly (Knuth, 1977,
+"A generalization of Dijkstra's algorithm"): a node is final when it leaves the queue, a
+group's bound is known once its last member is final. The queue starts at the withdrawn
+nodes and only ever reaches their dependents, so the cost grows with the affected region,
+never with the estate.
+
+Example: ``workplace`` needs ``ca`` (hard) and ``ca`` needs ``intune`` (hard, immediate);
+``apps`` needs ``intune`` with 30 days of grace. Withdrawing ``intune`` breaks ``ca`` and
+``workplace`` at day 0 and ``apps`` at day 30::
+
+    intune (0) <- ca (0) <- workplace (0)
+    intune (0) <- apps (30)
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from exitplan.graph.port import DependencyRegion, DependsOn
+from exitplan.model import NodeId
+
+NEVER = math.inf
+UNDATED = 1e12
+"""The day of an effect that comes at a renewal whose date is unknown: later than any
+real date, earlier than never, and never shown as a number."""
+
+
+def is_dated(day: float) -> bool:
+    return day < UNDATED
+
+
+Onset = Callable[[DependsOn], float]
+"""Days between a dependency's target failing and the dependent feeling it."""
+
+
+@dataclass(frozen=True)
+class Times:
+    """Failure and degradation days of every node the withdrawal reaches, and for each
+    the dependency it came through (the first found on the earliest path)."""
+
+    fail: Mapping[NodeId, float]
+    degrade: Mapping[NodeId, float]
+    fail_cause: Mapping[NodeId, NodeId]
+    degrade_cause: Mapping[NodeId, NodeId]
+    withdrawn: frozenset[NodeId]
+    onset: Onset
+
+    def fails_at(self, node_id: NodeId) -> float:
+        return self.fail.get(node_id, NEVER)
+
+    def degrades_at(self, node_id: NodeId) -> float:
+        return self.degrade.get(node_id, NEVER)
+
+    def chain(self, node_id: NodeId, *, broken: bool) -> tuple[NodeId, ...]:
+        """From ``node_id`` down to the withdrawn node that affects it first:
+        ``(workplace, ca, intune)``. For a broken node the chain of failures; for a
+        degraded one the chain of degradations, down to where a failure caused it."""
+        chain = [node_id]
+        current = node_id
+        failing = broken
+        while current not in self.withdrawn:
+            cause = self.degrade_cause.get(current)
+            if not failing and cause is not None and self.degrade[current] < self.fails_at(current):
+                current = cause
+            else:
+                failing = True
+                current = self.fail_cause[current]
+            chain.append(current)
+        return tuple(chain)
+
+
+@dataclass(slots=True)
+class _GroupWait:
+    """A redundant group waiting for its last member: how many have not yet arrived, the
+    latest bound so far, and the member that gave it."""
+
+    remaining: int
+    latest: float
+    member: NodeId
+
+
+def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:
+    """Onset in days of each dependency: its grace days, or for ``at_renewal`` the days
+    from ``start`` to the dependent's contract end (``UNDATED`` when either is unknown)."""
+    cache: dict[NodeId, float] = {}
+
+    def onset(edge: DependsOn) -> float:
+        if not edge.at_renewal:
+            return float(edge.onset_days)
+        if edge.source not in cache:
+            end = region.node(edge.source).properties.get("contract_end")
+            if start is None or not isinstance(end, str):
+                cache[edge.source] = UNDATED
+            else:
+                cache[edge.source] = float(max(0, (date.fromisoformat(end) - start).days))
+        return cache[edge.source] + edge.onset_days
+
+    return onset
+
+
+def _earliest(
+    region: DependencyRegion,
+    onset: Onset,
+    initial: Mapping[NodeId, float],
+    follows: Callable[[DependsOn], bool],
+) -> tuple[dict[NodeId, float], dict[NodeId, NodeId]]:
+    """The least fixed point from ``initial`` along the dependency edges that ``follows``
+    accepts; returns the day of every node reached and the edge target that set it."""
+    day: dict[NodeId, float] = dict(initial)
+    cause: dict[NodeId, NodeId] = {}
+    queue = [(value, node_id) for node_id, value in initial.items()]
+    heapq.heapify(queue)
+    final: set[NodeId] = set()
+    groups: dict[tuple[NodeId, str], _GroupWait] = {}
+    while queue:
+        now, node_id = heapq.heappop(queue)
+        if node_id in final:
+            continue
+        final.add(node_id)
+        for edge in region.dependents(node_id):
+            dependent = edge.source
+            if dependent in final or not follows(edge):
+                continue
+            bound = now + onset(edge)
+            via = node_id
+            if edge.group is not None:
+                key = (dependent, edge.group)
+                wait = groups.get(key)
+                if wait is None:
+                    members = sum(
+                        1
+                        for e in region.dependencies(dependent)
+                        if e.group == edge.group and follows(e)
+                    )
+                    wait = groups[key] = _GroupWait(members, -1.0, node_id)
+                wait.remaining -= 1
+                if bound > wait.latest:
+                    wait.latest, wait.member = bound, node_id
+                if wait.remaining:  # the group still has a working member
+                    continue
+                bound, via = wait.latest, wait.member
+            if bound < day.get(dependent, NEVER):
+                day[dependent] = bound
+                cause[dependent] = via
+                heapq.heappush(queue, (bound, dependent))
+    return day, cause
+
+
+def propagate(
+    region: DependencyRegion, withdrawn: Iterable[NodeId], *, start: date | None = None
+) -> Times:
+    """Failure and degradation days of everything that depends on ``withdrawn``."""
+    gone = frozenset(withdrawn)
+    onset = renewal_onsets(region, start)
+    fail, fail_cause = _earliest(region, onset, dict.fromkeys(gone, 0.0), lambda e: e.hard)
+    degrade, degrade_cause = _earliest(region, onset, fail, lambda e: True)
+    return Times(fail, degrade, fail_cause, degrade_cause, gone, onset)

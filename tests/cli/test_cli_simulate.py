@@ -1,0 +1,149 @@
+"""The simulation commands through the real console script, and golden JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, CheckGolden, RunCli
+
+SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+def test_scenario_json_matches_golden(scenario: Path, run_cli: RunCli, golden: CheckGolden) -> None:
+    result = run_cli("run", scenario.relative_to(REPO), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    golden(f"{scenario.stem}.json", result.stdout)
+    again = run_cli("run", scenario.relative_to(REPO), "--format", "json")
+    assert again.stdout == result.stdout
+
+
+def test_microsoft_cut_off_answers_the_board(run_cli: RunCli) -> None:
+    result = run_cli("simulate", "graphs/gothenburg", "--withdraw", "vendor:microsoft")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "it-arbetsplats" in text
+    shown = json.loads(
+        run_cli(
+            "simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--format", "json"
+        ).stdout
+    )
+    assert shown["schema"] == "exitplan/simulate/v1"
+    services = {s["id"]: s for s in shown["services"]}
+    assert services["it-arbetsplats"]["state"] == "broken"
+    assert services["it-arbetsplats"]["because"][-1] in shown["withdrawn"]
+    missing = {a["for"] for a in shown["alternatives"] if a["status"] == "missing"}
+    assert "purview" in missing
+    waves = {s["replaces"]: s["wave"] for s in shown["plan"]["steps"] if s["kind"] == "replace"}
+    assert waves["entra-id"] < waves["intune"]
+    assert waves["entra-id"] < waves["sharepoint-online"]
+    assert waves["entra-id"] < waves["onedrive"]
+
+
+def test_losing_intune_breaks_some_things_at_once_and_others_later(run_cli: RunCli) -> None:
+    shown = json.loads(
+        run_cli(
+            "simulate", "graphs/gothenburg", "-w", "component:intune", "--format", "json"
+        ).stdout
+    )
+    affected = {a["id"]: a for a in shown["affected"]}
+    assert affected["entra-conditional-access"]["fails_at_days"] == 0
+    assert affected["it-arbetsplats"]["fails_at_days"] == 0
+    assert affected["device-certificates"]["fails_at_days"] == 180  # certificate grace
+    assert affected["windows-client"]["fails_at_days"] == 345  # at renewal, 2027-10-12
+    assert affected["windows-client"]["because"] == ["windows-client", "intune"]
+
+
+def test_horizon_and_formats(run_cli: RunCli) -> None:
+    args = ("simulate", "graphs/gothenburg", "-w", "component:intune", "--horizon", "90")
+    table = run_cli(*args)
+    assert table.exit_code == 0
+    assert "day 345" not in table.stdout
+    markdown = run_cli(*args, "--format", "markdown").stdout
+    assert markdown.startswith("# Withdrawing component:intune\n")
+    assert "| service | criticality |" in markdown
+    rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
+    assert {r["id"] for r in rows} >= {"intune", "entra-conditional-access"}
+    assert next(r for r in rows if r["id"] == "intune")["state"] == "withdrawn"
+
+
+def test_why_lists_chains_earliest_first(run_cli: RunCli) -> None:
+    result = run_cli("why", "graphs/gothenburg", "it-arbetsplats", "-w", "component:intune")
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "←" in line]
+    assert lines[0].split()[:3] == ["day", "0", "breaks"]
+    shown = json.loads(
+        run_cli(
+            "why",
+            "graphs/gothenburg",
+            "it-arbetsplats",
+            "-w",
+            "component:intune",
+            "--format",
+            "json",
+        ).stdout
+    )
+    days = [c["day"] for c in shown["chains"] if c["day"] is not None]
+    assert days == sorted(days)
+    assert any("entra-conditional-access" in c["nodes"] for c in shown["chains"])
+
+
+def test_what_breaks_if(run_cli: RunCli) -> None:
+    result = run_cli("what-breaks-if", "graphs/gothenburg", "entra-id", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["selectors"] == ["component:entra-id"]
+    assert "topdesk" in {a["id"] for a in shown["affected"]}
+    capability = run_cli("what-breaks-if", "graphs/gothenburg", "email")
+    assert capability.exit_code == 2
+    assert "takes a component, service or vendor" in capability.stderr
+
+
+def test_compare_prints_one_table(run_cli: RunCli) -> None:
+    result = run_cli("compare", *(s.relative_to(REPO) for s in SCENARIOS))
+    assert result.exit_code == 0, result.stderr
+    assert "Scenarios compared" in result.stdout
+    for scenario in SCENARIOS:
+        assert scenario.stem in result.stdout
+    assert "missing alternatives" in result.stdout
+    shown = json.loads(
+        run_cli("compare", *(s.relative_to(REPO) for s in SCENARIOS), "--format", "json").stdout
+    )
+    assert [s["id"] for s in shown["scenarios"]] == [s.stem for s in SCENARIOS]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("simulate", "graphs/gothenburg", "-w", "vendor:microsfot"), "did you mean 'microsoft'?"),
+        (("simulate", "graphs/gothenburg", "-w", "vendr:microsoft"), "did you mean 'vendor'?"),
+        (("simulate", "graphs/gothenburg"), "Missing option '--withdraw'"),
+        (("why", "graphs/gothenburg", "it-arbetsplat", "-w", "vendor:microsoft"), "did you mean"),
+        (("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--horizon", "-1"), "-1"),
+    ],
+)
+def test_usage_errors(run_cli: RunCli, args: tuple[str, ...], message: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_scenario_file_is_reported_with_line(run_cli: RunCli, tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(
+        f"id: bad\ntitle: Bad\nestate: {REPO / 'graphs' / 'gothenburg'}\n"
+        "withdraw: [vendor:microsoft, vendr:x]\nmode: sideways\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", scenario)
+    assert result.exit_code == 2
+    assert f"{scenario}:4: withdraw[1]: unknown selector kind 'vendr'" in result.stderr
+    assert f"{scenario}:5: mode: 'sideways' is not allowed" in result.stderr

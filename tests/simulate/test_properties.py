@@ -1,0 +1,235 @@
+"""Invariants of the simulation on random estates (hypothesis)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exitplan.graph import EmbeddedGraph, Rel
+from exitplan.graph.port import DependsOn
+from exitplan.model import (
+    Alternative,
+    Component,
+    Delivery,
+    Dependency,
+    Estate,
+    EstateInfo,
+    GraceDays,
+    Lifecycle,
+    NodeId,
+    Readiness,
+    Strength,
+    Vendor,
+)
+from exitplan.simulate import simulate
+from exitplan.simulate.propagate import propagate
+from exitplan.simulate.result import StepKind
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Random:
+    estate: Estate
+    ids: list[NodeId]
+
+
+@st.composite
+def estates(draw: st.DrawFn) -> Random:
+    size = draw(st.integers(min_value=2, max_value=14))
+    ids = [NodeId(f"n{i}") for i in range(size)]
+    candidates = draw(st.sets(st.sampled_from(ids), max_size=size // 3))
+    components = []
+    for index, node_id in enumerate(ids):
+        others = [other for other in ids if other != node_id]
+        targets = draw(st.lists(st.sampled_from(others), max_size=4, unique=True))
+        dependencies = []
+        group_members = [t for t in targets if draw(st.booleans())] if len(targets) >= 2 else []
+        if len(group_members) < 2:
+            group_members = []
+        for target in targets:
+            grace = draw(st.sampled_from([0, 0, 0, 5, 30]))
+            in_group = target in group_members
+            soft = not in_group and draw(st.integers(0, 3)) == 0
+            dependencies.append(
+                Dependency.model_validate(
+                    {
+                        "ref": target,
+                        "strength": Strength.SOFT if soft else Strength.HARD,
+                        "onset": GraceDays(grace_days=grace).model_dump() if grace else "immediate",
+                        "any_of_group": "g" if in_group else None,
+                    }
+                )
+            )
+        components.append(
+            Component(
+                id=node_id,
+                name=f"component {index}",
+                vendor=NodeId("v"),
+                delivery=Delivery.SAAS,
+                lifecycle=Lifecycle.CANDIDATE if node_id in candidates else Lifecycle.ACTIVE,
+                depends_on=tuple(dependencies),
+            )
+        )
+    alternatives = []
+    for candidate in sorted(candidates):
+        for incumbent in draw(st.sets(st.sampled_from(ids), max_size=2)):
+            if incumbent != candidate:
+                alternatives.append(
+                    Alternative.model_validate(
+                        {
+                            "for": incumbent,
+                            "candidate": candidate,
+                            "readiness": draw(st.sampled_from(list(Readiness))),
+                            "duration_weeks": draw(st.sampled_from([None, 2.0, 5.0])),
+                        }
+                    )
+                )
+    estate = Estate(
+        info=EstateInfo(name=NodeId("random")),
+        vendors=(Vendor(id=NodeId("v"), name="V"),),
+        components=tuple(components),
+        alternatives=tuple(alternatives),
+    )
+    return Random(estate, ids)
+
+
+def _reference(
+    backend: EmbeddedGraph, withdrawn: set[NodeId]
+) -> tuple[dict[NodeId, float], dict[NodeId, float]]:
+    """The same equations, iterated over the whole estate from 'never' until they settle:
+    slow and obviously right."""
+    edges: dict[NodeId, list[DependsOn]] = defaultdict(list)
+    for edge in backend.edges(Rel.DEPENDS_ON):
+        edges[edge.source].append(DependsOn.of(edge))
+    nodes = [n.id for n in backend.nodes()]
+    fail = {n: (0.0 if n in withdrawn else INF) for n in nodes}
+    degrade = dict(fail)
+
+    def bound(clock: dict[NodeId, float], deps: list[DependsOn], hard_only: bool) -> float:
+        best = INF
+        groups: dict[str, list[float]] = defaultdict(list)
+        for dep in deps:
+            if hard_only and not dep.hard:
+                continue
+            value = clock[dep.target] + dep.onset_days
+            if dep.group is None:
+                best = min(best, value)
+            else:
+                groups[dep.group].append(value)
+        for values in groups.values():
+            best = min(best, max(values))
+        return best
+
+    for _ in range(4 * len(nodes) + 10):
+        changed = False
+        for node in nodes:
+            if node in withdrawn:
+                continue
+            new_fail = bound(fail, edges[node], hard_only=True)
+            new_degrade = min(new_fail, bound(degrade, edges[node], hard_only=False))
+            if (new_fail, new_degrade) != (fail[node], degrade[node]):
+                fail[node], degrade[node] = new_fail, new_degrade
+                changed = True
+        if not changed:
+            break
+    return (
+        {n: t for n, t in fail.items() if t < INF},
+        {n: t for n, t in degrade.items() if t < INF},
+    )
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_times_are_the_fixed_point_of_the_rules(random: Random, data: st.DataObject) -> None:
+    backend = EmbeddedGraph(random.estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=3))
+    times = propagate(backend.dependency_region(withdrawn), withdrawn)
+    expected_fail, expected_degrade = _reference(backend, withdrawn)
+    assert dict(times.fail) == expected_fail
+    assert dict(times.degrade) == expected_degrade
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_withdrawing_more_never_affects_fewer_nor_later(
+    random: Random, data: st.DataObject
+) -> None:
+    backend = EmbeddedGraph(random.estate)
+    smaller = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=2))
+    larger = smaller | data.draw(st.sets(st.sampled_from(random.ids), max_size=3))
+    few = propagate(backend.dependency_region(smaller), smaller)
+    many = propagate(backend.dependency_region(larger), larger)
+    assert set(few.degrade) <= set(many.degrade)
+    assert set(few.fail) <= set(many.fail)
+    for node, day in few.fail.items():
+        assert many.fail[node] <= day
+    for node, day in few.degrade.items():
+        assert many.degrade[node] <= day
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_every_chain_follows_real_dependencies_to_a_withdrawn_node(
+    random: Random, data: st.DataObject
+) -> None:
+    backend = EmbeddedGraph(random.estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=3))
+    result = simulate(backend, [f"component:{n}" for n in withdrawn])
+    real = {(e.source, e.target) for e in backend.edges(Rel.DEPENDS_ON)}
+    for affected in result.affected:
+        chain = affected.because
+        assert chain[0] == affected.id
+        assert chain[-1] in result.withdrawn
+        assert all((a, b) in real for a, b in itertools.pairwise(chain))
+        assert len(set(chain)) == len(chain)
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_the_plan_respects_every_precedence(random: Random, data: st.DataObject) -> None:
+    backend = EmbeddedGraph(random.estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    plan = simulate(backend, [f"component:{n}" for n in withdrawn]).plan
+    graph: nx.DiGraph[NodeId] = nx.DiGraph()
+    graph.add_edges_from((e.source, e.target) for e in backend.edges(Rel.DEPENDS_ON))
+    graph.add_nodes_from(random.ids)
+    # What each step's candidate reaches without passing through a withdrawn component.
+    open_graph = graph.subgraph(n for n in graph if n not in withdrawn)
+    wave_of = {}
+    for step in plan.steps:
+        for move in step.moves:
+            wave_of[(step.kind, move.replaces)] = (step.wave, step.id)
+    for step in plan.steps:
+        if step.kind is not StepKind.REPLACE:
+            continue
+        for move in step.moves:
+            if move.candidate is None:
+                continue
+            reach = (
+                set(nx.descendants(open_graph, move.candidate))
+                if move.candidate in open_graph
+                else set()
+            )
+            frontier = reach | {move.candidate}
+            touched = {t for s in frontier for t in graph.successors(s)} | reach
+            for other in plan.steps:
+                if other.id == step.id or other.kind is not StepKind.REPLACE:
+                    continue
+                for earlier in other.moves:
+                    if earlier.replaces in touched or (earlier.candidate in reach):
+                        assert other.wave < step.wave, (other.id, step.id)
+        for export in plan.steps:
+            if export.kind is StepKind.EXPORT and export.replaces in {
+                m.replaces for m in step.moves
+            }:
+                assert export.wave < step.wave

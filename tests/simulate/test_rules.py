@@ -1,0 +1,401 @@
+"""The simulation rules of DESIGN.md §4, one tiny estate per row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+from exitplan.model import NodeId
+from exitplan.simulate import Options, explain, simulate
+from exitplan.simulate.result import Affected, Simulation
+from tests.simulate.build import build
+
+UNAFFECTED = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    spec: str
+    withdraw: tuple[str, ...]
+    times: dict[str, tuple[str | None, int | None, int | None]] = field(default_factory=dict)
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    horizon: int | None = None
+
+
+PROPAGATION = [
+    Case("hard-immediate", "a -> b", ("component:b",), {"a": ("broken", 0, 0)}, {"a": ("a", "b")}),
+    Case("soft-degrades-only", "a -> b soft", ("component:b",), {"a": ("degraded", None, 0)}),
+    Case("grace-days", "a -> b grace=30", ("component:b",), {"a": ("broken", 30, 30)}),
+    Case(
+        "grace-adds-up-along-a-chain",
+        "a -> b grace=30\nb -> c grace=5",
+        ("component:c",),
+        {"a": ("broken", 35, 35), "b": ("broken", 5, 5)},
+        {"a": ("a", "b", "c")},
+    ),
+    Case(
+        "at-renewal-uses-the-contract-end",
+        "a -> b renewal\ncontract a 2026-03-01",
+        ("component:b",),
+        {"a": ("broken", 59, 59)},
+    ),
+    Case(
+        "at-renewal-of-unknown-date-is-kept-without-a-day",
+        "a -> b renewal",
+        ("component:b",),
+        {"a": ("broken", None, None)},
+    ),
+    Case(
+        "redundant-group-with-one-member-left",
+        "a -> b group=dirs\na -> c group=dirs",
+        ("component:b",),
+        {"a": (UNAFFECTED, None, None), "c": (UNAFFECTED, None, None)},
+    ),
+    Case(
+        "redundant-group-fails-when-its-last-member-fails",
+        "a -> b group=dirs grace=10\na -> c group=dirs",
+        ("component:b", "component:c"),
+        {"a": ("broken", 10, 10)},
+        {"a": ("a", "b")},
+    ),
+    Case(
+        "earliest-bound-wins",
+        "a -> b grace=30\na -> c grace=5",
+        ("component:b", "component:c"),
+        {"a": ("broken", 5, 5)},
+        {"a": ("a", "c")},
+    ),
+    Case(
+        "degradation-passes-through-a-hard-dependency",
+        "a -> b\nb -> c soft grace=7",
+        ("component:c",),
+        {"b": ("degraded", None, 7), "a": ("degraded", None, 7)},
+        {"a": ("a", "b", "c")},
+    ),
+    Case(
+        "failure-below-a-soft-dependency-only-degrades",
+        "a -> b soft\nb -> c",
+        ("component:c",),
+        {"b": ("broken", 0, 0), "a": ("degraded", None, 0)},
+        {"a": ("a", "b", "c")},
+    ),
+    Case(
+        "propagation-stops-at-unaffected-nodes",
+        "a -> b\nc -> d\ne -> a soft",
+        ("component:b",),
+        {"a": ("broken", 0, 0), "e": ("degraded", None, 0), "c": (UNAFFECTED, None, None)},
+    ),
+    Case(
+        "legal-cycle-through-a-group",
+        "dc1 -> dc2 group=dir\ndc1 -> ext group=dir\ndc2 -> dc1 soft",
+        ("component:ext",),
+        {"dc1": (UNAFFECTED, None, None), "dc2": (UNAFFECTED, None, None)},
+    ),
+    Case(
+        "horizon-cuts-later-failures",
+        "a -> b grace=400\na -> c soft grace=10\nx -> b grace=500",
+        ("component:b", "component:c"),
+        {"a": ("degraded", None, 10), "x": (UNAFFECTED, None, None)},
+        horizon=365,
+    ),
+    Case(
+        "a-withdrawn-service-breaks-what-uses-it",
+        "s:portal -> a\nb -> s:portal",
+        ("service:portal",),
+        {"b": ("broken", 0, 0), "portal": ("withdrawn", 0, 0)},
+    ),
+    Case(
+        "candidates-and-retired-components-are-never-listed",
+        "k -> a\ncandidate k\nr -> a\nretired r\nu -> a",
+        ("component:a",),
+        {"u": ("broken", 0, 0), "k": (UNAFFECTED, None, None), "r": (UNAFFECTED, None, None)},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", PROPAGATION, ids=[c.id for c in PROPAGATION])
+def test_propagation(case: Case) -> None:
+    result = simulate(build(case.spec), case.withdraw, Options(horizon=case.horizon))
+    affected: dict[str, Affected] = {a.id: a for a in result.affected}
+    for node, (state, fails, degrades) in case.times.items():
+        if state is None:
+            assert node not in affected
+            continue
+        assert (
+            affected[node].state.value,
+            affected[node].fails_at,
+            affected[node].degrades_at,
+        ) == (
+            state,
+            fails,
+            degrades,
+        ), node
+    for node, chain in case.chains.items():
+        assert affected[node].because == chain
+
+
+def test_unknown_renewal_date_is_flagged() -> None:
+    result = simulate(build("a -> b renewal"), ["component:b"])
+    (affected,) = [a for a in result.affected if a.id == "a"]
+    assert affected.undated
+
+
+def test_scenario_start_moves_renewals() -> None:
+    graph = build("a -> b renewal\ncontract a 2026-03-01")
+    result = simulate(graph, ["component:b"], Options(start=date(2026, 2, 1)))
+    assert {str(a.id): a.fails_at for a in result.affected}["a"] == 28
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    spec: str
+    withdraw: tuple[str, ...]
+    alternatives: dict[str, tuple[str, str | None]]
+    reasons: dict[str, str] = field(default_factory=dict)
+    not_needed: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+ALTERNATIVES = [
+    Choice("ok", "s:x -> a\ncandidate k\nalt k for a R3", ("component:a",), {"a": ("ok", "k")}),
+    Choice(
+        "partial-when-a-used-capability-is-not-covered",
+        "s:x -> a\nrealises a mail\nrealises a calendar\ncandidate k\nalt k for a R3 covers=mail",
+        ("component:a",),
+        {"a": ("partial", "k")},
+    ),
+    Choice(
+        "dependents-name-what-they-use",
+        "s:x -> a caps=mail\nrealises a mail\nrealises a calendar\ncandidate k\n"
+        "alt k for a R3 covers=mail",
+        ("component:a",),
+        {"a": ("ok", "k")},
+    ),
+    Choice(
+        "gaps-written-by-the-architect-make-it-partial",
+        "s:x -> a\ncandidate k\nalt k for a R3 gaps=no-shared-mailboxes",
+        ("component:a",),
+        {"a": ("partial", "k")},
+    ),
+    Choice("missing", "s:x -> a", ("component:a",), {"a": ("missing", None)}),
+    Choice(
+        "a-candidate-that-needs-a-withdrawn-identity-provider-is-not-viable",
+        "s:x -> app\napp -> idp\ncandidate k\nalt k for app R4\nk -> idp",
+        ("component:app", "component:idp"),
+        {"app": ("missing", None)},
+        {"k": "needs idp, which is withdrawn with no viable alternative"},
+        not_needed=("idp",),
+    ),
+    Choice(
+        "it-is-viable-once-the-identity-provider-has-a-viable-candidate",
+        "s:x -> app\napp -> idp\ncandidate k\nalt k for app R4\nk -> idp\ncandidate kc\n"
+        "alt kc for idp R2",
+        ("component:app", "component:idp"),
+        {"app": ("ok", "k"), "idp": ("ok", "kc")},
+    ),
+    Choice(
+        "a-candidate-withdrawn-by-the-same-scenario",
+        "s:x -> a\ncandidate k\nalt k for a R5",
+        ("component:a", "component:k"),
+        {"a": ("missing", None)},
+        {"k": "withdrawn by this scenario too"},
+        not_needed=("k",),
+    ),
+    Choice(
+        "a-cycle-of-unresolved-needs-is-not-viable",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> b\nkb -> a\n"
+        "alt ka for a R3\nalt kb for b R3",
+        ("component:a", "component:b"),
+        {"a": ("missing", None), "b": ("missing", None)},
+    ),
+    Choice(
+        "a-broken-candidate-restored-through-a-group",
+        "s:x -> a\ncandidate k\nalt k for a R3\nk -> d1 group=dirs\nk -> d2 group=dirs",
+        ("component:a", "component:d1"),
+        {"a": ("ok", "k")},
+        not_needed=("d1",),
+    ),
+    Choice(
+        "rank-readiness-then-effort-then-id",
+        "s:x -> a\ncandidate k1\ncandidate k2\ncandidate k3\nalt k1 for a R2\n"
+        "alt k2 for a R4 effort=20\nalt k3 for a R4 effort=10",
+        ("component:a",),
+        {"a": ("ok", "k3")},
+    ),
+    Choice(
+        "rank-fewer-gaps-before-readiness",
+        "s:x -> a\ncandidate k1\ncandidate k2\nalt k1 for a R1\nalt k2 for a R5 gaps=slow",
+        ("component:a",),
+        {"a": ("ok", "k1")},
+    ),
+    Choice(
+        "a-preferred-viable-candidate-is-chosen",
+        "s:x -> a\ncandidate k1\ncandidate k2\nalt k1 for a R4\nalt k2 for a R1",
+        ("component:a",),
+        {"a": ("ok", "k2")},
+        options={"prefer": {"a": "k2"}},
+    ),
+    Choice(
+        "an-excluded-candidate-is-not-viable",
+        "s:x -> a\ncandidate k1\ncandidate k2\nalt k1 for a R4\nalt k2 for a R1",
+        ("component:a",),
+        {"a": ("ok", "k2")},
+        {"k1": "excluded by the scenario"},
+        options={"exclude_candidates": frozenset({"k1"})},
+    ),
+    Choice(
+        "not-needed-when-nothing-in-use-depends-on-it",
+        "s:x -> a\ncandidate k\ncandidate k2\nk2 -> b\nalt k for a R4\nalt k2 for a R1",
+        ("component:a", "component:b"),
+        {"a": ("ok", "k")},
+        not_needed=("b",),
+    ),
+    Choice(
+        "a-broken-component-replaced-by-its-own-alternative",
+        "s:x -> apps\napps -> licence grace=30\ncandidate office\nalt office for apps R4",
+        ("component:licence",),
+        {"apps": ("ok", "office")},
+        not_needed=("licence",),
+    ),
+]
+
+
+def _run(choice: Choice) -> Simulation:
+    return simulate(build(choice.spec), choice.withdraw, Options(**choice.options))
+
+
+@pytest.mark.parametrize("case", ALTERNATIVES, ids=[c.id for c in ALTERNATIVES])
+def test_alternatives(case: Choice) -> None:
+    result = _run(case)
+    found = {
+        r.replaces: (r.status.value, r.chosen.candidate if r.chosen else None)
+        for r in result.replacements
+    }
+    assert found == case.alternatives
+    reasons = {str(c.candidate): c.reason for r in result.replacements for c in r.candidates}
+    for candidate, reason in case.reasons.items():
+        assert reasons[candidate] == reason
+    assert result.not_needed == case.not_needed
+
+
+@dataclass(frozen=True)
+class Planned:
+    id: str
+    spec: str
+    withdraw: tuple[str, ...]
+    steps: dict[str, dict[str, Any]]
+    waves: int
+    critical_path_weeks: float
+
+
+PLANS = [
+    Planned(
+        "identity-first",
+        "s:x -> app\napp -> idp\ncandidate k\nalt k for app R4 weeks=10\nk -> idp\n"
+        "candidate kc\nalt kc for idp R2 weeks=20",
+        ("component:app", "component:idp"),
+        {
+            "replace-idp": {"wave": 1, "after": ()},
+            "replace-app": {"wave": 2, "after": ("replace-idp",)},
+        },
+        2,
+        30.0,
+    ),
+    Planned(
+        "precedence-through-unaffected-nodes",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nkb -> gateway\ngateway -> ka",
+        ("component:a", "component:b"),
+        {"replace-a": {"wave": 1}, "replace-b": {"wave": 2, "after": ("replace-a",)}},
+        2,
+        10.0,
+    ),
+    Planned(
+        "steps-that-need-each-other-merge",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> kb soft\nkb -> ka soft\n"
+        "alt ka for a R3 weeks=4\nalt kb for b R3 weeks=6",
+        ("component:a", "component:b"),
+        {"replace-a+replace-b": {"wave": 1, "duration_weeks": 6.0}},
+        1,
+        6.0,
+    ),
+    Planned(
+        "late-deadline",
+        "s:x -> a grace=30\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        {"replace-a": {"deadline": 30, "slack": -40, "finish_week": 10.0}},
+        1,
+        10.0,
+    ),
+    Planned(
+        "deadline-with-time-to-spare",
+        "s:x -> a grace=100\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        {"replace-a": {"deadline": 100, "slack": 30}},
+        1,
+        10.0,
+    ),
+    Planned(
+        "vendor-only-export-comes-first",
+        "s:x -> a\nexport a\ncandidate k\nalt k for a R3 weeks=8",
+        ("component:a",),
+        {
+            "export-a": {"wave": 1, "kind": "export"},
+            "replace-a": {"wave": 2, "after": ("export-a",)},
+        },
+        2,
+        8.0,
+    ),
+    Planned(
+        "blocked-and-everything-after-it",
+        "s:x -> a\ns:y -> b\ncandidate kb\nalt kb for b R3 weeks=5\nkb -> a group=g\n"
+        "kb -> c group=g",
+        ("component:a", "component:b"),
+        {
+            "replace-a": {"blocked": True, "blocked_by": ("a",), "wave": 1},
+            "replace-b": {"blocked": True, "blocked_by": ("a",), "wave": 2},
+        },
+        2,
+        0.0,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", PLANS, ids=[c.id for c in PLANS])
+def test_plan(case: Planned) -> None:
+    plan = simulate(build(case.spec), case.withdraw).plan
+    steps = {step.id: step for step in plan.steps}
+    assert set(steps) == set(case.steps)
+    for step_id, expected in case.steps.items():
+        step = steps[step_id]
+        for key, value in expected.items():
+            found = getattr(step, key)
+            assert (found.value if hasattr(found, "value") else found) == value, (step_id, key)
+    assert plan.waves == case.waves
+    assert plan.critical_path_weeks == case.critical_path_weeks
+
+
+def test_why_lists_every_chain_earliest_first() -> None:
+    graph = build(
+        """
+        s:work -> ca
+        ca -> intune
+        s:work -> client
+        client -> intune renewal
+        contract client 2026-06-30
+        s:work -> mon soft
+        mon -> intune grace=7
+        """
+    )
+    explanation = explain(graph, ["component:intune"], NodeId("work"))
+    found = [(c.nodes, c.day, c.breaks) for c in explanation.chains]
+    assert found == [
+        (("work", "ca", "intune"), 0.0, True),
+        (("work", "mon", "intune"), 7.0, False),
+        (("work", "client", "intune"), 180.0, True),
+    ]

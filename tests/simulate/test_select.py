@@ -1,0 +1,110 @@
+"""Selectors: grammar, union, subsidiaries, jurisdiction by ultimate parent, roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from exitplan.errors import UsageError
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate
+from exitplan.select import Mode, Selector, SelectorKind, parse_selector, resolve
+from tests.conftest import WriteFiles
+
+ESTATE = """
+vendors:
+  - {id: us-parent, name: US parent, hq_country: US, exposure: [US_CLOUD_ACT, US_FISA702]}
+  - {id: eu-arm, name: EU arm, hq_country: IE, parent: us-parent}
+  - {id: eu-arm-se, name: Swedish arm, hq_country: SE, parent: eu-arm}
+  - {id: city, name: The city, hq_country: SE, tags: [own]}
+  - {id: uk-co, name: UK company, hq_country: GB, exposure: [UK_IPA]}
+  - {id: old-co, name: Old software house, hq_country: DE}
+components:
+  - {id: cloud-mail, name: Cloud mail, vendor: eu-arm, delivery: saas, tags: [mail]}
+  - {id: cloud-files, name: Cloud files, vendor: eu-arm-se, delivery: saas}
+  - id: office
+    name: Office apps run by the city
+    vendors: [{vendor: city, roles: [operator]}, {vendor: eu-arm, roles: [licensor]}]
+    delivery: client
+    licence: subscription
+  - id: agent
+    name: Agent nobody else runs
+    vendors: [{vendor: eu-arm, roles: [licensor]}]
+    delivery: client
+    licence: subscription
+  - id: server
+    name: Server licensed for ever
+    vendors: [{vendor: city, roles: [operator]}, {vendor: eu-arm, roles: [licensor]}]
+    delivery: self_hosted
+    licence: perpetual
+  - {id: chat, name: Chat, vendor: uk-co, delivery: saas, tags: [mail]}
+  - id: legacy
+    name: Legacy tool
+    vendors: [{vendor: city, roles: [operator]}, {vendor: old-co, roles: [licensor]}]
+    delivery: self_hosted
+    licence: perpetual
+services:
+  - {id: portal, name: Portal, depends_on: [cloud-mail]}
+"""
+
+
+@pytest.fixture
+def backend(write_files: WriteFiles) -> EmbeddedGraph:
+    return EmbeddedGraph(load_estate(write_files({"e.yaml": ESTATE})))
+
+
+@pytest.mark.parametrize(
+    ("selectors", "mode", "withdrawn"),
+    [
+        (["vendor:us-parent"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["vendor:eu-arm"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["vendor:eu-arm-se"], Mode.CUT_OFF, {"cloud-files"}),
+        (
+            ["vendor:us-parent"],
+            Mode.EXIT,
+            {"cloud-mail", "cloud-files", "agent", "office", "server"},
+        ),
+        (["jurisdiction:US"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["jurisdiction:us"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["jurisdiction:GB"], Mode.CUT_OFF, {"chat"}),
+        (["exposure:US_CLOUD_ACT"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["exposure:UK_IPA"], Mode.CUT_OFF, {"chat"}),
+        (["tag:mail"], Mode.CUT_OFF, {"cloud-mail", "chat"}),
+        (["component:office"], Mode.CUT_OFF, {"office"}),
+        (["service:portal"], Mode.CUT_OFF, {"portal"}),
+        (["component:chat", "vendor:eu-arm-se"], Mode.CUT_OFF, {"chat", "cloud-files"}),
+        (["tag:own"], Mode.EXIT, {"office", "server", "legacy"}),
+        (["vendor:old-co"], Mode.EXIT, {"legacy"}),
+    ],
+)
+def test_resolve(
+    backend: EmbeddedGraph, selectors: list[str], mode: Mode, withdrawn: set[str]
+) -> None:
+    assert set(resolve(backend, selectors, mode).withdrawn) == withdrawn
+
+
+def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
+    assert resolve(backend, ["vendor:us-parent"]).vendors == {"us-parent", "eu-arm", "eu-arm-se"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("vendor:us-parnet", "no vendor 'us-parnet' in estate 'estate'; did you mean 'us-parent'?"),
+        ("vendr:us-parent", "unknown selector kind 'vendr' in 'vendr:us-parent'; did you mean"),
+        ("component:eu-arm", "no component 'eu-arm'"),
+        ("microsoft", "is not of the form KIND:VALUE"),
+        ("jurisdiction:FR", "no vendor in estate 'estate' is under the law of 'FR'"),
+        ("exposure:CLOUD_ACT", "unknown exposure 'CLOUD_ACT'; did you mean 'US_CLOUD_ACT'?"),
+        ("tag:nothing", "has the tag 'nothing'"),
+        ("vendor:old-co", "withdraws nothing in cut-off mode"),
+    ],
+)
+def test_errors_say_what_is_wrong(backend: EmbeddedGraph, text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=None) as raised:
+        resolve(backend, [text])
+    assert message in str(raised.value)
+
+
+def test_parse() -> None:
+    assert parse_selector(" vendor:microsoft ") == Selector(SelectorKind.VENDOR, "microsoft")
+    assert str(parse_selector("jurisdiction:US")) == "jurisdiction:US"
