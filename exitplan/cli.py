@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from exitplan.errors import ExitplanError, UsageError
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.describe import describe_estate, describe_node
 from exitplan.loading import estate_files, load_estate
-from exitplan.model import NodeId
+from exitplan.model import Lifecycle, NodeId
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv, dump_simulation_csv
 from exitplan.render.json import (
@@ -199,12 +200,15 @@ def validate(path: Path) -> None:
     estate = load_estate(path)
     summary = EmbeddedGraph(estate).summary()
     noun = "file" if len(files) == 1 else "files"
-    candidates = sum(1 for c in estate.components if c.lifecycle == "candidate")
+    lifecycles = Counter(component.lifecycle for component in estate.components)
+    candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]
     lines = [f"Estate {estate.name} is valid ({len(files)} {noun}):"]
     for label, count in summary.nodes.items():
         extra = ""
-        if label is Label.COMPONENT and candidates:
-            extra = f"  ({count - candidates} in use or retiring, {candidates} candidates)"
+        if label is Label.COMPONENT and (candidates or retired):
+            parts = [f"{count - candidates - retired} in use", f"{candidates} candidates"]
+            parts += [f"{retired} retired"] if retired else []
+            extra = f"  ({', '.join(parts)})"
         lines.append(f"  {PLURAL[label]:<16}{count:>6}{extra}")
     lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6}")
     lines.append(f"  {'alternatives':<16}{len(estate.alternatives):>6}")

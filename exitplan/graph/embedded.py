@@ -1,7 +1,9 @@
-"""The embedded backend: the estate graph held in memory by networkx (the default)."""
+"""The embedded backend: the estate graph held in memory (the default; no server)."""
 
 from __future__ import annotations
 
+import heapq
+import operator
 from collections import Counter, defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
@@ -21,17 +23,25 @@ from exitplan.graph.port import (
 from exitplan.graph.shape import estate_edges, estate_nodes
 from exitplan.model import Estate, EstateInfo, NodeId
 
+Adjacency = dict[Rel, dict[NodeId, list[GraphEdge]]]
+_SORT_KEY = operator.attrgetter("sort_key")
+
 
 class EmbeddedGraph:
-    """A ``GraphBackend`` over a ``networkx.MultiDiGraph``.
+    """A ``GraphBackend`` held in memory.
 
-    Nodes carry ``label`` and ``properties``; edges are keyed by relationship type (and flow
-    id for ``FLOWS_TO``, the one type that may join the same pair twice).
+    Loading indexes every edge by relationship type and direction, so each query is a few
+    dictionary look-ups and a scenario pays only for the region it touches, never for the
+    size of the estate. ``networkx`` gives the same graph as a ``MultiDiGraph`` for
+    algorithms that want it.
     """
 
     def __init__(self, estate: Estate | None = None) -> None:
-        self._graph: nx.MultiDiGraph[NodeId] = nx.MultiDiGraph()
         self._info = EstateInfo(name=NodeId("empty"))
+        self._nodes: dict[NodeId, GraphNode] = {}
+        self._edges: list[GraphEdge] = []
+        self._out: Adjacency = {}
+        self._in: Adjacency = {}
         self._region = _Region({}, {}, {})
         self._tagged: Mapping[str, list[NodeId]] = {}
         if estate is not None:
@@ -43,33 +53,41 @@ class EmbeddedGraph:
 
     @property
     def networkx(self) -> nx.MultiDiGraph[NodeId]:
-        """The underlying graph, for algorithms that want networkx directly. Read only."""
-        return self._graph
+        """The estate as a ``networkx.MultiDiGraph`` (nodes carry ``node``, edges ``edge``)."""
+        graph: nx.MultiDiGraph[NodeId] = nx.MultiDiGraph()
+        for node in self._nodes.values():
+            graph.add_node(node.id, node=node)
+        for edge in self._edges:
+            graph.add_edge(
+                edge.source, edge.target, key=(edge.type, edge.properties.get("id", "")), edge=edge
+            )
+        return graph
 
     def load(self, estate: Estate) -> LoadSummary:
         nodes = estate_nodes(estate)
-        edges = estate_edges(estate)
-        graph: nx.MultiDiGraph[NodeId] = nx.MultiDiGraph()
-        for node in nodes:
-            graph.add_node(node.id, node=node)
-        for edge in edges:
-            key = (edge.type, edge.properties.get("id", ""))
-            graph.add_edge(edge.source, edge.target, key=key, edge=edge)
-        self._graph = graph
-        self._info = estate.info
-        # Indexes for the simulation, built once here so that a scenario only pays for
-        # the region it touches.
+        edges = estate_edges(estate)  # sorted, so every index below comes out sorted
+        outgoing: Adjacency = {rel: defaultdict(list) for rel in Rel}
+        incoming: Adjacency = {rel: defaultdict(list) for rel in Rel}
         dependents: dict[NodeId, list[DependsOn]] = defaultdict(list)
         dependencies: dict[NodeId, list[DependsOn]] = defaultdict(list)
-        for edge in edges:  # sorted: lists come out ordered by the other end
+        for edge in edges:
+            outgoing[edge.type][edge.source].append(edge)
+            incoming[edge.type][edge.target].append(edge)
             if edge.type is Rel.DEPENDS_ON:
                 compact = DependsOn.of(edge)
                 dependencies[edge.source].append(compact)
                 dependents[edge.target].append(compact)
-        for entries in dependents.values():
-            entries.sort(key=lambda e: e.source)
-        by_id = {node.id: node for node in nodes}
-        self._region = _Region(dict(dependents), dict(dependencies), by_id)
+        for entries in incoming.values():
+            for listed in entries.values():
+                listed.sort(key=_SORT_KEY)
+        for compacts in dependents.values():
+            compacts.sort(key=lambda e: e.source)
+        self._info = estate.info
+        self._nodes = {node.id: node for node in nodes}
+        self._edges = edges
+        self._out = {rel: dict(entries) for rel, entries in outgoing.items()}
+        self._in = {rel: dict(entries) for rel, entries in incoming.items()}
+        self._region = _Region(dict(dependents), dict(dependencies), self._nodes)
         tagged: dict[str, list[NodeId]] = defaultdict(list)
         for node in nodes:
             for tag in node.properties.get("tags", ()):  # type: ignore[union-attr]
@@ -78,47 +96,39 @@ class EmbeddedGraph:
         return self.summary()
 
     def summary(self) -> LoadSummary:
-        nodes = Counter(data["node"].label for _, data in self._graph.nodes(data=True))
-        edges = Counter(data["edge"].type for _, _, data in self._graph.edges(data=True))
+        nodes = Counter(node.label for node in self._nodes.values())
         return LoadSummary(
             self._info.name,
             {label: nodes[label] for label in Label},
-            {rel: edges[rel] for rel in Rel},
+            {rel: sum(len(v) for v in self._out.get(rel, {}).values()) for rel in Rel},
         )
 
     def _known(self, node_id: NodeId) -> None:
-        if node_id not in self._graph:
-            raise UnknownNodeError(node_id, self._graph.nodes, estate=self._info.name)
+        if node_id not in self._nodes:
+            raise UnknownNodeError(node_id, self._nodes, estate=self._info.name)
 
     def node(self, node_id: NodeId) -> GraphNode:
         self._known(node_id)
-        found: GraphNode = self._graph.nodes[node_id]["node"]
-        return found
+        return self._nodes[node_id]
 
     def nodes(self, label: Label | None = None) -> list[GraphNode]:
-        found = [data["node"] for _, data in self._graph.nodes(data=True)]
         return sorted(
-            (node for node in found if label is None or node.label is label),
+            (node for node in self._nodes.values() if label is None or node.label is label),
             key=lambda node: node.id,
         )
 
     def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
-        found = [data["edge"] for _, _, data in self._graph.edges(data=True)]
-        return sorted(
-            (edge for edge in found if rel is None or edge.type is rel),
-            key=lambda edge: edge.sort_key,
-        )
+        return [edge for edge in self._edges if rel is None or edge.type is rel]
 
     def edges_of(
         self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
     ) -> list[GraphEdge]:
         self._known(node_id)
-        view = self._graph.out_edges if direction is Direction.OUT else self._graph.in_edges
-        found = [data["edge"] for _, _, data in view(node_id, data=True)]
-        return sorted(
-            (edge for edge in found if rels is None or edge.type in rels),
-            key=lambda edge: edge.sort_key,
-        )
+        index = self._out if direction is Direction.OUT else self._in
+        lists = [found for rel in (rels or index) if (found := index[rel].get(node_id)) is not None]
+        if len(lists) == 1:
+            return list(lists[0])
+        return list(heapq.merge(*lists, key=_SORT_KEY))
 
     def _reach(
         self,
@@ -132,23 +142,22 @@ class EmbeddedGraph:
         starts = set(ids)
         for node_id in starts:
             self._known(node_id)
-        wanted = set(rels)
-        step = self._graph.in_edges if direction is Direction.IN else self._graph.out_edges
+        index = self._in if direction is Direction.IN else self._out
+        steps = [index[rel] for rel in rels]
         reached: set[NodeId] = set()
-        queue = deque((node_id, 0) for node_id in starts)
         seen = set(starts)
+        queue = deque((node_id, 0) for node_id in starts)
         while queue:
             current, depth = queue.popleft()
             if max_depth is not None and depth >= max_depth:
                 continue
-            for source, target, data in step(current, data=True):
-                if data["edge"].type not in wanted:
-                    continue
-                other = source if direction is Direction.IN else target
-                if other not in seen:
-                    seen.add(other)
-                    reached.add(other)
-                    queue.append((other, depth + 1))
+            for step in steps:
+                for edge in step.get(current, ()):
+                    other = edge.source if direction is Direction.IN else edge.target
+                    if other not in seen:
+                        seen.add(other)
+                        reached.add(other)
+                        queue.append((other, depth + 1))
         return reached
 
     def dependents(
@@ -173,13 +182,18 @@ class EmbeddedGraph:
         return {node_id: self.node(node_id) for node_id in ids}
 
     def nodes_tagged(self, tag: str) -> list[GraphNode]:
-        return [self.node(node_id) for node_id in self._tagged.get(tag, [])]
+        return [self._nodes[node_id] for node_id in self._tagged.get(tag, [])]
 
     def edges_touching(
         self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
     ) -> list[GraphEdge]:
-        found = [edge for node_id in set(ids) for edge in self.edges_of(node_id, direction, rels)]
-        return sorted(found, key=lambda edge: edge.sort_key)
+        index = self._out if direction is Direction.OUT else self._in
+        found: list[GraphEdge] = []
+        for node_id in set(ids):
+            self._known(node_id)
+            for rel in rels:
+                found.extend(index[rel].get(node_id, ()))
+        return sorted(found, key=_SORT_KEY)
 
     def dependency_region(self, ids: Iterable[NodeId]) -> _Region:
         for node_id in ids:
@@ -190,12 +204,15 @@ class EmbeddedGraph:
         wanted = set(ids)
         for node_id in wanted:
             self._known(node_id)
-        view = self._graph.subgraph(wanted)
-        nodes = sorted((data["node"] for _, data in view.nodes(data=True)), key=lambda n: n.id)
-        edges = sorted(
-            (data["edge"] for _, _, data in view.edges(data=True)), key=lambda e: e.sort_key
-        )
-        return Subgraph(tuple(nodes), tuple(edges))
+        nodes = sorted((self._nodes[node_id] for node_id in wanted), key=lambda n: n.id)
+        edges = [
+            edge
+            for node_id in sorted(wanted)
+            for rel in Rel
+            for edge in self._out[rel].get(node_id, ())
+            if edge.target in wanted
+        ]
+        return Subgraph(tuple(nodes), tuple(sorted(edges, key=_SORT_KEY)))
 
 
 class _Region:

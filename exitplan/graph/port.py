@@ -73,11 +73,12 @@ class GraphEdge:
     target: NodeId
     type: Rel
     properties: Properties = field(default_factory=dict)
+    sort_key: tuple[str, str, str, str] = field(init=False, repr=False, compare=False)
+    """Edges sort by source, type, target, then flow id (two flows may join one pair)."""
 
-    @property
-    def sort_key(self) -> tuple[str, str, str, str]:
-        """Edges sort by source, type, target, then flow id (two flows may join one pair)."""
-        return (self.source, self.type.value, self.target, str(self.properties.get("id", "")))
+    def __post_init__(self) -> None:
+        key = (self.source, self.type.value, self.target, str(self.properties.get("id", "")))
+        object.__setattr__(self, "sort_key", key)  # computed once: edges are sorted often
 
 
 @dataclass(frozen=True)

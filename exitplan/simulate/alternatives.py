@@ -199,8 +199,10 @@ def assess_alternatives(
     )
     offers = backend.edges_touching(incumbents, Direction.IN, [Rel.ALTERNATIVE_FOR])
     candidates: dict[NodeId, list[NodeId]] = defaultdict(list)
+    offers_for: dict[NodeId, list[GraphEdge]] = defaultdict(list)
     for offer in offers:
         candidates[offer.target].append(offer.source)
+        offers_for[offer.target].append(offer)
     restorability = Restorability(region, times, candidates, preferences.exclude)
     candidate_ids = {offer.source for offer in offers}
     nodes = backend.nodes_by_id(candidate_ids)
@@ -226,8 +228,7 @@ def assess_alternatives(
                 restorability=restorability,
                 preferences=preferences,
             )
-            for offer in offers
-            if offer.target == incumbent
+            for offer in offers_for[incumbent]
         ]
         assessed.sort(key=_rank)
         replacement = _choose(region.node(incumbent), assessed, uses, preferences)

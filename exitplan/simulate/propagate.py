@@ -122,26 +122,30 @@ def _earliest(
     region: DependencyRegion,
     onset: Onset,
     initial: Mapping[NodeId, float],
-    follows: Callable[[DependsOn], bool],
+    *,
+    hard_only: bool,
 ) -> tuple[dict[NodeId, float], dict[NodeId, NodeId]]:
-    """The least fixed point from ``initial`` along the dependency edges that ``follows``
-    accepts; returns the day of every node reached and the edge target that set it."""
+    """The least fixed point from ``initial`` along the dependency edges (the hard ones
+    only, for failure); returns the day of every node reached and the edge target that
+    set it. The loop is the hot path of every simulation, hence its plain style."""
     day: dict[NodeId, float] = dict(initial)
     cause: dict[NodeId, NodeId] = {}
     queue = [(value, node_id) for node_id, value in initial.items()]
     heapq.heapify(queue)
     final: set[NodeId] = set()
     groups: dict[tuple[NodeId, str], _GroupWait] = {}
+    dependents_of = region.dependents
+    push, pop = heapq.heappush, heapq.heappop
     while queue:
-        now, node_id = heapq.heappop(queue)
+        now, node_id = pop(queue)
         if node_id in final:
             continue
         final.add(node_id)
-        for edge in region.dependents(node_id):
+        for edge in dependents_of(node_id):
             dependent = edge.source
-            if dependent in final or not follows(edge):
+            if dependent in final or (hard_only and not edge.hard):
                 continue
-            bound = now + onset(edge)
+            bound = now + (onset(edge) if edge.at_renewal else edge.onset_days)
             via = node_id
             if edge.group is not None:
                 key = (dependent, edge.group)
@@ -150,7 +154,7 @@ def _earliest(
                     members = sum(
                         1
                         for e in region.dependencies(dependent)
-                        if e.group == edge.group and follows(e)
+                        if e.group == edge.group and (e.hard or not hard_only)
                     )
                     wait = groups[key] = _GroupWait(members, -1.0, node_id)
                 wait.remaining -= 1
@@ -162,7 +166,7 @@ def _earliest(
             if bound < day.get(dependent, NEVER):
                 day[dependent] = bound
                 cause[dependent] = via
-                heapq.heappush(queue, (bound, dependent))
+                push(queue, (bound, dependent))
     return day, cause
 
 
@@ -172,6 +176,6 @@ def propagate(
     """Failure and degradation days of everything that depends on ``withdrawn``."""
     gone = frozenset(withdrawn)
     onset = renewal_onsets(region, start)
-    fail, fail_cause = _earliest(region, onset, dict.fromkeys(gone, 0.0), lambda e: e.hard)
-    degrade, degrade_cause = _earliest(region, onset, fail, lambda e: True)
+    fail, fail_cause = _earliest(region, onset, dict.fromkeys(gone, 0.0), hard_only=True)
+    degrade, degrade_cause = _earliest(region, onset, fail, hard_only=False)
     return Times(fail, degrade, fail_cause, degrade_cause, gone, onset)

@@ -1,0 +1,141 @@
+"""How fast is a vendor withdrawal, next to the bare graph search it cannot do without?
+
+For each size, a seeded synthetic estate is built and loaded into the embedded backend.
+Then, in the same process and on the same graph, it times:
+
+* ``bare``: a breadth-first search over the reverse dependency edges of a plain networkx
+  graph, from everything the withdrawal takes away: the least any simulation must do;
+* ``networkx``: networkx's own multi-source ``bfs_layers`` over the reverse view;
+* ``propagate``: the failure and degradation days alone (two passes of the min-max
+  priority queue over the same region);
+* ``simulate``: the whole ``exitplan.simulate.simulate`` call (selectors, failure and
+  degradation days, alternatives, plan, report rows), for the largest vendor (cut-off).
+
+Each is the best of ``--repeat`` runs; the ratio is simulate / bare. Peak memory is the
+largest resident set of the process (the estates dominate it) and the Python allocation
+peak of one simulate call.
+
+    python benchmarks/simulate_bench.py              # 10k and 100k components
+    python benchmarks/simulate_bench.py --sizes 2000 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+import tracemalloc
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import networkx as nx
+
+from exitplan.graph import EmbeddedGraph, Rel
+from exitplan.model import NodeId
+from exitplan.select import resolve
+from exitplan.simulate import simulate
+from exitplan.simulate.propagate import propagate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.synthetic import generate  # runs as a script from anywhere
+
+VENDOR = "vendor:v-dominant"
+
+
+T = TypeVar("T")
+
+
+def _best(run: Callable[[], T], repeat: int) -> tuple[float, T]:
+    best = float("inf")
+    result = run()
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def bare_reverse_bfs(graph: nx.DiGraph[NodeId], starts: set[NodeId]) -> set[NodeId]:
+    seen = set(starts)
+    queue = deque(starts)
+    predecessors = graph.pred
+    while queue:
+        for dependent in predecessors[queue.popleft()]:
+            if dependent not in seen:
+                seen.add(dependent)
+                queue.append(dependent)
+    return seen
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(size: int, repeat: int) -> dict[str, float]:
+    started = time.perf_counter()
+    estate = generate(size, seed=1)
+    backend = EmbeddedGraph(estate)
+    build = time.perf_counter() - started
+    dependencies = backend.summary().relationships[Rel.DEPENDS_ON]
+    plain: nx.DiGraph[NodeId] = nx.DiGraph()
+    plain.add_edges_from((e.source, e.target) for e in backend.edges(Rel.DEPENDS_ON))
+    withdrawn = set(resolve(backend, [VENDOR]).withdrawn)
+    bare, reached = _best(lambda: bare_reverse_bfs(plain, withdrawn), repeat)
+    layered, _ = _best(lambda: list(nx.bfs_layers(plain.reverse(copy=False), withdrawn)), repeat)
+    region = backend.dependency_region(withdrawn)
+    core, _ = _best(lambda: propagate(region, withdrawn, start=estate.info.as_of), repeat)
+    full, result = _best(lambda: simulate(backend, [VENDOR]), repeat)
+    tracemalloc.start()
+    simulate(backend, [VENDOR])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "components": float(len(estate.components)),
+        "dependencies": float(dependencies),
+        "withdrawn": float(len(withdrawn)),
+        "reached": float(len(reached)),
+        "affected": float(len(result.affected)),
+        "build_s": build,
+        "bare_s": bare,
+        "networkx_s": layered,
+        "propagate_s": core,
+        "simulate_s": full,
+        "ratio": full / bare,
+        "ratio_networkx": full / layered,
+        "ratio_propagate": core / bare,
+        "simulate_peak_mib": peak / 2**20,
+        "process_peak_rss_mib": _peak_rss_mib(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    arguments = parser.parse_args()
+    header = (
+        f"{'components':>10} {'deps':>9} {'withdrawn':>9} {'affected':>8} {'bare s':>7} "
+        f"{'nx s':>7} {'prop s':>7} {'sim s':>7} {'sim/bare':>8} {'sim/nx':>7} "
+        f"{'prop/bare':>9} {'sim MiB':>8} {'RSS MiB':>8}"
+    )
+    print(f"withdrawing {VENDOR} (cut-off), best of {arguments.repeat}")
+    print(header)
+    for size in arguments.sizes:
+        row = measure(size, arguments.repeat)
+        print(
+            f"{row['components']:>10,.0f} {row['dependencies']:>9,.0f} {row['withdrawn']:>9,.0f} "
+            f"{row['affected']:>8,.0f} {row['bare_s']:>7.3f} {row['networkx_s']:>7.3f} "
+            f"{row['propagate_s']:>7.3f} {row['simulate_s']:>7.3f} {row['ratio']:>8.1f} "
+            f"{row['ratio_networkx']:>7.1f} {row['ratio_propagate']:>9.1f} "
+            f"{row['simulate_peak_mib']:>8.1f} {row['process_peak_rss_mib']:>8.0f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
