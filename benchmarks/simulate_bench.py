@@ -6,6 +6,8 @@ Then, in the same process and on the same graph, it times:
 * ``bare``: a breadth-first search over the reverse dependency edges of a plain networkx
   graph, from everything the withdrawal takes away: the least any simulation must do;
 * ``networkx``: networkx's own multi-source ``bfs_layers`` over the reverse view;
+* ``per source``: ``networkx.bfs_edges(graph, source, reverse=True)`` from each withdrawn
+  component in turn, the union of what they reach (the search as one writes it first);
 * ``propagate``: the failure and degradation days alone (two passes of the min-max
   priority queue over the same region);
 * ``simulate``: the whole ``exitplan.simulate.simulate`` call (selectors, failure and
@@ -72,6 +74,13 @@ def bare_reverse_bfs(graph: nx.DiGraph[NodeId], starts: set[NodeId]) -> set[Node
     return seen
 
 
+def reverse_bfs_per_source(graph: nx.DiGraph[NodeId], starts: set[NodeId]) -> set[NodeId]:
+    reached = set(starts)
+    for start in starts:
+        reached.update(target for _, target in nx.bfs_edges(graph, start, reverse=True))
+    return reached
+
+
 def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -87,6 +96,7 @@ def measure(size: int, repeat: int) -> dict[str, float]:
     withdrawn = set(resolve(backend, [VENDOR]).withdrawn)
     bare, reached = _best(lambda: bare_reverse_bfs(plain, withdrawn), repeat)
     layered, _ = _best(lambda: list(nx.bfs_layers(plain.reverse(copy=False), withdrawn)), repeat)
+    per_source, _ = _best(lambda: reverse_bfs_per_source(plain, withdrawn), repeat)
     region = backend.dependency_region(withdrawn)
     core, _ = _best(lambda: propagate(region, withdrawn, start=estate.info.as_of), repeat)
     full, result = _best(lambda: simulate(backend, [VENDOR]), repeat)
@@ -103,10 +113,12 @@ def measure(size: int, repeat: int) -> dict[str, float]:
         "build_s": build,
         "bare_s": bare,
         "networkx_s": layered,
+        "per_source_s": per_source,
         "propagate_s": core,
         "simulate_s": full,
         "ratio": full / bare,
         "ratio_networkx": full / layered,
+        "ratio_per_source": full / per_source,
         "ratio_propagate": core / bare,
         "simulate_peak_mib": peak / 2**20,
         "process_peak_rss_mib": _peak_rss_mib(),
@@ -120,7 +132,8 @@ def main() -> None:
     arguments = parser.parse_args()
     header = (
         f"{'components':>10} {'deps':>9} {'withdrawn':>9} {'affected':>8} {'bare s':>7} "
-        f"{'nx s':>7} {'prop s':>7} {'sim s':>7} {'sim/bare':>8} {'sim/nx':>7} "
+        f"{'nx s':>7} {'each s':>7} {'prop s':>7} {'sim s':>7} {'sim/bare':>8} {'sim/nx':>7} "
+        f"{'sim/each':>8} "
         f"{'prop/bare':>9} {'sim MiB':>8} {'RSS MiB':>8}"
     )
     print(f"withdrawing {VENDOR} (cut-off), best of {arguments.repeat}")
@@ -130,8 +143,9 @@ def main() -> None:
         print(
             f"{row['components']:>10,.0f} {row['dependencies']:>9,.0f} {row['withdrawn']:>9,.0f} "
             f"{row['affected']:>8,.0f} {row['bare_s']:>7.3f} {row['networkx_s']:>7.3f} "
-            f"{row['propagate_s']:>7.3f} {row['simulate_s']:>7.3f} {row['ratio']:>8.1f} "
-            f"{row['ratio_networkx']:>7.1f} {row['ratio_propagate']:>9.1f} "
+            f"{row['per_source_s']:>7.3f} {row['propagate_s']:>7.3f} {row['simulate_s']:>7.3f} "
+            f"{row['ratio']:>8.1f} {row['ratio_networkx']:>7.1f} {row['ratio_per_source']:>8.1f} "
+            f"{row['ratio_propagate']:>9.1f} "
             f"{row['simulate_peak_mib']:>8.1f} {row['process_peak_rss_mib']:>8.0f}",
             flush=True,
         )

@@ -80,7 +80,7 @@ def _vendors(rng: random.Random, count: int) -> list[Vendor]:
 
 
 def generate(
-    components: int = 10_000, *, seed: int = 1, dependencies_per_component: int = 10
+    components: int = 10_000, *, seed: int = 1, dependencies_per_component: int = 14
 ) -> Estate:
     """A synthetic estate of about ``components`` components in use (plus a fifth as many
     candidates) with about ``dependencies_per_component`` dependencies each."""
@@ -91,8 +91,9 @@ def generate(
         Capability.model_construct(id=NodeId(f"cap{i}"), name=f"Capability {i}") for i in range(50)
     ]
     ids = [NodeId(f"c{i}") for i in range(components)]
-    # Preferential attachment: popularity grows with every dependency received.
-    popularity = [1.0] * components
+    # Preferential attachment: each component is in the pool once, plus once more for
+    # every dependency it receives, so a uniform draw from the pool favours the popular.
+    pool: list[int] = []
     built: list[Component] = []
     for index, component_id in enumerate(ids):
         dominant = rng.random() < 0.2
@@ -101,15 +102,10 @@ def generate(
         if index >= HUBS:
             wanted = min(index, max(1, int(rng.expovariate(1 / dependencies_per_component))))
             targets = {rng.randrange(HUBS)}  # almost everything signs in somewhere
-            window = index
-            targets.update(
-                rng.choices(range(window), weights=popularity[:window], k=wanted)
-                if wanted > 1
-                else []
-            )
+            targets.update(pool[rng.randrange(len(pool))] for _ in range(wanted - 1))
             group_pair = sorted(targets)[:2] if len(targets) >= 3 and rng.random() < 0.1 else []
             for target in sorted(targets):
-                popularity[target] += 1.0
+                pool.append(target)
                 in_group = target in group_pair
                 soft = not in_group and rng.random() < 0.3
                 grace = rng.choice((0, 0, 0, 0, 7, 30, 90))
@@ -125,6 +121,7 @@ def generate(
                         note=None,
                     )
                 )
+        pool.append(index)
         built.append(
             Component.model_construct(
                 id=component_id,

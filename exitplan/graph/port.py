@@ -30,7 +30,10 @@ class Label(StrEnum):
     @property
     def kind(self) -> str:
         """The word used in the estate files and in output: ``component``."""
-        return self.value.lower()
+        return _KINDS[self]
+
+
+_KINDS = {label: label.value.lower() for label in Label}
 
 
 class Rel(StrEnum):

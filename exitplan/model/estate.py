@@ -20,6 +20,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    model_serializer,
     model_validator,
 )
 
@@ -123,6 +124,13 @@ class Onset(Strict):
         if self.at_renewal:
             return "at_renewal"
         return f"{self.grace_days} days grace" if self.grace_days else "immediate"
+
+    @model_serializer
+    def _written_form(self) -> str | dict[str, int]:
+        """Dump as it is written, so that a dumped estate reads back the same."""
+        if self.at_renewal:
+            return "at_renewal"
+        return {"grace_days": self.grace_days} if self.grace_days else "immediate"
 
 
 _ONSET_FORMS = "onset must be 'immediate', 'at_renewal' or a mapping {grace_days: N}"

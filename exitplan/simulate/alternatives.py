@@ -49,7 +49,11 @@ class Preferences:
 
 
 class Restorability:
-    """The least fixed point of "restorable" over the affected region (see module doc)."""
+    """The least fixed point of "restorable" (see module doc), computed over the part of
+    the affected region that a candidate's viability can depend on: the candidates, the
+    broken nodes their hard needs lead to, and the candidates of withdrawn ones among
+    those. Outside that part nothing asks, so nothing is computed.
+    """
 
     def __init__(
         self,
@@ -66,8 +70,8 @@ class Restorability:
         self._replaces: dict[NodeId, list[NodeId]] = defaultdict(list)
         self._groups_met: set[tuple[NodeId, str]] = set()
         ready: list[NodeId] = []
-        for node_id in sorted(times.fail):
-            if node_id in times.withdrawn:
+        for node_id in sorted(self._cone(candidates)):
+            if node_id in times.withdrawn or node_id not in times.fail:
                 continue
             waiting = self._watch_dependencies(node_id)
             self._waiting[node_id] = waiting
@@ -81,6 +85,25 @@ class Restorability:
                 if candidate not in times.fail:  # unaffected: viable at once
                     ready.append(incumbent)
         self._prove(ready)
+
+    def _cone(self, candidates: Mapping[NodeId, list[NodeId]]) -> set[NodeId]:
+        """Every node whose restorability a candidate's viability may need."""
+        stack = [c for options in candidates.values() for c in options]
+        stack += [n for n in candidates if n not in self.times.withdrawn]
+        cone: set[NodeId] = set()
+        while stack:
+            node_id = stack.pop()
+            if node_id in cone:
+                continue
+            cone.add(node_id)
+            if node_id in self.times.fail:
+                stack.extend(
+                    edge.target
+                    for edge in self.region.dependencies(node_id)
+                    if edge.hard and edge.target in self.times.fail
+                )
+            stack.extend(candidates.get(node_id, ()))
+        return cone
 
     def _watch_dependencies(self, node_id: NodeId) -> int:
         """Register what a broken node waits for; return how many requirements are open."""
