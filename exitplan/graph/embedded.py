@@ -19,6 +19,7 @@ from exitplan.graph.port import (
     Rel,
     Subgraph,
     UnknownNodeError,
+    runs_today,
 )
 from exitplan.graph.shape import estate_edges, estate_nodes
 from exitplan.model import Estate, EstateInfo, NodeId
@@ -230,6 +231,7 @@ class _Region:
         self._dependents = dependents
         self._dependencies = dependencies
         self._nodes = nodes
+        self._not_in_use = frozenset(n.id for n in nodes.values() if not runs_today(n))
 
     def dependents(self, node_id: NodeId) -> Sequence[DependsOn]:
         return self._dependents.get(node_id, self._NONE)
@@ -239,3 +241,6 @@ class _Region:
 
     def node(self, node_id: NodeId) -> GraphNode:
         return self._nodes[node_id]
+
+    def in_use(self, node_id: NodeId) -> bool:
+        return node_id not in self._not_in_use

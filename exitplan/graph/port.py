@@ -151,6 +151,18 @@ class DependencyRegion(Protocol):
 
     def node(self, node_id: NodeId) -> GraphNode: ...
 
+    def in_use(self, node_id: NodeId) -> bool:
+        """Runs today: not a candidate, not retired (services always run)."""
+        ...
+
+
+NOT_IN_USE = frozenset({"candidate", "retired"})
+"""Lifecycles of components that nothing runs on today."""
+
+
+def runs_today(node: GraphNode) -> bool:
+    return node.properties.get("lifecycle") not in NOT_IN_USE
+
 
 class UnknownNodeError(UsageError):
     """An id was asked for that the estate does not have."""

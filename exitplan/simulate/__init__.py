@@ -25,7 +25,6 @@ from exitplan.select import Mode, Selector, resolve
 from exitplan.simulate.alternatives import (
     Preferences,
     assess_alternatives,
-    in_use,
     needed_components,
 )
 from exitplan.simulate.plan import make_plan
@@ -78,7 +77,7 @@ def _affected(region: DependencyRegion, times: Times, horizon: int | None) -> li
     for node_id in sorted(times.degrade):
         node = region.node(node_id)
         state = _state(times, node_id, horizon)
-        if state is None or not in_use(node):
+        if state is None or not region.in_use(node_id):
             continue
         fail, degrade = times.fails_at(node_id), times.degrades_at(node_id)
         if horizon is not None:  # the report ends at the horizon

@@ -28,16 +28,9 @@ from exitplan.graph.port import (
     Label,
     Rel,
 )
-from exitplan.model import Lifecycle, NodeId, Readiness
+from exitplan.model import NodeId, Readiness
 from exitplan.simulate.propagate import Times
 from exitplan.simulate.result import CandidateAssessment, Replacement, Status
-
-NOT_IN_USE = frozenset({Lifecycle.CANDIDATE.value, Lifecycle.RETIRED.value})
-
-
-def in_use(node: GraphNode) -> bool:
-    """Components and services that run today (not candidates, not retired)."""
-    return node.properties.get("lifecycle") not in NOT_IN_USE
 
 
 @dataclass(frozen=True)
@@ -218,7 +211,7 @@ def assess_alternatives(
         node_id
         for node_id in times.fail
         if region.node(node_id).label is Label.COMPONENT
-        and (node_id in times.withdrawn or in_use(region.node(node_id)))
+        and (node_id in times.withdrawn or region.in_use(node_id))
     )
     offers = backend.edges_touching(incumbents, Direction.IN, [Rel.ALTERNATIVE_FOR])
     candidates: dict[NodeId, list[NodeId]] = defaultdict(list)
@@ -270,7 +263,7 @@ def _capabilities_used(
     dependency edges, or where an edge names none, everything the component realises."""
     used: set[str] = set()
     for edge in region.dependents(incumbent):
-        if not in_use(region.node(edge.source)):
+        if not region.in_use(edge.source):
             continue
         used.update(edge.capabilities or offered)
     return tuple(sorted(used or offered))
@@ -378,7 +371,7 @@ def needed_components(region: DependencyRegion, times: Times, choices: Choices) 
         if any(
             edge.source not in times.withdrawn
             and edge.source not in choices.replaced
-            and in_use(region.node(edge.source))
+            and region.in_use(edge.source)
             for edge in region.dependents(incumbent)
         ):
             needed.add(incumbent)

@@ -24,7 +24,6 @@ import networkx as nx
 
 from exitplan.graph.port import DependencyRegion, Direction, GraphBackend, Rel
 from exitplan.model import DataExport, NodeId
-from exitplan.simulate.alternatives import in_use
 from exitplan.simulate.propagate import Times, is_dated
 from exitplan.simulate.result import Move, Plan, Replacement, Step, StepKind
 
@@ -43,11 +42,7 @@ def _deadline(
     degrades: list[float] = []
     for edge in region.dependents(incumbent):
         dependent = edge.source
-        if (
-            dependent in times.withdrawn
-            or dependent in replaced
-            or not in_use(region.node(dependent))
-        ):
+        if dependent in times.withdrawn or dependent in replaced or not region.in_use(dependent):
             continue
         if not edge.hard:
             degrades.append(times.onset(edge))

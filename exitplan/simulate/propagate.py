@@ -33,7 +33,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from exitplan.graph.port import DependencyRegion, DependsOn
@@ -64,6 +64,12 @@ class Times:
     degrade_cause: Mapping[NodeId, NodeId]
     withdrawn: frozenset[NodeId]
     onset: Onset
+    _failure_chains: dict[NodeId, tuple[NodeId, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _degradation_chains: dict[NodeId, tuple[NodeId, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def fails_at(self, node_id: NodeId) -> float:
         return self.fail.get(node_id, NEVER)
@@ -74,19 +80,36 @@ class Times:
     def chain(self, node_id: NodeId, *, broken: bool) -> tuple[NodeId, ...]:
         """From ``node_id`` down to the withdrawn node that affects it first:
         ``(workplace, ca, intune)``. For a broken node the chain of failures; for a
-        degraded one the chain of degradations, down to where a failure caused it."""
-        chain = [node_id]
+        degraded one the chain of degradations, down to where a failure caused it.
+        Chains share their tails, so each is remembered once computed."""
+        return self._failure_chain(node_id) if broken else self._degradation_chain(node_id)
+
+    def _failure_chain(self, node_id: NodeId) -> tuple[NodeId, ...]:
+        known = self._failure_chains
+        walked = []
         current = node_id
-        failing = broken
-        while current not in self.withdrawn:
+        while current not in known and current not in self.withdrawn:
+            walked.append(current)
+            current = self.fail_cause[current]
+        tail = known.get(current, (current,))
+        for node in reversed(walked):
+            tail = known[node] = (node, *tail)
+        return known.get(node_id, tail)
+
+    def _degradation_chain(self, node_id: NodeId) -> tuple[NodeId, ...]:
+        known = self._degradation_chains
+        walked = []
+        current = node_id
+        while current not in known and current not in self.withdrawn:
             cause = self.degrade_cause.get(current)
-            if not failing and cause is not None and self.degrade[current] < self.fails_at(current):
-                current = cause
-            else:
-                failing = True
-                current = self.fail_cause[current]
-            chain.append(current)
-        return tuple(chain)
+            if cause is None or self.degrade[current] >= self.fails_at(current):
+                break  # degraded because it fails: the failure chain from here
+            walked.append(current)
+            current = cause
+        tail = known.get(current) or self._failure_chain(current)
+        for node in reversed(walked):
+            tail = known[node] = (node, *tail)
+        return tail
 
 
 @dataclass(slots=True)
