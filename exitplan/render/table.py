@@ -222,7 +222,7 @@ def dump_sections_table(
     lines: Sequence[str], sections: Sequence[Section], *, width: int = DEFAULT_WIDTH
 ) -> str:
     """A headline paragraph, then one table per non-empty section."""
-    parts: list[RenderableType] = [Text("\n".join(lines))]
+    parts: list[RenderableType] = [Text("\n".join(lines))] if lines else []
     for section in sections:
         if section.rows or section.note:
             parts.append(section_table(section))
