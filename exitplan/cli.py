@@ -7,18 +7,24 @@ messages to stderr, so output can be piped.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from exitplan import __version__
 from exitplan.errors import ExitplanError, UsageError
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.describe import describe_estate, describe_node
+from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
 from exitplan.loading import estate_files, load_estate
 from exitplan.model import Lifecycle, NodeId
 from exitplan.render import rows
@@ -148,6 +154,90 @@ def _embedded(path: Path) -> GraphBackend:
     return EmbeddedGraph(load_estate(path))
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a query command reads its estate: files (embedded) or a Neo4j database."""
+
+    path: Path | None
+    backend: str
+    estate: str | None
+    uri: str | None
+    user: str | None
+
+    def open(self, path: Path | None = None) -> GraphBackend:
+        path = path or self.path
+        if self.backend == "embedded":
+            if path is None:
+                raise UsageError("give the estate's PATH (a file or folder), or --backend neo4j")
+            return _embedded(path)
+        name = self.estate or (load_estate(path).name if path is not None else None)
+        if name is None:
+            raise UsageError("with --backend neo4j, name the estate: --estate NAME")
+        settings = Neo4jSettings.from_environment(self.uri, self.user, password=_prompt_password)
+        graph = Neo4jGraph(settings, name)
+        click.get_current_context().call_on_close(graph.close)
+        return graph
+
+
+def _prompt_password() -> str:
+    if not sys.stdin.isatty():
+        return ""
+    return str(click.prompt("Neo4j password", hide_input=True, err=True))
+
+
+def _backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for option in (
+        click.option(
+            "--neo4j-user",
+            metavar="USER",
+            help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
+            "$NEO4J_PASSWORD or a prompt, never from the command line.",
+        ),
+        click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI)."),
+        click.option("--estate", metavar="NAME", help="The estate's name in the database."),
+        click.option(
+            "--backend",
+            type=click.Choice(["embedded", "neo4j"]),
+            default="embedded",
+            show_default=True,
+            help="embedded: read PATH; neo4j: read the estate loaded with 'exitplan load'.",
+        ),
+    ):
+        function = option(function)
+    return function
+
+
+def estate_source(*, shifts: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """Adds ``[PATH]`` and the backend options, and passes them on as ``source``.
+
+    With ``--backend neo4j`` the PATH may be left out; then the first positional belongs
+    to the argument named by ``shifts`` (``show --backend neo4j --estate E intune``).
+    """
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(
+            *args: Any,
+            path: Path | None,
+            backend: str,
+            estate: str | None,
+            neo4j_uri: str | None,
+            neo4j_user: str | None,
+            **kwargs: Any,
+        ) -> Any:
+            if backend == "neo4j" and shifts and kwargs.get(shifts) is None and path is not None:
+                kwargs[shifts], path = str(path), None
+            source = Source(path, backend, estate, neo4j_uri, neo4j_user)
+            return function(*args, source=source, **kwargs)
+
+        decorated = _backend_options(wrapper)
+        return click.argument(
+            "path", required=False, type=click.Path(path_type=Path), metavar="[PATH]"
+        )(decorated)
+
+    return decorate
+
+
 def _options(mode: str, horizon: int | None, start: Any) -> Options:
     return Options(mode=Mode(mode), horizon=horizon, start=start.date() if start else None)
 
@@ -217,10 +307,10 @@ def validate(path: Path) -> None:
 
 
 @cli.command()
-@ESTATE_PATH
+@estate_source(shifts="node_id")
 @click.argument("node_id", metavar="[ID]", required=False)
 @FORMAT
-def show(path: Path, node_id: str | None, output_format: str) -> None:
+def show(source: Source, node_id: str | None, output_format: str) -> None:
     """Show one node of an estate, or the whole estate when no ID is given.
 
     For a node: its attributes, what it depends on, what depends on it, its vendors,
@@ -231,7 +321,7 @@ def show(path: Path, node_id: str | None, output_format: str) -> None:
       exitplan show graphs/gothenburg intune
       exitplan show graphs/gothenburg --format json > estate.json
     """
-    backend = _embedded(path)
+    backend = source.open()
     if node_id is None:
         estate = describe_estate(backend)
         text = (
@@ -250,14 +340,14 @@ def show(path: Path, node_id: str | None, output_format: str) -> None:
 
 
 @cli.command(name="simulate")
-@ESTATE_PATH
+@estate_source()
 @WITHDRAW
 @MODE
 @HORIZON
 @START
 @FORMATS
 def simulate_command(
-    path: Path,
+    source: Source,
     selectors: tuple[str, ...],
     mode: str,
     horizon: int | None,
@@ -273,19 +363,19 @@ def simulate_command(
       exitplan simulate graphs/gothenburg -w component:intune --horizon 365
       exitplan simulate graphs/gothenburg -w jurisdiction:US --mode exit --format json
     """
-    simulation = simulate(_embedded(path), selectors, _options(mode, horizon, start))
+    simulation = simulate(source.open(), selectors, _options(mode, horizon, start))
     click.echo(_render_simulation(simulation, output_format), nl=False)
 
 
 @cli.command()
-@ESTATE_PATH
-@click.argument("node_id", metavar="NODE")
+@estate_source(shifts="node_id")
+@click.argument("node_id", metavar="NODE", required=False)
 @WITHDRAW
 @MODE
 @START
 @FORMATS
 def why(
-    path: Path,
+    source: Source,
     node_id: str,
     selectors: tuple[str, ...],
     mode: str,
@@ -298,7 +388,9 @@ def why(
     Example:
       exitplan why graphs/gothenburg it-arbetsplats --withdraw component:intune
     """
-    explanation = explain(_embedded(path), selectors, NodeId(node_id), _options(mode, None, start))
+    if node_id is None:
+        raise UsageError("name the NODE to explain, e.g. exitplan why PATH it-arbetsplats -w ...")
+    explanation = explain(source.open(), selectors, NodeId(node_id), _options(mode, None, start))
     simulation, found, truncated = explanation.simulation, explanation.chains, explanation.truncated
     if output_format == "json":
         text = dump_why_json(simulation, node_id, found, truncated)
@@ -314,14 +406,14 @@ def why(
 
 
 @cli.command(name="what-breaks-if")
-@ESTATE_PATH
-@click.argument("node_id", metavar="NODE")
+@estate_source(shifts="node_id")
+@click.argument("node_id", metavar="NODE", required=False)
 @MODE
 @HORIZON
 @START
 @FORMATS
 def what_breaks_if(
-    path: Path,
+    source: Source,
     node_id: str,
     mode: str,
     horizon: int | None,
@@ -335,7 +427,9 @@ def what_breaks_if(
       exitplan what-breaks-if graphs/gothenburg entra-id
       exitplan what-breaks-if graphs/gothenburg microsoft-ireland --format json
     """
-    backend = _embedded(path)
+    if node_id is None:
+        raise UsageError("name the NODE to withdraw, e.g. exitplan what-breaks-if PATH entra-id")
+    backend = source.open()
     node = backend.node(NodeId(node_id))
     kinds = {Label.COMPONENT: "component", Label.SERVICE: "service", Label.VENDOR: "vendor"}
     if node.label not in kinds:
@@ -350,8 +444,16 @@ def what_breaks_if(
 
 @cli.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_backend_options
 @FORMATS
-def run(scenario: Path, output_format: str) -> None:
+def run(
+    scenario: Path,
+    backend: str,
+    estate: str | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    output_format: str,
+) -> None:
     """Run a scenario file: its estate, what it withdraws, its horizon and preferences.
 
     \b
@@ -359,7 +461,8 @@ def run(scenario: Path, output_format: str) -> None:
       exitplan run scenarios/leave-microsoft.yaml --format markdown > exit.md
     """
     loaded = load_scenario(scenario)
-    simulation = run_scenario(loaded, _embedded(loaded.estate_path))
+    source = Source(None, backend, estate, neo4j_uri, neo4j_user)
+    simulation = run_scenario(loaded, source.open(loaded.estate_path))
     click.echo(_render_simulation(simulation, output_format), nl=False)
 
 
@@ -367,8 +470,16 @@ def run(scenario: Path, output_format: str) -> None:
 @click.argument(
     "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
+@_backend_options
 @FORMATS
-def compare(scenarios: tuple[Path, ...], output_format: str) -> None:
+def compare(
+    scenarios: tuple[Path, ...],
+    backend: str,
+    estate: str | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    output_format: str,
+) -> None:
     """Run several scenarios and set their figures side by side in one table.
 
     \b
@@ -380,7 +491,8 @@ def compare(scenarios: tuple[Path, ...], output_format: str) -> None:
     simulations = []
     for item in loaded:
         if item.estate_path not in estates:
-            estates[item.estate_path] = _embedded(item.estate_path)
+            source = Source(None, backend, estate, neo4j_uri, neo4j_user)
+            estates[item.estate_path] = source.open(item.estate_path)
         simulations.append(run_scenario(item, estates[item.estate_path]))
     if output_format == "json":
         text = dump_compare_json(simulations)
@@ -394,6 +506,57 @@ def compare(scenarios: tuple[Path, ...], output_format: str) -> None:
         else:
             text = dump_sections_table([], [section], width=_width())
     click.echo(text, nl=False)
+
+
+@cli.command()
+@ESTATE_PATH
+@click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI).")
+@click.option(
+    "--neo4j-user",
+    metavar="USER",
+    help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
+    "$NEO4J_PASSWORD or a prompt, never from the command line.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH,
+    show_default=True,
+    help="Rows per write transaction.",
+)
+def load(path: Path, neo4j_uri: str | None, neo4j_user: str | None, batch_size: int) -> None:
+    """Write an estate into Neo4j, replacing the copy of the same name once complete.
+
+    Readers keep seeing the previous copy until the new one is whole. Connection from
+    NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD (or a prompt).
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... exitplan load graphs/gothenburg
+      exitplan simulate --backend neo4j --estate gothenburg -w vendor:microsoft
+    """
+    estate = load_estate(path)
+    settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=_prompt_password)
+    with (
+        Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as progress,
+    ):
+        task = progress.add_task(f"loading {estate.name}", total=None)
+        summary = graph.load(
+            estate, progress=lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    click.echo(
+        f"Loaded estate {summary.estate} into {settings.uri}: "
+        f"{summary.node_total:,} nodes and {summary.relationship_total:,} relationships."
+    )
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import operator
 from collections import Counter, defaultdict, deque
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 
 import networkx as nx
 
@@ -19,8 +19,8 @@ from exitplan.graph.port import (
     Rel,
     Subgraph,
     UnknownNodeError,
-    runs_today,
 )
+from exitplan.graph.region import MemoryRegion
 from exitplan.graph.shape import estate_edges, estate_nodes
 from exitplan.model import Estate, EstateInfo, NodeId
 
@@ -43,7 +43,7 @@ class EmbeddedGraph:
         self._edges: list[GraphEdge] = []
         self._out: Adjacency = {}
         self._in: Adjacency = {}
-        self._region = _Region({}, {}, {})
+        self._region = MemoryRegion({}, {}, {})
         self._tagged: Mapping[str, list[NodeId]] = {}
         if estate is not None:
             self.load(estate)
@@ -69,26 +69,21 @@ class EmbeddedGraph:
         edges = estate_edges(estate)  # sorted, so every index below comes out sorted
         outgoing: Adjacency = {rel: defaultdict(list) for rel in Rel}
         incoming: Adjacency = {rel: defaultdict(list) for rel in Rel}
-        dependents: dict[NodeId, list[DependsOn]] = defaultdict(list)
-        dependencies: dict[NodeId, list[DependsOn]] = defaultdict(list)
         for edge in edges:
             outgoing[edge.type][edge.source].append(edge)
             incoming[edge.type][edge.target].append(edge)
-            if edge.type is Rel.DEPENDS_ON:
-                compact = DependsOn.of(edge)
-                dependencies[edge.source].append(compact)
-                dependents[edge.target].append(compact)
         for entries in incoming.values():
             for listed in entries.values():
                 listed.sort(key=_SORT_KEY)
-        for compacts in dependents.values():
-            compacts.sort(key=lambda e: e.source)
         self._info = estate.info
         self._nodes = {node.id: node for node in nodes}
         self._edges = edges
         self._out = {rel: dict(entries) for rel, entries in outgoing.items()}
         self._in = {rel: dict(entries) for rel, entries in incoming.items()}
-        self._region = _Region(dict(dependents), dict(dependencies), self._nodes)
+        # The whole graph is one region: a scenario then pays only for what it walks.
+        self._region = MemoryRegion.of(
+            (DependsOn.of(edge) for edge in edges if edge.type is Rel.DEPENDS_ON), self._nodes
+        )
         tagged: dict[str, list[NodeId]] = defaultdict(list)
         for node in nodes:
             for tag in node.properties.get("tags", ()):  # type: ignore[union-attr]
@@ -196,7 +191,7 @@ class EmbeddedGraph:
                 found.extend(index[rel].get(node_id, ()))
         return sorted(found, key=_SORT_KEY)
 
-    def dependency_region(self, ids: Iterable[NodeId]) -> _Region:
+    def dependency_region(self, ids: Iterable[NodeId]) -> MemoryRegion:
         for node_id in ids:
             self._known(node_id)
         return self._region
@@ -214,33 +209,3 @@ class EmbeddedGraph:
             if edge.target in wanted
         ]
         return Subgraph(tuple(nodes), tuple(sorted(edges, key=_SORT_KEY)))
-
-
-class _Region:
-    """The embedded ``DependencyRegion``: a view on indexes built at load time. Creating it
-    costs nothing; each lookup is one dictionary access."""
-
-    _NONE: Sequence[DependsOn] = ()
-
-    def __init__(
-        self,
-        dependents: dict[NodeId, list[DependsOn]],
-        dependencies: dict[NodeId, list[DependsOn]],
-        nodes: dict[NodeId, GraphNode],
-    ) -> None:
-        self._dependents = dependents
-        self._dependencies = dependencies
-        self._nodes = nodes
-        self._not_in_use = frozenset(n.id for n in nodes.values() if not runs_today(n))
-
-    def dependents(self, node_id: NodeId) -> Sequence[DependsOn]:
-        return self._dependents.get(node_id, self._NONE)
-
-    def dependencies(self, node_id: NodeId) -> Sequence[DependsOn]:
-        return self._dependencies.get(node_id, self._NONE)
-
-    def node(self, node_id: NodeId) -> GraphNode:
-        return self._nodes[node_id]
-
-    def in_use(self, node_id: NodeId) -> bool:
-        return node_id not in self._not_in_use

@@ -150,5 +150,9 @@ def test_schema_is_draft_2020_12_and_checks_files(run_cli: RunCli) -> None:
 
 
 def test_debug_shows_the_traceback(run_cli: RunCli) -> None:
-    result = run_cli("--debug", "show", "no/such/estate")
-    assert result.exit_code == 2  # click refuses the path before any exitplan code runs
+    plain = run_cli("show", "no/such/estate")
+    assert plain.exit_code == 2
+    assert "Traceback" not in plain.stderr
+    debug = run_cli("--debug", "show", "no/such/estate")
+    assert "Traceback" in debug.stderr
+    assert "UsageError: no/such/estate: no such file or folder" in debug.stderr

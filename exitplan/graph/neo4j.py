@@ -1,0 +1,505 @@
+"""The Neo4j backend: estates kept in a shared Neo4j database, read over Bolt.
+
+How an estate is stored
+- Every node carries the label ``ExitplanNode`` and its kind label (``Component`` ...),
+  the properties of ``exitplan.graph.shape`` and two of ours: ``estate`` (its name) and
+  ``load`` (which load of that estate wrote it). ``(load, id)`` is unique.
+- One ``ExitplanEstate {name}`` node per estate holds the header and ``load``: the load that
+  readers use. Several estates live side by side; every query names its load.
+
+How a load replaces an estate without readers seeing half of it
+1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of idempotent
+   ``MERGE``s inside managed write transactions. Readers still follow the old load id.
+2. One transaction points ``ExitplanEstate.load`` at the new copy: readers switch at once
+   from one whole copy to the other.
+3. Copies older than the previous one are deleted, so a reader that started just before
+   the switch still finishes on a whole estate. A load that dies midway leaves only an
+   unreferenced copy, which the next load deletes; the current copy is never touched.
+
+Every value travels as a ``$parameter``. Labels and relationship types come only from the
+fixed lists in ``exitplan.graph.port``; they are the only text put into Cypher.
+The ``neo4j`` driver is imported here, lazily, and only this module imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from exitplan.errors import BackendError, UsageError
+from exitplan.graph.port import (
+    DependsOn,
+    Direction,
+    GraphEdge,
+    GraphNode,
+    Label,
+    LoadSummary,
+    PropertyValue,
+    Rel,
+    Subgraph,
+    UnknownNodeError,
+)
+from exitplan.graph.region import MemoryRegion
+from exitplan.graph.shape import estate_edges, estate_nodes
+from exitplan.model import Estate, EstateInfo, NodeId
+
+NODE = "ExitplanNode"
+ESTATE = "ExitplanEstate"
+LABELS: tuple[str, ...] = (NODE, ESTATE, *(label.value for label in Label))
+"""Every label this backend writes or reads: the only labels ever put into Cypher."""
+
+_OURS = frozenset({"estate", "load", "key"})
+DEFAULT_BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where the database is. The password is never an option: environment or prompt."""
+
+    uri: str
+    user: str
+    password: str
+    database: str | None = None
+
+    @classmethod
+    def from_environment(
+        cls,
+        uri: str | None = None,
+        user: str | None = None,
+        password: Callable[[], str] | None = None,
+    ) -> Neo4jSettings:
+        secret = os.environ.get("NEO4J_PASSWORD")
+        if secret is None and password is not None:
+            secret = password()
+        if not secret:
+            raise UsageError(
+                "no Neo4j password: set NEO4J_PASSWORD in the environment (it is never "
+                "taken from the command line)"
+            )
+        return cls(
+            uri=uri or os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+            user=user or os.environ.get("NEO4J_USER", "neo4j"),
+            password=secret,
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+
+
+def _label(label: str) -> str:
+    if label not in LABELS:  # never reached with user input: labels come from Label
+        raise ValueError(f"not an exitplan label: {label!r}")
+    return label
+
+
+def _rel_types(rels: Iterable[Rel]) -> str:
+    names = sorted({Rel(rel).value for rel in rels})
+    return "|".join(names)
+
+
+def _stored(value: PropertyValue) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _read(properties: Mapping[str, Any], drop: frozenset[str] = _OURS) -> dict[str, PropertyValue]:
+    return {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in properties.items()
+        if key not in drop
+    }
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class Neo4jGraph:
+    """A ``GraphBackend`` over a Neo4j database, one estate at a time."""
+
+    def __init__(
+        self, settings: Neo4jSettings, estate: str, *, batch_size: int = DEFAULT_BATCH
+    ) -> None:
+        try:
+            import neo4j  # noqa: PLC0415  # optional at import time: only this backend needs it
+        except ImportError as error:  # pragma: no cover - a runtime dependency
+            raise BackendError("the Neo4j backend needs the 'neo4j' package") from error
+        self._neo4j = neo4j
+        self.settings = settings
+        self.estate_name = estate
+        self.batch_size = batch_size
+        # The driver logs each retry of a failed transaction; the one line we print is enough.
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
+        logging.getLogger("neo4j").propagate = False
+        self._driver = neo4j.GraphDatabase.driver(
+            settings.uri, auth=(settings.user, settings.password)
+        )
+        self._verified = False
+        self._load_id: str | None = None
+        self._info: EstateInfo | None = None
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _translate(self, error: Exception) -> BackendError:
+        """One readable line for each way the database can fail us."""
+        exceptions = self._neo4j.exceptions
+        where = self.settings.uri
+        if isinstance(error, exceptions.AuthError):
+            return BackendError(
+                f"Neo4j at {where} refused user {self.settings.user!r}: wrong user or password"
+            )
+        if isinstance(error, exceptions.ServiceUnavailable):
+            return BackendError(f"no Neo4j server answers at {where}; is it running?")
+        message = getattr(error, "message", None) or str(error)
+        if "database" in message.lower() and "not" in message.lower():
+            return BackendError(f"Neo4j at {where}: database unavailable: {message}")
+        return BackendError(f"Neo4j at {where}: {message}")
+
+    def _run(self, query: str, *, write: bool = False, **parameters: Any) -> list[dict[str, Any]]:
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query, parameters)]
+
+        try:
+            if not self._verified:  # fail at once, not after the retries of a transaction
+                self._driver.verify_connectivity()
+                self._verified = True
+            with self._driver.session(database=self.settings.database) as session:
+                if write:
+                    return session.execute_write(work)
+                return session.execute_read(work)
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._translate(error) from None
+
+    @property
+    def load_id(self) -> str:
+        if self._load_id is None:
+            rows = self._run(
+                "MATCH (e:ExitplanEstate {name: $name}) RETURN e.load AS load, e.info AS info",
+                name=self.estate_name,
+            )
+            if not rows:
+                raise UsageError(
+                    f"the Neo4j database at {self.settings.uri} holds no estate named "
+                    f"{self.estate_name!r}; write it there with: exitplan load PATH"
+                )
+            self._load_id = str(rows[0]["load"])
+            self._info = EstateInfo.model_validate(json.loads(rows[0]["info"]))
+        return self._load_id
+
+    # --- writing ------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Constraints and indexes; idempotent."""
+        self._run(
+            "CREATE CONSTRAINT exitplan_node_key IF NOT EXISTS "
+            "FOR (n:ExitplanNode) REQUIRE (n.load, n.id) IS UNIQUE",
+            write=True,
+        )
+        self._run(
+            "CREATE CONSTRAINT exitplan_estate_name IF NOT EXISTS "
+            "FOR (e:ExitplanEstate) REQUIRE e.name IS UNIQUE",
+            write=True,
+        )
+        self._run(
+            "CREATE INDEX exitplan_node_estate IF NOT EXISTS FOR (n:ExitplanNode) ON (n.estate)",
+            write=True,
+        )
+
+    def load(
+        self, estate: Estate, *, progress: Callable[[int, int], None] | None = None
+    ) -> LoadSummary:
+        """Write the estate under a new load id, then switch readers to it (module doc)."""
+        if estate.name != self.estate_name:
+            raise UsageError(
+                f"this connection is for estate {self.estate_name!r}, not {estate.name!r}"
+            )
+        self.ensure_schema()
+        load = f"{estate.name}:{uuid.uuid4().hex}"
+        nodes = estate_nodes(estate)
+        edges = estate_edges(estate)
+        total = len(nodes) + len(edges)
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, total)
+
+        by_label: dict[Label, list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            by_label[node.label].append(
+                {"id": node.id, "properties": {k: _stored(v) for k, v in node.properties.items()}}
+            )
+        for label, rows in sorted(by_label.items()):
+            query = (
+                "UNWIND $rows AS row "
+                f"MERGE (n:ExitplanNode:{_label(label.value)} {{load: $load, id: row.id}}) "
+                "SET n += row.properties, n.estate = $estate"
+            )
+            for batch in _batches(rows, self.batch_size):
+                self._run(query, write=True, rows=batch, load=load, estate=estate.name)
+                advance(len(batch))
+        by_type: dict[Rel, list[dict[str, Any]]] = defaultdict(list)
+        for edge in edges:
+            by_type[edge.type].append(
+                {
+                    "source": edge.source,
+                    "target": edge.target,
+                    "key": str(edge.properties.get("id", "")),
+                    "properties": {k: _stored(v) for k, v in edge.properties.items()},
+                }
+            )
+        for rel, rows in sorted(by_type.items()):
+            query = (
+                "UNWIND $rows AS row "
+                "MATCH (a:ExitplanNode {load: $load, id: row.source}) "
+                "MATCH (b:ExitplanNode {load: $load, id: row.target}) "
+                f"MERGE (a)-[r:{_rel_types([rel])} {{key: row.key}}]->(b) "
+                "SET r += row.properties"
+            )
+            for batch in _batches(rows, self.batch_size):
+                self._run(query, write=True, rows=batch, load=load)
+                advance(len(batch))
+        info = json.dumps(estate.info.model_dump(mode="json"), sort_keys=True)
+        previous = self._run(
+            "MERGE (e:ExitplanEstate {name: $name}) "
+            "WITH e, e.load AS previous "
+            "SET e.load = $load, e.info = $info, e.previous = previous "
+            "RETURN previous",
+            write=True,
+            name=estate.name,
+            load=load,
+            info=info,
+        )
+        keep = {load, previous[0]["previous"]} - {None}
+        self._delete_loads_except(estate.name, keep)
+        self._load_id, self._info = load, estate.info
+        return self.summary()
+
+    def _delete_loads_except(self, name: str, keep: set[str]) -> None:
+        while True:
+            rows = self._run(
+                "MATCH (n:ExitplanNode {estate: $name}) WHERE NOT n.load IN $keep "
+                "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
+                write=True,
+                name=name,
+                keep=sorted(keep),
+                batch=self.batch_size,
+            )
+            if not rows or rows[0]["deleted"] == 0:
+                return
+
+    # --- reading ------------------------------------------------------------------------
+
+    @property
+    def info(self) -> EstateInfo:
+        self.load_id  # noqa: B018  # resolves the load and reads the header with it
+        assert self._info is not None  # noqa: S101  # set together with the load id
+        return self._info
+
+    def summary(self) -> LoadSummary:
+        nodes = self._run(
+            "MATCH (n:ExitplanNode {load: $load}) "
+            "RETURN [l IN labels(n) WHERE l <> 'ExitplanNode'][0] AS label, count(*) AS count",
+            load=self.load_id,
+        )
+        edges = self._run(
+            "MATCH (:ExitplanNode {load: $load})-[r]->() RETURN type(r) AS type, count(*) AS count",
+            load=self.load_id,
+        )
+        node_counts = {row["label"]: row["count"] for row in nodes}
+        edge_counts = {row["type"]: row["count"] for row in edges}
+        return LoadSummary(
+            self.estate_name,
+            {label: int(node_counts.get(label.value, 0)) for label in Label},
+            {rel: int(edge_counts.get(rel.value, 0)) for rel in Rel},
+        )
+
+    def _nodes_of(self, rows: Iterable[Mapping[str, Any]]) -> list[GraphNode]:
+        found = []
+        for row in rows:
+            label = next(
+                Label(name) for name in row["labels"] if name in Label.__members__.values()
+            )
+            properties = _read(row["properties"], _OURS | {"id"})  # the id is the node's own
+            found.append(GraphNode(NodeId(row["id"]), label, properties))
+        return sorted(found, key=lambda node: node.id)
+
+    def _edges_of(self, rows: Iterable[Mapping[str, Any]]) -> list[GraphEdge]:
+        found = [
+            GraphEdge(
+                NodeId(row["source"]),
+                NodeId(row["target"]),
+                Rel(row["type"]),
+                _read(row["properties"]),
+            )
+            for row in rows
+        ]
+        return sorted(found, key=lambda edge: edge.sort_key)
+
+    def _unknown(self, node_id: str) -> UnknownNodeError:
+        ids = self._run("MATCH (n:ExitplanNode {load: $load}) RETURN n.id AS id", load=self.load_id)
+        return UnknownNodeError(node_id, (row["id"] for row in ids), estate=self.estate_name)
+
+    def nodes_by_id(self, ids: Iterable[NodeId]) -> dict[NodeId, GraphNode]:
+        wanted = sorted(set(ids))
+        rows = self._run(
+            "UNWIND $ids AS id MATCH (n:ExitplanNode {load: $load, id: id}) "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties",
+            load=self.load_id,
+            ids=wanted,
+        )
+        found = {node.id: node for node in self._nodes_of(rows)}
+        for node_id in wanted:
+            if node_id not in found:
+                raise self._unknown(node_id)
+        return found
+
+    def node(self, node_id: NodeId) -> GraphNode:
+        return self.nodes_by_id([node_id])[node_id]
+
+    def nodes(self, label: Label | None = None) -> list[GraphNode]:
+        rows = self._run(
+            "MATCH (n:ExitplanNode {load: $load}) WHERE $label IS NULL OR $label IN labels(n) "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties",
+            load=self.load_id,
+            label=label.value if label else None,
+        )
+        return self._nodes_of(rows)
+
+    def nodes_tagged(self, tag: str) -> list[GraphNode]:
+        rows = self._run(
+            "MATCH (n:ExitplanNode {load: $load}) WHERE $tag IN coalesce(n.tags, []) "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties",
+            load=self.load_id,
+            tag=tag,
+        )
+        return self._nodes_of(rows)
+
+    def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
+        types = _rel_types([rel] if rel else list(Rel))
+        rows = self._run(
+            (
+                f"MATCH (a:ExitplanNode {{load: $load}})-[r:{types}]->(b:ExitplanNode) "
+                "RETURN a.id AS source, b.id AS target, type(r) AS type, "
+                "properties(r) AS properties"
+            ),
+            load=self.load_id,
+        )
+        return self._edges_of(rows)
+
+    def edges_touching(
+        self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
+    ) -> list[GraphEdge]:
+        wanted = sorted(set(ids))
+        if not wanted or not rels:
+            self.nodes_by_id(wanted)
+            return []
+        pattern = (
+            "(a:ExitplanNode {load: $load, id: id})-[r:TYPES]->(b:ExitplanNode)"
+            if direction is Direction.OUT
+            else "(a:ExitplanNode)-[r:TYPES]->(b:ExitplanNode {load: $load, id: id})"
+        ).replace("TYPES", _rel_types(rels))
+        rows = self._run(
+            (
+                f"UNWIND $ids AS id MATCH {pattern} "
+                "RETURN a.id AS source, b.id AS target, type(r) AS type, "
+                "properties(r) AS properties"
+            ),
+            load=self.load_id,
+            ids=wanted,
+        )
+        found = self._edges_of(rows)
+        anchored = {edge.source if direction is Direction.OUT else edge.target for edge in found}
+        missing = [node_id for node_id in wanted if node_id not in anchored]
+        if missing:
+            self.nodes_by_id(missing)  # raises for unknown ids, like the embedded backend
+        return found
+
+    def edges_of(
+        self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
+    ) -> list[GraphEdge]:
+        return self.edges_touching([node_id], direction, list(Rel) if rels is None else rels)
+
+    def _closure(
+        self,
+        ids: Iterable[NodeId],
+        direction: Direction,
+        max_depth: int | None,
+        rels: Collection[Rel],
+    ) -> set[NodeId]:
+        starts = sorted(set(ids))
+        self.nodes_by_id(starts)
+        if max_depth == 0 or not rels:
+            return set()
+        hops = f"*1..{int(max_depth)}" if max_depth else "*1.."
+        types = _rel_types(rels)
+        arrow = (
+            f"(s)-[:{types}{hops}]->(d:ExitplanNode)"
+            if direction is Direction.OUT
+            else f"(s)<-[:{types}{hops}]-(d:ExitplanNode)"
+        )
+        rows = self._run(
+            (
+                "MATCH (s:ExitplanNode {load: $load}) WHERE s.id IN $ids "
+                f"MATCH {arrow} RETURN DISTINCT d.id AS id"
+            ),
+            load=self.load_id,
+            ids=starts,
+        )
+        return {NodeId(row["id"]) for row in rows} - set(starts)
+
+    def dependents(
+        self,
+        ids: Iterable[NodeId],
+        *,
+        max_depth: int | None = None,
+        rels: Collection[Rel] = (Rel.DEPENDS_ON,),
+    ) -> set[NodeId]:
+        return self._closure(ids, Direction.IN, max_depth, rels)
+
+    def dependencies(
+        self,
+        ids: Iterable[NodeId],
+        *,
+        max_depth: int | None = None,
+        rels: Collection[Rel] = (Rel.DEPENDS_ON,),
+    ) -> set[NodeId]:
+        return self._closure(ids, Direction.OUT, max_depth, rels)
+
+    def dependency_region(self, ids: Iterable[NodeId]) -> MemoryRegion:
+        """The withdrawn nodes, everything that depends on them (closure in the database),
+        and every dependency edge leaving those nodes, fetched in three queries."""
+        starts = sorted(set(ids))
+        region = sorted(set(starts) | self.dependents(starts))
+        nodes = self.nodes_by_id(region)
+        edges = self.edges_touching(region, Direction.OUT, [Rel.DEPENDS_ON])
+        return MemoryRegion.of((DependsOn.of(edge) for edge in edges), nodes)
+
+    def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
+        wanted = sorted(set(ids))
+        nodes = self.nodes_by_id(wanted)
+        rows = self._run(
+            "MATCH (a:ExitplanNode {load: $load})-[r]->(b:ExitplanNode {load: $load}) "
+            "WHERE a.id IN $ids AND b.id IN $ids "
+            "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS properties",
+            load=self.load_id,
+            ids=wanted,
+        )
+        return Subgraph(
+            tuple(sorted(nodes.values(), key=lambda n: n.id)), tuple(self._edges_of(rows))
+        )

@@ -1,0 +1,185 @@
+"""The Neo4j backend against a real server: identical simulations, safe loads, clear faults."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.synthetic import generate
+from exitplan.errors import BackendError
+from exitplan.graph import EmbeddedGraph
+from exitplan.graph.neo4j import Neo4jGraph
+from exitplan.loading import load_estate
+from exitplan.render.json import dump_simulation_json
+from exitplan.simulate import simulate
+from tests.conftest import EXAMPLE, REPO, RunCli
+from tests.neo4j.conftest import OpenGraph, Server
+
+pytestmark = pytest.mark.neo4j
+SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+
+
+def test_load_then_simulate_equals_the_embedded_result(
+    neo4j_server: Server, run_cli: RunCli
+) -> None:
+    env = neo4j_server.environment()
+    loaded = run_cli("load", "graphs/gothenburg", env=env)
+    assert loaded.exit_code == 0, loaded.stderr
+    assert loaded.stdout.startswith("Loaded estate gothenburg into bolt://127.0.0.1:")
+    assert neo4j_server.password not in loaded.stdout + loaded.stderr
+    args = ("-w", "vendor:microsoft", "--format", "json")
+    from_database = run_cli(
+        "simulate", "--backend", "neo4j", "--estate", "gothenburg", *args, env=env
+    )
+    from_files = run_cli("simulate", "graphs/gothenburg", *args)
+    assert from_database.exit_code == 0, from_database.stderr
+    assert from_database.stdout == from_files.stdout
+    shown = run_cli("show", "--backend", "neo4j", "--estate", "gothenburg", "intune", env=env)
+    assert shown.stdout == run_cli("show", "graphs/gothenburg", "intune").stdout
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+def test_every_scenario_is_byte_identical_on_both_backends(
+    scenario: Path, neo4j_server: Server, run_cli: RunCli
+) -> None:
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    relative = scenario.relative_to(REPO)
+    database = run_cli("run", relative, "--backend", "neo4j", "--format", "json", env=env)
+    files = run_cli("run", relative, "--format", "json")
+    assert database.exit_code == 0, database.stderr
+    assert database.stdout == files.stdout
+
+
+def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGraph) -> None:
+    estate = generate(5000, seed=3)
+    graph = open_graph(estate.name)
+    graph.load(estate)
+    for selectors in (["vendor:v-dominant"], ["component:c4000"], ["jurisdiction:US"]):
+        embedded = dump_simulation_json(simulate(EmbeddedGraph(estate), selectors))
+        assert dump_simulation_json(simulate(graph, selectors)) == embedded
+
+
+def _counts(graph: Neo4jGraph) -> tuple[int, int]:
+    summary = graph.summary()
+    return summary.node_total, summary.relationship_total
+
+
+def test_loading_twice_gives_the_same_counts_and_keeps_two_copies_at_most(
+    open_graph: OpenGraph,
+) -> None:
+    estate = load_estate(EXAMPLE).model_copy(
+        update={"info": load_estate(EXAMPLE).info.model_copy(update={"name": "twice"})}
+    )
+    graph = open_graph("twice")
+    first = graph.load(estate)
+    second = graph.load(estate)
+    third = open_graph("twice").load(estate)
+    assert (
+        (first.node_total, first.relationship_total)
+        == (
+            second.node_total,
+            second.relationship_total,
+        )
+        == (third.node_total, third.relationship_total)
+        == (142, 504)
+    )
+    stored = graph._run(  # the copies kept for readers that started before a switch
+        "MATCH (n:ExitplanNode {estate: 'twice'}) RETURN count(DISTINCT n.load) AS loads"
+    )
+    assert stored[0]["loads"] == 2
+
+
+def test_estates_live_side_by_side(open_graph: OpenGraph) -> None:
+    small = generate(50, seed=1)
+    other = generate(80, seed=2)
+    open_graph(small.name).load(small)
+    open_graph(other.name).load(other)
+    assert open_graph(small.name).summary().node_total == EmbeddedGraph(small).summary().node_total
+    assert open_graph(other.name).summary().node_total == EmbeddedGraph(other).summary().node_total
+
+
+def test_an_interrupted_load_leaves_the_previous_copy_intact(
+    neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    base = load_estate(EXAMPLE)
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": "interrupted"})})
+    graph = open_graph("interrupted")
+    graph.load(estate)
+    before = dump_simulation_json(simulate(graph, ["vendor:microsoft"]))
+    victim = Neo4jGraph(neo4j_server.settings(), "interrupted", batch_size=20)
+
+    def kill_the_connection(done: int, total: int) -> None:
+        if done > total // 2:
+            victim._driver.close()  # the connection dies halfway through the load
+
+    with pytest.raises(BackendError):
+        victim.load(estate, progress=kill_the_connection)
+    reader = open_graph("interrupted")
+    assert dump_simulation_json(simulate(reader, ["vendor:microsoft"])) == before
+    assert _counts(reader) == (142, 504)
+    again = open_graph("interrupted")
+    again.load(estate)  # and the next load cleans up the half-written copy
+    orphans = again._run(
+        "MATCH (n:ExitplanNode {estate: 'interrupted'}) RETURN count(DISTINCT n.load) AS loads"
+    )
+    assert orphans[0]["loads"] == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"NEO4J_URI": "bolt://127.0.0.1:9"}, "no Neo4j server answers at bolt://127.0.0.1:9"),
+        ({"NEO4J_PASSWORD": "not-the-password"}, "wrong user or password"),
+        ({"NEO4J_DATABASE": "nosuchdatabase"}, "database unavailable"),
+    ],
+)
+def test_faults_are_one_readable_line(
+    override: dict[str, str], message: str, neo4j_server: Server, run_cli: RunCli
+) -> None:
+    env = {**neo4j_server.environment(), **override}
+    result = run_cli(
+        "simulate",
+        "--backend",
+        "neo4j",
+        "--estate",
+        "gothenburg",
+        "-w",
+        "vendor:microsoft",
+        env=env,
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "not-the-password" not in result.stderr
+
+
+def test_the_password_never_comes_from_argv(run_cli: RunCli) -> None:
+    result = run_cli("load", "graphs/gothenburg", "--password", "secret")
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr
+
+
+CYPHER = re.compile(r"```cypher\n(?P<query>.*?)```", re.DOTALL)
+PARAMS = re.compile(r"^// params: (?P<params>\{.*\})$", re.MULTILINE)
+
+
+def test_every_query_in_the_neo4j_guide_runs(
+    open_graph: OpenGraph, run_cli: RunCli, neo4j_server: Server
+) -> None:
+    assert run_cli("load", "graphs/gothenburg", env=neo4j_server.environment()).exit_code == 0
+    guide = (REPO / "docs" / "neo4j.md").read_text(encoding="utf-8")
+    queries = [match.group("query") for match in CYPHER.finditer(guide)]
+    assert len(queries) >= 3
+    graph = open_graph("gothenburg")
+    for query in queries:
+        found = PARAMS.search(query)
+        params: dict[str, Any] = json.loads(found.group("params")) if found else {}
+        rows = graph._run(query, **params)
+        assert rows, f"no rows from:\n{query}"
