@@ -63,28 +63,36 @@ def _precedence(
     withdrawn: frozenset[NodeId],
     moves: Mapping[str, Move],
 ) -> list[tuple[str, str]]:
-    """Pairs (A, B): step A must finish before step B starts."""
+    """Pairs (A, B): step A must finish before step B starts.
+
+    All steps' searches advance together, one level at a time, so a database backend
+    answers one query per level rather than one per step and level."""
     by_candidate = {m.candidate: step for step, m in moves.items() if m.candidate is not None}
     by_incumbent = {m.replaces: step for step, m in moves.items()}
+    seen = {step: {m.candidate} for step, m in moves.items() if m.candidate is not None}
+    frontiers = {step: [m.candidate] for step, m in moves.items() if m.candidate is not None}
     pairs: list[tuple[str, str]] = []
-    for step, move in sorted(moves.items()):
-        if move.candidate is None:
-            continue
-        seen = {move.candidate}
-        frontier = [move.candidate]
-        while frontier:  # breadth first, one batch query per level
-            edges = backend.edges_touching(frontier, Direction.OUT, [Rel.DEPENDS_ON])
-            frontier = []
-            for edge in edges:
-                target = edge.target
-                if target in seen:
-                    continue
-                seen.add(target)
-                earlier = by_candidate.get(target) or by_incumbent.get(target)
-                if earlier is not None and earlier != step:
-                    pairs.append((earlier, step))
-                elif target not in withdrawn:
-                    frontier.append(target)
+    while frontiers:
+        wanted = sorted({node for frontier in frontiers.values() for node in frontier})
+        leaving: dict[NodeId, list[NodeId]] = defaultdict(list)
+        for edge in backend.edges_touching(wanted, Direction.OUT, [Rel.DEPENDS_ON]):
+            leaving[edge.source].append(edge.target)
+        advanced: dict[str, list[NodeId]] = {}
+        for step, frontier in sorted(frontiers.items()):
+            following: list[NodeId] = []
+            for node in frontier:
+                for target in leaving.get(node, ()):
+                    if target in seen[step]:
+                        continue
+                    seen[step].add(target)
+                    earlier = by_candidate.get(target) or by_incumbent.get(target)
+                    if earlier is not None and earlier != step:
+                        pairs.append((earlier, step))
+                    elif target not in withdrawn:
+                        following.append(target)
+            if following:
+                advanced[step] = following
+        frontiers = advanced
     return pairs
 
 

@@ -1,0 +1,105 @@
+"""Neo4j next to the embedded backend, in one run, on a seeded synthetic estate.
+
+It builds and starts the real Neo4j 5.26 test server of ``tests/neo4j_server`` (Java and
+Maven needed), then for each size prints: how long ``load`` takes and its throughput in
+relationships per second, and the time of one vendor withdrawal (``simulate``, cut-off,
+the dominant vendor) on Neo4j and on the embedded backend, with identical results checked.
+
+    python benchmarks/neo4j_bench.py                 # 100k components
+    python benchmarks/neo4j_bench.py --sizes 5000 --batch-size 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from exitplan.graph import EmbeddedGraph
+from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
+from exitplan.render.json import dump_simulation_json
+from exitplan.simulate import simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.synthetic import generate  # noqa: E402  # runs as a script from anywhere
+
+SERVER = ROOT / "tests" / "neo4j_server"
+JAR = SERVER / "target" / "neo4j-test-server.jar"
+VENDOR = "vendor:v-dominant"
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(f"this benchmark needs {name} on PATH")
+    return found
+
+
+def start_server(home: Path, password: str) -> tuple[subprocess.Popen[bytes], str]:
+    if not JAR.exists():
+        subprocess.run([_tool("mvn"), "-B", "-q", "package", "-DskipTests"], cwd=SERVER, check=True)
+    process = subprocess.Popen(
+        [_tool("java"), "-Xms1g", "-Xmx4g", "-jar", str(JAR), str(home), "0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NEO4J_TEST_PASSWORD": password},
+    )
+    assert process.stdout is not None  # noqa: S101  # we asked for a pipe
+    line = process.stdout.readline().decode().strip()
+    if not line.startswith("READY "):
+        process.kill()
+        raise SystemExit(f"the Neo4j test server did not start: {line!r}")
+    return process, line.removeprefix("READY ")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    arguments = parser.parse_args()
+    password = secrets.token_urlsafe(18)
+    with tempfile.TemporaryDirectory() as home:
+        process, uri = start_server(Path(home) / "db", password)
+        try:
+            settings = Neo4jSettings(uri, "neo4j", password)
+            print(
+                f"{'components':>10} {'relationships':>13} {'load s':>8} {'rels/s':>9} "
+                f"{'neo4j sim s':>11} {'embedded sim s':>14} {'identical':>9}"
+            )
+            for size in arguments.sizes:
+                estate = generate(size, seed=1)
+                embedded = EmbeddedGraph(estate)
+                relationships = embedded.summary().relationship_total
+                with Neo4jGraph(settings, estate.name, batch_size=arguments.batch_size) as graph:
+                    started = time.perf_counter()
+                    graph.load(estate)
+                    load = time.perf_counter() - started
+                    started = time.perf_counter()
+                    from_database = simulate(graph, [VENDOR])
+                    database = time.perf_counter() - started
+                started = time.perf_counter()
+                from_memory = simulate(embedded, [VENDOR])
+                memory = time.perf_counter() - started
+                same = dump_simulation_json(from_database) == dump_simulation_json(from_memory)
+                print(
+                    f"{len(estate.components):>10,} {relationships:>13,} {load:>8.1f} "
+                    f"{relationships / load:>9,.0f} {database:>11.2f} {memory:>14.2f} "
+                    f"{'yes' if same else 'NO':>9}",
+                    flush=True,
+                )
+        finally:
+            if process.stdin is not None:
+                process.stdin.close()
+            process.wait(timeout=120)
+
+
+if __name__ == "__main__":
+    main()
