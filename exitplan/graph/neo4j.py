@@ -442,26 +442,32 @@ class Neo4jGraph:
         max_depth: int | None,
         rels: Collection[Rel],
     ) -> set[NodeId]:
+        """Breadth-first, one query per level for the whole frontier: a variable-length
+        pattern from many start nodes would walk the shared region once per start."""
         starts = sorted(set(ids))
         self.nodes_by_id(starts)
-        if max_depth == 0 or not rels:
-            return set()
-        hops = f"*1..{int(max_depth)}" if max_depth else "*1.."
-        types = _rel_types(rels)
-        arrow = (
-            f"(s)-[:{types}{hops}]->(d:ExitplanNode)"
+        types = _rel_types(rels) if rels else None
+        step = (
+            "(s)-[:TYPES]->(d:ExitplanNode)"
             if direction is Direction.OUT
-            else f"(s)<-[:{types}{hops}]-(d:ExitplanNode)"
+            else "(s)<-[:TYPES]-(d:ExitplanNode)"
         )
-        rows = self._run(
-            (
-                "MATCH (s:ExitplanNode {load: $load}) WHERE s.id IN $ids "
-                f"MATCH {arrow} RETURN DISTINCT d.id AS id"
-            ),
-            load=self.load_id,
-            ids=starts,
+        query = (
+            "UNWIND $ids AS id MATCH (s:ExitplanNode {load: $load, id: id}) "
+            f"MATCH {step.replace('TYPES', types or '')} RETURN DISTINCT d.id AS id"
         )
-        return {NodeId(row["id"]) for row in rows} - set(starts)
+        seen = set(starts)
+        reached: set[NodeId] = set()
+        frontier = starts
+        depth = 0
+        while frontier and types and (max_depth is None or depth < max_depth):
+            rows = self._run(query, load=self.load_id, ids=frontier)
+            found = {NodeId(row["id"]) for row in rows} - seen
+            seen |= found
+            reached |= found
+            frontier = sorted(found)
+            depth += 1
+        return reached
 
     def dependents(
         self,
@@ -487,8 +493,29 @@ class Neo4jGraph:
         starts = sorted(set(ids))
         region = sorted(set(starts) | self.dependents(starts))
         nodes = self.nodes_by_id(region)
-        edges = self.edges_touching(region, Direction.OUT, [Rel.DEPENDS_ON])
-        return MemoryRegion.of((DependsOn.of(edge) for edge in edges), nodes)
+        # One record per dependent, its edges as lists: records cost more than values.
+        rows = self._run(
+            "UNWIND $ids AS id "
+            "MATCH (a:ExitplanNode {load: $load, id: id})-[r:DEPENDS_ON]->(b:ExitplanNode) "
+            "RETURN a.id AS source, collect([b.id, r.strength = 'hard', r.onset_days, "
+            "r.at_renewal, r.group, coalesce(r.capabilities, [])]) AS edges",
+            load=self.load_id,
+            ids=region,
+        )
+        edges = (
+            DependsOn(
+                NodeId(row["source"]),
+                NodeId(target),
+                bool(hard),
+                int(onset_days),
+                bool(at_renewal),
+                group,
+                tuple(capabilities),
+            )
+            for row in rows
+            for target, hard, onset_days, at_renewal, group, capabilities in row["edges"]
+        )
+        return MemoryRegion.of(edges, nodes)
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         wanted = sorted(set(ids))
