@@ -29,6 +29,8 @@ from exitplan.loading import estate_files, load_estate
 from exitplan.model import Lifecycle, NodeId
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv, dump_simulation_csv
+from exitplan.render.dot import dump_dot
+from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
 from exitplan.render.json import (
     dump_compare_json,
     dump_estate_json,
@@ -49,6 +51,7 @@ from exitplan.scenario import load_scenario, run_scenario
 from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
 from exitplan.simulate.result import Simulation
+from exitplan.simulate.views import Diagram, GroupBy, View, estate_view, impact_view, plan_view
 
 INTERNAL_ERROR = 3
 PLURAL = {
@@ -238,6 +241,32 @@ def estate_source(*, shifts: str | None = None) -> Callable[[Callable[..., Any]]
     return decorate
 
 
+def _diagram_file(
+    ctx: click.Context, parameter: click.Parameter, value: Path | None
+) -> Path | None:
+    """Refuse an unknown picture format before any work starts."""
+    del ctx, parameter
+    if value is not None and value.suffix not in DIAGRAM_SUFFIXES:
+        raise click.BadParameter(
+            f"the suffix picks the format: {', '.join(DIAGRAM_SUFFIXES)} (got {value.name!r})"
+        )
+    return value
+
+
+DIAGRAM_OPTION = click.option(
+    "--diagram",
+    "diagram_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_diagram_file,
+    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf).",
+)
+
+
+def _write_diagram(diagram: Diagram, path: Path) -> None:
+    write_output(path, diagram_bytes(dump_dot(diagram), path.suffix))
+    click.echo(f"exitplan: wrote {path}", err=True)
+
+
 def _options(mode: str, horizon: int | None, start: Any) -> Options:
     return Options(mode=Mode(mode), horizon=horizon, start=start.date() if start else None)
 
@@ -346,6 +375,7 @@ def show(source: Source, node_id: str | None, output_format: str) -> None:
 @HORIZON
 @START
 @FORMATS
+@DIAGRAM_OPTION
 def simulate_command(
     source: Source,
     selectors: tuple[str, ...],
@@ -353,6 +383,7 @@ def simulate_command(
     horizon: int | None,
     start: Any,
     output_format: str,
+    diagram_file: Path | None,
 ) -> None:
     """Withdraw a vendor, component or jurisdiction and show what breaks and when, what
     can replace it, and the migration plan in waves.
@@ -363,7 +394,10 @@ def simulate_command(
       exitplan simulate graphs/gothenburg -w component:intune --horizon 365
       exitplan simulate graphs/gothenburg -w jurisdiction:US --mode exit --format json
     """
-    simulation = simulate(source.open(), selectors, _options(mode, horizon, start))
+    backend = source.open()
+    simulation = simulate(backend, selectors, _options(mode, horizon, start))
+    if diagram_file is not None:
+        _write_diagram(impact_view(backend, simulation), diagram_file)
     click.echo(_render_simulation(simulation, output_format), nl=False)
 
 
@@ -446,6 +480,7 @@ def what_breaks_if(
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_backend_options
 @FORMATS
+@DIAGRAM_OPTION
 def run(
     scenario: Path,
     backend: str,
@@ -453,6 +488,7 @@ def run(
     neo4j_uri: str | None,
     neo4j_user: str | None,
     output_format: str,
+    diagram_file: Path | None,
 ) -> None:
     """Run a scenario file: its estate, what it withdraws, its horizon and preferences.
 
@@ -462,7 +498,10 @@ def run(
     """
     loaded = load_scenario(scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
-    simulation = run_scenario(loaded, source.open(loaded.estate_path))
+    graph = source.open(loaded.estate_path)
+    simulation = run_scenario(loaded, graph)
+    if diagram_file is not None:
+        _write_diagram(impact_view(graph, simulation), diagram_file)
     click.echo(_render_simulation(simulation, output_format), nl=False)
 
 
@@ -506,6 +545,107 @@ def compare(
         else:
             text = dump_sections_table([], [section], width=_width())
     click.echo(text, nl=False)
+
+
+@cli.command()
+@estate_source()
+@click.option(
+    "--withdraw",
+    "-w",
+    "selectors",
+    multiple=True,
+    metavar="SELECTOR",
+    help="What is withdrawn (impact and plan views); repeat for a union.",
+)
+@click.option(
+    "--view",
+    type=click.Choice([v.value for v in View]),
+    default=View.IMPACT.value,
+    show_default=True,
+    help="estate: everything in use; impact: what the withdrawal touches; plan: the waves.",
+)
+@click.option("--focus", metavar="ID", help="Keep only what is near this node.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="With --focus: how many dependency steps away to keep.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice([g.value for g in GroupBy]),
+    default=GroupBy.VENDOR.value,
+    show_default=True,
+    help="Clusters: by vendor (with its owner and country), by layer, or none.",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["LR", "TB"]),
+    default="LR",
+    show_default=True,
+    help="Left to right or top to bottom.",
+)
+@MODE
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_diagram_file,
+    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf.",
+)
+def diagram(
+    source: Source,
+    selectors: tuple[str, ...],
+    view: str,
+    focus: str | None,
+    depth: int,
+    group_by: str,
+    direction: str,
+    mode: str,
+    output: Path,
+) -> None:
+    """Draw the estate, the impact of a withdrawal, or the migration plan with Graphviz.
+
+    .dot and .svg work everywhere (SVG through Graphviz in WebAssembly when the system
+    has no Graphviz); .png and .pdf need Graphviz's dot program.
+
+    \b
+    Examples:
+      exitplan diagram graphs/gothenburg -w vendor:microsoft --view impact -o impact.svg
+      exitplan diagram graphs/gothenburg --view estate --focus intune --depth 2 -o intune.png
+      exitplan diagram graphs/gothenburg -w vendor:microsoft --view plan -o plan.pdf
+    """
+    backend = source.open()
+    chosen = View(view)
+    focus_id = NodeId(focus) if focus else None
+    if chosen is View.ESTATE:
+        drawing = estate_view(
+            backend,
+            focus=focus_id,
+            depth=depth,
+            group_by=GroupBy(group_by),
+            direction=direction,
+        )
+    else:
+        if not selectors:
+            raise UsageError(f"the {view} view needs --withdraw SELECTOR")
+        simulation = simulate(backend, selectors, _options(mode, None, None))
+        drawing = (
+            impact_view(
+                backend,
+                simulation,
+                focus=focus_id,
+                depth=depth,
+                group_by=GroupBy(group_by),
+                direction=direction,
+            )
+            if chosen is View.IMPACT
+            else plan_view(backend, simulation)
+        )
+    _write_diagram(drawing, output)
 
 
 @cli.command()

@@ -1,0 +1,448 @@
+"""What a diagram shows: the estate, the impact of a withdrawal, the migration plan.
+
+These functions choose the nodes, edges, clusters, states and label lines of a diagram;
+``exitplan.render.dot`` only turns the result into DOT text. Everything is sorted, so the
+same estate and scenario give the same diagram whatever order the files were read in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from exitplan.errors import UsageError
+from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Label, Rel
+from exitplan.model import NodeId
+from exitplan.simulate.result import Simulation, State, StepKind
+
+MAX_NODES = 250
+"""Beyond this a diagram no longer reads on a slide; ``--focus`` cuts it down."""
+
+WRAP = 22
+
+
+class View(StrEnum):
+    ESTATE = "estate"
+    IMPACT = "impact"
+    PLAN = "plan"
+
+
+class GroupBy(StrEnum):
+    VENDOR = "vendor"
+    LAYER = "layer"
+    NONE = "none"
+
+
+class Look(StrEnum):
+    """How a node or edge is drawn; the legend explains each one used."""
+
+    SERVICE = "service"
+    COMPONENT = "component"
+    WITHDRAWN = "withdrawn"
+    BROKEN = "broken"
+    DEGRADED = "degraded"
+    UNAFFECTED = "unaffected"
+    CANDIDATE = "candidate"
+    MISSING = "missing"
+    STEP = "step"
+    CRITICAL = "critical"
+    BLOCKED = "blocked"
+    EXPORT = "export"
+    HARD = "hard"
+    SOFT = "soft"
+    GROUP = "group"
+    FLOW = "flow"
+    REPLACES = "replaces"
+    BEFORE = "before"
+
+
+@dataclass(frozen=True, order=True)
+class DiagramNode:
+    id: str
+    lines: tuple[str, ...]
+    look: Look
+    cluster: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class DiagramEdge:
+    source: str
+    target: str
+    look: Look
+    label: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Cluster:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    view: View
+    title: tuple[str, ...]
+    direction: str
+    nodes: tuple[DiagramNode, ...]
+    edges: tuple[DiagramEdge, ...]
+    clusters: tuple[Cluster, ...] = ()
+    stacks: tuple[tuple[str, ...], ...] = ()
+    """Nodes without a drawn edge, in columns: the renderer stacks each column so that a
+    long list of them does not stretch one rank across the slide."""
+    legend: tuple[Look, ...] = field(default=())
+
+
+def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
+    return tuple(textwrap.wrap(text, width=width, break_long_words=True)) or ("",)
+
+
+def _title(backend: GraphBackend, simulation: Simulation | None, view: View) -> tuple[str, ...]:
+    info = backend.info
+    first = info.title or info.name
+    as_of = f"estate as of {info.as_of.isoformat()}" if info.as_of else "estate (no date)"
+    lines = [f"{first} — {view.value} view"]
+    if simulation is not None:
+        scope = simulation.scenario_title or ", ".join(simulation.selectors)
+        lines.append(f"{scope} ({simulation.mode})")
+    lines.append(as_of)
+    return tuple(lines)
+
+
+def _focus(
+    backend: GraphBackend, ids: set[NodeId], focus: NodeId | None, depth: int | None
+) -> set[NodeId]:
+    if focus is None:
+        return ids
+    backend.node(focus)
+    near = {focus}
+    near |= backend.dependents([focus], max_depth=depth)
+    near |= backend.dependencies([focus], max_depth=depth)
+    return ids & near if ids else near
+
+
+def _check_size(count: int) -> None:
+    if count > MAX_NODES:
+        raise UsageError(
+            f"the diagram would have {count} nodes, more than {MAX_NODES} read on a slide; "
+            "cut it down with --focus ID --depth N"
+        )
+
+
+def _cluster_of(
+    node: GraphNode,
+    providers: Mapping[NodeId, list[GraphEdge]],
+    vendors: Mapping[NodeId, GraphNode],
+    group_by: GroupBy,
+) -> Cluster | None:
+    if group_by is GroupBy.NONE:
+        return None
+    if group_by is GroupBy.LAYER:
+        if node.label is Label.SERVICE:
+            return Cluster("layer-services", "Services")
+        delivery = str(node.properties.get("delivery", "other"))
+        names = {
+            "saas": "Cloud services (SaaS/PaaS/IaaS)",
+            "paas": "Cloud services (SaaS/PaaS/IaaS)",
+            "iaas": "Cloud services (SaaS/PaaS/IaaS)",
+            "self_hosted": "Self-hosted",
+            "client": "On the PCs",
+        }
+        label = names.get(delivery, "Other")
+        return Cluster(f"layer-{label}", label)
+    if node.label is Label.SERVICE:
+        return None
+    links = providers.get(node.id, [])
+    operators = [e for e in links if "operator" in e.properties.get("roles", ())]  # type: ignore[operator]
+    chosen = (operators or links)[:1]
+    if not chosen:
+        return None
+    vendor = vendors[chosen[0].target]
+    parent = vendors.get(NodeId(str(vendor.properties.get("ultimate_parent", vendor.id))), vendor)
+    country = vendor.properties.get("hq_country")
+    law = parent.properties.get("hq_country")
+    label = vendor.name + (f" ({country})" if country else "")
+    if parent.id != vendor.id:
+        label += f", owned by {parent.name}" + (f" ({law})" if law else "")
+    return Cluster(f"vendor-{vendor.id}", label)
+
+
+def _structure(
+    backend: GraphBackend, ids: set[NodeId], group_by: GroupBy
+) -> tuple[dict[NodeId, GraphNode], list[GraphEdge], dict[NodeId, Cluster]]:
+    nodes = backend.nodes_by_id(ids)
+    edges = [
+        edge
+        for edge in backend.edges_touching(ids, Direction.OUT, [Rel.DEPENDS_ON, Rel.FLOWS_TO])
+        if edge.target in ids
+    ]
+    links = backend.edges_touching(
+        [n for n in ids if nodes[n].label is Label.COMPONENT], Direction.OUT, [Rel.PROVIDED_BY]
+    )
+    providers: dict[NodeId, list[GraphEdge]] = {}
+    for link in links:
+        providers.setdefault(link.source, []).append(link)
+    vendor_ids = {link.target for link in links}
+    vendors = backend.nodes_by_id(vendor_ids)
+    parents = {NodeId(str(v.properties.get("ultimate_parent", v.id))) for v in vendors.values()}
+    vendors.update(backend.nodes_by_id(parents - set(vendors)))
+    clusters: dict[NodeId, Cluster] = {}
+    for node_id, node in nodes.items():
+        cluster = _cluster_of(node, providers, vendors, group_by)
+        if cluster is not None:
+            clusters[node_id] = cluster
+    return nodes, edges, clusters
+
+
+def _edge(edge: GraphEdge) -> DiagramEdge:
+    properties = edge.properties
+    if edge.type is Rel.FLOWS_TO:
+        assets = ", ".join(str(a) for a in properties.get("assets", ()))  # type: ignore[union-attr]
+        return DiagramEdge(edge.source, edge.target, Look.FLOW, wrap(assets, 30))
+    onset = ""
+    if properties.get("at_renewal"):
+        onset = "at renewal"
+    elif properties.get("onset_days"):
+        onset = f"after {properties['onset_days']} days"
+    if properties.get("group"):
+        return DiagramEdge(
+            edge.source,
+            edge.target,
+            Look.GROUP,
+            (f"any of {properties['group']}",) + ((onset,) if onset else ()),
+        )
+    look = Look.HARD if properties.get("strength", "hard") == "hard" else Look.SOFT
+    return DiagramEdge(edge.source, edge.target, look, (onset,) if onset else ())
+
+
+STACK = 4
+
+
+def _stacks(
+    nodes: Iterable[DiagramNode], edges: Iterable[DiagramEdge]
+) -> tuple[tuple[str, ...], ...]:
+    """Columns of at most ``STACK`` unconnected nodes, per cluster, in id order."""
+    connected = {end for edge in edges for end in (edge.source, edge.target)}
+    loose: dict[str, list[str]] = {}
+    for node in sorted(nodes):
+        if node.id not in connected:
+            loose.setdefault(node.cluster or "", []).append(node.id)
+    return tuple(
+        tuple(members[start : start + STACK])
+        for _, members in sorted(loose.items())
+        for start in range(0, len(members), STACK)
+        if len(members[start : start + STACK]) > 1
+    )
+
+
+def _used(looks: Iterable[Look]) -> tuple[Look, ...]:
+    present = set(looks)
+    return tuple(look for look in Look if look in present)
+
+
+def estate_view(
+    backend: GraphBackend,
+    *,
+    focus: NodeId | None = None,
+    depth: int | None = None,
+    group_by: GroupBy = GroupBy.VENDOR,
+    direction: str = "LR",
+) -> Diagram:
+    """Services and the components in use, in vendor clusters, with dependencies and flows."""
+    everything = {
+        n.id
+        for n in backend.nodes()
+        if n.label in (Label.SERVICE, Label.COMPONENT)
+        and n.properties.get("lifecycle") not in ("candidate", "retired")
+    }
+    ids = _focus(backend, everything, focus, depth)
+    _check_size(len(ids))
+    nodes, edges, clusters = _structure(backend, ids, group_by)
+    drawn = tuple(
+        sorted(
+            DiagramNode(
+                node.id,
+                wrap(node.name),
+                Look.SERVICE if node.label is Label.SERVICE else Look.COMPONENT,
+                clusters[node.id].id if node.id in clusters else None,
+            )
+            for node in nodes.values()
+        )
+    )
+    lines = tuple(sorted(_edge(edge) for edge in edges))
+    return Diagram(
+        View.ESTATE,
+        _title(backend, None, View.ESTATE),
+        direction,
+        drawn,
+        lines,
+        tuple(sorted(set(clusters.values()))),
+        legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
+    )
+
+
+_STATE_LOOK = {
+    State.WITHDRAWN: Look.WITHDRAWN,
+    State.BROKEN: Look.BROKEN,
+    State.DEGRADED: Look.DEGRADED,
+}
+
+
+def impact_view(
+    backend: GraphBackend,
+    simulation: Simulation,
+    *,
+    focus: NodeId | None = None,
+    depth: int | None = None,
+    group_by: GroupBy = GroupBy.VENDOR,
+    direction: str = "LR",
+) -> Diagram:
+    """What the scenario touches, coloured by state, with the day each node breaks.
+
+    Each affected node is drawn with the one dependency that breaks it first (the first
+    link of its explanation chain), so the picture reads as causes, not as every wire.
+    Beside each withdrawn component stands its chosen replacement; a withdrawn component
+    with no viable alternative is drawn as an octagon that says so. One ring of context:
+    the nodes in use that depend on the affected ones yet survive (thanks to redundancy).
+    """
+    affected = {a.id: a for a in simulation.affected}
+    touched = set(affected)
+    survivors = {
+        edge.source
+        for edge in backend.edges_touching(touched, Direction.IN, [Rel.DEPENDS_ON])
+        if edge.source not in touched
+    }
+    context = {
+        n.id
+        for n in backend.nodes_by_id(survivors).values()
+        if n.properties.get("lifecycle") not in ("candidate", "retired")
+    }
+    ids = _focus(backend, touched | context, focus, depth)
+    candidates = {r.replaces: r.chosen for r in simulation.replacements if r.chosen is not None}
+    missing = {r.replaces for r in simulation.missing}
+    _check_size(len(ids) + len([c for c in candidates if c in ids]))
+    nodes, edges, clusters = _structure(backend, ids, group_by)
+    drawn: list[DiagramNode] = []
+    for node in nodes.values():
+        state = affected.get(node.id)
+        extra: tuple[str, ...] = ()
+        if state is None:
+            look = Look.UNAFFECTED
+            extra = ("survives",)
+        elif state.state is State.WITHDRAWN:
+            look = Look.MISSING if node.id in missing else Look.WITHDRAWN
+            extra = ("withdrawn", "NO VIABLE ALTERNATIVE") if node.id in missing else ("withdrawn",)
+        elif state.state is State.BROKEN:
+            look = Look.BROKEN
+            when = f"day {state.fails_at}" if state.fails_at is not None else "at renewal"
+            extra = (f"breaks {when}",)
+        else:
+            look = Look.DEGRADED
+            when = f"day {state.degrades_at}" if state.degrades_at is not None else "at renewal"
+            extra = (f"degraded {when}",)
+        cluster = clusters[node.id].id if node.id in clusters else None
+        drawn.append(DiagramNode(node.id, (*wrap(node.name), *extra), look, cluster))
+    by_pair = {(e.source, e.target): e for e in edges if e.type is Rel.DEPENDS_ON}
+    lines: list[DiagramEdge] = []
+    for node_id, state in affected.items():
+        if node_id not in ids or len(state.because) < 2 or state.because[1] not in ids:
+            continue
+        lines.append(_edge(by_pair[(node_id, state.because[1])]))
+    for survivor in sorted(context & ids):
+        lines.extend(
+            _edge(edge)
+            for (source, target), edge in sorted(by_pair.items())
+            if source == survivor and target in touched
+        )
+    chosen = backend.nodes_by_id(c.candidate for r, c in candidates.items() if r in ids)
+    for replaced, candidate in sorted(candidates.items()):
+        if replaced not in ids:
+            continue
+        fit = "partial fit" if candidate.gaps else "covers all"
+        key = f"candidate:{candidate.candidate}:{replaced}"
+        drawn.append(
+            DiagramNode(
+                key,
+                (*wrap(chosen[candidate.candidate].name), f"{candidate.readiness}, {fit}"),
+                Look.CANDIDATE,
+            )
+        )
+        lines.append(DiagramEdge(key, replaced, Look.REPLACES))
+    drawn.sort()
+    lines.sort()
+    return Diagram(
+        View.IMPACT,
+        _title(backend, simulation, View.IMPACT),
+        direction,
+        tuple(drawn),
+        tuple(lines),
+        tuple(sorted(set(clusters.values()))),
+        stacks=_stacks(drawn, lines),
+        legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
+    )
+
+
+def plan_view(backend: GraphBackend, simulation: Simulation) -> Diagram:
+    """The migration steps in waves from left to right, with precedence, deadlines,
+    blocked steps and the critical path."""
+    plan = simulation.plan
+    _check_size(len(plan.steps))
+    names = backend.nodes_by_id(
+        {m.replaces for s in plan.steps for m in s.moves}
+        | {m.candidate for s in plan.steps for m in s.moves if m.candidate is not None}
+    )
+    critical = set(plan.critical_path)
+    drawn = []
+    for step in plan.steps:
+        if step.kind is StepKind.EXPORT:
+            lines = [*wrap(f"Export data from {names[step.replaces].name}", 28)]
+            look = Look.EXPORT
+        else:
+            lines = []
+            for move in step.moves:
+                target = names[move.candidate].name if move.candidate else "no alternative"
+                lines.extend(wrap(f"{names[move.replaces].name} → {target}", 28))
+            look = (
+                Look.BLOCKED
+                if step.blocked
+                else (Look.CRITICAL if step.id in critical else Look.STEP)
+            )
+        timing = []
+        if step.duration_weeks is not None:
+            timing.append(f"{step.duration_weeks:g} weeks")
+        if step.deadline is not None:
+            timing.append(f"deadline day {step.deadline}")
+        if timing:
+            lines.append(", ".join(timing))
+        if step.blocked:
+            lines.append("blocked by " + ", ".join(step.blocked_by))
+        elif step.slack is not None and step.duration_weeks is not None:
+            lines.append(
+                f"{-step.slack} days late" if step.slack < 0 else f"{step.slack} days to spare"
+            )
+        drawn.append(DiagramNode(step.id, tuple(lines), look, f"wave-{step.wave}"))
+    edges = []
+    path = list(plan.critical_path)
+    on_path = set(itertools.pairwise(path))
+    for step in plan.steps:
+        for before in step.after:
+            look = Look.CRITICAL if (before, step.id) in on_path else Look.BEFORE
+            edges.append(DiagramEdge(before, step.id, look))
+    waves = sorted({s.wave for s in plan.steps})
+    clusters = tuple(Cluster(f"wave-{w}", f"Wave {w}") for w in waves)
+    title = _title(backend, simulation, View.PLAN)
+    summary = (
+        f"{len(plan.steps)} steps in {plan.waves} waves; "
+        f"critical path {plan.critical_path_weeks:g} weeks"
+    )
+    return Diagram(
+        View.PLAN,
+        (*title[:-1], summary, title[-1]),
+        "LR",
+        tuple(sorted(drawn)),
+        tuple(sorted(edges)),
+        clusters,
+        legend=_used([*(n.look for n in drawn), *(e.look for e in edges)]),
+    )

@@ -1,0 +1,173 @@
+"""Diagrams: deterministic DOT, escaped labels, SVG without system Graphviz, clear refusals."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate, read_document
+from exitplan.render.dot import dump_dot, quote
+from exitplan.simulate.views import estate_view
+from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles
+
+VIEWS = ["estate", "impact", "plan"]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_dot_per_view_is_golden_and_stable(
+    view: str, run_cli: RunCli, golden: CheckGolden, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.dot", tmp_path / "second.dot"
+    for target in (first, second):
+        result = run_cli(
+            "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--view", view, "-o", target
+        )
+        assert result.exit_code == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    golden(f"diagram-{view}.dot", first.read_text(encoding="utf-8"))
+
+
+def test_shuffled_files_give_the_same_dot(tmp_path: Path) -> None:
+    shuffler = random.Random(5)
+    target = tmp_path / "shuffled"
+    target.mkdir()
+    files = sorted(EXAMPLE.glob("*.yaml"))
+    names = [f"{i:02d}.yaml" for i in range(len(files))]
+    shuffler.shuffle(names)
+    for path, name in zip(files, names, strict=True):
+        data = read_document(path).data
+        for value in data.values():
+            if isinstance(value, list):
+                shuffler.shuffle(value)
+        (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    original = dump_dot(estate_view(EmbeddedGraph(load_estate(EXAMPLE))))
+    assert dump_dot(estate_view(EmbeddedGraph(load_estate(target)))) == original
+
+
+HOSTILE = 'Evil "quoted" <b>bold</b> \\\\back\\\\slash\nnew line"]; x [label="injected'
+
+
+def test_hostile_names_are_escaped(
+    write_files: WriteFiles, run_cli: RunCli, tmp_path: Path
+) -> None:
+    folder = write_files(
+        {
+            "e.yaml": f"""
+            vendors:
+              - {{id: v, name: V, hq_country: SE}}
+            components:
+              - id: a
+                name: {quote(HOSTILE)}
+                vendor: v
+                delivery: saas
+            services:
+              - {{id: s, name: Service, depends_on: [a]}}
+            """
+        }
+    )
+    dot = tmp_path / "x.dot"
+    assert run_cli("diagram", folder, "--view", "estate", "-o", dot).exit_code == 0
+    text = dot.read_text(encoding="utf-8")
+    assert "injected" in text
+    assert 'x [label="injected' not in text  # the quote did not end the string
+    svg = tmp_path / "x.svg"
+    result = run_cli("diagram", folder, "--view", "estate", "-o", svg)
+    assert result.exit_code == 0, result.stderr
+    texts = "".join(ET.parse(svg).getroot().itertext())  # noqa: S314  # our own output
+    assert '"quoted"' in texts
+    assert "<b>bold</b>" in texts
+
+
+def _path_without_dot(tmp_path: Path) -> dict[str, str]:
+    """A PATH on which there is no Graphviz."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    return {"PATH": str(empty)}
+
+
+def test_svg_without_system_graphviz_has_a_legend(run_cli: RunCli, tmp_path: Path) -> None:
+    svg = tmp_path / "impact.svg"
+    result = run_cli(
+        "diagram",
+        "graphs/gothenburg",
+        "--withdraw",
+        "vendor:microsoft",
+        "--view",
+        "impact",
+        "-o",
+        svg,
+        env=_path_without_dot(tmp_path),
+    )
+    assert result.exit_code == 0, result.stderr
+    root = ET.parse(svg).getroot()  # noqa: S314  # our own output
+    texts = " ".join(t.strip() for t in root.itertext() if t.strip())
+    assert "Legend" in texts
+    assert "withdrawn" in texts
+    assert "Microsoft Entra ID" in texts
+
+
+def test_png_without_system_graphviz_says_what_to_install(run_cli: RunCli, tmp_path: Path) -> None:
+    png = tmp_path / "impact.png"
+    result = run_cli(
+        "diagram",
+        "graphs/gothenburg",
+        "-w",
+        "vendor:microsoft",
+        "-o",
+        png,
+        env=_path_without_dot(tmp_path),
+    )
+    assert result.exit_code == 2
+    assert "apt-get install graphviz" in result.stderr
+    assert not png.exists()
+    assert list(tmp_path.glob(".impact.png*")) == []  # no half-written file left
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (CI installs it)")
+def test_png_through_system_graphviz(run_cli: RunCli, tmp_path: Path) -> None:
+    png = tmp_path / "plan.png"
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--view", "plan", "-o", png
+    )
+    assert result.exit_code == 0, result.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unknown_suffix_is_refused_before_work(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("diagram", "graphs/gothenburg", "--view", "estate", "-o", tmp_path / "x.gif")
+    assert result.exit_code == 2
+    assert "the suffix picks the format" in result.stderr
+
+
+def test_simulate_can_draw_too(run_cli: RunCli, tmp_path: Path) -> None:
+    dot = tmp_path / "impact.dot"
+    result = run_cli("simulate", "graphs/gothenburg", "-w", "component:intune", "--diagram", dot)
+    assert result.exit_code == 0, result.stderr
+    assert "Microsoft Intune" in dot.read_text(encoding="utf-8")
+
+
+def test_focus_cuts_the_estate_down(run_cli: RunCli, tmp_path: Path) -> None:
+    dot = tmp_path / "focus.dot"
+    result = run_cli(
+        "diagram",
+        "graphs/gothenburg",
+        "--view",
+        "estate",
+        "--focus",
+        "intune",
+        "--depth",
+        "1",
+        "-o",
+        dot,
+    )
+    assert result.exit_code == 0, result.stderr
+    text = dot.read_text(encoding="utf-8")
+    assert '"intune"' in text
+    assert '"entra-id"' in text
+    assert '"teams"' not in text
