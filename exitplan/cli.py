@@ -582,9 +582,7 @@ def compare(
 @click.option(
     "--direction",
     type=click.Choice(["LR", "TB"]),
-    default="LR",
-    show_default=True,
-    help="Left to right or top to bottom.",
+    help="Left to right (the default) or top to bottom.",
 )
 @MODE
 @click.option(
@@ -603,7 +601,7 @@ def diagram(
     focus: str | None,
     depth: int,
     group_by: str,
-    direction: str,
+    direction: str | None,
     mode: str,
     output: Path,
 ) -> None:
@@ -627,7 +625,7 @@ def diagram(
             focus=focus_id,
             depth=depth,
             group_by=GroupBy(group_by),
-            direction=direction,
+            direction=direction or "LR",
         )
     else:
         if not selectors:
@@ -640,10 +638,10 @@ def diagram(
                 focus=focus_id,
                 depth=depth,
                 group_by=GroupBy(group_by),
-                direction=direction,
+                direction=direction or "LR",
             )
             if chosen is View.IMPACT
-            else plan_view(backend, simulation)
+            else plan_view(backend, simulation, direction=direction or "LR")
         )
     _write_diagram(drawing, output)
 

@@ -125,7 +125,7 @@ LEGEND: Mapping[Look, str] = {
     Look.SOFT: "uses (degrades without)",
     Look.GROUP: "needs one of a group",
     Look.FLOW: "data flow: what it carries",
-    Look.REPLACES: "replaces",
+    Look.REPLACES: "to be replaced by",
     Look.BEFORE: "must come before",
 }
 
@@ -201,6 +201,7 @@ def dump_dot(diagram: Diagram) -> str:
         "newrank": "true",
         "pad": "0.3",
     }
+
     out = [
         f"digraph {quote(diagram.view.value)} {{",
         f"  graph [{_attributes(graph)}];",
@@ -228,11 +229,14 @@ def dump_dot(diagram: Diagram) -> str:
         out.append(f"    graph [{_attributes(frame)}];")
         out.extend(_node(node, "    ") for node in members)
         out.append("  }")
-    if diagram.view.value == "plan":  # waves strictly left to right, even without arrows
+    if diagram.view.value == "plan":  # every wave strictly after the one before it
         waves = [c.id for c in diagram.clusters if clustered.get(c.id)]
         for before, after in itertools.pairwise(waves):
-            first, second = clustered[before][0].id, clustered[after][0].id
-            out.append(f'  {quote(first)} -> {quote(second)} [style="invis", weight="0"];')
+            anchor = clustered[after][0].id
+            out.extend(
+                f'  {quote(node.id)} -> {quote(anchor)} [style="invis", weight="0"];'
+                for node in clustered[before]
+            )
     for column in diagram.stacks:
         for upper, lower in itertools.pairwise(column):
             out.append(f'  {quote(upper)} -> {quote(lower)} [style="invis"];')

