@@ -46,6 +46,21 @@ HUBS = 8
 """Identity providers, directories and networks that most components need."""
 
 
+def _dependency(
+    ref: NodeId, *, soft: bool = False, grace: int = 0, group: str | None = None
+) -> Dependency:
+    return Dependency.model_construct(
+        ref=ref,
+        strength=Strength.SOFT if soft else Strength.HARD,
+        onset=Onset.model_construct(grace_days=grace, at_renewal=False),
+        capabilities=(),
+        any_of_group=group,
+        why=None,
+        assumed=True,
+        note=None,
+    )
+
+
 def _vendors(rng: random.Random, count: int) -> list[Vendor]:
     vendors = [
         Vendor.model_construct(
@@ -110,15 +125,8 @@ def generate(
                 soft = not in_group and rng.random() < 0.3
                 grace = rng.choice((0, 0, 0, 0, 7, 30, 90))
                 depends.append(
-                    Dependency.model_construct(
-                        ref=ids[target],
-                        strength=Strength.SOFT if soft else Strength.HARD,
-                        onset=Onset.model_construct(grace_days=grace, at_renewal=False),
-                        capabilities=(),
-                        any_of_group="pair" if in_group else None,
-                        why=None,
-                        assumed=True,
-                        note=None,
+                    _dependency(
+                        ids[target], soft=soft, grace=grace, group="pair" if in_group else None
                     )
                 )
         pool.append(index)
@@ -165,18 +173,7 @@ def generate(
                 data_at_rest=(),
                 processing=(),
                 capabilities={capabilities[incumbent % 50].id: Coverage.FULL},
-                depends_on=(
-                    Dependency.model_construct(
-                        ref=hub,
-                        strength=Strength.HARD,
-                        onset=Onset.model_construct(grace_days=0, at_renewal=False),
-                        capabilities=(),
-                        any_of_group=None,
-                        why=None,
-                        assumed=True,
-                        note=None,
-                    ),
-                ),
+                depends_on=(_dependency(hub),),
                 exit=None,
                 data_export=None,
                 cost_per_year=None,
@@ -217,19 +214,7 @@ def generate(
                 owner=None,
                 criticality=rng.choice(list(Criticality)),
                 rto_hours=None,
-                depends_on=tuple(
-                    Dependency.model_construct(
-                        ref=ids[n],
-                        strength=Strength.HARD,
-                        onset=Onset.model_construct(grace_days=0, at_renewal=False),
-                        capabilities=(),
-                        any_of_group=None,
-                        why=None,
-                        assumed=True,
-                        note=None,
-                    )
-                    for n in sorted(set(needs))
-                ),
+                depends_on=tuple(_dependency(ids[n]) for n in sorted(set(needs))),
                 requires=(),
                 consumers=tuple(
                     Consumer.model_construct(

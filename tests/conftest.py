@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
+
+from exitplan.loading import read_document
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "graphs" / "gothenburg"
@@ -63,6 +67,23 @@ def write_files(tmp_path: Path) -> WriteFiles:
         return folder
 
     return write
+
+
+def shuffled_copy(source: Path, target: Path, seed: int) -> Path:
+    """The estate folder ``source`` again under ``target``: items shuffled inside every
+    section, files renamed so that they are read in another order."""
+    shuffler = random.Random(seed)
+    target.mkdir()
+    files = sorted(source.glob("*.yaml"))
+    names = [f"{index:02d}.yaml" for index in range(len(files))]
+    shuffler.shuffle(names)
+    for path, name in zip(files, names, strict=True):
+        data = read_document(path).data
+        for value in data.values():
+            if isinstance(value, list):
+                shuffler.shuffle(value)
+        (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
 
 
 @dataclass(frozen=True)

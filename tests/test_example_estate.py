@@ -3,12 +3,10 @@ assumed, described by the published JSON Schema, and loaded the same in any orde
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.graph.describe import describe_estate
@@ -16,7 +14,7 @@ from exitplan.loading import load_estate, read_document
 from exitplan.model import Component, Lifecycle, Service
 from exitplan.render.json import dump_estate_json
 from exitplan.render.schema import estate_file_schema
-from tests.conftest import EXAMPLE, REPO
+from tests.conftest import EXAMPLE, REPO, shuffled_copy
 
 REQUIRED = {
     "ad-ds", "entra-id", "entra-connect", "intune", "configmgr", "co-management",
@@ -74,18 +72,7 @@ def test_the_json_schema_accepts_every_file_under_graphs() -> None:
 def test_shuffled_files_give_byte_identical_json(seed: int, tmp_path: Path) -> None:
     """Items shuffled inside every section, files renamed so they are read in another
     order: the estate is the same, and so is every byte of its JSON."""
-    shuffler = random.Random(seed)
-    target = tmp_path / "gothenburg"
-    target.mkdir()
-    files = sorted(EXAMPLE.glob("*.yaml"))
-    names = [f"{index:02d}.yaml" for index in range(len(files))]
-    shuffler.shuffle(names)
-    for path, name in zip(files, names, strict=True):
-        data = read_document(path).data
-        for value in data.values():
-            if isinstance(value, list):
-                shuffler.shuffle(value)
-        (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    target = shuffled_copy(EXAMPLE, tmp_path / "gothenburg", seed)
     original = dump_estate_json(describe_estate(EmbeddedGraph(load_estate(EXAMPLE))))
     shuffled = dump_estate_json(describe_estate(EmbeddedGraph(load_estate(target))))
     assert shuffled == original

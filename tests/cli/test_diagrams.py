@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import random
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import yaml
 
 from exitplan.graph import EmbeddedGraph
-from exitplan.loading import load_estate, read_document
+from exitplan.loading import load_estate
 from exitplan.render.dot import dump_dot, quote
 from exitplan.simulate.views import estate_view
-from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles
+from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles, shuffled_copy
 
 VIEWS = ["estate", "impact", "plan"]
 
@@ -34,20 +32,9 @@ def test_dot_per_view_is_golden_and_stable(
 
 
 def test_shuffled_files_give_the_same_dot(tmp_path: Path) -> None:
-    shuffler = random.Random(5)
-    target = tmp_path / "shuffled"
-    target.mkdir()
-    files = sorted(EXAMPLE.glob("*.yaml"))
-    names = [f"{i:02d}.yaml" for i in range(len(files))]
-    shuffler.shuffle(names)
-    for path, name in zip(files, names, strict=True):
-        data = read_document(path).data
-        for value in data.values():
-            if isinstance(value, list):
-                shuffler.shuffle(value)
-        (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    shuffled = shuffled_copy(EXAMPLE, tmp_path / "shuffled", seed=5)
     original = dump_dot(estate_view(EmbeddedGraph(load_estate(EXAMPLE))))
-    assert dump_dot(estate_view(EmbeddedGraph(load_estate(target)))) == original
+    assert dump_dot(estate_view(EmbeddedGraph(load_estate(shuffled)))) == original
 
 
 HOSTILE = 'Evil "quoted" <b>bold</b> \\\\back\\\\slash\nnew line"]; x [label="injected'
