@@ -370,6 +370,7 @@ def impact_view(
             )
         )
         lines.append(DiagramEdge(replaced, key, Look.REPLACES))
+    drawn, lines = _fold_unneeded(drawn, lines, set(simulation.not_needed))
     drawn.sort()
     lines.sort()
     return Diagram(
@@ -382,6 +383,35 @@ def impact_view(
         stacks=_stacks(drawn, lines),
         legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
     )
+
+
+def _fold_unneeded(
+    drawn: list[DiagramNode], lines: list[DiagramEdge], unneeded: set[NodeId]
+) -> tuple[list[DiagramNode], list[DiagramEdge]]:
+    """Withdrawn components that nothing staying in use needs, and that break nothing in
+    the picture, become one list per cluster: they matter to the count, not the story."""
+    linked = {end for line in lines for end in (line.source, line.target)}
+    folded: dict[str | None, list[DiagramNode]] = {}
+    kept: list[DiagramNode] = []
+    for node in drawn:
+        if node.id in unneeded and node.id not in linked:
+            folded.setdefault(node.cluster, []).append(node)
+        else:
+            kept.append(node)
+    for cluster, nodes in sorted(folded.items(), key=lambda item: item[0] or ""):
+        if len(nodes) == 1:
+            kept.extend(nodes)
+            continue
+        names = [" ".join(n.lines[:-1]) for n in sorted(nodes)]
+        kept.append(
+            DiagramNode(
+                f"unneeded:{cluster or ''}",
+                ("Also withdrawn, needed by", "nothing that stays:", *(f"· {n}" for n in names)),
+                Look.WITHDRAWN,
+                cluster,
+            )
+        )
+    return kept, lines
 
 
 def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str = "LR") -> Diagram:
