@@ -159,7 +159,7 @@ def _edge(edge: DiagramEdge) -> str:
     return text + "];"
 
 
-def _legend(looks: Iterable[Look]) -> list[str]:
+def _legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
     lines = [
         '  subgraph "cluster_legend" {',
         '    label="Legend"; fontsize="14"; style="rounded"; color="#999999"; margin="12";',
@@ -183,6 +183,8 @@ def _legend(looks: Iterable[Look]) -> list[str]:
         if previous is not None:  # stack the legend in one column
             lines.append(f'    {quote(previous)} -> {quote(key)} [style="invis"];')
         previous = end if look not in NODE_STYLE else key
+    for index, note in enumerate(notes):
+        lines.append(f'    "legend:note:{index}" [label={quote(note)}, shape="plaintext"];')
     lines.append("  }")
     return lines
 
@@ -242,6 +244,6 @@ def dump_dot(diagram: Diagram) -> str:
             out.append(f'  {quote(upper)} -> {quote(lower)} [style="invis"];')
     out.extend(_edge(edge) for edge in diagram.edges)
     if diagram.legend:
-        out.extend(_legend(diagram.legend))
+        out.extend(_legend(diagram.legend, diagram.notes))
     out.append("}")
     return "\n".join(out) + "\n"

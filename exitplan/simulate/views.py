@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import networkx as nx
+
 from exitplan.errors import UsageError
 from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Label, Rel
 from exitplan.model import NodeId
@@ -93,6 +95,8 @@ class Diagram:
     """Nodes without a drawn edge, in columns: the renderer stacks each column so that a
     long list of them does not stretch one rank across the slide."""
     legend: tuple[Look, ...] = field(default=())
+    notes: tuple[str, ...] = ()
+    """Sentences for the legend about what is left out."""
 
 
 def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
@@ -237,6 +241,20 @@ def _stacks(
     )
 
 
+def _without_implied(edges: list[GraphEdge]) -> list[GraphEdge]:
+    """Leave out a plain dependency a → c when a longer chain a → b → ... → c of plain
+    dependencies already shows it (a transitive reduction); redundant-group edges and data
+    flows are always drawn. Only where the dependencies form no cycle; else all stay."""
+    plain = [
+        edge for edge in edges if edge.type is Rel.DEPENDS_ON and not edge.properties.get("group")
+    ]
+    graph: nx.DiGraph[NodeId] = nx.DiGraph((edge.source, edge.target) for edge in plain)
+    if not nx.is_directed_acyclic_graph(graph):
+        return edges
+    kept = set(nx.transitive_reduction(graph).edges)
+    return [edge for edge in edges if edge not in plain or (edge.source, edge.target) in kept]
+
+
 def _used(looks: Iterable[Look]) -> tuple[Look, ...]:
     present = set(looks)
     return tuple(look for look in Look if look in present)
@@ -271,7 +289,7 @@ def estate_view(
             for node in nodes.values()
         )
     )
-    lines = tuple(sorted(_edge(edge) for edge in edges))
+    lines = tuple(sorted(_edge(edge) for edge in _without_implied(edges)))
     return Diagram(
         View.ESTATE,
         _title(backend, None, View.ESTATE),
@@ -280,6 +298,7 @@ def estate_view(
         lines,
         tuple(sorted(set(clusters.values()))),
         legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
+        notes=("A dependency that a longer chain already shows is not drawn.",),
     )
 
 
