@@ -183,3 +183,27 @@ def test_every_query_in_the_neo4j_guide_runs(
         params: dict[str, Any] = json.loads(found.group("params")) if found else {}
         rows = graph._run(query, **params)
         assert rows, f"no rows from:\n{query}"
+
+
+@pytest.mark.parametrize("view", ["estate", "impact", "plan"])
+def test_diagrams_from_the_database_equal_those_from_files(
+    view: str, neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    from_files, from_database = tmp_path / "files.dot", tmp_path / "database.dot"
+    args = ("-w", "vendor:microsoft", "--view", view)
+    assert run_cli("diagram", "graphs/gothenburg", *args, "-o", from_files).exit_code == 0
+    result = run_cli(
+        "diagram",
+        "--backend",
+        "neo4j",
+        "--estate",
+        "gothenburg",
+        *args,
+        "-o",
+        from_database,
+        env=env,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert from_database.read_bytes() == from_files.read_bytes()
