@@ -68,25 +68,72 @@ def _build() -> None:
         pytest.fail(f"building the Neo4j test server failed:\n{completed.stdout}{completed.stderr}")
 
 
+class _NotReadyError(Exception):
+    """The test server did not announce itself; the message quotes its log."""
+
+
 def _wait_ready(process: subprocess.Popen[bytes], log: Path) -> str:
     assert process.stdout is not None
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + READY_SECONDS
     buffer = b""
-    while b"\n" not in buffer:
+    problem = ""
+    while b"\n" not in buffer and not problem:
         left = deadline - time.monotonic()
         if left <= 0 or not selector.select(timeout=left):
-            process.kill()
-            pytest.fail(f"Neo4j did not start in {READY_SECONDS} s; see {log}")
+            problem = f"Neo4j did not start in {READY_SECONDS} s"
+            break
         chunk = os.read(process.stdout.fileno(), 4096)
         if not chunk:
-            pytest.fail(f"Neo4j exited before it was ready; see {log}")
+            problem = "Neo4j exited before it was ready"
         buffer += chunk
-    line = buffer.split(b"\n", 1)[0].decode()
-    if not line.startswith("READY "):
-        pytest.fail(f"unexpected first line from the Neo4j test server: {line!r}")
+    selector.close()
+    line = buffer.split(b"\n", 1)[0].decode(errors="replace")
+    if not problem and not line.startswith("READY "):
+        problem = f"unexpected first line from the Neo4j test server: {line!r}"
+    if problem:
+        _stop(process)
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise _NotReadyError(f"{problem}; its log ({log}) ends with:\n{tail}")
     return line.removeprefix("READY ")
+
+
+def _start(java: str, home: Path, password: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [
+                java,
+                "-Xms256m",
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                # the JVM's own warnings go to stdout by default, where only READY may go
+                "-Xlog:disable",
+                "-Xlog:all=warning:stderr",
+                "-jar",
+                str(JAR),
+                str(home),
+                "0",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env={**os.environ, "NEO4J_TEST_PASSWORD": password},
+        )
+    return process, _wait_ready(process, log)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()  # the server stops when its stdin closes
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 @pytest.fixture(scope="session")
@@ -95,33 +142,20 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if java is None:
         _unavailable(f"Java is not installed; {HOW}")
     _build()
-    home = tmp_path_factory.mktemp("neo4j")
     password = secrets.token_urlsafe(18)
-    log = home.parent / "neo4j-server.log"
-    with log.open("wb") as errors:
-        process = subprocess.Popen(
-            [
-                str(java), "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", str(JAR), str(home / "db"), "0",
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env={**os.environ, "NEO4J_TEST_PASSWORD": password},
-        )  # fmt: skip
+    for attempt in (1, 2):  # a cold JVM on a busy machine has, rarely, failed once
+        home = tmp_path_factory.mktemp("neo4j")
+        log = home.parent / f"{home.name}-server.log"
         try:
-            uri = _wait_ready(process, log)
-            yield Server(uri, "neo4j", password)
-        finally:
-            if process.stdin is not None:
-                process.stdin.close()  # the server stops when its stdin closes
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+            process, uri = _start(str(java), home / "db", password, log)
+            break
+        except _NotReadyError as error:
+            if attempt == 2:
+                pytest.fail(str(error))
+    try:
+        yield Server(uri, "neo4j", password)
+    finally:
+        _stop(process)
 
 
 OpenGraph = Callable[[str], Neo4jGraph]

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -72,6 +73,32 @@ public final class TestServer {
         }
 
         long t0 = System.nanoTime();
+        int boltPort;
+        try {
+            boltPort = start(home, port, password);
+        } catch (Throwable e) {
+            // Without this, Neo4j's non-daemon Netty threads would keep a half-started JVM alive forever.
+            System.err.println("neo4j-test-server: failed to start");
+            e.printStackTrace();
+            stop();
+            System.exit(1);
+            return;
+        }
+        System.err.printf("neo4j-test-server: started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        stdout.println("READY bolt://" + HOST + ":" + boltPort);
+        stdout.flush();
+
+        if (watchStdin) {
+            drain(System.in); // returns at EOF: the parent closed our stdin (or died)
+            System.err.println("neo4j-test-server: stdin closed, shutting down");
+            stop();
+            System.exit(0);
+        }
+        // else: the main thread ends; Neo4j's non-daemon threads keep the JVM alive until SIGTERM.
+    }
+
+    /** Starts Neo4j, sets the password, waits for Bolt; returns the Bolt port actually bound. */
+    private static int start(Path home, int port, String password) throws Exception {
         Files.createDirectories(home);
         Runtime.getRuntime().addShutdownHook(new Thread(TestServer::stop, "neo4j-test-server-shutdown"));
 
@@ -93,11 +120,11 @@ public final class TestServer {
                 .build();
 
         // Set the password of the built-in admin user `neo4j`. The embedded API runs with full rights and no
-        // authenticated user, so this is ALTER USER (not ALTER CURRENT USER) against the system database. It also
-        // clears the "password change required" flag that the initial neo4j/neo4j credentials carry.
-        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
-                .executeTransactionally(
-                        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        // authenticated user, so this is ALTER USER (ALTER CURRENT USER fails: there is no current user) on the
+        // system database; CHANGE NOT REQUIRED clears the flag that the initial neo4j/neo4j credentials carry.
+        // Neo4j refuses a new password equal to the old one, which is the case when DATA_DIR is reused with the
+        // same password: so go through a random throw-away password first; this works for any prior state.
+        setPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
 
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         int boltPort = ((GraphDatabaseAPI) db)
@@ -106,18 +133,25 @@ public final class TestServer {
                 .getLocalAddress(ConnectorType.BOLT)
                 .getPort();
         waitForBoltHandshake(boltPort, 30_000);
+        return boltPort;
+    }
 
-        System.err.printf("neo4j-test-server: started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        stdout.println("READY bolt://" + HOST + ":" + boltPort);
-        stdout.flush();
-
-        if (watchStdin) {
-            drain(System.in); // returns at EOF: the parent closed our stdin (or died)
-            System.err.println("neo4j-test-server: stdin closed, shutting down");
-            stop();
-            System.exit(0);
+    /** Two idempotent ALTER USERs, retried a few times in case a start-up job holds the system graph. */
+    private static void setPassword(GraphDatabaseService system, String password) throws InterruptedException {
+        String alter = "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED";
+        for (int attempt = 1; ; attempt++) {
+            try {
+                system.executeTransactionally(alter, Map.of("password", UUID.randomUUID().toString()));
+                system.executeTransactionally(alter, Map.of("password", password));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                System.err.println("neo4j-test-server: setting the password failed (attempt " + attempt + "), retrying: " + e);
+                Thread.sleep(200L * attempt);
+            }
         }
-        // else: the main thread ends; Neo4j's non-daemon threads keep the JVM alive until SIGTERM.
     }
 
     private static void drain(InputStream in) {
