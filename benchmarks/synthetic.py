@@ -61,6 +61,37 @@ def _dependency(
     )
 
 
+def _component(
+    component_id: NodeId,
+    name: str,
+    vendor: NodeId,
+    lifecycle: Lifecycle,
+    capability: NodeId,
+    depends_on: tuple[Dependency, ...],
+) -> Component:
+    """An operated component: SaaS when in use, self-hosted when a candidate."""
+    return Component.model_construct(
+        id=component_id,
+        name=name,
+        vendor=None,
+        vendors=(VendorLink.model_construct(vendor=vendor, roles=(VendorRole.OPERATOR,)),),
+        delivery=Delivery.SELF_HOSTED if lifecycle is Lifecycle.CANDIDATE else Delivery.SAAS,
+        licence=None,
+        lifecycle=lifecycle,
+        data_at_rest=(),
+        processing=(),
+        capabilities={capability: Coverage.FULL},
+        depends_on=depends_on,
+        exit=None,
+        data_export=None,
+        cost_per_year=None,
+        contract=None,
+        tags=(),
+        note=None,
+        assumed=True,
+    )
+
+
 def _vendors(rng: random.Random, count: int) -> list[Vendor]:
     vendors = [
         Vendor.model_construct(
@@ -131,25 +162,13 @@ def generate(
                 )
         pool.append(index)
         built.append(
-            Component.model_construct(
-                id=component_id,
-                name=f"Component {index}",
-                vendor=None,
-                vendors=(VendorLink.model_construct(vendor=vendor, roles=(VendorRole.OPERATOR,)),),
-                delivery=Delivery.SAAS,
-                licence=None,
-                lifecycle=Lifecycle.ACTIVE,
-                data_at_rest=(),
-                processing=(),
-                capabilities={capabilities[index % 50].id: Coverage.FULL},
-                depends_on=tuple(depends),
-                exit=None,
-                data_export=None,
-                cost_per_year=None,
-                contract=None,
-                tags=(),
-                note=None,
-                assumed=True,
+            _component(
+                component_id,
+                f"Component {index}",
+                vendor,
+                Lifecycle.ACTIVE,
+                capabilities[index % 50].id,
+                tuple(depends),
             )
         )
     alternatives: list[Alternative] = []
@@ -158,29 +177,13 @@ def generate(
         candidate_id = NodeId(f"k{index}")
         hub = ids[rng.randrange(HUBS)]
         built.append(
-            Component.model_construct(
-                id=candidate_id,
-                name=f"Candidate {index}",
-                vendor=None,
-                vendors=(
-                    VendorLink.model_construct(
-                        vendor=rng.choice(vendor_ids[2:]), roles=(VendorRole.OPERATOR,)
-                    ),
-                ),
-                delivery=Delivery.SELF_HOSTED,
-                licence=None,
-                lifecycle=Lifecycle.CANDIDATE,
-                data_at_rest=(),
-                processing=(),
-                capabilities={capabilities[incumbent % 50].id: Coverage.FULL},
-                depends_on=(_dependency(hub),),
-                exit=None,
-                data_export=None,
-                cost_per_year=None,
-                contract=None,
-                tags=(),
-                note=None,
-                assumed=True,
+            _component(
+                candidate_id,
+                f"Candidate {index}",
+                rng.choice(vendor_ids[2:]),
+                Lifecycle.CANDIDATE,
+                capabilities[incumbent % 50].id,
+                (_dependency(hub),),
             )
         )
         alternatives.append(

@@ -188,15 +188,19 @@ def _prompt_password() -> str:
     return str(click.prompt("Neo4j password", hide_input=True, err=True))
 
 
+NEO4J_USER = click.option(
+    "--neo4j-user",
+    metavar="USER",
+    help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
+    "$NEO4J_PASSWORD or a prompt, never from the command line.",
+)
+NEO4J_URI = click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI).")
+
+
 def _backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for option in (
-        click.option(
-            "--neo4j-user",
-            metavar="USER",
-            help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
-            "$NEO4J_PASSWORD or a prompt, never from the command line.",
-        ),
-        click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI)."),
+        NEO4J_USER,
+        NEO4J_URI,
         click.option("--estate", metavar="NAME", help="The estate's name in the database."),
         click.option(
             "--backend",
@@ -648,13 +652,8 @@ def diagram(
 
 @cli.command()
 @ESTATE_PATH
-@click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI).")
-@click.option(
-    "--neo4j-user",
-    metavar="USER",
-    help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
-    "$NEO4J_PASSWORD or a prompt, never from the command line.",
-)
+@NEO4J_URI
+@NEO4J_USER
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),

@@ -246,3 +246,10 @@ def test_dependents_agree_with_networkx_ancestors(
     starts = data.draw(st.sets(st.sampled_from(ids), min_size=1, max_size=3))
     expected = set().union(*(nx.ancestors(reference, s) for s in starts)) - starts
     assert backend.dependents(starts) == expected
+
+
+def test_the_networkx_view_holds_the_same_graph(small: EmbeddedGraph) -> None:
+    graph = small.networkx
+    assert sorted(graph.nodes) == [node.id for node in small.nodes()]
+    edges = sorted(data["edge"].sort_key for _, _, data in graph.edges(data=True))
+    assert edges == [edge.sort_key for edge in small.edges()]

@@ -99,11 +99,12 @@ def _affected(region: DependencyRegion, times: Times, horizon: int | None) -> li
     return found
 
 
-def _services(backend: GraphBackend, affected: Iterable[Affected]) -> list[ServiceImpact]:
+def _services(
+    backend: GraphBackend, region: DependencyRegion, affected: Iterable[Affected]
+) -> list[ServiceImpact]:
     services = [a for a in affected if a.kind == Label.SERVICE.kind]
     uses = backend.edges_touching([s.id for s in services], Direction.IN, [Rel.USES])
     organisations = backend.nodes_by_id({edge.source for edge in uses})
-    service_nodes = backend.nodes_by_id(s.id for s in services)
     consumers: dict[NodeId, list[Consumer]] = defaultdict(list)
     for edge in uses:
         consumers[edge.target].append(
@@ -117,7 +118,7 @@ def _services(backend: GraphBackend, affected: Iterable[Affected]) -> list[Servi
     return [
         ServiceImpact(
             impact=s,
-            criticality=str(service_nodes[s.id].properties.get("criticality", "medium")),
+            criticality=str(region.node(s.id).properties.get("criticality", "medium")),
             users=sum(c.users for c in consumers[s.id]),
             consumers=tuple(sorted(consumers[s.id], key=lambda c: c.organisation)),
         )
@@ -184,7 +185,7 @@ def _run(
     needed = needed_components(region, times, choices)
     plan = make_plan(backend, region, times, choices.replacements, needed)
     affected = _affected(region, times, options.horizon)
-    services = _services(backend, affected)
+    services = _services(backend, region, affected)
     simulation = Simulation(
         estate=info.name,
         estate_title=info.title,
