@@ -29,7 +29,6 @@ from exitplan.loading import estate_files, load_estate
 from exitplan.model import Lifecycle, NodeId
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv, dump_simulation_csv
-from exitplan.render.dot import dump_dot
 from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
 from exitplan.render.json import (
     dump_compare_json,
@@ -267,7 +266,7 @@ DIAGRAM_OPTION = click.option(
 
 
 def _write_diagram(diagram: Diagram, path: Path) -> None:
-    write_output(path, diagram_bytes(dump_dot(diagram), path.suffix))
+    write_output(path, diagram_bytes(diagram, path.suffix))
     click.echo(f"exitplan: wrote {path}", err=True)
 
 

@@ -8,10 +8,12 @@ inject attributes.
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
-from exitplan.simulate.views import Diagram, DiagramEdge, DiagramNode, Look
+from exitplan.simulate.views import Cluster, Diagram, DiagramEdge, DiagramNode, Look, View
 
 FONT = "Helvetica"
 
@@ -54,18 +56,25 @@ NODE_STYLE: Mapping[Look, Mapping[str, str]] = {
     },
     Look.CANDIDATE: {
         "shape": "box",
-        "style": "rounded,filled,diagonals",
+        "style": "filled",
         "fillcolor": "#d8f0d8",
         "color": "#2e7d32",
         "penwidth": "1.5",
     },
     Look.MISSING: {
-        "shape": "octagon",
+        "shape": "box",
         "style": "filled,bold",
         "fillcolor": "#ffffff",
         "color": "#a30000",
         "fontcolor": "#a30000",
         "penwidth": "3",
+    },
+    Look.UNNEEDED: {
+        "shape": "box",
+        "style": "filled",
+        "fillcolor": "#eeeeee",
+        "color": "#888888",
+        "fontcolor": "#555555",
     },
     Look.STEP: {
         "shape": "box",
@@ -115,8 +124,9 @@ LEGEND: Mapping[Look, str] = {
     Look.BROKEN: "broken (from the day shown)",
     Look.DEGRADED: "degraded (still works, less well)",
     Look.UNAFFECTED: "survives (redundancy)",
-    Look.CANDIDATE: "chosen replacement",
-    Look.MISSING: "withdrawn, no viable alternative",
+    Look.CANDIDATE: "→ chosen replacement,\nits readiness and fit",
+    Look.MISSING: "no viable alternative",
+    Look.UNNEEDED: "nothing that stays needs it",
     Look.STEP: "migration step",
     Look.CRITICAL: "on the critical path",
     Look.BLOCKED: "blocked step",
@@ -146,20 +156,212 @@ def _attributes(values: Mapping[str, str]) -> str:
     return ", ".join(f"{key}={quote(value)}" for key, value in sorted(values.items()))
 
 
+def _cell(lines: Iterable[str], look: Look, port: str | None = None, span: int = 1) -> str:
+    """One cell of an HTML-like label, its text escaped for HTML (never raw markup)."""
+    style = NODE_STYLE[look]
+    text = "<br/>".join(html.escape(line, quote=True) for line in lines)
+    colour = html.escape(style.get("fontcolor", "#000000"), quote=True)
+    if "bold" in style.get("style", ""):
+        text = f"<b>{text}</b>" if look is Look.MISSING else text
+    border = "3" if look is Look.MISSING else "1"
+    at = (f' port="{port}"' if port else "") + (f' colspan="{span}"' if span > 1 else "")
+    return (
+        f'<td{at} bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
+        f'color="{html.escape(style["color"], quote=True)}" border="{border}" '
+        f'cellpadding="5" align="left" balign="left"><font color="{colour}">{text}</font></td>'
+    )
+
+
+def row_port(index: int, *, out: bool = False) -> str:
+    """The port of row ``index`` of a card: its first cell, or its last for edges out."""
+    return f"r{index}{'e' if out else ''}"
+
+
+def _card(card: str, heading: str, rows: list[DiagramNode], indent: str) -> str:
+    """The rows of one card as one table under its heading, each row with its ports."""
+    body = [
+        f'<tr><td colspan="2" border="0" align="left">{_text((heading,), 13, bold=True)}</td></tr>'
+    ]
+    for index, row in enumerate(rows):
+        if row.aside_look is None:
+            cell = _cell(row.lines, row.look, row_port(index), span=2)
+            body.append(f"<tr>{cell}</tr>")
+            continue
+        first = _cell(row.lines, row.look, row_port(index))
+        body.append(
+            f"<tr>{first}{_cell(row.aside, row.aside_look, row_port(index, out=True))}</tr>"
+        )
+    table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
+    return f'{indent}{quote(card)} [label={table}, shape="plain"];'
+
+
+def _pair(node: DiagramNode, aside_look: Look) -> str:
+    """Two cells side by side: the node itself and what stands beside it."""
+    cells = _cell(node.lines, node.look) + _cell(node.aside, aside_look)
+    return f'<<table border="0" cellborder="1" cellspacing="0"><tr>{cells}</tr></table>>'
+
+
 def _node(node: DiagramNode, indent: str) -> str:
+    if node.aside_look is not None:
+        return f'{indent}{quote(node.id)} [label={_pair(node, node.aside_look)}, shape="plain"];'
     attributes = {**NODE_STYLE[node.look]}
     return f"{indent}{quote(node.id)} [label={label(node.lines)}, {_attributes(attributes)}];"
 
 
-def _edge(edge: DiagramEdge) -> str:
+def _edge(edge: DiagramEdge, source: str, target: str) -> str:
     attributes = dict(EDGE_STYLE[edge.look])
-    text = f"  {quote(edge.source)} -> {quote(edge.target)} [{_attributes(attributes)}"
+    text = f"  {source} -> {target} [{_attributes(attributes)}"
     if edge.label:
         text += f", label={label(edge.label)}"
     return text + "];"
 
 
-def _legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
+EDGE_SAMPLE: Mapping[Look, str] = {
+    Look.HARD: "———▶",
+    Look.SOFT: "- - -▶",
+    Look.GROUP: "━━━◇",
+    Look.FLOW: "———➤",
+    Look.REPLACES: "- - -▷",
+    Look.BEFORE: "———▶",
+    Look.CRITICAL: "━━━▶",
+}
+"""How each kind of line looks in the legend: solid, dashed or heavy, as drawn."""
+
+LEGEND_COLUMNS = 4
+
+
+def _text(lines: Iterable[str], size: int | None = None, bold: bool = False) -> str:
+    text = "<br/>".join(html.escape(line, quote=True) for line in lines)
+    if bold:
+        text = f"<b>{text}</b>"
+    return f'<font point-size="{size}">{text}</font>' if size else text
+
+
+def _sample(look: Look) -> str:
+    """A legend cell drawn in the look it explains."""
+    if look not in NODE_STYLE:
+        colour = html.escape(EDGE_STYLE[look].get("color", "#000000"), quote=True)
+        return f'<td><font color="{colour}">{EDGE_SAMPLE[look]}</font></td>'
+    style = NODE_STYLE[look]
+    lines = style.get("style", "")
+    dashed = (
+        ' style="dashed"'
+        if "dashed" in lines
+        else (' style="rounded"' if "rounded" in lines else "")
+    )
+    border = "3" if "bold" in lines or "penwidth" in style else "1"
+    return (
+        f'<td bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
+        f'color="{html.escape(style["color"], quote=True)}" border="{border}"{dashed} '
+        f'width="36" height="18"> </td>'
+    )
+
+
+def _header(title: Iterable[str], looks: Iterable[Look], notes: Iterable[str]) -> str:
+    """Title and legend as one HTML-like label above the drawing: it costs no place in
+    the layout and reads first."""
+    title = tuple(title)
+    looks = tuple(looks)
+    rows = [f'<tr><td align="left">{_text(title[:1], 22, bold=True)}</td></tr>']
+    rows.extend(f'<tr><td align="left">{_text((line,), 16)}</td></tr>' for line in title[1:])
+    legend = []
+    for start in range(0, len(looks), LEGEND_COLUMNS):
+        cells = "".join(
+            f'{_sample(look)}<td align="left">{_text(LEGEND[look].splitlines(), 13)}</td>'
+            for look in looks[start : start + LEGEND_COLUMNS]
+        )
+        legend.append(f"<tr>{cells}</tr>")
+    if legend:
+        table = '<table border="0" cellborder="0" cellspacing="4" cellpadding="2">'
+        rows.append(f'<tr><td align="left">{table}{"".join(legend)}</table></td></tr>')
+    rows.extend(f'<tr><td align="left">{_text((note,), 13)}</td></tr>' for note in notes)
+    return (
+        '<<table border="0" cellborder="0" cellspacing="2" cellpadding="2">'
+        + "".join(rows)
+        + "</table>>"
+    )
+
+
+class _Rows:
+    """The cards of a diagram: which node is which row, and where its lines attach."""
+
+    def __init__(self, diagram: Diagram) -> None:
+        self.cards: dict[str, list[DiagramNode]] = {}
+        for node in diagram.nodes:
+            if node.card is not None:
+                self.cards.setdefault(node.card, []).append(node)
+        self.rows = {
+            row.id: (card, index, row.aside_look is not None)
+            for card, rows in self.cards.items()
+            for index, row in enumerate(rows)
+        }
+        self.headings = {card.id: card.label for card in diagram.cards}
+        self.side = ("e", "w") if diagram.direction == "LR" else ("s", "n")
+
+    def end(self, node_id: str, *, out: bool, row: bool = True) -> str:
+        """Where a line starts or ends: the node, its card, or its row of the card."""
+        if node_id not in self.rows:
+            return quote(node_id)
+        card, index, aside = self.rows[node_id]
+        if not row:
+            return quote(card)
+        port = row_port(index, out=out and aside)
+        return f"{quote(card)}:{quote(port)}:{self.side[0] if out else self.side[1]}"
+
+    def members(self, nodes: Iterable[DiagramNode], indent: str) -> list[str]:
+        """The nodes as DOT statements, each card once where its first row stands."""
+        lines, seen = [], set()
+        for node in nodes:
+            if node.card is None:
+                lines.append(_node(node, indent))
+            elif node.card not in seen:
+                seen.add(node.card)
+                heading = self.headings[node.card]
+                lines.append(_card(node.card, heading, self.cards[node.card], indent))
+        return lines
+
+
+def _frame(cluster: Cluster, members: list[str]) -> list[str]:
+    frame = {
+        "label": cluster.label,
+        "style": "rounded",
+        "color": "#b0b0b0",
+        "fontsize": "12",
+        "labeljust": "l",
+    }
+    return [
+        f"  subgraph {quote('cluster_' + cluster.id)} {{",
+        f"    graph [{_attributes(frame)}];",
+        *members,
+        "  }",
+    ]
+
+
+def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _Rows) -> list[str]:
+    """Invisible lines that place things: waves left to right, loose cards side by side,
+    loose nodes in short columns."""
+    out: list[str] = []
+    if diagram.view is View.PLAN:  # every wave strictly after the one before it
+        waves = [c.id for c in diagram.clusters if clustered.get(c.id)]
+        for before, after in itertools.pairwise(waves):
+            anchor = rows.end(clustered[after][0].id, out=False, row=False)
+            starts = sorted({rows.end(n.id, out=True, row=False) for n in clustered[before]})
+            out.extend(f'  {start} -> {anchor} [style="invis", weight="0"];' for start in starts)
+    loose = [
+        card.id for card in diagram.cards if not any(n.cluster for n in rows.cards.get(card.id, ()))
+    ]
+    if diagram.direction == "LR":
+        for left, right in itertools.pairwise(loose):
+            out.append(f'  {quote(left)} -> {quote(right)} [style="invis"];')
+    for column in diagram.stacks:
+        for upper, lower in itertools.pairwise(column):
+            out.append(f'  {quote(upper)} -> {quote(lower)} [style="invis"];')
+    return out
+
+
+def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
+    """The legend as a cluster of sample nodes and lines (for a Graphviz without
+    HTML-like labels)."""
     lines = [
         '  subgraph "cluster_legend" {',
         '    label="Legend"; fontsize="14"; style="rounded"; color="#999999"; margin="12";',
@@ -189,17 +391,46 @@ def _legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
     return lines
 
 
-def dump_dot(diagram: Diagram) -> str:
-    """The diagram as DOT text, ready for ``dot -Tsvg``."""
+def plain(diagram: Diagram) -> Diagram:
+    """The same diagram without tables: each row of a card becomes a node of its own, in a
+    frame named like the card, its second cell written below its name. For a Graphviz
+    built without HTML-like labels (the WebAssembly one)."""
+    headings = {card.id: card for card in diagram.cards}
+    nodes = []
+    frames = set(diagram.clusters)
+    for node in diagram.nodes:
+        if node.card is None:
+            nodes.append(node)
+            continue
+        look = node.aside_look if node.aside_look in (Look.MISSING, Look.UNNEEDED) else node.look
+        cluster = node.cluster
+        if cluster is None:
+            frames.add(headings[node.card])
+            cluster = node.card
+        nodes.append(DiagramNode(node.id, (*node.lines, *node.aside), look or node.look, cluster))
+    looks = [*diagram.legend]
+    return replace(
+        diagram,
+        nodes=tuple(sorted(nodes)),
+        clusters=tuple(sorted(frames)),
+        cards=(),
+        legend=tuple(look for look in looks if look is not Look.CANDIDATE),
+    )
+
+
+def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
+    """The diagram as DOT text, ready for ``dot -Tsvg``. Without ``tables`` it uses no
+    HTML-like labels (see ``plain``)."""
+    if not tables:
+        diagram = plain(diagram)
     graph = {
         "rankdir": diagram.direction,
-        "label": "\n".join(diagram.title),
         "labelloc": "t",
         "labeljust": "l",
         "fontname": FONT,
         "fontsize": "20",
-        "nodesep": "0.35",
-        "ranksep": "0.7",
+        "nodesep": "0.25",
+        "ranksep": "0.55",
         "newrank": "true",
         "pad": "0.3",
     }
@@ -207,43 +438,27 @@ def dump_dot(diagram: Diagram) -> str:
     out = [
         f"digraph {quote(diagram.view.value)} {{",
         f"  graph [{_attributes(graph)}];",
+        f"  graph [label={_header(diagram.title, diagram.legend, diagram.notes)}];"
+        if tables
+        else f"  graph [label={label(diagram.title)}];",
         f"  node [{_attributes({'fontname': FONT, 'fontsize': '11', 'margin': '0.12,0.06'})}];",
         f"  edge [{_attributes({'fontname': FONT, 'fontsize': '9', 'arrowsize': '0.7'})}];",
     ]
+    rows = _Rows(diagram)
     clustered: dict[str, list[DiagramNode]] = {}
     for node in diagram.nodes:
-        if node.cluster is None:
-            out.append(_node(node, "  "))
-        else:
+        if node.cluster is not None:
             clustered.setdefault(node.cluster, []).append(node)
+    out.extend(rows.members([n for n in diagram.nodes if n.cluster is None], "  "))
     for cluster in diagram.clusters:
-        members = clustered.get(cluster.id, [])
-        if not members:
-            continue
-        out.append(f"  subgraph {quote('cluster_' + cluster.id)} {{")
-        frame = {
-            "label": cluster.label,
-            "style": "rounded",
-            "color": "#b0b0b0",
-            "fontsize": "12",
-            "labeljust": "l",
-        }
-        out.append(f"    graph [{_attributes(frame)}];")
-        out.extend(_node(node, "    ") for node in members)
-        out.append("  }")
-    if diagram.view.value == "plan":  # every wave strictly after the one before it
-        waves = [c.id for c in diagram.clusters if clustered.get(c.id)]
-        for before, after in itertools.pairwise(waves):
-            anchor = clustered[after][0].id
-            out.extend(
-                f'  {quote(node.id)} -> {quote(anchor)} [style="invis", weight="0"];'
-                for node in clustered[before]
-            )
-    for column in diagram.stacks:
-        for upper, lower in itertools.pairwise(column):
-            out.append(f'  {quote(upper)} -> {quote(lower)} [style="invis"];')
-    out.extend(_edge(edge) for edge in diagram.edges)
-    if diagram.legend:
-        out.extend(_legend(diagram.legend, diagram.notes))
+        if clustered.get(cluster.id):
+            out.extend(_frame(cluster, rows.members(clustered[cluster.id], "    ")))
+    out.extend(_order(diagram, clustered, rows))
+    out.extend(
+        _edge(edge, rows.end(edge.source, out=True), rows.end(edge.target, out=False))
+        for edge in diagram.edges
+    )
+    if not tables and diagram.legend:
+        out.extend(_plain_legend(diagram.legend, diagram.notes))
     out.append("}")
     return "\n".join(out) + "\n"

