@@ -31,6 +31,7 @@ from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv, dump_simulation_csv
 from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
 from exitplan.render.json import (
+    dump_check_json,
     dump_compare_json,
     dump_estate_json,
     dump_json,
@@ -49,6 +50,8 @@ from exitplan.render.table import (
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
+from exitplan.simulate.policy import RULES, Severity
+from exitplan.simulate.policy import check as run_checks
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.views import Diagram, GroupBy, View, estate_view, impact_view, plan_view
 
@@ -477,6 +480,61 @@ def what_breaks_if(
     selector = f"{kinds[node.label]}:{node_id}"
     simulation = simulate(backend, [selector], _options(mode, horizon, start))
     click.echo(_render_simulation(simulation, output_format), nl=False)
+
+
+@cli.command()
+@estate_source()
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    type=click.Choice(list(RULES)),
+    help="Run only this rule (repeat for several; default: all).",
+)
+@FORMATS
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    help="Exit 1 when a finding of this severity (or worse) exists; for CI.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the check is made, for ages and dates (default: the estate's as_of).",
+)
+def check(
+    source: Source,
+    rules: tuple[str, ...],
+    output_format: str,
+    fail_on: str | None,
+    as_of: Any,
+) -> None:
+    """Check the estate against the policies: personal data leaving the EU/EEA and its
+    transfer basis, secret data within reach of foreign disclosure laws, exit readiness,
+    concentration on one vendor, and components being phased out.
+
+    \b
+    Examples:
+      exitplan check graphs/gothenburg
+      exitplan check graphs/gothenburg --rule third-country-transfer --format markdown
+      exitplan check graphs/gothenburg --fail-on error   # exit 1 if an error is found
+    """
+    result = run_checks(source.open(), rules, as_of=as_of.date() if as_of else None)
+    if output_format == "json":
+        text = dump_check_json(result)
+    elif output_format == "csv":
+        text = dump_section_csv(rows.findings(result))
+    elif output_format == "markdown":
+        text = dump_sections_markdown(
+            f"Policy check of {result.estate}", rows.check_headline(result), [rows.findings(result)]
+        )
+    else:
+        text = dump_sections_table(
+            rows.check_headline(result), [rows.findings_for_terminal(result)], width=_width()
+        )
+    click.echo(text, nl=False)
+    if fail_on is not None and result.fails(Severity(fail_on)):
+        raise SystemExit(1)
 
 
 @cli.command()

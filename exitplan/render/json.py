@@ -10,6 +10,7 @@ from typing import Any
 from exitplan.graph.describe import EstateDescription, Neighbour, NodeDescription
 from exitplan.graph.port import GraphEdge, GraphNode, LoadSummary
 from exitplan.model import EstateInfo
+from exitplan.simulate.policy import CheckResult, Finding, Severity
 from exitplan.simulate.result import (
     Affected,
     CandidateAssessment,
@@ -255,3 +256,30 @@ def dump_compare_json(simulations: Sequence[Simulation]) -> str:
             ],
         }
     )
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "subject": finding.subject,
+        "name": finding.name,
+        "explanation": finding.explanation,
+        "resolution": finding.resolution,
+        "facts": dict(finding.facts),
+    }
+
+
+def check_json(result: CheckResult) -> dict[str, Any]:
+    return {
+        "schema": "exitplan/check/v1",
+        "estate": result.estate,
+        "as_of": result.as_of.isoformat(),
+        "rules": list(result.rules),
+        "counts": {severity.value: result.count(severity) for severity in Severity},
+        "findings": [finding_json(f) for f in result.findings],
+    }
+
+
+def dump_check_json(result: CheckResult) -> str:
+    return dump_json(check_json(result))

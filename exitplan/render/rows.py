@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from exitplan.simulate.policy import CheckResult, Severity
 from exitplan.simulate.result import Simulation, State, Status, StepKind, summarise
 from exitplan.simulate.why import Chain
 
@@ -233,3 +234,40 @@ def compare(simulations: Sequence[Simulation]) -> Section:
     currency = {s.currency for s in simulations}
     note = f"Costs in {', '.join(sorted(currency))}." if currency else None
     return Section("Scenarios compared", ("", *headers), rows, note)
+
+
+def check_headline(result: CheckResult) -> list[str]:
+    counts = ", ".join(
+        plural(
+            result.count(severity),
+            severity.value,
+            "information" if severity is Severity.INFO else None,
+        )
+        for severity in Severity
+    )
+    return [
+        f"Estate {result.estate} as of {result.as_of.isoformat()}, rules: "
+        f"{', '.join(result.rules)}.",
+        f"Findings: {counts}.",
+    ]
+
+
+def findings(result: CheckResult, title: str = "Findings") -> Section:
+    rows = tuple(
+        (f.severity.value, f.rule, f"{f.name} ({f.subject})", f.explanation, f.resolution)
+        for f in result.findings
+    )
+    note = None if rows else "Nothing found."
+    return Section(title, ("severity", "rule", "subject", "finding", "to resolve"), rows, note)
+
+
+def findings_for_terminal(result: CheckResult) -> Section:
+    """The findings in two columns, so the explanations get the width of the terminal."""
+    rows = tuple(
+        (
+            f"{f.severity.value.upper()}\n{f.rule}\n{f.subject}",
+            f"{f.explanation}\nTo resolve: {f.resolution}",
+        )
+        for f in result.findings
+    )
+    return Section("Findings", ("finding", "explanation"), rows, None if rows else "Nothing found.")

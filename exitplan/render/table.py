@@ -20,8 +20,13 @@ DEFAULT_WIDTH = 100
 def render_text(renderables: Iterable[RenderableType], *, width: int = DEFAULT_WIDTH) -> str:
     """Draw rich renderables into plain text (no colour codes), one blank line apart."""
     buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=width, color_system=None, force_terminal=False, highlight=False
+    console = Console(  # markup off: a name like "[adequacy_dpf]" is text, not a style
+        file=buffer,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
     )
     for index, renderable in enumerate(renderables):
         if index:

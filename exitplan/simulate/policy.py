@@ -1,0 +1,614 @@
+"""Policy checks (DESIGN.md §4 "Policies"): the legal and exit-readiness lens on an estate.
+
+Each rule reads the estate through the backend port and returns findings: what is wrong,
+how serious, in plain words, and what would resolve it. The rules:
+
+``third-country-transfer``
+    A data flow with personal data to a component that reaches a country outside the
+    EU/EEA (its operating, sub-processing or support vendor is based there, or its data
+    rest or are processed there), or that the estate records as a transfer (any basis
+    other than ``intra_eea``, e.g. an EU subsidiary whose US parent reaches the data).
+    Severity by the recorded basis: none (``not_assessed``), or ``intra_eea`` although a
+    third country is reached → error; the EU-US Data Privacy Framework (``adequacy_dpf``)
+    → warning, it can be struck down as Safe Harbour (2015) and Privacy Shield (2020)
+    were, and an error when the importer's group is recorded as not certified; standard
+    contractual clauses or binding corporate rules → warning, a transfer impact
+    assessment is needed; art. 49 derogations → warning, they suit occasional transfers
+    only; another adequacy decision → info.
+
+``foreign-disclosure``
+    Confidential or secret data (or a confidentiality level K ≥ 3) to a component one of
+    whose vendors belongs to a group exposed to foreign disclosure orders (e.g. the US
+    CLOUD Act). Secret data or K ≥ 3 → error, other confidential data → warning; a
+    recorded suitability assessment that passed → info, one that failed → error.
+
+``exit-readiness``
+    Components that a high or critical service needs (directly or transitively) with no
+    exit plan, a plan not tested within 12 months, or no identified alternative. Error
+    when a critical service needs a component with no alternative, else warning.
+    Components that only the organisation's own IT provider (a vendor group tagged
+    ``own-provider``) stands behind have no vendor to leave and are not counted.
+
+``concentration``
+    Per vendor group (the ultimate parent and its subsidiaries): the share of critical
+    services and of users that depend on it (stop without it, directly or transitively),
+    and its hubs (the components most of those services reach it through). Error from 90 %
+    of the critical services, warning from 50 %, info from 25 %, or when half of the users
+    depend on it through services that are not critical. A vendor group tagged
+    ``own-provider`` is the organisation's own IT provider and is not counted.
+
+``lifecycle``
+    Components being phased out that services still need through hard dependencies (as
+    the only choice or as one of a redundant group), with the date their contract ends;
+    error when that date has passed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from exitplan.errors import UsageError
+from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
+from exitplan.model import NodeId
+
+EU = frozenset(
+    {
+        *("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"),
+        *("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"),
+    }
+)
+EEA = EU | {"IS", "LI", "NO"}
+"""The EU member states and the three other EEA countries (ISO 3166-1 alpha-2)."""
+
+TESTED_WITHIN = timedelta(days=365)
+CONCENTRATION = ((0.9, "error"), (0.5, "warning"), (0.25, "info"))
+"""Shares of critical services or users from which one vendor group is a finding."""
+
+OWN_PROVIDER = "own-provider"
+
+REACHING_ROLES = frozenset({"operator", "subprocessor", "support_access"})
+"""Vendor roles that see the data: whoever runs, sub-processes or supports a component."""
+
+BASIS = {
+    "intra_eea": "stays in the EU/EEA (intra_eea)",
+    "adequacy": "an adequacy decision (adequacy)",
+    "adequacy_dpf": "the EU-US Data Privacy Framework (adequacy_dpf)",
+    "scc": "standard contractual clauses (scc)",
+    "bcr": "binding corporate rules (bcr)",
+    "art49": "an art. 49 derogation (art49)",
+    "not_assessed": "none recorded (not_assessed)",
+}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for errors, 1 for warnings, 2 for information: the order findings are listed."""
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    subject: str
+    """The id of the flow, component or vendor the finding is about."""
+    name: str
+    explanation: str
+    resolution: str
+    facts: tuple[tuple[str, str], ...] = ()
+    """Figures behind the finding (basis, countries, shares), for JSON and CSV readers."""
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        return (self.severity.rank, self.rule, self.subject)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    estate: str
+    as_of: date
+    rules: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def fails(self, threshold: Severity) -> bool:
+        """Whether a finding at ``threshold`` or more serious exists."""
+        return any(f.severity.rank <= threshold.rank for f in self.findings)
+
+
+@dataclass
+class EstateView:
+    """The estate read once through the port, indexed for the rules."""
+
+    backend: GraphBackend
+    as_of: date
+    nodes: dict[NodeId, GraphNode] = field(default_factory=dict)
+    providers: dict[NodeId, list[tuple[GraphNode, tuple[str, ...]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    needs: dict[NodeId, list[GraphEdge]] = field(default_factory=lambda: defaultdict(list))
+    flows: list[GraphEdge] = field(default_factory=list)
+    alternatives: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
+    uses: list[GraphEdge] = field(default_factory=list)
+    realises: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def read(cls, backend: GraphBackend, as_of: date) -> EstateView:
+        view = cls(backend, as_of)
+        view.nodes = {node.id: node for node in backend.nodes()}
+        for edge in backend.edges(Rel.PROVIDED_BY):
+            roles = tuple(str(r) for r in edge.properties.get("roles", ()))  # type: ignore[union-attr]
+            view.providers[edge.source].append((view.nodes[edge.target], roles))
+        for edge in backend.edges(Rel.DEPENDS_ON):
+            view.needs[edge.source].append(edge)
+        view.flows = sorted(backend.edges(Rel.FLOWS_TO), key=lambda e: str(e.properties["id"]))
+        for edge in backend.edges(Rel.ALTERNATIVE_FOR):
+            view.alternatives[edge.target].append(edge.source)
+        view.uses = backend.edges(Rel.USES)
+        for edge in backend.edges(Rel.REALISES):
+            view.realises[edge.source].append(edge.target)
+        return view
+
+    def name(self, node_id: NodeId) -> str:
+        return self.nodes[node_id].name
+
+    def group_of(self, vendor: GraphNode) -> GraphNode:
+        """The vendor's ultimate parent (itself when it has none)."""
+        return self.nodes.get(
+            NodeId(str(vendor.properties.get("ultimate_parent", vendor.id))), vendor
+        )
+
+    def own(self, component_id: NodeId) -> bool:
+        """Whether only the organisation's own IT provider stands behind a component."""
+        vendors = self.providers.get(component_id, ())
+        return bool(vendors) and all(
+            OWN_PROVIDER in self.group_of(v).properties.get("tags", ())  # type: ignore[operator]
+            for v, _ in vendors
+        )
+
+    def vendor_text(self, vendor: GraphNode) -> str:
+        """ "Microsoft Ireland Operations Limited (IE), owned by Microsoft Corporation (US)"."""
+        text = _with_country(vendor)
+        parent = self.nodes.get(NodeId(str(vendor.properties.get("ultimate_parent", vendor.id))))
+        if parent is not None and parent.id != vendor.id:
+            text += f", owned by {_with_country(parent)}"
+        return text
+
+    def below(self, start: NodeId, *, hard_only: bool = False) -> set[NodeId]:
+        """What ``start`` needs, directly or transitively; with ``hard_only``, through hard
+        dependencies alone (a member of a redundant group counts: it is one of what the
+        dependent runs on)."""
+        seen: set[NodeId] = set()
+        stack = [start]
+        while stack:
+            for edge in self.needs.get(stack.pop(), ()):
+                if hard_only and edge.properties.get("strength") != "hard":
+                    continue
+                if edge.target not in seen:
+                    seen.add(edge.target)
+                    stack.append(edge.target)
+        return seen
+
+    def services(self) -> list[GraphNode]:
+        return sorted(
+            (n for n in self.nodes.values() if n.label is Label.SERVICE), key=lambda n: n.id
+        )
+
+    def components_in_use(self) -> list[GraphNode]:
+        return sorted(
+            (n for n in self.nodes.values() if n.label is Label.COMPONENT and runs_today(n)),
+            key=lambda n: n.id,
+        )
+
+
+def _with_country(vendor: GraphNode) -> str:
+    country = vendor.properties.get("hq_country")
+    return f"{vendor.name} ({country})" if country else vendor.name
+
+
+def _names(items: Iterable[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _countries(node: GraphNode, key: str) -> tuple[str, ...]:
+    return tuple(str(c) for c in node.properties.get(key, ()))  # type: ignore[union-attr]
+
+
+def third_countries(view: EstateView, component: GraphNode) -> list[str]:
+    """How a component reaches a country outside the EU/EEA, in words; empty if it does not."""
+    reasons = []
+    for vendor, roles in sorted(view.providers.get(component.id, ()), key=lambda p: p[0].id):
+        country = vendor.properties.get("hq_country")
+        if REACHING_ROLES & set(roles) and country and country not in EEA:
+            role = "/".join(r.replace("_", " ") for r in roles if r in REACHING_ROLES)
+            reasons.append(f"{role} {_with_country(vendor)}")
+    for key, what in (("data_at_rest", "data stored in"), ("processing", "processed in")):
+        outside = [c for c in _countries(component, key) if c not in EEA]
+        if outside:
+            reasons.append(f"{what} {', '.join(outside)}")
+    return reasons
+
+
+def _flow_name(flow: GraphEdge) -> str:
+    return str(flow.properties.get("name") or flow.properties["id"])
+
+
+def _flow_text(view: EstateView, flow: GraphEdge) -> str:
+    assets = ", ".join(str(a) for a in flow.properties.get("assets", ()))  # type: ignore[union-attr]
+    return f"{_flow_name(flow)}: {assets} from {view.name(flow.source)} to {view.name(flow.target)}"
+
+
+def third_country_transfer(view: EstateView) -> list[Finding]:
+    findings = []
+    for flow in view.flows:
+        personal = str(flow.properties.get("personal_data", "none"))
+        target = view.nodes[flow.target]
+        if personal == "none" or target.label is not Label.COMPONENT:
+            continue
+        basis = str(flow.properties.get("transfer", "not_assessed"))
+        reach = third_countries(view, target)
+        if not reach and basis == "intra_eea":
+            continue
+        operators = [v for v, roles in view.providers.get(target.id, ()) if "operator" in roles]
+        where = (
+            "reaches a third country: " + "; ".join(reach)
+            if reach
+            else "is recorded as a transfer; operated by "
+            + (_names([view.vendor_text(v) for v in operators]) or "no recorded operator")
+        )
+        severity, why, fix = _by_basis(view, basis, operators, bool(reach))
+        special = (
+            " The data include special categories (GDPR art. 9)."
+            if personal == "special_category"
+            else ""
+        )
+        findings.append(
+            Finding(
+                "third-country-transfer",
+                severity,
+                str(flow.properties["id"]),
+                _flow_name(flow),
+                f"{_flow_text(view, flow)} ({personal} personal data) {where}. "
+                f"Transfer basis: {BASIS.get(basis, basis)}. {why}{special}",
+                fix,
+                (
+                    ("transfer", basis),
+                    ("personal_data", personal),
+                    ("third_country", "; ".join(reach)),
+                ),
+            )
+        )
+    return findings
+
+
+def _by_basis(
+    view: EstateView, basis: str, operators: Sequence[GraphNode], reached: bool
+) -> tuple[Severity, str, str]:
+    if basis == "not_assessed":
+        return (
+            Severity.ERROR,
+            "No legal basis for the transfer is recorded.",
+            "Assess the transfer and record its basis (adequacy, standard contractual clauses "
+            "with a transfer impact assessment, binding corporate rules), or keep the data "
+            "in the EU/EEA.",
+        )
+    if basis == "intra_eea":
+        return (
+            Severity.ERROR,
+            "The flow is recorded as staying in the EU/EEA, but it does not." if reached else "",
+            "Correct the recorded transfer basis, or move the data to a component that stays "
+            "in the EU/EEA.",
+        )
+    if basis == "adequacy_dpf":
+        parents = [
+            view.nodes.get(NodeId(str(v.properties.get("ultimate_parent", v.id))), v)
+            for v in operators
+        ]
+        if any(p.properties.get("dpf_certified") is False for p in parents):
+            return (
+                Severity.ERROR,
+                "The operator's group is recorded as not certified under the Data Privacy "
+                "Framework, so the framework does not cover this transfer.",
+                "Put standard contractual clauses with a transfer impact assessment in place, "
+                "or move the data to an EU/EEA provider.",
+            )
+        certified = (
+            " The group is certified."
+            if parents and all(p.properties.get("dpf_certified") for p in parents)
+            else " Whether the group is certified is not recorded."
+        )
+        return (
+            Severity.WARNING,
+            "The framework is an adequacy decision the EU Court of Justice can strike down, "
+            "as it struck down Safe Harbour (2015) and Privacy Shield (2020)." + certified,
+            "Keep a fallback ready: standard contractual clauses with a transfer impact "
+            "assessment, or an EU/EEA alternative (see a scenario with invalidate_transfer: "
+            "[adequacy_dpf]).",
+        )
+    if basis in ("scc", "bcr"):
+        return (
+            Severity.WARNING,
+            "Such a transfer needs a transfer impact assessment showing the foreign law "
+            "does not undermine the safeguards (Schrems II, C-311/18).",
+            "Record the transfer impact assessment and the supplementary measures it calls for.",
+        )
+    if basis == "art49":
+        return (
+            Severity.WARNING,
+            "Art. 49 derogations suit occasional transfers, not a service in daily use.",
+            "Find a lasting basis (adequacy, standard contractual clauses) or an EU/EEA provider.",
+        )
+    return (
+        Severity.INFO,
+        "An adequacy decision covers the transfer.",
+        "Follow the decision's periodic review.",
+    )
+
+
+CONFIDENTIAL = frozenset({"confidential", "secret"})
+
+
+def foreign_disclosure(view: EstateView) -> list[Finding]:
+    findings = []
+    for flow in view.flows:
+        classification = str(flow.properties.get("classification", "internal"))
+        level = flow.properties.get("krt_k")
+        high = classification == "secret" or (isinstance(level, int) and level >= 3)
+        target = view.nodes[flow.target]
+        if not (high or classification in CONFIDENTIAL) or target.label is not Label.COMPONENT:
+            continue
+        exposed = []
+        for vendor, _roles in sorted(view.providers.get(target.id, ()), key=lambda p: p[0].id):
+            laws = [str(x) for x in vendor.properties.get("exposure", ())]  # type: ignore[union-attr]
+            if laws:
+                exposed.append((vendor, laws))
+        if not exposed:
+            continue
+        laws = sorted({law for _, group in exposed for law in group})
+        vendors = _names([view.vendor_text(v) for v, _ in exposed])
+        what = classification + (f", K{level}" if isinstance(level, int) else "")
+        osl = flow.properties.get("osl_ref")
+        secrecy = f"; covered by {osl}" if osl else ""
+        text = (
+            f"{_flow_text(view, flow)} ({what}{secrecy}) reach a component of {vendors}, "
+            f"which can be ordered to disclose them under {', '.join(laws)}."
+        )
+        outcome = flow.properties.get("suitability_outcome")
+        when = flow.properties.get("suitability_date")
+        if outcome == "passed":
+            severity = Severity.INFO
+            text += f" A suitability assessment passed on {when} is recorded."
+            fix = "Assess again when the service, the data or the law changes."
+        elif outcome == "failed":
+            severity = Severity.ERROR
+            text += f" The suitability assessment of {when} failed."
+            fix = "Move the data to a provider without that exposure; the assessment says so."
+        else:
+            severity = Severity.ERROR if high else Severity.WARNING
+            text += " No suitability assessment is recorded."
+            fix = (
+                "Record a suitability assessment (outcome and date) before handing the data "
+                "over, or move them to a provider not exposed to foreign disclosure orders."
+            )
+        findings.append(
+            Finding(
+                "foreign-disclosure",
+                severity,
+                str(flow.properties["id"]),
+                _flow_name(flow),
+                text,
+                fix,
+                (
+                    ("classification", classification),
+                    ("exposure", ", ".join(laws)),
+                    ("suitability", f"{outcome} {when}" if outcome else ""),
+                ),
+            )
+        )
+    return findings
+
+
+KEY_SERVICES = ("critical", "high")
+
+
+def exit_readiness(view: EstateView) -> list[Finding]:
+    needed_by: dict[NodeId, list[GraphNode]] = defaultdict(list)
+    for service in view.services():
+        if service.properties.get("criticality") in KEY_SERVICES:
+            for node_id in view.below(service.id):
+                needed_by[node_id].append(service)
+    findings = []
+    for component in view.components_in_use():
+        services = needed_by.get(component.id)
+        if not services or view.own(component.id):
+            continue  # nothing needs it, or no outside vendor to leave
+        gaps = []
+        alternatives = view.alternatives.get(component.id, [])
+        if not alternatives:
+            gaps.append("no alternative is identified")
+        tested = component.properties.get("exit_last_tested")
+        if not component.properties.get("exit_plan_exists"):
+            gaps.append("there is no exit plan")
+        elif tested is None:
+            gaps.append("the exit plan has never been tested")
+        elif date.fromisoformat(str(tested)) < view.as_of - TESTED_WITHIN:
+            gaps.append(f"the exit plan was last tested on {tested}, over 12 months ago")
+        if not gaps:
+            continue
+        critical = [s for s in services if s.properties.get("criticality") == "critical"]
+        severity = Severity.ERROR if critical and not alternatives else Severity.WARNING
+        listed = _names([f"{s.name} ({s.properties.get('criticality')})" for s in services])
+        findings.append(
+            Finding(
+                "exit-readiness",
+                severity,
+                component.id,
+                component.name,
+                f"{component.name} is needed by {listed}, but {_names(gaps)}.",
+                "Identify and assess an alternative, write the exit plan (export, "
+                "replacement, order of moves) and test it at least once a year.",
+                (
+                    ("services", ", ".join(s.id for s in services)),
+                    ("alternatives", ", ".join(sorted(alternatives))),
+                    ("exit_plan_exists", str(bool(component.properties.get("exit_plan_exists")))),
+                    ("last_tested", str(tested or "")),
+                ),
+            )
+        )
+    return findings
+
+
+def _users(view: EstateView, services: set[NodeId]) -> int:
+    """People who use any of ``services``: per organisation the largest user count of one
+    of them, summed (a person uses many services)."""
+    largest: dict[NodeId, int] = defaultdict(int)
+    for use in view.uses:
+        if use.target in services:
+            users = int(use.properties.get("users", 0) or 0)  # type: ignore[arg-type]
+            largest[use.source] = max(largest[use.source], users)
+    return sum(largest.values())
+
+
+def concentration(view: EstateView) -> list[Finding]:
+    groups: dict[NodeId, set[NodeId]] = defaultdict(set)
+    for component in view.components_in_use():
+        for vendor, _roles in view.providers.get(component.id, ()):
+            groups[NodeId(str(vendor.properties.get("ultimate_parent", vendor.id)))].add(
+                component.id
+            )
+    services = view.services()
+    critical = {s.id for s in services if s.properties.get("criticality") == "critical"}
+    everyone = _users(view, {s.id for s in services})
+    reach = {s.id: view.below(s.id, hard_only=True) for s in services}
+    findings = []
+    for parent, components in sorted(groups.items()):
+        if OWN_PROVIDER in view.nodes[parent].properties.get("tags", ()):  # type: ignore[operator]
+            continue
+        dependent = {s for s, below in reach.items() if below & components}
+        if not dependent:
+            continue
+        share_critical = len(dependent & critical) / len(critical) if critical else 0.0
+        users = _users(view, dependent)
+        share_users = users / everyone if everyone else 0.0
+        severity = next(
+            (Severity(s) for limit, s in CONCENTRATION if share_critical >= limit), None
+        )
+        if severity is None and share_users >= CONCENTRATION[1][0]:
+            severity = Severity.INFO  # many people, but no critical service
+        if severity is None:
+            continue
+        hubs = _hubs(view, components, {s: reach[s] for s in dependent})
+        findings.append(
+            Finding(
+                "concentration",
+                severity,
+                parent,
+                view.name(parent),
+                f"{len(dependent & critical)} of {len(critical)} critical services "
+                f"({share_critical:.0%}) and {users:,} of {everyone:,} users "
+                f"({share_users:.0%}) depend on {_with_country(view.nodes[parent])} and its "
+                f"subsidiaries, directly or transitively. Hubs: {hubs}.",
+                "Reduce the dependence where it is concentrated: a second identity provider "
+                "or an exit path for the hubs first, then the services that reach the group "
+                "only through them.",
+                (
+                    ("critical_services", f"{len(dependent & critical)}/{len(critical)}"),
+                    ("users", f"{users}/{everyone}"),
+                ),
+            )
+        )
+    return findings
+
+
+def _hubs(view: EstateView, components: set[NodeId], reach: Mapping[NodeId, set[NodeId]]) -> str:
+    """The group's components that at least half of the dependent services reach, most
+    first, with what they realise (which shows an identity hub for what it is)."""
+    counts = {c: sum(1 for below in reach.values() if c in below) for c in components}
+    hubs = sorted(
+        (c for c, n in counts.items() if n * 2 >= len(reach)), key=lambda c: (-counts[c], c)
+    )
+    if not hubs:
+        return "none that most of them share"
+    texts = []
+    for hub in hubs[:3]:
+        realises = sorted(view.name(c) for c in view.realises.get(hub, ()))
+        what = f"; {', '.join(realises[:4])}" if realises else ""
+        texts.append(f"{view.name(hub)} ({counts[hub]} of {len(reach)} services{what})")
+    return "; ".join(texts)
+
+
+def lifecycle(view: EstateView) -> list[Finding]:
+    findings = []
+    services = view.services()
+    for component in view.components_in_use():
+        if component.properties.get("lifecycle") != "phasing_out":
+            continue
+        needing = [s for s in services if component.id in view.below(s.id, hard_only=True)]
+        if not needing:
+            continue
+        end = component.properties.get("contract_end")
+        ended = end is not None and date.fromisoformat(str(end)) <= view.as_of
+        when = f"its contract ends on {end}" if end else "no end date is recorded"
+        findings.append(
+            Finding(
+                "lifecycle",
+                Severity.ERROR if ended else Severity.WARNING,
+                component.id,
+                component.name,
+                f"{component.name} is being phased out ({when}), but "
+                f"{_names([s.name for s in needing])} still need it.",
+                "Finish moving those services off it before the date, or record why it stays.",
+                (("end", str(end or "")), ("services", ", ".join(s.id for s in needing))),
+            )
+        )
+    return findings
+
+
+RULES: Mapping[str, Callable[[EstateView], list[Finding]]] = {
+    "third-country-transfer": third_country_transfer,
+    "foreign-disclosure": foreign_disclosure,
+    "exit-readiness": exit_readiness,
+    "concentration": concentration,
+    "lifecycle": lifecycle,
+}
+
+
+def check(
+    backend: GraphBackend, rules: Iterable[str] = (), *, as_of: date | None = None
+) -> CheckResult:
+    """Run the named rules (all when none are named) over the estate."""
+    chosen = tuple(dict.fromkeys(rules)) or tuple(RULES)
+    unknown = [r for r in chosen if r not in RULES]
+    if unknown:
+        raise UsageError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(RULES)}")
+    info = backend.info
+    today = as_of or info.as_of or date.today()
+    view = EstateView.read(backend, today)
+    findings = [finding for rule in chosen for finding in RULES[rule](view)]
+    return CheckResult(info.name, today, chosen, tuple(sorted(findings, key=lambda f: f.sort_key)))
+
+
+__all__ = [
+    "EEA",
+    "RULES",
+    "CheckResult",
+    "EstateView",
+    "Finding",
+    "Severity",
+    "check",
+    "third_countries",
+]

@@ -1,0 +1,279 @@
+"""Policy rules, one table per rule: each row is a small estate and what the rule must say.
+
+Every estate starts from the same base: a vendor per interesting place, a service that
+uses a component, and a flow between them; a row changes only what it is about.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate
+from exitplan.simulate.policy import Finding, Severity, check
+from tests.conftest import EXAMPLE
+
+AS_OF = date(2026, 11, 1)
+
+BASE: dict[str, Any] = {
+    "estate": {"name": "t", "as_of": "2026-11-01"},
+    "vendors": [
+        {"id": "se-co", "name": "Svensk AB", "hq_country": "SE"},
+        {"id": "no-co", "name": "Norsk AS", "hq_country": "NO"},
+        {"id": "us-co", "name": "US Inc", "hq_country": "US", "exposure": ["US_CLOUD_ACT"],
+         "dpf_certified": True},
+        {"id": "us-eu", "name": "US Inc Ireland", "hq_country": "IE", "parent": "us-co"},
+        {"id": "own", "name": "Own IT", "hq_country": "SE", "tags": ["own-provider"]},
+    ],
+    "components": [
+        {"id": "app", "name": "App", "vendor": "se-co", "delivery": "saas",
+         "data_at_rest": ["SE"], "processing": ["SE"]},
+        {"id": "client", "name": "Client", "vendor": "own", "delivery": "client"},
+    ],
+    "services": [
+        {"id": "svc", "name": "Service", "criticality": "critical", "depends_on": ["app"],
+         "consumers": [{"organisation": "org", "users": 100}]},
+        {"id": "other", "name": "Other", "criticality": "critical", "depends_on": ["client"],
+         "consumers": [{"organisation": "org", "users": 100}]},
+    ],
+    "organisations": [{"id": "org", "name": "Org"}],
+    "data_flows": [
+        {"id": "flow", "from": "client", "to": "app", "assets": ["user_name"],
+         "personal_data": "ordinary", "classification": "internal", "transfer": "intra_eea"},
+    ],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """{"component:app": {...}, "flow:flow": {...}, "vendor:x": {...}, "service:s": {...}}"""
+    expected: Severity | None = None
+    says: tuple[str, ...] = ()
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+KINDS = {
+    "component": "components",
+    "flow": "data_flows",
+    "vendor": "vendors",
+    "service": "services",
+}
+
+
+def _estate(row: Row, tmp_path: Path) -> EmbeddedGraph:
+    document = copy.deepcopy(BASE)
+    for key, values in row.changes.items():
+        kind, item_id = key.split(":")
+        item = next(i for i in document[KINDS[kind]] if i["id"] == item_id)
+        for name, value in values.items():
+            if value is None:
+                item.pop(name, None)
+            else:
+                item[name] = value
+    for section, items in row.extra.items():
+        document.setdefault(section, []).extend(items)
+    path = tmp_path / "estate.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return EmbeddedGraph(load_estate(path))
+
+
+def _only(rule: str, row: Row, tmp_path: Path) -> Finding | None:
+    found = check(_estate(row, tmp_path), [rule], as_of=AS_OF).findings
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
+def _assert(row: Row, finding: Finding | None) -> None:
+    if row.expected is None:
+        assert finding is None, finding
+        return
+    assert finding is not None
+    assert finding.severity is row.expected
+    for words in row.says:
+        assert words in finding.explanation + " " + finding.resolution, words
+
+
+TRANSFER = [
+    Row("EU vendor, data in Sweden: no transfer"),
+    Row("EEA but not EU (Norway) is no third country",
+        {"component:app": {"vendor": "no-co", "data_at_rest": ["NO"], "processing": ["NO"]}}),
+    Row("no personal data: nothing to say",
+        {"component:app": {"vendor": "us-co", "data_at_rest": ["US"]},
+         "flow:flow": {"personal_data": "none"}}),
+    Row("US operator, recorded intra_eea: error",
+        {"component:app": {"vendor": "us-co"}}, Severity.ERROR,
+        ("operator US Inc (US)", "recorded as staying in the EU/EEA")),
+    Row("data stored in the US, not assessed: error",
+        {"component:app": {"data_at_rest": ["US"]}, "flow:flow": {"transfer": "not_assessed"}},
+        Severity.ERROR, ("data stored in US", "none recorded (not_assessed)")),
+    Row("DPF: warning that it can be struck down",
+        {"component:app": {"vendor": "us-co"}, "flow:flow": {"transfer": "adequacy_dpf"}},
+        Severity.WARNING, ("Data Privacy Framework (adequacy_dpf)", "struck down",
+                           "The group is certified")),
+    Row("DPF but the group is not certified: error",
+        {"component:app": {"vendor": "us-co"}, "flow:flow": {"transfer": "adequacy_dpf"},
+         "vendor:us-co": {"dpf_certified": False}}, Severity.ERROR, ("not certified",)),
+    Row("SCCs: a transfer impact assessment is needed",
+        {"component:app": {"processing": ["IN"]}, "flow:flow": {"transfer": "scc"}},
+        Severity.WARNING, ("transfer impact assessment", "processed in IN")),
+    Row("EU subsidiary of a US parent, data in the EU, intra_eea: no transfer",
+        {"component:app": {"vendor": "us-eu", "data_at_rest": ["IE"], "processing": ["IE"]}}),
+    Row("EU subsidiary of a US parent recorded as a DPF transfer (the Intune case)",
+        {"component:app": {"vendor": "us-eu", "data_at_rest": ["IE"], "processing": ["IE"]},
+         "flow:flow": {"transfer": "adequacy_dpf"}}, Severity.WARNING,
+        ("recorded as a transfer", "US Inc Ireland (IE), owned by US Inc (US)")),
+    Row("UK adequacy decision: information",
+        {"component:app": {"data_at_rest": ["GB"]}, "flow:flow": {"transfer": "adequacy"}},
+        Severity.INFO, ("adequacy decision",)),
+    Row("special categories are named",
+        {"component:app": {"data_at_rest": ["US"]},
+         "flow:flow": {"transfer": "scc", "personal_data": "special_category"}},
+        Severity.WARNING, ("special categories",)),
+    Row("a support vendor abroad reaches the data",
+        {"component:app": {"vendor": None, "vendors": [
+            {"vendor": "se-co", "roles": ["operator"]},
+            {"vendor": "us-co", "roles": ["support_access"]}]},
+         "flow:flow": {"transfer": "scc"}}, Severity.WARNING, ("support access US Inc (US)",)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", TRANSFER, ids=lambda r: r.name)
+def test_third_country_transfer(row: Row, tmp_path: Path) -> None:
+    _assert(row, _only("third-country-transfer", row, tmp_path))
+
+
+DISCLOSURE = [
+    Row("internal data: nothing", {"component:app": {"vendor": "us-co"}}),
+    Row("secret data to a US-owned vendor: error",
+        {"component:app": {"vendor": "us-co"}, "flow:flow": {"classification": "secret"}},
+        Severity.ERROR, ("US_CLOUD_ACT", "No suitability assessment")),
+    Row("confidential data to a US-owned EU subsidiary: warning",
+        {"component:app": {"vendor": "us-eu"}, "flow:flow": {"classification": "confidential"}},
+        Severity.WARNING, ("owned by US Inc (US)",)),
+    Row("confidentiality level K3 counts as secret",
+        {"component:app": {"vendor": "us-eu"},
+         "flow:flow": {"classification": "confidential", "krt": {"k": 3, "r": 1, "t": 1}}},
+        Severity.ERROR, ("K3",)),
+    Row("secret data to a Swedish vendor: nothing", {"flow:flow": {"classification": "secret"}}),
+    Row("recorded suitability assessment that passed: information",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"classification": "secret",
+                       "suitability": {"outcome": "passed", "date": "2026-01-15"}}},
+        Severity.INFO, ("passed on 2026-01-15",)),
+    Row("a failed assessment stays an error",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"classification": "confidential",
+                       "suitability": {"outcome": "failed", "date": "2026-01-15"}}},
+        Severity.ERROR, ("failed",)),
+    Row("no personal data still counts (the rule is about secrecy)",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"classification": "secret", "personal_data": "none"}}, Severity.ERROR),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", DISCLOSURE, ids=lambda r: r.name)
+def test_foreign_disclosure(row: Row, tmp_path: Path) -> None:
+    _assert(row, _only("foreign-disclosure", row, tmp_path))
+
+
+CANDIDATE = {"id": "alt", "name": "Alt", "vendor": "se-co", "delivery": "saas",
+             "lifecycle": "candidate"}  # fmt: skip
+
+WITH_ALTERNATIVE = {
+    "components": [CANDIDATE],
+    "alternatives": [{"for": "app", "candidate": "alt", "readiness": "R2"}],
+}
+
+EXIT = [
+    Row("critical service, no plan, no alternative: error", {}, Severity.ERROR,
+        ("no alternative is identified", "there is no exit plan", "Service (critical)")),
+    Row("an alternative but no plan: warning", {}, Severity.WARNING, ("no exit plan",),
+        WITH_ALTERNATIVE),
+    Row("a plan tested this year and an alternative: nothing",
+        {"component:app": {"exit": {"plan_exists": True, "last_tested": "2026-03-01"}}},
+        None, (), WITH_ALTERNATIVE),
+    Row("a plan last tested over 12 months ago",
+        {"component:app": {"exit": {"plan_exists": True, "last_tested": "2025-10-01"}}},
+        Severity.WARNING, ("last tested on 2025-10-01",),
+        WITH_ALTERNATIVE),
+    Row("a plan never tested",
+        {"component:app": {"exit": {"plan_exists": True}}}, Severity.ERROR,
+        ("never been tested", "no alternative")),
+    Row("only a low-criticality service needs it: nothing",
+        {"service:svc": {"criticality": "low"}}),
+    Row("a high service needs it: warning even without an alternative",
+        {"service:svc": {"criticality": "high"}}, Severity.WARNING, ("Service (high)",)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", EXIT, ids=lambda r: r.name)
+def test_exit_readiness(row: Row, tmp_path: Path) -> None:
+    # the client is run by the organisation's own provider: nothing to leave, never a finding
+    _assert(row, _only("exit-readiness", row, tmp_path))
+
+
+CONCENTRATION = [
+    Row("one of two critical services on a vendor: warning", {}, Severity.WARNING,
+        ("1 of 2 critical services (50%)", "Hubs: App (1 of 1 services")),
+    Row("both critical services: error",
+        {"service:other": {"depends_on": ["app"]}}, Severity.ERROR, ("2 of 2",)),
+    Row("a soft dependency is not dependence",
+        {"service:svc": {"depends_on": [{"ref": "app", "strength": "soft"}]}}),
+    Row("the group counts: an EU subsidiary is its US parent's",
+        {"component:app": {"vendor": "us-eu"}}, Severity.WARNING, ("US Inc (US)",)),
+    Row("the organisation's own provider is not counted",
+        {"component:app": {"vendor": "own"}}),
+    Row("many users but no critical service: information",
+        {"service:svc": {"criticality": "low"}}, Severity.INFO, ("0 of 1 critical",)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", CONCENTRATION, ids=lambda r: r.name)
+def test_concentration(row: Row, tmp_path: Path) -> None:
+    _assert(row, _only("concentration", row, tmp_path))
+
+
+LIFECYCLE = [
+    Row("active component: nothing"),
+    Row("phasing out, still needed: warning with its date",
+        {"component:app": {"lifecycle": "phasing_out", "contract": {"end": "2027-06-30"}}},
+        Severity.WARNING, ("contract ends on 2027-06-30", "Service still need it")),
+    Row("phasing out and past its end date: error",
+        {"component:app": {"lifecycle": "phasing_out", "contract": {"end": "2026-06-30"}}},
+        Severity.ERROR),
+    Row("phasing out with no date recorded",
+        {"component:app": {"lifecycle": "phasing_out"}}, Severity.WARNING,
+        ("no end date is recorded",)),
+    Row("phasing out but only used softly: nothing",
+        {"component:app": {"lifecycle": "phasing_out"},
+         "service:svc": {"depends_on": [{"ref": "app", "strength": "soft"}]}}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", LIFECYCLE, ids=lambda r: r.name)
+def test_lifecycle(row: Row, tmp_path: Path) -> None:
+    _assert(row, _only("lifecycle", row, tmp_path))
+
+
+def test_the_case_flow_to_intune_is_found_with_its_basis() -> None:
+    result = check(EmbeddedGraph(load_estate(EXAMPLE)), ["third-country-transfer"])
+    finding = next(f for f in result.findings if f.subject == "device-data-to-intune")
+    assert "user_name, ip_address, device_name" in finding.explanation
+    assert "Transfer basis: the EU-US Data Privacy Framework (adequacy_dpf)" in finding.explanation
+    assert finding.severity is Severity.WARNING
+
+
+def test_findings_are_sorted_and_stable() -> None:
+    first = check(EmbeddedGraph(load_estate(EXAMPLE)))
+    second = check(EmbeddedGraph(load_estate(EXAMPLE)))
+    assert first == second
+    assert list(first.findings) == sorted(first.findings, key=lambda f: f.sort_key)
