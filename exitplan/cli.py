@@ -36,10 +36,12 @@ from exitplan.render.json import (
     dump_estate_json,
     dump_json,
     dump_node_json,
+    dump_register_json,
     dump_simulation_json,
     dump_why_json,
 )
 from exitplan.render.markdown import dump_sections_markdown
+from exitplan.render.report import dump_report_html, dump_report_markdown
 from exitplan.render.schema import estate_file_schema
 from exitplan.render.table import (
     DEFAULT_WIDTH,
@@ -52,7 +54,9 @@ from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
 from exitplan.simulate.policy import RULES, Severity
 from exitplan.simulate.policy import check as run_checks
+from exitplan.simulate.register import register_rows
 from exitplan.simulate.result import Simulation
+from exitplan.simulate.strategy import exit_strategy
 from exitplan.simulate.views import Diagram, GroupBy, View, estate_view, impact_view, plan_view
 
 INTERNAL_ERROR = 3
@@ -535,6 +539,92 @@ def check(
     click.echo(text, nl=False)
     if fail_on is not None and result.fails(Severity(fail_on)):
         raise SystemExit(1)
+
+
+@cli.command()
+@estate_source()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json", "markdown"]),
+    default="csv",
+    show_default=True,
+    help="Output format (CSV opens in a spreadsheet).",
+)
+def register(source: Source, output_format: str) -> None:
+    """The register of third-party components in the vocabulary of the EU DORA register
+    of information: provider, ultimate parent and its country, where the data are stored
+    and processed, the services and users that depend on each component, and its
+    substitutability, computed by simulating the component's withdrawal.
+
+    \b
+    Examples:
+      exitplan register graphs/gothenburg > register.csv
+      exitplan register graphs/gothenburg --format markdown
+    """
+    backend = source.open()
+    entries = register_rows(backend)
+    if output_format == "json":
+        text = dump_register_json(backend.info.name, entries)
+    elif output_format == "markdown":
+        section = rows.register(entries)
+        text = dump_sections_markdown(f"Register of {backend.info.name}", [], [section])
+    else:
+        text = dump_section_csv(rows.register(entries))
+    click.echo(text, nl=False)
+
+
+def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
+    """Refuse an unknown document format before any work starts."""
+    del ctx, parameter
+    if value.suffix not in (".md", ".html"):
+        raise click.BadParameter(f"the suffix picks the format: .md or .html (got {value.name!r})")
+    return value
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_report_file,
+    help="The document to write: .md (Markdown) or .html (one file, diagrams inline).",
+)
+@_backend_options
+def report(
+    scenario: Path,
+    output: Path,
+    backend: str,
+    estate: str | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+) -> None:
+    """Write the exit-strategy document for a scenario: summary, scope and assumptions,
+    affected services, data flows and their legal findings, alternatives (and the missing
+    ones), the migration plan, policy findings and the register rows of what is withdrawn.
+
+    \b
+    Examples:
+      exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.md
+      exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.html
+    """
+    loaded = load_scenario(scenario)
+    source = Source(None, backend, estate, neo4j_uri, neo4j_user)
+    graph = source.open(loaded.estate_path)
+    simulation = run_scenario(loaded, graph)
+    strategy = exit_strategy(graph, simulation, loaded.scenario.notes)
+    if output.suffix == ".html":
+        svgs = {
+            "impact": diagram_bytes(impact_view(graph, simulation), ".svg").decode("utf-8"),
+            "plan": diagram_bytes(plan_view(graph, simulation), ".svg").decode("utf-8"),
+        }
+        text = dump_report_html(strategy, svgs)
+    else:
+        text = dump_report_markdown(strategy)
+    write_output(output, text.encode("utf-8"))
+    click.echo(f"exitplan: wrote {output}", err=True)
 
 
 @cli.command()

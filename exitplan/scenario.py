@@ -11,25 +11,33 @@ A scenario file is YAML or JSON, read with the same safeguards and the same
     horizon_days: 730
     prefer: {entra-id: univention-nubus}
     exclude_candidates: [keycloak]
+
+Legal assumptions (DESIGN.md §5) add to what is withdrawn::
+
+    invalidate_transfer: [adequacy_dpf]  # these transfer bases are struck down ...
+    withdraw_unlawful: true              # ... and what the unlawful flows reach is withdrawn
+    withdraw_disclosure_risk: true       # no secret data within reach of foreign law
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, StrictBool, ValidationError, model_validator
 
 from exitplan.errors import InvalidInputError, Problem, UsageError, display_path
 from exitplan.graph.port import GraphBackend
 from exitplan.loading import read_one, validation_problems
 from exitplan.model.estate import Days, Strict, Text
 from exitplan.model.ids import Id, NodeId
+from exitplan.model.vocabulary import TransferBasis
 from exitplan.select import Mode, parse_selector
 from exitplan.simulate import Options, simulate
-from exitplan.simulate.result import Simulation
+from exitplan.simulate.policy import flows_exposed, flows_losing_basis
+from exitplan.simulate.result import Legal, Simulation
 
 
 class Scenario(Strict):
@@ -38,9 +46,25 @@ class Scenario(Strict):
     id: Id
     title: Text
     estate: Text = Field(description="The estate file or folder, relative to this file.")
-    withdraw: Annotated[tuple[Text, ...], Field(min_length=1)] = Field(
+    withdraw: tuple[Text, ...] = Field(
+        default=(),
         description="Selectors: vendor:ID, component:ID, service:ID, jurisdiction:CC, "
-        "exposure:LAW, tag:NAME; their union is withdrawn."
+        "exposure:LAW, tag:NAME; their union is withdrawn.",
+    )
+    invalidate_transfer: tuple[TransferBasis, ...] = Field(
+        default=(),
+        description="Transfer bases struck down (e.g. adequacy_dpf): the flows of personal "
+        "data to third countries that rely on them lose their legal basis.",
+    )
+    withdraw_unlawful: StrictBool = Field(
+        default=False,
+        description="Also withdraw the components that flows without a legal basis reach.",
+    )
+    withdraw_disclosure_risk: StrictBool = Field(
+        default=False,
+        description="Also withdraw the components that receive secret data (or K >= 3) and "
+        "whose vendor group is exposed to foreign disclosure orders, unless a passed "
+        "suitability assessment is recorded.",
     )
     mode: Literal["cut-off", "exit"] = "cut-off"
     horizon_days: Days | None = None
@@ -48,6 +72,18 @@ class Scenario(Strict):
     prefer: dict[Id, Id] = Field(default_factory=dict, description="{component: candidate}")
     exclude_candidates: tuple[Id, ...] = ()
     notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _withdraws_something(self) -> Scenario:
+        if not (self.withdraw or self.withdraw_unlawful or self.withdraw_disclosure_risk):
+            raise ValueError(
+                "a scenario withdraws something: give 'withdraw' selectors, or "
+                "'withdraw_unlawful: true' with 'invalidate_transfer', or "
+                "'withdraw_disclosure_risk: true'"
+            )
+        if self.withdraw_unlawful and not self.invalidate_transfer:
+            raise ValueError("'withdraw_unlawful' needs the bases struck down: invalidate_transfer")
+        return self
 
 
 @dataclass(frozen=True)
@@ -110,9 +146,44 @@ def load_scenario(path: Path) -> LoadedScenario:
     return LoadedScenario(scenario, path)
 
 
+def legal_effects(scenario: Scenario, backend: GraphBackend) -> Legal | None:
+    """The flows a scenario's legal assumptions make unlawful, and the components it
+    withdraws because of them; ``None`` when it makes no legal assumption."""
+    if not (scenario.invalidate_transfer or scenario.withdraw_disclosure_risk):
+        return None
+    bases = [str(b) for b in scenario.invalidate_transfer]
+    flows = flows_losing_basis(backend, bases, as_of=scenario.start) if bases else []
+    if scenario.withdraw_disclosure_risk:
+        flows += flows_exposed(backend, as_of=scenario.start)
+    withdrawn: set[NodeId] = set()
+    for flow in flows:
+        lost = flow.reason.endswith("struck down")
+        if (lost and scenario.withdraw_unlawful) or (
+            not lost and scenario.withdraw_disclosure_risk
+        ):
+            withdrawn.add(flow.target)
+    return Legal(
+        tuple(bases),
+        tuple(sorted(flows, key=lambda f: (f.flow, f.reason))),
+        tuple(sorted(withdrawn)),
+    )
+
+
 def run_scenario(loaded: LoadedScenario, backend: GraphBackend) -> Simulation:
-    """Simulate a scenario against the estate held by ``backend``."""
-    return simulate(backend, loaded.scenario.withdraw, loaded.options())
+    """Simulate a scenario against the estate held by ``backend``: what it withdraws, and
+    what its legal assumptions withdraw."""
+    scenario = loaded.scenario
+    legal = legal_effects(scenario, backend)
+    selectors = [*scenario.withdraw]
+    if legal is not None:
+        selectors += [f"component:{c}" for c in legal.withdrawn]
+    if not selectors:
+        raise UsageError(
+            f"scenario {scenario.id}: its legal assumptions make no flow unlawful, so "
+            "nothing is withdrawn"
+        )
+    simulation = simulate(backend, selectors, loaded.options())
+    return replace(simulation, legal=legal)
 
 
 __all__ = ["LoadedScenario", "Scenario", "load_scenario", "run_scenario"]

@@ -11,6 +11,7 @@ from exitplan.graph.describe import EstateDescription, Neighbour, NodeDescriptio
 from exitplan.graph.port import GraphEdge, GraphNode, LoadSummary
 from exitplan.model import EstateInfo
 from exitplan.simulate.policy import CheckResult, Finding, Severity
+from exitplan.simulate.register import RegisterRow
 from exitplan.simulate.result import (
     Affected,
     CandidateAssessment,
@@ -203,6 +204,7 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
             "cost_per_year": plan.cost_per_year,
         },
         "summary": asdict(summarise(simulation)),
+        **({"legal": asdict(simulation.legal)} if simulation.legal is not None else {}),
     }
 
 
@@ -283,3 +285,17 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 
 def dump_check_json(result: CheckResult) -> str:
     return dump_json(check_json(result))
+
+
+def register_json(estate: str, rows: Sequence[RegisterRow]) -> dict[str, Any]:
+    return {
+        "schema": "exitplan/register/v1",
+        "estate": estate,
+        "components": [
+            {**asdict(row), "substitutability_text": row.substitutability_text} for row in rows
+        ],
+    }
+
+
+def dump_register_json(estate: str, rows: Sequence[RegisterRow]) -> str:
+    return dump_json(register_json(estate, rows))

@@ -3,10 +3,11 @@ renderers so that every format says the same thing in the same words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from exitplan.simulate.policy import CheckResult, Severity
+from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import Simulation, State, Status, StepKind, summarise
 from exitplan.simulate.why import Chain
 
@@ -66,6 +67,13 @@ def headline(simulation: Simulation) -> list[str]:
         f"{figures.services_degraded} degraded; {plural(figures.users_broken, 'user')} "
         "lose a service.",
     ]
+    legal = simulation.legal
+    if legal is not None:
+        struck = f" once {', '.join(legal.invalidated)} is struck down" if legal.invalidated else ""
+        lines.append(
+            f"{plural(len(legal.flows), 'data flow')} lose their legal footing{struck}; "
+            f"{plural(len(legal.withdrawn), 'component')} withdrawn because of them."
+        )
     missing = [r.replaces for r in simulation.missing]
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
@@ -80,7 +88,11 @@ def headline(simulation: Simulation) -> list[str]:
     return lines
 
 
-def services(simulation: Simulation) -> Section:
+def services(
+    simulation: Simulation, names: Mapping[str, str] | None = None, title: str = "Services affected"
+) -> Section:
+    """The affected services, broken first; with ``names``, services and chains are
+    shown by name rather than id (for documents)."""
     rows = []
     for service in sorted(
         simulation.services,
@@ -90,18 +102,21 @@ def services(simulation: Simulation) -> Section:
         when = impact.fails_at if impact.state is not State.DEGRADED else impact.degrades_at
         rows.append(
             (
-                service.id,
+                names.get(service.id, service.id) if names else service.id,
                 service.criticality,
                 impact.state.value,
                 day(when, impact.undated),
                 number(service.users) if service.users else "",
-                chain_text(impact.because[1:]),
+                chain_text(
+                    [names.get(n, n) for n in impact.because[1:]] if names else impact.because[1:]
+                ),
             )
         )
     return Section(
-        "Services affected",
+        title,
         ("service", "criticality", "state", "from", "users", "because"),
         tuple(rows),
+        None if rows else "No service is affected.",
     )
 
 
@@ -179,8 +194,30 @@ def plan(simulation: Simulation) -> Section:
     )
 
 
+def legal(simulation: Simulation) -> Section:
+    """The data flows a scenario's legal assumptions make unlawful."""
+    found = simulation.legal
+    withdrawn = set(found.withdrawn) if found else set()
+    rows = tuple(
+        (
+            f"{flow.name} ({flow.flow})",
+            f"{flow.source} → {flow.target}",
+            flow.reason,
+            "yes" if flow.target in withdrawn else "no",
+        )
+        for flow in (found.flows if found else ())
+    )
+    return Section(
+        "Data flows without a legal footing",
+        ("flow", "from → to", "why", "receiver withdrawn"),
+        rows,
+        None if rows or found is None else "No flow loses its legal footing.",
+    )
+
+
 def simulation_sections(simulation: Simulation) -> list[Section]:
     return [
+        *([legal(simulation)] if simulation.legal is not None else []),
         services(simulation),
         components(simulation),
         alternatives(simulation),
@@ -271,3 +308,61 @@ def findings_for_terminal(result: CheckResult) -> Section:
         for f in result.findings
     )
     return Section("Findings", ("finding", "explanation"), rows, None if rows else "Nothing found.")
+
+
+REGISTER_HEADERS = (
+    "Component id",
+    "Component",
+    "Delivery",
+    "ICT third-party service provider (role)",
+    "Ultimate parent",
+    "Country of the ultimate parent",
+    "Data storage countries",
+    "Data processing countries",
+    "Services depending on it",
+    "Users of those services",
+    "Substitutability (computed)",
+    "Reason for the substitutability",
+    "Substitutability (declared)",
+    "Possibility of reintegration",
+    "Alternative providers identified",
+    "Alternatives",
+    "Exit plan exists",
+    "Exit plan last tested",
+)
+
+
+def register(entries: Sequence[RegisterRow]) -> Section:
+    """The register of information, one row per component in use."""
+    rows = tuple(
+        (
+            row.id,
+            row.name,
+            row.delivery,
+            "; ".join(row.providers),
+            row.ultimate_parent,
+            row.parent_country,
+            "; ".join(row.storage),
+            "; ".join(row.processing),
+            "; ".join(row.services),
+            str(row.users),
+            row.substitutability_text,
+            row.reason,
+            SUBSTITUTABILITY.get(row.declared_substitutability, ""),
+            row.reintegration.replace("_", " "),
+            "yes" if row.alternatives else "no",
+            "; ".join(row.alternatives),
+            "yes" if row.exit_plan else "no",
+            row.last_tested,
+        )
+        for row in entries
+    )
+    return Section(
+        "Register of third-party components",
+        REGISTER_HEADERS,
+        rows,
+        "Substitutability is computed by withdrawing each component alone (exit mode): "
+        "not substitutable when something to replace has no viable alternative; highly "
+        "complex at readiness R1 or below, R2 with gaps, or four steps or more; medium with "
+        "gaps, R2, or two or three steps; easy otherwise.",
+    )

@@ -54,6 +54,7 @@ from enum import StrEnum
 from exitplan.errors import UsageError
 from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
 from exitplan.model import NodeId
+from exitplan.simulate.result import FlowAtRisk
 
 EU = frozenset(
     {
@@ -587,6 +588,37 @@ RULES: Mapping[str, Callable[[EstateView], list[Finding]]] = {
 }
 
 
+def _at_risk(view: EstateView, finding: Finding, reason: str) -> FlowAtRisk:
+    flow = next(f for f in view.flows if f.properties["id"] == finding.subject)
+    return FlowAtRisk(finding.subject, finding.name, flow.source, flow.target, finding.rule, reason)
+
+
+def flows_losing_basis(
+    backend: GraphBackend, bases: Iterable[str], *, as_of: date | None = None
+) -> list[FlowAtRisk]:
+    """The flows of personal data to a third country whose recorded transfer basis is
+    one of ``bases``: if those bases are struck down, the flows have none left."""
+    struck = set(bases)
+    view = EstateView.read(backend, as_of or backend.info.as_of or date.today())
+    return [
+        _at_risk(view, finding, f"relies on {BASIS.get(basis, basis)}, struck down")
+        for finding in third_country_transfer(view)
+        if (basis := dict(finding.facts)["transfer"]) in struck
+    ]
+
+
+def flows_exposed(backend: GraphBackend, *, as_of: date | None = None) -> list[FlowAtRisk]:
+    """The flows of secret data (or K ≥ 3) within reach of a foreign disclosure law with
+    no suitability assessment that passed: the ones a "no secret data outside the EU"
+    rule forbids."""
+    view = EstateView.read(backend, as_of or backend.info.as_of or date.today())
+    return [
+        _at_risk(view, finding, "secret data within reach of " + dict(finding.facts)["exposure"])
+        for finding in foreign_disclosure(view)
+        if finding.severity is Severity.ERROR
+    ]
+
+
 def check(
     backend: GraphBackend, rules: Iterable[str] = (), *, as_of: date | None = None
 ) -> CheckResult:
@@ -610,5 +642,7 @@ __all__ = [
     "Finding",
     "Severity",
     "check",
+    "flows_exposed",
+    "flows_losing_basis",
     "third_countries",
 ]

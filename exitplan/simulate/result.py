@@ -150,6 +150,30 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class FlowAtRisk:
+    """A data flow a scenario's legal assumption makes unlawful."""
+
+    flow: str
+    name: str
+    source: NodeId
+    target: NodeId
+    rule: str
+    """``third-country-transfer`` (its basis was struck down) or ``foreign-disclosure``."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class Legal:
+    """What a scenario's legal assumptions do: the transfer bases it strikes down, the
+    flows that lose their footing, and the components withdrawn because of them."""
+
+    invalidated: tuple[str, ...]
+    flows: tuple[FlowAtRisk, ...]
+    withdrawn: tuple[NodeId, ...]
+    """Components withdrawn because unlawful flows reach them (empty unless asked)."""
+
+
+@dataclass(frozen=True)
 class Simulation:
     """The whole answer to "if we had to leave this vendor"."""
 
@@ -172,6 +196,7 @@ class Simulation:
     users_affected: int
     scenario_id: str | None = None
     scenario_title: str | None = None
+    legal: Legal | None = None
 
     @property
     def missing(self) -> tuple[Replacement, ...]:

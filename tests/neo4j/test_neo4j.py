@@ -207,3 +207,36 @@ def test_diagrams_from_the_database_equal_those_from_files(
     )
     assert result.exit_code == 0, result.stderr
     assert from_database.read_bytes() == from_files.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--format", "json"),
+        ("register", "--format", "csv"),
+    ],
+    ids=["check", "register"],
+)
+def test_the_legal_lens_reads_the_database_alike(
+    command: tuple[str, ...], neo4j_server: Server, run_cli: RunCli
+) -> None:
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    name, *options = command
+    files = run_cli(name, "graphs/gothenburg", *options)
+    database = run_cli(name, "--backend", "neo4j", "--estate", "gothenburg", *options, env=env)
+    assert database.exit_code == 0, database.stderr
+    assert database.stdout == files.stdout
+
+
+def test_the_report_reads_the_database_alike(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    files, database = tmp_path / "files.md", tmp_path / "database.md"
+    scenario = "scenarios/leave-microsoft.yaml"
+    assert run_cli("report", scenario, "-o", files).exit_code == 0
+    result = run_cli("report", scenario, "--backend", "neo4j", "-o", database, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert database.read_bytes() == files.read_bytes()

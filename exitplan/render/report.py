@@ -1,0 +1,447 @@
+"""The exit-strategy document for one scenario, as Markdown or as one self-contained HTML
+file (diagrams inline as SVG, styled to print on A4).
+
+Everything said here is read off an ``ExitStrategy``; the sentences of the summary are
+written from its figures, not stored anywhere.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+
+from markdown_it import MarkdownIt
+
+from exitplan.render.markdown import escape, section_markdown
+from exitplan.render.rows import (
+    Section,
+    alternatives,
+    day,
+    legal,
+    number,
+    plural,
+    sentences,
+    services,
+    weeks,
+)
+from exitplan.simulate.policy import Severity
+from exitplan.simulate.register import SUBSTITUTABILITY
+from exitplan.simulate.result import State, Status, StepKind, summarise
+from exitplan.simulate.strategy import ExitStrategy
+
+MODES = {
+    "cut-off": "cut-off: the vendor stops serving us, so what it operates or licenses by "
+    "subscription goes at once",
+    "exit": "exit: we choose to leave, so every component of the vendor must be replaced",
+}
+
+
+def _keep(text: str) -> str:
+    """Short cells like "day 0" on one line: their spaces do not break."""
+    return text.replace(" ", "\u00a0")
+
+
+def _names(strategy: ExitStrategy) -> dict[str, str]:
+    simulation = strategy.simulation
+    names: dict[str, str] = {a.id: a.name for a in simulation.affected}
+    names.update({r.replaces: r.name for r in simulation.replacements})
+    names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
+    return names
+
+
+def summary(strategy: ExitStrategy) -> list[str]:
+    """The first paragraphs: what happens, to whom, when, and what it takes to leave."""
+    simulation = strategy.simulation
+    figures = summarise(simulation)
+    first_day = min(
+        (s.impact.fails_at for s in simulation.services if s.impact.fails_at is not None),
+        default=None,
+    )
+    broken = [s for s in simulation.services if s.state is State.BROKEN]
+    when = f" from {day(first_day)}" if first_day is not None else ""
+    paragraphs = [
+        sentences(
+            [
+                f"Withdrawing {', '.join(simulation.selectors)} ({simulation.mode} mode) takes "
+                f"{plural(figures.withdrawn, 'component')} out of use",
+                f"{plural(len(broken), 'service')} break{'s' if len(broken) == 1 else ''}{when} "
+                f"and {figures.services_degraded or 'none'} degrade; "
+                f"{number(figures.users_broken)} users lose a service"
+                if broken
+                else f"No service breaks; {figures.services_degraded} degrade",
+            ]
+        )
+    ]
+    missing = simulation.missing
+    plan = simulation.plan
+    if missing:
+        paragraphs.append(
+            sentences(
+                [
+                    plural(len(missing), "withdrawn component has", "withdrawn components have")
+                    + f" no viable alternative: {', '.join(r.name for r in missing)}",
+                    f"Until one is found, {figures.blocked_steps} of the "
+                    f"{plural(figures.steps, 'migration step')} are blocked",
+                ]
+            )
+        )
+    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    timing = [
+        f"The migration plan has {plural(figures.steps, 'step')} in "
+        f"{plural(plan.waves, 'wave')}; its critical path is {weeks(plan.critical_path_weeks)} "
+        f"weeks ({' → '.join(plan.critical_path)})",
+    ]
+    if late:
+        worst = min(late, key=lambda s: s.slack or 0)
+        timing.append(
+            f"{plural(len(late), 'step')} finish after the day the first thing they protect "
+            f"breaks, the latest by {-(worst.slack or 0):,} days ({worst.id})"
+        )
+    if plan.effort_weeks or plan.cost_per_year:
+        timing.append(
+            f"The replacements take about {weeks(plan.effort_weeks)} person-weeks and cost "
+            f"{number(plan.cost_per_year)} {simulation.currency} a year"
+        )
+    paragraphs.append(sentences(timing))
+    personal = [f for f in strategy.flows if f.personal_data != "none"]
+    errors = sum(1 for f in strategy.findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in strategy.findings if f.severity is Severity.WARNING)
+    legal_text = [
+        f"The scenario touches {plural(len(strategy.flows), 'data flow')}, "
+        f"{len(personal)} of them with personal data",
+        f"The policy check finds {plural(errors, 'error')} and {plural(warnings, 'warning')} "
+        "that concern it",
+    ]
+    if simulation.legal is not None:
+        legal_text.append(
+            f"{plural(len(simulation.legal.flows), 'data flow')} lose their legal footing "
+            "under the scenario's legal assumptions"
+        )
+    paragraphs.append(sentences(legal_text))
+    assumed = len(strategy.assumptions)
+    if assumed:
+        paragraphs.append(
+            f"These figures rest on {plural(assumed, 'assumed element')} (listed under "
+            "Scope and assumptions); confirm them before the figures are relied on."
+        )
+    return paragraphs
+
+
+def _scope(strategy: ExitStrategy) -> list[str]:
+    simulation = strategy.simulation
+    lines = [
+        "## Scope and assumptions",
+        "",
+        f"- Withdrawn: {escape(', '.join(simulation.selectors))}.",
+        f"- Mode: {escape(MODES.get(simulation.mode, simulation.mode))}.",
+        f"- Day 0: {simulation.start.isoformat() if simulation.start else 'not dated'}"
+        + (f"; horizon {simulation.horizon} days." if simulation.horizon is not None else "."),
+    ]
+    if simulation.legal is not None:
+        struck = ", ".join(simulation.legal.invalidated) or "none"
+        lines.append(
+            f"- Legal assumptions: transfer bases struck down: {escape(struck)}; "
+            f"{plural(len(simulation.legal.withdrawn), 'component')} withdrawn because "
+            "flows to them lose their legal footing."
+        )
+    if strategy.notes:
+        lines.append(f"- Notes: {escape(' '.join(strategy.notes.split()))}")
+    lines.append("")
+    lines.extend(["### Assumed elements the result depends on", ""])
+    by_kind: dict[str, list[str]] = {}
+    for assumption in strategy.assumptions:
+        by_kind.setdefault(assumption.kind, []).append(assumption.subject)
+    for kind, subjects in sorted(by_kind.items()):
+        lines.append(f"- {escape(kind)} ({len(subjects)}): {escape(', '.join(subjects))}")
+    if not by_kind:
+        lines.append("Nothing the result depends on is marked assumed.")
+    else:
+        lines.append("")
+        lines.append("What each assumption says is in the appendix.")
+    lines.append("")
+    return lines
+
+
+def _appendix(strategy: ExitStrategy) -> Section:
+    return Section(
+        "Appendix: the assumptions in full",
+        ("kind", "element", "what is assumed", "note"),
+        tuple((a.kind, a.subject, a.what, a.note) for a in strategy.assumptions),
+        None if strategy.assumptions else "Nothing the result depends on is marked assumed.",
+    )
+
+
+def _services(strategy: ExitStrategy) -> Section:
+    section = services(strategy.simulation, _names(strategy), "Affected services")
+    rows = tuple((*row[:3], _keep(row[3]), *row[4:]) for row in section.rows)
+    return Section(section.title, section.headers, rows, section.note)
+
+
+def _flows(strategy: ExitStrategy) -> Section:
+    rows = tuple(
+        (
+            f"{flow.name} ({flow.id})",
+            f"{flow.source} → {flow.target}",
+            ", ".join(flow.assets),
+            flow.personal_data,
+            flow.classification,
+            flow.transfer,
+            flow.state,
+            " ".join(f"{f.severity.value.upper()} ({f.rule})." for f in flow.findings),
+        )
+        for flow in strategy.flows
+    )
+    return Section(
+        "Data flows affected",
+        (
+            "flow",
+            "from → to",
+            "carries",
+            "personal data",
+            "classification",
+            "transfer basis",
+            "what happens",
+            "legal findings",
+        ),
+        rows,
+        "The legal findings are explained under Policy findings."
+        if rows
+        else "No data flow touches what the scenario affects.",
+    )
+
+
+def _missing(strategy: ExitStrategy) -> Section:
+    rows = []
+    for replacement in strategy.simulation.replacements:
+        if replacement.status is not Status.MISSING:
+            continue
+        reasons = [f"{c.name}: {c.reason}" for c in replacement.candidates]
+        rows.append(
+            (
+                replacement.name,
+                ", ".join(replacement.uses),
+                sentences(reasons) if reasons else "No alternative identified.",
+            )
+        )
+    return Section(
+        "Missing alternatives",
+        ("component", "capabilities in use", "why no candidate is viable"),
+        tuple(rows),
+        None if rows else "Every needed component has a viable alternative.",
+    )
+
+
+def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
+    simulation = strategy.simulation
+    plan = simulation.plan
+    names = _names(strategy)
+    rows = []
+    for step in sorted(plan.steps, key=lambda s: (s.wave, s.id)):
+        if step.kind is StepKind.EXPORT:
+            action = f"Export data from {names.get(step.replaces, step.replaces)}"
+        else:
+            action = "; ".join(
+                f"{names.get(m.replaces, m.replaces)} → "
+                f"{names.get(m.candidate, m.candidate) if m.candidate else 'no viable alternative'}"
+                for m in step.moves
+            )
+        if step.blocked:
+            status = "blocked by " + ", ".join(names.get(b, b) for b in step.blocked_by)
+        elif step.slack is None or step.duration_weeks is None:
+            status = ""
+        elif step.slack < 0:
+            status = f"{-step.slack:,} days late"
+        else:
+            status = f"{step.slack:,} days to spare"
+        critical = "yes" if step.id in plan.critical_path else ""
+        rows.append(
+            (
+                str(step.wave),
+                action,
+                weeks(step.duration_weeks),
+                _keep(day(step.deadline)),
+                status,
+                critical,
+            )
+        )
+    intro = [
+        f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; critical path "
+        f"{weeks(plan.critical_path_weeks)} weeks: "
+        f"{escape(' → '.join(plan.critical_path)) or 'none'}. Effort "
+        f"{weeks(plan.effort_weeks)} person-weeks; alternatives cost "
+        f"{number(plan.cost_per_year)} {simulation.currency} a year.",
+        "",
+    ]
+    section = Section(
+        "Steps",
+        ("wave", "step", "weeks", "deadline", "status", "critical path"),
+        tuple(rows),
+    )
+    return intro, section
+
+
+def _findings(strategy: ExitStrategy) -> Section:
+    rows = tuple(
+        (f.severity.value, f.rule, f"{f.name} ({f.subject})", f.explanation, f.resolution)
+        for f in strategy.findings
+    )
+    return Section(
+        "Policy findings",
+        ("severity", "rule", "subject", "finding", "to resolve"),
+        rows,
+        f"The findings of `exitplan check` (as of {strategy.checked.as_of.isoformat()}) whose "
+        "subject is a flow, component or vendor group this scenario touches."
+        if rows
+        else "No policy finding concerns this scenario.",
+    )
+
+
+def _register(strategy: ExitStrategy) -> Section:
+    rows = tuple(
+        (
+            row.name,
+            "; ".join(row.providers),
+            f"{row.ultimate_parent} ({row.parent_country})" if row.ultimate_parent else "",
+            "; ".join(row.storage),
+            "; ".join(row.processing),
+            str(len(row.services)),
+            number(row.users),
+            row.substitutability_text,
+            SUBSTITUTABILITY.get(row.declared_substitutability, ""),
+            "yes" if row.alternatives else "no",
+            ("yes" if row.exit_plan else "no")
+            + (f" ({row.last_tested})" if row.last_tested else ""),
+        )
+        for row in strategy.register
+    )
+    return Section(
+        "Register of the withdrawn components",
+        (
+            "component",
+            "provider (role)",
+            "ultimate parent",
+            "storage",
+            "processing",
+            "services",
+            "users",
+            "substitutability (computed)",
+            "substitutability (declared)",
+            "alternatives identified",
+            "exit plan (last tested)",
+        ),
+        rows,
+        "Substitutability is computed by withdrawing each component alone; see "
+        "`exitplan register` for the rule and every component in use.",
+    )
+
+
+def dump_report_markdown(strategy: ExitStrategy, diagrams: Mapping[str, str] | None = None) -> str:
+    """The document as Markdown. ``diagrams`` maps "impact" and "plan" to file names of
+    pictures to link beside their sections (none by default)."""
+    simulation = strategy.simulation
+    title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
+    as_of = simulation.as_of.isoformat() if simulation.as_of else "undated"
+    lines = [
+        f"# Exit strategy: {escape(title)}",
+        "",
+        f"{escape(strategy.estate_title)}. Estate `{simulation.estate}` as of {as_of}"
+        + (f"; scenario `{simulation.scenario_id}`" if simulation.scenario_id else "")
+        + ".",
+        "",
+        "## Summary",
+        "",
+    ]
+    for paragraph in summary(strategy):
+        lines.extend([escape(paragraph), ""])
+    lines.extend(_scope(strategy))
+    lines.append(section_markdown(_services(strategy)))
+    if diagrams and "impact" in diagrams:
+        lines.extend([f"![Impact]({diagrams['impact']})", ""])
+    lines.append(section_markdown(_flows(strategy)))
+    if simulation.legal is not None:
+        lines.append(section_markdown(legal(simulation), level=3))
+    replacements = alternatives(simulation)
+    lines.append(
+        section_markdown(
+            Section("Alternatives", replacements.headers, replacements.rows, replacements.note)
+        )
+    )
+    lines.append(section_markdown(_missing(strategy)))
+    intro, steps = _plan(strategy)
+    lines.extend(["## Migration plan", "", *intro])
+    if diagrams and "plan" in diagrams:
+        lines.extend([f"![Migration plan]({diagrams['plan']})", ""])
+    lines.append(section_markdown(steps, level=3))
+    lines.append(section_markdown(_findings(strategy)))
+    lines.append(section_markdown(_register(strategy)))
+    lines.append(section_markdown(_appendix(strategy)))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+STYLE = """
+@page { size: A4; margin: 16mm 14mm; }
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 10pt;
+       line-height: 1.4; color: #1a1a1a; max-width: 60em; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 18pt; border-bottom: 2px solid #0b2e59; padding-bottom: 4px; }
+h2 { font-size: 13pt; color: #0b2e59; margin-top: 1.6em; break-after: avoid; }
+h3 { font-size: 11pt; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #c8c8c8; padding: 3px 5px; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; hyphens: auto; }
+th { background: #eef3fb; }
+tr { break-inside: avoid; }
+figure { margin: 1em 0; break-inside: avoid; }
+figure svg { width: 100%; height: auto; max-height: 24cm; }
+figcaption { font-size: 8pt; color: #555; }
+code { font-size: 9pt; }
+@media print { body { margin: 0; max-width: none; } }
+"""
+
+
+def _inline_svg(svg: str) -> str:
+    """An SVG document as an element for HTML: no XML prolog, doctype or comments."""
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg, flags=re.DOTALL)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    # width/height in points would fix the size; the viewBox keeps the proportions
+    svg = re.sub(r'(<svg\b[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
+    svg = re.sub(r'(<svg\b[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
+    return svg.strip()
+
+
+def dump_report_html(strategy: ExitStrategy, svgs: Mapping[str, str]) -> str:
+    """One self-contained HTML file: the Markdown document, with the impact and plan
+    diagrams inline as SVG after their sections."""
+    renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = renderer.render(dump_report_markdown(strategy))
+    for key, heading in (("impact", "Affected services"), ("plan", "Migration plan")):
+        if key not in svgs:
+            continue
+        figure = (
+            f'<figure class="{key}">{_inline_svg(svgs[key])}'
+            f"<figcaption>The {key} diagram, as drawn by exitplan diagram --view {key}."
+            "</figcaption></figure>"
+        )
+        anchor = f"<h2>{heading}</h2>"
+        at = body.find(anchor)
+        if at < 0:
+            continue
+        end = body.find("<h2>", at + len(anchor))
+        end = len(body) if end < 0 else end
+        body = body[:end] + figure + "\n" + body[end:]
+    title = html.escape(strategy.simulation.scenario_title or "Exit strategy")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Exit strategy: {title}</title>\n"
+        f"<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+
+
+def sections_of(markdown: str) -> Sequence[str]:
+    """The second-level headings of a report, in order (for tests and readers)."""
+    return [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+
+
+__all__ = ["dump_report_html", "dump_report_markdown", "sections_of", "summary"]

@@ -1,0 +1,179 @@
+"""The register of third-party components, in the vocabulary of the EU DORA register of
+information (Commission Implementing Regulation (EU) 2024/2956): one row per component in
+use, with its provider, where its data live, who depends on it, and how hard it is to
+replace.
+
+Substitutability is **computed**, not copied: the component alone is withdrawn (exit
+mode) and the simulation decides:
+
+- *not substitutable*: some component that must be replaced has no viable alternative;
+- *highly complex*: the chosen candidate is at most R1 (market scan), or leaves gaps and
+  is at most R2 (lab-tested), or the migration takes four steps or more;
+- *medium complexity*: the chosen candidate leaves gaps, or is at most R2, or the
+  migration takes two or three steps;
+- *easily substitutable*: a candidate at R3 or more covers everything in one step, or
+  nothing that stays in use needs the component.
+
+The declared value (``exit.substitutability``) is kept beside it, so a risk office sees
+where the estate file and the simulation disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
+from exitplan.model import NodeId
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.result import Simulation, StepKind
+
+SUBSTITUTABILITY = {
+    "not_substitutable": "Not substitutable",
+    "highly_complex": "Highly complex substitutability",
+    "medium": "Medium complexity in terms of substitutability",
+    "easy": "Easily substitutable",
+}
+"""The DORA register's words for each level."""
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    id: NodeId
+    name: str
+    delivery: str
+    providers: tuple[str, ...]
+    """"Name (country): role, role" per vendor."""
+    ultimate_parent: str
+    parent_country: str
+    storage: tuple[str, ...]
+    processing: tuple[str, ...]
+    services: tuple[NodeId, ...]
+    users: int
+    substitutability: str
+    reason: str
+    declared_substitutability: str
+    reintegration: str
+    alternatives: tuple[str, ...]
+    exit_plan: bool
+    last_tested: str
+
+    @property
+    def substitutability_text(self) -> str:
+        return SUBSTITUTABILITY[self.substitutability]
+
+
+def substitutability(simulation: Simulation) -> tuple[str, str]:
+    """The level and the reason, from withdrawing a component alone (see the module)."""
+    if simulation.missing:
+        names = ", ".join(r.name for r in simulation.missing)
+        return "not_substitutable", f"no viable alternative for {names}"
+    chosen = [(r, r.chosen) for r in simulation.replacements if r.chosen is not None]
+    if not chosen:
+        return "easy", "nothing that stays in use needs it"
+    steps = sum(1 for s in simulation.plan.steps if s.kind is StepKind.REPLACE)
+    level = min(int(c.readiness[1:]) for _, c in chosen)
+    gaps = any(c.gaps for _, c in chosen)
+    moves = "; ".join(
+        f"{r.name} → {c.name} ({c.readiness}{', with gaps' if c.gaps else ''})" for r, c in chosen
+    )
+    reason = f"{moves}; {steps} migration step{'s' if steps != 1 else ''}"
+    if level <= 1 or (gaps and level <= 2) or steps >= 4:
+        return "highly_complex", reason
+    if gaps or level <= 2 or steps >= 2:
+        return "medium", reason
+    return "easy", reason
+
+
+def _providers(backend: GraphBackend, component: NodeId) -> list[tuple[GraphNode, list[str]]]:
+    links = backend.edges_touching([component], Direction.OUT, [Rel.PROVIDED_BY])
+    vendors = backend.nodes_by_id({link.target for link in links})
+    found = [
+        (vendors[link.target], [str(r) for r in link.properties.get("roles", ())])  # type: ignore[union-attr]
+        for link in links
+    ]
+    return sorted(found, key=lambda item: item[0].id)
+
+
+OWN_PROVIDER = "own-provider"
+
+
+def _provider_of_record(
+    backend: GraphBackend, providers: list[tuple[GraphNode, list[str]]]
+) -> list[GraphNode]:
+    """The vendors a register names first: outside vendors before the organisation's own
+    IT provider, operators before licensors before the rest."""
+
+    def own(vendor: GraphNode) -> bool:
+        parent = NodeId(str(vendor.properties.get("ultimate_parent", vendor.id)))
+        tags = backend.node(parent).properties.get("tags", ())
+        return OWN_PROVIDER in tags  # type: ignore[operator]
+
+    def rank(item: tuple[GraphNode, list[str]]) -> tuple[bool, int, str]:
+        vendor, roles = item
+        role = 0 if "operator" in roles else (1 if "licensor" in roles else 2)
+        return (own(vendor), role, vendor.id)
+
+    return [vendor for vendor, _ in sorted(providers, key=rank)]
+
+
+def register_rows(
+    backend: GraphBackend, components: Iterable[NodeId] | None = None
+) -> list[RegisterRow]:
+    """One row per component in use (or per component named), in id order."""
+    if components is None:
+        chosen = sorted(n.id for n in backend.nodes(Label.COMPONENT) if runs_today(n))
+    else:
+        chosen = sorted(set(components))
+    nodes = backend.nodes_by_id(chosen)
+    alternatives = backend.edges_touching(chosen, Direction.IN, [Rel.ALTERNATIVE_FOR])
+    candidates = backend.nodes_by_id({edge.source for edge in alternatives})
+    rows = []
+    for component_id in chosen:
+        node = nodes[component_id]
+        simulation = simulate(backend, [f"component:{component_id}"], Options(mode=Mode.EXIT))
+        level, reason = substitutability(simulation)
+        providers = _providers(backend, component_id)
+        operators = _provider_of_record(backend, providers)
+        parent_id = (
+            NodeId(str(operators[0].properties.get("ultimate_parent", operators[0].id)))
+            if operators
+            else None
+        )
+        parent = backend.node(parent_id) if parent_id else None
+        properties = node.properties
+        rows.append(
+            RegisterRow(
+                id=component_id,
+                name=node.name,
+                delivery=str(properties.get("delivery", "")),
+                providers=tuple(
+                    f"{v.name} ({v.properties.get('hq_country', '?')}): {', '.join(roles)}"
+                    for v, roles in providers
+                ),
+                ultimate_parent=parent.name if parent else "",
+                parent_country=str(parent.properties.get("hq_country", "")) if parent else "",
+                storage=tuple(str(c) for c in properties.get("data_at_rest", ())),  # type: ignore[union-attr]
+                processing=tuple(str(c) for c in properties.get("processing", ())),  # type: ignore[union-attr]
+                services=tuple(s.id for s in simulation.services),
+                users=simulation.users_affected,
+                substitutability=level,
+                reason=reason,
+                declared_substitutability=str(properties.get("exit_substitutability", "")),
+                reintegration=str(properties.get("exit_reintegration", "")),
+                alternatives=tuple(
+                    sorted(
+                        candidates[edge.source].name
+                        for edge in alternatives
+                        if edge.target == component_id
+                    )
+                ),
+                exit_plan=bool(properties.get("exit_plan_exists")),
+                last_tested=str(properties.get("exit_last_tested", "")),
+            )
+        )
+    return rows
+
+
+__all__ = ["SUBSTITUTABILITY", "RegisterRow", "register_rows", "substitutability"]

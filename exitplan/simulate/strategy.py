@@ -1,0 +1,103 @@
+"""Everything an exit-strategy document for one scenario says, gathered in one value:
+the simulation, the data flows it touches with their legal findings, the policy findings
+that concern it, the register rows of what it withdraws, and the assumptions it rests on.
+``exitplan.render.report`` only writes it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exitplan.graph.port import Direction, GraphBackend, Label, Rel, runs_today
+from exitplan.model import NodeId
+from exitplan.simulate.assumed import Assumption, assumptions
+from exitplan.simulate.policy import CheckResult, Finding, check
+from exitplan.simulate.register import RegisterRow, register_rows
+from exitplan.simulate.result import Simulation
+
+LEGAL_RULES = ("third-country-transfer", "foreign-disclosure")
+
+
+@dataclass(frozen=True)
+class FlowImpact:
+    id: str
+    name: str
+    source: str
+    target: str
+    assets: tuple[str, ...]
+    personal_data: str
+    classification: str
+    transfer: str
+    state: str
+    """What happens to the flow: the state of the end that the scenario reaches."""
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class ExitStrategy:
+    simulation: Simulation
+    estate_title: str
+    flows: tuple[FlowImpact, ...]
+    findings: tuple[Finding, ...]
+    checked: CheckResult
+    register: tuple[RegisterRow, ...]
+    assumptions: tuple[Assumption, ...]
+    notes: str | None
+
+
+def exit_strategy(
+    backend: GraphBackend, simulation: Simulation, notes: str | None = None
+) -> ExitStrategy:
+    """Gather the document's content for ``simulation`` of the estate in ``backend``."""
+    states = {a.id: a.state.value for a in simulation.affected}
+    touched = set(states)
+    checked = check(backend, as_of=simulation.start)
+    by_subject: dict[str, list[Finding]] = {}
+    for finding in checked.findings:
+        by_subject.setdefault(finding.subject, []).append(finding)
+    edges = [
+        *backend.edges_touching(touched, Direction.OUT, [Rel.FLOWS_TO]),
+        *backend.edges_touching(touched, Direction.IN, [Rel.FLOWS_TO]),
+    ]
+    names = backend.nodes_by_id({e.source for e in edges} | {e.target for e in edges})
+    flows = {}
+    for edge in edges:
+        flow_id = str(edge.properties["id"])
+        end = edge.target if edge.target in states else edge.source
+        flows[flow_id] = FlowImpact(
+            flow_id,
+            str(edge.properties.get("name") or flow_id),
+            names[edge.source].name,
+            names[edge.target].name,
+            tuple(str(a) for a in edge.properties.get("assets", ())),  # type: ignore[union-attr]
+            str(edge.properties.get("personal_data", "none")),
+            str(edge.properties.get("classification", "internal")),
+            str(edge.properties.get("transfer", "not_assessed")),
+            f"{names[end].name} {states[end]}",
+            tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
+        )
+    vendors = set(simulation.vendors)
+    parents = {
+        NodeId(str(v.properties.get("ultimate_parent", v.id)))
+        for v in backend.nodes_by_id(vendors).values()
+    }
+    concerned = touched | set(flows) | vendors | parents
+    findings = tuple(f for f in checked.findings if f.subject in concerned)
+    withdrawn = [
+        node.id
+        for node in backend.nodes_by_id(simulation.withdrawn).values()
+        if node.label is Label.COMPONENT and runs_today(node)
+    ]
+    return ExitStrategy(
+        simulation,
+        backend.info.title or backend.info.name,
+        tuple(flows[k] for k in sorted(flows)),
+        findings,
+        checked,
+        tuple(register_rows(backend, withdrawn)),
+        tuple(assumptions(backend, simulation)),
+        notes,
+    )
+
+
+__all__ = ["ExitStrategy", "FlowImpact", "exit_strategy"]

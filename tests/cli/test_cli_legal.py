@@ -1,0 +1,166 @@
+"""The legal lens through the real console script: check, register, report, and the
+scenarios whose legal assumptions withdraw components."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from exitplan.loading import load_estate
+from exitplan.render.report import sections_of
+from exitplan.simulate.register import SUBSTITUTABILITY
+from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles
+
+
+def test_check_finds_the_flow_to_intune_with_its_basis(run_cli: RunCli) -> None:
+    result = run_cli("check", "graphs/gothenburg", "--rule", "third-country-transfer")
+    assert result.exit_code == 0, result.stderr
+    assert "device-data-to-intune" in result.stdout
+    shown = json.loads(run_cli("check", "graphs/gothenburg", "--format", "json").stdout)
+    assert shown["schema"] == "exitplan/check/v1"
+    intune = next(f for f in shown["findings"] if f["subject"] == "device-data-to-intune")
+    assert intune["facts"]["transfer"] == "adequacy_dpf"
+    assert "user_name, ip_address, device_name" in intune["explanation"]
+    assert "Transfer basis: the EU-US Data Privacy Framework" in intune["explanation"]
+    assert sum(shown["counts"].values()) == len(shown["findings"])
+    assert {f["rule"] for f in shown["findings"]} == set(shown["rules"])
+
+
+def test_check_guards_a_repository_with_fail_on(run_cli: RunCli, write_files: WriteFiles) -> None:
+    failing = run_cli("check", "graphs/gothenburg", "--fail-on", "error")
+    assert failing.exit_code == 1
+    assert "ERROR" in failing.stdout
+    quiet = write_files(
+        {
+            "e.yaml": """
+            vendors: [{id: v, name: V, hq_country: SE}]
+            components: [{id: a, name: A, vendor: v, delivery: saas}]
+            services: [{id: s, name: S, criticality: low, depends_on: [a]}]
+            """
+        }
+    )
+    assert run_cli("check", quiet, "--fail-on", "warning").exit_code == 0
+    unknown = run_cli("check", "graphs/gothenburg", "--rule", "no-such-rule")
+    assert unknown.exit_code == 2
+    assert "no-such-rule" in unknown.stderr
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown", "csv"])
+def test_check_formats(output_format: str, run_cli: RunCli) -> None:
+    result = run_cli("check", "graphs/gothenburg", "--format", output_format)
+    assert result.exit_code == 0, result.stderr
+    assert "foreign-disclosure" in result.stdout
+    if output_format == "table":
+        assert max(len(line) for line in result.stdout.splitlines()) <= 100
+    if output_format == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert {r["severity"] for r in rows} <= {"error", "warning", "info"}
+
+
+def test_register_csv_reads_back_one_row_per_component_in_use(run_cli: RunCli) -> None:
+    result = run_cli("register", "graphs/gothenburg", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    estate = load_estate(EXAMPLE)
+    in_use = {c.id for c in estate.components if c.lifecycle not in ("candidate", "retired")}
+    assert [r["Component id"] for r in rows] == sorted(in_use)
+    assert {r["Substitutability (computed)"] for r in rows} <= set(SUBSTITUTABILITY.values())
+    by_id = {r["Component id"]: r for r in rows}
+    intune = by_id["intune"]
+    assert intune["Ultimate parent"] == "Microsoft Corporation"
+    assert intune["Country of the ultimate parent"] == "US"
+    assert intune["Data storage countries"] == "IE; NL"
+    assert "it-arbetsplats" in intune["Services depending on it"].split("; ")
+    assert intune["Alternative providers identified"] == "yes"
+    assert by_id["purview"]["Substitutability (computed)"] == "Not substitutable"
+    assert by_id["purview"]["Alternative providers identified"] == "no"
+    shown = json.loads(run_cli("register", "graphs/gothenburg", "--format", "json").stdout)
+    assert shown["schema"] == "exitplan/register/v1"
+    assert len(shown["components"]) == len(rows)
+
+
+def test_report_markdown_is_golden(run_cli: RunCli, golden: CheckGolden, tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    result = run_cli("report", "scenarios/leave-microsoft.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    for section in ("Affected services", "Data flows affected", "Missing alternatives",
+                    "Migration plan"):  # fmt: skip
+        assert section in sections_of(text)
+    golden("report-leave-microsoft.md", text)
+    again = tmp_path / "again.md"
+    run_cli("report", "scenarios/leave-microsoft.yaml", "-o", again)
+    assert again.read_bytes() == target.read_bytes()
+
+
+def _without_dot(tmp_path: Path) -> dict[str, str]:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    return {"PATH": str(empty)}
+
+
+@pytest.mark.parametrize("system_dot", [True, False], ids=["system-dot", "webassembly"])
+def test_report_html_is_one_file_with_its_diagrams(
+    system_dot: bool, run_cli: RunCli, tmp_path: Path
+) -> None:
+    target = tmp_path / "r.html"
+    env = None if system_dot else _without_dot(tmp_path)
+    result = run_cli("report", "scenarios/leave-microsoft.yaml", "-o", target, env=env)
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.count("<svg") == 2
+    assert "@page { size: A4" in text
+    assert not re.search(r"<(script|link|img|iframe)\b|\bsrc=", text)  # nothing fetched
+    assert "<h2>Missing alternatives</h2>" in text
+    assert "Microsoft Entra ID" in text
+
+
+def test_report_refuses_an_unknown_suffix(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("report", "scenarios/leave-microsoft.yaml", "-o", tmp_path / "r.docx")
+    assert result.exit_code == 2
+    assert ".md or .html" in result.stderr
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_dpf_struck_down_withdraws_what_the_flows_reach(run_cli: RunCli) -> None:
+    shown = json.loads(run_cli("run", "scenarios/dpf-struck-down.yaml", "--format", "json").stdout)
+    legal = shown["legal"]
+    assert legal["invalidated"] == ["adequacy_dpf"]
+    flows = {f["flow"]: f for f in legal["flows"]}
+    assert flows["device-data-to-intune"]["target"] == "intune"
+    assert "intune" in legal["withdrawn"]
+    assert "m365-backup" not in flows  # intra-EEA, untouched by the framework's fall
+    assert set(legal["withdrawn"]) <= set(shown["withdrawn"])
+
+
+def test_no_secret_outside_eu_withdraws_the_exposed_receivers(run_cli: RunCli) -> None:
+    shown = json.loads(
+        run_cli("run", "scenarios/no-secret-outside-eu.yaml", "--format", "json").stdout
+    )
+    assert shown["legal"]["withdrawn"] == ["exchange-online", "onedrive"]
+    assert "files-to-sharepoint" not in {f["flow"] for f in shown["legal"]["flows"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("mode: exit", "a scenario withdraws something"),
+        ("withdraw_unlawful: true", "needs the bases struck down"),
+        ("invalidate_transfer: [adequacy_dpf]\nwithdraw_unlawful: true\n"
+         "withdraw: [vendor:nobody]", "no vendor 'nobody'"),
+        ("invalidate_transfer: [dpf]\nwithdraw_unlawful: true", "invalidate_transfer[0]"),
+    ],
+)  # fmt: skip
+def test_bad_legal_scenarios_are_refused(
+    body: str, message: str, write_files: WriteFiles, run_cli: RunCli
+) -> None:
+    folder = write_files({"s.yaml": f"id: s\ntitle: S\nestate: {EXAMPLE}\n{body}\n"})
+    result = run_cli("run", folder / "s.yaml")
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
