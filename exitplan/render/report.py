@@ -17,6 +17,7 @@ from exitplan.render.markdown import escape, section_markdown
 from exitplan.render.rows import (
     Section,
     alternatives,
+    blocked_text,
     day,
     legal,
     number,
@@ -247,7 +248,7 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
                 for m in step.moves
             )
         if step.blocked:
-            status = "blocked by " + ", ".join(names.get(b, b) for b in step.blocked_by)
+            status = blocked_text(step, names)
         elif step.slack is None or step.duration_weeks is None:
             status = ""
         elif step.slack < 0:
@@ -313,7 +314,7 @@ def _register(strategy: ExitStrategy) -> Section:
             ("yes" if row.exit_plan else "no")
             + (f" ({row.last_tested})" if row.last_tested else ""),
         )
-        for row in strategy.register
+        for row in sorted(strategy.register, key=lambda r: (r.name.casefold(), r.id))
     )
     return Section(
         "Register of the withdrawn components",
@@ -361,7 +362,7 @@ def dump_report_markdown(strategy: ExitStrategy, diagrams: Mapping[str, str] | N
     lines.append(section_markdown(_flows(strategy)))
     if simulation.legal is not None:
         lines.append(section_markdown(legal(simulation), level=3))
-    replacements = alternatives(simulation)
+    replacements = alternatives(simulation, _names(strategy))
     lines.append(
         section_markdown(
             Section("Alternatives", replacements.headers, replacements.rows, replacements.note)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from exitplan.simulate.policy import CheckResult, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
-from exitplan.simulate.result import Simulation, State, Status, StepKind, summarise
+from exitplan.simulate.result import Simulation, State, Status, Step, StepKind, summarise
 from exitplan.simulate.why import Chain
 
 
@@ -40,6 +40,15 @@ def number(value: float) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def blocked_text(step: Step, names: Mapping[str, str] | None = None) -> str:
+    """What blocks a step: its own lack of an alternative, or the steps before it."""
+    own = {move.replaces for move in step.moves}
+    others = [b for b in step.blocked_by if b not in own]
+    if not others:
+        return "blocked: no viable alternative"
+    return "blocked by " + ", ".join(names.get(b, b) if names else b for b in others)
 
 
 def chain_text(chain: Sequence[str]) -> str:
@@ -139,21 +148,25 @@ def components(simulation: Simulation) -> Section:
     )
 
 
-def alternatives(simulation: Simulation) -> Section:
+def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None) -> Section:
+    """Each needed component's status and chosen candidate; with ``names``, by name."""
+    shown = names or {}
     rows = []
     order = {Status.MISSING: 0, Status.PARTIAL: 1, Status.OK: 2}
     for replacement in sorted(simulation.replacements, key=lambda r: (order[r.status], r.replaces)):
         chosen = replacement.chosen
         if chosen is None:
-            reasons = [f"{c.candidate}: {c.reason}" for c in replacement.candidates]
+            reasons = [
+                f"{c.name if names else c.candidate}: {c.reason}" for c in replacement.candidates
+            ]
             detail = sentences(reasons) if reasons else "No alternative identified."
         else:
             detail = sentences(chosen.gaps)
         rows.append(
             (
-                replacement.replaces,
+                shown.get(replacement.replaces, replacement.replaces),
                 replacement.status.value,
-                chosen.candidate if chosen else "",
+                (shown.get(chosen.candidate, chosen.candidate)) if chosen else "",
                 chosen.readiness if chosen else "",
                 detail + (f" ({replacement.note})" if replacement.note else ""),
             )
@@ -174,7 +187,7 @@ def plan(simulation: Simulation) -> Section:
         else:
             action = "; ".join(f"{m.replaces} → {m.candidate or '?'}" for m in step.moves)
         if step.blocked:
-            status = "blocked by " + ", ".join(step.blocked_by)
+            status = blocked_text(step)
         elif step.slack is None or step.duration_weeks is None:
             status = ""
         elif step.slack < 0:
@@ -363,6 +376,7 @@ def register(entries: Sequence[RegisterRow]) -> Section:
         rows,
         "Substitutability is computed by withdrawing each component alone (exit mode): "
         "not substitutable when something to replace has no viable alternative; highly "
-        "complex at readiness R1 or below, R2 with gaps, or four steps or more; medium with "
-        "gaps, R2, or two or three steps; easy otherwise.",
+        "complex at readiness R1 or below, R2 with gaps, or ten or more dependents that break "
+        "and must move; medium with gaps, at R2, or with three to nine dependents to move; "
+        "easy otherwise.",
     )

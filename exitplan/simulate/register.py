@@ -7,12 +7,16 @@ Substitutability is **computed**, not copied: the component alone is withdrawn (
 mode) and the simulation decides:
 
 - *not substitutable*: some component that must be replaced has no viable alternative;
-- *highly complex*: the chosen candidate is at most R1 (market scan), or leaves gaps and
-  is at most R2 (lab-tested), or the migration takes four steps or more;
-- *medium complexity*: the chosen candidate leaves gaps, or is at most R2, or the
-  migration takes two or three steps;
-- *easily substitutable*: a candidate at R3 or more covers everything in one step, or
-  nothing that stays in use needs the component.
+- *highly complex*: a chosen candidate is at most R1 (market scan), or leaves gaps and is
+  at most R2 (lab-tested), or ten or more components and services break and must be moved
+  onto the replacement;
+- *medium complexity*: a chosen candidate leaves gaps, or is at most R2, or three to nine
+  components and services break;
+- *easily substitutable*: candidates at R3 or more cover everything and fewer than three
+  things must move, or nothing that stays in use needs the component.
+
+"Chosen candidates" are those of every replacement the withdrawal calls for (usually the
+component's own; when its dependents are replaced instead, theirs).
 
 The declared value (``exit.substitutability``) is kept beside it, so a risk office sees
 where the estate file and the simulation disagree.
@@ -27,7 +31,7 @@ from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, 
 from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
-from exitplan.simulate.result import Simulation, StepKind
+from exitplan.simulate.result import Simulation, State
 
 SUBSTITUTABILITY = {
     "not_substitutable": "Not substitutable",
@@ -64,6 +68,9 @@ class RegisterRow:
         return SUBSTITUTABILITY[self.substitutability]
 
 
+MANY_MOVES, SOME_MOVES = 10, 3
+
+
 def substitutability(simulation: Simulation) -> tuple[str, str]:
     """The level and the reason, from withdrawing a component alone (see the module)."""
     if simulation.missing:
@@ -72,16 +79,16 @@ def substitutability(simulation: Simulation) -> tuple[str, str]:
     chosen = [(r, r.chosen) for r in simulation.replacements if r.chosen is not None]
     if not chosen:
         return "easy", "nothing that stays in use needs it"
-    steps = sum(1 for s in simulation.plan.steps if s.kind is StepKind.REPLACE)
+    moves = sum(1 for a in simulation.affected if a.state is State.BROKEN)
     level = min(int(c.readiness[1:]) for _, c in chosen)
     gaps = any(c.gaps for _, c in chosen)
-    moves = "; ".join(
+    replaced = "; ".join(
         f"{r.name} → {c.name} ({c.readiness}{', with gaps' if c.gaps else ''})" for r, c in chosen
     )
-    reason = f"{moves}; {steps} migration step{'s' if steps != 1 else ''}"
-    if level <= 1 or (gaps and level <= 2) or steps >= 4:
+    reason = f"{replaced}; {moves} dependent{'s' if moves != 1 else ''} to move"
+    if level <= 1 or (gaps and level <= 2) or moves >= MANY_MOVES:
         return "highly_complex", reason
-    if gaps or level <= 2 or steps >= 2:
+    if gaps or level <= 2 or moves >= SOME_MOVES:
         return "medium", reason
     return "easy", reason
 

@@ -1,0 +1,51 @@
+"""The register's substitutability rule, one row per case (exitplan/simulate/register.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.register import register_rows, substitutability
+from tests.simulate.build import build
+
+CASES = [
+    ("a candidate at R3 covers everything in one step", "s:x -> a\ncandidate k\nalt k for a R3",
+     "a", "easy"),
+    ("R3 with gaps", "s:x -> a\ncandidate k\nalt k for a R3 gaps=no-archive", "a", "medium"),
+    ("R2 without gaps", "s:x -> a\ncandidate k\nalt k for a R2", "a", "medium"),
+    ("R2 with gaps", "s:x -> a\ncandidate k\nalt k for a R2 gaps=no-archive", "a",
+     "highly_complex"),
+    ("R1: a market scan only", "s:x -> a\ncandidate k\nalt k for a R1", "a", "highly_complex"),
+    ("no candidate at all", "s:x -> a", "a", "not_substitutable"),
+    ("a candidate that needs what is withdrawn", "s:x -> a\ncandidate k\nalt k for a R5\nk -> a",
+     "a", "not_substitutable"),
+    ("nothing in use needs it", "s:x -> b\na -> b", "a", "easy"),
+    ("needed by a component, not a service", "s:x -> a\na -> b\ncandidate m\nalt m for b R2",
+     "b", "medium"),
+    ("R5 but three dependents break and must move",
+     "s:x -> a\ns:y -> a\ns:z -> a\ncandidate k\nalt k for a R5", "a", "medium"),
+    ("R5 but ten dependents must move",
+     "\n".join(f"s:x{i} -> a" for i in range(10)) + "\ncandidate k\nalt k for a R5", "a",
+     "highly_complex"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("spec", "withdrawn", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_substitutability_rule(spec: str, withdrawn: str, expected: str) -> None:
+    graph = build(spec)
+    level, reason = substitutability(
+        simulate(graph, [f"component:{withdrawn}"], Options(mode=Mode.EXIT))
+    )
+    assert level == expected, reason
+    assert reason
+
+
+def test_every_component_in_use_gets_one_row() -> None:
+    graph = build("s:x -> a\na -> b\ncandidate k\nalt k for a R3")
+    rows = register_rows(graph)
+    assert [r.id for r in rows] == ["a", "b"]
+    assert rows[0].alternatives == ("k",)
+    assert rows[0].services == ("x",)
