@@ -39,6 +39,8 @@ from exitplan.simulate import Options, simulate
 from exitplan.simulate.policy import flows_exposed, flows_losing_basis
 from exitplan.simulate.result import Legal, Simulation
 
+NOT_A_TRANSFER = frozenset({TransferBasis.INTRA_EEA, TransferBasis.NOT_ASSESSED})
+
 
 class Scenario(Strict):
     """One scenario file."""
@@ -80,6 +82,12 @@ class Scenario(Strict):
                 "a scenario withdraws something: give 'withdraw' selectors, or "
                 "'withdraw_unlawful: true' with 'invalidate_transfer', or "
                 "'withdraw_disclosure_risk: true'"
+            )
+        kept = [b for b in self.invalidate_transfer if b in NOT_A_TRANSFER]
+        if kept:
+            raise ValueError(
+                f"invalidate_transfer: {kept[0]} is not a transfer basis that can be struck "
+                "down; use adequacy_dpf, adequacy, scc, bcr or art49"
             )
         if self.withdraw_unlawful and not self.invalidate_transfer:
             raise ValueError("'withdraw_unlawful' needs the bases struck down: invalidate_transfer")

@@ -276,7 +276,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
     return {
         "schema": "exitplan/check/v1",
         "estate": result.estate,
-        "as_of": result.as_of.isoformat(),
+        "as_of": result.as_of.isoformat() if result.as_of else None,
         "rules": list(result.rules),
         "counts": {severity.value: result.count(severity) for severity in Severity},
         "findings": [finding_json(f) for f in result.findings],

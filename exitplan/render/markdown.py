@@ -8,14 +8,13 @@ from exitplan.render.rows import Section
 
 
 def escape(text: str) -> str:
-    """Cell text that cannot break a Markdown table or smuggle in markup."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", " ")
-    )
+    """Text that cannot break a Markdown table or smuggle in markup: links, images,
+    emphasis and code spans stay text."""
+    escaped = text.replace("\\", "\\\\").replace("&", "&amp;")
+    for mark in "|*_[]`~":  # without [ and ], no link or image can open
+        escaped = escaped.replace(mark, "\\" + mark)
+    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    return "\\" + escaped if escaped.startswith(("#", "+", "-", "=")) else escaped
 
 
 def section_markdown(section: Section, level: int = 2) -> str:

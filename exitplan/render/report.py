@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from markdown_it import MarkdownIt
 
@@ -20,6 +21,7 @@ from exitplan.render.rows import (
     blocked_text,
     day,
     legal,
+    legal_sentences,
     number,
     plural,
     sentences,
@@ -34,8 +36,13 @@ from exitplan.simulate.strategy import ExitStrategy
 MODES = {
     "cut-off": "cut-off: the vendor stops serving us, so what it operates or licenses by "
     "subscription goes at once",
-    "exit": "exit: we choose to leave, so every component of the vendor must be replaced",
+    "exit": "exit: we choose to leave, so everything selected is replaced, whatever role "
+    "its vendor plays",
 }
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else "undated"
 
 
 def _keep(text: str) -> str:
@@ -55,17 +62,17 @@ def summary(strategy: ExitStrategy) -> list[str]:
     """The first paragraphs: what happens, to whom, when, and what it takes to leave."""
     simulation = strategy.simulation
     figures = summarise(simulation)
-    first_day = min(
-        (s.impact.fails_at for s in simulation.services if s.impact.fails_at is not None),
-        default=None,
-    )
     broken = [s for s in simulation.services if s.state is State.BROKEN]
+    first_day = min(
+        (s.impact.fails_at for s in broken if s.impact.fails_at is not None), default=None
+    )
     when = f" from {day(first_day)}" if first_day is not None else ""
     paragraphs = [
         sentences(
             [
                 f"Withdrawing {', '.join(simulation.selectors)} ({simulation.mode} mode) takes "
-                f"{plural(figures.withdrawn, 'component')} out of use",
+                f"{plural(figures.withdrawn, 'component or service', 'components or services')}"
+                " out of use",
                 f"{plural(len(broken), 'service')} break{'s' if len(broken) == 1 else ''}{when} "
                 f"and {figures.services_degraded or 'none'} degrade; "
                 f"{number(figures.users_broken)} users lose a service"
@@ -90,8 +97,13 @@ def summary(strategy: ExitStrategy) -> list[str]:
     late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
     timing = [
         f"The migration plan has {plural(figures.steps, 'step')} in "
-        f"{plural(plan.waves, 'wave')}; its critical path is {weeks(plan.critical_path_weeks)} "
-        f"weeks ({' → '.join(plan.critical_path)})",
+        f"{plural(plan.waves, 'wave')}; "
+        + (
+            f"its critical path is {weeks(plan.critical_path_weeks)} weeks "
+            f"({' → '.join(plan.critical_path)})"
+            if plan.critical_path
+            else "no step can start until an alternative is found"
+        ),
     ]
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
@@ -115,10 +127,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
         "that concern it",
     ]
     if simulation.legal is not None:
-        legal_text.append(
-            f"{plural(len(simulation.legal.flows), 'data flow')} lose their legal footing "
-            "under the scenario's legal assumptions"
-        )
+        legal_text.extend(legal_sentences(simulation.legal))
     paragraphs.append(sentences(legal_text))
     assumed = len(strategy.assumptions)
     if assumed:
@@ -141,10 +150,9 @@ def _scope(strategy: ExitStrategy) -> list[str]:
     ]
     if simulation.legal is not None:
         struck = ", ".join(simulation.legal.invalidated) or "none"
+        said = " ".join(legal_sentences(simulation.legal))
         lines.append(
-            f"- Legal assumptions: transfer bases struck down: {escape(struck)}; "
-            f"{plural(len(simulation.legal.withdrawn), 'component')} withdrawn because "
-            "flows to them lose their legal footing."
+            f"- Legal assumptions: transfer bases struck down: {escape(struck)}. {escape(said)}"
         )
     if strategy.notes:
         lines.append(f"- Notes: {escape(' '.join(strategy.notes.split()))}")
@@ -291,7 +299,7 @@ def _findings(strategy: ExitStrategy) -> Section:
         "Policy findings",
         ("severity", "rule", "subject", "finding", "to resolve"),
         rows,
-        f"The findings of `exitplan check` (as of {strategy.checked.as_of.isoformat()}) whose "
+        f"The findings of `exitplan check` (as of {_date(strategy.checked.as_of)}) whose "
         "subject is a flow, component or vendor group this scenario touches."
         if rows
         else "No policy finding concerns this scenario.",
@@ -303,7 +311,7 @@ def _register(strategy: ExitStrategy) -> Section:
         (
             row.name,
             "; ".join(row.providers),
-            f"{row.ultimate_parent} ({row.parent_country})" if row.ultimate_parent else "",
+            row.ultimate_parent + (f" ({row.parent_country})" if row.parent_country else ""),
             "; ".join(row.storage),
             "; ".join(row.processing),
             str(len(row.services)),

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from exitplan.simulate.policy import CheckResult, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
-from exitplan.simulate.result import Simulation, State, Status, Step, StepKind, summarise
+from exitplan.simulate.result import (
+    Legal,
+    Simulation,
+    State,
+    Status,
+    Step,
+    StepKind,
+    summarise,
+)
 from exitplan.simulate.why import Chain
 
 
@@ -76,13 +84,8 @@ def headline(simulation: Simulation) -> list[str]:
         f"{figures.services_degraded} degraded; {plural(figures.users_broken, 'user')} "
         "lose a service.",
     ]
-    legal = simulation.legal
-    if legal is not None:
-        struck = f" once {', '.join(legal.invalidated)} is struck down" if legal.invalidated else ""
-        lines.append(
-            f"{plural(len(legal.flows), 'data flow')} lose their legal footing{struck}; "
-            f"{plural(len(legal.withdrawn), 'component')} withdrawn because of them."
-        )
+    if simulation.legal is not None:
+        lines.extend(legal_sentences(simulation.legal))
     missing = [r.replaces for r in simulation.missing]
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
@@ -207,6 +210,36 @@ def plan(simulation: Simulation) -> Section:
     )
 
 
+def legal_sentences(found: Legal) -> list[str]:
+    """What a scenario's legal assumptions do, one sentence per assumption, each flow
+    counted once."""
+    lost = sorted({f.flow for f in found.flows if f.rule == "third-country-transfer"})
+    exposed = sorted({f.flow for f in found.flows if f.rule == "foreign-disclosure"})
+    lines = []
+    if found.invalidated:
+        verb = "loses" if len(lost) == 1 else "lose"
+        lines.append(
+            f"{plural(len(lost), 'data flow')} {verb} its legal basis once "
+            f"{', '.join(found.invalidated)} is struck down."
+            if len(lost) == 1
+            else f"{plural(len(lost), 'data flow')} {verb} their legal basis once "
+            f"{', '.join(found.invalidated)} is struck down."
+        )
+    if exposed:
+        verb = "carries" if len(exposed) == 1 else "carry"
+        lines.append(
+            f"{plural(len(exposed), 'data flow')} {verb} secret data within reach of a "
+            "foreign disclosure law."
+        )
+    lines.append(
+        f"{plural(len(found.withdrawn), 'component')} withdrawn because of "
+        f"{'it' if len(set(lost) | set(exposed)) == 1 else 'them'}."
+        if found.withdrawn
+        else "Nothing is withdrawn because of them."
+    )
+    return lines
+
+
 def legal(simulation: Simulation) -> Section:
     """The data flows a scenario's legal assumptions make unlawful."""
     found = simulation.legal
@@ -296,7 +329,7 @@ def check_headline(result: CheckResult) -> list[str]:
         for severity in Severity
     )
     return [
-        f"Estate {result.estate} as of {result.as_of.isoformat()}, rules: "
+        f"Estate {result.estate} as of {result.as_of or 'undated'}, rules: "
         f"{', '.join(result.rules)}.",
         f"Findings: {counts}.",
     ]

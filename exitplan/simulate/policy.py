@@ -31,7 +31,8 @@ how serious, in plain words, and what would resolve it. The rules:
 
 ``concentration``
     Per vendor group (the ultimate parent and its subsidiaries): the share of critical
-    services and of users that depend on it (stop without it, directly or transitively),
+    services and of users that depend on it (the services that break when every component
+    of the group is withdrawn, so redundancy across vendors is honoured),
     and its hubs (the components most of those services reach it through). Error from 90 %
     of the critical services, warning from 50 %, info from 25 %, or when half of the users
     depend on it through services that are not critical. A vendor group tagged
@@ -54,7 +55,9 @@ from enum import StrEnum
 from exitplan.errors import UsageError
 from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
 from exitplan.model import NodeId
-from exitplan.simulate.result import FlowAtRisk
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.result import FlowAtRisk, State
 
 EU = frozenset(
     {
@@ -64,6 +67,12 @@ EU = frozenset(
 )
 EEA = EU | {"IS", "LI", "NO"}
 """The EU member states and the three other EEA countries (ISO 3166-1 alpha-2)."""
+
+ADEQUATE = frozenset(
+    {"AD", "AR", "CA", "CH", "FO", "GB", "GG", "IL", "IM", "JE", "JP", "KR", "NZ", "UY"}
+)
+"""Countries with an EU adequacy decision of their own (the European Commission's list;
+the United States only through the Data Privacy Framework, which is ``adequacy_dpf``)."""
 
 TESTED_WITHIN = timedelta(days=365)
 CONCENTRATION = ((0.9, "error"), (0.5, "warning"), (0.25, "info"))
@@ -116,7 +125,7 @@ class Finding:
 @dataclass(frozen=True)
 class CheckResult:
     estate: str
-    as_of: date
+    as_of: date | None
     rules: tuple[str, ...]
     findings: tuple[Finding, ...]
 
@@ -133,7 +142,8 @@ class EstateView:
     """The estate read once through the port, indexed for the rules."""
 
     backend: GraphBackend
-    as_of: date
+    as_of: date | None
+    """The day of the check; ``None`` when the estate is undated (no age is judged then)."""
     nodes: dict[NodeId, GraphNode] = field(default_factory=dict)
     providers: dict[NodeId, list[tuple[GraphNode, tuple[str, ...]]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -145,7 +155,7 @@ class EstateView:
     realises: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def read(cls, backend: GraphBackend, as_of: date) -> EstateView:
+    def read(cls, backend: GraphBackend, as_of: date | None) -> EstateView:
         view = cls(backend, as_of)
         view.nodes = {node.id: node for node in backend.nodes()}
         for edge in backend.edges(Rel.PROVIDED_BY):
@@ -231,17 +241,30 @@ def _countries(node: GraphNode, key: str) -> tuple[str, ...]:
 
 def third_countries(view: EstateView, component: GraphNode) -> list[str]:
     """How a component reaches a country outside the EU/EEA, in words; empty if it does not."""
-    reasons = []
+    return _reach(view, component)[0]
+
+
+def _reach(view: EstateView, component: GraphNode) -> tuple[list[str], set[str], bool]:
+    """The reasons, the third countries, and whether the estate says where the component
+    is at all (a vendor that sees the data with a known country, or a recorded location)."""
+    reasons, countries, known = [], set(), False
     for vendor, roles in sorted(view.providers.get(component.id, ()), key=lambda p: p[0].id):
         country = vendor.properties.get("hq_country")
-        if REACHING_ROLES & set(roles) and country and country not in EEA:
+        if not REACHING_ROLES & set(roles):
+            continue
+        known = known or bool(country)
+        if country and country not in EEA:
             role = "/".join(r.replace("_", " ") for r in roles if r in REACHING_ROLES)
             reasons.append(f"{role} {_with_country(vendor)}")
+            countries.add(str(country))
     for key, what in (("data_at_rest", "data stored in"), ("processing", "processed in")):
-        outside = [c for c in _countries(component, key) if c not in EEA]
+        recorded = _countries(component, key)
+        known = known or bool(recorded)
+        outside = [c for c in recorded if c not in EEA]
         if outside:
             reasons.append(f"{what} {', '.join(outside)}")
-    return reasons
+            countries.update(outside)
+    return reasons, countries, known
 
 
 def _flow_name(flow: GraphEdge) -> str:
@@ -258,12 +281,14 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
     for flow in view.flows:
         personal = str(flow.properties.get("personal_data", "none"))
         target = view.nodes[flow.target]
-        if personal == "none" or target.label is not Label.COMPONENT:
+        if personal == "none" or target.label is not Label.COMPONENT or not runs_today(target):
             continue
         basis = str(flow.properties.get("transfer", "not_assessed"))
-        reach = third_countries(view, target)
-        if not reach and basis == "intra_eea":
-            continue
+        reach, countries, known = _reach(view, target)
+        if not reach and basis in ("intra_eea", "not_assessed"):
+            if not known:
+                findings.append(_unknown_location(view, flow, personal, basis))
+            continue  # the data stay in the EU/EEA: no transfer
         operators = [v for v, roles in view.providers.get(target.id, ()) if "operator" in roles]
         where = (
             "reaches a third country: " + "; ".join(reach)
@@ -271,7 +296,7 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             else "is recorded as a transfer; operated by "
             + (_names([view.vendor_text(v) for v in operators]) or "no recorded operator")
         )
-        severity, why, fix = _by_basis(view, basis, operators, bool(reach))
+        severity, why, fix = _by_basis(view, basis, operators, countries)
         special = (
             " The data include special categories (GDPR art. 9)."
             if personal == "special_category"
@@ -296,8 +321,24 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
     return findings
 
 
+def _unknown_location(view: EstateView, flow: GraphEdge, personal: str, basis: str) -> Finding:
+    return Finding(
+        "third-country-transfer",
+        Severity.WARNING,
+        str(flow.properties["id"]),
+        _flow_name(flow),
+        f"{_flow_text(view, flow)} ({personal} personal data): the estate records neither the "
+        f"country of a vendor that sees the data nor where {view.name(flow.target)} stores "
+        "or processes them, so it cannot show that they stay in the EU/EEA. "
+        f"Transfer basis: {BASIS.get(basis, basis)}.",
+        "Record the operating vendor's hq_country and the component's data_at_rest and "
+        "processing countries.",
+        (("transfer", basis), ("personal_data", personal), ("third_country", "unknown")),
+    )
+
+
 def _by_basis(
-    view: EstateView, basis: str, operators: Sequence[GraphNode], reached: bool
+    view: EstateView, basis: str, operators: Sequence[GraphNode], countries: set[str]
 ) -> tuple[Severity, str, str]:
     if basis == "not_assessed":
         return (
@@ -310,7 +351,7 @@ def _by_basis(
     if basis == "intra_eea":
         return (
             Severity.ERROR,
-            "The flow is recorded as staying in the EU/EEA, but it does not." if reached else "",
+            "The flow is recorded as staying in the EU/EEA, but it does not.",
             "Correct the recorded transfer basis, or move the data to a component that stays "
             "in the EU/EEA.",
         )
@@ -353,6 +394,16 @@ def _by_basis(
             "Art. 49 derogations suit occasional transfers, not a service in daily use.",
             "Find a lasting basis (adequacy, standard contractual clauses) or an EU/EEA provider.",
         )
+    uncovered = sorted(countries - ADEQUATE)
+    if uncovered:
+        us = " (the US is covered only by the Data Privacy Framework, adequacy_dpf)"
+        return (
+            Severity.WARNING,
+            f"No adequacy decision covers {', '.join(uncovered)}"
+            + (us if "US" in uncovered else "")
+            + ".",
+            "Record the basis the transfer really rests on, or move the data.",
+        )
     return (
         Severity.INFO,
         "An adequacy decision covers the transfer.",
@@ -372,10 +423,12 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
         target = view.nodes[flow.target]
         if not (high or classification in CONFIDENTIAL) or target.label is not Label.COMPONENT:
             continue
+        if not runs_today(target):
+            continue
         exposed = []
-        for vendor, _roles in sorted(view.providers.get(target.id, ()), key=lambda p: p[0].id):
+        for vendor, roles in sorted(view.providers.get(target.id, ()), key=lambda p: p[0].id):
             laws = [str(x) for x in vendor.properties.get("exposure", ())]  # type: ignore[union-attr]
-            if laws:
+            if laws and REACHING_ROLES & set(roles):  # a licensor alone never sees the data
                 exposed.append((vendor, laws))
         if not exposed:
             continue
@@ -415,6 +468,7 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
                 fix,
                 (
                     ("classification", classification),
+                    ("secret", "yes" if high else "no"),  # a classification, not a password
                     ("exposure", ", ".join(laws)),
                     ("suitability", f"{outcome} {when}" if outcome else ""),
                 ),
@@ -446,7 +500,7 @@ def exit_readiness(view: EstateView) -> list[Finding]:
             gaps.append("there is no exit plan")
         elif tested is None:
             gaps.append("the exit plan has never been tested")
-        elif date.fromisoformat(str(tested)) < view.as_of - TESTED_WITHIN:
+        elif view.as_of and date.fromisoformat(str(tested)) < view.as_of - TESTED_WITHIN:
             gaps.append(f"the exit plan was last tested on {tested}, over 12 months ago")
         if not gaps:
             continue
@@ -499,7 +553,9 @@ def concentration(view: EstateView) -> list[Finding]:
     for parent, components in sorted(groups.items()):
         if OWN_PROVIDER in view.nodes[parent].properties.get("tags", ()):  # type: ignore[operator]
             continue
-        dependent = {s for s, below in reach.items() if below & components}
+        # the services that break when the whole group goes: redundancy is honoured
+        withdrawal = simulate(view.backend, [f"vendor:{parent}"], Options(mode=Mode.EXIT))
+        dependent = {s.id for s in withdrawal.services if s.state is State.BROKEN}
         if not dependent:
             continue
         share_critical = len(dependent & critical) / len(critical) if critical else 0.0
@@ -522,7 +578,7 @@ def concentration(view: EstateView) -> list[Finding]:
                 f"{len(dependent & critical)} of {len(critical)} critical services "
                 f"({share_critical:.0%}) and {users:,} of {everyone:,} users "
                 f"({share_users:.0%}) depend on {_with_country(view.nodes[parent])} and its "
-                f"subsidiaries, directly or transitively. Hubs: {hubs}.",
+                f"subsidiaries: they break, at once or later, if the group goes. Hubs: {hubs}.",
                 "Reduce the dependence where it is concentrated: a second identity provider "
                 "or an exit path for the hubs first, then the services that reach the group "
                 "only through them.",
@@ -554,15 +610,21 @@ def _hubs(view: EstateView, components: set[NodeId], reach: Mapping[NodeId, set[
 
 def lifecycle(view: EstateView) -> list[Finding]:
     findings = []
-    services = view.services()
-    for component in view.components_in_use():
-        if component.properties.get("lifecycle") != "phasing_out":
-            continue
-        needing = [s for s in services if component.id in view.below(s.id, hard_only=True)]
+    phasing_out = [
+        c for c in view.components_in_use() if c.properties.get("lifecycle") == "phasing_out"
+    ]
+    services = view.services() if phasing_out else []
+    needs = {s.id: view.below(s.id, hard_only=True) for s in services}
+    for component in phasing_out:
+        needing = [s for s in services if component.id in needs[s.id]]
         if not needing:
             continue
         end = component.properties.get("contract_end")
-        ended = end is not None and date.fromisoformat(str(end)) <= view.as_of
+        ended = (
+            end is not None
+            and view.as_of is not None
+            and date.fromisoformat(str(end)) <= view.as_of
+        )
         when = f"its contract ends on {end}" if end else "no end date is recorded"
         findings.append(
             Finding(
@@ -599,7 +661,7 @@ def flows_losing_basis(
     """The flows of personal data to a third country whose recorded transfer basis is
     one of ``bases``: if those bases are struck down, the flows have none left."""
     struck = set(bases)
-    view = EstateView.read(backend, as_of or backend.info.as_of or date.today())
+    view = EstateView.read(backend, as_of or backend.info.as_of)
     return [
         _at_risk(view, finding, f"relies on {BASIS.get(basis, basis)}, struck down")
         for finding in third_country_transfer(view)
@@ -611,12 +673,15 @@ def flows_exposed(backend: GraphBackend, *, as_of: date | None = None) -> list[F
     """The flows of secret data (or K ≥ 3) within reach of a foreign disclosure law with
     no suitability assessment that passed: the ones a "no secret data outside the EU"
     rule forbids."""
-    view = EstateView.read(backend, as_of or backend.info.as_of or date.today())
-    return [
-        _at_risk(view, finding, "secret data within reach of " + dict(finding.facts)["exposure"])
-        for finding in foreign_disclosure(view)
-        if finding.severity is Severity.ERROR
-    ]
+    view = EstateView.read(backend, as_of or backend.info.as_of)
+    found = []
+    for finding in foreign_disclosure(view):
+        facts = dict(finding.facts)
+        high = facts["secret"] == "yes"  # noqa: S105  # a classification, not a password
+        if high and not facts["suitability"].startswith("passed"):
+            reason = "secret or K3+ data within reach of " + facts["exposure"]
+            found.append(_at_risk(view, finding, reason))
+    return found
 
 
 def check(
@@ -628,7 +693,7 @@ def check(
     if unknown:
         raise UsageError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(RULES)}")
     info = backend.info
-    today = as_of or info.as_of or date.today()
+    today = as_of or info.as_of  # never the clock: the same estate gives the same findings
     view = EstateView.read(backend, today)
     findings = [finding for rule in chosen for finding in RULES[rule](view)]
     return CheckResult(info.name, today, chosen, tuple(sorted(findings, key=lambda f: f.sort_key)))

@@ -76,7 +76,10 @@ def exit_strategy(
             f"{names[end].name} {states[end]}",
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
         )
-    vendors = set(simulation.vendors)
+    vendors = set(simulation.vendors) | {  # named by the selectors, or behind what goes
+        edge.target
+        for edge in backend.edges_touching(simulation.withdrawn, Direction.OUT, [Rel.PROVIDED_BY])
+    }
     parents = {
         NodeId(str(v.properties.get("ultimate_parent", v.id)))
         for v in backend.nodes_by_id(vendors).values()

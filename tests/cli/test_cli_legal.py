@@ -154,6 +154,8 @@ def test_no_secret_outside_eu_withdraws_the_exposed_receivers(run_cli: RunCli) -
         ("invalidate_transfer: [adequacy_dpf]\nwithdraw_unlawful: true\n"
          "withdraw: [vendor:nobody]", "no vendor 'nobody'"),
         ("invalidate_transfer: [dpf]\nwithdraw_unlawful: true", "invalidate_transfer[0]"),
+        ("invalidate_transfer: [intra_eea]\nwithdraw_unlawful: true",
+         "intra_eea is not a transfer basis"),
     ],
 )  # fmt: skip
 def test_bad_legal_scenarios_are_refused(
@@ -164,3 +166,31 @@ def test_bad_legal_scenarios_are_refused(
     assert result.exit_code == 2, result.stdout
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_report_keeps_markdown_in_names_as_text(
+    write_files: WriteFiles, run_cli: RunCli, tmp_path: Path
+) -> None:
+    folder = write_files(
+        {
+            "estate/e.yaml": """
+            estate: {name: hostile, as_of: 2026-11-01}
+            vendors: [{id: v, name: "*Vendor* [x](http://evil.example)", hq_country: US}]
+            components:
+              - {id: a, name: "![img](http://evil.example/i.png) `code` _a_", vendor: v,
+                 delivery: saas}
+            services: [{id: s, name: "<script>alert(1)</script>", depends_on: [a]}]
+            data_flows:
+              - {id: f, from: s, to: a, assets: ["[n](javascript:x)"], personal_data: ordinary}
+            """,
+            "s.yaml": "id: s\ntitle: '[T](http://evil.example)'\nestate: estate\n"
+            "withdraw: [vendor:v]\n",
+        }
+    )
+    target = tmp_path / "r.html"
+    result = run_cli("report", folder / "s.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    body = text.split("<body>", 1)[1].split("<figure")[0]
+    assert not re.search(r"<(a|img|script|em)\b", body)  # <code> is ours, for ids
+    assert "[x](http://evil.example)" in text

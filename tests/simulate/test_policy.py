@@ -69,8 +69,10 @@ KINDS = {
 }
 
 
-def _estate(row: Row, tmp_path: Path) -> EmbeddedGraph:
+def _estate(row: Row, tmp_path: Path, *, dated: bool = True) -> EmbeddedGraph:
     document = copy.deepcopy(BASE)
+    if not dated:
+        del document["estate"]["as_of"]
     for key, values in row.changes.items():
         kind, item_id = key.split(":")
         item = next(i for i in document[KINDS[kind]] if i["id"] == item_id)
@@ -138,6 +140,18 @@ TRANSFER = [
         {"component:app": {"data_at_rest": ["US"]},
          "flow:flow": {"transfer": "scc", "personal_data": "special_category"}},
         Severity.WARNING, ("special categories",)),
+    Row("EU component, no basis recorded: the data stay, nothing to say",
+        {"flow:flow": {"transfer": "not_assessed"}}),
+    Row("nobody records where the component is: warning",
+        {"component:app": {"vendor": "nowhere", "data_at_rest": None, "processing": None}},
+        Severity.WARNING, ("cannot show that they stay in the EU/EEA",),
+        {"vendors": [{"id": "nowhere", "name": "Nowhere Ltd"}]}),
+    Row("adequacy recorded for the US: no such decision",
+        {"component:app": {"vendor": "us-co"}, "flow:flow": {"transfer": "adequacy"}},
+        Severity.WARNING, ("No adequacy decision covers US", "adequacy_dpf")),
+    Row("a flow to a candidate is not a transfer yet",
+        {"component:app": {"vendor": "us-co", "lifecycle": "candidate"},
+         "flow:flow": {"transfer": "not_assessed"}, "service:svc": {"depends_on": ["client"]}}),
     Row("a support vendor abroad reaches the data",
         {"component:app": {"vendor": None, "vendors": [
             {"vendor": "se-co", "roles": ["operator"]},
@@ -174,6 +188,10 @@ DISCLOSURE = [
          "flow:flow": {"classification": "confidential",
                        "suitability": {"outcome": "failed", "date": "2026-01-15"}}},
         Severity.ERROR, ("failed",)),
+    Row("a US licensor of software the organisation runs never sees the data",
+        {"component:app": {"vendor": None, "delivery": "self_hosted", "vendors": [
+            {"vendor": "own", "roles": ["operator"]}, {"vendor": "us-co", "roles": ["licensor"]}]},
+         "flow:flow": {"classification": "secret"}}),
     Row("no personal data still counts (the rule is about secrecy)",
         {"component:app": {"vendor": "us-co"},
          "flow:flow": {"classification": "secret", "personal_data": "none"}}, Severity.ERROR),
@@ -230,6 +248,11 @@ CONCENTRATION = [
         {"service:svc": {"depends_on": [{"ref": "app", "strength": "soft"}]}}),
     Row("the group counts: an EU subsidiary is its US parent's",
         {"component:app": {"vendor": "us-eu"}}, Severity.WARNING, ("US Inc (US)",)),
+    Row("redundancy across vendors: losing one group breaks nothing",
+        {"service:svc": {"depends_on": [{"ref": "app", "any_of_group": "g"},
+                                        {"ref": "app2", "any_of_group": "g"}]}},
+        None, (), {"components": [{"id": "app2", "name": "App 2", "vendor": "no-co",
+                                   "delivery": "saas", "data_at_rest": ["NO"]}]}),
     Row("the organisation's own provider is not counted",
         {"component:app": {"vendor": "own"}}),
     Row("many users but no critical service: information",
@@ -277,3 +300,19 @@ def test_findings_are_sorted_and_stable() -> None:
     second = check(EmbeddedGraph(load_estate(EXAMPLE)))
     assert first == second
     assert list(first.findings) == sorted(first.findings, key=lambda f: f.sort_key)
+
+
+def test_an_undated_estate_judges_no_age(tmp_path: Path) -> None:
+    """Without an as-of date the check never reads the clock: no plan is "over 12 months
+    old" and no end date "has passed", so the same files always give the same findings."""
+    row = Row(
+        "undated",
+        {"component:app": {"exit": {"plan_exists": True, "last_tested": "2001-01-01"},
+                           "lifecycle": "phasing_out", "contract": {"end": "2002-01-01"}}},
+    )  # fmt: skip
+    graph = _estate(row, tmp_path, dated=False)
+    result = check(graph, ["exit-readiness", "lifecycle"])
+    assert result.as_of is None
+    texts = " ".join(f.explanation for f in result.findings)
+    assert "over 12 months" not in texts
+    assert all(f.severity is not Severity.ERROR or f.rule != "lifecycle" for f in result.findings)
