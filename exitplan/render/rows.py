@@ -321,11 +321,9 @@ def compare(simulations: Sequence[Simulation]) -> Section:
 
 def check_headline(result: CheckResult) -> list[str]:
     counts = ", ".join(
-        plural(
-            result.count(severity),
-            severity.value,
-            "information" if severity is Severity.INFO else None,
-        )
+        f"{result.count(severity):,} for information"
+        if severity is Severity.INFO
+        else plural(result.count(severity), severity.value)
         for severity in Severity
     )
     return [

@@ -152,7 +152,11 @@ def _focus(
 ) -> set[NodeId]:
     if focus is None:
         return ids
-    backend.node(focus)
+    if backend.node(focus).label not in (Label.SERVICE, Label.COMPONENT):
+        raise UsageError(
+            f"--focus {focus}: diagrams focus on a service or component, not a "
+            f"{backend.node(focus).label.kind}"
+        )
     near = {focus}
     near |= backend.dependents([focus], max_depth=depth)
     near |= backend.dependencies([focus], max_depth=depth)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,8 +15,9 @@ from exitplan.render.dot import dump_dot, quote
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import State
-from exitplan.simulate.views import Look, estate_view, impact_view
+from exitplan.simulate.views import Look, estate_view, impact_view, plan_view
 from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles, shuffled_copy
+from tests.simulate.build import build
 
 VIEWS = ["estate", "impact", "plan"]
 
@@ -230,3 +232,63 @@ def test_hostile_names_in_table_cells_are_escaped(
     assert "<b>bold</b>" in texts
     assert "more</td></tr></table>>" in texts
     assert "→ Evil" in texts
+
+
+def test_backslashes_and_control_characters_stay_text(
+    write_files: WriteFiles, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Graphviz expands \\N, \\G and \\E even in HTML-like labels, and a NUL ends its parse;
+    names are drawn as written (control characters as U+FFFD)."""
+    name = "ACME\\\\Nordic \\\\\\\\fs01\\\\Gemensam \\a\\0"  # YAML escapes: \, \\, BEL, NUL
+    folder = write_files(
+        {
+            "e.yaml": f"""
+            vendors: [{{id: x, name: "{name}", hq_country: SE}}]
+            components: [{{id: a, name: "{name}", vendor: x, delivery: saas}}]
+            services: [{{id: s, name: S, depends_on: [a]}}]
+            """
+        }
+    )
+    for env in (None, _path_without_dot(tmp_path)):
+        svg = tmp_path / ("system.svg" if env is None else "wasm.svg")
+        result = run_cli(
+            "diagram", folder, "-w", "vendor:x", "--view", "impact", "-o", svg, env=env
+        )
+        assert result.exit_code == 0, result.stderr
+        root = ET.parse(svg).getroot()  # noqa: S314  # our own output
+        texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert "ACME\\Nordic" in texts
+        assert "\\\\fs01\\Gemensam" in texts
+        assert "withdrawn:" not in texts  # \N was not expanded to the node's id
+        assert "\ufffd" in texts
+
+
+def test_plain_drawing_keeps_waves_in_order() -> None:
+    spec = "\n".join(
+        [f"s:x -> c{i}" for i in range(12)]
+        + [f"candidate k{i}\nalt k{i} for c{i} R3" for i in range(12)]
+        + [f"k{i + 1} -> k{i}" for i in range(11)]
+        + [f"vendor k{i} other" for i in range(12)]
+    )
+    graph = build(spec)
+    drawing = plan_view(graph, simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT)))
+    waves = re.findall(r'subgraph "cluster_wave-(\d+)"', dump_dot(drawing, tables=False))
+    assert [int(w) for w in waves] == list(range(1, 13))
+
+
+def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "--view", "estate", "--focus", "microsoft",
+        "-o", tmp_path / "f.dot",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "service or component, not a vendor" in result.stderr
+
+
+def test_options_a_view_does_not_use_are_named(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--view", "plan",
+        "--focus", "intune", "-o", tmp_path / "p.dot",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "the plan view does not use --focus" in result.stderr
