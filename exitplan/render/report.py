@@ -108,8 +108,11 @@ def summary(strategy: ExitStrategy) -> list[str]:
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
         timing.append(
-            f"{plural(len(late), 'step')} finish after the day the first thing they protect "
-            f"breaks, the latest by {-(worst.slack or 0):,} days ({worst.id})"
+            f"1 step finishes {-(worst.slack or 0):,} days after the day the first thing it "
+            f"protects breaks ({worst.id})"
+            if len(late) == 1
+            else f"{len(late)} steps finish after the day the first thing they protect breaks, "
+            f"the latest by {-(worst.slack or 0):,} days ({worst.id})"
         )
     if plan.effort_weeks or plan.cost_per_year:
         timing.append(
