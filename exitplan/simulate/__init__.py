@@ -32,6 +32,7 @@ from exitplan.simulate.propagate import NEVER, Times, is_dated, propagate
 from exitplan.simulate.result import (
     Affected,
     Consumer,
+    Plan,
     ServiceImpact,
     Simulation,
     State,
@@ -50,6 +51,10 @@ class Options:
     exclude_candidates: frozenset[NodeId] = frozenset()
     scenario_id: str | None = None
     scenario_title: str | None = None
+    detail: bool = True
+    """False: no migration plan and no explanation chains (``because`` holds the node
+    alone), for callers that need only states, users and alternatives, such as the
+    register, which simulates every component once."""
 
 
 def _day(value: float) -> int | None:
@@ -72,7 +77,9 @@ def _state(times: Times, node_id: NodeId, horizon: int | None) -> State | None:
     return None
 
 
-def _affected(region: DependencyRegion, times: Times, horizon: int | None) -> list[Affected]:
+def _affected(
+    region: DependencyRegion, times: Times, horizon: int | None, *, chains: bool = True
+) -> list[Affected]:
     found = []
     for node_id in sorted(times.degrade):
         node = region.node(node_id)
@@ -91,7 +98,9 @@ def _affected(region: DependencyRegion, times: Times, horizon: int | None) -> li
                 state=state,
                 fails_at=_day(fail),
                 degrades_at=_day(degrade),
-                because=times.chain(node_id, broken=state is State.BROKEN),
+                because=times.chain(node_id, broken=state is State.BROKEN)
+                if chains
+                else (node_id,),
                 undated=(state is State.BROKEN and not is_dated(fail))
                 or (state is State.DEGRADED and not is_dated(degrade)),
             )
@@ -183,8 +192,12 @@ def _run(
         Preferences(dict(options.prefer), options.exclude_candidates),
     )
     needed = needed_components(region, times, choices)
-    plan = make_plan(backend, region, times, choices.replacements, needed)
-    affected = _affected(region, times, options.horizon)
+    plan = (
+        make_plan(backend, region, times, choices.replacements, needed)
+        if options.detail
+        else Plan((), 0, 0.0, (), 0.0, 0.0)
+    )
+    affected = _affected(region, times, options.horizon, chains=options.detail)
     services = _services(backend, region, affected)
     simulation = Simulation(
         estate=info.name,

@@ -554,7 +554,9 @@ def concentration(view: EstateView) -> list[Finding]:
         if OWN_PROVIDER in view.nodes[parent].properties.get("tags", ()):  # type: ignore[operator]
             continue
         # the services that break when the whole group goes: redundancy is honoured
-        withdrawal = simulate(view.backend, [f"vendor:{parent}"], Options(mode=Mode.EXIT))
+        withdrawal = simulate(
+            view.backend, [f"vendor:{parent}"], Options(mode=Mode.EXIT, detail=False)
+        )
         dependent = {s.id for s in withdrawal.services if s.state is State.BROKEN}
         if not dependent:
             continue

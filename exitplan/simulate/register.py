@@ -139,7 +139,9 @@ def register_rows(
     rows = []
     for component_id in chosen:
         node = nodes[component_id]
-        simulation = simulate(backend, [f"component:{component_id}"], Options(mode=Mode.EXIT))
+        simulation = simulate(
+            backend, [f"component:{component_id}"], Options(mode=Mode.EXIT, detail=False)
+        )
         level, reason = substitutability(simulation)
         providers = _providers(backend, component_id)
         operators = _provider_of_record(backend, providers)

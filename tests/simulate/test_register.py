@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.register import register_rows, substitutability
+from tests.conftest import EXAMPLE
 from tests.simulate.build import build
 
 CASES = [
@@ -49,3 +52,24 @@ def test_every_component_in_use_gets_one_row() -> None:
     assert [r.id for r in rows] == ["a", "b"]
     assert rows[0].alternatives == ("k",)
     assert rows[0].services == ("x",)
+
+
+def test_without_detail_the_answer_is_the_same_but_plan_and_chains() -> None:
+    """The register's light simulation agrees with the full one on everything it reads."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    for selector in ("vendor:microsoft", "component:intune", "component:ad-ds"):
+        full = simulate(graph, [selector], Options(mode=Mode.EXIT))
+        light = simulate(graph, [selector], Options(mode=Mode.EXIT, detail=False))
+        assert [(a.id, a.state, a.fails_at, a.degrades_at) for a in light.affected] == [
+            (a.id, a.state, a.fails_at, a.degrades_at) for a in full.affected
+        ]
+        assert light.replacements == full.replacements
+        assert [(s.id, s.state, s.users) for s in light.services] == [
+            (s.id, s.state, s.users) for s in full.services
+        ]
+        assert (light.users_broken, light.users_affected) == (
+            full.users_broken,
+            full.users_affected,
+        )
+        assert light.plan.steps == ()
+        assert substitutability(light) == substitutability(full)
