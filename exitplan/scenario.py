@@ -36,7 +36,7 @@ from exitplan.model.ids import Id, NodeId
 from exitplan.model.vocabulary import TransferBasis
 from exitplan.select import Mode, parse_selector
 from exitplan.simulate import Options, simulate
-from exitplan.simulate.policy import flows_exposed, flows_losing_basis
+from exitplan.simulate.policy import EstateView, flows_exposed, flows_losing_basis
 from exitplan.simulate.result import Legal, Simulation
 
 NOT_A_TRANSFER = frozenset({TransferBasis.INTRA_EEA, TransferBasis.NOT_ASSESSED})
@@ -160,16 +160,15 @@ def legal_effects(scenario: Scenario, backend: GraphBackend) -> Legal | None:
     if not (scenario.invalidate_transfer or scenario.withdraw_disclosure_risk):
         return None
     bases = [str(b) for b in scenario.invalidate_transfer]
-    flows = flows_losing_basis(backend, bases, as_of=scenario.start) if bases else []
+    view = EstateView.read(backend, scenario.start or backend.info.as_of)
+    flows = flows_losing_basis(view, bases) if bases else []
     if scenario.withdraw_disclosure_risk:
-        flows += flows_exposed(backend, as_of=scenario.start)
-    withdrawn: set[NodeId] = set()
-    for flow in flows:
-        lost = flow.reason.endswith("struck down")
-        if (lost and scenario.withdraw_unlawful) or (
-            not lost and scenario.withdraw_disclosure_risk
-        ):
-            withdrawn.add(flow.target)
+        flows += flows_exposed(view)
+    wanted = {
+        "third-country-transfer": scenario.withdraw_unlawful,
+        "foreign-disclosure": scenario.withdraw_disclosure_risk,
+    }
+    withdrawn = {flow.target for flow in flows if wanted[flow.rule]}
     return Legal(
         tuple(bases),
         tuple(sorted(flows, key=lambda f: (f.flow, f.reason))),

@@ -113,7 +113,6 @@ EDGE_STYLE: Mapping[Look, Mapping[str, str]] = {
         "style": "tapered",
         "constraint": "false",
     },
-    Look.REPLACES: {"color": "#2e7d32", "style": "dashed", "arrowhead": "empty", "penwidth": "1.5"},
     Look.BEFORE: {"color": "#555555"},
     Look.CRITICAL: {"color": "#0b2e59", "penwidth": "3.5"},
 }
@@ -136,7 +135,6 @@ LEGEND: Mapping[Look, str] = {
     Look.SOFT: "uses (degrades without)",
     Look.GROUP: "needs one of a group",
     Look.FLOW: "data flow: what it carries",
-    Look.REPLACES: "to be replaced by",
     Look.BEFORE: "must come before",
 }
 
@@ -211,15 +209,7 @@ def _card(card: str, heading: str, rows: list[DiagramNode], indent: str) -> str:
     return f'{indent}{quote(card)} [label={table}, shape="plain"];'
 
 
-def _pair(node: DiagramNode, aside_look: Look) -> str:
-    """Two cells side by side: the node itself and what stands beside it."""
-    cells = _cell(node.lines, node.look) + _cell(node.aside, aside_look)
-    return f'<<table border="0" cellborder="1" cellspacing="0"><tr>{cells}</tr></table>>'
-
-
 def _node(node: DiagramNode, indent: str) -> str:
-    if node.aside_look is not None:
-        return f'{indent}{quote(node.id)} [label={_pair(node, node.aside_look)}, shape="plain"];'
     attributes = {**NODE_STYLE[node.look]}
     return f"{indent}{quote(node.id)} [label={label(node.lines)}, {_attributes(attributes)}];"
 
@@ -237,7 +227,6 @@ EDGE_SAMPLE: Mapping[Look, str] = {
     Look.SOFT: "- - -▶",
     Look.GROUP: "━━━◇",
     Look.FLOW: "———➤",
-    Look.REPLACES: "- - -▷",
     Look.BEFORE: "———▶",
     Look.CRITICAL: "━━━▶",
 }

@@ -37,15 +37,14 @@ def diagram_bytes(diagram: Diagram, suffix: str) -> bytes:
             f"cannot write a diagram as {suffix or 'a file without suffix'}; "
             f"use one of {', '.join(DIAGRAM_SUFFIXES)}"
         )
-    dot = dump_dot(diagram)
     if suffix == ".dot":
-        return dot.encode("utf-8")
+        return dump_dot(diagram).encode("utf-8")
     fmt = suffix.removeprefix(".")
     if shutil.which("dot") is not None:
         import graphviz  # noqa: PLC0415  # only needed when a picture is asked for
 
         try:
-            return bytes(graphviz.Source(dot).pipe(format=fmt))
+            return bytes(graphviz.Source(dump_dot(diagram)).pipe(format=fmt))
         except (graphviz.CalledProcessError, OSError) as error:
             detail = getattr(error, "stderr", b"") or b""
             reason = detail.decode("utf-8", "replace").strip().splitlines()[:1]

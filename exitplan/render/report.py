@@ -18,7 +18,6 @@ from exitplan.render.markdown import escape, section_markdown
 from exitplan.render.rows import (
     Section,
     alternatives,
-    blocked_text,
     day,
     legal,
     legal_sentences,
@@ -26,6 +25,7 @@ from exitplan.render.rows import (
     plural,
     sentences,
     services,
+    status,
     weeks,
 )
 from exitplan.simulate.policy import Severity
@@ -258,14 +258,6 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
                 f"{names.get(m.candidate, m.candidate) if m.candidate else 'no viable alternative'}"
                 for m in step.moves
             )
-        if step.blocked:
-            status = blocked_text(step, names)
-        elif step.slack is None or step.duration_weeks is None:
-            status = ""
-        elif step.slack < 0:
-            status = f"{-step.slack:,} days late"
-        else:
-            status = f"{step.slack:,} days to spare"
         critical = "yes" if step.id in plan.critical_path else ""
         rows.append(
             (
@@ -273,7 +265,7 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
                 action,
                 weeks(step.duration_weeks),
                 _keep(day(step.deadline)),
-                status,
+                status(step, names),
                 critical,
             )
         )
@@ -417,9 +409,12 @@ def _inline_svg(svg: str) -> str:
     svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     # width/height in points would fix the size; the viewBox keeps the proportions
-    svg = re.sub(r'(<svg\b[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
-    svg = re.sub(r'(<svg\b[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
-    return svg.strip()
+    return re.sub(
+        r"<svg\b[^>]*>",
+        lambda tag: re.sub(r'\s(width|height)="[^"]*"', "", tag.group(0)),
+        svg,
+        count=1,
+    ).strip()
 
 
 def dump_report_html(strategy: ExitStrategy, svgs: Mapping[str, str]) -> str:

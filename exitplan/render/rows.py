@@ -59,6 +59,17 @@ def blocked_text(step: Step, names: Mapping[str, str] | None = None) -> str:
     return "blocked by " + ", ".join(names.get(b, b) if names else b for b in others)
 
 
+def status(step: Step, names: Mapping[str, str] | None = None) -> str:
+    """Where a step stands: blocked and by what, or its lateness or slack."""
+    if step.blocked:
+        return blocked_text(step, names)
+    if step.slack is None or step.duration_weeks is None:
+        return ""
+    if step.slack < 0:
+        return f"{-step.slack:,} days late"
+    return f"{step.slack:,} days to spare"
+
+
 def chain_text(chain: Sequence[str]) -> str:
     return " ← ".join(chain)
 
@@ -189,16 +200,8 @@ def plan(simulation: Simulation) -> Section:
             action = f"export data from {step.replaces}"
         else:
             action = "; ".join(f"{m.replaces} → {m.candidate or '?'}" for m in step.moves)
-        if step.blocked:
-            status = blocked_text(step)
-        elif step.slack is None or step.duration_weeks is None:
-            status = ""
-        elif step.slack < 0:
-            status = f"{-step.slack:,} days late"
-        else:
-            status = f"{step.slack:,} days to spare"
         rows.append(
-            (str(step.wave), action, weeks(step.duration_weeks), day(step.deadline), status)
+            (str(step.wave), action, weeks(step.duration_weeks), day(step.deadline), status(step))
         )
     critical = " → ".join(steps.critical_path)
     return Section(

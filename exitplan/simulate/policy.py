@@ -153,6 +153,7 @@ class EstateView:
     alternatives: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
     uses: list[GraphEdge] = field(default_factory=list)
     realises: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
+    _flows_by_id: dict[str, GraphEdge] = field(default_factory=dict)
 
     @classmethod
     def read(cls, backend: GraphBackend, as_of: date | None) -> EstateView:
@@ -174,6 +175,12 @@ class EstateView:
     def name(self, node_id: NodeId) -> str:
         return self.nodes[node_id].name
 
+    def flow(self, flow_id: str) -> GraphEdge:
+        """The data flow with this id."""
+        if not self._flows_by_id:
+            self._flows_by_id = {str(f.properties["id"]): f for f in self.flows}
+        return self._flows_by_id[flow_id]
+
     def group_of(self, vendor: GraphNode) -> GraphNode:
         """The vendor's ultimate parent (itself when it has none)."""
         return self.nodes.get(
@@ -191,8 +198,8 @@ class EstateView:
     def vendor_text(self, vendor: GraphNode) -> str:
         """ "Microsoft Ireland Operations Limited (IE), owned by Microsoft Corporation (US)"."""
         text = _with_country(vendor)
-        parent = self.nodes.get(NodeId(str(vendor.properties.get("ultimate_parent", vendor.id))))
-        if parent is not None and parent.id != vendor.id:
+        parent = self.group_of(vendor)
+        if parent.id != vendor.id:
             text += f", owned by {_with_country(parent)}"
         return text
 
@@ -356,10 +363,7 @@ def _by_basis(
             "in the EU/EEA.",
         )
     if basis == "adequacy_dpf":
-        parents = [
-            view.nodes.get(NodeId(str(v.properties.get("ultimate_parent", v.id))), v)
-            for v in operators
-        ]
+        parents = [view.group_of(v) for v in operators]
         if any(p.properties.get("dpf_certified") is False for p in parents):
             return (
                 Severity.ERROR,
@@ -542,9 +546,7 @@ def concentration(view: EstateView) -> list[Finding]:
     groups: dict[NodeId, set[NodeId]] = defaultdict(set)
     for component in view.components_in_use():
         for vendor, _roles in view.providers.get(component.id, ()):
-            groups[NodeId(str(vendor.properties.get("ultimate_parent", vendor.id)))].add(
-                component.id
-            )
+            groups[view.group_of(vendor).id].add(component.id)
     services = view.services()
     critical = {s.id for s in services if s.properties.get("criticality") == "critical"}
     everyone = _users(view, {s.id for s in services})
@@ -653,17 +655,14 @@ RULES: Mapping[str, Callable[[EstateView], list[Finding]]] = {
 
 
 def _at_risk(view: EstateView, finding: Finding, reason: str) -> FlowAtRisk:
-    flow = next(f for f in view.flows if f.properties["id"] == finding.subject)
+    flow = view.flow(finding.subject)
     return FlowAtRisk(finding.subject, finding.name, flow.source, flow.target, finding.rule, reason)
 
 
-def flows_losing_basis(
-    backend: GraphBackend, bases: Iterable[str], *, as_of: date | None = None
-) -> list[FlowAtRisk]:
+def flows_losing_basis(view: EstateView, bases: Iterable[str]) -> list[FlowAtRisk]:
     """The flows of personal data to a third country whose recorded transfer basis is
     one of ``bases``: if those bases are struck down, the flows have none left."""
     struck = set(bases)
-    view = EstateView.read(backend, as_of or backend.info.as_of)
     return [
         _at_risk(view, finding, f"relies on {BASIS.get(basis, basis)}, struck down")
         for finding in third_country_transfer(view)
@@ -671,11 +670,10 @@ def flows_losing_basis(
     ]
 
 
-def flows_exposed(backend: GraphBackend, *, as_of: date | None = None) -> list[FlowAtRisk]:
+def flows_exposed(view: EstateView) -> list[FlowAtRisk]:
     """The flows of secret data (or K ≥ 3) within reach of a foreign disclosure law with
     no suitability assessment that passed: the ones a "no secret data outside the EU"
     rule forbids."""
-    view = EstateView.read(backend, as_of or backend.info.as_of)
     found = []
     for finding in foreign_disclosure(view):
         facts = dict(finding.facts)

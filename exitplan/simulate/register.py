@@ -24,6 +24,7 @@ where the estate file and the simulation disagree.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, 
 from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.policy import OWN_PROVIDER
 from exitplan.simulate.result import Simulation, State
 
 SUBSTITUTABILITY = {
@@ -93,36 +95,41 @@ def substitutability(simulation: Simulation) -> tuple[str, str]:
     return "easy", reason
 
 
-def _providers(backend: GraphBackend, component: NodeId) -> list[tuple[GraphNode, list[str]]]:
-    links = backend.edges_touching([component], Direction.OUT, [Rel.PROVIDED_BY])
+Providers = list[tuple[GraphNode, list[str]]]
+"""The vendors of a component with their roles, in vendor id order."""
+
+
+def _providers(
+    backend: GraphBackend, components: list[NodeId]
+) -> tuple[dict[NodeId, Providers], dict[NodeId, GraphNode]]:
+    """Every component's vendors and roles, and every vendor and ultimate parent by id,
+    in two queries whatever the number of components."""
+    links = backend.edges_touching(components, Direction.OUT, [Rel.PROVIDED_BY])
     vendors = backend.nodes_by_id({link.target for link in links})
-    found = [
-        (vendors[link.target], [str(r) for r in link.properties.get("roles", ())])  # type: ignore[union-attr]
-        for link in links
-    ]
-    return sorted(found, key=lambda item: item[0].id)
+    parents = {_parent(v) for v in vendors.values()}
+    vendors.update(backend.nodes_by_id(parents - set(vendors)))
+    found: dict[NodeId, Providers] = defaultdict(list)
+    for link in sorted(links, key=lambda link: link.target):
+        roles = [str(r) for r in link.properties.get("roles", ())]  # type: ignore[union-attr]
+        found[link.source].append((vendors[link.target], roles))
+    return found, vendors
 
 
-OWN_PROVIDER = "own-provider"
+def _parent(vendor: GraphNode) -> NodeId:
+    return NodeId(str(vendor.properties.get("ultimate_parent", vendor.id)))
 
 
-def _provider_of_record(
-    backend: GraphBackend, providers: list[tuple[GraphNode, list[str]]]
-) -> list[GraphNode]:
-    """The vendors a register names first: outside vendors before the organisation's own
+def _provider_of_record(providers: Providers, vendors: dict[NodeId, GraphNode]) -> GraphNode | None:
+    """The vendor a register names first: outside vendors before the organisation's own
     IT provider, operators before licensors before the rest."""
-
-    def own(vendor: GraphNode) -> bool:
-        parent = NodeId(str(vendor.properties.get("ultimate_parent", vendor.id)))
-        tags = backend.node(parent).properties.get("tags", ())
-        return OWN_PROVIDER in tags  # type: ignore[operator]
 
     def rank(item: tuple[GraphNode, list[str]]) -> tuple[bool, int, str]:
         vendor, roles = item
+        own = OWN_PROVIDER in vendors[_parent(vendor)].properties.get("tags", ())  # type: ignore[operator]
         role = 0 if "operator" in roles else (1 if "licensor" in roles else 2)
-        return (own(vendor), role, vendor.id)
+        return (own, role, vendor.id)
 
-    return [vendor for vendor, _ in sorted(providers, key=rank)]
+    return min(providers, key=rank)[0] if providers else None
 
 
 def register_rows(
@@ -134,8 +141,12 @@ def register_rows(
     else:
         chosen = sorted(set(components))
     nodes = backend.nodes_by_id(chosen)
+    providers, vendors = _providers(backend, chosen)
     alternatives = backend.edges_touching(chosen, Direction.IN, [Rel.ALTERNATIVE_FOR])
     candidates = backend.nodes_by_id({edge.source for edge in alternatives})
+    offered: dict[NodeId, list[str]] = defaultdict(list)
+    for edge in alternatives:
+        offered[edge.target].append(candidates[edge.source].name)
     rows = []
     for component_id in chosen:
         node = nodes[component_id]
@@ -143,14 +154,8 @@ def register_rows(
             backend, [f"component:{component_id}"], Options(mode=Mode.EXIT, detail=False)
         )
         level, reason = substitutability(simulation)
-        providers = _providers(backend, component_id)
-        operators = _provider_of_record(backend, providers)
-        parent_id = (
-            NodeId(str(operators[0].properties.get("ultimate_parent", operators[0].id)))
-            if operators
-            else None
-        )
-        parent = backend.node(parent_id) if parent_id else None
+        record = _provider_of_record(providers[component_id], vendors)
+        parent = vendors[_parent(record)] if record else None
         properties = node.properties
         rows.append(
             RegisterRow(
@@ -159,7 +164,7 @@ def register_rows(
                 delivery=str(properties.get("delivery", "")),
                 providers=tuple(
                     f"{v.name} ({v.properties.get('hq_country', '?')}): {', '.join(roles)}"
-                    for v, roles in providers
+                    for v, roles in providers[component_id]
                 ),
                 ultimate_parent=parent.name if parent else "",
                 parent_country=str(parent.properties.get("hq_country", "")) if parent else "",
@@ -171,13 +176,7 @@ def register_rows(
                 reason=reason,
                 declared_substitutability=str(properties.get("exit_substitutability", "")),
                 reintegration=str(properties.get("exit_reintegration", "")),
-                alternatives=tuple(
-                    sorted(
-                        candidates[edge.source].name
-                        for edge in alternatives
-                        if edge.target == component_id
-                    )
-                ),
+                alternatives=tuple(sorted(offered[component_id])),
                 exit_plan=bool(properties.get("exit_plan_exists")),
                 last_tested=str(properties.get("exit_last_tested", "")),
             )

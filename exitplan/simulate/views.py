@@ -16,7 +16,15 @@ from enum import StrEnum
 import networkx as nx
 
 from exitplan.errors import UsageError
-from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Label, Rel
+from exitplan.graph.port import (
+    Direction,
+    GraphBackend,
+    GraphEdge,
+    GraphNode,
+    Label,
+    Rel,
+    runs_today,
+)
 from exitplan.model import NodeId
 from exitplan.simulate.result import Affected, Simulation, State, StepKind
 
@@ -70,7 +78,6 @@ class Look(StrEnum):
     SOFT = "soft"
     GROUP = "group"
     FLOW = "flow"
-    REPLACES = "replaces"
     BEFORE = "before"
 
 
@@ -81,8 +88,8 @@ class DiagramNode:
     look: Look
     cluster: str | None = None
     aside: tuple[str, ...] = ()
-    """Lines drawn in a second cell beside the first, in ``aside_look`` (a withdrawn
-    component's replacement, or the lack of one)."""
+    """For a row of a card: lines drawn in a second cell beside the first, in
+    ``aside_look`` (a withdrawn component's replacement, or the lack of one)."""
     aside_look: Look | None = None
     card: str | None = None
     """Nodes with the same card are drawn as the rows of one table (a vendor's withdrawn
@@ -308,8 +315,7 @@ def estate_view(
     everything = {
         n.id
         for n in backend.nodes()
-        if n.label in (Label.SERVICE, Label.COMPONENT)
-        and n.properties.get("lifecycle") not in ("candidate", "retired")
+        if n.label in (Label.SERVICE, Label.COMPONENT) and runs_today(n)
     }
     ids = _focus(backend, everything, focus, depth)
     _check_size(len(ids))
@@ -338,13 +344,6 @@ def estate_view(
     )
 
 
-_STATE_LOOK = {
-    State.WITHDRAWN: Look.WITHDRAWN,
-    State.BROKEN: Look.BROKEN,
-    State.DEGRADED: Look.DEGRADED,
-}
-
-
 def impact_view(
     backend: GraphBackend,
     simulation: Simulation,
@@ -370,11 +369,7 @@ def impact_view(
         for edge in backend.edges_touching(touched, Direction.IN, [Rel.DEPENDS_ON])
         if edge.source not in touched
     }
-    context = {
-        n.id
-        for n in backend.nodes_by_id(survivors).values()
-        if n.properties.get("lifecycle") not in ("candidate", "retired")
-    }
+    context = {n.id for n in backend.nodes_by_id(survivors).values() if runs_today(n)}
     ids = _focus(backend, touched | context, focus, depth)
     _check_size(len(ids))
     nodes, edges, clusters = _structure(backend, ids, group_by)
@@ -406,12 +401,12 @@ def impact_view(
         if node_id not in ids or len(state.because) < 2 or state.because[1] not in ids:
             continue
         lines.append(_edge(by_pair[(node_id, state.because[1])]))
-    for survivor in sorted(context & ids):
-        lines.extend(
-            _edge(edge)
-            for (source, target), edge in sorted(by_pair.items())
-            if source == survivor and target in touched
-        )
+    kept = context & ids  # what survives is drawn with every link into the affected
+    lines.extend(
+        _edge(edge)
+        for (source, target), edge in by_pair.items()
+        if source in kept and target in touched
+    )
     drawn = _fold_unneeded(drawn, lines)
     drawn.sort(key=_row_order)
     lines.sort()
