@@ -1,0 +1,236 @@
+"""What the commands share: the estate source (files or Neo4j), common options, and the
+way a simulation is rendered and a diagram written."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from exitplan.errors import UsageError
+from exitplan.graph import EmbeddedGraph, GraphBackend, Label
+from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
+from exitplan.loading import load_estate
+from exitplan.render import rows
+from exitplan.render.csv import dump_simulation_csv
+from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
+from exitplan.render.json import (
+    dump_simulation_json,
+)
+from exitplan.render.markdown import dump_sections_markdown
+from exitplan.render.table import (
+    DEFAULT_WIDTH,
+    dump_sections_table,
+)
+from exitplan.select import Mode
+from exitplan.simulate import Options
+from exitplan.simulate.result import Simulation
+from exitplan.simulate.views import Diagram
+
+PLURAL = {
+    Label.VENDOR: "vendors",
+    Label.COMPONENT: "components",
+    Label.SERVICE: "services",
+    Label.CAPABILITY: "capabilities",
+    Label.ORGANISATION: "organisations",
+}
+
+
+def terminal_width() -> int:
+    """The terminal's width when printing to one, else a fixed width so output is stable."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
+
+
+ESTATE_PATH = click.argument(
+    "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path)
+)
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+
+
+FORMATS = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "markdown", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+WITHDRAW = click.option(
+    "--withdraw",
+    "-w",
+    "selectors",
+    multiple=True,
+    required=True,
+    metavar="SELECTOR",
+    help="What is withdrawn: vendor:ID, component:ID, service:ID, jurisdiction:CC, "
+    "exposure:LAW or tag:NAME. Repeat for a union.",
+)
+MODE = click.option(
+    "--mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.CUT_OFF.value,
+    show_default=True,
+    help="cut-off: the vendor stops serving us (what it operates goes at once); "
+    "exit: we leave, so every component of the vendor must be replaced.",
+)
+HORIZON = click.option(
+    "--horizon",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Report only what breaks or degrades within this many days.",
+)
+START = click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Day 0 of the withdrawal, for renewal dates (default: the estate's as_of).",
+)
+
+
+def embedded(path: Path) -> GraphBackend:
+    return EmbeddedGraph(load_estate(path))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a query command reads its estate: files (embedded) or a Neo4j database."""
+
+    path: Path | None
+    backend: str
+    estate: str | None
+    uri: str | None
+    user: str | None
+
+    def open(self, path: Path | None = None) -> GraphBackend:
+        path = path or self.path
+        if self.backend == "embedded":
+            if path is None:
+                raise UsageError("give the estate's PATH (a file or folder), or --backend neo4j")
+            return embedded(path)
+        name = self.estate or (load_estate(path).name if path is not None else None)
+        if name is None:
+            raise UsageError("with --backend neo4j, name the estate: --estate NAME")
+        settings = Neo4jSettings.from_environment(self.uri, self.user, password=prompt_password)
+        graph = Neo4jGraph(settings, name)
+        click.get_current_context().call_on_close(graph.close)
+        return graph
+
+
+def prompt_password() -> str:
+    if not sys.stdin.isatty():
+        return ""
+    return str(click.prompt("Neo4j password", hide_input=True, err=True))
+
+
+NEO4J_USER = click.option(
+    "--neo4j-user",
+    metavar="USER",
+    help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
+    "$NEO4J_PASSWORD or a prompt, never from the command line.",
+)
+NEO4J_URI = click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI).")
+
+
+def backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for option in (
+        NEO4J_USER,
+        NEO4J_URI,
+        click.option("--estate", metavar="NAME", help="The estate's name in the database."),
+        click.option(
+            "--backend",
+            type=click.Choice(["embedded", "neo4j"]),
+            default="embedded",
+            show_default=True,
+            help="embedded: read PATH; neo4j: read the estate loaded with 'exitplan load'.",
+        ),
+    ):
+        function = option(function)
+    return function
+
+
+def estate_source(*, shifts: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """Adds ``[PATH]`` and the backend options, and passes them on as ``source``.
+
+    With ``--backend neo4j`` the PATH may be left out; then the first positional belongs
+    to the argument named by ``shifts`` (``show --backend neo4j --estate E intune``).
+    """
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(
+            *args: Any,
+            path: Path | None,
+            backend: str,
+            estate: str | None,
+            neo4j_uri: str | None,
+            neo4j_user: str | None,
+            **kwargs: Any,
+        ) -> Any:
+            if backend == "neo4j" and shifts and kwargs.get(shifts) is None and path is not None:
+                kwargs[shifts], path = str(path), None
+            source = Source(path, backend, estate, neo4j_uri, neo4j_user)
+            return function(*args, source=source, **kwargs)
+
+        decorated = backend_options(wrapper)
+        return click.argument(
+            "path", required=False, type=click.Path(path_type=Path), metavar="[PATH]"
+        )(decorated)
+
+    return decorate
+
+
+def diagram_file_suffix(
+    ctx: click.Context, parameter: click.Parameter, value: Path | None
+) -> Path | None:
+    """Refuse an unknown picture format before any work starts."""
+    del ctx, parameter
+    if value is not None and value.suffix not in DIAGRAM_SUFFIXES:
+        raise click.BadParameter(
+            f"the suffix picks the format: {', '.join(DIAGRAM_SUFFIXES)} (got {value.name!r})"
+        )
+    return value
+
+
+DIAGRAM_OPTION = click.option(
+    "--diagram",
+    "diagram_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=diagram_file_suffix,
+    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf).",
+)
+
+
+def write_diagram(diagram: Diagram, path: Path) -> None:
+    write_output(path, diagram_bytes(diagram, path.suffix))
+    click.echo(f"exitplan: wrote {path}", err=True)
+
+
+def simulation_options(mode: str, horizon: int | None, start: Any) -> Options:
+    return Options(mode=Mode(mode), horizon=horizon, start=start.date() if start else None)
+
+
+def render_simulation(simulation: Simulation, output_format: str) -> str:
+    if output_format == "json":
+        return dump_simulation_json(simulation)
+    if output_format == "csv":
+        return dump_simulation_csv(simulation)
+    lines = rows.headline(simulation)
+    sections = rows.simulation_sections(simulation)
+    if output_format == "markdown":
+        title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
+        return dump_sections_markdown(title, lines, sections)
+    return dump_sections_table(lines, sections, width=terminal_width())

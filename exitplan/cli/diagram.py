@@ -1,0 +1,133 @@
+"""exitplan diagram: the estate, an impact or a plan drawn with Graphviz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from exitplan.cli.common import (
+    MODE,
+    Source,
+    diagram_file_suffix,
+    estate_source,
+    simulation_options,
+    write_diagram,
+)
+from exitplan.errors import UsageError
+from exitplan.model import NodeId
+from exitplan.simulate import simulate
+from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, plan_view
+
+
+@click.command(name="diagram")
+@estate_source()
+@click.option(
+    "--withdraw",
+    "-w",
+    "selectors",
+    multiple=True,
+    metavar="SELECTOR",
+    help="What is withdrawn (impact and plan views); repeat for a union.",
+)
+@click.option(
+    "--view",
+    type=click.Choice([v.value for v in View]),
+    default=View.IMPACT.value,
+    show_default=True,
+    help="estate: everything in use; impact: what the withdrawal touches; plan: the waves.",
+)
+@click.option("--focus", metavar="ID", help="Keep only what is near this node.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="With --focus: how many dependency steps away to keep.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice([g.value for g in GroupBy]),
+    default=GroupBy.VENDOR.value,
+    show_default=True,
+    help="Clusters: by vendor (with its owner and country), by layer, or none.",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["LR", "TB"]),
+    help="Left to right (the default) or top to bottom.",
+)
+@MODE
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=diagram_file_suffix,
+    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf.",
+)
+def diagram_command(
+    source: Source,
+    selectors: tuple[str, ...],
+    view: str,
+    focus: str | None,
+    depth: int,
+    group_by: str,
+    direction: str | None,
+    mode: str,
+    output: Path,
+) -> None:
+    """Draw the estate, the impact of a withdrawal, or the migration plan with Graphviz.
+
+    .dot and .svg work everywhere (SVG through Graphviz in WebAssembly when the system
+    has no Graphviz); .png and .pdf need Graphviz's dot program.
+
+    \b
+    Examples:
+      exitplan diagram graphs/gothenburg -w vendor:microsoft --view impact -o impact.svg
+      exitplan diagram graphs/gothenburg --view estate --focus intune --depth 2 -o intune.png
+      exitplan diagram graphs/gothenburg -w vendor:microsoft --view plan -o plan.pdf
+    """
+    backend = source.open()
+    chosen = View(view)
+    focus_id = NodeId(focus) if focus else None
+    context = click.get_current_context()
+    unused = {
+        View.ESTATE: (("selectors", "--withdraw"), ("mode", "--mode")),
+        View.IMPACT: (),
+        View.PLAN: (("focus", "--focus"), ("depth", "--depth"), ("group_by", "--group-by")),
+    }[chosen]
+    ignored = [
+        flag
+        for name, flag in unused
+        if context.get_parameter_source(name) is not ParameterSource.DEFAULT
+    ]
+    if ignored:
+        click.echo(f"exitplan: the {view} view does not use {', '.join(ignored)}", err=True)
+    if chosen is View.ESTATE:
+        drawing = estate_view(
+            backend,
+            focus=focus_id,
+            depth=depth,
+            group_by=GroupBy(group_by),
+            direction=direction or "LR",
+        )
+    else:
+        if not selectors:
+            raise UsageError(f"the {view} view needs --withdraw SELECTOR")
+        simulation = simulate(backend, selectors, simulation_options(mode, None, None))
+        drawing = (
+            impact_view(
+                backend,
+                simulation,
+                focus=focus_id,
+                depth=depth,
+                group_by=GroupBy(group_by),
+                direction=direction or "LR",
+            )
+            if chosen is View.IMPACT
+            else plan_view(backend, simulation, direction=direction or "LR")
+        )
+    write_diagram(drawing, output)

@@ -1,0 +1,70 @@
+"""exitplan report: the exit-strategy document of a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from exitplan.cli.common import (
+    Source,
+    backend_options,
+)
+from exitplan.render.files import diagram_bytes, write_output
+from exitplan.render.report import dump_report_html, dump_report_markdown
+from exitplan.scenario import load_scenario, run_scenario
+from exitplan.simulate.strategy import exit_strategy
+from exitplan.simulate.views import impact_view, plan_view
+
+
+def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
+    """Refuse an unknown document format before any work starts."""
+    del ctx, parameter
+    if value.suffix not in (".md", ".html"):
+        raise click.BadParameter(f"the suffix picks the format: .md or .html (got {value.name!r})")
+    return value
+
+
+@click.command(name="report")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_report_file,
+    help="The document to write: .md (Markdown) or .html (one file, diagrams inline).",
+)
+@backend_options
+def report_command(
+    scenario: Path,
+    output: Path,
+    backend: str,
+    estate: str | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+) -> None:
+    """Write the exit-strategy document for a scenario: summary, scope and assumptions,
+    affected services, data flows and their legal findings, alternatives (and the missing
+    ones), the migration plan, policy findings and the register rows of what is withdrawn.
+
+    \b
+    Examples:
+      exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.md
+      exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.html
+    """
+    loaded = load_scenario(scenario)
+    source = Source(None, backend, estate, neo4j_uri, neo4j_user)
+    graph = source.open(loaded.estate_path)
+    simulation = run_scenario(loaded, graph)
+    strategy = exit_strategy(graph, simulation, loaded.scenario.notes)
+    if output.suffix == ".html":
+        svgs = {
+            "impact": diagram_bytes(impact_view(graph, simulation), ".svg").decode("utf-8"),
+            "plan": diagram_bytes(plan_view(graph, simulation), ".svg").decode("utf-8"),
+        }
+        text = dump_report_html(strategy, svgs)
+    else:
+        text = dump_report_markdown(strategy)
+    write_output(output, text.encode("utf-8"))
+    click.echo(f"exitplan: wrote {output}", err=True)

@@ -1,0 +1,147 @@
+"""exitplan simulate, why and what-breaks-if: withdraw something and see the consequences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from exitplan.cli.common import (
+    DIAGRAM_OPTION,
+    FORMATS,
+    HORIZON,
+    MODE,
+    START,
+    WITHDRAW,
+    Source,
+    estate_source,
+    render_simulation,
+    simulation_options,
+    terminal_width,
+    write_diagram,
+)
+from exitplan.errors import UsageError
+from exitplan.graph import Label
+from exitplan.model import NodeId
+from exitplan.render import rows
+from exitplan.render.csv import dump_section_csv
+from exitplan.render.json import (
+    dump_why_json,
+)
+from exitplan.render.markdown import dump_sections_markdown
+from exitplan.render.table import (
+    dump_sections_table,
+)
+from exitplan.simulate import explain, simulate
+from exitplan.simulate.views import impact_view
+
+
+@click.command(name="simulate")
+@estate_source()
+@WITHDRAW
+@MODE
+@HORIZON
+@START
+@FORMATS
+@DIAGRAM_OPTION
+def simulate_command(
+    source: Source,
+    selectors: tuple[str, ...],
+    mode: str,
+    horizon: int | None,
+    start: Any,
+    output_format: str,
+    diagram_file: Path | None,
+) -> None:
+    """Withdraw a vendor, component or jurisdiction and show what breaks and when, what
+    can replace it, and the migration plan in waves.
+
+    \b
+    Examples:
+      exitplan simulate graphs/gothenburg --withdraw vendor:microsoft
+      exitplan simulate graphs/gothenburg -w component:intune --horizon 365
+      exitplan simulate graphs/gothenburg -w jurisdiction:US --mode exit --format json
+    """
+    backend = source.open()
+    simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
+    if diagram_file is not None:
+        write_diagram(impact_view(backend, simulation), diagram_file)
+    click.echo(render_simulation(simulation, output_format), nl=False)
+
+
+@click.command(name="why")
+@estate_source(shifts="node_id")
+@click.argument("node_id", metavar="NODE", required=False)
+@WITHDRAW
+@MODE
+@START
+@FORMATS
+def why_command(
+    source: Source,
+    node_id: str,
+    selectors: tuple[str, ...],
+    mode: str,
+    start: Any,
+    output_format: str,
+) -> None:
+    """Every chain of dependencies by which a withdrawal reaches NODE, earliest first.
+
+    \b
+    Example:
+      exitplan why graphs/gothenburg it-arbetsplats --withdraw component:intune
+    """
+    if node_id is None:
+        raise UsageError("name the NODE to explain, e.g. exitplan why PATH it-arbetsplats -w ...")
+    explanation = explain(
+        source.open(), selectors, NodeId(node_id), simulation_options(mode, None, start)
+    )
+    simulation, found, truncated = explanation.simulation, explanation.chains, explanation.truncated
+    if output_format == "json":
+        text = dump_why_json(simulation, node_id, found, truncated)
+    else:
+        section = rows.why(simulation, node_id, found, truncated)
+        if output_format == "csv":
+            text = dump_section_csv(section)
+        elif output_format == "markdown":
+            text = dump_sections_markdown(section.title, [], [section])
+        else:
+            text = dump_sections_table([], [section], width=terminal_width())
+    click.echo(text, nl=False)
+
+
+@click.command(name="what-breaks-if")
+@estate_source(shifts="node_id")
+@click.argument("node_id", metavar="NODE", required=False)
+@MODE
+@HORIZON
+@START
+@FORMATS
+def what_breaks_if_command(
+    source: Source,
+    node_id: str,
+    mode: str,
+    horizon: int | None,
+    start: Any,
+    output_format: str,
+) -> None:
+    """Withdraw one node (a component, service or vendor) and show what breaks.
+
+    \b
+    Examples:
+      exitplan what-breaks-if graphs/gothenburg entra-id
+      exitplan what-breaks-if graphs/gothenburg microsoft-ireland --format json
+    """
+    if node_id is None:
+        raise UsageError("name the NODE to withdraw, e.g. exitplan what-breaks-if PATH entra-id")
+    backend = source.open()
+    node = backend.node(NodeId(node_id))
+    kinds = {Label.COMPONENT: "component", Label.SERVICE: "service", Label.VENDOR: "vendor"}
+    if node.label not in kinds:
+        raise UsageError(
+            f"{node_id!r} is a {node.label.kind}; what-breaks-if takes a component, "
+            "service or vendor"
+        )
+    selector = f"{kinds[node.label]}:{node_id}"
+    simulation = simulate(backend, [selector], simulation_options(mode, horizon, start))
+    click.echo(render_simulation(simulation, output_format), nl=False)

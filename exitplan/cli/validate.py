@@ -1,0 +1,48 @@
+"""exitplan validate: check an estate and count what it holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from exitplan.cli.common import (
+    ESTATE_PATH,
+    PLURAL,
+)
+from exitplan.graph import EmbeddedGraph, Label
+from exitplan.loading import estate_files, load_estate
+from exitplan.model import Lifecycle
+
+
+@click.command(name="validate")
+@ESTATE_PATH
+def validate_command(path: Path) -> None:
+    """Check an estate and report every problem at once, with file, line and field.
+
+    On success, prints the counts by kind; on any problem, lists them all on stderr and
+    exits with code 2.
+
+    \b
+    Example:
+      exitplan validate graphs/gothenburg
+    """
+    files = estate_files(path)
+    estate = load_estate(path)
+    summary = EmbeddedGraph(estate).summary()
+    noun = "file" if len(files) == 1 else "files"
+    lifecycles = Counter(component.lifecycle for component in estate.components)
+    candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]
+    lines = [f"Estate {estate.name} is valid ({len(files)} {noun}):"]
+    for label, count in summary.nodes.items():
+        extra = ""
+        if label is Label.COMPONENT and (candidates or retired):
+            parts = [f"{count - candidates - retired} in use", f"{candidates} candidates"]
+            parts += [f"{retired} retired"] if retired else []
+            extra = f"  ({', '.join(parts)})"
+        lines.append(f"  {PLURAL[label]:<16}{count:>6}{extra}")
+    lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6}")
+    lines.append(f"  {'alternatives':<16}{len(estate.alternatives):>6}")
+    lines.append(f"  {'relationships':<16}{summary.relationship_total:>6}")
+    click.echo("\n".join(lines))
