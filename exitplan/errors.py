@@ -62,3 +62,36 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+_INVISIBLE = frozenset(
+    [
+        *range(0x00, 0x20),  # C0 control characters
+        0x7F,  # DEL
+        *range(0x80, 0xA0),  # C1 control characters
+        *(0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)),  # direction marks
+    ]
+)
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """``text`` with every control character (C0, DEL, C1) and every bidirectional
+    override shown as an escape (``\\x1b``, ``\\u202e``), so that a name read from a file
+    can neither drive a terminal (colours, cursor moves, a title change) nor reorder
+    what is shown around it. With ``newlines``, line feeds stay line feeds.
+
+    >>> printable("evil\\x1b[31mred")
+    'evil\\\\x1b[31mred'
+    """
+    if text.isprintable():  # the common case: no control or format character at all
+        return text
+    shown = []
+    for character in text:
+        code = ord(character)
+        if character == "\n" and newlines:
+            shown.append(character)
+        elif code in _INVISIBLE:
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            shown.append(character)
+    return "".join(shown)
