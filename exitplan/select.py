@@ -3,20 +3,36 @@
 ``kind:value`` with one anchored pattern, parsed into a ``Selector``; several selectors are
 a union. ``vendor:ID`` takes the vendor and its subsidiaries, ``jurisdiction:CC`` every
 vendor whose ultimate parent is in CC, ``exposure:LAW`` every vendor exposed to that law.
-A vendor's components are withdrawn by the role the vendor plays for them: in *cut-off*
-mode (the vendor stops serving us) where it operates the component, or licenses it by
-subscription and nobody else runs it; in *exit* mode (we choose to leave) whatever its
-role. (DESIGN.md §4 says "operator, or licensor of a subscription"; software that the city
-runs itself keeps running until its licence check fails, which the estate models as a
-dependency with a grace period, so it is not withdrawn at day 0.)
+
+What losing a vendor does to each of its components depends on the role it plays and on
+the licence, read from the component's own fields (``LicenceEffect``):
+
+=====================  ========================================  ========================
+the vendor ...         cut-off (the vendor stops serving us)     exit (we choose to leave)
+=====================  ========================================  ========================
+operates it            withdrawn at day 0                        withdrawn at day 0
+licenses it by         SaaS/PaaS/IaaS that nobody else runs:     withdrawn at day 0
+subscription           withdrawn at day 0; software run here
+                       (self-hosted, client, or operated by
+                       someone else): withdrawn when the
+                       subscription ends, at the contract end
+                       plus ``licence_grace_days`` ("at renewal,
+                       date unknown" without an end date)
+licenses it            keeps running, degraded from              withdrawn at day 0
+perpetually            ``support_end`` when that is known
+only supports or       not withdrawn                             withdrawn at day 0
+sub-processes it,
+or licenses it as
+open source
+=====================  ========================================  ========================
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from exitplan.errors import UsageError
@@ -73,28 +89,79 @@ def parse_selector(text: str) -> Selector:
     return Selector(SelectorKind(kind), match.group("value"))
 
 
+class LicenceEffect(StrEnum):
+    """What a withdrawal does to one component, by the vendor's role and the licence."""
+
+    WITHDRAWN = "withdrawn"  # at once
+    SUBSCRIPTION_ENDS = "subscription_ends"  # withdrawn at the contract end, plus grace
+    SUPPORT_ENDS = "support_ends"  # keeps running, degraded from the end of support
+    UNTOUCHED = "untouched"
+
+
+_HOSTED_BY_VENDOR = frozenset({"saas", "paas", "iaas"})
+_STRENGTH = (LicenceEffect.WITHDRAWN, LicenceEffect.SUBSCRIPTION_ENDS, LicenceEffect.SUPPORT_ENDS)
+"""Effects from the strongest: a component two named vendors provide gets the stronger."""
+
+
+def licence_effect(
+    roles: Sequence[str], licence: str | None, delivery: str | None, run_by_others: bool, mode: Mode
+) -> LicenceEffect:
+    """What losing a vendor that plays ``roles`` for a component does to it (the table in
+    the module docstring).
+
+    >>> licence_effect(["licensor"], "subscription", "self_hosted", False, Mode.CUT_OFF)
+    <LicenceEffect.SUBSCRIPTION_ENDS: 'subscription_ends'>
+    """
+    if mode is Mode.EXIT or VendorRole.OPERATOR in roles:
+        return LicenceEffect.WITHDRAWN
+    if VendorRole.LICENSOR not in roles:
+        return LicenceEffect.UNTOUCHED
+    if licence == Licence.SUBSCRIPTION:
+        if delivery in _HOSTED_BY_VENDOR and not run_by_others:
+            return LicenceEffect.WITHDRAWN  # the vendor's own service: nobody else runs it
+        return LicenceEffect.SUBSCRIPTION_ENDS
+    if licence == Licence.PERPETUAL:
+        return LicenceEffect.SUPPORT_ENDS
+    return LicenceEffect.UNTOUCHED
+
+
+Effects = dict[NodeId, tuple[LicenceEffect, tuple[NodeId, ...]]]
+"""What a withdrawal does to each component, and the named vendors that do it."""
+
+
+def _keep_stronger(
+    effects: Effects, node_id: NodeId, effect: LicenceEffect, by: tuple[NodeId, ...]
+) -> None:
+    """Record ``effect`` on a component unless a stronger one is known; vendors with the
+    same effect are listed together."""
+    previous = effects.get(node_id)
+    if previous is None or _STRENGTH.index(effect) < _STRENGTH.index(previous[0]):
+        effects[node_id] = (effect, by)
+    elif effect is previous[0]:
+        effects[node_id] = (effect, tuple(sorted({*previous[1], *by})))
+
+
 @dataclass(frozen=True)
 class Withdrawal:
-    """What a set of selectors withdraws: components and services, and the vendors meant."""
+    """What a set of selectors withdraws: components and services, and the vendors meant.
+
+    ``withdrawn`` holds everything withdrawn, at once or when its subscription ends;
+    ``licences`` says for each component of a named vendor that is not simply withdrawn
+    at once what its licence makes of the withdrawal (ends with the subscription, runs on
+    without support), and which vendors hold that licence.
+    """
 
     selectors: tuple[Selector, ...]
     mode: Mode
     vendors: frozenset[NodeId]
     withdrawn: frozenset[NodeId]
+    licences: Mapping[NodeId, tuple[LicenceEffect, tuple[NodeId, ...]]] = field(
+        default_factory=dict
+    )
 
-
-def _taken_away(roles: Sequence[str], licence: str | None, run_by_others: bool, mode: Mode) -> bool:
-    """Does losing this vendor take the component away at once?
-
-    In exit mode, always. In cut-off mode, when the vendor operates it, or licenses it by
-    subscription and nobody else runs it. Software that someone else runs (the city's own
-    servers and PCs) keeps running until its licence lapses; where the estate models that
-    lapse as a dependency with a grace period (a licence check), the grace applies.
-    """
-    if mode is Mode.EXIT or VendorRole.OPERATOR in roles:
-        return True
-    subscription = VendorRole.LICENSOR in roles and licence == Licence.SUBSCRIPTION
-    return subscription and not run_by_others
+    def having(self, effect: LicenceEffect) -> list[NodeId]:
+        """The components on which the withdrawal has this licence effect, sorted."""
+        return [c for c, (found, _) in self.licences.items() if found is effect]
 
 
 class _Resolver:
@@ -147,7 +214,10 @@ class _Resolver:
             )
         return {v.id for v in self.vendors if law in v.properties.get("exposure", ())}  # type: ignore[operator]
 
-    def components_of(self, vendors: set[NodeId]) -> set[NodeId]:
+    def components_of(self, vendors: set[NodeId]) -> Effects:
+        """Each component these vendors provide, with the strongest effect losing them has
+        on it (withdrawn at once, before the subscription ends, before support ends) and
+        the vendors that have it."""
         links = self.backend.edges_touching(vendors, Direction.IN, [Rel.PROVIDED_BY])
         provided = {edge.source for edge in links}
         components = self.backend.nodes_by_id(provided)
@@ -157,22 +227,28 @@ class _Resolver:
             if edge.target not in vendors
             and VendorRole.OPERATOR in edge.properties.get("roles", ())  # type: ignore[operator]
         }
-        withdrawn: set[NodeId] = set()
-        for edge in links:
+        found: Effects = {}
+        for edge in sorted(links, key=lambda e: e.sort_key):
             roles = [str(role) for role in edge.properties.get("roles", ())]  # type: ignore[union-attr]
-            licence = components[edge.source].properties.get("licence")
-            if _taken_away(
-                roles, str(licence) if licence else None, edge.source in run_by_others, self.mode
-            ):
-                withdrawn.add(edge.source)
-        return withdrawn
+            properties = components[edge.source].properties
+            licence, delivery = properties.get("licence"), properties.get("delivery")
+            effect = licence_effect(
+                roles,
+                str(licence) if licence else None,
+                str(delivery) if delivery else None,
+                edge.source in run_by_others,
+                self.mode,
+            )
+            if effect is LicenceEffect.UNTOUCHED:
+                continue
+            _keep_stronger(found, edge.source, effect, (edge.target,))
+        return found
 
-    def resolve(self, selector: Selector) -> tuple[set[NodeId], set[NodeId]]:
-        """The vendors a selector names, and the components and services it withdraws."""
-        if selector.kind is SelectorKind.COMPONENT:
-            return set(), {self._node(selector, Label.COMPONENT).id}
-        if selector.kind is SelectorKind.SERVICE:
-            return set(), {self._node(selector, Label.SERVICE).id}
+    def resolve(self, selector: Selector) -> tuple[set[NodeId], Effects]:
+        """The vendors a selector names, and what it does to each component and service."""
+        if selector.kind in (SelectorKind.COMPONENT, SelectorKind.SERVICE):
+            label = Label.COMPONENT if selector.kind is SelectorKind.COMPONENT else Label.SERVICE
+            return set(), {self._node(selector, label).id: (LicenceEffect.WITHDRAWN, ())}
         if selector.kind is SelectorKind.TAG:
             tagged = self.backend.nodes_tagged(selector.value)
             if not tagged:
@@ -182,8 +258,11 @@ class _Resolver:
                 )
             vendors = {n.id for n in tagged if n.label is Label.VENDOR}
             families = set().union(*(self.vendor_family(v) for v in vendors)) if vendors else set()
-            direct = {n.id for n in tagged if n.label in (Label.COMPONENT, Label.SERVICE)}
-            return families, direct | self.components_of(families)
+            effects = self.components_of(families)
+            for node in tagged:
+                if node.label in (Label.COMPONENT, Label.SERVICE):
+                    effects[node.id] = (LicenceEffect.WITHDRAWN, ())
+            return families, effects
         vendors = self.vendors_of(selector)
         return vendors, self.components_of(vendors)
 
@@ -191,7 +270,8 @@ class _Resolver:
 def resolve(
     backend: GraphBackend, selectors: Iterable[Selector | str], mode: Mode = Mode.CUT_OFF
 ) -> Withdrawal:
-    """Resolve selectors against an estate into what is withdrawn (their union).
+    """Resolve selectors against an estate into what is withdrawn (their union; where two
+    selectors reach one component, the stronger effect counts).
 
     >>> resolve(backend, ["vendor:microsoft"]).withdrawn  # doctest: +SKIP
     frozenset({'entra-id', 'intune', ...})
@@ -201,15 +281,22 @@ def resolve(
         raise UsageError("nothing to withdraw: give at least one selector, e.g. vendor:ID")
     resolver = _Resolver(backend, mode)
     vendors: set[NodeId] = set()
-    withdrawn: set[NodeId] = set()
+    effects: Effects = {}
     for selector in parsed:
-        named_vendors, taken = resolver.resolve(selector)
+        named_vendors, reached = resolver.resolve(selector)
         vendors |= named_vendors
-        withdrawn |= taken
-    if not withdrawn:
+        for node_id, (effect, by) in reached.items():
+            _keep_stronger(effects, node_id, effect, by)
+    if not effects:
         raise UsageError(
             f"{', '.join(map(str, parsed))} withdraws nothing in {mode} mode: the vendors "
-            "named neither operate nor license by subscription any component here"
-            + (" (try --mode exit)" if mode is Mode.CUT_OFF else "")
+            "named neither operate any component here nor license one by subscription or "
+            "perpetual licence" + (" (try --mode exit)" if mode is Mode.CUT_OFF else "")
         )
-    return Withdrawal(tuple(parsed), mode, frozenset(vendors), frozenset(withdrawn))
+    withdrawn = {
+        c for c, (effect, _) in effects.items() if effect is not LicenceEffect.SUPPORT_ENDS
+    }
+    licences = {
+        c: found for c, found in sorted(effects.items()) if found[0] is not LicenceEffect.WITHDRAWN
+    }
+    return Withdrawal(tuple(parsed), mode, frozenset(vendors), frozenset(withdrawn), licences)

@@ -3,6 +3,7 @@ assumed, described by the published JSON Schema, and loaded the same in any orde
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jsonschema
@@ -81,3 +82,14 @@ def test_shuffled_files_give_byte_identical_json(seed: int, tmp_path: Path) -> N
 def test_the_example_lists_its_sources_and_assumptions() -> None:
     text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
     assert "assum" in text.lower()
+
+
+def test_the_readme_lists_exactly_the_assumed_dependencies() -> None:
+    """The README's table of assumed dependencies stays true to the files."""
+    estate = load_estate(EXAMPLE)
+    owners: list[Component | Service] = [*estate.components, *estate.services]
+    assumed = {(o.id, d.ref) for o in owners for d in o.depends_on if d.assumed}
+    text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    table = text.split("### Dependencies marked `assumed: true`", 1)[1]
+    listed = set(re.findall(r"^\| `([^`]+)` → `([^`]+)`", table, flags=re.MULTILINE))
+    assert listed == assumed

@@ -92,6 +92,8 @@ def _component(component: Component) -> GraphNode:
             cost_per_year=component.cost_per_year,
             contract_end=contract.end if contract else None,
             contract_notice_days=contract.notice_days if contract else None,
+            licence_grace_days=component.licence_grace_days,
+            support_end=component.support_end,
             exit_plan_exists=exit_plan.plan_exists if exit_plan else None,
             exit_last_tested=exit_plan.last_tested if exit_plan else None,
             exit_substitutability=exit_plan.substitutability if exit_plan else None,

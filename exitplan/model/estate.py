@@ -234,7 +234,22 @@ class Component(Described):
     vendors: tuple[VendorLink, ...] | None = None
     delivery: Delivery
     licence: Licence | None = Field(
-        default=None, description="Default: subscription for SaaS/PaaS/IaaS, else unknown."
+        default=None,
+        description="How the right to run it is held. Default: subscription for "
+        "SaaS/PaaS/IaaS, else unknown. In a cut-off, software the organisation runs itself "
+        "under a subscription from the withdrawn vendor stops at its contract end (plus "
+        "licence_grace_days; 'at renewal, date unknown' without contract.end); under a "
+        "perpetual licence it keeps running, degraded from support_end when that is known.",
+    )
+    licence_grace_days: Days | None = Field(
+        default=None,
+        description="Days the software keeps running after its subscription ends, until its "
+        "licence check fails.",
+    )
+    support_end: date | None = Field(
+        default=None,
+        description="The last day the vendor supports and updates this version; a perpetual "
+        "licence runs on after a cut-off, degraded from this day.",
     )
     lifecycle: Lifecycle = Lifecycle.ACTIVE
     data_at_rest: tuple[Country, ...] = ()

@@ -33,7 +33,9 @@ class Delivery(StrEnum):
 
 
 class Licence(StrEnum):
-    """How the right to run a component is held; a subscription stops with its vendor."""
+    """How the right to run a component is held. In a cut-off of its vendor, software the
+    organisation runs itself stops at the end of a subscription, and keeps running
+    without updates under a perpetual or open-source licence."""
 
     SUBSCRIPTION = "subscription"
     PERPETUAL = "perpetual"

@@ -205,6 +205,18 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
         },
         "summary": asdict(summarise(simulation)),
         **({"legal": asdict(simulation.legal)} if simulation.legal is not None else {}),
+        "licences": [
+            {
+                "id": item.id,
+                "licence": item.licence,
+                "vendors": list(item.vendors),
+                "effect": "withdrawn" if item.licence == "subscription" else "degraded",
+                "day": item.day,
+                "end": item.end.isoformat() if item.end else None,
+                "grace_days": item.grace_days,
+            }
+            for item in simulation.licences
+        ],
     }
 
 

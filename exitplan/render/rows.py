@@ -10,6 +10,7 @@ from exitplan.simulate.policy import CheckResult, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     Legal,
+    LicenceEnd,
     Simulation,
     State,
     Status,
@@ -97,6 +98,7 @@ def headline(simulation: Simulation) -> list[str]:
     ]
     if simulation.legal is not None:
         lines.extend(legal_sentences(simulation.legal))
+    lines.extend(licence_sentences(simulation.licences))
     missing = [r.replaces for r in simulation.missing]
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
@@ -148,7 +150,7 @@ def components(simulation: Simulation) -> Section:
         (
             a.id,
             a.state.value,
-            day(a.fails_at, a.undated and a.state is State.BROKEN),
+            day(a.fails_at, a.undated and a.state is not State.DEGRADED),
             day(a.degrades_at, a.undated and a.state is State.DEGRADED),
             chain_text(a.because[1:]),
         )
@@ -243,6 +245,79 @@ def legal_sentences(found: Legal) -> list[str]:
     return lines
 
 
+def licence_when(licence: LicenceEnd) -> str:
+    """When a licence effect starts, in words: "contract end 2027-12-31 plus 30 days'
+    licence-check grace, day 455"."""
+    if licence.licence == "subscription":
+        if licence.end is None:
+            return "at the next renewal, date unknown (no contract end recorded)"
+        grace = (
+            f" plus {plural(licence.grace_days, 'day')}' licence-check grace"
+            if licence.grace_days
+            else ""
+        )
+        return f"at its contract end {licence.end.isoformat()}{grace}, {day(licence.day)}"
+    if licence.end is None:
+        return "no end of support recorded, so not counted as degraded"
+    return f"without updates from its end of support {licence.end.isoformat()}, {day(licence.day)}"
+
+
+def licence_sentences(licences: Sequence[LicenceEnd]) -> list[str]:
+    """Why software the organisation runs itself goes later than day 0, or runs on."""
+    lines = []
+
+    def vendors(items: Sequence[LicenceEnd]) -> str:
+        return _names(sorted({v for item in items for v in item.vendors}))
+
+    ending = [item for item in licences if item.licence == "subscription"]
+    if ending:
+        parts = "; ".join(f"{item.id} {licence_when(item)}" for item in ending)
+        lines.append(
+            f"Software run here stops when its subscription from {vendors(ending)} ends: {parts}."
+        )
+    dated = [item for item in licences if item.licence == "perpetual" and item.end]
+    if dated:
+        parts = "; ".join(f"{item.id} {licence_when(item)}" for item in dated)
+        lines.append(
+            f"Software run here under a perpetual licence from {vendors(dated)} keeps running, "
+            f"degraded: {parts}."
+        )
+    undated = [item for item in licences if item.licence == "perpetual" and not item.end]
+    if undated:
+        lines.append(
+            f"{plural(len(undated), 'component')} run here under a perpetual licence from "
+            f"{vendors(undated)} {'keeps' if len(undated) == 1 else 'keep'} running; with no "
+            f"end of support recorded, none is counted as degraded: "
+            f"{', '.join(item.id for item in undated)}."
+        )
+    return lines
+
+
+def licences(simulation: Simulation) -> Section:
+    """The self-run components whose licence decides when the withdrawal reaches them."""
+    rows = tuple(
+        (
+            item.id,
+            item.licence,
+            ", ".join(item.vendors),
+            "withdrawn" if item.licence == "subscription" else "degraded",
+            licence_when(item),
+        )
+        for item in simulation.licences
+    )
+    return Section(
+        "Licences of software run here",
+        ("component", "licence", "from", "then", "when"),
+        rows,
+    )
+
+
+def _names(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def legal(simulation: Simulation) -> Section:
     """The data flows a scenario's legal assumptions make unlawful."""
     found = simulation.legal
@@ -269,6 +344,7 @@ def simulation_sections(simulation: Simulation) -> list[Section]:
         *([legal(simulation)] if simulation.legal is not None else []),
         services(simulation),
         components(simulation),
+        *([licences(simulation)] if simulation.licences else []),
         alternatives(simulation),
         plan(simulation),
     ]

@@ -21,7 +21,7 @@ from exitplan.graph.port import (
     Rel,
 )
 from exitplan.model import NodeId
-from exitplan.select import Mode, Selector, resolve
+from exitplan.select import LicenceEffect, Mode, Selector, Withdrawal, resolve
 from exitplan.simulate.alternatives import (
     Preferences,
     assess_alternatives,
@@ -32,6 +32,7 @@ from exitplan.simulate.propagate import NEVER, Times, is_dated, propagate
 from exitplan.simulate.result import (
     Affected,
     Consumer,
+    LicenceEnd,
     Plan,
     ServiceImpact,
     Simulation,
@@ -65,7 +66,8 @@ def _state(times: Times, node_id: NodeId, horizon: int | None) -> State | None:
     """withdrawn, broken or degraded within the horizon; effects at a renewal of unknown
     date are always kept (as broken or degraded with no day), never silently dropped."""
     if node_id in times.withdrawn:
-        return State.WITHDRAWN
+        day = times.fails_at(node_id)  # day 0, or the end of a subscription
+        return State.WITHDRAWN if horizon is None or not is_dated(day) or day <= horizon else None
     for day, state in (
         (times.fails_at(node_id), State.BROKEN),
         (times.degrades_at(node_id), State.DEGRADED),
@@ -98,10 +100,10 @@ def _affected(
                 state=state,
                 fails_at=_day(fail),
                 degrades_at=_day(degrade),
-                because=times.chain(node_id, broken=state is State.BROKEN)
+                because=times.chain(node_id, broken=state is not State.DEGRADED)
                 if chains
                 else (node_id,),
-                undated=(state is State.BROKEN and not is_dated(fail))
+                undated=(state is not State.DEGRADED and not is_dated(fail))
                 or (state is State.DEGRADED and not is_dated(degrade)),
             )
         )
@@ -183,8 +185,16 @@ def _run(
     withdrawal = resolve(backend, selectors, options.mode)
     info = backend.info
     start = options.start or info.as_of
-    region = backend.dependency_region(withdrawal.withdrawn)
-    times = propagate(region, withdrawal.withdrawn, start=start)
+    subscriptions = withdrawal.having(LicenceEffect.SUBSCRIPTION_ENDS)
+    unsupported = withdrawal.having(LicenceEffect.SUPPORT_ENDS)
+    region = backend.dependency_region([*withdrawal.withdrawn, *unsupported])
+    times = propagate(
+        region,
+        withdrawal.withdrawn,
+        start=start,
+        subscriptions=subscriptions,
+        unsupported=unsupported,
+    )
     choices = assess_alternatives(
         backend,
         region,
@@ -219,8 +229,34 @@ def _run(
         users_affected=_users(services, set(State)),
         scenario_id=options.scenario_id,
         scenario_title=options.scenario_title,
+        licences=_licence_ends(backend, region, withdrawal, times),
     )
     return simulation, region, times
+
+
+def _licence_ends(
+    backend: GraphBackend, region: DependencyRegion, withdrawal: Withdrawal, times: Times
+) -> tuple[LicenceEnd, ...]:
+    """What the licences of the named vendors' self-run components make of the withdrawal."""
+    names = backend.nodes_by_id({v for _, vendors in withdrawal.licences.values() for v in vendors})
+    ends = []
+    for node_id, (effect, vendors) in withdrawal.licences.items():
+        node = region.node(node_id)
+        subscription = effect is LicenceEffect.SUBSCRIPTION_ENDS
+        end = node.properties.get("contract_end" if subscription else "support_end")
+        grace = node.properties.get("licence_grace_days") if subscription else None
+        ends.append(
+            LicenceEnd(
+                id=node_id,
+                name=node.name,
+                licence="subscription" if subscription else "perpetual",
+                vendors=tuple(names[v].name for v in vendors),
+                day=_day(times.ends[node_id]),
+                end=date.fromisoformat(end) if isinstance(end, str) else None,
+                grace_days=grace if isinstance(grace, int) else None,
+            )
+        )
+    return tuple(ends)
 
 
 __all__ = ["Explanation", "Options", "explain", "simulate"]

@@ -33,11 +33,11 @@ def _deadline(
 ) -> int | None:
     """The first day something that stays in use breaks for want of ``incumbent`` (else the
     first day it degrades): a replaced component's own failure day; for a withdrawn one,
-    the onset of each hard dependency on it (a redundant group: the day the dependent
-    fails), else of each soft one."""
+    the day it goes plus the onset of each hard dependency on it (a redundant group: the
+    day the dependent fails), else of each soft one."""
+    gone = times.fails_at(incumbent)
     if incumbent not in times.withdrawn:
-        day = times.fails_at(incumbent)
-        return int(day) if is_dated(day) else None
+        return int(gone) if is_dated(gone) else None
     breaks: list[float] = []
     degrades: list[float] = []
     for edge in region.dependents(incumbent):
@@ -45,9 +45,9 @@ def _deadline(
         if dependent in times.withdrawn or dependent in replaced or not region.in_use(dependent):
             continue
         if not edge.hard:
-            degrades.append(times.onset(edge))
+            degrades.append(gone + times.onset(edge))
         elif edge.group is None:
-            breaks.append(times.onset(edge))
+            breaks.append(gone + times.onset(edge))
         else:  # a redundant group: the dependent breaks only once the group is gone
             breaks.append(times.fails_at(dependent))
             degrades.append(times.degrades_at(dependent))

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from exitplan.graph.port import DependencyRegion, DependsOn
+from exitplan.graph.port import DependencyRegion, DependsOn, GraphNode
 from exitplan.model import NodeId
 
 NEVER = math.inf
@@ -64,6 +64,9 @@ class Times:
     degrade_cause: Mapping[NodeId, NodeId]
     withdrawn: frozenset[NodeId]
     onset: Onset
+    ends: Mapping[NodeId, float] = field(default_factory=dict)
+    """The day each licence effect starts: a subscription's end plus its grace, or a
+    perpetual licence's end of support."""
     _failure_chains: dict[NodeId, tuple[NodeId, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -88,7 +91,7 @@ class Times:
         known = self._failure_chains
         walked = []
         current = node_id
-        while current not in known and current not in self.withdrawn:
+        while current not in known and current in self.fail_cause:  # else it went itself
             walked.append(current)
             current = self.fail_cause[current]
         tail = known.get(current, (current,))
@@ -100,13 +103,18 @@ class Times:
         known = self._degradation_chains
         walked = []
         current = node_id
-        while current not in known and current not in self.withdrawn:
+        while current not in known:
             cause = self.degrade_cause.get(current)
             if cause is None or self.degrade[current] >= self.fails_at(current):
                 break  # degraded because it fails: the failure chain from here
             walked.append(current)
             current = cause
-        tail = known.get(current) or self._failure_chain(current)
+        if current in known:
+            tail = known[current]
+        elif current in self.ends and current not in self.fail:
+            tail = (current,)  # runs on without support: degraded by nothing else
+        else:
+            tail = self._failure_chain(current)
         for node in reversed(walked):
             tail = known[node] = (node, *tail)
         return tail
@@ -131,11 +139,7 @@ def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:
         if not edge.at_renewal:
             return float(edge.onset_days)
         if edge.source not in cache:
-            end = region.node(edge.source).properties.get("contract_end")
-            if start is None or not isinstance(end, str):
-                cache[edge.source] = UNDATED
-            else:
-                cache[edge.source] = float(max(0, (date.fromisoformat(end) - start).days))
+            cache[edge.source] = _days_until(region.node(edge.source), "contract_end", start)
         return cache[edge.source] + edge.onset_days
 
     return onset
@@ -193,12 +197,52 @@ def _earliest(
     return day, cause
 
 
+def _days_until(node: GraphNode, key: str, start: date | None) -> float:
+    """Days from ``start`` to the date in property ``key`` (0 once passed); ``UNDATED``
+    when either is unknown."""
+    end = node.properties.get(key)
+    if start is None or not isinstance(end, str):
+        return UNDATED
+    return float(max(0, (date.fromisoformat(end) - start).days))
+
+
+def subscription_end(node: GraphNode, start: date | None) -> float:
+    """The day software run here stops when its subscription ends: the contract end plus
+    the licence-check grace (``UNDATED``: at renewal, date unknown)."""
+    day = _days_until(node, "contract_end", start)
+    grace = node.properties.get("licence_grace_days", 0)
+    return day + grace if is_dated(day) and isinstance(grace, int) else day
+
+
+def support_end(node: GraphNode, start: date | None) -> float:
+    """The day a perpetual licence loses its updates (``UNDATED`` when unknown)."""
+    return _days_until(node, "support_end", start)
+
+
 def propagate(
-    region: DependencyRegion, withdrawn: Iterable[NodeId], *, start: date | None = None
+    region: DependencyRegion,
+    withdrawn: Iterable[NodeId],
+    *,
+    start: date | None = None,
+    subscriptions: Iterable[NodeId] = (),
+    unsupported: Iterable[NodeId] = (),
 ) -> Times:
-    """Failure and degradation days of everything that depends on ``withdrawn``."""
+    """Failure and degradation days of everything that depends on ``withdrawn``.
+
+    Withdrawn nodes fail at day 0, except ``subscriptions`` (software run here whose
+    subscription the withdrawal ends), which fail when the subscription ends.
+    ``unsupported`` nodes keep running under a perpetual licence, degraded from the end
+    of their support when it is known.
+    """
     gone = frozenset(withdrawn)
     onset = renewal_onsets(region, start)
-    fail, fail_cause = _earliest(region, onset, dict.fromkeys(gone, 0.0), hard_only=True)
-    degrade, degrade_cause = _earliest(region, onset, fail, hard_only=False)
-    return Times(fail, degrade, fail_cause, degrade_cause, gone, onset)
+    ends = {node_id: subscription_end(region.node(node_id), start) for node_id in subscriptions}
+    initial = {node_id: ends.get(node_id, 0.0) for node_id in gone}
+    fail, fail_cause = _earliest(region, onset, initial, hard_only=True)
+    degraded = dict(fail)
+    for node_id in unsupported:
+        ends[node_id] = day = support_end(region.node(node_id), start)
+        if is_dated(day) and day < degraded.get(node_id, NEVER):
+            degraded[node_id] = day
+    degrade, degrade_cause = _earliest(region, onset, degraded, hard_only=False)
+    return Times(fail, degrade, fail_cause, degrade_cause, gone, onset, ends)

@@ -174,6 +174,26 @@ class Legal:
 
 
 @dataclass(frozen=True)
+class LicenceEnd:
+    """A component of a withdrawn vendor that the organisation runs itself, which its
+    licence keeps running for a while: until its subscription ends (then it is withdrawn),
+    or, under a perpetual licence, without updates once its support ends (degraded)."""
+
+    id: NodeId
+    name: str
+    licence: str
+    """``subscription`` or ``perpetual``."""
+    vendors: tuple[str, ...]
+    """The names of the withdrawn vendors that hold the licence."""
+    day: int | None
+    """The day it stops (subscription) or degrades (perpetual); ``None`` when unknown."""
+    end: date | None
+    """The contract end (subscription) or the end of support (perpetual), as recorded."""
+    grace_days: int | None = None
+    """The licence-check grace after a subscription ends, when recorded."""
+
+
+@dataclass(frozen=True)
 class Simulation:
     """The whole answer to "if we had to leave this vendor"."""
 
@@ -197,6 +217,7 @@ class Simulation:
     scenario_id: str | None = None
     scenario_title: str | None = None
     legal: Legal | None = None
+    licences: tuple[LicenceEnd, ...] = ()
 
     @property
     def missing(self) -> tuple[Replacement, ...]:

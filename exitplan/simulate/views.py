@@ -386,7 +386,13 @@ def impact_view(
             )
             cards[card.id] = card
             aside, aside_look = asides.get(node.id, ((), None))
-            row = DiagramNode(node.id, wrap(node.name, ROW_WRAP), Look.WITHDRAWN, None, aside)
+            label = wrap(node.name, ROW_WRAP)
+            if state.fails_at != 0:  # run here until its subscription ends
+                label = (
+                    *label,
+                    f"until day {state.fails_at}" if state.fails_at else "until renewal",
+                )
+            row = DiagramNode(node.id, label, Look.WITHDRAWN, None, aside)
             drawn.append(replace(row, aside_look=aside_look, card=card.id))
             continue
         look, extra = _state_look(state)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from exitplan.graph.port import DependencyRegion
 from exitplan.model import NodeId
-from exitplan.simulate.propagate import UNDATED, Times
+from exitplan.simulate.propagate import UNDATED, Times, is_dated
 
 MAX_CHAINS = 200
 
@@ -43,9 +43,12 @@ def chains(
     def walk(path: list[NodeId], day: float, breaks: bool, groups: tuple[str, ...]) -> None:
         nonlocal truncated
         current = path[-1]
-        if current in times.withdrawn:
-            found.append(Chain(day, breaks, tuple(path), groups))
-            return
+        if current in times.withdrawn:  # goes at once, or when its subscription ends ...
+            found.append(Chain(day + times.ends.get(current, 0.0), breaks, tuple(path), groups))
+            if current not in times.ends:
+                return  # ... and what it needs may break it earlier still
+        elif current in times.ends and is_dated(times.ends[current]):  # runs on, unsupported
+            found.append(Chain(day + times.ends[current], False, tuple(path), groups))
         for edge in region.dependencies(current):
             if len(found) >= limit * 5:
                 truncated = True

@@ -55,7 +55,7 @@ def test_losing_intune_breaks_some_things_at_once_and_others_later(run_cli: RunC
     affected = {a["id"]: a for a in shown["affected"]}
     assert affected["entra-conditional-access"]["fails_at_days"] == 0
     assert affected["it-arbetsplats"]["fails_at_days"] == 0
-    assert affected["device-certificates"]["fails_at_days"] == 180  # certificate grace
+    assert affected["device-certificates"]["fails_at_days"] == 73  # certificate grace
     assert affected["windows-client"]["fails_at_days"] == 345  # at renewal, 2027-10-12
     assert affected["windows-client"]["because"] == ["windows-client", "intune"]
 

@@ -18,6 +18,7 @@ vendors:
   - {id: city, name: The city, hq_country: SE, tags: [own]}
   - {id: uk-co, name: UK company, hq_country: GB, exposure: [UK_IPA]}
   - {id: old-co, name: Old software house, hq_country: DE}
+  - {id: helpdesk-co, name: Remote support firm, hq_country: DE}
 components:
   - {id: cloud-mail, name: Cloud mail, vendor: eu-arm, delivery: saas, tags: [mail]}
   - {id: cloud-files, name: Cloud files, vendor: eu-arm-se, delivery: saas}
@@ -42,6 +43,11 @@ components:
     vendors: [{vendor: city, roles: [operator]}, {vendor: old-co, roles: [licensor]}]
     delivery: self_hosted
     licence: perpetual
+  - id: supported
+    name: Supported by an outside firm
+    vendors: [{vendor: city, roles: [operator]}, {vendor: helpdesk-co, roles: [support_access]}]
+    delivery: self_hosted
+    licence: open_source
 services:
   - {id: portal, name: Portal, depends_on: [cloud-mail]}
 """
@@ -55,25 +61,27 @@ def backend(write_files: WriteFiles) -> EmbeddedGraph:
 @pytest.mark.parametrize(
     ("selectors", "mode", "withdrawn"),
     [
-        (["vendor:us-parent"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
-        (["vendor:eu-arm"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["vendor:us-parent"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent", "office"}),
+        (["vendor:eu-arm"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent", "office"}),
         (["vendor:eu-arm-se"], Mode.CUT_OFF, {"cloud-files"}),
         (
             ["vendor:us-parent"],
             Mode.EXIT,
             {"cloud-mail", "cloud-files", "agent", "office", "server"},
         ),
-        (["jurisdiction:US"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
-        (["jurisdiction:us"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["jurisdiction:US"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent", "office"}),
+        (["jurisdiction:us"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent", "office"}),
         (["jurisdiction:GB"], Mode.CUT_OFF, {"chat"}),
-        (["exposure:US_CLOUD_ACT"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent"}),
+        (["exposure:US_CLOUD_ACT"], Mode.CUT_OFF, {"cloud-mail", "cloud-files", "agent", "office"}),
         (["exposure:UK_IPA"], Mode.CUT_OFF, {"chat"}),
         (["tag:mail"], Mode.CUT_OFF, {"cloud-mail", "chat"}),
         (["component:office"], Mode.CUT_OFF, {"office"}),
         (["service:portal"], Mode.CUT_OFF, {"portal"}),
         (["component:chat", "vendor:eu-arm-se"], Mode.CUT_OFF, {"chat", "cloud-files"}),
-        (["tag:own"], Mode.EXIT, {"office", "server", "legacy"}),
+        (["tag:own"], Mode.EXIT, {"office", "server", "legacy", "supported"}),
         (["vendor:old-co"], Mode.EXIT, {"legacy"}),
+        (["vendor:old-co"], Mode.CUT_OFF, set()),  # perpetual: runs on, unsupported
+        (["vendor:helpdesk-co"], Mode.EXIT, {"supported"}),
     ],
 )
 def test_resolve(
@@ -96,7 +104,7 @@ def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
         ("jurisdiction:FR", "no vendor in estate 'estate' is under the law of 'FR'"),
         ("exposure:CLOUD_ACT", "unknown exposure 'CLOUD_ACT'; did you mean 'US_CLOUD_ACT'?"),
         ("tag:nothing", "has the tag 'nothing'"),
-        ("vendor:old-co", "withdraws nothing in cut-off mode"),
+        ("vendor:helpdesk-co", "withdraws nothing in cut-off mode"),
     ],
 )
 def test_errors_say_what_is_wrong(backend: EmbeddedGraph, text: str, message: str) -> None:
