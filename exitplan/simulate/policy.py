@@ -57,6 +57,7 @@ from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, 
 from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.propagate import propagate
 from exitplan.simulate.result import FlowAtRisk, State
 
 EU = frozenset(
@@ -137,6 +138,14 @@ class CheckResult:
         return any(f.severity.rank <= threshold.rank for f in self.findings)
 
 
+@dataclass(frozen=True)
+class Impact:
+    """The services that withdrawing one component breaks, and those it only degrades."""
+
+    broken: frozenset[NodeId]
+    degraded: frozenset[NodeId]
+
+
 @dataclass
 class EstateView:
     """The estate read once through the port, indexed for the rules."""
@@ -154,6 +163,7 @@ class EstateView:
     uses: list[GraphEdge] = field(default_factory=list)
     realises: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
     _flows_by_id: dict[str, GraphEdge] = field(default_factory=dict)
+    _impacts: dict[NodeId, Impact] = field(default_factory=dict)
 
     @classmethod
     def read(cls, backend: GraphBackend, as_of: date | None) -> EstateView:
@@ -203,20 +213,20 @@ class EstateView:
             text += f", owned by {_with_country(parent)}"
         return text
 
-    def below(self, start: NodeId, *, hard_only: bool = False) -> set[NodeId]:
-        """What ``start`` needs, directly or transitively; with ``hard_only``, through hard
-        dependencies alone (a member of a redundant group counts: it is one of what the
-        dependent runs on)."""
-        seen: set[NodeId] = set()
-        stack = [start]
-        while stack:
-            for edge in self.needs.get(stack.pop(), ()):
-                if hard_only and edge.properties.get("strength") != "hard":
-                    continue
-                if edge.target not in seen:
-                    seen.add(edge.target)
-                    stack.append(edge.target)
-        return seen
+    def impact(self, component_id: NodeId) -> Impact:
+        """The services that break or degrade when this component alone is withdrawn, as
+        the simulation works it out (through redundant groups, soft dependencies and grace
+        periods): what "needed" means in every rule."""
+        known = self._impacts.get(component_id)
+        if known is None:
+            region = self.backend.dependency_region([component_id])
+            times = propagate(region, [component_id], start=self.as_of)
+            services = {
+                node_id for node_id in times.degrade if self.nodes[node_id].label is Label.SERVICE
+            }
+            broken = frozenset(s for s in services if s in times.fail)
+            known = self._impacts[component_id] = Impact(broken, frozenset(services) - broken)
+        return known
 
     def services(self) -> list[GraphNode]:
         return sorted(
@@ -485,16 +495,16 @@ KEY_SERVICES = ("critical", "high")
 
 
 def exit_readiness(view: EstateView) -> list[Finding]:
-    needed_by: dict[NodeId, list[GraphNode]] = defaultdict(list)
-    for service in view.services():
-        if service.properties.get("criticality") in KEY_SERVICES:
-            for node_id in view.below(service.id):
-                needed_by[node_id].append(service)
     findings = []
+    key = {s.id for s in view.services() if s.properties.get("criticality") in KEY_SERVICES}
     for component in view.components_in_use():
-        services = needed_by.get(component.id)
-        if not services or view.own(component.id):
-            continue  # nothing needs it, or no outside vendor to leave
+        if view.own(component.id):
+            continue  # no outside vendor to leave
+        impact = view.impact(component.id)
+        broken = sorted(impact.broken & key)
+        degraded = sorted(impact.degraded & key)
+        if not (broken or degraded):
+            continue  # its loss touches no high or critical service (redundancy included)
         gaps = []
         alternatives = view.alternatives.get(component.id, [])
         if not alternatives:
@@ -508,20 +518,29 @@ def exit_readiness(view: EstateView) -> list[Finding]:
             gaps.append(f"the exit plan was last tested on {tested}, over 12 months ago")
         if not gaps:
             continue
-        critical = [s for s in services if s.properties.get("criticality") == "critical"]
+        critical = [s for s in broken if view.nodes[s].properties.get("criticality") == "critical"]
         severity = Severity.ERROR if critical and not alternatives else Severity.WARNING
-        listed = _names([f"{s.name} ({s.properties.get('criticality')})" for s in services])
+        effects = []
+        for verb, services in (("breaks", broken), ("degrades", degraded)):
+            if services:
+                listed = _names(
+                    [
+                        f"{view.name(s)} ({view.nodes[s].properties.get('criticality')})"
+                        for s in services
+                    ]
+                )
+                effects.append(f"{verb} {listed}")
         findings.append(
             Finding(
                 "exit-readiness",
                 severity,
                 component.id,
                 component.name,
-                f"{component.name} is needed by {listed}, but {_names(gaps)}.",
+                f"Losing {component.name} {' and '.join(effects)}, but {_names(gaps)}.",
                 "Identify and assess an alternative, write the exit plan (export, "
                 "replacement, order of moves) and test it at least once a year.",
                 (
-                    ("services", ", ".join(s.id for s in services)),
+                    ("services", ", ".join([*broken, *degraded])),
                     ("alternatives", ", ".join(sorted(alternatives))),
                     ("exit_plan_exists", str(bool(component.properties.get("exit_plan_exists")))),
                     ("last_tested", str(tested or "")),
@@ -550,7 +569,6 @@ def concentration(view: EstateView) -> list[Finding]:
     services = view.services()
     critical = {s.id for s in services if s.properties.get("criticality") == "critical"}
     everyone = _users(view, {s.id for s in services})
-    reach = {s.id: view.below(s.id, hard_only=True) for s in services}
     findings = []
     for parent, components in sorted(groups.items()):
         if OWN_PROVIDER in view.nodes[parent].properties.get("tags", ()):  # type: ignore[operator]
@@ -572,7 +590,7 @@ def concentration(view: EstateView) -> list[Finding]:
             severity = Severity.INFO  # many people, but no critical service
         if severity is None:
             continue
-        hubs = _hubs(view, components, {s: reach[s] for s in dependent})
+        hubs = _hubs(view, components, dependent)
         findings.append(
             Finding(
                 "concentration",
@@ -595,12 +613,14 @@ def concentration(view: EstateView) -> list[Finding]:
     return findings
 
 
-def _hubs(view: EstateView, components: set[NodeId], reach: Mapping[NodeId, set[NodeId]]) -> str:
-    """The group's components that at least half of the dependent services reach, most
-    first, with what they realise (which shows an identity hub for what it is)."""
-    counts = {c: sum(1 for below in reach.values() if c in below) for c in components}
+def _hubs(view: EstateView, components: set[NodeId], dependent: set[NodeId]) -> str:
+    """The group's components whose loss alone breaks at least half of the services that
+    depend on the group, most first, with what they realise (which shows an identity hub
+    for what it is)."""
+    counts = {c: len(view.impact(c).broken & dependent) for c in components}
     hubs = sorted(
-        (c for c, n in counts.items() if n * 2 >= len(reach)), key=lambda c: (-counts[c], c)
+        (c for c, n in counts.items() if n and n * 2 >= len(dependent)),
+        key=lambda c: (-counts[c], c),
     )
     if not hubs:
         return "none that most of them share"
@@ -608,7 +628,7 @@ def _hubs(view: EstateView, components: set[NodeId], reach: Mapping[NodeId, set[
     for hub in hubs[:3]:
         realises = sorted(view.name(c) for c in view.realises.get(hub, ()))
         what = f"; {', '.join(realises[:4])}" if realises else ""
-        texts.append(f"{view.name(hub)} ({counts[hub]} of {len(reach)} services{what})")
+        texts.append(f"{view.name(hub)} ({counts[hub]} of {len(dependent)} services{what})")
     return "; ".join(texts)
 
 
@@ -617,10 +637,8 @@ def lifecycle(view: EstateView) -> list[Finding]:
     phasing_out = [
         c for c in view.components_in_use() if c.properties.get("lifecycle") == "phasing_out"
     ]
-    services = view.services() if phasing_out else []
-    needs = {s.id: view.below(s.id, hard_only=True) for s in services}
     for component in phasing_out:
-        needing = [s for s in services if component.id in needs[s.id]]
+        needing = sorted(view.impact(component.id).broken)  # redundancy honoured
         if not needing:
             continue
         end = component.properties.get("contract_end")
@@ -637,9 +655,9 @@ def lifecycle(view: EstateView) -> list[Finding]:
                 component.id,
                 component.name,
                 f"{component.name} is being phased out ({when}), but "
-                f"{_names([s.name for s in needing])} still need it.",
+                f"{_names([view.name(s) for s in needing])} still need it.",
                 "Finish moving those services off it before the date, or record why it stays.",
-                (("end", str(end or "")), ("services", ", ".join(s.id for s in needing))),
+                (("end", str(end or "")), ("services", ", ".join(needing))),
             )
         )
     return findings

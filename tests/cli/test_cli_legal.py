@@ -28,7 +28,7 @@ def test_check_finds_the_flow_to_intune_with_its_basis(run_cli: RunCli) -> None:
     assert "user_name, ip_address, device_name" in intune["explanation"]
     assert "Transfer basis: the EU-US Data Privacy Framework" in intune["explanation"]
     assert sum(shown["counts"].values()) == len(shown["findings"])
-    assert {f["rule"] for f in shown["findings"]} == set(shown["rules"])
+    assert {f["rule"] for f in shown["findings"]} <= set(shown["rules"])
 
 
 def test_check_guards_a_repository_with_fail_on(run_cli: RunCli, write_files: WriteFiles) -> None:

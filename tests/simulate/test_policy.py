@@ -211,6 +211,10 @@ WITH_ALTERNATIVE = {
     "alternatives": [{"for": "app", "candidate": "alt", "readiness": "R2"}],
 }
 
+APP2 = {"id": "app2", "name": "App 2", "vendor": "no-co", "delivery": "saas",
+        "data_at_rest": ["NO"]}  # fmt: skip
+REDUNDANT = [{"ref": "app", "any_of_group": "g"}, {"ref": "app2", "any_of_group": "g"}]
+
 EXIT = [
     Row("critical service, no plan, no alternative: error", {}, Severity.ERROR,
         ("no alternative is identified", "there is no exit plan", "Service (critical)")),
@@ -230,6 +234,14 @@ EXIT = [
         {"service:svc": {"criticality": "low"}}),
     Row("a high service needs it: warning even without an alternative",
         {"service:svc": {"criticality": "high"}}, Severity.WARNING, ("Service (high)",)),
+    Row("a member of a redundant group whose partner carries the service: nothing",
+        {"service:svc": {"depends_on": REDUNDANT}}, None, (), {"components": [APP2]}),
+    Row("a soft dependency of a critical service: warning, it only degrades",
+        {"service:svc": {"depends_on": [{"ref": "app", "strength": "soft"}]}},
+        Severity.WARNING, ("Losing App degrades Service (critical)",)),
+    Row("a long grace still counts: the service breaks later, not never",
+        {"service:svc": {"depends_on": [{"ref": "app", "onset": {"grace_days": 400}}]}},
+        Severity.ERROR, ("breaks Service (critical)",)),
 ]  # fmt: skip
 
 
@@ -249,10 +261,11 @@ CONCENTRATION = [
     Row("the group counts: an EU subsidiary is its US parent's",
         {"component:app": {"vendor": "us-eu"}}, Severity.WARNING, ("US Inc (US)",)),
     Row("redundancy across vendors: losing one group breaks nothing",
-        {"service:svc": {"depends_on": [{"ref": "app", "any_of_group": "g"},
-                                        {"ref": "app2", "any_of_group": "g"}]}},
-        None, (), {"components": [{"id": "app2", "name": "App 2", "vendor": "no-co",
-                                   "delivery": "saas", "data_at_rest": ["NO"]}]}),
+        {"service:svc": {"depends_on": REDUNDANT}}, None, (), {"components": [APP2]}),
+    Row("redundancy inside the group: no single hub, the group still counts",
+        {"service:svc": {"depends_on": REDUNDANT}}, Severity.WARNING,
+        ("1 of 2 critical", "Hubs: none that most of them share"),
+        {"components": [{**APP2, "vendor": "se-co"}]}),
     Row("the organisation's own provider is not counted",
         {"component:app": {"vendor": "own"}}),
     Row("many users but no critical service: information",
@@ -279,6 +292,14 @@ LIFECYCLE = [
     Row("phasing out but only used softly: nothing",
         {"component:app": {"lifecycle": "phasing_out"},
          "service:svc": {"depends_on": [{"ref": "app", "strength": "soft"}]}}),
+    Row("phasing out, and a redundant partner carries the service: nothing",
+        {"component:app": {"lifecycle": "phasing_out"},
+         "service:svc": {"depends_on": REDUNDANT}}, None, (), {"components": [APP2]}),
+    Row("phasing out, needed through a chain: warning",
+        {"component:app": {"lifecycle": "phasing_out"}, "service:svc": {"depends_on": ["mid"]}},
+        Severity.WARNING, ("Service still need it",),
+        {"components": [{"id": "mid", "name": "Mid", "vendor": "own", "delivery": "self_hosted",
+                         "depends_on": ["app"]}]}),
 ]  # fmt: skip
 
 
