@@ -8,10 +8,12 @@ import click
 
 from exitplan.cli.common import (
     FORMATS,
+    PROFILE,
     Source,
     estate_source,
     terminal_width,
 )
+from exitplan.model import LegalProfile
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
 from exitplan.render.json import (
@@ -45,16 +47,19 @@ from exitplan.simulate.policy import check as run_checks
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day the check is made, for ages and dates (default: the estate's as_of).",
 )
+@PROFILE
 def check_command(
     source: Source,
     rules: tuple[str, ...],
     output_format: str,
     fail_on: str | None,
     as_of: Any,
+    profile: str | None,
 ) -> None:
     """Check the estate against the policies: personal data leaving the EU/EEA and its
     transfer basis, secret data within reach of foreign disclosure laws, exit readiness,
-    concentration on one vendor, and components being phased out.
+    concentration on one vendor, and components being phased out. Each finding names
+    the provisions it rests on (GDPR, DORA, and under the se profile the Swedish OSL).
 
     \b
     Examples:
@@ -62,14 +67,21 @@ def check_command(
       exitplan check graphs/gothenburg --rule third-country-transfer --format markdown
       exitplan check graphs/gothenburg --fail-on error   # exit 1 if an error is found
     """
-    result = run_checks(source.open(), rules, as_of=as_of.date() if as_of else None)
+    result = run_checks(
+        source.open(),
+        rules,
+        as_of=as_of.date() if as_of else None,
+        profile=LegalProfile(profile) if profile else None,
+    )
     if output_format == "json":
         text = dump_check_json(result)
     elif output_format == "csv":
-        text = dump_section_csv(rows.findings(result))
+        text = dump_section_csv(rows.findings(result.findings))
     elif output_format == "markdown":
         text = dump_sections_markdown(
-            f"Policy check of {result.estate}", rows.check_headline(result), [rows.findings(result)]
+            f"Policy check of {result.estate}",
+            rows.check_headline(result),
+            [rows.findings(result.findings)],
         )
     else:
         text = dump_sections_table(

@@ -17,6 +17,7 @@ from exitplan.errors import UsageError
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
 from exitplan.loading import load_estate
+from exitplan.model import LegalProfile
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
 from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
@@ -234,3 +235,12 @@ def render_simulation(simulation: Simulation, output_format: str) -> str:
         title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
         return dump_sections_markdown(title, lines, sections)
     return dump_sections_table(lines, sections, width=terminal_width())
+
+
+PROFILE = click.option(
+    "--profile",
+    type=click.Choice([p.value for p in LegalProfile]),
+    help="The legal profile of the policy rules: eu (the GDPR, for any EU/EEA organisation) "
+    "or se (adds the Swedish classification and secrecy rules). Default: the estate's "
+    "legal_profile, else eu.",
+)

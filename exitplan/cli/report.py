@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from exitplan.cli.common import (
+    PROFILE,
     Source,
     backend_options,
 )
+from exitplan.model import LegalProfile
 from exitplan.render.files import diagram_bytes, write_output
 from exitplan.render.report import dump_report_html, dump_report_markdown
 from exitplan.scenario import load_scenario, run_scenario
@@ -36,6 +38,7 @@ def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) ->
     help="The document to write: .md (Markdown) or .html (one file, diagrams inline).",
 )
 @backend_options
+@PROFILE
 def report_command(
     scenario: Path,
     output: Path,
@@ -43,6 +46,7 @@ def report_command(
     estate: str | None,
     neo4j_uri: str | None,
     neo4j_user: str | None,
+    profile: str | None,
 ) -> None:
     """Write the exit-strategy document for a scenario: summary, scope and assumptions,
     affected services, data flows and their legal findings, alternatives (and the missing
@@ -57,7 +61,9 @@ def report_command(
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
-    strategy = exit_strategy(graph, simulation, loaded.scenario.notes)
+    strategy = exit_strategy(
+        graph, simulation, loaded.scenario.notes, LegalProfile(profile) if profile else None
+    )
     if output.suffix == ".html":
         svgs = {
             "impact": diagram_bytes(impact_view(graph, simulation), ".svg").decode("utf-8"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exitplan.model.estate import (
+    FORMAT,
     SECTIONS,
     Alternative,
     Capability,
@@ -33,6 +34,7 @@ from exitplan.model.vocabulary import (
     DataExport,
     Delivery,
     Exposure,
+    LegalProfile,
     Licence,
     Lifecycle,
     OrganisationKind,
@@ -47,6 +49,7 @@ from exitplan.model.vocabulary import (
 )
 
 __all__ = [
+    "FORMAT",
     "ID_PATTERN",
     "ID_RULE",
     "SECTIONS",
@@ -70,6 +73,7 @@ __all__ = [
     "Exposure",
     "GraceDays",
     "Krt",
+    "LegalProfile",
     "Licence",
     "Lifecycle",
     "NodeId",

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,6 +33,7 @@ from exitplan.model.vocabulary import (
     DataExport,
     Delivery,
     Exposure,
+    LegalProfile,
     Licence,
     Lifecycle,
     OrganisationKind,
@@ -70,8 +72,39 @@ class Described(Strict):
 # --- estate header ------------------------------------------------------------------------
 
 
+FORMAT = 1
+"""The version of the estate and scenario file format this release reads."""
+
+
+def _known_format(version: int) -> int:
+    if version > FORMAT:
+        raise ValueError(
+            f"format {version} is newer than this release of exitplan reads (format "
+            f"{FORMAT}); upgrade exitplan"
+        )
+    return version
+
+
+FormatVersion = Annotated[
+    StrictInt,
+    Field(
+        ge=1,
+        description="The version of the file format (absent means 1), so that a later "
+        "release can migrate old files instead of refusing them.",
+    ),
+    AfterValidator(_known_format),
+]
+
+
 class EstateInfo(Strict):
     name: Id = Field(description="Short name of the estate; also its name in a shared database.")
+    format: FormatVersion = FORMAT
+    legal_profile: LegalProfile = Field(
+        default=LegalProfile.EU,
+        description="The law the policy rules apply: eu (the GDPR, for any EU/EEA "
+        "organisation; the default) or se (adds the Swedish classification and secrecy "
+        "rules). exitplan check --profile overrides it.",
+    )
     title: Text | None = None
     version: Text | None = None
     description: Text | None = None

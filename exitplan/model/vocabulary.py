@@ -57,11 +57,22 @@ class Criticality(StrEnum):
 
 
 class PersonalData(StrEnum):
-    """GDPR categories: none, ordinary personal data, special categories (art. 9)."""
+    """GDPR categories: none, ordinary personal data, special categories (Art. 9), and
+    data on criminal convictions and offences (Art. 10)."""
 
     NONE = "none"
     ORDINARY = "ordinary"
     SPECIAL_CATEGORY = "special_category"
+    CRIMINAL_OFFENCE = "criminal_offence"
+
+
+class LegalProfile(StrEnum):
+    """The law the policy rules read an estate by: ``eu`` is the GDPR for any EU/EEA
+    organisation; ``se`` adds the Swedish information classification (K levels) and the
+    secrecy rules of the Public Access to Information and Secrecy Act (OSL)."""
+
+    EU = "eu"
+    SE = "se"
 
 
 class Classification(StrEnum):

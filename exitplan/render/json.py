@@ -281,6 +281,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "explanation": finding.explanation,
         "resolution": finding.resolution,
         "facts": dict(finding.facts),
+        "provisions": list(finding.provisions),
     }
 
 
@@ -290,6 +291,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
         "estate": result.estate,
         "as_of": result.as_of.isoformat() if result.as_of else None,
         "rules": list(result.rules),
+        "legal_profile": result.profile.value,
         "counts": {severity.value: result.count(severity) for severity in Severity},
         "findings": [finding_json(f) for f in result.findings],
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from markdown_it import MarkdownIt
@@ -19,6 +20,7 @@ from exitplan.render.rows import (
     Section,
     alternatives,
     day,
+    findings,
     legal,
     legal_sentences,
     number,
@@ -286,18 +288,18 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
 
 
 def _findings(strategy: ExitStrategy) -> Section:
-    rows = tuple(
-        (f.severity.value, f.rule, f"{f.name} ({f.subject})", f.explanation, f.resolution)
-        for f in strategy.findings
-    )
-    return Section(
+    checked = strategy.checked
+    section = findings(
+        strategy.findings,
         "Policy findings",
-        ("severity", "rule", "subject", "finding", "to resolve"),
-        rows,
-        f"The findings of `exitplan check` (as of {_date(strategy.checked.as_of)}) whose "
-        "subject is a flow, component or vendor group this scenario touches."
-        if rows
-        else "No policy finding concerns this scenario.",
+        f"The findings of `exitplan check` (as of {_date(checked.as_of)}, legal profile "
+        f"{checked.profile}) whose subject is a flow, component or vendor group this "
+        "scenario touches.",
+    )
+    return (
+        section
+        if section.rows
+        else replace(section, note="No policy finding concerns this scenario.")
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from exitplan.simulate.policy import CheckResult, Severity
+from exitplan.simulate.policy import CheckResult, Finding, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     Legal,
@@ -406,19 +406,42 @@ def check_headline(result: CheckResult) -> list[str]:
         for severity in Severity
     )
     return [
-        f"Estate {result.estate} as of {result.as_of or 'undated'}, rules: "
-        f"{', '.join(result.rules)}.",
+        f"Estate {result.estate} as of {result.as_of or 'undated'}, legal profile "
+        f"{result.profile} ({PROFILES[result.profile]}), rules: {', '.join(result.rules)}.",
         f"Findings: {counts}.",
     ]
 
 
-def findings(result: CheckResult, title: str = "Findings") -> Section:
+PROFILES = {
+    "eu": "the GDPR, for any EU/EEA organisation",
+    "se": "the GDPR with the Swedish classification and secrecy rules",
+}
+
+
+def rests_on(finding: Finding) -> str:
+    """ "Rests on GDPR Art. 45 and Commission Implementing Decision (EU) 2023/1795." """
+    return f"Rests on {_names(list(finding.provisions))}." if finding.provisions else ""
+
+
+def findings(found: Sequence[Finding], title: str = "Findings", note: str | None = None) -> Section:
+    """One row per finding, with what resolves it and the provisions it rests on."""
     rows = tuple(
-        (f.severity.value, f.rule, f"{f.name} ({f.subject})", f.explanation, f.resolution)
-        for f in result.findings
+        (
+            f.severity.value,
+            f.rule,
+            f"{f.name} ({f.subject})",
+            f.explanation,
+            f.resolution,
+            "; ".join(f.provisions),
+        )
+        for f in found
     )
-    note = None if rows else "Nothing found."
-    return Section(title, ("severity", "rule", "subject", "finding", "to resolve"), rows, note)
+    return Section(
+        title,
+        ("severity", "rule", "subject", "finding", "to resolve", "rests on"),
+        rows,
+        note if rows else "Nothing found.",
+    )
 
 
 def findings_for_terminal(result: CheckResult) -> Section:
@@ -426,7 +449,7 @@ def findings_for_terminal(result: CheckResult) -> Section:
     rows = tuple(
         (
             f"{f.severity.value.upper()}\n{f.rule}\n{f.subject}",
-            f"{f.explanation}\nTo resolve: {f.resolution}",
+            f"{f.explanation}\nTo resolve: {f.resolution}\n{rests_on(f)}",
         )
         for f in result.findings
     )

@@ -1,47 +1,73 @@
 """Policy checks (DESIGN.md §4 "Policies"): the legal and exit-readiness lens on an estate.
 
 Each rule reads the estate through the backend port and returns findings: what is wrong,
-how serious, in plain words, and what would resolve it. The rules:
+how serious, in plain words, what would resolve it, and the provisions it rests on. Every
+rule that speaks of a service *needing* a component means what the simulation means:
+withdrawing that component alone breaks (or degrades) the service, through redundant
+groups, soft dependencies and grace periods (``EstateView.impact``).
 
-``third-country-transfer``
+The legal profile (the estate header's ``legal_profile``, or ``exitplan check --profile``)
+decides how data flows are read:
+
+* ``eu`` (the default): the GDPR, for any organisation in the EU/EEA. Information
+  classification is ``public`` to ``secret``; personal data is ``ordinary``,
+  ``special_category`` (Art. 9) or ``criminal_offence`` (Art. 10).
+* ``se``: everything in ``eu``, plus the Swedish rules: confidentiality levels K0-K4 (K3
+  and up counts as secret), the secrecy provision a flow is covered by (``osl_ref``), and
+  the suitability assessment that OSL (2009:400) 10 kap. 2 a § asks for before secret
+  data are handed to a provider for technical processing or storage.
+
+The rules:
+
+``third-country-transfer`` (both profiles)
     A data flow with personal data to a component that reaches a country outside the
     EU/EEA (its operating, sub-processing or support vendor is based there, or its data
     rest or are processed there), or that the estate records as a transfer (any basis
     other than ``intra_eea``, e.g. an EU subsidiary whose US parent reaches the data).
-    Severity by the recorded basis: none (``not_assessed``), or ``intra_eea`` although a
-    third country is reached → error; the EU-US Data Privacy Framework (``adequacy_dpf``)
+    Severity by the recorded basis: none (``not_assessed``, GDPR Art. 44-46 and 49), or
+    ``intra_eea`` although a third country is reached (Art. 44) → error; the EU-US Data
+    Privacy Framework (``adequacy_dpf``, Art. 45 and Implementing Decision (EU) 2023/1795)
     → warning, it can be struck down as Safe Harbour (2015) and Privacy Shield (2020)
     were, and an error when the importer's group is recorded as not certified; standard
-    contractual clauses or binding corporate rules → warning, a transfer impact
-    assessment is needed; art. 49 derogations → warning, they suit occasional transfers
-    only; another adequacy decision → info.
+    contractual clauses (Art. 46(2)(c), with Schrems II, C-311/18) or binding corporate
+    rules (Art. 46(2)(b) and 47) → warning, a transfer impact assessment is needed; Art. 49
+    derogations → warning, they suit occasional transfers only; another adequacy decision
+    (Art. 45) → info. Special-category (Art. 9) or criminal-offence (Art. 10) data on the
+    Data Privacy Framework → error. No location recorded at all → warning (Art. 44 and
+    30(1)(e): the records must show transfers).
 
 ``foreign-disclosure``
-    Confidential or secret data (or a confidentiality level K ≥ 3) to a component one of
-    whose vendors belongs to a group exposed to foreign disclosure orders (e.g. the US
-    CLOUD Act). Secret data or K ≥ 3 → error, other confidential data → warning; a
-    recorded suitability assessment that passed → info, one that failed → error.
+    Data to a component one of whose vendors (one that sees the data) belongs to a group
+    exposed to foreign disclosure orders (e.g. the US CLOUD Act; GDPR Art. 48 says such
+    orders do not by themselves make a disclosure lawful). ``eu``: secret data → error;
+    special-category or criminal-offence personal data → error when it rests on the Data
+    Privacy Framework or on nothing, else warning; other confidential data → warning.
+    ``se`` adds: K ≥ 3 counts as secret, the flow's own secrecy provision is named, and a
+    recorded suitability assessment (OSL 10 kap. 2 a §) decides: passed → info, failed →
+    error.
 
-``exit-readiness``
-    Components that a high or critical service needs (directly or transitively) with no
-    exit plan, a plan not tested within 12 months, or no identified alternative. Error
-    when a critical service needs a component with no alternative, else warning.
-    Components that only the organisation's own IT provider (a vendor group tagged
-    ``own-provider``) stands behind have no vendor to leave and are not counted.
+``exit-readiness`` (both profiles; DORA Art. 28(8) as the yardstick)
+    Components whose loss breaks or degrades a high or critical service, with no exit
+    plan, a plan not tested within 12 months, or no identified alternative. Error when a
+    critical service breaks and there is no alternative, else warning. Components that
+    only the organisation's own IT provider (a vendor group tagged ``own-provider``)
+    stands behind have no vendor to leave and are not counted.
 
-``concentration``
+``concentration`` (both profiles; DORA Art. 29)
     Per vendor group (the ultimate parent and its subsidiaries): the share of critical
-    services and of users that depend on it (the services that break when every component
-    of the group is withdrawn, so redundancy across vendors is honoured),
-    and its hubs (the components most of those services reach it through). Error from 90 %
-    of the critical services, warning from 50 %, info from 25 %, or when half of the users
-    depend on it through services that are not critical. A vendor group tagged
-    ``own-provider`` is the organisation's own IT provider and is not counted.
+    services and of users that break when every component of the group is withdrawn (so
+    redundancy across vendors is honoured), and its hubs (the components whose loss alone
+    breaks at least half of those services). Error from 90 % of the critical services,
+    warning from 50 %, info from 25 %, or when half of the users depend on it through
+    services that are not critical. A vendor group tagged ``own-provider`` is the
+    organisation's own IT provider and is not counted.
 
-``lifecycle``
-    Components being phased out that services still need through hard dependencies (as
-    the only choice or as one of a redundant group), with the date their contract ends;
-    error when that date has passed.
+``lifecycle`` (both profiles; DORA Art. 8(7) on legacy systems)
+    Components being phased out whose loss alone still breaks a service, with the date
+    their contract ends; error when that date has passed.
+
+DORA binds financial entities; for others its articles serve as the recognised yardstick
+for exit plans, concentration and legacy systems, and the findings name them as such.
 """
 
 from __future__ import annotations
@@ -54,7 +80,7 @@ from enum import StrEnum
 
 from exitplan.errors import UsageError
 from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
-from exitplan.model import NodeId
+from exitplan.model import LegalProfile, NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.propagate import propagate
@@ -95,6 +121,36 @@ BASIS = {
 }
 
 
+BASIS_PROVISIONS = {
+    "intra_eea": ("GDPR Art. 44",),
+    "adequacy": ("GDPR Art. 45",),
+    "adequacy_dpf": (
+        "GDPR Art. 45",
+        "Commission Implementing Decision (EU) 2023/1795 (EU-US Data Privacy Framework)",
+    ),
+    "scc": ("GDPR Art. 46(2)(c)", "CJEU C-311/18 (Schrems II)"),
+    "bcr": ("GDPR Art. 46(2)(b) and 47",),
+    "art49": ("GDPR Art. 49",),
+    "not_assessed": ("GDPR Art. 44-46", "GDPR Art. 49"),
+}
+"""What each transfer basis rests on in law (GDPR chapter V)."""
+
+SENSITIVE = {
+    "special_category": ("special categories of personal data", "GDPR Art. 9"),
+    "criminal_offence": ("personal data on criminal convictions and offences", "GDPR Art. 10"),
+}
+"""Personal data the GDPR protects more strictly, in words, and the article that does."""
+
+FOREIGN_ORDERS = "GDPR Art. 48"
+TECHNICAL_PROCESSING = "OSL (2009:400) 10 kap. 2 a §"
+"""The Swedish rule (in force 1 July 2023, prop. 2022/23:97) that lets an authority hand
+data covered by secrecy to a provider for technical processing or storage only when that
+is not unsuitable: the suitability assessment."""
+EXIT_STRATEGY = "DORA Art. 28(8)"
+CONCENTRATION_RISK = "DORA Art. 29"
+LEGACY_SYSTEMS = "DORA Art. 8(7)"
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -117,6 +173,8 @@ class Finding:
     resolution: str
     facts: tuple[tuple[str, str], ...] = ()
     """Figures behind the finding (basis, countries, shares), for JSON and CSV readers."""
+    provisions: tuple[str, ...] = ()
+    """The legal provisions the finding rests on ("GDPR Art. 45", "DORA Art. 29")."""
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
@@ -129,6 +187,7 @@ class CheckResult:
     as_of: date | None
     rules: tuple[str, ...]
     findings: tuple[Finding, ...]
+    profile: LegalProfile = LegalProfile.EU
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -153,6 +212,7 @@ class EstateView:
     backend: GraphBackend
     as_of: date | None
     """The day of the check; ``None`` when the estate is undated (no age is judged then)."""
+    profile: LegalProfile = LegalProfile.EU
     nodes: dict[NodeId, GraphNode] = field(default_factory=dict)
     providers: dict[NodeId, list[tuple[GraphNode, tuple[str, ...]]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -166,8 +226,11 @@ class EstateView:
     _impacts: dict[NodeId, Impact] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, backend: GraphBackend, as_of: date | None) -> EstateView:
-        view = cls(backend, as_of)
+    def read(
+        cls, backend: GraphBackend, as_of: date | None, profile: LegalProfile | None = None
+    ) -> EstateView:
+        """The estate read once; ``profile`` defaults to the estate's ``legal_profile``."""
+        view = cls(backend, as_of, profile or backend.info.legal_profile)
         view.nodes = {node.id: node for node in backend.nodes()}
         for edge in backend.edges(Rel.PROVIDED_BY):
             roles = tuple(str(r) for r in edge.properties.get("roles", ()))  # type: ignore[union-attr]
@@ -314,25 +377,36 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             + (_names([view.vendor_text(v) for v in operators]) or "no recorded operator")
         )
         severity, why, fix = _by_basis(view, basis, operators, countries)
-        special = (
-            " The data include special categories (GDPR art. 9)."
-            if personal == "special_category"
-            else ""
-        )
+        provisions = BASIS_PROVISIONS.get(basis, ())
+        special = ""
+        if personal in SENSITIVE:
+            words, article = SENSITIVE[personal]
+            provisions = (*provisions, article)
+            special = f" The data are {words} ({article})."
+            if basis == "adequacy_dpf":  # at least an error: see the module docstring
+                severity = Severity.ERROR
+                special += " Resting them on a framework that can be struck down is not enough."
+                fix = (
+                    f"Keep the {words} in the EU/EEA, or add standard contractual clauses "
+                    "with a transfer impact assessment and supplementary measures (such as "
+                    "encryption with keys held by the organisation) before relying on the "
+                    "framework."
+                )
         findings.append(
             Finding(
                 "third-country-transfer",
                 severity,
                 str(flow.properties["id"]),
                 _flow_name(flow),
-                f"{_flow_text(view, flow)} ({personal} personal data) {where}. "
-                f"Transfer basis: {BASIS.get(basis, basis)}. {why}{special}",
+                f"{_flow_text(view, flow)} ({personal.replace('_', ' ')} personal data) "
+                f"{where}. Transfer basis: {BASIS.get(basis, basis)}. {why}{special}",
                 fix,
                 (
                     ("transfer", basis),
                     ("personal_data", personal),
                     ("third_country", "; ".join(reach)),
                 ),
+                provisions,
             )
         )
     return findings
@@ -351,6 +425,7 @@ def _unknown_location(view: EstateView, flow: GraphEdge, personal: str, basis: s
         "Record the operating vendor's hq_country and the component's data_at_rest and "
         "processing countries.",
         (("transfer", basis), ("personal_data", personal), ("third_country", "unknown")),
+        ("GDPR Art. 44", "GDPR Art. 30(1)(e)"),
     )
 
 
@@ -425,53 +500,67 @@ def _by_basis(
     )
 
 
-CONFIDENTIAL = frozenset({"confidential", "secret"})
+def _exposed_vendors(view: EstateView, target: GraphNode) -> list[tuple[GraphNode, list[str]]]:
+    """The vendors that see a component's data and belong to a group exposed to foreign
+    disclosure orders, with the laws (a licensor alone never sees the data)."""
+    exposed = []
+    for vendor, roles in sorted(view.providers.get(target.id, ()), key=lambda p: p[0].id):
+        laws = [str(x) for x in vendor.properties.get("exposure", ())]  # type: ignore[union-attr]
+        if laws and REACHING_ROLES & set(roles):
+            exposed.append((vendor, laws))
+    return exposed
 
 
 def foreign_disclosure(view: EstateView) -> list[Finding]:
+    """Data that must not be within reach of a foreign disclosure order, reaching a vendor
+    group exposed to one (see the module docstring for what each profile counts)."""
+    swedish = view.profile is LegalProfile.SE
     findings = []
     for flow in view.flows:
-        classification = str(flow.properties.get("classification", "internal"))
-        level = flow.properties.get("krt_k")
-        high = classification == "secret" or (isinstance(level, int) and level >= 3)
         target = view.nodes[flow.target]
-        if not (high or classification in CONFIDENTIAL) or target.label is not Label.COMPONENT:
+        if target.label is not Label.COMPONENT or not runs_today(target):
             continue
-        if not runs_today(target):
+        classification = str(flow.properties.get("classification", "internal"))
+        level = flow.properties.get("krt_k") if swedish else None
+        personal = str(flow.properties.get("personal_data", "none"))
+        basis = str(flow.properties.get("transfer", "not_assessed"))
+        secret = classification == "secret" or (isinstance(level, int) and level >= 3)
+        sensitive = personal in SENSITIVE
+        if not (secret or sensitive or classification == "confidential"):
             continue
-        exposed = []
-        for vendor, roles in sorted(view.providers.get(target.id, ()), key=lambda p: p[0].id):
-            laws = [str(x) for x in vendor.properties.get("exposure", ())]  # type: ignore[union-attr]
-            if laws and REACHING_ROLES & set(roles):  # a licensor alone never sees the data
-                exposed.append((vendor, laws))
+        exposed = _exposed_vendors(view, target)
         if not exposed:
             continue
         laws = sorted({law for _, group in exposed for law in group})
         vendors = _names([view.vendor_text(v) for v, _ in exposed])
-        what = classification + (f", K{level}" if isinstance(level, int) else "")
-        osl = flow.properties.get("osl_ref")
-        secrecy = f"; covered by {osl}" if osl else ""
+        what = [classification + (f", K{level}" if isinstance(level, int) else "")]
+        provisions: list[str] = []
+        if personal != "none":
+            provisions.append(FOREIGN_ORDERS)
+        if sensitive:
+            words, article = SENSITIVE[personal]
+            what.append(words)
+            provisions.append(article)
+        osl = flow.properties.get("osl_ref") if swedish else None
+        if osl:
+            what.append(f"covered by {osl}")
+            provisions.append(str(osl))
         text = (
-            f"{_flow_text(view, flow)} ({what}{secrecy}) reach a component of {vendors}, "
+            f"{_flow_text(view, flow)} ({'; '.join(what)}) reach a component of {vendors}, "
             f"which can be ordered to disclose them under {', '.join(laws)}."
         )
-        outcome = flow.properties.get("suitability_outcome")
-        when = flow.properties.get("suitability_date")
-        if outcome == "passed":
-            severity = Severity.INFO
-            text += f" A suitability assessment passed on {when} is recorded."
-            fix = "Assess again when the service, the data or the law changes."
-        elif outcome == "failed":
-            severity = Severity.ERROR
-            text += f" The suitability assessment of {when} failed."
-            fix = "Move the data to a provider without that exposure; the assessment says so."
-        else:
-            severity = Severity.ERROR if high else Severity.WARNING
-            text += " No suitability assessment is recorded."
-            fix = (
-                "Record a suitability assessment (outcome and date) before handing the data "
-                "over, or move them to a provider not exposed to foreign disclosure orders."
+        if sensitive and basis in ("adequacy_dpf", "not_assessed"):
+            text += (
+                f" They rest on {BASIS.get(basis, basis)}, which does not shield them from "
+                "such an order."
             )
+        severity, assessed, fix = _disclosure_judgement(
+            view, flow, secret=secret or (sensitive and basis in ("adequacy_dpf", "not_assessed"))
+        )
+        text += assessed
+        if swedish and (secret or osl or classification == "confidential"):
+            provisions.append(TECHNICAL_PROCESSING)
+        outcome = flow.properties.get("suitability_outcome") if swedish else None
         findings.append(
             Finding(
                 "foreign-disclosure",
@@ -482,13 +571,55 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
                 fix,
                 (
                     ("classification", classification),
-                    ("secret", "yes" if high else "no"),  # a classification, not a password
+                    ("secret", "yes" if secret else "no"),  # a classification, not a password
+                    ("sensitive_personal_data", "yes" if sensitive else "no"),
                     ("exposure", ", ".join(laws)),
-                    ("suitability", f"{outcome} {when}" if outcome else ""),
+                    (
+                        "suitability",
+                        f"{outcome} {flow.properties.get('suitability_date')}" if outcome else "",
+                    ),
                 ),
+                tuple(dict.fromkeys(provisions)) or ("the estate's information classification",),
             )
         )
     return findings
+
+
+def _disclosure_judgement(
+    view: EstateView, flow: GraphEdge, *, secret: bool
+) -> tuple[Severity, str, str]:
+    """Severity, a sentence on the assessment, and what would resolve it. Under the ``se``
+    profile a recorded suitability assessment (OSL 10 kap. 2 a §) decides; without one,
+    secret (or K3+, or sensitive personal data on a weak basis) is an error and other
+    confidential data a warning."""
+    if view.profile is LegalProfile.SE:
+        outcome = flow.properties.get("suitability_outcome")
+        when = flow.properties.get("suitability_date")
+        if outcome == "passed":
+            return (
+                Severity.INFO,
+                f" A suitability assessment passed on {when} is recorded.",
+                "Assess again when the service, the data or the law changes.",
+            )
+        if outcome == "failed":
+            return (
+                Severity.ERROR,
+                f" The suitability assessment of {when} failed.",
+                "Move the data to a provider without that exposure; the assessment says so.",
+            )
+        return (
+            Severity.ERROR if secret else Severity.WARNING,
+            " No suitability assessment is recorded.",
+            "Record a suitability assessment (outcome and date) before handing the data "
+            "over, or move them to a provider not exposed to foreign disclosure orders.",
+        )
+    return (
+        Severity.ERROR if secret else Severity.WARNING,
+        "",
+        "Move the data to a provider not exposed to foreign disclosure orders, or keep "
+        "them encrypted with keys the organisation alone holds; record the assessment of "
+        "that risk.",
+    )
 
 
 KEY_SERVICES = ("critical", "high")
@@ -518,6 +649,15 @@ def exit_readiness(view: EstateView) -> list[Finding]:
             gaps.append(f"the exit plan was last tested on {tested}, over 12 months ago")
         if not gaps:
             continue
+        remedies = [
+            *(["identify an alternative and assess it"] if not alternatives else []),
+            *(
+                ["write the exit plan (export, replacement, order of moves)"]
+                if not component.properties.get("exit_plan_exists")
+                else []
+            ),
+            "test the exit plan at least once a year",
+        ]
         critical = [s for s in broken if view.nodes[s].properties.get("criticality") == "critical"]
         severity = Severity.ERROR if critical and not alternatives else Severity.WARNING
         effects = []
@@ -537,14 +677,14 @@ def exit_readiness(view: EstateView) -> list[Finding]:
                 component.id,
                 component.name,
                 f"Losing {component.name} {' and '.join(effects)}, but {_names(gaps)}.",
-                "Identify and assess an alternative, write the exit plan (export, "
-                "replacement, order of moves) and test it at least once a year.",
+                _names(remedies).capitalize() + ".",
                 (
                     ("services", ", ".join([*broken, *degraded])),
                     ("alternatives", ", ".join(sorted(alternatives))),
                     ("exit_plan_exists", str(bool(component.properties.get("exit_plan_exists")))),
                     ("last_tested", str(tested or "")),
                 ),
+                (EXIT_STRATEGY,),
             )
         )
     return findings
@@ -591,6 +731,10 @@ def concentration(view: EstateView) -> list[Finding]:
         if severity is None:
             continue
         hubs = _hubs(view, components, dependent)
+        hub_text = "; ".join(
+            f"{view.name(hub)} ({count} of {len(dependent)} services{_realised(view, hub, '; ')})"
+            for hub, count in hubs
+        )
         findings.append(
             Finding(
                 "concentration",
@@ -600,36 +744,59 @@ def concentration(view: EstateView) -> list[Finding]:
                 f"{len(dependent & critical)} of {len(critical)} critical services "
                 f"({share_critical:.0%}) and {users:,} of {everyone:,} users "
                 f"({share_users:.0%}) depend on {_with_country(view.nodes[parent])} and its "
-                f"subsidiaries: they break, at once or later, if the group goes. Hubs: {hubs}.",
-                "Reduce the dependence where it is concentrated: a second identity provider "
-                "or an exit path for the hubs first, then the services that reach the group "
-                "only through them.",
+                "subsidiaries: they break, at once or later, if the group goes. Hubs: "
+                f"{hub_text or 'none that most of them share'}.",
+                _concentration_remedy(view, parent, hubs, dependent & critical),
                 (
                     ("critical_services", f"{len(dependent & critical)}/{len(critical)}"),
                     ("users", f"{users}/{everyone}"),
                 ),
+                (CONCENTRATION_RISK,),
             )
         )
     return findings
 
 
-def _hubs(view: EstateView, components: set[NodeId], dependent: set[NodeId]) -> str:
+def _hubs(
+    view: EstateView, components: set[NodeId], dependent: set[NodeId]
+) -> list[tuple[NodeId, int]]:
     """The group's components whose loss alone breaks at least half of the services that
-    depend on the group, most first, with what they realise (which shows an identity hub
-    for what it is)."""
+    depend on the group, most first (at most three), with how many each breaks."""
     counts = {c: len(view.impact(c).broken & dependent) for c in components}
     hubs = sorted(
         (c for c, n in counts.items() if n and n * 2 >= len(dependent)),
         key=lambda c: (-counts[c], c),
     )
-    if not hubs:
-        return "none that most of them share"
-    texts = []
-    for hub in hubs[:3]:
-        realises = sorted(view.name(c) for c in view.realises.get(hub, ()))
-        what = f"; {', '.join(realises[:4])}" if realises else ""
-        texts.append(f"{view.name(hub)} ({counts[hub]} of {len(dependent)} services{what})")
-    return "; ".join(texts)
+    return [(hub, counts[hub]) for hub in hubs[:3]]
+
+
+def _realised(view: EstateView, component: NodeId, lead: str) -> str:
+    """What a component realises, after ``lead`` ("; Authentication, Directory"), which
+    shows an identity hub for what it is; empty when nothing is recorded."""
+    names = sorted(view.name(c) for c in view.realises.get(component, ()))
+    return f"{lead}{', '.join(names[:4])}" if names else ""
+
+
+def _concentration_remedy(
+    view: EstateView, parent: NodeId, hubs: Sequence[tuple[NodeId, int]], critical: set[NodeId]
+) -> str:
+    """What would lower the concentration: the hubs first, named with what they do."""
+    group = view.name(parent)
+    if hubs:
+        named = []
+        for hub, _ in hubs:
+            does = _realised(view, hub, "").lower()
+            named.append(f"{view.name(hub)} ({does})" if does else view.name(hub))
+        return (
+            f"Start with the hubs: give {_names(named)} an exit path (an assessed alternative, a "
+            f"second provider or a tested exit plan), then the services that reach {group} "
+            "only through them."
+        )
+    services = _names(sorted(view.name(s) for s in critical)) or "the services that depend on it"
+    return (
+        f"No one component of {group} carries most of the dependence: reduce it service by "
+        f"service, starting with {services}."
+    )
 
 
 def lifecycle(view: EstateView) -> list[Finding]:
@@ -656,8 +823,16 @@ def lifecycle(view: EstateView) -> list[Finding]:
                 component.name,
                 f"{component.name} is being phased out ({when}), but "
                 f"{_names([view.name(s) for s in needing])} still need it.",
-                "Finish moving those services off it before the date, or record why it stays.",
+                (
+                    "Its contract has ended: move those services off it now, or record why "
+                    "it stays and until when."
+                    if ended
+                    else f"Move those services off it before {end}, or record why it stays."
+                    if end
+                    else "Record when it is to go, and move those services off it before then."
+                ),
                 (("end", str(end or "")), ("services", ", ".join(needing))),
+                (LEGACY_SYSTEMS,),
             )
         )
     return findings
@@ -695,26 +870,39 @@ def flows_exposed(view: EstateView) -> list[FlowAtRisk]:
     found = []
     for finding in foreign_disclosure(view):
         facts = dict(finding.facts)
-        high = facts["secret"] == "yes"  # noqa: S105  # a classification, not a password
-        if high and not facts["suitability"].startswith("passed"):
-            reason = "secret or K3+ data within reach of " + facts["exposure"]
+        secret = facts["secret"] == "yes"  # noqa: S105  # a classification, not a password
+        sensitive = facts["sensitive_personal_data"] == "yes" and finding.severity is Severity.ERROR
+        if (secret or sensitive) and not facts["suitability"].startswith("passed"):
+            what = "secret or K3+ data" if secret else "sensitive personal data"
+            reason = f"{what} within reach of " + facts["exposure"]
             found.append(_at_risk(view, finding, reason))
     return found
 
 
 def check(
-    backend: GraphBackend, rules: Iterable[str] = (), *, as_of: date | None = None
+    backend: GraphBackend,
+    rules: Iterable[str] = (),
+    *,
+    as_of: date | None = None,
+    profile: LegalProfile | None = None,
 ) -> CheckResult:
-    """Run the named rules (all when none are named) over the estate."""
+    """Run the named rules (all when none are named) over the estate, under ``profile``
+    (default: the estate's ``legal_profile``)."""
     chosen = tuple(dict.fromkeys(rules)) or tuple(RULES)
     unknown = [r for r in chosen if r not in RULES]
     if unknown:
         raise UsageError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(RULES)}")
     info = backend.info
     today = as_of or info.as_of  # never the clock: the same estate gives the same findings
-    view = EstateView.read(backend, today)
+    view = EstateView.read(backend, today, profile)
     findings = [finding for rule in chosen for finding in RULES[rule](view)]
-    return CheckResult(info.name, today, chosen, tuple(sorted(findings, key=lambda f: f.sort_key)))
+    return CheckResult(
+        info.name,
+        today,
+        chosen,
+        tuple(sorted(findings, key=lambda f: f.sort_key)),
+        view.profile,
+    )
 
 
 __all__ = [

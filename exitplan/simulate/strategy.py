@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exitplan.graph.port import Direction, GraphBackend, Label, Rel, runs_today
-from exitplan.model import NodeId
+from exitplan.model import LegalProfile, NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
 from exitplan.simulate.policy import CheckResult, Finding, check
 from exitplan.simulate.register import RegisterRow, register_rows
@@ -46,12 +46,16 @@ class ExitStrategy:
 
 
 def exit_strategy(
-    backend: GraphBackend, simulation: Simulation, notes: str | None = None
+    backend: GraphBackend,
+    simulation: Simulation,
+    notes: str | None = None,
+    profile: LegalProfile | None = None,
 ) -> ExitStrategy:
-    """Gather the document's content for ``simulation`` of the estate in ``backend``."""
+    """Gather the document's content for ``simulation`` of the estate in ``backend``; the
+    policy findings under ``profile`` (default: the estate's legal profile)."""
     states = {a.id: a.state.value for a in simulation.affected}
     touched = set(states)
-    checked = check(backend, as_of=simulation.start)
+    checked = check(backend, as_of=simulation.start, profile=profile)
     by_subject: dict[str, list[Finding]] = {}
     for finding in checked.findings:
         by_subject.setdefault(finding.subject, []).append(finding)

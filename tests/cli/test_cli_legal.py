@@ -8,6 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,32 @@ def test_report_keeps_markdown_in_names_as_text(
     body = text.split("<body>", 1)[1].split("<figure")[0]
     assert not re.search(r"<(a|img|script|em)\b", body)  # <code> is ours, for ids
     assert "[x](http://evil.example)" in text
+
+
+def test_the_profile_comes_from_the_estate_or_the_command_line(run_cli: RunCli) -> None:
+    """The example names the Swedish profile in its header: a passed suitability
+    assessment counts there; under the generic EU profile it does not."""
+
+    def disclosure(*extra: str) -> dict[str, Any]:
+        result = run_cli("check", "graphs/gothenburg", "--format", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+        shown: dict[str, Any] = json.loads(result.stdout)
+        return shown
+
+    swedish, generic = disclosure(), disclosure("--profile", "eu")
+    assert (swedish["legal_profile"], generic["legal_profile"]) == ("se", "eu")
+    for shown in (swedish, generic):
+        assert all(f["provisions"] for f in shown["findings"]), "each finding names its law"
+
+    def severity(shown: dict[str, Any], subject: str) -> str:
+        return next(
+            str(f["severity"])
+            for f in shown["findings"]
+            if f["rule"] == "foreign-disclosure" and f["subject"] == subject
+        )
+
+    assert severity(swedish, "files-to-sharepoint") == "info"  # assessment passed
+    assert severity(generic, "files-to-sharepoint") == "warning"
+    words = run_cli("check", "graphs/gothenburg", "--rule", "foreign-disclosure").stdout
+    assert "OSL (2009:400) 10 kap. 2 a §" in words
+    assert "Rests on" in words

@@ -17,6 +17,7 @@ import yaml
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
+from exitplan.model import LegalProfile
 from exitplan.simulate.policy import Finding, Severity, check
 from tests.conftest import EXAMPLE
 
@@ -59,6 +60,12 @@ class Row:
     expected: Severity | None = None
     says: tuple[str, ...] = ()
     extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    profile: LegalProfile | None = None
+    """None: the estate's own (eu, as the base estate names none)."""
+    rests_on: tuple[str, ...] = ()
+    """Provisions the finding must name."""
+    not_says: tuple[str, ...] = ()
+    """Words the finding must not contain (advice that would not fit it)."""
 
 
 KINDS = {
@@ -89,7 +96,7 @@ def _estate(row: Row, tmp_path: Path, *, dated: bool = True) -> EmbeddedGraph:
 
 
 def _only(rule: str, row: Row, tmp_path: Path) -> Finding | None:
-    found = check(_estate(row, tmp_path), [rule], as_of=AS_OF).findings
+    found = check(_estate(row, tmp_path), [rule], as_of=AS_OF, profile=row.profile).findings
     assert len(found) <= 1, found
     return found[0] if found else None
 
@@ -102,6 +109,11 @@ def _assert(row: Row, finding: Finding | None) -> None:
     assert finding.severity is row.expected
     for words in row.says:
         assert words in finding.explanation + " " + finding.resolution, words
+    for words in row.not_says:
+        assert words not in finding.explanation + " " + finding.resolution, words
+    for provision in row.rests_on:
+        assert provision in finding.provisions, (provision, finding.provisions)
+    assert finding.provisions, "every finding names what it rests on"
 
 
 TRANSFER = [
@@ -116,7 +128,8 @@ TRANSFER = [
         ("operator US Inc (US)", "recorded as staying in the EU/EEA")),
     Row("data stored in the US, not assessed: error",
         {"component:app": {"data_at_rest": ["US"]}, "flow:flow": {"transfer": "not_assessed"}},
-        Severity.ERROR, ("data stored in US", "none recorded (not_assessed)")),
+        Severity.ERROR, ("data stored in US", "none recorded (not_assessed)"),
+        rests_on=("GDPR Art. 44-46", "GDPR Art. 49")),
     Row("DPF: warning that it can be struck down",
         {"component:app": {"vendor": "us-co"}, "flow:flow": {"transfer": "adequacy_dpf"}},
         Severity.WARNING, ("Data Privacy Framework (adequacy_dpf)", "struck down",
@@ -139,13 +152,30 @@ TRANSFER = [
     Row("special categories are named",
         {"component:app": {"data_at_rest": ["US"]},
          "flow:flow": {"transfer": "scc", "personal_data": "special_category"}},
-        Severity.WARNING, ("special categories",)),
+        Severity.WARNING, ("special categories", "(GDPR Art. 9)"),
+        rests_on=("GDPR Art. 46(2)(c)", "GDPR Art. 9")),
+    Row("special categories on the DPF: at least an error",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"transfer": "adequacy_dpf", "personal_data": "special_category"}},
+        Severity.ERROR, ("can be struck down is not enough", "Keep the special categories"),
+        rests_on=("GDPR Art. 45", "GDPR Art. 9")),
+    Row("criminal-offence data on the DPF: at least an error",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"transfer": "adequacy_dpf", "personal_data": "criminal_offence"}},
+        Severity.ERROR, ("criminal convictions and offences (GDPR Art. 10)",),
+        rests_on=("GDPR Art. 10",)),
+    Row("ordinary personal data on the DPF keeps its grading under the se profile too",
+        {"component:app": {"vendor": "us-co"}, "flow:flow": {"transfer": "adequacy_dpf"}},
+        Severity.WARNING, profile=LegalProfile.SE,
+        rests_on=("Commission Implementing Decision (EU) 2023/1795 (EU-US Data Privacy "
+                  "Framework)",)),
     Row("EU component, no basis recorded: the data stay, nothing to say",
         {"flow:flow": {"transfer": "not_assessed"}}),
     Row("nobody records where the component is: warning",
         {"component:app": {"vendor": "nowhere", "data_at_rest": None, "processing": None}},
         Severity.WARNING, ("cannot show that they stay in the EU/EEA",),
-        {"vendors": [{"id": "nowhere", "name": "Nowhere Ltd"}]}),
+        {"vendors": [{"id": "nowhere", "name": "Nowhere Ltd"}]},
+        rests_on=("GDPR Art. 30(1)(e)",)),
     Row("adequacy recorded for the US: no such decision",
         {"component:app": {"vendor": "us-co"}, "flow:flow": {"transfer": "adequacy"}},
         Severity.WARNING, ("No adequacy decision covers US", "adequacy_dpf")),
@@ -169,25 +199,57 @@ DISCLOSURE = [
     Row("internal data: nothing", {"component:app": {"vendor": "us-co"}}),
     Row("secret data to a US-owned vendor: error",
         {"component:app": {"vendor": "us-co"}, "flow:flow": {"classification": "secret"}},
-        Severity.ERROR, ("US_CLOUD_ACT", "No suitability assessment")),
+        Severity.ERROR, ("US_CLOUD_ACT", "keys the organisation alone holds"),
+        rests_on=("GDPR Art. 48",)),
+    Row("secret data to a US-owned vendor, se profile: the suitability assessment is asked",
+        {"component:app": {"vendor": "us-co"}, "flow:flow": {"classification": "secret"}},
+        Severity.ERROR, ("No suitability assessment", "Record a suitability assessment"),
+        profile=LegalProfile.SE, rests_on=("OSL (2009:400) 10 kap. 2 a §",)),
+    Row("special-category data on the DPF to a US-owned EU subsidiary: error",
+        {"component:app": {"vendor": "us-eu"},
+         "flow:flow": {"personal_data": "special_category", "transfer": "adequacy_dpf"}},
+        Severity.ERROR, ("special categories of personal data", "does not shield them"),
+        rests_on=("GDPR Art. 48", "GDPR Art. 9")),
+    Row("criminal-offence data with SCCs to a US-owned EU subsidiary: warning",
+        {"component:app": {"vendor": "us-eu"},
+         "flow:flow": {"personal_data": "criminal_offence", "transfer": "scc"}},
+        Severity.WARNING, ("criminal convictions",), rests_on=("GDPR Art. 10",)),
+    Row("confidential data without personal data rests on the classification",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"classification": "confidential", "personal_data": "none"}},
+        Severity.WARNING, rests_on=("the estate's information classification",)),
     Row("confidential data to a US-owned EU subsidiary: warning",
         {"component:app": {"vendor": "us-eu"}, "flow:flow": {"classification": "confidential"}},
         Severity.WARNING, ("owned by US Inc (US)",)),
-    Row("confidentiality level K3 counts as secret",
+    Row("confidentiality level K3 counts as secret under the se profile",
         {"component:app": {"vendor": "us-eu"},
          "flow:flow": {"classification": "confidential", "krt": {"k": 3, "r": 1, "t": 1}}},
-        Severity.ERROR, ("K3",)),
+        Severity.ERROR, ("K3",), profile=LegalProfile.SE),
+    Row("K levels are Swedish: the eu profile reads the classification alone",
+        {"component:app": {"vendor": "us-eu"},
+         "flow:flow": {"classification": "confidential", "krt": {"k": 3, "r": 1, "t": 1}}},
+        Severity.WARNING),
+    Row("the secrecy provision is named under the se profile",
+        {"component:app": {"vendor": "us-eu"},
+         "flow:flow": {"classification": "confidential", "osl_ref": "OSL 26 kap. 1 §"}},
+        Severity.WARNING, ("covered by OSL 26 kap. 1 §",), profile=LegalProfile.SE,
+        rests_on=("OSL 26 kap. 1 §",)),
     Row("secret data to a Swedish vendor: nothing", {"flow:flow": {"classification": "secret"}}),
     Row("recorded suitability assessment that passed: information",
         {"component:app": {"vendor": "us-co"},
          "flow:flow": {"classification": "secret",
                        "suitability": {"outcome": "passed", "date": "2026-01-15"}}},
-        Severity.INFO, ("passed on 2026-01-15",)),
+        Severity.INFO, ("passed on 2026-01-15",), profile=LegalProfile.SE),
+    Row("a suitability assessment is Swedish: the eu profile does not lower the severity",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"classification": "secret",
+                       "suitability": {"outcome": "passed", "date": "2026-01-15"}}},
+        Severity.ERROR),
     Row("a failed assessment stays an error",
         {"component:app": {"vendor": "us-co"},
          "flow:flow": {"classification": "confidential",
                        "suitability": {"outcome": "failed", "date": "2026-01-15"}}},
-        Severity.ERROR, ("failed",)),
+        Severity.ERROR, ("failed",), profile=LegalProfile.SE),
     Row("a US licensor of software the organisation runs never sees the data",
         {"component:app": {"vendor": None, "delivery": "self_hosted", "vendors": [
             {"vendor": "own", "roles": ["operator"]}, {"vendor": "us-co", "roles": ["licensor"]}]},
@@ -218,15 +280,16 @@ REDUNDANT = [{"ref": "app", "any_of_group": "g"}, {"ref": "app2", "any_of_group"
 EXIT = [
     Row("critical service, no plan, no alternative: error", {}, Severity.ERROR,
         ("no alternative is identified", "there is no exit plan", "Service (critical)")),
-    Row("an alternative but no plan: warning", {}, Severity.WARNING, ("no exit plan",),
-        WITH_ALTERNATIVE),
+    Row("an alternative but no plan: warning", {}, Severity.WARNING,
+        ("no exit plan", "Write the exit plan"), WITH_ALTERNATIVE,
+        not_says=("identify an alternative",), rests_on=("DORA Art. 28(8)",)),
     Row("a plan tested this year and an alternative: nothing",
         {"component:app": {"exit": {"plan_exists": True, "last_tested": "2026-03-01"}}},
         None, (), WITH_ALTERNATIVE),
     Row("a plan last tested over 12 months ago",
         {"component:app": {"exit": {"plan_exists": True, "last_tested": "2025-10-01"}}},
-        Severity.WARNING, ("last tested on 2025-10-01",),
-        WITH_ALTERNATIVE),
+        Severity.WARNING, ("last tested on 2025-10-01", "Test the exit plan"),
+        WITH_ALTERNATIVE, not_says=("identify an alternative", "write the exit plan")),
     Row("a plan never tested",
         {"component:app": {"exit": {"plan_exists": True}}}, Severity.ERROR,
         ("never been tested", "no alternative")),
@@ -253,7 +316,13 @@ def test_exit_readiness(row: Row, tmp_path: Path) -> None:
 
 CONCENTRATION = [
     Row("one of two critical services on a vendor: warning", {}, Severity.WARNING,
-        ("1 of 2 critical services (50%)", "Hubs: App (1 of 1 services")),
+        ("1 of 2 critical services (50%)", "Hubs: App (1 of 1 services"),
+        rests_on=("DORA Art. 29",)),
+    Row("the advice names the hub and what it does, not an identity provider",
+        {"component:app": {"capabilities": ["file-storage"]}}, Severity.WARNING,
+        ("give App (file storage) an exit path", "services that reach Svensk AB only"),
+        {"capabilities": [{"id": "file-storage", "name": "File storage"}]},
+        not_says=("identity",)),
     Row("both critical services: error",
         {"service:other": {"depends_on": ["app"]}}, Severity.ERROR, ("2 of 2",)),
     Row("a soft dependency is not dependence",
@@ -282,10 +351,12 @@ LIFECYCLE = [
     Row("active component: nothing"),
     Row("phasing out, still needed: warning with its date",
         {"component:app": {"lifecycle": "phasing_out", "contract": {"end": "2027-06-30"}}},
-        Severity.WARNING, ("contract ends on 2027-06-30", "Service still need it")),
+        Severity.WARNING,
+        ("contract ends on 2027-06-30", "Service still need it", "before 2027-06-30"),
+        rests_on=("DORA Art. 8(7)",)),
     Row("phasing out and past its end date: error",
         {"component:app": {"lifecycle": "phasing_out", "contract": {"end": "2026-06-30"}}},
-        Severity.ERROR),
+        Severity.ERROR, ("Its contract has ended",)),
     Row("phasing out with no date recorded",
         {"component:app": {"lifecycle": "phasing_out"}}, Severity.WARNING,
         ("no end date is recorded",)),
