@@ -21,20 +21,21 @@ Legal assumptions (DESIGN.md §5) add to what is withdrawn::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import difflib
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, StrictBool, ValidationError, model_validator
+from pydantic import ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from exitplan.errors import InvalidInputError, Problem, UsageError, display_path
-from exitplan.graph.port import GraphBackend
-from exitplan.loading import read_one, validation_problems
-from exitplan.model.estate import Days, Strict, Text
+from exitplan.graph.port import GraphBackend, Label, Rel
+from exitplan.loading import Document, FieldPath, format_path, read_one, validation_problems
+from exitplan.model.estate import FORMAT, SECTIONS, Days, FormatVersion, Strict, Text
 from exitplan.model.ids import Id, NodeId
 from exitplan.model.vocabulary import TransferBasis
-from exitplan.select import Mode, parse_selector
+from exitplan.select import Mode, NothingWithdrawnError, parse_selector, resolve
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.policy import EstateView, flows_exposed, flows_losing_basis
 from exitplan.simulate.result import Legal, Simulation
@@ -45,6 +46,15 @@ NOT_A_TRANSFER = frozenset({TransferBasis.INTRA_EEA, TransferBasis.NOT_ASSESSED}
 class Scenario(Strict):
     """One scenario file."""
 
+    model_config = ConfigDict(
+        title="exitplan scenario file",
+        json_schema_extra={
+            "description": "A named withdrawal of one estate: what goes, in which mode, and "
+            "the legal assumptions and preferences of the run."
+        },
+    )
+
+    format: FormatVersion = FORMAT
     id: Id
     title: Text
     estate: Text = Field(description="The estate file or folder, relative to this file.")
@@ -98,6 +108,8 @@ class Scenario(Strict):
 class LoadedScenario:
     scenario: Scenario
     path: Path
+    document: Document | None = field(default=None, compare=False, repr=False)
+    """The file as read, for the lines of problems found against the estate."""
 
     @property
     def estate_path(self) -> Path:
@@ -120,6 +132,13 @@ def load_scenario(path: Path) -> LoadedScenario:
     if not path.is_file():
         raise UsageError(f"{display_path(path)}: no such scenario file")
     document = read_one(path, what="scenario")
+    keys = document.data.keys() if isinstance(document.data, dict) else set()
+    if keys & {"estate", *SECTIONS} and not keys & SCENARIO_KEYS:
+        raise UsageError(
+            f"{document.file}: this is an estate, not a scenario; give it to validate, "
+            "simulate or check, or write a scenario that names it (exitplan schema "
+            "--scenario shows the format)"
+        )
     problems: list[Problem] = []
     scenario: Scenario | None = None
     try:
@@ -151,7 +170,7 @@ def load_scenario(path: Path) -> LoadedScenario:
             )
     if problems or scenario is None:
         raise InvalidInputError(problems, what="scenario")
-    return LoadedScenario(scenario, path)
+    return LoadedScenario(scenario, path, document)
 
 
 def legal_effects(scenario: Scenario, backend: GraphBackend) -> Legal | None:
@@ -176,9 +195,83 @@ def legal_effects(scenario: Scenario, backend: GraphBackend) -> Legal | None:
     )
 
 
+SCENARIO_KEYS = frozenset({"id", "title", "withdraw", "mode", "horizon_days", "prefer"})
+"""Keys only a scenario has; a file with none of them and estate sections is an estate."""
+
+
+def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
+    """Every id a scenario names must be in its estate: the components of ``prefer`` (and
+    the pair must be a listed alternative), ``exclude_candidates``, and each selector of
+    ``withdraw``. All problems at once, each with the scenario's file, line and field."""
+    scenario, document = loaded.scenario, loaded.document
+    if document is None:
+        return
+    problems: list[Problem] = []
+    components = {node.id for node in backend.nodes(Label.COMPONENT)}
+    pairs = {(edge.target, edge.source) for edge in backend.edges(Rel.ALTERNATIVE_FOR)}
+
+    def unknown(path: FieldPath, what: str, value: str, known: set[NodeId]) -> None:
+        hint = _suggest(value, known)
+        problems.append(
+            Problem(
+                document.file,
+                document.line_of(path),
+                format_path(path),
+                f"no {what} {value!r} in estate {backend.info.name!r}{hint}",
+            )
+        )
+
+    where: FieldPath
+    for incumbent, candidate in scenario.prefer.items():
+        where = ("prefer", incumbent)
+        if incumbent not in components:
+            unknown(where, "component", incumbent, components)
+        elif candidate not in components:
+            unknown(where, "candidate component", candidate, components)
+        elif (incumbent, candidate) not in pairs:
+            listed = sorted(c for i, c in pairs if i == incumbent)
+            problems.append(
+                Problem(
+                    document.file,
+                    document.line_of(where),
+                    format_path(where),
+                    f"{candidate!r} is not an alternative for {incumbent!r} in the estate"
+                    + (f" (its alternatives: {', '.join(listed)})" if listed else ""),
+                )
+            )
+    for index, candidate in enumerate(scenario.exclude_candidates):
+        if candidate not in components:
+            unknown(("exclude_candidates", index), "component", candidate, components)
+    mode = Mode(scenario.mode)
+    for index, text in enumerate(scenario.withdraw):
+        try:
+            resolve(backend, [text], mode)
+        except NothingWithdrawnError:
+            continue  # known, only empty alone; the union is judged when it runs
+        except UsageError as error:
+            where = ("withdraw", index)
+            problems.append(
+                Problem(document.file, document.line_of(where), format_path(where), str(error))
+            )
+    if problems:
+        raise InvalidInputError(problems, what="scenario")
+
+
+def _suggest(word: str, choices: set[NodeId]) -> str:
+    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def scenario_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a scenario file, for editors."""
+    schema = Scenario.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
 def run_scenario(loaded: LoadedScenario, backend: GraphBackend) -> Simulation:
     """Simulate a scenario against the estate held by ``backend``: what it withdraws, and
     what its legal assumptions withdraw."""
+    check_against_estate(loaded, backend)
     scenario = loaded.scenario
     legal = legal_effects(scenario, backend)
     selectors = [*scenario.withdraw]

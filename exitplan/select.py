@@ -40,6 +40,10 @@ from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
 
 
+class NothingWithdrawnError(UsageError):
+    """Every selector is known, but together they withdraw nothing in this mode."""
+
+
 class SelectorKind(StrEnum):
     VENDOR = "vendor"
     COMPONENT = "component"
@@ -288,7 +292,7 @@ def resolve(
         for node_id, (effect, by) in reached.items():
             _keep_stronger(effects, node_id, effect, by)
     if not effects:
-        raise UsageError(
+        raise NothingWithdrawnError(
             f"{', '.join(map(str, parsed))} withdraws nothing in {mode} mode: the vendors "
             "named neither operate any component here nor license one by subscription or "
             "perpetual licence" + (" (try --mode exit)" if mode is Mode.CUT_OFF else "")

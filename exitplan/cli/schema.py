@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import click
 
-from exitplan.render.json import (
-    dump_json,
-)
+from exitplan.render.json import dump_json
 from exitplan.render.schema import estate_file_schema
+from exitplan.scenario import scenario_schema
 
 
 @click.command(name="schema")
-def schema_command() -> None:
-    """Print the JSON Schema (draft 2020-12) of an estate file, for editors.
+@click.option(
+    "--scenario",
+    "of_scenario",
+    is_flag=True,
+    help="The schema of a scenario file instead of an estate file.",
+)
+def schema_command(of_scenario: bool) -> None:
+    """Print the JSON Schema (draft 2020-12) of an estate file, or with --scenario of a
+    scenario file, for editors.
 
     \b
-    Example:
+    Examples:
       exitplan schema > estate.schema.json
+      exitplan schema --scenario > scenario.schema.json
       # then, first line of a YAML file:
       # yaml-language-server: $schema=estate.schema.json
     """
-    click.echo(dump_json(estate_file_schema()), nl=False)
+    click.echo(dump_json(scenario_schema() if of_scenario else estate_file_schema()), nl=False)

@@ -1,0 +1,107 @@
+"""Scenario files are checked like estates: every id they name must be in the estate, and
+each problem names the scenario's file, line and field, with a suggestion."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from exitplan.loading import read_document
+from tests.conftest import EXAMPLE, REPO, RunCli, WriteFiles
+
+HEAD = f"id: s\ntitle: S\nestate: {EXAMPLE}\n"
+
+BAD = [
+    pytest.param(
+        "withdraw: [vendor:microsfot]\n",
+        "s.yaml:4: withdraw[0]: selector vendor:microsfot: no vendor 'microsfot' in estate "
+        "'gothenburg'; did you mean 'microsoft'?",
+        id="unknown-vendor",
+    ),
+    pytest.param(
+        "withdraw:\n  - component:intune\n  - component:intnue\n",
+        "s.yaml:6: withdraw[1]: selector component:intnue: no component 'intnue'",
+        id="unknown-component-second-line",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\nprefer: {intune: flet}\n",
+        "s.yaml:5: prefer.intune: no candidate component 'flet' in estate 'gothenburg'; "
+        "did you mean 'fleet'?",
+        id="unknown-candidate",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\nprefer: {intnue: fleet}\n",
+        "s.yaml:5: prefer.intnue: no component 'intnue' in estate 'gothenburg'; "
+        "did you mean 'intune'?",
+        id="unknown-incumbent",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\nprefer: {intune: keycloak}\n",
+        "s.yaml:5: prefer.intune: 'keycloak' is not an alternative for 'intune' in the "
+        "estate (its alternatives: baramundi, fleet)",
+        id="not-an-alternative",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\nexclude_candidates:\n  - fleet\n  - baramundy\n",
+        "s.yaml:7: exclude_candidates[1]: no component 'baramundy' in estate 'gothenburg'; "
+        "did you mean 'baramundi'?",
+        id="unknown-excluded-candidate",
+    ),
+    pytest.param(
+        "format: 2\nwithdraw: [component:intune]\n",
+        "s.yaml:4: format: format 2 is newer than this release of exitplan reads",
+        id="newer-format",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), BAD)
+def test_unknown_ids_in_a_scenario_are_refused_with_their_line(
+    run_cli: RunCli, write_files: WriteFiles, body: str, message: str
+) -> None:
+    folder = write_files({"s.yaml": HEAD + body})
+    for command in ("run", "compare", "report"):
+        extra = ("-o", str(folder / "out.md")) if command == "report" else ()
+        result = run_cli(command, folder / "s.yaml", *extra, cwd=folder)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert message in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert not (folder / "out.md").exists()
+
+
+def test_every_problem_is_listed_at_once(run_cli: RunCli, write_files: WriteFiles) -> None:
+    body = "withdraw: [vendor:nobody, component:intune]\nprefer: {intune: nothing}\n"
+    folder = write_files({"s.yaml": HEAD + body})
+    result = run_cli("run", folder / "s.yaml", cwd=folder)
+    assert result.exit_code == 2
+    assert "2 problems found; the scenario was not loaded." in result.stderr
+
+
+def test_a_selector_that_withdraws_nothing_alone_is_judged_with_the_others(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """Cisco's only component keeps running until its subscription ends in a cut-off, and
+    a vendor known to the estate is no error even when it alone would withdraw little."""
+    folder = write_files({"s.yaml": HEAD + "withdraw: [vendor:cisco, component:intune]\n"})
+    result = run_cli("run", folder / "s.yaml", "--format", "json", cwd=folder)
+    assert result.exit_code == 0, result.stderr
+    assert "cisco-ise" in json.loads(result.stdout)["withdrawn"]
+
+
+def test_an_estate_given_as_a_scenario_is_named_for_what_it_is(run_cli: RunCli) -> None:
+    result = run_cli("run", EXAMPLE / "estate.yaml")
+    assert result.exit_code == 2
+    assert "this is an estate, not a scenario" in result.stderr
+
+
+def test_the_scenario_schema_is_printed_and_accepts_every_example(run_cli: RunCli) -> None:
+    result = run_cli("schema", "--scenario")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "exitplan scenario file"
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((REPO / "scenarios").glob("*.yaml")):
+        assert list(validator.iter_errors(read_document(path).data)) == [], path
+    assert list(validator.iter_errors({"id": "x", "title": "X", "estate": "e", "oops": 1}))
