@@ -8,13 +8,28 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.graph.describe import describe_estate
 from exitplan.loading import load_estate, read_document
-from exitplan.model import Component, Lifecycle, Service
+from exitplan.model import (
+    SECTIONS,
+    Component,
+    Consumer,
+    Contract,
+    Dependency,
+    EstateInfo,
+    ExitPlan,
+    Krt,
+    Lifecycle,
+    Service,
+    SuitabilityAssessment,
+    VendorLink,
+)
 from exitplan.render.json import dump_estate_json
 from exitplan.render.schema import estate_file_schema
+from exitplan.scenario import Scenario
 from tests.conftest import EXAMPLE, REPO, shuffled_copy
 
 REQUIRED = {
@@ -93,3 +108,19 @@ def test_the_readme_lists_exactly_the_assumed_dependencies() -> None:
     table = text.split("### Dependencies marked `assumed: true`", 1)[1]
     listed = set(re.findall(r"^\| `([^`]+)` → `([^`]+)`", table, flags=re.MULTILINE))
     assert listed == assumed
+
+
+def test_the_format_page_describes_every_field() -> None:
+    """docs/estate-format.md names every key an estate or scenario file may hold."""
+    text = (REPO / "docs" / "estate-format.md").read_text(encoding="utf-8")
+    models: list[type[BaseModel]] = [*SECTIONS.values(), EstateInfo, Scenario]
+    models += [Dependency, VendorLink, ExitPlan, Contract, Consumer, Krt, SuitabilityAssessment]
+    missing = [
+        f"{model.__name__}.{info.alias or name}"
+        for model in models
+        for name, info in model.model_fields.items()
+        if not re.search(rf"\b{re.escape(info.alias or name)}\b", text)
+    ]
+    assert missing == []
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "docs/estate-format.md" in readme

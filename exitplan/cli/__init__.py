@@ -16,6 +16,7 @@ import click
 from exitplan import __version__
 from exitplan.cli.check import check_command
 from exitplan.cli.diagram import diagram_command
+from exitplan.cli.init import init_command
 from exitplan.cli.load import load_command
 from exitplan.cli.register import register_command
 from exitplan.cli.report import report_command
@@ -80,6 +81,7 @@ def cli(debug: bool) -> None:
 
 
 for _command in (
+    init_command,
     validate_command,
     show_command,
     simulate_command,

@@ -14,6 +14,7 @@ from exitplan.cli.common import (
 from exitplan.graph import EmbeddedGraph, Label
 from exitplan.loading import estate_files, load_estate
 from exitplan.model import Lifecycle
+from exitplan.render.rows import plural
 
 
 @click.command(name="validate")
@@ -38,7 +39,7 @@ def validate_command(path: Path) -> None:
     for label, count in summary.nodes.items():
         extra = ""
         if label is Label.COMPONENT and (candidates or retired):
-            parts = [f"{count - candidates - retired} in use", f"{candidates} candidates"]
+            parts = [f"{count - candidates - retired} in use", plural(candidates, "candidate")]
             parts += [f"{retired} retired"] if retired else []
             extra = f"  ({', '.join(parts)})"
         lines.append(f"  {PLURAL[label]:<16}{count:>6}{extra}")
