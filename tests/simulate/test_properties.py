@@ -6,6 +6,7 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import networkx as nx
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from exitplan.graph.port import DependsOn
 from exitplan.model import (
     Alternative,
     Component,
+    Contract,
     Delivery,
     Dependency,
     Estate,
@@ -101,16 +103,23 @@ def estates(draw: st.DrawFn) -> Random:
 
 
 def _reference(
-    backend: EmbeddedGraph, withdrawn: set[NodeId]
+    backend: EmbeddedGraph,
+    withdrawn: set[NodeId],
+    own_fail: dict[NodeId, float] | None = None,
+    own_degrade: dict[NodeId, float] | None = None,
 ) -> tuple[dict[NodeId, float], dict[NodeId, float]]:
     """The same equations, iterated over the whole estate from 'never' until they settle:
-    slow and obviously right."""
+    slow and obviously right. ``own_fail``: the day a withdrawn node goes by itself (0
+    when absent; later when its subscription ends); ``own_degrade``: the day a node
+    degrades by itself (its end of support)."""
     edges: dict[NodeId, list[DependsOn]] = defaultdict(list)
     for edge in backend.edges(Rel.DEPENDS_ON):
         edges[edge.source].append(DependsOn.of(edge))
     nodes = [n.id for n in backend.nodes()]
-    fail = {n: (0.0 if n in withdrawn else INF) for n in nodes}
-    degrade = dict(fail)
+    own = {n: (own_fail or {}).get(n, 0.0) if n in withdrawn else INF for n in nodes}
+    own_degraded = {n: min(own[n], (own_degrade or {}).get(n, INF)) for n in nodes}
+    fail = dict(own)
+    degrade = dict(own_degraded)
 
     def bound(clock: dict[NodeId, float], deps: list[DependsOn], hard_only: bool) -> float:
         best = INF
@@ -130,10 +139,10 @@ def _reference(
     for _ in range(4 * len(nodes) + 10):
         changed = False
         for node in nodes:
-            if node in withdrawn:
-                continue
-            new_fail = bound(fail, edges[node], hard_only=True)
-            new_degrade = min(new_fail, bound(degrade, edges[node], hard_only=False))
+            new_fail = min(own[node], bound(fail, edges[node], hard_only=True))
+            new_degrade = min(
+                new_fail, own_degraded[node], bound(degrade, edges[node], hard_only=False)
+            )
             if (new_fail, new_degrade) != (fail[node], degrade[node]):
                 fail[node], degrade[node] = new_fail, new_degrade
                 changed = True
@@ -157,6 +166,52 @@ def test_times_are_the_fixed_point_of_the_rules(random: Random, data: st.DataObj
     expected_fail, expected_degrade = _reference(backend, withdrawn)
     assert dict(times.fail) == expected_fail
     assert dict(times.degrade) == expected_degrade
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_licence_days_enter_the_same_fixed_point(random: Random, data: st.DataObject) -> None:
+    """Withdrawn software that runs until its subscription ends, and software that runs on
+    unsupported, start the propagation at their own days instead of day 0."""
+    start = date(2026, 1, 1)
+    days = data.draw(st.lists(st.sampled_from([0, 10, 40, 400]), min_size=len(random.ids)))
+    ids = random.ids
+    estate = random.estate.model_copy(
+        update={
+            "components": tuple(
+                c.model_copy(
+                    update={
+                        "contract": Contract(end=start + timedelta(days=days[i])),
+                        "support_end": start + timedelta(days=days[-1 - i]),
+                    }
+                )
+                for i, c in enumerate(random.estate.components)
+            )
+        }
+    )
+    backend = EmbeddedGraph(estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(ids), min_size=1, max_size=3))
+    subscriptions = data.draw(st.sets(st.sampled_from(sorted(withdrawn))))
+    unsupported = data.draw(st.sets(st.sampled_from(ids), max_size=2)) - withdrawn
+    times = propagate(
+        backend.dependency_region([*withdrawn, *unsupported]),
+        withdrawn,
+        start=start,
+        subscriptions=subscriptions,
+        unsupported=unsupported,
+    )
+    position = {node: i for i, node in enumerate(ids)}
+    expected_fail, expected_degrade = _reference(
+        backend,
+        withdrawn,
+        {n: float(days[position[n]]) for n in subscriptions},
+        {n: float(days[-1 - position[n]]) for n in unsupported},
+    )
+    assert dict(times.fail) == expected_fail
+    assert dict(times.degrade) == expected_degrade
+    for node in times.degrade:  # every chain ends where the effect began
+        chain = times.chain(node, broken=node in times.fail)
+        assert chain[-1] in withdrawn | unsupported
 
 
 @SETTINGS
