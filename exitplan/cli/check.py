@@ -59,7 +59,8 @@ def check_command(
     """Check the estate against the policies: personal data leaving the EU/EEA and its
     transfer basis, secret data within reach of foreign disclosure laws, exit readiness,
     concentration on one vendor, and components being phased out. Each finding names
-    the provisions it rests on (GDPR, DORA, and under the se profile the Swedish OSL).
+    the provisions it rests on (GDPR, DORA, and under the se profile the Swedish OSL);
+    docs/checks.md in the repository describes each rule.
 
     \b
     Examples:

@@ -7,6 +7,7 @@ uses a component, and a flow between them; a row changes only what it is about.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,20 @@ import yaml
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.model import LegalProfile
-from exitplan.simulate.policy import Finding, Severity, check
-from tests.conftest import EXAMPLE
+from exitplan.simulate.policy import (
+    BASIS_PROVISIONS,
+    CONCENTRATION_RISK,
+    EXIT_STRATEGY,
+    FOREIGN_ORDERS,
+    LEGACY_SYSTEMS,
+    RULES,
+    SENSITIVE,
+    TECHNICAL_PROCESSING,
+    Finding,
+    Severity,
+    check,
+)
+from tests.conftest import EXAMPLE, REPO
 
 AS_OF = date(2026, 11, 1)
 
@@ -408,3 +421,20 @@ def test_an_undated_estate_judges_no_age(tmp_path: Path) -> None:
     texts = " ".join(f.explanation for f in result.findings)
     assert "over 12 months" not in texts
     assert all(f.severity is not Severity.ERROR or f.rule != "lifecycle" for f in result.findings)
+
+
+def test_the_rules_page_names_every_rule_and_every_provision() -> None:
+    """docs/checks.md stays true to the rules: each rule has a section, and every
+    provision a finding can name appears there."""
+    text = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"## `{rule}`" in text, rule
+    provisions = {
+        *(p for basis in BASIS_PROVISIONS.values() for p in basis),
+        *(article for _, article in SENSITIVE.values()),
+        FOREIGN_ORDERS, TECHNICAL_PROCESSING, EXIT_STRATEGY, CONCENTRATION_RISK, LEGACY_SYSTEMS,
+    }  # fmt: skip
+    for provision in provisions:
+        short = re.sub(r" \([A-Za-z][^()]*\)$", "", provision)  # without "(Schrems II)"
+        short = short.removeprefix("GDPR ").removeprefix("DORA ")
+        assert short in text, provision
