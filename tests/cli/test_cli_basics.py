@@ -39,7 +39,7 @@ def test_validate_prints_counts(run_cli: RunCli, write_files: WriteFiles) -> Non
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert "Estate small is valid (1 file):" in result.stdout
-    assert "components           3  (2 in use, 1 candidates)" in result.stdout
+    assert "components           3  (2 in use, 1 candidate)" in result.stdout
     assert "data flows           1" in result.stdout
 
 

@@ -62,9 +62,7 @@ def test_nothing_is_overwritten(run_cli: RunCli, tmp_path: Path, existing: str) 
     assert not (tmp_path / "scenarios").exists()
 
 
-def test_a_folder_that_cannot_be_made_is_an_ordinary_error(
-    run_cli: RunCli, tmp_path: Path
-) -> None:
+def test_a_folder_that_cannot_be_made_is_an_ordinary_error(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a folder\n", encoding="utf-8")
     result = run_cli("init", tmp_path / "file" / "inside")
     assert result.exit_code == 2
