@@ -183,6 +183,7 @@ def _cluster_of(
     providers: Mapping[NodeId, list[GraphEdge]],
     vendors: Mapping[NodeId, GraphNode],
     group_by: GroupBy,
+    preferred: frozenset[NodeId] = frozenset(),
 ) -> Cluster | None:
     if group_by is GroupBy.NONE:
         return None
@@ -202,8 +203,11 @@ def _cluster_of(
     if node.label is Label.SERVICE:
         return Cluster("services", "Services")
     links = providers.get(node.id, [])
+    # a preferred vendor comes first (a withdrawn component is drawn with the vendor whose
+    # withdrawal takes it, even software run here under its licence), then the operator
+    named = [e for e in links if e.target in preferred]
     operators = [e for e in links if "operator" in e.properties.get("roles", ())]  # type: ignore[operator]
-    chosen = (operators or links)[:1]
+    chosen = (named or operators or links)[:1]
     if not chosen:
         return None
     vendor = vendors[chosen[0].target]
@@ -217,8 +221,13 @@ def _cluster_of(
 
 
 def _structure(
-    backend: GraphBackend, ids: set[NodeId], group_by: GroupBy
+    backend: GraphBackend,
+    ids: set[NodeId],
+    group_by: GroupBy,
+    preferred: Mapping[NodeId, frozenset[NodeId]] | None = None,
 ) -> tuple[dict[NodeId, GraphNode], list[GraphEdge], dict[NodeId, Cluster]]:
+    """The nodes, the edges between them, and each node's cluster; ``preferred`` names,
+    per node, vendors to cluster it under before its operator."""
     nodes = backend.nodes_by_id(ids)
     edges = [
         edge
@@ -237,7 +246,9 @@ def _structure(
     vendors.update(backend.nodes_by_id(parents - set(vendors)))
     clusters: dict[NodeId, Cluster] = {}
     for node_id, node in nodes.items():
-        cluster = _cluster_of(node, providers, vendors, group_by)
+        cluster = _cluster_of(
+            node, providers, vendors, group_by, (preferred or {}).get(node_id, frozenset())
+        )
         if cluster is not None:
             clusters[node_id] = cluster
     return nodes, edges, clusters
@@ -372,7 +383,10 @@ def impact_view(
     context = {n.id for n in backend.nodes_by_id(survivors).values() if runs_today(n)}
     ids = _focus(backend, touched | context, focus, depth)
     _check_size(len(ids))
-    nodes, edges, clusters = _structure(backend, ids, group_by)
+    named = frozenset(simulation.vendors)
+    nodes, edges, clusters = _structure(
+        backend, ids, group_by, dict.fromkeys(simulation.withdrawn, named)
+    )
     asides = _asides(backend, simulation, ids)
     drawn: list[DiagramNode] = []
     cards: dict[str, Cluster] = {}
