@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from exitplan.cli.common import emit
 from exitplan.render.json import (
     dump_json,
 )
@@ -20,4 +21,4 @@ def schema_command() -> None:
       # then, first line of a YAML file:
       # yaml-language-server: $schema=estate.schema.json
     """
-    click.echo(dump_json(estate_file_schema()), nl=False)
+    emit(dump_json(estate_file_schema()))
