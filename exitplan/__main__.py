@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from exitplan.cli import main
+from exitplan.entry import main
 
 main()

@@ -3,18 +3,24 @@
 One module per command or group of related commands (as pip-tools keeps one per
 command); this module builds the group and turns errors into messages. Exit codes
 (DESIGN.md §7): 0 success; 1 a check found what ``--fail-on`` asked to fail on; 2 bad
-input, bad usage or an unreachable backend; 130 interrupted. Requested output goes to
-stdout, messages to stderr, so output can be piped.
+input, bad usage or an unreachable backend; 130 interrupted; 143 terminated (see
+``exitplan.entry``). Requested output goes to stdout, messages to stderr, so output can be
+piped. Every message is shown through ``printable``: names and file names read from a
+file never drive the terminal.
 """
 
 from __future__ import annotations
 
+import io
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from exitplan import __version__
 from exitplan.cli.check import check_command
+from exitplan.cli.common import notice
 from exitplan.cli.diagram import diagram_command
 from exitplan.cli.init import init_command
 from exitplan.cli.load import load_command
@@ -42,22 +48,16 @@ class _ExitplanGroup(click.Group):
             # Problems come as compiler-style "file:line: ..." lines, then one summary.
             *details, summary = str(error).splitlines() or [""]
             for line in details:
-                click.echo(line, err=True)
-            click.echo(f"exitplan: {summary}", err=True)
+                notice(line)
+            notice(f"exitplan: {summary}")
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("exitplan: interrupted", err=True)
-            ctx.exit(130)
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            click.echo(
-                f"exitplan: internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in exitplan; run again with --debug and report the traceback.",
-                err=True,
-            )
+            notice(f"exitplan: internal error: {type(error).__name__}: {error}")
+            notice("This is a bug in exitplan; run again with --debug and report the traceback.")
             ctx.exit(INTERNAL_ERROR)
 
 
@@ -99,5 +99,40 @@ for _command in (
     cli.add_command(_command)
 
 
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding lacks is written as an escape (``\\u2713``)
+    instead of stopping the run, whatever PYTHONIOENCODING or the locale say."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def run(args: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code.
+
+    Click's own error display is used for bad usage, with what it echoes made printable;
+    ``KeyboardInterrupt`` (and ``exitplan.entry.Terminated``) pass through to the caller,
+    which owns the signals.
+    """
+    _tolerant_streams()
+    try:
+        with cli.make_context("exitplan", list(sys.argv[1:] if args is None else args)) as ctx:
+            cli.invoke(ctx)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        shown = io.StringIO()
+        error.show(file=shown)
+        notice(shown.getvalue().rstrip("\n"), newlines=True)
+        return error.exit_code
+    except click.Abort:  # a prompt was answered with Ctrl-C or end of input
+        raise KeyboardInterrupt from None
+    except SystemExit as done:  # check --fail-on
+        return done.code if isinstance(done.code, int) else 1
+    return 0
+
+
 def main() -> None:
-    cli(prog_name="exitplan")
+    """Run the command line (without the start-up guard of ``exitplan.entry``)."""
+    raise SystemExit(run())

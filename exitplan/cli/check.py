@@ -10,6 +10,7 @@ from exitplan.cli.common import (
     FORMATS,
     PROFILE,
     Source,
+    emit,
     estate_source,
     terminal_width,
 )
@@ -90,6 +91,6 @@ def check_command(
             [rows.findings_for_terminal(result)],
             width=terminal_width(),
         )
-    click.echo(text, nl=False)
+    emit(text)
     if fail_on is not None and result.fails(Severity(fail_on)):
         raise SystemExit(1)

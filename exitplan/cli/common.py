@@ -3,20 +3,22 @@ way a simulation is rendered and a diagram written."""
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from exitplan.errors import UsageError
+from exitplan.errors import ExitplanError, UsageError, display_path, printable
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
-from exitplan.loading import load_estate
+from exitplan.loading import estate_files, load_estate
 from exitplan.model import LegalProfile
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
@@ -43,9 +45,67 @@ PLURAL = {
 }
 
 
+def emit(text: str) -> None:
+    """Write the requested output to stdout.
+
+    A closed stdout (``>&-``), a reader that went away (``| head -1``) or a full disk
+    behind a redirection is an ordinary error, said on stderr; stdout is then pointed at
+    the null device so that Python's final flush has nothing left to complain about.
+    The bytes are written in a loop, because a buffered write that is cut short by a
+    reader leaving reports only how much it wrote, and the text layer above it would
+    drop the rest without a word.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise ExitplanError("cannot write the output: standard output is closed")
+    try:
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None or os.linesep != "\n":  # a text-only stream, or newline translation
+            stream.write(text)
+            stream.flush()
+            return
+        _write_all(binary, text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    except (OSError, ValueError) as error:  # ValueError: a stream closed under us
+        _drop_stdout()
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ExitplanError(f"cannot write the output to standard output: {reason}") from None
+
+
+def _write_all(binary: Any, data: bytes) -> None:
+    rest = memoryview(data)
+    while rest:
+        written = binary.write(rest)
+        if not written:
+            raise OSError(errno.EIO, "the output was not accepted")
+        rest = rest[written:]
+    binary.flush()
+
+
+def _drop_stdout() -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file descriptor left to redirect
+        sys.stdout = None  # Python's own convention for a closed stdout
+
+
+def notice(text: str, *, newlines: bool = False) -> None:
+    """One message on stderr, shown as printable text; lost quietly if stderr is closed."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(printable(text, newlines=newlines) + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # nowhere left to say anything
+
+
 def terminal_width() -> int:
     """The terminal's width when printing to one, else a fixed width so output is stable."""
-    if sys.stdout.isatty():
+    if sys.stdout is not None and sys.stdout.isatty():
         return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     return DEFAULT_WIDTH
 
@@ -194,6 +254,13 @@ def estate_source(*, shifts: str | None = None) -> Callable[[Callable[..., Any]]
     return decorate
 
 
+SYMLINK_RULE = (
+    "A symbolic link is followed: the file it points to is replaced (created if missing), "
+    "and the link stays. It may not be one of the command's own input files."
+)
+"""How every output file is written (docs/outputs.md says the rest)."""
+
+
 def diagram_file_suffix(
     ctx: click.Context, parameter: click.Parameter, value: Path | None
 ) -> Path | None:
@@ -211,13 +278,42 @@ DIAGRAM_OPTION = click.option(
     "diagram_file",
     type=click.Path(dir_okay=False, path_type=Path),
     callback=diagram_file_suffix,
-    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf).",
+    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf). " + SYMLINK_RULE,
 )
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    """Whether writing ``output`` would replace ``source``: the same inode (through
+    symbolic or hard links), or, where either is missing, the same resolved path."""
+    try:
+        return os.path.samefile(output, source)
+    except OSError:
+        return os.path.realpath(output) == os.path.realpath(source)
+
+
+def refuse_own_inputs(
+    outputs: Iterable[Path | None], *, estate: Path | None = None, scenario: Path | None = None
+) -> None:
+    """Refuse, before any work, an output that is one of the command's own inputs: the
+    scenario file, the estate file or any file of the estate folder."""
+    wanted = [output for output in outputs if output is not None]
+    if not wanted:
+        return
+    inputs = [("the scenario", scenario)] if scenario is not None else []
+    if estate is not None and estate.exists():
+        inputs += [("the estate", file) for file in estate_files(estate)]
+    for output in wanted:
+        for what, source in inputs:
+            if _same_file(output, source):
+                raise UsageError(
+                    f"will not write {output}: it is {display_path(source)}, part of {what} "
+                    "this command reads; choose another file"
+                )
 
 
 def write_diagram(diagram: Diagram, path: Path) -> None:
     write_output(path, diagram_bytes(diagram, path.suffix))
-    click.echo(f"exitplan: wrote {path}", err=True)
+    notice(f"exitplan: wrote {path}")
 
 
 def simulation_options(mode: str, horizon: int | None, start: Any) -> Options:

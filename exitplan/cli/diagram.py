@@ -9,9 +9,12 @@ from click.core import ParameterSource
 
 from exitplan.cli.common import (
     MODE,
+    SYMLINK_RULE,
     Source,
     diagram_file_suffix,
     estate_source,
+    notice,
+    refuse_own_inputs,
     simulation_options,
     write_diagram,
 )
@@ -66,7 +69,8 @@ from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, pla
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     callback=diagram_file_suffix,
-    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf.",
+    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf. "
+    + SYMLINK_RULE,
 )
 def diagram_command(
     source: Source,
@@ -90,6 +94,7 @@ def diagram_command(
       exitplan diagram graphs/gothenburg --view estate --focus intune --depth 2 -o intune.png
       exitplan diagram graphs/gothenburg -w vendor:microsoft --view plan -o plan.pdf
     """
+    refuse_own_inputs([output], estate=source.path)
     backend = source.open()
     chosen = View(view)
     focus_id = NodeId(focus) if focus else None
@@ -105,7 +110,7 @@ def diagram_command(
         if context.get_parameter_source(name) is not ParameterSource.DEFAULT
     ]
     if ignored:
-        click.echo(f"exitplan: the {view} view does not use {', '.join(ignored)}", err=True)
+        notice(f"exitplan: the {view} view does not use {', '.join(ignored)}")
     if chosen is View.ESTATE:
         drawing = estate_view(
             backend,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from exitplan.cli.common import emit
 from exitplan.errors import UsageError, printable
 from exitplan.render.files import write_output
 from exitplan.render.json import dump_json
@@ -55,11 +56,11 @@ def init_command(folder: Path) -> None:
     for name, data in files.items():
         write_output(folder / name, data)
     shown = printable(str(folder))
-    click.echo(
+    emit(
         f"Wrote a starter estate and scenario into {shown}:\n"
         + "".join(f"  {name}\n" for name in files)
         + "Next:\n"
         f"  exitplan validate {shown}/estate\n"
         f"  exitplan simulate {shown}/estate -w vendor:cloudco\n"
-        f"  exitplan run {shown}/scenarios/leave-cloudco.yaml"
+        f"  exitplan run {shown}/scenarios/leave-cloudco.yaml\n"
     )

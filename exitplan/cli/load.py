@@ -13,8 +13,10 @@ from exitplan.cli.common import (
     ESTATE_PATH,
     NEO4J_URI,
     NEO4J_USER,
+    emit,
     prompt_password,
 )
+from exitplan.errors import printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
 from exitplan.loading import load_estate
 
@@ -61,7 +63,10 @@ def load_command(
         summary = graph.load(
             estate, progress=lambda done, total: progress.update(task, completed=done, total=total)
         )
-    click.echo(
-        f"Loaded estate {summary.estate} into {settings.uri}: "
-        f"{summary.node_total:,} nodes and {summary.relationship_total:,} relationships."
+    emit(
+        printable(
+            f"Loaded estate {summary.estate} into {settings.uri}: "
+            f"{summary.node_total:,} nodes and {summary.relationship_total:,} relationships."
+        )
+        + "\n"
     )

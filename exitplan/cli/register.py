@@ -6,6 +6,7 @@ import click
 
 from exitplan.cli.common import (
     Source,
+    emit,
     estate_source,
 )
 from exitplan.render import rows
@@ -47,4 +48,4 @@ def register_command(source: Source, output_format: str) -> None:
         text = dump_sections_markdown(f"Register of {backend.info.name}", [], [section])
     else:
         text = dump_section_csv(rows.register(entries))
-    click.echo(text, nl=False)
+    emit(text)

@@ -8,15 +8,18 @@ import click
 
 from exitplan.cli.common import (
     PROFILE,
+    SYMLINK_RULE,
     Source,
     backend_options,
+    notice,
+    refuse_own_inputs,
 )
 from exitplan.model import LegalProfile
 from exitplan.render.files import diagram_bytes, write_output
 from exitplan.render.report import dump_report_html, dump_report_markdown
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate.strategy import exit_strategy
-from exitplan.simulate.views import impact_view, plan_view
+from exitplan.simulate.views import PAGE_NODES, impact_view, plan_view
 
 
 def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
@@ -35,7 +38,8 @@ def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) ->
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_report_file,
-    help="The document to write: .md (Markdown) or .html (one file, diagrams inline).",
+    help="The document to write: .md (Markdown) or .html (one file, diagrams inline). "
+    + SYMLINK_RULE,
 )
 @backend_options
 @PROFILE
@@ -58,6 +62,7 @@ def report_command(
       exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.html
     """
     loaded = load_scenario(scenario)
+    refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
@@ -65,12 +70,15 @@ def report_command(
         graph, simulation, loaded.scenario.notes, LegalProfile(profile) if profile else None
     )
     if output.suffix == ".html":
-        svgs = {
-            "impact": diagram_bytes(impact_view(graph, simulation), ".svg").decode("utf-8"),
-            "plan": diagram_bytes(plan_view(graph, simulation), ".svg").decode("utf-8"),
+        # A report has no --focus: a large withdrawal is drawn in part, and says so.
+        views = {
+            "impact": impact_view(graph, simulation, fit=PAGE_NODES),
+            "plan": plan_view(graph, simulation, fit=PAGE_NODES),
         }
-        text = dump_report_html(strategy, svgs)
+        svgs = {key: diagram_bytes(view, ".svg").decode("utf-8") for key, view in views.items()}
+        left_out = {key: view.left_out for key, view in views.items() if view.left_out}
+        text = dump_report_html(strategy, svgs, left_out)
     else:
         text = dump_report_markdown(strategy)
     write_output(output, text.encode("utf-8"))
-    click.echo(f"exitplan: wrote {output}", err=True)
+    notice(f"exitplan: wrote {output}")

@@ -11,6 +11,8 @@ from exitplan.cli.common import (
     FORMATS,
     Source,
     backend_options,
+    emit,
+    refuse_own_inputs,
     render_simulation,
     terminal_width,
     write_diagram,
@@ -50,12 +52,13 @@ def run_command(
       exitplan run scenarios/leave-microsoft.yaml --format markdown > exit.md
     """
     loaded = load_scenario(scenario)
+    refuse_own_inputs([diagram_file], estate=loaded.estate_path, scenario=scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
     if diagram_file is not None:
         write_diagram(impact_view(graph, simulation), diagram_file)
-    click.echo(render_simulation(simulation, output_format), nl=False)
+    emit(render_simulation(simulation, output_format))
 
 
 @click.command(name="compare")
@@ -97,4 +100,4 @@ def compare_command(
             text = dump_sections_markdown(section.title, titles, [section])
         else:
             text = dump_sections_table([], [section], width=terminal_width())
-    click.echo(text, nl=False)
+    emit(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from exitplan.cli.common import emit
 from exitplan.render.json import dump_json
 from exitplan.render.schema import estate_file_schema
 from exitplan.scenario import scenario_schema
@@ -27,4 +28,4 @@ def schema_command(of_scenario: bool) -> None:
       # then, first line of a YAML file:
       # yaml-language-server: $schema=estate.schema.json
     """
-    click.echo(dump_json(scenario_schema() if of_scenario else estate_file_schema()), nl=False)
+    emit(dump_json(scenario_schema() if of_scenario else estate_file_schema()))

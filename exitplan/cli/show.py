@@ -7,6 +7,7 @@ import click
 from exitplan.cli.common import (
     FORMAT,
     Source,
+    emit,
     estate_source,
     terminal_width,
 )
@@ -52,4 +53,4 @@ def show_command(source: Source, node_id: str | None, output_format: str) -> Non
             if output_format == "json"
             else dump_node_table(node, width=terminal_width())
         )
-    click.echo(text, nl=False)
+    emit(text)

@@ -15,7 +15,9 @@ from exitplan.cli.common import (
     START,
     WITHDRAW,
     Source,
+    emit,
     estate_source,
+    refuse_own_inputs,
     render_simulation,
     simulation_options,
     terminal_width,
@@ -63,11 +65,12 @@ def simulate_command(
       exitplan simulate graphs/gothenburg -w component:intune --horizon 365
       exitplan simulate graphs/gothenburg -w jurisdiction:US --mode exit --format json
     """
+    refuse_own_inputs([diagram_file], estate=source.path)
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
     if diagram_file is not None:
         write_diagram(impact_view(backend, simulation), diagram_file)
-    click.echo(render_simulation(simulation, output_format), nl=False)
+    emit(render_simulation(simulation, output_format))
 
 
 @click.command(name="why")
@@ -107,7 +110,7 @@ def why_command(
             text = dump_sections_markdown(section.title, [], [section])
         else:
             text = dump_sections_table([], [section], width=terminal_width())
-    click.echo(text, nl=False)
+    emit(text)
 
 
 @click.command(name="what-breaks-if")
@@ -144,4 +147,4 @@ def what_breaks_if_command(
         )
     selector = f"{kinds[node.label]}:{node_id}"
     simulation = simulate(backend, [selector], simulation_options(mode, horizon, start))
-    click.echo(render_simulation(simulation, output_format), nl=False)
+    emit(render_simulation(simulation, output_format))

@@ -10,7 +10,9 @@ import click
 from exitplan.cli.common import (
     ESTATE_PATH,
     PLURAL,
+    emit,
 )
+from exitplan.errors import printable
 from exitplan.graph import EmbeddedGraph, Label
 from exitplan.loading import estate_files, load_estate
 from exitplan.model import Lifecycle
@@ -35,7 +37,7 @@ def validate_command(path: Path) -> None:
     noun = "file" if len(files) == 1 else "files"
     lifecycles = Counter(component.lifecycle for component in estate.components)
     candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]
-    lines = [f"Estate {estate.name} is valid ({len(files)} {noun}):"]
+    lines = [f"Estate {printable(estate.name)} is valid ({len(files)} {noun}):"]
     for label, count in summary.nodes.items():
         extra = ""
         if label is Label.COMPONENT and (candidates or retired):
@@ -46,4 +48,4 @@ def validate_command(path: Path) -> None:
     lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6}")
     lines.append(f"  {'alternatives':<16}{len(estate.alternatives):>6}")
     lines.append(f"  {'relationships':<16}{summary.relationship_total:>6}")
-    click.echo("\n".join(lines))
+    emit("\n".join(lines) + "\n")

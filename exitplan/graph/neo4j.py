@@ -29,8 +29,9 @@ import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from exitplan.errors import BackendError, UsageError
 from exitplan.graph.port import (
@@ -57,6 +58,36 @@ LABELS: tuple[str, ...] = (NODE, ESTATE, *(label.value for label in Label))
 _OURS = frozenset({"estate", "load", "key"})
 DEFAULT_BATCH = 2_000
 
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+CONNECT_SECONDS = 10.0
+"""How long to wait for a server to accept a connection and answer the Bolt handshake:
+a port that accepts and then says nothing ends in a message, not a hang."""
+
+
+def check_uri(uri: str) -> None:
+    """Refuse a URI the driver cannot use, with what to write instead."""
+    shape = "bolt://HOST:7687 (or neo4j://, bolt+s://, neo4j+s://)"
+    if "://" not in uri:
+        raise UsageError(f"the Neo4j URI {uri!r} has no scheme; write it as {shape}")
+    try:
+        parts = urlsplit(uri)
+        host, _ = parts.hostname, parts.port
+    except ValueError as error:
+        raise UsageError(
+            f"the Neo4j URI {uri!r} is malformed ({error}); write it as {shape}"
+        ) from None
+    if parts.scheme in ("http", "https"):
+        raise UsageError(
+            f"the Neo4j URI {uri!r} is the HTTP address of Neo4j Browser; exitplan speaks "
+            f"Bolt: write it as bolt://{host or 'HOST'}:7687"
+        )
+    if parts.scheme not in BOLT_SCHEMES:
+        raise UsageError(
+            f"the Neo4j URI {uri!r} has the scheme {parts.scheme!r}; write it as {shape}"
+        )
+    if not host:
+        raise UsageError(f"the Neo4j URI {uri!r} names no host; write it as {shape}")
+
 
 @dataclass(frozen=True)
 class Neo4jSettings:
@@ -64,8 +95,11 @@ class Neo4jSettings:
 
     uri: str
     user: str
-    password: str
+    password: str = field(repr=False)
     database: str | None = None
+
+    def __post_init__(self) -> None:
+        check_uri(self.uri)
 
     @classmethod
     def from_environment(
@@ -135,9 +169,16 @@ class Neo4jGraph:
         # The driver logs each retry of a failed transaction; the one line we print is enough.
         logging.getLogger("neo4j").addHandler(logging.NullHandler())
         logging.getLogger("neo4j").propagate = False
-        self._driver = neo4j.GraphDatabase.driver(
-            settings.uri, auth=(settings.user, settings.password)
-        )
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                settings.uri,
+                auth=(settings.user, settings.password),
+                connection_timeout=CONNECT_SECONDS,
+                connection_acquisition_timeout=CONNECT_SECONDS,
+                max_transaction_retry_time=2 * CONNECT_SECONDS,
+            )
+        except (ValueError, neo4j.exceptions.ConfigurationError) as error:
+            raise UsageError(f"the Neo4j URI {settings.uri!r} cannot be used: {error}") from None
         self._verified = False
         self._load_id: str | None = None
         self._info: EstateInfo | None = None
@@ -162,7 +203,10 @@ class Neo4jGraph:
                 f"Neo4j at {where} refused user {self.settings.user!r}: wrong user or password"
             )
         if isinstance(error, exceptions.ServiceUnavailable):
-            return BackendError(f"no Neo4j server answers at {where}; is it running?")
+            return BackendError(
+                f"no Neo4j server answers at {where} within {CONNECT_SECONDS:g} s; is it "
+                "running, and is this its Bolt port?"
+            )
         message = getattr(error, "message", None) or str(error)
         if "database" in message.lower() and "not" in message.lower():
             return BackendError(f"Neo4j at {where}: database unavailable: {message}")

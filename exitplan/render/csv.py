@@ -1,21 +1,58 @@
-"""CSV output for spreadsheets: one row per thing, plain columns, no nesting."""
+"""CSV output for spreadsheets: one row per thing, plain columns, no nesting.
+
+Text read from the estate is kept as it is, control characters too; a cell with a line
+break, a carriage return, a quote or a comma is quoted, so one record stays one record.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
-from exitplan.render.rows import Section
+from exitplan.render.rows import Section, sentences
 from exitplan.simulate.result import Simulation, StepKind
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def neutralise(cell: object) -> object:
+    """A cell a spreadsheet will not run as a formula ("CSV injection", OWASP).
+
+    Text that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line
+    feed gets a single quote in front (``'=HYPERLINK(...)``), which spreadsheets show
+    as text; the rest of the text is kept. A plain negative number (``-5``, ``-1,250.5``)
+    is left alone, so that it stays a number. Numbers and empty cells are not text and
+    pass unchanged.
+
+    >>> neutralise("=1+1"), neutralise("-5"), neutralise("-5 days"), neutralise(3)
+    ("'=1+1", '-5', "'-5 days", 3)
+    """
+    formula = isinstance(cell, str) and cell.startswith(FORMULA_START)
+    if formula and not _PLAIN_NUMBER.fullmatch(str(cell)):
+        return f"'{cell}"
+    return cell
+
+
+def _record(cells: Sequence[object]) -> str:
+    """One CSV record ending in a line feed.
+
+    The writer quotes a field that holds a character of its line terminator; with
+    ``\r\n`` as terminator both a lone CR and a lone LF are quoted (with ``\n`` alone a
+    CR would go out bare and split the record in a spreadsheet); the terminator itself
+    is then written as a plain line feed, as the rest of exitplan's output.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue().removesuffix("\r\n") + "\n"
 
 
 def _write(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
-    return buffer.getvalue()
+    records = [_record([neutralise(header) for header in headers])]
+    records.extend(_record([neutralise("" if c is None else c) for c in row]) for row in rows)
+    return "".join(records)
 
 
 def dump_simulation_csv(simulation: Simulation) -> str:
@@ -48,7 +85,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 replacement.status.value if replacement else "",
                 chosen.candidate if chosen else "",
                 chosen.readiness if chosen else "",
-                "; ".join(chosen.gaps) if chosen else "",
+                sentences(chosen.gaps) if chosen else "",
                 step.id if step else "",
                 step.wave if step else "",
                 step.deadline if step else "",

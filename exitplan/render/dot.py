@@ -3,17 +3,18 @@
 Every look has a shape or border style as well as a colour, so a black-and-white print
 still tells withdrawn from broken from degraded. Every string is quoted and escaped:
 names with quotes, backslashes, angle brackets or newlines can neither break the file nor
-inject attributes.
+inject attributes, and names are drawn as written: ``&amp;`` shows as ``&amp;`` (Graphviz
+decodes entities in quoted labels as in HTML-like ones), control characters as escapes.
 """
 
 from __future__ import annotations
 
 import html
 import itertools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from exitplan.errors import printable
 from exitplan.simulate.views import Cluster, Diagram, DiagramEdge, DiagramNode, Look, View
 
 FONT = "Helvetica"
@@ -139,15 +140,6 @@ LEGEND: Mapping[Look, str] = {
 }
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-"""Control characters no Graphviz label can carry (a NUL even ends its parse)."""
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters other than tab and line breaks replaced by U+FFFD."""
-    return CONTROL.sub("\ufffd", text)
-
-
 def html_text(text: str) -> str:
     """Text for an HTML-like label: markup escaped, and backslashes doubled because
     Graphviz expands \\N, \\G and \\E even there."""
@@ -155,10 +147,11 @@ def html_text(text: str) -> str:
 
 
 def quote(text: str) -> str:
-    """A DOT string literal: backslashes, quotes and line breaks escaped."""
-    escaped = printable(text).replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return f'"{escaped}"'
+    """A DOT string literal: line breaks, backslashes, quotes and ampersands escaped
+    (control characters, which no Graphviz label can carry, shown as escapes)."""
+    lines = printable(text.replace("\r\n", "\n").replace("\r", "\n"), newlines=True)
+    escaped = lines.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 def label(lines: Iterable[str]) -> str:

@@ -6,12 +6,18 @@ it, so a failed run never leaves half a file behind.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from exitplan.errors import ExitplanError, UsageError
+from exitplan.errors import ExitplanError, UsageError, display_path
 from exitplan.render.dot import dump_dot
 from exitplan.simulate.views import Diagram
 
@@ -68,19 +74,84 @@ def diagram_bytes(diagram: Diagram, suffix: str) -> bytes:
     raise UsageError(f"writing {suffix} needs Graphviz: {INSTALL_GRAPHVIZ}")
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
-    directory = path.parent if str(path.parent) else Path()
-    if not directory.is_dir():
-        raise UsageError(f"cannot write {path}: no folder {directory}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+def destination(path: Path) -> Path:
+    """The file that writing to ``path`` replaces: ``path`` itself, or, when ``path`` is a
+    symbolic link, the file it points to (which need not exist yet); the link stays."""
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if target.is_symlink():  # realpath stops where links go round in a circle
+        raise ExitplanError(
+            f"cannot write {path}: {os.strerror(errno.ELOOP)} "
+            "(the symbolic link leads back to itself)"
+        )
+    return target
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait while a file is put in place, and act right after: an
+    interruption leaves the old file or the whole new one, never a temporary file.
+    (Python runs signal handlers in the main thread only, so only there is this needed.)"""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _mode_for(target: Path) -> tuple[int, os.stat_result | None]:
+    """The permission bits the written file gets: those of the file it replaces, else
+    those of an ordinary new file (0666 less the umask), not ``mkstemp``'s 0600."""
+    try:
+        existing = target.stat()
+    except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return 0o666 & ~umask, None
+    return stat.S_IMODE(existing.st_mode), existing
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file ``.NAME.XXXX`` beside the
+    target, written, flushed to disk and renamed over it.
+
+    - A symbolic link is followed: the file it points to is replaced, the link stays; a
+      link to a file that does not exist yet creates that file.
+    - A file that is replaced keeps its permission bits (and its owner and group when
+      the user may keep them); a new file gets 0666 less the umask.
+    - A Ctrl-C or SIGTERM during the write takes effect once the file is in place.
+    - Any failure of the system (no permission, a full disk, a read-only or pseudo file
+      system) is an ``ExitplanError`` naming the path and the reason, and the temporary
+      file is removed.
+    """
+    target = destination(path)
+    directory = target.parent if str(target.parent) else Path()
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {path}: no folder {display_path(directory)}")
+    with _signals_held():
+        temporary: str | None = None
+        try:
+            mode, existing = _mode_for(target)
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+            with os.fdopen(handle, "wb") as file:
+                if existing is not None:
+                    with contextlib.suppress(OSError):  # only root may give a file away
+                        os.fchown(file.fileno(), existing.st_uid, existing.st_gid)
+                os.fchmod(file.fileno(), mode)
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, target)
+            temporary = None
+        except OSError as error:
+            raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -24,10 +26,37 @@ from exitplan.simulate.result import (
 )
 from exitplan.simulate.why import Chain
 
+_INVISIBLE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What JSON may carry raw but a terminal would act on (DEL, C1 controls, direction
+overrides); C0 controls are escaped by ``json`` itself. Only strings can hold them."""
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every infinite or NaN float replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
 
 def dump_json(payload: Mapping[str, Any]) -> str:
-    """Sorted keys, two-space indent, UTF-8 text kept as it is, one trailing newline."""
-    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Sorted keys, two-space indent, UTF-8 text kept as it is, one trailing newline.
+
+    Always valid JSON: a figure too large to be a number (a sum of costs or weeks that
+    overflows to infinity) is ``null``, never ``Infinity`` or ``NaN``; DEL, C1 controls
+    and direction overrides are written as ``\\u`` escapes (the same text once parsed),
+    so the output is safe to print on a terminal.
+    """
+    try:
+        text = json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # the slow path, only when a float is not finite
+        text = json.dumps(
+            _finite(payload), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+        )
+    return _INVISIBLE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text) + "\n"
 
 
 def _properties(properties: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from exitplan.errors import printable
 from exitplan.render.rows import Section
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings: CR counts as much as LF
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+_INDENT = re.compile(r"^[ ]+")
 
 
 def escape(text: str) -> str:
-    """Text that cannot break a Markdown table or smuggle in markup: links, images,
-    emphasis and code spans stay text."""
-    escaped = text.replace("\\", "\\\\").replace("&", "&amp;")
-    for mark in "|*_[]`~":  # without [ and ], no link or image can open
+    """Text that stays inline wherever it is put: it can neither break a table nor start
+    a block, nor smuggle in markup.
+
+    - Line endings (LF, CR, CRLF) become spaces, so nothing after them starts a line; the
+      start of the text cannot open a block either: headings, lists (``-``, ``+``, ``1.``),
+      quotes, fences, setext underlines, HTML blocks and indented code all stay text.
+    - Links, images, emphasis, code spans, tables cells and entities stay text (``&amp;``
+      is shown as written).
+    - Other control characters are shown as escapes (``\\x1b``), as on the terminal.
+    """
+    shown = printable(_LINE_END.sub(" ", text))
+    escaped = shown.replace("\\", "\\\\").replace("&", "&amp;")
+    for mark in "|*_[]`~#":  # without [ and ], no link or image can open
         escaped = escaped.replace(mark, "\\" + mark)
-    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
-    return "\\" + escaped if escaped.startswith(("#", "+", "-", "=")) else escaped
+    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _ORDERED.sub(r"\1\\\2", escaped)
+    escaped = _INDENT.sub(lambda spaces: "&#32;" * len(spaces.group(0)), escaped)
+    return "\\" + escaped if escaped.startswith(("+", "-", "=")) else escaped
 
 
 def section_markdown(section: Section, level: int = 2) -> str:

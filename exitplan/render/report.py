@@ -15,6 +15,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
+from exitplan.errors import printable
 from exitplan.render.markdown import escape, section_markdown
 from exitplan.render.rows import (
     Section,
@@ -419,18 +420,23 @@ def _inline_svg(svg: str) -> str:
     ).strip()
 
 
-def dump_report_html(strategy: ExitStrategy, svgs: Mapping[str, str]) -> str:
+def dump_report_html(
+    strategy: ExitStrategy, svgs: Mapping[str, str], left_out: Mapping[str, str] | None = None
+) -> str:
     """One self-contained HTML file: the Markdown document, with the impact and plan
-    diagrams inline as SVG after their sections."""
+    diagrams inline as SVG after their sections. ``left_out`` says, per diagram cut to
+    fit the page, what it does not draw; the sentence is printed under the diagram."""
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
     body = renderer.render(dump_report_markdown(strategy))
     for key, heading in (("impact", "Affected services"), ("plan", "Migration plan")):
         if key not in svgs:
             continue
+        cut = (left_out or {}).get(key)
         figure = (
             f'<figure class="{key}">{_inline_svg(svgs[key])}'
             f"<figcaption>The {key} diagram, as drawn by exitplan diagram --view {key}."
-            "</figcaption></figure>"
+            + (f' <strong class="left-out">{html.escape(cut)}</strong>' if cut else "")
+            + "</figcaption></figure>"
         )
         anchor = f"<h2>{heading}</h2>"
         at = body.find(anchor)
@@ -439,7 +445,7 @@ def dump_report_html(strategy: ExitStrategy, svgs: Mapping[str, str]) -> str:
         end = body.find("<h2>", at + len(anchor))
         end = len(body) if end < 0 else end
         body = body[:end] + figure + "\n" + body[end:]
-    title = html.escape(strategy.simulation.scenario_title or "Exit strategy")
+    title = html.escape(printable(strategy.simulation.scenario_title or "Exit strategy"))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -1,39 +1,249 @@
-"""Terminal tables, drawn by rich, returned as text (readable at 100 columns)."""
+"""Terminal tables, drawn by rich, returned as text (readable at 100 columns).
+
+Two promises, whatever the width:
+
+- Text read from a file is shown through ``printable``: a name with an escape sequence,
+  a carriage return or a direction override cannot drive the terminal. The same bytes are
+  written to a terminal, a file or a pipe.
+- No id or word is cut in half. Cells are wrapped here, not by rich: at spaces and after
+  arrows (``←``, ``→``); a word wider than its column is broken after one of its hyphens;
+  only a piece without hyphen that still cannot fit is shortened, with an ellipsis. The
+  column widths are chosen so that, when the width allows it, every word (every id with
+  its hyphens) fits its column whole.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rich import box
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from exitplan.errors import printable
 from exitplan.graph.describe import INCOMING, OUTGOING, EstateDescription, NodeDescription
 from exitplan.graph.port import GraphEdge, Label, LoadSummary, PropertyValue, Rel
-from exitplan.render.rows import Section
+from exitplan.render.rows import Section, sentences
 
 DEFAULT_WIDTH = 100
+ELLIPSIS = "…"
+
+_ARROWS = ("←", "→")
+_TOKEN = re.compile(r"\s*\S+\s*|\s+")
+_AFTER_ARROW = re.compile(r"(?<=[←→])(?=\S)")
+_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
 
 
-def render_text(renderables: Iterable[RenderableType], *, width: int = DEFAULT_WIDTH) -> str:
-    """Draw rich renderables into plain text (no colour codes), one blank line apart."""
+def _tokens(line: str) -> list[str]:
+    """The unbreakable pieces of a line, each with the spaces that follow it; an arrow
+    stays with the word before it (``a ←`` ends a line, never starts one)."""
+    tokens: list[str] = []
+    for token in _TOKEN.findall(line):
+        for piece in _AFTER_ARROW.split(token):
+            if tokens and piece[:1] in _ARROWS and tokens[-1][-1:].isspace():
+                tokens[-1] += piece
+            else:
+                tokens.append(piece)
+    return tokens
+
+
+def _shorten(piece: str, width: int) -> str:
+    """``piece`` in ``width`` cells, with an ellipsis when it had to be cut."""
+    if cell_len(piece) <= width:
+        return piece
+    return set_cell_size(piece, max(width - 1, 0)).rstrip() + ELLIPSIS if width > 0 else ""
+
+
+def _break_word(word: str, width: int) -> list[str]:
+    """A word wider than ``width`` as lines broken after its hyphens; a piece without a
+    hyphen that is still too wide is shortened with an ellipsis."""
+    lines: list[str] = []
+    current = ""
+    for piece in _AFTER_HYPHEN.split(word):
+        if cell_len(current + piece) <= width:
+            current += piece
+            continue
+        if current:
+            lines.append(current)
+        current = _shorten(piece, width)
+    lines.append(current)
+    return lines
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` cells, broken as the module says.
+
+    >>> wrap("it-arbetsplats ← compliance-management ← intune", 24)
+    ['it-arbetsplats ←', 'compliance-management ←', 'intune']
+    >>> wrap("entra-conditional-access", 14)
+    ['entra-', 'conditional-', 'access']
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if cell_len(paragraph) <= width:
+            lines.append(paragraph)
+            continue
+        current = ""
+        for token in _tokens(paragraph):
+            word = token.rstrip()
+            if cell_len(current + word) <= width:
+                current += token
+                continue
+            if current.strip():
+                lines.append(current.rstrip())
+            if cell_len(word) <= width:
+                current = token.lstrip() if current.strip() else token
+                continue
+            *whole, current = _break_word(word.lstrip(), width)
+            lines.extend(whole)
+            current += token[len(word) :]
+        lines.append(current.rstrip())
+    return lines
+
+
+def _widest_word(text: str) -> int:
+    return max((cell_len(t.strip()) for line in text.split("\n") for t in _tokens(line)), default=0)
+
+
+def _widest_piece(text: str) -> int:
+    """The widest piece between hyphens: below this, some piece gets an ellipsis."""
+    return max(
+        (
+            cell_len(piece.strip())
+            for line in text.split("\n")
+            for token in _tokens(line)
+            for piece in _AFTER_HYPHEN.split(token)
+        ),
+        default=0,
+    )
+
+
+def _widest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def _shrink(widths: list[int], floors: Sequence[int], excess: int) -> None:
+    """Take ``excess`` cells from the widest columns first, none below its floor, so that
+    short columns ("day 345", "critical") keep their lines whole."""
+    while excess > 0:
+        shrinkable = [i for i, (w, f) in enumerate(zip(widths, floors, strict=True)) if w > f]
+        if not shrinkable:
+            return
+        widest = max(shrinkable, key=lambda i: (widths[i], i))
+        widths[widest] -= 1
+        excess -= 1
+
+
+def column_widths(
+    lowest: Sequence[int], words: Sequence[int], natural: Sequence[int], room: int
+) -> list[int]:
+    """Widths for columns whose lines are ``natural`` wide, whose widest word is ``words``
+    wide and whose widest piece between hyphens is ``lowest`` wide, in ``room`` cells.
+
+    The natural widths when they fit; else the widest columns give way first, down to
+    their widest word; then down to their widest piece between hyphens; then, the width
+    being too small for that, down to one cell (the ellipsis case).
+    """
+    widths = list(natural)
+    for floors in (words, lowest, [1] * len(widths)):
+        _shrink(widths, floors, sum(widths) - room)
+        if sum(widths) <= room:
+            break
+    return widths
+
+
+@dataclass
+class Grid:
+    """A table to draw: its text is wrapped when the width is known (``render_text``)."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    caption: str | None = None
+    first_min: int = 12
+    name_max: int = 26
+
+    def __post_init__(self) -> None:
+        self.headers = tuple(printable(header) for header in self.headers)
+
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(tuple(printable(cell, newlines=True) for cell in cells))
+
+    def _limits(self, index: int) -> tuple[int, int | None]:
+        if index == 0:
+            return self.first_min, None
+        if self.headers[index] == "name":
+            return self.first_min, self.name_max
+        return 0, None
+
+    def table(self, width: int) -> Table:
+        """The rich table for a console ``width`` cells wide, every cell wrapped."""
+        columns = list(zip(*(self.headers, *self.rows), strict=True))
+        lowest, words, natural = [], [], []
+        for index, cells in enumerate(columns):
+            at_least, at_most = self._limits(index)
+            word = max(_widest_word(c) for c in cells)
+            line = max(_widest_line(c) for c in cells)
+            if at_most is not None:
+                line = max(min(line, at_most), word)
+            lowest.append(max(at_least, *(_widest_piece(c) for c in cells)))
+            words.append(max(at_least, word))
+            natural.append(max(at_least, line))
+        count = len(self.headers)
+        room = width - 1 - 3 * count  # an edge each side, a separator and padding per column
+        widths = column_widths(lowest, words, natural, room)
+        table = Table(
+            title=self._wrapped(printable(self.title), sum(widths) + 3 * count - 1),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            expand=False,
+        )
+        for header, size in zip(self.headers, widths, strict=True):
+            table.add_column(
+                Text("\n".join(wrap(header, size))), width=size, no_wrap=True, overflow="ellipsis"
+            )
+        for row in self.rows:
+            table.add_row(*(Text("\n".join(wrap(c, s))) for c, s in zip(row, widths, strict=True)))
+        if self.caption:
+            table.caption = self._wrapped(
+                printable(self.caption, newlines=True), max(sum(widths) + 3 * count - 1, 20)
+            )
+        return table
+
+    @staticmethod
+    def _wrapped(text: str, width: int) -> Text:
+        return Text("\n".join(wrap(text, max(width, 1))))
+
+
+def render_text(renderables: Iterable[RenderableType | Grid], *, width: int = DEFAULT_WIDTH) -> str:
+    """Draw renderables into plain text (no colour codes), one blank line apart."""
     buffer = io.StringIO()
-    console = Console(  # markup off: a name like "[adequacy_dpf]" is text, not a style
+    console = Console(  # markup and emoji off: "[adequacy_dpf]" or ":ok:" in a name is text
         file=buffer,
         width=width,
         color_system=None,
         force_terminal=False,
         highlight=False,
         markup=False,
+        emoji=False,
     )
     for index, renderable in enumerate(renderables):
         if index:
             console.print()
-        console.print(renderable)
+        console.print(renderable.table(width) if isinstance(renderable, Grid) else renderable)
     # rich pads every line to the full width; trailing blanks only get in the way.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _heading(lines: Iterable[str], width: int, *, bold: bool = False) -> Text:
+    """Lines of text read from files, each made printable and wrapped like a cell."""
+    shown = [part for line in lines for part in wrap(printable(line), width)]
+    return Text("\n".join(shown), style="bold" if bold else "")
 
 
 def show_value(value: PropertyValue | None) -> str:
@@ -75,7 +285,7 @@ EDGE_COLUMNS: Mapping[Rel, Sequence[Column]] = {
     Rel.ALTERNATIVE_FOR: (
         ("readiness", _prop("readiness")),
         ("weeks", _prop("duration_weeks")),
-        ("gaps", _prop("gaps")),
+        ("gaps", lambda edge: sentences([str(g) for g in edge.properties.get("gaps") or ()])),  # type: ignore[union-attr]
     ),
     Rel.REQUIRES: (),
     Rel.REALISES: (("coverage", _prop("coverage")),),
@@ -111,27 +321,19 @@ TITLES: Mapping[str, str] = {
 _REL_OF_SECTION = {name: rel for mapping in (OUTGOING, INCOMING) for rel, name in mapping.items()}
 
 
-def _table(title: str, headers: Sequence[str]) -> Table:
-    """Names wrap at a readable width; everything folds rather than run off the edge."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
-    for index, header in enumerate(headers):
-        if index == 0:
-            table.add_column(header, overflow="fold", min_width=12)
-        elif header == "name":
-            table.add_column(header, overflow="fold", min_width=12, max_width=26)
-        else:
-            table.add_column(header, overflow="fold")
-    return table
+def _table(title: str, headers: Sequence[str]) -> Grid:
+    """Names wrap at a readable width (26); the first column is at least 12 wide."""
+    return Grid(title, tuple(headers))
 
 
 def dump_node_table(description: NodeDescription, *, width: int = DEFAULT_WIDTH) -> str:
     node = description.node
-    heading = Text(f"{node.label.value} {node.id}: {node.name}", style="bold")
+    heading = _heading([f"{node.label.value} {node.id}: {node.name}"], width, bold=True)
     attributes = _table("Attributes", ("attribute", "value"))
     for key in sorted(node.properties):
         if key != "name":
             attributes.add_row(key, show_value(node.properties[key]))
-    parts: list[RenderableType] = [heading, attributes]
+    parts: list[RenderableType | Grid] = [heading, attributes]
     for section, neighbours in description.sections.items():
         if not neighbours:
             continue
@@ -156,7 +358,6 @@ def dump_node_table(description: NodeDescription, *, width: int = DEFAULT_WIDTH)
             table.add_row(neighbour.node.id, neighbour.node.name, *cells)
         if notes:
             table.caption = "\n".join(f"[{n}] {text}" for n, text in enumerate(notes, start=1))
-            table.caption_justify = "left"
         parts.append(table)
     return render_text(parts, width=width)
 
@@ -174,7 +375,7 @@ def _footnote(properties: Mapping[str, PropertyValue], notes: list[str]) -> str:
     return " ".join(marks)
 
 
-def counts_table(summary: LoadSummary, title: str = "Counts") -> Table:
+def counts_table(summary: LoadSummary, title: str = "Counts") -> Grid:
     table = _table(title, ("kind", "count"))
     for label, count in summary.nodes.items():
         table.add_row(label.kind, show_value(count))
@@ -184,8 +385,10 @@ def counts_table(summary: LoadSummary, title: str = "Counts") -> Table:
 
 def dump_estate_table(description: EstateDescription, *, width: int = DEFAULT_WIDTH) -> str:
     info = description.estate
-    heading = Text(f"Estate {info.name}" + (f": {info.title}" if info.title else ""), style="bold")
-    parts: list[RenderableType] = [heading, counts_table(description.summary)]
+    heading = _heading(
+        [f"Estate {info.name}" + (f": {info.title}" if info.title else "")], width, bold=True
+    )
+    parts: list[RenderableType | Grid] = [heading, counts_table(description.summary)]
     detail = {
         Label.SERVICE: ("criticality", "users"),
         Label.COMPONENT: ("delivery", "lifecycle"),
@@ -213,13 +416,12 @@ def dump_estate_table(description: EstateDescription, *, width: int = DEFAULT_WI
     return render_text(parts, width=width)
 
 
-def section_table(section: Section) -> Table:
+def section_table(section: Section) -> Grid:
     table = _table(section.title, section.headers)
     for row in section.rows:
         table.add_row(*row)
     if section.note:
         table.caption = section.note
-        table.caption_justify = "left"
     return table
 
 
@@ -227,7 +429,7 @@ def dump_sections_table(
     lines: Sequence[str], sections: Sequence[Section], *, width: int = DEFAULT_WIDTH
 ) -> str:
     """A headline paragraph, then one table per non-empty section."""
-    parts: list[RenderableType] = [Text("\n".join(lines))] if lines else []
+    parts: list[RenderableType | Grid] = [_heading(lines, width)] if lines else []
     for section in sections:
         if section.rows or section.note:
             parts.append(section_table(section))

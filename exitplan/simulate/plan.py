@@ -174,7 +174,7 @@ def make_plan(
         known_deadlines = _present(deadlines[name] for name in group)
         deadline = min(known_deadlines) if known_deadlines else None
         known = _present(durations[name] for name in group)
-        finish_days = math.ceil(finish[index] * 7) if index in finish else None
+        finish_days = _days(finish[index]) if index in finish else None
         steps.append(
             Step(
                 id=step_id[index],
@@ -208,6 +208,13 @@ def make_plan(
         effort_weeks=sum(c.effort_weeks or 0.0 for c in chosen_candidates),
         cost_per_year=sum(c.cost_per_year or 0.0 for c in chosen_candidates),
     )
+
+
+def _days(weeks: float) -> int | None:
+    """Whole days in ``weeks``; ``None`` when the figure is too large to count in days
+    (durations near the largest float add up to infinity)."""
+    days = weeks * 7
+    return math.ceil(days) if math.isfinite(days) else None
 
 
 def _critical_path(

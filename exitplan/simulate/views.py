@@ -26,10 +26,14 @@ from exitplan.graph.port import (
     runs_today,
 )
 from exitplan.model import NodeId
-from exitplan.simulate.result import Affected, Simulation, State, StepKind
+from exitplan.simulate.result import Affected, Plan, Simulation, State, StepKind
 
 MAX_NODES = 250
 """Beyond this a diagram no longer reads on a slide; ``--focus`` cuts it down."""
+
+PAGE_NODES = 60
+"""What reads on an A4 page of a report (which has no ``--focus``): beyond this, the
+report draws the part that matters most (``fit``) and says what it leaves out."""
 
 WRAP = 22
 ASIDE_WRAP = 28
@@ -127,6 +131,8 @@ class Diagram:
     cards: tuple[Cluster, ...] = ()
     """The tables of rows (see ``DiagramNode.card``) with their headings, drawn side by
     side in this order."""
+    left_out: str | None = None
+    """When the diagram was cut to fit: a sentence saying what it leaves out."""
 
 
 def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
@@ -363,6 +369,7 @@ def impact_view(
     depth: int | None = None,
     group_by: GroupBy = GroupBy.VENDOR,
     direction: str = "LR",
+    fit: int | None = None,
 ) -> Diagram:
     """What the scenario touches, coloured by state, with the day each node breaks.
 
@@ -372,6 +379,10 @@ def impact_view(
     chosen replacement with its readiness, or a cell that says no viable alternative
     exists, or that nothing staying in use needs it. One ring of context:
     the nodes in use that depend on the affected ones yet survive (thanks to redundancy).
+
+    Over ``MAX_NODES`` nodes the view is refused (use ``focus``). With ``fit``, at most
+    that many nodes are drawn: the part that matters most (see ``_most_affecting``),
+    with ``left_out`` saying what is not drawn.
     """
     affected = {a.id: a for a in simulation.affected}
     touched = set(affected)
@@ -382,6 +393,9 @@ def impact_view(
     }
     context = {n.id for n in backend.nodes_by_id(survivors).values() if runs_today(n)}
     ids = _focus(backend, touched | context, focus, depth)
+    left_out = None
+    if fit is not None and len(ids) > fit:
+        ids, left_out = _most_affecting(simulation, ids, fit)
     _check_size(len(ids))
     named = frozenset(simulation.vendors)
     nodes, edges, clusters = _structure(
@@ -440,7 +454,8 @@ def impact_view(
         tuple(sorted({clusters[NodeId(n.id)] for n in drawn if n.cluster})),
         stacks=_stacks([n for n in drawn if n.card is None], lines),
         cards=tuple(sorted(cards.values(), key=lambda c: (sizes[c.id], c.id))),
-        notes=_readiness_note(simulation, ids),
+        notes=(*_readiness_note(simulation, ids), *((left_out,) if left_out else ())),
+        left_out=left_out,
         legend=_used(
             [
                 *(n.look for n in drawn),
@@ -449,6 +464,99 @@ def impact_view(
             ]
         ),
     )
+
+
+def _most_affecting(
+    simulation: Simulation, ids: set[NodeId], limit: int
+) -> tuple[set[NodeId], str]:
+    """At most ``limit`` of ``ids``: what a page of the impact can show, and a sentence
+    saying what it leaves out.
+
+    Whole chains are taken, so that every drawn service is linked to the withdrawn
+    component that breaks it: first the affected services, broken before degraded, the
+    earliest and the most used first, each with its chain; then the withdrawn components
+    that the most affected nodes depend on; then the other broken or degraded components
+    with their chains, the same way. Nodes that survive through redundancy come last.
+    Cost: O(n log n) in the affected nodes.
+    """
+    reach: dict[NodeId, int] = {}
+    for affected in simulation.affected:
+        for cause in set(affected.because[1:]):
+            reach[cause] = reach.get(cause, 0) + 1
+    users = {s.id: s.users for s in simulation.services}
+    by_state = {a.id: a for a in simulation.affected}
+
+    def urgency(node: Affected) -> tuple[bool, int, int, str]:
+        day = node.fails_at if node.state is not State.DEGRADED else node.degrades_at
+        return (
+            node.state is State.DEGRADED,
+            day if day is not None else 1 << 30,
+            -users.get(node.id, 0),
+            node.id,
+        )
+
+    services = sorted((a for a in simulation.affected if a.kind == "service"), key=urgency)
+    withdrawn = sorted(
+        (a for a in simulation.affected if a.state is State.WITHDRAWN and a.kind != "service"),
+        key=lambda a: (-reach.get(a.id, 0), a.id),
+    )
+    others = sorted(
+        (a for a in simulation.affected if a.kind != "service" and a.state is not State.WITHDRAWN),
+        key=lambda a: (-reach.get(a.id, 0), urgency(a)),
+    )
+    kept: set[NodeId] = set()
+    for node in (*services, *withdrawn, *others):
+        chain = {node.id, *node.because[1:]} & ids
+        if len(kept | chain) <= limit:
+            kept |= chain
+    for node_id in sorted(ids - set(by_state)):  # the ring of survivors, if room is left
+        if len(kept) < limit:
+            kept.add(node_id)
+
+    def count(nodes: Iterable[NodeId], one: str, many: str) -> str:
+        number = sum(1 for _ in nodes)
+        return f"{number} {one if number == 1 else many}"
+
+    missing = ids - kept
+    parts = [
+        count(
+            (n for n in missing if by_state.get(n) and by_state[n].kind == "service"),
+            "service",
+            "services",
+        ),
+        count(
+            (
+                n
+                for n in missing
+                if n in by_state
+                and by_state[n].state is State.WITHDRAWN
+                and by_state[n].kind != "service"
+            ),
+            "withdrawn component",
+            "withdrawn components",
+        ),
+        count(
+            (
+                n
+                for n in missing
+                if n in by_state
+                and by_state[n].kind != "service"
+                and by_state[n].state is not State.WITHDRAWN
+            ),
+            "broken or degraded component",
+            "broken or degraded components",
+        ),
+        count(
+            (n for n in missing if n not in by_state), "node that survives", "nodes that survive"
+        ),
+    ]
+    said = ", ".join(part for part in parts if not part.startswith("0 "))
+    sentence = (
+        f"Cut to {len(kept)} of {len(ids)} nodes to fit the page: the services with the "
+        "chains that break them first, then the withdrawn components most depended on. "
+        f"Not drawn: {said}; the tables list everything."
+    )
+    return kept, sentence
 
 
 def _state_look(state: Affected | None) -> tuple[Look, tuple[str, ...]]:
@@ -527,10 +635,38 @@ def _fold_unneeded(drawn: list[DiagramNode], lines: list[DiagramEdge]) -> list[D
     return kept
 
 
-def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str = "LR") -> Diagram:
+def _first_steps(plan: Plan, limit: int) -> tuple[Plan, str | None]:
+    """At most ``limit`` steps of ``plan``: the critical path, then the earliest waves;
+    and a sentence saying how many are not drawn (``None`` when all are)."""
+    if len(plan.steps) <= limit:
+        return plan, None
+    critical = set(plan.critical_path)
+    first = sorted(plan.steps, key=lambda s: (s.id not in critical, s.wave, s.id))
+    shown = {s.id for s in first[:limit]}
+    kept = tuple(
+        replace(s, after=tuple(b for b in s.after if b in shown))
+        for s in plan.steps
+        if s.id in shown
+    )
+    return replace(plan, steps=kept), (
+        f"Cut to {len(shown)} of {len(plan.steps)} steps to fit the page: the critical "
+        f"path, then the earliest waves. Not drawn: {len(plan.steps) - len(shown)} steps; "
+        "the tables list everything."
+    )
+
+
+def plan_view(
+    backend: GraphBackend, simulation: Simulation, *, direction: str = "LR", fit: int | None = None
+) -> Diagram:
     """The migration steps in waves from left to right, with precedence, deadlines,
-    blocked steps and the critical path."""
-    plan = simulation.plan
+    blocked steps and the critical path.
+
+    Over ``MAX_NODES`` steps the view is refused. With ``fit``, at most that many steps
+    are drawn: the critical path, then the steps of the earliest waves (``left_out``
+    says how many are not drawn)."""
+    plan, left_out = (
+        _first_steps(simulation.plan, fit) if fit is not None else (simulation.plan, None)
+    )
     _check_size(len(plan.steps))
     names = backend.nodes_by_id(
         {m.replaces for s in plan.steps for m in s.moves}
@@ -594,7 +730,7 @@ def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str =
     clusters = tuple(Cluster(f"wave-{w}", f"Wave {w}") for w in waves)
     title = _title(backend, simulation, View.PLAN)
     summary = (
-        f"{len(plan.steps)} steps in {plan.waves} waves; "
+        f"{len(simulation.plan.steps)} steps in {plan.waves} waves; "
         f"critical path {plan.critical_path_weeks:g} weeks"
     )
     return Diagram(
@@ -611,4 +747,6 @@ def plan_view(backend: GraphBackend, simulation: Simulation, *, direction: str =
             if any(n.card == f"blocked:wave-{w}" for n in drawn)
         ),
         legend=_used([*(n.look for n in drawn), *(e.look for e in edges)]),
+        notes=(left_out,) if left_out else (),
+        left_out=left_out,
     )

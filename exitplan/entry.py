@@ -1,0 +1,69 @@
+"""The ``exitplan`` console script: Ctrl-C and SIGTERM at any moment end in one line.
+
+The command line proper (``exitplan.cli``) imports click, pydantic, networkx and rich,
+which takes a while; a Ctrl-C during those imports arrives before click runs, so the
+interruption is caught here, around the import and the call. Nothing is imported before
+``main`` has started (not even ``typing``): what runs before it is Python's own start-up
+and the installer's script (which imports ``re``), where a Ctrl-C is Python's to handle.
+
+Exit codes beyond DESIGN.md §7: 130 after Ctrl-C (SIGINT) and 143 after SIGTERM (128 plus
+the signal's number, as a shell reports a process killed by it). SIGTERM is turned into an
+exception like Ctrl-C, so that ``finally`` clauses run: a file being written is either
+left as it was or replaced whole, and no temporary file stays behind.
+"""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds of start-up in which Ctrl-C is not ours
+    from types import FrameType
+    from typing import NoReturn
+
+INTERRUPTED = 130
+TERMINATED = 143
+
+
+class Terminated(BaseException):  # named like KeyboardInterrupt, its sibling
+    """SIGTERM arrived; unwinds the stack like ``KeyboardInterrupt`` does."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise Terminated
+
+
+def _stop(words: str, code: int) -> int:
+    """Say once why exitplan stopped; further signals are ignored from here on."""
+    import signal  # noqa: PLC0415  # imported already by then; kept out of the module
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(f"exitplan: {words}\n")
+            sys.stderr.flush()
+    except OSError:  # nowhere left to say it
+        pass
+    return code
+
+
+def main() -> NoReturn:
+    """Run the command line and exit with its code."""
+    try:
+        import signal  # noqa: PLC0415  # inside the try: a Ctrl-C here is caught too
+
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
+            signal.signal(signal.SIGTERM, _terminate)
+        from exitplan.cli import run  # noqa: PLC0415  # the slow import, guarded
+
+        code = run()
+        # Done: a signal from now on must not turn a finished run into a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        code = _stop("interrupted", INTERRUPTED)
+    except Terminated:
+        code = _stop("terminated", TERMINATED)
+    raise SystemExit(code)

@@ -1,0 +1,1106 @@
+"""Issue 10, the output side: every hostile case ends cleanly, and nothing is lost.
+
+Each refusal is one line on stderr (``exitplan: ...``), exit code 2 (130 after Ctrl-C, 143
+after SIGTERM), no traceback, no raw control character, no partial or temporary file.
+The hostile inputs are built here: estates whose names carry escape sequences, carriage
+returns, formulas, Markdown and HTML; outputs onto the command's own inputs, into places
+that cannot be written, and signals sent while a file is being written.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import math
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from benchmarks.synthetic import generate
+from exitplan.graph import EmbeddedGraph
+from exitplan.render.csv import neutralise
+from exitplan.render.json import dump_json, dump_simulation_json
+from exitplan.render.markdown import escape
+from exitplan.render.rows import Section
+from exitplan.render.table import dump_sections_table, wrap
+from exitplan.simulate import simulate
+from exitplan.simulate.views import PAGE_NODES, impact_view
+from tests.conftest import REPO, Result, RunCli, _command
+from tests.simulate.build import build
+
+RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What must never reach a terminal raw (line feeds may)."""
+
+OLD = b"the previous version of this file\n"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def assert_one_line(result: Result, code: int = 2, *fragments: str) -> str:
+    """The run ended with ``code`` and one clean line on stderr; returns the line."""
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not RAW_CONTROL.search(result.stderr), repr(result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("exitplan: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def leftovers(folder: Path, name: str) -> list[str]:
+    """Temporary files of an atomic write of ``name`` still lying in ``folder``."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{name}."))
+
+
+def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
+    """A small estate whose every name is ``name``, and a scenario withdrawing its vendor;
+    ``changes`` replace top-level parts of the estate. Written as JSON, so that any
+    character can be spelt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    estate: dict[str, Any] = {
+        "estate": {"name": "hostile", "title": name, "as_of": "2026-01-01"},
+        "vendors": [
+            {"id": "v", "name": name, "hq_country": "SE"},
+            {"id": "w", "name": f"W {name}", "hq_country": "DE"},
+        ],
+        "components": [
+            {"id": "a", "name": name, "vendor": "v", "delivery": "saas"},
+            {"id": "b", "name": f"B {name}", "vendor": "w", "delivery": "saas",
+             "depends_on": ["a"]},
+            {"id": "k", "name": f"K {name}", "vendor": "w", "delivery": "saas",
+             "lifecycle": "candidate"},
+        ],
+        "services": [
+            {"id": "s", "name": name, "depends_on": ["b"],
+             "consumers": [{"organisation": "o", "users": 10}]},
+        ],
+        "organisations": [{"id": "o", "name": f"O {name}"}],
+        "alternatives": [
+            {"for": "a", "candidate": "k", "readiness": "R3", "gaps": [name],
+             "effort_weeks": 4, "duration_weeks": 6},
+        ],
+    }  # fmt: skip
+    estate.update(changes)
+    path = folder / "estate.json"
+    path.write_text(json.dumps(estate), encoding="utf-8")
+    scenario = folder / "scenario.json"
+    scenario.write_text(
+        json.dumps(
+            {"id": "hostile", "title": name, "estate": "estate.json", "withdraw": ["vendor:v"]}
+        ),
+        encoding="utf-8",
+    )
+    return path, scenario
+
+
+def _status(pid: int, field: str) -> int:
+    """A signal mask of a running process, from /proc (``SigCgt``, ``SigBlk``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1], 16)
+    raise LookupError(field)
+
+
+def _bit(signum: int) -> int:
+    return 1 << (signum - 1)
+
+
+def wait_until(
+    process: subprocess.Popen[bytes], field: str, signum: int, exactly: int | None = None
+) -> bool:
+    """Wait until ``process`` has ``signum`` in its ``field`` mask (or the mask is
+    ``exactly`` a value); False if it ended first."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            mask = _status(process.pid, field)
+            if (mask == exactly) if exactly is not None else (mask & _bit(signum)):
+                return True
+        except (OSError, LookupError):  # the process is going away
+            return False
+    return False
+
+
+def started(process: subprocess.Popen[bytes]) -> bool:
+    """exitplan's own code runs once it catches SIGTERM (the first thing ``main`` does):
+    before that, Python itself and the installer's script are starting."""
+    return wait_until(process, "SigCgt", signal.SIGTERM)
+
+
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="reads signal masks from /proc"
+)
+
+ESTATE = REPO / "graphs" / "gothenburg"
+SCENARIO = REPO / "scenarios" / "leave-microsoft.yaml"
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scenario over a synthetic estate of 600 components whose withdrawal touches
+    hundreds of nodes (more than a page, or a slide, can show)."""
+    folder = tmp_path_factory.mktemp("large")
+    estate = generate(600, seed=3).model_dump(by_alias=True, mode="json", exclude_none=True)
+    estate["estate"] = estate.pop("info")
+    (folder / "estate.json").write_text(json.dumps(estate), encoding="utf-8")
+    scenario = folder / "leave.json"
+    scenario.write_text(
+        json.dumps(
+            {
+                "id": "leave-dominant",
+                "title": "Leave the dominant vendor",
+                "estate": "estate.json",
+                "withdraw": ["vendor:v-dominant"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return scenario
+
+
+# --- 1. output files -------------------------------------------------------------------------
+
+
+def _link(kind: str, source: Path, link: Path) -> Path:
+    if kind == "symlink":
+        link.symlink_to(source)
+    else:
+        os.link(source, link)
+    return link
+
+
+OWN_INPUTS = [
+    pytest.param("report", "scenario", "symlink", ".md", id="report-onto-scenario-by-symlink"),
+    pytest.param("report", "estate", "hardlink", ".html", id="report-onto-estate-by-hard-link"),
+    pytest.param("diagram", "estate", "symlink", ".svg", id="diagram-onto-estate-by-symlink"),
+    pytest.param("simulate", "estate", "hardlink", ".dot", id="simulate-diagram-onto-estate"),
+    pytest.param("run", "scenario", "hardlink", ".png", id="run-diagram-onto-scenario"),
+    pytest.param("simulate", "folder", "symlink", ".dot", id="simulate-diagram-onto-folder-file"),
+]
+
+
+@pytest.mark.parametrize(("command", "victim", "link", "suffix"), OWN_INPUTS)
+def test_output_onto_an_own_input_is_refused_before_any_work(
+    command: str, victim: str, link: str, suffix: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    estate, scenario = write_estate(tmp_path / "in", "Name")
+    if victim == "folder":  # an estate folder of two files; the output is its second one
+        (tmp_path / "in" / "more.yaml").write_text("organisations: [{id: p, name: P}]\n")
+        estate = tmp_path / "in"
+    source = {"scenario": scenario, "estate": estate, "folder": tmp_path / "in" / "more.yaml"}[
+        victim
+    ]
+    before = source.read_bytes()
+    output = _link(link, source, tmp_path / f"out{suffix}")
+    args: dict[str, list[str | Path]] = {
+        "report": ["report", scenario, "-o", output],
+        "diagram": ["diagram", estate, "-w", "vendor:v", "-o", output],
+        "simulate": ["simulate", estate, "-w", "vendor:v", "--diagram", output],
+        "run": ["run", scenario, "--diagram", output],
+    }
+    result = run_cli(*args[command])
+    assert_one_line(result, 2, "will not write", source.name)
+    assert result.stdout == ""
+    assert source.read_bytes() == before
+    assert leftovers(tmp_path, output.name) == []
+
+
+def _without_permission(command: Sequence[str | Path]) -> list[str | Path]:
+    """Root writes anywhere; without the capability to override file modes, it cannot."""
+    if os.geteuid() != 0:
+        return [*command]
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: file modes cannot stop us")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+
+
+def _run(
+    command: Sequence[str | Path],
+    *,
+    env: Mapping[str, str] | None = None,
+    **options: Any,
+) -> Result:
+    completed = subprocess.run(
+        [*map(str, command)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100", **(env or {})},
+        check=False,
+        timeout=300,
+        **options,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def test_a_folder_without_permission_is_an_ordinary_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = _run(_without_permission([*_command(), "report", SCENARIO, "-o", locked / "r.md"]))
+    finally:
+        locked.chmod(0o700)
+    assert_one_line(result, 2, "cannot write", "r.md", os.strerror(errno.EACCES))
+    assert list(locked.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        pytest.param("/proc/exitplan-report.md", errno.ENOENT, id="proc"),
+        pytest.param("/sys/exitplan-report.html", errno.EACCES, id="sys"),
+        pytest.param("/proc/self/exitplan.svg", errno.ENOENT, id="proc-self"),
+    ],
+)
+def test_a_pseudo_file_system_is_an_ordinary_error(
+    output: str, reason: int, run_cli: RunCli
+) -> None:
+    if not Path(output).parent.is_dir():
+        pytest.skip(f"no {Path(output).parent} here")
+    command = "report" if output.endswith((".md", ".html")) else "diagram"
+    args = [SCENARIO] if command == "report" else [ESTATE, "-w", "vendor:microsoft"]
+    result = run_cli(command, *args, "-o", output)
+    line = assert_one_line(result, 2, "cannot write", output)
+    assert "internal error" not in line
+    assert line.endswith(os.strerror(reason)) or os.strerror(errno.EROFS) in line
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 64 KiB file system (tmpfs), when we are root and may mount one."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(
+        [shutil.which("mount") or "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run([shutil.which("umount") or "umount", str(mount)], check=False)
+
+
+def test_a_full_disk_keeps_the_old_file_and_leaves_nothing(
+    tiny_disk: Path, large: Path, run_cli: RunCli
+) -> None:
+    target = tiny_disk / "report.html"
+    target.write_bytes(OLD)
+    result = run_cli("report", large, "-o", target)
+    assert_one_line(result, 2, "cannot write", os.strerror(errno.ENOSPC))
+    assert target.read_bytes() == OLD
+    assert leftovers(tiny_disk, target.name) == []
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    def apply() -> None:  # in the child, before exec: the kernel refuses bigger files
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_file_size_limit_keeps_the_old_file_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    target.write_bytes(OLD)
+    result = _run(
+        [*_command(), "report", SCENARIO, "-o", target],
+        preexec_fn=_file_size_limit(4096),  # no threads in this test
+    )
+    assert_one_line(result, 2, "cannot write", os.strerror(errno.EFBIG))
+    assert target.read_bytes() == OLD
+    assert leftovers(tmp_path, target.name) == []
+
+
+@pytest.mark.parametrize(
+    ("existing", "umask", "expected"),
+    [
+        pytest.param(0o640, 0o022, 0o640, id="existing-0640"),
+        pytest.param(0o600, 0o022, 0o600, id="existing-0600"),
+        pytest.param(0o755, 0o077, 0o755, id="existing-0755"),
+        pytest.param(None, 0o022, 0o644, id="new-umask-022"),
+        pytest.param(None, 0o077, 0o600, id="new-umask-077"),
+    ],
+)
+def test_permission_bits_are_kept_or_follow_the_umask(
+    existing: int | None, umask: int, expected: int, tmp_path: Path
+) -> None:
+    target = tmp_path / "report.md"
+    if existing is not None:
+        target.write_bytes(OLD)
+        target.chmod(existing)
+    result = _run([*_command(), "report", SCENARIO, "-o", target], umask=umask)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == expected
+    assert target.read_bytes() != OLD
+
+
+def test_a_symlink_is_followed_and_stays(tmp_path: Path, run_cli: RunCli) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "report.md").write_bytes(OLD)
+    (real / "report.md").chmod(0o640)
+    link = tmp_path / "report.md"
+    link.symlink_to(real / "report.md")
+    result = run_cli("report", SCENARIO, "-o", link)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert os.readlink(link) == str(real / "report.md")
+    assert (real / "report.md").read_text(encoding="utf-8").startswith("# Exit strategy")
+    assert stat.S_IMODE((real / "report.md").stat().st_mode) == 0o640
+    assert leftovers(real, "report.md") == leftovers(tmp_path, "report.md") == []
+
+
+def test_a_dangling_symlink_creates_the_file_it_names(tmp_path: Path, run_cli: RunCli) -> None:
+    link = tmp_path / "impact.svg"
+    link.symlink_to(tmp_path / "drawn" / "impact.svg")
+    missing = run_cli("diagram", ESTATE, "-w", "component:intune", "-o", link)
+    assert_one_line(missing, 2, "cannot write", "no folder")
+    (tmp_path / "drawn").mkdir()
+    result = run_cli("diagram", ESTATE, "-w", "component:intune", "-o", link)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert (
+        (tmp_path / "drawn" / "impact.svg").read_text(encoding="utf-8").rstrip().endswith("</svg>")
+    )
+
+
+def test_a_symlink_loop_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "a.md").symlink_to(tmp_path / "b.md")
+    (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
+    result = run_cli("report", SCENARIO, "-o", tmp_path / "a.md")
+    assert_one_line(result, 2, "cannot write", os.strerror(errno.ELOOP))
+    assert (tmp_path / "a.md").is_symlink()
+    assert (tmp_path / "b.md").is_symlink()
+
+
+SIGNALS = [
+    pytest.param(signal.SIGINT, 130, "exitplan: interrupted", id="SIGINT"),
+    pytest.param(signal.SIGTERM, 143, "exitplan: terminated", id="SIGTERM"),
+]
+
+
+def _report(scenario: Path, target: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*_command(), "report", str(scenario), "-o", str(target)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@needs_proc
+@pytest.mark.parametrize(("signum", "code", "said"), SIGNALS)
+def test_a_signal_at_any_moment_leaves_the_old_file_or_the_whole_new_one(
+    signum: int, code: int, said: str, tmp_path: Path
+) -> None:
+    reference = tmp_path / "reference.html"
+    process = _report(SCENARIO, reference)
+    assert started(process)
+    began = time.monotonic()
+    process.communicate(timeout=300)
+    assert process.returncode == 0
+    took = time.monotonic() - began
+    whole = reference.read_bytes()
+    outcomes: Counter[tuple[int, bool]] = Counter()
+    for fraction in (0.0, 0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0, 1.3):
+        target = tmp_path / "report.html"
+        target.write_bytes(OLD)
+        process = _report(SCENARIO, target)
+        if started(process):
+            time.sleep(fraction * took)
+            process.send_signal(signum)
+        _, errors = process.communicate(timeout=300)
+        stderr = errors.decode()
+        assert "Traceback" not in stderr, stderr
+        assert "Exception ignored" not in stderr, stderr
+        assert process.returncode in (0, code), stderr
+        after = target.read_bytes()
+        assert after in (OLD, whole)
+        if process.returncode == 0:
+            assert after == whole
+        else:
+            assert stderr.splitlines()[-1] == said
+        assert leftovers(tmp_path, target.name) == []
+        outcomes[process.returncode, after == whole] += 1
+    assert outcomes[code, False] >= 1, outcomes  # some signals came before the file was written
+
+
+@needs_proc
+@pytest.mark.parametrize(("signum", "code", "said"), SIGNALS)
+def test_a_signal_while_the_file_is_put_in_place_waits_for_it(
+    signum: int, code: int, said: str, large: Path, tmp_path: Path
+) -> None:
+    """Signals are held (blocked) from the temporary file to the rename; a signal sent
+    while they are held ends the run only once the whole file is in place."""
+    for _ in range(5):
+        target = tmp_path / "report.html"
+        target.write_bytes(OLD)
+        process = _report(large, target)
+        held = wait_until(
+            process, "SigBlk", signum, exactly=_bit(signal.SIGINT) | _bit(signal.SIGTERM)
+        )
+        if held:
+            process.send_signal(signum)
+        _, errors = process.communicate(timeout=300)
+        stderr = errors.decode()
+        assert "Traceback" not in stderr, stderr
+        assert leftovers(tmp_path, target.name) == []
+        assert target.read_bytes().rstrip().endswith(b"</html>")  # whole, never OLD
+        if held:
+            assert process.returncode == code, stderr
+            assert stderr.splitlines()[-1] == said
+            return
+        assert process.returncode == 0, stderr
+    pytest.skip("the write was too quick to be caught five times")  # pragma: no cover
+
+
+# --- 2. the terminal -------------------------------------------------------------------------
+
+HOSTILE = "Evil\x1b[2J\x1b]0;owned\x07 Corp\rCR \x9b31m C1 \u202eRTL\u202c end"
+
+
+COMMANDS: list[Any] = [
+    pytest.param(["show", "{estate}"], id="show-estate-table"),
+    pytest.param(["show", "{estate}", "a"], id="show-node-table"),
+    pytest.param(["show", "{estate}", "--format", "json"], id="show-json"),
+    pytest.param(["simulate", "{estate}", "-w", "vendor:v"], id="simulate-table"),
+    pytest.param(["simulate", "{estate}", "-w", "vendor:v", "--format", "json"], id="sim-json"),
+    pytest.param(["simulate", "{estate}", "-w", "vendor:v", "--format", "markdown"], id="sim-md"),
+    pytest.param(["why", "{estate}", "s", "-w", "vendor:v"], id="why-table"),
+    pytest.param(["check", "{estate}"], id="check-table"),
+    pytest.param(["run", "{scenario}"], id="run-table"),
+    pytest.param(["compare", "{scenario}"], id="compare-table"),
+    pytest.param(["validate", "{estate}"], id="validate"),
+    pytest.param(
+        ["diagram", "{estate}", "-w", "vendor:v", "-o", "{out}/x\x1b[7m.dot"], id="diagram"
+    ),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_control_characters_never_reach_the_terminal(
+    args: list[str], tmp_path: Path, run_cli: RunCli
+) -> None:
+    estate, scenario = write_estate(tmp_path / f"in\x1b[31m{HOSTILE[:4]}", HOSTILE)
+    places = {"estate": str(estate), "scenario": str(scenario), "out": str(estate.parent)}
+    result = run_cli(*(arg.format(**places) for arg in args))
+    assert result.exit_code in (0, 1), result.stderr
+    assert not RAW_CONTROL.search(result.stdout), repr(result.stdout[:500])
+    assert not RAW_CONTROL.search(result.stderr), repr(result.stderr)
+    assert "Traceback" not in result.stderr
+    if args[0] in ("show", "simulate", "check", "run") and "--format" not in args:
+        assert "Evil\\x1b[2J" in result.stdout  # shown, not dropped
+    if args[0] == "diagram":  # "exitplan: wrote PATH" names a folder and a file with ESC
+        assert "wrote " in result.stderr
+        assert "x\\x1b[7m.dot" in result.stderr
+    if "json" in args:  # escaped in the text, whole once parsed
+        assert HOSTILE in _strings(json.loads(result.stdout))
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string inside a parsed JSON document."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return set().union(*(_strings(item) for item in value))
+    return set()
+
+
+def test_json_output_keeps_the_text_exactly(tmp_path: Path, run_cli: RunCli) -> None:
+    estate, _ = write_estate(tmp_path / "in", HOSTILE)
+    result = run_cli("show", estate, "a", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert not RAW_CONTROL.search(result.stdout)
+    assert json.loads(result.stdout)["node"]["properties"]["name"] == HOSTILE
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        pytest.param(
+            lambda folder: (folder / "bad\x1b[31m.yaml").write_text("vendors: [\n"),
+            "bad\\x1b[31m.yaml",
+            id="syntax-error-in-a-file-named-with-escape",
+        ),
+        pytest.param(
+            lambda folder: (folder / "e.yaml").write_text(
+                json.dumps({"vendors": [{"id": "v", "name": "x", "evil\x1b[31m": 1}]})
+            ),
+            "evil\\x1b[31m",
+            id="unknown-key-with-escape",
+        ),
+    ],
+)
+def test_error_messages_show_control_characters_as_escapes(
+    make: Callable[[Path], object], fragment: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    folder = tmp_path / "estate"
+    folder.mkdir()
+    make(folder)
+    result = run_cli("validate", folder)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert not RAW_CONTROL.search(result.stderr), repr(result.stderr)
+    assert fragment in result.stderr
+
+
+def test_click_usage_errors_show_control_characters_as_escapes(run_cli: RunCli) -> None:
+    result = run_cli("validate", "no-such\x1b[2Jplace")
+    assert result.exit_code == 2
+    assert not RAW_CONTROL.search(result.stderr), repr(result.stderr)
+    assert "no-such\\x1b[2Jplace" in result.stderr
+
+
+def test_a_table_reads_the_same_on_a_terminal_and_through_a_pipe(tmp_path: Path) -> None:
+    """Escaping does not depend on where stdout goes: a pseudo-terminal gets the same
+    text as a pipe (at the same width)."""
+    import pty  # noqa: PLC0415  # POSIX only
+
+    estate, _ = write_estate(tmp_path / "in", HOSTILE)
+    command = [*_command(), "simulate", str(estate), "-w", "vendor:v"]
+    piped = _run(command).stdout
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        command,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "100", "LINES": "50"},
+        cwd=REPO,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    on_terminal = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert process.returncode == 0
+    assert "Evil\\x1b[2J" in piped
+    assert on_terminal == piped
+
+
+def test_characters_the_terminal_cannot_encode_are_written_as_escapes(tmp_path: Path) -> None:
+    name = "Göteborg ✓ 漢字"
+    estate, _ = write_estate(tmp_path / "in", name)
+    for args in (["show", estate, "a"], ["show", estate, "a", "--format", "json"]):
+        completed = subprocess.run(
+            [*_command(), *map(str, args)],
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": "cp1252", "COLUMNS": "100"},
+            check=False,
+            timeout=120,
+        )
+        assert completed.returncode == 0, completed.stderr
+        text = completed.stdout.decode("cp1252")
+        assert "Göteborg \\u2713 \\u6f22\\u5b57" in text
+        if "json" in args:  # the escapes are JSON's own: the name reads back whole
+            assert json.loads(text)["node"]["properties"]["name"] == name
+
+
+def test_a_closed_stdout_is_an_ordinary_error(run_cli: RunCli) -> None:
+    result = _run(["sh", "-c", 'exec "$@" >&-', "sh", *_command(), "show", ESTATE])
+    assert_one_line(result, 2, "standard output is closed")
+    assert "Exception ignored" not in result.stderr
+
+
+def test_a_reader_that_is_gone_is_an_ordinary_error() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # like `| head -1` that has already left
+    try:
+        completed = subprocess.run(
+            [*_command(), "show", str(ESTATE), "--format", "json"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    result = Result(completed.returncode, "", completed.stderr)
+    assert_one_line(result, 2, "cannot write the output to standard output", "Broken pipe")
+    assert "Exception ignored" not in completed.stderr
+
+
+def test_a_reader_that_leaves_after_one_line_is_an_ordinary_error() -> None:
+    with subprocess.Popen(
+        [*_command(), "show", str(ESTATE), "--format", "json"],  # far more than a pipe holds
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.readline() == b"{\n"
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 2
+    assert errors.splitlines() == [
+        "exitplan: cannot write the output to standard output: Broken pipe"
+    ]
+
+
+# --- 3. CSV ----------------------------------------------------------------------------------
+
+FORMULAS = [
+    pytest.param('=HYPERLINK("http://x","y")', True, id="equals"),
+    pytest.param("+1+cmd|' /C calc'!A0", True, id="plus"),
+    pytest.param("-2+3", True, id="minus"),
+    pytest.param("@SUM(A1:A2)", True, id="at"),
+    pytest.param("\tx", True, id="tab"),
+    pytest.param("\r=1", True, id="carriage-return"),
+    pytest.param('plain, with "quotes"\r\nand a line break', False, id="quoted-record"),
+    pytest.param("Evil\x1b[31m\x00 kept", False, id="control-characters"),
+]
+
+
+@pytest.mark.parametrize(("name", "formula"), FORMULAS)
+def test_csv_keeps_every_record_whole_and_runs_no_formula(
+    name: str, formula: bool, tmp_path: Path, run_cli: RunCli
+) -> None:
+    estate, _ = write_estate(tmp_path / "in", name)
+    completed = subprocess.run(  # bytes: text mode would turn the CR LF into LF
+        [*_command(), "simulate", str(estate), "-w", "vendor:v", "--format", "csv"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    records = list(csv.reader(io.StringIO(completed.stdout.decode("utf-8"), newline="")))
+    affected = json.loads(run_cli("simulate", estate, "-w", "vendor:v", "--format", "json").stdout)[
+        "affected"
+    ]
+    assert len(records) == 1 + len(affected)
+    names = {row[0]: row[2] for row in records[1:]}
+    assert names["a"] == ("'" + name if formula else name)
+    risky = [c for r in records for c in r if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert all(re.fullmatch(r"-\d+", cell) for cell in risky), risky  # only numbers (slack)
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        pytest.param("-5", "-5", id="negative-number"),
+        pytest.param("-1,250.5", "-1,250.5", id="negative-grouped"),
+        pytest.param("-5 days", "'-5 days", id="negative-then-text"),
+        pytest.param("=1+1", "'=1+1", id="formula"),
+        pytest.param("a=b", "a=b", id="equals-inside"),
+        pytest.param(7, 7, id="number"),
+    ],
+)
+def test_csv_rule(cell: object, shown: object) -> None:
+    assert neutralise(cell) == shown
+
+
+# --- 4. Markdown and HTML --------------------------------------------------------------------
+
+BLOCKS = [
+    pytest.param("x\r\n# Heading", id="crlf-heading"),
+    pytest.param("x\r# Heading", id="cr-heading"),
+    pytest.param("x\n- item", id="list"),
+    pytest.param("x\n1. item", id="ordered-list"),
+    pytest.param("1) first", id="ordered-list-at-start"),
+    pytest.param("x\n```\ncode", id="fence"),
+    pytest.param("x\n~~~", id="tilde-fence"),
+    pytest.param("x\n<script>alert(1)</script>", id="html-block"),
+    pytest.param("x\n| a | b |\n|---|---|", id="table-row"),
+    pytest.param("x\n> quote", id="quote"),
+    pytest.param("x\n===", id="setext"),
+    pytest.param("    indented code", id="indented-code"),
+    pytest.param("Title #", id="closing-hashes"),
+]
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: Counter[str] = Counter()
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _elements(html: str) -> _Elements:
+    parsed = _Elements()
+    parsed.feed(html)
+    parsed.close()
+    return parsed
+
+
+def _report_html(folder: Path, name: str, run_cli: RunCli) -> _Elements:
+    _, scenario = write_estate(folder, name)
+    output = folder / "report.html"
+    result = run_cli("report", scenario, "-o", output)
+    assert result.exit_code == 0, result.stderr
+    document = output.read_text(encoding="utf-8")  # the diagrams are checked elsewhere
+    return _elements(re.sub(r"<svg\b.*?</svg>", "", document, flags=re.DOTALL))
+
+
+@pytest.mark.parametrize("name", BLOCKS)
+def test_a_name_cannot_start_a_block_in_markdown_or_html(
+    name: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    plain = _report_html(tmp_path / "plain", "harmless name", run_cli)
+    hostile = _report_html(tmp_path / "hostile", name, run_cli)
+    assert hostile.tags == plain.tags  # no heading, list, script, pre or row more or less
+    flat = " ".join(name.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").split())
+    assert flat in " ".join("".join(hostile.text).split())  # the name is shown, as text
+    simulated = run_cli(
+        "simulate", tmp_path / "hostile" / "estate.json", "-w", "vendor:v", "--format", "markdown"
+    )
+    reference = run_cli(
+        "simulate", tmp_path / "plain" / "estate.json", "-w", "vendor:v", "--format", "markdown"
+    )
+    render = MarkdownIt("commonmark", {"html": False}).enable("table").render
+    assert _elements(render(simulated.stdout)).tags == _elements(render(reference.stdout)).tags
+
+
+@pytest.mark.parametrize("name", BLOCKS)
+def test_escaped_text_renders_as_one_paragraph_of_itself(name: str) -> None:
+    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(escape(name))
+    parsed = _elements(rendered)
+    assert dict(parsed.tags) == {"p": 1}
+    flat = " ".join(name.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").split())
+    assert " ".join("".join(parsed.text).split()) == flat
+
+
+# --- 5. JSON ---------------------------------------------------------------------------------
+
+
+def _strict(text: str) -> Any:
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"{constant} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_never_carries_infinity_or_nan() -> None:
+    graph = build(
+        """
+        s:svc -> a
+        s:svc -> b
+        candidate k
+        candidate m
+        alt k for a R3 weeks=1e308 effort=1e308
+        alt m for b R3 weeks=1e308 effort=1e308
+        """
+    )
+    simulation = simulate(graph, ["component:a", "component:b"])
+    assert math.isinf(simulation.plan.effort_weeks)  # the sum overflows
+    shown = _strict(dump_simulation_json(simulation))
+    assert shown["plan"]["effort_weeks"] is None
+    assert _strict(dump_json({"x": [math.inf, -math.inf, math.nan, 1.5]})) == {
+        "x": [None, None, None, 1.5]
+    }
+
+
+def test_json_of_huge_costs_from_the_command_line(tmp_path: Path, run_cli: RunCli) -> None:
+    estate, _ = write_estate(
+        tmp_path / "in",
+        "Huge",
+        alternatives=[
+            {"for": "a", "candidate": "k", "readiness": "R3", "effort_weeks": 1e308,
+             "duration_weeks": 1e308, "cost_per_year": 1e308},
+            {"for": "b", "candidate": "k", "readiness": "R3", "effort_weeks": 1e308,
+             "duration_weeks": 1e308, "cost_per_year": 1e308},
+        ],
+    )  # fmt: skip
+    result = run_cli(
+        "simulate", estate, "-w", "component:a", "-w", "component:b", "--format", "json"
+    )
+    if result.exit_code == 2:  # the loader may refuse such figures: then say so cleanly
+        assert_one_line(result, 2)
+        return
+    assert result.exit_code == 0, result.stderr
+    _strict(result.stdout)
+
+
+# --- 6. diagrams -----------------------------------------------------------------------------
+
+ENTITIES = ["&amp;", "&#x3C;", "&lt;b&gt;", "AT&T", "&#65;"]
+
+
+def _svg_texts(svg: Path) -> str:
+    root = ET.parse(svg).getroot()  # noqa: S314  # our own output
+    return " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+@pytest.mark.parametrize("view", ["impact", "estate"])
+def test_entities_in_names_are_drawn_as_written(
+    entity: str, view: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot")
+    name = f"R{entity}D"
+    estate, _ = write_estate(tmp_path / "in", name)
+    svg = tmp_path / "x.svg"
+    result = run_cli("diagram", estate, "-w", "vendor:v", "--view", view, "-o", svg)
+    assert result.exit_code == 0, result.stderr
+    texts = _svg_texts(svg)
+    assert name in texts  # in a table cell (impact) or a plain quoted label (estate)
+    assert f"W {name}" in texts  # the vendor's frame: a quoted cluster label
+
+
+def test_entities_are_drawn_as_written_without_system_graphviz(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The WebAssembly Graphviz gets plain quoted labels only."""
+    name = "R&amp;D &#x3C;x&gt;"
+    estate, _ = write_estate(tmp_path / "in", name)
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    svg = tmp_path / "x.svg"
+    result = run_cli("diagram", estate, "-w", "vendor:v", "-o", svg, env={"PATH": str(bare)})
+    assert result.exit_code == 0, result.stderr
+    assert name in _svg_texts(svg)
+
+
+# --- 7. Ctrl-C and SIGTERM from the start ----------------------------------------------------
+
+
+@needs_proc
+@pytest.mark.parametrize(("signum", "code", "said"), SIGNALS)
+def test_a_signal_from_the_first_moment_ends_in_one_line(signum: int, code: int, said: str) -> None:
+    """From the first line of exitplan's code on (the imports of click, pydantic,
+    networkx and rich included), a signal ends the run with one line and its code, or
+    arrives after the run is done. (Before that line, Python itself and the installer's
+    script are starting, outside exitplan's reach.)"""
+    seen: Counter[int] = Counter()
+    for delay in (0, 0.001, 0.003, 0.006, 0.01, 0.02, 0.04, 0.08, 0.15, 0.3, 0.6, 1.2, 2.5):
+        process = subprocess.Popen(
+            [*_command(), "simulate", str(ESTATE), "-w", "vendor:microsoft"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+        )
+        if started(process):
+            time.sleep(delay)
+            process.send_signal(signum)
+        _, errors = process.communicate(timeout=300)
+        stderr = errors.decode()
+        assert "Traceback" not in stderr, stderr
+        assert "Exception ignored" not in stderr, stderr
+        assert (process.returncode, stderr) in ((code, said + "\n"), (0, "")), (delay, stderr)
+        seen[process.returncode] += 1
+    assert seen[code] >= 3, seen
+
+
+# --- 8. Neo4j settings -----------------------------------------------------------------------
+
+
+PASSWORD = "s3cret-Pa55"  # noqa: S105  # a made-up password, to see that it is never shown
+
+
+def _neo4j(uri: str) -> Result:
+    result = _run(
+        [*_command(), "simulate", "--backend", "neo4j", "--estate", "x", "-w", "vendor:x"],
+        env={"NEO4J_URI": uri, "NEO4J_PASSWORD": PASSWORD},
+    )
+    assert PASSWORD not in result.stderr + result.stdout
+    return result
+
+
+@pytest.mark.parametrize(
+    ("uri", "fragment"),
+    [
+        pytest.param("localhost:7687", "has no scheme", id="no-scheme"),
+        pytest.param("http://localhost:7474", "HTTP address", id="http"),
+        pytest.param("https://db.example:7473", "HTTP address", id="https"),
+        pytest.param("bolt://[::1", "malformed", id="malformed"),
+        pytest.param("bolt://db:99999", "malformed", id="port-out-of-range"),
+        pytest.param("bolt://:7687", "names no host", id="no-host"),
+        pytest.param("ftp://db:7687", "scheme 'ftp'", id="other-scheme"),
+    ],
+)
+def test_a_bad_neo4j_uri_is_refused(uri: str, fragment: str) -> None:
+    assert_one_line(_neo4j(uri), 2, fragment, repr(uri))
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_closed_port_is_refused_in_bounded_time() -> None:
+    assert_one_line(_neo4j(f"bolt://127.0.0.1:{_closed_port()}"), 2, "no Neo4j server answers")
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
+def test_a_server_that_never_speaks_is_refused_in_bounded_time(scheme: str) -> None:
+    with socket.socket() as silent:  # the kernel accepts connections; nobody answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        port = silent.getsockname()[1]
+        result = _neo4j(f"{scheme}://127.0.0.1:{port}")  # _run bounds it at 300 s
+    assert_one_line(result, 2, "no Neo4j server answers", "within 10 s")
+
+
+# --- 9. a large withdrawal in a report -------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_large_withdrawal_still_gives_a_report(
+    suffix: str, large: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
+    output = tmp_path / f"report{suffix}"
+    result = run_cli("report", large, "-o", output)
+    assert result.exit_code == 0, result.stderr
+    text = output.read_text(encoding="utf-8")
+    if suffix == ".html":
+        assert text.count("<svg") == 2
+        cut = re.findall(r'<strong class="left-out">([^<]*)</strong>', text)
+        assert len(cut) == 2, cut
+        assert cut[0].startswith(f"Cut to {PAGE_NODES} of ")
+        assert "Not drawn:" in cut[0]
+        assert "the tables list everything" in cut[0]
+    assert "## Affected services" in text or "<h2>Affected services</h2>" in text
+    diagram = run_cli("diagram", large.parent / "estate.json", "-w", "vendor:v-dominant",
+                      "-o", tmp_path / "x.dot")  # fmt: skip
+    assert_one_line(diagram, 2, "--focus")  # a diagram of its own still asks for a focus
+
+
+def test_the_cut_keeps_services_linked_to_what_breaks_them() -> None:
+    graph = EmbeddedGraph(generate(600, seed=3))
+    simulation = simulate(graph, ["vendor:v-dominant"])
+    drawn = impact_view(graph, simulation, fit=PAGE_NODES)
+    assert len(drawn.nodes) <= PAGE_NODES
+    assert drawn.left_out is not None
+    assert drawn.left_out in drawn.notes
+    services = {s.id for s in simulation.services}
+    linked = {edge.source for edge in drawn.edges}
+    shown = [n.id for n in drawn.nodes if n.id in services]
+    assert shown
+    assert all(service in linked for service in shown)
+    small = build("s:svc -> a\ns:svc -> b")
+    assert impact_view(small, simulate(small, ["component:a"]), fit=PAGE_NODES).left_out is None
+
+
+# --- 10. tables never cut a word -------------------------------------------------------------
+
+_ID = st.from_regex(r"[a-z][a-z0-9]{0,9}(-[a-z0-9]{1,9}){0,3}", fullmatch=True)
+_WORD = st.from_regex(r"[A-Za-z]{1,12}[.,]?", fullmatch=True)
+_NUMBER = st.integers(min_value=0, max_value=10**7).map(lambda n: f"{n:,}")
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> tuple[int, tuple[str, ...], list[tuple[str, ...]]]:
+    width = draw(st.integers(min_value=40, max_value=200))
+    columns = draw(st.integers(min_value=1, max_value=6))
+    headers = tuple(draw(st.lists(_WORD, min_size=columns, max_size=columns)))
+    cells = st.one_of(
+        st.lists(st.one_of(_ID, _WORD, _NUMBER), min_size=1, max_size=5).map(" ".join),
+        st.lists(_ID, min_size=1, max_size=5).map(" ← ".join),
+    )
+    rows = draw(st.lists(st.tuples(*([cells] * columns)), min_size=1, max_size=6))
+    return width, headers, rows
+
+
+def _pieces(token: str) -> set[str]:
+    """The ways a token may show on a line: whole, or split after its hyphens."""
+    parts = re.split(r"(?<=-)(?=[^-])", token)
+    return {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_tables())
+def test_a_table_never_cuts_a_word_in_half(
+    table: tuple[int, tuple[str, ...], list[tuple[str, ...]]],
+) -> None:
+    width, headers, rows = table
+    text = dump_sections_table([], [Section("T", headers, tuple(rows))], width=width)
+    assert "\u200b" not in text
+    lines = text.splitlines()
+    assert all(len(line) <= width for line in lines), (width, text)
+    tokens = {t for cells in (headers, *rows) for cell in cells for t in cell.split()}
+    allowed = set().union(*(_pieces(t) for t in tokens)) | {"T", "←"}
+    prefixes = {p[:n] for p in allowed for n in range(len(p) + 1)}
+    for line in lines[1:]:
+        for word in line.split():
+            if word.strip("─") == "":
+                continue
+            if word.endswith("…"):  # a piece without hyphen that no column could hold
+                assert word[:-1] in prefixes, (word, text)
+            else:
+                assert word in allowed, (word, width, text)
+    floors = []
+    for index, column in enumerate(zip(headers, *rows, strict=True)):
+        widest = max(len(t) for cell in column for t in _unbreakable(cell))
+        floors.append(max(widest, 12) if index == 0 or column[0] == "name" else widest)
+    if sum(floors) + 3 * len(headers) + 1 <= width:  # every word can fit its column
+        for token in tokens:
+            assert any(token in line.split() for line in lines), (token, width, text)
+
+
+def _unbreakable(cell: str) -> list[str]:
+    """A cell's unbreakable pieces as a reader sees them: words, with an arrow kept with
+    the word before it."""
+    return cell.replace(" ←", "\u00a0←").split(" ")
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        pytest.param("a ← b ← c", 4, ["a ←", "b ←", "c"], id="arrow-ends-a-line"),
+        pytest.param("compliance-management", 12, ["compliance-", "management"], id="hyphen"),
+        pytest.param("supercalifragilistic", 8, ["superca…"], id="ellipsis"),
+        pytest.param("day 345", 7, ["day 345"], id="fits"),
+        pytest.param("one\ntwo", 10, ["one", "two"], id="line-break"),
+        pytest.param("漢字漢字", 5, ["漢字…"], id="wide-characters"),
+    ],
+)
+def test_wrap_rules(text: str, width: int, lines: list[str]) -> None:
+    assert wrap(text, width) == lines
+
+
+def test_joined_gaps_read_as_sentences(run_cli: RunCli) -> None:
+    shown = run_cli("show", ESTATE, "intune", env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.stderr
+    assert "work., " not in shown.stdout
+    assert "integration work. Runs" in " ".join(shown.stdout.split())
+    csv_text = run_cli("simulate", ESTATE, "-w", "component:intune", "--format", "csv").stdout
+    assert ".;" not in csv_text
+    assert "., " not in csv_text
