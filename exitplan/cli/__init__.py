@@ -24,7 +24,7 @@ from exitplan.cli.schema import schema_command
 from exitplan.cli.show import show_command
 from exitplan.cli.simulate import simulate_command, what_breaks_if_command, why_command
 from exitplan.cli.validate import validate_command
-from exitplan.errors import ExitplanError
+from exitplan.errors import ExitplanError, printable
 
 INTERNAL_ERROR = 3
 
@@ -40,9 +40,9 @@ class _ExitplanGroup(click.Group):
                 raise
             # Problems come as compiler-style "file:line: ..." lines, then one summary.
             *details, summary = str(error).splitlines() or [""]
-            for line in details:
-                click.echo(line, err=True)
-            click.echo(f"exitplan: {summary}", err=True)
+            for line in details:  # names and values read from files: shown, never obeyed
+                click.echo(printable(line), err=True)
+            click.echo(f"exitplan: {printable(summary)}", err=True)
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -53,7 +53,7 @@ class _ExitplanGroup(click.Group):
             if ctx.params.get("debug"):
                 raise
             click.echo(
-                f"exitplan: internal error: {type(error).__name__}: {error}\n"
+                f"exitplan: internal error: {type(error).__name__}: {printable(str(error))[:300]}\n"
                 "This is a bug in exitplan; run again with --debug and report the traceback.",
                 err=True,
             )
