@@ -22,7 +22,6 @@ Legal assumptions (DESIGN.md §5) add to what is withdrawn::
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -31,7 +30,7 @@ from pydantic import Field, StrictBool, ValidationError, model_validator
 from exitplan.errors import InvalidInputError, Problem, UsageError, display_path
 from exitplan.graph.port import GraphBackend
 from exitplan.loading import read_one, validation_problems
-from exitplan.model.estate import Days, Strict, Text
+from exitplan.model.estate import Days, IsoDate, Strict, Text
 from exitplan.model.ids import Id, NodeId
 from exitplan.model.vocabulary import TransferBasis
 from exitplan.select import Mode, parse_selector
@@ -70,7 +69,7 @@ class Scenario(Strict):
     )
     mode: Literal["cut-off", "exit"] = "cut-off"
     horizon_days: Days | None = None
-    start: date | None = Field(default=None, description="Default: the estate's as_of date.")
+    start: IsoDate | None = Field(default=None, description="Default: the estate's as_of date.")
     prefer: dict[Id, Id] = Field(default_factory=dict, description="{component: candidate}")
     exclude_candidates: tuple[Id, ...] = ()
     notes: Text | None = None
