@@ -29,6 +29,7 @@ from exitplan.loading import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS_PER_FILE,
     MAX_VALUES,
+    load_estate,
 )
 from tests.conftest import RunCli
 
@@ -199,6 +200,21 @@ def _denied_to_root(*, folder: bool) -> Path | None:
         except OSError:
             continue
     return None
+
+
+def scenario_on(estate: Build) -> Build:
+    """A scenario file withdrawing ``acme`` from the estate ``estate`` builds."""
+
+    def build(root: Path) -> Path:
+        folder = estate(root)
+        scenario = root / "leave.yaml"
+        scenario.write_text(
+            f"id: leave\ntitle: Leave\nestate: {folder.name}\nwithdraw: [vendor:acme]\n",
+            encoding="utf-8",
+        )
+        return scenario
+
+    return build
 
 
 def schema_text() -> str:
@@ -387,6 +403,13 @@ FOLDERS = [
         0,
         ("notice: skipped estate/pipe.yaml: a FIFO",),
         command=("simulate", "--withdraw", "vendor:acme"),
+    ),
+    Case(
+        "a-scenario-tells-what-its-estate-skipped",
+        scenario_on(then(files({"a.yaml": component()}), fifo("pipe.yaml"))),
+        0,
+        ("notice: skipped estate/pipe.yaml: a FIFO",),
+        command=("run",),
     ),
 ]
 
@@ -866,3 +889,18 @@ def test_a_folder_of_worst_files_is_read_in_bounded_memory(tmp_path: Path) -> No
     problems = [line for line in errors.splitlines() if not line.startswith("exitplan:")]
     assert {line.split(":")[0] for line in problems} == {f"{folder}/{name}" for name in WORST}
     assert peak < ONE_GIGABYTE, f"{peak:.0f} MB"
+
+
+def test_loading_returns_notices_and_prints_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = then(files({"a.yaml": vendor_file("a")}), link("gone.yaml", "nowhere.yaml"))(tmp_path)
+    notices: list[str] = []
+    read: list[Path] = []
+    estate = load_estate(folder, notices=notices, files_read=read)
+    assert [vendor.id for vendor in estate.vendors] == ["a", "acme"]
+    assert sorted(path.name for path in read) == ["a.yaml", "vendor.yaml"]
+    assert len(notices) == 1
+    assert notices[0].startswith("skipped ")
+    assert notices[0].endswith("gone.yaml: a link to nothing ('nowhere.yaml')")
+    assert capsys.readouterr() == ("", "")
