@@ -6,6 +6,8 @@ Library code raises these; only ``exitplan.cli`` prints them and picks the exit 
 
 from __future__ import annotations
 
+import os
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,17 +53,57 @@ class InvalidInputError(ExitplanError):
         self.problems = sorted(set(problems))
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [str(p) for p in self.problems]
+        # Escaped here, not only where printed, so that one problem stays one line even
+        # when a key or a file name read from disk holds a line feed.
+        lines = [printable(str(p)) for p in self.problems]
         lines.append(f"{count} {noun} found; the {what} was not loaded.")
         super().__init__("\n".join(lines))
 
 
 def display_path(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
+    """A path as the user should see it: relative to the working directory when inside it.
+
+    Links are not resolved, so a file reached through a link is named by the link (the
+    name the user sees in the folder), and a looping or dangling link can still be named.
+    """
+    working = Path.cwd()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(working))
     except ValueError:
+        pass
+    try:
+        return str(path.resolve().relative_to(working.resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links (3.11)
         return str(path)
+
+
+SHORT = 60
+"""About how many characters of a value read from a file a message quotes."""
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple = 2, 4, 4, 4
+_REPR.maxstring = _REPR.maxlong = _REPR.maxother = SHORT
+
+
+def abbreviate(value: object, limit: int = SHORT) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, so that a message quoting a
+    value read from a file stays one readable line whatever the file holds; a long text
+    says how long it was.
+
+    >>> abbreviate("a" * 100_000, limit=8)
+    "'aaaaaaa…' (100,000 characters)"
+    """
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[: limit - 1] + '…'!r} ({len(value):,} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"a number of {value.bit_length() * 30103 // 100000 + 1:,} digits"
+    try:
+        text = _REPR.repr(value)
+    except ValueError:  # an integer inside too long to show in decimal
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _INVISIBLE = frozenset(

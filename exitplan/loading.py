@@ -7,20 +7,30 @@ the file, the line and the field path (``exitplan.errors.Problem``).
 
 YAML is read with the YAML 1.2 core schema, whatever PyYAML defaults to: ``NO`` is Norway,
 ``on``/``yes``/``off`` are text, and dates stay text until the model parses them. Hostile
-input is refused before it can cost much: files over a size limit, bytes that are not
-UTF-8, YAML aliases that expand beyond a budget (the "billion laughs"), deep nesting.
+input is refused before it can cost much: anything but a regular file, files over a size
+limit (read with a bounded read, whatever size the file system claims), bytes that are not
+UTF-8, more values than a limit, YAML aliases that expand beyond a budget (the "billion
+laughs"), deep nesting, numbers of hundreds of digits. Messages quote at most a short
+piece of what the file holds.
+
+JSON is parsed at C speed by ``json``; the line of each field is found (by reading the
+file again as YAML, which JSON is) only when a problem has to be reported.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import functools
+import itertools
 import json
 import math
+import os
 import re
+import stat
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
@@ -28,10 +38,26 @@ from typing import Annotated, Any, get_args, get_origin
 import networkx as nx
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
-from exitplan.errors import InvalidInputError, Problem, UsageError, display_path
+from exitplan.errors import (
+    InvalidInputError,
+    Problem,
+    UsageError,
+    abbreviate,
+    display_path,
+)
 from exitplan.model import (
     ID_PATTERN,
     ID_RULE,
@@ -54,58 +80,85 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 """Deepest nesting accepted; the estate format needs six levels."""
 
+MAX_VALUES = 1_000_000
+"""Most values (mapping keys, list items and the values under them) in one file. The
+example estate takes 17 bytes a value, so a file like it holds half a million at the size
+limit; only a file of tiny values (``[{a: 1}, {a: 1}, ...]``, or compact JSON with short
+ids) gets near the limit. It bounds what such a file costs to read: a few seconds and a
+few hundred MB, where Python objects take 50 times the bytes they were written in."""
+
 ALIAS_BUDGET = 10_000
 """Nodes that YAML aliases may add beyond those written out, per file."""
 
+MAX_NUMBER_CHARACTERS = 100
+"""Longest integer accepted, in characters; converting longer ones costs quadratic time."""
+
+MAX_PROBLEMS_PER_FILE = 1_000
+"""Items of a file are checked until this many problems are found in it."""
+
+SUGGESTION_BUDGET = 500_000
+"""Id comparisons spent on "did you mean" hints for unknown references, per load."""
+
 SUFFIXES = (".yaml", ".yml", ".json")
+"""The suffixes of estate files, in any case (``.YAML`` too)."""
 
 FieldPath = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
-_CORE_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+_STR, _SEQ, _MAP = f"{_TAG}str", f"{_TAG}seq", f"{_TAG}map"
 
 
 # --- reading one file --------------------------------------------------------------------
 
 
-class _CoreSchemaResolver(BaseResolver):
-    """Resolve plain scalars by the YAML 1.2 core schema (YAML 1.2.2 §10.3.2)."""
-
-
-for _tag, _pattern, _first in (
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+.0123456789"),
+_CORE_SCALARS: dict[str, re.Pattern[str]] = {
+    "null": re.compile(r"~|null|Null|NULL|"),
+    "bool": re.compile(r"true|True|TRUE|false|False|FALSE"),
+    "int": re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+    "float": re.compile(
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
     ),
-):
-    _CoreSchemaResolver.add_implicit_resolver(f"{_TAG}{_tag}", re.compile(_pattern), _first)
+}
+"""The YAML 1.2 core schema (YAML 1.2.2 §10.3.2): what a plain scalar is, in this order."""
 
-if yaml.__with_libyaml__:  # libyaml also caps nesting at 1,000 levels before we see a node
-    from yaml.cyaml import CParser  # type: ignore[attr-defined]  # stubs omit it
+_FIRST_CHARACTERS = {
+    "null": "~nN",
+    "bool": "tTfF",
+    "int": "-+0123456789",
+    "float": "-+.0123456789",
+}
 
-    class _Composer(CParser, _CoreSchemaResolver):
-        def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
-            _CoreSchemaResolver.__init__(self)
+
+_NOT_ONLY_TEXT = frozenset("".join(_FIRST_CHARACTERS.values()))
+"""The first characters of plain scalars that may be something else than text."""
+
+
+def _plain_kind(text: str) -> str:
+    """The core-schema type of an untagged plain scalar: null, bool, int, float or str."""
+    first = text[:1]
+    for kind, pattern in _CORE_SCALARS.items():
+        if (not first or first in _FIRST_CHARACTERS[kind]) and pattern.fullmatch(text):
+            return kind
+    return "str"
+
+
+if yaml.__with_libyaml__:  # libyaml also caps nesting at 1,000 levels by itself
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # stubs omit it
 
 else:  # pragma: no cover - every PyYAML wheel ships libyaml
-    from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _Composer(Reader, Scanner, Parser, Composer, _CoreSchemaResolver):  # type: ignore[no-redef]
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
         def __init__(self, text: str) -> None:
             Reader.__init__(self, text)
             Scanner.__init__(self)
             Parser.__init__(self)
-            Composer.__init__(self)
-            _CoreSchemaResolver.__init__(self)
+
+        def dispose(self) -> None:
+            pass
 
 
 class _RefusedFileError(Exception):
@@ -116,75 +169,243 @@ class _RefusedFileError(Exception):
         self.problem = problem
 
 
-@dataclass
-class Document:
-    """The data of one file, with the line on which every field path starts."""
+def _line_in(lines: Mapping[FieldPath, int], path: FieldPath) -> int:
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return 1
 
-    file: str
-    data: Any
-    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+class FileLines:
+    """Where each field path of one file starts, for messages.
+
+    A path's line is stored only where it differs from its parent's, so a file of one
+    long flow-style line costs one entry. For JSON the lines are found on first use only:
+    a file without problems never needs them.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        lines: dict[FieldPath, int] | None = None,
+        find: Callable[[], dict[FieldPath, int]] | None = None,
+    ) -> None:
+        self.file = file
+        self._lines = lines
+        self._find = find
 
     def line_of(self, path: FieldPath) -> int:
         """The line of the longest known prefix of ``path`` (1 when nothing is known)."""
-        for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                return line
-        return 1
+        if self._lines is None:
+            self._lines = self._find() if self._find is not None else {}
+            self._find = None
+        return _line_in(self._lines, path)
 
 
-class _NodeConverter:
-    """Turn a composed YAML node tree into plain Python values and a line map."""
+@dataclass
+class Document:
+    """The data of one file, and the line on which every field path starts."""
 
-    def __init__(self, file: str) -> None:
+    data: Any
+    where: FileLines
+
+    @property
+    def file(self) -> str:
+        return self.where.file
+
+    def line_of(self, path: FieldPath) -> int:
+        return self.where.line_of(path)
+
+
+@dataclass
+class _Anchor:
+    value: Any
+    nodes: int  # the nodes an alias to it stands for
+    text: str | None  # the written text, when it is a scalar (it may be used as a key)
+
+
+class _Builder:
+    """Plain Python values and a line map, built straight from libyaml's events.
+
+    No node tree is kept (PyYAML's composer holds every node and two position marks per
+    node: gigabytes for a file of tiny values), so the cost follows the values, and the
+    limits on values, depth and aliases apply while reading, before the cost is paid.
+    """
+
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
+        self.parser = _Parser(text)
         self.lines: dict[FieldPath, int] = {}
-        self.seen: set[int] = set()
-        self.expanded = 0
+        self.anchors: dict[str, _Anchor] = {}
+        self.building: set[str] = set()  # anchors whose node is not complete yet
+        self.values = 0  # nodes written out
+        self.expanded = 0  # nodes added by aliases
 
-    def refuse(self, node: Node, message: str) -> _RefusedFileError:
-        return _RefusedFileError(Problem(self.file, node.start_mark.line + 1, "", message))
+    def refuse(self, line: int, path: FieldPath, message: str) -> _RefusedFileError:
+        return _RefusedFileError(Problem(self.file, line, format_path(path), message))
 
-    def convert(self, node: Node, path: FieldPath, active: frozenset[int]) -> Any:
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if len(path) > MAX_DEPTH:
-            raise self.refuse(node, f"nested more than {MAX_DEPTH} levels deep")
-        if id(node) in active:
-            raise self.refuse(node, "a YAML alias refers to a node that contains it")
-        if id(node) in self.seen:  # reached again through an alias
-            self.expanded += 1
-            if self.expanded > ALIAS_BUDGET:
-                raise self.refuse(
-                    node,
-                    f"YAML aliases expand to more than {ALIAS_BUDGET} extra nodes; "
-                    "refused as a possible alias bomb",
-                )
-        self.seen.add(id(node))
-        if node.tag not in _CORE_TAGS:
-            raise self.refuse(node, f"unsupported YAML tag {node.tag!r}")
-        if isinstance(node, ScalarNode):
-            return _scalar(node)
-        inner = active | {id(node)}
-        if isinstance(node, SequenceNode):
-            return [self.convert(item, (*path, i), inner) for i, item in enumerate(node.value)]
-        if not isinstance(node, MappingNode):  # the three node kinds of YAML
-            raise self.refuse(node, "unexpected YAML node")
+    def next(self) -> Event:
+        event = self.parser.get_event()
+        if event is None:  # pragma: no cover - libyaml ends every stream with an event
+            raise self.refuse(0, (), "YAML stream ends early")
+        return event
+
+    def document(self) -> Any:
+        """The one document of the file; ``None`` when there is none."""
+        try:
+            return self.single_document()
+        except yaml.YAMLError as error:
+            raise _RefusedFileError(_yaml_problem(self.file, error, self.text)) from None
+        finally:
+            self.parser.dispose()
+
+    def single_document(self) -> Any:
+        self.next()  # the start of the stream
+        if self.parser.check_event(StreamEndEvent):
+            return None
+        self.next()  # the start of the document
+        first = self.next()
+        line = _line(first)
+        self.lines[()] = line
+        data = self.value(first, (), line)
+        self.next()  # the end of the document
+        if self.parser.check_event(DocumentStartEvent):
+            another = _line(self.next())
+            raise self.refuse(another, (), "several YAML documents in one file; use one per file")
+        return data
+
+    def count(self, line: int, path: FieldPath) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self.refuse(
+                line,
+                path,
+                f"more than {MAX_VALUES:,} values in one file; split the estate into several files",
+            )
+
+    def value(self, event: Event | None, path: FieldPath, line: int) -> Any:
+        """The value that starts with ``event``; ``line`` is where ``path`` is written.
+        The checks come in the order of how often each case occurs: this runs for every
+        value of the file."""
+        self.count(line, path)
+        kind = type(event)
+        if kind is AliasEvent:
+            return self.alias(event, path, line)  # type: ignore[arg-type]  # kind says so
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            if kind is ScalarEvent:
+                return self.scalar(event, path, line)  # type: ignore[arg-type]
+            if kind is MappingStartEvent:
+                return self.mapping(event, path, line)  # type: ignore[arg-type]
+            if kind is SequenceStartEvent:
+                return self.sequence(event, path, line)  # type: ignore[arg-type]
+            raise self.refuse(line, path, "unexpected YAML event")  # pragma: no cover
+        before = self.values + self.expanded
+        self.building.add(anchor)
+        if isinstance(event, ScalarEvent):
+            value: Any = self.scalar(event, path, line)
+        elif isinstance(event, SequenceStartEvent):
+            value = self.sequence(event, path, line)
+        elif isinstance(event, MappingStartEvent):
+            value = self.mapping(event, path, line)
+        else:  # pragma: no cover - libyaml only ever sends the events above here
+            raise self.refuse(line, path, "unexpected YAML event")
+        self.building.discard(anchor)
+        text = event.value if isinstance(event, ScalarEvent) else None
+        self.anchors[anchor] = _Anchor(value, self.values + self.expanded - before, text)
+        return value
+
+    def alias(self, event: AliasEvent, path: FieldPath, line: int) -> Any:
+        name = event.anchor or ""
+        if name in self.building:
+            raise self.refuse(line, path, "a YAML alias refers to a node that contains it")
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            raise self.refuse(line, path, f"the YAML alias *{abbreviate(name)} has no anchor")
+        self.expanded += anchor.nodes
+        if self.expanded > ALIAS_BUDGET:
+            raise self.refuse(
+                line,
+                path,
+                f"YAML aliases expand to more than {ALIAS_BUDGET} extra nodes; "
+                "refused as a possible alias bomb",
+            )
+        return anchor.value  # shared, not copied: nothing changes values after reading
+
+    def check(self, event: CollectionStartEvent, path: FieldPath, line: int, tag: str) -> None:
+        if event.tag is not None and event.tag not in ("!", tag):
+            raise self.refuse(line, path, f"unsupported YAML tag {abbreviate(event.tag)}")
+        if len(path) >= MAX_DEPTH:
+            raise self.refuse(line, path, f"nested more than {MAX_DEPTH} levels deep")
+
+    def sequence(self, event: SequenceStartEvent, path: FieldPath, line: int) -> list[Any]:
+        self.check(event, path, line, _SEQ)
+        items: list[Any] = []
+        get_event, lines, value = self.parser.get_event, self.lines, self.value
+        while type(item := get_event()) is not SequenceEndEvent:
+            where = (*path, len(items))
+            item_line = _line(item)
+            if item_line != line:
+                lines[where] = item_line
+            items.append(value(item, where, item_line))
+        return items
+
+    def mapping(self, event: MappingStartEvent, path: FieldPath, line: int) -> dict[str, Any]:
+        self.check(event, path, line, _MAP)
         mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise self.refuse(key_node, "a mapping key must be plain text")
-            key = str(key_node.value)
+        while type(key_event := self.next()) is not MappingEndEvent:
+            key_line = _line(key_event)
+            key = self.key(key_event, path, key_line)
+            where = (*path, key)
             if key in mapping:
-                first = self.lines[(*path, key)]
-                raise self.refuse(key_node, f"key {key!r} appears twice (first on line {first})")
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
-            mapping[key] = self.convert(value_node, (*path, key), inner)
+                first = _line_in(self.lines, where)
+                raise self.refuse(
+                    key_line, path, f"key {abbreviate(key)} appears twice (first on line {first})"
+                )
+            if key_line != line:
+                self.lines[where] = key_line
+            mapping[key] = self.value(self.next(), where, key_line)
         return mapping
 
+    def key(self, event: Event, path: FieldPath, line: int) -> str:
+        """A key is the text written (``1: x`` has the key ``"1"``); never a list or map."""
+        self.count(line, path)
+        if isinstance(event, ScalarEvent):
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchor(event.value, 1, event.value)
+            return str(event.value)
+        if isinstance(event, AliasEvent):
+            anchor = self.anchors.get(event.anchor or "")
+            if anchor is not None and anchor.text is not None:
+                return anchor.text
+        raise self.refuse(line, path, "a mapping key must be plain text")
 
-def _scalar(node: ScalarNode) -> Any:
-    text: str = node.value
-    kind = node.tag.removeprefix(_TAG)
+    def scalar(self, event: ScalarEvent, path: FieldPath, line: int) -> Any:
+        text: str = event.value
+        tag = event.tag
+        if tag is None and event.implicit[0]:  # plain, untagged: the core schema decides
+            if text and text[0] not in _NOT_ONLY_TEXT:
+                return text
+            if text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_CHARACTERS:
+                return int(text)
+            kind = _plain_kind(text)
+        elif tag is None or tag in ("!", _STR):
+            return text
+        elif tag.startswith(_TAG) and tag.removeprefix(_TAG) in _CORE_SCALARS:
+            kind = tag.removeprefix(_TAG)
+            if not _CORE_SCALARS[kind].fullmatch(text):
+                raise self.refuse(line, path, f"{abbreviate(text)} is not a valid !!{kind}")
+        else:
+            raise self.refuse(line, path, f"unsupported YAML tag {abbreviate(tag)}")
+        if kind == "int" and len(text) > MAX_NUMBER_CHARACTERS:
+            raise self.refuse(line, path, _too_long(text))
+        return _core_value(kind, text)
+
+
+def _core_value(kind: str, text: str) -> Any:
+    """The Python value of a scalar the core schema has typed."""
     if kind == "null":
         return None
     if kind == "bool":
@@ -203,6 +424,18 @@ def _scalar(node: ScalarNode) -> Any:
     return text
 
 
+def _line(event: Event | None) -> int:
+    mark = event.start_mark if event is not None else None
+    return mark.line + 1 if mark is not None else 0
+
+
+def _too_long(number: str) -> str:
+    return (
+        f"a number written with {len(number):,} characters "
+        f"(at most {MAX_NUMBER_CHARACTERS} are read): {abbreviate(number, 20)}"
+    )
+
+
 def _decode(raw: bytes, file: str) -> str:
     try:
         text = raw.decode("utf-8")
@@ -215,10 +448,16 @@ def _decode(raw: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _cut(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         line = error.problem_mark.line + 1
-        message = f"YAML syntax error: {error.problem}"
+        if "maximum nesting depth" in (error.problem or ""):  # libyaml's limit: 1,000 levels
+            return Problem(file, line, "", f"nested more than {MAX_DEPTH} levels deep")
+        message = f"YAML syntax error: {_cut(error.problem or '')}"
         if error.context and error.context_mark is not None:
             started = error.context_mark.line + 1
             message += f" ({error.context} started on line {started})"
@@ -226,30 +465,181 @@ def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
             message += f" ({error.context})"
         return Problem(file, line, "", message)
     if isinstance(error, yaml.reader.ReaderError):
-        line = text[: error.position].count("\n") + 1
+        line = text.count("\n", 0, error.position) + 1
         return Problem(file, line, "", f"character {error.character!r} is not allowed in YAML")
-    return Problem(file, 1, "", f"YAML syntax error: {error}")
+    return Problem(file, 1, "", f"YAML syntax error: {_cut(str(error))}")
 
 
-def _compose(text: str, file: str) -> Node | None:
-    composer = _Composer(text)
-    try:
-        return composer.get_single_node()
-    except yaml.composer.ComposerError as error:
-        if "expected a single document" in str(error):
-            line = error.problem_mark.line + 1 if error.problem_mark else 1
-            raise _RefusedFileError(
-                Problem(file, line, "", "several YAML documents in one file; use one per file")
-            ) from None
-        raise _RefusedFileError(_yaml_problem(file, error, text)) from None
-    except yaml.YAMLError as error:
-        raise _RefusedFileError(_yaml_problem(file, error, text)) from None
-    finally:
-        composer.dispose()
+# --- JSON: parsed by the json module; the slow work only for a file that fails --------------
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]|[-0-9][-+.0-9eE]*|NaN|Infinity')
 
 
-def _reject_constant(name: str) -> None:
+class _NumberTooLongError(ValueError):
+    def __init__(self, written: str) -> None:
+        super().__init__(written)
+        self.written = written
+
+
+def _json_int(written: str) -> int:
+    if len(written) > MAX_NUMBER_CHARACTERS:
+        raise _NumberTooLongError(written)
+    return int(written)
+
+
+def _json_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number in JSON")
+
+
+def _json_line(text: str, found: Callable[[str, int], bool]) -> int:
+    """The line of the first token (outside strings) for which ``found(token, depth)``."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+        elif token in ("]", "}"):
+            depth -= 1
+        if found(token, depth):
+            return text.count("\n", 0, match.start()) + 1
+    return 1
+
+
+def _json_shape(data: Any) -> tuple[int, bool]:
+    """The values in ``data`` as ``_Builder`` counts them (keys too), counted up to just
+    past ``MAX_VALUES``, and whether more than ``MAX_DEPTH`` containers nest; without
+    recursing, and keeping only containers on the stack."""
+    values = 1
+    stack: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        container, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return values, True
+        if isinstance(container, dict):
+            values += 2 * len(container)
+            children: Iterable[Any] = container.values()
+        else:
+            values += len(container)
+            children = container
+        if values > MAX_VALUES:
+            return values, False
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return values, False
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+
+
+def _json_values_written(text: str) -> int:
+    """About how many values a JSON text holds (keys counted, as ``_Builder`` does): one
+    per separator or opening bracket outside strings. Counted before parsing, because
+    ``json`` builds every value at C speed before anything can be checked."""
+    upper_bound = sum(text.count(mark) for mark in "[{,:") + 1  # strings included: fast
+    if upper_bound <= MAX_VALUES:
+        return upper_bound
+    outside_strings = _JSON_STRING.sub('""', text)
+    return sum(outside_strings.count(mark) for mark in "[{,:") + 1
+
+
+def _read_json(text: str, file: str) -> Document:
+    def refuse(line: int, message: str) -> _RefusedFileError:
+        return _RefusedFileError(Problem(file, line, "", message))
+
+    too_deep = f"nested more than {MAX_DEPTH} levels deep"
+    too_many = f"more than {MAX_VALUES:,} values in one file; split the estate into several files"
+    if _json_values_written(text) > MAX_VALUES:
+        raise refuse(0, too_many)
+    try:
+        data = json.loads(text, parse_constant=_json_constant, parse_int=_json_int)
+    except json.JSONDecodeError as error:
+        raise refuse(error.lineno, f"JSON syntax error: {error.msg}") from None
+    except RecursionError:  # nested hundreds of levels: refused like any deep file
+        raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep) from None
+    except _NumberTooLongError as error:
+        line = text.count("\n", 0, max(text.find(error.written), 0)) + 1
+        raise refuse(line, _too_long(error.written)) from None
+    except ValueError as error:  # NaN or Infinity
+        constant = str(error).split(" ", 1)[0]
+        line = _json_line(text, lambda token, _: token.lstrip("-") == constant.lstrip("-"))
+        raise refuse(line, str(error)) from None
+    values, deep = _json_shape(data)
+    if deep:
+        raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep)
+    if values > MAX_VALUES:
+        raise refuse(0, too_many)
+    if data is None or data == {}:
+        raise refuse(1, "file is empty")
+
+    def find_lines() -> dict[FieldPath, int]:
+        if "\n" not in text.rstrip():  # compact JSON on one line: nothing to find
+            return {(): 1}
+        # Valid JSON is YAML 1.2 once its tabs (only ever whitespace here) are spaces.
+        builder = _Builder(file, text.replace("\t", " "))
+        with contextlib.suppress(_RefusedFileError):  # e.g. a key over 1,024 characters
+            builder.document()
+        return builder.lines
+
+    return Document(data, FileLines(file, find=find_lines))
+
+
+# --- the bytes of one file ------------------------------------------------------------------
+
+_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _reason(error: OSError) -> str:
+    text = error.strerror or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
+def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes``; never blocks on a FIFO and never
+    trusts the size the file system reports (files under /proc report 0)."""
+
+    def refuse(message: str) -> _RefusedFileError:
+        return _RefusedFileError(Problem(file, 0, "", message))
+
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # checked before opening: opening a FIFO would wait
+            raise refuse(f"{_kind(mode)}, not an estate file")
+        # O_NONBLOCK: should a FIFO replace the file after the check, opening still returns.
+        flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        raise refuse(f"cannot read this file: {_reason(error)}") from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise refuse(f"{_kind(status.st_mode)}, not an estate file")
+        if status.st_size > max_bytes:
+            raise refuse(f"file is {status.st_size:,} bytes; the limit is {max_bytes:,} bytes")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_bytes:
+            chunk = os.read(descriptor, min(max_bytes + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_bytes:
+            raise refuse(f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,} bytes")
+        return b"".join(chunks)
+    except OSError as error:
+        raise refuse(f"cannot read this file: {_reason(error)}") from None
+    finally:
+        os.close(descriptor)
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
@@ -258,41 +648,14 @@ def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
     Raises ``_RefusedFileError`` with the reason when the file cannot be read at all.
     """
     file = display_path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise _RefusedFileError(
-            Problem(file, 0, "", f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")
-        )
-    text = _decode(path.read_bytes(), file)
-    if path.suffix == ".json":
-        try:
-            data = json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as error:
-            raise _RefusedFileError(
-                Problem(file, error.lineno, "", f"JSON syntax error: {error.msg}")
-            ) from None
-        except ValueError as error:
-            raise _RefusedFileError(Problem(file, 1, "", str(error))) from None
-        # Valid JSON is YAML 1.2 once its tabs (only ever whitespace here) are spaces;
-        # composing it again gives the lines, while json gave the exact values.
-        try:
-            node = _compose(text.replace("\t", " "), file)
-        except _RefusedFileError:
-            node = None
-        converter = _NodeConverter(file)
-        if node is not None:
-            converter.convert(node, (), frozenset())
-        if data is None or data == {}:
-            raise _RefusedFileError(Problem(file, 1, "", "file is empty"))
-        return Document(file, data, converter.lines)
-    node = _compose(text, file)
-    if node is None:
-        raise _RefusedFileError(Problem(file, 1, "", "file is empty"))
-    converter = _NodeConverter(file)
-    data = converter.convert(node, (), frozenset())
+    text = _decode(_read_bytes(path, file, max_bytes), file)
+    if path.suffix.lower() == ".json":
+        return _read_json(text, file)
+    builder = _Builder(file, text)
+    data = builder.document()
     if data is None or data == {}:
-        raise _RefusedFileError(Problem(file, node.start_mark.line + 1, "", "file is empty"))
-    return Document(file, data, converter.lines)
+        raise _RefusedFileError(Problem(file, builder.lines.get((), 1), "", "file is empty"))
+    return Document(data, FileLines(file, builder.lines))
 
 
 def read_one(path: Path, *, what: str) -> Document:
@@ -306,22 +669,51 @@ def read_one(path: Path, *, what: str) -> Document:
 # --- field paths and pydantic errors -------------------------------------------------------
 
 
+_LONGEST_KEY_SHOWN = 40
+
+
+_LONGEST_PATH_SHOWN = 12
+
+
 def format_path(path: FieldPath) -> str:
-    """``("components", 3, "depends_on", 0)`` -> ``components[3].depends_on[0]``."""
+    """``("components", 3, "depends_on", 0)`` -> ``components[3].depends_on[0]``; a key
+    too long to read is cut (the message says how long it is), and so is the middle of a
+    path too deep to read (``x[0][0]…[0][0]``)."""
+    if len(path) > _LONGEST_PATH_SHOWN:
+        half = _LONGEST_PATH_SHOWN // 2
+        return f"{format_path(path[:half])}…{format_path(path[-half:])}"
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = part if len(part) <= _LONGEST_KEY_SHOWN else part[: _LONGEST_KEY_SHOWN - 1] + "…"
+        text += f".{name}" if text else name
     return text
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return abbreviate(value)
+
+
+_LONGEST_WORD_SUGGESTED = 128
+"""Longer words get no "did you mean": no id is longer, and comparing costs time."""
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    if len(word) > _LONGEST_WORD_SUGGESTED:
+        return ""
     match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _hint(word: str, allowed: Sequence[str]) -> str:
+    """ "did you mean" the closest allowed word, else the list of them; nothing for a word
+    so long that it is no slip (the message stays one readable line)."""
+    hint = _suggest(word, allowed)
+    if not hint and allowed and len(word) <= _LONGEST_WORD_SUGGESTED:
+        hint = f"; allowed: {', '.join(allowed)}"
+    return hint
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -363,10 +755,9 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
         parent = _model_at(model, loc[:-1])
         allowed = sorted(_keys_of(parent)) if parent is not None else []
         key = str(loc[-1])
-        hint = _suggest(key, allowed) or (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        return loc, f"unknown key {key!r}{hint}"
+        return loc, f"unknown key {_short(key)}{_hint(key, allowed)}"
     if kind == "missing":
-        return loc[:-1], f"required key {loc[-1]!r} is missing"
+        return loc[:-1], f"required key {_short(loc[-1])} is missing"
     if kind in ("enum", "literal_error"):
         expected = context.get("expected", "")
         options = re.findall(r"'([^']*)'", expected)
@@ -379,6 +770,10 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
             return loc, f"{_short(given)} is not a country code: use ISO 3166-1 alpha-2 (SE, US)"
         return loc, f"{_short(given)} does not match the pattern {context.get('pattern')}"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "finite_number":
+        return loc, f"{_short(given)} is not a finite number"
+    if kind == "less_than_equal":
+        return loc, f"{_short(given)} is too large; at most {_number(context.get('le'))}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return loc, f"expected a mapping of keys, got {_short(given)}"
     if kind in ("tuple_type", "list_type"):
@@ -388,8 +783,14 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
     return loc, f"{message} (got {_short(given)})"
 
 
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
 def validation_problems(
-    error: ValidationError, model: type[BaseModel], doc: Document, base: FieldPath
+    error: ValidationError, model: type[BaseModel], doc: Document | FileLines, base: FieldPath
 ) -> list[Problem]:
     problems = []
     for detail in error.errors():
@@ -407,47 +808,207 @@ class _Item:
     """A valid item, and where it was written."""
 
     model: Any
-    doc: Document
+    where: FileLines
     path: FieldPath
     salvaged: bool = False  # invalid, kept only so that its references are checked too
 
     def problem(self, suffix: FieldPath, message: str) -> Problem:
         path = (*self.path, *suffix)
-        return Problem(self.doc.file, self.doc.line_of(path), format_path(path), message)
+        return Problem(self.where.file, self.where.line_of(path), format_path(path), message)
 
     @property
     def place(self) -> str:
-        return f"{self.doc.file}:{self.doc.line_of(self.path)}"
+        return f"{self.where.file}:{self.where.line_of(self.path)}"
 
 
 @dataclass
 class _Collected:
-    headers: list[tuple[EstateInfo, Document]] = field(default_factory=list)
+    headers: list[tuple[EstateInfo, FileLines]] = field(default_factory=list)
     items: dict[str, list[_Item]] = field(default_factory=lambda: defaultdict(list))
     problems: list[Problem] = field(default_factory=list)
 
 
-def estate_files(path: Path) -> list[Path]:
-    """The files an estate path stands for: the file itself, or every YAML/JSON file under
-    the folder (hidden ones skipped), in a fixed order."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise UsageError(f"{display_path(path)}: no such file or folder")
-    found = [
-        candidate
-        for candidate in path.rglob("*")
-        if candidate.suffix in SUFFIXES
-        and candidate.is_file()
-        and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-    ]
-    if not found:
-        raise UsageError(f"{display_path(path)}: no .yaml, .yml or .json files in this folder")
-    return sorted(found, key=lambda p: p.relative_to(path).as_posix())
+def estate_files(path: Path, notices: list[str] | None = None) -> list[Path]:
+    """The files an estate path stands for, in a fixed order: the file itself, or the
+    estate files of a folder and of all its sub-folders.
+
+    In a folder, nothing is skipped in silence:
+
+    - a regular file whose name ends in ``.yaml``, ``.yml`` or ``.json``, in any case
+      (``A.YAML`` too), is read; other files (``README.md``) are not estate files;
+    - links are followed, to files and to folders, inside the folder or outside it; each
+      real file and folder is read once, under the first name found for it (a name that
+      is not a link first), and every other name for it is skipped with a notice;
+    - a link that leads nowhere or back to a folder that contains it (a loop) is skipped
+      with a notice, and so are FIFOs, devices and sockets, which are never opened;
+    - hidden folders (``.git``) and hidden estate files (``.draft.yaml``), whose names
+      start with a dot, are skipped with a notice;
+    - a file or folder that cannot be read (permission denied) is a problem: the load
+      fails rather than go on without it;
+    - a JSON Schema of estate files saved in the folder (``exitplan schema >
+      estate.schema.json``) is recognised by its content and skipped with a notice.
+
+    Notices (one line each, ``skipped PATH: why``) are appended to ``notices``. Raises
+    ``UsageError`` when the path is missing, is a FIFO or device, or holds no estate file,
+    and ``InvalidInputError`` when a file or folder cannot be read.
+    """
+    found, problems = _list_estate(path, notices if notices is not None else [])
+    if problems:
+        raise InvalidInputError(problems)
+    return found
+
+
+_Keys = tuple[tuple[int, int], ...]  # (st_dev, st_ino) of the folders that hold a path
+
+
+@dataclass
+class _FolderWalk:
+    """Lists the estate files under a folder (``estate_files`` tells the rule)."""
+
+    root: Path
+    notices: list[str]
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_seen: dict[tuple[int, int], Path] = field(default_factory=dict)
+    folders_seen: dict[tuple[int, int], Path] = field(default_factory=dict)
+    folders: list[tuple[Path, _Keys]] = field(default_factory=list)
+    links: list[tuple[Path, _Keys]] = field(default_factory=list)
+
+    def run(self, status: os.stat_result) -> list[Path]:
+        key = (status.st_dev, status.st_ino)
+        self.folders_seen[key] = self.root
+        self.folders.append((self.root, (key,)))
+        # The real tree first, then the links in the order found, so that a file or folder
+        # is known by its own name rather than by a link to it. No recursion: a hostile
+        # tree may be thousands of folders deep.
+        while self.folders or self.links:
+            if self.folders:
+                self.folder(*self.folders.pop())
+            else:
+                self.link(*self.links.pop(0))
+        return sorted(self.files, key=lambda p: p.relative_to(self.root).as_posix())
+
+    def skip(self, path: Path, why: str) -> None:
+        self.notices.append(f"skipped {display_path(path)}: {why}")
+
+    def problem(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(display_path(path), 0, "", message))
+
+    def folder(self, folder: Path, inside: _Keys) -> None:
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            self.problem(folder, f"cannot read this folder: {_reason(error)}")
+            return
+        first_subfolder = len(self.folders)
+        for entry in entries:
+            path = folder / entry.name
+            if entry.name.startswith("."):
+                if entry.is_dir():
+                    self.skip(path, "a hidden folder")
+                elif _has_estate_suffix(entry.name):
+                    self.skip(path, "a hidden file")
+            elif entry.is_symlink():
+                self.links.append((path, inside))
+            else:
+                try:
+                    status = entry.stat(follow_symlinks=False)
+                except OSError as error:
+                    self.problem(path, f"cannot read: {_reason(error)}")
+                    continue
+                self.visit(path, status, inside)
+        self.folders[first_subfolder:] = reversed(self.folders[first_subfolder:])
+
+    def link(self, path: Path, inside: _Keys) -> None:
+        try:
+            status = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            self.skip(path, f"a link to nothing ({_link_target(path)})")
+            return
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                self.skip(path, "a loop of links")
+            else:
+                self.problem(path, f"cannot follow this link: {_reason(error)}")
+            return
+        self.visit(path, status, inside)
+
+    def visit(
+        self, path: Path, status: os.stat_result, inside: tuple[tuple[int, int], ...]
+    ) -> None:
+        key = (status.st_dev, status.st_ino)
+        if stat.S_ISDIR(status.st_mode):
+            first = self.folders_seen.get(key)
+            if key in inside and first is not None:
+                self.skip(path, f"a link back to {display_path(first)}, which holds it (a loop)")
+            elif first is not None:
+                self.skip(path, f"the same folder as {display_path(first)}, read once")
+            else:
+                self.folders_seen[key] = path
+                self.folders.append((path, (*inside, key)))
+        elif stat.S_ISREG(status.st_mode):
+            if not _has_estate_suffix(path.name):
+                return
+            first = self.files_seen.get(key)
+            if first is not None:
+                self.skip(path, f"the same file as {display_path(first)}, read once")
+            else:
+                self.files_seen[key] = path
+                self.files.append(path)
+        else:
+            self.skip(path, f"{_kind(status.st_mode)}, not a regular file")
+
+
+def _has_estate_suffix(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return abbreviate(os.readlink(path))
+    except OSError:
+        return "unknown"
+
+
+def _list_estate(path: Path, notices: list[str]) -> tuple[list[Path], list[Problem]]:
+    """The files to read and the problems met listing them; notices go to ``notices``."""
+    shown = display_path(path)
+    try:
+        status = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"{shown}: no such file or folder") from None
+    except OSError as error:
+        why = "a loop of links" if error.errno == errno.ELOOP else _reason(error)
+        raise UsageError(f"{shown}: cannot read: {why}") from None
+    if stat.S_ISREG(status.st_mode):
+        return [path], []
+    if not stat.S_ISDIR(status.st_mode):
+        raise UsageError(f"{shown}: {_kind(status.st_mode)}, not an estate file or folder")
+    walk = _FolderWalk(path, notices)
+    files = walk.run(status)
+    if not files and not walk.problems:
+        raise UsageError(f"{shown}: no .yaml, .yml or .json files in this folder")
+    return files, walk.problems
+
+
+_SCHEMA_TITLE = "exitplan estate file"  # EstateFile's title in the schema
+
+
+def _is_schema(data: Any) -> bool:
+    """A JSON Schema (``exitplan schema``), not an estate: it points at json-schema.org or
+    carries the title of the estate file schema."""
+    if not isinstance(data, dict):
+        return False
+    dialect = data.get("$schema")
+    return (isinstance(dialect, str) and "json-schema.org" in dialect) or (
+        data.get("title") == _SCHEMA_TITLE
+    )
 
 
 def _collect(doc: Document, into: _Collected) -> None:
     data = doc.data
+    where = doc.where
     if not isinstance(data, dict):
         into.problems.append(
             Problem(
@@ -459,18 +1020,42 @@ def _collect(doc: Document, into: _Collected) -> None:
         )
         return
     allowed = ["estate", *SECTIONS]
+    start = len(into.problems)
+
+    def full(path: FieldPath) -> bool:
+        """Past the problem limit, the rest of a hostile file is not worth the time."""
+        if len(into.problems) - start < MAX_PROBLEMS_PER_FILE:
+            return False
+        into.problems.append(
+            Problem(
+                doc.file,
+                doc.line_of(path),
+                format_path(path),
+                f"more than {MAX_PROBLEMS_PER_FILE:,} problems in this file; "
+                "the rest of it was not checked",
+            )
+        )
+        return True
+
     for key, value in data.items():
+        if full((key,)):
+            return
         if key == "estate":
             try:
-                into.headers.append((EstateInfo.model_validate(value), doc))
+                into.headers.append((EstateInfo.model_validate(value), where))
             except ValidationError as error:
                 into.problems += validation_problems(error, EstateInfo, doc, ("estate",))
             continue
         model = SECTIONS.get(key)
         if model is None:
-            hint = _suggest(key, allowed) or f"; allowed: {', '.join(allowed)}"
+            hint = _hint(key, allowed)
             into.problems.append(
-                Problem(doc.file, doc.line_of((key,)), key, f"unknown section {key!r}{hint}")
+                Problem(
+                    doc.file,
+                    doc.line_of((key,)),
+                    format_path((key,)),
+                    f"unknown section {_short(key)}{hint}",
+                )
             )
             continue
         if value is None:
@@ -482,13 +1067,15 @@ def _collect(doc: Document, into: _Collected) -> None:
             continue
         for index, raw in enumerate(value):
             path: FieldPath = (key, index)
+            if full(path):
+                return
             try:
-                into.items[key].append(_Item(model.model_validate(raw), doc, path))
+                into.items[key].append(_Item(model.model_validate(raw), where, path))
             except ValidationError as error:
                 into.problems += validation_problems(error, model, doc, path)
                 salvaged = _salvage(model, raw)
                 if salvaged is not None:
-                    into.items[key].append(_Item(salvaged, doc, path, salvaged=True))
+                    into.items[key].append(_Item(salvaged, where, path, salvaged=True))
 
 
 @functools.cache
@@ -530,6 +1117,26 @@ class _References:
                 if hasattr(item.model, "id"):
                     self.kind_of.setdefault(item.model.id, section)
         self.problems: list[Problem] = []
+        self.choices: dict[tuple[str, ...], list[str]] = {}
+        self.suggested: dict[tuple[str, tuple[str, ...]], str] = {}
+        # Each suggestion compares the unknown id with every id of the wanted kinds; in a
+        # huge estate with thousands of unknown references that would take hours, so the
+        # comparisons are budgeted and the remaining problems go without a hint.
+        self.comparisons_left = SUGGESTION_BUDGET
+
+    def suggest(self, ref: str, sections: tuple[str, ...]) -> str:
+        known = self.suggested.get((ref, sections))
+        if known is not None:
+            return known
+        choices = self.choices.get(sections)
+        if choices is None:
+            choices = sorted(i for i, k in self.kind_of.items() if k in sections)
+            self.choices[sections] = choices
+        if len(choices) > self.comparisons_left:
+            return ""
+        self.comparisons_left -= len(choices)
+        hint = self.suggested[(ref, sections)] = _suggest(ref, choices)
+        return hint
 
     def check(self, item: _Item, suffix: FieldPath, ref: str | None, *sections: str) -> None:
         if ref is None:  # the field itself was invalid and has been reported
@@ -541,8 +1148,7 @@ class _References:
         if kind is not None:
             message = f"{ref!r} is a {_singular(kind)}; expected a {wanted}"
         else:
-            choices = [i for i, k in self.kind_of.items() if k in sections]
-            message = f"unknown {wanted} {ref!r}{_suggest(ref, choices)}"
+            message = f"unknown {wanted} {ref!r}{self.suggest(ref, sections)}"
         self.problems.append(item.problem(suffix, message))
 
 
@@ -550,6 +1156,15 @@ def _singular(section: str) -> str:
     return {"data_flows": "data flow", "capabilities": "capability"}.get(
         section, section.removesuffix("s")
     )
+
+
+def _other_places(item: _Item, items: list[_Item], shown: int = 3) -> str:
+    """Where else an id is defined: a few places, then how many more (an id written
+    100,000 times must not make 100,000 messages of 100,000 places each)."""
+    others = list(itertools.islice((other for other in items if other is not item), shown))
+    places = ", ".join(other.place for other in others)
+    more = len(items) - 1 - len(others)
+    return places + (f" and {more:,} more" if more > 0 else "")
 
 
 def _check_duplicates(collected: _Collected) -> None:
@@ -560,7 +1175,7 @@ def _check_duplicates(collected: _Collected) -> None:
                 places[item.model.id].append(item)
     for node_id, items in places.items():
         for item in items:
-            others = ", ".join(other.place for other in items if other is not item)
+            others = _other_places(item, items)
             if others:
                 collected.problems.append(
                     item.problem(("id",), f"duplicate id {node_id!r}; also defined at {others}")
@@ -571,7 +1186,7 @@ def _check_duplicates(collected: _Collected) -> None:
             pairs[(item.model.replaces, item.model.candidate)].append(item)
     for (replaced, candidate), items in pairs.items():
         for item in items:
-            others = ", ".join(other.place for other in items if other is not item)
+            others = _other_places(item, items)
             if others:
                 collected.problems.append(
                     item.problem(
@@ -729,12 +1344,14 @@ def _check_hard_cycles(collected: _Collected) -> None:
     graph: nx.DiGraph[str] = nx.DiGraph()
     where: dict[tuple[str, str], tuple[_Item, int]] = {}
     dependents = [*collected.items["components"], *collected.items["services"]]
+    known = {item.model.id for item in dependents}  # an unknown id is in no cycle
     for item in sorted(dependents, key=lambda i: i.model.id):
         for index, dependency in enumerate(item.model.depends_on):
             if (
                 dependency.strength is Strength.HARD
                 and dependency.any_of_group is None
                 and dependency.ref != item.model.id
+                and dependency.ref in known
             ):
                 graph.add_edge(item.model.id, dependency.ref)
                 where[(item.model.id, dependency.ref)] = (item, index)
@@ -786,20 +1403,44 @@ def _sorted(items: Iterable[_Item], key: str = "id") -> Iterator[Any]:
     return iter(sorted(models, key=lambda m: (m.replaces, m.candidate)))
 
 
-def load_estate(path: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Estate:
+def load_estate(
+    path: Path,
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    notices: list[str] | None = None,
+    files_read: list[Path] | None = None,
+) -> Estate:
     """Load an estate from a file or a folder of files; raise with every problem found.
+
+    What was skipped, and why, is appended to ``notices`` (see ``estate_files``); the
+    files read as estate files to ``files_read``. Both are filled in as the load goes, so
+    a caller has them also when the load fails.
 
     >>> load_estate(Path("graphs/gothenburg")).name
     'gothenburg'
     """
-    collected = _Collected()
-    for file in estate_files(path):
+    noted = notices if notices is not None else []
+    read = files_read if files_read is not None else []
+    files, problems = _list_estate(path, noted)
+    collected = _Collected(problems=problems)
+    for file in files:
         try:
             doc = read_document(file, max_bytes=max_file_bytes)
         except _RefusedFileError as refused:
             collected.problems.append(refused.problem)
             continue
+        if _is_schema(doc.data):
+            if file is path:  # named on its own: the user meant it as the estate
+                collected.problems.append(
+                    Problem(doc.file, 1, "", "a JSON Schema (exitplan schema), not an estate")
+                )
+            else:
+                noted.append(f"skipped {doc.file}: a JSON Schema (exitplan schema), not an estate")
+            continue
+        read.append(file)
         _collect(doc, collected)
+    if not read and not collected.problems:
+        raise UsageError(f"{display_path(path)}: no estate files in this folder")
     info = _header(collected, path)
     _check_duplicates(collected)
     _check_references(collected)
@@ -824,7 +1465,12 @@ __all__ = [
     "ALIAS_BUDGET",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_NUMBER_CHARACTERS",
+    "MAX_PROBLEMS_PER_FILE",
+    "MAX_VALUES",
+    "SUFFIXES",
     "Document",
+    "FileLines",
     "estate_files",
     "format_path",
     "load_estate",

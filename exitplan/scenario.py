@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +31,7 @@ from pydantic import ConfigDict, Field, StrictBool, ValidationError, model_valid
 from exitplan.errors import InvalidInputError, Problem, UsageError, display_path
 from exitplan.graph.port import GraphBackend, Label, Rel
 from exitplan.loading import Document, FieldPath, format_path, read_one, validation_problems
-from exitplan.model.estate import FORMAT, SECTIONS, Days, FormatVersion, Strict, Text
+from exitplan.model.estate import FORMAT, SECTIONS, Days, FormatVersion, IsoDate, Strict, Text
 from exitplan.model.ids import Id, NodeId
 from exitplan.model.vocabulary import TransferBasis
 from exitplan.select import Mode, NothingWithdrawnError, parse_selector, resolve
@@ -80,7 +79,7 @@ class Scenario(Strict):
     )
     mode: Literal["cut-off", "exit"] = "cut-off"
     horizon_days: Days | None = None
-    start: date | None = Field(default=None, description="Default: the estate's as_of date.")
+    start: IsoDate | None = Field(default=None, description="Default: the estate's as_of date.")
     prefer: dict[Id, Id] = Field(default_factory=dict, description="{component: candidate}")
     exclude_candidates: tuple[Id, ...] = ()
     notes: Text | None = None

@@ -47,7 +47,7 @@ class _ExitplanGroup(click.Group):
                 raise
             # Problems come as compiler-style "file:line: ..." lines, then one summary.
             *details, summary = str(error).splitlines() or [""]
-            for line in details:
+            for line in details:  # names and values read from files: shown, never obeyed
                 notice(line)
             notice(f"exitplan: {summary}")
             ctx.exit(error.exit_code)
@@ -56,7 +56,7 @@ class _ExitplanGroup(click.Group):
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            notice(f"exitplan: internal error: {type(error).__name__}: {error}")
+            notice(f"exitplan: internal error: {type(error).__name__}: {str(error)[:300]}")
             notice("This is a bug in exitplan; run again with --debug and report the traceback.")
             ctx.exit(INTERNAL_ERROR)
 

@@ -19,7 +19,7 @@ from exitplan.errors import ExitplanError, UsageError, display_path, printable
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
 from exitplan.loading import estate_files, load_estate
-from exitplan.model import LegalProfile
+from exitplan.model import Estate, LegalProfile
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
 from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
@@ -162,8 +162,18 @@ START = click.option(
 )
 
 
+def read_estate(path: Path, files_read: list[Path] | None = None) -> Estate:
+    """``load_estate``, telling on stderr what was skipped and why (also when it fails)."""
+    found: list[str] = []
+    try:
+        return load_estate(path, notices=found, files_read=files_read)
+    finally:
+        for text in found:
+            notice(f"exitplan: notice: {text}")
+
+
 def embedded(path: Path) -> GraphBackend:
-    return EmbeddedGraph(load_estate(path))
+    return EmbeddedGraph(read_estate(path))
 
 
 @dataclass(frozen=True)
@@ -182,7 +192,7 @@ class Source:
             if path is None:
                 raise UsageError("give the estate's PATH (a file or folder), or --backend neo4j")
             return embedded(path)
-        name = self.estate or (load_estate(path).name if path is not None else None)
+        name = self.estate or (read_estate(path).name if path is not None else None)
         if name is None:
             raise UsageError("with --backend neo4j, name the estate: --estate NAME")
         settings = Neo4jSettings.from_environment(self.uri, self.user, password=prompt_password)

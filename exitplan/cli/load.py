@@ -15,10 +15,10 @@ from exitplan.cli.common import (
     NEO4J_USER,
     emit,
     prompt_password,
+    read_estate,
 )
 from exitplan.errors import printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
-from exitplan.loading import load_estate
 
 
 @click.command(name="load")
@@ -45,7 +45,7 @@ def load_command(
       NEO4J_PASSWORD=... exitplan load graphs/gothenburg
       exitplan simulate --backend neo4j --estate gothenburg -w vendor:microsoft
     """
-    estate = load_estate(path)
+    estate = read_estate(path)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with (
         Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph,

@@ -11,10 +11,10 @@ from exitplan.cli.common import (
     ESTATE_PATH,
     PLURAL,
     emit,
+    read_estate,
 )
 from exitplan.errors import printable
 from exitplan.graph import EmbeddedGraph, Label
-from exitplan.loading import estate_files, load_estate
 from exitplan.model import Lifecycle
 from exitplan.render.rows import plural
 
@@ -27,12 +27,18 @@ def validate_command(path: Path) -> None:
     On success, prints the counts by kind; on any problem, lists them all on stderr and
     exits with code 2.
 
+    In a folder, every file ending in .yaml, .yml or .json (in any case) is read, in
+    sub-folders too, and links are followed (each real file once). Nothing is skipped
+    in silence: hidden folders such as .git, hidden estate files, links that lead nowhere
+    or in a loop, FIFOs, devices and a saved JSON Schema are skipped with a notice on
+    stderr; a file or folder that cannot be read is a problem.
+
     \b
     Example:
       exitplan validate graphs/gothenburg
     """
-    files = estate_files(path)
-    estate = load_estate(path)
+    files: list[Path] = []
+    estate = read_estate(path, files)
     summary = EmbeddedGraph(estate).summary()
     noun = "file" if len(files) == 1 else "files"
     lifecycles = Counter(component.lifecycle for component in estate.components)

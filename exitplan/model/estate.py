@@ -7,8 +7,9 @@ each item on its own; references across items are checked by ``exitplan.loading`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from exitplan.errors import abbreviate
 from exitplan.model.ids import ID_PATTERN, Country, Id, NodeId
 from exitplan.model.vocabulary import (
     Classification,
@@ -48,8 +50,52 @@ from exitplan.model.vocabulary import (
 )
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-Days = Annotated[StrictInt, Field(ge=0)]
-Amount = Annotated[float, Field(ge=0)]
+
+# Quantities are finite and bounded: far above any real estate, low enough that a slip
+# such as 1e308 or .inf is refused with its line instead of turning a plan into nonsense.
+MAX_DAYS = 36_500
+"""100 years: grace periods, notice periods, horizons."""
+MAX_WEEKS = 5_200
+"""100 years: migration effort and duration."""
+MAX_HOURS = 876_000
+"""100 years: recovery time objectives."""
+MAX_COST = 1e15
+"""A thousand billion a year, in any currency."""
+MAX_USERS = 1_000_000_000
+"""Users of a service, or the head count of an organisation."""
+
+Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
+Users = Annotated[StrictInt, Field(ge=0, le=MAX_USERS)]
+Amount = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)]
+"""A finite, non-negative amount of money per year (or any quantity without a tighter bound)."""
+Weeks = Annotated[float, Field(ge=0, le=MAX_WEEKS, allow_inf_nan=False)]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> date:
+    """Only ``YYYY-MM-DD`` is a date: pydantic alone would read ``20261101`` as seconds
+    since 1970 and ``"20240101"`` in ISO basic form, neither what an architect meant."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a valid date: {error}") from None
+    else:
+        raise ValueError(f"expected a date YYYY-MM-DD, got {abbreviate(value)}")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(
+            f"{day.isoformat()} is out of range: dates run from {FIRST_YEAR} to {LAST_YEAR}"
+        )
+    return day
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date, json_schema_input_type=date)]
+"""A calendar date written ``YYYY-MM-DD``, between 1900 and 2999."""
 Level = Annotated[StrictInt, Field(ge=0, le=4)]
 GroupName = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=128)]
 
@@ -108,7 +154,7 @@ class EstateInfo(Strict):
     title: Text | None = None
     version: Text | None = None
     description: Text | None = None
-    as_of: date | None = Field(
+    as_of: IsoDate | None = Field(
         default=None,
         description="The date the estate describes; scenarios start from it by default.",
     )
@@ -228,14 +274,14 @@ class VendorLink(Strict):
 
 class ExitPlan(Strict):
     plan_exists: StrictBool = False
-    last_tested: date | None = None
+    last_tested: IsoDate | None = None
     substitutability: Substitutability | None = None
     reintegration: Reintegration | None = None
     note: Text | None = None
 
 
 class Contract(Strict):
-    end: date | None = None
+    end: IsoDate | None = None
     notice_days: Days | None = None
     note: Text | None = None
 
@@ -323,7 +369,7 @@ class Component(Described):
 
 class Consumer(Strict):
     organisation: Id
-    users: Days
+    users: Users
     assumed: StrictBool = False
     note: Text | None = None
 
@@ -336,7 +382,7 @@ class Service(Described):
     description: Text | None = None
     owner: Id | None = Field(default=None, description="The organisation that owns the service.")
     criticality: Criticality = Criticality.MEDIUM
-    rto_hours: Amount | None = None
+    rto_hours: Hours | None = None
     depends_on: tuple[DependencyEntry, ...] = ()
     requires: tuple[Id, ...] = Field(default=(), description="Capabilities the service needs.")
     consumers: tuple[Consumer, ...] = ()
@@ -357,7 +403,7 @@ class Organisation(Described):
     id: Id
     name: Text
     kind: OrganisationKind | None = None
-    users: Days | None = Field(default=None, description="Head count, where known.")
+    users: Users | None = Field(default=None, description="Head count, where known.")
 
 
 # --- data flows and alternatives -------------------------------------------------------------
@@ -374,7 +420,7 @@ class Krt(Strict):
 
 class SuitabilityAssessment(Strict):
     outcome: SuitabilityOutcome
-    date: date
+    date: IsoDate
     note: Text | None = None
 
 
@@ -405,8 +451,8 @@ class Alternative(Described):
         default=None, description="Capabilities covered; default: the candidate's own."
     )
     gaps: tuple[Text, ...] = ()
-    effort_weeks: Amount | None = None
-    duration_weeks: Amount | None = None
+    effort_weeks: Weeks | None = None
+    duration_weeks: Weeks | None = None
     cost_per_year: Amount | None = None
 
 
