@@ -613,7 +613,7 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):  # checked before opening: opening a FIFO would wait
-            raise refuse(f"{_kind(mode)}, not an estate file")
+            raise refuse(f"{_kind(mode)}, not a regular file")
         # O_NONBLOCK: should a FIFO replace the file after the check, opening still returns.
         flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
         descriptor = os.open(path, flags)
@@ -622,7 +622,7 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise refuse(f"{_kind(status.st_mode)}, not an estate file")
+            raise refuse(f"{_kind(status.st_mode)}, not a regular file")
         if status.st_size > max_bytes:
             raise refuse(f"file is {status.st_size:,} bytes; the limit is {max_bytes:,} bytes")
         chunks: list[bytes] = []

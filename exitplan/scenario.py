@@ -128,8 +128,10 @@ class LoadedScenario:
 
 def load_scenario(path: Path) -> LoadedScenario:
     """Read and check one scenario file; every problem is reported with its line."""
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(f"{display_path(path)}: no such scenario file")
+    if path.is_dir():
+        raise UsageError(f"{display_path(path)}: a folder, not a scenario file")
     document = read_one(path, what="scenario")
     keys = document.data.keys() if isinstance(document.data, dict) else set()
     if keys & {"estate", *SECTIONS} and not keys & SCENARIO_KEYS:

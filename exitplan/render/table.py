@@ -140,17 +140,24 @@ def _shrink(widths: list[int], floors: Sequence[int], excess: int) -> None:
 
 
 def column_widths(
-    lowest: Sequence[int], words: Sequence[int], natural: Sequence[int], room: int
+    lowest: Sequence[int],
+    words: Sequence[int],
+    natural: Sequence[int],
+    room: int,
+    body: Sequence[int] | None = None,
 ) -> list[int]:
     """Widths for columns whose lines are ``natural`` wide, whose widest word is ``words``
-    wide and whose widest piece between hyphens is ``lowest`` wide, in ``room`` cells.
+    wide and whose widest piece between hyphens is ``lowest`` wide, in ``room`` cells;
+    ``body`` is how wide each column must stay for its cells to keep their lines whole
+    while its header wraps.
 
-    The natural widths when they fit; else the widest columns give way first, down to
-    their widest word; then down to their widest piece between hyphens; then, the width
-    being too small for that, down to one cell (the ellipsis case).
+    The natural widths when they fit; else headers wrap first (down to ``body``); then
+    the widest columns give way, down to their widest word; then down to their widest
+    piece between hyphens; then, the width being too small for that, down to one cell
+    (the ellipsis case).
     """
     widths = list(natural)
-    for floors in (words, lowest, [1] * len(widths)):
+    for floors in (body or natural, words, lowest, [1] * len(widths)):
         _shrink(widths, floors, sum(widths) - room)
         if sum(widths) <= room:
             break
@@ -184,19 +191,24 @@ class Grid:
     def table(self, width: int) -> Table:
         """The rich table for a console ``width`` cells wide, every cell wrapped."""
         columns = list(zip(*(self.headers, *self.rows), strict=True))
-        lowest, words, natural = [], [], []
+        lowest, words, natural, body = [], [], [], []
         for index, cells in enumerate(columns):
             at_least, at_most = self._limits(index)
             word = max(_widest_word(c) for c in cells)
             line = max(_widest_line(c) for c in cells)
+            cell_line = max((_widest_line(c) for c in cells[1:]), default=0)
             if at_most is not None:
                 line = max(min(line, at_most), word)
+                cell_line = min(cell_line, line)
             lowest.append(max(at_least, *(_widest_piece(c) for c in cells)))
             words.append(max(at_least, word))
             natural.append(max(at_least, line))
+            # a header may wrap at its spaces onto about two lines before any cell wraps
+            heading = max(_widest_word(cells[0]), (_widest_line(cells[0]) + 1) // 2)
+            body.append(max(at_least, cell_line, heading))
         count = len(self.headers)
         room = width - 1 - 3 * count  # an edge each side, a separator and padding per column
-        widths = column_widths(lowest, words, natural, room)
+        widths = column_widths(lowest, words, natural, room, body)
         table = Table(
             title=self._wrapped(printable(self.title), sum(widths) + 3 * count - 1),
             title_justify="left",
@@ -213,6 +225,7 @@ class Grid:
             table.caption = self._wrapped(
                 printable(self.caption, newlines=True), max(sum(widths) + 3 * count - 1, 20)
             )
+            table.caption_justify = "left"
         return table
 
     @staticmethod

@@ -4,6 +4,9 @@ each problem names the scenario's file, line and field, with a suggestion."""
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -105,3 +108,22 @@ def test_the_scenario_schema_is_printed_and_accepts_every_example(run_cli: RunCl
     for path in sorted((REPO / "scenarios").glob("*.yaml")):
         assert list(validator.iter_errors(read_document(path).data)) == [], path
     assert list(validator.iter_errors({"id": "x", "title": "X", "estate": "e", "oops": 1}))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(os.mkfifo, "a FIFO (named pipe), not a regular file", id="fifo"),
+        pytest.param(Path.mkdir, "is a directory", id="folder"),
+        pytest.param(lambda p: None, "no such scenario file", id="missing"),
+    ],
+)
+def test_a_scenario_that_is_not_a_file_is_refused_without_waiting(
+    run_cli: RunCli, tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
+    target = tmp_path / "s.yaml"
+    make(target)
+    result = run_cli("compare", target)
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
