@@ -1,0 +1,53 @@
+"""The README's tour stays true: every command it shows on the example is run, and every
+line of output it shows (a shortened excerpt, "..." where lines are left out) must appear
+in the real output, in order."""
+
+from __future__ import annotations
+
+import glob
+import re
+import shlex
+
+import pytest
+
+from tests.conftest import REPO, RunCli
+
+SKIPPED = (" -o ", " > ", "exitplan load", "--backend", "broken-estate", "NEO4J", "init ")
+"""Commands the tour shows but that write files, need a server or a prepared folder;
+their behaviour is tested elsewhere."""
+
+
+def _examples() -> list[tuple[str, list[str]]]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, *shown = chunk.rstrip("\n").split("\n")
+            if not any(skip in f" {command} " for skip in SKIPPED):
+                found.append((command, [line for line in shown if line != "..."]))
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def test_the_tour_shows_commands() -> None:
+    assert len(EXAMPLES) >= 6
+
+
+@pytest.mark.parametrize(("command", "shown"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_the_readme_output_is_real(run_cli: RunCli, command: str, shown: list[str]) -> None:
+    words = shlex.split(command)
+    assert words[0] == "exitplan"
+    args = [
+        match for word in words[1:] for match in (sorted(glob.glob(word, root_dir=REPO)) or [word])
+    ]
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    real = [line.rstrip() for line in result.stdout.splitlines()]
+    position = 0
+    for line in shown:
+        try:
+            position = real.index(line.rstrip(), position) + 1
+        except ValueError:
+            pytest.fail(f"{command}: the README shows a line the command does not print:\n{line}")
