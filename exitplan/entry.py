@@ -34,6 +34,27 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+_swallowed: list[BaseException] = []
+"""A signal's exception raised where Python cannot pass it on (a ``__del__``, a weakref
+callback during garbage collection): Python reports such an exception as "ignored" and
+carries on, so it is remembered here and the run stops as soon as it is back in ``main``."""
+
+
+def _remember_swallowed_signals() -> None:
+    """Keep signal exceptions out of Python's "Exception ignored" report, and remember
+    them."""
+    default = sys.unraisablehook
+
+    def keep(unraisable: object) -> None:
+        value = getattr(unraisable, "exc_value", None)
+        if isinstance(value, (KeyboardInterrupt, Terminated)):
+            _swallowed.append(value)
+        else:
+            default(unraisable)  # type: ignore[arg-type]
+
+    sys.unraisablehook = keep
+
+
 def _stop(words: str, code: int) -> int:
     """Say once why exitplan stopped; further signals are ignored from here on."""
     import signal  # noqa: PLC0415  # imported already by then; kept out of the module
@@ -54,6 +75,7 @@ def main() -> NoReturn:
     try:
         import signal  # noqa: PLC0415  # inside the try: a Ctrl-C here is caught too
 
+        _remember_swallowed_signals()
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
             signal.signal(signal.SIGTERM, _terminate)
         from exitplan.cli import run  # noqa: PLC0415  # the slow import, guarded
@@ -62,6 +84,8 @@ def main() -> NoReturn:
         # Done: a signal from now on must not turn a finished run into a traceback.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if _swallowed:  # a signal came where Python could not raise it: it still counts
+            raise _swallowed[0]
     except KeyboardInterrupt:
         code = _stop("interrupted", INTERRUPTED)
     except Terminated:

@@ -22,6 +22,8 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
+import textwrap
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -927,6 +929,36 @@ def test_a_signal_from_the_first_moment_ends_in_one_line(signum: int, code: int,
         assert (process.returncode, stderr) in ((code, said + "\n"), (0, "")), (delay, stderr)
         seen[process.returncode] += 1
     assert seen[code] >= 3, seen
+
+
+@pytest.mark.parametrize(("raised", "code", "said"), [
+    ("KeyboardInterrupt", 130, "exitplan: interrupted\n"),
+    ("exitplan.entry.Terminated", 143, "exitplan: terminated\n"),
+])  # fmt: skip
+def test_a_signal_python_cannot_raise_still_ends_the_run(raised: str, code: int, said: str) -> None:
+    """A signal that arrives inside a ``__del__`` (garbage collection runs them at any
+    moment) is one Python reports as "ignored" and carries on from: the run still ends
+    with the one line and the signal's code, and no "Exception ignored" report."""
+    program = textwrap.dedent(
+        f"""
+        import sys
+        import exitplan.cli, exitplan.entry
+        sys.argv = ["exitplan", "--version"]
+        class Collected:
+            def __del__(self):
+                raise {raised}
+        real = exitplan.cli.run
+        def run():
+            Collected()  # collected at once, its __del__ raises where Python cannot pass it on
+            return real()
+        exitplan.cli.run = run
+        exitplan.entry.main()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    assert (done.returncode, done.stderr) == (code, said)
 
 
 # --- 8. Neo4j settings -----------------------------------------------------------------------
