@@ -406,7 +406,9 @@ def check_headline(result: CheckResult) -> list[str]:
         for severity in Severity
     )
     return [
-        f"Estate {result.estate} as of {result.as_of or 'undated'}, legal profile "
+        f"Estate {result.estate} "
+        + (f"as of {result.as_of}" if result.as_of else "(undated)")
+        + ", legal profile "
         f"{result.profile} ({PROFILES[result.profile]}), rules: {', '.join(result.rules)}.",
         f"Findings: {counts}.",
     ]
