@@ -118,7 +118,7 @@ def _mode_for(target: Path) -> tuple[int, os.stat_result | None]:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file ``.NAME.XXXX`` beside the
+    """Write ``data`` to ``path`` atomically: a temporary file ``.NAME.<random>`` beside the
     target, written, flushed to disk and renamed over it.
 
     - A symbolic link is followed: the file it points to is replaced, the link stays; a
