@@ -6,8 +6,10 @@ Library code raises these; only ``exitplan.cli`` prints them and picks the exit 
 
 from __future__ import annotations
 
+import difflib
 import os
 import reprlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,3 +139,16 @@ def printable(text: str, *, newlines: bool = False) -> str:
         else:
             shown.append(character)
     return "".join(shown)
+
+
+LONGEST_WORD_SUGGESTED = 128
+"""Longer words get no "did you mean": no id is longer, and comparing costs time."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'entra-id'?"`` for the closest of ``choices``, or nothing; the one
+    place every "unknown ..." message gets its suggestion from."""
+    if len(word) > LONGEST_WORD_SUGGESTED:
+        return ""
+    match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""

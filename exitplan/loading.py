@@ -20,7 +20,6 @@ file again as YAML, which JSON is) only when a problem has to be reported.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import functools
 import itertools
@@ -52,10 +51,12 @@ from yaml.events import (
 )
 
 from exitplan.errors import (
+    LONGEST_WORD_SUGGESTED,
     InvalidInputError,
     Problem,
     UsageError,
     abbreviate,
+    did_you_mean,
     display_path,
 )
 from exitplan.model import (
@@ -696,22 +697,11 @@ def _short(value: Any) -> str:
     return abbreviate(value)
 
 
-_LONGEST_WORD_SUGGESTED = 128
-"""Longer words get no "did you mean": no id is longer, and comparing costs time."""
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    if len(word) > _LONGEST_WORD_SUGGESTED:
-        return ""
-    match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
-
-
 def _hint(word: str, allowed: Sequence[str]) -> str:
     """ "did you mean" the closest allowed word, else the list of them; nothing for a word
     so long that it is no slip (the message stays one readable line)."""
-    hint = _suggest(word, allowed)
-    if not hint and allowed and len(word) <= _LONGEST_WORD_SUGGESTED:
+    hint = did_you_mean(word, allowed)
+    if not hint and allowed and len(word) <= LONGEST_WORD_SUGGESTED:
         hint = f"; allowed: {', '.join(allowed)}"
     return hint
 
@@ -761,7 +751,7 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
     if kind in ("enum", "literal_error"):
         expected = context.get("expected", "")
         options = re.findall(r"'([^']*)'", expected)
-        hint = _suggest(str(given), options) if isinstance(given, str) else ""
+        hint = did_you_mean(str(given), options) if isinstance(given, str) else ""
         return loc, f"{_short(given)} is not allowed; expected {expected}{hint}"
     if kind == "string_pattern_mismatch":
         if context.get("pattern") == ID_PATTERN:
@@ -1135,7 +1125,7 @@ class _References:
         if len(choices) > self.comparisons_left:
             return ""
         self.comparisons_left -= len(choices)
-        hint = self.suggested[(ref, sections)] = _suggest(ref, choices)
+        hint = self.suggested[(ref, sections)] = did_you_mean(ref, choices)
         return hint
 
     def check(self, item: _Item, suffix: FieldPath, ref: str | None, *sections: str) -> None:

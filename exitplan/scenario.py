@@ -21,14 +21,13 @@ Legal assumptions (DESIGN.md §5) add to what is withdrawn::
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, ValidationError, model_validator
 
-from exitplan.errors import InvalidInputError, Problem, UsageError, display_path
+from exitplan.errors import InvalidInputError, Problem, UsageError, did_you_mean, display_path
 from exitplan.graph.port import GraphBackend, Label, Rel
 from exitplan.loading import Document, FieldPath, format_path, read_one, validation_problems
 from exitplan.model.estate import FORMAT, SECTIONS, Days, FormatVersion, IsoDate, Strict, Text
@@ -212,7 +211,7 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
     pairs = {(edge.target, edge.source) for edge in backend.edges(Rel.ALTERNATIVE_FOR)}
 
     def unknown(path: FieldPath, what: str, value: str, known: set[NodeId]) -> None:
-        hint = _suggest(value, known)
+        hint = did_you_mean(value, known)
         problems.append(
             Problem(
                 document.file,
@@ -256,11 +255,6 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
             )
     if problems:
         raise InvalidInputError(problems, what="scenario")
-
-
-def _suggest(word: str, choices: set[NodeId]) -> str:
-    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
 
 
 def scenario_schema() -> dict[str, Any]:

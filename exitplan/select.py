@@ -29,13 +29,12 @@ open source
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from exitplan.errors import UsageError
+from exitplan.errors import UsageError, did_you_mean
 from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
 
@@ -72,11 +71,6 @@ class Selector:
         return f"{self.kind}:{self.value}"
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
-
-
 def parse_selector(text: str) -> Selector:
     """``"vendor:microsoft"`` -> ``Selector(VENDOR, "microsoft")``; a clear error otherwise."""
     match = _SELECTOR.match(text.strip())
@@ -87,7 +81,7 @@ def parse_selector(text: str) -> Selector:
         )
     kind = match.group("kind")
     if kind not in SelectorKind.__members__.values():
-        hint = _suggest(kind, [k.value for k in SelectorKind])
+        hint = did_you_mean(kind, [k.value for k in SelectorKind])
         allowed = ", ".join(k.value for k in SelectorKind)
         raise UsageError(f"unknown selector kind {kind!r} in {text!r}{hint} (allowed: {allowed})")
     return Selector(SelectorKind(kind), match.group("value"))
@@ -189,7 +183,7 @@ class _Resolver:
             known = [n.id for n in self.backend.nodes(label)]
             raise UsageError(
                 f"selector {selector}: no {label.kind} {selector.value!r} in estate "
-                f"{self.backend.info.name!r}{_suggest(selector.value, known)}"
+                f"{self.backend.info.name!r}{did_you_mean(selector.value, known)}"
             )
         return node
 
@@ -214,7 +208,7 @@ class _Resolver:
         if law not in Exposure.__members__.values():
             raise UsageError(
                 f"selector {selector}: unknown exposure {selector.value!r}"
-                f"{_suggest(law, [e.value for e in Exposure])} (known: {', '.join(Exposure)})"
+                f"{did_you_mean(law, [e.value for e in Exposure])} (known: {', '.join(Exposure)})"
             )
         return {v.id for v in self.vendors if law in v.properties.get("exposure", ())}  # type: ignore[operator]
 

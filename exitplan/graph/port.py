@@ -8,13 +8,12 @@ that has no value is absent (Neo4j cannot store null), and lists are tuples.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
-from exitplan.errors import UsageError
+from exitplan.errors import UsageError, did_you_mean
 from exitplan.model import Estate, EstateInfo, NodeId
 
 
@@ -168,8 +167,7 @@ class UnknownNodeError(UsageError):
     """An id was asked for that the estate does not have."""
 
     def __init__(self, node_id: str, known: Iterable[str], *, estate: str) -> None:
-        match = difflib.get_close_matches(node_id, sorted(known), n=1, cutoff=0.6)
-        hint = f"; did you mean {match[0]!r}?" if match else ""
+        hint = did_you_mean(node_id, known)
         super().__init__(f"estate {estate!r} has no node {node_id!r}{hint}")
         self.node_id = node_id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from exitplan.simulate.policy import CheckResult, Finding, Severity
+from exitplan.simulate.policy import CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     Legal,
@@ -267,7 +267,7 @@ def licence_sentences(licences: Sequence[LicenceEnd]) -> list[str]:
     lines = []
 
     def vendors(items: Sequence[LicenceEnd]) -> str:
-        return _names(sorted({v for item in items for v in item.vendors}))
+        return in_words(sorted({v for item in items for v in item.vendors}))
 
     ending = [item for item in licences if item.licence == "subscription"]
     if ending:
@@ -310,12 +310,6 @@ def licences(simulation: Simulation) -> Section:
         ("component", "licence", "from", "then", "when"),
         rows,
     )
-
-
-def _names(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def legal(simulation: Simulation) -> Section:
@@ -422,7 +416,7 @@ PROFILES = {
 
 def rests_on(finding: Finding) -> str:
     """ "Rests on GDPR Art. 45 and Commission Implementing Decision (EU) 2023/1795." """
-    return f"Rests on {_names(list(finding.provisions))}." if finding.provisions else ""
+    return f"Rests on {in_words(list(finding.provisions))}." if finding.provisions else ""
 
 
 def findings(found: Sequence[Finding], title: str = "Findings", note: str | None = None) -> Section:

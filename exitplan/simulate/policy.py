@@ -308,7 +308,8 @@ def _with_country(vendor: GraphNode) -> str:
     return f"{vendor.name} ({country})" if country else vendor.name
 
 
-def _names(items: Iterable[str]) -> str:
+def in_words(items: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
@@ -374,7 +375,7 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             "reaches a third country: " + "; ".join(reach)
             if reach
             else "is recorded as a transfer; operated by "
-            + (_names([view.vendor_text(v) for v in operators]) or "no recorded operator")
+            + (in_words([view.vendor_text(v) for v in operators]) or "no recorded operator")
         )
         severity, why, fix = _by_basis(view, basis, operators, countries)
         provisions = BASIS_PROVISIONS.get(basis, ())
@@ -532,7 +533,7 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
         if not exposed:
             continue
         laws = sorted({law for _, group in exposed for law in group})
-        vendors = _names([view.vendor_text(v) for v, _ in exposed])
+        vendors = in_words([view.vendor_text(v) for v, _ in exposed])
         what = [classification + (f", K{level}" if isinstance(level, int) else "")]
         provisions: list[str] = []
         if personal != "none":
@@ -663,7 +664,7 @@ def exit_readiness(view: EstateView) -> list[Finding]:
         effects = []
         for verb, services in (("breaks", broken), ("degrades", degraded)):
             if services:
-                listed = _names(
+                listed = in_words(
                     [
                         f"{view.name(s)} ({view.nodes[s].properties.get('criticality')})"
                         for s in services
@@ -676,8 +677,8 @@ def exit_readiness(view: EstateView) -> list[Finding]:
                 severity,
                 component.id,
                 component.name,
-                f"Losing {component.name} {' and '.join(effects)}, but {_names(gaps)}.",
-                _names(remedies).capitalize() + ".",
+                f"Losing {component.name} {' and '.join(effects)}, but {in_words(gaps)}.",
+                in_words(remedies).capitalize() + ".",
                 (
                     ("services", ", ".join([*broken, *degraded])),
                     ("alternatives", ", ".join(sorted(alternatives))),
@@ -788,11 +789,11 @@ def _concentration_remedy(
             does = _realised(view, hub, "").lower()
             named.append(f"{view.name(hub)} ({does})" if does else view.name(hub))
         return (
-            f"Start with the hubs: give {_names(named)} an exit path (an assessed alternative, a "
+            f"Start with the hubs: give {in_words(named)} an exit path (an assessed alternative, a "
             f"second provider or a tested exit plan), then the services that reach {group} "
             "only through them."
         )
-    services = _names(sorted(view.name(s) for s in critical)) or "the services that depend on it"
+    services = in_words(sorted(view.name(s) for s in critical)) or "the services that depend on it"
     return (
         f"No one component of {group} carries most of the dependence: reduce it service by "
         f"service, starting with {services}."
@@ -822,7 +823,7 @@ def lifecycle(view: EstateView) -> list[Finding]:
                 component.id,
                 component.name,
                 f"{component.name} is being phased out ({when}), but "
-                f"{_names([view.name(s) for s in needing])} still need it.",
+                f"{in_words([view.name(s) for s in needing])} still need it.",
                 (
                     "Its contract has ended: move those services off it now, or record why "
                     "it stays and until when."
@@ -915,5 +916,6 @@ __all__ = [
     "check",
     "flows_exposed",
     "flows_losing_basis",
+    "in_words",
     "third_countries",
 ]
