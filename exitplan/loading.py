@@ -144,6 +144,12 @@ def _plain_kind(text: str) -> str:
     return "str"
 
 
+def plain_is_text(text: str) -> bool:
+    """Whether ``text`` written as a plain YAML scalar reads back as this text (and not as
+    a number, boolean or null) under the YAML 1.2 core schema this loader uses."""
+    return _plain_kind(text) == "str"
+
+
 if yaml.__with_libyaml__:  # libyaml also caps nesting at 1,000 levels by itself
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # stubs omit it
 
@@ -276,6 +282,29 @@ class _Builder:
             another = _line(self.next())
             raise self.refuse(another, (), "several YAML documents in one file; use one per file")
         return data
+
+    def all_documents(self) -> list[tuple[Any, dict[FieldPath, int]]]:
+        """Every document of a stream (``---`` between them), each with its own lines;
+        the limits on values, depth and aliases hold for the stream as a whole."""
+        try:
+            self.next()  # the start of the stream
+            found: list[Any] = []
+            while self.parser.check_event(DocumentStartEvent):
+                self.next()
+                first = self.next()
+                line = _line(first)
+                index = len(found)
+                self.lines[(index,)] = line
+                found.append(self.value(first, (index,), line))
+                self.next()  # the end of the document
+        except yaml.YAMLError as error:
+            raise _RefusedFileError(_yaml_problem(self.file, error, self.text)) from None
+        finally:
+            self.parser.dispose()
+        lines: list[dict[FieldPath, int]] = [{} for _ in found]
+        for path, line in self.lines.items():
+            lines[int(path[0])][path[1:]] = line
+        return list(zip(found, lines, strict=True))
 
     def count(self, line: int, path: FieldPath) -> None:
         self.values += 1
@@ -659,6 +688,28 @@ def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
     return Document(data, FileLines(file, builder.lines))
 
 
+def read_bytes(path: Path, *, max_bytes: int, what: str) -> tuple[bytes, str]:
+    """The bytes of a regular file of at most ``max_bytes``, and its name as shown; the
+    same refusals as for estate files (FIFOs, devices, size), as ``InvalidInputError``."""
+    file = display_path(path)
+    try:
+        return _read_bytes(path, file, max_bytes), file
+    except _RefusedFileError as refused:
+        raise InvalidInputError([refused.problem], what=what) from None
+
+
+def read_yaml_stream(path: Path, *, max_bytes: int, what: str) -> list[Document]:
+    """Every document of a YAML file (a Backstage catalog holds several, split by
+    ``---``), read with the same limits and YAML 1.2 core-schema scalars as estate files."""
+    raw, file = read_bytes(path, max_bytes=max_bytes, what=what)
+    try:
+        text = _decode(raw, file)
+        builder = _Builder(file, text)
+        return [Document(data, FileLines(file, lines)) for data, lines in builder.all_documents()]
+    except _RefusedFileError as refused:
+        raise InvalidInputError([refused.problem], what=what) from None
+
+
 def read_one(path: Path, *, what: str) -> Document:
     """``read_document`` for a single file that must be readable, such as a scenario."""
     try:
@@ -811,10 +862,21 @@ class _Item:
         return f"{self.where.file}:{self.where.line_of(self.path)}"
 
 
+@dataclass(frozen=True)
+class _Override:
+    """One entry of an ``overrides`` section: the fields that patch element ``id``."""
+
+    id: str
+    patch: Mapping[str, Any]
+    doc: Document
+    path: FieldPath
+
+
 @dataclass
 class _Collected:
     headers: list[tuple[EstateInfo, FileLines]] = field(default_factory=list)
     items: dict[str, list[_Item]] = field(default_factory=lambda: defaultdict(list))
+    overrides: list[_Override] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -1009,7 +1071,7 @@ def _collect(doc: Document, into: _Collected) -> None:
             )
         )
         return
-    allowed = ["estate", *SECTIONS]
+    allowed = ["estate", *SECTIONS, "overrides"]
     start = len(into.problems)
 
     def full(path: FieldPath) -> bool:
@@ -1030,11 +1092,9 @@ def _collect(doc: Document, into: _Collected) -> None:
     for key, value in data.items():
         if full((key,)):
             return
-        if key == "estate":
-            try:
-                into.headers.append((EstateInfo.model_validate(value), where))
-            except ValidationError as error:
-                into.problems += validation_problems(error, EstateInfo, doc, ("estate",))
+        special = _SPECIAL_SECTIONS.get(key)
+        if special is not None:
+            special(doc, value, into)
             continue
         model = SECTIONS.get(key)
         if model is None:
@@ -1066,6 +1126,124 @@ def _collect(doc: Document, into: _Collected) -> None:
                 salvaged = _salvage(model, raw)
                 if salvaged is not None:
                     into.items[key].append(_Item(salvaged, where, path, salvaged=True))
+
+
+def _collect_header(doc: Document, value: Any, into: _Collected) -> None:
+    try:
+        into.headers.append((EstateInfo.model_validate(value), doc.where))
+    except ValidationError as error:
+        into.problems += validation_problems(error, EstateInfo, doc, ("estate",))
+
+
+def _collect_overrides(doc: Document, value: Any, into: _Collected) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        into.problems.append(
+            Problem(
+                doc.file,
+                doc.line_of(("overrides",)),
+                "overrides",
+                f"expected a mapping of element ids to the fields that patch them, got "
+                f"{_short(value)}",
+            )
+        )
+        return
+    for key, patch in value.items():
+        path: FieldPath = ("overrides", key)
+        if not isinstance(patch, dict) or not patch:
+            into.problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(path),
+                    format_path(path),
+                    f"expected a mapping of the fields to change, got {_short(patch)}",
+                )
+            )
+            continue
+        if "id" in patch:
+            into.problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of((*path, "id")),
+                    format_path((*path, "id")),
+                    "an override cannot change an id; define a new element instead",
+                )
+            )
+            continue
+        into.overrides.append(_Override(str(key), patch, doc, path))
+
+
+_SPECIAL_SECTIONS: dict[str, Callable[[Document, Any, _Collected], None]] = {
+    "estate": _collect_header,
+    "overrides": _collect_overrides,
+}
+
+
+def _patched(written: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """The element's fields with the patch laid over them. ``depends_on`` is merged by
+    ``ref``: an entry of the patch replaces the element's entry with the same ref, and the
+    others are added; every other field is replaced whole."""
+    merged = {**written, **patch}
+    if isinstance(patch.get("depends_on"), list) and isinstance(written.get("depends_on"), list):
+        entries = {_ref_of(entry): entry for entry in written["depends_on"]}
+        for entry in patch["depends_on"]:
+            entries[_ref_of(entry)] = entry
+        merged["depends_on"] = list(entries.values())
+    return merged
+
+
+def _ref_of(entry: Any) -> Any:
+    if isinstance(entry, dict):
+        return entry.get("ref", id(entry))
+    return entry if isinstance(entry, str) else id(entry)
+
+
+def _apply_overrides(collected: _Collected) -> None:
+    """Lay every override over the element it names (DESIGN.md §2, ``overrides``)."""
+    where: dict[str, tuple[str, int]] = {}
+    for section, entries in collected.items.items():
+        for index, item in enumerate(entries):
+            if hasattr(item.model, "id") and not item.salvaged:
+                where.setdefault(item.model.id, (section, index))
+    seen: dict[str, _Override] = {}
+    for override in collected.overrides:
+        doc, path = override.doc, override.path
+        earlier = seen.get(override.id)
+        if earlier is not None:
+            collected.problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(path),
+                    format_path(path),
+                    f"{override.id!r} is overridden twice; also at "
+                    f"{earlier.doc.file}:{earlier.doc.line_of(earlier.path)}",
+                )
+            )
+            continue
+        seen[override.id] = override
+        found = where.get(override.id)
+        if found is None:
+            hint = did_you_mean(override.id, sorted(where))
+            collected.problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(path),
+                    format_path(path),
+                    f"no element with id {override.id!r} to override{hint}",
+                )
+            )
+            continue
+        section, index = found
+        model = SECTIONS[section]
+        item = collected.items[section][index]
+        written = item.model.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        try:
+            patched = model.model_validate(_patched(written, override.patch))
+        except ValidationError as error:
+            collected.problems += validation_problems(error, model, doc, path)
+            continue
+        collected.items[section][index] = _Item(patched, doc.where, path)
 
 
 @functools.cache
@@ -1432,6 +1610,7 @@ def load_estate(
     if not read and not collected.problems:
         raise UsageError(f"{display_path(path)}: no estate files in this folder")
     info = _header(collected, path)
+    _apply_overrides(collected)
     _check_duplicates(collected)
     _check_references(collected)
     _check_parent_loops(collected)
@@ -1464,7 +1643,10 @@ __all__ = [
     "estate_files",
     "format_path",
     "load_estate",
+    "plain_is_text",
+    "read_bytes",
     "read_document",
     "read_one",
+    "read_yaml_stream",
     "validation_problems",
 ]

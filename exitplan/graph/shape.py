@@ -21,6 +21,7 @@ from exitplan.model import (
     DataFlow,
     Estate,
     Organisation,
+    Origin,
     Service,
     Vendor,
 )
@@ -55,7 +56,17 @@ def properties(**values: Any) -> dict[str, PropertyValue]:
 def _described(
     element: Vendor | Component | Service | Capability | Organisation,
 ) -> Mapping[str, Any]:
-    return {"name": element.name, "note": element.note, "assumed": element.assumed}
+    return {
+        "name": element.name,
+        "note": element.note,
+        "assumed": element.assumed,
+        "origin": _origin(element.origin),
+    }
+
+
+def _origin(origin: Origin | None) -> str | None:
+    """Where an imported element came from, as one line: ``model.xml (id-42)``."""
+    return str(origin) if origin is not None else None
 
 
 def _vendor(estate: Estate, vendor: Vendor) -> GraphNode:
@@ -151,6 +162,7 @@ def _dependencies(owner: Component | Service) -> Iterator[GraphEdge]:
                 why=dependency.why,
                 assumed=dependency.assumed,
                 note=dependency.note,
+                origin=_origin(dependency.origin),
             ),
         )
 
@@ -178,6 +190,7 @@ def _flow(flow: DataFlow) -> GraphEdge:
             suitability_date=assessment.date if assessment else None,
             note=flow.note,
             assumed=flow.assumed,
+            origin=_origin(flow.origin),
         ),
     )
 
@@ -196,6 +209,7 @@ def _alternative(alternative: Alternative) -> GraphEdge:
             cost_per_year=alternative.cost_per_year,
             note=alternative.note,
             assumed=alternative.assumed,
+            origin=_origin(alternative.origin),
         ),
     )
 

@@ -106,12 +106,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class Origin(Strict):
+    """Where an imported element came from, so that it can be checked at its source."""
+
+    file: Text = Field(description="The file it was imported from, as given to exitplan import.")
+    id: Text = Field(description="The element's identifier in that file.")
+    type: Text | None = Field(
+        default=None, description="Its type there, e.g. ApplicationComponent."
+    )
+    inferred: tuple[Annotated[str, StringConstraints(min_length=1, max_length=64)], ...] = Field(
+        default=(),
+        description="The fields the import inferred rather than read (they make the element "
+        "assumed), e.g. delivery, vendor, strength.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.id})"
+
+
 class Described(Strict):
     """Fields every element of an estate may carry to tell fact from placeholder."""
 
     note: Text | None = Field(default=None, description="Free text for the reader.")
     assumed: StrictBool = Field(
         default=False, description="True when this is a placeholder, not a verified fact."
+    )
+    origin: Origin | None = Field(
+        default=None, description="Where an imported element came from (exitplan import)."
     )
 
 
@@ -253,6 +274,9 @@ class Dependency(Strict):
     why: Text | None = Field(default=None, description="The public source of this dependency.")
     assumed: StrictBool = False
     note: Text | None = None
+    origin: Origin | None = Field(
+        default=None, description="Where an imported dependency came from (exitplan import)."
+    )
 
 
 def _bare_id_is_hard(value: Any) -> Any:
@@ -490,6 +514,13 @@ class EstateFile(Strict):
     organisations: tuple[Organisation, ...] = ()
     data_flows: tuple[DataFlow, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
+    overrides: dict[Id, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Patches to elements defined in other files (usually imported ones), "
+        "keyed by id: each field given replaces the element's own; depends_on entries "
+        "replace the entry with the same ref and add the others. A re-import rewrites only "
+        "the imported files, so enrichments written here survive it.",
+    )
 
 
 Element = Vendor | Component | Service | Capability | Organisation | DataFlow

@@ -31,6 +31,7 @@ from exitplan.render.rows import (
     status,
     weeks,
 )
+from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.policy import Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import State, Status, StepKind, summarise
@@ -178,11 +179,19 @@ def _scope(strategy: ExitStrategy) -> list[str]:
     return lines
 
 
+def _with_origin(assumption: Assumption) -> str:
+    """The note, and for an imported element where to check it."""
+    if not assumption.origin:
+        return assumption.note
+    where = f"imported from {assumption.origin}"
+    return f"{assumption.note}; {where}" if assumption.note else where
+
+
 def _appendix(strategy: ExitStrategy) -> Section:
     return Section(
         "Appendix: the assumptions in full",
         ("kind", "element", "what is assumed", "note"),
-        tuple((a.kind, a.subject, a.what, a.note) for a in strategy.assumptions),
+        tuple((a.kind, a.subject, a.what, _with_origin(a)) for a in strategy.assumptions),
         None if strategy.assumptions else "Nothing the result depends on is marked assumed.",
     )
 

@@ -24,6 +24,8 @@ class Assumption:
     subject: str
     what: str
     note: str
+    origin: str = ""
+    """Where an imported element came from (``model.xml (id-42)``), to check it there."""
 
 
 def _text(value: object) -> str:
@@ -33,7 +35,13 @@ def _text(value: object) -> str:
 def _edge(edge: GraphEdge, kind: str, subject: str, what: str) -> Assumption | None:
     if not edge.properties.get("assumed"):
         return None
-    return Assumption(kind, subject, what, _text(edge.properties.get("note")))
+    return Assumption(
+        kind,
+        subject,
+        what,
+        _text(edge.properties.get("note")),
+        _text(edge.properties.get("origin")),
+    )
 
 
 def assumptions(backend: GraphBackend, simulation: Simulation) -> list[Assumption]:
@@ -91,6 +99,7 @@ def assumptions(backend: GraphBackend, simulation: Simulation) -> list[Assumptio
                     node.id,
                     node.name,
                     _text(node.properties.get("note")),
+                    _text(node.properties.get("origin")),
                 )
             )
     return sorted({a for a in found if a is not None})

@@ -1,0 +1,47 @@
+"""Other formats → estate files, with an account of what was mapped, skipped and inferred
+(DESIGN.md §1). One module per format; ``draft`` holds what every format shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from exitplan.errors import UsageError, display_path
+from exitplan.importers.draft import Account, Draft, Imported
+from exitplan.importers.formats import Format, formats
+from exitplan.importers.mapping import default_mapping, section
+from exitplan.importers.rules import CommonRules
+
+
+def detect(path: Path) -> Format:
+    """The format of ``path``, judged from its content."""
+    for fmt in formats().values():
+        if fmt.detect(path):
+            return fmt
+    known = ", ".join(formats())
+    raise UsageError(
+        f"{display_path(path)}: not a format exitplan imports ({known}); "
+        "name the format with --from if it is one of them"
+    )
+
+
+def import_sources(
+    paths: Sequence[Path], *, fmt: str | None = None, mapping: CommonRules | None = None
+) -> Imported:
+    """Read every source into one draft and finish it. Sources are read in the order of
+    their names, so the order they are given in does not change the result."""
+    rules = mapping if mapping is not None else default_mapping()
+    draft = Draft(rules)
+    chosen = formats()
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(paths, key=display_path):
+        if not path.exists():
+            raise UsageError(f"{display_path(path)}: no such file or folder")
+        found = chosen[fmt] if fmt is not None else detect(path)
+        groups.setdefault(found.NAME, []).append(path)
+    for name, group in sorted(groups.items()):
+        chosen[name].read(group, draft, section(rules, name))
+    return draft.finish()
+
+
+__all__ = ["Account", "Draft", "Imported", "detect", "formats", "import_sources"]

@@ -1,0 +1,818 @@
+"""What an import builds before it becomes an estate: elements keyed by their source ids,
+relations between those keys, and an account of what was made, skipped and inferred.
+
+A format module reads its files and tells a ``SourceDraft`` what it found, in source
+terms; ``Draft.finish`` then does what every format needs the same way:
+
+- **ids**: each element gets the slug of its name (``"CRM System"`` → ``crm-system``). When
+  two elements would get the same slug, the one that sorts first by (kind, priority, file,
+  source id) keeps it, the next gets the slug of its source type appended
+  (``petstore-api``), and any further one a number (``petstore-2``). The rule looks only at
+  the set of elements, never at the order they were read in, so a shuffled source gives
+  the same ids;
+- **vendors**: one per organisation, however many elements name it (names are compared
+  without case, punctuation or a legal suffix such as Inc. or AB); a component whose
+  vendor the source does not give gets one from the mapping's name patterns (assumed),
+  else the vendor "unknown supplier" of its source file (assumed);
+- **relations** whose ends were not imported are counted as skipped, never written;
+- **cycles** of hard dependencies, which an estate may not have: the dependency that
+  closes one, found by a depth-first search in id order, becomes soft and assumed, and the
+  cycle is listed in the account;
+- **provenance**: every element and relation records ``origin`` (file, source id and type,
+  and the fields that were inferred), and anything inferred is ``assumed: true``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from exitplan.importers.rules import CommonRules
+from exitplan.model import (
+    Alternative,
+    Capability,
+    Component,
+    DataFlow,
+    Delivery,
+    EstateFile,
+    NodeId,
+    Organisation,
+    Origin,
+    Readiness,
+    Service,
+    Strength,
+    Vendor,
+)
+
+KINDS = ("vendor", "component", "service", "capability", "organisation", "data flow")
+"""What an imported element can become, in the order that decides who keeps a slug."""
+
+_LONGEST_SLUG = 96  # leaves room for a suffix within the 128 characters of an id
+_LONGEST_TEXT = 4000  # the model's Text
+_LEGAL_SUFFIX = re.compile(
+    r"\b(inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|ab|publ|gmbh|"
+    r"ag|sa|sas|bv|nv|oy|oyj|as|asa|aps|srl|spa|pty|kk)\b"
+)
+
+
+def slug(text: str) -> str:
+    """A lower-case id from any text: accents dropped, other characters as hyphens.
+
+    >>> slug("Försäkrings-CRM (v2)")
+    'forsakrings-crm-v2'
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cut = re.sub(r"[^a-z0-9._-]+", "-", folded.lower())
+    cut = re.sub(r"-{2,}", "-", cut).strip("-._")
+    return cut[:_LONGEST_SLUG].rstrip("-._")
+
+
+def vendor_key(name: str) -> str:
+    """Names of one organisation compare equal: ``Microsoft Corporation`` = ``microsoft``."""
+    words = re.sub(r"[^\w]+", " ", name.casefold())
+    stripped = " ".join(_LEGAL_SUFFIX.sub(" ", words).split())
+    return stripped or " ".join(words.split()) or name
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    return value if len(value) <= _LONGEST_TEXT else value[: _LONGEST_TEXT - 1] + "…"
+
+
+@dataclass
+class _Element:
+    kind: str
+    file: str
+    sid: str
+    name: str
+    type: str | None
+    fields: dict[str, Any]
+    priority: int = 0
+    inferred: list[str] = field(default_factory=list)
+    vendor: str | None = None  # a vendor key
+    vendor_assumed: bool = False
+    assumed: bool = False
+    at: str = ""  # the file it was read from, when a source is a folder of files
+
+    @property
+    def origin_file(self) -> str:
+        return self.at or self.file
+
+    @property
+    def order(self) -> tuple[str, int, int, str, str]:
+        return (
+            slug(self.name) or slug(self.sid),
+            KINDS.index(self.kind),
+            self.priority,
+            self.file,
+            self.sid,
+        )
+
+
+@dataclass
+class _Relation:
+    file: str
+    source: str
+    target: str
+    type: str
+    sid: str | None
+    fields: dict[str, Any]
+    inferred: tuple[str, ...]
+    assumed: bool
+    at: str = ""
+
+    @property
+    def origin_file(self) -> str:
+        return self.at or self.file
+
+
+@dataclass
+class SourceAccount:
+    """What one source file gave and what became of it."""
+
+    file: str
+    format: str
+    read: int = 0
+    made: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(source type, why) -> how many."""
+    inferred: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> int:
+        return sum(self.made.values())
+
+
+@dataclass
+class Account:
+    """What an import made, skipped and inferred; the CLI prints it as the summary."""
+
+    sources: list[SourceAccount]
+    cycles: list[tuple[str, ...]] = field(default_factory=list)
+
+    def total(self, what: str) -> Counter[Any]:
+        counted: Counter[Any] = Counter()
+        for source in self.sources:
+            counted.update(getattr(source, what))
+        return counted
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The estate files an import writes (by file name) and the account of it."""
+
+    files: Mapping[str, EstateFile]
+    account: Account
+
+
+class SourceDraft:
+    """What a format module tells about one source file, in the source's own ids."""
+
+    def __init__(self, draft: Draft, file: str, fmt: str) -> None:
+        self._draft = draft
+        self.file = file
+        self.account = SourceAccount(file, fmt)
+        self.at = ""
+
+    def reading(self, file: str) -> None:
+        """What is added from now on was read from ``file`` (a file of a source folder);
+        it is recorded in ``origin``. Ids stay those of the whole source."""
+        self.at = "" if file == self.file else file
+
+    # --- elements ----------------------------------------------------------------------
+
+    def _add(
+        self,
+        kind: str,
+        sid: str,
+        name: str | None,
+        *,
+        type: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+        priority: int = 0,
+        assumed: bool = False,
+    ) -> bool:
+        self.account.read += 1
+        shown = _text(name or "") or sid
+        if self._draft.skips(sid, shown):
+            self.skip(type or kind, "listed under skip in the mapping")
+            return False
+        key = (self.file, sid)
+        if key in self._draft.elements:
+            self.skip(type or kind, "the same id appears twice in the source; the first kept")
+            return False
+        self._draft.elements[key] = _Element(
+            kind,
+            self.file,
+            sid,
+            shown,
+            type,
+            dict(fields or {}),
+            priority,
+            assumed=assumed,
+            at=self.at,
+        )
+        return True
+
+    def component(
+        self,
+        sid: str,
+        name: str | None,
+        *,
+        type: str | None = None,
+        delivery: Delivery | None = None,
+        vendor: str | None = None,
+        vendor_assumed: bool = False,
+        fields: Mapping[str, Any] | None = None,
+        priority: int = 0,
+        assumed: bool = False,
+    ) -> None:
+        """A component; ``vendor`` is a key from ``vendor()``. Without ``delivery`` the
+        mapping's default is used, and the component is assumed."""
+        if not self._add(
+            "component", sid, name, type=type, fields=fields, priority=priority, assumed=assumed
+        ):
+            return
+        element = self._draft.elements[(self.file, sid)]
+        if delivery is None:
+            element.fields["delivery"] = self._draft.rules.delivery
+            element.inferred.append("delivery")
+        else:
+            element.fields["delivery"] = delivery
+        element.vendor = vendor
+        element.vendor_assumed = vendor_assumed
+
+    def service(self, sid: str, name: str | None, **options: Any) -> None:
+        self._add("service", sid, name, **options)
+
+    def capability(self, sid: str, name: str | None, **options: Any) -> None:
+        self._add("capability", sid, name, **options)
+
+    def organisation(self, sid: str, name: str | None, **options: Any) -> None:
+        self._add("organisation", sid, name, **options)
+
+    def vendor(
+        self,
+        name: str,
+        *,
+        sid: str | None = None,
+        type: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The key of the vendor called ``name``; the same organisation named twice, here
+        or in another source, is one vendor."""
+        key = vendor_key(name)
+        known = self._draft.vendors.get(key)
+        shown = _text(name)
+        if known is None or (len(shown), shown) < (len(known.name), known.name):
+            merged = {**(known.fields if known else {}), **dict(fields or {})}
+            self._draft.vendors[key] = _Element(
+                "vendor",
+                self.file,
+                sid or shown,
+                shown,
+                type,
+                merged,
+                assumed=known.assumed if known else False,
+                at=self.at,
+            )
+        return key
+
+    def vendor_from(self, properties: Mapping[str, str]) -> str | None:
+        """The vendor a property of the element names (``Vendor: Microsoft``), or None."""
+        wanted = {name.casefold(): name for name in self._draft.rules.vendors.properties}
+        given = {key.casefold(): value for key, value in properties.items()}
+        for name in wanted:
+            value = given.get(name)
+            if value and value.strip():
+                return self.vendor(value.strip())
+        return None
+
+    def provided_by(self, component: str, vendor: str, *, assumed: bool = True) -> None:
+        """``component`` (a source id) is provided by ``vendor`` unless the source already
+        named its vendor."""
+        element = self._draft.elements.get((self.file, component))
+        if element is None or element.kind != "component" or element.vendor is not None:
+            return
+        element.vendor = vendor
+        element.vendor_assumed = assumed
+
+    # --- relations ---------------------------------------------------------------------
+
+    def depends(
+        self,
+        dependent: str,
+        dependency: str,
+        *,
+        type: str,
+        sid: str | None = None,
+        strength: Strength = Strength.HARD,
+        group: str | None = None,
+        why: str | None = None,
+        inferred: Sequence[str] = ("strength",),
+        assumed: bool | None = None,
+    ) -> None:
+        """``dependent`` needs ``dependency`` (both source ids). By default the strength
+        was chosen by the mapping, so the dependency is assumed."""
+        self.account.read += 1
+        fields: dict[str, Any] = {"strength": strength}
+        if group:
+            fields["any_of_group"] = slug(group) or "group"
+        if why:
+            fields["why"] = _text(why)
+        self._draft.dependencies.append(
+            _Relation(
+                self.file,
+                dependent,
+                dependency,
+                type,
+                sid,
+                fields,
+                tuple(inferred),
+                bool(inferred) if assumed is None else assumed,
+                self.at,
+            )
+        )
+
+    def flow(
+        self,
+        source: str,
+        target: str,
+        *,
+        type: str,
+        sid: str | None = None,
+        name: str | None = None,
+        assets: Sequence[str] = (),
+        fields: Mapping[str, Any] | None = None,
+        inferred: Sequence[str] = (),
+    ) -> None:
+        """Data flows from ``source`` to ``target`` (source ids)."""
+        self.account.read += 1
+        written = {**dict(fields or {})}
+        if name:
+            written["name"] = _text(name)
+        shown = [_text(asset) for asset in assets if asset.strip()]
+        if not shown:
+            shown = [written.get("name") or "unspecified data"]
+            inferred = (*inferred, "assets")
+        written["assets"] = tuple(dict.fromkeys(shown))
+        self._draft.flows.append(
+            _Relation(
+                self.file,
+                source,
+                target,
+                type,
+                sid,
+                written,
+                tuple(inferred),
+                bool(inferred),
+                self.at,
+            )
+        )
+
+    def alternative(
+        self,
+        replaces: str,
+        candidate: str,
+        *,
+        type: str,
+        sid: str | None = None,
+        readiness: Readiness = Readiness.R1,
+        note: str | None = None,
+    ) -> None:
+        """``candidate`` could replace ``replaces``; its readiness is a guess (assumed)."""
+        self.account.read += 1
+        fields: dict[str, Any] = {"readiness": readiness}
+        if note:
+            fields["note"] = _text(note)
+        self._draft.alternatives.append(
+            _Relation(
+                self.file, replaces, candidate, type, sid, fields, ("readiness",), True, self.at
+            )
+        )
+
+    # --- the account -------------------------------------------------------------------
+
+    def skip(self, type: str, why: str, count: int = 1) -> None:
+        """``count`` elements or relations of ``type`` were read and left out, because ``why``."""
+        self.account.skipped[(type, why)] += count
+
+    def read(self, count: int = 1) -> None:
+        """Count what was read and then skipped without a call to an adder."""
+        self.account.read += count
+
+    def infer(self, what: str, count: int = 1) -> None:
+        self.account.inferred[what] += count
+
+    def note(self, text: str) -> None:
+        self.account.notes.append(text)
+
+
+class Draft:
+    """Collects what the sources say, then ``finish`` makes the estate files."""
+
+    def __init__(self, rules: CommonRules | None = None) -> None:
+        self.rules = rules or CommonRules()
+        self.sources: list[SourceDraft] = []
+        self.elements: dict[tuple[str, str], _Element] = {}
+        self.vendors: dict[str, _Element] = {}
+        self.dependencies: list[_Relation] = []
+        self.flows: list[_Relation] = []
+        self.alternatives: list[_Relation] = []
+        self._skip = {text.casefold() for text in self.rules.skip}
+        self._patterns = [
+            (re.compile(rule.pattern, re.IGNORECASE), rule.vendor)
+            for rule in self.rules.vendors.names
+        ]
+
+    def source(self, file: str, fmt: str) -> SourceDraft:
+        made = SourceDraft(self, file, fmt)
+        self.sources.append(made)
+        return made
+
+    def skips(self, sid: str, name: str) -> bool:
+        return sid.casefold() in self._skip or name.casefold() in self._skip
+
+    def finish(self) -> Imported:
+        return _Finisher(self).run()
+
+
+def _origin(file: str, sid: str, type_: str | None, inferred: Iterable[str]) -> Origin:
+    return Origin(file=file, id=sid, type=type_, inferred=tuple(sorted(set(inferred))))
+
+
+def _relation_sid(relation: _Relation) -> str:
+    """A relation's id in its source, or its two ends when it has none."""
+    return relation.sid or f"{relation.source} → {relation.target}"
+
+
+class _Finisher:
+    """Turns a draft into estate files (the rules are in the module docstring)."""
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+        self.by_file = {source.file: source for source in draft.sources}
+        self.ids: dict[tuple[str, str], NodeId] = {}  # (file, sid) -> id
+        self.vendor_ids: dict[str, NodeId] = {}  # vendor key -> id
+        self.cycles: list[tuple[str, ...]] = []
+        self.entry_source: dict[int, str] = {}  # id of a dependency entry -> its source
+
+    def account(self, file: str) -> SourceAccount:
+        return self.by_file[file].account
+
+    def run(self) -> Imported:
+        self._vendors_of_components()
+        self._assign_ids()
+        components: dict[NodeId, dict[str, Any]] = {}
+        others: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}
+        for key, element in self.draft.elements.items():
+            written = self._written(element)
+            if element.kind in {"component", "service"}:
+                components[self.ids[key]] = written
+            others[element.kind].append((element.file, (element, written)))
+        dependencies = self._dependencies(components)
+        self._break_cycles(components, dependencies)
+        return self._files(components, others)
+
+    # --- vendors -----------------------------------------------------------------------
+
+    def _vendors_of_components(self) -> None:
+        unknown: dict[str, str] = {}
+        for element in self.draft.elements.values():
+            if element.kind != "component" or element.vendor is not None:
+                continue
+            source = self.by_file[element.file]
+            for pattern, vendor in self.draft._patterns:
+                if pattern.search(element.name):
+                    element.vendor = source.vendor(vendor)
+                    element.vendor_assumed = True
+                    source.infer("vendor guessed from the element's name")
+                    break
+            else:
+                if element.file not in unknown:
+                    unknown[element.file] = source.vendor(
+                        f"Unknown supplier ({element.file})",
+                        fields={"note": "The source names no supplier for these components."},
+                    )
+                    self.draft.vendors[unknown[element.file]].assumed = True
+                element.vendor = unknown[element.file]
+                element.vendor_assumed = True
+                source.infer("vendor unknown: 'unknown supplier'")
+            element.inferred.append("vendor")
+
+    # --- ids ---------------------------------------------------------------------------
+
+    def _assign_ids(self) -> None:
+        everything = [
+            (element.order, ("element", key), element)
+            for key, element in self.draft.elements.items()
+        ]
+        everything += [
+            (element.order, ("vendor", (key, "")), element)
+            for key, element in self.draft.vendors.items()
+        ]
+        taken: set[str] = set()
+        for order, (what, key), element in sorted(everything, key=lambda entry: entry[0]):
+            base = order[0] or slug(element.kind)
+            candidates = [base]
+            if element.type and slug(element.type):
+                candidates.append(f"{base}-{slug(element.type)}"[:120])
+            chosen = next((c for c in candidates if c not in taken), None)
+            number = 2
+            while chosen is None:
+                if f"{base}-{number}" not in taken:
+                    chosen = f"{base}-{number}"
+                number += 1
+            taken.add(chosen)
+            if what == "vendor":
+                self.vendor_ids[key[0]] = NodeId(chosen)
+            else:
+                self.ids[key] = NodeId(chosen)
+        self.taken = taken
+
+    # --- elements ----------------------------------------------------------------------
+
+    def _written(self, element: _Element) -> dict[str, Any]:
+        inferred = list(element.inferred)
+        if element.kind == "component" and element.vendor_assumed and "vendor" not in inferred:
+            inferred.append("vendor")
+        written = {
+            **element.fields,
+            "name": element.name,
+            "origin": _origin(element.origin_file, element.sid, element.type, inferred),
+        }
+        if inferred or element.assumed:
+            written["assumed"] = True
+        if element.kind == "component":
+            written["vendor"] = self.vendor_ids[element.vendor or ""]
+        self.account(element.file).made[element.kind] += 1
+        return written
+
+    def _resolve(self, relation: _Relation, what: str) -> tuple[NodeId, NodeId] | None:
+        account = self.account(relation.file)
+        ends = []
+        for sid in (relation.source, relation.target):
+            element = self.draft.elements.get((relation.file, sid))
+            if element is None:
+                account.skipped[(relation.type, "an end was not imported")] += 1
+                return None
+            if element.kind not in {"component", "service"}:
+                account.skipped[
+                    (
+                        relation.type,
+                        f"{what} to or from a {element.kind}, not a component or service",
+                    )
+                ] += 1
+                return None
+            ends.append(self.ids[(relation.file, sid)])
+        if ends[0] == ends[1]:
+            account.skipped[(relation.type, f"{what} of an element to itself")] += 1
+            return None
+        return ends[0], ends[1]
+
+    def _dependencies(
+        self, nodes: Mapping[NodeId, dict[str, Any]]
+    ) -> dict[NodeId, dict[NodeId, dict[str, Any]]]:
+        found: dict[NodeId, dict[NodeId, dict[str, Any]]] = {}
+        ordered = sorted(
+            self.draft.dependencies,
+            key=lambda r: (
+                r.file,
+                r.source,
+                r.target,
+                r.fields.get("strength") != Strength.HARD,
+                r.sid or "",
+                r.type,
+            ),
+        )
+        for relation in ordered:
+            ends = self._resolve(relation, "a dependency")
+            if ends is None:
+                continue
+            dependent, dependency = ends
+            entries = found.setdefault(dependent, {})
+            if dependency in entries:
+                self.account(relation.file).skipped[
+                    (relation.type, "a second relation between the same two elements")
+                ] += 1
+                continue
+            entry: dict[str, Any] = {"ref": dependency, **relation.fields}
+            if relation.assumed:
+                entry["assumed"] = True
+            entry["origin"] = _origin(
+                relation.origin_file, _relation_sid(relation), relation.type, relation.inferred
+            )
+            entries[dependency] = entry
+            self.account(relation.file).made["dependency"] += 1
+            self.entry_source[id(entry)] = relation.file
+        del nodes
+        return found
+
+    def _break_cycles(
+        self,
+        nodes: Mapping[NodeId, dict[str, Any]],
+        dependencies: dict[NodeId, dict[NodeId, dict[str, Any]]],
+    ) -> None:
+        """Soften the dependency that closes each cycle of hard dependencies."""
+
+        def hard(entry: Mapping[str, Any]) -> bool:
+            return entry.get("strength", Strength.HARD) == Strength.HARD and not entry.get(
+                "any_of_group"
+            )
+
+        state: dict[NodeId, int] = {}  # 1 on the stack, 2 done
+        for start in sorted(nodes):
+            if start in state:
+                continue
+            stack: list[tuple[NodeId, list[NodeId]]] = [
+                (start, sorted(dependencies.get(start, {}), reverse=True))
+            ]
+            path = [start]
+            state[start] = 1
+            while stack:
+                node, pending = stack[-1]
+                if not pending:
+                    stack.pop()
+                    path.pop()
+                    state[node] = 2
+                    continue
+                target = pending.pop()
+                entry = dependencies[node][target]
+                if not hard(entry):
+                    continue
+                if state.get(target) == 1:
+                    loop = (*path[path.index(target) :], target)
+                    self._soften(entry, loop)
+                elif target not in state:
+                    state[target] = 1
+                    path.append(target)
+                    stack.append((target, sorted(dependencies.get(target, {}), reverse=True)))
+        for dependent, entries in dependencies.items():
+            nodes[dependent]["depends_on"] = [entries[ref] for ref in sorted(entries)]
+
+    def _soften(self, entry: dict[str, Any], loop: tuple[NodeId, ...]) -> None:
+        origin: Origin = entry["origin"]
+        entry["strength"] = Strength.SOFT
+        entry["assumed"] = True
+        spelled = " → ".join(loop)
+        entry["note"] = f"Made soft by the import: it closes the cycle {spelled}."
+        entry["origin"] = origin.model_copy(
+            update={"inferred": tuple(sorted({*origin.inferred, "strength"}))}
+        )
+        self.cycles.append(loop)
+        self.account(self.entry_source[id(entry)]).inferred[
+            "dependency made soft to break a cycle"
+        ] += 1
+
+    # --- data flows, alternatives, files -----------------------------------------------
+
+    def _flows(self) -> list[tuple[str, DataFlow]]:
+        made: list[tuple[str, DataFlow]] = []
+        ordered = sorted(self.draft.flows, key=lambda r: (r.file, r.source, r.target, r.sid or ""))
+        for relation in ordered:
+            ends = self._resolve(relation, "a data flow")
+            if ends is None:
+                continue
+            base = slug(relation.fields.get("name") or "") or f"flow-{ends[0]}-to-{ends[1]}"
+            base = base[:_LONGEST_SLUG]
+            chosen, number = base, 2
+            while chosen in self.taken:
+                chosen, number = f"{base}-{number}", number + 1
+            self.taken.add(chosen)
+            written = {
+                **relation.fields,
+                "id": chosen,
+                "from": ends[0],
+                "to": ends[1],
+                "origin": _origin(
+                    relation.origin_file, _relation_sid(relation), relation.type, relation.inferred
+                ),
+            }
+            if relation.assumed:
+                written["assumed"] = True
+            made.append((relation.file, DataFlow.model_validate(written)))
+            self.account(relation.file).made["data flow"] += 1
+        return made
+
+    def _alternatives(self) -> list[tuple[str, Alternative]]:
+        made: dict[tuple[NodeId, NodeId], tuple[str, Alternative]] = {}
+        for relation in sorted(self.draft.alternatives, key=lambda r: (r.file, r.source, r.target)):
+            ends = self._resolve(relation, "an alternative")
+            if ends is None or ends in made:
+                continue
+            kinds = {
+                self.draft.elements[(relation.file, sid)].kind
+                for sid in (relation.source, relation.target)
+            }
+            if kinds != {"component"}:
+                self.account(relation.file).skipped[
+                    (relation.type, "an alternative between elements that are not components")
+                ] += 1
+                continue
+            made[ends] = (
+                relation.file,
+                Alternative.model_validate(
+                    {
+                        **relation.fields,
+                        "for": ends[0],
+                        "candidate": ends[1],
+                        "assumed": True,
+                        "origin": _origin(
+                            relation.origin_file,
+                            _relation_sid(relation),
+                            relation.type,
+                            relation.inferred,
+                        ),
+                    }
+                ),
+            )
+            self.account(relation.file).made["alternative"] += 1
+        return list(made.values())
+
+    def _files(
+        self,
+        components: Mapping[NodeId, dict[str, Any]],
+        others: Mapping[str, list[tuple[str, Any]]],
+    ) -> Imported:
+        models: dict[str, type[Any]] = {
+            "component": Component,
+            "service": Service,
+            "capability": Capability,
+            "organisation": Organisation,
+        }
+        sections: dict[str, dict[str, list[Any]]] = {
+            source.file: {} for source in self.draft.sources
+        }
+        for kind, entries in others.items():
+            if kind not in models:
+                continue
+            plural = "capabilities" if kind == "capability" else f"{kind}s"
+            for file, (element, own) in entries:
+                node = self.ids[(element.file, element.sid)]
+                written = components[node] if kind in {"component", "service"} else own
+                model = models[kind].model_validate({**written, "id": node})
+                sections[file].setdefault(plural, []).append(model)
+        for file, flow in self._flows():
+            sections[file].setdefault("data_flows", []).append(flow)
+        for file, alternative in self._alternatives():
+            sections[file].setdefault("alternatives", []).append(alternative)
+        vendors = []
+        for key, element in self.draft.vendors.items():
+            written = {
+                **element.fields,
+                "id": self.vendor_ids[key],
+                "name": element.name,
+                "origin": _origin(element.origin_file, element.sid, element.type, ()),
+            }
+            if element.assumed:
+                written["assumed"] = True
+            vendors.append(Vendor.model_validate(written))
+            self.account(element.file).made["vendor"] += 1
+        names = _file_names([source.file for source in self.draft.sources])
+        files: dict[str, EstateFile] = {}
+        for file, content in sections.items():
+            files[names[file]] = EstateFile.model_validate(
+                {kind: sorted(items, key=_sort_key) for kind, items in content.items()}
+            )
+        if vendors:
+            files["vendors.yaml"] = EstateFile(vendors=tuple(sorted(vendors, key=_sort_key)))
+        account = Account([source.account for source in self.draft.sources], self.cycles)
+        return Imported(files, account)
+
+
+def _sort_key(model: Any) -> tuple[str, str]:
+    if isinstance(model, Alternative):
+        return (model.replaces, model.candidate)
+    return (model.id, "")
+
+
+def _file_names(sources: Sequence[str]) -> dict[str, str]:
+    """One estate file per source, named after it: ``archisurance.xml`` →
+    ``archisurance.yaml``; two sources of one name get ``-2``; ``vendors`` is reserved."""
+    names: dict[str, str] = {}
+    taken = {"vendors"}
+    for file in sorted(set(sources)):
+        stem = slug(file.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "source"
+        chosen, number = stem, 2
+        while chosen in taken:
+            chosen, number = f"{stem}-{number}", number + 1
+        taken.add(chosen)
+        names[file] = f"{chosen}.yaml"
+    return names
+
+
+__all__ = [
+    "KINDS",
+    "Account",
+    "Draft",
+    "Imported",
+    "SourceAccount",
+    "SourceDraft",
+    "slug",
+    "vendor_key",
+]

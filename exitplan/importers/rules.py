@@ -1,0 +1,97 @@
+"""The mapping rules every format shares: how vendors are found, which source ids are left
+out, and what a component's delivery is when the source does not say.
+
+Each format adds its own section (which source types become what, which relation means
+which dependency); ``exitplan.importers.mapping`` puts them together into the one
+``--mapping`` file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from exitplan.model import Delivery, Strength
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Rules(BaseModel):
+    """Base of every mapping section: unknown keys are errors, values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"not a regular expression: {error}") from None
+    return pattern
+
+
+Pattern = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_compiles)]
+
+
+class NamedVendor(Rules):
+    """Elements whose name matches ``pattern`` (a case-insensitive regular expression
+    searched anywhere in the name) are provided by ``vendor``; the vendor is assumed."""
+
+    pattern: Pattern
+    vendor: Name
+
+
+class VendorRules(Rules):
+    properties: tuple[Name, ...] = Field(
+        default=("vendor", "supplier", "provider", "manufacturer", "publisher"),
+        description="Property names (any case) whose value names the vendor of an element; "
+        "the first one present wins. A vendor read from a property is a fact, not assumed.",
+    )
+    names: tuple[NamedVendor, ...] = Field(
+        default=(),
+        description="Vendors guessed from element names, tried in order; assumed.",
+    )
+    actors: bool = Field(
+        default=True,
+        description="ArchiMate: a business actor or role that serves or is assigned to a "
+        "component is its vendor (assumed).",
+    )
+    unknown: bool = Field(
+        default=True,
+        description="A component whose source names no supplier gets the vendor 'unknown "
+        "supplier' of its source file (assumed), so that it stays visible.",
+    )
+
+
+class CommonRules(Rules):
+    vendors: VendorRules = Field(default_factory=VendorRules)
+    skip: tuple[Name, ...] = Field(
+        default=(),
+        description="Source ids (or names) of elements to leave out, with every relation "
+        "that touches them.",
+    )
+    delivery: Delivery = Field(
+        default=Delivery.SELF_HOSTED,
+        description="The delivery of a component whose source does not tell it; assumed.",
+    )
+
+
+class RelationRule(Rules):
+    """What one relation type of a source becomes."""
+
+    becomes: Annotated[
+        str, StringConstraints(pattern=r"^(dependency|data_flow|vendor|alternative|skip)$")
+    ] = Field(description="dependency, data_flow, vendor, alternative or skip")
+    strength: Strength = Field(
+        default=Strength.HARD, description="For a dependency: hard or soft (assumed)."
+    )
+    reverse: bool = Field(
+        default=False,
+        description="For a dependency: true when the relation points from what is needed "
+        "to what needs it (ArchiMate serving, realisation, assignment).",
+    )
+
+
+__all__ = ["CommonRules", "NamedVendor", "Pattern", "RelationRule", "Rules", "VendorRules"]
