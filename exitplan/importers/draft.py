@@ -97,6 +97,7 @@ class _Element:
     vendor_assumed: bool = False
     assumed: bool = False
     at: str = ""  # the file it was read from, when a source is a folder of files
+    id_hint: str = ""  # an exitplan id the source carries (a model exitplan exported)
 
     @property
     def origin_file(self) -> str:
@@ -105,7 +106,7 @@ class _Element:
     @property
     def order(self) -> tuple[str, int, int, str, str]:
         return (
-            slug(self.name) or slug(self.sid),
+            slug(self.id_hint) or slug(self.name) or slug(self.sid),
             KINDS.index(self.kind),
             self.priority,
             self.file,
@@ -196,6 +197,7 @@ class SourceDraft:
         fields: Mapping[str, Any] | None = None,
         priority: int = 0,
         assumed: bool = False,
+        id_hint: str | None = None,
     ) -> bool:
         self.account.read += 1
         shown = _text(name or "") or sid
@@ -216,6 +218,7 @@ class SourceDraft:
             priority,
             assumed=assumed,
             at=self.at,
+            id_hint=id_hint or "",
         )
         return True
 
@@ -231,11 +234,20 @@ class SourceDraft:
         fields: Mapping[str, Any] | None = None,
         priority: int = 0,
         assumed: bool = False,
+        id_hint: str | None = None,
     ) -> None:
         """A component; ``vendor`` is a key from ``vendor()``. Without ``delivery`` the
-        mapping's default is used, and the component is assumed."""
+        mapping's default is used, and the component is assumed. ``id_hint`` is the id to
+        prefer over the slug of the name (an exitplan id the source carries)."""
         if not self._add(
-            "component", sid, name, type=type, fields=fields, priority=priority, assumed=assumed
+            "component",
+            sid,
+            name,
+            type=type,
+            fields=fields,
+            priority=priority,
+            assumed=assumed,
+            id_hint=id_hint,
         ):
             return
         element = self._draft.elements[(self.file, sid)]
