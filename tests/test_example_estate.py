@@ -19,10 +19,12 @@ from exitplan.model import (
     Consumer,
     Contract,
     Dependency,
+    EstateFile,
     EstateInfo,
     ExitPlan,
     Krt,
     Lifecycle,
+    Origin,
     Service,
     SuitabilityAssessment,
     VendorLink,
@@ -115,6 +117,7 @@ def test_the_format_page_describes_every_field() -> None:
     text = (REPO / "docs" / "estate-format.md").read_text(encoding="utf-8")
     models: list[type[BaseModel]] = [*SECTIONS.values(), EstateInfo, Scenario]
     models += [Dependency, VendorLink, ExitPlan, Contract, Consumer, Krt, SuitabilityAssessment]
+    models += [Origin, EstateFile]
     missing = [
         f"{model.__name__}.{info.alias or name}"
         for model in models

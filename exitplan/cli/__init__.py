@@ -22,6 +22,7 @@ from exitplan import __version__
 from exitplan.cli.check import check_command
 from exitplan.cli.common import notice
 from exitplan.cli.diagram import diagram_command
+from exitplan.cli.importing import import_command
 from exitplan.cli.init import init_command
 from exitplan.cli.load import load_command
 from exitplan.cli.register import register_command
@@ -82,6 +83,7 @@ def cli(debug: bool) -> None:
 
 for _command in (
     init_command,
+    import_command,
     validate_command,
     show_command,
     simulate_command,

@@ -292,6 +292,7 @@ class SourceDraft:
                 merged,
                 assumed=known.assumed if known else False,
                 at=self.at,
+                id_hint=key,  # Sweco AB and Sweco are the vendor sweco
             )
         return key
 
@@ -313,6 +314,8 @@ class SourceDraft:
             return
         element.vendor = vendor
         element.vendor_assumed = assumed
+        if assumed:
+            self.infer("vendor taken from an actor that serves or is assigned to it")
 
     # --- relations ---------------------------------------------------------------------
 
@@ -372,6 +375,7 @@ class SourceDraft:
         if not shown:
             shown = [written.get("name") or "unspecified data"]
             inferred = (*inferred, "assets")
+            self.infer("data flow assets not in the source: named after the flow")
         written["assets"] = tuple(dict.fromkeys(shown))
         self._draft.flows.append(
             _Relation(
@@ -456,6 +460,10 @@ class Draft:
 
 def _origin(file: str, sid: str, type_: str | None, inferred: Iterable[str]) -> Origin:
     return Origin(file=file, id=sid, type=type_, inferred=tuple(sorted(set(inferred))))
+
+
+def _shown(value: object) -> str:
+    return str(getattr(value, "value", value))
 
 
 def _relation_sid(relation: _Relation) -> str:
@@ -562,7 +570,13 @@ class _Finisher:
             written["assumed"] = True
         if element.kind == "component":
             written["vendor"] = self.vendor_ids[element.vendor or ""]
-        self.account(element.file).made[element.kind] += 1
+        account = self.account(element.file)
+        account.made[element.kind] += 1
+        for name in element.inferred:
+            if name != "vendor":  # counted with its reason where it was inferred
+                account.inferred[
+                    f"{element.kind} {name} not in the source: {_shown(element.fields.get(name))}"
+                ] += 1
         return written
 
     def _resolve(self, relation: _Relation, what: str) -> tuple[NodeId, NodeId] | None:
@@ -621,6 +635,10 @@ class _Finisher:
             )
             entries[dependency] = entry
             self.account(relation.file).made["dependency"] += 1
+            if "strength" in relation.inferred:
+                self.account(relation.file).inferred[
+                    f"dependency strength chosen by relation type ({relation.type})"
+                ] += 1
             self.entry_source[id(entry)] = relation.file
         del nodes
         return found

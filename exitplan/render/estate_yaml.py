@@ -24,7 +24,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = None if plain_is_text(text) else '"'
+    # Double quotes, with escapes, for anything YAML would read otherwise: numbers and
+    # booleans of the 1.2 core schema, and characters it folds or drops (NEL, U+2028).
+    plain = plain_is_text(text) and text.isprintable()
+    style = None if plain else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 

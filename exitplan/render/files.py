@@ -14,7 +14,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from exitplan.errors import ExitplanError, UsageError, display_path
@@ -155,3 +155,53 @@ def write_output(path: Path, data: bytes) -> None:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+IMPORTED_MARK = "# Written by exitplan import."
+"""The first line of every file an import writes: a re-import rewrites only such files."""
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    with open(path, "xb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[], None]) -> None:
+    """Put ``files`` (name → bytes) in place as ``folder``, replacing what it held, as one
+    step: the new folder is written beside it under a hidden name, swapped in, and
+    ``check`` is called; should ``check`` raise, the old folder is put back and the error
+    goes on. Ctrl-C and SIGTERM wait until the swap is over, so an interruption leaves
+    the old folder or the whole new one.
+    """
+    parent = folder.parent
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new.", dir=parent))
+        for name, data in sorted(files.items()):
+            _write_new(staging / name, data)
+        with _signals_held():
+            previous: Path | None = None
+            if folder.exists() or folder.is_symlink():
+                previous = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=parent))
+                os.replace(folder, previous / folder.name)
+            os.replace(staging, folder)
+            staging = None
+            try:
+                check()
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                if previous is not None:
+                    os.replace(previous / folder.name, folder)
+                raise
+            finally:
+                if previous is not None:
+                    shutil.rmtree(previous, ignore_errors=True)
+    except OSError as error:
+        raise ExitplanError(
+            f"cannot write {display_path(folder)}: {error.strerror or error}"
+        ) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)

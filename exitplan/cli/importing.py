@@ -1,0 +1,236 @@
+"""exitplan import: an estate folder from ArchiMate, Backstage, CycloneDX or CSV/Excel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+import yaml
+
+from exitplan.cli.common import emit, notice
+from exitplan.errors import InvalidInputError, UsageError, display_path, printable
+from exitplan.importers import Imported, formats, import_sources
+from exitplan.importers.draft import slug
+from exitplan.importers.mapping import default_mapping, load_mapping
+from exitplan.importers.rules import CommonRules
+from exitplan.loading import load_estate
+from exitplan.render.estate_yaml import dump_estate_yaml
+from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
+from exitplan.render.imported import dump_import_json, dump_import_text
+
+IMPORTED = "imported"
+"""The sub-folder an import writes; everything else in the folder is the user's."""
+
+
+def _format_name(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    if value is not None and value not in formats():
+        known = ", ".join(formats())
+        raise click.BadParameter(f"{value!r} is not a format exitplan imports ({known})")
+    return value
+
+
+def _header(imported: Imported, name: str) -> str:
+    sources = ", ".join(sorted({source.file for source in imported.account.sources}))
+    return (
+        f"{IMPORTED_MARK} Sources: {sources}\n"
+        "Every import rewrites this folder; do not edit it. Enrich imported elements under\n"
+        f"overrides: in a file of your own outside {IMPORTED}/ ({name} has the details).\n"
+    )
+
+
+_STARTER = """\
+# The estate {folder} was imported into. exitplan import rewrites only the files in
+# {imported}/; this file, and any other you add beside it, stay as you write them.
+#
+# Enrich an imported element here, by its id (see {imported}/), for example:
+#   overrides:
+#     crm-system:
+#       delivery: saas
+#       contract: {{end: 2027-12-31, notice_days: 90}}
+#       depends_on: [{{ref: entra-id, strength: soft}}]
+# Each field given replaces the imported one; depends_on entries replace the entry with
+# the same ref and add the others. Add your own vendors, components, alternatives and
+# scenarios as in any estate (docs/estate-format.md).
+estate:
+  name: {name}
+"""
+
+
+def _check_folder(folder: Path, sources: list[Path]) -> None:
+    """Refuse, before any work, a folder the import could not rewrite safely."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{display_path(folder)} is not a folder; -o names the estate folder")
+    target = folder / IMPORTED
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise UsageError(
+            f"{display_path(target)} is not a folder written by exitplan import; move it away"
+        )
+    if target.is_dir():
+        for entry in sorted(target.iterdir()):
+            if not entry.is_file() or entry.is_symlink() or not _written_by_import(entry):
+                raise UsageError(
+                    f"{display_path(entry)} was not written by exitplan import, and every "
+                    f"import rewrites {IMPORTED}/; move it out of that folder first"
+                )
+    home = os.path.realpath(folder)
+    for source in sources:
+        if os.path.realpath(source).startswith(home.rstrip(os.sep) + os.sep):
+            raise UsageError(
+                f"{display_path(source)} is inside {display_path(folder)}; import into a "
+                "folder that does not hold the sources (they would be read as estate files)"
+            )
+
+
+def _written_by_import(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(IMPORTED_MARK)) == IMPORTED_MARK.encode()
+    except OSError:
+        return False
+
+
+def _mapping(path: Path | None, services_only: bool) -> CommonRules:
+    mapping = load_mapping(path) if path is not None else default_mapping()
+    if services_only:
+        cyclonedx = getattr(mapping, "cyclonedx", None)
+        if cyclonedx is None:  # pragma: no cover - the format is always there
+            raise UsageError("--services-only needs the CycloneDX importer")
+        mapping = mapping.model_copy(
+            update={"cyclonedx": cyclonedx.model_copy(update={"services_only": True})}
+        )
+    return mapping
+
+
+@click.command(name="import")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The estate folder to write; created with its parents. The import goes into its "
+    f"{IMPORTED}/ sub-folder, which each import rewrites; your own files beside it stay.",
+)
+@click.option(
+    "--from",
+    "source_format",
+    callback=_format_name,
+    metavar="FORMAT",
+    help="archimate, backstage, cyclonedx or csv; by default told from each file's content.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A YAML mapping file that changes the default mapping "
+    "(see --print-default-mapping and exitplan schema --mapping).",
+)
+@click.option(
+    "--components",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV: the table of components (with --relations).",
+)
+@click.option(
+    "--relations",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV: the table of relations between them.",
+)
+@click.option(
+    "--services-only", is_flag=True, help="CycloneDX: import the services only, no libraries."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the summary.",
+)
+@click.option(
+    "--print-default-mapping",
+    is_flag=True,
+    help="Print the default mapping as YAML, to copy into a mapping file, and stop.",
+)
+def import_command(
+    sources: tuple[Path, ...],
+    folder: Path | None,
+    source_format: str | None,
+    mapping_file: Path | None,
+    components: Path | None,
+    relations: Path | None,
+    services_only: bool,
+    output_format: str,
+    print_default_mapping: bool,
+) -> None:
+    """Import an estate you already have: ArchiMate models (Open Group exchange XML or
+    Archi .archimate), Backstage catalogs (catalog-info.yaml files or folders), CycloneDX
+    SBOMs and SaaSBOMs (JSON or XML), or CSV/Excel exports of a CMDB.
+
+    Writes an estate folder that exitplan validate accepts as it stands, and prints what
+    became a component, service, vendor, dependency or data flow, what was skipped and
+    why, and what was inferred. Everything inferred is marked assumed: true, and every
+    element records its origin (source file and id), so the report lists what to check.
+
+    \b
+    Examples:
+      exitplan import model.xml -o estate
+      exitplan import catalog/ saasbom.json -o estate
+      exitplan import --components ci.csv --relations rel.csv -o estate
+      exitplan validate estate && exitplan simulate estate -w vendor:microsoft
+    """
+    if print_default_mapping:
+        data = default_mapping().model_dump(mode="json")
+        emit(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+        return
+    if (relations is not None) and components is None:
+        raise UsageError("--relations needs --components (the table the relations join)")
+    paths = list(sources) + [p for p in (components, relations) if p is not None]
+    if components is not None:
+        if source_format not in (None, "csv"):
+            raise UsageError("--components and --relations are CSV tables; drop --from")
+        source_format = "csv" if not sources else source_format
+    if not paths:
+        raise UsageError("name at least one source file or folder to import")
+    if folder is None:
+        raise UsageError("name the estate folder to write with -o DIR")
+    mapping = _mapping(mapping_file, services_only)
+    _check_folder(folder, paths)
+    imported = import_sources(paths, fmt=source_format, mapping=mapping)
+    header = _header(imported, "the estate.yaml beside this folder")
+    files = {
+        name: (dump_estate_yaml(content, header)).encode("utf-8")
+        for name, content in imported.files.items()
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create {display_path(folder)}: {error.strerror}") from None
+    first = not any(
+        entry.name != IMPORTED and not entry.name.startswith(".") for entry in folder.iterdir()
+    )
+
+    def check() -> None:
+        try:
+            load_estate(folder)
+        except InvalidInputError as error:
+            raise InvalidInputError(
+                error.problems,
+                what=f"import was not written; {display_path(folder)} keeps what it held, and "
+                "the estate",
+            ) from None
+
+    replace_folder(folder / IMPORTED, files, check)
+    if first:
+        name = slug(folder.resolve().name) or "estate"
+        starter = _STARTER.format(folder=name, imported=IMPORTED, name=name)
+        write_output(folder / "estate.yaml", starter.encode("utf-8"))
+    shown = display_path(folder)
+    written = sorted(files)
+    if output_format == "json":
+        emit(dump_import_json(imported.account, shown, written))
+    else:
+        emit(dump_import_text(imported.account, shown, written))
+    notice(f"exitplan: wrote {printable(shown)}/{IMPORTED}/ ({len(files)} files)")

@@ -1,0 +1,230 @@
+"""The rules every importer shares (exitplan/importers/draft.py): ids, vendors, the
+unknown supplier, relations whose ends are missing, and cycles of hard dependencies."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exitplan.importers.draft import Draft, Imported, slug, vendor_key
+from exitplan.importers.rules import CommonRules, NamedVendor, VendorRules
+from exitplan.loading import load_estate, read_document
+from exitplan.model import Component, Delivery, Service, Strength, Vendor
+from exitplan.render.estate_yaml import dump_estate_yaml
+
+
+def _write(imported: Imported, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in imported.files.items():
+        (folder / name).write_text(dump_estate_yaml(content), encoding="utf-8")
+    return folder
+
+
+def _ids(imported: Imported) -> dict[str, str]:
+    """Source id -> the id it was given."""
+    found: dict[str, str] = {}
+    for content in imported.files.values():
+        elements: list[Component | Service | Vendor] = [
+            *content.components,
+            *content.services,
+            *content.vendors,
+        ]
+        for element in elements:
+            assert element.origin is not None
+            found[element.origin.id] = element.id
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CRM System", "crm-system"),
+        ("Försäkrings-CRM (v2)", "forsakrings-crm-v2"),
+        ("  --Ärende__hantering..  ", "arende__hantering"),
+        ("Microsoft 365 / Teams", "microsoft-365-teams"),
+        ("???", ""),
+        ("x" * 300, "x" * 96),
+    ],
+    ids=["words", "swedish", "edges", "slash", "nothing-left", "long"],
+)
+def test_slug(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Microsoft", "Microsoft Corporation", True),
+        ("microsoft corp.", "MICROSOFT", True),
+        ("Tieto Sverige AB", "Tieto Sverige", True),
+        ("SAP SE", "SAP", False),  # SE is not stripped: it is also a country
+        ("Atea", "Atos", False),
+    ],
+    ids=["corporation", "corp-case", "ab", "se-kept", "different"],
+)
+def test_one_vendor_per_organisation(one: str, other: str, same: bool) -> None:
+    assert (vendor_key(one) == vendor_key(other)) is same
+
+
+def test_ids_collide_by_a_stable_rule() -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.component("c1", "Petstore", type="Component")
+    source.component("a1", "Petstore", type="API", priority=1)
+    source.component("a2", "Petstore", type="API", priority=1)
+    source.service("s1", "Petstore", type="ApplicationService")
+    ids = _ids(draft.finish())
+    assert ids == {
+        "c1": "petstore",
+        "a1": "petstore-api",
+        "a2": "petstore-2",
+        "s1": "petstore-applicationservice",
+        "Unknown supplier (m.xml)": "unknown-supplier-m-xml",
+    }
+
+
+def test_an_id_the_source_carries_is_preferred() -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.component("x", "Mail", id_hint="exchange-online")
+    assert _ids(draft.finish())["x"] == "exchange-online"
+
+
+def _build(order: list[int]) -> Imported:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    calls: list[Callable[[], object]] = [
+        lambda: source.component("a", "App", type="ApplicationComponent"),
+        lambda: source.component("b", "App", type="ApplicationComponent"),
+        lambda: source.component("c", "Db", vendor=source.vendor("Oracle Corporation")),
+        lambda: source.service("s", "Service", type="ApplicationService"),
+        lambda: source.depends("s", "a", type="Serving", sid="r1"),
+        lambda: source.depends("a", "c", type="Serving", sid="r2"),
+        lambda: source.depends("b", "c", type="Serving", sid="r3"),
+        lambda: source.depends("c", "a", type="Serving", sid="r4"),
+        lambda: source.flow("a", "b", type="Flow", sid="f1", name="Orders"),
+        lambda: source.vendor("Oracle"),
+    ]
+    for index in order:
+        calls[index]()
+    return draft.finish()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_order_sources_are_read_in_changes_nothing(shuffle: random.Random) -> None:
+    order = list(range(10))
+    expected = {n: dump_estate_yaml(c) for n, c in _build(order).files.items()}
+    shuffle.shuffle(order)
+    assert {n: dump_estate_yaml(c) for n, c in _build(order).files.items()} == expected
+
+
+def test_a_cycle_of_hard_dependencies_is_broken_and_listed(tmp_path: Path) -> None:
+    imported = _build(list(range(10)))
+    assert imported.account.cycles == [("app", "db", "app")]
+    estate = load_estate(_write(imported, tmp_path / "e"))
+    db = next(c for c in estate.components if c.id == "db")
+    (closing,) = db.depends_on
+    assert closing.strength is Strength.SOFT
+    assert closing.assumed
+    assert closing.origin is not None
+    assert "strength" in closing.origin.inferred
+    assert closing.note is not None
+    assert "app → db → app" in closing.note
+
+
+def test_vendors_from_names_else_the_unknown_supplier(tmp_path: Path) -> None:
+    rules = CommonRules(
+        vendors=VendorRules(names=(NamedVendor(pattern=r"\bteams\b|office", vendor="Microsoft"),))
+    )
+    draft = Draft(rules)
+    source = draft.source("cmdb.csv", "csv")
+    source.component("1", "Microsoft Teams")
+    source.component("2", "Ärendehantering")
+    source.component("3", "Kartportal", vendor=source.vendor("Sweco AB"), delivery=Delivery.SAAS)
+    imported = draft.finish()
+    estate = load_estate(_write(imported, tmp_path / "e"))
+    by_name = {c.name: c for c in estate.components}
+    assert by_name["Microsoft Teams"].vendor == "microsoft"
+    assert by_name["Ärendehantering"].vendor == "unknown-supplier-cmdb-csv"
+    assert by_name["Kartportal"].vendor == "sweco"
+    assert not by_name["Kartportal"].assumed  # vendor and delivery were both given
+    assert by_name["Microsoft Teams"].assumed
+    origin = by_name["Microsoft Teams"].origin
+    assert origin is not None
+    assert origin.inferred == ("delivery", "vendor")
+    unknown = next(v for v in estate.vendors if v.id == "unknown-supplier-cmdb-csv")
+    assert unknown.assumed
+    inferred = imported.account.total("inferred")
+    assert inferred["vendor guessed from the element's name"] == 1
+    assert inferred["vendor unknown: 'unknown supplier'"] == 1
+
+
+@pytest.mark.parametrize(
+    ("relation", "why"),
+    [
+        (("s", "missing"), "an end was not imported"),
+        (("s", "s"), "a dependency of an element to itself"),
+        (("s", "cap"), "a dependency to or from a capability, not a component or service"),
+    ],
+    ids=["missing-end", "self", "capability"],
+)
+def test_relations_that_cannot_be_written_are_counted(relation: tuple[str, str], why: str) -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.service("s", "S")
+    source.capability("cap", "Cap")
+    source.depends(*relation, type="Serving")
+    imported = draft.finish()
+    assert imported.account.total("skipped") == {("Serving", why): 1}
+    assert imported.account.total("made")["dependency"] == 0
+
+
+def test_a_second_relation_between_the_same_elements_keeps_the_hard_one() -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.service("s", "S")
+    source.component("c", "C")
+    source.depends("s", "c", type="Association", strength=Strength.SOFT)
+    source.depends("s", "c", type="Serving")
+    imported = draft.finish()
+    (service,) = imported.files["m.yaml"].services
+    (dependency,) = service.depends_on
+    assert dependency.strength is Strength.HARD
+    skipped = imported.account.total("skipped")
+    assert skipped == {("Association", "a second relation between the same two elements"): 1}
+
+
+def test_skip_rules_leave_elements_and_their_relations_out() -> None:
+    draft = Draft(CommonRules(skip=("legacy-fax", "Old Intranet")))
+    source = draft.source("m.xml", "archimate")
+    source.service("s", "S")
+    source.component("legacy-fax", "Fax")
+    source.component("x", "Old intranet")
+    source.depends("s", "legacy-fax", type="Serving")
+    imported = draft.finish()
+    skipped = imported.account.total("skipped")
+    assert skipped[("component", "listed under skip in the mapping")] == 2
+    assert skipped[("Serving", "an end was not imported")] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_name_is_written_so_that_it_reads_back(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> None:
+    if not name.strip():
+        return
+    draft = Draft()
+    draft.source("m.xml", "archimate").service("s", name)
+    imported = draft.finish()
+    folder = tmp_path_factory.mktemp("yaml")
+    path = folder / "m.yaml"
+    path.write_text(dump_estate_yaml(imported.files["m.yaml"]), encoding="utf-8")
+    data = read_document(path).data
+    assert data["services"][0]["name"] == imported.files["m.yaml"].services[0].name

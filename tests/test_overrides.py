@@ -1,0 +1,93 @@
+"""``overrides:`` patches elements defined in other files (DESIGN.md §2), so that an
+architect's enrichments of an imported estate live in their own file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exitplan.errors import InvalidInputError
+from exitplan.loading import load_estate
+from exitplan.model import Strength
+
+BASE = """\
+vendors: [{id: v, name: V}]
+components:
+  - {id: a, name: A, vendor: v, delivery: self_hosted, depends_on: [b, {ref: c, strength: soft}]}
+  - {id: b, name: B, vendor: v, delivery: saas}
+  - {id: c, name: C, vendor: v, delivery: saas}
+services:
+  - {id: s, name: S, depends_on: [a]}
+"""
+
+
+def _estate(tmp_path: Path, overrides: str) -> Path:
+    (tmp_path / "imported").mkdir()
+    (tmp_path / "imported" / "model.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "mine.yaml").write_text(overrides, encoding="utf-8")
+    return tmp_path
+
+
+def test_fields_are_replaced_and_dependencies_merged_by_ref(tmp_path: Path) -> None:
+    estate = load_estate(
+        _estate(
+            tmp_path,
+            "overrides:\n"
+            "  a:\n"
+            "    licence_grace_days: 30\n"
+            "    contract: {end: 2027-12-31}\n"
+            "    depends_on: [{ref: b, strength: soft}, {ref: s2}]\n"
+            "  s: {criticality: critical}\n"
+            "services: [{id: s2, name: S2}]\n",
+        )
+    )
+    a = next(c for c in estate.components if c.id == "a")
+    assert a.licence_grace_days == 30
+    assert a.contract is not None
+    assert str(a.contract.end) == "2027-12-31"
+    assert a.delivery == "self_hosted"  # not given: kept
+    assert {(d.ref, d.strength) for d in a.depends_on} == {
+        ("b", Strength.SOFT),
+        ("c", Strength.SOFT),
+        ("s2", Strength.HARD),
+    }
+    assert next(s for s in estate.services if s.id == "s").criticality == "critical"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ("overrides:\n  zz: {name: X}\n", "mine.yaml:2: overrides.zz: no element with id 'zz'"),
+        ("overrides:\n  b: {delivery: cloud}\n", "mine.yaml:2: overrides.b.delivery: 'cloud'"),
+        ("overrides:\n  b: {id: x}\n", "mine.yaml:2: overrides.b.id: an override cannot change"),
+        ("overrides:\n  b: 3\n", "mine.yaml:2: overrides.b: expected a mapping"),
+        ("overrides: [b]\n", "mine.yaml:1: overrides: expected a mapping of element ids"),
+        (
+            "overrides:\n  a:\n    depends_on: [{ref: nowhere}]\n",
+            "mine.yaml:3: overrides.a.depends_on[2].ref: unknown component or service 'nowhere'",
+        ),
+        ("overrides:\n  b: {wrong: 1}\n", "mine.yaml:2: overrides.b.wrong: unknown key 'wrong'"),
+    ],
+    ids=["unknown-id", "bad-value", "id", "not-mapping", "list", "bad-ref", "unknown-field"],
+)
+def test_a_bad_override_names_its_file_line_and_field(
+    tmp_path: Path, overrides: str, expected: str
+) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(_estate(tmp_path, overrides))
+    assert expected in str(raised.value)
+
+
+def test_an_element_overridden_twice_is_an_error(tmp_path: Path) -> None:
+    root = _estate(tmp_path, "overrides:\n  b: {note: one}\n")
+    (root / "more.yaml").write_text("overrides:\n  b: {note: two}\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(root)
+    assert "'b' is overridden twice; also at" in str(raised.value)
+
+
+def test_an_override_that_closes_a_hard_cycle_is_caught(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(_estate(tmp_path, "overrides:\n  b:\n    depends_on: [a]\n"))
+    assert "cycle" in str(raised.value)
