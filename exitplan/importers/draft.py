@@ -146,7 +146,8 @@ class SourceAccount:
 
     @property
     def mapped(self) -> int:
-        return sum(self.made.values())
+        """What was made from what was read: vendors are made from what others name."""
+        return sum(count for kind, count in self.made.items() if kind != "vendor")
 
 
 @dataclass
@@ -515,6 +516,7 @@ class _Finisher:
                     break
             else:
                 if element.file not in unknown:
+                    source.reading(source.file)  # the vendor of the whole source
                     unknown[element.file] = source.vendor(
                         f"Unknown supplier ({element.file})",
                         fields={"note": "The source names no supplier for these components."},
