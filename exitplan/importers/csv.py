@@ -1,0 +1,1218 @@
+"""CSV and Excel tables, as CMDBs and spreadsheets export them → estate elements.
+
+An import reads a **components table** (one row per configuration item: a name, a class, a
+vendor, a status ...) and, optionally, a **relations table** (one row per relation: a
+parent, a child and a relation type, as ServiceNow's ``cmdb_rel_ci``). They come as two
+CSV files, or as the sheets of one ``.xlsx`` workbook. Which header means what, which
+class becomes which kind of element and which relation type means which dependency is
+data: the ``csv`` section of the mapping (``Rules``), whose defaults cover ServiceNow,
+iTop, GLPI and Snipe-IT exports and Archi's CSV export. docs/import-csv.md is the guide.
+
+Reading is careful with what a spreadsheet may hold: the encoding (UTF-8 with or without
+a byte order mark, UTF-16 with one, else cp1252) and the delimiter (``,`` ``;`` tab ``|``)
+are detected; a cell that looks like a formula (``=HYPERLINK(...)``) is only ever text; a
+workbook is opened only after its zip directory and XML were checked (no zip bomb, no
+document type declaration), and formulas are never evaluated (the values Excel cached
+are read). Problems are collected and reported all at once, each with the file, the line
+(physical lines, counting line breaks inside quoted cells) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
+from exitplan.importers import rules
+from exitplan.importers.draft import Draft, SourceDraft
+from exitplan.importers.files import MAX_SOURCE_BYTES, read_source
+from exitplan.model import Criticality, Delivery, Lifecycle, Strength
+
+NAME = "csv"
+TITLE = "CSV and Excel tables (CMDB exports): a components table and a relations table"
+
+Alias = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Aliases = tuple[Alias, ...]
+Kind = Literal["component", "service", "capability", "organisation", "skip"]
+DeliveryWord = Delivery | Literal["unknown"]
+LifecycleWord = Lifecycle | Literal["unknown"]
+
+MAX_PROBLEMS = 1_000
+"""As the loader: after this many problems in one import the rest are not listed."""
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+"""A workbook whose parts unpack to more than this is refused (a zip bomb)."""
+MAX_RATIO = 100
+"""A workbook part (over a megabyte) that unpacks to more than this many times its packed
+size is refused; real sheets pack 5 to 20 times."""
+MAX_PARTS = 10_000
+LONGEST_KEY = 1_000
+"""An id, name or class longer than this is not one (the wrong column, or a hostile file)."""
+LONGEST_NOTE = 4_000
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def normal(text: str) -> str:
+    """Headers and vocabulary compare without case, spaces, ``_``, ``-`` or ``.``:
+    ``Owned By`` = ``owned_by`` = ``ownedby``.
+
+    >>> normal(" Sys_Class Name "), normal("Depends on::Used by")
+    ('sysclassname', 'dependson::usedby')
+    """
+    return re.sub(r"[\s_.\-]+", "", text.casefold())
+
+
+# --- the mapping section ----------------------------------------------------------------------
+
+
+class Columns(rules.Rules):
+    """Which headers mean what. Each field lists header names, compared without case,
+    spaces, underscores, hyphens or dots; when a table has several, the first one in this
+    order that has a value in a row wins."""
+
+    id: Aliases = Field(
+        default=("sys_id", "id", "ci id", "asset id", "asset tag", "identifier", "key"),
+        description="The row's identifier; relations name rows by it (or by name). "
+        "Without one, the name is the identifier.",
+    )
+    name: Aliases = Field(
+        default=("name", "display name", "ci name", "standard name", "title", "hostname"),
+        description="What the element is called.",
+    )
+    type: Aliases = Field(
+        default=("sys_class_name", "class", "ci class", "ci type", "type", "element type"),
+        description="The class or type of the row, looked up in 'types'.",
+    )
+    vendor: Aliases = Field(
+        default=("vendor", "supplier", "provider", "manufacturer", "publisher"),
+        description="Who provides it (one vendor per organisation, however often named).",
+    )
+    delivery: Aliases = Field(
+        default=("delivery", "deployment type", "deployment", "hosting", "hosting model"),
+        description="How it is delivered, looked up in 'delivery'.",
+    )
+    lifecycle: Aliases = Field(
+        default=(
+            "lifecycle",
+            "operational_status",
+            "install_status",
+            "status",
+            "life cycle status",
+            "state",
+        ),
+        description="Its status, looked up in 'lifecycle'.",
+    )
+    owner: Aliases = Field(
+        default=(
+            "owner",
+            "owned_by",
+            "business owner",
+            "managed_by",
+            "support_group",
+            "organization",
+            "organisation",
+        ),
+        description="Who owns or supports it; kept in the note.",
+    )
+    criticality: Aliases = Field(
+        default=(
+            "criticality",
+            "business criticality",
+            "busines_criticality",
+            "business criticity",
+        ),
+        description="A service's criticality, looked up in 'criticality' (a component's is "
+        "kept in the note).",
+    )
+    cost: Aliases = Field(
+        default=("cost per year", "annual cost", "yearly cost", "cost"),
+        description="A component's cost per year, a plain number.",
+    )
+    contract_end: Aliases = Field(
+        default=("contract end", "contract end date", "contract expiry", "end date"),
+        description="A component's contract end, YYYY-MM-DD (or an Excel date).",
+    )
+    note: Aliases = Field(
+        default=(
+            "note",
+            "notes",
+            "description",
+            "short_description",
+            "comments",
+            "documentation",
+        ),
+        description="Free text kept as the element's note.",
+    )
+    parent: Aliases = Field(
+        default=("parent", "source", "from", "parent ci", "dependent"),
+        description="Relations table: the first end of a relation.",
+    )
+    child: Aliases = Field(
+        default=("child", "target", "to", "child ci", "dependency"),
+        description="Relations table: the other end of a relation.",
+    )
+    relation: Aliases = Field(
+        default=("type", "relation type", "relationship type", "relationship", "rel type"),
+        description="Relations table: the relation type, looked up in 'relations'.",
+    )
+    strength: Aliases = Field(
+        default=("strength",),
+        description="Relations table: hard or soft; overrides the mapping (then not assumed).",
+    )
+
+
+_SERVICE: Kind = "service"
+_COMPONENT: Kind = "component"
+_SKIP: Kind = "skip"
+
+_TYPES: dict[str, Kind] = {
+    # ServiceNow classes
+    "cmdb_ci_service": _SERVICE,
+    "cmdb_ci_service_business": _SERVICE,
+    "cmdb_ci_service_technical": _SERVICE,
+    "cmdb_ci_service_discovered": _SERVICE,
+    "cmdb_ci_service_auto": _SERVICE,
+    "service_offering": _SERVICE,
+    "business_service": _SERVICE,
+    "cmdb_ci_appl": _COMPONENT,
+    "cmdb_ci_business_app": _COMPONENT,
+    "cmdb_ci_server": _COMPONENT,
+    "cmdb_ci_win_server": _COMPONENT,
+    "cmdb_ci_linux_server": _COMPONENT,
+    "cmdb_ci_unix_server": _COMPONENT,
+    "cmdb_ci_vm_instance": _COMPONENT,
+    "cmdb_ci_database": _COMPONENT,
+    "cmdb_ci_db_instance": _COMPONENT,
+    "cmdb_ci_cloud_service_account": _COMPONENT,
+    "cmdb_ci_ip_address": _SKIP,
+    "cmdb_ci_network_adapter": _SKIP,
+    "cmdb_ci_disk": _SKIP,
+    # words that spreadsheets and iTop, GLPI or Snipe-IT use
+    "service": _SERVICE,
+    "business service": _SERVICE,
+    "technical service": _SERVICE,
+    "application": _COMPONENT,
+    "application solution": _COMPONENT,
+    "software": _COMPONENT,
+    "saas": _COMPONENT,
+    "server": _COMPONENT,
+    "virtual machine": _COMPONENT,
+    "database": _COMPONENT,
+    "database schema": _COMPONENT,
+    "middleware": _COMPONENT,
+    "web server": _COMPONENT,
+    "network device": _COMPONENT,
+    "capability": "capability",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "team": "organisation",
+    "location": _SKIP,
+    "ip address": _SKIP,
+    # Archi's CSV export (the Type column)
+    "ApplicationComponent": _COMPONENT,
+    "ApplicationInterface": _COMPONENT,
+    "Node": _COMPONENT,
+    "Device": _COMPONENT,
+    "SystemSoftware": _COMPONENT,
+    "TechnologyService": _SERVICE,
+    "ApplicationService": _SERVICE,
+    "BusinessService": _SERVICE,
+    "BusinessActor": "organisation",
+    "Capability": "capability",
+    "ArchimateModel": _SKIP,
+}
+
+_HARD = {"becomes": "dependency", "strength": Strength.HARD}
+_SOFT = {"becomes": "dependency", "strength": Strength.SOFT}
+_RELATIONS: dict[str, dict[str, Any]] = {
+    # ServiceNow cmdb_rel_ci types, "parent descriptor::child descriptor"
+    "Depends on::Used by": _HARD,
+    "Runs on::Runs": _HARD,
+    "Hosted on::Hosts": _HARD,
+    "Virtualized by::Virtualizes": _HARD,
+    "Uses::Used by": _HARD,
+    "Sends data to::Receives data from": {"becomes": "data_flow"},
+    "Receives data from::Sends data to": {"becomes": "data_flow", "reverse": True},
+    "Provided by::Provides": _HARD,
+    "Contains::Contained by": _SOFT,
+    "Members::Member of": _SOFT,
+    "Cluster of::Cluster": _SOFT,
+    "Connects to::Connected by": _SOFT,
+    "Managed by::Manages": _SOFT,
+    "Backed up by::Backs up": {"becomes": "skip"},
+    "Owns::Owned by": {"becomes": "skip"},
+    # a relations table without a type column, or the words of a spreadsheet
+    "": _HARD,
+    "depends on": _HARD,
+    "uses": _HARD,
+    "runs on": _HARD,
+    "hosted on": _HARD,
+    "soft": _SOFT,
+    "data flow": {"becomes": "data_flow"},
+    "replaced by": {"becomes": "alternative"},
+    # Archi's CSV export: serving, realisation and assignment point from what is needed
+    "ServingRelationship": {**_HARD, "reverse": True},
+    "RealizationRelationship": {**_HARD, "reverse": True},
+    "AssignmentRelationship": {**_HARD, "reverse": True},
+    "FlowRelationship": {"becomes": "data_flow"},
+    "CompositionRelationship": _SOFT,
+    "AggregationRelationship": _SOFT,
+    "AssociationRelationship": {"becomes": "skip"},
+    "TriggeringRelationship": {"becomes": "skip"},
+    "AccessRelationship": {"becomes": "skip"},
+}
+
+_DELIVERY: dict[str, DeliveryWord] = {
+    "saas": Delivery.SAAS,
+    "software as a service": Delivery.SAAS,
+    "cloud": Delivery.SAAS,
+    "cloud service": Delivery.SAAS,
+    "paas": Delivery.PAAS,
+    "platform as a service": Delivery.PAAS,
+    "iaas": Delivery.IAAS,
+    "infrastructure as a service": Delivery.IAAS,
+    "self_hosted": Delivery.SELF_HOSTED,
+    "self hosted": Delivery.SELF_HOSTED,
+    "on premises": Delivery.SELF_HOSTED,
+    "on premise": Delivery.SELF_HOSTED,
+    "on prem": Delivery.SELF_HOSTED,
+    "internal": Delivery.SELF_HOSTED,
+    "server": Delivery.SELF_HOSTED,
+    "client": Delivery.CLIENT,
+    "desktop": Delivery.CLIENT,
+    "workstation": Delivery.CLIENT,
+    "mobile": Delivery.CLIENT,
+    "other": "unknown",
+}
+
+_LIFECYCLE: dict[str, LifecycleWord] = {
+    **dict.fromkeys(
+        (
+            "active",
+            "operational",
+            "non-operational",
+            "installed",
+            "in use",
+            "in production",
+            "production",
+            "live",
+            "deployed",
+            "ready to deploy",
+            "ready",
+            "approved",
+            "exception",
+            "in maintenance",
+            "repair in progress",
+            "dr standby",
+        ),
+        Lifecycle.ACTIVE,
+    ),
+    **dict.fromkeys(
+        ("phasing_out", "phasing out", "sunsetting", "deprecated", "obsolete", "end of life"),
+        Lifecycle.PHASING_OUT,
+    ),
+    **dict.fromkeys(
+        (
+            "candidate",
+            "pilot",
+            "pipeline",
+            "planned",
+            "proposed",
+            "implementation",
+            "on order",
+            "pending install",
+            "pending",
+            "in stock",
+            "stock",
+        ),
+        Lifecycle.CANDIDATE,
+    ),
+    **dict.fromkeys(
+        ("retired", "denied", "archived", "disposed", "decommissioned", "stolen", "absent"),
+        Lifecycle.RETIRED,
+    ),
+}
+
+_CRITICALITY: dict[str, Criticality] = {
+    "critical": Criticality.CRITICAL,
+    "very high": Criticality.CRITICAL,
+    "mission critical": Criticality.CRITICAL,
+    "1 - most critical": Criticality.CRITICAL,
+    "high": Criticality.HIGH,
+    "2 - somewhat critical": Criticality.HIGH,
+    "medium": Criticality.MEDIUM,
+    "moderate": Criticality.MEDIUM,
+    "3 - less critical": Criticality.MEDIUM,
+    "low": Criticality.LOW,
+    "4 - not critical": Criticality.LOW,
+}
+
+
+class Sheets(rules.Rules):
+    components: Aliases = Field(
+        default=("cmdb_ci", "components", "configuration items", "cis", "assets", "elements"),
+        description="Names of the workbook sheet that is the components table; when none "
+        "is there, the first sheet whose header has a name or id column.",
+    )
+    relations: Aliases = Field(
+        default=("cmdb_rel_ci", "relations", "relationships", "dependencies"),
+        description="Names of the sheet that is the relations table; when none is there, "
+        "the first sheet whose header has both a parent and a child column.",
+    )
+
+
+class Rules(rules.Rules):
+    """The ``csv`` section of the mapping file."""
+
+    columns: Columns = Field(default_factory=Columns, description=Columns.__doc__)
+    types: dict[Alias, Kind] = Field(
+        default_factory=lambda: dict(_TYPES),
+        description="The value of the type/class column → component, service, capability, "
+        "organisation or skip (the row is left out and counted).",
+    )
+    other_types: Kind = Field(
+        default="component",
+        description="What a row whose type is not in 'types' becomes (counted as inferred); "
+        "a table without a type column makes components.",
+    )
+    relations: dict[Alias, rules.RelationRule] = Field(
+        default_factory=lambda: {
+            key: rules.RelationRule.model_validate(value) for key, value in _RELATIONS.items()
+        },
+        description="The value of the relation type column → what the relation becomes. A "
+        "dependency runs from the parent (source, from) to the child (target, to): the "
+        "parent depends on the child, unless 'reverse'. A type written 'A::B' (ServiceNow) "
+        "is also found by its first half. The empty type is a table without a type column. "
+        "A type not listed is skipped and counted.",
+    )
+    delivery: dict[Alias, DeliveryWord] = Field(
+        default_factory=lambda: dict(_DELIVERY),
+        description="Words of the delivery column → saas, paas, iaas, self_hosted, client, "
+        "or unknown (the mapping's default delivery, assumed). Another word is an error.",
+    )
+    lifecycle: dict[Alias, LifecycleWord] = Field(
+        default_factory=lambda: dict(_LIFECYCLE),
+        description="Words of the status column → active, phasing_out, candidate, retired "
+        "or unknown. A word not listed is taken as active and counted as inferred (CMDB "
+        "status lists differ too much to refuse them).",
+    )
+    criticality: dict[Alias, Criticality] = Field(
+        default_factory=lambda: dict(_CRITICALITY),
+        description="Words of the criticality column → low, medium, high, critical. "
+        "Another word is an error.",
+    )
+    blank: Aliases = Field(
+        default=("-", "--", "n/a", "na", "none", "null", "(empty)", "unknown", "tbd"),
+        description="Cell values that mean 'not given' in every column.",
+    )
+    sheets: Sheets = Field(default_factory=Sheets, description="Sheets of an .xlsx workbook.")
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One table read from a file or sheet: its header and rows, each row with the line
+    (CSV: the physical line it starts on; workbook: the sheet's row number)."""
+
+    file: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    sheet: str = ""
+    header_line: int = 1
+
+    def place(self, column: str) -> str:
+        return f"{self.sheet}: {column}" if self.sheet and column else self.sheet or column
+
+
+@dataclass
+class _Problems:
+    found: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, line: int, column: str, message: str) -> None:
+        if len(self.found) < MAX_PROBLEMS:
+            self.found.append(Problem(file, line, column, message))
+        elif len(self.found) == MAX_PROBLEMS:
+            self.found.append(
+                Problem(file, line, "", f"more than {MAX_PROBLEMS:,} problems; the rest not shown")
+            )
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InvalidInputError(self.found, what="source")
+
+
+def _refused(file: str, message: str, line: int = 0) -> InvalidInputError:
+    return InvalidInputError([Problem(file, line, "", message)], what="source")
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Text of a CSV file: UTF-8 (a byte order mark dropped), UTF-16 with a byte order
+    mark, else cp1252 (what Excel on Windows writes)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _refused(file, "starts as UTF-16 but is not UTF-16 text") from None
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise _refused(file, "holds a NUL byte: not a text table (save it as CSV)", line)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise _refused(
+            file,
+            f"neither UTF-8 nor cp1252 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+            line,
+        ) from None
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].rstrip("\r")
+
+
+def delimiter(header: str) -> str:
+    """The delimiter of a table: of ``,`` ``;`` tab ``|``, the one found most often in
+    the header line outside quotes (a tie goes to the earlier in that list).
+
+    >>> delimiter('"a;b",c,d'), delimiter("name;vendor"), delimiter("name")
+    (',', ';', ',')
+    """
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+
+
+def read_csv_table(raw: bytes, file: str, problems: _Problems) -> Table:
+    """A table from the bytes of a CSV file; an empty file is refused."""
+    text = decode(raw, file)
+    if not text.strip():
+        raise _refused(file, "file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(_first_line(text)))
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    header_line = 1
+    line = 1
+    try:
+        for cells in reader:
+            if header is None:
+                if any(cell.strip() for cell in cells):
+                    header, header_line = cells, line
+            else:
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        problems.add(file, line, "", f"not a readable CSV row: {error}")
+    if header is None:
+        raise _refused(file, "file is empty")
+    return Table(file, header, rows, header_line=header_line)
+
+
+# --- workbooks -------------------------------------------------------------------------------
+
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
+    """The workbook's zip, once it is known not to be a zip bomb and to hold no XML
+    document type declaration (openpyxl's XML parsers are safe only as configured by
+    the environment; this does not depend on it)."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(raw))
+        parts = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _refused(file, f"not an Excel workbook (.xlsx is a zip file): {error}") from None
+    if len(parts) > MAX_PARTS:
+        raise _refused(file, f"a workbook of {len(parts):,} parts is refused")
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNCOMPRESSED:
+        raise _refused(
+            file,
+            f"unpacks to {total:,} bytes; the limit is {MAX_UNCOMPRESSED:,} (a zip bomb?)",
+        )
+    for part in parts:
+        if part.file_size > 1 << 20 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise _refused(
+                file,
+                f"part {part.filename!r} unpacks {part.file_size // max(part.compress_size, 1):,}"
+                f" times its size; more than {MAX_RATIO} is refused (a zip bomb?)",
+            )
+    if "xl/workbook.xml" not in book.namelist():
+        raise _refused(file, "a zip file, but not an Excel workbook (no xl/workbook.xml)")
+    for part in parts:
+        if part.is_dir():
+            continue
+        try:
+            with book.open(part) as stream:
+                tail = b""
+                while chunk := stream.read(1 << 20):
+                    window = tail + chunk
+                    if _DECLARATION.search(window) or b"<\x00!\x00" in window:
+                        raise _refused(
+                            file,
+                            f"part {part.filename!r} has an XML document type or entity "
+                            "declaration, which no workbook needs (entities can expand "
+                            "without bound or read other files)",
+                        )
+                    tail = window[-16:]
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+            raise _refused(file, f"part {part.filename!r} cannot be unpacked: {error}") from None
+    return book
+
+
+def _cell_text(value: object) -> str:
+    """A cell value as the text a CSV export would hold (dates as YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def read_workbook(raw: bytes, file: str) -> list[Table]:
+    """Every sheet of a workbook as a table (empty sheets left out). Values are those
+    Excel cached; a formula cell without one is a problem."""
+    import openpyxl  # noqa: PLC0415  # only workbooks need it, and it is slow to import
+
+    check_workbook(raw, file)
+    tables: list[Table] = []
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        for sheet in values.worksheets:
+            written = formulas[sheet.title]
+            header: list[str] | None = None
+            rows: list[tuple[int, list[str]]] = []
+            header_line = 1
+            pairs = zip(
+                sheet.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=False
+            )
+            for number, (cached, given) in enumerate(pairs, start=1):
+                cells = [_cell_text(value) for value in cached]
+                for index, (value, formula) in enumerate(zip(cached, given, strict=False)):
+                    if value is None and isinstance(formula, str) and formula.startswith("="):
+                        cells[index] = "\x00formula"  # marks a formula without a value
+                if header is None:
+                    if any(cell.strip() for cell in cells):
+                        header, header_line = cells, number
+                elif any(cell.strip() for cell in cells):
+                    rows.append((number, cells))
+            if header is not None:
+                tables.append(Table(file, header, rows, sheet=sheet.title, header_line=header_line))
+        values.close()
+        formulas.close()
+    except InvalidInputError:
+        raise
+    except Exception as error:  # openpyxl raises many types for a bad part
+        raise _refused(file, f"not a workbook that can be read: {abbreviate(str(error))}") from None
+    if not tables:
+        raise _refused(file, "every sheet of the workbook is empty")
+    return tables
+
+
+# --- reading rows ---------------------------------------------------------------------------
+
+
+class _Header:
+    """Where each mapped column is in a table's header."""
+
+    def __init__(self, header: Sequence[str], columns: Columns) -> None:
+        positions: dict[str, list[int]] = {}
+        for index, name in enumerate(header):
+            positions.setdefault(normal(name), []).append(index)
+        self.names = list(header)
+        self.found: dict[str, list[int]] = {}
+        for what in Columns.model_fields:
+            at = [
+                index
+                for alias in getattr(columns, what)
+                for index in positions.get(normal(alias), [])
+            ]
+            self.found[what] = list(dict.fromkeys(at))
+        self.relations = bool(self.found["parent"] and self.found["child"])
+        self.components = bool(self.found["name"] or self.found["id"])
+
+    def unused(self, role: str) -> list[str]:
+        mapped = _ROLE_FIELDS[role]
+        taken = {index for what in mapped for index in self.found[what]}
+        return [name for index, name in enumerate(self.names) if index not in taken and name]
+
+
+_ROLE_FIELDS = {
+    "components": (
+        "id",
+        "name",
+        "type",
+        "vendor",
+        "delivery",
+        "lifecycle",
+        "owner",
+        "criticality",
+        "cost",
+        "contract_end",
+        "note",
+    ),
+    "relations": ("id", "parent", "child", "relation", "strength", "note"),
+}
+
+
+@dataclass
+class _Row:
+    table: Table
+    line: int
+    cells: list[str]
+    header: _Header
+    blank: frozenset[str]
+    problems: _Problems
+
+    def get(self, what: str) -> tuple[str, str]:
+        """The first value given for ``what`` and the header of its column."""
+        for index in self.header.found[what]:
+            value = self.cells[index].strip() if index < len(self.cells) else ""
+            if value == "\x00formula":
+                self.problem(
+                    self.header.names[index],
+                    "a formula without a cached value (the workbook was saved without "
+                    "calculating it); open and save it in Excel, or export the values",
+                )
+                continue
+            if value and value.casefold() not in self.blank:
+                return value, self.header.names[index]
+        return "", ""
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.add(self.table.file, self.line, self.table.place(column), message)
+
+
+def _lookup(table: Mapping[str, Any], value: str) -> Any:
+    return table.get(normal(value))
+
+
+def _normal_table(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {normal(key): value for key, value in mapping.items()}
+
+
+def cost(text: str) -> float | None:
+    """A yearly amount written as a spreadsheet would: ``12 000``, ``1,250.50``,
+    ``1.250,50``, ``SEK 4500``; None when it is not a number.
+
+    >>> cost("1,250.50"), cost("1.250,50"), cost("12 000 kr"), cost("12,5"), cost("a lot")
+    (1250.5, 1250.5, 12000.0, 12.5, None)
+    """
+    plain = re.sub(r"[\s\u00a0\u202f']+", "", text)
+    plain = re.sub(r"^[A-Za-z$€£¥]+|[A-Za-z$€£¥.]*[A-Za-z$€£¥]$", "", plain)
+    if "," in plain and "." in plain:
+        decimal = "," if plain.rfind(",") > plain.rfind(".") else "."
+        plain = plain.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif "," in plain:
+        thousands = re.fullmatch(r"\d{1,3}(,\d{3})+", plain)
+        plain = plain.replace(",", "") if thousands else plain.replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d+)?", plain):
+        return None
+    return float(plain)
+
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+def contract_end(text: str) -> str | None:
+    """``YYYY-MM-DD`` (a time after it ignored) between 1900 and 2999, else None."""
+    matched = _DATE.fullmatch(text)
+    if matched is None:
+        return None
+    try:
+        day = date.fromisoformat(matched.group(1))
+    except ValueError:
+        return None
+    return day.isoformat() if 1900 <= day.year <= 2999 else None
+
+
+def _note(parts: Sequence[str]) -> str | None:
+    text = "\n".join(part for part in parts if part)
+    if not text:
+        return None
+    return text if len(text) <= LONGEST_NOTE else text[: LONGEST_NOTE - 1] + "…"
+
+
+@dataclass
+class _Known:
+    """The rows of the components tables, by id and by name, for the relations."""
+
+    by_id: dict[str, tuple[SourceDraft, str]] = field(default_factory=dict)
+    by_name: dict[str, list[tuple[SourceDraft, str]]] = field(default_factory=dict)
+    skipped: set[str] = field(default_factory=set)
+
+    def find(self, value: str) -> tuple[SourceDraft, str] | str:
+        """The source and id of the row ``value`` names, or why there is none."""
+        found = self.by_id.get(value) or self.by_id.get(value.casefold())
+        if found is not None:
+            return found
+        named = self.by_name.get(value.casefold(), [])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            return "an end names several rows of the components table"
+        if value in self.skipped or value.casefold() in self.skipped:
+            return "an end is a row whose type is mapped to skip"
+        return "an end is not a row of the components table"
+
+
+class _Reader:
+    """Reads tables into a draft with the rules of one mapping."""
+
+    def __init__(self, draft: Draft, mapping: Rules) -> None:
+        self.draft = draft
+        self.rules = mapping
+        self.problems = _Problems()
+        self.known = _Known()
+        self.blank = frozenset(word.casefold() for word in mapping.blank)
+        self.types = _normal_table(mapping.types)
+        self.relation_rules = _normal_table(mapping.relations)
+        self.delivery = _normal_table(mapping.delivery)
+        self.lifecycle = _normal_table(mapping.lifecycle)
+        self.criticality = _normal_table(mapping.criticality)
+
+    def _rows(self, table: Table, header: _Header) -> Iterator[_Row]:
+        width = len(header.names)
+        for line, cells in table.rows:
+            if not any(cell.strip() for cell in cells):
+                continue
+            row = _Row(table, line, cells, header, self.blank, self.problems)
+            extra = [cell for cell in cells[width:] if cell.strip()]
+            if extra:
+                row.problem(
+                    "",
+                    f"{len(cells):,} cells in a table of {width:,} columns "
+                    f"(first extra: {abbreviate(extra[0])}); a delimiter or quote inside a cell?",
+                )
+                continue
+            yield row
+
+    def _unused(self, source: SourceDraft, table: Table, header: _Header, role: str) -> None:
+        unused = header.unused(role)
+        if unused:
+            shown = ", ".join(abbreviate(name, 40) for name in unused[:10])
+            more = f" and {len(unused) - 10:,} more" if len(unused) > 10 else ""
+            where = f"sheet {table.sheet!r} of {table.file}" if table.sheet else table.file
+            source.note(f"{where}: columns not used: {shown}{more}")
+
+    # --- components ---------------------------------------------------------------------
+
+    def components(self, table: Table, source: SourceDraft) -> None:
+        header = _Header(table.header, self.rules.columns)
+        if not header.components:
+            self.problems.add(
+                table.file,
+                table.header_line,
+                table.place(""),
+                "the components table has no name or id column; name yours in the mapping "
+                "under csv.columns.name",
+            )
+            return
+        self._unused(source, table, header, "components")
+        source.reading(table.file)
+        for row in self._rows(table, header):
+            self._component(row, source)
+
+    def _key(self, row: _Row, what: str) -> tuple[str, str]:
+        value, column = row.get(what)
+        if len(value) > LONGEST_KEY:
+            row.problem(column, f"longer than {LONGEST_KEY:,} characters: {abbreviate(value)}")
+            return "", column
+        return value, column
+
+    def _component(self, row: _Row, source: SourceDraft) -> None:
+        sid, _ = self._key(row, "id")
+        name, _ = self._key(row, "name")
+        type_, _ = self._key(row, "type")
+        if not sid and not name:
+            row.problem("", "a row with neither a name nor an id")
+            return
+        sid = sid or name
+        kind: Kind = self.rules.other_types
+        if type_:
+            mapped = _lookup(self.types, type_)
+            if mapped is None:
+                source.infer(f"type not in the mapping, taken as {kind}")
+            else:
+                kind = mapped
+        if kind == "skip":
+            self.known.skipped.update({sid, sid.casefold(), (name or sid).casefold()})
+            source.read()
+            source.skip(type_ or "row", "its type is mapped to skip")
+            return
+        details = self._details(row, kind, source)
+        if details is None:
+            return
+        fields, delivery, vendor = details
+        shown = type_ or None
+        if kind == "component":
+            source.component(
+                sid,
+                name or sid,
+                type=shown,
+                delivery=delivery,
+                vendor=source.vendor(vendor) if vendor else None,
+                fields=fields,
+            )
+        elif kind == "service":
+            source.service(sid, name or sid, type=shown, fields=fields)
+        elif kind == "capability":
+            source.capability(sid, name or sid, type=shown, fields=fields)
+        else:
+            source.organisation(sid, name or sid, type=shown, fields=fields)
+        self.known.by_id.setdefault(sid, (source, sid))
+        self.known.by_id.setdefault(sid.casefold(), (source, sid))
+        self.known.by_name.setdefault((name or sid).casefold(), []).append((source, sid))
+
+    def _word(self, row: _Row, what: str, table: Mapping[str, Any]) -> tuple[Any, bool]:
+        """The mapped value of a closed-vocabulary column (None when empty), and whether
+        the word was known (an unknown one is a problem)."""
+        word, column = row.get(what)
+        if not word:
+            return None, True
+        found = _lookup(table, word)
+        if found is None:
+            row.problem(column, f"unknown {what} {abbreviate(word)}; {_known(table)}")
+            return None, False
+        return found, True
+
+    def _parsed(self, row: _Row, what: str, parse: Any, expected: str) -> tuple[Any, bool]:
+        word, column = row.get(what)
+        if not word:
+            return None, True
+        value = parse(word)
+        if value is None:
+            row.problem(column, f"not {expected}: {abbreviate(word)}")
+            return None, False
+        return value, True
+
+    def _component_fields(
+        self, row: _Row, source: SourceDraft, amount: float | None, end: str | None
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        status, _ = row.get("lifecycle")
+        lifecycle = _lookup(self.lifecycle, status) if status else "unknown"
+        if lifecycle is None:
+            source.infer("status not in the mapping, taken as active")
+        elif lifecycle != "unknown":
+            fields["lifecycle"] = Lifecycle(lifecycle)
+        if amount is not None:
+            fields["cost_per_year"] = amount
+        if end is not None:
+            fields["contract"] = {"end": end}
+        return fields
+
+    def _details(
+        self, row: _Row, kind: Kind, source: SourceDraft
+    ) -> tuple[dict[str, Any], Delivery | None, str] | None:
+        """The fields of a row's element (its note too), its delivery and vendor name;
+        None when a value is wrong (the problem is recorded)."""
+        delivery, ok_delivery = self._word(row, "delivery", self.delivery)
+        level, ok_level = self._word(row, "criticality", self.criticality)
+        amount, ok_cost = self._parsed(row, "cost", cost, "an amount per year")
+        end, ok_end = self._parsed(row, "contract_end", contract_end, "a date YYYY-MM-DD")
+        vendor, column = row.get("vendor")
+        ok_vendor = len(vendor) <= LONGEST_KEY
+        if not ok_vendor:
+            row.problem(column, f"a vendor name longer than {LONGEST_KEY:,} characters")
+        if not (ok_delivery and ok_level and ok_cost and ok_end and ok_vendor):
+            return None
+        fields: dict[str, Any] = {}
+        extra: list[str] = []
+        if kind == "component":
+            fields.update(self._component_fields(row, source, amount, end))
+        if level is not None:
+            if kind == "service":
+                fields["criticality"] = level
+            else:
+                extra.append(f"Criticality: {level}")
+        owner, _ = row.get("owner")
+        if owner:
+            extra.append(f"Owner: {owner}")
+        if vendor and kind != "component":
+            extra.append(f"Vendor: {vendor}")
+        text, _ = row.get("note")
+        note = _note([text, *extra])
+        if note:
+            fields["note"] = note
+        chosen = None if delivery in (None, "unknown") else Delivery(delivery)
+        return fields, chosen, vendor if kind == "component" else ""
+
+    # --- relations ------------------------------------------------------------------------
+
+    def relations(self, table: Table, owner: SourceDraft) -> None:
+        header = _Header(table.header, self.rules.columns)
+        self._unused(owner, table, header, "relations")
+        for row in self._rows(table, header):
+            self._relation(row, owner, header)
+
+    def _rule(self, type_: str) -> rules.RelationRule | None:
+        found = self.relation_rules.get(normal(type_))
+        if found is None and "::" in type_:
+            found = self.relation_rules.get(normal(type_.split("::", 1)[0]))
+        return found
+
+    def _relation(self, row: _Row, owner: SourceDraft, header: _Header) -> None:
+        parent, _ = row.get("parent")
+        child, _ = row.get("child")
+        type_, _ = row.get("relation")
+        given, strength_column = row.get("strength")
+        sid, _ = row.get("id")
+        missing = [
+            header.names[header.found[what][0]]
+            for what, value in (("parent", parent), ("child", child))
+            if not value
+        ]
+        for column in missing:
+            row.problem(column, "empty: a relation needs both ends")
+        strength: Strength | None = None
+        if given:
+            try:
+                strength = Strength(given.casefold())
+            except ValueError:
+                row.problem(strength_column, f"{abbreviate(given)} is not hard or soft")
+                return
+        if missing:
+            return
+        rule = self._rule(type_)
+        shown = type_ or "relation"
+        ends = _ends(rule, [self.known.find(parent), self.known.find(child)])
+        if isinstance(ends, str) or rule is None:
+            owner.read()
+            owner.skip(shown, str(ends))
+            return
+        (source, a), (_, b) = ends
+        dependent, needed = (b, a) if rule.reverse else (a, b)
+        source.reading(row.table.file)
+        if rule.becomes == "dependency":
+            source.depends(
+                dependent,
+                needed,
+                type=shown,
+                sid=sid or None,
+                strength=strength or rule.strength,
+                inferred=() if strength else ("strength",),
+            )
+        elif rule.becomes == "data_flow":
+            source.flow(dependent, needed, type=shown, sid=sid or None)
+        elif rule.becomes == "alternative":
+            source.alternative(dependent, needed, type=shown, sid=sid or None)
+        else:  # vendor: the element at the other end names the vendor of this one
+            source.read()
+            element = self.draft.elements.get((source.file, needed))
+            if element is not None:
+                source.provided_by(dependent, source.vendor(element.name))
+
+    # --- whole imports ----------------------------------------------------------------------
+
+    def pair(
+        self, components: Sequence[Table], relations: Sequence[Table], notes: Sequence[str] = ()
+    ) -> None:
+        """Components tables, each its own source (a workbook's are one source), then
+        the relations tables, whose ends may be in any of them."""
+        sources: dict[str, SourceDraft] = {}
+        for table in components:
+            source = sources.get(table.file)
+            if source is None:
+                source = sources[table.file] = self.draft.source(table.file, NAME)
+            self.components(table, source)
+        if sources:
+            first = next(iter(sources.values()))
+            for text in notes:
+                first.note(text)
+        if relations and not components:
+            for table in relations:
+                self.problems.add(
+                    table.file,
+                    0,
+                    "",
+                    "a relations table needs a components table (its rows name the rows there)",
+                )
+            return
+        for table in relations:
+            owner = sources.get(table.file) or sources[components[0].file]
+            self.relations(table, owner)
+        for source in sources.values():
+            source.reading(source.file)  # what the draft adds later is of the source itself
+
+
+Ends = tuple[tuple[SourceDraft, str], tuple[SourceDraft, str]]
+
+
+def _ends(
+    rule: rules.RelationRule | None, ends: Sequence[tuple[SourceDraft, str] | str]
+) -> Ends | str:
+    """The two rows a relation links, or why it is left out."""
+    if rule is None:
+        return "its relation type is not in the mapping (csv.relations)"
+    if rule.becomes == "skip":
+        return "its relation type is mapped to skip"
+    first, second = ends
+    if isinstance(first, str):
+        return first
+    if isinstance(second, str):
+        return second
+    if first[0] is not second[0]:
+        return "its ends are in different components tables"
+    return first, second
+
+
+def _known(table: Mapping[str, Any]) -> str:
+    values = sorted({str(value) for value in table.values()})
+    return f"add it to the mapping (known: {', '.join(values)})"
+
+
+def _role(table: Table, mapping: Rules) -> str:
+    header = _Header(table.header, mapping.columns)
+    return "relations" if header.relations else "components"
+
+
+def _read_file(path: Path, reader: _Reader) -> list[Table]:
+    raw, file = read_source(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or raw.startswith(b"PK\x03\x04"):
+        return read_workbook(raw, file)
+    return [read_csv_table(raw, file, reader.problems)]
+
+
+def _files(paths: Sequence[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                child
+                for child in sorted(path.iterdir())
+                if child.suffix.lower() in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES)
+            )
+        else:
+            found.append(path)
+    return sorted(found, key=display_path)
+
+
+def _sheet_roles(tables: list[Table], mapping: Rules) -> tuple[list[Table], list[Table]]:
+    """A workbook's components and relations sheets: by name, else by their headers."""
+    by_name = {normal(table.sheet): table for table in tables}
+    components = next(
+        (by_name[normal(n)] for n in mapping.sheets.components if normal(n) in by_name), None
+    )
+    relations = next(
+        (by_name[normal(n)] for n in mapping.sheets.relations if normal(n) in by_name), None
+    )
+    for table in tables:
+        role = _role(table, mapping)
+        if relations is None and role == "relations" and table is not components:
+            relations = table
+        if components is None and role == "components" and table is not relations:
+            header = _Header(table.header, mapping.columns)
+            if header.components:
+                components = table
+    return ([components] if components else []), ([relations] if relations else [])
+
+
+def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
+    """Read CSV files and workbooks: each CSV file is a components or a relations table
+    by its header (a relations table has parent and child columns); a workbook's sheets
+    are the tables, by name or header. Raises ``InvalidInputError`` with every problem."""
+    reader = _Reader(draft, rules)
+    components: list[Table] = []
+    relations: list[Table] = []
+    notes: list[str] = []
+    for path in _files(paths):
+        tables = _read_file(path, reader)
+        if tables[0].sheet:
+            found, linked = _sheet_roles(tables, rules)
+            used = {id(table) for table in (*found, *linked)}
+            for table in tables:
+                if id(table) not in used:
+                    notes.append(f"{table.file}: sheet {table.sheet!r} not read")
+            components.extend(found)
+            relations.extend(linked)
+        else:
+            (relations if _role(tables[0], rules) == "relations" else components).append(tables[0])
+    reader.pair(components, relations, notes)
+    reader.problems.raise_any()
+
+
+def read_tables(components: Path, relations: Path | None, draft: Draft, rules: Rules) -> None:
+    """Read a components table and, optionally, a relations table named by the user
+    (``--components FILE --relations FILE``): the roles are not guessed."""
+    reader = _Reader(draft, rules)
+    component_tables = _read_file(components, reader)
+    relation_tables = _read_file(relations, reader) if relations is not None else []
+    if relations is not None and relation_tables[0].sheet:
+        relation_tables = _sheet_roles(relation_tables, rules)[1] or relation_tables[:1]
+    if component_tables[0].sheet:
+        component_tables = _sheet_roles(component_tables, rules)[0] or component_tables[:1]
+    reader.pair(component_tables, relation_tables)
+    reader.problems.raise_any()
+
+
+def detect(path: Path) -> bool:
+    """A CSV file whose first line is a header with a known column, or a workbook."""
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
+        return False
+    try:
+        raw, _ = read_source(path)
+    except InvalidInputError:
+        return False
+    if suffix in WORKBOOK_SUFFIXES:
+        if not raw.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+    try:
+        first = _first_line(decode(raw[: 64 * 1024], "")).strip()
+    except InvalidInputError:
+        return False
+    if not first:
+        return False
+    cells = next(csv.reader([first], delimiter=delimiter(first)), [])
+    header = _Header(cells, Columns())
+    return len(cells) >= 2 and (header.components or header.relations)
+
+
+__all__ = [
+    "MAX_SOURCE_BYTES",
+    "NAME",
+    "TITLE",
+    "Columns",
+    "Rules",
+    "Sheets",
+    "decode",
+    "delimiter",
+    "detect",
+    "read",
+    "read_tables",
+]

@@ -1,0 +1,523 @@
+"""The CSV and Excel importer: real and written fixtures, the mapping tables, hostile files."""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from exitplan.errors import InvalidInputError
+from exitplan.importers import csv as csv_import
+from exitplan.importers import import_sources
+from exitplan.importers.draft import Draft, Imported
+from exitplan.loading import load_estate
+from exitplan.render.estate_yaml import dump_estate_yaml
+from tests.conftest import CheckGolden, RunCli
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "csv"
+CASES = {
+    "servicenow": ["servicenow/cmdb_ci.csv", "servicenow/cmdb_rel_ci.csv"],
+    "itop": ["itop/itop-export.csv", "itop/itop-relations.csv"],
+    "gsa": ["gsa/it-standards.csv"],
+}
+
+
+@pytest.fixture(autouse=True)
+def _in_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """File names in origins and messages are relative to the fixtures folder."""
+    monkeypatch.chdir(FIXTURES)
+
+
+def _import(*paths: Path | str) -> Imported:
+    return import_sources([Path(path) for path in paths], fmt="csv")
+
+
+def _write(imported: Imported, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in imported.files.items():
+        (folder / name).write_text(dump_estate_yaml(content), encoding="utf-8")
+    return folder
+
+
+def _texts(imported: Imported) -> dict[str, str]:
+    return {name: dump_estate_yaml(content) for name, content in imported.files.items()}
+
+
+def _elements(imported: Imported) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for content in imported.files.values():
+        for section in ("components", "services", "capabilities", "organisations", "vendors"):
+            for item in getattr(content, section):
+                found[item.id] = item
+    return found
+
+
+def _table(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _problems(*paths: Path) -> list[str]:
+    with pytest.raises(InvalidInputError) as raised:
+        _import(*paths)
+    return [str(problem) for problem in raised.value.problems]
+
+
+# --- fixtures: golden estates, loading, simulating --------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(CASES), ids=sorted(CASES))
+def test_fixture_golden_loads_and_simulates(
+    case: str, golden: CheckGolden, tmp_path: Path, run_cli: RunCli
+) -> None:
+    started = time.perf_counter()
+    imported = _import(*CASES[case])
+    seconds = time.perf_counter() - started
+    assert seconds < 10
+    for name, text in sorted(_texts(imported).items()):
+        golden(f"import/csv/{case}/{name}", text)
+    folder = _write(imported, tmp_path / case)
+    estate = load_estate(folder)
+    component = estate.components[0].id
+    result = run_cli("simulate", folder, "-w", f"component:{component}")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_servicenow_mapping() -> None:
+    imported = _import(*CASES["servicenow"])
+    elements = _elements(imported)
+    workplace = elements["digital-workplace"]
+    assert workplace.criticality == "critical"
+    assert {d.ref for d in workplace.depends_on} == {
+        "exchange-online",
+        "intune",
+        "file-server-fs01",
+    }
+    assert elements["exchange-online"].vendor == "microsoft"  # vendor column before manufacturer
+    assert elements["vmware-esxi-cluster"].vendor == "broadcom-inc"
+    assert elements["sql01"].lifecycle == "retired"
+    assert elements["hr-portal"].note.startswith("=HYPERLINK(")  # kept as text
+    source = imported.account.sources[0]
+    assert source.skipped[("cmdb_ci_ip_address", "its type is mapped to skip")] == 1
+    assert source.skipped[("Backed up by::Backs up", "its relation type is mapped to skip")] == 1
+    assert imported.account.cycles == [("exchange-online", "microsoft-entra-id", "exchange-online")]
+    origin = workplace.depends_on[0].origin
+    assert origin.file == "servicenow/cmdb_rel_ci.csv"
+
+
+def test_same_bytes_twice_and_with_rows_shuffled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _texts(_import(*CASES["servicenow"]))
+    assert _texts(_import(*CASES["servicenow"])) == first
+    for seed in (1, 2, 3):
+        folder = tmp_path / str(seed) / "servicenow"
+        folder.mkdir(parents=True)
+        for name in CASES["servicenow"]:
+            header, *records = _records(FIXTURES / name)
+            random.Random(seed).shuffle(records)
+            (folder / Path(name).name).write_text("".join([header, *records]), encoding="utf-8")
+        monkeypatch.chdir(folder.parent)
+        assert _texts(_import(*reversed(CASES["servicenow"]))) == first
+
+
+def _records(path: Path) -> list[str]:
+    """The records of a CSV file as text, each ending in a line feed (a quoted cell may
+    hold a line break, so records are not lines)."""
+    text = path.read_text(encoding="utf-8")
+    records, current, quoted = [], "", False
+    for char in text:
+        current += char
+        if char == '"':
+            quoted = not quoted
+        elif char == "\n" and not quoted:
+            records.append(current)
+            current = ""
+    return records
+
+
+# --- table-driven mapping rules ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "expected"),
+    [
+        ("Name,Manufacturer", "vendor", "acme-inc"),
+        ("name,Vendor", "vendor", "acme-inc"),
+        ("Display Name,SUPPLIER", "vendor", "acme-inc"),
+        ("standard_name,Publisher", "vendor", "acme-inc"),
+        ("NAME,Deployment Type", "delivery", "saas"),
+        ("name,hosting model", "delivery", "saas"),
+        ("name,Status", "lifecycle", "retired"),
+        ("name,operational_status", "lifecycle", "retired"),
+        ("name,Cost per year", "cost_per_year", 1250.5),
+        ("name,Contract End", "contract", "2027-01-31"),
+    ],
+    ids=[
+        "manufacturer",
+        "vendor",
+        "supplier",
+        "publisher",
+        "deployment-type",
+        "hosting-model",
+        "status",
+        "operational-status",
+        "cost",
+        "contract-end",
+    ],
+)
+def test_header_aliases(tmp_path: Path, header: str, field: str, expected: object) -> None:
+    values = {
+        "vendor": "Acme Inc.",
+        "delivery": "SaaS",
+        "lifecycle": "Retired",
+        "cost_per_year": '"1,250.50"',
+        "contract": "2027-01-31",
+    }
+    path = _table(tmp_path, "ci.csv", f"{header}\nWidget,{values[field]}\n")
+    widget = _elements(_import(path))["widget"]
+    value = getattr(widget, field)
+    if field == "contract":
+        value = value.end.isoformat()
+    assert value == expected
+
+
+@pytest.mark.parametrize(
+    ("relation", "dependent", "needed", "strength"),
+    [
+        ("Depends on::Used by", "a", "b", "hard"),
+        ("Runs on::Runs", "a", "b", "hard"),
+        ("Uses::Used by", "a", "b", "hard"),
+        ("Hosted on::Hosts", "a", "b", "hard"),
+        ("Contains::Contained by", "a", "b", "soft"),
+        ("Depends on", "a", "b", "hard"),
+        ("", "a", "b", "hard"),
+        ("ServingRelationship", "b", "a", "hard"),
+        ("RealizationRelationship", "b", "a", "hard"),
+    ],
+    ids=[
+        "depends-on",
+        "runs-on",
+        "uses",
+        "hosted-on",
+        "contains",
+        "first-half",
+        "no-type",
+        "archi-serving",
+        "archi-realisation",
+    ],
+)
+def test_relation_types(
+    tmp_path: Path, relation: str, dependent: str, needed: str, strength: str
+) -> None:
+    ci = _table(tmp_path, "ci.csv", "name\nA\nB\n")
+    rel = _table(tmp_path, "rel.csv", f"parent,child,type\nA,B,{relation}\n")
+    elements = _elements(_import(ci, rel))
+    (entry,) = elements[dependent].depends_on
+    assert (entry.ref, entry.strength) == (needed, strength)
+    assert not elements[needed].depends_on
+
+
+@pytest.mark.parametrize(
+    ("relation", "skipped"),
+    [
+        ("Backed up by::Backs up", "its relation type is mapped to skip"),
+        ("Frobnicates::Frobnicated by", "its relation type is not in the mapping (csv.relations)"),
+    ],
+    ids=["mapped-to-skip", "unknown-type"],
+)
+def test_relations_skipped_and_counted(tmp_path: Path, relation: str, skipped: str) -> None:
+    ci = _table(tmp_path, "ci.csv", "name\nA\nB\n")
+    rel = _table(tmp_path, "rel.csv", f"source,target,relationship type\nA,B,{relation}\n")
+    account = _import(ci, rel).account.sources[0]
+    assert account.skipped[(relation, skipped)] == 1
+
+
+def test_relation_to_unknown_ci_is_skipped_and_strength_column_is_a_fact(tmp_path: Path) -> None:
+    ci = _table(tmp_path, "ci.csv", "sys_id,name\n1,A\n2,B\n")
+    rel = _table(tmp_path, "rel.csv", "from,to,strength\n1,2,soft\nA,Ghost,hard\n")
+    imported = _import(ci, rel)
+    (entry,) = _elements(imported)["a"].depends_on
+    assert (entry.ref, entry.strength, entry.assumed) == ("b", "soft", False)
+    account = imported.account.sources[0]
+    assert account.skipped[("relation", "an end is not a row of the components table")] == 1
+
+
+@pytest.mark.parametrize(
+    ("type_", "section"),
+    [
+        ("cmdb_ci_service", "services"),
+        ("business_service", "services"),
+        ("Business service", "services"),
+        ("cmdb_ci_appl", "components"),
+        ("cmdb_ci_database", "components"),
+        ("Application Solution", "components"),
+        ("Server", "components"),
+        ("Capability", "capabilities"),
+        ("BusinessActor", "organisations"),
+        ("something new", "components"),
+    ],
+    ids=str,
+)
+def test_type_to_kind(tmp_path: Path, type_: str, section: str) -> None:
+    path = _table(tmp_path, "ci.csv", f"name,class\nWidget,{type_}\n")
+    imported = _import(path)
+    (content,) = [c for name, c in imported.files.items() if name != "vendors.yaml"]
+    assert [item.id for item in getattr(content, section)] == ["widget"]
+
+
+def test_type_mapped_to_skip(tmp_path: Path) -> None:
+    path = _table(tmp_path, "ci.csv", "name,class\n10.0.0.1,cmdb_ci_ip_address\nA,x\n")
+    imported = _import(path)
+    assert "10-0-0-1" not in _elements(imported)
+    assert imported.account.sources[0].skipped[("cmdb_ci_ip_address", "its type is mapped to skip")]
+
+
+@pytest.mark.parametrize(
+    ("word", "delivery"),
+    [
+        ("SaaS", "saas"),
+        ("Cloud", "saas"),
+        ("Software as a Service", "saas"),
+        ("PaaS", "paas"),
+        ("IaaS", "iaas"),
+        ("On-Premises", "self_hosted"),
+        ("on prem", "self_hosted"),
+        ("Desktop", "client"),
+        ("Other", "self_hosted"),
+        ("-", "self_hosted"),
+    ],
+    ids=str,
+)
+def test_delivery_words(tmp_path: Path, word: str, delivery: str) -> None:
+    path = _table(tmp_path, "ci.csv", f"name,delivery\nWidget,{word}\n")
+    assert _elements(_import(path))["widget"].delivery == delivery
+
+
+@pytest.mark.parametrize(
+    "delimiter", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"]
+)
+def test_delimiters(tmp_path: Path, delimiter: str) -> None:
+    text = delimiter.join(["name", "vendor", "note"]) + "\n"
+    text += delimiter.join(["Widget", "Acme", '"a, b; c | d"']) + "\n"
+    elements = _elements(_import(_table(tmp_path, "ci.csv", text)))
+    assert elements["widget"].vendor == "acme"
+    assert elements["widget"].note == "a, b; c | d"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("utf-16", b"")],
+    ids=["utf-8", "utf-8-bom", "cp1252", "utf-16-bom"],
+)
+def test_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    path = tmp_path / "ci.csv"
+    path.write_bytes(prefix + "Name;Manufacturer\nÄrende-hantering;Åbo Öl AB\n".encode(encoding))
+    elements = _elements(_import(path))
+    assert elements["arende-hantering"].name == "Ärende-hantering"
+    assert elements["abo-ol-ab"].name == "Åbo Öl AB"
+
+
+def test_quoted_newlines_count_physical_lines(tmp_path: Path) -> None:
+    text = 'name,note,criticality\nA,"one\ntwo\nthree",high\nB,,extreme\n'
+    problems = _problems(_table(tmp_path, "ci.csv", text))
+    assert [problem.split("/")[-1] for problem in problems] == [
+        "ci.csv:5: criticality: unknown criticality 'extreme'; "
+        "add it to the mapping (known: critical, high, low, medium)"
+    ]
+
+
+# --- workbooks ------------------------------------------------------------------------------
+
+
+def _workbook(path: Path, sheets: Mapping[str, list[list[object]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("components", "relations"),
+    [("cmdb_ci", "cmdb_rel_ci"), ("Apps", "Links"), ("Components", "Relations")],
+    ids=["servicenow-names", "by-headers", "plain-names"],
+)
+def test_xlsx_sheets(tmp_path: Path, components: str, relations: str) -> None:
+    path = _workbook(
+        tmp_path / "estate.xlsx",
+        {
+            "Readme": [["This workbook lists our systems"]],
+            components: [
+                ["Name", "Manufacturer", "Contract end", "Cost"],
+                ["CRM", "Acme", __import__("datetime").datetime(2027, 3, 31), 12000],
+                ["Database", None, None, None],
+            ],
+            relations: [["Parent", "Child", "Type"], ["CRM", "Database", "Runs on::Runs"]],
+        },
+    )
+    elements = _elements(_import(path))
+    crm = elements["crm"]
+    assert (crm.vendor, crm.contract.end.isoformat(), crm.cost_per_year) == (
+        "acme",
+        "2027-03-31",
+        12000,
+    )
+    assert [d.ref for d in crm.depends_on] == ["database"]
+
+
+def test_xlsx_formula_without_cached_value_is_reported(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "f.xlsx", {"cis": [["Name", "Note"], ["A", "=1+1"], ["=B2", "x"]]})
+    problems = _problems(path)
+    assert any(":3: cis: Name: a formula without a cached value" in p for p in problems)
+    assert any(":2: cis: Note: a formula without a cached value" in p for p in problems)
+
+
+def _zip(path: Path, parts: Mapping[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+def test_xlsx_zip_bomb_refused(tmp_path: Path) -> None:
+    path = _zip(
+        tmp_path / "bomb.xlsx",
+        {"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": b"\0" * (50 << 20)},
+    )
+    (problem,) = _problems(path)
+    assert "times its size; more than 100 is refused (a zip bomb?)" in problem
+
+
+def test_non_zip_xlsx_refused(tmp_path: Path) -> None:
+    path = _table(tmp_path, "fake.xlsx", "name,vendor\nA,B\n")
+    (problem,) = _problems(path)
+    assert "not an Excel workbook" in problem
+
+
+def test_xlsx_with_entity_declaration_refused(tmp_path: Path) -> None:
+    good = _workbook(tmp_path / "good.xlsx", {"cis": [["Name"], ["A"]]})
+    parts = {}
+    with zipfile.ZipFile(good) as book:
+        for name in book.namelist():
+            parts[name] = book.read(name)
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + parts[sheet]
+    (problem,) = _problems(_zip(tmp_path / "xxe.xlsx", parts))
+    assert "document type or entity declaration" in problem
+
+
+# --- hostile and broken input -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        ('"=HYPERLINK(""http://evil.invalid"",""x"")"', '=HYPERLINK("http://evil.invalid","x")'),
+        ("\"+cmd|' /C calc'!A0\"", "+cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "@SUM(A1:A9)"),
+        ("-2+3", "-2+3"),
+    ],
+    ids=["hyperlink", "dde", "at-sum", "minus"],
+)
+def test_formula_cells_are_text(tmp_path: Path, cell: str, text: str) -> None:
+    path = _table(tmp_path, "ci.csv", f"name,note\n{cell},{cell}\n")
+    imported = _import(path)
+    (component,) = next(iter(imported.files.values())).components
+    assert (component.name, component.note) == (text, text)
+    folder = _write(imported, tmp_path / "out")
+    assert load_estate(folder).components[0].name == text
+
+
+def test_control_and_bidi_characters_kept(tmp_path: Path) -> None:
+    name = "Evil\u202egnp.exe\x07"
+    path = _table(tmp_path, "ci.csv", f"name,note\nA,{name}\n")
+    imported = _import(path)
+    assert _elements(imported)["a"].note == name
+    folder = _write(imported, tmp_path / "out")
+    assert load_estate(folder).components[0].note == name
+
+
+def test_huge_cell_and_huge_row(tmp_path: Path) -> None:
+    huge_cell = _table(tmp_path, "cell.csv", "name,note\nA," + "x" * 200_000 + "\n")
+    (problem,) = _problems(huge_cell)
+    assert "cell.csv:2: not a readable CSV row: field larger than field limit" in problem
+    wide = _table(tmp_path, "row.csv", "name,note\nA," + ",".join(["y"] * 100_000) + "\n")
+    (problem,) = _problems(wide)
+    assert "row.csv:2: 100,001 cells in a table of 2 columns" in problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"", "file is empty"),
+        (b"\n\n", "file is empty"),
+        (b"name,vendor\n", None),
+        (b"name\xff\x81,x\n", "neither UTF-8 nor cp1252"),
+        (b"name,\x00vendor\n", "holds a NUL byte"),
+        (b"vendor,model\nAcme,X1\n", "no name or id column"),
+        (b"parent,child\n,B\n", "parent: empty: a relation needs both ends"),
+    ],
+    ids=["empty", "blank-lines", "header-only", "wrong-encoding", "nul", "no-name", "empty-parent"],
+)
+def test_broken_files(tmp_path: Path, text: bytes, expected: str | None) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(text)
+    if expected is None:
+        assert _import(path).account.sources[0].read == 0
+        return
+    problems = (
+        _problems(path)
+        if b"parent" not in text
+        else _problems(_table(tmp_path, "ci.csv", "name\nB\n"), path)
+    )
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_all_problems_at_once(tmp_path: Path) -> None:
+    rows = "".join(f"App {n},bogus,2027-13-01\n" for n in range(1_200))
+    problems = _problems(_table(tmp_path, "ci.csv", "name,criticality,contract end\n" + rows))
+    assert len(problems) == 1_001
+    assert "more than 1,000 problems" in "\n".join(problems)
+
+
+def test_read_tables_names_the_roles(tmp_path: Path) -> None:
+    ci = _table(tmp_path, "a.csv", "parent,name\nX,A\nX,B\n")  # a parent column, yet components
+    rel = _table(tmp_path, "b.csv", "from,to\nA,B\n")
+    draft = Draft()
+    csv_import.read_tables(ci, rel, draft, csv_import.Rules())
+    elements = {e.name: e for e in draft.elements.values()}
+    assert set(elements) == {"A", "B"}
+    assert len(draft.dependencies) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "detected"),
+    [
+        ("ci.csv", "sys_id,name,sys_class_name\n", True),
+        ("rel.csv", "parent,type,child\n", True),
+        ("x.tsv", "Name\tManufacturer\n", True),
+        ("notes.txt", "dear diary\n", False),
+        ("data.json", '{"name": 1}', False),
+    ],
+    ids=["cmdb-ci", "cmdb-rel-ci", "tsv", "prose", "json"],
+)
+def test_detect(tmp_path: Path, name: str, text: str, detected: bool) -> None:
+    assert csv_import.detect(_table(tmp_path, name, text)) is detected
+
+
+def test_detect_workbook(tmp_path: Path) -> None:
+    assert csv_import.detect(_workbook(tmp_path / "w.xlsx", {"cis": [["Name"]]}))
+    assert not csv_import.detect(_table(tmp_path, "w.xlsx", "Name,x\n"))
+    assert io  # (io is used by the helpers of other tests)
