@@ -47,7 +47,10 @@ def _reading_order(value: Any) -> Any:
     first = [key for key in _FIRST if key in value]
     last = [key for key in _LAST if key in value]
     middle = [key for key in value if key not in first and key not in last]
-    return {key: _reading_order(value[key]) for key in (*first, *middle, *last)}
+    return {
+        key: value[key] if key == "origin" else _reading_order(value[key])
+        for key in (*first, *middle, *last)
+    }
 
 
 def dump_estate_yaml(estate: EstateFile, header: str = "") -> str:
