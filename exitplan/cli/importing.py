@@ -33,9 +33,9 @@ def _format_name(
 
 
 def _header(imported: Imported, name: str) -> str:
-    sources = ", ".join(sorted({source.file for source in imported.account.sources}))
+    sources = ", ".join(sorted({printable(source.file) for source in imported.account.sources}))
     return (
-        f"{IMPORTED_MARK} Sources: {sources}\n"
+        f"{IMPORTED_MARK.removeprefix('# ')} Sources: {sources}\n"
         "Every import rewrites this folder; do not edit it. Enrich imported elements under\n"
         f"overrides: in a file of your own outside {IMPORTED}/ ({name} has the details).\n"
     )

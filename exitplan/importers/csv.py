@@ -41,6 +41,8 @@ NAME = "csv"
 TITLE = "CSV and Excel tables (CMDB exports): a components table and a relations table"
 
 Alias = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+RelationType = Annotated[str, StringConstraints(max_length=200)]
+"""A value of the relation type column; the empty text stands for a table without one."""
 Aliases = tuple[Alias, ...]
 Kind = Literal["component", "service", "capability", "organisation", "skip"]
 DeliveryWord = Delivery | Literal["unknown"]
@@ -385,7 +387,7 @@ class Rules(rules.Rules):
         description="What a row whose type is not in 'types' becomes (counted as inferred); "
         "a table without a type column makes components.",
     )
-    relations: dict[Alias, rules.RelationRule] = Field(
+    relations: dict[RelationType, rules.RelationRule] = Field(
         default_factory=lambda: {
             key: rules.RelationRule.model_validate(value) for key, value in _RELATIONS.items()
         },

@@ -1,0 +1,251 @@
+"""exitplan import, run as a user runs it: the folder it writes, re-imports that keep the
+user's files, the summary, the mapping file, and the refusals (exit code 2, nothing
+written)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, RunCli
+
+CSV = REPO / "tests" / "fixtures" / "csv" / "servicenow"
+COMPONENTS = CSV / "cmdb_ci.csv"
+RELATIONS = CSV / "cmdb_rel_ci.csv"
+PAIR = ("--components", str(COMPONENTS), "--relations", str(RELATIONS))
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_import_validate_simulate(tmp_path: Path, run_cli: RunCli) -> None:
+    estate = tmp_path / "deep" / "er" / "estate"
+    result = run_cli("import", *PAIR, "-o", estate)
+    assert result.exit_code == 0, result.stderr
+    assert "Skipped, by source type:" in result.stdout
+    assert "cmdb_ci_ip_address: its type is mapped to skip" in result.stdout
+    assert "Cycles of hard dependencies, broken" in result.stdout
+    assert sorted(_tree(estate)) == [
+        "estate.yaml",
+        "imported/cmdb_ci.yaml",
+        "imported/vendors.yaml",
+    ]
+    assert run_cli("validate", estate).exit_code == 0
+    simulated = run_cli("simulate", estate, "-w", "component:microsoft-entra-id")
+    assert simulated.exit_code == 0, simulated.stderr
+    assert "broken" in simulated.stdout
+
+
+def test_two_imports_give_the_same_bytes_in_any_order(tmp_path: Path, run_cli: RunCli) -> None:
+    first = run_cli("import", *PAIR, "-o", tmp_path / "a", "--format", "json")
+    second = run_cli(
+        "import", "--relations", RELATIONS, "--components", COMPONENTS, "-o", tmp_path / "b",
+        "--format", "json",
+    )  # fmt: skip
+    assert first.exit_code == second.exit_code == 0
+    assert _tree(tmp_path / "a" / "imported") == _tree(tmp_path / "b" / "imported")
+    summary = json.loads(first.stdout)
+    assert summary["schema"] == "exitplan/import/v1"
+    assert summary["made"]["component"] == 7
+    assert first.stdout.replace("/a", "/b") == second.stdout
+
+
+def test_a_reimport_keeps_the_users_files_byte_for_byte(tmp_path: Path, run_cli: RunCli) -> None:
+    estate = tmp_path / "estate"
+    assert run_cli("import", *PAIR, "-o", estate).exit_code == 0
+    header = estate / "estate.yaml"
+    header.write_text(
+        header.read_text(encoding="utf-8") + "overrides:\n"
+        "  microsoft-entra-id:\n"
+        "    delivery: saas\n"
+        "    contract: {end: 2027-06-30, notice_days: 90}\n",
+        encoding="utf-8",
+    )
+    (estate / "alternatives.yaml").write_text(
+        "vendors: [{id: redhat, name: Red Hat}]\n"
+        "components:\n"
+        "  - {id: keycloak, name: Keycloak, vendor: redhat, delivery: self_hosted,"
+        " lifecycle: candidate}\n"
+        "alternatives:\n"
+        "  - {for: microsoft-entra-id, candidate: keycloak, readiness: R2}\n",
+        encoding="utf-8",
+    )
+    mine = {name: data for name, data in _tree(estate).items() if "imported/" not in name}
+    stale = estate / "imported" / "cmdb_ci.yaml"
+    stale.write_text(stale.read_text(encoding="utf-8") + "# stale\n", encoding="utf-8")
+    result = run_cli("import", *PAIR, "-o", estate)
+    assert result.exit_code == 0, result.stderr
+    after = _tree(estate)
+    assert {name: data for name, data in after.items() if "imported/" not in name} == mine
+    assert not after["imported/cmdb_ci.yaml"].endswith(b"# stale\n")
+    shown = run_cli("show", estate, "microsoft-entra-id", "--format", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert '"delivery": "saas"' in shown.stdout
+    assert [p.name for p in estate.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_reimport_that_the_users_overrides_reject_changes_nothing(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    estate = tmp_path / "estate"
+    assert run_cli("import", *PAIR, "-o", estate).exit_code == 0
+    (estate / "mine.yaml").write_text(
+        "overrides:\n  microsoft-entra-id: {delivery: saas}\n", encoding="utf-8"
+    )
+    before = _tree(estate)
+    fewer = tmp_path / "fewer.csv"
+    lines = COMPONENTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    fewer.write_text("".join(line for line in lines if "Entra" not in line), encoding="utf-8")
+    result = run_cli("import", "--components", fewer, "--relations", RELATIONS, "-o", estate)
+    assert result.exit_code == 2, result.stdout
+    assert "mine.yaml:2: overrides.microsoft-entra-id: no element with id" in result.stderr
+    assert "import was not written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree(estate) == before
+    assert [p.name for p in estate.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    ("prepare", "said"),
+    [
+        (
+            lambda d: (
+                (d / "imported").mkdir(parents=True)
+                or (d / "imported" / "notes.yaml").write_text("vendors: []\n")
+            ),
+            "notes.yaml was not written by exitplan import",
+        ),
+        (lambda d: d.parent.mkdir(parents=True) or d.write_text("x"), "is a file"),
+        (
+            lambda d: d.mkdir(parents=True) or (d / "imported").write_text("x"),
+            "imported is not a folder written by exitplan import",
+        ),
+    ],
+    ids=["foreign-file-in-imported", "output-is-a-file", "imported-is-a-file"],
+)
+def test_a_folder_that_cannot_be_rewritten_safely_is_refused(
+    tmp_path: Path, run_cli: RunCli, prepare: object, said: str
+) -> None:
+    estate = tmp_path / "place" / "estate"
+    prepare(estate)  # type: ignore[operator]  # the table's preparations
+    before = _tree(tmp_path)
+    result = run_cli("import", *PAIR, "-o", estate)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert _tree(tmp_path) == before
+
+
+def test_sources_inside_the_folder_are_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    inside = tmp_path / "estate" / "cmdb.csv"
+    inside.parent.mkdir()
+    inside.write_bytes(COMPONENTS.read_bytes())
+    result = run_cli("import", inside, "-o", tmp_path / "estate")
+    assert result.exit_code == 2
+    assert "is inside" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["/proc/exitplan-import/estate", "/dev/null/estate"],
+    ids=["pseudo-file-system", "under-a-device"],
+)
+def test_an_unwritable_place_is_an_ordinary_error(run_cli: RunCli, place: str) -> None:
+    result = run_cli("import", *PAIR, "-o", place)
+    assert result.exit_code == 2
+    assert "cannot create" in result.stderr or "is a file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_read_only_folder_keeps_the_old_import(tmp_path: Path, run_cli: RunCli) -> None:
+    estate = tmp_path / "estate"
+    assert run_cli("import", *PAIR, "-o", estate).exit_code == 0
+    before = _tree(estate)
+    estate.chmod(0o500)
+    try:
+        result = run_cli("import", *PAIR, "-o", estate)
+    finally:
+        estate.chmod(0o700)
+    if os.geteuid() != 0:
+        assert result.exit_code == 2
+        assert "cannot write" in result.stderr
+    assert _tree(estate) == before
+
+
+def test_the_default_mapping_is_a_mapping_file(tmp_path: Path, run_cli: RunCli) -> None:
+    printed = run_cli("import", "--print-default-mapping")
+    assert printed.exit_code == 0, printed.stderr
+    mapping = yaml.safe_load(printed.stdout)
+    assert {"vendors", "skip", "delivery", "csv"} <= set(mapping)
+    path = tmp_path / "mapping.yaml"
+    mapping["delivery"] = "saas"
+    path.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    result = run_cli("import", *PAIR, "-o", tmp_path / "e", "--mapping", path)
+    assert result.exit_code == 0, result.stderr
+    assert "component delivery not in the source: saas" in result.stdout
+    schema = run_cli("schema", "--mapping")
+    assert schema.exit_code == 0
+    assert json.loads(schema.stdout)["title"] == "ImportMapping"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("delivery: cloud\n", "mapping.yaml:1: delivery: 'cloud' is not allowed"),
+        ("vendors:\n  names: [{pattern: '(', vendor: X}]\n", "mapping.yaml:2: vendors.names[0]"),
+        ("colour: red\n", "mapping.yaml:1: colour: unknown key 'colour'"),
+        ("a: &x [*x]\n", "mapping.yaml:1"),
+    ],
+    ids=["bad-value", "bad-pattern", "unknown-key", "alias-loop"],
+)
+def test_a_bad_mapping_file_names_its_line(
+    tmp_path: Path, run_cli: RunCli, text: str, said: str
+) -> None:
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("import", *PAIR, "-o", tmp_path / "e", "--mapping", path)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "e").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["-o", "x"], "name at least one source"),
+        ([str(COMPONENTS)], "name the estate folder to write with -o DIR"),
+        (["--relations", str(RELATIONS), "-o", "x"], "--relations needs --components"),
+        ([str(COMPONENTS), "--from", "visio", "-o", "x"], "'visio' is not a format"),
+        (["/nonexistent/cmdb.csv", "-o", "x"], "no such file or folder"),
+        (["README.md", "-o", "x"], "README.md: not a format exitplan imports"),
+    ],
+    ids=["no-source", "no-output", "relations-alone", "unknown-format", "missing", "unknown"],
+)
+def test_usage_errors(tmp_path: Path, run_cli: RunCli, args: list[str], said: str) -> None:
+    result = run_cli("import", *args, cwd=REPO)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert not (REPO / "x").exists()
+
+
+def test_control_characters_in_names_never_reach_the_terminal(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    source = tmp_path / "evil\x1b[2J.csv"
+    source.write_text("name,vendor\nEvil\x1b]0;owned\x07 \u202eapp,Acme\x9b31m\n", encoding="utf-8")
+    result = run_cli("import", source, "-o", tmp_path / "e")
+    assert result.exit_code == 0, result.stderr
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream
+        assert "\x9b" not in stream
+        assert "\u202e" not in stream
+    assert run_cli("validate", tmp_path / "e").exit_code == 0
