@@ -31,7 +31,9 @@ class Format(Protocol):
 
 def _modules() -> tuple[ModuleType, ...]:
     # Imported here: each format module imports the draft, which would import this.
-    return ()
+    from exitplan.importers import backstage  # noqa: PLC0415
+
+    return (backstage,)
 
 
 def formats() -> dict[str, Format]:
