@@ -27,7 +27,8 @@ def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     # Double quotes, with escapes, for anything YAML would read otherwise: numbers and
     # booleans of the 1.2 core schema, and characters it folds or drops (NEL, U+2028).
     plain = plain_is_text(text) and text.isprintable()
-    style = None if plain else '"'
+    lines = "\n" in text and text.replace("\n", "").isprintable()
+    style = None if plain else "|" if lines else '"'  # PyYAML quotes what "|" cannot hold
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
