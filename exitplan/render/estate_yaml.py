@@ -8,12 +8,17 @@ to the same estate. Control characters are written as escapes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from exitplan.loading import plain_is_text
 from exitplan.model import EstateFile
+
+_INVISIBLE = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional marks and overrides: printable to YAML, but they make a name read
+differently from what it is, so they are written as escapes too."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -22,9 +27,19 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        if not _INVISIBLE.search(text):
+            super().write_double_quoted(text, split)
+            return
+        self.allow_unicode = False  # every character outside ASCII as an escape
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = True
+
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = None if plain_is_text(text) else '"'
+    style = None if plain_is_text(text) and not _INVISIBLE.search(text) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
