@@ -8,6 +8,7 @@ to the same estate. Control characters are written as escapes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -15,12 +16,26 @@ import yaml
 from exitplan.loading import plain_is_text
 from exitplan.model import EstateFile
 
+_INVISIBLE = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional marks and overrides: printable to YAML, but they make a name read
+differently from what it is, so they are written as escapes too."""
+
 
 class _Dumper(yaml.SafeDumper):
     """A safe dumper that quotes for the YAML 1.2 core schema, not only for YAML 1.1."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        if not _INVISIBLE.search(text):
+            super().write_double_quoted(text, split)
+            return
+        self.allow_unicode = False  # every character outside ASCII as an escape
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = True
 
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:

@@ -1,0 +1,639 @@
+"""The CycloneDX importer: real SBOMs and SaaSBOMs (tests/fixtures/cyclonedx/README.md
+names their origin and licence), the mapping tables, and hostile files."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exitplan.errors import InvalidInputError
+from exitplan.importers import cyclonedx, import_sources
+from exitplan.importers.cyclonedx import Rules, classify, licence_of
+from exitplan.importers.draft import Imported
+from exitplan.importers.mapping import mapping_model
+from exitplan.loading import load_estate
+from exitplan.model import Classification, Licence, PersonalData
+from exitplan.render.estate_yaml import dump_estate_yaml
+from tests.conftest import CheckGolden
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cyclonedx"
+REPO = FIXTURES.parent.parent.parent
+
+REAL = [
+    "valid-service-1.2.json",
+    "valid-bom-1.3.json",
+    "saasbom-apigateway-1.4.json",
+    "valid-service-1.4.xml",
+    "valid-saasbom-1.5.xml",
+    "valid-saasbom-1.6.json",
+    "valid-bom-1.6.xml",
+    "valid-license-licensing-1.6.json",
+    "laravel-7.12.0-bom.1.4.json",
+    "dropwizard-1.3.15-bom.json",
+]
+
+
+def _mapping(**cyclonedx_rules: Any) -> Any:
+    return mapping_model().model_validate({"cyclonedx": Rules(**cyclonedx_rules)})
+
+
+def _import(path: Path, **cyclonedx_rules: Any) -> Imported:
+    mapping = _mapping(**cyclonedx_rules) if cyclonedx_rules else None
+    return import_sources([path], fmt="cyclonedx", mapping=mapping)
+
+
+def _relative(name: str) -> Path:
+    """A fixture as a path relative to the repository, so that origins are stable."""
+    return (FIXTURES / name).relative_to(REPO)
+
+
+def _write(imported: Imported, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in imported.files.items():
+        (folder / name).write_text(dump_estate_yaml(content), encoding="utf-8")
+    return folder
+
+
+def _texts(imported: Imported) -> dict[str, str]:
+    return {name: dump_estate_yaml(content) for name, content in imported.files.items()}
+
+
+def _bom(**sections: Any) -> dict[str, Any]:
+    return {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, **sections}
+
+
+def _write_bom(tmp_path: Path, bom: dict[str, Any] | str, name: str = "bom.json") -> Path:
+    path = tmp_path / name
+    path.write_text(bom if isinstance(bom, str) else json.dumps(bom, indent=2), encoding="utf-8")
+    return path
+
+
+def _flows(imported: Imported) -> list[tuple[str, str, str, str]]:
+    return sorted(
+        (flow.source, flow.target, flow.personal_data.value, flow.classification.value)
+        for content in imported.files.values()
+        for flow in content.data_flows
+    )
+
+
+def _components(imported: Imported) -> dict[str, Any]:
+    return {c.id: c for content in imported.files.values() for c in content.components}
+
+
+def _dependencies(imported: Imported) -> list[tuple[str, str]]:
+    return sorted(
+        (component.id, entry.ref)
+        for component in _components(imported).values()
+        for entry in component.depends_on
+    )
+
+
+# --- real files --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_file_gives_the_golden_estate(
+    name: str, golden: CheckGolden, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    imported = _import(_relative(name))
+    for file, text in sorted(_texts(imported).items()):
+        golden(f"import/cyclonedx/{name}/{file}", text)
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_file_loads_as_an_estate(name: str, tmp_path: Path) -> None:
+    folder = _write(_import(FIXTURES / name), tmp_path / "estate")
+    estate = load_estate(folder)
+    assert estate.components
+
+
+def test_same_bytes_twice(tmp_path: Path) -> None:
+    first = _texts(_import(FIXTURES / "valid-saasbom-1.6.json"))
+    second = _texts(_import(FIXTURES / "valid-saasbom-1.6.json"))
+    assert first == second
+
+
+def _shuffle(value: Any, shuffler: random.Random) -> Any:
+    if isinstance(value, dict):
+        return {key: _shuffle(item, shuffler) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_shuffle(item, shuffler) for item in value]
+        shuffler.shuffle(items)
+        return items
+    return value
+
+
+@pytest.mark.parametrize("name", ["valid-saasbom-1.6.json", "laravel-7.12.0-bom.1.4.json"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_shuffled_bom_gives_the_same_bytes(
+    name: str, seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    document = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "bom.json").write_text(json.dumps(document), encoding="utf-8")
+    shuffled = _shuffle(document, random.Random(seed))
+    (tmp_path / "b" / "bom.json").write_text(json.dumps(shuffled), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "a")
+    original = _texts(_import(Path("bom.json")))
+    monkeypatch.chdir(tmp_path / "b")
+    assert _texts(_import(Path("bom.json"))) == original
+
+
+def test_simulate_runs_on_an_imported_saasbom(tmp_path: Path) -> None:
+    folder = _write(_import(FIXTURES / "valid-saasbom-1.6.json"), tmp_path / "estate")
+    script = Path(sys.executable).parent / "exitplan"
+    ran = subprocess.run(  # our own console script, fixed arguments
+        [str(script), "simulate", str(folder), "-w", "component:microservice-1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "stock-ticker-service" in ran.stdout
+
+
+def test_large_library_sbom_imports_in_seconds(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    imported = _import(FIXTURES / "keycloak-10.0.2-bom.json")
+    elapsed = time.perf_counter() - started
+    assert len(_components(imported)) > 900
+    assert elapsed < 10, f"{elapsed:.1f} s"
+    load_estate(_write(imported, tmp_path / "estate"))
+
+
+def test_the_account_names_spec_version_and_counts() -> None:
+    account = _import(FIXTURES / "valid-saasbom-1.6.json").account.sources[0]
+    assert "CycloneDX 1.6" in account.notes
+    assert account.made["component"] == 7
+    assert account.made["data flow"] == 12
+    assert account.skipped[("data flow", "the same flow described at both its ends")] == 8
+
+
+# --- detection ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param('{"bomFormat": "CycloneDX", "specVersion": "1.6"}', True, id="json"),
+        pytest.param('{"bomFormat": "SPDX"}', False, id="other-json"),
+        pytest.param(
+            '<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>',
+            True,
+            id="xml",
+        ),
+        pytest.param('<bom xmlns="http://example.com/bom/1.5"/>', False, id="other-xml"),
+        pytest.param("components: []", False, id="yaml"),
+    ],
+)
+def test_detect(content: str, expected: bool, tmp_path: Path) -> None:
+    path = tmp_path / "file"
+    path.write_text(content, encoding="utf-8")
+    assert cyclonedx.detect(path) is expected
+
+
+def test_detect_a_folder() -> None:
+    assert cyclonedx.detect(FIXTURES)
+
+
+# --- the mapping tables ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metadata", "component", "vendor"),
+    [
+        pytest.param({"supplier": {"name": "Acme AB"}}, {}, "acme-ab", id="metadata-supplier"),
+        pytest.param({"manufacture": {"name": "Maker Inc"}}, {}, "maker-inc", id="1.2-manufacture"),
+        pytest.param(
+            {"manufacturer": {"name": "Maker Inc"}}, {}, "maker-inc", id="1.6-manufacturer"
+        ),
+        pytest.param({}, {"supplier": {"name": "Own Supplier"}}, "own-supplier", id="own"),
+        pytest.param({}, {"publisher": "Pub Ltd"}, "pub-ltd", id="publisher"),
+        pytest.param({}, {"author": "Some Author"}, "some-author", id="author"),
+        pytest.param(
+            {"supplier": {"name": "First"}, "manufacturer": {"name": "Second"}},
+            {},
+            "first",
+            id="supplier-before-manufacturer",
+        ),
+    ],
+)
+def test_the_subject_gets_its_vendor(
+    metadata: dict[str, Any], component: dict[str, Any], vendor: str, tmp_path: Path
+) -> None:
+    subject = {"type": "application", "name": "App", "bom-ref": "app", **component}
+    path = _write_bom(tmp_path, _bom(metadata={"component": subject, **metadata}))
+    assert _components(_import(path))["app"].vendor == vendor
+
+
+@pytest.mark.parametrize(
+    ("spec", "component", "vendor"),
+    [
+        pytest.param("1.2", {"supplier": {"name": "Acme Inc"}}, "acme", id="1.2-supplier"),
+        pytest.param("1.3", {"publisher": "Acme Inc."}, "acme", id="1.3-publisher"),
+        pytest.param("1.4", {"author": "ACME, Inc"}, "acme", id="1.4-author"),
+        pytest.param("1.6", {"manufacturer": {"name": "Acme"}}, "acme", id="1.6-manufacturer"),
+    ],
+)
+def test_one_vendor_per_organisation(
+    spec: str, component: dict[str, Any], vendor: str, tmp_path: Path
+) -> None:
+    components = [
+        {"type": "library", "name": "one", "bom-ref": "one", **component},
+        {"type": "library", "name": "two", "bom-ref": "two", "supplier": {"name": "ACME"}},
+    ]
+    path = _write_bom(tmp_path, {**_bom(components=components), "specVersion": spec})
+    imported = _import(path)
+    assert {c.vendor for c in _components(imported).values()} == {vendor}
+    assert len(imported.files["vendors.yaml"].vendors) == 1
+
+
+def test_a_service_vendor_is_its_provider(tmp_path: Path) -> None:
+    services = [{"bom-ref": "s", "name": "S", "provider": {"name": "Cloud Co", "url": ["u"]}}]
+    imported = _import(_write_bom(tmp_path, _bom(services=services)))
+    service = _components(imported)["s"]
+    assert (service.vendor, service.delivery.value) == ("cloud-co", "saas")
+    assert imported.files["vendors.yaml"].vendors[0].note == "Web site: u."
+
+
+_SUBJECT = {"type": "application", "name": "App", "bom-ref": "app"}
+_SERVICE = {"bom-ref": "svc", "name": "Svc"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "flows"),
+    [
+        pytest.param(
+            {"flow": "outbound", "classification": "PII"},
+            [("svc", "app", "ordinary", "confidential")],
+            id="outbound-to-the-subject",
+        ),
+        pytest.param(
+            {"flow": "inbound", "classification": "PII"},
+            [("app", "svc", "ordinary", "confidential")],
+            id="inbound-from-the-subject",
+        ),
+        pytest.param(
+            {"flow": "bi-directional", "classification": "Public"},
+            [("app", "svc", "none", "public"), ("svc", "app", "none", "public")],
+            id="both-ways",
+        ),
+        pytest.param({"flow": "unknown", "classification": "PII"}, [], id="unknown-skipped"),
+        pytest.param(
+            {
+                "flow": "outbound",
+                "classification": "PHI",
+                "name": "to lib",
+                "destination": ["urn:cdx:3e67/1#lib"],
+            },
+            [("svc", "lib", "special_category", "confidential")],
+            id="1.5-destination-bom-link",
+        ),
+        pytest.param(
+            {
+                "flow": "inbound",
+                "classification": "secret",
+                "name": "from lib",
+                "source": ["lib"],
+            },
+            [("lib", "svc", "none", "secret")],
+            id="1.5-source-bom-ref",
+        ),
+        pytest.param(
+            {
+                "flow": "inbound",
+                "classification": "PII",
+                "name": "from outside",
+                "source": ["https://0.0.0.0"],
+            },
+            [("app", "svc", "ordinary", "confidential")],
+            id="1.5-url-means-the-subject",
+        ),
+    ],
+)
+def test_data_flow_directions(
+    entry: dict[str, Any], flows: list[tuple[str, ...]], tmp_path: Path
+) -> None:
+    bom = _bom(
+        metadata={"component": _SUBJECT},
+        components=[{"type": "library", "name": "lib", "bom-ref": "lib"}],
+        services=[{**_SERVICE, "data": [entry]}],
+    )
+    assert _flows(_import(_write_bom(tmp_path, bom))) == flows
+
+
+def test_a_service_consumer_is_the_other_end(tmp_path: Path) -> None:
+    bom = _bom(
+        metadata={"component": _SUBJECT},
+        services=[
+            {"bom-ref": "front", "name": "Front"},
+            {**_SERVICE, "data": [{"flow": "inbound", "classification": "PII"}]},
+        ],
+        dependencies=[{"ref": "front", "dependsOn": ["svc"]}],
+    )
+    assert _flows(_import(_write_bom(tmp_path, bom))) == [
+        ("front", "svc", "ordinary", "confidential")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "personal", "level", "inferred"),
+    [
+        ("PII", PersonalData.ORDINARY, Classification.CONFIDENTIAL, ()),
+        ("Personal data", PersonalData.ORDINARY, Classification.CONFIDENTIAL, ()),
+        ("GDPR", PersonalData.ORDINARY, Classification.CONFIDENTIAL, ()),
+        ("sensitive", PersonalData.SPECIAL_CATEGORY, Classification.CONFIDENTIAL, ()),
+        ("PHI", PersonalData.SPECIAL_CATEGORY, Classification.CONFIDENTIAL, ()),
+        ("Public", PersonalData.NONE, Classification.PUBLIC, ()),
+        ("Top Secret", PersonalData.NONE, Classification.SECRET, ("personal_data",)),
+        ("INTERNAL", PersonalData.NONE, Classification.INTERNAL, ("personal_data",)),
+        ("PII public", PersonalData.ORDINARY, Classification.CONFIDENTIAL, ()),
+        (
+            "Customer",
+            PersonalData.NONE,
+            Classification.INTERNAL,
+            ("personal_data", "classification"),
+        ),
+    ],
+    ids=lambda value: str(value) if isinstance(value, str) else None,
+)
+def test_classification_table(
+    text: str,
+    personal: PersonalData,
+    level: Classification,
+    inferred: tuple[str, ...],
+) -> None:
+    assert classify(text, Rules()) == (personal, level, inferred)
+
+
+def test_an_unknown_classification_marks_the_flow_assumed(tmp_path: Path) -> None:
+    bom = _bom(
+        metadata={"component": _SUBJECT},
+        services=[{**_SERVICE, "data": [{"flow": "outbound", "classification": "foo"}]}],
+    )
+    imported = _import(_write_bom(tmp_path, bom))
+    flow = next(f for content in imported.files.values() for f in content.data_flows)
+    assert flow.assumed
+    assert flow.origin is not None
+    assert {"personal_data", "classification"} <= set(flow.origin.inferred)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expressions", "types", "expected"),
+    [
+        pytest.param(["MIT"], [], [], Licence.OPEN_SOURCE, id="spdx-id"),
+        pytest.param(["apache-2.0"], [], [], Licence.OPEN_SOURCE, id="spdx-id-any-case"),
+        pytest.param([], ["MIT OR Apache-2.0"], [], Licence.OPEN_SOURCE, id="expression"),
+        pytest.param(
+            [], ["GPL-2.0-only WITH Classpath-exception-2.0"], [], Licence.OPEN_SOURCE, id="with"
+        ),
+        pytest.param([], ["MIT AND LicenseRef-acme"], [], None, id="expression-not-all-open"),
+        pytest.param(["BUSL-1.1"], [], [], None, id="source-available"),
+        pytest.param([], [], ["subscription"], Licence.SUBSCRIPTION, id="subscription"),
+        pytest.param([], [], ["perpetual"], Licence.PERPETUAL, id="perpetual"),
+        pytest.param(["MIT"], [], ["appliance"], Licence.OPEN_SOURCE, id="type-says-nothing"),
+        pytest.param([], [], [], None, id="nothing"),
+    ],
+)
+def test_licence_table(
+    ids: list[str], expressions: list[str], types: list[str], expected: Licence | None
+) -> None:
+    assert licence_of(ids, expressions, types, Rules()) == expected
+
+
+def test_a_named_commercial_licence_goes_to_the_note() -> None:
+    component = next(iter(_components(_import(FIXTURES / "valid-license-licensing-1.6.json"))))
+    found = _components(_import(FIXTURES / "valid-license-licensing-1.6.json"))[component]
+    assert found.licence is None
+    assert found.note is not None
+    assert "Acme Commercial License" in found.note
+    assert "appliance" in found.note
+
+
+def test_licensing_subscription_and_expiration(tmp_path: Path) -> None:
+    licence = {
+        "license": {
+            "name": "Acme Cloud Licence",
+            "licensing": {"licenseTypes": ["subscription"], "expiration": "2027-04-13T20:20:39Z"},
+        }
+    }
+    components = [{"type": "application", "name": "A", "bom-ref": "a", "licenses": [licence]}]
+    found = _components(_import(_write_bom(tmp_path, _bom(components=components))))["a"]
+    assert found.licence == Licence.SUBSCRIPTION
+    assert found.contract is not None
+    assert str(found.contract.end) == "2027-04-13"
+
+
+@pytest.mark.parametrize(
+    ("services_only", "expected"),
+    [
+        pytest.param(False, {"app", "lib", "svc"}, id="everything"),
+        pytest.param(True, {"app", "svc"}, id="services-only-keeps-the-subject"),
+    ],
+)
+def test_services_only(services_only: bool, expected: set[str], tmp_path: Path) -> None:
+    bom = _bom(
+        metadata={"component": _SUBJECT},
+        components=[{"type": "library", "name": "lib", "bom-ref": "lib"}],
+        services=[_SERVICE],
+    )
+    imported = _import(_write_bom(tmp_path, bom), services_only=services_only)
+    assert set(_components(imported)) == expected
+
+
+def test_services_only_from_a_mapping_file(tmp_path: Path) -> None:
+    assert mapping_model().model_validate({"cyclonedx": {"services_only": True}})
+
+
+@pytest.mark.parametrize(
+    ("nested", "dependencies", "expected"),
+    [
+        pytest.param(True, [], [("app", "outer"), ("outer", "inner")], id="outer-depends-on-inner"),
+        pytest.param(False, [], [("app", "outer")], id="nested-off"),
+        pytest.param(
+            True,
+            [{"ref": "outer", "dependsOn": ["inner"]}],
+            [("app", "outer"), ("outer", "inner")],
+            id="declared-wins",
+        ),
+    ],
+)
+def test_nested_components(
+    nested: bool,
+    dependencies: list[dict[str, Any]],
+    expected: list[tuple[str, str]],
+    tmp_path: Path,
+) -> None:
+    inner = {"type": "library", "name": "inner", "bom-ref": "inner"}
+    outer = {"type": "library", "name": "outer", "bom-ref": "outer", "components": [inner]}
+    bom = _bom(metadata={"component": _SUBJECT}, components=[outer], dependencies=dependencies)
+    imported = _import(_write_bom(tmp_path, bom), nested=nested)
+    assert set(_components(imported)) == {"app", "outer", "inner"}
+    assert _dependencies(imported) == expected
+
+
+@pytest.mark.parametrize(
+    ("component_type", "imported"),
+    [
+        pytest.param("library", True, id="library"),
+        pytest.param("container", True, id="container"),
+        pytest.param("operating-system", True, id="os"),
+        pytest.param("file", False, id="file-skipped"),
+        pytest.param("data", False, id="data-skipped"),
+        pytest.param("cryptographic-asset", False, id="crypto-skipped"),
+    ],
+)
+def test_component_types(component_type: str, imported: bool, tmp_path: Path) -> None:
+    components = [{"type": component_type, "name": "thing", "bom-ref": "thing"}]
+    result = _import(_write_bom(tmp_path, _bom(components=components)))
+    assert ("thing" in _components(result)) is imported
+    if not imported:
+        skipped = result.account.sources[0].skipped
+        assert skipped[(component_type, "skipped by the mapping")] == 1
+
+
+def test_unknown_bom_refs_are_skipped_and_counted(tmp_path: Path) -> None:
+    bom = _bom(
+        components=[
+            {"type": "library", "name": "a", "bom-ref": "a"},
+            {"type": "library", "name": "b", "bom-ref": "b"},
+        ],
+        dependencies=[
+            {"ref": "a", "dependsOn": ["b", "ghost"]},
+            {"ref": "phantom", "dependsOn": ["a"]},
+        ],
+    )
+    imported = _import(_write_bom(tmp_path, bom))
+    assert _dependencies(imported) == [("a", "b")]
+    account = imported.account.sources[0]
+    assert account.skipped[("dependency", "a bom-ref that is not in the file")] == 2
+
+
+def test_the_subject_depends_on_top_level_elements_when_nothing_says(tmp_path: Path) -> None:
+    bom = _bom(
+        metadata={"component": _SUBJECT},
+        components=[{"type": "library", "name": "lib", "bom-ref": "lib"}],
+    )
+    imported = _import(_write_bom(tmp_path, bom))
+    entry = _components(imported)["app"].depends_on[0]
+    assert (entry.ref, entry.assumed) == ("lib", True)
+
+
+def test_the_subject_as_a_service(tmp_path: Path) -> None:
+    bom = _bom(metadata={"component": _SUBJECT}, services=[_SERVICE])
+    imported = _import(_write_bom(tmp_path, bom), subject="service")
+    services = [s for content in imported.files.values() for s in content.services]
+    assert [(s.id, [d.ref for d in s.depends_on]) for s in services] == [("app", ["svc"])]
+
+
+def test_elements_without_bom_ref_get_a_stable_one(tmp_path: Path) -> None:
+    components = [{"type": "library", "name": "left-pad", "version": "1.3.0"}]
+    imported = _import(_write_bom(tmp_path, _bom(components=components)))
+    found = _components(imported)["left-pad"]
+    assert found.origin is not None
+    assert found.origin.id == "exitplan:component:left-pad@1.3.0"
+
+
+# --- hostile and broken files ------------------------------------------------------------
+
+
+def _refused(path: Path) -> str:
+    with pytest.raises(InvalidInputError) as caught:
+        _import(path)
+    return str(caught.value)
+
+
+def test_the_invalid_fixture_is_refused_with_its_line() -> None:
+    message = _refused(FIXTURES / "invalid-service-data-1.6.json")
+    assert "invalid-service-data-1.6.json:16: flow: not valid CycloneDX: 'bar'" in message
+
+
+_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE bom [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components>
+<component type="library"><name>&lol2;</name></component></components></bom>
+"""
+_EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE bom [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components>
+<component type="library"><name>&secret;</name></component></components></bom>
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param(_LAUGHS, id="billion-laughs"), pytest.param(_EXTERNAL, id="external-entity")],
+)
+def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
+    message = _refused(_write_bom(tmp_path, text, "bom.xml"))
+    assert "bom.xml:2: XML with a DOCTYPE declaration is refused" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            '{\n"bomFormat": "CycloneDX",\n"components": [\n}',
+            ":4: not well-formed JSON",
+            id="malformed",
+        ),
+        pytest.param(
+            '{\n"bomFormat": "CycloneDX",\n"specVersion": "1.6",\n"bomFormat": "CycloneDX"\n}',
+            ':4: the key "bomFormat" appears twice',
+            id="duplicate-key",
+        ),
+        pytest.param(
+            '{\n"bomFormat": "CycloneDX",\n"version": NaN\n}',
+            ":3: NaN is not a JSON value",
+            id="nan",
+        ),
+        pytest.param(
+            '{"bomFormat": "CycloneDX", "x": ' + "[" * 10_000 + "]" * 10_000 + "}",
+            ":1: JSON nested more than 256 deep",
+            id="10000-deep",
+        ),
+        pytest.param(
+            '{"bomFormat": "CycloneDX", "x": ' + "[" * 300 + "]" * 300 + "}",
+            ":1: JSON nested more than 256 deep",
+            id="300-deep",
+        ),
+        pytest.param('["not a bom"]', ":1: not a CycloneDX BOM", id="not-a-bom"),
+    ],
+)
+def test_bad_json_is_refused_with_its_line(text: str, expected: str, tmp_path: Path) -> None:
+    assert expected in _refused(_write_bom(tmp_path, text))
+
+
+def test_bad_xml_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = (
+        '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.4">\n<oops>\n</bom>'
+    )
+    assert "bom.xml:4: not well-formed XML" in _refused(_write_bom(tmp_path, text, "bom.xml"))
+
+
+def test_control_characters_and_bidi_overrides_stay_escaped(tmp_path: Path) -> None:
+    name = "evil\u202egnp.exe\x07\x1b[31m"
+    bom = _bom(
+        metadata={"component": _SUBJECT},
+        components=[{"type": "library", "name": name, "bom-ref": "evil", "publisher": name}],
+    )
+    imported = _import(_write_bom(tmp_path, bom))
+    texts = "".join(_texts(imported).values())
+    assert "\u202e" not in texts
+    assert "\x1b" not in texts
+    assert "\\u202E" in texts or "\\u202e" in texts
+    estate = load_estate(_write(imported, tmp_path / "estate"))
+    assert any(component.name == name for component in estate.components)
