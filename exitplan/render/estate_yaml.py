@@ -3,11 +3,14 @@
 Keys come in the order of the model (``id`` and ``name`` first), lists in the order given
 (the importer sorts them), defaults are left out, and every text that YAML 1.2 would read
 as something else (``NO``, ``0o17``, ``null``, ``~``) is quoted, so the file reads back
-to the same estate. Control characters are written as escapes.
+to the same estate. Control characters, and invisible format characters such as bidi
+overrides and zero-width spaces (which would make a name look like another), are written as
+escapes.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import yaml
@@ -22,9 +25,26 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
+    def write_double_quoted(self, text: Any, split: bool = True) -> None:
+        # PyYAML counts format characters as printable; escape the whole text instead.
+        if not _hidden(text):
+            super().write_double_quoted(text, split)
+            return
+        allow_unicode = self.allow_unicode
+        self.allow_unicode = False
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = allow_unicode
+
+
+def _hidden(text: str) -> bool:
+    """Whether ``text`` holds a character that changes how text shows without showing."""
+    return any(unicodedata.category(ch) in {"Cf", "Zl", "Zp"} for ch in text)
+
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = None if plain_is_text(text) else '"'
+    style = None if plain_is_text(text) and not _hidden(text) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
