@@ -31,7 +31,9 @@ class Format(Protocol):
 
 def _modules() -> tuple[ModuleType, ...]:
     # Imported here: each format module imports the draft, which would import this.
-    return ()
+    from exitplan.importers import archimate  # noqa: PLC0415
+
+    return (archimate,)
 
 
 def formats() -> dict[str, Format]:
