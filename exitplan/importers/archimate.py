@@ -15,6 +15,7 @@ one data object become flows from its writers to its readers.
 
 from __future__ import annotations
 
+import heapq
 import io
 import zipfile
 from collections import defaultdict
@@ -167,6 +168,17 @@ DEFAULT_ELEMENTS: dict[str, Kind] = {
     **dict.fromkeys(_WHY, "skip"),
 }
 
+DEFAULT_THROUGH: tuple[str, ...] = tuple(
+    f"{layer}{what}"
+    for layer in ("Business", "Application", "Technology")
+    for what in ("Process", "Function", "Interaction", "Interface")
+)
+"""Element types that dependencies are derived through (behaviour and interfaces)."""
+
+_LONGEST_DERIVATION = 6  # relations in one derived chain
+_WHOLE_PART = frozenset({"Composition", "Aggregation"})
+_INTERFACES = frozenset({"BusinessInterface", "ApplicationInterface", "TechnologyInterface"})
+
 DEFAULT_RELATIONS: dict[str, RelationRule] = {
     "Serving": RelationRule(becomes="dependency", strength=Strength.HARD, reverse=True),
     "Realization": RelationRule(becomes="dependency", strength=Strength.HARD, reverse=True),
@@ -218,6 +230,25 @@ class Rules(rules.Rules):
         "from a business actor or role to a component that is a dependency or 'vendor' makes "
         "the actor its vendor. 'reverse' turns a data flow around as well.",
     )
+
+    derive_through: tuple[str, ...] = Field(
+        default=DEFAULT_THROUGH,
+        description="Element types that dependencies are derived through, as ArchiMate "
+        "derives chains of serving, realization and assignment: a component assigned to an "
+        "application function that realises a service gives the service a dependency on the "
+        "component; a business service realised by a process that an application service "
+        "serves depends on that application service. A derived dependency is hard only when "
+        "every relation of its chain is (else soft), is assumed, and is made only where no "
+        "direct relation joins the two. Default: the processes, functions, interactions and "
+        "interfaces of the three layers; an empty list turns derivation off.",
+    )
+
+    @field_validator("derive_through", mode="before")
+    @classmethod
+    def _through_in_current_names(cls, given: object) -> object:
+        if isinstance(given, list | tuple):
+            return tuple(normal_type(str(kind)) for kind in given)
+        return given
 
     @field_validator("elements", mode="before")
     @classmethod
@@ -763,6 +794,7 @@ class _Mapper:
 
     def _relations(self, edges: list[_Edge]) -> None:
         accesses: list[_Edge] = []
+        needs: dict[str, list[tuple[str, bool, _Edge]]] = defaultdict(list)  # soft?
         owners: dict[tuple[str, str], tuple[str, str]] = {}  # (component, vendor) candidates
         for edge in sorted(edges, key=lambda e: e.sid):
             rule = self.rules.relations.get(edge.type)
@@ -784,6 +816,11 @@ class _Mapper:
                 self.source.skip(edge.type, "a vendor relation that is not actor to component")
             elif rule.becomes == "dependency":
                 self._depends(edge, dependent, needed, rule.strength)
+                needs[dependent].append((needed, rule.strength == Strength.SOFT, edge))
+                if edge.type in _WHOLE_PART and self.model.nodes[edge.target].type in _INTERFACES:
+                    # An interface is a part of its component: what it serves, the component
+                    # serves (ArchiMate's derivation through structure).
+                    needs[edge.target].append((edge.source, False, edge))
             elif rule.becomes == "alternative":
                 self.source.alternative(edge.target, edge.source, type=edge.type, sid=edge.sid)
             elif edge.type == "Access":
@@ -800,6 +837,7 @@ class _Mapper:
             self.source.provided_by(dependent, vendor, assumed=True)
             self.source.infer("vendor from a business actor or role")
         self._accesses(accesses)
+        self._derive(needs)
 
     def _provides(self, needed: str, dependent: str) -> bool:
         """Whether ``needed`` is an actor (or a vendor) that provides component ``dependent``."""
@@ -828,6 +866,55 @@ class _Mapper:
             self.source.depends(
                 dependent, needed, type=edge.type, sid=edge.sid, strength=strength, group=group
             )
+
+    def _derive(self, needs: Mapping[str, list[tuple[str, bool, _Edge]]]) -> None:
+        """Dependencies of a component or service through behaviour and interfaces: for each
+        element that is kept, the best chain (hard before soft, then shorter, then by the
+        relation ids) to each kept element it reaches through pass-through elements only.
+
+        ``service S <-realises- function F <-assigned- component C`` gives ``S → C``.
+        Cost: one Dijkstra-style search per kept element over the pass-through region.
+        """
+        through = set(self.rules.derive_through)
+        kept = {"component", "service"}
+
+        def passes(sid: str) -> bool:
+            return self.kinds.get(sid) == "skip" and self.model.nodes[sid].type in through
+
+        direct = {(dependent, needed) for dependent, ends in needs.items() for needed, *_ in ends}
+        for start in sorted(sid for sid in needs if self.kinds.get(sid) in kept):
+            heap: list[tuple[bool, int, tuple[str, ...], tuple[str, ...], str]] = [
+                (False, 0, (), (), start)
+            ]
+            settled: set[str] = set()
+            while heap:
+                soft, length, sids, types, node = heapq.heappop(heap)
+                if node in settled:
+                    continue
+                settled.add(node)
+                if node != start and self.kinds.get(node) in kept:
+                    if length > 1 and (start, node) not in direct:
+                        self._derived(start, node, soft, sids, types)
+                    continue
+                if length >= _LONGEST_DERIVATION:
+                    continue
+                for needed, weak, edge in needs.get(node, ()):
+                    if needed not in settled and (self.kinds.get(needed) in kept or passes(needed)):
+                        step = (soft or weak, length + 1, (*sids, edge.sid), (*types, edge.type))
+                        heapq.heappush(heap, (*step, needed))
+
+    def _derived(
+        self, dependent: str, needed: str, soft: bool, sids: tuple[str, ...], types: Sequence[str]
+    ) -> None:
+        self.source.depends(
+            dependent,
+            needed,
+            type="derived: " + " → ".join(types),
+            sid=" → ".join(sids),
+            strength=Strength.SOFT if soft else Strength.HARD,
+            inferred=("ref", "strength"),
+        )
+        self.source.infer("dependency derived through behaviour or an interface")
 
     def _accesses(self, accesses: list[_Edge]) -> None:
         """Writers of a data object send it to its readers: one flow per writer and reader,

@@ -279,7 +279,7 @@ def test_archisurance_in_four_formats_gives_one_graph() -> None:
         graphs[name] = (kept, sorted(dependencies(imported)))
     first = graphs["archisurance.xml"]
     assert len(first[0]) == 26 + 14  # components and services
-    assert len(first[1]) == 37
+    assert len(first[1]) == 40  # 37 direct, 3 derived through processes
     assert all(graph == first for graph in graphs.values())
 
 
@@ -944,3 +944,124 @@ def test_a_zip_without_a_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as caught:
         import_sources([path], fmt="archimate")
     assert "not an Archi model archive" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected_dependencies", "expected_flows"),
+    [
+        ({"Flow": {"becomes": "data_flow", "reverse": True}}, set(), {("B", "A", ("orders",))}),
+        (
+            {"Flow": {"becomes": "dependency", "strength": "soft"}},
+            {("A", "B", "soft", None)},
+            set(),
+        ),
+        ({"Flow": {"becomes": "skip"}}, set(), set()),
+    ],
+    ids=["flow reversed", "flow as a soft dependency", "flow skipped"],
+)
+def test_a_relation_rule_in_the_mapping_file_is_followed(
+    rule: dict[str, Any],
+    expected_dependencies: set[tuple[str, str, str, str | None]],
+    expected_flows: set[tuple[str, str, tuple[str, ...]]],
+    tmp_path: Path,
+) -> None:
+    content = exchange(TWO, [("r", "Flow", "a", "b")]).replace(
+        b'xsi:type="Flow">', b'xsi:type="Flow"><name>orders</name>'
+    )
+    imported = run(tmp_path, content, mapping={"archimate": {"relations": rule}})
+    assert dependencies(imported) == expected_dependencies
+    assert flows(imported) == expected_flows
+
+
+# --- derived dependencies ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("elements", "relations", "expected"),
+    [
+        (
+            [
+                ("c", "ApplicationComponent", "C"),
+                ("f", "ApplicationFunction", "F"),
+                ("s", "ApplicationService", "S"),
+            ],
+            [("r1", "Assignment", "c", "f"), ("r2", "Realization", "f", "s")],
+            {("S", "C", "hard", None)},
+        ),
+        (
+            [
+                ("a", "ApplicationService", "A"),
+                ("p", "BusinessProcess", "P"),
+                ("b", "BusinessService", "B"),
+            ],
+            [("r1", "Serving", "a", "p"), ("r2", "Realization", "p", "b")],
+            {("B", "A", "hard", None)},
+        ),
+        (
+            [
+                ("c", "ApplicationComponent", "C"),
+                ("i", "ApplicationInterface", "I"),
+                ("d", "ApplicationComponent", "D"),
+            ],
+            [("r1", "Composition", "c", "i"), ("r2", "Serving", "i", "d")],
+            {("D", "C", "hard", None)},
+        ),
+        (
+            [
+                ("c", "ApplicationComponent", "C"),
+                ("f", "ApplicationFunction", "F"),
+                ("s", "ApplicationService", "S"),
+            ],
+            [("r1", "Association", "f", "c"), ("r2", "Realization", "f", "s")],
+            {("S", "C", "soft", None)},
+        ),
+        (
+            [
+                ("c", "ApplicationComponent", "C"),
+                ("e", "BusinessEvent", "E"),
+                ("s", "ApplicationService", "S"),
+            ],
+            [("r1", "Assignment", "c", "e"), ("r2", "Realization", "e", "s")],
+            set(),
+        ),
+    ],
+    ids=[
+        "component assigned to a function that realises a service",
+        "business service realised by a process an application service serves",
+        "through the interface a component is composed of",
+        "a soft link makes the chain soft",
+        "not through events",
+    ],
+)
+def test_dependencies_are_derived_through_behaviour_and_interfaces(
+    elements: list[Element],
+    relations: list[Relation],
+    expected: set[tuple[str, str, str, str | None]],
+    tmp_path: Path,
+) -> None:
+    imported = run(tmp_path, exchange(elements, relations))
+    assert dependencies(imported) == expected
+    for item in nodes(imported).values():
+        for entry in getattr(item, "depends_on", ()):
+            assert entry.assumed
+            assert entry.origin.type.startswith("derived: ")
+            assert entry.origin.inferred == ("ref", "strength")
+
+
+def test_no_derived_dependency_beside_a_direct_one_or_when_turned_off(tmp_path: Path) -> None:
+    elements: list[Element] = [
+        ("c", "ApplicationComponent", "C"),
+        ("f", "ApplicationFunction", "F"),
+        ("s", "ApplicationService", "S"),
+    ]
+    relations: list[Relation] = [("r1", "Assignment", "c", "f"), ("r2", "Realization", "f", "s")]
+    direct = run(tmp_path, exchange(elements, [*relations, ("r3", "Realization", "c", "s")]))
+    assert dependencies(direct) == {("S", "C", "hard", None)}
+    (entry,) = by_name(direct, "S").depends_on
+    assert entry.origin.type == "Realization"
+    off = run(
+        tmp_path,
+        exchange(elements, relations),
+        mapping={"archimate": {"derive_through": []}},
+    )
+    assert not dependencies(off)
