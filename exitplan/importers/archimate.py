@@ -836,7 +836,7 @@ class _Mapper:
             )
             self.source.provided_by(dependent, vendor, assumed=True)
             self.source.infer("vendor from a business actor or role")
-        self._accesses(accesses)
+        self._accesses(accesses, needs)
         self._derive(needs)
 
     def _provides(self, needed: str, dependent: str) -> bool:
@@ -916,9 +916,28 @@ class _Mapper:
         )
         self.source.infer("dependency derived through behaviour or an interface")
 
-    def _accesses(self, accesses: list[_Edge]) -> None:
+    def _accesses(
+        self, accesses: list[_Edge], needs: Mapping[str, list[tuple[str, bool, _Edge]]]
+    ) -> None:
         """Writers of a data object send it to its readers: one flow per writer and reader,
-        the object's name as the asset."""
+        the object's name as the asset. When a function or process accesses the object,
+        the components assigned to it are the writers or readers."""
+        kept = {"component", "service"}
+
+        def performers(sid: str) -> list[str]:
+            if self.kinds.get(sid) in kept:
+                return [sid]
+            if self.kinds.get(sid) != "skip" or self.model.nodes[sid].type not in set(
+                self.rules.derive_through
+            ):
+                return [sid]  # the draft counts it as an end that was not imported
+            assigned = {
+                needed
+                for needed, _soft, edge in needs.get(sid, ())
+                if edge.type == "Assignment" and self.kinds.get(needed) in kept
+            }
+            return sorted(assigned) or [sid]
+
         by_object: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
         for edge in accesses:
             mode = edge.link.access
@@ -927,20 +946,40 @@ class _Mapper:
             if mode in {"read", "readwrite"}:
                 by_object[edge.target]["read"].append(edge)
         used: set[str] = set()
+        made: set[tuple[str, str, str]] = set()
         for data in sorted(by_object):
             asset = self.model.nodes[data].name or data
-            for writer in by_object[data]["write"]:
-                for reader in by_object[data]["read"]:
-                    if writer.source == reader.source:
-                        continue
-                    used.update((writer.sid, reader.sid))
-                    self.source.flow(
-                        writer.source,
-                        reader.source,
-                        type="Access",
-                        sid=f"{writer.sid}+{reader.sid}",
-                        assets=(asset,),
+            pairs = sorted(
+                (source, target, writer.sid, reader.sid)
+                for writer in by_object[data]["write"]
+                for reader in by_object[data]["read"]
+                for source in performers(writer.source)
+                for target in performers(reader.source)
+                if source != target
+            )
+            for source, target, written, read in pairs:
+                used.update((written, read))
+                if (source, target, data) in made:
+                    self.source.skip("Access", "a second access that gives the same data flow")
+                    continue
+                made.add((source, target, data))
+                inferred = (
+                    ()
+                    if (source, target)
+                    == (
+                        self.model.links[written.split("+")[0]].source,
+                        self.model.links[read.split("+")[0]].source,
                     )
+                    else ("from", "to")
+                )
+                self.source.flow(
+                    source,
+                    target,
+                    type="Access",
+                    sid=f"{written}+{read}",
+                    assets=(asset,),
+                    inferred=inferred,
+                )
         for edge in accesses:
             if edge.sid not in used:
                 self.source.skip(

@@ -1065,3 +1065,27 @@ def test_no_derived_dependency_beside_a_direct_one_or_when_turned_off(tmp_path: 
         mapping={"archimate": {"derive_through": []}},
     )
     assert not dependencies(off)
+
+
+def test_an_access_by_a_function_is_a_flow_of_the_component_assigned_to_it(
+    tmp_path: Path,
+) -> None:
+    elements: list[Element] = [
+        *TWO,
+        ("f", "ApplicationFunction", "Store"),
+        ("g", "ApplicationFunction", "Report"),
+        ("d", "DataObject", "Claims"),
+    ]
+    relations: list[Relation] = [
+        ("a1", "Assignment", "a", "f"),
+        ("a2", "Assignment", "b", "g"),
+        ("w", "Access", "f", "d"),
+        ("r", "Access", "g", "d"),
+    ]
+    attributes = {"w": 'accessType="Write"', "r": 'accessType="Read"'}
+    imported = run(tmp_path, exchange(elements, relations, relation_attributes=attributes))
+    assert flows(imported) == {("A", "B", ("Claims",))}
+    (flow,) = [f for e in imported.files.values() for f in e.data_flows]
+    assert flow.assumed
+    assert flow.origin is not None
+    assert set(flow.origin.inferred) == {"from", "to"}
