@@ -554,7 +554,12 @@ def detect(path: Path) -> bool:
     """Whether ``path`` is an ArchiMate model (or a folder holding one), judged from the
     root element in its first few kilobytes."""
     if path.is_dir():
-        return any(detect(child) for child in _model_files(path))
+        try:
+            return any(detect(child) for child in _model_files(path))
+        except OSError:
+            return False
+    if not path.is_file():
+        return False  # a FIFO or a device would block or never end; reading refuses them
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)

@@ -1089,3 +1089,11 @@ def test_an_access_by_a_function_is_a_flow_of_the_component_assigned_to_it(
     assert flow.assumed
     assert flow.origin is not None
     assert set(flow.origin.inferred) == {"from", "to"}
+
+
+def test_a_fifo_is_not_detected(tmp_path: Path) -> None:
+    import os  # noqa: PLC0415
+
+    fifo = tmp_path / "model.xml"
+    os.mkfifo(fifo)
+    assert not archimate.detect(fifo)
