@@ -692,7 +692,7 @@ class _Finisher:
         entry["strength"] = Strength.SOFT
         entry["assumed"] = True
         spelled = " → ".join(loop)
-        entry["note"] = f"Made soft by the import: it closes the cycle {spelled}."
+        entry["note"] = _text(f"Made soft by the import: it closes the cycle {spelled}.")
         entry["origin"] = origin.model_copy(
             update={"inferred": tuple(sorted({*origin.inferred, "strength"}))}
         )
@@ -808,6 +808,8 @@ class _Finisher:
         names = _file_names([source.file for source in self.draft.sources])
         files: dict[str, EstateFile] = {}
         for file, content in sections.items():
+            if not content:  # a source that gave nothing writes no (empty, invalid) file
+                continue
             files[names[file]] = EstateFile.model_validate(
                 {kind: sorted(items, key=_sort_key) for kind, items in content.items()}
             )

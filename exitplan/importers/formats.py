@@ -31,9 +31,9 @@ class Format(Protocol):
 
 def _modules() -> tuple[ModuleType, ...]:
     # Imported here: each format module imports the draft, which would import this.
-    from exitplan.importers import backstage, csv, cyclonedx  # noqa: PLC0415
+    from exitplan.importers import archimate, backstage, csv, cyclonedx  # noqa: PLC0415
 
-    return (backstage, cyclonedx, csv)
+    return (archimate, backstage, cyclonedx, csv)
 
 
 def formats() -> dict[str, Format]:

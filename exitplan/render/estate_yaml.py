@@ -3,12 +3,14 @@
 Keys come in the order of the model (``id`` and ``name`` first), lists in the order given
 (the importer sorts them), defaults are left out, and every text that YAML 1.2 would read
 as something else (``NO``, ``0o17``, ``null``, ``~``) is quoted, so the file reads back
-to the same estate. Control characters are written as escapes.
+to the same estate. Control characters, and invisible format characters such as bidi
+overrides and zero-width spaces (which would make a name look like another), are written as
+escapes.
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -16,33 +18,36 @@ import yaml
 from exitplan.loading import plain_is_text
 from exitplan.model import EstateFile
 
-_INVISIBLE = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Bidirectional marks and overrides: printable to YAML, but they make a name read
-differently from what it is, so they are written as escapes too."""
-
-
 class _Dumper(yaml.SafeDumper):
     """A safe dumper that quotes for the YAML 1.2 core schema, not only for YAML 1.1."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
-    def write_double_quoted(self, text: str, split: bool = True) -> None:
-        if not _INVISIBLE.search(text):
+    def write_double_quoted(self, text: Any, split: bool = True) -> None:
+        # PyYAML counts format characters as printable; escape the whole text instead.
+        if not _hidden(text):
             super().write_double_quoted(text, split)
             return
-        self.allow_unicode = False  # every character outside ASCII as an escape
+        allow_unicode = self.allow_unicode
+        self.allow_unicode = False
         try:
             super().write_double_quoted(text, split)
         finally:
-            self.allow_unicode = True
+            self.allow_unicode = allow_unicode
+
+
+def _hidden(text: str) -> bool:
+    """Whether ``text`` holds a character that changes how text shows without showing."""
+    return any(unicodedata.category(ch) in {"Cf", "Zl", "Zp"} for ch in text)
 
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     # Double quotes, with escapes, for anything YAML would read otherwise: numbers and
-    # booleans of the 1.2 core schema, and characters it folds or drops (NEL, U+2028).
-    plain = plain_is_text(text) and text.isprintable()
-    lines = "\n" in text and text.replace("\n", "").isprintable()
+    # booleans of the 1.2 core schema, characters it folds or drops (NEL, U+2028), and
+    # characters that change how text shows without showing (bidi overrides).
+    plain = plain_is_text(text) and text.isprintable() and not _hidden(text)
+    lines = "\n" in text and text.replace("\n", "").isprintable() and not _hidden(text)
     style = None if plain else "|" if lines else '"'  # PyYAML quotes what "|" cannot hold
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 

@@ -1,0 +1,1050 @@
+"""ArchiMate models → estate elements: The Open Group's exchange format (the 2.1
+namespace with ``<label>``, and 3.0/3.1) and Archi's own ``.archimate`` files (current 4.x/5.x,
+legacy 2.x/3.x, and Archi's zipped archive format).
+
+Reading is in two steps. A file is first read into a neutral ``_Model`` (nodes and links in
+the current ArchiMate vocabulary: ``UsedByRelationship`` is read as ``Serving``,
+``RealisationRelationship`` as ``Realization``, ``InfrastructureService`` as
+``TechnologyService``, ...), whichever of the two formats it is in. The model is then mapped
+by the tables of ``Rules``: which element type becomes what, and which relation type becomes
+a dependency (hard or soft, in which direction), a data flow, a vendor or an alternative.
+Junctions are resolved first (a relation into a junction and one out of it become one
+relation; behind an OR junction the dependencies form an ``any_of_group``), and accesses to
+one data object become flows from its writers to its readers.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NoReturn
+
+from lxml import etree
+from pydantic import Field, field_validator
+
+from exitplan.errors import InvalidInputError, Problem, display_path
+from exitplan.importers import rules
+from exitplan.importers.draft import Draft, SourceDraft
+from exitplan.importers.files import MAX_SOURCE_BYTES, read_source
+from exitplan.importers.rules import RelationRule
+from exitplan.importers.xml import line, local, parse_xml
+from exitplan.model import Delivery, Strength
+
+NAME = "archimate"
+TITLE = "ArchiMate: Open Group exchange format (2.1, 3.0, 3.1) and Archi .archimate files"
+
+EXCHANGE_NAMESPACES = frozenset(
+    {
+        "http://www.opengroup.org/xsd/archimate",  # 2.1
+        "http://www.opengroup.org/xsd/archimate/3.0/",
+        "http://www.opengroup.org/xsd/archimate/3.1/",
+    }
+)
+ARCHI_NAMESPACE = "http://www.archimatetool.com/archimate"
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_HEAD_BYTES = 4096
+
+Kind = Literal["component", "service", "capability", "organisation", "vendor", "skip"]
+
+# --- the vocabulary ---------------------------------------------------------------------------
+
+_SYNONYMS = {
+    # Archi 2.x/3.x and ArchiMate 2 names, and British spellings, in the ArchiMate 3.1 words
+    "UsedBy": "Serving",
+    "Realisation": "Realization",
+    "Specialisation": "Specialization",
+    "InfrastructureService": "TechnologyService",
+    "InfrastructureInterface": "TechnologyInterface",
+    "InfrastructureFunction": "TechnologyFunction",
+    "InfrastructureProcess": "TechnologyProcess",
+    "InfrastructureEvent": "TechnologyEvent",
+    "InfrastructureInteraction": "TechnologyInteraction",
+    "Network": "CommunicationNetwork",
+    "CommunicationPath": "Path",
+    "Junction": "AndJunction",
+    "BusinessActivity": "BusinessProcess",
+}
+
+
+def normal_type(raw: str) -> str:
+    """A type in the ArchiMate 3.1 vocabulary, whatever tool or version wrote it.
+
+    >>> normal_type("archimate:UsedByRelationship"), normal_type("InfrastructureService")
+    ('Serving', 'TechnologyService')
+    """
+    name = raw.rsplit(":", 1)[-1].strip()
+    if name.endswith("Relationship") and name != "Relationship":
+        name = name[: -len("Relationship")]
+    return _SYNONYMS.get(name, name)
+
+
+# Why each family of element types is left out by default (shown in the summary).
+_ACTOR = "business actor or role: becomes the vendor of a component it serves or is assigned to"
+_WHY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "Stakeholder",
+            "Driver",
+            "Assessment",
+            "Goal",
+            "Outcome",
+            "Principle",
+            "Requirement",
+            "Constraint",
+            "Meaning",
+            "Value",
+        ),
+        "motivation element: why the architecture is so, not what runs",
+    ),
+    **dict.fromkeys(
+        ("Resource", "CourseOfAction", "ValueStream"),
+        "strategy element: not something a vendor provides",
+    ),
+    **dict.fromkeys(
+        (
+            "BusinessProcess",
+            "BusinessFunction",
+            "BusinessInteraction",
+            "BusinessEvent",
+            "ApplicationProcess",
+            "ApplicationFunction",
+            "ApplicationInteraction",
+            "ApplicationEvent",
+            "TechnologyProcess",
+            "TechnologyFunction",
+            "TechnologyInteraction",
+            "TechnologyEvent",
+        ),
+        "behaviour: what an element does, not something that can be withdrawn",
+    ),
+    **dict.fromkeys(
+        ("BusinessInterface", "ApplicationInterface", "TechnologyInterface"),
+        "interface: a part of the component that offers it",
+    ),
+    **dict.fromkeys(
+        ("ApplicationCollaboration", "TechnologyCollaboration"),
+        "collaboration: a temporary grouping of components",
+    ),
+    **dict.fromkeys(
+        ("BusinessObject", "DataObject", "Contract", "Representation", "Artifact", "Material"),
+        "passive object: becomes the asset of the data flows that access it",
+    ),
+    "Product": "business product: what is sold, not what runs",
+    **dict.fromkeys(("BusinessActor", "BusinessRole", "BusinessCollaboration"), _ACTOR),
+    **dict.fromkeys(
+        ("Plateau", "Gap", "WorkPackage", "Deliverable", "ImplementationEvent"),
+        "migration element: reported, not simulated",
+    ),
+    "Location": "location: not simulated (give countries in data_at_rest and processing)",
+    "Grouping": "grouping: a drawing aid, not an element",
+}
+_MIGRATION = frozenset({"Plateau", "Gap", "WorkPackage", "Deliverable", "ImplementationEvent"})
+_ACTORS = frozenset({"BusinessActor", "BusinessRole", "BusinessCollaboration"})
+_JUNCTIONS = frozenset({"AndJunction", "OrJunction"})
+_VIEWS = frozenset({"ArchimateDiagramModel", "SketchModel", "CanvasModel", "DiagramModel"})
+
+DEFAULT_ELEMENTS: dict[str, Kind] = {
+    **dict.fromkeys(
+        (
+            "ApplicationComponent",
+            "Node",
+            "Device",
+            "SystemSoftware",
+            "Equipment",
+            "Facility",
+            "CommunicationNetwork",
+            "Path",
+            "DistributionNetwork",
+        ),
+        "component",
+    ),
+    **dict.fromkeys(("ApplicationService", "TechnologyService", "BusinessService"), "service"),
+    "Capability": "capability",
+    **dict.fromkeys(_WHY, "skip"),
+}
+
+DEFAULT_THROUGH: tuple[str, ...] = tuple(
+    f"{layer}{what}"
+    for layer in ("Business", "Application", "Technology")
+    for what in ("Process", "Function", "Interaction", "Interface")
+)
+"""Element types that dependencies are derived through (behaviour and interfaces)."""
+
+_LONGEST_DERIVATION = 6  # relations in one derived chain
+_WHOLE_PART = frozenset({"Composition", "Aggregation"})
+_INTERFACES = frozenset({"BusinessInterface", "ApplicationInterface", "TechnologyInterface"})
+
+DEFAULT_RELATIONS: dict[str, RelationRule] = {
+    "Serving": RelationRule(becomes="dependency", strength=Strength.HARD, reverse=True),
+    "Realization": RelationRule(becomes="dependency", strength=Strength.HARD, reverse=True),
+    "Assignment": RelationRule(becomes="dependency", strength=Strength.HARD, reverse=True),
+    "Access": RelationRule(becomes="data_flow"),
+    "Flow": RelationRule(becomes="data_flow"),
+    "Triggering": RelationRule(becomes="data_flow"),
+    "Association": RelationRule(becomes="dependency", strength=Strength.SOFT),
+    "Aggregation": RelationRule(becomes="dependency", strength=Strength.SOFT),
+    "Composition": RelationRule(becomes="dependency", strength=Strength.SOFT),
+    "Influence": RelationRule(becomes="skip"),
+    "Specialization": RelationRule(becomes="alternative"),
+}
+
+
+def _merged(defaults: Mapping[str, Any], given: object) -> object:
+    if not isinstance(given, Mapping):
+        return given  # pydantic says what is wrong with it
+    return {**defaults, **{normal_type(str(key)): value for key, value in given.items()}}
+
+
+class Rules(rules.Rules):
+    """The ``archimate`` section of the mapping file. Types are ArchiMate 3.1 names; older
+    and British spellings (``UsedBy``, ``Realisation``, ``InfrastructureService``,
+    ``Network``) are read as the current ones. A mapping file lists only what it changes."""
+
+    elements: dict[str, Kind] = Field(
+        default_factory=lambda: dict(DEFAULT_ELEMENTS),
+        description="What each element type becomes: component, service, capability, "
+        "organisation, vendor or skip. Defaults: application components, nodes, devices, "
+        "system software, equipment, facilities, networks and paths → component; "
+        "application, technology and business services → service; Capability → "
+        "capability; everything else is skipped and counted with its reason (motivation, "
+        "strategy, behaviour, interfaces, passive objects, actors and roles, migration "
+        "elements, locations, groupings). A business actor or role that is skipped still "
+        "names the vendor of a component it serves or is assigned to (vendors.actors). "
+        "A type not listed is skipped. Junctions are always resolved, never mapped.",
+    )
+    relations: dict[str, RelationRule] = Field(
+        default_factory=lambda: dict(DEFAULT_RELATIONS),
+        description="What each relation type becomes. Defaults: Serving, Realization and "
+        "Assignment → hard dependency of the target on the source (reverse: X serves Y, so Y "
+        "needs X); Association, Aggregation and Composition → soft dependency of the source "
+        "on the target (the whole needs its parts), kept only between components and "
+        "services; Access → data flows from each writer of a data object to each of its "
+        "readers, the object's name as the asset; Flow and Triggering → a data flow from "
+        "source to target; Specialization → an alternative: the source (the specialised "
+        "successor) is a candidate for the target; Influence → skipped. A relation "
+        "from a business actor or role to a component that is a dependency or 'vendor' makes "
+        "the actor its vendor. 'reverse' turns a data flow around as well.",
+    )
+
+    derive_through: tuple[str, ...] = Field(
+        default=DEFAULT_THROUGH,
+        description="Element types that dependencies are derived through, as ArchiMate "
+        "derives chains of serving, realization and assignment: a component assigned to an "
+        "application function that realises a service gives the service a dependency on the "
+        "component; a business service realised by a process that an application service "
+        "serves depends on that application service. A derived dependency is hard only when "
+        "every relation of its chain is (else soft), is assumed, and is made only where no "
+        "direct relation joins the two. Default: the processes, functions, interactions and "
+        "interfaces of the three layers; an empty list turns derivation off.",
+    )
+
+    @field_validator("derive_through", mode="before")
+    @classmethod
+    def _through_in_current_names(cls, given: object) -> object:
+        if isinstance(given, list | tuple):
+            return tuple(normal_type(str(kind)) for kind in given)
+        return given
+
+    @field_validator("elements", mode="before")
+    @classmethod
+    def _elements_over_defaults(cls, given: object) -> object:
+        return _merged(DEFAULT_ELEMENTS, given)
+
+    @field_validator("relations", mode="before")
+    @classmethod
+    def _relations_over_defaults(cls, given: object) -> object:
+        return _merged(DEFAULT_RELATIONS, given)
+
+
+# --- the neutral model ------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    sid: str
+    type: str
+    name: str
+    line: int
+    documentation: str = ""
+    properties: dict[str, str] = field(default_factory=dict)
+    or_junction: bool = False
+
+
+@dataclass
+class _Link:
+    sid: str
+    type: str
+    source: str
+    target: str
+    line: int
+    name: str = ""
+    access: str = "write"  # read, write, readwrite or access (unspecified)
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Model:
+    file: str
+    nodes: dict[str, _Node] = field(default_factory=dict)
+    links: dict[str, _Link] = field(default_factory=dict)
+    views: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (type, sid)
+
+    def add_node(self, node: _Node) -> None:
+        if node.sid in self.nodes or node.sid in self.links:
+            self.duplicates.append((node.type, node.sid))
+        else:
+            self.nodes[node.sid] = node
+
+    def add_link(self, link: _Link) -> None:
+        if link.sid in self.nodes or link.sid in self.links:
+            self.duplicates.append((link.type, link.sid))
+        else:
+            self.links[link.sid] = link
+
+
+def _problem(file: str, element: etree._Element | None, where: str, message: str) -> Problem:
+    return Problem(file, line(element) if element is not None else 0, where, message)
+
+
+def _refuse(file: str, element: etree._Element | None, where: str, message: str) -> NoReturn:
+    raise InvalidInputError([_problem(file, element, where, message)], what="source")
+
+
+def _text(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return "".join(str(piece) for piece in element.itertext()).strip()
+
+
+def _children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in element if local(child.tag) == name]
+
+
+def _parts(element: etree._Element) -> dict[str, etree._Element]:
+    """The first child of each name, in one pass (a model has tens of thousands of these)."""
+    first: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            first.setdefault(tag[tag.rfind("}") + 1 :], child)
+    return first
+
+
+def _child(element: etree._Element, *names: str) -> etree._Element | None:
+    """The first child called one of ``names`` (in the order of ``names``)."""
+    first: dict[str, etree._Element] = {}
+    for child in element:
+        first.setdefault(local(child.tag), child)
+    for name in names:
+        if name in first:
+            return first[name]
+    return None
+
+
+def _attribute(element: etree._Element, name: str) -> str:
+    value = element.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+_ACCESS_WORDS = {
+    # exchange format words and Archi's numbers (absent = write in both)
+    "write": "write",
+    "0": "write",
+    "read": "read",
+    "1": "read",
+    "access": "access",
+    "2": "access",
+    "readwrite": "readwrite",
+    "3": "readwrite",
+}
+
+
+def _access(element: etree._Element) -> str:
+    given = _attribute(element, "accessType").casefold() or "write"
+    return _ACCESS_WORDS.get(given, "access")
+
+
+# --- the exchange format ----------------------------------------------------------------------
+
+
+def _exchange(root: etree._Element, file: str) -> _Model:
+    model = _Model(file)
+    names = _property_names(root)
+    for section in root:
+        what = local(section.tag)
+        if what == "elements":
+            for element in _children(section, "element"):
+                sid, kind = _identity(element, file, "element")
+                parts = _parts(element)
+                model.add_node(
+                    _Node(
+                        sid,
+                        kind,
+                        _text(parts.get("name", parts.get("label"))),
+                        line(element),
+                        _text(parts.get("documentation")),
+                        _exchange_properties(parts.get("properties"), names),
+                    )
+                )
+        elif what == "relationships":
+            for element in _children(section, "relationship"):
+                sid, kind = _identity(element, file, "relationship")
+                source, target = _ends(element, file)
+                parts = _parts(element)
+                model.add_link(
+                    _Link(
+                        sid,
+                        kind,
+                        source,
+                        target,
+                        line(element),
+                        _text(parts.get("name", parts.get("label"))),
+                        _access(element),
+                        _exchange_properties(parts.get("properties"), names),
+                    )
+                )
+        elif what in {"views", "diagrams"}:
+            model.views += sum(1 for e in section.iter() if local(e.tag) in {"view", "diagram"})
+    for node in model.nodes.values():
+        if node.type == "AndJunction" and node.properties.get("JunctionType", "").casefold() in {
+            "or",
+            "orjunction",
+        }:
+            node.type = "OrJunction"  # how the 2.1 exchange format says it
+        node.or_junction = node.type == "OrJunction"
+    return model
+
+
+def _property_names(root: etree._Element) -> dict[str, str]:
+    """Property definition id → name (3.x ``propertyDefinitions``; 2.1 ``propertydefs``)."""
+    names: dict[str, str] = {}
+    for section in root:
+        if local(section.tag).casefold() not in {"propertydefinitions", "propertydefs"}:
+            continue
+        for definition in section:
+            sid = _attribute(definition, "identifier")
+            name = _attribute(definition, "name") or _text(_child(definition, "name"))
+            if sid:
+                names[sid] = name or sid
+    return names
+
+
+def _exchange_properties(holder: etree._Element | None, names: Mapping[str, str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for prop in _children(holder, "property") if holder is not None else ():
+        ref = _attribute(prop, "propertyDefinitionRef") or _attribute(prop, "identifierref")
+        key = names.get(ref, ref)
+        if key and key not in found:
+            found[key] = _text(_child(prop, "value"))
+    return found
+
+
+def _identity(element: etree._Element, file: str, what: str) -> tuple[str, str]:
+    sid = _attribute(element, "identifier") or _attribute(element, "id")
+    kind = _attribute(element, _XSI_TYPE)
+    if not sid:
+        _refuse(file, element, what, f"an {what} without an identifier")
+    if not kind:
+        _refuse(file, element, what, f"{what} {sid!r} has no xsi:type")
+    return sid, normal_type(kind)
+
+
+def _ends(element: etree._Element, file: str) -> tuple[str, str]:
+    source, target = _attribute(element, "source"), _attribute(element, "target")
+    if not source or not target:
+        missing = " and ".join(n for n, v in (("source", source), ("target", target)) if not v)
+        sid = _attribute(element, "identifier") or _attribute(element, "id")
+        _refuse(file, element, "relationship", f"relationship {sid!r} has no {missing}")
+    return source, target
+
+
+# --- Archi's own format -----------------------------------------------------------------------
+
+
+def _archi(root: etree._Element, file: str) -> _Model:
+    model = _Model(file)
+    pending = list(reversed(list(root)))
+    while pending:
+        element = pending.pop()
+        what = local(element.tag)
+        if what == "folder":
+            pending.extend(reversed(list(element)))
+            continue
+        if what != "element":
+            continue  # the model's own documentation, properties, profiles, images
+        sid, kind = _identity(element, file, "element")
+        if kind in _VIEWS or local(_attribute(element, _XSI_TYPE)) in _VIEWS:
+            model.views += 1
+            continue
+        name = _attribute(element, "name") or _text(_child(element, "name"))
+        documentation = _attribute(element, "documentation") or _text(
+            _child(element, "documentation")
+        )
+        properties: dict[str, str] = {}
+        for prop in _children(element, "property"):
+            key = _attribute(prop, "key")
+            if key and key not in properties:
+                properties[key] = _attribute(prop, "value")
+        if (
+            element.get("source") is not None
+            or element.get("target") is not None
+            or (kind in DEFAULT_RELATIONS)
+        ):
+            source, target = _ends(element, file)
+            model.add_link(
+                _Link(sid, kind, source, target, line(element), name, _access(element), properties)
+            )
+        else:
+            or_junction = kind == "OrJunction" or (
+                kind == "AndJunction" and _attribute(element, "type").casefold() == "or"
+            )
+            model.add_node(
+                _Node(
+                    sid,
+                    "OrJunction" if or_junction else kind,
+                    name,
+                    line(element),
+                    documentation,
+                    properties,
+                    or_junction,
+                )
+            )
+    return model
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+
+def _root_of(raw: bytes, file: str) -> etree._Element:
+    """The root element; Archi's zipped archive format holds the model as ``model.xml``."""
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                info = archive.getinfo("model.xml")
+                if info.file_size > MAX_SOURCE_BYTES:
+                    _refuse(file, None, "", "the model in this archive is too large to read")
+                with archive.open(info) as member:
+                    raw = member.read(MAX_SOURCE_BYTES + 1)
+        except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError) as error:
+            _refuse(file, None, "", f"not an Archi model archive: {error}")
+        if len(raw) > MAX_SOURCE_BYTES:
+            _refuse(file, None, "", "the model in this archive is too large to read")
+    return parse_xml(raw, file)
+
+
+def _which(root: etree._Element) -> str | None:
+    qname = etree.QName(root)
+    if qname.localname == "model" and qname.namespace in EXCHANGE_NAMESPACES:
+        return "exchange"
+    if qname.localname == "model" and qname.namespace == ARCHI_NAMESPACE:
+        return "archi"
+    return None
+
+
+def load(path: Path) -> _Model:
+    """The ArchiMate model in the file at ``path``, in the neutral vocabulary."""
+    raw, file = read_source(path)
+    root = _root_of(raw, file)
+    which = _which(root)
+    if which is None:
+        _refuse(
+            file,
+            root,
+            "",
+            f"not an ArchiMate model: the root element is <{local(root.tag)}> in namespace "
+            f"{etree.QName(root).namespace or '(none)'}, not <model> of the Open Group "
+            "exchange format or <archimate:model> of Archi",
+        )
+    return _exchange(root, file) if which == "exchange" else _archi(root, file)
+
+
+def detect(path: Path) -> bool:
+    """Whether ``path`` is an ArchiMate model (or a folder holding one), judged from the
+    root element in its first few kilobytes."""
+    if path.is_dir():
+        try:
+            return any(detect(child) for child in _model_files(path))
+        except OSError:
+            return False
+    if not path.is_file():
+        return False  # a FIFO or a device would block or never end; reading refuses them
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return False
+    if head.startswith(b"PK\x03\x04"):
+        return path.suffix.casefold() == ".archimate"
+    parser = etree.XMLPullParser(
+        events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        parser.feed(head)
+        for _event, root in parser.read_events():
+            return isinstance(root, etree._Element) and _which(root) is not None
+    except etree.XMLSyntaxError:
+        return False
+    return False
+
+
+def _model_files(folder: Path) -> list[Path]:
+    return sorted(
+        (p for p in folder.iterdir() if p.suffix.casefold() in {".xml", ".archimate"}),
+        key=lambda p: p.name,
+    )
+
+
+def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
+    """Read every ArchiMate file of ``paths`` (a folder: its ArchiMate files) into ``draft``."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(child for child in _model_files(path) if detect(child))
+        else:
+            files.append(path)
+    for path in sorted(files, key=display_path):
+        model = load(path)
+        _Mapper(model, draft.source(model.file, NAME), draft, rules).run()
+
+
+# --- mapping ----------------------------------------------------------------------------------
+
+_EXITPLAN_KINDS = {"component", "service", "capability"}
+_LONGEST_DOCUMENTATION = 1000
+_LONGEST_NOTE = 4000
+_NAMED_MIGRATION = 20
+
+
+def _short(text: str, longest: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= longest else text[: longest - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """A relation after junctions are resolved."""
+
+    sid: str
+    type: str
+    source: str
+    target: str
+    link: _Link
+    group: str | None = None
+
+
+class _Mapper:
+    """Applies the mapping tables to one model."""
+
+    def __init__(self, model: _Model, source: SourceDraft, draft: Draft, rules: Rules) -> None:
+        self.model = model
+        self.source = source
+        self.draft = draft
+        self.rules = rules
+        self.kinds: dict[str, str] = {}  # sid -> what it became (or "skip", "junction")
+        self.vendors: dict[str, str] = {}  # sid of an element mapped to vendor -> vendor key
+
+    def run(self) -> None:
+        for node in sorted(self.model.nodes.values(), key=lambda n: n.sid):
+            self._element(node)
+        for kind, _sid in sorted(self.model.duplicates):
+            self.source.skip(kind, "the same id appears twice in the source; the first kept")
+        self._migration()
+        edges = self._edges()
+        self._relations(edges)
+        self._plateaus()
+        if self.model.views:
+            self.source.skip(
+                "view", "views and diagrams draw the model; the model is read", self.model.views
+            )
+        # Read = what the file holds, counted once (the draft counts its adders, and an
+        # access to a data object can give several flows).
+        self.source.account.read = (
+            len(self.model.nodes)
+            + len(self.model.links)
+            + len(self.model.duplicates)
+            + self.model.views
+        )
+
+    # --- elements ------------------------------------------------------------------------------
+
+    def _element(self, node: _Node) -> None:
+        if node.type in _JUNCTIONS:
+            self.kinds[node.sid] = "junction"
+            self.source.skip(node.type, "junction: the relations through it are joined")
+            return
+        properties = node.properties
+        wanted = properties.get("exitplan-kind", "").strip().casefold()
+        kind = wanted if wanted in _EXITPLAN_KINDS else self.rules.elements.get(node.type, "skip")
+        self.kinds[node.sid] = kind
+        if kind == "skip":
+            why = _WHY.get(node.type, "a type the mapping does not keep")
+            if node.type in DEFAULT_ELEMENTS and DEFAULT_ELEMENTS[node.type] != "skip":
+                why = "skipped by the mapping file"
+            self.source.skip(node.type, why)
+            return
+        if kind == "vendor":
+            self.vendors[node.sid] = self.source.vendor(
+                node.name or node.sid, sid=node.sid, type=node.type, fields=self._note(node)
+            )
+            return
+        options: dict[str, Any] = {
+            "type": node.type,
+            "fields": self._note(node),
+            "id_hint": properties.get("exitplan-id") or None,
+        }
+        if kind == "component":
+            vendor = self.source.vendor_from(properties)
+            self.source.component(
+                node.sid,
+                node.name,
+                delivery=self._delivery(node),
+                vendor=vendor,
+                **options,
+            )
+        elif kind == "service":
+            self.source.service(node.sid, node.name, **options)
+        elif kind == "capability":
+            self.source.capability(node.sid, node.name, **options)
+        else:
+            self.source.organisation(node.sid, node.name, **options)
+
+    def _delivery(self, node: _Node) -> Delivery | None:
+        given = node.properties.get("exitplan-delivery", "").strip()
+        if not given:
+            return None
+        try:
+            return Delivery(given.casefold())
+        except ValueError:
+            known = ", ".join(d.value for d in Delivery)
+            raise InvalidInputError(
+                [
+                    Problem(
+                        self.model.file,
+                        node.line,
+                        "exitplan-delivery",
+                        f"element {node.sid!r}: delivery {given!r} is not one of {known}",
+                    )
+                ],
+                what="source",
+            ) from None
+
+    def _note(self, node: _Node) -> dict[str, Any]:
+        """Documentation and the properties exitplan does not read, as a note."""
+        vendor_keys = {name.casefold() for name in self.draft.rules.vendors.properties}
+        shown = [
+            f"{key}={_short(value, 200)}"
+            for key, value in sorted(node.properties.items())
+            if not key.casefold().startswith("exitplan-") and key.casefold() not in vendor_keys
+        ]
+        parts = []
+        if node.documentation.strip():
+            parts.append(_short(node.documentation, _LONGEST_DOCUMENTATION))
+        if shown:
+            parts.append("Properties: " + "; ".join(shown))
+        note = "\n".join(parts)
+        if len(note) > _LONGEST_NOTE:
+            note = note[: _LONGEST_NOTE - 1] + "…"
+        return {"note": note} if note else {}
+
+    def _migration(self) -> None:
+        found = sorted(
+            (node.type, node.name or node.sid)
+            for node in self.model.nodes.values()
+            if node.type in _MIGRATION
+        )
+        if not found:
+            return
+        named = ", ".join(f"{kind} {name!r}" for kind, name in found[:_NAMED_MIGRATION])
+        more = len(found) - _NAMED_MIGRATION
+        tail = f" and {more} more" if more > 0 else ""
+        self.source.note(f"Migration elements, reported and not simulated: {named}{tail}.")
+
+    # --- relations -----------------------------------------------------------------------------
+
+    def _edges(self) -> list[_Edge]:
+        """Every relation with junctions resolved; relations to ids the file does not hold,
+        or to another relation, are counted as skipped here."""
+        into: dict[str, list[_Link]] = defaultdict(list)
+        out_of: dict[str, list[_Link]] = defaultdict(list)
+        edges: list[_Edge] = []
+        for link in sorted(self.model.links.values(), key=lambda li: li.sid):
+            ends = (link.source, link.target)
+            if any(end in self.model.links for end in ends):
+                self.source.skip(link.type, "a relation to or from another relation")
+                continue
+            if any(end not in self.model.nodes for end in ends):
+                self.source.skip(link.type, "refers to an element that is not in the file")
+                continue
+            if self.kinds.get(link.target) == "junction":
+                into[link.target].append(link)
+            if self.kinds.get(link.source) == "junction":
+                out_of[link.source].append(link)
+            if "junction" not in {self.kinds.get(link.source), self.kinds.get(link.target)}:
+                edges.append(_Edge(link.sid, link.type, link.source, link.target, link))
+        for link in (li for links in into.values() for li in links):
+            if self.kinds.get(link.source) == "junction":
+                continue  # a junction feeding a junction: joined from its first feeder
+            for target, group, chain in self._through(link.target, out_of, frozenset()):
+                if any(step.type != link.type for step in chain):
+                    self.source.skip(link.type, "relations of different types meet at a junction")
+                    continue
+                sid = "+".join([link.sid, *(step.sid for step in chain)])
+                edges.append(_Edge(sid, link.type, link.source, target, link, group))
+        return edges
+
+    def _through(
+        self, junction: str, out_of: Mapping[str, list[_Link]], seen: frozenset[str]
+    ) -> Iterable[tuple[str, str | None, tuple[_Link, ...]]]:
+        """(target, OR group, links followed) for each element a junction leads to."""
+        node = self.model.nodes[junction]
+        group = f"any-of-{junction}" if node.or_junction else None
+        for link in out_of.get(junction, ()):
+            if self.kinds.get(link.target) != "junction":
+                yield link.target, group, (link,)
+            elif link.target not in seen:
+                for target, inner, chain in self._through(link.target, out_of, seen | {junction}):
+                    yield target, group or inner, (link, *chain)
+
+    def _relations(self, edges: list[_Edge]) -> None:
+        accesses: list[_Edge] = []
+        needs: dict[str, list[tuple[str, bool, _Edge]]] = defaultdict(list)  # soft?
+        owners: dict[tuple[str, str], tuple[str, str]] = {}  # (component, vendor) candidates
+        for edge in sorted(edges, key=lambda e: e.sid):
+            rule = self.rules.relations.get(edge.type)
+            if rule is None or rule.becomes == "skip":
+                why = (
+                    "influence: a motivation relation"
+                    if edge.type == "Influence" and rule is not None
+                    else "a relation type the mapping does not keep"
+                )
+                self.source.skip(edge.type, why)
+                continue
+            dependent, needed = (
+                (edge.target, edge.source) if rule.reverse else (edge.source, edge.target)
+            )
+            if rule.becomes in {"dependency", "vendor"} and self._provides(needed, dependent):
+                owners[(dependent, needed)] = (dependent, needed)
+                continue
+            if rule.becomes == "vendor":
+                self.source.skip(edge.type, "a vendor relation that is not actor to component")
+            elif rule.becomes == "dependency":
+                self._depends(edge, dependent, needed, rule.strength)
+                needs[dependent].append((needed, rule.strength == Strength.SOFT, edge))
+                if edge.type in _WHOLE_PART and self.model.nodes[edge.target].type in _INTERFACES:
+                    # An interface is a part of its component: what it serves, the component
+                    # serves (ArchiMate's derivation through structure).
+                    needs[edge.target].append((edge.source, False, edge))
+            elif rule.becomes == "alternative":
+                self.source.alternative(edge.target, edge.source, type=edge.type, sid=edge.sid)
+            elif edge.type == "Access":
+                accesses.append(edge)
+            else:
+                self.source.flow(
+                    dependent, needed, type=edge.type, sid=edge.sid, name=edge.link.name or None
+                )
+        for dependent, needed in sorted(owners):
+            actor = self.model.nodes[needed]
+            vendor = self.vendors.get(needed) or self.source.vendor(
+                actor.name or needed, sid=needed, type=actor.type
+            )
+            self.source.provided_by(dependent, vendor, assumed=True)
+            self.source.infer("vendor from a business actor or role")
+        self._accesses(accesses, needs)
+        self._derive(needs)
+
+    def _provides(self, needed: str, dependent: str) -> bool:
+        """Whether ``needed`` is an actor (or a vendor) that provides component ``dependent``."""
+        if self.kinds.get(dependent) != "component":
+            return False
+        if needed in self.vendors:
+            return True
+        actor = self.model.nodes[needed].type in _ACTORS and self.kinds.get(needed) == "skip"
+        return actor and self.draft.rules.vendors.actors
+
+    def _depends(self, edge: _Edge, dependent: str, needed: str, strength: Strength) -> None:
+        properties = edge.link.properties
+        given = properties.get("exitplan-strength", "").strip().casefold()
+        group = properties.get("exitplan-group", "").strip() or edge.group
+        if given in {s.value for s in Strength}:
+            self.source.depends(
+                dependent,
+                needed,
+                type=edge.type,
+                sid=edge.sid,
+                strength=Strength(given),
+                group=group,
+                inferred=(),
+            )
+        else:
+            self.source.depends(
+                dependent, needed, type=edge.type, sid=edge.sid, strength=strength, group=group
+            )
+
+    def _derive(self, needs: Mapping[str, list[tuple[str, bool, _Edge]]]) -> None:
+        """Dependencies of a component or service through behaviour and interfaces: for each
+        element that is kept, the best chain (hard before soft, then shorter, then by the
+        relation ids) to each kept element it reaches through pass-through elements only.
+
+        ``service S <-realises- function F <-assigned- component C`` gives ``S → C``.
+        Cost: one Dijkstra-style search per kept element over the pass-through region.
+        """
+        through = set(self.rules.derive_through)
+        kept = {"component", "service"}
+
+        def passes(sid: str) -> bool:
+            return self.kinds.get(sid) == "skip" and self.model.nodes[sid].type in through
+
+        direct = {(dependent, needed) for dependent, ends in needs.items() for needed, *_ in ends}
+        for start in sorted(sid for sid in needs if self.kinds.get(sid) in kept):
+            heap: list[tuple[bool, int, tuple[str, ...], tuple[str, ...], str]] = [
+                (False, 0, (), (), start)
+            ]
+            settled: set[str] = set()
+            while heap:
+                soft, length, sids, types, node = heapq.heappop(heap)
+                if node in settled:
+                    continue
+                settled.add(node)
+                if node != start and self.kinds.get(node) in kept:
+                    if length > 1 and (start, node) not in direct:
+                        self._derived(start, node, soft, sids, types)
+                    continue
+                if length >= _LONGEST_DERIVATION:
+                    continue
+                for needed, weak, edge in needs.get(node, ()):
+                    if needed not in settled and (self.kinds.get(needed) in kept or passes(needed)):
+                        step = (soft or weak, length + 1, (*sids, edge.sid), (*types, edge.type))
+                        heapq.heappush(heap, (*step, needed))
+
+    def _derived(
+        self, dependent: str, needed: str, soft: bool, sids: tuple[str, ...], types: Sequence[str]
+    ) -> None:
+        self.source.depends(
+            dependent,
+            needed,
+            type="derived: " + " → ".join(types),
+            sid=" → ".join(sids),
+            strength=Strength.SOFT if soft else Strength.HARD,
+            inferred=("ref", "strength"),
+        )
+        self.source.infer("dependency derived through behaviour or an interface")
+
+    def _accesses(
+        self, accesses: list[_Edge], needs: Mapping[str, list[tuple[str, bool, _Edge]]]
+    ) -> None:
+        """Writers of a data object send it to its readers: one flow per writer and reader,
+        the object's name as the asset. When a function or process accesses the object,
+        the components assigned to it are the writers or readers."""
+        kept = {"component", "service"}
+
+        def performers(sid: str) -> list[str]:
+            if self.kinds.get(sid) in kept:
+                return [sid]
+            if self.kinds.get(sid) != "skip" or self.model.nodes[sid].type not in set(
+                self.rules.derive_through
+            ):
+                return [sid]  # the draft counts it as an end that was not imported
+            assigned = {
+                needed
+                for needed, _soft, edge in needs.get(sid, ())
+                if edge.type == "Assignment" and self.kinds.get(needed) in kept
+            }
+            return sorted(assigned) or [sid]
+
+        by_object: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
+        for edge in accesses:
+            mode = edge.link.access
+            if mode in {"write", "readwrite"}:
+                by_object[edge.target]["write"].append(edge)
+            if mode in {"read", "readwrite"}:
+                by_object[edge.target]["read"].append(edge)
+        used: set[str] = set()
+        made: set[tuple[str, str, str]] = set()
+        for data in sorted(by_object):
+            asset = self.model.nodes[data].name or data
+            pairs = sorted(
+                (source, target, writer.sid, reader.sid)
+                for writer in by_object[data]["write"]
+                for reader in by_object[data]["read"]
+                for source in performers(writer.source)
+                for target in performers(reader.source)
+                if source != target
+            )
+            for source, target, written, read in pairs:
+                used.update((written, read))
+                if (source, target, data) in made:
+                    self.source.skip("Access", "a second access that gives the same data flow")
+                    continue
+                made.add((source, target, data))
+                inferred = (
+                    ()
+                    if (source, target)
+                    == (
+                        self.model.links[written.split("+")[0]].source,
+                        self.model.links[read.split("+")[0]].source,
+                    )
+                    else ("from", "to")
+                )
+                self.source.flow(
+                    source,
+                    target,
+                    type="Access",
+                    sid=f"{written}+{read}",
+                    assets=(asset,),
+                    inferred=inferred,
+                )
+        for edge in accesses:
+            if edge.sid not in used:
+                self.source.skip(
+                    edge.type, "an access with no matching writer or reader of the same object"
+                )
+
+    def _plateaus(self) -> None:
+        """Two plateaus joined by Triggering: what only the first holds is replaced by
+        what only the second holds (each pair offered as an alternative)."""
+        holds: dict[str, set[str]] = defaultdict(set)
+        successions: list[_Link] = []
+        for link in self.model.links.values():
+            ends = (self.model.nodes.get(link.source), self.model.nodes.get(link.target))
+            if ends[0] is None or ends[1] is None or ends[0].type != "Plateau":
+                continue
+            if link.type in {"Aggregation", "Composition"}:
+                if self.kinds.get(link.target) == "component":
+                    holds[link.source].add(link.target)
+            elif link.type == "Triggering" and ends[1].type == "Plateau":
+                successions.append(link)
+        for link in sorted(successions, key=lambda li: li.sid):
+            before, after = holds[link.source], holds[link.target]
+            for old in sorted(before - after):
+                for new in sorted(after - before):
+                    self.source.alternative(
+                        old,
+                        new,
+                        type="Plateau",
+                        sid=f"{link.sid}:{old}>{new}",
+                        note=(
+                            f"Offered because plateau {self.model.nodes[link.source].name!r} "
+                            f"leads to {self.model.nodes[link.target].name!r}."
+                        ),
+                    )
+
+
+__all__ = [
+    "ARCHI_NAMESPACE",
+    "DEFAULT_ELEMENTS",
+    "DEFAULT_RELATIONS",
+    "EXCHANGE_NAMESPACES",
+    "NAME",
+    "TITLE",
+    "Rules",
+    "detect",
+    "load",
+    "normal_type",
+    "read",
+]
