@@ -18,6 +18,7 @@ import yaml
 from exitplan.loading import plain_is_text
 from exitplan.model import EstateFile
 
+
 class _Dumper(yaml.SafeDumper):
     """A safe dumper that quotes for the YAML 1.2 core schema, not only for YAML 1.1."""
 
