@@ -376,7 +376,6 @@ class SourceDraft:
         if not shown:
             shown = [written.get("name") or "unspecified data"]
             inferred = (*inferred, "assets")
-            self.infer("data flow assets not in the source: named after the flow")
         written["assets"] = tuple(dict.fromkeys(shown))
         self._draft.flows.append(
             _Relation(
@@ -619,6 +618,8 @@ class _Finisher:
             ),
         )
         for relation in ordered:
+            if self._capability_link(relation, nodes):
+                continue
             ends = self._resolve(relation, "a dependency")
             if ends is None:
                 continue
@@ -642,8 +643,30 @@ class _Finisher:
                     f"dependency strength chosen by relation type ({relation.type})"
                 ] += 1
             self.entry_source[id(entry)] = relation.file
-        del nodes
         return found
+
+    def _capability_link(self, relation: _Relation, nodes: Mapping[NodeId, dict[str, Any]]) -> bool:
+        """A capability that "depends on" a component is realised by it (the component's
+        ``capabilities``); a service that depends on a capability ``requires`` it."""
+        ends = [self.draft.elements.get((relation.file, sid))
+                for sid in (relation.source, relation.target)]  # fmt: skip
+        if ends[0] is None or ends[1] is None:
+            return False
+        kinds = (ends[0].kind, ends[1].kind)
+        ids = [self.ids[(relation.file, sid)] for sid in (relation.source, relation.target)]
+        account = self.account(relation.file)
+        if kinds == ("capability", "component"):
+            nodes[ids[1]].setdefault("capabilities", {})[ids[0]] = "full"
+            account.made["capability realised by a component"] += 1
+            return True
+        if kinds == ("service", "capability"):
+            required = nodes[ids[0]].setdefault("requires", [])
+            if ids[1] not in required:
+                required.append(ids[1])
+                required.sort()
+            account.made["capability required by a service"] += 1
+            return True
+        return False
 
     def _break_cycles(
         self,
@@ -729,6 +752,10 @@ class _Finisher:
                 written["assumed"] = True
             made.append((relation.file, DataFlow.model_validate(written)))
             self.account(relation.file).made["data flow"] += 1
+            if "assets" in relation.inferred:
+                self.account(relation.file).inferred[
+                    "data flow assets not in the source: named after the flow"
+                ] += 1
         return made
 
     def _alternatives(self) -> list[tuple[str, Alternative]]:

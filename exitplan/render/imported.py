@@ -32,6 +32,7 @@ def dump_import_text(account: Account, folder: str, files: list[str]) -> str:
     made = account.total("made")
     lines += ["", "Made:"]
     lines += [f"  {made[kind]:>6,}  {_plural(kind, made[kind])}" for kind in MADE]
+    lines += [f"  {made[kind]:>6,}  {kind}" for kind in sorted(set(made) - set(MADE))]
     skipped_by_type = account.total("skipped")
     lines += ["", "Skipped, by source type:" if skipped_by_type else "Skipped: nothing."]
     for (kind, why), count in sorted(skipped_by_type.items()):

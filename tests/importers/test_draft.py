@@ -170,7 +170,7 @@ def test_vendors_from_names_else_the_unknown_supplier(tmp_path: Path) -> None:
     [
         (("s", "missing"), "an end was not imported"),
         (("s", "s"), "a dependency of an element to itself"),
-        (("s", "cap"), "a dependency to or from a capability, not a component or service"),
+        (("cap", "s"), "a dependency to or from a capability, not a component or service"),
     ],
     ids=["missing-end", "self", "capability"],
 )
@@ -228,3 +228,21 @@ def test_any_name_is_written_so_that_it_reads_back(
     path.write_text(dump_estate_yaml(imported.files["m.yaml"]), encoding="utf-8")
     data = read_document(path).data
     assert data["services"][0]["name"] == imported.files["m.yaml"].services[0].name
+
+
+def test_capabilities_are_realised_by_components_and_required_by_services() -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.service("s", "Mail")
+    source.component("c", "Exchange")
+    source.capability("cap", "E-mail")
+    source.depends("cap", "c", type="Realization")
+    source.depends("s", "cap", type="Serving")
+    imported = draft.finish()
+    (component,) = imported.files["m.yaml"].components
+    (service,) = imported.files["m.yaml"].services
+    assert dict(component.capabilities) == {"e-mail": "full"}
+    assert service.requires == ("e-mail",)
+    made = imported.account.total("made")
+    assert made["capability realised by a component"] == 1
+    assert made["capability required by a service"] == 1
