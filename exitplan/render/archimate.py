@@ -25,7 +25,7 @@ component realises capability       Realization, component → capability
 service requires capability         Association "requires", service → capability
 organisation uses service           Serving, service → organisation
 data flow                           Flow, sender → receiver
-candidate is an alternative for X   Association "alternative for", candidate → X
+candidate is an alternative for X   Specialization "alternative for", candidate → X
 ==================================  ===================================================
 
 Identifiers are ``id-`` and the exitplan id (relationships: the ids of both ends and an
@@ -89,8 +89,11 @@ RELATION_RULES: Mapping[Rel, RelationRule] = {
     Rel.REQUIRES: RelationRule("Association", "Requires", name="requires", folder="Capabilities"),
     Rel.USES: RelationRule("Serving", "ServesUsers", reverse=True, folder="Users"),
     Rel.FLOWS_TO: RelationRule("Flow", "FlowsTo", folder="Data flows"),
+    # Specialization, not Association: the ArchiMate importer reads a Specialization
+    # (from the successor to what it succeeds) as an alternative, an Association as a
+    # soft dependency, and the round trip must give back the same dependencies.
     Rel.ALTERNATIVE_FOR: RelationRule(
-        "Association", "AlternativeFor", name="alternative for", folder="Alternatives"
+        "Specialization", "AlternativeFor", name="alternative for", folder="Alternatives"
     ),
 }
 """Every relationship type of DESIGN.md §3 and what it becomes (the module doc's table)."""
