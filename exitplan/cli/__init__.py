@@ -22,6 +22,7 @@ from exitplan import __version__
 from exitplan.cli.check import check_command
 from exitplan.cli.common import notice
 from exitplan.cli.diagram import diagram_command
+from exitplan.cli.export import export_group
 from exitplan.cli.importing import import_command
 from exitplan.cli.init import init_command
 from exitplan.cli.load import load_command
@@ -95,6 +96,7 @@ for _command in (
     run_command,
     compare_command,
     diagram_command,
+    export_group,
     load_command,
     schema_command,
 ):

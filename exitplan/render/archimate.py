@@ -1,0 +1,734 @@
+"""The estate and a scenario's result in The Open Group's ArchiMate Model Exchange File
+Format 3.1, so that architects can open them in Archi (File → Import → Open Exchange XML
+Model) or any other tool that reads the format.
+
+Every element and relationship of the estate graph is written once, with its exitplan id
+and the simulation's verdict as properties (``exitplan-state``, ``exitplan-fails-at-day``,
+``exitplan-candidate``, ``exitplan-wave`` ...), and two views are drawn: the impact (what
+the withdrawal takes, breaks and degrades, in columns by state) and the plan (what is
+replaced by what, one column per wave). docs/export-archimate.md lists every property.
+
+The mapping, as the ArchiMate importer reads it back:
+
+==================================  ===================================================
+exitplan                            ArchiMate
+==================================  ===================================================
+component                           ApplicationComponent (property ``Vendor``: the name
+                                    of its main vendor)
+service                             ApplicationService
+capability                          Capability
+vendor, organisation                BusinessActor
+A depends on B                      Serving, source B (what is needed), target A
+component provided by vendor        Association, vendor → component
+vendor is a subsidiary of parent    Aggregation, parent → subsidiary
+component realises capability       Realization, component → capability
+service requires capability         Association "requires", service → capability
+organisation uses service           Serving, service → organisation
+data flow                           Flow, sender → receiver
+candidate is an alternative for X   Specialization "alternative for", candidate → X
+==================================  ===================================================
+
+Identifiers are ``id-`` and the exitplan id (relationships: the ids of both ends and an
+upper-case word, which no exitplan id contains), so they are valid ``xsd:ID`` values and
+the same on every export. Text is escaped by lxml; characters that XML 1.0 cannot carry
+at all (most C0 controls, U+FFFE, U+FFFF, lone surrogates) and those that could deceive a
+reader (the other controls, bidirectional overrides) are written as visible escapes
+(``\\x1b``, ``\\u202e``), as everywhere exitplan shows a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from exitplan.errors import printable
+from exitplan.graph.port import GraphEdge, GraphNode, Label, Rel, Subgraph
+from exitplan.model import EstateInfo, NodeId
+from exitplan.simulate.result import Affected, Simulation, State, StepKind
+
+NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SCHEMA_LOCATION = f"{NAMESPACE} http://www.opengroup.org/xsd/archimate/3.1/archimate3_Diagram.xsd"
+LANGUAGE = "en"
+
+ELEMENT_TYPE: Mapping[Label, str] = {
+    Label.COMPONENT: "ApplicationComponent",
+    Label.SERVICE: "ApplicationService",
+    Label.CAPABILITY: "Capability",
+    Label.VENDOR: "BusinessActor",
+    Label.ORGANISATION: "BusinessActor",
+}
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    """How one relationship type of the estate graph is written.
+
+    ``reverse``: the ArchiMate relationship points from the graph edge's target to its
+    source (the graph points from the dependent to what it needs; Serving points from
+    what serves to what is served). ``word`` joins the two ends in the identifier.
+    """
+
+    type: str
+    word: str
+    reverse: bool = False
+    name: str | None = None
+    folder: str = "Dependencies"
+
+
+RELATION_RULES: Mapping[Rel, RelationRule] = {
+    Rel.DEPENDS_ON: RelationRule("Serving", "Serves", reverse=True),
+    Rel.PROVIDED_BY: RelationRule("Association", "Provides", reverse=True, folder="Vendors"),
+    Rel.SUBSIDIARY_OF: RelationRule("Aggregation", "Owns", reverse=True, folder="Vendors"),
+    Rel.REALISES: RelationRule("Realization", "Realises", folder="Capabilities"),
+    Rel.REQUIRES: RelationRule("Association", "Requires", name="requires", folder="Capabilities"),
+    Rel.USES: RelationRule("Serving", "ServesUsers", reverse=True, folder="Users"),
+    Rel.FLOWS_TO: RelationRule("Flow", "FlowsTo", folder="Data flows"),
+    # Specialization, not Association: the ArchiMate importer reads a Specialization
+    # (from the successor to what it succeeds) as an alternative, an Association as a
+    # soft dependency, and the round trip must give back the same dependencies.
+    Rel.ALTERNATIVE_FOR: RelationRule(
+        "Specialization", "AlternativeFor", name="alternative for", folder="Alternatives"
+    ),
+}
+"""Every relationship type of DESIGN.md §3 and what it becomes (the module doc's table)."""
+
+RELATION_WORD: Mapping[Rel, str] = {rel: rel.value.lower() for rel in Rel}
+"""The ``exitplan-relation`` property: ``depends_on``, ``provided_by``, ``flows_to`` ..."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a node is filled on a view (and its text colour on a dark fill)."""
+
+    fill: tuple[int, int, int]
+    text: tuple[int, int, int] | None = None
+    line: tuple[int, int, int] | None = None
+
+
+LOOK: Mapping[str, Look] = {
+    State.WITHDRAWN: Look((64, 64, 64), text=(255, 255, 255)),
+    State.BROKEN: Look((246, 179, 179), line=(163, 0, 0)),
+    State.DEGRADED: Look((253, 227, 181), line=(184, 110, 0)),
+    "candidate": Look((216, 240, 216), line=(46, 125, 50)),
+    "missing": Look((255, 255, 255), line=(163, 0, 0)),
+}
+"""The colours of the Graphviz diagrams (render/dot.py), so both read alike."""
+
+NODE_WIDTH, NODE_HEIGHT = 200, 55
+COLUMN_GAP, ROW_GAP = 50, 20
+MARGIN, HEADER_HEIGHT = 20, 40
+ROWS_PER_COLUMN = 12
+"""A state with more nodes than this wraps into a further column of its own."""
+
+_XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str, *, newlines: bool = False) -> str:
+    """Text that XML 1.0 can carry and that cannot deceive a reader: control characters
+    and bidirectional overrides as escapes (``printable``), and the few characters
+    ``printable`` leaves alone but XML forbids (U+FFFE, U+FFFF, lone surrogates) too."""
+    shown = printable(text.replace("\r\n", "\n"), newlines=newlines)
+    return _XML_FORBIDDEN.sub(lambda found: f"\\u{ord(found.group()):04x}", shown)
+
+
+_NCNAME_REST = re.compile(r"[^a-z0-9._-]")
+
+
+def identifier(node_id: str) -> str:
+    """The ``xsd:ID`` of an element: ``id-`` and its id; a character outside exitplan's
+    id alphabet (none in a valid estate) as ``Z<hex>Z``, so that distinct ids stay
+    distinct and no escape looks like a joining word (those are capitalised words)."""
+    return "id-" + _NCNAME_REST.sub(lambda found: f"Z{ord(found.group()):x}Z", node_id)
+
+
+def relationship_identifier(edge: GraphEdge) -> str:
+    """A data flow keeps its own id; any other relationship is named by its two ends
+    joined by an upper-case word (``id-entra-id-Serves-intune``)."""
+    if edge.type is Rel.FLOWS_TO and "id" in edge.properties:
+        return identifier(str(edge.properties["id"]))
+    rule = RELATION_RULES[edge.type]
+    source, target = (edge.target, edge.source) if rule.reverse else (edge.source, edge.target)
+    return f"{identifier(source)}-{rule.word}-{identifier(target).removeprefix('id-')}"
+
+
+def _joined(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- what each element says ----------------------------------------------------------------
+
+
+@dataclass
+class Concept:
+    """One element or relationship as it will be written."""
+
+    identifier: str
+    type: str
+    name: str | None
+    documentation: str | None
+    properties: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+    target: str | None = None
+    folder: tuple[str, ...] = ()
+
+
+NODE_FIELDS: Mapping[Label, Sequence[tuple[str, str]]] = {
+    Label.COMPONENT: (
+        ("delivery", "exitplan-delivery"),
+        ("lifecycle", "exitplan-lifecycle"),
+        ("licence", "exitplan-licence"),
+        ("contract_end", "exitplan-contract-end"),
+        ("data_export", "exitplan-data-export"),
+    ),
+    Label.SERVICE: (
+        ("criticality", "exitplan-criticality"),
+        ("users", "exitplan-users"),
+        ("rto_hours", "exitplan-rto-hours"),
+    ),
+    Label.VENDOR: (
+        ("hq_country", "exitplan-hq-country"),
+        ("jurisdiction", "exitplan-jurisdiction"),
+    ),
+    Label.ORGANISATION: (("users", "exitplan-users"),),
+    Label.CAPABILITY: (),
+}
+"""The graph properties carried over, per kind, besides the name, note and id."""
+
+EDGE_FIELDS: Mapping[Rel, Sequence[tuple[str, str]]] = {
+    Rel.DEPENDS_ON: (
+        ("strength", "exitplan-strength"),
+        ("group", "exitplan-group"),
+        ("capabilities", "exitplan-capabilities"),
+        ("onset_days", "exitplan-grace-days"),
+        ("at_renewal", "exitplan-at-renewal"),
+    ),
+    Rel.PROVIDED_BY: (("roles", "exitplan-roles"),),
+    Rel.REALISES: (("coverage", "exitplan-coverage"),),
+    Rel.USES: (("users", "exitplan-users"),),
+    Rel.FLOWS_TO: (
+        ("id", "exitplan-id"),
+        ("assets", "exitplan-assets"),
+        ("personal_data", "exitplan-personal-data"),
+        ("classification", "exitplan-classification"),
+        ("transfer", "exitplan-transfer"),
+    ),
+    Rel.ALTERNATIVE_FOR: (
+        ("readiness", "exitplan-readiness"),
+        ("covers", "exitplan-covers"),
+        ("gaps", "exitplan-gaps"),
+        ("effort_weeks", "exitplan-effort-weeks"),
+        ("duration_weeks", "exitplan-duration-weeks"),
+    ),
+    Rel.SUBSIDIARY_OF: (),
+    Rel.REQUIRES: (),
+}
+
+ROLE_ORDER = ("licensor", "operator", "support_access", "subprocessor")
+"""The vendor a component's ``Vendor`` property names: the maker that licenses it, else
+the one that operates it, and so on (then by id). ``exitplan-vendors`` lists them all."""
+
+FOLDER: Mapping[Label, tuple[str, ...]] = {
+    Label.VENDOR: ("Business", "Vendors"),
+    Label.ORGANISATION: ("Business", "Organisations"),
+    Label.COMPONENT: ("Application", "Components"),
+    Label.SERVICE: ("Application", "Services"),
+    Label.CAPABILITY: ("Strategy", "Capabilities"),
+}
+"""Folders in Archi's model tree; the top names are Archi's own top-level folders."""
+
+
+def _vendors(links: Sequence[GraphEdge], names: Mapping[NodeId, str]) -> list[tuple[str, str]]:
+    """(name, roles) of every vendor of a component, the main one (``ROLE_ORDER``) first."""
+
+    def roles(edge: GraphEdge) -> tuple[str, ...]:
+        value = edge.properties.get("roles", ())
+        return tuple(str(r) for r in value) if isinstance(value, tuple) else (str(value),)
+
+    def rank(edge: GraphEdge) -> tuple[int, str]:
+        known = [ROLE_ORDER.index(r) for r in roles(edge) if r in ROLE_ORDER]
+        return min(known, default=len(ROLE_ORDER)), edge.target
+
+    return [
+        (names.get(edge.target, edge.target), ", ".join(roles(edge)))
+        for edge in sorted(links, key=rank)
+    ]
+
+
+def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
+    said: dict[NodeId, dict[str, str]] = defaultdict(dict)
+    for affected in simulation.affected:
+        said[affected.id].update(_affected_properties(affected))
+    for vendor in simulation.vendors:
+        said[vendor].update({"exitplan-state": State.WITHDRAWN.value, "exitplan-fails-at-day": "0"})
+    steps = {
+        move.replaces: step
+        for step in simulation.plan.steps
+        if step.kind is StepKind.REPLACE
+        for move in step.moves
+    }
+    chosen_for: dict[NodeId, list[NodeId]] = defaultdict(list)
+    for replacement in simulation.replacements:
+        properties = said[replacement.replaces]
+        properties["exitplan-alternative-status"] = replacement.status.value
+        if replacement.chosen is not None:
+            properties["exitplan-candidate"] = replacement.chosen.candidate
+            if replacement.chosen.gaps:
+                properties["exitplan-gaps"] = "; ".join(replacement.chosen.gaps)
+            chosen_for[replacement.chosen.candidate].append(replacement.replaces)
+        step = steps.get(replacement.replaces)
+        if step is not None:
+            properties["exitplan-step"] = step.id
+            properties["exitplan-wave"] = str(step.wave)
+            if step.deadline is not None:
+                properties["exitplan-deadline-day"] = str(step.deadline)
+            if step.blocked:
+                properties["exitplan-blocked-by"] = ", ".join(step.blocked_by)
+    for candidate, incumbents in chosen_for.items():
+        said[candidate]["exitplan-chosen-for"] = ", ".join(sorted(incumbents))
+        waves = sorted({steps[i].wave for i in incumbents if i in steps})
+        if waves:
+            said[candidate]["exitplan-wave"] = str(waves[0])
+    for unneeded in simulation.not_needed:
+        said[unneeded]["exitplan-alternative-status"] = "not needed"
+    return said
+
+
+def _affected_properties(affected: Affected) -> dict[str, str]:
+    properties = {"exitplan-state": affected.state.value}
+    if affected.fails_at is not None:
+        properties["exitplan-fails-at-day"] = str(affected.fails_at)
+    if affected.degrades_at is not None:
+        properties["exitplan-degrades-at-day"] = str(affected.degrades_at)
+    if affected.undated:
+        properties["exitplan-undated"] = "at renewal, date unknown"
+    if len(affected.because) > 1:
+        properties["exitplan-because"] = " ← ".join(affected.because)
+    return properties
+
+
+def _element(
+    node: GraphNode, vendors: Sequence[tuple[str, str]], verdict: Mapping[str, str]
+) -> Concept:
+    """``vendors``: (name, roles) of each vendor of a component, the main one first."""
+    properties = {"exitplan-id": node.id, "exitplan-kind": node.label.kind}
+    for key, name in NODE_FIELDS[node.label]:
+        if key in node.properties:
+            properties[name] = _joined(node.properties[key])
+    if node.properties.get("assumed"):
+        properties["exitplan-assumed"] = "true"
+    if vendors:
+        properties["Vendor"] = vendors[0][0]
+        properties["exitplan-vendors"] = "; ".join(f"{n} ({r})" for n, r in vendors)
+    properties.update(verdict)
+    text = [str(node.properties[k]) for k in ("description", "note") if k in node.properties]
+    return Concept(
+        identifier(node.id),
+        ELEMENT_TYPE[node.label],
+        node.name,
+        "\n\n".join(text) or None,
+        properties,
+        folder=FOLDER[node.label],
+    )
+
+
+def _relationship(edge: GraphEdge) -> Concept:
+    rule = RELATION_RULES[edge.type]
+    source, target = (edge.target, edge.source) if rule.reverse else (edge.source, edge.target)
+    properties = {"exitplan-relation": RELATION_WORD[edge.type]}
+    for key, written in EDGE_FIELDS[edge.type]:
+        if key in edge.properties:
+            properties[written] = _joined(edge.properties[key])
+    if edge.properties.get("assumed"):
+        properties["exitplan-assumed"] = "true"
+    name: str | None = rule.name
+    if edge.type is Rel.FLOWS_TO:
+        name = str(edge.properties.get("name", edge.properties.get("id", ""))) or None
+    text = [str(edge.properties[k]) for k in ("why", "note") if k in edge.properties]
+    return Concept(
+        relationship_identifier(edge),
+        rule.type,
+        name,
+        "\n\n".join(text) or None,
+        properties,
+        source=identifier(source),
+        target=identifier(target),
+        folder=("Relations", rule.folder),
+    )
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A node or a heading on a view, where it stands."""
+
+    identifier: str
+    x: int
+    y: int
+    w: int = NODE_WIDTH
+    h: int = NODE_HEIGHT
+    element: str | None = None
+    label: str | None = None
+    look: Look | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    identifier: str
+    name: str
+    documentation: str
+    placed: tuple[Placed, ...]
+    connections: tuple[tuple[str, str, str, str], ...]
+    """(identifier, relationship, source node, target node)"""
+
+
+def _column_x(column: int, width: int = NODE_WIDTH) -> int:
+    return MARGIN + column * (width + COLUMN_GAP)
+
+
+def _row_y(row: int) -> int:
+    return MARGIN + HEADER_HEIGHT + ROW_GAP + row * (NODE_HEIGHT + ROW_GAP)
+
+
+def _day(value: int | None) -> tuple[int, int]:
+    return (0, value) if value is not None else (1, 0)
+
+
+def _connections(
+    prefix: str, on_view: Mapping[str, str], relationships: Iterable[Concept]
+) -> tuple[tuple[str, str, str, str], ...]:
+    """Every relationship whose two ends are on the view, as a connection."""
+    lines = []
+    for relation in relationships:
+        source, target = relation.source or "", relation.target or ""
+        if source in on_view and target in on_view:
+            lines.append(
+                (
+                    f"{prefix}-Line-{relation.identifier}",
+                    relation.identifier,
+                    on_view[source],
+                    on_view[target],
+                )
+            )
+    return tuple(lines)
+
+
+def _impact_view(simulation: Simulation, title: str, relationships: Sequence[Concept]) -> View:
+    """Columns by state (withdrawn, broken, degraded), each sorted by day, then id."""
+    by_state: dict[State, list[tuple[tuple[int, int], str, str]]] = defaultdict(list)
+    for vendor in simulation.vendors:
+        by_state[State.WITHDRAWN].append(((-1, 0), "", vendor))
+    for affected in simulation.affected:
+        day = affected.fails_at if affected.state is not State.DEGRADED else affected.degrades_at
+        by_state[affected.state].append((_day(day), affected.kind, affected.id))
+    placed: list[Placed] = []
+    on_view: dict[str, str] = {}
+    column = 0
+    for state in State:
+        members = sorted(by_state.get(state, ()))
+        if not members:
+            continue
+        placed.append(
+            Placed(
+                f"impact-Heading-{state.value}",
+                _column_x(column),
+                MARGIN,
+                h=HEADER_HEIGHT,
+                label=f"{state.value.capitalize()} ({len(members)})",
+            )
+        )
+        for index, (_, _, node_id) in enumerate(members):
+            row = index % ROWS_PER_COLUMN
+            if index and not row:
+                column += 1
+            node = f"impact-Node-{identifier(node_id)}"
+            on_view[identifier(node_id)] = node
+            placed.append(
+                Placed(
+                    node,
+                    _column_x(column),
+                    _row_y(row),
+                    element=identifier(node_id),
+                    look=LOOK[state],
+                )
+            )
+        column += 1
+    return View(
+        "view-impact",
+        f"Impact: {title}",
+        "What the scenario withdraws, breaks and degrades, in columns by state, each "
+        "sorted by the day it happens. The properties exitplan-state, exitplan-fails-at-day, "
+        "exitplan-degrades-at-day and exitplan-because of each element say why.",
+        tuple(placed),
+        _connections("impact", on_view, relationships),
+    )
+
+
+def _plan_view(simulation: Simulation, title: str, relationships: Sequence[Concept]) -> View:
+    """One column per wave: each replaced component with its chosen candidate beside it."""
+    pair_width = 2 * NODE_WIDTH + COLUMN_GAP // 2
+    waves: dict[int, list[tuple[str, NodeId, NodeId | None, bool]]] = defaultdict(list)
+    for step in simulation.plan.steps:
+        if step.kind is not StepKind.REPLACE:
+            continue
+        for move in step.moves:
+            waves[step.wave].append((step.id, move.replaces, move.candidate, step.blocked))
+    placed: list[Placed] = []
+    on_view: dict[str, str] = {}
+    for column, wave in enumerate(sorted(waves)):
+        x = _column_x(column, pair_width)
+        placed.append(
+            Placed(
+                f"plan-Heading-{wave}",
+                x,
+                MARGIN,
+                w=pair_width,
+                h=HEADER_HEIGHT,
+                label=f"Wave {wave}",
+            )
+        )
+        for row, (_, incumbent, candidate, blocked) in enumerate(sorted(waves[wave])):
+            y = _row_y(row)
+            look = LOOK["missing"] if blocked or candidate is None else LOOK[State.WITHDRAWN]
+            if identifier(incumbent) not in on_view:  # each element once per view
+                node = f"plan-Node-{identifier(incumbent)}"
+                on_view[identifier(incumbent)] = node
+                placed.append(Placed(node, x, y, element=identifier(incumbent), look=look))
+            if candidate is not None and identifier(candidate) not in on_view:
+                node = f"plan-Node-{identifier(candidate)}"
+                on_view[identifier(candidate)] = node
+                placed.append(
+                    Placed(
+                        node,
+                        x + NODE_WIDTH + COLUMN_GAP // 2,
+                        y,
+                        element=identifier(candidate),
+                        look=LOOK["candidate"],
+                    )
+                )
+    chosen = {
+        (identifier(move.candidate), identifier(move.replaces))
+        for step in simulation.plan.steps
+        for move in step.moves
+        if move.candidate is not None
+    }
+    candidates = {candidate for candidate, _ in chosen}
+    shown = [
+        relation
+        for relation in relationships
+        if (relation.source, relation.target) in chosen
+        or (
+            relation.properties["exitplan-relation"] == RELATION_WORD[Rel.DEPENDS_ON]
+            and relation.source in candidates
+            and relation.target in candidates
+        )
+    ]
+    return View(
+        "view-plan",
+        f"Plan: {title}",
+        "The migration plan: one column per wave, each withdrawn component that must be "
+        "replaced beside its chosen candidate (white with a red line: no viable "
+        "candidate, the step is blocked). Lines between candidates show why one wave "
+        "comes after another.",
+        tuple(placed),
+        _connections("plan", on_view, shown),
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _q(tag: str) -> str:
+    return f"{{{NAMESPACE}}}{tag}"
+
+
+def _lang_text(parent: etree._Element, tag: str, text: str, *, newlines: bool = False) -> None:
+    child = etree.SubElement(parent, _q(tag))
+    child.set(XML_LANG, LANGUAGE)
+    child.text = xml_text(text, newlines=newlines)
+
+
+def _property_id(key: str) -> str:
+    return "pd-" + _NCNAME_REST.sub("_", key.lower())
+
+
+def _properties(parent: etree._Element, properties: Mapping[str, str]) -> None:
+    if not properties:
+        return
+    holder = etree.SubElement(parent, _q("properties"))
+    for key in sorted(properties):
+        entry = etree.SubElement(holder, _q("property"))
+        entry.set("propertyDefinitionRef", _property_id(key))
+        _lang_text(entry, "value", properties[key], newlines=True)
+
+
+def _rgb(parent: etree._Element, tag: str, colour: tuple[int, int, int]) -> None:
+    element = etree.SubElement(parent, _q(tag))
+    for channel, value in zip("rgb", colour, strict=True):
+        element.set(channel, str(value))
+
+
+def _write_view(parent: etree._Element, view: View) -> None:
+    element = etree.SubElement(parent, _q("view"))
+    element.set("identifier", view.identifier)
+    element.set(f"{{{XSI}}}type", "Diagram")
+    _lang_text(element, "name", view.name)
+    _lang_text(element, "documentation", view.documentation)
+    for item in view.placed:
+        node = etree.SubElement(element, _q("node"))
+        node.set("identifier", item.identifier)
+        node.set(f"{{{XSI}}}type", "Element" if item.element else "Label")
+        if item.element:
+            node.set("elementRef", item.element)
+        for key, value in (("x", item.x), ("y", item.y), ("w", item.w), ("h", item.h)):
+            node.set(key, str(value))
+        if item.label is not None:
+            _lang_text(node, "label", item.label)
+        if item.look is not None:
+            style = etree.SubElement(node, _q("style"))
+            if item.look.line is not None:
+                _rgb(style, "lineColor", item.look.line)
+            _rgb(style, "fillColor", item.look.fill)
+            if item.look.text is not None:
+                font = etree.SubElement(style, _q("font"))
+                _rgb(font, "color", item.look.text)
+    for ident, relationship, source, target in view.connections:
+        line = etree.SubElement(element, _q("connection"))
+        line.set("identifier", ident)
+        line.set(f"{{{XSI}}}type", "Relationship")
+        line.set("relationshipRef", relationship)
+        line.set("source", source)
+        line.set("target", target)
+
+
+def _write_concepts(parent: etree._Element, tag: str, concepts: Sequence[Concept]) -> None:
+    if not concepts:
+        return
+    holder = etree.SubElement(parent, _q(tag + "s"))
+    for concept in concepts:
+        element = etree.SubElement(holder, _q(tag))
+        element.set("identifier", concept.identifier)
+        element.set(f"{{{XSI}}}type", concept.type)
+        if concept.source is not None and concept.target is not None:
+            element.set("source", concept.source)
+            element.set("target", concept.target)
+        if concept.name:
+            _lang_text(element, "name", concept.name)
+        if concept.documentation:
+            _lang_text(element, "documentation", concept.documentation, newlines=True)
+        _properties(element, concept.properties)
+
+
+def _write_organizations(
+    parent: etree._Element, concepts: Sequence[Concept], views: Sequence[View]
+) -> None:
+    """Archi's model tree: its top-level folders, a sub-folder per kind."""
+    tree: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for concept in concepts:
+        top, sub = concept.folder
+        tree[top][sub].append(concept.identifier)
+    holder = etree.SubElement(parent, _q("organizations"))
+    for top in ("Strategy", "Business", "Application", "Relations"):
+        if top not in tree:
+            continue
+        folder = etree.SubElement(holder, _q("item"))
+        _lang_text(folder, "label", top)
+        for sub in sorted(tree[top]):
+            subfolder = etree.SubElement(folder, _q("item"))
+            _lang_text(subfolder, "label", sub)
+            for ident in sorted(tree[top][sub]):
+                etree.SubElement(subfolder, _q("item")).set("identifierRef", ident)
+    if views:
+        folder = etree.SubElement(holder, _q("item"))
+        _lang_text(folder, "label", "Views")
+        for view in views:
+            etree.SubElement(folder, _q("item")).set("identifierRef", view.identifier)
+
+
+def _model_properties(simulation: Simulation) -> dict[str, str]:
+    properties = {
+        "exitplan-withdraw": ", ".join(simulation.selectors),
+        "exitplan-mode": simulation.mode,
+        "exitplan-estate": simulation.estate,
+    }
+    if simulation.scenario_id:
+        properties["exitplan-scenario"] = simulation.scenario_id
+    if simulation.horizon is not None:
+        properties["exitplan-horizon-days"] = str(simulation.horizon)
+    start = simulation.start or simulation.as_of
+    if start is not None:
+        properties["exitplan-start"] = start.isoformat()
+    return properties
+
+
+def dump_archimate(info: EstateInfo, graph: Subgraph, simulation: Simulation) -> bytes:
+    """The estate (``graph``: every node and edge, as the backend gives them) and the
+    scenario's result as an ArchiMate exchange file (UTF-8 XML, the same bytes for the
+    same input)."""
+    providers: dict[NodeId, list[GraphEdge]] = defaultdict(list)
+    for edge in graph.edges:
+        if edge.type is Rel.PROVIDED_BY:
+            providers[edge.source].append(edge)
+    names = {node.id: node.name for node in graph.nodes}
+    verdicts = _verdicts(simulation)
+    elements = []
+    for node in sorted(graph.nodes, key=lambda n: n.id):
+        vendors = _vendors(providers.get(node.id, []), names)
+        elements.append(_element(node, vendors, verdicts.get(node.id, {})))
+    relationships = sorted(
+        (_relationship(edge) for edge in graph.edges), key=lambda r: r.identifier
+    )
+    title = simulation.scenario_title or ", ".join(simulation.selectors)
+    views = [
+        _impact_view(simulation, title, relationships),
+        _plan_view(simulation, title, relationships),
+    ]
+
+    namespaces = {None: NAMESPACE, "xsi": XSI}
+    root = etree.Element(_q("model"), nsmap=namespaces)  # type: ignore[arg-type]  # lxml-stubs lack the default namespace's None key
+    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    # "model-": no element, relationship, view or node identifier starts so
+    root.set("identifier", "model-" + identifier(info.name).removeprefix("id-"))
+    _lang_text(root, "name", info.title or info.name)
+    scenario = simulation.scenario_id or "a withdrawal"
+    _lang_text(
+        root,
+        "documentation",
+        f"Exported by exitplan from estate {info.name!r} for scenario {scenario!r} "
+        f"({title}): withdraws {', '.join(simulation.selectors)} in {simulation.mode} mode. "
+        "Properties named exitplan-* carry the exitplan ids and the simulation's result; "
+        "the views 'Impact' and 'Plan' draw it.",
+        newlines=True,
+    )
+    _properties(root, _model_properties(simulation))
+    _write_concepts(root, "element", elements)
+    _write_concepts(root, "relationship", relationships)
+    _write_organizations(root, [*elements, *relationships], views)
+    used = {key for concept in (*elements, *relationships) for key in concept.properties}
+    used |= set(_model_properties(simulation))
+    definitions = etree.SubElement(root, _q("propertyDefinitions"))
+    for key in sorted(used, key=_property_id):
+        definition = etree.SubElement(definitions, _q("propertyDefinition"))
+        definition.set("identifier", _property_id(key))
+        definition.set("type", "string")
+        _lang_text(definition, "name", key)
+    diagrams = etree.SubElement(etree.SubElement(root, _q("views")), _q("diagrams"))
+    for view in views:
+        _write_view(diagrams, view)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+__all__ = ["dump_archimate", "identifier", "relationship_identifier", "xml_text"]

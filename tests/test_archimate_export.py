@@ -1,0 +1,111 @@
+"""The ArchiMate renderer on its own: identifiers, text XML 1.0 cannot carry, and a
+schema check that does fail on a broken file."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from exitplan.graph import EmbeddedGraph, Rel, Subgraph
+from exitplan.model import Component, Estate, EstateInfo, Service, Vendor
+from exitplan.render.archimate import dump_archimate, identifier, xml_text
+from exitplan.simulate import Options, simulate
+from tests.cli.test_export_archimate import (
+    A,
+    assert_structure,
+    assert_valid,
+    exchange_schema,
+    one,
+    text,
+)
+
+
+def _export(name: str) -> bytes:
+    """A two-node estate whose names are ``name``, with its vendor withdrawn."""
+    estate = Estate(
+        info=EstateInfo(name="x", title=name),
+        vendors=(Vendor(id="v", name=name),),
+        components=(Component(id="a", name=name, vendor="v", delivery="saas", note=name),),
+        services=(Service(id="s", name=name, depends_on=("a",)),),
+    )
+    graph = EmbeddedGraph(estate)
+    simulation = simulate(graph, ["vendor:v"], Options())
+    return dump_archimate(
+        graph.info, Subgraph(tuple(graph.nodes()), tuple(graph.edges())), simulation
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        pytest.param("nul\x00here", "nul\\x00here", id="NUL"),
+        pytest.param(
+            "".join(map(chr, range(1, 9))), "".join(f"\\x{c:02x}" for c in range(1, 9)), id="C0"
+        ),
+        pytest.param("tab\tform\x0cfeed", "tab\\x09form\\x0cfeed", id="tab-and-form-feed"),
+        pytest.param("not\ufffeone\uffff", "not\\ufffeone\\uffff", id="noncharacters"),
+        pytest.param("del\x7f c1\x85", "del\\x7f c1\\x85", id="DEL-and-C1"),
+        pytest.param("bidi\u202e\u2066", "bidi\\u202e\\u2066", id="bidi"),
+        pytest.param("cr\r\nlf", "cr\\x0alf", id="line-break-in-a-name"),
+        pytest.param(
+            "Göteborg \u2013 åäö 東京 🙂", "Göteborg \u2013 åäö 東京 🙂", id="unicode-kept"
+        ),
+    ],
+)
+def test_text_xml_cannot_carry_is_escaped_and_the_file_stays_valid(name: str, shown: str) -> None:
+    data = _export(name)
+    root = assert_valid(data)
+    names = {text(e, "a:name") for e in root.findall("a:elements/a:element", A)}
+    assert names == {shown}
+    assert text(root, "a:name") == shown
+    assert xml_text(name) == shown
+
+
+def test_a_lone_surrogate_is_escaped() -> None:
+    """An estate cannot hold one (pydantic refuses it), but a backend might hand one over."""
+    assert xml_text("lone\ud800surrogate") == "lone\\ud800surrogate"
+
+
+def test_documentation_keeps_its_line_breaks() -> None:
+    assert xml_text("one\r\ntwo\nthree", newlines=True) == "one\ntwo\nthree"
+
+
+@pytest.mark.parametrize(
+    ("node_id", "expected"),
+    [
+        ("entra-id", "id-entra-id"),
+        ("8x8-inc", "id-8x8-inc"),
+        ("a.b_c", "id-a.b_c"),
+        ("Weird id/é", "id-Z57ZeirdZ20ZidZ2fZZe9Z"),
+    ],
+)
+def test_identifiers_are_ncnames(node_id: str, expected: str) -> None:
+    assert identifier(node_id) == expected
+
+
+def test_the_same_input_gives_the_same_bytes() -> None:
+    assert _export("same") == _export("same")
+
+
+def test_the_schema_check_does_reject_a_broken_file() -> None:
+    root = etree.fromstring(_export("x"))
+    relation = one(root, "a:relationships/a:relationship")
+    relation.set("target", "id-nowhere")  # an IDREF to nothing
+    assert not exchange_schema().validate(root)
+    node = one(root, ".//a:view/a:node")
+    del node.attrib["w"]
+    assert not exchange_schema().validate(root)
+
+
+def test_structure_check_catches_a_dangling_view_reference() -> None:
+    root = etree.fromstring(_export("x"))
+    node = one(root, ".//a:view/a:node[@elementRef]")
+    node.set("elementRef", "id-nowhere")
+    with pytest.raises(AssertionError):
+        assert_structure(root)
+
+
+def test_every_relationship_type_has_a_rule() -> None:
+    from exitplan.render.archimate import RELATION_RULES  # noqa: PLC0415
+
+    assert set(RELATION_RULES) == set(Rel)
