@@ -21,6 +21,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -33,7 +34,14 @@ from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.files import MAX_SOURCE_BYTES, read_source
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
-from exitplan.model import Delivery, Strength
+from exitplan.model import (
+    Classification,
+    Delivery,
+    PersonalData,
+    Readiness,
+    Strength,
+    TransferBasis,
+)
 
 NAME = "archimate"
 TITLE = "ArchiMate: Open Group exchange format (2.1, 3.0, 3.1) and Archi .archimate files"
@@ -638,6 +646,30 @@ class _Edge:
     group: str | None = None
 
 
+def _exported(properties: Mapping[str, str], key: str, vocabulary: type[StrEnum]) -> object:
+    """The value of an ``exitplan-*`` property a model exported by exitplan carries, when it
+    is one of ``vocabulary``; None otherwise (a model edited by hand may hold anything)."""
+    given = properties.get(key, "").strip()
+    try:
+        return vocabulary(given) if given else None
+    except ValueError:
+        return None
+
+
+def _exported_flow(properties: Mapping[str, str]) -> dict[str, Any]:
+    """The classification of a data flow exported by exitplan."""
+    fields: dict[str, Any] = {}
+    for key, name, vocabulary in (
+        ("exitplan-personal-data", "personal_data", PersonalData),
+        ("exitplan-classification", "classification", Classification),
+        ("exitplan-transfer", "transfer", TransferBasis),
+    ):
+        value = _exported(properties, key, vocabulary)
+        if value is not None:
+            fields[name] = value
+    return fields
+
+
 class _Mapper:
     """Applies the mapping tables to one model."""
 
@@ -841,12 +873,27 @@ class _Mapper:
                     # serves (ArchiMate's derivation through structure).
                     needs[edge.target].append((edge.source, False, edge))
             elif rule.becomes == "alternative":
-                self.source.alternative(edge.target, edge.source, type=edge.type, sid=edge.sid)
+                readiness = _exported(edge.link.properties, "exitplan-readiness", Readiness)
+                self.source.alternative(
+                    edge.target,
+                    edge.source,
+                    type=edge.type,
+                    sid=edge.sid,
+                    readiness=readiness if isinstance(readiness, Readiness) else Readiness.R1,
+                )
             elif edge.type == "Access":
                 accesses.append(edge)
             else:
+                given = edge.link.properties
+                assets = [a.strip() for a in given.get("exitplan-assets", "").split(",")]
                 self.source.flow(
-                    dependent, needed, type=edge.type, sid=edge.sid, name=edge.link.name or None
+                    dependent,
+                    needed,
+                    type=edge.type,
+                    sid=edge.sid,
+                    name=edge.link.name or None,
+                    assets=[a for a in assets if a],
+                    fields=_exported_flow(given),
                 )
         for dependent, needed in sorted(owners):
             actor = self.model.nodes[needed]

@@ -4,9 +4,10 @@ relations between those keys, and an account of what was made, skipped and infer
 A format module reads its files and tells a ``SourceDraft`` what it found, in source
 terms; ``Draft.finish`` then does what every format needs the same way:
 
-- **ids**: each element gets the slug of its name (``"CRM System"`` → ``crm-system``). When
-  two elements would get the same slug, the one that sorts first by (kind, priority, file,
-  source id) keeps it, the next gets the slug of its source type appended
+- **ids**: each element gets the slug of its name (``"CRM System"`` → ``crm-system``), or
+  the id the source carries for it (a model exitplan exported). When two elements would
+  get the same slug, one whose id the source gave keeps it (else the one that sorts first
+  by kind, priority, file and source id); the next gets the slug of its source type appended
   (``petstore-api``), and any further one a number (``petstore-2``). The rule looks only at
   the set of elements, never at the order they were read in, so a shuffled source gives
   the same ids;
@@ -104,9 +105,10 @@ class _Element:
         return self.at or self.file
 
     @property
-    def order(self) -> tuple[str, int, int, str, str]:
+    def order(self) -> tuple[str, bool, int, int, str, str]:
         return (
             slug(self.id_hint) or slug(self.name) or slug(self.sid),
+            self.kind == "vendor" or not self.id_hint,  # an id the source gives comes first
             KINDS.index(self.kind),
             self.priority,
             self.file,

@@ -329,19 +329,11 @@ def test_output_is_required_and_help_speaks_archimate(run_cli: RunCli) -> None:
     assert "archimate" in run_cli("export", "--help").stdout
 
 
-@pytest.mark.xfail(
-    reason="the importer (main da5cd04) names a vendor from the Vendor property's name, and "
-    "when that slug equals a component's id (vendor 'Nextcloud', component 'nextcloud') it "
-    "renames the component ('nextcloud-applicationcomponent') instead of the vendor; "
-    "everything else comes back the same",
-    strict=False,
-)
 def test_importing_the_export_gives_back_the_same_dependencies(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """Issue 11: export archimate → import archimate gives the same components, services
-    and dependencies (runs once the ArchiMate importer is in the tree)."""
-    pytest.importorskip("exitplan.importers.archimate")
+    """Issue 11: export archimate → import archimate gives the same components, services,
+    dependencies, alternatives and data flows."""
     model = tmp_path / "model.xml"
     export(run_cli, LEAVE, model)
     result = run_cli("import", model, "-o", tmp_path / "back")
@@ -359,6 +351,14 @@ def test_importing_the_export_gives_back_the_same_dependencies(
     assert {c.id for c in back.components} == {c.id for c in original.components}
     assert {s.id for s in back.services} == {s.id for s in original.services}
     assert dependencies(back) == dependencies(original)
-    assert {(a.replaces, a.candidate) for a in back.alternatives} == {
-        (a.replaces, a.candidate) for a in original.alternatives
+    assert {(a.replaces, a.candidate, a.readiness) for a in back.alternatives} == {
+        (a.replaces, a.candidate, a.readiness) for a in original.alternatives
     }
+
+    def flows(estate: Any) -> set[tuple[str, str, tuple[str, ...], str, str, str]]:
+        return {
+            (f.source, f.target, f.assets, f.personal_data, f.classification, f.transfer)
+            for f in estate.data_flows
+        }
+
+    assert flows(back) == flows(original)
