@@ -7,12 +7,22 @@ from __future__ import annotations
 import glob
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, RunCli
 
-SKIPPED = (" -o ", " > ", "exitplan load", "--backend", "broken-estate", "NEO4J", "init ")
+SKIPPED = (
+    " -o ",
+    " > ",
+    "exitplan load",
+    "--backend",
+    "broken-estate",
+    "NEO4J",
+    "init ",
+    "my-import",
+)
 """Commands the tour shows but that write files, need a server or a prepared folder;
 their behaviour is tested elsewhere."""
 
@@ -51,3 +61,21 @@ def test_the_readme_output_is_real(run_cli: RunCli, command: str, shown: list[st
             position = real.index(line.rstrip(), position) + 1
         except ValueError:
             pytest.fail(f"{command}: the README shows a line the command does not print:\n{line}")
+
+
+def test_the_import_example_is_real(run_cli: RunCli, tmp_path: Path) -> None:
+    """The tour's import, run in a folder of its own (the README's paths are relative to
+    the repository, so ``tests`` is linked there), and the simulation after it."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL)
+                 if "$ exitplan import" in b)  # fmt: skip
+    (tmp_path / "tests").symlink_to(REPO / "tests")
+    for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+        command, *shown = chunk.rstrip("\n").split("\n")
+        result = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
+        assert result.exit_code == 0, result.stderr
+        real = [line.rstrip() for line in result.stdout.splitlines()]
+        position = 0
+        for line in (line for line in shown if line != "..."):
+            assert line.rstrip() in real[position:], f"{command}: not printed: {line}"
+            position = real.index(line.rstrip(), position) + 1
