@@ -519,7 +519,7 @@ class _Finisher:
                 if element.file not in unknown:
                     source.reading(source.file)  # the vendor of the whole source
                     unknown[element.file] = source.vendor(
-                        f"Unknown supplier ({element.file})",
+                        f"Unknown supplier ({self._short_name(element.file)})",
                         fields={"note": "The source names no supplier for these components."},
                     )
                     self.draft.vendors[unknown[element.file]].assumed = True
@@ -527,6 +527,15 @@ class _Finisher:
                 element.vendor_assumed = True
                 source.infer("vendor unknown: 'unknown supplier'")
             element.inferred.append("vendor")
+
+    def _short_name(self, file: str) -> str:
+        """A source's file name without its folder, unless another source has that name."""
+
+        def base(name: str) -> str:
+            return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+        same = [other for other in self.draft.sources if base(other.file) == base(file)]
+        return base(file) if len(same) == 1 else file
 
     # --- ids ---------------------------------------------------------------------------
 

@@ -249,3 +249,44 @@ def test_control_characters_in_names_never_reach_the_terminal(
         assert "\x9b" not in stream
         assert "\u202e" not in stream
     assert run_cli("validate", tmp_path / "e").exit_code == 0
+
+
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("sources", "component", "skipped"),
+    [
+        ([FIXTURES / "archimate" / "archisurance.xml"], "mainframe", "Principle: motivation"),
+        ([FIXTURES / "archimate" / "legacy_archi2_Archisurance.archimate"], "mainframe", "view"),
+        ([FIXTURES / "backstage" / "examples"], "petstore", "User: skipped by the mapping"),
+        (
+            [FIXTURES / "cyclonedx" / "valid-saasbom-1.6.json"],
+            "microservice-1",
+            "data flow: the same",
+        ),
+        ([FIXTURES / "cyclonedx" / "keycloak-10.0.2-bom.json"], "activation", "Skipped: nothing."),
+        ([FIXTURES / "csv" / "itop" / "itop-export.csv"], "skolplattform", "Skipped"),
+    ],
+    ids=["exchange-3", "archi-2", "backstage-folder", "saasbom", "large-sbom", "csv"],
+)
+def test_every_format_imports_validates_and_simulates(
+    tmp_path: Path, run_cli: RunCli, sources: list[Path], component: str, skipped: str
+) -> None:
+    estate = tmp_path / "estate"
+    result = run_cli("import", *sources, "-o", estate)
+    assert result.exit_code == 0, result.stderr
+    assert skipped in result.stdout
+    assert run_cli("validate", estate).exit_code == 0
+    simulated = run_cli("simulate", estate, "-w", f"component:{component}", "--format", "json")
+    assert simulated.exit_code == 0, simulated.stderr
+    assert json.loads(simulated.stdout)["withdrawn"] == [component]
+
+
+def test_services_only_keeps_the_services(tmp_path: Path, run_cli: RunCli) -> None:
+    bom = FIXTURES / "cyclonedx" / "laravel-7.12.0-bom.1.4.json"
+    every = run_cli("import", bom, "-o", tmp_path / "a", "--format", "json")
+    services = run_cli("import", bom, "-o", tmp_path / "b", "--format", "json", "--services-only")
+    assert every.exit_code == services.exit_code == 0
+    assert json.loads(every.stdout)["made"]["component"] > 50
+    assert json.loads(services.stdout)["made"]["component"] == 1  # the BOM's subject only
