@@ -222,11 +222,17 @@ def import_command(
                 "the estate",
             ) from None
 
-    replace_folder(folder / IMPORTED, files, check)
-    if first:
+    header_file = folder / "estate.yaml"
+    if first:  # the header is part of the first import: also an empty source gives an estate
         name = slug(folder.resolve().name) or "estate"
         starter = _STARTER.format(folder=name, imported=IMPORTED, name=name)
-        write_output(folder / "estate.yaml", starter.encode("utf-8"))
+        write_output(header_file, starter.encode("utf-8"))
+    try:
+        replace_folder(folder / IMPORTED, files, check)
+    except BaseException:
+        if first:
+            header_file.unlink(missing_ok=True)
+        raise
     shown = display_path(folder)
     written = sorted(files)
     if output_format == "json":

@@ -290,3 +290,14 @@ def test_services_only_keeps_the_services(tmp_path: Path, run_cli: RunCli) -> No
     assert every.exit_code == services.exit_code == 0
     assert json.loads(every.stdout)["made"]["component"] > 50
     assert json.loads(services.stdout)["made"]["component"] == 1  # the BOM's subject only
+
+
+def test_a_source_that_gives_nothing_still_gives_a_valid_estate(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    estate = tmp_path / "estate"
+    result = run_cli("import", FIXTURES / "archimate" / "Sample1.xml", "-o", estate)
+    assert result.exit_code == 0, result.stderr
+    assert "0 made, 3 skipped" in result.stdout
+    assert sorted(_tree(estate)) == ["estate.yaml"]
+    assert run_cli("validate", estate).exit_code == 0
