@@ -840,13 +840,19 @@ class _Mapper:
                     "author": [component.author],
                 }
                 self._component(component, ref, fields, kind)
-            inner_outer = ref if self._added(ref) else None
-            if inner_outer is not None:
-                if outer is None:
-                    self.top.append(ref)
-                else:
-                    self.nested.append((outer, ref))
+            inner_outer = self._place(ref, outer)
             stack += [(inner, inner_outer) for inner in component.components]
+
+    def _place(self, ref: str, outer: str | None) -> str | None:
+        """Record where an element that was kept sits (at the top, or inside ``outer``);
+        the outer element for what is nested in it (None when it was not kept)."""
+        if not self._added(ref):
+            return None
+        if outer is None:
+            self.top.append(ref)
+        else:
+            self.nested.append((outer, ref))
+        return ref
 
     def _services(self) -> None:
         stack: list[tuple[Any, str | None]] = [(s, None) for s in self.bom.services]
@@ -876,12 +882,7 @@ class _Mapper:
                 vendor=self._vendor([("provider", service.provider)], service.properties),
                 fields={"note": note} if note else None,
             )
-            inner_outer = ref if self._added(ref) else None
-            if inner_outer is not None:
-                if outer is None:
-                    self.top.append(ref)
-                else:
-                    self.nested.append((outer, ref))
+            inner_outer = self._place(ref, outer)
             stack += [(inner, inner_outer) for inner in service.services]
 
     # --- relations -----------------------------------------------------------------------

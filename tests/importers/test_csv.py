@@ -18,8 +18,8 @@ from exitplan.importers import csv as csv_import
 from exitplan.importers import import_sources
 from exitplan.importers.draft import Draft, Imported
 from exitplan.loading import load_estate
-from exitplan.render.estate_yaml import dump_estate_yaml
 from tests.conftest import CheckGolden, RunCli
+from tests.importers import imported_texts, write_imported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "csv"
 CASES = {
@@ -37,17 +37,6 @@ def _in_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _import(*paths: Path | str) -> Imported:
     return import_sources([Path(path) for path in paths], fmt="csv")
-
-
-def _write(imported: Imported, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in imported.files.items():
-        (folder / name).write_text(dump_estate_yaml(content), encoding="utf-8")
-    return folder
-
-
-def _texts(imported: Imported) -> dict[str, str]:
-    return {name: dump_estate_yaml(content) for name, content in imported.files.items()}
 
 
 def _elements(imported: Imported) -> dict[str, Any]:
@@ -82,9 +71,9 @@ def test_fixture_golden_loads_and_simulates(
     imported = _import(*CASES[case])
     seconds = time.perf_counter() - started
     assert seconds < 10
-    for name, text in sorted(_texts(imported).items()):
+    for name, text in sorted(imported_texts(imported).items()):
         golden(f"import/csv/{case}/{name}", text)
-    folder = _write(imported, tmp_path / case)
+    folder = write_imported(imported, tmp_path / case)
     estate = load_estate(folder)
     component = estate.components[0].id
     result = run_cli("simulate", folder, "-w", f"component:{component}")
@@ -116,8 +105,8 @@ def test_servicenow_mapping() -> None:
 def test_same_bytes_twice_and_with_rows_shuffled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = _texts(_import(*CASES["servicenow"]))
-    assert _texts(_import(*CASES["servicenow"])) == first
+    first = imported_texts(_import(*CASES["servicenow"]))
+    assert imported_texts(_import(*CASES["servicenow"])) == first
     for seed in (1, 2, 3):
         folder = tmp_path / str(seed) / "servicenow"
         folder.mkdir(parents=True)
@@ -126,7 +115,7 @@ def test_same_bytes_twice_and_with_rows_shuffled(
             random.Random(seed).shuffle(records)
             (folder / Path(name).name).write_text("".join([header, *records]), encoding="utf-8")
         monkeypatch.chdir(folder.parent)
-        assert _texts(_import(*reversed(CASES["servicenow"]))) == first
+        assert imported_texts(_import(*reversed(CASES["servicenow"]))) == first
 
 
 def _records(path: Path) -> list[str]:
@@ -436,7 +425,7 @@ def test_formula_cells_are_text(tmp_path: Path, cell: str, text: str) -> None:
     imported = _import(path)
     (component,) = next(iter(imported.files.values())).components
     assert (component.name, component.note) == (text, text)
-    folder = _write(imported, tmp_path / "out")
+    folder = write_imported(imported, tmp_path / "out")
     assert load_estate(folder).components[0].name == text
 
 
@@ -445,7 +434,7 @@ def test_control_and_bidi_characters_kept(tmp_path: Path) -> None:
     path = _table(tmp_path, "ci.csv", f"name,note\nA,{name}\n")
     imported = _import(path)
     assert _elements(imported)["a"].note == name
-    folder = _write(imported, tmp_path / "out")
+    folder = write_imported(imported, tmp_path / "out")
     assert load_estate(folder).components[0].note == name
 
 

@@ -20,8 +20,8 @@ from exitplan.importers.draft import Imported
 from exitplan.importers.mapping import mapping_model
 from exitplan.loading import load_estate
 from exitplan.model import Classification, Licence, PersonalData
-from exitplan.render.estate_yaml import dump_estate_yaml
 from tests.conftest import CheckGolden
+from tests.importers import imported_texts, write_imported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cyclonedx"
 REPO = FIXTURES.parent.parent.parent
@@ -52,17 +52,6 @@ def _import(path: Path, **cyclonedx_rules: Any) -> Imported:
 def _relative(name: str) -> Path:
     """A fixture as a path relative to the repository, so that origins are stable."""
     return (FIXTURES / name).relative_to(REPO)
-
-
-def _write(imported: Imported, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in imported.files.items():
-        (folder / name).write_text(dump_estate_yaml(content), encoding="utf-8")
-    return folder
-
-
-def _texts(imported: Imported) -> dict[str, str]:
-    return {name: dump_estate_yaml(content) for name, content in imported.files.items()}
 
 
 def _bom(**sections: Any) -> dict[str, Any]:
@@ -104,20 +93,20 @@ def test_real_file_gives_the_golden_estate(
 ) -> None:
     monkeypatch.chdir(REPO)
     imported = _import(_relative(name))
-    for file, text in sorted(_texts(imported).items()):
+    for file, text in sorted(imported_texts(imported).items()):
         golden(f"import/cyclonedx/{name}/{file}", text)
 
 
 @pytest.mark.parametrize("name", REAL)
 def test_real_file_loads_as_an_estate(name: str, tmp_path: Path) -> None:
-    folder = _write(_import(FIXTURES / name), tmp_path / "estate")
+    folder = write_imported(_import(FIXTURES / name), tmp_path / "estate")
     estate = load_estate(folder)
     assert estate.components
 
 
 def test_same_bytes_twice(tmp_path: Path) -> None:
-    first = _texts(_import(FIXTURES / "valid-saasbom-1.6.json"))
-    second = _texts(_import(FIXTURES / "valid-saasbom-1.6.json"))
+    first = imported_texts(_import(FIXTURES / "valid-saasbom-1.6.json"))
+    second = imported_texts(_import(FIXTURES / "valid-saasbom-1.6.json"))
     assert first == second
 
 
@@ -144,13 +133,13 @@ def test_shuffled_bom_gives_the_same_bytes(
     shuffled = _shuffle(document, random.Random(seed))
     (tmp_path / "b" / "bom.json").write_text(json.dumps(shuffled), encoding="utf-8")
     monkeypatch.chdir(tmp_path / "a")
-    original = _texts(_import(Path("bom.json")))
+    original = imported_texts(_import(Path("bom.json")))
     monkeypatch.chdir(tmp_path / "b")
-    assert _texts(_import(Path("bom.json"))) == original
+    assert imported_texts(_import(Path("bom.json"))) == original
 
 
 def test_simulate_runs_on_an_imported_saasbom(tmp_path: Path) -> None:
-    folder = _write(_import(FIXTURES / "valid-saasbom-1.6.json"), tmp_path / "estate")
+    folder = write_imported(_import(FIXTURES / "valid-saasbom-1.6.json"), tmp_path / "estate")
     script = Path(sys.executable).parent / "exitplan"
     ran = subprocess.run(  # our own console script, fixed arguments
         [str(script), "simulate", str(folder), "-w", "component:microservice-1"],
@@ -168,7 +157,7 @@ def test_large_library_sbom_imports_in_seconds(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert len(_components(imported)) > 900
     assert elapsed < 10, f"{elapsed:.1f} s"
-    load_estate(_write(imported, tmp_path / "estate"))
+    load_estate(write_imported(imported, tmp_path / "estate"))
 
 
 def test_the_account_names_spec_version_and_counts() -> None:
@@ -629,9 +618,9 @@ def test_control_characters_and_bidi_overrides_stay_escaped(tmp_path: Path) -> N
         components=[{"type": "library", "name": name, "bom-ref": "evil", "publisher": name}],
     )
     imported = _import(_write_bom(tmp_path, bom))
-    texts = "".join(_texts(imported).values())
+    texts = "".join(imported_texts(imported).values())
     assert "\u202e" not in texts
     assert "\x1b" not in texts
     assert "\\u202E" in texts or "\\u202e" in texts
-    estate = load_estate(_write(imported, tmp_path / "estate"))
+    estate = load_estate(write_imported(imported, tmp_path / "estate"))
     assert any(component.name == name for component in estate.components)

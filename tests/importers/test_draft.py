@@ -16,13 +16,7 @@ from exitplan.importers.rules import CommonRules, NamedVendor, VendorRules
 from exitplan.loading import load_estate, read_document
 from exitplan.model import Component, Delivery, Service, Strength, Vendor
 from exitplan.render.estate_yaml import dump_estate_yaml
-
-
-def _write(imported: Imported, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in imported.files.items():
-        (folder / name).write_text(dump_estate_yaml(content), encoding="utf-8")
-    return folder
+from tests.importers import write_imported
 
 
 def _ids(imported: Imported) -> dict[str, str]:
@@ -127,7 +121,7 @@ def test_the_order_sources_are_read_in_changes_nothing(shuffle: random.Random) -
 def test_a_cycle_of_hard_dependencies_is_broken_and_listed(tmp_path: Path) -> None:
     imported = _build(list(range(10)))
     assert imported.account.cycles == [("app", "db", "app")]
-    estate = load_estate(_write(imported, tmp_path / "e"))
+    estate = load_estate(write_imported(imported, tmp_path / "e"))
     db = next(c for c in estate.components if c.id == "db")
     (closing,) = db.depends_on
     assert closing.strength is Strength.SOFT
@@ -148,7 +142,7 @@ def test_vendors_from_names_else_the_unknown_supplier(tmp_path: Path) -> None:
     source.component("2", "Ärendehantering")
     source.component("3", "Kartportal", vendor=source.vendor("Sweco AB"), delivery=Delivery.SAAS)
     imported = draft.finish()
-    estate = load_estate(_write(imported, tmp_path / "e"))
+    estate = load_estate(write_imported(imported, tmp_path / "e"))
     by_name = {c.name: c for c in estate.components}
     assert by_name["Microsoft Teams"].vendor == "microsoft"
     assert by_name["Ärendehantering"].vendor == "unknown-supplier-cmdb-csv"
