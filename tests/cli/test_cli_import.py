@@ -301,3 +301,23 @@ def test_a_source_that_gives_nothing_still_gives_a_valid_estate(
     assert "0 made, 3 skipped" in result.stdout
     assert sorted(_tree(estate)) == ["estate.yaml"]
     assert run_cli("validate", estate).exit_code == 0
+
+
+def test_the_report_says_where_to_check_each_imported_assumption(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    estate = tmp_path / "estate"
+    assert (
+        run_cli("import", FIXTURES / "archimate" / "archisurance.xml", "-o", estate).exit_code == 0
+    )
+    scenario = tmp_path / "lose-mainframe.yaml"
+    scenario.write_text(
+        "id: lose-mainframe\ntitle: Lose the mainframe\nestate: estate\n"
+        "withdraw: [component:mainframe]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("report", scenario, "-o", tmp_path / "report.md")
+    assert result.exit_code == 0, result.stderr
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| component | mainframe | Mainframe | imported from " in report
+    assert "archisurance.xml (id-986) |" in report
