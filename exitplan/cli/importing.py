@@ -36,8 +36,8 @@ def _header(imported: Imported, name: str) -> str:
     sources = ", ".join(sorted({printable(source.file) for source in imported.account.sources}))
     return (
         f"{IMPORTED_MARK.removeprefix('# ')} Sources: {sources}\n"
-        "Every import rewrites this folder; do not edit it. Enrich imported elements under\n"
-        f"overrides: in a file of your own outside {IMPORTED}/ ({name} has the details).\n"
+        "Every import rewrites this folder; do not edit it. Enrich imported elements\n"
+        f"under overrides: in a file of your own outside {IMPORTED}/ (see {name}).\n"
     )
 
 
@@ -199,7 +199,7 @@ def import_command(
     mapping = _mapping(mapping_file, services_only)
     _check_folder(folder, paths)
     imported = import_sources(paths, fmt=source_format, mapping=mapping)
-    header = _header(imported, "the estate.yaml beside this folder")
+    header = _header(imported, "../estate.yaml")
     files = {
         name: (dump_estate_yaml(content, header)).encode("utf-8")
         for name, content in imported.files.items()
