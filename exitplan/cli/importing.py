@@ -104,6 +104,47 @@ def _mapping(path: Path | None, services_only: bool) -> CommonRules:
     return mapping
 
 
+def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
+    the folder holds the old estate or the whole new one, checked as validate would."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create {display_path(folder)}: {error.strerror}") from None
+    first = not any(
+        entry.name != IMPORTED and not entry.name.startswith(".") for entry in folder.iterdir()
+    )
+
+    def check() -> None:
+        try:
+            load_estate(folder)
+        except InvalidInputError as error:
+            raise InvalidInputError(
+                error.problems,
+                what=f"import was not written; {display_path(folder)} keeps what it held, and "
+                "the estate",
+            ) from None
+
+    header_file = folder / "estate.yaml"
+    if first:  # the header is part of the first import: also an empty source gives an estate
+        name = slug(folder.resolve().name) or "estate"
+        starter = _STARTER.format(folder=name, imported=IMPORTED, name=name)
+        write_output(header_file, starter.encode("utf-8"))
+    swapped = False
+
+    def checked() -> None:
+        nonlocal swapped
+        check()
+        swapped = True
+
+    try:
+        replace_folder(folder / IMPORTED, files, checked)
+    except BaseException:
+        if first and not swapped:  # a signal after the swap keeps the whole new estate
+            header_file.unlink(missing_ok=True)
+        raise
+
+
 @click.command(name="import")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -204,35 +245,7 @@ def import_command(
         name: (dump_estate_yaml(content, header)).encode("utf-8")
         for name, content in imported.files.items()
     }
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot create {display_path(folder)}: {error.strerror}") from None
-    first = not any(
-        entry.name != IMPORTED and not entry.name.startswith(".") for entry in folder.iterdir()
-    )
-
-    def check() -> None:
-        try:
-            load_estate(folder)
-        except InvalidInputError as error:
-            raise InvalidInputError(
-                error.problems,
-                what=f"import was not written; {display_path(folder)} keeps what it held, and "
-                "the estate",
-            ) from None
-
-    header_file = folder / "estate.yaml"
-    if first:  # the header is part of the first import: also an empty source gives an estate
-        name = slug(folder.resolve().name) or "estate"
-        starter = _STARTER.format(folder=name, imported=IMPORTED, name=name)
-        write_output(header_file, starter.encode("utf-8"))
-    try:
-        replace_folder(folder / IMPORTED, files, check)
-    except BaseException:
-        if first:
-            header_file.unlink(missing_ok=True)
-        raise
+    _put_in_place(folder, files)
     shown = display_path(folder)
     written = sorted(files)
     if output_format == "json":

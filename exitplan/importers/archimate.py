@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import io
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -539,7 +540,14 @@ def _root_of(raw: bytes, file: str) -> etree._Element:
                     _refuse(file, None, "", "the model in this archive is too large to read")
                 with archive.open(info) as member:
                     raw = member.read(MAX_SOURCE_BYTES + 1)
-        except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            RuntimeError,
+            ValueError,
+            zlib.error,
+        ) as error:
             _refuse(file, None, "", f"not an Archi model archive: {error}")
         if len(raw) > MAX_SOURCE_BYTES:
             _refuse(file, None, "", "the model in this archive is too large to read")

@@ -414,7 +414,7 @@ class _Catalog:
                 return []
             try:
                 found = sorted(folder.glob(target))
-            except (ValueError, NotImplementedError, OSError):
+            except (ValueError, NotImplementedError, OSError):  # pathlib's "non-relative pattern"
                 skip("Location target", "a pattern exitplan cannot follow")
                 return []
             inside = [path for path in found if path.resolve().is_relative_to(self.root)]

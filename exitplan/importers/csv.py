@@ -23,6 +23,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -578,7 +579,17 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
                             "without bound or read other files)",
                         )
                     tail = window[-16:]
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        # zipfile raises NotImplementedError for a compression method it lacks, RuntimeError
+        # for an encrypted part and zlib.error for a corrupt deflate stream.
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+            zlib.error,
+        ) as error:
             raise _refused(file, f"part {part.filename!r} cannot be unpacked: {error}") from None
     return book
 

@@ -1097,3 +1097,18 @@ def test_a_fifo_is_not_detected(tmp_path: Path) -> None:
     fifo = tmp_path / "model.xml"
     os.mkfifo(fifo)
     assert not archimate.detect(fifo)
+
+
+def test_a_corrupt_archive_is_refused(tmp_path: Path) -> None:
+    import zipfile  # noqa: PLC0415
+
+    path = tmp_path / "m.archimate"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("model.xml", b"<model>" + b"x" * 4000 + b"</model>")
+    raw = bytearray(path.read_bytes())
+    start = 30 + len(b"model.xml")
+    raw[start : start + 8] = b"\xff" * 8  # the deflate stream, broken
+    path.write_bytes(bytes(raw))
+    with pytest.raises(InvalidInputError) as caught:
+        import_sources([path], fmt="archimate")
+    assert "not an Archi model archive" in caught.value.problems[0].message

@@ -510,3 +510,21 @@ def test_detect_workbook(tmp_path: Path) -> None:
     assert csv_import.detect(_workbook(tmp_path / "w.xlsx", {"cis": [["Name"]]}))
     assert not csv_import.detect(_table(tmp_path, "w.xlsx", "Name,x\n"))
     assert io  # (io is used by the helpers of other tests)
+
+
+def test_a_corrupt_workbook_part_is_refused(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.create_sheet("components")
+    sheet.append(["name", "vendor"])
+    book.save(good)
+    raw = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as archive:
+        part = next(i for i in archive.infolist() if i.compress_type == zipfile.ZIP_DEFLATED)
+    start = part.header_offset + 30 + len(part.filename.encode()) + len(part.extra)
+    raw[start : start + 8] = b"\xff" * 8  # the deflate stream of one part, broken
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(InvalidInputError) as raised:
+        import_sources([bad], fmt="csv")
+    assert "cannot be unpacked" in str(raised.value)
