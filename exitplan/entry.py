@@ -55,6 +55,23 @@ def _remember_swallowed_signals() -> None:
     sys.unraisablehook = keep
 
 
+def _signal_behind(error: BaseException) -> BaseException | None:
+    """The Ctrl-C or SIGTERM that caused ``error``, if one did.
+
+    Python wraps an exception raised inside some hooks (``__set_name__`` while a class is
+    created during an import, for one) in a ``RuntimeError`` whose cause is the signal's
+    exception; that is still the signal, not a fault of exitplan's.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (KeyboardInterrupt, Terminated)):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _stop(words: str, code: int) -> int:
     """Say once why exitplan stopped; further signals are ignored from here on."""
     import signal  # noqa: PLC0415  # imported already by then; kept out of the module
@@ -70,24 +87,34 @@ def _stop(words: str, code: int) -> int:
     return code
 
 
+def _run() -> int:
+    """Import the command line (the slow part) and run it."""
+    import signal  # noqa: PLC0415  # inside main's try: a Ctrl-C here is caught too
+
+    _remember_swallowed_signals()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
+        signal.signal(signal.SIGTERM, _terminate)
+    from exitplan.cli import run  # noqa: PLC0415  # the slow import, guarded
+
+    code = run()
+    # Done: a signal from now on must not turn a finished run into a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if _swallowed:  # a signal came where Python could not raise it: it still counts
+        raise _swallowed[0]
+    return code
+
+
 def main() -> NoReturn:
     """Run the command line and exit with its code."""
     try:
-        import signal  # noqa: PLC0415  # inside the try: a Ctrl-C here is caught too
-
-        _remember_swallowed_signals()
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
-            signal.signal(signal.SIGTERM, _terminate)
-        from exitplan.cli import run  # noqa: PLC0415  # the slow import, guarded
-
-        code = run()
-        # Done: a signal from now on must not turn a finished run into a traceback.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if _swallowed:  # a signal came where Python could not raise it: it still counts
-            raise _swallowed[0]
-    except KeyboardInterrupt:
-        code = _stop("interrupted", INTERRUPTED)
-    except Terminated:
-        code = _stop("terminated", TERMINATED)
+        code = _run()
+    except (KeyboardInterrupt, Terminated, Exception) as error:
+        signalled = _signal_behind(error)
+        if signalled is None:
+            raise
+        if isinstance(signalled, Terminated):
+            code = _stop("terminated", TERMINATED)
+        else:
+            code = _stop("interrupted", INTERRUPTED)
     raise SystemExit(code)
