@@ -30,8 +30,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
+from exitplan.errors import InvalidInputError, Problem, abbreviate
 from exitplan.importers.rules import CommonRules
 from exitplan.model import (
     Alternative,
@@ -80,7 +83,11 @@ def vendor_key(name: str) -> str:
 
 
 def _text(value: str) -> str:
-    value = value.strip()
+    return _cut(value.strip())
+
+
+def _cut(value: str) -> str:
+    """``value`` as a text the model takes: at most 4,000 characters, the cut marked."""
     return value if len(value) <= _LONGEST_TEXT else value[: _LONGEST_TEXT - 1] + "…"
 
 
@@ -461,7 +468,49 @@ class Draft:
 
 
 def _origin(file: str, sid: str, type_: str | None, inferred: Iterable[str]) -> Origin:
-    return Origin(file=file, id=sid, type=type_, inferred=tuple(sorted(set(inferred))))
+    """Where an element came from; a source id too long for the model is cut, marked
+    with an ellipsis (it still leads to the element by its beginning)."""
+    return Origin(
+        file=_cut(file) or "?",
+        id=_cut(sid) or "(no id)",
+        type=_cut(type_) if type_ else None,
+        inferred=tuple(sorted(set(inferred))),
+    )
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _validated(model: type[_Model], data: Mapping[str, Any], file: str, sid: str) -> _Model:
+    """``data`` as ``model``; should a format module have passed on a value the estate
+    model refuses, the user learns which element of which file it was, not a traceback."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            Problem(
+                file,
+                0,
+                ".".join(str(part) for part in detail["loc"]),
+                f"{abbreviate(sid, 60)}: {detail['msg']}",
+            )
+            for detail in error.errors()
+        ]
+        raise InvalidInputError(problems, what="source") from None
+
+
+def spell_cycle(loop: Sequence[str], most: int = 8) -> str:
+    """A cycle as ``a → b → c → a``; a long one keeps its ends and counts the rest, so
+    that a note or a summary line stays readable whatever the source holds.
+
+    >>> spell_cycle(["a", "b", "c", "d", "e", "a"], most=4)
+    'a → b → … 2 more … → e → a'
+    """
+    if len(loop) <= most:
+        return " → ".join(loop)
+    half = most // 2
+    hidden = len(loop) - 2 * half
+    return " → ".join([*loop[:half], f"… {hidden:,} more …", *loop[-half:]])
 
 
 def _shown(value: object) -> str:
@@ -654,7 +703,35 @@ class _Finisher:
                     f"dependency strength chosen by relation type ({relation.type})"
                 ] += 1
             self.entry_source[id(entry)] = relation.file
+        for entries in found.values():
+            self._settle_groups(entries)
         return found
+
+    def _settle_groups(self, entries: Mapping[NodeId, dict[str, Any]]) -> None:
+        """A redundant group is of hard dependencies, two or more: a soft dependency
+        leaves its group, and a group left with one member (an OR junction one of whose
+        branches was not imported) is a plain dependency, assumed."""
+        members: dict[str, list[dict[str, Any]]] = {}
+        for entry in entries.values():
+            group = entry.get("any_of_group")
+            if group is None:
+                continue
+            if entry.get("strength", Strength.HARD) != Strength.HARD:
+                del entry["any_of_group"]
+                self.account(self.entry_source[id(entry)]).inferred[
+                    "soft dependency taken out of its redundant group"
+                ] += 1
+                continue
+            members.setdefault(group, []).append(entry)
+        for listed in members.values():
+            if len(listed) > 1:
+                continue
+            (entry,) = listed
+            del entry["any_of_group"]
+            entry["assumed"] = True
+            self.account(self.entry_source[id(entry)]).inferred[
+                "redundant group with one member imported: a plain dependency"
+            ] += 1
 
     def _capability_link(self, relation: _Relation, nodes: Mapping[NodeId, dict[str, Any]]) -> bool:
         """A capability that "depends on" a component is realised by it (the component's
@@ -725,8 +802,7 @@ class _Finisher:
         origin: Origin = entry["origin"]
         entry["strength"] = Strength.SOFT
         entry["assumed"] = True
-        spelled = " → ".join(loop)
-        entry["note"] = _text(f"Made soft by the import: it closes the cycle {spelled}.")
+        entry["note"] = f"Made soft by the import: it closes the cycle {spell_cycle(loop)}."
         entry["origin"] = origin.model_copy(
             update={"inferred": tuple(sorted({*origin.inferred, "strength"}))}
         )
@@ -761,7 +837,12 @@ class _Finisher:
             }
             if relation.assumed:
                 written["assumed"] = True
-            made.append((relation.file, DataFlow.model_validate(written)))
+            made.append(
+                (
+                    relation.file,
+                    _validated(DataFlow, written, relation.origin_file, _relation_sid(relation)),
+                )
+            )
             self.account(relation.file).made["data flow"] += 1
             if "assets" in relation.inferred:
                 self.account(relation.file).inferred[
@@ -786,7 +867,8 @@ class _Finisher:
                 continue
             made[ends] = (
                 relation.file,
-                Alternative.model_validate(
+                _validated(
+                    Alternative,
                     {
                         **relation.fields,
                         "for": ends[0],
@@ -798,7 +880,9 @@ class _Finisher:
                             relation.type,
                             relation.inferred,
                         ),
-                    }
+                    },
+                    relation.origin_file,
+                    _relation_sid(relation),
                 ),
             )
             self.account(relation.file).made["alternative"] += 1
@@ -825,7 +909,9 @@ class _Finisher:
             for file, (element, own) in entries:
                 node = self.ids[(element.file, element.sid)]
                 written = components[node] if kind in {"component", "service"} else own
-                model = models[kind].model_validate({**written, "id": node})
+                model = _validated(
+                    models[kind], {**written, "id": node}, element.origin_file, element.sid
+                )
                 sections[file].setdefault(plural, []).append(model)
         for file, flow in self._flows():
             sections[file].setdefault("data_flows", []).append(flow)
@@ -841,7 +927,7 @@ class _Finisher:
             }
             if element.assumed:
                 written["assumed"] = True
-            vendors.append(Vendor.model_validate(written))
+            vendors.append(_validated(Vendor, written, element.origin_file, element.sid))
             self.account(element.file).made["vendor"] += 1
         names = _file_names([source.file for source in self.draft.sources])
         files: dict[str, EstateFile] = {}
@@ -886,5 +972,6 @@ __all__ = [
     "SourceAccount",
     "SourceDraft",
     "slug",
+    "spell_cycle",
     "vendor_key",
 ]

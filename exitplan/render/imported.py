@@ -7,6 +7,7 @@ from typing import Any
 
 from exitplan.errors import printable
 from exitplan.importers import Account
+from exitplan.importers.draft import spell_cycle
 from exitplan.render.json import dump_json
 
 MADE = ("component", "service", "vendor", "dependency", "data flow", "capability",
@@ -42,7 +43,7 @@ def dump_import_text(account: Account, folder: str, files: list[str]) -> str:
     lines += [f"  {count:>6,}  {printable(what)}" for what, count in sorted(inferred.items())]
     if account.cycles:
         lines += ["", "Cycles of hard dependencies, broken by making the closing one soft:"]
-        lines += [f"  {printable(' → '.join(cycle))}" for cycle in account.cycles]
+        lines += [f"  {printable(spell_cycle(cycle, most=12))}" for cycle in account.cycles]
     notes = [note for source in account.sources for note in source.notes]
     if notes:
         lines += ["", "Notes:"]

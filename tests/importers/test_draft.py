@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exitplan.importers.draft import Draft, Imported, slug, vendor_key
+from exitplan.errors import InvalidInputError
+from exitplan.importers.draft import Draft, Imported, slug, spell_cycle, vendor_key
 from exitplan.importers.rules import CommonRules, NamedVendor, VendorRules
 from exitplan.loading import load_estate, read_document
 from exitplan.model import Component, Delivery, Service, Strength, Vendor
@@ -240,3 +241,127 @@ def test_capabilities_are_realised_by_components_and_required_by_services() -> N
     made = imported.account.total("made")
     assert made["capability realised by a component"] == 1
     assert made["capability required by a service"] == 1
+
+
+@pytest.mark.parametrize(
+    "long",
+    ["element id", "relation id", "relation ends", "type", "flow name", "vendor name"],
+)
+def test_texts_too_long_for_the_model_are_cut_not_refused(long: str, tmp_path: Path) -> None:
+    huge = "x" * 5000
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    element = huge if long in {"element id", "relation ends"} else "c"
+    source.service("s", "S")
+    source.component(
+        element,
+        "C",
+        type=huge if long == "type" else "ApplicationComponent",
+        vendor=source.vendor(huge) if long == "vendor name" else None,
+    )
+    source.component("d", "D")
+    source.depends("s", element, type="Serving", sid=huge if long == "relation id" else None)
+    source.flow(element, "d", type="Flow", name=huge if long == "flow name" else "Orders")
+    imported = draft.finish()
+    estate = load_estate(write_imported(imported, tmp_path / "e"))
+    origins = [c.origin for c in estate.components] + [
+        entry.origin for s in estate.services for entry in s.depends_on
+    ]
+    assert all(origin is not None and len(origin.id) <= 4000 for origin in origins)
+    assert any(origin is not None and origin.id.endswith("…") for origin in origins) == (
+        long in {"element id", "relation id", "relation ends"}
+    )
+
+
+def test_a_value_the_model_refuses_names_its_element_instead_of_failing() -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.component("c-1", "C", fields={"users": -5})
+    with pytest.raises(InvalidInputError) as raised:
+        draft.finish()
+    (problem,) = raised.value.problems
+    assert problem.file == "m.xml"
+    assert problem.field == "users"
+    assert problem.message.startswith("'c-1': ")
+
+
+@pytest.mark.parametrize(
+    ("members", "expected", "inferred"),
+    [
+        # (target, strength) per member of group g -> (target, group) written
+        (
+            [("a", Strength.HARD), ("b", Strength.HARD)],
+            [("a", "g"), ("b", "g")],
+            None,
+        ),
+        (
+            [("a", Strength.HARD)],
+            [("a", None)],
+            "redundant group with one member imported: a plain dependency",
+        ),
+        (
+            [("a", Strength.HARD), ("b", Strength.SOFT)],
+            [("a", None), ("b", None)],
+            "soft dependency taken out of its redundant group",
+        ),
+        (
+            [("a", Strength.HARD), ("b", Strength.HARD), ("c", Strength.SOFT)],
+            [("a", "g"), ("b", "g"), ("c", None)],
+            "soft dependency taken out of its redundant group",
+        ),
+        (
+            [("a", Strength.HARD), ("missing", Strength.HARD)],
+            [("a", None)],
+            "redundant group with one member imported: a plain dependency",
+        ),
+    ],
+    ids=["two-hard", "one", "one-hard-one-soft", "two-hard-one-soft", "one-not-imported"],
+)
+def test_a_redundant_group_keeps_two_hard_members_or_is_dissolved(
+    members: list[tuple[str, Strength]],
+    expected: list[tuple[str, str | None]],
+    inferred: str | None,
+    tmp_path: Path,
+) -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.service("s", "S")
+    for name in "abc":
+        source.component(name, name.upper())
+    for target, strength in members:
+        source.depends("s", target, type="Association", strength=strength, group="g")
+    imported = draft.finish()
+    estate = load_estate(write_imported(imported, tmp_path / "e"))  # the loader accepts it
+    (service,) = estate.services
+    assert [(d.ref, d.any_of_group) for d in service.depends_on] == expected
+    if inferred is not None:
+        assert imported.account.total("inferred")[inferred] >= 1
+
+
+def test_a_long_cycle_is_spelled_short(tmp_path: Path) -> None:
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    names = [f"c{n:04d}" for n in range(2000)]
+    for name in names:
+        source.component(name, name)
+    for one, other in zip(names, [*names[1:], names[0]], strict=True):
+        source.depends(one, other, type="Serving")
+    imported = draft.finish()
+    (cycle,) = imported.account.cycles
+    assert len(cycle) == 2001
+    estate = load_estate(write_imported(imported, tmp_path / "e"))
+    notes = [d.note for c in estate.components for d in c.depends_on if d.note]
+    spelled = "c0000 → c0001 → c0002 → c0003 → … 1,993 more … → c1997 → c1998 → c1999 → c0000"
+    assert notes == [f"Made soft by the import: it closes the cycle {spelled}."]
+
+
+@pytest.mark.parametrize(
+    ("loop", "most", "spelled"),
+    [
+        (["a", "b", "a"], 8, "a → b → a"),
+        (["a", "b", "c", "d", "e", "a"], 4, "a → b → … 2 more … → e → a"),
+        (list("abcdefgha"), 8, "a → b → c → d → … 1 more … → f → g → h → a"),
+    ],
+)
+def test_spell_cycle(loop: list[str], most: int, spelled: str) -> None:
+    assert spell_cycle(loop, most) == spelled
