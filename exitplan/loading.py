@@ -623,12 +623,13 @@ _KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
 )
 
 
-def _kind(mode: int) -> str:
+def kind_of_file(mode: int) -> str:
     """What a file that is not a regular file is, in words."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _reason(error: OSError) -> str:
+def os_reason(error: OSError) -> str:
+    """An operating-system error in words that fit after a colon."""
     text = error.strerror or type(error).__name__
     return text[:1].lower() + text[1:]
 
@@ -643,16 +644,16 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):  # checked before opening: opening a FIFO would wait
-            raise refuse(f"{_kind(mode)}, not a regular file")
+            raise refuse(f"{kind_of_file(mode)}, not a regular file")
         # O_NONBLOCK: should a FIFO replace the file after the check, opening still returns.
         flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
         descriptor = os.open(path, flags)
     except OSError as error:
-        raise refuse(f"cannot read this file: {_reason(error)}") from None
+        raise refuse(f"cannot read this file: {os_reason(error)}") from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise refuse(f"{_kind(status.st_mode)}, not a regular file")
+            raise refuse(f"{kind_of_file(status.st_mode)}, not a regular file")
         if status.st_size > max_bytes:
             raise refuse(f"file is {status.st_size:,} bytes; the limit is {max_bytes:,} bytes")
         chunks: list[bytes] = []
@@ -667,7 +668,7 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
             raise refuse(f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,} bytes")
         return b"".join(chunks)
     except OSError as error:
-        raise refuse(f"cannot read this file: {_reason(error)}") from None
+        raise refuse(f"cannot read this file: {os_reason(error)}") from None
     finally:
         os.close(descriptor)
 
@@ -951,7 +952,7 @@ class _FolderWalk:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
-            self.problem(folder, f"cannot read this folder: {_reason(error)}")
+            self.problem(folder, f"cannot read this folder: {os_reason(error)}")
             return
         first_subfolder = len(self.folders)
         for entry in entries:
@@ -967,7 +968,7 @@ class _FolderWalk:
                 try:
                     status = entry.stat(follow_symlinks=False)
                 except OSError as error:
-                    self.problem(path, f"cannot read: {_reason(error)}")
+                    self.problem(path, f"cannot read: {os_reason(error)}")
                     continue
                 self.visit(path, status, inside)
         self.folders[first_subfolder:] = reversed(self.folders[first_subfolder:])
@@ -982,7 +983,7 @@ class _FolderWalk:
             if error.errno == errno.ELOOP:
                 self.skip(path, "a loop of links")
             else:
-                self.problem(path, f"cannot follow this link: {_reason(error)}")
+                self.problem(path, f"cannot follow this link: {os_reason(error)}")
             return
         self.visit(path, status, inside)
 
@@ -1009,7 +1010,7 @@ class _FolderWalk:
                 self.files_seen[key] = path
                 self.files.append(path)
         else:
-            self.skip(path, f"{_kind(status.st_mode)}, not a regular file")
+            self.skip(path, f"{kind_of_file(status.st_mode)}, not a regular file")
 
 
 def _has_estate_suffix(name: str) -> bool:
@@ -1031,12 +1032,12 @@ def _list_estate(path: Path, notices: list[str]) -> tuple[list[Path], list[Probl
     except (FileNotFoundError, NotADirectoryError):
         raise UsageError(f"{shown}: no such file or folder") from None
     except OSError as error:
-        why = "a loop of links" if error.errno == errno.ELOOP else _reason(error)
+        why = "a loop of links" if error.errno == errno.ELOOP else os_reason(error)
         raise UsageError(f"{shown}: cannot read: {why}") from None
     if stat.S_ISREG(status.st_mode):
         return [path], []
     if not stat.S_ISDIR(status.st_mode):
-        raise UsageError(f"{shown}: {_kind(status.st_mode)}, not an estate file or folder")
+        raise UsageError(f"{shown}: {kind_of_file(status.st_mode)}, not an estate file or folder")
     walk = _FolderWalk(path, notices)
     files = walk.run(status)
     if not files and not walk.problems:
@@ -1642,7 +1643,9 @@ __all__ = [
     "FileLines",
     "estate_files",
     "format_path",
+    "kind_of_file",
     "load_estate",
+    "os_reason",
     "plain_is_text",
     "read_bytes",
     "read_document",

@@ -14,8 +14,8 @@ from exitplan.importers import Imported, formats, import_sources
 from exitplan.importers.draft import slug
 from exitplan.importers.mapping import default_mapping, load_mapping
 from exitplan.importers.rules import CommonRules
-from exitplan.loading import load_estate
-from exitplan.render.estate_yaml import dump_estate_yaml
+from exitplan.loading import load_estate, os_reason
+from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
 from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text
 
@@ -61,6 +61,13 @@ estate:
 
 def _check_folder(folder: Path, sources: list[Path]) -> None:
     """Refuse, before any work, a folder the import could not rewrite safely."""
+    try:
+        _check_folder_safely(folder, sources)
+    except OSError as error:  # a name too long, a folder that cannot be listed
+        raise UsageError(f"cannot use {display_path(folder)}: {os_reason(error)}") from None
+
+
+def _check_folder_safely(folder: Path, sources: list[Path]) -> None:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{display_path(folder)} is not a folder; -o names the estate folder")
     target = folder / IMPORTED
@@ -107,10 +114,12 @@ def _mapping(path: Path | None, services_only: bool) -> CommonRules:
 def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
     the folder holds the old estate or the whole new one, checked as validate would."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"cannot create {display_path(folder)}: {error.strerror}") from None
+        _remove_folders(made)
+        raise UsageError(f"cannot create {display_path(folder)}: {os_reason(error)}") from None
     first = not any(
         entry.name != IMPORTED and not entry.name.startswith(".") for entry in folder.iterdir()
     )
@@ -142,7 +151,39 @@ def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
     except BaseException:
         if first and not swapped:  # a signal after the swap keeps the whole new estate
             header_file.unlink(missing_ok=True)
+            _remove_folders(made)
         raise
+
+
+def _files(imported: Imported, header: str, max_bytes: int = PART_BYTES) -> dict[str, bytes]:
+    """The bytes of every imported file; a file too large for one is split into parts
+    (``sbom-part-1.yaml``, ``sbom-part-2.yaml``, ...), which the loader merges again."""
+    files: dict[str, bytes] = {}
+    taken = set(imported.files)
+    for name, content in sorted(imported.files.items()):
+        parts = dump_estate_yaml_parts(content, header, max_bytes)
+        if len(parts) == 1:
+            files[name] = parts[0].encode("utf-8")
+            continue
+        stem = name.removesuffix(".yaml")
+        width = len(str(len(parts)))
+        for number, part in enumerate(parts, start=1):
+            chosen = f"{stem}-part-{number:0{width}d}"
+            while f"{chosen}.yaml" in taken:
+                chosen += "-2"
+            taken.add(f"{chosen}.yaml")
+            files[f"{chosen}.yaml"] = part.encode("utf-8")
+    return files
+
+
+def _remove_folders(made: list[Path]) -> None:
+    """Remove the folders an import that failed created, deepest first, as long as
+    they are empty."""
+    for path in made:
+        try:
+            path.rmdir()
+        except OSError:
+            return
 
 
 @click.command(name="import")
@@ -241,10 +282,7 @@ def import_command(
     _check_folder(folder, paths)
     imported = import_sources(paths, fmt=source_format, mapping=mapping)
     header = _header(imported, "../estate.yaml")
-    files = {
-        name: (dump_estate_yaml(content, header)).encode("utf-8")
-        for name, content in imported.files.items()
-    }
+    files = _files(imported, header)
     _put_in_place(folder, files)
     shown = display_path(folder)
     written = sorted(files)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from exitplan.importers.draft import Account, Draft, Imported
 from exitplan.importers.formats import Format, formats
 from exitplan.importers.mapping import default_mapping, section
 from exitplan.importers.rules import CommonRules
+from exitplan.loading import kind_of_file, os_reason
 
 
 def detect(path: Path) -> Format:
@@ -25,6 +28,20 @@ def detect(path: Path) -> Format:
     )
 
 
+def _check_source(path: Path) -> None:
+    """Refuse, before anything reads it, a source that is not a file or a folder: a FIFO
+    would make detection wait forever, a device never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{display_path(path)}: no such file or folder") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        reason = os_reason(error) if isinstance(error, OSError) else "not a valid file name"
+        raise UsageError(f"{display_path(path)}: cannot read it: {reason}") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(f"{display_path(path)}: {kind_of_file(mode)}, not a file or folder")
+
+
 def import_sources(
     paths: Sequence[Path], *, fmt: str | None = None, mapping: CommonRules | None = None
 ) -> Imported:
@@ -35,8 +52,7 @@ def import_sources(
     chosen = formats()
     groups: dict[str, list[Path]] = {}
     for path in sorted(paths, key=display_path):
-        if not path.exists():
-            raise UsageError(f"{display_path(path)}: no such file or folder")
+        _check_source(path)
         found = chosen[fmt] if fmt is not None else detect(path)
         groups.setdefault(found.NAME, []).append(path)
     for name, group in sorted(groups.items()):

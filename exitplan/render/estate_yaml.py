@@ -90,4 +90,49 @@ def dump_estate_yaml(estate: EstateFile, header: str = "") -> str:
     return comment + body
 
 
-__all__ = ["dump_estate_yaml"]
+PART_BYTES = 2 * 1024 * 1024
+"""The size an imported estate file is kept under: a quarter of what the loader reads
+of one file, and few enough values (every value takes two bytes or more) for its count."""
+
+
+def dump_estate_yaml_parts(
+    estate: EstateFile, header: str = "", max_bytes: int = PART_BYTES
+) -> list[str]:
+    """``estate`` as the text ``dump_estate_yaml`` gives, or, when that would be larger
+    than ``max_bytes``, as several texts of about that size each: the elements in their
+    order, each part a valid estate file (the loader merges them again)."""
+    data = _reading_order(estate.model_dump(by_alias=True, exclude_defaults=True, mode="json"))
+    if not data or any(not isinstance(value, list) for value in data.values()):
+        return [dump_estate_yaml(estate, header)]
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    parts: list[str] = []
+    part: list[str] = [comment]
+    size = len(comment)
+    for section, items in data.items():
+        opened = False
+        for item in items:
+            # An element dumped alone reads as it does in its section: PyYAML does not
+            # indent a list under its key.
+            text = yaml.dump(
+                [item],
+                Dumper=_Dumper,
+                sort_keys=False,
+                allow_unicode=True,
+                width=100,
+                default_flow_style=False,
+            )
+            length = len(text.encode("utf-8"))
+            if size + length > max_bytes and size > len(comment):
+                parts.append("".join(part))
+                part, size, opened = [comment], len(comment), False
+            if not opened:
+                part.append(f"{section}:\n")
+                size += len(section) + 2
+                opened = True
+            part.append(text)
+            size += length
+    parts.append("".join(part))
+    return parts
+
+
+__all__ = ["PART_BYTES", "dump_estate_yaml", "dump_estate_yaml_parts"]

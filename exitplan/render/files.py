@@ -168,6 +168,17 @@ def _write_new(path: Path, data: bytes) -> None:
         os.fsync(file.fileno())
 
 
+def _folder_mode(folder: Path) -> int:
+    """The permission bits of the folder ``folder`` replaces, else those of an ordinary
+    new folder (0777 less the umask)."""
+    try:
+        return stat.S_IMODE(folder.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
 def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[], None]) -> None:
     """Put ``files`` (name → bytes) in place as ``folder``, replacing what it held, as one
     step: the new folder is written beside it under a hidden name, swapped in, and
@@ -179,6 +190,7 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[],
     staging: Path | None = None
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new.", dir=parent))
+        staging.chmod(_folder_mode(folder))  # mkdtemp's 0700 would hide it from the team
         for name, data in sorted(files.items()):
             _write_new(staging / name, data)
         with _signals_held():

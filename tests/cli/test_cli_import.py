@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from exitplan.cli.importing import _files, _put_in_place
+from exitplan.errors import InvalidInputError
+from exitplan.importers.draft import Draft
+from exitplan.loading import load_estate
 from tests.conftest import REPO, RunCli
 
 CSV = REPO / "tests" / "fixtures" / "csv" / "servicenow"
@@ -321,3 +327,82 @@ def test_the_report_says_where_to_check_each_imported_assumption(
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "| component | mainframe | Mainframe | imported from " in report
     assert "archisurance.xml (id-986) |" in report
+
+
+def _fifo(tmp_path: Path) -> list[str]:
+    fifo = tmp_path / "bom.json"
+    os.mkfifo(fifo)
+    return [str(fifo)]
+
+
+def _long_source(tmp_path: Path) -> list[str]:
+    return [str(tmp_path / ("x" * 300 + ".xml"))]
+
+
+@pytest.mark.parametrize(
+    ("sources", "output", "said"),
+    [
+        (_fifo, "estate", "bom.json: a FIFO (named pipe), not a file or folder"),
+        (_long_source, "estate", ".xml: cannot read it: file name too long"),
+        (lambda _: PAIR, "x" * 300 + "/estate", "cannot use "),
+    ],
+    ids=["fifo", "name-too-long", "output-name-too-long"],
+)
+def test_a_source_or_folder_that_cannot_be_used_is_refused_at_once(
+    tmp_path: Path, run_cli: RunCli, sources: Any, output: str, said: str
+) -> None:
+    result = run_cli("import", *sources(tmp_path), "-o", tmp_path / output)
+    assert result.exit_code == 2, result.stderr
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["bom.json"])
+
+
+def test_a_first_import_that_fails_leaves_no_folder_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "deeper" / "estate"
+    refused = {"bad.yaml": b"components:\n  - id: x\n"}  # no name, no vendor: the check fails
+    with pytest.raises(InvalidInputError):
+        _put_in_place(folder, refused)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_imported_folder_has_an_ordinary_folders_permissions(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert run_cli("import", *PAIR, "-o", tmp_path / "e").exit_code == 0
+    assert stat.S_IMODE((tmp_path / "e" / "imported").stat().st_mode) == 0o777 & ~umask
+    (tmp_path / "e" / "imported").chmod(0o750)
+    assert run_cli("import", *PAIR, "-o", tmp_path / "e").exit_code == 0
+    assert stat.S_IMODE((tmp_path / "e" / "imported").stat().st_mode) == 0o750
+
+
+def test_a_large_import_is_split_into_parts_that_load_as_one(tmp_path: Path) -> None:
+    draft = Draft()
+    source = draft.source("cmdb.csv", "csv")
+    for number in range(400):
+        source.component(f"ci-{number}", f"Application {number:03d}", fields={"note": "x" * 200})
+        if number:
+            source.depends(f"ci-{number}", f"ci-{number - 1}", type="depends on")
+    imported = draft.finish()
+    whole = _files(imported, "header")
+    assert sorted(whole) == ["cmdb.yaml", "vendors.yaml"]
+    split = _files(imported, "header", max_bytes=20_000)
+    names = sorted(split)
+    assert names[:3] == ["cmdb-part-01.yaml", "cmdb-part-02.yaml", "cmdb-part-03.yaml"]
+    assert names[-1] == "vendors.yaml"
+    assert all(len(data) <= 20_000 for data in split.values())
+    for files, folder in ((whole, tmp_path / "whole"), (split, tmp_path / "split")):
+        folder.mkdir()
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+    one, parts = load_estate(tmp_path / "whole"), load_estate(tmp_path / "split")
+    assert (parts.components, parts.vendors) == (one.components, one.vendors)
+    first = split["cmdb-part-01.yaml"].decode()
+    assert first.startswith("# header\ncomponents:\n- id: application-000\n")
+    assert "".join(
+        data.decode().removeprefix("# header\n").removeprefix("components:\n")
+        for name, data in sorted(split.items())
+        if name != "vendors.yaml"
+    ) == whole["cmdb.yaml"].decode().removeprefix("# header\ncomponents:\n")
