@@ -1019,43 +1019,41 @@ class _Mapper:
                 by_object[edge.target]["write"].append(edge)
             if mode in {"read", "readwrite"}:
                 by_object[edge.target]["read"].append(edge)
-        used: set[str] = set()
+        used: set[int] = set()  # the accesses that gave a flow (by identity: ids may repeat)
         made: set[tuple[str, str, str]] = set()
         for data in sorted(by_object):
             asset = self.model.nodes[data].name or data
             pairs = sorted(
-                (source, target, writer.sid, reader.sid)
-                for writer in by_object[data]["write"]
-                for reader in by_object[data]["read"]
-                for source in performers(writer.source)
-                for target in performers(reader.source)
-                if source != target
+                (
+                    (source, target, writer, reader)
+                    for writer in by_object[data]["write"]
+                    for reader in by_object[data]["read"]
+                    for source in performers(writer.source)
+                    for target in performers(reader.source)
+                    if source != target
+                ),
+                key=lambda pair: (pair[0], pair[1], pair[2].sid, pair[3].sid),
             )
-            for source, target, written, read in pairs:
-                used.update((written, read))
+            for source, target, writer, reader in pairs:
+                used.update((id(writer), id(reader)))
                 if (source, target, data) in made:
                     self.source.skip("Access", "a second access that gives the same data flow")
                     continue
                 made.add((source, target, data))
+                # Not assumed when the writer and the reader themselves are the ends.
                 inferred = (
-                    ()
-                    if (source, target)
-                    == (
-                        self.model.links[written.split("+")[0]].source,
-                        self.model.links[read.split("+")[0]].source,
-                    )
-                    else ("from", "to")
+                    () if (source, target) == (writer.source, reader.source) else ("from", "to")
                 )
                 self.source.flow(
                     source,
                     target,
                     type="Access",
-                    sid=f"{written}+{read}",
+                    sid=f"{writer.sid}+{reader.sid}",
                     assets=(asset,),
                     inferred=inferred,
                 )
         for edge in accesses:
-            if edge.sid not in used:
+            if id(edge) not in used:
                 self.source.skip(
                     edge.type, "an access with no matching writer or reader of the same object"
                 )

@@ -518,6 +518,18 @@ def test_access_to_a_data_object_is_a_flow_from_writer_to_reader(
     assert flows(imported) == expected
 
 
+def test_an_access_whose_id_holds_a_plus_is_a_flow(tmp_path: Path) -> None:
+    # Joined ids use "+"; an id that holds one is still only an id.
+    elements: list[Element] = [*TWO, ("d", "DataObject", "D")]
+    relations: list[Relation] = [("w+1", "Access", "a", "d"), ("r", "Access", "b", "d")]
+    attributes = {"w+1": 'accessType="Write"', "r": 'accessType="Read"'}
+    imported = run(tmp_path, exchange(elements, relations, relation_attributes=attributes))
+    assert flows(imported) == {("A", "B", ("D",))}
+    (flow,) = [f for e in imported.files.values() for f in e.data_flows]
+    assert flow.origin is not None
+    assert (flow.origin.id, flow.origin.inferred) == ("w+1+r", ())
+
+
 def test_an_access_without_a_counterpart_is_counted(tmp_path: Path) -> None:
     elements: list[Element] = [*TWO, ("d", "DataObject", "D")]
     relations: list[Relation] = [("w", "Access", "a", "d"), ("u", "Access", "b", "d")]
