@@ -1001,6 +1001,18 @@ def test_bad_files_are_refused_with_file_and_line(
     assert says in problem.message
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_doctype_is_refused_in_utf16_too(encoding: str, tmp_path: Path) -> None:
+    # The search of the raw bytes for "<!DOCTYPE" does not see it in UTF-16.
+    declared = "UTF-16" if encoding == "utf-16" else encoding.upper()
+    content = EXTERNAL.decode().replace('"1.0"?>', f'"1.0" encoding="{declared}"?>\n')
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, content.encode(encoding))
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert "DOCTYPE declaration is refused" in problem.message
+
+
 def test_deep_nesting_is_refused_and_deep_folders_are_read(tmp_path: Path) -> None:
     def nested(depth: int) -> bytes:
         body = native([("a", "Node", "A")])
