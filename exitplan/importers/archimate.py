@@ -19,8 +19,8 @@ import heapq
 import io
 import zipfile
 import zlib
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -654,6 +654,52 @@ class _Edge:
     group: str | None = None
 
 
+_JOINED_IN_FULL = 5  # relations joined through junctions whose ids are all shown
+_MOST_JUNCTION_WORK = 1_000_000  # relations followed and joined through junctions, per model
+
+
+@dataclass(frozen=True)
+class _Way:
+    """How a junction leads to one element: the OR group on the way, the number of
+    relations followed, the last of them, and the ids of all of them when there are few."""
+
+    group: str | None
+    relations: int
+    last: _Link
+    ids: tuple[str, ...] | None
+
+    def joined(self, first: _Link) -> str:
+        """The id of the relation from ``first`` to the element: the ids joined by ``+``,
+        or (on a long way) the first and the last with the number between, so that the id
+        stays short however many junctions it passes."""
+        if self.ids is not None:
+            return "+".join((first.sid, *self.ids))
+        return f"{first.sid}+({self.relations - 1} more)+{self.last.sid}"
+
+
+@dataclass
+class _Ways:
+    """Where a junction leads (by relations of one type): the way to each element, the
+    relations of another type that leave the junctions passed, and the relations looked at."""
+
+    targets: dict[str, _Way] = field(default_factory=dict)
+    mixed: int = 0
+    steps: int = 0
+
+
+def _ids(last: _Link, came_by: Mapping[str, _Link | None]) -> tuple[str, ...] | None:
+    """The ids of the relations from the first junction to ``last``, following the
+    relation each junction was reached by; None when they are more than can be shown."""
+    ids = [last.sid]
+    step = came_by[last.source]
+    while step is not None:
+        if len(ids) + 1 >= _JOINED_IN_FULL:
+            return None
+        ids.append(step.sid)
+        step = came_by[step.source]
+    return tuple(reversed(ids))
+
+
 def _exported(properties: Mapping[str, str], key: str, vocabulary: type[StrEnum]) -> object:
     """The value of an ``exitplan-*`` property a model exported by exitplan carries, when it
     is one of ``vocabulary``; None otherwise (a model edited by hand may hold anything)."""
@@ -827,29 +873,76 @@ class _Mapper:
                 out_of[link.source].append(link)
             if "junction" not in {self.kinds.get(link.source), self.kinds.get(link.target)}:
                 edges.append(_Edge(link.sid, link.type, link.source, link.target, link))
+        ways: dict[tuple[str, str], _Ways] = {}  # (junction, relation type) -> where it leads
+        work = 0
         for link in (li for links in into.values() for li in links):
             if self.kinds.get(link.source) == "junction":
                 continue  # a junction feeding a junction: joined from its first feeder
-            for target, group, chain in self._through(link.target, out_of, frozenset()):
-                if any(step.type != link.type for step in chain):
-                    self.source.skip(link.type, "relations of different types meet at a junction")
-                    continue
-                sid = "+".join([link.sid, *(step.sid for step in chain)])
-                edges.append(_Edge(sid, link.type, link.source, target, link, group))
+            key = (link.target, link.type)
+            if key not in ways:
+                ways[key] = self._through(link.target, link.type, out_of)
+                work += ways[key].steps
+            found = ways[key]
+            if found.mixed:
+                self.source.skip(
+                    link.type, "relations of different types meet at a junction", found.mixed
+                )
+            work += len(found.targets)
+            if work > _MOST_JUNCTION_WORK:
+                junction = self.model.nodes[link.target]
+                raise InvalidInputError(
+                    [
+                        Problem(
+                            self.model.file,
+                            junction.line,
+                            "junction",
+                            f"junction {junction.sid!r}: the junctions of this model join "
+                            f"relations more than {_MOST_JUNCTION_WORK:,} times; no model "
+                            "needs that many",
+                        )
+                    ],
+                    what="source",
+                )
+            for target, way in found.targets.items():
+                edges.append(
+                    _Edge(way.joined(link), link.type, link.source, target, link, way.group)
+                )
         return edges
 
-    def _through(
-        self, junction: str, out_of: Mapping[str, list[_Link]], seen: frozenset[str]
-    ) -> Iterable[tuple[str, str | None, tuple[_Link, ...]]]:
-        """(target, OR group, links followed) for each element a junction leads to."""
-        node = self.model.nodes[junction]
-        group = f"any-of-{junction}" if node.or_junction else None
-        for link in out_of.get(junction, ()):
-            if self.kinds.get(link.target) != "junction":
-                yield link.target, group, (link,)
-            elif link.target not in seen:
-                for target, inner, chain in self._through(link.target, out_of, seen | {junction}):
-                    yield target, group or inner, (link, *chain)
+    def _through(self, junction: str, kind: str, out_of: Mapping[str, list[_Link]]) -> _Ways:
+        """Where a relation of type ``kind`` into ``junction`` leads: each element reached
+        through junctions by relations of that type, by the shortest way (of two as short,
+        the one whose relation ids come first), with the OR group of the first OR junction
+        on it. One breadth-first search: each junction is passed once, so a long chain or a
+        lattice of junctions costs its number of relations."""
+        came_by: dict[str, _Link | None] = {junction: None}
+        depth = {junction: 0}
+        groups = {junction: self._group(junction, None)}
+        found = _Ways()
+        waiting = deque([junction])
+        while waiting:
+            here = waiting.popleft()
+            for link in out_of.get(here, ()):  # in the order of their ids
+                found.steps += 1
+                if link.type != kind:
+                    found.mixed += 1
+                elif self.kinds.get(link.target) != "junction":
+                    if link.target not in found.targets:
+                        found.targets[link.target] = _Way(
+                            groups[here], depth[here] + 1, link, _ids(link, came_by)
+                        )
+                elif link.target not in came_by:
+                    came_by[link.target] = link
+                    depth[link.target] = depth[here] + 1
+                    groups[link.target] = self._group(link.target, groups[here])
+                    waiting.append(link.target)
+        return found
+
+    def _group(self, junction: str, outer: str | None) -> str | None:
+        """The OR group of what is reached through ``junction``: the outer one first."""
+        if outer is None and self.model.nodes[junction].or_junction:
+            return f"any-of-{junction}"
+        return outer
 
     def _relations(self, edges: list[_Edge]) -> None:
         accesses: list[_Edge] = []
@@ -1019,43 +1112,41 @@ class _Mapper:
                 by_object[edge.target]["write"].append(edge)
             if mode in {"read", "readwrite"}:
                 by_object[edge.target]["read"].append(edge)
-        used: set[str] = set()
+        used: set[int] = set()  # the accesses that gave a flow (by identity: ids may repeat)
         made: set[tuple[str, str, str]] = set()
         for data in sorted(by_object):
             asset = self.model.nodes[data].name or data
             pairs = sorted(
-                (source, target, writer.sid, reader.sid)
-                for writer in by_object[data]["write"]
-                for reader in by_object[data]["read"]
-                for source in performers(writer.source)
-                for target in performers(reader.source)
-                if source != target
+                (
+                    (source, target, writer, reader)
+                    for writer in by_object[data]["write"]
+                    for reader in by_object[data]["read"]
+                    for source in performers(writer.source)
+                    for target in performers(reader.source)
+                    if source != target
+                ),
+                key=lambda pair: (pair[0], pair[1], pair[2].sid, pair[3].sid),
             )
-            for source, target, written, read in pairs:
-                used.update((written, read))
+            for source, target, writer, reader in pairs:
+                used.update((id(writer), id(reader)))
                 if (source, target, data) in made:
                     self.source.skip("Access", "a second access that gives the same data flow")
                     continue
                 made.add((source, target, data))
+                # Not assumed when the writer and the reader themselves are the ends.
                 inferred = (
-                    ()
-                    if (source, target)
-                    == (
-                        self.model.links[written.split("+")[0]].source,
-                        self.model.links[read.split("+")[0]].source,
-                    )
-                    else ("from", "to")
+                    () if (source, target) == (writer.source, reader.source) else ("from", "to")
                 )
                 self.source.flow(
                     source,
                     target,
                     type="Access",
-                    sid=f"{written}+{read}",
+                    sid=f"{writer.sid}+{reader.sid}",
                     assets=(asset,),
                     inferred=inferred,
                 )
         for edge in accesses:
-            if edge.sid not in used:
+            if id(edge) not in used:
                 self.source.skip(
                     edge.type, "an access with no matching writer or reader of the same object"
                 )

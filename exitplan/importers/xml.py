@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from lxml import etree
 
@@ -21,6 +21,7 @@ MAX_XML_DEPTH = 256
 """Deeper than any real model (Archi nests folders and diagram objects a few dozen deep)."""
 
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)\b", re.IGNORECASE)
+_DECLARATION_TEXT = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
 
 
 def _line_of(raw: bytes, offset: int) -> int:
@@ -32,19 +33,7 @@ def parse_xml(raw: bytes, file: str) -> etree._Element:
     a DOCTYPE or entity declaration, or nests deeper than ``MAX_XML_DEPTH``."""
     declared = _DECLARATION.search(raw)
     if declared is not None:
-        raise InvalidInputError(
-            [
-                Problem(
-                    file,
-                    _line_of(raw, declared.start()),
-                    "",
-                    f"XML with a {declared.group(1).decode().upper()} declaration is refused: "
-                    "document types and entities can expand without bound or read other "
-                    "files, and no model format needs them",
-                )
-            ],
-            what="source",
-        )
+        _refuse_declaration(file, _line_of(raw, declared.start()), declared.group(1).decode())
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -64,8 +53,43 @@ def parse_xml(raw: bytes, file: str) -> etree._Element:
         ) from None
     if root is None:
         raise InvalidInputError([Problem(file, 1, "", "file is empty")], what="source")
+    _check_document_type(root, raw, file)
     _check_depth(root, file)
     return root
+
+
+def _refuse_declaration(file: str, at: int, what: str) -> NoReturn:
+    raise InvalidInputError(
+        [
+            Problem(
+                file,
+                at,
+                "",
+                f"XML with a {what.upper()} declaration is refused: document types and "
+                "entities can expand without bound or read other files, and no model format "
+                "needs them",
+            )
+        ],
+        what="source",
+    )
+
+
+def _check_document_type(root: etree._Element, raw: bytes, file: str) -> None:
+    """Refuse a document type that the search of the raw bytes missed: in UTF-16 (or any
+    encoding that is not ASCII-compatible) ``<!DOCTYPE`` is not those bytes. The parser has
+    already kept its entities unexpanded (``resolve_entities=False``) and loaded nothing."""
+    info: Any = root.getroottree().docinfo  # the stubs lack ``doctype``
+    if not info.doctype and info.internalDTD is None and info.externalDTD is None:
+        return
+    at = 1
+    try:
+        text = raw.decode(info.encoding or "utf-8", errors="replace")
+    except LookupError:  # an encoding libxml2 knows and Python does not
+        text = ""
+    found = _DECLARATION_TEXT.search(text)
+    if found is not None:
+        at = text.count("\n", 0, found.start()) + 1
+    _refuse_declaration(file, at, "DOCTYPE")
 
 
 def _check_depth(root: etree._Element, file: str) -> None:

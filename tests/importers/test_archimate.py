@@ -518,6 +518,18 @@ def test_access_to_a_data_object_is_a_flow_from_writer_to_reader(
     assert flows(imported) == expected
 
 
+def test_an_access_whose_id_holds_a_plus_is_a_flow(tmp_path: Path) -> None:
+    # Joined ids use "+"; an id that holds one is still only an id.
+    elements: list[Element] = [*TWO, ("d", "DataObject", "D")]
+    relations: list[Relation] = [("w+1", "Access", "a", "d"), ("r", "Access", "b", "d")]
+    attributes = {"w+1": 'accessType="Write"', "r": 'accessType="Read"'}
+    imported = run(tmp_path, exchange(elements, relations, relation_attributes=attributes))
+    assert flows(imported) == {("A", "B", ("D",))}
+    (flow,) = [f for e in imported.files.values() for f in e.data_flows]
+    assert flow.origin is not None
+    assert (flow.origin.id, flow.origin.inferred) == ("w+1+r", ())
+
+
 def test_an_access_without_a_counterpart_is_counted(tmp_path: Path) -> None:
     elements: list[Element] = [*TWO, ("d", "DataObject", "D")]
     relations: list[Relation] = [("w", "Access", "a", "d"), ("u", "Access", "b", "d")]
@@ -585,6 +597,113 @@ def test_a_chain_of_junctions_is_followed(tmp_path: Path) -> None:
         ("B", "A", "hard", "any-of-j"),
         ("B", "C", "hard", "any-of-j"),
     }
+
+
+def _junction_chain(length: int, sid: str = "j{}") -> tuple[list[Element], list[Relation]]:
+    """A and C serve B through ``length`` AND junctions in a row (ids from ``sid``)."""
+    ids = [sid.format(i) for i in range(length)]
+    elements: list[Element] = [*JUNCTION, *((j, "AndJunction", "") for j in ids)]
+    relations: list[Relation] = [
+        ("r-a", "Serving", "a", ids[0]),
+        ("r-c", "Serving", "c", ids[0]),
+        *((f"r-{ids[i]}", "Serving", ids[i], ids[i + 1]) for i in range(length - 1)),
+        ("r-b", "Serving", ids[-1], "b"),
+    ]
+    return elements, relations
+
+
+def test_a_long_chain_of_junctions_is_followed_with_a_short_origin(tmp_path: Path) -> None:
+    # Once one recursive call per junction: a thousand in a row overflowed the stack.
+    long_ids = "id-00000000-0000-0000-0000-{:012x}"
+    elements, relations = _junction_chain(1000, long_ids)
+    relations.append(("r-back", "Serving", long_ids.format(999), long_ids.format(0)))  # a loop
+    imported = run(tmp_path, exchange(elements, relations))
+    assert dependencies(imported) == {("B", "A", "hard", None), ("B", "C", "hard", None)}
+    origins = {entry.origin.id for entry in by_name(imported, "B").depends_on}
+    # Not the thousand ids joined (40,000 characters): the first, the last and a count.
+    assert origins == {"r-a+(999 more)+r-b", "r-c+(999 more)+r-b"}
+    load_estate(write_estate(imported, tmp_path / "estate"))
+
+
+def test_an_or_junction_deep_in_a_chain_makes_the_group(tmp_path: Path) -> None:
+    elements, relations = _junction_chain(1000)
+    elements[len(JUNCTION) + 500] = ("j500", "OrJunction", "")
+    imported = run(tmp_path, exchange(elements, relations))
+    assert dependencies(imported) == {
+        ("B", "A", "hard", "any-of-j500"),
+        ("B", "C", "hard", "any-of-j500"),
+    }
+
+
+def test_a_lattice_of_junctions_is_followed_once_per_junction(tmp_path: Path) -> None:
+    # 26 layers of two junctions, each joined to both of the next: 2**26 ways from A to B,
+    # which were once followed one by one.
+    layers = 26
+    elements: list[Element] = [
+        *JUNCTION,
+        *((f"j{i}{side}", "AndJunction", "") for i in range(layers) for side in "xy"),
+    ]
+    relations: list[Relation] = [
+        ("r-ax", "Serving", "a", "j0x"),
+        ("r-ay", "Serving", "a", "j0y"),
+        *(
+            (f"r{i}{one}{other}", "Serving", f"j{i}{one}", f"j{i + 1}{other}")
+            for i in range(layers - 1)
+            for one in "xy"
+            for other in "xy"
+        ),
+        ("r-bx", "Serving", f"j{layers - 1}x", "b"),
+        ("r-by", "Serving", f"j{layers - 1}y", "b"),
+    ]
+    imported = run(tmp_path, exchange(elements, relations))
+    assert dependencies(imported) == {("B", "A", "hard", None)}
+    (entry,) = by_name(imported, "B").depends_on
+    assert entry.origin.id == "r-ax+(25 more)+r-bx"  # the shortest way, the first ids
+
+
+def test_of_two_ways_through_junctions_the_shortest_is_the_origin(tmp_path: Path) -> None:
+    elements: list[Element] = [
+        *JUNCTION,
+        ("j", "AndJunction", "J"),
+        ("k", "AndJunction", "K"),
+        ("m", "AndJunction", "M"),
+    ]
+    relations: list[Relation] = [
+        ("r1", "Serving", "a", "j"),
+        ("r2", "Serving", "j", "k"),
+        ("r3", "Serving", "k", "m"),
+        ("r4", "Serving", "m", "b"),
+        ("r5", "Serving", "j", "m"),
+        ("r6", "Flow", "m", "c"),
+    ]
+    imported = run(tmp_path, exchange(elements, relations))
+    assert dependencies(imported) == {("B", "A", "hard", None)}
+    (entry,) = by_name(imported, "B").depends_on
+    assert entry.origin.id == "r1+r5+r4"
+    assert skipped(imported)[("Serving", "relations of different types meet at a junction")] == 1
+
+
+def test_junctions_that_join_too_many_relations_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each relation into a junction joins each out of it: the product can grow without bound.
+    monkeypatch.setattr(archimate, "_MOST_JUNCTION_WORK", 10)
+    sides = [f"e{i}" for i in range(4)]
+    elements: list[Element] = [
+        ("j", "AndJunction", "J"),
+        *((f"{e}-in", "ApplicationComponent", e) for e in sides),
+        *((f"{e}-out", "ApplicationComponent", e.upper()) for e in sides),
+    ]
+    relations: list[Relation] = [
+        *((f"r-{e}-in", "Serving", f"{e}-in", "j") for e in sides),
+        *((f"r-{e}-out", "Serving", "j", f"{e}-out") for e in sides),
+    ]
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, exchange(elements, relations))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (4, "junction")
+    assert "junction 'j'" in problem.message
+    assert "more than 10 times" in problem.message
 
 
 # --- vendors ----------------------------------------------------------------------------------
@@ -880,6 +999,18 @@ def test_bad_files_are_refused_with_file_and_line(
     assert problem.file.endswith("model.xml")
     assert problem.line == line, problem
     assert says in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_doctype_is_refused_in_utf16_too(encoding: str, tmp_path: Path) -> None:
+    # The search of the raw bytes for "<!DOCTYPE" does not see it in UTF-16.
+    declared = "UTF-16" if encoding == "utf-16" else encoding.upper()
+    content = EXTERNAL.decode().replace('"1.0"?>', f'"1.0" encoding="{declared}"?>\n')
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, content.encode(encoding))
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert "DOCTYPE declaration is refused" in problem.message
 
 
 def test_deep_nesting_is_refused_and_deep_folders_are_read(tmp_path: Path) -> None:
