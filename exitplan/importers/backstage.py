@@ -6,7 +6,11 @@ its entities; a ``Location`` entity adds the files its ``target``/``targets`` na
 files are followed, never the network, and never outside the folder of the source (the
 folder given, or the folder of the file given): a URL, a path leading out, or a target
 that does not exist is skipped and counted. Each file is read once, so Locations that
-point at each other are harmless.
+point at each other are harmless. A target that names no file the system can open (a
+NUL character, a name too long, a loop of links) is refused with its line. A pattern
+(``*``, ``?``, ``[...]``, one ``**``) matches as in Backstage: a wildcard matches no
+hidden name, ``**`` follows no linked folder, and the patterns of one source list at most
+``MAX_GLOB_ENTRIES`` files and folders.
 
 Mapping (the defaults, as data in ``Rules``; see docs/import-backstage.md):
 
@@ -33,6 +37,8 @@ the namespace to the referring entity's own, compared without case.
 
 from __future__ import annotations
 
+import errno
+import fnmatch
 import os
 import re
 from collections import deque
@@ -43,7 +49,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from exitplan.errors import InvalidInputError, Problem, display_path
+from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, slug
 from exitplan.importers.files import read_source, read_yaml_source
@@ -52,6 +58,10 @@ from exitplan.model import Delivery, Lifecycle
 
 NAME = "backstage"
 TITLE = "Backstage software catalog: catalog-info.yaml files and folders, Locations followed"
+
+MAX_GLOB_ENTRIES = 100_000
+"""The files and folders the Location patterns of one source may list together (about a
+second of work); a pattern that would list more is refused rather than left to run."""
 
 Becomes = Literal["component", "service", "capability", "organisation", "skip"]
 RelationField = Literal[
@@ -234,14 +244,75 @@ def _sniff(path: Path) -> bool:
         return False
 
 
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a folder in name order; none when it cannot be listed."""
+    try:
+        with os.scandir(folder) as scan:
+            return sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return []
+
+
+def _is_folder(entry: os.DirEntry[str], *, links: bool) -> bool:
+    try:
+        return entry.is_dir() and (links or not entry.is_symlink())
+    except OSError:  # a loop of links, a name too long
+        return False
+
+
 def _yaml_files(folder: Path) -> Iterator[Path]:
     """Every ``*.yaml``/``*.yml`` under ``folder`` in name order; hidden files and folders
-    and linked folders left out."""
-    for current, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(_SUFFIXES):
-                yield Path(current) / name
+    and linked folders left out. No recursion: a hostile tree may be thousands of folders
+    deep."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        folders: list[Path] = []
+        for entry in _entries(current):
+            if entry.name.startswith("."):
+                continue
+            if _is_folder(entry, links=True):
+                if not entry.is_symlink():
+                    folders.append(current / entry.name)
+            elif entry.name.lower().endswith(_SUFFIXES):
+                yield current / entry.name
+        stack.extend(reversed(folders))
+
+
+class _UnfollowableError(Exception):
+    """A path the system refuses to follow; the message says why."""
+
+    def __init__(self, why: str, *, loop: bool = False) -> None:
+        super().__init__(why)
+        self.loop = loop
+
+
+def _resolve(path: Path) -> Path:
+    """``path`` with its links followed (a path that leads nowhere is fine: it is told by
+    the caller). Raises ``_UnfollowableError`` for a loop of links (which Python 3.11 and
+    3.12 report as RuntimeError), a name too long, a NUL character or a folder that cannot
+    be searched."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _UnfollowableError("a loop of links", loop=True) from None
+        reason = error.strerror or type(error).__name__
+        raise _UnfollowableError(reason[:1].lower() + reason[1:]) from None
+    except ValueError:  # "embedded null byte"
+        raise _UnfollowableError("a NUL character in the path") from None
+    try:
+        return path.resolve()
+    except RuntimeError:  # a loop of links, made since the check
+        raise _UnfollowableError("a loop of links", loop=True) from None
+    except (OSError, ValueError) as error:
+        raise _UnfollowableError(str(error)) from None
+
+
+class _TooManyEntriesError(Exception):
+    """The patterns of a source listed more than ``MAX_GLOB_ENTRIES`` entries."""
 
 
 def detect(path: Path) -> bool:
@@ -305,6 +376,7 @@ class _Catalog:
     seen: set[Path] = field(default_factory=set)
     files: int = 0
     through_locations: int = 0
+    listed: int = 0  # entries listed by Location patterns, at most MAX_GLOB_ENTRIES
     _queue: deque[tuple[Path, str]] = field(default_factory=deque)
 
     def read(self, start: Path) -> None:
@@ -320,7 +392,11 @@ class _Catalog:
         """``how``: ``given``, ``location`` (a Location's target) or ``folder``. A file given
         or named by a Location must be a catalog file; a file found in a folder is read
         only when it holds an entity."""
-        resolved = path.resolve()
+        try:
+            resolved = _resolve(path)
+        except _UnfollowableError as error:
+            self._unfollowable(path, error, "file")
+            return
         if resolved in self.seen:
             return
         self.seen.add(resolved)
@@ -386,6 +462,16 @@ class _Catalog:
             Problem(document.file, document.line_of(path), format_path(path), message)
         )
 
+    def _unfollowable(self, path: Path, error: _UnfollowableError, what: str) -> None:
+        """A file found in a folder or by a pattern that cannot be followed: a loop of
+        links is skipped, as the estate loader skips it, and named in a note; anything else
+        (permission denied, say) is a problem, rather than go on without the file."""
+        if error.loop:
+            self.source.skip(what, str(error))
+            self.source.note(f"skipped {display_path(path)}: {error}")
+        else:
+            self.problems.append(Problem(display_path(path), 0, "", f"cannot follow: {error}"))
+
     def _follow(self, location: _Entity, folder: Path) -> None:
         spec = location.spec
         targets: list[tuple[object, FieldPath]] = []
@@ -400,7 +486,25 @@ class _Catalog:
             if not isinstance(target, str) or not target.strip():
                 self._problem(location.document, where, "a Location target is a path (a text)")
                 continue
-            for path in self._targets(target.strip(), folder):
+            if "\0" in target:
+                self._problem(location.document, where, "a Location target holds a NUL character")
+                continue
+            try:
+                paths = self._targets(target.strip(), folder)
+            except _UnfollowableError as error:
+                shown = abbreviate(target.strip())
+                self._problem(location.document, where, f"cannot follow {shown}: {error}")
+                continue
+            except _TooManyEntriesError:
+                self._problem(
+                    location.document,
+                    where,
+                    f"the pattern {abbreviate(target.strip())} lists more than "
+                    f"{MAX_GLOB_ENTRIES:,} files and folders (counted over the patterns of "
+                    "this source); give narrower patterns or name the files",
+                )
+                return
+            for path in paths:
                 self._queue.append((path, "location"))
 
     def _targets(self, target: str, folder: Path) -> list[Path]:
@@ -409,31 +513,97 @@ class _Catalog:
             skip("Location target", "a URL: exitplan never reads the network")
             return []
         if _GLOB.search(target):
-            if Path(target).is_absolute():
-                skip("Location target", "an absolute pattern")
-                return []
-            try:
-                found = sorted(folder.glob(target))
-            except (ValueError, NotImplementedError, OSError):  # pathlib's "non-relative pattern"
-                skip("Location target", "a pattern exitplan cannot follow")
-                return []
-            inside = [path for path in found if path.resolve().is_relative_to(self.root)]
-            if len(inside) < len(found):
-                skip(
-                    "Location target", "outside the folder of the source", len(found) - len(inside)
-                )
-            files = [path for path in inside if path.is_file()]
-            if not found:
-                skip("Location target", "no file matches the pattern")
-            return files
+            return self._pattern_targets(target, folder)
         path = folder / target
-        if not path.resolve().is_relative_to(self.root):
+        if not _resolve(path).is_relative_to(self.root):
             skip("Location target", "outside the folder of the source")
             return []
         if not path.is_file():
             skip("Location target", "no such file")
             return []
         return [path]
+
+    def _pattern_targets(self, target: str, folder: Path) -> list[Path]:
+        skip = self.source.skip
+        if Path(target).is_absolute():
+            skip("Location target", "an absolute pattern")
+            return []
+        parts = [part for part in target.split("/") if part not in {"", "."}]
+        if any("**" in part and part != "**" for part in parts):
+            skip("Location target", "a pattern exitplan cannot follow")
+            return []
+        if parts.count("**") > 1:
+            raise _UnfollowableError(
+                "more than one '**' in a pattern (one already matches folders at any depth)"
+            )
+        found = sorted(self._glob(folder, parts))
+        inside: list[Path] = []
+        files: list[Path] = []
+        for path in found:
+            try:
+                resolved = _resolve(path)
+            except _UnfollowableError as error:
+                if not error.loop:
+                    raise
+                self._unfollowable(path, error, "Location target")
+                continue
+            if resolved.is_relative_to(self.root):
+                inside.append(path)
+                if path.is_file():
+                    files.append(path)
+        outside = len(found) - len(inside)
+        if outside:
+            skip("Location target", "outside the folder of the source", outside)
+        if not found:
+            skip("Location target", "no file matches the pattern")
+        return files
+
+    def _glob(self, folder: Path, parts: Sequence[str]) -> list[Path]:
+        """What the pattern ``parts`` matches under ``folder``, as ``Path.glob`` would,
+        except that a wildcard matches no hidden name unless its part starts with a dot
+        (as in Backstage) and that every entry listed counts towards ``MAX_GLOB_ENTRIES``.
+        ``**`` (at most one) follows no linked folder; a wildcard follows linked folders,
+        only as deep as the pattern goes."""
+        found = [folder]
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            if part == "**":
+                found = [under for start in found for under in self._folders_under(start)]
+            elif _GLOB.search(part):
+                found = [
+                    start / entry.name
+                    for start in found
+                    for entry in self._listed(start)
+                    if (part.startswith(".") or not entry.name.startswith("."))
+                    and fnmatch.fnmatch(entry.name, part)
+                    and (last or _is_folder(entry, links=True))
+                ]
+            else:
+                found = [start / part for start in found]
+                if last:
+                    found = [path for path in found if os.path.exists(path)]
+        return list(dict.fromkeys(found))
+
+    def _folders_under(self, start: Path) -> list[Path]:
+        """``start`` and every folder under it, hidden and linked folders left out."""
+        folders: list[Path] = []
+        stack = [start] if os.path.isdir(start) else []
+        while stack:
+            current = stack.pop()
+            folders.append(current)
+            stack += [
+                current / entry.name
+                for entry in self._listed(current)
+                if not entry.name.startswith(".") and _is_folder(entry, links=False)
+            ]
+        return folders
+
+    def _listed(self, folder: Path) -> list[os.DirEntry[str]]:
+        entries = _entries(folder)
+        self.listed += len(entries) + 1
+        if self.listed > MAX_GLOB_ENTRIES:
+            raise _TooManyEntriesError
+        return entries
 
 
 def _text(value: object) -> str:
@@ -672,4 +842,13 @@ def _cut(text: str) -> str:
     return text if len(text) <= _LONGEST_NOTE else text[: _LONGEST_NOTE - 1] + "…"
 
 
-__all__ = ["NAME", "TITLE", "KindRule", "RelationRule", "Rules", "detect", "read"]
+__all__ = [
+    "MAX_GLOB_ENTRIES",
+    "NAME",
+    "TITLE",
+    "KindRule",
+    "RelationRule",
+    "Rules",
+    "detect",
+    "read",
+]

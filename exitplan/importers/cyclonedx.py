@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import warnings
 import xml.etree.ElementTree as StdElementTree
@@ -40,6 +41,7 @@ from exitplan.importers.files import read_source
 from exitplan.importers.xml import line as xml_line
 from exitplan.importers.xml import local, parse_xml
 from exitplan.model import Classification, Delivery, Licence, PersonalData, Strength
+from exitplan.model.estate import FIRST_YEAR, LAST_YEAR
 
 NAME = "cyclonedx"
 TITLE = "CycloneDX SBOM or SaaSBOM (JSON or XML, spec 1.2 to 1.6)"
@@ -47,6 +49,11 @@ TITLE = "CycloneDX SBOM or SaaSBOM (JSON or XML, spec 1.2 to 1.6)"
 MAX_JSON_DEPTH = 256
 """Deeper than any real BOM (nested components rarely go beyond a dozen levels); deeper
 documents are refused before the library walks them recursively."""
+
+MAX_JSON_INTEGER_DIGITS = 1000
+"""Longer than any number a BOM holds (a version, a count); a longer integer is refused
+before Python converts it (which it refuses past 4,300 digits, and which takes time
+growing with the square of the length)."""
 
 _HEAD_BYTES = 64 * 1024
 _NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/1\.\d+$")
@@ -227,9 +234,32 @@ def _is_bom(path: Path) -> bool:
 
 
 def _files_in(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(_under(folder)):
         if path.suffix.lower() in {".json", ".xml"} and path.is_file() and _is_bom(path):
             yield path
+
+
+def _under(folder: Path) -> list[Path]:
+    """Everything under ``folder``, as ``Path.rglob("*")`` lists it (linked folders not
+    entered), without its recursion: a hostile tree may be thousands of folders deep."""
+    found: list[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            path = current / entry.name
+            found.append(path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+            except OSError:
+                continue
+    return found
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -332,9 +362,11 @@ def _bom_from_json(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
 
 
 def _load_json(text: str, file: str) -> Any:
-    """The parsed document; duplicate keys, NaN/Infinity and nesting deeper than
-    ``MAX_JSON_DEPTH`` are refused with their line. Fast path first: the C parser; the
-    text is scanned again only to say where a refused key or constant is."""
+    """The parsed document; duplicate keys, NaN/Infinity, integers longer than
+    ``MAX_JSON_INTEGER_DIGITS``, lone surrogates (``\\ud800``: not Unicode, and no file
+    or terminal can take them) and nesting deeper than ``MAX_JSON_DEPTH`` are refused with
+    their line. Fast path first: the C parser; the text is scanned again only to say
+    where a refused key, constant, number or text is."""
     problems: list[str] = []
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -347,15 +379,30 @@ def _load_json(text: str, file: str) -> Any:
         problems.append("constant")
         return None
 
+    def short_integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_JSON_INTEGER_DIGITS:
+            problems.append("integer")
+            return 0
+        return int(digits)
+
     try:
-        document = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+        document = json.loads(
+            text,
+            object_pairs_hook=no_duplicates,
+            parse_constant=no_constant,
+            parse_int=short_integer,
+        )
     except json.JSONDecodeError as error:
         raise _problem(file, error.lineno, f"not well-formed JSON: {error.msg}") from None
     except RecursionError:
         document, problems = None, ["deep"]
-    if problems or _too_deep(document):
-        line, message = _locate(text, problems[0] if problems else "deep")
-        raise _problem(file, line, message)
+    if not problems and _too_deep(document):
+        problems = ["deep"]
+    if not problems and _SURROGATE_ESCAPE.search(text) and _has_surrogate(document):
+        problems = ["surrogate"]
+    if problems:
+        line, message, where = _locate(text, problems[0])
+        raise _problem(file, line, message, where)
     return document
 
 
@@ -372,36 +419,95 @@ def _too_deep(document: Any) -> bool:
     return False
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?Infinity|NaN')
+def _has_surrogate(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
-def _locate(text: str, what: str) -> tuple[int, str]:
-    """The line of the first duplicate key, NaN/Infinity, or too deep nesting."""
+_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?Infinity|NaN|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?'
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with every lone surrogate written as its escape, so that it can be shown."""
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _locate(text: str, what: str) -> tuple[int, str, str]:
+    """The line, message and field of the first duplicate key, NaN/Infinity, integer too
+    long, text with a lone surrogate, or too deep nesting."""
     keys: list[set[str] | None] = []
-    previous = ""
+    previous, key, outer = "", "", [""]  # the last key, and the key of each open value
     for token in _TOKEN.finditer(text):
         value = token.group()
         line = text.count("\n", 0, token.start()) + 1
         if value in {"{", "["}:
             keys.append(set() if value == "{" else None)
+            outer.append(key)
             if what == "deep" and len(keys) > MAX_JSON_DEPTH:
-                return line, f"JSON nested more than {MAX_JSON_DEPTH} deep; no BOM needs that"
+                return line, f"JSON nested more than {MAX_JSON_DEPTH} deep; no BOM needs that", ""
         elif value in {"}", "]"} and keys:
             keys.pop()
+            key = outer.pop()
         elif value in {"NaN", "Infinity", "-Infinity"} and what == "constant":
-            return line, f"{value} is not a JSON value"
+            return line, f"{value} is not a JSON value", ""
+        elif what == "integer" and _too_long_integer(value):
+            digits = len(value.lstrip("-"))
+            message = (
+                f"an integer of {digits:,} digits; no BOM needs more than "
+                f"{MAX_JSON_INTEGER_DIGITS:,}"
+            )
+            return line, message, key
+        elif what == "surrogate" and (found := _SURROGATE.search(decoded := _decoded(value))):
+            shown = f"\\u{ord(found.group()):04x}"
+            message = f"{shown} is half of a UTF-16 pair, alone: not a Unicode character"
+            is_key = text[token.end() :].lstrip(" \t\r\n").startswith(":")
+            return line, message, _escaped(decoded) if is_key else key
         elif value == ":" and previous.startswith('"') and keys and keys[-1] is not None:
             name = json.loads(previous)
             if name in keys[-1] and what == "duplicate":
-                return line, f"the key {previous} appears twice in one object"
+                return line, f"the key {previous} appears twice in one object", ""
             keys[-1].add(name)
+            key = _escaped(name)
         previous = value
     messages = {
         "duplicate": "a key appears twice in one object",
         "constant": "NaN or Infinity is not a JSON value",
+        "integer": f"an integer of more than {MAX_JSON_INTEGER_DIGITS:,} digits",
+        "surrogate": "half of a UTF-16 pair, alone: not a Unicode character",
         "deep": f"JSON nested more than {MAX_JSON_DEPTH} deep; no BOM needs that",
     }
-    return 1, messages[what]
+    return 1, messages[what], ""
+
+
+def _too_long_integer(token: str) -> bool:
+    return (
+        token[-1].isdigit()
+        and len(token.lstrip("-")) > MAX_JSON_INTEGER_DIGITS
+        and (not any(mark in token for mark in ".eE"))
+    )
+
+
+def _decoded(token: str) -> str:
+    """The text of a JSON string token with an escape that may be a surrogate; nothing
+    for any other token (the slow path: decoded only when needed)."""
+    if not token.startswith('"') or not _SURROGATE_ESCAPE.search(token):
+        return ""
+    decoded = json.loads(token)
+    return decoded if isinstance(decoded, str) else ""
 
 
 def _made_ref(kind: str, element: Mapping[str, Any]) -> str:
@@ -759,6 +865,14 @@ class _Mapper:
         licensing = self.side.licensing.get(ref, _Licensing())
         licence = licence_of(ids, expressions, sorted(licensing.types), self.rules)
         written: dict[str, Any] = {}
+        end = _contract_end(licensing.expiration)
+        if end is not None and not FIRST_YEAR <= end.year <= LAST_YEAR:
+            # The model takes 1900 to 2999; 9999-12-31 often means "never". The note keeps it.
+            self.source.skip("licensing.expiration", f"a year outside {FIRST_YEAR} to {LAST_YEAR}")
+            end = None
+            expires = f"Licence expires {licensing.expiration}."
+        else:
+            expires = None
         note = _note(
             [
                 self._about(component, description=False),
@@ -766,6 +880,7 @@ class _Mapper:
                 f"Licence types: {', '.join(sorted(licensing.types))}."
                 if licensing.types
                 else None,
+                expires,
                 component.description,
             ]
         )
@@ -773,7 +888,6 @@ class _Mapper:
             written["note"] = note
         if licence is not None:
             written["licence"] = licence
-        end = _contract_end(licensing.expiration)
         if end is not None:
             written["contract"] = {"end": end}
         candidates = [
@@ -990,4 +1104,14 @@ class _Mapper:
                 )
 
 
-__all__ = ["MAX_JSON_DEPTH", "NAME", "TITLE", "Rules", "classify", "detect", "licence_of", "read"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_INTEGER_DIGITS",
+    "NAME",
+    "TITLE",
+    "Rules",
+    "classify",
+    "detect",
+    "licence_of",
+    "read",
+]

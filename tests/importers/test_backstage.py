@@ -24,7 +24,8 @@ from exitplan.importers.rules import CommonRules
 from exitplan.loading import load_estate
 from exitplan.model import Component, Service, Strength
 from exitplan.render.estate_yaml import dump_estate_yaml
-from tests.conftest import CheckGolden
+from tests.conftest import CheckGolden, RunCli
+from tests.importers import write_imported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "backstage"
 EXITPLAN = Path(sys.executable).parent / "exitplan"
@@ -742,3 +743,179 @@ def test_links_leading_out_of_the_folder_are_not_followed(tmp_path: Path) -> Non
     assert counted[("file", "a link that leads outside the folder of the source")] == 1
     assert counted[("Location target", "outside the folder of the source")] == 1
     assert counted[("file", "a link that leads nowhere")] == 1
+
+
+# --- targets the system cannot follow, links that loop, patterns that explode -------------
+
+_LOCATION = "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: l\nspec:\n"
+_has_links = pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+
+
+def _loop(root: Path, name: str = "loop.yaml") -> None:
+    (root / name).symlink_to(name)
+
+
+def _location(root: Path, targets: str) -> Path:
+    """A catalog whose Location's first target is on line 7 (``spec.targets[0]``)."""
+    path = root / "catalog-info.yaml"
+    path.write_text(_LOCATION + f"  targets:\n    - {targets}\n", encoding="utf-8")
+    return path
+
+
+UNFOLLOWABLE = {
+    "a NUL character": ('"./a\\0.yaml"', None, "a Location target holds a NUL character"),
+    "a name of 300 characters": (
+        f"./{'a' * 300}.yaml",
+        None,
+        "(307 characters): file name too long",
+    ),
+    "a loop of links": pytest.param(
+        "./loop.yaml", _loop, "cannot follow './loop.yaml': a loop of links", marks=_has_links
+    ),
+    "a folder that loops": pytest.param(
+        "./loop.yaml/x.yaml", _loop, "a loop of links", marks=_has_links
+    ),
+    "two '**'": (
+        "'**/**/*.yaml'",
+        None,
+        "cannot follow '**/**/*.yaml': more than one '**' in a pattern",
+    ),
+}
+
+
+@pytest.mark.parametrize(("target", "make", "message"), UNFOLLOWABLE.values(), ids=UNFOLLOWABLE)
+def test_a_target_the_system_cannot_follow_is_refused_with_its_line(
+    target: str, make: Any, message: str, tmp_path: Path
+) -> None:
+    if make is not None:
+        make(tmp_path)
+    path = _location(tmp_path, target)
+    with pytest.raises(InvalidInputError) as raised:
+        run([path])
+    [problem] = raised.value.problems
+    assert (problem.file.endswith("catalog-info.yaml"), problem.line) == (True, 7)
+    assert problem.field == "spec.targets[0]"
+    assert message in problem.message
+
+
+def test_a_pattern_that_lists_too_much_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backstage, "MAX_GLOB_ENTRIES", 10)
+    for number in range(20):
+        (tmp_path / f"x{number}").mkdir()
+    path = _location(tmp_path, "'*/*.yaml'")
+    with pytest.raises(InvalidInputError) as raised:
+        run([path])
+    [problem] = raised.value.problems
+    assert (problem.line, problem.field) == (7, "spec.targets[0]")
+    assert "lists more than 10 files and folders" in problem.message
+
+
+@_has_links
+def test_links_that_multiply_folders_stop_at_the_limit_in_seconds(tmp_path: Path) -> None:
+    for name in "ab":
+        (tmp_path / name).symlink_to(".")
+    path = _location(tmp_path, "'" + "*/" * 40 + "*.yaml'")  # 2**40 paths without a limit
+    started = time.perf_counter()
+    with pytest.raises(InvalidInputError, match=r"lists more than 100,000 files and folders"):
+        run([path])
+    assert time.perf_counter() - started < 30
+
+
+def test_one_double_star_matches_at_any_depth_but_not_hidden(tmp_path: Path) -> None:
+    deep = tmp_path / "/".join(["d"] * 50)
+    write_catalog(
+        tmp_path,
+        {
+            f"{deep.relative_to(tmp_path)}/deep.yaml": [entity("Component", "deep")],
+            "top.yaml": [entity("Component", "top")],
+            ".hidden/hidden.yaml": [entity("Component", "hidden")],
+            "d/.dot.yaml": [entity("Component", "dot")],
+        },
+    )
+    path = _location(tmp_path, "'./**/*.yaml'")
+    assert sorted(ids(run([path]))) == ["deep", "top"]
+
+
+def _remove_deep(folder: Path) -> None:
+    """Remove a tree too deep for ``shutil.rmtree``, which recurses (and so would break
+    pytest's cleanup of its temporary folders, for every later run)."""
+    stack, found = [folder], []
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        for entry in os.scandir(current):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                os.unlink(entry.path)
+    for current in reversed(found):
+        current.rmdir()
+
+
+@pytest.mark.parametrize("pattern", [None, "'./**/*.yaml'"], ids=["folder", "pattern"])
+def test_a_folder_thousands_deep_is_read(pattern: str | None, tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    try:
+        current = folder
+        for _ in range(1500):  # os.walk and Path.glob recurse: past 1000 Python gives up
+            current = current / "d"
+            current.mkdir()
+        write_catalog(current, {"deep.yaml": [entity("Component", "deep")]})
+        if pattern is None:
+            write_catalog(folder, {"catalog-info.yaml": [entity("Component", "top")]})
+            assert sorted(ids(run([folder]))) == ["deep", "top"]
+        else:
+            assert sorted(ids(run([_location(folder, pattern)]))) == ["deep"]
+    finally:
+        _remove_deep(folder)
+
+
+LOOPS = {
+    "in the folder read": ("", "file"),
+    "matched by a pattern": ("'./*.yaml'", "Location target"),
+}
+
+
+@_has_links
+@pytest.mark.parametrize(("targets", "counted"), LOOPS.values(), ids=LOOPS)
+def test_a_loop_of_links_found_is_skipped_and_named(
+    targets: str, counted: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "catalog"
+    write_catalog(root, {"a.yaml": [entity("Component", "a")]})
+    _loop(root)
+    source = _location(root, targets) if targets else root
+    imported = run([source])
+    assert sorted(ids(imported)) == ["a"]
+    assert skipped(imported)[(counted, "a loop of links")] == 1
+    notes = [note for s in imported.account.sources for note in s.notes]
+    assert any(note.endswith("loop.yaml: a loop of links") for note in notes)
+    assert load_estate(write_imported(imported, tmp_path / "estate")).components
+
+
+CLI_REFUSED = {
+    "a NUL character": ('"./a\\0.yaml"', ":7: spec.targets[0]: a Location target holds a NUL"),
+    "a name too long": (f"./{'n' * 256}", ":7: spec.targets[0]: cannot follow"),
+    "a glob bomb": ("'" + "**/" * 7 + "*.yaml'", ":7: spec.targets[0]: cannot follow '**/"),
+}
+
+
+@pytest.mark.parametrize(("target", "expected"), CLI_REFUSED.values(), ids=CLI_REFUSED)
+def test_the_command_line_refuses_a_bad_target_in_one_line(
+    target: str, expected: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    source = tmp_path / "catalog"
+    source.mkdir()
+    _location(source, target)
+    current = source
+    for _ in range(40):  # the glob bomb's 40 folders; harmless for the others
+        current = current / "d"
+        current.mkdir()
+    result = run_cli("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.stderr
+    assert "internal error" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "catalog-info.yaml" in line]
+    assert expected in line

@@ -4,6 +4,7 @@ names their origin and licence), the mapping tables, and hostile files."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from exitplan.importers.draft import Imported
 from exitplan.importers.mapping import mapping_model
 from exitplan.loading import load_estate
 from exitplan.model import Classification, Licence, PersonalData
-from tests.conftest import CheckGolden
+from tests.conftest import CheckGolden, RunCli
 from tests.importers import imported_texts, write_imported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cyclonedx"
@@ -598,10 +599,49 @@ def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
             id="300-deep",
         ),
         pytest.param('["not a bom"]', ":1: not a CycloneDX BOM", id="not-a-bom"),
+        pytest.param(
+            '{"bomFormat": "CycloneDX",\n"version": ' + "1" * 4301 + "}",
+            ":2: version: an integer of 4,301 digits; no BOM needs more than 1,000",
+            id="integer-past-python-limit",
+        ),
+        pytest.param(
+            '{"bomFormat": "CycloneDX",\n"version": -' + "9" * 1001 + "}",
+            ":2: version: an integer of 1,001 digits",
+            id="integer-1001-digits",
+        ),
+        pytest.param(
+            json.dumps(
+                _bom(components=[{"type": "library", "bom-ref": "a", "name": "x\udfff"}])
+            ).replace("[", "[\n", 1),
+            ":2: name: \\udfff is half of a UTF-16 pair, alone: not a Unicode character",
+            id="lone-surrogate-in-a-name",
+        ),
+        pytest.param(
+            json.dumps(_bom(components=[{"type": "library", "bom-ref": "\ud800", "name": "x"}])),
+            ":1: bom-ref: \\ud800 is half of a UTF-16 pair",
+            id="lone-surrogate-in-a-bom-ref",
+        ),
+        pytest.param(
+            json.dumps(_bom(components=[{"type": "library", "name": "x", "\udc00k": 1}])),
+            ":1: \\udc00k: \\udc00 is half of a UTF-16 pair",
+            id="lone-surrogate-in-a-key",
+        ),
+        pytest.param(
+            json.dumps(_bom(metadata={"tools": [{"name": "a"}, "\ud800"]}), indent=1),
+            ":10: tools: \\ud800 is half",
+            id="lone-surrogate-in-a-list-after-an-object",
+        ),
     ],
 )
 def test_bad_json_is_refused_with_its_line(text: str, expected: str, tmp_path: Path) -> None:
     assert expected in _refused(_write_bom(tmp_path, text))
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_are_fine(tmp_path: Path) -> None:
+    name = "emoji \U0001f600 and \\ud800 written out"
+    components = [{"type": "library", "bom-ref": "a", "name": name}]
+    imported = _import(_write_bom(tmp_path, _bom(components=components)))
+    assert [c.name for c in _components(imported).values()] == [name]
 
 
 def test_bad_xml_is_refused_with_its_line(tmp_path: Path) -> None:
@@ -624,3 +664,122 @@ def test_control_characters_and_bidi_overrides_stay_escaped(tmp_path: Path) -> N
     assert "\\u202E" in texts or "\\u202e" in texts
     estate = load_estate(write_imported(imported, tmp_path / "estate"))
     assert any(component.name == name for component in estate.components)
+
+
+# --- dates the estate cannot hold, folders too deep, from the command line -------------
+
+
+def _licensed_bom(expiration: str) -> dict[str, Any]:
+    licensing = {"licenseTypes": ["subscription"], "expiration": f"{expiration}T00:00:00Z"}
+    licence = {"license": {"name": "Acme", "licensing": licensing}}
+    return _bom(
+        components=[{"type": "library", "bom-ref": "a", "name": "A", "licenses": [licence]}]
+    )
+
+
+_XML_LICENSED = """<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>
+<component type="library" bom-ref="a"><name>A</name><licenses><license><name>Acme</name>
+<licensing><licenseTypes><licenseType>subscription</licenseType></licenseTypes>
+<expiration>{}T00:00:00Z</expiration></licensing></license></licenses></component>
+</components></bom>"""
+
+
+@pytest.mark.parametrize(
+    ("expiration", "name", "kept"),
+    [
+        pytest.param("2999-12-31", "bom.json", True, id="2999-kept"),
+        pytest.param("1900-01-01", "bom.xml", True, id="1900-kept-xml"),
+        pytest.param("3000-01-01", "bom.json", False, id="3000"),
+        pytest.param("9999-12-31", "bom.xml", False, id="9999-xml"),
+        pytest.param("1899-12-31", "bom.json", False, id="1899"),
+        pytest.param("0001-01-01", "bom.xml", False, id="0001-xml"),
+    ],
+)
+def test_an_expiration_outside_the_estate_dates_is_left_in_the_note(
+    expiration: str, name: str, kept: bool, tmp_path: Path
+) -> None:
+    bom = _XML_LICENSED.format(expiration) if name.endswith(".xml") else _licensed_bom(expiration)
+    imported = _import(_write_bom(tmp_path, bom, name))
+    component = _components(imported)["a"]
+    estate = load_estate(write_imported(imported, tmp_path / "estate"))
+    assert estate.components[0].licence == Licence.SUBSCRIPTION
+    skipped = imported.account.sources[0].skipped
+    why = ("licensing.expiration", "a year outside 1900 to 2999")
+    if kept:
+        assert component.contract is not None
+        assert str(component.contract.end) == expiration
+        assert why not in skipped
+    else:
+        assert component.contract is None
+        assert skipped[why] == 1
+        assert f"Licence expires {expiration}T00:00:00Z." in component.note
+
+
+def _remove_deep(folder: Path) -> None:
+    """Remove a tree too deep for ``shutil.rmtree``, which recurses (and so would break
+    pytest's cleanup of its temporary folders, for every later run)."""
+    stack, found = [folder], []
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        for entry in os.scandir(current):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                os.unlink(entry.path)
+    for current in reversed(found):
+        current.rmdir()
+
+
+def test_a_folder_thousands_deep_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "boms"
+    folder.mkdir()
+    try:
+        current = folder
+        for _ in range(1500):  # Path.rglob recurses: past 1000 Python gives up
+            current = current / "d"
+            current.mkdir()
+        components = [{"type": "library", "bom-ref": "deep", "name": "Deep"}]
+        _write_bom(current, _bom(components=components))
+        assert cyclonedx.detect(folder)
+        assert set(_components(import_sources([folder]))) == {"deep"}
+    finally:
+        _remove_deep(folder)
+
+
+_CLI_REFUSED = {
+    "an integer of 4,301 digits": (
+        '{"bomFormat": "CycloneDX", "version": ' + "1" * 4301 + "}",
+        ":1: version: an integer of 4,301 digits",
+    ),
+    "a lone surrogate in a name": (
+        json.dumps(_bom(components=[{"type": "library", "bom-ref": "a", "name": "x\udfff"}])),
+        ":1: name: \\udfff is half of a UTF-16 pair",
+    ),
+    "a lone surrogate in a bom-ref": (
+        json.dumps(_bom(components=[{"type": "library", "bom-ref": "\ud800", "name": "x"}])),
+        ":1: bom-ref: \\ud800 is half of a UTF-16 pair",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), _CLI_REFUSED.values(), ids=_CLI_REFUSED)
+def test_the_command_line_refuses_a_hostile_bom_in_one_line(
+    text: str, expected: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    path = _write_bom(tmp_path, text)
+    result = run_cli("import", path, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.stderr
+    assert "internal error" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "bom.json" in line]
+    assert expected in line
+
+
+def test_the_command_line_imports_an_expiration_of_9999_to_a_valid_estate(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    path = _write_bom(tmp_path, _XML_LICENSED.format("9999-12-31"), "bom.xml")
+    imported = run_cli("import", path, "-o", tmp_path / "out")
+    assert imported.exit_code == 0, imported.stderr
+    validated = run_cli("validate", tmp_path / "out")
+    assert validated.exit_code == 0, validated.stdout + validated.stderr
