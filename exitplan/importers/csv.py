@@ -37,6 +37,7 @@ from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.files import MAX_SOURCE_BYTES, read_source
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
+from exitplan.model.estate import MAX_COST
 
 NAME = "csv"
 TITLE = "CSV and Excel tables (CMDB exports): a components table and a relations table"
@@ -469,7 +470,7 @@ def decode(raw: bytes, file: str) -> str:
         except UnicodeDecodeError:
             raise _refused(file, "starts as UTF-16 but is not UTF-16 text") from None
     if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        line = _line_at(raw, raw.index(b"\x00"))
         raise _refused(file, "holds a NUL byte: not a text table (save it as CSV)", line)
     try:
         return raw.decode("utf-8-sig")
@@ -478,7 +479,7 @@ def decode(raw: bytes, file: str) -> str:
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
+        line = _line_at(raw, error.start)
         raise _refused(
             file,
             f"neither UTF-8 nor cp1252 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
@@ -486,8 +487,17 @@ def decode(raw: bytes, file: str) -> str:
         ) from None
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""What ends a line of a CSV file: CR LF (Windows), LF, or CR alone (old Mac exports)."""
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    """The line of the byte at ``offset``."""
+    return len(re.findall(rb"\r\n?|\n", raw[:offset])) + 1
+
+
 def _first_line(text: str) -> str:
-    return text.split("\n", 1)[0].rstrip("\r")
+    return _LINE_BREAK.split(text, maxsplit=1)[0]
 
 
 def delimiter(header: str) -> str:
@@ -953,6 +963,10 @@ class _Reader:
         delivery, ok_delivery = self._word(row, "delivery", self.delivery)
         level, ok_level = self._word(row, "criticality", self.criticality)
         amount, ok_cost = self._parsed(row, "cost", cost, "an amount per year")
+        if amount is not None and amount > MAX_COST:
+            word, column = row.get("cost")
+            row.problem(column, f"{abbreviate(word)} is more than {MAX_COST:,.0f} a year")
+            ok_cost = False
         end, ok_end = self._parsed(row, "contract_end", contract_end, "a date YYYY-MM-DD")
         vendor, column = row.get("vendor")
         ok_vendor = len(vendor) <= LONGEST_KEY
@@ -996,11 +1010,11 @@ class _Reader:
         return found
 
     def _relation(self, row: _Row, owner: SourceDraft, header: _Header) -> None:
-        parent, _ = row.get("parent")
-        child, _ = row.get("child")
-        type_, _ = row.get("relation")
+        keys = _keys(row, "parent", "child", "relation", "id")
+        if keys is None:
+            return
+        parent, child, type_, sid = keys
         given, strength_column = row.get("strength")
-        sid, _ = row.get("id")
         missing = [
             header.names[header.found[what][0]]
             for what, value in (("parent", parent), ("child", child))
@@ -1077,6 +1091,18 @@ class _Reader:
             self.relations(table, owner)
         for source in sources.values():
             source.reading(source.file)  # what the draft adds later is of the source itself
+
+
+def _keys(row: _Row, *whats: str) -> list[str] | None:
+    """The values of ``whats`` in a row; None when one is too long to be a key (each such
+    one is a problem)."""
+    found = [row.get(what) for what in whats]
+    for value, column in found:
+        if len(value) > LONGEST_KEY:
+            row.problem(column, f"longer than {LONGEST_KEY:,} characters: {abbreviate(value)}")
+    if any(len(value) > LONGEST_KEY for value, _ in found):
+        return None
+    return [value for value, _ in found]
 
 
 Ends = tuple[tuple[SourceDraft, str], tuple[SourceDraft, str]]
@@ -1211,7 +1237,10 @@ def detect(path: Path) -> bool:
         return False
     if not first:
         return False
-    cells = next(csv.reader([first], delimiter=delimiter(first)), [])
+    try:
+        cells = next(csv.reader([first], delimiter=delimiter(first)), [])
+    except csv.Error:
+        return False
     header = _Header(cells, Columns())
     return len(cells) >= 2 and (header.components or header.relations)
 

@@ -324,6 +324,46 @@ def test_quoted_newlines_count_physical_lines(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_line_endings(tmp_path: Path, newline: str) -> None:
+    lines = ["name,vendor", "A,Acme", "B,Beta", ""]
+    path = _table(tmp_path, "ci.csv", newline.join(lines))
+    assert csv_import.detect(path)
+    elements = _elements(_import(path))
+    assert (elements["a"].vendor, elements["b"].vendor) == ("acme", "beta")
+    bad = _table(tmp_path, "bad.csv", newline.join(["name,criticality", "A,", "B,extreme", ""]))
+    (problem,) = _problems(bad)
+    assert problem.split("/")[-1].startswith("bad.csv:3: criticality: unknown criticality")
+
+
+@pytest.mark.parametrize(
+    ("components", "relations", "said"),
+    [
+        ("name,cost\nA,1000000000000000\nB,1000000000000001\n", None, "ci.csv:3: cost: '1000"),
+        ("name,cost\nA," + "9" * 400 + "\n", None, "ci.csv:2: cost: '9999"),
+        ("name,cost\nA,1 000 000 000 000 001\n", None, "ci.csv:2: cost: '1 000"),
+        ("name\nA\nB\n", "id,parent,child\n" + "r" * 5_000 + ",A,B\n", "rel.csv:2: id: longer"),
+        ("name\nA\nB\n", "parent,child,type\nA,B,Uses::" + "x" * 5_000, "rel.csv:2: type: longer"),
+        ("name\nA\nB\n", "parent,child\nA," + "B" * 5_000 + "\n", "rel.csv:2: child: longer"),
+    ],
+    ids=["cost-too-high", "cost-infinite", "cost-spaced", "relation-id", "relation-type", "end"],
+)
+def test_values_the_estate_cannot_hold_are_refused(
+    tmp_path: Path, components: str, relations: str | None, said: str
+) -> None:
+    paths = [_table(tmp_path, "ci.csv", components)]
+    if relations is not None:
+        paths.append(_table(tmp_path, "rel.csv", relations))
+    (problem,) = _problems(*paths)
+    assert problem.split("/")[-1].startswith(said), problem
+
+
+def test_the_highest_cost_is_imported(tmp_path: Path) -> None:
+    imported = _import(_table(tmp_path, "ci.csv", "name,cost\nA,1000000000000000\n"))
+    estate = load_estate(write_imported(imported, tmp_path / "out"))
+    assert estate.components[0].cost_per_year == 1e15
+
+
 # --- workbooks ------------------------------------------------------------------------------
 
 
