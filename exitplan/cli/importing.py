@@ -269,18 +269,17 @@ def import_command(
         return
     if (relations is not None) and components is None:
         raise UsageError("--relations needs --components (the table the relations join)")
-    paths = list(sources) + [p for p in (components, relations) if p is not None]
-    if components is not None:
-        if source_format not in (None, "csv"):
-            raise UsageError("--components and --relations are CSV tables; drop --from")
-        source_format = "csv" if not sources else source_format
-    if not paths:
+    paths = list(sources)
+    tables = (components, relations) if components is not None else None
+    if tables is not None and source_format not in (None, "csv"):
+        raise UsageError("--components and --relations are CSV tables; drop --from")
+    if not paths and tables is None:
         raise UsageError("name at least one source file or folder to import")
     if folder is None:
         raise UsageError("name the estate folder to write with -o DIR")
     mapping = _mapping(mapping_file, services_only)
-    _check_folder(folder, paths)
-    imported = import_sources(paths, fmt=source_format, mapping=mapping)
+    _check_folder(folder, [*paths, *(p for p in (components, relations) if p is not None)])
+    imported = import_sources(paths, fmt=source_format, mapping=mapping, tables=tables)
     header = _header(imported, "../estate.yaml")
     files = _files(imported, header)
     _put_in_place(folder, files)

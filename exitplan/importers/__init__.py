@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exitplan.errors import UsageError, display_path
+from exitplan.importers import csv
 from exitplan.importers.draft import Account, Draft, Imported
 from exitplan.importers.formats import Format, formats
 from exitplan.importers.mapping import default_mapping, section
@@ -43,12 +44,24 @@ def _check_source(path: Path) -> None:
 
 
 def import_sources(
-    paths: Sequence[Path], *, fmt: str | None = None, mapping: CommonRules | None = None
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    mapping: CommonRules | None = None,
+    tables: tuple[Path, Path | None] | None = None,
 ) -> Imported:
     """Read every source into one draft and finish it. Sources are read in the order of
-    their names, so the order they are given in does not change the result."""
+    their names, so the order they are given in does not change the result. ``tables``
+    are a components table and a relations table the user named as such (their roles are
+    not guessed from their headers)."""
     rules = mapping if mapping is not None else default_mapping()
     draft = Draft(rules)
+    if tables is not None:
+        components, relations = tables
+        for table in (components, relations):
+            if table is not None:
+                _check_source(table)
+        csv.read_tables(components, relations, draft, section(rules, csv.NAME))
     chosen = formats()
     groups: dict[str, list[Path]] = {}
     for path in sorted(paths, key=display_path):

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from exitplan.errors import InvalidInputError, Problem, abbreviate
-from exitplan.importers.rules import CommonRules
+from exitplan.importers.rules import CommonRules, vendor_pattern
 from exitplan.model import (
     Alternative,
     Capability,
@@ -451,8 +451,7 @@ class Draft:
         self.alternatives: list[_Relation] = []
         self._skip = {text.casefold() for text in self.rules.skip}
         self._patterns = [
-            (re.compile(rule.pattern, re.IGNORECASE), rule.vendor)
-            for rule in self.rules.vendors.names
+            (vendor_pattern(rule.pattern), rule.vendor) for rule in self.rules.vendors.names
         ]
 
     def source(self, file: str, fmt: str) -> SourceDraft:

@@ -406,3 +406,14 @@ def test_a_large_import_is_split_into_parts_that_load_as_one(tmp_path: Path) -> 
         for name, data in sorted(split.items())
         if name != "vendors.yaml"
     ) == whole["cmdb.yaml"].decode().removeprefix("# header\ncomponents:\n")
+
+
+def test_tables_named_by_flag_keep_their_roles(tmp_path: Path, run_cli: RunCli) -> None:
+    table = tmp_path / "ci.csv"  # its parent and child columns make it look like relations
+    table.write_text("name,vendor,parent,child\nCRM,Acme,x,y\nMail,Microsoft,,\n")
+    guessed = run_cli("import", table, "-o", tmp_path / "guessed")
+    assert guessed.exit_code == 2
+    assert "a relations table needs a components table" in guessed.stderr
+    named = run_cli("import", "--components", table, "-o", tmp_path / "named")
+    assert named.exit_code == 0, named.stderr
+    assert "2 read, 2 made" in named.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from exitplan.importers import Imported
@@ -19,3 +20,19 @@ def write_imported(imported: Imported, folder: Path) -> Path:
 def imported_texts(imported: Imported) -> dict[str, str]:
     """Each estate file's YAML text, by file name."""
     return {name: dump_estate_yaml(content) for name, content in imported.files.items()}
+
+
+def remove_deep(folder: Path) -> None:
+    """Remove a tree too deep for ``shutil.rmtree``, which recurses (and so would break
+    pytest's cleanup of its temporary folders, for every later run)."""
+    stack, found = [folder], []
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        for entry in os.scandir(current):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                os.unlink(entry.path)
+    for current in reversed(found):
+        current.rmdir()

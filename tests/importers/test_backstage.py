@@ -25,7 +25,7 @@ from exitplan.loading import load_estate
 from exitplan.model import Component, Service, Strength
 from exitplan.render.estate_yaml import dump_estate_yaml
 from tests.conftest import CheckGolden, RunCli
-from tests.importers import write_imported
+from tests.importers import remove_deep, write_imported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "backstage"
 EXITPLAN = Path(sys.executable).parent / "exitplan"
@@ -838,22 +838,6 @@ def test_one_double_star_matches_at_any_depth_but_not_hidden(tmp_path: Path) -> 
     assert sorted(ids(run([path]))) == ["deep", "top"]
 
 
-def _remove_deep(folder: Path) -> None:
-    """Remove a tree too deep for ``shutil.rmtree``, which recurses (and so would break
-    pytest's cleanup of its temporary folders, for every later run)."""
-    stack, found = [folder], []
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        for entry in os.scandir(current):
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            else:
-                os.unlink(entry.path)
-    for current in reversed(found):
-        current.rmdir()
-
-
 @pytest.mark.parametrize("pattern", [None, "'./**/*.yaml'"], ids=["folder", "pattern"])
 def test_a_folder_thousands_deep_is_read(pattern: str | None, tmp_path: Path) -> None:
     folder = tmp_path / "catalog"
@@ -870,7 +854,7 @@ def test_a_folder_thousands_deep_is_read(pattern: str | None, tmp_path: Path) ->
         else:
             assert sorted(ids(run([_location(folder, pattern)]))) == ["deep"]
     finally:
-        _remove_deep(folder)
+        remove_deep(folder)
 
 
 LOOPS = {

@@ -4,7 +4,6 @@ names their origin and licence), the mapping tables, and hostile files."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from exitplan.importers.mapping import mapping_model
 from exitplan.loading import load_estate
 from exitplan.model import Classification, Licence, PersonalData
 from tests.conftest import CheckGolden, RunCli
-from tests.importers import imported_texts, write_imported
+from tests.importers import imported_texts, remove_deep, write_imported
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cyclonedx"
 REPO = FIXTURES.parent.parent.parent
@@ -715,22 +714,6 @@ def test_an_expiration_outside_the_estate_dates_is_left_in_the_note(
         assert f"Licence expires {expiration}T00:00:00Z." in component.note
 
 
-def _remove_deep(folder: Path) -> None:
-    """Remove a tree too deep for ``shutil.rmtree``, which recurses (and so would break
-    pytest's cleanup of its temporary folders, for every later run)."""
-    stack, found = [folder], []
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        for entry in os.scandir(current):
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            else:
-                os.unlink(entry.path)
-    for current in reversed(found):
-        current.rmdir()
-
-
 def test_a_folder_thousands_deep_is_read(tmp_path: Path) -> None:
     folder = tmp_path / "boms"
     folder.mkdir()
@@ -744,7 +727,7 @@ def test_a_folder_thousands_deep_is_read(tmp_path: Path) -> None:
         assert cyclonedx.detect(folder)
         assert set(_components(import_sources([folder]))) == {"deep"}
     finally:
-        _remove_deep(folder)
+        remove_deep(folder)
 
 
 _CLI_REFUSED = {
