@@ -64,8 +64,12 @@ def import_sources(
         csv.read_tables(components, relations, draft, section(rules, csv.NAME))
     chosen = formats()
     groups: dict[str, list[Path]] = {}
+    seen = {os.path.realpath(table) for table in tables or () if table is not None}
     for path in sorted(paths, key=display_path):
         _check_source(path)
+        if os.path.realpath(path) in seen:  # a file named twice is read once
+            continue
+        seen.add(os.path.realpath(path))
         found = chosen[fmt] if fmt is not None else detect(path)
         groups.setdefault(found.NAME, []).append(path)
     for name, group in sorted(groups.items()):

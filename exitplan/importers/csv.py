@@ -621,6 +621,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+MOST_COLUMNS = 1_024
+"""The most columns a sheet may use (a CMDB export has dozens)."""
+
+
+def _check_width(declared: int, sheet: str, file: str) -> None:
+    if declared > MOST_COLUMNS:
+        raise _refused(
+            file,
+            f"sheet {sheet!r} uses {declared:,} columns; at most {MOST_COLUMNS:,} are read "
+            "(delete the cells far to the right)",
+        )
+
+
 def read_workbook(raw: bytes, file: str) -> list[Table]:
     """Every sheet of a workbook as a table (empty sheets left out). Values are those
     Excel cached; a formula cell without one is a problem."""
@@ -636,8 +649,15 @@ def read_workbook(raw: bytes, file: str) -> list[Table]:
             header: list[str] | None = None
             rows: list[tuple[int, list[str]]] = []
             header_line = 1
+            # The size a sheet declares is not trusted (A1:XFD1048576 would make every
+            # row 16,384 cells); rows are read as long as they are, up to a limit.
+            _check_width(sheet.max_column or 0, sheet.title, file)
+            sheet.reset_dimensions()
+            written.reset_dimensions()
             pairs = zip(
-                sheet.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=False
+                sheet.iter_rows(values_only=True, max_col=MOST_COLUMNS),
+                written.iter_rows(values_only=True, max_col=MOST_COLUMNS),
+                strict=False,
             )
             for number, (cached, given) in enumerate(pairs, start=1):
                 cells = [_cell_text(value) for value in cached]
@@ -999,6 +1019,15 @@ class _Reader:
 
     def relations(self, table: Table, owner: SourceDraft) -> None:
         header = _Header(table.header, self.rules.columns)
+        if not header.relations:  # only a table named with --relations gets here so
+            self.problems.add(
+                table.file,
+                table.header_line,
+                table.place(""),
+                "the relations table has no parent and child columns; name yours in the "
+                "mapping under csv.columns.parent and csv.columns.child",
+            )
+            return
         self._unused(owner, table, header, "relations")
         for row in self._rows(table, header):
             self._relation(row, owner, header)

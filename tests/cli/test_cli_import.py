@@ -417,3 +417,44 @@ def test_tables_named_by_flag_keep_their_roles(tmp_path: Path, run_cli: RunCli) 
     named = run_cli("import", "--components", table, "-o", tmp_path / "named")
     assert named.exit_code == 0, named.stderr
     assert "2 read, 2 made" in named.stdout
+
+
+@pytest.mark.parametrize(
+    ("components", "relations", "said"),
+    [
+        ("name\nA\n", "id,name\n1,x\n", "relations.csv:1: the relations table has no parent"),
+        ("name\nA\n", "source,type\nA,uses\n", "relations.csv:1: the relations table has no"),
+        ("parent\nA\n", "id,name\n1,x\n", "components.csv:1: the components table has no name"),
+    ],
+    ids=["no-ends", "no-child", "neither-table-fits"],
+)
+def test_a_table_named_by_flag_without_its_columns_is_refused(
+    tmp_path: Path, run_cli: RunCli, components: str, relations: str, said: str
+) -> None:
+    (tmp_path / "components.csv").write_text(components)
+    (tmp_path / "relations.csv").write_text(relations)
+    result = run_cli(
+        "import", "--components", "components.csv", "--relations", "relations.csv",
+        "-o", tmp_path / "e", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    assert said in result.stderr
+    assert not (tmp_path / "e").exists()
+
+
+@pytest.mark.parametrize(
+    "twice",
+    [
+        [str(COMPONENTS), str(COMPONENTS), str(RELATIONS)],
+        [str(CSV / ".." / "servicenow" / "cmdb_ci.csv"), *PAIR],
+    ],
+    ids=["positional", "positional-and-flag"],
+)
+def test_a_source_named_twice_is_read_once(
+    tmp_path: Path, run_cli: RunCli, twice: list[str]
+) -> None:
+    once = run_cli("import", *PAIR, "-o", tmp_path / "once")
+    again = run_cli("import", *twice, "-o", tmp_path / "twice")
+    assert again.exit_code == 0, again.stderr
+    assert once.exit_code == 0, once.stderr
+    assert _tree(tmp_path / "twice" / "imported") == _tree(tmp_path / "once" / "imported")

@@ -568,3 +568,30 @@ def test_a_corrupt_workbook_part_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as raised:
         import_sources([bad], fmt="csv")
     assert "cannot be unpacked" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("far", "names"),
+    [("XFD1048576", None), ("AMJ2", ["CRM"]), ("A70000", ["CRM", "stray"])],
+    ids=["last-cell-of-excel", "column-1024", "row-200000"],
+)
+def test_a_sheet_is_read_as_far_as_it_goes_not_as_far_as_it_claims(
+    tmp_path: Path, far: str, names: list[str] | None
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "components"
+    sheet.append(["name", "vendor"])
+    sheet.append(["CRM", "Acme"])
+    sheet[far] = "stray"
+    path = tmp_path / "cmdb.xlsx"
+    book.save(path)
+    if names is None:
+        with pytest.raises(InvalidInputError) as raised:
+            import_sources([path])
+        (problem,) = raised.value.problems
+        assert "sheet 'components' uses 16,384 columns; at most 1,024 are read" in problem.message
+    else:
+        imported = import_sources([path])
+        assert sorted(c.name for c in imported.files["cmdb.yaml"].components) == names
