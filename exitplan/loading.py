@@ -740,7 +740,11 @@ def format_path(path: FieldPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
             continue
+        if part == "[key]":  # pydantic's place for a mapping's key: overrides[x][key]
+            text += part
+            continue
         name = part if len(part) <= _LONGEST_KEY_SHOWN else part[: _LONGEST_KEY_SHOWN - 1] + "…"
+        name = name or '""'  # an empty key, seen
         text += f".{name}" if text else name
     return text
 

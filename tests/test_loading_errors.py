@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from exitplan.errors import InvalidInputError, Problem
-from exitplan.loading import ALIAS_BUDGET, load_estate
+from exitplan.loading import ALIAS_BUDGET, format_path, load_estate
 from tests.conftest import WriteFiles
 
 BASE = """
@@ -401,3 +401,16 @@ def test_redundant_groups_and_soft_dependencies_may_form_cycles(write_files: Wri
     )
     estate = load_estate(folder)
     assert [c.id for c in estate.components] == ["dc1", "dc2", "entra-id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        (("components", 3, "depends_on", 0), "components[3].depends_on[0]"),
+        (("csv", "types", "", "[key]"), 'csv.types.""[key]'),
+        (("overrides", "crm", "[key]"), "overrides.crm[key]"),
+    ],
+    ids=["list-and-keys", "empty-key", "key-of-a-mapping"],
+)
+def test_field_paths_read_as_written(path: tuple[str | int, ...], shown: str) -> None:
+    assert format_path(path) == shown
