@@ -124,16 +124,6 @@ def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
         entry.name != IMPORTED and not entry.name.startswith(".") for entry in folder.iterdir()
     )
 
-    def check() -> None:
-        try:
-            load_estate(folder)
-        except InvalidInputError as error:
-            raise InvalidInputError(
-                error.problems,
-                what=f"import was not written; {display_path(folder)} keeps what it held, and "
-                "the estate",
-            ) from None
-
     header_file = folder / "estate.yaml"
     if first:  # the header is part of the first import: also an empty source gives an estate
         name = slug(folder.resolve().name) or "estate"
@@ -143,7 +133,14 @@ def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
 
     def checked() -> None:
         nonlocal swapped
-        check()
+        try:
+            load_estate(folder)
+        except InvalidInputError as error:
+            raise InvalidInputError(
+                error.problems,
+                what=f"import was not written; {display_path(folder)} keeps what it held, and "
+                "the estate",
+            ) from None
         swapped = True
 
     try:

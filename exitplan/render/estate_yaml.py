@@ -75,19 +75,21 @@ def _reading_order(value: Any) -> Any:
     }
 
 
+def _comment(header: str) -> str:
+    return "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+
+
+def _yaml(data: Any) -> str:
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+        default_flow_style=False,
+    )  # fmt: skip
+
+
 def dump_estate_yaml(estate: EstateFile, header: str = "") -> str:
     """One estate file as YAML text; ``header`` lines become comments at the top."""
     data = _reading_order(estate.model_dump(by_alias=True, exclude_defaults=True, mode="json"))
-    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    body = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
-    )
-    return comment + body
+    return _comment(header) + _yaml(data)
 
 
 PART_BYTES = 2 * 1024 * 1024
@@ -104,7 +106,7 @@ def dump_estate_yaml_parts(
     data = _reading_order(estate.model_dump(by_alias=True, exclude_defaults=True, mode="json"))
     if not data or any(not isinstance(value, list) for value in data.values()):
         return [dump_estate_yaml(estate, header)]
-    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    comment = _comment(header)
     parts: list[str] = []
     part: list[str] = [comment]
     size = len(comment)
@@ -113,14 +115,7 @@ def dump_estate_yaml_parts(
         for item in items:
             # An element dumped alone reads as it does in its section: PyYAML does not
             # indent a list under its key.
-            text = yaml.dump(
-                [item],
-                Dumper=_Dumper,
-                sort_keys=False,
-                allow_unicode=True,
-                width=100,
-                default_flow_style=False,
-            )
+            text = _yaml([item])
             length = len(text.encode("utf-8"))
             if size + length > max_bytes and size > len(comment):
                 parts.append("".join(part))
