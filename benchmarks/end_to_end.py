@@ -1,10 +1,10 @@
 """What a user waits for on a large estate, next to the least any tool must do.
 
 For each size, the seeded synthetic estate (``benchmarks/synthetic.py``) is written as a
-folder of JSON files with the model's own serialiser (one file per section, the
-components in files of at most ``--components-per-file``), and, with ``--yaml``, as the
-same folder in YAML. Then, in one run, each of these is timed as a subprocess, the way a
-user runs it, so that interpreter start-up counts on both sides:
+folder of JSON files with the model's own serialiser, compact as an export would be (one
+file per section, the components in files of at most ``--components-per-file``), and,
+with ``--yaml``, as the same folder in YAML. Then, in one run, each of these is timed as
+a subprocess, the way a user runs it, so that interpreter start-up counts on both sides:
 
 * ``floor``: a Python process that parses the same JSON files with ``json``, builds a
   networkx graph of the dependencies and runs a bare reverse breadth-first search from
@@ -12,30 +12,41 @@ user runs it, so that interpreter start-up counts on both sides:
 * ``validate``: ``exitplan validate DIR``;
 * ``simulate``: ``exitplan simulate DIR -w vendor:v-dominant --format json``;
 * ``register``: ``exitplan register DIR --format json``;
-* ``check``: ``exitplan check DIR --format json``.
+* ``check``: ``exitplan check DIR --format json``;
 
-Each is the best of ``--repeat`` runs; the table gives seconds, the ratio to the floor and
-the peak resident memory of the process (``wait4``'s ``ru_maxrss``). A command that fails
-(exit code not 0, or 1 for ``check``, which reports findings with 1) is shown with its
-exit code and the last line it wrote, and the run goes on.
+and with ``--neo4j``, on the Neo4j test server of ``tests/neo4j_server``:
+
+* ``neo4j load``: ``exitplan load DIR``, in relationships a second;
+* ``neo4j simulate``: the same withdrawal read from the database (``--backend neo4j``),
+  as a ratio to ``simulate (json)``, and whether its answer is the same bytes.
+
+Each is the best of ``--repeat`` runs; the table gives seconds, the ratio to the floor
+and the peak resident memory of the process (``wait4``'s ``ru_maxrss``, see ``LAUNCH``).
+A command that fails (exit code not 0, or 1 for ``check``, which reports findings with
+1) is shown with its exit code and the last line it wrote, and the run goes on.
 
     python benchmarks/end_to_end.py                      # 10k, 30k and 100k components
     python benchmarks/end_to_end.py --sizes 10000 --repeat 1 --yaml
+    python benchmarks/end_to_end.py --sizes 30000 --commands simulate
+    python benchmarks/end_to_end.py --sizes 100000 --commands simulate --neo4j
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.neo4j_bench import start_server
 from benchmarks.synthetic import generate  # runs as a script from anywhere
+from exitplan.graph.shape import estate_summary
 from exitplan.model import Estate, EstateFile
 from exitplan.render.estate_yaml import dump_estate_yaml
 
@@ -84,22 +95,52 @@ class Timed:
     said: str
 
 
-def _run(command: list[str], ok: tuple[int, ...] = (0,)) -> Timed:
-    """Run ``command`` and measure it: wall time and the peak memory of that process."""
-    started = time.perf_counter()
+LAUNCH = """
+import os, subprocess, sys, time
+output = open(sys.argv[1], "wb") if sys.argv[1] != "-" else subprocess.DEVNULL
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:], stdout=output)
+_, status, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+"""Runs a command and reports its wall time, peak memory and exit code. The command is
+started from this small process because Linux carries a process's peak memory over
+``exec`` from the process it was forked from: started from the benchmark itself, which
+holds the generated estate, every command would seem to take at least as much."""
+
+
+def _run(
+    command: list[str],
+    ok: tuple[int, ...] = (0,),
+    output: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Timed:
+    """Run ``command`` and measure it: wall time and the peak memory of that process; its
+    standard output goes to ``output`` when given."""
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        took = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        measured = subprocess.run(
+            [sys.executable, "-c", LAUNCH, str(output or "-"), *command],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            check=True,
+            env={**os.environ, **(env or {})},
+        )
         errors.seek(0)
         lines = errors.read().decode("utf-8", "replace").strip().splitlines()
-    said = "" if process.returncode in ok else (lines[-1] if lines else "")
-    return Timed(took, usage.ru_maxrss / 1024, process.returncode, said)
+    seconds, peak_kib, code = measured.stdout.split()
+    said = "" if int(code) in ok else (lines[-1] if lines else "")
+    return Timed(float(seconds), int(peak_kib) / 1024, int(code), said)
 
 
-def _best(command: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> Timed:
-    runs = [_run(command, ok) for _ in range(repeat)]
+def _best(
+    command: list[str],
+    repeat: int,
+    ok: tuple[int, ...] = (0,),
+    output: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Timed:
+    runs = [_run(command, ok, output, env) for _ in range(repeat)]
     return min(runs, key=lambda timed: (timed.code not in ok, timed.seconds))
 
 
@@ -122,7 +163,7 @@ def write_json(estate: Estate, folder: Path, per_file: int) -> int:
     for name, content in sections.items():
         if content == EstateFile():
             continue
-        text = content.model_dump_json(by_alias=True, exclude_defaults=True, indent=1)
+        text = content.model_dump_json(by_alias=True, exclude_defaults=True)
         (folder / f"{name}.json").write_text(text, encoding="utf-8")
         total += len(text.encode("utf-8"))
     return total
@@ -149,7 +190,59 @@ def _row(what: str, timed: Timed, floor: float) -> str:
     )
 
 
-def measure(size: int, repeat: int, per_file: int, yaml: bool, work: Path) -> None:
+COMMANDS = ("validate", "simulate", "register", "check")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running Neo4j test server: what ``exitplan`` needs in its environment."""
+
+    uri: str
+    password: str
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"NEO4J_URI": self.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": self.password}
+
+
+def measure_neo4j(
+    server: Server, estate: Estate, folder: Path, repeat: int, embedded: tuple[Timed, Path]
+) -> None:
+    """``exitplan load`` into Neo4j (relationships a second), then the same withdrawal as
+    on the embedded backend, read from the database: its time next to the embedded one,
+    and whether the two answers are the same bytes."""
+    relationships = estate_summary(estate).relationship_total
+    loaded = _best([EXITPLAN, "load", str(folder)], 1, env=server.env)
+    if loaded.said:
+        print(_row("neo4j load", loaded, loaded.seconds), flush=True)
+        return
+    print(
+        f"  {'neo4j load':<18} {loaded.seconds:>8.2f} s {relationships / loaded.seconds:>8,.0f}"
+        f" relationships/s {loaded.peak_mib:>6.0f} MiB",
+        flush=True,
+    )
+    timed, expected = embedded
+    answer = folder.parent / f"{folder.name}-neo4j.json"
+    command = [EXITPLAN, "simulate", "--backend", "neo4j", "--estate", estate.name]
+    command += ["-w", VENDOR, "--format", "json"]
+    on_neo4j = _best(command, repeat, output=answer, env=server.env)
+    same = answer.read_bytes() == expected.read_bytes()
+    print(
+        f"{_row('neo4j simulate', on_neo4j, timed.seconds)} (ratio to embedded; "
+        f"{'the same answer' if same else 'A DIFFERENT ANSWER'})",
+        flush=True,
+    )
+
+
+def measure(
+    size: int,
+    repeat: int,
+    per_file: int,
+    yaml: bool,
+    work: Path,
+    only: tuple[str, ...],
+    server: Server | None = None,
+) -> None:
     estate = generate(size, seed=1)
     dependencies = sum(len(c.depends_on) for c in estate.components) + sum(
         len(s.depends_on) for s in estate.services
@@ -181,7 +274,13 @@ def measure(size: int, repeat: int, per_file: int, yaml: bool, work: Path) -> No
             f"check ({kind})": ([EXITPLAN, "check", str(path), "--format", "json"], (0, 1)),
         }
         for what, (command, ok) in commands.items():
-            print(_row(what, _best(command, repeat, ok), floor.seconds), flush=True)
+            if what.split()[0] not in only:
+                continue
+            output = work / f"{size}-{what.split()[0]}-{kind}.out"
+            timed = _best(command, repeat, ok, output)
+            print(_row(what, timed, floor.seconds), flush=True)
+            if server is not None and what == "simulate (json)":
+                measure_neo4j(server, estate, folder, repeat, (timed, output))
 
 
 def main() -> None:
@@ -190,17 +289,39 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--components-per-file", type=int, default=1_000)
     parser.add_argument("--yaml", action="store_true", help="also time the estate as YAML")
+    parser.add_argument("--commands", nargs="+", choices=COMMANDS, default=list(COMMANDS))
+    parser.add_argument(
+        "--neo4j",
+        action="store_true",
+        help="also load each estate into the Neo4j test server and simulate there "
+        "(Java and Maven needed; with simulate among --commands)",
+    )
     arguments = parser.parse_args()
     print(f"withdrawing {VENDOR}; best of {arguments.repeat}; ratios to the floor")
-    with tempfile.TemporaryDirectory(prefix="exitplan-e2e-") as work:
+    with contextlib.ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="exitplan-e2e-")))
+        server = None
+        if arguments.neo4j:
+            password = secrets.token_urlsafe(18)
+            process, uri = start_server(work / "neo4j", password)
+            stack.callback(_stop_server, process)
+            server = Server(uri, password)
         for size in arguments.sizes:
             measure(
                 size,
                 arguments.repeat,
                 arguments.components_per_file,
                 arguments.yaml,
-                Path(work),
+                work,
+                tuple(arguments.commands),
+                server,
             )
+
+
+def _stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()
+    process.wait(timeout=120)
 
 
 if __name__ == "__main__":

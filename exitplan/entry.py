@@ -94,6 +94,13 @@ def _run() -> int:
     _remember_swallowed_signals()
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
         signal.signal(signal.SIGTERM, _terminate)
+    import gc  # noqa: PLC0415
+
+    # A command builds its objects once (an estate of 100,000 components makes millions)
+    # and keeps them to the end; with Python's default thresholds the collector walks them
+    # all again and again while they are made, which took half of a large load. Cycles of
+    # garbage are rare here, and they are still collected, only less often.
+    gc.set_threshold(100_000, 50, 100)
     from exitplan.cli import run  # noqa: PLC0415  # the slow import, guarded
 
     code = run()
@@ -103,6 +110,28 @@ def _run() -> int:
     if _swallowed:  # a signal came where Python could not raise it: it still counts
         raise _swallowed[0]
     return code
+
+
+def _leave(code: int) -> NoReturn:
+    """End the process at once, once what Python does at exit that matters has been
+    done: the exit handlers run and the output flushed. Python would then free every
+    object one by one, which for a large estate takes seconds (2.3 s of a 9 s command at
+    30,000 components) and changes nothing. With threads still running, or output that
+    cannot be flushed, the ordinary exit is taken instead, so that it reports as before."""
+    import atexit  # noqa: PLC0415
+    import os  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    atexit._run_exitfuncs()  # what Python itself runs at exit
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    os._exit(code)
 
 
 def main() -> NoReturn:
@@ -117,4 +146,4 @@ def main() -> NoReturn:
             code = _stop("terminated", TERMINATED)
         else:
             code = _stop("interrupted", INTERRUPTED)
-    raise SystemExit(code)
+    _leave(code)

@@ -75,18 +75,26 @@ from exitplan.model import (
     Vendor,
 )
 
+MAX_ESTATE_BYTES = 128 * 1024 * 1024
+"""The default budget on the bytes of an estate's files together (``--max-bytes``): about
+one and a half times a 100,000-component estate exported as compact JSON. It is checked
+before any file is parsed, and it sets the budget on values below, so that it bounds the
+memory a load can take."""
+
+BYTES_PER_VALUE = 8
+"""An estate may hold one value for every this many bytes of its budget: a real estate
+takes 7 to 17 bytes a value, and a file of tiny values (``[{a: 1}, {a: 1}, ...]``, where
+Python objects take 50 times the bytes they were written in) is refused at the budget."""
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Largest file read; an estate of tens of thousands of components fits well below it."""
+"""Largest single file read outside an estate: a scenario, a mapping, an import source."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; the estate format needs six levels."""
 
-MAX_VALUES = 1_000_000
-"""Most values (mapping keys, list items and the values under them) in one file. The
-example estate takes 17 bytes a value, so a file like it holds half a million at the size
-limit; only a file of tiny values (``[{a: 1}, {a: 1}, ...]``, or compact JSON with short
-ids) gets near the limit. It bounds what such a file costs to read: a few seconds and a
-few hundred MB, where Python objects take 50 times the bytes they were written in."""
+MAX_VALUES = MAX_FILE_BYTES // BYTES_PER_VALUE
+"""Most values (mapping keys, list items and the values under them) in a single file read
+outside an estate; estate files share the budget that ``--max-bytes`` sets."""
 
 ALIAS_BUDGET = 10_000
 """Nodes that YAML aliases may add beyond those written out, per file."""
@@ -216,6 +224,8 @@ class Document:
 
     data: Any
     where: FileLines
+    values: int = 0  # the values read, as counted against the limit
+    size: int = 0  # the bytes read
 
     @property
     def file(self) -> str:
@@ -223,6 +233,19 @@ class Document:
 
     def line_of(self, path: FieldPath) -> int:
         return self.where.line_of(path)
+
+
+@dataclass(frozen=True)
+class _ValueLimit:
+    """How many values a file may still hold, and what to say when it holds more."""
+
+    values: int
+    message: str
+
+
+_ONE_FILE = _ValueLimit(
+    MAX_VALUES, f"more than {MAX_VALUES:,} values in one file; split it into several files"
+)
 
 
 @dataclass
@@ -240,9 +263,10 @@ class _Builder:
     limits on values, depth and aliases apply while reading, before the cost is paid.
     """
 
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, text: str, limit: _ValueLimit | None = None) -> None:
         self.file = file
         self.text = text
+        self.limit = limit or _ONE_FILE
         self.parser = _Parser(text)
         self.lines: dict[FieldPath, int] = {}
         self.anchors: dict[str, _Anchor] = {}
@@ -308,12 +332,8 @@ class _Builder:
 
     def count(self, line: int, path: FieldPath) -> None:
         self.values += 1
-        if self.values > MAX_VALUES:
-            raise self.refuse(
-                line,
-                path,
-                f"more than {MAX_VALUES:,} values in one file; split the estate into several files",
-            )
+        if self.values > self.limit.values:
+            raise self.refuse(line, path, self.limit.message)
 
     def value(self, event: Event | None, path: FieldPath, line: int) -> Any:
         """The value that starts with ``event``; ``line`` is where ``path`` is written.
@@ -535,9 +555,9 @@ def _json_line(text: str, found: Callable[[str, int], bool]) -> int:
     return 1
 
 
-def _json_shape(data: Any) -> tuple[int, bool]:
+def _json_shape(data: Any, most: int) -> tuple[int, bool]:
     """The values in ``data`` as ``_Builder`` counts them (keys too), counted up to just
-    past ``MAX_VALUES``, and whether more than ``MAX_DEPTH`` containers nest; without
+    past ``most``, and whether more than ``MAX_DEPTH`` containers nest; without
     recursing, and keeping only containers on the stack."""
     values = 1
     stack: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, dict | list) else []
@@ -551,7 +571,7 @@ def _json_shape(data: Any) -> tuple[int, bool]:
         else:
             values += len(container)
             children = container
-        if values > MAX_VALUES:
+        if values > most:
             return values, False
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return values, False
@@ -560,25 +580,31 @@ def _json_shape(data: Any) -> tuple[int, bool]:
 _JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 
 
-def _json_values_written(text: str) -> int:
+def _json_values_written(text: str, most: int) -> int:
     """About how many values a JSON text holds (keys counted, as ``_Builder`` does): one
-    per separator or opening bracket outside strings. Counted before parsing, because
-    ``json`` builds every value at C speed before anything can be checked."""
+    per separator or opening bracket outside strings, counted exactly only when a fast
+    upper bound passes ``most``. Counted before parsing, because ``json`` builds every
+    value at C speed before anything can be checked."""
     upper_bound = sum(text.count(mark) for mark in "[{,:") + 1  # strings included: fast
-    if upper_bound <= MAX_VALUES:
+    if upper_bound <= most:
         return upper_bound
     outside_strings = _JSON_STRING.sub('""', text)
     return sum(outside_strings.count(mark) for mark in "[{,:") + 1
 
 
-def _read_json(text: str, file: str) -> Document:
+def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True) -> Document:
+    """The data of a JSON file. Without ``careful``, the walk that counts values and nesting
+    after parsing is left out: a load that finds no problem has checked every value
+    against the model, which nests six levels, and a load that finds one reads its files
+    again carefully, so that what it reports is the same either way."""
+
     def refuse(line: int, message: str) -> _RefusedFileError:
         return _RefusedFileError(Problem(file, line, "", message))
 
     too_deep = f"nested more than {MAX_DEPTH} levels deep"
-    too_many = f"more than {MAX_VALUES:,} values in one file; split the estate into several files"
-    if _json_values_written(text) > MAX_VALUES:
-        raise refuse(0, too_many)
+    written = _json_values_written(text, limit.values)
+    if written > limit.values:
+        raise refuse(0, limit.message)
     try:
         data = json.loads(text, parse_constant=_json_constant, parse_int=_json_int)
     except json.JSONDecodeError as error:
@@ -592,11 +618,11 @@ def _read_json(text: str, file: str) -> Document:
         constant = str(error).split(" ", 1)[0]
         line = _json_line(text, lambda token, _: token.lstrip("-") == constant.lstrip("-"))
         raise refuse(line, str(error)) from None
-    values, deep = _json_shape(data)
+    values, deep = _json_shape(data, limit.values) if careful else (written, False)
     if deep:
         raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep)
-    if values > MAX_VALUES:
-        raise refuse(0, too_many)
+    if values > limit.values:
+        raise refuse(0, limit.message)
     if data is None or data == {}:
         raise refuse(1, "file is empty")
 
@@ -609,7 +635,7 @@ def _read_json(text: str, file: str) -> Document:
             builder.document()
         return builder.lines
 
-    return Document(data, FileLines(file, find=find_lines))
+    return Document(data, FileLines(file, find=find_lines), values)
 
 
 # --- the bytes of one file ------------------------------------------------------------------
@@ -673,20 +699,29 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
         os.close(descriptor)
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+def read_document(
+    path: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    limit: _ValueLimit = _ONE_FILE,
+    careful: bool = True,
+) -> Document:
     """Read one YAML or JSON file into plain data with a line for every field path.
 
     Raises ``_RefusedFileError`` with the reason when the file cannot be read at all.
     """
     file = display_path(path)
-    text = _decode(_read_bytes(path, file, max_bytes), file)
+    raw = _read_bytes(path, file, max_bytes)
+    text = _decode(raw, file)
     if path.suffix.lower() == ".json":
-        return _read_json(text, file)
-    builder = _Builder(file, text)
+        doc = _read_json(text, file, limit, careful=careful)
+        doc.size = len(raw)
+        return doc
+    builder = _Builder(file, text, limit)
     data = builder.document()
     if data is None or data == {}:
         raise _RefusedFileError(Problem(file, builder.lines.get((), 1), "", "file is empty"))
-    return Document(data, FileLines(file, builder.lines))
+    return Document(data, FileLines(file, builder.lines), builder.values, len(raw))
 
 
 def read_bytes(path: Path, *, max_bytes: int, what: str) -> tuple[bytes, str]:
@@ -1063,9 +1098,29 @@ def _is_schema(data: Any) -> bool:
     )
 
 
+_CHUNK = 1_000
+"""Items validated in one call: enough to save the calls, few enough that the errors of
+a chunk of invalid items cost little (a section of a million invalid items validated
+at once made an error a gigabyte large)."""
+
+
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]  # a model class, at run time
+
+
+def _all_valid(model: type[BaseModel], items: list[Any]) -> list[Any] | None:
+    """Every item of a section validated in one call; ``None`` when any item is invalid,
+    and then each is validated on its own, so that its problems are told and its valid
+    fields kept."""
+    try:
+        return _list_adapter(model).validate_python(items)
+    except ValidationError:
+        return None
+
+
 def _collect(doc: Document, into: _Collected) -> None:
     data = doc.data
-    where = doc.where
     if not isinstance(data, dict):
         into.problems.append(
             Problem(
@@ -1120,10 +1175,33 @@ def _collect(doc: Document, into: _Collected) -> None:
                 Problem(doc.file, doc.line_of((key,)), key, f"expected a list, got {_short(value)}")
             )
             continue
-        for index, raw in enumerate(value):
+        if not _collect_items(doc, key, model, value, into, full):
+            return
+
+
+def _collect_items(
+    doc: Document,
+    key: str,
+    model: type[BaseModel],
+    value: list[Any],
+    into: _Collected,
+    full: Callable[[FieldPath], bool],
+) -> bool:
+    """The items of one section, chunk by chunk; false once the file has too many
+    problems to go on (``full``)."""
+    where = doc.where
+    for start in range(0, len(value), _CHUNK):
+        if full((key, start)):
+            return False
+        valid = _all_valid(model, value[start : start + _CHUNK])
+        if valid is not None:  # the common case: a whole chunk at once
+            into.items[key] += [_Item(m, where, (key, start + i)) for i, m in enumerate(valid)]
+            continue
+        for index in range(start, min(start + _CHUNK, len(value))):
             path: FieldPath = (key, index)
             if full(path):
-                return
+                return False
+            raw = value[index]
             try:
                 into.items[key].append(_Item(model.model_validate(raw), where, path))
             except ValidationError as error:
@@ -1131,6 +1209,7 @@ def _collect(doc: Document, into: _Collected) -> None:
                 salvaged = _salvage(model, raw)
                 if salvaged is not None:
                     into.items[key].append(_Item(salvaged, where, path, salvaged=True))
+    return True
 
 
 def _collect_header(doc: Document, value: Any, into: _Collected) -> None:
@@ -1370,26 +1449,47 @@ def _check_duplicates(collected: _Collected) -> None:
                 )
 
 
+_DEPENDED_ON = frozenset({"components", "services"})
+
+
+def _plainly_valid(owner: str, entries: tuple[Dependency, ...], refs: _References) -> bool:
+    """Whether a list of dependencies has nothing to check one by one: each names a
+    component or service other than its owner, once, without capabilities or groups.
+    Decided in bulk, because it holds for most of the hundreds of thousands in a large
+    estate."""
+    targets = {dependency.ref for dependency in entries}
+    return (
+        len(targets) == len(entries)
+        and owner not in targets
+        and _DEPENDED_ON.issuperset(map(refs.kind_of.get, targets))
+        and not any(d.capabilities or d.any_of_group is not None for d in entries)
+    )
+
+
 def _check_dependencies(item: _Item, refs: _References) -> None:
     owner = item.model.id
     entries: tuple[Dependency, ...] = item.model.depends_on
+    if _plainly_valid(owner, entries, refs):
+        return
     groups: dict[str, int] = defaultdict(int)
     seen: dict[str, int] = {}
     for index, dependency in enumerate(entries):
-        where: FieldPath = ("depends_on", index)
-        if dependency.ref == owner:
-            refs.problems.append(item.problem(where, f"{owner!r} depends on itself"))
-        elif dependency.ref in seen:
+        ref = dependency.ref
+        if ref == owner:
+            refs.problems.append(
+                item.problem(("depends_on", index), f"{owner!r} depends on itself")
+            )
+        elif ref in seen:
             refs.problems.append(
                 item.problem(
-                    where,
-                    f"depends on {dependency.ref!r} twice "
-                    f"(also depends_on[{seen[dependency.ref]}])",
+                    ("depends_on", index),
+                    f"depends on {ref!r} twice (also depends_on[{seen[ref]}])",
                 )
             )
         else:
-            refs.check(item, (*where, "ref"), dependency.ref, "components", "services")
-        seen.setdefault(dependency.ref, index)
+            refs.check(item, ("depends_on", index, "ref"), ref, "components", "services")
+            seen[ref] = index
+        where: FieldPath = ("depends_on", index)
         for position, capability in enumerate(dependency.capabilities):
             refs.check(item, (*where, "capabilities", position), capability, "capabilities")
         if dependency.any_of_group is not None:
@@ -1512,13 +1612,43 @@ def _check_parent_loops(collected: _Collected) -> None:
         )
 
 
+def _in_cycles(needs: Mapping[str, list[str]]) -> set[str]:
+    """The nodes left when those that need nothing left are taken away, again and again:
+    every node on a cycle and those that lead to one. Empty for a valid estate, found in
+    time linear in the edges. A target that is no node of ``needs`` is left out."""
+    needed_by: dict[str, list[str]] = defaultdict(list)
+    left: dict[str, int] = {}
+    for node, targets in needs.items():
+        known = [target for target in targets if target in needs and target != node]
+        left[node] = len(known)
+        for target in known:
+            needed_by[target].append(node)
+    free = [node for node, count in left.items() if count == 0]
+    while free:
+        for dependent in needed_by.get(free.pop(), ()):
+            left[dependent] -= 1
+            if left[dependent] == 0:
+                free.append(dependent)
+    return {node for node, count in left.items() if count > 0}
+
+
 def _check_hard_cycles(collected: _Collected) -> None:
     """A cycle of hard dependencies outside any redundant group can never work."""
+    hard = Strength.HARD
+    needs: dict[str, list[str]] = defaultdict(list)
+    for item in [*collected.items["components"], *collected.items["services"]]:
+        needs[item.model.id] += [
+            d.ref for d in item.model.depends_on if d.strength is hard and d.any_of_group is None
+        ]
+    if not _in_cycles(needs):
+        return
+    dependents = sorted(
+        [*collected.items["components"], *collected.items["services"]], key=lambda i: i.model.id
+    )
+    known = {item.model.id for item in dependents}  # an unknown id is in no cycle
     graph: nx.DiGraph[str] = nx.DiGraph()
     where: dict[tuple[str, str], tuple[_Item, int]] = {}
-    dependents = [*collected.items["components"], *collected.items["services"]]
-    known = {item.model.id for item in dependents}  # an unknown id is in no cycle
-    for item in sorted(dependents, key=lambda i: i.model.id):
+    for item in dependents:
         for index, dependency in enumerate(item.model.depends_on):
             if (
                 dependency.strength is Strength.HARD
@@ -1576,32 +1706,92 @@ def _sorted(items: Iterable[_Item], key: str = "id") -> Iterator[Any]:
     return iter(sorted(models, key=lambda m: (m.replaces, m.candidate)))
 
 
+def _over_budget(files: Sequence[Path], max_bytes: int) -> Problem | None:
+    """The file with which the estate's files pass ``max_bytes``, told before any is read
+    (by the sizes the file system reports; reading checks again, as it goes)."""
+    total = 0
+    for file in files:
+        with contextlib.suppress(OSError):  # reading says why it cannot
+            status = os.stat(file)
+            if stat.S_ISREG(status.st_mode):
+                total += status.st_size
+        if total > max_bytes:
+            return Problem(
+                display_path(file),
+                0,
+                "",
+                f"the estate's files come to {total:,} bytes with this one; the limit is "
+                f"{max_bytes:,} bytes (raise it with --max-bytes)",
+            )
+    return None
+
+
 def load_estate(
     path: Path,
     *,
-    max_file_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int = MAX_ESTATE_BYTES,
     notices: list[str] | None = None,
     files_read: list[Path] | None = None,
 ) -> Estate:
     """Load an estate from a file or a folder of files; raise with every problem found.
 
-    What was skipped, and why, is appended to ``notices`` (see ``estate_files``); the
-    files read as estate files to ``files_read``. Both are filled in as the load goes, so
-    a caller has them also when the load fails.
+    ``max_bytes`` is the budget on the bytes of all files together, and through
+    ``BYTES_PER_VALUE`` on the values they hold. What was skipped, and why, is appended to
+    ``notices`` (see ``estate_files``); the files read as estate files to ``files_read``.
+    Both are filled in as the load goes, so a caller has them also when the load fails.
+
+    The files are read fast first; should the load find any problem, they are read again
+    with every check made as each file is read, so that the problems reported are the
+    same as if they had been read that way from the start.
 
     >>> load_estate(Path("graphs/gothenburg")).name
     'gothenburg'
     """
-    noted = notices if notices is not None else []
-    read = files_read if files_read is not None else []
+    fast_notices: list[str] = []
+    fast_read: list[Path] = []
+    try:
+        estate = _load(path, max_bytes, fast_notices, fast_read, careful=False)
+    except InvalidInputError:  # read again outside this block: what was read is let go
+        estate = None
+    if estate is None:
+        return _load(
+            path,
+            max_bytes,
+            notices if notices is not None else [],
+            files_read if files_read is not None else [],
+            careful=True,
+        )
+    if notices is not None:
+        notices += fast_notices
+    if files_read is not None:
+        files_read += fast_read
+    return estate
+
+
+def _load(
+    path: Path, max_bytes: int, noted: list[str], read: list[Path], *, careful: bool
+) -> Estate:
     files, problems = _list_estate(path, noted)
+    too_large = _over_budget(files, max_bytes)
+    if too_large is not None:
+        raise InvalidInputError([*problems, too_large])
     collected = _Collected(problems=problems)
+    bytes_left = max_bytes
+    values_left = max_bytes // BYTES_PER_VALUE
     for file in files:
+        limit = _ValueLimit(
+            values_left,
+            f"more than {max_bytes // BYTES_PER_VALUE:,} values in the estate's files "
+            f"(one for every {BYTES_PER_VALUE} bytes of the limit of {max_bytes:,} bytes; "
+            "raise it with --max-bytes)",
+        )
         try:
-            doc = read_document(file, max_bytes=max_file_bytes)
+            doc = read_document(file, max_bytes=bytes_left, limit=limit, careful=careful)
         except _RefusedFileError as refused:
             collected.problems.append(refused.problem)
             continue
+        values_left -= doc.values
+        bytes_left -= doc.size
         if _is_schema(doc.data):
             if file is path:  # named on its own: the user meant it as the estate
                 collected.problems.append(
@@ -1637,7 +1827,9 @@ def load_estate(
 
 __all__ = [
     "ALIAS_BUDGET",
+    "BYTES_PER_VALUE",
     "MAX_DEPTH",
+    "MAX_ESTATE_BYTES",
     "MAX_FILE_BYTES",
     "MAX_NUMBER_CHARACTERS",
     "MAX_PROBLEMS_PER_FILE",

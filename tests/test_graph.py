@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import generate
 from exitplan.graph import Direction, EmbeddedGraph, Label, Rel, UnknownNodeError
+from exitplan.graph.port import DependsOn
+from exitplan.graph.shape import dependency_links, estate_edges, estate_summary
 from exitplan.loading import load_estate
 from exitplan.model import (
     Component,
@@ -200,6 +206,12 @@ def test_summary_counts(small: EmbeddedGraph) -> None:
     assert summary.relationship_total == 13
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_summary_counted_without_a_graph_is_the_loaded_graphs(seed: int) -> None:
+    estate = load_estate(Path("graphs/gothenburg")) if seed == 0 else generate(300, seed=seed)
+    assert estate_summary(estate) == EmbeddedGraph(estate).summary()
+
+
 @st.composite
 def dependency_graphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
     size = draw(st.integers(min_value=1, max_value=25))
@@ -253,3 +265,25 @@ def test_the_networkx_view_holds_the_same_graph(small: EmbeddedGraph) -> None:
     assert sorted(graph.nodes) == [node.id for node in small.nodes()]
     edges = sorted(data["edge"].sort_key for _, _, data in graph.edges(data=True))
     assert edges == [edge.sort_key for edge in small.edges()]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_query_sees_the_edges_the_one_mapping_gives(seed: int) -> None:
+    """The embedded graph makes DEPENDS_ON edges as they are asked for; what it answers is
+    what ``estate_edges`` maps the estate to, edge for edge and in the same order."""
+    estate = load_estate(Path("graphs/gothenburg")) if seed == 0 else generate(200, seed=seed)
+    expected = estate_edges(estate)
+    graph = EmbeddedGraph(estate)
+    ids = [node.id for node in graph.nodes()]
+    for node_id in ids[::3]:  # asked for piecemeal first, then whole
+        for direction in Direction:
+            wanted = [
+                edge
+                for edge in expected
+                if (edge.source if direction is Direction.OUT else edge.target) == node_id
+            ]
+            assert graph.edges_of(node_id, direction) == wanted
+    assert graph.edges() == expected
+    assert graph.edges(Rel.DEPENDS_ON) == [e for e in expected if e.type is Rel.DEPENDS_ON]
+    compact = [DependsOn.of(edge) for edge in expected if edge.type is Rel.DEPENDS_ON]
+    assert Counter(dependency_links(estate)) == Counter(compact)

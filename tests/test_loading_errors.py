@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from exitplan.errors import InvalidInputError, Problem
-from exitplan.loading import ALIAS_BUDGET, format_path, load_estate
+from exitplan.loading import ALIAS_BUDGET, BYTES_PER_VALUE, format_path, load_estate
 from tests.conftest import WriteFiles
 
 BASE = """
@@ -377,13 +377,32 @@ def test_every_problem_is_reported_in_one_run(write_files: WriteFiles) -> None:
     assert len({Path(p.file).name for p in problems}) == 12
 
 
-def test_a_file_over_the_size_limit_is_refused(write_files: WriteFiles) -> None:
+def test_files_over_the_estate_budget_are_refused_before_reading(write_files: WriteFiles) -> None:
     folder = write_files({"base.yaml": BASE, "big.yaml": "# " + "x" * 2000 + "\n"})
+    base = (folder / "base.yaml").stat().st_size
     with pytest.raises(InvalidInputError) as raised:
-        load_estate(folder, max_file_bytes=1000)
+        load_estate(folder, max_bytes=base + 1000)
     (problem,) = raised.value.problems
     assert Path(problem.file).name == "big.yaml"
-    assert "the limit is 1,000 bytes" in problem.message
+    assert problem.message == (
+        f"the estate's files come to {base + 2003:,} bytes with this one; "
+        f"the limit is {base + 1000:,} bytes (raise it with --max-bytes)"
+    )
+    with pytest.raises(InvalidInputError) as raised:  # within the budget, it is read
+        load_estate(folder, max_bytes=base + 2003)
+    assert [p.message for p in raised.value.problems] == ["file is empty"]
+
+
+def test_the_budget_on_values_follows_the_budget_on_bytes(write_files: WriteFiles) -> None:
+    """A file of tiny values is refused at one value for every 8 bytes of the budget."""
+    many = '{"vendors": [' + ",".join(['{"id": "v"}'] * 400) + "]}"
+    folder = write_files({"base.yaml": BASE, "many.json": many})
+    budget = (folder / "base.yaml").stat().st_size + len(many) + 10
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(folder, max_bytes=budget)
+    (problem,) = raised.value.problems
+    assert Path(problem.file).name == "many.json"
+    assert problem.message.startswith(f"more than {budget // BYTES_PER_VALUE:,} values in the")
 
 
 def test_redundant_groups_and_soft_dependencies_may_form_cycles(write_files: WriteFiles) -> None:

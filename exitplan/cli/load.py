@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from exitplan.cli.common import (
     ESTATE_PATH,
+    MAX_BYTES,
     NEO4J_URI,
     NEO4J_USER,
     emit,
@@ -23,6 +24,7 @@ from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
 
 @click.command(name="load")
 @ESTATE_PATH
+@MAX_BYTES
 @NEO4J_URI
 @NEO4J_USER
 @click.option(

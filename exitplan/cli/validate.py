@@ -9,18 +9,21 @@ import click
 
 from exitplan.cli.common import (
     ESTATE_PATH,
+    MAX_BYTES,
     PLURAL,
     emit,
     read_estate,
 )
 from exitplan.errors import printable
-from exitplan.graph import EmbeddedGraph, Label
+from exitplan.graph import Label
+from exitplan.graph.shape import estate_summary
 from exitplan.model import Lifecycle
 from exitplan.render.rows import plural
 
 
 @click.command(name="validate")
 @ESTATE_PATH
+@MAX_BYTES
 def validate_command(path: Path) -> None:
     """Check an estate and report every problem at once, with file, line and field.
 
@@ -39,7 +42,7 @@ def validate_command(path: Path) -> None:
     """
     files: list[Path] = []
     estate = read_estate(path, files)
-    summary = EmbeddedGraph(estate).summary()
+    summary = estate_summary(estate)
     noun = "file" if len(files) == 1 else "files"
     lifecycles = Counter(component.lifecycle for component in estate.components)
     candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]

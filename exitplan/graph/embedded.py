@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import operator
 from collections import Counter, defaultdict, deque
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 import networkx as nx
 
 from exitplan.graph.port import (
-    DependsOn,
     Direction,
     GraphEdge,
     GraphNode,
@@ -21,8 +21,8 @@ from exitplan.graph.port import (
     UnknownNodeError,
 )
 from exitplan.graph.region import MemoryRegion
-from exitplan.graph.shape import estate_edges, estate_nodes
-from exitplan.model import Estate, EstateInfo, NodeId
+from exitplan.graph.shape import dependency_edges, dependency_links, estate_edges, estate_nodes
+from exitplan.model import Component, Estate, EstateInfo, NodeId, Service
 
 Adjacency = dict[Rel, dict[NodeId, list[GraphEdge]]]
 _SORT_KEY = operator.attrgetter("sort_key")
@@ -33,16 +33,21 @@ class EmbeddedGraph:
 
     Loading indexes every edge by relationship type and direction, so each query is a few
     dictionary look-ups and a scenario pays only for the region it touches, never for the
-    size of the estate. ``networkx`` gives the same graph as a ``MultiDiGraph`` for
+    size of the estate. The ``DEPENDS_ON`` edges, most of any estate, are held in the
+    compact form the simulation walks; each node's edges with all their properties are
+    made when first asked for. ``networkx`` gives the same graph as a ``MultiDiGraph`` for
     algorithms that want it.
     """
 
     def __init__(self, estate: Estate | None = None) -> None:
         self._info = EstateInfo(name=NodeId("empty"))
         self._nodes: dict[NodeId, GraphNode] = {}
-        self._edges: list[GraphEdge] = []
+        self._edges: list[GraphEdge] = []  # every edge but DEPENDS_ON, sorted
         self._out: Adjacency = {}
         self._in: Adjacency = {}
+        self._owners: dict[NodeId, Component | Service] = {}  # those that depend on any
+        self._made: dict[NodeId, list[GraphEdge]] = {}  # DEPENDS_ON edges out of a node
+        self._all_dependencies: list[GraphEdge] | None = None
         self._region = MemoryRegion({}, {}, {})
         self._tagged: Mapping[str, list[NodeId]] = {}
         if estate is not None:
@@ -58,7 +63,7 @@ class EmbeddedGraph:
         graph: nx.MultiDiGraph[NodeId] = nx.MultiDiGraph()
         for node in self._nodes.values():
             graph.add_node(node.id, node=node)
-        for edge in self._edges:
+        for edge in self.edges():
             graph.add_edge(
                 edge.source, edge.target, key=(edge.type, edge.properties.get("id", "")), edge=edge
             )
@@ -66,7 +71,7 @@ class EmbeddedGraph:
 
     def load(self, estate: Estate) -> LoadSummary:
         nodes = estate_nodes(estate)
-        edges = estate_edges(estate)  # sorted, so every index below comes out sorted
+        edges = estate_edges(estate, dependencies=False)  # sorted: so is every index below
         outgoing: Adjacency = {rel: defaultdict(list) for rel in Rel}
         incoming: Adjacency = {rel: defaultdict(list) for rel in Rel}
         for edge in edges:
@@ -80,10 +85,12 @@ class EmbeddedGraph:
         self._edges = edges
         self._out = {rel: dict(entries) for rel, entries in outgoing.items()}
         self._in = {rel: dict(entries) for rel, entries in incoming.items()}
+        owners: Iterator[Component | Service] = itertools.chain(estate.components, estate.services)
+        self._owners = {owner.id: owner for owner in owners if owner.depends_on}
+        self._made = {}
+        self._all_dependencies = None
         # The whole graph is one region: a scenario then pays only for what it walks.
-        self._region = MemoryRegion.of(
-            (DependsOn.of(edge) for edge in edges if edge.type is Rel.DEPENDS_ON), self._nodes
-        )
+        self._region = MemoryRegion.of(dependency_links(estate), self._nodes)
         tagged: dict[str, list[NodeId]] = defaultdict(list)
         for node in nodes:
             for tag in node.properties.get("tags", ()):  # type: ignore[union-attr]
@@ -93,11 +100,42 @@ class EmbeddedGraph:
 
     def summary(self) -> LoadSummary:
         nodes = Counter(node.label for node in self._nodes.values())
-        return LoadSummary(
-            self._info.name,
-            {label: nodes[label] for label in Label},
-            {rel: sum(len(v) for v in self._out.get(rel, {}).values()) for rel in Rel},
-        )
+        relationships = {rel: sum(len(v) for v in self._out.get(rel, {}).values()) for rel in Rel}
+        relationships[Rel.DEPENDS_ON] = sum(len(o.depends_on) for o in self._owners.values())
+        return LoadSummary(self._info.name, {label: nodes[label] for label in Label}, relationships)
+
+    def _dependencies_out(self, node_id: NodeId) -> list[GraphEdge]:
+        made = self._made.get(node_id)
+        if made is None:
+            owner = self._owners.get(node_id)
+            made = sorted(dependency_edges(owner), key=_SORT_KEY) if owner is not None else []
+            self._made[node_id] = made
+        return made
+
+    def _dependencies_in(self, node_id: NodeId) -> list[GraphEdge]:
+        sources = dict.fromkeys(link.source for link in self._region.dependents(node_id))
+        return [
+            edge
+            for source in sources  # in order: the region lists them by dependent
+            for edge in self._dependencies_out(source)
+            if edge.target == node_id
+        ]
+
+    def _at(self, node_id: NodeId, direction: Direction, rel: Rel) -> list[GraphEdge]:
+        """The edges of one type at one end of a node, sorted; empty when none."""
+        if rel is Rel.DEPENDS_ON:
+            if direction is Direction.OUT:
+                return self._dependencies_out(node_id)
+            return self._dependencies_in(node_id)
+        index = self._out if direction is Direction.OUT else self._in
+        return index[rel].get(node_id, [])
+
+    def _every_dependency(self) -> list[GraphEdge]:
+        if self._all_dependencies is None:
+            self._all_dependencies = [
+                edge for node_id in sorted(self._owners) for edge in self._dependencies_out(node_id)
+            ]
+        return self._all_dependencies
 
     def _known(self, node_id: NodeId) -> None:
         if node_id not in self._nodes:
@@ -114,14 +152,17 @@ class EmbeddedGraph:
         )
 
     def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
-        return [edge for edge in self._edges if rel is None or edge.type is rel]
+        if rel is Rel.DEPENDS_ON:
+            return list(self._every_dependency())
+        if rel is not None:
+            return [edge for edge in self._edges if edge.type is rel]
+        return list(heapq.merge(self._edges, self._every_dependency(), key=_SORT_KEY))
 
     def edges_of(
         self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
     ) -> list[GraphEdge]:
         self._known(node_id)
-        index = self._out if direction is Direction.OUT else self._in
-        lists = [found for rel in (rels or index) if (found := index[rel].get(node_id)) is not None]
+        lists = [found for rel in (rels or Rel) if (found := self._at(node_id, direction, rel))]
         if len(lists) == 1:
             return list(lists[0])
         return list(heapq.merge(*lists, key=_SORT_KEY))
@@ -138,8 +179,14 @@ class EmbeddedGraph:
         starts = set(ids)
         for node_id in starts:
             self._known(node_id)
-        index = self._in if direction is Direction.IN else self._out
-        steps = [index[rel] for rel in rels]
+        inward = direction is Direction.IN
+        region = self._region
+        steps = [
+            (region.dependents if inward else region.dependencies)
+            if rel is Rel.DEPENDS_ON  # the compact edges have the same ends
+            else (self._in if inward else self._out)[rel].get
+            for rel in rels
+        ]
         reached: set[NodeId] = set()
         seen = set(starts)
         queue = deque((node_id, 0) for node_id in starts)
@@ -148,8 +195,8 @@ class EmbeddedGraph:
             if max_depth is not None and depth >= max_depth:
                 continue
             for step in steps:
-                for edge in step.get(current, ()):
-                    other = edge.source if direction is Direction.IN else edge.target
+                for edge in step(current) or ():
+                    other = edge.source if inward else edge.target
                     if other not in seen:
                         seen.add(other)
                         reached.add(other)
@@ -183,12 +230,11 @@ class EmbeddedGraph:
     def edges_touching(
         self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
     ) -> list[GraphEdge]:
-        index = self._out if direction is Direction.OUT else self._in
         found: list[GraphEdge] = []
         for node_id in set(ids):
             self._known(node_id)
             for rel in rels:
-                found.extend(index[rel].get(node_id, ()))
+                found.extend(self._at(node_id, direction, rel))
         return sorted(found, key=_SORT_KEY)
 
     def dependency_region(self, ids: Iterable[NodeId]) -> MemoryRegion:
@@ -205,7 +251,7 @@ class EmbeddedGraph:
             edge
             for node_id in sorted(wanted)
             for rel in Rel
-            for edge in self._out[rel].get(node_id, ())
+            for edge in self._at(node_id, Direction.OUT, rel)
             if edge.target in wanted
         ]
         return Subgraph(tuple(nodes), tuple(sorted(edges, key=_SORT_KEY)))

@@ -79,7 +79,8 @@ class GraphEdge:
     """Edges sort by source, type, target, then flow id (two flows may join one pair)."""
 
     def __post_init__(self) -> None:
-        key = (self.source, self.type.value, self.target, str(self.properties.get("id", "")))
+        # The type is a StrEnum, so it sorts as its text; its .value is slow to read.
+        key = (self.source, self.type, self.target, str(self.properties.get("id", "")))
         object.__setattr__(self, "sort_key", key)  # computed once: edges are sorted often
 
 
@@ -122,7 +123,7 @@ class DependsOn(NamedTuple):
     def of(cls, edge: GraphEdge) -> DependsOn:
         properties = edge.properties
         group = properties.get("group")
-        capabilities = properties.get("capabilities", ())
+        capabilities = properties.get("capabilities")
         return cls(
             edge.source,
             edge.target,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from exitplan.graph.port import DependsOn, GraphNode, runs_today
 from exitplan.model import NodeId
+
+_SOURCE = operator.attrgetter("source")
+_TARGET = operator.attrgetter("target")
 
 
 class MemoryRegion:
@@ -34,10 +38,10 @@ class MemoryRegion:
         for edge in edges:
             dependents[edge.target].append(edge)
             dependencies[edge.source].append(edge)
-        for listed in dependents.values():
-            listed.sort(key=lambda e: e.source)
+        for listed in dependents.values():  # linear when the edges come sorted
+            listed.sort(key=_SOURCE)
         for listed in dependencies.values():
-            listed.sort(key=lambda e: e.target)
+            listed.sort(key=_TARGET)
         return cls(dict(dependents), dict(dependencies), nodes)
 
     def dependents(self, node_id: NodeId) -> Sequence[DependsOn]:

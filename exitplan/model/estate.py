@@ -236,14 +236,28 @@ class Onset(Strict):
 _ONSET_FORMS = "onset must be 'immediate', 'at_renewal' or a mapping {grace_days: N}"
 
 
+IMMEDIATE = Onset()
+AT_RENEWAL = Onset(at_renewal=True)
+_GRACE: dict[int, Onset] = {}
+"""One ``Onset`` per grace period written: a large estate has a hundred thousand
+dependencies and a handful of distinct onsets, and each model costs microseconds."""
+
+
 def _onset_input(value: Any) -> Any:
     """Turn the written forms of DESIGN.md §2 into an ``Onset``; one clear error otherwise."""
+    if type(value) is dict and len(value) == 1:  # {grace_days: N}, the common case
+        days = value.get("grace_days")
+        if type(days) is int and 0 <= days <= MAX_DAYS:
+            known = _GRACE.get(days)
+            if known is None:
+                known = _GRACE[days] = Onset.model_validate(value)
+            return known
     if isinstance(value, Onset):
         return value
     if value == "immediate":
-        return {}
+        return IMMEDIATE
     if value == "at_renewal":
-        return {"at_renewal": True}
+        return AT_RENEWAL
     if isinstance(value, Mapping) and "grace_days" in value and "at_renewal" not in value:
         return value
     raise ValueError(_ONSET_FORMS)
@@ -262,7 +276,7 @@ class Dependency(Strict):
 
     ref: Id = Field(description="The component or service depended on.")
     strength: Strength = Strength.HARD
-    onset: OnsetEntry = Field(default_factory=Onset)
+    onset: OnsetEntry = IMMEDIATE
     capabilities: tuple[Id, ...] = Field(
         default=(), description="The capabilities used through this dependency."
     )

@@ -25,15 +25,19 @@ import pytest
 
 from exitplan.loading import (
     ALIAS_BUDGET,
+    BYTES_PER_VALUE,
     MAX_DEPTH,
-    MAX_FILE_BYTES,
+    MAX_ESTATE_BYTES,
     MAX_PROBLEMS_PER_FILE,
-    MAX_VALUES,
     load_estate,
 )
 from tests.conftest import RunCli
 
 MEGABYTE = 1024 * 1024
+BUDGET = 8 * MEGABYTE
+"""The ``--max-bytes`` the cases at the limits are run with: the costs scale with it."""
+BUDGET_VALUES = BUDGET // BYTES_PER_VALUE
+WITHIN_BUDGET = ("validate", "--max-bytes", str(BUDGET))
 LONGEST_LINE = 300
 
 VENDOR = "vendors:\n  - {id: acme, name: Acme}\n"
@@ -692,17 +696,19 @@ CONTENTS = [
     ),
     Case(
         "file-just-over-the-size-limit",
-        files({"big.yaml": "# " + "x" * MAX_FILE_BYTES + "\n"}),
+        files({"big.yaml": "# " + "x" * BUDGET + "\n"}),
         2,
-        (f"the limit is {MAX_FILE_BYTES:,} bytes",),
+        (f"the limit is {BUDGET:,} bytes (raise it with --max-bytes)",),
         "estate/big.yaml",
+        WITHIN_BUDGET,
     ),
     Case(
         "more-values-than-the-limit",
-        files({"many.json": '{"x": [' + ",".join(["1"] * (MAX_VALUES + 1)) + "]}"}),
+        files({"many.json": '{"x": [' + ",".join(["1"] * (BUDGET_VALUES + 1)) + "]}"}),
         2,
-        (f"more than {MAX_VALUES:,} values in one file",),
+        (f"more than {BUDGET_VALUES:,} values in the estate's files",),
         "estate/many.json",
+        WITHIN_BUDGET,
     ),
     Case(
         "problems-past-the-limit-per-file",
@@ -831,7 +837,7 @@ ONE_GIGABYTE = 1024
 
 
 def _just_under_the_limit(head: str, item: str, separator: str, tail: str) -> str:
-    room = MAX_FILE_BYTES - 64 - len(head) - len(tail) + len(separator)
+    room = BUDGET - 64 - len(head) - len(tail) + len(separator)
     return head + separator.join([item] * (room // (len(item) + len(separator)))) + tail
 
 
@@ -844,7 +850,7 @@ WORST: dict[str, Callable[[], str]] = {
 }
 
 
-def _peak_megabytes(path: Path) -> tuple[int, float, str]:
+def _peak_megabytes(path: Path, *options: str) -> tuple[int, float, str]:
     """Exit code, peak resident memory (MB) and stderr of ``exitplan validate PATH``, run
     by a fresh interpreter so that its children's peak is this command's alone."""
     measure = (
@@ -855,7 +861,7 @@ def _peak_megabytes(path: Path) -> tuple[int, float, str]:
         "print(done.stderr, end='')\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", measure, *_command(), "validate", str(path)],
+        [sys.executable, "-c", measure, *_command(), "validate", *options, str(path)],
         capture_output=True,
         text=True,
         check=True,
@@ -872,11 +878,23 @@ def test_a_worst_file_at_the_size_limit_is_read_in_bounded_memory(
 ) -> None:
     path = tmp_path / name
     path.write_text(WORST[name](), encoding="utf-8")
-    assert MAX_FILE_BYTES - 1024 < path.stat().st_size <= MAX_FILE_BYTES
-    code, peak, errors = _peak_megabytes(path)
+    assert BUDGET - 1024 < path.stat().st_size <= BUDGET
+    code, peak, errors = _peak_megabytes(path, "--max-bytes", str(BUDGET))
     assert code == 2, errors
     assert "more than" in errors, errors
     assert peak < ONE_GIGABYTE, f"{name}: {peak:.0f} MB"
+
+
+def test_a_file_beyond_the_budget_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """200 MB (a sparse file: it takes no disk) against the default budget of 128 MiB."""
+    path = tmp_path / "export.json"
+    with path.open("wb") as handle:
+        handle.truncate(200 * 1000 * 1000)
+    code, peak, errors = _peak_megabytes(path)
+    assert code == 2, errors
+    assert f"the limit is {MAX_ESTATE_BYTES:,} bytes (raise it with --max-bytes)" in errors
+    assert errors.startswith(f"{path}: the estate's files come to 200,000,000 bytes"), errors
+    assert peak < 200, f"{peak:.0f} MB: the file was read"
 
 
 def test_a_folder_of_worst_files_is_read_in_bounded_memory(tmp_path: Path) -> None:
@@ -884,7 +902,7 @@ def test_a_folder_of_worst_files_is_read_in_bounded_memory(tmp_path: Path) -> No
     folder.mkdir()
     for name, make in WORST.items():
         (folder / name).write_text(make(), encoding="utf-8")
-    code, peak, errors = _peak_megabytes(folder)
+    code, peak, errors = _peak_megabytes(folder, "--max-bytes", str(len(WORST) * BUDGET))
     assert code == 2, errors
     problems = [line for line in errors.splitlines() if not line.startswith("exitplan:")]
     assert {line.split(":")[0] for line in problems} == {f"{folder}/{name}" for name in WORST}

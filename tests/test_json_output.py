@@ -1,0 +1,57 @@
+"""JSON output is written by orjson where it writes what the json module writes, and by
+the json module everywhere else: the same bytes either way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exitplan.render.json import _json_module, _orjson, dump_json
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.floats(min_value=-1e-3, max_value=1e-3)
+    | st.text()
+    | st.text(alphabet=st.characters(max_codepoint=0x3000, exclude_categories=["Cs"]))
+)
+_PAYLOADS = st.dictionaries(
+    st.text(),
+    st.recursive(
+        _SCALARS,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        ),
+        max_leaves=20,
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PAYLOADS)
+def test_orjson_writes_what_the_json_module_writes_or_steps_aside(
+    payload: dict[str, Any],
+) -> None:
+    fast = _orjson(payload)
+    if fast is not None:
+        assert fast == _json_module(payload)
+
+
+def test_the_json_module_takes_over_where_orjson_would_differ() -> None:
+    for payload in ({"a": 1e-05}, {"a": 2.5e-07}, {"a": 2**64}, {"a": {1: "x"}}):
+        assert _orjson(payload) is None, payload
+        assert dump_json(payload) == _json_module(payload) + "\n"
+
+
+def test_figures_that_are_not_finite_are_null_on_both_paths() -> None:
+    payload = {"cost": float("inf"), "weeks": float("nan"), "ok": 1.5}
+    assert json.loads(dump_json(payload)) == {"cost": None, "weeks": None, "ok": 1.5}
+    assert _orjson(payload) == _json_module(payload)
