@@ -56,7 +56,7 @@ LABELS: tuple[str, ...] = (NODE, ESTATE, *(label.value for label in Label))
 """Every label this backend writes or reads: the only labels ever put into Cypher."""
 
 _OURS = frozenset({"estate", "load", "key"})
-DEFAULT_BATCH = 2_000
+DEFAULT_BATCH = 10_000
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 CONNECT_SECONDS = 10.0
