@@ -1793,6 +1793,12 @@ def _load(
         values_left -= doc.values
         bytes_left -= doc.size
         if _is_schema(doc.data):
+            if not careful:  # skipped unchecked by the model: every read check must hold
+                try:
+                    read_document(file, max_bytes=doc.size, limit=limit)
+                except _RefusedFileError as refused:
+                    collected.problems.append(refused.problem)
+                    continue
             if file is path:  # named on its own: the user meant it as the estate
                 collected.problems.append(
                     Problem(doc.file, 1, "", "a JSON Schema (exitplan schema), not an estate")

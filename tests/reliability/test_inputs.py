@@ -351,6 +351,18 @@ FOLDERS = [
         ("notice: skipped estate/model.json: a JSON Schema",),
     ),
     Case(
+        "json-schema-nested-too-deep-is-refused-not-skipped",
+        files(
+            {
+                "model.json": '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+                f'"x": {nested(MAX_DEPTH + 4)}}}'
+            }
+        ),
+        2,
+        (f"nested more than {MAX_DEPTH} levels deep",),
+        "estate/model.json:1",
+    ),
+    Case(
         "json-schema-as-the-estate",
         made(save_schema("estate.schema.json"), "estate.schema.json"),
         2,
