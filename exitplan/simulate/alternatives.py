@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field, replace
 
 from exitplan.graph.port import (
     DependencyRegion,
@@ -29,7 +29,7 @@ from exitplan.graph.port import (
     Rel,
 )
 from exitplan.model import NodeId, Readiness
-from exitplan.simulate.propagate import Times
+from exitplan.simulate.reach import Affects
 from exitplan.simulate.result import CandidateAssessment, Replacement, Status
 
 
@@ -39,6 +39,33 @@ class Preferences:
 
     prefer: Mapping[NodeId, NodeId] = field(default_factory=dict)
     exclude: frozenset[NodeId] = frozenset()
+
+
+Needs = tuple[tuple[NodeId, ...], Mapping[str, tuple[NodeId, ...]]]
+"""What a node needs hard: targets outside any group, and each group's members."""
+
+
+class HardNeeds:
+    """Each node's hard needs, read from the region once per node."""
+
+    def __init__(self, region: DependencyRegion) -> None:
+        self._region = region
+        self._known: dict[NodeId, Needs] = {}
+
+    def __call__(self, node_id: NodeId) -> Needs:
+        known = self._known.get(node_id)
+        if known is None:
+            singles: list[NodeId] = []
+            groups: dict[str, list[NodeId]] = defaultdict(list)
+            for edge in self._region.dependencies(node_id):
+                if edge.hard:
+                    if edge.group is None:
+                        singles.append(edge.target)
+                    else:
+                        groups[edge.group].append(edge.target)
+            known = (tuple(singles), {g: tuple(members) for g, members in groups.items()})
+            self._known[node_id] = known
+        return known
 
 
 class Restorability:
@@ -51,17 +78,25 @@ class Restorability:
     def __init__(
         self,
         region: DependencyRegion,
-        times: Times,
+        times: Affects,
         candidates: Mapping[NodeId, list[NodeId]],
         excluded: frozenset[NodeId],
+        needs: HardNeeds | None = None,
+        *,
+        everything: bool = False,
     ) -> None:
         self.times = times
         self.region = region
+        self._needs = needs or HardNeeds(region)
+        self.everything = everything
+        """Known without the fixed point: every node is restorable."""
         self.proven: set[NodeId] = set()
         self._waiting: dict[NodeId, int] = {}
         self._watchers: dict[NodeId, list[tuple[NodeId, str | None]]] = defaultdict(list)
         self._replaces: dict[NodeId, list[NodeId]] = defaultdict(list)
         self._groups_met: set[tuple[NodeId, str]] = set()
+        if everything:
+            return
         ready: list[NodeId] = []
         for node_id in sorted(self._cone(candidates)):
             if node_id in times.withdrawn or node_id not in times.fail:
@@ -84,30 +119,23 @@ class Restorability:
         stack = [c for options in candidates.values() for c in options]
         stack += [n for n in candidates if n not in self.times.withdrawn]
         cone: set[NodeId] = set()
+        fail = self.times.fail
         while stack:
             node_id = stack.pop()
             if node_id in cone:
                 continue
             cone.add(node_id)
-            if node_id in self.times.fail:
-                stack.extend(
-                    edge.target
-                    for edge in self.region.dependencies(node_id)
-                    if edge.hard and edge.target in self.times.fail
-                )
+            if node_id in fail:
+                singles, groups = self._needs(node_id)
+                stack.extend(target for target in singles if target in fail)
+                for members in groups.values():
+                    stack.extend(member for member in members if member in fail)
             stack.extend(candidates.get(node_id, ()))
         return cone
 
     def _watch_dependencies(self, node_id: NodeId) -> int:
         """Register what a broken node waits for; return how many requirements are open."""
-        singles: list[NodeId] = []
-        groups: dict[str, list[NodeId]] = defaultdict(list)
-        for edge in self.region.dependencies(node_id):
-            if edge.hard:
-                if edge.group is None:
-                    singles.append(edge.target)
-                else:
-                    groups[edge.group].append(edge.target)
+        singles, groups = self._needs(node_id)
         waiting = 0
         for target in singles:
             if target in self.times.fail:
@@ -137,28 +165,18 @@ class Restorability:
             ready.extend(self._replaces.get(node_id, ()))
 
     def restorable(self, node_id: NodeId) -> bool:
-        return node_id not in self.times.fail or node_id in self.proven
-
-    def _hard_needs(self, node_id: NodeId) -> tuple[list[NodeId], dict[str, list[NodeId]]]:
-        singles: list[NodeId] = []
-        groups: dict[str, list[NodeId]] = defaultdict(list)
-        for edge in self.region.dependencies(node_id):
-            if edge.hard and edge.group is None:
-                singles.append(edge.target)
-            elif edge.hard and edge.group is not None:
-                groups[edge.group].append(edge.target)
-        return singles, groups
+        return self.everything or node_id not in self.times.fail or node_id in self.proven
 
     def by_dependencies(self, node_id: NodeId) -> bool:
         """Would restoring what the node needs restore the node (without replacing it)?"""
-        singles, groups = self._hard_needs(node_id)
+        singles, groups = self._needs(node_id)
         return all(self.restorable(t) for t in singles) and all(
             any(self.restorable(m) for m in members) for members in groups.values()
         )
 
     def blocker(self, node_id: NodeId) -> str:
         """Why a node cannot be restored, in a phrase: its first unrestorable need."""
-        singles, groups = self._hard_needs(node_id)
+        singles, groups = self._needs(node_id)
         for target in singles:
             if not self.restorable(target):
                 return f"needs {target}, which {self._state(target)}"
@@ -181,13 +199,6 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _capabilities(edges: Iterable[GraphEdge]) -> dict[NodeId, dict[str, str]]:
-    realised: dict[NodeId, dict[str, str]] = defaultdict(dict)
-    for edge in edges:
-        realised[edge.source][edge.target] = str(edge.properties.get("coverage", "full"))
-    return realised
-
-
 @dataclass(frozen=True)
 class Choices:
     """Replacements for withdrawn components, and for broken components in use that only
@@ -199,61 +210,159 @@ class Choices:
     restorability: Restorability
 
 
+class Assessor:
+    """Chooses alternatives for withdrawals over one region, under one set of preferences.
+
+    What does not depend on the withdrawal is read once and kept for the next: each
+    component's offers and the capabilities its dependents use, what each node realises
+    and needs, and the assessment of each candidate when it is viable. The register asks
+    for every component of an estate in turn; a simulation asks once."""
+
+    def __init__(
+        self,
+        backend: GraphBackend,
+        region: DependencyRegion,
+        preferences: Preferences,
+        *,
+        acyclic: bool = False,
+    ) -> None:
+        self.backend = backend
+        self.region = region
+        self.preferences = preferences
+        self.acyclic = acyclic
+        """The caller knows that the hard dependencies, redundant groups included, form
+        no cycle in the region (see ``_surely_restorable``)."""
+        self.needs = HardNeeds(region)
+        self._offers: dict[NodeId, list[GraphEdge]] = {}
+        self._nodes: dict[NodeId, GraphNode] = {}
+        self._realised: dict[NodeId, dict[str, str]] = {}
+        self._uses: dict[NodeId, tuple[str, ...]] = {}
+        self._viable: dict[tuple[NodeId, NodeId], CandidateAssessment] = {}
+
+    def _read(self, incumbents: list[NodeId]) -> None:
+        """Offers, candidates and what they realise, for incumbents not yet read: two
+        queries and a node look-up however many there are."""
+        new = [i for i in incumbents if i not in self._offers]
+        if not new:
+            return
+        offers = self.backend.edges_touching(new, Direction.IN, [Rel.ALTERNATIVE_FOR])
+        for incumbent in new:
+            self._offers[incumbent] = []
+        for offer in offers:
+            self._offers[offer.target].append(offer)
+        candidates = {offer.source for offer in offers} - set(self._nodes)
+        self._nodes.update(self.backend.nodes_by_id(candidates))
+        unread = [n for n in (*new, *sorted(candidates)) if n not in self._realised]
+        for node_id in unread:
+            self._realised[node_id] = {}
+        for edge in self.backend.edges_touching(unread, Direction.OUT, [Rel.REALISES]):
+            self._realised[edge.source][edge.target] = str(edge.properties.get("coverage", "full"))
+
+    def _uses_of(self, incumbent: NodeId) -> tuple[str, ...]:
+        uses = self._uses.get(incumbent)
+        if uses is None:
+            uses = self._uses[incumbent] = _capabilities_used(
+                self.region, incumbent, self._realised[incumbent]
+            )
+        return uses
+
+    def _assess(
+        self, offer: GraphEdge, uses: tuple[str, ...], times: Affects, restorability: Restorability
+    ) -> CandidateAssessment:
+        key = (offer.target, offer.source)
+        viable = self._viable.get(key)
+        if viable is None:
+            viable = self._viable[key] = _assess(
+                offer,
+                node=self._nodes[offer.source],
+                uses=uses,
+                realised=self._realised,
+                preferences=self.preferences,
+            )
+        reason = _unviable(offer.source, times, restorability, self.preferences)
+        return viable if reason is None else replace(viable, viable=False, reason=reason)
+
+    def without_offers(self, incumbent: NodeId) -> Replacement:
+        """The replacement of a component that no candidate is offered for: missing."""
+        self._read([incumbent])
+        node = self.region.node(incumbent)
+        return _choose(node, [], self._uses_of(incumbent), self.preferences)
+
+    def _surely_restorable(self, times: Affects) -> bool:
+        """Whether every node is restorable, known without the fixed point.
+
+        It is when the hard dependencies form no cycle and every withdrawn node has a
+        candidate that nothing withdrawn reaches (and the scenario does not exclude):
+        each withdrawn node is then restored by it, and every broken node after it, in
+        the order of the hard dependencies, since all it needs hard is restorable. Only
+        the withdrawn components then need a replacement; nothing broken is restored by
+        its own alternative. (With a cycle through a redundant group, nodes on it can
+        stay unrestorable each for want of the other, so the fixed point must decide.)"""
+        if not self.acyclic:
+            return False
+        withdrawn = sorted(times.withdrawn)
+        self._read(withdrawn)
+        excluded = self.preferences.exclude
+        return all(
+            any(
+                offer.source not in times.fail and offer.source not in excluded
+                for offer in self._offers[node_id]
+            )
+            for node_id in withdrawn
+        )
+
+    def choose(self, times: Affects, *, offered: Set[NodeId] | None = None) -> Choices:
+        """Rank the candidates of every withdrawn component and choose one for each; do
+        the same for broken components in use that their dependencies cannot restore.
+
+        ``offered``, when the caller knows it, holds every component that has a
+        candidate: a broken one outside it has nothing to choose, so it is not looked at."""
+        region = self.region
+        everything = self._surely_restorable(times)
+        incumbents = sorted(
+            node_id
+            for node_id in (times.withdrawn if everything else times.fail)
+            if (offered is None or node_id in offered or node_id in times.withdrawn)
+            and region.node(node_id).label is Label.COMPONENT
+            and (node_id in times.withdrawn or region.in_use(node_id))
+        )
+        self._read(incumbents)
+        candidates = {
+            i: [offer.source for offer in self._offers[i]] for i in incumbents if self._offers[i]
+        }
+        restorability = Restorability(
+            region, times, candidates, self.preferences.exclude, self.needs, everything=everything
+        )
+        replacements: dict[NodeId, Replacement] = {}
+        replaced: set[NodeId] = set()
+        for incumbent in incumbents:
+            withdrawn = incumbent in times.withdrawn
+            if not withdrawn and (
+                incumbent not in candidates or restorability.by_dependencies(incumbent)
+            ):
+                continue
+            uses = self._uses_of(incumbent)
+            assessed = [
+                self._assess(offer, uses, times, restorability) for offer in self._offers[incumbent]
+            ]
+            assessed.sort(key=_rank)
+            replacement = _choose(region.node(incumbent), assessed, uses, self.preferences)
+            if withdrawn:
+                replacements[incumbent] = replacement
+            elif replacement.chosen is not None:
+                replacements[incumbent] = replacement
+                replaced.add(incumbent)
+        return Choices(replacements, frozenset(replaced), restorability)
+
+
 def assess_alternatives(
     backend: GraphBackend,
     region: DependencyRegion,
-    times: Times,
+    times: Affects,
     preferences: Preferences,
 ) -> Choices:
-    """Rank the candidates of every withdrawn component and choose one for each; do the
-    same for broken components in use that their dependencies cannot restore."""
-    incumbents = sorted(
-        node_id
-        for node_id in times.fail
-        if region.node(node_id).label is Label.COMPONENT
-        and (node_id in times.withdrawn or region.in_use(node_id))
-    )
-    offers = backend.edges_touching(incumbents, Direction.IN, [Rel.ALTERNATIVE_FOR])
-    candidates: dict[NodeId, list[NodeId]] = defaultdict(list)
-    offers_for: dict[NodeId, list[GraphEdge]] = defaultdict(list)
-    for offer in offers:
-        candidates[offer.target].append(offer.source)
-        offers_for[offer.target].append(offer)
-    restorability = Restorability(region, times, candidates, preferences.exclude)
-    candidate_ids = {offer.source for offer in offers}
-    nodes = backend.nodes_by_id(candidate_ids)
-    realised = _capabilities(
-        backend.edges_touching([*incumbents, *candidate_ids], Direction.OUT, [Rel.REALISES])
-    )
-    replacements: dict[NodeId, Replacement] = {}
-    replaced: set[NodeId] = set()
-    for incumbent in incumbents:
-        withdrawn = incumbent in times.withdrawn
-        if not withdrawn and (
-            incumbent not in candidates or restorability.by_dependencies(incumbent)
-        ):
-            continue
-        uses = _capabilities_used(region, incumbent, realised.get(incumbent, {}))
-        assessed = [
-            _assess(
-                offer,
-                node=nodes[offer.source],
-                uses=uses,
-                realised=realised,
-                times=times,
-                restorability=restorability,
-                preferences=preferences,
-            )
-            for offer in offers_for[incumbent]
-        ]
-        assessed.sort(key=_rank)
-        replacement = _choose(region.node(incumbent), assessed, uses, preferences)
-        if withdrawn:
-            replacements[incumbent] = replacement
-        elif replacement.chosen is not None:
-            replacements[incumbent] = replacement
-            replaced.add(incumbent)
-    return Choices(replacements, frozenset(replaced), restorability)
+    """The choices for one withdrawal (``Assessor.choose``)."""
+    return Assessor(backend, region, preferences).choose(times)
 
 
 def _capabilities_used(
@@ -275,10 +384,9 @@ def _assess(
     node: GraphNode,
     uses: tuple[str, ...],
     realised: Mapping[NodeId, Mapping[str, str]],
-    times: Times,
-    restorability: Restorability,
     preferences: Preferences,
 ) -> CandidateAssessment:
+    """A candidate as it is when viable: what the withdrawal decides is added after."""
     candidate = offer.source
     properties = offer.properties
     covers_given = properties.get("covers")
@@ -294,25 +402,31 @@ def _assess(
         if covered.get(capability) != "full"
     ]
     gaps.extend(str(gap) for gap in properties.get("gaps", ()))  # type: ignore[union-attr]
-    reason: str | None = None
-    if candidate in times.withdrawn:
-        reason = "withdrawn by this scenario too"
-    elif candidate in preferences.exclude:
-        reason = "excluded by the scenario"
-    elif not restorability.restorable(candidate):
-        reason = restorability.blocker(candidate)
     return CandidateAssessment(
         candidate=candidate,
         name=node.name,
         readiness=str(properties.get("readiness", "R0")),
-        viable=reason is None,
-        reason=reason,
+        viable=True,
+        reason=None,
         gaps=tuple(gaps),
         effort_weeks=_number(properties.get("effort_weeks")),
         duration_weeks=_number(properties.get("duration_weeks")),
         cost_per_year=_number(properties.get("cost_per_year")),
         preferred=preferences.prefer.get(offer.target) == candidate,
     )
+
+
+def _unviable(
+    candidate: NodeId, times: Affects, restorability: Restorability, preferences: Preferences
+) -> str | None:
+    """Why a candidate cannot be chosen in this withdrawal; ``None`` when it can."""
+    if candidate in times.withdrawn:
+        return "withdrawn by this scenario too"
+    if candidate in preferences.exclude:
+        return "excluded by the scenario"
+    if not restorability.restorable(candidate):
+        return restorability.blocker(candidate)
+    return None
 
 
 def _rank(assessment: CandidateAssessment) -> tuple[bool, int, int, float, str]:
@@ -354,7 +468,7 @@ def _choose(
     return Replacement(incumbent.id, incumbent.name, status, chosen, tuple(assessed), uses, note)
 
 
-def needed_components(region: DependencyRegion, times: Times, choices: Choices) -> set[NodeId]:
+def needed_components(region: DependencyRegion, times: Affects, choices: Choices) -> set[NodeId]:
     """The components the plan must replace.
 
     A withdrawn component is needed when something that stays in use depends on it (a

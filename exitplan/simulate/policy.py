@@ -81,10 +81,9 @@ from enum import StrEnum
 from exitplan.errors import UsageError
 from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
 from exitplan.model import LegalProfile, NodeId
-from exitplan.select import Mode
-from exitplan.simulate import Options, simulate
-from exitplan.simulate.propagate import propagate
-from exitplan.simulate.result import FlowAtRisk, State
+from exitplan.select import Mode, resolve
+from exitplan.simulate.reach import Reach, Reached
+from exitplan.simulate.result import FlowAtRisk
 
 EU = frozenset(
     {
@@ -224,6 +223,7 @@ class EstateView:
     realises: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
     _flows_by_id: dict[str, GraphEdge] = field(default_factory=dict)
     _impacts: dict[NodeId, Impact] = field(default_factory=dict)
+    _reach: Reach | None = None
 
     @classmethod
     def read(
@@ -282,14 +282,28 @@ class EstateView:
         periods): what "needed" means in every rule."""
         known = self._impacts.get(component_id)
         if known is None:
-            region = self.backend.dependency_region([component_id])
-            times = propagate(region, [component_id], start=self.as_of)
+            reached = self.reached([component_id])
             services = {
-                node_id for node_id in times.degrade if self.nodes[node_id].label is Label.SERVICE
+                node_id for node_id in reached.degrade if self.nodes[node_id].label is Label.SERVICE
             }
-            broken = frozenset(s for s in services if s in times.fail)
+            broken = frozenset(s for s in services if s in reached.fail)
             known = self._impacts[component_id] = Impact(broken, frozenset(services) - broken)
         return known
+
+    def broken_services(self, selector: str) -> set[NodeId]:
+        """The services that break when we exit what ``selector`` names (those that
+        ``simulate`` in exit mode calls broken)."""
+        withdrawn = resolve(self.backend, [selector], Mode.EXIT).withdrawn
+        broken = self.reached(withdrawn).fail - withdrawn
+        return {node_id for node_id in broken if self.nodes[node_id].label is Label.SERVICE}
+
+    def reached(self, withdrawn: Iterable[NodeId]) -> Reached:
+        """What withdrawing these breaks or degrades (``Reach``), over one region that
+        holds every component, read once for all the rules."""
+        if self._reach is None:
+            components = [n for n, node in self.nodes.items() if node.label is Label.COMPONENT]
+            self._reach = Reach(self.backend.dependency_region(sorted(components)))
+        return self._reach.of(withdrawn)
 
     def services(self) -> list[GraphNode]:
         return sorted(
@@ -715,10 +729,7 @@ def concentration(view: EstateView) -> list[Finding]:
         if OWN_PROVIDER in view.nodes[parent].properties.get("tags", ()):  # type: ignore[operator]
             continue
         # the services that break when the whole group goes: redundancy is honoured
-        withdrawal = simulate(
-            view.backend, [f"vendor:{parent}"], Options(mode=Mode.EXIT, detail=False)
-        )
-        dependent = {s.id for s in withdrawal.services if s.state is State.BROKEN}
+        dependent = view.broken_services(f"vendor:{parent}")
         if not dependent:
             continue
         share_critical = len(dependent & critical) / len(critical) if critical else 0.0

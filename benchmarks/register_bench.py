@@ -1,0 +1,106 @@
+"""How fast are the register and the estate check, next to the bare searches they make?
+
+The register withdraws every component in use on its own (exit mode) and asks what
+breaks, what can replace it and who loses a service; the check's rules ask the same of
+every component and of every vendor group. Their least possible work is a bare reverse
+breadth-first search from each: that is the baseline here, timed in the same process on
+the same graph.
+
+For each size, a seeded synthetic estate is built and loaded into the embedded backend,
+then it times:
+
+* ``bare register``: a reverse BFS over a plain networkx graph from each component in use;
+* ``register``: ``register_rows`` over every component in use;
+* ``bare check``: the same searches, plus one from the components of each vendor group;
+* ``check``: ``policy.check`` with every rule.
+
+    python benchmarks/register_bench.py                 # 10k and 30k components
+    python benchmarks/register_bench.py --sizes 2000 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+
+from exitplan.graph import EmbeddedGraph, Label, Rel
+from exitplan.graph.port import Direction, runs_today
+from exitplan.model import NodeId
+from exitplan.simulate.policy import check
+from exitplan.simulate.register import register_rows
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.simulate_bench import _best, _peak_rss_mib, bare_reverse_bfs
+from benchmarks.synthetic import generate
+
+
+def _groups(backend: EmbeddedGraph, components: list[NodeId]) -> list[set[NodeId]]:
+    """The components in use of each vendor group (by ultimate parent)."""
+    vendors = {v.id: v for v in backend.nodes(Label.VENDOR)}
+    groups: dict[str, set[NodeId]] = defaultdict(set)
+    for link in backend.edges_touching(components, Direction.OUT, [Rel.PROVIDED_BY]):
+        parent = vendors[link.target].properties.get("ultimate_parent", link.target)
+        groups[str(parent)].add(link.source)
+    return [groups[parent] for parent in sorted(groups)]
+
+
+def measure(size: int, repeat: int) -> dict[str, float]:
+    backend = EmbeddedGraph(generate(size, seed=1))
+    plain: nx.DiGraph[NodeId] = nx.DiGraph()
+    plain.add_nodes_from(n.id for n in backend.nodes())
+    plain.add_edges_from((e.source, e.target) for e in backend.edges(Rel.DEPENDS_ON))
+    in_use = [n.id for n in backend.nodes(Label.COMPONENT) if runs_today(n)]
+    groups = _groups(backend, in_use)
+
+    def bare_register() -> int:
+        return sum(len(bare_reverse_bfs(plain, {c})) for c in in_use)
+
+    def bare_check() -> int:
+        return bare_register() + sum(len(bare_reverse_bfs(plain, g)) for g in groups)
+
+    bare_r, reached = _best(bare_register, repeat)
+    register, rows = _best(lambda: register_rows(backend), repeat)
+    bare_c, _ = _best(bare_check, repeat)
+    checked, _ = _best(lambda: check(backend), repeat)
+    return {
+        "components": float(len(backend.nodes(Label.COMPONENT))),
+        "in_use": float(len(in_use)),
+        "reached": float(reached),
+        "rows": float(len(rows)),
+        "bare_register_s": bare_r,
+        "register_s": register,
+        "bare_check_s": bare_c,
+        "check_s": checked,
+        "register_ratio": register / bare_r,
+        "check_ratio": checked / bare_c,
+        "rss_mib": _peak_rss_mib(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000])
+    parser.add_argument("--repeat", type=int, default=2)
+    arguments = parser.parse_args()
+    print(f"best of {arguments.repeat}; ratios to the bare searches in the same run")
+    print(
+        f"{'components':>10} {'in use':>7} {'reached':>11} {'bare reg s':>10} {'register s':>10} "
+        f"{'ratio':>6} {'bare chk s':>10} {'check s':>8} {'ratio':>6} {'RSS MiB':>8}"
+    )
+    for size in arguments.sizes:
+        row = measure(size, arguments.repeat)
+        print(
+            f"{row['components']:>10,.0f} {row['in_use']:>7,.0f} {row['reached']:>11,.0f} "
+            f"{row['bare_register_s']:>10.2f} {row['register_s']:>10.2f} "
+            f"{row['register_ratio']:>6.1f} {row['bare_check_s']:>10.2f} {row['check_s']:>8.2f} "
+            f"{row['check_ratio']:>6.1f} {row['rss_mib']:>8.0f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
