@@ -5,6 +5,10 @@ Maven needed), then for each size prints: how long ``load`` takes and its throug
 relationships per second, and the time of one vendor withdrawal (``simulate``, cut-off,
 the dominant vendor) on Neo4j and on the embedded backend, with identical results checked.
 
+Next to the load it prints the server's own floor: the same number of nodes and
+relationships written with the plainest Cypher (``CREATE`` by id, no properties, one index)
+in the same batches. A load near that floor is bound by the server, not by exitplan.
+
     python benchmarks/neo4j_bench.py                 # 100k components
     python benchmarks/neo4j_bench.py --sizes 5000 --batch-size 5000
 """
@@ -23,6 +27,8 @@ from pathlib import Path
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
+from exitplan.graph.shape import estate_edges, estate_nodes
+from exitplan.model import Estate
 from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import simulate
 
@@ -60,6 +66,36 @@ def start_server(home: Path, password: str) -> tuple[subprocess.Popen[bytes], st
     return process, line.removeprefix("READY ")
 
 
+def bare_load(graph: Neo4jGraph, estate: Estate, batch: int) -> float:
+    """Seconds to write the estate's nodes and relationships with the plainest Cypher,
+    in batches of ``batch`` rows: the server's floor for ``load``. Removed afterwards."""
+    nodes = [node.id for node in estate_nodes(estate)]
+    edges = [[edge.source, edge.target] for edge in estate_edges(estate)]
+    graph._run("CREATE INDEX bare_node IF NOT EXISTS FOR (n:BareNode) ON (n.id)", write=True)
+    graph._run("CALL db.awaitIndexes()", write=False)
+    started = time.perf_counter()
+    for first in range(0, len(nodes), batch):
+        graph._run(
+            "UNWIND $rows AS row CREATE (:BareNode {id: row})",
+            write=True,
+            rows=nodes[first : first + batch],
+        )
+    for first in range(0, len(edges), batch):
+        graph._run(
+            "UNWIND $rows AS row MATCH (a:BareNode {id: row[0]}) MATCH (b:BareNode {id: row[1]}) "
+            "CREATE (a)-[:BARE]->(b)",
+            write=True,
+            rows=edges[first : first + batch],
+        )
+    seconds = time.perf_counter() - started
+    while graph._run(
+        "MATCH (n:BareNode) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS deleted",
+        write=True,
+    )[0]["deleted"]:
+        pass
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
@@ -72,7 +108,8 @@ def main() -> None:
             settings = Neo4jSettings(uri, "neo4j", password)
             print(
                 f"{'components':>10} {'relationships':>13} {'load s':>8} {'rels/s':>9} "
-                f"{'neo4j sim s':>11} {'embedded sim s':>14} {'identical':>9}"
+                f"{'floor s':>8} {'floor rels/s':>12} "
+                f"{'neo4j sim s':>11} {'embedded sim s':>14} {'ratio':>6} {'identical':>9}"
             )
             for size in arguments.sizes:
                 estate = generate(size, seed=1)
@@ -82,6 +119,8 @@ def main() -> None:
                     started = time.perf_counter()
                     graph.load(estate)
                     load = time.perf_counter() - started
+                    floor = bare_load(graph, estate, arguments.batch_size)
+                    simulate(graph, [VENDOR])  # the server's first run plans and warms up
                     started = time.perf_counter()
                     from_database = simulate(graph, [VENDOR])
                     database = time.perf_counter() - started
@@ -91,7 +130,8 @@ def main() -> None:
                 same = dump_simulation_json(from_database) == dump_simulation_json(from_memory)
                 print(
                     f"{len(estate.components):>10,} {relationships:>13,} {load:>8.1f} "
-                    f"{relationships / load:>9,.0f} {database:>11.2f} {memory:>14.2f} "
+                    f"{relationships / load:>9,.0f} {floor:>8.1f} {relationships / floor:>12,.0f} "
+                    f"{database:>11.2f} {memory:>14.2f} {database / memory:>6.1f} "
                     f"{'yes' if same else 'NO':>9}",
                     flush=True,
                 )

@@ -28,7 +28,7 @@ import logging
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,6 +56,17 @@ LABELS: tuple[str, ...] = (NODE, ESTATE, *(label.value for label in Label))
 """Every label this backend writes or reads: the only labels ever put into Cypher."""
 
 _OURS = frozenset({"estate", "load", "key"})
+_KIND_LABELS = frozenset(label.value for label in Label)
+
+_REGION_LEVEL = (
+    "UNWIND $ids AS id MATCH (n:ExitplanNode {load: $load, id: id}) "
+    "RETURN collect([n.id, labels(n), properties(n), "
+    "COLLECT { MATCH (n)-[r:DEPENDS_ON]->(b:ExitplanNode) RETURN [b.id, r.strength = 'hard', "
+    "r.onset_days, r.at_renewal, r.group, coalesce(r.capabilities, [])] }, "
+    "COLLECT { MATCH (d:ExitplanNode)-[:DEPENDS_ON]->(n) RETURN DISTINCT d.id }]) AS rows"
+)
+"""One level of a dependency region: each frontier node, its dependency edges out, and the
+ids of its dependents."""
 DEFAULT_BATCH = 10_000
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -212,9 +223,20 @@ class Neo4jGraph:
             return BackendError(f"Neo4j at {where}: database unavailable: {message}")
         return BackendError(f"Neo4j at {where}: {message}")
 
+    def _rows(self, query: str, **parameters: Any) -> list[Any]:
+        """A read whose query returns one record, ``collect([...]) AS rows``: thousands of
+        rows travel as one Bolt message instead of one message each."""
+        found = self._run(query, **parameters)
+        return list(found[0]["rows"]) if found else []
+
     def _run(self, query: str, *, write: bool = False, **parameters: Any) -> list[dict[str, Any]]:
         def work(tx: Any) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(query, parameters)]
+            result = tx.run(query, parameters)
+            keys = result.keys()
+            # A record is a tuple of plain values here (no node or relationship objects
+            # are returned), so it is read as it is: Record.data() would walk every
+            # nested value again to convert what is not there.
+            return [dict(zip(keys, record, strict=True)) for record in result]
 
         try:
             if not self._verified:  # fail at once, not after the retries of a transaction
@@ -373,25 +395,20 @@ class Neo4jGraph:
             {rel: int(edge_counts.get(rel.value, 0)) for rel in Rel},
         )
 
-    def _nodes_of(self, rows: Iterable[Mapping[str, Any]]) -> list[GraphNode]:
+    def _nodes_of(self, rows: Iterable[Sequence[Any]]) -> list[GraphNode]:
+        """Nodes from rows ``[id, labels, properties]``."""
         found = []
-        for row in rows:
-            label = next(
-                Label(name) for name in row["labels"] if name in Label.__members__.values()
-            )
-            properties = _read(row["properties"], _OURS | {"id"})  # the id is the node's own
-            found.append(GraphNode(NodeId(row["id"]), label, properties))
+        for node_id, labels, properties in rows:
+            label = next(Label(name) for name in labels if name in _KIND_LABELS)
+            # the id is the node's own, not one of its properties
+            found.append(GraphNode(NodeId(node_id), label, _read(properties, _OURS | {"id"})))
         return sorted(found, key=lambda node: node.id)
 
-    def _edges_of(self, rows: Iterable[Mapping[str, Any]]) -> list[GraphEdge]:
+    def _edges_of(self, rows: Iterable[Sequence[Any]]) -> list[GraphEdge]:
+        """Edges from rows ``[source, target, type, properties]``."""
         found = [
-            GraphEdge(
-                NodeId(row["source"]),
-                NodeId(row["target"]),
-                Rel(row["type"]),
-                _read(row["properties"]),
-            )
-            for row in rows
+            GraphEdge(NodeId(source), NodeId(target), Rel(kind), _read(properties))
+            for source, target, kind, properties in rows
         ]
         return sorted(found, key=lambda edge: edge.sort_key)
 
@@ -401,9 +418,9 @@ class Neo4jGraph:
 
     def nodes_by_id(self, ids: Iterable[NodeId]) -> dict[NodeId, GraphNode]:
         wanted = sorted(set(ids))
-        rows = self._run(
+        rows = self._rows(
             "UNWIND $ids AS id MATCH (n:ExitplanNode {load: $load, id: id}) "
-            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties",
+            "RETURN collect([n.id, labels(n), properties(n)]) AS rows",
             load=self.load_id,
             ids=wanted,
         )
@@ -417,18 +434,18 @@ class Neo4jGraph:
         return self.nodes_by_id([node_id])[node_id]
 
     def nodes(self, label: Label | None = None) -> list[GraphNode]:
-        rows = self._run(
+        rows = self._rows(
             "MATCH (n:ExitplanNode {load: $load}) WHERE $label IS NULL OR $label IN labels(n) "
-            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties",
+            "RETURN collect([n.id, labels(n), properties(n)]) AS rows",
             load=self.load_id,
             label=label.value if label else None,
         )
         return self._nodes_of(rows)
 
     def nodes_tagged(self, tag: str) -> list[GraphNode]:
-        rows = self._run(
+        rows = self._rows(
             "MATCH (n:ExitplanNode {load: $load}) WHERE $tag IN coalesce(n.tags, []) "
-            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties",
+            "RETURN collect([n.id, labels(n), properties(n)]) AS rows",
             load=self.load_id,
             tag=tag,
         )
@@ -436,11 +453,10 @@ class Neo4jGraph:
 
     def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
         types = _rel_types([rel] if rel else list(Rel))
-        rows = self._run(
+        rows = self._rows(
             (
                 f"MATCH (a:ExitplanNode {{load: $load}})-[r:{types}]->(b:ExitplanNode) "
-                "RETURN a.id AS source, b.id AS target, type(r) AS type, "
-                "properties(r) AS properties"
+                "RETURN collect([a.id, b.id, type(r), properties(r)]) AS rows"
             ),
             load=self.load_id,
         )
@@ -458,11 +474,10 @@ class Neo4jGraph:
             if direction is Direction.OUT
             else "(a:ExitplanNode)-[r:TYPES]->(b:ExitplanNode {load: $load, id: id})"
         ).replace("TYPES", _rel_types(rels))
-        rows = self._run(
+        rows = self._rows(
             (
                 f"UNWIND $ids AS id MATCH {pattern} "
-                "RETURN a.id AS source, b.id AS target, type(r) AS type, "
-                "properties(r) AS properties"
+                "RETURN collect([a.id, b.id, type(r), properties(r)]) AS rows"
             ),
             load=self.load_id,
             ids=wanted,
@@ -498,15 +513,17 @@ class Neo4jGraph:
         )
         query = (
             "UNWIND $ids AS id MATCH (s:ExitplanNode {load: $load, id: id}) "
-            f"MATCH {step.replace('TYPES', types or '')} RETURN DISTINCT d.id AS id"
+            f"MATCH {step.replace('TYPES', types or '')} RETURN collect(DISTINCT d.id) AS rows"
         )
         seen = set(starts)
         reached: set[NodeId] = set()
         frontier = starts
         depth = 0
         while frontier and types and (max_depth is None or depth < max_depth):
-            rows = self._run(query, load=self.load_id, ids=frontier)
-            found = {NodeId(row["id"]) for row in rows} - seen
+            found = {
+                NodeId(node_id) for node_id in self._rows(query, load=self.load_id, ids=frontier)
+            }
+            found -= seen
             seen |= found
             reached |= found
             frontier = sorted(found)
@@ -532,42 +549,47 @@ class Neo4jGraph:
         return self._closure(ids, Direction.OUT, max_depth, rels)
 
     def dependency_region(self, ids: Iterable[NodeId]) -> MemoryRegion:
-        """The withdrawn nodes, everything that depends on them (closure in the database),
-        and every dependency edge leaving those nodes, fetched in three queries."""
+        """The withdrawn nodes, everything that depends on them, and every dependency edge
+        leaving those nodes. The closure is walked in the database one level at a time;
+        each level is one query and one record for the whole frontier: its nodes, their
+        edges out, and the ids of what depends on them (the next frontier)."""
         starts = sorted(set(ids))
-        region = sorted(set(starts) | self.dependents(starts))
-        nodes = self.nodes_by_id(region)
-        # One record per dependent, its edges as lists: records cost more than values.
-        rows = self._run(
-            "UNWIND $ids AS id "
-            "MATCH (a:ExitplanNode {load: $load, id: id})-[r:DEPENDS_ON]->(b:ExitplanNode) "
-            "RETURN a.id AS source, collect([b.id, r.strength = 'hard', r.onset_days, "
-            "r.at_renewal, r.group, coalesce(r.capabilities, [])]) AS edges",
-            load=self.load_id,
-            ids=region,
-        )
-        edges = (
-            DependsOn(
-                NodeId(row["source"]),
-                NodeId(target),
-                bool(hard),
-                int(onset_days),
-                bool(at_renewal),
-                group,
-                tuple(capabilities),
-            )
-            for row in rows
-            for target, hard, onset_days, at_renewal, group, capabilities in row["edges"]
-        )
-        return MemoryRegion.of(edges, nodes)
+        seen = set(starts)
+        frontier = starts
+        nodes: list[Sequence[Any]] = []
+        edges: list[DependsOn] = []
+        while frontier:
+            rows = self._rows(_REGION_LEVEL, load=self.load_id, ids=frontier)
+            if frontier is starts and len(rows) < len(starts):
+                self.nodes_by_id(starts)  # raises for the unknown id
+            needing: set[NodeId] = set()
+            for node_id, labels, properties, out, dependents in rows:
+                nodes.append((node_id, labels, properties))
+                source = NodeId(node_id)
+                edges.extend(
+                    DependsOn(
+                        source,
+                        NodeId(target),
+                        bool(hard),
+                        int(onset_days),
+                        bool(at_renewal),
+                        group,
+                        tuple(capabilities),
+                    )
+                    for target, hard, onset_days, at_renewal, group, capabilities in out
+                )
+                needing.update(dependents)
+            frontier = sorted(needing - seen)
+            seen.update(frontier)
+        return MemoryRegion.of(edges, {node.id: node for node in self._nodes_of(nodes)})
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         wanted = sorted(set(ids))
         nodes = self.nodes_by_id(wanted)
-        rows = self._run(
+        rows = self._rows(
             "MATCH (a:ExitplanNode {load: $load})-[r]->(b:ExitplanNode {load: $load}) "
             "WHERE a.id IN $ids AND b.id IN $ids "
-            "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS properties",
+            "RETURN collect([a.id, b.id, type(r), properties(r)]) AS rows",
             load=self.load_id,
             ids=wanted,
         )
