@@ -8,8 +8,13 @@ How an estate is stored
   readers use. Several estates live side by side; every query names its load.
 
 How a load replaces an estate without readers seeing half of it
-1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of idempotent
-   ``MERGE``s inside managed write transactions. Readers still follow the old load id.
+1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of
+   ``CREATE`` inside managed write transactions. Readers still follow the old load id.
+   Nothing under a fresh id exists to be merged with, and a batch that fails is rolled
+   back whole, so ``CREATE`` writes what ``MERGE`` would at twice the speed. The one
+   case it does not cover, a batch that committed but whose answer was lost and that the
+   driver runs again, is caught by counting: a node twice breaks the ``(load, id)`` key,
+   and the copy's relationships are counted against the estate's before the switch.
 2. One transaction points ``ExitplanEstate.load`` at the new copy: readers switch at once
    from one whole copy to the other.
 3. Copies older than the previous one are deleted, so a reader that started just before
@@ -313,7 +318,7 @@ class Neo4jGraph:
         for label, rows in sorted(by_label.items()):
             query = (
                 "UNWIND $rows AS row "
-                f"MERGE (n:ExitplanNode:{_label(label.value)} {{load: $load, id: row.id}}) "
+                f"CREATE (n:ExitplanNode:{_label(label.value)} {{load: $load, id: row.id}}) "
                 "SET n += row.properties, n.estate = $estate"
             )
             for batch in _batches(rows, self.batch_size):
@@ -325,7 +330,6 @@ class Neo4jGraph:
                 {
                     "source": edge.source,
                     "target": edge.target,
-                    "key": str(edge.properties.get("id", "")),
                     "properties": {k: _stored(v) for k, v in edge.properties.items()},
                 }
             )
@@ -334,12 +338,25 @@ class Neo4jGraph:
                 "UNWIND $rows AS row "
                 "MATCH (a:ExitplanNode {load: $load, id: row.source}) "
                 "MATCH (b:ExitplanNode {load: $load, id: row.target}) "
-                f"MERGE (a)-[r:{_rel_types([rel])} {{key: row.key}}]->(b) "
+                f"CREATE (a)-[r:{_rel_types([rel])}]->(b) "
                 "SET r += row.properties"
             )
             for batch in _batches(rows, self.batch_size):
                 self._run(query, write=True, rows=batch, load=load)
                 advance(len(batch))
+        written = self._summary_of(load)
+        expected = LoadSummary(
+            self.estate_name,
+            {label: sum(1 for n in nodes if n.label is label) for label in Label},
+            {rel: sum(1 for e in edges if e.type is rel) for rel in Rel},
+        )
+        if written != expected:
+            raise BackendError(
+                f"Neo4j at {self.settings.uri}: the load wrote {written.node_total:,} nodes "
+                f"and {written.relationship_total:,} relationships where the estate has "
+                f"{expected.node_total:,} and {expected.relationship_total:,} (a batch "
+                "retried after its commit?); readers still see the previous copy: load again"
+            )
         info = json.dumps(estate.info.model_dump(mode="json"), sort_keys=True)
         previous = self._run(
             "MERGE (e:ExitplanEstate {name: $name}) "
@@ -354,7 +371,7 @@ class Neo4jGraph:
         keep = {load, previous[0]["previous"]} - {None}
         self._delete_loads_except(estate.name, keep)
         self._load_id, self._info = load, estate.info
-        return self.summary()
+        return written
 
     def _delete_loads_except(self, name: str, keep: set[str]) -> None:
         while True:
@@ -378,14 +395,17 @@ class Neo4jGraph:
         return self._info
 
     def summary(self) -> LoadSummary:
+        return self._summary_of(self.load_id)
+
+    def _summary_of(self, load: str) -> LoadSummary:
         nodes = self._run(
             "MATCH (n:ExitplanNode {load: $load}) "
             "RETURN [l IN labels(n) WHERE l <> 'ExitplanNode'][0] AS label, count(*) AS count",
-            load=self.load_id,
+            load=load,
         )
         edges = self._run(
             "MATCH (:ExitplanNode {load: $load})-[r]->() RETURN type(r) AS type, count(*) AS count",
-            load=self.load_id,
+            load=load,
         )
         node_counts = {row["label"]: row["count"] for row in nodes}
         edge_counts = {row["type"]: row["count"] for row in edges}

@@ -137,6 +137,44 @@ def test_an_interrupted_load_leaves_the_previous_copy_intact(
     assert orphans[0]["loads"] == 2
 
 
+def test_a_batch_written_twice_is_caught_before_readers_switch(
+    neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    """Loads write with CREATE; a batch that the driver runs again after its commit went
+    through would write its relationships twice. Here a second writer adds one under the
+    new copy's load id halfway through: the count before the switch refuses the copy."""
+    base = load_estate(EXAMPLE)
+    name = "written-twice"
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    graph = open_graph(name)
+    graph.load(estate)
+    before = dump_simulation_json(simulate(graph, ["vendor:microsoft"]))
+    other = open_graph(name)
+    copies = "MATCH (n:ExitplanNode {estate: $name}) RETURN collect(DISTINCT n.load) AS loads"
+    existing = other._run(copies, name=name)[0]["loads"]
+    added = []
+
+    def write_one_more(done: int, total: int) -> None:
+        if done > total // 2 and not added:
+            added.extend(
+                other._run(
+                    "MATCH (a:ExitplanNode {estate: $name}) WHERE NOT a.load IN $existing "
+                    "WITH a LIMIT 1 CREATE (a)-[:DEPENDS_ON]->(a) RETURN a.id AS id",
+                    write=True,
+                    name=name,
+                    existing=existing,
+                )
+            )
+
+    loader = Neo4jGraph(neo4j_server.settings(), name, batch_size=20)
+    with loader, pytest.raises(BackendError, match="load again"):
+        loader.load(estate, progress=write_one_more)
+    assert added
+    reader = open_graph(name)
+    assert dump_simulation_json(simulate(reader, ["vendor:microsoft"])) == before
+    assert _counts(reader) == _embedded_counts(estate)
+
+
 @pytest.mark.parametrize(
     ("override", "message"),
     [
