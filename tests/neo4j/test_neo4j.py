@@ -152,7 +152,7 @@ def test_a_batch_written_twice_is_caught_before_readers_switch(
     other = open_graph(name)
     copies = "MATCH (n:ExitplanNode {estate: $name}) RETURN collect(DISTINCT n.load) AS loads"
     existing = other._run(copies, name=name)[0]["loads"]
-    added = []
+    added: list[dict[str, Any]] = []
 
     def write_one_more(done: int, total: int) -> None:
         if done > total // 2 and not added:
