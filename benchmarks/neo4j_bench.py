@@ -16,6 +16,7 @@ in the same batches. A load near that floor is bound by the server, not by exitp
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import secrets
 import shutil
@@ -101,6 +102,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     arguments = parser.parse_args()
+    gc.set_threshold(100_000, 50, 100)  # as the exitplan command runs (exitplan/entry.py)
     password = secrets.token_urlsafe(18)
     with tempfile.TemporaryDirectory() as home:
         process, uri = start_server(Path(home) / "db", password)
