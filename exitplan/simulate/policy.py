@@ -77,6 +77,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from exitplan.errors import UsageError
 from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
@@ -216,7 +217,6 @@ class EstateView:
     providers: dict[NodeId, list[tuple[GraphNode, tuple[str, ...]]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    needs: dict[NodeId, list[GraphEdge]] = field(default_factory=lambda: defaultdict(list))
     flows: list[GraphEdge] = field(default_factory=list)
     alternatives: dict[NodeId, list[NodeId]] = field(default_factory=lambda: defaultdict(list))
     uses: list[GraphEdge] = field(default_factory=list)
@@ -235,8 +235,6 @@ class EstateView:
         for edge in backend.edges(Rel.PROVIDED_BY):
             roles = tuple(str(r) for r in edge.properties.get("roles", ()))  # type: ignore[union-attr]
             view.providers[edge.source].append((view.nodes[edge.target], roles))
-        for edge in backend.edges(Rel.DEPENDS_ON):
-            view.needs[edge.source].append(edge)
         view.flows = sorted(backend.edges(Rel.FLOWS_TO), key=lambda e: str(e.properties["id"]))
         for edge in backend.edges(Rel.ALTERNATIVE_FOR):
             view.alternatives[edge.target].append(edge.source)
@@ -283,19 +281,20 @@ class EstateView:
         known = self._impacts.get(component_id)
         if known is None:
             reached = self.reached([component_id])
-            services = {
-                node_id for node_id in reached.degrade if self.nodes[node_id].label is Label.SERVICE
-            }
-            broken = frozenset(s for s in services if s in reached.fail)
-            known = self._impacts[component_id] = Impact(broken, frozenset(services) - broken)
+            services = reached.degrade & self.service_ids
+            broken = services & reached.fail
+            known = self._impacts[component_id] = Impact(broken, services - broken)
         return known
 
     def broken_services(self, selector: str) -> set[NodeId]:
         """The services that break when we exit what ``selector`` names (those that
         ``simulate`` in exit mode calls broken)."""
         withdrawn = resolve(self.backend, [selector], Mode.EXIT).withdrawn
-        broken = self.reached(withdrawn).fail - withdrawn
-        return {node_id for node_id in broken if self.nodes[node_id].label is Label.SERVICE}
+        return set((self.reached(withdrawn).fail - withdrawn) & self.service_ids)
+
+    @cached_property
+    def service_ids(self) -> frozenset[NodeId]:
+        return frozenset(n for n, node in self.nodes.items() if node.label is Label.SERVICE)
 
     def reached(self, withdrawn: Iterable[NodeId]) -> Reached:
         """What withdrawing these breaks or degrades (``Reach``), over one region that
