@@ -52,7 +52,7 @@ from exitplan.graph.port import (
     UnknownNodeError,
 )
 from exitplan.graph.region import MemoryRegion
-from exitplan.graph.shape import estate_edges, estate_nodes
+from exitplan.graph.shape import estate_edges, estate_nodes, estate_summary
 from exitplan.model import Estate, EstateInfo, NodeId
 
 NODE = "ExitplanNode"
@@ -345,11 +345,7 @@ class Neo4jGraph:
                 self._run(query, write=True, rows=batch, load=load)
                 advance(len(batch))
         written = self._summary_of(load)
-        expected = LoadSummary(
-            self.estate_name,
-            {label: sum(1 for n in nodes if n.label is label) for label in Label},
-            {rel: sum(1 for e in edges if e.type is rel) for rel in Rel},
-        )
+        expected = estate_summary(estate)
         if written != expected:
             raise BackendError(
                 f"Neo4j at {self.settings.uri}: the load wrote {written.node_total:,} nodes "

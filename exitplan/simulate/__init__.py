@@ -37,6 +37,7 @@ from exitplan.simulate.result import (
     ServiceImpact,
     Simulation,
     State,
+    people,
 )
 from exitplan.simulate.why import Chain, chains
 
@@ -138,14 +139,13 @@ def _services(
 
 
 def _users(services: Iterable[ServiceImpact], states: set[State]) -> int:
-    """People who lose (or notice) a service: per organisation the largest user count of
-    any such service, summed over organisations (one person uses many services)."""
-    largest: dict[NodeId, int] = defaultdict(int)
-    for service in services:
-        if service.state in states:
-            for consumer in service.consumers:
-                largest[consumer.organisation] = max(largest[consumer.organisation], consumer.users)
-    return sum(largest.values())
+    """People who lose (or notice) a service in one of ``states``."""
+    return people(
+        (consumer.organisation, consumer.users)
+        for service in services
+        if service.state in states
+        for consumer in service.consumers
+    )
 
 
 def simulate(

@@ -84,7 +84,7 @@ from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, 
 from exitplan.model import LegalProfile, NodeId
 from exitplan.select import Mode, resolve
 from exitplan.simulate.reach import Reach, Reached
-from exitplan.simulate.result import FlowAtRisk
+from exitplan.simulate.result import FlowAtRisk, people
 
 EU = frozenset(
     {
@@ -707,12 +707,11 @@ def exit_readiness(view: EstateView) -> list[Finding]:
 def _users(view: EstateView, services: set[NodeId]) -> int:
     """People who use any of ``services``: per organisation the largest user count of one
     of them, summed (a person uses many services)."""
-    largest: dict[NodeId, int] = defaultdict(int)
-    for use in view.uses:
-        if use.target in services:
-            users = int(use.properties.get("users", 0) or 0)  # type: ignore[arg-type]
-            largest[use.source] = max(largest[use.source], users)
-    return sum(largest.values())
+    return people(
+        (use.source, int(use.properties.get("users", 0) or 0))  # type: ignore[arg-type]
+        for use in view.uses
+        if use.target in services
+    )
 
 
 def concentration(view: EstateView) -> list[Finding]:

@@ -33,7 +33,7 @@ from exitplan.model import NodeId
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
 from exitplan.simulate.policy import OWN_PROVIDER
 from exitplan.simulate.reach import Reach, hard_acyclic
-from exitplan.simulate.result import Replacement, Simulation, State, Status
+from exitplan.simulate.result import Replacement, Simulation, State, Status, people
 
 SUBSTITUTABILITY = {
     "not_substitutable": "Not substitutable",
@@ -189,11 +189,8 @@ class _Exits:
         moves = len(reached.fail - self.idle - reached.withdrawn)
         level, reason = _substitutability(replacements, moves)
         services = tuple(sorted(reached.degrade & self.services))
-        largest: dict[NodeId, int] = defaultdict(int)
-        for service in services:
-            for organisation, users in self.users.get(service, ()):
-                largest[organisation] = max(largest[organisation], users)
-        return services, sum(largest.values()), level, reason
+        users = people(use for service in services for use in self.users.get(service, ()))
+        return services, users, level, reason
 
 
 def register_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -21,6 +22,15 @@ class Status(StrEnum):
     OK = "ok"  # by a viable candidate that covers everything used
     PARTIAL = "partial"  # by a viable candidate that leaves gaps
     MISSING = "missing"  # no viable candidate
+
+
+def people(uses: Iterable[tuple[NodeId, int]]) -> int:
+    """How many people ``(organisation, users)`` pairs of several services come to: per
+    organisation the largest count, summed (one person uses many services)."""
+    largest: dict[NodeId, int] = {}
+    for organisation, users in uses:
+        largest[organisation] = max(largest.get(organisation, 0), users)
+    return sum(largest.values())
 
 
 @dataclass(frozen=True)
