@@ -361,8 +361,11 @@ def assess_alternatives(
     times: Affects,
     preferences: Preferences,
 ) -> Choices:
-    """The choices for one withdrawal (``Assessor.choose``)."""
-    return Assessor(backend, region, preferences).choose(times)
+    """The choices for one withdrawal (``Assessor.choose``). The components that have a
+    candidate are read first, from the alternatives alone, so that the broken ones that
+    have none are passed over without reading their offers."""
+    offered = frozenset(edge.target for edge in backend.edges(Rel.ALTERNATIVE_FOR))
+    return Assessor(backend, region, preferences).choose(times, offered=offered)
 
 
 def _capabilities_used(

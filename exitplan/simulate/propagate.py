@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -129,6 +129,57 @@ class _GroupWait:
     latest: float
     member: NodeId
 
+    @classmethod
+    def of(
+        cls, region: DependencyRegion, dependent: NodeId, group: str, *, hard_only: bool
+    ) -> _GroupWait:
+        members = sum(
+            1
+            for e in region.dependencies(dependent)
+            if e.group == group and (e.hard or not hard_only)
+        )
+        return cls(members, -1.0, dependent)
+
+    def arrive(self, bound: float, member: NodeId) -> bool:
+        """A member's bound arrives; whether it was the last (the group's bound is known)."""
+        self.remaining -= 1
+        if bound > self.latest:
+            self.latest, self.member = bound, member
+        return not self.remaining
+
+
+class _Agenda:
+    """Nodes waiting to become final, taken in (day, id) order: a heap of the days still
+    to come and, for each, a heap of the ids waiting on it. Ids cost less to compare than
+    (day, id) pairs, and a simulation has few distinct days."""
+
+    def __init__(self, initial: Mapping[NodeId, float]) -> None:
+        self._waiting: dict[float, list[NodeId]] = {}
+        for node_id, day in initial.items():
+            self._waiting.setdefault(day, []).append(node_id)
+        for ids in self._waiting.values():
+            heapq.heapify(ids)
+        self._days = list(self._waiting)
+        heapq.heapify(self._days)
+
+    def add(self, day: float, node_id: NodeId) -> None:
+        ids = self._waiting.get(day)
+        if ids is None:
+            self._waiting[day] = [node_id]
+            heapq.heappush(self._days, day)
+        else:
+            heapq.heappush(ids, node_id)
+
+    def __iter__(self) -> Iterator[tuple[float, NodeId]]:
+        days, pop = self._days, heapq.heappop
+        while days:
+            now = days[0]
+            due = self._waiting[now]
+            while due:  # may grow while we walk it: a node on the same day
+                yield now, pop(due)
+            pop(days)
+            del self._waiting[now]
+
 
 def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:
     """Onset in days of each dependency: its grace days, or for ``at_renewal`` the days
@@ -151,49 +202,53 @@ def _earliest(
     initial: Mapping[NodeId, float],
     *,
     hard_only: bool,
+    failed: Mapping[NodeId, float] | None = None,
 ) -> tuple[dict[NodeId, float], dict[NodeId, NodeId]]:
     """The least fixed point from ``initial`` along the dependency edges (the hard ones
     only, for failure); returns the day of every node reached and the edge target that
-    set it. The loop is the hot path of every simulation, hence its plain style."""
+    set it.
+
+    A node may wait on several days (``_Agenda``); it is final at the earliest, and its
+    later entries are passed over.
+
+    ``failed`` (for the degradation pass: the failure days) lets the walk skip edges that
+    cannot lower a bound: a node that degrades on the day it fails reaches its hard,
+    ungrouped dependents no earlier than its failure already did, since
+    ``fail(n) <= fail(d) + onset``. Only its soft and grouped edges remain to walk.
+
+    The loop is the hot path of every simulation, hence its plain style."""
     day: dict[NodeId, float] = dict(initial)
     cause: dict[NodeId, NodeId] = {}
-    queue = [(value, node_id) for node_id, value in initial.items()]
-    heapq.heapify(queue)
-    final: set[NodeId] = set()
+    agenda = _Agenda(initial)
     groups: dict[tuple[NodeId, str], _GroupWait] = {}
     dependents_of = region.dependents
-    push, pop = heapq.heappush, heapq.heappop
-    while queue:
-        now, node_id = pop(queue)
-        if node_id in final:
-            continue
-        final.add(node_id)
-        for edge in dependents_of(node_id):
-            dependent = edge.source
-            if dependent in final or (hard_only and not edge.hard):
-                continue
-            bound = now + (onset(edge) if edge.at_renewal else edge.onset_days)
+    reached = day.get
+    failure = (failed or {}).get
+    for now, node_id in agenda:
+        if day[node_id] < now:
+            continue  # final already, at an earlier day
+        edges = dependents_of(node_id)
+        if hard_only:
+            edges = [edge for edge in edges if edge.hard]
+        elif failure(node_id) == now:  # degrades as it fails: see above
+            edges = [edge for edge in edges if not edge.hard or edge.group is not None]
+        for edge in edges:
+            dependent, _, _, delay, renewal, group, _ = edge
+            bound = now + (onset(edge) if renewal else delay)
             via = node_id
-            if edge.group is not None:
-                key = (dependent, edge.group)
-                wait = groups.get(key)
+            if group is not None:
+                wait = groups.get((dependent, group))
                 if wait is None:
-                    members = sum(
-                        1
-                        for e in region.dependencies(dependent)
-                        if e.group == edge.group and (e.hard or not hard_only)
+                    wait = groups[dependent, group] = _GroupWait.of(
+                        region, dependent, group, hard_only=hard_only
                     )
-                    wait = groups[key] = _GroupWait(members, -1.0, node_id)
-                wait.remaining -= 1
-                if bound > wait.latest:
-                    wait.latest, wait.member = bound, node_id
-                if wait.remaining:  # the group still has a working member
-                    continue
+                if not wait.arrive(bound, node_id):
+                    continue  # the group still has a working member
                 bound, via = wait.latest, wait.member
-            if bound < day.get(dependent, NEVER):
+            if bound < reached(dependent, NEVER):
                 day[dependent] = bound
                 cause[dependent] = via
-                push(queue, (bound, dependent))
+                agenda.add(bound, dependent)
     return day, cause
 
 
@@ -244,5 +299,5 @@ def propagate(
         ends[node_id] = day = support_end(region.node(node_id), start)
         if is_dated(day) and day < degraded.get(node_id, NEVER):
             degraded[node_id] = day
-    degrade, degrade_cause = _earliest(region, onset, degraded, hard_only=False)
+    degrade, degrade_cause = _earliest(region, onset, degraded, hard_only=False, failed=fail)
     return Times(fail, degrade, fail_cause, degrade_cause, gone, onset, ends)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import defaultdict
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, Rel
-from exitplan.graph.port import DependsOn
+from exitplan.graph.port import DependencyRegion, DependsOn
 from exitplan.model import (
     Alternative,
     Component,
@@ -166,6 +167,62 @@ def test_times_are_the_fixed_point_of_the_rules(random: Random, data: st.DataObj
     expected_fail, expected_degrade = _reference(backend, withdrawn)
     assert dict(times.fail) == expected_fail
     assert dict(times.degrade) == expected_degrade
+
+
+def _reference_causes(
+    region: DependencyRegion, initial: dict[NodeId, float], *, hard_only: bool
+) -> dict[NodeId, NodeId]:
+    """The cause rule in its plainest form: nodes become final one at a time from a
+    single heap of (day, id); each bound is offered in that order, a group's once its
+    last member is final, from the member with the latest bound (the first such); a
+    node's cause is the node whose offer first lowered its day."""
+    day = dict(initial)
+    cause: dict[NodeId, NodeId] = {}
+    queue = [(value, node_id) for node_id, value in initial.items()]
+    heapq.heapify(queue)
+    final: set[NodeId] = set()
+    waits: dict[tuple[NodeId, str], list[tuple[float, NodeId]]] = defaultdict(list)
+    while queue:
+        now, node_id = heapq.heappop(queue)
+        if node_id in final:
+            continue
+        final.add(node_id)
+        for edge in region.dependents(node_id):
+            if edge.source in final or (hard_only and not edge.hard):
+                continue
+            offer, via = now + edge.onset_days, node_id
+            if edge.group is not None:
+                arrived = waits[edge.source, edge.group]
+                arrived.append((offer, node_id))
+                members = [
+                    e
+                    for e in region.dependencies(edge.source)
+                    if e.group == edge.group and (e.hard or not hard_only)
+                ]
+                if len(arrived) < len(members):
+                    continue
+                latest = max(value for value, _ in arrived)
+                offer, via = next((v, m) for v, m in arrived if v == latest)
+            if offer < day.get(edge.source, INF):
+                day[edge.source], cause[edge.source] = offer, via
+                heapq.heappush(queue, (offer, edge.source))
+    return cause
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_every_cause_is_the_first_offer_of_the_final_day(
+    random: Random, data: st.DataObject
+) -> None:
+    """The chains name, for each node, the dependency whose offer first set its day, in
+    the order nodes become final; equal days are broken the same way every run."""
+    backend = EmbeddedGraph(random.estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    region = backend.dependency_region(withdrawn)
+    times = propagate(region, withdrawn)
+    initial = dict.fromkeys(withdrawn, 0.0)
+    assert dict(times.fail_cause) == _reference_causes(region, initial, hard_only=True)
+    assert dict(times.degrade_cause) == _reference_causes(region, dict(times.fail), hard_only=False)
 
 
 @SETTINGS

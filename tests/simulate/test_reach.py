@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 
 from benchmarks.synthetic import generate
 from exitplan.errors import UsageError
-from exitplan.graph import EmbeddedGraph, Label
+from exitplan.graph import EmbeddedGraph, Label, Rel
 from exitplan.graph.port import GraphBackend
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.alternatives import Assessor, Preferences
 from exitplan.simulate.policy import EstateView
 from exitplan.simulate.propagate import propagate
 from exitplan.simulate.reach import Reach, hard_acyclic
@@ -37,6 +38,23 @@ def test_reach_is_what_propagate_gives_a_day(random: Random, data: st.DataObject
         assert reached.fail == set(times.fail)
         assert reached.degrade == set(times.degrade)
         assert reached.withdrawn == withdrawn
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_choices_are_the_same_when_the_offered_components_are_known(
+    random: Random, data: st.DataObject
+) -> None:
+    """Knowing which components have candidates only saves reading the others."""
+    backend = EmbeddedGraph(random.estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    region = backend.dependency_region(withdrawn)
+    times = propagate(region, withdrawn)
+    offered = frozenset(edge.target for edge in backend.edges(Rel.ALTERNATIVE_FOR))
+    every = Assessor(backend, region, Preferences()).choose(times)
+    known = Assessor(backend, region, Preferences()).choose(times, offered=offered)
+    assert known.replacements == every.replacements
+    assert known.replaced == every.replaced
 
 
 def _by_simulation(backend: GraphBackend, component: NodeId) -> tuple[object, ...]:
