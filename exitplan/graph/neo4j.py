@@ -333,8 +333,8 @@ class Neo4jGraph:
                 [element[edge.source], element[edge.target], dict(edge.properties)]
             )
         for rel, rows in sorted(by_type.items()):
-            # an end deleted meanwhile (a concurrent load) matches nothing, or another
-            # copy's node: the count before the switch refuses the copy either way
+            # an end deleted meanwhile (a concurrent load) matches nothing, and the
+            # count before the switch refuses the copy
             query = (
                 "UNWIND $rows AS row "
                 "MATCH (a) WHERE elementId(a) = row[0] AND a.load = $load "

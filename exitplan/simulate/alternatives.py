@@ -239,9 +239,9 @@ class Assessor:
         self._uses: dict[NodeId, tuple[str, ...]] = {}
         self._viable: dict[tuple[NodeId, NodeId], CandidateAssessment] = {}
 
-    def _read(self, incumbents: list[NodeId]) -> None:
-        """Offers, candidates and what they realise, for incumbents not yet read: two
-        queries and a node look-up however many there are."""
+    def _read_offers(self, incumbents: list[NodeId]) -> None:
+        """The offers for incumbents not yet read, and their candidates: one query and a
+        node look-up however many there are."""
         new = [i for i in incumbents if i not in self._offers]
         if not new:
             return
@@ -252,7 +252,12 @@ class Assessor:
             self._offers[offer.target].append(offer)
         candidates = {offer.source for offer in offers} - set(self._nodes)
         self._nodes.update(self.backend.nodes_by_id(candidates))
-        unread = [n for n in (*new, *sorted(candidates)) if n not in self._realised]
+
+    def _read(self, incumbents: list[NodeId]) -> None:
+        """Offers, candidates and what they realise, for incumbents not yet read."""
+        self._read_offers(incumbents)
+        candidates = sorted({o.source for i in incumbents for o in self._offers[i]})
+        unread = [n for n in (*incumbents, *candidates) if n not in self._realised]
         for node_id in unread:
             self._realised[node_id] = {}
         for edge in self.backend.edges_touching(unread, Direction.OUT, [Rel.REALISES]):
@@ -315,8 +320,9 @@ class Assessor:
         """Rank the candidates of every withdrawn component and choose one for each; do
         the same for broken components in use that their dependencies cannot restore.
 
-        ``offered``, when the caller knows it, holds every component that has a
-        candidate: a broken one outside it has nothing to choose, so it is not looked at."""
+        A broken component that no candidate is offered for has nothing to choose, so
+        only its offers are read (none); ``offered``, when the caller knows every
+        component that has a candidate, saves even that."""
         region = self.region
         everything = self._surely_restorable(times)
         incumbents = sorted(
@@ -326,6 +332,8 @@ class Assessor:
             and region.node(node_id).label is Label.COMPONENT
             and (node_id in times.withdrawn or region.in_use(node_id))
         )
+        self._read_offers(incumbents)
+        incumbents = [i for i in incumbents if self._offers[i] or i in times.withdrawn]
         self._read(incumbents)
         candidates = {
             i: [offer.source for offer in self._offers[i]] for i in incumbents if self._offers[i]
@@ -361,11 +369,8 @@ def assess_alternatives(
     times: Affects,
     preferences: Preferences,
 ) -> Choices:
-    """The choices for one withdrawal (``Assessor.choose``). The components that have a
-    candidate are read first, from the alternatives alone, so that the broken ones that
-    have none are passed over without reading their offers."""
-    offered = frozenset(edge.target for edge in backend.edges(Rel.ALTERNATIVE_FOR))
-    return Assessor(backend, region, preferences).choose(times, offered=offered)
+    """The choices for one withdrawal (``Assessor.choose``)."""
+    return Assessor(backend, region, preferences).choose(times)
 
 
 def _capabilities_used(

@@ -133,12 +133,13 @@ class _GroupWait:
     def of(
         cls, region: DependencyRegion, dependent: NodeId, group: str, *, hard_only: bool
     ) -> _GroupWait:
+        """Before any member arrives (``member`` is set by the first to arrive)."""
         members = sum(
             1
             for e in region.dependencies(dependent)
             if e.group == group and (e.hard or not hard_only)
         )
-        return cls(members, -1.0, dependent)
+        return cls(members, -1.0, NodeId(""))
 
     def arrive(self, bound: float, member: NodeId) -> bool:
         """A member's bound arrives; whether it was the last (the group's bound is known)."""
