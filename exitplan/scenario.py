@@ -37,8 +37,31 @@ from exitplan.select import Mode, NothingWithdrawnError, parse_selector, resolve
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.policy import EstateView, flows_exposed, flows_losing_basis
 from exitplan.simulate.result import Legal, Simulation
+from exitplan.simulate.schedule import Capacity
 
 NOT_A_TRANSFER = frozenset({TransferBasis.INTRA_EEA, TransferBasis.NOT_ASSESSED})
+
+
+class CapacityLimit(Strict):
+    """How much migration work an organisation can carry at once."""
+
+    parallel_steps: int | None = Field(
+        default=None, ge=1, le=10_000, strict=True, description="Steps that can run at once."
+    )
+    person_weeks_per_month: float | None = Field(
+        default=None,
+        gt=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+        description="People available for the migration, in person-weeks a month; a step "
+        "needs its alternative's effort_weeks spread over its duration_weeks.",
+    )
+
+    @model_validator(mode="after")
+    def _limits_something(self) -> CapacityLimit:
+        if self.parallel_steps is None and self.person_weeks_per_month is None:
+            raise ValueError("give parallel_steps, person_weeks_per_month or both")
+        return self
 
 
 class Scenario(Strict):
@@ -78,7 +101,20 @@ class Scenario(Strict):
     )
     mode: Literal["cut-off", "exit"] = "cut-off"
     horizon_days: Days | None = None
-    start: IsoDate | None = Field(default=None, description="Default: the estate's as_of date.")
+    start: IsoDate | None = Field(
+        default=None,
+        description="Day 0 of the withdrawal (a cut-off, or the decision to exit). Default: "
+        "the estate's as_of date.",
+    )
+    work_starts: IsoDate | None = Field(
+        default=None,
+        description="The day the migration work begins. Default: day 0 (start).",
+    )
+    capacity: CapacityLimit | None = Field(
+        default=None,
+        description="How much of the migration can run at once; without it, every step "
+        "starts as soon as the steps before it have finished.",
+    )
     prefer: dict[Id, Id] = Field(default_factory=dict, description="{component: candidate}")
     exclude_candidates: tuple[Id, ...] = ()
     notes: Text | None = None
@@ -122,6 +158,10 @@ class LoadedScenario:
             exclude_candidates=frozenset(self.scenario.exclude_candidates),
             scenario_id=self.scenario.id,
             scenario_title=self.scenario.title,
+            work_starts=self.scenario.work_starts,
+            capacity=Capacity(capacity.parallel_steps, capacity.person_weeks_per_month)
+            if (capacity := self.scenario.capacity)
+            else None,
         )
 
 

@@ -31,7 +31,7 @@ from exitplan.model import (
 )
 from exitplan.render.json import dump_estate_json
 from exitplan.render.schema import estate_file_schema
-from exitplan.scenario import Scenario
+from exitplan.scenario import CapacityLimit, Scenario
 from tests.conftest import EXAMPLE, REPO, shuffled_copy
 
 REQUIRED = {
@@ -117,7 +117,7 @@ def test_the_format_page_describes_every_field() -> None:
     text = (REPO / "docs" / "estate-format.md").read_text(encoding="utf-8")
     models: list[type[BaseModel]] = [*SECTIONS.values(), EstateInfo, Scenario]
     models += [Dependency, VendorLink, ExitPlan, Contract, Consumer, Krt, SuitabilityAssessment]
-    models += [Origin, EstateFile]
+    models += [Origin, EstateFile, CapacityLimit]
     missing = [
         f"{model.__name__}.{info.alias or name}"
         for model in models

@@ -20,6 +20,8 @@ from exitplan.cli.common import (
 )
 from exitplan.errors import UsageError
 from exitplan.model import NodeId
+from exitplan.render.files import write_output
+from exitplan.render.gantt import render_gantt
 from exitplan.simulate import simulate
 from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, plan_view
 
@@ -39,7 +41,8 @@ from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, pla
     type=click.Choice([v.value for v in View]),
     default=View.IMPACT.value,
     show_default=True,
-    help="estate: everything in use; impact: what the withdrawal touches; plan: the waves.",
+    help="estate: everything in use; impact: what the withdrawal touches; plan: the waves; "
+    "gantt: the plan on a calendar (.svg, .png or .pdf).",
 )
 @click.option("--focus", metavar="ID", help="Keep only what is near this node.")
 @click.option(
@@ -103,6 +106,12 @@ def diagram_command(
         View.ESTATE: (("selectors", "--withdraw"), ("mode", "--mode")),
         View.IMPACT: (),
         View.PLAN: (("focus", "--focus"), ("depth", "--depth"), ("group_by", "--group-by")),
+        View.GANTT: (
+            ("focus", "--focus"),
+            ("depth", "--depth"),
+            ("group_by", "--group-by"),
+            ("direction", "--direction"),
+        ),
     }[chosen]
     ignored = [
         flag
@@ -111,6 +120,8 @@ def diagram_command(
     ]
     if ignored:
         notice(f"exitplan: the {view} view does not use {', '.join(ignored)}")
+    if chosen is View.GANTT and output.suffix == ".dot":
+        raise UsageError("the gantt view is not a graph: write it as .svg, .png or .pdf")
     if chosen is View.ESTATE:
         drawing = estate_view(
             backend,
@@ -123,6 +134,10 @@ def diagram_command(
         if not selectors:
             raise UsageError(f"the {view} view needs --withdraw SELECTOR")
         simulation = simulate(backend, selectors, simulation_options(mode, None, None))
+        if chosen is View.GANTT:
+            write_output(output, render_gantt(simulation, output.suffix))
+            notice(f"exitplan: wrote {output}")
+            return
         drawing = (
             impact_view(
                 backend,

@@ -16,6 +16,7 @@ from exitplan.cli.common import (
 )
 from exitplan.model import LegalProfile
 from exitplan.render.files import diagram_bytes, write_output
+from exitplan.render.gantt import render_gantt
 from exitplan.render.report import dump_report_html, dump_report_markdown
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate.strategy import exit_strategy
@@ -76,6 +77,8 @@ def report_command(
             "plan": plan_view(graph, simulation, fit=PAGE_NODES),
         }
         svgs = {key: diagram_bytes(view, ".svg").decode("utf-8") for key, view in views.items()}
+        if any(step.start_week is not None for step in simulation.plan.steps):
+            svgs["gantt"] = render_gantt(simulation, ".svg").decode("utf-8")
         left_out = {key: view.left_out for key, view in views.items() if view.left_out}
         text = dump_report_html(strategy, svgs, left_out)
     else:

@@ -59,6 +59,8 @@ MAX_WEEKS = 5_200
 """100 years: migration effort and duration."""
 MAX_HOURS = 876_000
 """100 years: recovery time objectives."""
+MAX_MONTHS = 1_200
+"""100 years: contract terms, months of parallel running."""
 MAX_COST = 1e15
 """A thousand billion a year, in any currency."""
 MAX_USERS = 1_000_000_000
@@ -70,6 +72,7 @@ Amount = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)]
 """A finite, non-negative amount of money per year (or any quantity without a tighter bound)."""
 Weeks = Annotated[float, Field(ge=0, le=MAX_WEEKS, allow_inf_nan=False)]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
+Months = Annotated[StrictInt, Field(ge=0, le=MAX_MONTHS)]
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -319,8 +322,21 @@ class ExitPlan(Strict):
 
 
 class Contract(Strict):
+    """The contract a component runs under. In a chosen exit it gives the plan its
+    deadlines: a step replacing the component is due by the contract's end, and notice
+    must be given ``notice_days`` before."""
+
     end: IsoDate | None = None
     notice_days: Days | None = None
+    renewal_months: Months | None = Field(
+        default=None,
+        ge=1,
+        description="The term the contract renews for at its end unless notice is given; an "
+        "exit whose notice date for the recorded end has passed is due at the next renewal.",
+    )
+    termination_fee: Amount | None = Field(
+        default=None, description="A one-off fee for leaving the contract, in the currency."
+    )
     note: Text | None = None
 
 
@@ -492,6 +508,16 @@ class Alternative(Described):
     effort_weeks: Weeks | None = None
     duration_weeks: Weeks | None = None
     cost_per_year: Amount | None = None
+    migration_cost: Amount | None = Field(
+        default=None,
+        description="One-off cost of moving to the candidate (work bought in, licences, "
+        "tools), in the currency.",
+    )
+    parallel_months: Months | None = Field(
+        default=None,
+        description="Months the component keeps running next to the candidate; they cost "
+        "the component's cost_per_year for that time.",
+    )
 
 
 # --- files and estates -------------------------------------------------------------------------

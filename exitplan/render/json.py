@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 import orjson
@@ -19,6 +20,7 @@ from exitplan.simulate.register import RegisterRow
 from exitplan.simulate.result import (
     Affected,
     CandidateAssessment,
+    ContractTerm,
     Replacement,
     ServiceImpact,
     Simulation,
@@ -152,21 +154,27 @@ def dump_estate_json(description: EstateDescription) -> str:
 # --- simulations --------------------------------------------------------------------------
 
 
-def _affected_json(affected: Affected) -> dict[str, Any]:
+def _iso(when: date | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def _affected_json(affected: Affected, simulation: Simulation) -> dict[str, Any]:
     return {
         "id": affected.id,
         "kind": affected.kind,
         "name": affected.name,
         "state": affected.state.value,
         "fails_at_days": affected.fails_at,
+        "fails_on": _iso(simulation.date_of(affected.fails_at)),
         "degrades_at_days": affected.degrades_at,
+        "degrades_on": _iso(simulation.date_of(affected.degrades_at)),
         "at_renewal_date_unknown": affected.undated,
         "because": list(affected.because),
     }
 
 
-def _service_json(service: ServiceImpact) -> dict[str, Any]:
-    described = _affected_json(service.impact)
+def _service_json(service: ServiceImpact, simulation: Simulation) -> dict[str, Any]:
+    described = _affected_json(service.impact, simulation)
     del described["kind"]
     return {
         **described,
@@ -191,6 +199,8 @@ def _candidate_json(candidate: CandidateAssessment) -> dict[str, Any]:
         "duration_weeks": candidate.duration_weeks,
         "cost_per_year": candidate.cost_per_year,
         "preferred": candidate.preferred,
+        "migration_cost": candidate.migration_cost,
+        "parallel_months": candidate.parallel_months,
     }
 
 
@@ -209,7 +219,20 @@ def _replacement_json(replacement: Replacement) -> dict[str, Any]:
     }
 
 
-def _step_json(step: Step) -> dict[str, Any]:
+def _contract_json(term: ContractTerm | None) -> dict[str, Any] | None:
+    if term is None:
+        return None
+    return {
+        "component": term.component,
+        "name": term.name,
+        "end": term.end.isoformat(),
+        "notice_by": _iso(term.notice_by),
+        "renewals": term.renewals,
+        "termination_fee": term.termination_fee,
+    }
+
+
+def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
     return {
         "id": step.id,
         "kind": step.kind.value,
@@ -221,15 +244,63 @@ def _step_json(step: Step) -> dict[str, Any]:
         "duration_weeks": step.duration_weeks,
         "start_week": step.start_week,
         "finish_week": step.finish_week,
+        "start_day": step.start_day,
+        "start_date": _iso(simulation.date_of(step.start_day)),
+        "finish_day": step.finish_day,
+        "finish_date": _iso(simulation.date_of(step.finish_day)),
         "deadline_days": step.deadline,
+        "deadline_date": _iso(simulation.date_of(step.deadline)),
+        "deadline_from": step.deadline_from.value,
+        "contract": _contract_json(step.contract),
         "slack_days": step.slack,
         "blocked": step.blocked,
         "blocked_by": list(step.blocked_by),
+        "effort_weeks": step.effort_weeks,
+        "migration_cost": step.migration_cost,
+        "parallel_cost": step.parallel_cost,
+    }
+
+
+def _plan_json(simulation: Simulation) -> dict[str, Any]:
+    plan = simulation.plan
+    costs = plan.costs
+    capacity = plan.capacity
+    return {
+        "steps": [_step_json(step, simulation) for step in plan.steps],
+        "waves": plan.waves,
+        "critical_path_weeks": plan.critical_path_weeks,
+        "critical_path": list(plan.critical_path),
+        "effort_weeks": plan.effort_weeks,
+        "cost_per_year": plan.cost_per_year,
+        "work_starts_day": plan.work_starts_day,
+        "work_starts": _iso(simulation.date_of(plan.work_starts_day)),
+        "capacity": {
+            "parallel_steps": capacity.parallel_steps,
+            "person_weeks_per_month": capacity.person_weeks_per_month,
+        }
+        if capacity
+        else None,
+        "finish_weeks": plan.finish,
+        "finish_day": plan.finish_day,
+        "finish_date": _iso(simulation.date_of(plan.finish_day)),
+        "finish_day_without_capacity": plan.finish_day_without_capacity,
+        "finish_date_without_capacity": _iso(simulation.date_of(plan.finish_day_without_capacity)),
+        "costs": {
+            "per_year_before": costs.per_year_before,
+            "per_year_before_unknown": costs.per_year_before_unknown,
+            "per_year_after": costs.per_year_after,
+            "per_year_after_unknown": costs.per_year_after_unknown,
+            "one_off": costs.one_off,
+            "migration": costs.migration,
+            "parallel": costs.parallel,
+            "termination": costs.termination,
+            "one_off_unknown": list(costs.one_off_unknown),
+            "termination_unknown": list(costs.termination_unknown),
+        },
     }
 
 
 def simulation_json(simulation: Simulation) -> dict[str, Any]:
-    plan = simulation.plan
     scenario = (
         {"id": simulation.scenario_id, "title": simulation.scenario_title}
         if simulation.scenario_id
@@ -247,18 +318,11 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
         "currency": simulation.currency,
         "vendors": list(simulation.vendors),
         "withdrawn": list(simulation.withdrawn),
-        "affected": [_affected_json(a) for a in simulation.affected],
-        "services": [_service_json(s) for s in simulation.services],
+        "affected": [_affected_json(a, simulation) for a in simulation.affected],
+        "services": [_service_json(s, simulation) for s in simulation.services],
         "alternatives": [_replacement_json(r) for r in simulation.replacements],
         "not_needed": list(simulation.not_needed),
-        "plan": {
-            "steps": [_step_json(step) for step in plan.steps],
-            "waves": plan.waves,
-            "critical_path_weeks": plan.critical_path_weeks,
-            "critical_path": list(plan.critical_path),
-            "effort_weeks": plan.effort_weeks,
-            "cost_per_year": plan.cost_per_year,
-        },
+        "plan": _plan_json(simulation),
         "summary": asdict(summarise(simulation)),
         **({"legal": asdict(simulation.legal)} if simulation.legal is not None else {}),
         "licences": [
@@ -268,6 +332,7 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
                 "vendors": list(item.vendors),
                 "effect": "withdrawn" if item.licence == "subscription" else "degraded",
                 "day": item.day,
+                "date": _iso(simulation.date_of(item.day)),
                 "end": item.end.isoformat() if item.end else None,
                 "grace_days": item.grace_days,
             }

@@ -16,20 +16,26 @@ from datetime import date
 from markdown_it import MarkdownIt
 
 from exitplan.errors import printable
+from exitplan.render.gantt import gantt_mermaid
 from exitplan.render.markdown import escape, section_markdown
 from exitplan.render.rows import (
     Section,
     alternatives,
+    contract_sentences,
+    cost_sentences,
     day,
+    due,
     findings,
     legal,
     legal_sentences,
     number,
     plural,
+    schedule_sentences,
     sentences,
     services,
     status,
     weeks,
+    when_week,
 )
 from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.policy import Severity
@@ -65,6 +71,7 @@ def _names(strategy: ExitStrategy) -> dict[str, str]:
 def summary(strategy: ExitStrategy) -> list[str]:
     """The first paragraphs: what happens, to whom, when, and what it takes to leave."""
     simulation = strategy.simulation
+    names = _names(strategy)
     figures = summarise(simulation)
     broken = [s for s in simulation.services if s.state is State.BROKEN]
     first_day = min(
@@ -109,20 +116,27 @@ def summary(strategy: ExitStrategy) -> list[str]:
             else "no step can start until an alternative is found"
         ),
     ]
+    timing += schedule_sentences(simulation)
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
+        protects = (
+            "their contract ends"
+            if simulation.mode == "exit"
+            else "the first thing they protect breaks"
+        )
         timing.append(
-            f"1 step finishes {-(worst.slack or 0):,} days after the day the first thing it "
-            f"protects breaks ({worst.id})"
+            f"1 step finishes {-(worst.slack or 0):,} days after "
+            + (
+                "its contract ends"
+                if simulation.mode == "exit"
+                else "the first thing it protects breaks"
+            )
+            + f" ({names.get(worst.replaces, worst.replaces)})"
             if len(late) == 1
-            else f"{len(late)} steps finish after the day the first thing they protect breaks, "
-            f"the latest by {-(worst.slack or 0):,} days ({worst.id})"
+            else f"{len(late)} steps finish after {protects}, the latest by "
+            f"{-(worst.slack or 0):,} days ({names.get(worst.replaces, worst.replaces)})"
         )
-    if plan.effort_weeks or plan.cost_per_year:
-        timing.append(
-            f"The replacements take about {weeks(plan.effort_weeks)} person-weeks and cost "
-            f"{number(plan.cost_per_year)} {simulation.currency} a year"
-        )
+    timing += cost_sentences(simulation)
     paragraphs.append(sentences(timing))
     personal = [f for f in strategy.flows if f.personal_data != "none"]
     errors = sum(1 for f in strategy.findings if f.severity is Severity.ERROR)
@@ -276,22 +290,30 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
                 str(step.wave),
                 action,
                 weeks(step.duration_weeks),
-                _keep(day(step.deadline)),
+                _keep(when_week(step.start_week, step.start_day, simulation.start)),
+                _keep(when_week(step.finish_week, step.finish_day, simulation.start)),
+                _keep(due(step, simulation.start)),
                 status(step, names),
                 critical,
             )
         )
     intro = [
-        f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; critical path "
-        f"{weeks(plan.critical_path_weeks)} weeks: "
-        f"{escape(' → '.join(plan.critical_path)) or 'none'}. Effort "
-        f"{weeks(plan.effort_weeks)} person-weeks; alternatives cost "
-        f"{number(plan.cost_per_year)} {simulation.currency} a year.",
+        sentences(
+            [
+                f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; critical "
+                f"path {weeks(plan.critical_path_weeks)} weeks: "
+                f"{escape(' → '.join(plan.critical_path)) or 'none'}",
+                *(escape(line) for line in schedule_sentences(simulation)),
+                f"Effort {weeks(plan.effort_weeks)} person-weeks",
+                *(escape(line) for line in contract_sentences(simulation)),
+                *(escape(line) for line in cost_sentences(simulation)),
+            ]
+        ),
         "",
     ]
     section = Section(
         "Steps",
-        ("wave", "step", "weeks", "deadline", "status", "critical path"),
+        ("wave", "step", "weeks", "starts", "finishes", "due", "status", "critical path"),
         tuple(rows),
     )
     return intro, section
@@ -352,9 +374,12 @@ def _register(strategy: ExitStrategy) -> Section:
     )
 
 
-def dump_report_markdown(strategy: ExitStrategy, diagrams: Mapping[str, str] | None = None) -> str:
+def dump_report_markdown(
+    strategy: ExitStrategy, diagrams: Mapping[str, str] | None = None, *, mermaid: bool = True
+) -> str:
     """The document as Markdown. ``diagrams`` maps "impact" and "plan" to file names of
-    pictures to link beside their sections (none by default)."""
+    pictures to link beside their sections (none by default). ``mermaid``: the plan's
+    Gantt chart as a Mermaid block, which Git hosts draw."""
     simulation = strategy.simulation
     title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
     as_of = simulation.as_of.isoformat() if simulation.as_of else "undated"
@@ -386,6 +411,9 @@ def dump_report_markdown(strategy: ExitStrategy, diagrams: Mapping[str, str] | N
     lines.append(section_markdown(_missing(strategy)))
     intro, steps = _plan(strategy)
     lines.extend(["## Migration plan", "", *intro])
+    chart = gantt_mermaid(simulation) if mermaid else ""
+    if chart:
+        lines.extend([chart, ""])
     if diagrams and "plan" in diagrams:
         lines.extend([f"![Migration plan]({diagrams['plan']})", ""])
     lines.append(section_markdown(steps, level=3))
@@ -436,8 +464,13 @@ def dump_report_html(
     diagrams inline as SVG after their sections. ``left_out`` says, per diagram cut to
     fit the page, what it does not draw; the sentence is printed under the diagram."""
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
-    body = renderer.render(dump_report_markdown(strategy))
-    for key, heading in (("impact", "Affected services"), ("plan", "Migration plan")):
+    body = renderer.render(dump_report_markdown(strategy, mermaid=False))
+    placed = (
+        ("impact", "Affected services"),
+        ("gantt", "Migration plan"),
+        ("plan", "Migration plan"),
+    )
+    for key, heading in placed:
         if key not in svgs:
             continue
         cut = (left_out or {}).get(key)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from exitplan.simulate.plan import renewed_past
 from exitplan.simulate.policy import CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
+    Costs,
+    DeadlineFrom,
     Legal,
     LicenceEnd,
     Simulation,
@@ -18,6 +22,7 @@ from exitplan.simulate.result import (
     StepKind,
     summarise,
 )
+from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.why import Chain
 
 
@@ -29,12 +34,28 @@ class Section:
     note: str | None = None
 
 
-def day(value: int | None, undated: bool = False) -> str:
+def day(value: int | None, undated: bool = False, *, start: date | None = None) -> str:
+    """``day 30``; with day 0's date, the calendar date first: ``2026-12-01 (day 30)``
+    (day 0 itself is its date alone: the headline names it)."""
     if undated:
         return "at renewal (date unknown)"
     if value is None:
         return ""
-    return "day 0" if value == 0 else f"day {value:,}"
+    offset = "day 0" if value == 0 else f"day {value:,}"
+    if start is None:
+        return offset
+    return on(start, value) if value == 0 else f"{on(start, value)} ({offset})"
+
+
+def on(start: date | None, value: int | None) -> str:
+    """The ISO date ``value`` days after ``start`` (empty when either is unknown)."""
+    if start is None or value is None:
+        return ""
+    return (start + timedelta(days=value)).isoformat()
+
+
+def money(value: float, currency: str) -> str:
+    return f"{number(value)} {currency}"
 
 
 def weeks(value: float | None) -> str:
@@ -64,6 +85,8 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     """Where a step stands: blocked and by what, or its lateness or slack."""
     if step.blocked:
         return blocked_text(step, names)
+    if step.deadline_from is DeadlineFrom.NO_CONTRACT:
+        return "no contract date recorded"
     if step.slack is None or step.duration_weeks is None:
         return ""
     if step.slack < 0:
@@ -103,13 +126,33 @@ def headline(simulation: Simulation) -> list[str]:
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
     plan = simulation.plan
+    scheduled = any(step.finish_week is not None for step in plan.steps)
+    finish = finish_text(simulation, plan.finish_day, plan.finish) if scheduled else ""
+    within = f" within {capacity_text(plan.capacity)}" if plan.capacity else ""
+    who = "the steps that can be scheduled finish" if figures.blocked_steps else "it finishes"
     lines.append(
         f"Migration plan: {plural(figures.steps, 'step')} in {plural(plan.waves, 'wave')}, "
         "critical path "
         f"{weeks(plan.critical_path_weeks)} weeks"
         + (f", {figures.blocked_steps} blocked" if figures.blocked_steps else "")
+        + (f"; {who} {finish}{within}" if finish else "")
         + "."
     )
+    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    exit = simulation.mode == "exit"
+    if len(late) == 1:
+        lines.append(
+            f"1 step finishes {-(late[0].slack or 0):,} days after "
+            + ("its contract ends" if exit else "what it protects breaks")
+            + f" ({late[0].id})."
+        )
+    elif late:
+        worst = min(late, key=lambda s: s.slack or 0)
+        by = "their contract ends" if exit else "what they protect breaks"
+        lines.append(
+            f"{plural(len(late), 'step')} finish after {by}, the latest by "
+            f"{-(worst.slack or 0):,} days ({worst.id})."
+        )
     return lines
 
 
@@ -130,7 +173,7 @@ def services(
                 names.get(service.id, service.id) if names else service.id,
                 service.criticality,
                 impact.state.value,
-                day(when, impact.undated),
+                day(when, impact.undated, start=simulation.start),
                 number(service.users) if service.users else "",
                 chain_text(
                     [names.get(n, n) for n in impact.because[1:]] if names else impact.because[1:]
@@ -150,8 +193,8 @@ def components(simulation: Simulation) -> Section:
         (
             a.id,
             a.state.value,
-            day(a.fails_at, a.undated and a.state is not State.DEGRADED),
-            day(a.degrades_at, a.undated and a.state is State.DEGRADED),
+            day(a.fails_at, a.undated and a.state is not State.DEGRADED, start=simulation.start),
+            day(a.degrades_at, a.undated and a.state is State.DEGRADED, start=simulation.start),
             chain_text(a.because[1:]),
         )
         for a in sorted(
@@ -196,6 +239,7 @@ def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None)
 
 def plan(simulation: Simulation) -> Section:
     steps = simulation.plan
+    start = simulation.start
     rows = []
     for step in sorted(steps.steps, key=lambda s: (s.wave, s.id)):
         if step.kind is StepKind.EXPORT:
@@ -203,16 +247,141 @@ def plan(simulation: Simulation) -> Section:
         else:
             action = "; ".join(f"{m.replaces} → {m.candidate or '?'}" for m in step.moves)
         rows.append(
-            (str(step.wave), action, weeks(step.duration_weeks), day(step.deadline), status(step))
+            (
+                action,
+                str(step.wave),
+                when_week(step.start_week, step.start_day, start),
+                when_week(step.finish_week, step.finish_day, start),
+                due(step, start),
+                status(step),
+            )
         )
     critical = " → ".join(steps.critical_path)
+    notes = [f"Critical path: {critical}." if critical else "", *schedule_sentences(simulation)]
+    notes += contract_sentences(simulation) + cost_sentences(simulation)
     return Section(
         f"Migration plan: {plural(steps.waves, 'wave')}, critical path "
         f"{weeks(steps.critical_path_weeks)} weeks",
-        ("wave", "step", "weeks", "deadline", "on time?"),
+        ("step", "wave", "starts", "finishes", "due", "on time?"),
         tuple(rows),
-        note=f"Critical path: {critical}." if critical else None,
+        note=sentences(notes) or None,
     )
+
+
+def when_week(week: float | None, value: int | None, start: date | None) -> str:
+    """A step's start or finish: its date, else (undated estate) its week of the work."""
+    if week is None:
+        return ""
+    return on(start, value) if start is not None else f"week {weeks(week)}"
+
+
+def due(step: Step, start: date | None) -> str:
+    """The deadline: a contract's end as a date; in a cut-off the day things break."""
+    if step.deadline_from is DeadlineFrom.CONTRACT and step.contract is not None:
+        return step.contract.end.isoformat()
+    return day(step.deadline, start=start)
+
+
+def finish_text(simulation: Simulation, value: int | None, finish_weeks: float) -> str:
+    dated = on(simulation.start, value)
+    return dated or f"week {weeks(finish_weeks)} of the work"
+
+
+def schedule_sentences(simulation: Simulation) -> list[str]:
+    """When the work starts and ends, within the capacity and without it."""
+    plan = simulation.plan
+    if not any(step.finish_week is not None for step in plan.steps):
+        return []
+    starts = on(simulation.start, plan.work_starts_day)
+    finish = finish_text(simulation, plan.finish_day, plan.finish)
+    lines = [(f"Work starts {starts}; " if starts else "") + f"the plan finishes {finish}"]
+    capacity = plan.capacity
+    if capacity is not None:
+        free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)
+        lines.append(f"Within {capacity_text(capacity)}; without that limit it would finish {free}")
+    return lines
+
+
+def capacity_text(capacity: Capacity) -> str:
+    parts = []
+    if capacity.parallel_steps is not None:
+        parts.append(plural(capacity.parallel_steps, "step") + " at a time")
+    if capacity.person_weeks_per_month is not None:
+        parts.append(f"{weeks(capacity.person_weeks_per_month)} person-weeks a month")
+    return " and ".join(parts)
+
+
+def contract_sentences(simulation: Simulation) -> list[str]:
+    """The contracts a chosen exit is due by: each end, notice date and renewal, once."""
+    terms = {
+        step.contract.component: step.contract
+        for step in simulation.plan.steps
+        if step.contract is not None
+    }
+    lines = []
+    for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
+        users = [s for s in simulation.plan.steps if s.contract == term]
+        late = [s for s in users if s.slack is not None and s.slack < 0 and not s.blocked]
+        notice = f", notice by {term.notice_by.isoformat()}" if term.notice_by else ""
+        renewed = (
+            f" (after {plural(term.renewals, 'renewal')}: notice for the recorded end had "
+            "passed by day 0)"
+            if term.renewals
+            else ""
+        )
+        passed = (
+            "; that notice date has passed"
+            if term.notice_by and simulation.start and term.notice_by < simulation.start
+            else ""
+        )
+        lines.append(
+            f"The contract of {term.name} ({term.component}) ends {term.end.isoformat()}"
+            f"{renewed}{notice}{passed}: {plural(len(users), 'step')} due by it, "
+            f"{len(late)} late"
+        )
+        last = max((s.finish_day for s in late if s.finish_day is not None), default=None)
+        finish = simulation.date_of(last)
+        more = renewed_past(term, finish) if finish else None
+        if finish and more:
+            lines.append(
+                f"Renewing it {'once' if more[0] == 1 else f'{more[0]} times'} more "
+                f"({term.renewal_months} months a term) moves its end to "
+                f"{more[1].isoformat()}, after the last of them finishes ({finish.isoformat()})"
+            )
+    return lines
+
+
+def one_off_text(costs: Costs, currency: str | None = None) -> str:
+    """``unknown`` when nothing is recorded, ``at least`` when some part is missing."""
+    unknown = costs.one_off_unknown or costs.termination_unknown
+    if unknown and not costs.one_off:
+        return "unknown"
+    amount = money(costs.one_off, currency) if currency else number(costs.one_off)
+    return ("at least " if unknown else "") + amount
+
+
+def cost_sentences(simulation: Simulation) -> list[str]:
+    """The cost of leaving: once, and per year before and after; unknown stays unknown."""
+    costs = simulation.plan.costs
+    currency = simulation.currency
+    replacing = [s for s in simulation.plan.steps if s.kind is StepKind.REPLACE]
+    if not replacing:
+        return []
+    one_off = one_off_text(costs, currency)
+    unknown = len(costs.one_off_unknown)
+    if unknown and one_off != "unknown":
+        one_off += f" (not recorded for {plural(unknown, 'step')})"
+    before = f"{money(costs.per_year_before, currency)} a year for what is withdrawn" + (
+        f" (no cost recorded for {costs.per_year_before_unknown} of its components)"
+        if costs.per_year_before_unknown
+        else ""
+    )
+    after = f"{money(costs.per_year_after, currency)} a year for the replacements" + (
+        f" (no cost recorded for {costs.per_year_after_unknown})"
+        if costs.per_year_after_unknown
+        else ""
+    )
+    return [f"One-off cost of the exit: {one_off}", f"Running cost: {before}, {after}"]
 
 
 def legal_sentences(found: Legal) -> list[str]:
@@ -347,7 +516,7 @@ def simulation_sections(simulation: Simulation) -> list[Section]:
 def why(simulation: Simulation, node_id: str, found: Sequence[Chain], truncated: bool) -> Section:
     rows = tuple(
         (
-            day(int(c.day)) if c.dated else "at renewal (date unknown)",
+            day(int(c.day), start=simulation.start) if c.dated else "at renewal (date unknown)",
             "breaks" if c.breaks else "degrades",
             chain_text(c.nodes),
             ", ".join(c.groups),
@@ -383,13 +552,30 @@ COMPARE_ROWS: tuple[tuple[str, str], ...] = (
 
 def compare(simulations: Sequence[Simulation]) -> Section:
     figures = [summarise(s) for s in simulations]
-    rows = tuple(
+    rows = [
         (label, *(number(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
+    ]
+    rows.append(
+        (
+            "one-off cost of the exit",
+            *(one_off_text(s.plan.costs) for s in simulations),
+        )
     )
+    rows.append(
+        (
+            "capacity",
+            *(
+                capacity_text(s.plan.capacity) if s.plan.capacity else "no limit"
+                for s in simulations
+            ),
+        )
+    )
+    rows.append(("plan finishes (weeks)", *(weeks(round(f.finish_weeks, 1)) for f in figures)))
+    rows.append(("plan finishes", *(f.finish_date or "" for f in figures)))
     headers = tuple(s.scenario_id or ", ".join(s.selectors) for s in simulations)
     currency = {s.currency for s in simulations}
     note = f"Costs in {', '.join(sorted(currency))}." if currency else None
-    return Section("Scenarios compared", ("", *headers), rows, note)
+    return Section("Scenarios compared", ("", *headers), tuple(rows), note)
 
 
 def check_headline(result: CheckResult) -> list[str]:

@@ -27,7 +27,7 @@ from exitplan.simulate.alternatives import (
     assess_alternatives,
     needed_components,
 )
-from exitplan.simulate.plan import make_plan
+from exitplan.simulate.plan import Calendar, make_plan
 from exitplan.simulate.propagate import NEVER, Times, is_dated, propagate
 from exitplan.simulate.result import (
     Affected,
@@ -39,6 +39,7 @@ from exitplan.simulate.result import (
     State,
     people,
 )
+from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.why import Chain, chains
 
 
@@ -53,6 +54,10 @@ class Options:
     exclude_candidates: frozenset[NodeId] = frozenset()
     scenario_id: str | None = None
     scenario_title: str | None = None
+    work_starts: date | None = None
+    """When the migration work begins (default: day 0 of the withdrawal)."""
+    capacity: Capacity | None = None
+    """How much of the work can run at once (default: no limit)."""
     detail: bool = True
     """False: no migration plan and no explanation chains (``because`` holds the node
     alone), for callers that need only states, users and alternatives, such as the
@@ -202,8 +207,14 @@ def _run(
         Preferences(dict(options.prefer), options.exclude_candidates),
     )
     needed = needed_components(region, times, choices)
+    calendar = Calendar(
+        start=start,
+        exit=withdrawal.mode is Mode.EXIT,
+        work_starts=(options.work_starts - start).days if options.work_starts and start else 0,
+        capacity=options.capacity,
+    )
     plan = (
-        make_plan(backend, region, times, choices.replacements, needed)
+        make_plan(backend, region, times, choices.replacements, needed, calendar)
         if options.detail
         else Plan((), 0, 0.0, (), 0.0, 0.0)
     )

@@ -199,6 +199,10 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True)
 class Choices:
     """Replacements for withdrawn components, and for broken components in use that only
@@ -421,6 +425,8 @@ def _assess(
         duration_weeks=_number(properties.get("duration_weeks")),
         cost_per_year=_number(properties.get("cost_per_year")),
         preferred=preferences.prefer.get(offer.target) == candidate,
+        migration_cost=_number(properties.get("migration_cost")),
+        parallel_months=_whole(properties.get("parallel_months")),
     )
 
 

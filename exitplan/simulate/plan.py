@@ -15,17 +15,31 @@ so ``replace-entra-id`` is in wave 1 and ``replace-sharepoint`` in wave 2.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TypeVar
 
 import networkx as nx
 
-from exitplan.graph.port import DependencyRegion, Direction, GraphBackend, Rel
+from exitplan.graph.port import DependencyRegion, Direction, GraphBackend, GraphNode, Rel
 from exitplan.model import DataExport, NodeId
 from exitplan.simulate.propagate import Times, is_dated
-from exitplan.simulate.result import Move, Plan, Replacement, Step, StepKind
+from exitplan.simulate.result import (
+    CandidateAssessment,
+    ContractTerm,
+    Costs,
+    DeadlineFrom,
+    Move,
+    Plan,
+    Replacement,
+    Step,
+    StepKind,
+)
+from exitplan.simulate.schedule import Capacity, Slot, Task, schedule
 
 
 def _deadline(
@@ -108,106 +122,375 @@ def _merged_id(members: Iterable[str]) -> str:
     return ordered[0] if len(ordered) == 1 else "+".join(ordered)
 
 
+@dataclass(frozen=True)
+class Calendar:
+    """What the plan is set against: day 0 of the withdrawal (``None``: undated), whether
+    it is a chosen exit (deadlines from contracts) or a cut-off (from the day things
+    break), the day the work begins, and how much of it can run at once."""
+
+    start: date | None = None
+    exit: bool = False
+    work_starts: int = 0
+    capacity: Capacity | None = None
+
+
+@dataclass
+class _Draft:
+    """The steps before they are ordered, by step name (``replace-X``, ``export-X``)."""
+
+    moves: dict[str, Move] = field(default_factory=dict)
+    durations: dict[str, float | None] = field(default_factory=dict)
+    efforts: dict[str, float | None] = field(default_factory=dict)
+    deadlines: dict[str, int | None] = field(default_factory=dict)
+    contracts: dict[str, ContractTerm | None] = field(default_factory=dict)
+    kinds: dict[str, StepKind] = field(default_factory=dict)
+
+    def known(self, values: Mapping[str, T | None], group: Iterable[str]) -> list[T]:
+        return _present(values[name] for name in group)
+
+
+def _draft(
+    backend: GraphBackend,
+    region: DependencyRegion,
+    times: Times,
+    replacements: Mapping[NodeId, Replacement],
+    needed: Iterable[NodeId],
+    calendar: Calendar,
+) -> tuple[_Draft, nx.DiGraph[str]]:
+    draft = _Draft()
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    replaced = frozenset(n for n in needed if n not in times.withdrawn)
+    for incumbent in sorted(needed):
+        chosen = replacements[incumbent].chosen
+        step = f"replace-{incumbent}"
+        draft.moves[step] = Move(incumbent, chosen.candidate if chosen else None)
+        draft.durations[step] = chosen.duration_weeks if chosen else None
+        draft.efforts[step] = chosen.effort_weeks if chosen else None
+        if calendar.exit:
+            contract = contract_of(backend, incumbent, calendar.start)
+            draft.contracts[step] = contract
+            draft.deadlines[step] = _day_of(contract.end, calendar.start) if contract else None
+        else:
+            draft.contracts[step] = None
+            draft.deadlines[step] = _deadline(region, times, incumbent, replaced)
+        draft.kinds[step] = StepKind.REPLACE
+        graph.add_node(step)
+    graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves))
+    for step, move in list(draft.moves.items()):
+        if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
+            export = f"export-{move.replaces}"
+            draft.moves[export] = Move(move.replaces, None)
+            draft.durations[export] = draft.efforts[export] = None
+            draft.deadlines[export] = draft.deadlines[step]
+            draft.contracts[export] = draft.contracts[step]
+            draft.kinds[export] = StepKind.EXPORT
+            graph.add_edge(export, step)
+    return draft, graph
+
+
 def make_plan(
     backend: GraphBackend,
     region: DependencyRegion,
     times: Times,
     replacements: Mapping[NodeId, Replacement],
     needed: Iterable[NodeId],
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Order the replacement of every needed withdrawn component."""
-    moves: dict[str, Move] = {}
-    durations: dict[str, float | None] = {}
-    deadlines: dict[str, int | None] = {}
-    kinds: dict[str, StepKind] = {}
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    replaced = frozenset(n for n in needed if n not in times.withdrawn)
-    for incumbent in sorted(needed):
-        chosen = replacements[incumbent].chosen
-        step = f"replace-{incumbent}"
-        moves[step] = Move(incumbent, chosen.candidate if chosen else None)
-        durations[step] = chosen.duration_weeks if chosen else None
-        deadlines[step] = _deadline(region, times, incumbent, replaced)
-        kinds[step] = StepKind.REPLACE
-        graph.add_node(step)
-    graph.add_edges_from(_precedence(backend, times.withdrawn, moves))
-    for step, move in list(moves.items()):
-        if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
-            export = f"export-{move.replaces}"
-            moves[export] = Move(move.replaces, None)
-            durations[export] = None
-            deadlines[export] = deadlines[step]
-            kinds[export] = StepKind.EXPORT
-            graph.add_edge(export, step)
-
+    calendar = calendar or Calendar()
+    draft, graph = _draft(backend, region, times, replacements, needed, calendar)
     condensed = nx.condensation(graph)
     members: dict[int, list[str]] = {
         index: sorted(data["members"]) for index, data in condensed.nodes(data=True)
     }
     step_id = {index: _merged_id(names) for index, names in members.items()}
-    order = sorted(condensed.nodes, key=lambda index: step_id[index])
     wave = {}
     for number, generation in enumerate(nx.topological_generations(condensed), start=1):
         for index in generation:
             wave[index] = number
 
     blocked_by: dict[int, set[NodeId]] = defaultdict(set)
-    start: dict[int, float] = {}
-    finish: dict[int, float] = {}
+    tasks: list[Task] = []
     for index in nx.lexicographical_topological_sort(condensed, key=lambda i: step_id[i]):
         group = members[index]
         for name in group:
-            if kinds[name] is StepKind.REPLACE and moves[name].candidate is None:
-                blocked_by[index].add(moves[name].replaces)
+            if draft.kinds[name] is StepKind.REPLACE and draft.moves[name].candidate is None:
+                blocked_by[index].add(draft.moves[name].replaces)
         predecessors = list(condensed.predecessors(index))
         for predecessor in predecessors:
             blocked_by[index] |= blocked_by[predecessor]
         if blocked_by[index]:
             continue
-        start[index] = max((finish[p] for p in predecessors), default=0.0)
-        known = _present(durations[name] for name in group)
-        finish[index] = start[index] + (max(known) if known else 0.0)
-
-    steps = []
-    for index in order:
-        group = members[index]
-        known_deadlines = _present(deadlines[name] for name in group)
-        deadline = min(known_deadlines) if known_deadlines else None
-        known = _present(durations[name] for name in group)
-        finish_days = _days(finish[index]) if index in finish else None
-        steps.append(
-            Step(
-                id=step_id[index],
-                kind=kinds[group[0]],
-                moves=tuple(moves[name] for name in group),
-                wave=wave[index],
-                after=tuple(sorted(step_id[p] for p in condensed.predecessors(index))),
-                duration_weeks=max(known) if known else None,
-                start_week=start.get(index),
-                finish_week=finish.get(index),
-                deadline=deadline,
-                slack=deadline - finish_days
-                if deadline is not None and finish_days is not None
-                else None,
-                blocked=bool(blocked_by[index]),
-                blocked_by=tuple(sorted(blocked_by[index])),
+        known = draft.known(draft.durations, group)
+        effort = draft.known(draft.efforts, group)
+        due = draft.known(draft.deadlines, group)
+        tasks.append(
+            Task(
+                step_id[index],
+                max(known) if known else 0.0,
+                sum(effort) if effort else None,
+                tuple(step_id[p] for p in predecessors),
+                min(due) if due else None,
             )
         )
-    critical = _critical_path(condensed, step_id, start, finish)
+    free = schedule(tasks)
+    slots = schedule(tasks, calendar.capacity) if calendar.capacity else free
+    start = {i: free[step_id[i]].start for i in condensed.nodes if step_id[i] in free}
+    finish = {i: free[step_id[i]].finish for i in condensed.nodes if step_id[i] in free}
+
+    steps = [
+        _step(
+            draft,
+            members[index],
+            region,
+            replacements,
+            calendar,
+            id=step_id[index],
+            wave=wave[index],
+            after=tuple(sorted(step_id[p] for p in condensed.predecessors(index))),
+            slot=slots.get(step_id[index]),
+            blocked_by=blocked_by[index],
+        )
+        for index in sorted(condensed.nodes, key=lambda index: step_id[index])
+    ]
     chosen_candidates = _present(
         replacements[move.replaces].chosen
         for step in steps
         if step.kind is StepKind.REPLACE
         for move in step.moves
     )
+    last = max((slot.finish for slot in slots.values()), default=0.0)
     return Plan(
         steps=tuple(steps),
         waves=max(wave.values(), default=0),
         critical_path_weeks=max(finish.values(), default=0.0),
-        critical_path=critical,
+        critical_path=_critical_path(condensed, step_id, start, finish),
         effort_weeks=sum(c.effort_weeks or 0.0 for c in chosen_candidates),
         cost_per_year=sum(c.cost_per_year or 0.0 for c in chosen_candidates),
+        finish_weeks=last,
+        capacity=calendar.capacity,
+        work_starts_day=calendar.work_starts,
+        finish_day=_on_day(last, calendar),
+        finish_day_without_capacity=_on_day(max(finish.values(), default=0.0), calendar),
+        costs=_costs(region, times, steps, chosen_candidates, exit=calendar.exit),
     )
+
+
+def _step(
+    draft: _Draft,
+    group: list[str],
+    region: DependencyRegion,
+    replacements: Mapping[NodeId, Replacement],
+    calendar: Calendar,
+    *,
+    id: str,
+    wave: int,
+    after: tuple[str, ...],
+    slot: Slot | None,
+    blocked_by: set[NodeId],
+) -> Step:
+    known_deadlines = draft.known(draft.deadlines, group)
+    deadline = min(known_deadlines) if known_deadlines else None
+    known = draft.known(draft.durations, group)
+    effort = draft.known(draft.efforts, group)
+    finish_day = _on_day(slot.finish, calendar) if slot else None
+    terms = draft.known(draft.contracts, group)
+    kind = draft.kinds[group[0]]
+    moves = [draft.moves[name] for name in group]
+    replacing = kind is StepKind.REPLACE
+    return Step(
+        id=id,
+        kind=kind,
+        moves=tuple(moves),
+        wave=wave,
+        after=after,
+        duration_weeks=max(known) if known else None,
+        start_week=slot.start if slot else None,
+        finish_week=slot.finish if slot else None,
+        deadline=deadline,
+        slack=deadline - finish_day if deadline is not None and finish_day is not None else None,
+        blocked=bool(blocked_by),
+        blocked_by=tuple(sorted(blocked_by)),
+        start_day=_on_day(slot.start, calendar) if slot else None,
+        finish_day=finish_day,
+        deadline_from=(DeadlineFrom.CONTRACT if terms else DeadlineFrom.NO_CONTRACT)
+        if calendar.exit
+        else DeadlineFrom.BREAKS,
+        contract=min(terms, key=lambda t: (t.end, t.component)) if terms else None,
+        effort_weeks=sum(effort) if effort else None,
+        migration_cost=_summed(_migration_cost(replacements, m) for m in moves)
+        if replacing
+        else None,
+        parallel_cost=_summed(_parallel_cost(region, replacements, m) for m in moves)
+        if replacing
+        else None,
+    )
+
+
+def _summed(parts: Iterable[float | None]) -> float | None:
+    """The sum, or ``None`` when any part is unknown."""
+    total = 0.0
+    for part in parts:
+        if part is None:
+            return None
+        total += part
+    return total
+
+
+def _migration_cost(replacements: Mapping[NodeId, Replacement], move: Move) -> float | None:
+    chosen = replacements[move.replaces].chosen
+    return chosen.migration_cost if chosen else None
+
+
+def _parallel_cost(
+    region: DependencyRegion, replacements: Mapping[NodeId, Replacement], move: Move
+) -> float | None:
+    """The replaced component's yearly cost for the months it runs next to the new one."""
+    chosen = replacements[move.replaces].chosen
+    if chosen is None or chosen.parallel_months is None:
+        return None
+    if chosen.parallel_months == 0:
+        return 0.0
+    cost = region.node(move.replaces).properties.get("cost_per_year")
+    if not isinstance(cost, int | float) or isinstance(cost, bool):
+        return None
+    return float(cost) * chosen.parallel_months / 12
+
+
+def _costs(
+    region: DependencyRegion,
+    times: Times,
+    steps: Iterable[Step],
+    chosen: Iterable[CandidateAssessment],
+    *,
+    exit: bool,
+) -> Costs:
+    replacing = [step for step in steps if step.kind is StepKind.REPLACE]
+    before = [
+        region.node(node_id).properties.get("cost_per_year")
+        for node_id in sorted(times.withdrawn)
+        if region.in_use(node_id)
+    ]
+    after = [candidate.cost_per_year for candidate in chosen]
+    contracts = {
+        step.contract.component: step.contract
+        for step in replacing
+        if exit and step.contract is not None
+    }
+    fees = [term.termination_fee for term in contracts.values()]
+    return Costs(
+        per_year_before=sum(float(c) for c in before if isinstance(c, int | float)),
+        per_year_before_unknown=sum(not isinstance(c, int | float) for c in before),
+        per_year_after=sum(c for c in after if c is not None),
+        per_year_after_unknown=sum(c is None for c in after),
+        migration=sum(step.migration_cost or 0.0 for step in replacing),
+        parallel=sum(step.parallel_cost or 0.0 for step in replacing),
+        termination=sum(fee for fee in fees if fee is not None),
+        one_off_unknown=tuple(
+            step.id
+            for step in replacing
+            if step.migration_cost is None or step.parallel_cost is None
+        ),
+        termination_unknown=tuple(
+            sorted(c for c, term in contracts.items() if term.termination_fee is None)
+        ),
+    )
+
+
+def _on_day(weeks: float, calendar: Calendar) -> int | None:
+    """The day after day 0 of the withdrawal that lies ``weeks`` into the work."""
+    days = _days(weeks)
+    return None if days is None else calendar.work_starts + days
+
+
+def _day_of(when: date, start: date | None) -> int | None:
+    return (when - start).days if start is not None else None
+
+
+def contract_of(
+    backend: GraphBackend, incumbent: NodeId, start: date | None
+) -> ContractTerm | None:
+    """The contract ``incumbent`` runs under: its own, else that of the nearest component of
+    the same vendor (by ultimate parent) that it hard-depends on, directly or through such
+    components: the vendor's licence or service it cannot run without, withdrawn with it
+    or not. Among equally near ones the earliest end, then the id. ``None``: no contract
+    date recorded."""
+    owners = _vendor_groups(backend, [incumbent]).get(incumbent, set())
+    seen = {incumbent}
+    level = [incumbent]
+    while level:
+        nodes = backend.nodes_by_id(level)
+        found = [term for node_id in level if (term := _term(nodes[node_id], start))]
+        if found:
+            return min(found, key=lambda term: (term.end, term.component))
+        needed = {
+            edge.target
+            for edge in backend.edges_touching(level, Direction.OUT, [Rel.DEPENDS_ON])
+            if edge.properties.get("strength", "hard") == "hard" and edge.target not in seen
+        }
+        seen |= needed
+        groups = _vendor_groups(backend, needed)
+        level = sorted(node_id for node_id in needed if groups.get(node_id, set()) & owners)
+    return None
+
+
+def _vendor_groups(backend: GraphBackend, ids: Iterable[NodeId]) -> dict[NodeId, set[str]]:
+    """The ultimate parents of the vendors that provide each component."""
+    links = backend.edges_touching(ids, Direction.OUT, [Rel.PROVIDED_BY])
+    vendors = backend.nodes_by_id({edge.target for edge in links})
+    groups: dict[NodeId, set[str]] = defaultdict(set)
+    for edge in links:
+        groups[edge.source].add(str(vendors[edge.target].properties.get("ultimate_parent")))
+    return groups
+
+
+def _term(node: GraphNode, start: date | None) -> ContractTerm | None:
+    """A component's contract as a deadline: its end, or when notice for that end could
+    no longer be given by ``start`` and the contract renews, the first renewal for which
+    it still can."""
+    properties = node.properties
+    end_text = properties.get("contract_end")
+    if not isinstance(end_text, str):
+        return None
+    end = date.fromisoformat(end_text)
+    notice = properties.get("contract_notice_days")
+    notice_days = notice if isinstance(notice, int) else None
+    term = properties.get("contract_renewal_months")
+    fee = properties.get("contract_termination_fee")
+    renewals = 0
+    if isinstance(term, int) and term > 0 and start is not None:
+        while end - timedelta(days=notice_days or 0) < start:
+            renewals += 1
+            end = _months_after(date.fromisoformat(end_text), term * renewals)
+    return ContractTerm(
+        component=node.id,
+        name=node.name,
+        end=end,
+        notice_by=end - timedelta(days=notice_days) if notice_days is not None else None,
+        renewals=renewals,
+        termination_fee=float(fee) if isinstance(fee, int | float) else None,
+        renewal_months=term if isinstance(term, int) and term > 0 else None,
+    )
+
+
+def renewed_past(term: ContractTerm, day: date) -> tuple[int, date] | None:
+    """How many more renewals of ``term`` it takes for the contract to end on or after
+    ``day``, and that end (``None``: no renewal term recorded)."""
+    if term.renewal_months is None:
+        return None
+    count, end = 0, term.end
+    while end < day:
+        count += 1
+        end = _months_after(term.end, term.renewal_months * count)
+    return count, end
+
+
+def _months_after(when: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    month = when.month - 1 + months
+    year, month = when.year + month // 12, month % 12 + 1
+    day = min(when.day, calendar_module.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 def _days(weeks: float) -> int | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from exitplan.model import NodeId
+from exitplan.simulate.schedule import Capacity
 
 
 class State(StrEnum):
@@ -92,6 +93,8 @@ class CandidateAssessment:
     duration_weeks: float | None
     cost_per_year: float | None
     preferred: bool = False
+    migration_cost: float | None = None
+    parallel_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,13 +121,47 @@ class Move:
     candidate: NodeId | None
 
 
+class DeadlineFrom(StrEnum):
+    """Where a step's deadline comes from."""
+
+    BREAKS = "breaks"
+    """A cut-off: the day the first thing in use breaks (else degrades) without the step."""
+    CONTRACT = "contract"
+    """A chosen exit: the end of the contract the replaced component runs under."""
+    NO_CONTRACT = "no-contract"
+    """A chosen exit, and no contract date is recorded for what the step replaces."""
+
+
+@dataclass(frozen=True)
+class ContractTerm:
+    """The contract that gives a step of a chosen exit its deadline: the replaced
+    component's own, else that of the withdrawn component it needs for its licence or
+    service (such as a Microsoft 365 subscription)."""
+
+    component: NodeId
+    name: str
+    end: date
+    """The end the exit is due by: the recorded end, or the renewal after it when notice
+    for that end could no longer be given by day 0."""
+    notice_by: date | None
+    """The last day to give notice (``None``: no notice period recorded)."""
+    renewals: int
+    """How many renewal terms after the recorded end ``end`` lies."""
+    termination_fee: float | None
+    renewal_months: int | None = None
+    """The term the contract renews for (``None``: not recorded)."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of the migration plan: export data from, or replace, withdrawn components.
 
     Steps whose candidates depend on each other are merged into one (``moves`` lists
-    them). ``deadline`` is the day the first thing in use breaks without this step;
-    ``slack`` the days between the planned finish and that deadline (negative: late).
+    them). ``deadline`` is the day (after day 0 of the withdrawal) the step is due by:
+    in a cut-off the day the first thing in use breaks without it, in a chosen exit the
+    end of its contract (``deadline_from`` says which). ``slack`` is the days between the
+    planned finish and that deadline (negative: late). ``start_week``/``finish_week``
+    count from the start of the work, ``start_day``/``finish_day`` from day 0.
     """
 
     id: str
@@ -139,6 +176,15 @@ class Step:
     slack: int | None
     blocked: bool
     blocked_by: tuple[NodeId, ...]
+    start_day: int | None = None
+    finish_day: int | None = None
+    deadline_from: DeadlineFrom = DeadlineFrom.BREAKS
+    contract: ContractTerm | None = None
+    effort_weeks: float | None = None
+    migration_cost: float | None = None
+    """One-off cost of the move (``None``: unknown; an export step has none)."""
+    parallel_cost: float | None = None
+    """The replaced components' yearly cost for the months they run next to the new."""
 
     @property
     def replaces(self) -> NodeId:
@@ -150,13 +196,53 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Costs:
+    """What the exit costs, in the estate's currency. Every sum is of the figures
+    recorded; what is not recorded is counted (or named), never taken as 0."""
+
+    per_year_before: float = 0.0
+    """The withdrawn components in use: what stops being paid."""
+    per_year_before_unknown: int = 0
+    per_year_after: float = 0.0
+    """The chosen candidates: what starts being paid."""
+    per_year_after_unknown: int = 0
+    migration: float = 0.0
+    parallel: float = 0.0
+    termination: float = 0.0
+    """The termination fees of the contracts the exit leaves (a chosen exit only)."""
+    one_off_unknown: tuple[str, ...] = ()
+    """Steps whose migration or parallel-running cost is not recorded (or blocked)."""
+    termination_unknown: tuple[NodeId, ...] = ()
+    """Contracts the exit leaves with no termination fee recorded."""
+
+    @property
+    def one_off(self) -> float:
+        return self.migration + self.parallel + self.termination
+
+
+@dataclass(frozen=True)
 class Plan:
     steps: tuple[Step, ...]
     waves: int
     critical_path_weeks: float
+    """Weeks from the start of the work to the last finish, without a capacity limit."""
     critical_path: tuple[str, ...]
     effort_weeks: float
     cost_per_year: float
+    finish_weeks: float | None = None
+    """Weeks to the last finish within the scenario's capacity (without one: the
+    critical path)."""
+    capacity: Capacity | None = None
+    work_starts_day: int = 0
+    """The day (after day 0 of the withdrawal) the migration work begins."""
+    finish_day: int | None = None
+    """The day the last step that can be scheduled finishes, within the capacity."""
+    finish_day_without_capacity: int | None = None
+    costs: Costs = Costs()
+
+    @property
+    def finish(self) -> float:
+        return self.critical_path_weeks if self.finish_weeks is None else self.finish_weeks
 
 
 @dataclass(frozen=True)
@@ -229,6 +315,12 @@ class Simulation:
     legal: Legal | None = None
     licences: tuple[LicenceEnd, ...] = ()
 
+    def date_of(self, day: int | None) -> date | None:
+        """The calendar date of a day after day 0 (``None``: undated)."""
+        if day is None or self.start is None:
+            return None
+        return self.start + timedelta(days=day)
+
     @property
     def missing(self) -> tuple[Replacement, ...]:
         return tuple(r for r in self.replacements if r.status is Status.MISSING)
@@ -251,6 +343,12 @@ class Summary:
     critical_path_weeks: float
     effort_weeks: float
     cost_per_year: float
+    finish_weeks: float = 0.0
+    """Weeks from the start of the work to the last finish, within the capacity."""
+    finish_date: str | None = None
+    one_off_cost: float = 0.0
+    """The recorded one-off costs (``one_off_cost_unknown`` steps have none recorded)."""
+    one_off_cost_unknown: int = 0
 
 
 def summarise(simulation: Simulation) -> Summary:
@@ -270,4 +368,10 @@ def summarise(simulation: Simulation) -> Summary:
         critical_path_weeks=simulation.plan.critical_path_weeks,
         effort_weeks=simulation.plan.effort_weeks,
         cost_per_year=simulation.plan.cost_per_year,
+        finish_weeks=simulation.plan.finish,
+        finish_date=finish.isoformat()
+        if (finish := simulation.date_of(simulation.plan.finish_day))
+        else None,
+        one_off_cost=simulation.plan.costs.one_off,
+        one_off_cost_unknown=len(simulation.plan.costs.one_off_unknown),
     )

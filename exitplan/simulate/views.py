@@ -54,6 +54,8 @@ class View(StrEnum):
     ESTATE = "estate"
     IMPACT = "impact"
     PLAN = "plan"
+    GANTT = "gantt"
+    """The plan on a calendar (drawn by ``exitplan.render.gantt``, not Graphviz)."""
 
 
 class GroupBy(StrEnum):

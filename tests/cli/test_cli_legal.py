@@ -114,7 +114,9 @@ def test_report_html_is_one_file_with_its_diagrams(
     result = run_cli("report", "scenarios/leave-microsoft.yaml", "-o", target, env=env)
     assert result.exit_code == 0, result.stderr
     text = target.read_text(encoding="utf-8")
-    assert text.count("<svg") == 2
+    assert text.count("<svg") == 3  # the impact, the Gantt chart and the plan
+    figures = re.findall(r'<figure class="([a-z]+)">', text)
+    assert figures == ["impact", "gantt", "plan"]
     assert "@page { size: A4" in text
     assert not re.search(r"<(script|link|img|iframe)\b|\bsrc=", text)  # nothing fetched
     assert "<h2>Missing alternatives</h2>" in text

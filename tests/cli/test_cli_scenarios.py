@@ -53,6 +53,31 @@ BAD = [
         id="unknown-excluded-candidate",
     ),
     pytest.param(
+        "withdraw: [component:intune]\ncapacity:\n  parallel_steps: 0\n",
+        "s.yaml:6: capacity.parallel_steps: Input should be greater than or equal to 1",
+        id="no-parallel-steps",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\ncapacity: {}\n",
+        "s.yaml:5: capacity: give parallel_steps, person_weeks_per_month or both",
+        id="empty-capacity",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\ncapacity: {person_weeks_per_month: .inf}\n",
+        "s.yaml:5: capacity.person_weeks_per_month:",
+        id="infinite-people",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\ncapacity: {parallel_steps: '3'}\n",
+        "s.yaml:5: capacity.parallel_steps: Input should be a valid integer",
+        id="parallel-steps-as-text",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\nwork_starts: 2027-02-30\n",
+        "s.yaml:5: work_starts:",
+        id="no-such-date",
+    ),
+    pytest.param(
         "format: 2\nwithdraw: [component:intune]\n",
         "s.yaml:4: format: format 2 is newer than this release of exitplan reads",
         id="newer-format",
@@ -127,3 +152,50 @@ def test_a_scenario_that_is_not_a_file_is_refused_without_waiting(
     assert result.exit_code == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_capacity_delays_the_exit_and_compare_sets_both_side_by_side(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    body = "withdraw: [vendor:microsoft]\nmode: exit\n"
+    folder = write_files(
+        {
+            "free.yaml": HEAD.replace("id: s", "id: free") + body,
+            "three.yaml": HEAD.replace("id: s", "id: three")
+            + body
+            + "capacity: {parallel_steps: 3}\nwork_starts: 2027-01-04\n",
+        }
+    )
+    plans = {}
+    for name in ("free", "three"):
+        result = run_cli("run", folder / f"{name}.yaml", "--format", "json", cwd=folder)
+        assert result.exit_code == 0, result.stderr
+        plans[name] = json.loads(result.stdout)["plan"]
+    free, three = plans["free"], plans["three"]
+    assert free["capacity"] is None
+    assert free["finish_date"] == free["finish_date_without_capacity"]
+    assert three["capacity"] == {"parallel_steps": 3, "person_weeks_per_month": None}
+    assert three["work_starts"] == "2027-01-04"
+    assert three["work_starts_day"] == 64
+    assert three["finish_date"] > three["finish_date_without_capacity"] > free["finish_date"]
+    starts = [s["start_date"] for s in three["steps"] if s["start_date"] is not None]
+    assert min(starts) == "2027-01-04"
+    for step in three["steps"]:
+        if step["finish_date"] is not None:
+            running = [
+                other
+                for other in three["steps"]
+                if other["duration_weeks"]
+                and other["start_day"] is not None
+                and other["start_day"] <= step["start_day"] < other["finish_day"]
+            ]
+            assert len(running) <= 3
+
+    compared = run_cli("compare", folder / "free.yaml", folder / "three.yaml", cwd=folder)
+    assert compared.exit_code == 0, compared.stderr
+    lines = {
+        line.split("  ")[1].strip(): line for line in compared.stdout.splitlines() if "  " in line
+    }
+    assert free["finish_date"] in lines["plan finishes"]
+    assert three["finish_date"] in lines["plan finishes"]
+    assert "3 steps at a time" in lines["capacity"]

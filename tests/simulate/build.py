@@ -11,6 +11,11 @@
     alt k for a R3 weeks=12 effort=4 covers=mail gaps=no-calendar
     realises a mail             a realises capability mail
     contract a 2026-03-01       a's contract ends then
+    contract a 2026-03-01 notice=90 renews=12 fee=5000
+                                ... with notice days, a renewal term (months), a fee
+    cost a 1200                 a costs 1200 a year
+    alt k for a R3 migration=900 parallel=6
+                                a one-off migration cost; months both run side by side
     export a                    only a's vendor can export its data
     vendor a other              a is provided (operated) by vendor "other"
 
@@ -99,12 +104,25 @@ def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: P
                 capabilities.update(alternative["covers"])
             if "gaps" in options:
                 alternative["gaps"] = options["gaps"].split(",")
+            if "migration" in options:
+                alternative["migration_cost"] = float(options["migration"])
+            if "parallel" in options:
+                alternative["parallel_months"] = int(options["parallel"])
             alternatives.append(alternative)
         elif words[0] == "realises":
             node(words[1]).setdefault("capabilities", []).append(words[2])
             capabilities.add(words[2])
         elif words[0] == "contract":
-            node(words[1])["contract"] = {"end": words[2]}
+            options = _options(words[3:])
+            contract: dict[str, Any] = {"end": words[2]}
+            for key, field in (("notice", "notice_days"), ("renews", "renewal_months")):
+                if key in options:
+                    contract[field] = int(options[key])
+            if "fee" in options:
+                contract["termination_fee"] = float(options["fee"])
+            node(words[1])["contract"] = contract
+        elif words[0] == "cost":
+            node(words[1])["cost_per_year"] = float(words[2])
         elif words[0] == "export":
             node(words[1])["data_export"] = "vendor_only"
         elif words[0] == "vendor":

@@ -1,0 +1,347 @@
+"""The migration plan on a calendar: a Gantt chart (SVG or PNG, drawn with matplotlib and
+its own fonts, so that it looks the same on every machine) and a Mermaid ``gantt`` block
+for Markdown, which Git hosts draw.
+
+One bar per step that can be scheduled, from its start to its finish, coloured by wave;
+the steps on the critical path have a dark outline; the part of a bar after the step's
+deadline is red, and each deadline is a black diamond on its row. In a chosen exit, the
+end of each contract is a dashed line. Steps that cannot be scheduled (blocked) are listed
+under the chart.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from exitplan.errors import printable
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+from exitplan.simulate.result import Simulation, Step, StepKind
+
+WAVE_COLOURS = ("#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
+LATE = "#d62728"
+CRITICAL_EDGE = "#1a1a1a"
+LABEL_LENGTH = 56
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One scheduled step as drawn: its label, wave, start and finish (dates, or weeks of
+    the work in an undated estate), deadline, and whether it is on the critical path."""
+
+    step: str
+    label: str
+    wave: int
+    start: date | float
+    finish: date | float
+    deadline: date | float | None
+    critical: bool
+    milestone: bool
+
+
+def _names(simulation: Simulation) -> dict[str, str]:
+    names: dict[str, str] = {r.replaces: r.name for r in simulation.replacements}
+    names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
+    return names
+
+
+def step_label(step: Step, names: dict[str, str]) -> str:
+    """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview``."""
+    if step.kind is StepKind.EXPORT:
+        return f"Export data from {names.get(step.replaces, step.replaces)}"
+    return "; ".join(
+        f"{names.get(m.replaces, m.replaces)} → "
+        + (names.get(m.candidate, m.candidate) if m.candidate else "?")
+        for m in step.moves
+    )
+
+
+def _short(text: str, length: int = LABEL_LENGTH) -> str:
+    text = printable(text)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def bars(simulation: Simulation) -> list[Bar]:
+    """The scheduled steps, in the order they start (then wave, then id)."""
+    names = _names(simulation)
+    plan = simulation.plan
+    dated = simulation.start is not None
+    found = []
+    for step in plan.steps:
+        if step.start_week is None or step.finish_week is None:
+            continue
+        start: date | float | None = step.start_week
+        finish: date | float | None = step.finish_week
+        deadline: date | float | None = None
+        if dated:
+            start = simulation.date_of(step.start_day)
+            finish = simulation.date_of(step.finish_day)
+            deadline = simulation.date_of(step.deadline)
+        if start is None or finish is None:  # too far to count in days
+            continue
+        found.append(
+            Bar(
+                step=step.id,
+                label=step_label(step, names),
+                wave=step.wave,
+                start=start,
+                finish=finish,
+                deadline=deadline,
+                critical=step.id in plan.critical_path,
+                milestone=step.start_week == step.finish_week,
+            )
+        )
+    return sorted(found, key=lambda b: (b.start, b.wave, b.step))
+
+
+def blocked(simulation: Simulation) -> list[str]:
+    names = _names(simulation)
+    return [
+        step_label(step, names)
+        for step in sorted(simulation.plan.steps, key=lambda s: (s.wave, s.id))
+        if step.blocked
+    ]
+
+
+def _contract_ends(simulation: Simulation) -> list[tuple[date, str]]:
+    ends = {
+        (step.contract.end, step.contract.name)
+        for step in simulation.plan.steps
+        if step.contract is not None
+    }
+    return sorted(ends)
+
+
+def _title(simulation: Simulation) -> str:
+    what = (
+        simulation.scenario_title
+        or f"Withdrawing {', '.join(simulation.selectors)} ({simulation.mode})"
+    )
+    return f"Migration plan: {what}"
+
+
+def _subtitle(simulation: Simulation) -> str:
+    plan = simulation.plan
+    finish = simulation.date_of(plan.finish_day)
+    parts = [
+        f"finishes {finish.isoformat()}" if finish else f"{plan.finish:g} weeks of work",
+        f"critical path {plan.critical_path_weeks:g} weeks",
+    ]
+    capacity = plan.capacity
+    if capacity is not None:
+        if capacity.parallel_steps is not None:
+            parts.append(f"{capacity.parallel_steps} steps at a time")
+        if capacity.person_weeks_per_month is not None:
+            parts.append(f"{capacity.person_weeks_per_month:g} person-weeks a month")
+    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    if late:
+        parts.append(f"{len(late)} late")
+    return "; ".join(parts)
+
+
+EPOCH = date(1970, 1, 1)
+"""Day 0 of the time axis (set as matplotlib's ``date.epoch``, so a date is its day count)."""
+
+
+def render_gantt(simulation: Simulation, suffix: str) -> bytes:
+    """The chart as ``.svg``, ``.png`` or ``.pdf`` bytes, the same for the same simulation."""
+    import matplotlib as mpl  # noqa: PLC0415 - heavy; only the charts need it
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    drawn = bars(simulation)
+    stuck = blocked(simulation)
+    height = min(max(3.8, 1.8 + 0.36 * max(len(drawn), 1) + (0.9 if stuck else 0)), 40.0)
+    with mpl.rc_context(
+        {
+            "svg.hashsalt": "exitplan",
+            "svg.fonttype": "path",
+            "font.family": "DejaVu Sans",
+            "font.size": 11,
+            "date.epoch": "1970-01-01T00:00:00",
+            "date.autoformatter.month": "%Y-%m",
+            "hatch.linewidth": 1.5,
+        }
+    ):
+        figure = Figure(figsize=(13.33, height), layout="constrained")
+        axes = figure.add_subplot()
+        _draw_bars(axes, drawn)
+        _draw_contracts(axes, simulation)
+        axes.set_yticks(range(len(drawn)), [_short(b.label) for b in drawn], fontsize=10)
+        axes.set_ylim(len(drawn) - 0.5 if drawn else 0.5, -0.7)
+        axes.grid(axis="x", color="#dddddd", zorder=0)
+        axes.set_axisbelow(True)
+        if simulation.start is not None:
+            from matplotlib.dates import AutoDateLocator  # noqa: PLC0415
+
+            axes.xaxis_date()
+            locator = AutoDateLocator(minticks=4, maxticks=8)  # type: ignore[no-untyped-call]
+            axes.xaxis.set_major_locator(locator)
+            first = min((_x(b.start) for b in drawn), default=_x(simulation.start))
+            axes.set_xlim(left=first - 14)
+        else:
+            axes.set_xlabel("weeks of work")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        figure.suptitle(_short(_title(simulation), 90), fontsize=16, fontweight="bold")
+        axes.set_title(_subtitle(simulation), fontsize=11, loc="left")
+        figure.legend(
+            handles=_legend(drawn, simulation),
+            loc="outside right upper",
+            ncols=1,
+            fontsize=10,
+            frameon=False,
+        )
+        if stuck:
+            text = "Blocked, not scheduled until an alternative is found: " + "; ".join(
+                _short(label, 60) for label in stuck
+            )
+            figure.supxlabel(
+                "\n".join(textwrap.wrap(text, 170)), fontsize=10, ha="left", x=0.01, color="#333333"
+            )
+        buffer = io.BytesIO()
+        if suffix == ".svg":
+            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        elif suffix == ".pdf":
+            figure.savefig(
+                buffer,
+                format="pdf",
+                metadata={"CreationDate": None, "Creator": None, "Producer": None},
+            )
+        else:
+            figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _draw_bars(axes: Axes, drawn: list[Bar]) -> None:
+    """Each step a bar in its wave's colour (a milestone when it takes no time), outlined
+    on the critical path; the part after its deadline hatched red; the deadline a diamond."""
+    for row, bar in enumerate(drawn):
+        colour = WAVE_COLOURS[(bar.wave - 1) % len(WAVE_COLOURS)]
+        start, finish = _x(bar.start), _x(bar.finish)
+        if bar.milestone:
+            axes.plot([start], [row], marker="D", markersize=9, color=colour, zorder=3)
+        else:
+            axes.barh(
+                row,
+                finish - start,
+                left=start,
+                height=0.62,
+                color=colour,
+                edgecolor=CRITICAL_EDGE if bar.critical else colour,
+                linewidth=2.2 if bar.critical else 0.5,
+                zorder=2,
+            )
+        if bar.deadline is None:
+            continue
+        due = _x(bar.deadline)
+        if due < finish and not bar.milestone:
+            axes.barh(
+                row,
+                finish - max(due, start),
+                left=max(due, start),
+                height=0.62,
+                facecolor="none",
+                edgecolor=LATE,
+                hatch="//",
+                linewidth=1.5,
+                zorder=2.5,
+            )
+        axes.plot([due], [row], marker="D", markersize=7, color="black", zorder=4, linestyle="")
+
+
+def _contract_days(simulation: Simulation) -> dict[date, list[str]]:
+    by_day: dict[date, list[str]] = {}
+    for end, name in _contract_ends(simulation):
+        by_day.setdefault(end, []).append(name)
+    return by_day
+
+
+def _draw_contracts(axes: Axes, simulation: Simulation) -> None:
+    """A dashed line at each contract end (named in the legend)."""
+    for end in _contract_days(simulation):
+        axes.axvline(_x(end), color="#555555", linestyle="--", linewidth=1.2, zorder=1)
+
+
+def _legend(drawn: list[Bar], simulation: Simulation) -> list[Artist]:
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    handles: list[Artist] = [
+        Patch(color=WAVE_COLOURS[(w - 1) % len(WAVE_COLOURS)], label=f"wave {w}")
+        for w in sorted({b.wave for b in drawn})
+    ]
+    handles += [
+        Patch(facecolor="white", edgecolor=CRITICAL_EDGE, linewidth=2.2, label="critical path"),
+        Patch(facecolor="white", edgecolor=LATE, hatch="//", label="after its deadline"),
+        Line2D([], [], marker="D", color="black", linestyle="", label="deadline"),
+    ]
+    for end, names in sorted(_contract_days(simulation).items()):
+        what = "a contract ends" if len(names) == 1 else f"{len(names)} contracts end"
+        handles.append(
+            Line2D([], [], color="#555555", linestyle="--", label=f"{what} {end.isoformat()}")
+        )
+    return handles
+
+
+def _x(value: date | float) -> float:
+    """A position on the time axis: the day number of a date, else weeks of the work."""
+    if isinstance(value, date):
+        return float((value - EPOCH).days)
+    return float(value)
+
+
+_MERMAID_UNSAFE = re.compile(r"[^\w \-.,()/&+'→…]")
+
+
+def _mermaid_text(text: str) -> str:
+    """Only letters, digits, spaces and plain punctuation: Mermaid reads ``:``, ``;``,
+    ``#`` and ``%%`` as syntax, and a backtick could close the Markdown fence."""
+    return re.sub(r" +", " ", _MERMAID_UNSAFE.sub(" ", printable(text))).strip() or "step"
+
+
+def gantt_mermaid(simulation: Simulation) -> str:
+    """A Mermaid ``gantt`` block (fenced) of the scheduled steps, by wave; the critical
+    path marked ``crit``; contract ends as milestones; empty when nothing is dated."""
+    if simulation.start is None:
+        return ""
+    drawn = bars(simulation)
+    if not drawn:
+        return ""
+    lines = [
+        "```mermaid",
+        "gantt",
+        f"    title {_mermaid_text(_title(simulation).replace(': ', ' - ', 1))}",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %Y-%m",
+    ]
+    for wave in sorted({b.wave for b in drawn}):
+        lines.append(f"    section Wave {wave}")
+        for index, bar in enumerate(drawn):
+            if bar.wave != wave:
+                continue
+            if not isinstance(bar.start, date) or not isinstance(bar.finish, date):
+                continue
+            late = (
+                isinstance(bar.deadline, date) and bar.deadline < bar.finish and not bar.milestone
+            )
+            tags = [t for t, on in (("crit", bar.critical), ("milestone", bar.milestone)) if on]
+            label = _mermaid_text(_short(bar.label) + (" (late)" if late else ""))
+            days = max((bar.finish - bar.start).days, 0)
+            lines.append(
+                f"    {label} :{', '.join([*tags, f't{index}'])}, {bar.start.isoformat()}, {days}d"
+            )
+    ends = _contract_ends(simulation)
+    if ends:
+        lines.append("    section Contracts")
+        for end, name in ends:
+            label = _mermaid_text(_short(name, 44) + " ends")
+            lines.append(f"    {label} :milestone, {end.isoformat()}, 0d")
+    lines.append("```")
+    return "\n".join(lines) + "\n"

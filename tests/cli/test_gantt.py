@@ -1,0 +1,112 @@
+"""The plan on a calendar: the Gantt view (SVG, PNG, PDF) and its Mermaid block."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate
+from exitplan.render.gantt import bars, gantt_mermaid, render_gantt
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from tests.conftest import EXAMPLE, RunCli
+from tests.reliability.test_outputs import HOSTILE, write_estate
+
+GANTT = ("diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--mode", "exit")
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
+def test_the_chart_is_the_same_bytes_twice(run_cli: RunCli, tmp_path: Path, suffix: str) -> None:
+    first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    for target in (first, second):
+        result = run_cli(*GANTT, "--view", "gantt", "-o", target)
+        assert result.exit_code == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    magic = {".svg": b"<?xml", ".png": b"\x89PNG", ".pdf": b"%PDF"}[suffix]
+    assert first.read_bytes().startswith(magic)
+
+
+def test_the_chart_draws_every_scheduled_step_and_lists_the_blocked(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    target = tmp_path / "plan.svg"
+    assert run_cli(*GANTT, "--view", "gantt", "-o", target).exit_code == 0
+    svg = target.read_text(encoding="utf-8")
+    etree.fromstring(svg.encode("utf-8"))  # well-formed
+    drawn = " ".join(re.findall(r"<!-- (.*?) -->", svg))
+    shown = json.loads(run_cli("run", "scenarios/leave-microsoft.yaml", "--format", "json").stdout)
+    names = {a["for"]: a["name"] for a in shown["alternatives"]}
+    scheduled = [s for s in shown["plan"]["steps"] if s["finish_date"] is not None]
+    assert len(scheduled) == 14
+    for step in scheduled:
+        assert names[step["replaces"]][:20] in drawn, step["id"]
+    assert "Blocked, not scheduled" in drawn
+    assert "2029-08-05" in drawn  # the plan's finish, in the subtitle
+    assert "3 contracts end 2027-06-30" in drawn
+
+
+def test_a_gantt_is_not_a_graph(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(*GANTT, "--view", "gantt", "-o", tmp_path / "plan.dot")
+    assert result.exit_code == 2
+    assert "write it as .svg, .png or .pdf" in result.stderr
+    assert not (tmp_path / "plan.dot").exists()
+
+
+def test_an_unwritable_target_leaves_nothing(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "plan.png"
+    result = run_cli(*GANTT, "--view", "gantt", "-o", target)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert not target.parent.exists()
+
+
+def test_bars_follow_the_plan() -> None:
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    simulation = simulate(graph, ["vendor:microsoft"], Options(mode=Mode.EXIT))
+    found = bars(simulation)
+    steps = {s.id: s for s in simulation.plan.steps}
+    assert [b.step for b in found] == sorted(
+        (b.step for b in found), key=lambda i: (steps[i].start_day or 0, steps[i].wave, i)
+    )
+    for bar in found:
+        step = steps[bar.step]
+        assert bar.start == simulation.date_of(step.start_day)
+        assert bar.finish == simulation.date_of(step.finish_day)
+        assert bar.critical == (step.id in simulation.plan.critical_path)
+    assert {b.step for b in found} == {s.id for s in steps.values() if not s.blocked}
+
+
+def test_hostile_names_stay_inside_the_mermaid_block(tmp_path: Path) -> None:
+    name = HOSTILE + " ```\n# heading : colon ; semi %% comment <b>x</b> `tick`"
+    estate, _ = write_estate(tmp_path / "in", name)
+    graph = EmbeddedGraph(load_estate(estate))
+    simulation = simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT))
+    block = gantt_mermaid(simulation)
+    lines = block.splitlines()
+    assert lines[0] == "```mermaid"
+    assert lines[-1] == "```"
+    assert block.count("```") == 2
+    tasks = [line for line in lines if " :" in line]
+    assert len(tasks) == 1
+    label = tasks[0].split(" :")[0]
+    assert not re.search(r"[:;#%<>`\x00-\x1f\x7f-\x9f\u202e]", label), label
+    svg = render_gantt(simulation, ".svg")
+    etree.fromstring(svg)  # the names in its comments do not break the document
+    assert b"\x1b" not in svg
+
+
+def test_an_undated_estate_is_drawn_in_weeks_and_has_no_mermaid(tmp_path: Path) -> None:
+    estate, _ = write_estate(tmp_path / "in", "Plain")
+    data = json.loads(estate.read_text(encoding="utf-8"))
+    del data["estate"]["as_of"]
+    estate.write_text(json.dumps(data), encoding="utf-8")
+    simulation = simulate(EmbeddedGraph(load_estate(estate)), ["vendor:v"])
+    assert simulation.start is None
+    assert [(b.start, b.finish) for b in bars(simulation)] == [(0.0, 6.0)]
+    assert gantt_mermaid(simulation) == ""
+    assert b"weeks of work" in render_gantt(simulation, ".svg")

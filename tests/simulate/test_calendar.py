@@ -1,0 +1,307 @@
+"""The plan on a calendar: contract deadlines in a chosen exit, dates, the start of the
+work, and the one-off cost of leaving. Each row is a tiny estate (``build``'s spec) whose
+day 0 is 2026-01-01."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.result import DeadlineFrom, Plan, Step
+from exitplan.simulate.schedule import Capacity
+from tests.simulate.build import build
+
+
+@dataclass(frozen=True)
+class Due:
+    id: str
+    spec: str
+    withdraw: tuple[str, ...]
+    step: str
+    expected: dict[str, Any]
+    mode: Mode = Mode.EXIT
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _contract(step: Step) -> tuple[str, str, str | None, int] | None:
+    term = step.contract
+    if term is None:
+        return None
+    notice = term.notice_by.isoformat() if term.notice_by else None
+    return term.component, term.end.isoformat(), notice, term.renewals
+
+
+DUES = [
+    Due(
+        "own-contract",
+        "s:x -> a\ncontract a 2026-07-01 notice=90\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        "replace-a",
+        {
+            "deadline": 181,
+            "deadline_from": DeadlineFrom.CONTRACT,
+            "contract": ("a", "2026-07-01", "2026-04-02", 0),
+            "finish_day": 70,
+            "slack": 111,
+        },
+    ),
+    Due(
+        "late-when-the-finish-falls-after-the-contract-end",
+        "s:x -> a\ncontract a 2026-02-01\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        "replace-a",
+        {"deadline": 31, "slack": -39, "contract": ("a", "2026-02-01", None, 0)},
+    ),
+    Due(
+        "the-licence-it-hard-depends-on",
+        "s:x -> a\na -> licence\ncontract licence 2026-12-31 notice=30\ncandidate k\n"
+        "alt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"deadline": 364, "contract": ("licence", "2026-12-31", "2026-12-01", 0)},
+    ),
+    Due(
+        "its-own-contract-before-the-licence",
+        "s:x -> a\na -> licence\ncontract licence 2026-12-31\ncontract a 2026-06-30\n"
+        "candidate k\nalt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"contract": ("a", "2026-06-30", None, 0)},
+    ),
+    Due(
+        "the-nearest-contract-through-the-vendors-components",
+        "s:x -> a\na -> b\nb -> licence\ncontract licence 2026-12-31\ncandidate k\n"
+        "alt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"contract": ("licence", "2026-12-31", None, 0)},
+    ),
+    Due(
+        "the-earliest-of-equally-near-contracts",
+        "s:x -> a\na -> l1\na -> l2\ncontract l1 2027-03-31\ncontract l2 2026-09-30\n"
+        "candidate k\nalt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"contract": ("l2", "2026-09-30", None, 0)},
+    ),
+    Due(
+        "not-through-a-soft-dependency",
+        "s:x -> a\na -> licence soft\ncontract licence 2026-12-31\ncandidate k\n"
+        "alt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"contract": None, "deadline": None, "deadline_from": DeadlineFrom.NO_CONTRACT},
+    ),
+    Due(
+        "the-vendors-licence-also-when-it-stays",
+        "s:x -> a\na -> licence\ncontract licence 2026-12-31\ncandidate k\nvendor k other\n"
+        "alt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"contract": ("licence", "2026-12-31", None, 0), "slack": 336},
+    ),
+    Due(
+        "not-through-another-vendors-component",
+        "s:x -> a\na -> b\nb -> licence\nvendor b other\ncontract licence 2026-12-31\n"
+        "candidate k\nalt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"contract": None, "deadline_from": DeadlineFrom.NO_CONTRACT, "slack": None},
+    ),
+    Due(
+        "the-next-renewal-when-notice-has-passed",
+        "s:x -> a\ncontract a 2026-02-28 notice=90 renews=12\ncandidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"contract": ("a", "2027-02-28", "2026-11-30", 1), "deadline": 423},
+    ),
+    Due(
+        "a-renewal-from-the-end-of-a-month-keeps-to-the-month",
+        "s:x -> a\ncontract a 2024-01-31 renews=1\ncandidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"contract": ("a", "2026-01-31", None, 24)},
+    ),
+    Due(
+        "the-recorded-end-while-notice-can-still-be-given",
+        "s:x -> a\ncontract a 2026-06-30 notice=90 renews=36\ncandidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"contract": ("a", "2026-06-30", "2026-04-01", 0)},
+    ),
+    Due(
+        "a-passed-notice-date-without-renewal-terms-stays",
+        "s:x -> a\ncontract a 2026-02-28 notice=90\ncandidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"contract": ("a", "2026-02-28", "2025-11-30", 0), "deadline": 58},
+    ),
+    Due(
+        "an-export-is-due-with-its-replacement",
+        "s:x -> a\nexport a\ncontract a 2026-07-01\ncandidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "export-a",
+        {"deadline": 181, "contract": ("a", "2026-07-01", None, 0)},
+    ),
+    Due(
+        "a-blocked-step-still-has-its-contract",
+        "s:x -> a\ncontract a 2026-07-01",
+        ("component:a",),
+        "replace-a",
+        {"blocked": True, "deadline": 181, "finish_day": None, "slack": None},
+    ),
+    Due(
+        "a-cut-off-is-due-when-things-break-not-at-the-contract",
+        "s:x -> a grace=30\ncontract a 2026-07-01\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        "replace-a",
+        {"deadline": 30, "deadline_from": DeadlineFrom.BREAKS, "contract": None, "slack": -40},
+        mode=Mode.CUT_OFF,
+    ),
+    Due(
+        "work-that-starts-later-finishes-later",
+        "s:x -> a\ncontract a 2026-07-01\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        "replace-a",
+        {"start_day": 90, "finish_day": 160, "start_week": 0.0, "slack": 21},
+        options={"work_starts": date(2026, 4, 1)},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", DUES, ids=[c.id for c in DUES])
+def test_deadline(case: Due) -> None:
+    options = Options(mode=case.mode, **case.options)
+    plan = simulate(build(case.spec), case.withdraw, options).plan
+    step = next(s for s in plan.steps if s.id == case.step)
+    for key, value in case.expected.items():
+        found = _contract(step) if key == "contract" else getattr(step, key)
+        assert found == value, key
+
+
+def test_no_step_of_a_chosen_exit_is_due_on_day_0_without_a_contract_that_ends_then() -> None:
+    graph = build("s:x -> a\ns:y -> b\ncandidate k\nalt k for a R3 weeks=4\ncontract b 2026-01-01")
+    plan = simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT)).plan
+    due = {step.id: step.deadline for step in plan.steps}
+    assert due == {"replace-a": None, "replace-b": 0}
+
+
+@dataclass(frozen=True)
+class Cost:
+    id: str
+    spec: str
+    expected: dict[str, Any]
+
+
+COSTS = [
+    Cost(
+        "migration-and-parallel-running",
+        "s:x -> a\ncost a 1200\ncandidate k\nalt k for a R3 weeks=4 migration=900 parallel=6",
+        {"migration": 900.0, "parallel": 600.0, "one_off": 1500.0, "one_off_unknown": ()},
+    ),
+    Cost(
+        "no-migration-cost-recorded-is-unknown-not-0",
+        "s:x -> a\ncost a 1200\ncandidate k\nalt k for a R3 weeks=4 parallel=6",
+        {"migration": 0.0, "parallel": 600.0, "one_off_unknown": ("replace-a",)},
+    ),
+    Cost(
+        "parallel-running-of-a-component-without-a-cost-is-unknown",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4 migration=900 parallel=6",
+        {"parallel": 0.0, "one_off_unknown": ("replace-a",)},
+    ),
+    Cost(
+        "no-parallel-running",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4 migration=900 parallel=0",
+        {"one_off": 900.0, "one_off_unknown": ()},
+    ),
+    Cost(
+        "a-blocked-step-is-unknown",
+        "s:x -> a",
+        {"one_off": 0.0, "one_off_unknown": ("replace-a",)},
+    ),
+    Cost(
+        "a-termination-fee-counts-once-per-contract",
+        "s:x -> a\ns:y -> b\na -> licence\nb -> licence\ncontract licence 2026-12-31 fee=5000\n"
+        "candidate ka\ncandidate kb\nalt ka for a R3 migration=1 parallel=0\n"
+        "alt kb for b R3 migration=2 parallel=0",
+        {"termination": 5000.0, "one_off": 5003.0, "termination_unknown": ()},
+    ),
+    Cost(
+        "a-contract-without-a-fee-is-named",
+        "s:x -> a\ncontract a 2026-12-31\ncandidate k\nalt k for a R3 migration=1 parallel=0",
+        {"termination": 0.0, "termination_unknown": ("a",)},
+    ),
+    Cost(
+        "yearly-cost-before-and-after",
+        "s:x -> a\ns:y -> b\ncost a 100\ncandidate ka\ncandidate kb\n"
+        "alt ka for a R3\nalt kb for b R3",
+        {
+            "per_year_before": 100.0,
+            "per_year_before_unknown": 1,
+            "per_year_after": 0.0,
+            "per_year_after_unknown": 2,
+        },
+    ),
+]
+
+
+def _elsewhere(spec: str) -> str:
+    """Every candidate provided by another vendor than the one withdrawn (``v``)."""
+    lines = spec.splitlines()
+    return "\n".join(
+        [
+            *lines,
+            *(f"vendor {line.split()[1]} other" for line in lines if line.startswith("candidate")),
+        ]
+    )
+
+
+@pytest.mark.parametrize("case", COSTS, ids=[c.id for c in COSTS])
+def test_cost_of_the_exit(case: Cost) -> None:
+    graph = build(_elsewhere(case.spec))
+    costs = simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT)).plan.costs
+    for key, value in case.expected.items():
+        assert getattr(costs, key) == value, key
+
+
+def _plan(capacity: Capacity | None) -> Plan:
+    graph = build(
+        """
+        vendor ka other
+        vendor kb other
+        vendor kc other
+        s:x -> a
+        s:y -> b
+        s:z -> c
+        candidate ka
+        candidate kb
+        candidate kc
+        alt ka for a R3 weeks=10 effort=20
+        alt kb for b R3 weeks=10 effort=20
+        alt kc for c R3 weeks=10 effort=20
+        """
+    )
+    return simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT, capacity=capacity)).plan
+
+
+def test_capacity_delays_the_finish_and_says_so() -> None:
+    free, limited = _plan(None), _plan(Capacity(parallel_steps=2))
+    assert free.finish == free.critical_path_weeks == 10.0
+    assert limited.finish == 20.0
+    assert limited.critical_path_weeks == 10.0
+    assert limited.finish_day == 140
+    assert limited.finish_day_without_capacity == 70
+    starts = sorted(step.start_week for step in limited.steps)
+    assert starts == [0.0, 0.0, 10.0]
+
+
+def test_people_stretch_a_step_that_needs_more_than_there_are() -> None:
+    # 20 person-weeks over 10 weeks is 2 a week; 52/12 person-weeks a month is 1 a week
+    plan = _plan(Capacity(person_weeks_per_month=52 / 12))
+    assert [step.finish_week - (step.start_week or 0) for step in plan.steps] == [20.0] * 3
+    assert plan.finish == 60.0

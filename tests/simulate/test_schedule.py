@@ -1,0 +1,118 @@
+"""Scheduling within capacity: properties that hold for every set of steps."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exitplan.simulate.schedule import Capacity, Slot, Task, schedule
+
+WEEKS = st.sampled_from([0.0, 1.0, 2.5, 4.0, 10.0, 26.0, 52.0])
+
+
+@st.composite
+def tasks(draw: st.DrawFn) -> list[Task]:
+    """Up to 12 steps in topological order; each may follow any earlier ones."""
+    count = draw(st.integers(min_value=1, max_value=12))
+    found: list[Task] = []
+    for index in range(count):
+        earlier = [task.id for task in found]
+        after = draw(st.lists(st.sampled_from(earlier), unique=True)) if earlier else []
+        found.append(
+            Task(
+                f"s{index:02d}",
+                draw(WEEKS),
+                draw(st.none() | st.sampled_from([0.0, 2.0, 8.0, 30.0])),
+                tuple(sorted(after)),
+                draw(st.none() | st.integers(min_value=0, max_value=400)),
+            )
+        )
+    return found
+
+
+CAPACITIES = st.builds(
+    Capacity,
+    st.none() | st.integers(min_value=1, max_value=4),
+    st.none() | st.sampled_from([1.0, 4.0, 13.0, 40.0]),
+)
+
+
+def _running(slots: dict[str, Slot], moment: float) -> list[Slot]:
+    return [s for s in slots.values() if s.start <= moment < s.finish]
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks(), CAPACITIES)
+def test_the_limits_hold_at_every_moment(found: list[Task], capacity: Capacity) -> None:
+    slots = schedule(found, capacity)
+    for slot in slots.values():
+        running = _running(slots, slot.start)
+        if capacity.parallel_steps is not None:
+            assert len(running) <= capacity.parallel_steps
+        if capacity.people is not None:
+            assert sum((s.people for s in running), Fraction(0)) <= capacity.people
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks(), CAPACITIES)
+def test_every_step_starts_after_the_steps_before_it(found: list[Task], capacity: Capacity) -> None:
+    slots = schedule(found, capacity)
+    assert set(slots) == {task.id for task in found}
+    for task in found:
+        for before in task.after:
+            assert slots[task.id].start >= slots[before].finish
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks(), CAPACITIES)
+def test_a_limit_never_finishes_earlier(found: list[Task], capacity: Capacity) -> None:
+    free = schedule(found)
+    limited = schedule(found, capacity)
+    for task in found:
+        assert limited[task.id].start >= free[task.id].start
+    assert max(s.finish for s in limited.values()) >= max(s.finish for s in free.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(tasks())
+def test_a_limit_no_step_reaches_is_no_limit(found: list[Task]) -> None:
+    efforts = [t.effort / t.weeks for t in found if t.effort and t.weeks]
+    plenty = Capacity(len(found), max(efforts, default=1.0) * len(found) * 52 / 12 + 1)
+    assert schedule(found, plenty) == schedule(found)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tasks())
+def test_without_a_limit_each_step_starts_when_the_last_before_it_finishes(
+    found: list[Task],
+) -> None:
+    slots = schedule(found)
+    for task in found:
+        ready = max((slots[b].finish for b in task.after), default=0.0)
+        assert slots[task.id].start == ready
+        assert slots[task.id].finish == ready + task.weeks
+
+
+def test_three_steps_two_at_a_time() -> None:
+    found = [Task(name, 10.0, None, ()) for name in ("a", "b", "c")]
+    slots = schedule(found, Capacity(parallel_steps=2))
+    assert [(s.start, s.finish) for s in slots.values()] == [(0, 10), (0, 10), (10, 20)]
+
+
+def test_the_critical_path_goes_first() -> None:
+    # "b" leads to the long chain, so it runs before "a" although "a" sorts first
+    found = [
+        Task("a", 10.0, None, ()),
+        Task("b", 10.0, None, ()),
+        Task("c", 30.0, None, ("b",)),
+    ]
+    slots = schedule(found, Capacity(parallel_steps=1))
+    assert (slots["b"].start, slots["c"].start, slots["a"].start) == (0, 10, 40)
+
+
+def test_the_earliest_deadline_breaks_a_tie() -> None:
+    found = [Task("a", 10.0, None, (), deadline=300), Task("b", 10.0, None, (), deadline=100)]
+    slots = schedule(found, Capacity(parallel_steps=1))
+    assert (slots["b"].start, slots["a"].start) == (0, 10)
