@@ -34,6 +34,7 @@ from exitplan.render.table import (
     DEFAULT_WIDTH,
     dump_sections_table,
 )
+from exitplan.render.xlsx import Sheet, dump_xlsx
 from exitplan.select import Mode
 from exitplan.simulate import Options
 from exitplan.simulate.result import Simulation
@@ -393,6 +394,29 @@ def write_diagram(diagram: Diagram, path: Path) -> None:
 
 def simulation_options(mode: str, horizon: int | None, start: Any) -> Options:
     return Options(mode=Mode(mode), horizon=horizon, start=start.date() if start else None)
+
+
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output (whole, or not at all); a .xlsx "
+    "file is an Excel workbook with one sheet per table. " + SYMLINK_RULE,
+)
+
+
+def deliver(
+    text: Callable[[], str], sheets: Callable[[], list[Sheet]], output: Path | None
+) -> None:
+    """The output on standard output, or into ``output``: a workbook when it ends in
+    .xlsx, else the text."""
+    if output is None:
+        emit(text())
+        return
+    data = dump_xlsx(sheets()) if output.suffix == ".xlsx" else text().encode("utf-8")
+    write_output(output, data)
+    notice(f"exitplan: wrote {output}")
 
 
 def render_simulation(simulation: Simulation, output_format: str) -> str:

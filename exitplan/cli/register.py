@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from exitplan.cli.common import (
+    OUTPUT,
     Source,
-    emit,
+    deliver,
     estate_source,
+    refuse_own_inputs,
 )
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
@@ -15,6 +19,7 @@ from exitplan.render.json import (
     dump_register_json,
 )
 from exitplan.render.markdown import dump_sections_markdown
+from exitplan.render.xlsx import register_sheets
 from exitplan.simulate.register import register_rows
 
 
@@ -28,7 +33,8 @@ from exitplan.simulate.register import register_rows
     show_default=True,
     help="Output format (CSV opens in a spreadsheet).",
 )
-def register_command(source: Source, output_format: str) -> None:
+@OUTPUT
+def register_command(source: Source, output_format: str, output: Path | None) -> None:
     """The register of third-party components in the vocabulary of the EU DORA register
     of information: provider, ultimate parent and its country, where the data are stored
     and processed, the services and users that depend on each component, and its
@@ -38,14 +44,18 @@ def register_command(source: Source, output_format: str) -> None:
     Examples:
       exitplan register graphs/gothenburg > register.csv
       exitplan register graphs/gothenburg --format markdown
+      exitplan register graphs/gothenburg -o register.xlsx
     """
+    refuse_own_inputs([output], estate=source.path)
     backend = source.open()
     entries = register_rows(backend)
-    if output_format == "json":
-        text = dump_register_json(backend.info.name, entries)
-    elif output_format == "markdown":
-        section = rows.register(entries)
-        text = dump_sections_markdown(f"Register of {backend.info.name}", [], [section])
-    else:
-        text = dump_section_csv(rows.register(entries))
-    emit(text)
+
+    def text() -> str:
+        if output_format == "json":
+            return dump_register_json(backend.info.name, entries)
+        if output_format == "markdown":
+            section = rows.register(entries)
+            return dump_sections_markdown(f"Register of {backend.info.name}", [], [section])
+        return dump_section_csv(rows.register(entries))
+
+    deliver(text, lambda: register_sheets(entries), output)

@@ -14,20 +14,38 @@ from exitplan.cli.common import (
     notice,
     refuse_own_inputs,
 )
+from exitplan.errors import ExitplanError
+from exitplan.graph import GraphBackend
 from exitplan.model import LegalProfile
+from exitplan.render.deck import dump_deck
 from exitplan.render.files import diagram_bytes, write_output
-from exitplan.render.gantt import render_gantt
+from exitplan.render.gantt import PAGE, render_gantt
 from exitplan.render.report import dump_report_html, dump_report_markdown
 from exitplan.scenario import load_scenario, run_scenario
+from exitplan.simulate.result import Simulation
 from exitplan.simulate.strategy import exit_strategy
 from exitplan.simulate.views import PAGE_NODES, impact_view, plan_view
+
+
+def _slide_pictures(graph: GraphBackend, simulation: Simulation) -> dict[str, bytes]:
+    """The impact diagram (when Graphviz can draw PNG here) and the Gantt chart, as PNG."""
+    pictures = {}
+    try:
+        pictures["impact"] = diagram_bytes(impact_view(graph, simulation, fit=PAGE_NODES), ".png")
+    except ExitplanError as error:
+        notice(f"exitplan: the deck has no impact slide: {error}")
+    if any(step.start_week is not None for step in simulation.plan.steps):
+        pictures["gantt"] = render_gantt(simulation, ".png")
+    return pictures
 
 
 def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
     """Refuse an unknown document format before any work starts."""
     del ctx, parameter
-    if value.suffix not in (".md", ".html"):
-        raise click.BadParameter(f"the suffix picks the format: .md or .html (got {value.name!r})")
+    if value.suffix not in (".md", ".html", ".pptx"):
+        raise click.BadParameter(
+            f"the suffix picks the format: .md, .html or .pptx (got {value.name!r})"
+        )
     return value
 
 
@@ -39,8 +57,8 @@ def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) ->
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_report_file,
-    help="The document to write: .md (Markdown) or .html (one file, diagrams inline). "
-    + SYMLINK_RULE,
+    help="The document to write: .md (Markdown), .html (one file, diagrams inline) or "
+    ".pptx (a slide deck for the board). " + SYMLINK_RULE,
 )
 @backend_options
 @PROFILE
@@ -61,6 +79,7 @@ def report_command(
     Examples:
       exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.md
       exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.html
+      exitplan report scenarios/leave-microsoft.yaml -o deck.pptx
     """
     loaded = load_scenario(scenario)
     refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
@@ -70,6 +89,10 @@ def report_command(
     strategy = exit_strategy(
         graph, simulation, loaded.scenario.notes, LegalProfile(profile) if profile else None
     )
+    if output.suffix == ".pptx":
+        write_output(output, dump_deck(strategy, _slide_pictures(graph, simulation)))
+        notice(f"exitplan: wrote {output}")
+        return
     if output.suffix == ".html":
         # A report has no --focus: a large withdrawal is drawn in part, and says so.
         views = {
@@ -78,7 +101,7 @@ def report_command(
         }
         svgs = {key: diagram_bytes(view, ".svg").decode("utf-8") for key, view in views.items()}
         if any(step.start_week is not None for step in simulation.plan.steps):
-            svgs["gantt"] = render_gantt(simulation, ".svg").decode("utf-8")
+            svgs["gantt"] = render_gantt(simulation, ".svg", PAGE).decode("utf-8")
         left_out = {key: view.left_out for key, view in views.items() if view.left_out}
         text = dump_report_html(strategy, svgs, left_out)
     else:

@@ -9,8 +9,10 @@ import click
 from exitplan.cli.common import (
     DIAGRAM_OPTION,
     FORMATS,
+    OUTPUT,
     Source,
     backend_options,
+    deliver,
     emit,
     refuse_own_inputs,
     render_simulation,
@@ -27,6 +29,7 @@ from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.table import (
     dump_sections_table,
 )
+from exitplan.render.xlsx import simulation_sheets
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate.views import impact_view
 
@@ -35,6 +38,7 @@ from exitplan.simulate.views import impact_view
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @backend_options
 @FORMATS
+@OUTPUT
 @DIAGRAM_OPTION
 def run_command(
     scenario: Path,
@@ -43,6 +47,7 @@ def run_command(
     neo4j_uri: str | None,
     neo4j_user: str | None,
     output_format: str,
+    output: Path | None,
     diagram_file: Path | None,
 ) -> None:
     """Run a scenario file: its estate, what it withdraws, its horizon and preferences.
@@ -50,15 +55,20 @@ def run_command(
     \b
     Example:
       exitplan run scenarios/leave-microsoft.yaml --format markdown > exit.md
+      exitplan run scenarios/leave-microsoft.yaml -o leave-microsoft.xlsx
     """
     loaded = load_scenario(scenario)
-    refuse_own_inputs([diagram_file], estate=loaded.estate_path, scenario=scenario)
+    refuse_own_inputs([diagram_file, output], estate=loaded.estate_path, scenario=scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
     if diagram_file is not None:
         write_diagram(impact_view(graph, simulation), diagram_file)
-    emit(render_simulation(simulation, output_format))
+    deliver(
+        lambda: render_simulation(simulation, output_format),
+        lambda: simulation_sheets(simulation),
+        output,
+    )
 
 
 @click.command(name="compare")

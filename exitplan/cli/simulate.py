@@ -12,9 +12,11 @@ from exitplan.cli.common import (
     FORMATS,
     HORIZON,
     MODE,
+    OUTPUT,
     START,
     WITHDRAW,
     Source,
+    deliver,
     emit,
     estate_source,
     refuse_own_inputs,
@@ -35,6 +37,7 @@ from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.table import (
     dump_sections_table,
 )
+from exitplan.render.xlsx import simulation_sheets
 from exitplan.simulate import explain, simulate
 from exitplan.simulate.views import impact_view
 
@@ -46,6 +49,7 @@ from exitplan.simulate.views import impact_view
 @HORIZON
 @START
 @FORMATS
+@OUTPUT
 @DIAGRAM_OPTION
 def simulate_command(
     source: Source,
@@ -54,6 +58,7 @@ def simulate_command(
     horizon: int | None,
     start: Any,
     output_format: str,
+    output: Path | None,
     diagram_file: Path | None,
 ) -> None:
     """Withdraw a vendor, component or jurisdiction and show what breaks and when, what
@@ -64,13 +69,18 @@ def simulate_command(
       exitplan simulate graphs/gothenburg --withdraw vendor:microsoft
       exitplan simulate graphs/gothenburg -w component:intune --horizon 365
       exitplan simulate graphs/gothenburg -w jurisdiction:US --mode exit --format json
+      exitplan simulate graphs/gothenburg -w vendor:microsoft -o microsoft.xlsx
     """
-    refuse_own_inputs([diagram_file], estate=source.path)
+    refuse_own_inputs([diagram_file, output], estate=source.path)
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
     if diagram_file is not None:
         write_diagram(impact_view(backend, simulation), diagram_file)
-    emit(render_simulation(simulation, output_format))
+    deliver(
+        lambda: render_simulation(simulation, output_format),
+        lambda: simulation_sheets(simulation),
+        output,
+    )
 
 
 @click.command(name="why")

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
+import re
 import shutil
 import signal
 import stat
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -98,11 +101,30 @@ def _signals_held() -> Iterator[None]:
     ):
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    held = (signal.SIGINT, signal.SIGTERM)
+    received: list[int] = []
+
+    def later(signum: int, frame: object) -> None:
+        del frame
+        received.append(signum)
+
+    # A native thread (a numerical library's worker pool) may take a signal that the
+    # main thread blocks; Python would then run the handler in the main thread all the
+    # same. So the handlers, too, only note the signal until the file is in place.
+    handlers = {signum: signal.getsignal(signum) for signum in held}
+    for signum, handler in handlers.items():
+        if handler is not None:
+            signal.signal(signum, later)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(held))
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in handlers.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+        for noted in dict.fromkeys(received):
+            signal.raise_signal(noted)
 
 
 def _mode_for(target: Path) -> tuple[int, os.stat_result | None]:
@@ -217,3 +239,27 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[],
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+_STAMPS = re.compile(
+    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
+)
+FIXED_STAMP = b"2000-01-01T00:00:00Z"
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """An Office file (a zip) made reproducible: every entry stamped with one fixed time,
+    and the creation and change times its libraries write into ``docProps/core.xml``
+    replaced by a fixed one, so that the same input gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _STAMPS.sub(rb"\g<1>" + FIXED_STAMP + rb"\2", content)
+            target.writestr(fixed, content)
+    return out.getvalue()

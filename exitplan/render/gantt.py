@@ -16,7 +16,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from exitplan.errors import printable
 
@@ -101,6 +101,26 @@ def bars(simulation: Simulation) -> list[Bar]:
     return sorted(found, key=lambda b: (b.start, b.wave, b.step))
 
 
+BLOCKED_NAMED = 12
+"""Blocked steps named under a chart; the rest are counted."""
+MOST_ROWS = 30
+"""Bars a chart draws at most: more would not read on a slide or a page."""
+
+
+def fitted(drawn: list[Bar], simulation: Simulation, most: int) -> list[Bar]:
+    """At most ``most`` bars: the critical path first, then the earliest to start, in
+    their order."""
+    if len(drawn) <= most:
+        return drawn
+    critical = set(simulation.plan.critical_path)
+    kept = {b.step for b in drawn if b.step in critical}
+    for bar in drawn:
+        if len(kept) >= most:
+            break
+        kept.add(bar.step)
+    return [b for b in drawn if b.step in kept]
+
+
 def blocked(simulation: Simulation) -> list[str]:
     names = _names(simulation)
     return [
@@ -150,30 +170,54 @@ EPOCH = date(1970, 1, 1)
 """Day 0 of the time axis (set as matplotlib's ``date.epoch``, so a date is its day count)."""
 
 
-def render_gantt(simulation: Simulation, suffix: str) -> bytes:
+@dataclass(frozen=True)
+class Layout:
+    """A chart's proportions: a 16:9 slide, or the width of an A4 page."""
+
+    width: float
+    row: float
+    label: int
+    font: int
+    list_blocked: bool
+    legend: Literal["outside right upper", "outside lower center"]
+
+
+SLIDE = Layout(13.33, 0.36, LABEL_LENGTH, 11, list_blocked=True, legend="outside right upper")
+PAGE = Layout(8.0, 0.24, 34, 9, list_blocked=False, legend="outside lower center")
+"""On a page, bars are named by what they replace, and the blocked steps are in the text
+beside the chart."""
+
+
+def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) -> bytes:
     """The chart as ``.svg``, ``.png`` or ``.pdf`` bytes, the same for the same simulation."""
     import matplotlib as mpl  # noqa: PLC0415 - heavy; only the charts need it
     from matplotlib.figure import Figure  # noqa: PLC0415
 
-    drawn = bars(simulation)
-    stuck = blocked(simulation)
-    height = min(max(3.8, 1.8 + 0.36 * max(len(drawn), 1) + (0.9 if stuck else 0)), 40.0)
+    everything = bars(simulation)
+    drawn = fitted(everything, simulation, MOST_ROWS)
+    stuck = blocked(simulation) if layout.list_blocked else []
+    rows = layout.row * max(len(drawn), 1)
+    height = min(max(3.0, 1.4 + rows + (0.9 if stuck else 0)), 40.0)
     with mpl.rc_context(
         {
             "svg.hashsalt": "exitplan",
             "svg.fonttype": "path",
             "font.family": "DejaVu Sans",
-            "font.size": 11,
+            "font.size": layout.font,
             "date.epoch": "1970-01-01T00:00:00",
             "date.autoformatter.month": "%Y-%m",
             "hatch.linewidth": 1.5,
         }
     ):
-        figure = Figure(figsize=(13.33, height), layout="constrained")
+        figure = Figure(figsize=(layout.width, height), layout="constrained")
         axes = figure.add_subplot()
         _draw_bars(axes, drawn)
         _draw_contracts(axes, simulation)
-        axes.set_yticks(range(len(drawn)), [_short(b.label) for b in drawn], fontsize=10)
+        labels = [
+            _short(b.label if layout.list_blocked else b.label.split(" → ")[0], layout.label)
+            for b in drawn
+        ]
+        axes.set_yticks(range(len(drawn)), labels, fontsize=layout.font - 1)
         axes.set_ylim(len(drawn) - 0.5 if drawn else 0.5, -0.7)
         axes.grid(axis="x", color="#dddddd", zorder=0)
         axes.set_axisbelow(True)
@@ -189,21 +233,34 @@ def render_gantt(simulation: Simulation, suffix: str) -> bytes:
             axes.set_xlabel("weeks of work")
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
-        figure.suptitle(_short(_title(simulation), 90), fontsize=16, fontweight="bold")
-        axes.set_title(_subtitle(simulation), fontsize=11, loc="left")
+        figure.suptitle(_short(_title(simulation), 90), fontsize=layout.font + 5, fontweight="bold")
+        subtitle = _subtitle(simulation)
+        if len(drawn) < len(everything):
+            subtitle += (
+                f"\n{len(drawn)} of {len(everything)} steps drawn (the critical path, then the "
+                "earliest); the tables list every step"
+            )
+        axes.set_title(subtitle, fontsize=layout.font, loc="left")
         figure.legend(
             handles=_legend(drawn, simulation),
-            loc="outside right upper",
-            ncols=1,
-            fontsize=10,
+            loc=layout.legend,
+            ncols=1 if layout.legend.endswith("upper") else 4,
+            fontsize=layout.font - 1,
             frameon=False,
         )
         if stuck:
-            text = "Blocked, not scheduled until an alternative is found: " + "; ".join(
-                _short(label, 60) for label in stuck
+            named = "; ".join(_short(label, 60) for label in stuck[:BLOCKED_NAMED])
+            more = len(stuck) - BLOCKED_NAMED
+            text = (
+                f"Blocked, not scheduled until an alternative is found ({len(stuck)}): {named}"
+                + (f"; and {more} more (the tables list them)" if more > 0 else "")
             )
             figure.supxlabel(
-                "\n".join(textwrap.wrap(text, 170)), fontsize=10, ha="left", x=0.01, color="#333333"
+                "\n".join(textwrap.wrap(text, 150)),
+                fontsize=layout.font - 1,
+                ha="left",
+                x=0.01,
+                color="#333333",
             )
         buffer = io.BytesIO()
         if suffix == ".svg":
@@ -254,6 +311,19 @@ def _draw_bars(axes: Axes, drawn: list[Bar]) -> None:
                 zorder=2.5,
             )
         axes.plot([due], [row], marker="D", markersize=7, color="black", zorder=4, linestyle="")
+    for row, bar in enumerate(drawn):  # the critical path outlined above any hatching
+        if bar.critical and not bar.milestone:
+            start, finish = _x(bar.start), _x(bar.finish)
+            axes.barh(
+                row,
+                finish - start,
+                left=start,
+                height=0.62,
+                facecolor="none",
+                edgecolor=CRITICAL_EDGE,
+                linewidth=2.2,
+                zorder=3,
+            )
 
 
 def _contract_days(simulation: Simulation) -> dict[date, list[str]]:

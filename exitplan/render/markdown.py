@@ -35,7 +35,12 @@ def escape(text: str) -> str:
 
 
 def section_markdown(section: Section, level: int = 2) -> str:
-    lines = [f"{'#' * level} {escape(section.title)}", ""]
+    return f"{'#' * level} {escape(section.title)}\n\n" + table_markdown(section)
+
+
+def table_markdown(section: Section) -> str:
+    """A section's table and note, without its heading."""
+    lines = []
     if section.rows:
         lines.append("| " + " | ".join(escape(h) for h in section.headers) + " |")
         lines.append("|" + "|".join("---" for _ in section.headers) + "|")

@@ -17,10 +17,11 @@ from markdown_it import MarkdownIt
 
 from exitplan.errors import printable
 from exitplan.render.gantt import gantt_mermaid
-from exitplan.render.markdown import escape, section_markdown
+from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
     Section,
     alternatives,
+    capacity_text,
     contract_sentences,
     cost_sentences,
     day,
@@ -28,7 +29,9 @@ from exitplan.render.rows import (
     findings,
     legal,
     legal_sentences,
+    money,
     number,
+    one_off_text,
     plural,
     schedule_sentences,
     sentences,
@@ -38,6 +41,7 @@ from exitplan.render.rows import (
     when_week,
 )
 from exitplan.simulate.assumed import Assumption
+from exitplan.simulate.plan import renewed_past
 from exitplan.simulate.policy import Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import State, Status, StepKind, summarise
@@ -55,9 +59,13 @@ def _date(value: date | None) -> str:
     return value.isoformat() if value else "undated"
 
 
+_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
 def _keep(text: str) -> str:
-    """Short cells like "day 0" on one line: their spaces do not break."""
-    return text.replace(" ", "\u00a0")
+    """Short cells like "day 0" or a date on one line: their spaces and the hyphens of
+    their dates do not break."""
+    return _DATE.sub("\\1\u2011\\2\u2011\\3", text.replace(" ", "\u00a0"))
 
 
 def _names(strategy: ExitStrategy) -> dict[str, str]:
@@ -66,6 +74,191 @@ def _names(strategy: ExitStrategy) -> dict[str, str]:
     names.update({r.replaces: r.name for r in simulation.replacements})
     names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
     return names
+
+
+def _path(strategy: ExitStrategy) -> str:
+    """The critical path by the names of what each step replaces."""
+    steps = {step.id: step for step in strategy.simulation.plan.steps}
+    names = _names(strategy)
+    return " → ".join(
+        names.get(steps[s].replaces, steps[s].replaces)
+        for s in strategy.simulation.plan.critical_path
+    )
+
+
+RULE_WORDS = {
+    "third-country-transfer": "personal data sent outside the EU/EEA without a sound basis",
+    "foreign-disclosure": "secret data within reach of a foreign disclosure law",
+    "exit-readiness": "no exit plan",
+    "concentration": "dependence on one vendor group",
+    "lifecycle": "components being phased out",
+}
+
+
+def question(strategy: ExitStrategy) -> str:
+    simulation = strategy.simulation
+    who = ", ".join(strategy.vendor_names) or ", ".join(simulation.selectors)
+    if simulation.mode == "exit":
+        return (
+            f"If we choose to leave {who}, what must be replaced, by what, in what order, by "
+            "when, and at what cost?"
+        )
+    on = f" on {simulation.start.isoformat()}" if simulation.start else ""
+    return (
+        f"If {who} stopped serving us{on}, what breaks and when, what can replace it, and how "
+        "long would it take?"
+    )
+
+
+def figures(strategy: ExitStrategy) -> Section:
+    """The answer in figures, each with what it rests on."""
+    simulation = strategy.simulation
+    figures = summarise(simulation)
+    plan = simulation.plan
+    costs = plan.costs
+    broken = figures.services_broken
+    finish = simulation.date_of(plan.finish_day)
+    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    rows = [
+        ("Services that break", f"{broken} of {len(simulation.services)} affected"),
+        ("People who lose a service", number(figures.users_broken)),
+        (
+            "Components with no viable alternative",
+            f"{figures.missing_alternatives} of {len(simulation.replacements)} to replace",
+        ),
+        (
+            "Migration steps",
+            f"{figures.steps} in {plural(plan.waves, 'wave')}"
+            + (f"; {figures.blocked_steps} blocked" if figures.blocked_steps else ""),
+        ),
+        (
+            "The plan finishes",
+            (finish.isoformat() if finish else f"week {weeks(plan.finish)}")
+            + (f" ({capacity_text(plan.capacity)})" if plan.capacity else "")
+            + (f"; {len(late)} steps after their deadline" if late else ""),
+        ),
+        ("One-off cost of the exit", one_off_text(costs, simulation.currency)),
+        (
+            "Running cost a year",
+            f"{money(costs.per_year_before, simulation.currency)} before, "
+            f"{money(costs.per_year_after, simulation.currency)} after"
+            + (
+                " (some costs not recorded)"
+                if costs.per_year_before_unknown or costs.per_year_after_unknown
+                else ""
+            ),
+        ),
+    ]
+    return Section("The answer in figures", ("figure", "value"), tuple(rows))
+
+
+def risks(strategy: ExitStrategy) -> list[str]:
+    """The three largest risks, worst first: what cannot be replaced, what runs late, what
+    the law forbids, and what the figures rest on."""
+    simulation = strategy.simulation
+    names = _names(strategy)
+    plan = simulation.plan
+    found = []
+    missing = simulation.missing
+    if missing:
+        found.append(
+            f"{plural(len(missing), 'component has', 'components have')} no viable "
+            f"alternative, such as {missing[0].name}; "
+            f"{plural(summarise(simulation).blocked_steps, 'migration step')} wait for them"
+        )
+    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    if late:
+        worst = min(late, key=lambda s: s.slack or 0)
+        clock = "its contract ends" if simulation.mode == "exit" else "what it protects breaks"
+        found.append(
+            f"{plural(len(late), 'step')} finish{'es' if len(late) == 1 else ''} too late; "
+            f"the latest, {names.get(worst.replaces, worst.replaces)}, "
+            f"{-(worst.slack or 0):,} days after {clock}"
+        )
+    errors = [f for f in strategy.findings if f.severity is Severity.ERROR]
+    if errors:
+        rules = sorted({f.rule for f in errors})
+        found.append(
+            f"{plural(len(errors), 'legal finding')} of error severity concern what the "
+            f"scenario touches: {', '.join(RULE_WORDS.get(r, r) for r in rules)}"
+        )
+    if strategy.assumptions:
+        found.append(
+            f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}; "
+            "an assumption that is wrong can change them"
+        )
+    return found[:3]
+
+
+def decisions(strategy: ExitStrategy) -> list[str]:
+    """What the board is asked to decide, from what the plan needs."""
+    simulation = strategy.simulation
+    plan = simulation.plan
+    found = []
+    missing = simulation.missing
+    if missing:
+        found.append(
+            f"Commission a search for alternatives to the {plural(len(missing), 'component')} "
+            "with none, before the blocked steps can be planned"
+        )
+    terms = {s.contract.component: s.contract for s in plan.steps if s.contract is not None}
+    overrun: list[str] = []
+    overrun_steps = 0
+    for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
+        users = [s for s in plan.steps if s.contract == term]
+        late = [s for s in users if s.slack is not None and s.slack < 0 and not s.blocked]
+        last = simulation.date_of(max((s.finish_day for s in late if s.finish_day), default=None))
+        more = renewed_past(term, last) if last else None
+        if more:
+            found.append(
+                f"Renew {term.name} {'once' if more[0] == 1 else f'{more[0]} times'} more, "
+                f"to {more[1].isoformat()}, or accept {plural(len(late), 'step')} running past "
+                f"its end on {term.end.isoformat()}"
+            )
+        elif late:
+            overrun.append(f"{term.name} ({term.end.isoformat()})")
+            overrun_steps += len(late)
+        elif term.notice_by and users:
+            found.append(f"Give notice on {term.name} by {term.notice_by.isoformat()}")
+    if overrun:
+        found.append(
+            f"Extend {', '.join(overrun)}, or accept {plural(overrun_steps, 'step')} running "
+            "past their end"
+        )
+    if plan.capacity is None and plan.steps:
+        found.append(
+            "Decide how many migration steps can run at once: the plan assumes every step "
+            "starts as soon as the steps before it finish"
+        )
+    else:
+        found.append(
+            f"Staff the migration for {capacity_text(plan.capacity)}" if plan.capacity else ""
+        )
+    if strategy.assumptions:
+        found.append(
+            f"Have the {plural(len(strategy.assumptions), 'assumption')} the figures rest on "
+            "confirmed by their owners"
+        )
+    return [item for item in found if item][:5]
+
+
+def executive(strategy: ExitStrategy) -> list[str]:
+    """The first page: the question, the answer in figures, the largest risks, the
+    decisions asked for (the Gantt chart follows it)."""
+    lines = ["## Executive summary", "", f"**The question.** {escape(question(strategy))}", ""]
+    lines.extend(["**The answer in figures.**", ""])
+    lines.append(table_markdown(figures(strategy)))
+    largest = risks(strategy)
+    if largest:
+        lines.extend(["**The largest risks.**", ""])
+        lines.extend(f"{n}. {escape(sentences([risk]))}" for n, risk in enumerate(largest, 1))
+        lines.append("")
+    asked = decisions(strategy)
+    if asked:
+        lines.extend(["**Decisions for the board.**", ""])
+        lines.extend(f"{n}. {escape(sentences([d]))}" for n, d in enumerate(asked, 1))
+        lines.append("")
+    return lines
 
 
 def summary(strategy: ExitStrategy) -> list[str]:
@@ -110,8 +303,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
         f"The migration plan has {plural(figures.steps, 'step')} in "
         f"{plural(plan.waves, 'wave')}; "
         + (
-            f"its critical path is {weeks(plan.critical_path_weeks)} weeks "
-            f"({' → '.join(plan.critical_path)})"
+            f"its critical path is {weeks(plan.critical_path_weeks)} weeks ({_path(strategy)})"
             if plan.critical_path
             else "no step can start until an alternative is found"
         ),
@@ -153,8 +345,8 @@ def summary(strategy: ExitStrategy) -> list[str]:
     assumed = len(strategy.assumptions)
     if assumed:
         paragraphs.append(
-            f"These figures rest on {plural(assumed, 'assumed element')} (listed under "
-            "Scope and assumptions); confirm them before the figures are relied on."
+            f"These figures rest on {plural(assumed, 'assumed element')} (listed in the "
+            "appendix); confirm them before the figures are relied on."
         )
     return paragraphs
 
@@ -177,18 +369,17 @@ def _scope(strategy: ExitStrategy) -> list[str]:
         )
     if strategy.notes:
         lines.append(f"- Notes: {escape(' '.join(strategy.notes.split()))}")
-    lines.append("")
-    lines.extend(["### Assumed elements the result depends on", ""])
-    by_kind: dict[str, list[str]] = {}
+    by_kind: dict[str, int] = {}
     for assumption in strategy.assumptions:
-        by_kind.setdefault(assumption.kind, []).append(assumption.subject)
-    for kind, subjects in sorted(by_kind.items()):
-        lines.append(f"- {escape(kind)} ({len(subjects)}): {escape(', '.join(subjects))}")
-    if not by_kind:
-        lines.append("Nothing the result depends on is marked assumed.")
+        by_kind[assumption.kind] = by_kind.get(assumption.kind, 0) + 1
+    if by_kind:
+        counted = ", ".join(f"{count} {kind}" for kind, count in sorted(by_kind.items()))
+        lines.append(
+            f"- Assumed: {plural(len(strategy.assumptions), 'element')} the result depends on "
+            f"({counted}); the appendix lists each with what is assumed."
+        )
     else:
-        lines.append("")
-        lines.append("What each assumption says is in the appendix.")
+        lines.append("- Nothing the result depends on is marked assumed.")
     lines.append("")
     return lines
 
@@ -201,11 +392,23 @@ def _with_origin(assumption: Assumption) -> str:
     return f"{assumption.note}; {where}" if assumption.note else where
 
 
+def _named(subject: str, names: Mapping[str, str]) -> str:
+    """``teams → entra-id`` as ``Microsoft Teams → Microsoft Entra ID``; ``x for y`` alike."""
+    for joint in (" → ", " for "):
+        if joint in subject:
+            return joint.join(_named(part, names) for part in subject.split(joint, 1))
+    return names.get(subject, subject)
+
+
 def _appendix(strategy: ExitStrategy) -> Section:
+    names = _names(strategy)
     return Section(
-        "Appendix: the assumptions in full",
-        ("kind", "element", "what is assumed", "note"),
-        tuple((a.kind, a.subject, a.what, _with_origin(a)) for a in strategy.assumptions),
+        "Appendix: the assumptions",
+        ("element", "kind", "what is assumed", "note"),
+        tuple(
+            (_named(a.subject, names), a.kind, a.what, _with_origin(a))
+            for a in strategy.assumptions
+        ),
         None if strategy.assumptions else "Nothing the result depends on is marked assumed.",
     )
 
@@ -302,10 +505,10 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
             [
                 f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; critical "
                 f"path {weeks(plan.critical_path_weeks)} weeks: "
-                f"{escape(' → '.join(plan.critical_path)) or 'none'}",
+                f"{escape(_path(strategy)) or 'none'}",
                 *(escape(line) for line in schedule_sentences(simulation)),
                 f"Effort {weeks(plan.effort_weeks)} person-weeks",
-                *(escape(line) for line in contract_sentences(simulation)),
+                *(escape(line) for line in contract_sentences(simulation, ids=False)),
                 *(escape(line) for line in cost_sentences(simulation)),
             ]
         ),
@@ -390,9 +593,12 @@ def dump_report_markdown(
         + (f"; scenario `{simulation.scenario_id}`" if simulation.scenario_id else "")
         + ".",
         "",
-        "## Summary",
-        "",
     ]
+    lines.extend(executive(strategy))
+    chart = gantt_mermaid(simulation) if mermaid else ""
+    if chart:
+        lines.extend([chart, ""])
+    lines.extend(["## Summary", ""])
     for paragraph in summary(strategy):
         lines.extend([escape(paragraph), ""])
     lines.extend(_scope(strategy))
@@ -411,9 +617,6 @@ def dump_report_markdown(
     lines.append(section_markdown(_missing(strategy)))
     intro, steps = _plan(strategy)
     lines.extend(["## Migration plan", "", *intro])
-    chart = gantt_mermaid(simulation) if mermaid else ""
-    if chart:
-        lines.extend([chart, ""])
     if diagrams and "plan" in diagrams:
         lines.extend([f"![Migration plan]({diagrams['plan']})", ""])
     lines.append(section_markdown(steps, level=3))
@@ -429,6 +632,7 @@ body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 10pt
        line-height: 1.4; color: #1a1a1a; max-width: 60em; margin: 2em auto; padding: 0 1em; }
 h1 { font-size: 18pt; border-bottom: 2px solid #0b2e59; padding-bottom: 4px; }
 h2 { font-size: 13pt; color: #0b2e59; margin-top: 1.6em; break-after: avoid; }
+h2:nth-of-type(2) { break-before: page; }
 h3 { font-size: 11pt; break-after: avoid; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #c8c8c8; padding: 3px 5px; text-align: left; vertical-align: top;
@@ -437,10 +641,19 @@ th { background: #eef3fb; }
 tr { break-inside: avoid; }
 figure { margin: 1em 0; break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 24cm; }
+figure.gantt svg { max-height: 10cm; }
+figure.gantt { margin: 0.4em 0; }
 figcaption { font-size: 8pt; color: #555; }
 code { font-size: 9pt; }
 @media print { body { margin: 0; max-width: none; } }
 """
+
+
+CAPTIONS = {
+    "gantt": "The migration plan on a calendar",
+    "impact": "The impact diagram",
+    "plan": "The plan diagram",
+}
 
 
 def _inline_svg(svg: str) -> str:
@@ -466,8 +679,8 @@ def dump_report_html(
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
     body = renderer.render(dump_report_markdown(strategy, mermaid=False))
     placed = (
+        ("gantt", "Executive summary"),
         ("impact", "Affected services"),
-        ("gantt", "Migration plan"),
         ("plan", "Migration plan"),
     )
     for key, heading in placed:
@@ -476,7 +689,7 @@ def dump_report_html(
         cut = (left_out or {}).get(key)
         figure = (
             f'<figure class="{key}">{_inline_svg(svgs[key])}'
-            f"<figcaption>The {key} diagram, as drawn by exitplan diagram --view {key}."
+            f"<figcaption>{CAPTIONS[key]}, as drawn by exitplan diagram --view {key}."
             + (f' <strong class="left-out">{html.escape(cut)}</strong>' if cut else "")
             + "</figcaption></figure>"
         )

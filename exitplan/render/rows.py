@@ -311,8 +311,9 @@ def capacity_text(capacity: Capacity) -> str:
     return " and ".join(parts)
 
 
-def contract_sentences(simulation: Simulation) -> list[str]:
-    """The contracts a chosen exit is due by: each end, notice date and renewal, once."""
+def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]:
+    """The contracts a chosen exit is due by: each end, notice date and renewal, once
+    (``ids``: with the id of the component whose contract it is, for the terminal)."""
     terms = {
         step.contract.component: step.contract
         for step in simulation.plan.steps
@@ -335,7 +336,8 @@ def contract_sentences(simulation: Simulation) -> list[str]:
             else ""
         )
         lines.append(
-            f"The contract of {term.name} ({term.component}) ends {term.end.isoformat()}"
+            f"The contract of {term.name}{f' ({term.component})' if ids else ''} ends "
+            f"{term.end.isoformat()}"
             f"{renewed}{notice}{passed}: {plural(len(users), 'step')} due by it, "
             f"{len(late)} late"
         )

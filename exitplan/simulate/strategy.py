@@ -43,6 +43,8 @@ class ExitStrategy:
     register: tuple[RegisterRow, ...]
     assumptions: tuple[Assumption, ...]
     notes: str | None
+    vendor_names: tuple[str, ...] = ()
+    """The vendors the selectors name, by name."""
 
 
 def exit_strategy(
@@ -104,7 +106,16 @@ def exit_strategy(
         tuple(register_rows(backend, withdrawn)),
         tuple(assumptions(backend, simulation)),
         notes,
+        tuple(v.name for _, v in sorted(backend.nodes_by_id(_named_vendors(simulation)).items())),
     )
+
+
+def _named_vendors(simulation: Simulation) -> set[NodeId]:
+    """The vendors the selectors name themselves (``vendor:ID``), not their subsidiaries."""
+    named = {
+        NodeId(s.removeprefix("vendor:")) for s in simulation.selectors if s.startswith("vendor:")
+    }
+    return named & set(simulation.vendors)
 
 
 __all__ = ["ExitStrategy", "FlowImpact", "exit_strategy"]

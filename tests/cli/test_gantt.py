@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
-from exitplan.render.gantt import bars, gantt_mermaid, render_gantt
+from exitplan.render.gantt import MOST_ROWS, bars, fitted, gantt_mermaid, render_gantt
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from tests.conftest import EXAMPLE, RunCli
@@ -110,3 +111,15 @@ def test_an_undated_estate_is_drawn_in_weeks_and_has_no_mermaid(tmp_path: Path) 
     assert [(b.start, b.finish) for b in bars(simulation)] == [(0.0, 6.0)]
     assert gantt_mermaid(simulation) == ""
     assert b"weeks of work" in render_gantt(simulation, ".svg")
+
+
+def test_a_large_plan_is_cut_to_what_reads_keeping_the_critical_path() -> None:
+    simulation = simulate(EmbeddedGraph(generate(600, seed=3)), ["vendor:v-dominant"])
+    everything = bars(simulation)
+    kept = fitted(everything, simulation, MOST_ROWS)
+    assert len(everything) > MOST_ROWS
+    assert len(kept) == MOST_ROWS
+    assert set(simulation.plan.critical_path) <= {b.step for b in kept}
+    assert [b for b in everything if b in kept] == kept  # in their order
+    svg = render_gantt(simulation, ".svg").decode("utf-8")
+    assert f"{MOST_ROWS} of {len(everything)} steps drawn" in svg

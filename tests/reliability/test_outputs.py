@@ -201,6 +201,9 @@ OWN_INPUTS = [
     pytest.param("simulate", "estate", "hardlink", ".dot", id="simulate-diagram-onto-estate"),
     pytest.param("run", "scenario", "hardlink", ".png", id="run-diagram-onto-scenario"),
     pytest.param("simulate", "folder", "symlink", ".dot", id="simulate-diagram-onto-folder-file"),
+    pytest.param("register", "estate", "symlink", ".xlsx", id="register-workbook-onto-estate"),
+    pytest.param("sim-out", "estate", "hardlink", ".xlsx", id="simulate-workbook-onto-estate"),
+    pytest.param("run-out", "scenario", "symlink", ".json", id="run-output-onto-scenario"),
 ]
 
 
@@ -222,6 +225,9 @@ def test_output_onto_an_own_input_is_refused_before_any_work(
         "diagram": ["diagram", estate, "-w", "vendor:v", "-o", output],
         "simulate": ["simulate", estate, "-w", "vendor:v", "--diagram", output],
         "run": ["run", scenario, "--diagram", output],
+        "register": ["register", estate, "-o", output],
+        "sim-out": ["simulate", estate, "-w", "vendor:v", "-o", output],
+        "run-out": ["run", scenario, "-o", output],
     }
     result = run_cli(*args[command])
     assert_one_line(result, 2, "will not write", source.name)
@@ -1024,7 +1030,7 @@ def test_a_large_withdrawal_still_gives_a_report(
     assert result.exit_code == 0, result.stderr
     text = output.read_text(encoding="utf-8")
     if suffix == ".html":
-        assert text.count("<svg") == 2
+        assert text.count("<svg") == 3  # the Gantt chart, the impact and the plan
         cut = re.findall(r'<strong class="left-out">([^<]*)</strong>', text)
         assert len(cut) == 2, cut
         assert cut[0].startswith(f"Cut to {PAGE_NODES} of ")

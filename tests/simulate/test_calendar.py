@@ -296,12 +296,13 @@ def test_capacity_delays_the_finish_and_says_so() -> None:
     assert limited.critical_path_weeks == 10.0
     assert limited.finish_day == 140
     assert limited.finish_day_without_capacity == 70
-    starts = sorted(step.start_week for step in limited.steps)
+    starts = sorted(step.start_week or 0.0 for step in limited.steps)
     assert starts == [0.0, 0.0, 10.0]
 
 
 def test_people_stretch_a_step_that_needs_more_than_there_are() -> None:
     # 20 person-weeks over 10 weeks is 2 a week; 52/12 person-weeks a month is 1 a week
     plan = _plan(Capacity(person_weeks_per_month=52 / 12))
-    assert [step.finish_week - (step.start_week or 0) for step in plan.steps] == [20.0] * 3
+    spans = [(step.finish_week or 0.0) - (step.start_week or 0.0) for step in plan.steps]
+    assert spans == [20.0] * 3
     assert plan.finish == 60.0

@@ -1,0 +1,182 @@
+"""The exit strategy as a slide deck (``exitplan report SCENARIO -o deck.pptx``), because
+the board meets in PowerPoint: a title slide, the answer in figures, the impact diagram,
+the plan on a calendar, the largest risks and the decisions asked for. Text is large
+enough to read from the back of a room (figures 24 pt, lists 20 pt); pictures are PNG at
+slide resolution; the speaker notes carry the chains and assumptions behind each slide.
+The same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+from pptx import Presentation
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from exitplan.errors import printable
+from exitplan.render.files import fixed_zip
+from exitplan.render.report import decisions, figures, question, risks
+from exitplan.render.rows import chain_text, plural, sentences
+from exitplan.simulate.result import State
+from exitplan.simulate.strategy import ExitStrategy
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.6)
+BODY_TOP, PICTURE_TOP = Inches(1.5), Inches(1.3)
+INNER = Emu(WIDTH - 2 * MARGIN)
+"""The width inside the margins."""
+TITLE_SIZE, BODY_SIZE, FIGURE_SIZE = Pt(36), Pt(20), Pt(24)
+BLANK, TITLE_ONLY, TITLE_SLIDE = 6, 5, 0
+"""Layouts of python-pptx's default template."""
+
+
+def _text(value: str) -> str:
+    """Text a slide can hold: control characters shown as escapes."""
+    return printable(value)
+
+
+def _title(slide: Slide, text: str) -> None:
+    shape = slide.shapes.title
+    if shape is None:
+        return
+    shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), INNER, Inches(1.0)
+    shape.text = _text(text)
+    for paragraph in shape.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = TITLE_SIZE
+            run.font.bold = True
+
+
+def _notes(slide: Slide, lines: Sequence[str]) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    if frame is not None:
+        frame.text = _text("\n".join(lines))
+
+
+def _bullets(slide: Slide, items: Sequence[str]) -> None:
+    top = BODY_TOP
+    box = slide.shapes.add_textbox(MARGIN, top, INNER, Emu(HEIGHT - top - MARGIN))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, item in enumerate(items):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = _text(f"{index + 1}. {sentences([item])}")
+        paragraph.space_after = Pt(14)
+        for run in paragraph.runs:
+            run.font.size = BODY_SIZE
+
+
+def _picture(slide: Slide, png: bytes) -> None:
+    """A picture as large as the slide allows below the title, its proportions kept."""
+    top = PICTURE_TOP
+    from PIL import Image  # noqa: PLC0415 - python-pptx's own dependency
+
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    room_w, room_h = INNER, HEIGHT - top - Inches(0.3)
+    scale = min(room_w / width, room_h / height)
+    shown_w, shown_h = int(width * scale), int(height * scale)
+    left = int((WIDTH - shown_w) / 2)
+    slide.shapes.add_picture(io.BytesIO(png), Emu(left), top, Emu(shown_w), Emu(shown_h))
+
+
+def _opening(deck: PresentationType, strategy: ExitStrategy) -> None:
+    simulation = strategy.simulation
+    title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_SLIDE])
+    _title(slide, f"Exit strategy: {title}")
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top = MARGIN, Inches(3.0)
+    subtitle.width, subtitle.height = INNER, Inches(2.5)
+    lines = [
+        strategy.estate_title,
+        question(strategy),
+        "Day 0: " + (simulation.start.isoformat() if simulation.start else "not dated"),
+    ]
+    frame = subtitle.text_frame
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = _text(line)
+        for run in paragraph.runs:
+            run.font.size = BODY_SIZE
+    what = f"{', '.join(simulation.selectors)} ({simulation.mode})"
+    _notes(slide, [f"Scenario {simulation.scenario_id or ''}: {what}."])
+
+
+def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
+    simulation = strategy.simulation
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    _title(slide, "The answer in figures")
+    section = figures(strategy)
+    rows = len(section.rows)
+    shape = slide.shapes.add_table(rows, 2, MARGIN, BODY_TOP, INNER, Emu(Inches(0.6) * rows))
+    table = shape.table
+    table.first_row = False  # no header: each row is a figure and its value
+    table.columns[0].width = Inches(5.2)
+    table.columns[1].width = Emu(INNER - Inches(5.2))
+    for row, (label, value) in enumerate(section.rows):
+        for column, text in enumerate((label, value)):
+            cell = table.cell(row, column)
+            cell.text = _text(text)
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = FIGURE_SIZE if column else BODY_SIZE
+                    run.font.bold = bool(column)
+    broken = [s for s in simulation.services if s.state is not State.DEGRADED]
+    _notes(
+        slide,
+        [
+            "Services that break, and the chain that breaks each first:",
+            *(f"- {s.impact.name}: {chain_text(s.impact.because)}" for s in broken),
+            f"These figures rest on {plural(len(strategy.assumptions), 'assumed element')}.",
+        ],
+    )
+
+
+def _slide(deck: PresentationType, title: str, notes: Sequence[str]) -> Slide:
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    _title(slide, title)
+    _notes(slide, notes)
+    return slide
+
+
+def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
+    """The deck's bytes. ``pictures`` maps "impact" and "gantt" to PNGs (each slide is
+    left out when its picture is missing)."""
+    simulation = strategy.simulation
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    _opening(deck, strategy)
+    _figures(deck, strategy)
+    if "impact" in pictures:
+        notes = ["The impact diagram: services on the left with the day each breaks."]
+        _picture(_slide(deck, "What breaks", notes), pictures["impact"])
+    if "gantt" in pictures:
+        steps = {step.id: step for step in simulation.plan.steps}
+        notes = [
+            "Critical path: "
+            + " → ".join(steps[s].replaces for s in simulation.plan.critical_path),
+            *(
+                f"- {step.id}: blocked by {', '.join(step.blocked_by)}"
+                for step in simulation.plan.steps
+                if step.blocked
+            ),
+        ]
+        _picture(_slide(deck, "The plan on a calendar", notes), pictures["gantt"])
+    notes = [
+        "Components with no viable alternative, and why:",
+        *(f"- {r.name}: {r.note or 'no alternative identified'}" for r in simulation.missing),
+    ]
+    _bullets(_slide(deck, "The largest risks", notes), risks(strategy))
+    notes = [
+        "The assumptions these figures rest on (the report's appendix has each):",
+        *(f"- {a.kind}: {a.subject}" for a in strategy.assumptions),
+    ]
+    _bullets(_slide(deck, "Decisions for the board", notes), decisions(strategy))
+    buffer = io.BytesIO()
+    deck.core_properties.author = "exitplan"
+    deck.save(buffer)
+    return fixed_zip(buffer.getvalue())

@@ -1,0 +1,263 @@
+"""Excel workbooks (``-o FILE.xlsx``), written with openpyxl: one sheet per table, the
+header row frozen and filtered, columns sized to their text, dates as dates and numbers
+as numbers.
+
+Every text cell is stored as text, never as a formula, whatever it starts with (``=``,
+``+``, ``-``, ``@``), so a name in an estate cannot run in a spreadsheet; control
+characters, which the file format cannot hold, are written as escapes. The same input
+gives the same bytes: the workbook's own dates are fixed and every part of the file gets
+the same timestamp.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from exitplan.errors import printable
+from exitplan.render.files import fixed_zip
+from exitplan.render.rows import REGISTER_HEADERS, register, sentences
+from exitplan.render.rows import headline as headline_lines
+from exitplan.simulate.register import RegisterRow
+from exitplan.simulate.result import Simulation, State, StepKind, summarise
+
+Cell = str | int | float | bool | date | None
+
+FIXED_TIME = datetime(2000, 1, 1)
+"""The creation and change time written into every workbook (a real one would change the
+bytes from run to run)."""
+WIDEST = 60
+HEADER_FILL = PatternFill("solid", fgColor="EEF3FB")
+
+
+COMPONENT_HEADERS = (
+    "id", "name", "state", "breaks", "breaks (day)", "degrades", "degrades (day)",
+    "at renewal, date unknown", "because",
+)  # fmt: skip
+ALTERNATIVE_HEADERS = (
+    "for", "name", "status", "candidate", "candidate name", "readiness",
+    "gaps, or why none is viable", "effort (person-weeks)", "duration (weeks)",
+    "cost per year", "migration cost", "parallel months",
+)  # fmt: skip
+PLAN_HEADERS = (
+    "step", "kind", "wave", "replaces", "with", "weeks", "effort (person-weeks)", "starts",
+    "finishes", "due", "due from", "contract of", "notice by", "days to spare", "blocked",
+    "blocked by", "critical path", "migration cost", "parallel running cost",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: tuple[str, ...]
+    rows: Sequence[tuple[Cell, ...]]
+
+
+def _chain(nodes: Sequence[str]) -> str:
+    return " ← ".join(nodes)
+
+
+def simulation_sheets(simulation: Simulation) -> list[Sheet]:
+    """Summary, services, components, alternatives, plan (and licences, when any)."""
+    on = simulation.date_of
+    figures = summarise(simulation)
+    plan = simulation.plan
+    summary: list[tuple[Cell, ...]] = [
+        ("estate", simulation.estate),
+        ("withdrawn", ", ".join(simulation.selectors)),
+        ("mode", simulation.mode),
+        ("day 0", simulation.start),
+        ("components and services withdrawn", figures.withdrawn),
+        ("services broken", figures.services_broken),
+        ("services degraded", figures.services_degraded),
+        ("users who lose a service", figures.users_broken),
+        ("missing alternatives", figures.missing_alternatives),
+        ("migration steps", figures.steps),
+        ("blocked steps", figures.blocked_steps),
+        ("critical path (weeks)", plan.critical_path_weeks),
+        ("work starts", on(plan.work_starts_day)),
+        ("plan finishes", on(plan.finish_day)),
+        ("plan finishes without a capacity limit", on(plan.finish_day_without_capacity)),
+        ("effort (person-weeks)", plan.effort_weeks),
+        (f"cost per year before ({simulation.currency})", plan.costs.per_year_before),
+        (f"cost per year after ({simulation.currency})", plan.costs.per_year_after),
+        (
+            f"one-off cost recorded ({simulation.currency})",
+            "unknown"
+            if plan.costs.one_off_unknown and not plan.costs.one_off
+            else plan.costs.one_off,
+        ),
+        ("steps with no one-off cost recorded", len(plan.costs.one_off_unknown)),
+        ("in short", sentences(headline_lines(simulation))),
+    ]
+    users = {s.id: s.users for s in simulation.services}
+    criticality = {s.id: s.criticality for s in simulation.services}
+    services = [
+        (
+            s.id,
+            s.impact.name,
+            criticality[s.id],
+            s.state.value,
+            on(s.impact.fails_at if s.state is not State.DEGRADED else s.impact.degrades_at),
+            users[s.id],
+            _chain(s.impact.because[1:]),
+        )
+        for s in simulation.services
+    ]
+    components: list[tuple[Cell, ...]] = [
+        (
+            a.id,
+            a.name,
+            a.state.value,
+            on(a.fails_at),
+            a.fails_at,
+            on(a.degrades_at),
+            a.degrades_at,
+            "yes" if a.undated else "",
+            _chain(a.because[1:]),
+        )
+        for a in simulation.affected
+        if a.kind == "component"
+    ]
+    alternatives: list[tuple[Cell, ...]] = []
+    for replacement in simulation.replacements:
+        chosen = replacement.chosen
+        alternatives.append(
+            (
+                replacement.replaces,
+                replacement.name,
+                replacement.status.value,
+                chosen.candidate if chosen else None,
+                chosen.name if chosen else None,
+                chosen.readiness if chosen else None,
+                sentences(chosen.gaps) if chosen else replacement.note,
+                chosen.effort_weeks if chosen else None,
+                chosen.duration_weeks if chosen else None,
+                chosen.cost_per_year if chosen else None,
+                chosen.migration_cost if chosen else None,
+                chosen.parallel_months if chosen else None,
+            )
+        )
+    steps: list[tuple[Cell, ...]] = []
+    for step in sorted(plan.steps, key=lambda s: (s.wave, s.id)):
+        contract = step.contract
+        steps.append(
+            (
+                step.id,
+                step.kind.value,
+                step.wave,
+                "; ".join(m.replaces for m in step.moves),
+                "; ".join(m.candidate or "" for m in step.moves)
+                if step.kind is StepKind.REPLACE
+                else None,
+                step.duration_weeks,
+                step.effort_weeks,
+                on(step.start_day),
+                on(step.finish_day),
+                on(step.deadline),
+                step.deadline_from.value,
+                contract.component if contract else None,
+                contract.notice_by if contract else None,
+                step.slack,
+                "yes" if step.blocked else "no",
+                ", ".join(step.blocked_by),
+                "yes" if step.id in plan.critical_path else "",
+                step.migration_cost,
+                step.parallel_cost,
+            )
+        )
+    sheets = [
+        Sheet("Summary", ("figure", "value"), summary),
+        Sheet(
+            "Services",
+            ("id", "name", "criticality", "state", "from", "users", "because"),
+            services,
+        ),
+        Sheet("Components", COMPONENT_HEADERS, components),
+        Sheet("Alternatives", ALTERNATIVE_HEADERS, alternatives),
+        Sheet("Plan", PLAN_HEADERS, steps),
+    ]
+    if simulation.licences:
+        sheets.append(
+            Sheet(
+                "Licences",
+                ("id", "name", "licence", "vendors", "stops or degrades", "day", "end"),
+                [
+                    (
+                        item.id,
+                        item.name,
+                        item.licence,
+                        ", ".join(item.vendors),
+                        on(item.day),
+                        item.day,
+                        item.end,
+                    )
+                    for item in simulation.licences
+                ],
+            )
+        )
+    return sheets
+
+
+def register_sheets(entries: Sequence[RegisterRow]) -> list[Sheet]:
+    section = register(entries)
+    numbers = {REGISTER_HEADERS.index("Users of those services")}
+    rows: list[tuple[Cell, ...]] = [
+        tuple(int(cell) if index in numbers else cell for index, cell in enumerate(row))
+        for row in section.rows
+    ]
+    sheets = [Sheet("Register", section.headers, rows)]
+    if section.note:
+        sheets.append(Sheet("Rule", ("substitutability",), [(section.note,)]))
+    return sheets
+
+
+def _text(value: str) -> str:
+    """Text as the file format can hold it: control characters as escapes."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
+
+
+def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """The workbook's bytes; the same sheets give the same bytes."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for sheet in sheets:
+        page = book.create_sheet(sheet.title)
+        page.append(list(sheet.headers))
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+        widths = [len(header) for header in sheet.headers]
+        for number, row in enumerate(sheet.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell = page.cell(row=number, column=column)
+                if isinstance(value, str):
+                    cell.value = _text(value)
+                    cell.data_type = "s"  # never a formula
+                    shown = len(value)
+                elif isinstance(value, date):
+                    cell.value = value
+                    cell.number_format = "yyyy-mm-dd"
+                    shown = 10
+                else:
+                    cell.value = value
+                    shown = len(str(value)) if value is not None else 0
+                widths[column - 1] = max(widths[column - 1], min(shown, WIDEST))
+        for column, width in enumerate(widths, start=1):
+            page.column_dimensions[get_column_letter(column)].width = width + 2
+        page.freeze_panes = "A2"
+        last = get_column_letter(len(sheet.headers))
+        page.auto_filter.ref = f"A1:{last}{max(len(sheet.rows) + 1, 1)}"
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    book.properties.creator = "exitplan"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return fixed_zip(buffer.getvalue())

@@ -1,0 +1,93 @@
+"""The exit-strategy document as a board reads it: a one-page executive summary with the
+plan on a calendar, then the detail, then the assumptions."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from exitplan.render.report import sections_of
+from tests.conftest import RunCli
+
+SCENARIO = "scenarios/leave-microsoft.yaml"
+
+
+def _report(run_cli: RunCli, target: Path) -> str:
+    result = run_cli("report", SCENARIO, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    return target.read_text(encoding="utf-8")
+
+
+def test_the_document_opens_with_an_executive_summary(run_cli: RunCli, tmp_path: Path) -> None:
+    text = _report(run_cli, tmp_path / "r.md")
+    assert sections_of(text)[:2] == ["Executive summary", "Summary"]
+    assert sections_of(text)[-1] == "Appendix: the assumptions"
+    first = text.split("\n## Summary\n", 1)[0]
+    for part in (
+        "**The question.**",
+        "**The answer in figures.**",
+        "**The largest risks.**",
+        "**Decisions for the board.**",
+        "```mermaid\ngantt\n",
+    ):
+        assert part in first, part
+    assert "| One-off cost of the exit | unknown |" in first
+    assert (
+        "Renew Microsoft 365 subscription (licensing and activation) once more, to 2030-06-30"
+        in first
+    )
+    risks = first.split("**The largest risks.**")[1].split("**Decisions for the board.**")[0]
+    assert len(re.findall(r"^\d\. ", risks, re.M)) == 3
+
+
+def test_prose_names_things_and_never_says_0_for_an_unknown_cost(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    text = _report(run_cli, tmp_path / "r.md")
+    prose = [
+        line
+        for line in text.splitlines()
+        if line and not line.startswith(("|", "#", "```", "    ")) and "mermaid" not in line
+    ]
+    for line in prose:
+        assert not re.search(r"\breplace-[a-z]", line), line
+        assert " 0 SEK" not in line, line
+        assert "(configmgr)" not in line, line
+
+
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+pdftotext = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(
+    not (chromium and pdftotext), reason="needs Chromium and pdftotext (CI installs them)"
+)
+def test_the_executive_summary_with_its_chart_prints_on_one_a4_page(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    html = tmp_path / "r.html"
+    text = _report(run_cli, html)
+    first_h2 = text.index("<h2>Executive summary</h2>")
+    assert first_h2 < text.index('<figure class="gantt">') < text.index("<h2>Summary</h2>")
+    pdf = tmp_path / "r.pdf"
+    subprocess.run(
+        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+
+    def page(number: int) -> str:
+        return subprocess.run(
+            [str(pdftotext), "-f", str(number), "-l", str(number), str(pdf), "-"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+
+    first, second = page(1), page(2)
+    assert "Executive summary" in first
+    assert "Decisions for the board" in first
+    assert "The migration plan on a calendar" in first  # the chart's caption, under it
+    assert second.lstrip().startswith("Summary")

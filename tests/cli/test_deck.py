@@ -1,0 +1,59 @@
+"""The slide deck for the board, read back with python-pptx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.util import Pt
+
+from tests.conftest import RunCli
+from tests.reliability.test_outputs import HOSTILE, write_estate
+
+SCENARIO = "scenarios/leave-microsoft.yaml"
+TITLES = [
+    "Exit strategy: Leave Microsoft entirely",
+    "The answer in figures",
+    "What breaks",
+    "The plan on a calendar",
+    "The largest risks",
+    "Decisions for the board",
+]
+
+
+def test_the_deck_has_its_slides_pictures_and_notes(run_cli: RunCli, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.pptx", tmp_path / "b.pptx"
+    for target in (first, second):
+        result = run_cli("report", SCENARIO, "-o", target)
+        assert result.exit_code == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    deck = Presentation(str(first))
+    slides = list(deck.slides)
+    assert [s.shapes.title.text for s in slides] == TITLES
+    for slide in slides:
+        assert slide.has_notes_slide
+        assert slide.notes_slide.notes_text_frame.text.strip(), slide.shapes.title.text
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape != slide.shapes.title:
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        assert run.font.size is None or run.font.size >= Pt(20)
+    pictures = [sum(shape.shape_type == 13 for shape in s.shapes) for s in slides]
+    assert pictures == [0, 0, 1, 1, 0, 0]
+    figures = slides[1].shapes[1].table
+    assert figures.cell(1, 1).text == "51,700"
+    assert "Renew Microsoft 365 subscription" in slides[5].shapes[1].text_frame.text
+    assert "chat-and-meetings" in slides[1].notes_slide.notes_text_frame.text
+
+
+def test_hostile_names_stay_text_in_the_deck(run_cli: RunCli, tmp_path: Path) -> None:
+    _, scenario = write_estate(tmp_path / "in", HOSTILE)
+    target = tmp_path / "deck.pptx"
+    result = run_cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    deck = Presentation(str(target))
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                assert "\x1b" not in shape.text_frame.text
+        assert "\x1b" not in slide.notes_slide.notes_text_frame.text

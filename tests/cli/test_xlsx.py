@@ -1,0 +1,99 @@
+"""Excel workbooks from simulate, run and register: read back with openpyxl."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from exitplan.render.rows import REGISTER_HEADERS
+from tests.conftest import RunCli
+from tests.reliability.test_outputs import HOSTILE, write_estate
+
+SCENARIO = "scenarios/leave-microsoft.yaml"
+
+
+def test_a_run_is_a_workbook_of_tables_with_dates_as_dates(run_cli: RunCli, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for target in (first, second):
+        result = run_cli("run", SCENARIO, "-o", target)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == ""
+    assert first.read_bytes() == second.read_bytes()
+    book = openpyxl.load_workbook(first)
+    assert book.sheetnames == ["Summary", "Services", "Components", "Alternatives", "Plan"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref is not None
+        assert sheet.auto_filter.ref.startswith("A1:")
+    plan = book["Plan"]
+    headers = [cell.value for cell in plan[1]]
+    rows = [dict(zip(headers, row, strict=True)) for row in plan.iter_rows(2, values_only=True)]
+    step = next(r for r in rows if r["step"] == "replace-m365-apps")
+    assert step["finishes"] == datetime(2029, 8, 5)
+    assert step["due"] == datetime(2027, 6, 30)
+    assert step["days to spare"] == -767
+    assert isinstance(step["wave"], int)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(2, values_only=True)}
+    assert summary["plan finishes"] == datetime(2029, 8, 5)
+    assert summary["users who lose a service"] == 51_700
+    assert summary["one-off cost recorded (SEK)"] == "unknown"
+
+
+def test_simulate_writes_the_same_workbook_and_text_elsewhere(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "simulate", "graphs/gothenburg", "-w", "component:intune", "-o", tmp_path / "i.xlsx"
+    )
+    assert result.exit_code == 0, result.stderr
+    services = openpyxl.load_workbook(tmp_path / "i.xlsx")["Services"]
+    assert services.max_row == 1 + 7  # 4 broken, 3 degraded
+    text = run_cli(
+        "simulate", "graphs/gothenburg", "-w", "component:intune", "-o", tmp_path / "i.json",
+        "--format", "json",
+    )  # fmt: skip
+    assert text.exit_code == 0
+    shown = run_cli("simulate", "graphs/gothenburg", "-w", "component:intune", "--format", "json")
+    assert (tmp_path / "i.json").read_text(encoding="utf-8") == shown.stdout
+
+
+def test_the_register_is_a_workbook(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "register.xlsx"
+    result = run_cli("register", "graphs/gothenburg", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(target)
+    sheet = book["Register"]
+    assert tuple(cell.value for cell in sheet[1]) == REGISTER_HEADERS
+    assert sheet.max_row == 1 + 40  # the components in use
+    users = REGISTER_HEADERS.index("Users of those services")
+    assert all(isinstance(row[users], int) for row in sheet.iter_rows(2, values_only=True))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://evil","x")', "+1+2", "-3+4", "@SUM(A1)", "=cmd|' /C calc'!A0", HOSTILE],
+)
+def test_no_name_runs_as_a_formula(run_cli: RunCli, tmp_path: Path, name: str) -> None:
+    estate, scenario = write_estate(tmp_path / "in", name)
+    for args in (("run", scenario), ("register", estate)):
+        target = tmp_path / f"{args[0]}.xlsx"
+        result = run_cli(*args, "-o", target)
+        assert result.exit_code == 0, result.stderr
+        book = openpyxl.load_workbook(target)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                    if isinstance(cell.value, str):
+                        assert "\x1b" not in cell.value
+
+
+def test_an_unwritable_workbook_leaves_nothing(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "r.xlsx"
+    result = run_cli("register", "graphs/gothenburg", "-o", target)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert not target.parent.exists()
