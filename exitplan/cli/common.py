@@ -25,7 +25,7 @@ from exitplan.loading import MAX_ESTATE_BYTES, estate_files, load_estate
 from exitplan.model import Estate, LegalProfile
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
-from exitplan.render.files import DIAGRAM_SUFFIXES, diagram_bytes, write_output
+from exitplan.render.files import DIAGRAM_SUFFIXES, Renderer, diagram_bytes, write_output
 from exitplan.render.json import (
     dump_simulation_json,
 )
@@ -387,8 +387,8 @@ def refuse_own_inputs(
                 )
 
 
-def write_diagram(diagram: Diagram, path: Path) -> None:
-    write_output(path, diagram_bytes(diagram, path.suffix))
+def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PURE) -> None:
+    write_output(path, diagram_bytes(diagram, path.suffix, renderer))
     notice(f"exitplan: wrote {path}")
 
 

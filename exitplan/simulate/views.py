@@ -420,12 +420,14 @@ def impact_view(
             if state.fails_at != 0:  # run here until its subscription ends
                 label = (
                     *label,
-                    f"until day {state.fails_at}" if state.fails_at else "until renewal",
+                    f"until {_on(simulation, state.fails_at)}"
+                    if state.fails_at
+                    else "until renewal",
                 )
             row = DiagramNode(node.id, label, Look.WITHDRAWN, None, aside)
             drawn.append(replace(row, aside_look=aside_look, card=card.id))
             continue
-        look, extra = _state_look(state)
+        look, extra = _state_look(state, simulation)
         if node.label is not Label.SERVICE and cluster and cluster.id.startswith("vendor-"):
             vendor = cluster.label.split(", owned by")[0]  # outside the cards, name the vendor
             extra = (*wrap(f"({vendor})"), *extra)
@@ -561,15 +563,22 @@ def _most_affecting(
     return kept, sentence
 
 
-def _state_look(state: Affected | None) -> tuple[Look, tuple[str, ...]]:
+def _on(simulation: Simulation, day: int | None) -> str:
+    """``2027-06-30`` (or ``day 241`` when the estate has no date; ``at renewal`` when
+    the day is unknown)."""
+    if day is None:
+        return "at renewal"
+    when = simulation.date_of(day)
+    return when.isoformat() if when else f"day {day}"
+
+
+def _state_look(state: Affected | None, simulation: Simulation) -> tuple[Look, tuple[str, ...]]:
     """How an affected node that stays in use looks, and the line that says when."""
     if state is None:
         return Look.UNAFFECTED, ("survives",)
     if state.state is State.BROKEN:
-        when = f"day {state.fails_at}" if state.fails_at is not None else "at renewal"
-        return Look.BROKEN, (f"breaks {when}",)
-    when = f"day {state.degrades_at}" if state.degrades_at is not None else "at renewal"
-    return Look.DEGRADED, (f"degraded {when}",)
+        return Look.BROKEN, (f"breaks {_on(simulation, state.fails_at)}",)
+    return Look.DEGRADED, (f"degraded {_on(simulation, state.degrades_at)}",)
 
 
 def _asides(
@@ -711,7 +720,7 @@ def plan_view(
         if step.duration_weeks is not None:
             timing.append(f"{step.duration_weeks:g} weeks")
         if step.deadline is not None:
-            timing.append(f"deadline day {step.deadline}")
+            timing.append(f"due {_on(simulation, step.deadline)}")
         if timing:
             lines.append(", ".join(timing))
         if others:

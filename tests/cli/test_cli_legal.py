@@ -105,7 +105,7 @@ def _without_dot(tmp_path: Path) -> dict[str, str]:
     return {"PATH": str(empty)}
 
 
-@pytest.mark.parametrize("system_dot", [True, False], ids=["system-dot", "webassembly"])
+@pytest.mark.parametrize("system_dot", [True, False], ids=["system-dot", "pip-only"])
 def test_report_html_is_one_file_with_its_diagrams(
     system_dot: bool, run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -79,7 +79,7 @@ def test_hostile_names_are_escaped(
 def _path_without_dot(tmp_path: Path) -> dict[str, str]:
     """A PATH on which there is no Graphviz."""
     empty = tmp_path / "bin"
-    empty.mkdir()
+    empty.mkdir(exist_ok=True)
     return {"PATH": str(empty)}
 
 
@@ -102,23 +102,74 @@ def test_svg_without_system_graphviz_has_a_legend(run_cli: RunCli, tmp_path: Pat
     for entry in ("withdrawn", "broken (from the day shown)", "needs (stops without)"):
         assert entry in texts  # the legend
     assert "Microsoft Entra ID" in texts
+    assert "NO VIABLE" in texts  # the vendor's table, with its replacements
 
 
-def test_png_without_system_graphviz_says_what_to_install(run_cli: RunCli, tmp_path: Path) -> None:
+def _nodes_and_cells(svg: bytes) -> tuple[set[str], list[str]]:
+    """The node ids of an SVG drawn by Graphviz, and every text it draws, sorted."""
+    root = ET.fromstring(svg)  # noqa: S314  # our own output
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    nodes = {
+        title.text or ""
+        for group in root.iterfind(".//svg:g[@class='node']", ns)
+        for title in group.iterfind("svg:title", ns)
+    }
+    texts = sorted(t.text.strip() for t in root.iterfind(".//svg:text", ns) if t.text)
+    return nodes, texts
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (CI installs it)")
+@pytest.mark.parametrize("view", ["impact", "plan", "estate"])
+def test_the_pip_installed_renderer_draws_what_graphviz_draws(
+    run_cli: RunCli, tmp_path: Path, view: str
+) -> None:
+    """graphviz-pure (the default, with dot hidden from PATH) and the system's dot draw
+    the same nodes with the same tables and texts."""
+    drawn = {}
+    for renderer, env in (("pure", _path_without_dot(tmp_path)), ("dot", None)):
+        svg = tmp_path / f"{view}-{renderer}.svg"
+        args = ["-w", "vendor:microsoft", "--mode", "exit"] if view != "estate" else []
+        result = run_cli(
+            "diagram", "graphs/gothenburg", *args, "--view", view, "--renderer", renderer,
+            "-o", svg, env=env,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        drawn[renderer] = _nodes_and_cells(svg.read_bytes())
+    pure, dot = drawn["pure"], drawn["dot"]
+    assert pure[0] == dot[0]
+    assert pure[0]
+    assert pure[1] == dot[1]
+
+
+def test_png_without_system_graphviz(run_cli: RunCli, tmp_path: Path) -> None:
     png = tmp_path / "impact.png"
     result = run_cli(
-        "diagram",
-        "graphs/gothenburg",
-        "-w",
-        "vendor:microsoft",
-        "-o",
-        png,
+        "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "-o", png,
         env=_path_without_dot(tmp_path),
-    )
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = tmp_path / "again.png"
+    run_cli("diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "-o", again,
+            env=_path_without_dot(tmp_path))  # fmt: skip
+    assert again.read_bytes() == png.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "extra"), [(".pdf", ()), (".svg", ("--renderer", "dot"))], ids=["pdf", "dot"]
+)
+def test_what_needs_system_graphviz_says_what_to_install(
+    run_cli: RunCli, tmp_path: Path, suffix: str, extra: tuple[str, ...]
+) -> None:
+    target = tmp_path / f"impact{suffix}"
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", *extra, "-o", target,
+        env=_path_without_dot(tmp_path),
+    )  # fmt: skip
     assert result.exit_code == 2
     assert "apt-get install graphviz" in result.stderr
-    assert not png.exists()
-    assert list(tmp_path.glob(".impact.png*")) == []  # no half-written file left
+    assert not target.exists()
+    assert list(tmp_path.glob(f".impact{suffix}*")) == []  # no half-written file left
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (CI installs it)")
@@ -190,7 +241,9 @@ def test_impact_view_shows_what_the_simulation_computed() -> None:
     drawn = {node.id: node for node in diagram.nodes}
     for service in simulation.services:
         if service.state is State.BROKEN:
-            assert f"breaks day {service.impact.fails_at}" in drawn[service.id].lines
+            when = simulation.date_of(service.impact.fails_at)
+            assert when is not None
+            assert f"breaks {when.isoformat()}" in drawn[service.id].lines
 
 
 def test_hostile_names_in_table_cells_are_escaped(

@@ -896,7 +896,7 @@ def test_entities_in_names_are_drawn_as_written(
 def test_entities_are_drawn_as_written_without_system_graphviz(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """The WebAssembly Graphviz gets plain quoted labels only."""
+    """The renderer installed with exitplan (graphviz-pure) draws them as written too."""
     name = "R&amp;D &#x3C;x&gt;"
     estate, _ = write_estate(tmp_path / "in", name)
     bare = tmp_path / "bin"
