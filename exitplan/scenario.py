@@ -50,7 +50,7 @@ class CapacityLimit(Strict):
     )
     person_weeks_per_month: float | None = Field(
         default=None,
-        gt=0,
+        ge=0.1,
         le=1_000_000,
         allow_inf_nan=False,
         description="People available for the migration, in person-weeks a month; a step "

@@ -212,7 +212,8 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
         figure = Figure(figsize=(layout.width, height), layout="constrained")
         axes = figure.add_subplot()
         _draw_bars(axes, drawn)
-        _draw_contracts(axes, simulation)
+        if simulation.start is not None:  # contract ends are dates: an undated axis has none
+            _draw_contracts(axes, simulation)
         labels = [
             _short(b.label if layout.list_blocked else b.label.split(" → ")[0], layout.label)
             for b in drawn
@@ -352,7 +353,7 @@ def _legend(drawn: list[Bar], simulation: Simulation) -> list[Artist]:
         Patch(facecolor="white", edgecolor=LATE, hatch="//", label="after its deadline"),
         Line2D([], [], marker="D", color="black", linestyle="", label="deadline"),
     ]
-    for end, names in sorted(_contract_days(simulation).items()):
+    for end, names in sorted(_contract_days(simulation).items() if simulation.start else ()):
         what = "a contract ends" if len(names) == 1 else f"{len(names)} contracts end"
         handles.append(
             Line2D([], [], color="#555555", linestyle="--", label=f"{what} {end.isoformat()}")
@@ -402,7 +403,10 @@ def gantt_mermaid(simulation: Simulation) -> str:
                 isinstance(bar.deadline, date) and bar.deadline < bar.finish and not bar.milestone
             )
             tags = [t for t, on in (("crit", bar.critical), ("milestone", bar.milestone)) if on]
-            label = _mermaid_text(_short(bar.label) + (" (late)" if late else ""))
+            # numbered: a label must not start with a word Mermaid reads as a keyword
+            label = f"{index + 1}. " + _mermaid_text(
+                _short(bar.label) + (" (late)" if late else "")
+            )
             days = max((bar.finish - bar.start).days, 0)
             lines.append(
                 f"    {label} :{', '.join([*tags, f't{index}'])}, {bar.start.isoformat()}, {days}d"
@@ -411,7 +415,7 @@ def gantt_mermaid(simulation: Simulation) -> str:
     if ends:
         lines.append("    section Contracts")
         for end, name in ends:
-            label = _mermaid_text(_short(name, 44) + " ends")
+            label = "End of " + _mermaid_text(_short(name, 44))
             lines.append(f"    {label} :milestone, {end.isoformat()}, 0d")
     lines.append("```")
     return "\n".join(lines) + "\n"

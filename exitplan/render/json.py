@@ -252,6 +252,7 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "deadline_date": _iso(simulation.date_of(step.deadline)),
         "deadline_from": step.deadline_from.value,
         "contract": _contract_json(step.contract),
+        "contracts": [_contract_json(term) for term in step.contracts],
         "slack_days": step.slack,
         "blocked": step.blocked,
         "blocked_by": list(step.blocked_by),

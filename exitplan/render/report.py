@@ -133,7 +133,13 @@ def figures(strategy: ExitStrategy) -> Section:
         ),
         (
             "The plan finishes",
-            (finish.isoformat() if finish else f"week {weeks(plan.finish)}")
+            (
+                finish.isoformat()
+                if finish
+                else f"week {weeks(plan.finish)}"
+                if plan.finish_day is not None
+                else "nothing can be scheduled yet"
+            )
             + (f" ({capacity_text(plan.capacity)})" if plan.capacity else "")
             + (f"; {len(late)} steps after their deadline" if late else ""),
         ),
@@ -201,11 +207,11 @@ def decisions(strategy: ExitStrategy) -> list[str]:
             f"Commission a search for alternatives to the {plural(len(missing), 'component')} "
             "with none, before the blocked steps can be planned"
         )
-    terms = {s.contract.component: s.contract for s in plan.steps if s.contract is not None}
+    terms = {term.component: term for s in plan.steps for term in s.contracts}
     overrun: list[str] = []
     overrun_steps = 0
     for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
-        users = [s for s in plan.steps if s.contract == term]
+        users = [s for s in plan.steps if term in s.contracts]
         late = [s for s in users if s.slack is not None and s.slack < 0 and not s.blocked]
         last = simulation.date_of(max((s.finish_day for s in late if s.finish_day), default=None))
         more = renewed_past(term, last) if last else None
@@ -219,7 +225,13 @@ def decisions(strategy: ExitStrategy) -> list[str]:
             overrun.append(f"{term.name} ({term.end.isoformat()})")
             overrun_steps += len(late)
         elif term.notice_by and users:
-            found.append(f"Give notice on {term.name} by {term.notice_by.isoformat()}")
+            passed = simulation.start is not None and term.notice_by < simulation.start
+            found.append(
+                f"Notice on {term.name} was due by {term.notice_by.isoformat()}: negotiate "
+                f"leaving at its end on {term.end.isoformat()}"
+                if passed
+                else f"Give notice on {term.name} by {term.notice_by.isoformat()}"
+            )
     if overrun:
         found.append(
             f"Extend {', '.join(overrun)}, or accept {plural(overrun_steps, 'step')} running "

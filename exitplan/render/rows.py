@@ -314,14 +314,10 @@ def capacity_text(capacity: Capacity) -> str:
 def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]:
     """The contracts a chosen exit is due by: each end, notice date and renewal, once
     (``ids``: with the id of the component whose contract it is, for the terminal)."""
-    terms = {
-        step.contract.component: step.contract
-        for step in simulation.plan.steps
-        if step.contract is not None
-    }
+    terms = {term.component: term for step in simulation.plan.steps for term in step.contracts}
     lines = []
     for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
-        users = [s for s in simulation.plan.steps if s.contract == term]
+        users = [s for s in simulation.plan.steps if term in s.contracts]
         late = [s for s in users if s.slack is not None and s.slack < 0 and not s.blocked]
         notice = f", notice by {term.notice_by.isoformat()}" if term.notice_by else ""
         renewed = (

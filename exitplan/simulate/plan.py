@@ -259,7 +259,8 @@ def make_plan(
         if step.kind is StepKind.REPLACE
         for move in step.moves
     )
-    last = max((slot.finish for slot in slots.values()), default=0.0)
+    last = max((slot.finish for slot in slots.values()), default=None)
+    unlimited = max(finish.values(), default=None)
     return Plan(
         steps=tuple(steps),
         waves=max(wave.values(), default=0),
@@ -267,11 +268,11 @@ def make_plan(
         critical_path=_critical_path(condensed, step_id, start, finish),
         effort_weeks=sum(c.effort_weeks or 0.0 for c in chosen_candidates),
         cost_per_year=sum(c.cost_per_year or 0.0 for c in chosen_candidates),
-        finish_weeks=last,
+        finish_weeks=last if last is not None else 0.0,
         capacity=calendar.capacity,
         work_starts_day=calendar.work_starts,
-        finish_day=_on_day(last, calendar),
-        finish_day_without_capacity=_on_day(max(finish.values(), default=0.0), calendar),
+        finish_day=_on_day(last, calendar) if last is not None else None,
+        finish_day_without_capacity=_on_day(unlimited, calendar) if unlimited is not None else None,
         costs=_costs(region, times, steps, chosen_candidates, exit=calendar.exit),
     )
 
@@ -317,6 +318,7 @@ def _step(
         if calendar.exit
         else DeadlineFrom.BREAKS,
         contract=min(terms, key=lambda t: (t.end, t.component)) if terms else None,
+        contracts=tuple(sorted(set(terms), key=lambda t: (t.end, t.component))),
         effort_weeks=sum(effort) if effort else None,
         migration_cost=_summed(_migration_cost(replacements, m) for m in moves)
         if replacing
@@ -372,10 +374,11 @@ def _costs(
         if region.in_use(node_id)
     ]
     after = [candidate.cost_per_year for candidate in chosen]
-    contracts = {
-        step.contract.component: step.contract
+    contracts = {  # the contracts the exit leaves: of withdrawn components only
+        term.component: term
         for step in replacing
-        if exit and step.contract is not None
+        for term in step.contracts
+        if exit and term.component in times.withdrawn
     }
     fees = [term.termination_fee for term in contracts.values()]
     return Costs(
@@ -426,7 +429,9 @@ def contract_of(
         needed = {
             edge.target
             for edge in backend.edges_touching(level, Direction.OUT, [Rel.DEPENDS_ON])
-            if edge.properties.get("strength", "hard") == "hard" and edge.target not in seen
+            if edge.properties.get("strength", "hard") == "hard"
+            and "group" not in edge.properties  # a redundant group it can run without
+            and edge.target not in seen
         }
         seen |= needed
         groups = _vendor_groups(backend, needed)

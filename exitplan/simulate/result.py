@@ -180,6 +180,9 @@ class Step:
     finish_day: int | None = None
     deadline_from: DeadlineFrom = DeadlineFrom.BREAKS
     contract: ContractTerm | None = None
+    """The contract the step is due by (the earliest, when steps were merged)."""
+    contracts: tuple[ContractTerm, ...] = ()
+    """Every contract its moves run under."""
     effort_weeks: float | None = None
     migration_cost: float | None = None
     """One-off cost of the move (``None``: unknown; an export step has none)."""
@@ -319,7 +322,10 @@ class Simulation:
         """The calendar date of a day after day 0 (``None``: undated)."""
         if day is None or self.start is None:
             return None
-        return self.start + timedelta(days=day)
+        try:
+            return self.start + timedelta(days=day)
+        except OverflowError:  # beyond the year 9999: no date to show
+            return None
 
     @property
     def missing(self) -> tuple[Replacement, ...]:

@@ -123,3 +123,13 @@ def test_a_large_plan_is_cut_to_what_reads_keeping_the_critical_path() -> None:
     assert [b for b in everything if b in kept] == kept  # in their order
     svg = render_gantt(simulation, ".svg").decode("utf-8")
     assert f"{MOST_ROWS} of {len(everything)} steps drawn" in svg
+
+
+@pytest.mark.parametrize("name", ["call", "title", "Section A", "click me", "2024-01-01", "gantt"])
+def test_no_name_is_read_as_a_mermaid_keyword(tmp_path: Path, name: str) -> None:
+    estate, _ = write_estate(tmp_path / "in", name)
+    simulation = simulate(EmbeddedGraph(load_estate(estate)), ["vendor:v"], Options(mode=Mode.EXIT))
+    tasks = [line.strip() for line in gantt_mermaid(simulation).splitlines() if " :" in line]
+    assert tasks
+    for task in tasks:
+        assert re.match(r"(\d+\. |End of )", task), task

@@ -98,6 +98,14 @@ DUES = [
         {"contract": None, "deadline": None, "deadline_from": DeadlineFrom.NO_CONTRACT},
     ),
     Due(
+        "not-through-a-redundant-group",
+        "s:x -> a\na -> licence group=idp\na -> other group=idp\nvendor other o\n"
+        "contract licence 2026-12-31\ncandidate k\nvendor k o\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"contract": None, "deadline_from": DeadlineFrom.NO_CONTRACT},
+    ),
+    Due(
         "the-vendors-licence-also-when-it-stays",
         "s:x -> a\na -> licence\ncontract licence 2026-12-31\ncandidate k\nvendor k other\n"
         "alt k for a R3 weeks=4",
@@ -196,6 +204,7 @@ class Cost:
     id: str
     spec: str
     expected: dict[str, Any]
+    withdraw: tuple[str, ...] = ("vendor:v",)
 
 
 COSTS = [
@@ -232,6 +241,20 @@ COSTS = [
         {"termination": 5000.0, "one_off": 5003.0, "termination_unknown": ()},
     ),
     Cost(
+        "the-fee-of-a-contract-that-stays-is-not-counted",
+        "s:x -> a\ns:y -> b\na -> licence\nb -> licence\ncontract licence 2026-12-31 fee=9000\n"
+        "candidate k\nalt k for a R3 migration=100 parallel=0",
+        {"termination": 0.0, "one_off": 100.0, "termination_unknown": ()},
+        withdraw=("component:a",),
+    ),
+    Cost(
+        "merged-steps-keep-every-contract",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> kb soft\nkb -> ka soft\n"
+        "contract a 2026-12-31 fee=1000\ncontract b 2027-06-30 fee=5000\n"
+        "alt ka for a R3 migration=1 parallel=0\nalt kb for b R3 migration=2 parallel=0",
+        {"termination": 6000.0, "one_off": 6003.0},
+    ),
+    Cost(
         "a-contract-without-a-fee-is-named",
         "s:x -> a\ncontract a 2026-12-31\ncandidate k\nalt k for a R3 migration=1 parallel=0",
         {"termination": 0.0, "termination_unknown": ("a",)},
@@ -264,7 +287,7 @@ def _elsewhere(spec: str) -> str:
 @pytest.mark.parametrize("case", COSTS, ids=[c.id for c in COSTS])
 def test_cost_of_the_exit(case: Cost) -> None:
     graph = build(_elsewhere(case.spec))
-    costs = simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT)).plan.costs
+    costs = simulate(graph, case.withdraw, Options(mode=Mode.EXIT)).plan.costs
     for key, value in case.expected.items():
         assert getattr(costs, key) == value, key
 
@@ -306,3 +329,10 @@ def test_people_stretch_a_step_that_needs_more_than_there_are() -> None:
     spans = [(step.finish_week or 0.0) - (step.start_week or 0.0) for step in plan.steps]
     assert spans == [20.0] * 3
     assert plan.finish == 60.0
+
+
+def test_a_plan_with_nothing_to_schedule_has_no_finish() -> None:
+    plan = simulate(build("s:x -> a\ns:y -> b"), ["vendor:v"], Options(mode=Mode.EXIT)).plan
+    assert all(step.blocked for step in plan.steps)
+    assert plan.finish_day is None
+    assert plan.finish_day_without_capacity is None
