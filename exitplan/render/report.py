@@ -418,8 +418,9 @@ def _appendix(strategy: ExitStrategy) -> Section:
         "Appendix: the assumptions",
         ("element", "kind", "what is assumed", "note"),
         tuple(
-            (_named(a.subject, names), a.kind, a.what, _with_origin(a))
+            (named, a.kind, "" if a.what == named else a.what, _with_origin(a))
             for a in strategy.assumptions
+            for named in [_named(a.subject, names)]
         ),
         None if strategy.assumptions else "Nothing the result depends on is marked assumed.",
     )
