@@ -120,6 +120,7 @@ def diagram_command(
             ("depth", "--depth"),
             ("group_by", "--group-by"),
             ("direction", "--direction"),
+            ("renderer", "--renderer"),
         ),
     }[chosen]
     ignored = [

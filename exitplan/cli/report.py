@@ -28,13 +28,14 @@ from exitplan.simulate.views import PAGE_NODES, impact_view, plan_view
 
 
 def _slide_pictures(graph: GraphBackend, simulation: Simulation) -> dict[str, bytes]:
-    """The impact diagram (when Graphviz can draw PNG here) and the Gantt chart, as PNG."""
+    """The impact diagram and the Gantt chart (when a step can be scheduled), as PNG; a
+    diagram that cannot be drawn leaves its slide out, and says so."""
     pictures = {}
     try:
         pictures["impact"] = diagram_bytes(impact_view(graph, simulation, fit=PAGE_NODES), ".png")
     except ExitplanError as error:
         notice(f"exitplan: the deck has no impact slide: {error}")
-    if any(step.start_week is not None for step in simulation.plan.steps):
+    if simulation.plan.scheduled:
         pictures["gantt"] = render_gantt(simulation, ".png")
     return pictures
 
@@ -100,7 +101,7 @@ def report_command(
             "plan": plan_view(graph, simulation, fit=PAGE_NODES),
         }
         svgs = {key: diagram_bytes(view, ".svg").decode("utf-8") for key, view in views.items()}
-        if any(step.start_week is not None for step in simulation.plan.steps):
+        if simulation.plan.scheduled:
             svgs["gantt"] = render_gantt(simulation, ".svg", PAGE).decode("utf-8")
         left_out = {key: view.left_out for key, view in views.items() if view.left_out}
         text = dump_report_html(strategy, svgs, left_out)

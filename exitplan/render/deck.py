@@ -29,13 +29,8 @@ BODY_TOP, PICTURE_TOP = Inches(1.5), Inches(1.3)
 INNER = Emu(WIDTH - 2 * MARGIN)
 """The width inside the margins."""
 TITLE_SIZE, BODY_SIZE, FIGURE_SIZE = Pt(36), Pt(20), Pt(24)
-BLANK, TITLE_ONLY, TITLE_SLIDE = 6, 5, 0
+TITLE_ONLY, TITLE_SLIDE = 5, 0
 """Layouts of python-pptx's default template."""
-
-
-def _text(value: str) -> str:
-    """Text a slide can hold: control characters shown as escapes."""
-    return printable(value)
 
 
 def _title(slide: Slide, text: str) -> None:
@@ -43,7 +38,7 @@ def _title(slide: Slide, text: str) -> None:
     if shape is None:
         return
     shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), INNER, Inches(1.0)
-    shape.text = _text(text)
+    shape.text = printable(text)
     for paragraph in shape.text_frame.paragraphs:
         for run in paragraph.runs:
             run.font.size = TITLE_SIZE
@@ -51,9 +46,14 @@ def _title(slide: Slide, text: str) -> None:
 
 
 def _notes(slide: Slide, lines: Sequence[str]) -> None:
+    """The speaker notes, a paragraph per line (each line's own control characters are
+    shown as escapes)."""
     frame = slide.notes_slide.notes_text_frame
-    if frame is not None:
-        frame.text = _text("\n".join(lines))
+    if frame is None:
+        return
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()  # type: ignore[no-untyped-call]
+        paragraph.text = printable(line)
 
 
 def _bullets(slide: Slide, items: Sequence[str]) -> None:
@@ -63,7 +63,7 @@ def _bullets(slide: Slide, items: Sequence[str]) -> None:
     frame.word_wrap = True
     for index, item in enumerate(items):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = _text(f"{index + 1}. {sentences([item])}")
+        paragraph.text = printable(f"{index + 1}. {sentences([item])}")
         paragraph.space_after = Pt(14)
         for run in paragraph.runs:
             run.font.size = BODY_SIZE
@@ -99,7 +99,7 @@ def _opening(deck: PresentationType, strategy: ExitStrategy) -> None:
     frame = subtitle.text_frame
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = _text(line)
+        paragraph.text = printable(line)
         for run in paragraph.runs:
             run.font.size = BODY_SIZE
     what = f"{', '.join(simulation.selectors)} ({simulation.mode})"
@@ -120,7 +120,7 @@ def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
     for row, (label, value) in enumerate(section.rows):
         for column, text in enumerate((label, value)):
             cell = table.cell(row, column)
-            cell.text = _text(text)
+            cell.text = printable(text)
             for paragraph in cell.text_frame.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = FIGURE_SIZE if column else BODY_SIZE

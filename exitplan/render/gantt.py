@@ -19,6 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from exitplan.errors import printable
+from exitplan.render.rows import capacity_text, display_names
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -46,12 +47,6 @@ class Bar:
     milestone: bool
 
 
-def _names(simulation: Simulation) -> dict[str, str]:
-    names: dict[str, str] = {r.replaces: r.name for r in simulation.replacements}
-    names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
-    return names
-
-
 def step_label(step: Step, names: dict[str, str]) -> str:
     """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview``."""
     if step.kind is StepKind.EXPORT:
@@ -70,7 +65,7 @@ def _short(text: str, length: int = LABEL_LENGTH) -> str:
 
 def bars(simulation: Simulation) -> list[Bar]:
     """The scheduled steps, in the order they start (then wave, then id)."""
-    names = _names(simulation)
+    names = display_names(simulation)
     plan = simulation.plan
     dated = simulation.start is not None
     found = []
@@ -122,7 +117,7 @@ def fitted(drawn: list[Bar], simulation: Simulation, most: int) -> list[Bar]:
 
 
 def blocked(simulation: Simulation) -> list[str]:
-    names = _names(simulation)
+    names = display_names(simulation)
     return [
         step_label(step, names)
         for step in sorted(simulation.plan.steps, key=lambda s: (s.wave, s.id))
@@ -131,11 +126,7 @@ def blocked(simulation: Simulation) -> list[str]:
 
 
 def _contract_ends(simulation: Simulation) -> list[tuple[date, str]]:
-    ends = {
-        (step.contract.end, step.contract.name)
-        for step in simulation.plan.steps
-        if step.contract is not None
-    }
+    ends = {(term.end, term.name) for step in simulation.plan.steps for term in step.contracts}
     return sorted(ends)
 
 
@@ -154,13 +145,9 @@ def _subtitle(simulation: Simulation) -> str:
         f"finishes {finish.isoformat()}" if finish else f"{plan.finish:g} weeks of work",
         f"critical path {plan.critical_path_weeks:g} weeks",
     ]
-    capacity = plan.capacity
-    if capacity is not None:
-        if capacity.parallel_steps is not None:
-            parts.append(f"{capacity.parallel_steps} steps at a time")
-        if capacity.person_weeks_per_month is not None:
-            parts.append(f"{capacity.person_weeks_per_month:g} person-weeks a month")
-    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    if plan.capacity is not None:
+        parts.append(capacity_text(plan.capacity))
+    late = plan.late
     if late:
         parts.append(f"{len(late)} late")
     return "; ".join(parts)

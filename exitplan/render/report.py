@@ -25,6 +25,7 @@ from exitplan.render.rows import (
     contract_sentences,
     cost_sentences,
     day,
+    display_names,
     due,
     findings,
     legal,
@@ -41,7 +42,7 @@ from exitplan.render.rows import (
     when_week,
 )
 from exitplan.simulate.assumed import Assumption
-from exitplan.simulate.plan import renewed_past
+from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import State, Status, StepKind, summarise
@@ -69,11 +70,7 @@ def _keep(text: str) -> str:
 
 
 def _names(strategy: ExitStrategy) -> dict[str, str]:
-    simulation = strategy.simulation
-    names: dict[str, str] = {a.id: a.name for a in simulation.affected}
-    names.update({r.replaces: r.name for r in simulation.replacements})
-    names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
-    return names
+    return display_names(strategy.simulation)
 
 
 def _path(strategy: ExitStrategy) -> str:
@@ -118,7 +115,7 @@ def figures(strategy: ExitStrategy) -> Section:
     costs = plan.costs
     broken = figures.services_broken
     finish = simulation.date_of(plan.finish_day)
-    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    late = plan.late
     rows = [
         ("Services that break", f"{broken} of {len(simulation.services)} affected"),
         ("People who lose a service", number(figures.users_broken)),
@@ -172,7 +169,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
             f"alternative, such as {missing[0].name}; "
             f"{plural(summarise(simulation).blocked_steps, 'migration step')} wait for them"
         )
-    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    late = plan.late
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
         clock = "its contract ends" if simulation.mode == "exit" else "what it protects breaks"
@@ -207,29 +204,25 @@ def decisions(strategy: ExitStrategy) -> list[str]:
             f"Commission a search for alternatives to the {plural(len(missing), 'component')} "
             "with none, before the blocked steps can be planned"
         )
-    terms = {term.component: term for s in plan.steps for term in s.contracts}
     overrun: list[str] = []
     overrun_steps = 0
-    for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
-        users = [s for s in plan.steps if term in s.contracts]
-        late = [s for s in users if s.slack is not None and s.slack < 0 and not s.blocked]
-        last = simulation.date_of(max((s.finish_day for s in late if s.finish_day), default=None))
-        more = renewed_past(term, last) if last else None
-        if more:
+    for outlook in contract_outlooks(simulation):
+        term, late = outlook.term, outlook.late
+        if outlook.renewal:
+            count, end = outlook.renewal
             found.append(
-                f"Renew {term.name} {'once' if more[0] == 1 else f'{more[0]} times'} more, "
-                f"to {more[1].isoformat()}, or accept {plural(len(late), 'step')} running past "
+                f"Renew {term.name} {'once' if count == 1 else f'{count} times'} more, "
+                f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
                 f"its end on {term.end.isoformat()}"
             )
         elif late:
             overrun.append(f"{term.name} ({term.end.isoformat()})")
             overrun_steps += len(late)
-        elif term.notice_by and users:
-            passed = simulation.start is not None and term.notice_by < simulation.start
+        elif term.notice_by:
             found.append(
                 f"Notice on {term.name} was due by {term.notice_by.isoformat()}: negotiate "
                 f"leaving at its end on {term.end.isoformat()}"
-                if passed
+                if outlook.notice_passed
                 else f"Give notice on {term.name} by {term.notice_by.isoformat()}"
             )
     if overrun:
@@ -310,7 +303,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
                 ]
             )
         )
-    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    late = plan.late
     timing = [
         f"The migration plan has {plural(figures.steps, 'step')} in "
         f"{plural(plan.waves, 'wave')}; "

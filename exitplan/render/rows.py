@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from exitplan.simulate.plan import renewed_past
+from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
@@ -94,6 +94,15 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     return f"{step.slack:,} days to spare"
 
 
+def display_names(simulation: Simulation) -> dict[str, str]:
+    """The name of every node a simulation shows: what it affects, what it replaces and
+    the chosen replacements (for documents, which say names rather than ids)."""
+    names: dict[str, str] = {a.id: a.name for a in simulation.affected}
+    names.update({r.replaces: r.name for r in simulation.replacements})
+    names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
+    return names
+
+
 def chain_text(chain: Sequence[str]) -> str:
     return " ← ".join(chain)
 
@@ -126,8 +135,7 @@ def headline(simulation: Simulation) -> list[str]:
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
     plan = simulation.plan
-    scheduled = any(step.finish_week is not None for step in plan.steps)
-    finish = finish_text(simulation, plan.finish_day, plan.finish) if scheduled else ""
+    finish = finish_text(simulation, plan.finish_day, plan.finish) if plan.scheduled else ""
     within = f" within {capacity_text(plan.capacity)}" if plan.capacity else ""
     who = "the steps that can be scheduled finish" if figures.blocked_steps else "it finishes"
     lines.append(
@@ -138,7 +146,7 @@ def headline(simulation: Simulation) -> list[str]:
         + (f"; {who} {finish}{within}" if finish else "")
         + "."
     )
-    late = [s for s in plan.steps if s.slack is not None and s.slack < 0 and not s.blocked]
+    late = plan.late
     exit = simulation.mode == "exit"
     if len(late) == 1:
         lines.append(
@@ -290,7 +298,7 @@ def finish_text(simulation: Simulation, value: int | None, finish_weeks: float) 
 def schedule_sentences(simulation: Simulation) -> list[str]:
     """When the work starts and ends, within the capacity and without it."""
     plan = simulation.plan
-    if not any(step.finish_week is not None for step in plan.steps):
+    if not plan.scheduled:
         return []
     starts = on(simulation.start, plan.work_starts_day)
     finish = finish_text(simulation, plan.finish_day, plan.finish)
@@ -314,11 +322,9 @@ def capacity_text(capacity: Capacity) -> str:
 def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]:
     """The contracts a chosen exit is due by: each end, notice date and renewal, once
     (``ids``: with the id of the component whose contract it is, for the terminal)."""
-    terms = {term.component: term for step in simulation.plan.steps for term in step.contracts}
     lines = []
-    for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
-        users = [s for s in simulation.plan.steps if term in s.contracts]
-        late = [s for s in users if s.slack is not None and s.slack < 0 and not s.blocked]
+    for outlook in contract_outlooks(simulation):
+        term = outlook.term
         notice = f", notice by {term.notice_by.isoformat()}" if term.notice_by else ""
         renewed = (
             f" (after {plural(term.renewals, 'renewal')}: notice for the recorded end had "
@@ -326,25 +332,20 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             if term.renewals
             else ""
         )
-        passed = (
-            "; that notice date has passed"
-            if term.notice_by and simulation.start and term.notice_by < simulation.start
-            else ""
-        )
+        passed = "; that notice date has passed" if outlook.notice_passed else ""
         lines.append(
             f"The contract of {term.name}{f' ({term.component})' if ids else ''} ends "
             f"{term.end.isoformat()}"
-            f"{renewed}{notice}{passed}: {plural(len(users), 'step')} due by it, "
-            f"{len(late)} late"
+            f"{renewed}{notice}{passed}: {plural(len(outlook.steps), 'step')} due by it, "
+            f"{len(outlook.late)} late"
         )
-        last = max((s.finish_day for s in late if s.finish_day is not None), default=None)
-        finish = simulation.date_of(last)
-        more = renewed_past(term, finish) if finish else None
-        if finish and more:
+        if outlook.last_finish and outlook.renewal:
+            count, end = outlook.renewal
             lines.append(
-                f"Renewing it {'once' if more[0] == 1 else f'{more[0]} times'} more "
+                f"Renewing it {'once' if count == 1 else f'{count} times'} more "
                 f"({term.renewal_months} months a term) moves its end to "
-                f"{more[1].isoformat()}, after the last of them finishes ({finish.isoformat()})"
+                f"{end.isoformat()}, after the last of them finishes "
+                f"({outlook.last_finish.isoformat()})"
             )
     return lines
 

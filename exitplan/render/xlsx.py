@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from exitplan.errors import printable
@@ -35,6 +35,9 @@ FIXED_TIME = datetime(2000, 1, 1)
 bytes from run to run)."""
 WIDEST = 60
 HEADER_FILL = PatternFill("solid", fgColor="EEF3FB")
+WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_POINTS = 15
+"""The height of a line of text in a row, in points."""
 
 
 COMPONENT_HEADERS = (
@@ -242,10 +245,20 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
                     cell.value = _text(value)
                     cell.data_type = "s"  # never a formula
                     shown = len(value)
+                    if shown > WIDEST:  # long text wraps within its column, its row tall enough
+                        cell.alignment = WRAP
+                        lines = -(-shown // WIDEST)
+                        height = page.row_dimensions[number].height or 0
+                        page.row_dimensions[number].height = max(height, LINE_POINTS * lines)
                 elif isinstance(value, date):
                     cell.value = value
                     cell.number_format = "yyyy-mm-dd"
                     shown = 10
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    cell.value = value
+                    whole = float(value).is_integer()
+                    cell.number_format = "#,##0" if whole else "#,##0.0#"
+                    shown = len(f"{value:,}")
                 else:
                     cell.value = value
                     shown = len(str(value)) if value is not None else 0
@@ -253,6 +266,11 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
         for column, width in enumerate(widths, start=1):
             page.column_dimensions[get_column_letter(column)].width = width + 2
         page.freeze_panes = "A2"
+        page.print_title_rows = "1:1"  # printed: the header on every page, as wide as one
+        page.page_setup.orientation = "landscape"
+        page.page_setup.fitToWidth = 1
+        page.page_setup.fitToHeight = 0
+        page.sheet_properties.pageSetUpPr.fitToPage = True
         last = get_column_letter(len(sheet.headers))
         page.auto_filter.ref = f"A1:{last}{max(len(sheet.rows) + 1, 1)}"
     book.properties.created = FIXED_TIME

@@ -36,6 +36,7 @@ from exitplan.simulate.result import (
     Move,
     Plan,
     Replacement,
+    Simulation,
     Step,
     StepKind,
 )
@@ -264,7 +265,7 @@ def make_plan(
     return Plan(
         steps=tuple(steps),
         waves=max(wave.values(), default=0),
-        critical_path_weeks=max(finish.values(), default=0.0),
+        critical_path_weeks=unlimited if unlimited is not None else 0.0,
         critical_path=_critical_path(condensed, step_id, start, finish),
         effort_weeks=sum(c.effort_weeks or 0.0 for c in chosen_candidates),
         cost_per_year=sum(c.cost_per_year or 0.0 for c in chosen_candidates),
@@ -476,6 +477,47 @@ def _term(node: GraphNode, start: date | None) -> ContractTerm | None:
         termination_fee=float(fee) if isinstance(fee, int | float) else None,
         renewal_months=term if isinstance(term, int) and term > 0 else None,
     )
+
+
+@dataclass(frozen=True)
+class ContractOutlook:
+    """One contract a chosen exit is due by, and how the plan meets it."""
+
+    term: ContractTerm
+    steps: tuple[Step, ...]
+    """The steps due by it."""
+    late: tuple[Step, ...]
+    last_finish: date | None
+    """When the last of the late steps finishes."""
+    renewal: tuple[int, date] | None
+    """How many more renewals would end the contract after that, and that end."""
+    notice_passed: bool
+    """Its notice date lies before day 0."""
+
+
+def contract_outlooks(simulation: Simulation) -> list[ContractOutlook]:
+    """Each contract the plan's steps are due by, once, the earliest end first."""
+    steps = simulation.plan.steps
+    terms = {term.component: term for step in steps for term in step.contracts}
+    found = []
+    for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
+        due = tuple(step for step in steps if term in step.contracts)
+        late = tuple(step for step in due if step.late)
+        last = simulation.date_of(
+            max((s.finish_day for s in late if s.finish_day is not None), default=None)
+        )
+        start = simulation.start
+        found.append(
+            ContractOutlook(
+                term,
+                due,
+                late,
+                last,
+                renewed_past(term, last) if last else None,
+                term.notice_by is not None and start is not None and term.notice_by < start,
+            )
+        )
+    return found
 
 
 def renewed_past(term: ContractTerm, day: date) -> tuple[int, date] | None:

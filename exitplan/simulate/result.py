@@ -190,6 +190,11 @@ class Step:
     """The replaced components' yearly cost for the months they run next to the new."""
 
     @property
+    def late(self) -> bool:
+        """Scheduled to finish after its deadline."""
+        return self.slack is not None and self.slack < 0 and not self.blocked
+
+    @property
     def replaces(self) -> NodeId:
         return self.moves[0].replaces
 
@@ -242,6 +247,16 @@ class Plan:
     """The day the last step that can be scheduled finishes, within the capacity."""
     finish_day_without_capacity: int | None = None
     costs: Costs = Costs()
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether any step can be scheduled (is not blocked)."""
+        return any(step.finish_week is not None for step in self.steps)
+
+    @property
+    def late(self) -> tuple[Step, ...]:
+        """The steps scheduled to finish after their deadline."""
+        return tuple(step for step in self.steps if step.late)
 
     @property
     def finish(self) -> float:

@@ -19,7 +19,7 @@ run in weeks 0-10, the third in weeks 10-20; the plan finishes in week 20, not w
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -67,12 +67,12 @@ def schedule(tasks: Sequence[Task], capacity: Capacity | None = None) -> dict[st
     """Start and finish week of every task. ``tasks`` must be ordered so that each comes
     after the tasks it names in ``after`` (acyclic)."""
     by_id = {task.id: task for task in tasks}
-    ahead = _work_ahead(tasks)
-    waiting = {task.id: len(task.after) for task in tasks}
     followers: dict[str, list[str]] = {task.id: [] for task in tasks}
     for task in tasks:
         for before in task.after:
             followers[before].append(task.id)
+    ahead = _work_ahead(tasks, followers)
+    waiting = {task.id: len(task.after) for task in tasks}
     ready = [task.id for task in tasks if not task.after]
     placed: dict[str, Slot] = {}
     while ready:
@@ -91,12 +91,8 @@ def _deadline_key(deadline: int | None) -> float:
     return math.inf if deadline is None else deadline
 
 
-def _work_ahead(tasks: Sequence[Task]) -> dict[str, float]:
+def _work_ahead(tasks: Sequence[Task], followers: Mapping[str, list[str]]) -> dict[str, float]:
     """Weeks from a task's start to the end of the longest chain of tasks after it."""
-    followers: dict[str, list[str]] = {task.id: [] for task in tasks}
-    for task in tasks:
-        for before in task.after:
-            followers[before].append(task.id)
     ahead: dict[str, float] = {}
     for task in reversed(tasks):
         ahead[task.id] = task.weeks + max((ahead[f] for f in followers[task.id]), default=0.0)

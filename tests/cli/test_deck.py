@@ -43,7 +43,10 @@ def test_the_deck_has_its_slides_pictures_and_notes(run_cli: RunCli, tmp_path: P
     figures = slides[1].shapes[1].table
     assert figures.cell(1, 1).text == "51,700"
     assert "Renew Microsoft 365 subscription" in slides[5].shapes[1].text_frame.text
-    assert "chat-and-meetings" in slides[1].notes_slide.notes_text_frame.text
+    notes = slides[1].notes_slide.notes_text_frame
+    assert "chat-and-meetings" in notes.text
+    assert "\\x0a" not in notes.text  # one paragraph per line, not escaped line breaks
+    assert len(notes.paragraphs) > 2
 
 
 def test_hostile_names_stay_text_in_the_deck(run_cli: RunCli, tmp_path: Path) -> None:
