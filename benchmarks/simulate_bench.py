@@ -8,14 +8,17 @@ Then, in the same process and on the same graph, it times:
 * ``networkx``: networkx's own multi-source ``bfs_layers`` over the reverse view;
 * ``per source``: ``networkx.bfs_edges(graph, source, reverse=True)`` from each withdrawn
   component in turn, the union of what they reach (the search as one writes it first);
+* ``walk``: numbering the estate's dependencies for the propagation (once per estate, on
+  the first simulation; not part of the timings below, as building ``bare``'s graph is
+  not part of its);
 * ``propagate``: the failure and degradation days alone (two passes of the min-max
   priority queue over the same region);
 * ``simulate``: the whole ``exitplan.simulate.simulate`` call (selectors, failure and
   degradation days, alternatives, plan, report rows), for the largest vendor (cut-off).
 
 Each is the best of ``--repeat`` runs; the ratio is simulate / bare. Peak memory is the
-largest resident set of the process (the estates dominate it) and the Python allocation
-peak of one simulate call.
+largest resident set of the process (the estates dominate it) and, with ``--trace``, the
+Python allocation peak of one simulate call (tracing makes that call many times slower).
 
     python benchmarks/simulate_bench.py              # 10k and 100k components
     python benchmarks/simulate_bench.py --sizes 2000 --repeat 1
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import resource
 import sys
 import time
@@ -85,7 +89,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(size: int, repeat: int) -> dict[str, float]:
+def measure(size: int, repeat: int, *, trace: bool) -> dict[str, float]:
     started = time.perf_counter()
     estate = generate(size, seed=1)
     backend = EmbeddedGraph(estate)
@@ -98,12 +102,17 @@ def measure(size: int, repeat: int) -> dict[str, float]:
     layered, _ = _best(lambda: list(nx.bfs_layers(plain.reverse(copy=False), withdrawn)), repeat)
     per_source, _ = _best(lambda: reverse_bfs_per_source(plain, withdrawn), repeat)
     region = backend.dependency_region(withdrawn)
+    started = time.perf_counter()
+    region.walk()
+    walk = time.perf_counter() - started
     core, _ = _best(lambda: propagate(region, withdrawn, start=estate.info.as_of), repeat)
     full, result = _best(lambda: simulate(backend, [VENDOR]), repeat)
-    tracemalloc.start()
-    simulate(backend, [VENDOR])
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = math.nan
+    if trace:
+        tracemalloc.start()
+        simulate(backend, [VENDOR])
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     return {
         "components": float(len(estate.components)),
         "dependencies": float(dependencies),
@@ -111,6 +120,7 @@ def measure(size: int, repeat: int) -> dict[str, float]:
         "reached": float(len(reached)),
         "affected": float(len(result.affected)),
         "build_s": build,
+        "walk_s": walk,
         "bare_s": bare,
         "networkx_s": layered,
         "per_source_s": per_source,
@@ -129,21 +139,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--trace", action="store_true", help="also trace one call's memory")
     arguments = parser.parse_args()
     header = (
         f"{'components':>10} {'deps':>9} {'withdrawn':>9} {'affected':>8} {'bare s':>7} "
-        f"{'nx s':>7} {'each s':>7} {'prop s':>7} {'sim s':>7} {'sim/bare':>8} {'sim/nx':>7} "
+        f"{'nx s':>7} {'each s':>7} {'walk s':>7} {'prop s':>7} {'sim s':>7} {'sim/bare':>8} "
+        f"{'sim/nx':>7} "
         f"{'sim/each':>8} "
         f"{'prop/bare':>9} {'sim MiB':>8} {'RSS MiB':>8}"
     )
     print(f"withdrawing {VENDOR} (cut-off), best of {arguments.repeat}")
     print(header)
     for size in arguments.sizes:
-        row = measure(size, arguments.repeat)
+        row = measure(size, arguments.repeat, trace=arguments.trace)
         print(
             f"{row['components']:>10,.0f} {row['dependencies']:>9,.0f} {row['withdrawn']:>9,.0f} "
             f"{row['affected']:>8,.0f} {row['bare_s']:>7.3f} {row['networkx_s']:>7.3f} "
-            f"{row['per_source_s']:>7.3f} {row['propagate_s']:>7.3f} {row['simulate_s']:>7.3f} "
+            f"{row['per_source_s']:>7.3f} {row['walk_s']:>7.3f} {row['propagate_s']:>7.3f} "
+            f"{row['simulate_s']:>7.3f} "
             f"{row['ratio']:>8.1f} {row['ratio_networkx']:>7.1f} {row['ratio_per_source']:>8.1f} "
             f"{row['ratio_propagate']:>9.1f} "
             f"{row['simulate_peak_mib']:>8.1f} {row['process_peak_rss_mib']:>8.0f}",

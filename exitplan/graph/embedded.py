@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import operator
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 import networkx as nx
@@ -19,6 +19,7 @@ from exitplan.graph.port import (
     Rel,
     Subgraph,
     UnknownNodeError,
+    breadth_first,
 )
 from exitplan.graph.region import MemoryRegion
 from exitplan.graph.shape import dependency_edges, dependency_links, estate_edges, estate_nodes
@@ -187,21 +188,13 @@ class EmbeddedGraph:
             else (self._in if inward else self._out)[rel].get
             for rel in rels
         ]
-        reached: set[NodeId] = set()
-        seen = set(starts)
-        queue = deque((node_id, 0) for node_id in starts)
-        while queue:
-            current, depth = queue.popleft()
-            if max_depth is not None and depth >= max_depth:
-                continue
+
+        def neighbours(current: NodeId) -> Iterator[NodeId]:
             for step in steps:
                 for edge in step(current) or ():
-                    other = edge.source if inward else edge.target
-                    if other not in seen:
-                        seen.add(other)
-                        reached.add(other)
-                        queue.append((other, depth + 1))
-        return reached
+                    yield edge.source if inward else edge.target
+
+        return breadth_first(starts, neighbours, max_depth)
 
     def dependents(
         self,

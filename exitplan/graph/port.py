@@ -8,7 +8,8 @@ that has no value is absent (Neo4j cannot store null), and lists are tuples.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, Protocol
@@ -135,6 +136,32 @@ class DependsOn(NamedTuple):
         )
 
 
+WalkEdge = tuple[int, int, bool, int, DependsOn]
+"""A dependency as the propagation walks it, from its target: the dependent's number,
+the onset days, whether it comes at renewal, the number of its redundant group on that
+dependent (-1: none), and the edge."""
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A region's dependencies by node number, for the propagation's hot loop. Nodes are
+    numbered in id order, so comparing numbers orders as comparing ids does; lists are
+    indexed by the number of the target (who needs it), in the same order as
+    ``DependencyRegion.dependents``."""
+
+    ids: Sequence[NodeId]
+    number: Mapping[NodeId, int]
+    every: Sequence[Sequence[WalkEdge]]
+    hard: Sequence[Sequence[WalkEdge]]
+    soft_or_grouped: Sequence[Sequence[WalkEdge]]
+    """The edges a node that degrades as it fails still has to walk (see
+    ``exitplan.simulate.propagate``)."""
+    members: Sequence[int]
+    """By group number: how many dependencies the dependent has in that group."""
+    hard_members: Sequence[int]
+    """By group number: how many of them are hard."""
+
+
 class DependencyRegion(Protocol):
     """The dependents of a set of withdrawn nodes, as the simulation walks them.
 
@@ -151,6 +178,10 @@ class DependencyRegion(Protocol):
 
     def node(self, node_id: NodeId) -> GraphNode: ...
 
+    def walk(self) -> Walk:
+        """The same edges by node number (built on first use, then kept)."""
+        ...
+
     def in_use(self, node_id: NodeId) -> bool:
         """Runs today: not a candidate, not retired (services always run)."""
         ...
@@ -162,6 +193,28 @@ NOT_IN_USE = frozenset({"candidate", "retired"})
 
 def runs_today(node: GraphNode) -> bool:
     return node.properties.get("lifecycle") not in NOT_IN_USE
+
+
+def breadth_first(
+    starts: Iterable[NodeId],
+    neighbours: Callable[[NodeId], Iterable[NodeId]],
+    max_depth: int | None = None,
+) -> set[NodeId]:
+    """Every node reached from ``starts`` within ``max_depth`` steps of ``neighbours``,
+    the starts excluded (as ``networkx.ancestors``); only what is reached is visited."""
+    seen = set(starts)
+    reached: set[NodeId] = set()
+    queue = deque((node_id, 0) for node_id in seen)
+    while queue:
+        current, depth = queue.popleft()
+        if max_depth is not None and depth >= max_depth:
+            continue
+        for other in neighbours(current):
+            if other not in seen:
+                seen.add(other)
+                reached.add(other)
+                queue.append((other, depth + 1))
+    return reached
 
 
 class UnknownNodeError(UsageError):

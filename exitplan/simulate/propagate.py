@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from exitplan.graph.port import DependencyRegion, DependsOn, GraphNode
+from exitplan.graph.port import DependencyRegion, DependsOn, GraphNode, Walk
 from exitplan.model import NodeId
 
 NEVER = math.inf
@@ -120,68 +120,6 @@ class Times:
         return tail
 
 
-@dataclass(slots=True)
-class _GroupWait:
-    """A redundant group waiting for its last member: how many have not yet arrived, the
-    latest bound so far, and the member that gave it."""
-
-    remaining: int
-    latest: float
-    member: NodeId
-
-    @classmethod
-    def of(
-        cls, region: DependencyRegion, dependent: NodeId, group: str, *, hard_only: bool
-    ) -> _GroupWait:
-        """Before any member arrives (``member`` is set by the first to arrive)."""
-        members = sum(
-            1
-            for e in region.dependencies(dependent)
-            if e.group == group and (e.hard or not hard_only)
-        )
-        return cls(members, -1.0, NodeId(""))
-
-    def arrive(self, bound: float, member: NodeId) -> bool:
-        """A member's bound arrives; whether it was the last (the group's bound is known)."""
-        self.remaining -= 1
-        if bound > self.latest:
-            self.latest, self.member = bound, member
-        return not self.remaining
-
-
-class _Agenda:
-    """Nodes waiting to become final, taken in (day, id) order: a heap of the days still
-    to come and, for each, a heap of the ids waiting on it. Ids cost less to compare than
-    (day, id) pairs, and a simulation has few distinct days."""
-
-    def __init__(self, initial: Mapping[NodeId, float]) -> None:
-        self._waiting: dict[float, list[NodeId]] = {}
-        for node_id, day in initial.items():
-            self._waiting.setdefault(day, []).append(node_id)
-        for ids in self._waiting.values():
-            heapq.heapify(ids)
-        self._days = list(self._waiting)
-        heapq.heapify(self._days)
-
-    def add(self, day: float, node_id: NodeId) -> None:
-        ids = self._waiting.get(day)
-        if ids is None:
-            self._waiting[day] = [node_id]
-            heapq.heappush(self._days, day)
-        else:
-            heapq.heappush(ids, node_id)
-
-    def __iter__(self) -> Iterator[tuple[float, NodeId]]:
-        days, pop = self._days, heapq.heappop
-        while days:
-            now = days[0]
-            due = self._waiting[now]
-            while due:  # may grow while we walk it: a node on the same day
-                yield now, pop(due)
-            pop(days)
-            del self._waiting[now]
-
-
 def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:
     """Onset in days of each dependency: its grace days, or for ``at_renewal`` the days
     from ``start`` to the dependent's contract end (``UNDATED`` when either is unknown)."""
@@ -198,59 +136,84 @@ def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:
 
 
 def _earliest(
-    region: DependencyRegion,
+    walk: Walk,
     onset: Onset,
-    initial: Mapping[NodeId, float],
+    initial: Mapping[int, float],
     *,
     hard_only: bool,
-    failed: Mapping[NodeId, float] | None = None,
-) -> tuple[dict[NodeId, float], dict[NodeId, NodeId]]:
+    failed: Mapping[int, float] | None = None,
+) -> tuple[dict[int, float], dict[int, int]]:
     """The least fixed point from ``initial`` along the dependency edges (the hard ones
     only, for failure); returns the day of every node reached and the edge target that
-    set it.
+    set it, by node number.
 
-    A node may wait on several days (``_Agenda``); it is final at the earliest, and its
-    later entries are passed over.
-
+    Nodes wait in (day, number) order: a heap of the days still to come and, for each, a
+    heap of the numbers waiting on it (a simulation has few distinct days). A node may wait
+    on several days; it is final at the earliest, and its later entries are passed over.
     ``failed`` (for the degradation pass: the failure days) lets the walk skip edges that
     cannot lower a bound: a node that degrades on the day it fails reaches its hard,
     ungrouped dependents no earlier than its failure already did, since
     ``fail(n) <= fail(d) + onset``. Only its soft and grouped edges remain to walk.
 
     The loop is the hot path of every simulation, hence its plain style."""
-    day: dict[NodeId, float] = dict(initial)
-    cause: dict[NodeId, NodeId] = {}
-    agenda = _Agenda(initial)
-    groups: dict[tuple[NodeId, str], _GroupWait] = {}
-    dependents_of = region.dependents
+    day: dict[int, float] = dict(initial)
+    cause: dict[int, int] = {}
+    waiting: dict[float, list[int]] = {}
+    for node, bound in initial.items():
+        waiting.setdefault(bound, []).append(node)
+    for numbers in waiting.values():
+        heapq.heapify(numbers)
+    days = list(waiting)
+    heapq.heapify(days)
+    edges_of = walk.hard if hard_only else walk.every
+    fewer_of = walk.soft_or_grouped
+    members = walk.hard_members if hard_only else walk.members
+    groups: dict[int, list[float]] = {}
     reached = day.get
     failure = (failed or {}).get
-    for now, node_id in agenda:
-        if day[node_id] < now:
-            continue  # final already, at an earlier day
-        edges = dependents_of(node_id)
-        if hard_only:
-            edges = [edge for edge in edges if edge.hard]
-        elif failure(node_id) == now:  # degrades as it fails: see above
-            edges = [edge for edge in edges if not edge.hard or edge.group is not None]
-        for edge in edges:
-            dependent, _, _, delay, renewal, group, _ = edge
-            bound = now + (onset(edge) if renewal else delay)
-            via = node_id
-            if group is not None:
-                wait = groups.get((dependent, group))
-                if wait is None:
-                    wait = groups[dependent, group] = _GroupWait.of(
-                        region, dependent, group, hard_only=hard_only
-                    )
-                if not wait.arrive(bound, node_id):
-                    continue  # the group still has a working member
-                bound, via = wait.latest, wait.member
-            if bound < reached(dependent, NEVER):
-                day[dependent] = bound
-                cause[dependent] = via
-                agenda.add(bound, dependent)
+    pop, push = heapq.heappop, heapq.heappush
+    while days:
+        now = days[0]
+        due = waiting[now]
+        while due:  # may grow while we walk it: a node on the same day
+            node = pop(due)
+            if day[node] < now:
+                continue  # final already, at an earlier day
+            edges = fewer_of[node] if failure(node) == now else edges_of[node]
+            for dependent, delay, renewal, group, edge in edges:
+                bound = now + (onset(edge) if renewal else delay)
+                via = node
+                if group >= 0:
+                    last = _arrive(groups, members, group, bound, node)
+                    if last is None:
+                        continue  # the group still has a working member
+                    bound, via = last
+                if bound < reached(dependent, NEVER):
+                    day[dependent] = bound
+                    cause[dependent] = via
+                    later = waiting.get(bound)
+                    if later is None:
+                        waiting[bound] = [dependent]
+                        push(days, bound)
+                    else:
+                        push(later, dependent)
+        pop(days)
+        del waiting[now]
     return day, cause
+
+
+def _arrive(
+    groups: dict[int, list[float]], members: Sequence[int], group: int, bound: float, node: int
+) -> tuple[float, int] | None:
+    """A member's bound arrives at its group; once the last has, the group's bound (the
+    latest) and the first member that gave it."""
+    wait = groups.get(group)
+    if wait is None:
+        wait = groups[group] = [members[group], -1.0, -1]
+    wait[0] -= 1
+    if bound > wait[1]:
+        wait[1], wait[2] = bound, node
+    return None if wait[0] else (wait[1], int(wait[2]))
 
 
 def _days_until(node: GraphNode, key: str, start: date | None) -> float:
@@ -291,14 +254,24 @@ def propagate(
     of their support when it is known.
     """
     gone = frozenset(withdrawn)
+    walk = region.walk()
+    number, ids = walk.number, walk.ids
     onset = renewal_onsets(region, start)
     ends = {node_id: subscription_end(region.node(node_id), start) for node_id in subscriptions}
-    initial = {node_id: ends.get(node_id, 0.0) for node_id in gone}
-    fail, fail_cause = _earliest(region, onset, initial, hard_only=True)
+    initial = {number[node_id]: ends.get(node_id, 0.0) for node_id in gone}
+    fail, fail_cause = _earliest(walk, onset, initial, hard_only=True)
     degraded = dict(fail)
     for node_id in unsupported:
         ends[node_id] = day = support_end(region.node(node_id), start)
-        if is_dated(day) and day < degraded.get(node_id, NEVER):
-            degraded[node_id] = day
-    degrade, degrade_cause = _earliest(region, onset, degraded, hard_only=False, failed=fail)
-    return Times(fail, degrade, fail_cause, degrade_cause, gone, onset, ends)
+        if is_dated(day) and day < degraded.get(number[node_id], NEVER):
+            degraded[number[node_id]] = day
+    degrade, degrade_cause = _earliest(walk, onset, degraded, hard_only=False, failed=fail)
+    return Times(
+        {ids[n]: day for n, day in fail.items()},
+        {ids[n]: day for n, day in degrade.items()},
+        {ids[n]: ids[via] for n, via in fail_cause.items()},
+        {ids[n]: ids[via] for n, via in degrade_cause.items()},
+        gone,
+        onset,
+        ends,
+    )

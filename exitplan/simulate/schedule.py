@@ -18,6 +18,7 @@ run in weeks 0-10, the third in weeks 10-20; the plan finishes in week 20, not w
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -73,17 +74,24 @@ def schedule(tasks: Sequence[Task], capacity: Capacity | None = None) -> dict[st
             followers[before].append(task.id)
     ahead = _work_ahead(tasks, followers)
     waiting = {task.id: len(task.after) for task in tasks}
-    ready = [task.id for task in tasks if not task.after]
+
+    def urgency(task_id: str) -> tuple[float, float, str]:
+        return -ahead[task_id], _deadline_key(by_id[task_id].deadline), task_id
+
+    ready = [urgency(task.id) for task in tasks if not task.after]
+    heapq.heapify(ready)
     placed: dict[str, Slot] = {}
+    slots: list[Slot] = []  # what runs, for the limits; not needed without them
     while ready:
-        ready.sort(key=lambda t: (-ahead[t], _deadline_key(by_id[t].deadline), t))
-        task = by_id[ready.pop(0)]
+        task = by_id[heapq.heappop(ready)[-1]]
         earliest = max((placed[before].finish for before in task.after), default=0.0)
-        placed[task.id] = _place(task, earliest, list(placed.values()), capacity)
+        placed[task.id] = slot = _place(task, earliest, slots, capacity)
+        if capacity is not None:
+            slots.append(slot)
         for follower in followers[task.id]:
             waiting[follower] -= 1
             if not waiting[follower]:
-                ready.append(follower)
+                heapq.heappush(ready, urgency(follower))
     return placed
 
 
