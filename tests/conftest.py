@@ -101,21 +101,22 @@ def _command() -> list[str]:
 RunCli = Callable[..., Result]
 
 
+def cli(*args: str | Path, cwd: Path = REPO, env: Mapping[str, str] | None = None) -> Result:
+    """Run the installed ``exitplan`` console script, as a user would."""
+    environment = {**os.environ, "COLUMNS": "100", **(env or {})}
+    completed = subprocess.run(
+        [*_command(), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=300,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
 @pytest.fixture
 def run_cli() -> RunCli:
-    """Run the installed ``exitplan`` console script, as a user would."""
-
-    def run(*args: str | Path, cwd: Path = REPO, env: Mapping[str, str] | None = None) -> Result:
-        environment = {**os.environ, "COLUMNS": "100", **(env or {})}
-        completed = subprocess.run(
-            [*_command(), *map(str, args)],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            env=environment,
-            check=False,
-            timeout=300,
-        )
-        return Result(completed.returncode, completed.stdout, completed.stderr)
-
-    return run
+    """``cli``, for tests that ask for it by fixture."""
+    return cli

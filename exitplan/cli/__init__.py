@@ -22,6 +22,7 @@ from exitplan import __version__
 from exitplan.cli.check import check_command
 from exitplan.cli.common import notice
 from exitplan.cli.diagram import diagram_command
+from exitplan.cli.explore import explore_command
 from exitplan.cli.export import export_group
 from exitplan.cli.importing import import_command
 from exitplan.cli.init import init_command
@@ -30,6 +31,7 @@ from exitplan.cli.register import register_command
 from exitplan.cli.report import report_command
 from exitplan.cli.scenarios import compare_command, run_command
 from exitplan.cli.schema import schema_command
+from exitplan.cli.sensitivity import sensitivity_command
 from exitplan.cli.show import show_command
 from exitplan.cli.simulate import simulate_command, what_breaks_if_command, why_command
 from exitplan.cli.validate import validate_command
@@ -95,7 +97,9 @@ for _command in (
     report_command,
     run_command,
     compare_command,
+    sensitivity_command,
     diagram_command,
+    explore_command,
     export_group,
     load_command,
     schema_command,

@@ -88,7 +88,11 @@ def report_command(
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
     strategy = exit_strategy(
-        graph, simulation, loaded.scenario.notes, LegalProfile(profile) if profile else None
+        graph,
+        simulation,
+        loaded.scenario.notes,
+        LegalProfile(profile) if profile else None,
+        run=lambda varied: run_scenario(loaded, varied),
     )
     if output.suffix == ".pptx":
         write_output(output, dump_deck(strategy, _slide_pictures(graph, simulation)))

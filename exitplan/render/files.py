@@ -88,6 +88,18 @@ def diagram_bytes(diagram: Diagram, suffix: str, renderer: Renderer = Renderer.P
     return _draw([_pure(), f"-T{fmt}"], source, suffix, PURE)
 
 
+def positions(source: str) -> dict[str, tuple[float, float]]:
+    """Where graphviz-pure places each node of the DOT graph ``source`` (its names plain
+    identifiers), in points, y growing downwards as on a screen."""
+    plain = _draw([_pure(), "-Tplain"], source.encode("utf-8"), ".plain", PURE)
+    found = {}
+    for line in plain.decode("utf-8").splitlines():
+        words = line.split()
+        if words[:1] == ["node"] and len(words) >= 4:
+            found[words[1]] = (round(float(words[2]) * 72, 1), round(-float(words[3]) * 72, 1))
+    return found
+
+
 def _draw(command: list[str], source: bytes, suffix: str, who: str) -> bytes:
     try:
         done = subprocess.run(  # noqa: S603 - a fixed program; the DOT text is its input

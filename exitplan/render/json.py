@@ -28,6 +28,7 @@ from exitplan.simulate.result import (
     StepKind,
     summarise,
 )
+from exitplan.simulate.sensitivity import Analysis
 from exitplan.simulate.why import Chain
 
 _INVISIBLE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -435,3 +436,41 @@ def register_json(estate: str, rows: Sequence[RegisterRow]) -> dict[str, Any]:
 
 def dump_register_json(estate: str, rows: Sequence[RegisterRow]) -> str:
     return dump_json(register_json(estate, rows))
+
+
+def sensitivity_json(analysis: Analysis, top: int | None = None) -> dict[str, Any]:
+    ranked = analysis.ranked if top is None else analysis.ranked[:top]
+    return {
+        "headline": asdict(analysis.headline),
+        "unchanged": analysis.unchanged,
+        "not_varied": analysis.not_varied,
+        "simulations": analysis.simulations,
+        "assumptions": [
+            {
+                "rank": rank,
+                "kind": s.assumption.kind,
+                "subject": s.assumption.subject,
+                "what": s.assumption.what,
+                "note": s.assumption.note,
+                "origin": s.assumption.origin,
+                "variation": s.variation.what,
+                "changes": [asdict(change) for change in s.variation.changes],
+                "variations": [
+                    {"variation": v.what, "changes": [asdict(c) for c in v.changes]}
+                    for v in s.variations
+                ],
+                "chain": list(s.chain),
+            }
+            for rank, s in enumerate(ranked, start=1)
+        ],
+    }
+
+
+def dump_sensitivity_json(analysis: Analysis, scenario: str, top: int | None = None) -> str:
+    return dump_json(
+        {
+            "schema": "exitplan/sensitivity/v1",
+            "scenario": scenario,
+            **sensitivity_json(analysis, top),
+        }
+    )

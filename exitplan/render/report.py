@@ -35,6 +35,7 @@ from exitplan.render.rows import (
     one_off_text,
     plural,
     schedule_sentences,
+    sensitivity_change,
     sentences,
     services,
     status,
@@ -186,11 +187,25 @@ def risks(strategy: ExitStrategy) -> list[str]:
             f"scenario touches: {', '.join(RULE_WORDS.get(r, r) for r in rules)}"
         )
     if strategy.assumptions:
-        found.append(
-            f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}; "
-            "an assumption that is wrong can change them"
-        )
+        found.append(_assumption_risk(strategy))
     return found[:3]
+
+
+def _assumption_risk(strategy: ExitStrategy) -> str:
+    said = f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}"
+    analysis = strategy.sensitivity
+    if analysis is None:
+        return f"{said}; an assumption that is wrong can change them"
+    if not analysis.ranked:
+        return f"{said}; none of them, varied, changes the figures"
+    first = analysis.ranked[0]
+    subject = _named(first.assumption.subject, _names(strategy))
+    change = sensitivity_change(first.variation.changes[0], analysis.start)
+    return (
+        f"{said}; {plural(len(analysis.ranked), 'of them changes', 'of them change')} the "
+        f"figures when wrong, most of all {subject} ({first.assumption.kind}, "
+        f"{first.variation.what}: {change})"
+    )
 
 
 def decisions(strategy: ExitStrategy) -> list[str]:
@@ -240,9 +255,15 @@ def decisions(strategy: ExitStrategy) -> list[str]:
             f"Staff the migration for {capacity_text(plan.capacity)}" if plan.capacity else ""
         )
     if strategy.assumptions:
+        decisive = len(strategy.sensitivity.ranked) if strategy.sensitivity else 0
         found.append(
             f"Have the {plural(len(strategy.assumptions), 'assumption')} the figures rest on "
             "confirmed by their owners"
+            + (
+                f", first the {decisive:,} that change them (Verify these first)"
+                if decisive
+                else ""
+            )
         )
     return [item for item in found if item][:5]
 
@@ -403,6 +424,50 @@ def _named(subject: str, names: Mapping[str, str]) -> str:
         if joint in subject:
             return joint.join(_named(part, names) for part in subject.split(joint, 1))
     return names.get(subject, subject)
+
+
+VERIFY_FIRST = 10
+"""How many of the decisive assumptions the report lists."""
+
+
+def _verify(strategy: ExitStrategy) -> Section | None:
+    """The assumptions that change the figures when wrong, most decisive first."""
+    analysis = strategy.sensitivity
+    if analysis is None:
+        return None
+    names = _names(strategy)
+    shown = analysis.ranked[:VERIFY_FIRST]
+    checked = len(analysis.ranked) + analysis.unchanged
+    if not analysis.ranked:
+        note = (
+            f"Each of the {plural(checked, 'assumption')} was varied the way it could be "
+            "wrong; none changes the figures."
+            if checked
+            else "No assumption the figures rest on can be varied."
+        )
+    else:
+        note = (
+            f"Each assumption was varied the way it could be wrong and the scenario run "
+            f"again: {plural(len(analysis.ranked), 'changes', 'change')} the figures "
+            f"(the first {len(shown)} are listed, the most decisive first), "
+            f"{analysis.unchanged:,} change nothing. The command exitplan sensitivity lists "
+            "every one."
+        )
+    return Section(
+        "Verify these first",
+        ("#", "assumption", "if it is wrong", "what changes", "through"),
+        tuple(
+            (
+                str(rank),
+                f"{_named(s.assumption.subject, names)} ({s.assumption.kind})",
+                s.variation.what,
+                "; ".join(sensitivity_change(c, analysis.start) for c in s.variation.changes),
+                " → ".join(names.get(n, n) for n in s.chain),
+            )
+            for rank, s in enumerate(shown, start=1)
+        ),
+        note,
+    )
 
 
 def _appendix(strategy: ExitStrategy) -> Section:
@@ -608,6 +673,9 @@ def dump_report_markdown(
     for paragraph in summary(strategy):
         lines.extend([escape(paragraph), ""])
     lines.extend(_scope(strategy))
+    verify = _verify(strategy)
+    if verify is not None:
+        lines.append(section_markdown(verify))
     lines.append(section_markdown(_services(strategy)))
     if diagrams and "impact" in diagrams:
         lines.extend([f"![Impact]({diagrams['impact']})", ""])

@@ -23,6 +23,7 @@ from exitplan.simulate.result import (
     summarise,
 )
 from exitplan.simulate.schedule import Capacity
+from exitplan.simulate.sensitivity import Analysis, Change
 from exitplan.simulate.why import Chain
 
 
@@ -693,4 +694,66 @@ def register(entries: Sequence[RegisterRow]) -> Section:
         "complex at readiness R1 or below, R2 with gaps, or ten or more dependents that break "
         "and must move; medium with gaps, at R2, or with three to nine dependents to move; "
         "easy otherwise.",
+    )
+
+
+def _figure_value(figure: str, value: float | None, start: date | None) -> str:
+    if figure == "finish":
+        if value is None:
+            return "none"
+        return on(start, int(value)) or f"week {value / 7:g}"
+    if value is None:
+        return ""
+    return weeks(value) if figure == "critical path weeks" else number(value)
+
+
+def sensitivity_change(change: Change, start: date | None) -> str:
+    """``services broken 13 → 12``."""
+    before = _figure_value(change.figure, change.before, start)
+    after = _figure_value(change.figure, change.after, start)
+    return f"{change.figure} {before} → {after}"
+
+
+def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
+    figures = analysis.headline
+    finish = _figure_value("finish", figures.finish, analysis.start)
+    checked = len(analysis.ranked) + analysis.unchanged
+    return [
+        f"Scenario {scenario}: {plural(figures.services_broken, 'service')} broken, "
+        f"{number(figures.users_broken)} users losing a service, "
+        f"{plural(figures.missing_alternatives, 'component')} with no alternative, "
+        f"critical path {weeks(figures.critical_path_weeks)} weeks, finish {finish}, "
+        f"{plural(figures.steps_late, 'step')} late.",
+        f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}: "
+        f"{plural(len(analysis.ranked), 'changes', 'change')} the figures, "
+        f"{analysis.unchanged:,} change nothing"
+        + (
+            f"; {plural(analysis.not_varied, 'assumption')} of other kinds not varied."
+            if analysis.not_varied
+            else "."
+        ),
+    ]
+
+
+def sensitivity(analysis: Analysis, top: int | None = None) -> Section:
+    """The assumptions that change the headline, most decisive first (the order is the
+    rank)."""
+    ranked = analysis.ranked if top is None else analysis.ranked[:top]
+    body = tuple(
+        (
+            f"{s.assumption.kind}: {s.assumption.subject}",
+            s.variation.what,
+            "; ".join(sensitivity_change(c, analysis.start) for c in s.variation.changes),
+            " → ".join(s.chain),
+        )
+        for s in ranked
+    )
+    note = None
+    if top is not None and len(analysis.ranked) > top:
+        note = f"The first {top:,} of {len(analysis.ranked):,}."
+    return Section(
+        "Verify these first",
+        ("assumption", "if it is wrong", "what changes", "chain"),
+        body,
+        note,
     )

@@ -163,6 +163,26 @@ def simulate(
 
 
 @dataclass(frozen=True)
+class Timeline:
+    """A simulation with every day it found: what each node that the withdrawal reaches
+    and that is in use does, and when (for showing the answer at any day)."""
+
+    simulation: Simulation
+    times: Times
+    in_use: frozenset[NodeId]
+
+
+def timeline(
+    backend: GraphBackend,
+    selectors: Iterable[Selector | str],
+    options: Options | None = None,
+) -> Timeline:
+    """``simulate``, keeping the failure and degradation days of every node it reached."""
+    simulation, region, times = _run(backend, selectors, options or Options())
+    return Timeline(simulation, times, frozenset(n for n in times.degrade if region.in_use(n)))
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Every chain by which a withdrawal reaches one node (``exitplan why``)."""
 
@@ -270,4 +290,4 @@ def _licence_ends(
     return tuple(ends)
 
 
-__all__ = ["Explanation", "Options", "explain", "simulate"]
+__all__ = ["Explanation", "Options", "Timeline", "explain", "simulate", "timeline"]

@@ -10,9 +10,9 @@ vendors of what is withdrawn; and the data flows that touch any of it.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from exitplan.graph.port import Direction, GraphBackend, GraphEdge, Rel
+from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Rel
 from exitplan.model import NodeId
 from exitplan.simulate.result import Simulation
 
@@ -26,6 +26,8 @@ class Assumption:
     note: str
     origin: str = ""
     """Where an imported element came from (``model.xml (id-42)``), to check it there."""
+    elements: tuple[GraphEdge | GraphNode, ...] = field(default=(), compare=False)
+    """The edges or node assumed, to vary them (``exitplan.simulate.sensitivity``)."""
 
 
 def _text(value: object) -> str:
@@ -41,6 +43,7 @@ def _edge(edge: GraphEdge, kind: str, subject: str, what: str) -> Assumption | N
         what,
         _text(edge.properties.get("note")),
         _text(edge.properties.get("origin")),
+        (edge,),
     )
 
 
@@ -71,13 +74,19 @@ def assumptions(backend: GraphBackend, simulation: Simulation) -> list[Assumptio
                 )
             )
     services = [s.id for s in simulation.services]
-    counted: dict[NodeId, int] = {}
+    counted: dict[NodeId, list[GraphEdge]] = {}
     for edge in backend.edges_touching(services, Direction.IN, [Rel.USES]):
         if edge.properties.get("assumed"):
-            counted[edge.target] = counted.get(edge.target, 0) + 1
+            counted.setdefault(edge.target, []).append(edge)
     found.extend(
-        Assumption("users", service, f"the user counts of {count} organisations", "")
-        for service, count in counted.items()
+        Assumption(
+            "users",
+            service,
+            f"the user counts of {len(uses)} organisations",
+            "",
+            elements=tuple(uses),
+        )
+        for service, uses in counted.items()
     )
     for edge in backend.edges_touching(touched, Direction.OUT, [Rel.FLOWS_TO]):
         found.append(
@@ -100,6 +109,7 @@ def assumptions(backend: GraphBackend, simulation: Simulation) -> list[Assumptio
                     node.name,
                     _text(node.properties.get("note")),
                     _text(node.properties.get("origin")),
+                    (node,),
                 )
             )
     return sorted({a for a in found if a is not None})

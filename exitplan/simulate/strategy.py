@@ -14,6 +14,7 @@ from exitplan.simulate.assumed import Assumption, assumptions
 from exitplan.simulate.policy import CheckResult, Finding, check
 from exitplan.simulate.register import RegisterRow, register_rows
 from exitplan.simulate.result import Simulation
+from exitplan.simulate.sensitivity import Analysis, Run, sensitivity
 
 LEGAL_RULES = ("third-country-transfer", "foreign-disclosure")
 
@@ -45,6 +46,8 @@ class ExitStrategy:
     notes: str | None
     vendor_names: tuple[str, ...] = ()
     """The vendors the selectors name, by name."""
+    sensitivity: Analysis | None = None
+    """Which assumptions change the figures (when the scenario could be run again)."""
 
 
 def exit_strategy(
@@ -52,9 +55,11 @@ def exit_strategy(
     simulation: Simulation,
     notes: str | None = None,
     profile: LegalProfile | None = None,
+    run: Run | None = None,
 ) -> ExitStrategy:
     """Gather the document's content for ``simulation`` of the estate in ``backend``; the
-    policy findings under ``profile`` (default: the estate's legal profile)."""
+    policy findings under ``profile`` (default: the estate's legal profile); with ``run``
+    (which gave ``simulation``), which of its assumptions change its figures."""
     states = {a.id: a.state.value for a in simulation.affected}
     touched = set(states)
     checked = check(backend, as_of=simulation.start, profile=profile)
@@ -107,6 +112,7 @@ def exit_strategy(
         tuple(assumptions(backend, simulation)),
         notes,
         tuple(v.name for _, v in sorted(backend.nodes_by_id(_named_vendors(simulation)).items())),
+        sensitivity(backend, run, simulation) if run is not None else None,
     )
 
 

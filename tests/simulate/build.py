@@ -18,6 +18,9 @@
                                 a one-off migration cost; months both run side by side
     export a                    only a's vendor can export its data
     vendor a other              a is provided (operated) by vendor "other"
+    a -> b assumed              the dependency is assumed (alt ... assumed alike)
+    assumed a                   component a is assumed
+    users svc org 500 assumed   organisation org has 500 users of service svc (assumed)
 
 Every other node is a SaaS component operated by vendor ``v``.
 """
@@ -43,9 +46,14 @@ def _options(words: list[str]) -> dict[str, str]:
     return options
 
 
-def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: PLR0912  # one branch per line kind of the spec
+def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:
+    return EmbeddedGraph(estate(spec, as_of=as_of))
+
+
+def estate(spec: str, *, as_of: date | None = AS_OF) -> Estate:  # noqa: PLR0912  # one branch per line kind of the spec
     nodes: dict[str, dict[str, Any]] = {}
     vendors = {"v"}
+    organisations: set[str] = set()
     capabilities: set[str] = set()
     alternatives: list[dict[str, Any]] = []
 
@@ -81,6 +89,8 @@ def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: P
             if "caps" in options:
                 dependency["capabilities"] = options["caps"].split(",")
                 capabilities.update(dependency["capabilities"])
+            if "assumed" in options:
+                dependency["assumed"] = True
             deps[words[0]].append(dependency)
         elif words[0] == "candidate":
             node(words[1])["lifecycle"] = "candidate"
@@ -108,6 +118,8 @@ def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: P
                 alternative["migration_cost"] = float(options["migration"])
             if "parallel" in options:
                 alternative["parallel_months"] = int(options["parallel"])
+            if "assumed" in options:
+                alternative["assumed"] = True
             alternatives.append(alternative)
         elif words[0] == "realises":
             node(words[1]).setdefault("capabilities", []).append(words[2])
@@ -128,6 +140,14 @@ def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: P
         elif words[0] == "vendor":
             node(words[1])["vendor"] = words[2]
             vendors.add(words[2])
+        elif words[0] == "assumed":
+            node(words[1])["assumed"] = True
+        elif words[0] == "users":
+            consumer = {"organisation": words[2], "users": int(words[3])}
+            if "assumed" in words[4:]:
+                consumer["assumed"] = True
+            node(f"s:{words[1]}").setdefault("consumers", []).append(consumer)
+            organisations.add(words[2])
         else:
             raise ValueError(f"cannot read spec line {raw!r}")
     for name, dependencies in deps.items():
@@ -142,9 +162,10 @@ def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: P
         for n in nodes.values()
         if n["_service"]
     ]
-    estate = Estate.model_validate(
+    return Estate.model_validate(
         {
             "info": {"name": "tiny", "as_of": as_of},
+            "organisations": [{"id": o, "name": o.upper()} for o in sorted(organisations)],
             "vendors": [{"id": vendor, "name": vendor.upper()} for vendor in sorted(vendors)],
             "components": sorted(components, key=lambda c: c["id"]),
             "services": sorted(services, key=lambda s: s["id"]),
@@ -152,4 +173,3 @@ def build(spec: str, *, as_of: date | None = AS_OF) -> EmbeddedGraph:  # noqa: P
             "alternatives": alternatives,
         }
     )
-    return EmbeddedGraph(estate)

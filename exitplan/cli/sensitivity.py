@@ -1,0 +1,64 @@
+"""exitplan sensitivity: which assumptions decide a scenario's answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from exitplan.cli.common import FORMATS, Source, backend_options, emit, terminal_width
+from exitplan.render import rows
+from exitplan.render.csv import dump_section_csv
+from exitplan.render.json import dump_sensitivity_json
+from exitplan.render.markdown import dump_sections_markdown
+from exitplan.render.table import dump_sections_table
+from exitplan.scenario import load_scenario, run_scenario
+from exitplan.simulate.sensitivity import sensitivity
+
+
+@click.command(name="sensitivity")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Show only the N most decisive assumptions (default: every one that matters).",
+)
+@backend_options
+@FORMATS
+def sensitivity_command(
+    scenario: Path,
+    top: int | None,
+    backend: str,
+    estate: str | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    output_format: str,
+) -> None:
+    """Which assumptions, if wrong, change the scenario's answer: each assumed element it
+    rests on is varied the way it could be wrong (a dependency absent or hard, an
+    alternative not viable or less ready, a grace period halved, user counts doubled or
+    halved, a contract ending earlier) and the scenario simulated again; they are ranked
+    by how much they move the headline figures.
+
+    \b
+    Example:
+      exitplan sensitivity scenarios/leave-microsoft.yaml --top 10
+    """
+    loaded = load_scenario(scenario)
+    source = Source(None, backend, estate, neo4j_uri, neo4j_user)
+    graph = source.open(loaded.estate_path)
+    analysis = sensitivity(graph, lambda varied: run_scenario(loaded, varied))
+    name = loaded.scenario.id
+    if output_format == "json":
+        text = dump_sensitivity_json(analysis, name, top)
+    else:
+        section = rows.sensitivity(analysis, top)
+        headline = rows.sensitivity_headline(analysis, name)
+        if output_format == "csv":
+            text = dump_section_csv(section)
+        elif output_format == "markdown":
+            text = dump_sections_markdown(f"Sensitivity: {name}", headline, [section])
+        else:
+            text = dump_sections_table(headline, [section], width=terminal_width())
+    emit(text)

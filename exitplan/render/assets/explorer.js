@@ -1,0 +1,318 @@
+// The exitplan explorer: the estate as a graph, and exitplan's own answer for the
+// withdrawal picked, shown as it stands on the day on the slider. Nothing is computed
+// here but that filter: a node is withdrawn, broken or degraded on day D exactly when
+// `exitplan simulate --horizon D` says so. Every name is set as text, never as markup.
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("exitplan-data").textContent);
+  var byId = {};
+  data.nodes.forEach(function (n) {
+    byId[n[0]] = { id: n[0], name: n[1], kind: n[2], vendor: n[3], vendorName: n[4] };
+  });
+  var start = data.start ? Date.parse(data.start + "T00:00:00Z") : null;
+  var picker = document.getElementById("withdraw");
+  var slider = document.getElementById("day");
+  var search = document.getElementById("search");
+
+  function nameOf(id) {
+    return byId[id] ? byId[id].name : id;
+  }
+
+  function dateOf(day) {
+    if (day === null || day === undefined) return "";
+    if (day === "renewal") return "at renewal (date unknown)";
+    if (start === null) return "day " + day;
+    var text = new Date(start + day * 86400000).toISOString().slice(0, 10);
+    return day === 0 ? text : text + " (day " + day + ")";
+  }
+
+  function element(tag, text, attributes) {
+    var made = document.createElement(tag);
+    if (text !== undefined && text !== null) made.textContent = String(text);
+    Object.keys(attributes || {}).forEach(function (key) {
+      made.setAttribute(key, attributes[key]);
+    });
+    return made;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  // --- choices --------------------------------------------------------------------------
+  var groups = {};
+  data.choices.forEach(function (c) {
+    var group = groups[c[2]];
+    if (!group) {
+      group = groups[c[2]] = element("optgroup", null, { label: c[2] });
+      picker.appendChild(group);
+    }
+    group.appendChild(element("option", c[1], { value: c[0] }));
+  });
+
+  var last = 0;
+  Object.keys(data.answers).forEach(function (key) {
+    data.answers[key].affected.forEach(function (a) {
+      [a[2], a[3]].forEach(function (day) {
+        if (typeof day === "number" && day > last) last = day;
+      });
+    });
+  });
+  slider.max = String(Math.max(30, Math.min(last + 30, 3650)));
+
+  // --- the graph ------------------------------------------------------------------------
+  var elements = [];
+  var clusters = {};
+  var order = [];
+  data.nodes.forEach(function (n) {
+    var cluster = n[3] ? "vendor/" + n[3] : n[2] === "service" ? "group/services" : "group/none";
+    if (!clusters[cluster]) {
+      clusters[cluster] = [];
+      order.push(cluster);
+      var label = n[4] || (n[2] === "service" ? "Services" : "No vendor");
+      elements.push({ group: "nodes", data: { id: cluster, label: label }, classes: "cluster" });
+    }
+    clusters[cluster].push(n[0]);
+  });
+  // Each node where Graphviz placed it; for an estate too large for that, each vendor's
+  // nodes in rows, the vendors on a grid.
+  var placed = data.positions || {};
+  var across = Math.ceil(Math.sqrt(order.length));
+  order.forEach(function (cluster, index) {
+    var x0 = (index % across) * 700;
+    var y0 = Math.floor(index / across) * 600;
+    clusters[cluster].forEach(function (id, k) {
+      var n = byId[id];
+      elements.push({
+        group: "nodes",
+        data: { id: "n/" + id, ref: id, label: n.name, parent: cluster },
+        classes: n.kind,
+        position: placed[id]
+          ? { x: placed[id][0], y: placed[id][1] }
+          : { x: x0 + (k % 4) * 160, y: y0 + Math.floor(k / 4) * 90 },
+      });
+    });
+  });
+  data.dependencies.forEach(function (d, i) {
+    if (byId[d[0]] && byId[d[1]]) {
+      elements.push({
+        group: "edges",
+        data: { id: "e/" + i, source: "n/" + d[0], target: "n/" + d[1] },
+        classes: d[2] ? "hard" : "soft",
+      });
+    }
+  });
+
+  var cy = cytoscape({
+    container: document.getElementById("graph"),
+    elements: elements,
+    wheelSensitivity: 0.4,
+    layout: { name: "preset", fit: true, padding: 20 },
+    minZoom: 0.05,
+    maxZoom: 4,
+    style: [
+      {
+        selector: "node",
+        style: {
+          label: "data(label)",
+          "font-size": 11,
+          "text-wrap": "wrap",
+          "text-max-width": 130,
+          "text-valign": "center",
+          "background-color": "#dfe7f2",
+          "border-width": 1,
+          "border-color": "#8aa0bd",
+          shape: "round-rectangle",
+          width: 140,
+          height: 44,
+        },
+      },
+      { selector: "node.service", style: { "background-color": "#eef6e9", shape: "ellipse" } },
+      { selector: "node.candidate, node.retired", style: { opacity: 0.45 } },
+      {
+        selector: "node.cluster",
+        style: {
+          "background-color": "#f7f7f9",
+          "border-color": "#c5c9d3",
+          "text-valign": "top",
+          "font-size": 13,
+          "font-weight": "bold",
+          color: "#38425a",
+        },
+      },
+      { selector: "edge", style: { width: 1, "line-color": "#aab4c4", "curve-style": "bezier",
+          "target-arrow-shape": "triangle", "target-arrow-color": "#aab4c4", "arrow-scale": 0.7 } },
+      { selector: "edge.soft", style: { "line-style": "dashed" } },
+      { selector: "node.withdrawn", style: { "background-color": "#5c0f14", color: "#fff" } },
+      { selector: "node.broken", style: { "background-color": "#d9363e", color: "#fff" } },
+      { selector: "node.degraded", style: { "background-color": "#f3a33b" } },
+      { selector: "node.match", style: { "border-width": 4, "border-color": "#1f5fbf" } },
+      { selector: "edge.chain", style: { width: 4, "line-color": "#1f5fbf",
+          "target-arrow-color": "#1f5fbf" } },
+    ],
+  });
+  // --- the answer on a day ----------------------------------------------------------------
+  function within(day, on) {
+    return on === "renewal" || (typeof on === "number" && on <= day);
+  }
+
+  // As exitplan's _state: withdrawn within the horizon; else broken, else degraded.
+  function stateOn(a, day) {
+    if (a[1]) return within(day, a[2]) ? "withdrawn" : null;
+    if (a[2] !== null && within(day, a[2])) return "broken";
+    if (a[3] !== null && within(day, a[3])) return "degraded";
+    return null;
+  }
+
+  function chainOf(a, state) {
+    return state === "degraded" ? a[5] : a[4];
+  }
+
+  function item(list, a, state, answer) {
+    var id = a[0];
+    var on = state === "degraded" ? a[3] : a[2];
+    var li = element("li", null, { "data-id": id, "data-state": state, tabindex: "0" });
+    li.appendChild(element("span", nameOf(id), { class: "name" }));
+    li.appendChild(element("span", " " + dateOf(on), { class: "when" }));
+    var users = answer.users[id];
+    if (users) li.appendChild(element("span", " · " + users.toLocaleString("en") + " users"));
+    function pick() {
+      showChain(id, chainOf(a, state));
+    }
+    li.addEventListener("click", pick);
+    li.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") pick();
+    });
+    list.appendChild(li);
+  }
+
+  function showChain(id, chain) {
+    var box = document.getElementById("chain");
+    clear(box);
+    cy.edges().removeClass("chain");
+    if (!chain.length) return;
+    box.appendChild(element("h3", "Why " + nameOf(id)));
+    var list = element("ol", null, { id: "chain-list" });
+    chain.forEach(function (step) {
+      list.appendChild(element("li", nameOf(step), { "data-id": step }));
+    });
+    box.appendChild(list);
+    for (var i = 0; i + 1 < chain.length; i++) {
+      cy.edges('[source = "n/' + cssEscape(chain[i]) + '"][target = "n/' + cssEscape(chain[i + 1]) + '"]').addClass("chain");
+    }
+  }
+
+  function cssEscape(text) {
+    return String(text).replace(/["\\]/g, "\\$&");
+  }
+
+  function table(target, headers, rows) {
+    clear(target);
+    if (!rows.length) return;
+    var head = element("tr");
+    headers.forEach(function (h) {
+      head.appendChild(element("th", h));
+    });
+    target.appendChild(head);
+    rows.forEach(function (row) {
+      var tr = element("tr", null, { "data-id": row[0] });
+      row.slice(1).forEach(function (cell) {
+        tr.appendChild(element("td", cell));
+      });
+      target.appendChild(tr);
+    });
+  }
+
+  function show() {
+    var key = picker.value;
+    var day = Number(slider.value);
+    var answer = data.answers[key];
+    document.getElementById("date").textContent = dateOf(day);
+    var broken = document.getElementById("broken");
+    var degraded = document.getElementById("degraded");
+    var withdrawn = document.getElementById("withdrawn");
+    [broken, degraded, withdrawn].forEach(clear);
+    cy.nodes().removeClass("withdrawn broken degraded");
+    var counts = { withdrawn: 0, broken: 0, degraded: 0 };
+    answer.affected.forEach(function (a) {
+      var state = stateOn(a, day);
+      if (!state) return;
+      cy.getElementById("n/" + a[0]).addClass(state);
+      var service = byId[a[0]] && byId[a[0]].kind === "service";
+      if (state === "withdrawn") {
+        counts.withdrawn += 1;
+        item(withdrawn, a, state, answer);
+      } else if (service) {
+        counts[state] += 1;
+        item(state === "broken" ? broken : degraded, a, state, answer);
+      }
+    });
+    document.getElementById("summary").textContent =
+      counts.withdrawn + " withdrawn, " + counts.broken + " services broken and " +
+      counts.degraded + " degraded on " + dateOf(day) + ".";
+    table(
+      document.getElementById("alternatives"),
+      ["replaces", "status", "chosen"],
+      answer.replacements.map(function (r) {
+        return [r[0], nameOf(r[0]), r[1], r[2] ? nameOf(r[2]) : "none viable"];
+      })
+    );
+    table(
+      document.getElementById("plan"),
+      ["wave", "step", "from", "to", "due"],
+      answer.steps.map(function (s) {
+        var moves = s[2].map(function (r, i) {
+          return nameOf(r) + " → " + (s[3][i] ? nameOf(s[3][i]) : "?");
+        }).join("; ");
+        return [s[0], String(s[1]), moves, s[7] ? "blocked" : dateOf(s[4]), dateOf(s[5]),
+          dateOf(s[6])];
+      })
+    );
+    showChain("", []);
+    var hash = "#withdraw=" + encodeURIComponent(key) + "&day=" + day;
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  }
+
+  function fromHash() {
+    var wanted = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var pair = part.split("=");
+      if (pair.length === 2) wanted[decodeURIComponent(pair[0])] = decodeURIComponent(pair[1]);
+    });
+    if (wanted.withdraw && data.answers[wanted.withdraw]) picker.value = wanted.withdraw;
+    if (wanted.day !== undefined && /^[0-9]+$/.test(wanted.day)) {
+      slider.max = String(Math.max(Number(slider.max), Number(wanted.day)));
+      slider.value = wanted.day;
+    }
+  }
+
+  search.addEventListener("input", function () {
+    var text = search.value.trim().toLowerCase();
+    cy.nodes().removeClass("match");
+    if (!text) return;
+    var found = cy.nodes(":childless").filter(function (n) {
+      return String(n.data("label")).toLowerCase().indexOf(text) >= 0 ||
+        String(n.data("ref")).toLowerCase().indexOf(text) >= 0;
+    });
+    found.addClass("match");
+    if (found.length) cy.animate({ fit: { eles: found, padding: 80 } }, { duration: 300 });
+  });
+
+  cy.on("tap", "node:childless", function (event) {
+    var key = "component:" + event.target.data("ref");
+    if (data.answers[key]) {
+      picker.value = key;
+      show();
+    }
+  });
+  picker.addEventListener("change", show);
+  slider.addEventListener("input", show);
+  window.addEventListener("hashchange", function () {
+    fromHash();
+    show();
+  });
+  fromHash();
+  show();
+  document.body.setAttribute("data-ready", "true");
+})();

@@ -1,0 +1,174 @@
+"""What the offline explorer shows: the estate as a graph, and the answer of exitplan's own
+simulation for every withdrawal the reader can pick.
+
+The page computes nothing itself. For each choice (every vendor group, every
+jurisdiction, every component in use, and the selectors given) the simulation runs here,
+and the page only filters its answer by the day on the slider: a service is broken on day
+``d`` when it fails on or before ``d``, degraded when it degrades on or before ``d`` and
+is not broken. The data is plain lists, so that a large estate stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from exitplan.graph.port import GraphBackend, Label, Rel, runs_today
+from exitplan.model import NodeId
+from exitplan.select import NothingWithdrawnError
+from exitplan.simulate import Options, Timeline, timeline
+from exitplan.simulate.propagate import NEVER, is_dated
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A withdrawal the reader can pick: its selectors, the name shown, and its group in
+    the picker (Vendors, Jurisdictions, Components, or Given)."""
+
+    key: str
+    name: str
+    group: str
+    selectors: tuple[str, ...] = field(default=())
+
+
+MOST_COMPONENTS = 500
+"""Components offered one by one, at most: each is a simulation written into the page."""
+
+
+def choices(backend: GraphBackend, given: Iterable[str] = ()) -> list[Choice]:
+    """Every vendor group (a vendor with no parent, with its subsidiaries), every
+    jurisdiction, every component in use (the first ``MOST_COMPONENTS`` by id), and
+    ``given`` as one choice first."""
+    found = []
+    selectors = tuple(given)
+    if selectors:
+        found.append(Choice(" + ".join(selectors), " + ".join(selectors), "Given", selectors))
+    vendors = backend.nodes(Label.VENDOR)
+    children = {edge.source for edge in backend.edges(Rel.SUBSIDIARY_OF)}
+    for vendor in vendors:
+        if vendor.id not in children:
+            key = f"vendor:{vendor.id}"
+            found.append(Choice(key, vendor.name, "Vendors", (key,)))
+    countries = sorted(
+        {str(v.properties["jurisdiction"]) for v in vendors if "jurisdiction" in v.properties}
+    )
+    for country in countries:
+        key = f"jurisdiction:{country}"
+        found.append(Choice(key, f"Under the law of {country}", "Jurisdictions", (key,)))
+    in_use = [c for c in backend.nodes(Label.COMPONENT) if runs_today(c)]
+    for component in in_use[:MOST_COMPONENTS]:
+        key = f"component:{component.id}"
+        found.append(Choice(key, component.name, "Components", (key,)))
+    return found
+
+
+def _day(value: float) -> int | str | None:
+    """A day; ``"renewal"`` for one at a renewal of unknown date; ``None``: never."""
+    if value == NEVER:
+        return None
+    return int(value) if is_dated(value) else "renewal"
+
+
+def answer(found: Timeline) -> dict[str, Any]:
+    """A simulation as the page reads it: lists, not objects. ``affected`` gives every
+    node in use that the withdrawal reaches, ``[id, withdrawn, fails, degrades, failure
+    chain, degradation chain]``, so that the page can say its state on any day as
+    ``simulate --horizon DAY`` does."""
+    simulation, times = found.simulation, found.times
+    affected = []
+    for node_id in sorted(found.in_use):
+        fails, degrades = times.fails_at(node_id), times.degrades_at(node_id)
+        affected.append(
+            [
+                node_id,
+                node_id in times.withdrawn,
+                _day(fails),
+                _day(degrades),
+                list(times.chain(node_id, broken=True)) if fails != NEVER else [],
+                list(times.chain(node_id, broken=False)) if degrades < fails else [],
+            ]
+        )
+    return {
+        "affected": affected,
+        "users": {s.id: s.users for s in simulation.services},
+        "replacements": [
+            [r.replaces, r.status.value, r.chosen.candidate if r.chosen else None]
+            for r in simulation.replacements
+        ],
+        "steps": [
+            [
+                step.id,
+                step.wave,
+                [move.replaces for move in step.moves],
+                [move.candidate for move in step.moves],
+                step.start_day,
+                step.finish_day,
+                step.deadline,
+                step.blocked,
+            ]
+            for step in simulation.plan.steps
+        ],
+        "finish": simulation.plan.finish_day,
+    }
+
+
+def _nodes(backend: GraphBackend) -> Iterator[list[Any]]:
+    """``[id, name, kind, vendor group]`` for every component and service."""
+    vendors = {v.id: v for v in backend.nodes(Label.VENDOR)}
+    parents = {edge.source: edge.target for edge in backend.edges(Rel.SUBSIDIARY_OF)}
+
+    def group(vendor: NodeId) -> NodeId:
+        seen = {vendor}
+        while vendor in parents and parents[vendor] not in seen:
+            vendor = parents[vendor]
+            seen.add(vendor)
+        return vendor
+
+    provided: dict[NodeId, NodeId] = {}
+    for edge in backend.edges(Rel.PROVIDED_BY):
+        provided.setdefault(edge.source, group(edge.target))
+    for label in (Label.SERVICE, Label.COMPONENT):
+        for node in backend.nodes(label):
+            vendor = provided.get(node.id)
+            yield [
+                node.id,
+                node.name,
+                label.kind if runs_today(node) else str(node.properties.get("lifecycle")),
+                vendor,
+                vendors[vendor].name if vendor in vendors else None,
+            ]
+
+
+def explorer_data(
+    backend: GraphBackend, given: Iterable[str] = (), options: Options | None = None
+) -> dict[str, Any]:
+    """The estate, and the answer to every choice (those that withdraw nothing are left
+    out). Deterministic: the same estate gives the same data."""
+    info = backend.info
+    picked = []
+    answers = {}
+    for choice in choices(backend, given):
+        try:
+            found = timeline(backend, choice.selectors, options)
+        except NothingWithdrawnError:
+            continue
+        picked.append([choice.key, choice.name, choice.group])
+        answers[choice.key] = answer(found)
+    dependencies = [
+        [edge.source, edge.target, edge.properties.get("strength", "hard") == "hard"]
+        for edge in backend.edges(Rel.DEPENDS_ON)
+    ]
+    in_use = sum(runs_today(c) for c in backend.nodes(Label.COMPONENT))
+    return {
+        "estate": {"name": info.name, "title": info.title or info.name},
+        "components_left_out": max(0, in_use - MOST_COMPONENTS),
+        "start": info.as_of.isoformat() if info.as_of else None,
+        "nodes": list(_nodes(backend)),
+        "dependencies": dependencies,
+        "choices": picked,
+        "answers": answers,
+    }
+
+
+__all__ = ["Choice", "answer", "choices", "explorer_data"]

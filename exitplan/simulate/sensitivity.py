@@ -1,0 +1,333 @@
+"""Which assumptions decide the answer: each assumed element a result rests on, varied
+the way it could be wrong, and the headline figures simulated again.
+
+The variations, by kind of assumption:
+
+* a dependency: absent; hard instead of soft; its grace (onset) halved;
+* an alternative: not viable (no alternative at all); its readiness one level lower;
+* the user counts of a service: doubled; halved;
+* a component: absent (nothing depends on it); its contract ending 6 months earlier; its
+  licence grace halved.
+
+Assumed vendors, services, organisations and data flows are listed by the report but not
+varied here: no single change of theirs moves these figures.
+
+Each variation is simulated on a ``VariedGraph``: the loaded estate seen with the one
+change, so nothing is loaded or indexed again and each run walks only the region the
+withdrawal reaches. User counts move only the user figure, so they are recounted from
+the first result without simulating again.
+
+An assumption ranks by its variation that changes the figures most: the largest relative
+change of any figure, then the number of figures changed. Example: if ``workplace →
+intune`` absent leaves 3 services broken instead of 5, it changes "services broken" by
+40% and ranks above an alternative whose readiness moves the finish by 10%.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Rel
+from exitplan.graph.varied import EdgeKey, VariedGraph
+from exitplan.model import NodeId
+from exitplan.simulate.assumed import Assumption, assumptions
+from exitplan.simulate.result import ServiceImpact, Simulation, State, people
+
+FIGURES = (
+    "services broken",
+    "users losing a service",
+    "components with no alternative",
+    "critical path weeks",
+    "finish",
+    "steps late",
+)
+"""The headline figures, in the order they are shown. "steps late" (past the day things
+break, or the contract end in exit mode) is where a contract date moves the answer."""
+
+EARLIER_MONTHS = 6
+"""How much earlier a contract is taken to end when its date is assumed."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures a board reads first; ``finish`` in days after day 0 (``None``: the plan
+    has no finish date)."""
+
+    services_broken: int
+    users_broken: int
+    missing_alternatives: int
+    critical_path_weeks: float
+    finish: int | None
+    steps_late: int = 0
+
+    @classmethod
+    def of(cls, simulation: Simulation) -> Headline:
+        broken = (State.BROKEN, State.WITHDRAWN)
+        return cls(
+            services_broken=sum(s.state in broken for s in simulation.services),
+            users_broken=simulation.users_broken,
+            missing_alternatives=len(simulation.missing),
+            critical_path_weeks=simulation.plan.critical_path_weeks,
+            finish=simulation.plan.finish_day,
+            steps_late=len(simulation.plan.late),
+        )
+
+    def values(self) -> tuple[float | None, ...]:
+        return (
+            self.services_broken,
+            self.users_broken,
+            self.missing_alternatives,
+            self.critical_path_weeks,
+            self.finish,
+            self.steps_late,
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure that a variation moves."""
+
+    figure: str
+    before: float | None
+    after: float | None
+    relative: float
+    """``|after - before| / before`` (before taken as at least 1); 1 when a finish date
+    appears or goes."""
+
+
+@dataclass(frozen=True)
+class Variation:
+    what: str
+    """How the assumption is varied, e.g. "absent" or "readiness R2 instead of R3"."""
+    changes: tuple[Change, ...]
+
+    @property
+    def largest(self) -> float:
+        return max((c.relative for c in self.changes), default=0.0)
+
+    @property
+    def weight(self) -> tuple[float, int]:
+        return self.largest, len(self.changes)
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """An assumption, the variation of it that moves the figures most, and the chain that
+    makes it matter (from an affected service down to what is withdrawn)."""
+
+    assumption: Assumption
+    variation: Variation
+    variations: tuple[Variation, ...]
+    chain: tuple[NodeId, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    headline: Headline
+    start: date | None
+    ranked: tuple[Sensitivity, ...]
+    """The assumptions whose variations change a figure, most decisive first."""
+    unchanged: int
+    """Assumptions varied that change no figure."""
+    not_varied: int
+    """Assumptions of kinds not varied (vendors, services, organisations, data flows)."""
+    simulations: int
+    """Simulations run again (user counts are recounted without one)."""
+
+
+Run = Callable[[GraphBackend], Simulation]
+"""Simulates the scenario against an estate (the one loaded, or it varied)."""
+
+
+@dataclass(frozen=True)
+class _Variant:
+    what: str
+    edges: dict[EdgeKey, GraphEdge | None] = dataclasses.field(default_factory=dict)
+    nodes: dict[NodeId, GraphNode] = dataclasses.field(default_factory=dict)
+    users: float | None = None
+    """For user counts: the factor, recounted without simulating."""
+
+
+def _with(edge: GraphEdge, **properties: object) -> GraphEdge:
+    return dataclasses.replace(edge, properties={**edge.properties, **properties})  # type: ignore[dict-item]
+
+
+def _earlier(value: object, months: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    end = date.fromisoformat(value)
+    month = end.month - months
+    year = end.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    day = min(end.day, 28)
+    return date(year, month, day).isoformat()
+
+
+def _variants(backend: GraphBackend, assumption: Assumption) -> Iterator[_Variant]:
+    """Every way ``assumption`` could be wrong that the figures can feel."""
+    if assumption.kind == "users":
+        yield _Variant("users doubled", users=2.0)
+        yield _Variant("users halved", users=0.5)
+        return
+    for element in assumption.elements:
+        if isinstance(element, GraphEdge) and element.type is Rel.DEPENDS_ON:
+            yield from _dependency_variants(element)
+        elif isinstance(element, GraphEdge) and element.type is Rel.ALTERNATIVE_FOR:
+            yield from _alternative_variants(element)
+        elif isinstance(element, GraphNode) and assumption.kind == "component":
+            yield from _component_variants(backend, element)
+
+
+def _dependency_variants(edge: GraphEdge) -> Iterator[_Variant]:
+    key = EdgeKey.of(edge)
+    yield _Variant("absent", {key: None})
+    if edge.properties.get("strength", "hard") != "hard":
+        yield _Variant("hard instead of soft", {key: _with(edge, strength="hard")})
+    onset = edge.properties.get("onset_days", 0)
+    if isinstance(onset, int) and onset > 1:
+        yield _Variant(
+            f"grace {onset // 2} days instead of {onset}",
+            {key: _with(edge, onset_days=onset // 2)},
+        )
+
+
+def _alternative_variants(edge: GraphEdge) -> Iterator[_Variant]:
+    key = EdgeKey.of(edge)
+    yield _Variant("not viable", {key: None})
+    readiness = str(edge.properties.get("readiness", "R0"))
+    if readiness[1:].isdigit() and int(readiness[1:]) > 0:
+        lower = f"R{int(readiness[1:]) - 1}"
+        yield _Variant(
+            f"readiness {lower} instead of {readiness}", {key: _with(edge, readiness=lower)}
+        )
+
+
+def _component_variants(backend: GraphBackend, node: GraphNode) -> Iterator[_Variant]:
+    into = backend.edges_of(node.id, Direction.IN, [Rel.DEPENDS_ON])
+    if into:
+        yield _Variant("absent", dict.fromkeys(map(EdgeKey.of, into)))
+    end = node.properties.get("contract_end")
+    if (earlier := _earlier(end, EARLIER_MONTHS)) is not None:
+        yield _Variant(
+            f"contract ends {earlier} instead of {end}",
+            nodes={node.id: _changed(node, contract_end=earlier)},
+        )
+    grace = node.properties.get("licence_grace_days", 0)
+    if isinstance(grace, int) and grace > 1:
+        yield _Variant(
+            f"licence grace {grace // 2} days instead of {grace}",
+            nodes={node.id: _changed(node, licence_grace_days=grace // 2)},
+        )
+
+
+def _changed(node: GraphNode, **properties: object) -> GraphNode:
+    return dataclasses.replace(node, properties={**node.properties, **properties})  # type: ignore[dict-item]
+
+
+def _changes(before: Headline, after: Headline) -> tuple[Change, ...]:
+    changes = []
+    for figure, old, new in zip(FIGURES, before.values(), after.values(), strict=True):
+        if old == new:
+            continue
+        relative = 1.0 if old is None or new is None else abs(new - old) / max(abs(old), 1.0)
+        changes.append(Change(figure, old, new, relative))
+    return tuple(changes)
+
+
+def _recounted(simulation: Simulation, service: NodeId, factor: float) -> Headline:
+    """The headline with the assumed user counts of ``service`` multiplied."""
+
+    def users(impact: ServiceImpact) -> Iterable[tuple[NodeId, int]]:
+        for consumer in impact.consumers:
+            scaled = impact.id == service and consumer.assumed
+            counted = round(consumer.users * factor) if scaled else consumer.users
+            yield consumer.organisation, counted
+
+    broken = (State.BROKEN, State.WITHDRAWN)
+    counted = people(pair for s in simulation.services if s.state in broken for pair in users(s))
+    return dataclasses.replace(Headline.of(simulation), users_broken=counted)
+
+
+def _focus(assumption: Assumption) -> tuple[NodeId, NodeId | None]:
+    """The node (and, for a dependency, the node it needs) the assumption is about."""
+    element = assumption.elements[0] if assumption.elements else None
+    if isinstance(element, GraphEdge):
+        if element.type is Rel.DEPENDS_ON:
+            return element.source, element.target
+        if element.type is Rel.ALTERNATIVE_FOR:
+            return element.target, None
+        return element.target, None  # users: the service
+    if isinstance(element, GraphNode):
+        return element.id, None
+    return NodeId(assumption.subject), None
+
+
+def _chain(assumption: Assumption, simulations: Sequence[Simulation]) -> tuple[NodeId, ...]:
+    """A chain from an affected service through what the assumption is about, from the
+    first simulation that has one; else the chain of that node itself."""
+    node, needs = _focus(assumption)
+    replaced = {
+        r.chosen.candidate: r.replaces for s in simulations for r in s.replacements if r.chosen
+    }
+    if node in replaced:  # a replacement's own need: it matters through what it replaces
+        node, needs = replaced[node], None
+    for simulation in simulations:
+        for service in simulation.services:
+            chain = service.impact.because
+            if needs is not None:
+                if any(a == node and b == needs for a, b in itertools.pairwise(chain)):
+                    return chain
+            elif node in chain:
+                return chain
+    for simulation in simulations:
+        for affected in simulation.affected:
+            if affected.id == node:
+                return affected.because
+    return ()
+
+
+def sensitivity(backend: GraphBackend, run: Run, base: Simulation | None = None) -> Analysis:
+    """Vary every assumption the result of ``run`` rests on (``base``, when already run),
+    and rank them."""
+    base = run(backend) if base is None else base
+    headline = Headline.of(base)
+    ranked: list[tuple[tuple[float, int], int, Sensitivity]] = []
+    unchanged = not_varied = simulations = 0
+    for index, assumption in enumerate(assumptions(backend, base)):
+        variations: list[Variation] = []
+        varied: list[Simulation] = []
+        for variant in _variants(backend, assumption):
+            if variant.users is not None:
+                after = _recounted(base, NodeId(assumption.subject), variant.users)
+            else:
+                simulation = run(VariedGraph(backend, edges=variant.edges, nodes=variant.nodes))
+                simulations += 1
+                varied.append(simulation)
+                after = Headline.of(simulation)
+            variations.append(Variation(variant.what, _changes(headline, after)))
+        if not variations:
+            not_varied += 1
+            continue
+        deciding = max(variations, key=lambda v: v.weight)
+        if not deciding.changes:
+            unchanged += 1
+            continue
+        chain = _chain(assumption, [base, *varied])
+        found = Sensitivity(assumption, deciding, tuple(variations), chain)
+        ranked.append((deciding.weight, index, found))
+    ranked.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
+    return Analysis(
+        headline=headline,
+        start=base.start,
+        ranked=tuple(item for _, _, item in ranked),
+        unchanged=unchanged,
+        not_varied=not_varied,
+        simulations=simulations,
+    )
+
+
+__all__ = ["FIGURES", "Analysis", "Change", "Headline", "Sensitivity", "Variation", "sensitivity"]

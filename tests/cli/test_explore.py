@@ -1,0 +1,240 @@
+"""``exitplan explore`` in a real browser: Debian's headless Chromium, driven by Selenium
+through Debian's chromedriver. The page must show what ``exitplan simulate --horizon D``
+says for the withdrawal and the day picked, opened offline from ``file://``."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate
+from exitplan.render.explorer import script_json
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate, timeline
+from exitplan.simulate.explore import answer
+from tests.conftest import REPO, RunCli, cli
+from tests.reliability.test_outputs import HOSTILE, write_estate
+from tests.simulate.test_properties import Random, estates
+
+GOTHENBURG = REPO / "graphs" / "gothenburg"
+DRIVER = shutil.which("chromedriver")
+BROWSER = shutil.which("chromium")
+browser_only = pytest.mark.skipif(
+    DRIVER is None or BROWSER is None,
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium-driver)",
+)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("explore") / "estate.html"
+    result = cli("explore", GOTHENBURG, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if DRIVER is None or BROWSER is None:
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    from selenium import webdriver  # noqa: PLC0415 - only the browser tests need it
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1600,1000",
+        "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: any name lookup fails
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=DRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shown(driver: Any, list_id: str) -> list[str]:
+    return [
+        str(item.get_attribute("data-id"))
+        for item in driver.find_elements("css selector", f"#{list_id} > li")
+    ]
+
+
+def _expected(selector: str, day: int) -> dict[str, list[str]]:
+    """What ``exitplan simulate --horizon DAY --format json`` says, by state."""
+    result = cli("simulate", GOTHENBURG, "-w", selector, "--horizon", str(day), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    simulated = json.loads(result.stdout)
+    services = {s["id"]: s["state"] for s in simulated["services"]}
+    return {
+        "broken": sorted(i for i, s in services.items() if s in ("broken", "withdrawn")),
+        "degraded": sorted(i for i, s in services.items() if s == "degraded"),
+        "withdrawn": sorted(a["id"] for a in simulated["affected"] if a["state"] == "withdrawn"),
+    }
+
+
+def _open(driver: Any, page: Path, fragment: str = "") -> None:
+    driver.get(page.as_uri() + fragment)
+    driver.find_element("css selector", "body[data-ready=true]")
+
+
+@browser_only
+def test_picking_microsoft_and_day_90_shows_what_simulate_says(page: Path, browser: Any) -> None:
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    _open(browser, page)
+    Select(browser.find_element("id", "withdraw")).select_by_value("vendor:microsoft")
+    slider = browser.find_element("id", "day")
+    browser.execute_script(  # the slider moved as a hand moves it: its value, then input
+        "arguments[0].value = 90; arguments[0].dispatchEvent(new Event('input'));", slider
+    )
+    expected = _expected("vendor:microsoft", 90)
+    assert sorted(_shown(browser, "broken")) == expected["broken"]
+    assert sorted(_shown(browser, "degraded")) == expected["degraded"]
+    assert sorted(_shown(browser, "withdrawn")) == expected["withdrawn"]
+    assert expected["broken"]  # the comparison is not of two empty lists
+    assert browser.current_url.endswith("#withdraw=vendor%3Amicrosoft&day=90")
+    assert "2027-01-30 (day 90)" in browser.find_element("id", "date").text
+
+
+@browser_only
+@pytest.mark.parametrize(
+    ("selector", "day"),
+    [("vendor:microsoft", 0), ("component:intune", 400), ("jurisdiction:US", 90)],
+)
+def test_the_address_opens_the_page_in_that_state(
+    page: Path, browser: Any, selector: str, day: int
+) -> None:
+    _open(browser, page, f"#withdraw={selector}&day={day}")
+    expected = _expected(selector, day)
+    assert sorted(_shown(browser, "broken")) == expected["broken"]
+    assert sorted(_shown(browser, "degraded")) == expected["degraded"]
+    assert browser.find_element("id", "withdraw").get_attribute("value") == selector
+
+
+@browser_only
+def test_a_service_shows_the_chain_that_breaks_it(page: Path, browser: Any) -> None:
+    _open(browser, page, "#withdraw=component:intune&day=0")
+    browser.find_element("css selector", '#broken > li[data-id="it-arbetsplats"]').click()
+    chain = [
+        str(item.get_attribute("data-id"))
+        for item in browser.find_elements("css selector", "#chain-list > li")
+    ]
+    result = cli("simulate", GOTHENBURG, "-w", "component:intune", "--format", "json")
+    (service,) = [s for s in json.loads(result.stdout)["affected"] if s["id"] == "it-arbetsplats"]
+    assert chain == service["because"]
+
+
+@browser_only
+def test_hostile_names_are_text_and_run_nothing(tmp_path: Path, browser: Any) -> None:
+    name = f"{HOSTILE} <img src=x onerror=\"document.title='owned'\"></script><!--"
+    estate, _ = write_estate(tmp_path / "in", name)
+    target = tmp_path / "hostile.html"
+    result = cli("explore", estate, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    data = text.split('id="exitplan-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data
+    assert ">" not in data
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    assert browser.title.startswith("exitplan explorer")
+    assert not browser.find_elements("css selector", "img")
+    names = [e.text for e in browser.find_elements("css selector", "#broken .name")]
+    assert names
+    assert "onerror" in names[0]
+
+
+def test_the_page_is_one_file_with_nothing_fetched(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", text, re.IGNORECASE)
+    assert "Content-Security-Policy" in text
+    assert "The Cytoscape Consortium" in text  # the vendored library keeps its licence
+
+
+def test_the_same_estate_gives_the_same_bytes(page: Path, tmp_path: Path, run_cli: RunCli) -> None:
+    again = tmp_path / "again.html"
+    assert run_cli("explore", GOTHENBURG, "-o", again).exit_code == 0
+    assert again.read_bytes() == page.read_bytes()
+
+
+def test_a_name_cannot_end_the_data_script() -> None:
+    text = script_json({"name": "</script><script>alert(1)</script>\u2028<!--"})
+    assert "<" not in text
+    assert ">" not in text
+    assert "\u2028" not in text
+    assert json.loads(text) == {"name": "</script><script>alert(1)</script>\u2028<!--"}
+
+
+def test_a_wrong_suffix_or_selector_is_refused_before_any_work(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    wrong = run_cli("explore", GOTHENBURG, "-o", tmp_path / "e.png")
+    assert wrong.exit_code == 2
+    assert "HTML" in wrong.stderr
+    bad = run_cli("explore", GOTHENBURG, "-w", "nonsense", "-o", tmp_path / "e.html")
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.stderr
+    assert not (tmp_path / "e.html").exists()
+
+
+def _state_on(entry: list[Any], day: int) -> str | None:
+    """The page's rule (explorer.js ``stateOn``), written again in Python."""
+
+    def within(on: int | str | None) -> bool:
+        return on == "renewal" or (isinstance(on, int) and on <= day)
+
+    if entry[1]:
+        return "withdrawn" if within(entry[2]) else None
+    if entry[2] is not None and within(entry[2]):
+        return "broken"
+    if entry[3] is not None and within(entry[3]):
+        return "degraded"
+    return None
+
+
+@pytest.mark.parametrize("day", [0, 30, 90, 365, 2000])
+def test_the_embedded_answer_gives_the_states_simulate_gives_at_every_day(day: int) -> None:
+    backend = EmbeddedGraph(load_estate(GOTHENBURG))
+    for selector in ("vendor:microsoft", "component:intune", "vendor:cisco"):
+        for mode in Mode:
+            embedded = answer(timeline(backend, [selector], Options(mode=mode)))
+            simulated = simulate(backend, [selector], Options(mode=mode, horizon=day))
+            states = {e[0]: _state_on(e, day) for e in embedded["affected"]}
+            assert {k: v for k, v in states.items() if v} == {
+                a.id: a.state.value for a in simulated.affected
+            }
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(estates(), st.data())
+def test_on_random_estates_the_page_rule_agrees_with_simulate(
+    random: Random, data: st.DataObject
+) -> None:
+    withdrawn = data.draw(st.lists(st.sampled_from(random.ids), min_size=1, max_size=3))
+    selectors = [f"component:{node_id}" for node_id in withdrawn]
+    day = data.draw(st.sampled_from([0, 4, 5, 29, 30, 31, 60]))
+    backend = EmbeddedGraph(random.estate)
+    embedded = answer(timeline(backend, selectors))
+    simulated = simulate(backend, selectors, Options(horizon=day))
+    states = {e[0]: _state_on(e, day) for e in embedded["affected"]}
+    assert {k: v for k, v in states.items() if v} == {
+        a.id: a.state.value for a in simulated.affected
+    }
+    chains = {
+        e[0]: (e[4] if _state_on(e, day) != "degraded" else e[5]) for e in embedded["affected"]
+    }
+    for affected in simulated.affected:
+        assert tuple(chains[affected.id]) == affected.because

@@ -1,0 +1,170 @@
+"""``exitplan sensitivity`` as a user runs it: the ranking it prints must be what running
+the scenario on the estate, edited by hand, gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exitplan.loading import load_estate
+from exitplan.model import EstateFile
+from tests.conftest import REPO, RunCli, cli
+from tests.reliability.test_outputs import HOSTILE, RAW_CONTROL, write_estate
+
+SCENARIO = REPO / "scenarios" / "leave-microsoft.yaml"
+
+
+def _late(step: dict[str, Any]) -> bool:
+    """Past its deadline, as the JSON says it (negative slack, not blocked)."""
+    return step["slack_days"] is not None and step["slack_days"] < 0 and not step["blocked"]
+
+
+Read = Callable[[dict[str, Any]], Any]
+FIGURES: dict[
+    str, tuple[str, Read]
+] = {  # a figure: its key in the headline, and where `run --format json` has it
+    "services broken": ("services_broken", lambda run: run["summary"]["services_broken"]),
+    "users losing a service": ("users_broken", lambda run: run["summary"]["users_broken"]),
+    "components with no alternative": (
+        "missing_alternatives",
+        lambda run: run["summary"]["missing_alternatives"],
+    ),
+    "critical path weeks": (
+        "critical_path_weeks",
+        lambda run: run["summary"]["critical_path_weeks"],
+    ),
+    "finish": ("finish", lambda run: run["plan"]["finish_day"]),
+    "steps late": ("steps_late", lambda run: sum(map(_late, run["plan"]["steps"]))),
+}
+
+
+@pytest.fixture(scope="module")
+def ranked() -> dict[str, Any]:
+    result = cli("sensitivity", SCENARIO, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def _without(source: str, target: str, folder: Path) -> Path:
+    """The example estate with ``source → target`` deleted, as one JSON file, and a copy
+    of the scenario that runs on it."""
+    estate = load_estate(REPO / "graphs" / "gothenburg")
+    components, services = list(estate.components), list(estate.services)
+    owners: list[list[Any]] = [components, services]
+    for items in owners:
+        for index, owner in enumerate(items):
+            if owner.id == source:
+                kept = tuple(d for d in owner.depends_on if d.ref != target)
+                assert len(kept) == len(owner.depends_on) - 1
+                items[index] = owner.model_copy(update={"depends_on": kept})
+    edited = EstateFile(
+        estate=estate.info,
+        vendors=estate.vendors,
+        components=tuple(components),
+        services=tuple(services),
+        capabilities=estate.capabilities,
+        organisations=estate.organisations,
+        data_flows=estate.data_flows,
+        alternatives=estate.alternatives,
+    )
+    folder.mkdir()
+    (folder / "estate.json").write_text(
+        edited.model_dump_json(by_alias=True, exclude_defaults=True), encoding="utf-8"
+    )
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(
+        SCENARIO.read_text(encoding="utf-8").replace("../graphs/gothenburg", "estate.json"),
+        encoding="utf-8",
+    )
+    return scenario
+
+
+def test_the_most_decisive_dependency_agrees_with_a_run_of_the_edited_estate(
+    ranked: dict[str, Any], tmp_path: Path, run_cli: RunCli
+) -> None:
+    first = next(
+        a for a in ranked["assumptions"] if a["kind"] == "dependency" and a["variation"] == "absent"
+    )
+    source, target = first["subject"].split(" → ")
+    result = run_cli("run", _without(source, target, tmp_path / "edited"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    again = json.loads(result.stdout)
+    headline = ranked["headline"]
+    changed = {c["figure"]: c["after"] for c in first["changes"]}
+    assert changed  # it is ranked because it changes something
+    assert set(headline) == {key for key, _ in FIGURES.values()}
+    for figure, (key, read) in FIGURES.items():
+        assert read(again) == changed.get(figure, headline[key]), figure
+
+
+def test_the_ranking_follows_the_largest_change_then_the_number_of_changes(
+    ranked: dict[str, Any],
+) -> None:
+    weights = [
+        (max(c["relative"] for c in a["changes"]), len(a["changes"])) for a in ranked["assumptions"]
+    ]
+    assert weights == sorted(weights, reverse=True)
+    assert all(a["chain"] for a in ranked["assumptions"])  # each says why it matters
+    assert ranked["simulations"] >= len(ranked["assumptions"])
+    assert [a["rank"] for a in ranked["assumptions"]] == list(
+        range(1, len(ranked["assumptions"]) + 1)
+    )
+
+
+def test_table_markdown_and_csv_show_the_first_n(run_cli: RunCli, ranked: dict[str, Any]) -> None:
+    table = run_cli("sensitivity", SCENARIO, "--top", "3")
+    assert table.exit_code == 0, table.stderr
+    assert "Verify these first" in table.stdout
+    assert f"The first 3 of {len(ranked['assumptions'])}." in table.stdout
+    markdown = run_cli("sensitivity", SCENARIO, "--top", "3", "--format", "markdown")
+    assert markdown.stdout.startswith("# Sensitivity: leave-microsoft")
+    assert markdown.stdout.count("\n| ") == 1 + 3  # header and three rows
+    text = run_cli("sensitivity", SCENARIO, "--top", "3", "--format", "csv").stdout
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["assumption", "if it is wrong", "what changes", "chain"]
+    assert [row[:2] for row in rows[1:]] == [
+        [f"{a['kind']}: {a['subject']}", a["variation"]] for a in ranked["assumptions"][:3]
+    ]
+
+
+def test_the_same_scenario_gives_the_same_bytes(run_cli: RunCli) -> None:
+    once = run_cli("sensitivity", SCENARIO, "--format", "json").stdout
+    assert once == run_cli("sensitivity", SCENARIO, "--format", "json").stdout
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown", "csv", "json"])
+def test_hostile_names_and_notes_never_reach_the_terminal(
+    output_format: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    _, scenario = write_estate(
+        tmp_path / "in",
+        HOSTILE,
+        components=[
+            {"id": "a", "name": HOSTILE, "vendor": "v", "delivery": "saas", "assumed": True,
+             "note": f"=HYPERLINK(\"x\") {HOSTILE}"},
+            {"id": "b", "name": f"B {HOSTILE}", "vendor": "w", "delivery": "saas",
+             "depends_on": [{"ref": "a", "assumed": True, "note": HOSTILE}]},
+            {"id": "k", "name": f"K {HOSTILE}", "vendor": "w", "delivery": "saas",
+             "lifecycle": "candidate"},
+        ],
+    )  # fmt: skip
+    result = run_cli("sensitivity", scenario, "--format", output_format)
+    assert result.exit_code == 0, result.stderr
+    assert not RAW_CONTROL.search(result.stdout), repr(result.stdout[:500])
+    assert "Traceback" not in result.stderr
+    if output_format == "json":
+        found = json.loads(result.stdout)["assumptions"]
+        assert {a["subject"] for a in found} >= {"a", "b → a"}
+        assert any(a["what"] == HOSTILE for a in found)  # escaped in the text, whole parsed
+
+
+def test_a_missing_scenario_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("sensitivity", tmp_path / "none.yaml")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr

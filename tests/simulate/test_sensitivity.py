@@ -1,0 +1,267 @@
+"""Sensitivity: each assumption varied as it could be wrong, on an estate seen through
+``VariedGraph``. The varied estate must simulate exactly as the same estate edited and
+loaded afresh (property test), and the ranking must follow the rules (table tests)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exitplan.graph import EmbeddedGraph, GraphBackend, Rel
+from exitplan.graph.varied import EdgeKey, VariedGraph
+from exitplan.model import Component, NodeId, Strength
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.sensitivity import FIGURES, Headline, Variation, sensitivity
+from tests.simulate.build import build
+from tests.simulate.test_properties import Random, estates
+
+
+def _edited(random: Random, owner: NodeId, target: NodeId, how: str) -> EmbeddedGraph:
+    """The estate with one dependency changed in the model, loaded afresh."""
+    components = []
+    for component in random.estate.components:
+        if component.id == owner:
+            kept = []
+            for entry in component.depends_on:
+                if entry.ref != target:
+                    kept.append(entry)
+                elif how == "hard":
+                    kept.append(entry.model_copy(update={"strength": Strength.HARD}))
+                elif how == "halved":
+                    grace = entry.onset.grace_days
+                    onset = entry.onset.model_copy(update={"grace_days": grace // 2})
+                    kept.append(entry.model_copy(update={"onset": onset}))
+            components.append(
+                Component.model_validate(
+                    {**component.model_dump(by_alias=True), "depends_on": kept}
+                )
+            )
+        else:
+            components.append(component)
+    return EmbeddedGraph(random.estate.model_copy(update={"components": tuple(components)}))
+
+
+def _varied(backend: GraphBackend, owner: NodeId, target: NodeId, how: str) -> VariedGraph:
+    key = EdgeKey(Rel.DEPENDS_ON, owner, target)
+    (edge,) = [e for e in backend.edges(Rel.DEPENDS_ON) if EdgeKey.of(e) == key]
+    if how == "absent":
+        return VariedGraph(backend, edges={key: None})
+    if how == "hard":
+        changed = {**edge.properties, "strength": "hard"}
+    else:
+        onset = edge.properties["onset_days"]
+        assert isinstance(onset, int)
+        changed = {**edge.properties, "onset_days": onset // 2}
+    return VariedGraph(backend, edges={key: dataclasses.replace(edge, properties=changed)})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(estates(), st.data())
+def test_a_varied_estate_simulates_as_the_edited_estate_loaded_afresh(
+    random: Random, data: st.DataObject
+) -> None:
+    owners = [c for c in random.estate.components if c.depends_on]
+    if not owners:
+        return
+    owner = data.draw(st.sampled_from(owners))
+    entry = data.draw(st.sampled_from(owner.depends_on))
+    ways = ["absent"]
+    if entry.strength is Strength.SOFT:
+        ways.append("hard")
+    if getattr(entry.onset, "grace_days", 0) > 1:
+        ways.append("halved")
+    how = data.draw(st.sampled_from(ways))
+    withdrawn = data.draw(st.lists(st.sampled_from(random.ids), min_size=1, max_size=3))
+    selectors = [f"component:{node_id}" for node_id in withdrawn]
+    options = Options(mode=data.draw(st.sampled_from(list(Mode))))
+    backend = EmbeddedGraph(random.estate)
+    backend.dependency_region([]).walk()  # the walk the variation patches is built
+    expected = simulate(_edited(random, owner.id, entry.ref, how), selectors, options)
+    assert simulate(_varied(backend, owner.id, entry.ref, how), selectors, options) == expected
+
+
+def _ranked(spec: str, selectors: list[str], horizon: int | None = None) -> list[tuple[str, str]]:
+    backend = build(spec)
+    analysis = sensitivity(backend, lambda b: simulate(b, selectors, Options(horizon=horizon)))
+    return [(s.assumption.subject, s.variation.what) for s in analysis.ranked]
+
+
+@pytest.mark.parametrize(
+    ("spec", "selectors", "horizon", "expected"),
+    [
+        pytest.param(
+            """
+            s:mail -> a assumed
+            s:chat -> b
+            users mail org 100
+            users chat org 100
+            """,
+            ["component:a"],
+            None,
+            [("mail → a", "absent")],
+            id="an assumed dependency that breaks a service: absent, nothing breaks",
+        ),
+        pytest.param(
+            """
+            s:mail -> a soft assumed
+            users mail org 100
+            """,
+            ["component:a"],
+            None,
+            [("mail → a", "hard instead of soft")],
+            id="a soft dependency that is hard: the service breaks",
+        ),
+        pytest.param(
+            """
+            s:mail -> a grace=60 assumed
+            users mail org 100
+            """,
+            ["component:a"],
+            90,
+            [("mail → a", "absent")],
+            id="a grace period halved moves no headline figure: the service breaks either way",
+        ),
+        pytest.param(
+            """
+            s:mail -> a
+            alt k for a R3 weeks=10 assumed
+            candidate k
+            """,
+            ["component:a"],
+            None,
+            [("k for a", "not viable")],
+            id="an alternative not viable: a component with no alternative",
+        ),
+        pytest.param(
+            """
+            s:mail -> a
+            s:chat -> b
+            s:chat -> c
+            users mail org 100
+            users chat org 100
+            alt k for a R3 weeks=10
+            candidate k
+            assumed b
+            """,
+            ["component:a", "component:b", "component:c"],
+            None,
+            [("b", "absent")],
+            id="an assumed component absent: nothing needs it, one fewer missing",
+        ),
+        pytest.param(
+            """
+            s:mail -> a
+            s:chat -> b assumed
+            s:wiki -> c assumed
+            s:news -> b
+            s:news -> c
+            users mail org 100 assumed
+            """,
+            ["component:a", "component:b", "component:c"],
+            None,
+            [("mail", "users doubled"), ("chat → b", "absent"), ("wiki → c", "absent")],
+            id="users doubled outrank a service fewer; equal changes keep the listed order",
+        ),
+        pytest.param(
+            """
+            s:mail -> a
+            s:chat -> b assumed
+            s:chat -> c
+            """,
+            ["component:a", "component:b", "component:c"],
+            None,
+            [("chat → b", "absent")],
+            id="absent, chat still breaks, but b is not needed: one fewer without alternative",
+        ),
+        pytest.param(
+            """
+            s:mail -> a
+            s:chat -> b assumed
+            s:chat -> c
+            s:wiki -> b
+            """,
+            ["component:a", "component:b", "component:c"],
+            None,
+            [],
+            id="absent, chat still breaks and wiki still needs b: nothing changes",
+        ),
+    ],
+)
+def test_assumptions_rank_by_how_much_they_change_the_headline(
+    spec: str, selectors: list[str], horizon: int | None, expected: list[tuple[str, str]]
+) -> None:
+    assert _ranked(spec, selectors, horizon) == expected
+
+
+def test_the_change_names_the_figures_before_and_after_and_the_chain() -> None:
+    backend = build(
+        """
+        s:mail -> a assumed
+        a -> b
+        users mail org 100
+        """
+    )
+    analysis = sensitivity(backend, lambda b: simulate(b, ["component:b"]))
+    (found,) = analysis.ranked
+    changes = {c.figure: (c.before, c.after, c.relative) for c in found.variation.changes}
+    assert changes["services broken"] == (1, 0, 1.0)
+    assert changes["users losing a service"] == (100, 0, 1.0)
+    assert found.chain == ("mail", "a", "b")
+    assert analysis.headline == Headline.of(simulate(backend, ["component:b"]))
+
+
+@pytest.mark.parametrize(("variation", "users"), [("users doubled", 200), ("users halved", 50)])
+def test_user_counts_are_recounted_as_a_simulation_would_count_them(
+    variation: str, users: int
+) -> None:
+    spec = """
+        s:mail -> a
+        s:chat -> a
+        users mail org 100 assumed
+        users chat org 30
+        users mail other 50
+        """
+    analysis = sensitivity(build(spec), lambda b: simulate(b, ["component:a"]))
+    by_variation = {v.what: v for s in analysis.ranked for v in s.variations}
+    (change,) = by_variation[variation].changes
+    edited = spec.replace("users mail org 100 assumed", f"users mail org {users} assumed")
+    assert change.figure == "users losing a service"
+    assert change.before == simulate(build(spec), ["component:a"]).users_broken
+    assert change.after == simulate(build(edited), ["component:a"]).users_broken
+
+
+def _after(headline: Headline, variation: Variation) -> Headline:
+    """The headline as the variation leaves it: the base with the changes applied."""
+    fields = dict(zip(FIGURES, dataclasses.fields(Headline), strict=True))
+    changed: dict[str, Any] = {fields[c.figure].name: c.after for c in variation.changes}
+    return dataclasses.replace(headline, **changed)
+
+
+def test_a_contract_ending_earlier_is_varied_in_exit_mode() -> None:
+    spec = """
+        s:mail -> a
+        s:chat -> b
+        b -> a renewal
+        contract a 2026-09-01
+        contract b 2026-05-01
+        assumed a
+        alt k for a R3 weeks=20
+        candidate k
+        """
+    analysis = sensitivity(
+        build(spec), lambda b: simulate(b, ["component:a"], Options(mode=Mode.EXIT, horizon=200))
+    )
+    variations = {v.what: v for s in analysis.ranked for v in s.variations}
+    earlier = variations["contract ends 2026-03-01 instead of 2026-09-01"]
+    again = simulate(
+        build(spec.replace("2026-09-01", "2026-03-01")),
+        ["component:a"],
+        Options(mode=Mode.EXIT, horizon=200),
+    )
+    assert [c.figure for c in earlier.changes] == ["steps late"]
+    assert _after(analysis.headline, earlier) == Headline.of(again)
