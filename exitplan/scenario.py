@@ -303,10 +303,15 @@ def scenario_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def run_scenario(loaded: LoadedScenario, backend: GraphBackend) -> Simulation:
+def run_scenario(
+    loaded: LoadedScenario, backend: GraphBackend, *, checked: bool = False
+) -> Simulation:
     """Simulate a scenario against the estate held by ``backend``: what it withdraws, and
-    what its legal assumptions withdraw."""
-    check_against_estate(loaded, backend)
+    what its legal assumptions withdraw. ``checked``: the scenario was already checked
+    against this estate (it is run again on the estate varied, where a ``prefer`` pair
+    may on purpose no longer be an alternative)."""
+    if not checked:
+        check_against_estate(loaded, backend)
     scenario = loaded.scenario
     legal = legal_effects(scenario, backend)
     selectors = [*scenario.withdraw]

@@ -92,7 +92,7 @@ def report_command(
         simulation,
         loaded.scenario.notes,
         LegalProfile(profile) if profile else None,
-        run=lambda varied: run_scenario(loaded, varied),
+        run=lambda varied: run_scenario(loaded, varied, checked=True),
     )
     if output.suffix == ".pptx":
         write_output(output, dump_deck(strategy, _slide_pictures(graph, simulation)))

@@ -48,7 +48,8 @@ def sensitivity_command(
     loaded = load_scenario(scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
-    analysis = sensitivity(graph, lambda varied: run_scenario(loaded, varied))
+    base = run_scenario(loaded, graph)
+    analysis = sensitivity(graph, lambda varied: run_scenario(loaded, varied, checked=True), base)
     name = loaded.scenario.id
     if output_format == "json":
         text = dump_sensitivity_json(analysis, name, top)

@@ -233,13 +233,16 @@ class VariedRegion:
         the member counts of the groups the changes touch counted again."""
         every, hard, fewer = list(walk.every), list(walk.hard), list(walk.soft_or_grouped)
         members, hard_members = list(walk.members), list(walk.hard_members)
+        # A target outside the region (a database region holds only what the withdrawal
+        # reaches) is never walked: a change there cannot move a day.
+        targets = [target for target in sorted(self._targets) if target in walk.number]
         groups = {
             (walked[4].source, walked[4].group): walked[3]
-            for target in self._targets
+            for target in targets
             for walked in walk.every[walk.number[target]]
             if walked[3] >= 0
         }
-        for target in self._targets:
+        for target in targets:
             n = walk.number[target]
             walked: list[WalkEdge] = []
             for edge in self.dependents(target):

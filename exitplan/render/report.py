@@ -200,7 +200,8 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
         return f"{said}; none of them, varied, changes the figures"
     first = analysis.ranked[0]
     subject = _named(first.assumption.subject, _names(strategy))
-    change = sensitivity_change(first.variation.changes[0], analysis.start)
+    deciding = max(first.variation.changes, key=lambda c: c.relative)
+    change = sensitivity_change(deciding, analysis.start)
     return (
         f"{said}; {plural(len(analysis.ranked), 'of them changes', 'of them change')} the "
         f"figures when wrong, most of all {subject} ({first.assumption.kind}, "

@@ -728,7 +728,8 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         f"{plural(len(analysis.ranked), 'changes', 'change')} the figures, "
         f"{analysis.unchanged:,} change nothing"
         + (
-            f"; {plural(analysis.not_varied, 'assumption')} of other kinds not varied."
+            f"; {analysis.not_varied:,} have nothing to vary (vendors, services, "
+            "organisations, data flows, components nothing depends on)."
             if analysis.not_varied
             else "."
         ),

@@ -36,14 +36,21 @@ MOST_COMPONENTS = 500
 """Components offered one by one, at most: each is a simulation written into the page."""
 
 
+def given_key(given: Iterable[str]) -> str | None:
+    """The choice ``-w`` names: ``vendor:x`` alone, or ``vendor:x + component:y``."""
+    selectors = tuple(given)
+    return " + ".join(selectors) if selectors else None
+
+
 def choices(backend: GraphBackend, given: Iterable[str] = ()) -> list[Choice]:
     """Every vendor group (a vendor with no parent, with its subsidiaries), every
     jurisdiction, every component in use (the first ``MOST_COMPONENTS`` by id), and
-    ``given`` as one choice first."""
+    ``given`` as one choice first (unless it is one of those)."""
     found = []
     selectors = tuple(given)
-    if selectors:
-        found.append(Choice(" + ".join(selectors), " + ".join(selectors), "Given", selectors))
+    key = given_key(selectors)
+    if key is not None:
+        found.append(Choice(key, key, "Given", selectors))
     vendors = backend.nodes(Label.VENDOR)
     children = {edge.source for edge in backend.edges(Rel.SUBSIDIARY_OF)}
     for vendor in vendors:
@@ -148,10 +155,18 @@ def explorer_data(
     info = backend.info
     picked = []
     answers = {}
-    for choice in choices(backend, given):
+    given = tuple(given)
+    initial = given_key(given)
+    offered = choices(backend, given)
+    keys = [choice.key for choice in offered]
+    for choice in offered:
+        if choice.group == "Given" and keys.count(choice.key) > 1:
+            continue  # offered in its own group too
         try:
             found = timeline(backend, choice.selectors, options)
         except NothingWithdrawnError:
+            if choice.group == "Given":
+                raise  # what the reader asked for withdraws nothing: say so
             continue
         picked.append([choice.key, choice.name, choice.group])
         answers[choice.key] = answer(found)
@@ -163,6 +178,7 @@ def explorer_data(
     return {
         "estate": {"name": info.name, "title": info.title or info.name},
         "components_left_out": max(0, in_use - MOST_COMPONENTS),
+        "initial": initial,
         "start": info.as_of.isoformat() if info.as_of else None,
         "nodes": list(_nodes(backend)),
         "dependencies": dependencies,
@@ -171,4 +187,4 @@ def explorer_data(
     }
 
 
-__all__ = ["Choice", "answer", "choices", "explorer_data"]
+__all__ = ["Choice", "answer", "choices", "explorer_data", "given_key"]

@@ -25,6 +25,7 @@ intune`` absent leaves 3 services broken instead of 5, it changes "services brok
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -134,7 +135,8 @@ class Analysis:
     unchanged: int
     """Assumptions varied that change no figure."""
     not_varied: int
-    """Assumptions of kinds not varied (vendors, services, organisations, data flows)."""
+    """Assumptions with nothing to vary: vendors, services, organisations, data flows, and
+    components with no dependents, no contract end and no licence grace."""
     simulations: int
     """Simulations run again (user counts are recounted without one)."""
 
@@ -163,7 +165,7 @@ def _earlier(value: object, months: int) -> str | None:
     month = end.month - months
     year = end.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    day = min(end.day, 28)
+    day = min(end.day, calendar.monthrange(year, month)[1])
     return date(year, month, day).isoformat()
 
 

@@ -157,6 +157,44 @@ def test_hostile_names_are_text_and_run_nothing(tmp_path: Path, browser: Any) ->
     assert "onerror" in names[0]
 
 
+@browser_only
+@pytest.mark.parametrize(
+    "fragment",
+    ["#withdraw=%E0&day=0", "#withdraw=constructor&day=5", "#withdraw=__proto__", "#day=x%"],
+)
+def test_an_address_that_cannot_be_read_opens_the_first_choice(
+    page: Path, browser: Any, fragment: str
+) -> None:
+    _open(browser, page, fragment)
+    first = browser.find_element("css selector", "#withdraw option").get_attribute("value")
+    assert browser.find_element("id", "withdraw").get_attribute("value") == first
+    assert browser.find_element("id", "summary").text  # the page shows an answer
+
+
+@browser_only
+def test_an_id_named_like_an_object_member_is_an_ordinary_id(tmp_path: Path, browser: Any) -> None:
+    estate, _ = write_estate(
+        tmp_path / "in",
+        "plain",
+        components=[
+            {"id": "constructor", "name": "Constructor", "vendor": "v", "delivery": "saas"},
+            {"id": "b", "name": "B", "vendor": "w", "delivery": "saas"},
+        ],
+        services=[
+            {"id": "s", "name": "S", "depends_on": ["constructor", "b"],
+             "consumers": [{"organisation": "o", "users": 10}]},
+        ],
+        alternatives=[],
+    )  # fmt: skip
+    target = tmp_path / "object.html"
+    assert cli("explore", estate, "-o", target).exit_code == 0
+    _open(browser, target, "#withdraw=component:constructor&day=0")
+    assert browser.find_element("id", "withdraw").get_attribute("value") == "component:constructor"
+    texts = [e.text for e in browser.find_elements("css selector", "#withdrawn > li")]
+    assert texts == ["Constructor 2026-01-01"]
+    assert [e.text for e in browser.find_elements("css selector", "#broken .name")] == ["S"]
+
+
 def test_the_page_is_one_file_with_nothing_fetched(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", text, re.IGNORECASE)

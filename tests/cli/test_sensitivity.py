@@ -168,3 +168,27 @@ def test_a_missing_scenario_is_a_usage_error(run_cli: RunCli, tmp_path: Path) ->
     result = run_cli("sensitivity", tmp_path / "none.yaml")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_scenario_that_prefers_an_alternative_can_lose_it(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Varying "not viable" removes the preferred pair; the scenario, checked once against
+    the real estate, still runs on the varied one (as the report's section does)."""
+    scenario = tmp_path / "prefer.yaml"
+    scenario.write_text(
+        f"id: prefer\ntitle: Prefer Nubus\nestate: {REPO / 'graphs' / 'gothenburg'}\n"
+        "withdraw: [vendor:microsoft]\nmode: exit\nprefer: {entra-id: univention-nubus}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("sensitivity", scenario, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    tried = {
+        (a["subject"], v["variation"])
+        for a in json.loads(result.stdout)["assumptions"]
+        for v in a["variations"]
+    }
+    assert ("univention-nubus for entra-id", "not viable") in tried
+    report = run_cli("report", scenario, "-o", tmp_path / "prefer.md")
+    assert report.exit_code == 0, report.stderr
+    assert "## Verify these first" in (tmp_path / "prefer.md").read_text(encoding="utf-8")

@@ -56,6 +56,26 @@ def test_every_scenario_is_byte_identical_on_both_backends(
     assert database.stdout == files.stdout
 
 
+VARIED = [REPO / "scenarios" / f"{name}.yaml" for name in ("lose-intune", "no-secret-outside-eu")]
+"""Two scenarios (a component, a legal lens); the report test varies leave-microsoft."""
+
+
+@pytest.mark.parametrize("scenario", VARIED, ids=[s.stem for s in VARIED])
+def test_sensitivity_is_byte_identical_on_both_backends(
+    scenario: Path, neo4j_server: Server, run_cli: RunCli
+) -> None:
+    """The database region holds only what the withdrawal reaches; a variation may change
+    an edge outside it (a candidate's own need), which must change nothing there."""
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    relative = scenario.relative_to(REPO)
+    args = ("sensitivity", relative, "--format", "json")
+    database = run_cli(*args, "--backend", "neo4j", env=env)
+    files = run_cli(*args)
+    assert database.exit_code == 0, database.stderr
+    assert database.stdout == files.stdout
+
+
 def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGraph) -> None:
     estate = generate(5000, seed=3)
     graph = open_graph(estate.name)

@@ -16,7 +16,7 @@ from exitplan.graph.varied import EdgeKey, VariedGraph
 from exitplan.model import Component, NodeId, Strength
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
-from exitplan.simulate.sensitivity import FIGURES, Headline, Variation, sensitivity
+from exitplan.simulate.sensitivity import FIGURES, Headline, Variation, _earlier, sensitivity
 from tests.simulate.build import build
 from tests.simulate.test_properties import Random, estates
 
@@ -265,3 +265,20 @@ def test_a_contract_ending_earlier_is_varied_in_exit_mode() -> None:
     )
     assert [c.figure for c in earlier.changes] == ["steps late"]
     assert _after(analysis.headline, earlier) == Headline.of(again)
+
+
+@pytest.mark.parametrize(
+    ("end", "earlier"),
+    [
+        ("2026-07-15", "2026-01-15"),
+        ("2026-12-31", "2026-06-30"),
+        ("2027-03-31", "2026-09-30"),
+        ("2026-08-31", "2026-02-28"),
+        ("2028-08-31", "2028-02-29"),
+        ("2027-02-28", "2026-08-28"),
+    ],
+)
+def test_a_contract_ends_six_months_earlier_on_the_same_day_or_the_month_end(
+    end: str, earlier: str
+) -> None:
+    assert _earlier(end, 6) == earlier

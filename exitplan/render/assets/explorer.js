@@ -36,6 +36,10 @@
     return made;
   }
 
+  function owns(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
@@ -59,7 +63,7 @@
       });
     });
   });
-  slider.max = String(Math.max(30, Math.min(last + 30, 3650)));
+  slider.max = String(Math.max(30, last + 30));
 
   // --- the graph ------------------------------------------------------------------------
   var elements = [];
@@ -175,7 +179,7 @@
     var li = element("li", null, { "data-id": id, "data-state": state, tabindex: "0" });
     li.appendChild(element("span", nameOf(id), { class: "name" }));
     li.appendChild(element("span", " " + dateOf(on), { class: "when" }));
-    var users = answer.users[id];
+    var users = owns(answer.users, id) ? answer.users[id] : 0;
     if (users) li.appendChild(element("span", " · " + users.toLocaleString("en") + " users"));
     function pick() {
       showChain(id, chainOf(a, state));
@@ -274,14 +278,22 @@
     if (location.hash !== hash) history.replaceState(null, "", hash);
   }
 
+  // "#withdraw=vendor:microsoft&day=90"; a part that cannot be read is passed over.
   function fromHash() {
     var wanted = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       var pair = part.split("=");
-      if (pair.length === 2) wanted[decodeURIComponent(pair[0])] = decodeURIComponent(pair[1]);
+      if (pair.length !== 2) return;
+      try {
+        wanted[decodeURIComponent(pair[0])] = decodeURIComponent(pair[1]);
+      } catch (error) {
+        // a malformed escape: this part says nothing
+      }
     });
-    if (wanted.withdraw && data.answers[wanted.withdraw]) picker.value = wanted.withdraw;
-    if (wanted.day !== undefined && /^[0-9]+$/.test(wanted.day)) {
+    if (owns(wanted, "withdraw") && owns(data.answers, wanted.withdraw)) {
+      picker.value = wanted.withdraw;
+    }
+    if (owns(wanted, "day") && /^[0-9]{1,6}$/.test(wanted.day)) {
       slider.max = String(Math.max(Number(slider.max), Number(wanted.day)));
       slider.value = wanted.day;
     }
@@ -301,7 +313,7 @@
 
   cy.on("tap", "node:childless", function (event) {
     var key = "component:" + event.target.data("ref");
-    if (data.answers[key]) {
+    if (owns(data.answers, key)) {
       picker.value = key;
       show();
     }
@@ -312,6 +324,7 @@
     fromHash();
     show();
   });
+  if (data.initial && owns(data.answers, data.initial)) picker.value = data.initial;
   fromHash();
   show();
   document.body.setAttribute("data-ready", "true");
