@@ -435,7 +435,16 @@ def _verify(strategy: ExitStrategy) -> Section | None:
     """The assumptions that change the figures when wrong, most decisive first."""
     analysis = strategy.sensitivity
     if analysis is None:
-        return None
+        if not strategy.too_many_to_vary:
+            return None
+        return Section(
+            "Verify these first",
+            (),
+            (),
+            f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}, "
+            "more than this document varies itself: the command exitplan sensitivity varies "
+            "each and ranks those that change the figures.",
+        )
     names = _names(strategy)
     shown = analysis.ranked[:VERIFY_FIRST]
     checked = len(analysis.ranked) + analysis.unchanged

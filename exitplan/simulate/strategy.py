@@ -48,6 +48,13 @@ class ExitStrategy:
     """The vendors the selectors name, by name."""
     sensitivity: Analysis | None = None
     """Which assumptions change the figures (when the scenario could be run again)."""
+    too_many_to_vary: bool = False
+    """The scenario could be run again, but it rests on too many assumptions to vary here."""
+
+
+MOST_VARIED = 300
+"""The most assumptions the document varies itself (each costs up to three simulations);
+beyond, it asks for ``exitplan sensitivity``, which varies every one."""
 
 
 def exit_strategy(
@@ -56,10 +63,12 @@ def exit_strategy(
     notes: str | None = None,
     profile: LegalProfile | None = None,
     run: Run | None = None,
+    most_varied: int = MOST_VARIED,
 ) -> ExitStrategy:
     """Gather the document's content for ``simulation`` of the estate in ``backend``; the
     policy findings under ``profile`` (default: the estate's legal profile); with ``run``
-    (which gave ``simulation``), which of its assumptions change its figures."""
+    (which gave ``simulation``), which of its assumptions change its figures (up to
+    ``most_varied`` of them)."""
     states = {a.id: a.state.value for a in simulation.affected}
     touched = set(states)
     checked = check(backend, as_of=simulation.start, profile=profile)
@@ -97,6 +106,7 @@ def exit_strategy(
     }
     concerned = touched | set(flows) | vendors | parents
     findings = tuple(f for f in checked.findings if f.subject in concerned)
+    found = assumptions(backend, simulation)
     withdrawn = [
         node.id
         for node in backend.nodes_by_id(simulation.withdrawn).values()
@@ -109,10 +119,13 @@ def exit_strategy(
         findings,
         checked,
         tuple(register_rows(backend, withdrawn)),
-        tuple(assumptions(backend, simulation)),
+        tuple(found),
         notes,
         tuple(v.name for _, v in sorted(backend.nodes_by_id(_named_vendors(simulation)).items())),
-        sensitivity(backend, run, simulation) if run is not None else None,
+        sensitivity(backend, run, simulation)
+        if run is not None and len(found) <= most_varied
+        else None,
+        run is not None and len(found) > most_varied,
     )
 
 

@@ -14,9 +14,12 @@ from hypothesis import strategies as st
 from exitplan.graph import EmbeddedGraph, GraphBackend, Rel
 from exitplan.graph.varied import EdgeKey, VariedGraph
 from exitplan.model import Component, NodeId, Strength
+from exitplan.render.report import dump_report_markdown
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.result import Simulation
 from exitplan.simulate.sensitivity import FIGURES, Headline, Variation, _earlier, sensitivity
+from exitplan.simulate.strategy import exit_strategy
 from tests.simulate.build import build
 from tests.simulate.test_properties import Random, estates
 
@@ -282,3 +285,27 @@ def test_a_contract_ends_six_months_earlier_on_the_same_day_or_the_month_end(
     end: str, earlier: str
 ) -> None:
     assert _earlier(end, 6) == earlier
+
+
+def test_a_document_varies_its_assumptions_up_to_a_limit_then_points_to_the_command() -> None:
+    backend = build(
+        """
+        s:mail -> a assumed
+        s:chat -> a assumed
+        users mail org 100
+        """
+    )
+
+    def run(graph: GraphBackend) -> Simulation:
+        return simulate(graph, ["component:a"])
+
+    within = exit_strategy(backend, run(backend), run=run, most_varied=2)
+    beyond = exit_strategy(backend, run(backend), run=run, most_varied=1)
+    assert within.sensitivity is not None
+    assert not within.too_many_to_vary
+    assert beyond.sensitivity is None
+    assert beyond.too_many_to_vary
+    text = dump_report_markdown(beyond)
+    assert "## Verify these first" in text
+    assert "more than this document varies itself" in text
+    assert "## Verify these first" not in dump_report_markdown(exit_strategy(backend, run(backend)))
