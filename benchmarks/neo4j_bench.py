@@ -8,11 +8,11 @@ the dominant vendor) on Neo4j and on the embedded backend, with identical result
 The estate is loaded twice: first into the fresh server (``cold``: the JVM compiles and
 the queries are planned as they first run), then again as a user reloads a running
 server. The second load is the one timed and split into its phases: writing the nodes,
-writing the relationships, and the check of the copy's counts with the switch of readers
-to it. Next to it is the server's own floor: the same number of nodes and relationships
-written with the plainest Cypher (``CREATE`` by id, no properties, one index) in the same
-batches, on the same warm server. A load near that floor is bound by the server, not by
-exitplan.
+writing the relationships, writing the links (the compact ``ExitplanLinks`` a region is
+read from), and the check of the copy's counts with the switch of readers to it. Next
+to it is the server's own floor: the same number of nodes and relationships written with
+the plainest Cypher (``CREATE`` by id, no properties, one index) in the same batches, on
+the same warm server. A load near that floor is bound by the server, not by exitplan.
 
     python benchmarks/neo4j_bench.py                 # 100k components
     python benchmarks/neo4j_bench.py --sizes 5000 --batch-size 5000
@@ -73,23 +73,23 @@ def start_server(home: Path, password: str) -> tuple[subprocess.Popen[bytes], st
 
 
 class LoadPhases:
-    """When the load finished writing nodes and relationships, from its progress calls
-    (nodes come first); the rest of the load is its count check and the switch."""
+    """When the load finished writing nodes, relationships and links, from its progress
+    calls (in that order); the rest of the load is its count check and the switch."""
 
-    def __init__(self, nodes: int) -> None:
-        self.nodes = nodes
-        self.nodes_done: float | None = None
+    def __init__(self, nodes: int, relationships: int) -> None:
+        self.marks = (nodes, nodes + relationships)
+        self.done_at: list[float] = []
         self.last = 0.0
 
     def advance(self, done: int, total: int) -> None:
         self.last = time.perf_counter()
-        if self.nodes_done is None and done >= self.nodes:
-            self.nodes_done = self.last
+        while len(self.done_at) < len(self.marks) and done >= self.marks[len(self.done_at)]:
+            self.done_at.append(self.last)
 
-    def split(self, started: float) -> tuple[float, float]:
-        """Seconds writing nodes, seconds writing relationships."""
-        nodes_done = self.nodes_done if self.nodes_done is not None else started
-        return nodes_done - started, self.last - nodes_done
+    def split(self, started: float) -> tuple[float, float, float]:
+        """Seconds writing nodes, relationships, and links."""
+        nodes_done, relationships_done = (*self.done_at, started, started)[:2]
+        return nodes_done - started, relationships_done - nodes_done, self.last - relationships_done
 
 
 def bare_load(graph: Neo4jGraph, estate: Estate, batch: int) -> float:
@@ -135,7 +135,7 @@ def main() -> None:
             settings = Neo4jSettings(uri, "neo4j", password)
             print(
                 f"{'components':>10} {'relationships':>13} {'cold s':>6} {'load s':>8} "
-                f"{'nodes s':>7} {'rels s':>6} {'check s':>7} {'rels/s':>9} "
+                f"{'nodes s':>7} {'rels s':>6} {'links s':>7} {'check s':>7} {'rels/s':>9} "
                 f"{'floor s':>8} {'floor rels/s':>12} "
                 f"{'neo4j sim s':>11} {'embedded sim s':>14} {'ratio':>6} {'identical':>9}"
             )
@@ -147,11 +147,11 @@ def main() -> None:
                     started = time.perf_counter()
                     graph.load(estate)  # a fresh server: the JVM compiles, queries plan
                     cold = time.perf_counter() - started
-                    phases = LoadPhases(len(estate_nodes(estate)))
+                    phases = LoadPhases(len(estate_nodes(estate)), relationships)
                     started = time.perf_counter()
                     graph.load(estate, progress=phases.advance)
                     load = time.perf_counter() - started
-                    nodes_s, relationships_s = phases.split(started)
+                    nodes_s, relationships_s, links_s = phases.split(started)
                     floor = bare_load(graph, estate, arguments.batch_size)
                     simulate(graph, [VENDOR])  # the server's first run plans and warms up
                     started = time.perf_counter()
@@ -163,8 +163,8 @@ def main() -> None:
                 same = dump_simulation_json(from_database) == dump_simulation_json(from_memory)
                 print(
                     f"{len(estate.components):>10,} {relationships:>13,} {cold:>6.1f} {load:>8.1f} "
-                    f"{nodes_s:>7.1f} {relationships_s:>6.1f} "
-                    f"{load - nodes_s - relationships_s:>7.1f} "
+                    f"{nodes_s:>7.1f} {relationships_s:>6.1f} {links_s:>7.1f} "
+                    f"{load - nodes_s - relationships_s - links_s:>7.1f} "
                     f"{relationships / load:>9,.0f} {floor:>8.1f} {relationships / floor:>12,.0f} "
                     f"{database:>11.2f} {memory:>14.2f} {database / memory:>6.1f} "
                     f"{'yes' if same else 'NO':>9}",

@@ -6,6 +6,12 @@ How an estate is stored
   ``load`` (which load of that estate wrote it). ``(load, id)`` is unique.
 - One ``ExitplanEstate {name}`` node per estate holds the header and ``load``: the load that
   readers use. Several estates live side by side; every query names its load.
+- Beside each node that depends or is depended on, an ``ExitplanLinks {load, id}`` node
+  (no relationships) holds the same ``DEPENDS_ON`` edges compactly for reading a region:
+  ``needs``, its edges out as one JSON text, and ``needed_by``, the ids of its dependents.
+  A region is then read with two index seeks per node, instead of reading five properties
+  of every relationship on the way (a quarter of the time). Copies never change once
+  written, so the two forms cannot drift apart.
 
 How a load replaces an estate without readers seeing half of it
 1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of
@@ -40,6 +46,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from exitplan.errors import BackendError, UsageError
 from exitplan.graph.port import (
     DependsOn,
@@ -53,13 +61,14 @@ from exitplan.graph.port import (
     Subgraph,
     UnknownNodeError,
 )
-from exitplan.graph.region import MemoryRegion
-from exitplan.graph.shape import estate_edges, estate_nodes, estate_summary
+from exitplan.graph.region import MemoryRegion, collector_paused
+from exitplan.graph.shape import dependency_links, estate_edges, estate_nodes, estate_summary
 from exitplan.model import Estate, EstateInfo, NodeId
 
 NODE = "ExitplanNode"
 ESTATE = "ExitplanEstate"
-LABELS: tuple[str, ...] = (NODE, ESTATE, *(label.value for label in Label))
+LINKS = "ExitplanLinks"
+LABELS: tuple[str, ...] = (NODE, ESTATE, LINKS, *(label.value for label in Label))
 """Every label this backend writes or reads: the only labels ever put into Cypher."""
 
 _OURS = frozenset({"estate", "load", "key"})
@@ -67,13 +76,11 @@ _KIND_LABELS = frozenset(label.value for label in Label)
 
 _REGION_LEVEL = (
     "UNWIND $ids AS id MATCH (n:ExitplanNode {load: $load, id: id}) "
-    "RETURN collect([n.id, labels(n), properties(n), "
-    "COLLECT { MATCH (n)-[r:DEPENDS_ON]->(b:ExitplanNode) RETURN [b.id, r.strength = 'hard', "
-    "r.onset_days, r.at_renewal, r.group, coalesce(r.capabilities, [])] }, "
-    "COLLECT { MATCH (d:ExitplanNode)-[:DEPENDS_ON]->(n) RETURN DISTINCT d.id }]) AS rows"
+    "OPTIONAL MATCH (w:ExitplanLinks {load: $load, id: id}) "
+    "RETURN collect([n.id, labels(n), properties(n), w.needs, w.needed_by]) AS rows"
 )
-"""One level of a dependency region: each frontier node, its dependency edges out, and the
-ids of its dependents."""
+"""One level of a dependency region: each frontier node with its links (its dependency
+edges out, and the ids of its dependents)."""
 DEFAULT_BATCH = 10_000
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -161,6 +168,24 @@ def _read(properties: Mapping[str, Any], drop: frozenset[str] = _OURS) -> dict[s
     }
 
 
+def _links(estate: Estate) -> list[list[Any]]:
+    """Rows ``[id, needs, needed_by]`` of the ``ExitplanLinks`` nodes (module doc), by id:
+    ``needs`` the node's dependency edges out, by target, as a JSON list of ``[target,
+    hard, onset_days, at_renewal, group, capabilities]``; ``needed_by`` its dependents'
+    ids, sorted. Either is null (not stored) when there are none."""
+    needs: dict[NodeId, list[DependsOn]] = defaultdict(list)
+    needed_by: dict[NodeId, set[NodeId]] = defaultdict(set)
+    for link in dependency_links(estate):
+        needs[link.source].append(link)
+        needed_by[link.target].add(link.source)
+    rows: list[list[Any]] = []
+    for node_id in sorted({*needs, *needed_by}):
+        out = sorted(needs.get(node_id, ()), key=lambda link: link.target)
+        text = orjson.dumps([list(link[1:]) for link in out]).decode() if out else None
+        rows.append([node_id, text, sorted(needed_by[node_id]) if node_id in needed_by else None])
+    return rows
+
+
 def _batches(rows: list[list[Any]], size: int) -> Iterator[list[list[Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -245,7 +270,10 @@ class Neo4jGraph:
             if not self._verified:  # fail at once, not after the retries of a transaction
                 self._driver.verify_connectivity()
                 self._verified = True
-            with self._driver.session(database=self.settings.database) as session:
+            with (
+                self._driver.session(database=self.settings.database) as session,
+                collector_paused(),  # a large answer unpacks into an object per value
+            ):
                 if write:
                     return session.execute_write(work)
                 return session.execute_read(work)
@@ -286,6 +314,15 @@ class Neo4jGraph:
             "CREATE INDEX exitplan_node_estate IF NOT EXISTS FOR (n:ExitplanNode) ON (n.estate)",
             write=True,
         )
+        self._run(
+            "CREATE CONSTRAINT exitplan_links_key IF NOT EXISTS "
+            "FOR (n:ExitplanLinks) REQUIRE (n.load, n.id) IS UNIQUE",
+            write=True,
+        )
+        self._run(
+            "CREATE INDEX exitplan_links_estate IF NOT EXISTS FOR (n:ExitplanLinks) ON (n.estate)",
+            write=True,
+        )
 
     def load(
         self, estate: Estate, *, progress: Callable[[int, int], None] | None = None
@@ -299,7 +336,8 @@ class Neo4jGraph:
         load = f"{estate.name}:{uuid.uuid4().hex}"
         nodes = estate_nodes(estate)
         edges = estate_edges(estate)
-        total = len(nodes) + len(edges)
+        links = _links(estate)
+        total = len(nodes) + len(edges) + len(links)
         done = 0
 
         def advance(count: int) -> None:
@@ -345,9 +383,20 @@ class Neo4jGraph:
             for batch in _batches(rows, self.batch_size):
                 self._run(query, write=True, rows=batch, load=load)
                 advance(len(batch))
+        for batch in _batches(links, self.batch_size):
+            self._run(
+                "UNWIND $rows AS row CREATE (:ExitplanLinks "
+                "{load: $load, estate: $estate, id: row[0], needs: row[1], needed_by: row[2]})",
+                write=True,
+                rows=batch,
+                load=load,
+                estate=estate.name,
+            )
+            advance(len(batch))
         written = self._summary_of(load)
         expected = estate_summary(estate)
-        if written != expected:
+        linked = self._run("MATCH (w:ExitplanLinks {load: $load}) RETURN count(*) AS n", load=load)
+        if written != expected or linked[0]["n"] != len(links):
             raise BackendError(
                 f"Neo4j at {self.settings.uri}: the load wrote {written.node_total:,} nodes "
                 f"and {written.relationship_total:,} relationships where the estate has "
@@ -371,17 +420,18 @@ class Neo4jGraph:
         return written
 
     def _delete_loads_except(self, name: str, keep: set[str]) -> None:
-        while True:
-            rows = self._run(
-                "MATCH (n:ExitplanNode {estate: $name}) WHERE NOT n.load IN $keep "
-                "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
-                write=True,
-                name=name,
-                keep=sorted(keep),
-                batch=self.batch_size,
-            )
-            if not rows or rows[0]["deleted"] == 0:
-                return
+        for label in (NODE, LINKS):
+            while True:
+                rows = self._run(
+                    f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN $keep "
+                    "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
+                    write=True,
+                    name=name,
+                    keep=sorted(keep),
+                    batch=self.batch_size,
+                )
+                if not rows or rows[0]["deleted"] == 0:
+                    break
 
     # --- reading ------------------------------------------------------------------------
 
@@ -484,7 +534,7 @@ class Neo4jGraph:
     ) -> list[GraphEdge]:
         wanted = sorted(set(ids))
         if not wanted or not rels:
-            self.nodes_by_id(wanted)
+            self._require_known(wanted)
             return []
         pattern = (
             "(a:ExitplanNode {load: $load, id: id})-[r:TYPES]->(b:ExitplanNode)"
@@ -501,10 +551,22 @@ class Neo4jGraph:
         )
         found = self._edges_of(rows)
         anchored = {edge.source if direction is Direction.OUT else edge.target for edge in found}
-        missing = [node_id for node_id in wanted if node_id not in anchored]
-        if missing:
-            self.nodes_by_id(missing)  # raises for unknown ids, like the embedded backend
+        self._require_known([node_id for node_id in wanted if node_id not in anchored])
         return found
+
+    def _require_known(self, ids: list[NodeId]) -> None:
+        """Raise for the first of ``ids`` (sorted) that names no node, as the embedded
+        backend does; an index seek each, no property read."""
+        if not ids:
+            return
+        unknown = self._rows(
+            "UNWIND $ids AS id OPTIONAL MATCH (n:ExitplanNode {load: $load, id: id}) "
+            "WITH id, n WHERE n IS NULL RETURN collect(id) AS rows",
+            load=self.load_id,
+            ids=ids,
+        )
+        if unknown:
+            raise self._unknown(min(unknown))
 
     def edges_of(
         self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
@@ -568,37 +630,33 @@ class Neo4jGraph:
     def dependency_region(self, ids: Iterable[NodeId]) -> MemoryRegion:
         """The withdrawn nodes, everything that depends on them, and every dependency edge
         leaving those nodes. The closure is walked in the database one level at a time;
-        each level is one query and one record for the whole frontier: its nodes, their
-        edges out, and the ids of what depends on them (the next frontier)."""
+        each level is one query and one record for the whole frontier: its nodes with their
+        links (module doc), whose dependents are the next frontier."""
         starts = sorted(set(ids))
         seen = set(starts)
         frontier = starts
         nodes: list[Sequence[Any]] = []
         edges: list[DependsOn] = []
-        while frontier:
-            rows = self._rows(_REGION_LEVEL, load=self.load_id, ids=frontier)
-            if frontier is starts and len(rows) < len(starts):
-                self.nodes_by_id(starts)  # raises for the unknown id
-            needing: set[NodeId] = set()
-            for node_id, labels, properties, out, dependents in rows:
-                nodes.append((node_id, labels, properties))
-                source = NodeId(node_id)
-                edges.extend(
-                    DependsOn(
-                        source,
-                        NodeId(target),
-                        bool(hard),
-                        int(onset_days),
-                        bool(at_renewal),
-                        group,
-                        tuple(capabilities),
-                    )
-                    for target, hard, onset_days, at_renewal, group, capabilities in out
-                )
-                needing.update(dependents)
-            frontier = sorted(needing - seen)
-            seen.update(frontier)
-        return MemoryRegion.of(edges, {node.id: node for node in self._nodes_of(nodes)})
+        loads = orjson.loads
+        with collector_paused():  # an object for every edge, all kept
+            while frontier:
+                rows = self._rows(_REGION_LEVEL, load=self.load_id, ids=frontier)
+                if frontier is starts and len(rows) < len(starts):
+                    self._require_known(starts)
+                needing: set[NodeId] = set()
+                for node_id, labels, properties, needs, needed_by in rows:
+                    nodes.append((node_id, labels, properties))
+                    if needs is not None:
+                        source = NodeId(node_id)
+                        edges.extend(
+                            DependsOn(source, target, hard, onset, renewal, group, tuple(needed))
+                            for target, hard, onset, renewal, group, needed in loads(needs)
+                        )
+                    if needed_by is not None:
+                        needing.update(needed_by)
+                frontier = sorted(needing - seen)
+                seen.update(frontier)
+            return MemoryRegion.of(edges, {node.id: node for node in self._nodes_of(nodes)})
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         wanted = sorted(set(ids))

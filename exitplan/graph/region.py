@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from exitplan.graph.port import DependsOn, GraphNode, Walk, WalkEdge, runs_today
 from exitplan.model import NodeId
@@ -60,14 +61,23 @@ class MemoryRegion:
 
     def walk(self) -> Walk:
         if self._walk is None:
-            was_enabled = gc.isenabled()
-            gc.disable()  # a tuple for every edge, all kept: collecting would walk them in vain
-            try:
+            with collector_paused():  # a tuple for every edge, all kept
                 self._walk = _number(self._dependents, self._dependencies, self._nodes)
-            finally:
-                if was_enabled:
-                    gc.enable()
         return self._walk
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a region is read or numbered: an object
+    for every edge is made and kept there, so each collection in between would walk them
+    all in vain. They hold no cycles of garbage."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _number(
@@ -76,7 +86,8 @@ def _number(
     nodes: Mapping[NodeId, GraphNode],
 ) -> Walk:
     """Number the nodes in id order and list every node's dependents by number. Linear in
-    the edges (one pass, a tuple each) after sorting the ids."""
+    the edges (one pass, a tuple each) after sorting the ids; the edges are read as the
+    tuples they are, a name lookup for each field being the larger part of the cost."""
     ids = sorted({*nodes, *dependents, *dependencies})
     number = {node_id: n for n, node_id in enumerate(ids)}
     none: tuple[WalkEdge, ...] = ()
@@ -84,20 +95,34 @@ def _number(
     hard = [none] * len(ids)
     soft_or_grouped = [none] * len(ids)
     groups: dict[tuple[NodeId, str], int] = {}
+    group_of = groups.setdefault
     for target, edges in dependents.items():
-        walked = []
+        walked: list[WalkEdge] = []
+        hard_only: list[WalkEdge] = []
+        fewer: list[WalkEdge] = []
         for edge in edges:
-            group = edge.group
+            source, _, is_hard, onset_days, at_renewal, group, _ = edge
             if group is None:
-                walked.append((number[edge.source], edge.onset_days, edge.at_renewal, -1, edge))
+                step = (number[source], onset_days, at_renewal, -1, edge)
+                (hard_only if is_hard else fewer).append(step)
             else:
-                key = (edge.source, group)
-                g = groups.setdefault(key, len(groups))
-                walked.append((number[edge.source], edge.onset_days, edge.at_renewal, g, edge))
+                step = (
+                    number[source],
+                    onset_days,
+                    at_renewal,
+                    group_of((source, group), len(groups)),
+                    edge,
+                )
+                fewer.append(step)
+                if is_hard:
+                    hard_only.append(step)
+            walked.append(step)
         n = number[target]
         every[n] = tuple(walked)
-        hard[n] = tuple(w for w in walked if w[4].hard)
-        soft_or_grouped[n] = tuple(w for w in walked if w[3] >= 0 or not w[4].hard)
+        if hard_only:
+            hard[n] = tuple(hard_only)
+        if fewer:
+            soft_or_grouped[n] = tuple(fewer)
     members = [0] * len(groups)
     hard_members = [0] * len(groups)
     for (source, group), g in groups.items():

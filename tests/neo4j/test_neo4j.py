@@ -13,6 +13,7 @@ from benchmarks.synthetic import generate
 from exitplan.errors import BackendError
 from exitplan.graph import EmbeddedGraph
 from exitplan.graph.neo4j import Neo4jGraph
+from exitplan.graph.port import DependsOn, Direction, Rel
 from exitplan.loading import load_estate
 from exitplan.model import Estate
 from exitplan.render.json import dump_simulation_json
@@ -85,6 +86,30 @@ def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGrap
         assert dump_simulation_json(simulate(graph, selectors)) == embedded
 
 
+@pytest.mark.parametrize(
+    "estate", [load_estate(EXAMPLE), generate(3000, seed=4)], ids=["example", "synthetic"]
+)
+def test_the_links_a_region_is_read_from_are_the_dependency_relationships(
+    estate: Estate, open_graph: OpenGraph
+) -> None:
+    """A region is read from the compact ExitplanLinks, not from the relationships: both
+    must say the same of every node. Read back both ways, and the embedded region."""
+    graph = open_graph(estate.name)
+    graph.load(estate)
+    embedded = EmbeddedGraph(estate)
+    every = [node.id for node in embedded.nodes()]
+    region = graph.dependency_region(every)
+    relationships = graph.edges_touching(every, Direction.OUT, [Rel.DEPENDS_ON])
+    by_source: dict[str, list[tuple[Any, ...]]] = {}
+    for edge in relationships:
+        by_source.setdefault(edge.source, []).append(DependsOn.of(edge)[1:])
+    for node_id in every:
+        assert [e[1:] for e in region.dependencies(node_id)] == by_source.get(node_id, [])
+        assert region.dependents(node_id) == embedded._region.dependents(node_id)
+        assert region.dependencies(node_id) == embedded._region.dependencies(node_id)
+        assert region.node(node_id) == embedded.node(node_id)
+
+
 def _counts(graph: Neo4jGraph) -> tuple[int, int]:
     summary = graph.summary()
     return summary.node_total, summary.relationship_total
@@ -109,10 +134,11 @@ def test_loading_twice_gives_the_same_counts_and_keeps_two_copies_at_most(
         == (third.node_total, third.relationship_total)
         == _embedded_counts(estate)
     )
-    stored = graph._run(  # the copies kept for readers that started before a switch
-        "MATCH (n:ExitplanNode {estate: 'twice'}) RETURN count(DISTINCT n.load) AS loads"
-    )
-    assert stored[0]["loads"] == 2
+    for label in ("ExitplanNode", "ExitplanLinks"):
+        stored = graph._run(  # the copies kept for readers that started before a switch
+            f"MATCH (n:{label} {{estate: 'twice'}}) RETURN count(DISTINCT n.load) AS loads"
+        )
+        assert stored[0]["loads"] == 2, label
 
 
 def _embedded_counts(estate: Estate) -> tuple[int, int]:
@@ -151,20 +177,38 @@ def test_an_interrupted_load_leaves_the_previous_copy_intact(
     assert _counts(reader) == _embedded_counts(estate)
     again = open_graph("interrupted")
     again.load(estate)  # and the next load cleans up the half-written copy
-    orphans = again._run(
-        "MATCH (n:ExitplanNode {estate: 'interrupted'}) RETURN count(DISTINCT n.load) AS loads"
-    )
-    assert orphans[0]["loads"] == 2
+    for label in ("ExitplanNode", "ExitplanLinks"):
+        orphans = again._run(
+            f"MATCH (n:{label} {{estate: 'interrupted'}}) RETURN count(DISTINCT n.load) AS loads"
+        )
+        assert orphans[0]["loads"] == 2, label
 
 
-def test_a_batch_written_twice_is_caught_before_readers_switch(
-    neo4j_server: Server, open_graph: OpenGraph
+_TAMPERINGS = {
+    # a relationship more under the new copy's load id, as a batch run again after its
+    # commit went through would write
+    "a relationship twice": (
+        "MATCH (a:ExitplanNode {estate: $name}) WHERE NOT a.load IN $existing "
+        "WITH a LIMIT 1 CREATE (a)-[:DEPENDS_ON]->(a) RETURN a.id AS id"
+    ),
+    # a links node lost: a region read from the copy would miss a dependency
+    "a link lost": (
+        "MATCH (w:ExitplanLinks {estate: $name}) WHERE NOT w.load IN $existing "
+        "WITH w, w.id AS id LIMIT 1 DELETE w RETURN id"
+    ),
+}
+
+
+@pytest.mark.parametrize("tampering", sorted(_TAMPERINGS))
+def test_a_copy_written_wrong_is_caught_before_readers_switch(
+    tampering: str, neo4j_server: Server, open_graph: OpenGraph
 ) -> None:
     """Loads write with CREATE; a batch that the driver runs again after its commit went
-    through would write its relationships twice. Here a second writer adds one under the
-    new copy's load id halfway through: the count before the switch refuses the copy."""
+    through would write its relationships twice, and a lost write would leave one out.
+    Here a second writer changes the new copy once it is written, before the switch: the
+    counts before the switch refuse the copy, and readers stay on the previous one."""
     base = load_estate(EXAMPLE)
-    name = "written-twice"
+    name = "written-wrong"
     estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
     graph = open_graph(name)
     graph.load(estate)
@@ -172,24 +216,17 @@ def test_a_batch_written_twice_is_caught_before_readers_switch(
     other = open_graph(name)
     copies = "MATCH (n:ExitplanNode {estate: $name}) RETURN collect(DISTINCT n.load) AS loads"
     existing = other._run(copies, name=name)[0]["loads"]
-    added: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
 
-    def write_one_more(done: int, total: int) -> None:
-        if done > total // 2 and not added:
-            added.extend(
-                other._run(
-                    "MATCH (a:ExitplanNode {estate: $name}) WHERE NOT a.load IN $existing "
-                    "WITH a LIMIT 1 CREATE (a)-[:DEPENDS_ON]->(a) RETURN a.id AS id",
-                    write=True,
-                    name=name,
-                    existing=existing,
-                )
-            )
+    def tamper(done: int, total: int) -> None:
+        if done == total and not changed:
+            query = _TAMPERINGS[tampering]
+            changed.extend(other._run(query, write=True, name=name, existing=existing))
 
     loader = Neo4jGraph(neo4j_server.settings(), name, batch_size=20)
     with loader, pytest.raises(BackendError, match="load again"):
-        loader.load(estate, progress=write_one_more)
-    assert added
+        loader.load(estate, progress=tamper)
+    assert changed
     reader = open_graph(name)
     assert dump_simulation_json(simulate(reader, ["vendor:microsoft"])) == before
     assert _counts(reader) == _embedded_counts(estate)
