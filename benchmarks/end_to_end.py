@@ -20,8 +20,11 @@ and with ``--neo4j``, on the Neo4j test server of ``tests/neo4j_server``:
 * ``neo4j simulate``: the same withdrawal read from the database (``--backend neo4j``),
   as a ratio to ``simulate (json)``, and whether its answer is the same bytes.
 
-Each is the best of ``--repeat`` runs; the table gives seconds, the ratio to the floor
-and the peak resident memory of the process (``wait4``'s ``ru_maxrss``, see ``LAUNCH``).
+Each is the best of ``--repeat`` runs; each run of a command follows a run of the floor,
+and its ratio is to the best of those floor runs beside it (this machine's speed drifts
+from minute to minute; a floor measured minutes earlier gave ratios 15% apart from one
+run to the next). The table gives seconds, the ratio to the floor and the peak resident
+memory of the process (``wait4``'s ``ru_maxrss``, see ``LAUNCH``).
 A command that fails (exit code not 0, or 1 for ``check``, which reports findings with
 1) is shown with its exit code and the last line it wrote, and the run goes on.
 
@@ -181,13 +184,28 @@ def write_yaml(json_folder: Path, folder: Path) -> int:
     return total
 
 
-def _row(what: str, timed: Timed, floor: float) -> str:
+def _row(what: str, timed: Timed, floor: float, beside: Timed | None = None) -> str:
     if timed.said:
         return f"  {what:<18} failed with {timed.code}: {timed.said[:100]}"
     return (
         f"  {what:<18} {timed.seconds:>8.2f} s {timed.seconds / floor:>8.1f}x "
         f"{timed.peak_mib:>8.0f} MiB"
+        + (f"   (the floor beside it: {beside.seconds:.2f} s)" if beside is not None else "")
     )
+
+
+def _paired(
+    command: list[str], floor: list[str], repeat: int, ok: tuple[int, ...], output: Path
+) -> tuple[Timed, Timed]:
+    """The best of ``repeat`` runs of ``command``, and the best of as many runs of the
+    floor, each run just before one of the command's."""
+    runs: list[Timed] = []
+    floors: list[Timed] = []
+    for _ in range(repeat):
+        floors.append(_run(floor))
+        runs.append(_run(command, ok, output))
+    best = min(runs, key=lambda timed: (timed.code not in ok, timed.seconds))
+    return best, min(floors, key=lambda timed: timed.seconds)
 
 
 COMMANDS = ("validate", "simulate", "register", "check")
@@ -255,7 +273,8 @@ def measure(
         f"{files} JSON files, {size_json / 2**20:.1f} MiB",
         flush=True,
     )
-    floor = _best([sys.executable, "-c", FLOOR, str(folder), "v-dominant"], repeat)
+    floor_command = [sys.executable, "-c", FLOOR, str(folder), "v-dominant"]
+    floor = _best(floor_command, repeat)
     print(_row("floor", floor, floor.seconds), flush=True)
     folders = [("json", folder)]
     if yaml:
@@ -277,8 +296,8 @@ def measure(
             if what.split()[0] not in only:
                 continue
             output = work / f"{size}-{what.split()[0]}-{kind}.out"
-            timed = _best(command, repeat, ok, output)
-            print(_row(what, timed, floor.seconds), flush=True)
+            timed, beside = _paired(command, floor_command, repeat, ok, output)
+            print(_row(what, timed, beside.seconds, beside), flush=True)
             if server is not None and what == "simulate (json)":
                 measure_neo4j(server, estate, folder, repeat, (timed, output))
 

@@ -4,12 +4,23 @@ the json module everywhere else: the same bytes either way."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exitplan.render.json import _json_module, _orjson, dump_json
+from exitplan.render.json import (
+    _INVISIBLE,
+    _MAY_BE_INVISIBLE,
+    _SHAPE,
+    _WRITTEN_OTHERWISE,
+    _escape_invisible,
+    _finite,
+    _json_module,
+    _orjson,
+    dump_json,
+)
 
 _SCALARS = (
     st.none()
@@ -55,3 +66,31 @@ def test_figures_that_are_not_finite_are_null_on_both_paths() -> None:
     payload = {"cost": float("inf"), "weeks": float("nan"), "ok": 1.5}
     assert json.loads(dump_json(payload)) == {"cost": None, "weeks": None, "ok": 1.5}
     assert _orjson(payload) == _json_module(payload)
+
+
+_OUTPUT_BYTES = st.binary(max_size=60) | st.text(
+    alphabet=st.sampled_from("0123456789e-.E+ ab\x7f\x85\u200e\u202e\u2013\u2067ö"), max_size=40
+).map(lambda text: text.encode("utf-8"))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_OUTPUT_BYTES)
+def test_the_byte_searches_find_what_the_expressions_would(written: bytes) -> None:
+    """The searches that stand in for regular expressions over the whole output: a float
+    orjson writes otherwise (``e-`` then a digit, or ``0.0000``), and the first byte of a
+    character a terminal would act on."""
+    shapes = written.translate(_SHAPE)
+    assert any(shape in shapes for shape in _WRITTEN_OTHERWISE) == bool(
+        re.search(rb"e-[0-9]|0\.0000", written)
+    )
+    text = written.decode("utf-8", "replace")
+    if _INVISIBLE.search(text):
+        assert any(start in written for start in _MAY_BE_INVISIBLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PAYLOADS)
+def test_dump_json_escapes_every_invisible_character(payload: dict[str, Any]) -> None:
+    text = dump_json(payload)
+    assert _INVISIBLE.search(text) is None
+    assert json.loads(text) == json.loads(_escape_invisible(_json_module(_finite(payload))))

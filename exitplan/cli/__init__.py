@@ -11,6 +11,7 @@ file never drive the terminal.
 
 from __future__ import annotations
 
+import importlib
 import io
 import sys
 from collections.abc import Sequence
@@ -19,29 +20,51 @@ from typing import Any
 import click
 
 from exitplan import __version__
-from exitplan.cli.check import check_command
 from exitplan.cli.common import notice
-from exitplan.cli.diagram import diagram_command
-from exitplan.cli.explore import explore_command
-from exitplan.cli.export import export_group
-from exitplan.cli.importing import import_command
-from exitplan.cli.init import init_command
-from exitplan.cli.load import load_command
-from exitplan.cli.register import register_command
-from exitplan.cli.report import report_command
-from exitplan.cli.scenarios import compare_command, run_command
-from exitplan.cli.schema import schema_command
-from exitplan.cli.sensitivity import sensitivity_command
-from exitplan.cli.show import show_command
-from exitplan.cli.simulate import simulate_command, what_breaks_if_command, why_command
-from exitplan.cli.validate import validate_command
 from exitplan.errors import ExitplanError
 
 INTERNAL_ERROR = 3
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "init_command"),
+    "import": ("importing", "import_command"),
+    "validate": ("validate", "validate_command"),
+    "show": ("show", "show_command"),
+    "simulate": ("simulate", "simulate_command"),
+    "why": ("simulate", "why_command"),
+    "what-breaks-if": ("simulate", "what_breaks_if_command"),
+    "check": ("check", "check_command"),
+    "register": ("register", "register_command"),
+    "report": ("report", "report_command"),
+    "run": ("scenarios", "run_command"),
+    "compare": ("scenarios", "compare_command"),
+    "sensitivity": ("sensitivity", "sensitivity_command"),
+    "diagram": ("diagram", "diagram_command"),
+    "explore": ("explore", "explore_command"),
+    "export": ("export", "export_group"),
+    "load": ("load", "load_command"),
+    "schema": ("schema", "schema_command"),
+}
+"""Each command: its module under ``exitplan.cli`` and its name there. A command's module
+is imported when the command runs, so that one command does not wait for what the
+others import (importers, charts, slides: half a second)."""
+
 
 class _ExitplanGroup(click.Group):
-    """Turns every ``ExitplanError`` into one readable message and its exit code."""
+    """Turns every ``ExitplanError`` into one readable message and its exit code; finds
+    each command in ``COMMANDS`` when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, name = where
+        command = getattr(importlib.import_module(f"exitplan.cli.{module}"), name)
+        assert isinstance(command, click.Command)  # noqa: S101  # the table names commands
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -82,29 +105,6 @@ def cli(debug: bool) -> None:
       exitplan validate graphs/gothenburg
     """
     del debug  # read from the context by _ExitplanGroup
-
-
-for _command in (
-    init_command,
-    import_command,
-    validate_command,
-    show_command,
-    simulate_command,
-    why_command,
-    what_breaks_if_command,
-    check_command,
-    register_command,
-    report_command,
-    run_command,
-    compare_command,
-    sensitivity_command,
-    diagram_command,
-    explore_command,
-    export_group,
-    load_command,
-    schema_command,
-):
-    cli.add_command(_command)
 
 
 def _tolerant_streams() -> None:

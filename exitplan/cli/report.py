@@ -17,7 +17,6 @@ from exitplan.cli.common import (
 from exitplan.errors import ExitplanError
 from exitplan.graph import GraphBackend
 from exitplan.model import LegalProfile
-from exitplan.render.deck import dump_deck
 from exitplan.render.files import diagram_bytes, write_output
 from exitplan.render.gantt import PAGE, render_gantt
 from exitplan.render.report import dump_report_html, dump_report_markdown
@@ -95,6 +94,8 @@ def report_command(
         run=lambda varied: run_scenario(loaded, varied, checked=True),
     )
     if output.suffix == ".pptx":
+        from exitplan.render.deck import dump_deck  # noqa: PLC0415  # python-pptx: slow to import
+
         write_output(output, dump_deck(strategy, _slide_pictures(graph, simulation)))
         notice(f"exitplan: wrote {output}")
         return

@@ -15,11 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from typing import Any
 
 from exitplan.errors import printable
 from exitplan.render.files import fixed_zip
@@ -34,8 +30,6 @@ FIXED_TIME = datetime(2000, 1, 1)
 """The creation and change time written into every workbook (a real one would change the
 bytes from run to run)."""
 WIDEST = 60
-HEADER_FILL = PatternFill("solid", fgColor="EEF3FB")
-WRAP = Alignment(wrap_text=True, vertical="top")
 LINE_POINTS = 15
 """The height of a line of text in a row, in points."""
 
@@ -222,13 +216,32 @@ def register_sheets(entries: Sequence[RegisterRow]) -> list[Sheet]:
     return sheets
 
 
-def _text(value: str) -> str:
-    """Text as the file format can hold it: control characters as escapes."""
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
+def _set_up(page: Any, table: str) -> None:
+    """The header frozen, and printed on every page, as wide as one; ``table`` filtered."""
+    page.freeze_panes = "A2"
+    page.print_title_rows = "1:1"
+    page.page_setup.orientation = "landscape"
+    page.page_setup.fitToWidth = 1
+    page.page_setup.fitToHeight = 0
+    page.sheet_properties.pageSetUpPr.fitToPage = True
+    page.auto_filter.ref = table
 
 
 def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    """The workbook's bytes; the same sheets give the same bytes."""
+    """The workbook's bytes; the same sheets give the same bytes. (openpyxl, with numpy
+    behind it, is imported here: a third of a second every other command need not wait.)"""
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    header_fill = PatternFill("solid", fgColor="EEF3FB")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def text(value: str) -> str:
+        """Text as the file format can hold it: control characters as escapes."""
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for sheet in sheets:
@@ -236,17 +249,17 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
         page.append(list(sheet.headers))
         for cell in page[1]:
             cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
+            cell.fill = header_fill
         widths = [len(header) for header in sheet.headers]
         for number, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
                 cell = page.cell(row=number, column=column)
                 if isinstance(value, str):
-                    cell.value = _text(value)
+                    cell.value = text(value)
                     cell.data_type = "s"  # never a formula
                     shown = len(value)
                     if shown > WIDEST:  # long text wraps within its column, its row tall enough
-                        cell.alignment = WRAP
+                        cell.alignment = wrap
                         lines = -(-shown // WIDEST)
                         height = page.row_dimensions[number].height or 0
                         page.row_dimensions[number].height = max(height, LINE_POINTS * lines)
@@ -265,14 +278,7 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
                 widths[column - 1] = max(widths[column - 1], min(shown, WIDEST))
         for column, width in enumerate(widths, start=1):
             page.column_dimensions[get_column_letter(column)].width = width + 2
-        page.freeze_panes = "A2"
-        page.print_title_rows = "1:1"  # printed: the header on every page, as wide as one
-        page.page_setup.orientation = "landscape"
-        page.page_setup.fitToWidth = 1
-        page.page_setup.fitToHeight = 0
-        page.sheet_properties.pageSetUpPr.fitToPage = True
-        last = get_column_letter(len(sheet.headers))
-        page.auto_filter.ref = f"A1:{last}{max(len(sheet.rows) + 1, 1)}"
+        _set_up(page, f"A1:{get_column_letter(len(sheet.headers))}{max(len(sheet.rows) + 1, 1)}")
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     book.properties.creator = "exitplan"
