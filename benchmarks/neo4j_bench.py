@@ -88,7 +88,7 @@ class LoadPhases:
 
     def split(self, started: float) -> tuple[float, float, float]:
         """Seconds writing nodes, relationships, and links."""
-        nodes_done, relationships_done = (*self.done_at, started, started)[:2]
+        nodes_done, relationships_done = (*self.done_at, self.last, self.last)[:2]
         return nodes_done - started, relationships_done - nodes_done, self.last - relationships_done
 
 

@@ -18,9 +18,15 @@ from exitplan.render.json import (
     _escape_invisible,
     _finite,
     _json_module,
-    _orjson,
+    _orjson_bytes,
     dump_json,
 )
+
+
+def _orjson(payload: dict[str, Any]) -> str | None:
+    written = _orjson_bytes(payload)
+    return None if written is None else written.decode("utf-8")
+
 
 _SCALARS = (
     st.none()

@@ -58,13 +58,12 @@ class _ExitplanGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        where = COMMANDS.get(cmd_name)
-        if where is None:
+        if cmd_name not in COMMANDS:
+            # Every command made known, so that click's error suggests the nearest name.
+            for name in COMMANDS:
+                self.commands.setdefault(name, _command(name))
             return None
-        module, name = where
-        command = getattr(importlib.import_module(f"exitplan.cli.{module}"), name)
-        assert isinstance(command, click.Command)  # noqa: S101  # the table names commands
-        return command
+        return _command(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -86,6 +85,13 @@ class _ExitplanGroup(click.Group):
             notice(f"exitplan: internal error: {type(error).__name__}: {str(error)[:300]}")
             notice("This is a bug in exitplan; run again with --debug and report the traceback.")
             ctx.exit(INTERNAL_ERROR)
+
+
+def _command(name: str) -> click.Command:
+    module, attribute = COMMANDS[name]
+    command = getattr(importlib.import_module(f"exitplan.cli.{module}"), attribute)
+    assert isinstance(command, click.Command)  # noqa: S101  # the table names commands
+    return command
 
 
 @click.group(

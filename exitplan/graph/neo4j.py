@@ -72,7 +72,8 @@ LABELS: tuple[str, ...] = (NODE, ESTATE, LINKS, *(label.value for label in Label
 """Every label this backend writes or reads: the only labels ever put into Cypher."""
 
 _OURS = frozenset({"estate", "load", "key"})
-_KIND_LABELS = frozenset(label.value for label in Label)
+_KIND_LABELS = {label.value: label for label in Label}
+_NOT_READ = _OURS | {"id"}  # the id is the node's own, not one of its properties
 
 _REGION_LEVEL = (
     "UNWIND $ids AS id MATCH (n:ExitplanNode {load: $load, id: id}) "
@@ -284,13 +285,21 @@ class Neo4jGraph:
     def load_id(self) -> str:
         if self._load_id is None:
             rows = self._run(
-                "MATCH (e:ExitplanEstate {name: $name}) RETURN e.load AS load, e.info AS info",
+                "MATCH (e:ExitplanEstate {name: $name}) "
+                "RETURN e.load AS load, e.links AS links, e.info AS info",
                 name=self.estate_name,
             )
             if not rows:
                 raise UsageError(
                     f"the Neo4j database at {self.settings.uri} holds no estate named "
                     f"{self.estate_name!r}; write it there with: exitplan load PATH"
+                )
+            if rows[0]["links"] != rows[0]["load"]:  # see the switch in ``load``
+                raise UsageError(
+                    f"the estate {self.estate_name!r} in the Neo4j database at "
+                    f"{self.settings.uri} was written by an earlier version of exitplan, "
+                    "without the links a simulation reads; write it again with: "
+                    "exitplan load PATH"
                 )
             self._load_id = str(rows[0]["load"])
             self._info = EstateInfo.model_validate(json.loads(rows[0]["info"]))
@@ -396,18 +405,27 @@ class Neo4jGraph:
         written = self._summary_of(load)
         expected = estate_summary(estate)
         linked = self._run("MATCH (w:ExitplanLinks {load: $load}) RETURN count(*) AS n", load=load)
-        if written != expected or linked[0]["n"] != len(links):
+        if written != expected:
             raise BackendError(
                 f"Neo4j at {self.settings.uri}: the load wrote {written.node_total:,} nodes "
                 f"and {written.relationship_total:,} relationships where the estate has "
                 f"{expected.node_total:,} and {expected.relationship_total:,} (a batch "
                 "retried after its commit?); readers still see the previous copy: load again"
             )
+        if linked[0]["n"] != len(links):
+            raise BackendError(
+                f"Neo4j at {self.settings.uri}: the load wrote {linked[0]['n']:,} "
+                f"ExitplanLinks nodes where the estate needs {len(links):,}; readers still "
+                "see the previous copy: load again"
+            )
         info = json.dumps(estate.info.model_dump(mode="json"), sort_keys=True)
         previous = self._run(
             "MERGE (e:ExitplanEstate {name: $name}) "
             "WITH e, e.load AS previous "
-            "SET e.load = $load, e.info = $info, e.previous = previous "
+            # ``links`` names the load that has them: a copy written by an earlier
+            # exitplan, which sets only ``load``, is then refused by readers, not read
+            # as if nothing depended on anything
+            "SET e.load = $load, e.links = $load, e.info = $info, e.previous = previous "
             "RETURN previous",
             write=True,
             name=estate.name,
@@ -466,9 +484,9 @@ class Neo4jGraph:
         """Nodes from rows ``[id, labels, properties]``."""
         found = []
         for node_id, labels, properties in rows:
-            label = next(Label(name) for name in labels if name in _KIND_LABELS)
+            label = next(_KIND_LABELS[name] for name in labels if name in _KIND_LABELS)
             # the id is the node's own, not one of its properties
-            found.append(GraphNode(NodeId(node_id), label, _read(properties, _OURS | {"id"})))
+            found.append(GraphNode(NodeId(node_id), label, _read(properties, _NOT_READ)))
         return sorted(found, key=lambda node: node.id)
 
     def _edges_of(self, rows: Iterable[Sequence[Any]]) -> list[GraphEdge]:

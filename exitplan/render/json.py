@@ -83,11 +83,6 @@ def _orjson_bytes(payload: Mapping[str, Any]) -> bytes | None:
     return written
 
 
-def _orjson(payload: Mapping[str, Any]) -> str | None:
-    written = _orjson_bytes(payload)
-    return None if written is None else written.decode("utf-8")
-
-
 def _escape_invisible(text: str) -> str:
     return _INVISIBLE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
 

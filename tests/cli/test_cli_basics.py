@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import pytest
 
 from exitplan import __version__
+from exitplan.cli import COMMANDS, _command
 from tests.conftest import RunCli, WriteFiles
 from tests.test_graph import SMALL
 
@@ -31,6 +33,27 @@ def test_every_command_has_help_with_an_example(run_cli: RunCli) -> None:
         assert result.exit_code == 0, command
         assert "Example" in result.stdout, command
         assert f"exitplan {command}" in result.stdout, command
+
+
+def test_every_command_listed_is_one_the_command_line_knows() -> None:
+    """Commands are imported when they run; the list they are found in must name each
+    by the name its module gives it."""
+    for name in COMMANDS:
+        assert _command(name).name == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("simulat", "No such command 'simulat'. Did you mean 'simulate'?"),
+        ("exprot", "No such command 'exprot'. (Did you mean one of: 'explore', 'export'?)"),
+        ("nope", "No such command 'nope'."),
+    ],
+)
+def test_an_unknown_command_names_the_nearest(run_cli: RunCli, typed: str, said: str) -> None:
+    result = run_cli(typed)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == f"Error: {said}"
 
 
 def test_validate_prints_counts(run_cli: RunCli, write_files: WriteFiles) -> None:

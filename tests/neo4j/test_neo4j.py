@@ -110,6 +110,28 @@ def test_the_links_a_region_is_read_from_are_the_dependency_relationships(
         assert region.node(node_id) == embedded.node(node_id)
 
 
+def test_an_estate_written_without_links_is_refused_not_simulated_empty(
+    neo4j_server: Server, open_graph: OpenGraph, run_cli: RunCli
+) -> None:
+    """A copy written before links existed (or by such an exitplan after a newer one)
+    has DEPENDS_ON relationships but no links: read as it is, nothing would depend on
+    anything. Readers refuse it and say to load it again; loading again mends it."""
+    base = load_estate(EXAMPLE)
+    name = "without-links"
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    open_graph(name).load(estate)
+    open_graph(name)._run(  # as an earlier exitplan's switch leaves it
+        "MATCH (e:ExitplanEstate {name: $name}) REMOVE e.links", write=True, name=name
+    )
+    args = ("simulate", "--backend", "neo4j", "--estate", name, "-w", "vendor:microsoft")
+    refused = run_cli(*args, env=neo4j_server.environment())
+    assert refused.exit_code == 2
+    assert "written by an earlier version of exitplan" in refused.stderr
+    assert "exitplan load PATH" in refused.stderr
+    open_graph(name).load(estate)
+    assert run_cli(*args, env=neo4j_server.environment()).exit_code == 0
+
+
 def _counts(graph: Neo4jGraph) -> tuple[int, int]:
     summary = graph.summary()
     return summary.node_total, summary.relationship_total
