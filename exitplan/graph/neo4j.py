@@ -174,15 +174,16 @@ def _links(estate: Estate) -> list[list[Any]]:
     ``needs`` the node's dependency edges out, by target, as a JSON list of ``[target,
     hard, onset_days, at_renewal, group, capabilities]``; ``needed_by`` its dependents'
     ids, sorted. Either is null (not stored) when there are none."""
-    needs: dict[NodeId, list[DependsOn]] = defaultdict(list)
-    needed_by: dict[NodeId, set[NodeId]] = defaultdict(set)
+    needs: dict[NodeId, list[tuple[Any, ...]]] = defaultdict(list)
+    needed_by: dict[NodeId, list[NodeId]] = defaultdict(list)
     for link in dependency_links(estate):
-        needs[link.source].append(link)
-        needed_by[link.target].add(link.source)
+        needs[link.source].append(link[1:])  # from the target on; orjson writes a tuple as a list
+        needed_by[link.target].append(link.source)  # once each: no pair is named twice
     rows: list[list[Any]] = []
+    dumps = orjson.dumps
     for node_id in sorted({*needs, *needed_by}):
-        out = sorted(needs.get(node_id, ()), key=lambda link: link.target)
-        text = orjson.dumps([list(link[1:]) for link in out]).decode() if out else None
+        out = needs.get(node_id)
+        text = dumps(sorted(out)).decode() if out else None  # by target: no target twice
         rows.append([node_id, text, sorted(needed_by[node_id]) if node_id in needed_by else None])
     return rows
 
