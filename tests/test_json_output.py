@@ -7,9 +7,11 @@ import json
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exitplan.loading import _parse_json
 from exitplan.render.json import (
     _INVISIBLE,
     _MAY_BE_INVISIBLE,
@@ -100,3 +102,21 @@ def test_dump_json_escapes_every_invisible_character(payload: dict[str, Any]) ->
     text = dump_json(payload)
     assert _INVISIBLE.search(text) is None
     assert json.loads(text) == json.loads(_escape_invisible(_json_module(_finite(payload))))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"users": 123456789012345678901234}',  # beyond 64 bits: orjson would give a float
+        '{"users": 18446744073709551616, "cost": 9223372036854775808}',
+        '{"note": "id 12345678901234567890 in text", "n": 1.5e-7}',
+        '{"a": -0, "b": 1E+2, "c": "\\u00f6\\ud83d\\ude00", "a": 2}',
+    ],
+)
+def test_estate_json_is_read_as_the_json_module_reads_it(text: str) -> None:
+    """The loader reads JSON with orjson where it gives the same values as ``json``."""
+    read = _parse_json(text)
+    assert read == json.loads(text)
+    assert [type(value) for value in read.values()] == [
+        type(value) for value in json.loads(text).values()
+    ]

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from exitplan.graph.port import DependsOn, GraphNode, Walk, WalkEdge, runs_today
 from exitplan.model import NodeId
-
-_SOURCE = operator.attrgetter("source")
-_TARGET = operator.attrgetter("target")
 
 
 class MemoryRegion:
