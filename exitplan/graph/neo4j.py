@@ -6,12 +6,13 @@ How an estate is stored
   ``load`` (which load of that estate wrote it). ``(load, id)`` is unique.
 - One ``ExitplanEstate {name}`` node per estate holds the header and ``load``: the load that
   readers use. Several estates live side by side; every query names its load.
-- Beside each node that depends or is depended on, an ``ExitplanLinks {load, id}`` node
-  (no relationships) holds the same ``DEPENDS_ON`` edges compactly for reading a region:
-  ``needs``, its edges out as one JSON text, and ``needed_by``, the ids of its dependents.
-  A region is then read with two index seeks per node, instead of reading five properties
-  of every relationship on the way (a quarter of the time). Copies never change once
-  written, so the two forms cannot drift apart.
+- Beside each node, an ``ExitplanLinks {load, id}`` node (no relationships) holds what a
+  simulation reads of it, compactly: ``node``, its kind and properties as one JSON text;
+  ``needs``, its ``DEPENDS_ON`` edges out as one JSON text; ``needed_by``, the ids of its
+  dependents (``_links``). A region is then read with one index seek per node, instead of
+  two for the node and its links, or five property reads of every relationship on the
+  way. Copies never change once written, so the two forms cannot drift apart.
+  ``ExitplanEstate.links_layout`` names the form (``LAYOUT``).
 
 How a load replaces an estate without readers seeing half of it
 1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of
@@ -76,12 +77,15 @@ _KIND_LABELS = {label.value: label for label in Label}
 _NOT_READ = _OURS | {"id"}  # the id is the node's own, not one of its properties
 
 _REGION_LEVEL = (
-    "UNWIND $ids AS id MATCH (n:ExitplanNode {load: $load, id: id}) "
-    "OPTIONAL MATCH (w:ExitplanLinks {load: $load, id: id}) "
-    "RETURN collect([n.id, labels(n), properties(n), w.needs, w.needed_by]) AS rows"
+    "UNWIND $ids AS id MATCH (w:ExitplanLinks {load: $load, id: id}) "
+    "RETURN collect([w.id, w.node, w.needs, w.needed_by]) AS rows"
 )
-"""One level of a dependency region: each frontier node with its links (its dependency
-edges out, and the ids of its dependents)."""
+"""One level of a dependency region: each frontier node's links (module doc): the node,
+its dependency edges out, and the ids of its dependents."""
+LAYOUT = 2
+"""The form of the links a copy holds (module doc). A copy holding another form, or none,
+is refused by readers (``load_id``); the first form was ``needs`` and ``needed_by`` alone,
+beside the nodes that depend or are depended on."""
 DEFAULT_BATCH = 10_000
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -169,28 +173,88 @@ def _read(properties: Mapping[str, Any], drop: frozenset[str] = _OURS) -> dict[s
     }
 
 
-def _links(estate: Estate) -> list[list[Any]]:
-    """Rows ``[id, needs, needed_by]`` of the ``ExitplanLinks`` nodes (module doc), by id:
-    ``needs`` the node's dependency edges out, by target, as a JSON list of ``[target,
-    hard, onset_days, at_renewal, group, capabilities]``; ``needed_by`` its dependents'
-    ids, sorted. Either is null (not stored) when there are none."""
-    needs: dict[NodeId, list[tuple[Any, ...]]] = defaultdict(list)
+def _links(estate: Estate, nodes: Iterable[GraphNode]) -> list[list[Any]]:
+    """Rows ``[id, node, needs, needed_by]`` of the ``ExitplanLinks`` nodes (module doc),
+    one for each of ``nodes`` (sorted by id):
+
+    * ``node``: the node's kind and properties, as the JSON text ``[kind, {properties}]``;
+    * ``needs``: its dependency edges out, by target, as a JSON list. An edge is its target
+      alone when it is hard and immediate (most are); ``[target, hard, onset_days]`` when
+      it has no more to say; else ``[target, hard, onset_days, at_renewal, group,
+      capabilities]``. Null when the node depends on nothing;
+    * ``needed_by``: the ids of its dependents, sorted; null when nothing depends on it."""
+    needs: dict[NodeId, list[tuple[NodeId, Any]]] = defaultdict(list)
     needed_by: dict[NodeId, list[NodeId]] = defaultdict(list)
-    for link in dependency_links(estate):
-        needs[link.source].append(link[1:])  # from the target on; orjson writes a tuple as a list
-        needed_by[link.target].append(link.source)  # once each: no pair is named twice
+    for source, target, hard, onset, renewal, group, needed in dependency_links(estate):
+        if renewal or group is not None or needed:
+            item: Any = (target, hard, onset, renewal, group, needed)  # written as a list
+        elif hard and onset == 0:
+            item = target
+        else:
+            item = (target, hard, onset)
+        needs[source].append((target, item))
+        needed_by[target].append(source)  # once each: no pair is named twice
     rows: list[list[Any]] = []
     dumps = orjson.dumps
-    for node_id in sorted({*needs, *needed_by}):
+    for node in nodes:
+        node_id = node.id
         out = needs.get(node_id)
-        text = dumps(sorted(out)).decode() if out else None  # by target: no target twice
-        rows.append([node_id, text, sorted(needed_by[node_id]) if node_id in needed_by else None])
+        if out:
+            out.sort()  # by target: no target twice, so the items are never compared
+        dependents = needed_by.get(node_id)
+        rows.append(
+            [
+                node_id,
+                dumps((node.label.value, node.properties)).decode(),
+                dumps([item for _, item in out]).decode() if out else None,
+                sorted(dependents) if dependents else None,
+            ]
+        )
     return rows
 
 
 def _batches(rows: list[list[Any]], size: int) -> Iterator[list[list[Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def _region(rows: list[list[Any]]) -> MemoryRegion:
+    """A region from the links of its nodes, rows ``[id, node, needs, needed_by]`` sorted
+    by id (``_links``). Each node's dependencies come by target, and its dependents by
+    source when the nodes are taken in id order: the region's lists are built sorted."""
+    nodes: dict[NodeId, GraphNode] = {}
+    dependencies: dict[NodeId, list[DependsOn]] = {}
+    dependents: defaultdict[Any, list[DependsOn]] = defaultdict(list)  # by target, an id
+    new, loads, edge, kinds, listed = tuple.__new__, orjson.loads, DependsOn, _KIND_LABELS, list
+    nothing: tuple[str, ...] = ()
+    for node_id, node, needs, _ in rows:
+        source = NodeId(node_id)
+        kind, properties = loads(node)
+        nodes[source] = GraphNode(
+            source,
+            kinds[kind],
+            {
+                key: tuple(value) if value.__class__ is listed else value
+                for key, value in properties.items()
+            },
+        )
+        if needs is None:
+            continue
+        out = []
+        for item in loads(needs):
+            if item.__class__ is str:
+                each = new(edge, (source, item, True, 0, False, None, nothing))
+                target = item
+            elif len(item) == 3:
+                target, hard, onset = item
+                each = new(edge, (source, target, hard, onset, False, None, nothing))
+            else:
+                target, hard, onset, renewal, group, needed = item
+                each = new(edge, (source, target, hard, onset, renewal, group, tuple(needed)))
+            out.append(each)
+            dependents[target].append(each)
+        dependencies[source] = out
+    return MemoryRegion(dict(dependents), dependencies, nodes)
 
 
 class Neo4jGraph:
@@ -223,6 +287,9 @@ class Neo4jGraph:
         self._verified = False
         self._load_id: str | None = None
         self._info: EstateInfo | None = None
+        self._known: set[str] = set()
+        """Ids read as nodes of the copy ``_load_id``: a copy never changes once written,
+        so they need no second look to be known (``_require_known``)."""
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -287,7 +354,8 @@ class Neo4jGraph:
         if self._load_id is None:
             rows = self._run(
                 "MATCH (e:ExitplanEstate {name: $name}) "
-                "RETURN e.load AS load, e.links AS links, e.info AS info",
+                "RETURN e.load AS load, e.links_load AS links, e.links_layout AS layout, "
+                "e.info AS info",
                 name=self.estate_name,
             )
             if not rows:
@@ -295,12 +363,20 @@ class Neo4jGraph:
                     f"the Neo4j database at {self.settings.uri} holds no estate named "
                     f"{self.estate_name!r}; write it there with: exitplan load PATH"
                 )
-            if rows[0]["links"] != rows[0]["load"]:  # see the switch in ``load``
+            found = rows[0]
+            layout = found["layout"]
+            if isinstance(layout, int) and layout > LAYOUT and found["links"] == found["load"]:
                 raise UsageError(
                     f"the estate {self.estate_name!r} in the Neo4j database at "
-                    f"{self.settings.uri} was written by an earlier version of exitplan, "
-                    "without the links a simulation reads; write it again with: "
-                    "exitplan load PATH"
+                    f"{self.settings.uri} was written by a newer version of exitplan, with "
+                    "links in a form this one cannot read; upgrade exitplan to read it"
+                )
+            if found["links"] != found["load"] or layout != LAYOUT:  # see ``load``
+                raise UsageError(
+                    f"the estate {self.estate_name!r} in the Neo4j database at "
+                    f"{self.settings.uri} was written by another version of exitplan, "
+                    "without the links in the form a simulation reads; write it again "
+                    "with: exitplan load PATH"
                 )
             self._load_id = str(rows[0]["load"])
             self._info = EstateInfo.model_validate(json.loads(rows[0]["info"]))
@@ -346,7 +422,7 @@ class Neo4jGraph:
         load = f"{estate.name}:{uuid.uuid4().hex}"
         nodes = estate_nodes(estate)
         edges = estate_edges(estate)
-        links = _links(estate)
+        links = _links(estate, nodes)
         total = len(nodes) + len(edges) + len(links)
         done = 0
 
@@ -395,8 +471,8 @@ class Neo4jGraph:
                 advance(len(batch))
         for batch in _batches(links, self.batch_size):
             self._run(
-                "UNWIND $rows AS row CREATE (:ExitplanLinks "
-                "{load: $load, estate: $estate, id: row[0], needs: row[1], needed_by: row[2]})",
+                "UNWIND $rows AS row CREATE (:ExitplanLinks {load: $load, estate: $estate, "
+                "id: row[0], node: row[1], needs: row[2], needed_by: row[3]})",
                 write=True,
                 rows=batch,
                 load=load,
@@ -423,19 +499,23 @@ class Neo4jGraph:
         previous = self._run(
             "MERGE (e:ExitplanEstate {name: $name}) "
             "WITH e, e.load AS previous "
-            # ``links`` names the load that has them: a copy written by an earlier
-            # exitplan, which sets only ``load``, is then refused by readers, not read
-            # as if nothing depended on anything
-            "SET e.load = $load, e.links = $load, e.info = $info, e.previous = previous "
+            # ``links_load`` and ``links_layout`` name the load that has links and their
+            # form: a copy written by an exitplan that wrote none, or another form, is
+            # refused by readers, not read as if nothing depended on anything. ``links``
+            # (the first form's marker) is removed, so that such an exitplan refuses this
+            # copy in turn
+            "SET e.load = $load, e.links_load = $load, e.links_layout = $layout, "
+            "e.info = $info, e.previous = previous REMOVE e.links "
             "RETURN previous",
             write=True,
             name=estate.name,
             load=load,
+            layout=LAYOUT,
             info=info,
         )
         keep = {load, previous[0]["previous"]} - {None}
         self._delete_loads_except(estate.name, keep)
-        self._load_id, self._info = load, estate.info
+        self._load_id, self._info, self._known = load, estate.info, set()
         return written
 
     def _delete_loads_except(self, name: str, keep: set[str]) -> None:
@@ -481,14 +561,24 @@ class Neo4jGraph:
             {rel: int(edge_counts.get(rel.value, 0)) for rel in Rel},
         )
 
-    def _nodes_of(self, rows: Iterable[Sequence[Any]]) -> list[GraphNode]:
-        """Nodes from rows ``[id, labels, properties]``."""
+    def _nodes_of(self, rows: Iterable[list[Any]]) -> list[GraphNode]:
+        """Nodes from rows ``[id, labels, properties]``, by id."""
         found = []
-        for node_id, labels, properties in rows:
-            label = next(_KIND_LABELS[name] for name in labels if name in _KIND_LABELS)
+        kinds = _KIND_LABELS.get
+        for node_id, labels, properties in sorted(rows):  # by id: no id twice
+            for name in labels:
+                label = kinds(name)
+                if label is not None:
+                    break
+            else:
+                raise BackendError(
+                    f"Neo4j at {self.settings.uri}: node {node_id!r} of estate "
+                    f"{self.estate_name!r} has none of exitplan's kind labels; write the "
+                    "estate again with: exitplan load PATH"
+                )
             # the id is the node's own, not one of its properties
             found.append(GraphNode(NodeId(node_id), label, _read(properties, _NOT_READ)))
-        return sorted(found, key=lambda node: node.id)
+        return found
 
     def _edges_of(self, rows: Iterable[Sequence[Any]]) -> list[GraphEdge]:
         """Edges from rows ``[source, target, type, properties]``."""
@@ -511,6 +601,7 @@ class Neo4jGraph:
             ids=wanted,
         )
         found = {node.id: node for node in self._nodes_of(rows)}
+        self._known.update(found)
         for node_id in wanted:
             if node_id not in found:
                 raise self._unknown(node_id)
@@ -575,7 +666,10 @@ class Neo4jGraph:
 
     def _require_known(self, ids: list[NodeId]) -> None:
         """Raise for the first of ``ids`` (sorted) that names no node, as the embedded
-        backend does; an index seek each, no property read."""
+        backend does; an index seek each for those not read as nodes before, no property
+        read."""
+        known = self._known
+        ids = [node_id for node_id in ids if node_id not in known]
         if not ids:
             return
         unknown = self._rows(
@@ -654,28 +748,31 @@ class Neo4jGraph:
         starts = sorted(set(ids))
         seen = set(starts)
         frontier = starts
-        nodes: list[Sequence[Any]] = []
-        edges: list[DependsOn] = []
-        loads = orjson.loads
+        rows: list[list[Any]] = []
         with collector_paused():  # an object for every edge, all kept
             while frontier:
-                rows = self._rows(_REGION_LEVEL, load=self.load_id, ids=frontier)
-                if frontier is starts and len(rows) < len(starts):
-                    self._require_known(starts)
+                level = self._rows(_REGION_LEVEL, load=self.load_id, ids=frontier)
+                if len(level) < len(frontier):  # every node of a whole copy has links
+                    if frontier is starts:
+                        self._require_known(starts)  # an unknown id is the caller's error
+                    linked = {row[0] for row in level}
+                    raise BackendError(
+                        f"Neo4j at {self.settings.uri}: the copy of estate "
+                        f"{self.estate_name!r} has no links for "
+                        f"{min(set(frontier) - linked)!r}; write it again with: "
+                        "exitplan load PATH"
+                    )
                 needing: set[NodeId] = set()
-                for node_id, labels, properties, needs, needed_by in rows:
-                    nodes.append((node_id, labels, properties))
-                    if needs is not None:
-                        source = NodeId(node_id)
-                        edges.extend(
-                            DependsOn(source, target, hard, onset, renewal, group, tuple(needed))
-                            for target, hard, onset, renewal, group, needed in loads(needs)
-                        )
+                for row in level:
+                    needed_by = row[3]
                     if needed_by is not None:
                         needing.update(needed_by)
+                rows += level
                 frontier = sorted(needing - seen)
                 seen.update(frontier)
-            return MemoryRegion.of(edges, {node.id: node for node in self._nodes_of(nodes)})
+            rows.sort()  # by id: no id twice
+            self._known.update(row[0] for row in rows)
+            return _region(rows)
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         wanted = sorted(set(ids))

@@ -15,11 +15,12 @@ from exitplan.graph import EmbeddedGraph
 from exitplan.graph.neo4j import Neo4jGraph
 from exitplan.graph.port import DependsOn, Direction, Rel
 from exitplan.loading import load_estate
-from exitplan.model import Estate
+from exitplan.model import Estate, NodeId
 from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, RunCli
 from tests.neo4j.conftest import OpenGraph, Server
+from tests.reliability.test_outputs import HOSTILE
 
 pytestmark = pytest.mark.neo4j
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -86,8 +87,20 @@ def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGrap
         assert dump_simulation_json(simulate(graph, selectors)) == embedded
 
 
+def _hostile_names() -> Estate:
+    """The example, its components named with terminal controls, line separators, quotes,
+    backslashes and text outside the BMP: a node's properties travel in its links as JSON."""
+    base = load_estate(EXAMPLE)
+    name = f'{HOSTILE} \u2028\u2029 "quoted" \\ {{"json": [1]}} \U0001f600 \x00'
+    components = [c.model_copy(update={"name": f"{name} {c.id}"}) for c in base.components]
+    info = base.info.model_copy(update={"name": "hostile-links"})
+    return base.model_copy(update={"components": components, "info": info})
+
+
 @pytest.mark.parametrize(
-    "estate", [load_estate(EXAMPLE), generate(3000, seed=4)], ids=["example", "synthetic"]
+    "estate",
+    [load_estate(EXAMPLE), generate(3000, seed=4), _hostile_names()],
+    ids=["example", "synthetic", "hostile-names"],
 )
 def test_the_links_a_region_is_read_from_are_the_dependency_relationships(
     estate: Estate, open_graph: OpenGraph
@@ -110,26 +123,87 @@ def test_the_links_a_region_is_read_from_are_the_dependency_relationships(
         assert region.node(node_id) == embedded.node(node_id)
 
 
-def test_an_estate_written_without_links_is_refused_not_simulated_empty(
-    neo4j_server: Server, open_graph: OpenGraph, run_cli: RunCli
+_LOAD_AGAIN = ("written by another version of exitplan", "exitplan load PATH")
+_OTHER_VERSIONS = {
+    # an exitplan from before links switches ``load`` alone
+    "no links": (
+        "MATCH (e:ExitplanEstate {name: $name}) REMOVE e.links_load, e.links_layout",
+        _LOAD_AGAIN,
+    ),
+    # one that wrote the first form of links: ``needs`` and ``needed_by``, no ``node``
+    "the first form of links": (
+        "MATCH (e:ExitplanEstate {name: $name}) "
+        "SET e.links = e.load REMOVE e.links_load, e.links_layout",
+        _LOAD_AGAIN,
+    ),
+    # a later one, whose form this one cannot know: loading it again with this one would
+    # take it away from the newer exitplan's users
+    "a later form of links": (
+        "MATCH (e:ExitplanEstate {name: $name}) SET e.links_layout = 3",
+        ("written by a newer version of exitplan", "upgrade exitplan"),
+    ),
+}
+
+
+@pytest.mark.parametrize("version", sorted(_OTHER_VERSIONS))
+def test_an_estate_written_by_another_version_is_refused_not_misread(
+    version: str, neo4j_server: Server, open_graph: OpenGraph, run_cli: RunCli
 ) -> None:
-    """A copy written before links existed (or by such an exitplan after a newer one)
-    has DEPENDS_ON relationships but no links: read as it is, nothing would depend on
-    anything. Readers refuse it and say to load it again; loading again mends it."""
+    """A copy written without links, or with links in another form, has DEPENDS_ON
+    relationships but nothing a region can be read from: read as it is, nothing would
+    depend on anything, or the reading would fail. Readers refuse it and say to load it
+    again (or, for a newer form, to upgrade); loading again mends it."""
     base = load_estate(EXAMPLE)
-    name = "without-links"
+    name = "other-version"
     estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
     open_graph(name).load(estate)
-    open_graph(name)._run(  # as an earlier exitplan's switch leaves it
-        "MATCH (e:ExitplanEstate {name: $name}) REMOVE e.links", write=True, name=name
-    )
+    change, expected = _OTHER_VERSIONS[version]
+    open_graph(name)._run(change, write=True, name=name)
     args = ("simulate", "--backend", "neo4j", "--estate", name, "-w", "vendor:microsoft")
     refused = run_cli(*args, env=neo4j_server.environment())
     assert refused.exit_code == 2
-    assert "written by an earlier version of exitplan" in refused.stderr
-    assert "exitplan load PATH" in refused.stderr
+    for words in expected:
+        assert words in refused.stderr
+    assert "Traceback" not in refused.stderr
     open_graph(name).load(estate)
     assert run_cli(*args, env=neo4j_server.environment()).exit_code == 0
+
+
+@pytest.mark.parametrize("lost", ["a withdrawn node's", "a dependent's"])
+def test_a_region_missing_links_is_refused_not_read_short(lost: str, open_graph: OpenGraph) -> None:
+    """Every node of a whole copy has links. Should one be lost (deleted by hand), a region
+    that reaches the node says so, instead of leaving the node out."""
+    base = load_estate(EXAMPLE)
+    name = "links-lost"
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    graph = open_graph(name)
+    graph.load(estate)
+    victim = "intune" if lost == "a withdrawn node's" else "autopatch"
+    assert "autopatch" in graph.dependents([NodeId("intune")], max_depth=1)
+    graph._run(
+        "MATCH (w:ExitplanLinks {load: $load, id: $id}) DELETE w",
+        write=True,
+        load=graph.load_id,
+        id=victim,
+    )
+    with pytest.raises(BackendError, match=f"has no links for '{victim}'.*exitplan load PATH"):
+        open_graph(name).dependency_region([NodeId("intune")])
+
+
+def test_a_copy_written_with_the_first_form_of_links_is_refused_by_the_exitplan_that_wrote_it(
+    open_graph: OpenGraph,
+) -> None:
+    """An exitplan that wrote the first form reads a copy when ``links`` equals ``load``;
+    a load removes ``links``, so that such an exitplan refuses this copy, not misreads it."""
+    estate = generate(50, seed=1)
+    graph = open_graph(estate.name)
+    graph.load(estate)
+    marker = graph._run(
+        "MATCH (e:ExitplanEstate {name: $name}) RETURN e.links AS links, e.load AS load",
+        name=estate.name,
+    )
+    assert marker[0]["links"] is None
+    assert marker[0]["load"] == graph.load_id
 
 
 def _counts(graph: Neo4jGraph) -> tuple[int, int]:
