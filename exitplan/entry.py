@@ -101,8 +101,9 @@ def _run() -> int:
     # all again and again while they are made, which took half of a large load. Cycles of
     # garbage are rare here, and they are still collected, only less often.
     gc.set_threshold(100_000, 50, 100)
-    from exitplan.cli import run  # noqa: PLC0415  # the slow import, guarded
+    from exitplan.cli import keep_estates, run  # noqa: PLC0415  # the slow import, guarded
 
+    keep_estates()  # the process ends at once after the command (``_leave``)
     code = run()
     # Done: a signal from now on must not turn a finished run into a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import EXAMPLE, REPO
 
 # A module standing in for ``exitplan.cli`` whose import creates a class while the signal
 # arrives: Python then raises ``RuntimeError("Error calling __set_name__ ...")`` with the
@@ -30,6 +30,7 @@ def run():
 
 cli = types.ModuleType("exitplan.cli")
 cli.run = run
+cli.keep_estates = lambda: None
 sys.modules["exitplan.cli"] = cli
 entry.main()
 """
@@ -62,6 +63,7 @@ def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
             raise RuntimeError("a fault of our own")
         cli = types.ModuleType("exitplan.cli")
         cli.run = run
+        cli.keep_estates = lambda: None
         sys.modules["exitplan.cli"] = cli
         entry.main()
     """)
@@ -70,3 +72,44 @@ def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
     )
     assert "a fault of our own" in result.stderr
     assert result.returncode == 1
+
+
+KEPT = """
+import atexit, sys
+from exitplan.cli import common
+def said():
+    print("kept:", *sorted(type(value).__name__ for value in common._KEPT or ()), file=sys.stderr)
+atexit.register(said)
+sys.argv = ["exitplan", *sys.argv[1:]]
+from exitplan import entry
+entry.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "kept"),
+    [
+        (
+            ["simulate", str(EXAMPLE), "-w", "vendor:microsoft", "--format", "json"],
+            "kept: EmbeddedGraph Estate",
+        ),
+        (["validate", str(EXAMPLE)], "kept: Estate"),
+    ],
+)
+def test_the_console_script_keeps_what_it_read_to_the_end(args: list[str], kept: str) -> None:
+    """The process ends at once after the command (``entry._leave``): the estate and its
+    graph are kept to that end, not freed object by object when the command returns."""
+    result = subprocess.run(
+        [sys.executable, "-c", KEPT, *args], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == kept
+
+
+def test_a_command_run_in_process_keeps_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """A caller that runs many commands in one process frees each one's estate as usual."""
+    from exitplan.cli import common, run  # noqa: PLC0415
+
+    assert run(["validate", str(EXAMPLE)]) == 0
+    assert common._KEPT is None
+    assert "gothenburg" in capsys.readouterr().out

@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from exitplan import __version__
+from exitplan.cli.common import keep_estates as keep_estates
 from exitplan.cli.common import notice
 from exitplan.errors import ExitplanError
 
