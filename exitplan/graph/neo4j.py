@@ -225,19 +225,12 @@ def _region(rows: list[list[Any]]) -> MemoryRegion:
     nodes: dict[NodeId, GraphNode] = {}
     dependencies: dict[NodeId, list[DependsOn]] = {}
     dependents: defaultdict[Any, list[DependsOn]] = defaultdict(list)  # by target, an id
-    new, loads, edge, kinds, listed = tuple.__new__, orjson.loads, DependsOn, _KIND_LABELS, list
+    new, loads, edge, kinds = tuple.__new__, orjson.loads, DependsOn, _KIND_LABELS
     nothing: tuple[str, ...] = ()
     for node_id, node, needs, _ in rows:
         source = NodeId(node_id)
         kind, properties = loads(node)
-        nodes[source] = GraphNode(
-            source,
-            kinds[kind],
-            {
-                key: tuple(value) if value.__class__ is listed else value
-                for key, value in properties.items()
-            },
-        )
+        nodes[source] = GraphNode(source, kinds[kind], _read(properties, _NOT_READ))
         if needs is None:
             continue
         out = []
@@ -378,8 +371,8 @@ class Neo4jGraph:
                     "without the links in the form a simulation reads; write it again "
                     "with: exitplan load PATH"
                 )
-            self._load_id = str(rows[0]["load"])
-            self._info = EstateInfo.model_validate(json.loads(rows[0]["info"]))
+            self._load_id = str(found["load"])
+            self._info = EstateInfo.model_validate(json.loads(found["info"]))
         return self._load_id
 
     # --- writing ------------------------------------------------------------------------

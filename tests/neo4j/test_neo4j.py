@@ -20,7 +20,7 @@ from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, RunCli
 from tests.neo4j.conftest import OpenGraph, Server
-from tests.reliability.test_outputs import HOSTILE
+from tests.test_links import hostile_names
 
 pytestmark = pytest.mark.neo4j
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -87,19 +87,9 @@ def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGrap
         assert dump_simulation_json(simulate(graph, selectors)) == embedded
 
 
-def _hostile_names() -> Estate:
-    """The example, its components named with terminal controls, line separators, quotes,
-    backslashes and text outside the BMP: a node's properties travel in its links as JSON."""
-    base = load_estate(EXAMPLE)
-    name = f'{HOSTILE} \u2028\u2029 "quoted" \\ {{"json": [1]}} \U0001f600 \x00'
-    components = [c.model_copy(update={"name": f"{name} {c.id}"}) for c in base.components]
-    info = base.info.model_copy(update={"name": "hostile-links"})
-    return base.model_copy(update={"components": components, "info": info})
-
-
 @pytest.mark.parametrize(
     "estate",
-    [load_estate(EXAMPLE), generate(3000, seed=4), _hostile_names()],
+    [load_estate(EXAMPLE), generate(3000, seed=4), hostile_names()],
     ids=["example", "synthetic", "hostile-names"],
 )
 def test_the_links_a_region_is_read_from_are_the_dependency_relationships(
