@@ -1,4 +1,8 @@
-"""Terminal tables, drawn by rich, returned as text (readable at 100 columns).
+"""Terminal tables as rich draws them, returned as text (readable at 100 columns).
+
+Headings are drawn by rich. A table (``Grid``) is written here line by line, to the bytes
+rich draws from ``Grid.table`` (the tests compare the two): rich measures every cell
+again, which took half a minute for the tables of a 30,000-component withdrawal.
 
 Two promises, whatever the width:
 
@@ -20,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rich import box
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -39,6 +43,12 @@ _AFTER_ARROW = re.compile(r"(?<=[←→])(?=\S)")
 _AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
 
 
+def _cells(text: str) -> int:
+    """The cells ``text`` takes: its length when it is printable ASCII (one cell a
+    character), else as rich counts them."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+
+
 def _tokens(line: str) -> list[str]:
     """The unbreakable pieces of a line, each with the spaces that follow it; an arrow
     stays with the word before it (``a ←`` ends a line, never starts one)."""
@@ -54,7 +64,7 @@ def _tokens(line: str) -> list[str]:
 
 def _shorten(piece: str, width: int) -> str:
     """``piece`` in ``width`` cells, with an ellipsis when it had to be cut."""
-    if cell_len(piece) <= width:
+    if _cells(piece) <= width:
         return piece
     return set_cell_size(piece, max(width - 1, 0)).rstrip() + ELLIPSIS if width > 0 else ""
 
@@ -65,7 +75,7 @@ def _break_word(word: str, width: int) -> list[str]:
     lines: list[str] = []
     current = ""
     for piece in _AFTER_HYPHEN.split(word):
-        if cell_len(current + piece) <= width:
+        if _cells(current + piece) <= width:
             current += piece
             continue
         if current:
@@ -85,18 +95,18 @@ def wrap(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        if cell_len(paragraph) <= width:
+        if _cells(paragraph) <= width:
             lines.append(paragraph)
             continue
         current = ""
         for token in _tokens(paragraph):
             word = token.rstrip()
-            if cell_len(current + word) <= width:
+            if _cells(current + word) <= width:
                 current += token
                 continue
             if current.strip():
                 lines.append(current.rstrip())
-            if cell_len(word) <= width:
+            if _cells(word) <= width:
                 current = token.lstrip() if current.strip() else token
                 continue
             *whole, current = _break_word(word.lstrip(), width)
@@ -107,14 +117,14 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _widest_word(text: str) -> int:
-    return max((cell_len(t.strip()) for line in text.split("\n") for t in _tokens(line)), default=0)
+    return max((_cells(t.strip()) for line in text.split("\n") for t in _tokens(line)), default=0)
 
 
 def _widest_piece(text: str) -> int:
     """The widest piece between hyphens: below this, some piece gets an ellipsis."""
     return max(
         (
-            cell_len(piece.strip())
+            _cells(piece.strip())
             for line in text.split("\n")
             for token in _tokens(line)
             for piece in _AFTER_HYPHEN.split(token)
@@ -124,7 +134,28 @@ def _widest_piece(text: str) -> int:
 
 
 def _widest_line(text: str) -> int:
-    return max((cell_len(line) for line in text.split("\n")), default=0)
+    return max((_cells(line) for line in text.split("\n")), default=0)
+
+
+_PLAIN = re.compile(r"[^\s\-←→]*")
+
+
+def _measures(cells: Iterable[str]) -> list[tuple[int, int, int]]:
+    """Each cell's widest word, widest line and widest piece between hyphens. A column
+    repeats its cells ("withdrawn", a date), and most are one plain word: measured once,
+    and a plain one by its length."""
+    known: dict[str, tuple[int, int, int]] = {}
+    found = []
+    for cell in cells:
+        measured = known.get(cell)
+        if measured is None:
+            if cell.isascii() and cell.isprintable() and _PLAIN.fullmatch(cell):
+                measured = (len(cell), len(cell), len(cell))
+            else:
+                measured = (_widest_word(cell), _widest_line(cell), _widest_piece(cell))
+            known[cell] = measured
+        found.append(measured)
+    return found
 
 
 def _shrink(widths: list[int], floors: Sequence[int], excess: int) -> None:
@@ -188,56 +219,147 @@ class Grid:
             return self.first_min, self.name_max
         return 0, None
 
-    def table(self, width: int) -> Table:
-        """The rich table for a console ``width`` cells wide, every cell wrapped."""
+    def _layout(self, width: int) -> _Layout:
+        """Column widths for a console ``width`` cells wide, and every cell wrapped."""
         columns = list(zip(*(self.headers, *self.rows), strict=True))
         lowest, words, natural, body = [], [], [], []
         for index, cells in enumerate(columns):
             at_least, at_most = self._limits(index)
-            word = max(_widest_word(c) for c in cells)
-            line = max(_widest_line(c) for c in cells)
-            cell_line = max((_widest_line(c) for c in cells[1:]), default=0)
+            measured = _measures(cells)
+            word = max(m[0] for m in measured)
+            line = max(m[1] for m in measured)
+            cell_line = max((m[1] for m in measured[1:]), default=0)
             if at_most is not None:
                 line = max(min(line, at_most), word)
                 cell_line = min(cell_line, line)
-            lowest.append(max(at_least, *(_widest_piece(c) for c in cells)))
+            lowest.append(max(at_least, *(m[2] for m in measured)))
             words.append(max(at_least, word))
             natural.append(max(at_least, line))
             # a header may wrap at its spaces onto about two lines before any cell wraps
-            heading = max(_widest_word(cells[0]), (_widest_line(cells[0]) + 1) // 2)
+            heading = max(measured[0][0], (measured[0][1] + 1) // 2)
             body.append(max(at_least, cell_line, heading))
         count = len(self.headers)
         room = width - 1 - 3 * count  # an edge each side, a separator and padding per column
         widths = column_widths(lowest, words, natural, room, body)
+        inner = sum(widths) + 3 * count - 1  # the table's width less its two edges
+        return _Layout(
+            widths=widths,
+            title=wrap(printable(self.title), max(inner, 1)) if self.title else [],
+            headers=[wrap(h, size) for h, size in zip(self.headers, widths, strict=True)],
+            rows=[[wrap(c, s) for c, s in zip(row, widths, strict=True)] for row in self.rows],
+            caption=wrap(printable(self.caption, newlines=True), max(inner, 20))
+            if self.caption
+            else [],
+        )
+
+    def table(self, width: int) -> Table:
+        """The rich table for a console ``width`` cells wide, every cell wrapped."""
+        return self._table(self._layout(width))
+
+    @staticmethod
+    def _table(layout: _Layout) -> Table:
         table = Table(
-            title=self._wrapped(printable(self.title), sum(widths) + 3 * count - 1),
+            title=Text("\n".join(layout.title)) if layout.title else None,
             title_justify="left",
             box=box.SIMPLE_HEAD,
             expand=False,
         )
-        for header, size in zip(self.headers, widths, strict=True):
-            table.add_column(
-                Text("\n".join(wrap(header, size))), width=size, no_wrap=True, overflow="ellipsis"
-            )
-        for row in self.rows:
-            table.add_row(*(Text("\n".join(wrap(c, s))) for c, s in zip(row, widths, strict=True)))
-        if self.caption:
-            table.caption = self._wrapped(
-                printable(self.caption, newlines=True), max(sum(widths) + 3 * count - 1, 20)
-            )
+        for header, size in zip(layout.headers, layout.widths, strict=True):
+            table.add_column(Text("\n".join(header)), width=size, no_wrap=True, overflow="ellipsis")
+        for row in layout.rows:
+            table.add_row(*(Text("\n".join(lines)) for lines in row))
+        if layout.caption:
+            table.caption = Text("\n".join(layout.caption))
             table.caption_justify = "left"
         return table
 
-    @staticmethod
-    def _wrapped(text: str, width: int) -> Text:
-        return Text("\n".join(wrap(text, max(width, 1))))
+    def draw(self, width: int) -> str:
+        """The table as rich draws it (``table``), written here line by line.
+
+        Rich lays out and measures every cell again, which took half a minute for the
+        tables of a 30,000-component withdrawal; the cells are already wrapped to their
+        columns, so what is left is padding. A table rich would draw otherwise (wider than
+        the console, or a line wider than its column) is left to rich."""
+        layout = self._layout(width)
+        drawn = layout.draw(width)
+        if drawn is not None:
+            return drawn
+        return _rich_text(self._table(layout), width)
 
 
-def render_text(renderables: Iterable[RenderableType | Grid], *, width: int = DEFAULT_WIDTH) -> str:
-    """Draw renderables into plain text (no colour codes), one blank line apart."""
-    buffer = io.StringIO()
-    console = Console(  # markup and emoji off: "[adequacy_dpf]" or ":ok:" in a name is text
-        file=buffer,
+@dataclass(frozen=True)
+class _Layout:
+    widths: list[int]
+    title: list[str]
+    headers: list[list[str]]
+    rows: list[list[list[str]]]
+    caption: list[str]
+
+    def draw(self, width: int) -> str | None:
+        """The lines of a ``box.SIMPLE_HEAD`` table with these cells, each ending in a
+        line feed (trailing blanks aside, as rich draws it); ``None`` when rich would draw
+        it otherwise.
+
+        Rich draws: the title, an edge of blanks, the header row, a rule, the rows, an
+        edge of blanks, the caption. A row is an edge and a cell's padding (two blanks),
+        then each cell filled to its column's width, three blanks apart (padding, a
+        separator, padding). A cell of fewer lines than its row is filled with blank
+        lines: below it, or in the header row above it (headers sit on the rule).
+        """
+        widths = self.widths
+        total = sum(widths) + 3 * len(widths) + 1
+        if (
+            total > width
+            or min(widths) < 1  # rich shows nothing of a column of no width
+            or any(not _plain(line) or _cells(line) > total for line in self.title)
+            or any(not _plain(line) or _cells(line) > total for line in self.caption)
+        ):
+            return None
+        out = [line + "\n" for line in self.title]
+        out.append("\n")
+        for row in (self.headers, *self.rows):
+            height = max(len(lines) for lines in row)
+            filled = []
+            for lines, size in zip(row, widths, strict=True):
+                cell = []
+                for line in lines:
+                    shown = _filled(line, size)
+                    if shown is None:
+                        return None
+                    cell.append(shown)
+                blank = [" " * size] * (height - len(lines))
+                filled.append(blank + cell if row is self.headers else cell + blank)
+            for parts in zip(*filled, strict=True):
+                out.append("  " + "   ".join(parts) + "\n")
+            if row is self.headers:
+                out.append(" " + "─" * (total - 2) + "\n")
+        out.append("\n")
+        out.extend(line + "\n" for line in self.caption)
+        return "".join(out)
+
+
+def _filled(line: str, size: int) -> str | None:
+    """``line`` filled with blanks to ``size`` cells, as rich fills it; ``None`` when it
+    is wider or not ``_plain``."""
+    if line.isascii() and line.isprintable():
+        return line.ljust(size) if len(line) <= size else None
+    cells = cell_len(line)
+    return line + " " * (size - cells) if cells <= size and _plain(line) else None
+
+
+def _plain(line: str) -> bool:
+    """Whether rich pads ``line`` by its cells alone: every character takes a cell or two
+    and the line takes their sum. A character of no width (a combining accent, a joiner,
+    a control character) makes rich measure the padded line again, its own way."""
+    if line.isascii() and line.isprintable():
+        return True
+    sizes = [get_character_cell_size(character) for character in line]
+    return min(sizes, default=1) >= 1 and sum(sizes) == cell_len(line)
+
+
+def _console(file: io.StringIO, width: int) -> Console:
+    return Console(  # markup and emoji off: "[adequacy_dpf]" or ":ok:" in a name is text
+        file=file,
         width=width,
         color_system=None,
         force_terminal=False,
@@ -245,12 +367,23 @@ def render_text(renderables: Iterable[RenderableType | Grid], *, width: int = DE
         markup=False,
         emoji=False,
     )
-    for index, renderable in enumerate(renderables):
-        if index:
-            console.print()
-        console.print(renderable.table(width) if isinstance(renderable, Grid) else renderable)
+
+
+def _rich_text(renderable: RenderableType, width: int) -> str:
+    """A renderable as rich draws it."""
+    buffer = io.StringIO()
+    _console(buffer, width).print(renderable)
+    return buffer.getvalue()
+
+
+def render_text(renderables: Iterable[RenderableType | Grid], *, width: int = DEFAULT_WIDTH) -> str:
+    """Draw renderables into plain text (no colour codes), one blank line apart."""
+    drawn = "\n".join(
+        renderable.draw(width) if isinstance(renderable, Grid) else _rich_text(renderable, width)
+        for renderable in renderables
+    )
     # rich pads every line to the full width; trailing blanks only get in the way.
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return "".join(line.rstrip() + "\n" for line in drawn.splitlines())
 
 
 def _heading(lines: Iterable[str], width: int, *, bold: bool = False) -> Text:

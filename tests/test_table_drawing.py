@@ -1,0 +1,111 @@
+"""Tables are written line by line, and read exactly as rich would draw them.
+
+``Grid.draw`` pads the cells that ``Grid`` has already wrapped, instead of handing the
+table to rich, which measured and laid out every cell again (half a minute for the
+tables of a 30,000-component withdrawal). Rich stays the judge: for any cells, any
+title and caption and any width, the text must be the bytes rich draws from
+``Grid.table`` on the same console.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from exitplan.render.table import Grid, _rich_text, render_text
+
+
+def _by_rich(grid: Grid, width: int) -> str:
+    """The table as rich draws it on exitplan's console, trailing blanks removed."""
+    drawn = _rich_text(grid.table(width), width)
+    return "".join(line.rstrip() + "\n" for line in drawn.splitlines())
+
+
+_READABLE = "abcxyzÅÄÖåäö漢字表🙂\u00a0\u3000 -←→\n"  # letters, wide, blanks, breaks
+_ODD = "\u0301\u200d\ufe0f\U0001f3fd\U0001f1f8\U0001f1ea"  # of no width, or joining
+_HOSTILE = "\x1b\t\r\x00\x7f\x85\u2028\u2029\u202e"  # escaped by printable, or not
+_ID = st.from_regex(r"[a-z][a-z0-9]{0,14}(-[a-z0-9]{1,12}){0,4}", fullmatch=True)
+
+
+def _cells(alphabet: str) -> st.SearchStrategy[str]:
+    text = st.text(alphabet=st.sampled_from(alphabet), max_size=40)
+    return st.one_of(text, _ID, st.lists(_ID, min_size=1, max_size=4).map(" ← ".join))
+
+
+@st.composite
+def _grids(
+    draw: st.DrawFn,
+    alphabet: str,
+    widths: st.SearchStrategy[int],
+    most: int,
+    *,
+    odd_headers: bool,
+) -> tuple[Grid, int]:
+    columns = draw(st.integers(min_value=1, max_value=most))
+    text = _cells(alphabet)
+    names = st.one_of(_ID, st.sampled_from(["name", "users affected", "breaks (day)"]))
+    header = st.one_of(text, names) if odd_headers else names  # a column of no width: rich's
+    headers = draw(st.lists(header, min_size=columns, max_size=columns))
+    grid = Grid(draw(text), tuple(headers), caption=draw(st.none() | text))
+    for row in draw(st.lists(st.tuples(*[text] * columns), max_size=8)):
+        grid.add_row(*row)
+    return grid, draw(widths)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_grids(_READABLE, st.integers(min_value=40, max_value=160), 5, odd_headers=False))
+def test_a_grid_of_readable_text_is_drawn_here_as_rich_draws_it(
+    drawn: tuple[Grid, int],
+) -> None:
+    grid, width = drawn
+    layout = grid._layout(width)
+    table = sum(layout.widths) + 3 * len(layout.widths) + 1
+    if all(cell_len(line) <= table for line in layout.caption):  # else rich wraps it again
+        assert layout.draw(width) is not None  # not left to rich
+    assert render_text([grid], width=width) == _by_rich(grid, width)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    _grids(
+        _READABLE + _ODD + _HOSTILE, st.integers(min_value=1, max_value=160), 7, odd_headers=True
+    )
+)
+def test_any_grid_reads_as_rich_draws_it(drawn: tuple[Grid, int]) -> None:
+    """Characters of no width, controls and widths too narrow for the columns: what is
+    not drawn here is left to rich, and the text is rich's either way."""
+    grid, width = drawn
+    assert render_text([grid], width=width) == _by_rich(grid, width)
+
+
+@pytest.mark.parametrize(
+    ("headers", "rows", "width"),
+    [
+        pytest.param(("component", "state"), [("c1", "withdrawn")], 100, id="plain"),
+        pytest.param(("a",), [], 40, id="no-rows"),
+        pytest.param(("a", "b"), [("one\ntwo\nthree", "x")], 40, id="cell-of-three-lines"),
+        pytest.param(("a", "b"), [("", "")], 40, id="empty-cells"),
+        pytest.param(("id", "name"), [("漢字漢字漢字", "🙂 ok")], 40, id="wide-characters"),
+        pytest.param(tuple("abcdefghij"), [tuple("0123456789")], 12, id="narrower-than-edges"),
+        pytest.param(("a", "b"), [("x" * 300, "supercalifragilistic-" * 9)], 30, id="long-words"),
+    ],
+)
+def test_edge_cases_read_as_rich_draws_them(
+    headers: tuple[str, ...], rows: list[tuple[str, ...]], width: int
+) -> None:
+    grid = Grid("A title long enough to wrap onto a second line at narrow widths", headers)
+    grid.caption = "a caption\nof two lines"
+    for row in rows:
+        grid.add_row(*row)
+    assert render_text([grid], width=width) == _by_rich(grid, width)
+
+
+def test_a_table_too_wide_for_the_console_is_left_to_rich() -> None:
+    """Ten columns need at least 41 cells (an edge and a cell each, three blanks apart);
+    at 12 rich squeezes them its own way, and the drawing must be rich's."""
+    grid = Grid("T", tuple("abcdefghij"))
+    grid.add_row(*"0123456789")
+    assert grid._layout(12).draw(12) is None
+    assert render_text([grid], width=12) == _by_rich(grid, 12)
