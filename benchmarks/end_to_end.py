@@ -10,7 +10,9 @@ a subprocess, the way a user runs it, so that interpreter start-up counts on bot
   networkx graph of the dependencies and runs a bare reverse breadth-first search from
   the components of the largest vendor: the least any simulation of that withdrawal does;
 * ``validate``: ``exitplan validate DIR``;
-* ``simulate``: ``exitplan simulate DIR -w vendor:v-dominant --format json``;
+* ``simulate``: ``exitplan simulate DIR -w vendor:v-dominant --format json``, and
+  ``simulate as text``: the same command as a user types it, its tables in text (the
+  default format);
 * ``register``: ``exitplan register DIR --format json``;
 * ``check``: ``exitplan check DIR --format json``;
 
@@ -186,9 +188,9 @@ def write_yaml(json_folder: Path, folder: Path) -> int:
 
 def _row(what: str, timed: Timed, floor: float, beside: Timed | None = None) -> str:
     if timed.said:
-        return f"  {what:<18} failed with {timed.code}: {timed.said[:100]}"
+        return f"  {what:<24} failed with {timed.code}: {timed.said[:100]}"
     return (
-        f"  {what:<18} {timed.seconds:>8.2f} s {timed.seconds / floor:>8.1f}x "
+        f"  {what:<24} {timed.seconds:>8.2f} s {timed.seconds / floor:>8.1f}x "
         f"{timed.peak_mib:>8.0f} MiB"
         + (f"   (the floor beside it: {beside.seconds:.2f} s)" if beside is not None else "")
     )
@@ -235,7 +237,7 @@ def measure_neo4j(
         print(_row("neo4j load", loaded, loaded.seconds), flush=True)
         return
     print(
-        f"  {'neo4j load':<18} {loaded.seconds:>8.2f} s {relationships / loaded.seconds:>8,.0f}"
+        f"  {'neo4j load':<24} {loaded.seconds:>8.2f} s {relationships / loaded.seconds:>8,.0f}"
         f" relationships/s {loaded.peak_mib:>6.0f} MiB",
         flush=True,
     )
@@ -289,13 +291,14 @@ def measure(
                 [EXITPLAN, "simulate", str(path), "-w", VENDOR, "--format", "json"],
                 (0,),
             ),
+            f"simulate as text ({kind})": ([EXITPLAN, "simulate", str(path), "-w", VENDOR], (0,)),
             f"register ({kind})": ([EXITPLAN, "register", str(path), "--format", "json"], (0,)),
             f"check ({kind})": ([EXITPLAN, "check", str(path), "--format", "json"], (0, 1)),
         }
         for what, (command, ok) in commands.items():
             if what.split()[0] not in only:
                 continue
-            output = work / f"{size}-{what.split()[0]}-{kind}.out"
+            output = work / f"{size}-{'-'.join(what.split()[:-1])}-{kind}.out"
             timed, beside = _paired(command, floor_command, repeat, ok, output)
             print(_row(what, timed, beside.seconds, beside), flush=True)
             if server is not None and what == "simulate (json)":
