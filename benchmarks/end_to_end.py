@@ -15,6 +15,9 @@ a subprocess, the way a user runs it, so that interpreter start-up counts on bot
   default format);
 * ``register``: ``exitplan register DIR --format json``;
 * ``check``: ``exitplan check DIR --format json``;
+* ``report``: ``exitplan report SCENARIO -o exit-strategy.md``, for a scenario that
+  withdraws the same vendor (the simulation, the policies, the register rows of what is
+  withdrawn, the assumptions and the document);
 
 and with ``--neo4j``, on the Neo4j test server of ``tests/neo4j_server``:
 
@@ -210,7 +213,18 @@ def _paired(
     return best, min(floors, key=lambda timed: timed.seconds)
 
 
-COMMANDS = ("validate", "simulate", "register", "check")
+COMMANDS = ("validate", "simulate", "register", "check", "report")
+
+
+def _scenario(estate: Path) -> Path:
+    """A scenario file beside the estate that withdraws the same vendor."""
+    scenario = estate.parent / f"{estate.name}-scenario.yaml"
+    scenario.write_text(
+        f"id: leave-dominant\ntitle: Leave the dominant vendor\nestate: {estate.name}\n"
+        f"withdraw: [{VENDOR}]\n",
+        encoding="utf-8",
+    )
+    return scenario
 
 
 @dataclass(frozen=True)
@@ -294,6 +308,10 @@ def measure(
             f"simulate as text ({kind})": ([EXITPLAN, "simulate", str(path), "-w", VENDOR], (0,)),
             f"register ({kind})": ([EXITPLAN, "register", str(path), "--format", "json"], (0,)),
             f"check ({kind})": ([EXITPLAN, "check", str(path), "--format", "json"], (0, 1)),
+            f"report ({kind})": (
+                [EXITPLAN, "report", str(_scenario(path)), "-o", str(work / "exit-strategy.md")],
+                (0,),
+            ),
         }
         for what, (command, ok) in commands.items():
             if what.split()[0] not in only:

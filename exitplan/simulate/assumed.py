@@ -51,15 +51,14 @@ def assumptions(backend: GraphBackend, simulation: Simulation) -> list[Assumptio
     """Every assumed element the simulation's answer depends on, sorted."""
     touched = {a.id for a in simulation.affected} | set(simulation.withdrawn)
     chosen = {r.replaces: r.chosen.candidate for r in simulation.replacements if r.chosen}
-    nodes = backend.nodes_by_id(touched | set(chosen.values()))
+    candidates = set(chosen.values())
+    nodes = backend.nodes_by_id(touched | candidates)
     pairs = {
         pair for a in simulation.affected for pair in itertools.pairwise(a.because)
     }  # (dependent, dependency) along every chain
     found: list[Assumption | None] = []
-    for edge in backend.edges_touching(
-        touched | set(chosen.values()), Direction.OUT, [Rel.DEPENDS_ON]
-    ):
-        if (edge.source, edge.target) in pairs or edge.source in chosen.values():
+    for edge in backend.edges_touching(touched | candidates, Direction.OUT, [Rel.DEPENDS_ON]):
+        if (edge.source, edge.target) in pairs or edge.source in candidates:
             found.append(
                 _edge(edge, "dependency", f"{edge.source} → {edge.target}", "the dependency")
             )
