@@ -114,6 +114,7 @@ _INVISIBLE = frozenset(
         0x7F,  # DEL
         *range(0x80, 0xA0),  # C1 control characters
         *(0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)),  # direction marks
+        0x200D,  # the zero-width joiner: rich (15) fails on one that joins nothing
     ]
 )
 
@@ -122,7 +123,9 @@ def printable(text: str, *, newlines: bool = False) -> str:
     """``text`` with every control character (C0, DEL, C1) and every bidirectional
     override shown as an escape (``\\x1b``, ``\\u202e``), so that a name read from a file
     can neither drive a terminal (colours, cursor moves, a title change) nor reorder
-    what is shown around it. With ``newlines``, line feeds stay line feeds.
+    what is shown around it. The zero-width joiner is shown as ``\\u200d`` too: rich
+    cannot lay out a line where it joins nothing (a traceback instead of a table). With
+    ``newlines``, line feeds stay line feeds.
 
     >>> printable("evil\\x1b[31mred")
     'evil\\\\x1b[31mred'

@@ -85,6 +85,7 @@ def test_any_grid_reads_as_rich_draws_it(drawn: tuple[Grid, int]) -> None:
     [
         pytest.param(("component", "state"), [("c1", "withdrawn")], 100, id="plain"),
         pytest.param(("a",), [], 40, id="no-rows"),
+        pytest.param((), [], 40, id="no-columns"),
         pytest.param(("a", "b"), [("one\ntwo\nthree", "x")], 40, id="cell-of-three-lines"),
         pytest.param(("a", "b"), [("", "")], 40, id="empty-cells"),
         pytest.param(("id", "name"), [("漢字漢字漢字", "🙂 ok")], 40, id="wide-characters"),
@@ -109,3 +110,11 @@ def test_a_table_too_wide_for_the_console_is_left_to_rich() -> None:
     grid.add_row(*"0123456789")
     assert grid._layout(12).draw(12) is None
     assert render_text([grid], width=12) == _by_rich(grid, 12)
+
+
+def test_a_joiner_that_joins_nothing_is_shown_not_fatal() -> None:
+    """Rich (15) raised IndexError laying out this header (a zero-width joiner after a
+    hyphen, then another); ``printable`` now shows the joiner as ``\\u200d``."""
+    grid = Grid("aö\ufe0f  \u202e\u202e", ("字", "-\u200d\u200d字\tö-ö "))
+    assert render_text([grid], width=18) == _by_rich(grid, 18)
+    assert "-\\u200d\\u200d字" in render_text([grid], width=60)

@@ -310,7 +310,7 @@ class _Layout:
         total = sum(widths) + 3 * len(widths) + 1
         if (
             total > width
-            or min(widths) < 1  # rich shows nothing of a column of no width
+            or min(widths, default=0) < 1  # rich shows nothing of a column of no width
             or any(not _plain(line) or _cells(line) > total for line in self.title)
             or any(not _plain(line) or _cells(line) > total for line in self.caption)
         ):
