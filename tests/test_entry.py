@@ -74,6 +74,52 @@ def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
     assert result.returncode == 1
 
 
+# A command of the real command line whose work imports a C extension as the signal
+# arrives: pybind11's modules (matplotlib's among them) then raise ``ImportError:
+# initialization failed`` from the signal's exception, which the command line caught as
+# an internal error (exit 3) until it looked behind it.
+INTERRUPTED_IMPORT = """
+import os, signal, sys, types
+import click
+from exitplan import cli, entry
+
+@click.command()
+def interrupted():
+    try:
+        os.kill(os.getpid(), signal.{signal})
+        for _ in range(10_000_000):
+            pass
+    except BaseException as caught:
+        raise ImportError("initialization failed") from caught
+
+module = types.ModuleType("exitplan.cli.interrupted")
+module.command = interrupted
+sys.modules["exitplan.cli.interrupted"] = module
+cli.COMMANDS["interrupted"] = ("interrupted", "command")
+sys.argv = ["exitplan", "interrupted"]
+entry.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "said"),
+    [("SIGINT", 130, "exitplan: interrupted"), ("SIGTERM", 143, "exitplan: terminated")],
+)
+def test_an_import_a_signal_interrupts_is_the_signal_not_a_bug(
+    name: str, code: int, said: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(INTERRUPTED_IMPORT.format(signal=name))],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stderr == said + "\n"
+    assert result.returncode == code
+
+
 KEPT = """
 import atexit, sys
 from exitplan.cli import common

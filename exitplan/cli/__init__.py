@@ -81,11 +81,29 @@ class _ExitplanGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:
+            signalled = _signal_behind(error)
+            if signalled is not None:
+                raise signalled from None
             if ctx.params.get("debug"):
                 raise
             notice(f"exitplan: internal error: {type(error).__name__}: {str(error)[:300]}")
             notice("This is a bug in exitplan; run again with --debug and report the traceback.")
             ctx.exit(INTERNAL_ERROR)
+
+
+def _signal_behind(error: Exception) -> BaseException | None:
+    """The Ctrl-C or SIGTERM behind ``error``: an exception outside ``Exception`` among
+    its causes. A C extension interrupted while it initialises reports ``ImportError:
+    initialization failed`` caused by the ``KeyboardInterrupt`` (pybind11 modules do,
+    matplotlib's among them); that is the signal, for the caller to handle, not a bug."""
+    seen: set[int] = set()
+    current = error.__cause__ or error.__context__
+    while current is not None and id(current) not in seen:
+        if not isinstance(current, (Exception, SystemExit, GeneratorExit)):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _command(name: str) -> click.Command:
