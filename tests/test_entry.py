@@ -36,44 +36,6 @@ entry.main()
 """
 
 
-@pytest.mark.parametrize(
-    ("name", "code", "said"),
-    [("SIGINT", 130, "exitplan: interrupted"), ("SIGTERM", 143, "exitplan: terminated")],
-)
-def test_a_signal_wrapped_in_another_error_ends_in_one_line(
-    name: str, code: int, said: str
-) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(WRAPPED.format(signal=name))],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.stderr == said + "\n"
-    assert result.returncode == code
-
-
-def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
-    script = textwrap.dedent("""
-        import sys, types
-        from exitplan import entry
-        def run():
-            raise RuntimeError("a fault of our own")
-        cli = types.ModuleType("exitplan.cli")
-        cli.run = run
-        cli.keep_estates = lambda: None
-        sys.modules["exitplan.cli"] = cli
-        entry.main()
-    """)
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
-    )
-    assert "a fault of our own" in result.stderr
-    assert result.returncode == 1
-
-
 # A command of the real command line whose work imports a C extension as the signal
 # arrives: pybind11's modules (matplotlib's among them) then raise ``ImportError:
 # initialization failed`` from the signal's exception, which the command line caught as
@@ -102,14 +64,21 @@ entry.main()
 
 
 @pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param(WRAPPED, id="set-name-in-an-import"),
+        pytest.param(INTERRUPTED_IMPORT, id="extension-import-in-a-command"),
+    ],
+)
+@pytest.mark.parametrize(
     ("name", "code", "said"),
     [("SIGINT", 130, "exitplan: interrupted"), ("SIGTERM", 143, "exitplan: terminated")],
 )
-def test_an_import_a_signal_interrupts_is_the_signal_not_a_bug(
-    name: str, code: int, said: str
+def test_a_signal_wrapped_in_another_error_ends_in_one_line(
+    script: str, name: str, code: int, said: str
 ) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(INTERRUPTED_IMPORT.format(signal=name))],
+        [sys.executable, "-c", textwrap.dedent(script.format(signal=name))],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -118,6 +87,25 @@ def test_an_import_a_signal_interrupts_is_the_signal_not_a_bug(
     )
     assert result.stderr == said + "\n"
     assert result.returncode == code
+
+
+def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
+    script = textwrap.dedent("""
+        import sys, types
+        from exitplan import entry
+        def run():
+            raise RuntimeError("a fault of our own")
+        cli = types.ModuleType("exitplan.cli")
+        cli.run = run
+        cli.keep_estates = lambda: None
+        sys.modules["exitplan.cli"] = cli
+        entry.main()
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert "a fault of our own" in result.stderr
+    assert result.returncode == 1
 
 
 KEPT = """
