@@ -108,6 +108,14 @@ def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
     assert result.returncode == 1
 
 
+def test_an_error_of_a_command_with_no_signal_behind_it_is_an_internal_error() -> None:
+    script = INTERRUPTED_IMPORT.replace("os.kill(os.getpid(), signal.{signal})", "int('x')")
+    command = [sys.executable, "-c", textwrap.dedent(script)]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.stderr.startswith("exitplan: internal error: ImportError: initialization")
+    assert result.returncode == 3
+
+
 KEPT = """
 import atexit, sys
 from exitplan.cli import common
