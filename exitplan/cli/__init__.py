@@ -95,7 +95,9 @@ def _signal_behind(error: Exception) -> BaseException | None:
     """The Ctrl-C or SIGTERM behind ``error``: an exception outside ``Exception`` among
     its causes. A C extension interrupted while it initialises reports ``ImportError:
     initialization failed`` caused by the ``KeyboardInterrupt`` (pybind11 modules do,
-    matplotlib's among them); that is the signal, for the caller to handle, not a bug."""
+    matplotlib's among them); that is the signal, for the caller to handle, not a bug.
+    (``exitplan.entry`` walks the same chain for what reaches it; it cannot share this
+    one, as it runs before anything of exitplan's is imported.)"""
     seen: set[int] = set()
     current = error.__cause__ or error.__context__
     while current is not None and id(current) not in seen:

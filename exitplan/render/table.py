@@ -278,8 +278,8 @@ class Grid:
 
         Rich lays out and measures every cell again, which took half a minute for the
         tables of a 30,000-component withdrawal; the cells are already wrapped to their
-        columns, so what is left is padding. A table rich would draw otherwise (wider than
-        the console, or a line wider than its column) is left to rich."""
+        columns, so what is left is padding. A table rich would draw otherwise (see
+        ``_Layout.draw``) is left to rich."""
         layout = self._layout(width)
         drawn = layout.draw(width)
         if drawn is not None:
@@ -311,8 +311,9 @@ class _Layout:
         if (
             total > width
             or min(widths, default=0) < 1  # rich shows nothing of a column of no width
-            or any(not _plain(line) or _cells(line) > total for line in self.title)
-            or any(not _plain(line) or _cells(line) > total for line in self.caption)
+            or any(
+                not _plain(line) or _cells(line) > total for line in (*self.title, *self.caption)
+            )
         ):
             return None
         out = [line + "\n" for line in self.title]
