@@ -68,49 +68,49 @@ def _day(value: float) -> int | None:
     return int(value) if is_dated(value) else None
 
 
-def _state(times: Times, node_id: NodeId, horizon: int | None) -> State | None:
-    """withdrawn, broken or degraded within the horizon; effects at a renewal of unknown
-    date are always kept (as broken or degraded with no day), never silently dropped."""
-    if node_id in times.withdrawn:
-        day = times.fails_at(node_id)  # day 0, or the end of a subscription
-        return State.WITHDRAWN if horizon is None or not is_dated(day) or day <= horizon else None
-    for day, state in (
-        (times.fails_at(node_id), State.BROKEN),
-        (times.degrades_at(node_id), State.DEGRADED),
-    ):
-        if day == NEVER:
-            continue
-        if not is_dated(day) or horizon is None or day <= horizon:
-            return state
-    return None
-
-
 def _affected(
     region: DependencyRegion, times: Times, horizon: int | None, *, chains: bool = True
 ) -> list[Affected]:
+    """Every node in use that is withdrawn, broken or degraded within the horizon, by id.
+    Effects at a renewal of unknown date are always kept (as broken or degraded with no
+    day), never silently dropped."""
+    fail, degrade, withdrawn = times.fail, times.degrade, times.withdrawn
+    in_use, node_of, chain = region.in_use, region.node, times.chain
+
+    def within(day: float) -> bool:  # by the horizon, or at a renewal of unknown date
+        return horizon is None or day <= horizon or not is_dated(day)
+
     found = []
-    for node_id in sorted(times.degrade):
-        node = region.node(node_id)
-        state = _state(times, node_id, horizon)
-        if state is None or not region.in_use(node_id):
+    for node_id in sorted(degrade):
+        if not in_use(node_id):
             continue
-        fail, degrade = times.fails_at(node_id), times.degrades_at(node_id)
-        if horizon is not None:  # the report ends at the horizon
-            fail = fail if fail <= horizon or not is_dated(fail) else NEVER
-            degrade = degrade if degrade <= horizon or not is_dated(degrade) else NEVER
+        fails, degrades = fail.get(node_id, NEVER), degrade[node_id]
+        if node_id in withdrawn:  # on day 0, or at the end of a subscription
+            if not within(fails):
+                continue
+            state = State.WITHDRAWN
+        elif fails != NEVER and within(fails):
+            state = State.BROKEN
+        elif degrades != NEVER and within(degrades):
+            state = State.DEGRADED
+        else:
+            continue
+        if not within(fails):  # the report ends at the horizon
+            fails = NEVER
+        if not within(degrades):
+            degrades = NEVER
+        broken = state is not State.DEGRADED
+        node = node_of(node_id)
         found.append(
             Affected(
                 id=node_id,
                 kind=node.label.kind,
                 name=node.name,
                 state=state,
-                fails_at=_day(fail),
-                degrades_at=_day(degrade),
-                because=times.chain(node_id, broken=state is not State.DEGRADED)
-                if chains
-                else (node_id,),
-                undated=(state is not State.DEGRADED and not is_dated(fail))
-                or (state is State.DEGRADED and not is_dated(degrade)),
+                fails_at=_day(fails),
+                degrades_at=_day(degrades),
+                because=chain(node_id, broken=broken) if chains else (node_id,),
+                undated=not is_dated(fails if broken else degrades),
             )
         )
     return found
