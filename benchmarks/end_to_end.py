@@ -18,6 +18,9 @@ a subprocess, the way a user runs it, so that interpreter start-up counts on bot
 * ``report``: ``exitplan report SCENARIO -o exit-strategy.md``, for a scenario that
   withdraws the same vendor (the simulation, the policies, the register rows of what is
   withdrawn, the assumptions and the document);
+* ``sensitivity``, only when named in ``--commands``: ``exitplan sensitivity SCENARIO
+  --format json`` for the same scenario, with its default limit (the 100 assumptions
+  likeliest to matter, each varied by running the scenario again);
 
 and with ``--neo4j``, on the Neo4j test server of ``tests/neo4j_server``:
 
@@ -36,6 +39,7 @@ A command that fails (exit code not 0, or 1 for ``check``, which reports finding
     python benchmarks/end_to_end.py                      # 10k, 30k and 100k components
     python benchmarks/end_to_end.py --sizes 10000 --repeat 1 --yaml
     python benchmarks/end_to_end.py --sizes 30000 --commands simulate
+    python benchmarks/end_to_end.py --sizes 10000 30000 --commands sensitivity --repeat 1
     python benchmarks/end_to_end.py --sizes 100000 --commands simulate --neo4j
 """
 
@@ -214,6 +218,8 @@ def _paired(
 
 
 COMMANDS = ("validate", "simulate", "register", "check", "report")
+LONG = ("sensitivity",)
+"""Commands timed only when named: each runs the scenario again a hundred times or more."""
 
 
 def _scenario(estate: Path) -> Path:
@@ -312,6 +318,10 @@ def measure(
                 [EXITPLAN, "report", str(_scenario(path)), "-o", str(work / "exit-strategy.md")],
                 (0,),
             ),
+            f"sensitivity ({kind})": (
+                [EXITPLAN, "sensitivity", str(_scenario(path)), "--format", "json"],
+                (0,),
+            ),
         }
         for what, (command, ok) in commands.items():
             if what.split()[0] not in only:
@@ -329,7 +339,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--components-per-file", type=int, default=1_000)
     parser.add_argument("--yaml", action="store_true", help="also time the estate as YAML")
-    parser.add_argument("--commands", nargs="+", choices=COMMANDS, default=list(COMMANDS))
+    parser.add_argument("--commands", nargs="+", choices=COMMANDS + LONG, default=list(COMMANDS))
     parser.add_argument(
         "--neo4j",
         action="store_true",

@@ -116,6 +116,22 @@ def cli(*args: str | Path, cwd: Path = REPO, env: Mapping[str, str] | None = Non
     return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
+def read_terminal(leader: int) -> str:
+    """Everything a process writes to a pseudo-terminal, until it closes: read from the
+    leader end (the process holds the follower), newlines as written."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
 @pytest.fixture
 def run_cli() -> RunCli:
     """``cli``, for tests that ask for it by fixture."""

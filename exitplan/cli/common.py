@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ByteSize, TypeAdapter, ValidationError
@@ -39,6 +39,9 @@ from exitplan.select import Mode
 from exitplan.simulate import Options
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.views import Diagram
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PLURAL = {
     Label.VENDOR: "vendors",
@@ -93,6 +96,37 @@ def _drop_stdout() -> None:
         os.close(null)
     except (OSError, ValueError, AttributeError):  # no file descriptor left to redirect
         sys.stdout = None  # Python's own convention for a closed stdout
+
+
+def progress_bar(*, remaining: bool = False) -> Progress:
+    """A bar for long work, on stderr and only on a terminal, gone once the work is
+    done: what it is doing, how far, for how long (and, with ``remaining``, how much
+    longer)."""
+    from rich.console import Console  # noqa: PLC0415  # only the long commands draw one
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[ProgressColumn] = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    if remaining:
+        columns.append(TimeRemainingColumn())
+    return Progress(
+        *columns,
+        console=Console(stderr=True),
+        transient=True,
+        disable=sys.stderr is None or not sys.stderr.isatty(),
+    )
 
 
 def notice(text: str, *, newlines: bool = False) -> None:

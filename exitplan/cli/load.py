@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from exitplan.cli.common import (
     ESTATE_PATH,
@@ -15,6 +12,7 @@ from exitplan.cli.common import (
     NEO4J_URI,
     NEO4J_USER,
     emit,
+    progress_bar,
     prompt_password,
     read_estate,
 )
@@ -51,15 +49,7 @@ def load_command(
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with (
         Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as progress,
+        progress_bar() as progress,
     ):
         task = progress.add_task(f"loading {estate.name}", total=None)
         summary = graph.load(

@@ -3,17 +3,43 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from exitplan.cli.common import FORMATS, Source, backend_options, emit, terminal_width
+from exitplan.cli.common import (
+    FORMATS,
+    Source,
+    backend_options,
+    emit,
+    progress_bar,
+    terminal_width,
+)
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
 from exitplan.render.json import dump_sensitivity_json
 from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.table import dump_sections_table
 from exitplan.scenario import load_scenario, run_scenario
-from exitplan.simulate.sensitivity import sensitivity
+from exitplan.simulate.sensitivity import MOST_VARIED, sensitivity
+
+
+class _Most(click.ParamType[int | None]):
+    """A number of assumptions, or ``all``."""
+
+    name = "most"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text == "all":
+            return None
+        if not text.isdigit() or int(text) < 1:
+            self.fail(f"{value!r} is neither a number of at least 1 nor 'all'", param, ctx)
+        return int(text)
 
 
 @click.command(name="sensitivity")
@@ -24,11 +50,22 @@ from exitplan.simulate.sensitivity import sensitivity
     default=None,
     help="Show only the N most decisive assumptions (default: every one that matters).",
 )
+@click.option(
+    "--most",
+    type=_Most(),
+    metavar="N|all",
+    default=MOST_VARIED,
+    show_default=True,
+    help="Vary at most N assumptions by running the scenario again, those likeliest to "
+    "matter first (the more affected services' chains run through one, the likelier); "
+    "'all' varies every one. User counts are always varied: they need no new run.",
+)
 @backend_options
 @FORMATS
 def sensitivity_command(
     scenario: Path,
     top: int | None,
+    most: int | None,
     backend: str,
     estate: str | None,
     neo4j_uri: str | None,
@@ -39,7 +76,8 @@ def sensitivity_command(
     rests on is varied the way it could be wrong (a dependency absent or hard, an
     alternative not viable or less ready, a grace period halved, user counts doubled or
     halved, a contract ending earlier) and the scenario simulated again; they are ranked
-    by how much they move the headline figures.
+    by how much they move the headline figures. On a large estate, the likeliest to
+    matter are varied first, up to --most.
 
     \b
     Example:
@@ -49,7 +87,15 @@ def sensitivity_command(
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     base = run_scenario(loaded, graph)
-    analysis = sensitivity(graph, lambda varied: run_scenario(loaded, varied, checked=True), base)
+    with progress_bar(remaining=True) as shown:
+        task = shown.add_task("running the scenario again, varied", total=None)
+        analysis = sensitivity(
+            graph,
+            lambda varied: run_scenario(loaded, varied, checked=True),
+            base,
+            most=most,
+            progress=lambda done, total: shown.update(task, completed=done, total=total),
+        )
     name = loaded.scenario.id
     if output_format == "json":
         text = dump_sensitivity_json(analysis, name, top)

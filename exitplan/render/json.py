@@ -460,6 +460,8 @@ def sensitivity_json(analysis: Analysis, top: int | None = None) -> dict[str, An
         "unchanged": analysis.unchanged,
         "not_varied": analysis.not_varied,
         "simulations": analysis.simulations,
+        "beyond_limit": analysis.beyond_limit,
+        "limit": analysis.limit,
         "assumptions": [
             {
                 "rank": rank,

@@ -443,7 +443,8 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             (),
             f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}, "
             "more than this document varies itself: the command exitplan sensitivity varies "
-            "each and ranks those that change the figures.",
+            "them, the likeliest to matter first, and ranks those that change the figures "
+            "(--most all: every one).",
         )
     names = _names(strategy)
     shown = analysis.ranked[:VERIFY_FIRST]

@@ -733,6 +733,16 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
             if analysis.not_varied
             else "."
         ),
+        *(
+            [
+                f"{plural(analysis.beyond_limit, 'more assumption')} "
+                f"{'was' if analysis.beyond_limit == 1 else 'were'} not varied: "
+                f"the limit is {analysis.limit:,}, the likeliest to matter first "
+                "(--most N, or --most all for every one)."
+            ]
+            if analysis.beyond_limit and analysis.limit is not None
+            else []
+        ),
     ]
 
 

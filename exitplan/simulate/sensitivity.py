@@ -21,6 +21,17 @@ An assumption ranks by its variation that changes the figures most: the largest 
 change of any figure, then the number of figures changed. Example: if ``workplace →
 intune`` absent leaves 3 services broken instead of 5, it changes "services broken" by
 40% and ranks above an alternative whose readiness moves the finish by 10%.
+
+An imported estate can rest on thousands of assumptions, each costing up to three
+simulations of the whole scenario. A limit (``most``) varies those likeliest to matter
+first. As the ranking weighs a variation by its largest relative change, each assumption
+is given the share of a headline figure it could move, read from the first answer: the
+share of the affected services whose chains run through what it is about (for a
+dependency, through its two ends in a row; for a chosen alternative, a chosen candidate or
+its need, through the component it replaces), and for such a choice at least one more
+component with no alternative. Among equals the plan's own choices come first, then what
+services break through, then the rest, each in its own order. Those left are counted,
+never silently dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +60,11 @@ FIGURES = (
 )
 """The headline figures, in the order they are shown. "steps late" (past the day things
 break, or the contract end in exit mode) is where a contract date moves the answer."""
+
+MOST_VARIED = 100
+"""The most assumptions ``exitplan sensitivity`` varies by simulating again unless told
+otherwise, the likeliest to matter first: a hundred take a few minutes at 30,000
+components, and the example estate's scenarios rest on fewer."""
 
 EARLIER_MONTHS = 6
 """How much earlier a contract is taken to end when its date is assumed."""
@@ -139,6 +156,11 @@ class Analysis:
     components with no dependents, no contract end and no licence grace."""
     simulations: int
     """Simulations run again (user counts are recounted without one)."""
+    beyond_limit: int = 0
+    """Assumptions with something to vary that were not varied: beyond the limit, the
+    least likely to matter."""
+    limit: int | None = None
+    """The most assumptions varied by simulating again (``None``: every one)."""
 
 
 Run = Callable[[GraphBackend], Simulation]
@@ -292,22 +314,93 @@ def _chain(assumption: Assumption, simulations: Sequence[Simulation]) -> tuple[N
     return ()
 
 
-def sensitivity(backend: GraphBackend, run: Run, base: Simulation | None = None) -> Analysis:
-    """Vary every assumption the result of ``run`` rests on (``base``, when already run),
-    and rank them."""
+Progress = Callable[[int, int], None]
+"""Told the simulations made so far and how many there will be, after each one."""
+
+
+def _through(base: Simulation) -> Counter[NodeId | tuple[NodeId, NodeId]]:
+    """How many affected services' chains run through each node, and through each
+    dependency (its two ends in a row)."""
+    counted: Counter[NodeId | tuple[NodeId, NodeId]] = Counter()
+    for service in base.services:
+        chain = service.impact.because
+        counted.update(set(chain))
+        counted.update(set(itertools.pairwise(chain)))
+    return counted
+
+
+def likeliest_first(found: Sequence[Assumption], base: Simulation) -> list[int]:
+    """The indexes of ``found``, the assumptions likeliest to matter first (see the
+    module doc), in their own order among equals."""
+    through = _through(base)
+    chosen = {(r.chosen.candidate, r.replaces) for r in base.replacements if r.chosen}
+    replaced = dict(sorted(chosen))
+    reached = {a.id for a in base.affected} | set(replaced)
+    contracts = {term.component for step in base.plan.steps for term in step.contracts}
+    services = max(len(base.services), 1)
+    choice = 1 / max(len(base.missing), 1)  # one more component with no alternative
+
+    def weight(assumption: Assumption) -> tuple[float, int]:
+        """The share of a figure it could move; then a chosen alternative (3), what else
+        the plan rests on (2: a chosen candidate's need of what the withdrawal reaches
+        or of another candidate, a contract a step is due by), what services break
+        through (1), the rest (0: such as a candidate's need of what the withdrawal
+        leaves as it is, which seldom changes anything the plan reads)."""
+        element = assumption.elements[0] if assumption.elements else None
+        if isinstance(element, GraphEdge) and element.type is Rel.ALTERNATIVE_FOR:
+            return max(choice, through[element.target] / services), 3
+        node, needs = _focus(assumption)
+        if node in replaced:  # a chosen candidate, or its own need
+            if needs is None or needs in reached:
+                return max(choice, through[replaced[node]] / services), 2
+            return 0.0, 0
+        if node in contracts:
+            return through[node] / services, 2
+        count = through[(node, needs)] if needs is not None else through[node]
+        return count / services, 1
+
+    weights = [weight(assumption) for assumption in found]
+    return sorted(range(len(found)), key=lambda i: (-weights[i][0], -weights[i][1], i))
+
+
+def sensitivity(
+    backend: GraphBackend,
+    run: Run,
+    base: Simulation | None = None,
+    *,
+    most: int | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Vary the assumptions the result of ``run`` rests on (``base``, when already run),
+    every one, or the ``most`` likeliest to matter of those that need a simulation, and
+    rank those that change the figures."""
     base = run(backend) if base is None else base
     headline = Headline.of(base)
+    every = assumptions(backend, base)
+    planned = [list(_variants(backend, assumption)) for assumption in every]
+    simulated = [i for i, variants in enumerate(planned) if any(v.users is None for v in variants)]
+    if most is not None and len(simulated) > most:
+        chosen = set(likeliest_first([every[i] for i in simulated], base)[:most])
+        kept = {simulated[i] for i in chosen}
+    else:
+        kept = set(simulated)
+    left_out = set(simulated) - kept
+    total = sum(v.users is None for i in kept for v in planned[i])
     ranked: list[tuple[tuple[float, int], int, Sensitivity]] = []
     unchanged = not_varied = simulations = 0
-    for index, assumption in enumerate(assumptions(backend, base)):
+    for index, assumption in enumerate(every):
+        if index in left_out:
+            continue
         variations: list[Variation] = []
         varied: list[Simulation] = []
-        for variant in _variants(backend, assumption):
+        for variant in planned[index]:
             if variant.users is not None:
                 after = _recounted(base, NodeId(assumption.subject), variant.users)
             else:
                 simulation = run(VariedGraph(backend, edges=variant.edges, nodes=variant.nodes))
                 simulations += 1
+                if progress is not None:
+                    progress(simulations, total)
                 varied.append(simulation)
                 after = Headline.of(simulation)
             variations.append(Variation(variant.what, _changes(headline, after)))
@@ -329,7 +422,20 @@ def sensitivity(backend: GraphBackend, run: Run, base: Simulation | None = None)
         unchanged=unchanged,
         not_varied=not_varied,
         simulations=simulations,
+        beyond_limit=len(left_out),
+        limit=most,
     )
 
 
-__all__ = ["FIGURES", "Analysis", "Change", "Headline", "Sensitivity", "Variation", "sensitivity"]
+__all__ = [
+    "FIGURES",
+    "MOST_VARIED",
+    "Analysis",
+    "Change",
+    "Headline",
+    "Progress",
+    "Sensitivity",
+    "Variation",
+    "likeliest_first",
+    "sensitivity",
+]

@@ -54,7 +54,8 @@ class ExitStrategy:
 
 MOST_VARIED = 300
 """The most assumptions the document varies itself (each costs up to three simulations);
-beyond, it asks for ``exitplan sensitivity``, which varies every one."""
+beyond, it asks for ``exitplan sensitivity``, which varies them the likeliest to matter
+first, as many as it is told."""
 
 
 def exit_strategy(

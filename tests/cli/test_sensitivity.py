@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pytest
 
 from exitplan.loading import load_estate
 from exitplan.model import EstateFile
-from tests.conftest import REPO, RunCli, cli
+from tests.conftest import REPO, RunCli, _command, cli, read_terminal
 from tests.reliability.test_outputs import HOSTILE, RAW_CONTROL, write_estate
 
 SCENARIO = REPO / "scenarios" / "leave-microsoft.yaml"
@@ -192,3 +194,60 @@ def test_a_scenario_that_prefers_an_alternative_can_lose_it(
     report = run_cli("report", scenario, "-o", tmp_path / "prefer.md")
     assert report.exit_code == 0, report.stderr
     assert "## Verify these first" in (tmp_path / "prefer.md").read_text(encoding="utf-8")
+
+
+def test_a_limit_varies_the_likeliest_and_says_how_many_it_left(
+    run_cli: RunCli, ranked: dict[str, Any]
+) -> None:
+    result = run_cli("sensitivity", SCENARIO, "--most", "5", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    limited = json.loads(result.stdout)
+    varied = len(ranked["assumptions"]) + ranked["unchanged"]
+    assert (limited["limit"], ranked["limit"]) == (5, 100)  # 100: the default
+    assert ranked["beyond_limit"] == 0
+    assert len(limited["assumptions"]) + limited["unchanged"] + limited["beyond_limit"] == varied
+    assert limited["beyond_limit"] > 0
+    assert limited["simulations"] < ranked["simulations"]
+    everything = {(a["kind"], a["subject"]): a for a in ranked["assumptions"]}
+    for found in limited["assumptions"]:  # as decisive as without the limit
+        assert {**found, "rank": 0} == {**everything[(found["kind"], found["subject"])], "rank": 0}
+    table = run_cli("sensitivity", SCENARIO, "--most", "5")
+    left = f"{limited['beyond_limit']:,} more assumptions were not varied: the limit is 5"
+    assert left in " ".join(table.stdout.split())
+    every = run_cli("sensitivity", SCENARIO, "--most", "all", "--format", "json")
+    assert json.loads(every.stdout) == {**ranked, "limit": None}
+
+
+@pytest.mark.parametrize("most", ["0", "-3", "x", "", "1.5", "ALL"])
+def test_a_limit_that_is_not_a_count_is_a_usage_error(run_cli: RunCli, most: str) -> None:
+    result = run_cli("sensitivity", SCENARIO, "--most", most)
+    assert result.exit_code == 2
+    assert "--most" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_progress_on_a_terminal_leaves_the_answer_as_it_is(tmp_path: Path) -> None:
+    """With stderr on a terminal the runs are counted there as they go; stdout holds the
+    same bytes as without a terminal."""
+    import pty  # noqa: PLC0415  # POSIX only
+
+    args = ["sensitivity", str(SCENARIO), "--most", "20", "--format", "json"]
+    piped = cli(*args)
+    leader, follower = pty.openpty()
+    answer = tmp_path / "answer.json"
+    with answer.open("wb") as stdout:
+        process = subprocess.Popen(
+            [*_command(), *args],
+            stdout=stdout,
+            stderr=follower,
+            env={**os.environ, "COLUMNS": "100", "LINES": "50"},
+            cwd=REPO,
+        )
+    os.close(follower)
+    on_terminal = read_terminal(leader)
+    process.wait(timeout=300)
+    assert process.returncode == 0
+    assert answer.read_text(encoding="utf-8") == piped.stdout
+    assert "running the scenario again" in on_terminal
+    assert "Traceback" not in on_terminal

@@ -47,7 +47,7 @@ from exitplan.render.rows import Section
 from exitplan.render.table import dump_sections_table, wrap
 from exitplan.simulate import simulate
 from exitplan.simulate.views import PAGE_NODES, impact_view
-from tests.conftest import REPO, Result, RunCli, _command
+from tests.conftest import REPO, Result, RunCli, _command, read_terminal
 from tests.simulate.build import build
 
 RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -609,18 +609,8 @@ def test_a_table_reads_the_same_on_a_terminal_and_through_a_pipe(tmp_path: Path)
         cwd=REPO,
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the process ends
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    on_terminal = read_terminal(leader)
     process.wait(timeout=120)
-    os.close(leader)
-    on_terminal = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
     assert process.returncode == 0
     assert "Evil\\x1b[2J" in piped
     assert on_terminal == piped

@@ -17,8 +17,16 @@ from exitplan.model import Component, NodeId, Strength
 from exitplan.render.report import dump_report_markdown
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.assumed import assumptions
 from exitplan.simulate.result import Simulation
-from exitplan.simulate.sensitivity import FIGURES, Headline, Variation, _earlier, sensitivity
+from exitplan.simulate.sensitivity import (
+    FIGURES,
+    Headline,
+    Variation,
+    _earlier,
+    likeliest_first,
+    sensitivity,
+)
 from exitplan.simulate.strategy import exit_strategy
 from tests.simulate.build import build
 from tests.simulate.test_properties import Random, estates
@@ -309,3 +317,101 @@ def test_a_document_varies_its_assumptions_up_to_a_limit_then_points_to_the_comm
     assert "## Verify these first" in text
     assert "more than this document varies itself" in text
     assert "## Verify these first" not in dump_report_markdown(exit_strategy(backend, run(backend)))
+
+
+def _all_assumed(random: Random) -> EmbeddedGraph:
+    """The random estate with every dependency, component and alternative assumed."""
+    estate = random.estate
+    components = tuple(
+        component.model_copy(
+            update={
+                "assumed": True,
+                "depends_on": tuple(
+                    d.model_copy(update={"assumed": True}) for d in component.depends_on
+                ),
+            }
+        )
+        for component in estate.components
+    )
+    alternatives = tuple(a.model_copy(update={"assumed": True}) for a in estate.alternatives)
+    return EmbeddedGraph(
+        estate.model_copy(update={"components": components, "alternatives": alternatives})
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(estates(), st.data())
+def test_a_limit_varies_the_likeliest_and_counts_the_rest(
+    random: Random, data: st.DataObject
+) -> None:
+    """Under a limit, each assumption varied gives what it gives with no limit, as many
+    are varied as the limit allows, the others are counted, and the progress is told
+    after every simulation."""
+    backend = _all_assumed(random)
+    withdrawn = data.draw(st.lists(st.sampled_from(random.ids), min_size=1, max_size=3))
+    mode = data.draw(st.sampled_from(list(Mode)))
+
+    def run(graph: GraphBackend) -> Simulation:
+        return simulate(graph, [f"component:{n}" for n in withdrawn], Options(mode=mode))
+
+    base = run(backend)
+    whole = sensitivity(backend, run, base)
+    varied = len(whole.ranked) + whole.unchanged
+    most = data.draw(st.integers(min_value=1, max_value=max(1, varied + 1)))
+    told: list[tuple[int, int]] = []
+    limited = sensitivity(
+        backend, run, base, most=most, progress=lambda done, total: told.append((done, total))
+    )
+    assert len(limited.ranked) + limited.unchanged == min(most, varied)
+    assert limited.beyond_limit == max(0, varied - most)
+    assert limited.limit == most
+    assert limited.not_varied == whole.not_varied
+    by_subject = {(s.assumption.kind, s.assumption.subject): s for s in whole.ranked}
+    for found in limited.ranked:
+        assert by_subject[(found.assumption.kind, found.assumption.subject)] == found
+    assert told == [(done, limited.simulations) for done in range(1, limited.simulations + 1)]
+    if most >= varied:
+        assert dataclasses.replace(limited, limit=None) == whole
+
+
+@pytest.mark.parametrize(
+    ("alone", "expected"),
+    [
+        pytest.param(
+            True,
+            ["k for a", "k → b", "x → b", "mail → a", "k → c"],
+            id="one component with no alternative: a choice could double that figure",
+        ),
+        pytest.param(
+            False,
+            ["x → b", "k for a", "k → b", "mail → a", "k → c"],
+            id="four with none: one more is a quarter; two of six services are a third",
+        ),
+    ],
+)
+def test_the_likeliest_to_matter_are_varied_first(alone: bool, expected: list[str]) -> None:
+    """By the share of a figure each could move; among equals a chosen alternative, then
+    what the plan rests on, then what services break through; last, a candidate's need
+    of what the withdrawal leaves as it is."""
+    others = "" if alone else "s:e1 -> d1\ns:e2 -> d2\ns:e3 -> d3"
+    backend = build(
+        f"""
+        s:mail -> a assumed
+        s:wiki -> x
+        s:news -> x
+        x -> b assumed
+        k -> b soft assumed
+        k -> c assumed
+        alt k for a R3 weeks=10 assumed
+        candidate k
+        {others}
+        """
+    )
+    withdrawn = ["component:a", "component:b"] + (
+        [] if alone else ["component:d1", "component:d2", "component:d3"]
+    )
+    base = simulate(backend, withdrawn)
+    assert len(base.missing) == (1 if alone else 4)
+    every = assumptions(backend, base)
+    order = [every[i].subject for i in likeliest_first(every, base)]
+    assert order == expected
