@@ -3,10 +3,14 @@ schema check that does fail on a broken file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from lxml import etree
 
+from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph, Rel, Subgraph
+from exitplan.loading import load_estate
 from exitplan.model import Component, Estate, EstateInfo, Service, Vendor
 from exitplan.render.archimate import dump_archimate, identifier, xml_text
 from exitplan.simulate import Options, simulate
@@ -18,6 +22,7 @@ from tests.cli.test_export_archimate import (
     one,
     text,
 )
+from tests.conftest import REPO
 
 
 def _export(name: str) -> bytes:
@@ -109,3 +114,29 @@ def test_every_relationship_type_has_a_rule() -> None:
     from exitplan.render.archimate import RELATION_RULES  # noqa: PLC0415
 
     assert set(RELATION_RULES) == set(Rel)
+
+
+@pytest.mark.parametrize(
+    "estate",
+    [
+        pytest.param(lambda: load_estate(REPO / "graphs" / "gothenburg"), id="the example"),
+        pytest.param(lambda: generate(300, seed=3), id="a synthetic estate of 300"),
+    ],
+)
+def test_written_one_element_at_a_time_it_is_the_tree_pretty_printed_at_once(
+    estate: Callable[[], Estate],
+) -> None:
+    """The long runs (elements, relationships, folders, view nodes and connections) are
+    serialised element by element and spliced in: the bytes must be what lxml gives for
+    the whole document as one tree."""
+    graph = EmbeddedGraph(estate())
+    vendor = "vendor:microsoft" if graph.info.name == "gothenburg" else "vendor:v-dominant"
+    simulation = simulate(graph, [vendor], Options())
+    data = dump_archimate(
+        graph.info, Subgraph(tuple(graph.nodes()), tuple(graph.edges())), simulation
+    )
+    tree = etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
+    whole = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    assert data == whole
+    assert b"exitplan-run-" not in data  # no marker left behind
+    assert data.count(b"xmlns=") == 1  # the namespaces declared once, on the model

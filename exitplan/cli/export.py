@@ -8,7 +8,7 @@ import click
 
 from exitplan.cli.common import SYMLINK_RULE, Source, backend_options, notice, refuse_own_inputs
 from exitplan.graph import Subgraph
-from exitplan.render.archimate import dump_archimate
+from exitplan.render.archimate import archimate_parts
 from exitplan.render.files import write_output
 from exitplan.scenario import load_scenario, run_scenario
 
@@ -63,5 +63,5 @@ def archimate_command(
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
     whole = Subgraph(tuple(graph.nodes()), tuple(graph.edges()))
-    write_output(output, dump_archimate(graph.info, whole, simulation))
+    write_output(output, archimate_parts(graph.info, whole, simulation))
     notice(f"exitplan: wrote {output}")

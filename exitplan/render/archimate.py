@@ -38,9 +38,10 @@ reader (the other controls, bidirectional overrides) are written as visible esca
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -52,6 +53,7 @@ from exitplan.simulate.result import Affected, Simulation, State, StepKind
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+NAMESPACES = {None: NAMESPACE, "xsi": XSI}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SCHEMA_LOCATION = f"{NAMESPACE} http://www.opengroup.org/xsd/archimate/3.1/archimate3_Diagram.xsd"
 LANGUAGE = "en"
@@ -581,59 +583,74 @@ def _rgb(parent: etree._Element, tag: str, colour: tuple[int, int, int]) -> None
         element.set(channel, str(value))
 
 
-def _write_view(parent: etree._Element, view: View) -> None:
+def _write_view(parent: etree._Element, view: View, runs: _Runs) -> None:
     element = etree.SubElement(parent, _q("view"))
     element.set("identifier", view.identifier)
     element.set(f"{{{XSI}}}type", "Diagram")
     _lang_text(element, "name", view.name)
     _lang_text(element, "documentation", view.documentation)
-    for item in view.placed:
-        node = etree.SubElement(element, _q("node"))
-        node.set("identifier", item.identifier)
-        node.set(f"{{{XSI}}}type", "Element" if item.element else "Label")
-        if item.element:
-            node.set("elementRef", item.element)
-        for key, value in (("x", item.x), ("y", item.y), ("w", item.w), ("h", item.h)):
-            node.set(key, str(value))
-        if item.label is not None:
-            _lang_text(node, "label", item.label)
-        if item.look is not None:
-            style = etree.SubElement(node, _q("style"))
-            if item.look.line is not None:
-                _rgb(style, "lineColor", item.look.line)
-            _rgb(style, "fillColor", item.look.fill)
-            if item.look.text is not None:
-                font = etree.SubElement(style, _q("font"))
-                _rgb(font, "color", item.look.text)
-    for ident, relationship, source, target in view.connections:
-        line = etree.SubElement(element, _q("connection"))
-        line.set("identifier", ident)
-        line.set(f"{{{XSI}}}type", "Relationship")
-        line.set("relationshipRef", relationship)
-        line.set("source", source)
-        line.set("target", target)
+    runs.defer(element, 4, lambda scratch: (_placed(scratch, item) for item in view.placed))
+    runs.defer(element, 4, lambda scratch: (_connection(scratch, *c) for c in view.connections))
 
 
-def _write_concepts(parent: etree._Element, tag: str, concepts: Sequence[Concept]) -> None:
-    if not concepts:
-        return
-    holder = etree.SubElement(parent, _q(tag + "s"))
-    for concept in concepts:
-        element = etree.SubElement(holder, _q(tag))
-        element.set("identifier", concept.identifier)
-        element.set(f"{{{XSI}}}type", concept.type)
-        if concept.source is not None and concept.target is not None:
-            element.set("source", concept.source)
-            element.set("target", concept.target)
-        if concept.name:
-            _lang_text(element, "name", concept.name)
-        if concept.documentation:
-            _lang_text(element, "documentation", concept.documentation, newlines=True)
-        _properties(element, concept.properties)
+def _placed(scratch: etree._Element, item: Placed) -> etree._Element:
+    node = etree.SubElement(scratch, _q("node"))
+    node.set("identifier", item.identifier)
+    node.set(f"{{{XSI}}}type", "Element" if item.element else "Label")
+    if item.element:
+        node.set("elementRef", item.element)
+    for key, value in (("x", item.x), ("y", item.y), ("w", item.w), ("h", item.h)):
+        node.set(key, str(value))
+    if item.label is not None:
+        _lang_text(node, "label", item.label)
+    if item.look is not None:
+        style = etree.SubElement(node, _q("style"))
+        if item.look.line is not None:
+            _rgb(style, "lineColor", item.look.line)
+        _rgb(style, "fillColor", item.look.fill)
+        if item.look.text is not None:
+            font = etree.SubElement(style, _q("font"))
+            _rgb(font, "color", item.look.text)
+    return node
+
+
+def _connection(
+    scratch: etree._Element, ident: str, relationship: str, source: str, target: str
+) -> etree._Element:
+    line = etree.SubElement(scratch, _q("connection"))
+    line.set("identifier", ident)
+    line.set(f"{{{XSI}}}type", "Relationship")
+    line.set("relationshipRef", relationship)
+    line.set("source", source)
+    line.set("target", target)
+    return line
+
+
+def _write_concepts(
+    parent: etree._Element, tag: str, concepts: Sequence[Concept], runs: _Runs
+) -> None:
+    if concepts:
+        holder = etree.SubElement(parent, _q(tag + "s"))
+        runs.defer(holder, 2, lambda scratch: (_concept(scratch, tag, c) for c in concepts))
+
+
+def _concept(scratch: etree._Element, tag: str, concept: Concept) -> etree._Element:
+    element = etree.SubElement(scratch, _q(tag))
+    element.set("identifier", concept.identifier)
+    element.set(f"{{{XSI}}}type", concept.type)
+    if concept.source is not None and concept.target is not None:
+        element.set("source", concept.source)
+        element.set("target", concept.target)
+    if concept.name:
+        _lang_text(element, "name", concept.name)
+    if concept.documentation:
+        _lang_text(element, "documentation", concept.documentation, newlines=True)
+    _properties(element, concept.properties)
+    return element
 
 
 def _write_organizations(
-    parent: etree._Element, concepts: Sequence[Concept], views: Sequence[View]
+    parent: etree._Element, concepts: Sequence[Concept], views: Sequence[View], runs: _Runs
 ) -> None:
     """Archi's model tree: its top-level folders, a sub-folder per kind."""
     tree: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -649,13 +666,68 @@ def _write_organizations(
         for sub in sorted(tree[top]):
             subfolder = etree.SubElement(folder, _q("item"))
             _lang_text(subfolder, "label", sub)
-            for ident in sorted(tree[top][sub]):
-                etree.SubElement(subfolder, _q("item")).set("identifierRef", ident)
+            identifiers = sorted(tree[top][sub])
+            runs.defer(subfolder, 4, functools.partial(_references, identifiers))
     if views:
         folder = etree.SubElement(holder, _q("item"))
         _lang_text(folder, "label", "Views")
         for view in views:
             etree.SubElement(folder, _q("item")).set("identifierRef", view.identifier)
+
+
+def _references(identifiers: Iterable[str], scratch: etree._Element) -> Iterator[etree._Element]:
+    for ident in identifiers:
+        item = etree.SubElement(scratch, _q("item"))
+        item.set("identifierRef", ident)
+        yield item
+
+
+class _Runs:
+    """Long runs of sibling elements (the relationships of 100,000 components, the nodes
+    of a view) written one element at a time, so that the document is never held as one
+    tree: the tree holds a marker comment where each run goes, and the serialised tree is
+    split at the markers. Each element is built under a scratch parent that declares the
+    document's namespaces and indented as the whole document's pretty printing would,
+    which gives the same bytes as one tree serialised at once."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[int, Callable[[etree._Element], Iterable[etree._Element]]]] = []
+        self._scratch = etree.Element(_q("scratch"), nsmap=NAMESPACES)  # type: ignore[arg-type]  # as in dump_archimate
+        probe = etree.SubElement(self._scratch, _q("probe"))
+        declared = etree.tostring(probe)  # b'<probe xmlns="..." xmlns:xsi="..."/>'
+        self._declared = declared[len(b"<probe") : -len(b"/>")]
+        self._scratch.remove(probe)
+
+    def defer(
+        self,
+        parent: etree._Element,
+        depth: int,
+        make: Callable[[etree._Element], Iterable[etree._Element]],
+    ) -> None:
+        """Where ``parent``'s next child would go, the elements ``make`` builds (under the
+        scratch parent it is given) at ``depth``, the root being 0."""
+        parent.append(etree.Comment(f"exitplan-run-{len(self._runs)}"))
+        self._runs.append((depth, make))
+
+    def serialise(self, root: etree._Element) -> list[bytes]:
+        text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        parts = []
+        for number, (depth, make) in enumerate(self._runs):
+            marker = b"  " * depth + f"<!--exitplan-run-{number}-->\n".encode()
+            before, text = text.split(marker, 1)
+            parts.append(before)
+            for element in make(self._scratch):
+                etree.indent(element, space="  ", level=depth)
+                written = etree.tostring(
+                    element, encoding="UTF-8", xml_declaration=False, with_tail=False
+                )
+                tag = written[: written.index(b" ")]
+                if not written.startswith(tag + self._declared):
+                    raise AssertionError(written[:200])  # namespaces as the probe showed
+                parts.append(b"  " * depth + tag + written[len(tag + self._declared) :] + b"\n")
+                self._scratch.remove(element)
+        parts.append(text)
+        return parts
 
 
 def _model_properties(simulation: Simulation) -> dict[str, str]:
@@ -678,6 +750,11 @@ def dump_archimate(info: EstateInfo, graph: Subgraph, simulation: Simulation) ->
     """The estate (``graph``: every node and edge, as the backend gives them) and the
     scenario's result as an ArchiMate exchange file (UTF-8 XML, the same bytes for the
     same input)."""
+    return b"".join(archimate_parts(info, graph, simulation))
+
+
+def archimate_parts(info: EstateInfo, graph: Subgraph, simulation: Simulation) -> list[bytes]:
+    """``dump_archimate``'s bytes in parts, for writing without joining them first."""
     providers: dict[NodeId, list[GraphEdge]] = defaultdict(list)
     for edge in graph.edges:
         if edge.type is Rel.PROVIDED_BY:
@@ -697,8 +774,8 @@ def dump_archimate(info: EstateInfo, graph: Subgraph, simulation: Simulation) ->
         _plan_view(simulation, title, relationships),
     ]
 
-    namespaces = {None: NAMESPACE, "xsi": XSI}
-    root = etree.Element(_q("model"), nsmap=namespaces)  # type: ignore[arg-type]  # lxml-stubs lack the default namespace's None key
+    runs = _Runs()
+    root = etree.Element(_q("model"), nsmap=NAMESPACES)  # type: ignore[arg-type]  # lxml-stubs lack the default namespace's None key
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     # "model-": no element, relationship, view or node identifier starts so
     root.set("identifier", "model-" + identifier(info.name).removeprefix("id-"))
@@ -714,9 +791,9 @@ def dump_archimate(info: EstateInfo, graph: Subgraph, simulation: Simulation) ->
         newlines=True,
     )
     _properties(root, _model_properties(simulation))
-    _write_concepts(root, "element", elements)
-    _write_concepts(root, "relationship", relationships)
-    _write_organizations(root, [*elements, *relationships], views)
+    _write_concepts(root, "element", elements, runs)
+    _write_concepts(root, "relationship", relationships, runs)
+    _write_organizations(root, [*elements, *relationships], views, runs)
     used = {key for concept in (*elements, *relationships) for key in concept.properties}
     used |= set(_model_properties(simulation))
     definitions = etree.SubElement(root, _q("propertyDefinitions"))
@@ -727,8 +804,8 @@ def dump_archimate(info: EstateInfo, graph: Subgraph, simulation: Simulation) ->
         _lang_text(definition, "name", key)
     diagrams = etree.SubElement(etree.SubElement(root, _q("views")), _q("diagrams"))
     for view in views:
-        _write_view(diagrams, view)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+        _write_view(diagrams, view, runs)
+    return runs.serialise(root)
 
 
-__all__ = ["dump_archimate", "identifier", "relationship_identifier", "xml_text"]
+__all__ = ["archimate_parts", "dump_archimate", "identifier", "relationship_identifier", "xml_text"]

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -179,8 +179,9 @@ def _mode_for(target: Path) -> tuple[int, os.stat_result | None]:
     return stat.S_IMODE(existing.st_mode), existing
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file ``.NAME.<random>`` beside the
+def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Write ``data`` (or its parts, one after the other, for a document too large to
+    join first) to ``path`` atomically: a temporary file ``.NAME.<random>`` beside the
     target, written, flushed to disk and renamed over it.
 
     - A symbolic link is followed: the file it points to is replaced, the link stays; a
@@ -206,7 +207,7 @@ def write_output(path: Path, data: bytes) -> None:
                     with contextlib.suppress(OSError):  # only root may give a file away
                         os.fchown(file.fileno(), existing.st_uid, existing.st_gid)
                 os.fchmod(file.fileno(), mode)
-                file.write(data)
+                file.writelines([data] if isinstance(data, bytes) else data)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, target)

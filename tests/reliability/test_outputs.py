@@ -41,6 +41,7 @@ from markdown_it import MarkdownIt
 from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph
 from exitplan.render.csv import neutralise
+from exitplan.render.files import write_output
 from exitplan.render.json import dump_json, dump_simulation_json
 from exitplan.render.markdown import escape
 from exitplan.render.rows import Section
@@ -1133,3 +1134,18 @@ def test_joined_gaps_read_as_sentences(run_cli: RunCli) -> None:
     csv_text = run_cli("simulate", ESTATE, "-w", "component:intune", "--format", "csv").stdout
     assert ".;" not in csv_text
     assert "., " not in csv_text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"whole", [b"in ", b"", b"parts"], []],
+    ids=["bytes", "parts", "no parts"],
+)
+def test_a_document_in_parts_is_written_as_its_parts_joined(
+    data: bytes | list[bytes], tmp_path: Path
+) -> None:
+    target = tmp_path / "out.xml"
+    target.write_bytes(OLD)
+    write_output(target, data)
+    assert target.read_bytes() == (data if isinstance(data, bytes) else b"".join(data))
+    assert leftovers(tmp_path, target.name) == []
