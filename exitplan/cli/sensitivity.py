@@ -12,6 +12,7 @@ from exitplan.cli.common import (
     Source,
     backend_options,
     emit,
+    notice,
     progress_bar,
     terminal_width,
 )
@@ -21,7 +22,7 @@ from exitplan.render.json import dump_sensitivity_json
 from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.table import dump_sections_table
 from exitplan.scenario import load_scenario, run_scenario
-from exitplan.simulate.sensitivity import MOST_VARIED, sensitivity
+from exitplan.simulate.sensitivity import MOST_RUN, sensitivity
 
 
 class _Most(click.ParamType[int | None]):
@@ -37,8 +38,8 @@ class _Most(click.ParamType[int | None]):
         text = str(value).strip()
         if text == "all":
             return None
-        if not text.isdigit() or int(text) < 1:
-            self.fail(f"{value!r} is neither a number of at least 1 nor 'all'", param, ctx)
+        if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
+            self.fail(f"{value!r} is neither a count from 1 nor 'all'", param, ctx)
         return int(text)
 
 
@@ -54,7 +55,7 @@ class _Most(click.ParamType[int | None]):
     "--most",
     type=_Most(),
     metavar="N|all",
-    default=MOST_VARIED,
+    default=MOST_RUN,
     show_default=True,
     help="Vary at most N assumptions by running the scenario again, those likeliest to "
     "matter first (the more affected services' chains run through one, the likelier); "
@@ -95,6 +96,11 @@ def sensitivity_command(
             base,
             most=most,
             progress=lambda done, total: shown.update(task, completed=done, total=total),
+        )
+    if analysis.beyond_limit:  # said in the headline too, but not every format has one
+        notice(
+            f"exitplan: notice: {analysis.beyond_limit:,} assumptions were not varied "
+            f"(--most {most}); give --most N or --most all to vary more"
         )
     name = loaded.scenario.id
     if output_format == "json":

@@ -207,7 +207,7 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
                     with contextlib.suppress(OSError):  # only root may give a file away
                         os.fchown(file.fileno(), existing.st_uid, existing.st_gid)
                 os.fchmod(file.fileno(), mode)
-                file.writelines([data] if isinstance(data, bytes) else data)
+                file.writelines([data] if isinstance(data, bytes | bytearray) else data)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, target)

@@ -442,9 +442,9 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             (),
             (),
             f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}, "
-            "more than this document varies itself: the command exitplan sensitivity varies "
-            "them, the likeliest to matter first, and ranks those that change the figures "
-            "(--most all: every one).",
+            "more than this document varies itself: the command exitplan sensitivity "
+            "--most all varies each and ranks those that change the figures (without "
+            "--most all, the 100 likeliest to matter).",
         )
     names = _names(strategy)
     shown = analysis.ranked[:VERIFY_FIRST]
@@ -461,8 +461,8 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             f"Each assumption was varied the way it could be wrong and the scenario run "
             f"again: {plural(len(analysis.ranked), 'changes', 'change')} the figures "
             f"(the first {len(shown)} are listed, the most decisive first), "
-            f"{analysis.unchanged:,} change nothing. The command exitplan sensitivity lists "
-            "every one."
+            f"{analysis.unchanged:,} change nothing. The command exitplan sensitivity --most "
+            "all lists every one."
         )
     return Section(
         "Verify these first",

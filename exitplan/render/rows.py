@@ -726,7 +726,7 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         f"{plural(figures.steps_late, 'step')} late.",
         f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}: "
         f"{plural(len(analysis.ranked), 'changes', 'change')} the figures, "
-        f"{analysis.unchanged:,} change nothing"
+        f"{plural(analysis.unchanged, 'changes', 'change')} nothing"
         + (
             f"; {analysis.not_varied:,} have nothing to vary (vendors, services, "
             "organisations, data flows, components nothing depends on)."
@@ -736,9 +736,9 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         *(
             [
                 f"{plural(analysis.beyond_limit, 'more assumption')} "
-                f"{'was' if analysis.beyond_limit == 1 else 'were'} not varied: "
-                f"the limit is {analysis.limit:,}, the likeliest to matter first "
-                "(--most N, or --most all for every one)."
+                f"{'was' if analysis.beyond_limit == 1 else 'were'} not varied: only the "
+                f"{analysis.limit:,} likeliest to matter are run again (user counts are "
+                "always varied); --most N or --most all varies more."
             ]
             if analysis.beyond_limit and analysis.limit is not None
             else []

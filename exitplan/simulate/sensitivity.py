@@ -61,10 +61,11 @@ FIGURES = (
 """The headline figures, in the order they are shown. "steps late" (past the day things
 break, or the contract end in exit mode) is where a contract date moves the answer."""
 
-MOST_VARIED = 100
-"""The most assumptions ``exitplan sensitivity`` varies by simulating again unless told
-otherwise, the likeliest to matter first: a hundred take a few minutes at 30,000
-components, and the example estate's scenarios rest on fewer."""
+MOST_RUN = 100
+"""The most assumptions ``exitplan sensitivity`` varies by running the scenario again unless
+told otherwise, the likeliest to matter first: a hundred take a few minutes at 30,000
+components, and the example estate's scenarios rest on fewer. (A document varies up to
+``strategy.MOST_VARIED`` itself: every one, or none.)"""
 
 EARLIER_MONTHS = 6
 """How much earlier a contract is taken to end when its date is assumed."""
@@ -334,7 +335,9 @@ def likeliest_first(found: Sequence[Assumption], base: Simulation) -> list[int]:
     module doc), in their own order among equals."""
     through = _through(base)
     chosen = {(r.chosen.candidate, r.replaces) for r in base.replacements if r.chosen}
-    replaced = dict(sorted(chosen))
+    replaced: dict[NodeId, list[NodeId]] = {}
+    for candidate, incumbent in sorted(chosen):
+        replaced.setdefault(candidate, []).append(incumbent)
     reached = {a.id for a in base.affected} | set(replaced)
     contracts = {term.component for step in base.plan.steps for term in step.contracts}
     services = max(len(base.services), 1)
@@ -343,7 +346,7 @@ def likeliest_first(found: Sequence[Assumption], base: Simulation) -> list[int]:
     def weight(assumption: Assumption) -> tuple[float, int]:
         """The share of a figure it could move; then a chosen alternative (3), what else
         the plan rests on (2: a chosen candidate's need of what the withdrawal reaches
-        or of another candidate, a contract a step is due by), what services break
+        or of another candidate, a component whose contract a step is due by), what services break
         through (1), the rest (0: such as a candidate's need of what the withdrawal
         leaves as it is, which seldom changes anything the plan reads)."""
         element = assumption.elements[0] if assumption.elements else None
@@ -352,9 +355,10 @@ def likeliest_first(found: Sequence[Assumption], base: Simulation) -> list[int]:
         node, needs = _focus(assumption)
         if node in replaced:  # a chosen candidate, or its own need
             if needs is None or needs in reached:
-                return max(choice, through[replaced[node]] / services), 2
+                most = max(through[incumbent] for incumbent in replaced[node])
+                return max(choice, most / services), 2
             return 0.0, 0
-        if node in contracts:
+        if node in contracts and needs is None:
             return through[node] / services, 2
         count = through[(node, needs)] if needs is not None else through[node]
         return count / services, 1
@@ -374,6 +378,8 @@ def sensitivity(
     """Vary the assumptions the result of ``run`` rests on (``base``, when already run),
     every one, or the ``most`` likeliest to matter of those that need a simulation, and
     rank those that change the figures."""
+    if most is not None and most < 1:
+        raise ValueError(f"most must be at least 1, not {most}")
     base = run(backend) if base is None else base
     headline = Headline.of(base)
     every = assumptions(backend, base)
@@ -429,7 +435,7 @@ def sensitivity(
 
 __all__ = [
     "FIGURES",
-    "MOST_VARIED",
+    "MOST_RUN",
     "Analysis",
     "Change",
     "Headline",

@@ -212,13 +212,18 @@ def test_a_limit_varies_the_likeliest_and_says_how_many_it_left(
     for found in limited["assumptions"]:  # as decisive as without the limit
         assert {**found, "rank": 0} == {**everything[(found["kind"], found["subject"])], "rank": 0}
     table = run_cli("sensitivity", SCENARIO, "--most", "5")
-    left = f"{limited['beyond_limit']:,} more assumptions were not varied: the limit is 5"
+    left = f"{limited['beyond_limit']:,} more assumptions were not varied: only the 5 likeliest"
     assert left in " ".join(table.stdout.split())
+    csv_only = run_cli("sensitivity", SCENARIO, "--most", "5", "--format", "csv")
+    assert f"{limited['beyond_limit']:,} assumptions were not varied (--most 5)" in csv_only.stderr
     every = run_cli("sensitivity", SCENARIO, "--most", "all", "--format", "json")
     assert json.loads(every.stdout) == {**ranked, "limit": None}
 
 
-@pytest.mark.parametrize("most", ["0", "-3", "x", "", "1.5", "ALL"])
+@pytest.mark.parametrize(
+    "most",
+    ["0", "-3", "x", "", "1.5", "ALL", "²", "①", "٣", "\U0001d7d3", "9" * 5000, "+5", "1_000"],
+)
 def test_a_limit_that_is_not_a_count_is_a_usage_error(run_cli: RunCli, most: str) -> None:
     result = run_cli("sensitivity", SCENARIO, "--most", most)
     assert result.exit_code == 2
