@@ -47,6 +47,7 @@ from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import State, Status, StepKind, summarise
+from exitplan.simulate.sensitivity import MOST_RUN
 from exitplan.simulate.strategy import ExitStrategy
 
 MODES = {
@@ -444,7 +445,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             f"The figures rest on {plural(len(strategy.assumptions), 'assumed element')}, "
             "more than this document varies itself: the command exitplan sensitivity "
             "--most all varies each and ranks those that change the figures (without "
-            "--most all, the 100 likeliest to matter).",
+            f"--most all, the {MOST_RUN} likeliest to matter).",
         )
     names = _names(strategy)
     shown = analysis.ranked[:VERIFY_FIRST]

@@ -345,10 +345,10 @@ def likeliest_first(found: Sequence[Assumption], base: Simulation) -> list[int]:
 
     def weight(assumption: Assumption) -> tuple[float, int]:
         """The share of a figure it could move; then a chosen alternative (3), what else
-        the plan rests on (2: a chosen candidate's need of what the withdrawal reaches
-        or of another candidate, a component whose contract a step is due by), what services break
-        through (1), the rest (0: such as a candidate's need of what the withdrawal
-        leaves as it is, which seldom changes anything the plan reads)."""
+        the plan rests on (2: a chosen candidate's need of what the withdrawal reaches or
+        of another candidate, a component whose contract a step is due by), what
+        services break through (1), the rest (0: such as a candidate's need of what the
+        withdrawal leaves as it is, which seldom changes anything the plan reads)."""
         element = assumption.elements[0] if assumption.elements else None
         if isinstance(element, GraphEdge) and element.type is Rel.ALTERNATIVE_FOR:
             return max(choice, through[element.target] / services), 3
@@ -385,11 +385,10 @@ def sensitivity(
     every = assumptions(backend, base)
     planned = [list(_variants(backend, assumption)) for assumption in every]
     simulated = [i for i, variants in enumerate(planned) if any(v.users is None for v in variants)]
+    kept = set(simulated)
     if most is not None and len(simulated) > most:
-        chosen = set(likeliest_first([every[i] for i in simulated], base)[:most])
-        kept = {simulated[i] for i in chosen}
-    else:
-        kept = set(simulated)
+        order = likeliest_first([every[i] for i in simulated], base)
+        kept = {simulated[i] for i in order[:most]}
     left_out = set(simulated) - kept
     total = sum(v.users is None for i in kept for v in planned[i])
     ranked: list[tuple[tuple[float, int], int, Sensitivity]] = []
