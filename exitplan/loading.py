@@ -88,7 +88,8 @@ takes 7 to 17 bytes a value, and a file of tiny values (``[{a: 1}, {a: 1}, ...]`
 Python objects take 50 times the bytes they were written in) is refused at the budget."""
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Largest single file read outside an estate: a scenario, a mapping, an import source."""
+"""Largest single file read outside an estate: a scenario, a mapping (an import source has
+a budget of its own, ``exitplan.importers.files``)."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; the estate format needs six levels."""
@@ -682,9 +683,10 @@ def os_reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, file: str, max_bytes: int, hint: str = "") -> bytes:
     """The bytes of a regular file, at most ``max_bytes``; never blocks on a FIFO and never
-    trusts the size the file system reports (files under /proc report 0)."""
+    trusts the size the file system reports (files under /proc report 0). ``hint`` follows
+    the limit when the file is refused for its size (how to raise it)."""
 
     def refuse(message: str) -> _RefusedFileError:
         return _RefusedFileError(Problem(file, 0, "", message))
@@ -703,7 +705,9 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise refuse(f"{kind_of_file(status.st_mode)}, not a regular file")
         if status.st_size > max_bytes:
-            raise refuse(f"file is {status.st_size:,} bytes; the limit is {max_bytes:,} bytes")
+            raise refuse(
+                f"file is {status.st_size:,} bytes; the limit is {max_bytes:,} bytes{hint}"
+            )
         chunks: list[bytes] = []
         total = 0
         while total <= max_bytes:
@@ -713,7 +717,9 @@ def _read_bytes(path: Path, file: str, max_bytes: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > max_bytes:
-            raise refuse(f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,} bytes")
+            raise refuse(
+                f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,} bytes{hint}"
+            )
         return b"".join(chunks)
     except OSError as error:
         raise refuse(f"cannot read this file: {os_reason(error)}") from None
@@ -746,20 +752,20 @@ def read_document(
     return Document(data, FileLines(file, builder.lines), builder.values, len(raw))
 
 
-def read_bytes(path: Path, *, max_bytes: int, what: str) -> tuple[bytes, str]:
+def read_bytes(path: Path, *, max_bytes: int, what: str, hint: str = "") -> tuple[bytes, str]:
     """The bytes of a regular file of at most ``max_bytes``, and its name as shown; the
     same refusals as for estate files (FIFOs, devices, size), as ``InvalidInputError``."""
     file = display_path(path)
     try:
-        return _read_bytes(path, file, max_bytes), file
+        return _read_bytes(path, file, max_bytes, hint), file
     except _RefusedFileError as refused:
         raise InvalidInputError([refused.problem], what=what) from None
 
 
-def read_yaml_stream(path: Path, *, max_bytes: int, what: str) -> list[Document]:
+def read_yaml_stream(path: Path, *, max_bytes: int, what: str, hint: str = "") -> list[Document]:
     """Every document of a YAML file (a Backstage catalog holds several, split by
     ``---``), read with the same limits and YAML 1.2 core-schema scalars as estate files."""
-    raw, file = read_bytes(path, max_bytes=max_bytes, what=what)
+    raw, file = read_bytes(path, max_bytes=max_bytes, what=what, hint=hint)
     try:
         text = _decode(raw, file)
         builder = _Builder(file, text)

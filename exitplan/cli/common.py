@@ -200,7 +200,7 @@ START = click.option(
 )
 
 
-class _Size(click.ParamType[int]):
+class Size(click.ParamType[int]):
     """A number of bytes, with or without a unit: ``300000000``, ``512MiB``, ``1.5GB``."""
 
     name = "size"
@@ -226,7 +226,7 @@ def _keep_max_bytes(ctx: click.Context, parameter: click.Parameter, value: int |
 
 MAX_BYTES = click.option(
     "--max-bytes",
-    type=_Size(),
+    type=Size(),
     metavar="SIZE",
     expose_value=False,
     callback=_keep_max_bytes,

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 import yaml
 
-from exitplan.cli.common import emit, notice
+from exitplan.cli.common import Size, emit, notice
 from exitplan.errors import InvalidInputError, UsageError, display_path, printable
 from exitplan.importers import Imported, formats, import_sources
 from exitplan.importers.draft import slug
+from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.importers.mapping import default_mapping, load_mapping
 from exitplan.importers.rules import CommonRules
 from exitplan.loading import load_estate, os_reason
@@ -111,9 +112,10 @@ def _mapping(path: Path | None, services_only: bool) -> CommonRules:
     return mapping
 
 
-def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
+def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int) -> None:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
-    the folder holds the old estate or the whole new one, checked as validate would."""
+    the folder holds the old estate or the whole new one, checked as validate would (with
+    ``max_bytes`` as the estate's budget)."""
     made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -134,7 +136,7 @@ def _put_in_place(folder: Path, files: dict[str, bytes]) -> None:
     def checked() -> None:
         nonlocal swapped
         try:
-            load_estate(folder)
+            load_estate(folder, max_bytes=max_bytes)
         except InvalidInputError as error:
             raise InvalidInputError(
                 error.problems,
@@ -221,6 +223,16 @@ def _remove_folders(made: list[Path]) -> None:
     "--services-only", is_flag=True, help="CycloneDX: import the services only, no libraries."
 )
 @click.option(
+    "--max-bytes",
+    type=Size(),
+    default=MAX_SOURCE_BYTES,
+    metavar="SIZE",
+    help=f"The most one source file may hold, and the estate the import writes together "
+    f"(default {MAX_SOURCE_BYTES // 2**20} MiB, as for estates), e.g. 512MiB. A larger file "
+    "is refused before it is read. An ArchiMate model takes about 14 times its size in "
+    "memory while it is read.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["table", "json"]),
@@ -241,6 +253,7 @@ def import_command(
     components: Path | None,
     relations: Path | None,
     services_only: bool,
+    max_bytes: int,
     output_format: str,
     print_default_mapping: bool,
 ) -> None:
@@ -276,10 +289,12 @@ def import_command(
         raise UsageError("name the estate folder to write with -o DIR")
     mapping = _mapping(mapping_file, services_only)
     _check_folder(folder, [*paths, *(p for p in (components, relations) if p is not None)])
-    imported = import_sources(paths, fmt=source_format, mapping=mapping, tables=tables)
+    imported = import_sources(
+        paths, fmt=source_format, mapping=mapping, tables=tables, max_bytes=max_bytes
+    )
     header = _header(imported, "../estate.yaml")
     files = _files(imported, header)
-    _put_in_place(folder, files)
+    _put_in_place(folder, files, max_bytes)
     shown = display_path(folder)
     written = sorted(files)
     if output_format == "json":

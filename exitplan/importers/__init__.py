@@ -11,6 +11,7 @@ from pathlib import Path
 from exitplan.errors import UsageError, display_path
 from exitplan.importers import csv
 from exitplan.importers.draft import Account, Draft, Imported
+from exitplan.importers.files import MAX_SOURCE_BYTES, source_budget
 from exitplan.importers.formats import Format, formats
 from exitplan.importers.mapping import default_mapping, section
 from exitplan.importers.rules import CommonRules
@@ -49,11 +50,23 @@ def import_sources(
     fmt: str | None = None,
     mapping: CommonRules | None = None,
     tables: tuple[Path, Path | None] | None = None,
+    max_bytes: int = MAX_SOURCE_BYTES,
 ) -> Imported:
     """Read every source into one draft and finish it. Sources are read in the order of
     their names, so the order they are given in does not change the result. ``tables``
     are a components table and a relations table the user named as such (their roles are
-    not guessed from their headers)."""
+    not guessed from their headers). A source file of more than ``max_bytes`` is refused
+    before it is parsed."""
+    with source_budget(max_bytes):
+        return _import(paths, fmt, mapping, tables)
+
+
+def _import(
+    paths: Sequence[Path],
+    fmt: str | None,
+    mapping: CommonRules | None,
+    tables: tuple[Path, Path | None] | None,
+) -> Imported:
     rules = mapping if mapping is not None else default_mapping()
     draft = Draft(rules)
     if tables is not None:

@@ -32,7 +32,7 @@ from pydantic import Field, field_validator
 from exitplan.errors import InvalidInputError, Problem, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
-from exitplan.importers.files import MAX_SOURCE_BYTES, read_source
+from exitplan.importers.files import read_source, source_bytes
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
@@ -533,13 +533,18 @@ def _archi(root: etree._Element, file: str) -> _Model:
 def _root_of(raw: bytes, file: str) -> etree._Element:
     """The root element; Archi's zipped archive format holds the model as ``model.xml``."""
     if raw.startswith(b"PK\x03\x04"):
+        limit = source_bytes()
+        too_large = (
+            f"the model in this archive unpacks to more than the limit of {limit:,} bytes "
+            "(raise it with --max-bytes)"
+        )
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 info = archive.getinfo("model.xml")
-                if info.file_size > MAX_SOURCE_BYTES:
-                    _refuse(file, None, "", "the model in this archive is too large to read")
+                if info.file_size > limit:
+                    _refuse(file, None, "", too_large)
                 with archive.open(info) as member:
-                    raw = member.read(MAX_SOURCE_BYTES + 1)
+                    raw = member.read(limit + 1)
         except (
             zipfile.BadZipFile,
             KeyError,
@@ -549,8 +554,8 @@ def _root_of(raw: bytes, file: str) -> etree._Element:
             zlib.error,
         ) as error:
             _refuse(file, None, "", f"not an Archi model archive: {error}")
-        if len(raw) > MAX_SOURCE_BYTES:
-            _refuse(file, None, "", "the model in this archive is too large to read")
+        if len(raw) > limit:
+            _refuse(file, None, "", too_large)
     return parse_xml(raw, file)
 
 

@@ -35,7 +35,7 @@ from pydantic import Field, StringConstraints
 from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
-from exitplan.importers.files import MAX_SOURCE_BYTES, read_source
+from exitplan.importers.files import read_source
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
 from exitplan.model.estate import MAX_COST
 
@@ -58,6 +58,8 @@ MAX_RATIO = 100
 """A workbook part (over a megabyte) that unpacks to more than this many times its packed
 size is refused; real sheets pack 5 to 20 times."""
 MAX_PARTS = 10_000
+_HEAD_BYTES = 64 * 1024
+"""How much of a file detection reads for the header line."""
 LONGEST_KEY = 1_000
 """An id, name or class longer than this is not one (the wrong column, or a hostile file)."""
 LONGEST_NOTE = 4_000
@@ -1245,23 +1247,24 @@ def read_tables(components: Path, relations: Path | None, draft: Draft, rules: R
 
 
 def detect(path: Path) -> bool:
-    """A CSV file whose first line is a header with a known column, or a workbook."""
+    """A CSV file whose first line is a header with a known column, or a workbook. Only the
+    head of a file is read (of a workbook, its list of parts), so that a file over the
+    budget is still recognised and then refused for its size, not taken for another
+    format."""
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
         return False
     try:
-        raw, _ = read_source(path)
-    except InvalidInputError:
+        with path.open("rb") as opened:
+            head = opened.read(_HEAD_BYTES)
+            if suffix in WORKBOOK_SUFFIXES:
+                if not head.startswith(b"PK\x03\x04"):
+                    return False
+                return "xl/workbook.xml" in zipfile.ZipFile(opened).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
         return False
-    if suffix in WORKBOOK_SUFFIXES:
-        if not raw.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(raw)).namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return False
     try:
-        first = _first_line(decode(raw[: 64 * 1024], "")).strip()
+        first = _first_line(decode(head, "")).strip()
     except InvalidInputError:
         return False
     if not first:
@@ -1275,7 +1278,6 @@ def detect(path: Path) -> bool:
 
 
 __all__ = [
-    "MAX_SOURCE_BYTES",
     "NAME",
     "TITLE",
     "Columns",

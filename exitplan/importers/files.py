@@ -3,23 +3,53 @@ lead nowhere), with a size budget that fits exports of whole models."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
-from exitplan.loading import Document, read_bytes, read_yaml_stream
+from exitplan.loading import MAX_ESTATE_BYTES, Document, read_bytes, read_yaml_stream
 
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
-"""A source file larger than this is refused before it is parsed (an SBOM of ten thousand
-packages is about 10 MB)."""
+MAX_SOURCE_BYTES = MAX_ESTATE_BYTES
+"""The default budget on one source file, refused before it is parsed: the estate's own
+default (``--max-bytes``), since what an import writes must load within it too. An SBOM
+of ten thousand packages is about 10 MB; an ArchiMate model of 8,000 components with its
+views about 120 MB, read in about 14 times its size of memory."""
+
+_BUDGET: ContextVar[int] = ContextVar("exitplan_source_bytes", default=MAX_SOURCE_BYTES)
+
+_HINT = " (raise it with --max-bytes)"
+
+
+@contextlib.contextmanager
+def source_budget(max_bytes: int) -> Iterator[None]:
+    """Read the sources within ``max_bytes`` each, while the block runs."""
+    token = _BUDGET.set(max_bytes)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def source_bytes() -> int:
+    """The most one source file may hold now (also a model inside an Archi archive)."""
+    return _BUDGET.get()
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
     """The bytes of a source file and its name as shown to the user."""
-    return read_bytes(path, max_bytes=MAX_SOURCE_BYTES, what="source")
+    return read_bytes(path, max_bytes=_BUDGET.get(), what="source", hint=_HINT)
 
 
 def read_yaml_source(path: Path) -> list[Document]:
     """Every YAML document of a source file, with lines, read safely and with limits."""
-    return read_yaml_stream(path, max_bytes=MAX_SOURCE_BYTES, what="source")
+    return read_yaml_stream(path, max_bytes=_BUDGET.get(), what="source", hint=_HINT)
 
 
-__all__ = ["MAX_SOURCE_BYTES", "read_source", "read_yaml_source"]
+__all__ = [
+    "MAX_SOURCE_BYTES",
+    "read_source",
+    "read_yaml_source",
+    "source_budget",
+    "source_bytes",
+]

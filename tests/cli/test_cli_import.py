@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import yaml
 from exitplan.cli.importing import _files, _put_in_place
 from exitplan.errors import InvalidInputError
 from exitplan.importers.draft import Draft
+from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.loading import load_estate
 from tests.conftest import REPO, RunCli
 
@@ -362,7 +365,7 @@ def test_a_first_import_that_fails_leaves_no_folder_behind(tmp_path: Path) -> No
     folder = tmp_path / "new" / "deeper" / "estate"
     refused = {"bad.yaml": b"components:\n  - id: x\n"}  # no name, no vendor: the check fails
     with pytest.raises(InvalidInputError):
-        _put_in_place(folder, refused)
+        _put_in_place(folder, refused, MAX_SOURCE_BYTES)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -458,3 +461,95 @@ def test_a_source_named_twice_is_read_once(
     assert again.exit_code == 0, again.stderr
     assert once.exit_code == 0, once.stderr
     assert _tree(tmp_path / "twice" / "imported") == _tree(tmp_path / "once" / "imported")
+
+
+def _archive(tmp_path: Path) -> list[str]:
+    """An Archi archive of 14 KB whose model unpacks to 110 KB."""
+    archive = tmp_path / "model.archimate"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.write(FIXTURES / "archimate" / "archi5_Archisurance.archimate", "model.xml")
+    return [str(archive)]
+
+
+def _backstage(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "backstage" / "examples", folder)
+    (folder / "all-components.yaml").write_bytes(
+        (folder / "all-components.yaml").read_bytes() + b"# " + b"x" * 60_000 + b"\n"
+    )
+    return [str(folder)]
+
+
+@pytest.mark.parametrize(
+    ("sources", "said"),
+    [
+        (lambda _: [FIXTURES / "archimate" / "archisurance.xml"], "archisurance.xml: file is"),
+        (lambda _: [FIXTURES / "cyclonedx" / "dropwizard-1.3.15-bom.json"], "bom.json: file is"),
+        (lambda _: [FIXTURES / "csv" / "gsa" / "it-standards.csv"], "it-standards.csv: file is"),
+        (_backstage, "all-components.yaml: file is"),
+        (_archive, "model.archimate: the model in this archive unpacks to more than the limit"),
+    ],
+    ids=["archimate", "cyclonedx", "csv", "backstage", "archi-archive"],
+)
+def test_a_source_over_max_bytes_is_refused_and_a_larger_budget_takes_it(
+    tmp_path: Path, run_cli: RunCli, sources: Any, said: str
+) -> None:
+    named = sources(tmp_path)
+    refused = run_cli("import", *named, "-o", tmp_path / "estate", "--max-bytes", "50KB")
+    assert refused.exit_code == 2, refused.stderr
+    assert said in refused.stderr
+    assert "50,000 bytes (raise it with --max-bytes)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert refused.stdout == ""
+    assert not (tmp_path / "estate").exists()
+    taken = run_cli("import", *named, "-o", tmp_path / "estate", "--max-bytes", "8MiB")
+    assert taken.exit_code == 0, taken.stderr
+    assert run_cli("validate", tmp_path / "estate").exit_code == 0
+
+
+def test_a_source_beyond_the_default_budget_is_refused_before_it_is_read(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """200 MB of CMDB export (sparse after its first rows): recognised as CSV from its
+    head, then refused for its size without being read."""
+    table = tmp_path / "cmdb.csv"
+    rows = "".join(f"app-{n},Application {n},Acme\n" for n in range(5_000))
+    table.write_text("id,name,vendor\n" + rows, encoding="utf-8")
+    with table.open("r+b") as opened:
+        opened.truncate(200 * 1000 * 1000)
+    result = run_cli("import", table, "-o", tmp_path / "estate")
+    assert result.exit_code == 2, result.stderr
+    assert (
+        "cmdb.csv: file is 200,000,000 bytes; the limit is 134,217,728 bytes "
+        "(raise it with --max-bytes)"
+    ) in result.stderr
+    assert not (tmp_path / "estate").exists()
+
+
+def test_an_estate_the_import_would_write_over_max_bytes_is_not_written(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The sources fit, what they become does not: the same budget holds for the estate
+    the import writes, as for every command that loads it afterwards."""
+    estate = tmp_path / "estate"
+    assert run_cli("import", *PAIR, "-o", estate).exit_code == 0
+    before = _tree(estate)
+    written = sum(len(content) for content in before.values())
+    budget = max(COMPONENTS.stat().st_size, RELATIONS.stat().st_size) + 1
+    assert budget < written
+    result = run_cli("import", *PAIR, "-o", estate, "--max-bytes", str(budget))
+    assert result.exit_code == 2, result.stderr
+    assert "import was not written" in result.stderr
+    assert "(raise it with --max-bytes)" in result.stderr
+    assert _tree(estate) == before
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "lots", "1.5.5GB", "²", "1e400", " "])
+def test_max_bytes_that_is_not_a_size_is_a_usage_error(
+    tmp_path: Path, run_cli: RunCli, value: str
+) -> None:
+    result = run_cli("import", *PAIR, "-o", tmp_path / "estate", "--max-bytes", value)
+    assert result.exit_code == 2, result.stderr
+    assert "--max-bytes" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "estate").exists()

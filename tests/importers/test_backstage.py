@@ -678,16 +678,14 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
         run([path], fmt="backstage")
 
 
-def test_file_over_the_size_limit_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("exitplan.importers.files.MAX_SOURCE_BYTES", 1000)
+def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "catalog-info.yaml"
     write_catalog(
         tmp_path, {"catalog-info.yaml": [entity("Component", f"c{n}") for n in range(50)]}
     )
-    with pytest.raises(InvalidInputError, match=r"catalog-info\.yaml"):
-        run([path], fmt="backstage")
+    with pytest.raises(InvalidInputError, match=r"catalog-info\.yaml: .*limit is 1,000 bytes"):
+        import_sources([path], fmt="backstage", max_bytes=1000)
+    assert run([path], fmt="backstage").files  # within the default budget
 
 
 def test_large_catalog_imports_in_seconds(tmp_path: Path) -> None:
