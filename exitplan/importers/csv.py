@@ -35,7 +35,7 @@ from pydantic import Field, StringConstraints
 from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
-from exitplan.importers.files import read_source
+from exitplan.importers.files import read_source, source_bytes
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
 from exitplan.model.estate import MAX_COST
 
@@ -52,8 +52,9 @@ LifecycleWord = Lifecycle | Literal["unknown"]
 
 MAX_PROBLEMS = 1_000
 """As the loader: after this many problems in one import the rest are not listed."""
-MAX_UNCOMPRESSED = 256 * 1024 * 1024
-"""A workbook whose parts unpack to more than this is refused (a zip bomb)."""
+UNPACKED_PER_BYTE = 2
+"""A workbook whose parts unpack to more than this many times the budget on a source file
+(``--max-bytes``; 256 MiB by default) is refused (a zip bomb)."""
 MAX_RATIO = 100
 """A workbook part (over a megabyte) that unpacks to more than this many times its packed
 size is refused; real sheets pack 5 to 20 times."""
@@ -561,10 +562,11 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
     if len(parts) > MAX_PARTS:
         raise _refused(file, f"a workbook of {len(parts):,} parts is refused")
     total = sum(part.file_size for part in parts)
-    if total > MAX_UNCOMPRESSED:
+    limit = UNPACKED_PER_BYTE * source_bytes()
+    if total > limit:
         raise _refused(
             file,
-            f"unpacks to {total:,} bytes; the limit is {MAX_UNCOMPRESSED:,} (a zip bomb?)",
+            f"unpacks to {total:,} bytes; the limit is {limit:,}, twice --max-bytes (a zip bomb?)",
         )
     for part in parts:
         if part.file_size > 1 << 20 and part.file_size > MAX_RATIO * max(part.compress_size, 1):

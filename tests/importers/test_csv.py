@@ -429,6 +429,19 @@ def test_xlsx_zip_bomb_refused(tmp_path: Path) -> None:
     assert "times its size; more than 100 is refused (a zip bomb?)" in problem
 
 
+def test_xlsx_that_unpacks_beyond_twice_the_budget_is_refused(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "padded.xlsx", {"cis": [["Name", "Vendor"], ["A", "Acme"]]})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/media/pad.bin", b"pad " * 25_000)  # packs 100 KB into a few
+    budget = 20_000
+    assert path.stat().st_size < budget
+    with pytest.raises(InvalidInputError) as raised:
+        import_sources([path], fmt="csv", max_bytes=budget)
+    (problem,) = (str(p) for p in raised.value.problems)
+    assert "the limit is 40,000, twice --max-bytes (a zip bomb?)" in problem
+    assert _elements(import_sources([path], fmt="csv", max_bytes=200_000))["a"].vendor == "acme"
+
+
 def test_non_zip_xlsx_refused(tmp_path: Path) -> None:
     path = _table(tmp_path, "fake.xlsx", "name,vendor\nA,B\n")
     (problem,) = _problems(path)
