@@ -48,7 +48,7 @@ from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, R
 from exitplan.graph.varied import EdgeKey, VariedGraph
 from exitplan.model import NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
-from exitplan.simulate.result import ServiceImpact, Simulation, State, people
+from exitplan.simulate.result import ServiceImpact, Simulation, State
 
 FIGURES = (
     "services broken",
@@ -263,18 +263,47 @@ def _changes(before: Headline, after: Headline) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _recounted(simulation: Simulation, service: NodeId, factor: float) -> Headline:
-    """The headline with the assumed user counts of ``service`` multiplied."""
+class Recount:
+    """The people who lose a service (``people`` over the broken services), counted again
+    with the assumed user counts of one service scaled, in time that grows with that
+    service's consumers, not with every service's: per organisation its largest count
+    and the largest that another service gives it, read once from the first answer."""
 
-    def users(impact: ServiceImpact) -> Iterable[tuple[NodeId, int]]:
+    def __init__(self, services: Iterable[ServiceImpact]) -> None:
+        broken = (State.BROKEN, State.WITHDRAWN)
+        self._broken = {s.id: s for s in services if s.state in broken}
+        self._largest: dict[NodeId, tuple[int, NodeId]] = {}
+        for service in self._broken.values():
+            for consumer in service.consumers:
+                known = self._largest.get(consumer.organisation, (0, None))
+                if known[1] is None or consumer.users > known[0]:
+                    self._largest[consumer.organisation] = (max(consumer.users, 0), service.id)
+        self._elsewhere: dict[NodeId, int] = {}
+        for service in self._broken.values():
+            for consumer in service.consumers:
+                organisation = consumer.organisation
+                if self._largest[organisation][1] != service.id:
+                    self._elsewhere[organisation] = max(
+                        self._elsewhere.get(organisation, 0), consumer.users
+                    )
+        self.users_broken = sum(users for users, _ in self._largest.values())
+
+    def scaled(self, service: NodeId, factor: float) -> int:
+        """The people who lose a service when the assumed counts of ``service`` are
+        ``factor`` times what they are."""
+        impact = self._broken.get(service)
+        if impact is None:
+            return self.users_broken
+        counted: dict[NodeId, int] = {}
         for consumer in impact.consumers:
-            scaled = impact.id == service and consumer.assumed
-            counted = round(consumer.users * factor) if scaled else consumer.users
-            yield consumer.organisation, counted
-
-    broken = (State.BROKEN, State.WITHDRAWN)
-    counted = people(pair for s in simulation.services if s.state in broken for pair in users(s))
-    return dataclasses.replace(Headline.of(simulation), users_broken=counted)
+            organisation = consumer.organisation
+            users = round(consumer.users * factor) if consumer.assumed else consumer.users
+            largest, source = self._largest[organisation]
+            without = self._elsewhere.get(organisation, 0) if source == service else largest
+            counted[organisation] = max(counted.get(organisation, without), users)
+        return self.users_broken + sum(
+            users - self._largest[organisation][0] for organisation, users in counted.items()
+        )
 
 
 def _focus(assumption: Assumption) -> tuple[NodeId, NodeId | None]:
@@ -291,27 +320,41 @@ def _focus(assumption: Assumption) -> tuple[NodeId, NodeId | None]:
     return NodeId(assumption.subject), None
 
 
-def _chain(assumption: Assumption, simulations: Sequence[Simulation]) -> tuple[NodeId, ...]:
-    """A chain from an affected service through what the assumption is about, from the
-    first simulation that has one; else the chain of that node itself."""
-    node, needs = _focus(assumption)
-    replaced = {
-        r.chosen.candidate: r.replaces for s in simulations for r in s.replacements if r.chosen
-    }
-    if node in replaced:  # a replacement's own need: it matters through what it replaces
-        node, needs = replaced[node], None
-    for simulation in simulations:
+class _Chains:
+    """Where the chains of one answer run, read once: for each node and each dependency
+    (its two ends in a row) the first affected service's chain through it, each affected
+    node's own chain, and what each chosen candidate replaces."""
+
+    def __init__(self, simulation: Simulation) -> None:
+        self.through: dict[NodeId | tuple[NodeId, NodeId], tuple[NodeId, ...]] = {}
         for service in simulation.services:
             chain = service.impact.because
-            if needs is not None:
-                if any(a == node and b == needs for a, b in itertools.pairwise(chain)):
-                    return chain
-            elif node in chain:
-                return chain
-    for simulation in simulations:
+            for node in chain:
+                self.through.setdefault(node, chain)
+            for pair in itertools.pairwise(chain):
+                self.through.setdefault(pair, chain)
+        self.own: dict[NodeId, tuple[NodeId, ...]] = {}
         for affected in simulation.affected:
-            if affected.id == node:
-                return affected.because
+            self.own.setdefault(affected.id, affected.because)
+        self.replaced = {
+            r.chosen.candidate: r.replaces for r in simulation.replacements if r.chosen
+        }
+
+
+def _chain(assumption: Assumption, answers: Sequence[_Chains]) -> tuple[NodeId, ...]:
+    """A chain from an affected service through what the assumption is about, from the
+    first answer that has one; else the chain of that node itself."""
+    node, needs = _focus(assumption)
+    chosen = [a.replaced[node] for a in answers if node in a.replaced]
+    if chosen:  # a replacement's own need: it matters through what it replaces (the last
+        node, needs = chosen[-1], None  # answer's choice, as in the answers merged)
+    key = node if needs is None else (node, needs)
+    for answer in answers:
+        if key in answer.through:
+            return answer.through[key]
+    for answer in answers:
+        if node in answer.own:
+            return answer.own[node]
     return ()
 
 
@@ -382,6 +425,8 @@ def sensitivity(
         raise ValueError(f"most must be at least 1, not {most}")
     base = run(backend) if base is None else base
     headline = Headline.of(base)
+    recount = Recount(base.services)
+    chains = _Chains(base)
     every = assumptions(backend, base)
     planned = [list(_variants(backend, assumption)) for assumption in every]
     simulated = [i for i, variants in enumerate(planned) if any(v.users is None for v in variants)]
@@ -400,7 +445,8 @@ def sensitivity(
         varied: list[Simulation] = []
         for variant in planned[index]:
             if variant.users is not None:
-                after = _recounted(base, NodeId(assumption.subject), variant.users)
+                users = recount.scaled(NodeId(assumption.subject), variant.users)
+                after = dataclasses.replace(headline, users_broken=users)
             else:
                 simulation = run(VariedGraph(backend, edges=variant.edges, nodes=variant.nodes))
                 simulations += 1
@@ -416,7 +462,7 @@ def sensitivity(
         if not deciding.changes:
             unchanged += 1
             continue
-        chain = _chain(assumption, [base, *varied])
+        chain = _chain(assumption, [chains, *map(_Chains, varied)])
         found = Sensitivity(assumption, deciding, tuple(variations), chain)
         ranked.append((deciding.weight, index, found))
     ranked.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
@@ -439,6 +485,7 @@ __all__ = [
     "Change",
     "Headline",
     "Progress",
+    "Recount",
     "Sensitivity",
     "Variation",
     "likeliest_first",

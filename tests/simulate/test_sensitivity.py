@@ -18,10 +18,11 @@ from exitplan.render.report import dump_report_markdown
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.assumed import assumptions
-from exitplan.simulate.result import Simulation
+from exitplan.simulate.result import Affected, Consumer, ServiceImpact, Simulation, State, people
 from exitplan.simulate.sensitivity import (
     FIGURES,
     Headline,
+    Recount,
     Variation,
     _earlier,
     likeliest_first,
@@ -244,6 +245,58 @@ def test_user_counts_are_recounted_as_a_simulation_would_count_them(
     assert change.figure == "users losing a service"
     assert change.before == simulate(build(spec), ["component:a"]).users_broken
     assert change.after == simulate(build(edited), ["component:a"]).users_broken
+
+
+def _service(draw: st.DrawFn, number: int) -> ServiceImpact:
+    """A service in some state, used by some of four organisations (one of them perhaps
+    twice), with counts that may be assumed."""
+    state = draw(st.sampled_from(list(State)))
+    consumers = draw(
+        st.lists(
+            st.builds(
+                Consumer,
+                organisation=st.sampled_from(["o1", "o2", "o3", "o4"]).map(NodeId),
+                name=st.just("Organisation"),
+                users=st.integers(min_value=0, max_value=1_000),
+                assumed=st.booleans(),
+            ),
+            max_size=5,
+        )
+    )
+    impact = Affected(NodeId(f"s{number}"), "service", f"S{number}", state, 0, 0, ())
+    return ServiceImpact(impact, "medium", sum(c.users for c in consumers), tuple(consumers))
+
+
+@st.composite
+def _services(draw: st.DrawFn) -> list[ServiceImpact]:
+    return [_service(draw, n) for n in range(draw(st.integers(min_value=0, max_value=6)))]
+
+
+@settings(max_examples=300)
+@given(_services(), st.sampled_from([2.0, 0.5, 0.0, 1.5]))
+def test_a_recount_gives_what_counting_every_service_again_gives(
+    services: list[ServiceImpact], factor: float
+) -> None:
+    """The recount of one service's assumed users, read from each organisation's largest
+    counts, against the definition: per organisation the largest count of any broken
+    service, summed, over every service with the one service's counts scaled."""
+    recount = Recount(services)
+    broken = (State.BROKEN, State.WITHDRAWN)
+    assert recount.users_broken == people(
+        (c.organisation, c.users) for s in services if s.state in broken for c in s.consumers
+    )
+    for service in [*services, None]:
+        scaled = NodeId("absent") if service is None else service.id
+        expected = people(
+            (
+                c.organisation,
+                round(c.users * factor) if s.id == scaled and c.assumed else c.users,
+            )
+            for s in services
+            if s.state in broken
+            for c in s.consumers
+        )
+        assert recount.scaled(scaled, factor) == expected
 
 
 def _after(headline: Headline, variation: Variation) -> Headline:
