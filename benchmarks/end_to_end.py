@@ -222,9 +222,12 @@ LONG = ("sensitivity",)
 """Commands timed only when named: each runs the scenario again a hundred times or more."""
 
 
-def _scenario(estate: Path) -> Path:
-    """A scenario file beside the estate that withdraws the same vendor."""
+def _scenario(estate: Path, only: tuple[str, ...]) -> Path:
+    """A scenario file beside the estate that withdraws the same vendor, written only when
+    a command timed reads it."""
     scenario = estate.parent / f"{estate.name}-scenario.yaml"
+    if not {"report", "sensitivity"} & set(only):
+        return scenario
     scenario.write_text(
         f"id: leave-dominant\ntitle: Leave the dominant vendor\nestate: {estate.name}\n"
         f"withdraw: [{VENDOR}]\n",
@@ -305,6 +308,7 @@ def measure(
         print(f"  (YAML: {size_yaml / 2**20:.1f} MiB)", flush=True)
         folders.append(("yaml", yaml_folder))
     for kind, path in folders:
+        scenario = _scenario(path, only)
         commands = {
             f"validate ({kind})": ([EXITPLAN, "validate", str(path)], (0,)),
             f"simulate ({kind})": (
@@ -315,11 +319,11 @@ def measure(
             f"register ({kind})": ([EXITPLAN, "register", str(path), "--format", "json"], (0,)),
             f"check ({kind})": ([EXITPLAN, "check", str(path), "--format", "json"], (0, 1)),
             f"report ({kind})": (
-                [EXITPLAN, "report", str(_scenario(path)), "-o", str(work / "exit-strategy.md")],
+                [EXITPLAN, "report", str(scenario), "-o", str(work / "exit-strategy.md")],
                 (0,),
             ),
             f"sensitivity ({kind})": (
-                [EXITPLAN, "sensitivity", str(_scenario(path)), "--format", "json"],
+                [EXITPLAN, "sensitivity", str(scenario), "--format", "json"],
                 (0,),
             ),
         }

@@ -345,17 +345,19 @@ def _filled(line: str, size: int) -> str | None:
     if line.isascii() and line.isprintable():
         return line.ljust(size) if len(line) <= size else None
     cells = cell_len(line)
-    return line + " " * (size - cells) if cells <= size and _plain(line) else None
+    return line + " " * (size - cells) if cells <= size and _plain(line, cells) else None
 
 
-def _plain(line: str) -> bool:
+def _plain(line: str, cells: int | None = None) -> bool:
     """Whether rich pads ``line`` by its cells alone: every character takes a cell or two
-    and the line takes their sum. A character of no width (a combining accent, a joiner,
-    a control character) makes rich measure the padded line again, its own way."""
+    and the line takes their sum (``cells``, when the caller has measured it). A character
+    of no width (a combining accent, a joiner, a control character) makes rich measure the
+    padded line again, its own way."""
     if line.isascii() and line.isprintable():
         return True
     sizes = [get_character_cell_size(character) for character in line]
-    return min(sizes, default=1) >= 1 and sum(sizes) == cell_len(line)
+    measured = cell_len(line) if cells is None else cells
+    return min(sizes, default=1) >= 1 and sum(sizes) == measured
 
 
 def _console(file: io.StringIO, width: int) -> Console:
