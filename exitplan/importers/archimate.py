@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import io
+import sys
 import zipfile
 import zlib
 from collections import defaultdict, deque
@@ -544,7 +545,7 @@ def _root_of(raw: bytes, file: str) -> etree._Element:
                 if info.file_size > limit:
                     _refuse(file, None, "", too_large)
                 with archive.open(info) as member:
-                    raw = member.read(limit + 1)
+                    raw = member.read(min(limit, sys.maxsize - 1) + 1)
         except (
             zipfile.BadZipFile,
             KeyError,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -557,7 +558,7 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
     try:
         book = zipfile.ZipFile(io.BytesIO(raw))
         parts = book.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise _refused(file, f"not an Excel workbook (.xlsx is a zip file): {error}") from None
     if len(parts) > MAX_PARTS:
         raise _refused(file, f"a workbook of {len(parts):,} parts is refused")
@@ -566,7 +567,8 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
     if total > limit:
         raise _refused(
             file,
-            f"unpacks to {total:,} bytes; the limit is {limit:,}, twice --max-bytes (a zip bomb?)",
+            f"unpacks to {total:,} bytes; the limit is {limit:,} bytes, twice --max-bytes (a "
+            "zip bomb?)",
         )
     for part in parts:
         if part.file_size > 1 << 20 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
@@ -1262,8 +1264,11 @@ def detect(path: Path) -> bool:
             if suffix in WORKBOOK_SUFFIXES:
                 if not head.startswith(b"PK\x03\x04"):
                     return False
+                if os.fstat(opened.fileno()).st_size > source_bytes():
+                    return True  # too large to look into: reading it refuses it for its size
                 return "xl/workbook.xml" in zipfile.ZipFile(opened).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    # zipfile raises NotImplementedError for a zip version or method it lacks.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
     try:
         first = _first_line(decode(head, "")).strip()

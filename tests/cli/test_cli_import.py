@@ -4,10 +4,12 @@ written)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import stat
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -553,3 +555,48 @@ def test_max_bytes_that_is_not_a_size_is_a_usage_error(
     assert "--max-bytes" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "estate").exists()
+
+
+def test_a_workbook_beyond_the_budget_is_refused_before_its_directory_is_read(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """200 MB, sparse, whose end record claims a directory of all of it: detection does
+    not read that directory (it would hold the whole file in memory), reading refuses the
+    file for its size."""
+    workbook = tmp_path / "big.xlsx"
+    size = 200 * 1000 * 1000
+    with workbook.open("wb") as opened:
+        opened.write(b"PK\x03\x04")
+        opened.seek(size - 22)
+        opened.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, size - 22, 0, 0))
+    result = run_cli("import", workbook, "-o", tmp_path / "estate")
+    assert result.exit_code == 2, result.stderr
+    assert "big.xlsx: file is 200,000,000 bytes; the limit is 134,217,728 bytes" in result.stderr
+    assert not (tmp_path / "estate").exists()
+
+
+@pytest.mark.parametrize("named", [[], ["--from", "csv"]], ids=["detected", "named"])
+def test_a_workbook_of_a_zip_version_python_cannot_read_is_refused(
+    tmp_path: Path, run_cli: RunCli, named: list[str]
+) -> None:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    raw = bytearray(packed.getvalue())
+    directory = raw.index(b"PK\x01\x02")
+    raw[directory + 6 : directory + 8] = struct.pack("<H", 70)  # needs zip version 7.0
+    workbook = tmp_path / "future.xlsx"
+    workbook.write_bytes(bytes(raw))
+    result = run_cli("import", workbook, *named, "-o", tmp_path / "estate")
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert "future.xlsx" in result.stderr
+    assert not (tmp_path / "estate").exists()
+
+
+def test_the_largest_budget_is_a_budget(tmp_path: Path, run_cli: RunCli) -> None:
+    (archive,) = _archive(tmp_path)
+    result = run_cli("import", archive, "-o", tmp_path / "estate", "--max-bytes", "8EiB")
+    assert result.exit_code == 0, result.stderr

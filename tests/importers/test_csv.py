@@ -438,7 +438,7 @@ def test_xlsx_that_unpacks_beyond_twice_the_budget_is_refused(tmp_path: Path) ->
     with pytest.raises(InvalidInputError) as raised:
         import_sources([path], fmt="csv", max_bytes=budget)
     (problem,) = (str(p) for p in raised.value.problems)
-    assert "the limit is 40,000, twice --max-bytes (a zip bomb?)" in problem
+    assert "the limit is 40,000 bytes, twice --max-bytes (a zip bomb?)" in problem
     assert _elements(import_sources([path], fmt="csv", max_bytes=200_000))["a"].vendor == "acme"
 
 
