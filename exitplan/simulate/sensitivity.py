@@ -345,9 +345,11 @@ def _chain(assumption: Assumption, answers: Sequence[_Chains]) -> tuple[NodeId, 
     """A chain from an affected service through what the assumption is about, from the
     first answer that has one; else the chain of that node itself."""
     node, needs = _focus(assumption)
+    # A replacement's own need matters through what it replaces; where several answers
+    # chose the candidate, the last one's choice counts.
     chosen = [a.replaced[node] for a in answers if node in a.replaced]
-    if chosen:  # a replacement's own need: it matters through what it replaces (the last
-        node, needs = chosen[-1], None  # answer's choice, as in the answers merged)
+    if chosen:
+        node, needs = chosen[-1], None
     key = node if needs is None else (node, needs)
     for answer in answers:
         if key in answer.through:
