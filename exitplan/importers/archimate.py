@@ -33,7 +33,7 @@ from pydantic import Field, field_validator
 from exitplan.errors import InvalidInputError, Problem, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
-from exitplan.importers.files import read_source, source_bytes
+from exitplan.importers.files import RAISE_IT, read_source, source_bytes
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
@@ -535,10 +535,8 @@ def _root_of(raw: bytes, file: str) -> etree._Element:
     """The root element; Archi's zipped archive format holds the model as ``model.xml``."""
     if raw.startswith(b"PK\x03\x04"):
         limit = source_bytes()
-        too_large = (
-            f"the model in this archive unpacks to more than the limit of {limit:,} bytes "
-            "(raise it with --max-bytes)"
-        )
+        too_large = f"the model in this archive unpacks to more than the limit of {limit:,} bytes"
+        too_large += RAISE_IT
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 info = archive.getinfo("model.xml")

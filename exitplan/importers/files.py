@@ -18,7 +18,8 @@ views about 120 MB, read in about 14 times its size of memory."""
 
 _BUDGET: ContextVar[int] = ContextVar("exitplan_source_bytes", default=MAX_SOURCE_BYTES)
 
-_HINT = " (raise it with --max-bytes)"
+RAISE_IT = " (raise it with --max-bytes)"
+"""What follows the limit when a source is refused for its size."""
 
 
 @contextlib.contextmanager
@@ -38,16 +39,17 @@ def source_bytes() -> int:
 
 def read_source(path: Path) -> tuple[bytes, str]:
     """The bytes of a source file and its name as shown to the user."""
-    return read_bytes(path, max_bytes=_BUDGET.get(), what="source", hint=_HINT)
+    return read_bytes(path, max_bytes=_BUDGET.get(), what="source", hint=RAISE_IT)
 
 
 def read_yaml_source(path: Path) -> list[Document]:
     """Every YAML document of a source file, with lines, read safely and with limits."""
-    return read_yaml_stream(path, max_bytes=_BUDGET.get(), what="source", hint=_HINT)
+    return read_yaml_stream(path, max_bytes=_BUDGET.get(), what="source", hint=RAISE_IT)
 
 
 __all__ = [
     "MAX_SOURCE_BYTES",
+    "RAISE_IT",
     "read_source",
     "read_yaml_source",
     "source_budget",
