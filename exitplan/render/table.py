@@ -43,10 +43,18 @@ _AFTER_ARROW = re.compile(r"(?<=[←→])(?=\S)")
 _AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
 
 
+def _simple(text: str) -> bool:
+    """Whether ``text`` is printable ASCII but for arrows (a chain, ``a ← b``): a cell a
+    character, as rich counts them too."""
+    return text.isprintable() and (
+        text.isascii() or text.replace("←", "").replace("→", "").isascii()
+    )
+
+
 def _cells(text: str) -> int:
-    """The cells ``text`` takes: its length when it is printable ASCII (one cell a
-    character), else as rich counts them."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+    """The cells ``text`` takes: its length when it is ``_simple``, else as rich counts
+    them."""
+    return len(text) if _simple(text) else cell_len(text)
 
 
 def _tokens(line: str) -> list[str]:
@@ -114,6 +122,14 @@ def wrap(text: str, width: int) -> list[str]:
             current += token[len(word) :]
         lines.append(current.rstrip())
     return lines
+
+
+def _wrapped(cell: str, width: int) -> list[str]:
+    """``wrap``, with its commonest case first: a ``_simple`` line that fits (a table of
+    a large withdrawal has hundreds of thousands of cells, most of them so)."""
+    if len(cell) <= width and _simple(cell):
+        return [cell]
+    return wrap(cell, width)
 
 
 def _widest_word(text: str) -> int:
@@ -246,7 +262,7 @@ class Grid:
             widths=widths,
             title=wrap(printable(self.title), max(inner, 1)) if self.title else [],
             headers=[wrap(h, size) for h, size in zip(self.headers, widths, strict=True)],
-            rows=[[wrap(c, s) for c, s in zip(row, widths, strict=True)] for row in self.rows],
+            rows=[[_wrapped(c, s) for c, s in zip(row, widths, strict=True)] for row in self.rows],
             caption=wrap(printable(self.caption, newlines=True), max(inner, 20))
             if self.caption
             else [],
@@ -320,6 +336,12 @@ class _Layout:
         out.append("\n")
         for row in (self.headers, *self.rows):
             height = max(len(lines) for lines in row)
+            if height == 1 and row is not self.headers:  # the commonest row: one line
+                line = _one_line(row, widths)
+                if line is None:
+                    return None
+                out.append(line)
+                continue
             filled = []
             for lines, size in zip(row, widths, strict=True):
                 cell = []
@@ -339,10 +361,21 @@ class _Layout:
         return "".join(out)
 
 
+def _one_line(row: list[list[str]], widths: list[int]) -> str | None:
+    """A row whose cells are a line each, drawn (``_Layout.draw``)."""
+    parts = []
+    for (line,), size in zip(row, widths, strict=True):
+        shown = _filled(line, size)
+        if shown is None:
+            return None
+        parts.append(shown)
+    return "  " + "   ".join(parts) + "\n"
+
+
 def _filled(line: str, size: int) -> str | None:
     """``line`` filled with blanks to ``size`` cells, as rich fills it; ``None`` when it
     is wider or not ``_plain``."""
-    if line.isascii() and line.isprintable():
+    if _simple(line):
         return line.ljust(size) if len(line) <= size else None
     cells = cell_len(line)
     return line + " " * (size - cells) if cells <= size and _plain(line, cells) else None
@@ -353,7 +386,7 @@ def _plain(line: str, cells: int | None = None) -> bool:
     and the line takes their sum (``cells``, when the caller has measured it). A character
     of no width (a combining accent, a joiner, a control character) makes rich measure the
     padded line again, its own way."""
-    if line.isascii() and line.isprintable():
+    if _simple(line):
         return True
     sizes = [get_character_cell_size(character) for character in line]
     measured = cell_len(line) if cells is None else cells
