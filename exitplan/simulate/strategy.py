@@ -41,6 +41,8 @@ class ExitStrategy:
     flows: tuple[FlowImpact, ...]
     findings: tuple[Finding, ...]
     checked: CheckResult
+    """The check of the flows, components and vendor groups the scenario touches
+    (``findings``), with its date and legal profile."""
     register: tuple[RegisterRow, ...]
     assumptions: tuple[Assumption, ...]
     notes: str | None
@@ -72,14 +74,24 @@ def exit_strategy(
     ``most_varied`` of them)."""
     states = {a.id: a.state.value for a in simulation.affected}
     touched = set(states)
-    checked = check(backend, as_of=simulation.start, profile=profile)
-    by_subject: dict[str, list[Finding]] = {}
-    for finding in checked.findings:
-        by_subject.setdefault(finding.subject, []).append(finding)
     edges = [
         *backend.edges_touching(touched, Direction.OUT, [Rel.FLOWS_TO]),
         *backend.edges_touching(touched, Direction.IN, [Rel.FLOWS_TO]),
     ]
+    vendors = set(simulation.vendors) | {  # named by the selectors, or behind what goes
+        edge.target
+        for edge in backend.edges_touching(simulation.withdrawn, Direction.OUT, [Rel.PROVIDED_BY])
+    }
+    parents = {
+        NodeId(str(v.properties.get("ultimate_parent", v.id)))
+        for v in backend.nodes_by_id(vendors).values()
+    }
+    # The rules judge only what the scenario touches: the cost follows the scenario.
+    concerned = touched | {str(edge.properties["id"]) for edge in edges} | vendors | parents
+    checked = check(backend, as_of=simulation.start, profile=profile, subjects=concerned)
+    by_subject: dict[str, list[Finding]] = {}
+    for finding in checked.findings:
+        by_subject.setdefault(finding.subject, []).append(finding)
     names = backend.nodes_by_id({e.source for e in edges} | {e.target for e in edges})
     flows = {}
     for edge in edges:
@@ -97,16 +109,6 @@ def exit_strategy(
             f"{names[end].name} {states[end]}",
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
         )
-    vendors = set(simulation.vendors) | {  # named by the selectors, or behind what goes
-        edge.target
-        for edge in backend.edges_touching(simulation.withdrawn, Direction.OUT, [Rel.PROVIDED_BY])
-    }
-    parents = {
-        NodeId(str(v.properties.get("ultimate_parent", v.id)))
-        for v in backend.nodes_by_id(vendors).values()
-    }
-    concerned = touched | set(flows) | vendors | parents
-    findings = tuple(f for f in checked.findings if f.subject in concerned)
     found = assumptions(backend, simulation)
     withdrawn = [
         node.id
@@ -117,7 +119,7 @@ def exit_strategy(
         simulation,
         backend.info.title or backend.info.name,
         tuple(flows[k] for k in sorted(flows)),
-        findings,
+        checked.findings,
         checked,
         tuple(register_rows(backend, withdrawn)),
         tuple(found),

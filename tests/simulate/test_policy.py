@@ -7,6 +7,7 @@ uses a component, and a flow between them; a row changes only what it is about.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from exitplan.graph import EmbeddedGraph
+from benchmarks.synthetic import generate
+from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
 from exitplan.model import LegalProfile
 from exitplan.simulate.policy import (
@@ -28,6 +32,7 @@ from exitplan.simulate.policy import (
     RULES,
     SENSITIVE,
     TECHNICAL_PROCESSING,
+    CheckResult,
     Finding,
     Severity,
     check,
@@ -438,3 +443,31 @@ def test_the_rules_page_names_every_rule_and_every_provision() -> None:
         short = re.sub(r" \([A-Za-z][^()]*\)$", "", provision)  # without "(Schrems II)"
         short = short.removeprefix("GDPR ").removeprefix("DORA ")
         assert short in text, provision
+
+
+@functools.cache
+def _judged(estate: str) -> tuple[EmbeddedGraph, CheckResult, tuple[str, ...]]:
+    """An estate, its whole check, and every id a finding could be about."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE) if estate == "example" else generate(400, seed=3))
+    whole = check(graph)
+    flows = (str(edge.properties["id"]) for edge in graph.edges(Rel.FLOWS_TO))
+    ids = sorted({*(node.id for node in graph.nodes()), *flows})
+    return graph, whole, tuple(ids)
+
+
+@pytest.mark.parametrize("estate", ["example", "synthetic"])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_check_of_some_subjects_finds_what_the_whole_check_finds_of_them(
+    estate: str, data: st.DataObject
+) -> None:
+    """The report judges only what its scenario touches: the rules must then find, of
+    those subjects, exactly what they find when they judge the whole estate."""
+    graph, whole, ids = _judged(estate)
+    assert {f.rule for f in whole.findings} >= {"exit-readiness", "concentration"}
+    subjects = data.draw(
+        st.sets(st.sampled_from(ids))
+        | st.sets(st.sampled_from([f.subject for f in whole.findings]))
+    )
+    part = check(graph, subjects=subjects)
+    assert part.findings == tuple(f for f in whole.findings if f.subject in subjects)
