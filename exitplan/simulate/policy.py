@@ -80,10 +80,18 @@ from enum import StrEnum
 from functools import cached_property
 
 from exitplan.errors import UsageError
-from exitplan.graph.port import GraphBackend, GraphEdge, GraphNode, Label, Rel, runs_today
+from exitplan.graph.port import (
+    DependencyRegion,
+    GraphBackend,
+    GraphEdge,
+    GraphNode,
+    Label,
+    Rel,
+    runs_today,
+)
 from exitplan.model import LegalProfile, NodeId
 from exitplan.select import Mode, resolve
-from exitplan.simulate.reach import Reach, Reached
+from exitplan.simulate.reach import Alone, Reach, Reached, each_withdrawal
 from exitplan.simulate.result import FlowAtRisk, people
 
 EU = frozenset(
@@ -106,6 +114,10 @@ CONCENTRATION = ((0.9, "error"), (0.5, "warning"), (0.25, "info"))
 """Shares of critical services or users from which one vendor group is a finding."""
 
 OWN_PROVIDER = "own-provider"
+
+AT_ONCE = 20
+"""When the rules judge at least one component in this many of those in use, every
+component's impact is worked out at once (``EstateView.impact``)."""
 
 REACHING_ROLES = frozenset({"operator", "subprocessor", "support_access"})
 """Vendor roles that see the data: whoever runs, sub-processes or supports a component."""
@@ -226,6 +238,7 @@ class EstateView:
     _flows_by_id: dict[str, GraphEdge] = field(default_factory=dict)
     _impacts: dict[NodeId, Impact] = field(default_factory=dict)
     _reach: Reach | None = None
+    _alone: dict[NodeId, Alone] | None = None
 
     @classmethod
     def read(
@@ -296,17 +309,57 @@ class EstateView:
         periods): what "needed" means in every rule."""
         known = self._impacts.get(component_id)
         if known is None:
-            reached = self.reached([component_id])
-            services = reached.degrade & self.service_ids
-            broken = services & reached.fail
-            known = self._impacts[component_id] = Impact(broken, services - broken)
+            if self._alone is None and self._many_judged:
+                components = [n for n, node in self.nodes.items() if node.label is Label.COMPONENT]
+                self._alone = each_withdrawal(
+                    self._region, {c: (c,) for c in components}, self.service_ids
+                )
+            if self._alone is not None:
+                known = Impact(*self._alone.get(component_id, (frozenset(), frozenset())))
+            else:
+                reached = self.reached([component_id])
+                services = reached.degrade & self.service_ids
+                broken = services & reached.fail
+                known = Impact(broken, services - broken)
+            self._impacts[component_id] = known
         return known
+
+    @cached_property
+    def _many_judged(self) -> bool:
+        """Whether the rules judge enough components to work out every impact at once
+        (``each_withdrawal``, in about the time of a walk over the estate) rather than one at
+        a time (a walk over what each reaches): the whole check, or a report of a large
+        withdrawal, not a report of a small one."""
+        in_use = self.components_in_use()
+        judged = sum(1 for component in in_use if self.concerns(component.id))
+        return judged * AT_ONCE >= len(in_use)
 
     def broken_services(self, selector: str) -> set[NodeId]:
         """The services that break when we exit what ``selector`` names (those that
         ``simulate`` in exit mode calls broken)."""
         withdrawn = resolve(self.backend, [selector], Mode.EXIT).withdrawn
         return set((self.reached(withdrawn).fail - withdrawn) & self.service_ids)
+
+    def broken_by_groups(self, parents: Iterable[NodeId]) -> dict[NodeId, set[NodeId]]:
+        """``broken_services`` of exiting each vendor group, all at once when the rules
+        judge many components (``_many_judged``)."""
+        if not self._many_judged:
+            return {parent: self.broken_services(f"vendor:{parent}") for parent in parents}
+        exits = {
+            parent: resolve(self.backend, [f"vendor:{parent}"], Mode.EXIT).withdrawn
+            for parent in parents
+        }
+        found = each_withdrawal(self._region, exits, self.service_ids)
+        nothing: Alone = (frozenset(), frozenset())
+        return {parent: set(found.get(parent, nothing)[0] - gone) for parent, gone in exits.items()}
+
+    @cached_property
+    def users_of(self) -> dict[NodeId, list[tuple[NodeId, int]]]:
+        """Each service's organisations and how many of their people use it."""
+        found: dict[NodeId, list[tuple[NodeId, int]]] = defaultdict(list)
+        for use in self.uses:
+            found[use.target].append((use.source, int(use.properties.get("users", 0) or 0)))  # type: ignore[arg-type]
+        return found
 
     @cached_property
     def service_ids(self) -> frozenset[NodeId]:
@@ -316,9 +369,14 @@ class EstateView:
         """What withdrawing these breaks or degrades (``Reach``), over one region that
         holds every component, read once for all the rules."""
         if self._reach is None:
-            components = [n for n, node in self.nodes.items() if node.label is Label.COMPONENT]
-            self._reach = Reach(self.backend.dependency_region(sorted(components)))
+            self._reach = Reach(self._region)
         return self._reach.of(withdrawn)
+
+    @cached_property
+    def _region(self) -> DependencyRegion:
+        """One region that holds every component, read once for all the rules."""
+        components = [n for n, node in self.nodes.items() if node.label is Label.COMPONENT]
+        return self.backend.dependency_region(sorted(components))
 
     def services(self) -> list[GraphNode]:
         return sorted(
@@ -727,11 +785,7 @@ def exit_readiness(view: EstateView) -> list[Finding]:
 def _users(view: EstateView, services: set[NodeId]) -> int:
     """People who use any of ``services``: per organisation the largest user count of one
     of them, summed (a person uses many services)."""
-    return people(
-        (use.source, int(use.properties.get("users", 0) or 0))  # type: ignore[arg-type]
-        for use in view.uses
-        if use.target in services
-    )
+    return people(use for service in services for use in view.users_of.get(service, ()))
 
 
 def concentration(view: EstateView) -> list[Finding]:
@@ -742,14 +796,18 @@ def concentration(view: EstateView) -> list[Finding]:
     services = view.services()
     critical = {s.id for s in services if s.properties.get("criticality") == "critical"}
     everyone = _users(view, {s.id for s in services})
+    judged = [
+        parent
+        for parent in sorted(groups)
+        if view.concerns(parent)
+        and OWN_PROVIDER not in view.nodes[parent].properties.get("tags", ())  # type: ignore[operator]
+    ]
+    # the services that break when the whole group goes: redundancy is honoured
+    broken = view.broken_by_groups(judged)
     findings = []
-    for parent, components in sorted(groups.items()):
-        if not view.concerns(parent):
-            continue
-        if OWN_PROVIDER in view.nodes[parent].properties.get("tags", ()):  # type: ignore[operator]
-            continue
-        # the services that break when the whole group goes: redundancy is honoured
-        dependent = view.broken_services(f"vendor:{parent}")
+    for parent in judged:
+        components = groups[parent]
+        dependent = broken[parent]
         if not dependent:
             continue
         share_critical = len(dependent & critical) / len(critical) if critical else 0.0

@@ -18,7 +18,7 @@ from exitplan.simulate import Options, simulate
 from exitplan.simulate.alternatives import Assessor, Preferences
 from exitplan.simulate.policy import EstateView
 from exitplan.simulate.propagate import propagate
-from exitplan.simulate.reach import Reach, hard_acyclic
+from exitplan.simulate.reach import Reach, each_withdrawal, hard_acyclic
 from exitplan.simulate.register import register_rows, substitutability
 from exitplan.simulate.result import State
 from tests.conftest import EXAMPLE
@@ -132,3 +132,45 @@ def test_check_sees_what_simulate_sees(size: int) -> None:
             impact = view.impact(NodeId(selector.removeprefix("component:")))
             assert impact.broken | impact.degraded == set(states)
             assert impact.broken == broken
+
+
+@st.composite
+def _dependencies(draw: st.DrawFn) -> str:
+    """A small estate as ``build`` reads it: services and components that depend on
+    components hard or soft, alone or in groups (soft members too), with cycles of every
+    kind, a node on its own included."""
+    components = [f"n{i}" for i in range(draw(st.integers(min_value=1, max_value=9)))]
+    services = [f"s:x{i}" for i in range(draw(st.integers(min_value=0, max_value=3)))]
+    lines = [f"candidate {components[0]}"] if draw(st.booleans()) else []
+    for source in [*services, *components]:
+        for target in draw(st.lists(st.sampled_from(components), max_size=4, unique=True)):
+            strength = draw(st.sampled_from(["", " soft"]))
+            group = draw(st.sampled_from(["", "", " group=g", " group=h"]))
+            lines.append(f"{source} -> {target}{strength}{group}")
+    return "\n".join(lines or [f"{components[0]} -> {components[0]} soft"])
+
+
+@SETTINGS
+@given(_dependencies(), st.data())
+def test_each_withdrawal_is_what_reach_gives(spec: str, data: st.DataObject) -> None:
+    """``each_withdrawal`` works out many withdrawals at once (each component alone, as
+    the check's rules ask, or several together, as a vendor group): of the targets, the
+    same broken and degraded nodes as ``Reach`` gives for each on its own."""
+    graph = build(spec)
+    components = sorted(n.id for n in graph.nodes(Label.COMPONENT))
+    every = sorted(n.id for n in graph.nodes() if n.label in (Label.COMPONENT, Label.SERVICE))
+    targets = data.draw(st.sets(st.sampled_from(every), min_size=1))
+    withdrawals: dict[str, frozenset[NodeId]] = {c: frozenset([c]) for c in components}
+    for index, together in enumerate(
+        data.draw(st.lists(st.frozensets(st.sampled_from(components), min_size=1), max_size=3))
+    ):
+        withdrawals[f"group {index}"] = together
+    region = graph.dependency_region(components)
+    found = each_withdrawal(region, withdrawals, targets)
+    reach = Reach(region)
+    for key, withdrawn in withdrawals.items():
+        reached = reach.of(withdrawn)
+        affected = reached.degrade & targets
+        broken = affected & reached.fail
+        assert found.get(key, (frozenset(), frozenset())) == (broken, affected - broken), key
+        assert key not in found or affected  # only those that reach a target
