@@ -87,15 +87,11 @@ for path in sorted(folder.glob("*.json")):
             graph.add_node(node["id"], vendors=[v["vendor"] for v in node.get("vendors", ())])
             for dependency in node.get("depends_on", ()):
                 graph.add_edge(node["id"], dependency["ref"])
-def group(vendor):
-    while vendor in owner:
+def under(vendor):  # the vendor named, or one of its subsidiaries
+    while vendor != sys.argv[2] and vendor in owner:
         vendor = owner[vendor]
-    return vendor
-starts = {
-    n
-    for n, vendors in graph.nodes(data="vendors")
-    if any(group(v) == sys.argv[2] for v in vendors or ())
-}
+    return vendor == sys.argv[2]
+starts = {n for n, vendors in graph.nodes(data="vendors") if any(map(under, vendors or ()))}
 seen, queue = set(starts), deque(starts)
 while queue:
     for dependent in graph.pred[queue.popleft()]:

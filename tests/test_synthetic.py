@@ -51,7 +51,7 @@ def test_the_end_to_end_floor_searches_from_the_vendor_withdrawn(tmp_path: Path)
     backend = EmbeddedGraph(estate)
     plain: nx.DiGraph[NodeId] = nx.DiGraph()
     plain.add_edges_from((e.source, e.target) for e in backend.edges(Rel.DEPENDS_ON))
-    for vendor in ("v-dominant", "v4"):
+    for vendor in ("v-dominant", "v-dominant-eu", "v4"):  # a group, its subsidiary, alone
         starts = set(resolve(backend, [f"vendor:{vendor}"]).withdrawn)
         floor = subprocess.run(
             [sys.executable, "-c", FLOOR, str(folder), vendor],

@@ -115,9 +115,17 @@ CONCENTRATION = ((0.9, "error"), (0.5, "warning"), (0.25, "info"))
 
 OWN_PROVIDER = "own-provider"
 
-AT_ONCE = 20
-"""When the rules judge at least one component in this many of those in use, every
-component's impact is worked out at once (``EstateView.impact``)."""
+AT_ONCE_AFTER = 1
+"""Once the walks from single components have visited this many times the estate's
+nodes, every other component's impact is worked out at once (``EstateView.impact``),
+which costs a few such walks however many are left: the whole check, or a report of a
+large withdrawal, switches early; a report of a small withdrawal, or a check of a few
+phasing-out components, walks from each."""
+
+GROUPS_AT_ONCE = 4
+"""From this many vendor groups asked about together, what each breaks is worked out at
+once (``EstateView.broken_by_groups``): a walk from one group costs at most a walk over
+the estate, working them all out at once a few."""
 
 REACHING_ROLES = frozenset({"operator", "subprocessor", "support_access"})
 """Vendor roles that see the data: whoever runs, sub-processes or supports a component."""
@@ -239,6 +247,7 @@ class EstateView:
     _impacts: dict[NodeId, Impact] = field(default_factory=dict)
     _reach: Reach | None = None
     _alone: dict[NodeId, Alone] | None = None
+    _walked: int = 0
 
     @classmethod
     def read(
@@ -309,30 +318,20 @@ class EstateView:
         periods): what "needed" means in every rule."""
         known = self._impacts.get(component_id)
         if known is None:
-            if self._alone is None and self._many_judged:
-                components = [n for n, node in self.nodes.items() if node.label is Label.COMPONENT]
+            if self._alone is None and self._walked >= len(self.nodes) * AT_ONCE_AFTER:
                 self._alone = each_withdrawal(
-                    self._region, {c: (c,) for c in components}, self.service_ids
+                    self._region, {c: (c,) for c in self._components}, self.service_ids
                 )
             if self._alone is not None:
                 known = Impact(*self._alone.get(component_id, (frozenset(), frozenset())))
             else:
                 reached = self.reached([component_id])
+                self._walked += len(reached.degrade)
                 services = reached.degrade & self.service_ids
                 broken = services & reached.fail
                 known = Impact(broken, services - broken)
             self._impacts[component_id] = known
         return known
-
-    @cached_property
-    def _many_judged(self) -> bool:
-        """Whether the rules judge enough components to work out every impact at once
-        (``each_withdrawal``, in about the time of a walk over the estate) rather than one at
-        a time (a walk over what each reaches): the whole check, or a report of a large
-        withdrawal, not a report of a small one."""
-        in_use = self.components_in_use()
-        judged = sum(1 for component in in_use if self.concerns(component.id))
-        return judged * AT_ONCE >= len(in_use)
 
     def broken_services(self, selector: str) -> set[NodeId]:
         """The services that break when we exit what ``selector`` names (those that
@@ -341,9 +340,10 @@ class EstateView:
         return set((self.reached(withdrawn).fail - withdrawn) & self.service_ids)
 
     def broken_by_groups(self, parents: Iterable[NodeId]) -> dict[NodeId, set[NodeId]]:
-        """``broken_services`` of exiting each vendor group, all at once when the rules
-        judge many components (``_many_judged``)."""
-        if not self._many_judged:
+        """``broken_services`` of exiting each vendor group; all at once from
+        ``GROUPS_AT_ONCE`` groups on."""
+        parents = list(parents)
+        if len(parents) < GROUPS_AT_ONCE:
             return {parent: self.broken_services(f"vendor:{parent}") for parent in parents}
         exits = {
             parent: resolve(self.backend, [f"vendor:{parent}"], Mode.EXIT).withdrawn
@@ -373,10 +373,13 @@ class EstateView:
         return self._reach.of(withdrawn)
 
     @cached_property
+    def _components(self) -> list[NodeId]:
+        return sorted(n for n, node in self.nodes.items() if node.label is Label.COMPONENT)
+
+    @cached_property
     def _region(self) -> DependencyRegion:
         """One region that holds every component, read once for all the rules."""
-        components = [n for n, node in self.nodes.items() if node.label is Label.COMPONENT]
-        return self.backend.dependency_region(sorted(components))
+        return self.backend.dependency_region(self._components)
 
     def services(self) -> list[GraphNode]:
         return sorted(

@@ -205,6 +205,8 @@ def _solve(
         rules = {node: _Rules.of(region, node) for node in part}
         for node in part:
             fails[node] = affects[node] = own.get(node, 0)
+        # Round a cycle the sets grow until nothing changes: a pass for each step a bit
+        # travels along it, few in an estate (2,000 passes at worst for a ring of 2,000).
         cycle = len(part) > 1 or part[0] in rules[part[0]].below
         changed = True
         while changed:
