@@ -13,9 +13,21 @@ _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 _INDENT = re.compile(r"^[ ]+")
 
 
+_INLINE = re.compile(r"(?![ +=\-]|\d{1,9}[.)])[^\\&<>|*_\[\]`~#]*")
+"""Printable ASCII that ``_escaped`` leaves as it is: no mark, entity or line start to
+neutralise (most cells of a report: ids, names, days, counts)."""
+
+
 def escape(text: str) -> str:
     """Text that stays inline wherever it is put: it can neither break a table nor start
-    a block, nor smuggle in markup.
+    a block, nor smuggle in markup (``_escaped``; plain text as it is, at once)."""
+    if text.isascii() and text.isprintable() and _INLINE.fullmatch(text):
+        return text
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
+    """``text`` made inline:
 
     - Line endings (LF, CR, CRLF) become spaces, so nothing after them starts a line; the
       start of the text cannot open a block either: headings, lists (``-``, ``+``, ``1.``),

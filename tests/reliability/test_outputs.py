@@ -43,7 +43,7 @@ from exitplan.graph import EmbeddedGraph
 from exitplan.render.csv import neutralise
 from exitplan.render.files import write_output
 from exitplan.render.json import dump_json, dump_simulation_json
-from exitplan.render.markdown import escape
+from exitplan.render.markdown import _escaped, escape
 from exitplan.render.rows import Section
 from exitplan.render.table import dump_sections_table, wrap
 from exitplan.simulate import simulate
@@ -804,6 +804,29 @@ def test_escaped_text_renders_as_one_paragraph_of_itself(name: str) -> None:
     assert dict(parsed.tags) == {"p": 1}
     flat = " ".join(name.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").split())
     assert " ".join("".join(parsed.text).split()) == flat
+
+
+_MARKED = [
+    *(text for mark in "|*_[]`~#\\&<>\t\n\r\x1b\u202e" for text in (mark, f"a{mark}b")),
+    *(" a", "+a", "-a", "=a", "a+", "1.", "1)", "123456789.", "1234567890.", "12 a"),
+    *("", "a-b", "Component 12 (x)", "day 345", "c1 \u2190 c2"),
+]
+
+
+@pytest.mark.parametrize("text", _MARKED)
+def test_every_mark_and_line_start_is_escaped_as_the_whole_escape_does(text: str) -> None:
+    """``escape`` gives text it has nothing to change at once: what the whole of it does,
+    for each mark, entity and line start it must neutralise."""
+    assert escape(text) == _escaped(text)
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=24)
+    | st.from_regex(r"[ +=\-]?[0-9]{0,11}[.)]?[a-z ]{0,5}", fullmatch=True)
+    | st.text(max_size=8)
+)
+def test_plain_text_is_shown_as_the_whole_escape_shows_it(text: str) -> None:
+    assert escape(text) == _escaped(text)
 
 
 # --- 5. JSON ---------------------------------------------------------------------------------
