@@ -91,7 +91,7 @@ from exitplan.graph.port import (
 )
 from exitplan.model import LegalProfile, NodeId
 from exitplan.select import Mode, resolve
-from exitplan.simulate.reach import Alone, Reach, Reached, each_withdrawal
+from exitplan.simulate.reach import UNREACHED, Alone, Reach, Reached, each_withdrawal
 from exitplan.simulate.result import FlowAtRisk, people
 
 EU = frozenset(
@@ -323,7 +323,7 @@ class EstateView:
                     self._region, {c: (c,) for c in self._components}, self.service_ids
                 )
             if self._alone is not None:
-                known = Impact(*self._alone.get(component_id, (frozenset(), frozenset())))
+                known = Impact(*self._alone.get(component_id, UNREACHED))
             else:
                 reached = self.reached([component_id])
                 self._walked += len(reached.degrade)
@@ -350,16 +350,13 @@ class EstateView:
             for parent in parents
         }
         found = each_withdrawal(self._region, exits, self.service_ids)
-        nothing: Alone = (frozenset(), frozenset())
-        return {parent: set(found.get(parent, nothing)[0] - gone) for parent, gone in exits.items()}
+        return {
+            parent: set(found.get(parent, UNREACHED)[0] - gone) for parent, gone in exits.items()
+        }
 
     @cached_property
     def users_of(self) -> dict[NodeId, list[tuple[NodeId, int]]]:
-        """Each service's organisations and how many of their people use it."""
-        found: dict[NodeId, list[tuple[NodeId, int]]] = defaultdict(list)
-        for use in self.uses:
-            found[use.target].append((use.source, int(use.properties.get("users", 0) or 0)))  # type: ignore[arg-type]
-        return found
+        return users_by_service(self.uses)
 
     @cached_property
     def service_ids(self) -> frozenset[NodeId]:
@@ -785,6 +782,15 @@ def exit_readiness(view: EstateView) -> list[Finding]:
     return findings
 
 
+def users_by_service(uses: Iterable[GraphEdge]) -> dict[NodeId, list[tuple[NodeId, int]]]:
+    """Each service's organisations and how many of their people use it, from its
+    ``USES`` edges."""
+    found: dict[NodeId, list[tuple[NodeId, int]]] = defaultdict(list)
+    for use in uses:
+        found[use.target].append((use.source, int(use.properties.get("users", 0) or 0)))  # type: ignore[arg-type]
+    return found
+
+
 def _users(view: EstateView, services: set[NodeId]) -> int:
     """People who use any of ``services``: per organisation the largest user count of one
     of them, summed (a person uses many services)."""
@@ -1014,4 +1020,5 @@ __all__ = [
     "flows_losing_basis",
     "in_words",
     "third_countries",
+    "users_by_service",
 ]

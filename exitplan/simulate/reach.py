@@ -133,6 +133,9 @@ class Reach:
 Alone = tuple[frozenset[NodeId], frozenset[NodeId]]
 """Of some targets, those a withdrawal on its own breaks, and those it only degrades."""
 
+UNREACHED: Alone = (frozenset(), frozenset())
+"""What ``each_withdrawal`` leaves out: a withdrawal that reaches no target."""
+
 Key = TypeVar("Key", bound=Hashable)
 
 
@@ -194,15 +197,15 @@ def _solve(
     from the withdrawals each node is part of (``own``); only those of ``kept`` nodes are
     left at the end."""
     part_of = {node: index for index, part in enumerate(parts) for node in part}
+    rules = {node: _Rules.of(region, node) for node in part_of}
     readers: dict[NodeId, int] = defaultdict(int)  # dependents in other parts yet to read
     for node, index in part_of.items():
-        for target in {e.target for e in region.dependencies(node)}:
+        for target in rules[node].below:
             if part_of[target] != index:
                 readers[target] += 1
     fails: dict[NodeId, int] = {}
     affects: dict[NodeId, int] = {}
     for index, part in enumerate(parts):
-        rules = {node: _Rules.of(region, node) for node in part}
         for node in part:
             fails[node] = affects[node] = own.get(node, 0)
         # Round a cycle the sets grow until nothing changes: a pass for each step a bit
@@ -344,4 +347,12 @@ def hard_acyclic(region: DependencyRegion, nodes: Iterable[NodeId]) -> bool:
     return peeled == len(waiting)
 
 
-__all__ = ["Affects", "Alone", "Reach", "Reached", "each_withdrawal", "hard_acyclic"]
+__all__ = [
+    "UNREACHED",
+    "Affects",
+    "Alone",
+    "Reach",
+    "Reached",
+    "each_withdrawal",
+    "hard_acyclic",
+]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
 from exitplan.model import NodeId
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
-from exitplan.simulate.policy import OWN_PROVIDER
+from exitplan.simulate.policy import OWN_PROVIDER, users_by_service
 from exitplan.simulate.reach import Reach, hard_acyclic
 from exitplan.simulate.result import Replacement, Simulation, State, Status, people
 
@@ -157,10 +157,7 @@ class _Exits:
         self.services = frozenset(n.id for n in backend.nodes(Label.SERVICE) if runs_today(n))
         acyclic = hard_acyclic(self.region, [*(n.id for n in every), *self.services])
         self.assessor = Assessor(backend, self.region, Preferences(), acyclic=acyclic)
-        self.users: dict[NodeId, list[tuple[NodeId, int]]] = defaultdict(list)
-        for use in backend.edges(Rel.USES):
-            users = int(use.properties.get("users", 0))  # type: ignore[arg-type]
-            self.users[use.target].append((use.source, users))
+        self.users = users_by_service(backend.edges(Rel.USES))
 
     def _plainly_missing(self, component: NodeId) -> bool:
         """No candidate is offered for the component, and something in use that has no

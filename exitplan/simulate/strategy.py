@@ -39,10 +39,9 @@ class ExitStrategy:
     simulation: Simulation
     estate_title: str
     flows: tuple[FlowImpact, ...]
-    findings: tuple[Finding, ...]
     checked: CheckResult
-    """The check of the flows, components and vendor groups the scenario touches
-    (``findings``), with its date and legal profile."""
+    """The check of the flows, components and vendor groups the scenario touches, with
+    its date and legal profile."""
     register: tuple[RegisterRow, ...]
     assumptions: tuple[Assumption, ...]
     notes: str | None
@@ -52,6 +51,11 @@ class ExitStrategy:
     """Which assumptions change the figures (when the scenario could be run again)."""
     too_many_to_vary: bool = False
     """The scenario could be run again, but it rests on too many assumptions to vary here."""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The policy findings about what the scenario touches (all the check judged)."""
+        return self.checked.findings
 
 
 MOST_VARIED = 300
@@ -119,7 +123,6 @@ def exit_strategy(
         simulation,
         backend.info.title or backend.info.name,
         tuple(flows[k] for k in sorted(flows)),
-        checked.findings,
         checked,
         tuple(register_rows(backend, withdrawn)),
         tuple(found),
