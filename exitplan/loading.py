@@ -14,7 +14,10 @@ laughs"), deep nesting, numbers of hundreds of digits. Messages quote at most a 
 piece of what the file holds.
 
 JSON is parsed at C speed by ``json``; the line of each field is found (by reading the
-file again as YAML, which JSON is) only when a problem has to be reported.
+file again as YAML, which JSON is) only when a problem has to be reported. So is YAML that
+holds nothing a fast reader might read otherwise than libyaml and this loader do
+(``_read_yaml_fast``); everything else, and every file of a load that finds a problem, is
+read by the loader's own reader (``_Builder``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from typing import Annotated, Any, get_args, get_origin
 
 import networkx as nx
 import orjson
+import re2
 import yaml
+import yaml_rs
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from yaml.events import (
     AliasEvent,
@@ -661,6 +666,107 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
     return Document(data, FileLines(file, find=find_lines), values)
 
 
+# --- YAML at C speed ----------------------------------------------------------------------
+
+_NODE_START = r"(?:^|[\s\[\]{},])"
+"""Where a YAML node or indicator may start: a line's start, a space, or a flow indicator."""
+
+_NOT_TEXT = r"(?:[-+]?[0-9.][^\s,\[\]{}]*|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)"
+"""A plain scalar that might not be text: it starts like a number, or is a boolean or null."""
+
+_FAST_READER_DIFFERS = (
+    # Characters libyaml refuses or breaks lines at (tabs, CR, NEL, LS, PS, controls, a BOM
+    # inside the text); the fast reader takes them otherwise.
+    r"[^\n\x20-\x7e\x{a0}-\x{d7ff}\x{e000}-\x{fffd}\x{10000}-\x{10ffff}]"
+    r"|[\x{2028}\x{2029}\x{feff}]",
+    # Tags, anchors, aliases, complex and empty keys, directives.
+    _NODE_START + r"[!&*?%:]",
+    # A block scalar's header with an indentation digit or anything after it but a comment
+    # (as inside a flow collection).
+    _NODE_START + r"[|>](?:[-+](?:[ ]+[^ \n#]|\S)|[ ]+[^ \n#]|[^-+\s])",
+    r"^(?:---|\.\.\.)(?:\s|$)",  # several documents
+    r"^[|>]|\A(?:\s|#[^\n]*)*[|>]",  # a block scalar as the document, or at a line's start
+    r"<<",  # a merge key
+    # Numbers the YAML 1.2 core schema reads as text and the fast reader as numbers: with
+    # underscores (1_000), in binary, signed hexadecimal or octal; .inf and .nan in mixed case.
+    _NODE_START + r"[-+]?(?:_|[0-9.][0-9A-Za-z._+-]*_|0[xXoObB]|\.[iInN])",
+    # Keys that are not text: this loader keeps them as written, the fast reader converts.
+    _NODE_START + _NOT_TEXT + r":(?:\s|$)",
+    r"[{,]\s*" + _NOT_TEXT + r"\s*[,}]",
+    r"[\[{][^\n]*:\S",  # a colon without a space in a flow collection
+    r"[^\n]{1000}[^\n]{25}",  # a line longer than libyaml's longest key
+    r"[0-9]{50}",  # a number near the longest accepted
+)
+
+
+def _fast_reader_differs() -> re2._Regexp:
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    return re2.compile("(?m)" + "|".join(_FAST_READER_DIFFERS), options)
+
+
+_DIFFERS = _fast_reader_differs()
+"""Anything ``yaml_rs`` may read otherwise than libyaml and ``_Builder``, found in linear time
+(RE2). The loader's own reader decides whatever matches: a fast reading must equal it."""
+
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}\n]+")
+_PAIR = re.compile(r"\[\]|\{\}")
+_BLOCK_HEADER = re2.compile(_NODE_START + r"[|>]")
+_ENDS_IN_HEADER = re.compile(_NODE_START + r"[|>][-+]?[ ]*(?:#.*)?$")
+_FLOW_DEPTH_READ_FAST = 8
+
+
+def _lines_balanced(text: str) -> bool:
+    """Whether every flow collection (``[...]``, ``{...}``) opens and closes on one line and
+    nests at most ``_FLOW_DEPTH_READ_FAST`` deep: a block scalar or a plain scalar cannot
+    then be read inside one across lines, which the fast reader allows and libyaml does not.
+    (Brackets in quoted text count too: such a file is only read the slower way.)"""
+    if "[" not in text and "{" not in text:
+        return True
+    brackets = _NOT_A_BRACKET.sub("", text)
+    for _ in range(_FLOW_DEPTH_READ_FAST):
+        fewer = _PAIR.sub("", brackets)
+        if fewer == brackets:
+            break
+        brackets = fewer
+    return not brackets.strip("\n")
+
+
+def _yaml_values_written(text: str) -> int:
+    """At least as many values as a YAML text without aliases holds (keys counted, as
+    ``_Builder`` does): two for each ``:``, ``?``, ``,`` and ``{`` (a key and its value), one
+    for each ``-`` and ``[`` (an item), and the document."""
+    pairs = sum(text.count(mark) for mark in ":?,{")
+    return 1 + 2 * pairs + text.count("-") + text.count("[")
+
+
+def _read_yaml_fast(text: str, limit: _ValueLimit) -> tuple[Any, int] | None:
+    """The data of a YAML text as ``_Builder`` reads it, and at least its number of values,
+    read by ``yaml_rs`` (Rust, several times faster); ``None`` when the text holds anything
+    that reader may read otherwise (``_DIFFERS``), more values than ``limit`` may, or when
+    it refuses the text. The caller then reads it with ``_Builder``, whose messages say why.
+
+    Nesting stays shallow here: a line of at most 1,024 characters nests at most that many
+    levels, and the loader's model checks every value of a load that finds no problem."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")  # what libyaml makes of a line break; a lone CR differs
+    if _DIFFERS.search(text) or not _lines_balanced(text):
+        return None
+    if _BLOCK_HEADER.search(text) and (
+        not text.endswith("\n") or _ENDS_IN_HEADER.search(text.rstrip().rpartition("\n")[2])
+    ):
+        return None  # a block scalar may end the text, where the readers keep lines otherwise
+    written = _yaml_values_written(text)
+    if written > limit.values:
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)  # duplicate keys are refused
+    except (yaml_rs.YAMLDecodeError, ValueError, TypeError, OverflowError, RuntimeError):
+        return None  # refused: the loader's reader says why
+    return data, written
+
+
 # --- the bytes of one file ------------------------------------------------------------------
 
 _KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
@@ -745,6 +851,17 @@ def read_document(
         doc = _read_json(text, file, limit, careful=careful)
         doc.size = len(raw)
         return doc
+    fast = None if careful else _read_yaml_fast(text, limit)
+    if fast is not None and fast[0] is not None and fast[0] != {}:
+        data, values = fast
+
+        def find_lines() -> dict[FieldPath, int]:
+            builder = _Builder(file, text, limit)
+            with contextlib.suppress(_RefusedFileError):
+                builder.document()
+            return builder.lines
+
+        return Document(data, FileLines(file, find=find_lines), values, len(raw))
     builder = _Builder(file, text, limit)
     data = builder.document()
     if data is None or data == {}:
