@@ -694,7 +694,10 @@ _FAST_READER_DIFFERS = (
     _NODE_START + _NOT_TEXT + r":(?:\s|$)",
     r"[{,]\s*" + _NOT_TEXT + r"\s*[,}]",
     r"[\[{][^\n]*:\S",  # a colon without a space in a flow collection
-    r"[^\n]{1000}[^\n]{25}",  # a line longer than libyaml's longest key
+    r"[{,]\s*[\[{]",  # a flow collection as a key (or, to be safe, as a flow list's item)
+    # A bracket on a line with a comment or quotes: the brackets may not be counted right.
+    r"[\[\]{}][^\n]*[#'\"]|[#'\"][^\n]*[\[\]{}]",
+    r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]",  # a surrogate escape (libyaml refuses one)
     r"[0-9]{50}",  # a number near the longest accepted
 )
 
@@ -710,6 +713,20 @@ _DIFFERS = _fast_reader_differs()
 """Anything ``yaml_rs`` may read otherwise than libyaml and ``_Builder``, found in linear time
 (RE2). The loader's own reader decides whatever matches: a fast reading must equal it."""
 
+
+def _long_line() -> re2._Regexp:
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.log_errors = False
+    return re2.compile(rb"[^\n]{1000}[^\n]{25}", options)
+
+
+_LONG_LINE = _long_line()
+"""A line of more than 1,024 bytes (libyaml's longest key is 1,024 characters), searched in
+the UTF-8 bytes. Apart from ``_DIFFERS``, and over bytes: over characters, or in one
+pattern with the rest, this repetition makes RE2's automaton outgrow its memory, and RE2
+then matches about a thousand times slower."""
+
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}\n]+")
 _PAIR = re.compile(r"\[\]|\{\}")
 _BLOCK_HEADER = re2.compile(_NODE_START + r"[|>]")
@@ -721,7 +738,7 @@ def _lines_balanced(text: str) -> bool:
     """Whether every flow collection (``[...]``, ``{...}``) opens and closes on one line and
     nests at most ``_FLOW_DEPTH_READ_FAST`` deep: a block scalar or a plain scalar cannot
     then be read inside one across lines, which the fast reader allows and libyaml does not.
-    (Brackets in quoted text count too: such a file is only read the slower way.)"""
+    (``_DIFFERS`` leaves a line with brackets and quotes or a comment to the slower way.)"""
     if "[" not in text and "{" not in text:
         return True
     brackets = _NOT_A_BRACKET.sub("", text)
@@ -751,7 +768,7 @@ def _read_yaml_fast(text: str, limit: _ValueLimit) -> tuple[Any, int] | None:
     levels, and the loader's model checks every value of a load that finds no problem."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")  # what libyaml makes of a line break; a lone CR differs
-    if _DIFFERS.search(text) or not _lines_balanced(text):
+    if _DIFFERS.search(text) or _LONG_LINE.search(text.encode()) or not _lines_balanced(text):
         return None
     if _BLOCK_HEADER.search(text) and (
         not text.endswith("\n") or _ENDS_IN_HEADER.search(text.rstrip().rpartition("\n")[2])
@@ -762,8 +779,12 @@ def _read_yaml_fast(text: str, limit: _ValueLimit) -> tuple[Any, int] | None:
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)  # duplicate keys are refused
-    except (yaml_rs.YAMLDecodeError, ValueError, TypeError, OverflowError, RuntimeError):
-        return None  # refused: the loader's reader says why
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except (
+        BaseException
+    ):  # refused, or a panic in Rust (not an Exception): the loader's reader says why
+        return None
     return data, written
 
 

@@ -91,7 +91,7 @@ READ_FAST = [
     "key: a#b\n",
     "url: https://example.org/a?b=c#d\n",
     "key: {a: 1, b: [x, y], c: {d: e}}\n",
-    "key: [a, 'b c', '3', x_1]\n",
+    "key: [a, b c, x_1]\n",
     "key: |\n  a\n   b\n\n  c\nnext: 1\n",
     "key: >-\n  a\n  b\n\n  c\n",
     "key: |+\n  a\n\nnext: 1\n",
@@ -159,6 +159,16 @@ LEFT_TO_THE_LOADER = [
     "k" * 1100 + ": x\n",
     "key: " + "9" * 60 + "\n",
     "key: [[[[[[[[[a]]]]]]]]]\n",
+    '- "\\ud83d\\ude00"\n',  # a surrogate pair: one character to yaml_rs, refused by libyaml
+    '- "\\U0000d83d"\n',
+    "{[a]}\n",  # a flow collection as a key
+    "key: {{a: b}}\n",
+    "key: {a, [b]}\n",
+    "key: [a, [b]]\n",
+    "[ #]\n |\n x,'[']\n",  # brackets in a comment and quotes hide a collection across lines
+    "a:\n  { #}\n true\n, '{' }\n",
+    "key: [ # ]\n x:,-1\n   z, '[']\n",
+    "key: {a: '[b'}\n",
 ]
 
 
