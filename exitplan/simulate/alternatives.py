@@ -254,7 +254,7 @@ class Assessor:
             self._offers[incumbent] = []
         for offer in offers:
             self._offers[offer.target].append(offer)
-        candidates = {offer.source for offer in offers} - set(self._nodes)
+        candidates = {offer.source for offer in offers if offer.source not in self._nodes}
         self._nodes.update(self.backend.nodes_by_id(candidates))
 
     def _read(self, incumbents: list[NodeId]) -> None:
