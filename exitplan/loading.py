@@ -658,12 +658,18 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
         if "\n" not in text.rstrip():  # compact JSON on one line: nothing to find
             return {(): 1}
         # Valid JSON is YAML 1.2 once its tabs (only ever whitespace here) are spaces.
-        builder = _Builder(file, text.replace("\t", " "))
-        with contextlib.suppress(_RefusedFileError):  # e.g. a key over 1,024 characters
-            builder.document()
-        return builder.lines
+        return _lines_of(file, text.replace("\t", " "))
 
     return Document(data, FileLines(file, find=find_lines), values)
+
+
+def _lines_of(file: str, text: str, limit: _ValueLimit | None = None) -> dict[FieldPath, int]:
+    """Where each field path of a text read fast starts, found by the loader's own reader
+    (as far as it reads: e.g. not past a key over 1,024 characters)."""
+    builder = _Builder(file, text, limit)
+    with contextlib.suppress(_RefusedFileError):
+        builder.document()
+    return builder.lines
 
 
 # --- YAML at C speed ----------------------------------------------------------------------
@@ -702,26 +708,22 @@ _FAST_READER_DIFFERS = (
 )
 
 
-def _fast_reader_differs() -> re2._Regexp:
+def _re2(pattern: str | bytes, *, latin1: bool = False) -> re2._Regexp:
+    """``pattern`` for RE2, which searches in linear time (Python's ``re`` can backtrack)."""
     options = re2.Options()
-    options.log_errors = False
+    options.log_errors = False  # a pattern here is ours; an automaton out of memory is not news
     options.max_mem = 64 << 20
-    return re2.compile("(?m)" + "|".join(_FAST_READER_DIFFERS), options)
+    if latin1:
+        options.encoding = re2.Options.Encoding.LATIN1
+    return re2.compile(pattern, options)
 
 
-_DIFFERS = _fast_reader_differs()
+_DIFFERS = _re2("(?m)" + "|".join(_FAST_READER_DIFFERS))
 """Anything ``yaml_rs`` may read otherwise than libyaml and ``_Builder``, found in linear time
 (RE2). The loader's own reader decides whatever matches: a fast reading must equal it."""
 
 
-def _long_line() -> re2._Regexp:
-    options = re2.Options()
-    options.encoding = re2.Options.Encoding.LATIN1
-    options.log_errors = False
-    return re2.compile(rb"[^\n]{1000}[^\n]{25}", options)
-
-
-_LONG_LINE = _long_line()
+_LONG_LINE = _re2(rb"[^\n]{1000}[^\n]{25}", latin1=True)
 """A line of more than 1,024 bytes (libyaml's longest key is 1,024 characters), searched in
 the UTF-8 bytes. Apart from ``_DIFFERS``, and over bytes: over characters, or in one
 pattern with the rest, this repetition makes RE2's automaton outgrow its memory, and RE2
@@ -729,7 +731,7 @@ then matches about a thousand times slower."""
 
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}\n]+")
 _PAIR = re.compile(r"\[\]|\{\}")
-_BLOCK_HEADER = re2.compile(_NODE_START + r"[|>]")
+_BLOCK_HEADER = _re2(_NODE_START + r"[|>]")
 _ENDS_IN_HEADER = re.compile(_NODE_START + r"[|>][-+]?[ ]*(?:#.*)?$")
 _FLOW_DEPTH_READ_FAST = 8
 
@@ -781,10 +783,11 @@ def _read_yaml_fast(text: str, limit: _ValueLimit) -> tuple[Any, int] | None:
         data = yaml_rs.loads(text, parse_datetime=False)  # duplicate keys are refused
     except (KeyboardInterrupt, SystemExit):
         raise
-    except (
-        BaseException
-    ):  # refused, or a panic in Rust (not an Exception): the loader's reader says why
+    # Refused, or a panic in Rust (a BaseException): the loader's reader says why.
+    except BaseException:
         return None
+    if data is None or data == {}:
+        return None  # empty: the loader's reader says so, with the line
     return data, written
 
 
@@ -873,16 +876,10 @@ def read_document(
         doc.size = len(raw)
         return doc
     fast = None if careful else _read_yaml_fast(text, limit)
-    if fast is not None and fast[0] is not None and fast[0] != {}:
+    if fast is not None:
         data, values = fast
-
-        def find_lines() -> dict[FieldPath, int]:
-            builder = _Builder(file, text, limit)
-            with contextlib.suppress(_RefusedFileError):
-                builder.document()
-            return builder.lines
-
-        return Document(data, FileLines(file, find=find_lines), values, len(raw))
+        where = FileLines(file, find=functools.partial(_lines_of, file, text, limit))
+        return Document(data, where, values, len(raw))
     builder = _Builder(file, text, limit)
     data = builder.document()
     if data is None or data == {}:
