@@ -162,7 +162,8 @@ def _plain_kind(text: str) -> str:
 def plain_is_text(text: str) -> bool:
     """Whether ``text`` written as a plain YAML scalar reads back as this text (and not as
     a number, boolean or null) under the YAML 1.2 core schema this loader uses."""
-    return _plain_kind(text) == "str"
+    first = text[:1]
+    return (first != "" and first not in _NOT_ONLY_TEXT) or _plain_kind(text) == "str"
 
 
 if yaml.__with_libyaml__:  # libyaml also caps nesting at 1,000 levels by itself

@@ -238,9 +238,10 @@ MAX_BYTES = click.option(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector held off while an estate is read and its graph built:
-    millions of objects are made there and all are kept, so every collection in between
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while an estate is read and its graph built, or
+    imported and written: millions of objects are made there and all are kept, so every
+    collection in between
     walks them in vain (a fifth of the time of a large load). Afterwards what exists is
     frozen (``gc.freeze``): it lives as long as the command, and the collections to come
     walk only what is made later, instead of starting with one over all of it. Loading
@@ -285,7 +286,7 @@ def read_estate(path: Path, files_read: list[Path] | None = None) -> Estate:
     context = click.get_current_context(silent=True)
     max_bytes = context.meta.get(_MAX_BYTES, MAX_ESTATE_BYTES) if context else MAX_ESTATE_BYTES
     try:
-        with _collector_paused():
+        with collector_paused():
             return _keep(
                 load_estate(path, max_bytes=max_bytes, notices=found, files_read=files_read)
             )
@@ -296,7 +297,7 @@ def read_estate(path: Path, files_read: list[Path] | None = None) -> Estate:
 
 def embedded(path: Path) -> GraphBackend:
     estate = read_estate(path)
-    with _collector_paused():
+    with collector_paused():
         return _keep(EmbeddedGraph(estate))
 
 
