@@ -23,8 +23,8 @@ from exitplan.graph.port import (
 from exitplan.model import NodeId
 from exitplan.select import LicenceEffect, Mode, Selector, Withdrawal, resolve
 from exitplan.simulate.alternatives import (
+    Assessor,
     Preferences,
-    assess_alternatives,
     needed_components,
 )
 from exitplan.simulate.plan import Calendar, make_plan
@@ -172,13 +172,39 @@ class Timeline:
     in_use: frozenset[NodeId]
 
 
+class Shared:
+    """What simulations of one loaded estate under the same options can share: the reads
+    of the alternatives that do not depend on the withdrawal (each component's offers, the
+    capabilities its dependents use, each candidate's assessment when viable). For a caller
+    that runs many withdrawals, such as the explorer; a backend that reads a new region for
+    each withdrawal (Neo4j) shares nothing."""
+
+    def __init__(self) -> None:
+        self._assessor: Assessor | None = None
+
+    def assessor(
+        self, backend: GraphBackend, region: DependencyRegion, preferences: Preferences
+    ) -> Assessor:
+        known = self._assessor
+        if (
+            known is None
+            or known.backend is not backend
+            or known.region is not region
+            or known.preferences != preferences
+        ):
+            known = self._assessor = Assessor(backend, region, preferences)
+        return known
+
+
 def timeline(
     backend: GraphBackend,
     selectors: Iterable[Selector | str],
     options: Options | None = None,
+    shared: Shared | None = None,
 ) -> Timeline:
-    """``simulate``, keeping the failure and degradation days of every node it reached."""
-    simulation, region, times = _run(backend, selectors, options or Options())
+    """``simulate``, keeping the failure and degradation days of every node it reached;
+    with ``shared``, reusing what earlier runs read that the withdrawal does not change."""
+    simulation, region, times = _run(backend, selectors, options or Options(), shared)
     return Timeline(simulation, times, frozenset(n for n in times.degrade if region.in_use(n)))
 
 
@@ -205,7 +231,10 @@ def explain(
 
 
 def _run(
-    backend: GraphBackend, selectors: Iterable[Selector | str], options: Options
+    backend: GraphBackend,
+    selectors: Iterable[Selector | str],
+    options: Options,
+    shared: Shared | None = None,
 ) -> tuple[Simulation, DependencyRegion, Times]:
     withdrawal = resolve(backend, selectors, options.mode)
     info = backend.info
@@ -220,12 +249,9 @@ def _run(
         subscriptions=subscriptions,
         unsupported=unsupported,
     )
-    choices = assess_alternatives(
-        backend,
-        region,
-        times,
-        Preferences(dict(options.prefer), options.exclude_candidates),
-    )
+    preferences = Preferences(dict(options.prefer), options.exclude_candidates)
+    assessor = (shared or Shared()).assessor(backend, region, preferences)
+    choices = assessor.choose(times)
     needed = needed_components(region, times, choices)
     calendar = Calendar(
         start=start,
@@ -290,4 +316,4 @@ def _licence_ends(
     return tuple(ends)
 
 
-__all__ = ["Explanation", "Options", "Timeline", "explain", "simulate", "timeline"]
+__all__ = ["Explanation", "Options", "Shared", "Timeline", "explain", "simulate", "timeline"]

@@ -220,7 +220,8 @@ class Assessor:
     What does not depend on the withdrawal is read once and kept for the next: each
     component's offers and the capabilities its dependents use, what each node realises
     and needs, and the assessment of each candidate when it is viable. The register asks
-    for every component of an estate in turn; a simulation asks once."""
+    for every component of an estate in turn, the explorer for every choice it offers
+    (``exitplan.simulate.Shared``); a simulation alone asks once."""
 
     def __init__(
         self,
@@ -365,16 +366,6 @@ class Assessor:
                 replacements[incumbent] = replacement
                 replaced.add(incumbent)
         return Choices(replacements, frozenset(replaced), restorability)
-
-
-def assess_alternatives(
-    backend: GraphBackend,
-    region: DependencyRegion,
-    times: Affects,
-    preferences: Preferences,
-) -> Choices:
-    """The choices for one withdrawal (``Assessor.choose``)."""
-    return Assessor(backend, region, preferences).choose(times)
 
 
 def _capabilities_used(

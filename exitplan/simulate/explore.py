@@ -17,7 +17,7 @@ from typing import Any
 from exitplan.graph.port import GraphBackend, Label, Rel, runs_today
 from exitplan.model import NodeId
 from exitplan.select import NothingWithdrawnError
-from exitplan.simulate import Options, Timeline, timeline
+from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, is_dated
 
 
@@ -159,11 +159,12 @@ def explorer_data(
     initial = given_key(given)
     offered = choices(backend, given)
     keys = [choice.key for choice in offered]
+    shared = Shared()
     for choice in offered:
         if choice.group == "Given" and keys.count(choice.key) > 1:
             continue  # offered in its own group too
         try:
-            found = timeline(backend, choice.selectors, options)
+            found = timeline(backend, choice.selectors, options, shared)
         except NothingWithdrawnError:
             if choice.group == "Given":
                 raise  # what the reader asked for withdraws nothing: say so

@@ -30,7 +30,7 @@ from exitplan.model import (
     Strength,
     Vendor,
 )
-from exitplan.simulate import simulate
+from exitplan.simulate import Shared, simulate, timeline
 from exitplan.simulate.propagate import propagate
 from exitplan.simulate.result import StepKind
 
@@ -287,6 +287,26 @@ def test_withdrawing_more_never_affects_fewer_nor_later(
         assert many.fail[node] <= day
     for node, day in few.degrade.items():
         assert many.degrade[node] <= day
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_withdrawals_that_share_reads_answer_as_each_alone(
+    random: Random, data: st.DataObject
+) -> None:
+    """The explorer runs every choice with one ``Shared``: what it keeps from one
+    withdrawal must not change the answer to the next."""
+    backend = EmbeddedGraph(random.estate)
+    choices = data.draw(
+        st.lists(st.sets(st.sampled_from(random.ids), min_size=1, max_size=3), max_size=5)
+    )
+    shared = Shared()
+    for withdrawn in choices:
+        selectors = [f"component:{n}" for n in sorted(withdrawn)]
+        together = timeline(backend, selectors, shared=shared)
+        alone = timeline(EmbeddedGraph(random.estate), selectors)
+        assert together.simulation == alone.simulation
+        assert together.times.fail == alone.times.fail
 
 
 @SETTINGS
