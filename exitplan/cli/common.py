@@ -241,11 +241,10 @@ MAX_BYTES = click.option(
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector held off while an estate is read and its graph built, or
     imported and written: millions of objects are made there and all are kept, so every
-    collection in between
-    walks them in vain (a fifth of the time of a large load). Afterwards what exists is
-    frozen (``gc.freeze``): it lives as long as the command, and the collections to come
-    walk only what is made later, instead of starting with one over all of it. Loading
-    makes no cycles of garbage worth collecting."""
+    collection in between walks them in vain (a fifth of the time of a large load).
+    Afterwards what exists is frozen (``gc.freeze``): it lives as long as the command, and
+    the collections to come walk only what is made later, instead of starting with one over
+    all of it. Loading makes no cycles of garbage worth collecting."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

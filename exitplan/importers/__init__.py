@@ -87,7 +87,11 @@ def _import(
         groups.setdefault(found.NAME, []).append(path)
     for name, group in sorted(groups.items()):
         chosen[name].read(group, draft, section(rules, name))
-    return draft.finish()
+    imported = draft.finish()
+    # Each source points back at the draft; with the cycle broken the draft is freed
+    # here even while the collector is paused for the import.
+    draft.sources.clear()
+    return imported
 
 
 __all__ = ["Account", "Draft", "Imported", "detect", "formats", "import_sources"]

@@ -160,9 +160,12 @@ def _emitted(data: Any) -> str | None:
     time of PyYAML's representer before libyaml (8.5 s to 3.9 s for the 30,000 items of a
     ServiceNow-shaped CMDB export); ``None`` when a text is not ``_alike`` (an escape, a
     fold at an escape, an emoji, which libyaml escapes, or a bidi override, which it
-    writes as it is)."""
+    writes as it is), or when the document is not a mapping or a list (PyYAML ends a lone
+    scalar with ``...``)."""
+    if not yaml.__with_libyaml__ or not isinstance(data, dict | list):
+        return None
     events: list[yaml.Event] = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
-    if not yaml.__with_libyaml__ or not _events(data, events):
+    if not _events(data, events):
         return None
     events += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
     return str(yaml.emit(events, Dumper=yaml.CSafeDumper, allow_unicode=True, width=100))

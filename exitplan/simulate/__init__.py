@@ -181,19 +181,25 @@ class Shared:
 
     def __init__(self) -> None:
         self._assessor: Assessor | None = None
+        self._sharing = True
 
     def assessor(
         self, backend: GraphBackend, region: DependencyRegion, preferences: Preferences
     ) -> Assessor:
         known = self._assessor
         if (
-            known is None
-            or known.backend is not backend
-            or known.region is not region
-            or known.preferences != preferences
+            known is not None
+            and known.backend is backend
+            and known.region is region
+            and known.preferences == preferences
         ):
-            known = self._assessor = Assessor(backend, region, preferences)
-        return known
+            return known
+        made = Assessor(backend, region, preferences)
+        # A second region or backend: these runs share nothing, and keeping the last
+        # assessor would keep its region alive beside the next one.
+        self._sharing = self._sharing and known is None
+        self._assessor = made if self._sharing else None
+        return made
 
 
 def timeline(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import time
@@ -608,3 +609,17 @@ def test_a_sheet_is_read_as_far_as_it_goes_not_as_far_as_it_claims(
     else:
         imported = import_sources([path])
         assert sorted(c.name for c in imported.files["cmdb.yaml"].components) == names
+
+
+def test_an_import_leaves_no_draft_for_the_collector_to_find() -> None:
+    """The command pauses the collector while it imports: the draft, which points at its
+    sources as they point at it, must be freed without it."""
+    gc.collect()
+    gc.disable()
+    try:
+        imported = _import(*CASES["servicenow"])
+        left = [thing for thing in gc.get_objects() if isinstance(thing, Draft)]
+    finally:
+        gc.enable()
+    assert imported.files
+    assert left == []

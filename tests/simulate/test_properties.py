@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import math
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +35,7 @@ from exitplan.model import (
 from exitplan.simulate import Shared, simulate, timeline
 from exitplan.simulate.propagate import propagate
 from exitplan.simulate.result import StepKind
+from tests.simulate.build import build
 
 INF = math.inf
 
@@ -295,18 +298,37 @@ def test_withdrawals_that_share_reads_answer_as_each_alone(
     random: Random, data: st.DataObject
 ) -> None:
     """The explorer runs every choice with one ``Shared``: what it keeps from one
-    withdrawal must not change the answer to the next."""
+    withdrawal must not change the answer to the next, nor what it stops keeping when a
+    run comes on another backend."""
     backend = EmbeddedGraph(random.estate)
     choices = data.draw(
-        st.lists(st.sets(st.sampled_from(random.ids), min_size=1, max_size=3), max_size=5)
+        st.lists(
+            st.tuples(st.sets(st.sampled_from(random.ids), min_size=1, max_size=3), st.booleans()),
+            max_size=5,
+        )
     )
     shared = Shared()
-    for withdrawn in choices:
+    for withdrawn, elsewhere in choices:
         selectors = [f"component:{n}" for n in sorted(withdrawn)]
-        together = timeline(backend, selectors, shared=shared)
+        on = EmbeddedGraph(random.estate) if elsewhere else backend
+        together = timeline(on, selectors, shared=shared)
         alone = timeline(EmbeddedGraph(random.estate), selectors)
         assert together.simulation == alone.simulation
         assert together.times.fail == alone.times.fail
+
+
+def test_runs_on_a_second_backend_keep_nothing_alive() -> None:
+    """Once runs come on different backends (Neo4j reads a region per withdrawal),
+    ``Shared`` keeps nothing: the last run's region would otherwise stay in memory beside
+    the next one's."""
+    shared = Shared()
+    timeline(build("s:svc -> a\na -> b"), ["component:b"], shared=shared)
+    second = build("s:svc -> a\na -> b")
+    timeline(second, ["component:b"], shared=shared)
+    kept = weakref.ref(second)
+    del second
+    gc.collect()
+    assert kept() is None
 
 
 @SETTINGS
