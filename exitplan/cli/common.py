@@ -98,11 +98,14 @@ def _drop_stdout() -> None:
         sys.stdout = None  # Python's own convention for a closed stdout
 
 
-def progress_bar(*, remaining: bool = False) -> Progress:
-    """A bar for long work, on stderr and only on a terminal, gone once the work is
-    done: what it is doing, how far, for how long (and, with ``remaining``, how much
-    longer)."""
-    from rich.console import Console  # noqa: PLC0415  # only the long commands draw one
+def _on_terminal() -> bool:
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+def _progress_bar(*, remaining: bool) -> Progress:
+    """A bar for long work, on stderr, gone once the work is done: what it is doing, how
+    far, for how long (and, with ``remaining``, how much longer)."""
+    from rich.console import Console  # noqa: PLC0415  # only on a terminal
     from rich.progress import (  # noqa: PLC0415
         BarColumn,
         MofNCompleteColumn,
@@ -121,12 +124,38 @@ def progress_bar(*, remaining: bool = False) -> Progress:
     ]
     if remaining:
         columns.append(TimeRemainingColumn())
-    return Progress(
-        *columns,
-        console=Console(stderr=True),
-        transient=True,
-        disable=sys.stderr is None or not sys.stderr.isatty(),
-    )
+    return Progress(*columns, console=Console(stderr=True), transient=True)
+
+
+@contextlib.contextmanager
+def counted(description: str, *, remaining: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """Long work counted in steps on a bar (only when stderr is a terminal): what it
+    yields is told how many steps are done and how many there are."""
+    if not _on_terminal():
+        yield lambda _done, _total: None
+        return
+    with _progress_bar(remaining=remaining) as shown:
+        task = shown.add_task(description, total=None)
+        yield lambda done, total: shown.update(task, completed=done, total=total)
+
+
+@contextlib.contextmanager
+def in_stages(*stages: str) -> Iterator[Callable[[], None]]:
+    """Long work in named stages on a bar (only when stderr is a terminal): what it
+    yields moves the bar on to the next stage."""
+    if not _on_terminal():
+        yield lambda: None
+        return
+    with _progress_bar(remaining=False) as shown:
+        task = shown.add_task(stages[0], total=len(stages))
+        done = 0
+
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            shown.update(task, completed=done, description=stages[min(done, len(stages) - 1)])
+
+        yield advance
 
 
 def notice(text: str, *, newlines: bool = False) -> None:

@@ -10,6 +10,7 @@ from exitplan.cli.common import (
     MODE,
     SYMLINK_RULE,
     Source,
+    counted,
     estate_source,
     notice,
     refuse_own_inputs,
@@ -66,7 +67,9 @@ def explore_command(source: Source, selectors: tuple[str, ...], mode: str, outpu
         parse_selector(selector)  # a malformed selector is refused before any work
     refuse_own_inputs([output], estate=source.path)
     backend = source.open()
-    data = explorer_data(backend, selectors, simulation_options(mode, None, None))
+    options = simulation_options(mode, None, None)
+    with counted("answering each withdrawal the page offers", remaining=True) as progress:
+        data = explorer_data(backend, selectors, options, progress)
     if not data["choices"]:
         raise UsageError("nothing in this estate can be withdrawn: it has no component in use")
     if data["components_left_out"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import yaml
 
-from exitplan.cli.common import Size, collector_paused, emit, notice
+from exitplan.cli.common import Size, collector_paused, emit, in_stages, notice
 from exitplan.errors import InvalidInputError, UsageError, display_path, printable
 from exitplan.importers import Imported, formats, import_sources
 from exitplan.importers.draft import slug
@@ -289,13 +289,18 @@ def import_command(
         raise UsageError("name the estate folder to write with -o DIR")
     mapping = _mapping(mapping_file, services_only)
     _check_folder(folder, [*paths, *(p for p in (components, relations) if p is not None)])
-    with collector_paused():  # what an import reads and writes is kept to the end
-        imported = import_sources(
-            paths, fmt=source_format, mapping=mapping, tables=tables, max_bytes=max_bytes
-        )
-        header = _header(imported, "../estate.yaml")
-        files = _files(imported, header)
-    _put_in_place(folder, files, max_bytes)
+    with in_stages(
+        "reading the sources", "writing the estate", "checking it as validate would"
+    ) as advance:
+        with collector_paused():  # what an import reads and writes is kept to the end
+            imported = import_sources(
+                paths, fmt=source_format, mapping=mapping, tables=tables, max_bytes=max_bytes
+            )
+            advance()
+            header = _header(imported, "../estate.yaml")
+            files = _files(imported, header)
+        advance()
+        _put_in_place(folder, files, max_bytes)
     shown = display_path(folder)
     written = sorted(files)
     if output_format == "json":

@@ -11,8 +11,8 @@ from exitplan.cli.common import (
     MAX_BYTES,
     NEO4J_URI,
     NEO4J_USER,
+    counted,
     emit,
-    progress_bar,
     prompt_password,
     read_estate,
 )
@@ -49,12 +49,9 @@ def load_command(
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with (
         Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph,
-        progress_bar() as progress,
+        counted(f"loading {estate.name}") as progress,
     ):
-        task = progress.add_task(f"loading {estate.name}", total=None)
-        summary = graph.load(
-            estate, progress=lambda done, total: progress.update(task, completed=done, total=total)
-        )
+        summary = graph.load(estate, progress=progress)
     emit(
         printable(
             f"Loaded estate {summary.estate} into {settings.uri}: "

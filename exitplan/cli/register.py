@@ -9,6 +9,7 @@ import click
 from exitplan.cli.common import (
     OUTPUT,
     Source,
+    counted,
     deliver,
     estate_source,
     refuse_own_inputs,
@@ -48,7 +49,8 @@ def register_command(source: Source, output_format: str, output: Path | None) ->
     """
     refuse_own_inputs([output], estate=source.path)
     backend = source.open()
-    entries = register_rows(backend)
+    with counted("withdrawing each component in turn", remaining=True) as progress:
+        entries = register_rows(backend, progress=progress)
 
     def text() -> str:
         if output_format == "json":

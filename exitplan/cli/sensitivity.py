@@ -11,9 +11,9 @@ from exitplan.cli.common import (
     FORMATS,
     Source,
     backend_options,
+    counted,
     emit,
     notice,
-    progress_bar,
     terminal_width,
 )
 from exitplan.render import rows
@@ -88,14 +88,13 @@ def sensitivity_command(
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     base = run_scenario(loaded, graph)
-    with progress_bar(remaining=True) as shown:
-        task = shown.add_task("running the scenario again, varied", total=None)
+    with counted("running the scenario again, varied", remaining=True) as progress:
         analysis = sensitivity(
             graph,
             lambda varied: run_scenario(loaded, varied, checked=True),
             base,
             most=most,
-            progress=lambda done, total: shown.update(task, completed=done, total=total),
+            progress=progress,
         )
     if analysis.beyond_limit:  # said in the headline too, but not every format has one
         notice(

@@ -19,6 +19,7 @@ from exitplan.model import NodeId
 from exitplan.select import NothingWithdrawnError
 from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, is_dated
+from exitplan.simulate.result import Progress
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,14 @@ def _nodes(backend: GraphBackend) -> Iterator[list[Any]]:
 
 
 def explorer_data(
-    backend: GraphBackend, given: Iterable[str] = (), options: Options | None = None
+    backend: GraphBackend,
+    given: Iterable[str] = (),
+    options: Options | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The estate, and the answer to every choice (those that withdraw nothing are left
-    out). Deterministic: the same estate gives the same data."""
+    out). Deterministic: the same estate gives the same data. ``progress`` is told how
+    many choices are answered, before each and at the end."""
     info = backend.info
     picked = []
     answers = {}
@@ -160,7 +165,9 @@ def explorer_data(
     offered = choices(backend, given)
     keys = [choice.key for choice in offered]
     shared = Shared()
-    for choice in offered:
+    for done, choice in enumerate(offered):
+        if progress is not None:
+            progress(done, len(offered))
         if choice.group == "Given" and keys.count(choice.key) > 1:
             continue  # offered in its own group too
         try:
@@ -171,6 +178,8 @@ def explorer_data(
             continue
         picked.append([choice.key, choice.name, choice.group])
         answers[choice.key] = answer(found)
+    if progress is not None:
+        progress(len(offered), len(offered))
     dependencies = [
         [edge.source, edge.target, edge.properties.get("strength", "hard") == "hard"]
         for edge in backend.edges(Rel.DEPENDS_ON)

@@ -33,7 +33,7 @@ from exitplan.model import NodeId
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
 from exitplan.simulate.policy import OWN_PROVIDER, users_by_service
 from exitplan.simulate.reach import Reach, hard_acyclic
-from exitplan.simulate.result import Replacement, Simulation, State, Status, people
+from exitplan.simulate.result import Progress, Replacement, Simulation, State, Status, people
 
 SUBSTITUTABILITY = {
     "not_substitutable": "Not substitutable",
@@ -191,9 +191,12 @@ class _Exits:
 
 
 def register_rows(
-    backend: GraphBackend, components: Iterable[NodeId] | None = None
+    backend: GraphBackend,
+    components: Iterable[NodeId] | None = None,
+    progress: Progress | None = None,
 ) -> list[RegisterRow]:
-    """One row per component in use (or per component named), in id order."""
+    """One row per component in use (or per component named), in id order; ``progress``
+    is told after each row."""
     if components is None:
         chosen = sorted(n.id for n in backend.nodes(Label.COMPONENT) if runs_today(n))
     else:
@@ -237,6 +240,8 @@ def register_rows(
                 last_tested=str(properties.get("exit_last_tested", "")),
             )
         )
+        if progress is not None:
+            progress(len(rows), len(chosen))
     return rows
 
 

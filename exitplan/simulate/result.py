@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from exitplan.model import NodeId
 from exitplan.simulate.schedule import Capacity
+
+Progress = Callable[[int, int], None]
+"""For long work, told after each step how many are done and how many there are (the
+command line draws it as a bar)."""
 
 
 class State(StrEnum):

@@ -48,7 +48,7 @@ from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, R
 from exitplan.graph.varied import EdgeKey, VariedGraph
 from exitplan.model import NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
-from exitplan.simulate.result import ServiceImpact, Simulation, State
+from exitplan.simulate.result import Progress, ServiceImpact, Simulation, State
 
 FIGURES = (
     "services broken",
@@ -360,10 +360,6 @@ def _chain(assumption: Assumption, answers: Sequence[_Chains]) -> tuple[NodeId, 
     return ()
 
 
-Progress = Callable[[int, int], None]
-"""Told the simulations made so far and how many there will be, after each one."""
-
-
 def _through(base: Simulation) -> Counter[NodeId | tuple[NodeId, NodeId]]:
     """How many affected services' chains run through each node, and through each
     dependency (its two ends in a row)."""
@@ -486,7 +482,6 @@ __all__ = [
     "Analysis",
     "Change",
     "Headline",
-    "Progress",
     "Recount",
     "Sensitivity",
     "Variation",
