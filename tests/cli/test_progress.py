@@ -13,8 +13,14 @@ from tests.conftest import REPO, _command, cli, read_terminal
 
 GOTHENBURG = REPO / "graphs" / "gothenburg"
 SERVICENOW = REPO / "tests" / "fixtures" / "csv" / "servicenow"
+SCENARIO = REPO / "scenarios" / "leave-microsoft.yaml"
 
 CASES = [
+    (
+        ["sensitivity", SCENARIO, "--most", "20", "--format", "json"],
+        None,
+        "running the scenario again",
+    ),
     (["register", GOTHENBURG, "--format", "json"], None, "withdrawing each component in turn"),
     (
         ["explore", GOTHENBURG, "-o", "estate.html"],
@@ -58,7 +64,9 @@ def _on_terminal(args: list[str | Path], cwd: Path) -> tuple[int, str, str]:
     return process.returncode, answer.read_text(encoding="utf-8"), shown
 
 
-@pytest.mark.parametrize(("args", "written", "bar"), CASES, ids=["register", "explore", "import"])
+@pytest.mark.parametrize(
+    ("args", "written", "bar"), CASES, ids=["sensitivity", "register", "explore", "import"]
+)
 def test_a_bar_on_a_terminal_changes_nothing_written(
     tmp_path: Path, args: list[str | Path], written: str | None, bar: str
 ) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ import pytest
 
 from exitplan.loading import load_estate
 from exitplan.model import EstateFile
-from tests.conftest import REPO, RunCli, _command, cli, read_terminal
+from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, RAW_CONTROL, write_estate
 
 SCENARIO = REPO / "scenarios" / "leave-microsoft.yaml"
@@ -230,29 +228,3 @@ def test_a_limit_that_is_not_a_count_is_a_usage_error(run_cli: RunCli, most: str
     assert "--most" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
-
-
-def test_progress_on_a_terminal_leaves_the_answer_as_it_is(tmp_path: Path) -> None:
-    """With stderr on a terminal the runs are counted there as they go; stdout holds the
-    same bytes as without a terminal."""
-    import pty  # noqa: PLC0415  # POSIX only
-
-    args = ["sensitivity", str(SCENARIO), "--most", "20", "--format", "json"]
-    piped = cli(*args)
-    leader, follower = pty.openpty()
-    answer = tmp_path / "answer.json"
-    with answer.open("wb") as stdout:
-        process = subprocess.Popen(
-            [*_command(), *args],
-            stdout=stdout,
-            stderr=follower,
-            env={**os.environ, "COLUMNS": "100", "LINES": "50"},
-            cwd=REPO,
-        )
-    os.close(follower)
-    on_terminal = read_terminal(leader)
-    process.wait(timeout=300)
-    assert process.returncode == 0
-    assert answer.read_text(encoding="utf-8") == piped.stdout
-    assert "running the scenario again" in on_terminal
-    assert "Traceback" not in on_terminal
