@@ -19,14 +19,17 @@ import gzip
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
+import networkx as nx
 import orjson
 
 from exitplan import __version__
 from exitplan.render.files import positions
+
+Edge = tuple[str, str]
 
 _ASSETS = resources.files("exitplan.render") / "assets"
 _UNSAFE = re.compile("[<>&\u2028\u2029]")
@@ -68,14 +71,72 @@ MOST_PLACED = 1500
 """Up to this many nodes, Graphviz places them (clusters by vendor, dependents to the
 left); beyond, the page sets each vendor's nodes in rows, as Graphviz would take long."""
 
+MOST_PLACED_DEPENDENCIES = 10_000
+"""... with up to this many dependencies among them..."""
+
+MOST_LAYERED = 6000
+"""... as long as the drawing has up to this many nodes once each dependency counts one
+in every column it crosses, as Graphviz orders them (``_layered``): its time grows
+steeply with them (all 1,000 dependencies there can be among 46 components, 13,847 such
+nodes: 27 s). Beyond, Graphviz is given only the dependencies that no chain of others
+implies (of ``a → b → c`` and ``a → c``, the first two), if these are few enough."""
+
+
+MOST_DRAWN = 5000
+"""Up to this many dependencies, the page draws them all; beyond, only those of the chain
+picked, as a browser takes tens of seconds to draw a hundred thousand (a 10,000-component
+estate: 51 s to open, 11 s without them)."""
+
+
+def _laid(names: Mapping[str, str], dependencies: Sequence[Sequence[Any]]) -> list[Edge] | None:
+    """The dependencies Graphviz is given, in their order: all, when they make up to
+    ``MOST_LAYERED`` nodes; else, on an acyclic estate, those no chain of others implies,
+    when these do; else ``None``."""
+    known = [(d[0], d[1]) for d in dependencies if d[0] in names and d[1] in names]
+    graph = _graph(names, known)
+    if _layered(graph) <= MOST_LAYERED:
+        return known
+    if not nx.is_directed_acyclic_graph(graph):
+        return None
+    kept = set(nx.transitive_reduction(graph).edges)
+    fewer = [edge for edge in known if edge in kept]
+    return fewer if _layered(_graph(names, fewer)) <= MOST_LAYERED else None
+
+
+def _graph(names: Iterable[str], edges: Iterable[Edge]) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(names)
+    graph.add_edges_from(edges)
+    return graph
+
+
+def _layered(graph: nx.DiGraph[str]) -> int:
+    """The nodes of the drawing, with one for each column a dependency crosses (each node
+    a column right of everything that depends on it, then as near as that allows to what
+    it depends on; a cycle's nodes in one column)."""
+    groups = nx.condensation(graph)
+    group = groups.graph["mapping"]
+    order = list(nx.topological_sort(groups))
+    column: dict[int, int] = {}
+    for each in order:
+        column[each] = max((column[d] + 1 for d in groups.predecessors(each)), default=0)
+    for each in reversed(order):
+        right = [column[d] for d in groups.successors(each)]
+        column[each] = max(column[each], min(right, default=0) - 1)
+    spans = (abs(column[group[b]] - column[group[a]]) for a, b in graph.edges)
+    return graph.number_of_nodes() + sum(max(0, span - 1) for span in spans)
+
 
 def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
     """Each node's place as graphviz-pure lays out the estate: one cluster per vendor
     group, services and unprovided components in their own, an edge per dependency."""
     nodes = data["nodes"]
-    if len(nodes) > MOST_PLACED:
+    if len(nodes) > MOST_PLACED or len(data["dependencies"]) > MOST_PLACED_DEPENDENCIES:
         return {}
     names = {node[0]: f"n{index}" for index, node in enumerate(nodes)}
+    laid = _laid(names, data["dependencies"])
+    if laid is None:
+        return {}
     clusters: dict[str, list[str]] = {}
     for node in nodes:
         cluster = node[3] or ("services" if node[2] == "service" else "none")
@@ -87,11 +148,7 @@ def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
     ]
     for index, members in enumerate(clusters.values()):
         lines.append(f"subgraph cluster_{index} {{ margin=24; {'; '.join(members)}; }}")
-    lines.extend(
-        f"{names[source]} -> {names[target]};"
-        for source, target, _ in data["dependencies"]
-        if source in names and target in names
-    )
+    lines.extend(f"{names[source]} -> {names[target]};" for source, target in laid)
     lines.append("}")
     found = positions("\n".join(lines))
     return {node[0]: list(found[names[node[0]]]) for node in nodes if names[node[0]] in found}
@@ -100,7 +157,11 @@ def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
 def dump_explorer(data: Mapping[str, Any]) -> bytes:
     """The page for ``explorer_data``'s ``data`` (placed by Graphviz); the same data gives
     the same bytes."""
-    data = {**data, "positions": placed(data)}
+    data = {
+        **data,
+        "positions": placed(data),
+        "draw_dependencies": len(data["dependencies"]) <= MOST_DRAWN,
+    }
     estate = data["estate"]
     parts = {
         "TITLE": html.escape(f"exitplan explorer: {estate['title']}"),
@@ -115,4 +176,11 @@ def dump_explorer(data: Mapping[str, Any]) -> bytes:
     return page.encode("utf-8")
 
 
-__all__ = ["dump_explorer", "script_json"]
+__all__ = [
+    "MOST_DRAWN",
+    "MOST_PLACED",
+    "MOST_PLACED_DEPENDENCIES",
+    "dump_explorer",
+    "placed",
+    "script_json",
+]

@@ -4,6 +4,7 @@ says for the withdrawal and the day picked, opened offline from ``file://``."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -15,9 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exitplan.graph import EmbeddedGraph
+from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
-from exitplan.render.explorer import script_json
+from exitplan.render.explorer import (
+    MOST_DRAWN,
+    MOST_PLACED,
+    MOST_PLACED_DEPENDENCIES,
+    placed,
+    script_json,
+)
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
 from exitplan.simulate.explore import answer
@@ -128,14 +135,20 @@ def test_the_address_opens_the_page_in_that_state(
 @browser_only
 def test_a_service_shows_the_chain_that_breaks_it(page: Path, browser: Any) -> None:
     _open(browser, page, "#withdraw=component:intune&day=0")
-    browser.find_element("css selector", '#broken > li[data-id="it-arbetsplats"]').click()
+    chain, because = _picked(browser, GOTHENBURG, "component:intune", "it-arbetsplats")
+    assert chain == because
+
+
+def _picked(browser: Any, estate: Path, selector: str, service: str) -> tuple[list[str], Any]:
+    """The chain the open page shows when ``service`` is clicked, and simulate's."""
+    browser.find_element("css selector", f'#broken > li[data-id="{service}"]').click()
     chain = [
         str(item.get_attribute("data-id"))
         for item in browser.find_elements("css selector", "#chain-list > li")
     ]
-    result = cli("simulate", GOTHENBURG, "-w", "component:intune", "--format", "json")
-    (service,) = [s for s in json.loads(result.stdout)["affected"] if s["id"] == "it-arbetsplats"]
-    assert chain == service["because"]
+    result = cli("simulate", estate, "-w", selector, "--format", "json")
+    (found,) = [a for a in json.loads(result.stdout)["affected"] if a["id"] == service]
+    return chain, found["because"]
 
 
 @browser_only
@@ -193,6 +206,105 @@ def test_an_id_named_like_an_object_member_is_an_ordinary_id(tmp_path: Path, bro
     texts = [e.text for e in browser.find_elements("css selector", "#withdrawn > li")]
     assert texts == ["Constructor 2026-01-01"]
     assert [e.text for e in browser.find_elements("css selector", "#broken .name")] == ["S"]
+
+
+@browser_only
+def test_beyond_the_dependencies_drawn_the_chain_picked_is_drawn(
+    tmp_path: Path, browser: Any
+) -> None:
+    """An estate with more dependencies than MOST_DRAWN opens with none drawn and says so;
+    a service picked shows its chain, drawn edge by edge, as simulate gives it."""
+    ids = [f"c{index:03d}" for index in range(110)]  # 5,995 dependencies among them
+    estate, _ = write_estate(
+        tmp_path / "in",
+        "dense",
+        components=[
+            {"id": c, "name": c.upper(), "vendor": "v" if c == ids[-1] else "w",
+             "delivery": "saas", "depends_on": ids[index + 1:]}
+            for index, c in enumerate(ids)
+        ],
+        services=[
+            {"id": "s", "name": "S", "depends_on": [ids[0]],
+             "consumers": [{"organisation": "o", "users": 10}]},
+        ],
+        alternatives=[],
+    )  # fmt: skip
+    assert len(ids) * (len(ids) - 1) // 2 + 1 > MOST_DRAWN
+    target = tmp_path / "dense.html"
+    assert cli("explore", estate, "-o", target).exit_code == 0
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    graph = browser.find_element("id", "graph")
+    assert graph.get_attribute("data-edges") == "0"
+    assert browser.find_element("id", "undrawn").text.startswith("5,996 dependencies")
+    chain, because = _picked(browser, estate, "vendor:v", "s")
+    assert chain == because
+    assert graph.get_attribute("data-edges") == str(len(chain) - 1)
+
+
+@browser_only
+def test_an_estate_within_the_dependencies_drawn_draws_them_all(page: Path, browser: Any) -> None:
+    _open(browser, page)
+    assert not browser.find_element("id", "undrawn").is_displayed()
+    drawn = browser.find_element("id", "graph").get_attribute("data-edges")
+    estate = EmbeddedGraph(load_estate(GOTHENBURG))
+    assert int(drawn or 0) == len(list(estate.edges(Rel.DEPENDS_ON)))
+
+
+def _path(ids: list[str]) -> list[tuple[str, str]]:
+    return list(itertools.pairwise(ids))
+
+
+def _crossing(length: int, dependents: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """Two chains of ``length``, and components that each depend on the first's head and
+    the second's tail: one long dependency each, which no chain implies."""
+    first = [f"p{index}" for index in range(length)]
+    second = [f"q{index}" for index in range(length)]
+    apart = [f"a{index}" for index in range(dependents)]
+    edges = [*_path(first), *_path(second)]
+    edges += [(a, first[0]) for a in apart] + [(a, second[-1]) for a in apart]
+    return [*first, *second, *apart], edges
+
+
+def _numbered(count: int) -> list[str]:
+    return [f"c{index:04d}" for index in range(count)]
+
+
+_ESTATES = {
+    "a-chain": (_numbered(10), _path(_numbered(10))),
+    "most-nodes": (_numbered(MOST_PLACED), _path(_numbered(21))),
+    "too-many-nodes": (_numbered(MOST_PLACED + 1), _path(_numbered(21))),
+    # every dependency there can be among 70: all but the chain are implied by it
+    "complete": (_numbered(70), list(itertools.combinations(_numbered(70), 2))),
+    "long-crossings-within": _crossing(100, 55),  # 5,645 columns crossed, with nodes
+    "long-crossings-beyond": _crossing(100, 70),  # 7,130
+    "too-many-dependencies": (
+        _numbered(200),
+        list(itertools.islice(itertools.combinations(_numbered(200), 2), 10_001)),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("estate", "by_graphviz"),
+    [
+        ("a-chain", True), ("most-nodes", True), ("too-many-nodes", False),
+        ("complete", True), ("long-crossings-within", True),
+        ("long-crossings-beyond", False), ("too-many-dependencies", False),
+    ],
+)  # fmt: skip
+def test_graphviz_places_an_estate_it_lays_out_in_good_time(estate: str, by_graphviz: bool) -> None:
+    ids, edges = _ESTATES[estate]
+    assert len(edges) <= MOST_PLACED_DEPENDENCIES or not by_graphviz
+    data = {
+        "nodes": [[i, i, "component", "v", "V"] for i in ids],
+        "dependencies": [[a, b, True] for a, b in edges],
+    }
+    found = placed(data)
+    assert (found != {}) is by_graphviz
+    if by_graphviz:
+        assert set(found) == set(ids)
+        for dependent, dependency in edges:  # dependents to the left, as drawn
+            assert found[dependent][0] < found[dependency][0]
 
 
 def test_the_page_is_one_file_with_nothing_fetched(page: Path) -> None:

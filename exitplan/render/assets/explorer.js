@@ -98,15 +98,30 @@
       });
     });
   });
-  data.dependencies.forEach(function (d, i) {
-    if (byId[d[0]] && byId[d[1]]) {
-      elements.push({
-        group: "edges",
-        data: { id: "e/" + i, source: "n/" + d[0], target: "n/" + d[1] },
-        classes: d[2] ? "hard" : "soft",
-      });
-    }
-  });
+  // An estate with more dependencies than a browser draws in good time shows none but
+  // those of the chain picked (drawn when it is picked).
+  var drawn = data.draw_dependencies;
+  var hardness = null;
+  if (drawn) {
+    data.dependencies.forEach(function (d, i) {
+      if (byId[d[0]] && byId[d[1]]) {
+        elements.push({
+          group: "edges",
+          data: { id: "e/" + i, source: "n/" + d[0], target: "n/" + d[1] },
+          classes: d[2] ? "hard" : "soft",
+        });
+      }
+    });
+  } else {
+    hardness = new Map();
+    data.dependencies.forEach(function (d) {
+      hardness.set(d[0] + "\u0000" + d[1], d[2]);
+    });
+    var undrawn = document.getElementById("undrawn");
+    undrawn.textContent = data.dependencies.length.toLocaleString("en") +
+      " dependencies are too many to draw at once; the chain you pick is drawn.";
+    undrawn.hidden = false;
+  }
 
   var cy = cytoscape({
     container: document.getElementById("graph"),
@@ -195,16 +210,28 @@
     var box = document.getElementById("chain");
     clear(box);
     cy.edges().removeClass("chain");
-    if (!chain.length) return;
-    box.appendChild(element("h3", "Why " + nameOf(id)));
-    var list = element("ol", null, { id: "chain-list" });
-    chain.forEach(function (step) {
-      list.appendChild(element("li", nameOf(step), { "data-id": step }));
-    });
-    box.appendChild(list);
-    for (var i = 0; i + 1 < chain.length; i++) {
-      cy.edges('[source = "n/' + cssEscape(chain[i]) + '"][target = "n/' + cssEscape(chain[i + 1]) + '"]').addClass("chain");
+    cy.remove(cy.edges(".picked"));
+    if (chain.length) {
+      box.appendChild(element("h3", "Why " + nameOf(id)));
+      var list = element("ol", null, { id: "chain-list" });
+      chain.forEach(function (step) {
+        list.appendChild(element("li", nameOf(step), { "data-id": step }));
+      });
+      box.appendChild(list);
     }
+    for (var i = 0; i + 1 < chain.length; i++) {
+      if (drawn) {
+        cy.edges('[source = "n/' + cssEscape(chain[i]) + '"][target = "n/' + cssEscape(chain[i + 1]) + '"]').addClass("chain");
+      } else if (byId[chain[i]] && byId[chain[i + 1]]) {
+        cy.add({
+          group: "edges",
+          data: { id: "c/" + i, source: "n/" + chain[i], target: "n/" + chain[i + 1] },
+          classes: (hardness.get(chain[i] + "\u0000" + chain[i + 1]) ? "hard" : "soft") +
+            " chain picked",
+        });
+      }
+    }
+    document.getElementById("graph").setAttribute("data-edges", String(cy.edges().length));
   }
 
   function cssEscape(text) {
