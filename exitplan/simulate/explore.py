@@ -18,7 +18,7 @@ from exitplan.graph.port import GraphBackend, Label, Rel, runs_today
 from exitplan.model import NodeId
 from exitplan.select import NothingWithdrawnError
 from exitplan.simulate import Options, Shared, Timeline, timeline
-from exitplan.simulate.propagate import NEVER, is_dated
+from exitplan.simulate.propagate import NEVER, Times, is_dated
 from exitplan.simulate.result import Progress
 
 
@@ -78,27 +78,62 @@ def _day(value: float) -> int | str | None:
     return int(value) if is_dated(value) else "renewal"
 
 
+class _Chains:
+    """The chains of an answer, each told once: chains share their tails, so a node's
+    chain is the node and then a chain of the next. ``fails_via`` gives, for each node
+    on a failure chain, the next (``None``: the chain ends there); ``degrades_via``, for
+    each node on a degradation chain, the next when the chain goes on as the next's
+    degradation chain, ``True`` when it goes on as the node's own failure chain (where
+    the node degrades because it fails), ``None`` when it ends there."""
+
+    def __init__(self, times: Times) -> None:
+        self.times = times
+        self.fails_via: dict[NodeId, NodeId | None] = {}
+        self.degrades_via: dict[NodeId, NodeId | bool | None] = {}
+
+    def failure(self, node_id: NodeId) -> None:
+        chain = self.times.chain(node_id, broken=True)
+        for index, node in enumerate(chain):
+            if node in self.fails_via:
+                return
+            self.fails_via[node] = chain[index + 1] if index + 1 < len(chain) else None
+
+    def degradation(self, node_id: NodeId) -> None:
+        chain = self.times.chain(node_id, broken=False)
+        for index, node in enumerate(chain):
+            if node in self.degrades_via:
+                return
+            rest = chain[index + 1 :]
+            if not rest:
+                self.degrades_via[node] = None
+            elif self.times.chain(rest[0], broken=False) == rest:
+                self.degrades_via[node] = rest[0]
+                continue
+            else:  # Times.chain: the rest of the node's own failure chain
+                self.degrades_via[node] = True
+                self.failure(node)
+            return
+
+
 def answer(found: Timeline) -> dict[str, Any]:
     """A simulation as the page reads it: lists, not objects. ``affected`` gives every
-    node in use that the withdrawal reaches, ``[id, withdrawn, fails, degrades, failure
-    chain, degradation chain]``, so that the page can say its state on any day as
-    ``simulate --horizon DAY`` does."""
+    node in use that the withdrawal reaches, ``[id, withdrawn, fails, degrades]``, so
+    that the page can say its state on any day as ``simulate --horizon DAY`` does; the
+    chain behind each is told by ``fails_via`` and ``degrades_via`` (``_Chains``)."""
     simulation, times = found.simulation, found.times
     affected = []
+    chains = _Chains(times)
     for node_id in sorted(found.in_use):
         fails, degrades = times.fails_at(node_id), times.degrades_at(node_id)
-        affected.append(
-            [
-                node_id,
-                node_id in times.withdrawn,
-                _day(fails),
-                _day(degrades),
-                list(times.chain(node_id, broken=True)) if fails != NEVER else [],
-                list(times.chain(node_id, broken=False)) if degrades < fails else [],
-            ]
-        )
+        affected.append([node_id, node_id in times.withdrawn, _day(fails), _day(degrades)])
+        if fails != NEVER:
+            chains.failure(node_id)
+        if degrades < fails:
+            chains.degradation(node_id)
     return {
         "affected": affected,
+        "fails_via": chains.fails_via,
+        "degrades_via": chains.degrades_via,
         "users": {s.id: s.users for s in simulation.services},
         "replacements": [
             [r.replaces, r.status.value, r.chosen.candidate if r.chosen else None]

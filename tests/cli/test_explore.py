@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
+from exitplan.model import NodeId
 from exitplan.render.explorer import (
     MOST_DRAWN,
     MOST_PLACED,
@@ -27,7 +28,8 @@ from exitplan.render.explorer import (
 )
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
-from exitplan.simulate.explore import answer
+from exitplan.simulate.explore import _Chains, answer
+from exitplan.simulate.propagate import Times
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
 from tests.simulate.test_properties import Random, estates
@@ -355,6 +357,82 @@ def _state_on(entry: list[Any], day: int) -> str | None:
     return None
 
 
+def _failure_chain(answer: dict[str, Any], node: str) -> list[str]:
+    """The page's rule (explorer.js ``failureChain``), written again in Python."""
+    chain = [node]
+    while answer["fails_via"].get(node) is not None:
+        node = answer["fails_via"][node]
+        chain.append(node)
+    return chain
+
+
+def _degradation_chain(answer: dict[str, Any], node: str) -> list[str]:
+    """The page's rule (explorer.js ``degradationChain``), written again in Python."""
+    chain = []
+    while True:
+        chain.append(node)
+        after = answer["degrades_via"].get(node)
+        if after is None:
+            return chain
+        if after is True:
+            return chain + _failure_chain(answer, node)[1:]
+        node = after
+
+
+def _times(
+    fail: dict[str, float],
+    degrade: dict[str, float],
+    fail_cause: dict[str, str] | None = None,
+    degrade_cause: dict[str, str] | None = None,
+    ends: dict[str, float] | None = None,
+) -> Times:
+    def ids(days: dict[str, float] | None) -> dict[NodeId, float]:
+        return {NodeId(node): day for node, day in (days or {}).items()}
+
+    def causes(found: dict[str, str] | None) -> dict[NodeId, NodeId]:
+        return {NodeId(node): NodeId(cause) for node, cause in (found or {}).items()}
+
+    return Times(
+        fail=ids(fail),
+        degrade=ids(degrade),
+        fail_cause=causes(fail_cause),
+        degrade_cause=causes(degrade_cause),
+        withdrawn=frozenset({NodeId("w")}),
+        onset=lambda _dependency: 0.0,
+        ends=ids(ends),
+    )
+
+
+@pytest.mark.parametrize(
+    ("times", "via"),
+    [
+        (  # n degrades through c, which degrades through w
+            _times({"w": 0}, {"n": 0, "c": 0, "w": 0},
+                   degrade_cause={"n": "c", "c": "w"}),
+            {"n": "c", "c": "w", "w": None},
+        ),
+        (  # c degrades because it fails, through x, which degraded before, through y
+            _times({"w": 0, "y": 5, "x": 30, "c": 30}, {"n": 10, "c": 30, "x": 5, "y": 5},
+                   fail_cause={"c": "x", "x": "w"}, degrade_cause={"n": "c", "x": "y"}),
+            {"n": "c", "c": True},
+        ),
+        (  # n runs on without support at the end of its licence: degraded by nothing else
+            _times({"w": 0}, {"n": 40}, ends={"n": 40}),
+            {"n": None},
+        ),
+    ],
+    ids=["degradations", "into-a-failure-chain", "licence-end"],
+)  # fmt: skip
+def test_a_degradation_chain_told_once_per_node_is_rebuilt_as_it_was(
+    times: Times, via: dict[str, Any]
+) -> None:
+    chains = _Chains(times)
+    chains.degradation(NodeId("n"))
+    assert {node: chains.degrades_via[NodeId(node)] for node in via} == via
+    told = {"fails_via": chains.fails_via, "degrades_via": chains.degrades_via}
+    assert tuple(_degradation_chain(told, "n")) == times.chain(NodeId("n"), broken=False)
+
+
 @pytest.mark.parametrize("day", [0, 30, 90, 365, 2000])
 def test_the_embedded_answer_gives_the_states_simulate_gives_at_every_day(day: int) -> None:
     backend = EmbeddedGraph(load_estate(GOTHENBURG))
@@ -384,7 +462,10 @@ def test_on_random_estates_the_page_rule_agrees_with_simulate(
         a.id: a.state.value for a in simulated.affected
     }
     chains = {
-        e[0]: (e[4] if _state_on(e, day) != "degraded" else e[5]) for e in embedded["affected"]
+        e[0]: (_degradation_chain if _state_on(e, day) == "degraded" else _failure_chain)(
+            embedded, e[0]
+        )
+        for e in embedded["affected"]
     }
     for affected in simulated.affected:
         assert tuple(chains[affected.id]) == affected.because

@@ -184,8 +184,32 @@
     return null;
   }
 
-  function chainOf(a, state) {
-    return state === "degraded" ? a[5] : a[4];
+  // A chain is told once per node (exitplan.simulate.explore._Chains): the node, then
+  // the chain of the next.
+  function failureChain(answer, id) {
+    var chain = [id];
+    var via = answer.fails_via;
+    while (owns(via, id) && via[id] !== null && chain.length <= data.nodes.length) {
+      id = via[id];
+      chain.push(id);
+    }
+    return chain;
+  }
+
+  function degradationChain(answer, id) {
+    var chain = [];
+    while (chain.length <= data.nodes.length) {
+      chain.push(id);
+      var next = owns(answer.degrades_via, id) ? answer.degrades_via[id] : null;
+      if (next === null) break;
+      if (next === true) return chain.concat(failureChain(answer, id).slice(1));
+      id = next;
+    }
+    return chain;
+  }
+
+  function chainOf(a, state, answer) {
+    return state === "degraded" ? degradationChain(answer, a[0]) : failureChain(answer, a[0]);
   }
 
   function item(list, a, state, answer) {
@@ -197,7 +221,7 @@
     var users = owns(answer.users, id) ? answer.users[id] : 0;
     if (users) li.appendChild(element("span", " · " + users.toLocaleString("en") + " users"));
     function pick() {
-      showChain(id, chainOf(a, state));
+      showChain(id, chainOf(a, state, answer));
     }
     li.addEventListener("click", pick);
     li.addEventListener("keydown", function (event) {
