@@ -124,7 +124,9 @@ def _progress_bar(*, remaining: bool) -> Progress:
     ]
     if remaining:
         columns.append(TimeRemainingColumn())
-    return Progress(*columns, console=Console(stderr=True), transient=True)
+    # Not redirect_stdout: rich would leave its stand-in for a closed stdout (None) in
+    # place afterwards, and the answer would go to the terminal instead of failing.
+    return Progress(*columns, console=Console(stderr=True), transient=True, redirect_stdout=False)
 
 
 @contextlib.contextmanager

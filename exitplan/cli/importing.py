@@ -301,6 +301,7 @@ def import_command(
             files = _files(imported, header)
         advance()
         _put_in_place(folder, files, max_bytes)
+        advance()
     shown = display_path(folder)
     written = sorted(files)
     if output_format == "json":

@@ -43,9 +43,11 @@ CASES = [
 ]
 
 
-def _on_terminal(args: list[str | Path], cwd: Path) -> tuple[int, str, str]:
-    """Run the command with stderr on a pseudo-terminal: its exit code, its stdout and
-    what the terminal showed."""
+def _on_terminal(
+    args: list[str | Path], cwd: Path, *, closed: bool = False
+) -> tuple[int, str, str]:
+    """Run the command with stderr on a pseudo-terminal (and, when ``closed``, no stdout
+    at all): its exit code, its stdout and what the terminal showed."""
     import pty  # noqa: PLC0415  # POSIX only
 
     leader, follower = pty.openpty()
@@ -57,6 +59,7 @@ def _on_terminal(args: list[str | Path], cwd: Path) -> tuple[int, str, str]:
             stderr=follower,
             env={**os.environ, "COLUMNS": "100", "LINES": "50"},
             cwd=cwd,
+            preexec_fn=(lambda: os.close(1)) if closed else None,  # noqa: PLW1509  # no threads here
         )
     os.close(follower)
     shown = read_terminal(leader)
@@ -84,3 +87,21 @@ def test_a_bar_on_a_terminal_changes_nothing_written(
     assert "\x1b" not in piped.stderr  # no bar, and no cursor movement, off a terminal
     if written is not None:
         assert (terminal_folder / written).read_bytes() == (piped_folder / written).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "written", "bar"),
+    [case for case in CASES if case[1] is None or case[0][0] == "import"],
+    ids=["sensitivity", "register", "import"],
+)
+def test_a_bar_leaves_a_closed_stdout_closed(
+    tmp_path: Path, args: list[str | Path], written: str | None, bar: str
+) -> None:
+    """The answer does not reach the terminal through the bar's stand-in for stdout: the
+    command fails as it does without a bar."""
+    code, _, shown = _on_terminal(args, tmp_path, closed=True)
+    assert code == 2
+    assert "standard output is closed" in shown
+    assert bar in shown
+    assert '"schema"' not in shown
+    assert "Traceback" not in shown
