@@ -32,7 +32,7 @@ from exitplan.render.files import positions
 Edge = tuple[str, str]
 
 _ASSETS = resources.files("exitplan.render") / "assets"
-_UNSAFE = re.compile("[<>&\u2028\u2029]")
+_UNSAFE = re.compile(b"[<>&]|\xe2\x80[\xa8\xa9]")  # U+2028 and U+2029 in UTF-8
 _PLACEHOLDER = re.compile(r"@([A-Z]+)@")
 _SCRIPT_END = re.compile(r"</script|<!--", re.IGNORECASE)
 
@@ -55,10 +55,13 @@ def cytoscape() -> str:
     return data.decode("utf-8")
 
 
-def script_json(data: Mapping[str, Any]) -> str:
-    """JSON that cannot end the script element it stands in."""
-    text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def script_json(data: Mapping[str, Any]) -> bytes:
+    """JSON that cannot end the script element it stands in, in UTF-8 (kept as bytes: a
+    large estate's is hundreds of megabytes, and as text up to four times that)."""
+    written = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    return _UNSAFE.sub(
+        lambda m: f"\\u{ord(m.group().decode('utf-8')):04x}".encode("ascii"), written
+    )
 
 
 def _inline(script: str, name: str) -> str:
@@ -163,17 +166,20 @@ def dump_explorer(data: Mapping[str, Any]) -> bytes:
         "draw_dependencies": len(data["dependencies"]) <= MOST_DRAWN,
     }
     estate = data["estate"]
-    parts = {
+    texts = {
         "TITLE": html.escape(f"exitplan explorer: {estate['title']}"),
         "HEADING": html.escape(str(estate["title"])),
         "ESTATE": html.escape(str(estate["name"])),
         "VERSION": html.escape(__version__),
-        "DATA": script_json(data),
         "CYTOSCAPE": _inline(cytoscape(), CYTOSCAPE),
         "EXPLORER": _inline(_asset("explorer.js"), "explorer.js"),
     }
-    page = _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("explorer.html"))
-    return page.encode("utf-8")
+    parts = {name: text.encode("utf-8") for name, text in texts.items()}
+    parts["DATA"] = script_json(data)
+    pieces = _PLACEHOLDER.split(_asset("explorer.html"))  # text, name, text, ...
+    return b"".join(
+        parts[piece] if index % 2 else piece.encode("utf-8") for index, piece in enumerate(pieces)
+    )
 
 
 __all__ = [

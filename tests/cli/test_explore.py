@@ -328,12 +328,18 @@ def test_the_same_estate_gives_the_same_bytes(page: Path, tmp_path: Path, run_cl
     assert again.read_bytes() == page.read_bytes()
 
 
-def test_a_name_cannot_end_the_data_script() -> None:
-    text = script_json({"name": "</script><script>alert(1)</script>\u2028<!--"})
-    assert "<" not in text
-    assert ">" not in text
-    assert "\u2028" not in text
-    assert json.loads(text) == {"name": "</script><script>alert(1)</script>\u2028<!--"}
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.text(max_size=8),
+        st.text(st.characters(codec="utf-8") | st.sampled_from("<>&\u2028\u2029/!-"), max_size=40),
+        max_size=4,
+    )
+)
+def test_no_name_can_end_the_data_script(data: dict[str, str]) -> None:
+    text = script_json({**data, "name": "</script><script>alert(1)</script>\u2028<!--"})
+    assert not set(text.decode("utf-8")) & set("<>&\u2028\u2029")
+    assert json.loads(text) == {**data, "name": "</script><script>alert(1)</script>\u2028<!--"}
 
 
 def test_a_wrong_suffix_or_selector_is_refused_before_any_work(
