@@ -75,7 +75,8 @@ MOST_PLACED = 1500
 left); beyond, the page sets each vendor's nodes in rows, as Graphviz would take long."""
 
 MOST_PLACED_DEPENDENCIES = 10_000
-"""... with up to this many dependencies among them..."""
+"""... and up to this many dependencies among them (beyond, even weighing them as below
+takes seconds)..."""
 
 MOST_LAYERED = 6000
 """... as long as the drawing has up to this many nodes once each dependency counts one
