@@ -10,7 +10,7 @@ is not broken. The data is plain lists, so that a large estate stays small.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,10 +188,12 @@ def explorer_data(
     given: Iterable[str] = (),
     options: Options | None = None,
     progress: Progress | None = None,
+    keep: Callable[[dict[str, Any]], Any] = lambda answered: answered,
 ) -> dict[str, Any]:
     """The estate, and the answer to every choice (those that withdraw nothing are left
     out). Deterministic: the same estate gives the same data. ``progress`` is told how
-    many choices are answered, before each and at the end."""
+    many choices are answered, before each and at the end; what ``keep`` makes of each
+    answer is kept (the page's writer keeps its JSON, much smaller than its lists)."""
     info = backend.info
     picked = []
     answers = {}
@@ -212,7 +214,7 @@ def explorer_data(
                 raise  # what the reader asked for withdraws nothing: say so
             continue
         picked.append([choice.key, choice.name, choice.group])
-        answers[choice.key] = answer(found)
+        answers[choice.key] = keep(answer(found))
     if progress is not None:
         progress(len(offered), len(offered))
     dependencies = [

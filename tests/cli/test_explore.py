@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,12 +24,14 @@ from exitplan.render.explorer import (
     MOST_DRAWN,
     MOST_PLACED,
     MOST_PLACED_DEPENDENCIES,
+    dump_explorer,
+    kept_answer,
     placed,
     script_json,
 )
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
-from exitplan.simulate.explore import _Chains, answer
+from exitplan.simulate.explore import _Chains, answer, explorer_data
 from exitplan.simulate.propagate import Times
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
@@ -320,6 +323,13 @@ def test_the_page_is_one_file_with_nothing_fetched(page: Path) -> None:
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", text, re.IGNORECASE)
     assert "Content-Security-Policy" in text
     assert "The Cytoscape Consortium" in text  # the vendored library keeps its licence
+
+
+def test_answers_kept_as_json_give_the_same_page() -> None:
+    backend = EmbeddedGraph(load_estate(GOTHENBURG))
+    kept = explorer_data(backend, keep=kept_answer)
+    assert all(isinstance(a, orjson.Fragment) for a in kept["answers"].values())
+    assert dump_explorer(kept) == dump_explorer(explorer_data(backend))
 
 
 def test_the_same_estate_gives_the_same_bytes(page: Path, tmp_path: Path, run_cli: RunCli) -> None:
