@@ -140,7 +140,8 @@ def _layered(graph: nx.DiGraph[str]) -> int:
 
 def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
     """Each node's place as graphviz-pure lays out the estate: one cluster per vendor
-    group, services and unprovided components in their own, an edge per dependency."""
+    group, services and unprovided components in their own, an edge per dependency it is
+    given (``_laid``); none for an estate beyond the limits above."""
     nodes = data["nodes"]
     if len(nodes) > MOST_PLACED or len(data["dependencies"]) > MOST_PLACED_DEPENDENCIES:
         return {}
