@@ -186,6 +186,8 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
 
     - A symbolic link is followed: the file it points to is replaced, the link stays; a
       link to a file that does not exist yet creates that file.
+    - A device or a pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is written into, not
+      replaced.
     - A file that is replaced keeps its permission bits (and its owner and group when
       the user may keep them); a new file gets 0666 less the umask.
     - A Ctrl-C or SIGTERM during the write takes effect once the file is in place.
@@ -193,9 +195,16 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
       system) is an ``ExitplanError`` naming the path and the reason, and the temporary
       file is removed.
     """
-    target = destination(path)
-    directory = target.parent if str(target.parent) else Path()
-    if not directory.is_dir():
+    try:
+        if _written_through(path):
+            _write_through(path, data)
+            return
+        target = destination(path)
+        directory = target.parent if str(target.parent) else Path()
+        found = directory.is_dir()
+    except OSError as error:  # a name too long, a loop of links
+        raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
+    if not found:
         raise UsageError(f"cannot write {path}: no folder {display_path(directory)}")
     with _signals_held():
         temporary: str | None = None
@@ -218,6 +227,32 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def _written_through(path: Path) -> bool:
+    """Whether ``path`` is a device or a pipe (``/dev/null``, ``/dev/stdout``, a FIFO a
+    reader waits on): written into as it is, since renaming a file over it would take its
+    place, not reach it. Any other kind of file that is not a regular one (a socket, a
+    block device) is refused."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # none yet; or a loop of links or a name too long, told below
+        return False
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return True
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return False  # a folder is refused where it would be replaced
+    raise UsageError(f"cannot write {path}: it is neither a file, a device nor a pipe")
+
+
+def _write_through(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Write into a device or pipe: there is no half-written file to leave behind, and
+    a failure (``/dev/full``'s "no space", a reader that has gone) is an error."""
+    try:
+        with open(path, "wb") as file:
+            file.writelines([data] if isinstance(data, bytes | bytearray) else data)
+    except OSError as error:
+        raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 IMPORTED_MARK = "# Written by exitplan import."

@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -411,6 +412,95 @@ def test_a_symlink_loop_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
     assert_one_line(result, 2, "cannot write", os.strerror(errno.ELOOP))
     assert (tmp_path / "a.md").is_symlink()
     assert (tmp_path / "b.md").is_symlink()
+
+
+def _device(path: Path, minor: int) -> Path:
+    """A character device of our own, a twin of ``/dev/null`` (3) or ``/dev/full`` (7):
+    a regression must not replace the machine's own."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("making a device needs root")
+    return path
+
+
+def test_a_device_is_written_into_and_stays(tmp_path: Path, run_cli: RunCli) -> None:
+    null = _device(tmp_path / "null.md", 3)
+    result = run_cli("report", SCENARIO, "-o", null)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(null.stat().st_mode)
+    assert leftovers(tmp_path, "null.md") == []
+
+
+def test_a_full_device_is_an_ordinary_error(tmp_path: Path, run_cli: RunCli) -> None:
+    full = _device(tmp_path / "full.json", 7)
+    result = run_cli("simulate", ESTATE, "-w", "vendor:microsoft", "-o", full)
+    assert_one_line(result, 2, "cannot write", os.strerror(errno.ENOSPC))
+    assert stat.S_ISCHR(full.stat().st_mode)
+
+
+def test_a_pipe_gets_the_whole_output_and_stays_a_pipe(tmp_path: Path) -> None:
+    pipe = tmp_path / "impact.json"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    args: list[str | Path] = ["simulate", ESTATE, "-w", "vendor:microsoft", "--format", "json"]
+    result = _run([*_command(), *args, "-o", pipe])
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received == [_run([*_command(), *args]).stdout.encode("utf-8")]
+
+
+def test_stdout_by_its_device_name_reaches_a_pipe() -> None:
+    result = _run(
+        [
+            *_command(),
+            "simulate",
+            ESTATE,
+            "-w",
+            "vendor:microsoft",
+            "--format",
+            "json",
+            "-o",
+            "/dev/stdout",
+        ]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["estate"] == "gothenburg"
+
+
+def test_a_socket_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "s.md"))
+        result = run_cli("report", SCENARIO, "-o", tmp_path / "s.md")
+    assert_one_line(result, 2, "cannot write", "neither a file, a device nor a pipe")
+
+
+LONG_NAME = "n" * 300
+"""Longer than a file system allows a name to be (255 bytes)."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["simulate", ESTATE, "-w", "vendor:microsoft", "-o"], id="simulate"),
+        pytest.param(["register", ESTATE, "-o"], id="register"),
+        pytest.param(["report", SCENARIO, "-o"], id="report"),
+        pytest.param(["diagram", ESTATE, "--view", "estate", "-o"], id="diagram"),
+        pytest.param(["explore", ESTATE, "-o"], id="explore"),
+        pytest.param(["export", "archimate", SCENARIO, "-o"], id="export"),
+    ],
+)
+def test_a_name_too_long_is_an_ordinary_error(
+    args: list[str | Path], tmp_path: Path, run_cli: RunCli
+) -> None:
+    suffix = {"register": ".csv", "explore": ".html", "export": ".xml", "report": ".md"}
+    output = tmp_path / f"{LONG_NAME}{suffix.get(str(args[0]), '.svg')}"
+    result = run_cli(*args, output)
+    assert_one_line(result, 2, "cannot write", os.strerror(errno.ENAMETOOLONG))
+    assert list(tmp_path.iterdir()) == []
 
 
 SIGNALS = [
