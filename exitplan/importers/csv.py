@@ -522,11 +522,36 @@ def delimiter(header: str) -> str:
 
 
 def read_csv_table(raw: bytes, file: str, problems: _Problems) -> Table:
-    """A table from the bytes of a CSV file; an empty file is refused."""
+    """A table from the bytes of a CSV file; an empty file is refused, and so is a quoted
+    cell that is never closed (the rest of the file would silently become that cell).
+    Other slips of quoting (``"a"b``) are read leniently, as spreadsheets write them."""
     text = decode(raw, file)
     if not text.strip():
         raise _refused(file, "file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(_first_line(text)))
+    try:
+        return _csv_table(text, file, problems, strict=True)
+    except _UnclosedError as unclosed:
+        raise _refused(
+            file,
+            "a quoted cell opened in this row is never closed; "
+            "every line after it would be read into that cell",
+            unclosed.line,
+        ) from None
+    except csv.Error:
+        return _csv_table(text, file, problems, strict=False)
+
+
+class _UnclosedError(Exception):
+    """A quoted cell still open at the end of the file, from the row where it opened."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _csv_table(text: str, file: str, problems: _Problems, *, strict: bool) -> Table:
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter(_first_line(text)), strict=strict
+    )
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     header_line = 1
@@ -540,6 +565,10 @@ def read_csv_table(raw: bytes, file: str, problems: _Problems) -> Table:
                 rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as error:
+        if strict:
+            if str(error) == "unexpected end of data":
+                raise _UnclosedError(line) from None
+            raise
         problems.add(file, line, "", f"not a readable CSV row: {error}")
     if header is None:
         raise _refused(file, "file is empty")

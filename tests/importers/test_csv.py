@@ -492,6 +492,40 @@ def test_control_and_bidi_characters_kept(tmp_path: Path) -> None:
     assert load_estate(folder).components[0].note == name
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('name,note\nA,ok\nB,"never closed\nC,ok\nD,ok\n', 3),
+        ('name,note\nA,"two\nlines"\nB,"never closed\nC,ok\n', 4),
+        ('name,note\nA,ok\nB,"never closed', 3),
+        ('name,"note\nA,ok\n', 1),
+    ],
+    ids=["middle", "after-a-cell-of-two-lines", "last-line", "in-the-header"],
+)
+def test_a_quoted_cell_never_closed_is_refused_where_it_opens(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    """Read leniently, the rest of the file would become one cell, its rows lost."""
+    (problem,) = _problems(_table(tmp_path, "ci.csv", text))
+    assert f"ci.csv:{line}: a quoted cell opened in this row is never closed" in problem
+
+
+@pytest.mark.parametrize(
+    ("text", "notes"),
+    [
+        ('name,note\nA,"say ""hi"""\n', ['say "hi"']),
+        ('name,note\nA,5" screen\n', ['5" screen']),
+        ('name,note\nA,"a"b\nB,ok\n', ["ab", "ok"]),
+    ],
+    ids=["doubled", "inch-mark", "text-after-closing-quote"],
+)
+def test_other_quoting_is_read_as_spreadsheets_write_it(
+    tmp_path: Path, text: str, notes: list[str]
+) -> None:
+    imported = _import(_table(tmp_path, "ci.csv", text))
+    assert [c.note for c in next(iter(imported.files.values())).components] == notes
+
+
 def test_huge_cell_and_huge_row(tmp_path: Path) -> None:
     huge_cell = _table(tmp_path, "cell.csv", "name,note\nA," + "x" * 200_000 + "\n")
     (problem,) = _problems(huge_cell)
