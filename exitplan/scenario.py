@@ -21,6 +21,8 @@ Legal assumptions (DESIGN.md §5) add to what is withdrawn::
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -198,19 +200,29 @@ def load_scenario(path: Path) -> LoadedScenario:
                 Problem(document.file, document.line_of(where), f"withdraw[{index}]", str(error))
             )
     if scenario is not None:
-        loaded = LoadedScenario(scenario, path)
-        if not loaded.estate_path.exists():
+        missing = _no_estate(LoadedScenario(scenario, path))
+        if missing is not None:
             problems.append(
-                Problem(
-                    document.file,
-                    document.line_of(("estate",)),
-                    "estate",
-                    f"no estate at {scenario.estate!r} (relative to this file)",
-                )
+                Problem(document.file, document.line_of(("estate",)), "estate", missing)
             )
     if problems or scenario is None:
         raise InvalidInputError(problems, what="scenario")
     return LoadedScenario(scenario, path, document)
+
+
+def _no_estate(loaded: LoadedScenario) -> str | None:
+    """Why the estate a scenario names cannot be read, or ``None`` when it is there."""
+    named = loaded.scenario.estate
+    if "\x00" in named:
+        return f"{named!r} holds a NUL character, which no path can"
+    try:
+        if loaded.estate_path.exists():
+            return None
+    except RuntimeError:  # Path.resolve on a loop of symbolic links
+        return f"cannot read {named!r}: {os.strerror(errno.ELOOP)}"
+    except OSError as error:  # a name too long
+        return f"cannot read {named!r}: {error.strerror or error}"
+    return f"no estate at {named!r} (relative to this file)"
 
 
 def legal_effects(scenario: Scenario, backend: GraphBackend) -> Legal | None:

@@ -154,6 +154,30 @@ def test_a_scenario_that_is_not_a_file_is_refused_without_waiting(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("estate", "message"),
+    [
+        pytest.param('"e\\0state"', "holds a NUL character, which no path can", id="nul"),
+        pytest.param("e" * 300, "File name too long", id="name-too-long"),
+        pytest.param("loop", "Too many levels of symbolic links", id="link-loop"),
+        pytest.param("nowhere", "no estate at 'nowhere' (relative to this file)", id="missing"),
+    ],
+)
+def test_an_estate_that_cannot_be_read_is_named_with_the_scenario_line(
+    run_cli: RunCli, tmp_path: Path, estate: str, message: str
+) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "s.yaml").write_text(f"id: s\ntitle: S\nestate: {estate}\nwithdraw: [vendor:x]\n")
+    for command in ("run", "compare", "report", "sensitivity"):
+        extra = ("-o", str(tmp_path / "out.md")) if command == "report" else ()
+        result = run_cli(command, tmp_path / "s.yaml", *extra)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert "s.yaml:3: estate: " in result.stderr, (command, result.stderr)
+        assert message in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert not (tmp_path / "out.md").exists()
+
+
 def test_capacity_delays_the_exit_and_compare_sets_both_side_by_side(
     run_cli: RunCli, write_files: WriteFiles
 ) -> None:
