@@ -12,6 +12,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +24,7 @@ from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
 from exitplan.loading import MAX_ESTATE_BYTES, estate_files, load_estate
 from exitplan.model import Estate, LegalProfile
+from exitplan.model.estate import MAX_DAYS, IsoDate
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
 from exitplan.render.files import DIAGRAM_SUFFIXES, Renderer, diagram_bytes, write_output
@@ -220,13 +222,30 @@ MODE = click.option(
 )
 HORIZON = click.option(
     "--horizon",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_DAYS),
     metavar="DAYS",
     help="Report only what breaks or degrades within this many days.",
 )
+
+
+class Day(click.ParamType[date]):
+    """A date as the estate files write it: ``YYYY-MM-DD``, between 1900 and 2999."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return TypeAdapter(IsoDate).validate_python(value)
+        except ValidationError as error:
+            self.fail(str(error.errors()[0]["msg"]).removeprefix("Value error, "), param, ctx)
+
+
 START = click.option(
     "--start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=Day(),
+    metavar="YYYY-MM-DD",
     help="Day 0 of the withdrawal, for renewal dates (default: the estate's as_of).",
 )
 
@@ -482,8 +501,8 @@ def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PU
     notice(f"exitplan: wrote {path}")
 
 
-def simulation_options(mode: str, horizon: int | None, start: Any) -> Options:
-    return Options(mode=Mode(mode), horizon=horizon, start=start.date() if start else None)
+def simulation_options(mode: str, horizon: int | None, start: date | None) -> Options:
+    return Options(mode=Mode(mode), horizon=horizon, start=start)
 
 
 OUTPUT = click.option(

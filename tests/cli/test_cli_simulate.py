@@ -127,6 +127,24 @@ def test_compare_prints_one_table(run_cli: RunCli) -> None:
         (("simulate", "graphs/gothenburg"), "Missing option '--withdraw'"),
         (("why", "graphs/gothenburg", "it-arbetsplat", "-w", "vendor:microsoft"), "did you mean"),
         (("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--horizon", "-1"), "-1"),
+        (
+            ("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--horizon", "36501"),
+            "not in the range 0<=x<=36500",
+        ),
+        *(
+            ((*command, "--start", day), said)
+            for command in [
+                ("simulate", "graphs/gothenburg", "-w", "vendor:microsoft"),
+                ("why", "graphs/gothenburg", "it-arbetsplats", "-w", "vendor:microsoft"),
+                ("what-breaks-if", "graphs/gothenburg", "intune"),
+            ]
+            for day, said in [
+                ("9999-12-31", "9999-12-31 is out of range: dates run from 1900 to 2999"),
+                ("0001-01-01", "0001-01-01 is out of range"),
+                ("2026-02-30", "'2026-02-30' is not a valid date"),
+                ("20261101", "expected a date YYYY-MM-DD, got '20261101'"),
+            ]
+        ),
     ],
 )
 def test_usage_errors(run_cli: RunCli, args: tuple[str, ...], message: str) -> None:
@@ -148,3 +166,11 @@ def test_bad_scenario_file_is_reported_with_line(run_cli: RunCli, tmp_path: Path
     assert result.exit_code == 2
     assert f"{scenario}:4: withdraw[1]: unknown selector kind 'vendr'" in result.stderr
     assert f"{scenario}:5: mode: 'sideways' is not allowed" in result.stderr
+
+
+def test_start_sets_day_0(run_cli: RunCli) -> None:
+    result = run_cli(
+        "simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--start", "2027-01-01"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "from 2027-01-01." in result.stdout.splitlines()[0]
