@@ -49,7 +49,25 @@ from exitplan.model.vocabulary import (
     VendorRole,
 )
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+_NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _characters(value: str) -> str:
+    """Text holds characters only: U+FFFE and U+FFFF are Unicode's noncharacters and a
+    lone surrogate is half of one; no XML output (a workbook, a slide deck, an ArchiMate
+    file) can carry them, and a picture's labels break on them."""
+    found = _NOT_CHARACTERS.search(value)
+    if found is not None:
+        raise ValueError(
+            f"holds U+{ord(found.group()):04X} at position {found.start() + 1}, "
+            "which is not a character; remove it"
+        )
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_characters)
+]
 
 # Quantities are finite and bounded: far above any real estate, low enough that a slip
 # such as 1e308 or .inf is refused with its line instead of turning a plan into nonsense.

@@ -665,6 +665,27 @@ CONTENTS = [
         "estate/a.yaml:6",
     ),
     Case(
+        "noncharacter-in-yaml",
+        files({"a.yaml": component('note: "ok\\uffff"')}),
+        2,
+        ("components[0].note: holds U+FFFF at position 3, which is not a character",),
+        "estate/a.yaml:6",
+    ),
+    Case(
+        "noncharacter-in-json",
+        files({"a.json": '{"vendors": [{"id": "b",\n"name": "\\ufffeB"}]}'}),
+        2,
+        ("vendors[0].name: holds U+FFFE at position 1, which is not a character",),
+        "estate/a.json:2",
+    ),
+    Case(
+        "lone-surrogate-in-json",
+        files({"a.json": '{"vendors": [{"id": "b",\n"name": "half \\ud800 of one"}]}'}),
+        2,
+        ("vendors[0].name: Input should be a valid string, unable to parse raw data",),
+        "estate/a.json:2",
+    ),
+    Case(
         "one-megabyte-id",
         files({"a.yaml": f"vendors:\n  - id: {HUGE}\n    name: Big\n"}),
         2,
