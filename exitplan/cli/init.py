@@ -42,7 +42,10 @@ def init_command(folder: Path) -> None:
       exitplan run my-estate/scenarios/leave-cloudco.yaml
     """
     files = _files()
-    taken = [name for name in files if (folder / name).exists() or (folder / name).is_symlink()]
+    try:
+        taken = [name for name in files if (folder / name).exists() or (folder / name).is_symlink()]
+    except OSError as error:  # a name too long, a loop of links
+        raise UsageError(f"cannot create {printable(str(folder))}: {error.strerror}") from None
     if taken:
         raise UsageError(
             f"{printable(str(folder))} already holds {', '.join(taken)}; "

@@ -62,9 +62,20 @@ def test_nothing_is_overwritten(run_cli: RunCli, tmp_path: Path, existing: str) 
     assert not (tmp_path / "scenarios").exists()
 
 
-def test_a_folder_that_cannot_be_made_is_an_ordinary_error(run_cli: RunCli, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        pytest.param("file/inside", "Not a directory", id="under-a-file"),
+        pytest.param("n" * 300, "File name too long", id="name-too-long"),
+    ],
+)
+def test_a_folder_that_cannot_be_made_is_an_ordinary_error(
+    run_cli: RunCli, tmp_path: Path, where: str, reason: str
+) -> None:
     (tmp_path / "file").write_text("not a folder\n", encoding="utf-8")
-    result = run_cli("init", tmp_path / "file" / "inside")
+    result = run_cli("init", tmp_path / where)
     assert result.exit_code == 2
     assert result.stderr.startswith("exitplan: cannot create ")
+    assert reason in result.stderr
     assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
