@@ -606,6 +606,11 @@ def _bom_from_xml(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
     return bom, version
 
 
+_OPTIONAL_TEXT = ("author", "publisher", "group", "version", "description", "copyright", "cpe")
+"""Text elements of a component or service that may be left out: an empty one (as
+``<description/>`` in real SBOMs) counts as left out."""
+
+
 def _prepare_xml(root: etree._Element, namespace: str, side: _Side) -> None:
     ns = f"{{{namespace}}}"
 
@@ -615,6 +620,10 @@ def _prepare_xml(root: etree._Element, namespace: str, side: _Side) -> None:
 
     for element in root.iter(f"{ns}component", f"{ns}service"):
         kind = local(element.tag)
+        for name in _OPTIONAL_TEXT:  # the library reads an empty one as the text "None"
+            for empty in element.findall(f"{ns}{name}"):
+                if len(empty) == 0 and not empty.attrib and not (empty.text or "").strip():
+                    element.remove(empty)
         ref = element.get("bom-ref")
         if not ref:
             values = {key: child_text(element, key) for key in ("group", "name", "version")}

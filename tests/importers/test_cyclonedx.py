@@ -531,6 +531,26 @@ def test_elements_without_bom_ref_get_a_stable_one(tmp_path: Path) -> None:
     assert found.origin.id == "exitplan:component:left-pad@1.3.0"
 
 
+_EMPTY_ELEMENTS = """<?xml version="1.0"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1"><components>
+<component type="application" bom-ref="a"><publisher/><name>App</name><version/>
+<description>  </description></component>
+<component type="application" bom-ref="b"><author></author><publisher>Acme</publisher>
+<name>Other</name><group/><description/><copyright/></component>
+</components></bom>
+"""
+
+
+def test_an_empty_xml_element_counts_as_left_out(tmp_path: Path) -> None:
+    """As in the keycloak SBOM's 67 ``<description/>``: the library reads an empty
+    element as the text "None", which would become a note, or a vendor named None."""
+    imported = _import(_write_bom(tmp_path, _EMPTY_ELEMENTS, "bom.xml"))
+    found = _components(imported)
+    assert (found["app"].note, found["other"].note) == (None, None)
+    vendors = [v for content in imported.files.values() for v in content.vendors]
+    assert sorted(v.name for v in vendors) == ["Acme", "Unknown supplier (bom.xml)"]
+
+
 # --- hostile and broken files ------------------------------------------------------------
 
 
