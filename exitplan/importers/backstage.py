@@ -606,6 +606,11 @@ class _Catalog:
         return entries
 
 
+_PLACEHOLDER = "${{"
+"""Where a scaffolder template's skeleton (``content/catalog-info.yaml``) puts what the user
+fills in: such a file describes no entity of the catalog."""
+
+
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -659,6 +664,13 @@ class _Mapper:
             if entity.kind == "location":
                 self.source.read()
                 self.source.skip("Location", "a Location: its targets were read instead")
+                continue
+            if _PLACEHOLDER in entity.name or _PLACEHOLDER in entity.namespace:
+                self.source.read()
+                self.source.skip(
+                    entity.shown_kind,
+                    "a software template's skeleton (its name is a ${{ }} placeholder)",
+                )
                 continue
             rule = self.rules.kinds.get(entity.kind)
             if rule is None:

@@ -304,6 +304,25 @@ def test_reference_to_what_the_catalog_lacks_is_skipped_and_counted(tmp_path: Pa
     assert skipped(imported)[("consumesApis", lacking)] == 1
 
 
+def test_a_software_template_skeleton_is_skipped_and_counted(tmp_path: Path) -> None:
+    """A scaffolder template's ``content/catalog-info.yaml``, as in the public examples of
+    awslabs/backstage-plugins-for-aws: what the user will fill in, not an entity."""
+    write_catalog(
+        tmp_path,
+        {
+            "catalog-info.yaml": [entity("Component", "shop", {"dependsOn": ["component:app"]})],
+            "template/content/catalog-info.yaml": [
+                entity("Component", "${{ values.name | dump }}", {"owner": "${{ values.owner }}"}),
+            ],
+        },
+    )
+    imported = run([tmp_path])
+    names = [c.name for content in imported.files.values() for c in content.components]
+    assert names == ["shop"]
+    why = "a software template's skeleton (its name is a ${{ }} placeholder)"
+    assert skipped(imported)[("Component", why)] == 1
+
+
 def test_relation_to_a_skipped_kind_is_counted(tmp_path: Path) -> None:
     write_catalog(
         tmp_path,
