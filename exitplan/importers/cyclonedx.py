@@ -347,6 +347,7 @@ def _bom_from_json(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
     if not isinstance(document, dict) or document.get("bomFormat") != "CycloneDX":
         raise _problem(file, 1, 'not a CycloneDX BOM: no "bomFormat": "CycloneDX"')
     version = str(document.get("specVersion", "?"))
+    _check_dependencies(document, text, file)
     _prepare_json(document, side)
     from cyclonedx.model.bom import Bom  # noqa: PLC0415  # heavy; only when a BOM is read
 
@@ -513,6 +514,33 @@ def _decoded(token: str) -> str:
 def _made_ref(kind: str, element: Mapping[str, Any]) -> str:
     group, name, version = (str(element.get(key) or "") for key in ("group", "name", "version"))
     return f"exitplan:{kind}:{group + '/' if group else ''}{name}{'@' + version if version else ''}"
+
+
+def _check_dependencies(document: dict[str, Any], text: str, file: str) -> None:
+    """A ``dependsOn`` that is not a list of bom-refs: the library would pass it over
+    without a word, and with it every dependency it names."""
+    for index, entry in enumerate(_list(document.get("dependencies"))):
+        if not isinstance(entry, dict):
+            continue
+        given = entry.get("dependsOn")
+        if given is not None and not isinstance(given, list):
+            found = re.search(r'"dependsOn"\s*:\s*[^\s\[]', text)
+            line = text.count("\n", 0, found.start()) + 1 if found else 1
+            raise _problem(
+                file,
+                line,
+                f"not valid CycloneDX: dependsOn is a list of bom-refs, not {_kind(given)}",
+                f"dependencies[{index}].dependsOn",
+            )
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a text" if isinstance(value, str) else "an object"
 
 
 def _prepare_json(document: dict[str, Any], side: _Side) -> None:

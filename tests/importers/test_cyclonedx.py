@@ -581,6 +581,31 @@ _EXTERNAL = """<?xml version="1.0"?>
 
 
 @pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        pytest.param('"b"', "not a text", id="text"),
+        pytest.param('{"ref": "b"}', "not an object", id="object"),
+        pytest.param("7", "not a number", id="number"),
+        pytest.param("true", "not true or false", id="boolean"),
+    ],
+)
+def test_depends_on_that_is_not_a_list_is_refused_with_its_line(
+    given: str, said: str, tmp_path: Path
+) -> None:
+    """The library passes it over without a word, and every dependency it names."""
+    text = (
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,\n'
+        '"components": [{"type": "application", "name": "a", "bom-ref": "a"},\n'
+        '{"type": "application", "name": "b", "bom-ref": "b"}],\n'
+        '"dependencies": [{"ref": "b", "dependsOn": []},\n'
+        f'{{"ref": "a", "dependsOn": {given}}}]}}\n'
+    )
+    message = _refused(_write_bom(tmp_path, text))
+    where = "bom.json:5: dependencies[1].dependsOn: not valid CycloneDX"
+    assert f"{where}: dependsOn is a list of bom-refs, {said}" in message
+
+
+@pytest.mark.parametrize(
     "text",
     [pytest.param(_LAUGHS, id="billion-laughs"), pytest.param(_EXTERNAL, id="external-entity")],
 )
