@@ -494,6 +494,24 @@ def refuse_own_inputs(
                     f"will not write {output}: it is {display_path(source)}, part of {what} "
                     "this command reads; choose another file"
                 )
+        if estate is not None and _read_with(output, estate):
+            raise UsageError(
+                f"will not write {output} into the estate folder {display_path(estate)}: "
+                "the next command would read it as part of the estate; choose a file "
+                "outside it"
+            )
+
+
+def _read_with(output: Path, estate: Path) -> bool:
+    """Whether a new file ``output`` would be read as part of the estate folder: an estate
+    file (``.yaml``, ``.yml``, ``.json``) in it or in a sub-folder, none of them hidden."""
+    if output.suffix.lower() not in {".yaml", ".yml", ".json"} or not estate.is_dir():
+        return False
+    try:
+        inside = Path(os.path.realpath(output)).relative_to(os.path.realpath(estate))
+    except ValueError:
+        return False
+    return not any(part.startswith(".") for part in inside.parts)
 
 
 def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PURE) -> None:

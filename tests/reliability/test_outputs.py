@@ -238,6 +238,34 @@ def test_output_onto_an_own_input_is_refused_before_any_work(
     assert leftovers(tmp_path, output.name) == []
 
 
+@pytest.mark.parametrize(
+    ("where", "refused"),
+    [
+        pytest.param("in/result.json", True, id="json-in-the-folder"),
+        pytest.param("in/deep/er/result.YAML", True, id="yaml-in-a-sub-folder"),
+        pytest.param("in/result.md", False, id="markdown-is-not-read"),
+        pytest.param("in/.hidden/result.json", False, id="hidden-folder-is-not-read"),
+        pytest.param("in/.result.json", False, id="hidden-file-is-not-read"),
+        pytest.param("out/result.json", False, id="outside"),
+    ],
+)
+def test_a_new_estate_file_in_the_estate_folder_is_refused(
+    where: str, refused: bool, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """It would be read as part of the estate by the next command, which then fails."""
+    write_estate(tmp_path / "in", "Name")[1].unlink()  # the estate alone in its folder
+    output = tmp_path / where
+    output.parent.mkdir(parents=True, exist_ok=True)
+    result = run_cli("simulate", tmp_path / "in", "-w", "vendor:v", "-o", output)
+    if refused:
+        assert_one_line(result, 2, "will not write", "into the estate folder")
+        assert not output.exists()
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert output.exists()
+        assert run_cli("validate", tmp_path / "in").exit_code == 0
+
+
 def _without_permission(command: Sequence[str | Path]) -> list[str | Path]:
     """Root writes anywhere; without the capability to override file modes, it cannot."""
     if os.geteuid() != 0:
