@@ -1313,6 +1313,17 @@ def _collect(doc: Document, into: _Collected) -> None:
         )
         return True
 
+    if "withdraw" in data and ("id" in data or "title" in data):
+        into.problems.append(
+            Problem(
+                doc.file,
+                doc.line_of(("withdraw",)),
+                "",
+                "this is a scenario, not an estate: run it with exitplan run (and keep "
+                "scenarios outside the estate's folder)",
+            )
+        )
+        return
     for key, value in data.items():
         if full((key,)):
             return

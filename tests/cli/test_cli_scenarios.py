@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,6 +123,28 @@ def test_an_estate_given_as_a_scenario_is_named_for_what_it_is(run_cli: RunCli) 
     result = run_cli("run", EXAMPLE / "estate.yaml")
     assert result.exit_code == 2
     assert "this is an estate, not a scenario" in result.stderr
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["given-as-the-estate", "in-its-folder"])
+def test_a_scenario_given_as_an_estate_is_named_for_what_it_is(
+    run_cli: RunCli, tmp_path: Path, inside: bool
+) -> None:
+    if inside:  # a scenario saved in the folder of the estate it names
+        shutil.copytree(EXAMPLE, tmp_path / "estate")
+        scenario = tmp_path / "estate" / "leave.yaml"
+        scenario.write_text("id: s\ntitle: S\nestate: .\nwithdraw: [vendor:microsoft]\n")
+        result = run_cli("run", scenario)
+    else:
+        scenario = REPO / "scenarios" / "leave-microsoft.yaml"
+        result = run_cli("validate", scenario)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith(
+        "this is a scenario, not an estate: run it with exitplan run (and keep scenarios "
+        "outside the estate's folder)"
+    ), result.stderr
+    assert lines[0].startswith(str(scenario) if inside else "scenarios/leave-microsoft.yaml:")
+    assert lines[1:] == ["exitplan: 1 problem found; the estate was not loaded."]
 
 
 def test_the_scenario_schema_is_printed_and_accepts_every_example(run_cli: RunCli) -> None:
