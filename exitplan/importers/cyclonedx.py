@@ -334,6 +334,14 @@ def _library_error(error: Exception, text: str, file: str) -> InvalidInputError:
             )
             where = key.group(1) if key else token
             break
+    if isinstance(error, TypeError):  # the library's own slip, seen on valid files too
+        return _problem(
+            file,
+            line,
+            f"cyclonedx-python-lib, which reads CycloneDX for exitplan, cannot read this BOM "
+            f"({message}); if the file is valid CycloneDX, that is the library's limit",
+            where,
+        )
     return _problem(file, line, f"not valid CycloneDX: {message}", where)
 
 

@@ -580,6 +580,20 @@ _EXTERNAL = """<?xml version="1.0"?>
 """
 
 
+def test_a_valid_file_the_library_cannot_read_is_not_called_invalid() -> None:
+    """cyclonedx-python-lib 11 stops on this valid 1.7 file with a TypeError of its own:
+    the message must say so, not that the file is invalid (or the file imports, once
+    the library reads it)."""
+    path = FIXTURES / "valid-cryptography-full-1.7.json"
+    try:
+        _import(path)
+    except InvalidInputError as error:
+        message = str(error)
+        assert "not valid CycloneDX" not in message
+        assert "cyclonedx-python-lib, which reads CycloneDX for exitplan, cannot read" in message
+        assert "that is the library's limit" in message
+
+
 @pytest.mark.parametrize(
     ("given", "said"),
     [
