@@ -65,9 +65,7 @@ def _characters(value: str) -> str:
     return value
 
 
-Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_characters)
-]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_characters)]
 
 # Quantities are finite and bounded: far above any real estate, low enough that a slip
 # such as 1e308 or .inf is refused with its line instead of turning a plan into nonsense.
