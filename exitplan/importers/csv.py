@@ -531,14 +531,27 @@ def read_csv_table(raw: bytes, file: str, problems: _Problems) -> Table:
     try:
         return _csv_table(text, file, problems, strict=True)
     except _UnclosedError as unclosed:
-        raise _refused(
-            file,
-            "a quoted cell opened in this row is never closed; "
-            "every line after it would be read into that cell",
-            unclosed.line,
-        ) from None
-    except csv.Error:
-        return _csv_table(text, file, problems, strict=False)
+        raise _unclosed(file, unclosed.line) from None
+    except csv.Error:  # a slip of quoting earlier on: read leniently
+        table = _csv_table(text, file, problems, strict=False)
+    last = table.rows[-1][0] if table.rows else table.header_line
+    tail = io.StringIO(text, newline="").readlines()[last - 1 :]
+    try:  # the last row alone, strictly: was it still in a quoted cell at the end?
+        for _ in csv.reader(tail, delimiter=delimiter(_first_line(text)), strict=True):
+            pass
+    except csv.Error as error:
+        if str(error) == "unexpected end of data":
+            raise _unclosed(file, last) from None
+    return table
+
+
+def _unclosed(file: str, line: int) -> InvalidInputError:
+    return _refused(
+        file,
+        "a quoted cell opened in this row is never closed; "
+        "every line after it would be read into that cell",
+        line,
+    )
 
 
 class _UnclosedError(Exception):

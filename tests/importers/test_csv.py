@@ -499,8 +499,15 @@ def test_control_and_bidi_characters_kept(tmp_path: Path) -> None:
         ('name,note\nA,"two\nlines"\nB,"never closed\nC,ok\n', 4),
         ('name,note\nA,ok\nB,"never closed', 3),
         ('name,"note\nA,ok\n', 1),
+        ('name,note\nA,"a"b\nB,ok\nC,"never closed\nD,ok\n', 4),
     ],
-    ids=["middle", "after-a-cell-of-two-lines", "last-line", "in-the-header"],
+    ids=[
+        "middle",
+        "after-a-cell-of-two-lines",
+        "last-line",
+        "in-the-header",
+        "after-a-lenient-slip",
+    ],
 )
 def test_a_quoted_cell_never_closed_is_refused_where_it_opens(
     tmp_path: Path, text: str, line: int
