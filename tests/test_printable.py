@@ -21,6 +21,7 @@ from exitplan.errors import printable
         pytest.param("a\u202eb", "a\\u202eb", id="right-to-left-override"),
         pytest.param("a\u2066b", "a\\u2066b", id="isolate"),
         pytest.param("-\u200d\u200d字", "-\\u200d\\u200d字", id="zero-width-joiner"),
+        pytest.param("a\ufffeb\uffff", "a\\ufffeb\\uffff", id="noncharacters"),
     ],
 )
 def test_control_characters_are_shown_as_escapes(text: str, shown: str) -> None:

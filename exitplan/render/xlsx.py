@@ -240,7 +240,8 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
     def text(value: str) -> str:
         """Text as the file format can hold it: control characters as escapes."""
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
+        shown = ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
+        return shown.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]

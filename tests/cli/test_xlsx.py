@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import openpyxl
 import pytest
 
 from exitplan.render.rows import REGISTER_HEADERS
+from exitplan.render.xlsx import Sheet, dump_xlsx
 from tests.conftest import RunCli
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
@@ -97,3 +99,12 @@ def test_an_unwritable_workbook_leaves_nothing(run_cli: RunCli, tmp_path: Path) 
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     assert not target.parent.exists()
+
+
+def test_text_a_workbook_cannot_carry_is_written_as_escapes() -> None:
+    """The loader refuses U+FFFE and U+FFFF, but a database written by other hands might
+    hand one over: shown as an escape, like a control character, never an internal error."""
+    data = dump_xlsx([Sheet("S", ("name",), [("a\uffffb\x07\ufffe",)])])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet["A2"].value == "a\\uffffb\\x07\\ufffe"
