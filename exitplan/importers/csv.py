@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -528,43 +529,27 @@ def read_csv_table(raw: bytes, file: str, problems: _Problems) -> Table:
     text = decode(raw, file)
     if not text.strip():
         raise _refused(file, "file is empty")
-    try:
-        return _csv_table(text, file, problems, strict=True)
-    except _UnclosedError as unclosed:
-        raise _unclosed(file, unclosed.line) from None
-    except csv.Error:  # a slip of quoting earlier on: read leniently
-        table = _csv_table(text, file, problems, strict=False)
+    table = _csv_table(text, file, problems)
     last = table.rows[-1][0] if table.rows else table.header_line
-    tail = io.StringIO(text, newline="").readlines()[last - 1 :]
-    try:  # the last row alone, strictly: was it still in a quoted cell at the end?
+    tail = itertools.islice(io.StringIO(text, newline=""), last - 1, None)
+    try:  # the last row again, strictly: was it still in a quoted cell at the end?
         for _ in csv.reader(tail, delimiter=delimiter(_first_line(text)), strict=True):
             pass
     except csv.Error as error:
         if str(error) == "unexpected end of data":
-            raise _unclosed(file, last) from None
+            raise _refused(
+                file,
+                "a quoted cell opened in this row is never closed; "
+                "every line after it would be read into that cell",
+                last,
+            ) from None
     return table
 
 
-def _unclosed(file: str, line: int) -> InvalidInputError:
-    return _refused(
-        file,
-        "a quoted cell opened in this row is never closed; "
-        "every line after it would be read into that cell",
-        line,
-    )
-
-
-class _UnclosedError(Exception):
-    """A quoted cell still open at the end of the file, from the row where it opened."""
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-
-
-def _csv_table(text: str, file: str, problems: _Problems, *, strict: bool) -> Table:
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter(_first_line(text)), strict=strict
-    )
+def _csv_table(text: str, file: str, problems: _Problems) -> Table:
+    """The table as read leniently (a slip of quoting such as ``"a"b`` is read as
+    spreadsheets write it)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(_first_line(text)))
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     header_line = 1
@@ -578,10 +563,6 @@ def _csv_table(text: str, file: str, problems: _Problems, *, strict: bool) -> Ta
                 rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as error:
-        if strict:
-            if str(error) == "unexpected end of data":
-                raise _UnclosedError(line) from None
-            raise
         problems.add(file, line, "", f"not a readable CSV row: {error}")
     if header is None:
         raise _refused(file, "file is empty")

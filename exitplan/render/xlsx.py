@@ -12,6 +12,7 @@ the same timestamp.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -227,11 +228,15 @@ def _set_up(page: Any, table: str) -> None:
     page.auto_filter.ref = table
 
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""What a workbook's XML cannot carry: the C0 controls but tab and line breaks (openpyxl's
+own rule), and Unicode's two noncharacters."""
+
+
 def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """The workbook's bytes; the same sheets give the same bytes. (openpyxl, with numpy
     behind it, is imported here: a third of a second every other command need not wait.)"""
     from openpyxl import Workbook  # noqa: PLC0415
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
@@ -240,8 +245,7 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
     def text(value: str) -> str:
         """Text as the file format can hold it: control characters as escapes."""
-        shown = ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
-        return shown.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+        return _NOT_IN_XML.sub(lambda m: printable(m.group(0)), value)
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]

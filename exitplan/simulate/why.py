@@ -49,7 +49,7 @@ def chains(
     path = [node_id]
     on_path = {node_id}
 
-    def arrive(day: float, groups: tuple[str, ...], breaks: bool) -> bool:
+    def arrive(day: float, breaks: bool, groups: tuple[str, ...]) -> bool:
         """Note the chains that end where the path has arrived; whether to go on."""
         current = path[-1]
         if current in times.withdrawn:  # goes at once, or when its subscription ends ...
@@ -60,7 +60,7 @@ def chains(
         return True
 
     stack: list[_Step] = []
-    if arrive(0.0, (), True):
+    if arrive(0.0, True, ()):
         stack.append((iter(region.dependencies(node_id)), 0.0, True, ()))
     truncated = False
     while stack and not truncated:
@@ -80,7 +80,7 @@ def chains(
                 breaks and edge.hard,
                 (*groups, f"{current}:{edge.group}") if edge.group else groups,
             )
-            if arrive(onward[0], onward[2], onward[1]):
+            if arrive(*onward):
                 stack.append((iter(region.dependencies(target)), *onward))
                 break  # down the new node first; this one's other edges after
             on_path.discard(path.pop())
