@@ -672,6 +672,16 @@ class _Mapper:
                     "a software template's skeleton (its name is a ${{ }} placeholder)",
                 )
                 continue
+            first = self.by_key[entity.key]
+            if first.sid != entity.sid:  # the same ref to Backstage, which ignores case
+                self.source.read()
+                self.source.skip(
+                    entity.shown_kind,
+                    "the same entity as an earlier one whose name differs only in case "
+                    "(Backstage ignores case); the first kept",
+                )
+                mapped.append(entity)  # its relations are the first's
+                continue
             rule = self.rules.kinds.get(entity.kind)
             if rule is None:
                 self.source.read()
@@ -810,7 +820,8 @@ class _Mapper:
             self.source.read()
             self.source.skip(field_name, "the entity it names is not in the catalog")
             return
-        dependent, needed = (target, entity) if rule.reverse else (entity, target)
+        first = self.by_key[entity.key]  # of the names that differ only in case
+        dependent, needed = (target, first) if rule.reverse else (first, target)
         if rule.becomes == "dependency":
             self.source.depends(dependent.sid, needed.sid, type=field_name, strength=rule.strength)
         else:

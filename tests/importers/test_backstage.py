@@ -323,6 +323,36 @@ def test_a_software_template_skeleton_is_skipped_and_counted(tmp_path: Path) -> 
     assert skipped(imported)[("Component", why)] == 1
 
 
+def test_names_that_differ_only_in_case_are_one_entity(tmp_path: Path) -> None:
+    """Backstage compares entity names without case, so ``Mail`` and ``mail`` are one
+    entity written twice: the first is kept, the relations of both are its own, and a
+    reference in any case reaches it."""
+    write_catalog(
+        tmp_path,
+        {
+            "catalog-info.yaml": [
+                entity("Component", "Mail", {"owner": "team-a"}),
+                entity("Component", "mail", {"dependsOn": ["component:store"]}),
+                entity("Component", "MAIL"),
+                entity("Component", "store"),
+                entity("Component", "web", {"dependsOn": ["component:mAiL"]}),
+            ]
+        },
+    )
+    imported = run([tmp_path])
+    assert ids(imported) == {
+        "mail": "component:default/Mail",
+        "store": "component:default/store",
+        "web": "component:default/web",
+    }
+    assert {(a, b) for a, b, _ in dependencies(imported)} == {("mail", "store"), ("web", "mail")}
+    why = (
+        "the same entity as an earlier one whose name differs only in case"
+        " (Backstage ignores case); the first kept"
+    )
+    assert skipped(imported) == {("Component", why): 2}
+
+
 def test_relation_to_a_skipped_kind_is_counted(tmp_path: Path) -> None:
     write_catalog(
         tmp_path,
