@@ -811,13 +811,18 @@ def _ref(element: Any) -> str:
     return str(element.bom_ref.value)
 
 
-def _contract_end(expiration: str | None) -> date | None:
+def _contract_end(expiration: str | None) -> date | str | None:
+    """The day a licence expires, or why the text given is not one."""
     if not expiration:
         return None
     try:
-        return datetime.fromisoformat(expiration.replace("Z", "+00:00")).date()
+        end = datetime.fromisoformat(expiration.replace("Z", "+00:00")).date()
     except ValueError:
-        return None
+        return "not a date and time as CycloneDX writes them"
+    if not FIRST_YEAR <= end.year <= LAST_YEAR:
+        # The model takes 1900 to 2999; 9999-12-31 often means "never".
+        return f"a year outside {FIRST_YEAR} to {LAST_YEAR}"
+    return end
 
 
 class _Mapper:
@@ -911,13 +916,11 @@ class _Mapper:
         licence = licence_of(ids, expressions, sorted(licensing.types), self.rules)
         written: dict[str, Any] = {}
         end = _contract_end(licensing.expiration)
-        if end is not None and not FIRST_YEAR <= end.year <= LAST_YEAR:
-            # The model takes 1900 to 2999; 9999-12-31 often means "never". The note keeps it.
-            self.source.skip("licensing.expiration", f"a year outside {FIRST_YEAR} to {LAST_YEAR}")
+        expires = None
+        if isinstance(end, str):  # not written as a contract end; the note keeps the text
+            self.source.skip("licensing.expiration", end)
             end = None
             expires = f"Licence expires {licensing.expiration}."
-        else:
-            expires = None
         note = _note(
             [
                 self._about(component, description=False),
