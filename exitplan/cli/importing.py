@@ -19,6 +19,7 @@ from exitplan.loading import load_estate, os_reason
 from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
 from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text
+from exitplan.render.rows import plural
 
 IMPORTED = "imported"
 """The sub-folder an import writes; everything else in the folder is the user's."""
@@ -308,4 +309,4 @@ def import_command(
         emit(dump_import_json(imported.account, shown, written))
     else:
         emit(dump_import_text(imported.account, shown, written))
-    notice(f"exitplan: wrote {printable(shown)}/{IMPORTED}/ ({len(files)} files)")
+    notice(f"exitplan: wrote {printable(shown)}/{IMPORTED}/ ({plural(len(files), 'file')})")

@@ -639,7 +639,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
         # not of the file read last, which would change with the order of the files.
         source.reading(source.file)
         source.note(
-            f"{catalog.files} catalog files read"
+            f"{catalog.files} catalog file{'' if catalog.files == 1 else 's'} read"
             + (
                 f", {catalog.through_locations} through Location targets"
                 if catalog.through_locations

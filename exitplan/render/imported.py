@@ -9,6 +9,7 @@ from exitplan.errors import printable
 from exitplan.importers import Account
 from exitplan.importers.draft import spell_cycle
 from exitplan.render.json import dump_json
+from exitplan.render.rows import plural
 
 MADE = ("component", "service", "vendor", "dependency", "data flow", "capability",
         "organisation", "alternative")  # fmt: skip
@@ -23,7 +24,7 @@ def _plural(kind: str, count: int) -> str:
 
 def dump_import_text(account: Account, folder: str, files: list[str]) -> str:
     """The summary the import command prints."""
-    lines = [f"Imported into {printable(folder)} ({len(files)} files in imported/):"]
+    lines = [f"Imported into {printable(folder)} ({plural(len(files), 'file')} in imported/):"]
     for source in account.sources:
         skipped = sum(source.skipped.values())
         lines.append(

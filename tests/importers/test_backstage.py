@@ -351,6 +351,7 @@ def test_names_that_differ_only_in_case_are_one_entity(tmp_path: Path) -> None:
         " (Backstage ignores case); the first kept"
     )
     assert skipped(imported) == {("Component", why): 2}
+    assert imported.account.sources[0].notes == ["1 catalog file read"]
 
 
 def test_relation_to_a_skipped_kind_is_counted(tmp_path: Path) -> None:
