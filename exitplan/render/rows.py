@@ -104,8 +104,27 @@ def display_names(simulation: Simulation) -> dict[str, str]:
     return names
 
 
-def chain_text(chain: Sequence[str]) -> str:
-    return " ← ".join(chain)
+LONGEST_CHAIN_SHOWN = 9
+"""A chain of more nodes shows its first and last four around a count of the others, in
+tables, reports, workbooks and slides; JSON and ``exitplan why`` give every node."""
+
+
+def chain_text(
+    chain: Sequence[str], names: Mapping[str, str] | None = None, *, whole: bool = False
+) -> str:
+    """``a ← b ← c``, by name when ``names`` has one; a long chain cut in the middle:
+
+    >>> chain_text([f"c{i}" for i in range(2000)])
+    'c0 ← c1 ← c2 ← c3 ← … 1,992 more … ← c1996 ← c1997 ← c1998 ← c1999'
+    """
+    shown: Sequence[str] = chain
+    if not whole and len(chain) > LONGEST_CHAIN_SHOWN:
+        end = LONGEST_CHAIN_SHOWN // 2
+        shown = [*chain[:end], "", *chain[-end:]]
+    text = [names.get(n, n) if names else n for n in shown]
+    if len(shown) != len(chain):
+        text[len(text) // 2] = f"… {len(chain) - len(shown) + 1:,} more …"
+    return " ← ".join(text)
 
 
 def sentences(items: Sequence[str]) -> str:
@@ -184,9 +203,7 @@ def services(
                 impact.state.value,
                 day(when, impact.undated, start=simulation.start),
                 number(service.users) if service.users else "",
-                chain_text(
-                    [names.get(n, n) for n in impact.because[1:]] if names else impact.because[1:]
-                ),
+                chain_text(impact.because[1:], names),
             )
         )
     return Section(
@@ -518,7 +535,7 @@ def why(simulation: Simulation, node_id: str, found: Sequence[Chain], truncated:
         (
             day(int(c.day), start=simulation.start) if c.dated else "at renewal (date unknown)",
             "breaks" if c.breaks else "degrades",
-            chain_text(c.nodes),
+            chain_text(c.nodes, whole=True),
             ", ".join(c.groups),
         )
         for c in found

@@ -20,7 +20,7 @@ from typing import Any
 
 from exitplan.errors import printable
 from exitplan.render.files import fixed_zip
-from exitplan.render.rows import REGISTER_HEADERS, register, sentences
+from exitplan.render.rows import REGISTER_HEADERS, chain_text, register, sentences
 from exitplan.render.rows import headline as headline_lines
 from exitplan.simulate.register import RegisterRow
 from exitplan.simulate.result import Simulation, State, StepKind, summarise
@@ -56,10 +56,6 @@ class Sheet:
     title: str
     headers: tuple[str, ...]
     rows: Sequence[tuple[Cell, ...]]
-
-
-def _chain(nodes: Sequence[str]) -> str:
-    return " ← ".join(nodes)
 
 
 def simulation_sheets(simulation: Simulation) -> list[Sheet]:
@@ -105,7 +101,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
             s.state.value,
             on(s.impact.fails_at if s.state is not State.DEGRADED else s.impact.degrades_at),
             users[s.id],
-            _chain(s.impact.because[1:]),
+            chain_text(s.impact.because[1:]),
         )
         for s in simulation.services
     ]
@@ -119,7 +115,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
             on(a.degrades_at),
             a.degrades_at,
             "yes" if a.undated else "",
-            _chain(a.because[1:]),
+            chain_text(a.because[1:]),
         )
         for a in simulation.affected
         if a.kind == "component"

@@ -3,13 +3,16 @@ what an estate may hold (``--max-bytes``)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from benchmarks.synthetic import generate
 from exitplan.loading import MAX_ESTATE_BYTES
 from exitplan.model import EstateFile
+from exitplan.render.rows import chain_text
 from tests.conftest import RunCli, WriteFiles
 from tests.test_graph import SMALL
 
@@ -86,3 +89,67 @@ def test_every_command_that_reads_an_estate_keeps_to_its_budget(
 def test_the_default_budget_is_told_in_the_help(run_cli: RunCli) -> None:
     result = run_cli("validate", "--help")
     assert f"default {MAX_ESTATE_BYTES // 2**20} MiB" in " ".join(result.stdout.split())
+
+
+# --- long chains -------------------------------------------------------------------------
+
+_IDS = [f"c{i}" for i in range(2000)]
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"),
+    [
+        (1, "c0"),
+        (9, "c0 ← c1 ← c2 ← c3 ← c4 ← c5 ← c6 ← c7 ← c8"),
+        (10, "c0 ← c1 ← c2 ← c3 ← … 2 more … ← c6 ← c7 ← c8 ← c9"),
+        (2000, "c0 ← c1 ← c2 ← c3 ← … 1,992 more … ← c1996 ← c1997 ← c1998 ← c1999"),
+    ],
+)
+def test_a_long_chain_is_shown_by_its_ends(length: int, shown: str) -> None:
+    chain = _IDS[:length]
+    assert chain_text(chain) == shown
+    assert chain_text(chain, {n: n.upper() for n in chain}) == shown.replace("c", "C")
+    assert chain_text(chain, whole=True) == " ← ".join(chain)
+
+
+def _chain_estate(length: int) -> str:
+    """A service that needs a chain of ``length`` components, the last one withdrawn."""
+    lines = [
+        "estate: {name: chain, as_of: 2026-01-01}",
+        "vendors: [{id: v, name: V, hq_country: US}, {id: w, name: W, hq_country: SE}]",
+        "components:",
+        *(
+            f"  - {{id: c{i}, name: C{i}, vendor: w, delivery: saas, depends_on: [c{i + 1}]}}"
+            for i in range(length - 1)
+        ),
+        f"  - {{id: c{length - 1}, name: C{length - 1}, vendor: v, delivery: saas}}",
+        "services:",
+        "  - {id: s, name: S, depends_on: [c0]}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_tables_cut_long_chains_and_json_and_why_keep_them(
+    run_cli: RunCli, write_files: WriteFiles, tmp_path: Path
+) -> None:
+    """A chain of 2,000 components: each row of a table shows the ends of its chain (the
+    table had every chain whole, 40 MB for this estate), JSON and ``why`` every node."""
+    folder = write_files({"chain.yaml": _chain_estate(2000)})
+    table = run_cli("simulate", folder, "-w", "vendor:v")
+    assert table.exit_code == 0, table.stderr
+    assert "c0 ← c1 ← c2 ← c3 ← … 1,992 more … ← c1996 ← c1997 ← c1998 ← c1999" in (
+        " ".join(table.stdout.split())
+    )
+    assert len(table.stdout) < 1_000_000
+    whole = " ← ".join(_IDS)
+    result = json.loads(run_cli("simulate", folder, "-w", "vendor:v", "--format", "json").stdout)
+    service = next(a for a in result["affected"] if a["id"] == "s")
+    assert service["because"] == ["s", *_IDS]
+    why = run_cli("why", folder, "-w", "vendor:v", "c0", "--format", "json")
+    assert why.exit_code == 0, why.stderr
+    assert [c["nodes"] for c in json.loads(why.stdout)["chains"]] == [_IDS]
+    workbook = tmp_path / "chain.xlsx"
+    assert run_cli("simulate", folder, "-w", "vendor:v", "-o", workbook).exit_code == 0
+    cells = [c.value for row in load_workbook(workbook)["Components"].iter_rows() for c in row]
+    assert "c1 ← c2 ← c3 ← c4 ← … 1,991 more … ← c1996 ← c1997 ← c1998 ← c1999" in cells
+    assert whole not in cells
