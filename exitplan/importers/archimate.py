@@ -1133,7 +1133,8 @@ class _Mapper:
             )
             for source, target, writer, reader in pairs:
                 used.update((id(writer), id(reader)))
-                if (source, target, data) in made:
+                imported = self.kinds.get(source) in kept and self.kinds.get(target) in kept
+                if imported and (source, target, data) in made:
                     self.source.skip("Access", "a second access that gives the same data flow")
                     continue
                 made.add((source, target, data))
