@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from pydantic import ByteSize, TypeAdapter, ValidationError
 
 from exitplan.errors import ExitplanError, UsageError, display_path, printable
@@ -529,8 +530,26 @@ OUTPUT = click.option(
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output (whole, or not at all); a .xlsx "
-    "file is an Excel workbook with one sheet per table. " + SYMLINK_RULE,
+    "file is an Excel workbook with one sheet per table; without --format, a .json, .md "
+    "or .csv file is written in that format. " + SYMLINK_RULE,
 )
+
+_SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
+
+
+def text_format(output_format: str, output: Path | None) -> str:
+    """The format of the text: what ``--format`` says when given; else what the suffix of
+    ``-o`` names (``.json``, ``.md``, ``.csv``), when the command writes that format."""
+    context = click.get_current_context()
+    if output is None or context.get_parameter_source("output_format") not in {
+        ParameterSource.DEFAULT,
+        ParameterSource.DEFAULT_MAP,
+    }:
+        return output_format
+    wanted = _SUFFIX_FORMATS.get(output.suffix.lower())
+    option = next(p for p in context.command.params if p.name == "output_format")
+    choices = option.type.choices if isinstance(option.type, click.Choice) else ()
+    return wanted if wanted is not None and wanted in choices else output_format
 
 
 def deliver(

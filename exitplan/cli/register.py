@@ -13,6 +13,7 @@ from exitplan.cli.common import (
     deliver,
     estate_source,
     refuse_own_inputs,
+    text_format,
 )
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
@@ -48,6 +49,7 @@ def register_command(source: Source, output_format: str, output: Path | None) ->
       exitplan register graphs/gothenburg -o register.xlsx
     """
     refuse_own_inputs([output], estate=source.path)
+    output_format = text_format(output_format, output)
     backend = source.open()
     with counted("withdrawing each component in turn", remaining=True) as progress:
         entries = register_rows(backend, progress=progress)

@@ -17,6 +17,7 @@ from exitplan.cli.common import (
     refuse_own_inputs,
     render_simulation,
     terminal_width,
+    text_format,
     write_diagram,
 )
 from exitplan.graph import GraphBackend
@@ -59,6 +60,7 @@ def run_command(
     """
     loaded = load_scenario(scenario)
     refuse_own_inputs([diagram_file, output], estate=loaded.estate_path, scenario=scenario)
+    output_format = text_format(output_format, output)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)

@@ -23,6 +23,7 @@ from exitplan.cli.common import (
     render_simulation,
     simulation_options,
     terminal_width,
+    text_format,
     write_diagram,
 )
 from exitplan.errors import UsageError
@@ -72,6 +73,7 @@ def simulate_command(
       exitplan simulate graphs/gothenburg -w vendor:microsoft -o microsoft.xlsx
     """
     refuse_own_inputs([diagram_file, output], estate=source.path)
+    output_format = text_format(output_format, output)
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
     if diagram_file is not None:

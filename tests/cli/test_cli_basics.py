@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -179,3 +180,41 @@ def test_debug_shows_the_traceback(run_cli: RunCli) -> None:
     debug = run_cli("--debug", "show", "no/such/estate")
     assert "Traceback" in debug.stderr
     assert "UsageError: no/such/estate: no such file or folder" in debug.stderr
+
+
+_SIMULATE = ("simulate", "graphs/gothenburg", "-w", "vendor:microsoft")
+_RUN = ("run", "scenarios/lose-intune.yaml")
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "given", "starts"),
+    [
+        (_SIMULATE, "out.json", (), "{"),
+        (_SIMULATE, "OUT.JSON", (), "{"),
+        (_SIMULATE, "out.md", (), "# Withdrawing vendor:microsoft"),
+        (_SIMULATE, "out.csv", (), "id,kind,name,state"),
+        (_SIMULATE, "out.txt", (), "Withdrawing vendor:microsoft (cut-off)"),
+        (_SIMULATE, "out", (), "Withdrawing vendor:microsoft (cut-off)"),
+        (_SIMULATE, "out.json", ("--format", "table"), "Withdrawing vendor:microsoft (cut-off)"),
+        (_SIMULATE, "out.md", ("--format", "json"), "{"),
+        (_RUN, "out.json", (), "{"),
+        (_RUN, "out.markdown", (), "# "),
+        (("register", "graphs/gothenburg"), "out.md", (), "# Register of gothenburg"),
+        (("register", "graphs/gothenburg"), "out.json", (), "{"),
+        (("register", "graphs/gothenburg"), "out.txt", (), "Component id,"),
+    ],
+)
+def test_without_format_the_suffix_of_the_output_names_it(
+    command: tuple[str, ...],
+    name: str,
+    given: tuple[str, ...],
+    starts: str,
+    run_cli: RunCli,
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / name
+    result = run_cli(*command, *given, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith(starts)
+    if starts == "{":
+        json.loads(target.read_text(encoding="utf-8"))
