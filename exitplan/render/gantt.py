@@ -125,8 +125,14 @@ def blocked(simulation: Simulation) -> list[str]:
     ]
 
 
-def _contract_ends(simulation: Simulation) -> list[tuple[date, str]]:
-    ends = {(term.end, term.name) for step in simulation.plan.steps for term in step.contracts}
+def _contract_ends(simulation: Simulation, steps: set[str] | None = None) -> list[tuple[date, str]]:
+    """The contract ends of the plan's steps (of ``steps`` alone, when given)."""
+    ends = {
+        (term.end, term.name)
+        for step in simulation.plan.steps
+        if steps is None or step.id in steps
+        for term in step.contracts
+    }
     return sorted(ends)
 
 
@@ -182,6 +188,8 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
 
     everything = bars(simulation)
     drawn = fitted(everything, simulation, MOST_ROWS)
+    # of a plan cut to what reads, the contract ends of the steps drawn
+    steps = {b.step for b in drawn} if len(drawn) < len(everything) else None
     stuck = blocked(simulation) if layout.list_blocked else []
     rows = layout.row * max(len(drawn), 1)
     height = min(max(3.0, 1.4 + rows + (0.9 if stuck else 0)), 40.0)
@@ -200,7 +208,7 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
         axes = figure.add_subplot()
         _draw_bars(axes, drawn)
         if simulation.start is not None:  # contract ends are dates: an undated axis has none
-            _draw_contracts(axes, simulation)
+            _draw_contracts(axes, simulation, steps)
         labels = [
             _short(b.label if layout.list_blocked else b.label.split(" → ")[0], layout.label)
             for b in drawn
@@ -230,7 +238,7 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
             )
         axes.set_title(subtitle, fontsize=layout.font, loc="left")
         figure.legend(
-            handles=_legend(drawn, simulation),
+            handles=_legend(drawn, simulation, steps),
             loc=layout.legend,
             ncols=1 if layout.legend.endswith("upper") else 4,
             fontsize=layout.font - 1,
@@ -314,20 +322,20 @@ def _draw_bars(axes: Axes, drawn: list[Bar]) -> None:
             )
 
 
-def _contract_days(simulation: Simulation) -> dict[date, list[str]]:
+def _contract_days(simulation: Simulation, steps: set[str] | None) -> dict[date, list[str]]:
     by_day: dict[date, list[str]] = {}
-    for end, name in _contract_ends(simulation):
+    for end, name in _contract_ends(simulation, steps):
         by_day.setdefault(end, []).append(name)
     return by_day
 
 
-def _draw_contracts(axes: Axes, simulation: Simulation) -> None:
+def _draw_contracts(axes: Axes, simulation: Simulation, steps: set[str] | None) -> None:
     """A dashed line at each contract end (named in the legend)."""
-    for end in _contract_days(simulation):
+    for end in _contract_days(simulation, steps):
         axes.axvline(_x(end), color="#555555", linestyle="--", linewidth=1.2, zorder=1)
 
 
-def _legend(drawn: list[Bar], simulation: Simulation) -> list[Artist]:
+def _legend(drawn: list[Bar], simulation: Simulation, steps: set[str] | None) -> list[Artist]:
     from matplotlib.lines import Line2D  # noqa: PLC0415
     from matplotlib.patches import Patch  # noqa: PLC0415
 
@@ -340,7 +348,7 @@ def _legend(drawn: list[Bar], simulation: Simulation) -> list[Artist]:
         Patch(facecolor="white", edgecolor=LATE, hatch="//", label="after its deadline"),
         Line2D([], [], marker="D", color="black", linestyle="", label="deadline"),
     ]
-    for end, names in sorted(_contract_days(simulation).items() if simulation.start else ()):
+    for end, names in sorted(_contract_days(simulation, steps).items() if simulation.start else ()):
         what = "a contract ends" if len(names) == 1 else f"{len(names)} contracts end"
         handles.append(
             Line2D([], [], color="#555555", linestyle="--", label=f"{what} {end.isoformat()}")
@@ -366,12 +374,16 @@ def _mermaid_text(text: str) -> str:
 
 def gantt_mermaid(simulation: Simulation) -> str:
     """A Mermaid ``gantt`` block (fenced) of the scheduled steps, by wave; the critical
-    path marked ``crit``; contract ends as milestones; empty when nothing is dated."""
+    path marked ``crit``; contract ends as milestones; empty when nothing is dated. Of a
+    large plan, the steps the drawn chart keeps (``fitted``) and their contract ends, with
+    a line after the block that says so."""
     if simulation.start is None:
         return ""
-    drawn = bars(simulation)
-    if not drawn:
+    everything = bars(simulation)
+    if not everything:
         return ""
+    drawn = fitted(everything, simulation, MOST_ROWS)
+    cut = len(drawn) < len(everything)
     lines = [
         "```mermaid",
         "gantt",
@@ -398,11 +410,17 @@ def gantt_mermaid(simulation: Simulation) -> str:
             lines.append(
                 f"    {label} :{', '.join([*tags, f't{index}'])}, {bar.start.isoformat()}, {days}d"
             )
-    ends = _contract_ends(simulation)
+    ends = _contract_ends(simulation, {b.step for b in drawn} if cut else None)
     if ends:
         lines.append("    section Contracts")
         for end, name in ends:
             label = "End of " + _mermaid_text(_short(name, 44))
             lines.append(f"    {label} :milestone, {end.isoformat()}, 0d")
     lines.append("```")
+    if cut:
+        lines += [
+            "",
+            f"The chart shows {len(drawn)} of {len(everything):,} steps: the critical path, "
+            "then the earliest to start; the migration plan below lists every step.",
+        ]
     return "\n".join(lines) + "\n"

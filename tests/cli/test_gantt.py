@@ -123,6 +123,13 @@ def test_a_large_plan_is_cut_to_what_reads_keeping_the_critical_path() -> None:
     assert [b for b in everything if b in kept] == kept  # in their order
     svg = render_gantt(simulation, ".svg").decode("utf-8")
     assert f"{MOST_ROWS} of {len(everything)} steps drawn" in svg
+    block, after = gantt_mermaid(simulation).split("```\n\n")
+    tasks = [line for line in block.splitlines() if re.match(r" +\d+\. ", line)]
+    assert len(tasks) == MOST_ROWS
+    assert after == (
+        f"The chart shows {MOST_ROWS} of {len(everything)} steps: the critical path, then the "
+        "earliest to start; the migration plan below lists every step.\n"
+    )
 
 
 @pytest.mark.parametrize("name", ["call", "title", "Section A", "click me", "2024-01-01", "gantt"])
