@@ -38,12 +38,15 @@ from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
     Classification,
+    Criticality,
     Delivery,
+    OrganisationKind,
     PersonalData,
     Readiness,
     Strength,
     TransferBasis,
 )
+from exitplan.model.estate import MAX_HOURS, MAX_USERS
 
 NAME = "archimate"
 TITLE = "ArchiMate: Open Group exchange format (2.1, 3.0, 3.1) and Archi .archimate files"
@@ -635,7 +638,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
 
 # --- mapping ----------------------------------------------------------------------------------
 
-_EXITPLAN_KINDS = {"component", "service", "capability"}
+_EXITPLAN_KINDS = {"component", "service", "capability", "organisation"}
 _LONGEST_DOCUMENTATION = 1000
 _LONGEST_NOTE = 4000
 _NAMED_MIGRATION = 20
@@ -728,6 +731,38 @@ def _exported_flow(properties: Mapping[str, str]) -> dict[str, Any]:
     return fields
 
 
+def _people(given: str) -> int:
+    value = int(given)
+    if not 0 <= value <= MAX_USERS:
+        raise ValueError
+    return value
+
+
+def _hours(given: str) -> float:
+    value = float(given)
+    if not 0 <= value <= MAX_HOURS:  # also false for NaN
+        raise ValueError
+    return value
+
+
+def _one_of(vocabulary: type[StrEnum]) -> tuple[Any, str]:
+    return vocabulary, "one of " + ", ".join(v.value for v in vocabulary)
+
+
+_FACTS: Mapping[str, Mapping[str, tuple[str, Any, str]]] = {
+    "organisation": {
+        "exitplan-users": ("users", _people, f"a whole number of people, 0 to {MAX_USERS:,}"),
+        "exitplan-organisation-kind": ("kind", *_one_of(OrganisationKind)),
+    },
+    "service": {
+        "exitplan-criticality": ("criticality", *_one_of(Criticality)),
+        "exitplan-rto-hours": ("rto_hours", _hours, f"a number of hours, 0 to {MAX_HOURS:,}"),
+    },
+}
+"""The facts of an element of each kind that a model exported by exitplan carries as
+``exitplan-*`` properties: property → (field, how it is read, what it must be)."""
+
+
 class _Mapper:
     """Applies the mapping tables to one model."""
 
@@ -785,7 +820,7 @@ class _Mapper:
             return
         options: dict[str, Any] = {
             "type": node.type,
-            "fields": self._note(node),
+            "fields": {**self._note(node), **self._facts(node, kind)},
             "id_hint": properties.get("exitplan-id") or None,
         }
         if kind == "component":
@@ -803,6 +838,29 @@ class _Mapper:
             self.source.capability(node.sid, node.name, **options)
         else:
             self.source.organisation(node.sid, node.name, **options)
+
+    def _facts(self, node: _Node, kind: str) -> dict[str, Any]:
+        """What the element's ``exitplan-*`` properties say of it (``_FACTS``)."""
+        found: dict[str, Any] = {}
+        for key, (name, read, wanted) in _FACTS.get(kind, {}).items():
+            given = node.properties.get(key, "").strip()
+            if not given:
+                continue
+            try:
+                found[name] = read(given.casefold() if isinstance(read, type) else given)
+            except ValueError:
+                raise InvalidInputError(
+                    [
+                        Problem(
+                            self.model.file,
+                            node.line,
+                            key,
+                            f"element {node.sid!r}: {_short(given, 60)!r} is not {wanted}",
+                        )
+                    ],
+                    what="source",
+                ) from None
+        return found
 
     def _delivery(self, node: _Node) -> Delivery | None:
         given = node.properties.get("exitplan-delivery", "").strip()
@@ -962,6 +1020,8 @@ class _Mapper:
                 )
                 self.source.skip(edge.type, why)
                 continue
+            if self._uses(edge):
+                continue
             dependent, needed = (
                 (edge.target, edge.source) if rule.reverse else (edge.source, edge.target)
             )
@@ -1009,6 +1069,37 @@ class _Mapper:
             self.source.infer("vendor from a business actor or role")
         self._accesses(accesses, needs)
         self._derive(needs)
+
+    def _uses(self, edge: _Edge) -> bool:
+        """A service that serves an organisation is used by it (exitplan's export writes
+        ``uses`` so, with the people as ``exitplan-users``)."""
+        if edge.type != "Serving" or (
+            self.kinds.get(edge.source),
+            self.kinds.get(edge.target),
+        ) != ("service", "organisation"):
+            return False
+        properties = edge.link.properties
+        given = properties.get("exitplan-users", "").strip()
+        try:
+            users = _people(given) if given else None
+        except ValueError:
+            raise InvalidInputError(
+                [
+                    Problem(
+                        self.model.file,
+                        edge.link.line,
+                        "exitplan-users",
+                        f"relation {edge.sid!r}: {_short(given, 60)!r} is not a whole number "
+                        f"of people, 0 to {MAX_USERS:,}",
+                    )
+                ],
+                what="source",
+            ) from None
+        assumed = properties.get("exitplan-assumed", "").strip().casefold() == "true"
+        self.source.uses(
+            edge.source, edge.target, type=edge.type, sid=edge.sid, users=users, assumed=assumed
+        )
+        return True
 
     def _provides(self, needed: str, dependent: str) -> bool:
         """Whether ``needed`` is an actor (or a vendor) that provides component ``dependent``."""

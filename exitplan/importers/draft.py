@@ -421,6 +421,34 @@ class SourceDraft:
             )
         )
 
+    def uses(
+        self,
+        service: str,
+        organisation: str,
+        *,
+        type: str,
+        sid: str | None = None,
+        users: int | None = None,
+        assumed: bool = False,
+    ) -> None:
+        """``organisation`` uses ``service`` (source ids), with ``users`` of its people; when
+        the source gives no number, none is assumed (0, assumed)."""
+        self.account.read += 1
+        inferred = () if users is not None else ("users",)
+        self._draft.uses.append(
+            _Relation(
+                self.file,
+                service,
+                organisation,
+                type,
+                sid,
+                {"users": users or 0},
+                inferred,
+                assumed or bool(inferred),
+                self.at,
+            )
+        )
+
     # --- the account -------------------------------------------------------------------
 
     def skip(self, type: str, why: str, count: int = 1) -> None:
@@ -449,6 +477,7 @@ class Draft:
         self.dependencies: list[_Relation] = []
         self.flows: list[_Relation] = []
         self.alternatives: list[_Relation] = []
+        self.uses: list[_Relation] = []  # service, organisation: the organisation uses it
         self._skip = {text.casefold() for text in self.rules.skip}
         self._patterns = [
             (vendor_pattern(rule.pattern), rule.vendor) for rule in self.rules.vendors.names
@@ -547,6 +576,7 @@ class _Finisher:
             others[element.kind].append((element.file, (element, written)))
         dependencies = self._dependencies(components)
         self._break_cycles(components, dependencies)
+        self._consumers(components)
         return self._files(components, others)
 
     # --- vendors -----------------------------------------------------------------------
@@ -809,6 +839,39 @@ class _Finisher:
         self.account(self.entry_source[id(entry)]).inferred[
             "dependency made soft to break a cycle"
         ] += 1
+
+    def _consumers(self, nodes: Mapping[NodeId, dict[str, Any]]) -> None:
+        """Who uses each service: its ``consumers``, in the order of their ids."""
+        found: dict[NodeId, dict[NodeId, dict[str, Any]]] = {}
+        for relation in sorted(self.draft.uses, key=lambda r: (r.file, r.source, r.target)):
+            account = self.account(relation.file)
+            user = self.draft.elements.get((relation.file, relation.target))
+            used = self.draft.elements.get((relation.file, relation.source))
+            if used is None or user is None:
+                account.skipped[(relation.type, "an end was not imported")] += 1
+                continue
+            if (used.kind, user.kind) != ("service", "organisation"):
+                account.skipped[
+                    (relation.type, "a use that is not of a service by an organisation")
+                ] += 1
+                continue
+            service = self.ids[(relation.file, relation.source)]
+            organisation = self.ids[(relation.file, relation.target)]
+            consumers = found.setdefault(service, {})
+            if organisation in consumers:
+                account.skipped[
+                    (relation.type, "a second relation between the same two elements")
+                ] += 1
+                continue
+            consumer: dict[str, Any] = {"organisation": organisation, **relation.fields}
+            if relation.assumed:
+                consumer["assumed"] = True
+            consumers[organisation] = consumer
+            account.made["use of a service by an organisation"] += 1
+            if "users" in relation.inferred:
+                account.inferred["users of a service not in the source: 0"] += 1
+        for service, consumers in found.items():
+            nodes[service]["consumers"] = [consumers[o] for o in sorted(consumers)]
 
     # --- data flows, alternatives, files -----------------------------------------------
 

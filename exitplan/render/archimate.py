@@ -203,7 +203,7 @@ NODE_FIELDS: Mapping[Label, Sequence[tuple[str, str]]] = {
         ("hq_country", "exitplan-hq-country"),
         ("jurisdiction", "exitplan-jurisdiction"),
     ),
-    Label.ORGANISATION: (("users", "exitplan-users"),),
+    Label.ORGANISATION: (("kind", "exitplan-organisation-kind"), ("users", "exitplan-users")),
     Label.CAPABILITY: (),
 }
 """The graph properties carried over, per kind, besides the name, note and id."""

@@ -333,7 +333,8 @@ def test_importing_the_export_gives_back_the_same_dependencies(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
     """Issue 11: export archimate → import archimate gives the same components, services,
-    dependencies, alternatives and data flows."""
+    dependencies, alternatives and data flows; and the same organisations, who uses each
+    service with how many people, and each service's criticality and recovery time."""
     model = tmp_path / "model.xml"
     export(run_cli, LEAVE, model)
     result = run_cli("import", model, "-o", tmp_path / "back")
@@ -362,3 +363,20 @@ def test_importing_the_export_gives_back_the_same_dependencies(
         }
 
     assert flows(back) == flows(original)
+
+    def organisations(estate: Any) -> set[tuple[str, str, str | None, int | None]]:
+        return {(o.id, o.name, o.kind, o.users) for o in estate.organisations}
+
+    def services(estate: Any) -> set[tuple[Any, ...]]:
+        return {
+            (
+                s.id,
+                s.criticality,
+                s.rto_hours,
+                frozenset((c.organisation, c.users, c.assumed) for c in s.consumers),
+            )
+            for s in estate.services
+        }
+
+    assert organisations(back) == organisations(original)
+    assert services(back) == services(original)

@@ -840,6 +840,91 @@ def test_a_bad_exitplan_delivery_is_an_error_with_its_line(tmp_path: Path) -> No
     assert "'cloud'" in problem.message
 
 
+@pytest.mark.parametrize("form", ["exchange", "native"])
+def test_organisations_and_who_uses_a_service_come_back(form: str, tmp_path: Path) -> None:
+    """What exitplan's export writes of organisations: a BusinessActor of kind
+    organisation, with its head count and kind, served by the services it uses (the
+    people as ``exitplan-users``); and a service's criticality and recovery time."""
+    elements: list[Element] = [
+        (
+            "s",
+            "ApplicationService",
+            "Mail",
+            {
+                "exitplan-id": "mail",
+                "exitplan-kind": "service",
+                "exitplan-criticality": "critical",
+                "exitplan-rto-hours": "8.5",
+            },
+        ),
+        (
+            "o",
+            "BusinessActor",
+            "School board",
+            {
+                "exitplan-id": "schools",
+                "exitplan-kind": "organisation",
+                "exitplan-organisation-kind": "administration",
+                "exitplan-users": "7500",
+            },
+        ),
+        ("p", "BusinessActor", "Parks", {"exitplan-kind": "organisation"}),
+    ]
+    relations: list[Relation] = [
+        ("u1", "Serving", "s", "o", {"exitplan-users": "7000", "exitplan-assumed": "true"}),
+        ("u2", "Serving", "s", "p"),
+        ("u3", "Serving", "s", "o", {"exitplan-users": "5"}),  # the same two again
+    ]
+    imported = run(tmp_path, (exchange if form == "exchange" else native)(elements, relations))
+    found = [o for estate in imported.files.values() for o in estate.organisations]
+    assert {(o.id, o.name, o.kind, o.users) for o in found} == {
+        ("schools", "School board", "administration", 7500),
+        ("parks", "Parks", None, None),
+    }
+    mail = nodes(imported)["mail"]
+    assert (mail.criticality, mail.rto_hours) == ("critical", 8.5)
+    assert [(c.organisation, c.users, c.assumed) for c in mail.consumers] == [
+        ("parks", 0, True),
+        ("schools", 7000, True),
+    ]
+    account = imported.account.sources[0]
+    assert account.made["use of a service by an organisation"] == 2
+    assert account.inferred["users of a service not in the source: 0"] == 1
+    assert account.skipped[("Serving", "a second relation between the same two elements")] == 1
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "given"),
+    [
+        ("element", "exitplan-users", "many"),
+        ("element", "exitplan-users", "-1"),
+        ("element", "exitplan-users", "1e99"),
+        ("element", "exitplan-organisation-kind", "guild"),
+        ("service", "exitplan-criticality", "vital"),
+        ("service", "exitplan-rto-hours", "nan"),
+        ("service", "exitplan-rto-hours", "-4"),
+        ("relation", "exitplan-users", "2.5"),
+        ("relation", "exitplan-users", "=1+1"),
+    ],
+)
+def test_a_bad_exitplan_fact_is_an_error_with_its_line(
+    where: str, key: str, given: str, tmp_path: Path
+) -> None:
+    organisation = {"exitplan-kind": "organisation"}
+    service = {"exitplan-kind": "service"}
+    (organisation if where == "element" else service)[key] = given
+    content = exchange(
+        [("s", "ApplicationService", "S", service), ("o", "BusinessActor", "O", organisation)],
+        [("u", "Serving", "s", "o", {key: given} if where == "relation" else {})],
+    )
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, content)
+    (problem,) = caught.value.problems
+    line = {"service": 4, "element": 5, "relation": 7}[where]
+    assert (problem.line, problem.field) == (line, key)
+    assert repr(given) in problem.message
+
+
 # --- motivation, strategy, migration ----------------------------------------------------------
 
 
