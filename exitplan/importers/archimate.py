@@ -33,20 +33,20 @@ from pydantic import Field, field_validator
 from exitplan.errors import InvalidInputError, Problem, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
+from exitplan.importers.exported import BadFactError, read_facts
 from exitplan.importers.files import RAISE_IT, read_source, source_bytes
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
     Classification,
-    Criticality,
+    Coverage,
     Delivery,
-    OrganisationKind,
     PersonalData,
     Readiness,
     Strength,
     TransferBasis,
+    VendorRole,
 )
-from exitplan.model.estate import MAX_HOURS, MAX_USERS
 
 NAME = "archimate"
 TITLE = "ArchiMate: Open Group exchange format (2.1, 3.0, 3.1) and Archi .archimate files"
@@ -638,7 +638,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
 
 # --- mapping ----------------------------------------------------------------------------------
 
-_EXITPLAN_KINDS = {"component", "service", "capability", "organisation"}
+_EXITPLAN_KINDS = {"component", "service", "capability", "organisation", "vendor"}
 _LONGEST_DOCUMENTATION = 1000
 _LONGEST_NOTE = 4000
 _NAMED_MIGRATION = 20
@@ -717,6 +717,11 @@ def _exported(properties: Mapping[str, str], key: str, vocabulary: type[StrEnum]
         return None
 
 
+def _said(properties: Mapping[str, str], key: str) -> bool:
+    """Whether a yes-or-no ``exitplan-*`` property says yes."""
+    return properties.get(key, "").strip().casefold() == "true"
+
+
 def _exported_flow(properties: Mapping[str, str]) -> dict[str, Any]:
     """The classification of a data flow exported by exitplan."""
     fields: dict[str, Any] = {}
@@ -729,38 +734,6 @@ def _exported_flow(properties: Mapping[str, str]) -> dict[str, Any]:
         if value is not None:
             fields[name] = value
     return fields
-
-
-def _people(given: str) -> int:
-    value = int(given)
-    if not 0 <= value <= MAX_USERS:
-        raise ValueError
-    return value
-
-
-def _hours(given: str) -> float:
-    value = float(given)
-    if not 0 <= value <= MAX_HOURS:  # also false for NaN
-        raise ValueError
-    return value
-
-
-def _one_of(vocabulary: type[StrEnum]) -> tuple[Any, str]:
-    return vocabulary, "one of " + ", ".join(v.value for v in vocabulary)
-
-
-_FACTS: Mapping[str, Mapping[str, tuple[str, Any, str]]] = {
-    "organisation": {
-        "exitplan-users": ("users", _people, f"a whole number of people, 0 to {MAX_USERS:,}"),
-        "exitplan-organisation-kind": ("kind", *_one_of(OrganisationKind)),
-    },
-    "service": {
-        "exitplan-criticality": ("criticality", *_one_of(Criticality)),
-        "exitplan-rto-hours": ("rto_hours", _hours, f"a number of hours, 0 to {MAX_HOURS:,}"),
-    },
-}
-"""The facts of an element of each kind that a model exported by exitplan carries as
-``exitplan-*`` properties: property → (field, how it is read, what it must be)."""
 
 
 class _Mapper:
@@ -815,13 +788,19 @@ class _Mapper:
             return
         if kind == "vendor":
             self.vendors[node.sid] = self.source.vendor(
-                node.name or node.sid, sid=node.sid, type=node.type, fields=self._note(node)
+                node.name or node.sid,
+                sid=node.sid,
+                type=node.type,
+                fields={**self._note(node), **self._facts(kind, node)},
+                id_hint=properties.get("exitplan-id", "").strip() or None,
+                assumed=_said(properties, "exitplan-assumed"),
             )
             return
         options: dict[str, Any] = {
             "type": node.type,
-            "fields": {**self._note(node), **self._facts(node, kind)},
+            "fields": {**self._note(node), **self._facts(kind, node)},
             "id_hint": properties.get("exitplan-id") or None,
+            "assumed": _said(properties, "exitplan-assumed"),
         }
         if kind == "component":
             vendor = self.source.vendor_from(properties)
@@ -839,28 +818,23 @@ class _Mapper:
         else:
             self.source.organisation(node.sid, node.name, **options)
 
-    def _facts(self, node: _Node, kind: str) -> dict[str, Any]:
-        """What the element's ``exitplan-*`` properties say of it (``_FACTS``)."""
-        found: dict[str, Any] = {}
-        for key, (name, read, wanted) in _FACTS.get(kind, {}).items():
-            given = node.properties.get(key, "").strip()
-            if not given:
-                continue
-            try:
-                found[name] = read(given.casefold() if isinstance(read, type) else given)
-            except ValueError:
-                raise InvalidInputError(
-                    [
-                        Problem(
-                            self.model.file,
-                            node.line,
-                            key,
-                            f"element {node.sid!r}: {_short(given, 60)!r} is not {wanted}",
-                        )
-                    ],
-                    what="source",
-                ) from None
-        return found
+    def _facts(self, kind: str, what: _Node | _Link) -> dict[str, Any]:
+        """What the ``exitplan-*`` properties of an element or relation say of it."""
+        try:
+            return read_facts(kind, what.properties)
+        except BadFactError as error:
+            noun = "element" if isinstance(what, _Node) else "relation"
+            raise InvalidInputError(
+                [
+                    Problem(
+                        self.model.file,
+                        what.line,
+                        error.key,
+                        f"{noun} {what.sid!r}: {_short(error.given, 60)!r} is not {error.what}",
+                    )
+                ],
+                what="source",
+            ) from None
 
     def _delivery(self, node: _Node) -> Delivery | None:
         given = node.properties.get("exitplan-delivery", "").strip()
@@ -1020,7 +994,7 @@ class _Mapper:
                 )
                 self.source.skip(edge.type, why)
                 continue
-            if self._uses(edge):
+            if self._uses(edge) or self._supplies(edge) or self._owns(edge):
                 continue
             dependent, needed = (
                 (edge.target, edge.source) if rule.reverse else (edge.source, edge.target)
@@ -1044,7 +1018,9 @@ class _Mapper:
                     edge.source,
                     type=edge.type,
                     sid=edge.sid,
-                    readiness=readiness if isinstance(readiness, Readiness) else Readiness.R1,
+                    readiness=readiness if isinstance(readiness, Readiness) else None,
+                    facts=self._facts("alternative", edge.link),
+                    assumed=_said(edge.link.properties, "exitplan-assumed"),
                 )
             elif edge.type == "Access":
                 accesses.append(edge)
@@ -1058,7 +1034,12 @@ class _Mapper:
                     sid=edge.sid,
                     name=edge.link.name or None,
                     assets=[a for a in assets if a],
-                    fields=_exported_flow(given),
+                    fields={
+                        **_exported_flow(given),
+                        **self._facts("flow", edge.link),
+                        **({"id": given["exitplan-id"]} if given.get("exitplan-id") else {}),
+                    },
+                    assumed=_said(given, "exitplan-assumed"),
                 )
         for dependent, needed in sorted(owners):
             actor = self.model.nodes[needed]
@@ -1079,26 +1060,46 @@ class _Mapper:
         ) != ("service", "organisation"):
             return False
         properties = edge.link.properties
-        given = properties.get("exitplan-users", "").strip()
+        users = self._facts("use", edge.link).get("users")
+        assumed = _said(properties, "exitplan-assumed")
+        self.source.uses(
+            edge.source, edge.target, type=edge.type, sid=edge.sid, users=users, assumed=assumed
+        )
+        return True
+
+    def _supplies(self, edge: _Edge) -> bool:
+        """A vendor associated with a component in the roles ``exitplan-roles`` names
+        provides it so (exitplan's export writes each of a component's vendors so)."""
+        given = edge.link.properties.get("exitplan-roles", "").strip()
+        if not given or edge.source not in self.vendors:
+            return False
+        if self.kinds.get(edge.target) != "component":
+            return False
         try:
-            users = _people(given) if given else None
+            roles = [VendorRole(role.strip()) for role in given.casefold().split(",")]
         except ValueError:
             raise InvalidInputError(
                 [
                     Problem(
                         self.model.file,
                         edge.link.line,
-                        "exitplan-users",
-                        f"relation {edge.sid!r}: {_short(given, 60)!r} is not a whole number "
-                        f"of people, 0 to {MAX_USERS:,}",
+                        "exitplan-roles",
+                        f"relation {edge.sid!r}: {_short(given, 60)!r} is not a list of "
+                        + ", ".join(r.value for r in VendorRole),
                     )
                 ],
                 what="source",
             ) from None
-        assumed = properties.get("exitplan-assumed", "").strip().casefold() == "true"
-        self.source.uses(
-            edge.source, edge.target, type=edge.type, sid=edge.sid, users=users, assumed=assumed
-        )
+        self.source.supplies(edge.target, self.vendors[edge.source], roles)
+        return True
+
+    def _owns(self, edge: _Edge) -> bool:
+        """A vendor that aggregates or is composed of another vendor owns it."""
+        if edge.type not in _WHOLE_PART:
+            return False
+        if edge.source not in self.vendors or edge.target not in self.vendors:
+            return False
+        self.source.owns(self.vendors[edge.source], self.vendors[edge.target], type=edge.type)
         return True
 
     def _provides(self, needed: str, dependent: str) -> bool:
@@ -1114,6 +1115,11 @@ class _Mapper:
         properties = edge.link.properties
         given = properties.get("exitplan-strength", "").strip().casefold()
         group = properties.get("exitplan-group", "").strip() or edge.group
+        facts = self._facts("dependency", edge.link)
+        coverage = _exported(properties, "exitplan-coverage", Coverage)
+        if coverage is not None:  # a realisation: how much of the capability it covers
+            facts["coverage"] = coverage
+        assumed = True if _said(properties, "exitplan-assumed") else None
         if given in {s.value for s in Strength}:
             self.source.depends(
                 dependent,
@@ -1123,10 +1129,19 @@ class _Mapper:
                 strength=Strength(given),
                 group=group,
                 inferred=(),
+                assumed=assumed,
+                facts=facts,
             )
         else:
             self.source.depends(
-                dependent, needed, type=edge.type, sid=edge.sid, strength=strength, group=group
+                dependent,
+                needed,
+                type=edge.type,
+                sid=edge.sid,
+                strength=strength,
+                group=group,
+                assumed=assumed,
+                facts=facts,
             )
 
     def _derive(self, needs: Mapping[str, list[tuple[str, bool, _Edge]]]) -> None:

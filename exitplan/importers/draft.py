@@ -50,6 +50,7 @@ from exitplan.model import (
     Service,
     Strength,
     Vendor,
+    VendorRole,
 )
 
 KINDS = ("vendor", "component", "service", "capability", "organisation", "data flow")
@@ -106,6 +107,10 @@ class _Element:
     assumed: bool = False
     at: str = ""  # the file it was read from, when a source is a folder of files
     id_hint: str = ""  # an exitplan id the source carries (a model exitplan exported)
+    id_given: bool = False  # of a vendor: its id_hint is such an id, not its name's key
+    links: dict[str, set[VendorRole]] = field(default_factory=dict)
+    """Of a component: its vendors (keys) and their roles, where the source gives them."""
+    parent: str | None = None  # of a vendor: the key of the vendor that owns it
 
     @property
     def origin_file(self) -> str:
@@ -115,7 +120,8 @@ class _Element:
     def order(self) -> tuple[str, bool, int, int, str, str]:
         return (
             slug(self.id_hint) or slug(self.name) or slug(self.sid),
-            self.kind == "vendor" or not self.id_hint,  # an id the source gives comes first
+            # an id the source gives comes first
+            (self.kind == "vendor" and not self.id_given) or not self.id_hint,
             KINDS.index(self.kind),
             self.priority,
             self.file,
@@ -285,26 +291,82 @@ class SourceDraft:
         sid: str | None = None,
         type: str | None = None,
         fields: Mapping[str, Any] | None = None,
+        id_hint: str | None = None,
+        assumed: bool = False,
     ) -> str:
         """The key of the vendor called ``name``; the same organisation named twice, here
-        or in another source, is one vendor."""
+        or in another source, is one vendor. ``id_hint``: the id the source gives it (a
+        model exitplan exported), else the key is its id (Sweco AB and Sweco are the vendor
+        sweco); ``sid``: its own id in the source, else it is only named by others."""
         key = vendor_key(name)
         known = self._draft.vendors.get(key)
         shown = _text(name)
+        given = dict(fields or {})
         if known is None or (len(shown), shown) < (len(known.name), known.name):
-            merged = {**(known.fields if known else {}), **dict(fields or {})}
-            self._draft.vendors[key] = _Element(
+            element = _Element(
                 "vendor",
                 self.file,
                 sid or shown,
                 shown,
                 type,
-                merged,
+                {**(known.fields if known else {}), **given},
                 assumed=known.assumed if known else False,
                 at=self.at,
-                id_hint=key,  # Sweco AB and Sweco are the vendor sweco
+                id_hint=key,
             )
+            if known is not None:
+                element.id_hint, element.id_given = known.id_hint, known.id_given
+                element.parent = known.parent
+                if known.id_given:  # the element that gave the id stays the origin
+                    element.file, element.sid, element.type = known.file, known.sid, known.type
+                    element.at = known.at
+            self._draft.vendors[key] = element
+        else:
+            element = known
+            for name_of, value in given.items():
+                element.fields.setdefault(name_of, value)
+        if id_hint and not element.id_given:  # the vendor as an element with the id given
+            element.id_hint, element.id_given = id_hint, True
+            element.file, element.sid, element.type, element.at = (
+                self.file,
+                sid or shown,
+                type,
+                self.at,
+            )
+        element.assumed = element.assumed or assumed
         return key
+
+    def supplies(self, component: str, vendor: str, roles: Iterable[VendorRole]) -> None:
+        """``vendor`` (a key) provides ``component`` (a source id) in ``roles``, as the
+        source says: the component's ``vendors``."""
+        self.account.read += 1
+        element = self._draft.elements.get((self.file, component))
+        if element is None or element.kind != "component":
+            self.skip("vendor relation", "an end was not imported")
+            return
+        element.links.setdefault(vendor, set()).update(roles)
+        self.account.made["vendor role of a component"] += 1
+
+    def owns(self, parent: str, subsidiary: str, *, type: str) -> None:
+        """Vendor ``parent`` owns vendor ``subsidiary`` (keys)."""
+        self.account.read += 1
+        child = self._draft.vendors[subsidiary]
+        if parent == subsidiary:
+            self.skip(type, "a vendor that owns itself")
+            return
+        if child.parent is not None and child.parent != parent:
+            self.skip(type, "a second owner of a vendor; the first kept")
+            return
+        above: str | None = parent
+        seen = {subsidiary}
+        while above is not None and above not in seen:
+            seen.add(above)
+            above = self._draft.vendors[above].parent
+        if above is not None:
+            self.skip(type, "an owner that would make a cycle of owners")
+            return
+        child.parent = parent
+        self.account.made["vendor owned by another"] += 1
 
     def vendor_from(self, properties: Mapping[str, str]) -> str | None:
         """The vendor a property of the element names (``Vendor: Microsoft``), or None."""
@@ -341,11 +403,13 @@ class SourceDraft:
         why: str | None = None,
         inferred: Sequence[str] = ("strength",),
         assumed: bool | None = None,
+        facts: Mapping[str, Any] | None = None,
     ) -> None:
         """``dependent`` needs ``dependency`` (both source ids). By default the strength
-        was chosen by the mapping, so the dependency is assumed."""
+        was chosen by the mapping, so the dependency is assumed. ``facts``: more fields of
+        the dependency (its capabilities, onset), or the ``coverage`` of a realisation."""
         self.account.read += 1
-        fields: dict[str, Any] = {"strength": strength}
+        fields: dict[str, Any] = {"strength": strength, **(facts or {})}
         if group:
             fields["any_of_group"] = slug(group) or "group"
         if why:
@@ -375,6 +439,7 @@ class SourceDraft:
         assets: Sequence[str] = (),
         fields: Mapping[str, Any] | None = None,
         inferred: Sequence[str] = (),
+        assumed: bool = False,
     ) -> None:
         """Data flows from ``source`` to ``target`` (source ids)."""
         self.account.read += 1
@@ -395,7 +460,7 @@ class SourceDraft:
                 sid,
                 written,
                 tuple(inferred),
-                bool(inferred),
+                assumed or bool(inferred),
                 self.at,
             )
         )
@@ -407,17 +472,29 @@ class SourceDraft:
         *,
         type: str,
         sid: str | None = None,
-        readiness: Readiness = Readiness.R1,
+        readiness: Readiness | None = None,
         note: str | None = None,
+        facts: Mapping[str, Any] | None = None,
+        assumed: bool = False,
     ) -> None:
-        """``candidate`` could replace ``replaces``; its readiness is a guess (assumed)."""
+        """``candidate`` could replace ``replaces``; unless the source gives its readiness,
+        that is a guess (R1, assumed). ``facts``: what else the source says of it."""
         self.account.read += 1
-        fields: dict[str, Any] = {"readiness": readiness}
+        fields: dict[str, Any] = {**(facts or {}), "readiness": readiness or Readiness.R1}
         if note:
             fields["note"] = _text(note)
+        inferred = () if readiness is not None else ("readiness",)
         self._draft.alternatives.append(
             _Relation(
-                self.file, replaces, candidate, type, sid, fields, ("readiness",), True, self.at
+                self.file,
+                replaces,
+                candidate,
+                type,
+                sid,
+                fields,
+                inferred,
+                assumed or bool(inferred),
+                self.at,
             )
         )
 
@@ -560,6 +637,7 @@ class _Finisher:
         self.vendor_ids: dict[str, NodeId] = {}  # vendor key -> id
         self.cycles: list[tuple[str, ...]] = []
         self.entry_source: dict[int, str] = {}  # id of a dependency entry -> its source
+        self.organisation_ids: dict[tuple[str, str], NodeId] = {}  # (file, id given) -> id
 
     def account(self, file: str) -> SourceAccount:
         return self.by_file[file].account
@@ -584,7 +662,7 @@ class _Finisher:
     def _vendors_of_components(self) -> None:
         unknown: dict[str, str] = {}
         for element in self.draft.elements.values():
-            if element.kind != "component" or element.vendor is not None:
+            if element.kind != "component" or element.vendor is not None or element.links:
                 continue
             source = self.by_file[element.file]
             for pattern, vendor in self.draft._patterns:
@@ -643,6 +721,8 @@ class _Finisher:
                 self.vendor_ids[key[0]] = NodeId(chosen)
             else:
                 self.ids[key] = NodeId(chosen)
+                if element.kind == "organisation" and element.id_hint:
+                    self.organisation_ids[(element.file, element.id_hint)] = NodeId(chosen)
         self.taken = taken
 
     # --- elements ----------------------------------------------------------------------
@@ -658,7 +738,30 @@ class _Finisher:
         }
         if inferred or element.assumed:
             written["assumed"] = True
-        if element.kind == "component":
+        owner = written.get("owner")
+        if element.kind == "service" and owner is not None:  # an id the source gave
+            found = self.organisation_ids.get((element.file, str(owner)))
+            if found is None:
+                del written["owner"]
+                self.account(element.file).skipped[
+                    ("owner", "not the id of an organisation of the source")
+                ] += 1
+            else:
+                written["owner"] = found
+        if element.kind == "component" and _shorthand(element):
+            ((key, _),) = element.links.items()
+            written["vendor"] = self.vendor_ids[key]
+        elif element.kind == "component" and element.links:
+            written["vendors"] = [
+                {
+                    "vendor": self.vendor_ids[key],
+                    "roles": [role for role in VendorRole if role in roles],
+                }
+                for key, roles in sorted(
+                    element.links.items(), key=lambda link: self.vendor_ids[link[0]]
+                )
+            ]
+        elif element.kind == "component":
             written["vendor"] = self.vendor_ids[element.vendor or ""]
         account = self.account(element.file)
         account.made[element.kind] += 1
@@ -720,6 +823,7 @@ class _Finisher:
                 ] += 1
                 continue
             entry: dict[str, Any] = {"ref": dependency, **relation.fields}
+            entry.pop("coverage", None)  # of a realisation, which is not a dependency
             if relation.assumed:
                 entry["assumed"] = True
             entry["origin"] = _origin(
@@ -773,7 +877,8 @@ class _Finisher:
         ids = [self.ids[(relation.file, sid)] for sid in (relation.source, relation.target)]
         account = self.account(relation.file)
         if kinds == ("capability", "component"):
-            nodes[ids[1]].setdefault("capabilities", {})[ids[0]] = "full"
+            coverage = relation.fields.get("coverage", "full")
+            nodes[ids[1]].setdefault("capabilities", {})[ids[0]] = coverage
             account.made["capability realised by a component"] += 1
             return True
         if kinds == ("service", "capability"):
@@ -882,7 +987,8 @@ class _Finisher:
             ends = self._resolve(relation, "a data flow")
             if ends is None:
                 continue
-            base = slug(relation.fields.get("name") or "") or f"flow-{ends[0]}-to-{ends[1]}"
+            given = relation.fields.get("id") or relation.fields.get("name") or ""  # id first
+            base = slug(given) or f"flow-{ends[0]}-to-{ends[1]}"
             base = base[:_LONGEST_SLUG]
             chosen, number = base, 2
             while chosen in self.taken:
@@ -935,7 +1041,7 @@ class _Finisher:
                         **relation.fields,
                         "for": ends[0],
                         "candidate": ends[1],
-                        "assumed": True,
+                        "assumed": relation.assumed,
                         "origin": _origin(
                             relation.origin_file,
                             _relation_sid(relation),
@@ -987,6 +1093,8 @@ class _Finisher:
                 "name": element.name,
                 "origin": _origin(element.origin_file, element.sid, element.type, ()),
             }
+            if element.parent is not None:
+                written["parent"] = self.vendor_ids[element.parent]
             if element.assumed:
                 written["assumed"] = True
             vendors.append(_validated(Vendor, written, element.origin_file, element.sid))
@@ -1003,6 +1111,19 @@ class _Finisher:
             files["vendors.yaml"] = EstateFile(vendors=tuple(sorted(vendors, key=_sort_key)))
         account = Account([source.account for source in self.draft.sources], self.cycles)
         return Imported(files, account)
+
+
+_HOSTED = frozenset({Delivery.SAAS, Delivery.PAAS, Delivery.IAAS})
+
+
+def _shorthand(element: _Element) -> bool:
+    """Whether a component's one vendor, in one role, is what ``vendor:`` alone says: the
+    operator of what a vendor hosts, else the licensor."""
+    if len(element.links) != 1:
+        return False
+    (roles,) = element.links.values()
+    hosted = element.fields.get("delivery") in _HOSTED
+    return roles == {VendorRole.OPERATOR if hosted else VendorRole.LICENSOR}
 
 
 def _sort_key(model: Any) -> tuple[str, str]:

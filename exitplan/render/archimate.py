@@ -191,17 +191,36 @@ NODE_FIELDS: Mapping[Label, Sequence[tuple[str, str]]] = {
         ("delivery", "exitplan-delivery"),
         ("lifecycle", "exitplan-lifecycle"),
         ("licence", "exitplan-licence"),
+        ("licence_grace_days", "exitplan-licence-grace-days"),
+        ("support_end", "exitplan-support-end"),
         ("contract_end", "exitplan-contract-end"),
+        ("contract_notice_days", "exitplan-contract-notice-days"),
+        ("contract_renewal_months", "exitplan-contract-renewal-months"),
+        ("contract_termination_fee", "exitplan-contract-termination-fee"),
+        ("cost_per_year", "exitplan-cost-per-year"),
+        ("data_at_rest", "exitplan-data-at-rest"),
+        ("processing", "exitplan-processing"),
         ("data_export", "exitplan-data-export"),
+        ("exit_plan_exists", "exitplan-exit-plan"),
+        ("exit_last_tested", "exitplan-exit-last-tested"),
+        ("exit_substitutability", "exitplan-exit-substitutability"),
+        ("exit_reintegration", "exitplan-exit-reintegration"),
+        ("exit_note", "exitplan-exit-note"),
+        ("tags", "exitplan-tags"),
     ),
     Label.SERVICE: (
         ("criticality", "exitplan-criticality"),
         ("users", "exitplan-users"),
         ("rto_hours", "exitplan-rto-hours"),
+        ("owner", "exitplan-owner"),
+        ("tags", "exitplan-tags"),
     ),
     Label.VENDOR: (
         ("hq_country", "exitplan-hq-country"),
         ("jurisdiction", "exitplan-jurisdiction"),
+        ("exposure", "exitplan-exposure"),  # of a vendor with no parent (see _element)
+        ("dpf_certified", "exitplan-dpf-certified"),
+        ("tags", "exitplan-tags"),
     ),
     Label.ORGANISATION: (("kind", "exitplan-organisation-kind"), ("users", "exitplan-users")),
     Label.CAPABILITY: (),
@@ -224,14 +243,24 @@ EDGE_FIELDS: Mapping[Rel, Sequence[tuple[str, str]]] = {
         ("assets", "exitplan-assets"),
         ("personal_data", "exitplan-personal-data"),
         ("classification", "exitplan-classification"),
+        ("osl_ref", "exitplan-osl-ref"),
+        ("krt_k", "exitplan-krt-k"),
+        ("krt_r", "exitplan-krt-r"),
+        ("krt_t", "exitplan-krt-t"),
         ("transfer", "exitplan-transfer"),
+        ("volume", "exitplan-volume"),
+        ("suitability_outcome", "exitplan-suitability-outcome"),
+        ("suitability_date", "exitplan-suitability-date"),
     ),
     Rel.ALTERNATIVE_FOR: (
         ("readiness", "exitplan-readiness"),
         ("covers", "exitplan-covers"),
-        ("gaps", "exitplan-gaps"),
+        ("gaps", "exitplan-gaps"),  # one to a line: a gap is a sentence, commas and all
         ("effort_weeks", "exitplan-effort-weeks"),
         ("duration_weeks", "exitplan-duration-weeks"),
+        ("cost_per_year", "exitplan-cost-per-year"),
+        ("migration_cost", "exitplan-migration-cost"),
+        ("parallel_months", "exitplan-parallel-months"),
     ),
     Rel.SUBSIDIARY_OF: (),
     Rel.REQUIRES: (),
@@ -328,6 +357,10 @@ def _element(
     for key, name in NODE_FIELDS[node.label]:
         if key in node.properties:
             properties[name] = _joined(node.properties[key])
+    if node.properties.get("ultimate_parent", node.id) != node.id:
+        # a subsidiary's exposure is its parent's (the graph holds it so), unless it has
+        # its own: writing it would make it its own on the way back
+        properties.pop("exitplan-exposure", None)
     if node.properties.get("assumed"):
         properties["exitplan-assumed"] = "true"
     if vendors:
@@ -351,7 +384,11 @@ def _relationship(edge: GraphEdge) -> Concept:
     properties = {"exitplan-relation": RELATION_WORD[edge.type]}
     for key, written in EDGE_FIELDS[edge.type]:
         if key in edge.properties:
-            properties[written] = _joined(edge.properties[key])
+            value = edge.properties[key]
+            if key == "gaps" and isinstance(value, tuple):
+                properties[written] = "\n".join(str(gap) for gap in value)
+            else:
+                properties[written] = _joined(value)
     if edge.properties.get("assumed"):
         properties["exitplan-assumed"] = "true"
     name: str | None = rule.name

@@ -893,36 +893,189 @@ def test_organisations_and_who_uses_a_service_come_back(form: str, tmp_path: Pat
     assert account.skipped[("Serving", "a second relation between the same two elements")] == 1
 
 
-@pytest.mark.parametrize(
-    ("where", "key", "given"),
-    [
-        ("element", "exitplan-users", "many"),
-        ("element", "exitplan-users", "-1"),
-        ("element", "exitplan-users", "1e99"),
-        ("element", "exitplan-organisation-kind", "guild"),
-        ("service", "exitplan-criticality", "vital"),
-        ("service", "exitplan-rto-hours", "nan"),
-        ("service", "exitplan-rto-hours", "-4"),
-        ("relation", "exitplan-users", "2.5"),
-        ("relation", "exitplan-users", "=1+1"),
-    ],
-)
+_WHERE = ("service", "organisation", "vendor", "component", "other")
+"""The elements of the model below, in their order (each on its own line from line 4)."""
+_RELATIONS = ("use", "dependency", "alternative", "flow", "roles")
+"""Its relations, in their order, from line 10."""
+
+
+def _model_with(where: str, key: str, given: str) -> bytes:
+    own: dict[str, dict[str, str]] = {
+        "service": {"exitplan-kind": "service"},
+        "organisation": {"exitplan-kind": "organisation"},
+        "vendor": {"exitplan-kind": "vendor"},
+        "component": {"exitplan-kind": "component"},
+        "other": {"exitplan-kind": "component"},
+        "use": {},
+        "dependency": {},
+        "alternative": {},
+        "flow": {},
+        "roles": {"exitplan-roles": "licensor"},
+    }
+    own[where][key] = given
+    return exchange(
+        [
+            ("s", "ApplicationService", "S", own["service"]),
+            ("o", "BusinessActor", "O", own["organisation"]),
+            ("v", "BusinessActor", "V", own["vendor"]),
+            ("c", "ApplicationComponent", "C", own["component"]),
+            ("d", "ApplicationComponent", "D", own["other"]),
+        ],
+        [
+            ("u", "Serving", "s", "o", own["use"]),
+            ("r", "Serving", "c", "d", own["dependency"]),
+            ("a", "Specialization", "d", "c", own["alternative"]),
+            ("f", "Flow", "c", "d", own["flow"]),
+            ("p", "Association", "v", "c", own["roles"]),
+        ],
+    )
+
+
+BAD_FACTS = [
+    ("organisation", "exitplan-users", "many"),
+    ("organisation", "exitplan-users", "-1"),
+    ("organisation", "exitplan-users", "1e99"),
+    ("organisation", "exitplan-organisation-kind", "guild"),
+    ("service", "exitplan-criticality", "vital"),
+    ("service", "exitplan-rto-hours", "nan"),
+    ("service", "exitplan-rto-hours", "-4"),
+    ("service", "exitplan-tags", "Not A Tag!"),
+    ("vendor", "exitplan-hq-country", "Sweden"),
+    ("vendor", "exitplan-exposure", "US_CLOUD_ACT, US_NOPE"),
+    ("vendor", "exitplan-dpf-certified", "maybe"),
+    ("component", "exitplan-lifecycle", "zombie"),
+    ("component", "exitplan-licence", "borrowed"),
+    ("component", "exitplan-licence-grace-days", "1.5"),
+    ("component", "exitplan-support-end", "2027-02-30"),
+    ("component", "exitplan-contract-end", "soon"),
+    ("component", "exitplan-contract-renewal-months", "0"),
+    ("component", "exitplan-cost-per-year", "1e999"),
+    ("component", "exitplan-cost-per-year", "=1+1"),
+    ("component", "exitplan-data-at-rest", "SE, Europe"),
+    ("component", "exitplan-exit-plan", "yes"),
+    ("component", "exitplan-exit-note", "x" * 4001),
+    ("use", "exitplan-users", "2.5"),
+    ("use", "exitplan-users", "=1+1"),
+    ("dependency", "exitplan-grace-days", "-3"),
+    ("dependency", "exitplan-at-renewal", "sometimes"),
+    ("dependency", "exitplan-capabilities", "sign in"),
+    ("alternative", "exitplan-effort-weeks", "-1"),
+    ("alternative", "exitplan-parallel-months", "six"),
+    ("flow", "exitplan-krt-k", "9"),
+    ("flow", "exitplan-suitability-date", "last year"),
+    ("flow", "exitplan-suitability-outcome", "fine"),
+    ("roles", "exitplan-roles", "licensor, boss"),
+]
+
+
+@pytest.mark.parametrize(("where", "key", "given"), BAD_FACTS)
 def test_a_bad_exitplan_fact_is_an_error_with_its_line(
     where: str, key: str, given: str, tmp_path: Path
 ) -> None:
-    organisation = {"exitplan-kind": "organisation"}
-    service = {"exitplan-kind": "service"}
-    (organisation if where == "element" else service)[key] = given
-    content = exchange(
-        [("s", "ApplicationService", "S", service), ("o", "BusinessActor", "O", organisation)],
-        [("u", "Serving", "s", "o", {key: given} if where == "relation" else {})],
-    )
     with pytest.raises(InvalidInputError) as caught:
-        run(tmp_path, content)
+        run(tmp_path, _model_with(where, key, given))
     (problem,) = caught.value.problems
-    line = {"service": 4, "element": 5, "relation": 7}[where]
+    line = 4 + _WHERE.index(where) if where in _WHERE else 10 + _RELATIONS.index(where)
     assert (problem.line, problem.field) == (line, key)
-    assert repr(given) in problem.message
+    assert repr(given)[:40] in problem.message  # a long one is cut
+
+
+def test_the_model_of_bad_facts_imports_whole_with_good_ones(tmp_path: Path) -> None:
+    """The model the table above spoils, with good values: every relation is read."""
+    imported = run(tmp_path, _model_with("component", "exitplan-lifecycle", "active"))
+    found = nodes(imported)
+    assert found["c"].vendors is None
+    assert found["c"].vendor == "v"
+    assert [c.organisation for c in found["s"].consumers] == ["o"]
+    assert [d.ref for d in found["d"].depends_on] == ["c"]
+    (estate,) = [e for e in imported.files.values() if e.alternatives]
+    assert [(a.replaces, a.candidate) for a in estate.alternatives] == [("c", "d")]
+    assert [(f.source, f.target) for f in estate.data_flows] == [("c", "d")]
+
+
+@pytest.mark.parametrize("form", ["exchange", "native"])
+def test_vendors_come_back_with_their_ids_owners_and_roles(form: str, tmp_path: Path) -> None:
+    """What exitplan's export writes of vendors: a BusinessActor of kind vendor with its
+    id and facts, an Aggregation from its owner, and an Association to each component it
+    provides with its roles."""
+
+    def vendor(sid: str, name: str, **facts: str) -> Element:
+        return (sid, "BusinessActor", name, {"exitplan-kind": "vendor", **facts})
+
+    elements: list[Element] = [
+        vendor(
+            "ms",
+            "Microsoft Corporation",
+            **{
+                "exitplan-id": "microsoft",
+                "exitplan-hq-country": "US",
+                "exitplan-exposure": "US_CLOUD_ACT, US_FISA702",
+                "exitplan-dpf-certified": "true",
+                "exitplan-tags": "big-tech",
+            },
+        ),
+        vendor(
+            "ie",
+            "Microsoft Ireland Operations Limited",
+            **{"exitplan-id": "ms-ie", "exitplan-hq-country": "IE", "exitplan-assumed": "true"},
+        ),
+        vendor("op", "City IT", **{"exitplan-id": "city-it"}),
+        vendor("x", "Loop A"),
+        vendor("y", "Loop B"),
+        (
+            "teams",
+            "ApplicationComponent",
+            "Teams",
+            {"exitplan-delivery": "saas", "Vendor": "Microsoft Ireland Operations Limited"},
+        ),
+        ("sccm", "ApplicationComponent", "ConfigMgr", {"exitplan-delivery": "self_hosted"}),
+    ]
+    relations: list[Relation] = [
+        ("o1", "Aggregation", "ms", "ie"),
+        ("o2", "Aggregation", "op", "ie"),  # a second owner
+        ("o3", "Aggregation", "x", "y"),
+        ("o4", "Aggregation", "y", "x"),  # closes a cycle of owners
+        ("p1", "Association", "ie", "teams", {"exitplan-roles": "operator"}),
+        ("p2", "Association", "ms", "sccm", {"exitplan-roles": "licensor, support_access"}),
+        ("p3", "Association", "op", "sccm", {"exitplan-roles": "operator"}),
+    ]
+    imported = run(tmp_path, (exchange if form == "exchange" else native)(elements, relations))
+    found = nodes(imported)
+    microsoft, ireland = found["microsoft"], found["ms-ie"]
+    assert (microsoft.hq_country, microsoft.exposure, microsoft.dpf_certified) == (
+        "US",
+        ("US_CLOUD_ACT", "US_FISA702"),
+        True,
+    )
+    assert (microsoft.tags, microsoft.assumed, microsoft.origin.id) == (("big-tech",), False, "ms")
+    assert (ireland.parent, ireland.hq_country, ireland.assumed) == ("microsoft", "IE", True)
+    assert found["loop-b"].parent == "loop-a"
+    assert found["loop-a"].parent is None
+    assert found["teams"].vendor == "ms-ie"  # operator of what it hosts: the shorthand
+    assert [(v.vendor, v.roles) for v in found["configmgr"].vendors] == [
+        ("city-it", ("operator",)),
+        ("microsoft", ("licensor", "support_access")),
+    ]
+    account = imported.account.sources[0]
+    assert account.made["vendor owned by another"] == 2
+    assert account.skipped[("Aggregation", "a second owner of a vendor; the first kept")] == 1
+    assert account.skipped[("Aggregation", "an owner that would make a cycle of owners")] == 1
+    assert account.made["vendor role of a component"] == 3
+
+
+def test_an_owner_that_is_no_organisation_of_the_model_is_skipped(tmp_path: Path) -> None:
+    content = exchange(
+        [
+            ("s", "ApplicationService", "S", {"exitplan-owner": "it", "exitplan-kind": "service"}),
+            ("t", "ApplicationService", "T", {"exitplan-owner": "nobody"}),
+            ("o", "BusinessActor", "IT", {"exitplan-kind": "organisation", "exitplan-id": "it"}),
+        ]
+    )
+    imported = run(tmp_path, content)
+    found = nodes(imported)
+    assert (found["s"].owner, found["t"].owner) == ("it", None)
+    skipped = imported.account.sources[0].skipped
+    assert skipped[("owner", "not the id of an organisation of the source")] == 1
 
 
 # --- motivation, strategy, migration ----------------------------------------------------------

@@ -1,0 +1,225 @@
+"""The facts a model exported by exitplan carries as ``exitplan-*`` properties, read back.
+
+``exitplan export archimate`` writes every fact of the estate that a simulation reads onto
+the element or relationship it belongs to, as text (``docs/export-archimate.md``); this
+module reads those texts into estate fields. Each property names the model field it fills,
+so that a value is checked against the same bounds and vocabulary as in an estate file,
+with the line of the element that carries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from exitplan.model import (
+    Alternative,
+    Component,
+    Consumer,
+    Contract,
+    DataFlow,
+    Dependency,
+    ExitPlan,
+    Onset,
+    Organisation,
+    Service,
+    Vendor,
+)
+from exitplan.model.estate import Krt, SuitabilityAssessment
+
+
+def _number(given: str) -> float:
+    return float(given)
+
+
+def _whole(given: str) -> int:
+    return int(given)
+
+
+def _day(given: str) -> date:
+    return date.fromisoformat(given)
+
+
+def _yes_or_no(given: str) -> bool:
+    if given.casefold() not in {"true", "false"}:
+        raise ValueError(given)
+    return given.casefold() == "true"
+
+
+def _word(given: str) -> str:
+    return given
+
+
+def _lower(given: str) -> str:
+    return given.casefold()
+
+
+def _items(given: str) -> list[str]:
+    """A list as the export writes it: items joined by ``, ``."""
+    return list(dict.fromkeys(item.strip() for item in given.split(",") if item.strip()))
+
+
+def _lines(given: str) -> list[str]:
+    """Sentences, which may hold commas: one to a line."""
+    return [line.strip() for line in given.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One property: the field it fills (``contract.end``: a field of a part), the model
+    and field whose type checks it, and how its text is read before that."""
+
+    path: str
+    model: type[BaseModel]
+    field: str
+    read: Callable[[str], Any]
+    what: str
+
+
+def _fact(path: str, model: type[BaseModel], read: Callable[[str], Any], what: str) -> Fact:
+    return Fact(path, model, path.rsplit(".", 1)[-1], read, what)
+
+
+_TEXT = "a text of at most 4,000 characters"
+
+FACTS: Mapping[str, Mapping[str, Fact]] = {
+    "vendor": {
+        "exitplan-hq-country": _fact("hq_country", Vendor, _word, "a country code such as SE"),
+        "exitplan-exposure": _fact("exposure", Vendor, _items, "a list of foreign laws"),
+        "exitplan-dpf-certified": _fact("dpf_certified", Vendor, _yes_or_no, "true or false"),
+        "exitplan-tags": _fact("tags", Vendor, _items, "a list of tags"),
+    },
+    "component": {
+        "exitplan-lifecycle": _fact("lifecycle", Component, _lower, "a lifecycle"),
+        "exitplan-licence": _fact("licence", Component, _lower, "a kind of licence"),
+        "exitplan-licence-grace-days": _fact(
+            "licence_grace_days", Component, _whole, "a number of days"
+        ),
+        "exitplan-support-end": _fact("support_end", Component, _day, "a date (YYYY-MM-DD)"),
+        "exitplan-data-at-rest": _fact("data_at_rest", Component, _items, "country codes"),
+        "exitplan-processing": _fact("processing", Component, _items, "country codes"),
+        "exitplan-data-export": _fact("data_export", Component, _lower, "a way to export data"),
+        "exitplan-cost-per-year": _fact("cost_per_year", Component, _number, "an amount"),
+        "exitplan-contract-end": _fact("contract.end", Contract, _day, "a date (YYYY-MM-DD)"),
+        "exitplan-contract-notice-days": _fact(
+            "contract.notice_days", Contract, _whole, "a number of days"
+        ),
+        "exitplan-contract-renewal-months": _fact(
+            "contract.renewal_months", Contract, _whole, "a number of months"
+        ),
+        "exitplan-contract-termination-fee": _fact(
+            "contract.termination_fee", Contract, _number, "an amount"
+        ),
+        "exitplan-exit-plan": _fact("exit.plan_exists", ExitPlan, _yes_or_no, "true or false"),
+        "exitplan-exit-last-tested": _fact(
+            "exit.last_tested", ExitPlan, _day, "a date (YYYY-MM-DD)"
+        ),
+        "exitplan-exit-substitutability": _fact(
+            "exit.substitutability", ExitPlan, _lower, "a substitutability"
+        ),
+        "exitplan-exit-reintegration": _fact(
+            "exit.reintegration", ExitPlan, _lower, "a reintegration"
+        ),
+        "exitplan-exit-note": _fact("exit.note", ExitPlan, _word, _TEXT),
+        "exitplan-tags": _fact("tags", Component, _items, "a list of tags"),
+    },
+    "service": {
+        "exitplan-criticality": _fact("criticality", Service, _lower, "a criticality"),
+        "exitplan-rto-hours": _fact("rto_hours", Service, _number, "a number of hours"),
+        "exitplan-owner": _fact("owner", Service, _word, "the id of an organisation"),
+        "exitplan-tags": _fact("tags", Service, _items, "a list of tags"),
+    },
+    "organisation": {
+        "exitplan-users": _fact("users", Organisation, _whole, "a whole number of people"),
+        "exitplan-organisation-kind": _fact("kind", Organisation, _lower, "a kind of organisation"),
+    },
+    "dependency": {
+        "exitplan-capabilities": _fact(
+            "capabilities", Dependency, _items, "a list of capabilities"
+        ),
+        "exitplan-grace-days": _fact("onset.grace_days", Onset, _whole, "a number of days"),
+        "exitplan-at-renewal": _fact("onset.at_renewal", Onset, _yes_or_no, "true or false"),
+    },
+    "use": {
+        "exitplan-users": _fact("users", Consumer, _whole, "a whole number of people"),
+    },
+    "flow": {
+        "exitplan-osl-ref": _fact("osl_ref", DataFlow, _word, _TEXT),
+        "exitplan-krt-k": _fact("krt.k", Krt, _whole, "a level, 0 to 4"),
+        "exitplan-krt-r": _fact("krt.r", Krt, _whole, "a level, 0 to 4"),
+        "exitplan-krt-t": _fact("krt.t", Krt, _whole, "a level, 0 to 4"),
+        "exitplan-volume": _fact("volume", DataFlow, _word, _TEXT),
+        "exitplan-suitability-outcome": _fact(
+            "suitability.outcome", SuitabilityAssessment, _lower, "an outcome"
+        ),
+        "exitplan-suitability-date": _fact(
+            "suitability.date", SuitabilityAssessment, _day, "a date (YYYY-MM-DD)"
+        ),
+    },
+    "alternative": {
+        "exitplan-covers": _fact("covers", Alternative, _items, "a list of capabilities"),
+        "exitplan-gaps": _fact("gaps", Alternative, _lines, "gaps, one to a line"),
+        "exitplan-effort-weeks": _fact("effort_weeks", Alternative, _number, "a number of weeks"),
+        "exitplan-duration-weeks": _fact(
+            "duration_weeks", Alternative, _number, "a number of weeks"
+        ),
+        "exitplan-cost-per-year": _fact("cost_per_year", Alternative, _number, "an amount"),
+        "exitplan-migration-cost": _fact("migration_cost", Alternative, _number, "an amount"),
+        "exitplan-parallel-months": _fact(
+            "parallel_months", Alternative, _whole, "a number of months"
+        ),
+    },
+}
+"""For each kind of element or relation, the ``exitplan-*`` properties read back."""
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    kind: Any = field.annotation  # and the bounds given beside it (Field(ge=1))
+    if field.metadata:
+        kind = Annotated[kind, *field.metadata]
+    return TypeAdapter(kind)
+
+
+class BadFactError(ValueError):
+    """A property whose text is not what its field holds: ``what`` says what it must be."""
+
+    def __init__(self, key: str, given: str, what: str) -> None:
+        super().__init__(key)
+        self.key, self.given, self.what = key, given, what
+
+
+def read_facts(kind: str, properties: Mapping[str, str]) -> dict[str, Any]:
+    """The fields that the ``exitplan-*`` properties of an element or relation of ``kind``
+    give, parts nested (``{"contract": {"end": ...}}``); ``BadFactError`` for the first
+    property whose text its field cannot hold."""
+    found: dict[str, Any] = {}
+    for key, fact in FACTS.get(kind, {}).items():
+        given = properties.get(key, "").strip()
+        if not given:
+            continue
+        try:
+            value = _adapter(fact.model, fact.field).validate_python(fact.read(given))
+        except (ValueError, ValidationError):
+            raise BadFactError(key, given, fact.what) from None
+        *parts, last = fact.path.split(".")
+        place = found
+        for part in parts:
+            place = place.setdefault(part, {})
+        place[last] = value
+    if "onset" in found:  # as an estate file writes it
+        onset = found.pop("onset")
+        if onset.get("at_renewal"):
+            found["onset"] = "at_renewal"
+        elif onset.get("grace_days"):
+            found["onset"] = {"grace_days": onset["grace_days"]}
+    return found
+
+
+__all__ = ["FACTS", "BadFactError", "Fact", "read_facts"]
