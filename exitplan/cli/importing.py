@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -58,7 +61,27 @@ _STARTER = """\
 # scenarios as in any estate (docs/estate-format.md).
 estate:
   name: {name}
-"""
+{header}"""
+
+_HEADER_ORDER = ("title", "version", "as_of", "currency", "legal_profile")
+
+
+def _header_lines(header: Mapping[str, Any]) -> str:
+    """What a source said of the estate itself, as lines of the ``estate:`` section."""
+    lines = []
+    for key in _HEADER_ORDER:
+        if key in header:
+            value = header[key]
+            if isinstance(value, date):
+                shown = value.isoformat()
+            elif key in {"currency", "legal_profile"}:  # SEK, se: checked words
+                shown = str(value)
+            else:  # quoted and escaped as YAML writes it: a name may hold anything
+                shown = yaml.safe_dump(
+                    str(value), allow_unicode=True, default_style='"', width=1_000_000
+                ).removesuffix("\n")
+            lines.append(f"  {key}: {shown}\n")
+    return "".join(lines)
 
 
 def _check_folder(folder: Path, sources: list[Path]) -> None:
@@ -113,7 +136,9 @@ def _mapping(path: Path | None, services_only: bool) -> CommonRules:
     return mapping
 
 
-def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int) -> None:
+def _put_in_place(
+    folder: Path, files: dict[str, bytes], max_bytes: int, header: Mapping[str, Any]
+) -> None:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
     the folder holds the old estate or the whole new one, checked as validate would (with
     ``max_bytes`` as the estate's budget)."""
@@ -130,7 +155,9 @@ def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int) -> None
     header_file = folder / "estate.yaml"
     if first:  # the header is part of the first import: also an empty source gives an estate
         name = slug(folder.resolve().name) or "estate"
-        starter = _STARTER.format(folder=name, imported=IMPORTED, name=name)
+        starter = _STARTER.format(
+            folder=name, imported=IMPORTED, name=name, header=_header_lines(header)
+        )
         write_output(header_file, starter.encode("utf-8"))
     swapped = False
 
@@ -301,7 +328,7 @@ def import_command(
             header = _header(imported, "../estate.yaml")
             files = _files(imported, header)
         advance()
-        _put_in_place(folder, files, max_bytes)
+        _put_in_place(folder, files, max_bytes, imported.header)
         advance()
     shown = display_path(folder)
     written = sorted(files)

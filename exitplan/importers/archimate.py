@@ -306,6 +306,8 @@ class _Model:
     nodes: dict[str, _Node] = field(default_factory=dict)
     links: dict[str, _Link] = field(default_factory=dict)
     views: int = 0
+    properties: dict[str, str] = field(default_factory=dict)  # of the model itself
+    line: int = 0  # where its properties are
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (type, sid)
 
     def add_node(self, node: _Node) -> None:
@@ -424,6 +426,8 @@ def _exchange(root: etree._Element, file: str) -> _Model:
                 )
         elif what in {"views", "diagrams"}:
             model.views += sum(1 for e in section.iter() if local(e.tag) in {"view", "diagram"})
+        elif what == "properties":
+            model.properties, model.line = _exchange_properties(section, names), line(section)
     for node in model.nodes.values():
         if node.type == "AndJunction" and node.properties.get("JunctionType", "").casefold() in {
             "or",
@@ -488,6 +492,11 @@ def _archi(root: etree._Element, file: str) -> _Model:
         what = local(element.tag)
         if what == "folder":
             pending.extend(reversed(list(element)))
+            continue
+        if what == "property" and element.getparent() is root:  # of the model itself
+            key = _attribute(element, "key")
+            if key and key not in model.properties:
+                model.properties[key], model.line = _attribute(element, "value"), line(element)
             continue
         if what != "element":
             continue  # the model's own documentation, properties, profiles, images
@@ -748,6 +757,7 @@ class _Mapper:
         self.vendors: dict[str, str] = {}  # sid of an element mapped to vendor -> vendor key
 
     def run(self) -> None:
+        self._header()
         for node in sorted(self.model.nodes.values(), key=lambda n: n.sid):
             self._element(node)
         for kind, _sid in sorted(self.model.duplicates):
@@ -818,19 +828,27 @@ class _Mapper:
         else:
             self.source.organisation(node.sid, node.name, **options)
 
-    def _facts(self, kind: str, what: _Node | _Link) -> dict[str, Any]:
-        """What the ``exitplan-*`` properties of an element or relation say of it."""
+    def _header(self) -> None:
+        """What a model exitplan exported says of the estate itself."""
+        self.source.header(self._facts("estate", self.model))
+
+    def _facts(self, kind: str, what: _Node | _Link | _Model) -> dict[str, Any]:
+        """What the ``exitplan-*`` properties of an element, a relation or the model say
+        of it."""
         try:
             return read_facts(kind, what.properties)
         except BadFactError as error:
-            noun = "element" if isinstance(what, _Node) else "relation"
+            if isinstance(what, _Model):
+                noun = "the model"
+            else:
+                noun = f"{'element' if isinstance(what, _Node) else 'relation'} {what.sid!r}"
             raise InvalidInputError(
                 [
                     Problem(
                         self.model.file,
                         what.line,
                         error.key,
-                        f"{noun} {what.sid!r}: {_short(error.given, 60)!r} is not {error.what}",
+                        f"{noun}: {_short(error.given, 60)!r} is not {error.what}",
                     )
                 ],
                 what="source",

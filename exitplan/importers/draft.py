@@ -185,6 +185,9 @@ class Imported:
 
     files: Mapping[str, EstateFile]
     account: Account
+    header: Mapping[str, Any] = field(default_factory=dict)
+    """What a source says of the estate itself (a model exitplan exported: its date,
+    currency, legal profile, title and version), for the estate.yaml of a new folder."""
 
 
 class SourceDraft:
@@ -542,6 +545,12 @@ class SourceDraft:
     def note(self, text: str) -> None:
         self.account.notes.append(text)
 
+    def header(self, fields: Mapping[str, Any]) -> None:
+        """What the source says of the estate itself; of several sources, the first by
+        name that says anything."""
+        if fields and not self._draft.header:
+            self._draft.header = dict(fields)
+
 
 class Draft:
     """Collects what the sources say, then ``finish`` makes the estate files."""
@@ -555,6 +564,7 @@ class Draft:
         self.flows: list[_Relation] = []
         self.alternatives: list[_Relation] = []
         self.uses: list[_Relation] = []  # service, organisation: the organisation uses it
+        self.header: dict[str, Any] = {}
         self._skip = {text.casefold() for text in self.rules.skip}
         self._patterns = [
             (vendor_pattern(rule.pattern), rule.vendor) for rule in self.rules.vendors.names
@@ -1110,7 +1120,7 @@ class _Finisher:
         if vendors:
             files["vendors.yaml"] = EstateFile(vendors=tuple(sorted(vendors, key=_sort_key)))
         account = Account([source.account for source in self.draft.sources], self.cycles)
-        return Imported(files, account)
+        return Imported(files, account, self.draft.header)
 
 
 _HOSTED = frozenset({Delivery.SAAS, Delivery.PAAS, Delivery.IAAS})

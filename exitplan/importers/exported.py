@@ -24,6 +24,7 @@ from exitplan.model import (
     Contract,
     DataFlow,
     Dependency,
+    EstateInfo,
     ExitPlan,
     Onset,
     Organisation,
@@ -88,6 +89,13 @@ def _fact(path: str, model: type[BaseModel], read: Callable[[str], Any], what: s
 _TEXT = "a text of at most 4,000 characters"
 
 FACTS: Mapping[str, Mapping[str, Fact]] = {
+    "estate": {
+        "exitplan-estate-title": _fact("title", EstateInfo, _word, _TEXT),
+        "exitplan-estate-version": _fact("version", EstateInfo, _word, _TEXT),
+        "exitplan-as-of": _fact("as_of", EstateInfo, _day, "a date (YYYY-MM-DD)"),
+        "exitplan-currency": _fact("currency", EstateInfo, _word, "a currency code such as SEK"),
+        "exitplan-legal-profile": _fact("legal_profile", EstateInfo, _lower, "eu or se"),
+    },
     "vendor": {
         "exitplan-hq-country": _fact("hq_country", Vendor, _word, "a country code such as SE"),
         "exitplan-exposure": _fact("exposure", Vendor, _items, "a list of foreign laws"),

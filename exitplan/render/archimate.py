@@ -767,12 +767,22 @@ class _Runs:
         return parts
 
 
-def _model_properties(simulation: Simulation) -> dict[str, str]:
+def _model_properties(info: EstateInfo, simulation: Simulation) -> dict[str, str]:
+    """The scenario and the estate's own header (its title, version, date, currency and
+    legal profile), which an import of the file writes into a new estate.yaml."""
     properties = {
         "exitplan-withdraw": ", ".join(simulation.selectors),
         "exitplan-mode": simulation.mode,
         "exitplan-estate": simulation.estate,
+        "exitplan-currency": info.currency,
+        "exitplan-legal-profile": info.legal_profile.value,
     }
+    if info.title is not None:
+        properties["exitplan-estate-title"] = info.title
+    if info.version is not None:
+        properties["exitplan-estate-version"] = info.version
+    if info.as_of is not None:
+        properties["exitplan-as-of"] = info.as_of.isoformat()
     if simulation.scenario_id:
         properties["exitplan-scenario"] = simulation.scenario_id
     if simulation.horizon is not None:
@@ -827,12 +837,12 @@ def archimate_parts(info: EstateInfo, graph: Subgraph, simulation: Simulation) -
         "the views 'Impact' and 'Plan' draw it.",
         newlines=True,
     )
-    _properties(root, _model_properties(simulation))
+    _properties(root, _model_properties(info, simulation))
     _write_concepts(root, "element", elements, runs)
     _write_concepts(root, "relationship", relationships, runs)
     _write_organizations(root, [*elements, *relationships], views, runs)
     used = {key for concept in (*elements, *relationships) for key in concept.properties}
-    used |= set(_model_properties(simulation))
+    used |= set(_model_properties(info, simulation))
     definitions = etree.SubElement(root, _q("propertyDefinitions"))
     for key in sorted(used, key=_property_id):
         definition = etree.SubElement(definitions, _q("propertyDefinition"))

@@ -11,6 +11,7 @@ import shutil
 import stat
 import struct
 import zipfile
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -367,7 +368,7 @@ def test_a_first_import_that_fails_leaves_no_folder_behind(tmp_path: Path) -> No
     folder = tmp_path / "new" / "deeper" / "estate"
     refused = {"bad.yaml": b"components:\n  - id: x\n"}  # no name, no vendor: the check fails
     with pytest.raises(InvalidInputError):
-        _put_in_place(folder, refused, MAX_SOURCE_BYTES)
+        _put_in_place(folder, refused, MAX_SOURCE_BYTES, {})
     assert list(tmp_path.iterdir()) == []
 
 
@@ -600,3 +601,78 @@ def test_the_largest_budget_is_a_budget(tmp_path: Path, run_cli: RunCli) -> None
     (archive,) = _archive(tmp_path)
     result = run_cli("import", archive, "-o", tmp_path / "estate", "--max-bytes", "8EiB")
     assert result.exit_code == 0, result.stderr
+
+
+def _model_with_header(properties: dict[str, str]) -> bytes:
+    """An exchange model whose own properties are those an export writes of its estate."""
+    definitions = "".join(
+        f'<propertyDefinition identifier="p{i}" type="string"><name>{key}</name>'
+        "</propertyDefinition>"
+        for i, key in enumerate(properties)
+    )
+    values = "".join(
+        f'<property propertyDefinitionRef="p{i}"><value xml:lang="en">{escape(value)}</value>'
+        "</property>"
+        for i, value in enumerate(properties.values())
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">\n'
+        '<name xml:lang="en">M</name>\n'
+        f"<properties>{values}</properties>\n"
+        '<elements><element identifier="c" xsi:type="ApplicationComponent">'
+        '<name xml:lang="en">C</name></element></elements>\n'
+        f"<propertyDefinitions>{definitions}</propertyDefinitions>\n"
+        "</model>\n"
+    ).encode()
+
+
+def test_a_new_folder_takes_the_estate_header_an_export_carries(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The title, version, date, currency and legal profile of the estate a model was
+    exported from go into the estate.yaml of a new folder, whatever the title holds."""
+    title = 'Gävle "IT" # not a comment\n\u0085\u2028 \\ : {x}'
+    model = tmp_path / "model.xml"
+    model.write_bytes(
+        _model_with_header(
+            {
+                "exitplan-estate-title": title,
+                "exitplan-estate-version": "2026.11",
+                "exitplan-as-of": "2027-01-15",
+                "exitplan-currency": "EUR",
+                "exitplan-legal-profile": "se",
+            }
+        )
+    )
+    result = run_cli("import", model, "-o", tmp_path / "estate")
+    assert result.exit_code == 0, result.stderr
+    info = load_estate(tmp_path / "estate").info
+    assert (info.name, info.title, info.version) == ("estate", title, "2026.11")
+    assert (str(info.as_of), info.currency, info.legal_profile) == ("2027-01-15", "EUR", "se")
+    shutil.copyfile(tmp_path / "estate" / "estate.yaml", tmp_path / "own.yaml")
+    model.write_bytes(_model_with_header({"exitplan-as-of": "2030-01-01"}))
+    assert run_cli("import", model, "-o", tmp_path / "estate").exit_code == 0
+    own = (tmp_path / "own.yaml").read_bytes()
+    assert (tmp_path / "estate" / "estate.yaml").read_bytes() == own  # the user's, kept
+
+
+@pytest.mark.parametrize(
+    ("key", "given"),
+    [
+        ("exitplan-as-of", "2027-02-30"),
+        ("exitplan-currency", "kronor"),
+        ("exitplan-legal-profile", "us"),
+        ("exitplan-estate-title", "x" * 4001),
+    ],
+)
+def test_a_bad_estate_header_in_a_model_is_an_error_with_its_line(
+    key: str, given: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    model = tmp_path / "model.xml"
+    model.write_bytes(_model_with_header({key: given}))
+    result = run_cli("import", model, "-o", tmp_path / "estate")
+    assert result.exit_code == 2
+    assert f"model.xml:4: {key}: the model: {given[:20]!r}"[:-1] in result.stderr
+    assert not (tmp_path / "estate").exists()
