@@ -23,7 +23,6 @@ import zlib
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -38,13 +37,8 @@ from exitplan.importers.files import RAISE_IT, read_source, source_bytes
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
-    Classification,
-    Coverage,
     Delivery,
-    PersonalData,
-    Readiness,
     Strength,
-    TransferBasis,
     VendorRole,
 )
 
@@ -716,33 +710,9 @@ def _ids(last: _Link, came_by: Mapping[str, _Link | None]) -> tuple[str, ...] | 
     return tuple(reversed(ids))
 
 
-def _exported(properties: Mapping[str, str], key: str, vocabulary: type[StrEnum]) -> object:
-    """The value of an ``exitplan-*`` property a model exported by exitplan carries, when it
-    is one of ``vocabulary``; None otherwise (a model edited by hand may hold anything)."""
-    given = properties.get(key, "").strip()
-    try:
-        return vocabulary(given) if given else None
-    except ValueError:
-        return None
-
-
 def _said(properties: Mapping[str, str], key: str) -> bool:
     """Whether a yes-or-no ``exitplan-*`` property says yes."""
     return properties.get(key, "").strip().casefold() == "true"
-
-
-def _exported_flow(properties: Mapping[str, str]) -> dict[str, Any]:
-    """The classification of a data flow exported by exitplan."""
-    fields: dict[str, Any] = {}
-    for key, name, vocabulary in (
-        ("exitplan-personal-data", "personal_data", PersonalData),
-        ("exitplan-classification", "classification", Classification),
-        ("exitplan-transfer", "transfer", TransferBasis),
-    ):
-        value = _exported(properties, key, vocabulary)
-        if value is not None:
-            fields[name] = value
-    return fields
 
 
 class _Mapper:
@@ -1030,14 +1000,14 @@ class _Mapper:
                     # serves (ArchiMate's derivation through structure).
                     needs[edge.target].append((edge.source, False, edge))
             elif rule.becomes == "alternative":
-                readiness = _exported(edge.link.properties, "exitplan-readiness", Readiness)
+                facts = self._facts("alternative", edge.link)
                 self.source.alternative(
                     edge.target,
                     edge.source,
                     type=edge.type,
                     sid=edge.sid,
-                    readiness=readiness if isinstance(readiness, Readiness) else None,
-                    facts=self._facts("alternative", edge.link),
+                    readiness=facts.pop("readiness", None),
+                    facts=facts,
                     assumed=_said(edge.link.properties, "exitplan-assumed"),
                 )
             elif edge.type == "Access":
@@ -1053,7 +1023,6 @@ class _Mapper:
                     name=edge.link.name or None,
                     assets=[a for a in assets if a],
                     fields={
-                        **_exported_flow(given),
                         **self._facts("flow", edge.link),
                         **({"id": given["exitplan-id"]} if given.get("exitplan-id") else {}),
                     },
@@ -1134,9 +1103,7 @@ class _Mapper:
         given = properties.get("exitplan-strength", "").strip().casefold()
         group = properties.get("exitplan-group", "").strip() or edge.group
         facts = self._facts("dependency", edge.link)
-        coverage = _exported(properties, "exitplan-coverage", Coverage)
-        if coverage is not None:  # a realisation: how much of the capability it covers
-            facts["coverage"] = coverage
+        facts.update(self._facts("realisation", edge.link))  # how much of a capability
         assumed = True if _said(properties, "exitplan-assumed") else None
         if given in {s.value for s in Strength}:
             self.source.depends(

@@ -739,7 +739,8 @@ class _Finisher:
 
     def _written(self, element: _Element) -> dict[str, Any]:
         inferred = list(element.inferred)
-        if element.kind == "component" and element.vendor_assumed and "vendor" not in inferred:
+        guessed = element.vendor_assumed and not element.links  # the source names them
+        if element.kind == "component" and guessed and "vendor" not in inferred:
             inferred.append("vendor")
         written = {
             **element.fields,

@@ -22,6 +22,7 @@ from exitplan.model import (
     Component,
     Consumer,
     Contract,
+    Coverage,
     DataFlow,
     Dependency,
     EstateInfo,
@@ -73,13 +74,15 @@ def _lines(given: str) -> list[str]:
 @dataclass(frozen=True)
 class Fact:
     """One property: the field it fills (``contract.end``: a field of a part), the model
-    and field whose type checks it, and how its text is read before that."""
+    and field whose type checks it (or the type itself, for a value that is no field of
+    its own), and how its text is read before that."""
 
     path: str
-    model: type[BaseModel]
+    model: type[BaseModel] | None
     field: str
     read: Callable[[str], Any]
     what: str
+    kind: Any = None
 
 
 def _fact(path: str, model: type[BaseModel], read: Callable[[str], Any], what: str) -> Fact:
@@ -156,7 +159,17 @@ FACTS: Mapping[str, Mapping[str, Fact]] = {
     "use": {
         "exitplan-users": _fact("users", Consumer, _whole, "a whole number of people"),
     },
+    "realisation": {
+        "exitplan-coverage": Fact(
+            "coverage", None, "coverage", _lower, "full or partial", Coverage
+        ),
+    },
     "flow": {
+        "exitplan-personal-data": _fact(
+            "personal_data", DataFlow, _lower, "a kind of personal data"
+        ),
+        "exitplan-classification": _fact("classification", DataFlow, _lower, "a classification"),
+        "exitplan-transfer": _fact("transfer", DataFlow, _lower, "a transfer basis"),
         "exitplan-osl-ref": _fact("osl_ref", DataFlow, _word, _TEXT),
         "exitplan-krt-k": _fact("krt.k", Krt, _whole, "a level, 0 to 4"),
         "exitplan-krt-r": _fact("krt.r", Krt, _whole, "a level, 0 to 4"),
@@ -170,6 +183,7 @@ FACTS: Mapping[str, Mapping[str, Fact]] = {
         ),
     },
     "alternative": {
+        "exitplan-readiness": _fact("readiness", Alternative, str.upper, "a readiness, R0 to R5"),
         "exitplan-covers": _fact("covers", Alternative, _items, "a list of capabilities"),
         "exitplan-gaps": _fact("gaps", Alternative, _lines, "gaps, one to a line"),
         "exitplan-effort-weeks": _fact("effort_weeks", Alternative, _number, "a number of weeks"),
@@ -187,9 +201,13 @@ FACTS: Mapping[str, Mapping[str, Fact]] = {
 
 
 @cache
-def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+def _adapter(model: type[BaseModel] | None, name: str, given: Any) -> TypeAdapter[Any]:
+    """What checks a value: the model's field (its type, and the bounds given beside it
+    as in ``Field(ge=1)``), or the type given."""
+    if model is None:
+        return TypeAdapter(given)
     field = model.model_fields[name]
-    kind: Any = field.annotation  # and the bounds given beside it (Field(ge=1))
+    kind: Any = field.annotation
     if field.metadata:
         kind = Annotated[kind, *field.metadata]
     return TypeAdapter(kind)
@@ -213,7 +231,7 @@ def read_facts(kind: str, properties: Mapping[str, str]) -> dict[str, Any]:
         if not given:
             continue
         try:
-            value = _adapter(fact.model, fact.field).validate_python(fact.read(given))
+            value = _adapter(fact.model, fact.field, fact.kind).validate_python(fact.read(given))
         except (ValueError, ValidationError):
             raise BadFactError(key, given, fact.what) from None
         *parts, last = fact.path.split(".")
