@@ -490,7 +490,8 @@ def _archi(root: etree._Element, file: str) -> _Model:
         if what == "property" and element.getparent() is root:  # of the model itself
             key = _attribute(element, "key")
             if key and key not in model.properties:
-                model.properties[key], model.line = _attribute(element, "value"), line(element)
+                model.properties[key] = _attribute(element, "value")
+                model.line = model.line or line(element)  # where the model's properties start
             continue
         if what != "element":
             continue  # the model's own documentation, properties, profiles, images

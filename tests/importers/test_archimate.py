@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -1486,3 +1487,41 @@ def test_a_corrupt_archive_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as caught:
         import_sources([path], fmt="archimate")
     assert "not an Archi model archive" in caught.value.problems[0].message
+
+
+def test_the_estate_header_is_read_from_either_form(tmp_path: Path) -> None:
+    """The model's own properties: of an exchange file, its <properties>; of an Archi
+    file, the <property> children of the model (one in a folder is the folder's)."""
+    component = [("c", "ApplicationComponent", "C")]
+    exchanged = exchange(component).replace(
+        b"<elements>",
+        b'<properties><property propertyDefinitionRef="h1"><value>2027-01-15</value>'
+        b'</property><property propertyDefinitionRef="h2"><value>EUR</value></property>'
+        b"</properties>\n<elements>",
+    )
+    exchanged = exchanged.replace(
+        b"</model>",
+        b'<propertyDefinitions><propertyDefinition identifier="h1" type="string"><name>'
+        b'exitplan-as-of</name></propertyDefinition><propertyDefinition identifier="h2" '
+        b'type="string"><name>exitplan-currency</name></propertyDefinition>'
+        b"</propertyDefinitions></model>",
+    )
+    archi = native(component).replace(
+        b'version="5.0.0">\n',
+        b'version="5.0.0">\n<property key="exitplan-as-of" value="2027-01-15"/>'
+        b'<property key="exitplan-currency" value="EUR"/>\n',
+    )
+    archi = archi.replace(
+        b'<folder name="deeper" id="f2">',
+        b'<folder name="deeper" id="f2"><property key="exitplan-currency" value="USD"/>',
+    )
+    assert b"exitplan-currency" in exchanged
+    for content in (exchanged, archi):
+        imported = run(tmp_path, content)
+        assert imported.header == {"as_of": date(2027, 1, 15), "currency": "EUR"}
+    bad = archi.replace(b'value="2027-01-15"', b'value="2027-13-01"')
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, bad)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (3, "exitplan-as-of")
+    assert problem.message.startswith("the model: '2027-13-01'")
