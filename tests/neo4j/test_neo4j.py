@@ -428,3 +428,18 @@ def test_the_report_reads_the_database_alike(
     result = run_cli("report", scenario, "--backend", "neo4j", "-o", database, env=env)
     assert result.exit_code == 0, result.stderr
     assert database.read_bytes() == files.read_bytes()
+
+
+def test_the_archimate_export_reads_the_database_alike(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Every fact the export writes for the round trip (contract terms, exit plans, roles,
+    owners, a flow's K/R/T...) is in the database as in the files."""
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    files, database = tmp_path / "files.xml", tmp_path / "database.xml"
+    scenario = "scenarios/leave-microsoft.yaml"
+    assert run_cli("export", "archimate", scenario, "-o", files).exit_code == 0
+    result = run_cli("export", "archimate", scenario, "--backend", "neo4j", "-o", database, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert database.read_bytes() == files.read_bytes()
