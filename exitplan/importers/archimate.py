@@ -711,11 +711,6 @@ def _ids(last: _Link, came_by: Mapping[str, _Link | None]) -> tuple[str, ...] | 
     return tuple(reversed(ids))
 
 
-def _said(properties: Mapping[str, str], key: str) -> bool:
-    """Whether a yes-or-no ``exitplan-*`` property says yes."""
-    return properties.get(key, "").strip().casefold() == "true"
-
-
 class _Mapper:
     """Applies the mapping tables to one model."""
 
@@ -729,8 +724,10 @@ class _Mapper:
 
     def run(self) -> None:
         self._header()
-        for node in sorted(self.model.nodes.values(), key=lambda n: n.sid):
-            self._element(node)
+        nodes = sorted(self.model.nodes.values(), key=lambda n: n.sid)
+        vendors = [n for n in nodes if self._kind(n) == "vendor"]
+        for node in vendors + [n for n in nodes if self._kind(n) != "vendor"]:
+            self._element(node)  # vendors first, so that a component naming one finds it
         for kind, _sid in sorted(self.model.duplicates):
             self.source.skip(kind, "the same id appears twice in the source; the first kept")
         self._migration()
@@ -758,8 +755,7 @@ class _Mapper:
             self.source.skip(node.type, "junction: the relations through it are joined")
             return
         properties = node.properties
-        wanted = properties.get("exitplan-kind", "").strip().casefold()
-        kind = wanted if wanted in _EXITPLAN_KINDS else self.rules.elements.get(node.type, "skip")
+        kind = self._kind(node)
         self.kinds[node.sid] = kind
         if kind == "skip":
             why = _WHY.get(node.type, "a type the mapping does not keep")
@@ -774,14 +770,15 @@ class _Mapper:
                 type=node.type,
                 fields={**self._note(node), **self._facts(kind, node)},
                 id_hint=properties.get("exitplan-id", "").strip() or None,
-                assumed=_said(properties, "exitplan-assumed"),
+                assumed=self._assumed(node),
             )
             return
         options: dict[str, Any] = {
             "type": node.type,
             "fields": {**self._note(node), **self._facts(kind, node)},
             "id_hint": properties.get("exitplan-id") or None,
-            "assumed": _said(properties, "exitplan-assumed"),
+            "exact_id": bool(properties.get("exitplan-id")),
+            "assumed": self._assumed(node),
         }
         if kind == "component":
             vendor = self.source.vendor_from(properties)
@@ -799,6 +796,30 @@ class _Mapper:
         else:
             self.source.organisation(node.sid, node.name, **options)
 
+    def _kind(self, node: _Node) -> str:
+        """What an element becomes: what ``exitplan-kind`` says, else what its type does."""
+        wanted = node.properties.get("exitplan-kind", "").strip().casefold()
+        if wanted in _EXITPLAN_KINDS:
+            return wanted
+        if wanted:
+            raise InvalidInputError(
+                [
+                    Problem(
+                        self.model.file,
+                        node.line,
+                        "exitplan-kind",
+                        f"element {node.sid!r}: {_short(wanted, 60)!r} is not one of "
+                        + ", ".join(sorted(_EXITPLAN_KINDS)),
+                    )
+                ],
+                what="source",
+            )
+        return self.rules.elements.get(node.type, "skip")
+
+    def _assumed(self, what: _Node | _Link) -> bool:
+        """Whether ``exitplan-assumed`` says so."""
+        return bool(self._facts("marks", what).get("assumed", False))
+
     def _header(self) -> None:
         """What a model exitplan exported says of the estate itself."""
         self.source.header(self._facts("estate", self.model))
@@ -809,6 +830,7 @@ class _Mapper:
         try:
             return read_facts(kind, what.properties)
         except BadFactError as error:
+            said = f"{_short(error.given, 60)!r} is not {error.what}"
             if isinstance(what, _Model):
                 noun = "the model"
             else:
@@ -819,7 +841,7 @@ class _Mapper:
                         self.model.file,
                         what.line,
                         error.key,
-                        f"{noun}: {_short(error.given, 60)!r} is not {error.what}",
+                        f"{noun}: {error.message or said}",
                     )
                 ],
                 what="source",
@@ -1009,13 +1031,15 @@ class _Mapper:
                     sid=edge.sid,
                     readiness=facts.pop("readiness", None),
                     facts=facts,
-                    assumed=_said(edge.link.properties, "exitplan-assumed"),
+                    assumed=self._assumed(edge.link),
                 )
             elif edge.type == "Access":
                 accesses.append(edge)
             else:
                 given = edge.link.properties
-                assets = [a.strip() for a in given.get("exitplan-assets", "").split(",")]
+                listed = given.get("exitplan-assets", "")
+                # one to a line as exitplan exports them; with commas as written by hand
+                assets = [a.strip() for a in listed.split("\n" if "\n" in listed else ",")]
                 self.source.flow(
                     dependent,
                     needed,
@@ -1027,7 +1051,7 @@ class _Mapper:
                         **self._facts("flow", edge.link),
                         **({"id": given["exitplan-id"]} if given.get("exitplan-id") else {}),
                     },
-                    assumed=_said(given, "exitplan-assumed"),
+                    assumed=self._assumed(edge.link),
                 )
         for dependent, needed in sorted(owners):
             actor = self.model.nodes[needed]
@@ -1047,9 +1071,8 @@ class _Mapper:
             self.kinds.get(edge.target),
         ) != ("service", "organisation"):
             return False
-        properties = edge.link.properties
         users = self._facts("use", edge.link).get("users")
-        assumed = _said(properties, "exitplan-assumed")
+        assumed = self._assumed(edge.link)
         self.source.uses(
             edge.source, edge.target, type=edge.type, sid=edge.sid, users=users, assumed=assumed
         )
@@ -1101,12 +1124,12 @@ class _Mapper:
 
     def _depends(self, edge: _Edge, dependent: str, needed: str, strength: Strength) -> None:
         properties = edge.link.properties
-        given = properties.get("exitplan-strength", "").strip().casefold()
+        given = self._facts("strength", edge.link).get("strength")
         group = properties.get("exitplan-group", "").strip() or edge.group
         facts = self._facts("dependency", edge.link)
         facts.update(self._facts("realisation", edge.link))  # how much of a capability
-        assumed = True if _said(properties, "exitplan-assumed") else None
-        if given in {s.value for s in Strength}:
+        assumed = True if self._assumed(edge.link) else None
+        if given is not None:
             self.source.depends(
                 dependent,
                 needed,

@@ -52,11 +52,14 @@ from exitplan.model import (
     Vendor,
     VendorRole,
 )
+from exitplan.model.ids import ID_PATTERN
 
 KINDS = ("vendor", "component", "service", "capability", "organisation", "data flow")
 """What an imported element can become, in the order that decides who keeps a slug."""
 
 _LONGEST_SLUG = 96  # leaves room for a suffix within the 128 characters of an id
+_LONGEST_ID = 128
+_ID = re.compile(ID_PATTERN)
 _LONGEST_TEXT = 4000  # the model's Text
 _LEGAL_SUFFIX = re.compile(
     r"\b(inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|ab|publ|gmbh|"
@@ -74,6 +77,11 @@ def slug(text: str) -> str:
     cut = re.sub(r"[^a-z0-9._-]+", "-", folded.lower())
     cut = re.sub(r"-{2,}", "-", cut).strip("-._")
     return cut[:_LONGEST_SLUG].rstrip("-._")
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` is an id as an estate writes it, to keep as it is."""
+    return len(text) <= _LONGEST_ID and _ID.fullmatch(text) is not None
 
 
 def vendor_key(name: str) -> str:
@@ -108,6 +116,7 @@ class _Element:
     at: str = ""  # the file it was read from, when a source is a folder of files
     id_hint: str = ""  # an exitplan id the source carries (a model exitplan exported)
     id_given: bool = False  # of a vendor: its id_hint is such an id, not its name's key
+    id_exact: bool = False  # the id_hint is an exitplan id to keep as it is, not a name
     links: dict[str, set[VendorRole]] = field(default_factory=dict)
     """Of a component: its vendors (keys) and their roles, where the source gives them."""
     parent: str | None = None  # of a vendor: the key of the vendor that owns it
@@ -119,7 +128,9 @@ class _Element:
     @property
     def order(self) -> tuple[str, bool, int, int, str, str]:
         return (
-            slug(self.id_hint) or slug(self.name) or slug(self.sid),
+            (self.id_hint if self.id_exact else slug(self.id_hint))
+            or slug(self.name)
+            or slug(self.sid),
             # an id the source gives comes first
             (self.kind == "vendor" and not self.id_given) or not self.id_hint,
             KINDS.index(self.kind),
@@ -217,6 +228,7 @@ class SourceDraft:
         priority: int = 0,
         assumed: bool = False,
         id_hint: str | None = None,
+        exact_id: bool = False,
     ) -> bool:
         self.account.read += 1
         shown = _text(name or "") or sid
@@ -238,6 +250,7 @@ class SourceDraft:
             assumed=assumed,
             at=self.at,
             id_hint=id_hint or "",
+            id_exact=exact_id and is_id(id_hint or ""),
         )
         return True
 
@@ -254,10 +267,11 @@ class SourceDraft:
         priority: int = 0,
         assumed: bool = False,
         id_hint: str | None = None,
+        exact_id: bool = False,
     ) -> None:
         """A component; ``vendor`` is a key from ``vendor()``. Without ``delivery`` the
         mapping's default is used, and the component is assumed. ``id_hint`` is the id to
-        prefer over the slug of the name (an exitplan id the source carries)."""
+        prefer over the slug of the name; ``exact_id``: an exitplan id, kept as it is."""
         if not self._add(
             "component",
             sid,
@@ -267,6 +281,7 @@ class SourceDraft:
             priority=priority,
             assumed=assumed,
             id_hint=id_hint,
+            exact_id=exact_id,
         ):
             return
         element = self._draft.elements[(self.file, sid)]
@@ -298,13 +313,40 @@ class SourceDraft:
         assumed: bool = False,
     ) -> str:
         """The key of the vendor called ``name``; the same organisation named twice, here
-        or in another source, is one vendor. ``id_hint``: the id the source gives it (a
-        model exitplan exported), else the key is its id (Sweco AB and Sweco are the vendor
-        sweco); ``sid``: its own id in the source, else it is only named by others."""
-        key = vendor_key(name)
-        known = self._draft.vendors.get(key)
+        or in another source, is one vendor (Sweco AB and Sweco are the vendor sweco).
+        ``id_hint``: the id the source gives it (a model exitplan exported); then that id,
+        not the name, says which vendor it is, and a later mention of its name is it.
+        ``sid``: its own id in the source, else it is only named by others."""
         shown = _text(name)
         given = dict(fields or {})
+        if id_hint:
+            key = "=" + id_hint  # no name's key starts so
+            element = self._draft.vendors.get(key)
+            if element is None:
+                element = _Element(
+                    "vendor", self.file, sid or shown, shown, type, given, at=self.at
+                )
+                element.id_hint, element.id_given = id_hint, True
+                element.id_exact = is_id(id_hint)
+                self._draft.vendors[key] = element
+                self._draft.given_names.setdefault(shown, key)
+                self._draft.given_keys.setdefault(vendor_key(name), []).append(key)
+            else:
+                for name_of, value in given.items():
+                    element.fields.setdefault(name_of, value)
+            element.assumed = element.assumed or assumed
+            return key
+        key = vendor_key(name)
+        same_key = self._draft.given_keys.get(key, [])
+        given_key = self._draft.given_names.get(shown) or (
+            same_key[0] if len(same_key) == 1 else None
+        )
+        if given_key is not None:  # a vendor with an id of its own, named
+            element = self._draft.vendors[given_key]
+            for name_of, value in given.items():
+                element.fields.setdefault(name_of, value)
+            return given_key
+        known = self._draft.vendors.get(key)
         if known is None or (len(shown), shown) < (len(known.name), known.name):
             element = _Element(
                 "vendor",
@@ -318,24 +360,12 @@ class SourceDraft:
                 id_hint=key,
             )
             if known is not None:
-                element.id_hint, element.id_given = known.id_hint, known.id_given
                 element.parent = known.parent
-                if known.id_given:  # the element that gave the id stays the origin
-                    element.file, element.sid, element.type = known.file, known.sid, known.type
-                    element.at = known.at
             self._draft.vendors[key] = element
         else:
             element = known
             for name_of, value in given.items():
                 element.fields.setdefault(name_of, value)
-        if id_hint and not element.id_given:  # the vendor as an element with the id given
-            element.id_hint, element.id_given = id_hint, True
-            element.file, element.sid, element.type, element.at = (
-                self.file,
-                sid or shown,
-                type,
-                self.at,
-            )
         element.assumed = element.assumed or assumed
         return key
 
@@ -565,6 +595,8 @@ class Draft:
         self.alternatives: list[_Relation] = []
         self.uses: list[_Relation] = []  # service, organisation: the organisation uses it
         self.header: dict[str, Any] = {}
+        self.given_names: dict[str, str] = {}  # the name of a vendor with an id given -> key
+        self.given_keys: dict[str, list[str]] = {}  # its name's key -> keys of such vendors
         self._skip = {text.casefold() for text in self.rules.skip}
         self._patterns = [
             (vendor_pattern(rule.pattern), rule.vendor) for rule in self.rules.vendors.names
@@ -956,6 +988,19 @@ class _Finisher:
             "dependency made soft to break a cycle"
         ] += 1
 
+    def _inherited(self, vendor: _Element) -> tuple[Any, ...]:
+        """The exposure a vendor would have without its own: the nearest given up its
+        owners, else none."""
+        seen: set[str] = set()
+        above = vendor.parent
+        while above is not None and above not in seen:
+            seen.add(above)
+            owner = self.draft.vendors[above]
+            if "exposure" in owner.fields:
+                return tuple(sorted(owner.fields["exposure"]))
+            above = owner.parent
+        return ()
+
     def _consumers(self, nodes: Mapping[NodeId, dict[str, Any]]) -> None:
         """Who uses each service: its ``consumers``, in the order of their ids."""
         found: dict[NodeId, dict[NodeId, dict[str, Any]]] = {}
@@ -1106,6 +1151,9 @@ class _Finisher:
             }
             if element.parent is not None:
                 written["parent"] = self.vendor_ids[element.parent]
+            own = written.get("exposure")
+            if own is not None and tuple(sorted(own)) == self._inherited(element):
+                del written["exposure"]  # its owners' (an export writes every vendor's)
             if element.assumed:
                 written["assumed"] = True
             vendors.append(_validated(Vendor, written, element.origin_file, element.sid))

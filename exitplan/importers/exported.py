@@ -9,6 +9,7 @@ with the line of the element that carries it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -34,16 +35,29 @@ from exitplan.model import (
 )
 from exitplan.model.estate import Krt, SuitabilityAssessment
 
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def _number(given: str) -> float:
+    """A decimal number as an estate file writes it (no ``1_0``, no ``nan``)."""
+    if not _NUMBER.fullmatch(given):
+        raise ValueError(given)
     return float(given)
 
 
 def _whole(given: str) -> int:
+    """Digits 0 to 9 (not ``1_0``, not other scripts' digits)."""
+    if not _WHOLE.fullmatch(given):
+        raise ValueError(given)
     return int(given)
 
 
 def _day(given: str) -> date:
+    """A date as YYYY-MM-DD, as in an estate file (not ``20261101`` or a week date)."""
+    if not _DAY.fullmatch(given):
+        raise ValueError(given)
     return date.fromisoformat(given)
 
 
@@ -64,6 +78,11 @@ def _lower(given: str) -> str:
 def _items(given: str) -> list[str]:
     """A list as the export writes it: items joined by ``, ``."""
     return list(dict.fromkeys(item.strip() for item in given.split(",") if item.strip()))
+
+
+def _laws(given: str) -> list[str]:
+    """Foreign disclosure laws; ``none`` for none at all."""
+    return [] if given.casefold() == "none" else _items(given)
 
 
 def _lines(given: str) -> list[str]:
@@ -101,7 +120,7 @@ FACTS: Mapping[str, Mapping[str, Fact]] = {
     },
     "vendor": {
         "exitplan-hq-country": _fact("hq_country", Vendor, _word, "a country code such as SE"),
-        "exitplan-exposure": _fact("exposure", Vendor, _items, "a list of foreign laws"),
+        "exitplan-exposure": _fact("exposure", Vendor, _laws, "a list of foreign laws, or none"),
         "exitplan-dpf-certified": _fact("dpf_certified", Vendor, _yes_or_no, "true or false"),
         "exitplan-tags": _fact("tags", Vendor, _items, "a list of tags"),
     },
@@ -155,6 +174,12 @@ FACTS: Mapping[str, Mapping[str, Fact]] = {
         ),
         "exitplan-grace-days": _fact("onset.grace_days", Onset, _whole, "a number of days"),
         "exitplan-at-renewal": _fact("onset.at_renewal", Onset, _yes_or_no, "true or false"),
+    },
+    "marks": {
+        "exitplan-assumed": Fact("assumed", None, "", _yes_or_no, "true or false", bool),
+    },
+    "strength": {
+        "exitplan-strength": _fact("strength", Dependency, _lower, "hard or soft"),
     },
     "use": {
         "exitplan-users": _fact("users", Consumer, _whole, "a whole number of people"),
@@ -213,12 +238,16 @@ def _adapter(model: type[BaseModel] | None, name: str, given: Any) -> TypeAdapte
     return TypeAdapter(kind)
 
 
+_PARTS: Mapping[str, type[BaseModel]] = {"krt": Krt, "suitability": SuitabilityAssessment}
+"""Parts whose fields are needed together."""
+
+
 class BadFactError(ValueError):
     """A property whose text is not what its field holds: ``what`` says what it must be."""
 
-    def __init__(self, key: str, given: str, what: str) -> None:
+    def __init__(self, key: str, given: str, what: str, message: str = "") -> None:
         super().__init__(key)
-        self.key, self.given, self.what = key, given, what
+        self.key, self.given, self.what, self.message = key, given, what, message
 
 
 def read_facts(kind: str, properties: Mapping[str, str]) -> dict[str, Any]:
@@ -239,6 +268,18 @@ def read_facts(kind: str, properties: Mapping[str, str]) -> dict[str, Any]:
         for part in parts:
             place = place.setdefault(part, {})
         place[last] = value
+    for part, model in _PARTS.items():
+        if part in found:
+            try:
+                model.model_validate(found[part])
+            except ValidationError:
+                keys = [k for k, f in FACTS[kind].items() if f.path.startswith(part + ".")]
+                present = [k for k in keys if properties.get(k, "").strip()]
+                message = (
+                    f"{', '.join(keys[:-1])} and {keys[-1]} go together; only "
+                    f"{', '.join(present)} is given"
+                )
+                raise BadFactError(present[0], "", "", message) from None
     if "onset" in found:  # as an estate file writes it
         onset = found.pop("onset")
         if onset.get("at_renewal"):

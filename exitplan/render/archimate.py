@@ -218,7 +218,7 @@ NODE_FIELDS: Mapping[Label, Sequence[tuple[str, str]]] = {
     Label.VENDOR: (
         ("hq_country", "exitplan-hq-country"),
         ("jurisdiction", "exitplan-jurisdiction"),
-        ("exposure", "exitplan-exposure"),  # of a vendor with no parent (see _element)
+        ("exposure", "exitplan-exposure"),  # its own, or the nearest up its owners
         ("dpf_certified", "exitplan-dpf-certified"),
         ("tags", "exitplan-tags"),
     ),
@@ -255,7 +255,7 @@ EDGE_FIELDS: Mapping[Rel, Sequence[tuple[str, str]]] = {
     Rel.ALTERNATIVE_FOR: (
         ("readiness", "exitplan-readiness"),
         ("covers", "exitplan-covers"),
-        ("gaps", "exitplan-gaps"),  # one to a line: a gap is a sentence, commas and all
+        ("gaps", "exitplan-gaps"),  # one to a line (_ONE_TO_A_LINE)
         ("effort_weeks", "exitplan-effort-weeks"),
         ("duration_weeks", "exitplan-duration-weeks"),
         ("cost_per_year", "exitplan-cost-per-year"),
@@ -265,6 +265,9 @@ EDGE_FIELDS: Mapping[Rel, Sequence[tuple[str, str]]] = {
     Rel.SUBSIDIARY_OF: (),
     Rel.REQUIRES: (),
 }
+
+_ONE_TO_A_LINE = frozenset({"gaps", "assets"})
+"""Lists of free text, whose items may hold commas: written one to a line."""
 
 ROLE_ORDER = ("licensor", "operator", "support_access", "subprocessor")
 """The vendor a component's ``Vendor`` property names: the maker that licenses it, else
@@ -357,10 +360,8 @@ def _element(
     for key, name in NODE_FIELDS[node.label]:
         if key in node.properties:
             properties[name] = _joined(node.properties[key])
-    if node.properties.get("ultimate_parent", node.id) != node.id:
-        # a subsidiary's exposure is its parent's (the graph holds it so), unless it has
-        # its own: writing it would make it its own on the way back
-        properties.pop("exitplan-exposure", None)
+    if node.label is Label.VENDOR and "exposure" not in node.properties:
+        properties["exitplan-exposure"] = "none"  # the graph leaves out an empty list
     if node.properties.get("assumed"):
         properties["exitplan-assumed"] = "true"
     if vendors:
@@ -385,8 +386,8 @@ def _relationship(edge: GraphEdge) -> Concept:
     for key, written in EDGE_FIELDS[edge.type]:
         if key in edge.properties:
             value = edge.properties[key]
-            if key == "gaps" and isinstance(value, tuple):
-                properties[written] = "\n".join(str(gap) for gap in value)
+            if key in _ONE_TO_A_LINE and isinstance(value, tuple):
+                properties[written] = "\n".join(str(item) for item in value)
             else:
                 properties[written] = _joined(value)
     if edge.properties.get("assumed"):

@@ -434,3 +434,76 @@ def test_a_synthetic_estate_imported_back_gives_the_same_answers(
         answers = [run_cli(args[0], where, *args[1:]) for where in (folder, back)]
         assert answers[0].exit_code == 0, answers[0].stderr
         assert answers[0].stdout == answers[1].stdout, args
+
+
+EDGE_ESTATE = """\
+estate: {name: edge, as_of: 2026-11-01, legal_profile: se}
+vendors:
+  - {id: salesforce, name: "Salesforce, Inc.", hq_country: US, exposure: [US_CLOUD_ACT]}
+  - {id: salesforce-se, name: Salesforce AB, hq_country: SE, parent: salesforce}
+  - {id: globex, name: Globex, hq_country: DE}
+  - {id: globex-ab, name: Globex AB, hq_country: SE}
+  - {id: eu-sub, name: EU Sub, hq_country: SE, parent: salesforce, exposure: []}
+  - {id: uk-sub, name: UK Sub, hq_country: GB, parent: salesforce, exposure: [UK_IPA]}
+  - {id: v--x, name: Double, hq_country: SE}
+components:
+  - {id: crm, name: CRM, vendor: salesforce-se, delivery: saas}
+  - {id: mail, name: Mail, vendor: eu-sub, delivery: saas}
+  - {id: files, name: Files, vendor: uk-sub, delivery: saas}
+  - {id: erp, name: ERP, vendor: globex, delivery: saas}
+  - {id: hr, name: HR, vendor: globex-ab, delivery: saas, depends_on: [a-b, a--b, trail_]}
+  - {id: a-b, name: A-B, vendor: v--x, delivery: self_hosted}
+  - {id: a--b, name: A--B, vendor: v--x, delivery: self_hosted}
+  - {id: trail_, name: Trail, vendor: v--x, delivery: self_hosted}
+  - {id: LONG, name: Long, vendor: globex, delivery: saas}
+services:
+  - id: case-work
+    name: Case work
+    depends_on: [crm, mail, files, erp, hr, LONG]
+data_flows:
+  - id: cases-to-mail
+    from: case-work
+    to: mail
+    assets: ["name, address", personal identity number]
+    personal_data: special_category
+    classification: secret
+    transfer: adequacy_dpf
+  - {id: cases-to-files, from: case-work, to: files, assets: [documents],
+     personal_data: special_category, classification: confidential, transfer: scc}
+"""
+
+
+def test_an_edge_estate_imported_back_gives_the_same_answers(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """What an estate can hold that the example does not: vendors whose names compare
+    equal (Salesforce, Inc. and Salesforce AB), a subsidiary with an exposure of its own
+    (none, or another law), ids that are not what a name would give (a--b, trail_, one of
+    117 characters), an asset with a comma."""
+    long_id = "x" * 117
+    folder = tmp_path / "edge"
+    folder.mkdir()
+    (folder / "estate.yaml").write_text(EDGE_ESTATE.replace("LONG", long_id), encoding="utf-8")
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("id: s\ntitle: S\nestate: edge\nwithdraw: [vendor:salesforce]\n")
+    export(run_cli, scenario, tmp_path / "model.xml")
+    back = tmp_path / "back" / "edge"
+    result = run_cli("import", tmp_path / "model.xml", "-o", back)
+    assert result.exit_code == 0, result.stderr
+    original, returned = load_estate(folder), load_estate(back)
+    assert {v.id: (v.parent, v.exposure) for v in returned.vendors} == {
+        v.id: (v.parent, v.exposure if v.exposure or v.parent else None) for v in original.vendors
+    }
+    assert {c.id for c in returned.components} == {c.id for c in original.components}
+    assert {f.id: f.assets for f in returned.data_flows} == {
+        f.id: f.assets for f in original.data_flows
+    }
+    for args in (
+        ("simulate", "-w", "vendor:salesforce", "--format", "json"),
+        ("simulate", "-w", "vendor:globex", "--format", "json"),
+        ("check", "--format", "json"),
+        ("register", "--format", "json"),
+    ):
+        answers = [run_cli(args[0], where, *args[1:]) for where in (folder, back)]
+        assert answers[0].exit_code in {0, 1}, answers[0].stderr
+        assert answers[0].stdout == answers[1].stdout, args

@@ -900,7 +900,7 @@ _RELATIONS = ("use", "dependency", "alternative", "flow", "roles")
 """Its relations, in their order, from line 10."""
 
 
-def _model_with(where: str, key: str, given: str) -> bytes:
+def _model_with(where: str, key: str, given: str, more: Mapping[str, str] | None = None) -> bytes:
     own: dict[str, dict[str, str]] = {
         "service": {"exitplan-kind": "service"},
         "organisation": {"exitplan-kind": "organisation"},
@@ -914,6 +914,7 @@ def _model_with(where: str, key: str, given: str) -> bytes:
         "roles": {"exitplan-roles": "licensor"},
     }
     own[where][key] = given
+    own[where].update(more or {})
     return exchange(
         [
             ("s", "ApplicationService", "S", own["service"]),
@@ -949,6 +950,15 @@ BAD_FACTS = [
     ("component", "exitplan-licence-grace-days", "1.5"),
     ("component", "exitplan-support-end", "2027-02-30"),
     ("component", "exitplan-contract-end", "soon"),
+    ("component", "exitplan-contract-end", "20271231"),
+    ("component", "exitplan-support-end", "2026-W44-7"),
+    ("component", "exitplan-licence-grace-days", "1_0"),
+    ("component", "exitplan-licence-grace-days", "\u0663\u0660"),
+    ("component", "exitplan-cost-per-year", "1_000"),
+    ("component", "exitplan-assumed", "yes"),
+    ("component", "exitplan-kind", "widget"),
+    ("dependency", "exitplan-strength", "medium"),
+    ("dependency", "exitplan-assumed", "1"),
     ("component", "exitplan-contract-renewal-months", "0"),
     ("component", "exitplan-cost-per-year", "1e999"),
     ("component", "exitplan-cost-per-year", "=1+1"),
@@ -1525,3 +1535,22 @@ def test_the_estate_header_is_read_from_either_form(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert (problem.line, problem.field) == (3, "exitplan-as-of")
     assert problem.message.startswith("the model: '2027-13-01'")
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"exitplan-krt-k": "2"}, "exitplan-krt-k"),
+        ({"exitplan-krt-r": "1", "exitplan-krt-t": "1"}, "exitplan-krt-r, exitplan-krt-t"),
+        ({"exitplan-suitability-outcome": "passed"}, "exitplan-suitability-outcome"),
+    ],
+)
+def test_facts_that_go_together_are_given_together(
+    given: dict[str, str], missing: str, tmp_path: Path
+) -> None:
+    (key, value), *rest = given.items()
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, _model_with("flow", key, value, dict(rest)))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (13, key)
+    assert problem.message.endswith(f"go together; only {missing} is given")
