@@ -781,7 +781,10 @@ class _Mapper:
             "assumed": self._assumed(node),
         }
         if kind == "component":
-            vendor = self.source.vendor_from(properties)
+            # exitplan's export names the vendors on Associations with their roles, and
+            # the Vendor property beside them only for reading
+            exported = "exitplan-vendors" in properties
+            vendor = None if exported else self.source.vendor_from(properties)
             self.source.component(
                 node.sid,
                 node.name,

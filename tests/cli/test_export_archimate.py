@@ -507,3 +507,24 @@ def test_an_edge_estate_imported_back_gives_the_same_answers(
         answers = [run_cli(args[0], where, *args[1:]) for where in (folder, back)]
         assert answers[0].exit_code in {0, 1}, answers[0].stderr
         assert answers[0].stdout == answers[1].stdout, args
+
+
+def test_an_edited_vendor_property_makes_no_vendor_of_its_own(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """In an exported model the Vendor property is for reading; the Associations with
+    their roles say who provides a component, so an edit of it adds no unused vendor."""
+    model = tmp_path / "model.xml"
+    export(run_cli, LEAVE, model)
+    text = model.read_text(encoding="utf-8")
+    assert text.count('<value xml:lang="en">Microsoft Ireland Operations Limited</value>') > 1
+    model.write_text(
+        text.replace(
+            '<value xml:lang="en">Microsoft Ireland Operations Limited</value>',
+            '<value xml:lang="en">Edited Vendor Ltd</value>',
+        ),
+        encoding="utf-8",
+    )
+    back = tmp_path / "gothenburg"
+    assert run_cli("import", model, "-o", back).exit_code == 0
+    assert {v.id for v in load_estate(back).vendors} == {v.id for v in load_estate(EXAMPLE).vendors}
