@@ -39,7 +39,6 @@ from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
     Delivery,
     Strength,
-    VendorRole,
 )
 
 NAME = "archimate"
@@ -1084,26 +1083,13 @@ class _Mapper:
     def _supplies(self, edge: _Edge) -> bool:
         """A vendor associated with a component in the roles ``exitplan-roles`` names
         provides it so (exitplan's export writes each of a component's vendors so)."""
-        given = edge.link.properties.get("exitplan-roles", "").strip()
-        if not given or edge.source not in self.vendors:
+        if "exitplan-roles" not in edge.link.properties or edge.source not in self.vendors:
             return False
         if self.kinds.get(edge.target) != "component":
             return False
-        try:
-            roles = [VendorRole(role.strip()) for role in given.casefold().split(",")]
-        except ValueError:
-            raise InvalidInputError(
-                [
-                    Problem(
-                        self.model.file,
-                        edge.link.line,
-                        "exitplan-roles",
-                        f"relation {edge.sid!r}: {_short(given, 60)!r} is not a list of "
-                        + ", ".join(r.value for r in VendorRole),
-                    )
-                ],
-                what="source",
-            ) from None
+        roles = self._facts("supply", edge.link).get("roles")
+        if roles is None:  # given empty: no roles said
+            return False
         self.source.supplies(edge.target, self.vendors[edge.source], roles)
         return True
 

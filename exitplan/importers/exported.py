@@ -32,6 +32,7 @@ from exitplan.model import (
     Organisation,
     Service,
     Vendor,
+    VendorLink,
 )
 from exitplan.model.estate import Krt, SuitabilityAssessment
 
@@ -78,6 +79,10 @@ def _lower(given: str) -> str:
 def _items(given: str) -> list[str]:
     """A list as the export writes it: items joined by ``, ``."""
     return list(dict.fromkeys(item.strip() for item in given.split(",") if item.strip()))
+
+
+def _lower_items(given: str) -> list[str]:
+    return _items(given.casefold())
 
 
 def _laws(given: str) -> list[str]:
@@ -180,6 +185,9 @@ FACTS: Mapping[str, Mapping[str, Fact]] = {
     },
     "strength": {
         "exitplan-strength": _fact("strength", Dependency, _lower, "hard or soft"),
+    },
+    "supply": {
+        "exitplan-roles": _fact("roles", VendorLink, _lower_items, "a list of vendor roles"),
     },
     "use": {
         "exitplan-users": _fact("users", Consumer, _whole, "a whole number of people"),

@@ -116,6 +116,12 @@ def fitted(drawn: list[Bar], simulation: Simulation, most: int) -> list[Bar]:
     return [b for b in drawn if b.step in kept]
 
 
+def _steps_drawn(drawn: list[Bar], everything: list[Bar]) -> set[str] | None:
+    """The steps of a plan cut to what reads (whose contract ends a chart shows); None
+    when every step is drawn."""
+    return {b.step for b in drawn} if len(drawn) < len(everything) else None
+
+
 def blocked(simulation: Simulation) -> list[str]:
     names = display_names(simulation)
     return [
@@ -188,8 +194,7 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
 
     everything = bars(simulation)
     drawn = fitted(everything, simulation, MOST_ROWS)
-    # of a plan cut to what reads, the contract ends of the steps drawn
-    steps = {b.step for b in drawn} if len(drawn) < len(everything) else None
+    steps = _steps_drawn(drawn, everything)
     stuck = blocked(simulation) if layout.list_blocked else []
     rows = layout.row * max(len(drawn), 1)
     height = min(max(3.0, 1.4 + rows + (0.9 if stuck else 0)), 40.0)
@@ -383,7 +388,7 @@ def gantt_mermaid(simulation: Simulation) -> str:
     if not everything:
         return ""
     drawn = fitted(everything, simulation, MOST_ROWS)
-    cut = len(drawn) < len(everything)
+    steps = _steps_drawn(drawn, everything)
     lines = [
         "```mermaid",
         "gantt",
@@ -410,14 +415,14 @@ def gantt_mermaid(simulation: Simulation) -> str:
             lines.append(
                 f"    {label} :{', '.join([*tags, f't{index}'])}, {bar.start.isoformat()}, {days}d"
             )
-    ends = _contract_ends(simulation, {b.step for b in drawn} if cut else None)
+    ends = _contract_ends(simulation, steps)
     if ends:
         lines.append("    section Contracts")
         for end, name in ends:
             label = "End of " + _mermaid_text(_short(name, 44))
             lines.append(f"    {label} :milestone, {end.isoformat()}, 0d")
     lines.append("```")
-    if cut:
+    if steps is not None:
         lines += [
             "",
             f"The chart shows {len(drawn)} of {len(everything):,} steps: the critical path, "

@@ -117,13 +117,12 @@ def chain_text(
     >>> chain_text([f"c{i}" for i in range(2000)])
     'c0 ← c1 ← c2 ← c3 ← … 1,992 more … ← c1996 ← c1997 ← c1998 ← c1999'
     """
-    shown: Sequence[str] = chain
-    if not whole and len(chain) > LONGEST_CHAIN_SHOWN:
-        end = LONGEST_CHAIN_SHOWN // 2
-        shown = [*chain[:end], "", *chain[-end:]]
+    end = LONGEST_CHAIN_SHOWN // 2
+    cut = not whole and len(chain) > LONGEST_CHAIN_SHOWN
+    shown = [*chain[:end], *chain[-end:]] if cut else chain
     text = [names.get(n, n) if names else n for n in shown]
-    if len(shown) != len(chain):
-        text[len(text) // 2] = f"… {len(chain) - len(shown) + 1:,} more …"
+    if cut:
+        text.insert(end, f"… {len(chain) - 2 * end:,} more …")
     return " ← ".join(text)
 
 
