@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -12,13 +13,13 @@ import click
 import yaml
 
 from exitplan.cli.common import Size, collector_paused, emit, in_stages, notice
-from exitplan.errors import InvalidInputError, UsageError, display_path, printable
+from exitplan.errors import InvalidInputError, Problem, UsageError, display_path, printable
 from exitplan.importers import Imported, formats, import_sources
 from exitplan.importers.draft import slug
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.importers.mapping import default_mapping, load_mapping
 from exitplan.importers.rules import CommonRules
-from exitplan.loading import load_estate, os_reason
+from exitplan.loading import load_estate, os_reason, read_one
 from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
 from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text
@@ -136,12 +137,51 @@ def _mapping(path: Path | None, services_only: bool) -> CommonRules:
     return mapping
 
 
+def _at_sources(
+    problems: list[Problem], folder: Path, files: Mapping[str, bytes], imported: Imported
+) -> list[Problem]:
+    """The problems found in the imported files, which are not kept, told at the source
+    element they came from, and so are the places of those files that a message names
+    (``also defined at imported/model.yaml:12``)."""
+    written = {display_path(folder / IMPORTED / name): name for name in files}
+    read: dict[str, tuple[Any, dict[int, Any]]] = {}
+
+    def document(name: str) -> tuple[Any, dict[int, Any]]:
+        """The data of an imported file, and its elements by the line each starts on."""
+        if name not in read:
+            found = read_one(folder / IMPORTED / name, what="import")
+            starts = {}
+            for kind, elements in found.data.items():
+                for index, element in enumerate(elements if isinstance(elements, list) else ()):
+                    starts[found.line_of((kind, index))] = element
+            read[name] = found.data, starts
+        return read[name]
+
+    def source_place(match: re.Match[str]) -> str:
+        element = document(written[match.group(1)])[1].get(int(match.group(2)))
+        return imported.place_of(element) or match.group(0)
+
+    mentioned = re.compile(
+        "("
+        + "|".join(re.escape(shown) for shown in sorted(written, key=len, reverse=True))
+        + r"):(\d+)"
+    )
+    told = []
+    for found in problems:
+        message = mentioned.sub(source_place, found.message) if written else found.message
+        problem = Problem(found.file, found.line, found.field, message)
+        name = written.get(problem.file)
+        told.append(problem if name is None else imported.at_source(problem, document(name)[0]))
+    return told
+
+
 def _put_in_place(
-    folder: Path, files: dict[str, bytes], max_bytes: int, header: Mapping[str, Any]
+    folder: Path, files: dict[str, bytes], max_bytes: int, imported: Imported
 ) -> None:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
     the folder holds the old estate or the whole new one, checked as validate would (with
     ``max_bytes`` as the estate's budget)."""
+    header = imported.header
     made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -167,7 +207,7 @@ def _put_in_place(
             load_estate(folder, max_bytes=max_bytes)
         except InvalidInputError as error:
             raise InvalidInputError(
-                error.problems,
+                _at_sources(error.problems, folder, files, imported),
                 what=f"import was not written; {display_path(folder)} keeps what it held, and "
                 "the estate",
             ) from None
@@ -328,7 +368,7 @@ def import_command(
             header = _header(imported, "../estate.yaml")
             files = _files(imported, header)
         advance()
-        _put_in_place(folder, files, max_bytes, imported.header)
+        _put_in_place(folder, files, max_bytes, imported)
         advance()
     shown = display_path(folder)
     written = sorted(files)

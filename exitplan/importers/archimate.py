@@ -723,6 +723,10 @@ class _Mapper:
 
     def run(self) -> None:
         self._header()
+        for node in self.model.nodes.values():
+            self.source.place(node.sid, node.line)
+        for link in self.model.links.values():
+            self.source.place(link.sid, link.line)
         nodes = sorted(self.model.nodes.values(), key=lambda n: n.sid)
         vendors = [n for n in nodes if self._kind(n) == "vendor"]
         for node in vendors + [n for n in nodes if self._kind(n) != "vendor"]:

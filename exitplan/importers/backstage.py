@@ -726,6 +726,7 @@ class _Mapper:
                 "organisation": self.source.organisation,
             }[rule.becomes]
             add(entity.sid, name, **options)
+        self.source.place(entity.sid, entity.line("metadata", "name"))
 
     def _fields(self, entity: _Entity, rule: KindRule) -> dict[str, Any]:
         """Description, note (owner, domain, type, namespace), tags and lifecycle."""

@@ -962,6 +962,7 @@ class _Reader:
             source.capability(sid, name or sid, type=shown, fields=fields)
         else:
             source.organisation(sid, name or sid, type=shown, fields=fields)
+        source.place(sid, row.line)
         self.known.by_id.setdefault(sid, (source, sid))
         self.known.by_id.setdefault(sid.casefold(), (source, sid))
         self.known.by_name.setdefault((name or sid).casefold(), []).append((source, sid))
@@ -1099,6 +1100,7 @@ class _Reader:
         (source, a), (_, b) = ends
         dependent, needed = (b, a) if rule.reverse else (a, b)
         source.reading(row.table.file)
+        source.place(sid or f"{dependent} → {needed}", row.line)
         if rule.becomes == "dependency":
             source.depends(
                 dependent,

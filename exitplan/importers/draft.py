@@ -199,6 +199,59 @@ class Imported:
     header: Mapping[str, Any] = field(default_factory=dict)
     """What a source says of the estate itself (a model exitplan exported: its date,
     currency, legal profile, title and version), for the estate.yaml of a new folder."""
+    lines: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    """(origin file, source id) -> the line the element or relation is on there, where the
+    format tells it."""
+
+    def at_source(self, problem: Problem, written: Any) -> Problem:
+        """A problem found when the imported estate is checked, as one in the source it
+        came from: ``written`` is the data of the imported file the problem names, and
+        the element on the problem's path that records an origin is the one to fix.
+        Without one, the problem as it was."""
+        found = _origin_on(written, problem.field)
+        if found is None:
+            return problem
+        origin, rest = found
+        file, sid = str(origin.get("file", "")), str(origin.get("id", ""))
+        if not file or not sid:
+            return problem
+        return Problem(
+            file, self.lines.get((file, sid), 0), rest, f"{abbreviate(sid, 60)}: {problem.message}"
+        )
+
+    def place_of(self, element: Any) -> str | None:
+        """Where the imported ``element`` (its data as written) is in its source:
+        ``file:line``, or ``file (id)`` when the format does not tell the line."""
+        origin = element.get("origin") if isinstance(element, Mapping) else None
+        if not isinstance(origin, Mapping) or not origin.get("file") or not origin.get("id"):
+            return None
+        file, sid = str(origin["file"]), str(origin["id"])
+        line = self.lines.get((file, sid), 0)
+        return f"{file}:{line}" if line else f"{file} ({abbreviate(sid, 60)})"
+
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def _origin_on(data: Any, path: str) -> tuple[Mapping[str, Any], str] | None:
+    """The innermost ``origin`` along ``path`` (``services[7].depends_on[0].x``) in
+    ``data``, and the rest of the path after the element that holds it."""
+    found = None
+    at = data
+    for part in _PATH_PART.finditer(path):
+        index, key = part.groups()
+        if isinstance(at, Mapping) and isinstance(at.get("origin"), Mapping):
+            found = (at["origin"], path[part.start() :].lstrip("."))
+        if index is not None and isinstance(at, list) and int(index) < len(at):
+            at = at[int(index)]
+        elif key is not None and isinstance(at, Mapping) and key in at:
+            at = at[key]
+        else:
+            break
+    else:
+        if isinstance(at, Mapping) and isinstance(at.get("origin"), Mapping):
+            found = (at["origin"], "")
+    return found
 
 
 class SourceDraft:
@@ -209,6 +262,8 @@ class SourceDraft:
         self.file = file
         self.account = SourceAccount(file, fmt)
         self.at = ""
+        self.lines: dict[str, int] = {}
+        self._at_file: dict[str, str] = {}
 
     def reading(self, file: str) -> None:
         """What is added from now on was read from ``file`` (a file of a source folder);
@@ -574,6 +629,16 @@ class SourceDraft:
 
     def note(self, text: str) -> None:
         self.account.notes.append(text)
+
+    def place(self, sid: str, line: int) -> None:
+        """The line of the element or relation ``sid`` in the file being read, for the
+        messages about it."""
+        self.lines[sid] = line
+        if self.at:
+            self._at_file[sid] = self.at
+
+    def at_file(self, sid: str) -> str:
+        return self._at_file.get(sid, self.file)
 
     def header(self, fields: Mapping[str, Any]) -> None:
         """What the source says of the estate itself; of several sources, the first by
@@ -1169,7 +1234,12 @@ class _Finisher:
         if vendors:
             files["vendors.yaml"] = EstateFile(vendors=tuple(sorted(vendors, key=_sort_key)))
         account = Account([source.account for source in self.draft.sources], self.cycles)
-        return Imported(files, account, self.draft.header)
+        lines = {
+            (source.at_file(sid), sid): line
+            for source in self.draft.sources
+            for sid, line in source.lines.items()
+        }
+        return Imported(files, account, self.draft.header, lines)
 
 
 _HOSTED = frozenset({Delivery.SAAS, Delivery.PAAS, Delivery.IAAS})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import struct
@@ -19,7 +20,7 @@ import pytest
 import yaml
 
 from exitplan.cli.importing import _files, _put_in_place
-from exitplan.errors import InvalidInputError
+from exitplan.errors import InvalidInputError, display_path
 from exitplan.importers.draft import Draft
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.loading import load_estate
@@ -368,7 +369,7 @@ def test_a_first_import_that_fails_leaves_no_folder_behind(tmp_path: Path) -> No
     folder = tmp_path / "new" / "deeper" / "estate"
     refused = {"bad.yaml": b"components:\n  - id: x\n"}  # no name, no vendor: the check fails
     with pytest.raises(InvalidInputError):
-        _put_in_place(folder, refused, MAX_SOURCE_BYTES, {})
+        _put_in_place(folder, refused, MAX_SOURCE_BYTES, Draft().finish())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -676,3 +677,84 @@ def test_a_bad_estate_header_in_a_model_is_an_error_with_its_line(
     assert result.exit_code == 2
     assert f"model.xml:4: {key}: the model: {given[:20]!r}"[:-1] in result.stderr
     assert not (tmp_path / "estate").exists()
+
+
+CATALOG = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: first
+spec: {type: service, lifecycle: production, owner: team-a}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: mail
+spec: {type: service, lifecycle: production, owner: team-a}
+"""
+
+
+def _catalog(tmp_path: Path) -> tuple[list[str], str]:
+    catalog = tmp_path / "catalog-info.yaml"
+    catalog.write_text(CATALOG, encoding="utf-8")
+    return [str(catalog)], f"{display_path(catalog)}:10"
+
+
+def _cmdb(tmp_path: Path) -> tuple[list[str], str]:
+    return list(PAIR), f"{display_path(COMPONENTS)}:4"
+
+
+@pytest.mark.parametrize(
+    ("source", "taken"),
+    [(_catalog, "mail"), (_cmdb, "microsoft-entra-id")],
+    ids=["backstage", "csv"],
+)
+def test_a_clash_with_the_users_own_files_names_the_source_line_not_the_unkept_import(
+    tmp_path: Path, run_cli: RunCli, source: Any, taken: str
+) -> None:
+    """The imported files are not kept when the estate they make is refused, so a problem
+    in one is told at the source element it came from, and so is a place of one that a
+    message about the user's own file names."""
+    args, place = source(tmp_path)
+    estate = tmp_path / "estate"
+    assert run_cli("import", *args, "-o", estate).exit_code == 0
+    mine = estate / "mine.yaml"
+    mine.write_text(
+        f"components:\n  - id: {taken}\n    name: Mine\n    vendor: mine\n"
+        "    delivery: saas\nvendors:\n  - id: mine\n    name: Mine\n",
+        encoding="utf-8",
+    )
+    before = _tree(estate)
+    result = run_cli("import", *args, "-o", estate)
+    assert result.exit_code == 2, result.stdout
+    said = sorted(result.stderr.splitlines()[:2], key=lambda line: line.startswith(str(mine)))
+    assert said[0].startswith(f"{place}: id: "), said
+    assert said[0].endswith(f"duplicate id '{taken}'; also defined at {mine}:2"), said
+    assert said[1] == f"{mine}:2: components[0].id: duplicate id '{taken}'; also defined at {place}"
+    assert "imported/" not in result.stderr
+    assert _tree(estate) == before
+
+
+def test_an_unknown_capability_in_a_model_names_its_relation_in_the_model(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    model = tmp_path / "model.xml"
+    scenario = REPO / "scenarios" / "leave-microsoft.yaml"
+    assert run_cli("export", "archimate", scenario, "-o", model).exit_code == 0
+    text = model.read_text(encoding="utf-8")
+    property_ = '<property propertyDefinitionRef="pd-exitplan-capabilities">'
+    at = text.index(property_)
+    start = text.rindex("<relationship ", 0, at)
+    relation = re.search(r'identifier="([^"]+)"', text[start:]).group(1)  # type: ignore[union-attr]
+    value = text.index("<value", at)
+    value = text.index(">", value) + 1
+    end = text.index("</value>", value)
+    model.write_text(text[:value] + "no-such-capability" + text[end:], encoding="utf-8")
+    estate = tmp_path / "estate"
+    result = run_cli("import", model, "-o", estate)
+    assert result.exit_code == 2, result.stdout
+    line = text.count("\n", 0, start) + 1
+    assert result.stderr.splitlines()[0] == (
+        f"{model}:{line}: capabilities[0]: '{relation}': unknown capability 'no-such-capability'"
+    )
+    assert not estate.exists()
