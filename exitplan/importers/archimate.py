@@ -29,7 +29,7 @@ from typing import Any, Literal, NoReturn
 from lxml import etree
 from pydantic import Field, field_validator
 
-from exitplan.errors import InvalidInputError, Problem, display_path
+from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.exported import BadFactError, read_facts
@@ -397,7 +397,7 @@ def _exchange(root: etree._Element, file: str) -> _Model:
                         _text(parts.get("name", parts.get("label"))),
                         line(element),
                         _text(parts.get("documentation")),
-                        _exchange_properties(parts.get("properties"), names),
+                        _exchange_properties(parts.get("properties"), names, file),
                     )
                 )
         elif what == "relationships":
@@ -414,13 +414,14 @@ def _exchange(root: etree._Element, file: str) -> _Model:
                         line(element),
                         _text(parts.get("name", parts.get("label"))),
                         _access(element),
-                        _exchange_properties(parts.get("properties"), names),
+                        _exchange_properties(parts.get("properties"), names, file),
                     )
                 )
         elif what in {"views", "diagrams"}:
             model.views += sum(1 for e in section.iter() if local(e.tag) in {"view", "diagram"})
         elif what == "properties":
-            model.properties, model.line = _exchange_properties(section, names), line(section)
+            model.properties = _exchange_properties(section, names, file)
+            model.line = line(section)
     for node in model.nodes.values():
         if node.type == "AndJunction" and node.properties.get("JunctionType", "").casefold() in {
             "or",
@@ -445,14 +446,31 @@ def _property_names(root: etree._Element) -> dict[str, str]:
     return names
 
 
-def _exchange_properties(holder: etree._Element | None, names: Mapping[str, str]) -> dict[str, str]:
+def _exchange_properties(
+    holder: etree._Element | None, names: Mapping[str, str], file: str
+) -> dict[str, str]:
     found: dict[str, str] = {}
     for prop in _children(holder, "property") if holder is not None else ():
         ref = _attribute(prop, "propertyDefinitionRef") or _attribute(prop, "identifierref")
-        key = names.get(ref, ref)
-        if key and key not in found:
-            found[key] = _text(_child(prop, "value"))
+        _keep(found, names.get(ref, ref), _text(_child(prop, "value")), file, prop)
     return found
+
+
+def _keep(found: dict[str, str], key: str, value: str, file: str, prop: etree._Element) -> None:
+    """A property read: the first of a key is kept (Archi lets a key repeat), but one of
+    exitplan's own given twice with two values is a question only the author can answer."""
+    if not key:
+        return
+    if key not in found:
+        found[key] = value
+    elif key.startswith("exitplan-") and found[key] != value:
+        _refuse(
+            file,
+            prop,
+            key,
+            f"given twice, as {abbreviate(found[key])} and {abbreviate(value)}; "
+            "keep the one that is meant",
+        )
 
 
 def _identity(element: etree._Element, file: str, what: str) -> tuple[str, str]:
@@ -487,10 +505,14 @@ def _archi(root: etree._Element, file: str) -> _Model:
             pending.extend(reversed(list(element)))
             continue
         if what == "property" and element.getparent() is root:  # of the model itself
-            key = _attribute(element, "key")
-            if key and key not in model.properties:
-                model.properties[key] = _attribute(element, "value")
-                model.line = model.line or line(element)  # where the model's properties start
+            _keep(
+                model.properties,
+                _attribute(element, "key"),
+                _attribute(element, "value"),
+                file,
+                element,
+            )
+            model.line = model.line or line(element)  # where the model's properties start
             continue
         if what != "element":
             continue  # the model's own documentation, properties, profiles, images
@@ -504,9 +526,7 @@ def _archi(root: etree._Element, file: str) -> _Model:
         )
         properties: dict[str, str] = {}
         for prop in _children(element, "property"):
-            key = _attribute(prop, "key")
-            if key and key not in properties:
-                properties[key] = _attribute(prop, "value")
+            _keep(properties, _attribute(prop, "key"), _attribute(prop, "value"), file, prop)
         if (
             element.get("source") is not None
             or element.get("target") is not None

@@ -8,6 +8,7 @@ licence are in tests/fixtures/archimate/README.md.
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -994,6 +995,44 @@ def test_a_bad_exitplan_fact_is_an_error_with_its_line(
     line = 4 + _WHERE.index(where) if where in _WHERE else 10 + _RELATIONS.index(where)
     assert (problem.line, problem.field) == (line, key)
     assert repr(given)[:40] in problem.message  # a long one is cut
+
+
+@pytest.mark.parametrize("form", ["exchange", "native"])
+@pytest.mark.parametrize(
+    ("key", "again", "refused"),
+    [
+        ("exitplan-lifecycle", "retired", True),  # two answers: which is meant?
+        ("exitplan-lifecycle", "active", False),  # the same twice says it once
+        ("Lifecycle", "retired", False),  # not exitplan's: the first, as Archi shows it
+    ],
+)
+def test_a_property_given_twice(
+    form: str, key: str, again: str, refused: bool, tmp_path: Path
+) -> None:
+    made = exchange if form == "exchange" else native
+    once = made([("c", "Node", "C", {key: "active", "exitplan-kind": "component"})])
+    other = made([("c", "Node", "C", {key: again, "exitplan-kind": "component"})])
+
+    def holding(model: bytes, value: str) -> bytes:
+        """The property element of ``model`` that holds ``value``."""
+        found = re.search(
+            rb"<property (?:(?!<property ).)*?" + value.encode() + rb".*?(?:</property>|/>)",
+            model,
+        )
+        assert found is not None
+        return found.group(0)
+
+    first = holding(once, "active")
+    content = once.replace(first, first + holding(other, again), 1)
+    if not refused:
+        run(tmp_path, content)
+        return
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, content)
+    (problem,) = caught.value.problems
+    line = content.count(b"\n", 0, content.index(first)) + 1
+    assert (problem.line, problem.field) == (line, key)
+    assert problem.message.startswith("given twice, as 'active' and 'retired'")
 
 
 def test_the_model_of_bad_facts_imports_whole_with_good_ones(tmp_path: Path) -> None:
