@@ -99,6 +99,12 @@ picked, as a browser takes tens of seconds to draw a hundred thousand (a 10,000-
 estate: 51 s to open, 11 s without them)."""
 
 
+MOST_NODES_DRAWN = 3000
+"""Up to this many components and services, the page draws each; beyond, each vendor as
+one box coloured by the worst state of its nodes, and the nodes of the chain picked
+beside it (a 30,000-component estate took 34 s to open, most of it in drawing them)."""
+
+
 def _laid(names: Mapping[str, str], dependencies: Sequence[Sequence[Any]]) -> list[Edge] | None:
     """The dependencies Graphviz is given, in their order: all, when they make up to
     ``MOST_LAYERED`` nodes; else those no chain of others implies, when these do (every
@@ -173,6 +179,7 @@ def dump_explorer(data: Mapping[str, Any]) -> bytes:
         **data,
         "positions": placed(data),
         "draw_dependencies": len(data["dependencies"]) <= MOST_DRAWN,
+        "draw_nodes": len(data["nodes"]) <= MOST_NODES_DRAWN,
     }
     estate = data["estate"]
     texts = {
@@ -193,6 +200,7 @@ def dump_explorer(data: Mapping[str, Any]) -> bytes:
 
 __all__ = [
     "MOST_DRAWN",
+    "MOST_NODES_DRAWN",
     "MOST_PLACED",
     "MOST_PLACED_DEPENDENCIES",
     "dump_explorer",

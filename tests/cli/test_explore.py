@@ -22,6 +22,7 @@ from exitplan.loading import load_estate
 from exitplan.model import NodeId
 from exitplan.render.explorer import (
     MOST_DRAWN,
+    MOST_NODES_DRAWN,
     MOST_PLACED,
     MOST_PLACED_DEPENDENCIES,
     dump_explorer,
@@ -491,3 +492,58 @@ def test_on_random_estates_the_page_rule_agrees_with_simulate(
     }
     for affected in simulated.affected:
         assert tuple(chains[affected.id]) == affected.because
+
+
+@pytest.mark.parametrize(
+    ("count", "drawn"), [(1, True), (MOST_NODES_DRAWN, True), (MOST_NODES_DRAWN + 1, False)]
+)
+def test_beyond_the_nodes_drawn_each_vendor_is_one_box(count: int, drawn: bool) -> None:
+    data = {
+        "estate": {"name": "e", "title": "E"},
+        "nodes": [[f"c{i}", f"C{i}", "component", "v", "V"] for i in range(count)],
+        "dependencies": [],
+        "answers": {},
+    }
+    page = dump_explorer(data).decode("utf-8")
+    told = json.loads(page.split('id="exitplan-data">', 1)[1].split("</script>", 1)[0])
+    assert told["draw_nodes"] is drawn
+
+
+@browser_only
+def test_an_estate_beyond_the_nodes_drawn_shows_vendors_as_boxes_and_the_chain_picked(
+    tmp_path: Path, browser: Any
+) -> None:
+    """Beyond MOST_NODES_DRAWN the page draws one box per vendor (and one for services),
+    says so, and gives the same answer; a service picked draws its chain node by node
+    beside the boxes."""
+    many = [
+        {"id": f"x{index:04d}", "name": f"X{index}", "vendor": "w", "delivery": "saas"}
+        for index in range(MOST_NODES_DRAWN)
+    ]
+    estate, _ = write_estate(
+        tmp_path / "in",
+        "many",
+        components=[
+            {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+            {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a"]},
+            *many,
+        ],
+        alternatives=[],
+    )
+    target = tmp_path / "many.html"
+    result = cli("explore", estate, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    graph = browser.find_element("id", "graph")
+    boxes = 3  # v, w and the services
+    assert graph.get_attribute("data-nodes") == str(boxes)
+    assert browser.find_element("id", "collapsed").text.startswith(
+        f"{MOST_NODES_DRAWN + 3:,} components and services are too many to draw one by one"
+    )
+    assert not browser.find_element("id", "undrawn").is_displayed()
+    assert _shown(browser, "broken") == ["s"]
+    assert _shown(browser, "withdrawn") == ["a"]
+    chain, because = _picked(browser, estate, "vendor:v", "s")
+    assert chain == because == ["s", "b", "a"]
+    assert graph.get_attribute("data-nodes") == str(boxes + len(chain))
+    assert graph.get_attribute("data-edges") == str(len(chain) - 1)

@@ -68,39 +68,76 @@
   // --- the graph ------------------------------------------------------------------------
   var elements = [];
   var clusters = {};
+  var clusterOf = {};
+  var names = {};
   var order = [];
   data.nodes.forEach(function (n) {
     var cluster = n[3] ? "vendor/" + n[3] : n[2] === "service" ? "group/services" : "group/none";
     if (!clusters[cluster]) {
       clusters[cluster] = [];
       order.push(cluster);
-      var label = n[4] || (n[2] === "service" ? "Services" : "No vendor");
-      elements.push({ group: "nodes", data: { id: cluster, label: label }, classes: "cluster" });
+      names[cluster] = n[4] || (n[2] === "service" ? "Services" : "No vendor");
     }
     clusters[cluster].push(n[0]);
+    clusterOf[n[0]] = cluster;
   });
-  // Each node where Graphviz placed it; for an estate too large for that, each vendor's
-  // nodes in rows, the vendors on a grid.
-  var placed = data.positions || {};
+  // An estate with more nodes than a browser draws in good time shows each vendor as one
+  // box, coloured by the worst state among its nodes; the chain picked is drawn node by
+  // node beside them.
+  var whole = data.draw_nodes !== false;
   var across = Math.ceil(Math.sqrt(order.length));
-  order.forEach(function (cluster, index) {
-    var x0 = (index % across) * 700;
-    var y0 = Math.floor(index / across) * 600;
-    clusters[cluster].forEach(function (id, k) {
-      var n = byId[id];
-      elements.push({
-        group: "nodes",
-        data: { id: "n/" + id, ref: id, label: n.name, parent: cluster },
-        classes: n.kind,
-        position: placed[id]
-          ? { x: placed[id][0], y: placed[id][1] }
-          : { x: x0 + (k % 4) * 160, y: y0 + Math.floor(k / 4) * 90 },
+  if (whole) {
+    // Each node where Graphviz placed it; for an estate too large for that, each
+    // vendor's nodes in rows, the vendors on a grid.
+    var placed = data.positions || {};
+    order.forEach(function (cluster, index) {
+      elements.push({ group: "nodes", data: { id: cluster, label: names[cluster] },
+        classes: "cluster" });
+      var x0 = (index % across) * 700;
+      var y0 = Math.floor(index / across) * 600;
+      clusters[cluster].forEach(function (id, k) {
+        var n = byId[id];
+        elements.push({
+          group: "nodes",
+          data: { id: "n/" + id, ref: id, label: n.name, parent: cluster },
+          classes: n.kind,
+          position: placed[id]
+            ? { x: placed[id][0], y: placed[id][1] }
+            : { x: x0 + (k % 4) * 160, y: y0 + Math.floor(k / 4) * 90 },
+        });
       });
     });
-  });
+  } else {
+    order.forEach(function (cluster, index) {
+      elements.push({
+        group: "nodes",
+        data: { id: cluster, label: boxLabel(cluster, null),
+          vendor: cluster.indexOf("vendor/") === 0 ? cluster.slice(7) : null },
+        classes: "box",
+        position: { x: (index % across) * 260, y: Math.floor(index / across) * 140 },
+      });
+    });
+    var collapsed = document.getElementById("collapsed");
+    collapsed.textContent = data.nodes.length.toLocaleString("en") +
+      " components and services are too many to draw one by one: each vendor is one box, " +
+      "coloured by the worst state of its nodes (click it to withdraw that vendor), and " +
+      "the chain you pick is drawn beside it.";
+    collapsed.hidden = false;
+  }
+
+  function boxLabel(cluster, tally) {
+    var text = names[cluster] + "\n" + clusters[cluster].length.toLocaleString("en") +
+      (cluster === "group/services" ? " services" : " nodes");
+    if (tally) {
+      ["withdrawn", "broken", "degraded"].forEach(function (state) {
+        if (tally[state]) text += "\n" + tally[state].toLocaleString("en") + " " + state;
+      });
+    }
+    return text;
+  }
   // An estate with more dependencies than a browser draws in good time shows none but
   // those of the chain picked (drawn when it is picked).
-  var drawn = data.draw_dependencies;
+  var drawn = data.draw_dependencies && whole;
   var hardness = null;
   if (drawn) {
     data.dependencies.forEach(function (d, i) {
@@ -117,10 +154,12 @@
     data.dependencies.forEach(function (d) {
       hardness.set(d[0] + "\u0000" + d[1], d[2]);
     });
-    var undrawn = document.getElementById("undrawn");
-    undrawn.textContent = data.dependencies.length.toLocaleString("en") +
-      " dependencies are too many to draw at once; the chain you pick is drawn.";
-    undrawn.hidden = false;
+    if (whole) {
+      var undrawn = document.getElementById("undrawn");
+      undrawn.textContent = data.dependencies.length.toLocaleString("en") +
+        " dependencies are too many to draw at once; the chain you pick is drawn.";
+      undrawn.hidden = false;
+    }
   }
 
   var cy = cytoscape({
@@ -166,12 +205,19 @@
       { selector: "node.withdrawn", style: { "background-color": "#5c0f14", color: "#fff" } },
       { selector: "node.broken", style: { "background-color": "#d9363e", color: "#fff" } },
       { selector: "node.degraded", style: { "background-color": "#f3a33b" } },
+      { selector: "node.box", style: { width: 220, height: 100, "font-size": 13,
+          "text-max-width": 210, "background-color": "#f7f7f9", "border-color": "#c5c9d3" } },
+      { selector: "node.box.withdrawn", style: { "background-color": "#5c0f14", color: "#fff" } },
+      { selector: "node.box.broken", style: { "background-color": "#d9363e", color: "#fff" } },
+      { selector: "node.box.degraded", style: { "background-color": "#f3a33b" } },
       { selector: "node.match", style: { "border-width": 4, "border-color": "#1f5fbf" } },
       { selector: "edge.chain", style: { width: 4, "line-color": "#1f5fbf",
           "target-arrow-color": "#1f5fbf" } },
     ],
   });
   // --- the answer on a day ----------------------------------------------------------------
+  var stateNow = {};  // of the answer and day shown: each node's state, when it has one
+
   function within(day, on) {
     return on === "renewal" || (typeof on === "number" && on <= day);
   }
@@ -235,6 +281,8 @@
     clear(box);
     cy.edges().removeClass("chain");
     cy.remove(cy.edges(".picked"));
+    cy.remove(cy.nodes(".picked"));
+    cy.nodes(".box").removeClass("match");
     if (chain.length) {
       box.appendChild(element("h3", "Why " + nameOf(id)));
       var list = element("ol", null, { id: "chain-list" });
@@ -243,8 +291,20 @@
       });
       box.appendChild(list);
     }
+    if (!whole) {  // the chain in a row above the boxes, and the boxes that hold it marked
+      chain.forEach(function (step, k) {
+        if (!byId[step] || cy.getElementById("n/" + step).length) return;
+        cy.getElementById(clusterOf[step]).addClass("match");
+        cy.add({
+          group: "nodes",
+          data: { id: "n/" + step, ref: step, label: nameOf(step) },
+          classes: byId[step].kind + " picked " + (stateNow[step] || ""),
+          position: { x: k * 200, y: -140 },
+        });
+      });
+    }
     for (var i = 0; i + 1 < chain.length; i++) {
-      if (drawn) {
+      if (drawn && whole) {
         cy.edges('[source = "n/' + cssEscape(chain[i]) + '"][target = "n/' + cssEscape(chain[i + 1]) + '"]').addClass("chain");
       } else if (byId[chain[i]] && byId[chain[i + 1]]) {
         cy.add({
@@ -255,7 +315,9 @@
         });
       }
     }
-    document.getElementById("graph").setAttribute("data-edges", String(cy.edges().length));
+    var graph = document.getElementById("graph");
+    graph.setAttribute("data-edges", String(cy.edges().length));
+    graph.setAttribute("data-nodes", String(cy.nodes().length));
   }
 
   function cssEscape(text) {
@@ -290,10 +352,18 @@
     [broken, degraded, withdrawn].forEach(clear);
     cy.nodes().removeClass("withdrawn broken degraded");
     var counts = { withdrawn: 0, broken: 0, degraded: 0 };
+    var tallies = {};
+    stateNow = {};
     answer.affected.forEach(function (a) {
       var state = stateOn(a, day);
       if (!state) return;
-      cy.getElementById("n/" + a[0]).addClass(state);
+      stateNow[a[0]] = state;
+      if (whole) {
+        cy.getElementById("n/" + a[0]).addClass(state);
+      } else if (owns(clusterOf, a[0])) {
+        var tally = tallies[clusterOf[a[0]]] || (tallies[clusterOf[a[0]]] = {});
+        tally[state] = (tally[state] || 0) + 1;
+      }
       var service = byId[a[0]] && byId[a[0]].kind === "service";
       if (state === "withdrawn") {
         counts.withdrawn += 1;
@@ -303,6 +373,19 @@
         item(state === "broken" ? broken : degraded, a, state, answer);
       }
     });
+    if (!whole) {
+      cy.batch(function () {
+        order.forEach(function (cluster) {
+          var tally = tallies[cluster];
+          var box = cy.getElementById(cluster);
+          box.data("label", boxLabel(cluster, tally));
+          var worst = tally && ["withdrawn", "broken", "degraded"].filter(function (state) {
+            return tally[state];
+          })[0];
+          if (worst) box.addClass(worst);
+        });
+      });
+    }
     document.getElementById("summary").textContent =
       counts.withdrawn + " withdrawn, " + counts.broken + " services broken and " +
       counts.degraded + " degraded on " + dateOf(day) + ".";
@@ -358,12 +441,23 @@
       return String(n.data("label")).toLowerCase().indexOf(text) >= 0 ||
         String(n.data("ref")).toLowerCase().indexOf(text) >= 0;
     });
+    if (!whole) {  // the boxes that hold a node of that name or id
+      var holding = {};
+      data.nodes.forEach(function (n) {
+        if (String(n[1]).toLowerCase().indexOf(text) >= 0 ||
+          String(n[0]).toLowerCase().indexOf(text) >= 0) holding[clusterOf[n[0]]] = true;
+      });
+      found = found.union(cy.nodes(".box").filter(function (n) {
+        return owns(holding, n.id());
+      }));
+    }
     found.addClass("match");
     if (found.length) cy.animate({ fit: { eles: found, padding: 80 } }, { duration: 300 });
   });
 
   cy.on("tap", "node:childless", function (event) {
-    var key = "component:" + event.target.data("ref");
+    var vendor = event.target.data("vendor");
+    var key = vendor ? "vendor:" + vendor : "component:" + event.target.data("ref");
     if (owns(data.answers, key)) {
       picker.value = key;
       show();
