@@ -207,6 +207,7 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
             "date.epoch": "1970-01-01T00:00:00",
             "date.autoformatter.month": "%Y-%m",
             "hatch.linewidth": 1.5,
+            "text.parse_math": False,  # a name with two $ is text, not mathematics
         }
     ):
         figure = Figure(figsize=(layout.width, height), layout="constrained")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from matplotlib import font_manager, ft2font
 
 from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph
@@ -15,7 +16,7 @@ from exitplan.loading import load_estate
 from exitplan.render.gantt import MOST_ROWS, bars, fitted, gantt_mermaid, render_gantt
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
-from tests.conftest import EXAMPLE, RunCli
+from tests.conftest import EXAMPLE, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
 GANTT = ("diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--mode", "exit")
@@ -140,3 +141,26 @@ def test_no_name_is_read_as_a_mermaid_keyword(tmp_path: Path, name: str) -> None
     assert tasks
     for task in tasks:
         assert re.match(r"(\d+\. |End of )", task), task
+
+
+@pytest.mark.parametrize(
+    ("command", "suffix"),
+    [("diagram", ".svg"), ("diagram", ".png"), ("report", ".html"), ("report", ".pptx")],
+)
+def test_dollar_signs_in_names_are_text_not_mathematics(
+    tmp_path: Path, command: str, suffix: str
+) -> None:
+    """matplotlib reads text between two $ as mathematics: ``$x^$`` was an internal error
+    and ``$5 or $10`` lost its dollars."""
+    estate, scenario = write_estate(tmp_path / "in", "Intune $5 or $10 a month $x^$")
+    target = tmp_path / f"out{suffix}"
+    if command == "diagram":
+        args = ["diagram", estate, "-w", "vendor:v", "--view", "gantt", "-o", target]
+    else:
+        args = ["report", scenario, "-o", target]
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    if suffix == ".svg":  # drawn as paths, one per glyph, named by the glyph's index
+        font = ft2font.FT2Font(font_manager.findfont("DejaVu Sans"))
+        dollar = f'id="DejaVuSans-{font.get_char_index(ord("$")):x}"'
+        assert dollar.encode() in target.read_bytes()
