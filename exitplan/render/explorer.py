@@ -27,6 +27,7 @@ import networkx as nx
 import orjson
 
 from exitplan import __version__
+from exitplan.errors import printable
 from exitplan.render.files import positions
 
 Edge = tuple[str, str]
@@ -172,9 +173,27 @@ def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
     return {node[0]: list(found[names[node[0]]]) for node in nodes if names[node[0]] in found}
 
 
+def _printable_names(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with every name the page shows made printable (``printable``): a control
+    character or a bidirectional override in a name is shown as its escape, as in every
+    other output, never written into the page (where U+202E would reverse what follows)."""
+
+    def shown(value: Any) -> Any:
+        return printable(value) if isinstance(value, str) else value
+
+    estate = data["estate"]
+    return {
+        **data,
+        "estate": {key: shown(value) for key, value in estate.items()},
+        "nodes": [[n[0], shown(n[1]), n[2], n[3], shown(n[4])] for n in data["nodes"]],
+        "choices": [[c[0], shown(c[1]), c[2]] for c in data.get("choices", ())],
+    }
+
+
 def dump_explorer(data: Mapping[str, Any]) -> bytes:
     """The page for ``explorer_data``'s ``data`` (placed by Graphviz); the same data gives
     the same bytes."""
+    data = _printable_names(data)
     data = {
         **data,
         "positions": placed(data),

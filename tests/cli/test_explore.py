@@ -174,6 +174,11 @@ def test_hostile_names_are_text_and_run_nothing(tmp_path: Path, browser: Any) ->
     names = [e.text for e in browser.find_elements("css selector", "#broken .name")]
     assert names
     assert "onerror" in names[0]
+    assert "\\x1b[2J" in names[0]  # shown as its escape, as everywhere else
+    # no control character or bidirectional override in the page, nor in its data read
+    unseen = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    assert not unseen.search(text)
+    assert not unseen.search(json.dumps(json.loads(data), ensure_ascii=False))
 
 
 @browser_only
