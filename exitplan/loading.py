@@ -166,7 +166,9 @@ def plain_is_text(text: str) -> bool:
     return (first != "" and first not in _NOT_ONLY_TEXT) or _plain_kind(text) == "str"
 
 
-if yaml.__with_libyaml__:  # libyaml also caps nesting at 1,000 levels by itself
+_LIBYAML = bool(yaml.__with_libyaml__)
+
+if _LIBYAML:  # libyaml also caps nesting at 1,000 levels by itself
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # stubs omit it
 
 else:  # pragma: no cover - every PyYAML wheel ships libyaml
@@ -523,8 +525,15 @@ def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
             message += f" ({error.context})"
         return Problem(file, line, "", message)
     if isinstance(error, yaml.reader.ReaderError):
-        line = text.count("\n", 0, error.position) + 1
-        return Problem(file, line, "", f"character {error.character!r} is not allowed in YAML")
+        if _LIBYAML:  # its position counts the bytes of the text in UTF-8
+            line = text.encode("utf-8")[: error.position].count(b"\n") + 1
+        else:  # PyYAML's own reader counts characters
+            line = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"character U+{code:04X} is not allowed in YAML"
+        if code < 0x100:
+            message += f"; inside double quotes it can be written as \\x{code:02x}"
+        return Problem(file, line, "", message)
     return Problem(file, 1, "", f"YAML syntax error: {_cut(str(error))}")
 
 

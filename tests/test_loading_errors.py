@@ -59,6 +59,11 @@ CASES = [
         {"a.yaml": "vendors:\n  - id: x\n    name: [unclosed\n"},
         [Expected("a.yaml", 4, "", "started on line 3")],
     ),
+    Case(  # libyaml counts bytes: twenty em dashes before it are sixty of them
+        "yaml-forbidden-character-after-wide-ones",
+        {"a.yaml": 'vendors:\n  - id: x\n    note: "' + "—" * 20 + '"\n    name: "a\x01c"\n'},
+        [Expected("a.yaml", 4, "", "character U+0001 is not allowed in YAML")],
+    ),
     Case(
         "yaml-bad-indentation",
         {"a.yaml": "vendors:\n  - id: x\n    name: X\n   hq_country: SE\n"},
