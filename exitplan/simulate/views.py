@@ -137,8 +137,27 @@ class Diagram:
     """When the diagram was cut to fit: a sentence saying what it leaves out."""
 
 
-def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
-    return tuple(textwrap.wrap(text, width=width, break_long_words=True)) or ("",)
+MOST_LINES = 5
+"""Lines of one wrapped text at most; the last of a longer one ends in "…". A name may
+hold 4,000 characters, and wrapped whole a diagram of such names took 9 GB to draw."""
+
+LONGEST_LINE = 120
+"""Characters of a line drawn unwrapped at most (a title, a vendor's box)."""
+
+
+def wrap(text: str, width: int = WRAP, most: int | None = MOST_LINES) -> tuple[str, ...]:
+    """``text`` in lines of ``width``, at most ``most`` of them (``None``: a list of
+    names each already cut, which says what it lists however long)."""
+    lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    if most is not None and len(lines) > most:
+        last = lines[most - 1]
+        lines = [*lines[: most - 1], (last if len(last) < width else last[: width - 1]) + "…"]
+    return tuple(lines)
+
+
+def shorten(text: str, most: int = LONGEST_LINE) -> str:
+    """``text`` cut to ``most`` characters, its end shown as "…"."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _title(
@@ -151,13 +170,14 @@ def _title(
     info = backend.info
     first = info.title or info.name
     as_of = f"estate as of {info.as_of.isoformat()}" if info.as_of else "estate (no date)"
-    lines = [f"{first} — {view.value} view"]
+    lines = [f"{shorten(first)} — {view.value} view"]
     if simulation is not None:
         scope = simulation.scenario_title or ", ".join(simulation.selectors)
-        lines.append(f"{scope} ({simulation.mode})")
+        lines.append(f"{shorten(scope)} ({simulation.mode})")
     if focus is not None:
         steps = "any number of" if depth is None else str(depth)
-        lines.append(f"around {backend.node(focus).name}: {steps} dependency steps either way")
+        name = shorten(backend.node(focus).name)
+        lines.append(f"around {name}: {steps} dependency steps either way")
     lines.append(as_of)
     return tuple(lines)
 
@@ -222,9 +242,9 @@ def _cluster_of(
     parent = vendors.get(NodeId(str(vendor.properties.get("ultimate_parent", vendor.id))), vendor)
     country = vendor.properties.get("hq_country")
     law = parent.properties.get("hq_country")
-    label = vendor.name + (f" ({country})" if country else "")
+    label = shorten(vendor.name) + (f" ({country})" if country else "")
     if parent.id != vendor.id:
-        label += f", owned by {parent.name}" + (f" ({law})" if law else "")
+        label += f", owned by {shorten(parent.name)}" + (f" ({law})" if law else "")
     return Cluster(f"vendor-{vendor.id}", label)
 
 
@@ -637,7 +657,10 @@ def _fold_unneeded(drawn: list[DiagramNode], lines: list[DiagramEdge]) -> list[D
         kept.append(
             DiagramNode(
                 f"unneeded:{card}",
-                ("Also withdrawn; nothing that stays needs them:", *wrap(names, 2 * ROW_WRAP)),
+                (
+                    "Also withdrawn; nothing that stays needs them:",
+                    *wrap(names, 2 * ROW_WRAP, None),
+                ),
                 Look.UNNEEDED,
                 None,
                 card=card,
@@ -689,17 +712,19 @@ def plan_view(
     drawn = []
     for step in plan.steps:
         own = {m.replaces for m in step.moves}
-        others = [names[b].name if b in names else b for b in step.blocked_by if b not in own]
+        others = [
+            shorten(names[b].name) if b in names else b for b in step.blocked_by if b not in own
+        ]
         if step.kind is StepKind.EXPORT:
             lines = [*wrap(f"Export data from {names[step.replaces].name}", 28)]
             look = Look.EXPORT
         elif step.blocked and not others and step.id not in linked:
             # a dead end with nothing before or after it: one row of the wave's list
-            row = ", ".join(names[m.replaces].name for m in step.moves)
+            row = ", ".join(shorten(names[m.replaces].name) for m in step.moves)
             drawn.append(
                 DiagramNode(
                     step.id,
-                    wrap(row, ROW_WRAP),
+                    wrap(row, ROW_WRAP, None),
                     Look.BLOCKED,
                     f"wave-{step.wave}",
                     card=f"blocked:wave-{step.wave}",
@@ -724,7 +749,7 @@ def plan_view(
         if timing:
             lines.append(", ".join(timing))
         if others:
-            lines.extend(wrap("blocked by " + ", ".join(sorted(others)), 28))
+            lines.extend(wrap("blocked by " + ", ".join(sorted(others)), 28, None))
         elif not step.blocked and step.slack is not None and step.duration_weeks is not None:
             lines.append(
                 f"{-step.slack} days late" if step.slack < 0 else f"{step.slack} days to spare"
