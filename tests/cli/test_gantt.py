@@ -154,10 +154,11 @@ def test_dollar_signs_in_names_are_text_not_mathematics(
     and ``$5 or $10`` lost its dollars."""
     estate, scenario = write_estate(tmp_path / "in", "Intune $5 or $10 a month $x^$")
     target = tmp_path / f"out{suffix}"
-    if command == "diagram":
-        args = ["diagram", estate, "-w", "vendor:v", "--view", "gantt", "-o", target]
-    else:
-        args = ["report", scenario, "-o", target]
+    args: list[str | Path] = (
+        ["diagram", estate, "-w", "vendor:v", "--view", "gantt", "-o", target]
+        if command == "diagram"
+        else ["report", scenario, "-o", target]
+    )
     result = cli(*args)
     assert result.exit_code == 0, result.stderr
     if suffix == ".svg":  # drawn as paths, one per glyph, named by the glyph's index
