@@ -120,3 +120,11 @@ def test_estate_json_is_read_as_the_json_module_reads_it(text: str) -> None:
     assert [type(value) for value in read.values()] == [
         type(value) for value in json.loads(text).values()
     ]
+
+
+@pytest.mark.parametrize("character", ["\x7f", "\x85", "\u200d", "\u202e", "\u2028", "\u2029"])
+def test_characters_that_act_on_a_reader_are_written_as_escapes(character: str) -> None:
+    text = dump_json({"name": f"a{character}b"})
+    assert character not in text
+    assert f"\\u{ord(character):04x}" in text
+    assert json.loads(text) == {"name": f"a{character}b"}

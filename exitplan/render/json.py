@@ -31,9 +31,10 @@ from exitplan.simulate.result import (
 from exitplan.simulate.sensitivity import Analysis
 from exitplan.simulate.why import Chain
 
-_INVISIBLE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""What JSON may carry raw but a terminal would act on (DEL, C1 controls, direction
-overrides); C0 controls are escaped by ``json`` itself. Only strings can hold them."""
+_INVISIBLE = re.compile(r"[\x7f-\x9f\u200d-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What JSON may carry raw but a terminal or a reader would act on (DEL, C1 controls,
+the zero-width joiner, direction marks and overrides, the line and paragraph
+separators); C0 controls are escaped by ``json`` itself. Only strings can hold them."""
 
 
 def _finite(value: Any) -> Any:

@@ -4,7 +4,8 @@ as numbers.
 
 Every text cell is stored as text, never as a formula, whatever it starts with (``=``,
 ``+``, ``-``, ``@``), so a name in an estate cannot run in a spreadsheet; control
-characters, which the file format cannot hold, are written as escapes. The same input
+characters (some of which the file format cannot hold), bidirectional overrides and line
+separators are written as escapes, as in every other output. The same input
 gives the same bytes: the workbook's own dates are fixed and every part of the file gets
 the same timestamp.
 """
@@ -12,7 +13,6 @@ the same timestamp.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -224,11 +224,6 @@ def _set_up(page: Any, table: str) -> None:
     page.auto_filter.ref = table
 
 
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-"""What a workbook's XML cannot carry: the C0 controls but tab and line breaks (openpyxl's
-own rule), and Unicode's two noncharacters."""
-
-
 def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """The workbook's bytes; the same sheets give the same bytes. (openpyxl, with numpy
     behind it, is imported here: a third of a second every other command need not wait.)"""
@@ -240,8 +235,10 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def text(value: str) -> str:
-        """Text as the file format can hold it: control characters as escapes."""
-        return _NOT_IN_XML.sub(lambda m: printable(m.group(0)), value)
+        """Text as every other output shows it: control characters (which the file
+        format cannot all hold), bidirectional overrides and line separators as escapes;
+        line feeds stay, as a cell may hold several lines."""
+        return printable(value, newlines=True)
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]

@@ -108,3 +108,13 @@ def test_text_a_workbook_cannot_carry_is_written_as_escapes() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     assert sheet["A2"].value == "a\\uffffb\\x07\\ufffe"
+
+
+def test_text_is_shown_as_in_every_other_output() -> None:
+    """DEL, C1 controls, bidirectional overrides and line separators fit in a workbook
+    but would act on whoever reads it: written as escapes, as on the terminal; line feeds
+    stay, as a cell may hold lines."""
+    data = dump_xlsx([Sheet("S", ("name",), [("a\x7f\x85\x9b\u202eb\u2028c\u2029d\u200de\nf",)])])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet["A2"].value == "a\\x7f\\x85\\x9b\\u202eb\\u2028c\\u2029d\\u200de\nf"
