@@ -9,6 +9,8 @@ The same input gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 
 from pptx import Presentation
@@ -177,6 +179,38 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
     ]
     _bullets(_slide(deck, "Decisions for the board", notes), decisions(strategy))
     buffer = io.BytesIO()
-    deck.core_properties.author = "exitplan"
+    title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
+    core = deck.core_properties
+    core.author = core.last_modified_by = "exitplan"
+    core.title = printable(f"Exit strategy: {title}")[:255]
+    core.subject = printable(strategy.estate_title)[:255]
+    core.comments = ""  # python-pptx's template says "generated using python-pptx"
     deck.save(buffer)
-    return fixed_zip(buffer.getvalue())
+    notes = sum(1 for slide in deck.slides if slide.has_notes_slide)
+    return fixed_zip(buffer.getvalue(), _own_properties(buffer.getvalue(), len(deck.slides), notes))
+
+
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>exitplan</Application>'
+    "<PresentationFormat>Widescreen</PresentationFormat><Slides>{slides}</Slides>"
+    "<Notes>{notes}</Notes></Properties>"
+)
+_THUMBNAIL = "docProps/thumbnail.jpeg"
+
+
+def _own_properties(data: bytes, slides: int, notes: int) -> dict[str, bytes | None]:
+    """What the deck says of itself, not what python-pptx's template said of it (another
+    author's name, "Microsoft Macintosh PowerPoint", 4:3, no slides, and the template's
+    thumbnail): the application and slide count, and no thumbnail."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        relations = package.read("_rels/.rels").decode("utf-8")
+    kept = re.sub(
+        r'<Relationship [^>]*Target="/?' + re.escape(_THUMBNAIL) + '"[^>]*/>', "", relations
+    )
+    return {
+        "docProps/app.xml": _APP.format(slides=slides, notes=notes).encode("utf-8"),
+        _THUMBNAIL: None,
+        "_rels/.rels": kept.encode("utf-8"),
+    }

@@ -323,17 +323,24 @@ _STAMPS = re.compile(
 FIXED_STAMP = b"2000-01-01T00:00:00Z"
 
 
-def fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes, replaced: Mapping[str, bytes | None] | None = None) -> bytes:
     """An Office file (a zip) made reproducible: every entry stamped with one fixed time,
     and the creation and change times its libraries write into ``docProps/core.xml``
-    replaced by a fixed one, so that the same input gives the same bytes."""
+    replaced by a fixed one, so that the same input gives the same bytes. ``replaced``
+    gives entries new content, or none (``None``: left out)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    replaced = replaced or {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
+            if info.filename in replaced:
+                new = replaced[info.filename]
+                if new is not None:
+                    target.writestr(fixed, new)
+                continue
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _STAMPS.sub(rb"\g<1>" + FIXED_STAMP + rb"\2", content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from pptx import Presentation
@@ -47,6 +48,17 @@ def test_the_deck_has_its_slides_pictures_and_notes(run_cli: RunCli, tmp_path: P
     assert "chat-and-meetings" in notes.text
     assert "\\x0a" not in notes.text  # one paragraph per line, not escaped line breaks
     assert len(notes.paragraphs) > 2
+    # what the deck says of itself, not what python-pptx's template said
+    core = deck.core_properties
+    assert (core.author, core.last_modified_by, core.comments) == ("exitplan", "exitplan", "")
+    assert core.title == TITLES[0]
+    with zipfile.ZipFile(first) as package:
+        assert "docProps/thumbnail.jpeg" not in package.namelist()
+        assert b"thumbnail" not in package.read("_rels/.rels")
+        app = package.read("docProps/app.xml")
+    assert b"<Application>exitplan</Application>" in app
+    assert f"<Slides>{len(TITLES)}</Slides>".encode() in app
+    assert b"4:3" not in app
 
 
 def test_hostile_names_stay_text_in_the_deck(run_cli: RunCli, tmp_path: Path) -> None:
