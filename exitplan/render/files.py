@@ -84,8 +84,15 @@ def diagram_bytes(diagram: Diagram, suffix: str, renderer: Renderer = Renderer.P
             raise UsageError(
                 f"{because} needs Graphviz: {INSTALL_GRAPHVIZ}; .svg and .png work without it"
             )
-        return _draw([program, f"-T{fmt}"], source, suffix, "Graphviz")
+        drawn = _draw([program, f"-T{fmt}"], source, suffix, "Graphviz")
+        return _PDF_DATES.sub(rb"\g<1>20000101000000", drawn) if fmt == "pdf" else drawn
     return _draw([_pure(), f"-T{fmt}"], source, suffix, PURE)
+
+
+_PDF_DATES = re.compile(rb"(/(?:CreationDate|ModDate) ?\(D:)\d{14}")
+"""The times cairo writes into a PDF (it takes no SOURCE_DATE_EPOCH): replaced by a fixed
+one of the same length, so that the file's offsets hold and the same input gives the same
+bytes."""
 
 
 def positions(source: str) -> dict[str, tuple[float, float]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import struct
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -360,3 +361,15 @@ def test_names_of_thousands_of_characters_are_cut_to_a_few_lines(tmp_path: Path,
     width, height = struct.unpack(">II", target.read_bytes()[16:24])
     assert width < 4000
     assert height < 2000
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (CI installs it)")
+def test_a_pdf_is_the_same_bytes_a_second_later(run_cli: RunCli, tmp_path: Path) -> None:
+    """cairo writes the time into a PDF, to the second; exitplan writes a fixed one."""
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for target in (first, second):
+        result = run_cli("diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "-o", target)
+        assert result.exit_code == 0, result.stderr
+        time.sleep(1.1)
+    assert first.read_bytes() == second.read_bytes()
+    assert b"/CreationDate (D:20000101000000" in first.read_bytes()
