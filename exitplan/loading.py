@@ -667,10 +667,14 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
     def find_lines() -> dict[FieldPath, int]:
         if "\n" not in text.rstrip():  # compact JSON on one line: nothing to find
             return {(): 1}
-        # Valid JSON is YAML 1.2 once its tabs (only ever whitespace here) are spaces.
-        return _lines_of(file, text.replace("\t", " "))
+        # Valid JSON is YAML 1.2 once its tabs (only ever whitespace here) are spaces, and
+        # its surrogate escapes, which libyaml refuses, another escape (lines stay lines).
+        return _lines_of(file, _SURROGATE_ESCAPE.sub(r"\\u0020", text.replace("\t", " ")))
 
     return Document(data, FileLines(file, find=find_lines), values)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _lines_of(file: str, text: str, limit: _ValueLimit | None = None) -> dict[FieldPath, int]:
@@ -1032,6 +1036,10 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
         return loc, f"expected a mapping of keys, got {_short(given)}"
     if kind in ("tuple_type", "list_type"):
         return loc, f"expected a list, got {_short(given)}"
+    if kind == "string_unicode" and isinstance(given, str):  # a lone surrogate (JSON's \ud800)
+        lone = next((c for c in given if 0xD800 <= ord(c) <= 0xDFFF), "")
+        at = f" \\u{ord(lone):04x} at position {given.index(lone) + 1}" if lone else ""
+        return loc, f"holds half a surrogate pair{at}, which is not a character; remove it"
     if kind == "value_error" or "input" not in error:
         return loc, message
     return loc, f"{message} (got {_short(given)})"

@@ -74,6 +74,17 @@ CASES = [
         {"a.json": '{"vendors": [\n  {"id": "x",}\n]}\n'},
         [Expected("a.json", 2, "", "JSON syntax error: Expecting property name")],
     ),
+    Case(  # libyaml, which finds the lines, refuses the escape: the line was the one before
+        "json-lone-surrogate",
+        {
+            "a.json": '{"vendors": [\n  {"id": "x", "hq_country": "SE",\n   "name": "a\\ud800b"}\n]}\n'
+        },
+        [
+            Expected(
+                "a.json", 3, "vendors[0].name", "holds half a surrogate pair \\ud800 at position 2"
+            )
+        ],
+    ),
     Case(
         "json-line-of-a-field",
         {"a.json": '{"vendors": [\n\t{"id": "x",\n\t "name": "X",\n\t "hq_country": "XX"}\n]}\n'},

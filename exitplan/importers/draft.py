@@ -683,32 +683,21 @@ def _origin(file: str, sid: str, type_: str | None, inferred: Iterable[str]) -> 
     """Where an element came from; a source id too long for the model is cut, marked
     with an ellipsis (it still leads to the element by its beginning)."""
     return Origin(
-        file=_cut(file) or "?",
-        id=_cut(sid) or "(no id)",
-        type=_cut(type_) if type_ else None,
+        file=_cut(_storable(file)) or "?",
+        id=_cut(_storable(sid)) or "(no id)",
+        type=_cut(_storable(type_)) if type_ else None,
         inferred=tuple(sorted(set(inferred))),
     )
 
 
+def _storable(text: str) -> str:
+    """A source's id or file name as an estate file can hold it: Unicode's two
+    noncharacters as escapes. (Where such a character is in a name, the estate model
+    refuses the name, and the user is told on which line.)"""
+    return text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+
+
 _Model = TypeVar("_Model", bound=BaseModel)
-
-
-def _validated(model: type[_Model], data: Mapping[str, Any], file: str, sid: str) -> _Model:
-    """``data`` as ``model``; should a format module have passed on a value the estate
-    model refuses, the user learns which element of which file it was, not a traceback."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        problems = [
-            Problem(
-                file,
-                0,
-                ".".join(str(part) for part in detail["loc"]),
-                f"{abbreviate(sid, 60)}: {detail['msg']}",
-            )
-            for detail in error.errors()
-        ]
-        raise InvalidInputError(problems, what="source") from None
 
 
 def spell_cycle(loop: Sequence[str], most: int = 8) -> str:
@@ -745,9 +734,34 @@ class _Finisher:
         self.cycles: list[tuple[str, ...]] = []
         self.entry_source: dict[int, str] = {}  # id of a dependency entry -> its source
         self.organisation_ids: dict[tuple[str, str], NodeId] = {}  # (file, id given) -> id
+        self.lines = {  # (origin file, source id) -> its line there, where the format tells
+            (source.at_file(sid), sid): line
+            for source in draft.sources
+            for sid, line in source.lines.items()
+        }
 
     def account(self, file: str) -> SourceAccount:
         return self.by_file[file].account
+
+    def _validated(
+        self, model: type[_Model], data: Mapping[str, Any], file: str, sid: str
+    ) -> _Model:
+        """``data`` as ``model``; should a format module have passed on a value the
+        estate model refuses, the user learns which element of which file it was (on
+        which line, where the format tells it), not a traceback."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            problems = [
+                Problem(
+                    file,
+                    self.lines.get((file, sid), 0),
+                    ".".join(str(part) for part in detail["loc"]),
+                    f"{abbreviate(sid, 60)}: {detail['msg'].removeprefix('Value error, ')}",
+                )
+                for detail in error.errors()
+            ]
+            raise InvalidInputError(problems, what="source") from None
 
     def run(self) -> Imported:
         self._vendors_of_components()
@@ -1129,7 +1143,9 @@ class _Finisher:
             made.append(
                 (
                     relation.file,
-                    _validated(DataFlow, written, relation.origin_file, _relation_sid(relation)),
+                    self._validated(
+                        DataFlow, written, relation.origin_file, _relation_sid(relation)
+                    ),
                 )
             )
             self.account(relation.file).made["data flow"] += 1
@@ -1156,7 +1172,7 @@ class _Finisher:
                 continue
             made[ends] = (
                 relation.file,
-                _validated(
+                self._validated(
                     Alternative,
                     {
                         **relation.fields,
@@ -1198,7 +1214,7 @@ class _Finisher:
             for file, (element, own) in entries:
                 node = self.ids[(element.file, element.sid)]
                 written = components[node] if kind in {"component", "service"} else own
-                model = _validated(
+                model = self._validated(
                     models[kind], {**written, "id": node}, element.origin_file, element.sid
                 )
                 sections[file].setdefault(plural, []).append(model)
@@ -1221,7 +1237,7 @@ class _Finisher:
                 del written["exposure"]  # its owners' (an export writes every vendor's)
             if element.assumed:
                 written["assumed"] = True
-            vendors.append(_validated(Vendor, written, element.origin_file, element.sid))
+            vendors.append(self._validated(Vendor, written, element.origin_file, element.sid))
             self.account(element.file).made["vendor"] += 1
         names = _file_names([source.file for source in self.draft.sources])
         files: dict[str, EstateFile] = {}
@@ -1234,12 +1250,7 @@ class _Finisher:
         if vendors:
             files["vendors.yaml"] = EstateFile(vendors=tuple(sorted(vendors, key=_sort_key)))
         account = Account([source.account for source in self.draft.sources], self.cycles)
-        lines = {
-            (source.at_file(sid), sid): line
-            for source in self.draft.sources
-            for sid, line in source.lines.items()
-        }
-        return Imported(files, account, self.draft.header, lines)
+        return Imported(files, account, self.draft.header, self.lines)
 
 
 _HOSTED = frozenset({Delivery.SAAS, Delivery.PAAS, Delivery.IAAS})

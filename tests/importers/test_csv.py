@@ -483,6 +483,23 @@ def test_formula_cells_are_text(tmp_path: Path, cell: str, text: str) -> None:
     assert load_estate(folder).components[0].name == text
 
 
+@pytest.mark.parametrize("column", ["name", "note"])
+def test_a_noncharacter_is_an_error_on_its_row(tmp_path: Path, column: str) -> None:
+    """U+FFFE fits a CSV cell but no estate file: refused with the row's line, in plain
+    words (not pydantic's "Value error, ...")."""
+    path = _table(
+        tmp_path,
+        "ci.csv",
+        f"name,note\nA,ok\nB,ok\nC{'' if column == 'note' else chr(0xFFFE)},x{chr(0xFFFE)}\n",
+    )
+    with pytest.raises(InvalidInputError) as caught:
+        _import(path)
+    (problem,) = caught.value.problems if column == "note" else caught.value.problems[:1]
+    assert problem.line == 4
+    assert "U+FFFE" in problem.message
+    assert "Value error" not in problem.message
+
+
 def test_control_and_bidi_characters_kept(tmp_path: Path) -> None:
     name = "Evil\u202egnp.exe\x07"
     path = _table(tmp_path, "ci.csv", f"name,note\nA,{name}\n")
