@@ -77,13 +77,19 @@ CASES = [
     Case(  # libyaml, which finds the lines, refuses the escape: the line was the one before
         "json-lone-surrogate",
         {
-            "a.json": '{"vendors": [\n  {"id": "x", "hq_country": "SE",\n   "name": "a\\ud800b"}\n]}\n'
+            "a.json": '{"vendors": [\n  {"id": "x", "hq_country": "SE",\n'
+            '   "name": "a\\ud800b"}\n]}\n'
         },
         [
             Expected(
                 "a.json", 3, "vendors[0].name", "holds half a surrogate pair \\ud800 at position 2"
             )
         ],
+    ),
+    Case(
+        "name-of-spaces",
+        {"a.yaml": 'vendors:\n  - id: x\n    name: "   "\n    hq_country: SE\n'},
+        [Expected("a.yaml", 3, "vendors[0].name", "holds only spaces")],
     ),
     Case(
         "json-line-of-a-field",

@@ -67,6 +67,16 @@ def _characters(value: str) -> str:
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_characters)]
 
+
+def _said(value: str) -> str:
+    """A name says something: spaces alone would be a blank cell in every table."""
+    if not value.strip():
+        raise ValueError("holds only spaces; give the name it is known by")
+    return value
+
+
+Name = Annotated[Text, AfterValidator(_said)]
+
 # Quantities are finite and bounded: far above any real estate, low enough that a slip
 # such as 1e308 or .inf is refused with its line instead of turning a plan into nonsense.
 MAX_DAYS = 36_500
@@ -208,7 +218,7 @@ class EstateInfo(Strict):
 
 class Vendor(Described):
     id: Id
-    name: Text
+    name: Name
     hq_country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2.")
     parent: Id | None = Field(
         default=None, description="The owning vendor; the ultimate parent decides legal exposure."
@@ -375,7 +385,7 @@ class Component(Described):
     """A product, SaaS module, platform or self-hosted software."""
 
     id: Id
-    name: Text
+    name: Name
     vendor: Id | None = Field(
         default=None,
         description="Shorthand for one vendor: operator of SaaS/PaaS/IaaS, else licensor.",
@@ -448,7 +458,7 @@ class Service(Described):
     """What users get, such as the managed workplace."""
 
     id: Id
-    name: Text
+    name: Name
     description: Text | None = None
     owner: Id | None = Field(default=None, description="The organisation that owns the service.")
     criticality: Criticality = Criticality.MEDIUM
@@ -465,13 +475,13 @@ class Service(Described):
 
 class Capability(Described):
     id: Id
-    name: Text
+    name: Name
     description: Text | None = None
 
 
 class Organisation(Described):
     id: Id
-    name: Text
+    name: Name
     kind: OrganisationKind | None = None
     users: Users | None = Field(default=None, description="Head count, where known.")
 
@@ -496,7 +506,7 @@ class SuitabilityAssessment(Strict):
 
 class DataFlow(Described):
     id: Id
-    name: Text | None = None
+    name: Name | None = None
     source: Id = Field(alias="from", description="The component or service sending the data.")
     target: Id = Field(alias="to", description="The component or service receiving the data.")
     assets: tuple[Text, ...] = Field(min_length=1)
