@@ -84,13 +84,14 @@ def diagram_bytes(diagram: Diagram, suffix: str, renderer: Renderer = Renderer.P
             raise UsageError(
                 f"{because} needs Graphviz: {INSTALL_GRAPHVIZ}; .svg and .png work without it"
             )
-        drawn = _draw([program, f"-T{fmt}"], source, suffix, "Graphviz")
-        return _PDF_DATES.sub(rb"\g<1>20000101000000", drawn) if fmt == "pdf" else drawn
+        # in UTC, so that the time cairo writes into a PDF ends in Z on every machine
+        drawn = _draw([program, f"-T{fmt}"], source, suffix, "Graphviz", {"TZ": "UTC"})
+        return _PDF_DATES.sub(rb"\g<1>20000101000000Z", drawn) if fmt == "pdf" else drawn
     return _draw([_pure(), f"-T{fmt}"], source, suffix, PURE)
 
 
-_PDF_DATES = re.compile(rb"(/(?:CreationDate|ModDate) ?\(D:)\d{14}")
-"""The times cairo writes into a PDF (it takes no SOURCE_DATE_EPOCH): replaced by a fixed
+_PDF_DATES = re.compile(rb"(/(?:CreationDate|ModDate) ?\(D:)\d{14}Z")
+"""The time cairo writes into a PDF (it takes no SOURCE_DATE_EPOCH): replaced by a fixed
 one of the same length, so that the file's offsets hold and the same input gives the same
 bytes."""
 
@@ -107,10 +108,17 @@ def positions(source: str) -> dict[str, tuple[float, float]]:
     return found
 
 
-def _draw(command: list[str], source: bytes, suffix: str, who: str) -> bytes:
+def _draw(
+    command: list[str], source: bytes, suffix: str, who: str, env: Mapping[str, str] | None = None
+) -> bytes:
     try:
         done = subprocess.run(  # noqa: S603 - a fixed program; the DOT text is its input
-            command, input=source, capture_output=True, check=False, timeout=600
+            command,
+            input=source,
+            capture_output=True,
+            check=False,
+            timeout=600,
+            env={**os.environ, **env} if env else None,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ExitplanError(f"{who} could not draw the {suffix} file: {error}") from None

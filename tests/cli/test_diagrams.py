@@ -364,11 +364,16 @@ def test_names_of_thousands_of_characters_are_cut_to_a_few_lines(tmp_path: Path,
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (CI installs it)")
-def test_a_pdf_is_the_same_bytes_a_second_later(run_cli: RunCli, tmp_path: Path) -> None:
-    """cairo writes the time into a PDF, to the second; exitplan writes a fixed one."""
+def test_a_pdf_is_the_same_bytes_a_second_later_in_another_time_zone(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """cairo writes the local time into a PDF, to the second and with its offset from
+    UTC; exitplan writes a fixed one."""
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    for target in (first, second):
-        result = run_cli("diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "-o", target)
+    for target, zone in ((first, "UTC"), (second, "Asia/Kolkata")):
+        result = run_cli(
+            "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "-o", target, env={"TZ": zone}
+        )
         assert result.exit_code == 0, result.stderr
         time.sleep(1.1)
     assert first.read_bytes() == second.read_bytes()
