@@ -552,3 +552,21 @@ def test_an_estate_beyond_the_nodes_drawn_shows_vendors_as_boxes_and_the_chain_p
     assert chain == because == ["s", "b", "a"]
     assert graph.get_attribute("data-nodes") == str(boxes + len(chain))
     assert graph.get_attribute("data-edges") == str(len(chain) - 1)
+    assert graph.get_attribute("data-on-chain") == "3"  # the boxes of s, b and a
+
+    def find(text: str) -> str:
+        search = browser.find_element("id", "search")
+        search.clear()
+        search.send_keys(text)
+        return str(graph.get_attribute("data-matches"))
+
+    # Find marks the boxes that hold a match, not boxes whose label or lack of an id does
+    assert find("x0001") == "1"
+    assert find("nodes") == "0"
+    assert find("undefined") == "0"
+    assert graph.get_attribute("data-on-chain") == "3"  # a search leaves the chain's marks
+    find("x0001")
+    browser.execute_script(
+        "var s = document.getElementById('day'); s.value = '5';s.dispatchEvent(new Event('input'));"
+    )
+    assert graph.get_attribute("data-matches") == "1"  # a new day leaves the search's

@@ -211,6 +211,8 @@
       { selector: "node.box.broken", style: { "background-color": "#d9363e", color: "#fff" } },
       { selector: "node.box.degraded", style: { "background-color": "#f3a33b" } },
       { selector: "node.match", style: { "border-width": 4, "border-color": "#1f5fbf" } },
+      { selector: "node.box.onchain", style: { "border-width": 4, "border-color": "#1f5fbf",
+          "border-style": "dashed" } },
       { selector: "edge.chain", style: { width: 4, "line-color": "#1f5fbf",
           "target-arrow-color": "#1f5fbf" } },
     ],
@@ -282,7 +284,7 @@
     cy.edges().removeClass("chain");
     cy.remove(cy.edges(".picked"));
     cy.remove(cy.nodes(".picked"));
-    cy.nodes(".box").removeClass("match");
+    cy.nodes(".box").removeClass("onchain");
     if (chain.length) {
       box.appendChild(element("h3", "Why " + nameOf(id)));
       var list = element("ol", null, { id: "chain-list" });
@@ -294,7 +296,7 @@
     if (!whole) {  // the chain in a row above the boxes, and the boxes that hold it marked
       chain.forEach(function (step, k) {
         if (!byId[step] || cy.getElementById("n/" + step).length) return;
-        cy.getElementById(clusterOf[step]).addClass("match");
+        cy.getElementById(clusterOf[step]).addClass("onchain");
         cy.add({
           group: "nodes",
           data: { id: "n/" + step, ref: step, label: nameOf(step) },
@@ -315,9 +317,18 @@
         });
       }
     }
+    if (!whole && chain.length) cy.fit(cy.elements(), 20);  // the row above in view
     var graph = document.getElementById("graph");
     graph.setAttribute("data-edges", String(cy.edges().length));
     graph.setAttribute("data-nodes", String(cy.nodes().length));
+    marked();
+  }
+
+  // What the graph marks, for whoever reads the page's state (and its tests).
+  function marked() {
+    var graph = document.getElementById("graph");
+    graph.setAttribute("data-matches", String(cy.nodes(".match").length));
+    graph.setAttribute("data-on-chain", String(cy.nodes(".onchain").length));
   }
 
   function cssEscape(text) {
@@ -436,8 +447,11 @@
   search.addEventListener("input", function () {
     var text = search.value.trim().toLowerCase();
     cy.nodes().removeClass("match");
-    if (!text) return;
-    var found = cy.nodes(":childless").filter(function (n) {
+    if (!text) {
+      marked();
+      return;
+    }
+    var found = cy.nodes(":childless").not(".box").filter(function (n) {
       return String(n.data("label")).toLowerCase().indexOf(text) >= 0 ||
         String(n.data("ref")).toLowerCase().indexOf(text) >= 0;
     });
@@ -452,6 +466,7 @@
       }));
     }
     found.addClass("match");
+    marked();
     if (found.length) cy.animate({ fit: { eles: found, padding: 80 } }, { duration: 300 });
   });
 
