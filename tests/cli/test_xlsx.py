@@ -114,7 +114,9 @@ def test_text_is_shown_as_in_every_other_output() -> None:
     """DEL, C1 controls, bidirectional overrides and line separators fit in a workbook
     but would act on whoever reads it: written as escapes, as on the terminal; line feeds
     stay, as a cell may hold lines."""
-    data = dump_xlsx([Sheet("S", ("name",), [("a\x7f\x85\x9b\u202eb\u2028c\u2029d\u200de\nf",)])])
+    given = "a\x7f\x85\x9b\u202eb\u2028c\u2029d\ne\tf \U0001f469\u200d\U0001f4bb"
+    data = dump_xlsx([Sheet("S", ("name",), [(given,)])])
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None
-    assert sheet["A2"].value == "a\\x7f\\x85\\x9b\\u202eb\\u2028c\\u2029d\\u200de\nf"
+    shown = "a\\x7f\\x85\\x9b\\u202eb\\u2028c\\u2029d\ne\tf \U0001f469\u200d\U0001f4bb"
+    assert sheet["A2"].value == shown  # tabs, line feeds and an emoji's joiner stay
