@@ -89,7 +89,12 @@ CASES = [
     Case(
         "name-of-spaces",
         {"a.yaml": 'vendors:\n  - id: x\n    name: "   "\n    hq_country: SE\n'},
-        [Expected("a.yaml", 3, "vendors[0].name", "holds only spaces")],
+        [Expected("a.yaml", 3, "vendors[0].name", "holds no visible character")],
+    ),
+    Case(
+        "name-of-invisible-characters",
+        {"a.yaml": 'vendors:\n  - id: x\n    name: "\\u200b\\x1f \\u00a0"\n    hq_country: SE\n'},
+        [Expected("a.yaml", 3, "vendors[0].name", "holds no visible character")],
     ),
     Case(
         "json-line-of-a-field",

@@ -286,7 +286,9 @@ class SourceDraft:
         exact_id: bool = False,
     ) -> bool:
         self.account.read += 1
-        shown = _text(name or "") or sid
+        shown = _text(name or "")
+        if all(c.isspace() or not c.isprintable() for c in shown):  # "", or nothing to see
+            shown = sid
         if self._draft.skips(sid, shown):
             self.skip(type or kind, "listed under skip in the mapping")
             return False

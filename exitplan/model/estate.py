@@ -69,9 +69,10 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterVal
 
 
 def _said(value: str) -> str:
-    """A name says something: spaces alone would be a blank cell in every table."""
-    if not value.strip():
-        raise ValueError("holds only spaces; give the name it is known by")
+    """A name says something: spaces or invisible characters alone (a zero-width space,
+    a control character) would be a blank cell in every table."""
+    if all(character.isspace() or not character.isprintable() for character in value):
+        raise ValueError("holds no visible character; give the name it is known by")
     return value
 
 
