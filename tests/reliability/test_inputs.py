@@ -682,7 +682,7 @@ CONTENTS = [
         "lone-surrogate-in-json",
         files({"a.json": '{"vendors": [{"id": "b",\n"name": "half \\ud800 of one"}]}'}),
         2,
-        ("vendors[0].name: Input should be a valid string, unable to parse raw data",),
+        ("vendors[0].name: holds half a surrogate pair \\ud800 at position 6, which is not a",),
         "estate/a.json:2",
     ),
     Case(
