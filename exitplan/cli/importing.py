@@ -171,8 +171,23 @@ def _at_sources(
         message = mentioned.sub(source_place, found.message) if written else found.message
         problem = Problem(found.file, found.line, found.field, message)
         name = written.get(problem.file)
-        told.append(problem if name is None else imported.at_source(problem, document(name)[0]))
+        if name is not None:
+            problem = imported.at_source(problem, document(name)[0])
+        if problem.file in written:  # of the file as a whole: say it is not kept
+            source = imported.made_from.get(_whole_name(name or ""), "the sources")
+            problem = Problem(
+                f"{problem.file} (made from {source}, not written)",
+                problem.line,
+                problem.field,
+                problem.message,
+            )
+        told.append(problem)
     return told
+
+
+def _whole_name(name: str) -> str:
+    """The estate file a part was cut from: ``sbom-part-2.yaml`` -> ``sbom.yaml``."""
+    return re.sub(r"-part-[0-9]+(?:-2)*\.yaml$", ".yaml", name)
 
 
 def _put_in_place(

@@ -202,6 +202,8 @@ class Imported:
     lines: Mapping[tuple[str, str], int] = field(default_factory=dict)
     """(origin file, source id) -> the line the element or relation is on there, where the
     format tells it."""
+    made_from: Mapping[str, str] = field(default_factory=dict)
+    """Estate file name -> the source it was made from (``vendors.yaml``: from all)."""
 
     def at_source(self, problem: Problem, written: Any) -> Problem:
         """A problem found when the imported estate is checked, as one in the source it
@@ -634,7 +636,9 @@ class SourceDraft:
 
     def place(self, sid: str, line: int) -> None:
         """The line of the element or relation ``sid`` in the file being read, for the
-        messages about it."""
+        messages about it (of an id given twice, the first: the one kept)."""
+        if sid in self.lines:
+            return
         self.lines[sid] = line
         if self.at:
             self._at_file[sid] = self.at
@@ -692,6 +696,11 @@ def _origin(file: str, sid: str, type_: str | None, inferred: Iterable[str]) -> 
     )
 
 
+def _origin_key(file: str, sid: str) -> tuple[str, str]:
+    """A source file and id as its ``Origin`` holds them, to find its line by."""
+    return _cut(_storable(file)) or "?", _cut(_storable(sid)) or "(no id)"
+
+
 def _storable(text: str) -> str:
     """A source's id or file name as an estate file can hold it: Unicode's two
     noncharacters as escapes. (Where such a character is in a name, the estate model
@@ -737,7 +746,7 @@ class _Finisher:
         self.entry_source: dict[int, str] = {}  # id of a dependency entry -> its source
         self.organisation_ids: dict[tuple[str, str], NodeId] = {}  # (file, id given) -> id
         self.lines = {  # (origin file, source id) -> its line there, where the format tells
-            (source.at_file(sid), sid): line
+            _origin_key(source.at_file(sid), sid): line
             for source in draft.sources
             for sid, line in source.lines.items()
         }
@@ -757,7 +766,7 @@ class _Finisher:
             problems = [
                 Problem(
                     file,
-                    self.lines.get((file, sid), 0),
+                    self.lines.get(_origin_key(file, sid), 0),
                     ".".join(str(part) for part in detail["loc"]),
                     f"{abbreviate(sid, 60)}: {detail['msg'].removeprefix('Value error, ')}",
                 )
@@ -1252,7 +1261,8 @@ class _Finisher:
         if vendors:
             files["vendors.yaml"] = EstateFile(vendors=tuple(sorted(vendors, key=_sort_key)))
         account = Account([source.account for source in self.draft.sources], self.cycles)
-        return Imported(files, account, self.draft.header, self.lines)
+        made_from = {name: file for file, name in names.items() if name in files}
+        return Imported(files, account, self.draft.header, self.lines, made_from)
 
 
 _HOSTED = frozenset({Delivery.SAAS, Delivery.PAAS, Delivery.IAAS})

@@ -186,8 +186,8 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
     core.subject = printable(strategy.estate_title)[:255]
     core.comments = ""  # python-pptx's template says "generated using python-pptx"
     deck.save(buffer)
-    notes = sum(1 for slide in deck.slides if slide.has_notes_slide)
-    return fixed_zip(buffer.getvalue(), _own_properties(buffer.getvalue(), len(deck.slides), notes))
+    noted = sum(1 for slide in deck.slides if slide.has_notes_slide)
+    return fixed_zip(buffer.getvalue(), _own_properties(buffer.getvalue(), len(deck.slides), noted))
 
 
 _APP = (

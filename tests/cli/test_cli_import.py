@@ -545,6 +545,10 @@ def test_an_estate_the_import_would_write_over_max_bytes_is_not_written(
     assert result.exit_code == 2, result.stderr
     assert "import was not written" in result.stderr
     assert "(raise it with --max-bytes)" in result.stderr
+    # the file named is not kept: the message says so, and what it was made from
+    assert f"imported/cmdb_ci.yaml (made from {display_path(COMPONENTS)}, not written)" in (
+        result.stderr
+    )
     assert _tree(estate) == before
 
 
