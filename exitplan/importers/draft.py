@@ -95,6 +95,11 @@ def _text(value: str) -> str:
     return _cut(value.strip())
 
 
+def _shows(text: str) -> bool:
+    """Whether ``text`` has a character to see (the model refuses a name without one)."""
+    return any(not c.isspace() and c.isprintable() for c in text)
+
+
 def _cut(value: str) -> str:
     """``value`` as a text the model takes: at most 4,000 characters, the cut marked."""
     return value if len(value) <= _LONGEST_TEXT else value[: _LONGEST_TEXT - 1] + "…"
@@ -289,7 +294,7 @@ class SourceDraft:
     ) -> bool:
         self.account.read += 1
         shown = _text(name or "")
-        if all(c.isspace() or not c.isprintable() for c in shown):  # "", or nothing to see
+        if not _shows(shown):  # "", or nothing to see
             shown = sid
         if self._draft.skips(sid, shown):
             self.skip(type or kind, "listed under skip in the mapping")
@@ -536,7 +541,7 @@ class SourceDraft:
         """Data flows from ``source`` to ``target`` (source ids)."""
         self.account.read += 1
         written = {**dict(fields or {})}
-        if name:
+        if name and _shows(_text(name)):  # a name of spaces or invisible characters is none
             written["name"] = _text(name)
         shown = [_text(asset) for asset in assets if asset.strip()]
         if not shown:

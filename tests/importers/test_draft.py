@@ -365,3 +365,17 @@ def test_a_long_cycle_is_spelled_short(tmp_path: Path) -> None:
 )
 def test_spell_cycle(loop: list[str], most: int, spelled: str) -> None:
     assert spell_cycle(loop, most) == spelled
+
+
+@pytest.mark.parametrize("name", ["   ", "\u200b", "\x1f"])
+def test_names_that_show_nothing_are_none(name: str, tmp_path: Path) -> None:
+    """An element's name that shows nothing is its source id; a data flow's is left out
+    (a CycloneDX dataflow name of a space stopped the import)."""
+    draft = Draft()
+    source = draft.source("m.xml", "archimate")
+    source.component("c", name)
+    source.component("d", "D")
+    source.flow("c", "d", type="Flow", name=name)
+    estate = load_estate(write_imported(draft.finish(), tmp_path / "e"))
+    assert [c.name for c in estate.components] == ["c", "D"]
+    assert [f.name for f in estate.data_flows] == [None]
