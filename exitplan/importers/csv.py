@@ -765,6 +765,8 @@ class _Row:
     header: _Header
     blank: frozenset[str]
     problems: _Problems
+    guessed: list[str] = field(default_factory=list)
+    """The element's fields the mapping guessed (a type or status not in it)."""
 
     def get(self, what: str) -> tuple[str, str]:
         """The first value given for ``what`` and the header of its column."""
@@ -935,6 +937,7 @@ class _Reader:
             mapped = _lookup(self.types, type_)
             if mapped is None:
                 source.infer(f"type not in the mapping, taken as {kind}")
+                row.guessed.append("type")
             else:
                 kind = mapped
         if kind == "skip":
@@ -963,6 +966,7 @@ class _Reader:
         else:
             source.organisation(sid, name or sid, type=shown, fields=fields)
         source.place(sid, row.line)
+        source.guessed(sid, *row.guessed)
         self.known.by_id.setdefault(sid, (source, sid))
         self.known.by_id.setdefault(sid.casefold(), (source, sid))
         self.known.by_name.setdefault((name or sid).casefold(), []).append((source, sid))
@@ -997,6 +1001,7 @@ class _Reader:
         lifecycle = _lookup(self.lifecycle, status) if status else "unknown"
         if lifecycle is None:
             source.infer("status not in the mapping, taken as active")
+            row.guessed.append("lifecycle")
         elif lifecycle != "unknown":
             fields["lifecycle"] = Lifecycle(lifecycle)
         if amount is not None:

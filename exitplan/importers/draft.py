@@ -115,6 +115,7 @@ class _Element:
     fields: dict[str, Any]
     priority: int = 0
     inferred: list[str] = field(default_factory=list)
+    counted: set[str] = field(default_factory=set)  # of those, counted with their reason
     vendor: str | None = None  # a vendor key
     vendor_assumed: bool = False
     assumed: bool = False
@@ -636,6 +637,14 @@ class SourceDraft:
     def infer(self, what: str, count: int = 1) -> None:
         self.account.inferred[what] += count
 
+    def guessed(self, sid: str, *fields: str) -> None:
+        """The fields of element ``sid`` that were guessed (each counted already with its
+        reason by ``infer``): recorded in its origin, and the element is assumed."""
+        element = self._draft.elements.get((self.file, sid))
+        if element is not None and fields:
+            element.inferred.extend(fields)
+            element.counted.update(fields)
+
     def note(self, text: str) -> None:
         self.account.notes.append(text)
 
@@ -904,7 +913,7 @@ class _Finisher:
         account = self.account(element.file)
         account.made[element.kind] += 1
         for name in element.inferred:
-            if name != "vendor":  # counted with its reason where it was inferred
+            if name != "vendor" and name not in element.counted:  # else counted with its reason
                 account.inferred[
                     f"{element.kind} {name} not in the source: {_shown(element.fields.get(name))}"
                 ] += 1

@@ -681,3 +681,22 @@ def test_an_import_leaves_no_draft_for_the_collector_to_find() -> None:
         gc.enable()
     assert imported.files
     assert left == []
+
+
+def test_a_type_or_status_not_in_the_mapping_is_marked_on_its_element(tmp_path: Path) -> None:
+    """What the mapping guesses is in the element's origin, and the element is assumed,
+    as for every other guess, so that the report lists it; counted once, with its reason."""
+    path = _table(
+        tmp_path,
+        "ci.csv",
+        "name,type,status\nA,weirdtype,Operational\nB,Application,strange\nC,Application,Operational\n",
+    )
+    imported = _import(path)
+    found = _elements(imported)
+    guessed = {key: set(found[key].origin.inferred) - {"delivery", "vendor"} for key in "abc"}
+    assert guessed == {"a": {"type"}, "b": {"lifecycle"}, "c": set()}
+    assert all(found[key].assumed for key in ("a", "b"))
+    inferred = imported.account.sources[0].inferred
+    assert inferred["type not in the mapping, taken as component"] == 1
+    assert inferred["status not in the mapping, taken as active"] == 1
+    assert not any(reason.startswith("component lifecycle") for reason in inferred)
