@@ -27,6 +27,7 @@ from exitplan.render.rows import (
     day,
     display_names,
     due,
+    effort_sentence,
     findings,
     legal,
     legal_sentences,
@@ -590,7 +591,7 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
                 f"path {weeks(plan.critical_path_weeks)} weeks: "
                 f"{escape(_path(strategy)) or 'none'}",
                 *(escape(line) for line in schedule_sentences(simulation)),
-                f"Effort {weeks(plan.effort_weeks)} person-weeks",
+                effort_sentence(simulation),
                 *(escape(line) for line in contract_sentences(simulation, ids=False)),
                 *(escape(line) for line in cost_sentences(simulation)),
             ]

@@ -376,6 +376,21 @@ def one_off_text(costs: Costs, currency: str | None = None) -> str:
     return ("at least " if unknown else "") + amount
 
 
+def effort_sentence(simulation: Simulation) -> str:
+    """The plan's effort in person-weeks; unknown stays unknown, as for costs (a step
+    with nothing to move to has no effort to record)."""
+    replacing = [
+        s
+        for s in simulation.plan.steps
+        if s.kind is StepKind.REPLACE and any(m.candidate for m in s.moves)
+    ]
+    unknown = sum(1 for step in replacing if step.effort_weeks is None)
+    if replacing and unknown == len(replacing):
+        return f"Effort unknown: not recorded for any of its {plural(unknown, 'step')}"
+    told = f"Effort {weeks(simulation.plan.effort_weeks)} person-weeks"
+    return told + (f" (not recorded for {plural(unknown, 'step')})" if unknown else "")
+
+
 def cost_sentences(simulation: Simulation) -> list[str]:
     """The cost of leaving: once, and per year before and after; unknown stays unknown."""
     costs = simulation.plan.costs

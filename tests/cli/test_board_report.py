@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from exitplan.render.report import sections_of
-from tests.conftest import RunCli
+from tests.conftest import RunCli, cli
+from tests.reliability.test_outputs import write_estate
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
 
@@ -91,3 +92,21 @@ def test_the_executive_summary_with_its_chart_prints_on_one_a4_page(
     assert "Decisions for the board" in first
     assert "The migration plan on a calendar" in first  # the chart's caption, under it
     assert second.lstrip().startswith("Summary")
+
+
+@pytest.mark.parametrize(
+    ("effort", "said"),
+    [
+        ({"effort_weeks": 4}, "Effort 4 person-weeks."),
+        ({}, "Effort unknown: not recorded for any of its 1 step."),
+    ],
+)
+def test_effort_not_recorded_is_unknown_not_zero(
+    tmp_path: Path, effort: dict[str, int], said: str
+) -> None:
+    alternative = {"for": "a", "candidate": "k", "readiness": "R3", **effort}
+    _, scenario = write_estate(tmp_path / "in", "Plain", alternatives=[alternative])
+    target = tmp_path / "report.md"
+    result = cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert said in target.read_text(encoding="utf-8")
