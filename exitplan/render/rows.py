@@ -386,7 +386,8 @@ def effort_sentence(simulation: Simulation) -> str:
     ]
     unknown = sum(1 for step in replacing if step.effort_weeks is None)
     if replacing and unknown == len(replacing):
-        return f"Effort unknown: not recorded for any of its {plural(unknown, 'step')}"
+        steps = "its one step" if unknown == 1 else f"any of its {unknown:,} steps"
+        return f"Effort unknown: not recorded for {steps}"
     told = f"Effort {weeks(simulation.plan.effort_weeks)} person-weeks"
     return told + (f" (not recorded for {plural(unknown, 'step')})" if unknown else "")
 

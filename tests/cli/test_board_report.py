@@ -98,7 +98,7 @@ def test_the_executive_summary_with_its_chart_prints_on_one_a4_page(
     ("effort", "said"),
     [
         ({"effort_weeks": 4}, "Effort 4 person-weeks."),
-        ({}, "Effort unknown: not recorded for any of its 1 step."),
+        ({}, "Effort unknown: not recorded for its one step."),
     ],
 )
 def test_effort_not_recorded_is_unknown_not_zero(
