@@ -45,7 +45,9 @@ def _export(name: str) -> bytes:
     [
         pytest.param("nul\x00here", "nul\\x00here", id="NUL"),
         pytest.param(
-            "".join(map(chr, range(1, 9))), "".join(f"\\x{c:02x}" for c in range(1, 9)), id="C0"
+            "C0" + "".join(map(chr, range(1, 9))),
+            "C0" + "".join(f"\\x{c:02x}" for c in range(1, 9)),
+            id="C0",  # with something to see: a name of control characters alone is refused
         ),
         pytest.param("tab\tform\x0cfeed", "tab\\x09form\\x0cfeed", id="tab-and-form-feed"),
         pytest.param("del\x7f c1\x85", "del\\x7f c1\\x85", id="DEL-and-C1"),
