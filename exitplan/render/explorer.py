@@ -102,8 +102,9 @@ estate: 51 s to open, 11 s without them)."""
 
 MOST_NODES_DRAWN = 3000
 """Up to this many components and services, the page draws each; beyond, each vendor as
-one box coloured by the worst state of its nodes, and the nodes of the chain picked
-beside it (a 30,000-component estate took 34 s to open, most of it in drawing them)."""
+one box coloured by the worst state of its nodes, and the nodes of the chain picked in
+a row above the boxes (a 30,000-component estate took 34 s to open, most of it in drawing
+them)."""
 
 
 def _laid(names: Mapping[str, str], dependencies: Sequence[Sequence[Any]]) -> list[Edge] | None:

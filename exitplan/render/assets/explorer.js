@@ -121,7 +121,7 @@
     collapsed.textContent = data.nodes.length.toLocaleString("en") +
       " components and services are too many to draw one by one: each vendor is one box, " +
       "coloured by the worst state of its nodes (click it to withdraw that vendor), and " +
-      "the chain you pick is drawn beside it.";
+      "the chain you pick is drawn in a row above them.";
     collapsed.hidden = false;
   }
 
