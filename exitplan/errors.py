@@ -108,7 +108,7 @@ def abbreviate(value: object, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_INVISIBLE = frozenset(
+INVISIBLE = frozenset(
     [
         *range(0x00, 0x20),  # C0 control characters
         0x7F,  # DEL
@@ -123,13 +123,19 @@ _INVISIBLE = frozenset(
 )
 
 
-def printable(text: str, *, newlines: bool = False) -> str:
+def shorten(text: str, most: int = 120) -> str:
+    """``text`` cut to ``most`` characters, its end shown as "…" (a line of a message, a
+    title or a vendor's box in a diagram)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:
     """``text`` with every control character (C0, DEL, C1) and every bidirectional
     override shown as an escape (``\\x1b``, ``\\u202e``), so that a name read from a file
     can neither drive a terminal (colours, cursor moves, a title change) nor reorder
     what is shown around it. The zero-width joiner is shown as ``\\u200d`` too: rich
     cannot lay out a line where it joins nothing (a traceback instead of a table). With
-    ``newlines``, line feeds stay line feeds.
+    ``newlines``, line feeds stay line feeds; so do the characters in ``keep``.
 
     >>> printable("evil\\x1b[31mred")
     'evil\\\\x1b[31mred'
@@ -139,9 +145,9 @@ def printable(text: str, *, newlines: bool = False) -> str:
     shown = []
     for character in text:
         code = ord(character)
-        if character == "\n" and newlines:
+        if (character == "\n" and newlines) or character in keep:
             shown.append(character)
-        elif code in _INVISIBLE:
+        elif code in INVISIBLE:
             shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             shown.append(character)

@@ -64,6 +64,7 @@ from exitplan.errors import (
     abbreviate,
     did_you_mean,
     display_path,
+    shorten,
 )
 from exitplan.model import (
     ID_PATTERN,
@@ -508,16 +509,12 @@ def _decode(raw: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _cut(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         line = error.problem_mark.line + 1
         if "maximum nesting depth" in (error.problem or ""):  # libyaml's limit: 1,000 levels
             return Problem(file, line, "", f"nested more than {MAX_DEPTH} levels deep")
-        message = f"YAML syntax error: {_cut(error.problem or '')}"
+        message = f"YAML syntax error: {shorten(error.problem or '')}"
         if error.context and error.context_mark is not None:
             started = error.context_mark.line + 1
             message += f" ({error.context} started on line {started})"
@@ -534,7 +531,7 @@ def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
         if code < 0x100:
             message += f"; inside double quotes it can be written as \\x{code:02x}"
         return Problem(file, line, "", message)
-    return Problem(file, 1, "", f"YAML syntax error: {_cut(str(error))}")
+    return Problem(file, 1, "", f"YAML syntax error: {shorten(str(error))}")
 
 
 # --- JSON: parsed by the json module; the slow work only for a file that fails --------------

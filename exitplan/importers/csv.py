@@ -36,7 +36,7 @@ from pydantic import Field, StringConstraints
 
 from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
-from exitplan.importers.draft import Draft, SourceDraft
+from exitplan.importers.draft import Draft, SourceDraft, relation_id
 from exitplan.importers.files import read_source, source_bytes
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
 from exitplan.model.estate import MAX_COST
@@ -1105,7 +1105,7 @@ class _Reader:
         (source, a), (_, b) = ends
         dependent, needed = (b, a) if rule.reverse else (a, b)
         source.reading(row.table.file)
-        source.place(sid or f"{dependent} → {needed}", row.line)
+        source.place(relation_id(sid, dependent, needed), row.line)
         if rule.becomes == "dependency":
             source.depends(
                 dependent,

@@ -52,6 +52,7 @@ from exitplan.model import (
     Vendor,
     VendorRole,
 )
+from exitplan.model.estate import visible
 from exitplan.model.ids import ID_PATTERN
 
 KINDS = ("vendor", "component", "service", "capability", "organisation", "data flow")
@@ -93,11 +94,6 @@ def vendor_key(name: str) -> str:
 
 def _text(value: str) -> str:
     return _cut(value.strip())
-
-
-def _shows(text: str) -> bool:
-    """Whether ``text`` has a character to see (the model refuses a name without one)."""
-    return any(not c.isspace() and c.isprintable() for c in text)
 
 
 def _cut(value: str) -> str:
@@ -295,7 +291,7 @@ class SourceDraft:
     ) -> bool:
         self.account.read += 1
         shown = _text(name or "")
-        if not _shows(shown):  # "", or nothing to see
+        if not visible(shown):  # "", or nothing to see: the model refuses such a name
             shown = sid
         if self._draft.skips(sid, shown):
             self.skip(type or kind, "listed under skip in the mapping")
@@ -542,7 +538,7 @@ class SourceDraft:
         """Data flows from ``source`` to ``target`` (source ids)."""
         self.account.read += 1
         written = {**dict(fields or {})}
-        if name and _shows(_text(name)):  # a name of spaces or invisible characters is none
+        if name and visible(_text(name)):  # a name of spaces or invisible characters is none
             written["name"] = _text(name)
         shown = [_text(asset) for asset in assets if asset.strip()]
         if not shown:
@@ -744,8 +740,13 @@ def _shown(value: object) -> str:
 
 
 def _relation_sid(relation: _Relation) -> str:
-    """A relation's id in its source, or its two ends when it has none."""
-    return relation.sid or f"{relation.source} → {relation.target}"
+    return relation_id(relation.sid, relation.source, relation.target)
+
+
+def relation_id(sid: str | None, source: str, target: str) -> str:
+    """A relation's id in its source, or its two ends when it has none (as its origin
+    records it)."""
+    return sid or f"{source} → {target}"
 
 
 class _Finisher:

@@ -68,10 +68,15 @@ def _characters(value: str) -> str:
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_characters)]
 
 
+def visible(text: str) -> bool:
+    """Whether ``text`` has a character to see: not only spaces and invisible characters
+    (a zero-width space, a control character), which would be a blank cell in a table."""
+    return any(not character.isspace() and character.isprintable() for character in text)
+
+
 def _said(value: str) -> str:
-    """A name says something: spaces or invisible characters alone (a zero-width space,
-    a control character) would be a blank cell in every table."""
-    if all(character.isspace() or not character.isprintable() for character in value):
+    """A name says something (``visible``)."""
+    if not visible(value):
         raise ValueError("holds no visible character; give the name it is known by")
     return value
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from exitplan.errors import INVISIBLE
 from exitplan.graph.describe import EstateDescription, Neighbour, NodeDescription
 from exitplan.graph.port import GraphEdge, GraphNode, LoadSummary
 from exitplan.model import EstateInfo
@@ -31,10 +32,13 @@ from exitplan.simulate.result import (
 from exitplan.simulate.sensitivity import Analysis
 from exitplan.simulate.why import Chain
 
-_INVISIBLE = re.compile(r"[\x7f-\x9f\u200d-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""What JSON may carry raw but a terminal or a reader would act on (DEL, C1 controls,
-the zero-width joiner, direction marks and overrides, the line and paragraph
-separators); C0 controls are escaped by ``json`` itself. Only strings can hold them."""
+_INVISIBLE = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(INVISIBLE) if 0x20 <= code < 0xFFFE) + "]"
+)
+"""What JSON may carry raw but a terminal or a reader would act on (``printable``'s
+characters: DEL, C1 controls, the zero-width joiner, direction marks and overrides, the
+line and paragraph separators); C0 controls are escaped by ``json`` itself, and the two
+noncharacters no estate holds. Only strings can hold them."""
 
 
 def _finite(value: Any) -> Any:

@@ -13,7 +13,6 @@ the same timestamp.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -225,12 +224,6 @@ def _set_up(page: Any, table: str) -> None:
     page.auto_filter.ref = table
 
 
-_SHOWN_AS_ESCAPES = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
-)
-
-
 def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """The workbook's bytes; the same sheets give the same bytes. (openpyxl, with numpy
     behind it, is imported here: a third of a second every other command need not wait.)"""
@@ -246,7 +239,7 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
         format cannot all hold), bidirectional overrides and line separators as escapes;
         tabs and line breaks stay, as a cell may hold them, and so does the zero-width
         joiner, which a spreadsheet draws as the emoji it joins."""
-        return _SHOWN_AS_ESCAPES.sub(lambda m: printable(m.group(0)), value)
+        return printable(value, keep="\t\n\r\u200d")
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import networkx as nx
 
-from exitplan.errors import UsageError
+from exitplan.errors import UsageError, shorten
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -141,9 +141,6 @@ MOST_LINES = 5
 """Lines of one wrapped text at most; the last of a longer one ends in "…". A name may
 hold 4,000 characters, and wrapped whole a diagram of such names took 9 GB to draw."""
 
-LONGEST_LINE = 120
-"""Characters of a line drawn unwrapped at most (a title, a vendor's box)."""
-
 
 def wrap(text: str, width: int = WRAP, most: int | None = MOST_LINES) -> tuple[str, ...]:
     """``text`` in lines of ``width``, at most ``most`` of them (``None``: a list of
@@ -153,11 +150,6 @@ def wrap(text: str, width: int = WRAP, most: int | None = MOST_LINES) -> tuple[s
         last = lines[most - 1]
         lines = [*lines[: most - 1], (last if len(last) < width else last[: width - 1]) + "…"]
     return tuple(lines)
-
-
-def shorten(text: str, most: int = LONGEST_LINE) -> str:
-    """``text`` cut to ``most`` characters, its end shown as "…"."""
-    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _title(
