@@ -525,9 +525,10 @@ def test_an_estate_beyond_the_nodes_drawn_shows_vendors_as_boxes_and_the_chain_p
         {"id": f"x{index:04d}", "name": f"X{index}", "vendor": "w", "delivery": "saas"}
         for index in range(MOST_NODES_DRAWN)
     ]
+    hostile = f"{HOSTILE} <img src=x onerror=\"document.title='owned'\"></script><!--"
     estate, _ = write_estate(
         tmp_path / "in",
-        "many",
+        hostile,  # the vendors' names, in the boxes' labels
         components=[
             {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
             {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a"]},
@@ -542,6 +543,8 @@ def test_an_estate_beyond_the_nodes_drawn_shows_vendors_as_boxes_and_the_chain_p
     graph = browser.find_element("id", "graph")
     boxes = 3  # v, w and the services
     assert graph.get_attribute("data-nodes") == str(boxes)
+    assert browser.title.startswith("exitplan explorer")
+    assert not browser.find_elements("css selector", "img")
     assert browser.find_element("id", "collapsed").text.startswith(
         f"{MOST_NODES_DRAWN + 3:,} components and services are too many to draw one by one"
     )
