@@ -653,6 +653,7 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
         constant = str(error).split(" ", 1)[0]
         line = _json_line(text, lambda token, _: token.lstrip("-") == constant.lstrip("-"))
         raise refuse(line, str(error)) from None
+    _refuse_key_twice(text, file, data)
     values, deep = _json_shape(data, limit.values) if careful else (written, False)
     if deep:
         raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep)
@@ -664,22 +665,75 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
     def find_lines() -> dict[FieldPath, int]:
         if "\n" not in text.rstrip():  # compact JSON on one line: nothing to find
             return {(): 1}
-        # Valid JSON is YAML 1.2 once its tabs (only ever whitespace here) are spaces, and
-        # its surrogate escapes, which libyaml refuses, another escape (lines stay lines).
-        return _lines_of(file, _SURROGATE_ESCAPE.sub(r"\\u0020", text.replace("\t", " ")))
+        return _lines_of(file, _as_yaml(text))
 
     return Document(data, FileLines(file, find=find_lines), values)
+
+
+class _KeyTwiceError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _KeyTwiceError(key)
+            seen.add(key)
+    return mapping
+
+
+def _refuse_key_twice(text: str, file: str, data: Any) -> None:
+    """Refuse a JSON text that gives a key twice in one object, as a YAML file is refused
+    (``json`` and orjson keep the last value without a word). Found at C speed: a text
+    with no colon written as an escape holds as many colons as its data written out again,
+    unless a key was dropped, since only a key drops anything; only then, or with such an
+    escape, is the text read again, with a hook on every object, and the key's line found."""
+    if "\\u003a" not in text and "\\u003A" not in text:
+        try:
+            if text.count(":") == orjson.dumps(data).count(b":"):
+                return
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits: read again
+            pass
+    try:
+        json.loads(text, object_pairs_hook=_no_key_twice, parse_int=_json_int)
+    except _KeyTwiceError as given_twice:
+        key = given_twice.key
+    else:
+        return
+    try:  # where: the loader's own reader finds the first in the text, as for YAML
+        _lines_of(file, _as_yaml(text), raise_refused=True)
+    except _RefusedFileError as refused:
+        if " appears twice (first on line " in refused.problem.message:
+            raise
+    raise _RefusedFileError(Problem(file, 0, "", f"key {abbreviate(key)} appears twice"))
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def _lines_of(file: str, text: str, limit: _ValueLimit | None = None) -> dict[FieldPath, int]:
+def _as_yaml(json_text: str) -> str:
+    """Valid JSON as YAML 1.2: its tabs (only ever whitespace here) made spaces, and its
+    surrogate escapes, which libyaml refuses, another escape (lines stay lines)."""
+    return _SURROGATE_ESCAPE.sub(r"\\u0020", json_text.replace("\t", " "))
+
+
+def _lines_of(
+    file: str, text: str, limit: _ValueLimit | None = None, *, raise_refused: bool = False
+) -> dict[FieldPath, int]:
     """Where each field path of a text read fast starts, found by the loader's own reader
-    (as far as it reads: e.g. not past a key over 1,024 characters)."""
+    (as far as it reads: e.g. not past a key over 1,024 characters); with
+    ``raise_refused``, what it refuses is raised."""
     builder = _Builder(file, text, limit)
-    with contextlib.suppress(_RefusedFileError):
+    try:
         builder.document()
+    except _RefusedFileError:
+        if raise_refused:
+            raise
     return builder.lines
 
 

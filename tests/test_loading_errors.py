@@ -327,6 +327,29 @@ CASES = [
         {"a.yaml": "vendors:\n  - id: x\n    name: X\n    name: Y\n"},
         [Expected("a.yaml", 4, "vendors[0]", "key 'name' appears twice (first on line 3)")],
     ),
+    Case(  # json and orjson keep the last value without a word
+        "duplicate-key-json",
+        {"a.json": '{"vendors": [\n  {"id": "x",\n   "name": "X", "name": "Y"}\n]}\n'},
+        [Expected("a.json", 3, "vendors[0]", "key 'name' appears twice (first on line 3)")],
+    ),
+    Case(
+        "duplicate-key-json-one-line",
+        {"a.json": '{"vendors": [{"id": "x", "name": "X"}], "vendors": []}'},
+        [Expected("a.json", 1, "", "key 'vendors' appears twice (first on line 1)")],
+    ),
+    Case(  # an escaped colon elsewhere: the colons of the data no longer tell
+        "duplicate-key-json-escapes",
+        {"a.json": '{"vendors": [\n  {"id": "x",\n   "name": "X\\u003a",\n   "name": "Y"}]}'},
+        [Expected("a.json", 4, "vendors[0]", "key 'name' appears twice (first on line 3)")],
+    ),
+    Case(  # read by json, not orjson: the colons of the data are not counted
+        "duplicate-key-json-long-integer",
+        {
+            "a.json": '{"vendors": [{"id": "x", "name": "X", "users": 12345678901234567890,\n'
+            ' "users": 1}]}'
+        },
+        [Expected("a.json", 2, "vendors[0]", "key 'users' appears twice (first on line 1)")],
+    ),
     Case(
         "several-documents",
         {"a.yaml": "vendors: []\n---\ncomponents: []\n"},

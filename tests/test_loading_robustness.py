@@ -6,11 +6,12 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.errors import InvalidInputError
-from exitplan.loading import load_estate
+from exitplan.loading import _refuse_key_twice, _RefusedFileError, load_estate
 
 FRAGMENTS = [
     "vendors:", "components:", "  - id: x", "    name: X", "    vendor: x", "    delivery: saas",
@@ -60,3 +61,36 @@ def test_arbitrary_bytes_as_yaml_and_json(content: bytes) -> None:
 def test_arbitrary_json_documents(document: object) -> None:
     _load("a.json", json.dumps(document).encode())
     _load("b.json", json.dumps({"components": [document]}).encode())
+
+
+@st.composite
+def _json_objects(draw: st.DrawFn, depth: int = 0) -> tuple[str, bool]:
+    """A JSON object written by hand, and whether some object in it gives a key twice.
+    Keys and texts hold colons, sometimes written as the escape ``\\u003a``."""
+    keys = draw(st.lists(st.sampled_from(["a", "b", "a:b", ":", "é"]), max_size=4))
+    twice = len(set(keys)) < len(keys)
+    parts = []
+    for key in keys:
+        if depth < 2 and draw(st.booleans()):
+            value, inner = draw(_json_objects(depth + 1))
+            twice = twice or inner
+        else:
+            value = json.dumps(draw(st.sampled_from(["x", "1:2", "::", 7])))
+        written = json.dumps(key, ensure_ascii=draw(st.booleans()))
+        if draw(st.booleans()):
+            written = written.replace(":", "\\u003a")
+        parts.append(f"{written}: {value}")
+    return "{" + ",\n".join(parts) + "}", twice
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_objects())
+def test_a_json_key_given_twice_is_refused_and_only_then(written: tuple[str, bool]) -> None:
+    text, twice = written
+    if not twice:
+        _refuse_key_twice(text, "f.json", json.loads(text))
+        return
+    with pytest.raises(_RefusedFileError) as refused:
+        _refuse_key_twice(text, "f.json", json.loads(text))
+    assert "appears twice (first on line " in refused.value.problem.message
+    assert refused.value.problem.line >= 1

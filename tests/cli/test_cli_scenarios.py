@@ -108,6 +108,19 @@ def test_every_problem_is_listed_at_once(run_cli: RunCli, write_files: WriteFile
     assert "2 problems found; the scenario was not loaded." in result.stderr
 
 
+def test_a_json_scenario_with_a_key_twice_is_refused_not_read_as_its_last(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """An exit meant, a cut-off written last: json keeps the last without a word."""
+    body = {"id": "s", "title": "S", "estate": str(EXAMPLE), "withdraw": ["vendor:microsoft"]}
+    text = json.dumps(body)[:-1] + ', "mode": "exit",\n "mode": "cut-off"}'
+    folder = write_files({"s.json": text})
+    result = run_cli("run", folder / "s.json", cwd=folder)
+    assert result.exit_code == 2
+    assert "s.json:2: key 'mode' appears twice (first on line 1)" in result.stderr
+    assert result.stdout == ""
+
+
 def test_a_selector_that_withdraws_nothing_alone_is_judged_with_the_others(
     run_cli: RunCli, write_files: WriteFiles
 ) -> None:
