@@ -165,7 +165,9 @@ def simulate(
 @dataclass(frozen=True)
 class Timeline:
     """A simulation with every day it found: what each node that the withdrawal reaches
-    and that is in use does, and when (for showing the answer at any day)."""
+    and that is in use does, and when (for showing the answer at any day). The chain
+    behind each node is told by ``times`` (``Times.chain``), not by the simulation's
+    affected rows, whose ``because`` holds the node alone."""
 
     simulation: Simulation
     times: Times
@@ -210,7 +212,9 @@ def timeline(
 ) -> Timeline:
     """``simulate``, keeping the failure and degradation days of every node it reached;
     with ``shared``, reusing what earlier runs read that the withdrawal does not change."""
-    simulation, region, times = _run(backend, selectors, options or Options(), shared)
+    simulation, region, times = _run(
+        backend, selectors, options or Options(), shared, with_chains=False
+    )
     return Timeline(simulation, times, frozenset(n for n in times.degrade if region.in_use(n)))
 
 
@@ -241,6 +245,8 @@ def _run(
     selectors: Iterable[Selector | str],
     options: Options,
     shared: Shared | None = None,
+    *,
+    with_chains: bool = True,
 ) -> tuple[Simulation, DependencyRegion, Times]:
     withdrawal = resolve(backend, selectors, options.mode)
     info = backend.info
@@ -270,7 +276,7 @@ def _run(
         if options.detail
         else Plan((), 0, 0.0, (), 0.0, 0.0)
     )
-    affected = _affected(region, times, options.horizon, chains=options.detail)
+    affected = _affected(region, times, options.horizon, chains=with_chains and options.detail)
     services = _services(backend, region, affected)
     simulation = Simulation(
         estate=info.name,

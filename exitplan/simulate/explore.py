@@ -92,25 +92,34 @@ class _Chains:
         self.degrades_via: dict[NodeId, NodeId | bool | None] = {}
 
     def failure(self, node_id: NodeId) -> None:
-        chain = self.times.chain(node_id, broken=True)
-        for index, node in enumerate(chain):
-            if node in self.fails_via:
-                return
-            self.fails_via[node] = chain[index + 1] if index + 1 < len(chain) else None
+        causes, known = self.times.fail_cause, self.fails_via
+        node: NodeId | None = node_id
+        while node is not None and node not in known:  # as Times.chain walks it
+            cause = causes.get(node)
+            known[node] = cause
+            node = cause
 
     def degradation(self, node_id: NodeId) -> None:
-        chain = self.times.chain(node_id, broken=False)
-        for index, node in enumerate(chain):
-            if node in self.degrades_via:
-                return
-            rest = chain[index + 1 :]
-            if not rest:
-                self.degrades_via[node] = None
-            elif self.times.chain(rest[0], broken=False) == rest:
-                self.degrades_via[node] = rest[0]
+        times, known = self.times, self.degrades_via
+        node = node_id
+        while node not in known:  # as Times.chain walks it, a node at a time
+            cause = times.degrade_cause.get(node)
+            if cause is not None and times.degrade[node] < times.fails_at(node):
+                known[node] = cause  # degraded through its cause
+                node = cause
                 continue
-            else:  # Times.chain: the rest of the node's own failure chain
-                self.degrades_via[node] = True
+            if node in times.ends and node not in times.fail:
+                known[node] = None  # runs on without support: degraded by nothing else
+                return
+            after = times.fail_cause.get(node)  # degraded because it fails
+            if after is None:
+                known[node] = None
+            elif times.chain(after, broken=False) == times.chain(after, broken=True):
+                known[node] = after  # the rest reads as the next's degradation chain
+                node = after
+                continue
+            else:
+                known[node] = True
                 self.failure(node)
             return
 
