@@ -44,6 +44,11 @@ def _check_source(path: Path) -> None:
         raise UsageError(f"{display_path(path)}: {kind_of_file(mode)}, not a file or folder")
 
 
+def _holds(fmt: Format, folder: Path) -> bool:
+    """Whether ``folder`` holds a source of ``fmt`` (named with ``--from``)."""
+    return csv.holds_tables(folder) if fmt.NAME == csv.NAME else fmt.detect(folder)
+
+
 def import_sources(
     paths: Sequence[Path],
     *,
@@ -84,6 +89,10 @@ def _import(
             continue
         seen.add(os.path.realpath(path))
         found = chosen[fmt] if fmt is not None else detect(path)
+        if fmt is not None and path.is_dir() and not _holds(found, path):
+            raise UsageError(
+                f"{display_path(path)}: nothing in this folder to import as {fmt} ({found.TITLE})"
+            )
         groups.setdefault(found.NAME, []).append(path)
     for name, group in sorted(groups.items()):
         chosen[name].read(group, draft, section(rules, name))

@@ -33,7 +33,7 @@ from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.exported import BadFactError, read_facts
-from exitplan.importers.files import RAISE_IT, read_source, source_bytes
+from exitplan.importers.files import RAISE_IT, once, read_source, source_bytes
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
@@ -654,7 +654,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
             files.extend(child for child in _model_files(path) if detect(child))
         else:
             files.append(path)
-    for path in sorted(files, key=display_path):
+    for path in once(sorted(files, key=display_path)):
         model = load(path)
         _Mapper(model, draft.source(model.file, NAME), draft, rules).run()
 

@@ -627,10 +627,11 @@ def _what(value: object) -> str:
 
 
 def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
+    seen: set[Path] = set()  # a file that one source read, another does not read again
     for path in paths:
         source = draft.source(display_path(path), NAME)
         root = (path if path.is_dir() else path.parent).resolve()
-        catalog = _Catalog(source, root)
+        catalog = _Catalog(source, root, seen=seen)
         catalog.read(path)
         if catalog.problems:
             raise InvalidInputError(catalog.problems, what="catalog")

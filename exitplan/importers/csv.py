@@ -37,7 +37,7 @@ from pydantic import Field, StringConstraints
 from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, relation_id
-from exitplan.importers.files import read_source, source_bytes
+from exitplan.importers.files import once, read_source, source_bytes
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
 from exitplan.model.estate import MAX_COST
 
@@ -1208,6 +1208,11 @@ def _read_file(path: Path, reader: _Reader) -> list[Table]:
     return [read_csv_table(raw, file, reader.problems)]
 
 
+def holds_tables(folder: Path) -> bool:
+    """Whether ``folder`` holds a file the import reads as a table (``--from csv``)."""
+    return bool(_files([folder]))
+
+
 def _files(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -1219,7 +1224,7 @@ def _files(paths: Sequence[Path]) -> list[Path]:
             )
         else:
             found.append(path)
-    return sorted(found, key=display_path)
+    return once(sorted(found, key=display_path))
 
 
 def _sheet_roles(tables: list[Table], mapping: Rules) -> tuple[list[Table], list[Table]]:

@@ -37,7 +37,7 @@ from pydantic import Field
 from exitplan.errors import InvalidInputError, Problem
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
-from exitplan.importers.files import read_source
+from exitplan.importers.files import once, read_source
 from exitplan.importers.xml import line as xml_line
 from exitplan.importers.xml import local, parse_xml
 from exitplan.model import Classification, Delivery, Licence, PersonalData, Strength
@@ -294,9 +294,9 @@ class _Side:
 
 
 def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
-    for path in paths:
-        for file in _files_in(path) if path.is_dir() else [path]:
-            _read_file(file, draft, rules)
+    files = once(file for path in paths for file in (_files_in(path) if path.is_dir() else [path]))
+    for file in files:
+        _read_file(file, draft, rules)
 
 
 def _read_file(path: Path, draft: Draft, rules: Rules) -> None:

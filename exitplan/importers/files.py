@@ -4,7 +4,8 @@ lead nowhere), with a size budget that fits exports of whole models."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -47,9 +48,23 @@ def read_yaml_source(path: Path) -> list[Document]:
     return read_yaml_stream(path, max_bytes=_BUDGET.get(), what="source", hint=RAISE_IT)
 
 
+def once(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` in their order, each file once: a file reached again (named beside the
+    folder it is in, or through a link) is left out, so that nothing is imported twice."""
+    seen: set[str] = set()
+    found = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            found.append(path)
+    return found
+
+
 __all__ = [
     "MAX_SOURCE_BYTES",
     "RAISE_IT",
+    "once",
     "read_source",
     "read_yaml_source",
     "source_budget",

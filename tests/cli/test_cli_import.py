@@ -467,6 +467,57 @@ def test_a_source_named_twice_is_read_once(
     assert _tree(tmp_path / "twice" / "imported") == _tree(tmp_path / "once" / "imported")
 
 
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "source"),
+    [
+        ("archimate", FIXTURES / "archimate" / "archisurance.xml"),
+        ("cyclonedx", FIXTURES / "cyclonedx" / "valid-bom-1.3.json"),
+        ("csv", FIXTURES / "csv" / "gsa" / "it-standards.csv"),
+        ("backstage", FIXTURES / "backstage" / "demo" / "catalog-info.yaml"),
+    ],
+)
+def test_a_file_named_beside_its_folder_is_read_once(
+    tmp_path: Path, run_cli: RunCli, fmt: str, source: Path
+) -> None:
+    """Real exports: a folder and a file in it named together (an easy slip with a shell
+    glob) give what the folder alone gives, not every element twice under a second id."""
+    folder = tmp_path / "sources"
+    if fmt == "backstage":  # with the files its Locations name
+        shutil.copytree(source.parent, folder)
+    else:
+        folder.mkdir()
+        shutil.copy(source, folder)
+    alone = run_cli("import", folder, "--from", fmt, "-o", tmp_path / "alone")
+    both = run_cli("import", folder / source.name, folder, "--from", fmt, "-o", tmp_path / "both")
+    assert alone.exit_code == 0, alone.stderr
+    assert both.exit_code == 0, both.stderr
+
+    def made(estate: Path) -> dict[str, list[tuple[str, str]]]:
+        loaded = load_estate(estate)
+        return {
+            kind: sorted((e.id, e.name) for e in getattr(loaded, kind))
+            for kind in ("vendors", "components", "services", "data_flows")
+        }
+
+    assert made(tmp_path / "both") == made(tmp_path / "alone")
+    assert made(tmp_path / "alone")["components"] or made(tmp_path / "alone")["services"]
+
+
+@pytest.mark.parametrize("fmt", ["archimate", "backstage", "csv", "cyclonedx"])
+def test_a_folder_with_nothing_of_the_format_named_is_refused(
+    tmp_path: Path, run_cli: RunCli, fmt: str
+) -> None:
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "notes.md").write_text("not a model\n")
+    result = run_cli("import", tmp_path / "model", "--from", fmt, "-o", tmp_path / "e")
+    assert result.exit_code == 2, result.stderr
+    assert f"model: nothing in this folder to import as {fmt} (" in result.stderr
+    assert not (tmp_path / "e").exists()
+
+
 def _archive(tmp_path: Path) -> list[str]:
     """An Archi archive of 14 KB whose model unpacks to 110 KB."""
     archive = tmp_path / "model.archimate"
