@@ -1196,6 +1196,12 @@ def _known(table: Mapping[str, Any]) -> str:
     return f"add it to the mapping (known: {', '.join(values)})"
 
 
+def _archi_properties(table: Table) -> bool:
+    """Whether ``table`` is the properties file of Archi's CSV export (``"ID","Key","Value"``),
+    which names elements of the elements file, not elements of its own."""
+    return [normal(column) for column in table.header] == ["id", "key", "value"]
+
+
 def _role(table: Table, mapping: Rules) -> str:
     header = _Header(table.header, mapping.columns)
     return "relations" if header.relations else "components"
@@ -1265,6 +1271,13 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
                     notes.append(f"{table.file}: sheet {table.sheet!r} not read")
             components.extend(found)
             relations.extend(linked)
+        elif _archi_properties(tables[0]):
+            count = len(tables[0].rows)
+            notes.append(
+                f"{tables[0].file}: Archi's properties table not read ({count} "
+                f"{'property' if count == 1 else 'properties'}); import the .archimate model "
+                "itself to use them"
+            )
         else:
             (relations if _role(tables[0], rules) == "relations" else components).append(tables[0])
     reader.pair(components, relations, notes)

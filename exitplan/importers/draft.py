@@ -735,6 +735,11 @@ def spell_cycle(loop: Sequence[str], most: int = 8) -> str:
     return " → ".join([*loop[:half], f"… {hidden:,} more …", *loop[-half:]])
 
 
+def _a(kind: str) -> str:
+    """``kind`` with its article: a component, an organisation."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
 def _shown(value: object) -> str:
     return str(getattr(value, "value", value))
 
@@ -932,7 +937,7 @@ class _Finisher:
                 account.skipped[
                     (
                         relation.type,
-                        f"{what} to or from a {element.kind}, not a component or service",
+                        f"{what} to or from {_a(element.kind)}, not a component or service",
                     )
                 ] += 1
                 return None
