@@ -88,6 +88,8 @@ class Restorability:
         self.times = times
         self.region = region
         self._needs = needs or HardNeeds(region)
+        self.excluded = excluded
+        self._unavailable: dict[NodeId, bool] = {}
         self.everything = everything
         """Known without the fixed point: every node is restorable."""
         self.proven: set[NodeId] = set()
@@ -107,7 +109,7 @@ class Restorability:
                 ready.append(node_id)
         for incumbent, options in sorted(candidates.items()):
             for candidate in options:
-                if candidate in times.withdrawn or candidate in excluded:
+                if candidate in times.withdrawn or self.unavailable(candidate):
                     continue
                 self._replaces[candidate].append(incumbent)
                 if candidate not in times.fail:  # unaffected: viable at once
@@ -164,8 +166,46 @@ class Restorability:
                     ready.append(dependent)
             ready.extend(self._replaces.get(node_id, ()))
 
+    def unavailable(self, node_id: NodeId) -> bool:
+        """Whether the scenario's exclusions keep ``node_id`` out of reach: it is excluded,
+        or it is not in use (a candidate to bring in) and needs hard what is unavailable (a
+        redundant group: all its members). Collabora Online needs Nextcloud: with Nextcloud
+        excluded, it cannot be brought in either."""
+        if not self.excluded:
+            return False
+        known = self._unavailable
+        stack = [node_id]
+        while stack:  # depth-first, without recursion: a chain of candidates may be long
+            current = stack[-1]
+            if current in known:
+                stack.pop()
+                continue
+            if current in self.excluded:
+                known[current] = True
+                stack.pop()
+                continue
+            if self.region.in_use(current) or current in self.times.fail:
+                known[current] = False  # in use, or decided by the withdrawal
+                stack.pop()
+                continue
+            singles, groups = self._needs(current)
+            needs = [*singles, *(m for members in groups.values() for m in members)]
+            unknown = [n for n in needs if n not in known and n not in stack]
+            if unknown:
+                stack.extend(unknown)
+                continue
+            stack.pop()
+            known[current] = any(known.get(n, False) for n in singles) or any(
+                all(known.get(m, False) for m in members) for members in groups.values()
+            )
+        return known[node_id]
+
     def restorable(self, node_id: NodeId) -> bool:
-        return self.everything or node_id not in self.times.fail or node_id in self.proven
+        if self.everything:
+            return True
+        if node_id not in self.times.fail:
+            return not self.unavailable(node_id)
+        return node_id in self.proven
 
     def by_dependencies(self, node_id: NodeId) -> bool:
         """Would restoring what the node needs restore the node (without replacing it)?"""
@@ -188,6 +228,10 @@ class Restorability:
     def _state(self, node_id: NodeId) -> str:
         if node_id in self.times.withdrawn:
             return "is withdrawn with no viable alternative"
+        if node_id in self.excluded:
+            return "the scenario excludes"
+        if node_id not in self.times.fail:
+            return "cannot be brought in without what the scenario excludes"
         return "breaks and cannot be restored"
 
 
@@ -312,12 +356,10 @@ class Assessor:
             return False
         withdrawn = sorted(times.withdrawn)
         self._read(withdrawn)
-        excluded = self.preferences.exclude
+        if self.preferences.exclude:
+            return False  # what an exclusion keeps out of reach is for the fixed point
         return all(
-            any(
-                offer.source not in times.fail and offer.source not in excluded
-                for offer in self._offers[node_id]
-            )
+            any(offer.source not in times.fail for offer in self._offers[node_id])
             for node_id in withdrawn
         )
 

@@ -248,6 +248,40 @@ ALTERNATIVES = [
         {"k1": "excluded by the scenario"},
         options={"exclude_candidates": frozenset({"k1"})},
     ),
+    Choice(  # Collabora Online needs Nextcloud: without Nextcloud it cannot be brought in
+        "a-candidate-that-needs-an-excluded-candidate-is-not-viable",
+        "s:x -> a\ncandidate k1\ncandidate k2\ncandidate n\nk1 -> n\nalt k1 for a R4\n"
+        "alt k2 for a R1",
+        ("component:a",),
+        {"a": ("ok", "k2")},
+        {"k1": "needs n, which the scenario excludes"},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(
+        "and-one-that-needs-it-through-another-candidate",
+        "s:x -> a\ncandidate k1\ncandidate m\ncandidate n\nk1 -> m\nm -> n\nalt k1 for a R4",
+        ("component:a",),
+        {"a": ("missing", None)},
+        {"k1": "needs m, which cannot be brought in without what the scenario excludes"},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # one member of a redundant group is enough
+        "a-group-with-one-member-left-is-enough",
+        "s:x -> a\ncandidate k1\ncandidate n1\ncandidate n2\nk1 -> n1 group=g\n"
+        "k1 -> n2 group=g\nalt k1 for a R4",
+        ("component:a",),
+        {"a": ("ok", "k1")},
+        options={"exclude_candidates": frozenset({"n1"})},
+    ),
+    Choice(
+        "a-group-with-every-member-excluded-is-not",
+        "s:x -> a\ncandidate k1\ncandidate n1\ncandidate n2\nk1 -> n1 group=g\n"
+        "k1 -> n2 group=g\nalt k1 for a R4",
+        ("component:a",),
+        {"a": ("missing", None)},
+        {"k1": "needs one of n1, n2; none can be restored"},
+        options={"exclude_candidates": frozenset({"n1", "n2"})},
+    ),
     Choice(
         "not-needed-when-nothing-in-use-depends-on-it",
         "s:x -> a\ncandidate k\ncandidate k2\nk2 -> b\nalt k for a R4\nalt k2 for a R1",
