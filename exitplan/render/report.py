@@ -31,9 +31,9 @@ from exitplan.render.rows import (
     findings,
     legal,
     legal_sentences,
-    money,
     number,
     one_off_text,
+    per_year_text,
     plural,
     schedule_sentences,
     sensitivity_change,
@@ -115,7 +115,7 @@ def figures(strategy: ExitStrategy) -> Section:
     simulation = strategy.simulation
     figures = summarise(simulation)
     plan = simulation.plan
-    costs = plan.costs
+    costs, money_in = plan.costs, simulation.currency
     broken = figures.services_broken
     finish = simulation.date_of(plan.finish_day)
     late = plan.late
@@ -146,8 +146,10 @@ def figures(strategy: ExitStrategy) -> Section:
         ("One-off cost of the exit", one_off_text(costs, simulation.currency)),
         (
             "Running cost a year",
-            f"{money(costs.per_year_before, simulation.currency)} before, "
-            f"{money(costs.per_year_after, simulation.currency)} after"
+            f"{per_year_text(costs.per_year_before, costs.per_year_before_unknown, money_in)}"
+            f" before, "
+            f"{per_year_text(costs.per_year_after, costs.per_year_after_unknown, money_in)}"
+            " after"
             + (
                 " (some costs not recorded)"
                 if costs.per_year_before_unknown or costs.per_year_after_unknown

@@ -376,6 +376,15 @@ def one_off_text(costs: Costs, currency: str | None = None) -> str:
     return ("at least " if unknown else "") + amount
 
 
+def per_year_text(amount: float, unknown: int, currency: str | None = None) -> str:
+    """A running cost as ``one_off_text`` tells a one-off one: ``unknown`` when nothing is
+    recorded, ``at least`` when some part is missing."""
+    if unknown and not amount:
+        return "unknown"
+    told = money(amount, currency) if currency else number(amount)
+    return ("at least " if unknown else "") + told
+
+
 def effort_sentence(simulation: Simulation) -> str:
     """The plan's effort in person-weeks; unknown stays unknown, as for costs (a step
     with nothing to move to has no effort to record)."""
@@ -403,15 +412,20 @@ def cost_sentences(simulation: Simulation) -> list[str]:
     unknown = len(costs.one_off_unknown)
     if unknown and one_off != "unknown":
         one_off += f" (not recorded for {plural(unknown, 'step')})"
-    before = f"{money(costs.per_year_before, currency)} a year for what is withdrawn" + (
-        f" (no cost recorded for {costs.per_year_before_unknown} of its components)"
+
+    def a_year(amount: float, unknown: int) -> str:
+        told = per_year_text(amount, unknown, currency)
+        return told if told == "unknown" else f"{told} a year"
+
+    before = f"{a_year(costs.per_year_before, costs.per_year_before_unknown)} for what is " + (
+        f"withdrawn (no cost recorded for {costs.per_year_before_unknown} of its components)"
         if costs.per_year_before_unknown
-        else ""
+        else "withdrawn"
     )
-    after = f"{money(costs.per_year_after, currency)} a year for the replacements" + (
-        f" (no cost recorded for {costs.per_year_after_unknown})"
+    after = f"{a_year(costs.per_year_after, costs.per_year_after_unknown)} for the " + (
+        f"replacements (no cost recorded for {costs.per_year_after_unknown})"
         if costs.per_year_after_unknown
-        else ""
+        else "replacements"
     )
     return [f"One-off cost of the exit: {one_off}", f"Running cost: {before}, {after}"]
 

@@ -80,8 +80,20 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         ("plan finishes", on(plan.finish_day)),
         ("plan finishes without a capacity limit", on(plan.finish_day_without_capacity)),
         ("effort (person-weeks)", plan.effort_weeks),
-        (f"cost per year before ({simulation.currency})", plan.costs.per_year_before),
-        (f"cost per year after ({simulation.currency})", plan.costs.per_year_after),
+        (
+            f"cost per year before, recorded ({simulation.currency})",
+            "unknown"
+            if plan.costs.per_year_before_unknown and not plan.costs.per_year_before
+            else plan.costs.per_year_before,
+        ),
+        ("withdrawn components with no cost recorded", plan.costs.per_year_before_unknown),
+        (
+            f"cost per year after, recorded ({simulation.currency})",
+            "unknown"
+            if plan.costs.per_year_after_unknown and not plan.costs.per_year_after
+            else plan.costs.per_year_after,
+        ),
+        ("replacements with no cost recorded", plan.costs.per_year_after_unknown),
         (
             f"one-off cost recorded ({simulation.currency})",
             "unknown"

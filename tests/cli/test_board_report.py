@@ -110,3 +110,55 @@ def test_effort_not_recorded_is_unknown_not_zero(
     result = cli("report", scenario, "-o", target)
     assert result.exit_code == 0, result.stderr
     assert said in target.read_text(encoding="utf-8")
+
+
+NO_COST = {"id": "a2", "name": "A2", "vendor": "v", "delivery": "saas"}
+
+
+@pytest.mark.parametrize(
+    ("costs", "said"),
+    [
+        (
+            ({}, {}, False),
+            ["| Running cost a year | unknown before, unknown after (some costs not recorded) |",
+             "Running cost: unknown for what is withdrawn (no cost recorded for 1 of its "
+             "components), unknown for the replacements (no cost recorded for 1)."],
+        ),
+        (
+            ({"cost_per_year": 1000}, {"cost_per_year": 500}, False),
+            ["| Running cost a year | 1,000 SEK before, 500 SEK after |",
+             "Running cost: 1,000 SEK a year for what is withdrawn, 500 SEK a year for the "
+             "replacements."],
+        ),
+        (
+            ({"cost_per_year": 1000}, {"cost_per_year": 500}, True),
+            ["| Running cost a year | at least 1,000 SEK before, 500 SEK after (some costs not "
+             "recorded) |",
+             "Running cost: at least 1,000 SEK a year for what is withdrawn (no cost recorded "
+             "for 1 of its components)"],
+        ),
+    ],
+    ids=["none-recorded", "all-recorded", "some-recorded"],
+)  # fmt: skip
+def test_a_running_cost_not_recorded_is_unknown_not_zero(
+    tmp_path: Path, costs: tuple[dict[str, int], dict[str, int], bool], said: list[str]
+) -> None:
+    """The board read "0 EUR before" for an estate that records no cost at all."""
+    before, after, unrecorded = costs
+    components = [
+        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas", **before},
+        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a"]},
+        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+    ]
+    if unrecorded:
+        components.append(NO_COST)
+    alternative = {"for": "a", "candidate": "k", "readiness": "R3", "effort_weeks": 4, **after}
+    _, scenario = write_estate(
+        tmp_path / "in", "Plain", components=components, alternatives=[alternative]
+    )
+    target = tmp_path / "report.md"
+    result = cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    report = target.read_text(encoding="utf-8")
+    for sentence in said:
+        assert sentence in report
