@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -294,6 +295,7 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
     for index, candidate in enumerate(scenario.exclude_candidates):
         if candidate not in components:
             unknown(("exclude_candidates", index), "component", candidate, components)
+    problems += _work_before_day_zero(loaded, backend.info.as_of)
     mode = Mode(scenario.mode)
     for index, text in enumerate(scenario.withdraw):
         try:
@@ -307,6 +309,28 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
             )
     if problems:
         raise InvalidInputError(problems, what="scenario")
+
+
+def _work_before_day_zero(loaded: LoadedScenario, as_of: date | None) -> list[Problem]:
+    """``work_starts`` must fall on or after day 0: a year mistyped (2026 for 2027) made a
+    plan ten months early look on time. Without a day 0 it cannot be placed at all."""
+    scenario, document = loaded.scenario, loaded.document
+    begins = scenario.work_starts
+    if begins is None or document is None:
+        return []
+    day_zero = scenario.start or as_of
+    if day_zero is None:
+        said = "there is no day 0 to count it from: give start, or as_of in the estate"
+    elif begins < day_zero:
+        given = "start" if scenario.start else "the estate's as_of"
+        said = (
+            f"{begins.isoformat()} is before day 0 of the withdrawal ({day_zero.isoformat()}, "
+            f"{given}); the work is planned from day 0 on"
+        )
+    else:
+        return []
+    line = document.line_of(("work_starts",))
+    return [Problem(document.file, line, "work_starts", said)]
 
 
 def scenario_schema() -> dict[str, Any]:

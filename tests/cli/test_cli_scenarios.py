@@ -78,6 +78,17 @@ BAD = [
         "s.yaml:5: work_starts:",
         id="no-such-date",
     ),
+    pytest.param(  # 2026 typed for 2027: the plan looked ten months early and on time
+        "withdraw: [component:intune]\nwork_starts: 2026-01-04\n",
+        "s.yaml:5: work_starts: 2026-01-04 is before day 0 of the withdrawal (2026-11-01, "
+        "the estate's as_of); the work is planned from day 0 on",
+        id="work-before-day-zero",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\nstart: 2027-03-01\nwork_starts: 2027-02-01\n",
+        "s.yaml:6: work_starts: 2027-02-01 is before day 0 of the withdrawal (2027-03-01, start)",
+        id="work-before-start",
+    ),
     pytest.param(
         "format: 2\nwithdraw: [component:intune]\n",
         "s.yaml:4: format: format 2 is newer than this release of exitplan reads",
@@ -98,6 +109,27 @@ def test_unknown_ids_in_a_scenario_are_refused_with_their_line(
         assert message in result.stderr, (command, result.stderr)
         assert "Traceback" not in result.stderr
         assert not (folder / "out.md").exists()
+
+
+def test_work_starts_without_a_day_zero_is_refused_not_dropped(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """An estate with no as_of and a scenario with no start: the plan was told in weeks
+    and 'work_starts' left out without a word, yet the steps were '0 late'."""
+    folder = write_files(
+        {
+            "e.yaml": "estate: {name: e}\nvendors: [{id: v, name: V}]\n"
+            "components: [{id: a, name: A, vendor: v, delivery: saas}]\n",
+            "s.yaml": "id: s\ntitle: S\nestate: e.yaml\nwithdraw: [vendor:v]\n"
+            "work_starts: 2027-06-01\n",
+        }
+    )
+    result = run_cli("run", folder / "s.yaml", cwd=folder)
+    assert result.exit_code == 2
+    assert (
+        "s.yaml:5: work_starts: there is no day 0 to count it from: give start, or as_of in "
+        "the estate" in result.stderr
+    )
 
 
 def test_every_problem_is_listed_at_once(run_cli: RunCli, write_files: WriteFiles) -> None:
