@@ -481,10 +481,18 @@ def refuse_own_inputs(
     outputs: Iterable[Path | None], *, estate: Path | None = None, scenario: Path | None = None
 ) -> None:
     """Refuse, before any work, an output that is one of the command's own inputs: the
-    scenario file, the estate file or any file of the estate folder."""
+    scenario file, the estate file or any file of the estate folder; and two outputs that
+    are one file (the second written would replace the first)."""
     wanted = [output for output in outputs if output is not None]
     if not wanted:
         return
+    for index, output in enumerate(wanted):
+        for other in wanted[index + 1 :]:
+            if _same_file(output, other):
+                raise UsageError(
+                    f"will not write {output} and {other}: they are one file, and the second "
+                    "would replace the first; choose two files"
+                )
     inputs = [("the scenario", scenario)] if scenario is not None else []
     if estate is not None and estate.exists():
         inputs += [("the estate", file) for file in estate_files(estate)]

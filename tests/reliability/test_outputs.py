@@ -238,6 +238,24 @@ def test_output_onto_an_own_input_is_refused_before_any_work(
     assert leftovers(tmp_path, output.name) == []
 
 
+@pytest.mark.parametrize("command", ["simulate", "run"])
+@pytest.mark.parametrize("link", ["same", "symlink"])
+def test_two_outputs_that_are_one_file_are_refused_before_any_work(
+    command: str, link: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """-o and --diagram on one file: both were 'written', and the table replaced the
+    diagram."""
+    estate, scenario = write_estate(tmp_path / "in", "Name")
+    output = tmp_path / "out.svg"
+    output.write_bytes(b"kept")
+    other = output if link == "same" else _link("symlink", output, tmp_path / "other.svg")
+    given = [scenario] if command == "run" else [estate, "-w", "vendor:v"]
+    result = run_cli(command, *given, "-o", output, "--diagram", other)
+    assert_one_line(result, 2, "will not write", "they are one file")
+    assert output.read_bytes() == b"kept"
+    assert leftovers(tmp_path, output.name) == []
+
+
 @pytest.mark.parametrize(
     ("where", "refused"),
     [
