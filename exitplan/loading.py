@@ -1842,6 +1842,42 @@ def _spell(loop: Sequence[str]) -> str:
     return " → ".join([*ordered, ordered[0]])
 
 
+def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
+    """What loads but is hardly what was meant, told as notices (file, line and field):
+    more users of a service in an organisation than it has people, and an exit plan
+    tested after the date the estate describes (a test not yet made counts as made)."""
+    found = []
+    people = {
+        item.model.id: item.model.users
+        for item in collected.items["organisations"]
+        if item.model.users is not None
+    }
+    for item in collected.items["services"]:
+        for index, consumer in enumerate(item.model.consumers):
+            most = people.get(consumer.organisation)
+            if most is not None and consumer.users > most:
+                found.append(
+                    item.problem(
+                        ("consumers", index, "users"),
+                        f"{consumer.users:,} users in {consumer.organisation!r}, which has "
+                        f"{most:,} people (its users): every figure of users who lose a "
+                        "service counts them as written",
+                    )
+                )
+    if info.as_of is not None:
+        for item in collected.items["components"]:
+            tested = item.model.exit.last_tested if item.model.exit else None
+            if tested is not None and tested > info.as_of:
+                found.append(
+                    item.problem(
+                        ("exit", "last_tested"),
+                        f"{tested.isoformat()} is after the estate's as_of "
+                        f"({info.as_of.isoformat()}): the check counts the plan as tested",
+                    )
+                )
+    return found
+
+
 def _check_parent_loops(collected: _Collected) -> None:
     vendors = {item.model.id: item for item in collected.items["vendors"]}
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -2061,6 +2097,7 @@ def _load(
     _check_hard_cycles(collected)
     if collected.problems or info is None:
         raise InvalidInputError(collected.problems)
+    noted.extend(str(problem) for problem in _implausible(collected, info))
     items = collected.items
     return Estate(
         info=info,

@@ -483,3 +483,51 @@ def test_redundant_groups_and_soft_dependencies_may_form_cycles(write_files: Wri
 )
 def test_field_paths_read_as_written(path: tuple[str | int, ...], shown: str) -> None:
     assert format_path(path) == shown
+
+
+PLAUSIBLE_HEAD = (
+    "estate: {name: e, as_of: 2026-01-01}\n"
+    "vendors: [{id: v, name: V}]\n"
+    "organisations: [{id: town-hall, name: Town hall, users: 800}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "noticed"),
+    [
+        (
+            "components:\n  - {id: a, name: A, vendor: v, delivery: saas}\n"
+            "services:\n  - id: s\n    name: S\n    depends_on: [a]\n"
+            "    consumers: [{organisation: town-hall, users: 8000}]\n",
+            "e.yaml:10: services[0].consumers[0].users: 8,000 users in 'town-hall', which has "
+            "800 people (its users)",
+        ),
+        (
+            "components:\n  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n"
+            "    exit: {plan_exists: true, last_tested: 2062-05-01}\n",
+            "e.yaml:9: components[0].exit.last_tested: 2062-05-01 is after the estate's as_of "
+            "(2026-01-01): the check counts the plan as tested",
+        ),
+        (
+            "components:\n  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n"
+            "    exit: {plan_exists: true, last_tested: 2025-05-01}\n"
+            "services:\n  - id: s\n    name: S\n    depends_on: [a]\n"
+            "    consumers: [{organisation: town-hall, users: 800}]\n",
+            None,
+        ),
+    ],
+    ids=["more-users-than-people", "tested-after-as-of", "plausible"],
+)
+def test_what_loads_but_is_hardly_meant_is_told_with_its_line(
+    write_files: WriteFiles, body: str, noticed: str | None
+) -> None:
+    """A head count typed with one zero too many, a test date decades ahead: valid, and
+    told, since the figures a board reads rest on them."""
+    folder = write_files({"e.yaml": PLAUSIBLE_HEAD + body})
+    notices: list[str] = []
+    load_estate(folder, notices=notices)
+    if noticed is None:
+        assert notices == []
+    else:
+        assert len(notices) == 1
+        assert noticed in notices[0]
