@@ -356,6 +356,8 @@ class Summary:
     """The headline figures of a simulation, as ``compare`` sets them side by side."""
 
     withdrawn: int
+    """Components and services in use that are withdrawn (within the horizon); not the
+    candidates of a withdrawn vendor, which were never in use."""
     services_broken: int
     services_degraded: int
     users_broken: int
@@ -380,7 +382,7 @@ def summarise(simulation: Simulation) -> Summary:
     services = simulation.services
     statuses = [r.status for r in simulation.replacements]
     return Summary(
-        withdrawn=len(simulation.withdrawn),
+        withdrawn=sum(a.state is State.WITHDRAWN for a in simulation.affected),
         services_broken=sum(s.state in (State.BROKEN, State.WITHDRAWN) for s in services),
         services_degraded=sum(s.state is State.DEGRADED for s in services),
         users_broken=simulation.users_broken,
