@@ -289,7 +289,7 @@ class _Link:
     target: str
     line: int
     name: str = ""
-    access: str = "write"  # read, write, readwrite or access (unspecified)
+    access: str = "write"  # read, write, readwrite, access (unspecified) or UNSTATED
     properties: dict[str, str] = field(default_factory=dict)
 
 
@@ -373,9 +373,15 @@ _ACCESS_WORDS = {
 }
 
 
-def _access(element: etree._Element) -> str:
-    given = _attribute(element, "accessType").casefold() or "write"
-    return _ACCESS_WORDS.get(given, "access")
+UNSTATED = "unstated"
+"""An access of the exchange format with no ``accessType``: its schema's default is
+unspecified (``Access``), yet Sparx and ARIS write none for every access. It is read as
+a write, as Archi reads an access with no type, and the flow it gives is marked assumed."""
+
+
+def _access(element: etree._Element, absent: str = "write") -> str:
+    given = _attribute(element, "accessType").casefold()
+    return _ACCESS_WORDS.get(given, "access") if given else absent
 
 
 # --- the exchange format ----------------------------------------------------------------------
@@ -413,7 +419,7 @@ def _exchange(root: etree._Element, file: str) -> _Model:
                         target,
                         line(element),
                         _text(parts.get("name", parts.get("label"))),
-                        _access(element),
+                        _access(element, UNSTATED),
                         _exchange_properties(parts.get("properties"), names, file),
                     )
                 )
@@ -1240,7 +1246,7 @@ class _Mapper:
         by_object: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
         for edge in accesses:
             mode = edge.link.access
-            if mode in {"write", "readwrite"}:
+            if mode in {"write", "readwrite", UNSTATED}:
                 by_object[edge.target]["write"].append(edge)
             if mode in {"read", "readwrite"}:
                 by_object[edge.target]["read"].append(edge)
@@ -1266,10 +1272,14 @@ class _Mapper:
                     self.source.skip("Access", "a second access that gives the same data flow")
                     continue
                 made.add((source, target, data))
-                # Not assumed when the writer and the reader themselves are the ends.
+                # Not assumed when the writer and the reader themselves are the ends, and
+                # the writer says it writes.
                 inferred = (
                     () if (source, target) == (writer.source, reader.source) else ("from", "to")
                 )
+                if writer.link.access == UNSTATED:
+                    inferred = (*inferred, "direction")
+                    self.source.infer("access with no type read as a write (as Archi reads it)")
                 self.source.flow(
                     source,
                     target,

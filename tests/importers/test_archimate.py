@@ -496,18 +496,19 @@ def test_relation_becomes(
 
 
 @pytest.mark.parametrize(
-    ("form", "writes", "reads"),
+    ("form", "writes", "reads", "guessed"),
     [
-        ("exchange", 'accessType="Write"', 'accessType="Read"'),
-        ("exchange", "", 'accessType="Read"'),  # absent = write
-        ("exchange", 'accessType="ReadWrite"', 'accessType="ReadWrite"'),
-        ("native", "", 'accessType="1"'),  # Archi: absent = write, 1 = read
-        ("native", 'accessType="3"', 'accessType="1"'),
+        ("exchange", 'accessType="Write"', 'accessType="Read"', False),
+        # absent: the schema says unspecified; read as a write, as Archi does, and assumed
+        ("exchange", "", 'accessType="Read"', True),
+        ("exchange", 'accessType="ReadWrite"', 'accessType="ReadWrite"', False),
+        ("native", "", 'accessType="1"', False),  # Archi: absent = write, 1 = read
+        ("native", 'accessType="3"', 'accessType="1"', False),
     ],
     ids=["write-read", "default-read", "readwrite-both", "archi-default-read", "archi-rw-read"],
 )
 def test_access_to_a_data_object_is_a_flow_from_writer_to_reader(
-    form: str, writes: str, reads: str, tmp_path: Path
+    form: str, writes: str, reads: str, guessed: bool, tmp_path: Path
 ) -> None:
     elements: list[Element] = [*TWO, ("d", "DataObject", "Customer record")]
     relations: list[Relation] = [("w", "Access", "a", "d"), ("r", "Access", "b", "d")]
@@ -518,6 +519,10 @@ def test_access_to_a_data_object_is_a_flow_from_writer_to_reader(
     if "ReadWrite" in writes:
         expected.add(("B", "A", ("Customer record",)))
     assert flows(imported) == expected
+    for flow in (f for e in imported.files.values() for f in e.data_flows):
+        assert flow.assumed is guessed
+        assert flow.origin is not None
+        assert ("direction" in flow.origin.inferred) is guessed
 
 
 def test_an_access_whose_id_holds_a_plus_is_a_flow(tmp_path: Path) -> None:
