@@ -1040,7 +1040,8 @@ class _Mapper:
                 ref,
                 service.name,
                 type="service",
-                delivery=Delivery.SAAS,
+                delivery=Delivery.SAAS,  # a service, not said how it is run: a guess
+                delivery_guessed=True,
                 vendor=self._vendor([("provider", service.provider)], service.properties),
                 fields={"note": note} if note else None,
             )

@@ -322,6 +322,7 @@ class SourceDraft:
         *,
         type: str | None = None,
         delivery: Delivery | None = None,
+        delivery_guessed: bool = False,
         vendor: str | None = None,
         vendor_assumed: bool = False,
         fields: Mapping[str, Any] | None = None,
@@ -331,8 +332,9 @@ class SourceDraft:
         exact_id: bool = False,
     ) -> None:
         """A component; ``vendor`` is a key from ``vendor()``. Without ``delivery`` the
-        mapping's default is used, and the component is assumed. ``id_hint`` is the id to
-        prefer over the slug of the name; ``exact_id``: an exitplan id, kept as it is."""
+        mapping's default is used, and the component is assumed; so it is when the format
+        only suggests the ``delivery`` given (``delivery_guessed``). ``id_hint`` is the id
+        to prefer over the slug of the name; ``exact_id``: an exitplan id, kept as it is."""
         if not self._add(
             "component",
             sid,
@@ -351,6 +353,8 @@ class SourceDraft:
             element.inferred.append("delivery")
         else:
             element.fields["delivery"] = delivery
+            if delivery_guessed:
+                element.inferred.append("delivery")
         element.vendor = vendor
         element.vendor_assumed = vendor_assumed
 
