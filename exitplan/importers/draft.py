@@ -63,8 +63,8 @@ _LONGEST_ID = 128
 _ID = re.compile(ID_PATTERN)
 _LONGEST_TEXT = 4000  # the model's Text
 _LEGAL_SUFFIX = re.compile(
-    r"\b(inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|ab|publ|gmbh|"
-    r"ag|sa|sas|bv|nv|oy|oyj|as|asa|aps|srl|spa|pty|kk)\b"
+    r"inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|ab|publ|gmbh|"
+    r"ag|sa|sas|bv|nv|oy|oyj|as|asa|aps|srl|spa|pty|kk"
 )
 
 
@@ -86,10 +86,16 @@ def is_id(text: str) -> bool:
 
 
 def vendor_key(name: str) -> str:
-    """Names of one organisation compare equal: ``Microsoft Corporation`` = ``microsoft``."""
-    words = re.sub(r"[^\w]+", " ", name.casefold())
-    stripped = " ".join(_LEGAL_SUFFIX.sub(" ", words).split())
-    return stripped or " ".join(words.split()) or name
+    """Names of one organisation compare equal: ``Microsoft Corporation`` = ``microsoft``,
+    ``Mărășteanu`` = ``Marasteanu``. Legal forms are dropped from the end only: ``AG Grid
+    Ltd`` is ``ag grid``, ``SAS Institute Inc.`` is ``sas institute``."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
+    words = re.sub(r"[^\w]+", " ", folded).split()
+    while len(words) > 1 and _LEGAL_SUFFIX.fullmatch(words[-1]):
+        words.pop()
+    return " ".join(words) or name
 
 
 def _text(value: str) -> str:

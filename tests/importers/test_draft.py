@@ -59,8 +59,26 @@ def test_slug(text: str, expected: str) -> None:
         ("Tieto Sverige AB", "Tieto Sverige", True),
         ("SAP SE", "SAP", False),  # SE is not stripped: it is also a country
         ("Atea", "Atos", False),
+        ("Telia Company AB (publ)", "Telia", True),
+        ("AG Grid Ltd", "Grid", False),  # a legal form only at the end
+        ("SAS Institute Inc.", "Institute", False),
+        ("home spa catalog", "home catalog", False),
+        ("Alexandru Mărășteanu", "Alexandru Marasteanu", True),
+        ("Co", "Company", False),  # nothing but a legal form: the name itself
     ],
-    ids=["corporation", "corp-case", "ab", "se-kept", "different"],
+    ids=[
+        "corporation",
+        "corp-case",
+        "ab",
+        "se-kept",
+        "different",
+        "several-forms",
+        "form-first",
+        "form-first-and-last",
+        "form-inside-a-word-list",
+        "accents",
+        "only-a-form",
+    ],
 )
 def test_one_vendor_per_organisation(one: str, other: str, same: bool) -> None:
     assert (vendor_key(one) == vendor_key(other)) is same
