@@ -941,12 +941,14 @@ class _Mapper:
         candidates = [
             (name, value) for name in self.rules.vendor_fields for value in fields.get(name, ())
         ]
+        vendor, guessed = self._vendor(candidates, component.properties)
         self.source.component(
             ref,
             component.name,
             type=type_,
             delivery=delivery if isinstance(delivery, Delivery) else None,
-            vendor=self._vendor(candidates, component.properties),
+            vendor=vendor,
+            vendor_assumed=guessed,
             fields=written,
             priority=priority,
         )
@@ -964,7 +966,11 @@ class _Mapper:
             ]
         )
 
-    def _vendor(self, candidates: Sequence[tuple[str, Any]], properties: Any) -> str | None:
+    def _vendor(
+        self, candidates: Sequence[tuple[str, Any]], properties: Any
+    ) -> tuple[str | None, bool]:
+        """The vendor's key, and whether it is a guess: ``author`` is free text, most often
+        a person or a list of people, not the organisation that supplies the component."""
         for field_name, value in candidates:
             if value is None:
                 continue
@@ -972,8 +978,15 @@ class _Mapper:
             urls = [] if isinstance(value, str) else sorted(str(url) for url in value.urls)
             if name.strip():
                 web = {"note": f"Web site: {', '.join(urls)}."} if urls else None
-                return self.source.vendor(name.strip(), type=field_name, fields=web)
-        return self.source.vendor_from({prop.name: prop.value or "" for prop in properties or ()})
+                guessed = field_name == "author"
+                key = self.source.vendor(
+                    name.strip(), type=field_name, fields=web, assumed=guessed
+                )
+                if guessed:
+                    self.source.infer("vendor from the author field (most often a person)")
+                return key, guessed
+        found = self.source.vendor_from({prop.name: prop.value or "" for prop in properties or ()})
+        return found, False
 
     def _components(self) -> None:
         stack: list[tuple[Any, str | None]] = [(c, None) for c in self.bom.components]
@@ -1042,7 +1055,7 @@ class _Mapper:
                 type="service",
                 delivery=Delivery.SAAS,  # a service, not said how it is run: a guess
                 delivery_guessed=True,
-                vendor=self._vendor([("provider", service.provider)], service.properties),
+                vendor=self._vendor([("provider", service.provider)], service.properties)[0],
                 fields={"note": note} if note else None,
             )
             inner_outer = self._place(ref, outer)

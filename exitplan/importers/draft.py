@@ -387,7 +387,8 @@ class SourceDraft:
         or in another source, is one vendor (Sweco AB and Sweco are the vendor sweco).
         ``id_hint``: the id the source gives it (a model exitplan exported); then that id,
         not the name, says which vendor it is, and a later mention of its name is it.
-        ``sid``: its own id in the source, else it is only named by others."""
+        ``sid``: its own id in the source, else it is only named by others. ``assumed``:
+        this mention is a guess; the vendor is assumed while every mention is one."""
         shown = _text(name)
         given = dict(fields or {})
         if id_hint:
@@ -426,7 +427,7 @@ class SourceDraft:
                 shown,
                 type,
                 {**(known.fields if known else {}), **given},
-                assumed=known.assumed if known else False,
+                assumed=known.assumed and assumed if known else assumed,
                 at=self.at,
                 id_hint=key,
             )
@@ -437,7 +438,7 @@ class SourceDraft:
             element = known
             for name_of, value in given.items():
                 element.fields.setdefault(name_of, value)
-        element.assumed = element.assumed or assumed
+            element.assumed = element.assumed and assumed  # a fact once named as one
         return key
 
     def supplies(self, component: str, vendor: str, roles: Iterable[VendorRole]) -> None:

@@ -245,6 +245,35 @@ def test_one_vendor_per_organisation(
     assert len(imported.files["vendors.yaml"].vendors) == 1
 
 
+@pytest.mark.parametrize(
+    ("other", "assumed"),
+    [
+        pytest.param({}, True, id="author-only"),
+        pytest.param({"supplier": {"name": "Jane Doe"}}, False, id="also-a-supplier"),
+    ],
+)
+def test_a_vendor_from_the_author_field_is_assumed(
+    other: dict[str, Any], assumed: bool, tmp_path: Path
+) -> None:
+    """``author`` is free text, most often a person ("Fabien Potencier, Symfony
+    Community"): a guess until another field names the same organisation as a supplier."""
+    components = [
+        {"type": "library", "name": "one", "bom-ref": "one", "author": "Jane Doe"},
+        {"type": "library", "name": "two", "bom-ref": "two", **other},
+    ]
+    path = _write_bom(tmp_path, {**_bom(components=components), "specVersion": "1.4"})
+    imported = _import(path)
+    (vendor,) = [v for v in imported.files["vendors.yaml"].vendors if v.id == "jane-doe"]
+    assert vendor.assumed is assumed
+    one = _components(imported)["one"]
+    assert one.origin is not None
+    assert "vendor" in one.origin.inferred
+    assert (
+        imported.account.total("inferred")["vendor from the author field (most often a person)"]
+        == 1
+    )
+
+
 def test_a_service_vendor_is_its_provider(tmp_path: Path) -> None:
     services = [{"bom-ref": "s", "name": "S", "provider": {"name": "Cloud Co", "url": ["u"]}}]
     imported = _import(_write_bom(tmp_path, _bom(services=services)))
