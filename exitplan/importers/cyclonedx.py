@@ -979,9 +979,7 @@ class _Mapper:
             if name.strip():
                 web = {"note": f"Web site: {', '.join(urls)}."} if urls else None
                 guessed = field_name == "author"
-                key = self.source.vendor(
-                    name.strip(), type=field_name, fields=web, assumed=guessed
-                )
+                key = self.source.vendor(name.strip(), type=field_name, fields=web, assumed=guessed)
                 if guessed:
                     self.source.infer("vendor from the author field (most often a person)")
                 return key, guessed

@@ -187,7 +187,16 @@ def _focus(
     near = {focus}
     near |= backend.dependents([focus], max_depth=depth)
     near |= backend.dependencies([focus], max_depth=depth)
-    return ids & near if ids else near
+    if not ids:
+        return near
+    kept = ids & near
+    if not kept:  # an empty picture under a title that promises one
+        steps = f"within {depth} dependency step{'' if depth == 1 else 's'}" if depth else "near"
+        raise UsageError(
+            f"--focus {focus}: the withdrawal reaches nothing {steps} of it; focus on "
+            "what it reaches" + (", or widen --depth" if depth else "")
+        )
+    return kept
 
 
 def _check_size(count: int) -> None:

@@ -341,6 +341,22 @@ def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -
     assert "service or component, not a vendor" in result.stderr
 
 
+def test_focus_on_what_the_withdrawal_does_not_reach_is_refused(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """It drew a title ('around Keycloak') over an empty picture, with exit 0."""
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "--view", "impact", "-w", "component:intune",
+        "--focus", "keycloak", "-o", tmp_path / "d.png",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert (
+        "--focus keycloak: the withdrawal reaches nothing within 2 dependency steps of it"
+        in result.stderr
+    )
+    assert not (tmp_path / "d.png").exists()
+
+
 def test_options_a_view_does_not_use_are_named(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(
         "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--view", "plan",
