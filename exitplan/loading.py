@@ -1844,8 +1844,9 @@ def _spell(loop: Sequence[str]) -> str:
 
 def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
     """What loads but is hardly what was meant, told as notices (file, line and field):
-    more users of a service in an organisation than it has people, and an exit plan
-    tested after the date the estate describes (a test not yet made counts as made)."""
+    more users of a service in an organisation than it has people, a contract that ended
+    before the date the estate describes and does not renew, and an exit plan tested after
+    that date (a test not yet made counts as made)."""
     found = []
     people = {
         item.model.id: item.model.users
@@ -1866,6 +1867,21 @@ def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
                 )
     if info.as_of is not None:
         for item in collected.items["components"]:
+            contract = item.model.contract
+            if (
+                contract is not None
+                and contract.end is not None
+                and contract.end < info.as_of
+                and contract.renewal_months is None
+            ):
+                found.append(
+                    item.problem(
+                        ("contract", "end"),
+                        f"{contract.end.isoformat()} is before the estate's as_of "
+                        f"({info.as_of.isoformat()}) and the contract does not renew: it "
+                        "counts as ended on day 0 (a renewal not recorded?)",
+                    )
+                )
             tested = item.model.exit.last_tested if item.model.exit else None
             if tested is not None and tested > info.as_of:
                 found.append(

@@ -515,8 +515,14 @@ PLAUSIBLE_HEAD = (
             "    consumers: [{organisation: town-hall, users: 800}]\n",
             None,
         ),
+        (
+            "components:\n  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n"
+            "    contract: {end: 2025-06-30}\n",
+            "e.yaml:9: components[0].contract.end: 2025-06-30 is before the estate's as_of "
+            "(2026-01-01) and the contract does not renew: it counts as ended on day 0",
+        ),
     ],
-    ids=["more-users-than-people", "tested-after-as-of", "plausible"],
+    ids=["more-users-than-people", "tested-after-as-of", "plausible", "contract-ended"],
 )
 def test_what_loads_but_is_hardly_meant_is_told_with_its_line(
     write_files: WriteFiles, body: str, noticed: str | None

@@ -471,9 +471,24 @@ def licence_when(licence: LicenceEnd) -> str:
             if licence.grace_days
             else ""
         )
+        if licence.passed:  # the grace is counted from day 0, not from the end
+            when = (
+                f"after {plural(licence.grace_days, 'day')}' licence-check grace from day 0"
+                if licence.grace_days
+                else "at day 0"
+            )
+            return (
+                f"{when} (its contract end {licence.end.isoformat()} has passed), "
+                f"{day(licence.day)}"
+            )
         return f"at its contract end {licence.end.isoformat()}{grace}, {day(licence.day)}"
     if licence.end is None:
         return "no end of support recorded, so not counted as degraded"
+    if licence.passed:
+        return (
+            f"without updates from day 0 (its end of support {licence.end.isoformat()} has "
+            f"passed), {day(licence.day)}"
+        )
     return f"without updates from its end of support {licence.end.isoformat()}, {day(licence.day)}"
 
 

@@ -298,13 +298,17 @@ def _run(
         users_affected=_users(services, set(State)),
         scenario_id=options.scenario_id,
         scenario_title=options.scenario_title,
-        licences=_licence_ends(backend, region, withdrawal, times),
+        licences=_licence_ends(backend, region, withdrawal, times, start),
     )
     return simulation, region, times
 
 
 def _licence_ends(
-    backend: GraphBackend, region: DependencyRegion, withdrawal: Withdrawal, times: Times
+    backend: GraphBackend,
+    region: DependencyRegion,
+    withdrawal: Withdrawal,
+    times: Times,
+    start: date | None,
 ) -> tuple[LicenceEnd, ...]:
     """What the licences of the named vendors' self-run components make of the withdrawal."""
     names = backend.nodes_by_id({v for _, vendors in withdrawal.licences.values() for v in vendors})
@@ -323,6 +327,7 @@ def _licence_ends(
                 day=_day(times.ends[node_id]),
                 end=date.fromisoformat(end) if isinstance(end, str) else None,
                 grace_days=grace if isinstance(grace, int) else None,
+                passed=isinstance(end, str) and start is not None and end < start.isoformat(),
             )
         )
     return tuple(ends)

@@ -309,6 +309,8 @@ class LicenceEnd:
     """The contract end (subscription) or the end of support (perpetual), as recorded."""
     grace_days: int | None = None
     """The licence-check grace after a subscription ends, when recorded."""
+    passed: bool = False
+    """``end`` lies before day 0: the effect is counted from day 0."""
 
 
 @dataclass(frozen=True)

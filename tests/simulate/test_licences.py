@@ -99,6 +99,19 @@ CASES = [
         Mode.CUT_OFF,
         ("withdrawn", 0, 0),
         contract_end="2025-06-30",
+        says="app at day 0 (its contract end 2025-06-30 has passed), day 0",
+    ),
+    Case(  # the grace runs from day 0: not "2025-06-30 plus 30 days, day 30"
+        "self-hosted-subscription-contract-ended-with-grace",
+        "self_hosted",
+        "subscription",
+        True,
+        Mode.CUT_OFF,
+        ("withdrawn", 30, 30),
+        contract_end="2025-06-30",
+        grace_days=30,
+        says="app after 30 days' licence-check grace from day 0 (its contract end 2025-06-30 "
+        "has passed), day 30",
     ),
     Case(
         "saas-run-by-someone-else-is-a-subscription",
@@ -126,6 +139,16 @@ CASES = [
         ("degraded", None, 200),
         support_end=SUPPORT_END,
         says="app without updates from its end of support 2026-07-20",
+    ),
+    Case(
+        "self-hosted-perpetual-support-ended",
+        "self_hosted",
+        "perpetual",
+        True,
+        Mode.CUT_OFF,
+        ("degraded", None, 0),
+        support_end="2025-07-20",
+        says="app without updates from day 0 (its end of support 2025-07-20 has passed), day 0",
     ),
     Case(
         "self-hosted-perpetual-support-end-unknown",
