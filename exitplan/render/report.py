@@ -21,7 +21,7 @@ from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
     Section,
     alternatives,
-    capacity_text,
+    capacity_told,
     contract_sentences,
     cost_sentences,
     day,
@@ -140,7 +140,7 @@ def figures(strategy: ExitStrategy) -> Section:
                 if plan.finish_day is not None
                 else "nothing can be scheduled yet"
             )
-            + (f" ({capacity_text(plan.capacity)})" if plan.capacity else "")
+            + (f" ({capacity_told(simulation)})" if plan.capacity else "")
             + (f"; {len(late)} steps after their deadline" if late else ""),
         ),
         ("One-off cost of the exit", one_off_text(costs, simulation.currency)),
@@ -257,7 +257,7 @@ def decisions(strategy: ExitStrategy) -> list[str]:
         )
     else:
         found.append(
-            f"Staff the migration for {capacity_text(plan.capacity)}" if plan.capacity else ""
+            f"Staff the migration for {capacity_told(simulation)}" if plan.capacity else ""
         )
     if strategy.assumptions:
         decisive = len(strategy.sensitivity.ranked) if strategy.sensitivity else 0

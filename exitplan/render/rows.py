@@ -155,7 +155,7 @@ def headline(simulation: Simulation) -> list[str]:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
     plan = simulation.plan
     finish = finish_text(simulation, plan.finish_day, plan.finish) if plan.scheduled else ""
-    within = f" within {capacity_text(plan.capacity)}" if plan.capacity else ""
+    within = f" within {capacity_told(simulation)}" if plan.capacity else ""
     who = "the steps that can be scheduled finish" if figures.blocked_steps else "it finishes"
     lines.append(
         f"Migration plan: {plural(figures.steps, 'step')} in {plural(plan.waves, 'wave')}, "
@@ -336,6 +336,32 @@ def capacity_text(capacity: Capacity) -> str:
     return " and ".join(parts)
 
 
+def _effort_unrecorded(simulation: Simulation) -> int:
+    """Steps that move something and record no effort (a step with nothing to move to
+    has no effort to record)."""
+    return sum(
+        1
+        for step in simulation.plan.steps
+        if step.kind is StepKind.REPLACE
+        and any(m.candidate for m in step.moves)
+        and step.effort_weeks is None
+    )
+
+
+def capacity_told(simulation: Simulation) -> str:
+    """The capacity a plan is held to, and the steps that a limit on people cannot hold
+    since they record no effort: a board told '0.1 person-weeks a month' must know."""
+    capacity = simulation.plan.capacity
+    if capacity is None:
+        return ""
+    told = capacity_text(capacity)
+    unrecorded = _effort_unrecorded(simulation) if capacity.person_weeks_per_month else 0
+    if unrecorded:
+        verb = "is" if unrecorded == 1 else "are"
+        told += f" ({plural(unrecorded, 'step')} with no effort recorded {verb} not held to it)"
+    return told
+
+
 def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]:
     """The contracts a chosen exit is due by: each end, notice date and renewal, once
     (``ids``: with the id of the component whose contract it is, for the terminal)."""
@@ -393,7 +419,7 @@ def effort_sentence(simulation: Simulation) -> str:
         for s in simulation.plan.steps
         if s.kind is StepKind.REPLACE and any(m.candidate for m in s.moves)
     ]
-    unknown = sum(1 for step in replacing if step.effort_weeks is None)
+    unknown = _effort_unrecorded(simulation)
     if replacing and unknown == len(replacing):
         steps = "its one step" if unknown == 1 else f"any of its {unknown:,} steps"
         return f"Effort unknown: not recorded for {steps}"

@@ -3,6 +3,7 @@ plan on a calendar, then the detail, then the assumptions."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -162,3 +163,28 @@ def test_a_running_cost_not_recorded_is_unknown_not_zero(
     report = target.read_text(encoding="utf-8")
     for sentence in said:
         assert sentence in report
+
+
+@pytest.mark.parametrize(
+    ("effort", "caveat"),
+    [({"effort_weeks": 4}, False), ({}, True)],
+    ids=["effort-recorded", "effort-not-recorded"],
+)
+def test_a_limit_on_people_says_which_steps_it_cannot_hold(
+    tmp_path: Path, effort: dict[str, int], caveat: bool
+) -> None:
+    """'Staff the migration for 0.1 person-weeks a month' was told of a plan whose steps
+    record no effort, which a limit on people therefore does not hold."""
+    alternative = {"for": "a", "candidate": "k", "readiness": "R3", "duration_weeks": 6, **effort}
+    _, scenario = write_estate(tmp_path / "in", "Plain", alternatives=[alternative])
+    written = json.loads(scenario.read_text(encoding="utf-8"))
+    scenario.write_text(json.dumps({**written, "capacity": {"person_weeks_per_month": 0.1}}))
+    target = tmp_path / "report.md"
+    result = cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    report = target.read_text(encoding="utf-8")
+    told = "0.1 person-weeks a month (1 step with no effort recorded is not held to it)"
+    assert (told in report) is caveat
+    assert ("Staff the migration for " + told in report) is caveat
+    ran = cli("run", scenario)
+    assert (told in " ".join(ran.stdout.split())) is caveat
