@@ -96,6 +96,9 @@ class LicenceEffect(StrEnum):
     UNTOUCHED = "untouched"
 
 
+_SELECTABLE = frozenset({"vendor", "component", "service"})
+"""Kinds of node a selector names by id."""
+
 _HOSTED_BY_VENDOR = frozenset({"saas", "paas", "iaas"})
 _STRENGTH = (LicenceEffect.WITHDRAWN, LicenceEffect.SUBSCRIPTION_ENDS, LicenceEffect.SUPPORT_ENDS)
 """Effects from the strongest: a component two named vendors provide gets the stronger."""
@@ -180,10 +183,13 @@ class _Resolver:
         except UsageError:
             node = None
         if node is None or node.label is not label:
-            known = [n.id for n in self.backend.nodes(label)]
+            if node is not None and node.label.kind in _SELECTABLE:  # ids share one namespace
+                hint = f"; {node.id!r} is a {node.label.kind}: {node.label.kind}:{node.id}"
+            else:
+                hint = did_you_mean(selector.value, [n.id for n in self.backend.nodes(label)])
             raise UsageError(
                 f"selector {selector}: no {label.kind} {selector.value!r} in estate "
-                f"{self.backend.info.name!r}{did_you_mean(selector.value, known)}"
+                f"{self.backend.info.name!r}{hint}"
             )
         return node
 
@@ -198,7 +204,9 @@ class _Resolver:
             country = selector.value.upper()
             found = {v.id for v in self.vendors if v.properties.get("jurisdiction") == country}
             if not found:
-                known = sorted({str(v.properties.get("jurisdiction", "")) for v in self.vendors})
+                known = sorted(  # a vendor with no country recorded names none
+                    {str(v.properties.get("jurisdiction") or "") for v in self.vendors} - {""}
+                )
                 raise UsageError(
                     f"selector {selector}: no vendor in estate {self.backend.info.name!r} is "
                     f"under the law of {country!r} (jurisdictions here: {', '.join(known)})"

@@ -168,11 +168,13 @@ def risks(strategy: ExitStrategy) -> list[str]:
     plan = simulation.plan
     found = []
     missing = simulation.missing
+    blocked = summarise(simulation).blocked_steps
     if missing:
         found.append(
             f"{plural(len(missing), 'component has', 'components have')} no viable "
             f"alternative, such as {missing[0].name}; "
-            f"{plural(summarise(simulation).blocked_steps, 'migration step')} wait for them"
+            + f"{plural(blocked, 'migration step')} {'waits' if blocked == 1 else 'wait'} "
+            + f"for {'it' if len(missing) == 1 else 'them'}"
         )
     late = plan.late
     if late:
@@ -671,11 +673,11 @@ def dump_report_markdown(
     Gantt chart as a Mermaid block, which Git hosts draw."""
     simulation = strategy.simulation
     title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
-    as_of = simulation.as_of.isoformat() if simulation.as_of else "undated"
+    as_of = f"as of {simulation.as_of.isoformat()}" if simulation.as_of else "with no as-of date"
     lines = [
         f"# Exit strategy: {escape(title)}",
         "",
-        f"{escape(strategy.estate_title)}. Estate `{simulation.estate}` as of {as_of}"
+        f"{escape(strategy.estate_title)}. Estate `{simulation.estate}` {as_of}"
         + (f"; scenario `{simulation.scenario_id}`" if simulation.scenario_id else "")
         + ".",
         "",

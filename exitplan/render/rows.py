@@ -91,8 +91,8 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     if step.slack is None or step.duration_weeks is None:
         return ""
     if step.slack < 0:
-        return f"{-step.slack:,} days late"
-    return f"{step.slack:,} days to spare"
+        return f"{plural(-step.slack, 'day')} late"
+    return f"{plural(step.slack, 'day')} to spare"
 
 
 def display_names(simulation: Simulation) -> dict[str, str]:
@@ -423,7 +423,8 @@ def effort_sentence(simulation: Simulation) -> str:
     if replacing and unknown == len(replacing):
         steps = "its one step" if unknown == 1 else f"any of its {unknown:,} steps"
         return f"Effort unknown: not recorded for {steps}"
-    told = f"Effort {weeks(simulation.plan.effort_weeks)} person-weeks"
+    effort = simulation.plan.effort_weeks
+    told = f"Effort {weeks(effort)} person-week{'' if effort == 1 else 's'}"
     return told + (f" (not recorded for {plural(unknown, 'step')})" if unknown else "")
 
 

@@ -613,6 +613,9 @@ def dump_sections_table(
     """A headline paragraph, then one table per non-empty section."""
     parts: list[RenderableType | Grid] = [_heading(lines, width)] if lines else []
     for section in sections:
-        if section.rows or section.note:
+        if section.rows:
             parts.append(section_table(section))
+        elif section.note:  # a table of headers alone says nothing: its title and note
+            parts.append(_heading([section.title], width, bold=True))
+            parts.append(_heading([section.note], width))
     return render_text(parts, width=width)

@@ -73,6 +73,23 @@ def test_horizon_and_formats(run_cli: RunCli) -> None:
     assert next(r for r in rows if r["id"] == "intune")["state"] == "withdrawn"
 
 
+def test_why_of_what_is_not_reached_says_so_without_an_empty_table(run_cli: RunCli) -> None:
+    result = run_cli("why", "graphs/gothenburg", "keycloak", "-w", "component:intune")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == [
+        "Why",
+        "keycloak",
+        "is",
+        "affected",
+        "Nothing",
+        "that",
+        "component:intune",
+        "withdraws",
+        "reaches",
+        "keycloak.",
+    ]
+
+
 def test_why_lists_chains_earliest_first(run_cli: RunCli) -> None:
     result = run_cli("why", "graphs/gothenburg", "it-arbetsplats", "-w", "component:intune")
     assert result.exit_code == 0, result.stderr

@@ -99,7 +99,15 @@ def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
     [
         ("vendor:us-parnet", "no vendor 'us-parnet' in estate 'estate'; did you mean 'us-parent'?"),
         ("vendr:us-parent", "unknown selector kind 'vendr' in 'vendr:us-parent'; did you mean"),
-        ("component:eu-arm", "no component 'eu-arm'"),
+        (
+            "component:eu-arm",
+            "no component 'eu-arm' in estate 'estate'; 'eu-arm' is a vendor: vendor:eu-arm",
+        ),  # ids share one namespace: say which kind it is
+        (
+            "vendor:cloud-mail",
+            "no vendor 'cloud-mail' in estate 'estate'; 'cloud-mail' is a "
+            "component: component:cloud-mail",
+        ),
         ("microsoft", "is not of the form KIND:VALUE"),
         ("jurisdiction:FR", "no vendor in estate 'estate' is under the law of 'FR'"),
         ("exposure:CLOUD_ACT", "unknown exposure 'CLOUD_ACT'; did you mean 'US_CLOUD_ACT'?"),
