@@ -96,6 +96,9 @@ class LicenceEffect(StrEnum):
     UNTOUCHED = "untouched"
 
 
+OWN_PROVIDER = "own-provider"
+"""The tag of the vendor group that is the organisation's own IT department."""
+
 _SELECTABLE = frozenset({"vendor", "component", "service"})
 """Kinds of node a selector names by id."""
 
@@ -197,19 +200,45 @@ class _Resolver:
         """The vendor and every subsidiary below it, however deep."""
         return {vendor_id} | self.backend.dependents([vendor_id], rels=[Rel.SUBSIDIARY_OF])
 
+    def own_provider(self) -> set[NodeId]:
+        """The vendors of a group tagged ``own-provider``: the organisation's own IT
+        department, never a vendor to leave, so never one that a law selects."""
+        parents = {e.source: e.target for e in self.backend.edges(Rel.SUBSIDIARY_OF)}
+        tagged = {v.id for v in self.vendors if OWN_PROVIDER in v.properties.get("tags", ())}  # type: ignore[operator]
+        found = set()
+        for vendor in self.vendors:
+            group, seen = vendor.id, {vendor.id}
+            while group in parents and parents[group] not in seen:
+                group = parents[group]
+                seen.add(group)
+            if group in tagged:
+                found.add(vendor.id)
+        return found
+
     def vendors_of(self, selector: Selector) -> set[NodeId]:
         if selector.kind is SelectorKind.VENDOR:
             return self.vendor_family(self._node(selector, Label.VENDOR).id)
+        own = self.own_provider()
         if selector.kind is SelectorKind.JURISDICTION:
             country = selector.value.upper()
-            found = {v.id for v in self.vendors if v.properties.get("jurisdiction") == country}
+            found = {
+                v.id
+                for v in self.vendors
+                if v.properties.get("jurisdiction") == country and v.id not in own
+            }
             if not found:
                 known = sorted(  # a vendor with no country recorded names none
                     {str(v.properties.get("jurisdiction") or "") for v in self.vendors} - {""}
                 )
+                besides = (
+                    "; your own IT provider, tagged own-provider, is never a vendor to leave"
+                    if any(v.properties.get("jurisdiction") == country for v in self.vendors)
+                    else ""
+                )
                 raise UsageError(
                     f"selector {selector}: no vendor in estate {self.backend.info.name!r} is "
                     f"under the law of {country!r} (jurisdictions here: {', '.join(known)})"
+                    f"{besides}"
                 )
             return found
         law = selector.value.upper()
@@ -218,7 +247,11 @@ class _Resolver:
                 f"selector {selector}: unknown exposure {selector.value!r}"
                 f"{did_you_mean(law, [e.value for e in Exposure])} (known: {', '.join(Exposure)})"
             )
-        return {v.id for v in self.vendors if law in v.properties.get("exposure", ())}  # type: ignore[operator]
+        return {
+            v.id
+            for v in self.vendors
+            if law in v.properties.get("exposure", ()) and v.id not in own  # type: ignore[operator]
+        }
 
     def components_of(self, vendors: set[NodeId]) -> Effects:
         """Each component these vendors provide, with the strongest effect losing them has

@@ -90,7 +90,7 @@ from exitplan.graph.port import (
     runs_today,
 )
 from exitplan.model import LegalProfile, NodeId
-from exitplan.select import Mode, resolve
+from exitplan.select import OWN_PROVIDER, Mode, resolve
 from exitplan.simulate.reach import UNREACHED, Alone, Reach, Reached, each_withdrawal
 from exitplan.simulate.result import FlowAtRisk, people
 
@@ -113,7 +113,6 @@ TESTED_WITHIN = timedelta(days=365)
 CONCENTRATION = ((0.9, "error"), (0.5, "warning"), (0.25, "info"))
 """Shares of critical services or users from which one vendor group is a finding."""
 
-OWN_PROVIDER = "own-provider"
 
 AT_ONCE_AFTER = 1
 """Once the walks from single components have visited this many times the estate's

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 
 from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
 from exitplan.model import NodeId
+from exitplan.select import OWN_PROVIDER
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
-from exitplan.simulate.policy import OWN_PROVIDER, users_by_service
+from exitplan.simulate.policy import users_by_service
 from exitplan.simulate.reach import Reach, hard_acyclic
 from exitplan.simulate.result import Progress, Replacement, Simulation, State, Status, people
 

@@ -90,6 +90,39 @@ def test_resolve(
     assert set(resolve(backend, selectors, mode).withdrawn) == withdrawn
 
 
+OWN = """
+estate: {name: own}
+vendors:
+  - {id: it-dept, name: Our IT department, hq_country: SE, tags: [own-provider]}
+  - {id: it-dept-ops, name: Its operations arm, hq_country: SE, parent: it-dept}
+  - {id: se-co, name: A Swedish supplier, hq_country: SE, exposure: [US_CLOUD_ACT]}
+  - {id: own-exposed, name: Own and exposed, hq_country: SE, parent: it-dept,
+     exposure: [US_CLOUD_ACT]}
+components:
+  - {id: desk, name: Service desk, vendor: it-dept, delivery: saas}
+  - {id: ops, name: Operations, vendor: it-dept-ops, delivery: saas}
+  - {id: crm, name: CRM, vendor: se-co, delivery: saas}
+  - {id: hosted, name: Hosted, vendor: own-exposed, delivery: saas}
+"""
+
+
+@pytest.mark.parametrize(
+    ("selector", "withdrawn"),
+    [
+        ("jurisdiction:SE", {"crm"}),
+        ("exposure:US_CLOUD_ACT", {"crm"}),
+        ("vendor:it-dept", {"desk", "ops", "hosted"}),  # named, it is withdrawn
+    ],
+)
+def test_a_law_never_selects_the_own_it_provider(
+    write_files: WriteFiles, selector: str, withdrawn: set[str]
+) -> None:
+    """docs: own-provider "marks your own IT department, which is never a vendor to
+    leave"; jurisdiction:SE withdrew the city's own IT department and its subsidiaries."""
+    own = EmbeddedGraph(load_estate(write_files({"e.yaml": OWN})))
+    assert set(resolve(own, [selector]).withdrawn) == withdrawn
+
+
 def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
     assert resolve(backend, ["vendor:us-parent"]).vendors == {"us-parent", "eu-arm", "eu-arm-se"}
 
