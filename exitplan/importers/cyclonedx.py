@@ -291,6 +291,36 @@ class _Side:
     data: dict[str, list[_DataEntry]] = field(default_factory=dict)
     licensing: dict[str, _Licensing] = field(default_factory=dict)
     made_refs: int = 0
+    given_refs: dict[str, list[int]] = field(default_factory=dict)
+    """Each bom-ref the file gives, with the lines it is given on (0: not known yet)."""
+
+    def given_ref(self, given: object, line: int) -> str | None:
+        """The bom-ref ``given``, recorded with its line; ``None`` when none is given (the
+        caller makes one, counted here)."""
+        if isinstance(given, str) and given:
+            self.given_refs.setdefault(given, []).append(line)
+            return given
+        self.made_refs += 1
+        return None
+
+    def refuse_refs_twice(self, file: str, text: str) -> None:
+        """The spec wants each bom-ref unique: a dependency naming one given twice names
+        either element, and the import kept the first without a word."""
+        for ref, lines in self.given_refs.items():
+            if len(lines) < 2:
+                continue
+            found = lines
+            if not all(lines):  # JSON: where the text gives it
+                pattern = re.compile(r'"bom-ref"\s*:\s*' + re.escape(json.dumps(ref)))
+                found = [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
+            first, second = found[:2] if len(found) >= 2 else (1, 1)
+            raise _problem(
+                file,
+                second,
+                f"bom-ref {ref!r} is given twice (first on line {first}); the spec wants "
+                "each unique, since a dependency names an element by it",
+                "bom-ref",
+            )
 
 
 def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
@@ -357,6 +387,7 @@ def _bom_from_json(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
     version = str(document.get("specVersion", "?"))
     _check_dependencies(document, text, file)
     _prepare_json(document, side)
+    side.refuse_refs_twice(file, text)
     from cyclonedx.model.bom import Bom  # noqa: PLC0415  # heavy; only when a BOM is read
 
     try:
@@ -562,10 +593,8 @@ def _prepare_json(document: dict[str, Any], side: _Side) -> None:
         kind, element = stack.pop()
         if not isinstance(element, dict):
             continue
-        ref = element.get("bom-ref")
-        if not isinstance(ref, str) or not ref:
-            element["bom-ref"] = ref = _made_ref(kind, element)
-            side.made_refs += 1
+        ref = side.given_ref(element.get("bom-ref"), 0) or _made_ref(kind, element)
+        element["bom-ref"] = ref
         stack += [(kind, item) for item in _list(element.get(f"{kind}s"))]
         for choice in _list(element.get("licenses")):
             licence = choice.get("license") if isinstance(choice, dict) else None
@@ -626,6 +655,7 @@ def _bom_from_xml(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
         )
     version = namespace.rsplit("/", 1)[-1]
     _prepare_xml(root, namespace, side)
+    side.refuse_refs_twice(file, "")
     from cyclonedx.model.bom import Bom  # noqa: PLC0415  # heavy; only when a BOM is read
 
     # The library wants an ElementTree element; the tree is already checked (no DOCTYPE,
@@ -660,11 +690,10 @@ def _prepare_xml(root: etree._Element, namespace: str, side: _Side) -> None:
             for empty in element.findall(f"{ns}{name}"):
                 if len(empty) == 0 and not empty.attrib and not (empty.text or "").strip():
                     element.remove(empty)
-        ref = element.get("bom-ref")
-        if not ref:
-            values = {key: child_text(element, key) for key in ("group", "name", "version")}
-            element.set("bom-ref", ref := _made_ref(kind, values))
-            side.made_refs += 1
+        ref = side.given_ref(element.get("bom-ref"), xml_line(element)) or _made_ref(
+            kind, {key: child_text(element, key) for key in ("group", "name", "version")}
+        )
+        element.set("bom-ref", ref)
         for licence in element.findall(f"{ns}licenses/{ns}license"):
             licensing = licence.find(f"{ns}licensing")
             if licensing is None:

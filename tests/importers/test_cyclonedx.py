@@ -724,6 +724,43 @@ def test_bad_json_is_refused_with_its_line(text: str, expected: str, tmp_path: P
     assert expected in _refused(_write_bom(tmp_path, text))
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        pytest.param(
+            "bom.json",
+            json.dumps(
+                _bom(
+                    components=[
+                        {"type": "library", "bom-ref": "123", "name": "acme-library"},
+                        {"type": "library", "bom-ref": "123", "name": "acme-library2"},
+                    ]
+                ),
+                indent=1,
+            ),
+            "bom.json:13: bom-ref: bom-ref '123' is given twice (first on line 8)",
+            id="json",
+        ),
+        pytest.param(  # the spec's own invalid example (invalid-component-ref-1.6.xml)
+            "bom.xml",
+            '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6">\n'
+            '<components>\n<component type="library" bom-ref="123"><name>a</name>\n'
+            "<components>\n"
+            '<component type="library" bom-ref="123"><name>b</name></component>\n'
+            "</components></component></components></bom>",
+            "bom.xml:6: bom-ref: bom-ref '123' is given twice (first on line 4)",
+            id="xml-nested",
+        ),
+    ],
+)
+def test_a_bom_ref_given_twice_is_refused_with_both_lines(
+    name: str, text: str, expected: str, tmp_path: Path
+) -> None:
+    """The second element was dropped as 'the same id twice', and a dependency naming the
+    ref could mean either."""
+    assert expected in _refused(_write_bom(tmp_path, text, name))
+
+
 def test_a_surrogate_pair_and_an_escaped_backslash_are_fine(tmp_path: Path) -> None:
     name = "emoji \U0001f600 and \\ud800 written out"
     components = [{"type": "library", "bom-ref": "a", "name": name}]
