@@ -661,8 +661,16 @@ def compare(simulations: Sequence[Simulation]) -> Section:
     rows.append(("plan finishes (weeks)", *(weeks(round(f.finish_weeks, 1)) for f in figures)))
     rows.append(("plan finishes", *(f.finish_date or "" for f in figures)))
     headers = tuple(s.scenario_id or ", ".join(s.selectors) for s in simulations)
+    if len({s.estate for s in simulations}) > 1:  # scenarios of different estates
+        rows.insert(0, ("estate", *(s.estate for s in simulations)))
     currency = {s.currency for s in simulations}
     note = f"Costs in {', '.join(sorted(currency))}." if currency else None
+    if len(currency) > 1:
+        rows.append(("currency", *(s.currency for s in simulations)))
+        note = (
+            f"Costs are in each estate's own currency ({', '.join(sorted(currency))}): "
+            "compare them only where the currency is the same."
+        )
     return Section("Scenarios compared", ("", *headers), tuple(rows), note)
 
 

@@ -291,3 +291,21 @@ def test_capacity_delays_the_exit_and_compare_sets_both_side_by_side(
     assert free["finish_date"] in lines["plan finishes"]
     assert three["finish_date"] in lines["plan finishes"]
     assert "3 steps at a time" in lines["capacity"]
+
+
+def test_compare_across_estates_names_each_and_keeps_currencies_apart(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Gothenburg's SEK and the starter's EUR sat side by side under 'Costs in EUR, SEK.'
+    with no word of which estate each column was."""
+    assert run_cli("init", tmp_path / "starter").exit_code == 0
+    result = run_cli(
+        "compare",
+        REPO / "scenarios" / "lose-intune.yaml",
+        tmp_path / "starter" / "scenarios" / "leave-cloudco.yaml",
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert ["estate", "gothenburg", "starter"] in lines
+    assert ["currency", "SEK", "EUR"] in lines
+    assert "Costs are in each estate's own currency (EUR, SEK)" in " ".join(result.stdout.split())
