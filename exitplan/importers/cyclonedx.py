@@ -561,6 +561,15 @@ def _check_dependencies(document: dict[str, Any], text: str, file: str) -> None:
     for index, entry in enumerate(_list(document.get("dependencies"))):
         if not isinstance(entry, dict):
             continue
+        ref = entry.get("ref")
+        if not isinstance(ref, str) or not ref.strip():  # the library fails on it obscurely
+            found = re.search(r'"dependencies"\s*:', text)
+            raise _problem(
+                file,
+                text.count("\n", 0, found.start()) + 1 if found else 1,
+                "not valid CycloneDX: a dependency without a ref names no element",
+                f"dependencies[{index}].ref",
+            )
         given = entry.get("dependsOn")
         if given is not None and not isinstance(given, list):
             found = re.search(r'"dependsOn"\s*:\s*[^\s\[]', text)
@@ -656,6 +665,14 @@ def _bom_from_xml(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
     version = namespace.rsplit("/", 1)[-1]
     _prepare_xml(root, namespace, side)
     side.refuse_refs_twice(file, "")
+    for dependency in root.iter(f"{{{namespace}}}dependency"):
+        if not (dependency.get("ref") or "").strip():  # the library fails on it obscurely
+            raise _problem(
+                file,
+                xml_line(dependency),
+                "not valid CycloneDX: a dependency without a ref names no element",
+                "dependency.ref",
+            )
     from cyclonedx.model.bom import Bom  # noqa: PLC0415  # heavy; only when a BOM is read
 
     # The library wants an ElementTree element; the tree is already checked (no DOCTYPE,

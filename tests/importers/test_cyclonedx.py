@@ -713,6 +713,13 @@ def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
             ":1: \\udc00k: \\udc00 is half of a UTF-16 pair",
             id="lone-surrogate-in-a-key",
         ),
+        pytest.param(  # the library said "missing 1 required positional argument: 'ref'"
+            json.dumps(_bom(components=[])).replace(
+                '"components"', '\n"dependencies": [{"dependsOn": []}],\n"components"'
+            ),
+            ":2: dependencies[0].ref: not valid CycloneDX: a dependency without a ref",
+            id="dependency-without-ref",
+        ),
         pytest.param(
             json.dumps(_bom(metadata={"tools": [{"name": "a"}, "\ud800"]}), indent=1),
             ":10: tools: \\ud800 is half",
@@ -766,6 +773,19 @@ def test_a_surrogate_pair_and_an_escaped_backslash_are_fine(tmp_path: Path) -> N
     components = [{"type": "library", "bom-ref": "a", "name": name}]
     imported = _import(_write_bom(tmp_path, _bom(components=components)))
     assert [c.name for c in _components(imported).values()] == [name]
+
+
+def test_an_xml_dependency_without_a_ref_is_refused_with_its_line(tmp_path: Path) -> None:
+    """The library said "'<' not supported between instances of 'NoneType' and
+    'Dependency'" at line 1 (the spec's invalid-dependency-1.5.xml)."""
+    text = (
+        '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.5">\n'
+        '<components><component type="library" bom-ref="a"><name>a</name></component>'
+        "</components>\n<dependencies>\n<dependency>\n</dependency>\n"
+        '<dependency ref="a"/>\n</dependencies>\n</bom>'
+    )
+    refused = _refused(_write_bom(tmp_path, text, "bom.xml"))
+    assert "bom.xml:5: dependency.ref: not valid CycloneDX: a dependency without a ref" in refused
 
 
 def test_bad_xml_is_refused_with_its_line(tmp_path: Path) -> None:
