@@ -549,12 +549,19 @@ def text_format(output_format: str, output: Path | None) -> str:
     """The format of the text: what ``--format`` says when given; else what the suffix of
     ``-o`` names (``.json``, ``.md``, ``.csv``), when the command writes that format."""
     context = click.get_current_context()
-    if output is None or context.get_parameter_source("output_format") not in {
+    if output is None:
+        return output_format
+    suffix = output.suffix.lower()
+    wanted = _SUFFIX_FORMATS.get(suffix)
+    if context.get_parameter_source("output_format") not in {
         ParameterSource.DEFAULT,
         ParameterSource.DEFAULT_MAP,
-    }:
+    }:  # said on purpose; still, say what the name will not
+        if suffix == ".xlsx":
+            notice(f"exitplan: notice: {output} is written as a workbook; --format is not used")
+        elif wanted is not None and wanted != output_format:
+            notice(f"exitplan: notice: writing {output_format} into {output}, as --format says")
         return output_format
-    wanted = _SUFFIX_FORMATS.get(output.suffix.lower())
     option = next(p for p in context.command.params if p.name == "output_format")
     choices = option.type.choices if isinstance(option.type, click.Choice) else ()
     return wanted if wanted is not None and wanted in choices else output_format
@@ -568,7 +575,7 @@ def deliver(
     if output is None:
         emit(text())
         return
-    data = dump_xlsx(sheets()) if output.suffix == ".xlsx" else text().encode("utf-8")
+    data = dump_xlsx(sheets()) if output.suffix.lower() == ".xlsx" else text().encode("utf-8")
     write_output(output, data)
     notice(f"exitplan: wrote {output}")
 

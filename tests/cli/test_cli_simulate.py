@@ -191,3 +191,28 @@ def test_start_sets_day_0(run_cli: RunCli) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "from 2027-01-01." in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "said", "starts"),
+    [
+        ("x.json", ["--format", "csv"], "writing csv into", b"id,kind"),
+        ("x.json", ["--format", "json"], None, b"{"),
+        ("x.json", [], None, b"{"),
+        ("x.xlsx", ["--format", "json"], "is written as a workbook; --format is not used", b"PK"),
+        ("x.XLSX", [], None, b"PK"),  # a workbook in any case, as the docs say of suffixes
+    ],
+    ids=["format-over-suffix", "both-agree", "suffix-alone", "workbook-over-format", "upper"],
+)
+def test_a_suffix_the_format_overrides_is_told(
+    run_cli: RunCli, tmp_path: Path, name: str, given: list[str], said: str | None, starts: bytes
+) -> None:
+    target = tmp_path / name
+    result = run_cli(
+        "simulate", "graphs/gothenburg", "-w", "component:intune", "-o", target, *given
+    )
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes().startswith(starts)
+    assert ("notice" in result.stderr) is (said is not None)
+    if said is not None:
+        assert said in result.stderr
