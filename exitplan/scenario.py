@@ -333,6 +333,47 @@ def _work_before_day_zero(loaded: LoadedScenario, as_of: date | None) -> list[Pr
     return [Problem(document.file, line, "work_starts", said)]
 
 
+def unused_choices(loaded: LoadedScenario, simulation: Simulation) -> list[str]:
+    """The preferences of a scenario that its withdrawal gives nothing to do, each with
+    its file, line and field: a ``prefer`` for a component that needs no replacement, an
+    excluded candidate that no replacement offers. Valid, and worth a word."""
+    scenario, document = loaded.scenario, loaded.document
+    if document is None:
+        return []
+    replaced = {r.replaces: r for r in simulation.replacements}
+    offered = {a.candidate for r in simulation.replacements for a in r.candidates}
+    said = []
+    for incumbent in scenario.prefer:
+        if incumbent not in replaced:
+            where: FieldPath = ("prefer", incumbent)
+            said.append(
+                str(
+                    Problem(
+                        document.file,
+                        document.line_of(where),
+                        format_path(where),
+                        f"{incumbent!r} needs no replacement in this withdrawal; the "
+                        "preference is not used",
+                    )
+                )
+            )
+    for index, candidate in enumerate(scenario.exclude_candidates):
+        if candidate not in offered:
+            where = ("exclude_candidates", index)
+            said.append(
+                str(
+                    Problem(
+                        document.file,
+                        document.line_of(where),
+                        format_path(where),
+                        f"{candidate!r} is not a candidate for anything this withdrawal "
+                        "replaces; excluding it changes nothing",
+                    )
+                )
+            )
+    return said
+
+
 def scenario_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a scenario file, for editors."""
     schema = Scenario.model_json_schema(mode="validation")

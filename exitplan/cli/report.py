@@ -20,7 +20,7 @@ from exitplan.model import LegalProfile
 from exitplan.render.files import diagram_bytes, write_output
 from exitplan.render.gantt import PAGE, render_gantt
 from exitplan.render.report import dump_report_html, dump_report_markdown
-from exitplan.scenario import load_scenario, run_scenario
+from exitplan.scenario import load_scenario, run_scenario, unused_choices
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.strategy import exit_strategy
 from exitplan.simulate.views import PAGE_NODES, impact_view, plan_view
@@ -86,6 +86,8 @@ def report_command(
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
+    for said in unused_choices(loaded, simulation):
+        notice(f"exitplan: notice: {said}")
     strategy = exit_strategy(
         graph,
         simulation,

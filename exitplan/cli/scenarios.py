@@ -14,6 +14,7 @@ from exitplan.cli.common import (
     backend_options,
     deliver,
     emit,
+    notice,
     refuse_own_inputs,
     render_simulation,
     terminal_width,
@@ -31,7 +32,7 @@ from exitplan.render.table import (
     dump_sections_table,
 )
 from exitplan.render.xlsx import simulation_sheets
-from exitplan.scenario import load_scenario, run_scenario
+from exitplan.scenario import load_scenario, run_scenario, unused_choices
 from exitplan.simulate.views import impact_view
 
 
@@ -64,6 +65,8 @@ def run_command(
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
+    for said in unused_choices(loaded, simulation):
+        notice(f"exitplan: notice: {said}")
     if diagram_file is not None:
         write_diagram(impact_view(graph, simulation), diagram_file)
     deliver(
@@ -101,6 +104,8 @@ def compare_command(
             source = Source(None, backend, estate, neo4j_uri, neo4j_user)
             estates[item.estate_path] = source.open(item.estate_path)
         simulations.append(run_scenario(item, estates[item.estate_path]))
+        for said in unused_choices(item, simulations[-1]):
+            notice(f"exitplan: notice: {said}")
     if output_format == "json":
         text = dump_compare_json(simulations)
     else:

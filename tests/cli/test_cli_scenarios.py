@@ -309,3 +309,26 @@ def test_compare_across_estates_names_each_and_keeps_currencies_apart(
     assert ["estate", "gothenburg", "starter"] in lines
     assert ["currency", "SEK", "EUR"] in lines
     assert "Costs are in each estate's own currency (EUR, SEK)" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_choices_the_withdrawal_gives_nothing_to_do_are_told(
+    run_cli: RunCli, write_files: WriteFiles, command: str
+) -> None:
+    """Valid, but a preference for what is not replaced is a slip worth a word."""
+    body = (
+        "withdraw: [component:intune]\nprefer: {entra-id: keycloak}\n"
+        "exclude_candidates: [keycloak, baramundi]\n"
+    )
+    folder = write_files({"s.yaml": HEAD + body})
+    result = run_cli(command, folder / "s.yaml", cwd=folder)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "s.yaml:5: prefer.entra-id: 'entra-id' needs no replacement in this withdrawal; "
+        "the preference is not used" in result.stderr
+    )
+    assert (
+        "s.yaml:6: exclude_candidates[0]: 'keycloak' is not a candidate for anything this "
+        "withdrawal replaces; excluding it changes nothing" in result.stderr
+    )
+    assert "baramundi" not in result.stderr  # a candidate for intune: it is used
