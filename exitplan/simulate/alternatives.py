@@ -21,12 +21,14 @@ from dataclasses import dataclass, field, replace
 
 from exitplan.graph.port import (
     DependencyRegion,
+    DependsOn,
     Direction,
     GraphBackend,
     GraphEdge,
     GraphNode,
     Label,
     Rel,
+    runs_today,
 )
 from exitplan.model import NodeId, Readiness
 from exitplan.simulate.reach import Affects
@@ -84,12 +86,13 @@ class Restorability:
         needs: HardNeeds | None = None,
         *,
         everything: bool = False,
+        out_of_reach: frozenset[NodeId] = frozenset(),
     ) -> None:
         self.times = times
         self.region = region
         self._needs = needs or HardNeeds(region)
         self.excluded = excluded
-        self._unavailable: dict[NodeId, bool] = {}
+        self.out_of_reach = out_of_reach
         self.everything = everything
         """Known without the fixed point: every node is restorable."""
         self.proven: set[NodeId] = set()
@@ -109,7 +112,11 @@ class Restorability:
                 ready.append(node_id)
         for incumbent, options in sorted(candidates.items()):
             for candidate in options:
-                if candidate in times.withdrawn or self.unavailable(candidate):
+                if (
+                    candidate in times.withdrawn
+                    or candidate in excluded
+                    or self.unavailable(candidate)
+                ):
                     continue
                 self._replaces[candidate].append(incumbent)
                 if candidate not in times.fail:  # unaffected: viable at once
@@ -167,38 +174,9 @@ class Restorability:
             ready.extend(self._replaces.get(node_id, ()))
 
     def unavailable(self, node_id: NodeId) -> bool:
-        """Whether the scenario's exclusions keep ``node_id`` out of reach: it is excluded,
-        or it is not in use (a candidate to bring in) and needs hard what is unavailable (a
-        redundant group: all its members). Collabora Online needs Nextcloud: with Nextcloud
-        excluded, it cannot be brought in either."""
-        if not self.excluded:
-            return False
-        known = self._unavailable
-        stack = [node_id]
-        while stack:  # depth-first, without recursion: a chain of candidates may be long
-            current = stack[-1]
-            if current in known:
-                stack.pop()
-                continue
-            if current in self.excluded:
-                known[current] = True
-                stack.pop()
-                continue
-            if self.region.in_use(current) or current in self.times.fail:
-                known[current] = False  # in use, or decided by the withdrawal
-                stack.pop()
-                continue
-            singles, groups = self._needs(current)
-            needs = [*singles, *(m for members in groups.values() for m in members)]
-            unknown = [n for n in needs if n not in known and n not in stack]
-            if unknown:
-                stack.extend(unknown)
-                continue
-            stack.pop()
-            known[current] = any(known.get(n, False) for n in singles) or any(
-                all(known.get(m, False) for m in members) for members in groups.values()
-            )
-        return known[node_id]
+        """Whether the scenario's exclusions keep ``node_id`` out of reach (see
+        ``Assessor.out_of_reach``)."""
+        return node_id in self.out_of_reach
 
     def restorable(self, node_id: NodeId) -> bool:
         if self.everything:
@@ -363,6 +341,48 @@ class Assessor:
             for node_id in withdrawn
         )
 
+    def out_of_reach(self, candidates: Set[NodeId], times: Affects) -> frozenset[NodeId]:
+        """What the scenario's exclusions keep out of reach: the excluded candidates not in
+        use, and each node not in use (a candidate to bring in) that needs hard what is out
+        of reach (of a redundant group, every member). Collabora Online needs Nextcloud: with
+        Nextcloud excluded it cannot be brought in either. Read from the backend (a node
+        not in use is outside the region of a withdrawal), for the candidates and what they
+        need only, and only when the scenario excludes something; the least fixed point."""
+        excluded = self.preferences.exclude
+        if not excluded:
+            return frozenset()
+        # An excluded component in use still runs: only a candidate is kept out of reach.
+        gone = [
+            n.id for n in self.backend.nodes_by_id(sorted(excluded)).values() if not runs_today(n)
+        ]
+        needs: dict[NodeId, list[DependsOn]] = {}
+        seen = set(candidates) | excluded
+        frontier = sorted(set(candidates) - excluded)
+        while frontier:
+            nodes = self.backend.nodes_by_id(frontier)
+            walked = [n for n in frontier if not runs_today(nodes[n]) and n not in times.fail]
+            for node_id in walked:
+                needs[node_id] = []
+            for edge in self.backend.edges_touching(walked, Direction.OUT, [Rel.DEPENDS_ON]):
+                dependency = DependsOn.of(edge)
+                if dependency.hard:
+                    needs[dependency.source].append(dependency)
+            found = {d.target for node_id in walked for d in needs[node_id]} - seen
+            seen |= found
+            frontier = sorted(found)
+        needed_by: dict[NodeId, list[NodeId]] = defaultdict(list)
+        for node_id, listed in needs.items():
+            for dependency in listed:
+                needed_by[dependency.target].append(node_id)
+        out = set(gone)
+        queue = sorted(gone)
+        while queue:
+            for node_id in needed_by.get(queue.pop(), ()):
+                if node_id not in out and _needs_what_is_out(needs[node_id], out):
+                    out.add(node_id)
+                    queue.append(node_id)
+        return frozenset(out)
+
     def choose(self, times: Affects, *, offered: Set[NodeId] | None = None) -> Choices:
         """Rank the candidates of every withdrawn component and choose one for each; do
         the same for broken components in use that their dependencies cannot restore.
@@ -386,7 +406,15 @@ class Assessor:
             i: [offer.source for offer in self._offers[i]] for i in incumbents if self._offers[i]
         }
         restorability = Restorability(
-            region, times, candidates, self.preferences.exclude, self.needs, everything=everything
+            region,
+            times,
+            candidates,
+            self.preferences.exclude,
+            self.needs,
+            everything=everything,
+            out_of_reach=self.out_of_reach(
+                {c for options in candidates.values() for c in options}, times
+            ),
         )
         replacements: dict[NodeId, Replacement] = {}
         replaced: set[NodeId] = set()
@@ -408,6 +436,19 @@ class Assessor:
                 replacements[incumbent] = replacement
                 replaced.add(incumbent)
         return Choices(replacements, frozenset(replaced), restorability)
+
+
+def _needs_what_is_out(needs: list[DependsOn], out: Set[NodeId]) -> bool:
+    """Whether hard ``needs`` cannot be met without what is ``out``: a need outside any
+    group that is out, or a group all of whose members are."""
+    groups: dict[str, list[NodeId]] = defaultdict(list)
+    for dependency in needs:
+        if dependency.group is None:
+            if dependency.target in out:
+                return True
+        else:
+            groups[dependency.group].append(dependency.target)
+    return any(all(member in out for member in members) for members in groups.values())
 
 
 def _capabilities_used(

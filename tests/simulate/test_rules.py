@@ -265,6 +265,13 @@ ALTERNATIVES = [
         {"k1": "needs m, which cannot be brought in without what the scenario excludes"},
         options={"exclude_candidates": frozenset({"n"})},
     ),
+    Choice(  # excluding a component in use keeps it from being chosen, not from running
+        "an-excluded-component-in-use-still-runs-for-a-candidate-that-needs-it",
+        "s:x -> a\ns:y -> n\ncandidate k1\nk1 -> n\nalt k1 for a R4",
+        ("component:a",),
+        {"a": ("ok", "k1")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
     Choice(  # one member of a redundant group is enough
         "a-group-with-one-member-left-is-enough",
         "s:x -> a\ncandidate k1\ncandidate n1\ncandidate n2\nk1 -> n1 group=g\n"
