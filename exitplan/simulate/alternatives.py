@@ -87,12 +87,16 @@ class Restorability:
         *,
         everything: bool = False,
         out_of_reach: frozenset[NodeId] = frozenset(),
+        read_needs: Mapping[NodeId, Needs] | None = None,
     ) -> None:
         self.times = times
         self.region = region
         self._needs = needs or HardNeeds(region)
         self.excluded = excluded
         self.out_of_reach = out_of_reach
+        self._read_needs = read_needs or {}
+        """What the nodes not in use that exclusions were judged for need, as read from the
+        backend (outside a withdrawal's region on Neo4j)."""
         self.everything = everything
         """Known without the fixed point: every node is restorable."""
         self.proven: set[NodeId] = set()
@@ -194,7 +198,7 @@ class Restorability:
 
     def blocker(self, node_id: NodeId) -> str:
         """Why a node cannot be restored, in a phrase: its first unrestorable need."""
-        singles, groups = self._needs(node_id)
+        singles, groups = self._read_needs.get(node_id) or self._needs(node_id)
         for target in singles:
             if not self.restorable(target):
                 return f"needs {target}, which {self._state(target)}"
@@ -341,7 +345,9 @@ class Assessor:
             for node_id in withdrawn
         )
 
-    def out_of_reach(self, candidates: Set[NodeId], times: Affects) -> frozenset[NodeId]:
+    def out_of_reach(
+        self, candidates: Set[NodeId], times: Affects
+    ) -> tuple[frozenset[NodeId], dict[NodeId, Needs]]:
         """What the scenario's exclusions keep out of reach: the excluded candidates not in
         use, and each node not in use (a candidate to bring in) that needs hard what is out
         of reach (of a redundant group, every member). Collabora Online needs Nextcloud: with
@@ -350,7 +356,7 @@ class Assessor:
         need only, and only when the scenario excludes something; the least fixed point."""
         excluded = self.preferences.exclude
         if not excluded:
-            return frozenset()
+            return frozenset(), {}
         # An excluded component in use still runs: only a candidate is kept out of reach.
         gone = [
             n.id for n in self.backend.nodes_by_id(sorted(excluded)).values() if not runs_today(n)
@@ -381,7 +387,7 @@ class Assessor:
                 if node_id not in out and _needs_what_is_out(needs[node_id], out):
                     out.add(node_id)
                     queue.append(node_id)
-        return frozenset(out)
+        return frozenset(out), {node_id: _as_needs(listed) for node_id, listed in needs.items()}
 
     def choose(self, times: Affects, *, offered: Set[NodeId] | None = None) -> Choices:
         """Rank the candidates of every withdrawn component and choose one for each; do
@@ -405,6 +411,9 @@ class Assessor:
         candidates = {
             i: [offer.source for offer in self._offers[i]] for i in incumbents if self._offers[i]
         }
+        out_of_reach, read_needs = self.out_of_reach(
+            {c for options in candidates.values() for c in options}, times
+        )
         restorability = Restorability(
             region,
             times,
@@ -412,9 +421,8 @@ class Assessor:
             self.preferences.exclude,
             self.needs,
             everything=everything,
-            out_of_reach=self.out_of_reach(
-                {c for options in candidates.values() for c in options}, times
-            ),
+            out_of_reach=out_of_reach,
+            read_needs=read_needs,
         )
         replacements: dict[NodeId, Replacement] = {}
         replaced: set[NodeId] = set()
@@ -436,6 +444,17 @@ class Assessor:
                 replacements[incumbent] = replacement
                 replaced.add(incumbent)
         return Choices(replacements, frozenset(replaced), restorability)
+
+
+def _as_needs(hard: list[DependsOn]) -> Needs:
+    """Hard dependencies as ``HardNeeds`` gives them: targets outside any group, and each
+    group's members."""
+    groups: dict[str, list[NodeId]] = defaultdict(list)
+    for dependency in hard:
+        if dependency.group is not None:
+            groups[dependency.group].append(dependency.target)
+    singles = tuple(d.target for d in hard if d.group is None)
+    return singles, {group: tuple(members) for group, members in groups.items()}
 
 
 def _needs_what_is_out(needs: list[DependsOn], out: Set[NodeId]) -> bool:
