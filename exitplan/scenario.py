@@ -340,37 +340,29 @@ def unused_choices(loaded: LoadedScenario, simulation: Simulation) -> list[str]:
     scenario, document = loaded.scenario, loaded.document
     if document is None:
         return []
-    replaced = {r.replaces: r for r in simulation.replacements}
+    replaced = {r.replaces for r in simulation.replacements}
     offered = {a.candidate for r in simulation.replacements for a in r.candidates}
-    said = []
-    for incumbent in scenario.prefer:
-        if incumbent not in replaced:
-            where: FieldPath = ("prefer", incumbent)
-            said.append(
-                str(
-                    Problem(
-                        document.file,
-                        document.line_of(where),
-                        format_path(where),
-                        f"{incumbent!r} needs no replacement in this withdrawal; the "
-                        "preference is not used",
-                    )
-                )
-            )
-    for index, candidate in enumerate(scenario.exclude_candidates):
-        if candidate not in offered:
-            where = ("exclude_candidates", index)
-            said.append(
-                str(
-                    Problem(
-                        document.file,
-                        document.line_of(where),
-                        format_path(where),
-                        f"{candidate!r} is not a candidate for anything this withdrawal "
-                        "replaces; excluding it changes nothing",
-                    )
-                )
-            )
+
+    def notice(where: FieldPath, message: str) -> str:
+        return str(Problem(document.file, document.line_of(where), format_path(where), message))
+
+    said = [
+        notice(
+            ("prefer", incumbent),
+            f"{incumbent!r} needs no replacement in this withdrawal; the preference is not used",
+        )
+        for incumbent in scenario.prefer
+        if incumbent not in replaced
+    ]
+    said += [
+        notice(
+            ("exclude_candidates", index),
+            f"{candidate!r} is not a candidate for anything this withdrawal replaces; "
+            "excluding it changes nothing",
+        )
+        for index, candidate in enumerate(scenario.exclude_candidates)
+        if candidate not in offered
+    ]
     return said
 
 
