@@ -24,6 +24,7 @@ from exitplan.render.rows import capacity_text, display_names
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 from exitplan.simulate.result import Simulation, Step, StepKind
 
 WAVE_COLOURS = ("#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
@@ -212,6 +213,9 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
     ):
         figure = Figure(figsize=(layout.width, height), layout="constrained")
         axes = figure.add_subplot()
+        if not drawn:
+            _draw_nothing(figure, axes, simulation, layout, stuck)
+            return _saved(figure, suffix)
         _draw_bars(axes, drawn)
         if simulation.start is not None:  # contract ends are dates: an undated axis has none
             _draw_contracts(axes, simulation, steps)
@@ -250,31 +254,57 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
             fontsize=layout.font - 1,
             frameon=False,
         )
-        if stuck:
-            named = "; ".join(_short(label, 60) for label in stuck[:BLOCKED_NAMED])
-            more = len(stuck) - BLOCKED_NAMED
-            text = (
-                f"Blocked, not scheduled until an alternative is found ({len(stuck)}): {named}"
-                + (f"; and {more} more (the tables list them)" if more > 0 else "")
-            )
-            figure.supxlabel(
-                "\n".join(textwrap.wrap(text, 150)),
-                fontsize=layout.font - 1,
-                ha="left",
-                x=0.01,
-                color="#333333",
-            )
-        buffer = io.BytesIO()
-        if suffix == ".svg":
-            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        elif suffix == ".pdf":
-            figure.savefig(
-                buffer,
-                format="pdf",
-                metadata={"CreationDate": None, "Creator": None, "Producer": None},
-            )
-        else:
-            figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+        _blocked_under(figure, layout, stuck)
+        return _saved(figure, suffix)
+
+
+def _blocked_under(figure: Figure, layout: Layout, stuck: list[str]) -> None:
+    """The blocked steps named under the chart, the rest counted."""
+    if not stuck:
+        return
+    named = "; ".join(_short(label, 60) for label in stuck[:BLOCKED_NAMED])
+    more = len(stuck) - BLOCKED_NAMED
+    text = f"Blocked, not scheduled until an alternative is found ({len(stuck)}): {named}" + (
+        f"; and {more} more (the tables list them)" if more > 0 else ""
+    )
+    figure.supxlabel(
+        "\n".join(textwrap.wrap(text, 150)),
+        fontsize=layout.font - 1,
+        ha="left",
+        x=0.01,
+        color="#333333",
+    )
+
+
+def _draw_nothing(
+    figure: Figure, axes: Axes, simulation: Simulation, layout: Layout, stuck: list[str]
+) -> None:
+    """A plan with no step to put on a calendar: its title, and a sentence that says so
+    (no time axis, whose range would mean nothing)."""
+    figure.suptitle(_short(_title(simulation), 90), fontsize=layout.font + 5, fontweight="bold")
+    waiting_steps = len(blocked(simulation))  # on a page the blocked are not listed here
+    if waiting_steps:
+        waiting = "the step waits" if waiting_steps == 1 else f"all {waiting_steps} steps wait"
+        said = f"No step can be scheduled: {waiting} for an alternative"
+    else:
+        said = "Nothing to schedule: the withdrawal leaves no component to replace"
+    axes.text(0.5, 0.5, said, transform=axes.transAxes, ha="center", va="center")
+    axes.set_axis_off()
+    _blocked_under(figure, layout, stuck)
+
+
+def _saved(figure: Figure, suffix: str) -> bytes:
+    buffer = io.BytesIO()
+    if suffix == ".svg":
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    elif suffix == ".pdf":
+        figure.savefig(
+            buffer,
+            format="pdf",
+            metadata={"CreationDate": None, "Creator": None, "Producer": None},
+        )
+    else:
+        figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     return buffer.getvalue()
 
 

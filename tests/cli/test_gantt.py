@@ -52,6 +52,25 @@ def test_the_chart_draws_every_scheduled_step_and_lists_the_blocked(
     assert "3 contracts end 2027-06-30" in drawn
 
 
+@pytest.mark.parametrize(
+    ("withdrawal", "said"),
+    [
+        (("-w", "component:cisco-ise"), "Nothing to schedule"),
+        (("-w", "vendor:keepit-as", "--mode", "exit"), "No step can be scheduled"),
+    ],
+)
+def test_a_plan_with_nothing_on_the_calendar_says_so_with_no_time_axis(
+    run_cli: RunCli, tmp_path: Path, withdrawal: tuple[str, ...], said: str
+) -> None:
+    target = tmp_path / "plan.svg"
+    result = run_cli("diagram", "graphs/gothenburg", *withdrawal, "--view", "gantt", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert "Warning" not in result.stderr  # no library warning about an empty axis
+    drawn = " ".join(re.findall(r"<!-- (.*?) -->", target.read_text(encoding="utf-8")))
+    assert said in drawn
+    assert not re.search(r"\b(19|20)\d\d\b", drawn)  # no year on an axis
+
+
 def test_a_gantt_is_not_a_graph(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(*GANTT, "--view", "gantt", "-o", tmp_path / "plan.dot")
     assert result.exit_code == 2
