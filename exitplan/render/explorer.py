@@ -29,6 +29,7 @@ import orjson
 from exitplan import __version__
 from exitplan.errors import printable
 from exitplan.render.files import positions
+from exitplan.select import Mode
 
 Edge = tuple[str, str]
 
@@ -191,6 +192,12 @@ def _printable_names(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+_MODES = {
+    Mode.CUT_OFF.value: "Cut-off: the vendor stops serving us; what it operates goes at once.",
+    Mode.EXIT.value: "Exit: we leave, so every component of the vendor must be replaced.",
+}
+
+
 def dump_explorer(data: Mapping[str, Any]) -> bytes:
     """The page for ``explorer_data``'s ``data`` (placed by Graphviz); the same data gives
     the same bytes."""
@@ -205,6 +212,7 @@ def dump_explorer(data: Mapping[str, Any]) -> bytes:
     texts = {
         "TITLE": html.escape(f"exitplan explorer: {estate['title']}"),
         "HEADING": html.escape(str(estate["title"])),
+        "MODE": html.escape(_MODES.get(str(data.get("mode")), "")),
         "ESTATE": html.escape(str(estate["name"])),
         "VERSION": html.escape(__version__),
         "CYTOSCAPE": _inline(cytoscape(), CYTOSCAPE),

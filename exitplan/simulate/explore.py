@@ -19,7 +19,7 @@ from exitplan.model import NodeId
 from exitplan.select import NothingWithdrawnError
 from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, Times, is_dated
-from exitplan.simulate.result import Progress
+from exitplan.simulate.result import Progress, StepKind
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,7 @@ def answer(found: Timeline) -> dict[str, Any]:
                 step.finish_day,
                 step.deadline,
                 step.blocked,
+                step.kind is StepKind.EXPORT,
             ]
             for step in simulation.plan.steps
         ],
@@ -233,6 +234,7 @@ def explorer_data(
     in_use = sum(runs_today(c) for c in backend.nodes(Label.COMPONENT))
     return {
         "estate": {"name": info.name, "title": info.title or info.name},
+        "mode": (options or Options()).mode.value,
         "components_left_out": max(0, in_use - MOST_COMPONENTS),
         "initial": initial,
         "start": info.as_of.isoformat() if info.as_of else None,

@@ -82,7 +82,7 @@ def browser() -> Iterator[Any]:
 def _shown(driver: Any, list_id: str) -> list[str]:
     return [
         str(item.get_attribute("data-id"))
-        for item in driver.find_elements("css selector", f"#{list_id} > li")
+        for item in driver.find_elements("css selector", f"#{list_id} > li[data-id]")
     ]
 
 
@@ -136,6 +136,29 @@ def test_the_address_opens_the_page_in_that_state(
     assert sorted(_shown(browser, "broken")) == expected["broken"]
     assert sorted(_shown(browser, "degraded")) == expected["degraded"]
     assert browser.find_element("id", "withdraw").get_attribute("value") == selector
+
+
+@browser_only
+def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
+    page: Path, tmp_path: Path, browser: Any
+) -> None:
+    target = tmp_path / "exit.html"
+    result = cli("explore", GOTHENBURG, "-w", "vendor:microsoft", "--mode", "exit", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, "#withdraw=vendor:microsoft&day=0")
+    assert browser.find_element("id", "mode").text.startswith("Exit: we leave")
+    steps = [row.text for row in browser.find_elements("css selector", "#plan td:nth-child(2)")]
+    assert any(s.startswith("export data from Microsoft Purview") for s in steps)
+    assert any(s.endswith("→ no viable alternative") for s in steps)
+    assert not any("?" in s for s in steps)
+    assert _shown(browser, "degraded") == []  # none on day 0: the list says so
+    assert browser.find_element("id", "degraded").text == "none on this day"
+    summary = browser.find_element("id", "summary").text
+    assert re.fullmatch(r"\d+ withdrawn, \d+ services broken and 0 degraded on .*", summary)
+    _open(browser, target, "#withdraw=component:topdesk&day=0")
+    assert "1 service broken" in browser.find_element("id", "summary").text
+    _open(browser, page, "#withdraw=vendor:microsoft&day=0")
+    assert browser.find_element("id", "mode").text.startswith("Cut-off: the vendor stops")
 
 
 @browser_only

@@ -337,7 +337,12 @@
 
   function table(target, headers, rows) {
     clear(target);
-    if (!rows.length) return;
+    if (!rows.length) {
+      var empty = element("tr");
+      empty.appendChild(element("td", "none"));
+      target.appendChild(empty);
+      return;
+    }
     var head = element("tr");
     headers.forEach(function (h) {
       head.appendChild(element("th", h));
@@ -397,8 +402,12 @@
         });
       });
     }
+    [broken, degraded, withdrawn].forEach(function (list) {
+      if (!list.firstChild) list.appendChild(element("li", "none on this day"));
+    });
     document.getElementById("summary").textContent =
-      counts.withdrawn + " withdrawn, " + counts.broken + " services broken and " +
+      counts.withdrawn + " withdrawn, " + counts.broken +
+      (counts.broken === 1 ? " service" : " services") + " broken and " +
       counts.degraded + " degraded on " + dateOf(day) + ".";
     table(
       document.getElementById("alternatives"),
@@ -412,7 +421,8 @@
       ["wave", "step", "from", "to", "due"],
       answer.steps.map(function (s) {
         var moves = s[2].map(function (r, i) {
-          return nameOf(r) + " → " + (s[3][i] ? nameOf(s[3][i]) : "?");
+          if (s[8]) return "export data from " + nameOf(r);
+          return nameOf(r) + " → " + (s[3][i] ? nameOf(s[3][i]) : "no viable alternative");
         }).join("; ");
         return [s[0], String(s[1]), moves, s[7] ? "blocked" : dateOf(s[4]), dateOf(s[5]),
           dateOf(s[6])];
