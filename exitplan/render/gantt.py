@@ -49,12 +49,14 @@ class Bar:
 
 
 def step_label(step: Step, names: dict[str, str]) -> str:
-    """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview``."""
+    """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview``; a
+    blocked step what it replaces alone (it is listed under "Blocked")."""
     if step.kind is StepKind.EXPORT:
         return f"Export data from {names.get(step.replaces, step.replaces)}"
     return "; ".join(
-        f"{names.get(m.replaces, m.replaces)} → "
-        + (names.get(m.candidate, m.candidate) if m.candidate else "?")
+        f"{names.get(m.replaces, m.replaces)} → {names.get(m.candidate, m.candidate)}"
+        if m.candidate
+        else names.get(m.replaces, m.replaces)  # blocked: listed as such
         for m in step.moves
     )
 

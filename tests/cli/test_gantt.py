@@ -69,6 +69,7 @@ def test_a_plan_with_nothing_on_the_calendar_says_so_with_no_time_axis(
     drawn = " ".join(re.findall(r"<!-- (.*?) -->", target.read_text(encoding="utf-8")))
     assert said in drawn
     assert not re.search(r"\b(19|20)\d\d\b", drawn)  # no year on an axis
+    assert "→ ?" not in drawn  # a blocked step is listed by what it replaces
 
 
 def test_a_gantt_is_not_a_graph(run_cli: RunCli, tmp_path: Path) -> None:
