@@ -215,9 +215,17 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
 def register_sheets(entries: Sequence[RegisterRow]) -> list[Sheet]:
     section = register(entries)
     numbers = {REGISTER_HEADERS.index("Users of those services")}
+    dates = {REGISTER_HEADERS.index("Exit plan last tested")}
+
+    def cell(index: int, text: str) -> Cell:
+        if index in numbers:
+            return int(text)
+        if index in dates and text:
+            return date.fromisoformat(text)  # written by the register from a date
+        return text
+
     rows: list[tuple[Cell, ...]] = [
-        tuple(int(cell) if index in numbers else cell for index, cell in enumerate(row))
-        for row in section.rows
+        tuple(cell(index, text) for index, text in enumerate(row)) for row in section.rows
     ]
     sheets = [Sheet("Register", section.headers, rows)]
     if section.note:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -72,6 +73,27 @@ def test_the_register_is_a_workbook(run_cli: RunCli, tmp_path: Path) -> None:
     assert sheet.max_row == 1 + 40  # the components in use
     users = REGISTER_HEADERS.index("Users of those services")
     assert all(isinstance(row[users], int) for row in sheet.iter_rows(2, values_only=True))
+
+
+def test_the_register_writes_the_exit_plan_test_as_a_date(run_cli: RunCli, tmp_path: Path) -> None:
+    estate = tmp_path / "estate"
+    shutil.copytree("graphs/gothenburg", estate)
+    devices = estate / "components-device-management.yaml"
+    text = devices.read_text(encoding="utf-8")
+    devices.write_text(
+        text.replace(
+            "      plan_exists: false\n",
+            "      plan_exists: true\n      last_tested: 2026-05-01\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("register", estate, "-o", tmp_path / "register.xlsx")
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "register.xlsx")["Register"]
+    tested = [row[-1] for row in sheet.iter_rows(2, values_only=True)]
+    assert tested.count(datetime(2026, 5, 1)) == 1
+    assert all(value is None or isinstance(value, datetime) for value in tested)
 
 
 @pytest.mark.parametrize(
