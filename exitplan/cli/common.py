@@ -452,7 +452,7 @@ def diagram_file_suffix(
 ) -> Path | None:
     """Refuse an unknown picture format before any work starts."""
     del ctx, parameter
-    if value is not None and value.suffix not in DIAGRAM_SUFFIXES:
+    if value is not None and value.suffix.lower() not in DIAGRAM_SUFFIXES:
         raise click.BadParameter(
             f"the suffix picks the format: {', '.join(DIAGRAM_SUFFIXES)} (got {value.name!r})"
         )
@@ -524,7 +524,7 @@ def _read_with(output: Path, estate: Path) -> bool:
 
 
 def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PURE) -> None:
-    write_output(path, diagram_bytes(diagram, path.suffix, renderer))
+    write_output(path, diagram_bytes(diagram, path.suffix.lower(), renderer))
     notice(f"exitplan: wrote {path}")
 
 

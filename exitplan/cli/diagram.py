@@ -130,7 +130,7 @@ def diagram_command(
     ]
     if ignored:
         notice(f"exitplan: the {view} view does not use {', '.join(ignored)}")
-    if chosen is View.GANTT and output.suffix == ".dot":
+    if chosen is View.GANTT and output.suffix.lower() == ".dot":
         raise UsageError("the gantt view is not a graph: write it as .svg, .png or .pdf")
     if chosen is View.ESTATE:
         drawing = estate_view(
@@ -145,7 +145,7 @@ def diagram_command(
             raise UsageError(f"the {view} view needs --withdraw SELECTOR")
         simulation = simulate(backend, selectors, simulation_options(mode, None, None))
         if chosen is View.GANTT:
-            write_output(output, render_gantt(simulation, output.suffix))
+            write_output(output, render_gantt(simulation, output.suffix.lower()))
             notice(f"exitplan: wrote {output}")
             return
         drawing = (

@@ -42,7 +42,7 @@ def _slide_pictures(graph: GraphBackend, simulation: Simulation) -> dict[str, by
 def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
     """Refuse an unknown document format before any work starts."""
     del ctx, parameter
-    if value.suffix not in (".md", ".html", ".pptx"):
+    if value.suffix.lower() not in (".md", ".html", ".pptx"):
         raise click.BadParameter(
             f"the suffix picks the format: .md, .html or .pptx (got {value.name!r})"
         )
@@ -95,13 +95,13 @@ def report_command(
         LegalProfile(profile) if profile else None,
         run=lambda varied: run_scenario(loaded, varied, checked=True),
     )
-    if output.suffix == ".pptx":
+    if output.suffix.lower() == ".pptx":
         from exitplan.render.deck import dump_deck  # noqa: PLC0415  # python-pptx: slow to import
 
         write_output(output, dump_deck(strategy, _slide_pictures(graph, simulation)))
         notice(f"exitplan: wrote {output}")
         return
-    if output.suffix == ".html":
+    if output.suffix.lower() == ".html":
         # A report has no --focus: a large withdrawal is drawn in part, and says so.
         views = {
             "impact": impact_view(graph, simulation, fit=PAGE_NODES),

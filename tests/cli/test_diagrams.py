@@ -191,6 +191,32 @@ def test_unknown_suffix_is_refused_before_work(run_cli: RunCli, tmp_path: Path) 
     assert "the suffix picks the format" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "name", "magic"),
+    [
+        (("diagram", "graphs/gothenburg", "-w", "component:intune"), "up.PNG", b"\x89PNG"),
+        (
+            ("diagram", "graphs/gothenburg", "-w", "component:intune", "--view", "gantt"),
+            "g.Svg",
+            b"<?xml",
+        ),
+        (
+            ("diagram", "graphs/gothenburg", "--view", "estate", "--renderer", "dot"),
+            "e.DOT",
+            b"digraph",
+        ),
+        (("report", "scenarios/lose-intune.yaml"), "R.HTML", b"<!DOCTYPE html>"),
+        (("report", "scenarios/lose-intune.yaml"), "R.MD", b"# Exit strategy"),
+    ],
+)
+def test_a_suffix_in_capitals_picks_the_same_format(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...], name: str, magic: bytes
+) -> None:
+    result = run_cli(*command, "-o", tmp_path / name)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / name).read_bytes().startswith(magic)
+
+
 def test_simulate_can_draw_too(run_cli: RunCli, tmp_path: Path) -> None:
     dot = tmp_path / "impact.dot"
     result = run_cli("simulate", "graphs/gothenburg", "-w", "component:intune", "--diagram", dot)
