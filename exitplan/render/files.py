@@ -217,8 +217,11 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
         target = destination(path)
         directory = target.parent if str(target.parent) else Path()
         found = directory.is_dir()
+        folder = target.is_dir()
     except OSError as error:  # a name too long, a loop of links
         raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
+    if folder:  # also what an empty name (-o '') becomes: the current folder
+        raise UsageError(f"cannot write {display_path(path)}: it is a folder; name a file")
     if not found:
         raise UsageError(f"cannot write {path}: no folder {display_path(directory)}")
     with _signals_held():

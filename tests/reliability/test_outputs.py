@@ -49,7 +49,7 @@ from exitplan.render.rows import Section
 from exitplan.render.table import dump_sections_table, wrap
 from exitplan.simulate import simulate
 from exitplan.simulate.views import PAGE_NODES, impact_view
-from tests.conftest import REPO, Result, RunCli, _command, read_terminal
+from tests.conftest import REPO, Result, RunCli, _command, cli, read_terminal
 from tests.simulate.build import build
 
 RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -547,6 +547,29 @@ def test_a_name_too_long_is_an_ordinary_error(
     result = run_cli(*args, output)
     assert_one_line(result, 2, "cannot write", os.strerror(errno.ENAMETOOLONG))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["", ".", "folder"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["simulate", ESTATE, "-w", "vendor:microsoft", "-o"], id="simulate"),
+        pytest.param(["register", ESTATE, "-o"], id="register"),
+        pytest.param(["export", "archimate", SCENARIO, "-o"], id="export"),
+    ],
+)
+def test_a_folder_or_an_empty_name_as_the_output_is_refused(
+    args: list[str | Path], name: str, tmp_path: Path
+) -> None:
+    (tmp_path / "folder").mkdir()
+    result = cli(*args, name, cwd=tmp_path)
+    if name:  # refused by click as it reads the option
+        assert result.exit_code == 2
+        assert f"'{name}' is a directory" in result.stderr
+    else:  # '' is read as '.', which only the writer can tell is a folder
+        assert_one_line(result, 2, "cannot write .: it is a folder; name a file")
+    assert [p.name for p in tmp_path.iterdir()] == ["folder"]
+    assert list((tmp_path / "folder").iterdir()) == []
 
 
 SIGNALS = [
