@@ -129,6 +129,22 @@ def shorten(text: str, most: int = 120) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
+def with_article(word: str) -> str:
+    """``word`` with its article: a component, an organisation, an alternative."""
+    return f"{'an' if word[:1] in {'a', 'e', 'i', 'o', 'u'} else 'a'} {word}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``"1 step"``, ``"2 steps"``, ``"1,200 users"``; ``many`` for a word that is not
+    made plural with an s."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def in_weeks(value: float) -> str:
+    """``"1 week"``, ``"2.5 weeks"``, ``"0 weeks"``."""
+    return f"{value:g} {'week' if value == 1 else 'weeks'}"
+
+
 def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:
     """``text`` with every control character (C0, DEL, C1) and every bidirectional
     override shown as an escape (``\\x1b``, ``\\u202e``), so that a name read from a file

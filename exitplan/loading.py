@@ -65,6 +65,7 @@ from exitplan.errors import (
     did_you_mean,
     display_path,
     shorten,
+    with_article,
 )
 from exitplan.model import (
     ID_PATTERN,
@@ -1641,7 +1642,7 @@ class _References:
             return
         wanted = " or ".join(_singular(s) for s in sections)
         if kind is not None:
-            message = f"{ref!r} is a {_singular(kind)}; expected a {wanted}"
+            message = f"{ref!r} is {with_article(_singular(kind))}; expected {with_article(wanted)}"
         else:
             message = f"unknown {wanted} {ref!r}{self.suggest(ref, sections)}"
         self.problems.append(item.problem(suffix, message))

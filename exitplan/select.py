@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from exitplan.errors import UsageError, did_you_mean
+from exitplan.errors import UsageError, did_you_mean, with_article
 from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
 
@@ -187,7 +187,8 @@ class _Resolver:
             node = None
         if node is None or node.label is not label:
             if node is not None and node.label.kind in _SELECTABLE:  # ids share one namespace
-                hint = f"; {node.id!r} is a {node.label.kind}: {node.label.kind}:{node.id}"
+                kind = node.label.kind
+                hint = f"; {node.id!r} is {with_article(kind)}: {kind}:{node.id}"
             else:
                 hint = did_you_mean(selector.value, [n.id for n in self.backend.nodes(label)])
             raise UsageError(

@@ -13,7 +13,14 @@ import click
 import yaml
 
 from exitplan.cli.common import Size, collector_paused, emit, in_stages, notice
-from exitplan.errors import InvalidInputError, Problem, UsageError, display_path, printable
+from exitplan.errors import (
+    InvalidInputError,
+    Problem,
+    UsageError,
+    display_path,
+    plural,
+    printable,
+)
 from exitplan.importers import Imported, formats, import_sources
 from exitplan.importers.draft import slug
 from exitplan.importers.files import MAX_SOURCE_BYTES
@@ -23,7 +30,6 @@ from exitplan.loading import load_estate, os_reason, read_one
 from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
 from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text
-from exitplan.render.rows import plural
 
 IMPORTED = "imported"
 """The sub-folder an import writes; everything else in the folder is the user's."""

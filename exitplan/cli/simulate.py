@@ -26,8 +26,9 @@ from exitplan.cli.common import (
     text_format,
     write_diagram,
 )
-from exitplan.errors import UsageError
+from exitplan.errors import UsageError, with_article
 from exitplan.graph import Label
+from exitplan.graph.describe import known_node
 from exitplan.model import NodeId
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
@@ -150,11 +151,11 @@ def what_breaks_if_command(
     if node_id is None:
         raise UsageError("name the NODE to withdraw, e.g. exitplan what-breaks-if PATH entra-id")
     backend = source.open()
-    node = backend.node(NodeId(node_id))
+    node = known_node(backend, NodeId(node_id))
     kinds = {Label.COMPONENT: "component", Label.SERVICE: "service", Label.VENDOR: "vendor"}
     if node.label not in kinds:
         raise UsageError(
-            f"{node_id!r} is a {node.label.kind}; what-breaks-if takes a component, "
+            f"{node_id!r} is {with_article(node.label.kind)}; what-breaks-if takes a component, "
             "service or vendor"
         )
     selector = f"{kinds[node.label]}:{node_id}"

@@ -14,11 +14,10 @@ from exitplan.cli.common import (
     emit,
     read_estate,
 )
-from exitplan.errors import printable
+from exitplan.errors import plural, printable
 from exitplan.graph import Label
 from exitplan.graph.shape import estate_summary
 from exitplan.model import Lifecycle
-from exitplan.render.rows import plural
 
 
 @click.command(name="validate")

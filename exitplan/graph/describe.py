@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from exitplan.errors import UsageError
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -16,6 +17,7 @@ from exitplan.graph.port import (
     GraphNode,
     LoadSummary,
     Rel,
+    UnknownNodeError,
 )
 from exitplan.model import EstateInfo, NodeId
 
@@ -67,8 +69,25 @@ class EstateDescription:
     edges: tuple[GraphEdge, ...]
 
 
+def known_node(backend: GraphBackend, node_id: NodeId) -> GraphNode:
+    """The node ``node_id``; for the id of a data flow (which is no node but a line
+    between two), a message that names its ends instead of "no node"."""
+    try:
+        return backend.node(node_id)
+    except UnknownNodeError:
+        flow = next(
+            (e for e in backend.edges(Rel.FLOWS_TO) if e.properties.get("id") == node_id), None
+        )
+        if flow is None:
+            raise
+        raise UsageError(
+            f"{node_id!r} is a data flow, from {flow.source!r} to {flow.target!r}, not a "
+            "node: name either end instead (each lists its data flows)"
+        ) from None
+
+
 def describe_node(backend: GraphBackend, node_id: NodeId) -> NodeDescription:
-    node = backend.node(node_id)
+    node = known_node(backend, node_id)
     sections: dict[str, tuple[Neighbour, ...]] = {}
     for direction, names in ((Direction.OUT, OUTGOING), (Direction.IN, INCOMING)):
         edges = backend.edges_of(node_id, direction)

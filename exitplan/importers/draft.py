@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from exitplan.errors import InvalidInputError, Problem, abbreviate
+from exitplan.errors import InvalidInputError, Problem, abbreviate, with_article
 from exitplan.importers.rules import CommonRules, vendor_pattern
 from exitplan.model import (
     Alternative,
@@ -746,11 +746,6 @@ def spell_cycle(loop: Sequence[str], most: int = 8) -> str:
     return " → ".join([*loop[:half], f"… {hidden:,} more …", *loop[-half:]])
 
 
-def _a(kind: str) -> str:
-    """``kind`` with its article: a component, an organisation."""
-    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
-
-
 def _shown(value: object) -> str:
     return str(getattr(value, "value", value))
 
@@ -945,11 +940,9 @@ class _Finisher:
                 account.skipped[(relation.type, "an end was not imported")] += 1
                 return None
             if element.kind not in {"component", "service"}:
+                kind = with_article(element.kind)
                 account.skipped[
-                    (
-                        relation.type,
-                        f"{what} to or from {_a(element.kind)}, not a component or service",
-                    )
+                    (relation.type, f"{what} to or from {kind}, not a component or service")
                 ] += 1
                 return None
             ends.append(self.ids[(relation.file, sid)])

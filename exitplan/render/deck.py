@@ -18,10 +18,10 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from exitplan.errors import printable
+from exitplan.errors import plural, printable
 from exitplan.render.files import fixed_zip
 from exitplan.render.report import decisions, figures, question, risks
-from exitplan.render.rows import chain_text, plural, sentences
+from exitplan.render.rows import chain_text, sentences
 from exitplan.simulate.result import State
 from exitplan.simulate.strategy import ExitStrategy
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from exitplan.errors import printable
+from exitplan.errors import in_weeks, printable
 from exitplan.render.rows import capacity_text, display_names
 
 if TYPE_CHECKING:
@@ -157,8 +157,8 @@ def _subtitle(simulation: Simulation) -> str:
     plan = simulation.plan
     finish = simulation.date_of(plan.finish_day)
     parts = [
-        f"finishes {finish.isoformat()}" if finish else f"{plan.finish:g} weeks of work",
-        f"critical path {plan.critical_path_weeks:g} weeks",
+        f"finishes {finish.isoformat()}" if finish else f"{in_weeks(plan.finish)} of work",
+        f"critical path {in_weeks(plan.critical_path_weeks)}",
     ]
     if plan.capacity is not None:
         parts.append(capacity_text(plan.capacity))

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from exitplan.errors import printable
+from exitplan.errors import plural, printable
 from exitplan.importers import Account
 from exitplan.importers.draft import spell_cycle
 from exitplan.render.json import dump_json
-from exitplan.render.rows import plural
 
 MADE = ("component", "service", "vendor", "dependency", "data flow", "capability",
         "organisation", "alternative")  # fmt: skip

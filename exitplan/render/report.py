@@ -15,7 +15,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
-from exitplan.errors import printable
+from exitplan.errors import in_weeks, plural, printable
 from exitplan.render.gantt import gantt_mermaid
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
@@ -34,7 +34,6 @@ from exitplan.render.rows import (
     number,
     one_off_text,
     per_year_text,
-    plural,
     schedule_sentences,
     sensitivity_change,
     sentences,
@@ -336,7 +335,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
         f"The migration plan has {plural(figures.steps, 'step')} in "
         f"{plural(plan.waves, 'wave')}; "
         + (
-            f"its critical path is {weeks(plan.critical_path_weeks)} weeks ({_path(strategy)})"
+            f"its critical path is {in_weeks(plan.critical_path_weeks)} ({_path(strategy)})"
             if plan.critical_path
             else "no step can start until an alternative is found"
         ),
@@ -592,7 +591,7 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
         sentences(
             [
                 f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; critical "
-                f"path {weeks(plan.critical_path_weeks)} weeks: "
+                f"path {in_weeks(plan.critical_path_weeks)}: "
                 f"{escape(_path(strategy)) or 'none'}",
                 *(escape(line) for line in schedule_sentences(simulation)),
                 effort_sentence(simulation),

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from exitplan.errors import in_weeks, plural
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
@@ -67,10 +68,6 @@ def weeks(value: float | None) -> str:
 
 def number(value: float) -> str:
     return f"{value:,.0f}"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def blocked_text(step: Step, names: Mapping[str, str] | None = None) -> str:
@@ -160,7 +157,7 @@ def headline(simulation: Simulation) -> list[str]:
     lines.append(
         f"Migration plan: {plural(figures.steps, 'step')} in {plural(plan.waves, 'wave')}, "
         "critical path "
-        f"{weeks(plan.critical_path_weeks)} weeks"
+        f"{in_weeks(plan.critical_path_weeks)}"
         + (f", {figures.blocked_steps} blocked" if figures.blocked_steps else "")
         + (f"; {who} {finish}{within}" if finish else "")
         + "."
@@ -286,7 +283,7 @@ def plan(simulation: Simulation) -> Section:
     notes += contract_sentences(simulation) + cost_sentences(simulation)
     return Section(
         f"Migration plan: {plural(steps.waves, 'wave')}, critical path "
-        f"{weeks(steps.critical_path_weeks)} weeks",
+        f"{in_weeks(steps.critical_path_weeks)}",
         ("step", "wave", "starts", "finishes", "due", "on time?"),
         tuple(rows),
         note=sentences(notes) or None,
@@ -818,7 +815,7 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         f"Scenario {scenario}: {plural(figures.services_broken, 'service')} broken, "
         f"{number(figures.users_broken)} users losing a service, "
         f"{plural(figures.missing_alternatives, 'component')} with no alternative, "
-        f"critical path {weeks(figures.critical_path_weeks)} weeks, finish {finish}, "
+        f"critical path {in_weeks(figures.critical_path_weeks)}, finish {finish}, "
         f"{plural(figures.steps_late, 'step')} late.",
         f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}: "
         f"{plural(len(analysis.ranked), 'changes', 'change')} the figures, "
@@ -833,7 +830,8 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
             [
                 f"{plural(analysis.beyond_limit, 'more assumption')} "
                 f"{'was' if analysis.beyond_limit == 1 else 'were'} not varied: only the "
-                f"{analysis.limit:,} likeliest to matter are run again (user counts are "
+                f"{analysis.limit:,} likeliest to matter "
+                f"{'is' if analysis.limit == 1 else 'are'} run again (user counts are "
                 "always varied); --most N or --most all varies more."
             ]
             if analysis.beyond_limit and analysis.limit is not None

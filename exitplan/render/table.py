@@ -442,11 +442,19 @@ def show_value(value: PropertyValue | None) -> str:
     return str(value)
 
 
+def show_count(value: PropertyValue | None) -> str:
+    """A count of people with its thousands separated, at any size (9,500 beside 10,500;
+    ``show_value`` leaves four digits alone, for years)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        return f"{int(value):,}"
+    return show_value(value)
+
+
 def onset_text(properties: Mapping[str, PropertyValue]) -> str:
     if properties.get("at_renewal"):
         return "at renewal"
     days = properties.get("onset_days", 0)
-    return f"after {days} days" if days else "immediate"
+    return f"after {days} {'day' if days == 1 else 'days'}" if days else "immediate"
 
 
 Column = tuple[str, Callable[[GraphEdge], str]]
@@ -471,7 +479,10 @@ EDGE_COLUMNS: Mapping[Rel, Sequence[Column]] = {
     ),
     Rel.REQUIRES: (),
     Rel.REALISES: (("coverage", _prop("coverage")),),
-    Rel.USES: (("users", _prop("users")), ("assumed", _prop("assumed"))),
+    Rel.USES: (
+        ("users", lambda edge: show_count(edge.properties.get("users"))),
+        ("assumed", _prop("assumed")),
+    ),
     Rel.FLOWS_TO: (
         ("flow", _prop("id")),
         ("assets", _prop("assets")),
@@ -592,7 +603,12 @@ def dump_estate_table(description: EstateDescription, *, width: int = DEFAULT_WI
         table = _table(title, ("id", "name", *detail[label]))
         for node in nodes:
             table.add_row(
-                node.id, node.name, *(show_value(node.properties.get(k)) for k in detail[label])
+                node.id,
+                node.name,
+                *(
+                    (show_count if k == "users" else show_value)(node.properties.get(k))
+                    for k in detail[label]
+                ),
             )
         parts.append(table)
     return render_text(parts, width=width)

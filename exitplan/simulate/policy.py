@@ -79,7 +79,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 
-from exitplan.errors import UsageError
+from exitplan.errors import UsageError, plural
 from exitplan.graph.port import (
     DependencyRegion,
     GraphBackend,
@@ -830,7 +830,8 @@ def concentration(view: EstateView) -> list[Finding]:
             continue
         hubs = _hubs(view, components, dependent)
         hub_text = "; ".join(
-            f"{view.name(hub)} ({count} of {len(dependent)} services{_realised(view, hub, '; ')})"
+            f"{view.name(hub)} ({count} of {plural(len(dependent), 'service')}"
+            f"{_realised(view, hub, '; ')})"
             for hub, count in hubs
         )
         findings.append(
@@ -839,7 +840,7 @@ def concentration(view: EstateView) -> list[Finding]:
                 severity,
                 parent,
                 view.name(parent),
-                f"{len(dependent & critical)} of {len(critical)} critical services "
+                f"{len(dependent & critical)} of {plural(len(critical), 'critical service')} "
                 f"({share_critical:.0%}) and {users:,} of {everyone:,} users "
                 f"({share_users:.0%}) depend on {_with_country(view.nodes[parent])} and its "
                 "subsidiaries: they break, at once or later, if the group goes. Hubs: "
@@ -888,7 +889,7 @@ def _concentration_remedy(
         return (
             f"Start with the hubs: give {in_words(named)} an exit path (an assessed alternative, a "
             f"second provider or a tested exit plan), then the services that reach {group} "
-            "only through them."
+            f"only through {'it' if len(hubs) == 1 else 'them'}."
         )
     services = in_words(sorted(view.name(s) for s in critical)) or "the services that depend on it"
     return (

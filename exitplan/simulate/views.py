@@ -15,7 +15,8 @@ from enum import StrEnum
 
 import networkx as nx
 
-from exitplan.errors import UsageError, shorten
+from exitplan.errors import UsageError, in_weeks, plural, shorten, with_article
+from exitplan.graph.describe import known_node
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -167,9 +168,11 @@ def _title(
         scope = simulation.scenario_title or ", ".join(simulation.selectors)
         lines.append(f"{shorten(scope)} ({simulation.mode})")
     if focus is not None:
-        steps = "any number of" if depth is None else str(depth)
+        steps = (
+            "any number of dependency steps" if depth is None else plural(depth, "dependency step")
+        )
         name = shorten(backend.node(focus).name)
-        lines.append(f"around {name}: {steps} dependency steps either way")
+        lines.append(f"around {name}: {steps} either way")
     lines.append(as_of)
     return tuple(lines)
 
@@ -179,10 +182,11 @@ def _focus(
 ) -> set[NodeId]:
     if focus is None:
         return ids
-    if backend.node(focus).label not in (Label.SERVICE, Label.COMPONENT):
+    label = known_node(backend, focus).label
+    if label not in (Label.SERVICE, Label.COMPONENT):
         raise UsageError(
-            f"--focus {focus}: diagrams focus on a service or component, not a "
-            f"{backend.node(focus).label.kind}"
+            f"--focus {focus}: diagrams focus on a service or component, not "
+            f"{with_article(label.kind)}"
         )
     near = {focus}
     near |= backend.dependents([focus], max_depth=depth)
@@ -744,7 +748,7 @@ def plan_view(
             )
         timing = []
         if step.duration_weeks is not None:
-            timing.append(f"{step.duration_weeks:g} weeks")
+            timing.append(in_weeks(step.duration_weeks))
         if step.deadline is not None:
             timing.append(f"due {_on(simulation, step.deadline)}")
         if timing:
@@ -753,7 +757,9 @@ def plan_view(
             lines.extend(wrap("blocked by " + ", ".join(sorted(others)), 28, None))
         elif not step.blocked and step.slack is not None and step.duration_weeks is not None:
             lines.append(
-                f"{-step.slack} days late" if step.slack < 0 else f"{step.slack} days to spare"
+                f"{plural(-step.slack, 'day')} late"
+                if step.slack < 0
+                else f"{plural(step.slack, 'day')} to spare"
             )
         drawn.append(DiagramNode(step.id, tuple(lines), look, f"wave-{step.wave}"))
     edges = []
@@ -767,8 +773,8 @@ def plan_view(
     clusters = tuple(Cluster(f"wave-{w}", f"Wave {w}") for w in waves)
     title = _title(backend, simulation, View.PLAN)
     summary = (
-        f"{len(simulation.plan.steps)} steps in {plan.waves} waves; "
-        f"critical path {plan.critical_path_weeks:g} weeks"
+        f"{plural(len(simulation.plan.steps), 'step')} in {plural(plan.waves, 'wave')}; "
+        f"critical path {in_weeks(plan.critical_path_weeks)}"
     )
     return Diagram(
         View.PLAN,

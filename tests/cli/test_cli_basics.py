@@ -147,6 +147,27 @@ def test_show_unknown_node_suggests(run_cli: RunCli, write_files: WriteFiles) ->
     assert result.stderr == "exitplan: estate 'small' has no node 'mailr'; did you mean 'mailer'?\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show", "graphs/gothenburg", "files-to-onedrive"),
+        ("what-breaks-if", "graphs/gothenburg", "files-to-onedrive"),
+        ("diagram", "graphs/gothenburg", "--view", "estate", "--focus", "files-to-onedrive"),
+    ],
+)
+def test_a_data_flow_id_is_told_as_a_data_flow(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    extra = ("-o", tmp_path / "x.dot") if command[0] == "diagram" else ()
+    result = run_cli(*command, *extra)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "exitplan: 'files-to-onedrive' is a data flow, from 'files-and-collaboration' to "
+        "'onedrive', not a node: name either end instead (each lists its data flows)\n"
+    )
+    assert not (tmp_path / "x.dot").exists()
+
+
 def test_show_whole_estate(run_cli: RunCli, write_files: WriteFiles) -> None:
     folder = write_files({"small.yaml": SMALL})
     result = run_cli("show", folder, "--format", "json")

@@ -334,7 +334,7 @@ def test_exit_readiness(row: Row, tmp_path: Path) -> None:
 
 CONCENTRATION = [
     Row("one of two critical services on a vendor: warning", {}, Severity.WARNING,
-        ("1 of 2 critical services (50%)", "Hubs: App (1 of 1 services"),
+        ("1 of 2 critical services (50%)", "Hubs: App (1 of 1 service)"),
         rests_on=("DORA Art. 29",)),
     Row("the advice names the hub and what it does, not an identity provider",
         {"component:app": {"capabilities": ["file-storage"]}}, Severity.WARNING,

@@ -1,0 +1,81 @@
+"""Counts and kinds in the sentences people read: "1 step in 1 wave", "an organisation".
+The helpers are table-tested; the CLI rows check that the words reach what is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exitplan.errors import in_weeks, plural, with_article
+from tests.conftest import RunCli
+
+
+@pytest.mark.parametrize(
+    ("count", "word", "many", "said"),
+    [
+        (0, "step", None, "0 steps"),
+        (1, "step", None, "1 step"),
+        (2, "wave", None, "2 waves"),
+        (1, "dependency step", None, "1 dependency step"),
+        (12_500, "user", None, "12,500 users"),
+        (1, "property", "properties", "1 property"),
+        (3, "property", "properties", "3 properties"),
+    ],
+)
+def test_plural(count: int, word: str, many: str | None, said: str) -> None:
+    assert plural(count, word, many) == said
+
+
+@pytest.mark.parametrize(
+    ("weeks", "said"), [(0, "0 weeks"), (1, "1 week"), (1.0, "1 week"), (2.5, "2.5 weeks")]
+)
+def test_in_weeks(weeks: float, said: str) -> None:
+    assert in_weeks(weeks) == said
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("component", "a component"),
+        ("organisation", "an organisation"),
+        ("alternative", "an alternative"),
+        ("vendor", "a vendor"),
+        ("", "a "),
+    ],
+)
+def test_with_article(word: str, said: str) -> None:
+    assert with_article(word) == said
+
+
+@pytest.mark.parametrize(
+    ("command", "said", "not_said"),
+    [
+        (
+            ("diagram", "graphs/gothenburg", "-w", "component:intune", "--view", "plan"),
+            "1 step in 1 wave;",
+            "1 steps",
+        ),
+        (
+            ("diagram", "graphs/gothenburg", "--view", "estate", "--focus", "it-arbetsplats"),
+            "1 dependency step either way",
+            "1 dependency steps",
+        ),
+    ],
+)
+def test_one_is_singular_in_diagrams(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...], said: str, not_said: str
+) -> None:
+    target = tmp_path / "picture.dot"
+    extra = ("--depth", "1") if "--focus" in command else ()
+    result = run_cli(*command, *extra, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert said in text
+    assert not_said not in text
+
+
+def test_an_organisation_is_named_with_its_article(run_cli: RunCli) -> None:
+    result = run_cli("what-breaks-if", "graphs/gothenburg", "stadsledningskontoret")
+    assert result.exit_code == 2
+    assert "'stadsledningskontoret' is an organisation;" in result.stderr
