@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 import click
 
 from exitplan.cli.common import (
     FORMATS,
     PROFILE,
+    Day,
     Source,
     emit,
     estate_source,
@@ -45,7 +46,8 @@ from exitplan.simulate.policy import check as run_checks
 )
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=Day(),
+    metavar="YYYY-MM-DD",
     help="The day the check is made, for ages and dates (default: the estate's as_of).",
 )
 @PROFILE
@@ -54,7 +56,7 @@ def check_command(
     rules: tuple[str, ...],
     output_format: str,
     fail_on: str | None,
-    as_of: Any,
+    as_of: date | None,
     profile: str | None,
 ) -> None:
     """Check the estate against the policies: personal data leaving the EU/EEA and its
@@ -72,7 +74,7 @@ def check_command(
     result = run_checks(
         source.open(),
         rules,
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of,
         profile=LegalProfile(profile) if profile else None,
     )
     if output_format == "json":

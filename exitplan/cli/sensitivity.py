@@ -16,6 +16,7 @@ from exitplan.cli.common import (
     notice,
     terminal_width,
 )
+from exitplan.errors import abbreviate
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
 from exitplan.render.json import dump_sensitivity_json
@@ -38,8 +39,14 @@ class _Most(click.ParamType[int | None]):
         text = str(value).strip()
         if text == "all":
             return None
-        if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
-            self.fail(f"{value!r} is neither a count from 1 nor 'all'", param, ctx)
+        if not (text.isascii() and text.isdigit()) or (len(text) <= 18 and int(text) < 1):
+            self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
+        if len(text) > 18:  # and never a number Python refuses to read (over 4,300 digits)
+            self.fail(
+                f"{abbreviate(text)} is more than any estate has assumptions: 'all' varies each",
+                param,
+                ctx,
+            )
         return int(text)
 
 

@@ -63,6 +63,26 @@ def test_check_formats(output_format: str, run_cli: RunCli) -> None:
         assert {r["severity"] for r in rows} <= {"error", "warning", "info"}
 
 
+@pytest.mark.parametrize(
+    ("as_of", "said"),
+    [
+        ("0001-01-01", "0001-01-01 is out of range: dates run from 1900 to 2999"),
+        ("9999-12-31", "9999-12-31 is out of range: dates run from 1900 to 2999"),
+        ("2026-13-01", "'2026-13-01' is not a valid date"),
+        ("2027-01-01", None),
+    ],
+)
+def test_check_takes_the_dates_every_other_option_takes(
+    run_cli: RunCli, as_of: str, said: str | None
+) -> None:
+    result = run_cli("check", "graphs/gothenburg", "--as-of", as_of, "--format", "json")
+    if said is None:
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert result.exit_code == 2
+        assert said in result.stderr
+
+
 def test_register_csv_reads_back_one_row_per_component_in_use(run_cli: RunCli) -> None:
     result = run_cli("register", "graphs/gothenburg", "--format", "csv")
     assert result.exit_code == 0, result.stderr

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 
+from exitplan.cli.sensitivity import _Most
 from exitplan.loading import load_estate
 from exitplan.model import EstateFile
 from tests.conftest import REPO, RunCli, cli
@@ -228,3 +230,26 @@ def test_a_limit_that_is_not_a_count_is_a_usage_error(run_cli: RunCli, most: str
     assert "--most" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("given", "read", "said"),
+    [
+        ("5", 5, None),
+        (" 12 ", 12, None),
+        ("all", None, None),
+        ("0", None, "'0' is neither a count from 1 nor 'all'"),
+        ("-3", None, "'-3' is neither a count from 1 nor 'all'"),
+        ("five", None, "'five' is neither a count from 1 nor 'all'"),
+        ("٣", None, "is neither a count from 1 nor 'all'"),  # a digit, but not ASCII
+        ("9" * 19, None, "is more than any estate has assumptions: 'all' varies each"),
+        ("9" * 5_000, None, "(5,000 characters) is more than any estate has assumptions"),
+    ],
+)
+def test_most_reads_a_count_or_all(given: str, read: int | None, said: str | None) -> None:
+    if said is None:
+        assert _Most().convert(given, None, None) == read
+    else:
+        with pytest.raises(click.BadParameter) as raised:
+            _Most().convert(given, None, None)
+        assert said in raised.value.message
