@@ -1080,14 +1080,9 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
             return loc, f"{_short(given)} is not a country code: use ISO 3166-1 alpha-2 (SE, US)"
         return loc, f"{_short(given)} does not match the pattern {context.get('pattern')}"
     message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "finite_number":
-        return loc, f"{_short(given)} is not a finite number"
-    if kind == "less_than_equal":
-        return loc, f"{_short(given)} is too large; at most {_number(context.get('le'))}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return loc, f"expected a mapping of keys, got {_short(given)}"
-    if kind in ("tuple_type", "list_type"):
-        return loc, f"expected a list, got {_short(given)}"
+    plain = _plain(kind, given, context)
+    if plain is not None:
+        return loc, plain
     if kind == "string_unicode" and isinstance(given, str):  # a lone surrogate (JSON's \ud800)
         lone = next((c for c in given if 0xD800 <= ord(c) <= 0xDFFF), "")
         at = f" \\u{ord(lone):04x} at position {given.index(lone) + 1}" if lone else ""
@@ -1095,6 +1090,28 @@ def _message(model: type[BaseModel], error: Mapping[str, Any]) -> tuple[FieldPat
     if kind == "value_error" or "input" not in error:
         return loc, message
     return loc, f"{message} (got {_short(given)})"
+
+
+def _plain(kind: str, given: Any, context: Mapping[str, Any]) -> str | None:
+    """The message for an error of a number's size, a value's type or a list's length;
+    None for the other kinds."""
+    if kind == "finite_number":
+        return f"{_short(given)} is not a finite number"
+    if kind == "less_than_equal":
+        return f"{_short(given)} is too large; at most {_number(context.get('le'))}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of keys, got {_short(given)}"
+    if kind in ("tuple_type", "list_type"):
+        return f"expected a list, got {_short(given)}"
+    if kind == "too_short":
+        least = _number(context.get("min_length"))
+        if not given:
+            return f"an empty list; give at least {least}"
+        return f"{_number(context.get('actual_length'))} items; at least {least}"
+    if kind == "too_long":
+        most = _number(context.get("max_length"))
+        return f"{_number(context.get('actual_length'))} items; at most {most}"
+    return None
 
 
 def _number(value: Any) -> str:

@@ -180,6 +180,14 @@ CASES = [
         [Expected("a.yaml", 2, "components[0]", "either 'vendor' or 'vendors', not both")],
     ),
     Case(
+        "empty-list-where-one-is-needed",
+        {
+            "a.yaml": "components:\n  - id: intune\n    name: Intune\n    delivery: saas\n"
+            "    vendors: [{vendor: microsoft, roles: []}]\n"
+        },
+        [Expected("a.yaml", 5, "components[0].vendors[0].roles", "an empty list; give at least 1")],
+    ),
+    Case(
         "duplicate-id-across-files-and-kinds",
         {
             "a.yaml": "capabilities:\n  - id: intune\n    name: Device management\n",
