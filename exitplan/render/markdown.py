@@ -51,7 +51,8 @@ def section_markdown(section: Section, level: int = 2) -> str:
 
 
 def table_markdown(section: Section) -> str:
-    """A section's table and note, without its heading."""
+    """A section's table and note, without its heading ("None." for a section with
+    neither rows nor a note)."""
     lines = []
     if section.rows:
         lines.append("| " + " | ".join(escape(h) for h in section.headers) + " |")
@@ -60,6 +61,8 @@ def table_markdown(section: Section) -> str:
         lines.append("")
     if section.note:
         lines.extend([escape(section.note), ""])
+    elif not section.rows:  # a heading over nothing reads as if something were cut
+        lines.extend(["None.", ""])
     return "\n".join(lines)
 
 

@@ -782,7 +782,8 @@ def register(entries: Sequence[RegisterRow]) -> Section:
         "Register of third-party components",
         REGISTER_HEADERS,
         rows,
-        "Substitutability is computed by withdrawing each component alone (exit mode): "
+        ("" if rows else "No component in use: the register has no row. ")
+        + "Substitutability is computed by withdrawing each component alone (exit mode): "
         "not substitutable when something to replace has no viable alternative; highly "
         "complex at readiness R1 or below, R2 with gaps, or ten or more dependents that break "
         "and must move; medium with gaps, at R2, or with three to nine dependents to move; "

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from exitplan.loading import load_estate
+from exitplan.render import rows
+from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.report import sections_of
 from exitplan.simulate.register import SUBSTITUTABILITY
 from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles
@@ -246,3 +248,16 @@ def test_the_profile_comes_from_the_estate_or_the_command_line(run_cli: RunCli) 
     words = run_cli("check", "graphs/gothenburg", "--rule", "foreign-disclosure").stdout
     assert "OSL (2009:400) 10 kap. 2 a §" in words
     assert "Rests on" in words
+
+
+def test_an_empty_register_and_an_empty_section_say_so(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    folder = write_files(
+        {"e.yaml": "estate: {name: e, as_of: 2026-01-01}\nvendors:\n  - {id: v, name: V}\n"}
+    )
+    result = run_cli("register", folder, "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert "No component in use: the register has no row." in result.stdout
+    bare = rows.Section("Verify these first", ("assumption",), ())
+    assert dump_sections_markdown("T", [], [bare]).endswith("## Verify these first\n\nNone.\n")
