@@ -66,6 +66,20 @@ def _short(text: str, length: int = LABEL_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _short_move(label: str, length: int = LABEL_LENGTH) -> str:
+    """A bar's label cut to ``length`` characters with both of its ends kept: what is
+    replaced and its replacement each keep their start (``Microsoft Configuration Man… →
+    opsi (open system…``), so that no replacement is cut away whole."""
+    parts = label.split(" → ")
+    if len(parts) != 2 or len(printable(label)) <= length:
+        return _short(label, length)
+    left, right = (printable(part) for part in parts)
+    room = length - 3
+    keep_right = min(len(right), max(room // 2, room - len(left)))
+    keep_left = room - keep_right
+    return f"{_short(left, keep_left)} → {_short(right, keep_right)}"
+
+
 def bars(simulation: Simulation) -> list[Bar]:
     """The scheduled steps, in the order they start (then wave, then id)."""
     names = display_names(simulation)
@@ -222,7 +236,9 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
         if simulation.start is not None:  # contract ends are dates: an undated axis has none
             _draw_contracts(axes, simulation, steps)
         labels = [
-            _short(b.label if layout.list_blocked else b.label.split(" → ")[0], layout.label)
+            _short_move(b.label, layout.label)
+            if layout.list_blocked
+            else _short(b.label.split(" → ")[0], layout.label)
             for b in drawn
         ]
         axes.set_yticks(range(len(drawn)), labels, fontsize=layout.font - 1)

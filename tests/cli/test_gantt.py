@@ -13,7 +13,14 @@ from matplotlib import font_manager, ft2font
 from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
-from exitplan.render.gantt import MOST_ROWS, bars, fitted, gantt_mermaid, render_gantt
+from exitplan.render.gantt import (
+    MOST_ROWS,
+    _short_move,
+    bars,
+    fitted,
+    gantt_mermaid,
+    render_gantt,
+)
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from tests.conftest import EXAMPLE, RunCli, cli
@@ -185,3 +192,18 @@ def test_dollar_signs_in_names_are_text_not_mathematics(
         font = ft2font.FT2Font(font_manager.findfont("DejaVu Sans"))
         dollar = f'id="DejaVuSans-{font.get_char_index(ord("$")):x}"'
         assert dollar.encode() in target.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("label", "length", "shown"),
+    [
+        ("Exchange Online → OX App Suite", 56, "Exchange Online → OX App Suite"),
+        ("A" * 40 + " → Fleet", 20, "A" * 11 + "… → Fleet"),
+        ("Short → " + "B" * 40, 20, "Short → " + "B" * 11 + "…"),
+        ("A" * 40 + " → " + "B" * 40, 23, "A" * 9 + "… → " + "B" * 9 + "…"),
+        ("Export data from " + "P" * 60, 20, "Export data from PP…"),
+    ],
+)
+def test_a_bar_label_keeps_both_of_its_ends(label: str, length: int, shown: str) -> None:
+    assert _short_move(label, length) == shown
+    assert len(_short_move(label, length)) <= length
