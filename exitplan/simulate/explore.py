@@ -16,7 +16,7 @@ from typing import Any
 
 from exitplan.graph.port import GraphBackend, Label, Rel, runs_today
 from exitplan.model import NodeId
-from exitplan.select import NothingWithdrawnError
+from exitplan.select import NothingWithdrawnError, Selector, SelectorKind, parse_selector
 from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, Times, is_dated
 from exitplan.simulate.result import Progress, StepKind
@@ -37,9 +37,21 @@ MOST_COMPONENTS = 500
 """Components offered one by one, at most: each is a simulation written into the page."""
 
 
+def _given(given: Iterable[str]) -> tuple[str, ...]:
+    """The selectors ``-w`` names, each once, as the picker writes them (a country in
+    capitals: ``jurisdiction:us`` is the choice ``jurisdiction:US``)."""
+    found: dict[str, None] = {}
+    for text in given:
+        selector = parse_selector(text)
+        if selector.kind is SelectorKind.JURISDICTION:
+            selector = Selector(selector.kind, selector.value.upper())
+        found.setdefault(str(selector))
+    return tuple(found)
+
+
 def given_key(given: Iterable[str]) -> str | None:
     """The choice ``-w`` names: ``vendor:x`` alone, or ``vendor:x + component:y``."""
-    selectors = tuple(given)
+    selectors = _given(given)
     return " + ".join(selectors) if selectors else None
 
 
@@ -48,7 +60,7 @@ def choices(backend: GraphBackend, given: Iterable[str] = ()) -> list[Choice]:
     jurisdiction, every component in use (the first ``MOST_COMPONENTS`` by id), and
     ``given`` as one choice first (unless it is one of those)."""
     found = []
-    selectors = tuple(given)
+    selectors = _given(given)
     key = given_key(selectors)
     if key is not None:
         found.append(Choice(key, key, "Given", selectors))
@@ -207,7 +219,7 @@ def explorer_data(
     info = backend.info
     picked = []
     answers = {}
-    given = tuple(given)
+    given = _given(given)
     initial = given_key(given)
     offered = choices(backend, given)
     keys = [choice.key for choice in offered]

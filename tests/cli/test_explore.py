@@ -32,7 +32,7 @@ from exitplan.render.explorer import (
 )
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
-from exitplan.simulate.explore import _Chains, answer, explorer_data
+from exitplan.simulate.explore import _Chains, answer, choices, explorer_data, given_key
 from exitplan.simulate.propagate import Times
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
@@ -596,3 +596,26 @@ def test_an_estate_beyond_the_nodes_drawn_shows_vendors_as_boxes_and_the_chain_p
         "var s = document.getElementById('day'); s.value = '5';s.dispatchEvent(new Event('input'));"
     )
     assert graph.get_attribute("data-matches") == "1"  # a new day leaves the search's
+
+
+@pytest.mark.parametrize(
+    ("given", "key"),
+    [
+        ((), None),
+        (("vendor:microsoft",), "vendor:microsoft"),
+        (("vendor:microsoft", "vendor:microsoft"), "vendor:microsoft"),
+        (("jurisdiction:us",), "jurisdiction:US"),
+        (
+            (" component:intune ", "jurisdiction:US", "jurisdiction:us"),
+            "component:intune + jurisdiction:US",
+        ),
+    ],
+)
+def test_the_given_choice_is_named_once_as_the_picker_names_it(
+    given: tuple[str, ...], key: str | None
+) -> None:
+    assert given_key(given) == key
+    offered = choices(EmbeddedGraph(load_estate(GOTHENBURG)), given)
+    assert [c.key for c in offered if c.group == "Given"] == ([key] if key else [])
+    if key in ("vendor:microsoft", "jurisdiction:US"):  # offered in its own group too
+        assert [c.key for c in offered].count(key) == 2
