@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from exitplan.errors import UsageError, did_you_mean, with_article
-from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel
+from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
 
 
@@ -307,6 +307,21 @@ class _Resolver:
         return vendors, self.components_of(vendors)
 
 
+def _exit_hint(backend: GraphBackend, parsed: Sequence[Selector]) -> str:
+    """Whether an exit would take away something in use, said as a hint; else that the
+    vendors provide only what is not in use (candidates, retired components)."""
+    exit_mode = _Resolver(backend, Mode.EXIT)
+    reached = {node for selector in parsed for node in exit_mode.resolve(selector)[1]}
+    if any(runs_today(backend.node(node)) for node in sorted(reached)):
+        return " (try --mode exit)"
+    if reached:
+        return (
+            "; nor would an exit take anything away: what they provide is not in use "
+            "(a candidate or retired)"
+        )
+    return ""
+
+
 def resolve(
     backend: GraphBackend, selectors: Iterable[Selector | str], mode: Mode = Mode.CUT_OFF
 ) -> Withdrawal:
@@ -331,7 +346,7 @@ def resolve(
         raise NothingWithdrawnError(
             f"{', '.join(map(str, parsed))} withdraws nothing in {mode} mode: the vendors "
             "named neither operate any component here nor license one by subscription or "
-            "perpetual licence" + (" (try --mode exit)" if mode is Mode.CUT_OFF else "")
+            "perpetual licence" + (_exit_hint(backend, parsed) if mode is Mode.CUT_OFF else "")
         )
     withdrawn = {
         c for c, (effect, _) in effects.items() if effect is not LicenceEffect.SUPPORT_ENDS

@@ -157,3 +157,48 @@ def test_errors_say_what_is_wrong(backend: EmbeddedGraph, text: str, message: st
 def test_parse() -> None:
     assert parse_selector(" vendor:microsoft ") == Selector(SelectorKind.VENDOR, "microsoft")
     assert str(parse_selector("jurisdiction:US")) == "jurisdiction:US"
+
+
+HINTS = """
+estate: {name: hints}
+vendors:
+  - {id: helper, name: Remote support, hq_country: DE}
+  - {id: hopeful, name: A candidate's maker, hq_country: DE}
+  - {id: idle, name: Nothing here, hq_country: DE}
+  - {id: city, name: The city, hq_country: SE}
+components:
+  - id: running
+    name: Running
+    delivery: self_hosted
+    vendors: [{vendor: city, roles: [operator]}, {vendor: helper, roles: [support_access]}]
+  - id: maybe
+    name: Maybe
+    vendor: hopeful
+    delivery: self_hosted
+    licence: open_source
+    lifecycle: candidate
+"""
+
+
+@pytest.mark.parametrize(
+    ("selector", "hint", "not_said"),
+    [
+        ("vendor:helper", " (try --mode exit)", "nor would an exit"),
+        (
+            "vendor:hopeful",
+            "; nor would an exit take anything away: what they provide is not in use",
+            "try --mode exit",
+        ),
+        ("vendor:idle", "perpetual licence", "exit"),
+    ],
+)
+def test_a_cut_off_that_withdraws_nothing_says_whether_an_exit_would(
+    write_files: WriteFiles, selector: str, hint: str, not_said: str
+) -> None:
+    backend = EmbeddedGraph(load_estate(write_files({"e.yaml": HINTS})))
+    with pytest.raises(UsageError) as raised:
+        resolve(backend, [selector])
+    said = str(raised.value)
+    assert "withdraws nothing in cut-off mode" in said
+    assert hint in said
+    assert not_said not in said.split("perpetual licence", 1)[1]
