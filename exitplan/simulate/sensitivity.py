@@ -341,9 +341,13 @@ class _Chains:
         }
 
 
-def _chain(assumption: Assumption, answers: Sequence[_Chains]) -> tuple[NodeId, ...]:
+def _chain(
+    assumption: Assumption, answers: Sequence[_Chains], backend: GraphBackend, base: Simulation
+) -> tuple[NodeId, ...]:
     """A chain from an affected service through what the assumption is about, from the
-    first answer that has one; else the chain of that node itself."""
+    first answer that has one; else a shortest way from an affected service of ``base``
+    down to that node (the chains told start from each service's first cause, which
+    may lie elsewhere); else the chain of that node itself."""
     node, needs = _focus(assumption)
     # A replacement's own need matters through what it replaces; where several answers
     # chose the candidate, the last one's choice counts.
@@ -354,9 +358,41 @@ def _chain(assumption: Assumption, answers: Sequence[_Chains]) -> tuple[NodeId, 
     for answer in answers:
         if key in answer.through:
             return answer.through[key]
+    found = _way_down(backend, base, node)
+    if found:
+        return found
     for answer in answers:
         if node in answer.own:
             return answer.own[node]
+    return ()
+
+
+def _way_down(backend: GraphBackend, base: Simulation, node: NodeId) -> tuple[NodeId, ...]:
+    """The shortest chain of dependencies from an affected service of ``base`` down to
+    ``node`` through what ``base`` affects (the first service by id among the nearest);
+    empty when there is none or ``node`` is itself a service. Visits only what ``base``
+    affects."""
+    affected = {a.id for a in base.affected} | {s.id for s in base.services}
+    services = {s.id for s in base.services}
+    if node not in affected or node in services:
+        return ()
+    came_from: dict[NodeId, NodeId] = {node: node}
+    layer = [node]
+    while layer:
+        reached: set[NodeId] = set()
+        for current in layer:
+            for edge in backend.edges_of(current, Direction.IN, (Rel.DEPENDS_ON,)):
+                source = edge.source
+                if source in affected and source not in came_from:
+                    came_from[source] = current
+                    reached.add(source)
+        nearest = sorted(reached & services)
+        if nearest:
+            way = [nearest[0]]
+            while way[-1] != node:
+                way.append(came_from[way[-1]])
+            return tuple(way)
+        layer = sorted(reached)
     return ()
 
 
@@ -460,7 +496,7 @@ def sensitivity(
         if not deciding.changes:
             unchanged += 1
             continue
-        chain = _chain(assumption, [chains, *map(_Chains, varied)])
+        chain = _chain(assumption, [chains, *map(_Chains, varied)], backend, base)
         found = Sensitivity(assumption, deciding, tuple(variations), chain)
         ranked.append((deciding.weight, index, found))
     ranked.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))

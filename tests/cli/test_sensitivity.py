@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -194,6 +195,22 @@ def test_a_scenario_that_prefers_an_alternative_can_lose_it(
     report = run_cli("report", scenario, "-o", tmp_path / "prefer.md")
     assert report.exit_code == 0, report.stderr
     assert "## Verify these first" in (tmp_path / "prefer.md").read_text(encoding="utf-8")
+
+
+def test_every_chain_runs_from_a_service_down_through_what_is_assumed(
+    ranked: dict[str, Any],
+) -> None:
+    """docs/outputs.md: "the chain from an affected service through what is assumed"; a
+    withdrawn component's own chain is the component alone, which is no such chain."""
+    estate = load_estate(REPO / "graphs" / "gothenburg")
+    services = {s.id for s in estate.services}
+    needs = {c.id: {d.ref for d in c.depends_on} for c in (*estate.components, *estate.services)}
+    assert ranked["assumptions"]
+    for found in ranked["assumptions"]:
+        chain = found["chain"]
+        assert chain[0] in services, (found["subject"], chain)
+        for upper, lower in itertools.pairwise(chain):
+            assert lower in needs[upper], (found["subject"], chain)
 
 
 def test_a_limit_varies_the_likeliest_and_says_how_many_it_left(
