@@ -77,6 +77,7 @@ from exitplan.model import (
     Dependency,
     Estate,
     EstateInfo,
+    Lifecycle,
     NodeId,
     Service,
     Strength,
@@ -1860,9 +1861,13 @@ def _spell(loop: Sequence[str]) -> str:
     return " → ".join([*ordered, ordered[0]])
 
 
+_NOT_RUNNING = (Lifecycle.RETIRED, Lifecycle.CANDIDATE)
+
+
 def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
     """What loads but is hardly what was meant, told as notices (file, line and field):
-    more users of a service in an organisation than it has people, a contract that ended
+    a component or service in use that needs a retired component, more users of a
+    service in an organisation than it has people, a contract that ended
     before the date the estate describes and does not renew, and an exit plan tested after
     that date (a test not yet made counts as made)."""
     found = []
@@ -1883,6 +1888,25 @@ def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
                         "service counts them as written",
                     )
                 )
+    retired = {
+        item.model.id
+        for item in collected.items["components"]
+        if item.model.lifecycle is Lifecycle.RETIRED
+    }
+    for section in ("components", "services"):
+        for item in collected.items[section]:
+            if item.model.id in retired or getattr(item.model, "lifecycle", None) in _NOT_RUNNING:
+                continue
+            for index, dependency in enumerate(item.model.depends_on):
+                if dependency.ref in retired:
+                    found.append(
+                        item.problem(
+                            ("depends_on", index),
+                            f"{dependency.ref!r} is retired, yet {item.model.id!r} needs it: "
+                            "it counts as running until withdrawn (a lifecycle not brought up "
+                            "to date, or a dependency left over?)",
+                        )
+                    )
     if info.as_of is not None:
         for item in collected.items["components"]:
             contract = item.model.contract

@@ -529,8 +529,29 @@ PLAUSIBLE_HEAD = (
             "e.yaml:9: components[0].contract.end: 2025-06-30 is before the estate's as_of "
             "(2026-01-01) and the contract does not renew: it counts as ended on day 0",
         ),
+        (
+            "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
+            "  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n    depends_on: [old]\n",
+            "e.yaml:10: components[1].depends_on[0]: 'old' is retired, yet 'a' needs it: it "
+            "counts as running until withdrawn",
+        ),
+        (  # a retired or candidate component may need a retired one: neither runs
+            "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
+            "  - {id: b, name: B, vendor: v, delivery: saas, lifecycle: candidate,\n"
+            "     depends_on: [old]}\n"
+            "  - {id: c, name: C, vendor: v, delivery: saas, lifecycle: retired,\n"
+            "     depends_on: [old]}\n",
+            None,
+        ),
     ],
-    ids=["more-users-than-people", "tested-after-as-of", "plausible", "contract-ended"],
+    ids=[
+        "more-users-than-people",
+        "tested-after-as-of",
+        "plausible",
+        "contract-ended",
+        "needs-a-retired-component",
+        "not-running-needs-retired",
+    ],
 )
 def test_what_loads_but_is_hardly_meant_is_told_with_its_line(
     write_files: WriteFiles, body: str, noticed: str | None
