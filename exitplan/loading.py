@@ -1864,30 +1864,9 @@ def _spell(loop: Sequence[str]) -> str:
 _NOT_RUNNING = (Lifecycle.RETIRED, Lifecycle.CANDIDATE)
 
 
-def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
-    """What loads but is hardly what was meant, told as notices (file, line and field):
-    a component or service in use that needs a retired component, more users of a
-    service in an organisation than it has people, a contract that ended
-    before the date the estate describes and does not renew, and an exit plan tested after
-    that date (a test not yet made counts as made)."""
-    found = []
-    people = {
-        item.model.id: item.model.users
-        for item in collected.items["organisations"]
-        if item.model.users is not None
-    }
-    for item in collected.items["services"]:
-        for index, consumer in enumerate(item.model.consumers):
-            most = people.get(consumer.organisation)
-            if most is not None and consumer.users > most:
-                found.append(
-                    item.problem(
-                        ("consumers", index, "users"),
-                        f"{consumer.users:,} users in {consumer.organisation!r}, which has "
-                        f"{most:,} people (its users): every figure of users who lose a "
-                        "service counts them as written",
-                    )
-                )
+def _needs_retired(collected: _Collected) -> list[Problem]:
+    """A component or service in use that needs a retired component."""
+    found: list[Problem] = []
     retired = {
         item.model.id
         for item in collected.items["components"]
@@ -1907,6 +1886,51 @@ def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
                             "to date, or a dependency left over?)",
                         )
                     )
+    return found
+
+
+def _takes_no_time(collected: _Collected) -> list[Problem]:
+    """A move to a candidate said to take 0 weeks."""
+    found: list[Problem] = []
+    for item in collected.items["alternatives"]:
+        if item.model.duration_weeks == 0:
+            effort = item.model.effort_weeks
+            found.append(
+                item.problem(
+                    ("duration_weeks",),
+                    "0 weeks: the move takes no time on the plan's calendar"
+                    + (f", though it takes {effort:g} person-weeks of effort" if effort else "")
+                    + " (leave it out when it is not known)",
+                )
+            )
+    return found
+
+
+def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
+    """What loads but is hardly what was meant, told as notices (file, line and field):
+    a component or service in use that needs a retired component, a move that takes no
+    time, more users of a service in an organisation than it has people, a contract that
+    ended before the date the estate describes and does not renew, and an exit plan tested
+    after that date (a test not yet made counts as made)."""
+    found = []
+    people = {
+        item.model.id: item.model.users
+        for item in collected.items["organisations"]
+        if item.model.users is not None
+    }
+    for item in collected.items["services"]:
+        for index, consumer in enumerate(item.model.consumers):
+            most = people.get(consumer.organisation)
+            if most is not None and consumer.users > most:
+                found.append(
+                    item.problem(
+                        ("consumers", index, "users"),
+                        f"{consumer.users:,} users in {consumer.organisation!r}, which has "
+                        f"{most:,} people (its users): every figure of users who lose a "
+                        "service counts them as written",
+                    )
+                )
+    found += _needs_retired(collected) + _takes_no_time(collected)
     if info.as_of is not None:
         for item in collected.items["components"]:
             contract = item.model.contract

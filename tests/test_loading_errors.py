@@ -543,6 +543,14 @@ PLAUSIBLE_HEAD = (
             "     depends_on: [old]}\n",
             None,
         ),
+        (
+            "components:\n  - {id: a, name: A, vendor: v, delivery: saas}\n"
+            "  - {id: b, name: B, vendor: v, delivery: saas, lifecycle: candidate}\n"
+            "alternatives:\n  - for: a\n    candidate: b\n    readiness: R3\n"
+            "    effort_weeks: 4\n    duration_weeks: 0\n",
+            "e.yaml:12: alternatives[0].duration_weeks: 0 weeks: the move takes no time on the "
+            "plan's calendar, though it takes 4 person-weeks of effort",
+        ),
     ],
     ids=[
         "more-users-than-people",
@@ -551,6 +559,7 @@ PLAUSIBLE_HEAD = (
         "contract-ended",
         "needs-a-retired-component",
         "not-running-needs-retired",
+        "a-move-of-no-time",
     ],
 )
 def test_what_loads_but_is_hardly_meant_is_told_with_its_line(
