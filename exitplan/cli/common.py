@@ -388,7 +388,11 @@ NEO4J_USER = click.option(
     help="Neo4j user (default: $NEO4J_USER, else neo4j). The password comes from "
     "$NEO4J_PASSWORD or a prompt, never from the command line.",
 )
-NEO4J_URI = click.option("--neo4j-uri", metavar="URI", help="Neo4j Bolt URI (default: $NEO4J_URI).")
+NEO4J_URI = click.option(
+    "--neo4j-uri",
+    metavar="URI",
+    help="Neo4j Bolt URI (default: $NEO4J_URI), without a user or password in it.",
+)
 
 
 def backend_options(function: Callable[..., Any]) -> Callable[..., Any]:

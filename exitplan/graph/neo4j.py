@@ -97,6 +97,12 @@ a port that accepts and then says nothing ends in a message, not a hang."""
 def check_uri(uri: str) -> None:
     """Refuse a URI the driver cannot use, with what to write instead."""
     shape = "bolt://HOST:7687 (or neo4j://, bolt+s://, neo4j+s://)"
+    if "@" in uri:  # user info, perhaps a password: never repeated, never sent
+        raise UsageError(
+            "the Neo4j URI holds a user or password before '@'; write it as "
+            f"{shape}, the user in NEO4J_USER (or --neo4j-user) and the password in "
+            "NEO4J_PASSWORD"
+        )
     if "://" not in uri:
         raise UsageError(f"the Neo4j URI {uri!r} has no scheme; write it as {shape}")
     try:

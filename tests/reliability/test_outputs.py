@@ -1171,6 +1171,20 @@ def test_a_bad_neo4j_uri_is_refused(uri: str, fragment: str) -> None:
     assert_one_line(_neo4j(uri), 2, fragment, repr(uri))
 
 
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "neo4j://neo4j:hunter2-in-uri@127.0.0.1:1",
+        "bolt+s://hunter2-in-uri@db.example:7687",
+        "neo4j:hunter2-in-uri@127.0.0.1:7687",  # no scheme, and a password all the same
+    ],
+)
+def test_a_uri_with_a_password_is_refused_without_repeating_it(uri: str) -> None:
+    result = _neo4j(uri)
+    assert_one_line(result, 2, "holds a user or password before '@'", "NEO4J_PASSWORD")
+    assert "hunter2-in-uri" not in result.stderr + result.stdout
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
