@@ -47,15 +47,17 @@ def load_command(
     """
     estate = read_estate(path)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
-    with (
-        Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph,
-        counted(f"loading {estate.name}") as progress,
-    ):
-        summary = graph.load(estate, progress=progress)
-    emit(
-        printable(
-            f"Loaded estate {summary.estate} into {settings.uri}: "
-            f"{summary.node_total:,} nodes and {summary.relationship_total:,} relationships."
+    with Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph:
+        with counted(f"loading {estate.name}") as progress:
+            summary = graph.load(estate, progress=progress, clean=False)
+        emit(
+            printable(
+                f"Loaded estate {summary.estate} into {settings.uri}: "
+                f"{summary.node_total:,} nodes and {summary.relationship_total:,} "
+                "relationships."
+            )
+            + "\n"
         )
-        + "\n"
-    )
+        # Readers see the new copy now; an interrupt from here on leaves an old copy
+        # behind, which the next load removes.
+        graph.remove_old_copies()

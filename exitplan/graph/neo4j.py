@@ -24,11 +24,14 @@ How a load replaces an estate without readers seeing half of it
    and the copy's relationships are counted against the estate's before the switch.
    Relationships find their ends by the element ids the node batches returned (and the
    load id, so that no other copy's node can stand in for one).
-2. One transaction points ``ExitplanEstate.load`` at the new copy: readers switch at once
-   from one whole copy to the other.
+2. One transaction locks ``ExitplanEstate``, counts the new copy again and points
+   ``ExitplanEstate.load`` at it: readers switch at once from one whole copy to the other.
 3. Copies older than the previous one are deleted, so a reader that started just before
    the switch still finishes on a whole estate. A load that dies midway leaves only an
    unreferenced copy, which the next load deletes; the current copy is never touched.
+   Each deletion reads what to keep under the same lock as the switch: of two loads of
+   one estate at once, one may delete the other's copy before its switch, whose count
+   then refuses it, but never after.
 
 Every value travels as a ``$parameter``. Labels and relationship types come only from the
 fixed lists in ``exitplan.graph.port``; they are the only text put into Cypher.
@@ -44,7 +47,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
@@ -219,6 +222,22 @@ def _links(estate: Estate, nodes: Iterable[GraphNode]) -> list[list[Any]]:
     return rows
 
 
+_T = TypeVar("_T")
+
+
+def _records(tx: Any, query: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+    result = tx.run(query, parameters)
+    keys = result.keys()
+    # A record is a tuple of plain values here (no node or relationship objects are
+    # returned), so it is read as it is: Record.data() would walk every nested value
+    # again to convert what is not there.
+    return [dict(zip(keys, record, strict=True)) for record in result]
+
+
+class _CopyGoneError(Exception):
+    """The copy to switch to is no longer whole: the switch is rolled back."""
+
+
 def _batches(rows: list[list[Any]], size: int) -> Iterator[list[list[Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -326,14 +345,11 @@ class Neo4jGraph:
         return list(found[0]["rows"]) if found else []
 
     def _run(self, query: str, *, write: bool = False, **parameters: Any) -> list[dict[str, Any]]:
-        def work(tx: Any) -> list[dict[str, Any]]:
-            result = tx.run(query, parameters)
-            keys = result.keys()
-            # A record is a tuple of plain values here (no node or relationship objects
-            # are returned), so it is read as it is: Record.data() would walk every
-            # nested value again to convert what is not there.
-            return [dict(zip(keys, record, strict=True)) for record in result]
+        return self._execute(lambda tx: _records(tx, query, parameters), write=write)
 
+    def _execute(self, work: Callable[[Any], _T], *, write: bool = False) -> _T:
+        """``work(tx)`` in one managed transaction (retried by the driver on a transient
+        fault; rolled back when ``work`` raises)."""
         try:
             if not self._verified:  # fail at once, not after the retries of a transaction
                 self._driver.verify_connectivity()
@@ -410,14 +426,41 @@ class Neo4jGraph:
         )
 
     def load(
-        self, estate: Estate, *, progress: Callable[[int, int], None] | None = None
+        self,
+        estate: Estate,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        clean: bool = True,
     ) -> LoadSummary:
-        """Write the estate under a new load id, then switch readers to it (module doc)."""
+        """Write the estate under a new load id, then switch readers to it (module doc);
+        with ``clean``, then remove the copies older than the one replaced (else the
+        caller calls ``remove_old_copies``, once it has told the user the load is done)."""
         if estate.name != self.estate_name:
             raise UsageError(
                 f"this connection is for estate {self.estate_name!r}, not {estate.name!r}"
             )
         self.ensure_schema()
+        current = self._current_load(estate.name)
+        try:
+            written = self._write_and_switch(estate, progress)
+        except BackendError as error:
+            if self._current_load(estate.name) != current:
+                raise BackendError(
+                    f"{error}; meanwhile another load of estate {estate.name!r} switched "
+                    "readers to its whole copy: load one estate at a time"
+                ) from None
+            raise
+        if clean:
+            self.remove_old_copies()
+        return written
+
+    def _current_load(self, name: str) -> str | None:
+        rows = self._run("MATCH (e:ExitplanEstate {name: $name}) RETURN e.load AS load", name=name)
+        return str(rows[0]["load"]) if rows and rows[0]["load"] is not None else None
+
+    def _write_and_switch(
+        self, estate: Estate, progress: Callable[[int, int], None] | None
+    ) -> LoadSummary:
         load = f"{estate.name}:{uuid.uuid4().hex}"
         nodes = estate_nodes(estate)
         edges = estate_edges(estate)
@@ -485,8 +528,9 @@ class Neo4jGraph:
             raise BackendError(
                 f"Neo4j at {self.settings.uri}: the load wrote {written.node_total:,} nodes "
                 f"and {written.relationship_total:,} relationships where the estate has "
-                f"{expected.node_total:,} and {expected.relationship_total:,} (a batch "
-                "retried after its commit?); readers still see the previous copy: load again"
+                f"{expected.node_total:,} and {expected.relationship_total:,} (another load "
+                "of it at the same time, or a batch retried after its commit?); readers "
+                "still see the previous copy: load again"
             )
         if linked[0]["n"] != len(links):
             raise BackendError(
@@ -495,8 +539,19 @@ class Neo4jGraph:
                 "see the previous copy: load again"
             )
         info = json.dumps(estate.info.model_dump(mode="json"), sort_keys=True)
-        previous = self._run(
-            "MERGE (e:ExitplanEstate {name: $name}) "
+        # One transaction: the estate node is locked (SET takes its write lock), the copy
+        # counted again, and readers switched; the removal of old copies takes the same
+        # lock, so no copy is switched to while another load removes it (two loads at
+        # once), and a copy found short rolls the switch back, the estate node with it.
+        count = (
+            "MERGE (e:ExitplanEstate {name: $name}) SET e.locked = true REMOVE e.locked "
+            "WITH e "
+            "CALL { MATCH (n:ExitplanNode {load: $load}) RETURN count(n) AS nodes } "
+            "CALL { MATCH (w:ExitplanLinks {load: $load}) RETURN count(w) AS links } "
+            "RETURN nodes, links"
+        )
+        switch = (
+            "MATCH (e:ExitplanEstate {name: $name}) "
             "WITH e, e.load AS previous "
             # ``links_load`` and ``links_layout`` name the load that has links and their
             # form: a copy written by an exitplan that wrote none, or another form, is
@@ -504,28 +559,43 @@ class Neo4jGraph:
             # (the first form's marker) is removed, so that such an exitplan refuses this
             # copy in turn
             "SET e.load = $load, e.links_load = $load, e.links_layout = $layout, "
-            "e.info = $info, e.previous = previous REMOVE e.links "
-            "RETURN previous",
-            write=True,
-            name=estate.name,
-            load=load,
-            layout=LAYOUT,
-            info=info,
+            "e.info = $info, e.previous = previous REMOVE e.links"
         )
-        keep = {load, previous[0]["previous"]} - {None}
-        self._delete_loads_except(estate.name, keep)
+        parameters = {"name": estate.name, "load": load, "layout": LAYOUT, "info": info}
+
+        def work(tx: Any) -> None:
+            (found,) = _records(tx, count, parameters)
+            if (found["nodes"], found["links"]) != (expected.node_total, len(links)):
+                raise _CopyGoneError
+            _records(tx, switch, parameters)
+
+        try:
+            self._execute(work, write=True)
+        except _CopyGoneError:
+            raise BackendError(
+                f"Neo4j at {self.settings.uri}: another load of estate {estate.name!r} "
+                "removed this copy before it could be switched to; readers see that load's "
+                "whole copy: load one estate at a time"
+            ) from None
         self._load_id, self._info, self._known = load, estate.info, set()
         return written
 
-    def _delete_loads_except(self, name: str, keep: set[str]) -> None:
+    def remove_old_copies(self) -> None:
+        """Delete every copy of the estate but the current one and the one before it (a
+        reader that started on it finishes on a whole estate). Each batch reads which two
+        to keep under the estate node's lock, so a copy another load is switching to at
+        that moment is kept, and a copy being written is removed only before its switch,
+        which its count then refuses."""
         for label in (NODE, LINKS):
             while True:
                 rows = self._run(
-                    f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN $keep "
+                    "MATCH (e:ExitplanEstate {name: $name}) "
+                    "SET e.locked = true REMOVE e.locked "
+                    "WITH [k IN [e.load, e.previous] WHERE k IS NOT NULL] AS keep "
+                    f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN keep "
                     "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
                     write=True,
-                    name=name,
-                    keep=sorted(keep),
+                    name=self.estate_name,
                     batch=self.batch_size,
                 )
                 if not rows or rows[0]["deleted"] == 0:

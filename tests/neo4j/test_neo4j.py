@@ -270,6 +270,46 @@ def test_an_interrupted_load_leaves_the_previous_copy_intact(
         assert orphans[0]["loads"] == 2, label
 
 
+@pytest.mark.parametrize("when", ["while it writes", "between its count and its switch"])
+def test_two_loads_at_once_never_leave_readers_without_a_whole_copy(
+    when: str, neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    """Two people load the same estate at once. The second runs whole inside the first:
+    while the first writes, or after the first has counted its copy but before it
+    switches readers to it. The second's removal of old copies takes the first one's copy;
+    the first must then stop with a message that says so, not switch readers to nothing."""
+    base = load_estate(EXAMPLE)
+    name = "at-once"
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    open_graph(name).load(estate)
+    expected = dump_simulation_json(simulate(EmbeddedGraph(estate), ["vendor:microsoft"]))
+    ran: list[str] = []
+
+    def second_load() -> None:
+        if not ran:
+            ran.append(when)
+            open_graph(name).load(estate)
+
+    class Paused(Neo4jGraph):
+        def _run(self, query: str, *, write: bool = False, **parameters: Any) -> Any:
+            found = super()._run(query, write=write, **parameters)
+            if when.startswith("between") and "ExitplanLinks {load: $load}) RETURN count" in query:
+                second_load()  # the last count before the switch has just passed
+            return found
+
+    def during(done: int, total: int) -> None:
+        if when.startswith("while") and done > total // 2:
+            second_load()
+
+    first = Paused(neo4j_server.settings(), name, batch_size=20)
+    with first, pytest.raises(BackendError, match="another load of estate 'at-once'"):
+        first.load(estate, progress=during)
+    assert ran
+    reader = open_graph(name)
+    assert dump_simulation_json(simulate(reader, ["vendor:microsoft"])) == expected
+    assert _counts(reader) == _embedded_counts(estate)
+
+
 _TAMPERINGS = {
     # a relationship more under the new copy's load id, as a batch run again after its
     # commit went through would write
