@@ -417,29 +417,37 @@ def estate_source(*, shifts: str | None = None) -> Callable[[Callable[..., Any]]
     """Adds ``[PATH]`` and the backend options, and passes them on as ``source``.
 
     With ``--backend neo4j`` the PATH may be left out; then the first positional belongs
-    to the argument named by ``shifts`` (``show --backend neo4j --estate E intune``).
+    to the argument named by ``shifts`` (``show --backend neo4j --estate E intune``), as
+    typed, unless no ``--estate`` is given and it names a file or folder (the estate).
     """
 
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def wrapper(
             *args: Any,
-            path: Path | None,
+            path: str | None,
             backend: str,
             estate: str | None,
             neo4j_uri: str | None,
             neo4j_user: str | None,
             **kwargs: Any,
         ) -> Any:
-            if backend == "neo4j" and shifts and kwargs.get(shifts) is None and path is not None:
-                kwargs[shifts], path = str(path), None
-            source = Source(path, backend, estate, neo4j_uri, neo4j_user)
+            if (
+                backend == "neo4j"
+                and shifts
+                and kwargs.get(shifts) is None
+                and path is not None
+                and (estate is not None or not Path(path).exists())
+            ):  # the id as typed: 'intune/' is no node, though it names the same folder
+                kwargs[shifts], path = path, None
+            where = Path(path) if path is not None else None
+            source = Source(where, backend, estate, neo4j_uri, neo4j_user)
             return function(*args, source=source, **kwargs)
 
         decorated = backend_options(wrapper)
-        return click.argument(
-            "path", required=False, type=click.Path(path_type=Path), metavar="[PATH]"
-        )(decorated)
+        return click.argument("path", required=False, type=click.Path(), metavar="[PATH]")(
+            decorated
+        )
 
     return decorate
 

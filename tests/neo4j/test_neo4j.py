@@ -45,6 +45,24 @@ def test_load_then_simulate_equals_the_embedded_result(
     assert shown.stdout == run_cli("show", "graphs/gothenburg", "intune").stdout
 
 
+@pytest.mark.parametrize("command", ["show", "why", "what-breaks-if"])
+@pytest.mark.parametrize("node", ["intune/", "./intune", ""])
+def test_a_node_id_is_read_as_typed_on_both_backends(
+    command: str, node: str, neo4j_server: Server, run_cli: RunCli
+) -> None:
+    """The id is no path: 'intune/' is no node, whatever folder it would name."""
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    extra = ("-w", "vendor:microsoft") if command == "why" else ()
+    database = run_cli(
+        command, "--backend", "neo4j", "--estate", "gothenburg", *extra, node, env=env
+    )
+    files = run_cli(command, "graphs/gothenburg", *extra, node)
+    assert database.exit_code == files.exit_code == 2, (database.stderr, files.stderr)
+    assert database.stderr == files.stderr
+    assert database.stdout == files.stdout == ""
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
 def test_every_scenario_is_byte_identical_on_both_backends(
     scenario: Path, neo4j_server: Server, run_cli: RunCli
