@@ -333,7 +333,8 @@ class Neo4jGraph:
                 f"no Neo4j server answers at {where} within {CONNECT_SECONDS:g} s; is it "
                 "running, and is this its Bolt port?"
             )
-        message = getattr(error, "message", None) or str(error)
+        # the server's text may run over several lines: one line, as every message is
+        message = " ".join(str(getattr(error, "message", None) or error).split())
         if "database" in message.lower() and "not" in message.lower():
             return BackendError(f"Neo4j at {where}: database unavailable: {message}")
         return BackendError(f"Neo4j at {where}: {message}")

@@ -382,6 +382,8 @@ def test_a_copy_written_wrong_is_caught_before_readers_switch(
         ({"NEO4J_URI": "bolt://127.0.0.1:9"}, "no Neo4j server answers at bolt://127.0.0.1:9"),
         ({"NEO4J_PASSWORD": "not-the-password"}, "wrong user or password"),
         ({"NEO4J_DATABASE": "nosuchdatabase"}, "database unavailable"),
+        # the system database refuses the queries in a message of several lines
+        ({"NEO4J_DATABASE": "system"}, "Neo4j at bolt://127.0.0.1:"),
     ],
 )
 def test_faults_are_one_readable_line(
