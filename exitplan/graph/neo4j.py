@@ -328,10 +328,17 @@ class Neo4jGraph:
             return BackendError(
                 f"Neo4j at {where} refused user {self.settings.user!r}: wrong user or password"
             )
-        if isinstance(error, exceptions.ServiceUnavailable):
+        if isinstance(error, exceptions.ServiceUnavailable | exceptions.SessionExpired):
+            if self._verified:  # it answered before: the connection was lost on the way
+                return BackendError(
+                    f"the Neo4j server at {where} stopped answering during the command "
+                    "(the connection was lost); is it still running?"
+                )
+            tls = urlsplit(where).scheme.endswith(("+s", "+ssc"))
             return BackendError(
                 f"no Neo4j server answers at {where} within {CONNECT_SECONDS:g} s; is it "
                 "running, and is this its Bolt port?"
+                + (" Does it speak TLS, as the scheme asks?" if tls else "")
             )
         # the server's text may run over several lines: one line, as every message is
         message = " ".join(str(getattr(error, "message", None) or error).split())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import re
+import socket
+import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -406,6 +411,69 @@ def test_faults_are_one_readable_line(
     assert len(lines) == 1, result.stderr
     assert message in lines[0]
     assert "not-the-password" not in result.stderr
+
+
+def test_tls_asked_of_a_plain_server_is_said(neo4j_server: Server, run_cli: RunCli) -> None:
+    secure = neo4j_server.uri.replace("bolt://", "bolt+s://", 1)
+    env = {**neo4j_server.environment(), "NEO4J_URI": secure}
+    result = run_cli("show", "--backend", "neo4j", "--estate", "gothenburg", "intune", env=env)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"exitplan: no Neo4j server answers at {secure}")
+    assert line.endswith("Does it speak TLS, as the scheme asks?")
+
+
+class _Relay:
+    """A TCP relay to the server on a port of its own, which can cut every connection
+    it carries (a server that dies or a network that drops mid-command)."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        self.cut = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.cut.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.open += [client, server]
+            for one, other in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(one, other), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+
+    def cut_all(self) -> None:
+        self.cut.set()
+        for one in [self.listener, *self.open]:
+            with contextlib.suppress(OSError):
+                one.shutdown(socket.SHUT_RDWR)
+            one.close()
+
+
+def test_a_connection_lost_during_a_command_is_told_as_lost(
+    neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    open_graph("gothenburg").load(load_estate(EXAMPLE))
+    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
+    assert host is not None
+    assert port is not None
+    relay = _Relay((host, port))
+    settings = dataclasses.replace(neo4j_server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    with Neo4jGraph(settings, "gothenburg") as graph:
+        assert graph.node(NodeId("intune")).name == "Microsoft Intune"
+        relay.cut_all()
+        with pytest.raises(BackendError) as raised:
+            graph.nodes()
+    assert "stopped answering during the command (the connection was lost)" in str(raised.value)
 
 
 def test_the_password_never_comes_from_argv(run_cli: RunCli) -> None:
