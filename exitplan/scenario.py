@@ -168,8 +168,10 @@ class LoadedScenario:
         )
 
 
-def load_scenario(path: Path) -> LoadedScenario:
-    """Read and check one scenario file; every problem is reported with its line."""
+def load_scenario(path: Path, *, estate_read: bool = True) -> LoadedScenario:
+    """Read and check one scenario file; every problem is reported with its line.
+    ``estate_read``: the estate it names will be read from its files (not when the
+    estate comes from Neo4j by the name given, where the files need not be here)."""
     if not path.exists():
         raise UsageError(f"{display_path(path)}: no such scenario file")
     if path.is_dir():
@@ -200,7 +202,7 @@ def load_scenario(path: Path) -> LoadedScenario:
             problems.append(
                 Problem(document.file, document.line_of(where), f"withdraw[{index}]", str(error))
             )
-    if scenario is not None:
+    if scenario is not None and estate_read:
         missing = _no_estate(LoadedScenario(scenario, path))
         if missing is not None:
             problems.append(

@@ -376,6 +376,12 @@ class Source:
         return graph
 
 
+def reads_files(backend: str, estate: str | None) -> bool:
+    """Whether a scenario's estate is read from its files: always, but from Neo4j with
+    --estate (without it, the files give the estate's name)."""
+    return backend == "embedded" or estate is None
+
+
 def prompt_password() -> str:
     if not sys.stdin.isatty():
         return ""

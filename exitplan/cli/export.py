@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from exitplan.cli.common import SYMLINK_RULE, Source, backend_options, notice, refuse_own_inputs
+from exitplan.cli.common import (
+    SYMLINK_RULE,
+    Source,
+    backend_options,
+    notice,
+    reads_files,
+    refuse_own_inputs,
+)
 from exitplan.graph import Subgraph
 from exitplan.render.archimate import archimate_parts
 from exitplan.render.files import write_output
@@ -57,7 +64,7 @@ def archimate_command(
     Example:
       exitplan export archimate scenarios/leave-microsoft.yaml -o leave-microsoft.xml
     """
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, estate_read=reads_files(backend, estate))
     refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)

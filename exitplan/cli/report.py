@@ -12,6 +12,7 @@ from exitplan.cli.common import (
     Source,
     backend_options,
     notice,
+    reads_files,
     refuse_own_inputs,
 )
 from exitplan.errors import ExitplanError
@@ -81,7 +82,7 @@ def report_command(
       exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.html
       exitplan report scenarios/leave-microsoft.yaml -o deck.pptx
     """
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, estate_read=reads_files(backend, estate))
     refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)

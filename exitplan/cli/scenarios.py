@@ -15,6 +15,7 @@ from exitplan.cli.common import (
     deliver,
     emit,
     notice,
+    reads_files,
     refuse_own_inputs,
     render_simulation,
     terminal_width,
@@ -59,7 +60,7 @@ def run_command(
       exitplan run scenarios/leave-microsoft.yaml --format markdown > exit.md
       exitplan run scenarios/leave-microsoft.yaml -o leave-microsoft.xlsx
     """
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, estate_read=reads_files(backend, estate))
     refuse_own_inputs([diagram_file, output], estate=loaded.estate_path, scenario=scenario)
     output_format = text_format(output_format, output)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
@@ -96,7 +97,7 @@ def compare_command(
     Example:
       exitplan compare scenarios/*.yaml
     """
-    loaded = [load_scenario(path) for path in scenarios]
+    loaded = [load_scenario(path, estate_read=reads_files(backend, estate)) for path in scenarios]
     estates: dict[Path, GraphBackend] = {}
     simulations = []
     for item in loaded:

@@ -14,6 +14,7 @@ from exitplan.cli.common import (
     counted,
     emit,
     notice,
+    reads_files,
     terminal_width,
 )
 from exitplan.errors import abbreviate
@@ -91,7 +92,7 @@ def sensitivity_command(
     Example:
       exitplan sensitivity scenarios/leave-microsoft.yaml --top 10
     """
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, estate_read=reads_files(backend, estate))
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
     graph = source.open(loaded.estate_path)
     base = run_scenario(loaded, graph)

@@ -81,6 +81,42 @@ def test_every_scenario_is_byte_identical_on_both_backends(
     assert database.stdout == files.stdout
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "--format", "json"),
+        ("sensitivity", "--format", "json", "--most", "3"),
+        ("compare", "--format", "json"),
+    ],
+    ids=["run", "sensitivity", "compare"],
+)
+def test_a_scenario_runs_from_the_database_without_the_estate_files(
+    command: tuple[str, ...], neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Someone with the database and a scenario file, not the estate's files: with
+    --estate, the scenario's estate path is not read, so it need not be there."""
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    original = REPO / "scenarios" / "lose-intune.yaml"
+    moved = tmp_path / "lose-intune.yaml"
+    moved.write_text(
+        original.read_text(encoding="utf-8").replace(
+            "estate: ../graphs/gothenburg", "estate: ../nowhere/gothenburg"
+        ),
+        encoding="utf-8",
+    )
+    verb, *options = command
+    database = run_cli(
+        verb, moved, *options, "--backend", "neo4j", "--estate", "gothenburg", env=env
+    )
+    files = run_cli(verb, original, *options)
+    assert database.exit_code == 0, database.stderr
+    assert database.stdout == files.stdout
+    without = run_cli(verb, moved, *options)  # from the files, the files are needed
+    assert without.exit_code == 2
+    assert "no estate at '../nowhere/gothenburg'" in without.stderr
+
+
 VARIED = [REPO / "scenarios" / f"{name}.yaml" for name in ("lose-intune", "no-secret-outside-eu")]
 """Two scenarios (a component, a legal lens); the report test varies leave-microsoft."""
 
