@@ -452,7 +452,11 @@ class Neo4jGraph:
         try:
             written = self._write_and_switch(estate, progress)
         except BackendError as error:
-            if self._current_load(estate.name) != current:
+            try:
+                switched = self._current_load(estate.name) != current
+            except BackendError:
+                switched = False  # the connection is gone: the first fault says it
+            if switched:
                 raise BackendError(
                     f"{error}; meanwhile another load of estate {estate.name!r} switched "
                     "readers to its whole copy: load one estate at a time"
