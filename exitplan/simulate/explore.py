@@ -212,10 +212,11 @@ def explorer_data(
     progress: Progress | None = None,
     keep: Callable[[dict[str, Any]], Any] = lambda answered: answered,
 ) -> dict[str, Any]:
-    """The estate, and the answer to every choice (those that withdraw nothing are left
-    out). Deterministic: the same estate gives the same data. ``progress`` is told how
-    many choices are answered, before each and at the end; what ``keep`` makes of each
-    answer is kept (the page's writer keeps its JSON, much smaller than its lists)."""
+    """The estate, and the answer to every choice (those that withdraw nothing, or
+    nothing in use, are left out). Deterministic: the same estate gives the same data.
+    ``progress`` is told how many choices are answered, before each and at the end; what
+    ``keep`` makes of each answer is kept (the page's writer keeps its JSON, much smaller
+    than its lists)."""
     info = backend.info
     picked = []
     answers = {}
@@ -235,6 +236,8 @@ def explorer_data(
             if choice.group == "Given":
                 raise  # what the reader asked for withdraws nothing: say so
             continue
+        if not found.in_use and choice.group != "Given":
+            continue  # it takes away only what nothing runs on (candidates, in an exit)
         picked.append([choice.key, choice.name, choice.group])
         answers[choice.key] = keep(answer(found))
     if progress is not None:

@@ -619,3 +619,15 @@ def test_the_given_choice_is_named_once_as_the_picker_names_it(
     assert [c.key for c in offered if c.group == "Given"] == ([key] if key else [])
     if key in ("vendor:microsoft", "jurisdiction:US"):  # offered in its own group too
         assert [c.key for c in offered].count(key) == 2
+
+
+def test_an_exit_page_offers_only_what_takes_something_in_use_away() -> None:
+    """In an exit, a vendor of candidates alone (8x8 here) withdraws its candidates, and
+    nothing anyone runs: the page would show nothing for it, so it does not offer it."""
+    backend = EmbeddedGraph(load_estate(GOTHENBURG))
+    data = explorer_data(backend, options=Options(mode=Mode.EXIT))
+    offered = {key for key, _, _ in data["choices"]}
+    assert "vendor:microsoft" in offered
+    assert "vendor:8x8-inc" not in offered
+    for key in offered:
+        assert data["answers"][key]["affected"], key
