@@ -31,7 +31,24 @@ class Terminated(BaseException):  # named like KeyboardInterrupt, its sibling
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
     del signum, frame
-    raise Terminated
+    raise _arrived(Terminated())
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise _arrived(KeyboardInterrupt())
+
+
+def _arrived(signalled: BaseException) -> BaseException:
+    """Note that a signal arrived, and give its exception to raise.
+
+    Some extensions turn an exception raised inside them into one of their own that keeps
+    only its words: pydantic-core, building a model's validator while a module is
+    imported, reports ``SchemaError: ... Terminated:`` with no cause to walk back to. A
+    signal that has arrived is what stopped the run, whatever error reaches ``main``.
+    """
+    sys.modules["exitplan.errors"].SIGNALS_ARRIVED.append(signalled)  # imported before
+    return signalled
 
 
 _swallowed: list[BaseException] = []
@@ -72,6 +89,13 @@ def _signal_behind(error: BaseException) -> BaseException | None:
     return None
 
 
+def _first_arrived() -> BaseException | None:
+    """The first signal the handlers noted, if exitplan got as far as installing them."""
+    errors = sys.modules.get("exitplan.errors")
+    arrived = getattr(errors, "SIGNALS_ARRIVED", None)
+    return arrived[0] if arrived else None
+
+
 def _stop(words: str, code: int) -> int:
     """Say once why exitplan stopped; further signals are ignored from here on."""
     import signal  # noqa: PLC0415  # imported already by then; kept out of the module
@@ -92,8 +116,12 @@ def _run() -> int:
     import signal  # noqa: PLC0415  # inside main's try: a Ctrl-C here is caught too
 
     _remember_swallowed_signals()
+    import exitplan.errors  # noqa: PLC0415  # where the handlers note what arrived
+
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
         signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
     import gc  # noqa: PLC0415
 
     # A command builds its objects once (an estate of 100,000 components makes millions)
@@ -108,8 +136,10 @@ def _run() -> int:
     # Done: a signal from now on must not turn a finished run into a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if _swallowed:  # a signal came where Python could not raise it: it still counts
-        raise _swallowed[0]
+    # A signal came where Python could not raise it, or was caught on its way: it counts.
+    pending = _swallowed or exitplan.errors.SIGNALS_ARRIVED
+    if pending:
+        raise pending[0]
     return code
 
 
@@ -140,7 +170,7 @@ def main() -> NoReturn:
     try:
         code = _run()
     except (KeyboardInterrupt, Terminated, Exception) as error:
-        signalled = _signal_behind(error)
+        signalled = _signal_behind(error) or _first_arrived()
         if signalled is None:
             raise
         if isinstance(signalled, Terminated):

@@ -13,6 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+SIGNALS_ARRIVED: list[BaseException] = []
+"""The Ctrl-C and SIGTERM exceptions the console script's handlers have raised in this
+process (``exitplan.entry``; empty when exitplan runs inside another program). An error
+that reaches the top after one of them is that signal's doing, even when an extension
+turned it into an error of its own that keeps only its words."""
+
 
 class ExitplanError(Exception):
     """Base class: a problem the user can act on. The message is shown as it is."""

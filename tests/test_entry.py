@@ -63,11 +63,55 @@ entry.main()
 """
 
 
+# An extension that turns the signal's exception into an error of its own keeping only
+# its words, with no cause behind it: pydantic-core does so while it builds a model's
+# validator during an import ("SchemaError: ... Terminated:", seen in CI under SIGTERM).
+WORDS_ONLY = """
+import os, signal, sys, types
+from exitplan import entry
+
+def build():
+    words = None
+    try:
+        os.kill(os.getpid(), signal.{signal})
+        for _ in range(10_000_000):
+            pass
+    except BaseException as caught:
+        words = f"Error building validator: {{type(caught).__name__}}: {{caught}}"
+    raise ValueError(words)  # outside the except clause: no cause, no context
+
+cli = types.ModuleType("exitplan.cli")
+cli.run = lambda: 0
+cli.keep_estates = lambda: None
+def imported(name, *args, real=__import__, **kwargs):
+    if name == "exitplan.cli":
+        build()
+    return real(name, *args, **kwargs)
+sys.modules["exitplan.cli"] = cli
+__builtins__.__import__ = imported
+entry.main()
+"""
+
+# The same inside a command of the real command line, which would otherwise report it as
+# an internal error of its own.
+WORDS_ONLY_IN_A_COMMAND = INTERRUPTED_IMPORT.replace(
+    """    except BaseException as caught:
+        raise ImportError("initialization failed") from caught
+""",
+    """    except BaseException as caught:
+        words = f"{{type(caught).__name__}}: {{caught}}"
+    raise ValueError(words)
+""",
+)
+
+
 @pytest.mark.parametrize(
     "script",
     [
         pytest.param(WRAPPED, id="set-name-in-an-import"),
         pytest.param(INTERRUPTED_IMPORT, id="extension-import-in-a-command"),
+        pytest.param(WORDS_ONLY, id="words-only-in-an-import"),
+        pytest.param(WORDS_ONLY_IN_A_COMMAND, id="words-only-in-a-command"),
     ],
 )
 @pytest.mark.parametrize(

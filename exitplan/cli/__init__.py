@@ -22,7 +22,7 @@ import click
 from exitplan import __version__
 from exitplan.cli.common import keep_estates as keep_estates
 from exitplan.cli.common import notice
-from exitplan.errors import ExitplanError
+from exitplan.errors import SIGNALS_ARRIVED, ExitplanError
 
 INTERNAL_ERROR = 3
 
@@ -97,7 +97,8 @@ def _signal_behind(error: Exception) -> BaseException | None:
     initialization failed`` caused by the ``KeyboardInterrupt`` (pybind11 modules do,
     matplotlib's among them); that is the signal, for the caller to handle, not a bug.
     (``exitplan.entry`` walks the same chain for what reaches it; it cannot share this
-    one, as it runs before anything of exitplan's is imported.)"""
+    one, as it runs before anything of exitplan's is imported.) Where the chain names no
+    signal but one has arrived, the extension kept only its words: the signal it was."""
     seen: set[int] = set()
     current = error.__cause__ or error.__context__
     while current is not None and id(current) not in seen:
@@ -105,7 +106,7 @@ def _signal_behind(error: Exception) -> BaseException | None:
             return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return None
+    return SIGNALS_ARRIVED[0] if SIGNALS_ARRIVED else None
 
 
 def _command(name: str) -> click.Command:
