@@ -342,7 +342,7 @@ class _Chains:
 
 
 def _chain(
-    assumption: Assumption, answers: Sequence[_Chains], backend: GraphBackend, base: Simulation
+    assumption: Assumption, answers: Sequence[_Chains], ways_down: _WaysDown
 ) -> tuple[NodeId, ...]:
     """A chain from an affected service through what the assumption is about, from the
     first answer that has one; else a shortest way from an affected service of ``base``
@@ -358,7 +358,7 @@ def _chain(
     for answer in answers:
         if key in answer.through:
             return answer.through[key]
-    found = _way_down(backend, base, node)
+    found = ways_down.to(node)
     if found:
         return found
     for answer in answers:
@@ -367,33 +367,52 @@ def _chain(
     return ()
 
 
-def _way_down(backend: GraphBackend, base: Simulation, node: NodeId) -> tuple[NodeId, ...]:
-    """The shortest chain of dependencies from an affected service of ``base`` down to
-    ``node`` through what ``base`` affects (the first service by id among the nearest);
-    empty when there is none or ``node`` is itself a service. Visits only what ``base``
-    affects."""
-    affected = {a.id for a in base.affected} | {s.id for s in base.services}
-    services = {s.id for s in base.services}
-    if node not in affected or node in services:
+class _WaysDown:
+    """Shortest chains of dependencies from an affected service of ``base`` down to a
+    node, through what ``base`` affects. The walks of every assumption share what they
+    read: who needs each node is asked once, a whole layer of a walk at a time (one round
+    trip on a database)."""
+
+    def __init__(self, backend: GraphBackend, base: Simulation) -> None:
+        self._backend = backend
+        self._services = {s.id for s in base.services}
+        self._affected = {a.id for a in base.affected} | self._services
+        self._needed_by: dict[NodeId, list[NodeId]] = {}
+
+    def _sources(self, layer: Sequence[NodeId]) -> None:
+        unread = [node for node in layer if node not in self._needed_by]
+        if not unread:
+            return
+        for node in unread:
+            self._needed_by[node] = []
+        for edge in self._backend.edges_touching(unread, Direction.IN, (Rel.DEPENDS_ON,)):
+            if edge.source in self._affected:
+                self._needed_by[edge.target].append(edge.source)
+
+    def to(self, node: NodeId) -> tuple[NodeId, ...]:
+        """The chain from the first service by id among the nearest down to ``node``;
+        empty when there is none or ``node`` is itself a service. Visits only what
+        ``base`` affects."""
+        if node not in self._affected or node in self._services:
+            return ()
+        came_from: dict[NodeId, NodeId] = {node: node}
+        layer = [node]
+        while layer:
+            self._sources(layer)
+            reached: set[NodeId] = set()
+            for current in layer:
+                for source in self._needed_by[current]:
+                    if source not in came_from:
+                        came_from[source] = current
+                        reached.add(source)
+            nearest = sorted(reached & self._services)
+            if nearest:
+                way = [nearest[0]]
+                while way[-1] != node:
+                    way.append(came_from[way[-1]])
+                return tuple(way)
+            layer = sorted(reached)
         return ()
-    came_from: dict[NodeId, NodeId] = {node: node}
-    layer = [node]
-    while layer:
-        reached: set[NodeId] = set()
-        for current in layer:
-            for edge in backend.edges_of(current, Direction.IN, (Rel.DEPENDS_ON,)):
-                source = edge.source
-                if source in affected and source not in came_from:
-                    came_from[source] = current
-                    reached.add(source)
-        nearest = sorted(reached & services)
-        if nearest:
-            way = [nearest[0]]
-            while way[-1] != node:
-                way.append(came_from[way[-1]])
-            return tuple(way)
-        layer = sorted(reached)
-    return ()
 
 
 def _through(base: Simulation) -> Counter[NodeId | tuple[NodeId, NodeId]]:
@@ -461,6 +480,7 @@ def sensitivity(
     headline = Headline.of(base)
     recount = Recount(base.services)
     chains = _Chains(base)
+    ways_down = _WaysDown(backend, base)
     every = assumptions(backend, base)
     planned = [list(_variants(backend, assumption)) for assumption in every]
     simulated = [i for i, variants in enumerate(planned) if any(v.users is None for v in variants)]
@@ -496,7 +516,7 @@ def sensitivity(
         if not deciding.changes:
             unchanged += 1
             continue
-        chain = _chain(assumption, [chains, *map(_Chains, varied)], backend, base)
+        chain = _chain(assumption, [chains, *map(_Chains, varied)], ways_down)
         found = Sensitivity(assumption, deciding, tuple(variations), chain)
         ranked.append((deciding.weight, index, found))
     ranked.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
