@@ -29,7 +29,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from exitplan.errors import printable
+from exitplan.errors import plural, printable
 from exitplan.graph.describe import INCOMING, OUTGOING, EstateDescription, NodeDescription
 from exitplan.graph.port import GraphEdge, Label, LoadSummary, PropertyValue, Rel
 from exitplan.render.rows import Section, sentences
@@ -453,8 +453,8 @@ def show_count(value: PropertyValue | None) -> str:
 def onset_text(properties: Mapping[str, PropertyValue]) -> str:
     if properties.get("at_renewal"):
         return "at renewal"
-    days = properties.get("onset_days", 0)
-    return f"after {days} {'day' if days == 1 else 'days'}" if days else "immediate"
+    days = int(properties.get("onset_days", 0))  # type: ignore[arg-type]  # whole days
+    return f"after {plural(days, 'day')}" if days else "immediate"
 
 
 Column = tuple[str, Callable[[GraphEdge], str]]
