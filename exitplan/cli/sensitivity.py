@@ -40,7 +40,7 @@ class _Most(click.ParamType[int | None]):
         text = str(value).strip()
         if text == "all":
             return None
-        if not (text.isascii() and text.isdigit()) or (len(text) <= 18 and int(text) < 1):
+        if not (text.isascii() and text.isdigit()):
             self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
         if len(text) > 18:  # and never a number Python refuses to read (over 4,300 digits)
             self.fail(
@@ -48,7 +48,10 @@ class _Most(click.ParamType[int | None]):
                 param,
                 ctx,
             )
-        return int(text)
+        count = int(text)
+        if count < 1:
+            self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
+        return count
 
 
 @click.command(name="sensitivity")
