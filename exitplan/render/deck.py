@@ -20,8 +20,17 @@ from pptx.util import Emu, Inches, Pt
 
 from exitplan.errors import plural, printable
 from exitplan.render.files import fixed_zip
-from exitplan.render.report import decisions, figures, question, risks
-from exitplan.render.rows import chain_text, sentences
+from exitplan.render.report import (
+    NO_RISK,
+    decisions,
+    figures,
+    named,
+    question,
+    risks,
+    why_missing,
+    withdrawn_words,
+)
+from exitplan.render.rows import blocked_text, chain_text, display_names, sentences
 from exitplan.simulate.result import State
 from exitplan.simulate.strategy import ExitStrategy
 
@@ -104,7 +113,7 @@ def _opening(deck: PresentationType, strategy: ExitStrategy) -> None:
         paragraph.text = printable(line)
         for run in paragraph.runs:
             run.font.size = BODY_SIZE
-    what = f"{', '.join(simulation.selectors)} ({simulation.mode})"
+    what = f"{withdrawn_words(strategy)} ({', '.join(simulation.selectors)}; {simulation.mode})"
     _notes(slide, [f"Scenario {simulation.scenario_id or ''}: {what}."])
 
 
@@ -128,14 +137,25 @@ def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
                     run.font.size = FIGURE_SIZE if column else BODY_SIZE
                     run.font.bold = bool(column)
     broken = [s for s in simulation.services if s.state is not State.DEGRADED]
+    names = display_names(simulation)
+    assumed = len(strategy.assumptions)
     _notes(
         slide,
         [
-            "Services that break, and the chain that breaks each first:",
-            *(f"- {s.impact.name}: {chain_text(s.impact.because)}" for s in broken),
-            f"These figures rest on {plural(len(strategy.assumptions), 'assumed element')}.",
+            *_listing(
+                "Services that break, and the chain that breaks each first:",
+                [f"{s.impact.name}: {chain_text(s.impact.because, names)}" for s in broken],
+            ),
+            f"These figures rest on {plural(assumed, 'assumed element')}."
+            if assumed
+            else "Nothing the figures rest on is marked assumed.",
         ],
     )
+
+
+def _listing(lead: str, items: Sequence[str]) -> list[str]:
+    """A lead-in and its items, one per line; nothing when there is no item."""
+    return [lead, *(f"- {item}" for item in items)] if items else []
 
 
 def _slide(deck: PresentationType, title: str, notes: Sequence[str]) -> Slide:
@@ -156,28 +176,37 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
     if "impact" in pictures:
         notes = ["The impact diagram: services on the left with the day each breaks."]
         _picture(_slide(deck, "What breaks", notes), pictures["impact"])
+    names = display_names(simulation)
     if "gantt" in pictures:
         steps = {step.id: step for step in simulation.plan.steps}
+        path = [
+            names.get(steps[s].replaces, steps[s].replaces) for s in simulation.plan.critical_path
+        ]
         notes = [
-            "Critical path: "
-            + " → ".join(steps[s].replaces for s in simulation.plan.critical_path),
-            *(
-                f"- {step.id}: blocked by {', '.join(step.blocked_by)}"
-                for step in simulation.plan.steps
-                if step.blocked
+            *(["Critical path: " + " → ".join(path)] if path else []),
+            *_listing(
+                "Blocked steps:",
+                [
+                    f"{names.get(step.replaces, step.replaces)} ({blocked_text(step, names)})"
+                    for step in simulation.plan.steps
+                    if step.blocked
+                ],
             ),
         ]
         _picture(_slide(deck, "The plan on a calendar", notes), pictures["gantt"])
-    notes = [
+    notes = _listing(
         "Components with no viable alternative, and why:",
-        *(f"- {r.name}: {r.note or 'no alternative identified'}" for r in simulation.missing),
-    ]
-    _bullets(_slide(deck, "The largest risks", notes), risks(strategy))
-    notes = [
+        [f"{r.name}: {why_missing(r)}" for r in simulation.missing],
+    )
+    _bullets(_slide(deck, "The largest risks", notes), risks(strategy) or [NO_RISK])
+    notes = _listing(
         "The assumptions these figures rest on (the report's appendix has each):",
-        *(f"- {a.kind}: {a.subject}" for a in strategy.assumptions),
-    ]
-    _bullets(_slide(deck, "Decisions for the board", notes), decisions(strategy))
+        [f"{a.kind}: {named(a.subject, names)}" for a in strategy.assumptions],
+    )
+    asked = decisions(strategy, "the report lists them under Verify these first")
+    _bullets(
+        _slide(deck, "Decisions for the board", notes), asked or ["None: nothing needs migrating"]
+    )
     buffer = io.BytesIO()
     title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
     core = deck.core_properties

@@ -167,6 +167,13 @@ def _title(simulation: Simulation) -> str:
     return f"Migration plan: {what}"
 
 
+def _title_lines(simulation: Simulation, layout: Layout) -> str:
+    """The title on at most two lines as wide as the chart (a bold character of the
+    title's size is taken as 0.62 of its height)."""
+    width = int(layout.width * 72 / ((layout.font + 5) * 0.62))
+    return textwrap.fill(_title(simulation), width, max_lines=2, placeholder=" …")
+
+
 def _subtitle(simulation: Simulation) -> str:
     plan = simulation.plan
     finish = simulation.date_of(plan.finish_day)
@@ -252,12 +259,15 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
             locator = AutoDateLocator(minticks=4, maxticks=8)  # type: ignore[no-untyped-call]
             axes.xaxis.set_major_locator(locator)
             first = min((_x(b.start) for b in drawn), default=_x(simulation.start))
-            axes.set_xlim(left=first - 14)
+            last = max(_x(b.finish) for b in drawn)
+            axes.set_xlim(left=first - min(14.0, max(1.0, (last - first) / 30)))
         else:
             axes.set_xlabel("weeks of work")
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
-        figure.suptitle(_short(_title(simulation), 90), fontsize=layout.font + 5, fontweight="bold")
+        figure.suptitle(
+            _title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold"
+        )
         subtitle = _subtitle(simulation)
         if len(drawn) < len(everything):
             subtitle += (
@@ -299,7 +309,7 @@ def _draw_nothing(
 ) -> None:
     """A plan with no step to put on a calendar: its title, and a sentence that says so
     (no time axis, whose range would mean nothing)."""
-    figure.suptitle(_short(_title(simulation), 90), fontsize=layout.font + 5, fontweight="bold")
+    figure.suptitle(_title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold")
     waiting_steps = len(blocked(simulation))  # on a page the blocked are not listed here
     if waiting_steps:
         waiting = "the step waits" if waiting_steps == 1 else f"all {waiting_steps} steps wait"

@@ -33,6 +33,7 @@ from exitplan.render.rows import (
     legal_sentences,
     number,
     one_off_text,
+    per_year_after_text,
     per_year_text,
     schedule_sentences,
     sensitivity_change,
@@ -44,9 +45,9 @@ from exitplan.render.rows import (
 )
 from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.plan import contract_outlooks
-from exitplan.simulate.policy import Severity
+from exitplan.simulate.policy import BASIS, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
-from exitplan.simulate.result import State, Status, StepKind, summarise
+from exitplan.simulate.result import Replacement, State, Status, StepKind, summarise
 from exitplan.simulate.sensitivity import MOST_RUN
 from exitplan.simulate.strategy import ExitStrategy
 
@@ -94,9 +95,39 @@ RULE_WORDS = {
 }
 
 
+def _listed(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
+
+
+def withdrawn_words(strategy: ExitStrategy) -> str:
+    """What the scenario withdraws, in words: by name, and the components a struck-down
+    transfer basis takes away by that basis."""
+    simulation = strategy.simulation
+    found = simulation.legal
+    because = {f"component:{c}" for c in found.withdrawn} if found else set()
+    words = [
+        word
+        for selector, word in zip(simulation.selectors, strategy.withdrawn_words, strict=False)
+        if selector not in because
+    ]
+    if because and found is not None:
+        bases = _listed([BASIS.get(b, b) for b in found.invalidated])
+        words.append(f"what relies on {bases}" if bases else "what the law no longer allows")
+    return _listed(words) or ", ".join(simulation.selectors)
+
+
 def question(strategy: ExitStrategy) -> str:
     simulation = strategy.simulation
-    who = ", ".join(strategy.vendor_names) or ", ".join(simulation.selectors)
+    found = simulation.legal
+    if found is not None and found.invalidated and found.withdrawn:
+        bases = _listed([BASIS.get(b, b) for b in found.invalidated])
+        return (
+            f"If {bases} were struck down and "
+            "we stopped using what relies on it, what must be replaced, by what, in what "
+            "order, by when, and at what cost?"
+        )
+    who = withdrawn_words(strategy)
     if simulation.mode == "exit":
         return (
             f"If we choose to leave {who}, what must be replaced, by what, in what order, by "
@@ -119,7 +150,7 @@ def figures(strategy: ExitStrategy) -> Section:
     finish = simulation.date_of(plan.finish_day)
     late = plan.late
     rows = [
-        ("Services that break", f"{broken} of {len(simulation.services)} affected"),
+        ("Services that break", f"{broken:,} of {len(simulation.services):,} affected"),
         ("People who lose a service", number(figures.users_broken)),
         (
             "Components with no viable alternative",
@@ -127,8 +158,10 @@ def figures(strategy: ExitStrategy) -> Section:
         ),
         (
             "Migration steps",
-            f"{figures.steps} in {plural(plan.waves, 'wave')}"
-            + (f"; {figures.blocked_steps} blocked" if figures.blocked_steps else ""),
+            f"{figures.steps:,} in {plural(plan.waves, 'wave')}"
+            + (f"; {figures.blocked_steps:,} blocked" if figures.blocked_steps else "")
+            if figures.steps
+            else "none",
         ),
         (
             "The plan finishes",
@@ -138,17 +171,23 @@ def figures(strategy: ExitStrategy) -> Section:
                 else f"week {weeks(plan.finish)}"
                 if plan.finish_day is not None
                 else "nothing can be scheduled yet"
+                if plan.steps
+                else "nothing to migrate"
             )
             + (f" ({capacity_told(simulation)})" if plan.capacity else "")
-            + (f"; {len(late)} steps after their deadline" if late else ""),
+            + (
+                f"; {plural(len(late), 'step')} after "
+                f"{'its deadline' if len(late) == 1 else 'their deadlines'}"
+                if late
+                else ""
+            ),
         ),
         ("One-off cost of the exit", one_off_text(costs, simulation.currency)),
         (
             "Running cost a year",
             f"{per_year_text(costs.per_year_before, costs.per_year_before_unknown, money_in)}"
             f" before, "
-            f"{per_year_text(costs.per_year_after, costs.per_year_after_unknown, money_in)}"
-            " after"
+            f"{per_year_after_text(simulation)} after"
             + (
                 " (some costs not recorded)"
                 if costs.per_year_before_unknown or costs.per_year_after_unknown
@@ -169,20 +208,24 @@ def risks(strategy: ExitStrategy) -> list[str]:
     missing = simulation.missing
     blocked = summarise(simulation).blocked_steps
     if missing:
+        waiting = f"{plural(blocked, 'migration step')} {'waits' if blocked == 1 else 'wait'}"
         found.append(
-            f"{plural(len(missing), 'component has', 'components have')} no viable "
-            f"alternative, such as {missing[0].name}; "
-            + f"{plural(blocked, 'migration step')} {'waits' if blocked == 1 else 'wait'} "
-            + f"for {'it' if len(missing) == 1 else 'them'}"
+            f"{missing[0].name} has no viable alternative; {waiting} for it"
+            if len(missing) == 1
+            else f"{len(missing):,} components have no viable alternative, such as "
+            f"{missing[0].name}; {waiting} for them"
         )
     late = plan.late
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
         clock = "its contract ends" if simulation.mode == "exit" else "what it protects breaks"
         found.append(
-            f"{plural(len(late), 'step')} finish{'es' if len(late) == 1 else ''} too late; "
+            f"1 step finishes too late: {names.get(worst.replaces, worst.replaces)}, "
+            f"{plural(-(worst.slack or 0), 'day')} after {clock}"
+            if len(late) == 1
+            else f"{len(late):,} steps finish too late; "
             f"the latest, {names.get(worst.replaces, worst.replaces)}, "
-            f"{-(worst.slack or 0):,} days after {clock}"
+            f"{plural(-(worst.slack or 0), 'day')} after {clock}"
         )
     errors = [f for f in strategy.findings if f.severity is Severity.ERROR]
     if errors:
@@ -204,7 +247,7 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     if not analysis.ranked:
         return f"{said}; none of them, varied, changes the figures"
     first = analysis.ranked[0]
-    subject = _named(first.assumption.subject, _names(strategy))
+    subject = named(first.assumption.subject, _names(strategy))
     deciding = max(first.variation.changes, key=lambda c: c.relative)
     change = sensitivity_change(deciding, analysis.start)
     return (
@@ -214,15 +257,19 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     )
 
 
-def decisions(strategy: ExitStrategy) -> list[str]:
-    """What the board is asked to decide, from what the plan needs."""
+def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> list[str]:
+    """What the board is asked to decide, from what the plan needs (``verify``: where the
+    decisive assumptions are listed)."""
     simulation = strategy.simulation
     plan = simulation.plan
     found = []
     missing = simulation.missing
     if missing:
         found.append(
-            f"Commission a search for alternatives to the {plural(len(missing), 'component')} "
+            f"Commission a search for an alternative to {missing[0].name}, before the "
+            "blocked steps can be planned"
+            if len(missing) == 1
+            else f"Commission a search for alternatives to the {len(missing):,} components "
             "with none, before the blocked steps can be planned"
         )
     overrun: list[str] = []
@@ -249,7 +296,7 @@ def decisions(strategy: ExitStrategy) -> list[str]:
     if overrun:
         found.append(
             f"Extend {', '.join(overrun)}, or accept {plural(overrun_steps, 'step')} running "
-            "past their end"
+            f"past {'its' if len(overrun) == 1 else 'their'} end"
         )
     if plan.capacity is None and plan.steps:
         found.append(
@@ -266,7 +313,9 @@ def decisions(strategy: ExitStrategy) -> list[str]:
             f"Have the {plural(len(strategy.assumptions), 'assumption')} the figures rest on "
             "confirmed by their owners"
             + (
-                f", first the {decisive:,} that change them (Verify these first)"
+                ", first "
+                + ("the one that changes" if decisive == 1 else f"the {decisive:,} that change")
+                + f" them ({verify})"
                 if decisive
                 else ""
             )
@@ -280,17 +329,24 @@ def executive(strategy: ExitStrategy) -> list[str]:
     lines = ["## Executive summary", "", f"**The question.** {escape(question(strategy))}", ""]
     lines.extend(["**The answer in figures.**", ""])
     lines.append(table_markdown(figures(strategy)))
+    lines.extend(["**The largest risks.**", ""])
     largest = risks(strategy)
-    if largest:
-        lines.extend(["**The largest risks.**", ""])
-        lines.extend(f"{n}. {escape(sentences([risk]))}" for n, risk in enumerate(largest, 1))
-        lines.append("")
+    lines.extend(f"{n}. {escape(sentences([risk]))}" for n, risk in enumerate(largest, 1))
+    if not largest:
+        lines.append(NO_RISK)
+    lines.extend(["", "**Decisions for the board.**", ""])
     asked = decisions(strategy)
-    if asked:
-        lines.extend(["**Decisions for the board.**", ""])
-        lines.extend(f"{n}. {escape(sentences([d]))}" for n, d in enumerate(asked, 1))
-        lines.append("")
+    lines.extend(f"{n}. {escape(sentences([d]))}" for n, d in enumerate(asked, 1))
+    if not asked:
+        lines.append("None: nothing needs migrating.")
+    lines.append("")
     return lines
+
+
+NO_RISK = (
+    "None of those this document weighs: no component lacks an alternative, no step runs "
+    "late, no legal finding of error severity, no assumption the figures rest on."
+)
 
 
 def summary(strategy: ExitStrategy) -> list[str]:
@@ -299,21 +355,31 @@ def summary(strategy: ExitStrategy) -> list[str]:
     names = _names(strategy)
     figures = summarise(simulation)
     broken = [s for s in simulation.services if s.state is State.BROKEN]
-    first_day = min(
-        (s.impact.fails_at for s in broken if s.impact.fails_at is not None), default=None
+    days = sorted(s.impact.fails_at for s in broken if s.impact.fails_at is not None)
+    when = (
+        ""
+        if not days
+        else f" from {day(days[0])}"
+        if days[0] == days[-1]
+        else f" (the first from {day(days[0])}, the last from {day(days[-1])})"
     )
-    when = f" from {day(first_day)}" if first_day is not None else ""
+    degraded = figures.services_degraded
+    degrade = f"{degraded:,} degrade{'s' if degraded == 1 else ''}" if degraded else "none degrades"
+    users = figures.users_broken
     paragraphs = [
         sentences(
             [
-                f"Withdrawing {', '.join(simulation.selectors)} ({simulation.mode} mode) takes "
+                f"Withdrawing {withdrawn_words(strategy)} ({simulation.mode} mode) takes "
                 f"{plural(figures.withdrawn, 'component or service', 'components or services')}"
                 " out of use",
                 f"{plural(len(broken), 'service')} break{'s' if len(broken) == 1 else ''}{when} "
-                f"and {figures.services_degraded or 'none'} degrade; "
-                f"{number(figures.users_broken)} users lose a service"
+                f"and {degrade}; {plural(round(users), 'user')} "
+                f"{'loses' if round(users) == 1 else 'lose'} a service"
                 if broken
-                else f"No service breaks; {figures.services_degraded} degrade",
+                else f"No service breaks; {degrade}"
+                if degraded
+                else "No service breaks or degrades",
+                *_not_replaced(strategy),
             ]
         )
     ]
@@ -325,8 +391,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
                 [
                     plural(len(missing), "withdrawn component has", "withdrawn components have")
                     + f" no viable alternative: {', '.join(r.name for r in missing)}",
-                    f"Until one is found, {figures.blocked_steps} of the "
-                    f"{plural(figures.steps, 'migration step')} are blocked",
+                    _blocked_until_found(figures.blocked_steps, figures.steps),
                 ]
             )
         )
@@ -338,7 +403,9 @@ def summary(strategy: ExitStrategy) -> list[str]:
             f"its critical path is {in_weeks(plan.critical_path_weeks)} ({_path(strategy)})"
             if plan.critical_path
             else "no step can start until an alternative is found"
-        ),
+        )
+        if plan.steps
+        else "Nothing needs migrating: nothing that stays in use needs what is withdrawn",
     ]
     timing += schedule_sentences(simulation)
     if late:
@@ -365,11 +432,21 @@ def summary(strategy: ExitStrategy) -> list[str]:
     personal = [f for f in strategy.flows if f.personal_data != "none"]
     errors = sum(1 for f in strategy.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in strategy.findings if f.severity is Severity.WARNING)
+    flows = len(strategy.flows)
     legal_text = [
-        f"The scenario touches {plural(len(strategy.flows), 'data flow')}, "
-        f"{len(personal)} of them with personal data",
+        "The scenario touches no data flow"
+        if not flows
+        else "The scenario touches 1 data flow, "
+        + ("which carries personal data" if personal else "which carries no personal data")
+        if flows == 1
+        else f"The scenario touches {flows:,} data flows, "
+        f"{len(personal):,} of them with personal data"
+        if personal
+        else f"The scenario touches {flows:,} data flows, none with personal data",
         f"The policy check finds {plural(errors, 'error')} and {plural(warnings, 'warning')} "
-        "that concern it",
+        "that concern it"
+        if errors or warnings
+        else "The policy check finds no error or warning that concerns it",
     ]
     if simulation.legal is not None:
         legal_text.extend(legal_sentences(simulation.legal))
@@ -388,10 +465,15 @@ def _scope(strategy: ExitStrategy) -> list[str]:
     lines = [
         "## Scope and assumptions",
         "",
-        f"- Withdrawn: {escape(', '.join(simulation.selectors))}.",
+        f"- Withdrawn: {escape(withdrawn_words(strategy))} "
+        f"({escape(', '.join(simulation.selectors))}).",
         f"- Mode: {escape(MODES.get(simulation.mode, simulation.mode))}.",
         f"- Day 0: {simulation.start.isoformat() if simulation.start else 'not dated'}"
-        + (f"; horizon {simulation.horizon} days." if simulation.horizon is not None else "."),
+        + (
+            f"; horizon {plural(simulation.horizon, 'day')}."
+            if simulation.horizon is not None
+            else "."
+        ),
     ]
     if simulation.legal is not None:
         struck = ", ".join(simulation.legal.invalidated) or "none"
@@ -405,7 +487,9 @@ def _scope(strategy: ExitStrategy) -> list[str]:
     for assumption in strategy.assumptions:
         by_kind[assumption.kind] = by_kind.get(assumption.kind, 0) + 1
     if by_kind:
-        counted = ", ".join(f"{count} {kind}" for kind, count in sorted(by_kind.items()))
+        counted = ", ".join(
+            plural(count, *KIND_WORDS.get(kind, (kind,))) for kind, count in sorted(by_kind.items())
+        )
         lines.append(
             f"- Assumed: {plural(len(strategy.assumptions), 'element')} the result depends on "
             f"({counted}); the appendix lists each with what is assumed."
@@ -416,6 +500,67 @@ def _scope(strategy: ExitStrategy) -> list[str]:
     return lines
 
 
+KIND_WORDS = {
+    "dependency": ("dependency", "dependencies"),
+    "users": ("user count", "user counts"),
+}
+"""A kind of assumption counted, where it is not made plural with an s."""
+
+
+def _blocked_until_found(blocked: int, steps: int) -> str:
+    if blocked == steps:
+        return (
+            "Until one is found, the only migration step is blocked"
+            if steps == 1
+            else f"Until one is found, all {steps:,} migration steps are blocked"
+        )
+    return (
+        f"Until one is found, {blocked:,} of the {plural(steps, 'migration step')} "
+        f"{'is' if blocked == 1 else 'are'} blocked"
+    )
+
+
+def _not_replaced(strategy: ExitStrategy) -> list[str]:
+    """What the withdrawal takes away that needs no replacement, and the components it
+    breaks or degrades that are not withdrawn themselves."""
+    simulation = strategy.simulation
+    told = []
+    in_use = {row.id: row.name for row in strategy.register}  # withdrawn, running today
+    needless = [in_use[n] for n in simulation.not_needed if n in in_use]
+    if needless:
+        shown = _some(needless)
+        told.append(
+            f"{plural(len(needless), 'withdrawn component needs', 'withdrawn components need')}"
+            f" no replacement, as nothing that stays in use needs "
+            f"{'it' if len(needless) == 1 else 'them'}: {shown}"
+        )
+    services = {s.id for s in simulation.services}
+    withdrawn = set(simulation.withdrawn)
+    for state in (State.BROKEN, State.DEGRADED):
+        hit = [
+            a.name
+            for a in simulation.affected
+            if a.state is state and a.id not in services and a.id not in withdrawn
+        ]
+        if hit:
+            verb = "breaks" if state is State.BROKEN else "degrades"
+            told.append(
+                f"Besides the services, {plural(len(hit), 'component')} not withdrawn "
+                f"{verb if len(hit) == 1 else verb[:-1]}: {_some(hit)}"
+            )
+    return told
+
+
+SHOWN = 5
+"""How many names a sentence lists before it counts the rest."""
+
+
+def _some(names: Sequence[str]) -> str:
+    """``a, b and c``; beyond ``SHOWN`` names, ``a, b, c, d, e and 3 more``."""
+    more = len(names) - SHOWN
+    return _listed([*names[:SHOWN], f"{more:,} more"] if more > 0 else names)
+
+
 def _with_origin(assumption: Assumption) -> str:
     """The note, and for an imported element where to check it."""
     if not assumption.origin:
@@ -424,11 +569,11 @@ def _with_origin(assumption: Assumption) -> str:
     return f"{assumption.note}; {where}" if assumption.note else where
 
 
-def _named(subject: str, names: Mapping[str, str]) -> str:
+def named(subject: str, names: Mapping[str, str]) -> str:
     """``teams → entra-id`` as ``Microsoft Teams → Microsoft Entra ID``; ``x for y`` alike."""
     for joint in (" → ", " for "):
         if joint in subject:
-            return joint.join(_named(part, names) for part in subject.split(joint, 1))
+            return joint.join(named(part, names) for part in subject.split(joint, 1))
     return names.get(subject, subject)
 
 
@@ -457,7 +602,13 @@ def _verify(strategy: ExitStrategy) -> Section | None:
     if not analysis.ranked:
         note = (
             f"Each of the {plural(checked, 'assumption')} was varied the way it could be "
-            "wrong; none changes the figures."
+            "wrong; none changes the figures"
+            + (
+                f" ({analysis.not_varied:,} more {'has' if analysis.not_varied == 1 else 'have'}"
+                " nothing to vary)."
+                if analysis.not_varied
+                else "."
+            )
             if checked
             else "No assumption the figures rest on can be varied."
         )
@@ -465,9 +616,17 @@ def _verify(strategy: ExitStrategy) -> Section | None:
         note = (
             f"Each assumption was varied the way it could be wrong and the scenario run "
             f"again: {plural(len(analysis.ranked), 'changes', 'change')} the figures "
-            f"(the first {len(shown)} are listed, the most decisive first), "
-            f"{analysis.unchanged:,} change nothing. The command exitplan sensitivity --most "
-            "all lists every one."
+            f"(the first {len(shown)} {'is' if len(shown) == 1 else 'are'} listed, the most "
+            f"decisive first), {analysis.unchanged:,} "
+            f"{'changes' if analysis.unchanged == 1 else 'change'} nothing"
+            + (
+                f", {analysis.not_varied:,} {'has' if analysis.not_varied == 1 else 'have'} "
+                "nothing to vary (a vendor, service, organisation, data flow, or component "
+                "nothing depends on)"
+                if analysis.not_varied
+                else ""
+            )
+            + ". The command exitplan sensitivity --most all lists every one."
         )
     return Section(
         "Verify these first",
@@ -475,7 +634,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
         tuple(
             (
                 str(rank),
-                f"{_named(s.assumption.subject, names)} ({s.assumption.kind})",
+                f"{named(s.assumption.subject, names)} ({s.assumption.kind})",
                 s.variation.what,
                 "; ".join(sensitivity_change(c, analysis.start) for c in s.variation.changes),
                 " → ".join(names.get(n, n) for n in s.chain),
@@ -492,9 +651,14 @@ def _appendix(strategy: ExitStrategy) -> Section:
         "Appendix: the assumptions",
         ("element", "kind", "what is assumed", "note"),
         tuple(
-            (named, a.kind, "" if a.what == named else a.what, _with_origin(a))
+            (
+                shown_as,
+                a.kind,
+                f"the {a.kind} as recorded" if a.what == shown_as else a.what,
+                _with_origin(a),
+            )
             for a in strategy.assumptions
-            for named in [_named(a.subject, names)]
+            for shown_as in [named(a.subject, names)]
         ),
         None if strategy.assumptions else "Nothing the result depends on is marked assumed.",
     )
@@ -539,19 +703,18 @@ def _flows(strategy: ExitStrategy) -> Section:
     )
 
 
+def why_missing(replacement: Replacement) -> str:
+    """Why no candidate for a component is viable: each candidate's reason."""
+    reasons = [f"{c.name}: {c.reason}" for c in replacement.candidates]
+    return sentences(reasons) if reasons else "No alternative identified."
+
+
 def _missing(strategy: ExitStrategy) -> Section:
     rows = []
     for replacement in strategy.simulation.replacements:
         if replacement.status is not Status.MISSING:
             continue
-        reasons = [f"{c.name}: {c.reason}" for c in replacement.candidates]
-        rows.append(
-            (
-                replacement.name,
-                ", ".join(replacement.uses),
-                sentences(reasons) if reasons else "No alternative identified.",
-            )
-        )
+        rows.append((replacement.name, ", ".join(replacement.uses), why_missing(replacement)))
     return Section(
         "Missing alternatives",
         ("component", "capabilities in use", "why no candidate is viable"),
@@ -590,9 +753,17 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
     intro = [
         sentences(
             [
-                f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; critical "
-                f"path {in_weeks(plan.critical_path_weeks)}: "
-                f"{escape(_path(strategy)) or 'none'}",
+                (
+                    f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; "
+                    + (
+                        f"critical path {in_weeks(plan.critical_path_weeks)}: "
+                        f"{escape(_path(strategy))}"
+                        if plan.critical_path
+                        else "no step can start until an alternative is found"
+                    )
+                )
+                if plan.steps
+                else "Nothing needs migrating",
                 *(escape(line) for line in schedule_sentences(simulation)),
                 effort_sentence(simulation),
                 *(escape(line) for line in contract_sentences(simulation, ids=False)),
@@ -614,7 +785,7 @@ def _findings(strategy: ExitStrategy) -> Section:
     section = findings(
         strategy.findings,
         "Policy findings",
-        f"The findings of `exitplan check` (as of {_date(checked.as_of)}, legal profile "
+        f"The findings of exitplan check (as of {_date(checked.as_of)}, legal profile "
         f"{checked.profile}) whose subject is a flow, component or vendor group this "
         "scenario touches.",
     )
@@ -660,7 +831,7 @@ def _register(strategy: ExitStrategy) -> Section:
         ),
         rows,
         "Substitutability is computed by withdrawing each component alone; see "
-        "`exitplan register` for the rule and every component in use.",
+        "exitplan register for the rule and every component in use.",
     )
 
 
@@ -746,6 +917,28 @@ CAPTIONS = {
 }
 
 
+LONGEST_WORD = 30
+"""A word of more characters (a long name without spaces) may break every so many, in
+HTML: a table column sized to it would push the page wider than A4, and Chromium then
+prints every page smaller."""
+
+_LONG_WORD = re.compile(r"(?:&#?\w+;|[^\s&<>])" f"{{{LONGEST_WORD + 1},}}")
+_LETTER = re.compile(r"&#?\w+;|[^\s&<>]")
+
+
+def _breakable(body: str) -> str:
+    """HTML text whose long words may break: a zero-width space every ``LONGEST_WORD``
+    characters (an entity such as ``&amp;`` counted as one, never cut)."""
+
+    def spaced(word: re.Match[str]) -> str:
+        letters = _LETTER.findall(word.group(0))
+        return "\u200b".join(
+            "".join(letters[i : i + LONGEST_WORD]) for i in range(0, len(letters), LONGEST_WORD)
+        )
+
+    return re.sub(r">([^<>]+)<", lambda text: f">{_LONG_WORD.sub(spaced, text.group(1))}<", body)
+
+
 def _inline_svg(svg: str) -> str:
     """An SVG document as an element for HTML: no XML prolog, doctype or comments."""
     svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
@@ -767,7 +960,7 @@ def dump_report_html(
     diagrams inline as SVG after their sections. ``left_out`` says, per diagram cut to
     fit the page, what it does not draw; the sentence is printed under the diagram."""
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
-    body = renderer.render(dump_report_markdown(strategy, mermaid=False))
+    body = _breakable(renderer.render(dump_report_markdown(strategy, mermaid=False)))
     placed = (
         ("gantt", "Executive summary"),
         ("impact", "Affected services"),

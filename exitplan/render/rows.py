@@ -377,7 +377,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             f"The contract of {term.name}{f' ({term.component})' if ids else ''} ends "
             f"{term.end.isoformat()}"
             f"{renewed}{notice}{passed}: {plural(len(outlook.steps), 'step')} due by it, "
-            f"{len(outlook.late)} late"
+            f"{len(outlook.late) or 'none'} late"
         )
         if outlook.last_finish and outlook.renewal:
             count, end = outlook.renewal
@@ -408,6 +408,14 @@ def per_year_text(amount: float, unknown: int, currency: str | None = None) -> s
     return ("at least " if unknown else "") + told
 
 
+def per_year_after_text(simulation: Simulation) -> str:
+    """The running cost after the exit: ``unknown`` while no replacement is found, ``at
+    least`` while some component has none, or a cost is not recorded."""
+    costs = simulation.plan.costs
+    unknown = costs.per_year_after_unknown + len(simulation.missing)
+    return per_year_text(costs.per_year_after, unknown, simulation.currency)
+
+
 def effort_sentence(simulation: Simulation) -> str:
     """The plan's effort in person-weeks; unknown stays unknown, as for costs (a step
     with nothing to move to has no effort to record)."""
@@ -417,6 +425,8 @@ def effort_sentence(simulation: Simulation) -> str:
         if s.kind is StepKind.REPLACE and any(m.candidate for m in s.moves)
     ]
     unknown = _effort_unrecorded(simulation)
+    if not replacing and simulation.missing:
+        return "Effort unknown: no step has an alternative to move to yet"
     if replacing and unknown == len(replacing):
         steps = "its one step" if unknown == 1 else f"any of its {unknown:,} steps"
         return f"Effort unknown: not recorded for {steps}"
@@ -446,11 +456,18 @@ def cost_sentences(simulation: Simulation) -> list[str]:
         if costs.per_year_before_unknown
         else "withdrawn"
     )
-    after = f"{a_year(costs.per_year_after, costs.per_year_after_unknown)} for the " + (
-        f"replacements (no cost recorded for {costs.per_year_after_unknown})"
+    told = per_year_after_text(simulation)
+    after = f"{told if told == 'unknown' else f'{told} a year'} for the replacements"
+    unsaid = [
+        f"no cost recorded for {costs.per_year_after_unknown:,}"
         if costs.per_year_after_unknown
-        else "replacements"
-    )
+        else "",
+        f"none found yet for {plural(len(simulation.missing), 'component')}"
+        if simulation.missing
+        else "",
+    ]
+    if any(unsaid):
+        after += f" ({'; '.join(u for u in unsaid if u)})"
     return [f"One-off cost of the exit: {one_off}", f"Running cost: {before}, {after}"]
 
 

@@ -840,9 +840,18 @@ def concentration(view: EstateView) -> list[Finding]:
                 severity,
                 parent,
                 view.name(parent),
-                f"{len(dependent & critical)} of {plural(len(critical), 'critical service')} "
-                f"({share_critical:.0%}) and {users:,} of {everyone:,} users "
-                f"({share_users:.0%}) depend on {_with_country(view.nodes[parent])} and its "
+                (
+                    f"{len(dependent & critical)} of {plural(len(critical), 'critical service')} "
+                    f"({share_critical:.0%})"
+                    if critical
+                    else "no critical service (none is marked critical)"
+                )
+                + (
+                    f" and {users:,} of {plural(everyone, 'user')} ({share_users:.0%})"
+                    if everyone
+                    else " and no user (none is recorded)"
+                )
+                + f" depend on {_with_country(view.nodes[parent])} and its "
                 "subsidiaries: they break, at once or later, if the group goes. Hubs: "
                 f"{hub_text or 'none that most of them share'}.",
                 _concentration_remedy(view, parent, hubs, dependent & critical),

@@ -6,6 +6,7 @@ that concern it, the register rows of what it withdraws, and the assumptions it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exitplan.graph.port import Direction, GraphBackend, Label, Rel, runs_today
@@ -45,8 +46,9 @@ class ExitStrategy:
     register: tuple[RegisterRow, ...]
     assumptions: tuple[Assumption, ...]
     notes: str | None
-    vendor_names: tuple[str, ...] = ()
-    """The vendors the selectors name, by name."""
+    withdrawn_words: tuple[str, ...] = ()
+    """What each selector withdraws, in words: a vendor, component or service by its
+    name, ``every vendor under US law``, ``everything tagged legacy``."""
     sensitivity: Analysis | None = None
     """Which assumptions change the figures (when the scenario could be run again)."""
     too_many_to_vary: bool = False
@@ -127,7 +129,7 @@ def exit_strategy(
         tuple(register_rows(backend, withdrawn)),
         tuple(found),
         notes,
-        tuple(v.name for _, v in sorted(backend.nodes_by_id(_named_vendors(simulation)).items())),
+        _in_words(backend, simulation.selectors),
         sensitivity(backend, run, simulation)
         if run is not None and len(found) <= most_varied
         else None,
@@ -135,12 +137,28 @@ def exit_strategy(
     )
 
 
-def _named_vendors(simulation: Simulation) -> set[NodeId]:
-    """The vendors the selectors name themselves (``vendor:ID``), not their subsidiaries."""
-    named = {
-        NodeId(s.removeprefix("vendor:")) for s in simulation.selectors if s.startswith("vendor:")
-    }
-    return named & set(simulation.vendors)
+_KIND_WORDS = {
+    "jurisdiction": "every vendor under {} law",
+    "exposure": "every vendor within reach of {}",
+    "tag": "everything tagged {}",
+}
+"""How a selector that names no node reads; one that names a node reads as its name."""
+
+
+def _in_words(backend: GraphBackend, selectors: Sequence[str]) -> tuple[str, ...]:
+    """Each selector in words, for documents."""
+    named = backend.nodes_by_id(  # a selector that names a node has been resolved
+        {NodeId(s.partition(":")[2]) for s in selectors if s.partition(":")[0] not in _KIND_WORDS}
+    )
+    words = []
+    for selector in selectors:
+        kind, _, value = selector.partition(":")
+        node = named.get(NodeId(value))
+        if kind in _KIND_WORDS:
+            words.append(_KIND_WORDS[kind].format(value.replace("_", " ")))
+        else:
+            words.append(node.name if node is not None else value)
+    return tuple(words)
 
 
 __all__ = ["ExitStrategy", "FlowImpact", "exit_strategy"]

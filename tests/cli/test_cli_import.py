@@ -332,7 +332,7 @@ def test_the_report_says_where_to_check_each_imported_assumption(
     result = run_cli("report", scenario, "-o", tmp_path / "report.md")
     assert result.exit_code == 0, result.stderr
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
-    assert "| Mainframe | component |  | imported from " in report
+    assert "| Mainframe | component | the component as recorded | imported from " in report
     assert "archisurance.xml (id-986) |" in report
 
 

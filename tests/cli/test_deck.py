@@ -45,7 +45,13 @@ def test_the_deck_has_its_slides_pictures_and_notes(run_cli: RunCli, tmp_path: P
     assert figures.cell(1, 1).text == "51,700"
     assert "Renew Microsoft 365 subscription" in slides[5].shapes[1].text_frame.text
     notes = slides[1].notes_slide.notes_text_frame
-    assert "chat-and-meetings" in notes.text
+    assert "- Chat and online meetings: Chat and online meetings ← Microsoft Teams" in notes.text
+    said = {s.shapes.title.text: s.notes_slide.notes_text_frame.text for s in slides}
+    # the notes say by name what the report says, and why no alternative is viable
+    assert "Critical path: Microsoft Entra ID → " in said["The plan on a calendar"]
+    assert "- Windows Autopilot (blocked: no viable alternative)" in said["The plan on a calendar"]
+    assert "- Windows Autopatch: baramundi Management Suite: needs " in said["The largest risks"]
+    assert "alternative: Fleet (device management) for Microsoft Intune" in said[TITLES[-1]]
     assert "\\x0a" not in notes.text  # one paragraph per line, not escaped line breaks
     assert len(notes.paragraphs) > 2
     # what the deck says of itself, not what python-pptx's template said

@@ -1,0 +1,113 @@
+"""What the document says of small estates, where counts are one or nought: the words
+agree with the figures, nothing reads as blocked that is not, and no slide is empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from tests.conftest import RunCli
+
+ONE = """
+estate: {name: one, title: One of each, as_of: 2026-01-01, currency: EUR}
+vendors: [{id: v1, name: Vendor One, hq_country: DE}, {id: v2, name: Vendor Two, hq_country: SE}]
+organisations: [{id: o, name: Org, users: 1}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas, contract: {end: 2026-01-08}}
+  - {id: k, name: Kappa, vendor: v2, delivery: saas, lifecycle: candidate}
+services:
+  - {id: s, name: Svc, criticality: high, depends_on: [a], consumers: [{organisation: o, users: 1}]}
+  - id: t
+    name: Soft svc
+    criticality: low
+    depends_on: [{ref: a, strength: soft}]
+    consumers: [{organisation: o, users: 1}]
+alternatives: [{for: a, candidate: k, readiness: R3, effort_weeks: 1, duration_weeks: 1.15}]
+"""
+
+NO_SERVICE = """
+estate: {name: zero, title: Zero services, as_of: 2026-01-01, currency: EUR}
+vendors: [{id: v1, name: Vendor One, hq_country: DE}, {id: v2, name: Vendor Two, hq_country: SE}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas, contract: {end: 2026-03-01, notice_days: 30}}
+  - {id: b, name: Beta, vendor: v2, delivery: saas, depends_on: [a]}
+"""
+
+CASES = [
+    pytest.param(
+        ONE,
+        "withdraw: [vendor:v1]\nmode: exit\nhorizon_days: 1\n",
+        [
+            "If we choose to leave Vendor One,",
+            "| The plan finishes | 2026-01-10; 1 step after its deadline |",
+            "1 service breaks from day 0 and 1 degrades; 1 user loses a service.",
+            "1. 1 step finishes too late: Alpha, 2 days after its contract ends.",
+            "or accept 1 step running past its end.",
+            "- Withdrawn: Vendor One (vendor:v1).",
+            "horizon 1 day.",
+            "The scenario touches no data flow.",
+        ],
+        ["1 steps", "1 users", "1 days", "their end"],
+        id="one-of-each",
+    ),
+    pytest.param(
+        NO_SERVICE,
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        [
+            "No service breaks or degrades. Besides the services, 1 component not withdrawn "
+            "breaks: Beta.",
+            "1. Alpha has no viable alternative; 1 migration step waits for it.",
+            "Commission a search for an alternative to Alpha,",
+            "Until one is found, the only migration step is blocked.",
+            "| Running cost a year | unknown before, unknown after",
+            "Effort unknown: no step has an alternative to move to yet.",
+            "1 step due by it, none late.",
+            "The policy check finds no error or warning that concerns it.",
+        ],
+        ["0 EUR", "0 person-weeks", "0 weeks: none", "step are blocked"],
+        id="nothing-can-replace",
+    ),
+    pytest.param(
+        NO_SERVICE,
+        "withdraw: [vendor:v2]\nmode: cut-off\n",
+        [
+            "| Migration steps | none |",
+            "| The plan finishes | nothing to migrate |",
+            "1 withdrawn component needs no replacement, as nothing that stays in use needs "
+            "it: Beta.",
+            "Nothing needs migrating: nothing that stays in use needs what is withdrawn.",
+            "**The largest risks.**\n\nNone of those this document weighs",
+            "**Decisions for the board.**\n\nNone: nothing needs migrating.",
+        ],
+        ["nothing can be scheduled", "0 steps in 0 waves", "no step can start"],
+        id="nothing-to-migrate",
+    ),
+]
+
+
+@pytest.mark.parametrize(("estate", "scenario", "said", "unsaid"), CASES)
+def test_the_words_agree_with_the_counts(
+    run_cli: RunCli, tmp_path: Path, estate: str, scenario: str, said: list[str], unsaid: list[str]
+) -> None:
+    (tmp_path / "estate").mkdir()
+    (tmp_path / "estate" / "estate.yaml").write_text(estate, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(f"id: s\ntitle: S\nestate: estate\n{scenario}", "utf-8")
+    result = run_cli("report", tmp_path / "s.yaml", "-o", tmp_path / "r.md")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    for words in said:
+        assert words in text, words
+    for words in unsaid:
+        assert words not in text, words
+    result = run_cli("report", tmp_path / "s.yaml", "-o", tmp_path / "d.pptx")
+    assert result.exit_code == 0, result.stderr
+    for slide in Presentation(str(tmp_path / "d.pptx")).slides:
+        bodies = [
+            shape.text_frame.text
+            for shape in slide.shapes
+            if shape.has_text_frame and shape != slide.shapes.title
+        ]
+        assert slide.shapes.title is not None
+        assert all(body.strip() for body in bodies), slide.shapes.title.text
