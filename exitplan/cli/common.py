@@ -8,6 +8,7 @@ import errno
 import functools
 import gc
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from pydantic import ByteSize, TypeAdapter, ValidationError
 from exitplan.errors import ExitplanError, UsageError, display_path, printable
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
-from exitplan.loading import MAX_ESTATE_BYTES, estate_files, load_estate
+from exitplan.loading import MAX_ESTATE_BYTES, SUFFIXES, estate_files, load_estate
 from exitplan.model import Estate, LegalProfile
 from exitplan.model.estate import MAX_DAYS, IsoDate
 from exitplan.render import rows
@@ -53,6 +54,73 @@ PLURAL = {
     Label.CAPABILITY: "capabilities",
     Label.ORGANISATION: "organisations",
 }
+
+
+_HEADER = re.compile(
+    rb'(?m)^estate[ \t]*:[ \t]*(?:#.*)?\r?$|^estate[ \t]*:[ \t]*\{|"estate"[ \t\r\n]*:[ \t\r\n]*\{'
+)
+"""An estate file's header: a mapping under ``estate`` (``estate:`` and indented lines,
+or ``estate: {...}``, in YAML; ``"estate": {...}`` in JSON), which an output that names
+its estate (``"estate": "gothenburg"``) does not have."""
+
+HEADER_READ = 1 << 20
+"""How much of a file is read to find the header in it."""
+
+
+def holds_header(folder: Path, *, skip: str | None = None) -> Path | None:
+    """The first estate file directly in ``folder`` (not in ``skip``) whose text gives the
+    estate's header, if one does; files that cannot be read are passed over."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.name == skip or entry.name.startswith(".") or not _estate_named(entry):
+            continue
+        try:
+            with open(entry, "rb") as file:
+                if _HEADER.search(file.read(HEADER_READ)):
+                    return entry
+        except OSError:
+            continue
+    return None
+
+
+def _estate_named(path: Path) -> bool:
+    return path.name.lower().endswith(SUFFIXES) and path.is_file()
+
+
+def inside_an_estate(folder: Path, what: str) -> None:
+    """Warn when ``folder`` lies inside another estate's folder, which would read ``what``
+    as part of it (a second header, the same ids twice). A warning, not a refusal: a
+    folder that holds an estate file may also hold estate folders side by side, and only
+    the user knows which folder is loaded."""
+    try:
+        around = Path(os.path.realpath(folder)).parents
+    except (OSError, ValueError):  # pragma: no cover - realpath does not raise on Linux
+        return
+    for parent in around:
+        header = holds_header(parent)
+        if header is not None:
+            notice(
+                f"exitplan: note: {printable(display_path(folder))} is inside "
+                f"{printable(display_path(parent))}, whose {printable(header.name)} gives an "
+                f"estate's header; loading {printable(display_path(parent))} would read "
+                f"{what} as part of it"
+            )
+            return
+
+
+def folder_named(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> Path | None:
+    """A folder given as a string: ``''`` names none (it is not ``.``, which click's
+    ``path_type=Path`` would make of it)."""
+    if value is None:
+        return None
+    if value == "":
+        raise click.BadParameter("'' names no folder; give a folder's name (. for this one)")
+    return Path(value)
 
 
 def emit(text: str) -> None:

@@ -12,7 +12,16 @@ from typing import Any
 import click
 import yaml
 
-from exitplan.cli.common import Size, collector_paused, emit, in_stages, notice
+from exitplan.cli.common import (
+    Size,
+    collector_paused,
+    emit,
+    folder_named,
+    holds_header,
+    in_stages,
+    inside_an_estate,
+    notice,
+)
 from exitplan.errors import (
     InvalidInputError,
     Problem,
@@ -67,7 +76,7 @@ _STARTER = """\
 # the same ref and add the others. Add your own vendors, components, alternatives and
 # scenarios as in any estate (docs/estate-format.md).
 estate:
-  name: {name}
+  name: {quoted}
 {header}"""
 
 _HEADER_ORDER = ("title", "version", "as_of", "currency", "legal_profile")
@@ -83,12 +92,18 @@ def _header_lines(header: Mapping[str, Any]) -> str:
                 shown = value.isoformat()
             elif key in {"currency", "legal_profile"}:  # SEK, se: checked words
                 shown = str(value)
-            else:  # quoted and escaped as YAML writes it: a name may hold anything
-                shown = yaml.safe_dump(
-                    str(value), allow_unicode=True, default_style='"', width=1_000_000
-                ).removesuffix("\n")
+            else:
+                shown = _quoted(str(value))
             lines.append(f"  {key}: {shown}\n")
     return "".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """``text`` quoted and escaped as YAML writes it: a name may hold anything, and a
+    folder named ``2024`` or ``true`` is still a name, not a number or a truth value."""
+    return yaml.safe_dump(
+        text, allow_unicode=True, default_style='"', width=1_000_000
+    ).removesuffix("\n")
 
 
 def _check_folder(folder: Path, sources: list[Path]) -> None:
@@ -116,11 +131,20 @@ def _check_folder_safely(folder: Path, sources: list[Path]) -> None:
                 )
     home = os.path.realpath(folder)
     for source in sources:
-        if os.path.realpath(source).startswith(home.rstrip(os.sep) + os.sep):
+        real = os.path.realpath(source)
+        if real == home or real.startswith(home.rstrip(os.sep) + os.sep):
             raise UsageError(
                 f"{display_path(source)} is inside {display_path(folder)}; import into a "
                 "folder that does not hold the sources (they would be read as estate files)"
             )
+    for parent in (Path(home), *Path(home).parents):
+        if parent.name == IMPORTED and any(_written_by_import(f) for f in parent.glob("*.yaml")):
+            raise UsageError(
+                f"{display_path(folder)} is {'inside ' if parent != Path(home) else ''}"
+                f"{display_path(parent)}, which every import rewrites; import into a folder of "
+                "its own"
+            )
+    inside_an_estate(folder, "the import")
 
 
 def _written_by_import(path: Path) -> bool:
@@ -209,15 +233,18 @@ def _put_in_place(
     except OSError as error:
         _remove_folders(made)
         raise UsageError(f"cannot create {display_path(folder)}: {os_reason(error)}") from None
-    first = not any(
-        entry.name != IMPORTED and not entry.name.startswith(".") for entry in folder.iterdir()
-    )
-
     header_file = folder / "estate.yaml"
-    if first:  # the header is part of the first import: also an empty source gives an estate
+    # The header comes with the import until a file of the user's gives it: also an
+    # empty source gives an estate, and a folder holding a README.md keeps the source's
+    # date, currency and legal profile.
+    first = not header_file.exists() and holds_header(folder, skip=IMPORTED) is None
+    if first:
         name = slug(folder.resolve().name) or "estate"
         starter = _STARTER.format(
-            folder=name, imported=IMPORTED, name=name, header=_header_lines(header)
+            folder=name,
+            imported=IMPORTED,
+            quoted=_quoted(name),
+            header=_header_lines(header),
         )
         write_output(header_file, starter.encode("utf-8"))
     swapped = False
@@ -230,7 +257,9 @@ def _put_in_place(
             raise InvalidInputError(
                 _at_sources(error.problems, folder, files, imported),
                 what=f"import was not written; {display_path(folder)} keeps what it held, and "
-                "the estate",
+                "the estate"
+                if folder not in made
+                else f"import was not written (nor {display_path(folder)}), and the estate",
             ) from None
         swapped = True
 
@@ -280,7 +309,8 @@ def _remove_folders(made: list[Path]) -> None:
     "-o",
     "--output",
     "folder",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(file_okay=False),
+    callback=folder_named,
     help="The estate folder to write; created with its parents. The import goes into its "
     f"{IMPORTED}/ sub-folder, which each import rewrites; your own files beside it stay.",
 )
@@ -377,7 +407,10 @@ def import_command(
     if folder is None:
         raise UsageError("name the estate folder to write with -o DIR")
     mapping = _mapping(mapping_file, services_only)
-    _check_folder(folder, [*paths, *(p for p in (components, relations) if p is not None)])
+    _check_folder(
+        folder,
+        [*paths, *(p for p in (components, relations, mapping_file) if p is not None)],
+    )
     with in_stages(
         "reading the sources", "writing the estate", "checking it as validate would"
     ) as advance:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shlex
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 
 import click
 
-from exitplan.cli.common import emit
-from exitplan.errors import UsageError, printable
+from exitplan.cli.common import emit, folder_named, inside_an_estate
+from exitplan.errors import UsageError, display_path, printable
+from exitplan.loading import os_reason
 from exitplan.render.files import write_output
 from exitplan.render.json import dump_json
 from exitplan.render.schema import estate_file_schema
@@ -29,11 +35,12 @@ def _files() -> dict[str, bytes]:
 
 
 @click.command(name="init")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False), callback=folder_named)
 def init_command(folder: Path) -> None:
     """Write a small commented starter estate into FOLDER/estate and a scenario into
     FOLDER/scenarios, ready to validate, simulate and run; the folder and its parents
-    are created. Nothing that exists is overwritten.
+    are created. FOLDER must be new or empty (hidden entries such as .git aside), and not
+    inside another estate's folder; all four files are written, or none.
 
     \b
     Example:
@@ -42,28 +49,91 @@ def init_command(folder: Path) -> None:
       exitplan run my-estate/scenarios/leave-cloudco.yaml
     """
     files = _files()
+    shown = display_path(folder)
     try:
-        taken = [name for name in files if (folder / name).exists() or (folder / name).is_symlink()]
-    except OSError as error:  # a name too long, a loop of links
-        raise UsageError(f"cannot create {printable(str(folder))}: {error.strerror}") from None
-    if taken:
-        raise UsageError(
-            f"{printable(str(folder))} already holds {', '.join(taken)}; "
-            "init writes only into a new or empty place"
-        )
+        _refuse_unless_empty(folder)
+        inside_an_estate(folder, "the starter estate")
+        made = [path for path in (folder, *folder.parents) if not path.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a name too long, a loop of links, a file in the way
+        why = _in_the_way(folder) or os_reason(error)
+        raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
     try:
-        for name in files:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot create {printable(str(folder))}: {error.strerror}") from None
-    for name, data in files.items():
-        write_output(folder / name, data)
-    shown = printable(str(folder))
+        _write_all(folder, files)
+    except BaseException:
+        for path in made:  # deepest first; only the folders init created, once empty
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+    quoted = shlex.quote(str(folder))
     emit(
-        f"Wrote a starter estate and scenario into {shown}:\n"
+        f"Wrote a starter estate and scenario into {printable(shown)}:\n"
         + "".join(f"  {name}\n" for name in files)
         + "Next:\n"
-        f"  exitplan validate {shown}/estate\n"
-        f"  exitplan simulate {shown}/estate -w vendor:cloudco\n"
-        f"  exitplan run {shown}/scenarios/leave-cloudco.yaml\n"
+        + printable(
+            f"  exitplan validate {quoted}/estate\n"
+            f"  exitplan simulate {quoted}/estate -w vendor:cloudco\n"
+            f"  exitplan run {quoted}/scenarios/leave-cloudco.yaml\n",
+            newlines=True,
+        )
     )
+
+
+def _refuse_unless_empty(folder: Path) -> None:
+    if not (folder.exists() or folder.is_symlink()):
+        return
+    if not folder.is_dir():
+        raise UsageError(f"cannot create {display_path(folder)}: {_in_the_way(folder)}")
+    kept = sorted(entry.name for entry in folder.iterdir() if not entry.name.startswith("."))
+    if kept:
+        listed = ", ".join(printable(name) for name in kept[:5]) + (
+            f" and {len(kept) - 5:,} more" if len(kept) > 5 else ""
+        )
+        raise UsageError(
+            f"{display_path(folder)} already holds {listed}; init writes only into a new or "
+            "empty folder"
+        )
+
+
+def _in_the_way(folder: Path) -> str | None:
+    """What stands in the folder's way, if anything does: a file, or a link to nothing."""
+    for path in (folder, *folder.parents):
+        try:
+            if path.is_symlink() and not path.exists():
+                return f"{display_path(path)} is a link to nothing, or a loop of links"
+            if path.exists() and not path.is_dir():
+                return f"{display_path(path)} is a file, not a folder"
+        except OSError:  # a name too long: the error says so
+            continue
+    return None
+
+
+def _write_all(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` beside each other under a hidden folder in ``folder``, then move each
+    into place; on any failure (or a signal), what was moved is removed again."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".exitplan-init.", dir=folder))
+    except OSError as error:
+        raise UsageError(f"cannot write into {display_path(folder)}: {os_reason(error)}") from None
+    moved: list[Path] = []
+    try:
+        try:
+            for name, data in files.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                write_output(staging / name, data)
+            for top in sorted({name.split("/")[0] for name in files}):
+                os.rename(staging / top, folder / top)  # an empty folder would be replaced:
+                moved.append(folder / top)  # there is none, the folder was empty
+        except OSError as error:
+            raise UsageError(
+                f"cannot write into {display_path(folder)}: {os_reason(error)}"
+            ) from None
+    except BaseException:
+        for path in moved:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

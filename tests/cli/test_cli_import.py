@@ -813,3 +813,73 @@ def test_an_unknown_capability_in_a_model_names_its_relation_in_the_model(
         f"{model}:{line}: capabilities[0]: '{relation}': unknown capability 'no-such-capability'"
     )
     assert not estate.exists()
+
+
+def test_a_folder_holding_the_users_notes_still_takes_the_header(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """A README (or any file that is not an estate header) beside the import does not make
+    it drop the source's date, currency and legal profile."""
+    (tmp_path / "estate").mkdir()
+    (tmp_path / "estate" / "README.md").write_text("# notes\n", encoding="utf-8")
+    model = tmp_path / "model.xml"
+    model.write_bytes(_model_with_header({"exitplan-as-of": "2027-01-15"}))
+    result = run_cli("import", model, "-o", tmp_path / "estate")
+    assert result.exit_code == 0, result.stderr
+    assert str(load_estate(tmp_path / "estate").info.as_of) == "2027-01-15"
+    assert (tmp_path / "estate" / "README.md").read_text(encoding="utf-8") == "# notes\n"
+
+
+@pytest.mark.parametrize("name", ["2024", "1.5", "true", "null", "0o17", "NO"])
+def test_a_folder_named_like_a_number_or_truth_value_is_a_name(
+    tmp_path: Path, run_cli: RunCli, name: str
+) -> None:
+    result = run_cli("import", *PAIR, "-o", tmp_path / name)
+    assert result.exit_code == 0, result.stderr
+    assert load_estate(tmp_path / name).info.name == name.lower()
+
+
+def test_a_folder_inside_an_estate_is_told(tmp_path: Path, run_cli: RunCli) -> None:
+    """An import into a folder inside another estate's folder is written, with a note that
+    loading the outer folder reads it too (only the user knows which folder is loaded)."""
+    assert run_cli("import", *PAIR, "-o", tmp_path / "estate").exit_code == 0
+    result = run_cli("import", *PAIR, "-o", tmp_path / "estate" / "sub")
+    assert result.exit_code == 0, result.stderr
+    assert "estate.yaml gives an estate's header; loading " in result.stderr
+    assert run_cli("validate", tmp_path / "estate" / "sub").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [
+        pytest.param("estate/imported", "which every import rewrites", id="into-imported"),
+        pytest.param("estate/imported/x", "which every import rewrites", id="under-imported"),
+        pytest.param("", "'' names no folder", id="empty-name"),
+    ],
+)
+def test_a_folder_inside_an_import_is_refused(
+    tmp_path: Path, run_cli: RunCli, target: str, said: str
+) -> None:
+    assert run_cli("import", *PAIR, "-o", tmp_path / "estate").exit_code == 0
+    before = _tree(tmp_path)
+    result = run_cli("import", *PAIR, "-o", tmp_path / target if target else "")
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert _tree(tmp_path) == before
+    assert run_cli("validate", tmp_path / "estate").exit_code == 0
+
+
+def test_a_source_or_mapping_that_is_the_folder_or_in_it_is_refused(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    folder = tmp_path / "cmdb"
+    folder.mkdir()
+    shutil.copyfile(COMPONENTS, folder / "cmdb_ci.csv")
+    result = run_cli("import", folder, "-o", folder)
+    assert result.exit_code == 2
+    assert "is inside" in result.stderr
+    (folder / "mapping.yaml").write_text("csv: {}\n", encoding="utf-8")
+    result = run_cli("import", *PAIR, "-o", folder, "--mapping", folder / "mapping.yaml")
+    assert result.exit_code == 2
+    assert "mapping.yaml is inside" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["cmdb_ci.csv", "mapping.yaml"]

@@ -4,13 +4,16 @@ never overwrites what is there."""
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from exitplan.loading import read_document
-from tests.conftest import RunCli
+from tests.conftest import REPO, RunCli, _command
+from tests.reliability.test_outputs import _without_permission
 
 
 def test_the_starter_works_at_once(run_cli: RunCli, tmp_path: Path) -> None:
@@ -57,16 +60,122 @@ def test_nothing_is_overwritten(run_cli: RunCli, tmp_path: Path, existing: str) 
     (tmp_path / existing).write_text("mine\n", encoding="utf-8")
     result = run_cli("init", tmp_path)
     assert result.exit_code == 2
-    assert f"already holds {existing}" in result.stderr
+    assert (
+        f"already holds {existing.split('/', maxsplit=1)[0]}; init writes only into a new or empty"
+        in (result.stderr)
+    )
     assert (tmp_path / existing).read_text(encoding="utf-8") == "mine\n"
     assert not (tmp_path / "scenarios").exists()
+
+
+REFUSED = [
+    pytest.param(
+        lambda t: (t / "README.md").write_text("# mine\n", encoding="utf-8"),
+        "",
+        "already holds README.md; init writes only into a new or empty folder",
+        id="a-folder-of-the-users",
+    ),
+    pytest.param(
+        lambda t: (t / "x").symlink_to(t / "nowhere"), "x", "x is a link to nothing", id="link"
+    ),
+]
+
+
+@pytest.mark.parametrize(("prepare", "where", "said"), REFUSED)
+def test_init_refuses_a_folder_it_would_mix_into(
+    run_cli: RunCli, tmp_path: Path, prepare: Callable[[Path], object], where: str, said: str
+) -> None:
+    prepare(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run_cli("init", tmp_path / where if where else tmp_path)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("city.yaml", "estate:\n  name: city\n"), ("e.json", '{"estate": {"name": "e"}}')],
+)
+def test_init_inside_an_estate_says_so(
+    run_cli: RunCli, tmp_path: Path, name: str, text: str
+) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    made = run_cli("init", tmp_path / "a" / "b")
+    assert made.exit_code == 0, made.stderr
+    assert f"whose {name} gives an estate's header" in made.stderr
+
+
+def test_an_output_that_names_its_estate_is_not_an_estate(run_cli: RunCli, tmp_path: Path) -> None:
+    """A simulation saved as JSON (``"estate": "gothenburg"``) beside the folder is no
+    estate header: init writes there."""
+    (tmp_path / "answer.json").write_text('{"estate": "gothenburg"}', encoding="utf-8")
+    made = run_cli("init", tmp_path / "new")
+    assert made.exit_code == 0
+    assert made.stderr == ""
+
+
+def test_an_empty_name_is_not_this_folder(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("init", "")
+    assert result.exit_code == 2
+    assert "'' names no folder" in result.stderr
+
+
+def test_a_folder_holding_only_hidden_entries_is_empty(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    result = run_cli("init", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".git",
+        "estate",
+        "estate.schema.json",
+        "scenario.schema.json",
+        "scenarios",
+    ]
+
+
+def test_the_next_commands_can_be_pasted(run_cli: RunCli, tmp_path: Path) -> None:
+    folder = tmp_path / "my estate"
+    made = run_cli("init", folder)
+    assert made.exit_code == 0, made.stderr
+    assert f"exitplan validate '{folder}'/estate" in made.stdout
+
+
+def test_a_failed_init_leaves_nothing(run_cli: RunCli, tmp_path: Path) -> None:
+    """Writing fails part-way (a folder init may not write into): no file of the starter
+    stays, and no folder init made."""
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    done = subprocess.run(
+        _without_permission([*_command(), "init", locked / "new" / "deeper"]),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("exitplan: cannot create "), done.stderr
+    assert list(locked.iterdir()) == []
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    empty.chmod(0o500)
+    done = subprocess.run(
+        _without_permission([*_command(), "init", empty]),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("exitplan: cannot write into "), done.stderr
+    assert list(empty.iterdir()) == []
 
 
 @pytest.mark.parametrize(
     ("where", "reason"),
     [
-        pytest.param("file/inside", "Not a directory", id="under-a-file"),
-        pytest.param("n" * 300, "File name too long", id="name-too-long"),
+        pytest.param("file/inside", "file is a file, not a folder", id="under-a-file"),
+        pytest.param("n" * 300, "file name too long", id="name-too-long"),
     ],
 )
 def test_a_folder_that_cannot_be_made_is_an_ordinary_error(
@@ -76,6 +185,6 @@ def test_a_folder_that_cannot_be_made_is_an_ordinary_error(
     result = run_cli("init", tmp_path / where)
     assert result.exit_code == 2
     assert result.stderr.startswith("exitplan: cannot create ")
-    assert reason in result.stderr
+    assert reason in result.stderr.lower()
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
