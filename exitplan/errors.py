@@ -57,14 +57,17 @@ class Problem:
 class InvalidInputError(ExitplanError):
     """One or more input files are wrong; every problem found is listed, sorted by place."""
 
-    def __init__(self, problems: list[Problem], *, what: str = "estate") -> None:
+    def __init__(
+        self, problems: list[Problem], *, what: str = "estate", many: bool = False
+    ) -> None:
         self.problems = sorted(set(problems))
+        self.what = what
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         # Escaped here, not only where printed, so that one problem stays one line even
         # when a key or a file name read from disk holds a line feed.
         lines = [printable(str(p)) for p in self.problems]
-        lines.append(f"{count} {noun} found; the {what} was not loaded.")
+        lines.append(f"{count} {noun} found; the {what} {'were' if many else 'was'} not loaded.")
         super().__init__("\n".join(lines))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from exitplan.cli.common import (
     text_format,
     write_diagram,
 )
+from exitplan.errors import InvalidInputError, Problem, display_path
 from exitplan.graph import GraphBackend
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
@@ -97,7 +99,19 @@ def compare_command(
     Example:
       exitplan compare scenarios/*.yaml
     """
-    loaded = [load_scenario(path, estate_read=reads_files(backend, estate)) for path in scenarios]
+    loaded = []
+    problems: list[Problem] = []
+    failed: list[str] = []
+    for path in scenarios:  # every scenario's problems at once
+        try:
+            loaded.append(load_scenario(path, estate_read=reads_files(backend, estate)))
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+            failed.append(error.what)
+    if problems:
+        if len(failed) == 1:
+            raise InvalidInputError(problems, what=failed[0])
+        raise InvalidInputError(problems, what="scenarios", many=True)
     estates: dict[Path, GraphBackend] = {}
     simulations = []
     for item in loaded:
@@ -110,12 +124,64 @@ def compare_command(
     if output_format == "json":
         text = dump_compare_json(simulations)
     else:
-        section = rows.compare(simulations)
+        ids = [s.scenario_id or ", ".join(s.selectors) for s in simulations]
+        labels = ids if len(set(ids)) == len(ids) else [display_path(p) for p in scenarios]
+        homes = [display_path(item.estate_path) for item in loaded]
+        section = rows.compare(
+            simulations, labels, homes if len({s.estate for s in simulations}) == 1 else None
+        )
         if output_format == "csv":
             text = dump_section_csv(section)
         elif output_format == "markdown":
-            titles = [f"{s.scenario_id}: {s.scenario_title}" for s in simulations]
-            text = dump_sections_markdown(section.title, titles, [section])
+            titles = [
+                f"{label}: {s.scenario_title}" for label, s in zip(labels, simulations, strict=True)
+            ]
+            text = dump_sections_markdown(
+                section.title,
+                [line for title in titles for line in (title, "")][:-1],
+                [dataclasses.replace(section, title="Figures")],
+            )
         else:
-            text = dump_sections_table([], [section], width=terminal_width())
+            width = terminal_width()
+            text = dump_sections_table([], side_by_side(section, width), width=width)
     emit(text)
+
+
+LABELS = 28
+"""The width the first column of a comparison takes, its labels wrapped."""
+
+
+def side_by_side(section: rows.Section, width: int) -> list[rows.Section]:
+    """A comparison cut into tables of as many scenarios as fit ``width`` side by side,
+    each with the labels again, so that no figure is shortened (a heading may wrap at its
+    hyphens)."""
+    columns = len(section.headers) - 1
+    needs = [
+        max(
+            max((len(piece) + 1 for piece in section.headers[c].split("-")), default=1),
+            *(len(row[c]) for row in section.rows),
+        )
+        + 3
+        for c in range(1, columns + 1)
+    ]
+    groups: list[list[int]] = [[]]
+    used = LABELS
+    for column, need in enumerate(needs, start=1):
+        if groups[-1] and used + need > width:
+            groups.append([])
+            used = LABELS
+        groups[-1].append(column)
+        used += need
+    if len(groups) == 1:
+        return [section]
+    return [
+        rows.Section(
+            f"{section.title} ({picked[0]}-{picked[-1]} of {columns})"
+            if len(picked) > 1
+            else f"{section.title} ({picked[0]} of {columns})",
+            (section.headers[0], *(section.headers[c] for c in picked)),
+            tuple((row[0], *(row[c] for c in picked)) for row in section.rows),
+            section.note if picked[-1] == columns else None,
+        )
+        for picked in groups
+    ]

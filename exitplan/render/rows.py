@@ -652,7 +652,14 @@ COMPARE_ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def compare(simulations: Sequence[Simulation]) -> Section:
+def compare(
+    simulations: Sequence[Simulation],
+    labels: Sequence[str] | None = None,
+    estates: Sequence[str] | None = None,
+) -> Section:
+    """The figures of several scenarios side by side, a column each, headed by ``labels``
+    (default: each scenario's id); the estate (by ``estates``, default its name) and the
+    mode get a row where they differ."""
     figures = [summarise(s) for s in simulations]
     rows = [
         (label, *(number(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
@@ -674,9 +681,12 @@ def compare(simulations: Sequence[Simulation]) -> Section:
     )
     rows.append(("plan finishes (weeks)", *(weeks(round(f.finish_weeks, 1)) for f in figures)))
     rows.append(("plan finishes", *(f.finish_date or "" for f in figures)))
-    headers = tuple(s.scenario_id or ", ".join(s.selectors) for s in simulations)
-    if len({s.estate for s in simulations}) > 1:  # scenarios of different estates
-        rows.insert(0, ("estate", *(s.estate for s in simulations)))
+    headers = tuple(labels or (s.scenario_id or ", ".join(s.selectors) for s in simulations))
+    if len({s.mode for s in simulations}) > 1:
+        rows.insert(0, ("mode", *(s.mode for s in simulations)))
+    named = list(estates or (s.estate for s in simulations))
+    if len(set(named)) > 1:  # scenarios of different estates
+        rows.insert(0, ("estate", *named))
     currency = {s.currency for s in simulations}
     note = f"Costs in {', '.join(sorted(currency))}." if currency else None
     if len(currency) > 1:

@@ -332,3 +332,64 @@ def test_choices_the_withdrawal_gives_nothing_to_do_are_told(
         "withdrawal replaces; excluding it changes nothing" in result.stderr
     )
     assert "baramundi" not in result.stderr  # a candidate for intune: it is used
+
+
+def test_compare_never_shortens_a_figure(run_cli: RunCli) -> None:
+    """Eight scenarios do not fit 100 characters side by side: they are set out in several
+    tables, each with the labels, rather than with figures cut to '26,500,0…'."""
+    every = sorted((REPO / "scenarios").glob("*.yaml"))
+    result = run_cli("compare", *every)
+    assert result.exit_code == 0, result.stderr
+    assert "…" not in result.stdout
+    assert "Scenarios compared (1-" in result.stdout
+    assert f"of {len(every)})" in result.stdout
+    assert result.stdout.count("  waves  ") >= 2  # the labels again in each table
+    assert "26,500,000" in result.stdout
+
+
+def test_compare_tells_scenarios_of_one_id_apart(run_cli: RunCli, tmp_path: Path) -> None:
+    """The same scenario run on two copies of an estate: the columns are named by file,
+    the estates by folder, and a mode that differs has its row."""
+    assert run_cli("init", tmp_path / "a").exit_code == 0
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    estate = tmp_path / "b" / "estate" / "estate.yaml"
+    estate.write_text(estate.read_text(encoding="utf-8").replace("users: 2200", "users: 9200"))
+    scenario = tmp_path / "b" / "scenarios" / "leave-cloudco.yaml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("mode: exit", "mode: cut-off"))
+    result = run_cli(
+        "compare",
+        "a/scenarios/leave-cloudco.yaml",
+        "b/scenarios/leave-cloudco.yaml",
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert ["a/scenarios/leave-cloudco.yaml", "b/scenarios/leave-cloudco.yaml"] in lines
+    assert ["estate", "a/estate", "b/estate"] in lines
+    assert ["mode", "exit", "cut-off"] in lines
+
+
+def test_compare_lists_its_scenarios_one_a_paragraph_in_markdown(run_cli: RunCli) -> None:
+    result = run_cli(
+        "compare",
+        "scenarios/leave-microsoft.yaml",
+        "scenarios/lose-intune.yaml",
+        "--format",
+        "markdown",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Entirely\n\nlose-intune: " in result.stdout.replace("entirely", "Entirely")
+    assert result.stdout.count("Scenarios compared") == 1
+    assert "## Figures" in result.stdout
+
+
+def test_compare_tells_every_bad_scenario_at_once(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("init", tmp_path / "s").exit_code == 0
+    head = "estate: s/estate\nwithdraw: [vendor:cloudco]\n"
+    (tmp_path / "b1.yaml").write_text(f"id: b1\ntitle: B1\n{head}mode: exitt\n")
+    (tmp_path / "b2.yaml").write_text(f"id: b2\ntitle: B2\n{head}horizon_days: -5\n")
+    result = run_cli("compare", "b1.yaml", "b2.yaml", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "b1.yaml:5: mode: " in result.stderr
+    assert "b2.yaml:5: horizon_days: " in result.stderr
+    assert result.stderr.endswith("2 problems found; the scenarios were not loaded.\n")
