@@ -64,6 +64,7 @@ from exitplan.errors import (
     abbreviate,
     did_you_mean,
     display_path,
+    printable,
     shorten,
     with_article,
 )
@@ -1018,6 +1019,19 @@ def _short(value: Any) -> str:
     return abbreviate(value)
 
 
+def _given(value: Any) -> str:
+    """What was given where a list or mapping belongs, in words: ``a mapping (web: ...)``,
+    ``a list of 3``, ``the text 'x'``, rather than Python's own spelling of it."""
+    if isinstance(value, dict):
+        keys = ", ".join(printable(str(k)) for k in list(value)[:3])
+        return f"a mapping ({shorten(keys + (', ...' if len(value) > 3 else ''), 60)})"
+    if isinstance(value, list):
+        return f"a list of {len(value):,}"
+    if isinstance(value, str):
+        return f"the text {_short(value)}"
+    return _short(value)
+
+
 def _hint(word: str, allowed: Sequence[str]) -> str:
     """ "did you mean" the closest allowed word, else the list of them; nothing for a word
     so long that it is no slip (the message stays one readable line)."""
@@ -1101,9 +1115,9 @@ def _plain(kind: str, given: Any, context: Mapping[str, Any]) -> str | None:
     if kind == "less_than_equal":
         return f"{_short(given)} is too large; at most {_number(context.get('le'))}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of keys, got {_short(given)}"
+        return f"expected a mapping of keys, got {_given(given)}"
     if kind in ("tuple_type", "list_type"):
-        return f"expected a list, got {_short(given)}"
+        return f"expected a list, got {_given(given)}"
     if kind == "too_short":
         least = _number(context.get("min_length"))
         if not given:
@@ -1434,7 +1448,7 @@ def _collect(doc: Document, into: _Collected) -> None:
             continue
         if not isinstance(value, list):
             into.problems.append(
-                Problem(doc.file, doc.line_of((key,)), key, f"expected a list, got {_short(value)}")
+                Problem(doc.file, doc.line_of((key,)), key, f"expected a list, got {_given(value)}")
             )
             continue
         if not _collect_items(doc, key, model, value, into, full):

@@ -55,6 +55,16 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 CASES = [
     Case(
+        "a-section-that-is-a-mapping",
+        {"a.yaml": "services:\n  web:\n    image: nginx\n"},
+        [Expected("a.yaml", 1, "services", "expected a list, got a mapping (web)")],
+    ),
+    Case(
+        "a-section-that-is-text",
+        {"a.yaml": "components: none\n"},
+        [Expected("a.yaml", 1, "components", "expected a list, got the text 'none'")],
+    ),
+    Case(
         "yaml-syntax",
         {"a.yaml": "vendors:\n  - id: x\n    name: [unclosed\n"},
         [Expected("a.yaml", 4, "", "started on line 3")],

@@ -111,6 +111,19 @@ def inside_an_estate(folder: Path, what: str) -> None:
             return
 
 
+def in_the_way(folder: Path) -> str | None:
+    """What stands in the folder's way, if anything does: a file, or a link to nothing."""
+    for path in (folder, *folder.parents):
+        try:
+            if path.is_symlink() and not path.exists():
+                return f"{display_path(path)} is a link to nothing, or a loop of links"
+            if path.exists() and not path.is_dir():
+                return f"{display_path(path)} is a file, not a folder"
+        except OSError:  # a name too long: the error says so
+            continue
+    return None
+
+
 def folder_named(
     _context: click.Context, _parameter: click.Parameter, value: str | None
 ) -> Path | None:

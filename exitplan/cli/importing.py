@@ -19,6 +19,7 @@ from exitplan.cli.common import (
     folder_named,
     holds_header,
     in_stages,
+    in_the_way,
     inside_an_estate,
     notice,
 )
@@ -137,6 +138,12 @@ def _check_folder_safely(folder: Path, sources: list[Path]) -> None:
                 f"{display_path(source)} is inside {display_path(folder)}; import into a "
                 "folder that does not hold the sources (they would be read as estate files)"
             )
+        if os.path.isdir(real) and home.startswith(real.rstrip(os.sep) + os.sep):
+            raise UsageError(
+                f"{display_path(folder)} is inside the source folder {display_path(source)}; "
+                "import into a folder outside it (the next import would read this one as a "
+                "source)"
+            )
     for parent in (Path(home), *Path(home).parents):
         if parent.name == IMPORTED and any(_written_by_import(f) for f in parent.glob("*.yaml")):
             raise UsageError(
@@ -232,7 +239,8 @@ def _put_in_place(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         _remove_folders(made)
-        raise UsageError(f"cannot create {display_path(folder)}: {os_reason(error)}") from None
+        why = in_the_way(folder) or os_reason(error)
+        raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
     header_file = folder / "estate.yaml"
     # The header comes with the import until a file of the user's gives it: also an
     # empty source gives an estate, and a folder holding a README.md keeps the source's

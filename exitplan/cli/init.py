@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from exitplan.cli.common import emit, folder_named, inside_an_estate
+from exitplan.cli.common import emit, folder_named, in_the_way, inside_an_estate
 from exitplan.errors import UsageError, display_path, printable
 from exitplan.loading import os_reason
 from exitplan.render.files import write_output
@@ -56,7 +56,7 @@ def init_command(folder: Path) -> None:
         made = [path for path in (folder, *folder.parents) if not path.exists()]
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # a name too long, a loop of links, a file in the way
-        why = _in_the_way(folder) or os_reason(error)
+        why = in_the_way(folder) or os_reason(error)
         raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
     try:
         _write_all(folder, files)
@@ -83,7 +83,7 @@ def _refuse_unless_empty(folder: Path) -> None:
     if not (folder.exists() or folder.is_symlink()):
         return
     if not folder.is_dir():
-        raise UsageError(f"cannot create {display_path(folder)}: {_in_the_way(folder)}")
+        raise UsageError(f"cannot create {display_path(folder)}: {in_the_way(folder)}")
     kept = sorted(entry.name for entry in folder.iterdir() if not entry.name.startswith("."))
     if kept:
         listed = ", ".join(printable(name) for name in kept[:5]) + (
@@ -93,19 +93,6 @@ def _refuse_unless_empty(folder: Path) -> None:
             f"{display_path(folder)} already holds {listed}; init writes only into a new or "
             "empty folder"
         )
-
-
-def _in_the_way(folder: Path) -> str | None:
-    """What stands in the folder's way, if anything does: a file, or a link to nothing."""
-    for path in (folder, *folder.parents):
-        try:
-            if path.is_symlink() and not path.exists():
-                return f"{display_path(path)} is a link to nothing, or a loop of links"
-            if path.exists() and not path.is_dir():
-                return f"{display_path(path)} is a file, not a folder"
-        except OSError:  # a name too long: the error says so
-            continue
-    return None
 
 
 def _write_all(folder: Path, files: dict[str, bytes]) -> None:

@@ -52,8 +52,8 @@ def validate_command(path: Path) -> None:
             parts = [f"{count - candidates - retired} in use", plural(candidates, "candidate")]
             parts += [f"{retired} retired"] if retired else []
             extra = f"  ({', '.join(parts)})"
-        lines.append(f"  {PLURAL[label]:<16}{count:>6}{extra}")
-    lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6}")
-    lines.append(f"  {'alternatives':<16}{len(estate.alternatives):>6}")
-    lines.append(f"  {'relationships':<16}{summary.relationship_total:>6}")
+        lines.append(f"  {PLURAL[label]:<16}{count:>6,}{extra}")
+    lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6,}")
+    lines.append(f"  {'alternatives':<16}{len(estate.alternatives):>6,}")
+    lines.append(f"  {'relationships':<16}{summary.relationship_total:>6,}")
     emit("\n".join(lines) + "\n")

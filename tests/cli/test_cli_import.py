@@ -883,3 +883,25 @@ def test_a_source_or_mapping_that_is_the_folder_or_in_it_is_refused(
     assert result.exit_code == 2
     assert "mapping.yaml is inside" in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["cmdb_ci.csv", "mapping.yaml"]
+
+
+def test_a_folder_inside_a_source_folder_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    """The next import would read this one's files as a source."""
+    sources = tmp_path / "cmdb"
+    sources.mkdir()
+    shutil.copyfile(COMPONENTS, sources / "cmdb_ci.csv")
+    result = run_cli("import", sources, "-o", sources / "estate")
+    assert result.exit_code == 2
+    assert "is inside the source folder" in result.stderr
+    assert sorted(p.name for p in sources.iterdir()) == ["cmdb_ci.csv"]
+
+
+@pytest.mark.parametrize("target", ["nowhere", "loop"])
+def test_a_link_to_nothing_as_the_folder_is_told_as_such(
+    tmp_path: Path, run_cli: RunCli, target: str
+) -> None:
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "nowhere" if target == "nowhere" else link)
+    result = run_cli("import", *PAIR, "-o", link)
+    assert result.exit_code == 2
+    assert "link is a link to nothing, or a loop of links" in result.stderr
