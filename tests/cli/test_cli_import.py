@@ -905,3 +905,17 @@ def test_a_link_to_nothing_as_the_folder_is_told_as_such(
     result = run_cli("import", *PAIR, "-o", link)
     assert result.exit_code == 2
     assert "link is a link to nothing, or a loop of links" in result.stderr
+
+
+def test_a_model_with_a_bad_character_is_told_at_its_line(tmp_path: Path, run_cli: RunCli) -> None:
+    """The root element says the file is an ArchiMate model; the fault after it is told
+    with its line, not as a format exitplan does not import."""
+    text = (REPO / "tests" / "fixtures" / "archimate" / "archisurance.xml").read_text()
+    at = text.index(">", text.index("<name")) + 1
+    model = tmp_path / "model.xml"
+    model.write_text(text[:at] + "A\x0cB" + text[at:], encoding="utf-8")
+    result = run_cli("import", model, "-o", tmp_path / "estate")
+    assert result.exit_code == 2
+    assert "model.xml:3: not well-formed XML" in result.stderr
+    assert "not a format" not in result.stderr
+    assert not (tmp_path / "estate").exists()
