@@ -201,11 +201,17 @@ class Restorability:
         singles, groups = self._read_needs.get(node_id) or self._needs(node_id)
         for target in singles:
             if not self.restorable(target):
-                return f"needs {target}, which {self._state(target)}"
+                return f"needs {self._named(target)}, which {self._state(target)}"
         for members in groups.values():
             if not any(self.restorable(m) for m in members):
-                return f"needs one of {', '.join(members)}; none can be restored"
+                named = ", ".join(self._named(m) for m in members)
+                return f"needs one of {named}; none can be restored"
         return "its needs cannot be restored"
+
+    def _named(self, node_id: NodeId) -> str:
+        """A node by its name where the region holds it (what the withdrawal reaches, on
+        every backend alike), else by its id."""
+        return self.region.node(node_id).name if node_id in self.times.fail else node_id
 
     def _state(self, node_id: NodeId) -> str:
         if node_id in self.times.withdrawn:
