@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -68,7 +68,7 @@ _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 def _keep(text: str) -> str:
     """Short cells like "day 0" or a date on one line: their spaces and the hyphens of
-    their dates do not break."""
+    their dates do not break (in HTML; Markdown keeps plain ones, to be searched)."""
     return _DATE.sub("\\1\u2011\\2\u2011\\3", text.replace(" ", "\u00a0"))
 
 
@@ -664,9 +664,9 @@ def _appendix(strategy: ExitStrategy) -> Section:
     )
 
 
-def _services(strategy: ExitStrategy) -> Section:
+def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
     section = services(strategy.simulation, _names(strategy), "Affected services")
-    rows = tuple((*row[:3], _keep(row[3]), *row[4:]) for row in section.rows)
+    rows = tuple((*row[:3], keep(row[3]), *row[4:]) for row in section.rows)
     return Section(section.title, section.headers, rows, section.note)
 
 
@@ -723,7 +723,7 @@ def _missing(strategy: ExitStrategy) -> Section:
     )
 
 
-def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
+def _plan(strategy: ExitStrategy, keep: Callable[[str], str]) -> tuple[list[str], Section]:
     simulation = strategy.simulation
     plan = simulation.plan
     names = _names(strategy)
@@ -743,9 +743,9 @@ def _plan(strategy: ExitStrategy) -> tuple[list[str], Section]:
                 str(step.wave),
                 action,
                 weeks(step.duration_weeks),
-                _keep(when_week(step.start_week, step.start_day, simulation.start)),
-                _keep(when_week(step.finish_week, step.finish_day, simulation.start)),
-                _keep(due(step, simulation.start)),
+                keep(when_week(step.start_week, step.start_day, simulation.start)),
+                keep(when_week(step.finish_week, step.finish_day, simulation.start)),
+                keep(due(step, simulation.start)),
                 status(step, names),
                 critical,
             )
@@ -836,7 +836,11 @@ def _register(strategy: ExitStrategy) -> Section:
 
 
 def dump_report_markdown(
-    strategy: ExitStrategy, diagrams: Mapping[str, str] | None = None, *, mermaid: bool = True
+    strategy: ExitStrategy,
+    diagrams: Mapping[str, str] | None = None,
+    *,
+    mermaid: bool = True,
+    keep: Callable[[str], str] = str,
 ) -> str:
     """The document as Markdown. ``diagrams`` maps "impact" and "plan" to file names of
     pictures to link beside their sections (none by default). ``mermaid``: the plan's
@@ -863,7 +867,7 @@ def dump_report_markdown(
     verify = _verify(strategy)
     if verify is not None:
         lines.append(section_markdown(verify))
-    lines.append(section_markdown(_services(strategy)))
+    lines.append(section_markdown(_services(strategy, keep)))
     if diagrams and "impact" in diagrams:
         lines.extend([f"![Impact]({diagrams['impact']})", ""])
     lines.append(section_markdown(_flows(strategy)))
@@ -876,7 +880,7 @@ def dump_report_markdown(
         )
     )
     lines.append(section_markdown(_missing(strategy)))
-    intro, steps = _plan(strategy)
+    intro, steps = _plan(strategy, keep)
     lines.extend(["## Migration plan", "", *intro])
     if diagrams and "plan" in diagrams:
         lines.extend([f"![Migration plan]({diagrams['plan']})", ""])
@@ -960,7 +964,7 @@ def dump_report_html(
     diagrams inline as SVG after their sections. ``left_out`` says, per diagram cut to
     fit the page, what it does not draw; the sentence is printed under the diagram."""
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
-    body = _breakable(renderer.render(dump_report_markdown(strategy, mermaid=False)))
+    body = _breakable(renderer.render(dump_report_markdown(strategy, mermaid=False, keep=_keep)))
     placed = (
         ("gantt", "Executive summary"),
         ("impact", "Affected services"),

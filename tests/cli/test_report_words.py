@@ -111,3 +111,17 @@ def test_the_words_agree_with_the_counts(
         ]
         assert slide.shapes.title is not None
         assert all(body.strip() for body in bodies), slide.shapes.title.text
+
+
+def test_markdown_dates_are_plain_and_html_ones_do_not_break(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A date in the Markdown can be searched for as typed; in HTML the same cell keeps
+    its date on one line."""
+    for name in ("r.md", "r.html"):
+        result = run_cli("report", "scenarios/lose-intune.yaml", "-o", tmp_path / name)
+        assert result.exit_code == 0, result.stderr
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "\u2011" not in markdown
+    assert "\u00a0" not in markdown
+    assert "2027\u201110\u201112" in (tmp_path / "r.html").read_text(encoding="utf-8")
