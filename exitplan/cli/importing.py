@@ -317,7 +317,7 @@ def _remove_folders(made: list[Path]) -> None:
     "-o",
     "--output",
     "folder",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     callback=folder_named,
     help="The estate folder to write; created with its parents. The import goes into its "
     f"{IMPORTED}/ sub-folder, which each import rewrites; your own files beside it stay.",

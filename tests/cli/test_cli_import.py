@@ -137,7 +137,10 @@ def test_a_reimport_that_the_users_overrides_reject_changes_nothing(
             ),
             "notes.yaml was not written by exitplan import",
         ),
-        (lambda d: d.parent.mkdir(parents=True) or d.write_text("x"), "is a file"),
+        (
+            lambda d: d.parent.mkdir(parents=True) or d.write_text("x"),
+            "estate is not a folder; -o names the estate folder",
+        ),
         (
             lambda d: d.mkdir(parents=True) or (d / "imported").write_text("x"),
             "imported is not a folder written by exitplan import",
