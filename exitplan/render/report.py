@@ -476,7 +476,7 @@ def _scope(strategy: ExitStrategy) -> list[str]:
         ),
     ]
     if simulation.legal is not None:
-        struck = ", ".join(simulation.legal.invalidated) or "none"
+        struck = ", ".join(BASIS.get(b, b) for b in simulation.legal.invalidated) or "none"
         said = " ".join(legal_sentences(simulation.legal))
         lines.append(
             f"- Legal assumptions: transfer bases struck down: {escape(struck)}. {escape(said)}"
@@ -646,7 +646,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
 
 
 def _appendix(strategy: ExitStrategy) -> Section:
-    names = _names(strategy)
+    names = {**_names(strategy), **{flow.id: flow.name for flow in strategy.flows}}
     return Section(
         "Appendix: the assumptions",
         ("element", "kind", "what is assumed", "note"),

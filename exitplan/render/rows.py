@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from exitplan.errors import in_weeks, plural
 from exitplan.simulate.plan import contract_outlooks
-from exitplan.simulate.policy import CheckResult, Finding, Severity, in_words
+from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     Costs,
@@ -479,12 +479,12 @@ def legal_sentences(found: Legal) -> list[str]:
     lines = []
     if found.invalidated:
         verb = "loses" if len(lost) == 1 else "lose"
+        struck = ", ".join(BASIS.get(basis, basis) for basis in found.invalidated)
         lines.append(
-            f"{plural(len(lost), 'data flow')} {verb} its legal basis once "
-            f"{', '.join(found.invalidated)} is struck down."
+            f"{plural(len(lost), 'data flow')} {verb} its legal basis once {struck} is struck down."
             if len(lost) == 1
-            else f"{plural(len(lost), 'data flow')} {verb} their legal basis once "
-            f"{', '.join(found.invalidated)} is struck down."
+            else f"{plural(len(lost), 'data flow')} {verb} their legal basis once {struck} "
+            f"{'is' if len(found.invalidated) == 1 else 'are'} struck down."
         )
     if exposed:
         verb = "carries" if len(exposed) == 1 else "carry"

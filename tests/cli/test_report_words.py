@@ -125,3 +125,31 @@ def test_markdown_dates_are_plain_and_html_ones_do_not_break(
     assert "\u2011" not in markdown
     assert "\u00a0" not in markdown
     assert "2027\u201110\u201112" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("scenario", "said"),
+    [
+        (
+            "dpf-struck-down",
+            [
+                "**The question.** If the EU-US Data Privacy Framework (adequacy\\_dpf) were "
+                "struck down and we stopped using what relies on it,",
+                "lose their legal basis once the EU-US Data Privacy Framework (adequacy\\_dpf) "
+                "is struck down.",
+                "| Endpoint telemetry to Defender for Endpoint | data flow |",
+            ],
+        ),
+        ("us-law", ["If we choose to leave every vendor under US law,"]),
+        ("lose-intune", ["If Microsoft Intune stopped serving us on 2026-11-01,"]),
+    ],
+)
+def test_the_document_names_what_is_withdrawn(
+    run_cli: RunCli, tmp_path: Path, scenario: str, said: list[str]
+) -> None:
+    result = run_cli("report", f"scenarios/{scenario}.yaml", "-o", tmp_path / "r.md")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    for words in said:
+        assert words in text, words
+    assert "component:" not in text.split("## Scope")[0]
