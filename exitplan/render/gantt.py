@@ -66,6 +66,13 @@ def _short(text: str, length: int = LABEL_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _between_words(text: str, length: int) -> str:
+    """``text`` cut between words to ``length`` characters; a first word longer than that
+    is cut inside it."""
+    cut = textwrap.shorten(printable(text), length, placeholder=" …")
+    return _short(text, length) if cut == "…" or cut.startswith(" …") else cut
+
+
 def _short_move(label: str, length: int = LABEL_LENGTH) -> str:
     """A bar's label cut to ``length`` characters with both of its ends kept: what is
     replaced and its replacement each keep their start (``Microsoft Configuration Man… →
@@ -290,7 +297,7 @@ def _blocked_under(figure: Figure, layout: Layout, stuck: list[str]) -> None:
     """The blocked steps named under the chart, the rest counted."""
     if not stuck:
         return
-    named = "; ".join(_short(label, 60) for label in stuck[:BLOCKED_NAMED])
+    named = "; ".join(_between_words(label, 80) for label in stuck[:BLOCKED_NAMED])
     more = len(stuck) - BLOCKED_NAMED
     text = f"Blocked, not scheduled until an alternative is found ({len(stuck)}): {named}" + (
         f"; and {more} more (the tables list them)" if more > 0 else ""

@@ -207,3 +207,20 @@ def test_dollar_signs_in_names_are_text_not_mathematics(
 def test_a_bar_label_keeps_both_of_its_ends(label: str, length: int, shown: str) -> None:
     assert _short_move(label, length) == shown
     assert len(_short_move(label, length)) <= length
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("short", "short"),
+        (
+            "Microsoft Purview Information Protection (sensitivity labels, DLP) and more",
+            "Microsoft Purview Information …",
+        ),
+        ("x" * 100, "x" * 39 + "…"),  # one word longer than the room: cut inside it
+    ],
+)
+def test_a_blocked_step_is_named_cut_between_words(text: str, cut: str) -> None:
+    from exitplan.render.gantt import _between_words  # noqa: PLC0415
+
+    assert _between_words(text, 40) == cut
