@@ -440,7 +440,8 @@ _MERMAID_UNSAFE = re.compile(r"[^\w \-.,()/&+'→…]")
 def _mermaid_text(text: str) -> str:
     """Only letters, digits, spaces and plain punctuation: Mermaid reads ``:``, ``;``,
     ``#`` and ``%%`` as syntax, and a backtick could close the Markdown fence."""
-    return re.sub(r" +", " ", _MERMAID_UNSAFE.sub(" ", printable(text))).strip() or "step"
+    spaced = "".join(" " if not c.isprintable() else c for c in text)  # a line break too
+    return re.sub(r" +", " ", _MERMAID_UNSAFE.sub(" ", printable(spaced))).strip() or "step"
 
 
 def gantt_mermaid(simulation: Simulation) -> str:

@@ -224,3 +224,19 @@ def test_a_blocked_step_is_named_cut_between_words(text: str, cut: str) -> None:
     from exitplan.render.gantt import _between_words  # noqa: PLC0415
 
     assert _between_words(text, 40) == cut
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Alpha\nBeta", "Alpha Beta"),  # a line break is a space, not 'x0a'
+        ("Evil\x1b[2J Corp", "Evil 2J Corp"),
+        ("a:b;c#d%%e", "a b c d e"),
+        ("``` fence", "fence"),
+        ("", "step"),
+    ],
+)
+def test_a_name_in_mermaid_is_plain_words(name: str, shown: str) -> None:
+    from exitplan.render.gantt import _mermaid_text  # noqa: PLC0415
+
+    assert _mermaid_text(name) == shown
