@@ -105,6 +105,21 @@ WORDS_ONLY_IN_A_COMMAND = INTERRUPTED_IMPORT.replace(
 )
 
 
+# The same turned into problems of the input: pydantic-core validating ids against a
+# pattern as Ctrl-C arrived reported "does not match the pattern" for each, and the load
+# failed with them (seen under SIGINT in CI).
+WORDS_AS_PROBLEMS = INTERRUPTED_IMPORT.replace(
+    """    except BaseException as caught:
+        raise ImportError("initialization failed") from caught
+""",
+    """    except BaseException:
+        pass
+    from exitplan.errors import InvalidInputError, Problem
+    raise InvalidInputError([Problem("a.yaml", 6, "id", "does not match the pattern")])
+""",
+)
+
+
 @pytest.mark.parametrize(
     "script",
     [
@@ -112,6 +127,7 @@ WORDS_ONLY_IN_A_COMMAND = INTERRUPTED_IMPORT.replace(
         pytest.param(INTERRUPTED_IMPORT, id="extension-import-in-a-command"),
         pytest.param(WORDS_ONLY, id="words-only-in-an-import"),
         pytest.param(WORDS_ONLY_IN_A_COMMAND, id="words-only-in-a-command"),
+        pytest.param(WORDS_AS_PROBLEMS, id="words-as-problems-of-the-input"),
     ],
 )
 @pytest.mark.parametrize(

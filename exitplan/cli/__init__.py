@@ -70,6 +70,8 @@ class _ExitplanGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ExitplanError as error:
+            if SIGNALS_ARRIVED:  # an extension turned the signal into problems of the input
+                raise SIGNALS_ARRIVED[0] from None
             if ctx.params.get("debug"):
                 raise
             # Problems come as compiler-style "file:line: ..." lines, then one summary.
