@@ -39,8 +39,8 @@ def _files() -> dict[str, bytes]:
 def init_command(folder: Path) -> None:
     """Write a small commented starter estate into FOLDER/estate and a scenario into
     FOLDER/scenarios, ready to validate, simulate and run; the folder and its parents
-    are created. FOLDER must be new or empty (hidden entries such as .git aside), and not
-    inside another estate's folder; all four files are written, or none.
+    are created. FOLDER must be new or empty (hidden entries such as .git aside); all
+    four files are written, or none. Inside another estate's folder, a note says so.
 
     \b
     Example:

@@ -49,8 +49,8 @@ def validate_command(path: Path) -> None:
     for label, count in summary.nodes.items():
         extra = ""
         if label is Label.COMPONENT and (candidates or retired):
-            parts = [f"{count - candidates - retired} in use", plural(candidates, "candidate")]
-            parts += [f"{retired} retired"] if retired else []
+            parts = [f"{count - candidates - retired:,} in use", plural(candidates, "candidate")]
+            parts += [f"{retired:,} retired"] if retired else []
             extra = f"  ({', '.join(parts)})"
         lines.append(f"  {PLURAL[label]:<16}{count:>6,}{extra}")
     lines.append(f"  {'data flows':<16}{len(estate.data_flows):>6,}")

@@ -35,7 +35,7 @@ def test_a_single_file_of_ten_thousand_components_loads_without_splitting(
     assert path.stat().st_size > 15_000_000
     result = run_cli("validate", path)
     assert result.exit_code == 0, result.stderr[-2000:]
-    assert "components       12000  (10000 in use, 2,000 candidates)" in result.stdout
+    assert "components      12,000  (10,000 in use, 2,000 candidates)" in result.stdout
     simulated = run_cli("simulate", path, "-w", "vendor:v-dominant", "--format", "json")
     assert simulated.exit_code == 0, simulated.stderr[-2000:]
 
