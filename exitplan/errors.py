@@ -149,6 +149,12 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
+def agreeing(count: int, one: str, many: str) -> str:
+    """The form of a word that agrees with ``count``: ``agreeing(1, "is", "are")`` is
+    ``"is"``; any other count takes ``many``, as "0 steps are" does."""
+    return one if count == 1 else many
+
+
 def in_weeks(value: float) -> str:
     """``"1 week"``, ``"2.5 weeks"``, ``"0 weeks"``."""
     return f"{value:g} {'week' if value == 1 else 'weeks'}"

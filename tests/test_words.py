@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exitplan.errors import in_weeks, plural, with_article
+from exitplan.errors import agreeing, in_weeks, plural, with_article
 from tests.conftest import RunCli
 
 
@@ -25,6 +25,20 @@ from tests.conftest import RunCli
 )
 def test_plural(count: int, word: str, many: str | None, said: str) -> None:
     assert plural(count, word, many) == said
+
+
+@pytest.mark.parametrize(
+    ("count", "one", "many", "said"),
+    [
+        (0, "is", "are", "are"),
+        (1, "is", "are", "is"),
+        (2, "breaks", "break", "break"),
+        (1, "it", "them", "it"),
+        (-1, "has", "have", "have"),
+    ],
+)
+def test_agreeing(count: int, one: str, many: str, said: str) -> None:
+    assert agreeing(count, one, many) == said
 
 
 @pytest.mark.parametrize(

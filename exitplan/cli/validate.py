@@ -14,7 +14,7 @@ from exitplan.cli.common import (
     emit,
     read_estate,
 )
-from exitplan.errors import plural, printable
+from exitplan.errors import agreeing, plural, printable
 from exitplan.graph import Label
 from exitplan.graph.shape import estate_summary
 from exitplan.model import Lifecycle
@@ -42,7 +42,7 @@ def validate_command(path: Path) -> None:
     files: list[Path] = []
     estate = read_estate(path, files)
     summary = estate_summary(estate)
-    noun = "file" if len(files) == 1 else "files"
+    noun = agreeing(len(files), "file", "files")
     lifecycles = Counter(component.lifecycle for component in estate.components)
     candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]
     lines = [f"Estate {printable(estate.name)} is valid ({len(files)} {noun}):"]

@@ -49,7 +49,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
+from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path, plural
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, slug
 from exitplan.importers.files import read_source, read_yaml_source
@@ -640,7 +640,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
         # not of the file read last, which would change with the order of the files.
         source.reading(source.file)
         source.note(
-            f"{catalog.files} catalog file{'' if catalog.files == 1 else 's'} read"
+            f"{plural(catalog.files, 'catalog file')} read"
             + (
                 f", {catalog.through_locations} through Location targets"
                 if catalog.through_locations

@@ -34,7 +34,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
+from exitplan.errors import InvalidInputError, Problem, abbreviate, agreeing, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, relation_id
 from exitplan.importers.files import once, read_source, source_bytes
@@ -1275,7 +1275,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
             count = len(tables[0].rows)
             notes.append(
                 f"{tables[0].file}: Archi's properties table not read ({count} "
-                f"{'property' if count == 1 else 'properties'}); import the .archimate model "
+                f"{agreeing(count, 'property', 'properties')}); import the .archimate model "
                 "itself to use them"
             )
         else:

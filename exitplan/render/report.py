@@ -15,7 +15,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
-from exitplan.errors import in_weeks, plural, printable
+from exitplan.errors import agreeing, in_weeks, plural, printable
 from exitplan.render.gantt import gantt_mermaid
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
@@ -106,9 +106,10 @@ def withdrawn_words(strategy: ExitStrategy) -> str:
     simulation = strategy.simulation
     found = simulation.legal
     because = {f"component:{c}" for c in found.withdrawn} if found else set()
+    given = strategy.withdrawn_words or simulation.selectors  # words: one per selector
     words = [
         word
-        for selector, word in zip(simulation.selectors, strategy.withdrawn_words, strict=False)
+        for selector, word in zip(simulation.selectors, given, strict=True)
         if selector not in because
     ]
     if because and found is not None:
@@ -177,7 +178,7 @@ def figures(strategy: ExitStrategy) -> Section:
             + (f" ({capacity_told(simulation)})" if plan.capacity else "")
             + (
                 f"; {plural(len(late), 'step')} after "
-                f"{'its deadline' if len(late) == 1 else 'their deadlines'}"
+                f"{agreeing(len(late), 'its deadline', 'their deadlines')}"
                 if late
                 else ""
             ),
@@ -208,7 +209,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
     missing = simulation.missing
     blocked = summarise(simulation).blocked_steps
     if missing:
-        waiting = f"{plural(blocked, 'migration step')} {'waits' if blocked == 1 else 'wait'}"
+        waiting = f"{plural(blocked, 'migration step')} {agreeing(blocked, 'waits', 'wait')}"
         found.append(
             f"{missing[0].name} has no viable alternative; {waiting} for it"
             if len(missing) == 1
@@ -296,7 +297,7 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     if overrun:
         found.append(
             f"Extend {', '.join(overrun)}, or accept {plural(overrun_steps, 'step')} running "
-            f"past {'its' if len(overrun) == 1 else 'their'} end"
+            f"past {agreeing(len(overrun), 'its', 'their')} end"
         )
     if plan.capacity is None and plan.steps:
         found.append(
@@ -364,7 +365,9 @@ def summary(strategy: ExitStrategy) -> list[str]:
         else f" (the first from {day(days[0])}, the last from {day(days[-1])})"
     )
     degraded = figures.services_degraded
-    degrade = f"{degraded:,} degrade{'s' if degraded == 1 else ''}" if degraded else "none degrades"
+    degrade = (
+        f"{degraded:,} {agreeing(degraded, 'degrades', 'degrade')}" if degraded else "none degrades"
+    )
     users = figures.users_broken
     paragraphs = [
         sentences(
@@ -372,9 +375,10 @@ def summary(strategy: ExitStrategy) -> list[str]:
                 f"Withdrawing {withdrawn_words(strategy)} ({simulation.mode} mode) takes "
                 f"{plural(figures.withdrawn, 'component or service', 'components or services')}"
                 " out of use",
-                f"{plural(len(broken), 'service')} break{'s' if len(broken) == 1 else ''}{when} "
+                f"{plural(len(broken), 'service')} "
+                f"{agreeing(len(broken), 'breaks', 'break')}{when} "
                 f"and {degrade}; {plural(round(users), 'user')} "
-                f"{'loses' if round(users) == 1 else 'lose'} a service"
+                f"{agreeing(round(users), 'loses', 'lose')} a service"
                 if broken
                 else f"No service breaks; {degrade}"
                 if degraded
@@ -516,7 +520,7 @@ def _blocked_until_found(blocked: int, steps: int) -> str:
         )
     return (
         f"Until one is found, {blocked:,} of the {plural(steps, 'migration step')} "
-        f"{'is' if blocked == 1 else 'are'} blocked"
+        f"{agreeing(blocked, 'is', 'are')} blocked"
     )
 
 
@@ -532,7 +536,7 @@ def _not_replaced(strategy: ExitStrategy) -> list[str]:
         told.append(
             f"{plural(len(needless), 'withdrawn component needs', 'withdrawn components need')}"
             f" no replacement, as nothing that stays in use needs "
-            f"{'it' if len(needless) == 1 else 'them'}: {shown}"
+            f"{agreeing(len(needless), 'it', 'them')}: {shown}"
         )
     services = {s.id for s in simulation.services}
     withdrawn = set(simulation.withdrawn)
@@ -604,7 +608,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             f"Each of the {plural(checked, 'assumption')} was varied the way it could be "
             "wrong; none changes the figures"
             + (
-                f" ({analysis.not_varied:,} more {'has' if analysis.not_varied == 1 else 'have'}"
+                f" ({analysis.not_varied:,} more {agreeing(analysis.not_varied, 'has', 'have')}"
                 " nothing to vary)."
                 if analysis.not_varied
                 else "."
@@ -616,11 +620,11 @@ def _verify(strategy: ExitStrategy) -> Section | None:
         note = (
             f"Each assumption was varied the way it could be wrong and the scenario run "
             f"again: {plural(len(analysis.ranked), 'changes', 'change')} the figures "
-            f"(the first {len(shown)} {'is' if len(shown) == 1 else 'are'} listed, the most "
+            f"(the first {len(shown)} {agreeing(len(shown), 'is', 'are')} listed, the most "
             f"decisive first), {analysis.unchanged:,} "
-            f"{'changes' if analysis.unchanged == 1 else 'change'} nothing"
+            f"{agreeing(analysis.unchanged, 'changes', 'change')} nothing"
             + (
-                f", {analysis.not_varied:,} {'has' if analysis.not_varied == 1 else 'have'} "
+                f", {analysis.not_varied:,} {agreeing(analysis.not_varied, 'has', 'have')} "
                 "nothing to vary (a vendor, service, organisation, data flow, or component "
                 "nothing depends on)"
                 if analysis.not_varied

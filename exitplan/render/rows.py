@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from exitplan.errors import in_weeks, plural
+from exitplan.errors import agreeing, in_weeks, plural
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
@@ -354,7 +354,7 @@ def capacity_told(simulation: Simulation) -> str:
     told = capacity_text(capacity)
     unrecorded = _effort_unrecorded(simulation) if capacity.person_weeks_per_month else 0
     if unrecorded:
-        verb = "is" if unrecorded == 1 else "are"
+        verb = agreeing(unrecorded, "is", "are")
         told += f" ({plural(unrecorded, 'step')} with no effort recorded {verb} not held to it)"
     return told
 
@@ -478,23 +478,23 @@ def legal_sentences(found: Legal) -> list[str]:
     exposed = sorted({f.flow for f in found.flows if f.rule == "foreign-disclosure"})
     lines = []
     if found.invalidated:
-        verb = "loses" if len(lost) == 1 else "lose"
+        verb = agreeing(len(lost), "loses", "lose")
         struck = ", ".join(BASIS.get(basis, basis) for basis in found.invalidated)
         lines.append(
             f"{plural(len(lost), 'data flow')} {verb} its legal basis once {struck} is struck down."
             if len(lost) == 1
             else f"{plural(len(lost), 'data flow')} {verb} their legal basis once {struck} "
-            f"{'is' if len(found.invalidated) == 1 else 'are'} struck down."
+            f"{agreeing(len(found.invalidated), 'is', 'are')} struck down."
         )
     if exposed:
-        verb = "carries" if len(exposed) == 1 else "carry"
+        verb = agreeing(len(exposed), "carries", "carry")
         lines.append(
             f"{plural(len(exposed), 'data flow')} {verb} secret data within reach of a "
             "foreign disclosure law."
         )
     lines.append(
         f"{plural(len(found.withdrawn), 'component')} withdrawn because of "
-        f"{'it' if len(set(lost) | set(exposed)) == 1 else 'them'}."
+        f"{agreeing(len(set(lost) | set(exposed)), 'it', 'them')}."
         if found.withdrawn
         else "Nothing is withdrawn because of them."
     )
@@ -557,7 +557,7 @@ def licence_sentences(licences: Sequence[LicenceEnd]) -> list[str]:
     if undated:
         lines.append(
             f"{plural(len(undated), 'component')} run here under a perpetual licence from "
-            f"{vendors(undated)} {'keeps' if len(undated) == 1 else 'keep'} running; with no "
+            f"{vendors(undated)} {agreeing(len(undated), 'keeps', 'keep')} running; with no "
             f"end of support recorded, none is counted as degraded: "
             f"{', '.join(item.id for item in undated)}."
         )
@@ -857,9 +857,9 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         *(
             [
                 f"{plural(analysis.beyond_limit, 'more assumption')} "
-                f"{'was' if analysis.beyond_limit == 1 else 'were'} not varied: only the "
+                f"{agreeing(analysis.beyond_limit, 'was', 'were')} not varied: only the "
                 f"{analysis.limit:,} likeliest to matter "
-                f"{'is' if analysis.limit == 1 else 'are'} run again (user counts are "
+                f"{agreeing(analysis.limit, 'is', 'are')} run again (user counts are "
                 "always varied); --most N or --most all varies more."
             ]
             if analysis.beyond_limit and analysis.limit is not None

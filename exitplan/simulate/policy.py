@@ -79,7 +79,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 
-from exitplan.errors import UsageError, plural
+from exitplan.errors import UsageError, agreeing, plural
 from exitplan.graph.port import (
     DependencyRegion,
     GraphBackend,
@@ -898,7 +898,7 @@ def _concentration_remedy(
         return (
             f"Start with the hubs: give {in_words(named)} an exit path (an assessed alternative, a "
             f"second provider or a tested exit plan), then the services that reach {group} "
-            f"only through {'it' if len(hubs) == 1 else 'them'}."
+            f"only through {agreeing(len(hubs), 'it', 'them')}."
         )
     services = in_words(sorted(view.name(s) for s in critical)) or "the services that depend on it"
     return (

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from exitplan.errors import plural
 from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
 from exitplan.model import NodeId
 from exitplan.select import OWN_PROVIDER
@@ -96,7 +97,7 @@ def _substitutability(replacements: Iterable[Replacement], moves: int) -> tuple[
     replaced = "; ".join(
         f"{r.name} → {c.name} ({c.readiness}{', with gaps' if c.gaps else ''})" for r, c in chosen
     )
-    reason = f"{replaced}; {moves} dependent{'s' if moves != 1 else ''} to move"
+    reason = f"{replaced}; {plural(moves, 'dependent')} to move"
     if level <= 1 or (gaps and level <= 2) or moves >= MANY_MOVES:
         return "highly_complex", reason
     if gaps or level <= 2 or moves >= SOME_MOVES:

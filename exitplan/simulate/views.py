@@ -195,7 +195,7 @@ def _focus(
         return near
     kept = ids & near
     if not kept:  # an empty picture under a title that promises one
-        steps = f"within {depth} dependency step{'' if depth == 1 else 's'}" if depth else "near"
+        steps = f"within {plural(depth, 'dependency step')}" if depth else "near"
         raise UsageError(
             f"--focus {focus}: the withdrawal reaches nothing {steps} of it; focus on "
             "what it reaches" + (", or widen --depth" if depth else "")
