@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from exitplan.errors import agreeing, in_weeks, plural, with_article
+from exitplan.render.rows import varied_outcome
 from tests.conftest import RunCli
 
 
@@ -93,3 +94,18 @@ def test_an_organisation_is_named_with_its_article(run_cli: RunCli) -> None:
     result = run_cli("what-breaks-if", "graphs/gothenburg", "stadsledningskontoret")
     assert result.exit_code == 2
     assert "'stadsledningskontoret' is an organisation;" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changed", "unchanged", "said"),
+    [
+        (38, 30, ": 38 change the figures, 30 change nothing"),
+        (3, 0, ": 3 change the figures"),
+        (0, 1, ": 1 changes nothing"),
+        (1, 1, ": 1 changes the figures, 1 changes nothing"),
+        (0, 0, ""),
+    ],
+)
+def test_what_varying_the_assumptions_changed(changed: int, unchanged: int, said: str) -> None:
+    """A count of none is left out: never "0 change nothing"."""
+    assert varied_outcome(changed, unchanged) == said

@@ -55,7 +55,8 @@ def _format_name(
 
 
 def _header(imported: Imported, name: str) -> str:
-    sources = ", ".join(sorted({printable(source.file) for source in imported.account.sources}))
+    files = {file for source in imported.account.sources for file in (source.file, *source.also)}
+    sources = ", ".join(sorted(printable(file) for file in files))
     return (
         f"{IMPORTED_MARK.removeprefix('# ')} Sources: {sources}\n"
         "Every import rewrites this folder; do not edit it. Enrich imported elements\n"

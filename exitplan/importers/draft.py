@@ -172,6 +172,8 @@ class SourceAccount:
     file: str
     format: str
     read: int = 0
+    also: list[str] = field(default_factory=list)
+    """Other files read as part of this source: a relations table given beside it."""
     made: Counter[str] = field(default_factory=Counter)
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(source type, why) -> how many."""

@@ -27,7 +27,8 @@ def dump_import_text(account: Account, folder: str, files: list[str]) -> str:
     for source in account.sources:
         skipped = sum(source.skipped.values())
         lines.append(
-            f"  {printable(source.file)} ({source.format}): {source.read:,} read, "
+            f"  {printable(' and '.join((source.file, *source.also)))} ({source.format}): "
+            f"{source.read:,} read, "
             f"{source.mapped:,} made, {skipped:,} skipped"
         )
     made = account.total("made")
@@ -60,6 +61,7 @@ def dump_import_json(account: Account, folder: str, files: list[str]) -> str:
             {
                 "file": source.file,
                 "format": source.format,
+                "also": list(source.also),
                 "read": source.read,
                 "made": dict(sorted(source.made.items())),
                 "skipped": [

@@ -621,8 +621,12 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             f"Each assumption was varied the way it could be wrong and the scenario run "
             f"again: {plural(len(analysis.ranked), 'changes', 'change')} the figures "
             f"(the first {len(shown)} {agreeing(len(shown), 'is', 'are')} listed, the most "
-            f"decisive first), {analysis.unchanged:,} "
-            f"{agreeing(analysis.unchanged, 'changes', 'change')} nothing"
+            "decisive first)"
+            + (
+                f", {plural(analysis.unchanged, 'changes', 'change')} nothing"
+                if analysis.unchanged
+                else ""
+            )
             + (
                 f", {analysis.not_varied:,} {agreeing(analysis.not_varied, 'has', 'have')} "
                 "nothing to vary (a vendor, service, organisation, data flow, or component "

@@ -198,7 +198,7 @@ def services(
                 service.criticality,
                 impact.state.value,
                 day(when, impact.undated, start=simulation.start),
-                number(service.users) if service.users else "",
+                number(service.users) if service.consumers else "not recorded",
                 chain_text(impact.because[1:], names),
             )
         )
@@ -835,6 +835,17 @@ def sensitivity_change(change: Change, start: date | None) -> str:
     return f"{change.figure} {before} → {after}"
 
 
+def varied_outcome(changed: int, unchanged: int) -> str:
+    """``": 3 change the figures, 1 changes nothing"``; a count of none is left out, and
+    nothing at all is said when no assumption was varied."""
+    told = [
+        f"{plural(count, 'changes', 'change')} {what}"
+        for count, what in ((changed, "the figures"), (unchanged, "nothing"))
+        if count
+    ]
+    return f": {', '.join(told)}" if told else ""
+
+
 def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
     figures = analysis.headline
     finish = _figure_value("finish", figures.finish, analysis.start)
@@ -845,11 +856,11 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         f"{plural(figures.missing_alternatives, 'component')} with no alternative, "
         f"critical path {in_weeks(figures.critical_path_weeks)}, finish {finish}, "
         f"{plural(figures.steps_late, 'step')} late.",
-        f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}: "
-        f"{plural(len(analysis.ranked), 'changes', 'change')} the figures, "
-        f"{plural(analysis.unchanged, 'changes', 'change')} nothing"
+        f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}"
+        + varied_outcome(len(analysis.ranked), analysis.unchanged)
         + (
-            f"; {analysis.not_varied:,} have nothing to vary (vendors, services, "
+            f"; {analysis.not_varied:,} {agreeing(analysis.not_varied, 'has', 'have')} "
+            "nothing to vary (vendors, services, "
             "organisations, data flows, components nothing depends on)."
             if analysis.not_varied
             else "."

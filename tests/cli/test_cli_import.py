@@ -70,6 +70,19 @@ def test_two_imports_give_the_same_bytes_in_any_order(tmp_path: Path, run_cli: R
     assert summary["schema"] == "exitplan/import/v1"
     assert summary["made"]["component"] == 7
     assert first.stdout.replace("/a", "/b") == second.stdout
+    (source,) = summary["sources"]  # the relations are counted with their components
+    assert (source["file"], source["also"]) == (display_path(COMPONENTS), [display_path(RELATIONS)])
+
+
+def test_the_summary_names_the_relations_table_beside_the_components(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    result = run_cli("import", *PAIR, "-o", tmp_path / "estate")
+    assert result.exit_code == 0, result.stderr
+    both = f"{display_path(COMPONENTS)} and {display_path(RELATIONS)} (csv):"
+    assert both in result.stdout
+    header = next((tmp_path / "estate" / "imported").glob("*.yaml")).read_text(encoding="utf-8")
+    assert display_path(RELATIONS) in header.splitlines()[0]
 
 
 def test_a_reimport_keeps_the_users_files_byte_for_byte(tmp_path: Path, run_cli: RunCli) -> None:
