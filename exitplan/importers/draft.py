@@ -841,7 +841,7 @@ class _Finisher:
                     self.draft.vendors[unknown[element.file]].assumed = True
                 element.vendor = unknown[element.file]
                 element.vendor_assumed = True
-                source.infer("vendor unknown: 'unknown supplier'")
+                source.infer("vendor not in the source: Unknown supplier")
             element.inferred.append("vendor")
 
     def _short_name(self, file: str) -> str:

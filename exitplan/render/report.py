@@ -673,7 +673,7 @@ def _appendix(strategy: ExitStrategy) -> Section:
 
 
 def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
-    section = services(strategy.simulation, _names(strategy), "Affected services")
+    section = services(strategy.simulation, _names(strategy), "Affected services", "none recorded")
     rows = tuple((*row[:3], keep(row[3]), *row[4:]) for row in section.rows)
     return Section(section.title, section.headers, rows, section.note)
 

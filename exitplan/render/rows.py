@@ -181,10 +181,14 @@ def headline(simulation: Simulation) -> list[str]:
 
 
 def services(
-    simulation: Simulation, names: Mapping[str, str] | None = None, title: str = "Services affected"
+    simulation: Simulation,
+    names: Mapping[str, str] | None = None,
+    title: str = "Services affected",
+    unrecorded: str = "",
 ) -> Section:
     """The affected services, broken first; with ``names``, services and chains are
-    shown by name rather than id (for documents)."""
+    shown by name rather than id (for documents). ``unrecorded`` stands in the users
+    column of a service no organisation is recorded to use."""
     rows = []
     for service in sorted(
         simulation.services,
@@ -198,7 +202,7 @@ def services(
                 service.criticality,
                 impact.state.value,
                 day(when, impact.undated, start=simulation.start),
-                number(service.users) if service.consumers else "not recorded",
+                number(service.users) if service.consumers else unrecorded,
                 chain_text(impact.because[1:], names),
             )
         )

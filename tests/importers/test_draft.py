@@ -175,7 +175,7 @@ def test_vendors_from_names_else_the_unknown_supplier(tmp_path: Path) -> None:
     assert unknown.assumed
     inferred = imported.account.total("inferred")
     assert inferred["vendor guessed from the element's name"] == 1
-    assert inferred["vendor unknown: 'unknown supplier'"] == 1
+    assert inferred["vendor not in the source: Unknown supplier"] == 1
 
 
 @pytest.mark.parametrize(
