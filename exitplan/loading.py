@@ -2143,6 +2143,12 @@ def load_estate(
     return estate
 
 
+def _listed_files(files: Sequence[str], most: int = 3) -> str:
+    """``"a.yaml"``, ``"a.yaml and b.yaml"``, ``"a.yaml, b.yaml and 4 more files"``."""
+    shown = [*files[:most], f"{len(files) - most:,} more files"] if len(files) > most + 1 else files
+    return " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+
+
 def _load(
     path: Path, max_bytes: int, noted: list[str], read: list[Path], *, careful: bool
 ) -> Estate:
@@ -2153,6 +2159,7 @@ def _load(
     collected = _Collected(problems=problems)
     bytes_left = max_bytes
     values_left = max_bytes // BYTES_PER_VALUE
+    unread: list[str] = []  # files refused whole: what they hold is not known
     for file in files:
         limit = _ValueLimit(
             values_left,
@@ -2164,6 +2171,7 @@ def _load(
             doc = read_document(file, max_bytes=bytes_left, limit=limit, careful=careful)
         except _RefusedFileError as refused:
             collected.problems.append(refused.problem)
+            unread.append(refused.problem.file)
             continue
         values_left -= doc.values
         bytes_left -= doc.size
@@ -2188,9 +2196,15 @@ def _load(
     info = _header(collected, path)
     _apply_overrides(collected)
     _check_duplicates(collected)
-    _check_references(collected)
-    _check_parent_loops(collected)
-    _check_hard_cycles(collected)
+    if unread:  # an id named elsewhere may well be in a file not read: not told as unknown
+        noted.append(
+            f"references between elements were not checked: {_listed_files(unread)} "
+            f"could not be read"
+        )
+    else:
+        _check_references(collected)
+        _check_parent_loops(collected)
+        _check_hard_cycles(collected)
     if collected.problems or info is None:
         raise InvalidInputError(collected.problems)
     noted.extend(str(problem) for problem in _implausible(collected, info))

@@ -955,3 +955,28 @@ def test_loading_returns_notices_and_prints_nothing(
     assert notices[0].startswith("skipped ")
     assert notices[0].endswith("gone.yaml: a link to nothing ('nowhere.yaml')")
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    "spoilt",
+    [
+        pytest.param(unreadable("vendors.yaml", folder=False), id="unreadable"),
+        pytest.param(
+            lambda folder: (folder / "vendors.yaml").write_text("vendors: [{id: x\n"),
+            id="not-yaml",
+        ),
+    ],
+)
+def test_a_file_not_read_is_told_once_not_as_every_reference_into_it(
+    spoilt: Callable[[Path], object], tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The ids a file refused whole would have given are not known, so the references to
+    them are not told as unknown: one problem, and a notice that references were not
+    checked (a fault elsewhere in the files read is still told)."""
+    used = component("depends_on: [{ref: elsewhere}]").replace("vendor: acme", "vendor: hidden")
+    folder = then(files({"a.yaml": used}), spoilt)(tmp_path)
+    result = run_cli("validate", folder, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "unknown" not in result.stderr, result.stderr
+    assert "1 problem found" in result.stderr, result.stderr
+    assert "references between elements were not checked: estate/vendors.yaml" in result.stderr
