@@ -109,20 +109,31 @@ def why_command(
     """
     if node_id is None:
         raise UsageError("name the NODE to explain, e.g. exitplan why PATH it-arbetsplats -w ...")
+    backend = source.open()
+    node = known_node(backend, NodeId(node_id))
+    if node.label not in (Label.COMPONENT, Label.SERVICE):
+        raise UsageError(
+            f"{node_id!r} is {with_article(node.label.kind)}; why takes a component or a "
+            "service (what depends on something"
+            + (", as an organisation's services do)" if node.label is Label.ORGANISATION else ")")
+        )
     explanation = explain(
-        source.open(), selectors, NodeId(node_id), simulation_options(mode, None, start)
+        backend, selectors, NodeId(node_id), simulation_options(mode, None, start)
     )
     simulation, found, truncated = explanation.simulation, explanation.chains, explanation.truncated
     if output_format == "json":
         text = dump_why_json(simulation, node_id, found, truncated)
     else:
         section = rows.why(simulation, node_id, found, truncated)
+        headline = rows.why_headline(simulation, node_id)
         if output_format == "csv":
             text = dump_section_csv(section)
-        elif output_format == "markdown":
-            text = dump_sections_markdown(section.title, [], [section])
         else:
-            text = dump_sections_table([], [section], width=terminal_width())
+            shown = [section] if found else []  # the headline says it is not reached
+            if output_format == "markdown":
+                text = dump_sections_markdown(f"Why {node_id}", headline, shown)
+            else:
+                text = dump_sections_table(headline, shown, width=terminal_width())
     emit(text)
 
 

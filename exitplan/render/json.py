@@ -384,7 +384,18 @@ def dump_why_json(
             "chains": [
                 {
                     "nodes": list(chain.nodes),
-                    "effect": "breaks" if chain.breaks else "degrades",
+                    "links": [
+                        {
+                            "from": link.source,
+                            "to": link.target,
+                            "strength": "hard" if link.hard else "soft",
+                            "onset_days": link.onset_days,
+                            "at_renewal": link.at_renewal,
+                            "group": link.group,
+                        }
+                        for link in chain.links
+                    ],
+                    "effect": chain.effect,
                     "day": int(chain.day) if chain.dated else None,
                     "at_renewal_date_unknown": not chain.dated,
                     "redundant_groups": list(chain.groups),

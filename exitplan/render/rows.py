@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from exitplan.errors import agreeing, in_weeks, plural
+from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
@@ -619,22 +620,66 @@ def simulation_sections(simulation: Simulation) -> list[Section]:
     ]
 
 
+def why_headline(simulation: Simulation, node_id: str) -> list[str]:
+    """The node's own fate, before the chains: ``update-management is degraded from
+    2026-11-01 and breaks from 2027-06-30 (day 241).``"""
+    what = ", ".join(simulation.selectors)
+    found = next((a for a in simulation.affected if a.id == node_id), None)
+    if found is None:
+        return [f"{node_id} is not affected: nothing that {what} withdraws reaches it."]
+    broken = found.state is not State.DEGRADED
+    fails = day(found.fails_at, found.undated and broken, start=simulation.start)
+    degrades = day(found.degrades_at, found.undated and not broken, start=simulation.start)
+    if found.state is State.WITHDRAWN:
+        told = f"{node_id} is withdrawn by {what}" + (f", from {fails}" if found.fails_at else "")
+    elif broken:
+        earlier = found.degrades_at is not None and found.degrades_at < (found.fails_at or 0)
+        told = f"{node_id} breaks from {fails}"
+        if earlier:
+            told = f"{node_id} is degraded from {degrades} and breaks from {fails}"
+    else:
+        told = f"{node_id} is degraded from {degrades}"
+    return [told + "."]
+
+
+def link_words(link: DependsOn) -> str:
+    """How a dependency passes a loss on, when that is not at once and whole: ``soft``,
+    ``after 73 days``, ``at renewal``; empty for a hard, immediate one."""
+    said = [] if link.hard else ["soft"]
+    if link.at_renewal:
+        then = f", then {plural(link.onset_days, 'day')}" if link.onset_days else ""
+        said.append(f"at renewal{then}")
+    elif link.onset_days:
+        said.append(f"after {plural(link.onset_days, 'day')}")
+    return ", ".join(said)
+
+
+def chain_links_text(chain: Chain) -> str:
+    """``email ← m365-apps ← device-certificates ← intune (after 73 days)``: each node the
+    chain passes, and how each dependency passes the loss on."""
+    text: list[str] = [chain.nodes[0]]
+    for node, link in zip(chain.nodes[1:], chain.links, strict=True):
+        words = link_words(link)
+        text.append(f"{node} ({words})" if words else node)
+    return " ← ".join(text)
+
+
 def why(simulation: Simulation, node_id: str, found: Sequence[Chain], truncated: bool) -> Section:
     rows = tuple(
         (
             day(int(c.day), start=simulation.start) if c.dated else "at renewal (date unknown)",
-            "breaks" if c.breaks else "degrades",
-            chain_text(c.nodes, whole=True),
+            c.effect,
+            chain_links_text(c),
             ", ".join(c.groups),
         )
         for c in found
     )
     note = "More chains exist; the list was cut." if truncated else None
     if not found:
-        note = f"Nothing that {', '.join(simulation.selectors)} withdraws reaches {node_id}."
+        note = "No chain of dependencies passes the withdrawal on to it."
     return Section(
-        f"Why {node_id} is affected",
-        ("from", "effect", "chain", "needs the whole group"),
+        f"How the withdrawal reaches {node_id}",
+        ("from", "effect", "chain (how each link passes it on)", "needs the whole group"),
         rows,
         note,
     )

@@ -73,21 +73,97 @@ def test_horizon_and_formats(run_cli: RunCli) -> None:
     assert next(r for r in rows if r["id"] == "intune")["state"] == "withdrawn"
 
 
-def test_why_of_what_is_not_reached_says_so_without_an_empty_table(run_cli: RunCli) -> None:
-    result = run_cli("why", "graphs/gothenburg", "keycloak", "-w", "component:intune")
+@pytest.mark.parametrize(
+    ("node", "withdrawn", "headline", "first_row"),
+    [
+        pytest.param(
+            "keycloak",
+            "component:intune",
+            "keycloak is not affected: nothing that component:intune withdraws reaches it.",
+            None,
+            id="not-reached",
+        ),
+        pytest.param(  # autopatch, the other member of its group, stays
+            "update-management",
+            "component:configmgr",
+            "update-management is not affected: nothing that component:configmgr withdraws "
+            "reaches it.",
+            None,
+            id="redundancy-holds",
+        ),
+        pytest.param(  # autopatch goes at once, configmgr at its licence's end
+            "update-management",
+            "vendor:microsoft",
+            "update-management is degraded from 2026-11-01 and breaks from 2027-06-30 (day 241).",
+            ["2026-11-01", "degrades", "update-management ← autopatch"],
+            id="group-lost-late",
+        ),
+        pytest.param(
+            "intune",
+            "component:intune",
+            "intune is withdrawn by component:intune.",
+            ["2026-11-01", "withdrawn", "intune"],
+            id="withdrawn-itself",
+        ),
+        pytest.param(
+            "email-and-calendar",
+            "component:intune",
+            "email-and-calendar is degraded from 2027-01-13 (day 73).",
+            [
+                "2027-01-13 (day 73)",
+                "degrades",
+                "email-and-calendar ← m365-apps (soft) ← windows-client ← "
+                "device-certificates (soft) ← intune (after 73 days)",
+            ],
+            id="grace-on-a-link",
+        ),
+    ],
+)
+def test_why_tells_the_nodes_own_fate_then_each_chain(
+    run_cli: RunCli, node: str, withdrawn: str, headline: str, first_row: list[str] | None
+) -> None:
+    result = run_cli("why", "graphs/gothenburg", node, "-w", withdrawn)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.split() == [
-        "Why",
-        "keycloak",
-        "is",
-        "affected",
-        "Nothing",
-        "that",
-        "component:intune",
-        "withdraws",
-        "reaches",
-        "keycloak.",
+    assert result.stdout.splitlines()[0] == headline
+    table = run_cli("why", "graphs/gothenburg", node, "-w", withdrawn, "--format", "markdown")
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in table.stdout.splitlines()
+        if line.startswith("| ")
     ]
+    if first_row is None:
+        assert "chain" not in result.stdout + table.stdout  # no empty table after the headline
+    else:
+        assert rows[1][:3] == first_row, rows  # after the header
+
+
+def test_why_says_how_each_link_passes_the_loss_on(run_cli: RunCli) -> None:
+    shown = json.loads(
+        run_cli(
+            "why", "graphs/gothenburg", "email-and-calendar", "-w", "component:intune",
+            "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    first = shown["chains"][0]
+    assert (first["effect"], first["day"]) == ("degrades", 73)
+    last = first["links"][-1]
+    assert (last["to"], last["strength"], last["onset_days"]) == ("intune", "hard", 73)
+    text = run_cli("why", "graphs/gothenburg", "email-and-calendar", "-w", "component:intune")
+    assert "intune (after 73 days)" in " ".join(text.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("node", "kind"),
+    [
+        ("grundskoleforvaltningen", "an organisation"),
+        ("microsoft", "a vendor"),
+        ("conditional-access", "a capability"),
+    ],
+)
+def test_why_refuses_what_depends_on_nothing(run_cli: RunCli, node: str, kind: str) -> None:
+    result = run_cli("why", "graphs/gothenburg", node, "-w", "component:intune")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"exitplan: {node!r} is {kind}; why takes a component or a")
 
 
 def test_why_lists_chains_earliest_first(run_cli: RunCli) -> None:

@@ -34,9 +34,9 @@ from exitplan.model import (
     Vendor,
 )
 from exitplan.simulate import Shared, simulate, timeline
-from exitplan.simulate.propagate import UNDATED, Times, propagate
+from exitplan.simulate.propagate import NEVER, propagate
 from exitplan.simulate.result import StepKind
-from exitplan.simulate.why import Chain, chains
+from exitplan.simulate.why import chains
 from tests.simulate.build import build
 
 INF = math.inf
@@ -391,52 +391,26 @@ def test_the_plan_respects_every_precedence(random: Random, data: st.DataObject)
                 assert export.wave < step.wave
 
 
-def _reference_chains(
-    region: DependencyRegion, times: Times, node_id: NodeId, limit: int
-) -> tuple[list[Chain], bool]:
-    """``why``'s chains as first written, by recursion: the oracle of the walk that keeps
-    its own stack (a chain thousands long overflowed Python's)."""
-    found: list[Chain] = []
-    cut = False
-
-    def walk(path: list[NodeId], day: float, breaks: bool, groups: tuple[str, ...]) -> None:
-        nonlocal cut
-        current = path[-1]
-        if current in times.withdrawn:
-            found.append(Chain(day + times.ends.get(current, 0.0), breaks, tuple(path), groups))
-            if current not in times.ends:
-                return
-        elif current in times.ends and times.ends[current] < UNDATED:
-            found.append(Chain(day + times.ends[current], False, tuple(path), groups))
-        for edge in region.dependencies(current):
-            if len(found) >= limit * 5:
-                cut = True
-                return
-            if edge.target in path or edge.target not in times.degrade:
-                continue
-            walk(
-                [*path, edge.target],
-                day + times.onset(edge),
-                breaks and edge.hard,
-                (*groups, f"{current}:{edge.group}") if edge.group else groups,
-            )
-
-    walk([node_id], 0.0, True, ())
-    found.sort(key=lambda c: (c.day, not c.breaks, len(c.nodes), c.nodes))
-    return found[:limit], cut or len(found) > limit
-
-
+@SETTINGS
 @given(estates(), st.data())
-def test_why_lists_the_chains_of_the_recursive_walk(random: Random, data: st.DataObject) -> None:
+def test_why_agrees_with_the_propagation(random: Random, data: st.DataObject) -> None:
+    """The earliest breaking chain of a node is its failure day, the earliest chain of
+    all its degradation day, and a node the withdrawal does not reach has no chain; each
+    chain follows dependencies, link by link."""
     backend = EmbeddedGraph(random.estate)
     withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=3))
     region = backend.dependency_region(sorted(withdrawn))
     times = propagate(region, withdrawn)
-    limit = data.draw(st.sampled_from([1, 3, 200]))
     for node_id in random.ids:
-        assert chains(region, times, node_id, limit=limit) == _reference_chains(
-            region, times, node_id, limit
-        )
+        found, truncated = chains(region, times, node_id, limit=100_000)
+        assert not truncated
+        breaking = [chain.day for chain in found if chain.breaks]
+        assert min(breaking, default=NEVER) == times.fails_at(node_id), node_id
+        assert min((c.day for c in found), default=NEVER) == times.degrades_at(node_id), node_id
+        for chain in found:
+            assert [(e.source, e.target) for e in chain.links] == list(
+                itertools.pairwise(chain.nodes)
+            )
 
 
 def test_why_walks_a_chain_longer_than_python_recursion() -> None:
