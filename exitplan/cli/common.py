@@ -21,11 +21,12 @@ import click
 from click.core import ParameterSource
 from pydantic import ByteSize, TypeAdapter, ValidationError
 
-from exitplan.errors import ExitplanError, UsageError, display_path, printable
+from exitplan.errors import ExitplanError, UsageError, display_path, printable, with_article
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
+from exitplan.graph.port import NOT_IN_USE
 from exitplan.loading import MAX_ESTATE_BYTES, SUFFIXES, estate_files, load_estate
-from exitplan.model import Estate, LegalProfile
+from exitplan.model import Estate, LegalProfile, NodeId
 from exitplan.model.estate import MAX_DAYS, IsoDate
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
@@ -41,7 +42,7 @@ from exitplan.render.table import (
 from exitplan.render.xlsx import Sheet, dump_xlsx
 from exitplan.select import Mode
 from exitplan.simulate import Options
-from exitplan.simulate.result import Simulation
+from exitplan.simulate.result import Simulation, summarise
 from exitplan.simulate.views import Diagram
 
 if TYPE_CHECKING:
@@ -699,3 +700,23 @@ PROFILE = click.option(
     "or se (adds the Swedish classification and secrecy rules). Default: the estate's "
     "legal_profile, else eu.",
 )
+
+
+def tell_if_nothing_is_withdrawn(backend: GraphBackend, simulation: Simulation) -> None:
+    """A notice when the selectors withdraw nothing in use, with the reason where a
+    selector names a node that is not in use, so that an empty picture or table is not
+    taken for "nothing would break"."""
+    if simulation.legal is not None or summarise(simulation).withdrawn:
+        return
+    reasons = []
+    for selector in simulation.selectors:
+        kind, _, value = selector.partition(":")
+        if kind not in ("component", "service"):
+            continue
+        lifecycle = backend.node(NodeId(value)).properties.get("lifecycle")
+        if lifecycle in NOT_IN_USE:
+            reasons.append(f"{value} is {with_article(str(lifecycle))}, not in use")
+    notice(
+        f"exitplan: notice: {', '.join(simulation.selectors)} withdraws nothing in use today"
+        + (f" ({'; '.join(reasons)})" if reasons else "")
+    )

@@ -16,6 +16,7 @@ from exitplan.cli.common import (
     notice,
     refuse_own_inputs,
     simulation_options,
+    tell_if_nothing_is_withdrawn,
     write_diagram,
 )
 from exitplan.errors import UsageError
@@ -144,6 +145,7 @@ def diagram_command(
         if not selectors:
             raise UsageError(f"the {view} view needs --withdraw SELECTOR")
         simulation = simulate(backend, selectors, simulation_options(mode, None, None))
+        tell_if_nothing_is_withdrawn(backend, simulation)
         if chosen is View.GANTT:
             write_output(output, render_gantt(simulation, output.suffix.lower()))
             notice(f"exitplan: wrote {output}")

@@ -22,6 +22,7 @@ from exitplan.cli.common import (
     refuse_own_inputs,
     render_simulation,
     simulation_options,
+    tell_if_nothing_is_withdrawn,
     terminal_width,
     text_format,
     write_diagram,
@@ -77,6 +78,7 @@ def simulate_command(
     output_format = text_format(output_format, output)
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
+    tell_if_nothing_is_withdrawn(backend, simulation)
     if diagram_file is not None:
         write_diagram(impact_view(backend, simulation), diagram_file)
     deliver(
@@ -171,4 +173,5 @@ def what_breaks_if_command(
         )
     selector = f"{kinds[node.label]}:{node_id}"
     simulation = simulate(backend, [selector], simulation_options(mode, horizon, start))
+    tell_if_nothing_is_withdrawn(backend, simulation)
     emit(render_simulation(simulation, output_format))

@@ -13,6 +13,7 @@ from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity, in_words
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
+    Affected,
     Costs,
     DeadlineFrom,
     Legal,
@@ -147,7 +148,7 @@ def headline(simulation: Simulation) -> list[str]:
     ]
     if simulation.legal is not None:
         lines.extend(legal_sentences(simulation.legal))
-    lines.extend(licence_sentences(simulation.licences))
+    lines.extend(licence_sentences(simulation.licences, simulation.affected))
     missing = [r.replaces for r in simulation.missing]
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
@@ -538,27 +539,57 @@ def licence_when(licence: LicenceEnd) -> str:
     return f"without updates from its end of support {licence.end.isoformat()}, {day(licence.day)}"
 
 
-def licence_sentences(licences: Sequence[LicenceEnd]) -> list[str]:
-    """Why software the organisation runs itself goes later than day 0, or runs on."""
+def _breaks_first(item: LicenceEnd, affected: Mapping[str, Affected]) -> int | None:
+    """The day a component the licence would keep running breaks before that, through
+    what it needs (None when it does not)."""
+    found = affected.get(item.id)
+    if found is None or found.fails_at is None or found.state is State.DEGRADED:
+        return None
+    if item.licence == "subscription" and item.day is not None and found.fails_at >= item.day:
+        return None
+    return found.fails_at
+
+
+def licence_sentences(
+    licences: Sequence[LicenceEnd], affected: Sequence[Affected] = ()
+) -> list[str]:
+    """Why software the organisation runs itself goes later than day 0, or runs on; and
+    when it breaks earlier through what it needs, that day instead."""
     lines = []
+    by_id: dict[str, Affected] = {a.id: a for a in affected}
+    earlier = {item.id: d for item in licences if (d := _breaks_first(item, by_id)) is not None}
+
+    def when(item: LicenceEnd) -> str:
+        told = f"{item.id} {licence_when(item)}"
+        if item.id in earlier:
+            told += f" (it breaks earlier, from {day(earlier[item.id])}, through what it needs)"
+        return told
 
     def vendors(items: Sequence[LicenceEnd]) -> str:
         return in_words(sorted({v for item in items for v in item.vendors}))
 
     ending = [item for item in licences if item.licence == "subscription"]
     if ending:
-        parts = "; ".join(f"{item.id} {licence_when(item)}" for item in ending)
+        parts = "; ".join(when(item) for item in ending)
         lines.append(
             f"Software run here stops when its subscription from {vendors(ending)} ends: {parts}."
         )
     dated = [item for item in licences if item.licence == "perpetual" and item.end]
     if dated:
-        parts = "; ".join(f"{item.id} {licence_when(item)}" for item in dated)
+        parts = "; ".join(when(item) for item in dated)
         lines.append(
             f"Software run here under a perpetual licence from {vendors(dated)} keeps running, "
             f"degraded: {parts}."
         )
     undated = [item for item in licences if item.licence == "perpetual" and not item.end]
+    breaking = [item for item in undated if item.id in earlier]
+    undated = [item for item in undated if item.id not in earlier]
+    if breaking:
+        lines.append(
+            f"Under a perpetual licence from {vendors(breaking)}, "
+            + "; ".join(f"{item.id} breaks from {day(earlier[item.id])}" for item in breaking)
+            + f" all the same, through what {agreeing(len(breaking), 'it needs', 'they need')}."
+        )
     if undated:
         lines.append(
             f"{plural(len(undated), 'component')} run here under a perpetual licence from "

@@ -292,3 +292,56 @@ def test_a_suffix_the_format_overrides_is_told(
     assert ("notice" in result.stderr) is (said is not None)
     if said is not None:
         assert said in result.stderr
+
+
+def test_the_licence_sentences_give_the_day_a_component_breaks_through_its_needs(
+    run_cli: RunCli,
+) -> None:
+    """m365-apps' subscription runs to day 241 but its licensing goes on day 30;
+    windows-client's perpetual licence keeps it running, yet it breaks on day 345: the
+    headline says so, as the tables do, and does not count it among those that run on."""
+    result = run_cli("what-breaks-if", "graphs/gothenburg", "microsoft")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert (
+        "m365-apps at its contract end 2027-06-30, day 241 (it breaks earlier, from day 30," in text
+    )
+    assert "windows-client breaks from day 345 all the same, through what it needs." in text
+    running = text.split("keep running")[1].split(".")[0]
+    assert "windows-client" not in running
+    assert "ad-ds" in running
+
+
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        (
+            ("simulate", "graphs/gothenburg", "-w", "jurisdiction:se"),
+            "exitplan: notice: jurisdiction:se withdraws nothing in use today\n",
+        ),
+        (
+            ("what-breaks-if", "graphs/gothenburg", "baramundi"),
+            "exitplan: notice: component:baramundi withdraws nothing in use today (baramundi is "
+            "a candidate, not in use)\n",
+        ),
+        (("simulate", "graphs/gothenburg", "-w", "vendor:microsoft"), ""),
+    ],
+    ids=["jurisdiction-of-only-the-own-provider", "candidate", "something-withdrawn"],
+)
+def test_a_withdrawal_of_nothing_in_use_is_told(
+    run_cli: RunCli, command: tuple[str, ...], told: str
+) -> None:
+    """An empty table or picture is not to be taken for "nothing would break"."""
+    result = run_cli(*command)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == told
+
+
+def test_a_diagram_of_a_withdrawal_of_nothing_in_use_is_told(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "-w", "jurisdiction:se", "-o", tmp_path / "se.svg"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "jurisdiction:se withdraws nothing in use today" in result.stderr
