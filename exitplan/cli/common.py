@@ -21,7 +21,14 @@ import click
 from click.core import ParameterSource
 from pydantic import ByteSize, TypeAdapter, ValidationError
 
-from exitplan.errors import ExitplanError, UsageError, display_path, printable, with_article
+from exitplan.errors import (
+    ExitplanError,
+    UsageError,
+    display_path,
+    plural,
+    printable,
+    with_article,
+)
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
 from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
 from exitplan.graph.port import NOT_IN_USE
@@ -39,7 +46,7 @@ from exitplan.render.table import (
     DEFAULT_WIDTH,
     dump_sections_table,
 )
-from exitplan.render.xlsx import Sheet, dump_xlsx
+from exitplan.render.xlsx import CELL_CHARACTERS, Sheet, dump_xlsx
 from exitplan.select import Mode
 from exitplan.simulate import Options
 from exitplan.simulate.result import Simulation, summarise
@@ -675,9 +682,16 @@ def deliver(
     if output is None:
         emit(text())
         return
-    data = dump_xlsx(sheets()) if output.suffix.lower() == ".xlsx" else text().encode("utf-8")
+    cut: list[str] = []
+    data = dump_xlsx(sheets(), cut) if output.suffix.lower() == ".xlsx" else text().encode("utf-8")
     write_output(output, data)
     notice(f"exitplan: wrote {output}")
+    if cut:
+        shown = "; ".join(cut[:5]) + (f"; and {len(cut) - 5:,} more" if len(cut) > 5 else "")
+        notice(
+            f"exitplan: notice: {plural(len(cut), 'cell')} cut to the {CELL_CHARACTERS:,} "
+            f"characters a cell holds, each saying so ({shown}); the CSV and JSON hold them whole"
+        )
 
 
 def render_simulation(simulation: Simulation, output_format: str) -> str:

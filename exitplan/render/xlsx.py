@@ -33,6 +33,28 @@ bytes from run to run)."""
 WIDEST = 60
 LINE_POINTS = 15
 """The height of a line of text in a row, in points."""
+TALLEST = 409
+"""The tallest row a spreadsheet draws, in points (Excel's limit)."""
+CELL_CHARACTERS = 32_767
+"""The most characters a cell holds (Excel's limit; openpyxl cuts longer text silently)."""
+
+
+def fit_cell(value: str) -> str:
+    """``value`` whole when a cell holds it; else cut, at a list's ``; `` where one is near,
+    saying how much is left out, so that nothing is lost without a word.
+
+    >>> len(fit_cell("x" * 40_000)) <= CELL_CHARACTERS
+    True
+    """
+    if len(value) <= CELL_CHARACTERS:
+        return value
+    room = CELL_CHARACTERS - 120  # what the words on the cut take
+    at = value.rfind("; ", room - 2_000, room)
+    kept = value[: at if at > 0 else room]
+    return (
+        f"{kept} … cut here: {len(value) - len(kept):,} more characters (a cell holds "
+        f"{CELL_CHARACTERS:,}; the CSV and JSON hold it whole)"
+    )
 
 
 COMPONENT_HEADERS = (
@@ -244,9 +266,11 @@ def _set_up(page: Any, table: str) -> None:
     page.auto_filter.ref = table
 
 
-def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    """The workbook's bytes; the same sheets give the same bytes. (openpyxl, with numpy
-    behind it, is imported here: a third of a second every other command need not wait.)"""
+def dump_xlsx(sheets: Sequence[Sheet], cut: list[str] | None = None) -> bytes:
+    """The workbook's bytes; the same sheets give the same bytes. A text longer than a
+    cell holds is cut with words that say so, and where is appended to ``cut``. (openpyxl,
+    with numpy behind it, is imported here: a third of a second every other command need
+    not wait.)"""
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
@@ -274,14 +298,19 @@ def dump_xlsx(sheets: Sequence[Sheet]) -> bytes:
             for column, value in enumerate(row, start=1):
                 cell = page.cell(row=number, column=column)
                 if isinstance(value, str):
-                    cell.value = text(value)
+                    written = fit_cell(text(value))
+                    if cut is not None and len(written) < len(text(value)):
+                        cut.append(f"{sheet.title}, row {number}, {sheet.headers[column - 1]}")
+                    cell.value = written
                     cell.data_type = "s"  # never a formula
                     shown = len(value)
-                    if shown > WIDEST:  # long text wraps within its column, its row tall enough
+                    if shown > WIDEST or "\n" in value:  # wraps within its column, tall enough
                         cell.alignment = wrap
-                        lines = -(-shown // WIDEST)
+                        lines = sum(-(-len(line) // WIDEST) or 1 for line in value.split("\n"))
                         height = page.row_dimensions[number].height or 0
-                        page.row_dimensions[number].height = max(height, LINE_POINTS * lines)
+                        page.row_dimensions[number].height = min(
+                            TALLEST, max(height, LINE_POINTS * lines)
+                        )
                 elif isinstance(value, date):
                     cell.value = value
                     cell.number_format = "yyyy-mm-dd"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -142,3 +143,40 @@ def test_text_is_shown_as_in_every_other_output() -> None:
     assert sheet is not None
     shown = "a\\x7f\\x85\\x9b\\u202eb\\u2028c\\u2029d\ne\tf \U0001f469\u200d\U0001f4bb"
     assert sheet["A2"].value == shown  # tabs, line feeds and an emoji's joiner stay
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_with_words_and_a_notice(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A spreadsheet cell holds 32,767 characters, and openpyxl cuts longer text without a
+    word: 2,500 services on one component are listed in the CSV whole, and in the workbook
+    up to a service, with the count of what is left out."""
+    services = "".join(
+        f"  - {{id: service-number-{n:05}, name: S{n}, criticality: low,"
+        " depends_on: [{ref: idp}]}\n"
+        for n in range(2_500)
+    )
+    estate = tmp_path / "hub.yaml"
+    estate.write_text(
+        "estate: {name: hub, as_of: 2026-11-01}\n"
+        "vendors: [{id: acme, name: Acme}]\n"
+        "components: [{id: idp, name: IdP, vendor: acme, delivery: saas}]\n"
+        f"services:\n{services}",
+        encoding="utf-8",
+    )
+    result = run_cli("register", estate, "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "1 cell cut to the 32,767 characters a cell holds" in result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    (row,) = sheet.iter_rows(2, values_only=True)
+    listed = str(row[headers.index("Services depending on it")])
+    assert len(listed) <= 32_767
+    kept, _, told = listed.partition(" … cut here: ")
+    assert re.search(r"; service-number-\d{5}$", kept), kept[-100:]  # cut between services
+    assert kept.count(";") > 1_000
+    assert told.startswith(
+        f"{len('; '.join(f'service-number-{n:05}' for n in range(2_500))) - len(kept):,} more"
+    )
+    whole = run_cli("register", estate)
+    assert "service-number-02499" in whole.stdout
