@@ -152,11 +152,15 @@ def emit(text: str) -> None:
     the null device so that Python's final flush has nothing left to complain about.
     The bytes are written in a loop, because a buffered write that is cut short by a
     reader leaving reports only how much it wrote, and the text layer above it would
-    drop the rest without a word.
+    drop the rest without a word. On a terminal, control characters are shown as escapes
+    (CSV keeps them as read, for a file or a pipe).
     """
     stream = sys.stdout
     if stream is None:
         raise ExitplanError("cannot write the output: standard output is closed")
+    with contextlib.suppress(OSError, ValueError):
+        if stream.isatty():  # CSV keeps a name's control characters: not on a terminal
+            text = printable(text, newlines=True, keep="\t")
     try:
         stream.flush()
         binary = getattr(stream, "buffer", None)

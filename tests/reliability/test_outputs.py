@@ -776,6 +776,27 @@ def test_a_table_reads_the_same_on_a_terminal_and_through_a_pipe(tmp_path: Path)
     assert on_terminal == piped
 
 
+def test_csv_on_a_terminal_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    """CSV keeps a name as read for a file or a pipe, control characters too; on a
+    terminal (register writes CSV by default) they are escapes, never raw."""
+    import pty  # noqa: PLC0415  # POSIX only
+
+    estate, _ = write_estate(tmp_path / "in", HOSTILE)
+    command = [*_command(), "register", str(estate)]
+    piped = _run(command).stdout
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        command, stdout=follower, stderr=subprocess.DEVNULL, env={**os.environ}, cwd=REPO
+    )
+    os.close(follower)
+    on_terminal = read_terminal(leader)
+    process.wait(timeout=120)
+    assert process.returncode == 0
+    assert "\x1b[2J" in piped  # kept as read
+    assert "\x1b" not in on_terminal
+    assert "Evil\\x1b[2J" in on_terminal
+
+
 def test_characters_the_terminal_cannot_encode_are_written_as_escapes(tmp_path: Path) -> None:
     name = "Göteborg ✓ 漢字"
     estate, _ = write_estate(tmp_path / "in", name)
