@@ -772,7 +772,10 @@ def exit_readiness(view: EstateView) -> list[Finding]:
                 (
                     ("services", ", ".join([*broken, *degraded])),
                     ("alternatives", ", ".join(sorted(alternatives))),
-                    ("exit_plan_exists", str(bool(component.properties.get("exit_plan_exists")))),
+                    (
+                        "exit_plan_exists",
+                        "yes" if component.properties.get("exit_plan_exists") else "no",
+                    ),
                     ("last_tested", str(tested or "")),
                 ),
                 (EXIT_STRATEGY,),
@@ -830,9 +833,16 @@ def concentration(view: EstateView) -> list[Finding]:
             continue
         hubs = _hubs(view, components, dependent)
         hub_text = "; ".join(
-            f"{view.name(hub)} ({count} of {plural(len(dependent), 'service')}"
-            f"{_realised(view, hub, '; ')})"
-            for hub, count in hubs
+            [
+                f"{view.name(hub)} ({count} of {plural(len(dependent), 'service')}"
+                f"{_realised(view, hub, '; ')})"
+                for hub, count in hubs[:HUBS_NAMED]
+            ]
+            + (
+                [f"and {plural(len(hubs) - HUBS_NAMED, 'more hub')}"]
+                if len(hubs) > HUBS_NAMED
+                else []
+            )
         )
         findings.append(
             Finding(
@@ -865,17 +875,21 @@ def concentration(view: EstateView) -> list[Finding]:
     return findings
 
 
+HUBS_NAMED = 3
+"""The hubs of a concentration named in its finding; the rest are counted."""
+
+
 def _hubs(
     view: EstateView, components: set[NodeId], dependent: set[NodeId]
 ) -> list[tuple[NodeId, int]]:
     """The group's components whose loss alone breaks at least half of the services that
-    depend on the group, most first (at most three), with how many each breaks."""
+    depend on the group, most first, with how many each breaks."""
     counts = {c: len(view.impact(c).broken & dependent) for c in components}
     hubs = sorted(
         (c for c, n in counts.items() if n and n * 2 >= len(dependent)),
         key=lambda c: (-counts[c], c),
     )
-    return [(hub, counts[hub]) for hub in hubs[:3]]
+    return [(hub, counts[hub]) for hub in hubs]
 
 
 def _realised(view: EstateView, component: NodeId, lead: str) -> str:
@@ -892,9 +906,11 @@ def _concentration_remedy(
     group = view.name(parent)
     if hubs:
         named = []
-        for hub, _ in hubs:
-            does = _realised(view, hub, "").lower()
+        for hub, _ in hubs[:HUBS_NAMED]:
+            does = _realised(view, hub, "")
             named.append(f"{view.name(hub)} ({does})" if does else view.name(hub))
+        if len(hubs) > HUBS_NAMED:
+            named.append(f"the {plural(len(hubs) - HUBS_NAMED, 'other hub')}")
         return (
             f"Start with the hubs: give {in_words(named)} an exit path (an assessed alternative, a "
             f"second provider or a tested exit plan), then the services that reach {group} "
@@ -924,7 +940,12 @@ def lifecycle(view: EstateView) -> list[Finding]:
             and view.as_of is not None
             and date.fromisoformat(str(end)) <= view.as_of
         )
-        when = f"its contract ends on {end}" if end else "no end date is recorded"
+        when = (
+            f"its contract {'ended' if ended else 'ends'} on {end}"
+            if end
+            else "no end date is recorded"
+        )
+        those = agreeing(len(needing), "that service", "those services")
         findings.append(
             Finding(
                 "lifecycle",
@@ -932,14 +953,15 @@ def lifecycle(view: EstateView) -> list[Finding]:
                 component.id,
                 component.name,
                 f"{component.name} is being phased out ({when}), but "
-                f"{in_words([view.name(s) for s in needing])} still need it.",
+                f"{in_words([view.name(s) for s in needing])} still "
+                f"{agreeing(len(needing), 'needs', 'need')} it.",
                 (
-                    "Its contract has ended: move those services off it now, or record why "
+                    f"Its contract has ended: move {those} off it now, or record why "
                     "it stays and until when."
                     if ended
-                    else f"Move those services off it before {end}, or record why it stays."
+                    else f"Move {those} off it before {end}, or record why it stays."
                     if end
-                    else "Record when it is to go, and move those services off it before then."
+                    else f"Record when it is to go, and move {those} off it before then."
                 ),
                 (("end", str(end or "")), ("services", ", ".join(needing))),
                 (LEGACY_SYSTEMS,),
