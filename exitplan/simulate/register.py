@@ -224,7 +224,8 @@ def register_rows(
                 name=node.name,
                 delivery=str(properties.get("delivery", "")),
                 providers=tuple(
-                    f"{v.name} ({v.properties.get('hq_country', '?')}): {', '.join(roles)}"
+                    f"{v.name} ({v.properties.get('hq_country', 'country not recorded')}): "
+                    f"{', '.join(roles)}"
                     for v, roles in providers[component_id]
                 ),
                 ultimate_parent=parent.name if parent else "",

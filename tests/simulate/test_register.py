@@ -73,3 +73,10 @@ def test_without_detail_the_answer_is_the_same_but_plan_and_chains() -> None:
         )
         assert light.plan.steps == ()
         assert substitutability(light) == substitutability(full)
+
+
+def test_a_provider_without_a_recorded_country_says_so() -> None:
+    """build's vendors record no country: the register says so in words, not "?"."""
+    (row,) = register_rows(build("s:x -> a"))
+    assert row.providers
+    assert all("(country not recorded): " in provider for provider in row.providers)
