@@ -52,7 +52,7 @@ def _export(name: str) -> bytes:
         pytest.param("tab\tform\x0cfeed", "tab\\x09form\\x0cfeed", id="tab-and-form-feed"),
         pytest.param("del\x7f c1\x85", "del\\x7f c1\\x85", id="DEL-and-C1"),
         pytest.param("bidi\u202e\u2066", "bidi\\u202e\\u2066", id="bidi"),
-        pytest.param("cr\r\nlf", "cr\\x0alf", id="line-break-in-a-name"),
+        pytest.param("cr\r\nlf lone\rcr", "cr lf lone cr", id="line-break-in-a-name-is-a-space"),
         pytest.param(
             "Göteborg \u2013 åäö 東京 🙂", "Göteborg \u2013 åäö 東京 🙂", id="unicode-kept"
         ),

@@ -129,13 +129,17 @@ ROWS_PER_COLUMN = 12
 """A state with more nodes than this wraps into a further column of its own."""
 
 _XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAK = re.compile("[\n\r]")
 
 
 def xml_text(text: str, *, newlines: bool = False) -> str:
     """Text that XML 1.0 can carry and that cannot deceive a reader: control characters
     and bidirectional overrides as escapes (``printable``), and the few characters
-    ``printable`` leaves alone but XML forbids (U+FFFE, U+FFFF, lone surrogates) too."""
-    shown = printable(text.replace("\r\n", "\n"), newlines=newlines)
+    ``printable`` leaves alone but XML forbids (U+FFFE, U+FFFF, lone surrogates) too.
+    Without ``newlines`` (a name), a line break is a space, as a modelling tool shows a
+    name on one line, rather than an escape that a re-import would keep as letters."""
+    text = text.replace("\r\n", "\n")
+    shown = printable(text if newlines else _LINE_BREAK.sub(" ", text), newlines=newlines)
     return _XML_FORBIDDEN.sub(lambda found: f"\\u{ord(found.group()):04x}", shown)
 
 
