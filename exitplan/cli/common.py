@@ -654,6 +654,10 @@ OUTPUT = click.option(
 )
 
 _SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
+_OTHER_WORKBOOKS = frozenset({".xls", ".xlsm", ".xlsb", ".ods"})
+_OTHER_FORMATS = frozenset(
+    {".tsv", ".yaml", ".yml", ".xml", ".html", ".htm", ".pdf", ".docx", ".pptx", ".png", ".svg"}
+)
 
 
 def text_format(output_format: str, output: Path | None) -> str:
@@ -664,6 +668,16 @@ def text_format(output_format: str, output: Path | None) -> str:
         return output_format
     suffix = output.suffix.lower()
     wanted = _SUFFIX_FORMATS.get(suffix)
+    if suffix in _OTHER_WORKBOOKS:  # a spreadsheet would refuse text under that name
+        raise UsageError(
+            f"{display_path(output)}: exitplan writes workbooks as .xlsx; name the file .xlsx, "
+            "or .csv for a table a spreadsheet opens too"
+        )
+    if suffix in _OTHER_FORMATS:
+        notice(
+            f"exitplan: notice: {output} is written as {output_format}, not {suffix[1:]} "
+            "(exitplan writes .json, .md, .csv and .xlsx here)"
+        )
     if context.get_parameter_source("output_format") not in {
         ParameterSource.DEFAULT,
         ParameterSource.DEFAULT_MAP,

@@ -180,3 +180,25 @@ def test_a_text_longer_than_a_cell_holds_is_cut_with_words_and_a_notice(
     )
     whole = run_cli("register", estate)
     assert "service-number-02499" in whole.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "told"),
+    [
+        ("r.xls", 2, "exitplan writes workbooks as .xlsx; name the file .xlsx, or .csv"),
+        ("r.ods", 2, "exitplan writes workbooks as .xlsx"),
+        ("r.tsv", 0, "r.tsv is written as csv, not tsv (exitplan writes .json, .md, .csv"),
+        ("r.txt", 0, ""),
+    ],
+)
+def test_a_suffix_that_names_another_format_is_told(
+    run_cli: RunCli, tmp_path: Path, name: str, code: int, told: str
+) -> None:
+    """CSV text named .xls makes a spreadsheet complain that the file is not what its
+    name says: refused before any work; a name of another format gets a notice."""
+    result = run_cli("register", "graphs/gothenburg", "-o", tmp_path / name)
+    assert result.exit_code == code, result.stderr
+    assert told in result.stderr
+    assert (tmp_path / name).exists() == (code == 0)
+    if not told:
+        assert "notice" not in result.stderr
