@@ -191,11 +191,14 @@ else:  # pragma: no cover - every PyYAML wheel ships libyaml
 
 
 class _RefusedFileError(Exception):
-    """A file cannot be read at all; carries the one problem that says why."""
+    """A file cannot be read at all; carries the one problem that says why. ``unseen``:
+    not one byte of it was read (it could not be opened, or is too large), so nothing is
+    known of what it holds."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *, unseen: bool = False) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.unseen = unseen
 
 
 def _line_in(lines: Mapping[FieldPath, int], path: FieldPath) -> int:
@@ -887,7 +890,7 @@ def _read_bytes(path: Path, file: str, max_bytes: int, hint: str = "") -> bytes:
     the limit when the file is refused for its size (how to raise it)."""
 
     def refuse(message: str) -> _RefusedFileError:
-        return _RefusedFileError(Problem(file, 0, "", message))
+        return _RefusedFileError(Problem(file, 0, "", message), unseen=True)
 
     try:
         mode = os.stat(path).st_mode
@@ -2149,6 +2152,20 @@ def _listed_files(files: Sequence[str], most: int = 3) -> str:
     return " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
 
 
+def _check_links(collected: _Collected, unread: Sequence[str], noted: list[str]) -> None:
+    """References, parent loops and cycles; not while a file could not be read at all, as
+    an id named elsewhere may well be in it: each would be told as unknown."""
+    if unread:
+        noted.append(
+            f"references between elements were not checked: {_listed_files(unread)} "
+            "could not be read"
+        )
+        return
+    _check_references(collected)
+    _check_parent_loops(collected)
+    _check_hard_cycles(collected)
+
+
 def _load(
     path: Path, max_bytes: int, noted: list[str], read: list[Path], *, careful: bool
 ) -> Estate:
@@ -2159,7 +2176,7 @@ def _load(
     collected = _Collected(problems=problems)
     bytes_left = max_bytes
     values_left = max_bytes // BYTES_PER_VALUE
-    unread: list[str] = []  # files refused whole: what they hold is not known
+    unread: list[str] = []  # files not read at all: not even their sections are known
     for file in files:
         limit = _ValueLimit(
             values_left,
@@ -2171,7 +2188,8 @@ def _load(
             doc = read_document(file, max_bytes=bytes_left, limit=limit, careful=careful)
         except _RefusedFileError as refused:
             collected.problems.append(refused.problem)
-            unread.append(refused.problem.file)
+            if refused.unseen:
+                unread.append(refused.problem.file)
             continue
         values_left -= doc.values
         bytes_left -= doc.size
@@ -2196,15 +2214,7 @@ def _load(
     info = _header(collected, path)
     _apply_overrides(collected)
     _check_duplicates(collected)
-    if unread:  # an id named elsewhere may well be in a file not read: not told as unknown
-        noted.append(
-            f"references between elements were not checked: {_listed_files(unread)} "
-            f"could not be read"
-        )
-    else:
-        _check_references(collected)
-        _check_parent_loops(collected)
-        _check_hard_cycles(collected)
+    _check_links(collected, unread, noted)
     if collected.problems or info is None:
         raise InvalidInputError(collected.problems)
     noted.extend(str(problem) for problem in _implausible(collected, info))

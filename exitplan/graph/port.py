@@ -221,7 +221,12 @@ class UnknownNodeError(UsageError):
     """An id was asked for that the estate does not have."""
 
     def __init__(self, node_id: str, known: Iterable[str], *, estate: str) -> None:
-        hint = did_you_mean(node_id, known)
+        ids = known if isinstance(known, Collection) else list(known)
+        kind, _, bare = node_id.partition(":")
+        if bare and bare in ids:  # a selector where an id belongs: component:intune
+            hint = f"; did you mean {bare!r}? (a node is named by its id, without {kind + ':'!r})"
+        else:
+            hint = did_you_mean(node_id, ids)
         super().__init__(f"estate {estate!r} has no node {node_id!r}{hint}")
         self.node_id = node_id
 

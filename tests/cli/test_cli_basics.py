@@ -239,3 +239,15 @@ def test_without_format_the_suffix_of_the_output_names_it(
     assert target.read_text(encoding="utf-8").startswith(starts)
     if starts == "{":
         json.loads(target.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("command", [("show",), ("why", "-w", "vendor:microsoft")])
+def test_a_selector_where_a_node_id_belongs_is_told_the_id(
+    run_cli: RunCli, command: tuple[str, ...]
+) -> None:
+    result = run_cli(command[0], "graphs/gothenburg", "component:intune", *command[1:])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "exitplan: estate 'gothenburg' has no node 'component:intune'; did you mean 'intune'? "
+        "(a node is named by its id, without 'component:')\n"
+    )
