@@ -203,11 +203,10 @@ def _focus(
     return kept
 
 
-def _check_size(count: int) -> None:
+def _check_size(count: int, cut: str = "cut it down with --focus ID --depth N") -> None:
     if count > MAX_NODES:
         raise UsageError(
-            f"the diagram would have {count} nodes, more than {MAX_NODES} read on a slide; "
-            "cut it down with --focus ID --depth N"
+            f"the diagram would have {count:,} nodes, more than {MAX_NODES} read on a slide; {cut}"
         )
 
 
@@ -706,7 +705,11 @@ def plan_view(
     plan, left_out = (
         _first_steps(simulation.plan, fit) if fit is not None else (simulation.plan, None)
     )
-    _check_size(len(plan.steps))
+    _check_size(
+        len(plan.steps),
+        "withdraw less with -w (a component rather than a vendor), or show the plan as a "
+        "timeline with --view gantt",
+    )
     names = backend.nodes_by_id(
         {m.replaces for s in plan.steps for m in s.moves}
         | {m.candidate for s in plan.steps for m in s.moves if m.candidate is not None}

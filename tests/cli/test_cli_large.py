@@ -11,16 +11,14 @@ from openpyxl import load_workbook
 
 from benchmarks.synthetic import generate
 from exitplan.loading import MAX_ESTATE_BYTES
-from exitplan.model import EstateFile
+from exitplan.model import Estate, EstateFile
 from exitplan.render.rows import chain_text
 from tests.conftest import RunCli, WriteFiles
 from tests.test_graph import SMALL
 
 
-def test_a_single_file_of_ten_thousand_components_loads_without_splitting(
-    tmp_path: Path, run_cli: RunCli
-) -> None:
-    estate = generate(10_000, seed=1)
+def _written(estate: Estate, path: Path, indent: int | None = None) -> Path:
+    """``estate`` as one JSON file, as an export would give it."""
     content = EstateFile(
         estate=estate.info,
         vendors=estate.vendors,
@@ -30,8 +28,14 @@ def test_a_single_file_of_ten_thousand_components_loads_without_splitting(
         organisations=estate.organisations,
         alternatives=estate.alternatives,
     )
-    path = tmp_path / "cmdb-export.json"
-    path.write_text(content.model_dump_json(by_alias=True, exclude_defaults=True, indent=2))
+    path.write_text(content.model_dump_json(by_alias=True, exclude_defaults=True, indent=indent))
+    return path
+
+
+def test_a_single_file_of_ten_thousand_components_loads_without_splitting(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    path = _written(generate(10_000, seed=1), tmp_path / "cmdb-export.json", indent=2)
     assert path.stat().st_size > 15_000_000
     result = run_cli("validate", path)
     assert result.exit_code == 0, result.stderr[-2000:]
@@ -153,3 +157,18 @@ def test_tables_cut_long_chains_and_json_and_why_keep_them(
     cells = [c.value for row in load_workbook(workbook)["Components"].iter_rows() for c in row]
     assert "c1 ← c2 ← c3 ← c4 ← … 1,991 more … ← c1996 ← c1997 ← c1998 ← c1999" in cells
     assert whole not in cells
+
+
+def test_a_plan_too_large_for_a_slide_is_refused_with_advice_that_works(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The plan view does not take --focus: its refusal points to what it does take."""
+    path = _written(generate(3_000, seed=1), tmp_path / "estate.json")
+    result = run_cli(
+        "diagram", path, "-w", "vendor:v-dominant", "--view", "plan", "-o", tmp_path / "p.svg"
+    )
+    assert result.exit_code == 2, result.stderr
+    assert "withdraw less with -w" in result.stderr
+    assert "--view gantt" in result.stderr
+    assert "--focus" not in result.stderr
+    assert not (tmp_path / "p.svg").exists()
