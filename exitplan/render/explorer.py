@@ -27,7 +27,7 @@ import networkx as nx
 import orjson
 
 from exitplan import __version__
-from exitplan.errors import printable
+from exitplan.errors import printable, shorten
 from exitplan.render.files import positions
 from exitplan.select import Mode
 
@@ -175,13 +175,19 @@ def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
     return {node[0]: list(found[names[node[0]]]) for node in nodes if names[node[0]] in found}
 
 
+LONGEST_NAME = 120
+"""The most characters of a name the page shows."""
+
+
 def _printable_names(data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` with every name the page shows made printable (``printable``): a control
     character or a bidirectional override in a name is shown as its escape, as in every
-    other output, never written into the page (where U+202E would reverse what follows)."""
+    other output, never written into the page (where U+202E would reverse what follows).
+    A name longer than a diagram shows is cut, its end shown as "…" (one name of 4,000
+    characters shrank the whole graph to a thumbnail)."""
 
     def shown(value: Any) -> Any:
-        return printable(value) if isinstance(value, str) else value
+        return shorten(printable(value), LONGEST_NAME) if isinstance(value, str) else value
 
     estate = data["estate"]
     return {

@@ -21,6 +21,7 @@ from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
 from exitplan.render.explorer import (
+    LONGEST_NAME,
     MOST_DRAWN,
     MOST_NODES_DRAWN,
     MOST_PLACED,
@@ -631,3 +632,16 @@ def test_an_exit_page_offers_only_what_takes_something_in_use_away() -> None:
     assert "vendor:8x8-inc" not in offered
     for key in offered:
         assert data["answers"][key]["affected"], key
+
+
+def test_a_name_longer_than_a_diagram_shows_is_cut(tmp_path: Path, run_cli: RunCli) -> None:
+    """One name of 3,999 characters shrank the whole graph to a thumbnail."""
+    estate, _ = write_estate(tmp_path / "in", "Long" + "x" * 3_990)
+    target = tmp_path / "long.html"
+    result = run_cli("explore", estate, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    data = json.loads(text.split('id="exitplan-data">', 1)[1].split("</script>", 1)[0])
+    names = [node[1] for node in data["nodes"]]
+    assert "Long" + "x" * (LONGEST_NAME - 5) + "…" in names
+    assert max(len(name) for name in names) == LONGEST_NAME
