@@ -97,7 +97,9 @@ def _substitutability(replacements: Iterable[Replacement], moves: int) -> tuple[
     replaced = "; ".join(
         f"{r.name} → {c.name} ({c.readiness}{', with gaps' if c.gaps else ''})" for r, c in chosen
     )
-    reason = f"{replaced}; {plural(moves, 'dependent')} to move"
+    reason = f"{replaced}; {plural(moves, 'dependent')} to move" + (
+        ": what needs it keeps running without it (redundancy, or a soft need)" if not moves else ""
+    )
     if level <= 1 or (gaps and level <= 2) or moves >= MANY_MOVES:
         return "highly_complex", reason
     if gaps or level <= 2 or moves >= SOME_MOVES:

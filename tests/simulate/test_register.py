@@ -80,3 +80,14 @@ def test_a_provider_without_a_recorded_country_says_so() -> None:
     (row,) = register_rows(build("s:x -> a"))
     assert row.providers
     assert all("(country not recorded): " in provider for provider in row.providers)
+
+
+def test_a_component_needed_only_redundantly_says_why_nothing_moves() -> None:
+    """Windows Autopatch: replaced all the same, yet no service breaks without it; the
+    reason says so rather than leave "0 dependents" beside a hard level unexplained."""
+    graph = build("s:x -> a group=g\ns:x -> b group=g\ncandidate k\nalt k for a R1")
+    level, reason = substitutability(simulate(graph, ["component:a"], Options(mode=Mode.EXIT)))
+    assert level == "highly_complex"
+    assert reason.endswith(
+        "0 dependents to move: what needs it keeps running without it (redundancy, or a soft need)"
+    )
