@@ -194,6 +194,16 @@ def _mode_for(target: Path) -> tuple[int, os.stat_result | None]:
     return stat.S_IMODE(existing.st_mode), existing
 
 
+def _missing(directory: Path) -> str:
+    """Why ``directory`` cannot hold a file: a file stands where a folder should be, or
+    there is no such folder."""
+    for path in (directory, *directory.parents):
+        with contextlib.suppress(OSError):
+            if path.exists() and not path.is_dir():
+                return f"{display_path(path)} is a file, not a folder"
+    return f"no folder {display_path(directory)}"
+
+
 def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
     """Write ``data`` (or its parts, one after the other, for a document too large to
     join first) to ``path`` atomically: a temporary file ``.NAME.<random>`` beside the
@@ -223,7 +233,7 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
     if folder:  # also what an empty name (-o '') becomes: the current folder
         raise UsageError(f"cannot write {display_path(path)}: it is a folder; name a file")
     if not found:
-        raise UsageError(f"cannot write {path}: no folder {display_path(directory)}")
+        raise UsageError(f"cannot write {path}: {_missing(directory)}")
     with _signals_held():
         temporary: str | None = None
         try:

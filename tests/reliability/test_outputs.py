@@ -1366,3 +1366,13 @@ def test_a_document_in_parts_is_written_as_its_parts_joined(
     write_output(target, data)
     assert target.read_bytes() == (data if isinstance(data, bytes) else b"".join(data))
     assert leftovers(tmp_path, target.name) == []
+
+
+def test_a_path_under_a_file_names_the_file_in_the_way(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "existing.csv").write_text("a,b\n", encoding="utf-8")
+    target = tmp_path / "existing.csv" / "x.csv"
+    result = run_cli("register", ESTATE, "-o", target)
+    assert_one_line(
+        result, 2, "cannot write", f"{tmp_path / 'existing.csv'} is a file, not a folder"
+    )
+    assert (tmp_path / "existing.csv").read_text(encoding="utf-8") == "a,b\n"
