@@ -752,3 +752,22 @@ def tell_if_nothing_is_withdrawn(backend: GraphBackend, simulation: Simulation) 
         f"exitplan: notice: {', '.join(simulation.selectors)} withdraws nothing in use today"
         + (f" ({'; '.join(reasons)})" if reasons else "")
     )
+
+
+class ScenarioFile(click.Path):
+    """A scenario file that exists; an estate folder given in its place is told what to
+    give instead, rather than click's "is a directory"."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str | os.PathLike) and os.path.isdir(value):
+            self.fail(
+                f"{printable(os.fspath(value))!r} is a folder; give a scenario file, which names "
+                "its estate and what it withdraws (see scenarios/, e.g. "
+                "scenarios/leave-microsoft.yaml)",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)

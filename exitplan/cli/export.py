@@ -8,6 +8,7 @@ import click
 
 from exitplan.cli.common import (
     SYMLINK_RULE,
+    ScenarioFile,
     Source,
     backend_options,
     notice,
@@ -31,7 +32,7 @@ def export_group() -> None:
 
 
 @export_group.command(name="archimate")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenario", type=ScenarioFile())
 @click.option(
     "-o",
     "--output",

@@ -9,6 +9,7 @@ import click
 from exitplan.cli.common import (
     PROFILE,
     SYMLINK_RULE,
+    ScenarioFile,
     Source,
     backend_options,
     notice,
@@ -51,7 +52,7 @@ def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) ->
 
 
 @click.command(name="report")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenario", type=ScenarioFile())
 @click.option(
     "-o",
     "--output",

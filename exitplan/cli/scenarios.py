@@ -11,6 +11,7 @@ from exitplan.cli.common import (
     DIAGRAM_OPTION,
     FORMATS,
     OUTPUT,
+    ScenarioFile,
     Source,
     backend_options,
     deliver,
@@ -40,7 +41,7 @@ from exitplan.simulate.views import impact_view
 
 
 @click.command(name="run")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenario", type=ScenarioFile())
 @backend_options
 @FORMATS
 @OUTPUT

@@ -9,6 +9,7 @@ import click
 
 from exitplan.cli.common import (
     FORMATS,
+    ScenarioFile,
     Source,
     backend_options,
     counted,
@@ -55,7 +56,7 @@ class _Most(click.ParamType[int | None]):
 
 
 @click.command(name="sensitivity")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenario", type=ScenarioFile())
 @click.option(
     "--top",
     type=click.IntRange(min=1),

@@ -393,3 +393,17 @@ def test_compare_tells_every_bad_scenario_at_once(run_cli: RunCli, tmp_path: Pat
     assert "b1.yaml:5: mode: " in result.stderr
     assert "b2.yaml:5: horizon_days: " in result.stderr
     assert result.stderr.endswith("2 problems found; the scenarios were not loaded.\n")
+
+
+@pytest.mark.parametrize(
+    "command", [("run",), ("report",), ("sensitivity",), ("export", "archimate")]
+)
+def test_an_estate_folder_where_a_scenario_belongs_is_told_what_to_give(
+    run_cli: RunCli, command: tuple[str, ...]
+) -> None:
+    result = run_cli(*command, "graphs/gothenburg")
+    assert result.exit_code == 2
+    assert "'graphs/gothenburg' is a folder; give a scenario file, which names its estate" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
