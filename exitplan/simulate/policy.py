@@ -139,6 +139,14 @@ BASIS = {
     "not_assessed": "none recorded (not_assessed)",
 }
 
+LAWS = {
+    "US_CLOUD_ACT": "the US CLOUD Act",
+    "US_FISA702": "section 702 of the US FISA",
+    "UK_IPA": "the UK Investigatory Powers Act",
+    "CN_NATIONAL_INTELLIGENCE_LAW": "China's National Intelligence Law",
+}
+"""The foreign laws a vendor may be exposed to (``Exposure``), in words."""
+
 
 BASIS_PROVISIONS = {
     "intra_eea": ("GDPR Art. 44",),
@@ -638,7 +646,8 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
             provisions.append(str(osl))
         text = (
             f"{_flow_text(view, flow)} ({'; '.join(what)}) reach a component of {vendors}, "
-            f"which can be ordered to disclose them under {', '.join(laws)}."
+            f"which can be ordered to disclose them under "
+            f"{in_words([LAWS.get(law, law) for law in laws])} ({', '.join(laws)})."
         )
         if sensitive and basis in ("adequacy_dpf", "not_assessed"):
             text += (

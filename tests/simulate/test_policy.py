@@ -23,11 +23,13 @@ from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
 from exitplan.model import LegalProfile
+from exitplan.model.vocabulary import Exposure
 from exitplan.simulate.policy import (
     BASIS_PROVISIONS,
     CONCENTRATION_RISK,
     EXIT_STRATEGY,
     FOREIGN_ORDERS,
+    LAWS,
     LEGACY_SYSTEMS,
     RULES,
     SENSITIVE,
@@ -479,3 +481,7 @@ def test_a_check_of_some_subjects_finds_what_the_whole_check_finds_of_them(
     )
     part = check(graph, subjects=subjects)
     assert part.findings == tuple(f for f in whole.findings if f.subject in subjects)
+
+
+def test_every_foreign_law_is_told_in_words() -> None:
+    assert set(LAWS) == set(Exposure)
