@@ -601,7 +601,11 @@ def _state_look(state: Affected | None, simulation: Simulation) -> tuple[Look, t
     if state is None:
         return Look.UNAFFECTED, ("survives",)
     if state.state is State.BROKEN:
-        return Look.BROKEN, (f"breaks {_on(simulation, state.fails_at)}",)
+        breaks = f"breaks {_on(simulation, state.fails_at)}"
+        earlier = state.degrades_at is not None and state.degrades_at < (state.fails_at or 0)
+        if earlier:  # a board would see nothing wrong before the break
+            return Look.BROKEN, (f"degraded {_on(simulation, state.degrades_at)}", breaks)
+        return Look.BROKEN, (breaks,)
     return Look.DEGRADED, (f"degraded {_on(simulation, state.degrades_at)}",)
 
 
