@@ -131,6 +131,8 @@ def diagram_command(
     ]
     if ignored:
         notice(f"exitplan: the {view} view does not use {', '.join(ignored)}")
+    elif focus is None and context.get_parameter_source("depth") is not ParameterSource.DEFAULT:
+        notice("exitplan: --depth is used only with --focus ID; the whole view is drawn")
     if chosen is View.GANTT and output.suffix.lower() == ".dot":
         raise UsageError("the gantt view is not a graph: write it as .svg, .png or .pdf")
     if chosen is View.ESTATE:

@@ -390,6 +390,11 @@ def test_options_a_view_does_not_use_are_named(run_cli: RunCli, tmp_path: Path) 
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "the plan view does not use --focus" in result.stderr
+    alone = run_cli(
+        "diagram", "graphs/gothenburg", "--view", "estate", "--depth", "3", "-o", tmp_path / "e.dot"
+    )  # fmt: skip
+    assert alone.exit_code == 0, alone.stderr
+    assert "--depth is used only with --focus ID; the whole view is drawn" in alone.stderr
 
 
 @pytest.mark.parametrize("view", ["impact", "estate", "plan", "gantt"])
