@@ -17,6 +17,7 @@ earliest chain of all its degradation day.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -108,10 +109,34 @@ def chains(
             on_path.discard(path.pop())
             if links:
                 links.pop()
+    if truncated:  # the walk stopped early: make sure the decisive chains are there
+        found.extend(c for c in _decisive(region, times, node_id, lost) if c not in found)
     found.sort(key=lambda c: (c.day, not c.breaks, len(c.nodes), c.nodes))
     if len(found) > limit:
         truncated = True
     return found[:limit], truncated
+
+
+def _decisive(
+    region: DependencyRegion, times: Times, node_id: NodeId, lost: _GroupLoss
+) -> list[Chain]:
+    """The chains the propagation found first, to the node's failure and to its
+    degradation: listed even when the walk stops before it reaches them."""
+    found: list[Chain] = []
+    for broken, days in ((True, times.fail), (False, times.degrade)):
+        if node_id not in days:
+            continue
+        nodes = times.chain(node_id, broken=broken)
+        links = []
+        for source, target in itertools.pairwise(nodes):
+            edges = [e for e in region.dependencies(source) if e.target == target]
+            links.append(min(edges, key=lambda e: (broken and not e.hard, times.onset(e))))
+        groups = tuple(f"{e.source}:{e.group}" for e in links if e.group)
+        bottom = nodes[-1]
+        day = times.ends.get(bottom, 0.0)
+        fails = day if bottom in times.withdrawn else NEVER
+        found.extend(_effects(fails, day, nodes, groups, tuple(links), times, lost))
+    return found
 
 
 class _GroupLoss:

@@ -411,6 +411,9 @@ def test_why_agrees_with_the_propagation(random: Random, data: st.DataObject) ->
             assert [(e.source, e.target) for e in chain.links] == list(
                 itertools.pairwise(chain.nodes)
             )
+        first, cut = chains(region, times, node_id, limit=1)  # the walk stops at 5
+        assert [(c.day, c.breaks) for c in first] == [(c.day, c.breaks) for c in found[:1]]
+        assert cut == (len(found) > 1)
 
 
 def test_why_walks_a_chain_longer_than_python_recursion() -> None:
