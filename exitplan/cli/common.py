@@ -24,6 +24,7 @@ from pydantic import ByteSize, TypeAdapter, ValidationError
 from exitplan.errors import (
     ExitplanError,
     UsageError,
+    agreeing,
     display_path,
     plural,
     printable,
@@ -459,6 +460,16 @@ class Source:
         if self.backend == "embedded":
             if path is None:
                 raise UsageError("give the estate's PATH (a file or folder), or --backend neo4j")
+            given = [
+                flag
+                for flag, value in (("--estate", self.estate), ("--neo4j-uri", self.uri))
+                if value is not None
+            ]
+            if given:
+                notice(
+                    f"exitplan: notice: {' and '.join(given)} {agreeing(len(given), 'is', 'are')} "
+                    "used only with --backend neo4j; the estate is read from its files"
+                )
             return embedded(path)
         name = self.estate or (read_estate(path).name if path is not None else None)
         if name is None:

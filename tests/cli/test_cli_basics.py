@@ -251,3 +251,14 @@ def test_a_selector_where_a_node_id_belongs_is_told_the_id(
         "exitplan: estate 'gothenburg' has no node 'component:intune'; did you mean 'intune'? "
         "(a node is named by its id, without 'component:')\n"
     )
+
+
+def test_neo4j_options_without_the_neo4j_backend_are_told(run_cli: RunCli) -> None:
+    result = run_cli(
+        "show", "graphs/gothenburg", "intune", "--estate", "other", "--neo4j-uri", "bolt://x:1"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "exitplan: notice: --estate and --neo4j-uri are used only with --backend neo4j; the "
+        "estate is read from its files\n"
+    )
