@@ -295,7 +295,10 @@ class _Rows:
             for index, row in enumerate(rows)
         }
         self.headings = {card.id: card.label for card in diagram.cards}
-        self.side = ("e", "w") if diagram.direction == "LR" else ("s", "n")
+        # Lines leave a row on its east side and reach it on its west, whichever way the
+        # diagram runs: top to bottom, a line to a row's north side crossed every row
+        # above it, and its text with them.
+        self.side = ("e", "w")
 
     def end(self, node_id: str, *, out: bool, row: bool = True) -> str:
         """Where a line starts or ends: the node, its card, or its row of the card."""

@@ -425,3 +425,19 @@ def test_a_pdf_is_the_same_bytes_a_second_later_in_another_time_zone(
         time.sleep(1.1)
     assert first.read_bytes() == second.read_bytes()
     assert b"/CreationDate (D:20000101000000" in first.read_bytes()
+
+
+def test_top_to_bottom_lines_reach_the_withdrawn_rows_from_the_side(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Top to bottom, a line to a row's north side crossed every row above it."""
+    target = tmp_path / "tb.dot"
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--group-by", "none",
+        "--direction", "TB", "-o", target,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert 'rankdir="TB"' in text or "rankdir=TB" in text
+    assert re.search(r':"?r\d+"?:w', text)
+    assert not re.search(r':"?r\d+"?:n\b', text)
