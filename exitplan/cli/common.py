@@ -666,9 +666,7 @@ OUTPUT = click.option(
 
 _SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
 _OTHER_WORKBOOKS = frozenset({".xls", ".xlsm", ".xlsb", ".ods"})
-_OTHER_FORMATS = frozenset(
-    {".tsv", ".yaml", ".yml", ".xml", ".html", ".htm", ".pdf", ".docx", ".pptx", ".png", ".svg"}
-)
+_OTHER_FORMATS = frozenset({".tsv", ".yaml", ".yml", ".xml", ".html", ".htm", ".docx", ".pptx"})
 
 
 def text_format(output_format: str, output: Path | None) -> str:
@@ -683,6 +681,11 @@ def text_format(output_format: str, output: Path | None) -> str:
         raise UsageError(
             f"{display_path(output)}: exitplan writes workbooks as .xlsx; name the file .xlsx, "
             "or .csv for a table a spreadsheet opens too"
+        )
+    if suffix in DIAGRAM_SUFFIXES:  # a table under a picture's name opens as neither
+        raise UsageError(
+            f"{display_path(output)}: -o writes .json, .md, .csv or .xlsx here; a picture is "
+            "drawn by exitplan diagram, or by simulate --diagram FILE"
         )
     if suffix in _OTHER_FORMATS:
         notice(

@@ -188,6 +188,7 @@ def test_a_text_longer_than_a_cell_holds_is_cut_with_words_and_a_notice(
         ("r.xls", 2, "exitplan writes workbooks as .xlsx; name the file .xlsx, or .csv"),
         ("r.ods", 2, "exitplan writes workbooks as .xlsx"),
         ("r.tsv", 0, "r.tsv is written as csv, not tsv (exitplan writes .json, .md, .csv"),
+        ("r.svg", 2, "-o writes .json, .md, .csv or .xlsx here; a picture is drawn by exitplan"),
         ("r.txt", 0, ""),
     ],
 )

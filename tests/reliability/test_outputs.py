@@ -542,7 +542,13 @@ LONG_NAME = "n" * 300
 def test_a_name_too_long_is_an_ordinary_error(
     args: list[str | Path], tmp_path: Path, run_cli: RunCli
 ) -> None:
-    suffix = {"register": ".csv", "explore": ".html", "export": ".xml", "report": ".md"}
+    suffix = {
+        "simulate": ".json",
+        "register": ".csv",
+        "explore": ".html",
+        "export": ".xml",
+        "report": ".md",
+    }
     output = tmp_path / f"{LONG_NAME}{suffix.get(str(args[0]), '.svg')}"
     result = run_cli(*args, output)
     assert_one_line(result, 2, "cannot write", os.strerror(errno.ENAMETOOLONG))
