@@ -661,15 +661,17 @@ def why_headline(simulation: Simulation, node_id: str) -> list[str]:
     broken = found.state is not State.DEGRADED
     fails = day(found.fails_at, found.undated and broken, start=simulation.start)
     degrades = day(found.degrades_at, found.undated and not broken, start=simulation.start)
+    earlier = found.degrades_at is not None and (
+        not broken or found.degrades_at < (found.fails_at or 0)
+    )
     if found.state is State.WITHDRAWN:
-        told = f"{node_id} is withdrawn by {what}" + (f", from {fails}" if found.fails_at else "")
-    elif broken:
-        earlier = found.degrades_at is not None and found.degrades_at < (found.fails_at or 0)
-        told = f"{node_id} breaks from {fails}"
-        if earlier:
-            told = f"{node_id} is degraded from {degrades} and breaks from {fails}"
+        said = [f"degraded from {degrades}"] if earlier else []
+        said += [f"stops from {fails}"] if found.fails_at else []
+        told = f"{node_id} is withdrawn by {what}" + (f": {' and '.join(said)}" if said else "")
     else:
-        told = f"{node_id} is degraded from {degrades}"
+        said = [f"is degraded from {degrades}"] if earlier else []
+        said += [f"breaks from {fails}"] if broken else []
+        told = f"{node_id} {' and '.join(said)}"
     return [told + "."]
 
 

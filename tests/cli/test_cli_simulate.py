@@ -345,3 +345,13 @@ def test_a_diagram_of_a_withdrawal_of_nothing_in_use_is_told(
     )
     assert result.exit_code == 0, result.stderr
     assert "jurisdiction:se withdraws nothing in use today" in result.stderr
+
+
+def test_why_of_a_withdrawn_node_that_stops_later_gives_both_days(run_cli: RunCli) -> None:
+    """m365-apps' subscription is withdrawn, degraded at once and stopped on day 30."""
+    result = run_cli("why", "graphs/gothenburg", "m365-apps", "-w", "vendor:microsoft")
+    assert result.exit_code == 0, result.stderr
+    assert " ".join(result.stdout.split("\n\n")[0].split()) == (
+        "m365-apps is withdrawn by vendor:microsoft: degraded from 2026-11-01 and stops from "
+        "2026-12-01 (day 30)."
+    )
