@@ -15,6 +15,7 @@ from exitplan.cli.common import (
     notice,
     reads_files,
     refuse_own_inputs,
+    tell_if_nothing_is_withdrawn,
 )
 from exitplan.errors import ExitplanError
 from exitplan.graph import GraphBackend
@@ -90,6 +91,7 @@ def report_command(
     simulation = run_scenario(loaded, graph)
     for said in unused_choices(loaded, simulation):
         notice(f"exitplan: notice: {said}")
+    tell_if_nothing_is_withdrawn(graph, simulation)
     strategy = exit_strategy(
         graph,
         simulation,

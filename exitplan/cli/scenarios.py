@@ -20,6 +20,7 @@ from exitplan.cli.common import (
     reads_files,
     refuse_own_inputs,
     render_simulation,
+    tell_if_nothing_is_withdrawn,
     terminal_width,
     text_format,
     write_diagram,
@@ -71,6 +72,7 @@ def run_command(
     simulation = run_scenario(loaded, graph)
     for said in unused_choices(loaded, simulation):
         notice(f"exitplan: notice: {said}")
+    tell_if_nothing_is_withdrawn(graph, simulation)
     if diagram_file is not None:
         write_diagram(impact_view(graph, simulation), diagram_file)
     deliver(

@@ -407,3 +407,21 @@ def test_an_estate_folder_where_a_scenario_belongs_is_told_what_to_give(
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_a_scenario_that_withdraws_nothing_in_use_is_told(
+    run_cli: RunCli, tmp_path: Path, command: str
+) -> None:
+    scenario = tmp_path / "nothing.yaml"
+    scenario.write_text(
+        f"id: nothing\ntitle: Nothing\nestate: {REPO / 'graphs' / 'gothenburg'}\n"
+        "withdraw: [component:baramundi]\n",
+        encoding="utf-8",
+    )
+    result = run_cli(command, scenario, *(["-o", tmp_path / "r.md"] if command == "report" else []))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "exitplan: notice: component:baramundi withdraws nothing in use today (baramundi is a "
+        "candidate, not in use)" in result.stderr
+    )
