@@ -685,7 +685,7 @@ def text_format(output_format: str, output: Path | None) -> str:
     if suffix in DIAGRAM_SUFFIXES:  # a table under a picture's name opens as neither
         raise UsageError(
             f"{display_path(output)}: -o writes .json, .md, .csv or .xlsx here; a picture is "
-            "drawn by exitplan diagram, or by simulate --diagram FILE"
+            "drawn by exitplan diagram, or by simulate and run with --diagram FILE"
         )
     if suffix in _OTHER_FORMATS:
         notice(
@@ -763,7 +763,8 @@ def tell_if_nothing_is_withdrawn(backend: GraphBackend, simulation: Simulation) 
         if lifecycle in NOT_IN_USE:
             reasons.append(f"{value} is {with_article(str(lifecycle))}, not in use")
     notice(
-        f"exitplan: notice: {', '.join(simulation.selectors)} withdraws nothing in use today"
+        f"exitplan: notice: {', '.join(simulation.selectors)} "
+        f"{agreeing(len(simulation.selectors), 'withdraws', 'withdraw')} nothing in use today"
         + (f" ({'; '.join(reasons)})" if reasons else "")
     )
 
@@ -772,8 +773,8 @@ class ScenarioFile(click.Path):
     """A scenario file that exists; an estate folder given in its place is told what to
     give instead, rather than click's "is a directory"."""
 
-    def __init__(self) -> None:
-        super().__init__(exists=True, dir_okay=False, path_type=Path)
+    def __init__(self, *, exists: bool = True) -> None:
+        super().__init__(exists=exists, dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str | os.PathLike) and os.path.isdir(value):

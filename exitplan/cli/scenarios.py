@@ -83,9 +83,7 @@ def run_command(
 
 
 @click.command(name="compare")
-@click.argument(
-    "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.argument("scenarios", nargs=-1, required=True, type=ScenarioFile(exists=False))
 @backend_options
 @FORMATS
 def compare_command(

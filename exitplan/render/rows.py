@@ -11,6 +11,7 @@ from exitplan.errors import agreeing, in_weeks, plural
 from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity, in_words
+from exitplan.simulate.propagate import NEVER, UNDATED
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     Affected,
@@ -562,7 +563,10 @@ def licence_sentences(
     def when(item: LicenceEnd) -> str:
         told = f"{item.id} {licence_when(item)}"
         if item.id in earlier:
-            told += f" (it breaks earlier, from {day(earlier[item.id])}, through what it needs)"
+            breaks = earlier[item.id]
+            sooner = item.day is None or breaks < item.day
+            lead = "it breaks earlier, from" if sooner else "and breaks from"
+            told += f" ({lead} {day(breaks)}, through what it needs)"
         return told
 
     def vendors(items: Sequence[LicenceEnd]) -> str:
@@ -651,28 +655,48 @@ def simulation_sections(simulation: Simulation) -> list[Section]:
     ]
 
 
+def _from(when: str) -> str:
+    """``from 2027-06-30 (day 241)``; ``at renewal (date unknown)`` as it is."""
+    return when if when.startswith("at renewal") else f"from {when}"
+
+
 def why_headline(simulation: Simulation, node_id: str) -> list[str]:
     """The node's own fate, before the chains: ``update-management is degraded from
     2026-11-01 and breaks from 2027-06-30 (day 241).``"""
     what = ", ".join(simulation.selectors)
+    licence = next((item for item in simulation.licences if item.id == node_id), None)
     found = next((a for a in simulation.affected if a.id == node_id), None)
     if found is None:
+        if licence is not None and licence.licence == "perpetual":
+            return [
+                f"{node_id} is not affected: its perpetual licence keeps it running (no end "
+                "of support is recorded)."
+            ]
         return [f"{node_id} is not affected: nothing that {what} withdraws reaches it."]
+    start = simulation.start
     broken = found.state is not State.DEGRADED
-    fails = day(found.fails_at, found.undated and broken, start=simulation.start)
-    degrades = day(found.degrades_at, found.undated and not broken, start=simulation.start)
-    earlier = found.degrades_at is not None and (
-        not broken or found.degrades_at < (found.fails_at or 0)
-    )
+    fails_at = found.fails_at if found.fails_at is not None else UNDATED if broken else NEVER
+    fails = day(found.fails_at, found.undated and broken, start=start)
+    degrades = day(found.degrades_at, found.undated and not broken, start=start)
+    if found.state is State.WITHDRAWN and licence is not None:  # a subscription that ends
+        ends = licence.day if licence.day is not None else UNDATED
+        told = f"{node_id} is withdrawn by {what} when its subscription ends, " + day(
+            licence.day, licence.day is None, start=start
+        )
+        said = []
+        if found.degrades_at is not None and found.degrades_at < min(fails_at, ends):
+            said.append(f"it is degraded {_from(degrades)}")
+        if fails_at < ends:
+            said.append(f"it breaks earlier, {_from(fails)}, through what it needs")
+        return [told + "".join(f"; {words}" for words in said) + "."]
     if found.state is State.WITHDRAWN:
-        said = [f"degraded from {degrades}"] if earlier else []
-        said += [f"stops from {fails}"] if found.fails_at else []
-        told = f"{node_id} is withdrawn by {what}" + (f": {' and '.join(said)}" if said else "")
-    else:
-        said = [f"is degraded from {degrades}"] if earlier else []
-        said += [f"breaks from {fails}"] if broken else []
-        told = f"{node_id} {' and '.join(said)}"
-    return [told + "."]
+        return [f"{node_id} is withdrawn by {what}."]
+    said = []
+    if not broken or (found.degrades_at is not None and found.degrades_at < fails_at):
+        said.append(f"is degraded {_from(degrades)}")
+    if broken:
+        said.append(f"breaks {_from(fails)}")
+    return [f"{node_id} {' and '.join(said)}."]
 
 
 def link_words(link: DependsOn) -> str:

@@ -40,8 +40,8 @@ CELL_CHARACTERS = 32_767
 
 
 def fit_cell(value: str) -> str:
-    """``value`` whole when a cell holds it; else cut, at a list's ``; `` where one is near,
-    saying how much is left out, so that nothing is lost without a word.
+    """``value`` whole when a cell holds it; else cut, at a list's ``; `` (else ``, ``) near
+    the end, saying how much is left out, so that nothing is lost without a word.
 
     >>> len(fit_cell("x" * 40_000)) <= CELL_CHARACTERS
     True
@@ -50,6 +50,8 @@ def fit_cell(value: str) -> str:
         return value
     room = CELL_CHARACTERS - 120  # what the words on the cut take
     at = value.rfind("; ", room - 2_000, room)
+    if at < 0:  # a list of ids joined by commas (a step's blocked-by list)
+        at = value.rfind(", ", room - 2_000, room)
     kept = value[: at if at > 0 else room]
     return (
         f"{kept} … cut here: {len(value) - len(kept):,} more characters (a cell holds "

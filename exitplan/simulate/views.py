@@ -8,6 +8,7 @@ same estate and scenario give the same diagram whatever order the files were rea
 from __future__ import annotations
 
 import itertools
+import math
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -602,7 +603,8 @@ def _state_look(state: Affected | None, simulation: Simulation) -> tuple[Look, t
         return Look.UNAFFECTED, ("survives",)
     if state.state is State.BROKEN:
         breaks = f"breaks {_on(simulation, state.fails_at)}"
-        earlier = state.degrades_at is not None and state.degrades_at < (state.fails_at or 0)
+        fails_at = state.fails_at if state.fails_at is not None else math.inf  # at renewal
+        earlier = state.degrades_at is not None and state.degrades_at < fails_at
         if earlier:  # a board would see nothing wrong before the break
             return Look.BROKEN, (f"degraded {_on(simulation, state.degrades_at)}", breaks)
         return Look.BROKEN, (breaks,)

@@ -48,9 +48,11 @@ class Chain:
 
     @property
     def effect(self) -> str:
-        """``withdrawn`` (the node asked about is withdrawn itself: a chain of one),
-        ``breaks`` or ``degrades``."""
-        return "withdrawn" if len(self.nodes) == 1 else "breaks" if self.breaks else "degrades"
+        """``withdrawn`` (the node asked about is withdrawn itself: a chain of one that
+        breaks), ``breaks`` or ``degrades`` (a chain of one: it runs on unsupported)."""
+        if len(self.nodes) == 1 and self.breaks:
+            return "withdrawn"
+        return "breaks" if self.breaks else "degrades"
 
 
 def chains(
@@ -126,7 +128,7 @@ def _decisive(
     for broken, days in ((True, times.fail), (False, times.degrade)):
         if node_id not in days:
             continue
-        nodes = times.chain(node_id, broken=broken)
+        nodes = times.chain(node_id, broken=True) if broken else _degradation_path(times, node_id)
         links = []
         for source, target in itertools.pairwise(nodes):
             edges = [e for e in region.dependencies(source) if e.target == target]
@@ -194,3 +196,22 @@ def _effects(
     if degrades < fails:
         effects.append(Chain(degrades, False, nodes, groups, links))
     return effects
+
+
+def _degradation_path(times: Times, node_id: NodeId) -> tuple[NodeId, ...]:
+    """The chain the propagation found to the node's degradation, down to a withdrawn node
+    or to one that runs on unsupported: ``Times.chain`` follows the failure instead where
+    a node is degraded unsupported before it fails."""
+    path = [node_id]
+    current = node_id
+    while current not in times.withdrawn:
+        end = times.ends.get(current)
+        if end is not None and end == times.degrades_at(current):  # runs on unsupported
+            break
+        cause = times.degrade_cause.get(current)
+        if cause is None or times.degrades_at(current) >= times.fails_at(current):
+            path.extend(times.chain(current, broken=True)[1:])  # degraded as it fails
+            break
+        path.append(cause)
+        current = cause
+    return tuple(path)

@@ -207,7 +207,7 @@ def test_the_scenario_schema_is_printed_and_accepts_every_example(run_cli: RunCl
     ("make", "message"),
     [
         pytest.param(os.mkfifo, "a FIFO (named pipe), not a regular file", id="fifo"),
-        pytest.param(Path.mkdir, "is a directory", id="folder"),
+        pytest.param(Path.mkdir, "is a folder; give a scenario file", id="folder"),
         pytest.param(lambda p: None, "no such scenario file", id="missing"),
     ],
 )
@@ -396,7 +396,7 @@ def test_compare_tells_every_bad_scenario_at_once(run_cli: RunCli, tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    "command", [("run",), ("report",), ("sensitivity",), ("export", "archimate")]
+    "command", [("run",), ("report",), ("sensitivity",), ("export", "archimate"), ("compare",)]
 )
 def test_an_estate_folder_where_a_scenario_belongs_is_told_what_to_give(
     run_cli: RunCli, command: tuple[str, ...]

@@ -99,6 +99,14 @@ def test_horizon_and_formats(run_cli: RunCli) -> None:
             id="group-lost-late",
         ),
         pytest.param(
+            "ad-ds",
+            "vendor:microsoft",
+            "ad-ds is not affected: its perpetual licence keeps it running (no end of support "
+            "is recorded).",
+            None,
+            id="perpetual-without-an-end-of-support",
+        ),
+        pytest.param(
             "intune",
             "component:intune",
             "intune is withdrawn by component:intune.",
@@ -324,9 +332,14 @@ def test_the_licence_sentences_give_the_day_a_component_breaks_through_its_needs
             "exitplan: notice: component:baramundi withdraws nothing in use today (baramundi is "
             "a candidate, not in use)\n",
         ),
+        (
+            ("simulate", "graphs/gothenburg", "-w", "jurisdiction:se", "-w", "component:baramundi"),
+            "exitplan: notice: component:baramundi, jurisdiction:se withdraw nothing in use today "
+            "(baramundi is a candidate, not in use)\n",
+        ),
         (("simulate", "graphs/gothenburg", "-w", "vendor:microsoft"), ""),
     ],
-    ids=["jurisdiction-of-only-the-own-provider", "candidate", "something-withdrawn"],
+    ids=["jurisdiction-of-only-the-own-provider", "candidate", "two", "something-withdrawn"],
 )
 def test_a_withdrawal_of_nothing_in_use_is_told(
     run_cli: RunCli, command: tuple[str, ...], told: str
@@ -348,10 +361,95 @@ def test_a_diagram_of_a_withdrawal_of_nothing_in_use_is_told(
 
 
 def test_why_of_a_withdrawn_node_that_stops_later_gives_both_days(run_cli: RunCli) -> None:
-    """m365-apps' subscription is withdrawn, degraded at once and stopped on day 30."""
+    """m365-apps' subscription ends on day 241; it is degraded at once and breaks on day 30
+    through its licensing."""
     result = run_cli("why", "graphs/gothenburg", "m365-apps", "-w", "vendor:microsoft")
     assert result.exit_code == 0, result.stderr
     assert " ".join(result.stdout.split("\n\n")[0].split()) == (
-        "m365-apps is withdrawn by vendor:microsoft: degraded from 2026-11-01 and stops from "
-        "2026-12-01 (day 30)."
+        "m365-apps is withdrawn by vendor:microsoft when its subscription ends, 2027-06-30 "
+        "(day 241); it is degraded from 2026-11-01; it breaks earlier, from 2026-12-01 (day 30), "
+        "through what it needs."
     )
+
+
+def _unsupported_estate(folder: Path, *, lattice: bool) -> Path:
+    """``p`` runs here under Acme's perpetual licence, unsupported from day 59, and needs
+    Acme's SaaS ``x`` with 100 days' grace; with ``lattice``, ``top`` also needs a lattice
+    of 5 layers of 4 that reaches ``x`` by over a thousand chains."""
+    components = [
+        "  - {id: x, name: X, vendor: acme, delivery: saas}",
+        "  - id: p\n    name: P\n    vendors: [{vendor: own, roles: [operator]},"
+        " {vendor: acme, roles: [licensor]}]\n    delivery: self_hosted\n    licence: perpetual\n"
+        "    support_end: 2026-03-01\n    depends_on: [{ref: x, onset: {grace_days: 100}}]",
+    ]
+    if lattice:
+        for layer in range(5):
+            below = [f"l{layer - 1}n{n}" for n in range(4)] if layer else []
+            for n in range(4):
+                needs = ", ".join(below) if below else "{ref: x, onset: {grace_days: 200}}"
+                components.append(
+                    f"  - {{id: l{layer}n{n}, name: L{layer}N{n}, vendor: own,"
+                    f" delivery: self_hosted, depends_on: [{needs}]}}"
+                )
+        top = ", ".join([*(f"l4n{n}" for n in range(4)), "p"])
+        components.append(
+            f"  - {{id: top, name: Top, vendor: own, delivery: self_hosted, depends_on: [{top}]}}"
+        )
+    estate = folder / "estate.yaml"
+    estate.write_text(
+        "estate: {name: t, as_of: 2026-01-01}\n"
+        "vendors:\n  - {id: acme, name: Acme}\n  - {id: own, name: Own IT}\n"
+        "components:\n" + "\n".join(components) + "\n",
+        encoding="utf-8",
+    )
+    return estate
+
+
+def test_why_of_what_runs_on_unsupported(run_cli: RunCli, tmp_path: Path) -> None:
+    """A chain of one that runs on unsupported degrades; it is not 'withdrawn'."""
+    estate = _unsupported_estate(tmp_path, lattice=False)
+    shown = json.loads(run_cli("why", estate, "p", "-w", "vendor:acme", "--format", "json").stdout)
+    assert [(c["effect"], c["day"], c["nodes"]) for c in shown["chains"]] == [
+        ("degrades", 59, ["p"]),
+        ("breaks", 100, ["p", "x"]),
+    ]
+    told = run_cli("simulate", estate, "-w", "vendor:acme")
+    text = " ".join(told.stdout.split())
+    assert "(and breaks from day 100, through what it needs)" in text
+    assert "breaks earlier" not in text
+
+
+def test_why_cut_short_still_lists_the_degradation_first(run_cli: RunCli, tmp_path: Path) -> None:
+    estate = _unsupported_estate(tmp_path, lattice=True)
+    shown = json.loads(
+        run_cli("why", estate, "top", "-w", "vendor:acme", "--format", "json").stdout
+    )
+    assert shown["truncated"]
+    first = shown["chains"][0]
+    assert (first["effect"], first["day"], first["nodes"]) == ("degrades", 59, ["top", "p"])
+    assert (shown["degrades_at_days"], shown["fails_at_days"]) == (59, 100)
+
+
+def test_a_break_at_an_unknown_renewal_does_not_hide_a_dated_degradation(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    estate = tmp_path / "estate.yaml"
+    estate.write_text(
+        "estate: {name: t, as_of: 2026-01-01}\n"
+        "vendors: [{id: acme, name: Acme}, {id: own, name: Own IT}]\n"
+        "components:\n"
+        "  - {id: x, name: X, vendor: acme, delivery: saas}\n"
+        "  - {id: y, name: Y, vendor: acme, delivery: saas}\n"
+        "  - {id: d, name: D, vendor: own, delivery: self_hosted, depends_on:"
+        " [{ref: x, strength: soft}, {ref: y, onset: at_renewal}]}\n"
+        "services: [{id: s, name: S, depends_on: [d]}]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("why", estate, "s", "-w", "vendor:acme")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "s is degraded from 2026-01-01 and breaks at renewal (date unknown)."
+    )
+    drawn = run_cli("diagram", estate, "-w", "vendor:acme", "-o", tmp_path / "s.dot")
+    assert drawn.exit_code == 0, drawn.stderr
+    assert "degraded 2026-01-01\\nbreaks at renewal" in (tmp_path / "s.dot").read_text()

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from exitplan.render.rows import REGISTER_HEADERS
-from exitplan.render.xlsx import Sheet, dump_xlsx
+from exitplan.render.xlsx import Sheet, dump_xlsx, fit_cell
 from tests.conftest import RunCli
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
@@ -203,3 +203,11 @@ def test_a_suffix_that_names_another_format_is_told(
     assert (tmp_path / name).exists() == (code == 0)
     if not told:
         assert "notice" not in result.stderr
+
+
+@pytest.mark.parametrize("separator", ["; ", ", "])
+def test_a_long_list_is_cut_between_its_items(separator: str) -> None:
+    items = [f"step-{n:05}" for n in range(4_000)]
+    kept, _, told = fit_cell(separator.join(items)).partition(" … cut here: ")
+    assert kept.split(separator)[-1] in items
+    assert told.endswith("the CSV and JSON hold it whole)")
