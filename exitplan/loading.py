@@ -64,6 +64,7 @@ from exitplan.errors import (
     abbreviate,
     did_you_mean,
     display_path,
+    listed,
     printable,
     shorten,
     with_article,
@@ -2146,20 +2147,12 @@ def load_estate(
     return estate
 
 
-def _listed_files(files: Sequence[str], most: int = 3) -> str:
-    """``"a.yaml"``, ``"a.yaml and b.yaml"``, ``"a.yaml, b.yaml and 4 more files"``."""
-    shown = [*files[:most], f"{len(files) - most:,} more files"] if len(files) > most + 1 else files
-    return " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
-
-
 def _check_links(collected: _Collected, unread: Sequence[str], noted: list[str]) -> None:
     """References, parent loops and cycles; not while a file could not be read at all, as
     an id named elsewhere may well be in it: each would be told as unknown."""
     if unread:
-        noted.append(
-            f"references between elements were not checked: {_listed_files(unread)} "
-            "could not be read"
-        )
+        files = listed(unread, most=3, more="more files")
+        noted.append(f"references between elements were not checked: {files} could not be read")
         return
     _check_references(collected)
     _check_parent_loops(collected)

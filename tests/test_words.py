@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exitplan.errors import agreeing, in_weeks, plural, with_article
+from exitplan.errors import agreeing, in_weeks, listed, plural, with_article
 from exitplan.render.rows import varied_outcome
 from tests.conftest import RunCli
 
@@ -40,6 +40,22 @@ def test_plural(count: int, word: str, many: str | None, said: str) -> None:
 )
 def test_agreeing(count: int, one: str, many: str, said: str) -> None:
     assert agreeing(count, one, many) == said
+
+
+@pytest.mark.parametrize(
+    ("items", "most", "said"),
+    [
+        ([], None, ""),
+        (["a"], None, "a"),
+        (["a", "b"], None, "a and b"),
+        (["a", "b", "c"], None, "a, b and c"),
+        (["a", "b", "c", "d"], 3, "a, b, c and d"),  # one more is named, not counted
+        (["a", "b", "c", "d", "e"], 3, "a, b, c and 2 more files"),
+        ([f"f{n}" for n in range(1_203)], 1, "f0 and 1,202 more files"),
+    ],
+)
+def test_listed(items: list[str], most: int | None, said: str) -> None:
+    assert listed(items, most=most, more="more files") == said
 
 
 @pytest.mark.parametrize(

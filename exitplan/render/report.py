@@ -15,7 +15,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
-from exitplan.errors import agreeing, in_weeks, plural, printable
+from exitplan.errors import agreeing, in_weeks, listed, plural, printable
 from exitplan.render.gantt import gantt_mermaid
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
@@ -95,11 +95,6 @@ RULE_WORDS = {
 }
 
 
-def _listed(words: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
-
-
 def withdrawn_words(strategy: ExitStrategy) -> str:
     """What the scenario withdraws, in words: by name, and the components a struck-down
     transfer basis takes away by that basis."""
@@ -113,16 +108,16 @@ def withdrawn_words(strategy: ExitStrategy) -> str:
         if selector not in because
     ]
     if because and found is not None:
-        bases = _listed([BASIS.get(b, b) for b in found.invalidated])
+        bases = listed([BASIS.get(b, b) for b in found.invalidated])
         words.append(f"what relies on {bases}" if bases else "what the law no longer allows")
-    return _listed(words) or ", ".join(simulation.selectors)
+    return listed(words) or ", ".join(simulation.selectors)
 
 
 def question(strategy: ExitStrategy) -> str:
     simulation = strategy.simulation
     found = simulation.legal
     if found is not None and found.invalidated and found.withdrawn:
-        bases = _listed([BASIS.get(b, b) for b in found.invalidated])
+        bases = listed([BASIS.get(b, b) for b in found.invalidated])
         return (
             f"If {bases} were struck down and "
             "we stopped using what relies on it, what must be replaced, by what, in what "
@@ -562,7 +557,7 @@ SHOWN = 5
 def _some(names: Sequence[str]) -> str:
     """``a, b and c``; beyond ``SHOWN`` names, ``a, b, c, d, e and 3 more``."""
     more = len(names) - SHOWN
-    return _listed([*names[:SHOWN], f"{more:,} more"] if more > 0 else names)
+    return listed([*names[:SHOWN], f"{more:,} more"] if more > 0 else names)
 
 
 def _with_origin(assumption: Assumption) -> str:

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from exitplan.errors import agreeing, in_weeks, plural
+from exitplan.errors import agreeing, in_weeks, listed, plural
 from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
-from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity, in_words
+from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity
 from exitplan.simulate.propagate import NEVER, UNDATED
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
@@ -570,7 +570,7 @@ def licence_sentences(
         return told
 
     def vendors(items: Sequence[LicenceEnd]) -> str:
-        return in_words(sorted({v for item in items for v in item.vendors}))
+        return listed(sorted({v for item in items for v in item.vendors}))
 
     ending = [item for item in licences if item.licence == "subscription"]
     if ending:
@@ -828,7 +828,7 @@ PROFILES = {
 
 def rests_on(finding: Finding) -> str:
     """ "Rests on GDPR Art. 45 and Commission Implementing Decision (EU) 2023/1795." """
-    return f"Rests on {in_words(list(finding.provisions))}." if finding.provisions else ""
+    return f"Rests on {listed(list(finding.provisions))}." if finding.provisions else ""
 
 
 def findings(found: Sequence[Finding], title: str = "Findings", note: str | None = None) -> Section:

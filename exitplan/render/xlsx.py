@@ -300,8 +300,9 @@ def dump_xlsx(sheets: Sequence[Sheet], cut: list[str] | None = None) -> bytes:
             for column, value in enumerate(row, start=1):
                 cell = page.cell(row=number, column=column)
                 if isinstance(value, str):
-                    written = fit_cell(text(value))
-                    if cut is not None and len(written) < len(text(value)):
+                    escaped = text(value)
+                    written = fit_cell(escaped)
+                    if cut is not None and len(written) < len(escaped):
                         cut.append(f"{sheet.title}, row {number}, {sheet.headers[column - 1]}")
                     cell.value = written
                     cell.data_type = "s"  # never a formula

@@ -79,7 +79,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 
-from exitplan.errors import UsageError, agreeing, plural
+from exitplan.errors import UsageError, agreeing, listed, plural
 from exitplan.graph.port import (
     DependencyRegion,
     GraphBackend,
@@ -402,14 +402,6 @@ def _with_country(vendor: GraphNode) -> str:
     return f"{vendor.name} ({country})" if country else vendor.name
 
 
-def in_words(items: Iterable[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _countries(node: GraphNode, key: str) -> tuple[str, ...]:
     return tuple(str(c) for c in node.properties.get(key, ()))  # type: ignore[union-attr]
 
@@ -471,7 +463,7 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             "reaches a third country: " + "; ".join(reach)
             if reach
             else "is recorded as a transfer; operated by "
-            + (in_words([view.vendor_text(v) for v in operators]) or "no recorded operator")
+            + (listed([view.vendor_text(v) for v in operators]) or "no recorded operator")
         )
         severity, why, fix = _by_basis(view, basis, operators, countries)
         provisions = BASIS_PROVISIONS.get(basis, ())
@@ -631,7 +623,7 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
         if not exposed:
             continue
         laws = sorted({law for _, group in exposed for law in group})
-        vendors = in_words([view.vendor_text(v) for v, _ in exposed])
+        vendors = listed([view.vendor_text(v) for v, _ in exposed])
         what = [classification + (f", K{level}" if isinstance(level, int) else "")]
         provisions: list[str] = []
         if personal != "none":
@@ -647,7 +639,7 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
         text = (
             f"{_flow_text(view, flow)} ({'; '.join(what)}) reach a component of {vendors}, "
             f"which can be ordered to disclose them under "
-            f"{in_words([LAWS.get(law, law) for law in laws])} ({', '.join(laws)})."
+            f"{listed([LAWS.get(law, law) for law in laws])} ({', '.join(laws)})."
         )
         if sensitive and basis in ("adequacy_dpf", "not_assessed"):
             text += (
@@ -763,21 +755,21 @@ def exit_readiness(view: EstateView) -> list[Finding]:
         effects = []
         for verb, services in (("breaks", broken), ("degrades", degraded)):
             if services:
-                listed = in_words(
+                named = listed(
                     [
                         f"{view.name(s)} ({view.nodes[s].properties.get('criticality')})"
                         for s in services
                     ]
                 )
-                effects.append(f"{verb} {listed}")
+                effects.append(f"{verb} {named}")
         findings.append(
             Finding(
                 "exit-readiness",
                 severity,
                 component.id,
                 component.name,
-                f"Losing {component.name} {' and '.join(effects)}, but {in_words(gaps)}.",
-                in_words(remedies).capitalize() + ".",
+                f"Losing {component.name} {' and '.join(effects)}, but {listed(gaps)}.",
+                listed(remedies).capitalize() + ".",
                 (
                     ("services", ", ".join([*broken, *degraded])),
                     ("alternatives", ", ".join(sorted(alternatives))),
@@ -921,11 +913,11 @@ def _concentration_remedy(
         if len(hubs) > HUBS_NAMED:
             named.append(f"the {plural(len(hubs) - HUBS_NAMED, 'other hub')}")
         return (
-            f"Start with the hubs: give {in_words(named)} an exit path (an assessed alternative, a "
+            f"Start with the hubs: give {listed(named)} an exit path (an assessed alternative, a "
             f"second provider or a tested exit plan), then the services that reach {group} "
             f"only through {agreeing(len(hubs), 'it', 'them')}."
         )
-    services = in_words(sorted(view.name(s) for s in critical)) or "the services that depend on it"
+    services = listed(sorted(view.name(s) for s in critical)) or "the services that depend on it"
     return (
         f"No one component of {group} carries most of the dependence: reduce it service by "
         f"service, starting with {services}."
@@ -962,7 +954,7 @@ def lifecycle(view: EstateView) -> list[Finding]:
                 component.id,
                 component.name,
                 f"{component.name} is being phased out ({when}), but "
-                f"{in_words([view.name(s) for s in needing])} still "
+                f"{listed([view.name(s) for s in needing])} still "
                 f"{agreeing(len(needing), 'needs', 'need')} it.",
                 (
                     f"Its contract has ended: move {those} off it now, or record why "
@@ -1058,7 +1050,6 @@ __all__ = [
     "check",
     "flows_exposed",
     "flows_losing_basis",
-    "in_words",
     "third_countries",
     "users_by_service",
 ]
