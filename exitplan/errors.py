@@ -165,6 +165,19 @@ def listed(items: Iterable[str], *, most: int | None = None, more: str = "more")
     return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
+def os_reason(error: BaseException | int) -> str:
+    """An operating-system error (or its number) in words that fit after a colon, as the
+    system says it but for its first letter: "permission denied", "no space left on
+    device"."""
+    if isinstance(error, int):
+        text = os.strerror(error)
+    elif isinstance(error, OSError) and error.strerror:
+        text = error.strerror
+    else:
+        text = str(error) or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
 def in_weeks(value: float) -> str:
     """``"1 week"``, ``"2.5 weeks"``, ``"0 weeks"``."""
     return f"{value:g} {'week' if value == 1 else 'weeks'}"

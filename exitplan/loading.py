@@ -65,6 +65,7 @@ from exitplan.errors import (
     did_you_mean,
     display_path,
     listed,
+    os_reason,
     printable,
     shorten,
     with_article,
@@ -877,12 +878,6 @@ _KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
 def kind_of_file(mode: int) -> str:
     """What a file that is not a regular file is, in words."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
-
-
-def os_reason(error: OSError) -> str:
-    """An operating-system error in words that fit after a colon."""
-    text = error.strerror or type(error).__name__
-    return text[:1].lower() + text[1:]
 
 
 def _read_bytes(path: Path, file: str, max_bytes: int, hint: str = "") -> bytes:
@@ -2240,7 +2235,6 @@ __all__ = [
     "format_path",
     "kind_of_file",
     "load_estate",
-    "os_reason",
     "plain_is_text",
     "read_bytes",
     "read_document",

@@ -22,7 +22,6 @@ Legal assumptions (DESIGN.md §5) add to what is withdrawn::
 from __future__ import annotations
 
 import errno
-import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,14 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, ValidationError, model_validator
 
-from exitplan.errors import InvalidInputError, Problem, UsageError, did_you_mean, display_path
+from exitplan.errors import (
+    InvalidInputError,
+    Problem,
+    UsageError,
+    did_you_mean,
+    display_path,
+    os_reason,
+)
 from exitplan.graph.port import GraphBackend, Label, Rel
 from exitplan.loading import Document, FieldPath, format_path, read_one, validation_problems
 from exitplan.model.estate import FORMAT, SECTIONS, Days, FormatVersion, IsoDate, Strict, Text
@@ -222,9 +228,9 @@ def _no_estate(loaded: LoadedScenario) -> str | None:
         if loaded.estate_path.exists():
             return None
     except RuntimeError:  # Path.resolve on a loop of symbolic links
-        return f"cannot read {named!r}: {os.strerror(errno.ELOOP)}"
+        return f"cannot read {named!r}: {os_reason(errno.ELOOP)}"
     except OSError as error:  # a name too long
-        return f"cannot read {named!r}: {error.strerror or error}"
+        return f"cannot read {named!r}: {os_reason(error)}"
     return f"no estate at {named!r} (relative to this file)"
 
 

@@ -26,6 +26,7 @@ from exitplan.errors import (
     UsageError,
     agreeing,
     display_path,
+    os_reason,
     plural,
     printable,
     with_article,
@@ -172,8 +173,9 @@ def emit(text: str) -> None:
         _write_all(binary, text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
     except (OSError, ValueError) as error:  # ValueError: a stream closed under us
         _drop_stdout()
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        raise ExitplanError(f"cannot write the output to standard output: {reason}") from None
+        raise ExitplanError(
+            f"cannot write the output to standard output: {os_reason(error)}"
+        ) from None
 
 
 def _write_all(binary: Any, data: bytes) -> None:

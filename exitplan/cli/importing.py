@@ -28,6 +28,7 @@ from exitplan.errors import (
     Problem,
     UsageError,
     display_path,
+    os_reason,
     plural,
     printable,
 )
@@ -36,7 +37,7 @@ from exitplan.importers.draft import slug
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.importers.mapping import default_mapping, load_mapping
 from exitplan.importers.rules import CommonRules
-from exitplan.loading import load_estate, os_reason, read_one
+from exitplan.loading import load_estate, read_one
 from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
 from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text

@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 
 from exitplan.cli.common import emit, folder_named, in_the_way, inside_an_estate
-from exitplan.errors import UsageError, display_path, printable
-from exitplan.loading import os_reason
+from exitplan.errors import UsageError, display_path, os_reason, printable
 from exitplan.render.files import write_output
 from exitplan.render.json import dump_json
 from exitplan.render.schema import estate_file_schema

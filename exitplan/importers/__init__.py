@@ -8,14 +8,14 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from exitplan.errors import UsageError, display_path
+from exitplan.errors import UsageError, display_path, os_reason
 from exitplan.importers import csv
 from exitplan.importers.draft import Account, Draft, Imported
 from exitplan.importers.files import MAX_SOURCE_BYTES, source_budget
 from exitplan.importers.formats import Format, formats
 from exitplan.importers.mapping import default_mapping, section
 from exitplan.importers.rules import CommonRules
-from exitplan.loading import kind_of_file, os_reason
+from exitplan.loading import kind_of_file
 
 
 def detect(path: Path) -> Format:

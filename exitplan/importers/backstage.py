@@ -49,7 +49,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path, plural
+from exitplan.errors import (
+    InvalidInputError,
+    Problem,
+    abbreviate,
+    display_path,
+    os_reason,
+    plural,
+)
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, slug
 from exitplan.importers.files import read_source, read_yaml_source
@@ -299,8 +306,7 @@ def _resolve(path: Path) -> Path:
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise _UnfollowableError("a loop of links", loop=True) from None
-        reason = error.strerror or type(error).__name__
-        raise _UnfollowableError(reason[:1].lower() + reason[1:]) from None
+        raise _UnfollowableError(os_reason(error)) from None
     except ValueError:  # "embedded null byte"
         raise _UnfollowableError("a NUL character in the path") from None
     try:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from exitplan.errors import ExitplanError, UsageError, display_path
+from exitplan.errors import ExitplanError, UsageError, display_path, os_reason
 from exitplan.render.dot import dump_dot
 from exitplan.simulate.views import Diagram
 
@@ -140,7 +140,7 @@ def destination(path: Path) -> Path:
     target = Path(os.path.realpath(path))
     if target.is_symlink():  # realpath stops where links go round in a circle
         raise ExitplanError(
-            f"cannot write {path}: {os.strerror(errno.ELOOP)} "
+            f"cannot write {path}: {os_reason(errno.ELOOP)} "
             "(the symbolic link leads back to itself)"
         )
     return target
@@ -229,7 +229,7 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
         found = directory.is_dir()
         folder = target.is_dir()
     except OSError as error:  # a name too long, a loop of links
-        raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
+        raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
     if folder:  # also what an empty name (-o '') becomes: the current folder
         raise UsageError(f"cannot write {display_path(path)}: it is a folder; name a file")
     if not found:
@@ -250,7 +250,7 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
             os.replace(temporary, target)
             temporary = None
         except OSError as error:
-            raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
+            raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
         finally:
             if temporary is not None:
                 with contextlib.suppress(OSError):
@@ -280,7 +280,7 @@ def _write_through(path: Path, data: bytes | Sequence[bytes]) -> None:
         with open(path, "wb") as file:
             file.writelines([data] if isinstance(data, bytes | bytearray) else data)
     except OSError as error:
-        raise ExitplanError(f"cannot write {path}: {error.strerror or error}") from None
+        raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
 
 
 IMPORTED_MARK = "# Written by exitplan import."
@@ -337,9 +337,7 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[],
                 if previous is not None:
                     shutil.rmtree(previous, ignore_errors=True)
     except OSError as error:
-        raise ExitplanError(
-            f"cannot write {display_path(folder)}: {error.strerror or error}"
-        ) from None
+        raise ExitplanError(f"cannot write {display_path(folder)}: {os_reason(error)}") from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

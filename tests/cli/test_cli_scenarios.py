@@ -226,8 +226,8 @@ def test_a_scenario_that_is_not_a_file_is_refused_without_waiting(
     ("estate", "message"),
     [
         pytest.param('"e\\0state"', "holds a NUL character, which no path can", id="nul"),
-        pytest.param("e" * 300, "File name too long", id="name-too-long"),
-        pytest.param("loop", "Too many levels of symbolic links", id="link-loop"),
+        pytest.param("e" * 300, "file name too long", id="name-too-long"),
+        pytest.param("loop", "too many levels of symbolic links", id="link-loop"),
         pytest.param("nowhere", "no estate at 'nowhere' (relative to this file)", id="missing"),
     ],
 )

@@ -40,6 +40,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from benchmarks.synthetic import generate
+from exitplan.errors import os_reason
 from exitplan.graph import EmbeddedGraph
 from exitplan.render.csv import neutralise
 from exitplan.render.files import write_output
@@ -321,7 +322,7 @@ def test_a_folder_without_permission_is_an_ordinary_error(tmp_path: Path) -> Non
         result = _run(_without_permission([*_command(), "report", SCENARIO, "-o", locked / "r.md"]))
     finally:
         locked.chmod(0o700)
-    assert_one_line(result, 2, "cannot write", "r.md", os.strerror(errno.EACCES))
+    assert_one_line(result, 2, "cannot write", "r.md", os_reason(errno.EACCES))
     assert list(locked.iterdir()) == []
 
 
@@ -343,7 +344,7 @@ def test_a_pseudo_file_system_is_an_ordinary_error(
     result = run_cli(command, *args, "-o", output)
     line = assert_one_line(result, 2, "cannot write", output)
     assert "internal error" not in line
-    assert line.endswith(os.strerror(reason)) or os.strerror(errno.EROFS) in line
+    assert line.endswith(os_reason(reason)) or os_reason(errno.EROFS) in line
 
 
 @pytest.fixture
@@ -373,7 +374,7 @@ def test_a_full_disk_keeps_the_old_file_and_leaves_nothing(
     target = tiny_disk / "report.html"
     target.write_bytes(OLD)
     result = run_cli("report", large, "-o", target)
-    assert_one_line(result, 2, "cannot write", os.strerror(errno.ENOSPC))
+    assert_one_line(result, 2, "cannot write", os_reason(errno.ENOSPC))
     assert target.read_bytes() == OLD
     assert leftovers(tiny_disk, target.name) == []
 
@@ -393,7 +394,7 @@ def test_a_file_size_limit_keeps_the_old_file_and_leaves_nothing(tmp_path: Path)
         [*_command(), "report", SCENARIO, "-o", target],
         preexec_fn=_file_size_limit(4096),  # no threads in this test
     )
-    assert_one_line(result, 2, "cannot write", os.strerror(errno.EFBIG))
+    assert_one_line(result, 2, "cannot write", os_reason(errno.EFBIG))
     assert target.read_bytes() == OLD
     assert leftovers(tmp_path, target.name) == []
 
@@ -455,7 +456,7 @@ def test_a_symlink_loop_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "a.md").symlink_to(tmp_path / "b.md")
     (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
     result = run_cli("report", SCENARIO, "-o", tmp_path / "a.md")
-    assert_one_line(result, 2, "cannot write", os.strerror(errno.ELOOP))
+    assert_one_line(result, 2, "cannot write", os_reason(errno.ELOOP))
     assert (tmp_path / "a.md").is_symlink()
     assert (tmp_path / "b.md").is_symlink()
 
@@ -481,7 +482,7 @@ def test_a_device_is_written_into_and_stays(tmp_path: Path, run_cli: RunCli) -> 
 def test_a_full_device_is_an_ordinary_error(tmp_path: Path, run_cli: RunCli) -> None:
     full = _device(tmp_path / "full.json", 7)
     result = run_cli("simulate", ESTATE, "-w", "vendor:microsoft", "-o", full)
-    assert_one_line(result, 2, "cannot write", os.strerror(errno.ENOSPC))
+    assert_one_line(result, 2, "cannot write", os_reason(errno.ENOSPC))
     assert stat.S_ISCHR(full.stat().st_mode)
 
 
@@ -551,7 +552,7 @@ def test_a_name_too_long_is_an_ordinary_error(
     }
     output = tmp_path / f"{LONG_NAME}{suffix.get(str(args[0]), '.svg')}"
     result = run_cli(*args, output)
-    assert_one_line(result, 2, "cannot write", os.strerror(errno.ENAMETOOLONG))
+    assert_one_line(result, 2, "cannot write", os_reason(errno.ENAMETOOLONG))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -842,7 +843,7 @@ def test_a_reader_that_is_gone_is_an_ordinary_error() -> None:
     finally:
         os.close(writer)
     result = Result(completed.returncode, "", completed.stderr)
-    assert_one_line(result, 2, "cannot write the output to standard output", "Broken pipe")
+    assert_one_line(result, 2, "cannot write the output to standard output", "broken pipe")
     assert "Exception ignored" not in completed.stderr
 
 
@@ -860,7 +861,7 @@ def test_a_reader_that_leaves_after_one_line_is_an_ordinary_error() -> None:
         errors = process.stderr.read().decode()
         assert process.wait(timeout=120) == 2
     assert errors.splitlines() == [
-        "exitplan: cannot write the output to standard output: Broken pipe"
+        "exitplan: cannot write the output to standard output: broken pipe"
     ]
 
 
