@@ -129,7 +129,10 @@ def compare_command(
         labels = ids if len(set(ids)) == len(ids) else [display_path(p) for p in scenarios]
         homes = [display_path(item.estate_path) for item in loaded]
         section = rows.compare(
-            simulations, labels, homes if len({s.estate for s in simulations}) == 1 else None
+            simulations,
+            labels,
+            homes if len({s.estate for s in simulations}) == 1 else None,
+            plain=output_format == "csv",
         )
         if output_format == "csv":
             text = dump_section_csv(section)

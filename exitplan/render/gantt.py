@@ -14,11 +14,12 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from exitplan.errors import in_weeks, printable
+from exitplan.errors import agreeing, in_weeks, plural, printable
 from exitplan.render.rows import capacity_text, display_names
 
 if TYPE_CHECKING:
@@ -175,17 +176,22 @@ def _title(simulation: Simulation) -> str:
 
 
 def _title_lines(simulation: Simulation, layout: Layout) -> str:
-    """The title on at most two lines as wide as the chart (a bold character of the
-    title's size is taken as 0.62 of its height)."""
-    width = int(layout.width * 72 / ((layout.font + 5) * 0.62))
-    return textwrap.fill(_title(simulation), width, max_lines=2, placeholder=" …")
+    """The title on at most two lines as wide as the chart, clear of a legend at its upper
+    right (a bold character of the title's size is taken as 0.62 of its height)."""
+    inches = layout.width - (LEGEND_INCHES if layout.legend == "outside right upper" else 0)
+    width = int(inches * 72 / ((layout.font + 5) * 0.62))
+    return textwrap.fill(printable(_title(simulation)), width, max_lines=2, placeholder=" …")
 
 
-def _subtitle(simulation: Simulation) -> str:
+def _subtitle(simulation: Simulation, layout: Layout) -> str:
+    """The finish, the critical path, the capacity, and what is late or blocked. With
+    blocked steps the finish is only that of the steps drawn, and it says so."""
     plan = simulation.plan
     finish = simulation.date_of(plan.finish_day)
+    stuck = len(plan.blocked)
     parts = [
-        f"finishes {finish.isoformat()}" if finish else f"{in_weeks(plan.finish)} of work",
+        ("the steps that can be scheduled finish " if stuck else "finishes ")
+        + (finish.isoformat() if finish else f"after {in_weeks(plan.finish)} of work"),
         f"critical path {in_weeks(plan.critical_path_weeks)}",
     ]
     if plan.capacity is not None:
@@ -193,8 +199,17 @@ def _subtitle(simulation: Simulation) -> str:
     late = plan.late
     if late:
         parts.append(f"{len(late)} late")
+    if stuck:
+        parts.append(
+            f"{stuck} blocked, not drawn"
+            + ("" if layout.list_blocked else " (the plan's table lists them)")
+        )
     return "; ".join(parts)
 
+
+LEGEND_INCHES = 2.4
+"""The width a legend at the upper right takes beside the title ("after its deadline" at
+the legend's size, with its swatch)."""
 
 EPOCH = date(1970, 1, 1)
 """Day 0 of the time axis (set as matplotlib's ``date.epoch``, so a date is its day count)."""
@@ -214,8 +229,8 @@ class Layout:
 
 SLIDE = Layout(13.33, 0.36, LABEL_LENGTH, 11, list_blocked=True, legend="outside right upper")
 PAGE = Layout(8.0, 0.24, 34, 9, list_blocked=False, legend="outside lower center")
-"""On a page, bars are named by what they replace, and the blocked steps are in the text
-beside the chart."""
+"""On a page, bars are named by what they replace, and the blocked steps are counted in
+the subtitle and listed in the plan's table."""
 
 
 def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) -> bytes:
@@ -275,7 +290,7 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
         figure.suptitle(
             _title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold"
         )
-        subtitle = _subtitle(simulation)
+        subtitle = _subtitle(simulation, layout)
         if len(drawn) < len(everything):
             subtitle += (
                 f"\n{len(drawn)} of {len(everything)} steps drawn (the critical path, then the "
@@ -329,6 +344,15 @@ def _draw_nothing(
 
 
 def _saved(figure: Figure, suffix: str) -> bytes:
+    """The figure's bytes. A character the font lacks (an emoji in a name) is drawn as a
+    box, as in any document; matplotlib's warning of it, with its source line, is not for
+    the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        return _drawn(figure, suffix)
+
+
+def _drawn(figure: Figure, suffix: str) -> bytes:
     buffer = io.BytesIO()
     if suffix == ".svg":
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -494,5 +518,13 @@ def gantt_mermaid(simulation: Simulation) -> str:
             "",
             f"The chart shows {len(drawn)} of {len(everything):,} steps: the critical path, "
             "then the earliest to start; the migration plan below lists every step.",
+        ]
+    stuck = len(simulation.plan.blocked)
+    if stuck:
+        lines += [
+            "",
+            f"{plural(stuck, 'more step')} {agreeing(stuck, 'is', 'are')} blocked, not in "
+            "the chart until an alternative is found; the migration plan below lists "
+            f"{agreeing(stuck, 'it', 'them')}.",
         ]
     return "\n".join(lines) + "\n"

@@ -47,7 +47,7 @@ from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
-from exitplan.simulate.result import Replacement, State, Status, StepKind, summarise
+from exitplan.simulate.result import Plan, Replacement, State, Status, StepKind, summarise
 from exitplan.simulate.sensitivity import MOST_RUN
 from exitplan.simulate.strategy import ExitStrategy
 
@@ -161,15 +161,7 @@ def figures(strategy: ExitStrategy) -> Section:
         ),
         (
             "The plan finishes",
-            (
-                finish.isoformat()
-                if finish
-                else f"week {weeks(plan.finish)}"
-                if plan.finish_day is not None
-                else "nothing can be scheduled yet"
-                if plan.steps
-                else "nothing to migrate"
-            )
+            _finish_figure(plan, finish)
             + (f" ({capacity_told(simulation)})" if plan.capacity else "")
             + (
                 f"; {plural(len(late), 'step')} after "
@@ -192,6 +184,22 @@ def figures(strategy: ExitStrategy) -> Section:
         ),
     ]
     return Section("The answer in figures", ("figure", "value"), tuple(rows))
+
+
+def _finish_figure(plan: Plan, finish: date | None) -> str:
+    """When the plan finishes: never while steps are blocked, so their count comes first
+    and the finish of the others after it."""
+    if plan.finish_day is None:
+        return "nothing can be scheduled yet" if plan.steps else "nothing to migrate"
+    when = finish.isoformat() if finish else f"week {weeks(plan.finish)}"
+    stuck, others = len(plan.blocked), len(plan.steps) - len(plan.blocked)
+    if not stuck:
+        return when
+    return (
+        f"not while {plural(stuck, 'step')} {agreeing(stuck, 'is', 'are')} blocked; the "
+        f"{'other' if others == 1 else f'{others:,} others'} "
+        f"{agreeing(others, 'finishes', 'finish')} {when}"
+    )
 
 
 def risks(strategy: ExitStrategy) -> list[str]:
@@ -269,19 +277,20 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             "with none, before the blocked steps can be planned"
         )
     overrun: list[str] = []
-    overrun_steps = 0
+    overrun_steps = overrun_blocked = 0
     for outlook in contract_outlooks(simulation):
-        term, late = outlook.term, outlook.late
+        term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
         if outlook.renewal:
             count, end = outlook.renewal
             found.append(
                 f"Renew {term.name} {'once' if count == 1 else f'{count} times'} more, "
                 f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
-                f"its end on {term.end.isoformat()}"
+                f"its end on {term.end.isoformat()}" + _blocked_by_then(stuck)
             )
-        elif late:
+        elif late or stuck:
             overrun.append(f"{term.name} ({term.end.isoformat()})")
             overrun_steps += len(late)
+            overrun_blocked += stuck
         elif term.notice_by:
             found.append(
                 f"Notice on {term.name} was due by {term.notice_by.isoformat()}: negotiate "
@@ -290,9 +299,14 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
                 else f"Give notice on {term.name} by {term.notice_by.isoformat()}"
             )
     if overrun:
+        contracts = f"the contract{'s' if len(overrun) > 1 else ''} of {listed(overrun)}"
         found.append(
-            f"Extend {', '.join(overrun)}, or accept {plural(overrun_steps, 'step')} running "
-            f"past {agreeing(len(overrun), 'its', 'their')} end"
+            f"Extend {contracts}, or accept {plural(overrun_steps, 'step')} running "
+            f"past {agreeing(len(overrun), 'its', 'their')} end" + _blocked_by_then(overrun_blocked)
+            if overrun_steps
+            else f"Extend {contracts}: {plural(overrun_blocked, 'step')} due by "
+            f"{agreeing(len(overrun), 'its', 'their')} end "
+            f"{agreeing(overrun_blocked, 'is', 'are')} blocked until an alternative is found"
         )
     if plan.capacity is None and plan.steps:
         found.append(
@@ -399,7 +413,12 @@ def summary(strategy: ExitStrategy) -> list[str]:
         f"The migration plan has {plural(figures.steps, 'step')} in "
         f"{plural(plan.waves, 'wave')}; "
         + (
-            f"its critical path is {in_weeks(plan.critical_path_weeks)} ({_path(strategy)})"
+            (
+                "the critical path of the steps that can be scheduled is "
+                if plan.blocked
+                else "its critical path is "
+            )
+            + f"{in_weeks(plan.critical_path_weeks)} ({_path(strategy)})"
             if plan.critical_path
             else "no step can start until an alternative is found"
         )
@@ -504,6 +523,16 @@ KIND_WORDS = {
     "users": ("user count", "user counts"),
 }
 """A kind of assumption counted, where it is not made plural with an s."""
+
+
+def _blocked_by_then(blocked: int) -> str:
+    """The blocked steps due by a contract's end, after what runs past it."""
+    if not blocked:
+        return ""
+    return (
+        f"; {plural(blocked, 'more step')} due by then {agreeing(blocked, 'is', 'are')} "
+        "blocked until an alternative is found"
+    )
 
 
 def _blocked_until_found(blocked: int, steps: int) -> str:

@@ -24,6 +24,7 @@ from exitplan.simulate.result import (
     Status,
     Step,
     StepKind,
+    Summary,
     summarise,
 )
 from exitplan.simulate.schedule import Capacity
@@ -323,7 +324,8 @@ def schedule_sentences(simulation: Simulation) -> list[str]:
         return []
     starts = on(simulation.start, plan.work_starts_day)
     finish = finish_text(simulation, plan.finish_day, plan.finish)
-    lines = [(f"Work starts {starts}; " if starts else "") + f"the plan finishes {finish}"]
+    who = "the steps that can be scheduled finish" if plan.blocked else "the plan finishes"
+    lines = [(f"Work starts {starts}; " if starts else "") + f"{who} {finish}"]
     capacity = plan.capacity
     if capacity is not None:
         free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)
@@ -385,6 +387,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             f"{term.end.isoformat()}"
             f"{renewed}{notice}{passed}: {plural(len(outlook.steps), 'step')} due by it, "
             f"{len(outlook.late) or 'none'} late"
+            + (f", {len(outlook.blocked)} blocked" if outlook.blocked else "")
         )
         if outlook.last_finish and outlook.renewal:
             count, end = outlook.renewal
@@ -409,10 +412,7 @@ def one_off_text(costs: Costs, currency: str | None = None) -> str:
 def per_year_text(amount: float, unknown: int, currency: str | None = None) -> str:
     """A running cost as ``one_off_text`` tells a one-off one: ``unknown`` when nothing is
     recorded, ``at least`` when some part is missing."""
-    if unknown and not amount:
-        return "unknown"
-    told = money(amount, currency) if currency else number(amount)
-    return ("at least " if unknown else "") + told
+    return _at_least(money(amount, currency) if currency else number(amount), unknown, amount)
 
 
 def per_year_after_text(simulation: Simulation) -> str:
@@ -754,7 +754,6 @@ COMPARE_ROWS: tuple[tuple[str, str], ...] = (
     ("waves", "waves"),
     ("critical_path_weeks", "critical path (weeks)"),
     ("effort_weeks", "effort (person-weeks)"),
-    ("cost_per_year", "cost of alternatives per year"),
 )
 
 
@@ -762,14 +761,35 @@ def compare(
     simulations: Sequence[Simulation],
     labels: Sequence[str] | None = None,
     estates: Sequence[str] | None = None,
+    *,
+    plain: bool = False,
 ) -> Section:
     """The figures of several scenarios side by side, a column each, headed by ``labels``
     (default: each scenario's id); the estate (by ``estates``, default its name) and the
-    mode get a row where they differ."""
+    mode get a row where they differ. ``plain``: counts without thousands separators, for
+    a spreadsheet to read as numbers in any locale (CSV). A finish is that of the steps
+    that can be scheduled, and says so where some are blocked."""
     figures = [summarise(s) for s in simulations]
+
+    def count(value: float) -> str:
+        return f"{value:.0f}" if plain else number(value)
+
     rows = [
-        (label, *(number(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
+        (label, *(count(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
     ]
+    rows.append(
+        (
+            "cost of alternatives per year",
+            *(
+                _at_least(
+                    count(s.plan.cost_per_year),
+                    sum(r.chosen is None or r.chosen.cost_per_year is None for r in s.replacements),
+                    s.plan.cost_per_year,
+                )
+                for s in simulations
+            ),
+        )
+    )
     rows.append(
         (
             "one-off cost of the exit",
@@ -785,8 +805,13 @@ def compare(
             ),
         )
     )
-    rows.append(("plan finishes (weeks)", *(weeks(round(f.finish_weeks, 1)) for f in figures)))
-    rows.append(("plan finishes", *(f.finish_date or "" for f in figures)))
+    rows.append(
+        (
+            "plan finishes (weeks)",
+            *(_without_blocked(weeks(round(f.finish_weeks, 1)), f) for f in figures),
+        )
+    )
+    rows.append(("plan finishes", *(_without_blocked(f.finish_date or "", f) for f in figures)))
     headers = tuple(labels or (s.scenario_id or ", ".join(s.selectors) for s in simulations))
     if len({s.mode for s in simulations}) > 1:
         rows.insert(0, ("mode", *(s.mode for s in simulations)))
@@ -952,6 +977,24 @@ def varied_outcome(changed: int, unchanged: int) -> str:
     return f": {', '.join(told)}" if told else ""
 
 
+def _at_least(amount: str, unknown: int, value: float) -> str:
+    """A sum as ``per_year_text`` tells it (``unknown``, ``at least``), with the amount as
+    given (plain or with separators)."""
+    if unknown and not value:
+        return "unknown"
+    return ("at least " if unknown else "") + amount
+
+
+def _without_blocked(finish: str, figures: Summary) -> str:
+    """A finish in a comparison, with the blocked steps it leaves out: a scenario that
+    blocks more steps must not read as finishing sooner."""
+    if not figures.blocked_steps:
+        return finish
+    if figures.blocked_steps == figures.steps:
+        return "none: every step is blocked"
+    return f"{finish}, without the {figures.blocked_steps:,} blocked" if finish else finish
+
+
 def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
     figures = analysis.headline
     finish = _figure_value("finish", figures.finish, analysis.start)
@@ -960,8 +1003,13 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         f"Scenario {scenario}: {plural(figures.services_broken, 'service')} broken, "
         f"{number(figures.users_broken)} users losing a service, "
         f"{plural(figures.missing_alternatives, 'component')} with no alternative, "
-        f"critical path {in_weeks(figures.critical_path_weeks)}, finish {finish}, "
-        f"{plural(figures.steps_late, 'step')} late.",
+        f"critical path {in_weeks(figures.critical_path_weeks)}, finish {finish}"
+        + (
+            f" (of the steps that can be scheduled; {figures.steps_blocked:,} blocked)"
+            if figures.steps_blocked and figures.finish is not None
+            else ""
+        )
+        + f", {plural(figures.steps_late, 'step')} late.",
         f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}"
         + varied_outcome(len(analysis.ranked), analysis.unchanged)
         + (

@@ -494,6 +494,12 @@ class ContractOutlook:
     notice_passed: bool
     """Its notice date lies before day 0."""
 
+    @property
+    def blocked(self) -> tuple[Step, ...]:
+        """The steps due by it that cannot be scheduled until an alternative is found:
+        they cannot meet it either."""
+        return tuple(step for step in self.steps if step.blocked)
+
 
 def contract_outlooks(simulation: Simulation) -> list[ContractOutlook]:
     """Each contract the plan's steps are due by, once, the earliest end first."""

@@ -263,6 +263,12 @@ class Plan:
         return tuple(step for step in self.steps if step.late)
 
     @property
+    def blocked(self) -> tuple[Step, ...]:
+        """The steps that cannot be scheduled until an alternative is found; the plan's
+        finish is that of the others."""
+        return tuple(step for step in self.steps if step.blocked)
+
+    @property
     def finish(self) -> float:
         return self.critical_path_weeks if self.finish_weeks is None else self.finish_weeks
 

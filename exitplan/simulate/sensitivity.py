@@ -57,9 +57,13 @@ FIGURES = (
     "critical path weeks",
     "finish",
     "steps late",
+    "steps blocked",
 )
 """The headline figures, in the order they are shown. "steps late" (past the day things
-break, or the contract end in exit mode) is where a contract date moves the answer."""
+break, or the contract end in exit mode) is where a contract date moves the answer.
+"finish" is that of the steps that can be scheduled, so "steps blocked" stands beside it:
+a variation that blocks more steps can move the finish earlier, and must not read as if
+the exit finished sooner."""
 
 MOST_RUN = 100
 """The most assumptions ``exitplan sensitivity`` varies by running the scenario again unless
@@ -82,6 +86,7 @@ class Headline:
     critical_path_weeks: float
     finish: int | None
     steps_late: int = 0
+    steps_blocked: int = 0
 
     @classmethod
     def of(cls, simulation: Simulation) -> Headline:
@@ -93,6 +98,7 @@ class Headline:
             critical_path_weeks=simulation.plan.critical_path_weeks,
             finish=simulation.plan.finish_day,
             steps_late=len(simulation.plan.late),
+            steps_blocked=len(simulation.plan.blocked),
         )
 
     def values(self) -> tuple[float | None, ...]:
@@ -103,6 +109,7 @@ class Headline:
             self.critical_path_weeks,
             self.finish,
             self.steps_late,
+            self.steps_blocked,
         )
 
 

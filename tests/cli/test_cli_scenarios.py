@@ -3,9 +3,12 @@ each problem names the scenario's file, line and field, with a suggestion."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -285,9 +288,10 @@ def test_capacity_delays_the_exit_and_compare_sets_both_side_by_side(
 
     compared = run_cli("compare", folder / "free.yaml", folder / "three.yaml", cwd=folder)
     assert compared.exit_code == 0, compared.stderr
-    lines = {
-        line.split("  ")[1].strip(): line for line in compared.stdout.splitlines() if "  " in line
-    }
+    lines: dict[str, str] = defaultdict(str)  # a row of each table the width cut it into
+    for line in compared.stdout.splitlines():
+        if "  " in line:
+            lines[line.split("  ")[1].strip()] += line
     assert free["finish_date"] in lines["plan finishes"]
     assert three["finish_date"] in lines["plan finishes"]
     assert "3 steps at a time" in lines["capacity"]
@@ -332,6 +336,27 @@ def test_choices_the_withdrawal_gives_nothing_to_do_are_told(
         "withdrawal replaces; excluding it changes nothing" in result.stderr
     )
     assert "baramundi" not in result.stderr  # a candidate for intune: it is used
+
+
+def test_compare_tells_a_finish_without_its_blocked_steps_and_writes_plain_numbers_in_csv(
+    run_cli: RunCli,
+) -> None:
+    """A scenario that blocks more steps finished "sooner" side by side, and CSV wrote
+    "51,700", which a Swedish spreadsheet reads as 51.7."""
+    scenarios = ("scenarios/leave-microsoft.yaml", "scenarios/microsoft-without-nextcloud.yaml")
+    table = run_cli("compare", *scenarios, "--format", "csv")
+    assert table.exit_code == 0, table.stderr
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(table.stdout))}
+    assert rows["users who lose a service"] == ["51700", "51700"]
+    assert rows["blocked steps"] == ["10", "12"]
+    assert rows["plan finishes"] == [
+        "2029-08-05, without the 10 blocked",
+        "2028-10-29, without the 12 blocked",
+    ]
+    assert rows["cost of alternatives per year"][0] == "at least 24300000"
+    shown = run_cli("compare", *scenarios).stdout
+    assert "51,700" in shown
+    assert "at least 24,300,000" in shown
 
 
 def test_compare_never_shortens_a_figure(run_cli: RunCli) -> None:

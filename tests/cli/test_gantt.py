@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.render.gantt import (
     MOST_ROWS,
+    PAGE,
     _short_move,
     bars,
     fitted,
@@ -55,7 +57,9 @@ def test_the_chart_draws_every_scheduled_step_and_lists_the_blocked(
     for step in scheduled:
         assert names[step["replaces"]][:20] in drawn, step["id"]
     assert "Blocked, not scheduled" in drawn
-    assert "2029-08-05" in drawn  # the plan's finish, in the subtitle
+    # the finish is that of the steps drawn, and the subtitle says the others are blocked
+    assert "the steps that can be scheduled finish 2029-08-05" in drawn
+    assert drawn.count("10 blocked, not drawn") == 1
     assert "3 contracts end 2027-06-30" in drawn
 
 
@@ -129,6 +133,34 @@ def test_hostile_names_stay_inside_the_mermaid_block(tmp_path: Path) -> None:
     assert b"\x1b" not in svg
 
 
+def test_on_a_page_the_blocked_steps_are_counted_where_the_chart_has_no_room_for_them() -> None:
+    simulation = simulate(
+        EmbeddedGraph(load_estate(EXAMPLE)), ["vendor:microsoft"], Options(mode=Mode.EXIT)
+    )
+    drawn = " ".join(re.findall(r"<!-- (.*?) -->", render_gantt(simulation, ".svg", PAGE).decode()))
+    assert "10 blocked, not drawn (the plan's table lists them)" in drawn
+    assert "Blocked, not scheduled" not in drawn
+    assert "10 more steps are blocked, not in the chart" in gantt_mermaid(simulation)
+
+
+def test_a_hostile_title_is_drawn_escaped_and_a_missing_glyph_warns_nobody(
+    tmp_path: Path,
+) -> None:
+    """The title is the scenario's: an escape sequence reached the picture raw (a box
+    glyph), and matplotlib printed a warning for it, and for every emoji, on the terminal."""
+    estate, _ = write_estate(tmp_path / "in", "Alpha \U0001f4e7")
+    graph = EmbeddedGraph(load_estate(estate))
+    options = Options(mode=Mode.EXIT, scenario_title=HOSTILE + " \U0001f4e7 mail")
+    simulation = simulate(graph, ["vendor:v"], options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg = render_gantt(simulation, ".svg").decode("utf-8")
+        render_gantt(simulation, ".png")
+    drawn = " ".join(re.findall(r"<!-- (.*?) -->", svg))
+    assert "Evil\\x1b[2J" in drawn
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202e]", svg.replace("\n", ""))
+
+
 def test_an_undated_estate_is_drawn_in_weeks_and_has_no_mermaid(tmp_path: Path) -> None:
     estate, _ = write_estate(tmp_path / "in", "Plain")
     data = json.loads(estate.read_text(encoding="utf-8"))
@@ -154,9 +186,13 @@ def test_a_large_plan_is_cut_to_what_reads_keeping_the_critical_path() -> None:
     block, after = gantt_mermaid(simulation).split("```\n\n")
     tasks = [line for line in block.splitlines() if re.match(r" +\d+\. ", line)]
     assert len(tasks) == MOST_ROWS
+    stuck = len(simulation.plan.blocked)
+    assert stuck > 1
     assert after == (
         f"The chart shows {MOST_ROWS} of {len(everything)} steps: the critical path, then the "
-        "earliest to start; the migration plan below lists every step.\n"
+        "earliest to start; the migration plan below lists every step.\n\n"
+        f"{stuck} more steps are blocked, not in the chart until an alternative is found; "
+        "the migration plan below lists them.\n"
     )
 
 

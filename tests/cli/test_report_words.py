@@ -63,7 +63,7 @@ CASES = [
             "Until one is found, the only migration step is blocked.",
             "| Running cost a year | unknown before, unknown after",
             "Effort unknown: no step has an alternative to move to yet.",
-            "1 step due by it, none late.",
+            "1 step due by it, none late, 1 blocked.",
             "The policy check finds no error or warning that concerns it.",
         ],
         ["0 EUR", "0 person-weeks", "0 weeks: none", "step are blocked"],

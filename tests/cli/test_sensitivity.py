@@ -44,6 +44,7 @@ FIGURES: dict[
     ),
     "finish": ("finish", lambda run: run["plan"]["finish_day"]),
     "steps late": ("steps_late", lambda run: sum(map(_late, run["plan"]["steps"]))),
+    "steps blocked": ("steps_blocked", lambda run: run["summary"]["blocked_steps"]),
 }
 
 
@@ -118,6 +119,28 @@ def test_the_ranking_follows_the_largest_change_then_the_number_of_changes(
     assert [a["rank"] for a in ranked["assumptions"]] == list(
         range(1, len(ranked["assumptions"]) + 1)
     )
+
+
+def test_a_variation_that_blocks_more_steps_says_so_beside_its_earlier_finish(
+    ranked: dict[str, Any],
+) -> None:
+    """Losing an alternative blocks steps, and the finish of those left can come sooner:
+    "finish 2029-08-05 → 2028-08-06" alone read as if the exit were quicker."""
+    earlier = [
+        changes
+        for assumption in ranked["assumptions"]
+        for variation in assumption["variations"]
+        if (changes := {c["figure"]: c for c in variation["changes"]})
+        and "finish" in changes
+        and changes["finish"]["after"] is not None
+        and changes["finish"]["after"] < changes["finish"]["before"]
+        and "components with no alternative" in changes
+    ]
+    assert earlier
+    for changes in earlier:
+        blocked = changes["steps blocked"]
+        assert blocked["after"] > blocked["before"]
+    assert ranked["headline"]["steps_blocked"] == 10
 
 
 def test_table_markdown_and_csv_show_the_first_n(run_cli: RunCli, ranked: dict[str, Any]) -> None:
