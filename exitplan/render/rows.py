@@ -777,16 +777,18 @@ def compare(
     rows = [
         (label, *(count(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
     ]
+    unpriced = [
+        sum(r.chosen is None or r.chosen.cost_per_year is None for r in s.replacements)
+        for s in simulations
+    ]
     rows.append(
         (
             "cost of alternatives per year",
             *(
                 _at_least(
-                    count(s.plan.cost_per_year),
-                    sum(r.chosen is None or r.chosen.cost_per_year is None for r in s.replacements),
-                    s.plan.cost_per_year,
+                    count(s.plan.cost_per_year), unknown, s.plan.cost_per_year, short=not plain
                 )
-                for s in simulations
+                for s, unknown in zip(simulations, unpriced, strict=True)
             ),
         )
     )
@@ -808,10 +810,12 @@ def compare(
     rows.append(
         (
             "plan finishes (weeks)",
-            *(_without_blocked(weeks(round(f.finish_weeks, 1)), f) for f in figures),
+            *(_without_blocked(weeks(round(f.finish_weeks, 1)), f, plain) for f in figures),
         )
     )
-    rows.append(("plan finishes", *(_without_blocked(f.finish_date or "", f) for f in figures)))
+    rows.append(
+        ("plan finishes", *(_without_blocked(f.finish_date or "", f, plain) for f in figures))
+    )
     headers = tuple(labels or (s.scenario_id or ", ".join(s.selectors) for s in simulations))
     if len({s.mode for s in simulations}) > 1:
         rows.insert(0, ("mode", *(s.mode for s in simulations)))
@@ -819,14 +823,23 @@ def compare(
     if len(set(named)) > 1:  # scenarios of different estates
         rows.insert(0, ("estate", *named))
     currency = {s.currency for s in simulations}
-    note = f"Costs in {', '.join(sorted(currency))}." if currency else None
+    notes = [f"Costs in {', '.join(sorted(currency))}."] if currency else []
     if len(currency) > 1:
         rows.append(("currency", *(s.currency for s in simulations)))
-        note = (
+        notes = [
             f"Costs are in each estate's own currency ({', '.join(sorted(currency))}): "
             "compare them only where the currency is the same."
+        ]
+    if not plain and any(
+        unknown and s.plan.cost_per_year for s, unknown in zip(simulations, unpriced, strict=True)
+    ):
+        notes.append(
+            "≥: at least, as some components have no alternative yet or a chosen one "
+            "records no cost."
         )
-    return Section("Scenarios compared", ("", *headers), tuple(rows), note)
+    if not plain and any(f.blocked_steps for f in figures):
+        notes.append(f"{UNSCHEDULED} {UNSCHEDULED_NOTE}")
+    return Section("Scenarios compared", ("", *headers), tuple(rows), " ".join(notes) or None)
 
 
 def check_headline(result: CheckResult) -> list[str]:
@@ -977,22 +990,32 @@ def varied_outcome(changed: int, unchanged: int) -> str:
     return f": {', '.join(told)}" if told else ""
 
 
-def _at_least(amount: str, unknown: int, value: float) -> str:
-    """A sum as ``per_year_text`` tells it (``unknown``, ``at least``), with the amount as
-    given (plain or with separators)."""
+def _at_least(amount: str, unknown: int, value: float, short: bool = False) -> str:
+    """A sum as ``per_year_text`` tells it (``unknown``, ``at least``; ``short``: ``≥``,
+    for a column beside others), with the amount as given (plain or with separators)."""
     if unknown and not value:
         return "unknown"
-    return ("at least " if unknown else "") + amount
+    return (("≥ " if short else "at least ") if unknown else "") + amount
 
 
-def _without_blocked(finish: str, figures: Summary) -> str:
-    """A finish in a comparison, with the blocked steps it leaves out: a scenario that
+UNSCHEDULED = "*"
+UNSCHEDULED_NOTE = (
+    "The finish of the steps that can be scheduled: the blocked steps wait for an "
+    "alternative, and the plan cannot finish before they can be scheduled."
+)
+
+
+def _without_blocked(finish: str, figures: Summary, plain: bool) -> str:
+    """A finish in a comparison, marked when it leaves blocked steps out (the mark is
+    explained in the note; ``plain``, for CSV, says it in the cell): a scenario that
     blocks more steps must not read as finishing sooner."""
-    if not figures.blocked_steps:
+    if not figures.blocked_steps or not finish:
         return finish
     if figures.blocked_steps == figures.steps:
         return "none: every step is blocked"
-    return f"{finish}, without the {figures.blocked_steps:,} blocked" if finish else finish
+    if plain:
+        return f"{finish}, without the {figures.blocked_steps:,} blocked"
+    return f"{finish} {UNSCHEDULED}"
 
 
 def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:

@@ -356,7 +356,9 @@ def test_compare_tells_a_finish_without_its_blocked_steps_and_writes_plain_numbe
     assert rows["cost of alternatives per year"][0] == "at least 24300000"
     shown = run_cli("compare", *scenarios).stdout
     assert "51,700" in shown
-    assert "at least 24,300,000" in shown
+    assert "≥ 24,300,000" in shown
+    assert "2029-08-05 *" in shown
+    assert "* The finish of the steps that can be scheduled" in shown
 
 
 def test_compare_never_shortens_a_figure(run_cli: RunCli) -> None:
