@@ -26,7 +26,7 @@ from exitplan.render.report import dump_report_html, dump_report_markdown
 from exitplan.scenario import load_scenario, run_scenario, unused_choices
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.strategy import exit_strategy
-from exitplan.simulate.views import PAGE_NODES, impact_view, plan_view
+from exitplan.simulate.views import PAGE_NODES, SLIDE_NODES, impact_view, plan_view
 
 
 def _slide_pictures(graph: GraphBackend, simulation: Simulation) -> dict[str, bytes]:
@@ -34,7 +34,7 @@ def _slide_pictures(graph: GraphBackend, simulation: Simulation) -> dict[str, by
     diagram that cannot be drawn leaves its slide out, and says so."""
     pictures = {}
     try:
-        pictures["impact"] = diagram_bytes(impact_view(graph, simulation, fit=PAGE_NODES), ".png")
+        pictures["impact"] = diagram_bytes(impact_view(graph, simulation, fit=SLIDE_NODES), ".png")
     except ExitplanError as error:
         notice(f"exitplan: the deck has no impact slide: {error}")
     if simulation.plan.scheduled:

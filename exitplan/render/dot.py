@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -228,6 +229,11 @@ characters every renderer's fonts have (no geometric shapes, which some draw as 
 
 LEGEND_COLUMNS = 4
 
+NOTE_WIDTH = 110
+"""Characters on a line of a note above the drawing ("Cut to 16 of 24 nodes …"): as wide
+as the legend's four columns, so that one long sentence does not widen the picture and
+shrink the drawing when it is fitted to a page or a slide."""
+
 
 def _text(lines: Iterable[str], size: int | None = None, bold: bool = False) -> str:
     text = "<br/>".join(html_text(line) for line in lines)
@@ -273,7 +279,11 @@ def _header(title: Iterable[str], looks: Iterable[Look], notes: Iterable[str]) -
     if legend:
         table = '<table border="0" cellborder="0" cellspacing="4" cellpadding="2">'
         rows.append(f'<tr><td align="left">{table}{"".join(legend)}</table></td></tr>')
-    rows.extend(f'<tr><td align="left">{_text((note,), 13)}</td></tr>' for note in notes)
+    rows.extend(
+        f'<tr><td align="left" balign="left">{_text(textwrap.wrap(note, NOTE_WIDTH) or [""], 13)}'
+        "</td></tr>"
+        for note in notes
+    )
     return (
         '<<table border="0" cellborder="0" cellspacing="2" cellpadding="2">'
         + "".join(rows)

@@ -37,6 +37,11 @@ PAGE_NODES = 60
 """What reads on an A4 page of a report (which has no ``--focus``): beyond this, the
 report draws the part that matters most (``fit``) and says what it leaves out."""
 
+SLIDE_NODES = 12
+"""What reads on a 16:9 slide of the deck, drawn across the width below the slide's
+title: the services with the chains that break them first, then the withdrawn
+components most depended on; the report's own picture holds more."""
+
 WRAP = 22
 ASIDE_WRAP = 28
 ROW_WRAP = 36

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
+import pytest
+from PIL import Image
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
 from tests.conftest import RunCli
@@ -78,3 +82,21 @@ def test_hostile_names_stay_text_in_the_deck(run_cli: RunCli, tmp_path: Path) ->
             if shape.has_text_frame:
                 assert "\x1b" not in shape.text_frame.text
         assert "\x1b" not in slide.notes_slide.notes_text_frame.text
+
+
+@pytest.mark.parametrize("scenario", ["scenarios/lose-intune.yaml", SCENARIO])
+def test_the_impact_picture_is_cut_to_what_reads_on_a_slide(
+    run_cli: RunCli, tmp_path: Path, scenario: str
+) -> None:
+    """The report's page picture (60 nodes) put on a slide drew its 11-point text at 2 to 3
+    points. The slide's own cut keeps it at least 5 points: the picture is drawn at 96
+    pixels an inch, and the slide shows it at its shape's width."""
+    target = tmp_path / "deck.pptx"
+    assert run_cli("report", scenario, "-o", target).exit_code == 0
+    slide = Presentation(str(target)).slides[2]
+    assert slide.shapes.title.text == "What breaks"
+    (picture,) = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    with Image.open(io.BytesIO(picture.image.blob)) as image:
+        drawn_inches = image.size[0] / 96
+    shown_inches = picture.width / 914_400
+    assert 11 * shown_inches / drawn_inches >= 5

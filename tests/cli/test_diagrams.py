@@ -13,7 +13,7 @@ import pytest
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
-from exitplan.render.dot import dump_dot, quote
+from exitplan.render.dot import NOTE_WIDTH, dump_dot, quote
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import State
@@ -441,3 +441,18 @@ def test_top_to_bottom_lines_reach_the_withdrawn_rows_from_the_side(
     assert 'rankdir="TB"' in text or "rankdir=TB" in text
     assert re.search(r':"?r\d+"?:w', text)
     assert not re.search(r':"?r\d+"?:n\b', text)
+
+
+def test_a_long_note_above_the_drawing_wraps_and_does_not_widen_the_picture() -> None:
+    """ "Cut to 10 of 52 nodes …" was one line of some 200 characters: the picture grew as
+    wide as it, and its drawing shrank when it was fitted to a page or a slide."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    simulation = simulate(graph, ["vendor:microsoft"], Options(mode=Mode.EXIT))
+    view = impact_view(graph, simulation, fit=10)
+    assert view.left_out is not None
+    assert len(view.left_out) > NOTE_WIDTH
+    header = dump_dot(view).split("graph [label=", 1)[1].split("];", 1)[0]
+    (cell,) = [c for c in re.findall(r"<td[^>]*>(.*?)</td>", header) if "Cut to 10 of" in c]
+    lines = re.sub(r"<[^>]+>", "\n", cell.replace("<br/>", "\n")).split("\n")
+    assert len([line for line in lines if line.strip()]) >= 2
+    assert max(map(len, lines)) <= NOTE_WIDTH
