@@ -18,7 +18,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from exitplan.errors import plural, printable
+from exitplan.errors import plural, printable, shorten
 from exitplan.render.files import fixed_zip
 from exitplan.render.report import (
     NO_RISK,
@@ -44,15 +44,25 @@ TITLE_ONLY, TITLE_SLIDE = 5, 0
 """Layouts of python-pptx's default template."""
 
 
+TITLE_FITS = ((44, TITLE_SIZE), (100, Pt(28)), (150, Pt(22)))
+"""The longest title each size holds in the title's box, on one line at 36 points, else
+two lines at 28 or three at 22 (a bold character taken as 0.6 of its size wide). A
+longer title is cut, with "…", to the last."""
+
+
 def _title(slide: Slide, text: str) -> None:
     shape = slide.shapes.title
     if shape is None:
         return
     shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), INNER, Inches(1.0)
-    shape.text = printable(text)
+    shown = printable(text)
+    longest, size = next(
+        ((most, size) for most, size in TITLE_FITS if len(shown) <= most), TITLE_FITS[-1]
+    )
+    shape.text = shorten(shown, longest)
     for paragraph in shape.text_frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = TITLE_SIZE
+            run.font.size = size
             run.font.bold = True
 
 

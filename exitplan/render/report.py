@@ -88,7 +88,7 @@ def _path(strategy: ExitStrategy) -> str:
 
 RULE_WORDS = {
     "third-country-transfer": "personal data sent outside the EU/EEA without a sound basis",
-    "foreign-disclosure": "secret data within reach of a foreign disclosure law",
+    "foreign-disclosure": "secret or confidential data within reach of a foreign disclosure law",
     "exit-readiness": "no exit plan",
     "concentration": "dependence on one vendor group",
     "lifecycle": "components being phased out",
@@ -235,7 +235,8 @@ def risks(strategy: ExitStrategy) -> list[str]:
     if errors:
         rules = sorted({f.rule for f in errors})
         found.append(
-            f"{plural(len(errors), 'legal finding')} of error severity concern what the "
+            f"{plural(len(errors), 'legal finding')} of error severity "
+            f"{agreeing(len(errors), 'concerns', 'concern')} what the "
             f"scenario touches: {', '.join(RULE_WORDS.get(r, r) for r in rules)}"
         )
     if strategy.assumptions:

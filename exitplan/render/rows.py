@@ -496,8 +496,8 @@ def legal_sentences(found: Legal) -> list[str]:
     if exposed:
         verb = agreeing(len(exposed), "carries", "carry")
         lines.append(
-            f"{plural(len(exposed), 'data flow')} {verb} secret data within reach of a "
-            "foreign disclosure law."
+            f"{plural(len(exposed), 'data flow')} {verb} secret or confidential data within "
+            "reach of a foreign disclosure law."
         )
     lines.append(
         f"{plural(len(found.withdrawn), 'component')} withdrawn because of "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -100,3 +101,21 @@ def test_the_impact_picture_is_cut_to_what_reads_on_a_slide(
         drawn_inches = image.size[0] / 96
     shown_inches = picture.width / 914_400
     assert 11 * shown_inches / drawn_inches >= 5
+
+
+def test_a_long_scenario_title_is_fitted_to_the_title_slide(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A title of 500 characters at 36 points ran off the top of the slide and over the
+    subtitle: a longer title is set smaller, and past three lines, cut."""
+    _, scenario = write_estate(tmp_path / "in", "Plain")
+    written = json.loads(scenario.read_text(encoding="utf-8"))
+    scenario.write_text(json.dumps({**written, "title": "Leave the vendor " * 30}), "utf-8")
+    target = tmp_path / "deck.pptx"
+    result = run_cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    title = Presentation(str(target)).slides[0].shapes.title
+    assert len(title.text) == 150
+    assert title.text.endswith("…")
+    sizes = {run.font.size for paragraph in title.text_frame.paragraphs for run in paragraph.runs}
+    assert sizes == {Pt(22)}
