@@ -45,7 +45,7 @@ from exitplan.render.rows import (
 )
 from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.plan import contract_outlooks
-from exitplan.simulate.policy import BASIS, Severity
+from exitplan.simulate.policy import BASIS, SENSITIVE, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import Plan, Replacement, State, Status, StepKind, summarise
 from exitplan.simulate.sensitivity import MOST_RUN
@@ -703,17 +703,24 @@ def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
     return Section(section.title, section.headers, rows, section.note)
 
 
+def _personal_words(personal_data: str) -> str:
+    """A flow's personal data in words: "ordinary", or the stricter categories with their
+    article ("special categories of personal data (GDPR Art. 9)")."""
+    stricter = SENSITIVE.get(personal_data)
+    return f"{stricter[0]} ({stricter[1]})" if stricter else personal_data
+
+
 def _flows(strategy: ExitStrategy) -> Section:
     rows = tuple(
         (
             f"{flow.name} ({flow.id})",
             f"{flow.source} → {flow.target}",
             ", ".join(flow.assets),
-            flow.personal_data,
+            _personal_words(flow.personal_data),
             flow.classification,
-            flow.transfer,
+            BASIS.get(flow.transfer, flow.transfer),
             flow.state,
-            " ".join(f"{f.severity.value.upper()} ({f.rule})." for f in flow.findings),
+            " ".join(f"{f.severity.value}: {f.rule.replace('-', ' ')}." for f in flow.findings),
         )
         for flow in strategy.flows
     )
