@@ -107,10 +107,9 @@ def report_command(
         return
     if output.suffix.lower() == ".html":
         # A report has no --focus: a large withdrawal is drawn in part, and says so.
-        views = {
-            "impact": impact_view(graph, simulation, fit=PAGE_NODES),
-            "plan": plan_view(graph, simulation, fit=PAGE_NODES),
-        }
+        views = {"impact": impact_view(graph, simulation, fit=PAGE_NODES)}
+        if simulation.plan.steps:  # with nothing to migrate the plan view would be empty
+            views["plan"] = plan_view(graph, simulation, fit=PAGE_NODES)
         svgs = {key: diagram_bytes(view, ".svg").decode("utf-8") for key, view in views.items()}
         if simulation.plan.scheduled:
             svgs["gantt"] = render_gantt(simulation, ".svg", PAGE).decode("utf-8")

@@ -309,7 +309,7 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             f"{agreeing(len(overrun), 'its', 'their')} end "
             f"{agreeing(overrun_blocked, 'is', 'are')} blocked until an alternative is found"
         )
-    if plan.capacity is None and plan.steps:
+    if plan.capacity is None and len(plan.steps) - len(plan.blocked) > 1:  # else none to limit
         found.append(
             "Decide how many migration steps can run at once: the plan assumes every step "
             "starts as soon as the steps before it finish"
@@ -698,7 +698,13 @@ def _appendix(strategy: ExitStrategy) -> Section:
 
 
 def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
-    section = services(strategy.simulation, _names(strategy), "Affected services", "none recorded")
+    section = services(
+        strategy.simulation,
+        _names(strategy),
+        "Affected services",
+        "none recorded",
+        degraded_first=True,
+    )
     rows = tuple((*row[:3], keep(row[3]), *row[4:]) for row in section.rows)
     return Section(section.title, section.headers, rows, section.note)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from exitplan.render.report import sections_of
-from tests.conftest import RunCli, cli
+from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import write_estate
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
@@ -93,6 +93,36 @@ def test_the_executive_summary_with_its_chart_prints_on_one_a4_page(
     assert "Decisions for the board" in first
     assert "The migration plan on a calendar" in first  # the chart's caption, under it
     assert second.lstrip().startswith("Summary")
+
+
+def test_a_service_that_degrades_before_it_breaks_gives_both_days(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Endpoint security showed "broken 2027-10-12" alone, though it is degraded from day
+    0: a board saw nothing wrong with it for a year."""
+    target = tmp_path / "r.md"
+    result = run_cli("report", "scenarios/lose-intune.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "| Endpoint security | high | broken | 2027-10-12 (day 345); degraded from 2026-11-01 |"
+        in target.read_text(encoding="utf-8")
+    )
+
+
+def test_with_nothing_to_migrate_the_html_report_draws_no_empty_plan(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    target = tmp_path / "r.html"
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"id: s\ntitle: S\nestate: {REPO / 'graphs' / 'gothenburg'}\n"
+        "withdraw: [component:cisco-ise]\n",
+        encoding="utf-8",
+    )
+    assert run_cli("report", scenario, "-o", target).exit_code == 0
+    html = target.read_text(encoding="utf-8")
+    assert '<figure class="impact">' in html
+    assert '<figure class="plan">' not in html
 
 
 @pytest.mark.parametrize(

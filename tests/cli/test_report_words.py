@@ -49,7 +49,7 @@ CASES = [
             "horizon 1 day.",
             "The scenario touches no data flow.",
         ],
-        ["1 steps", "1 users", "1 days", "their end"],
+        ["1 steps", "1 users", "1 days", "their end", "Decide how many migration steps"],
         id="one-of-each",
     ),
     pytest.param(
@@ -66,7 +66,13 @@ CASES = [
             "1 step due by it, none late, 1 blocked.",
             "The policy check finds no error or warning that concerns it.",
         ],
-        ["0 EUR", "0 person-weeks", "0 weeks: none", "step are blocked"],
+        [
+            "0 EUR",
+            "0 person-weeks",
+            "0 weeks: none",
+            "step are blocked",
+            "Decide how many migration steps",
+        ],
         id="nothing-can-replace",
     ),
     pytest.param(
