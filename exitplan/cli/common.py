@@ -708,16 +708,30 @@ def text_format(output_format: str, output: Path | None) -> str:
     return wanted if wanted is not None and wanted in choices else output_format
 
 
+UTF8_BOM = "\ufeff"
+"""Begins a CSV file written with ``-o``: without it, Excel takes the file for the
+system's code page and shows "GÃ¶teborg" for "Göteborg". Standard output has none, so a
+pipe reads the CSV as it is."""
+
+
 def deliver(
-    text: Callable[[], str], sheets: Callable[[], list[Sheet]], output: Path | None
+    text: Callable[[], str],
+    sheets: Callable[[], list[Sheet]],
+    output: Path | None,
+    output_format: str,
 ) -> None:
     """The output on standard output, or into ``output``: a workbook when it ends in
-    .xlsx, else the text."""
+    .xlsx, else the text (CSV in a file with a byte-order mark)."""
     if output is None:
         emit(text())
         return
     cut: list[str] = []
-    data = dump_xlsx(sheets(), cut) if output.suffix.lower() == ".xlsx" else text().encode("utf-8")
+    bom = UTF8_BOM if output_format == "csv" else ""
+    data = (
+        dump_xlsx(sheets(), cut)
+        if output.suffix.lower() == ".xlsx"
+        else (bom + text()).encode("utf-8")
+    )
     write_output(output, data)
     notice(f"exitplan: wrote {output}")
     if cut:

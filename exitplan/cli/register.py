@@ -62,4 +62,4 @@ def register_command(source: Source, output_format: str, output: Path | None) ->
             return dump_sections_markdown(f"Register of {backend.info.name}", [], [section])
         return dump_section_csv(rows.register(entries))
 
-    deliver(text, lambda: register_sheets(entries), output)
+    deliver(text, lambda: register_sheets(entries), output, output_format)

@@ -79,6 +79,7 @@ def run_command(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),
         output,
+        output_format,
     )
 
 

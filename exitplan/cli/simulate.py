@@ -85,6 +85,7 @@ def simulate_command(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),
         output,
+        output_format,
     )
 
 

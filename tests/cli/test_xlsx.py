@@ -211,3 +211,25 @@ def test_a_long_list_is_cut_between_its_items(separator: str) -> None:
     kept, _, told = fit_cell(separator.join(items)).partition(" … cut here: ")
     assert kept.split(separator)[-1] in items
     assert told.endswith("the CSV and JSON hold it whole)")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("register", "graphs/gothenburg"),
+        ("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--format", "csv"),
+        ("run", "scenarios/lose-intune.yaml", "--format", "csv"),
+    ],
+)
+def test_a_csv_file_begins_with_a_byte_order_mark_and_standard_output_does_not(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Excel opened the register as its system's code page: "GÃ¶teborgs Stad"."""
+    target = tmp_path / "out.csv"
+    written = run_cli(*command, "-o", target)
+    assert written.exit_code == 0, written.stderr
+    shown = run_cli(*command)
+    data = target.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    assert not shown.stdout.startswith("\ufeff")
+    assert data.decode("utf-8-sig") == shown.stdout
