@@ -39,15 +39,53 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise _arrived(KeyboardInterrupt())
 
 
+GRACE_SECONDS = 5
+"""How long a run may take to unwind after Ctrl-C or SIGTERM before it is ended there
+and then (``_give_up``)."""
+
+
+def _give_up(signum: int, frame: FrameType | None) -> None:
+    """The run did not end within ``GRACE_SECONDS`` of the signal: a library waited on a
+    server that stopped answering (the Neo4j driver closing a connection politely), or
+    the signal's exception was raised where Python could only report it. Say why, once,
+    and end the process; a file being put in place holds the signal until it is, so none
+    is left half-written, and a database rolls back what a client that left had open."""
+    del signum, frame
+    import contextlib  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    arrived = sys.modules["exitplan.errors"].SIGNALS_ARRIVED
+    words, code = (
+        ("terminated", TERMINATED)
+        if isinstance(arrived[0], Terminated)
+        else ("interrupted", INTERRUPTED)
+    )
+    if not _said:
+        with contextlib.suppress(OSError):  # nowhere left to say it
+            os.write(2, f"exitplan: {words}\n".encode())
+    os._exit(code)
+
+
+_said: list[str] = []
+"""What ``_stop`` has said (so that ``_give_up`` does not say it again)."""
+
+
 def _arrived(signalled: BaseException) -> BaseException:
-    """Note that a signal arrived, and give its exception to raise.
+    """Note that a signal arrived, and give its exception to raise; the first one also
+    sets a watchdog (``_give_up``).
 
     Some extensions turn an exception raised inside them into one of their own that keeps
     only its words: pydantic-core, building a model's validator while a module is
     imported, reports ``SchemaError: ... Terminated:`` with no cause to walk back to. A
     signal that has arrived is what stopped the run, whatever error reaches ``main``.
     """
-    sys.modules["exitplan.errors"].SIGNALS_ARRIVED.append(signalled)  # imported before
+    arrived = sys.modules["exitplan.errors"].SIGNALS_ARRIVED  # imported before
+    arrived.append(signalled)
+    if len(arrived) == 1:
+        import signal  # noqa: PLC0415  # imported already by then
+
+        signal.signal(signal.SIGALRM, _give_up)
+        signal.alarm(GRACE_SECONDS)
     return signalled
 
 
@@ -102,6 +140,7 @@ def _stop(words: str, code: int) -> int:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _said.append(words)
     try:
         if sys.stderr is not None:
             sys.stderr.write(f"exitplan: {words}\n")

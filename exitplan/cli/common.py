@@ -473,6 +473,11 @@ class Source:
                     "used only with --backend neo4j; the estate is read from its files"
                 )
             return embedded(path)
+        if self.path is not None and self.estate is not None:
+            notice(
+                f"exitplan: notice: {display_path(self.path)} is not read: with --estate the "
+                f"estate {self.estate!r} is read from the database"
+            )
         name = self.estate or (read_estate(path).name if path is not None else None)
         if name is None:
             raise UsageError("with --backend neo4j, name the estate: --estate NAME")
@@ -489,9 +494,22 @@ def reads_files(backend: str, estate: str | None) -> bool:
 
 
 def prompt_password() -> str:
+    """The password typed at a terminal; none (told as such by the caller) when standard
+    input is not one, or when the prompt gets an empty line or the end of input (Ctrl-D).
+    Ctrl-C at the prompt stays an interruption."""
     if not sys.stdin.isatty():
         return ""
-    return str(click.prompt("Neo4j password", hide_input=True, err=True))
+    try:
+        return str(
+            click.prompt(
+                "Neo4j password", hide_input=True, err=True, default="", show_default=False
+            )
+        )
+    except click.Abort as stopped:
+        if isinstance(stopped.__context__, EOFError):
+            click.echo("", err=True)  # the prompt's line ends
+            return ""
+        raise
 
 
 NEO4J_USER = click.option(
@@ -503,7 +521,8 @@ NEO4J_USER = click.option(
 NEO4J_URI = click.option(
     "--neo4j-uri",
     metavar="URI",
-    help="Neo4j Bolt URI (default: $NEO4J_URI), without a user or password in it.",
+    help="Neo4j Bolt URI (default: $NEO4J_URI, else bolt://127.0.0.1:7687), without a user "
+    "or password in it. The database is $NEO4J_DATABASE, else the server's default.",
 )
 
 

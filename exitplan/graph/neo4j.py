@@ -43,6 +43,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -52,7 +53,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from exitplan.errors import BackendError, UsageError
+from exitplan.errors import BackendError, UsageError, did_you_mean, listed
 from exitplan.graph.port import (
     DependsOn,
     Direction,
@@ -92,6 +93,9 @@ beside the nodes that depend or are depended on."""
 DEFAULT_BATCH = 10_000
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+ESTATE_NAMES = "MATCH (e:ExitplanEstate) WHERE e.load IS NOT NULL RETURN e.name AS name"
+"""The estates readers can read (a first load that never switched has no ``load``)."""
+
 CONNECT_SECONDS = 10.0
 """How long to wait for a server to accept a connection and answer the Bolt handshake:
 a port that accepts and then says nothing ends in a message, not a hang."""
@@ -126,6 +130,16 @@ def check_uri(uri: str) -> None:
         )
     if not host:
         raise UsageError(f"the Neo4j URI {uri!r} names no host; write it as {shape}")
+    if parts.query or parts.fragment:  # perhaps a token: never repeated
+        raise UsageError(
+            "the Neo4j URI has a part after '?' or '#', which exitplan neither sends nor "
+            f"repeats; write it as {shape}"
+        )
+    if parts.path not in ("", "/"):
+        raise UsageError(
+            f"the Neo4j URI {uri!r} has a path ({parts.path!r}), which picks nothing; write "
+            f"it as {shape}, and name a database in NEO4J_DATABASE"
+        )
 
 
 @dataclass(frozen=True)
@@ -155,9 +169,9 @@ class Neo4jSettings:
                 "no Neo4j password: set NEO4J_PASSWORD in the environment (it is never "
                 "taken from the command line)"
             )
-        return cls(
-            uri=uri or os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-            user=user or os.environ.get("NEO4J_USER", "neo4j"),
+        return cls(  # an empty variable is unset, as an empty NEO4J_DATABASE is
+            uri=uri or os.environ.get("NEO4J_URI") or "bolt://127.0.0.1:7687",
+            user=user or os.environ.get("NEO4J_USER") or "neo4j",
             password=secret,
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
@@ -234,8 +248,27 @@ def _records(tx: Any, query: str, parameters: Mapping[str, Any]) -> list[dict[st
     return [dict(zip(keys, record, strict=True)) for record in result]
 
 
+def _abandon(session: Any) -> None:
+    """Drop a session's connection without a word to the server. Closing it politely
+    rolls its transaction back and waits for the server's answer: a server that stopped
+    answering held a Ctrl-C or SIGTERM for ever. Dropped, the connection ends, and the
+    server rolls back by itself, as it does for any client that goes away; a load's
+    copies are switched to in one transaction, so readers keep a whole estate. The
+    driver does the same when an asyncio task is cancelled."""
+    cancel = getattr(session, "_handle_cancellation", None)
+    if cancel is None:  # a driver without it: the polite close, as before
+        session.close()
+        return
+    cancel(message="exitplan interrupted")
+    session._closed = True  # nothing left to close
+
+
 class _CopyGoneError(Exception):
     """The copy to switch to is no longer whole: the switch is rolled back."""
+
+
+class _SupersededError(BackendError):
+    """Another load of the estate removed this load's copy; its message says so whole."""
 
 
 def _batches(rows: list[list[Any]], size: int) -> Iterator[list[list[Any]]]:
@@ -335,15 +368,30 @@ class Neo4jGraph:
                     "(the connection was lost); is it still running?"
                 )
             tls = urlsplit(where).scheme.endswith(("+s", "+ssc"))
+            told = " ".join(str(error).split())
+            reason = re.search(r"\[Errno -?\d+\] ([^)\]]+)", told)
             return BackendError(
-                f"no Neo4j server answers at {where} within {CONNECT_SECONDS:g} s; is it "
-                "running, and is this its Bolt port?"
+                f"no Neo4j server answers at {where}"
+                + (
+                    f": {reason.group(1)[:1].lower()}{reason.group(1)[1:]}"
+                    if reason
+                    else f" within {CONNECT_SECONDS:g} s"
+                )
+                + "; is it running, and is this its Bolt port?"
                 + (" Does it speak TLS, as the scheme asks?" if tls else "")
             )
         # the server's text may run over several lines: one line, as every message is
         message = " ".join(str(getattr(error, "message", None) or error).split())
+        code = str(getattr(error, "code", "") or "")
+        database = self.settings.database
+        if code.endswith("DatabaseNotFound") or message.startswith("Graph not found"):
+            return BackendError(
+                f"Neo4j at {where} has no database {database!r} (NEO4J_DATABASE): name one "
+                "that exists, or unset NEO4J_DATABASE for the server's default"
+            )
         if "database" in message.lower() and "not" in message.lower():
-            return BackendError(f"Neo4j at {where}: database unavailable: {message}")
+            named = f" {database!r} (NEO4J_DATABASE)" if database else ""
+            return BackendError(f"Neo4j at {where}: database{named} unavailable: {message}")
         return BackendError(f"Neo4j at {where}: {message}")
 
     def _rows(self, query: str, **parameters: Any) -> list[Any]:
@@ -357,20 +405,55 @@ class Neo4jGraph:
 
     def _execute(self, work: Callable[[Any], _T], *, write: bool = False) -> _T:
         """``work(tx)`` in one managed transaction (retried by the driver on a transient
-        fault; rolled back when ``work`` raises)."""
+        fault; rolled back when ``work`` raises). A read of a copy is checked, after it,
+        to be of a copy that still exists (``_still_kept``)."""
+        if not write and self._load_id is not None:
+            work = self._still_kept(work, self._load_id)
         try:
             if not self._verified:  # fail at once, not after the retries of a transaction
                 self._driver.verify_connectivity()
                 self._verified = True
-            with (
-                self._driver.session(database=self.settings.database) as session,
-                collector_paused(),  # a large answer unpacks into an object per value
-            ):
-                if write:
-                    return session.execute_write(work)
-                return session.execute_read(work)
+            session = self._driver.session(database=self.settings.database)
+            try:
+                with collector_paused():  # a large answer unpacks into an object per value
+                    found = (session.execute_write if write else session.execute_read)(work)
+            except Exception:
+                session.close()
+                raise
+            except BaseException:  # Ctrl-C or SIGTERM: leave without a word (``_abandon``)
+                _abandon(session)
+                raise
+            else:
+                session.close()
+                return found
         except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
             raise self._translate(error) from None
+
+    def _still_kept(self, work: Callable[[Any], _T], load: str) -> Callable[[Any], _T]:
+        """``work``, then a look at whether the copy ``load`` is still one of the two that
+        ``remove_old_copies`` keeps. Two loads of the estate while a command reads make
+        a third copy current and remove the reader's: from then on its reads come back
+        empty, which would read as "nothing depends on it", never as an error. A copy
+        leaves the two kept before any of it is removed, and never comes back: when it is
+        still kept after a read, that read saw all of it."""
+
+        def checked(tx: Any) -> _T:
+            found = work(tx)
+            kept = _records(
+                tx,
+                "MATCH (e:ExitplanEstate {name: $name}) "
+                "RETURN $load IN [e.load, e.previous] AS kept",
+                {"name": self.estate_name, "load": load},
+            )
+            if not kept or not kept[0]["kept"]:
+                raise BackendError(
+                    f"the estate {self.estate_name!r} in the Neo4j database at "
+                    f"{self.settings.uri} was loaded again twice while this command read "
+                    "it, and the copy it read was removed: run the command again"
+                )
+            return found
+
+        return checked
 
     @property
     def load_id(self) -> str:
@@ -382,9 +465,16 @@ class Neo4jGraph:
                 name=self.estate_name,
             )
             if not rows:
+                names = [row["name"] for row in self._run(ESTATE_NAMES)]
                 raise UsageError(
                     f"the Neo4j database at {self.settings.uri} holds no estate named "
-                    f"{self.estate_name!r}; write it there with: exitplan load PATH"
+                    f"{self.estate_name!r}{did_you_mean(self.estate_name, names)} "
+                    + (
+                        f"(it holds {listed(sorted(names), most=5, more='more')}); "
+                        if names
+                        else "(it holds none); "
+                    )
+                    + "write it there with: exitplan load PATH"
                 )
             found = rows[0]
             layout = found["layout"]
@@ -456,11 +546,13 @@ class Neo4jGraph:
                 switched = self._current_load(estate.name) != current
             except BackendError:
                 switched = False  # the connection is gone: the first fault says it
-            if switched:
+            if switched and not isinstance(error, _SupersededError):
                 raise BackendError(
                     f"{error}; meanwhile another load of estate {estate.name!r} switched "
-                    "readers to its whole copy: load one estate at a time"
+                    "readers to its whole copy: load the same estate once at a time"
                 ) from None
+            if not switched and current is not None and not isinstance(error, _SupersededError):
+                raise BackendError(f"{error}; readers still see the copy loaded before") from None
             raise
         if clean:
             self.remove_old_copies()
@@ -584,10 +676,11 @@ class Neo4jGraph:
         try:
             self._execute(work, write=True)
         except _CopyGoneError:
-            raise BackendError(
+            raise _SupersededError(
                 f"Neo4j at {self.settings.uri}: another load of estate {estate.name!r} "
                 "removed this copy before it could be switched to; readers see that load's "
-                "whole copy: load one estate at a time"
+                "whole copy: load the same estate once at a time (other estates may load "
+                "side by side)"
             ) from None
         self._load_id, self._info, self._known = load, estate.info, set()
         return written

@@ -149,14 +149,15 @@ def destination(path: Path) -> Path:
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGINT and SIGTERM wait while a file is put in place, and act right after: an
-    interruption leaves the old file or the whole new one, never a temporary file.
+    interruption leaves the old file or the whole new one, never a temporary file. So
+    does SIGALRM, the watchdog that ends a run that does not unwind after a signal.
     (Python runs signal handlers in the main thread only, so only there is this needed.)"""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
         threading.main_thread()
     ):
         yield
         return
-    held = (signal.SIGINT, signal.SIGTERM)
+    held = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)
     received: list[int] = []
 
     def later(signum: int, frame: object) -> None:

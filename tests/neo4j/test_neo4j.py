@@ -286,6 +286,37 @@ def test_loading_twice_gives_the_same_counts_and_keeps_two_copies_at_most(
         assert stored[0]["loads"] == 2, label
 
 
+@pytest.mark.parametrize(
+    "read",
+    [
+        pytest.param(
+            lambda g: g.edges_touching(["intune"], Direction.IN, [Rel.DEPENDS_ON]),
+            id="edges-of-known",
+        ),
+        pytest.param(lambda g: g.dependency_region(["intune"]).walk(), id="region"),
+        pytest.param(lambda g: g.nodes(), id="nodes"),
+        pytest.param(lambda g: simulate(g, ["component:intune"]), id="simulate"),
+    ],
+)
+def test_a_reader_whose_copy_two_loads_removed_stops_with_a_message(
+    open_graph: OpenGraph, read: Any
+) -> None:
+    """A register run while the estate was loaded twice gave 24 wrong rows with exit 0: the
+    reads of a removed copy came back empty, as if nothing depended on anything."""
+    base = load_estate(EXAMPLE)
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": "removed"})})
+    open_graph("removed").load(estate)
+    reader = open_graph("removed")
+    reader.nodes_by_id([NodeId("intune")])  # the reader knows its copy and the node
+    writer = open_graph("removed")
+    writer.load(estate)
+    read(reader)  # one load later the reader's copy is still kept: it reads on
+    writer.load(estate)
+    writer.remove_old_copies()
+    with pytest.raises(BackendError, match="was loaded again twice while this command read it"):
+        read(reader)
+
+
 def _embedded_counts(estate: Estate) -> tuple[int, int]:
     """What the same estate holds in the embedded graph: the counts Neo4j must match."""
     summary = EmbeddedGraph(estate).summary()
@@ -422,7 +453,14 @@ def test_a_copy_written_wrong_is_caught_before_readers_switch(
     [
         ({"NEO4J_URI": "bolt://127.0.0.1:9"}, "no Neo4j server answers at bolt://127.0.0.1:9"),
         ({"NEO4J_PASSWORD": "not-the-password"}, "wrong user or password"),
-        ({"NEO4J_DATABASE": "nosuchdatabase"}, "database unavailable"),
+        (
+            {"NEO4J_PASSWORD": "not-the-password", "NEO4J_USER": ""},
+            "refused user 'neo4j'",  # an empty variable is unset: the default user
+        ),
+        (
+            {"NEO4J_DATABASE": "nosuchdatabase"},
+            "has no database 'nosuchdatabase' (NEO4J_DATABASE): name one that exists, or unset",
+        ),
         # the system database refuses the queries in a message of several lines
         ({"NEO4J_DATABASE": "system"}, "Neo4j at bolt://127.0.0.1:"),
     ],
@@ -447,6 +485,31 @@ def test_faults_are_one_readable_line(
     assert len(lines) == 1, result.stderr
     assert message in lines[0]
     assert "not-the-password" not in result.stderr
+
+
+def test_an_estate_not_in_the_database_is_told_with_the_ones_it_holds(
+    neo4j_server: Server, run_cli: RunCli
+) -> None:
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    result = run_cli("show", "--backend", "neo4j", "--estate", "Gothenburg", "intune", env=env)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "holds no estate named 'Gothenburg'; did you mean 'gothenburg'? (it holds " in line
+    assert line.endswith("write it there with: exitplan load PATH")
+
+
+def test_a_path_beside_estate_is_said_to_be_unread(neo4j_server: Server, run_cli: RunCli) -> None:
+    """simulate graphs/gothenburg --estate other read 'other' without a word."""
+    env = neo4j_server.environment()
+    assert run_cli("load", "graphs/gothenburg", env=env).exit_code == 0
+    result = run_cli(
+        "show", "/nowhere", "--backend", "neo4j", "--estate", "gothenburg", "intune", env=env
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "/nowhere is not read: with --estate the estate 'gothenburg' is read from" in (
+        result.stderr
+    )
 
 
 def test_tls_asked_of_a_plain_server_is_said(neo4j_server: Server, run_cli: RunCli) -> None:

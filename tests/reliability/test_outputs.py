@@ -1193,10 +1193,27 @@ def _neo4j(uri: str) -> Result:
         pytest.param("bolt://db:99999", "malformed", id="port-out-of-range"),
         pytest.param("bolt://:7687", "names no host", id="no-host"),
         pytest.param("ftp://db:7687", "scheme 'ftp'", id="other-scheme"),
+        pytest.param("bolt://db:7687/exitplan", "name a database in NEO4J_DATABASE", id="path"),
     ],
 )
 def test_a_bad_neo4j_uri_is_refused(uri: str, fragment: str) -> None:
     assert_one_line(_neo4j(uri), 2, fragment, repr(uri))
+
+
+@pytest.mark.parametrize(
+    "uri", ["neo4j://127.0.0.1:1?token=SECRETTOKEN", "bolt://127.0.0.1:1#SECRETTOKEN"]
+)
+def test_a_uri_with_a_query_or_fragment_is_refused_without_repeating_it(uri: str) -> None:
+    """A token in the query was printed back in "Loaded estate … into neo4j://…?token=…"."""
+    result = _neo4j(uri)
+    assert_one_line(result, 2, "a part after '?' or '#'")
+    assert "SECRETTOKEN" not in result.stderr + result.stdout
+
+
+def test_an_empty_neo4j_uri_is_the_default_not_a_uri_without_a_scheme() -> None:
+    result = _neo4j("")
+    assert "has no scheme" not in result.stderr
+    assert "bolt://127.0.0.1:7687" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -1219,8 +1236,44 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.parametrize("typed", [b"\x04", b"\r"], ids=["ctrl-d", "empty-line"])
+def test_no_password_at_the_prompt_is_said_not_taken_for_an_interruption(typed: bytes) -> None:
+    """Ctrl-D at the prompt said "interrupted" with exit 130; an empty line asked again
+    for ever."""
+    import pty  # noqa: PLC0415  # POSIX only
+    import select  # noqa: PLC0415
+
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    process = subprocess.Popen(
+        [*_command(), "show", "--backend", "neo4j", "--estate", "x"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**environment, "NEO4J_URI": f"bolt://127.0.0.1:{_closed_port()}"},
+        cwd=REPO,
+    )
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"password" not in seen.lower() and time.monotonic() < deadline:
+        if select.select([leader], [], [], 1)[0]:
+            seen += os.read(leader, 4096)
+    assert b"Neo4j password" in seen
+    os.write(leader, typed)
+    stuck = threading.Timer(60, process.kill)  # a prompt that asks again never ends
+    stuck.start()
+    told = read_terminal(leader)
+    stuck.cancel()
+    assert process.wait(timeout=60) == 2
+    assert "no Neo4j password" in told
+    assert "interrupted" not in told
+
+
 def test_a_closed_port_is_refused_in_bounded_time() -> None:
-    assert_one_line(_neo4j(f"bolt://127.0.0.1:{_closed_port()}"), 2, "no Neo4j server answers")
+    """At once, and saying so: "within 10 s" misled when the port refused at once."""
+    result = _neo4j(f"bolt://127.0.0.1:{_closed_port()}")
+    assert_one_line(result, 2, "no Neo4j server answers", ": connection refused; is it running")
 
 
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])

@@ -1,0 +1,122 @@
+"""A Neo4j server that stops answering in the middle of a command: Ctrl-C and SIGTERM
+still end the command at once. Between exitplan and the test server stands a proxy
+that, once told to, passes nothing on in either direction, as a frozen server does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import REPO, RunCli, _command
+from tests.neo4j.conftest import Server
+
+
+class StallingProxy:
+    """Forwards Bolt between a client and the server until ``stall`` is set; from then on
+    it reads what either side sends and passes none of it on."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.stall = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = int(self.listener.getsockname()[1])
+        self.sockets: list[socket.socket] = [self.listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed at the end of the test
+                return
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+                if not data:
+                    return
+                if not self.stall.is_set():
+                    sink.sendall(data)
+            except OSError:
+                return
+
+    def close(self) -> None:
+        for each in self.sockets:
+            each.close()
+
+
+@pytest.fixture
+def proxy(neo4j_server: Server) -> Iterator[StallingProxy]:
+    parts = urlsplit(neo4j_server.uri)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    made = StallingProxy((parts.hostname, parts.port))
+    yield made
+    made.close()
+
+
+@pytest.mark.parametrize(
+    ("sent", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_a_signal_ends_a_command_whose_server_stopped_answering(
+    neo4j_server: Server,
+    proxy: StallingProxy,
+    run_cli: RunCli,
+    sent: signal.Signals,
+    code: int,
+    said: str,
+) -> None:
+    """The command waited on a stopped server for ever: a Ctrl-C asked the server to roll
+    the transaction back, and waited for an answer that never came."""
+    assert run_cli("load", "graphs/gothenburg", env=neo4j_server.environment()).exit_code == 0
+    env = {
+        **os.environ,
+        **neo4j_server.environment(),
+        "NEO4J_URI": f"bolt://127.0.0.1:{proxy.port}",
+    }
+    command = [  # 81 simulations, each reading over Bolt: it reads when the server stalls
+        *_command(),
+        "sensitivity",
+        "scenarios/leave-microsoft.yaml",
+        "--backend",
+        "neo4j",
+        "--estate",
+        "gothenburg",
+    ]
+    process = subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    time.sleep(3.0)  # connected, and reading
+    proxy.stall.set()
+    time.sleep(1.0)
+    assert process.poll() is None, "the command ended before the server stalled"
+    started = time.monotonic()
+    process.send_signal(sent)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail(f"the command did not end within 20 s of {sent.name}")
+    assert process.stderr is not None
+    with process.stderr:
+        told = process.stderr.read().decode()
+    assert process.returncode == code, told
+    assert told.strip().endswith(f"exitplan: {said}")
+    assert time.monotonic() - started < 20
