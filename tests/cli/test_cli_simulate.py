@@ -280,7 +280,7 @@ def test_start_sets_day_0(run_cli: RunCli) -> None:
 @pytest.mark.parametrize(
     ("name", "given", "said", "starts"),
     [
-        ("x.json", ["--format", "csv"], "writing csv into", b"id,kind"),
+        ("x.json", ["--format", "csv"], "writing csv into", "\ufeffid,kind".encode()),
         ("x.json", ["--format", "json"], None, b"{"),
         ("x.json", [], None, b"{"),
         ("x.xlsx", ["--format", "json"], "is written as a workbook; --format is not used", b"PK"),
