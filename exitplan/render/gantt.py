@@ -17,7 +17,7 @@ import textwrap
 import warnings
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from exitplan.errors import agreeing, in_weeks, plural, printable
 from exitplan.render.rows import capacity_text, display_names
@@ -183,9 +183,25 @@ def _title_lines(simulation: Simulation, layout: Layout) -> str:
     return textwrap.fill(printable(_title(simulation)), width, max_lines=2, placeholder=" …")
 
 
-def _subtitle(simulation: Simulation, layout: Layout) -> str:
-    """The finish, the critical path, the capacity, and what is late or blocked. With
-    blocked steps the finish is only that of the steps drawn, and it says so."""
+def _subtitle(simulation: Simulation, layout: Layout, labels: list[str]) -> str:
+    """The finish, the critical path, the capacity, and what is late or blocked, on as many
+    lines as the chart's width beside its bar labels and legend needs (a character of the
+    subtitle's size is taken as 0.6 of its height, one of the labels as 0.55)."""
+    inches = layout.width - (LEGEND_INCHES if layout.legend == "outside right upper" else 0)
+    inches -= max(map(len, labels), default=0) * (layout.font - 1) * 0.55 / 72
+    width = max(int(inches * 72 / (layout.font * 0.6)), 40)
+    lines: list[str] = []
+    for part in _subtitle_parts(simulation, layout):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f"; {part}"
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
+    """The subtitle's parts. With blocked steps the finish is only that of the steps drawn,
+    and it says so."""
     plan = simulation.plan
     finish = simulation.date_of(plan.finish_day)
     stuck = len(plan.blocked)
@@ -204,7 +220,7 @@ def _subtitle(simulation: Simulation, layout: Layout) -> str:
             f"{stuck} blocked, not drawn"
             + ("" if layout.list_blocked else " (the plan's table lists them)")
         )
-    return "; ".join(parts)
+    return parts
 
 
 LEGEND_INCHES = 2.4
@@ -233,10 +249,29 @@ PAGE = Layout(8.0, 0.24, 34, 9, list_blocked=False, legend="outside lower center
 the subtitle and listed in the plan's table."""
 
 
+STYLE: dict[Any, Any] = {
+    "svg.hashsalt": "exitplan",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "date.epoch": "1970-01-01T00:00:00",
+    "date.autoformatter.month": "%Y-%m",
+    "hatch.linewidth": 1.5,
+    "text.parse_math": False,  # a name with two $ is text, not mathematics
+}
+"""Matplotlib's settings for drawing and saving a chart (with the layout's font size)."""
+
+
 def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) -> bytes:
     """The chart as ``.svg``, ``.png`` or ``.pdf`` bytes, the same for the same simulation."""
     import matplotlib as mpl  # noqa: PLC0415 - heavy; only the charts need it
-    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    with mpl.rc_context({**STYLE, "font.size": layout.font}):
+        return _saved(gantt_figure(simulation, layout), suffix)
+
+
+def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
+    """The chart drawn, not yet saved (within ``STYLE``)."""
+    from matplotlib.figure import Figure  # noqa: PLC0415 - heavy; only the charts need it
 
     everything = bars(simulation)
     drawn = fitted(everything, simulation, MOST_ROWS)
@@ -244,68 +279,54 @@ def render_gantt(simulation: Simulation, suffix: str, layout: Layout = SLIDE) ->
     stuck = blocked(simulation) if layout.list_blocked else []
     rows = layout.row * max(len(drawn), 1)
     height = min(max(3.0, 1.4 + rows + (0.9 if stuck else 0)), 40.0)
-    with mpl.rc_context(
-        {
-            "svg.hashsalt": "exitplan",
-            "svg.fonttype": "path",
-            "font.family": "DejaVu Sans",
-            "font.size": layout.font,
-            "date.epoch": "1970-01-01T00:00:00",
-            "date.autoformatter.month": "%Y-%m",
-            "hatch.linewidth": 1.5,
-            "text.parse_math": False,  # a name with two $ is text, not mathematics
-        }
-    ):
-        figure = Figure(figsize=(layout.width, height), layout="constrained")
-        axes = figure.add_subplot()
-        if not drawn:
-            _draw_nothing(figure, axes, simulation, layout, stuck)
-            return _saved(figure, suffix)
-        _draw_bars(axes, drawn)
-        if simulation.start is not None:  # contract ends are dates: an undated axis has none
-            _draw_contracts(axes, simulation, steps)
-        labels = [
-            _short_move(b.label, layout.label)
-            if layout.list_blocked
-            else _short(b.label.split(" → ")[0], layout.label)
-            for b in drawn
-        ]
-        axes.set_yticks(range(len(drawn)), labels, fontsize=layout.font - 1)
-        axes.set_ylim(len(drawn) - 0.5 if drawn else 0.5, -0.7)
-        axes.grid(axis="x", color="#dddddd", zorder=0)
-        axes.set_axisbelow(True)
-        if simulation.start is not None:
-            from matplotlib.dates import AutoDateLocator  # noqa: PLC0415
+    figure = Figure(figsize=(layout.width, height), layout="constrained")
+    axes = figure.add_subplot()
+    if not drawn:
+        _draw_nothing(figure, axes, simulation, layout, stuck)
+        return figure
+    _draw_bars(axes, drawn)
+    if simulation.start is not None:  # contract ends are dates: an undated axis has none
+        _draw_contracts(axes, simulation, steps)
+    labels = [
+        _short_move(b.label, layout.label)
+        if layout.list_blocked
+        else _short(b.label.split(" → ")[0], layout.label)
+        for b in drawn
+    ]
+    axes.set_yticks(range(len(drawn)), labels, fontsize=layout.font - 1)
+    axes.set_ylim(len(drawn) - 0.5 if drawn else 0.5, -0.7)
+    axes.grid(axis="x", color="#dddddd", zorder=0)
+    axes.set_axisbelow(True)
+    if simulation.start is not None:
+        from matplotlib.dates import AutoDateLocator  # noqa: PLC0415
 
-            axes.xaxis_date()
-            locator = AutoDateLocator(minticks=4, maxticks=8)  # type: ignore[no-untyped-call]
-            axes.xaxis.set_major_locator(locator)
-            first = min((_x(b.start) for b in drawn), default=_x(simulation.start))
-            last = max(_x(b.finish) for b in drawn)
-            axes.set_xlim(left=first - min(14.0, max(1.0, (last - first) / 30)))
-        else:
-            axes.set_xlabel("weeks of work")
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        figure.suptitle(
-            _title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold"
+        axes.xaxis_date()
+        locator = AutoDateLocator(minticks=4, maxticks=8)  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        first = min((_x(b.start) for b in drawn), default=_x(simulation.start))
+        last = max(_x(b.finish) for b in drawn)
+        axes.set_xlim(left=first - min(14.0, max(1.0, (last - first) / 30)))
+    else:
+        axes.set_xlabel("weeks of work")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.suptitle(_title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold")
+    subtitle = _subtitle(simulation, layout, labels)
+    if len(drawn) < len(everything):
+        subtitle += (
+            f"\n{len(drawn)} of {len(everything)} steps drawn (the critical path, then the "
+            "earliest); the tables list every step"
         )
-        subtitle = _subtitle(simulation, layout)
-        if len(drawn) < len(everything):
-            subtitle += (
-                f"\n{len(drawn)} of {len(everything)} steps drawn (the critical path, then the "
-                "earliest); the tables list every step"
-            )
-        axes.set_title(subtitle, fontsize=layout.font, loc="left")
-        figure.legend(
-            handles=_legend(drawn, simulation, steps),
-            loc=layout.legend,
-            ncols=1 if layout.legend.endswith("upper") else 4,
-            fontsize=layout.font - 1,
-            frameon=False,
-        )
-        _blocked_under(figure, layout, stuck)
-        return _saved(figure, suffix)
+    axes.set_title(subtitle, fontsize=layout.font, loc="left")
+    figure.legend(
+        handles=_legend(drawn, simulation, steps),
+        loc=layout.legend,
+        ncols=1 if layout.legend.endswith("upper") else 4,
+        fontsize=layout.font - 1,
+        frameon=False,
+    )
+    _blocked_under(figure, layout, stuck)
+    return figure
 
 
 def _blocked_under(figure: Figure, layout: Layout, stuck: list[str]) -> None:

@@ -17,9 +17,13 @@ from exitplan.loading import load_estate
 from exitplan.render.gantt import (
     MOST_ROWS,
     PAGE,
+    SLIDE,
+    STYLE,
+    Layout,
     _short_move,
     bars,
     fitted,
+    gantt_figure,
     gantt_mermaid,
     render_gantt,
 )
@@ -141,6 +145,38 @@ def test_on_a_page_the_blocked_steps_are_counted_where_the_chart_has_no_room_for
     assert "10 blocked, not drawn (the plan's table lists them)" in drawn
     assert "Blocked, not scheduled" not in drawn
     assert "10 more steps are blocked, not in the chart" in gantt_mermaid(simulation)
+
+
+@pytest.mark.parametrize("layout", [SLIDE, PAGE], ids=["slide", "page"])
+@pytest.mark.parametrize("withdrawn", ["vendor:microsoft", "vendor:v-dominant"])
+def test_the_title_subtitle_and_legend_do_not_overlap(layout: Layout, withdrawn: str) -> None:
+    """The subtitle (finish, critical path, late and blocked steps) ran into the legend at
+    the slide's upper right; it now breaks between its parts."""
+    import matplotlib as mpl  # noqa: PLC0415
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.text import Text  # noqa: PLC0415
+
+    estate = load_estate(EXAMPLE) if withdrawn == "vendor:microsoft" else generate(600, seed=3)
+    simulation = simulate(EmbeddedGraph(estate), [withdrawn], Options(mode=Mode.EXIT))
+    with mpl.rc_context({**STYLE, "font.size": layout.font}):
+        figure = gantt_figure(simulation, layout)
+        FigureCanvasAgg(figure)
+        figure.draw_without_rendering()
+        (axes,) = figure.axes
+        texts = {text.get_text(): text for text in figure.findobj(Text)}
+        subtitle = axes.get_title(loc="left")
+        boxes = {
+            "title": texts[figure.get_suptitle()].get_window_extent(),
+            "subtitle": texts[subtitle].get_window_extent(),
+            "legend": figure.legends[0].get_window_extent(),
+        }
+    assert figure.get_suptitle().startswith("Migration plan")
+    assert "blocked" in subtitle
+    for first, second in [("title", "subtitle"), ("title", "legend"), ("subtitle", "legend")]:
+        assert not boxes[first].overlaps(boxes[second]), (first, second)
+    width = figure.get_figwidth() * figure.dpi
+    assert boxes["subtitle"].x0 >= 0
+    assert boxes["subtitle"].x1 <= width
 
 
 def test_a_hostile_title_is_drawn_escaped_and_a_missing_glyph_warns_nobody(
