@@ -52,7 +52,7 @@ def load_command(
             summary = graph.load(estate, progress=progress, clean=False)
         emit(
             printable(
-                f"Loaded estate {summary.estate} into {settings.uri}: "
+                f"Loaded estate {summary.estate} into {settings.shown}: "
                 f"{summary.node_total:,} nodes and {summary.relationship_total:,} "
                 "relationships."
             )

@@ -101,6 +101,12 @@ CONNECT_SECONDS = 10.0
 a port that accepts and then says nothing ends in a message, not a hang."""
 
 
+def shown_uri(uri: str) -> str:
+    """The URI as messages repeat it: without what follows '?' or '#' (a routing context,
+    perhaps a token), and never with a user or password (``check_uri`` refuses those)."""
+    return uri.split("#", 1)[0].split("?", 1)[0]
+
+
 def check_uri(uri: str) -> None:
     """Refuse a URI the driver cannot use, with what to write instead."""
     shape = "bolt://HOST:7687 (or neo4j://, bolt+s://, neo4j+s://)"
@@ -110,34 +116,40 @@ def check_uri(uri: str) -> None:
             f"{shape}, the user in NEO4J_USER (or --neo4j-user) and the password in "
             "NEO4J_PASSWORD"
         )
+    shown = shown_uri(uri)
     if "://" not in uri:
-        raise UsageError(f"the Neo4j URI {uri!r} has no scheme; write it as {shape}")
+        raise UsageError(f"the Neo4j URI {shown!r} has no scheme; write it as {shape}")
     try:
         parts = urlsplit(uri)
         host, _ = parts.hostname, parts.port
     except ValueError as error:
         raise UsageError(
-            f"the Neo4j URI {uri!r} is malformed ({error}); write it as {shape}"
+            f"the Neo4j URI {shown!r} is malformed ({error}); write it as {shape}"
         ) from None
     if parts.scheme in ("http", "https"):
         raise UsageError(
-            f"the Neo4j URI {uri!r} is the HTTP address of Neo4j Browser; exitplan speaks "
+            f"the Neo4j URI {shown!r} is the HTTP address of Neo4j Browser; exitplan speaks "
             f"Bolt: write it as bolt://{host or 'HOST'}:7687"
         )
     if parts.scheme not in BOLT_SCHEMES:
         raise UsageError(
-            f"the Neo4j URI {uri!r} has the scheme {parts.scheme!r}; write it as {shape}"
+            f"the Neo4j URI {shown!r} has the scheme {parts.scheme!r}; write it as {shape}"
         )
     if not host:
-        raise UsageError(f"the Neo4j URI {uri!r} names no host; write it as {shape}")
-    if parts.query or parts.fragment:  # perhaps a token: never repeated
+        raise UsageError(f"the Neo4j URI {shown!r} names no host; write it as {shape}")
+    if parts.fragment or "#" in uri:
         raise UsageError(
-            "the Neo4j URI has a part after '?' or '#', which exitplan neither sends nor "
-            f"repeats; write it as {shape}"
+            f"the Neo4j URI {shown!r} has a part after '#', which the driver does not take "
+            "(it is not repeated here); leave it out"
+        )
+    if (parts.query or "?" in uri) and not parts.scheme.startswith("neo4j"):
+        raise UsageError(
+            f"the Neo4j URI {shown!r} has a part after '?' (not repeated here): a routing "
+            "context, which only neo4j:// URIs take; leave it out, or use neo4j://"
         )
     if parts.path not in ("", "/"):
         raise UsageError(
-            f"the Neo4j URI {uri!r} has a path ({parts.path!r}), which picks nothing; write "
+            f"the Neo4j URI {shown!r} has a path ({parts.path!r}), which picks nothing; write "
             f"it as {shape}, and name a database in NEO4J_DATABASE"
         )
 
@@ -153,6 +165,11 @@ class Neo4jSettings:
 
     def __post_init__(self) -> None:
         check_uri(self.uri)
+
+    @property
+    def shown(self) -> str:
+        """The URI as messages repeat it (``shown_uri``)."""
+        return shown_uri(self.uri)
 
     @classmethod
     def from_environment(
@@ -308,6 +325,22 @@ def _region(rows: list[list[Any]]) -> MemoryRegion:
     return MemoryRegion(dict(dependents), dependencies, nodes)
 
 
+def _nested(error: BaseException) -> Iterator[BaseException]:
+    """An error and those behind it: its causes, and the members of an exception group
+    (the routing driver's "Unable to retrieve routing information" holds the refused
+    connection two levels down)."""
+    waiting, seen = [error], set()
+    while waiting:
+        found = waiting.pop(0)
+        if id(found) in seen:
+            continue
+        seen.add(id(found))
+        yield found
+        waiting.extend(e for e in (found.__cause__, found.__context__) if e is not None)
+        if isinstance(found, BaseExceptionGroup):
+            waiting.extend(found.exceptions)
+
+
 class Neo4jGraph:
     """A ``GraphBackend`` over a Neo4j database, one estate at a time."""
 
@@ -334,7 +367,7 @@ class Neo4jGraph:
                 max_transaction_retry_time=2 * CONNECT_SECONDS,
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as error:
-            raise UsageError(f"the Neo4j URI {settings.uri!r} cannot be used: {error}") from None
+            raise UsageError(f"the Neo4j URI {settings.shown!r} cannot be used: {error}") from None
         self._verified = False
         self._load_id: str | None = None
         self._info: EstateInfo | None = None
@@ -356,7 +389,7 @@ class Neo4jGraph:
     def _translate(self, error: Exception) -> BackendError:
         """One readable line for each way the database can fail us."""
         exceptions = self._neo4j.exceptions
-        where = self.settings.uri
+        where = self.settings.shown
         if isinstance(error, exceptions.AuthError):
             return BackendError(
                 f"Neo4j at {where} refused user {self.settings.user!r}: wrong user or password"
@@ -368,7 +401,7 @@ class Neo4jGraph:
                     "(the connection was lost); is it still running?"
                 )
             tls = urlsplit(where).scheme.endswith(("+s", "+ssc"))
-            told = " ".join(str(error).split())
+            told = " ".join(" ".join(str(e).split()) for e in _nested(error))
             reason = re.search(r"\[Errno -?\d+\] ([^)\]]+)", told)
             return BackendError(
                 f"no Neo4j server answers at {where}"
@@ -448,7 +481,7 @@ class Neo4jGraph:
             if not kept or not kept[0]["kept"]:
                 raise BackendError(
                     f"the estate {self.estate_name!r} in the Neo4j database at "
-                    f"{self.settings.uri} was loaded again twice while this command read "
+                    f"{self.settings.shown} was loaded again twice while this command read "
                     "it, and the copy it read was removed: run the command again"
                 )
             return found
@@ -467,7 +500,7 @@ class Neo4jGraph:
             if not rows:
                 names = [row["name"] for row in self._run(ESTATE_NAMES)]
                 raise UsageError(
-                    f"the Neo4j database at {self.settings.uri} holds no estate named "
+                    f"the Neo4j database at {self.settings.shown} holds no estate named "
                     f"{self.estate_name!r}{did_you_mean(self.estate_name, names)} "
                     + (
                         f"(it holds {listed(sorted(names), most=5, more='more')}); "
@@ -481,13 +514,13 @@ class Neo4jGraph:
             if isinstance(layout, int) and layout > LAYOUT and found["links"] == found["load"]:
                 raise UsageError(
                     f"the estate {self.estate_name!r} in the Neo4j database at "
-                    f"{self.settings.uri} was written by a newer version of exitplan, with "
+                    f"{self.settings.shown} was written by a newer version of exitplan, with "
                     "links in a form this one cannot read; upgrade exitplan to read it"
                 )
             if found["links"] != found["load"] or layout != LAYOUT:  # see ``load``
                 raise UsageError(
                     f"the estate {self.estate_name!r} in the Neo4j database at "
-                    f"{self.settings.uri} was written by another version of exitplan, "
+                    f"{self.settings.shown} was written by another version of exitplan, "
                     "without the links in the form a simulation reads; write it again "
                     "with: exitplan load PATH"
                 )
@@ -630,7 +663,7 @@ class Neo4jGraph:
         linked = self._run("MATCH (w:ExitplanLinks {load: $load}) RETURN count(*) AS n", load=load)
         if written != expected:
             raise BackendError(
-                f"Neo4j at {self.settings.uri}: the load wrote {written.node_total:,} nodes "
+                f"Neo4j at {self.settings.shown}: the load wrote {written.node_total:,} nodes "
                 f"and {written.relationship_total:,} relationships where the estate has "
                 f"{expected.node_total:,} and {expected.relationship_total:,} (another load "
                 "of it at the same time, or a batch retried after its commit?); readers "
@@ -638,7 +671,7 @@ class Neo4jGraph:
             )
         if linked[0]["n"] != len(links):
             raise BackendError(
-                f"Neo4j at {self.settings.uri}: the load wrote {linked[0]['n']:,} "
+                f"Neo4j at {self.settings.shown}: the load wrote {linked[0]['n']:,} "
                 f"ExitplanLinks nodes where the estate needs {len(links):,}; readers still "
                 "see the previous copy: load again"
             )
@@ -677,7 +710,7 @@ class Neo4jGraph:
             self._execute(work, write=True)
         except _CopyGoneError:
             raise _SupersededError(
-                f"Neo4j at {self.settings.uri}: another load of estate {estate.name!r} "
+                f"Neo4j at {self.settings.shown}: another load of estate {estate.name!r} "
                 "removed this copy before it could be switched to; readers see that load's "
                 "whole copy: load the same estate once at a time (other estates may load "
                 "side by side)"
@@ -746,7 +779,7 @@ class Neo4jGraph:
                     break
             else:
                 raise BackendError(
-                    f"Neo4j at {self.settings.uri}: node {node_id!r} of estate "
+                    f"Neo4j at {self.settings.shown}: node {node_id!r} of estate "
                     f"{self.estate_name!r} has none of exitplan's kind labels; write the "
                     "estate again with: exitplan load PATH"
                 )
@@ -931,7 +964,7 @@ class Neo4jGraph:
                         self._require_known(starts)  # an unknown id is the caller's error
                     linked = {row[0] for row in level}
                     raise BackendError(
-                        f"Neo4j at {self.settings.uri}: the copy of estate "
+                        f"Neo4j at {self.settings.shown}: the copy of estate "
                         f"{self.estate_name!r} has no links for "
                         f"{min(set(frontier) - linked)!r}; write it again with: "
                         "exitplan load PATH"

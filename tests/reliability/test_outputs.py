@@ -1201,12 +1201,28 @@ def test_a_bad_neo4j_uri_is_refused(uri: str, fragment: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "uri", ["neo4j://127.0.0.1:1?token=SECRETTOKEN", "bolt://127.0.0.1:1#SECRETTOKEN"]
+    ("uri", "fragment"),
+    [
+        # a routing context goes to the driver, and no message repeats it
+        (
+            "neo4j://127.0.0.1:1?token=SECRETTOKEN",
+            "no Neo4j server answers at neo4j://127.0.0.1:1:",
+        ),
+        ("bolt://127.0.0.1:1?token=SECRETTOKEN", "only neo4j:// URIs take"),
+        ("bolt://127.0.0.1:1#SECRETTOKEN", "has a part after '#'"),
+        ("bolt://:7687?token=SECRETTOKEN", "names no host"),
+        ("ftp://db?token=SECRETTOKEN", "scheme 'ftp'"),
+        ("bolt://db:99999?token=SECRETTOKEN", "malformed"),
+        ("bolt://db:7687/x?token=SECRETTOKEN", "only neo4j:// URIs take"),
+        ("neo4j://db:7687/x?token=SECRETTOKEN", "has a path"),
+        ("db:7687?token=SECRETTOKEN", "has no scheme"),
+    ],
 )
-def test_a_uri_with_a_query_or_fragment_is_refused_without_repeating_it(uri: str) -> None:
-    """A token in the query was printed back in "Loaded estate … into neo4j://…?token=…"."""
+def test_what_follows_a_question_mark_or_hash_is_never_repeated(uri: str, fragment: str) -> None:
+    """A token in the query was printed back in "Loaded estate … into neo4j://…?token=…",
+    and then by the messages that refused the URI for another reason."""
     result = _neo4j(uri)
-    assert_one_line(result, 2, "a part after '?' or '#'")
+    assert_one_line(result, 2, fragment)
     assert "SECRETTOKEN" not in result.stderr + result.stdout
 
 
