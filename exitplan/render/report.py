@@ -278,7 +278,8 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             "with none, before the blocked steps can be planned"
         )
     overrun: list[str] = []
-    overrun_steps = overrun_blocked = 0
+    overrun_late: set[str] = set()
+    overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
     for outlook in contract_outlooks(simulation):
         term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
         if outlook.renewal:
@@ -288,17 +289,26 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
                 f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
                 f"its end on {term.end.isoformat()}" + _blocked_by_then(stuck)
             )
-        elif late or stuck:
+        elif late or (stuck and not term.notice_by):
             overrun.append(f"{term.name} ({term.end.isoformat()})")
-            overrun_steps += len(late)
-            overrun_blocked += stuck
+            overrun_late.update(step.id for step in late)
+            overrun_stuck.update(step.id for step in outlook.blocked)
         elif term.notice_by:
             found.append(
-                f"Notice on {term.name} was due by {term.notice_by.isoformat()}: negotiate "
-                f"leaving at its end on {term.end.isoformat()}"
-                if outlook.notice_passed
-                else f"Give notice on {term.name} by {term.notice_by.isoformat()}"
+                (
+                    f"Notice on {term.name} was due by {term.notice_by.isoformat()}: "
+                    f"negotiate leaving at its end on {term.end.isoformat()}"
+                    if outlook.notice_passed
+                    else f"Give notice on {term.name} by {term.notice_by.isoformat()}"
+                )
+                + (
+                    f"; {plural(stuck, 'step')} due by its end on {term.end.isoformat()} "
+                    f"{agreeing(stuck, 'is', 'are')} blocked until an alternative is found"
+                    if stuck
+                    else ""
+                )
             )
+    overrun_steps, overrun_blocked = len(overrun_late), len(overrun_stuck - overrun_late)
     if overrun:
         contracts = f"the contract{'s' if len(overrun) > 1 else ''} of {listed(overrun)}"
         found.append(

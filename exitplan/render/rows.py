@@ -411,7 +411,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             lines.append(
                 f"Renewing it {'once' if count == 1 else f'{count} times'} more "
                 f"({term.renewal_months} months a term) moves its end to "
-                f"{end.isoformat()}, after the last of them finishes "
+                f"{end.isoformat()}, after the last late step finishes "
                 f"({outlook.last_finish.isoformat()})"
             )
     return lines

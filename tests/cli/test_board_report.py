@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from exitplan.render.report import sections_of
+from exitplan.graph import EmbeddedGraph
+from exitplan.loading import load_estate
+from exitplan.render.report import decisions, sections_of
+from exitplan.select import Mode
+from exitplan.simulate import Options, simulate
+from exitplan.simulate.strategy import exit_strategy
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import write_estate
 
@@ -218,3 +223,34 @@ def test_a_limit_on_people_says_which_steps_it_cannot_hold(
     assert ("Staff the migration for " + told in report) is caveat
     ran = cli("run", scenario)
     assert (told in " ".join(ran.stdout.split())) is caveat
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "decided", "not_decided"),
+    [
+        # no step runs late, one is blocked: notice is still given, and the blocked step told
+        (
+            "component:purview",
+            "Give notice on Microsoft 365 subscription (licensing and activation) by "
+            "2027-04-01; 1 step due by its end on 2027-06-30 is blocked until an "
+            "alternative is found",
+            "Extend",
+        ),
+        # steps run late: renew or extend, and no notice to give
+        (
+            "vendor:microsoft",
+            "or accept 2 steps running past their end; 5 more steps due by then are blocked",
+            "Give notice",
+        ),
+        ("component:intune", "Renew Microsoft 365 subscription", "blocked"),
+    ],
+)
+def test_the_contract_decisions_keep_the_notice_date_beside_the_blocked_steps(
+    withdrawn: str, decided: str, not_decided: str
+) -> None:
+    """Blocked steps due by a contract hid the decision to give notice on it."""
+    backend = EmbeddedGraph(load_estate(REPO / "graphs" / "gothenburg"))
+    simulation = simulate(backend, [withdrawn], Options(mode=Mode.EXIT))
+    said = " ".join(decisions(exit_strategy(backend, simulation)))
+    assert decided in said
+    assert not_decided not in said
