@@ -809,10 +809,17 @@ def compare(
             ),
         )
     )
+    one_off_unknown = [
+        len(s.plan.costs.one_off_unknown) + len(s.plan.costs.termination_unknown)
+        for s in simulations
+    ]
     rows.append(
         (
             "one-off cost of the exit",
-            *(one_off_text(s.plan.costs) for s in simulations),
+            *(
+                _at_least(count(s.plan.costs.one_off), unknown, s.plan.costs.one_off, not plain)
+                for s, unknown in zip(simulations, one_off_unknown, strict=True)
+            ),
         )
     )
     rows.append(
@@ -847,14 +854,13 @@ def compare(
             f"Costs are in each estate's own currency ({', '.join(sorted(currency))}): "
             "compare them only where the currency is the same."
         ]
-    if not plain and any(
-        unknown and s.plan.cost_per_year for s, unknown in zip(simulations, unpriced, strict=True)
-    ):
+    cells = [cell for row in rows for cell in row[1:]]
+    if any(cell.startswith("≥ ") for cell in cells):
         notes.append(
-            "≥: at least, as some components have no alternative yet or a chosen one "
-            "records no cost."
+            "≥: at least, as some costs are not recorded (a component with no alternative "
+            "yet, or an alternative, a migration or a termination with no cost)."
         )
-    if not plain and any(f.blocked_steps for f in figures):
+    if any(cell.endswith(f" {UNSCHEDULED}") for cell in cells):
         notes.append(f"{UNSCHEDULED} {UNSCHEDULED_NOTE}")
     return Section("Scenarios compared", ("", *headers), tuple(rows), " ".join(notes) or None)
 
@@ -1026,10 +1032,10 @@ def _without_blocked(finish: str, figures: Summary, plain: bool) -> str:
     """A finish in a comparison, marked when it leaves blocked steps out (the mark is
     explained in the note; ``plain``, for CSV, says it in the cell): a scenario that
     blocks more steps must not read as finishing sooner."""
+    if figures.blocked_steps and figures.blocked_steps == figures.steps:
+        return "none: every step is blocked"
     if not figures.blocked_steps or not finish:
         return finish
-    if figures.blocked_steps == figures.steps:
-        return "none: every step is blocked"
     if plain:
         return f"{finish}, without the {figures.blocked_steps:,} blocked"
     return f"{finish} {UNSCHEDULED}"

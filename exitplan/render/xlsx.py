@@ -101,7 +101,12 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         ("blocked steps", figures.blocked_steps),
         ("critical path (weeks)", plan.critical_path_weeks),
         ("work starts", on(plan.work_starts_day)),
-        ("plan finishes", on(plan.finish_day)),
+        (
+            "plan finishes, the steps that can be scheduled"
+            if figures.blocked_steps
+            else "plan finishes",
+            on(plan.finish_day),
+        ),
         ("plan finishes without a capacity limit", on(plan.finish_day_without_capacity)),
         ("effort (person-weeks)", plan.effort_weeks),
         (

@@ -17,6 +17,7 @@ import pytest
 
 from exitplan.loading import read_document
 from tests.conftest import EXAMPLE, REPO, RunCli, WriteFiles
+from tests.reliability.test_outputs import write_estate
 
 HEAD = f"id: s\ntitle: S\nestate: {EXAMPLE}\n"
 
@@ -358,7 +359,40 @@ def test_compare_tells_a_finish_without_its_blocked_steps_and_writes_plain_numbe
     assert "51,700" in shown
     assert "≥ 24,300,000" in shown
     assert "2029-08-05 *" in shown
-    assert "* The finish of the steps that can be scheduled" in shown
+    assert "* The finish of the steps that can be scheduled" in " ".join(shown.split())
+
+
+def test_compare_tells_a_one_off_lower_bound_and_a_plan_with_every_step_blocked(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The one-off row kept separators in CSV and "at least" beside "≥"; a plan whose every
+    step is blocked left its date empty; the "*" note came with no "*"."""
+    alternative = {"for": "a", "candidate": "k", "readiness": "R3", "effort_weeks": 4,
+                   "duration_weeks": 6, "migration_cost": 1_500_000}  # fmt: skip
+    estate, scenario = write_estate(tmp_path, "Plain", alternatives=[alternative])
+    every = tmp_path / "every.json"
+    every.write_text(
+        json.dumps(
+            {
+                "id": "every",
+                "title": "Every",
+                "estate": estate.name,
+                "withdraw": ["vendor:v", "vendor:w"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    table = run_cli("compare", scenario, every, "--format", "csv")
+    assert table.exit_code == 0, table.stderr
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(table.stdout))}
+    assert rows["one-off cost of the exit"] == ["at least 1500000", "unknown"]
+    assert rows["blocked steps"] == ["0", "1"]
+    assert rows["plan finishes"] == ["2026-02-12", "none: every step is blocked"]
+    shown = run_cli("compare", scenario, every).stdout
+    assert "≥ 1,500,000" in shown
+    assert "at least" not in shown.split("Costs in")[0]
+    assert "≥: at least, as some costs are not recorded" in " ".join(shown.split())
+    assert "* The finish" not in shown
 
 
 def test_compare_never_shortens_a_figure(run_cli: RunCli) -> None:
