@@ -576,15 +576,19 @@ class Neo4jGraph:
             written = self._write_and_switch(estate, progress)
         except BackendError as error:
             try:
-                switched = self._current_load(estate.name) != current
+                switched: bool | None = self._current_load(estate.name) != current
             except BackendError:
-                switched = False  # the connection is gone: the first fault says it
+                switched = None  # the connection is gone: the first fault says it, alone
             if switched and not isinstance(error, _SupersededError):
                 raise BackendError(
                     f"{error}; meanwhile another load of estate {estate.name!r} switched "
                     "readers to its whole copy: load the same estate once at a time"
                 ) from None
-            if not switched and current is not None and not isinstance(error, _SupersededError):
+            if (
+                switched is False
+                and current is not None
+                and not isinstance(error, _SupersededError)
+            ):
                 raise BackendError(f"{error}; readers still see the copy loaded before") from None
             raise
         if clean:

@@ -575,6 +575,25 @@ def test_a_connection_lost_during_a_command_is_told_as_lost(
     assert "stopped answering during the command (the connection was lost)" in str(raised.value)
 
 
+def test_a_load_whose_connection_is_lost_claims_nothing_of_what_readers_see(
+    neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    """With the connection gone, the load cannot know whether its switch committed: it said
+    "readers still see the copy loaded before" all the same."""
+    estate = load_estate(EXAMPLE)
+    open_graph("gothenburg").load(estate)
+    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
+    assert host is not None
+    assert port is not None
+    relay = _Relay((host, port))
+    settings = dataclasses.replace(neo4j_server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    with Neo4jGraph(settings, "gothenburg") as graph, pytest.raises(BackendError) as raised:
+        graph.load(estate, progress=lambda _done, _total: relay.cut_all())
+    assert "stopped answering during the command" in str(raised.value)
+    assert "readers" not in str(raised.value)
+    assert open_graph("gothenburg").node(NodeId("intune")).name == "Microsoft Intune"
+
+
 def test_the_password_never_comes_from_argv(run_cli: RunCli) -> None:
     result = run_cli("load", "graphs/gothenburg", "--password", "secret")
     assert result.exit_code == 2
