@@ -84,6 +84,8 @@ def _arrived(signalled: BaseException) -> BaseException:
     if len(arrived) == 1:
         import signal  # noqa: PLC0415  # imported already by then
 
+        if not hasattr(signal, "SIGALRM"):  # Windows: no watchdog
+            return signalled
         signal.signal(signal.SIGALRM, _give_up)
         signal.alarm(GRACE_SECONDS)
     return signalled

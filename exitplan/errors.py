@@ -173,8 +173,8 @@ def os_reason(error: BaseException | int) -> str:
         text = os.strerror(error)
     elif isinstance(error, OSError) and error.strerror:
         text = error.strerror
-    else:
-        text = str(error) or type(error).__name__
+    else:  # not the system's words: as they are ("I/O operation on closed file")
+        return str(error) or type(error).__name__
     return text[:1].lower() + text[1:]
 
 

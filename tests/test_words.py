@@ -3,11 +3,12 @@ The helpers are table-tested; the CLI rows check that the words reach what is wr
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
 
-from exitplan.errors import agreeing, in_weeks, listed, plural, with_article
+from exitplan.errors import agreeing, in_weeks, listed, os_reason, plural, with_article
 from exitplan.render.rows import varied_outcome
 from tests.conftest import RunCli
 
@@ -125,3 +126,20 @@ def test_an_organisation_is_named_with_its_article(run_cli: RunCli) -> None:
 def test_what_varying_the_assumptions_changed(changed: int, unchanged: int, said: str) -> None:
     """A count of none is left out: never "0 change nothing"."""
     assert varied_outcome(changed, unchanged) == said
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (errno.EACCES, "permission denied"),
+        (errno.ENOSPC, "no space left on device"),
+        (OSError(errno.ENOENT, "No such file or directory"), "no such file or directory"),
+        (PermissionError(errno.EACCES, "Permission denied", "x.csv"), "permission denied"),
+        (OSError("no number"), "no number"),
+        (ValueError("I/O operation on closed file."), "I/O operation on closed file."),
+        (ValueError(), "ValueError"),
+    ],
+)
+def test_os_reason(error: BaseException | int, said: str) -> None:
+    """The system's reason fits after a colon, lower-case; other words stay as they are."""
+    assert os_reason(error) == said

@@ -506,8 +506,7 @@ def prompt_password() -> str:
             )
         )
     except click.Abort as stopped:
-        if isinstance(stopped.__context__, EOFError):
-            click.echo("", err=True)  # the prompt's line ends
+        if isinstance(stopped.__context__, EOFError):  # click has ended the prompt's line
             return ""
         raise
 

@@ -191,7 +191,7 @@ def _finish_figure(plan: Plan, finish: date | None) -> str:
     and the finish of the others after it."""
     if plan.finish_day is None:
         return "nothing can be scheduled yet" if plan.steps else "nothing to migrate"
-    when = finish.isoformat() if finish else f"week {weeks(plan.finish)}"
+    when = finish.isoformat() if finish else f"in week {weeks(plan.finish)} of the work"
     stuck, others = len(plan.blocked), len(plan.steps) - len(plan.blocked)
     if not stuck:
         return when
@@ -736,7 +736,8 @@ def _flows(strategy: ExitStrategy) -> Section:
             flow.classification,
             BASIS.get(flow.transfer, flow.transfer),
             flow.state,
-            " ".join(f"{f.severity.value}: {f.rule.replace('-', ' ')}." for f in flow.findings),
+            # the rule's name as the policy findings give it, where it is explained
+            " ".join(f"{f.severity.value}: {f.rule}." for f in flow.findings),
         )
         for flow in strategy.flows
     )

@@ -331,7 +331,7 @@ def due(step: Step, start: date | None) -> str:
 
 def finish_text(simulation: Simulation, value: int | None, finish_weeks: float) -> str:
     dated = on(simulation.start, value)
-    return dated or f"week {weeks(finish_weeks)} of the work"
+    return dated or f"in week {weeks(finish_weeks)} of the work"
 
 
 def schedule_sentences(simulation: Simulation) -> list[str]:
@@ -342,7 +342,9 @@ def schedule_sentences(simulation: Simulation) -> list[str]:
     starts = on(simulation.start, plan.work_starts_day)
     finish = finish_text(simulation, plan.finish_day, plan.finish)
     who = "the steps that can be scheduled finish" if plan.blocked else "the plan finishes"
-    lines = [(f"Work starts {starts}; " if starts else "") + f"{who} {finish}"]
+    lines = [
+        (f"Work starts {starts}; {who}" if starts else who[:1].upper() + who[1:]) + f" {finish}"
+    ]
     capacity = plan.capacity
     if capacity is not None:
         free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)

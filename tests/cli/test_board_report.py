@@ -254,3 +254,31 @@ def test_the_contract_decisions_keep_the_notice_date_beside_the_blocked_steps(
     said = " ".join(decisions(exit_strategy(backend, simulation)))
     assert decided in said
     assert not_decided not in said
+
+
+def test_an_undated_plan_finishes_in_a_week_of_the_work(run_cli: RunCli, tmp_path: Path) -> None:
+    """Undated, the figure read "the other finishes week 6" and the summary began with a
+    lower-case "the steps that can be scheduled"."""
+    components = [
+        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+        {"id": "c", "name": "C", "vendor": "v", "delivery": "saas"},  # no alternative
+        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a", "c"]},
+        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+    ]
+    estate, scenario = write_estate(tmp_path, "Plain", components=components)
+    data = json.loads(estate.read_text(encoding="utf-8"))
+    del data["estate"]["as_of"]
+    estate.write_text(json.dumps(data), encoding="utf-8")
+    text = _report_of(run_cli, scenario, tmp_path / "r.md")
+    assert (
+        "| The plan finishes | not while 1 step is blocked; the other finishes in week 6 of "
+        "the work; 1 step after its deadline |" in text
+    )
+    assert "The steps that can be scheduled finish in week 6 of the work." in text
+    assert ". the steps" not in text
+
+
+def _report_of(run_cli: RunCli, scenario: Path, target: Path) -> str:
+    result = run_cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    return target.read_text(encoding="utf-8")

@@ -1284,6 +1284,7 @@ def test_no_password_at_the_prompt_is_said_not_taken_for_an_interruption(typed: 
     assert process.wait(timeout=60) == 2
     assert "no Neo4j password" in told
     assert "interrupted" not in told
+    assert "\n\n" not in told.replace("\r", ""), repr(told)  # the prompt's line ends once
 
 
 def test_a_closed_port_is_refused_in_bounded_time() -> None:
