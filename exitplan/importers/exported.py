@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from exitplan.errors import agreeing, listed
 from exitplan.model import (
     Alternative,
     Component,
@@ -284,8 +285,8 @@ def read_facts(kind: str, properties: Mapping[str, str]) -> dict[str, Any]:
                 keys = [k for k, f in FACTS[kind].items() if f.path.startswith(part + ".")]
                 present = [k for k in keys if properties.get(k, "").strip()]
                 message = (
-                    f"{', '.join(keys[:-1])} and {keys[-1]} go together; only "
-                    f"{', '.join(present)} is given"
+                    f"{listed(keys)} go together; only {listed(present)} "
+                    f"{agreeing(len(present), 'is', 'are')} given"
                 )
                 raise BadFactError(present[0], "", "", message) from None
     if "onset" in found:  # as an estate file writes it

@@ -595,9 +595,8 @@ SHOWN = 5
 
 
 def _some(names: Sequence[str]) -> str:
-    """``a, b and c``; beyond ``SHOWN`` names, ``a, b, c, d, e and 3 more``."""
-    more = len(names) - SHOWN
-    return listed([*names[:SHOWN], f"{more:,} more"] if more > 0 else names)
+    """``a, b and c``; beyond ``SHOWN`` names and one more, ``a, b, c, d, e and 3 more``."""
+    return listed(names, most=SHOWN)
 
 
 def _with_origin(assumption: Assumption) -> str:

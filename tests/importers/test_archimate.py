@@ -1584,9 +1584,9 @@ def test_the_estate_header_is_read_from_either_form(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("given", "missing"),
     [
-        ({"exitplan-krt-k": "2"}, "exitplan-krt-k"),
-        ({"exitplan-krt-r": "1", "exitplan-krt-t": "1"}, "exitplan-krt-r, exitplan-krt-t"),
-        ({"exitplan-suitability-outcome": "passed"}, "exitplan-suitability-outcome"),
+        ({"exitplan-krt-k": "2"}, "exitplan-krt-k is"),
+        ({"exitplan-krt-r": "1", "exitplan-krt-t": "1"}, "exitplan-krt-r and exitplan-krt-t are"),
+        ({"exitplan-suitability-outcome": "passed"}, "exitplan-suitability-outcome is"),
     ],
 )
 def test_facts_that_go_together_are_given_together(
@@ -1597,4 +1597,4 @@ def test_facts_that_go_together_are_given_together(
         run(tmp_path, _model_with("flow", key, value, dict(rest)))
     (problem,) = caught.value.problems
     assert (problem.line, problem.field) == (13, key)
-    assert problem.message.endswith(f"go together; only {missing} is given")
+    assert problem.message.endswith(f"go together; only {missing} given")
