@@ -18,7 +18,7 @@ SKIPPED = (
     " > ",
     "exitplan load",
     "--backend",
-    "broken-estate",
+    "broken-estate",  # exit code 2: test_the_broken_example_is_real
     "NEO4J",
     "init ",
     "my-import",
@@ -79,3 +79,20 @@ def test_the_import_example_is_real(run_cli: RunCli, tmp_path: Path) -> None:
         for line in (line for line in shown if line != "..."):
             assert line.rstrip() in real[position:], f"{command}: not printed: {line}"
             position = real.index(line.rstrip(), position) + 1
+
+
+def test_the_broken_example_is_real(run_cli: RunCli) -> None:
+    """The tour's estate with mistakes is in the repository (docs/broken-estate), and its
+    messages are what the README shows, on standard error, with exit code 2."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    chunk = next(
+        c
+        for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL)
+        for c in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]
+        if "broken-estate" in c.split("\n")[0]
+    )
+    command, *shown = chunk.rstrip("\n").split("\n")
+    result = run_cli(*shlex.split(command)[1:])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == shown

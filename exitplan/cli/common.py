@@ -73,6 +73,10 @@ _HEADER = re.compile(
 or ``estate: {...}``, in YAML; ``"estate": {...}`` in JSON), which an output that names
 its estate (``"estate": "gothenburg"``) does not have."""
 
+_SCHEMA = re.compile(rb'"\$schema"[ \t\r\n]*:[ \t\r\n]*"[^"]*json-schema\.org')
+"""A JSON Schema (``exitplan schema > estate.schema.json``), which names ``estate`` among
+its properties and which loading skips."""
+
 HEADER_READ = 1 << 20
 """How much of a file is read to find the header in it."""
 
@@ -89,10 +93,11 @@ def holds_header(folder: Path, *, skip: str | None = None) -> Path | None:
             continue
         try:
             with open(entry, "rb") as file:
-                if _HEADER.search(file.read(HEADER_READ)):
-                    return entry
+                head = file.read(HEADER_READ)
         except OSError:
             continue
+        if _HEADER.search(head) and not _SCHEMA.search(head):  # loading skips a schema
+            return entry
     return None
 
 

@@ -106,6 +106,17 @@ def test_init_inside_an_estate_says_so(
     assert f"whose {name} gives an estate's header" in made.stderr
 
 
+def test_a_json_schema_beside_the_folder_is_not_an_estate(run_cli: RunCli, tmp_path: Path) -> None:
+    """``exitplan schema > estate.schema.json``, as the README suggests, was taken for an
+    estate's header, which loading skips: the note was false."""
+    schema = run_cli("schema")
+    assert schema.exit_code == 0, schema.stderr
+    (tmp_path / "estate.schema.json").write_text(schema.stdout, encoding="utf-8")
+    made = run_cli("init", tmp_path / "new")
+    assert made.exit_code == 0, made.stderr
+    assert made.stderr == ""
+
+
 def test_an_output_that_names_its_estate_is_not_an_estate(run_cli: RunCli, tmp_path: Path) -> None:
     """A simulation saved as JSON (``"estate": "gothenburg"``) beside the folder is no
     estate header: init writes there."""
