@@ -322,6 +322,26 @@ def _exit_hint(backend: GraphBackend, parsed: Sequence[Selector]) -> str:
     return ""
 
 
+SELECTABLE = {Label.VENDOR: "vendor", Label.COMPONENT: "component", Label.SERVICE: "service"}
+
+
+def _parsed(backend: GraphBackend, text: str) -> Selector:
+    """``parse_selector``; a bare id of a vendor, component or service is refused with the
+    selector that names it (``microsoft``: did you mean ``vendor:microsoft``?)."""
+    try:
+        return parse_selector(text)
+    except UsageError as error:
+        if ":" in text or not _SELECTOR.match(f"vendor:{text.strip()}"):
+            raise
+        try:
+            node = backend.node(NodeId(text.strip()))
+        except UsageError:
+            raise error from None
+        if node.label not in SELECTABLE:
+            raise
+        raise UsageError(f"{error}; did you mean '{SELECTABLE[node.label]}:{node.id}'?") from None
+
+
 def resolve(
     backend: GraphBackend, selectors: Iterable[Selector | str], mode: Mode = Mode.CUT_OFF
 ) -> Withdrawal:
@@ -331,7 +351,7 @@ def resolve(
     >>> resolve(backend, ["vendor:microsoft"]).withdrawn  # doctest: +SKIP
     frozenset({'entra-id', 'intune', ...})
     """
-    parsed = sorted({s if isinstance(s, Selector) else parse_selector(s) for s in selectors})
+    parsed = sorted({s if isinstance(s, Selector) else _parsed(backend, s) for s in selectors})
     if not parsed:
         raise UsageError("nothing to withdraw: give at least one selector, e.g. vendor:ID")
     resolver = _Resolver(backend, mode)

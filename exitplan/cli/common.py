@@ -531,7 +531,9 @@ NEO4J_URI = click.option(
 
 
 def backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    for option in (
+    """Adds the options that say where the estate is read, listed after the command's own
+    in ``--help`` (what a command does comes first; the database settings after it)."""
+    options = (
         MAX_BYTES,
         NEO4J_USER,
         NEO4J_URI,
@@ -543,8 +545,13 @@ def backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="embedded: read PATH; neo4j: read the estate loaded with 'exitplan load'.",
         ),
-    ):
+    )
+    for option in options:
         function = option(function)
+    # click lists the parameters in the reverse of the order they were added
+    params: list[click.Parameter] = function.__click_params__  # type: ignore[attr-defined]
+    params[:0] = params[-len(options) :]
+    del params[-len(options) :]
     return function
 
 

@@ -1,4 +1,5 @@
-"""exitplan diagram: the estate, an impact or a plan drawn with Graphviz."""
+"""exitplan diagram: the estate, an impact or a plan drawn with Graphviz; the plan on a
+calendar drawn with matplotlib."""
 
 from __future__ import annotations
 
@@ -96,16 +97,19 @@ def diagram_command(
     renderer: str,
     output: Path,
 ) -> None:
-    """Draw the estate, the impact of a withdrawal, or the migration plan with Graphviz.
+    """Draw the estate, the impact of a withdrawal or the migration plan as a graph, or
+    the plan on a calendar (a Gantt chart).
 
-    .dot, .svg and .png work on every machine, drawn by graphviz-pure (installed with
-    exitplan); .pdf and --renderer dot need the system's Graphviz.
+    A graph in .dot, .svg or .png is drawn on every machine by graphviz-pure (installed
+    with exitplan); in .pdf, and with --renderer dot, it needs the system's Graphviz. The
+    Gantt chart is drawn with matplotlib (installed with exitplan) in .svg, .png or .pdf.
 
     \b
     Examples:
       exitplan diagram graphs/gothenburg -w vendor:microsoft --view impact -o impact.svg
       exitplan diagram graphs/gothenburg --view estate --focus intune --depth 2 -o intune.png
       exitplan diagram graphs/gothenburg -w vendor:microsoft --view plan -o plan.pdf
+      exitplan diagram graphs/gothenburg -w vendor:microsoft --mode exit --view gantt -o plan.png
     """
     refuse_own_inputs([output], estate=source.path)
     backend = source.open()

@@ -34,6 +34,17 @@ def test_every_command_has_help_with_an_example(run_cli: RunCli) -> None:
         assert result.exit_code == 0, command
         assert "Example" in result.stdout, command
         assert f"exitplan {command}" in result.stdout, command
+        options = [
+            line.split()[0].rstrip(",")
+            for line in result.stdout.split("Options:")[1].splitlines()
+            if line.startswith("  -")
+        ]
+        if "--backend" in options:  # where the estate is read: after the command's own
+            assert options[0] != "--backend", command
+            where = options.index("--backend")
+            assert options[where : where + 5] == [
+                "--backend", "--estate", "--neo4j-uri", "--neo4j-user", "--max-bytes"
+            ], command  # fmt: skip
 
 
 def test_every_command_listed_is_one_the_command_line_knows() -> None:

@@ -141,7 +141,15 @@ def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
             "no vendor 'cloud-mail' in estate 'estate'; 'cloud-mail' is a "
             "component: component:cloud-mail",
         ),
-        ("microsoft", "is not of the form KIND:VALUE"),
+        ("microsoft", "is not of the form KIND:VALUE (KIND one of vendor, component, service"),
+        (
+            "us-parent",
+            "KIND:VALUE (KIND one of vendor, component, service, jurisdiction, "
+            "exposure, tag); did you mean 'vendor:us-parent'?",
+        ),
+        ("cloud-mail", "; did you mean 'component:cloud-mail'?"),
+        ("portal", "; did you mean 'service:portal'?"),
+        ("us-parnet", "exposure, tag)"),  # an id of nothing: no guess
         ("jurisdiction:FR", "no vendor in estate 'estate' is under the law of 'FR'"),
         ("exposure:CLOUD_ACT", "unknown exposure 'CLOUD_ACT'; did you mean 'US_CLOUD_ACT'?"),
         ("tag:nothing", "has the tag 'nothing'"),
