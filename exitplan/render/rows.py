@@ -166,6 +166,13 @@ def headline(simulation: Simulation) -> list[str]:
         + (f"; {who} {finish}{within}" if finish else "")
         + "."
     )
+    if simulation.not_needed:
+        count = len(simulation.not_needed)
+        lines.append(
+            f"{plural(count, 'withdrawn component needs', 'withdrawn components need')} no "
+            f"replacement, as nothing that stays in use needs {agreeing(count, 'it', 'them')}: "
+            f"{listed(simulation.not_needed, most=5)}."
+        )
     late = plan.late
     exit = simulation.mode == "exit"
     if len(late) == 1:

@@ -453,3 +453,14 @@ def test_a_break_at_an_unknown_renewal_does_not_hide_a_dated_degradation(
     drawn = run_cli("diagram", estate, "-w", "vendor:acme", "-o", tmp_path / "s.dot")
     assert drawn.exit_code == 0, drawn.stderr
     assert "degraded 2026-01-01\\nbreaks at renewal" in (tmp_path / "s.dot").read_text()
+
+
+def test_a_plan_without_steps_says_why(run_cli: RunCli) -> None:
+    """Withdrawing Cisco gave "0 steps in 0 waves" and no reason: nothing in use needs
+    Cisco ISE, so nothing has to replace it."""
+    result = run_cli("simulate", "graphs/gothenburg", "-w", "vendor:cisco")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "1 withdrawn component needs no replacement, as nothing that stays in use needs it: "
+        "cisco-ise." in result.stdout
+    )
