@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from exitplan.render.table import Grid, _rich_text, render_text
+from exitplan.render.table import Grid, _rich_text, column_widths, render_text
 
 
 def _by_rich(grid: Grid, width: int) -> str:
@@ -118,3 +118,23 @@ def test_a_joiner_that_joins_nothing_is_shown_not_fatal() -> None:
     grid = Grid("aö\ufe0f  \u202e\u202e", ("字", "-\u200d\u200d字\tö-ö "))
     assert render_text([grid], width=18) == _by_rich(grid, 18)
     assert "-\\u200d\\u200d字" in render_text([grid], width=60)
+
+
+@pytest.mark.parametrize(
+    ("natural", "words", "lowest", "room", "widths"),
+    [
+        # everything fits: the natural widths
+        ([10, 5, 30], [8, 3, 20], [8, 3, 10], 45, [10, 5, 30]),
+        # a long column breaks at its hyphens before "day 0" breaks at its space
+        ([30, 5, 40], [30, 3, 30], [10, 3, 12], 50, [23, 5, 22]),
+        # nothing long left to break: the short column gives way too
+        ([12, 7, 12], [12, 3, 12], [12, 3, 12], 28, [12, 4, 12]),
+    ],
+    ids=["fits", "long-words-break-first", "short-last"],
+)
+def test_short_columns_keep_their_lines_while_long_words_can_break(
+    natural: list[int], words: list[int], lowest: list[int], room: int, widths: list[int]
+) -> None:
+    """After an import, "day 0" was cut into "day" and "0" beside chains of long
+    hyphenated ids that could have broken at their hyphens."""
+    assert column_widths(lowest, words, natural, room) == widths

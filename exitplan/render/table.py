@@ -186,6 +186,11 @@ def _shrink(widths: list[int], floors: Sequence[int], excess: int) -> None:
         excess -= 1
 
 
+SHORT = 8
+"""A column whose lines are this short at most ("day 345", "2 weeks") gives way only after
+the long words of the others have broken at their hyphens."""
+
+
 def column_widths(
     lowest: Sequence[int],
     words: Sequence[int],
@@ -199,12 +204,16 @@ def column_widths(
     while its header wraps.
 
     The natural widths when they fit; else headers wrap first (down to ``body``); then
-    the widest columns give way, down to their widest word; then down to their widest
-    piece between hyphens; then, the width being too small for that, down to one cell
-    (the ellipsis case).
+    the widest columns give way, down to their widest word, then down to their widest
+    piece between hyphens, a ``SHORT`` column keeping its lines; then the short columns
+    too; then, the width being too small for that, down to one cell (the ellipsis case).
     """
     widths = list(natural)
-    for floors in (body or natural, words, lowest, [1] * len(widths)):
+    # a short cell ("day 0", "R3 fit") keeps its line while long words break at hyphens
+    short = [n <= SHORT for n in natural]
+    kept_words = [n if s else w for n, w, s in zip(natural, words, short, strict=True)]
+    kept_pieces = [n if s else p for n, p, s in zip(natural, lowest, short, strict=True)]
+    for floors in (body or natural, kept_words, kept_pieces, words, lowest, [1] * len(widths)):
         _shrink(widths, floors, sum(widths) - room)
         if sum(widths) <= room:
             break
