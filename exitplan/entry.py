@@ -62,8 +62,14 @@ def _give_up(signum: int, frame: FrameType | None) -> None:
     )
     if not _said:
         with contextlib.suppress(OSError):  # nowhere left to say it
-            os.write(2, f"exitplan: {words}\n".encode())
+            os.write(2, f"exitplan: {_with_aftermath(words)}\n".encode())
     os._exit(code)
+
+
+def _with_aftermath(words: str) -> str:
+    """``terminated``, and what the command had done by then, if it says (``load``)."""
+    aftermath = getattr(sys.modules.get("exitplan.errors"), "SIGNAL_AFTERMATH", None)
+    return f"{words}; {aftermath[-1]}" if aftermath else words
 
 
 _said: list[str] = []
@@ -145,7 +151,7 @@ def _stop(words: str, code: int) -> int:
     _said.append(words)
     try:
         if sys.stderr is not None:
-            sys.stderr.write(f"exitplan: {words}\n")
+            sys.stderr.write(f"exitplan: {_with_aftermath(words)}\n")
             sys.stderr.flush()
     except OSError:  # nowhere left to say it
         pass

@@ -20,6 +20,11 @@ that reaches the top after one of them is that signal's doing, even when an exte
 turned it into an error of its own that keeps only its words."""
 
 
+SIGNAL_AFTERMATH: list[str] = []
+"""What a Ctrl-C or SIGTERM from now on leaves behind, said after "interrupted" when the
+command has done what it was for (``load``, once readers see the new copy)."""
+
+
 class ExitplanError(Exception):
     """Base class: a problem the user can act on. The message is shown as it is."""
 

@@ -215,3 +215,44 @@ def test_a_command_run_in_process_keeps_nothing(capsys: pytest.CaptureFixture[st
     assert run(["validate", str(EXAMPLE)]) == 0
     assert common._KEPT is None
     assert "gothenburg" in capsys.readouterr().out
+
+
+# A command that has done what it was for (a load whose copy readers see) when the
+# signal arrives, while it tidies up.
+DONE_THEN_SIGNALLED = """
+import os, signal, sys, types
+from exitplan import entry, errors
+
+def run():
+    errors.SIGNAL_AFTERMATH.append("estate e was loaded all the same")
+    os.kill(os.getpid(), signal.{signal})
+    for _ in range(10_000_000):
+        pass
+    return 0
+
+cli = types.ModuleType("exitplan.cli")
+cli.run = run
+cli.keep_estates = lambda: None
+sys.modules["exitplan.cli"] = cli
+entry.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "said"),
+    [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")],
+)
+def test_a_signal_after_the_work_is_done_says_what_was_done(
+    name: str, code: int, said: str
+) -> None:
+    """SIGTERM while a finished load removed the old copy said only "terminated"."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(DONE_THEN_SIGNALLED.format(signal=name))],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stderr == f"exitplan: {said}; estate e was loaded all the same\n"
+    assert result.returncode == code

@@ -16,7 +16,7 @@ from exitplan.cli.common import (
     prompt_password,
     read_estate,
 )
-from exitplan.errors import printable
+from exitplan.errors import SIGNAL_AFTERMATH, printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
 
 
@@ -60,4 +60,8 @@ def load_command(
         )
         # Readers see the new copy now; an interrupt from here on leaves an old copy
         # behind, which the next load removes.
+        SIGNAL_AFTERMATH.append(
+            f"estate {summary.estate} was loaded all the same, and readers see it; the "
+            "copy it replaced is removed by the next load"
+        )
         graph.remove_old_copies()
