@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explore": ("explore", "explore_command"),
     "export": ("export", "export_group"),
     "load": ("load", "load_command"),
+    "estates": ("load", "estates_command"),
+    "unload": ("load", "unload_command"),
     "schema": ("schema", "schema_command"),
 }
 """Each command: its module under ``exitplan.cli`` and its name there. A command's module

@@ -1,7 +1,9 @@
-"""exitplan load: write an estate into Neo4j."""
+"""exitplan load, estates and unload: write an estate into Neo4j, list the estates a
+database holds, remove one."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -15,9 +17,12 @@ from exitplan.cli.common import (
     emit,
     prompt_password,
     read_estate,
+    terminal_width,
 )
-from exitplan.errors import SIGNAL_AFTERMATH, printable
+from exitplan.errors import SIGNAL_AFTERMATH, UsageError, plural, printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
+from exitplan.render.rows import Section
+from exitplan.render.table import dump_sections_table
 
 
 @click.command(name="load")
@@ -65,3 +70,53 @@ def load_command(
             "copy it replaced is removed by the next load"
         )
         graph.remove_old_copies()
+
+
+@click.command(name="estates")
+@NEO4J_URI
+@NEO4J_USER
+def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
+    """List the estates a Neo4j database holds: each name (for --estate), title, date
+    and the number of nodes readers read.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... exitplan estates
+    """
+    settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
+    with Neo4jGraph(settings, "") as graph:
+        stored = graph.estates()
+    rows = tuple(
+        (e.name, e.title or "", e.as_of.isoformat() if e.as_of else "", f"{e.nodes:,}")
+        for e in stored
+    )
+    headline = f"The Neo4j database at {settings.shown} holds {plural(len(rows), 'estate')}."
+    section = Section("Estates", ("estate", "title", "as of", "nodes"), rows)
+    emit(dump_sections_table([headline], [section], width=terminal_width()))
+
+
+@click.command(name="unload")
+@click.argument("name", metavar="ESTATE")
+@NEO4J_URI
+@NEO4J_USER
+@click.option("--yes", is_flag=True, help="Remove it without asking first.")
+def unload_command(name: str, neo4j_uri: str | None, neo4j_user: str | None, yes: bool) -> None:
+    """Remove an estate from a Neo4j database, every copy of it. Readers stop finding it
+    at once; the files it was loaded from are not touched.
+
+    Asks first at a terminal; elsewhere, --yes says it is meant.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... exitplan unload gothenburg-test
+    """
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"removing estate {name!r} needs --yes when no one is asked")
+        click.confirm(f"Remove estate {name!r} from Neo4j?", err=True, abort=True)
+    settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
+    with Neo4jGraph(settings, name) as graph:
+        removed = graph.unload()
+    emit(
+        printable(f"Removed estate {name} from {settings.shown}: {plural(removed, 'node')}.") + "\n"
+    )

@@ -48,6 +48,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -152,6 +153,17 @@ def check_uri(uri: str) -> None:
             f"the Neo4j URI {shown!r} has a path ({parts.path!r}), which picks nothing; write "
             f"it as {shape}, and name a database in NEO4J_DATABASE"
         )
+
+
+@dataclass(frozen=True)
+class StoredEstate:
+    """An estate a database holds: its name, title and date, and the nodes of the copy
+    readers read."""
+
+    name: str
+    title: str | None
+    as_of: date | None
+    nodes: int
 
 
 @dataclass(frozen=True)
@@ -474,10 +486,15 @@ class Neo4jGraph:
             found = work(tx)
             kept = _records(
                 tx,
-                "MATCH (e:ExitplanEstate {name: $name}) "
-                "RETURN $load IN [e.load, e.previous] AS kept",
+                "OPTIONAL MATCH (e:ExitplanEstate {name: $name}) "
+                "RETURN $load IN [e.load, e.previous] AS kept, e IS NULL AS gone",
                 {"name": self.estate_name, "load": load},
             )
+            if kept and kept[0]["gone"]:
+                raise BackendError(
+                    f"the estate {self.estate_name!r} was removed from the Neo4j database at "
+                    f"{self.settings.shown} (exitplan unload) while this command read it"
+                )
             if not kept or not kept[0]["kept"]:
                 raise BackendError(
                     f"the estate {self.estate_name!r} in the Neo4j database at "
@@ -742,6 +759,73 @@ class Neo4jGraph:
                 )
                 if not rows or rows[0]["deleted"] == 0:
                     break
+
+    # --- the estates a database holds -----------------------------------------------------
+
+    def estates(self) -> list[StoredEstate]:
+        """Every estate in the database that readers can read, by name, with the size of
+        the copy they read (this connection's estate name plays no part)."""
+        rows = self._run(
+            "MATCH (e:ExitplanEstate) WHERE e.load IS NOT NULL "
+            "CALL { WITH e MATCH (n:ExitplanNode {load: e.load}) RETURN count(n) AS nodes } "
+            "RETURN e.name AS name, e.info AS info, nodes ORDER BY name"
+        )
+        found = []
+        for row in rows:
+            info = EstateInfo.model_validate(json.loads(row["info"])) if row["info"] else None
+            found.append(
+                StoredEstate(
+                    str(row["name"]),
+                    info.title if info else None,
+                    info.as_of if info else None,
+                    int(row["nodes"]),
+                )
+            )
+        return found
+
+    def unload(self) -> int:
+        """Remove this estate from the database, every copy of it: first the estate node,
+        so that readers stop finding it (and a reader in the middle of a command stops at
+        its next read, ``_still_kept``), then its nodes in batches. Returns how many nodes
+        were removed; ``UsageError`` when the database holds nothing of the estate. An
+        interrupted removal is finished by running it again, or by the next load; a load
+        that switches to a new copy meanwhile keeps that copy."""
+        name = self.estate_name
+        (found,) = self._run(
+            "OPTIONAL MATCH (e:ExitplanEstate {name: $name}) "
+            "SET e.locked = true REMOVE e.locked "
+            "WITH e, e IS NOT NULL AS had DETACH DELETE e "
+            "WITH had CALL { MATCH (n:ExitplanNode {estate: $name}) RETURN count(n) > 0 AS left } "
+            "RETURN had, left",
+            write=True,
+            name=name,
+        )
+        if not found["had"] and not found["left"]:
+            names = [row["name"] for row in self._run(ESTATE_NAMES)]
+            raise UsageError(
+                f"the Neo4j database at {self.settings.shown} holds no estate named "
+                f"{name!r}{did_you_mean(name, names)} "
+                + (f"(it holds {listed(sorted(names), most=5)})" if names else "(it holds none)")
+            )
+        removed = 0
+        for label in (NODE, LINKS):
+            while True:
+                rows = self._run(
+                    "OPTIONAL MATCH (e:ExitplanEstate {name: $name}) "
+                    "SET e.locked = true REMOVE e.locked "
+                    "WITH [k IN [e.load, e.previous] WHERE k IS NOT NULL] AS keep "
+                    f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN keep "
+                    "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
+                    write=True,
+                    name=name,
+                    batch=self.batch_size,
+                )
+                deleted = int(rows[0]["deleted"]) if rows else 0
+                if label == NODE:
+                    removed += deleted
+                if not deleted:
+                    break
+        return removed
 
     # --- reading ------------------------------------------------------------------------
 

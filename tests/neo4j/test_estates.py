@@ -1,0 +1,131 @@
+"""The estates a Neo4j database holds: ``exitplan estates`` lists them, ``exitplan unload``
+removes one, every copy of it, and leaves the others as they were."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from exitplan.errors import BackendError
+from exitplan.graph.neo4j import Neo4jGraph
+from exitplan.model import NodeId
+from tests.conftest import RunCli
+from tests.neo4j.conftest import OpenGraph, Server
+from tests.reliability.test_outputs import write_estate
+
+
+def _estate(folder: Path, name: str) -> Path:
+    """A small estate named ``name``, titled ``Title of name``, dated 2026-01-01."""
+    estate, _ = write_estate(folder, "Plain")
+    data = json.loads(estate.read_text(encoding="utf-8"))
+    data["estate"].update(name=name, title=f"Title of {name}")
+    estate.write_text(json.dumps(data), encoding="utf-8")
+    return estate
+
+
+def _loaded(run_cli: RunCli, server: Server, folder: Path, name: str) -> None:
+    result = run_cli("load", _estate(folder / name, name), env=server.environment())
+    assert result.exit_code == 0, result.stderr
+
+
+def _nodes_of(graph: Neo4jGraph, name: str) -> int:
+    rows = graph._run(
+        "CALL { MATCH (n:ExitplanNode {estate: $name}) RETURN count(n) AS nodes } "
+        "CALL { MATCH (w:ExitplanLinks {estate: $name}) RETURN count(w) AS links } "
+        "RETURN nodes + links AS total",
+        name=name,
+    )
+    return int(rows[0]["total"])
+
+
+def test_estates_lists_each_estate_with_its_title_date_and_size(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    for name in ("listed-b", "listed-a"):
+        _loaded(run_cli, neo4j_server, tmp_path, name)
+    result = run_cli("estates", env=neo4j_server.environment())
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    rows = {line[0]: line[1:] for line in lines if line and line[0].startswith("listed-")}
+    assert rows == {
+        "listed-a": ["Title", "of", "listed-a", "2026-01-01", "7"],
+        "listed-b": ["Title", "of", "listed-b", "2026-01-01", "7"],
+    }
+    assert result.stdout.index("listed-a") < result.stdout.index("listed-b")  # by name
+
+
+def test_unload_removes_every_copy_of_one_estate_and_no_other(
+    neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
+) -> None:
+    for name in ("kept", "removed", "removed"):  # loaded twice: two copies to remove
+        _loaded(run_cli, neo4j_server, tmp_path, name)
+    graph = open_graph("kept")
+    assert _nodes_of(graph, "removed") > 0
+    before = _nodes_of(graph, "kept")
+    result = run_cli("unload", "removed", "--yes", env=neo4j_server.environment())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Removed estate removed from bolt://")
+    assert result.stdout.endswith(": 14 nodes.\n")  # 7 in each of the two copies
+    assert _nodes_of(graph, "removed") == 0
+    assert _nodes_of(graph, "kept") == before
+    assert "removed" not in run_cli("estates", env=neo4j_server.environment()).stdout.split()
+    gone = run_cli(
+        "show", "--backend", "neo4j", "--estate", "removed", env=neo4j_server.environment()
+    )
+    assert gone.exit_code == 2
+    assert "holds no estate named 'removed'" in gone.stderr
+    kept = run_cli(
+        "show", "--backend", "neo4j", "--estate", "kept", "a", env=neo4j_server.environment()
+    )
+    assert kept.exit_code == 0, kept.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("unload", "no-such-estate", "--yes"), "holds no estate named 'no-such-estate'"),
+        (("unload", "no-such-estate"), "removing estate 'no-such-estate' needs --yes"),
+        (("unload", "evil\x1b[2J\u202e", "--yes"), "holds no estate named 'evil\\x1b[2J"),
+    ],
+    ids=["unknown", "not-asked", "control-characters"],
+)
+def test_unload_refuses_what_it_cannot_do(
+    neo4j_server: Server, run_cli: RunCli, args: tuple[str, ...], said: str
+) -> None:
+    result = run_cli(*args, env=neo4j_server.environment())
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", result.stderr)
+
+
+def test_an_interrupted_unload_is_finished_by_running_it_again(
+    neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
+) -> None:
+    """An unload stopped after it removed the estate node leaves nodes no reader finds;
+    the same command removes them."""
+    _loaded(run_cli, neo4j_server, tmp_path, "half-gone")
+    graph = open_graph("half-gone")
+    graph._run("MATCH (e:ExitplanEstate {name: 'half-gone'}) DELETE e", write=True)
+    assert _nodes_of(graph, "half-gone") > 0
+    result = run_cli("unload", "half-gone", "--yes", env=neo4j_server.environment())
+    assert result.exit_code == 0, result.stderr
+    assert _nodes_of(graph, "half-gone") == 0
+
+
+def test_a_reader_of_an_estate_unloaded_meanwhile_is_told(
+    neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
+) -> None:
+    """Its reads came back empty, which reads as "nothing depends on it"."""
+    _loaded(run_cli, neo4j_server, tmp_path, "read-then-gone")
+    graph = open_graph("read-then-gone")
+    assert graph.node(NodeId("a")).name == "Plain"
+    result = run_cli("unload", "read-then-gone", "--yes", env=neo4j_server.environment())
+    assert result.exit_code == 0, result.stderr
+    with pytest.raises(BackendError) as raised:
+        graph.dependency_region([NodeId("a")]).walk()
+    assert "was removed from the Neo4j database" in str(raised.value)
+    assert "(exitplan unload) while this command read it" in str(raised.value)
