@@ -35,7 +35,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from exitplan.errors import UsageError, did_you_mean, with_article
-from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
+from exitplan.graph.port import (
+    Direction,
+    GraphBackend,
+    GraphNode,
+    Label,
+    Rel,
+    UnknownNodeError,
+    runs_today,
+)
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
 
 
@@ -335,7 +343,7 @@ def _parsed(backend: GraphBackend, text: str) -> Selector:
             raise
         try:
             node = backend.node(NodeId(text.strip()))
-        except UsageError:
+        except UnknownNodeError:  # no such node: the selector's own message
             raise error from None
         if node.label not in SELECTABLE:
             raise

@@ -19,7 +19,7 @@ from exitplan.cli.common import (
     read_estate,
     terminal_width,
 )
-from exitplan.errors import SIGNAL_AFTERMATH, UsageError, plural, printable
+from exitplan.errors import SIGNAL_AFTERMATH, BackendError, UsageError, plural, printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
 from exitplan.render.rows import Section
 from exitplan.render.table import dump_sections_table
@@ -27,9 +27,6 @@ from exitplan.render.table import dump_sections_table
 
 @click.command(name="load")
 @ESTATE_PATH
-@MAX_BYTES
-@NEO4J_URI
-@NEO4J_USER
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -37,6 +34,9 @@ from exitplan.render.table import dump_sections_table
     show_default=True,
     help="Rows per write transaction.",
 )
+@NEO4J_URI
+@NEO4J_USER
+@MAX_BYTES
 def load_command(
     path: Path, neo4j_uri: str | None, neo4j_user: str | None, batch_size: int
 ) -> None:
@@ -66,8 +66,8 @@ def load_command(
         # Readers see the new copy now; an interrupt from here on leaves an old copy
         # behind, which the next load removes.
         SIGNAL_AFTERMATH.append(
-            f"estate {summary.estate} was loaded all the same, and readers see it; the "
-            "copy it replaced is removed by the next load"
+            f"estate {summary.estate} was loaded all the same, and readers see it; older "
+            "copies are removed by the next load"
         )
         graph.remove_old_copies()
 
@@ -87,7 +87,12 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
     with Neo4jGraph(settings, "") as graph:
         stored = graph.estates()
     rows = tuple(
-        (e.name, e.title or "", e.as_of.isoformat() if e.as_of else "", f"{e.nodes:,}")
+        (
+            e.name,
+            (e.title or "") if e.readable else "(written by another version of exitplan)",
+            e.as_of.isoformat() if e.as_of else "",
+            f"{e.nodes:,}",
+        )
         for e in stored
     )
     headline = f"The Neo4j database at {settings.shown} holds {plural(len(rows), 'estate')}."
@@ -97,9 +102,9 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
 
 @click.command(name="unload")
 @click.argument("name", metavar="ESTATE")
+@click.option("--yes", is_flag=True, help="Remove it without asking first.")
 @NEO4J_URI
 @NEO4J_USER
-@click.option("--yes", is_flag=True, help="Remove it without asking first.")
 def unload_command(name: str, neo4j_uri: str | None, neo4j_user: str | None, yes: bool) -> None:
     """Remove an estate from a Neo4j database, every copy of it. Readers stop finding it
     at once; the files it was loaded from are not touched.
@@ -113,10 +118,21 @@ def unload_command(name: str, neo4j_uri: str | None, neo4j_user: str | None, yes
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(f"removing estate {name!r} needs --yes when no one is asked")
-        click.confirm(f"Remove estate {name!r} from Neo4j?", err=True, abort=True)
+        if not click.confirm(f"Remove estate {name!r} from Neo4j?", err=True):
+            click.echo(printable(f"exitplan: estate {name!r} was not removed"), err=True)
+            raise click.exceptions.Exit(1)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with Neo4jGraph(settings, name) as graph:
         removed = graph.unload()
+    copies = f" ({plural(removed.copies, 'copy', 'copies')})" if removed.copies > 1 else ""
     emit(
-        printable(f"Removed estate {name} from {settings.shown}: {plural(removed, 'node')}.") + "\n"
+        printable(
+            f"Removed estate {name} from {settings.shown}: {plural(removed.nodes, 'node')}{copies}."
+        )
+        + "\n"
     )
+    if removed.loaded_again:
+        raise BackendError(
+            f"meanwhile a load of estate {name!r} put a new copy in place, which readers "
+            f"see: run exitplan unload {name} again once that load is done"
+        )

@@ -54,7 +54,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from exitplan.errors import BackendError, UsageError, did_you_mean, listed
+from exitplan.errors import SIGNAL_AFTERMATH, BackendError, UsageError, did_you_mean, listed
 from exitplan.graph.port import (
     DependsOn,
     Direction,
@@ -164,6 +164,18 @@ class StoredEstate:
     title: str | None
     as_of: date | None
     nodes: int
+    readable: bool = True
+    """Its header is one this exitplan reads (another version may have written it)."""
+
+
+@dataclass(frozen=True)
+class Unloaded:
+    """What ``unload`` removed: nodes and copies, and whether a load of the estate put a
+    new copy in place meanwhile (which readers then see)."""
+
+    nodes: int
+    copies: int
+    loaded_again: bool
 
 
 @dataclass(frozen=True)
@@ -296,6 +308,15 @@ class _CopyGoneError(Exception):
     """The copy to switch to is no longer whole: the switch is rolled back."""
 
 
+class _ShortCopyError(BackendError):
+    """The copy written is not the estate's: something removed part of it (``fewer``), or
+    a batch was written twice."""
+
+    def __init__(self, message: str, *, fewer: bool) -> None:
+        super().__init__(message)
+        self.fewer = fewer
+
+
 class _SupersededError(BackendError):
     """Another load of the estate removed this load's copy; its message says so whole."""
 
@@ -335,6 +356,13 @@ def _region(rows: list[list[Any]]) -> MemoryRegion:
             dependents[target].append(each)
         dependencies[source] = out
     return MemoryRegion(dict(dependents), dependencies, nodes)
+
+
+def _first_error(error: ValueError) -> str:
+    """The first thing pydantic found wrong (or JSON's own words), on one line."""
+    errors = getattr(error, "errors", None)
+    told = str(errors()[0]["msg"]) if callable(errors) and errors() else str(error)
+    return " ".join(told.split())
 
 
 def _nested(error: BaseException) -> Iterator[BaseException]:
@@ -541,8 +569,16 @@ class Neo4jGraph:
                     "without the links in the form a simulation reads; write it again "
                     "with: exitplan load PATH"
                 )
-            self._load_id = str(found["load"])
-            self._info = EstateInfo.model_validate(json.loads(found["info"]))
+            try:
+                info = EstateInfo.model_validate(json.loads(found["info"]))
+            except ValueError as error:  # pydantic's ValidationError, or JSON's own
+                raise UsageError(
+                    f"the estate {self.estate_name!r} in the Neo4j database at "
+                    f"{self.settings.shown} has a header this exitplan cannot read (another "
+                    f"version wrote it: {_first_error(error)}); load it again with this one, "
+                    "or use the version that wrote it"
+                ) from None
+            self._load_id, self._info = str(found["load"]), info
         return self._load_id
 
     # --- writing ------------------------------------------------------------------------
@@ -593,9 +629,21 @@ class Neo4jGraph:
             written = self._write_and_switch(estate, progress)
         except BackendError as error:
             try:
-                switched: bool | None = self._current_load(estate.name) != current
+                now = self._current_load(estate.name)
+                switched: bool | None = now != current
             except BackendError:
-                switched = None  # the connection is gone: the first fault says it, alone
+                now, switched = current, None  # the connection is gone: the first fault, alone
+            if (
+                isinstance(error, _ShortCopyError)
+                and error.fewer
+                and now is None
+                and switched is not None
+            ):
+                raise BackendError(  # only an unload removes a copy no estate node points at
+                    f"Neo4j at {self.settings.shown}: estate {estate.name!r} was removed "
+                    "(exitplan unload) while this load wrote it, part of this copy with it; "
+                    "the database holds none of it to read: load it again"
+                ) from None
             if switched and not isinstance(error, _SupersededError):
                 raise BackendError(
                     f"{error}; meanwhile another load of estate {estate.name!r} switched "
@@ -683,18 +731,18 @@ class Neo4jGraph:
         expected = estate_summary(estate)
         linked = self._run("MATCH (w:ExitplanLinks {load: $load}) RETURN count(*) AS n", load=load)
         if written != expected:
-            raise BackendError(
+            raise _ShortCopyError(
                 f"Neo4j at {self.settings.shown}: the load wrote {written.node_total:,} nodes "
                 f"and {written.relationship_total:,} relationships where the estate has "
                 f"{expected.node_total:,} and {expected.relationship_total:,} (another load "
-                "of it at the same time, or a batch retried after its commit?); readers "
-                "still see the previous copy: load again"
+                "of it at the same time, or a batch retried after its commit?): load again",
+                fewer=written.node_total < expected.node_total,
             )
         if linked[0]["n"] != len(links):
-            raise BackendError(
+            raise _ShortCopyError(
                 f"Neo4j at {self.settings.shown}: the load wrote {linked[0]['n']:,} "
-                f"ExitplanLinks nodes where the estate needs {len(links):,}; readers still "
-                "see the previous copy: load again"
+                f"ExitplanLinks nodes where the estate needs {len(links):,}: load again",
+                fewer=linked[0]["n"] < len(links),
             )
         info = json.dumps(estate.info.model_dump(mode="json"), sort_keys=True)
         # One transaction: the estate node is locked (SET takes its write lock), the copy
@@ -730,6 +778,12 @@ class Neo4jGraph:
         try:
             self._execute(work, write=True)
         except _CopyGoneError:
+            if self._current_load(estate.name) is None:
+                raise _SupersededError(
+                    f"Neo4j at {self.settings.shown}: estate {estate.name!r} was removed "
+                    "(exitplan unload) while this load wrote it, this copy with it; the "
+                    "database holds none of it: load it again"
+                ) from None
             raise _SupersededError(
                 f"Neo4j at {self.settings.shown}: another load of estate {estate.name!r} "
                 "removed this copy before it could be switched to; readers see that load's "
@@ -772,31 +826,32 @@ class Neo4jGraph:
         )
         found = []
         for row in rows:
-            info = EstateInfo.model_validate(json.loads(row["info"])) if row["info"] else None
-            found.append(
-                StoredEstate(
-                    str(row["name"]),
-                    info.title if info else None,
-                    info.as_of if info else None,
-                    int(row["nodes"]),
-                )
-            )
+            try:
+                info = EstateInfo.model_validate(json.loads(row["info"] or "null"))
+            except ValueError:  # another exitplan's header: listed all the same
+                found.append(StoredEstate(str(row["name"]), None, None, int(row["nodes"]), False))
+                continue
+            found.append(StoredEstate(str(row["name"]), info.title, info.as_of, int(row["nodes"])))
         return found
 
-    def unload(self) -> int:
+    def unload(self) -> Unloaded:
         """Remove this estate from the database, every copy of it: first the estate node,
         so that readers stop finding it (and a reader in the middle of a command stops at
-        its next read, ``_still_kept``), then its nodes in batches. Returns how many nodes
-        were removed; ``UsageError`` when the database holds nothing of the estate. An
-        interrupted removal is finished by running it again, or by the next load; a load
-        that switches to a new copy meanwhile keeps that copy."""
+        its next read, ``_still_kept``), then its nodes in batches. ``UsageError`` when the
+        database holds nothing of the estate. An interrupted removal is finished by running
+        it again, or by the next load. A load of the estate that switches to its copy
+        meanwhile keeps that copy, which ``Unloaded.loaded_again`` tells: its switch
+        ``MERGE``s the estate node, whose name is unique, so each batch's read of what to
+        keep waits for that switch to commit or roll back."""
         name = self.estate_name
         (found,) = self._run(
             "OPTIONAL MATCH (e:ExitplanEstate {name: $name}) "
             "SET e.locked = true REMOVE e.locked "
             "WITH e, e IS NOT NULL AS had DETACH DELETE e "
-            "WITH had CALL { MATCH (n:ExitplanNode {estate: $name}) RETURN count(n) > 0 AS left } "
-            "RETURN had, left",
+            "WITH had "
+            "CALL { MATCH (n:ExitplanNode {estate: $name}) RETURN count(n) > 0 AS nodes } "
+            "CALL { MATCH (w:ExitplanLinks {estate: $name}) RETURN count(w) > 0 AS links } "
+            "RETURN had, nodes OR links AS left",
             write=True,
             name=name,
         )
@@ -807,7 +862,11 @@ class Neo4jGraph:
                 f"{name!r}{did_you_mean(name, names)} "
                 + (f"(it holds {listed(sorted(names), most=5)})" if names else "(it holds none)")
             )
-        removed = 0
+        SIGNAL_AFTERMATH.append(
+            f"estate {name} is no longer read, but some of it is left in the database: "
+            f"run exitplan unload {name} again to remove it"
+        )
+        removed, copies = 0, set[str]()
         for label in (NODE, LINKS):
             while True:
                 rows = self._run(
@@ -815,7 +874,8 @@ class Neo4jGraph:
                     "SET e.locked = true REMOVE e.locked "
                     "WITH [k IN [e.load, e.previous] WHERE k IS NOT NULL] AS keep "
                     f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN keep "
-                    "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
+                    "WITH n, n.load AS load LIMIT $batch DETACH DELETE n "
+                    "RETURN count(*) AS deleted, collect(DISTINCT load) AS loads",
                     write=True,
                     name=name,
                     batch=self.batch_size,
@@ -823,9 +883,11 @@ class Neo4jGraph:
                 deleted = int(rows[0]["deleted"]) if rows else 0
                 if label == NODE:
                     removed += deleted
+                    copies.update(rows[0]["loads"] if rows else ())
                 if not deleted:
                     break
-        return removed
+        SIGNAL_AFTERMATH.pop()
+        return Unloaded(removed, len(copies), self._current_load(name) is not None)
 
     # --- reading ------------------------------------------------------------------------
 

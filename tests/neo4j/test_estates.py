@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import generate
 from exitplan.errors import BackendError
 from exitplan.graph.neo4j import Neo4jGraph
 from exitplan.model import NodeId
@@ -68,7 +69,7 @@ def test_unload_removes_every_copy_of_one_estate_and_no_other(
     result = run_cli("unload", "removed", "--yes", env=neo4j_server.environment())
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Removed estate removed from bolt://")
-    assert result.stdout.endswith(": 14 nodes.\n")  # 7 in each of the two copies
+    assert result.stdout.endswith(": 14 nodes (2 copies).\n")  # 7 in each
     assert _nodes_of(graph, "removed") == 0
     assert _nodes_of(graph, "kept") == before
     assert "removed" not in run_cli("estates", env=neo4j_server.environment()).stdout.split()
@@ -116,6 +117,51 @@ def test_an_interrupted_unload_is_finished_by_running_it_again(
     assert _nodes_of(graph, "half-gone") == 0
 
 
+def test_an_unload_stopped_with_only_links_left_is_finished_by_running_it_again(
+    neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
+) -> None:
+    """Stopped after its last node and before its last links, it found "no estate named"
+    and left the links for ever."""
+    _loaded(run_cli, neo4j_server, tmp_path, "links-left")
+    graph = open_graph("links-left")
+    graph._run(
+        "MATCH (n) WHERE (n:ExitplanEstate AND n.name = $name) "
+        "OR (n:ExitplanNode AND n.estate = $name) DETACH DELETE n",
+        write=True,
+        name="links-left",
+    )
+    assert _nodes_of(graph, "links-left") > 0  # the links alone
+    result = run_cli("unload", "links-left", "--yes", env=neo4j_server.environment())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(": 0 nodes.\n")
+    assert _nodes_of(graph, "links-left") == 0
+
+
+def test_an_estate_another_version_wrote_is_listed_and_refused_in_words(
+    neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
+) -> None:
+    """A header of a newer exitplan stopped 'estates' with an internal error for every
+    estate, and a reader of it with one too."""
+    _loaded(run_cli, neo4j_server, tmp_path, "newer")
+    graph = open_graph("newer")
+    graph._run(
+        "MATCH (e:ExitplanEstate {name: $name}) SET e.info = $info",
+        write=True,
+        name="newer",
+        info=json.dumps({"name": "newer", "format": 99}),
+    )
+    listed = run_cli("estates", env=neo4j_server.environment())
+    assert listed.exit_code == 0, listed.stderr
+    assert "(written by another version of exitplan)" in listed.stdout
+    read = run_cli(
+        "show", "--backend", "neo4j", "--estate", "newer", env=neo4j_server.environment()
+    )
+    assert read.exit_code == 2
+    assert "has a header this exitplan cannot read (another version wrote it" in read.stderr
+    assert "internal error" not in read.stderr
+    run_cli("unload", "newer", "--yes", env=neo4j_server.environment())
+
+
 def test_a_reader_of_an_estate_unloaded_meanwhile_is_told(
     neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
 ) -> None:
@@ -129,3 +175,30 @@ def test_a_reader_of_an_estate_unloaded_meanwhile_is_told(
         graph.dependency_region([NodeId("a")]).walk()
     assert "was removed from the Neo4j database" in str(raised.value)
     assert "(exitplan unload) while this command read it" in str(raised.value)
+
+
+def test_a_load_whose_estate_is_unloaded_meanwhile_says_so(
+    neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    """It blamed "another load of the estate", which never ran, and said readers saw its
+    copy, when the database held none."""
+    made = generate(300, seed=5)
+    estate = made.model_copy(
+        update={"info": made.info.model_copy(update={"name": "unloaded-meanwhile"})}
+    )
+    writer = Neo4jGraph(neo4j_server.settings(), "unloaded-meanwhile", batch_size=50)
+    remover = open_graph("unloaded-meanwhile")
+    removed: list[int] = []
+
+    def unload_once(_done: int, _total: int) -> None:
+        if not removed:
+            removed.append(remover.unload().nodes)
+
+    with writer, pytest.raises(BackendError) as raised:
+        writer.load(estate, progress=unload_once)
+    assert removed
+    assert removed[0] > 0
+    assert "was removed (exitplan unload) while this load wrote it" in str(raised.value), raised
+    assert "another load" not in str(raised.value)
+    assert _nodes_of(remover, "unloaded-meanwhile") > 0  # what it wrote after: the next load's
+    remover.unload()
