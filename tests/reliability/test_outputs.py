@@ -1287,6 +1287,36 @@ def test_no_password_at_the_prompt_is_said_not_taken_for_an_interruption(typed: 
     assert "\n\n" not in told.replace("\r", ""), repr(told)  # the prompt's line ends once
 
 
+@pytest.mark.parametrize(("typed", "code"), [(b"n\r", 1), (b"\r", 1)], ids=["no", "default"])
+def test_unload_asks_first_and_no_removes_nothing(typed: bytes, code: int) -> None:
+    """Answering no said "interrupted" with exit 130."""
+    import pty  # noqa: PLC0415  # POSIX only
+    import select  # noqa: PLC0415
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*_command(), "unload", "some-estate"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "NEO4J_URI": f"bolt://127.0.0.1:{_closed_port()}"},
+        cwd=REPO,
+    )
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"[y/N]" not in seen and time.monotonic() < deadline:
+        if select.select([leader], [], [], 1)[0]:
+            seen += os.read(leader, 4096)
+    assert b"Remove estate 'some-estate' from Neo4j?" in seen
+    os.write(leader, typed)
+    told = read_terminal(leader)
+    assert process.wait(timeout=60) == code
+    assert "estate 'some-estate' was not removed" in told
+    assert "interrupted" not in told
+    assert "no Neo4j server" not in told  # nothing was asked of the server
+
+
 def test_a_closed_port_is_refused_in_bounded_time() -> None:
     """At once, and saying so: "within 10 s" misled when the port refused at once."""
     result = _neo4j(f"bolt://127.0.0.1:{_closed_port()}")
