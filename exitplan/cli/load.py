@@ -118,7 +118,13 @@ def unload_command(name: str, neo4j_uri: str | None, neo4j_user: str | None, yes
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(f"removing estate {name!r} needs --yes when no one is asked")
-        if not click.confirm(f"Remove estate {name!r} from Neo4j?", err=True):
+        try:
+            sure = click.confirm(f"Remove estate {name!r} from Neo4j?", err=True)
+        except click.Abort as stopped:  # Ctrl-D is a no; Ctrl-C stays an interruption
+            if not isinstance(stopped.__context__, EOFError):
+                raise
+            sure = False
+        if not sure:
             click.echo(printable(f"exitplan: estate {name!r} was not removed"), err=True)
             raise click.exceptions.Exit(1)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)

@@ -1287,7 +1287,9 @@ def test_no_password_at_the_prompt_is_said_not_taken_for_an_interruption(typed: 
     assert "\n\n" not in told.replace("\r", ""), repr(told)  # the prompt's line ends once
 
 
-@pytest.mark.parametrize(("typed", "code"), [(b"n\r", 1), (b"\r", 1)], ids=["no", "default"])
+@pytest.mark.parametrize(
+    ("typed", "code"), [(b"n\r", 1), (b"\r", 1), (b"\x04", 1)], ids=["no", "default", "ctrl-d"]
+)
 def test_unload_asks_first_and_no_removes_nothing(typed: bytes, code: int) -> None:
     """Answering no said "interrupted" with exit 130."""
     import pty  # noqa: PLC0415  # POSIX only
