@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from exitplan.render.table import Grid, _rich_text, column_widths, render_text
+from exitplan.render.table import Grid, _rich_text, _tokens, column_widths, render_text
 
 
 def _by_rich(grid: Grid, width: int) -> str:
@@ -138,3 +138,19 @@ def test_short_columns_keep_their_lines_while_long_words_can_break(
     """After an import, "day 0" was cut into "day" and "0" beside chains of long
     hyphenated ids that could have broken at their hyphens."""
     assert column_widths(lowest, words, natural, room) == widths
+
+
+@pytest.mark.parametrize(
+    ("line", "tokens"),
+    [
+        ("≥ 21,000,000", ["≥ 21,000,000"]),
+        ("2029-08-05 *", ["2029-08-05 *"]),
+        ("at least 5 ≥ 6 and 7 *", ["at ", "least ", "5 ", "≥ 6 ", "and ", "7 *"]),
+        ("a ← b", ["a ← ", "b"]),
+        ("≥", ["≥"]),
+        ("* note", ["* ", "note"]),
+    ],
+)
+def test_a_mark_stays_with_its_figure(line: str, tokens: list[str]) -> None:
+    """Comparing eight scenarios put "≥" and "*" on lines of their own."""
+    assert _tokens(line) == tokens

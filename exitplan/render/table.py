@@ -41,6 +41,8 @@ _ARROWS = ("←", "→")
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _AFTER_ARROW = re.compile(r"(?<=[←→])(?=\S)")
 _AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^-])")
+_BEFORE_MARK = "≥"  # "≥ 24,300,000": at least
+_AFTER_MARK = "*"  # "2029-08-05 *": a finish without the blocked steps
 
 
 def _simple(text: str) -> bool:
@@ -59,14 +61,21 @@ def _cells(text: str) -> int:
 
 def _tokens(line: str) -> list[str]:
     """The unbreakable pieces of a line, each with the spaces that follow it; an arrow
-    stays with the word before it (``a ←`` ends a line, never starts one)."""
+    stays with the word before it (``a ←`` ends a line, never starts one), and so do the
+    marks of a figure: ``≥`` with the number after it, ``*`` with the figure before it."""
     tokens: list[str] = []
+    glued = False
     for token in _TOKEN.findall(line):
         for piece in _AFTER_ARROW.split(token):
-            if tokens and piece[:1] in _ARROWS and tokens[-1][-1:].isspace():
+            if tokens and (
+                glued
+                or (piece[:1] in _ARROWS and tokens[-1][-1:].isspace())
+                or piece.strip() == _AFTER_MARK
+            ):
                 tokens[-1] += piece
             else:
                 tokens.append(piece)
+            glued = piece.strip() == _BEFORE_MARK
     return tokens
 
 
