@@ -15,6 +15,7 @@ from exitplan.cli.common import (
     NEO4J_USER,
     counted,
     emit,
+    notice,
     prompt_password,
     read_estate,
     terminal_width,
@@ -53,8 +54,17 @@ def load_command(
     estate = read_estate(path)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph:
+        replaced = next((e for e in graph.estates() if e.name == estate.name), None)
         with counted(f"loading {estate.name}") as progress:
             summary = graph.load(estate, progress=progress, clean=False)
+        if replaced is not None and replaced.readable and replaced.title != estate.info.title:
+            # estates are told apart by name alone: two starters of 'exitplan init' share one
+            notice(
+                f"exitplan: note: this replaced estate {estate.name!r}, titled "
+                f"{replaced.title or '(no title)'!r}, with one titled "
+                f"{estate.info.title or '(no title)'!r}: estates are told apart by their "
+                "name (estate: name:) alone"
+            )
         emit(
             printable(
                 f"Loaded estate {summary.estate} into {settings.shown}: "

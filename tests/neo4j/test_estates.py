@@ -202,3 +202,27 @@ def test_a_load_whose_estate_is_unloaded_meanwhile_says_so(
     assert "another load" not in str(raised.value)
     assert _nodes_of(remover, "unloaded-meanwhile") > 0  # what it wrote after: the next load's
     remover.unload()
+
+
+def test_a_load_that_replaces_an_estate_of_another_title_says_so(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Two starters of 'exitplan init' share a name: the second replaced the first without
+    a word."""
+    first = _estate(tmp_path / "first", "twin")
+    second = _estate(tmp_path / "second", "twin")
+    data = json.loads(second.read_text(encoding="utf-8"))
+    data["estate"]["title"] = "Another team's estate"
+    second.write_text(json.dumps(data), encoding="utf-8")
+    env = neo4j_server.environment()
+    assert run_cli("load", first, env=env).stderr == ""
+    told = run_cli("load", second, env=env)
+    assert told.exit_code == 0, told.stderr
+    assert (
+        "note: this replaced estate 'twin', titled 'Title of twin', with one titled "
+        '"Another team\'s estate"' in told.stderr
+    )
+    again = run_cli("load", second, env=env)
+    assert again.exit_code == 0
+    assert "replaced" not in again.stderr
+    assert run_cli("unload", "twin", "--yes", env=env).exit_code == 0
