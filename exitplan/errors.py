@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import os
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,22 @@ turned it into an error of its own that keeps only its words."""
 
 SIGNAL_AFTERMATH: list[str] = []
 """What a Ctrl-C or SIGTERM from now on leaves behind, said after "interrupted" when the
-command has done what it was for (``load``, once readers see the new copy)."""
+command has done what it was for (``load``, once readers see the new copy): see
+``after_a_signal``."""
+
+
+@contextmanager
+def after_a_signal(words: str) -> Iterator[None]:
+    """Within it, a Ctrl-C or SIGTERM is told with ``words``; they are dropped when the
+    block ends or fails of itself (a signal's exception leaves them for ``exitplan.entry``
+    to say)."""
+    SIGNAL_AFTERMATH.append(words)
+    try:
+        yield
+    except Exception:
+        SIGNAL_AFTERMATH.remove(words)
+        raise
+    SIGNAL_AFTERMATH.remove(words)
 
 
 class ExitplanError(Exception):

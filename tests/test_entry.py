@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
+from exitplan.errors import SIGNAL_AFTERMATH, after_a_signal
 from tests.conftest import EXAMPLE, REPO
 
 # A module standing in for ``exitplan.cli`` whose import creates a class while the signal
@@ -256,3 +258,21 @@ def test_a_signal_after_the_work_is_done_says_what_was_done(
     )
     assert result.stderr == f"exitplan: {said}; estate e was loaded all the same\n"
     assert result.returncode == code
+
+
+@pytest.mark.parametrize(
+    ("raised", "kept"),
+    [(None, False), (ValueError("a fault"), False), (KeyboardInterrupt(), True)],
+    ids=["done", "failed", "signalled"],
+)
+def test_what_a_signal_leaves_is_said_only_within_its_block(
+    raised: BaseException | None, kept: bool
+) -> None:
+    """The words stay for ``entry`` to say only when a signal's exception leaves the block."""
+    before = list(SIGNAL_AFTERMATH)
+    with contextlib.suppress(ValueError, KeyboardInterrupt), after_a_signal("was loaded"):
+        assert SIGNAL_AFTERMATH[-1] == "was loaded"
+        if raised is not None:
+            raise raised
+    assert ([*before, "was loaded"] == SIGNAL_AFTERMATH) is kept
+    SIGNAL_AFTERMATH[:] = before

@@ -20,7 +20,7 @@ from exitplan.cli.common import (
     read_estate,
     terminal_width,
 )
-from exitplan.errors import SIGNAL_AFTERMATH, BackendError, UsageError, plural, printable
+from exitplan.errors import BackendError, UsageError, after_a_signal, plural, printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
 from exitplan.render.rows import Section
 from exitplan.render.table import dump_sections_table
@@ -75,11 +75,11 @@ def load_command(
         )
         # Readers see the new copy now; an interrupt from here on leaves an old copy
         # behind, which the next load removes.
-        SIGNAL_AFTERMATH.append(
+        with after_a_signal(
             f"estate {summary.estate} was loaded all the same, and readers see it; older "
             "copies are removed by the next load"
-        )
-        graph.remove_old_copies()
+        ):
+            graph.remove_old_copies()
 
 
 @click.command(name="estates")

@@ -54,7 +54,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from exitplan.errors import SIGNAL_AFTERMATH, BackendError, UsageError, did_you_mean, listed
+from exitplan.errors import BackendError, UsageError, after_a_signal, did_you_mean, listed
 from exitplan.graph.port import (
     DependsOn,
     Direction,
@@ -862,31 +862,30 @@ class Neo4jGraph:
                 f"{name!r}{did_you_mean(name, names)} "
                 + (f"(it holds {listed(sorted(names), most=5)})" if names else "(it holds none)")
             )
-        SIGNAL_AFTERMATH.append(
+        removed, copies = 0, set[str]()
+        with after_a_signal(
             f"estate {name} is no longer read, but some of it is left in the database: "
             f"run exitplan unload {name} again to remove it"
-        )
-        removed, copies = 0, set[str]()
-        for label in (NODE, LINKS):
-            while True:
-                rows = self._run(
-                    "OPTIONAL MATCH (e:ExitplanEstate {name: $name}) "
-                    "SET e.locked = true REMOVE e.locked "
-                    "WITH [k IN [e.load, e.previous] WHERE k IS NOT NULL] AS keep "
-                    f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN keep "
-                    "WITH n, n.load AS load LIMIT $batch DETACH DELETE n "
-                    "RETURN count(*) AS deleted, collect(DISTINCT load) AS loads",
-                    write=True,
-                    name=name,
-                    batch=self.batch_size,
-                )
-                deleted = int(rows[0]["deleted"]) if rows else 0
-                if label == NODE:
-                    removed += deleted
-                    copies.update(rows[0]["loads"] if rows else ())
-                if not deleted:
-                    break
-        SIGNAL_AFTERMATH.pop()
+        ):
+            for label in (NODE, LINKS):
+                while True:
+                    rows = self._run(
+                        "OPTIONAL MATCH (e:ExitplanEstate {name: $name}) "
+                        "SET e.locked = true REMOVE e.locked "
+                        "WITH [k IN [e.load, e.previous] WHERE k IS NOT NULL] AS keep "
+                        f"MATCH (n:{_label(label)} {{estate: $name}}) WHERE NOT n.load IN keep "
+                        "WITH n, n.load AS load LIMIT $batch DETACH DELETE n "
+                        "RETURN count(*) AS deleted, collect(DISTINCT load) AS loads",
+                        write=True,
+                        name=name,
+                        batch=self.batch_size,
+                    )
+                    deleted = int(rows[0]["deleted"]) if rows else 0
+                    if label == NODE:
+                        removed += deleted
+                        copies.update(rows[0]["loads"] if rows else ())
+                    if not deleted:
+                        break
         return Unloaded(removed, len(copies), self._current_load(name) is not None)
 
     # --- reading ------------------------------------------------------------------------
