@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from exitplan.render.table import Grid, _rich_text, _tokens, column_widths, render_text
+from exitplan.render.table import Grid, _rich_text, _tokens, column_widths, render_text, wrap
 
 
 def _by_rich(grid: Grid, width: int) -> str:
@@ -149,8 +149,27 @@ def test_short_columns_keep_their_lines_while_long_words_can_break(
         ("a ← b", ["a ← ", "b"]),
         ("≥", ["≥"]),
         ("* note", ["* ", "note"]),
+        # only a figure's marks: none in a name, and never a chain
+        ("old system * *", ["old ", "system ", "* ", "*"]),
+        ("≥ ≥ 5 * *", ["≥ ", "≥ 5 * ", "*"]),
+        ("a ≥ b", ["a ", "≥ ", "b"]),
     ],
 )
 def test_a_mark_stays_with_its_figure(line: str, tokens: list[str]) -> None:
     """Comparing eight scenarios put "≥" and "*" on lines of their own."""
     assert _tokens(line) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("≥ 24,300,000", 12, ["≥ 24,300,000"]),
+        ("≥ 24,300,000", 10, ["≥", "24,300,000"]),  # too narrow together: apart, not cut
+        ("2029-08-05 *", 10, ["2029-08-05", "*"]),
+        ("144 * and more", 5, ["144 *", "and", "more"]),
+    ],
+)
+def test_a_figure_and_its_mark_part_rather_than_lose_a_digit(
+    text: str, width: int, lines: list[str]
+) -> None:
+    assert wrap(text, width) == lines

@@ -54,7 +54,7 @@ def load_command(
     estate = read_estate(path)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph:
-        replaced = next((e for e in graph.estates() if e.name == estate.name), None)
+        replaced = graph.stored()
         with counted(f"loading {estate.name}") as progress:
             summary = graph.load(estate, progress=progress, clean=False)
         if replaced is not None and replaced.readable and replaced.title != estate.info.title:
@@ -133,6 +133,7 @@ def unload_command(name: str, neo4j_uri: str | None, neo4j_user: str | None, yes
         except click.Abort as stopped:  # Ctrl-D is a no; Ctrl-C stays an interruption
             if not isinstance(stopped.__context__, EOFError):
                 raise
+            click.echo(err=True)  # the question's line ends: Ctrl-D echoes nothing
             sure = False
         if not sure:
             click.echo(printable(f"exitplan: estate {name!r} was not removed"), err=True)

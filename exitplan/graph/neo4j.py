@@ -47,6 +47,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -356,6 +357,25 @@ def _region(rows: list[list[Any]]) -> MemoryRegion:
             dependents[target].append(each)
         dependencies[source] = out
     return MemoryRegion(dict(dependents), dependencies, nodes)
+
+
+@contextmanager
+def _told_with(words: str) -> Iterator[None]:
+    """A ``BackendError`` within it is told with ``words`` after its own."""
+    try:
+        yield
+    except BackendError as error:
+        raise BackendError(f"{error}; {words}") from None
+
+
+def _stored(name: object, info: object, nodes: int) -> StoredEstate:
+    """An estate as ``estates`` lists it, from its header's JSON (one that another version
+    of exitplan wrote is listed all the same, as not readable)."""
+    try:
+        header = EstateInfo.model_validate(json.loads(str(info)) if info else None)
+    except ValueError:
+        return StoredEstate(str(name), None, None, nodes, readable=False)
+    return StoredEstate(str(name), header.title, header.as_of, nodes)
 
 
 def _first_error(error: ValueError) -> str:
@@ -821,18 +841,22 @@ class Neo4jGraph:
         the copy they read (this connection's estate name plays no part)."""
         rows = self._run(
             "MATCH (e:ExitplanEstate) WHERE e.load IS NOT NULL "
-            "CALL { WITH e MATCH (n:ExitplanNode {load: e.load}) RETURN count(n) AS nodes } "
+            # by the estate's index: the nodes of its copies, not of every estate
+            "CALL { WITH e MATCH (n:ExitplanNode {estate: e.name}) WHERE n.load = e.load "
+            "RETURN count(n) AS nodes } "
             "RETURN e.name AS name, e.info AS info, nodes ORDER BY name"
         )
-        found = []
-        for row in rows:
-            try:
-                info = EstateInfo.model_validate(json.loads(row["info"] or "null"))
-            except ValueError:  # another exitplan's header: listed all the same
-                found.append(StoredEstate(str(row["name"]), None, None, int(row["nodes"]), False))
-                continue
-            found.append(StoredEstate(str(row["name"]), info.title, info.as_of, int(row["nodes"])))
-        return found
+        return [_stored(row["name"], row["info"], int(row["nodes"])) for row in rows]
+
+    def stored(self) -> StoredEstate | None:
+        """This connection's estate as the database holds it, its header alone (``nodes``
+        is not counted: 0); ``None`` when it holds none."""
+        rows = self._run(
+            "MATCH (e:ExitplanEstate {name: $name}) WHERE e.load IS NOT NULL "
+            "RETURN e.name AS name, e.info AS info",
+            name=self.estate_name,
+        )
+        return _stored(rows[0]["name"], rows[0]["info"], 0) if rows else None
 
     def unload(self) -> Unloaded:
         """Remove this estate from the database, every copy of it: first the estate node,
@@ -863,10 +887,11 @@ class Neo4jGraph:
                 + (f"(it holds {listed(sorted(names), most=5)})" if names else "(it holds none)")
             )
         removed, copies = 0, set[str]()
-        with after_a_signal(
+        left = (
             f"estate {name} is no longer read, but some of it is left in the database: "
             f"run exitplan unload {name} again to remove it"
-        ):
+        )
+        with after_a_signal(left), _told_with(left):
             for label in (NODE, LINKS):
                 while True:
                     rows = self._run(

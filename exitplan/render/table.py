@@ -59,23 +59,24 @@ def _cells(text: str) -> int:
     return len(text) if _simple(text) else cell_len(text)
 
 
-def _tokens(line: str) -> list[str]:
+def _tokens(line: str, *, marks: bool = True) -> list[str]:
     """The unbreakable pieces of a line, each with the spaces that follow it; an arrow
-    stays with the word before it (``a ←`` ends a line, never starts one), and so do the
-    marks of a figure: ``≥`` with the number after it, ``*`` with the figure before it."""
+    stays with the word before it (``a ←`` ends a line, never starts one); with ``marks``,
+    so does the mark of a figure where there is room (``wrap``): ``≥`` with the number
+    after it, ``*`` with the number or date before it."""
     tokens: list[str] = []
     glued = False
     for token in _TOKEN.findall(line):
         for piece in _AFTER_ARROW.split(token):
             if tokens and (
-                glued
+                (glued and piece[:1].isdigit())
                 or (piece[:1] in _ARROWS and tokens[-1][-1:].isspace())
-                or piece.strip() == _AFTER_MARK
+                or (marks and piece.strip() == _AFTER_MARK and tokens[-1].strip()[-1:].isdigit())
             ):
                 tokens[-1] += piece
             else:
                 tokens.append(piece)
-            glued = piece.strip() == _BEFORE_MARK
+            glued = marks and piece.strip() == _BEFORE_MARK
     return tokens
 
 
@@ -116,7 +117,14 @@ def wrap(text: str, width: int) -> list[str]:
             lines.append(paragraph)
             continue
         current = ""
-        for token in _tokens(paragraph):
+        for token in (
+            piece
+            for glued in _tokens(paragraph)
+            # a figure and its mark too wide together are broken at the space between
+            for piece in (
+                _tokens(glued, marks=False) if _cells(glued.rstrip()) > width else [glued]
+            )
+        ):
             word = token.rstrip()
             if _cells(current + word) <= width:
                 current += token
@@ -151,7 +159,7 @@ def _widest_piece(text: str) -> int:
         (
             _cells(piece.strip())
             for line in text.split("\n")
-            for token in _tokens(line)
+            for token in _tokens(line, marks=False)
             for piece in _AFTER_HYPHEN.split(token)
         ),
         default=0,
