@@ -2048,7 +2048,9 @@ def _check_hard_cycles(collected: _Collected) -> None:
         )
 
 
-def _estate_name(path: Path) -> str:
+def estate_name_for(path: Path) -> str:
+    """The name an estate without one is given after its file or folder (``Team A`` is
+    ``team-a``); ``exitplan init`` names its starter so too."""
     stem = path.stem if path.is_file() else path.resolve().name
     slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")
     return slug or "estate"
@@ -2070,7 +2072,7 @@ def _header(collected: _Collected, path: Path) -> EstateInfo | None:
         return None
     if collected.headers:
         return collected.headers[0][0]
-    return EstateInfo(name=NodeId(_estate_name(path)))
+    return EstateInfo(name=NodeId(estate_name_for(path)))
 
 
 def _sorted(items: Iterable[_Item], key: str = "id") -> Iterator[Any]:

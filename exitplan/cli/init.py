@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import shutil
@@ -14,6 +15,7 @@ import click
 
 from exitplan.cli.common import emit, folder_named, in_the_way, inside_an_estate
 from exitplan.errors import UsageError, display_path, os_reason, printable
+from exitplan.loading import estate_name_for
 from exitplan.render.files import write_output
 from exitplan.render.json import dump_json
 from exitplan.render.schema import estate_file_schema
@@ -22,11 +24,14 @@ from exitplan.scenario import scenario_schema
 STARTER = resources.files("exitplan.cli") / "starter"
 
 
-def _files() -> dict[str, bytes]:
-    """What init writes, relative to the folder: the estate, a scenario, and the JSON
-    Schemas the two files name on their first line for editors."""
+def _files(folder: Path) -> dict[str, bytes]:
+    """What init writes, relative to the folder: the estate, named after the folder (two
+    starters loaded into one database stay two estates), a scenario, and the JSON Schemas
+    the two files name on their first line for editors."""
+    name = json.dumps(estate_name_for(folder))  # quoted: a folder named 2024 is a name
+    estate = (STARTER / "estate.yaml").read_bytes()
     return {
-        "estate/estate.yaml": (STARTER / "estate.yaml").read_bytes(),
+        "estate/estate.yaml": estate.replace(b"  name: starter\n", f"  name: {name}\n".encode()),
         "scenarios/leave-cloudco.yaml": (STARTER / "scenario.yaml").read_bytes(),
         "estate.schema.json": dump_json(estate_file_schema()).encode("utf-8"),
         "scenario.schema.json": dump_json(scenario_schema()).encode("utf-8"),
@@ -37,8 +42,8 @@ def _files() -> dict[str, bytes]:
 @click.argument("folder", type=click.Path(file_okay=False), callback=folder_named)
 def init_command(folder: Path) -> None:
     """Write a small commented starter estate into FOLDER/estate and a scenario into
-    FOLDER/scenarios, ready to validate, simulate and run; the folder and its parents
-    are created. FOLDER must be new or empty (hidden entries such as .git aside); all
+    FOLDER/scenarios, ready to validate, simulate and run; the estate is named after
+    FOLDER (my-estate), and the folder and its parents are created. FOLDER must be new or empty (hidden entries such as .git aside); all
     four files are written, or none. Inside another estate's folder, a note says so.
 
     \b
@@ -47,7 +52,6 @@ def init_command(folder: Path) -> None:
       exitplan simulate my-estate/estate -w vendor:cloudco
       exitplan run my-estate/scenarios/leave-cloudco.yaml
     """
-    files = _files()
     shown = display_path(folder)
     try:
         _refuse_unless_empty(folder)
@@ -58,6 +62,7 @@ def init_command(folder: Path) -> None:
         why = in_the_way(folder) or os_reason(error)
         raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
     try:
+        files = _files(folder)  # named after the folder, which now exists
         _write_all(folder, files)
     except BaseException:
         for path in made:  # deepest first; only the folders init created, once empty

@@ -38,6 +38,19 @@ def test_the_starter_works_at_once(run_cli: RunCli, tmp_path: Path) -> None:
     assert [item["id"] for item in shown["licences"]] == ["office-suite"]
 
 
+@pytest.mark.parametrize(
+    ("folder", "name"), [("team-a", "team-a"), ("Team B 2024", "team-b-2024"), ("2024", "2024")]
+)
+def test_the_starter_is_named_after_its_folder(
+    run_cli: RunCli, tmp_path: Path, folder: str, name: str
+) -> None:
+    """Every starter was named 'starter': two loaded into one database replaced each other."""
+    assert run_cli("init", tmp_path / folder).exit_code == 0
+    shown = run_cli("validate", tmp_path / folder / "estate")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.startswith(f"Estate {name} is valid")
+
+
 def test_the_starter_files_follow_the_schemas_written_beside_them(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
