@@ -43,8 +43,9 @@ def _files(folder: Path) -> dict[str, bytes]:
 def init_command(folder: Path) -> None:
     """Write a small commented starter estate into FOLDER/estate and a scenario into
     FOLDER/scenarios, ready to validate, simulate and run; the estate is named after
-    FOLDER (my-estate), and the folder and its parents are created. FOLDER must be new or empty (hidden entries such as .git aside); all
-    four files are written, or none. Inside another estate's folder, a note says so.
+    FOLDER (my-estate), and the folder and its parents are created. FOLDER must be new or
+    empty (hidden entries such as .git aside); all four files are written, or none.
+    Inside another estate's folder, a note says so.
 
     \b
     Example:
