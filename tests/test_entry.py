@@ -139,7 +139,14 @@ WORDS_AS_PROBLEMS = INTERRUPTED_IMPORT.replace(
 def test_a_signal_wrapped_in_another_error_ends_in_one_line(
     script: str, name: str, code: int, said: str
 ) -> None:
-    result = subprocess.run(
+    result = _signalled(script, name)
+    assert result.stderr == said + "\n"
+    assert result.returncode == code
+
+
+def _signalled(script: str, name: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run in a Python of its own, sending itself the signal ``name``."""
+    return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script.format(signal=name))],
         cwd=REPO,
         capture_output=True,
@@ -147,8 +154,6 @@ def test_a_signal_wrapped_in_another_error_ends_in_one_line(
         timeout=60,
         check=False,
     )
-    assert result.stderr == said + "\n"
-    assert result.returncode == code
 
 
 def test_an_error_without_a_signal_behind_it_is_not_hidden() -> None:
@@ -248,14 +253,7 @@ def test_a_signal_after_the_work_is_done_says_what_was_done(
     name: str, code: int, said: str
 ) -> None:
     """SIGTERM while a finished load removed the old copy said only "terminated"."""
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(DONE_THEN_SIGNALLED.format(signal=name))],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _signalled(DONE_THEN_SIGNALLED, name)
     assert result.stderr == f"exitplan: {said}; estate e was loaded all the same\n"
     assert result.returncode == code
 
