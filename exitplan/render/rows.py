@@ -428,11 +428,13 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
 
 def one_off_text(costs: Costs, currency: str | None = None) -> str:
     """``unknown`` when nothing is recorded, ``at least`` when some part is missing."""
-    unknown = costs.one_off_unknown or costs.termination_unknown
-    if unknown and not costs.one_off:
-        return "unknown"
     amount = money(costs.one_off, currency) if currency else number(costs.one_off)
-    return ("at least " if unknown else "") + amount
+    return _at_least(amount, _one_off_unknown(costs), costs.one_off)
+
+
+def _one_off_unknown(costs: Costs) -> int:
+    """The parts of the one-off cost not recorded: steps, and contract terminations."""
+    return len(costs.one_off_unknown) + len(costs.termination_unknown)
 
 
 def per_year_text(amount: float, unknown: int, currency: str | None = None) -> str:
@@ -818,16 +820,17 @@ def compare(
             ),
         )
     )
-    one_off_unknown = [
-        len(s.plan.costs.one_off_unknown) + len(s.plan.costs.termination_unknown)
-        for s in simulations
-    ]
     rows.append(
         (
             "one-off cost of the exit",
             *(
-                _at_least(count(s.plan.costs.one_off), unknown, s.plan.costs.one_off, not plain)
-                for s, unknown in zip(simulations, one_off_unknown, strict=True)
+                _at_least(
+                    count(s.plan.costs.one_off),
+                    _one_off_unknown(s.plan.costs),
+                    s.plan.costs.one_off,
+                    short=not plain,
+                )
+                for s in simulations
             ),
         )
     )
