@@ -226,3 +226,19 @@ def test_a_load_that_replaces_an_estate_of_another_title_says_so(
     assert again.exit_code == 0
     assert "replaced" not in again.stderr
     assert run_cli("unload", "twin", "--yes", env=env).exit_code == 0
+
+
+def test_a_hostile_title_is_listed_as_text(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    estate = _estate(tmp_path / "hostile-title", "hostile-title")
+    data = json.loads(estate.read_text(encoding="utf-8"))
+    data["estate"]["title"] = "Evil\x1b[2J\u202e title\x07"
+    estate.write_text(json.dumps(data), encoding="utf-8")
+    env = neo4j_server.environment()
+    assert run_cli("load", estate, env=env).exit_code == 0
+    listed = run_cli("estates", env=env)
+    assert listed.exit_code == 0, listed.stderr
+    assert "hostile-title" in listed.stdout
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", listed.stdout)
+    assert run_cli("unload", "hostile-title", "--yes", env=env).exit_code == 0
