@@ -14,7 +14,10 @@ Then, in the same process and on the same graph, it times:
 * ``propagate``: the failure and degradation days alone (two passes of the min-max
   priority queue over the same region);
 * ``simulate``: the whole ``exitplan.simulate.simulate`` call (selectors, failure and
-  degradation days, alternatives, plan, report rows), for the largest vendor (cut-off).
+  degradation days, alternatives, plan, report rows), for the largest vendor (cut-off);
+* ``rows``: making the call's result objects alone (each affected node, service,
+  replacement and step, from values already computed, the nested ones reused): a lower
+  bound on what any engine pays that returns the same objects, a compiled one included.
 
 Each is the best of ``--repeat`` runs; the ratio is simulate / bare. Peak memory is the
 largest resident set of the process (the estates dominate it) and, with ``--trace``, the
@@ -27,6 +30,7 @@ Python allocation peak of one simulate call (tracing makes that call many times 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import math
 import resource
@@ -45,6 +49,7 @@ from exitplan.model import NodeId
 from exitplan.select import resolve
 from exitplan.simulate import simulate
 from exitplan.simulate.propagate import propagate
+from exitplan.simulate.result import Simulation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.synthetic import generate  # runs as a script from anywhere
@@ -85,6 +90,25 @@ def reverse_bfs_per_source(graph: nx.DiGraph[NodeId], starts: set[NodeId]) -> se
     return reached
 
 
+def rows(simulation: Simulation) -> int:
+    """Make the simulation's row objects again from their finished fields: affected nodes,
+    services, replacements and plan steps. What they hold (chains, consumers, assessed
+    candidates) is reused, not made again, so this is a lower bound."""
+    made = 0
+    for objects in (
+        simulation.affected,
+        simulation.services,
+        simulation.replacements,
+        simulation.plan.steps,
+    ):
+        if not objects:
+            continue
+        kind = type(objects[0])
+        names = [f.name for f in dataclasses.fields(kind) if f.init]
+        made += len([kind(*[getattr(o, name) for name in names]) for o in objects])
+    return made
+
+
 def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -107,6 +131,7 @@ def measure(size: int, repeat: int, *, trace: bool) -> dict[str, float]:
     walk = time.perf_counter() - started
     core, _ = _best(lambda: propagate(region, withdrawn, start=estate.info.as_of), repeat)
     full, result = _best(lambda: simulate(backend, [VENDOR]), repeat)
+    made, _ = _best(lambda: rows(result), repeat)
     peak = math.nan
     if trace:
         tracemalloc.start()
@@ -126,6 +151,8 @@ def measure(size: int, repeat: int, *, trace: bool) -> dict[str, float]:
         "per_source_s": per_source,
         "propagate_s": core,
         "simulate_s": full,
+        "rows_s": made,
+        "ratio_rows": made / bare,
         "ratio": full / bare,
         "ratio_networkx": full / layered,
         "ratio_per_source": full / per_source,
@@ -146,7 +173,7 @@ def main() -> None:
         f"{'nx s':>7} {'each s':>7} {'walk s':>7} {'prop s':>7} {'sim s':>7} {'sim/bare':>8} "
         f"{'sim/nx':>7} "
         f"{'sim/each':>8} "
-        f"{'prop/bare':>9} {'sim MiB':>8} {'RSS MiB':>8}"
+        f"{'prop/bare':>9} {'rows s':>7} {'rows/bare':>9} {'sim MiB':>8} {'RSS MiB':>8}"
     )
     print(f"withdrawing {VENDOR} (cut-off), best of {arguments.repeat}")
     print(header)
@@ -158,7 +185,7 @@ def main() -> None:
             f"{row['per_source_s']:>7.3f} {row['walk_s']:>7.3f} {row['propagate_s']:>7.3f} "
             f"{row['simulate_s']:>7.3f} "
             f"{row['ratio']:>8.1f} {row['ratio_networkx']:>7.1f} {row['ratio_per_source']:>8.1f} "
-            f"{row['ratio_propagate']:>9.1f} "
+            f"{row['ratio_propagate']:>9.1f} {row['rows_s']:>7.3f} {row['ratio_rows']:>9.1f} "
             f"{row['simulate_peak_mib']:>8.1f} {row['process_peak_rss_mib']:>8.0f}",
             flush=True,
         )
