@@ -176,14 +176,16 @@ def agreeing(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
-def listed(items: Iterable[str], *, most: int | None = None, more: str = "more") -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``; with ``most``, a list longer than one more
-    than that names the first ``most`` and counts the rest: ``"a, b, c and 4 more files"``
-    (``more="more files"``)."""
+def listed(
+    items: Iterable[str], *, most: int | None = None, more: str = "more", last: str = "and"
+) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"`` (``last="or"``: ``"a, b or c"``); with
+    ``most``, a list longer than one more than that names the first ``most`` and counts the
+    rest: ``"a, b, c and 4 more files"`` (``more="more files"``)."""
     words = list(items)
     if most is not None and len(words) > most + 1:
         words = [*words[:most], f"{len(words) - most:,} {more}"]
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+    return f" {last} ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def os_reason(error: BaseException | int) -> str:

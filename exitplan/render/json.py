@@ -280,6 +280,7 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "effort_weeks": step.effort_weeks,
         "migration_cost": step.migration_cost,
         "parallel_cost": step.parallel_cost,
+        "needs_brought_in": [list(n.options) for n in step.needs_brought_in],
     }
 
 

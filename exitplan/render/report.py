@@ -21,6 +21,7 @@ from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
     Section,
     alternatives,
+    brought_in_sentences,
     capacity_told,
     contract_sentences,
     cost_sentences,
@@ -231,6 +232,29 @@ def risks(strategy: ExitStrategy) -> list[str]:
             f"the latest, {names.get(worst.replaces, worst.replaces)}, "
             f"{plural(-(worst.slack or 0), 'day')} after {clock}"
         )
+    needs = sorted({n for step in plan.steps for n in step.needs_brought_in})
+    if needs:
+        first = needs[0]
+        what = (
+            names.get(first.options[0], first.names[0])
+            if len(first.options) == 1
+            else "one of " + listed(first.names, last="or")
+        )
+        needing = sorted(
+            {
+                names.get(m.candidate, m.candidate)
+                for step in plan.steps
+                if first in step.needs_brought_in
+                for m in step.moves
+                if m.candidate is not None
+            }
+        )
+        others = len(needs) - 1
+        found.append(
+            f"The plan does not bring in {what}, which {listed(needing, most=2)} "
+            f"{agreeing(len(needing), 'needs', 'need')} and nothing runs today"
+            + (f"; nor {plural(others, 'other such need')}" if others else "")
+        )
     errors = [f for f in strategy.findings if f.severity is Severity.ERROR]
     if errors:
         rules = sorted({f.rule for f in errors})
@@ -437,6 +461,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
         else "Nothing needs migrating: nothing that stays in use needs what is withdrawn",
     ]
     timing += schedule_sentences(simulation)
+    timing += brought_in_sentences(simulation, _names(strategy))
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
         protects = (
@@ -821,6 +846,7 @@ def _plan(strategy: ExitStrategy, keep: Callable[[str], str]) -> tuple[list[str]
                 if plan.steps
                 else "Nothing needs migrating",
                 *(escape(line) for line in schedule_sentences(simulation)),
+                *(escape(line) for line in brought_in_sentences(simulation, names)),
                 effort_sentence(simulation),
                 *(escape(line) for line in contract_sentences(simulation, ids=False)),
                 *(escape(line) for line in cost_sentences(simulation)),

@@ -102,6 +102,9 @@ def display_names(simulation: Simulation) -> dict[str, str]:
     names: dict[str, str] = {a.id: a.name for a in simulation.affected}
     names.update({r.replaces: r.name for r in simulation.replacements})
     names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
+    for step in simulation.plan.steps:
+        for need in step.needs_brought_in:
+            names.update(zip(need.options, need.names, strict=True))
     return names
 
 
@@ -172,6 +175,14 @@ def headline(simulation: Simulation) -> list[str]:
             f"{plural(count, 'withdrawn component needs', 'withdrawn components need')} no "
             f"replacement, as nothing that stays in use needs {agreeing(count, 'it', 'them')}: "
             f"{listed(simulation.not_needed, most=5)}."
+        )
+    needs = sorted({n.options for step in plan.steps for n in step.needs_brought_in})
+    if needs:
+        needing = {m.candidate for step in plan.steps if step.needs_brought_in for m in step.moves}
+        what = [n[0] if len(n) == 1 else f"one of {listed(n, last='or')}" for n in needs]
+        lines.append(
+            ("A chosen candidate needs " if len(needing) == 1 else "Chosen candidates need ")
+            + f"{listed(what, most=5)}, which nothing runs today and no step brings in."
         )
     late = plan.late
     exit = simulation.mode == "exit"
@@ -312,6 +323,7 @@ def plan(simulation: Simulation) -> Section:
         )
     critical = " → ".join(steps.critical_path)
     notes = [f"Critical path: {critical}." if critical else "", *schedule_sentences(simulation)]
+    notes += brought_in_sentences(simulation)
     notes += contract_sentences(simulation) + cost_sentences(simulation)
     return Section(
         f"Migration plan: {plural(steps.waves, 'wave')}, critical path "
@@ -356,6 +368,40 @@ def schedule_sentences(simulation: Simulation) -> list[str]:
     if capacity is not None:
         free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)
         lines.append(f"Within {capacity_text(capacity)}; without that limit it would finish {free}")
+    return lines
+
+
+def brought_in_sentences(
+    simulation: Simulation, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """What the chosen candidates need that nothing runs today and no step brings in, one
+    sentence for each need, naming the candidates that need it (by ``names`` where it
+    has one, else by id): the plan holds no step, effort or cost for it.
+
+    ``baramundi needs univention-nubus, which nothing runs today: bringing it in is not
+    in the plan (no step, effort or cost).``"""
+    needing: dict[tuple[str, ...], set[str]] = {}
+    for step in simulation.plan.steps:
+        for need in step.needs_brought_in:
+            needing.setdefault(need.options, set()).update(
+                m.candidate for m in step.moves if m.candidate is not None
+            )
+    shown = names or {}
+    lines = []
+    for options, candidates in sorted(needing.items()):
+        who = listed(shown.get(c, c) for c in sorted(candidates))
+        verb = agreeing(len(candidates), "needs", "need")
+        what = listed((shown.get(o, o) for o in options), last="or")
+        if len(options) == 1:
+            lines.append(
+                f"{who} {verb} {what}, which nothing runs today: bringing it in is not in "
+                "the plan (no step, effort or cost)"
+            )
+        else:
+            lines.append(
+                f"{who} {verb} one of {what}, none of which runs today: bringing one in is "
+                "not in the plan (no step, effort or cost)"
+            )
     return lines
 
 

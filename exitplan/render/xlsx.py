@@ -72,6 +72,7 @@ PLAN_HEADERS = (
     "step", "kind", "wave", "replaces", "with", "weeks", "effort (person-weeks)", "starts",
     "finishes", "due", "due from", "contract of", "notice by", "days to spare", "blocked",
     "blocked by", "critical path", "migration cost", "parallel running cost",
+    "needs brought in (not in the plan)",
 )  # fmt: skip
 
 
@@ -206,6 +207,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 "yes" if step.id in plan.critical_path else "",
                 step.migration_cost,
                 step.parallel_cost,
+                "; ".join(" or ".join(n.options) for n in step.needs_brought_in),
             )
         )
     sheets = [

@@ -393,7 +393,7 @@ class Assessor:
                 if node_id not in out and _needs_what_is_out(needs[node_id], out):
                     out.add(node_id)
                     queue.append(node_id)
-        return frozenset(out), {node_id: _as_needs(listed) for node_id, listed in needs.items()}
+        return frozenset(out), {node_id: as_needs(listed) for node_id, listed in needs.items()}
 
     def choose(self, times: Affects, *, offered: Set[NodeId] | None = None) -> Choices:
         """Rank the candidates of every withdrawn component and choose one for each; do
@@ -452,7 +452,7 @@ class Assessor:
         return Choices(replacements, frozenset(replaced), restorability)
 
 
-def _as_needs(hard: list[DependsOn]) -> Needs:
+def as_needs(hard: list[DependsOn]) -> Needs:
     """Hard dependencies as ``HardNeeds`` gives them: targets outside any group, and each
     group's members."""
     groups: dict[str, list[NodeId]] = defaultdict(list)

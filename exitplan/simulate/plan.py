@@ -25,8 +25,17 @@ from typing import TypeVar
 
 import networkx as nx
 
-from exitplan.graph.port import DependencyRegion, Direction, GraphBackend, GraphNode, Rel
+from exitplan.graph.port import (
+    DependencyRegion,
+    DependsOn,
+    Direction,
+    GraphBackend,
+    GraphNode,
+    Rel,
+    runs_today,
+)
 from exitplan.model import DataExport, NodeId
+from exitplan.simulate.alternatives import as_needs
 from exitplan.simulate.propagate import Times, is_dated
 from exitplan.simulate.result import (
     CandidateAssessment,
@@ -35,6 +44,7 @@ from exitplan.simulate.result import (
     DeadlineFrom,
     Move,
     Plan,
+    Prerequisite,
     Replacement,
     Simulation,
     Step,
@@ -111,6 +121,59 @@ def _precedence(
     return pairs
 
 
+def _unbrought(
+    backend: GraphBackend, withdrawn: frozenset[NodeId], moves: Mapping[str, Move]
+) -> dict[str, set[Prerequisite]]:
+    """What each step's candidate needs hard that nothing runs today and no step brings in:
+    each need as the nodes any one of which would do (a redundant group), most of them one.
+
+    A need is met by a node that runs today and is not withdrawn, by a step's candidate,
+    or by what a step replaces (its step comes first). A withdrawn node cannot be brought
+    in, so it is never one of the options (whether the candidate is viable without it is
+    the alternatives' question). A need that one node alone meets is followed to what
+    that node needs in turn; a choice between several is the architect's, so what each
+    would need is not. All steps' searches advance together, one level at a time, as in
+    ``_precedence``.
+
+    Example: in a cut-off of Intune, baramundi replaces it and needs Univention Nubus,
+    which the city does not run: ``replace-intune`` needs ``("univention-nubus",)``."""
+    provided = {m.candidate for m in moves.values() if m.candidate is not None}
+    provided |= {m.replaces for m in moves.values()}
+    found: dict[str, set[Prerequisite]] = defaultdict(set)
+    seen = {step: {m.candidate} for step, m in moves.items() if m.candidate is not None}
+    frontiers = {step: [m.candidate] for step, m in moves.items() if m.candidate is not None}
+    while frontiers:
+        wanted = sorted({node for frontier in frontiers.values() for node in frontier})
+        hard: dict[NodeId, list[DependsOn]] = defaultdict(list)
+        for edge in backend.edges_touching(wanted, Direction.OUT, [Rel.DEPENDS_ON]):
+            dependency = DependsOn.of(edge)
+            if dependency.hard:
+                hard[dependency.source].append(dependency)
+        targets = {d.target for node in wanted for d in hard.get(node, ())}
+        nodes = backend.nodes_by_id(sorted(targets - provided - withdrawn))
+        running = {node_id for node_id, node in nodes.items() if runs_today(node)}
+        met = provided | running
+        advanced: dict[str, list[NodeId]] = {}
+        for step, frontier in sorted(frontiers.items()):
+            following: list[NodeId] = []
+            for node in frontier:
+                singles, groups = as_needs(hard.get(node, []))
+                for members in [*((t,) for t in singles), *groups.values()]:
+                    if any(member in met for member in members):
+                        continue
+                    options = tuple(sorted(m for m in members if m not in withdrawn))
+                    if not options:
+                        continue  # what is withdrawn cannot be brought in
+                    found[step].add(Prerequisite(options, tuple(nodes[o].name for o in options)))
+                    if len(options) == 1 and options[0] not in seen[step]:
+                        seen[step].add(options[0])
+                        following.append(options[0])
+            if following:
+                advanced[step] = following
+        frontiers = advanced
+    return found
+
+
 T = TypeVar("T")
 
 
@@ -145,6 +208,7 @@ class _Draft:
     deadlines: dict[str, int | None] = field(default_factory=dict)
     contracts: dict[str, ContractTerm | None] = field(default_factory=dict)
     kinds: dict[str, StepKind] = field(default_factory=dict)
+    unbrought: Mapping[str, set[Prerequisite]] = field(default_factory=dict)
 
     def known(self, values: Mapping[str, T | None], group: Iterable[str]) -> list[T]:
         return _present(values[name] for name in group)
@@ -177,6 +241,7 @@ def _draft(
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
     graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves))
+    draft.unbrought = _unbrought(backend, times.withdrawn, draft.moves)
     for step, move in list(draft.moves.items()):
         if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
             export = f"export-{move.replaces}"
@@ -327,6 +392,7 @@ def _step(
         parallel_cost=_summed(_parallel_cost(region, replacements, m) for m in moves)
         if replacing
         else None,
+        needs_brought_in=tuple(sorted(set().union(*(draft.unbrought.get(n, ()) for n in group)))),
     )
 
 

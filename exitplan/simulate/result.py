@@ -156,6 +156,15 @@ class ContractTerm:
     """The term the contract renews for (``None``: not recorded)."""
 
 
+@dataclass(frozen=True, order=True)
+class Prerequisite:
+    """A hard need of a step's candidate that nothing runs today and no step brings in:
+    the nodes any one of which would meet it (a redundant group; most needs have one)."""
+
+    options: tuple[NodeId, ...]
+    names: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of the migration plan: export data from, or replace, withdrawn components.
@@ -192,6 +201,9 @@ class Step:
     """One-off cost of the move (``None``: unknown; an export step has none)."""
     parallel_cost: float | None = None
     """The replaced components' yearly cost for the months they run next to the new."""
+    needs_brought_in: tuple[Prerequisite, ...] = ()
+    """What the step's candidates need hard that nothing runs today and no step brings in.
+    The plan holds no step, no effort and no cost for bringing them in."""
 
     @property
     def late(self) -> bool:

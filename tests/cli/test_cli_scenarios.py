@@ -486,3 +486,31 @@ def test_a_scenario_that_withdraws_nothing_in_use_is_told(
         "exitplan: notice: component:baramundi withdraws nothing in use today (baramundi is a "
         "candidate, not in use)" in result.stderr
     )
+
+
+def test_what_a_candidate_needs_and_nothing_runs_is_said_not_planned(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """baramundi, which replaces Intune, needs Univention Nubus; the city runs none and
+    losing Intune alone chooses none: the plan has no step for it and must say so."""
+    result = run_cli("run", "scenarios/lose-intune.yaml")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert (
+        "A chosen candidate needs univention-nubus, which nothing runs today and no step "
+        "brings in." in text
+    )
+    assert (
+        "baramundi needs univention-nubus, which nothing runs today: bringing it in is not "
+        "in the plan (no step, effort or cost)." in text
+    )
+    document = tmp_path / "report.md"
+    report = run_cli("report", "scenarios/no-secret-outside-eu.yaml", "-o", document)
+    assert report.exit_code == 0, report.stderr
+    assert (
+        "The plan does not bring in Univention Nubus (IAM with Keycloak and OpenLDAP), which "
+        "Nextcloud Hub (files) and OX App Suite (mail and calendar) need and nothing runs "
+        "today." in " ".join(document.read_text(encoding="utf-8").split())
+    )
+    leave = run_cli("run", "scenarios/leave-microsoft.yaml")
+    assert "nothing runs today" not in leave.stdout  # Nubus is chosen there, for Entra ID

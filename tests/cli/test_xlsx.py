@@ -47,6 +47,18 @@ def test_a_run_is_a_workbook_of_tables_with_dates_as_dates(run_cli: RunCli, tmp_
     assert summary["one-off cost recorded (SEK)"] == "unknown"
 
 
+def test_the_plan_sheet_names_what_a_step_needs_brought_in(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "intune.xlsx"
+    result = run_cli("run", "scenarios/lose-intune.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    plan = openpyxl.load_workbook(target)["Plan"]
+    headers = [cell.value for cell in plan[1]]
+    rows = [dict(zip(headers, row, strict=True)) for row in plan.iter_rows(2, values_only=True)]
+    assert [(r["step"], r["needs brought in (not in the plan)"]) for r in rows] == [
+        ("replace-intune", "univention-nubus")
+    ]
+
+
 def test_simulate_writes_the_same_workbook_and_text_elsewhere(
     run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -421,6 +421,98 @@ def test_plan(case: Planned) -> None:
     assert plan.critical_path_weeks == case.critical_path_weeks
 
 
+@dataclass(frozen=True)
+class BroughtIn:
+    id: str
+    spec: str
+    withdraw: tuple[str, ...]
+    needs: dict[str, tuple[tuple[str, ...], ...]]
+    """Each step's needs that nothing runs today and no step brings in (steps with none
+    are left out)."""
+
+
+BROUGHT_IN = [
+    BroughtIn(
+        "a-candidate-needs-what-nothing-runs",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub",
+        ("component:a",),
+        {"replace-a": (("hub",),)},
+    ),
+    BroughtIn(
+        "a-retired-need-is-brought-back",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> old\nretired old",
+        ("component:a",),
+        {"replace-a": (("old",),)},
+    ),
+    BroughtIn(
+        "what-runs-today-meets-the-need",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub",
+        ("component:a",),
+        {},
+    ),
+    BroughtIn(
+        "a-soft-need-is-not-a-prerequisite",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub soft\ncandidate hub",
+        ("component:a",),
+        {},
+    ),
+    BroughtIn(
+        "another-steps-candidate-meets-it-and-comes-first",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nkb -> ka",
+        ("component:a", "component:b"),
+        {},
+    ),
+    BroughtIn(
+        "followed-through-what-must-be-brought-in",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub\n"
+        "hub -> store\ncandidate store\nhub -> net",
+        ("component:a",),
+        {"replace-a": (("hub",), ("store",))},
+    ),
+    BroughtIn(
+        "a-group-with-a-running-member-is-met",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=dir\n"
+        "k -> d2 group=dir\ncandidate d2",
+        ("component:a",),
+        {},
+    ),
+    BroughtIn(
+        "a-group-with-no-running-member-is-one-of-them",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=dir\n"
+        "k -> d2 group=dir\ncandidate d1\ncandidate d2\nd1 -> deeper\ncandidate deeper",
+        ("component:a",),
+        {"replace-a": (("d1", "d2"),)},
+    ),
+    BroughtIn(
+        "a-withdrawn-member-is-no-option",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> gone group=dir\n"
+        "k -> d2 group=dir\ncandidate d2",
+        ("component:a", "component:gone"),
+        {"replace-a": (("d2",),)},
+    ),
+    BroughtIn(
+        "merged-steps-gather-their-needs",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> kb soft\nkb -> ka soft\n"
+        "alt ka for a R3 weeks=4\nalt kb for b R3 weeks=6\nka -> p\nkb -> q\n"
+        "candidate p\ncandidate q",
+        ("component:a", "component:b"),
+        {"replace-a+replace-b": (("p",), ("q",))},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", BROUGHT_IN, ids=[c.id for c in BROUGHT_IN])
+def test_needs_brought_in(case: BroughtIn) -> None:
+    plan = simulate(build(case.spec), case.withdraw).plan
+    found = {
+        step.id: tuple(n.options for n in step.needs_brought_in)
+        for step in plan.steps
+        if step.needs_brought_in
+    }
+    assert found == case.needs
+
+
 def test_why_lists_every_chain_earliest_first() -> None:
     graph = build(
         """
