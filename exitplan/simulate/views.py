@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import networkx as nx
 
-from exitplan.errors import UsageError, in_weeks, plural, shorten, with_article
+from exitplan.errors import UsageError, in_weeks, listed, plural, shorten, with_article
 from exitplan.graph.describe import known_node
 from exitplan.graph.port import (
     Direction,
@@ -28,7 +28,7 @@ from exitplan.graph.port import (
     runs_today,
 )
 from exitplan.model import NodeId
-from exitplan.simulate.result import Affected, Plan, Simulation, State, StepKind
+from exitplan.simulate.result import Affected, Plan, Simulation, State, Step, StepKind
 
 MAX_NODES = 250
 """Beyond this a diagram no longer reads on a slide; ``--focus`` cuts it down."""
@@ -704,6 +704,29 @@ def _first_steps(plan: Plan, limit: int) -> tuple[Plan, str | None]:
     )
 
 
+def _standing(step: Step, blocked_by: list[str]) -> list[str]:
+    """The last lines of a step's box: what it needs brought in that the plan does not
+    plan, then what blocks it, else how late it is or its time to spare."""
+    lines: list[str] = []
+    if step.needs_brought_in:
+        needed = [
+            shorten(n.names[0])
+            if len(n.options) == 1
+            else "one of " + listed([shorten(name) for name in n.names], last="or")
+            for n in step.needs_brought_in
+        ]
+        lines.extend(wrap(f"needs {listed(needed)} brought in: not planned", 28, None))
+    if blocked_by:
+        lines.extend(wrap("blocked by " + ", ".join(sorted(blocked_by)), 28, None))
+    elif not step.blocked and step.slack is not None and step.duration_weeks is not None:
+        lines.append(
+            f"{plural(-step.slack, 'day')} late"
+            if step.slack < 0
+            else f"{plural(step.slack, 'day')} to spare"
+        )
+    return lines
+
+
 def plan_view(
     backend: GraphBackend, simulation: Simulation, *, direction: str = "LR", fit: int | None = None
 ) -> Diagram:
@@ -767,14 +790,7 @@ def plan_view(
             timing.append(f"due {_on(simulation, step.deadline)}")
         if timing:
             lines.append(", ".join(timing))
-        if others:
-            lines.extend(wrap("blocked by " + ", ".join(sorted(others)), 28, None))
-        elif not step.blocked and step.slack is not None and step.duration_weeks is not None:
-            lines.append(
-                f"{plural(-step.slack, 'day')} late"
-                if step.slack < 0
-                else f"{plural(step.slack, 'day')} to spare"
-            )
+        lines.extend(_standing(step, others))
         drawn.append(DiagramNode(step.id, tuple(lines), look, f"wave-{step.wave}"))
     edges = []
     path = list(plan.critical_path)

@@ -358,6 +358,16 @@ def test_plain_drawing_keeps_waves_in_order() -> None:
     assert [int(w) for w in waves] == list(range(1, 13))
 
 
+def test_a_step_box_says_what_it_needs_brought_in() -> None:
+    graph = build(
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub\n"
+        "k -> d1 group=dir\nk -> d2 group=dir\ncandidate d1\ncandidate d2"
+    )
+    drawing = plan_view(graph, simulate(graph, ["component:a"]))
+    (box,) = drawing.nodes
+    assert "needs one of d1 or d2 and hub brought in: not planned" in " ".join(box.lines)
+
+
 def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(
         "diagram", "graphs/gothenburg", "--view", "estate", "--focus", "microsoft",
