@@ -304,6 +304,16 @@ def _vendors(links: Sequence[GraphEdge], names: Mapping[NodeId, str]) -> list[tu
     ]
 
 
+def _not_in_plan(simulation: Simulation) -> dict[NodeId, str]:
+    """Each chosen candidate's needs that are not run today and no step brings in:
+    ``a; b or c``."""
+    needs: dict[NodeId, set[str]] = defaultdict(set)
+    for step in simulation.plan.steps:
+        for need in step.needs_brought_in:
+            needs[need.candidate].add(" or ".join(need.options))
+    return {candidate: "; ".join(sorted(told)) for candidate, told in needs.items()}
+
+
 def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
     said: dict[NodeId, dict[str, str]] = defaultdict(dict)
     for affected in simulation.affected:
@@ -338,6 +348,8 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
         waves = sorted({steps[i].wave for i in incumbents if i in steps})
         if waves:
             said[candidate]["exitplan-wave"] = str(waves[0])
+    for candidate, needs in _not_in_plan(simulation).items():
+        said[candidate]["exitplan-needs-not-in-plan"] = needs
     for unneeded in simulation.not_needed:
         said[unneeded]["exitplan-alternative-status"] = "not needed"
     return said

@@ -280,7 +280,14 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "effort_weeks": step.effort_weeks,
         "migration_cost": step.migration_cost,
         "parallel_cost": step.parallel_cost,
-        "needs_brought_in": [list(n.options) for n in step.needs_brought_in],
+        "needs_brought_in": [
+            {
+                "options": list(n.options),
+                "candidate": n.candidate,
+                "through": n.through[0] if n.through else None,
+            }
+            for n in step.needs_brought_in
+        ],
     }
 
 

@@ -41,6 +41,7 @@ from exitplan.render.rows import (
     sentences,
     services,
     status,
+    unbrought,
     weeks,
     when_week,
 )
@@ -232,28 +233,15 @@ def risks(strategy: ExitStrategy) -> list[str]:
             f"the latest, {names.get(worst.replaces, worst.replaces)}, "
             f"{plural(-(worst.slack or 0), 'day')} after {clock}"
         )
-    needs = sorted({n for step in plan.steps for n in step.needs_brought_in})
+    needs = unbrought(simulation)
     if needs:
-        first = needs[0]
-        what = (
-            names.get(first.options[0], first.names[0])
-            if len(first.options) == 1
-            else "one of " + listed(first.names, last="or")
-        )
-        needing = sorted(
-            {
-                names.get(m.candidate, m.candidate)
-                for step in plan.steps
-                if first in step.needs_brought_in
-                for m in step.moves
-                if m.candidate is not None
-            }
-        )
-        others = len(needs) - 1
+        (options, candidates), *others = needs.items()
+        shown = [names.get(o, o) for o in options]
+        what = shown[0] if len(shown) == 1 else "either " + listed(shown, last="or")
+        needing = listed(names.get(c, c) for c in candidates)
         found.append(
-            f"The plan does not bring in {what}, which {listed(needing, most=2)} "
-            f"{agreeing(len(needing), 'needs', 'need')} and nothing runs today"
-            + (f"; nor {plural(others, 'other such need')}" if others else "")
+            f"No step brings in {what}, not run today and needed by {needing}"
+            + (f" ({plural(len(others), 'more such need')} with the plan)" if others else "")
         )
     errors = [f for f in strategy.findings if f.severity is Severity.ERROR]
     if errors:

@@ -19,6 +19,7 @@ from exitplan.simulate.result import (
     DeadlineFrom,
     Legal,
     LicenceEnd,
+    Prerequisite,
     Simulation,
     State,
     Status,
@@ -176,13 +177,16 @@ def headline(simulation: Simulation) -> list[str]:
             f"replacement, as nothing that stays in use needs {agreeing(count, 'it', 'them')}: "
             f"{listed(simulation.not_needed, most=5)}."
         )
-    needs = sorted({n.options for step in plan.steps for n in step.needs_brought_in})
-    if needs:
-        needing = {m.candidate for step in plan.steps if step.needs_brought_in for m in step.moves}
-        what = [n[0] if len(n) == 1 else f"one of {listed(n, last='or')}" for n in needs]
+    missing_needs = unbrought(simulation)
+    if missing_needs:
+        candidates = sorted({c for needing in missing_needs.values() for c in needing})
+        what = [
+            options[0] if len(options) == 1 else "either " + listed(options, last="or")
+            for options in missing_needs
+        ]
         lines.append(
-            ("A chosen candidate needs " if len(needing) == 1 else "Chosen candidates need ")
-            + f"{listed(what, most=5)}, which nothing runs today and no step brings in."
+            f"Not in the plan and not run today: {listed(what, most=5)}, needed by "
+            f"{_needing(candidates)}."
         )
     late = plan.late
     exit = simulation.mode == "exit"
@@ -371,38 +375,60 @@ def schedule_sentences(simulation: Simulation) -> list[str]:
     return lines
 
 
+def need_text(
+    need: Prerequisite, names: Mapping[str, str] | None = None, *, through: bool = True
+) -> str:
+    """One need that the plan does not bring in: ``hub``, ``either d1 or d2``, with
+    ``through``: ``store (through hub)``."""
+    shown = names or {}
+    options = [shown.get(o, o) for o in need.options]
+    text = options[0] if len(options) == 1 else "either " + listed(options, last="or")
+    if through and need.through:
+        text += f" (through {shown.get(need.through[0], need.through[0])})"
+    return text
+
+
+def _needing(candidates: Sequence[str]) -> str:
+    return listed(candidates) if len(candidates) <= 3 else f"{len(candidates)} chosen candidates"
+
+
 def brought_in_sentences(
     simulation: Simulation, names: Mapping[str, str] | None = None
 ) -> list[str]:
-    """What the chosen candidates need that nothing runs today and no step brings in, one
-    sentence for each need, naming the candidates that need it (by ``names`` where it
-    has one, else by id): the plan holds no step, effort or cost for it.
+    """What each chosen candidate needs hard that is not run today and that no step brings
+    in, the needs of the same candidates together (by ``names`` where they have one, else
+    by id), then that the figures leave them out:
 
-    ``baramundi needs univention-nubus, which nothing runs today: bringing it in is not
-    in the plan (no step, effort or cost).``"""
-    needing: dict[tuple[str, ...], set[str]] = {}
+    ``Not in the plan and not run today: univention-nubus, needed by baramundi. Its
+    effort and cost are not in the figures.``"""
+    shown = names or {}
+    needing: dict[str, set[str]] = {}  # each need, as told, and the candidates that need it
     for step in simulation.plan.steps:
         for need in step.needs_brought_in:
-            needing.setdefault(need.options, set()).update(
-                m.candidate for m in step.moves if m.candidate is not None
-            )
-    shown = names or {}
-    lines = []
-    for options, candidates in sorted(needing.items()):
-        who = listed(shown.get(c, c) for c in sorted(candidates))
-        verb = agreeing(len(candidates), "needs", "need")
-        what = listed((shown.get(o, o) for o in options), last="or")
-        if len(options) == 1:
-            lines.append(
-                f"{who} {verb} {what}, which nothing runs today: bringing it in is not in "
-                "the plan (no step, effort or cost)"
-            )
-        else:
-            lines.append(
-                f"{who} {verb} one of {what}, none of which runs today: bringing one in is "
-                "not in the plan (no step, effort or cost)"
-            )
-    return lines
+            needing.setdefault(need_text(need, shown), set()).add(need.candidate)
+    told: dict[tuple[str, ...], list[str]] = {}  # needs with the same candidates, together
+    for text, candidates in sorted(needing.items()):
+        told.setdefault(tuple(sorted(candidates)), []).append(text)
+    if not told:
+        return []
+    parts = [
+        f"{listed(texts)}, needed by {listed(shown.get(c, c) for c in candidates)}"
+        for candidates, texts in sorted(told.items())
+    ]
+    count = len(unbrought(simulation))
+    return [
+        "Not in the plan and not run today: " + "; ".join(parts),
+        f"{agreeing(count, 'Its', 'Their')} effort and cost are not in the figures",
+    ]
+
+
+def unbrought(simulation: Simulation) -> dict[tuple[str, ...], list[str]]:
+    """Each need the plan does not bring in, with the candidates that need it."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for step in simulation.plan.steps:
+        for need in step.needs_brought_in:
+            found.setdefault(need.options, set()).add(need.candidate)
+    return {options: sorted(candidates) for options, candidates in sorted(found.items())}
 
 
 def capacity_text(capacity: Capacity) -> str:
@@ -825,6 +851,7 @@ COMPARE_ROWS: tuple[tuple[str, str], ...] = (
     ("partial_alternatives", "partial alternatives"),
     ("steps", "migration steps"),
     ("blocked_steps", "blocked steps"),
+    ("needs_not_in_plan", "needs not in the plan"),
     ("waves", "waves"),
     ("critical_path_weeks", "critical path (weeks)"),
     ("effort_weeks", "effort (person-weeks)"),

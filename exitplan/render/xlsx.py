@@ -100,6 +100,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         ("missing alternatives", figures.missing_alternatives),
         ("migration steps", figures.steps),
         ("blocked steps", figures.blocked_steps),
+        ("needs not in the plan (not run today, no step)", figures.needs_not_in_plan),
         ("critical path (weeks)", plan.critical_path_weeks),
         ("work starts", on(plan.work_starts_day)),
         (

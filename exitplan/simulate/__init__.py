@@ -272,7 +272,15 @@ def _run(
         capacity=options.capacity,
     )
     plan = (
-        make_plan(backend, region, times, choices.replacements, needed, calendar)
+        make_plan(
+            backend,
+            region,
+            times,
+            choices.replacements,
+            needed,
+            calendar,
+            excluded=preferences.exclude,
+        )
         if options.detail
         else Plan((), 0, 0.0, (), 0.0, 0.0)
     )

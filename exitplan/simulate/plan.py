@@ -122,26 +122,31 @@ def _precedence(
 
 
 def _unbrought(
-    backend: GraphBackend, withdrawn: frozenset[NodeId], moves: Mapping[str, Move]
-) -> dict[str, set[Prerequisite]]:
-    """What each step's candidate needs hard that nothing runs today and no step brings in:
+    backend: GraphBackend,
+    withdrawn: frozenset[NodeId],
+    excluded: frozenset[NodeId],
+    moves: Mapping[str, Move],
+) -> dict[str, list[Prerequisite]]:
+    """What each step's candidate needs hard that is not run today and no step brings in:
     each need as the nodes any one of which would do (a redundant group), most of them one.
 
     A need is met by a node that runs today and is not withdrawn, by a step's candidate,
-    or by what a step replaces (its step comes first). A withdrawn node cannot be brought
-    in, so it is never one of the options (whether the candidate is viable without it is
-    the alternatives' question). A need that one node alone meets is followed to what
-    that node needs in turn; a choice between several is the architect's, so what each
-    would need is not. All steps' searches advance together, one level at a time, as in
-    ``_precedence``.
+    or by what a step replaces (its step comes first). What is withdrawn or excluded by
+    the scenario cannot be brought in, so it is never one of the options (whether the
+    candidate is viable without it is the alternatives' question). A need that one node
+    alone meets is followed to what that node needs in turn (``through`` it); a choice
+    between several is the architect's, so what each would need is not. Each need is
+    told once for a step, as first found: nearest the candidate, then by id. All steps'
+    searches advance together, one level at a time, as in ``_precedence``.
 
     Example: in a cut-off of Intune, baramundi replaces it and needs Univention Nubus,
     which the city does not run: ``replace-intune`` needs ``("univention-nubus",)``."""
     provided = {m.candidate for m in moves.values() if m.candidate is not None}
     provided |= {m.replaces for m in moves.values()}
-    found: dict[str, set[Prerequisite]] = defaultdict(set)
-    seen = {step: {m.candidate} for step, m in moves.items() if m.candidate is not None}
-    frontiers = {step: [m.candidate] for step, m in moves.items() if m.candidate is not None}
+    found: dict[str, dict[tuple[NodeId, ...], Prerequisite]] = defaultdict(dict)
+    searched = {step: m.candidate for step, m in moves.items() if m.candidate is not None}
+    seen = {step: {candidate} for step, candidate in searched.items()}
+    frontiers = {step: [candidate] for step, candidate in searched.items()}
     while frontiers:
         wanted = sorted({node for frontier in frontiers.values() for node in frontier})
         hard: dict[NodeId, list[DependsOn]] = defaultdict(list)
@@ -155,23 +160,32 @@ def _unbrought(
         met = provided | running
         advanced: dict[str, list[NodeId]] = {}
         for step, frontier in sorted(frontiers.items()):
+            candidate = searched[step]
             following: list[NodeId] = []
-            for node in frontier:
+            for node in sorted(frontier):
                 singles, groups = as_needs(hard.get(node, []))
-                for members in [*((t,) for t in singles), *groups.values()]:
+                needs = sorted(
+                    {(t,) for t in singles} | {tuple(sorted(g)) for g in groups.values()}
+                )
+                for members in needs:
                     if any(member in met for member in members):
                         continue
-                    options = tuple(sorted(m for m in members if m not in withdrawn))
-                    if not options:
-                        continue  # what is withdrawn cannot be brought in
-                    found[step].add(Prerequisite(options, tuple(nodes[o].name for o in options)))
+                    options = tuple(m for m in members if m not in withdrawn and m not in excluded)
+                    if not options or options in found[step]:
+                        continue  # nothing to bring in, or told already
+                    found[step][options] = Prerequisite(
+                        options,
+                        tuple(nodes[o].name for o in options),
+                        candidate,
+                        () if node == candidate else (node,),
+                    )
                     if len(options) == 1 and options[0] not in seen[step]:
                         seen[step].add(options[0])
                         following.append(options[0])
             if following:
                 advanced[step] = following
         frontiers = advanced
-    return found
+    return {step: sorted(needs.values()) for step, needs in found.items()}
 
 
 T = TypeVar("T")
@@ -208,7 +222,7 @@ class _Draft:
     deadlines: dict[str, int | None] = field(default_factory=dict)
     contracts: dict[str, ContractTerm | None] = field(default_factory=dict)
     kinds: dict[str, StepKind] = field(default_factory=dict)
-    unbrought: Mapping[str, set[Prerequisite]] = field(default_factory=dict)
+    unbrought: Mapping[str, list[Prerequisite]] = field(default_factory=dict)
 
     def known(self, values: Mapping[str, T | None], group: Iterable[str]) -> list[T]:
         return _present(values[name] for name in group)
@@ -221,6 +235,7 @@ def _draft(
     replacements: Mapping[NodeId, Replacement],
     needed: Iterable[NodeId],
     calendar: Calendar,
+    excluded: frozenset[NodeId],
 ) -> tuple[_Draft, nx.DiGraph[str]]:
     draft = _Draft()
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -241,7 +256,7 @@ def _draft(
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
     graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves))
-    draft.unbrought = _unbrought(backend, times.withdrawn, draft.moves)
+    draft.unbrought = _unbrought(backend, times.withdrawn, excluded, draft.moves)
     for step, move in list(draft.moves.items()):
         if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
             export = f"export-{move.replaces}"
@@ -261,10 +276,13 @@ def make_plan(
     replacements: Mapping[NodeId, Replacement],
     needed: Iterable[NodeId],
     calendar: Calendar | None = None,
+    *,
+    excluded: frozenset[NodeId] = frozenset(),
 ) -> Plan:
-    """Order the replacement of every needed withdrawn component."""
+    """Order the replacement of every needed withdrawn component (``excluded``: the
+    candidates the scenario excludes, which no step can bring in)."""
     calendar = calendar or Calendar()
-    draft, graph = _draft(backend, region, times, replacements, needed, calendar)
+    draft, graph = _draft(backend, region, times, replacements, needed, calendar, excluded)
     condensed = nx.condensation(graph)
     members: dict[int, list[str]] = {
         index: sorted(data["members"]) for index, data in condensed.nodes(data=True)
@@ -392,7 +410,7 @@ def _step(
         parallel_cost=_summed(_parallel_cost(region, replacements, m) for m in moves)
         if replacing
         else None,
-        needs_brought_in=tuple(sorted(set().union(*(draft.unbrought.get(n, ()) for n in group)))),
+        needs_brought_in=tuple(sorted(n for name in group for n in draft.unbrought.get(name, ()))),
     )
 
 

@@ -158,11 +158,16 @@ class ContractTerm:
 
 @dataclass(frozen=True, order=True)
 class Prerequisite:
-    """A hard need of a step's candidate that nothing runs today and no step brings in:
-    the nodes any one of which would meet it (a redundant group; most needs have one)."""
+    """A hard need of a step's candidate that is not run today and that no step brings
+    in: the nodes any one of which would meet it (a redundant group; most needs have
+    one), and what needs it (the candidate, or ``through`` what the candidate needs)."""
 
     options: tuple[NodeId, ...]
     names: tuple[str, ...]
+    candidate: NodeId
+    through: tuple[NodeId, ...] = ()
+    """Empty when the candidate needs it itself; else the node, not run today either,
+    that needs it (the first found, nearest the candidate)."""
 
 
 @dataclass(frozen=True)
@@ -396,6 +401,9 @@ class Summary:
     one_off_cost: float = 0.0
     """The recorded one-off costs (``one_off_cost_unknown`` steps have none recorded)."""
     one_off_cost_unknown: int = 0
+    needs_not_in_plan: int = 0
+    """Needs of the chosen candidates that are not run today and that no step brings in
+    (a redundant group counts once)."""
 
 
 def summarise(simulation: Simulation) -> Summary:
@@ -421,4 +429,7 @@ def summarise(simulation: Simulation) -> Summary:
         else None,
         one_off_cost=simulation.plan.costs.one_off,
         one_off_cost_unknown=len(simulation.plan.costs.one_off_unknown),
+        needs_not_in_plan=len(
+            {n.options for step in simulation.plan.steps for n in step.needs_brought_in}
+        ),
     )

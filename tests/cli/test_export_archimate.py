@@ -200,6 +200,18 @@ def test_the_file_says_what_the_simulation_says(run_cli: RunCli, tmp_path: Path)
     assert len(flows) == len(graph.edges(Rel.FLOWS_TO))
 
 
+def test_a_candidate_says_what_it_needs_that_the_plan_does_not_bring_in(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    intune = REPO / "scenarios" / "lose-intune.yaml"
+    root = assert_valid(export(run_cli, intune, tmp_path / "model.xml"))
+    by_id = {e.get("identifier"): e for e in root.findall("a:elements/a:element", A)}
+    assert properties(root, by_id["id-baramundi"])["exitplan-needs-not-in-plan"] == (
+        "univention-nubus"
+    )
+    assert b"exitplan-needs-not-in-plan" not in export(run_cli, LEAVE, tmp_path / "leave.xml")
+
+
 def test_views_colour_by_state_and_order_the_plan_by_wave(run_cli: RunCli, tmp_path: Path) -> None:
     root = assert_valid(export(run_cli, LEAVE, tmp_path / "model.xml"))
     impact, plan = root.findall("a:views/a:diagrams/a:view", A)

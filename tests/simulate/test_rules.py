@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from exitplan.model import NodeId
+from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
-from exitplan.simulate.result import Affected, Simulation
+from exitplan.simulate.result import Affected, Prerequisite, Simulation
 from tests.simulate.build import build
 
 UNAFFECTED = None
@@ -426,23 +427,28 @@ class BroughtIn:
     id: str
     spec: str
     withdraw: tuple[str, ...]
-    needs: dict[str, tuple[tuple[str, ...], ...]]
-    """Each step's needs that nothing runs today and no step brings in (steps with none
-    are left out)."""
+    needs: dict[str, tuple[str, ...]]
+    """Each step's needs that are not run today and that no step brings in (steps with
+    none are left out): ``hub``, ``d1|d2`` (either), ``store<hub`` (through hub)."""
+    options: Options = field(default_factory=Options)
+
+
+def _need(need: Prerequisite) -> str:
+    return "|".join(need.options) + "".join(f"<{t}" for t in need.through)
 
 
 BROUGHT_IN = [
     BroughtIn(
-        "a-candidate-needs-what-nothing-runs",
+        "a-candidate-needs-what-is-not-run-today",
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub",
         ("component:a",),
-        {"replace-a": (("hub",),)},
+        {"replace-a": ("hub",)},
     ),
     BroughtIn(
         "a-retired-need-is-brought-back",
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> old\nretired old",
         ("component:a",),
-        {"replace-a": (("old",),)},
+        {"replace-a": ("old",)},
     ),
     BroughtIn(
         "what-runs-today-meets-the-need",
@@ -464,11 +470,18 @@ BROUGHT_IN = [
         {},
     ),
     BroughtIn(
+        "another-steps-incumbent-meets-it-its-step-comes-first",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nkb -> a",
+        ("component:a", "component:b"),
+        {},
+    ),
+    BroughtIn(
         "followed-through-what-must-be-brought-in",
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub\n"
         "hub -> store\ncandidate store\nhub -> net",
         ("component:a",),
-        {"replace-a": (("hub",), ("store",))},
+        {"replace-a": ("hub", "store<hub")},
     ),
     BroughtIn(
         "a-group-with-a-running-member-is-met",
@@ -478,39 +491,64 @@ BROUGHT_IN = [
         {},
     ),
     BroughtIn(
-        "a-group-with-no-running-member-is-one-of-them",
+        "a-group-with-no-running-member-is-either-of-them",
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=dir\n"
         "k -> d2 group=dir\ncandidate d1\ncandidate d2\nd1 -> deeper\ncandidate deeper",
         ("component:a",),
-        {"replace-a": (("d1", "d2"),)},
+        {"replace-a": ("d1|d2",)},
     ),
     BroughtIn(
         "a-withdrawn-member-is-no-option",
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> gone group=dir\n"
         "k -> d2 group=dir\ncandidate d2",
         ("component:a", "component:gone"),
-        {"replace-a": (("d2",),)},
+        {"replace-a": ("d2",)},
     ),
     BroughtIn(
-        "merged-steps-gather-their-needs",
+        "an-excluded-member-is-no-option",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=dir\n"
+        "k -> d2 group=dir\ncandidate d1\ncandidate d2",
+        ("component:a",),
+        {"replace-a": ("d2",)},
+        Options(exclude_candidates=frozenset({NodeId("d1")})),
+    ),
+    BroughtIn(
+        "in-an-exit-a-withdrawn-need-gets-its-own-step",
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nvendor k other\nk -> own\n"
+        "candidate k2\nalt k2 for own R3 weeks=2\nvendor k2 other",
+        ("vendor:v",),
+        {},
+        Options(mode=Mode.EXIT),
+    ),
+    BroughtIn(
+        "merged-steps-keep-each-candidates-needs",
         "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> kb soft\nkb -> ka soft\n"
         "alt ka for a R3 weeks=4\nalt kb for b R3 weeks=6\nka -> p\nkb -> q\n"
         "candidate p\ncandidate q",
         ("component:a", "component:b"),
-        {"replace-a+replace-b": (("p",), ("q",))},
+        {"replace-a+replace-b": ("p", "q")},
     ),
 ]
 
 
 @pytest.mark.parametrize("case", BROUGHT_IN, ids=[c.id for c in BROUGHT_IN])
 def test_needs_brought_in(case: BroughtIn) -> None:
-    plan = simulate(build(case.spec), case.withdraw).plan
+    plan = simulate(build(case.spec), case.withdraw, case.options).plan
     found = {
-        step.id: tuple(n.options for n in step.needs_brought_in)
+        step.id: tuple(_need(n) for n in step.needs_brought_in)
         for step in plan.steps
         if step.needs_brought_in
     }
     assert found == case.needs
+
+
+def test_merged_steps_say_which_candidate_needs_what() -> None:
+    case = next(c for c in BROUGHT_IN if c.id == "merged-steps-keep-each-candidates-needs")
+    (step,) = simulate(build(case.spec), case.withdraw).plan.steps
+    assert [(n.candidate, n.options) for n in step.needs_brought_in] == [
+        ("ka", ("p",)),
+        ("kb", ("q",)),
+    ]
 
 
 def test_why_lists_every_chain_earliest_first() -> None:
