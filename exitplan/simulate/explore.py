@@ -171,6 +171,7 @@ def answer(found: Timeline) -> dict[str, Any]:
                 step.deadline,
                 step.blocked,
                 step.kind is StepKind.EXPORT,
+                [list(need.options) for need in step.needs_brought_in],
             ]
             for step in simulation.plan.steps
         ],

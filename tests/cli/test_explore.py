@@ -163,6 +163,16 @@ def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
 
 
 @browser_only
+def test_a_step_says_what_it_needs_brought_in_that_is_not_planned(page: Path, browser: Any) -> None:
+    _open(browser, page, "#withdraw=component:intune&day=0")
+    steps = [row.text for row in browser.find_elements("css selector", "#plan td:nth-child(2)")]
+    assert steps == [
+        "Microsoft Intune → baramundi Management Suite; needs Univention Nubus (IAM with "
+        "Keycloak and OpenLDAP) brought in: not planned"
+    ]
+
+
+@browser_only
 def test_a_service_shows_the_chain_that_breaks_it(page: Path, browser: Any) -> None:
     _open(browser, page, "#withdraw=component:intune&day=0")
     chain, because = _picked(browser, GOTHENBURG, "component:intune", "it-arbetsplats")

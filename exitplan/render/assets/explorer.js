@@ -424,6 +424,11 @@
           if (s[8]) return "export data from " + nameOf(r);
           return nameOf(r) + " → " + (s[3][i] ? nameOf(s[3][i]) : "no viable alternative");
         }).join("; ");
+        // What the step's candidates need that is not run today and no step brings in.
+        var needs = s[9].map(function (options) {
+          return options.map(nameOf).join(" or ");
+        });
+        if (needs.length) moves += "; needs " + needs.join(", ") + " brought in: not planned";
         return [s[0], String(s[1]), moves, s[7] ? "blocked" : dateOf(s[4]), dateOf(s[5]),
           dateOf(s[6])];
       })
