@@ -3,7 +3,10 @@
 A node is *restorable* when it is unaffected, or withdrawn with a viable candidate, or
 broken only through hard dependencies that are all restorable (a redundant group needs one
 restorable member). A candidate is *viable* when it is not withdrawn itself and is
-restorable. This is a least fixed point: everything starts unproven and is proven when its
+restorable. What a scenario excludes and nothing runs cannot be brought in, nor can what
+needs it (``Assessor.out_of_reach``); a node not in use that the exclusions leave needing
+a broken or withdrawn node is decided with the broken ones (``Restorability.pending``).
+This is a least fixed point: everything starts unproven and is proven when its
 conditions hold, so a cycle of unresolved needs is never viable. It is computed with a
 worklist in time linear in the affected region.
 
@@ -104,11 +107,17 @@ class Restorability:
         self._watchers: dict[NodeId, list[tuple[NodeId, str | None]]] = defaultdict(list)
         self._replaces: dict[NodeId, list[NodeId]] = defaultdict(list)
         self._groups_met: set[tuple[NodeId, str]] = set()
+        self.pending: frozenset[NodeId] = frozenset()
+        """Nodes not in use that the withdrawal does not reach, but that the scenario's
+        exclusions leave needing what it does: a redundant group whose only member not
+        excluded is broken or withdrawn. Whether they can be brought in is for the fixed
+        point, as for a broken node."""
         if everything:
             return
+        self.pending = self._pending()
         ready: list[NodeId] = []
         for node_id in sorted(self._cone(candidates)):
-            if node_id in times.withdrawn or node_id not in times.fail:
+            if node_id in times.withdrawn or not self._open(node_id):
                 continue
             waiting = self._watch_dependencies(node_id)
             self._waiting[node_id] = waiting
@@ -123,41 +132,86 @@ class Restorability:
                 ):
                     continue
                 self._replaces[candidate].append(incumbent)
-                if candidate not in times.fail:  # unaffected: viable at once
+                if not self._open(candidate):  # unaffected and in reach: viable at once
                     ready.append(incumbent)
         self._prove(ready)
+
+    def _open(self, node_id: NodeId) -> bool:
+        """Whether the fixed point decides the node: broken, withdrawn or pending."""
+        return node_id in self.times.fail or node_id in self.pending
+
+    def _free(self, node_id: NodeId) -> bool:
+        """Whether the node is there to be used whatever the fixed point decides: the
+        withdrawal does not reach it and the exclusions keep it in reach."""
+        return not self._open(node_id) and not self.unavailable(node_id)
+
+    def _needs_of(self, node_id: NodeId) -> Needs:
+        """What a node needs hard: from the region, or for a node outside it (not in use,
+        not reached), as read for the exclusions."""
+        read = self._read_needs.get(node_id)
+        return read if read is not None else self._needs(node_id)
+
+    def _pending(self) -> frozenset[NodeId]:
+        """The nodes not in use, read for the exclusions and not out of reach, that need
+        a broken or withdrawn node, or a pending one, with nothing free in its place (see
+        ``pending``); the least set closed under that rule."""
+        pending: set[NodeId] = set()
+        fail = self.times.fail
+
+        def held(node_id: NodeId) -> bool:
+            return node_id in fail or node_id in pending
+
+        changed = bool(self._read_needs)
+        while changed:
+            changed = False
+            for node_id in sorted(self._read_needs):
+                if node_id in pending or node_id in fail or self.unavailable(node_id):
+                    continue
+                singles, groups = self._read_needs[node_id]
+                if any(held(t) for t in singles) or any(
+                    any(held(m) for m in members)
+                    and not any(not held(m) and not self.unavailable(m) for m in members)
+                    for members in groups.values()
+                ):
+                    pending.add(node_id)
+                    changed = True
+        return frozenset(pending)
 
     def _cone(self, candidates: Mapping[NodeId, list[NodeId]]) -> set[NodeId]:
         """Every node whose restorability a candidate's viability may need."""
         stack = [c for options in candidates.values() for c in options]
         stack += [n for n in candidates if n not in self.times.withdrawn]
         cone: set[NodeId] = set()
-        fail = self.times.fail
         while stack:
             node_id = stack.pop()
             if node_id in cone:
                 continue
             cone.add(node_id)
-            if node_id in fail:
-                singles, groups = self._needs(node_id)
-                stack.extend(target for target in singles if target in fail)
+            if self._open(node_id):
+                singles, groups = self._needs_of(node_id)
+                stack.extend(target for target in singles if self._open(target))
                 for members in groups.values():
-                    stack.extend(member for member in members if member in fail)
+                    stack.extend(member for member in members if self._open(member))
             stack.extend(candidates.get(node_id, ()))
         return cone
 
     def _watch_dependencies(self, node_id: NodeId) -> int:
-        """Register what a broken node waits for; return how many requirements are open."""
-        singles, groups = self._needs(node_id)
+        """Register what a broken (or pending) node waits for; return how many
+        requirements are open. A need that the exclusions keep out of reach stays open
+        for good: nothing will prove it."""
+        singles, groups = self._needs_of(node_id)
         waiting = 0
         for target in singles:
-            if target in self.times.fail:
+            if self._open(target):
                 self._watchers[target].append((node_id, None))
                 waiting += 1
+            elif self.unavailable(target):
+                waiting += 1
         for group, members in groups.items():
-            if all(member in self.times.fail for member in members):
+            if not any(self._free(member) for member in members):
                 for member in members:
-                    self._watchers[member].append((node_id, group))
+                    if self._open(member):
+                        self._watchers[member].append((node_id, group))
                 waiting += 1
         return waiting
 
@@ -185,7 +239,7 @@ class Restorability:
     def restorable(self, node_id: NodeId) -> bool:
         if self.everything:
             return True
-        if node_id not in self.times.fail:
+        if not self._open(node_id):
             return not self.unavailable(node_id)
         return node_id in self.proven
 

@@ -290,6 +290,32 @@ ALTERNATIVES = [
         {"k1": "needs one of n1, n2; none can be restored"},
         options={"exclude_candidates": frozenset({"n1", "n2"})},
     ),
+    Choice(  # k breaks with w, which kw restores; the exclusion of n still stands
+        "a-broken-candidate-that-needs-an-excluded-one-is-not-viable",
+        "s:x -> a\ns:y -> w\ncandidate k\ncandidate kw\ncandidate n\nk -> w\nk -> n\n"
+        "alt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("missing", None), "w": ("ok", "kw")},
+        {"k": "needs n, which the scenario excludes"},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # w is withdrawn with no alternative and n excluded: k's group has nothing left
+        "a-group-left-with-a-withdrawn-member-alone-waits-for-its-restoration",
+        "s:x -> a\ns:y -> w\ncandidate k\ncandidate n\nk -> w group=g\nk -> n group=g\n"
+        "alt k for a R3",
+        ("component:a", "component:w"),
+        {"a": ("missing", None), "w": ("missing", None)},
+        {"k": "needs one of n, w; none can be restored"},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # ... and with an alternative for w, restoring w restores the group
+        "and-with-the-withdrawn-member-restorable-the-group-is-met",
+        "s:x -> a\ns:y -> w\ncandidate k\ncandidate n\ncandidate kw\nk -> w group=g\n"
+        "k -> n group=g\nalt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("ok", "k"), "w": ("ok", "kw")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
     Choice(
         "not-needed-when-nothing-in-use-depends-on-it",
         "s:x -> a\ncandidate k\ncandidate k2\nk2 -> b\nalt k for a R4\nalt k2 for a R1",
