@@ -158,6 +158,12 @@ def figures(strategy: ExitStrategy) -> Section:
             "Migration steps",
             f"{figures.steps:,} in {plural(plan.waves, 'wave')}"
             + (f"; {figures.blocked_steps:,} blocked" if figures.blocked_steps else "")
+            + (
+                f"; {plural(figures.needs_not_in_plan, 'need')} of the chosen alternatives "
+                "not in the plan"
+                if figures.needs_not_in_plan
+                else ""
+            )
             if figures.steps
             else "none",
         ),

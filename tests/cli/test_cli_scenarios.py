@@ -507,6 +507,10 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
         "and needed by Nextcloud Hub (files) and OX App Suite (mail and calendar)."
         in " ".join(document.read_text(encoding="utf-8").split())
     )
+    assert (
+        "| Migration steps | 2 in 1 wave; 1 need of the chosen alternatives not in the plan |"
+        in document.read_text(encoding="utf-8")
+    )
     compared = run_cli(
         "compare", "scenarios/leave-microsoft.yaml", "scenarios/lose-intune.yaml", "--format", "csv"
     )
