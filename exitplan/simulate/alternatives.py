@@ -8,7 +8,8 @@ needs it (``Assessor.out_of_reach``); a node not in use that the exclusions leav
 a broken or withdrawn node is decided with the broken ones (``Restorability.pending``).
 This is a least fixed point: everything starts unproven and is proven when its
 conditions hold, so a cycle of unresolved needs is never viable. It is computed with a
-worklist in time linear in the affected region.
+worklist in time linear in the affected region (with exclusions, and in the nodes not in
+use that the candidates need, which ``out_of_reach`` reads).
 
 Example: the scenario withdraws ``entra-id`` and ``intune``. ``fleet`` (a candidate for
 ``intune``) needs ``entra-id`` for sign-in, so ``fleet`` is viable only if ``entra-id``
@@ -145,36 +146,43 @@ class Restorability:
         withdrawal does not reach it and the exclusions keep it in reach."""
         return not self._open(node_id) and not self.unavailable(node_id)
 
-    def _needs_of(self, node_id: NodeId) -> Needs:
+    def needs_of(self, node_id: NodeId) -> Needs:
         """What a node needs hard: from the region, or for a node outside it (not in use,
         not reached), as read for the exclusions."""
         read = self._read_needs.get(node_id)
         return read if read is not None else self._needs(node_id)
 
     def _pending(self) -> frozenset[NodeId]:
-        """The nodes not in use, read for the exclusions and not out of reach, that need
-        a broken or withdrawn node, or a pending one, with nothing free in its place (see
-        ``pending``); the least set closed under that rule."""
+        """The nodes not in use, read for the exclusions, not out of reach and not broken,
+        that need a broken or withdrawn node, or a pending one, with nothing free in its
+        place (see ``pending``): the least set closed under that rule, with a worklist
+        over who needs whom, so that each node is looked at again only when one of its
+        needs turns pending."""
+        fail, read = self.times.fail, self._read_needs
         pending: set[NodeId] = set()
-        fail = self.times.fail
+        needers: dict[NodeId, set[NodeId]] = defaultdict(set)
+        for node_id, (singles, groups) in read.items():
+            for target in (*singles, *(m for members in groups.values() for m in members)):
+                needers[target].add(node_id)
 
         def held(node_id: NodeId) -> bool:
             return node_id in fail or node_id in pending
 
-        changed = bool(self._read_needs)
-        while changed:
-            changed = False
-            for node_id in sorted(self._read_needs):
-                if node_id in pending or node_id in fail or self.unavailable(node_id):
-                    continue
-                singles, groups = self._read_needs[node_id]
-                if any(held(t) for t in singles) or any(
-                    any(held(m) for m in members)
-                    and not any(not held(m) and not self.unavailable(m) for m in members)
-                    for members in groups.values()
-                ):
-                    pending.add(node_id)
-                    changed = True
+        def waits(node_id: NodeId) -> bool:
+            singles, groups = read[node_id]
+            return any(held(t) for t in singles) or any(
+                any(held(m) for m in members)
+                and all(held(m) or self.unavailable(m) for m in members)
+                for members in groups.values()
+            )
+
+        queue = sorted(read, reverse=True)
+        while queue:
+            node_id = queue.pop()
+            if held(node_id) or self.unavailable(node_id) or not waits(node_id):
+                continue
+            pending.add(node_id)
+            queue.extend(sorted(needers.get(node_id, ()), reverse=True))
         return frozenset(pending)
 
     def _cone(self, candidates: Mapping[NodeId, list[NodeId]]) -> set[NodeId]:
@@ -188,7 +196,7 @@ class Restorability:
                 continue
             cone.add(node_id)
             if self._open(node_id):
-                singles, groups = self._needs_of(node_id)
+                singles, groups = self.needs_of(node_id)
                 stack.extend(target for target in singles if self._open(target))
                 for members in groups.values():
                     stack.extend(member for member in members if self._open(member))
@@ -199,18 +207,18 @@ class Restorability:
         """Register what a broken (or pending) node waits for; return how many
         requirements are open. A need that the exclusions keep out of reach stays open
         for good: nothing will prove it."""
-        singles, groups = self._needs_of(node_id)
+        singles, groups = self.needs_of(node_id)
         waiting = 0
         for target in singles:
-            if self._open(target):
-                self._watchers[target].append((node_id, None))
+            if self.unavailable(target):
                 waiting += 1
-            elif self.unavailable(target):
+            elif self._open(target):
+                self._watchers[target].append((node_id, None))
                 waiting += 1
         for group, members in groups.items():
             if not any(self._free(member) for member in members):
                 for member in members:
-                    if self._open(member):
+                    if self._open(member) and not self.unavailable(member):
                         self._watchers[member].append((node_id, group))
                 waiting += 1
         return waiting
@@ -239,9 +247,9 @@ class Restorability:
     def restorable(self, node_id: NodeId) -> bool:
         if self.everything:
             return True
-        if not self._open(node_id):
-            return not self.unavailable(node_id)
-        return node_id in self.proven
+        if self.unavailable(node_id):
+            return False  # excluded and not in use, or needing what is
+        return not self._open(node_id) or node_id in self.proven
 
     def by_dependencies(self, node_id: NodeId) -> bool:
         """Would restoring what the node needs restore the node (without replacing it)?"""
@@ -270,8 +278,10 @@ class Restorability:
     def _state(self, node_id: NodeId) -> str:
         if node_id in self.times.withdrawn:
             return "is withdrawn with no viable alternative"
-        if node_id in self.excluded:
+        if node_id in self.excluded and self.unavailable(node_id):
             return "the scenario excludes"
+        if node_id in self.pending:
+            return "cannot be brought in, as what it needs breaks and cannot be restored"
         if node_id not in self.times.fail:
             return "cannot be brought in without what the scenario excludes"
         return "breaks and cannot be restored"
@@ -426,7 +436,7 @@ class Assessor:
         frontier = sorted(set(candidates) - excluded)
         while frontier:
             nodes = self.backend.nodes_by_id(frontier)
-            walked = [n for n in frontier if not runs_today(nodes[n]) and n not in times.fail]
+            walked = [n for n in frontier if not runs_today(nodes[n])]
             for node_id in walked:
                 needs[node_id] = []
             for edge in self.backend.edges_touching(walked, Direction.OUT, [Rel.DEPENDS_ON]):
@@ -644,6 +654,8 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
     its own alternative is needed as well.
     """
     replacements = choices.replacements
+    restorability = choices.restorability
+    pending = restorability.pending
     needed: set[NodeId] = set(choices.replaced)
     queue: list[NodeId] = sorted(choices.replaced)
     for incumbent in sorted(replacements):
@@ -659,14 +671,15 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
             queue.append(incumbent)
     while queue:
         chosen = replacements[queue.pop()].chosen
-        if chosen is None or chosen.candidate not in times.degrade:
+        if chosen is None or (
+            chosen.candidate not in times.degrade and chosen.candidate not in pending
+        ):
             continue  # no candidate, or one that nothing withdrawn reaches
         seen = {chosen.candidate}
         frontier = [chosen.candidate]
         while frontier:
             current = frontier.pop()
-            for edge in region.dependencies(current):
-                target = edge.target
+            for target in _relied_on(region, restorability, current):
                 if target in seen:
                     continue
                 seen.add(target)
@@ -674,6 +687,19 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
                     if target not in needed:
                         needed.add(target)
                         queue.append(target)
-                elif target in times.degrade and target not in times.withdrawn:
+                elif (
+                    target in times.degrade and target not in times.withdrawn
+                ) or target in pending:
                     frontier.append(target)
     return needed
+
+
+def _relied_on(
+    region: DependencyRegion, restorability: Restorability, node_id: NodeId
+) -> list[NodeId]:
+    """What a node relies on, for ``needed_components``: every dependency from the region;
+    for a pending node, outside it, its hard needs as read for the exclusions."""
+    if node_id in restorability.pending:
+        singles, groups = restorability.needs_of(node_id)
+        return [*singles, *(m for members in groups.values() for m in members)]
+    return [edge.target for edge in region.dependencies(node_id)]

@@ -316,6 +316,48 @@ ALTERNATIVES = [
         {"a": ("ok", "k"), "w": ("ok", "kw")},
         options={"exclude_candidates": frozenset({"n"})},
     ),
+    Choice(  # nothing in use needs w, but k can be brought in only once kw restores it
+        "what-a-pending-candidate-waits-for-is-replaced-too",
+        "s:x -> a\ncandidate k\ncandidate n\ncandidate kw\nk -> n group=g\nk -> w group=g\n"
+        "alt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("ok", "k"), "w": ("ok", "kw")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # ... and so is what it waits for through another node not in use
+        "and-through-another-node-not-in-use",
+        "s:x -> a\ncandidate k\ncandidate n\ncandidate kw\ncandidate p\nk -> p\n"
+        "p -> n group=g\np -> w group=g\nalt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("ok", "k"), "w": ("ok", "kw")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # k breaks with w; what it also needs, p, needs the excluded n
+        "a-broken-candidate-that-needs-an-excluded-one-one-level-down-is-not-viable",
+        "s:x -> a\ns:y -> w\ncandidate k\ncandidate kw\ncandidate n\ncandidate p\nk -> w\n"
+        "k -> p\np -> n\nalt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("missing", None), "w": ("ok", "kw")},
+        {"k": "needs p, which cannot be brought in without what the scenario excludes"},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # e is excluded and nothing runs it: that w can be restored does not bring it in
+        "an-excluded-candidate-that-breaks-stays-out-of-reach",
+        "s:x -> a\ns:y -> w\ncandidate k\ncandidate kw\ncandidate e\nk -> e\ne -> w\n"
+        "alt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("missing", None), "w": ("ok", "kw")},
+        {"k": "needs e, which the scenario excludes"},
+        options={"exclude_candidates": frozenset({"e"})},
+    ),
+    Choice(  # e runs, so excluding it does not stop it: it breaks beyond repair
+        "an-excluded-component-in-use-that-breaks-is-said-to-break",
+        "s:x -> a\ns:y -> w2\ns:z -> e\ncandidate k\nk -> e\ne -> w2\nalt k for a R3",
+        ("component:a", "component:w2"),
+        {"a": ("missing", None), "w2": ("missing", None)},
+        {"k": "needs e, which breaks and cannot be restored"},
+        options={"exclude_candidates": frozenset({"e"})},
+    ),
     Choice(
         "not-needed-when-nothing-in-use-depends-on-it",
         "s:x -> a\ncandidate k\ncandidate k2\nk2 -> b\nalt k for a R4\nalt k2 for a R1",
