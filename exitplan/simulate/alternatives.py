@@ -280,6 +280,8 @@ class Restorability:
             return "is withdrawn with no viable alternative"
         if node_id in self.excluded and self.unavailable(node_id):
             return "the scenario excludes"
+        if self.unavailable(node_id):
+            return "cannot be brought in without what the scenario excludes"
         if node_id in self.pending:
             return "cannot be brought in, as what it needs breaks and cannot be restored"
         if node_id not in self.times.fail:
@@ -428,15 +430,18 @@ class Assessor:
         if not excluded:
             return frozenset(), {}
         # An excluded component in use still runs: only a candidate is kept out of reach.
+        # A withdrawn one is for the fixed point: replaced, what it needs no longer matters.
         gone = [
-            n.id for n in self.backend.nodes_by_id(sorted(excluded)).values() if not runs_today(n)
+            n.id
+            for n in self.backend.nodes_by_id(sorted(excluded)).values()
+            if not runs_today(n) and n.id not in times.withdrawn
         ]
         needs: dict[NodeId, list[DependsOn]] = {}
         seen = set(candidates) | excluded
         frontier = sorted(set(candidates) - excluded)
         while frontier:
             nodes = self.backend.nodes_by_id(frontier)
-            walked = [n for n in frontier if not runs_today(nodes[n])]
+            walked = [n for n in frontier if not runs_today(nodes[n]) and n not in times.withdrawn]
             for node_id in walked:
                 needs[node_id] = []
             for edge in self.backend.edges_touching(walked, Direction.OUT, [Rel.DEPENDS_ON]):
@@ -679,7 +684,7 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
         frontier = [chosen.candidate]
         while frontier:
             current = frontier.pop()
-            for target in _relied_on(region, restorability, current):
+            for target in _relied_on(region, times, restorability, current):
                 if target in seen:
                     continue
                 seen.add(target)
@@ -695,11 +700,15 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
 
 
 def _relied_on(
-    region: DependencyRegion, restorability: Restorability, node_id: NodeId
+    region: DependencyRegion, times: Affects, restorability: Restorability, node_id: NodeId
 ) -> list[NodeId]:
     """What a node relies on, for ``needed_components``: every dependency from the region;
-    for a pending node, outside it, its hard needs as read for the exclusions."""
+    for a pending node, its hard needs as read for the exclusions, and its dependencies
+    from the region where the withdrawal reaches it (a soft need of something withdrawn)."""
+    reached = (
+        [edge.target for edge in region.dependencies(node_id)] if node_id in times.degrade else []
+    )
     if node_id in restorability.pending:
         singles, groups = restorability.needs_of(node_id)
-        return [*singles, *(m for members in groups.values() for m in members)]
-    return [edge.target for edge in region.dependencies(node_id)]
+        return [*singles, *(m for members in groups.values() for m in members), *reached]
+    return reached

@@ -358,6 +358,31 @@ ALTERNATIVES = [
         {"k": "needs e, which breaks and cannot be restored"},
         options={"exclude_candidates": frozenset({"e"})},
     ),
+    Choice(  # w is replaced by kw: what w itself needs, the excluded n, no longer matters
+        "a-withdrawn-need-of-an-excluded-one-is-for-its-replacement",
+        "s:x -> a\ncandidate k\ncandidate w\ncandidate n\ncandidate kw\nk -> w\nw -> n\n"
+        "alt k for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("ok", "k"), "w": ("ok", "kw")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # k waits for w2; it also needs w softly, which must then be replaced as well
+        "a-pending-candidates-soft-need-of-a-withdrawn-one-is-replaced",
+        "s:x -> a\ncandidate k\ncandidate n\ncandidate kw2\ncandidate kw\nk -> n group=g\n"
+        "k -> w2 group=g\nk -> w soft\nalt k for a R3\nalt kw2 for w2 R3\nalt kw for w R3",
+        ("component:a", "component:w2", "component:w"),
+        {"a": ("ok", "k"), "w2": ("ok", "kw2"), "w": ("ok", "kw")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # k breaks with w, which kw restores; k also needs the excluded n
+        "a-candidate-needing-one-the-exclusion-keeps-out-is-told-so",
+        "s:x -> a\ns:y -> w\ncandidate k\ncandidate k2\ncandidate kw\ncandidate n\n"
+        "k2 -> k\nk -> w\nk -> n\nalt k2 for a R3\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"a": ("missing", None), "w": ("ok", "kw")},
+        {"k2": "needs k, which cannot be brought in without what the scenario excludes"},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
     Choice(
         "not-needed-when-nothing-in-use-depends-on-it",
         "s:x -> a\ncandidate k\ncandidate k2\nk2 -> b\nalt k for a R4\nalt k2 for a R1",
