@@ -109,10 +109,10 @@ class Restorability:
         self._replaces: dict[NodeId, list[NodeId]] = defaultdict(list)
         self._groups_met: set[tuple[NodeId, str]] = set()
         self.pending: frozenset[NodeId] = frozenset()
-        """Nodes not in use that the withdrawal does not reach, but that the scenario's
-        exclusions leave needing what it does: a redundant group whose only member not
-        excluded is broken or withdrawn. Whether they can be brought in is for the fixed
-        point, as for a broken node."""
+        """Nodes not in use that the withdrawal does not break, but that the scenario's
+        exclusions leave needing what it breaks: a redundant group whose only member not
+        excluded is broken or withdrawn (or a pending node, in turn). Whether they can be
+        brought in is for the fixed point, as for a broken node."""
         if everything:
             return
         self.pending = self._pending()
@@ -143,7 +143,8 @@ class Restorability:
 
     def _free(self, node_id: NodeId) -> bool:
         """Whether the node is there to be used whatever the fixed point decides: the
-        withdrawal does not reach it and the exclusions keep it in reach."""
+        withdrawal does not break it, nor leave it pending, and the exclusions keep it in
+        reach."""
         return not self._open(node_id) and not self.unavailable(node_id)
 
     def needs_of(self, node_id: NodeId) -> Needs:
