@@ -117,8 +117,9 @@ class Restorability:
             return
         self.pending = self._pending()
         ready: list[NodeId] = []
+        fail, pending = times.fail, self.pending
         for node_id in sorted(self._cone(candidates)):
-            if node_id in times.withdrawn or not self._open(node_id):
+            if node_id in times.withdrawn or (node_id not in fail and node_id not in pending):
                 continue
             waiting = self._watch_dependencies(node_id)
             self._waiting[node_id] = waiting
@@ -133,19 +134,13 @@ class Restorability:
                 ):
                     continue
                 self._replaces[candidate].append(incumbent)
-                if not self._open(candidate):  # unaffected and in reach: viable at once
+                if candidate not in fail and candidate not in pending:  # unaffected, in reach
                     ready.append(incumbent)
         self._prove(ready)
 
     def _open(self, node_id: NodeId) -> bool:
         """Whether the fixed point decides the node: broken, withdrawn or pending."""
         return node_id in self.times.fail or node_id in self.pending
-
-    def _free(self, node_id: NodeId) -> bool:
-        """Whether the node is there to be used whatever the fixed point decides: the
-        withdrawal does not break it, nor leave it pending, and the exclusions keep it in
-        reach."""
-        return not self._open(node_id) and not self.unavailable(node_id)
 
     def needs_of(self, node_id: NodeId) -> Needs:
         """What a node needs hard: from the region, or for a node outside it (not in use,
@@ -191,16 +186,17 @@ class Restorability:
         stack = [c for options in candidates.values() for c in options]
         stack += [n for n in candidates if n not in self.times.withdrawn]
         cone: set[NodeId] = set()
+        fail, pending = self.times.fail, self.pending  # _open, spelt out: it runs per need
         while stack:
             node_id = stack.pop()
             if node_id in cone:
                 continue
             cone.add(node_id)
-            if self._open(node_id):
+            if node_id in fail or node_id in pending:
                 singles, groups = self.needs_of(node_id)
-                stack.extend(target for target in singles if self._open(target))
+                stack.extend(t for t in singles if t in fail or t in pending)
                 for members in groups.values():
-                    stack.extend(member for member in members if self._open(member))
+                    stack.extend(m for m in members if m in fail or m in pending)
             stack.extend(candidates.get(node_id, ()))
         return cone
 
@@ -209,17 +205,19 @@ class Restorability:
         requirements are open. A need that the exclusions keep out of reach stays open
         for good: nothing will prove it."""
         singles, groups = self.needs_of(node_id)
+        # _open and unavailable, spelt out: this runs for every need in the cone
+        fail, pending, out = self.times.fail, self.pending, self.out_of_reach
         waiting = 0
         for target in singles:
-            if self.unavailable(target):
+            if target in out:
                 waiting += 1
-            elif self._open(target):
+            elif target in fail or target in pending:
                 self._watchers[target].append((node_id, None))
                 waiting += 1
         for group, members in groups.items():
-            if not any(self._free(member) for member in members):
+            if all(m in fail or m in pending or m in out for m in members):  # none free
                 for member in members:
-                    if self._open(member) and not self.unavailable(member):
+                    if (member in fail or member in pending) and member not in out:
                         self._watchers[member].append((node_id, group))
                 waiting += 1
         return waiting
