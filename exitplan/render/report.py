@@ -29,6 +29,7 @@ from exitplan.render.rows import (
     display_names,
     due,
     effort_sentence,
+    either,
     findings,
     legal,
     legal_sentences,
@@ -242,8 +243,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
     needs = unbrought(simulation)
     if needs:
         (options, candidates), *others = needs.items()
-        shown = [names.get(o, o) for o in options]
-        what = shown[0] if len(shown) == 1 else "either " + listed(shown, last="or")
+        what = either([names.get(o, o) for o in options])
         needing = listed(names.get(c, c) for c in candidates)
         found.append(
             f"No step brings in {what}, not run today and needed by {needing}"

@@ -180,10 +180,7 @@ def headline(simulation: Simulation) -> list[str]:
     missing_needs = unbrought(simulation)
     if missing_needs:
         candidates = sorted({c for needing in missing_needs.values() for c in needing})
-        what = [
-            options[0] if len(options) == 1 else "either " + listed(options, last="or")
-            for options in missing_needs
-        ]
+        what = [either(options) for options in missing_needs]
         lines.append(
             f"Not in the plan and not run today: {listed(what, most=5)}, needed by "
             f"{_needing(candidates)}."
@@ -375,15 +372,17 @@ def schedule_sentences(simulation: Simulation) -> list[str]:
     return lines
 
 
-def need_text(
-    need: Prerequisite, names: Mapping[str, str] | None = None, *, through: bool = True
-) -> str:
-    """One need that the plan does not bring in: ``hub``, ``either d1 or d2``, with
-    ``through``: ``store (through hub)``."""
+def either(options: Sequence[str]) -> str:
+    """The nodes any one of which meets a need: ``hub``, ``either d1 or d2``."""
+    return options[0] if len(options) == 1 else "either " + listed(options, last="or")
+
+
+def need_text(need: Prerequisite, names: Mapping[str, str] | None = None) -> str:
+    """One need that the plan does not bring in: ``hub``, ``either d1 or d2``,
+    ``store (through hub)``."""
     shown = names or {}
-    options = [shown.get(o, o) for o in need.options]
-    text = options[0] if len(options) == 1 else "either " + listed(options, last="or")
-    if through and need.through:
+    text = either([shown.get(o, o) for o in need.options])
+    if need.through:
         text += f" (through {shown.get(need.through[0], need.through[0])})"
     return text
 
