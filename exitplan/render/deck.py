@@ -30,7 +30,13 @@ from exitplan.render.report import (
     why_missing,
     withdrawn_words,
 )
-from exitplan.render.rows import blocked_text, chain_text, display_names, sentences
+from exitplan.render.rows import (
+    blocked_text,
+    brought_in_sentences,
+    chain_text,
+    display_names,
+    sentences,
+)
 from exitplan.simulate.result import State
 from exitplan.simulate.strategy import ExitStrategy
 
@@ -148,6 +154,7 @@ def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
                     run.font.bold = bool(column)
     broken = [s for s in simulation.services if s.state is not State.DEGRADED]
     names = display_names(simulation)
+    needs = brought_in_sentences(simulation, names)  # the figures leave these out
     assumed = len(strategy.assumptions)
     _notes(
         slide,
@@ -156,6 +163,7 @@ def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
                 "Services that break, and the chain that breaks each first:",
                 [f"{s.impact.name}: {chain_text(s.impact.because, names)}" for s in broken],
             ),
+            *([sentences(needs)] if needs else []),
             f"These figures rest on {plural(assumed, 'assumed element')}."
             if assumed
             else "Nothing the figures rest on is marked assumed.",

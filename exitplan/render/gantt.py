@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from exitplan.errors import agreeing, in_weeks, plural, printable
-from exitplan.render.rows import capacity_text, display_names
+from exitplan.render.rows import capacity_text, display_names, unbrought
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -201,7 +201,7 @@ def _subtitle(simulation: Simulation, layout: Layout, labels: list[str]) -> str:
 
 def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     """The subtitle's parts. With blocked steps the finish is only that of the steps drawn,
-    and it says so."""
+    and it says so; what the chosen alternatives need and no step brings in is counted."""
     plan = simulation.plan
     finish = simulation.date_of(plan.finish_day)
     stuck = len(plan.blocked)
@@ -220,6 +220,9 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
             f"{stuck} blocked, not drawn"
             + ("" if layout.list_blocked else " (the plan's table lists them)")
         )
+    needs = len(unbrought(simulation))
+    if needs:
+        parts.append(f"{plural(needs, 'need')} of the alternatives not in the plan")
     return parts
 
 

@@ -712,7 +712,7 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
         needed = [
             shorten(n.names[0])
             if len(n.options) == 1
-            else "one of " + listed([shorten(name) for name in n.names], last="or")
+            else "either " + listed([shorten(name) for name in n.names], last="or")
             for n in step.needs_brought_in
         ]
         lines.extend(wrap(f"needs {listed(needed)} brought in: not planned", 28, None))

@@ -511,6 +511,16 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
         "| Migration steps | 2 in 1 wave; 1 need of the chosen alternatives not in the plan |"
         in document.read_text(encoding="utf-8")
     )
+    assert (
+        "1. Decide how to bring in Univention Nubus (IAM with Keycloak and OpenLDAP), which "
+        "Nextcloud Hub (files) and OX App Suite (mail and calendar) need and nothing runs "
+        "today, and add its effort and cost to the plan."
+        in " ".join(document.read_text(encoding="utf-8").split())
+    )
+    table = run_cli("simulate", "graphs/gothenburg", "-w", "component:intune", "--format", "csv")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(table.stdout))}
+    assert rows["intune"]["needs_not_in_plan"] == "univention-nubus"
+    assert {row["needs_not_in_plan"] for i, row in rows.items() if i != "intune"} == {""}
     compared = run_cli(
         "compare", "scenarios/leave-microsoft.yaml", "scenarios/lose-intune.yaml", "--format", "csv"
     )

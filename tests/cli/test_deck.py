@@ -85,6 +85,28 @@ def test_hostile_names_stay_text_in_the_deck(run_cli: RunCli, tmp_path: Path) ->
         assert "\x1b" not in slide.notes_slide.notes_text_frame.text
 
 
+def test_the_deck_says_what_the_alternatives_need_and_no_step_brings_in(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Losing Intune chooses baramundi, which needs Univention Nubus that nothing runs:
+    the figures' notes say the plan leaves it out, and the board is asked to decide."""
+    target = tmp_path / "deck.pptx"
+    result = run_cli("report", "scenarios/lose-intune.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    said = {
+        s.shapes.title.text: (s.shapes[1].text_frame.text if s.shapes[1].has_text_frame else "")
+        + " "
+        + s.notes_slide.notes_text_frame.text
+        for s in Presentation(str(target)).slides
+    }
+    assert (
+        "Not in the plan and not run today: Univention Nubus (IAM with Keycloak and "
+        "OpenLDAP), needed by baramundi Management Suite. Its effort and cost are not in the "
+        "figures." in said["The answer in figures"]
+    )
+    assert "1. Decide how to bring in Univention Nubus" in said["Decisions for the board"]
+
+
 @pytest.mark.parametrize("scenario", ["scenarios/lose-intune.yaml", SCENARIO])
 def test_the_impact_picture_is_cut_to_what_reads_on_a_slide(
     run_cli: RunCli, tmp_path: Path, scenario: str

@@ -312,3 +312,16 @@ def test_a_name_in_mermaid_is_plain_words(name: str, shown: str) -> None:
     from exitplan.render.gantt import _mermaid_text  # noqa: PLC0415
 
     assert _mermaid_text(name) == shown
+
+
+def test_the_subtitle_counts_what_the_alternatives_need_and_no_step_brings_in() -> None:
+    """baramundi, chosen for Intune, needs Univention Nubus, which nothing runs and no step
+    brings in: the chart's finish leaves it out, and the subtitle says so."""
+    simulation = simulate(EmbeddedGraph(load_estate(EXAMPLE)), ["component:intune"])
+    for layout in (SLIDE, PAGE):
+        drawn = " ".join(
+            re.findall(r"<!-- (.*?) -->", render_gantt(simulation, ".svg", layout).decode())
+        )
+        assert "1 need of the alternatives not in the plan" in drawn
+    whole = simulate(EmbeddedGraph(load_estate(EXAMPLE)), ["vendor:microsoft"])
+    assert "not in the plan" not in render_gantt(whole, ".svg", SLIDE).decode()
