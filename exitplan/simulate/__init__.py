@@ -280,6 +280,7 @@ def _run(
             needed,
             calendar,
             excluded=preferences.exclude,
+            restorable=choices.restorability.restorable,
         )
         if options.detail
         else Plan((), 0, 0.0, (), 0.0, 0.0)

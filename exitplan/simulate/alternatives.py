@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 
 from exitplan.graph.port import (
@@ -696,6 +696,16 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
                 ) or target in pending:
                     frontier.append(target)
     return needed
+
+
+def met_without(
+    target: NodeId, members: Iterable[NodeId], restorable: Callable[[NodeId], bool]
+) -> bool:
+    """Whether a need through a redundant group of ``members`` is met without ``target``:
+    it cannot be restored, and another member of the group can. A step does not wait for
+    the replacement of such a member (``plan._precedence``); it is still needed, as a
+    withdrawn member of a group is, to restore the redundancy."""
+    return not restorable(target) and any(m != target and restorable(m) for m in members)
 
 
 def _relied_on(

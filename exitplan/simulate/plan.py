@@ -3,7 +3,10 @@
 One step per needed withdrawn component: replace X with its chosen candidate Y. Step A
 must come before step B when B's candidate depends, directly or through any chain of
 dependencies that stays clear of withdrawn components, on A's candidate or on A's
-incumbent. Steps that end up needing each other are merged into one. Waves are the
+incumbent. Through a redundant group, B does not wait for a member that cannot be
+restored while another member can: its need is met without it, as viability counts it
+(a refinement of DESIGN.md, which says "depends"). Steps that end up needing each other
+are merged into one. Waves are the
 topological generations of the step graph; a step starts when all its predecessors have
 finished, so the critical path is the longest chain of ``duration_weeks``. Where only the
 vendor can export a component's data, an export step comes first. A step without a viable
@@ -18,7 +21,7 @@ from __future__ import annotations
 import calendar as calendar_module
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
@@ -35,7 +38,7 @@ from exitplan.graph.port import (
     runs_today,
 )
 from exitplan.model import DataExport, NodeId
-from exitplan.simulate.alternatives import as_needs
+from exitplan.simulate.alternatives import as_needs, met_without
 from exitplan.simulate.propagate import Times, is_dated
 from exitplan.simulate.result import (
     CandidateAssessment,
@@ -87,8 +90,11 @@ def _precedence(
     backend: GraphBackend,
     withdrawn: frozenset[NodeId],
     moves: Mapping[str, Move],
+    restorable: Callable[[NodeId], bool],
 ) -> list[tuple[str, str]]:
-    """Pairs (A, B): step A must finish before step B starts.
+    """Pairs (A, B): step A must finish before step B starts. A member of a redundant
+    group that cannot be restored is not waited for when another member can be
+    (``met_without``).
 
     All steps' searches advance together, one level at a time, so a database backend
     answers one query per level rather than one per step and level."""
@@ -100,14 +106,24 @@ def _precedence(
     while frontiers:
         wanted = sorted({node for frontier in frontiers.values() for node in frontier})
         leaving: dict[NodeId, list[NodeId]] = defaultdict(list)
+        groups: dict[tuple[NodeId, str], list[NodeId]] = defaultdict(list)
         for edge in backend.edges_touching(wanted, Direction.OUT, [Rel.DEPENDS_ON]):
             leaving[edge.source].append(edge.target)
+            group = edge.properties.get("group")
+            if group is not None:
+                groups[edge.source, str(group)].append(edge.target)
+        spared = {  # (source, member): the source's group is met without the member
+            (source, target)
+            for (source, _), members in groups.items()
+            for target in members
+            if met_without(target, members, restorable)
+        }
         advanced: dict[str, list[NodeId]] = {}
         for step, frontier in sorted(frontiers.items()):
             following: list[NodeId] = []
             for node in frontier:
                 for target in leaving.get(node, ()):
-                    if target in seen[step]:
+                    if target in seen[step] or (node, target) in spared:
                         continue
                     seen[step].add(target)
                     earlier = by_candidate.get(target) or by_incumbent.get(target)
@@ -236,6 +252,7 @@ def _draft(
     needed: Iterable[NodeId],
     calendar: Calendar,
     excluded: frozenset[NodeId],
+    restorable: Callable[[NodeId], bool],
 ) -> tuple[_Draft, nx.DiGraph[str]]:
     draft = _Draft()
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -255,7 +272,7 @@ def _draft(
             draft.deadlines[step] = _deadline(region, times, incumbent, replaced)
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
-    graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves))
+    graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves, restorable))
     draft.unbrought = _unbrought(backend, times.withdrawn, excluded, draft.moves)
     for step, move in list(draft.moves.items()):
         if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
@@ -278,11 +295,16 @@ def make_plan(
     calendar: Calendar | None = None,
     *,
     excluded: frozenset[NodeId] = frozenset(),
+    restorable: Callable[[NodeId], bool] = lambda _: True,
 ) -> Plan:
     """Order the replacement of every needed withdrawn component (``excluded``: the
-    candidates the scenario excludes, which no step can bring in)."""
+    candidates the scenario excludes, which no step can bring in; ``restorable``: what
+    can be restored, so that no step waits for a member of a redundant group that cannot
+    be while another member can)."""
     calendar = calendar or Calendar()
-    draft, graph = _draft(backend, region, times, replacements, needed, calendar, excluded)
+    draft, graph = _draft(
+        backend, region, times, replacements, needed, calendar, excluded, restorable
+    )
     condensed = nx.condensation(graph)
     members: dict[int, list[str]] = {
         index: sorted(data["members"]) for index, data in condensed.nodes(data=True)

@@ -25,6 +25,8 @@ from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, RunCli
 from tests.neo4j.conftest import OpenGraph, Server
+from tests.simulate.build import estate as tiny_estate
+from tests.simulate.test_rules import PLANS, Planned
 from tests.test_links import hostile_names
 
 pytestmark = pytest.mark.neo4j
@@ -135,6 +137,19 @@ def test_sensitivity_is_byte_identical_on_both_backends(
     files = run_cli(*args)
     assert database.exit_code == 0, database.stderr
     assert database.stdout == files.stdout
+
+
+GROUPED = [case for case in PLANS if "group" in case.spec]
+
+
+@pytest.mark.parametrize("case", GROUPED, ids=[case.id for case in GROUPED])
+def test_plans_through_redundant_groups_are_identical(open_graph: OpenGraph, case: Planned) -> None:
+    """The plan reads which members of a group a step waits for from the backend."""
+    estate = tiny_estate(case.spec)
+    graph = open_graph(estate.name)
+    graph.load(estate)
+    embedded = dump_simulation_json(simulate(EmbeddedGraph(estate), case.withdraw))
+    assert dump_simulation_json(simulate(graph, case.withdraw)) == embedded
 
 
 def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGraph) -> None:

@@ -397,6 +397,32 @@ ALTERNATIVES = [
         {"apps": ("ok", "office")},
         not_needed=("licence",),
     ),
+    Choice(
+        "a-redundant-member-without-alternative-is-needed-to-restore-the-redundancy",
+        "s:x -> w group=g\ns:x -> w3 group=g\ncandidate k3\nalt k3 for w3 R3",
+        ("component:w", "component:w3"),
+        {"w": ("missing", None), "w3": ("ok", "k3")},
+    ),
+    Choice(
+        "every-member-is-needed-when-none-can-be-restored",
+        "s:x -> w group=g\ns:x -> w3 group=g",
+        ("component:w", "component:w3"),
+        {"w": ("missing", None), "w3": ("missing", None)},
+    ),
+    Choice(
+        "every-member-that-can-be-restored-is-needed",
+        "s:x -> w group=g\ns:x -> w3 group=g\ncandidate k\ncandidate k3\nalt k for w R2\n"
+        "alt k3 for w3 R3",
+        ("component:w", "component:w3"),
+        {"w": ("ok", "k"), "w3": ("ok", "k3")},
+    ),
+    Choice(
+        "a-candidate-relies-on-the-group-member-that-can-be-restored",
+        "s:x -> a\ncandidate ka\nalt ka for a R3\nka -> w group=g\nka -> w3 group=g\n"
+        "candidate k3\nalt k3 for w3 R3",
+        ("component:a", "component:w", "component:w3"),
+        {"a": ("ok", "ka"), "w": ("missing", None), "w3": ("ok", "k3")},
+    ),
 ]
 
 
@@ -488,8 +514,7 @@ PLANS = [
     ),
     Planned(
         "blocked-and-everything-after-it",
-        "s:x -> a\ns:y -> b\ncandidate kb\nalt kb for b R3 weeks=5\nkb -> a group=g\n"
-        "kb -> c group=g",
+        "s:x -> a\ns:y -> b\ncandidate kb\nalt kb for b R3 weeks=5\nkb -> a soft",
         ("component:a", "component:b"),
         {
             "replace-a": {"blocked": True, "blocked_by": ("a",), "wave": 1},
@@ -497,6 +522,42 @@ PLANS = [
         },
         2,
         0.0,
+    ),
+    Planned(
+        "no-wait-for-a-group-member-that-cannot-be-restored-when-another-stays",
+        "s:x -> a\ns:y -> b\ncandidate kb\nalt kb for b R3 weeks=5\nkb -> a group=g\n"
+        "kb -> c group=g",
+        ("component:a", "component:b"),
+        {
+            "replace-a": {"blocked": True, "blocked_by": ("a",), "wave": 1},
+            "replace-b": {"blocked": False, "wave": 1, "after": ()},
+        },
+        1,
+        5.0,
+    ),
+    Planned(
+        "a-group-waits-for-the-member-that-can-be-restored",
+        "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> w group=g\nka -> w3 group=g\n"
+        "candidate k3\nalt k3 for w3 R3 weeks=2",
+        ("component:a", "component:w", "component:w3"),
+        {
+            "replace-w": {"wave": 1, "blocked": True, "blocked_by": ("w",)},
+            "replace-w3": {"wave": 1, "blocked": False},
+            "replace-a": {"wave": 2, "after": ("replace-w3",), "blocked": False},
+        },
+        2,
+        6.0,
+    ),
+    Planned(
+        "no-wait-through-a-broken-group-member-when-another-stays",
+        "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> m group=g\nka -> c group=g\nm -> w",
+        ("component:a", "component:w"),
+        {
+            "replace-w": {"blocked": True, "blocked_by": ("w",), "wave": 1},
+            "replace-a": {"blocked": False, "wave": 1, "after": ()},
+        },
+        1,
+        4.0,
     ),
 ]
 
