@@ -280,7 +280,7 @@ def _run(
             needed,
             calendar,
             excluded=preferences.exclude,
-            restorable=choices.restorability.restorable,
+            restorable=choices.restorability.settled,
         )
         if options.detail
         else Plan((), 0, 0.0, (), 0.0, 0.0)

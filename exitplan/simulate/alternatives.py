@@ -108,6 +108,11 @@ class Restorability:
         self._watchers: dict[NodeId, list[tuple[NodeId, str | None]]] = defaultdict(list)
         self._replaces: dict[NodeId, list[NodeId]] = defaultdict(list)
         self._groups_met: set[tuple[NodeId, str]] = set()
+        self._candidates = candidates
+        self._computed: set[NodeId] = set()
+        """The nodes the fixed point has taken in: the part the candidates' viability may
+        need, and what ``settled`` added. A withdrawn node is decided by its candidates,
+        whether in it or not."""
         self.pending: frozenset[NodeId] = frozenset()
         """Nodes not in use that the withdrawal does not break, but that the scenario's
         exclusions leave needing what it breaks: a redundant group whose only member not
@@ -118,7 +123,9 @@ class Restorability:
         self.pending = self._pending()
         ready: list[NodeId] = []
         fail, pending = times.fail, self.pending
-        for node_id in sorted(self._cone(candidates)):
+        roots = [c for options in candidates.values() for c in options]
+        roots += [n for n in candidates if n not in times.withdrawn]
+        for node_id in sorted(self._cone(roots)):
             if node_id in times.withdrawn or (node_id not in fail and node_id not in pending):
                 continue
             waiting = self._watch_dependencies(node_id)
@@ -181,15 +188,15 @@ class Restorability:
             queue.extend(sorted(needers.get(node_id, ()), reverse=True))
         return frozenset(pending)
 
-    def _cone(self, candidates: Mapping[NodeId, list[NodeId]]) -> set[NodeId]:
-        """Every node whose restorability a candidate's viability may need."""
-        stack = [c for options in candidates.values() for c in options]
-        stack += [n for n in candidates if n not in self.times.withdrawn]
+    def _cone(self, stack: list[NodeId]) -> set[NodeId]:
+        """Every node whose restorability those in ``stack`` may need that was not
+        computed before (added to ``_computed``)."""
+        candidates, computed = self._candidates, self._computed
         cone: set[NodeId] = set()
         fail, pending = self.times.fail, self.pending  # _open, spelt out: it runs per need
         while stack:
             node_id = stack.pop()
-            if node_id in cone:
+            if node_id in cone or node_id in computed:
                 continue
             cone.add(node_id)
             if node_id in fail or node_id in pending:
@@ -198,7 +205,51 @@ class Restorability:
                 for members in groups.values():
                     stack.extend(m for m in members if m in fail or m in pending)
             stack.extend(candidates.get(node_id, ()))
+        computed |= cone
         return cone
+
+    def settled(self, node_id: NodeId) -> bool:
+        """``restorable``, decided for any node: a broken or pending node outside the part
+        computed so far (what the candidates' viability needs) is added to the fixed
+        point first, with what it needs. The plan asks this of the members of redundant
+        groups. What the fixed point decided before cannot change: all that it needed
+        was decided with it, and every candidate was in it from the start."""
+        if (
+            not self.everything
+            and node_id not in self._computed
+            and node_id not in self.times.withdrawn
+            and self._open(node_id)
+        ):
+            ready: list[NodeId] = []
+            for added in sorted(self._cone([node_id])):
+                if added in self.times.withdrawn or not self._open(added):
+                    continue
+                waiting = self._watch_undecided(added)
+                self._waiting[added] = waiting
+                if waiting == 0:
+                    ready.append(added)
+            self._prove(ready)
+        return self.restorable(node_id)
+
+    def _watch_undecided(self, node_id: NodeId) -> int:
+        """``_watch_dependencies`` for a node added after the fixed point first ran: what
+        it needs that is proven already is met."""
+        singles, groups = self.needs_of(node_id)
+        proven, out = self.proven, self.out_of_reach
+        waiting = 0
+        for target in singles:
+            if target in out:
+                waiting += 1
+            elif self._open(target) and target not in proven:
+                self._watchers[target].append((node_id, None))
+                waiting += 1
+        for group, members in groups.items():
+            if all((self._open(m) and m not in proven) or m in out for m in members):
+                for member in members:
+                    if self._open(member) and member not in out:
+                        self._watchers[member].append((node_id, group))
+                waiting += 1
+        return waiting
 
     def _watch_dependencies(self, node_id: NodeId) -> int:
         """Register what a broken (or pending) node waits for; return how many

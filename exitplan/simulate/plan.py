@@ -142,13 +142,15 @@ def _unbrought(
     withdrawn: frozenset[NodeId],
     excluded: frozenset[NodeId],
     moves: Mapping[str, Move],
+    restorable: Callable[[NodeId], bool],
 ) -> dict[str, list[Prerequisite]]:
     """What each step's candidate needs hard that is not run today and no step brings in:
     each need as the nodes any one of which would do (a redundant group), most of them one.
 
     A need is met by a node that runs today and is not withdrawn, by a step's candidate,
-    or by what a step replaces (its step comes first). What is withdrawn or excluded by
-    the scenario cannot be brought in, so it is never one of the options (whether the
+    or by what a step replaces (its step comes first), when it can be restored. What is
+    withdrawn or excluded by the scenario, or cannot be restored, cannot be brought in,
+    so it is never one of the options (whether the
     candidate is viable without it is the alternatives' question). A need that one node
     alone meets is followed to what that node needs in turn (``through`` it); a choice
     between several is the architect's, so what each would need is not. Each need is
@@ -184,9 +186,13 @@ def _unbrought(
                     {(t,) for t in singles} | {tuple(sorted(g)) for g in groups.values()}
                 )
                 for members in needs:
-                    if any(member in met for member in members):
+                    if any(member in met and restorable(member) for member in members):
                         continue
-                    options = tuple(m for m in members if m not in withdrawn and m not in excluded)
+                    options = tuple(
+                        m
+                        for m in members
+                        if m not in withdrawn and m not in excluded and restorable(m)
+                    )
                     if not options or options in found[step]:
                         continue  # nothing to bring in, or told already
                     found[step][options] = Prerequisite(
@@ -273,7 +279,7 @@ def _draft(
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
     graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves, restorable))
-    draft.unbrought = _unbrought(backend, times.withdrawn, excluded, draft.moves)
+    draft.unbrought = _unbrought(backend, times.withdrawn, excluded, draft.moves, restorable)
     for step, move in list(draft.moves.items()):
         if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
             export = f"export-{move.replaces}"
@@ -299,8 +305,9 @@ def make_plan(
 ) -> Plan:
     """Order the replacement of every needed withdrawn component (``excluded``: the
     candidates the scenario excludes, which no step can bring in; ``restorable``: what
-    can be restored, so that no step waits for a member of a redundant group that cannot
-    be while another member can)."""
+    can be restored, decided for any node asked, so that no step waits for a member of a
+    redundant group that cannot be while another member can, and no such member meets
+    a need)."""
     calendar = calendar or Calendar()
     draft, graph = _draft(
         backend, region, times, replacements, needed, calendar, excluded, restorable

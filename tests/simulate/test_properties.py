@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, Rel
-from exitplan.graph.port import DependencyRegion, DependsOn
+from exitplan.graph.port import DependencyRegion, DependsOn, GraphEdge
 from exitplan.model import (
     Alternative,
     Component,
@@ -34,6 +34,7 @@ from exitplan.model import (
     Vendor,
 )
 from exitplan.simulate import Shared, simulate, timeline
+from exitplan.simulate.alternatives import Assessor, Preferences
 from exitplan.simulate.propagate import NEVER, propagate
 from exitplan.simulate.result import StepKind
 from exitplan.simulate.why import chains
@@ -350,21 +351,94 @@ def test_every_chain_follows_real_dependencies_to_a_withdrawn_node(
         assert len(set(chain)) == len(chain)
 
 
+def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]:
+    """DESIGN.md's "restorable", as a least fixed point by plain iteration: a node is
+    restorable when unaffected; withdrawn with a candidate that is not withdrawn and is
+    restorable; broken with every hard need restorable (a group: one member); or, in use
+    and broken, with a restorable candidate of its own that is not withdrawn."""
+    broken = set(
+        propagate(EmbeddedGraph(random.estate).dependency_region(withdrawn), withdrawn).fail
+    )
+    components = {c.id: c for c in random.estate.components}
+    offers: dict[NodeId, list[NodeId]] = defaultdict(list)
+    for alternative in random.estate.alternatives:
+        offers[alternative.replaces].append(alternative.candidate)
+    restorable = {n for n in random.ids if n not in broken}
+    changed = True
+    while changed:
+        changed = False
+        for node_id in sorted(broken - restorable):
+            component = components[node_id]
+            candidates = [c for c in offers[node_id] if c not in withdrawn and c in restorable]
+            singles = [
+                d.ref
+                for d in component.depends_on
+                if d.strength is Strength.HARD and not d.any_of_group
+            ]
+            groups: dict[str, list[NodeId]] = defaultdict(list)
+            for d in component.depends_on:
+                if d.strength is Strength.HARD and d.any_of_group:
+                    groups[d.any_of_group].append(d.ref)
+            by_needs = (
+                node_id not in withdrawn
+                and all(t in restorable for t in singles)
+                and all(any(m in restorable for m in members) for members in groups.values())
+            )
+            own = candidates and (node_id in withdrawn or component.lifecycle is Lifecycle.ACTIVE)
+            if by_needs or own:
+                restorable.add(node_id)
+                changed = True
+    return restorable
+
+
+@SETTINGS
+@given(estates(), st.data())
+def test_restorability_asked_of_any_node_is_the_least_fixed_point(
+    random: Random, data: st.DataObject
+) -> None:
+    """The fixed point is first computed where the candidates' viability needs it; the
+    plan may ask about any node after (``settled``), in any order, and must get the
+    answer the whole fixed point gives."""
+    backend = EmbeddedGraph(random.estate)
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    region = backend.dependency_region(withdrawn)
+    times = propagate(region, frozenset(withdrawn))
+    restorability = Assessor(backend, region, Preferences()).choose(times).restorability
+    asked = data.draw(st.permutations(random.ids))
+    found = {node_id for node_id in asked if restorability.settled(node_id)}
+    assert found == _restorable_reference(random, withdrawn)
+
+
+def _waited_for(backend: EmbeddedGraph, withdrawn: set[NodeId]) -> nx.DiGraph[NodeId]:
+    """The dependencies a step's candidate waits for: every one, but that through a
+    redundant group a member that cannot be restored is not waited for when another
+    member can be."""
+    region = backend.dependency_region(withdrawn)
+    times = propagate(region, frozenset(withdrawn))
+    restorable = Assessor(backend, region, Preferences()).choose(times).restorability.settled
+    members: dict[tuple[NodeId, str], list[NodeId]] = defaultdict(list)
+    for edge in backend.edges(Rel.DEPENDS_ON):
+        if edge.properties.get("group") is not None:
+            members[edge.source, str(edge.properties["group"])].append(edge.target)
+
+    def waited(edge: GraphEdge) -> bool:
+        group = edge.properties.get("group")
+        if group is None or restorable(edge.target):
+            return True
+        return not any(restorable(m) for m in members[edge.source, str(group)])
+
+    graph: nx.DiGraph[NodeId] = nx.DiGraph()
+    graph.add_edges_from((e.source, e.target) for e in backend.edges(Rel.DEPENDS_ON) if waited(e))
+    return graph
+
+
 @SETTINGS
 @given(estates(), st.data())
 def test_the_plan_respects_every_precedence(random: Random, data: st.DataObject) -> None:
     backend = EmbeddedGraph(random.estate)
     withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
     plan = simulate(backend, [f"component:{n}" for n in withdrawn]).plan
-    broken = propagate(backend.dependency_region(withdrawn), frozenset(withdrawn)).fail
-    graph: nx.DiGraph[NodeId] = nx.DiGraph()
-    graph.add_edges_from(
-        (e.source, e.target)
-        for e in backend.edges(Rel.DEPENDS_ON)
-        # through a redundant group, a member that cannot be restored is not waited for
-        # when another can be: of such edges, only those into an unaffected member count
-        if e.properties.get("group") is None or e.target not in broken
-    )
+    graph = _waited_for(backend, withdrawn)
     graph.add_nodes_from(random.ids)
     # What each step's candidate reaches without passing through a withdrawn component.
     open_graph = graph.subgraph(n for n in graph if n not in withdrawn)

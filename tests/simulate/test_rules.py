@@ -549,6 +549,30 @@ PLANS = [
         6.0,
     ),
     Planned(
+        "a-member-restored-by-a-step-is-waited-for-though-nothing-else-asks",
+        "s:x -> a\ns:y -> m\ncandidate ka\nalt ka for a R3 weeks=4\nka -> m group=g\n"
+        "ka -> n group=g\ncandidate n\nm -> w\ncandidate kw\nalt kw for w R3 weeks=10",
+        ("component:a", "component:w"),
+        {
+            "replace-w": {"wave": 1, "blocked": False},
+            "replace-a": {"wave": 2, "after": ("replace-w",), "blocked": False},
+        },
+        2,
+        14.0,
+    ),
+    Planned(
+        "a-restorable-member-is-waited-for-beside-one-that-stays",
+        "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> m group=g\nka -> c group=g\n"
+        "m -> w\ncandidate kw\nalt kw for w R3 weeks=10",
+        ("component:a", "component:w"),
+        {
+            "replace-w": {"wave": 1, "blocked": False},
+            "replace-a": {"wave": 2, "after": ("replace-w",), "blocked": False},
+        },
+        2,
+        14.0,
+    ),
+    Planned(
         "no-wait-through-a-broken-group-member-when-another-stays",
         "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> m group=g\nka -> c group=g\nm -> w",
         ("component:a", "component:w"),
@@ -681,6 +705,28 @@ BROUGHT_IN = [
         "candidate p\ncandidate q",
         ("component:a", "component:b"),
         {"replace-a+replace-b": ("p", "q")},
+    ),
+    BroughtIn(
+        "a-member-that-cannot-be-restored-meets-no-need",
+        "s:x -> a\ns:y -> w\ncandidate ka\nalt ka for a R3 weeks=4\nka -> w group=g\n"
+        "ka -> n group=g\ncandidate n",
+        ("component:a", "component:w"),
+        {"replace-a": ("n",)},
+    ),
+    BroughtIn(
+        "a-running-member-that-cannot-be-restored-meets-no-need",
+        "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> m group=g\nka -> n group=g\n"
+        "m -> w\ncandidate n",
+        ("component:a", "component:w"),
+        {"replace-a": ("n",)},
+    ),
+    BroughtIn(
+        "a-member-whose-only-candidate-is-excluded-meets-no-need",
+        "s:x -> a\ns:y -> w\ncandidate ka\nalt ka for a R3 weeks=4\nka -> w group=g\n"
+        "ka -> n group=g\ncandidate n\ncandidate kw\nalt kw for w R3",
+        ("component:a", "component:w"),
+        {"replace-a": ("n",)},
+        Options(exclude_candidates=frozenset({NodeId("kw")})),
     ),
 ]
 
