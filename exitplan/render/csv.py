@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from exitplan.render.rows import Section, need_text, sentences
+from exitplan.render.rows import Section, sentences
 from exitplan.simulate.result import Simulation, StepKind
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -57,8 +57,9 @@ def _write(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def dump_simulation_csv(simulation: Simulation) -> str:
     """One row per component or service the withdrawal affects, with the alternative and
-    plan step that concern it (empty where none does), and what the step's candidate needs
-    that is not run today and that no step brings in (``needs_not_in_plan``)."""
+    plan step that concern it (empty where none does), and what its chosen candidate needs
+    that is not run today and that no step brings in (``needs_not_in_plan``: each need's
+    options joined by "or", as the workbook writes them)."""
     replacements = {r.replaces: r for r in simulation.replacements}
     steps = {
         move.replaces: step
@@ -92,7 +93,13 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 step.deadline if step else "",
                 step.slack if step else "",
                 ("yes" if step.blocked else "no") if step else "",
-                "; ".join(need_text(n) for n in step.needs_brought_in) if step else "",
+                "; ".join(
+                    " or ".join(n.options)
+                    for n in step.needs_brought_in
+                    if chosen and n.candidate == chosen.candidate
+                )
+                if step
+                else "",
             )
         )
     return _write(

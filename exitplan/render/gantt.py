@@ -222,7 +222,7 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
         )
     needs = len(unbrought(simulation))
     if needs:
-        parts.append(f"{plural(needs, 'need')} of the alternatives not in the plan")
+        parts.append(f"{plural(needs, 'need')} of the chosen alternatives not in the plan")
     return parts
 
 

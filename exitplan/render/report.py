@@ -295,20 +295,6 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             else f"Commission a search for alternatives to the {len(missing):,} components "
             "with none, before the blocked steps can be planned"
         )
-    needs = unbrought(simulation)
-    if needs:
-        names = _names(strategy)
-        (options, candidates), *_ = needs.items()
-        found.append(
-            f"Decide how to bring in {either([names.get(o, o) for o in options])}, which "
-            f"{listed(names.get(c, c) for c in candidates)} "
-            f"{agreeing(len(candidates), 'needs', 'need')} and nothing runs today, and add its "
-            "effort and cost to the plan"
-            if len(needs) == 1
-            else f"Decide how to bring in the {len(needs):,} needs of the chosen alternatives "
-            f"that nothing runs today, such as {either([names.get(o, o) for o in options])}, "
-            "and add their effort and cost to the plan"
-        )
     overrun: list[str] = []
     overrun_late: set[str] = set()
     overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
@@ -350,6 +336,21 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             else f"Extend {contracts}: {plural(overrun_blocked, 'step')} due by "
             f"{agreeing(len(overrun), 'its', 'their')} end "
             f"{agreeing(overrun_blocked, 'is', 'are')} blocked until an alternative is found"
+        )
+    needs = unbrought(simulation)
+    if needs:
+        names = _names(strategy)
+        (options, candidates), *_ = needs.items()
+        found.append(
+            f"Decide how to bring in {either([names.get(o, o) for o in options])}, which "
+            f"{listed(names.get(c, c) for c in candidates)} "
+            f"{agreeing(len(candidates), 'needs', 'need')} and which nothing runs today, and add "
+            "its effort and cost to the plan"
+            if len(needs) == 1
+            else f"Decide how to bring in the {len(needs):,} needs of the chosen alternatives "
+            "that nothing runs today, such as "
+            f"{listed([names.get(o, o) for o in options], last='or')}, and add their effort "
+            "and cost to the plan"
         )
     if plan.capacity is None and len(plan.steps) - len(plan.blocked) > 1:  # else none to limit
         found.append(

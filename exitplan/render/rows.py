@@ -401,12 +401,15 @@ def brought_in_sentences(
     ``Not in the plan and not run today: univention-nubus, needed by baramundi. Its
     effort and cost are not in the figures.``"""
     shown = names or {}
-    needing: dict[str, set[str]] = {}  # each need, as told, and the candidates that need it
+    # each need, as told, and the candidates that need it; a need of one node is told
+    # before a choice between several, so that the choice ends the list
+    needing: dict[tuple[bool, str], set[str]] = {}
     for step in simulation.plan.steps:
         for need in step.needs_brought_in:
-            needing.setdefault(need_text(need, shown), set()).add(need.candidate)
+            told_as = (len(need.options) > 1, need_text(need, shown))
+            needing.setdefault(told_as, set()).add(need.candidate)
     told: dict[tuple[str, ...], list[str]] = {}  # needs with the same candidates, together
-    for text, candidates in sorted(needing.items()):
+    for (_, text), candidates in sorted(needing.items()):
         told.setdefault(tuple(sorted(candidates)), []).append(text)
     if not told:
         return []

@@ -713,8 +713,8 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
             shorten(n.names[0])
             if len(n.options) == 1
             else "either " + listed([shorten(name) for name in n.names], last="or")
-            for n in step.needs_brought_in
-        ]
+            for n in sorted(step.needs_brought_in, key=lambda n: len(n.options) > 1)
+        ]  # a need of one node before a choice: "hub and either d1 or d2"
         lines.extend(wrap(f"needs {listed(needed)} brought in: not planned", 28, None))
     if blocked_by:
         lines.extend(wrap("blocked by " + ", ".join(sorted(blocked_by)), 28, None))

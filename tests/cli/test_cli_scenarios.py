@@ -16,8 +16,11 @@ import jsonschema
 import pytest
 
 from exitplan.loading import read_document
+from exitplan.render.csv import dump_simulation_csv
+from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, RunCli, WriteFiles
 from tests.reliability.test_outputs import write_estate
+from tests.simulate.build import build
 
 HEAD = f"id: s\ntitle: S\nestate: {EXAMPLE}\n"
 
@@ -512,9 +515,9 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
         in document.read_text(encoding="utf-8")
     )
     assert (
-        "1. Decide how to bring in Univention Nubus (IAM with Keycloak and OpenLDAP), which "
-        "Nextcloud Hub (files) and OX App Suite (mail and calendar) need and nothing runs "
-        "today, and add its effort and cost to the plan."
+        "2. Decide how to bring in Univention Nubus (IAM with Keycloak and OpenLDAP), which "
+        "Nextcloud Hub (files) and OX App Suite (mail and calendar) need and which nothing "
+        "runs today, and add its effort and cost to the plan. 3. Decide how many"
         in " ".join(document.read_text(encoding="utf-8").split())
     )
     table = run_cli("simulate", "graphs/gothenburg", "-w", "component:intune", "--format", "csv")
@@ -528,3 +531,17 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
     assert "needs not in the plan,0,1" in compared.stdout.splitlines()
     leave = run_cli("run", "scenarios/leave-microsoft.yaml")
     assert "not run today" not in leave.stdout  # Nubus is chosen there, for Entra ID
+
+
+def test_the_csv_names_each_candidates_needs_on_the_row_of_what_it_replaces() -> None:
+    """Two steps merged into one: each incumbent's row gives what its own candidate needs;
+    a choice between several nodes is written as the workbook writes it."""
+    spec = (
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> kb soft\nkb -> ka soft\n"
+        "alt ka for a R3 weeks=4\nalt kb for b R3 weeks=6\nka -> p\nkb -> d1 group=g\n"
+        "kb -> d2 group=g\ncandidate p\ncandidate d1\ncandidate d2"
+    )
+    simulation = simulate(build(spec), ["component:a", "component:b"])
+    assert [s.id for s in simulation.plan.steps] == ["replace-a+replace-b"]
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(dump_simulation_csv(simulation)))}
+    assert (rows["a"]["needs_not_in_plan"], rows["b"]["needs_not_in_plan"]) == ("p", "d1 or d2")

@@ -365,7 +365,7 @@ def test_a_step_box_says_what_it_needs_brought_in() -> None:
     )
     drawing = plan_view(graph, simulate(graph, ["component:a"]))
     (box,) = drawing.nodes
-    assert "needs either d1 or d2 and hub brought in: not planned" in " ".join(box.lines)
+    assert "needs hub and either d1 or d2 brought in: not planned" in " ".join(box.lines)
 
 
 def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -> None:

@@ -322,6 +322,6 @@ def test_the_subtitle_counts_what_the_alternatives_need_and_no_step_brings_in() 
         drawn = " ".join(
             re.findall(r"<!-- (.*?) -->", render_gantt(simulation, ".svg", layout).decode())
         )
-        assert "1 need of the alternatives not in the plan" in drawn
+        assert "1 need of the chosen alternatives not in the plan" in drawn
     whole = simulate(EmbeddedGraph(load_estate(EXAMPLE)), ["vendor:microsoft"])
     assert "not in the plan" not in render_gantt(whole, ".svg", SLIDE).decode()
