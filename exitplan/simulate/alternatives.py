@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 
 from exitplan.graph.port import (
@@ -213,7 +213,12 @@ class Restorability:
         computed so far (what the candidates' viability needs) is added to the fixed
         point first, with what it needs. The plan asks this of the members of redundant
         groups. What the fixed point decided before cannot change: all that it needed
-        was decided with it, and every candidate was in it from the start."""
+        was decided with it, and every candidate was in it from the start.
+
+        What the exclusions keep out of reach (``out_of_reach``, ``pending``) is known
+        only along the hard needs of the candidates, of nodes nobody runs; a node beyond
+        them that needs only what is excluded reads as unaffected here, as it did
+        before."""
         if (
             not self.everything
             and node_id not in self._computed
@@ -749,14 +754,13 @@ def needed_components(region: DependencyRegion, times: Affects, choices: Choices
     return needed
 
 
-def met_without(
-    target: NodeId, members: Iterable[NodeId], restorable: Callable[[NodeId], bool]
-) -> bool:
-    """Whether a need through a redundant group of ``members`` is met without ``target``:
-    it cannot be restored, and another member of the group can. A step does not wait for
-    the replacement of such a member (``plan._precedence``); it is still needed, as a
+def met_without(members: Sequence[NodeId], restorable: Callable[[NodeId], bool]) -> list[NodeId]:
+    """The members a need through a redundant group is met without: those that cannot be
+    restored, when another member can (else none). A step does not wait for the
+    replacement of such a member (``plan._precedence``); it is still needed, as a
     withdrawn member of a group is, to restore the redundancy."""
-    return not restorable(target) and any(m != target and restorable(m) for m in members)
+    restored = [restorable(m) for m in members]
+    return [m for m, ok in zip(members, restored, strict=True) if not ok] if any(restored) else []
 
 
 def _relied_on(

@@ -115,8 +115,7 @@ def _precedence(
         spared = {  # (source, member): the source's group is met without the member
             (source, target)
             for (source, _), members in groups.items()
-            for target in members
-            if met_without(target, members, restorable)
+            for target in met_without(members, restorable)
         }
         advanced: dict[str, list[NodeId]] = {}
         for step, frontier in sorted(frontiers.items()):
