@@ -1877,28 +1877,40 @@ def _spell(loop: Sequence[str]) -> str:
 _NOT_RUNNING = (Lifecycle.RETIRED, Lifecycle.CANDIDATE)
 
 
-def _needs_retired(collected: _Collected) -> list[Problem]:
-    """A component or service in use that needs a retired component."""
+def _needs_not_running(collected: _Collected) -> list[Problem]:
+    """A component or service in use that needs a retired component, or a candidate: the
+    simulation counts either as running until withdrawn, so what needs it does not break
+    through it (in a redundant group, the group stays met by it)."""
     found: list[Problem] = []
-    retired = {
-        item.model.id
+    lifecycles = {
+        item.model.id: item.model.lifecycle
         for item in collected.items["components"]
-        if item.model.lifecycle is Lifecycle.RETIRED
+        if item.model.lifecycle in _NOT_RUNNING
     }
     for section in ("components", "services"):
         for item in collected.items[section]:
-            if item.model.id in retired or getattr(item.model, "lifecycle", None) in _NOT_RUNNING:
+            if getattr(item.model, "lifecycle", None) in _NOT_RUNNING:
                 continue
             for index, dependency in enumerate(item.model.depends_on):
-                if dependency.ref in retired:
-                    found.append(
-                        item.problem(
-                            ("depends_on", index),
-                            f"{dependency.ref!r} is retired, yet {item.model.id!r} needs it: "
-                            "it counts as running until withdrawn (a lifecycle not brought up "
-                            "to date, or a dependency left over?)",
-                        )
+                lifecycle = lifecycles.get(dependency.ref)
+                if lifecycle is None:
+                    continue
+                what, why = (
+                    ("is retired", "a lifecycle not brought up to date, or a dependency left over?")
+                    if lifecycle is Lifecycle.RETIRED
+                    else (
+                        "is a candidate, not run today",
+                        "a candidate brought in without its lifecycle brought up to date, or a "
+                        "fallback that nobody runs?",
                     )
+                )
+                found.append(
+                    item.problem(
+                        ("depends_on", index),
+                        f"{dependency.ref!r} {what}, yet {item.model.id!r} needs it: it counts "
+                        f"as running until withdrawn ({why})",
+                    )
+                )
     return found
 
 
@@ -1921,10 +1933,10 @@ def _takes_no_time(collected: _Collected) -> list[Problem]:
 
 def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
     """What loads but is hardly what was meant, told as notices (file, line and field):
-    a component or service in use that needs a retired component, a move that takes no
-    time, more users of a service in an organisation than it has people, a contract that
-    ended before the date the estate describes and does not renew, and an exit plan tested
-    after that date (a test not yet made counts as made)."""
+    a component or service in use that needs a retired component or a candidate, a move
+    that takes no time, more users of a service in an organisation than it has people, a
+    contract that ended before the date the estate describes and does not renew, and an
+    exit plan tested after that date (a test not yet made counts as made)."""
     found = []
     people = {
         item.model.id: item.model.users
@@ -1943,7 +1955,7 @@ def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
                         "service counts them as written",
                     )
                 )
-    found += _needs_retired(collected) + _takes_no_time(collected)
+    found += _needs_not_running(collected) + _takes_no_time(collected)
     if info.as_of is not None:
         for item in collected.items["components"]:
             contract = item.model.contract

@@ -545,6 +545,15 @@ PLAUSIBLE_HEAD = (
             "e.yaml:10: components[1].depends_on[0]: 'old' is retired, yet 'a' needs it: it "
             "counts as running until withdrawn",
         ),
+        (
+            "components:\n  - {id: b, name: B, vendor: v, delivery: saas}\n"
+            "  - {id: k, name: K, vendor: v, delivery: saas, lifecycle: candidate}\n"
+            "services:\n  - id: s\n    name: S\n    depends_on:\n"
+            "      - {ref: b, any_of_group: g}\n      - {ref: k, any_of_group: g}\n",
+            "e.yaml:12: services[0].depends_on[1]: 'k' is a candidate, not run today, yet 's' "
+            "needs it: it counts as running until withdrawn (a candidate brought in without its "
+            "lifecycle brought up to date, or a fallback that nobody runs?)",
+        ),
         (  # a retired or candidate component may need a retired one: neither runs
             "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
             "  - {id: b, name: B, vendor: v, delivery: saas, lifecycle: candidate,\n"
@@ -568,6 +577,7 @@ PLAUSIBLE_HEAD = (
         "plausible",
         "contract-ended",
         "needs-a-retired-component",
+        "needs-a-candidate",
         "not-running-needs-retired",
         "a-move-of-no-time",
     ],
