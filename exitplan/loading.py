@@ -1874,13 +1874,25 @@ def _spell(loop: Sequence[str]) -> str:
     return " → ".join([*ordered, ordered[0]])
 
 
-_NOT_RUNNING = (Lifecycle.RETIRED, Lifecycle.CANDIDATE)
+_NOT_RUNNING = {
+    Lifecycle.RETIRED: (
+        "is retired",
+        "a lifecycle not brought up to date, or a dependency left over?",
+    ),
+    Lifecycle.CANDIDATE: (
+        "is a candidate, not run today",
+        "set its lifecycle to active if it runs, or drop the dependency if it is a fallback "
+        "nobody runs",
+    ),
+}
+"""The lifecycles of what does not run today, with what a notice says of a dependency on
+such a component, and what to do about it."""
 
 
 def _needs_not_running(collected: _Collected) -> list[Problem]:
     """A component or service in use that needs a retired component, or a candidate: the
-    simulation counts either as running until withdrawn, so what needs it does not break
-    through it (in a redundant group, the group stays met by it)."""
+    simulation takes it as running until withdrawn, so what needs it loses it only when
+    it is withdrawn or what it needs breaks."""
     found: list[Problem] = []
     lifecycles = {
         item.model.id: item.model.lifecycle
@@ -1895,20 +1907,12 @@ def _needs_not_running(collected: _Collected) -> list[Problem]:
                 lifecycle = lifecycles.get(dependency.ref)
                 if lifecycle is None:
                     continue
-                what, why = (
-                    ("is retired", "a lifecycle not brought up to date, or a dependency left over?")
-                    if lifecycle is Lifecycle.RETIRED
-                    else (
-                        "is a candidate, not run today",
-                        "a candidate brought in without its lifecycle brought up to date, or a "
-                        "fallback that nobody runs?",
-                    )
-                )
+                what, why = _NOT_RUNNING[lifecycle]
                 found.append(
                     item.problem(
                         ("depends_on", index),
-                        f"{dependency.ref!r} {what}, yet {item.model.id!r} needs it: it counts "
-                        f"as running until withdrawn ({why})",
+                        f"{dependency.ref!r} {what}, yet {item.model.id!r} needs it: the "
+                        f"simulation takes {dependency.ref!r} as running until withdrawn ({why})",
                     )
                 )
     return found

@@ -542,8 +542,8 @@ PLAUSIBLE_HEAD = (
         (
             "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
             "  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n    depends_on: [old]\n",
-            "e.yaml:10: components[1].depends_on[0]: 'old' is retired, yet 'a' needs it: it "
-            "counts as running until withdrawn",
+            "e.yaml:10: components[1].depends_on[0]: 'old' is retired, yet 'a' needs it: the "
+            "simulation takes 'old' as running until withdrawn",
         ),
         (
             "components:\n  - {id: b, name: B, vendor: v, delivery: saas}\n"
@@ -551,8 +551,8 @@ PLAUSIBLE_HEAD = (
             "services:\n  - id: s\n    name: S\n    depends_on:\n"
             "      - {ref: b, any_of_group: g}\n      - {ref: k, any_of_group: g}\n",
             "e.yaml:12: services[0].depends_on[1]: 'k' is a candidate, not run today, yet 's' "
-            "needs it: it counts as running until withdrawn (a candidate brought in without its "
-            "lifecycle brought up to date, or a fallback that nobody runs?)",
+            "needs it: the simulation takes 'k' as running until withdrawn (set its lifecycle "
+            "to active if it runs, or drop the dependency if it is a fallback nobody runs)",
         ),
         (  # a retired or candidate component may need a retired one: neither runs
             "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"

@@ -20,13 +20,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from exitplan.errors import agreeing, in_weeks, plural, printable
-from exitplan.render.rows import capacity_text, display_names, unbrought
+from exitplan.render.rows import capacity_text, display_names
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-from exitplan.simulate.result import Simulation, Step, StepKind
+from exitplan.simulate.result import Simulation, Step, StepKind, summarise
 
 WAVE_COLOURS = ("#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
 LATE = "#d62728"
@@ -220,7 +220,7 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
             f"{stuck} blocked, not drawn"
             + ("" if layout.list_blocked else " (the plan's table lists them)")
         )
-    needs = len(unbrought(simulation))
+    needs = summarise(simulation).needs_not_in_plan
     if needs:
         parts.append(f"{plural(needs, 'need')} of the chosen alternatives not in the plan")
     return parts

@@ -242,12 +242,13 @@ def risks(strategy: ExitStrategy) -> list[str]:
         )
     needs = unbrought(simulation)
     if needs:
-        (options, candidates), *others = needs.items()
+        options, candidates = _first_need(needs)
         what = either([names.get(o, o) for o in options])
         needing = listed(names.get(c, c) for c in candidates)
+        others = len(needs) - 1
         found.append(
             f"No step brings in {what}, not run today and needed by {needing}"
-            + (f" ({plural(len(others), 'more such need')} with the plan)" if others else "")
+            + (f"; nor {plural(others, 'more such need')}" if others else "")
         )
     errors = [f for f in strategy.findings if f.severity is Severity.ERROR]
     if errors:
@@ -260,6 +261,13 @@ def risks(strategy: ExitStrategy) -> list[str]:
     if strategy.assumptions:
         found.append(_assumption_risk(strategy))
     return found[:3]
+
+
+def _first_need(needs: Mapping[tuple[str, ...], list[str]]) -> tuple[tuple[str, ...], list[str]]:
+    """The need a sentence names of several: the first of one node, as the plan's notes
+    tell those first, else the first choice."""
+    options = min(needs, key=lambda options: (len(options) > 1, options))
+    return options, needs[options]
 
 
 def _assumption_risk(strategy: ExitStrategy) -> str:
@@ -340,17 +348,17 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     needs = unbrought(simulation)
     if needs:
         names = _names(strategy)
-        (options, candidates), *_ = needs.items()
+        options, candidates = _first_need(needs)
+        what = either([names.get(o, o) for o in options])
         found.append(
-            f"Decide how to bring in {either([names.get(o, o) for o in options])}, which "
+            f"Decide how to bring in {what}, which "
             f"{listed(names.get(c, c) for c in candidates)} "
             f"{agreeing(len(candidates), 'needs', 'need')} and which nothing runs today, and add "
             "its effort and cost to the plan"
             if len(needs) == 1
-            else f"Decide how to bring in the {len(needs):,} needs of the chosen alternatives "
-            "that nothing runs today, such as "
-            f"{listed([names.get(o, o) for o in options], last='or')}, and add their effort "
-            "and cost to the plan"
+            else "Decide how to bring in what the chosen alternatives need that nothing runs "
+            f"today ({len(needs):,} needs, {what} among them), and add their effort and cost "
+            "to the plan"
         )
     if plan.capacity is None and len(plan.steps) - len(plan.blocked) > 1:  # else none to limit
         found.append(

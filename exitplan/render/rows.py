@@ -177,14 +177,9 @@ def headline(simulation: Simulation) -> list[str]:
             f"replacement, as nothing that stays in use needs {agreeing(count, 'it', 'them')}: "
             f"{listed(simulation.not_needed, most=5)}."
         )
-    missing_needs = unbrought(simulation)
-    if missing_needs:
-        candidates = sorted({c for needing in missing_needs.values() for c in needing})
-        what = [either(options) for options in missing_needs]
-        lines.append(
-            f"Not in the plan and not run today: {listed(what, most=5)}, needed by "
-            f"{_needing(candidates)}."
-        )
+    needs = brought_in_sentences(simulation, most=3)
+    if needs:
+        lines.append(needs[0] + ".")
     late = plan.late
     exit = simulation.mode == "exit"
     if len(late) == 1:
@@ -387,16 +382,13 @@ def need_text(need: Prerequisite, names: Mapping[str, str] | None = None) -> str
     return text
 
 
-def _needing(candidates: Sequence[str]) -> str:
-    return listed(candidates) if len(candidates) <= 3 else f"{len(candidates)} chosen candidates"
-
-
 def brought_in_sentences(
-    simulation: Simulation, names: Mapping[str, str] | None = None
+    simulation: Simulation, names: Mapping[str, str] | None = None, *, most: int | None = None
 ) -> list[str]:
     """What each chosen candidate needs hard that is not run today and that no step brings
     in, the needs of the same candidates together (by ``names`` where they have one, else
-    by id), then that the figures leave them out:
+    by id; with ``most``, so many groups and a count of the rest), then that the figures
+    leave them out:
 
     ``Not in the plan and not run today: univention-nubus, needed by baramundi. Its
     effort and cost are not in the figures.``"""
@@ -413,10 +405,14 @@ def brought_in_sentences(
         told.setdefault(tuple(sorted(candidates)), []).append(text)
     if not told:
         return []
+    groups = sorted(told.items())
     parts = [
         f"{listed(texts)}, needed by {listed(shown.get(c, c) for c in candidates)}"
-        for candidates, texts in sorted(told.items())
+        for candidates, texts in groups
     ]
+    if most is not None and len(parts) > most + 1:
+        rest = sum(len(texts) for _, texts in groups[most:])
+        parts = [*parts[:most], plural(rest, "more need")]
     count = len(unbrought(simulation))
     return [
         "Not in the plan and not run today: " + "; ".join(parts),

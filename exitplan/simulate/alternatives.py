@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 
 from exitplan.graph.port import (
@@ -78,7 +78,7 @@ class Restorability:
     """The least fixed point of "restorable" (see module doc), computed over the part of
     the affected region that a candidate's viability can depend on: the candidates, the
     broken nodes their hard needs lead to, and the candidates of withdrawn ones among
-    those. Outside that part nothing asks, so nothing is computed.
+    those. A node outside that part is taken in when the plan asks about it (``settled``).
     """
 
     def __init__(
@@ -188,10 +188,11 @@ class Restorability:
             queue.extend(sorted(needers.get(node_id, ()), reverse=True))
         return frozenset(pending)
 
-    def _cone(self, stack: list[NodeId]) -> set[NodeId]:
-        """Every node whose restorability those in ``stack`` may need that was not
-        computed before (added to ``_computed``)."""
+    def _cone(self, roots: Iterable[NodeId]) -> set[NodeId]:
+        """Every node whose restorability the ``roots`` may need that was not computed
+        before (added to ``_computed``)."""
         candidates, computed = self._candidates, self._computed
+        stack = list(roots)
         cone: set[NodeId] = set()
         fail, pending = self.times.fail, self.pending  # _open, spelt out: it runs per need
         while stack:
@@ -212,8 +213,9 @@ class Restorability:
         """``restorable``, decided for any node: a broken or pending node outside the part
         computed so far (what the candidates' viability needs) is added to the fixed
         point first, with what it needs. The plan asks this of the members of redundant
-        groups. What the fixed point decided before cannot change: all that it needed
-        was decided with it, and every candidate was in it from the start.
+        groups and of what its candidates need. What the fixed point decided before
+        cannot change: all that it needed was decided with it, and every candidate was in
+        it from the start.
 
         What the exclusions keep out of reach (``out_of_reach``, ``pending``) is known
         only along the hard needs of the candidates, of nodes nobody runs; a node beyond

@@ -4,13 +4,12 @@ One step per needed withdrawn component: replace X with its chosen candidate Y. 
 must come before step B when B's candidate depends, directly or through any chain of
 dependencies that stays clear of withdrawn components, on A's candidate or on A's
 incumbent. Through a redundant group, B does not wait for a member that cannot be
-restored while another member can: its need is met without it, as viability counts it
-(a refinement of DESIGN.md, which says "depends"). Steps that end up needing each other
-are merged into one. Waves are the
-topological generations of the step graph; a step starts when all its predecessors have
-finished, so the critical path is the longest chain of ``duration_weeks``. Where only the
-vendor can export a component's data, an export step comes first. A step without a viable
-candidate is *blocked*, and so is everything after it.
+restored while another member can: its need is met without it, as viability counts it.
+Steps that end up needing each other are merged into one. Waves are the topological
+generations of the step graph; a step starts when all its predecessors have finished, so
+the critical path is the longest chain of ``duration_weeks``. Where only the vendor can
+export a component's data, an export step comes first. A step without a viable candidate
+is *blocked*, and so is everything after it.
 
 Example: ``nextcloud`` (for ``sharepoint``) signs in through ``nubus`` (for ``entra-id``),
 so ``replace-entra-id`` is in wave 1 and ``replace-sharepoint`` in wave 2.
@@ -300,7 +299,7 @@ def make_plan(
     calendar: Calendar | None = None,
     *,
     excluded: frozenset[NodeId] = frozenset(),
-    restorable: Callable[[NodeId], bool] = lambda _: True,
+    restorable: Callable[[NodeId], bool],
 ) -> Plan:
     """Order the replacement of every needed withdrawn component (``excluded``: the
     candidates the scenario excludes, which no step can bring in; ``restorable``: what

@@ -58,12 +58,14 @@ FIGURES = (
     "finish",
     "steps late",
     "steps blocked",
+    "needs not in the plan",
 )
 """The headline figures, in the order they are shown. "steps late" (past the day things
 break, or the contract end in exit mode) is where a contract date moves the answer.
 "finish" is that of the steps that can be scheduled, so "steps blocked" stands beside it:
 a variation that blocks more steps can move the finish earlier, and must not read as if
-the exit finished sooner."""
+the exit finished sooner. "needs not in the plan" counts what the chosen alternatives need
+that nothing runs and no step brings in (its effort and cost are in no other figure)."""
 
 MOST_RUN = 100
 """The most assumptions ``exitplan sensitivity`` varies by running the scenario again unless
@@ -87,6 +89,7 @@ class Headline:
     finish: int | None
     steps_late: int = 0
     steps_blocked: int = 0
+    needs_not_in_plan: int = 0
 
     @classmethod
     def of(cls, simulation: Simulation) -> Headline:
@@ -99,6 +102,9 @@ class Headline:
             finish=simulation.plan.finish_day,
             steps_late=len(simulation.plan.late),
             steps_blocked=len(simulation.plan.blocked),
+            needs_not_in_plan=len(
+                {n.options for step in simulation.plan.steps for n in step.needs_brought_in}
+            ),
         )
 
     def values(self) -> tuple[float | None, ...]:
@@ -110,6 +116,7 @@ class Headline:
             self.finish,
             self.steps_late,
             self.steps_blocked,
+            self.needs_not_in_plan,
         )
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from exitplan.loading import read_document
 from exitplan.render.csv import dump_simulation_csv
+from exitplan.render.rows import brought_in_sentences, headline
 from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, RunCli, WriteFiles
 from tests.reliability.test_outputs import write_estate
@@ -545,3 +546,19 @@ def test_the_csv_names_each_candidates_needs_on_the_row_of_what_it_replaces() ->
     assert [s.id for s in simulation.plan.steps] == ["replace-a+replace-b"]
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(dump_simulation_csv(simulation)))}
     assert (rows["a"]["needs_not_in_plan"], rows["b"]["needs_not_in_plan"]) == ("p", "d1 or d2")
+
+
+def test_the_headline_says_which_candidate_needs_what_as_the_plan_notes_do() -> None:
+    spec = (
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nka -> p\nka -> z1 group=g\nka -> z2 group=g\n"
+        "kb -> d1 group=g\nkb -> d2 group=g\ncandidate p\ncandidate z1\ncandidate z2\n"
+        "candidate d1\ncandidate d2"
+    )
+    simulation = simulate(build(spec), ["component:a", "component:b"])
+    said = (
+        "Not in the plan and not run today: p and either z1 or z2, needed by ka; either d1 "
+        "or d2, needed by kb"
+    )
+    assert said + "." in headline(simulation)
+    assert brought_in_sentences(simulation)[0] == said

@@ -45,6 +45,10 @@ FIGURES: dict[
     "finish": ("finish", lambda run: run["plan"]["finish_day"]),
     "steps late": ("steps_late", lambda run: sum(map(_late, run["plan"]["steps"]))),
     "steps blocked": ("steps_blocked", lambda run: run["summary"]["blocked_steps"]),
+    "needs not in the plan": (
+        "needs_not_in_plan",
+        lambda run: run["summary"]["needs_not_in_plan"],
+    ),
 }
 
 
