@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.end_to_end import write_json
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
@@ -37,6 +38,7 @@ from exitplan.simulate.explore import _Chains, answer, choices, explorer_data, g
 from exitplan.simulate.propagate import Times
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
+from tests.simulate.build import estate as tiny_estate
 from tests.simulate.test_properties import Random, estates
 
 GOTHENBURG = REPO / "graphs" / "gothenburg"
@@ -170,6 +172,23 @@ def test_a_step_says_what_it_needs_brought_in_that_is_not_planned(page: Path, br
         "Microsoft Intune → baramundi Management Suite; needs Univention Nubus (IAM with "
         "Keycloak and OpenLDAP) brought in: not planned"
     ]
+
+
+@browser_only
+def test_a_need_of_one_node_is_told_before_a_choice(
+    browser: Any, run_cli: RunCli, tmp_path: Path
+) -> None:
+    spec = (
+        "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=g\nk -> d2 group=g\n"
+        "k -> hub\ncandidate hub\ncandidate d1\ncandidate d2"
+    )
+    write_json(tiny_estate(spec), tmp_path / "estate", 100)
+    target = tmp_path / "tiny.html"
+    result = run_cli("explore", tmp_path / "estate", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, "#withdraw=component:a&day=0")
+    steps = [row.text for row in browser.find_elements("css selector", "#plan td:nth-child(2)")]
+    assert steps == ["a → k; needs hub and either d1 or d2 brought in: not planned"]
 
 
 @browser_only

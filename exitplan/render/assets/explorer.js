@@ -19,6 +19,13 @@
     return byId[id] ? byId[id].name : id;
   }
 
+  // "a", "a and b", "a, b and c" ("or" in place of "and"), after a lead word when more
+  // than one: "either a or b".
+  function listed(words, last, lead) {
+    if (words.length < 2) return words.join("");
+    return lead + words.slice(0, -1).join(", ") + " " + last + " " + words[words.length - 1];
+  }
+
   function dateOf(day) {
     if (day === null || day === undefined) return "";
     if (day === "renewal") return "at renewal (date unknown)";
@@ -424,11 +431,15 @@
           if (s[8]) return "export data from " + nameOf(r);
           return nameOf(r) + " → " + (s[3][i] ? nameOf(s[3][i]) : "no viable alternative");
         }).join("; ");
-        // What the step's candidates need that is not run today and no step brings in.
-        var needs = s[9].map(function (options) {
-          return options.map(nameOf).join(" or ");
+        // What the step's candidates need that is not run today and no step brings in: a
+        // need of one node first, then each choice between several ("hub and either d1 or
+        // d2"), as the plan's notes and diagram say it.
+        var needs = s[9].slice().sort(function (a, b) {
+          return (a.length > 1) - (b.length > 1);
+        }).map(function (options) {
+          return listed(options.map(nameOf), "or", options.length > 1 ? "either " : "");
         });
-        if (needs.length) moves += "; needs " + needs.join(", ") + " brought in: not planned";
+        if (needs.length) moves += "; needs " + listed(needs, "and", "") + " brought in: not planned";
         return [s[0], String(s[1]), moves, s[7] ? "blocked" : dateOf(s[4]), dateOf(s[5]),
           dateOf(s[6])];
       })
