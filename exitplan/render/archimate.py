@@ -310,7 +310,7 @@ def _not_in_plan(simulation: Simulation) -> dict[NodeId, str]:
     needs: dict[NodeId, set[str]] = defaultdict(set)
     for step in simulation.plan.steps:
         for need in step.needs_brought_in:
-            needs[need.candidate].add(" or ".join(need.options))
+            needs[need.candidate].add(need.options_text)
     return {candidate: "; ".join(sorted(told)) for candidate, told in needs.items()}
 
 

@@ -94,7 +94,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 step.slack if step else "",
                 ("yes" if step.blocked else "no") if step else "",
                 "; ".join(
-                    " or ".join(n.options)
+                    n.options_text
                     for n in step.needs_brought_in
                     if chosen and n.candidate == chosen.candidate
                 )

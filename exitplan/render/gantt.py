@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-from exitplan.simulate.result import Simulation, Step, StepKind, summarise
+from exitplan.simulate.result import Simulation, Step, StepKind
 
 WAVE_COLOURS = ("#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac")
 LATE = "#d62728"
@@ -220,7 +220,7 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
             f"{stuck} blocked, not drawn"
             + ("" if layout.list_blocked else " (the plan's table lists them)")
         )
-    needs = summarise(simulation).needs_not_in_plan
+    needs = simulation.plan.needs_not_in_plan
     if needs:
         parts.append(f"{plural(needs, 'need')} of the chosen alternatives not in the plan")
     return parts

@@ -413,7 +413,7 @@ def brought_in_sentences(
     if most is not None and len(parts) > most + 1:
         rest = sum(len(texts) for _, texts in groups[most:])
         parts = [*parts[:most], plural(rest, "more need")]
-    count = len(unbrought(simulation))
+    count = simulation.plan.needs_not_in_plan
     return [
         "Not in the plan and not run today: " + "; ".join(parts),
         f"{agreeing(count, 'Its', 'Their')} effort and cost are not in the figures",

@@ -208,7 +208,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 "yes" if step.id in plan.critical_path else "",
                 step.migration_cost,
                 step.parallel_cost,
-                "; ".join(" or ".join(n.options) for n in step.needs_brought_in),
+                "; ".join(n.options_text for n in step.needs_brought_in),
             )
         )
     sheets = [

@@ -148,12 +148,12 @@ def _unbrought(
     A need is met by a node that runs today and is not withdrawn, by a step's candidate,
     or by what a step replaces (its step comes first), when it can be restored. What is
     withdrawn or excluded by the scenario, or cannot be restored, cannot be brought in,
-    so it is never one of the options (whether the
-    candidate is viable without it is the alternatives' question). A need that one node
-    alone meets is followed to what that node needs in turn (``through`` it); a choice
-    between several is the architect's, so what each would need is not. Each need is
-    told once for a step, as first found: nearest the candidate, then by id. All steps'
-    searches advance together, one level at a time, as in ``_precedence``.
+    so it is never one of the options (whether the candidate is viable without it is the
+    alternatives' question). A need that one node alone meets is followed to what that
+    node needs in turn (``through`` it); a choice between several is the architect's, so
+    what each would need is not. Each need is told once for a step, as first found:
+    nearest the candidate, then by id. All steps' searches advance together, one level at
+    a time, as in ``_precedence``.
 
     Example: in a cut-off of Intune, baramundi replaces it and needs Univention Nubus,
     which the city does not run: ``replace-intune`` needs ``("univention-nubus",)``."""

@@ -169,6 +169,11 @@ class Prerequisite:
     """Empty when the candidate needs it itself; else the node, not run today either,
     that needs it (the first found, nearest the candidate)."""
 
+    @property
+    def options_text(self) -> str:
+        """The options by id, as a cell writes them: ``d1 or d2``."""
+        return " or ".join(self.options)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -288,6 +293,12 @@ class Plan:
     @property
     def finish(self) -> float:
         return self.critical_path_weeks if self.finish_weeks is None else self.finish_weeks
+
+    @property
+    def needs_not_in_plan(self) -> int:
+        """How many needs of the chosen candidates no step brings in, each counted once
+        however many candidates have it."""
+        return len({n.options for step in self.steps for n in step.needs_brought_in})
 
 
 @dataclass(frozen=True)
@@ -429,7 +440,5 @@ def summarise(simulation: Simulation) -> Summary:
         else None,
         one_off_cost=simulation.plan.costs.one_off,
         one_off_cost_unknown=len(simulation.plan.costs.one_off_unknown),
-        needs_not_in_plan=len(
-            {n.options for step in simulation.plan.steps for n in step.needs_brought_in}
-        ),
+        needs_not_in_plan=simulation.plan.needs_not_in_plan,
     )

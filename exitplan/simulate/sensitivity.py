@@ -102,9 +102,7 @@ class Headline:
             finish=simulation.plan.finish_day,
             steps_late=len(simulation.plan.late),
             steps_blocked=len(simulation.plan.blocked),
-            needs_not_in_plan=len(
-                {n.options for step in simulation.plan.steps for n in step.needs_brought_in}
-            ),
+            needs_not_in_plan=simulation.plan.needs_not_in_plan,
         )
 
     def values(self) -> tuple[float | None, ...]:
