@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from exitplan.errors import agreeing, in_weeks, plural, printable
-from exitplan.render.rows import capacity_text, display_names
+from exitplan.render.rows import capacity_text, display_names, either, first_need, unbrought
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -184,9 +184,10 @@ def _title_lines(simulation: Simulation, layout: Layout) -> str:
 
 
 def _subtitle(simulation: Simulation, layout: Layout, labels: list[str]) -> str:
-    """The finish, the critical path, the capacity, and what is late or blocked, on as many
-    lines as the chart's width beside its bar labels and legend needs (a character of the
-    subtitle's size is taken as 0.6 of its height, one of the labels as 0.55)."""
+    """The finish, the critical path, the capacity, what is late or blocked and what no
+    step brings in, on as many lines as the chart's width beside its bar labels and legend
+    needs (a character of the subtitle's size is taken as 0.6 of its height, one of the
+    labels as 0.55)."""
     inches = layout.width - (LEGEND_INCHES if layout.legend == "outside right upper" else 0)
     inches -= max(map(len, labels), default=0) * (layout.font - 1) * 0.55 / 72
     width = max(int(inches * 72 / (layout.font * 0.6)), 40)
@@ -194,14 +195,15 @@ def _subtitle(simulation: Simulation, layout: Layout, labels: list[str]) -> str:
     for part in _subtitle_parts(simulation, layout):
         if lines and len(lines[-1]) + 2 + len(part) <= width:
             lines[-1] += f"; {part}"
-        else:
-            lines.append(part)
+        else:  # on lines of its own, wrapped when longer than one
+            lines.extend(textwrap.wrap(part, width, break_on_hyphens=False))
     return "\n".join(lines)
 
 
 def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     """The subtitle's parts. With blocked steps the finish is only that of the steps drawn,
-    and it says so; what the chosen alternatives need and no step brings in is counted."""
+    and it says so; of what the chosen alternatives need and no step brings in, the first
+    (as the plan's notes tell it) is named and the rest counted."""
     plan = simulation.plan
     finish = simulation.date_of(plan.finish_day)
     stuck = len(plan.blocked)
@@ -220,10 +222,24 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
             f"{stuck} blocked, not drawn"
             + ("" if layout.list_blocked else " (the plan's table lists them)")
         )
-    needs = simulation.plan.needs_not_in_plan
+    needs = unbrought(simulation)
     if needs:
-        parts.append(f"{plural(needs, 'need')} of the chosen alternatives not in the plan")
+        names = display_names(simulation)
+        options, candidates = first_need(needs)
+        what = _between_words(either([names.get(o, o) for o in options]), NEED_LENGTH)
+        others = len(needs) - 1
+        needing = _between_words(names.get(candidates[0], candidates[0]), NEED_LENGTH)
+        if len(candidates) > 1:
+            needing += f" and {len(candidates) - 1:,} more"
+        parts.append(
+            f"no step brings in {what}, needed by {needing}"
+            + (f"; nor {plural(others, 'more need')} of the chosen alternatives" if others else "")
+        )
     return parts
+
+
+NEED_LENGTH = 60
+"""The longest a need not in the plan is named in the subtitle (cut between words)."""
 
 
 LEGEND_INCHES = 2.4

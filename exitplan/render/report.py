@@ -31,6 +31,7 @@ from exitplan.render.rows import (
     effort_sentence,
     either,
     findings,
+    first_need,
     legal,
     legal_sentences,
     number,
@@ -242,7 +243,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
         )
     needs = unbrought(simulation)
     if needs:
-        options, candidates = _first_need(needs)
+        options, candidates = first_need(needs)
         what = either([names.get(o, o) for o in options])
         needing = listed(names.get(c, c) for c in candidates)
         others = len(needs) - 1
@@ -261,13 +262,6 @@ def risks(strategy: ExitStrategy) -> list[str]:
     if strategy.assumptions:
         found.append(_assumption_risk(strategy))
     return found[:3]
-
-
-def _first_need(needs: Mapping[tuple[str, ...], list[str]]) -> tuple[tuple[str, ...], list[str]]:
-    """The need a sentence names of several: the first of one node, as the plan's notes
-    tell those first, else the first choice."""
-    options = min(needs, key=lambda options: (len(options) > 1, options))
-    return options, needs[options]
 
 
 def _assumption_risk(strategy: ExitStrategy) -> str:
@@ -348,7 +342,7 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     needs = unbrought(simulation)
     if needs:
         names = _names(strategy)
-        options, candidates = _first_need(needs)
+        options, candidates = first_need(needs)
         what = either([names.get(o, o) for o in options])
         found.append(
             f"Decide how to bring in {what}, which "

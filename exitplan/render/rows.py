@@ -429,6 +429,13 @@ def unbrought(simulation: Simulation) -> dict[tuple[str, ...], list[str]]:
     return {options: sorted(candidates) for options, candidates in sorted(found.items())}
 
 
+def first_need(needs: Mapping[tuple[str, ...], list[str]]) -> tuple[tuple[str, ...], list[str]]:
+    """The need a sentence names of several (``unbrought``'s): the first of one node, as
+    the plan's notes tell those first, else the first choice."""
+    options = min(needs, key=lambda options: (len(options) > 1, options))
+    return options, needs[options]
+
+
 def capacity_text(capacity: Capacity) -> str:
     parts = []
     if capacity.parallel_steps is not None:

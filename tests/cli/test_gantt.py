@@ -148,15 +148,25 @@ def test_on_a_page_the_blocked_steps_are_counted_where_the_chart_has_no_room_for
 
 
 @pytest.mark.parametrize("layout", [SLIDE, PAGE], ids=["slide", "page"])
-@pytest.mark.parametrize("withdrawn", ["vendor:microsoft", "vendor:v-dominant"])
-def test_the_title_subtitle_and_legend_do_not_overlap(layout: Layout, withdrawn: str) -> None:
-    """The subtitle (finish, critical path, late and blocked steps) ran into the legend at
-    the slide's upper right; it now breaks between its parts."""
+@pytest.mark.parametrize(
+    ("withdrawn", "said"),
+    [
+        ("vendor:microsoft", "blocked"),
+        ("vendor:v-dominant", "blocked"),
+        ("component:intune", "no step brings in"),  # a part longer than a line
+    ],
+)
+def test_the_title_subtitle_and_legend_do_not_overlap(
+    layout: Layout, withdrawn: str, said: str
+) -> None:
+    """The subtitle (finish, critical path, late and blocked steps, a need no step brings
+    in) ran into the legend at the slide's upper right; it now breaks between its parts,
+    and a part longer than a line is wrapped."""
     import matplotlib as mpl  # noqa: PLC0415
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.text import Text  # noqa: PLC0415
 
-    estate = load_estate(EXAMPLE) if withdrawn == "vendor:microsoft" else generate(600, seed=3)
+    estate = generate(600, seed=3) if withdrawn == "vendor:v-dominant" else load_estate(EXAMPLE)
     simulation = simulate(EmbeddedGraph(estate), [withdrawn], Options(mode=Mode.EXIT))
     with mpl.rc_context({**STYLE, "font.size": layout.font}):
         figure = gantt_figure(simulation, layout)
@@ -171,7 +181,7 @@ def test_the_title_subtitle_and_legend_do_not_overlap(layout: Layout, withdrawn:
             "legend": figure.legends[0].get_window_extent(),
         }
     assert figure.get_suptitle().startswith("Migration plan")
-    assert "blocked" in subtitle
+    assert said in subtitle
     for first, second in [("title", "subtitle"), ("title", "legend"), ("subtitle", "legend")]:
         assert not boxes[first].overlaps(boxes[second]), (first, second)
     width = figure.get_figwidth() * figure.dpi
@@ -314,7 +324,7 @@ def test_a_name_in_mermaid_is_plain_words(name: str, shown: str) -> None:
     assert _mermaid_text(name) == shown
 
 
-def test_the_subtitle_counts_what_the_alternatives_need_and_no_step_brings_in() -> None:
+def test_the_subtitle_names_what_the_alternatives_need_and_no_step_brings_in() -> None:
     """baramundi, chosen for Intune, needs Univention Nubus, which nothing runs and no step
     brings in: the chart's finish leaves it out, and the subtitle says so."""
     simulation = simulate(EmbeddedGraph(load_estate(EXAMPLE)), ["component:intune"])
@@ -322,6 +332,47 @@ def test_the_subtitle_counts_what_the_alternatives_need_and_no_step_brings_in() 
         drawn = " ".join(
             re.findall(r"<!-- (.*?) -->", render_gantt(simulation, ".svg", layout).decode())
         )
-        assert "1 need of the chosen alternatives not in the plan" in drawn
+        assert (
+            "no step brings in Univention Nubus (IAM with Keycloak and OpenLDAP), needed by "
+            "baramundi Management Suite" in drawn
+        )
     whole = simulate(EmbeddedGraph(load_estate(EXAMPLE)), ["vendor:microsoft"])
     assert "not in the plan" not in render_gantt(whole, ".svg", SLIDE).decode()
+
+
+@pytest.mark.parametrize(
+    ("spec", "told"),
+    [
+        (  # one need of one candidate
+            "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub",
+            "no step brings in hub, needed by k",
+        ),
+        (  # one need of two candidates, the first named
+            "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+            "alt kb for b R3 weeks=6\nka -> hub\nkb -> hub\ncandidate hub",
+            "no step brings in hub, needed by ka and 1 more",
+        ),
+        (  # a need of one node before a choice; the rest counted
+            "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=d\nk -> d2 group=d\n"
+            "k -> hub\nk -> old\ncandidate d1\ncandidate d2\ncandidate hub\nretired old",
+            "no step brings in hub, needed by k; nor 2 more needs of the chosen alternatives",
+        ),
+        (  # a choice alone
+            "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=d\nk -> d2 group=d\n"
+            "candidate d1\ncandidate d2",
+            "no step brings in either d1 or d2, needed by k",
+        ),
+        (  # a long name is cut between words
+            "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> " + "w" * 80 + "\n"
+            "candidate " + "w" * 80,
+            "no step brings in " + "w" * 59 + "…, needed by k",
+        ),
+    ],
+)
+def test_the_subtitle_names_the_first_need_not_in_the_plan(spec: str, told: str) -> None:
+    from exitplan.render.gantt import _subtitle_parts  # noqa: PLC0415
+    from tests.simulate.build import build  # noqa: PLC0415
+
+    withdrawn = ["component:a", *(["component:b"] if "alt kb for b" in spec else [])]
+    simulation = simulate(build(spec), withdrawn)
+    assert _subtitle_parts(simulation, SLIDE)[-1] == told
