@@ -88,13 +88,17 @@ def is_id(text: str) -> bool:
 def vendor_key(name: str) -> str:
     """Names of one organisation compare equal: ``Microsoft Corporation`` = ``microsoft``,
     ``Mărășteanu`` = ``Marasteanu``. Legal forms are dropped from the end only: ``AG Grid
-    Ltd`` is ``ag grid``, ``SAS Institute Inc.`` is ``sas institute``."""
+    Ltd`` is ``ag grid``, ``SAS Institute Inc.`` is ``sas institute``; a leading article
+    too: ``The Apache Software Foundation`` = ``Apache Software Foundation`` (an SBOM
+    names its publishers both ways)."""
     folded = "".join(
         c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
     )
     words = re.sub(r"[^\w]+", " ", folded).split()
     while len(words) > 1 and _LEGAL_SUFFIX.fullmatch(words[-1]):
         words.pop()
+    if len(words) > 1 and words[0] == "the":
+        words.pop(0)
     return " ".join(words) or name
 
 

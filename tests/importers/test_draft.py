@@ -65,6 +65,11 @@ def test_slug(text: str, expected: str) -> None:
         ("home spa catalog", "home catalog", False),
         ("Alexandru Mărășteanu", "Alexandru Marasteanu", True),
         ("Co", "Company", False),  # nothing but a legal form: the name itself
+        ("The Apache Software Foundation", "Apache Software Foundation", True),
+        ("The Eclipse Foundation, Inc.", "Eclipse Foundation", True),
+        ("The", "the", True),  # an article alone is the name
+        ("Theodor Ltd", "Odor", False),  # only the word 'the'
+        ("Anthe", "An", False),
     ],
     ids=[
         "corporation",
@@ -78,6 +83,11 @@ def test_slug(text: str, expected: str) -> None:
         "form-inside-a-word-list",
         "accents",
         "only-a-form",
+        "leading-article",
+        "article-and-form",
+        "only-an-article",
+        "the-inside-a-word",
+        "the-at-the-end",
     ],
 )
 def test_one_vendor_per_organisation(one: str, other: str, same: bool) -> None:
