@@ -807,7 +807,8 @@ def tell_if_nothing_is_withdrawn(backend: GraphBackend, simulation: Simulation) 
             continue
         lifecycle = backend.node(NodeId(value)).properties.get("lifecycle")
         if lifecycle in NOT_IN_USE:
-            reasons.append(f"{value} is {with_article(str(lifecycle))}, not in use")
+            state = with_article(lifecycle) if lifecycle == "candidate" else lifecycle
+            reasons.append(f"{value} is {state}, not in use")
     notice(
         f"exitplan: notice: {', '.join(simulation.selectors)} "
         f"{agreeing(len(simulation.selectors), 'withdraws', 'withdraw')} nothing in use today"

@@ -350,6 +350,26 @@ def test_a_withdrawal_of_nothing_in_use_is_told(
     assert result.stderr == told
 
 
+def test_a_retired_component_is_told_retired(run_cli: RunCli, tmp_path: Path) -> None:
+    """'old is retired', not 'a retired' (helper-54)."""
+    estate = {
+        "estate": {"name": "small", "as_of": "2026-01-01"},
+        "vendors": [{"id": "v", "name": "V", "hq_country": "SE"}],
+        "components": [
+            {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+            {"id": "old", "name": "Old", "vendor": "v", "delivery": "saas",
+             "lifecycle": "retired"},
+        ],
+    }  # fmt: skip
+    (tmp_path / "estate.json").write_text(json.dumps(estate), encoding="utf-8")
+    result = run_cli("simulate", str(tmp_path / "estate.json"), "-w", "component:old")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "exitplan: notice: component:old withdraws nothing in use today (old is retired, "
+        "not in use)\n"
+    )
+
+
 def test_a_diagram_of_a_withdrawal_of_nothing_in_use_is_told(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
