@@ -1218,21 +1218,26 @@ def _read_file(path: Path, reader: _Reader) -> list[Table]:
 
 def holds_tables(folder: Path) -> bool:
     """Whether ``folder`` holds a file the import reads as a table (``--from csv``)."""
-    return bool(_files([folder]))
+    return bool(_files([folder])[0])
 
 
-def _files(paths: Sequence[Path]) -> list[Path]:
+def _files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to read as tables, and those a folder holds that are left: a ``.txt``
+    file whose first line is not a table's header (a licence, a read-me). Every other
+    file given, or in a folder with a table's name, is read, and refused if it is not one."""
     found: list[Path] = []
+    left: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                child
-                for child in sorted(path.iterdir())
-                if child.suffix.lower() in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES)
-            )
+            for child in sorted(path.iterdir()):
+                suffix = child.suffix.lower()
+                if suffix == ".txt" and not _detect_file(child):
+                    left.append(child)
+                elif suffix in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
+                    found.append(child)
         else:
             found.append(path)
-    return once(sorted(found, key=display_path))
+    return once(sorted(found, key=display_path)), sorted(left, key=display_path)
 
 
 def _sheet_roles(tables: list[Table], mapping: Rules) -> tuple[list[Table], list[Table]]:
@@ -1263,7 +1268,9 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
     components: list[Table] = []
     relations: list[Table] = []
     notes: list[str] = []
-    for path in _files(paths):
+    files, left = _files(paths)
+    notes.extend(f"{display_path(path)}: not read, not a table" for path in left)
+    for path in files:
         tables = _read_file(path, reader)
         if tables[0].sheet:
             found, linked = _sheet_roles(tables, rules)
@@ -1301,10 +1308,19 @@ def read_tables(components: Path, relations: Path | None, draft: Draft, rules: R
 
 
 def detect(path: Path) -> bool:
-    """A CSV file whose first line is a header with a known column, or a workbook. Only the
-    head of a file is read (of a workbook, its list of parts), so that a file over the
-    budget is still recognised and then refused for its size, not taken for another
-    format."""
+    """A CSV file whose first line is a header with a known column, or a workbook; or a
+    folder that holds one (a CMDB's export of two tables). Only the head of a file is read
+    (of a workbook, its list of parts), so that a file over the budget is still recognised
+    and then refused for its size, not taken for another format."""
+    if path.is_dir():
+        try:
+            return any(_detect_file(child) for child in sorted(path.iterdir()))
+        except OSError:
+            return False
+    return _detect_file(path)
+
+
+def _detect_file(path: Path) -> bool:
     suffix = path.suffix.lower()
     if not path.is_file() or suffix not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
         return False

@@ -935,3 +935,37 @@ def test_a_model_with_a_bad_character_is_told_at_its_line(tmp_path: Path, run_cl
     assert "model.xml:3: not well-formed XML" in result.stderr
     assert "not a format" not in result.stderr
     assert not (tmp_path / "estate").exists()
+
+
+def test_a_folder_of_tables_is_recognised_without_from(tmp_path: Path, run_cli: RunCli) -> None:
+    """A CMDB's export of two tables, given as their folder, imports as the two tables do
+    (it was 'not a format exitplan imports' unless --from csv was given; helper-54)."""
+    assert run_cli("import", CSV, "-o", tmp_path / "folder").exit_code == 0
+    assert run_cli("import", COMPONENTS, RELATIONS, "-o", tmp_path / "files").exit_code == 0
+    loaded = [load_estate(tmp_path / name) for name in ("folder", "files")]
+    assert loaded[0].components == loaded[1].components
+    assert loaded[0].services == loaded[1].services
+
+
+@pytest.mark.parametrize("given", [(), ("--from", "csv")], ids=["detected", "named"])
+def test_a_text_file_in_a_folder_of_tables_that_is_not_one_is_left_with_a_note(
+    tmp_path: Path, run_cli: RunCli, given: tuple[str, ...]
+) -> None:
+    """Archi's CSV export beside its licence: the licence is not read as a table (it was
+    refused as one with no name or id column), and the summary says so."""
+    folder = REPO / "tests" / "fixtures" / "csv" / "archi"
+    result = run_cli("import", folder, *given, "-o", tmp_path / "estate")
+    assert result.exit_code == 0, result.stderr
+    assert f"{display_path(folder / 'LICENSE-archi.txt')}: not read, not a table" in result.stdout
+    assert load_estate(tmp_path / "estate").components
+
+
+def test_a_text_file_named_that_is_not_a_table_is_still_refused(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Only in a folder is such a file left: one named by the user is what they meant."""
+    licence = REPO / "tests" / "fixtures" / "csv" / "archi" / "LICENSE-archi.txt"
+    result = run_cli("import", licence, "--from", "csv", "-o", tmp_path / "estate")
+    assert result.exit_code == 2, result.stderr
+    assert "LICENSE-archi.txt:1:" in result.stderr
+    assert not (tmp_path / "estate").exists()
