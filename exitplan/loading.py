@@ -1892,16 +1892,32 @@ such a component, and what to do about it."""
 def _needs_not_running(collected: _Collected) -> list[Problem]:
     """A component or service in use that needs a retired component, or a candidate: the
     simulation takes it as running until withdrawn, so what needs it loses it only when
-    it is withdrawn or what it needs breaks."""
+    it is withdrawn or what it needs breaks; and so in turn for what such a component
+    needs (``exitplan.graph.region.idle``)."""
     found: list[Problem] = []
     lifecycles = {
         item.model.id: item.model.lifecycle
         for item in collected.items["components"]
         if item.model.lifecycle in _NOT_RUNNING
     }
+    taken: set[str] = set()  # not run today, but needed by what is, through others or not
+    needing = [
+        item.model
+        for section in ("components", "services")
+        for item in collected.items[section]
+        if getattr(item.model, "lifecycle", None) not in _NOT_RUNNING
+    ]
+    needs = {item.model.id: item.model for item in collected.items["components"]}
+    while needing:
+        for dependency in needing.pop().depends_on:
+            if dependency.ref in lifecycles and dependency.ref not in taken:
+                taken.add(dependency.ref)
+                needing.append(needs[dependency.ref])
     for section in ("components", "services"):
         for item in collected.items[section]:
-            if getattr(item.model, "lifecycle", None) in _NOT_RUNNING:
+            if getattr(item.model, "lifecycle", None) in _NOT_RUNNING and (
+                item.model.id not in taken
+            ):
                 continue
             for index, dependency in enumerate(item.model.depends_on):
                 lifecycle = lifecycles.get(dependency.ref)

@@ -6,6 +6,7 @@ expects exactly the listed problems, no more.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -595,3 +596,25 @@ def test_what_loads_but_is_hardly_meant_is_told_with_its_line(
     else:
         assert len(notices) == 1
         assert noticed in notices[0]
+
+
+def test_what_a_component_taken_as_running_needs_is_told_too(write_files: WriteFiles) -> None:
+    """A service needs a candidate that needs a retired component: both are taken as
+    running (the simulation shows them), and both dependencies are told."""
+    folder = write_files(
+        {
+            "e.yaml": PLAUSIBLE_HEAD + "components:\n"
+            "  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
+            "  - {id: k, name: K, vendor: v, delivery: saas, lifecycle: candidate,\n"
+            "     depends_on: [old]}\n"
+            "services:\n  - {id: s, name: S, depends_on: [k]}\n"
+        }
+    )
+    notices: list[str] = []
+    load_estate(folder, notices=notices)
+    assert [re.sub(r".*/", "", notice.split(": ", 1)[0]) for notice in notices] == [
+        "e.yaml:7",
+        "e.yaml:9",
+    ]
+    assert "'old' is retired, yet 'k' needs it: the simulation takes 'old'" in notices[0]
+    assert "'k' is a candidate, not run today, yet 's' needs it" in notices[1]

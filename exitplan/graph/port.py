@@ -183,7 +183,9 @@ class DependencyRegion(Protocol):
         ...
 
     def in_use(self, node_id: NodeId) -> bool:
-        """Runs today: not a candidate, not retired (services always run)."""
+        """Runs today: not a candidate, not retired (services always run); or needed by
+        what is in use, directly or through others, and so taken as running
+        (``exitplan.graph.region.idle``)."""
         ...
 
 

@@ -27,7 +27,7 @@ class MemoryRegion:
         self._dependents = dependents
         self._dependencies = dependencies
         self._nodes = nodes
-        self._not_in_use = frozenset(n.id for n in nodes.values() if not runs_today(n))
+        self._not_in_use = idle(nodes.values(), dependents, dependencies)
         self._walk: Walk | None = None
 
     @classmethod
@@ -64,6 +64,33 @@ class MemoryRegion:
             with collector_paused():  # a tuple for every edge, all kept
                 self._walk = _number(self._dependents, self._dependencies, self._nodes)
         return self._walk
+
+
+def idle(
+    nodes: Iterable[GraphNode],
+    dependents: Mapping[NodeId, Sequence[DependsOn]],
+    dependencies: Mapping[NodeId, Sequence[DependsOn]],
+) -> frozenset[NodeId]:
+    """The nodes not in use: nobody runs them today (a candidate, a retired component), and
+    nothing in use needs them. One that something in use needs, directly or through other
+    such nodes, is taken as running (a loading notice says so): the simulation shows it
+    as it shows what is in use, withdrawn, broken or degraded, so that a chain never
+    passes through a node the answer leaves out. What needs a node of a region is in the
+    region, so the answer is the same on every backend; the cost grows with the nodes
+    nobody runs and their links."""
+    lifecycle = {n.id for n in nodes if not runs_today(n)}
+    taken = [
+        node_id
+        for node_id in lifecycle
+        if any(edge.source not in lifecycle for edge in dependents.get(node_id, ()))
+    ]
+    needed = set(taken)
+    while taken:
+        for edge in dependencies.get(taken.pop(), ()):
+            if edge.target in lifecycle and edge.target not in needed:
+                needed.add(edge.target)
+                taken.append(edge.target)
+    return frozenset(lifecycle - needed)
 
 
 @contextlib.contextmanager

@@ -196,6 +196,8 @@ class VariedRegion:
         self._nodes = nodes
         self._targets = {target for _, target in self._edges}
         self._sources = {source for source, _ in self._edges}
+        self._absent = any(edge is None for edge in self._edges.values())
+        self._taken: dict[NodeId, bool] = {}
         self._walk: Walk | None = None
 
     def _patched(self, edges: Iterable[DependsOn]) -> list[DependsOn]:
@@ -220,8 +222,32 @@ class VariedRegion:
         return self._nodes.get(node_id) or self._region.node(node_id)
 
     def in_use(self, node_id: NodeId) -> bool:
-        node = self._nodes.get(node_id)
-        return runs_today(node) if node is not None else self._region.in_use(node_id)
+        """As the region says, but for a node nobody runs that the region takes as running
+        because something in use needs it: with a dependency absent, nothing in use may
+        need it any more. (A variation only takes dependencies away or changes them, and
+        never a lifecycle, so it takes no other node as running.)"""
+        if not self._region.in_use(node_id):
+            return False
+        if not self._absent or runs_today(self.node(node_id)):
+            return True
+        known = self._taken.get(node_id)
+        if known is None:
+            known = self._taken[node_id] = self._needed_in_use(node_id)
+        return known
+
+    def _needed_in_use(self, node_id: NodeId) -> bool:
+        """Whether something that runs today needs ``node_id``, through nodes nobody runs."""
+        seen = {node_id}
+        stack = [node_id]
+        while stack:
+            for edge in self.dependents(stack.pop()):
+                if edge.source in seen:
+                    continue
+                if runs_today(self.node(edge.source)):
+                    return True
+                seen.add(edge.source)
+                stack.append(edge.source)
+        return False
 
     def walk(self) -> Walk:
         if self._walk is None:

@@ -157,7 +157,7 @@ class _Exits:
         self.reach = Reach(self.region)
         self.offered = frozenset(e.target for e in backend.edges(Rel.ALTERNATIVE_FOR))
         every = backend.nodes(Label.COMPONENT)
-        self.idle = frozenset(n.id for n in every if not runs_today(n))
+        self.idle = frozenset(n.id for n in every if not self.region.in_use(n.id))
         self.services = frozenset(n.id for n in backend.nodes(Label.SERVICE) if runs_today(n))
         acyclic = hard_acyclic(self.region, [*(n.id for n in every), *self.services])
         self.assessor = Assessor(backend, self.region, Preferences(), acyclic=acyclic)

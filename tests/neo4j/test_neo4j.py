@@ -26,7 +26,7 @@ from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, RunCli
 from tests.neo4j.conftest import OpenGraph, Server
 from tests.simulate.build import estate as tiny_estate
-from tests.simulate.test_rules import PLANS, Planned
+from tests.simulate.test_rules import PLANS, PROPAGATION, Case, Planned
 from tests.test_links import hostile_names
 
 pytestmark = pytest.mark.neo4j
@@ -145,6 +145,22 @@ GROUPED = [case for case in PLANS if "group" in case.spec]
 @pytest.mark.parametrize("case", GROUPED, ids=[case.id for case in GROUPED])
 def test_plans_through_redundant_groups_are_identical(open_graph: OpenGraph, case: Planned) -> None:
     """The plan reads which members of a group a step waits for from the backend."""
+    estate = tiny_estate(case.spec)
+    graph = open_graph(estate.name)
+    graph.load(estate)
+    embedded = dump_simulation_json(simulate(EmbeddedGraph(estate), case.withdraw))
+    assert dump_simulation_json(simulate(graph, case.withdraw)) == embedded
+
+
+TAKEN = [case for case in PROPAGATION if "candidate" in case.spec or "retired" in case.spec]
+
+
+@pytest.mark.parametrize("case", TAKEN, ids=[case.id for case in TAKEN])
+def test_what_is_taken_as_running_is_the_same_from_the_database(
+    open_graph: OpenGraph, case: Case
+) -> None:
+    """A candidate or retired component that what is in use needs is in use: the database
+    region must say so as the embedded one does (what needs it is in the region)."""
     estate = tiny_estate(case.spec)
     graph = open_graph(estate.name)
     graph.load(estate)

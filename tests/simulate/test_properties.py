@@ -351,6 +351,32 @@ def test_every_chain_follows_real_dependencies_to_a_withdrawn_node(
         assert len(set(chain)) == len(chain)
 
 
+def _in_use_reference(random: Random) -> set[NodeId]:
+    """What is in use: an active component, or a candidate that an active one reaches by
+    dependencies through candidates alone (taken as running)."""
+    active = {c.id for c in random.estate.components if c.lifecycle is Lifecycle.ACTIVE}
+    through: nx.DiGraph[NodeId] = nx.DiGraph()
+    for component in random.estate.components:
+        for dependency in component.depends_on:
+            if dependency.ref not in active:  # an edge into a candidate
+                through.add_edge(component.id, dependency.ref)
+    return active | {
+        reached
+        for start in active
+        if start in through
+        for reached in nx.descendants(through, start)
+    }
+
+
+@SETTINGS
+@given(estates())
+def test_what_is_in_use_is_what_runs_and_what_it_needs_that_nobody_runs(random: Random) -> None:
+    """A candidate that something in use needs, directly or through other candidates, is
+    taken as running (``region.idle``), on the whole estate's region."""
+    region = EmbeddedGraph(random.estate).dependency_region(random.ids)
+    assert {n for n in random.ids if region.in_use(n)} == _in_use_reference(random)
+
+
 def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]:
     """DESIGN.md's "restorable", as a least fixed point by plain iteration: a node is
     restorable when unaffected; withdrawn with a candidate that is not withdrawn and is
@@ -363,6 +389,7 @@ def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]
     offers: dict[NodeId, list[NodeId]] = defaultdict(list)
     for alternative in random.estate.alternatives:
         offers[alternative.replaces].append(alternative.candidate)
+    in_use = _in_use_reference(random)
     restorable = {n for n in random.ids if n not in broken}
     changed = True
     while changed:
@@ -384,7 +411,7 @@ def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]
                 and all(t in restorable for t in singles)
                 and all(any(m in restorable for m in members) for members in groups.values())
             )
-            own = candidates and (node_id in withdrawn or component.lifecycle is Lifecycle.ACTIVE)
+            own = candidates and (node_id in withdrawn or node_id in in_use)
             if by_needs or own:
                 restorable.add(node_id)
                 changed = True

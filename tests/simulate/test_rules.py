@@ -115,6 +115,29 @@ PROPAGATION = [
         ("component:a",),
         {"u": ("broken", 0, 0), "k": (UNAFFECTED, None, None), "r": (UNAFFECTED, None, None)},
     ),
+    Case(  # what is in use needs them: taken as running, and listed (helper-54)
+        "a-candidate-and-a-retired-component-that-what-is-in-use-needs-are-listed",
+        "s:pay -> portal\nportal -> sql\ncandidate portal\nretired sql",
+        ("component:sql",),
+        {
+            "sql": ("withdrawn", 0, 0),
+            "portal": ("broken", 0, 0),
+            "pay": ("broken", 0, 0),
+        },
+        {"pay": ("pay", "portal", "sql")},
+    ),
+    Case(
+        "taken-as-running-through-a-soft-need-too",
+        "s:pay -> portal soft\nportal -> sql\ncandidate portal\nretired sql",
+        ("component:sql",),
+        {"portal": ("broken", 0, 0), "pay": ("degraded", None, 0)},
+    ),
+    Case(
+        "a-candidate-only-a-candidate-needs-is-not-listed",
+        "k2 -> k1\nk1 -> a\ncandidate k1\ncandidate k2\nu -> a",
+        ("component:a",),
+        {"u": ("broken", 0, 0), "k1": (UNAFFECTED, None, None), "k2": (UNAFFECTED, None, None)},
+    ),
 ]
 
 

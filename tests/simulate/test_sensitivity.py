@@ -468,3 +468,29 @@ def test_the_likeliest_to_matter_are_varied_first(alone: bool, expected: list[st
     every = assumptions(backend, base)
     order = [every[i].subject for i in likeliest_first(every, base)]
     assert order == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "absent"),
+    [
+        # the only need of a candidate in use taken away: nothing in use needs it now
+        ("s:pay -> portal\nportal -> sql\ncandidate portal\nretired sql", ("pay", "portal")),
+        ("s:pay -> portal\nportal -> sql\ncandidate portal\nretired sql", ("portal", "sql")),
+        # another need keeps it taken as running
+        ("s:pay -> portal\ns:hr -> portal\nportal -> sql\ncandidate portal\nretired sql",
+         ("pay", "portal")),
+    ],
+    ids=["no-longer-needed", "the-retired-one-no-longer-needed", "still-needed"],
+)  # fmt: skip
+def test_a_dependency_absent_takes_back_what_it_took_as_running(
+    spec: str, absent: tuple[str, str]
+) -> None:
+    """A candidate or retired component is taken as running while what is in use needs
+    it; with the dependency absent, the varied estate says what the edited one says."""
+    source, target = absent
+    key = EdgeKey(Rel.DEPENDS_ON, NodeId(source), NodeId(target))
+    edited = "\n".join(line for line in spec.splitlines() if line != f"{source} -> {target}")
+    edited = "\n".join(line for line in edited.splitlines() if line != f"s:{source} -> {target}")
+    assert edited != spec
+    varied = VariedGraph(build(spec), edges={key: None})
+    assert simulate(varied, ["component:sql"]) == simulate(build(edited), ["component:sql"])
