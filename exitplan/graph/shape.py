@@ -84,12 +84,18 @@ def _described(
         "note": element.note,
         "assumed": element.assumed,
         "origin": _origin(element.origin),
+        "inferred": _inferred(element.origin),
     }
 
 
 def _origin(origin: Origin | None) -> str | None:
     """Where an imported element came from, as one line: ``model.xml (id-42)``."""
     return str(origin) if origin is not None else None
+
+
+def _inferred(origin: Origin | None) -> tuple[str, ...] | None:
+    """The fields an import inferred rather than read (none: left out)."""
+    return origin.inferred or None if origin is not None else None
 
 
 def _vendor(estate: Estate, vendor: Vendor) -> GraphNode:
@@ -195,6 +201,8 @@ def dependency_edges(owner: Component | Service) -> Iterator[GraphEdge]:
             found["note"] = dependency.note
         if dependency.origin is not None:
             found["origin"] = str(dependency.origin)
+            if dependency.origin.inferred:
+                found["inferred"] = dependency.origin.inferred
         yield GraphEdge(owner.id, dependency.ref, Rel.DEPENDS_ON, found)
 
 
@@ -222,6 +230,7 @@ def _flow(flow: DataFlow) -> GraphEdge:
             note=flow.note,
             assumed=flow.assumed,
             origin=_origin(flow.origin),
+            inferred=_inferred(flow.origin),
         ),
     )
 
@@ -243,6 +252,7 @@ def _alternative(alternative: Alternative) -> GraphEdge:
             note=alternative.note,
             assumed=alternative.assumed,
             origin=_origin(alternative.origin),
+            inferred=_inferred(alternative.origin),
         ),
     )
 

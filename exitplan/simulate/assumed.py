@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from exitplan.errors import listed
 from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Rel
 from exitplan.model import NodeId
 from exitplan.simulate.result import Simulation
@@ -34,13 +35,25 @@ def _text(value: object) -> str:
     return " ".join(str(value).split()) if value else ""
 
 
+def _inferred(element: GraphEdge | GraphNode, otherwise: str) -> str:
+    """What is assumed of an element: the fields an import inferred rather than read, when
+    that is why it is assumed (its existence is then read from the source), else
+    ``otherwise``."""
+    inferred = element.properties.get("inferred")
+    if not isinstance(inferred, tuple) or not inferred:
+        return otherwise
+    return (
+        f"its {listed(str(field).replace('_', ' ') for field in inferred)}, inferred by the import"
+    )
+
+
 def _edge(edge: GraphEdge, kind: str, subject: str, what: str) -> Assumption | None:
     if not edge.properties.get("assumed"):
         return None
     return Assumption(
         kind,
         subject,
-        what,
+        _inferred(edge, what),
         _text(edge.properties.get("note")),
         _text(edge.properties.get("origin")),
         (edge,),
@@ -105,7 +118,7 @@ def assumptions(backend: GraphBackend, simulation: Simulation) -> list[Assumptio
                 Assumption(
                     node.label.kind,
                     node.id,
-                    node.name,
+                    _inferred(node, node.name),
                     _text(node.properties.get("note")),
                     _text(node.properties.get("origin")),
                     (node,),

@@ -244,8 +244,14 @@ def _alternative_variants(edge: GraphEdge) -> Iterator[_Variant]:
 
 
 def _component_variants(backend: GraphBackend, node: GraphNode) -> Iterator[_Variant]:
+    """Absent (nothing needs it), when its being there is what is assumed: not when an
+    import read it from its source and inferred only some of its fields (its vendor,
+    its delivery); a contract ending earlier; a licence grace halved."""
     into = backend.edges_of(node.id, Direction.IN, [Rel.DEPENDS_ON])
-    if into:
+    read = bool(node.properties.get("inferred")) and not str(
+        node.properties.get("origin", "")
+    ).endswith("((no id))")  # named by others only: its being there is a guess too
+    if into and not read:
         yield _Variant("absent", dict.fromkeys(map(EdgeKey.of, into)))
     end = node.properties.get("contract_end")
     if (earlier := _earlier(end, EARLIER_MONTHS)) is not None:

@@ -335,6 +335,7 @@ def test_a_source_that_gives_nothing_still_gives_a_valid_estate(
 def test_the_report_says_where_to_check_each_imported_assumption(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
+    """And what the import inferred, which is why it is assumed."""
     estate = tmp_path / "estate"
     assert (
         run_cli("import", FIXTURES / "archimate" / "archisurance.xml", "-o", estate).exit_code == 0
@@ -348,8 +349,19 @@ def test_the_report_says_where_to_check_each_imported_assumption(
     result = run_cli("report", scenario, "-o", tmp_path / "report.md")
     assert result.exit_code == 0, result.stderr
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
-    assert "| Mainframe | component | the component as recorded | imported from " in report
+    assert (
+        "| Mainframe | component | its delivery and vendor, inferred by the import | "
+        "imported from " in report
+    )
     assert "archisurance.xml (id-986) |" in report
+    # the source holds it: 'absent' is not how it could be wrong, so the withdrawn
+    # mainframe itself is not the assumption that matters most (helper-54)
+    assert "most of all Mainframe (component" not in report
+    sensitivity = run_cli("sensitivity", scenario, "--format", "json")
+    assert sensitivity.exit_code == 0, sensitivity.stderr
+    ranked = json.loads(sensitivity.stdout)["assumptions"]
+    assert ranked
+    assert not any(r["kind"] == "component" and r["variation"] == "absent" for r in ranked)
 
 
 def _fifo(tmp_path: Path) -> list[str]:

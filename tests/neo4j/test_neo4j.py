@@ -720,3 +720,28 @@ def test_the_archimate_export_reads_the_database_alike(
     result = run_cli("export", "archimate", scenario, "--backend", "neo4j", "-o", database, env=env)
     assert result.exit_code == 0, result.stderr
     assert database.read_bytes() == files.read_bytes()
+
+
+def test_an_imported_estate_varies_the_same_from_the_database(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """What an import inferred is a property of the node and of the edge (a list in the
+    database, a tuple in memory): what it makes assumed, and how it is varied, must read
+    the same from both."""
+    env = neo4j_server.environment()
+    imported = tmp_path / "archisurance"
+    model = REPO / "tests" / "fixtures" / "archimate" / "archisurance.xml"
+    assert run_cli("import", model, "-o", imported).exit_code == 0
+    assert run_cli("load", imported, env=env).exit_code == 0
+    scenario = tmp_path / "lan.yaml"
+    scenario.write_text(
+        "id: lan\ntitle: Lose the LAN\nestate: archisurance\n"
+        "withdraw: [component:lan-communicationnetwork]\n",
+        encoding="utf-8",
+    )
+    args = ("sensitivity", scenario, "--format", "json")
+    database = run_cli(*args, "--backend", "neo4j", "--estate", "archisurance", env=env)
+    files = run_cli(*args)
+    assert database.exit_code == 0, database.stderr
+    assert database.stdout == files.stdout
+    assert "inferred by the import" in files.stdout
