@@ -712,6 +712,18 @@ class Draft:
         return _Finisher(self).run()
 
 
+_FLOW_INFERRED = {
+    "assets": "data flow assets not in the source: named after the flow",
+    "from": "data flow sender not in the source: guessed from its links",
+    "to": "data flow receiver not in the source: guessed from its links",
+    "classification": "data flow classification not in the source: {}",
+    "personal_data": "data flow personal data not in the source: {}",
+}
+"""What the summary says of a field of a data flow the import inferred, by field (the
+value it took in place of ``{}``). A direction read from an access with no type is
+counted where it is read."""
+
+
 def _origin(file: str, sid: str, type_: str | None, inferred: Iterable[str]) -> Origin:
     """Where an element came from; a source id too long for the model is cut, marked
     with an ellipsis (it still leads to the element by its beginning)."""
@@ -1189,11 +1201,12 @@ class _Finisher:
                     ),
                 )
             )
-            self.account(relation.file).made["data flow"] += 1
-            if "assets" in relation.inferred:
-                self.account(relation.file).inferred[
-                    "data flow assets not in the source: named after the flow"
-                ] += 1
+            account = self.account(relation.file)
+            account.made["data flow"] += 1
+            for name in sorted(set(relation.inferred)):
+                said = _FLOW_INFERRED.get(name)
+                if said is not None:
+                    account.inferred[said.format(_shown(written.get(name)))] += 1
         return made
 
     def _alternatives(self) -> list[tuple[str, Alternative]]:

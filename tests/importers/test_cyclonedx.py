@@ -917,3 +917,20 @@ def test_the_command_line_imports_an_expiration_of_9999_to_a_valid_estate(
     assert imported.exit_code == 0, imported.stderr
     validated = run_cli("validate", tmp_path / "out")
     assert validated.exit_code == 0, validated.stdout + validated.stderr
+
+
+def test_what_a_data_flow_was_given_by_the_import_is_counted_as_inferred() -> None:
+    """Each flow's guessed other end, its default classification and personal data were
+    marked assumed but not counted in the summary (helper-54)."""
+    imported = _import(FIXTURES / "valid-saasbom-1.6.json")
+    (account,) = imported.account.sources
+    flows = {said: n for said, n in account.inferred.items() if said.startswith("data flow")}
+    assert flows == {
+        "data flow classification not in the source: internal": 2,
+        "data flow personal data not in the source: none": 2,
+        "data flow receiver not in the source: guessed from its links": 1,
+        "data flow sender not in the source: guessed from its links": 1,
+    }
+    written = [f for estate in imported.files.values() for f in estate.data_flows]
+    inferred = sorted(field for flow in written if flow.origin for field in flow.origin.inferred)
+    assert inferred.count("from") + inferred.count("to") == 2
