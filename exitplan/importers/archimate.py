@@ -1092,7 +1092,7 @@ class _Mapper:
         for dependent, needed in sorted(owners):
             actor = self.model.nodes[needed]
             vendor = self.vendors.get(needed) or self.source.vendor(
-                actor.name or needed, sid=needed, type=actor.type
+                actor.name or needed, sid=needed, type=actor.type, fields=self._note(actor)
             )
             self.source.provided_by(dependent, vendor, assumed=True)
             self.source.infer("vendor from a business actor or role")
