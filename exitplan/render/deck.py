@@ -161,7 +161,10 @@ def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
         [
             *_listing(
                 "Services that break, and the chain that breaks each first:",
-                [f"{s.impact.name}: {chain_text(s.impact.because, names)}" for s in broken],
+                [
+                    f"{names.get(s.id, s.impact.name)}: {chain_text(s.impact.because, names)}"
+                    for s in broken
+                ],
             ),
             *([sentences(needs)] if needs else []),
             f"These figures rest on {plural(assumed, 'assumed element')}."
@@ -214,7 +217,7 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
         _picture(_slide(deck, "The plan on a calendar", notes), pictures["gantt"])
     notes = _listing(
         "Components with no viable alternative, and why:",
-        [f"{r.name}: {why_missing(r)}" for r in simulation.missing],
+        [f"{names.get(r.replaces, r.name)}: {why_missing(r, names)}" for r in simulation.missing],
     )
     _bullets(_slide(deck, "The largest risks", notes), risks(strategy) or [NO_RISK])
     notes = _listing(

@@ -224,10 +224,11 @@ def risks(strategy: ExitStrategy) -> list[str]:
     if missing:
         waiting = f"{plural(blocked, 'migration step')} {agreeing(blocked, 'waits', 'wait')}"
         found.append(
-            f"{missing[0].name} has no viable alternative; {waiting} for it"
+            f"{names.get(missing[0].replaces, missing[0].name)} has no viable alternative; "
+            f"{waiting} for it"
             if len(missing) == 1
             else f"{len(missing):,} components have no viable alternative, such as "
-            f"{missing[0].name}; {waiting} for them"
+            f"{names.get(missing[0].replaces, missing[0].name)}; {waiting} for them"
         )
     late = plan.late
     if late:
@@ -286,12 +287,14 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     """What the board is asked to decide, from what the plan needs (``verify``: where the
     decisive assumptions are listed)."""
     simulation = strategy.simulation
+    names = _names(strategy)
     plan = simulation.plan
     found = []
     missing = simulation.missing
     if missing:
         found.append(
-            f"Commission a search for an alternative to {missing[0].name}, before the "
+            "Commission a search for an alternative to "
+            f"{names.get(missing[0].replaces, missing[0].name)}, before the "
             "blocked steps can be planned"
             if len(missing) == 1
             else f"Commission a search for alternatives to the {len(missing):,} components "
@@ -302,24 +305,26 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
     for outlook in contract_outlooks(simulation):
         term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
+        named = names.get(term.component, term.name)
         if outlook.renewal:
             count, end = outlook.renewal
             found.append(
-                f"Renew {term.name} {'once' if count == 1 else f'{count} times'} more, "
+                f"Renew {named} {'once' if count == 1 else f'{count} times'} more, "
                 f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
                 f"its end on {term.end.isoformat()}" + _blocked_by_then(stuck)
             )
         elif late or (stuck and not term.notice_by):
-            overrun.append(f"{term.name} ({term.end.isoformat()})")
+            overrun.append(f"{named} ({term.end.isoformat()})")
             overrun_late.update(step.id for step in late)
             overrun_stuck.update(step.id for step in outlook.blocked)
         elif term.notice_by:
             found.append(
                 (
-                    f"Notice on {term.name} was due by {term.notice_by.isoformat()}: "
+                    f"Notice on {named} was due by "
+                    f"{term.notice_by.isoformat()}: "
                     f"negotiate leaving at its end on {term.end.isoformat()}"
                     if outlook.notice_passed
-                    else f"Give notice on {term.name} by {term.notice_by.isoformat()}"
+                    else f"Give notice on {named} by {term.notice_by.isoformat()}"
                 )
                 + (
                     f"; {plural(stuck, 'step')} due by its end on {term.end.isoformat()} "
@@ -449,7 +454,8 @@ def summary(strategy: ExitStrategy) -> list[str]:
             sentences(
                 [
                     plural(len(missing), "withdrawn component has", "withdrawn components have")
-                    + f" no viable alternative: {', '.join(r.name for r in missing)}",
+                    + " no viable alternative: "
+                    + ", ".join(names.get(r.replaces, r.name) for r in missing),
                     _blocked_until_found(figures.blocked_steps, figures.steps),
                 ]
             )
@@ -599,9 +605,10 @@ def _not_replaced(strategy: ExitStrategy) -> list[str]:
     """What the withdrawal takes away that needs no replacement, and the components it
     breaks or degrades that are not withdrawn themselves."""
     simulation = strategy.simulation
+    names = _names(strategy)
     told = []
     in_use = {row.id: row.name for row in strategy.register}  # withdrawn, running today
-    needless = [in_use[n] for n in simulation.not_needed if n in in_use]
+    needless = [names.get(n, in_use[n]) for n in simulation.not_needed if n in in_use]
     if needless:
         shown = _some(needless)
         told.append(
@@ -613,7 +620,7 @@ def _not_replaced(strategy: ExitStrategy) -> list[str]:
     withdrawn = set(simulation.withdrawn)
     for state in (State.BROKEN, State.DEGRADED):
         hit = [
-            a.name
+            names.get(a.id, a.name)
             for a in simulation.affected
             if a.state is state and a.id not in services and a.id not in withdrawn
         ]
@@ -795,18 +802,26 @@ def _flows(strategy: ExitStrategy) -> Section:
     )
 
 
-def why_missing(replacement: Replacement) -> str:
+def why_missing(replacement: Replacement, names: Mapping[str, str] | None = None) -> str:
     """Why no candidate for a component is viable: each candidate's reason."""
-    reasons = [f"{c.name}: {c.reason}" for c in replacement.candidates]
+    shown = names or {}
+    reasons = [f"{shown.get(c.candidate, c.name)}: {c.reason}" for c in replacement.candidates]
     return sentences(reasons) if reasons else "No alternative identified."
 
 
 def _missing(strategy: ExitStrategy) -> Section:
+    names = _names(strategy)
     rows = []
     for replacement in strategy.simulation.replacements:
         if replacement.status is not Status.MISSING:
             continue
-        rows.append((replacement.name, ", ".join(replacement.uses), why_missing(replacement)))
+        rows.append(
+            (
+                names.get(replacement.replaces, replacement.name),
+                ", ".join(replacement.uses),
+                why_missing(replacement, names),
+            )
+        )
     return Section(
         "Missing alternatives",
         ("component", "capabilities in use", "why no candidate is viable"),

@@ -3,6 +3,7 @@ renderers so that every format says the same thing in the same words."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -106,7 +107,19 @@ def display_names(simulation: Simulation) -> dict[str, str]:
     for step in simulation.plan.steps:
         for need in step.needs_brought_in:
             names.update(zip(need.options, need.names, strict=True))
-    return names
+    return _told_apart(names)
+
+
+def _told_apart(names: dict[str, str]) -> dict[str, str]:
+    """Names that two nodes share, each with its id (``LAN (lan-communicationnetwork)``),
+    so that a chain through both does not read as a loop, nor two components as one."""
+    by_name: dict[str, int] = defaultdict(int)
+    for name in names.values():
+        by_name[name] += 1
+    return {
+        node_id: f"{name} ({node_id})" if by_name[name] > 1 and name != node_id else name
+        for node_id, name in names.items()
+    }
 
 
 LONGEST_CHAIN_SHOWN = 9
@@ -277,7 +290,8 @@ def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None)
         chosen = replacement.chosen
         if chosen is None:
             reasons = [
-                f"{c.name if names else c.candidate}: {c.reason}" for c in replacement.candidates
+                f"{shown.get(c.candidate, c.name) if names else c.candidate}: {c.reason}"
+                for c in replacement.candidates
             ]
             detail = sentences(reasons) if reasons else "No alternative identified."
         else:

@@ -282,3 +282,34 @@ def _report_of(run_cli: RunCli, scenario: Path, target: Path) -> str:
     result = run_cli("report", scenario, "-o", target)
     assert result.exit_code == 0, result.stderr
     return target.read_text(encoding="utf-8")
+
+
+def test_two_nodes_of_one_name_are_told_apart_by_their_ids(tmp_path: Path, run_cli: RunCli) -> None:
+    """An ArchiMate model names a network and a node alike 'LAN': a chain through both read
+    as a loop, and two components as one (helper-54). Where a name is shared, the report
+    adds each node's id; a name of its own stays as it is."""
+    estate = {
+        "estate": {"name": "twins", "as_of": "2026-01-01"},
+        "vendors": [{"id": "v", "name": "V", "hq_country": "SE"}],
+        "components": [
+            {"id": "lan", "name": "LAN", "vendor": "v", "delivery": "saas",
+             "depends_on": ["fw"]},
+            {"id": "fw", "name": "Firewall", "vendor": "v", "delivery": "saas",
+             "depends_on": ["lan-net"]},
+            {"id": "lan-net", "name": "LAN", "vendor": "v", "delivery": "saas"},
+        ],
+        "services": [{"id": "mail", "name": "Mail", "depends_on": ["lan"]}],
+    }  # fmt: skip
+    (tmp_path / "twins").mkdir()
+    (tmp_path / "twins" / "estate.json").write_text(json.dumps(estate), encoding="utf-8")
+    scenario = tmp_path / "lose.yaml"
+    scenario.write_text(
+        "id: lose\ntitle: Lose the network\nestate: twins\nwithdraw: [component:lan-net]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("report", scenario, "-o", tmp_path / "lose.md")
+    assert result.exit_code == 0, result.stderr
+    report = (tmp_path / "lose.md").read_text(encoding="utf-8")
+    assert "LAN (lan) ← Firewall ← LAN (lan-net)" in report
+    assert "no viable alternative: LAN (lan-net)" in report
+    assert "Firewall (fw)" not in report
