@@ -1217,21 +1217,24 @@ def _read_file(path: Path, reader: _Reader) -> list[Table]:
 
 
 def holds_tables(folder: Path) -> bool:
-    """Whether ``folder`` holds a file the import reads as a table (``--from csv``)."""
-    return bool(_files([folder])[0])
+    """Whether ``folder`` holds a file the import may read as a table (``--from csv``)."""
+    return any(
+        child.suffix.lower() in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES) for child in folder.iterdir()
+    )
 
 
-def _files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+def _files(paths: Sequence[Path], columns: Columns) -> tuple[list[Path], list[Path]]:
     """The files to read as tables, and those a folder holds that are left: a ``.txt``
-    file whose first line is not a table's header (a licence, a read-me). Every other
-    file given, or in a folder with a table's name, is read, and refused if it is not one."""
+    file that is read and whose first line is no table's header under the mapping's
+    ``columns`` (a licence, a read-me). Every other file given, or in a folder with a
+    table's name, is read, and refused if it is not one (or cannot be read)."""
     found: list[Path] = []
     left: list[Path] = []
     for path in paths:
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 suffix = child.suffix.lower()
-                if suffix == ".txt" and not _detect_file(child):
+                if suffix == ".txt" and _detect_file(child, columns) is False:
                     left.append(child)
                 elif suffix in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
                     found.append(child)
@@ -1268,7 +1271,7 @@ def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:
     components: list[Table] = []
     relations: list[Table] = []
     notes: list[str] = []
-    files, left = _files(paths)
+    files, left = _files(paths, rules.columns)
     notes.extend(f"{display_path(path)}: not read, not a table" for path in left)
     for path in files:
         tables = _read_file(path, reader)
@@ -1317,13 +1320,18 @@ def detect(path: Path) -> bool:
             return any(_detect_file(child) for child in sorted(path.iterdir()))
         except OSError:
             return False
-    return _detect_file(path)
+    return bool(_detect_file(path))
 
 
-def _detect_file(path: Path) -> bool:
+def _detect_file(path: Path, columns: Columns | None = None) -> bool | None:
+    """Whether ``path`` starts as a table does (a header with a known column, under
+    ``columns`` or the default mapping's); ``None`` when it cannot be read to tell: not
+    a regular file, or refused by the system."""
     suffix = path.suffix.lower()
-    if not path.is_file() or suffix not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
+    if suffix not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
         return False
+    if not path.is_file():
+        return None
     try:
         with path.open("rb") as opened:
             head = opened.read(_HEAD_BYTES)
@@ -1333,8 +1341,10 @@ def _detect_file(path: Path) -> bool:
                 if os.fstat(opened.fileno()).st_size > source_bytes():
                     return True  # too large to look into: reading it refuses it for its size
                 return "xl/workbook.xml" in zipfile.ZipFile(opened).namelist()
+    except OSError:
+        return None
     # zipfile raises NotImplementedError for a zip version or method it lacks.
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         return False
     try:
         first = _first_line(decode(head, "")).strip()
@@ -1346,8 +1356,8 @@ def _detect_file(path: Path) -> bool:
         cells = next(csv.reader([first], delimiter=delimiter(first)), [])
     except csv.Error:
         return False
-    header = _Header(cells, Columns())
-    return len(cells) >= 2 and (header.components or header.relations)
+    header = _Header(cells, columns or Columns())
+    return len(cells) >= 2 and bool(header.components or header.relations)
 
 
 __all__ = [

@@ -981,3 +981,33 @@ def test_a_text_file_named_that_is_not_a_table_is_still_refused(
     assert result.exit_code == 2, result.stderr
     assert "LICENSE-archi.txt:1:" in result.stderr
     assert not (tmp_path / "estate").exists()
+
+
+def test_a_text_table_with_the_mappings_columns_is_read_from_a_folder(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """A relations table saved as .txt whose columns only the user's mapping names is a
+    table, not a read-me: it was left unread, silently dropping every dependency
+    (helper-55)."""
+    folder = tmp_path / "cmdb"
+    folder.mkdir()
+    (folder / "cmdb_ci.csv").write_bytes(COMPONENTS.read_bytes())
+    relations = RELATIONS.read_text(encoding="utf-8").replace(
+        "sys_id,parent,type,child", "Rel,Von,type,Nach", 1
+    )
+    (folder / "rels.txt").write_text(relations, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "csv:\n  columns:\n    id: [rel]\n    parent: [von]\n    child: [nach]\n",
+        encoding="utf-8",
+    )
+    args = ("--from", "csv", "--mapping", mapping)
+    assert run_cli("import", folder, *args, "-o", tmp_path / "folder").exit_code == 0
+    assert run_cli("import", COMPONENTS, RELATIONS, "-o", tmp_path / "files").exit_code == 0
+    loaded = [load_estate(tmp_path / name) for name in ("folder", "files")]
+    dependencies = [
+        sorted((c.id, d.ref) for c in (*estate.components, *estate.services) for d in c.depends_on)
+        for estate in loaded
+    ]
+    assert dependencies[0]
+    assert dependencies[0] == dependencies[1]
