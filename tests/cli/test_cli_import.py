@@ -1006,7 +1006,10 @@ def test_a_text_table_with_the_mappings_columns_is_read_from_a_folder(
     assert run_cli("import", COMPONENTS, RELATIONS, "-o", tmp_path / "files").exit_code == 0
     loaded = [load_estate(tmp_path / name) for name in ("folder", "files")]
     dependencies = [
-        sorted((c.id, d.ref) for c in (*estate.components, *estate.services) for d in c.depends_on)
+        sorted(
+            [(c.id, d.ref) for c in estate.components for d in c.depends_on]
+            + [(s.id, d.ref) for s in estate.services for d in s.depends_on]
+        )
         for estate in loaded
     ]
     assert dependencies[0]
