@@ -38,6 +38,7 @@ from exitplan.render.rows import (
     one_off_text,
     per_year_after_text,
     per_year_text,
+    recorded_names,
     schedule_sentences,
     sensitivity_change,
     sentences,
@@ -731,7 +732,9 @@ def _verify(strategy: ExitStrategy) -> Section | None:
 
 
 def _appendix(strategy: ExitStrategy) -> Section:
-    names = {**_names(strategy), **{flow.id: flow.name for flow in strategy.flows}}
+    flows = {flow.id: flow.name for flow in strategy.flows}
+    names = {**_names(strategy), **flows}
+    recorded = {**recorded_names(strategy.simulation), **flows}
     return Section(
         "Appendix: the assumptions",
         ("element", "kind", "what is assumed", "note"),
@@ -739,7 +742,7 @@ def _appendix(strategy: ExitStrategy) -> Section:
             (
                 shown_as,
                 a.kind,
-                f"the {a.kind} as recorded" if a.what == shown_as else a.what,
+                f"the {a.kind} as recorded" if a.what == named(a.subject, recorded) else a.what,
                 _with_origin(a),
             )
             for a in strategy.assumptions

@@ -100,14 +100,20 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
 
 def display_names(simulation: Simulation) -> dict[str, str]:
     """The name of every node a simulation shows: what it affects, what it replaces and
-    the chosen replacements (for documents, which say names rather than ids)."""
+    the chosen replacements (for documents, which say names rather than ids); a name two
+    nodes share, with the id of each (``recorded_names`` gives them as recorded)."""
+    return _told_apart(recorded_names(simulation))
+
+
+def recorded_names(simulation: Simulation) -> dict[str, str]:
+    """``display_names`` as the estate records them, a shared name not told apart."""
     names: dict[str, str] = {a.id: a.name for a in simulation.affected}
     names.update({r.replaces: r.name for r in simulation.replacements})
     names.update({r.chosen.candidate: r.chosen.name for r in simulation.replacements if r.chosen})
     for step in simulation.plan.steps:
         for need in step.needs_brought_in:
             names.update(zip(need.options, need.names, strict=True))
-    return _told_apart(names)
+    return names
 
 
 def _told_apart(names: dict[str, str]) -> dict[str, str]:

@@ -6,6 +6,7 @@ that concern it, the register rows of what it withdraws, and the assumptions it 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -98,7 +99,12 @@ def exit_strategy(
     by_subject: dict[str, list[Finding]] = {}
     for finding in checked.findings:
         by_subject.setdefault(finding.subject, []).append(finding)
-    names = backend.nodes_by_id({e.source for e in edges} | {e.target for e in edges})
+    ends = backend.nodes_by_id({e.source for e in edges} | {e.target for e in edges})
+    shared = Counter(node.name for node in ends.values())
+    names = {  # two ends of one name (an ArchiMate model's two LANs) told apart by id
+        node_id: f"{node.name} ({node_id})" if shared[node.name] > 1 else node.name
+        for node_id, node in ends.items()
+    }
     flows = {}
     for edge in edges:
         flow_id = str(edge.properties["id"])
@@ -106,13 +112,13 @@ def exit_strategy(
         flows[flow_id] = FlowImpact(
             flow_id,
             str(edge.properties.get("name") or flow_id),
-            names[edge.source].name,
-            names[edge.target].name,
+            names[edge.source],
+            names[edge.target],
             tuple(str(a) for a in edge.properties.get("assets", ())),  # type: ignore[union-attr]
             str(edge.properties.get("personal_data", "none")),
             str(edge.properties.get("classification", "internal")),
             str(edge.properties.get("transfer", "not_assessed")),
-            f"{names[end].name} {states[end]}",
+            f"{names[end]} {states[end]}",
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
         )
     found = assumptions(backend, simulation)

@@ -293,12 +293,14 @@ def test_two_nodes_of_one_name_are_told_apart_by_their_ids(tmp_path: Path, run_c
         "vendors": [{"id": "v", "name": "V", "hq_country": "SE"}],
         "components": [
             {"id": "lan", "name": "LAN", "vendor": "v", "delivery": "saas",
-             "depends_on": ["fw"]},
+             "depends_on": ["fw"], "assumed": True},
             {"id": "fw", "name": "Firewall", "vendor": "v", "delivery": "saas",
              "depends_on": ["lan-net"]},
             {"id": "lan-net", "name": "LAN", "vendor": "v", "delivery": "saas"},
         ],
         "services": [{"id": "mail", "name": "Mail", "depends_on": ["lan"]}],
+        "data_flows": [{"id": "sync", "name": "Sync", "from": "lan", "to": "lan-net",
+                        "assets": ["config"]}],
     }  # fmt: skip
     (tmp_path / "twins").mkdir()
     (tmp_path / "twins" / "estate.json").write_text(json.dumps(estate), encoding="utf-8")
@@ -313,3 +315,5 @@ def test_two_nodes_of_one_name_are_told_apart_by_their_ids(tmp_path: Path, run_c
     assert "LAN (lan) ← Firewall ← LAN (lan-net)" in report
     assert "no viable alternative: LAN (lan-net)" in report
     assert "Firewall (fw)" not in report
+    assert "| Sync (sync) | LAN (lan) → LAN (lan-net) |" in report  # the data flows
+    assert "| LAN (lan) | component | the component as recorded |" in report  # the appendix
