@@ -42,7 +42,7 @@ from exitplan.graph.port import (
     Label,
     Rel,
     UnknownNodeError,
-    runs_today,
+    in_use_among,
 )
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
 
@@ -320,7 +320,7 @@ def _exit_hint(backend: GraphBackend, parsed: Sequence[Selector]) -> str:
     vendors provide only what is not in use (candidates, retired components)."""
     exit_mode = _Resolver(backend, Mode.EXIT)
     reached = {node for selector in parsed for node in exit_mode.resolve(selector)[1]}
-    if any(runs_today(backend.node(node)) for node in sorted(reached)):
+    if in_use_among(backend, backend.nodes_by_id(reached).values()):
         return " (try --mode exit)"
     if reached:
         return (

@@ -197,6 +197,17 @@ def runs_today(node: GraphNode) -> bool:
     return node.properties.get("lifecycle") not in NOT_IN_USE
 
 
+def in_use_among(backend: GraphBackend, nodes: Iterable[GraphNode]) -> set[NodeId]:
+    """The ids of ``nodes`` in use: those that run today, and those nobody runs that what
+    does needs, directly or through others (taken as running, as the simulation takes
+    them: ``DependencyRegion.in_use``). Only the nodes nobody runs are looked up, with
+    what needs them."""
+    listed = list(nodes)
+    idle = sorted(n.id for n in listed if not runs_today(n))
+    region = backend.dependency_region(idle) if idle else None
+    return {n.id for n in listed if runs_today(n) or (region is not None and region.in_use(n.id))}
+
+
 def breadth_first(
     starts: Iterable[NodeId],
     neighbours: Callable[[NodeId], Iterable[NodeId]],

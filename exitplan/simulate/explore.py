@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from exitplan.graph.port import GraphBackend, Label, Rel, runs_today
+from exitplan.graph.port import GraphBackend, Label, Rel, in_use_among
 from exitplan.model import NodeId
 from exitplan.select import NothingWithdrawnError, Selector, SelectorKind, parse_selector
 from exitplan.simulate import Options, Shared, Timeline, timeline
@@ -76,7 +76,9 @@ def choices(backend: GraphBackend, given: Iterable[str] = ()) -> list[Choice]:
     for country in countries:
         key = f"jurisdiction:{country}"
         found.append(Choice(key, f"Under the law of {country}", "Jurisdictions", (key,)))
-    in_use = [c for c in backend.nodes(Label.COMPONENT) if runs_today(c)]
+    components = backend.nodes(Label.COMPONENT)
+    running = in_use_among(backend, components)
+    in_use = [c for c in components if c.id in running]
     for component in in_use[:MOST_COMPONENTS]:
         key = f"component:{component.id}"
         found.append(Choice(key, component.name, "Components", (key,)))
@@ -194,13 +196,16 @@ def _nodes(backend: GraphBackend) -> Iterator[list[Any]]:
     provided: dict[NodeId, NodeId] = {}
     for edge in backend.edges(Rel.PROVIDED_BY):
         provided.setdefault(edge.source, group(edge.target))
+    running = in_use_among(backend, backend.nodes(Label.COMPONENT))
     for label in (Label.SERVICE, Label.COMPONENT):
         for node in backend.nodes(label):
             vendor = provided.get(node.id)
             yield [
                 node.id,
                 node.name,
-                label.kind if runs_today(node) else str(node.properties.get("lifecycle")),
+                label.kind
+                if label is Label.SERVICE or node.id in running
+                else str(node.properties.get("lifecycle")),
                 vendor,
                 vendors[vendor].name if vendor in vendors else None,
             ]
@@ -247,7 +252,7 @@ def explorer_data(
         [edge.source, edge.target, edge.properties.get("strength", "hard") == "hard"]
         for edge in backend.edges(Rel.DEPENDS_ON)
     ]
-    in_use = sum(runs_today(c) for c in backend.nodes(Label.COMPONENT))
+    in_use = len(in_use_among(backend, backend.nodes(Label.COMPONENT)))
     return {
         "estate": {"name": info.name, "title": info.title or info.name},
         "mode": (options or Options()).mode.value,

@@ -34,7 +34,7 @@ from exitplan.graph.port import (
     GraphBackend,
     GraphNode,
     Rel,
-    runs_today,
+    in_use_among,
 )
 from exitplan.model import DataExport, NodeId
 from exitplan.simulate.alternatives import as_needs, met_without
@@ -172,7 +172,7 @@ def _unbrought(
                 hard[dependency.source].append(dependency)
         targets = {d.target for node in wanted for d in hard.get(node, ())}
         nodes = backend.nodes_by_id(sorted(targets - provided - withdrawn))
-        running = {node_id for node_id, node in nodes.items() if runs_today(node)}
+        running = in_use_among(backend, nodes.values())  # taken as running too
         met = provided | running
         advanced: dict[str, list[NodeId]] = {}
         for step, frontier in sorted(frontiers.items()):

@@ -87,7 +87,7 @@ from exitplan.graph.port import (
     GraphNode,
     Label,
     Rel,
-    runs_today,
+    in_use_among,
 )
 from exitplan.model import LegalProfile, NodeId
 from exitplan.select import OWN_PROVIDER, Mode, resolve
@@ -392,8 +392,22 @@ class EstateView:
 
     def components_in_use(self) -> list[GraphNode]:
         return sorted(
-            (n for n in self.nodes.values() if n.label is Label.COMPONENT and runs_today(n)),
+            (
+                n
+                for n in self.nodes.values()
+                if n.label is Label.COMPONENT and n.id in self._components_in_use
+            ),
             key=lambda n: n.id,
+        )
+
+    def in_use(self, node: GraphNode) -> bool:
+        """A component that runs today, or that what runs needs (taken as running)."""
+        return node.label is Label.COMPONENT and node.id in self._components_in_use
+
+    @cached_property
+    def _components_in_use(self) -> set[NodeId]:
+        return in_use_among(
+            self.backend, (n for n in self.nodes.values() if n.label is Label.COMPONENT)
         )
 
 
@@ -450,7 +464,7 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             continue
         personal = str(flow.properties.get("personal_data", "none"))
         target = view.nodes[flow.target]
-        if personal == "none" or target.label is not Label.COMPONENT or not runs_today(target):
+        if personal == "none" or not view.in_use(target):
             continue
         basis = str(flow.properties.get("transfer", "not_assessed"))
         reach, countries, known = _reach(view, target)
@@ -609,7 +623,7 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
         if not view.concerns(str(flow.properties["id"])):
             continue
         target = view.nodes[flow.target]
-        if target.label is not Label.COMPONENT or not runs_today(target):
+        if not view.in_use(target):
             continue
         classification = str(flow.properties.get("classification", "internal"))
         level = flow.properties.get("krt_k") if swedish else None

@@ -29,7 +29,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from exitplan.errors import plural
-from exitplan.graph.port import Direction, GraphBackend, GraphNode, Label, Rel, runs_today
+from exitplan.graph.port import (
+    Direction,
+    GraphBackend,
+    GraphNode,
+    Label,
+    Rel,
+    in_use_among,
+    runs_today,
+)
 from exitplan.model import NodeId
 from exitplan.select import OWN_PROVIDER
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
@@ -202,7 +210,7 @@ def register_rows(
     """One row per component in use (or per component named), in id order; ``progress``
     is told after each row."""
     if components is None:
-        chosen = sorted(n.id for n in backend.nodes(Label.COMPONENT) if runs_today(n))
+        chosen = sorted(in_use_among(backend, backend.nodes(Label.COMPONENT)))
     else:
         chosen = sorted(set(components))
     nodes = backend.nodes_by_id(chosen)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exitplan.graph.port import Direction, GraphBackend, Label, Rel, runs_today
+from exitplan.graph.port import Direction, GraphBackend, Label, Rel, in_use_among
 from exitplan.model import LegalProfile, NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
 from exitplan.simulate.policy import CheckResult, Finding, check
@@ -122,11 +122,12 @@ def exit_strategy(
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
         )
     found = assumptions(backend, simulation)
-    withdrawn = [
-        node.id
+    components = [
+        node
         for node in backend.nodes_by_id(simulation.withdrawn).values()
-        if node.label is Label.COMPONENT and runs_today(node)
+        if node.label is Label.COMPONENT
     ]
+    withdrawn = sorted(in_use_among(backend, components))
     return ExitStrategy(
         simulation,
         backend.info.title or backend.info.name,

@@ -25,7 +25,7 @@ from exitplan.graph.port import (
     GraphNode,
     Label,
     Rel,
-    runs_today,
+    in_use_among,
 )
 from exitplan.model import NodeId
 from exitplan.simulate.result import Affected, Plan, Simulation, State, Step, StepKind
@@ -361,11 +361,9 @@ def estate_view(
     direction: str = "LR",
 ) -> Diagram:
     """Services and the components in use, in vendor clusters, with dependencies and flows."""
-    everything = {
-        n.id
-        for n in backend.nodes()
-        if n.label in (Label.SERVICE, Label.COMPONENT) and runs_today(n)
-    }
+    everything = in_use_among(
+        backend, (n for n in backend.nodes() if n.label in (Label.SERVICE, Label.COMPONENT))
+    )
     ids = _focus(backend, everything, focus, depth)
     _check_size(len(ids))
     nodes, edges, clusters = _structure(backend, ids, group_by)
@@ -423,7 +421,7 @@ def impact_view(
         for edge in backend.edges_touching(touched, Direction.IN, [Rel.DEPENDS_ON])
         if edge.source not in touched
     }
-    context = {n.id for n in backend.nodes_by_id(survivors).values() if runs_today(n)}
+    context = in_use_among(backend, backend.nodes_by_id(survivors).values())
     ids = _focus(backend, touched | context, focus, depth)
     left_out = None
     if fit is not None and len(ids) > fit:
