@@ -1597,12 +1597,22 @@ def _apply_overrides(collected: _Collected) -> None:
         model = SECTIONS[section]
         item = collected.items[section][index]
         written = item.model.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        _no_longer_inferred(written, override.patch)
         try:
             patched = model.model_validate(_patched(written, override.patch))
         except ValidationError as error:
             collected.problems += validation_problems(error, model, doc, path)
             continue
         collected.items[section][index] = _Item(patched, doc.where, path)
+
+
+def _no_longer_inferred(written: dict[str, Any], patch: Mapping[str, Any]) -> None:
+    """What an override sets is known, no longer what an import inferred: it leaves the
+    element's ``origin.inferred`` (so that the report does not call the user's own value
+    a guess). The element stays ``assumed`` unless the override says otherwise."""
+    origin = written.get("origin")
+    if isinstance(origin, dict) and isinstance(origin.get("inferred"), list):
+        origin["inferred"] = [name for name in origin["inferred"] if name not in patch]
 
 
 @functools.cache

@@ -91,3 +91,33 @@ def test_an_override_that_closes_a_hard_cycle_is_caught(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as raised:
         load_estate(_estate(tmp_path, "overrides:\n  b:\n    depends_on: [a]\n"))
     assert "cycle" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("patch", "left"),
+    [
+        ("{delivery: saas}", ("vendor",)),
+        ("{vendor: v}", ("delivery",)),
+        ("{delivery: saas, vendor: v}", ()),
+        ("{note: checked}", ("delivery", "vendor")),
+    ],
+    ids=["delivery", "vendor", "both", "neither"],
+)
+def test_what_an_override_sets_is_no_longer_inferred(
+    tmp_path: Path, patch: str, left: tuple[str, ...]
+) -> None:
+    """The report said 'its delivery and vendor, inferred by the import' of a component
+    whose delivery and vendor the user had set by override (helper-55)."""
+    (tmp_path / "imported").mkdir()
+    (tmp_path / "imported" / "model.yaml").write_text(
+        "vendors: [{id: v, name: V}]\n"
+        "components:\n"
+        "  - {id: a, name: A, vendor: v, delivery: self_hosted, assumed: true,\n"
+        "     origin: {file: m.xml, id: x1, inferred: [delivery, vendor]}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mine.yaml").write_text(f"overrides:\n  a: {patch}\n", encoding="utf-8")
+    (a,) = load_estate(tmp_path).components
+    assert a.origin is not None
+    assert a.origin.inferred == left
+    assert a.assumed
