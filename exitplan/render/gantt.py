@@ -225,7 +225,7 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     needs = unbrought(simulation)
     if needs:
         names = display_names(simulation)
-        options, candidates = first_need(needs)
+        options, candidates = first_need(needs, names)
         what = _between_words(either([names.get(o, o) for o in options]), NEED_LENGTH)
         others = len(needs) - 1
         needing = _between_words(names.get(candidates[0], candidates[0]), NEED_LENGTH)

@@ -245,7 +245,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
         )
     needs = unbrought(simulation)
     if needs:
-        options, candidates = first_need(needs)
+        options, candidates = first_need(needs, names)
         what = either([names.get(o, o) for o in options])
         needing = listed(names.get(c, c) for c in candidates)
         others = len(needs) - 1
@@ -347,8 +347,7 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
         )
     needs = unbrought(simulation)
     if needs:
-        names = _names(strategy)
-        options, candidates = first_need(needs)
+        options, candidates = first_need(needs, names)
         what = either([names.get(o, o) for o in options])
         found.append(
             f"Decide how to bring in {what}, which "
@@ -708,7 +707,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             + (
                 f", {analysis.not_varied:,} {agreeing(analysis.not_varied, 'has', 'have')} "
                 "nothing to vary (a vendor, service, organisation, data flow, or component "
-                "nothing depends on)"
+                "nothing depends on or that an import read)"
                 if analysis.not_varied
                 else ""
             )

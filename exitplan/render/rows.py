@@ -449,10 +449,14 @@ def unbrought(simulation: Simulation) -> dict[tuple[str, ...], list[str]]:
     return {options: sorted(candidates) for options, candidates in sorted(found.items())}
 
 
-def first_need(needs: Mapping[tuple[str, ...], list[str]]) -> tuple[tuple[str, ...], list[str]]:
-    """The need a sentence names of several (``unbrought``'s): the first of one node, as
-    the plan's notes tell those first, else the first choice."""
-    options = min(needs, key=lambda options: (len(options) > 1, options))
+def first_need(
+    needs: Mapping[tuple[str, ...], list[str]], names: Mapping[str, str]
+) -> tuple[tuple[str, ...], list[str]]:
+    """The need a sentence names of several (``unbrought``'s), as the plan's notes tell
+    them first: a need of one node before a choice, then by what they are called."""
+    options = min(
+        needs, key=lambda options: (len(options) > 1, either([names.get(o, o) for o in options]))
+    )
     return options, needs[options]
 
 
@@ -1171,7 +1175,8 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         + (
             f"; {analysis.not_varied:,} {agreeing(analysis.not_varied, 'has', 'have')} "
             "nothing to vary (vendors, services, "
-            "organisations, data flows, components nothing depends on)."
+            "organisations, data flows, components nothing depends on or that an import "
+            "read)."
             if analysis.not_varied
             else "."
         ),

@@ -6,7 +6,8 @@ The variations, by kind of assumption:
 * a dependency: absent; hard instead of soft; its grace (onset) halved;
 * an alternative: not viable (no alternative at all); its readiness one level lower;
 * the user counts of a service: doubled; halved;
-* a component: absent (nothing depends on it); its contract ending 6 months earlier; its
+* a component: absent (nothing depends on it), unless an import read it from its source
+  (then only some of its fields are guessed); its contract ending 6 months earlier; its
   licence grace halved.
 
 Assumed vendors, services, organisations and data flows are listed by the report but not

@@ -376,3 +376,23 @@ def test_the_subtitle_names_the_first_need_not_in_the_plan(spec: str, told: str)
     withdrawn = ["component:a", *(["component:b"] if "alt kb for b" in spec else [])]
     simulation = simulate(build(spec), withdrawn)
     assert _subtitle_parts(simulation, SLIDE)[-1] == told
+
+
+@pytest.mark.parametrize(
+    ("needs", "names", "first"),
+    [
+        ({("a",): ["k"], ("z",): ["k"]}, {"a": "Zulu", "z": "Alpha"}, ("z",)),  # by name
+        ({("a",): ["k"], ("z",): ["k"]}, {}, ("a",)),  # by id where nothing is named
+        ({("a", "b"): ["k"], ("z",): ["k"]}, {"z": "Zulu"}, ("z",)),  # one node first
+        ({("a", "b"): ["k"], ("c", "d"): ["k"]}, {"a": "Y", "c": "X"}, ("c", "d")),
+    ],
+    ids=["by-name", "by-id", "one-node-before-a-choice", "choices-by-name"],
+)
+def test_the_first_need_is_the_one_the_plans_notes_tell_first(
+    needs: dict[tuple[str, ...], list[str]], names: dict[str, str], first: tuple[str, ...]
+) -> None:
+    """The subtitle and the board decision named the need first by id, the notes by name
+    (helper-55)."""
+    from exitplan.render.rows import first_need  # noqa: PLC0415
+
+    assert first_need(needs, names)[0] == first
