@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import os
 import reprlib
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,16 @@ def agreeing(count: int, one: str, many: str) -> str:
     """The form of a word that agrees with ``count``: ``agreeing(1, "is", "are")`` is
     ``"is"``; any other count takes ``many``, as "0 steps are" does."""
     return one if count == 1 else many
+
+
+def told_apart(names: Mapping[str, str]) -> dict[str, str]:
+    """Names by id, where two ids share a name each with its id (``LAN (lan-net)``), so
+    that a chain through both does not read as a loop, nor two components as one."""
+    shared = Counter(names.values())
+    return {
+        node_id: f"{name} ({node_id})" if shared[name] > 1 and name != node_id else name
+        for node_id, name in names.items()
+    }
 
 
 def listed(

@@ -3,12 +3,11 @@ renderers so that every format says the same thing in the same words."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from exitplan.errors import agreeing, in_weeks, listed, plural
+from exitplan.errors import agreeing, in_weeks, listed, plural, told_apart
 from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity
@@ -102,7 +101,7 @@ def display_names(simulation: Simulation) -> dict[str, str]:
     """The name of every node a simulation shows: what it affects, what it replaces and
     the chosen replacements (for documents, which say names rather than ids); a name two
     nodes share, with the id of each (``recorded_names`` gives them as recorded)."""
-    return _told_apart(recorded_names(simulation))
+    return told_apart(recorded_names(simulation))
 
 
 def recorded_names(simulation: Simulation) -> dict[str, str]:
@@ -114,18 +113,6 @@ def recorded_names(simulation: Simulation) -> dict[str, str]:
         for need in step.needs_brought_in:
             names.update(zip(need.options, need.names, strict=True))
     return names
-
-
-def _told_apart(names: dict[str, str]) -> dict[str, str]:
-    """Names that two nodes share, each with its id (``LAN (lan-communicationnetwork)``),
-    so that a chain through both does not read as a loop, nor two components as one."""
-    by_name: dict[str, int] = defaultdict(int)
-    for name in names.values():
-        by_name[name] += 1
-    return {
-        node_id: f"{name} ({node_id})" if by_name[name] > 1 and name != node_id else name
-        for node_id, name in names.items()
-    }
 
 
 LONGEST_CHAIN_SHOWN = 9

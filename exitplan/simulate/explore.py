@@ -55,7 +55,9 @@ def given_key(given: Iterable[str]) -> str | None:
     return " + ".join(selectors) if selectors else None
 
 
-def choices(backend: GraphBackend, given: Iterable[str] = ()) -> list[Choice]:
+def choices(
+    backend: GraphBackend, given: Iterable[str] = (), running: set[NodeId] | None = None
+) -> list[Choice]:
     """Every vendor group (a vendor with no parent, with its subsidiaries), every
     jurisdiction, every component in use (the first ``MOST_COMPONENTS`` by id), and
     ``given`` as one choice first (unless it is one of those)."""
@@ -77,7 +79,8 @@ def choices(backend: GraphBackend, given: Iterable[str] = ()) -> list[Choice]:
         key = f"jurisdiction:{country}"
         found.append(Choice(key, f"Under the law of {country}", "Jurisdictions", (key,)))
     components = backend.nodes(Label.COMPONENT)
-    running = in_use_among(backend, components)
+    if running is None:
+        running = in_use_among(backend, components)
     in_use = [c for c in components if c.id in running]
     for component in in_use[:MOST_COMPONENTS]:
         key = f"component:{component.id}"
@@ -181,7 +184,7 @@ def answer(found: Timeline) -> dict[str, Any]:
     }
 
 
-def _nodes(backend: GraphBackend) -> Iterator[list[Any]]:
+def _nodes(backend: GraphBackend, running: set[NodeId]) -> Iterator[list[Any]]:
     """``[id, name, kind, vendor group]`` for every component and service."""
     vendors = {v.id: v for v in backend.nodes(Label.VENDOR)}
     parents = {edge.source: edge.target for edge in backend.edges(Rel.SUBSIDIARY_OF)}
@@ -196,7 +199,6 @@ def _nodes(backend: GraphBackend) -> Iterator[list[Any]]:
     provided: dict[NodeId, NodeId] = {}
     for edge in backend.edges(Rel.PROVIDED_BY):
         provided.setdefault(edge.source, group(edge.target))
-    running = in_use_among(backend, backend.nodes(Label.COMPONENT))
     for label in (Label.SERVICE, Label.COMPONENT):
         for node in backend.nodes(label):
             vendor = provided.get(node.id)
@@ -228,7 +230,8 @@ def explorer_data(
     answers = {}
     given = _given(given)
     initial = given_key(given)
-    offered = choices(backend, given)
+    running = in_use_among(backend, backend.nodes(Label.COMPONENT))  # read once
+    offered = choices(backend, given, running)
     keys = [choice.key for choice in offered]
     shared = Shared()
     for done, choice in enumerate(offered):
@@ -252,14 +255,14 @@ def explorer_data(
         [edge.source, edge.target, edge.properties.get("strength", "hard") == "hard"]
         for edge in backend.edges(Rel.DEPENDS_ON)
     ]
-    in_use = len(in_use_among(backend, backend.nodes(Label.COMPONENT)))
+    in_use = len(running)
     return {
         "estate": {"name": info.name, "title": info.title or info.name},
         "mode": (options or Options()).mode.value,
         "components_left_out": max(0, in_use - MOST_COMPONENTS),
         "initial": initial,
         "start": info.as_of.isoformat() if info.as_of else None,
-        "nodes": list(_nodes(backend)),
+        "nodes": list(_nodes(backend, running)),
         "dependencies": dependencies,
         "choices": picked,
         "answers": answers,

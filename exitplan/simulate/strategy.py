@@ -6,10 +6,10 @@ that concern it, the register rows of what it withdraws, and the assumptions it 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from exitplan.errors import told_apart
 from exitplan.graph.port import Direction, GraphBackend, Label, Rel, in_use_among
 from exitplan.model import LegalProfile, NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
@@ -100,11 +100,8 @@ def exit_strategy(
     for finding in checked.findings:
         by_subject.setdefault(finding.subject, []).append(finding)
     ends = backend.nodes_by_id({e.source for e in edges} | {e.target for e in edges})
-    shared = Counter(node.name for node in ends.values())
-    names = {  # two ends of one name (an ArchiMate model's two LANs) told apart by id
-        node_id: f"{node.name} ({node_id})" if shared[node.name] > 1 else node.name
-        for node_id, node in ends.items()
-    }
+    # two ends of one name (an ArchiMate model's two LANs) told apart by id
+    names = told_apart({node_id: node.name for node_id, node in ends.items()})
     flows = {}
     for edge in edges:
         flow_id = str(edge.properties["id"])
