@@ -1014,3 +1014,21 @@ def test_a_text_table_with_the_mappings_columns_is_read_from_a_folder(
     ]
     assert dependencies[0]
     assert dependencies[0] == dependencies[1]
+
+
+def test_a_fifo_named_like_a_table_in_a_folder_of_tables_is_refused_at_once(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """A folder of tables is recognised from the heads of its files: one that is a FIFO is
+    not opened to tell (it would wait for a writer), and reading it is refused with its
+    name; nothing is written."""
+    folder = tmp_path / "cmdb"
+    folder.mkdir()
+    (folder / "cmdb_ci.csv").write_bytes(COMPONENTS.read_bytes())
+    (folder / "cmdb_rel_ci.csv").write_bytes(RELATIONS.read_bytes())
+    os.mkfifo(folder / "notes.txt")
+    result = run_cli("import", folder, "-o", tmp_path / "estate")
+    assert result.exit_code == 2, result.stderr
+    assert "notes.txt: a FIFO (named pipe), not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "estate").exists()
