@@ -35,6 +35,8 @@ The rules:
     (Art. 45) → info. Special-category (Art. 9) or criminal-offence (Art. 10) data on the
     Data Privacy Framework → error. No location recorded at all → warning (Art. 44 and
     30(1)(e): the records must show transfers).
+    A flow whose personal data an import could not read (it took ``none``) → warning
+    where it would be a transfer if it carried any.
 
 ``foreign-disclosure``
     Data to a component one of whose vendors (one that sees the data) belongs to a group
@@ -45,6 +47,8 @@ The rules:
     ``se`` adds: K ≥ 3 counts as secret, the flow's own secrecy provision is named, and a
     recorded suitability assessment (OSL 10 kap. 2 a §) decides: passed → info, failed →
     error.
+    A flow whose classification an import could not read (it took ``internal``) and that
+    is not otherwise confidential → warning.
 
 ``exit-readiness`` (both profiles; DORA Art. 28(8) as the yardstick)
     Components whose loss breaks or degrades a high or critical service, with no exit
@@ -89,7 +93,7 @@ from exitplan.graph.port import (
     Rel,
     in_use_among,
 )
-from exitplan.model import LegalProfile, NodeId
+from exitplan.model import Classification, LegalProfile, NodeId, PersonalData
 from exitplan.select import OWN_PROVIDER, Mode, resolve
 from exitplan.simulate.reach import UNREACHED, Alone, Reach, Reached, each_withdrawal
 from exitplan.simulate.result import FlowAtRisk, people
@@ -464,10 +468,15 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             continue
         personal = str(flow.properties.get("personal_data", "none"))
         target = view.nodes[flow.target]
-        if personal == "none" or not view.in_use(target):
+        unrecorded = personal == "none" and _inferred(flow, "personal_data")
+        if (personal == "none" and not unrecorded) or not view.in_use(target):
             continue
         basis = str(flow.properties.get("transfer", "not_assessed"))
         reach, countries, known = _reach(view, target)
+        if unrecorded:
+            if reach or not known or basis not in ("intra_eea", "not_assessed"):
+                findings.append(_unrecorded_personal_data(view, flow, reach, basis))
+            continue
         if not reach and basis in ("intra_eea", "not_assessed"):
             if not known:
                 findings.append(_unknown_location(view, flow, personal, basis))
@@ -513,6 +522,48 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
             )
         )
     return findings
+
+
+def _inferred(flow: GraphEdge, field: str) -> bool:
+    """Whether an import took ``field`` of the flow by default, its source not saying it."""
+    inferred = flow.properties.get("inferred")
+    return isinstance(inferred, tuple | list) and field in inferred
+
+
+RECORD_FLOW = (
+    "Record the flow's {} in an overrides: entry in your own file beside imported/, so that "
+    "a new import keeps it."
+)
+
+
+def _unrecorded_personal_data(
+    view: EstateView, flow: GraphEdge, reach: Sequence[str], basis: str
+) -> Finding:
+    """A flow whose personal data the import could not read, to a component that would
+    make it a transfer if it carries any: its default ("none") is not a fact to clear it."""
+    where = (
+        "reaches a third country: " + "; ".join(reach)
+        if reach
+        else "is recorded as a transfer"
+        if basis not in ("intra_eea", "not_assessed")
+        else "goes to a component whose location the estate does not record"
+    )
+    return Finding(
+        "third-country-transfer",
+        Severity.WARNING,
+        str(flow.properties["id"]),
+        _flow_name(flow),
+        f"{_flow_text(view, flow)} {where}. Whether it carries personal data is not "
+        "recorded: the import found nothing to say so and took none, so this check cannot "
+        f"tell whether it is a third-country transfer. Transfer basis: {BASIS.get(basis, basis)}.",
+        RECORD_FLOW.format(f"personal_data ({listed(PersonalData, last='or')})"),
+        (
+            ("transfer", basis),
+            ("personal_data", "not recorded"),
+            ("third_country", "; ".join(reach) or "unknown"),
+        ),
+        ("GDPR Art. 44", "GDPR Art. 30(1)(e)"),
+    )
 
 
 def _unknown_location(view: EstateView, flow: GraphEdge, personal: str, basis: str) -> Finding:
@@ -631,13 +682,17 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
         basis = str(flow.properties.get("transfer", "not_assessed"))
         secret = classification == "secret" or (isinstance(level, int) and level >= 3)
         sensitive = personal in SENSITIVE
-        if not (secret or sensitive or classification == "confidential"):
+        unrecorded = _inferred(flow, "classification")
+        if not (secret or sensitive or classification == "confidential" or unrecorded):
             continue
         exposed = _exposed_vendors(view, target)
         if not exposed:
             continue
         laws = sorted({law for _, group in exposed for law in group})
         vendors = listed([view.vendor_text(v) for v, _ in exposed])
+        if not (secret or sensitive or classification == "confidential"):
+            findings.append(_unrecorded_classification(view, flow, vendors, laws))
+            continue
         what = [classification + (f", K{level}" if isinstance(level, int) else "")]
         provisions: list[str] = []
         if personal != "none":
@@ -689,6 +744,33 @@ def foreign_disclosure(view: EstateView) -> list[Finding]:
             )
         )
     return findings
+
+
+def _unrecorded_classification(
+    view: EstateView, flow: GraphEdge, vendors: str, laws: Sequence[str]
+) -> Finding:
+    """A flow whose classification the import could not read, within reach of a foreign
+    disclosure order: its default ("internal") is not a fact to clear it."""
+    return Finding(
+        "foreign-disclosure",
+        Severity.WARNING,
+        str(flow.properties["id"]),
+        _flow_name(flow),
+        f"{_flow_text(view, flow)} reach a component of {vendors}, which can be ordered to "
+        f"disclose them under {listed([LAWS.get(law, law) for law in laws])} "
+        f"({', '.join(laws)}). Their classification is not recorded: the import found "
+        "nothing to say it and took internal, so this check cannot tell whether they may be "
+        "within reach of such an order.",
+        RECORD_FLOW.format(f"classification ({listed(Classification, last='or')})"),
+        (
+            ("classification", "not recorded"),
+            ("secret", "unknown"),
+            ("sensitive_personal_data", "unknown"),
+            ("exposure", ", ".join(laws)),
+            ("suitability", ""),
+        ),
+        ("the estate's information classification",),
+    )
 
 
 def _disclosure_judgement(
@@ -1007,6 +1089,7 @@ def flows_losing_basis(view: EstateView, bases: Iterable[str]) -> list[FlowAtRis
         _at_risk(view, finding, f"relies on {BASIS.get(basis, basis)}, struck down")
         for finding in third_country_transfer(view)
         if (basis := dict(finding.facts)["transfer"]) in struck
+        and dict(finding.facts)["personal_data"] != "not recorded"
     ]
 
 

@@ -17,7 +17,7 @@ from exitplan.render import rows
 from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.report import sections_of
 from exitplan.simulate.register import SUBSTITUTABILITY
-from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles
+from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, WriteFiles
 
 
 def test_check_finds_the_flow_to_intune_with_its_basis(run_cli: RunCli) -> None:
@@ -261,3 +261,62 @@ def test_an_empty_register_and_an_empty_section_say_so(
     assert "No component in use: the register has no row." in result.stdout
     bare = rows.Section("Verify these first", ("assumption",), ())
     assert dump_sections_markdown("T", [], [bare]).endswith("## Verify these first\n\nNone.\n")
+
+
+def test_an_imported_flow_whose_data_the_source_does_not_say_is_not_cleared(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """A real SaaSBOM: two flows name no data classification, so the import took "no
+    personal data"; that default does not clear them of a transfer the check cannot rule
+    out, until the architect records their data in an override beside imported/."""
+    estate = tmp_path / "saas"
+    source = REPO / "tests" / "fixtures" / "cyclonedx" / "valid-saasbom-1.6.json"
+    assert run_cli("import", source, "-o", estate).exit_code == 0
+
+    def unrecorded() -> set[str]:
+        shown = json.loads(run_cli("check", estate, "--format", "json").stdout)
+        return {
+            f["subject"]
+            for f in shown["findings"]
+            if f["rule"] == "third-country-transfer"
+            and f["facts"]["personal_data"] == "not recorded"
+        }
+
+    assert unrecorded() == {"consumer-to-stock-service", "consumer-to-stock-service-2"}
+    (estate / "mine.yaml").write_text(
+        "overrides:\n  consumer-to-stock-service: {personal_data: none}\n", encoding="utf-8"
+    )
+    assert unrecorded() == {"consumer-to-stock-service-2"}
+
+
+def test_a_struck_down_basis_counts_only_flows_known_to_carry_personal_data(
+    write_files: WriteFiles, run_cli: RunCli
+) -> None:
+    flow = (
+        "{{id: {id}, from: client, to: app, assets: [x], transfer: adequacy_dpf, "
+        "personal_data: {personal}, origin: {{file: m.xml, id: {id}, inferred: [{unread}]}}}}"
+    )
+    folder = write_files(
+        {
+            "e.yaml": f"""
+            estate: {{name: t}}
+            vendors: [{{id: us, name: US Inc, hq_country: US, dpf_certified: true}},
+                      {{id: own, name: Own, hq_country: SE}}]
+            components: [{{id: app, name: App, vendor: us, delivery: saas}},
+                         {{id: client, name: Client, vendor: own, delivery: client}}]
+            services: [{{id: s, name: S, criticality: high, depends_on: [client]}}]
+            data_flows:
+              - {flow.format(id="read", personal="ordinary", unread="classification")}
+              - {flow.format(id="unread", personal="none", unread="personal_data")}
+            """,
+            "s.yaml": """
+            id: s
+            title: S
+            estate: e.yaml
+            invalidate_transfer: [adequacy_dpf]
+            withdraw_unlawful: true
+            """,
+        }
+    )
+    shown = json.loads(run_cli("run", folder / "s.yaml", "--format", "json").stdout)
+    assert [f["flow"] for f in shown["legal"]["flows"]] == ["read"]

@@ -745,3 +745,21 @@ def test_an_imported_estate_varies_the_same_from_the_database(
     assert database.exit_code == 0, database.stderr
     assert database.stdout == files.stdout
     assert "inferred by the import" in files.stdout
+
+
+def test_a_flow_whose_data_an_import_took_by_default_is_checked_alike(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The check reads a flow's inferred fields from the database as from the files."""
+    env = neo4j_server.environment()
+    imported = tmp_path / "saasbom"
+    source = REPO / "tests" / "fixtures" / "cyclonedx" / "valid-saasbom-1.6.json"
+    assert run_cli("import", source, "-o", imported).exit_code == 0
+    assert run_cli("load", imported, env=env).exit_code == 0
+    files = run_cli("check", imported, "--format", "json")
+    database = run_cli(
+        "check", "--backend", "neo4j", "--estate", "saasbom", "--format", "json", env=env
+    )
+    assert database.exit_code == 0, database.stderr
+    assert database.stdout == files.stdout
+    assert '"personal_data": "not recorded"' in files.stdout

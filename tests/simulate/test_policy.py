@@ -136,6 +136,10 @@ def _assert(row: Row, finding: Finding | None) -> None:
     assert finding.provisions, "every finding names what it rests on"
 
 
+UNREAD_PERSONAL = {"file": "saasbom.json", "id": "flow-1", "inferred": ["personal_data"]}
+"""The origin of a flow whose personal data the import took by default."""
+UNREAD_CLASSIFICATION = {"file": "model.xml", "id": "f-1", "inferred": ["classification"]}
+
 TRANSFER = [
     Row("EU vendor, data in Sweden: no transfer"),
     Row("EEA but not EU (Norway) is no third country",
@@ -207,6 +211,28 @@ TRANSFER = [
             {"vendor": "se-co", "roles": ["operator"]},
             {"vendor": "us-co", "roles": ["support_access"]}]},
          "flow:flow": {"transfer": "scc"}}, Severity.WARNING, ("support access US Inc (US)",)),
+    Row("personal data an import could not read, to a US vendor: the default clears nothing",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"personal_data": "none", "transfer": None, "origin": UNREAD_PERSONAL}},
+        Severity.WARNING, ("reaches a third country: operator US Inc (US)",
+                           "Whether it carries personal data is not recorded", "took none",
+                           "personal_data (none, ordinary, special_category or "
+                           "criminal_offence) in an overrides: entry"),
+        rests_on=("GDPR Art. 44",)),
+    Row("personal data an import could not read, to a component of unknown location",
+        {"component:app": {"vendor": "nowhere", "data_at_rest": None, "processing": None},
+         "flow:flow": {"personal_data": "none", "origin": UNREAD_PERSONAL}},
+        Severity.WARNING, ("whose location the estate does not record",),
+        {"vendors": [{"id": "nowhere", "name": "Nowhere Ltd"}]}),
+    Row("personal data an import could not read, recorded as a transfer",
+        {"flow:flow": {"personal_data": "none", "transfer": "scc", "origin": UNREAD_PERSONAL}},
+        Severity.WARNING, ("is recorded as a transfer", "Transfer basis: standard")),
+    Row("personal data an import could not read, the data stay in Sweden: nothing to say",
+        {"flow:flow": {"personal_data": "none", "origin": UNREAD_PERSONAL}}),
+    Row("personal data an import read as none, to a US vendor: nothing to say",
+        {"component:app": {"vendor": "us-co", "data_at_rest": ["US"]},
+         "flow:flow": {"personal_data": "none",
+                       "origin": {**UNREAD_PERSONAL, "inferred": ["classification"]}}}),
 ]  # fmt: skip
 
 
@@ -277,6 +303,23 @@ DISCLOSURE = [
     Row("no personal data still counts (the rule is about secrecy)",
         {"component:app": {"vendor": "us-co"},
          "flow:flow": {"classification": "secret", "personal_data": "none"}}, Severity.ERROR),
+    Row("a classification an import could not read, to a US-owned vendor: the default "
+        "clears nothing",
+        {"component:app": {"vendor": "us-eu"}, "flow:flow": {"origin": UNREAD_CLASSIFICATION}},
+        Severity.WARNING, ("can be ordered to disclose them", "owned by US Inc (US)",
+                           "classification is not recorded", "took internal",
+                           "classification (public, internal, confidential or secret) in an "
+                           "overrides: entry"),
+        rests_on=("the estate's information classification",)),
+    Row("a classification an import could not read, to a Swedish vendor: nothing",
+        {"flow:flow": {"origin": UNREAD_CLASSIFICATION}}),
+    Row("a classification an import could not read, through a licensor alone: nothing",
+        {"component:app": {"vendor": None, "delivery": "self_hosted", "vendors": [
+            {"vendor": "own", "roles": ["operator"]}, {"vendor": "us-co", "roles": ["licensor"]}]},
+         "flow:flow": {"origin": UNREAD_CLASSIFICATION}}),
+    Row("a classification an import read, to a US-owned vendor: nothing",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"origin": {**UNREAD_CLASSIFICATION, "inferred": ["personal_data"]}}}),
 ]  # fmt: skip
 
 
