@@ -1898,6 +1898,12 @@ _NOT_RUNNING = {
 """The lifecycles of what does not run today, with what a notice says of a dependency on
 such a component, and what to do about it."""
 
+_IMPORTED_CHANGE = (
+    "change an imported component by an overrides: entry beside imported/, which a new "
+    "import rewrites"
+)
+"""Where a change to an imported component is kept."""
+
 
 def _needs_not_running(collected: _Collected) -> list[Problem]:
     """A component or service in use that needs a retired component, or a candidate: the
@@ -1934,6 +1940,8 @@ def _needs_not_running(collected: _Collected) -> list[Problem]:
                 if lifecycle is None:
                     continue
                 what, why = _NOT_RUNNING[lifecycle]
+                if needs[dependency.ref].origin is not None:
+                    why += f"; {_IMPORTED_CHANGE}"
                 found.append(
                     item.problem(
                         ("depends_on", index),

@@ -555,6 +555,17 @@ PLAUSIBLE_HEAD = (
             "needs it: the simulation takes 'k' as running until withdrawn (set its lifecycle "
             "to active if it runs, or drop the dependency if it is a fallback nobody runs)",
         ),
+        (  # an imported one is changed where a new import keeps the change
+            "components:\n  - {id: b, name: B, vendor: v, delivery: saas}\n"
+            "  - {id: k, name: K, vendor: v, delivery: saas, lifecycle: candidate,\n"
+            "     origin: {file: cmdb.csv, id: CI-7}}\n"
+            "services:\n  - id: s\n    name: S\n    depends_on: [b, k]\n",
+            "e.yaml:11: services[0].depends_on[1]: 'k' is a candidate, not run today, yet 's' "
+            "needs it: the simulation takes 'k' as running until withdrawn (set its lifecycle "
+            "to active if it runs, or drop the dependency if it is a fallback nobody runs; "
+            "change an imported component by an overrides: entry beside imported/, which a "
+            "new import rewrites)",
+        ),
         (  # a retired or candidate component may need a retired one: neither runs
             "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
             "  - {id: b, name: B, vendor: v, delivery: saas, lifecycle: candidate,\n"
@@ -579,6 +590,7 @@ PLAUSIBLE_HEAD = (
         "contract-ended",
         "needs-a-retired-component",
         "needs-a-candidate",
+        "needs-an-imported-candidate",
         "not-running-needs-retired",
         "a-move-of-no-time",
     ],
