@@ -1905,6 +1905,25 @@ _IMPORTED_CHANGE = (
 """Where a change to an imported component is kept."""
 
 
+def taken_as_running(components: Iterable[Component], services: Iterable[Service]) -> set[NodeId]:
+    """The candidate and retired components that a component or service in use needs,
+    directly or through other such components: the simulation takes them as running
+    (``exitplan.graph.region.idle`` decides the same from a graph)."""
+    needs = {component.id: component for component in components}
+    idle = {c for c, component in needs.items() if component.lifecycle in _NOT_RUNNING}
+    needing: list[Component | Service] = [
+        *(component for c, component in needs.items() if c not in idle),
+        *services,
+    ]
+    taken: set[NodeId] = set()
+    while needing:
+        for dependency in needing.pop().depends_on:
+            if dependency.ref in idle and dependency.ref not in taken:
+                taken.add(dependency.ref)
+                needing.append(needs[dependency.ref])
+    return taken
+
+
 def _needs_not_running(collected: _Collected) -> list[Problem]:
     """A component or service in use that needs a retired component, or a candidate: the
     simulation takes it as running until withdrawn, so what needs it loses it only when
@@ -1916,19 +1935,8 @@ def _needs_not_running(collected: _Collected) -> list[Problem]:
         for item in collected.items["components"]
         if item.model.lifecycle in _NOT_RUNNING
     }
-    taken: set[str] = set()  # not run today, but needed by what is, through others or not
-    needing = [
-        item.model
-        for section in ("components", "services")
-        for item in collected.items[section]
-        if getattr(item.model, "lifecycle", None) not in _NOT_RUNNING
-    ]
     needs = {item.model.id: item.model for item in collected.items["components"]}
-    while needing:
-        for dependency in needing.pop().depends_on:
-            if dependency.ref in lifecycles and dependency.ref not in taken:
-                taken.add(dependency.ref)
-                needing.append(needs[dependency.ref])
+    taken = taken_as_running(needs.values(), (item.model for item in collected.items["services"]))
     for section in ("components", "services"):
         for item in collected.items[section]:
             if getattr(item.model, "lifecycle", None) in _NOT_RUNNING and (
@@ -2292,5 +2300,6 @@ __all__ = [
     "read_document",
     "read_one",
     "read_yaml_stream",
+    "taken_as_running",
     "validation_problems",
 ]

@@ -17,6 +17,7 @@ from exitplan.cli.common import (
 from exitplan.errors import agreeing, plural, printable
 from exitplan.graph import Label
 from exitplan.graph.shape import estate_summary
+from exitplan.loading import taken_as_running
 from exitplan.model import Lifecycle
 
 
@@ -43,13 +44,17 @@ def validate_command(path: Path) -> None:
     estate = read_estate(path, files)
     summary = estate_summary(estate)
     noun = agreeing(len(files), "file", "files")
-    lifecycles = Counter(component.lifecycle for component in estate.components)
+    taken = taken_as_running(estate.components, estate.services)
+    lifecycles = Counter(c.lifecycle for c in estate.components if c.id not in taken)
     candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]
     lines = [f"Estate {printable(estate.name)} is valid ({len(files)} {noun}):"]
     for label, count in summary.nodes.items():
         extra = ""
-        if label is Label.COMPONENT and (candidates or retired):
-            parts = [f"{count - candidates - retired:,} in use", plural(candidates, "candidate")]
+        if label is Label.COMPONENT and (candidates or retired or taken):
+            parts = [f"{count - candidates - retired - len(taken):,} in use"]
+            if taken:  # candidates or retired that what is in use needs: the notices say which
+                parts[0] += f" and {len(taken):,} taken as running"
+            parts += [plural(candidates, "candidate")]
             parts += [f"{retired:,} retired"] if retired else []
             extra = f"  ({', '.join(parts)})"
         lines.append(f"  {PLURAL[label]:<16}{count:>6,}{extra}")

@@ -41,6 +41,15 @@ def estate(tmp_path: Path) -> Path:
     return tmp_path / "estate.json"
 
 
+def test_validate_counts_it_in_use(estate: Path, run_cli: RunCli) -> None:
+    result = run_cli("validate", estate)
+    assert result.exit_code == 0, result.stderr
+    assert "components           3  (1 in use and 1 taken as running, 0 candidates, 1 retired)" in (
+        result.stdout
+    )
+    assert "'old-db' is retired, yet 'app' needs it" in result.stderr
+
+
 def test_the_register_has_a_row_for_it(estate: Path, run_cli: RunCli) -> None:
     result = run_cli("register", estate)
     assert result.exit_code == 0, result.stderr

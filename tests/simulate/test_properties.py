@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.graph.port import DependencyRegion, DependsOn, GraphEdge
+from exitplan.loading import taken_as_running
 from exitplan.model import (
     Alternative,
     Component,
@@ -375,6 +376,9 @@ def test_what_is_in_use_is_what_runs_and_what_it_needs_that_nobody_runs(random: 
     taken as running (``region.idle``), on the whole estate's region."""
     region = EmbeddedGraph(random.estate).dependency_region(random.ids)
     assert {n for n in random.ids if region.in_use(n)} == _in_use_reference(random)
+    active = {c.id for c in random.estate.components if c.lifecycle is Lifecycle.ACTIVE}
+    taken = taken_as_running(random.estate.components, random.estate.services)
+    assert active | taken == _in_use_reference(random)  # the loading notices and validate
 
 
 def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]:
