@@ -32,7 +32,7 @@ from exitplan.graph.port import (
     GraphNode,
     Label,
     Rel,
-    runs_today,
+    in_use_among,
 )
 from exitplan.model import NodeId, Readiness
 from exitplan.simulate.reach import Affects
@@ -486,19 +486,18 @@ class Assessor:
         excluded = self.preferences.exclude
         if not excluded:
             return frozenset(), {}
-        # An excluded component in use still runs: only a candidate is kept out of reach.
-        # A withdrawn one is for the fixed point: replaced, what it needs no longer matters.
-        gone = [
-            n.id
-            for n in self.backend.nodes_by_id(sorted(excluded)).values()
-            if not runs_today(n) and n.id not in times.withdrawn
-        ]
+        # An excluded component in use still runs (a candidate that what is in use needs
+        # too): only one nobody runs is kept out of reach. A withdrawn one is for the fixed
+        # point: replaced, what it needs no longer matters.
+        named = self.backend.nodes_by_id(sorted(excluded))
+        running = in_use_among(self.backend, named.values())
+        gone = [n for n in named if n not in running and n not in times.withdrawn]
         needs: dict[NodeId, list[DependsOn]] = {}
         seen = set(candidates) | excluded
         frontier = sorted(set(candidates) - excluded)
         while frontier:
-            nodes = self.backend.nodes_by_id(frontier)
-            walked = [n for n in frontier if not runs_today(nodes[n]) and n not in times.withdrawn]
+            running = in_use_among(self.backend, self.backend.nodes_by_id(frontier).values())
+            walked = [n for n in frontier if n not in running and n not in times.withdrawn]
             for node_id in walked:
                 needs[node_id] = []
             for edge in self.backend.edges_touching(walked, Direction.OUT, [Rel.DEPENDS_ON]):

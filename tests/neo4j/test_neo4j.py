@@ -22,11 +22,11 @@ from exitplan.graph.port import DependsOn, Direction, Rel
 from exitplan.loading import load_estate
 from exitplan.model import Estate, NodeId
 from exitplan.render.json import dump_simulation_json
-from exitplan.simulate import simulate
+from exitplan.simulate import Options, simulate
 from tests.conftest import EXAMPLE, REPO, RunCli
 from tests.neo4j.conftest import OpenGraph, Server
 from tests.simulate.build import estate as tiny_estate
-from tests.simulate.test_rules import PLANS, PROPAGATION, Case, Planned
+from tests.simulate.test_rules import ALTERNATIVES, PLANS, PROPAGATION, Case, Choice, Planned
 from tests.test_links import hostile_names
 
 pytestmark = pytest.mark.neo4j
@@ -166,6 +166,23 @@ def test_what_is_taken_as_running_is_the_same_from_the_database(
     graph.load(estate)
     embedded = dump_simulation_json(simulate(EmbeddedGraph(estate), case.withdraw))
     assert dump_simulation_json(simulate(graph, case.withdraw)) == embedded
+
+
+EXCLUDING = [case for case in ALTERNATIVES if "exclude_candidates" in case.options]
+
+
+@pytest.mark.parametrize("case", EXCLUDING, ids=[case.id for case in EXCLUDING])
+def test_what_a_scenario_excludes_is_kept_out_of_reach_alike(
+    open_graph: OpenGraph, case: Choice
+) -> None:
+    """What the exclusions keep out of reach is read from the backend (the candidates lie
+    outside the withdrawal's region), with what is in use among them."""
+    estate = tiny_estate(case.spec)
+    graph = open_graph(estate.name)
+    graph.load(estate)
+    options = Options(**case.options)
+    embedded = dump_simulation_json(simulate(EmbeddedGraph(estate), case.withdraw, options))
+    assert dump_simulation_json(simulate(graph, case.withdraw, options)) == embedded
 
 
 def test_a_synthetic_estate_of_5000_components_is_identical(open_graph: OpenGraph) -> None:

@@ -296,6 +296,21 @@ ALTERNATIVES = [
         {"a": ("ok", "k1")},
         options={"exclude_candidates": frozenset({"n"})},
     ),
+    Choice(  # n is a candidate, but m, in use, needs it: it runs, excluded or not
+        "an-excluded-candidate-taken-as-running-still-runs-for-a-candidate-that-needs-it",
+        "s:x -> a\ns:y -> m\ncandidate n\nm -> n\ncandidate k1\nk1 -> n\nalt k1 for a R4",
+        ("component:a",),
+        {"a": ("ok", "k1")},
+        options={"exclude_candidates": frozenset({"n"})},
+    ),
+    Choice(  # ... and so does k2, which n needs, when k1 needs k2
+        "and-a-candidate-it-needs-in-turn",
+        "s:x -> a\ns:y -> m\ncandidate n\ncandidate k2\nm -> n\nn -> k2\ncandidate k1\n"
+        "k1 -> k2\nalt k1 for a R4",
+        ("component:a",),
+        {"a": ("ok", "k1")},
+        options={"exclude_candidates": frozenset({"k2"})},
+    ),
     Choice(  # one member of a redundant group is enough
         "a-group-with-one-member-left-is-enough",
         "s:x -> a\ncandidate k1\ncandidate n1\ncandidate n2\nk1 -> n1 group=g\n"
