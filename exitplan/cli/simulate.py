@@ -165,8 +165,8 @@ def what_breaks_if_command(
     if node_id is None:
         raise UsageError("name the NODE to withdraw, e.g. exitplan what-breaks-if PATH entra-id")
     backend = source.open()
-    node = known_node(backend, NodeId(node_id))
     kinds = {Label.COMPONENT: "component", Label.SERVICE: "service", Label.VENDOR: "vendor"}
+    node = known_node(backend, NodeId(node_id), list(kinds))
     if node.label not in kinds:
         raise UsageError(
             f"{node_id!r} is {with_article(node.label.kind)}; what-breaks-if takes a component, "

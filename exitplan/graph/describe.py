@@ -6,7 +6,7 @@ who provides it, its alternatives and the data flowing in and out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from exitplan.errors import UsageError
@@ -15,6 +15,7 @@ from exitplan.graph.port import (
     GraphBackend,
     GraphEdge,
     GraphNode,
+    Label,
     LoadSummary,
     Rel,
     UnknownNodeError,
@@ -69,15 +70,22 @@ class EstateDescription:
     edges: tuple[GraphEdge, ...]
 
 
-def known_node(backend: GraphBackend, node_id: NodeId) -> GraphNode:
+def known_node(
+    backend: GraphBackend, node_id: NodeId, kinds: Sequence[Label] | None = None
+) -> GraphNode:
     """The node ``node_id``; for the id of a data flow (which is no node but a line
-    between two), a message that names its ends instead of "no node"."""
+    between two), a message that names its ends instead of "no node". With ``kinds``, an
+    unknown id is told the closest id of a node of those kinds (the ones the caller
+    takes), not of any."""
     try:
         return backend.node(node_id)
     except UnknownNodeError:
         flow = next(
             (e for e in backend.edges(Rel.FLOWS_TO) if e.properties.get("id") == node_id), None
         )
+        if flow is None and kinds is not None:
+            known = [node.id for label in kinds for node in backend.nodes(label)]
+            raise UnknownNodeError(node_id, known, estate=backend.info.name) from None
         if flow is None:
             raise
         raise UsageError(

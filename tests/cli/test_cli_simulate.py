@@ -204,6 +204,10 @@ def test_what_breaks_if(run_cli: RunCli) -> None:
     capability = run_cli("what-breaks-if", "graphs/gothenburg", "email")
     assert capability.exit_code == 2
     assert "takes a component, service or vendor" in capability.stderr
+    # A typo is told the closest id it takes: 'service-management' is a capability
+    typo = run_cli("what-breaks-if", "graphs/gothenburg", "device-management")
+    assert typo.exit_code == 2
+    assert "did you mean 'co-management'?" in typo.stderr
 
 
 def test_compare_prints_one_table(run_cli: RunCli) -> None:
