@@ -183,6 +183,18 @@ def _title_lines(simulation: Simulation, layout: Layout) -> str:
     return textwrap.fill(printable(_title(simulation)), width, max_lines=2, placeholder=" …")
 
 
+def _suptitle(figure: Figure, simulation: Simulation, layout: Layout) -> None:
+    """The title, centred over the width left of a legend at the upper right (centred
+    over the whole figure, a title as wide as that width ran under the legend)."""
+    beside = LEGEND_INCHES if layout.legend == "outside right upper" else 0
+    figure.suptitle(
+        _title_lines(simulation, layout),
+        x=(layout.width - beside) / 2 / layout.width,
+        fontsize=layout.font + 5,
+        fontweight="bold",
+    )
+
+
 def _subtitle(simulation: Simulation, layout: Layout, labels: list[str]) -> str:
     """The finish, the critical path, the capacity, what is late or blocked and what no
     step brings in, on as many lines as the chart's width beside its bar labels and legend
@@ -329,7 +341,7 @@ def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
         axes.set_xlabel("weeks of work")
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.suptitle(_title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold")
+    _suptitle(figure, simulation, layout)
     subtitle = _subtitle(simulation, layout, labels)
     if len(drawn) < len(everything):
         subtitle += (
@@ -371,7 +383,7 @@ def _draw_nothing(
 ) -> None:
     """A plan with no step to put on a calendar: its title, and a sentence that says so
     (no time axis, whose range would mean nothing)."""
-    figure.suptitle(_title_lines(simulation, layout), fontsize=layout.font + 5, fontweight="bold")
+    _suptitle(figure, simulation, layout)
     waiting_steps = len(blocked(simulation))  # on a page the blocked are not listed here
     if waiting_steps:
         waiting = "the step waits" if waiting_steps == 1 else f"all {waiting_steps} steps wait"

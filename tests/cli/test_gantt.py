@@ -154,6 +154,7 @@ def test_on_a_page_the_blocked_steps_are_counted_where_the_chart_has_no_room_for
         ("vendor:microsoft", "blocked"),
         ("vendor:v-dominant", "blocked"),
         ("component:intune", "no step brings in"),  # a part longer than a line
+        ("component:keepit vendor:cisco vendor:microsoft", "blocked"),  # a title of 2 lines
     ],
 )
 def test_the_title_subtitle_and_legend_do_not_overlap(
@@ -167,7 +168,7 @@ def test_the_title_subtitle_and_legend_do_not_overlap(
     from matplotlib.text import Text  # noqa: PLC0415
 
     estate = generate(600, seed=3) if withdrawn == "vendor:v-dominant" else load_estate(EXAMPLE)
-    simulation = simulate(EmbeddedGraph(estate), [withdrawn], Options(mode=Mode.EXIT))
+    simulation = simulate(EmbeddedGraph(estate), withdrawn.split(), Options(mode=Mode.EXIT))
     with mpl.rc_context({**STYLE, "font.size": layout.font}):
         figure = gantt_figure(simulation, layout)
         FigureCanvasAgg(figure)
