@@ -352,6 +352,10 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
         "services": [_service_json(s, simulation) for s in simulation.services],
         "alternatives": [_replacement_json(r) for r in simulation.replacements],
         "not_needed": list(simulation.not_needed),
+        "held_back": [
+            {"id": held.id, "name": held.name, "holds_back": list(held.holds_back)}
+            for held in simulation.held_back
+        ],
         "plan": _plan_json(simulation),
         "summary": asdict(summarise(simulation)),
         **({"legal": asdict(simulation.legal)} if simulation.legal is not None else {}),

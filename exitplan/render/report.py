@@ -32,6 +32,7 @@ from exitplan.render.rows import (
     either,
     findings,
     first_need,
+    held_back_sentences,
     legal,
     legal_sentences,
     number,
@@ -52,7 +53,15 @@ from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, SENSITIVE, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
-from exitplan.simulate.result import Plan, Replacement, State, Status, StepKind, summarise
+from exitplan.simulate.result import (
+    HeldBack,
+    Plan,
+    Replacement,
+    State,
+    Status,
+    StepKind,
+    summarise,
+)
 from exitplan.simulate.sensitivity import MOST_RUN
 from exitplan.simulate.strategy import ExitStrategy
 
@@ -284,6 +293,13 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     )
 
 
+def _of_them(held: Sequence[HeldBack]) -> str:
+    """How many of the components with none the held-back components keep candidates
+    from: "2 of them"."""
+    count = len({n for h in held for n in h.holds_back})
+    return f"{count:,} of them"
+
+
 def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> list[str]:
     """What the board is asked to decide, from what the plan needs (``verify``: where the
     decisive assumptions are listed)."""
@@ -293,13 +309,24 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     found = []
     missing = simulation.missing
     if missing:
+        held = simulation.held_back
+        also = (
+            f", and to {listed([names.get(h.id, h.name) for h in held], most=3)}, which "
+            + (
+                "its candidates need"
+                if len(missing) == 1
+                else f"the candidates for {_of_them(held)} need"
+            )
+            if held
+            else ""
+        )
         found.append(
             "Commission a search for an alternative to "
-            f"{names.get(missing[0].replaces, missing[0].name)}, before the "
+            f"{names.get(missing[0].replaces, missing[0].name)}{also}, before the "
             "blocked steps can be planned"
             if len(missing) == 1
             else f"Commission a search for alternatives to the {len(missing):,} components "
-            "with none, before the blocked steps can be planned"
+            f"with none{also}, before the blocked steps can be planned"
         )
     overrun: list[str] = []
     overrun_late: set[str] = set()
@@ -608,7 +635,10 @@ def _not_replaced(strategy: ExitStrategy) -> list[str]:
     names = _names(strategy)
     told = []
     in_use = {row.id: row.name for row in strategy.register}  # withdrawn, running today
-    needless = [names.get(n, in_use[n]) for n in simulation.not_needed if n in in_use]
+    held = {h.id for h in simulation.held_back}  # told with the missing alternatives
+    needless = [
+        names.get(n, in_use[n]) for n in simulation.not_needed if n in in_use and n not in held
+    ]
     if needless:
         shown = _some(needless)
         told.append(
@@ -824,11 +854,21 @@ def _missing(strategy: ExitStrategy) -> Section:
                 why_missing(replacement, names),
             )
         )
+    held = held_back_sentences(strategy.simulation, names)
     return Section(
         "Missing alternatives",
         ("component", "capabilities in use", "why no candidate is viable"),
         tuple(rows),
-        None if rows else "Every needed component has a viable alternative.",
+        (
+            " ".join(
+                f"{told[0].upper()}{told[1:]}; no step replaces it, as nothing staying "
+                "in use needs it."
+                for told in held
+            )
+            or None
+        )
+        if rows
+        else "Every needed component has a viable alternative.",
     )
 
 
@@ -1016,7 +1056,7 @@ th { background: #eef3fb; }
 tr { break-inside: avoid; }
 figure { margin: 1em 0; break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 24cm; }
-figure.gantt svg { max-height: 10cm; }
+figure.gantt svg { max-height: 9cm; }
 figure.gantt { margin: 0.4em 0; }
 figcaption { font-size: 8pt; color: #555; }
 code { font-size: 9pt; }

@@ -97,6 +97,22 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     return f"{plural(step.slack, 'day')} to spare"
 
 
+def held_back_sentences(
+    simulation: Simulation, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """For each withdrawn component that nothing staying in use needs but that the
+    candidates for components with no viable alternative need: "sql-server, withdrawn
+    with no viable alternative, keeps out the candidates for autopatch and co-management,
+    which need it", by name with ``names``, else by id."""
+    shown = names or {}
+    return [
+        f"{shown.get(held.id, held.id)}, withdrawn with no viable alternative, keeps out the "
+        f"{agreeing(len(held.holds_back), 'candidate', 'candidates')} for "
+        f"{listed([shown.get(n, n) for n in held.holds_back], most=3)}, which need it"
+        for held in simulation.held_back
+    ]
+
+
 def display_names(simulation: Simulation) -> dict[str, str]:
     """The name of every node a simulation shows: what it affects, what it replaces and
     the chosen replacements (for documents, which say names rather than ids); a name two
@@ -112,6 +128,7 @@ def recorded_names(simulation: Simulation) -> dict[str, str]:
     for step in simulation.plan.steps:
         for need in step.needs_brought_in:
             names.update(zip(need.options, need.names, strict=True))
+    names.update({held.id: held.name for held in simulation.held_back})
     return names
 
 
@@ -164,6 +181,7 @@ def headline(simulation: Simulation) -> list[str]:
     missing = [r.replaces for r in simulation.missing]
     if missing:
         lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
+    lines.extend(f"{told}." for told in held_back_sentences(simulation))
     plan = simulation.plan
     finish = finish_text(simulation, plan.finish_day, plan.finish) if plan.scheduled else ""
     within = f" within {capacity_told(simulation)}" if plan.capacity else ""
@@ -176,12 +194,15 @@ def headline(simulation: Simulation) -> list[str]:
         + (f"; {who} {finish}{within}" if finish else "")
         + "."
     )
-    if simulation.not_needed:
-        count = len(simulation.not_needed)
+    running = {a.id for a in simulation.affected if a.state is State.WITHDRAWN}
+    running -= {held.id for held in simulation.held_back}  # told above
+    spare = [n for n in simulation.not_needed if n in running]  # as the report tells them
+    if spare:
+        count = len(spare)
         lines.append(
             f"{plural(count, 'withdrawn component needs', 'withdrawn components need')} no "
             f"replacement, as nothing that stays in use needs {agreeing(count, 'it', 'them')}: "
-            f"{listed(simulation.not_needed, most=5)}."
+            f"{listed(spare, most=5)}."
         )
     needs = brought_in_sentences(simulation, most=3)
     if needs:

@@ -32,11 +32,14 @@ from exitplan.simulate.propagate import NEVER, Times, is_dated, propagate
 from exitplan.simulate.result import (
     Affected,
     Consumer,
+    HeldBack,
     LicenceEnd,
     Plan,
+    Replacement,
     ServiceImpact,
     Simulation,
     State,
+    Status,
     people,
 )
 from exitplan.simulate.schedule import Capacity
@@ -308,8 +311,29 @@ def _run(
         scenario_id=options.scenario_id,
         scenario_title=options.scenario_title,
         licences=_licence_ends(backend, region, withdrawal, times, start),
+        held_back=_held_back(region, [choices.replacements[c] for c in sorted(needed)]),
     )
     return simulation, region, times
+
+
+def _held_back(
+    region: DependencyRegion, replacements: Iterable[Replacement]
+) -> tuple[HeldBack, ...]:
+    """The withdrawn components with no viable alternative, not replaced themselves, that
+    the candidates for components with none need (by id)."""
+    replaced: set[NodeId] = set()
+    holding: dict[NodeId, list[NodeId]] = defaultdict(list)
+    for replacement in replacements:
+        replaced.add(replacement.replaces)
+        if replacement.status is Status.MISSING:
+            for candidate in replacement.candidates:
+                if candidate.held_back_by is not None:
+                    holding[candidate.held_back_by].append(replacement.replaces)
+    return tuple(
+        HeldBack(node_id, region.node(node_id).name, tuple(sorted(set(holds))))
+        for node_id, holds in sorted(holding.items())
+        if node_id not in replaced
+    )
 
 
 def _licence_ends(
@@ -319,10 +343,12 @@ def _licence_ends(
     times: Times,
     start: date | None,
 ) -> tuple[LicenceEnd, ...]:
-    """What the licences of the named vendors' self-run components make of the withdrawal."""
-    names = backend.nodes_by_id({v for _, vendors in withdrawal.licences.values() for v in vendors})
+    """What the licences of the named vendors' self-run components make of the withdrawal
+    (of those in use: a candidate's licence ends nothing that runs here)."""
+    licences = {n: held for n, held in withdrawal.licences.items() if region.in_use(n)}
+    names = backend.nodes_by_id({v for _, vendors in licences.values() for v in vendors})
     ends = []
-    for node_id, (effect, vendors) in withdrawal.licences.items():
+    for node_id, (effect, vendors) in licences.items():
         node = region.node(node_id)
         subscription = effect is LicenceEffect.SUBSCRIPTION_ENDS
         end = node.properties.get("contract_end" if subscription else "support_end")

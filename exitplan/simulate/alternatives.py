@@ -327,6 +327,15 @@ class Restorability:
                 return f"needs one of {named}; none can be restored"
         return "its needs cannot be restored"
 
+    def held_back_by(self, node_id: NodeId) -> NodeId | None:
+        """The need ``blocker`` names, when it is a withdrawn component (one with no
+        viable alternative, as it cannot be restored)."""
+        singles, _ = self._read_needs.get(node_id) or self._needs(node_id)
+        for target in singles:
+            if not self.restorable(target):
+                return target if target in self.times.withdrawn else None
+        return None
+
     def _named(self, node_id: NodeId) -> str:
         """A node by its name where the region holds it (what the withdrawal reaches, on
         every backend alike), else by its id."""
@@ -445,7 +454,10 @@ class Assessor:
                 preferences=self.preferences,
             )
         reason = _unviable(offer.source, times, restorability, self.preferences)
-        return viable if reason is None else replace(viable, viable=False, reason=reason)
+        if reason is None:
+            return viable
+        held = restorability.held_back_by(offer.source) if reason.startswith("needs") else None
+        return replace(viable, viable=False, reason=reason, held_back_by=held)
 
     def without_offers(self, incumbent: NodeId) -> Replacement:
         """The replacement of a component that no candidate is offered for: missing."""

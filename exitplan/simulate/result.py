@@ -99,6 +99,21 @@ class CandidateAssessment:
     preferred: bool = False
     migration_cost: float | None = None
     parallel_months: int | None = None
+    held_back_by: NodeId | None = None
+    """The withdrawn component with no viable alternative that it needs (the first), when
+    that is why it is not viable."""
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A withdrawn component with no viable alternative that nothing staying in use needs
+    (so no step replaces it), yet that the candidates for components with none need: an
+    alternative to it would let them be chosen (baramundi needs SQL Server)."""
+
+    id: NodeId
+    name: str
+    holds_back: tuple[NodeId, ...]
+    """The components without a viable alternative whose candidates need it."""
 
 
 @dataclass(frozen=True)
@@ -372,6 +387,7 @@ class Simulation:
     scenario_title: str | None = None
     legal: Legal | None = None
     licences: tuple[LicenceEnd, ...] = ()
+    held_back: tuple[HeldBack, ...] = ()
 
     def date_of(self, day: int | None) -> date | None:
         """The calendar date of a day after day 0 (``None``: undated)."""
@@ -409,8 +425,10 @@ class Summary:
     finish_weeks: float = 0.0
     """Weeks from the start of the work to the last finish, within the capacity."""
     finish_date: str | None = None
-    one_off_cost: float = 0.0
-    """The recorded one-off costs (``one_off_cost_unknown`` steps have none recorded)."""
+    one_off_cost: float | None = 0.0
+    """The recorded one-off costs (``one_off_cost_unknown`` steps have none recorded);
+    ``None`` when none is recorded and some part is not, as the text says "unknown" (a
+    cost not recorded is never told as 0)."""
     one_off_cost_unknown: int = 0
     needs_not_in_plan: int = 0
     """Needs of the chosen candidates that are not run today and that no step brings in
@@ -438,7 +456,10 @@ def summarise(simulation: Simulation) -> Summary:
         finish_date=finish.isoformat()
         if (finish := simulation.date_of(simulation.plan.finish_day))
         else None,
-        one_off_cost=simulation.plan.costs.one_off,
+        one_off_cost=None
+        if not (costs := simulation.plan.costs).one_off
+        and (costs.one_off_unknown or costs.termination_unknown)
+        else costs.one_off,
         one_off_cost_unknown=len(simulation.plan.costs.one_off_unknown),
         needs_not_in_plan=simulation.plan.needs_not_in_plan,
     )

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import networkx as nx
 
-from exitplan.errors import UsageError, in_weeks, listed, plural, shorten, with_article
+from exitplan.errors import UsageError, agreeing, in_weeks, listed, plural, shorten, with_article
 from exitplan.graph.describe import known_node
 from exitplan.graph.port import (
     Direction,
@@ -39,8 +39,9 @@ report draws the part that matters most (``fit``) and says what it leaves out.""
 
 SLIDE_NODES = 12
 """What reads on a 16:9 slide of the deck, drawn across the width below the slide's
-title: the services with the chains that break them first, then the withdrawn
-components most depended on; the report's own picture holds more."""
+title: the services with the chains that break them first (through what has no viable
+alternative before the rest), then the withdrawn components with none, then those most
+depended on; the report's own picture holds more."""
 
 WRAP = 22
 ASIDE_WRAP = 28
@@ -506,8 +507,10 @@ def _most_affecting(
 
     Whole chains are taken, so that every drawn service is linked to the withdrawn
     component that breaks it: first the affected services, broken before degraded, the
-    earliest and the most used first, each with its chain; then the withdrawn components
-    that the most affected nodes depend on; then the other broken or degraded components
+    earliest first, those whose chain passes through a component that nothing replaces
+    (no viable alternative, or held back) before the others, then the most used, each with
+    its chain; then the withdrawn components that nothing replaces, then those that the
+    most affected nodes depend on; then the other broken or degraded components
     with their chains, the same way. Nodes that survive through redundancy come last.
     Cost: O(n log n) in the affected nodes.
     """
@@ -517,12 +520,14 @@ def _most_affecting(
             reach[cause] = reach.get(cause, 0) + 1
     users = {s.id: s.users for s in simulation.services}
     by_state = {a.id: a for a in simulation.affected}
+    unreplaced = {r.replaces for r in simulation.missing} | {h.id for h in simulation.held_back}
 
-    def urgency(node: Affected) -> tuple[bool, int, int, str]:
+    def urgency(node: Affected) -> tuple[bool, int, bool, int, str]:
         day = node.fails_at if node.state is not State.DEGRADED else node.degrades_at
         return (
             node.state is State.DEGRADED,
             day if day is not None else 1 << 30,
+            unreplaced.isdisjoint(node.because),  # through what nothing replaces, first
             -users.get(node.id, 0),
             node.id,
         )
@@ -530,7 +535,7 @@ def _most_affecting(
     services = sorted((a for a in simulation.affected if a.kind == "service"), key=urgency)
     withdrawn = sorted(
         (a for a in simulation.affected if a.state is State.WITHDRAWN and a.kind != "service"),
-        key=lambda a: (-reach.get(a.id, 0), a.id),
+        key=lambda a: (a.id not in unreplaced, -reach.get(a.id, 0), a.id),
     )
     others = sorted(
         (a for a in simulation.affected if a.kind != "service" and a.state is not State.WITHDRAWN),
@@ -585,7 +590,8 @@ def _most_affecting(
     said = ", ".join(part for part in parts if not part.startswith("0 "))
     sentence = (
         f"Cut to {len(kept)} of {len(ids)} nodes to fit the page: the services with the "
-        "chains that break them first, then the withdrawn components most depended on. "
+        "chains that break them first (through what has no viable alternative before the "
+        "rest), then the withdrawn components with none, then those most depended on. "
         f"Not drawn: {said}; the tables list everything."
     )
     return kept, sentence
@@ -631,6 +637,16 @@ def _asides(
         asides[gap.replaces] = (("NO VIABLE", "ALTERNATIVE"), Look.MISSING)
     for spare in simulation.not_needed:
         asides[spare] = (("nothing that stays", "needs it"), Look.UNNEEDED)
+    for held in simulation.held_back:  # but a candidate for a component with none does
+        count = len(held.holds_back)
+        asides[held.id] = (
+            (
+                "NO VIABLE ALTERNATIVE",
+                f"the {agreeing(count, 'candidate', 'candidates')} for",
+                f"{plural(count, 'other')} {agreeing(count, 'needs', 'need')} it",
+            ),
+            Look.MISSING,
+        )
     return asides
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, CheckGolden, RunCli
+from tests.conftest import REPO, CheckGolden, RunCli, WriteFiles
 
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
 
@@ -354,6 +354,21 @@ def test_a_withdrawal_of_nothing_in_use_is_told(
     assert result.stderr == told
 
 
+def test_the_components_that_need_no_replacement_are_those_in_use(run_cli: RunCli) -> None:
+    """A candidate of a withdrawn vendor was never in use: it is not among the withdrawn
+    components that need no replacement, so the headline counts as the report does
+    ("0 withdrawn" then "1 withdrawn component needs no replacement: freja-eid")."""
+    nothing = run_cli("simulate", "graphs/gothenburg", "-w", "jurisdiction:SE")
+    assert nothing.exit_code == 0, nothing.stderr
+    assert "need no replacement" not in nothing.stdout
+    assert "needs no replacement" not in nothing.stdout
+    result = run_cli("run", "scenarios/us-law.yaml")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "13 withdrawn components need no replacement" in text
+    assert "sql-server, withdrawn with no viable alternative, keeps out the candidates" in text
+
+
 def test_a_retired_component_is_told_retired(run_cli: RunCli, tmp_path: Path) -> None:
     """'old is retired', not 'a retired' (helper-54)."""
     estate = {
@@ -488,3 +503,30 @@ def test_a_plan_without_steps_says_why(run_cli: RunCli) -> None:
         "1 withdrawn component needs no replacement, as nothing that stays in use needs it: "
         "cisco-ise." in result.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("cost", "one_off"), [("", None), ("migration_cost: 5000, parallel_months: 0", 5000.0)]
+)
+def test_a_one_off_cost_nothing_records_is_null_in_json_never_0(
+    run_cli: RunCli, write_files: WriteFiles, cost: str, one_off: float | None
+) -> None:
+    """The text says "unknown" where no one-off cost is recorded; the JSON summary said
+    0.0 beside 23 steps with none recorded (helper-56)."""
+    folder = write_files(
+        {
+            "e.yaml": f"""
+            vendors: [{{id: v, name: V}}, {{id: w, name: W}}]
+            components:
+              - {{id: a, name: A, vendor: v, delivery: saas}}
+              - {{id: k, name: K, vendor: w, delivery: saas, lifecycle: candidate}}
+            services: [{{id: s, name: S, depends_on: [a]}}]
+            alternatives: [{{for: a, candidate: k, readiness: R3, {cost}}}]
+            """
+        }
+    )
+    result = run_cli("simulate", folder, "-w", "vendor:v", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["one_off_cost"] == one_off
+    assert summary["one_off_cost_unknown"] == (1 if one_off is None else 0)

@@ -17,7 +17,7 @@ from exitplan.render.dot import NOTE_WIDTH, dump_dot, quote
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import State
-from exitplan.simulate.views import Look, estate_view, impact_view, plan_view
+from exitplan.simulate.views import SLIDE_NODES, Look, estate_view, impact_view, plan_view
 from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles, cli, shuffled_copy
 from tests.reliability.test_outputs import write_estate
 from tests.simulate.build import build
@@ -466,3 +466,18 @@ def test_a_long_note_above_the_drawing_wraps_and_does_not_widen_the_picture() ->
     lines = re.sub(r"<[^>]+>", "\n", cell.replace("<br/>", "\n")).split("\n")
     assert len([line for line in lines if line.strip()]) >= 2
     assert max(map(len, lines)) <= NOTE_WIDTH
+
+
+def test_a_slide_cut_to_fit_draws_what_has_no_viable_alternative_first() -> None:
+    """The deck's "What breaks" slide drew six withdrawn components, every one with a
+    replacement, and none of the ten with no viable alternative (helper-56): the services
+    whose chain passes through one now come first, and those components before the ones
+    most depended on."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    simulation = simulate(graph, ["vendor:microsoft"], Options(mode=Mode.EXIT))
+    view = impact_view(graph, simulation, fit=SLIDE_NODES)
+    missing = {r.replaces for r in simulation.missing}
+    shown = {n.id.split(":")[-1] for n in view.nodes}
+    assert len(shown & missing) >= 3, shown
+    assert view.left_out is not None
+    assert "through what has no viable alternative before the rest" in view.left_out

@@ -273,3 +273,16 @@ def test_an_earlier_licence_check_dependency_still_counts(write_files: WriteFile
         if a.id == "app"
     )
     assert (app.state.value, app.fails_at) == ("withdrawn", 30)
+
+
+def test_a_candidates_licence_ends_nothing_that_runs_here(write_files: WriteFiles) -> None:
+    """A candidate under the same subscription is withdrawn with the vendor, but nothing
+    runs on it here: the licences the answer lists are those of what is in use
+    (helper-56 found a candidate under "software run here stops")."""
+    estate = _estate(Case("x", "self_hosted", "subscription", True, Mode.CUT_OFF, (None, 0, 0)))
+    candidate = {**estate["components"][0], "id": "spare", "name": "Spare"}
+    estate["components"].append({**candidate, "lifecycle": "candidate"})
+    simulation = simulate(_backend(write_files, estate), ["vendor:vendor"])
+    assert [item.id for item in simulation.licences] == ["app"]
+    assert "spare" in simulation.withdrawn
+    assert "Spare" not in " ".join(headline(simulation))

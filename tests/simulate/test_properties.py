@@ -440,6 +440,35 @@ def test_restorability_asked_of_any_node_is_the_least_fixed_point(
     assert found == _restorable_reference(random, withdrawn)
 
 
+@SETTINGS
+@given(estates(), st.data())
+def test_what_holds_back_a_candidate_is_withdrawn_unrestorable_and_replaced_by_no_step(
+    random: Random, data: st.DataObject
+) -> None:
+    """A held-back component is withdrawn, cannot be restored, has no step of its own, and
+    a candidate for each component it holds back (one with no viable alternative) needs
+    it hard, outside any group."""
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    result = simulate(EmbeddedGraph(random.estate), [f"component:{n}" for n in withdrawn])
+    restorable = _restorable_reference(random, withdrawn)
+    missing = {r.replaces: r for r in result.missing}
+    replaced = {r.replaces for r in result.replacements}
+    needs = {
+        (c.id, d.ref)
+        for c in random.estate.components
+        for d in c.depends_on
+        if d.strength == "hard" and d.any_of_group is None
+    }
+    for held in result.held_back:
+        assert held.id in withdrawn
+        assert held.id not in restorable
+        assert held.id not in replaced
+        assert held.id in result.not_needed
+        for component in held.holds_back:
+            candidates = [c.candidate for c in missing[component].candidates]
+            assert any((c, held.id) in needs for c in candidates)
+
+
 def _waited_for(backend: EmbeddedGraph, withdrawn: set[NodeId]) -> nx.DiGraph[NodeId]:
     """The dependencies a step's candidate waits for: every one, but that through a
     redundant group a member that cannot be restored is not waited for when another

@@ -183,6 +183,8 @@ class Choice:
     reasons: dict[str, str] = field(default_factory=dict)
     not_needed: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    held_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Withdrawn components no step replaces that candidates for those with none need."""
 
 
 ALTERNATIVES = [
@@ -214,6 +216,7 @@ ALTERNATIVES = [
         {"app": ("missing", None)},
         {"k": "needs idp, which is withdrawn with no viable alternative"},
         not_needed=("idp",),
+        held_back={"idp": ("app",)},  # an alternative to idp would let k replace app
     ),
     Choice(
         "it-is-viable-once-the-identity-provider-has-a-viable-candidate",
@@ -310,6 +313,31 @@ ALTERNATIVES = [
         ("component:a",),
         {"a": ("ok", "k1")},
         options={"exclude_candidates": frozenset({"k2"})},
+    ),
+    Choice(  # baramundi needs SQL Server, which nothing staying in use needs
+        "a-withdrawn-component-nothing-in-use-needs-holds-back-a-candidate",
+        "s:x -> a\ns:y -> b\nb -> d\ncandidate k\nk -> d\nalt k for a R3\nalt kb for b R3\n"
+        "candidate kb",
+        ("component:a", "component:b", "component:d"),
+        {"a": ("missing", None), "b": ("ok", "kb")},
+        {"k": "needs d, which is withdrawn with no viable alternative"},
+        not_needed=("d",),
+        held_back={"d": ("a",)},
+    ),
+    Choice(  # d is needed, so it has its own row among those with no alternative
+        "one-that-is-needed-is-told-as-missing-not-held-back",
+        "s:x -> a\ns:y -> d\ncandidate k\nk -> d\nalt k for a R3",
+        ("component:a", "component:d"),
+        {"a": ("missing", None), "d": ("missing", None)},
+        {"k": "needs d, which is withdrawn with no viable alternative"},
+    ),
+    Choice(  # a group with no member left names no one component
+        "a-group-holds-back-no-one-component",
+        "s:x -> a\ncandidate k\nk -> d1 group=g\nk -> d2 group=g\nalt k for a R3",
+        ("component:a", "component:d1", "component:d2"),
+        {"a": ("missing", None)},
+        {"k": "needs one of d1, d2; none can be restored"},
+        not_needed=("d1", "d2"),
     ),
     Choice(  # one member of a redundant group is enough
         "a-group-with-one-member-left-is-enough",
@@ -480,6 +508,7 @@ def test_alternatives(case: Choice) -> None:
     for candidate, reason in case.reasons.items():
         assert reasons[candidate] == reason
     assert result.not_needed == case.not_needed
+    assert {h.id: h.holds_back for h in result.held_back} == case.held_back
 
 
 @dataclass(frozen=True)
