@@ -88,11 +88,33 @@ def _short_move(label: str, length: int = LABEL_LENGTH) -> str:
     return f"{_short(left, keep_left)} → {_short(right, keep_right)}"
 
 
-def bars(simulation: Simulation) -> list[Bar]:
-    """The scheduled steps, in the order they start (then wave, then id)."""
+CALENDAR_MARGIN = 3660
+"""Days of the calendar a chart needs after its last day: matplotlib's dates end with the
+year 9999, and its axis reaches past what it draws."""
+
+
+def on_calendar(simulation: Simulation) -> bool:
+    """Whether the chart can be drawn on dates: the estate has day 0's date and the plan's
+    last finish or deadline lies well before the calendar's end (a valid estate can plan
+    past it: moves of a hundred years at a trickle of capacity). Else it is drawn in
+    weeks of work."""
+    if simulation.start is None:
+        return False
+    days = [
+        day
+        for step in simulation.plan.steps
+        for day in (step.finish_day, step.deadline)
+        if day is not None
+    ]
+    return simulation.date_of(max(days, default=0) + CALENDAR_MARGIN) is not None
+
+
+def bars(simulation: Simulation, dated: bool | None = None) -> list[Bar]:
+    """The scheduled steps, in the order they start (then wave, then id); on dates (by
+    default when day 0 has one), else in weeks of work."""
     names = display_names(simulation)
     plan = simulation.plan
-    dated = simulation.start is not None
+    dated = simulation.start is not None if dated is None else dated
     found = []
     for step in plan.steps:
         if step.start_week is None or step.finish_week is None:
@@ -103,7 +125,8 @@ def bars(simulation: Simulation) -> list[Bar]:
         if dated:
             start = simulation.date_of(step.start_day)
             finish = simulation.date_of(step.finish_day)
-            deadline = simulation.date_of(step.deadline)
+            due = [d for d in (step.deadline, step.due_for_next) if d is not None]
+            deadline = simulation.date_of(min(due)) if due else None  # the earlier
         if start is None or finish is None:  # too far to count in days
             continue
         found.append(
@@ -229,6 +252,11 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     late = plan.late
     if late:
         parts.append(f"{len(late)} late")
+    holding = [step for step in plan.holding_up if not step.late]
+    if holding:
+        parts.append(
+            f"{len(holding)} late for the steps after {agreeing(len(holding), 'it', 'them')}"
+        )
     if stuck:
         parts.append(
             f"{stuck} blocked, not drawn"
@@ -304,7 +332,8 @@ def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
     """The chart drawn, not yet saved (within ``STYLE``)."""
     from matplotlib.figure import Figure  # noqa: PLC0415 - heavy; only the charts need it
 
-    everything = bars(simulation)
+    dated = on_calendar(simulation)
+    everything = bars(simulation, dated)
     drawn = fitted(everything, simulation, MOST_ROWS)
     steps = _steps_drawn(drawn, everything)
     stuck = blocked(simulation) if layout.list_blocked else []
@@ -316,7 +345,7 @@ def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
         _draw_nothing(figure, axes, simulation, layout, stuck)
         return figure
     _draw_bars(axes, drawn)
-    if simulation.start is not None:  # contract ends are dates: an undated axis has none
+    if dated:  # contract ends are dates: an axis of weeks has none
         _draw_contracts(axes, simulation, steps)
     labels = [
         _short_move(b.label, layout.label)
@@ -328,13 +357,13 @@ def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
     axes.set_ylim(len(drawn) - 0.5 if drawn else 0.5, -0.7)
     axes.grid(axis="x", color="#dddddd", zorder=0)
     axes.set_axisbelow(True)
-    if simulation.start is not None:
+    if dated:
         from matplotlib.dates import AutoDateLocator  # noqa: PLC0415
 
         axes.xaxis_date()
         locator = AutoDateLocator(minticks=4, maxticks=8)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
-        first = min((_x(b.start) for b in drawn), default=_x(simulation.start))
+        first = min(_x(b.start) for b in drawn)  # drawn is not empty here
         last = max(_x(b.finish) for b in drawn)
         axes.set_xlim(left=first - min(14.0, max(1.0, (last - first) / 30)))
     else:
@@ -350,7 +379,7 @@ def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
         )
     axes.set_title(subtitle, fontsize=layout.font, loc="left")
     figure.legend(
-        handles=_legend(drawn, simulation, steps),
+        handles=_legend(drawn, simulation, steps if dated else set()),
         loc=layout.legend,
         ncols=1 if layout.legend.endswith("upper") else 4,
         fontsize=layout.font - 1,

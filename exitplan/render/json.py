@@ -275,6 +275,8 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "contract": _contract_json(step.contract),
         "contracts": [_contract_json(term) for term in step.contracts],
         "slack_days": step.slack,
+        "due_for_next_days": step.due_for_next,
+        "due_for_next_date": _iso(simulation.date_of(step.due_for_next)),
         "blocked": step.blocked,
         "blocked_by": list(step.blocked_by),
         "effort_weeks": step.effort_weeks,

@@ -33,6 +33,7 @@ from exitplan.render.rows import (
     findings,
     first_need,
     held_back_sentences,
+    holding_up_sentence,
     legal,
     legal_sentences,
     number,
@@ -525,6 +526,8 @@ def summary(strategy: ExitStrategy) -> list[str]:
             else f"{len(late)} steps finish after {protects}, the latest by "
             f"{-(worst.slack or 0):,} days ({names.get(worst.replaces, worst.replaces)})"
         )
+    holding = holding_up_sentence(simulation, names)
+    timing += [holding] if holding else []
     timing += cost_sentences(simulation)
     paragraphs.append(sentences(timing))
     personal = [f for f in strategy.flows if f.personal_data != "none"]

@@ -49,16 +49,22 @@ def day(value: int | None, undated: bool = False, *, start: date | None = None) 
     if value is None:
         return ""
     offset = "day 0" if value == 0 else f"day {value:,}"
-    if start is None:
+    dated = on(start, value)
+    if start is None or dated == offset:  # undated, or beyond the calendar
         return offset
-    return on(start, value) if value == 0 else f"{on(start, value)} ({offset})"
+    return dated if value == 0 else f"{dated} ({offset})"
 
 
 def on(start: date | None, value: int | None) -> str:
-    """The ISO date ``value`` days after ``start`` (empty when either is unknown)."""
+    """The ISO date ``value`` days after ``start`` (empty when either is unknown); beyond
+    the calendar (after the year 9999, which a valid estate can reach: a chain of grace
+    periods, or moves of a hundred years at a trickle of capacity) the day's count."""
     if start is None or value is None:
         return ""
-    return (start + timedelta(days=value)).isoformat()
+    try:
+        return (start + timedelta(days=value)).isoformat()
+    except OverflowError:
+        return f"day {value:,}"
 
 
 def money(value: float, currency: str) -> str:
@@ -88,6 +94,15 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     """Where a step stands: blocked and by what, or its lateness or slack."""
     if step.blocked:
         return blocked_text(step, names)
+    told = _own_status(step)
+    over = step.holds_up
+    if over is not None and not (step.slack is not None and -step.slack >= over):
+        told += ("; " if told else "") + f"{plural(over, 'day')} late for the steps after it"
+    return told
+
+
+def _own_status(step: Step) -> str:
+    """A step's lateness or slack against its own deadline."""
     if step.deadline_from is DeadlineFrom.NO_CONTRACT:
         return "no contract date recorded"
     if step.slack is None or step.duration_weeks is None:
@@ -222,7 +237,32 @@ def headline(simulation: Simulation) -> list[str]:
             f"{plural(len(late), 'step')} finish after {by}, the latest by "
             f"{-(worst.slack or 0):,} days ({worst.id})."
         )
+    told = holding_up_sentence(simulation)
+    if told:
+        lines.append(told + ".")
     return lines
+
+
+def holding_up_sentence(simulation: Simulation, names: Mapping[str, str] | None = None) -> str:
+    """The steps on time by a deadline of their own (or with none) that finish after the
+    steps after them must start: "replace-entra-id finishes 767 days after the steps
+    after it need it, though no deadline of its own says so" (by name with ``names``)."""
+    holding = [s for s in simulation.plan.holding_up if not s.late]
+    if not holding:
+        return ""
+    shown = names or {}
+    worst = max(holding, key=lambda s: (s.holds_up or 0, s.id))
+    what = shown.get(worst.replaces, worst.replaces) if names else worst.id
+    if len(holding) == 1:
+        return (
+            f"{what} finishes {plural(worst.holds_up or 0, 'day')} after the steps after it "
+            "need it, though no deadline of its own says so"
+        )
+    return (
+        f"{len(holding):,} steps finish after the steps after them need them, though no "
+        f"deadline of their own says so, the latest by {plural(worst.holds_up or 0, 'day')} "
+        f"({what})"
+    )
 
 
 def services(
@@ -366,10 +406,16 @@ def when_week(week: float | None, value: int | None, start: date | None) -> str:
 
 
 def due(step: Step, start: date | None) -> str:
-    """The deadline: a contract's end as a date; in a cut-off the day things break."""
+    """The deadline: a contract's end as a date; in a cut-off the day things break; and
+    the earlier day the steps after it need it by (``Step.due_for_next``)."""
     if step.deadline_from is DeadlineFrom.CONTRACT and step.contract is not None:
-        return step.contract.end.isoformat()
-    return day(step.deadline, start=start)
+        own = step.contract.end.isoformat()
+    else:
+        own = day(step.deadline, start=start)
+    if step.due_for_next is None:
+        return own
+    earlier = f"{day(step.due_for_next, start=start)} for the steps after it"
+    return f"{own}; {earlier}" if own else earlier
 
 
 def finish_text(simulation: Simulation, value: int | None, finish_weeks: float) -> str:

@@ -70,9 +70,9 @@ ALTERNATIVE_HEADERS = (
 )  # fmt: skip
 PLAN_HEADERS = (
     "step", "kind", "wave", "replaces", "with", "weeks", "effort (person-weeks)", "starts",
-    "finishes", "due", "due from", "contract of", "notice by", "days to spare", "blocked",
-    "blocked by", "critical path", "migration cost", "parallel running cost",
-    "needs brought in (not in the plan)",
+    "finishes", "due", "due from", "contract of", "notice by", "days to spare",
+    "due for the steps after it", "blocked", "blocked by", "critical path", "migration cost",
+    "parallel running cost", "needs brought in (not in the plan)",
 )  # fmt: skip
 
 
@@ -203,6 +203,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 contract.component if contract else None,
                 contract.notice_by if contract else None,
                 step.slack,
+                on(step.due_for_next),
                 "yes" if step.blocked else "no",
                 ", ".join(step.blocked_by),
                 "yes" if step.id in plan.critical_path else "",

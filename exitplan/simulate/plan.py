@@ -21,7 +21,7 @@ import calendar as calendar_module
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -364,6 +364,7 @@ def make_plan(
         )
         for index in sorted(condensed.nodes, key=lambda index: step_id[index])
     ]
+    steps = _due_for_next(steps)
     chosen_candidates = _present(
         replacements[move.replaces].chosen
         for step in steps
@@ -439,6 +440,30 @@ def _step(
         else None,
         needs_brought_in=tuple(sorted(n for name in group for n in draft.unbrought.get(name, ()))),
     )
+
+
+def _due_for_next(steps: list[Step]) -> list[Step]:
+    """Each step with the day it must finish by for the steps after it to meet their
+    deadlines, each starting as soon as it finishes (a backward pass of the critical-path
+    method over the steps that can be scheduled): a successor is due by its own deadline
+    or by what its own successors ask, whichever is earlier, less its duration. Kept only
+    where it is earlier than the step's own deadline."""
+    by_id = {step.id: step for step in steps}
+    after: dict[str, list[Step]] = defaultdict(list)
+    for step in steps:
+        for before in step.after:
+            after[before].append(step)
+    due: dict[str, int] = {}
+    for step in sorted(steps, key=lambda s: (-s.wave, s.id)):  # every successor first
+        bounds = []
+        for successor in after[step.id]:
+            own = [d for d in (successor.deadline, due.get(successor.id)) if d is not None]
+            takes = _days(successor.duration_weeks or 0.0)
+            if own and takes is not None and not successor.blocked:
+                bounds.append(min(own) - takes)
+        if bounds and (step.deadline is None or min(bounds) < step.deadline):
+            due[step.id] = min(bounds)
+    return [replace(by_id[s.id], due_for_next=due[s.id]) if s.id in due else s for s in steps]
 
 
 def _summed(parts: Iterable[float | None]) -> float | None:

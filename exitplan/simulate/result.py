@@ -229,11 +229,25 @@ class Step:
     needs_brought_in: tuple[Prerequisite, ...] = ()
     """What the step's candidates need hard that nothing runs today and no step brings in.
     The plan holds no step, no effort and no cost for bringing them in."""
+    due_for_next: int | None = None
+    """The day it must finish by for the steps after it to meet their deadlines (each
+    starting when it finishes), when that is earlier than its own deadline or it has none:
+    the replacement of Entra ID has no contract date, yet the steps that wait for it are
+    due when the Microsoft 365 subscription ends."""
 
     @property
     def late(self) -> bool:
         """Scheduled to finish after its deadline."""
         return self.slack is not None and self.slack < 0 and not self.blocked
+
+    @property
+    def holds_up(self) -> int | None:
+        """The days it finishes after ``due_for_next`` (``None``: it does not hold up the
+        steps after it)."""
+        if self.blocked or self.due_for_next is None or self.finish_day is None:
+            return None
+        over = self.finish_day - self.due_for_next
+        return over if over > 0 else None
 
     @property
     def replaces(self) -> NodeId:
@@ -298,6 +312,11 @@ class Plan:
     def late(self) -> tuple[Step, ...]:
         """The steps scheduled to finish after their deadline."""
         return tuple(step for step in self.steps if step.late)
+
+    @property
+    def holding_up(self) -> tuple[Step, ...]:
+        """The steps that finish after the steps after them must start (``Step.holds_up``)."""
+        return tuple(step for step in self.steps if step.holds_up is not None)
 
     @property
     def blocked(self) -> tuple[Step, ...]:

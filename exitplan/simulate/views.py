@@ -180,6 +180,8 @@ def _title(
         )
         name = shorten(backend.node(focus).name)
         lines.append(f"around {name}: {steps} either way")
+    if simulation is not None and simulation.start not in (None, info.as_of):
+        as_of += f"; day 0 {simulation.start.isoformat()}"  # the scenario's own start
     lines.append(as_of)
     return tuple(lines)
 

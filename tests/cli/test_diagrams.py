@@ -7,6 +7,7 @@ import shutil
 import struct
 import time
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -481,3 +482,21 @@ def test_a_slide_cut_to_fit_draws_what_has_no_viable_alternative_first() -> None
     assert len(shown & missing) >= 3, shown
     assert view.left_out is not None
     assert "through what has no viable alternative before the rest" in view.left_out
+
+
+@pytest.mark.parametrize(
+    ("start", "told"),
+    [
+        (None, "estate as of 2026-11-01"),
+        (date(2027, 1, 1), "estate as of 2026-11-01; day 0 2027-01-01"),
+    ],
+)
+def test_a_diagram_names_day_0_when_the_scenario_starts_later(
+    start: date | None, told: str
+) -> None:
+    """A cut-off from 2027-01-01 drew "estate as of 2026-11-01" alone (helper-56): the
+    days on the picture count from a date it did not give."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    simulation = simulate(graph, ["vendor:microsoft"], Options(start=start))
+    for view in (impact_view(graph, simulation), plan_view(graph, simulation)):
+        assert view.title[-1] == told

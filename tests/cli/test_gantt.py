@@ -25,12 +25,16 @@ from exitplan.render.gantt import (
     fitted,
     gantt_figure,
     gantt_mermaid,
+    on_calendar,
     render_gantt,
 )
+from exitplan.render.rows import plan
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.schedule import Capacity
 from tests.conftest import EXAMPLE, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
+from tests.simulate.build import build
 
 GANTT = ("diagram", "graphs/gothenburg", "-w", "vendor:microsoft", "--mode", "exit")
 
@@ -397,3 +401,24 @@ def test_the_first_need_is_the_one_the_plans_notes_tell_first(
     from exitplan.render.rows import first_need  # noqa: PLC0415
 
     assert first_need(needs, names)[0] == first
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_plan_past_the_year_9999_is_drawn_in_weeks_of_work(suffix: str) -> None:
+    """Three moves of 100 years' effort at 0.1 person-weeks a month end past the year
+    9999, which a valid estate may say: the dates of matplotlib (and Python) end there,
+    and the report failed with an internal error (helper-57). The chart is drawn in weeks
+    of work, as for an undated estate; the text names the day instead of a date."""
+    spec = "\n".join(
+        f"s:s{n} -> a{n}\ncandidate k{n}\nalt k{n} for a{n} R3 weeks=5200 effort=5200"
+        for n in range(3)
+    )
+    capacity = Capacity(person_weeks_per_month=0.1)
+    simulation = simulate(
+        build(spec), [f"component:a{n}" for n in range(3)], Options(capacity=capacity)
+    )
+    assert simulation.date_of(simulation.plan.finish_day) is None  # past the calendar
+    assert not on_calendar(simulation)
+    drawn = render_gantt(simulation, suffix)
+    assert drawn.startswith({".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix])
+    assert "day " in " ".join(plan(simulation).rows[-1])

@@ -534,6 +534,37 @@ def test_the_plan_respects_every_precedence(random: Random, data: st.DataObject)
 
 @SETTINGS
 @given(estates(), st.data())
+def test_a_step_is_due_for_the_steps_after_it_by_the_longest_way_to_each_deadline(
+    random: Random, data: st.DataObject
+) -> None:
+    """``due_for_next``, told another way: for every later step that can be scheduled,
+    its deadline less the longest run of durations from just after this step to its end;
+    the earliest of these, kept where it is earlier than the step's own deadline."""
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    plan = simulate(EmbeddedGraph(random.estate), [f"component:{n}" for n in withdrawn]).plan
+    steps = {step.id: step for step in plan.steps}
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(s for s in steps if not steps[s].blocked)
+    graph.add_edges_from(
+        (before, step.id) for step in plan.steps for before in step.after if not step.blocked
+    )
+    days = {s: math.ceil((steps[s].duration_weeks or 0.0) * 7) for s in graph}
+    for step_id in graph:
+        longest: dict[str, int] = {}  # the longest run of durations from step_id to each
+        for node in nx.topological_sort(graph.subgraph(nx.descendants(graph, step_id))):
+            before = [longest[p] for p in graph.predecessors(node) if p in longest]
+            if step_id in graph.predecessors(node):
+                before.append(0)
+            longest[node] = max(before) + days[node]
+        deadlines = {t: steps[t].deadline for t in longest}
+        bounds = [due - longest[t] for t, due in deadlines.items() if due is not None]
+        own = steps[step_id].deadline
+        expected = min(bounds) if bounds and (own is None or min(bounds) < own) else None
+        assert steps[step_id].due_for_next == expected, step_id
+
+
+@SETTINGS
+@given(estates(), st.data())
 def test_why_agrees_with_the_propagation(random: Random, data: st.DataObject) -> None:
     """The earliest breaking chain of a node is its failure day, the earliest chain of
     all its degradation day, and a node the withdrawal does not reach has no chain; each

@@ -560,6 +560,43 @@ PLANS = [
         1,
         10.0,
     ),
+    Planned(  # replace-app, due on day 200, takes 70 days after replace-idp: due by 130
+        "a-step-is-due-earlier-for-the-step-after-it",
+        "s:x -> app grace=200\ns:y -> idp grace=400\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20",
+        ("component:app", "component:idp"),
+        {
+            "replace-idp": {"deadline": 400, "slack": 260, "due_for_next": 130, "holds_up": 10},
+            "replace-app": {"deadline": 200, "slack": -10, "due_for_next": None},
+        },
+        2,
+        30.0,
+    ),
+    Planned(  # its own deadline, day 100, comes first
+        "no-earlier-day-for-the-step-after-it-than-its-own-deadline",
+        "s:x -> app grace=200\ns:y -> idp grace=100\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20",
+        ("component:app", "component:idp"),
+        {
+            "replace-idp": {"deadline": 100, "due_for_next": None, "holds_up": None},
+            "replace-app": {"deadline": 200},
+        },
+        2,
+        30.0,
+    ),
+    Planned(  # app's step is blocked: idp's step holds up nothing
+        "a-blocked-step-asks-nothing-of-the-steps-before-it",
+        "s:x -> app grace=200\ns:y -> idp grace=400\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\nk -> gone\ncandidate kc\n"
+        "alt kc for idp R2 weeks=20",
+        ("component:app", "component:idp", "component:gone"),
+        {
+            "replace-idp": {"due_for_next": None, "holds_up": None},
+            "replace-app": {"blocked": True},
+        },
+        1,
+        20.0,
+    ),
     Planned(
         "deadline-with-time-to-spare",
         "s:x -> a grace=100\ncandidate k\nalt k for a R3 weeks=10",
