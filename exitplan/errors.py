@@ -145,6 +145,7 @@ INVISIBLE = frozenset(
         0x7F,  # DEL
         *range(0x80, 0xA0),  # C1 control characters
         *(0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)),  # direction marks
+        0x061C,  # the Arabic letter mark, a direction mark too
         0x200D,  # the zero-width joiner: rich (15) fails on one that joins nothing
         0x2028,  # the line and paragraph separators: a line break to some readers (a
         0x2029,  # browser's script, a PNG renderer that drops the rest of the line)

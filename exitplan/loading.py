@@ -1593,6 +1593,10 @@ def _apply_overrides(collected: _Collected) -> None:
                 )
             )
             continue
+        twice = _named_twice(override)
+        if twice:
+            collected.problems += twice
+            continue
         section, index = found
         model = SECTIONS[section]
         item = collected.items[section][index]
@@ -1604,6 +1608,33 @@ def _apply_overrides(collected: _Collected) -> None:
             collected.problems += validation_problems(error, model, doc, path)
             continue
         collected.items[section][index] = _Item(patched, doc.where, path)
+
+
+def _named_twice(override: _Override) -> list[Problem]:
+    """A dependency an override names twice: merged by ref, one of the two would be
+    dropped without a word (in an element itself, the same list is refused)."""
+    entries = override.patch.get("depends_on")
+    if not isinstance(entries, list):
+        return []
+    found: list[Problem] = []
+    seen: dict[Any, int] = {}
+    for index, entry in enumerate(entries):
+        ref = entry.get("ref") if isinstance(entry, dict) else entry
+        if not isinstance(ref, str):
+            continue  # the model says what is wrong with it
+        if ref in seen:
+            path = (*override.path, "depends_on", index)
+            found.append(
+                Problem(
+                    override.doc.file,
+                    override.doc.line_of(path),
+                    format_path(path),
+                    f"depends on {ref!r} twice (also depends_on[{seen[ref]}])",
+                )
+            )
+        else:
+            seen[ref] = index
+    return found
 
 
 def _no_longer_inferred(written: dict[str, Any], patch: Mapping[str, Any]) -> None:

@@ -68,8 +68,22 @@ def test_fields_are_replaced_and_dependencies_merged_by_ref(tmp_path: Path) -> N
             "mine.yaml:3: overrides.a.depends_on[2].ref: unknown component or service 'nowhere'",
         ),
         ("overrides:\n  b: {wrong: 1}\n", "mine.yaml:2: overrides.b.wrong: unknown key 'wrong'"),
+        (  # merged by ref, one of the two was dropped without a word (helper-57)
+            "overrides:\n  b:\n    depends_on:\n      - {ref: a, strength: soft}\n"
+            "      - {ref: a, strength: hard}\n",
+            "mine.yaml:5: overrides.b.depends_on[1]: depends on 'a' twice (also depends_on[0])",
+        ),
     ],
-    ids=["unknown-id", "bad-value", "id", "not-mapping", "list", "bad-ref", "unknown-field"],
+    ids=[
+        "unknown-id",
+        "bad-value",
+        "id",
+        "not-mapping",
+        "list",
+        "bad-ref",
+        "unknown-field",
+        "a-dependency-twice",
+    ],
 )
 def test_a_bad_override_names_its_file_line_and_field(
     tmp_path: Path, overrides: str, expected: str

@@ -20,6 +20,7 @@ from exitplan.errors import printable
         pytest.param("a\x7fb", "a\\x7fb", id="delete"),
         pytest.param("a\u202eb", "a\\u202eb", id="right-to-left-override"),
         pytest.param("a\u2066b", "a\\u2066b", id="isolate"),
+        pytest.param("a\u061cb", "a\\u061cb", id="arabic-letter-mark"),
         pytest.param("-\u200d\u200d字", "-\\u200d\\u200d字", id="zero-width-joiner"),
         pytest.param("a\ufffeb\uffff", "a\\ufffeb\\uffff", id="noncharacters"),
         pytest.param("a\u2028b\u2029c", "a\\u2028b\\u2029c", id="line-separators"),
@@ -38,5 +39,6 @@ def test_nothing_invisible_survives(text: str) -> None:
     shown = printable(text)
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
     assert not any(
-        c in shown for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
+        c in shown
+        for c in "\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
     )

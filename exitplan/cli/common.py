@@ -670,16 +670,50 @@ def _read_with(output: Path, estate: Path) -> bool:
     file (``.yaml``, ``.yml``, ``.json``) in it or in a sub-folder, none of them hidden."""
     if output.suffix.lower() not in {".yaml", ".yml", ".json"} or not estate.is_dir():
         return False
-    try:
-        inside = Path(os.path.realpath(output)).relative_to(os.path.realpath(estate))
-    except ValueError:
-        return False
-    return not any(part.startswith(".") for part in inside.parts)
+    where = Path(os.path.realpath(output))
+    for folder in _folders_read(estate):
+        try:
+            inside = where.relative_to(folder)
+        except ValueError:
+            continue
+        if not any(part.startswith(".") for part in inside.parts):
+            return True
+    return False
+
+
+def _folders_read(estate: Path) -> list[Path]:
+    """The real folders the loader reads of an estate folder: the folder, and every
+    sub-folder a link leads to elsewhere (each once; hidden ones are not read)."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for top, folders, _ in os.walk(estate, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:
+            folders.clear()  # a loop of links: the loader reads each folder once
+            continue
+        seen.add(real)
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        if top == str(estate) or os.path.islink(top):
+            found.append(Path(real))
+    return found
 
 
 def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PURE) -> None:
     write_output(path, diagram_bytes(diagram, path.suffix.lower(), renderer))
     notice(f"exitplan: wrote {path}")
+
+
+def drawn(diagram: Diagram, path: Path) -> Callable[[], None]:
+    """The diagram drawn now, and what writes it: for a command whose result is written
+    first, so that a diagram that cannot be drawn leaves no file, and a result that cannot
+    be written leaves no diagram."""
+    data = diagram_bytes(diagram, path.suffix.lower())
+
+    def write() -> None:
+        write_output(path, data)
+        notice(f"exitplan: wrote {path}")
+
+    return write
 
 
 def simulation_options(mode: str, horizon: int | None, start: date | None) -> Options:

@@ -147,7 +147,10 @@ def _check_folder_safely(folder: Path, sources: list[Path]) -> None:
                 "source)"
             )
     for parent in (Path(home), *Path(home).parents):
-        if parent.name == IMPORTED and any(_written_by_import(f) for f in parent.glob("*.yaml")):
+        if parent.name == IMPORTED and (
+            any(_written_by_import(f) for f in parent.glob("*.yaml"))
+            or holds_header(parent.parent) is not None  # an estate's imported/, empty yet
+        ):
             raise UsageError(
                 f"{display_path(folder)} is {'inside ' if parent != Path(home) else ''}"
                 f"{display_path(parent)}, which every import rewrites; import into a folder of "

@@ -15,6 +15,7 @@ from exitplan.cli.common import (
     Source,
     backend_options,
     deliver,
+    drawn,
     emit,
     notice,
     reads_files,
@@ -23,7 +24,6 @@ from exitplan.cli.common import (
     tell_if_nothing_is_withdrawn,
     terminal_width,
     text_format,
-    write_diagram,
 )
 from exitplan.errors import InvalidInputError, Problem, display_path
 from exitplan.graph import GraphBackend
@@ -73,14 +73,15 @@ def run_command(
     for said in unused_choices(loaded, simulation):
         notice(f"exitplan: notice: {said}")
     tell_if_nothing_is_withdrawn(graph, simulation)
-    if diagram_file is not None:
-        write_diagram(impact_view(graph, simulation), diagram_file)
+    diagram = drawn(impact_view(graph, simulation), diagram_file) if diagram_file else None
     deliver(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),
         output,
         output_format,
     )
+    if diagram is not None:
+        diagram()
 
 
 @click.command(name="compare")

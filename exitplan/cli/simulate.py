@@ -17,6 +17,7 @@ from exitplan.cli.common import (
     WITHDRAW,
     Source,
     deliver,
+    drawn,
     emit,
     estate_source,
     refuse_own_inputs,
@@ -25,7 +26,6 @@ from exitplan.cli.common import (
     tell_if_nothing_is_withdrawn,
     terminal_width,
     text_format,
-    write_diagram,
 )
 from exitplan.errors import UsageError, with_article
 from exitplan.graph import Label
@@ -79,14 +79,15 @@ def simulate_command(
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
     tell_if_nothing_is_withdrawn(backend, simulation)
-    if diagram_file is not None:
-        write_diagram(impact_view(backend, simulation), diagram_file)
+    diagram = drawn(impact_view(backend, simulation), diagram_file) if diagram_file else None
     deliver(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),
         output,
         output_format,
     )
+    if diagram is not None:
+        diagram()
 
 
 @click.command(name="why")

@@ -386,6 +386,7 @@ def _bom_from_json(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
         raise _problem(file, 1, 'not a CycloneDX BOM: no "bomFormat": "CycloneDX"')
     version = str(document.get("specVersion", "?"))
     _check_dependencies(document, text, file)
+    _check_texts(document, text, file)
     _prepare_json(document, side)
     side.refuse_refs_twice(file, text)
     from cyclonedx.model.bom import Bom  # noqa: PLC0415  # heavy; only when a BOM is read
@@ -555,6 +556,76 @@ def _made_ref(kind: str, element: Mapping[str, Any]) -> str:
     return f"exitplan:{kind}:{group + '/' if group else ''}{name}{'@' + version if version else ''}"
 
 
+_TEXT_KEYS = ("name", "version", "group", "author", "publisher", "description", "bom-ref")
+"""What a component or service holds as text and the import reads: the library takes any
+JSON value for them, and what reads them failed on a number or a null."""
+
+
+def _check_texts(document: dict[str, Any], text: str, file: str) -> None:
+    """A number, true/false, null, list or object where CycloneDX has text and the import
+    reads it (a component's or service's name, a property's name and value, a licence's
+    id, name and expression, a supplier's name), refused with its line and place."""
+    metadata = document.get("metadata")
+    stack: list[tuple[Any, str]] = [
+        (item, f"{kind}s[{n}]")
+        for kind in ("component", "service")
+        for n, item in enumerate(_list(document.get(f"{kind}s")))
+    ]
+    texts: list[tuple[str, dict[str, Any], str]] = []
+    if isinstance(metadata, dict):
+        stack.append((metadata.get("component"), "metadata.component"))
+        texts += _organisations(metadata, "metadata")
+    while stack:
+        element, where = stack.pop()
+        if isinstance(element, dict):
+            texts += _element_texts(element, where)
+            stack += [
+                (item, f"{where}.{kind}s[{n}]")
+                for kind in ("component", "service")
+                for n, item in enumerate(_list(element.get(f"{kind}s")))
+            ]
+    for key, holder, place in texts:
+        if key in holder and not isinstance(holder[key], str):
+            _refuse_text(text, file, key, holder[key], place)
+
+
+def _element_texts(element: dict[str, Any], where: str) -> list[tuple[str, dict[str, Any], str]]:
+    """The texts of a component or service the import reads: (key, holder, place)."""
+    texts = [(key, element, where) for key in _TEXT_KEYS]
+    texts += _organisations(element, where)
+    for n, item in enumerate(_list(element.get("properties"))):
+        if isinstance(item, dict):
+            texts += [(key, item, f"{where}.properties[{n}]") for key in ("name", "value")]
+    for n, choice in enumerate(_list(element.get("licenses"))):
+        if isinstance(choice, dict):
+            texts.append(("expression", choice, f"{where}.licenses[{n}]"))
+            licence = choice.get("license")
+            if isinstance(licence, dict):
+                place = f"{where}.licenses[{n}].license"
+                texts += [(key, licence, place) for key in ("id", "name")]
+    return texts
+
+
+def _organisations(holder: dict[str, Any], where: str) -> list[tuple[str, dict[str, Any], str]]:
+    """The names of the organisations an element names, which may make its vendor."""
+    return [
+        ("name", holder[role], f"{where}.{role}")
+        for role in ("supplier", "manufacturer", "manufacture", "provider")
+        if isinstance(holder.get(role), dict)
+    ]
+
+
+def _refuse_text(text: str, file: str, key: str, value: Any, place: str) -> None:
+    shown = re.escape(json.dumps(value)) if not isinstance(value, dict | list) else r"[\[{]"
+    found = re.search(rf'"{re.escape(key)}"\s*:\s*{shown}', text)
+    raise _problem(
+        file,
+        text.count("\n", 0, found.start()) + 1 if found else 1,
+        f"not valid CycloneDX: {key} is text, not {_kind(value)}",
+        f"{place}.{key}",
+    )
+
+
 def _check_dependencies(document: dict[str, Any], text: str, file: str) -> None:
     """A ``dependsOn`` that is not a list of bom-refs: the library would pass it over
     without a word, and with it every dependency it names."""
@@ -588,6 +659,10 @@ def _kind(value: object) -> str:
         return "true or false"
     if isinstance(value, int | float):
         return "a number"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
     return "a text" if isinstance(value, str) else "an object"
 
 

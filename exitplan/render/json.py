@@ -61,7 +61,7 @@ _WRITTEN_OTHERWISE = (b"e-0", b"e-1", b"0.0000")
 writes as ``0.00001`` or ``2.5e-7`` and Python as ``1e-05`` and ``2.5e-07``. Everything
 else it writes byte for byte as ``json.dumps`` does with the options below (the property
 tests hold it to that). A match in a string only costs the slow path."""
-_MAY_BE_INVISIBLE = (b"\x7f", b"\xc2", b"\xe2\x80", b"\xe2\x81")
+_MAY_BE_INVISIBLE = (b"\x7f", b"\xc2", b"\xd8\x9c", b"\xe2\x80", b"\xe2\x81")
 """The UTF-8 bytes that every ``_INVISIBLE`` character starts with."""
 
 

@@ -885,10 +885,16 @@ def test_a_folder_inside_an_estate_is_told(tmp_path: Path, run_cli: RunCli) -> N
         pytest.param("", "'' names no folder", id="empty-name"),
     ],
 )
+@pytest.mark.parametrize("emptied", [False, True], ids=["imported", "imported-empty"])
 def test_a_folder_inside_an_import_is_refused(
-    tmp_path: Path, run_cli: RunCli, target: str, said: str
+    tmp_path: Path, run_cli: RunCli, target: str, said: str, emptied: bool
 ) -> None:
+    """An estate's imported/ is refused even when empty (an import that made no file):
+    the estate would then read a second header from it (helper-57)."""
     assert run_cli("import", *PAIR, "-o", tmp_path / "estate").exit_code == 0
+    if emptied:
+        for file in (tmp_path / "estate" / "imported").iterdir():
+            file.unlink()
     before = _tree(tmp_path)
     result = run_cli("import", *PAIR, "-o", tmp_path / target if target else "")
     assert result.exit_code == 2

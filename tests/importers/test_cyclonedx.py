@@ -725,6 +725,47 @@ def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
             ":10: tools: \\ud800 is half",
             id="lone-surrogate-in-a-list-after-an-object",
         ),
+        # Text where the library takes any value, and what reads it failed (helper-57)
+        pytest.param(
+            json.dumps(_bom(services=[{"bom-ref": "s", "name": 123}]), indent=1),
+            ":8: services[0].name: not valid CycloneDX: name is text, not a number",
+            id="a-number-for-a-name",
+        ),
+        pytest.param(
+            json.dumps(
+                _bom(components=[{"type": "library", "name": "a", "properties": [{"name": None}]}]),
+                indent=1,
+            ),
+            ":11: components[0].properties[0].name: not valid CycloneDX: name is text, not null",
+            id="null-for-a-property-name",
+        ),
+        pytest.param(
+            json.dumps(
+                _bom(
+                    components=[
+                        {"type": "library", "name": "a", "licenses": [{"license": {"id": True}}]}
+                    ]
+                )
+            ),
+            ":1: components[0].licenses[0].license.id: not valid CycloneDX: id is text, not true",
+            id="true-for-a-licence-id",
+        ),
+        pytest.param(
+            json.dumps(_bom(metadata={"component": {"type": "application", "name": ["x"]}})),
+            ":1: metadata.component.name: not valid CycloneDX: name is text, not a list",
+            id="a-list-for-the-subject-name",
+        ),
+        pytest.param(
+            json.dumps(
+                _bom(
+                    metadata={
+                        "component": {"type": "application", "name": "x", "supplier": {"name": 123}}
+                    }
+                )
+            ),
+            ":1: metadata.component.supplier.name: not valid CycloneDX: name is text, not a number",
+            id="a-number-for-a-supplier-name",
+        ),
     ],
 )
 def test_bad_json_is_refused_with_its_line(text: str, expected: str, tmp_path: Path) -> None:

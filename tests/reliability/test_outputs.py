@@ -243,6 +243,21 @@ def test_output_onto_an_own_input_is_refused_before_any_work(
 
 
 @pytest.mark.parametrize("command", ["simulate", "run"])
+def test_a_result_that_cannot_be_written_leaves_no_diagram(
+    command: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """--diagram was written first, and stayed when -o then failed (helper-57): the result
+    is written first now, and the diagram only after it."""
+    estate, scenario = write_estate(tmp_path / "in", "Name")
+    given = [scenario] if command == "run" else [estate, "-w", "vendor:v"]
+    diagram = tmp_path / "d.svg"
+    result = run_cli(command, *given, "-o", "/proc/no-such-file.json", "--diagram", diagram)
+    assert_one_line(result, 2, "cannot write /proc/no-such-file.json")
+    assert not diagram.exists()
+    assert leftovers(tmp_path, diagram.name) == []
+
+
+@pytest.mark.parametrize("command", ["simulate", "run"])
 @pytest.mark.parametrize("link", ["same", "symlink"])
 def test_two_outputs_that_are_one_file_are_refused_before_any_work(
     command: str, link: str, tmp_path: Path, run_cli: RunCli
@@ -269,13 +284,21 @@ def test_two_outputs_that_are_one_file_are_refused_before_any_work(
         pytest.param("in/.hidden/result.json", False, id="hidden-folder-is-not-read"),
         pytest.param("in/.result.json", False, id="hidden-file-is-not-read"),
         pytest.param("out/result.json", False, id="outside"),
+        pytest.param("linked/result.json", True, id="in-a-folder-a-link-in-it-leads-to"),
+        pytest.param("linked/deep/result.json", True, id="below-such-a-folder"),
+        pytest.param("out/hidden/result.json", False, id="a-hidden-link-is-not-read"),
     ],
 )
 def test_a_new_estate_file_in_the_estate_folder_is_refused(
     where: str, refused: bool, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """It would be read as part of the estate by the next command, which then fails."""
+    """It would be read as part of the estate by the next command, which then fails; a
+    sub-folder that is a link to a folder elsewhere is read too (helper-57)."""
     write_estate(tmp_path / "in", "Name")[1].unlink()  # the estate alone in its folder
+    (tmp_path / "linked" / "deep").mkdir(parents=True)
+    (tmp_path / "out" / "hidden").mkdir(parents=True)
+    (tmp_path / "in" / "extra").symlink_to(tmp_path / "linked")
+    (tmp_path / "in" / ".hidden").symlink_to(tmp_path / "out" / "hidden")
     output = tmp_path / where
     output.parent.mkdir(parents=True, exist_ok=True)
     result = run_cli("simulate", tmp_path / "in", "-w", "vendor:v", "-o", output)
