@@ -300,6 +300,16 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
                     + (f" (its alternatives: {', '.join(listed)})" if listed else ""),
                 )
             )
+        elif candidate in scenario.exclude_candidates:  # one of the two cannot be meant
+            problems.append(
+                Problem(
+                    document.file,
+                    document.line_of(where),
+                    format_path(where),
+                    f"{candidate!r} is preferred here and excluded by exclude_candidates; "
+                    "keep one of the two",
+                )
+            )
     for index, candidate in enumerate(scenario.exclude_candidates):
         if candidate not in components:
             unknown(("exclude_candidates", index), "component", candidate, components)

@@ -1008,7 +1008,19 @@ def compare(
     rows.append(
         ("plan finishes", *(_without_blocked(f.finish_date or "", f, plain) for f in figures))
     )
+    rows.append(("steps after their deadline", *(count(len(s.plan.late)) for s in simulations)))
     headers = tuple(labels or (s.scenario_id or ", ".join(s.selectors) for s in simulations))
+    settings = [  # what the scenarios set that tells their figures apart, where they differ
+        (
+            "horizon (days)",
+            [count(s.horizon) if s.horizon is not None else "none" for s in simulations],
+        ),
+        ("work starts", [on(s.start, s.plan.work_starts_day) or "day 0" for s in simulations]),
+        ("day 0", [s.start.isoformat() if s.start else "undated" for s in simulations]),
+    ]
+    for label, values in settings:
+        if len(set(values)) > 1:
+            rows.insert(0, (label, *values))
     if len({s.mode for s in simulations}) > 1:
         rows.insert(0, ("mode", *(s.mode for s in simulations)))
     named = list(estates or (s.estate for s in simulations))

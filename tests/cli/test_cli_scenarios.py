@@ -55,6 +55,13 @@ BAD = [
         "estate (its alternatives: baramundi, fleet)",
         id="not-an-alternative",
     ),
+    pytest.param(  # the plan took fleet without a word (helper-57)
+        "withdraw: [component:intune]\nprefer: {intune: baramundi}\n"
+        "exclude_candidates: [baramundi]\n",
+        "s.yaml:5: prefer.intune: 'baramundi' is preferred here and excluded by "
+        "exclude_candidates; keep one of the two",
+        id="preferred-and-excluded",
+    ),
     pytest.param(
         "withdraw: [component:intune]\nexclude_candidates:\n  - fleet\n  - baramundy\n",
         "s.yaml:7: exclude_candidates[1]: no component 'baramundy' in estate 'gothenburg'; "
@@ -327,7 +334,7 @@ def test_choices_the_withdrawal_gives_nothing_to_do_are_told(
     """Valid, but a preference for what is not replaced is a slip worth a word."""
     body = (
         "withdraw: [component:intune]\nprefer: {entra-id: keycloak}\n"
-        "exclude_candidates: [keycloak, baramundi]\n"
+        "exclude_candidates: [jitsi, baramundi]\n"
     )
     folder = write_files({"s.yaml": HEAD + body})
     result = run_cli(command, folder / "s.yaml", cwd=folder)
@@ -337,7 +344,7 @@ def test_choices_the_withdrawal_gives_nothing_to_do_are_told(
         "the preference is not used" in result.stderr
     )
     assert (
-        "s.yaml:6: exclude_candidates[0]: 'keycloak' is not a candidate for anything this "
+        "s.yaml:6: exclude_candidates[0]: 'jitsi' is not a candidate for anything this "
         "withdrawal replaces; excluding it changes nothing" in result.stderr
     )
     assert "baramundi" not in result.stderr  # a candidate for intune: it is used

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, CheckGolden, RunCli, WriteFiles
+from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, WriteFiles
 
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
 
@@ -222,6 +222,34 @@ def test_compare_prints_one_table(run_cli: RunCli) -> None:
         run_cli("compare", *(s.relative_to(REPO) for s in SCENARIOS), "--format", "json").stdout
     )
     assert [s["id"] for s in shown["scenarios"]] == [s.stem for s in SCENARIOS]
+
+
+def test_compare_says_what_tells_the_variants_apart(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """Variants that differ in day 0, the start of the work or the horizon showed one
+    figure changed and no reason (helper-56); each gets a row where they differ, and the
+    steps after their deadline always do."""
+    head = f"estate: {EXAMPLE}\nwithdraw: [vendor:microsoft]\nmode: exit\n"
+    folder = write_files(
+        {
+            "a.yaml": f"id: a\ntitle: A\n{head}",
+            "b.yaml": f"id: b\ntitle: B\n{head}start: 2028-01-01\n",
+            "c.yaml": f"id: c\ntitle: C\n{head}work_starts: 2027-06-01\nhorizon_days: 200\n",
+            "d.yaml": f"id: d\ntitle: D\n{head}",
+        }
+    )
+    result = run_cli("compare", folder / "a.yaml", folder / "b.yaml", folder / "c.yaml")
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split("  ")[1].strip(): line.split() for line in result.stdout.splitlines()
+            if line.startswith("  ")}  # fmt: skip
+    assert rows["day 0"][-3:] == ["2026-11-01", "2028-01-01", "2026-11-01"]
+    assert rows["work starts"][-3:] == ["2026-11-01", "2028-01-01", "2027-06-01"]
+    assert rows["horizon (days)"][-3:] == ["none", "none", "200"]
+    assert rows["steps after their deadline"][-3:] == ["10", "2", "10"]
+    same = run_cli("compare", folder / "a.yaml", folder / "d.yaml")
+    assert "day 0" not in same.stdout
+    assert "steps after their deadline" in same.stdout
 
 
 @pytest.mark.parametrize(
