@@ -36,6 +36,7 @@ from exitplan.render.rows import (
     holding_up_sentence,
     legal,
     legal_sentences,
+    lost_export_sentence,
     number,
     one_off_text,
     per_year_after_text,
@@ -526,8 +527,14 @@ def summary(strategy: ExitStrategy) -> list[str]:
             else f"{len(late)} steps finish after {protects}, the latest by "
             f"{-(worst.slack or 0):,} days ({names.get(worst.replaces, worst.replaces)})"
         )
-    holding = holding_up_sentence(simulation, names)
-    timing += [holding] if holding else []
+    timing += [
+        told
+        for told in (
+            holding_up_sentence(simulation, names),
+            lost_export_sentence(simulation, names),
+        )
+        if told
+    ]
     timing += cost_sentences(simulation)
     paragraphs.append(sentences(timing))
     personal = [f for f in strategy.flows if f.personal_data != "none"]

@@ -237,10 +237,32 @@ def headline(simulation: Simulation) -> list[str]:
             f"{plural(len(late), 'step')} finish after {by}, the latest by "
             f"{-(worst.slack or 0):,} days ({worst.id})."
         )
-    told = holding_up_sentence(simulation)
-    if told:
-        lines.append(told + ".")
+    for told in (holding_up_sentence(simulation), lost_export_sentence(simulation)):
+        if told:
+            lines.append(told + ".")
     return lines
+
+
+def lost_export_sentence(simulation: Simulation, names: Mapping[str, str] | None = None) -> str:
+    """In a cut-off, the data that only the vendor can export, of components it takes away
+    on day 0: the plan's export step falls on the day the vendor is gone (helper-56)."""
+    if simulation.mode != "cut-off":
+        return ""
+    gone = {a.id for a in simulation.affected if a.state is State.WITHDRAWN and a.fails_at == 0}
+    exports = [
+        step.replaces
+        for step in simulation.plan.steps
+        if step.kind is StepKind.EXPORT and step.replaces in gone
+    ]
+    if not exports:
+        return ""
+    shown = names or {}
+    what = listed([shown.get(n, n) for n in exports], most=5)
+    return (
+        f"Only the vendor can export the data of {what}, and in a cut-off it is gone on day 0: "
+        f"the export {agreeing(len(exports), 'step', 'steps')} cannot be made then, so keep a "
+        "copy of the data outside it"
+    )
 
 
 def holding_up_sentence(simulation: Simulation, names: Mapping[str, str] | None = None) -> str:

@@ -558,3 +558,17 @@ def test_a_one_off_cost_nothing_records_is_null_in_json_never_0(
     summary = json.loads(result.stdout)["summary"]
     assert summary["one_off_cost"] == one_off
     assert summary["one_off_cost_unknown"] == (1 if one_off is None else 0)
+
+
+@pytest.mark.parametrize(("mode", "told"), [("cut-off", True), ("exit", False)])
+def test_a_cut_off_says_the_vendor_only_export_cannot_be_made(
+    run_cli: RunCli, mode: str, told: bool
+) -> None:
+    """The plan put 'export data from purview' on day 0, on time, in a cut-off: the day
+    the vendor that alone can export the data is gone (helper-56)."""
+    result = run_cli("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--mode", mode)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    said = "Only the vendor can export the data of purview, and in a cut-off it is gone on day 0"
+    assert (said in text) is told
+    assert "export data from purview" in text
