@@ -1136,7 +1136,8 @@ def dump_report_html(
         cut = (left_out or {}).get(key)
         figure = (
             f'<figure class="{key}">{_inline_svg(svgs[key])}'
-            f"<figcaption>{CAPTIONS[key]}, as drawn by exitplan diagram --view {key}."
+            f"<figcaption>{CAPTIONS[key]} of this scenario"
+            + (", its capacity and dates included." if key == "gantt" else ".")
             + (f' <strong class="left-out">{html.escape(cut)}</strong>' if cut else "")
             + "</figcaption></figure>"
         )
