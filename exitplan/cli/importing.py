@@ -259,7 +259,11 @@ def _put_in_place(
             quoted=_quoted(name),
             header=_header_lines(header),
         )
-        write_output(header_file, starter.encode("utf-8"))
+        try:
+            write_output(header_file, starter.encode("utf-8"))
+        except BaseException:  # a full disk, a signal: the folders made are taken back
+            _remove_folders(made)
+            raise
     swapped = False
 
     def checked() -> None:

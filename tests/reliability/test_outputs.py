@@ -9,6 +9,7 @@ that cannot be written, and signals sent while a file is being written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
@@ -1513,3 +1514,17 @@ def test_a_path_under_a_file_names_the_file_in_the_way(tmp_path: Path, run_cli: 
         result, 2, "cannot write", f"{tmp_path / 'existing.csv'} is a file, not a folder"
     )
     assert (tmp_path / "existing.csv").read_text(encoding="utf-8") == "a,b\n"
+
+
+def test_a_full_disk_on_a_first_import_leaves_no_folder(tiny_disk: Path, run_cli: RunCli) -> None:
+    """The folders made for a first import stayed when its header could not be written
+    (helper-57): they are taken back as after any other failure."""
+    with open(tiny_disk / "filler", "wb", buffering=0) as filler, contextlib.suppress(OSError):
+        while True:  # the disk full, to the last block
+            filler.write(b"x" * 4096)
+
+    source = REPO / "tests" / "fixtures" / "archimate" / "archisurance.xml"
+    result = run_cli("import", source, "-o", tiny_disk / "imp" / "deep" / "er")
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
