@@ -29,6 +29,7 @@ from exitplan.errors import (
     os_reason,
     plural,
     printable,
+    shorten,
     with_article,
 )
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
@@ -613,10 +614,27 @@ def diagram_file_suffix(
     return value
 
 
+class OutputFile(click.Path):
+    """A file to write: a name that ends in a separator names a folder (``newdir/``),
+    which click would take as the file ``newdir``; it is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)) and value.strip("/" + os.sep):
+            self.fail(
+                f"{printable(shorten(value))!r} names a folder; give the file to write in it",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
 DIAGRAM_OPTION = click.option(
     "--diagram",
     "diagram_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     callback=diagram_file_suffix,
     help="Also draw the impact view to this file (.dot, .svg, .png or .pdf). " + SYMLINK_RULE,
 )
@@ -724,7 +742,7 @@ OUTPUT = click.option(
     "-o",
     "--output",
     "output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="Write to this file instead of standard output (whole, or not at all); a .xlsx "
     "file is an Excel workbook with one sheet per table; without --format, a .json, .md "
     "or .csv file is written in that format. " + SYMLINK_RULE,

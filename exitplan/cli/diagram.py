@@ -11,6 +11,7 @@ from click.core import ParameterSource
 from exitplan.cli.common import (
     MODE,
     SYMLINK_RULE,
+    OutputFile,
     Source,
     diagram_file_suffix,
     estate_source,
@@ -80,7 +81,7 @@ from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, pla
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     callback=diagram_file_suffix,
     help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf. "
     + SYMLINK_RULE,

@@ -9,6 +9,7 @@ import click
 from exitplan.cli.common import (
     MODE,
     SYMLINK_RULE,
+    OutputFile,
     Source,
     counted,
     estate_source,
@@ -47,7 +48,7 @@ def _html_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> P
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     callback=_html_file,
     help="The HTML file to write. " + SYMLINK_RULE,
 )

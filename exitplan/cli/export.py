@@ -8,6 +8,7 @@ import click
 
 from exitplan.cli.common import (
     SYMLINK_RULE,
+    OutputFile,
     ScenarioFile,
     Source,
     backend_options,
@@ -37,7 +38,7 @@ def export_group() -> None:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="The ArchiMate exchange file to write (XML). " + SYMLINK_RULE,
 )
 @backend_options

@@ -9,6 +9,7 @@ import click
 from exitplan.cli.common import (
     PROFILE,
     SYMLINK_RULE,
+    OutputFile,
     ScenarioFile,
     Source,
     backend_options,
@@ -58,7 +59,7 @@ def _report_file(ctx: click.Context, parameter: click.Parameter, value: Path) ->
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     callback=_report_file,
     help="The document to write: .md (Markdown), .html (one file, diagrams inline) or "
     ".pptx (a slide deck for the board). " + SYMLINK_RULE,

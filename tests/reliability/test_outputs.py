@@ -1528,3 +1528,31 @@ def test_a_full_disk_on_a_first_import_leaves_no_folder(tiny_disk: Path, run_cli
     assert result.exit_code == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("simulate", "{estate}", "-w", "vendor:v", "-o", "{out}"),
+        ("simulate", "{estate}", "-w", "vendor:v", "--diagram", "{out}"),
+        ("run", "{scenario}", "-o", "{out}"),
+        ("register", "{estate}", "-o", "{out}"),
+        ("report", "{scenario}", "-o", "{out}"),
+        ("diagram", "{estate}", "-w", "vendor:v", "-o", "{out}"),
+        ("explore", "{estate}", "-o", "{out}"),
+        ("export", "archimate", "{scenario}", "-o", "{out}"),
+    ],
+    ids=lambda c: f"{c[0]}{' '.join(a for a in c if a.startswith('--'))}",
+)
+def test_an_output_named_with_a_trailing_slash_names_a_folder(
+    command: tuple[str, ...], tmp_path: Path, run_cli: RunCli
+) -> None:
+    """-o newdir/ wrote a file named newdir (helper-57): the slash says a folder."""
+    estate, scenario = write_estate(tmp_path / "in", "Name")
+    suffix = {"explore": ".html", "report": ".md", "register": ".csv", "export": ".xml"}
+    out = f"{tmp_path / 'newdir'}{suffix.get(command[0], '.svg')}/"
+    args = [a.format(estate=estate, scenario=scenario, out=out) for a in command]
+    result = run_cli(*args)
+    assert result.exit_code == 2, result.stderr
+    assert "names a folder; give the file to write in it" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
