@@ -10,7 +10,7 @@ is not broken. The data is plain lists, so that a large estate stays small.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,42 +141,58 @@ class _Chains:
             return
 
 
-def answer(found: Timeline) -> dict[str, Any]:
+def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[str, Any]:
     """A simulation as the page reads it: lists, not objects. ``affected`` gives every
     node in use that the withdrawal reaches, ``[id, withdrawn, fails, degrades]``, so
     that the page can say its state on any day as ``simulate --horizon DAY`` does; the
-    chain behind each is told by ``fails_via`` and ``degrades_via`` (``_Chains``)."""
+    chain behind each is told by ``fails_via`` and ``degrades_via`` (``_Chains``).
+
+    With ``index`` (each node's place in the page's list of nodes), every node is given
+    by its number and ``withdrawn`` as 1 or 0: the page of a 10,000-component estate
+    holds hundreds of answers of thousands of nodes each, and an id is written many times
+    in each (the page reads the numbers back as ids)."""
     simulation, times = found.simulation, found.times
+    ref: Callable[[NodeId], Any] = (lambda n: index[n]) if index is not None else (lambda n: n)
+    key: Callable[[NodeId], str] = (lambda n: str(index[n])) if index is not None else str
+    flag: Callable[[bool], Any] = int if index is not None else bool
     affected = []
     chains = _Chains(times)
     for node_id in sorted(found.in_use):
         fails, degrades = times.fails_at(node_id), times.degrades_at(node_id)
-        affected.append([node_id, node_id in times.withdrawn, _day(fails), _day(degrades)])
+        affected.append(
+            [ref(node_id), flag(node_id in times.withdrawn), _day(fails), _day(degrades)]
+        )
         if fails != NEVER:
             chains.failure(node_id)
         if degrades < fails:
             chains.degradation(node_id)
     return {
         "affected": affected,
-        "fails_via": chains.fails_via,
-        "degrades_via": chains.degrades_via,
-        "users": {s.id: s.users for s in simulation.services},
+        "fails_via": {
+            key(n): ref(after) if after is not None else None
+            for n, after in chains.fails_via.items()
+        },
+        "degrades_via": {
+            key(n): ref(after) if isinstance(after, str) else after
+            for n, after in chains.degrades_via.items()
+        },
+        "users": {key(s.id): s.users for s in simulation.services},
         "replacements": [
-            [r.replaces, r.status.value, r.chosen.candidate if r.chosen else None]
+            [ref(r.replaces), r.status.value, ref(r.chosen.candidate) if r.chosen else None]
             for r in simulation.replacements
         ],
         "steps": [
             [
                 step.id,
                 step.wave,
-                [move.replaces for move in step.moves],
-                [move.candidate for move in step.moves],
+                [ref(move.replaces) for move in step.moves],
+                [ref(move.candidate) if move.candidate else None for move in step.moves],
                 step.start_day,
                 step.finish_day,
                 step.deadline,
                 step.blocked,
                 step.kind is StepKind.EXPORT,
-                [list(need.options) for need in step.needs_brought_in],
+                [[ref(o) for o in need.options] for need in step.needs_brought_in],
             ]
             for step in simulation.plan.steps
         ],
@@ -231,6 +247,8 @@ def explorer_data(
     given = _given(given)
     initial = given_key(given)
     running = in_use_among(backend, backend.nodes(Label.COMPONENT))  # read once
+    nodes = list(_nodes(backend, running))
+    index = {NodeId(node[0]): place for place, node in enumerate(nodes)}
     offered = choices(backend, given, running)
     keys = [choice.key for choice in offered]
     shared = Shared()
@@ -248,7 +266,7 @@ def explorer_data(
         if not found.in_use and choice.group != "Given":
             continue  # it takes away only what nothing runs on (candidates, in an exit)
         picked.append([choice.key, choice.name, choice.group])
-        answers[choice.key] = keep(answer(found))
+        answers[choice.key] = keep(answer(found, index))
     if progress is not None:
         progress(len(offered), len(offered))
     dependencies = [
@@ -262,7 +280,7 @@ def explorer_data(
         "components_left_out": max(0, in_use - MOST_COMPONENTS),
         "initial": initial,
         "start": info.as_of.isoformat() if info.as_of else None,
-        "nodes": list(_nodes(backend, running)),
+        "nodes": nodes,
         "dependencies": dependencies,
         "choices": picked,
         "answers": answers,

@@ -8,7 +8,7 @@ import itertools
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -550,6 +550,50 @@ def test_on_random_estates_the_page_rule_agrees_with_simulate(
     }
     for affected in simulated.affected:
         assert tuple(chains[affected.id]) == affected.because
+
+
+def _by_ids(numbered: dict[str, Any], nodes: Sequence[str]) -> dict[str, Any]:
+    """A numbered answer read back as the page reads it (explorer.js ``answerOf``)."""
+
+    def node(place: int | None) -> str | None:
+        return None if place is None else nodes[place]
+
+    return {
+        "affected": [[nodes[a[0]], a[1] == 1, a[2], a[3]] for a in numbered["affected"]],
+        "fails_via": {nodes[int(k)]: node(v) for k, v in numbered["fails_via"].items()},
+        "degrades_via": {
+            nodes[int(k)]: nodes[v] if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in numbered["degrades_via"].items()
+        },
+        "users": {nodes[int(k)]: v for k, v in numbered["users"].items()},
+        "replacements": [[nodes[r[0]], r[1], node(r[2])] for r in numbered["replacements"]],
+        "steps": [
+            [
+                *s[:2],
+                [nodes[r] for r in s[2]],
+                [node(c) for c in s[3]],
+                *s[4:9],
+                [[nodes[o] for o in options] for options in s[9]],
+            ]
+            for s in numbered["steps"]
+        ],
+        "finish": numbered["finish"],
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(estates(), st.data())
+def test_an_answer_by_numbers_reads_back_as_the_answer_by_ids(
+    random: Random, data: st.DataObject
+) -> None:
+    """The page holds each node by its place in its list of nodes (an id is written many
+    times in every answer); read back, it is the answer by ids, node for node."""
+    withdrawn = data.draw(st.lists(st.sampled_from(random.ids), min_size=1, max_size=3))
+    found = timeline(EmbeddedGraph(random.estate), [f"component:{n}" for n in withdrawn])
+    nodes = sorted({*random.ids, *(s.id for s in random.estate.services)})
+    numbered = answer(found, {NodeId(n): place for place, n in enumerate(nodes)})
+    assert all(isinstance(a[0], int) and a[1] in (0, 1) for a in numbered["affected"])
+    assert _by_ids(numbered, nodes) == answer(found)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,45 @@
     return byId[id] ? byId[id].name : id;
   }
 
+  // An answer gives each node by its place in data.nodes (exitplan.simulate.explore
+  // .answer): read back as ids once, when it is first shown. The maps have no prototype,
+  // so that an id such as "__proto__" is a key like any other.
+  var answered = Object.create(null);
+
+  function idOf(place) {
+    return data.nodes[place][0];
+  }
+
+  function byIds(map, value) {
+    var out = Object.create(null);
+    Object.keys(map).forEach(function (place) {
+      out[idOf(Number(place))] = value(map[place]);
+    });
+    return out;
+  }
+
+  function answerOf(key) {
+    if (key in answered) return answered[key];
+    var raw = data.answers[key];
+    var node = function (place) { return place === null ? null : idOf(place); };
+    var same = function (value) { return value; };
+    answered[key] = {
+      affected: raw.affected.map(function (a) { return [idOf(a[0]), a[1] === 1, a[2], a[3]]; }),
+      fails_via: byIds(raw.fails_via, node),
+      degrades_via: byIds(raw.degrades_via, function (next) {
+        return typeof next === "number" ? idOf(next) : next;  // or true, or null
+      }),
+      users: byIds(raw.users, same),
+      replacements: raw.replacements.map(function (r) { return [idOf(r[0]), r[1], node(r[2])]; }),
+      steps: raw.steps.map(function (s) {
+        return [s[0], s[1], s[2].map(idOf), s[3].map(node), s[4], s[5], s[6], s[7], s[8],
+          s[9].map(function (options) { return options.map(idOf); })];
+      }),
+      finish: raw.finish,
+    };
+    return answered[key];
+  }
+
   // "a", "a and b", "a, b and c" ("or" in place of "and"), after a lead word when more
   // than one: "either a or b".
   function listed(words, last, lead) {
@@ -367,7 +406,7 @@
   function show() {
     var key = picker.value;
     var day = Number(slider.value);
-    var answer = data.answers[key];
+    var answer = answerOf(key);
     document.getElementById("date").textContent = dateOf(day);
     var broken = document.getElementById("broken");
     var degraded = document.getElementById("degraded");
