@@ -72,20 +72,26 @@ def _day(value: float) -> int | None:
 
 
 def _affected(
-    region: DependencyRegion, times: Times, horizon: int | None, *, chains: bool = True
+    region: DependencyRegion,
+    times: Times,
+    horizon: int | None,
+    *,
+    chains: bool = True,
+    services_only: bool = False,
 ) -> list[Affected]:
-    """Every node in use that is withdrawn, broken or degraded within the horizon, by id.
-    Effects at a renewal of unknown date are always kept (as broken or degraded with no
-    day), never silently dropped."""
+    """Every node in use that is withdrawn, broken or degraded within the horizon, by id
+    (``services_only``: the services alone). Effects at a renewal of unknown date are
+    always kept (as broken or degraded with no day), never silently dropped."""
     fail, degrade, withdrawn = times.fail, times.degrade, times.withdrawn
     in_use, node_of, chain = region.in_use, region.node, times.chain
+    service = Label.SERVICE
 
     def within(day: float) -> bool:  # by the horizon, or at a renewal of unknown date
         return horizon is None or day <= horizon or not is_dated(day)
 
     found = []
     for node_id in sorted(degrade):
-        if not in_use(node_id):
+        if not in_use(node_id) or (services_only and node_of(node_id).label is not service):
             continue
         fails, degrades = fail.get(node_id, NEVER), degrade[node_id]
         if node_id in withdrawn:  # on day 0, or at the end of a subscription
@@ -168,9 +174,9 @@ def simulate(
 @dataclass(frozen=True)
 class Timeline:
     """A simulation with every day it found: what each node that the withdrawal reaches
-    and that is in use does, and when (for showing the answer at any day). The chain
-    behind each node is told by ``times`` (``Times.chain``), not by the simulation's
-    affected rows, whose ``because`` holds the node alone."""
+    and that is in use does, and when (for showing the answer at any day). Each node and
+    the chain behind it are told by ``times`` (``Times.chain``): the simulation's affected
+    rows are the services alone (for their users), each ``because`` the service alone."""
 
     simulation: Simulation
     times: Times
@@ -288,7 +294,13 @@ def _run(
         if options.detail
         else Plan((), 0, 0.0, (), 0.0, 0.0)
     )
-    affected = _affected(region, times, options.horizon, chains=with_chains and options.detail)
+    affected = _affected(
+        region,
+        times,
+        options.horizon,
+        chains=with_chains and options.detail,
+        services_only=not with_chains,  # a timeline tells every other node by its days
+    )
     services = _services(backend, region, affected)
     simulation = Simulation(
         estate=info.name,
