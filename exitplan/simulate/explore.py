@@ -107,6 +107,16 @@ class _Chains:
         self.times = times
         self.fails_via: dict[NodeId, NodeId | None] = {}
         self.degrades_via: dict[NodeId, NodeId | bool | None] = {}
+        self._told_alike: dict[NodeId, bool] = {}
+
+    def _alike(self, node: NodeId) -> bool:
+        """Whether ``node``'s degradation chain is its failure chain (asked once a node:
+        each chain walks to the withdrawal)."""
+        alike = self._told_alike.get(node)
+        if alike is None:
+            chain = self.times.chain
+            alike = self._told_alike[node] = chain(node, broken=False) == chain(node, broken=True)
+        return alike
 
     def failure(self, node_id: NodeId) -> None:
         causes, known = self.times.fail_cause, self.fails_via
@@ -131,7 +141,7 @@ class _Chains:
             after = times.fail_cause.get(node)  # degraded because it fails
             if after is None:
                 known[node] = None
-            elif times.chain(after, broken=False) == times.chain(after, broken=True):
+            elif self._alike(after):
                 known[node] = after  # the rest reads as the next's degradation chain
                 node = after
                 continue
