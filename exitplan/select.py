@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from exitplan.errors import UsageError, did_you_mean, with_article
+from exitplan.errors import UsageError, did_you_mean, printable, shorten, with_article
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -45,6 +45,7 @@ from exitplan.graph.port import (
     in_use_among,
 )
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
+from exitplan.model.ids import LONGEST_ID
 
 
 class NothingWithdrawnError(UsageError):
@@ -79,8 +80,18 @@ class Selector:
         return f"{self.kind}:{self.value}"
 
 
+LONGEST_SELECTOR = len("jurisdiction:") + LONGEST_ID
+
+
 def parse_selector(text: str) -> Selector:
-    """``"vendor:microsoft"`` -> ``Selector(VENDOR, "microsoft")``; a clear error otherwise."""
+    """``"vendor:microsoft"`` -> ``Selector(VENDOR, "microsoft")``; a clear error otherwise
+    (a selector longer than any can be is told by its length and its start, not echoed
+    whole: one of 100,000 characters filled the terminal)."""
+    if len(text) > LONGEST_SELECTOR:
+        raise UsageError(
+            f"selector of {len(text):,} characters, {shorten(printable(text), 60)!r}: none is "
+            f"longer than {LONGEST_SELECTOR} (a kind, a colon and an id of at most {LONGEST_ID})"
+        )
     match = _SELECTOR.match(text.strip())
     if match is None:
         raise UsageError(

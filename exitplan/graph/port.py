@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
-from exitplan.errors import UsageError, did_you_mean
+from exitplan.errors import UsageError, did_you_mean, shorten
 from exitplan.model import Estate, EstateInfo, NodeId
 
 
@@ -240,7 +240,7 @@ class UnknownNodeError(UsageError):
             hint = f"; did you mean {bare!r}? (a node is named by its id, without {kind + ':'!r})"
         else:
             hint = did_you_mean(node_id, ids)
-        super().__init__(f"estate {estate!r} has no node {node_id!r}{hint}")
+        super().__init__(f"estate {estate!r} has no node {shorten(node_id)!r}{hint}")
         self.node_id = node_id
 
 

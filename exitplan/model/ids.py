@@ -15,7 +15,9 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 ID_RULE = "a lower-case slug: letters a-z, digits, '.', '_' or '-', starting with a letter or digit"
 _ID_RE = re.compile(ID_PATTERN)
 
-Id = Annotated[NodeId, StringConstraints(pattern=ID_PATTERN, max_length=128)]
+LONGEST_ID = 128
+"""The most characters an id has."""
+Id = Annotated[NodeId, StringConstraints(pattern=ID_PATTERN, max_length=LONGEST_ID)]
 """A ``NodeId`` as a pydantic field: validated against ``ID_PATTERN``."""
 
 

@@ -1556,3 +1556,26 @@ def test_an_output_named_with_a_trailing_slash_names_a_folder(
     assert result.exit_code == 2, result.stderr
     assert "names a folder; give the file to write in it" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("simulate", "graphs/gothenburg", "-w", "vendor:{long}"),
+        ("simulate", "graphs/gothenburg", "-w", "{long}"),
+        ("show", "graphs/gothenburg", "{long}"),
+        ("why", "graphs/gothenburg", "{long}", "-w", "vendor:microsoft"),
+        ("what-breaks-if", "graphs/gothenburg", "{long}"),
+    ],
+    ids=["vendor-selector", "selector", "show", "why", "what-breaks-if"],
+)
+def test_an_argument_longer_than_any_id_is_not_echoed_whole(
+    command: tuple[str, ...], run_cli: RunCli
+) -> None:
+    """A selector or node of 100,000 characters was echoed whole, 200 KB on stderr
+    (helper-57): it is told by its start."""
+    long = "x" * 100_000
+    result = run_cli(*(part.format(long=long) for part in command))
+    assert result.exit_code == 2, result.stderr
+    assert len(result.stderr) < 1_000
+    assert "Traceback" not in result.stderr
