@@ -384,7 +384,20 @@ def _bom_from_json(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
     document = _load_json(text, file)
     if not isinstance(document, dict) or document.get("bomFormat") != "CycloneDX":
         raise _problem(file, 1, 'not a CycloneDX BOM: no "bomFormat": "CycloneDX"')
-    version = str(document.get("specVersion", "?"))
+    version = document.get("specVersion")
+    if not isinstance(version, str) or not re.fullmatch(r"1\.[0-9]{1,2}", version):
+        found = re.search(r'"specVersion"\s*:', text)
+        raise _problem(
+            file,
+            text.count("\n", 0, found.start()) + 1 if found else 1,
+            "not valid CycloneDX: "
+            + (
+                f"specVersion {json.dumps(version)} is no CycloneDX version (1.0 to 1.7)"
+                if found
+                else "no specVersion, which every CycloneDX BOM gives"
+            ),
+            "specVersion",
+        )
     _check_dependencies(document, text, file)
     _check_texts(document, text, file)
     _prepare_json(document, side)

@@ -766,6 +766,16 @@ def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
             ":1: metadata.component.supplier.name: not valid CycloneDX: name is text, not a number",
             id="a-number-for-a-supplier-name",
         ),
+        pytest.param(  # imported without a word (helper-57)
+            json.dumps({**_bom(components=[]), "specVersion": "99.7"}),
+            ':1: specVersion: not valid CycloneDX: specVersion "99.7" is no CycloneDX version',
+            id="an-unknown-spec-version",
+        ),
+        pytest.param(
+            json.dumps({"bomFormat": "CycloneDX", "version": 1, "components": []}),
+            ":1: specVersion: not valid CycloneDX: no specVersion, which every CycloneDX BOM",
+            id="no-spec-version",
+        ),
     ],
 )
 def test_bad_json_is_refused_with_its_line(text: str, expected: str, tmp_path: Path) -> None:
