@@ -1930,8 +1930,8 @@ _NOT_RUNNING = {
 such a component, and what to do about it."""
 
 _IMPORTED_CHANGE = (
-    "change an imported component by an overrides: entry beside imported/, which a new "
-    "import rewrites"
+    "an imported component is changed in an overrides: entry in a file of your own beside "
+    "imported/, as a new import rewrites imported/"
 )
 """Where a change to an imported component is kept."""
 
@@ -1980,7 +1980,11 @@ def _needs_not_running(collected: _Collected) -> list[Problem]:
                     continue
                 what, why = _NOT_RUNNING[lifecycle]
                 if needs[dependency.ref].origin is not None:
-                    why += f"; {_IMPORTED_CHANGE}"
+                    why += (
+                        f" {_IMPORTED_CHANGE[0].upper()}{_IMPORTED_CHANGE[1:]}"
+                        if why.endswith("?")
+                        else f"; {_IMPORTED_CHANGE}"
+                    )
                 found.append(
                     item.problem(
                         ("depends_on", index),

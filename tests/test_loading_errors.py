@@ -563,8 +563,14 @@ PLAUSIBLE_HEAD = (
             "e.yaml:11: services[0].depends_on[1]: 'k' is a candidate, not run today, yet 's' "
             "needs it: the simulation takes 'k' as running until withdrawn (set its lifecycle "
             "to active if it runs, or drop the dependency if it is a fallback nobody runs; "
-            "change an imported component by an overrides: entry beside imported/, which a "
-            "new import rewrites)",
+            "an imported component is changed in an overrides: entry in a file of your own "
+            "beside imported/, as a new import rewrites imported/)",
+        ),
+        (  # the same, after the question a retired one is asked
+            "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired,\n"
+            "     origin: {file: cmdb.csv, id: CI-8}}\n"
+            "  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n    depends_on: [old]\n",
+            "a dependency left over? An imported component is changed in an overrides: entry",
         ),
         (  # a retired or candidate component may need a retired one: neither runs
             "components:\n  - {id: old, name: Old, vendor: v, delivery: saas, lifecycle: retired}\n"
@@ -591,6 +597,7 @@ PLAUSIBLE_HEAD = (
         "needs-a-retired-component",
         "needs-a-candidate",
         "needs-an-imported-candidate",
+        "needs-an-imported-retired-component",
         "not-running-needs-retired",
         "a-move-of-no-time",
     ],

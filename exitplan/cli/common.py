@@ -40,7 +40,13 @@ from exitplan.model import Estate, LegalProfile, NodeId
 from exitplan.model.estate import MAX_DAYS, IsoDate
 from exitplan.render import rows
 from exitplan.render.csv import dump_simulation_csv
-from exitplan.render.files import DIAGRAM_SUFFIXES, Renderer, diagram_bytes, write_output
+from exitplan.render.files import (
+    DIAGRAM_SUFFIXES,
+    Renderer,
+    diagram_bytes,
+    place_for,
+    write_output,
+)
 from exitplan.render.json import (
     dump_simulation_json,
 )
@@ -615,14 +621,15 @@ def diagram_file_suffix(
 
 
 class OutputFile(click.Path):
-    """A file to write: a name that ends in a separator names a folder (``newdir/``),
-    which click would take as the file ``newdir``; it is refused."""
+    """A file to write: a name that ends in a separator, ``.`` or ``..`` names a folder
+    (``newdir/``, ``newdir/.``), which click would take as the file ``newdir``; refused."""
 
     def __init__(self) -> None:
         super().__init__(dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and value.endswith(("/", os.sep)) and value.strip("/" + os.sep):
+        last = value.replace(os.sep, "/").rsplit("/", 1)[-1] if isinstance(value, str) else "x"
+        if last in ("", ".", "..") and value:  # newdir/, newdir/., ..
             self.fail(
                 f"{printable(shorten(value))!r} names a folder; give the file to write in it",
                 param,
@@ -726,6 +733,7 @@ def drawn(diagram: Diagram, path: Path) -> Callable[[], None]:
     first, so that a diagram that cannot be drawn leaves no file, and a result that cannot
     be written leaves no diagram."""
     data = diagram_bytes(diagram, path.suffix.lower())
+    place_for(path)  # no folder for it: said before the result is written
 
     def write() -> None:
         write_output(path, data)

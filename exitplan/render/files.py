@@ -205,6 +205,26 @@ def _missing(directory: Path) -> str:
     return f"no folder {display_path(directory)}"
 
 
+def place_for(path: Path) -> tuple[Path, Path]:
+    """The file a write to ``path`` replaces and the folder it is written in; an error
+    that names the path when there is no such folder, or the name is one's (so that a
+    command with two outputs can ask before it writes the first)."""
+    try:
+        if _written_through(path):
+            return path, path.parent
+        target = destination(path)
+        directory = target.parent if str(target.parent) else Path()
+        found = directory.is_dir()
+        folder = target.is_dir()
+    except OSError as error:  # a name too long, a loop of links
+        raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+    if folder:  # also what an empty name (-o '') becomes: the current folder
+        raise UsageError(f"cannot write {display_path(path)}: it is a folder; name a file")
+    if not found:
+        raise UsageError(f"cannot write {path}: {_missing(directory)}")
+    return target, directory
+
+
 def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
     """Write ``data`` (or its parts, one after the other, for a document too large to
     join first) to ``path`` atomically: a temporary file ``.NAME.<random>`` beside the
@@ -225,16 +245,9 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
         if _written_through(path):
             _write_through(path, data)
             return
-        target = destination(path)
-        directory = target.parent if str(target.parent) else Path()
-        found = directory.is_dir()
-        folder = target.is_dir()
     except OSError as error:  # a name too long, a loop of links
         raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
-    if folder:  # also what an empty name (-o '') becomes: the current folder
-        raise UsageError(f"cannot write {display_path(path)}: it is a folder; name a file")
-    if not found:
-        raise UsageError(f"cannot write {path}: {_missing(directory)}")
+    target, directory = place_for(path)
     with _signals_held():
         temporary: str | None = None
         try:

@@ -125,8 +125,7 @@ def bars(simulation: Simulation, dated: bool | None = None) -> list[Bar]:
         if dated:
             start = simulation.date_of(step.start_day)
             finish = simulation.date_of(step.finish_day)
-            due = [d for d in (step.deadline, step.due_for_next) if d is not None]
-            deadline = simulation.date_of(min(due)) if due else None  # the earlier
+            deadline = simulation.date_of(step.deadline)
         if start is None or finish is None:  # too far to count in days
             continue
         found.append(
@@ -252,11 +251,9 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     late = plan.late
     if late:
         parts.append(f"{len(late)} late")
-    holding = [step for step in plan.holding_up if not step.late]
+    holding = [s for s in plan.steps if not s.late and (s.holds_up or s.too_late_for_next)]
     if holding:
-        parts.append(
-            f"{len(holding)} late for the steps after {agreeing(len(holding), 'it', 'them')}"
-        )
+        parts.append(f"{len(holding)} holding up later steps")
     if stuck:
         parts.append(
             f"{stuck} blocked, not drawn"

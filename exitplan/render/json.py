@@ -432,6 +432,11 @@ def dump_compare_json(simulations: Sequence[Simulation]) -> str:
                     "estate": s.estate,
                     "selectors": list(s.selectors),
                     "mode": s.mode,
+                    "start": s.start.isoformat() if s.start else None,
+                    "work_starts": _iso(s.date_of(s.plan.work_starts_day)),
+                    "horizon_days": s.horizon,
+                    "capacity": asdict(s.plan.capacity) if s.plan.capacity else None,
+                    "steps_late": len(s.plan.late),
                     "summary": asdict(summarise(s)),
                 }
                 for s in simulations

@@ -65,7 +65,7 @@ from exitplan.simulate.result import (
     summarise,
 )
 from exitplan.simulate.sensitivity import MOST_RUN
-from exitplan.simulate.strategy import ExitStrategy
+from exitplan.simulate.strategy import NOT_RECORDED, ExitStrategy
 
 MODES = {
     "cut-off": "cut-off: the vendor stops serving us, so what it operates or licenses by "
@@ -537,7 +537,8 @@ def summary(strategy: ExitStrategy) -> list[str]:
     ]
     timing += cost_sentences(simulation)
     paragraphs.append(sentences(timing))
-    personal = [f for f in strategy.flows if f.personal_data != "none"]
+    personal = [f for f in strategy.flows if f.personal_data not in ("none", NOT_RECORDED)]
+    unrecorded = sum(f.personal_data == NOT_RECORDED for f in strategy.flows)
     errors = sum(1 for f in strategy.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in strategy.findings if f.severity is Severity.WARNING)
     flows = len(strategy.flows)
@@ -551,6 +552,14 @@ def summary(strategy: ExitStrategy) -> list[str]:
         f"{len(personal):,} of them with personal data"
         if personal
         else f"The scenario touches {flows:,} data flows, none with personal data",
+        *(
+            [
+                f"Whether {plural(unrecorded, 'of them carries', 'of them carry')} personal "
+                "data is not recorded: the import found nothing to say so"
+            ]
+            if unrecorded
+            else []
+        ),
         f"The policy check finds {plural(errors, 'error')} and {plural(warnings, 'warning')} "
         "that concern it"
         if errors or warnings
@@ -871,8 +880,9 @@ def _missing(strategy: ExitStrategy) -> Section:
         tuple(rows),
         (
             " ".join(
-                f"{told[0].upper()}{told[1:]}; no step replaces it, as nothing staying "
-                "in use needs it."
+                f"{told[0].upper()}{told[1:]}; no step replaces "
+                f"{'them' if told.endswith('them') else 'it'}, as nothing staying in use "
+                "needs them otherwise."
                 for told in held
             )
             or None

@@ -96,7 +96,10 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
         return blocked_text(step, names)
     told = _own_status(step)
     over = step.holds_up
-    if over is not None and not (step.slack is not None and -step.slack >= over):
+    if step.too_late_for_next:
+        told += ("; " if told else "") + "the steps after it miss their deadlines however "
+        told += "soon it finishes"
+    elif over is not None and not (step.slack is not None and -step.slack >= over):
         told += ("; " if told else "") + f"{plural(over, 'day')} late for the steps after it"
     return told
 
@@ -120,11 +123,16 @@ def held_back_sentences(
     with no viable alternative, keeps out the candidates for autopatch and co-management,
     which need it", by name with ``names``, else by id."""
     shown = names or {}
+    together: dict[tuple[str, ...], list[str]] = {}
+    for held in simulation.held_back:  # those that keep out the same candidates, together
+        together.setdefault(held.holds_back, []).append(held.id)
     return [
-        f"{shown.get(held.id, held.id)}, withdrawn with no viable alternative, keeps out the "
-        f"{agreeing(len(held.holds_back), 'candidate', 'candidates')} for "
-        f"{listed([shown.get(n, n) for n in held.holds_back], most=3)}, which need it"
-        for held in simulation.held_back
+        f"{listed([shown.get(n, n) for n in blockers], most=3)}, withdrawn with no viable "
+        f"alternative, {agreeing(len(blockers), 'keeps', 'keep')} out the "
+        f"{agreeing(len(holds), 'candidate', 'candidates')} for "
+        f"{listed([shown.get(n, n) for n in holds], most=3)}, which need "
+        f"{agreeing(len(blockers), 'it', 'them')}"
+        for holds, blockers in together.items()
     ]
 
 
@@ -266,25 +274,35 @@ def lost_export_sentence(simulation: Simulation, names: Mapping[str, str] | None
 
 
 def holding_up_sentence(simulation: Simulation, names: Mapping[str, str] | None = None) -> str:
-    """The steps on time by a deadline of their own (or with none) that finish after the
-    steps after them must start: "replace-entra-id finishes 767 days after the steps
-    after it need it, though no deadline of its own says so" (by name with ``names``)."""
-    holding = [s for s in simulation.plan.holding_up if not s.late]
-    if not holding:
-        return ""
+    """The steps not late by a deadline of their own (or with none) that the steps after
+    them wait for too long: "replace-entra-id finishes 90 days after the steps after it
+    need it"; or, where what follows takes longer than the time left, that the steps after
+    them miss their deadlines however soon these finish (by name with ``names``)."""
     shown = names or {}
-    worst = max(holding, key=lambda s: (s.holds_up or 0, s.id))
-    what = shown.get(worst.replaces, worst.replaces) if names else worst.id
-    if len(holding) == 1:
-        return (
-            f"{what} finishes {plural(worst.holds_up or 0, 'day')} after the steps after it "
-            "need it, though no deadline of its own says so"
+
+    def what(step: Step) -> str:
+        return shown.get(step.replaces, step.replaces) if names else step.id
+
+    told = []
+    holding = [s for s in simulation.plan.holding_up if not s.late]
+    if holding:
+        worst = max(holding, key=lambda s: (s.holds_up or 0, s.id))
+        told.append(
+            f"{what(worst)} finishes {plural(worst.holds_up or 0, 'day')} after the steps "
+            "after it need it, though not late by a deadline of its own"
+            if len(holding) == 1
+            else f"{len(holding):,} steps finish after the steps after them need them, "
+            "though not late by a deadline of their own, the latest by "
+            f"{plural(worst.holds_up or 0, 'day')} ({what(worst)})"
         )
-    return (
-        f"{len(holding):,} steps finish after the steps after them need them, though no "
-        f"deadline of their own says so, the latest by {plural(worst.holds_up or 0, 'day')} "
-        f"({what})"
-    )
+    hopeless = simulation.plan.too_late_for_next
+    if hopeless:
+        told.append(
+            f"After {listed([what(s) for s in hopeless], most=3)}, the steps miss their "
+            f"deadlines however soon {agreeing(len(hopeless), 'it finishes', 'these finish')}: "
+            "what follows takes longer than the time left"
+        )
+    return "; ".join(told)
 
 
 def services(
@@ -434,7 +452,7 @@ def due(step: Step, start: date | None) -> str:
         own = step.contract.end.isoformat()
     else:
         own = day(step.deadline, start=start)
-    if step.due_for_next is None:
+    if step.due_for_next is None or step.too_late_for_next:  # no day to meet: its status says
         return own
     earlier = f"{day(step.due_for_next, start=start)} for the steps after it"
     return f"{own}; {earlier}" if own else earlier

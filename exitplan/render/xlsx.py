@@ -127,11 +127,10 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         ("replacements with no cost recorded", plan.costs.per_year_after_unknown),
         (
             f"one-off cost recorded ({simulation.currency})",
-            "unknown"
-            if plan.costs.one_off_unknown and not plan.costs.one_off
-            else plan.costs.one_off,
+            "unknown" if figures.one_off_cost is None else plan.costs.one_off,
         ),
         ("steps with no one-off cost recorded", len(plan.costs.one_off_unknown)),
+        ("contracts with no termination fee recorded", len(plan.costs.termination_unknown)),
         ("in short", sentences(headline_lines(simulation))),
     ]
     users = {s.id: s.users for s in simulation.services}

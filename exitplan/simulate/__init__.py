@@ -339,8 +339,8 @@ def _held_back(
         replaced.add(replacement.replaces)
         if replacement.status is Status.MISSING:
             for candidate in replacement.candidates:
-                if candidate.held_back_by is not None:
-                    holding[candidate.held_back_by].append(replacement.replaces)
+                for blocker in candidate.held_back_by:
+                    holding[blocker].append(replacement.replaces)
     return tuple(
         HeldBack(node_id, region.node(node_id).name, tuple(sorted(set(holds))))
         for node_id, holds in sorted(holding.items())

@@ -327,14 +327,29 @@ class Restorability:
                 return f"needs one of {named}; none can be restored"
         return "its needs cannot be restored"
 
-    def held_back_by(self, node_id: NodeId) -> NodeId | None:
-        """The need ``blocker`` names, when it is a withdrawn component (one with no
-        viable alternative, as it cannot be restored)."""
-        singles, _ = self._read_needs.get(node_id) or self._needs(node_id)
-        for target in singles:
-            if not self.restorable(target):
-                return target if target in self.times.withdrawn else None
-        return None
+    def held_back_by(self, node_id: NodeId) -> tuple[NodeId, ...]:
+        """Every withdrawn component, with no viable alternative, that keeps the node from
+        being restored, by id: each need that cannot be restored, each member of a group
+        none of whose members can, and so on through the needs of what cannot be restored
+        (a candidate that needs another candidate that needs it)."""
+        found: list[NodeId] = []
+        seen = {node_id}
+        stack = [node_id]
+        while stack:
+            singles, groups = self.needs_of(stack.pop())
+            blocking = [t for t in singles if not self.restorable(t)]
+            for members in groups.values():
+                if not any(self.restorable(m) for m in members):
+                    blocking += members
+            for target in blocking:
+                if target in seen:
+                    continue
+                seen.add(target)
+                if target in self.times.withdrawn:
+                    found.append(target)
+                elif target in self.times.fail or target in self._read_needs:
+                    stack.append(target)  # its needs are known: what holds it back
+        return tuple(sorted(found))
 
     def _named(self, node_id: NodeId) -> str:
         """A node by its name where the region holds it (what the withdrawal reaches, on
@@ -456,7 +471,7 @@ class Assessor:
         reason = _unviable(offer.source, times, restorability, self.preferences)
         if reason is None:
             return viable
-        held = restorability.held_back_by(offer.source) if reason.startswith("needs") else None
+        held = restorability.held_back_by(offer.source) if reason.startswith("needs") else ()
         return replace(viable, viable=False, reason=reason, held_back_by=held)
 
     def without_offers(self, incumbent: NodeId) -> Replacement:

@@ -462,7 +462,10 @@ def _due_for_next(steps: list[Step]) -> list[Step]:
             if own and takes is not None and not successor.blocked:
                 bounds.append(min(own) - takes)
         if bounds and (step.deadline is None or min(bounds) < step.deadline):
-            due[step.id] = min(bounds)
+            due[step.id] = min(bounds)  # kept for the successors' own bounds
+    for step in steps:  # an export, or a step of no known length, is no step to speed up
+        if step.kind is StepKind.EXPORT or not step.duration_weeks:
+            due.pop(step.id, None)
     return [replace(by_id[s.id], due_for_next=due[s.id]) if s.id in due else s for s in steps]
 
 

@@ -99,9 +99,9 @@ class CandidateAssessment:
     preferred: bool = False
     migration_cost: float | None = None
     parallel_months: int | None = None
-    held_back_by: NodeId | None = None
-    """The withdrawn component with no viable alternative that it needs (the first), when
-    that is why it is not viable."""
+    held_back_by: tuple[NodeId, ...] = ()
+    """The withdrawn components with no viable alternative that keep it from being viable
+    (``Restorability.held_back_by``)."""
 
 
 @dataclass(frozen=True)
@@ -243,11 +243,25 @@ class Step:
     @property
     def holds_up(self) -> int | None:
         """The days it finishes after ``due_for_next`` (``None``: it does not hold up the
-        steps after it)."""
+        steps after it, or they miss their deadlines however soon it finishes, as
+        ``too_late_for_next`` says); at most its own duration."""
         if self.blocked or self.due_for_next is None or self.finish_day is None:
+            return None
+        if self.too_late_for_next:
             return None
         over = self.finish_day - self.due_for_next
         return over if over > 0 else None
+
+    @property
+    def too_late_for_next(self) -> bool:
+        """The steps after it miss their deadlines however soon it finishes: they need it
+        before it can start (what follows it takes longer than the time left)."""
+        return (
+            not self.blocked
+            and self.due_for_next is not None
+            and self.start_day is not None
+            and self.due_for_next < self.start_day
+        )
 
     @property
     def replaces(self) -> NodeId:
@@ -317,6 +331,11 @@ class Plan:
     def holding_up(self) -> tuple[Step, ...]:
         """The steps that finish after the steps after them must start (``Step.holds_up``)."""
         return tuple(step for step in self.steps if step.holds_up is not None)
+
+    @property
+    def too_late_for_next(self) -> tuple[Step, ...]:
+        """The steps whose later steps miss their deadlines however soon they finish."""
+        return tuple(step for step in self.steps if step.too_late_for_next)
 
     @property
     def blocked(self) -> tuple[Step, ...]:
@@ -449,6 +468,9 @@ class Summary:
     ``None`` when none is recorded and some part is not, as the text says "unknown" (a
     cost not recorded is never told as 0)."""
     one_off_cost_unknown: int = 0
+    """The steps with no one-off cost recorded."""
+    termination_fee_unknown: int = 0
+    """The contracts the exit leaves with no termination fee recorded."""
     needs_not_in_plan: int = 0
     """Needs of the chosen candidates that are not run today and that no step brings in
     (a redundant group counts once)."""
@@ -480,5 +502,6 @@ def summarise(simulation: Simulation) -> Summary:
         and (costs.one_off_unknown or costs.termination_unknown)
         else costs.one_off,
         one_off_cost_unknown=len(simulation.plan.costs.one_off_unknown),
+        termination_fee_unknown=len(simulation.plan.costs.termination_unknown),
         needs_not_in_plan=simulation.plan.needs_not_in_plan,
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exitplan.errors import told_apart
-from exitplan.graph.port import Direction, GraphBackend, Label, Rel, in_use_among
+from exitplan.graph.port import Direction, GraphBackend, GraphEdge, Label, Rel, in_use_among
 from exitplan.model import LegalProfile, NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
 from exitplan.simulate.policy import CheckResult, Finding, check
@@ -112,8 +112,8 @@ def exit_strategy(
             names[edge.source],
             names[edge.target],
             tuple(str(a) for a in edge.properties.get("assets", ())),  # type: ignore[union-attr]
-            str(edge.properties.get("personal_data", "none")),
-            str(edge.properties.get("classification", "internal")),
+            _recorded(edge, "personal_data", "none"),
+            _recorded(edge, "classification", "internal"),
             str(edge.properties.get("transfer", "not_assessed")),
             f"{names[end]} {states[end]}",
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
@@ -165,4 +165,17 @@ def _in_words(backend: GraphBackend, selectors: Sequence[str]) -> tuple[str, ...
     return tuple(words)
 
 
-__all__ = ["ExitStrategy", "FlowImpact", "exit_strategy"]
+NOT_RECORDED = "not recorded"
+"""A flow's personal data or classification that an import took by default, its source
+saying nothing (the policy check warns of it: ``exitplan.simulate.policy``)."""
+
+
+def _recorded(flow: GraphEdge, field: str, default: str) -> str:
+    """A flow's ``field`` as recorded; ``NOT_RECORDED`` where an import took its default."""
+    inferred = flow.properties.get("inferred")
+    if isinstance(inferred, tuple | list) and field in inferred:
+        return NOT_RECORDED
+    return str(flow.properties.get(field, default))
+
+
+__all__ = ["NOT_RECORDED", "ExitStrategy", "FlowImpact", "exit_strategy"]

@@ -320,3 +320,23 @@ def test_a_struck_down_basis_counts_only_flows_known_to_carry_personal_data(
     )
     shown = json.loads(run_cli("run", folder / "s.yaml", "--format", "json").stdout)
     assert [f["flow"] for f in shown["legal"]["flows"]] == ["read"]
+
+
+def test_the_report_tells_a_flow_whose_data_the_import_took_by_default(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The data-flows table said "none | internal" beside the warnings that the data are
+    not recorded, and counted the flow among those without personal data (helper-58)."""
+    estate = tmp_path / "saas"
+    source = REPO / "tests" / "fixtures" / "cyclonedx" / "valid-saasbom-1.6.json"
+    assert run_cli("import", source, "-o", estate).exit_code == 0
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "id: s\ntitle: S\nestate: saas\nwithdraw: [component:stock-ticker-service]\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "r.md"
+    assert run_cli("report", scenario, "-o", report).exit_code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "| Customer | not recorded | not recorded |" in text
+    assert "4 of them with personal data. Whether 2 of them carry personal data is not " in text

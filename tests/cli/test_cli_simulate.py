@@ -247,6 +247,14 @@ def test_compare_says_what_tells_the_variants_apart(
     assert rows["work starts"][-3:] == ["2026-11-01", "2028-01-01", "2027-06-01"]
     assert rows["horizon (days)"][-3:] == ["none", "none", "200"]
     assert rows["steps after their deadline"][-3:] == ["10", "2", "10"]
+    shown = json.loads(
+        run_cli("compare", *(folder / f"{n}.yaml" for n in "abc"), "--format", "json").stdout
+    )["scenarios"]
+    assert [(s["start"], s["work_starts"], s["horizon_days"], s["steps_late"]) for s in shown] == [
+        ("2026-11-01", "2026-11-01", None, 10),
+        ("2028-01-01", "2028-01-01", None, 2),
+        ("2026-11-01", "2027-06-01", 200, 10),
+    ]
     same = run_cli("compare", folder / "a.yaml", folder / "d.yaml")
     assert "day 0" not in same.stdout
     assert "steps after their deadline" in same.stdout
@@ -393,8 +401,8 @@ def test_the_components_that_need_no_replacement_are_those_in_use(run_cli: RunCl
     result = run_cli("run", "scenarios/us-law.yaml")
     assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
-    assert "13 withdrawn components need no replacement" in text
-    assert "sql-server, withdrawn with no viable alternative, keeps out the candidates" in text
+    assert "12 withdrawn components need no replacement" in text
+    assert "sql-server and windows-server, withdrawn with no viable alternative, keep out" in text
 
 
 def test_a_retired_component_is_told_retired(run_cli: RunCli, tmp_path: Path) -> None:
@@ -534,30 +542,43 @@ def test_a_plan_without_steps_says_why(run_cli: RunCli) -> None:
 
 
 @pytest.mark.parametrize(
-    ("cost", "one_off"), [("", None), ("migration_cost: 5000, parallel_months: 0", 5000.0)]
-)
+    ("cost", "contract", "one_off", "unknown"),
+    [
+        ("", "", None, (1, 0)),
+        ("migration_cost: 5000, parallel_months: 0", "", 5000.0, (0, 0)),
+        # the move costs nothing, but the fee to leave a contract is not recorded
+        ("migration_cost: 0, parallel_months: 0", ", contract: {end: 2027-01-01}", None, (0, 1)),
+    ],
+)  # fmt: skip
 def test_a_one_off_cost_nothing_records_is_null_in_json_never_0(
-    run_cli: RunCli, write_files: WriteFiles, cost: str, one_off: float | None
+    run_cli: RunCli,
+    write_files: WriteFiles,
+    cost: str,
+    contract: str,
+    one_off: float | None,
+    unknown: tuple[int, int],
 ) -> None:
     """The text says "unknown" where no one-off cost is recorded; the JSON summary said
-    0.0 beside 23 steps with none recorded (helper-56)."""
+    0.0 beside 23 steps with none recorded (helper-56), and a termination fee not recorded
+    was counted nowhere (helper-58)."""
     folder = write_files(
         {
             "e.yaml": f"""
+            estate: {{name: e, as_of: 2026-01-01}}
             vendors: [{{id: v, name: V}}, {{id: w, name: W}}]
             components:
-              - {{id: a, name: A, vendor: v, delivery: saas}}
+              - {{id: a, name: A, vendor: v, delivery: saas{contract}}}
               - {{id: k, name: K, vendor: w, delivery: saas, lifecycle: candidate}}
             services: [{{id: s, name: S, depends_on: [a]}}]
             alternatives: [{{for: a, candidate: k, readiness: R3, {cost}}}]
             """
         }
     )
-    result = run_cli("simulate", folder, "-w", "vendor:v", "--format", "json")
+    result = run_cli("simulate", folder, "-w", "vendor:v", "--mode", "exit", "--format", "json")
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)["summary"]
     assert summary["one_off_cost"] == one_off
-    assert summary["one_off_cost_unknown"] == (1 if one_off is None else 0)
+    assert (summary["one_off_cost_unknown"], summary["termination_fee_unknown"]) == unknown
 
 
 @pytest.mark.parametrize(("mode", "told"), [("cut-off", True), ("exit", False)])

@@ -256,6 +256,11 @@ def test_a_result_that_cannot_be_written_leaves_no_diagram(
     assert_one_line(result, 2, "cannot write /proc/no-such-file.json")
     assert not diagram.exists()
     assert leftovers(tmp_path, diagram.name) == []
+    # ... nor a diagram that has no folder to go to, the result (helper-58)
+    output = tmp_path / "result.json"
+    result = run_cli(command, *given, "-o", output, "--diagram", tmp_path / "nope" / "d.svg")
+    assert_one_line(result, 2, "cannot write", "no folder")
+    assert not output.exists()
 
 
 @pytest.mark.parametrize("command", ["simulate", "run"])
@@ -1544,13 +1549,14 @@ def test_a_full_disk_on_a_first_import_leaves_no_folder(tiny_disk: Path, run_cli
     ],
     ids=lambda c: f"{c[0]}{' '.join(a for a in c if a.startswith('--'))}",
 )
+@pytest.mark.parametrize("ending", ["", ".", ".."], ids=["slash", "dot", "dot-dot"])
 def test_an_output_named_with_a_trailing_slash_names_a_folder(
-    command: tuple[str, ...], tmp_path: Path, run_cli: RunCli
+    command: tuple[str, ...], ending: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
     """-o newdir/ wrote a file named newdir (helper-57): the slash says a folder."""
     estate, scenario = write_estate(tmp_path / "in", "Name")
     suffix = {"explore": ".html", "report": ".md", "register": ".csv", "export": ".xml"}
-    out = f"{tmp_path / 'newdir'}{suffix.get(command[0], '.svg')}/"
+    out = f"{tmp_path / 'newdir'}{suffix.get(command[0], '.svg')}/" + ending
     args = [a.format(estate=estate, scenario=scenario, out=out) for a in command]
     result = run_cli(*args)
     assert result.exit_code == 2, result.stderr

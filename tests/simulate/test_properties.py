@@ -447,18 +447,19 @@ def test_what_holds_back_a_candidate_is_withdrawn_unrestorable_and_replaced_by_n
 ) -> None:
     """A held-back component is withdrawn, cannot be restored, has no step of its own, and
     a candidate for each component it holds back (one with no viable alternative) needs
-    it hard, outside any group."""
+    it hard, directly or through others."""
     withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
     result = simulate(EmbeddedGraph(random.estate), [f"component:{n}" for n in withdrawn])
     restorable = _restorable_reference(random, withdrawn)
     missing = {r.replaces: r for r in result.missing}
     replaced = {r.replaces for r in result.replacements}
-    needs = {
+    needs: nx.DiGraph[NodeId] = nx.DiGraph()
+    needs.add_edges_from(
         (c.id, d.ref)
         for c in random.estate.components
         for d in c.depends_on
-        if d.strength == "hard" and d.any_of_group is None
-    }
+        if d.strength == "hard"
+    )
     for held in result.held_back:
         assert held.id in withdrawn
         assert held.id not in restorable
@@ -466,7 +467,49 @@ def test_what_holds_back_a_candidate_is_withdrawn_unrestorable_and_replaced_by_n
         assert held.id in result.not_needed
         for component in held.holds_back:
             candidates = [c.candidate for c in missing[component].candidates]
-            assert any((c, held.id) in needs for c in candidates)
+            assert any(c in needs and nx.has_path(needs, c, held.id) for c in candidates)
+    # ... and none is missed: every withdrawn component that an unviable candidate of one
+    # with no viable alternative reaches through what cannot be restored is held back
+    expected: dict[NodeId, set[NodeId]] = defaultdict(set)
+    for component, replacement in missing.items():
+        for candidate in replacement.candidates:
+            if not (candidate.reason or "").startswith("needs"):
+                continue
+            for blocker in _blockers(random, candidate.candidate, restorable, withdrawn):
+                if blocker not in replaced:
+                    expected[blocker].add(component)
+    assert {h.id: h.holds_back for h in result.held_back} == {
+        blocker: tuple(sorted(held)) for blocker, held in expected.items()
+    }
+
+
+def _blockers(
+    random: Random, start: NodeId, restorable: set[NodeId], withdrawn: set[NodeId]
+) -> set[NodeId]:
+    """The withdrawn components reached from ``start`` through hard needs that cannot be
+    restored (a single need; every member of a group none of whose members can be)."""
+    components = {c.id: c for c in random.estate.components}
+    found: set[NodeId] = set()
+    seen, stack = {start}, [start]
+    while stack:
+        groups: dict[str, list[NodeId]] = defaultdict(list)
+        blocking = []
+        for dependency in components[stack.pop()].depends_on:
+            if dependency.strength != "hard":
+                continue
+            if dependency.any_of_group is None:
+                if dependency.ref not in restorable:
+                    blocking.append(dependency.ref)
+            else:
+                groups[dependency.any_of_group].append(dependency.ref)
+        for members in groups.values():
+            if not any(m in restorable for m in members):
+                blocking += members
+        for target in blocking:
+            if target not in seen:
+                seen.add(target)
+                (found.add if target in withdrawn else stack.append)(target)
+    return found
 
 
 def _waited_for(backend: EmbeddedGraph, withdrawn: set[NodeId]) -> nx.DiGraph[NodeId]:
@@ -560,6 +603,8 @@ def test_a_step_is_due_for_the_steps_after_it_by_the_longest_way_to_each_deadlin
         bounds = [due - longest[t] for t, due in deadlines.items() if due is not None]
         own = steps[step_id].deadline
         expected = min(bounds) if bounds and (own is None or min(bounds) < own) else None
+        if steps[step_id].kind is StepKind.EXPORT or not steps[step_id].duration_weeks:
+            expected = None  # no step to speed up
         assert steps[step_id].due_for_next == expected, step_id
 
 

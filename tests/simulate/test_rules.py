@@ -331,13 +331,32 @@ ALTERNATIVES = [
         {"a": ("missing", None), "d": ("missing", None)},
         {"k": "needs d, which is withdrawn with no viable alternative"},
     ),
-    Choice(  # a group with no member left names no one component
-        "a-group-holds-back-no-one-component",
+    Choice(  # a group with no member left: an alternative to either would do
+        "a-group-holds-back-each-of-its-members",
         "s:x -> a\ncandidate k\nk -> d1 group=g\nk -> d2 group=g\nalt k for a R3",
         ("component:a", "component:d1", "component:d2"),
         {"a": ("missing", None)},
         {"k": "needs one of d1, d2; none can be restored"},
         not_needed=("d1", "d2"),
+        held_back={"d1": ("a",), "d2": ("a",)},
+    ),
+    Choice(  # k needs the candidate y, which needs z: z holds k back through y
+        "through-a-candidate-it-needs",
+        "s:x -> a\ncandidate k\ncandidate y\nk -> y\ny -> z\nalt k for a R3",
+        ("component:a", "component:z"),
+        {"a": ("missing", None)},
+        {"k": "needs y, which breaks and cannot be restored"},
+        not_needed=("z",),
+        held_back={"z": ("a",)},
+    ),
+    Choice(  # baramundi needs SQL Server and Windows Server: both hold it back
+        "every-need-that-holds-it-back",
+        "s:x -> a\ncandidate k\nk -> d\nk -> e\nalt k for a R3",
+        ("component:a", "component:d", "component:e"),
+        {"a": ("missing", None)},
+        {"k": "needs d, which is withdrawn with no viable alternative"},
+        not_needed=("d", "e"),
+        held_back={"d": ("a",), "e": ("a",)},
     ),
     Choice(  # one member of a redundant group is enough
         "a-group-with-one-member-left-is-enough",
@@ -571,6 +590,29 @@ PLANS = [
         },
         2,
         30.0,
+    ),
+    Planned(  # replace-app takes 70 days and is due on day 50: nothing before it helps
+        "the-steps-after-it-miss-their-deadlines-however-soon-it-finishes",
+        "s:x -> app grace=50\ns:y -> idp grace=400\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20",
+        ("component:app", "component:idp"),
+        {
+            "replace-idp": {"due_for_next": -20, "too_late_for_next": True, "holds_up": None},
+            "replace-app": {"deadline": 50, "slack": -160, "too_late_for_next": False},
+        },
+        2,
+        30.0,
+    ),
+    Planned(  # an export takes no time: the lateness is the step's after it
+        "an-export-is-no-step-to-speed-up",
+        "s:x -> a grace=30\nexport a\ncandidate k\nalt k for a R3 weeks=10",
+        ("component:a",),
+        {
+            "export-a": {"due_for_next": None, "holds_up": None, "too_late_for_next": False},
+            "replace-a": {"slack": -40},
+        },
+        2,
+        10.0,
     ),
     Planned(  # its own deadline, day 100, comes first
         "no-earlier-day-for-the-step-after-it-than-its-own-deadline",
