@@ -629,7 +629,8 @@ class OutputFile(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         last = value.replace(os.sep, "/").rsplit("/", 1)[-1] if isinstance(value, str) else "x"
-        if last in ("", ".", "..") and value:  # newdir/, newdir/., ..
+        # newdir/, newdir/., ..: a folder (one that exists is click's to tell)
+        if last in ("", ".", "..") and value and not os.path.isdir(value):
             self.fail(
                 f"{printable(shorten(value))!r} names a folder; give the file to write in it",
                 param,
