@@ -197,6 +197,13 @@ def runs_today(node: GraphNode) -> bool:
     return node.properties.get("lifecycle") not in NOT_IN_USE
 
 
+def inferred_fields(element: GraphNode | GraphEdge) -> tuple[str, ...]:
+    """The fields an import inferred rather than read of a node or an edge (its
+    ``inferred`` property: a tuple in memory, a list from the database); none: ``()``."""
+    inferred = element.properties.get("inferred")
+    return tuple(str(name) for name in inferred) if isinstance(inferred, tuple | list) else ()
+
+
 def in_use_among(backend: GraphBackend, nodes: Iterable[GraphNode]) -> set[NodeId]:
     """The ids of ``nodes`` in use: those that run today, and those nobody runs that what
     does needs, directly or through others (taken as running, as the simulation takes

@@ -53,7 +53,7 @@ from exitplan.render.rows import (
 )
 from exitplan.simulate.assumed import Assumption
 from exitplan.simulate.plan import contract_outlooks
-from exitplan.simulate.policy import BASIS, SENSITIVE, Severity
+from exitplan.simulate.policy import BASIS, NOT_RECORDED, SENSITIVE, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import (
     HeldBack,
@@ -65,7 +65,7 @@ from exitplan.simulate.result import (
     summarise,
 )
 from exitplan.simulate.sensitivity import MOST_RUN
-from exitplan.simulate.strategy import NOT_RECORDED, ExitStrategy
+from exitplan.simulate.strategy import ExitStrategy
 
 MODES = {
     "cut-off": "cut-off: the vendor stops serving us, so what it operates or licenses by "

@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from exitplan.errors import listed
-from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Rel
+from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Rel, inferred_fields
 from exitplan.model import NodeId
 from exitplan.simulate.result import Simulation
 
@@ -39,12 +39,10 @@ def _inferred(element: GraphEdge | GraphNode, otherwise: str) -> str:
     """What is assumed of an element: the fields an import inferred rather than read, when
     that is why it is assumed (its existence is then read from the source), else
     ``otherwise``."""
-    inferred = element.properties.get("inferred")
-    if not isinstance(inferred, tuple) or not inferred:
+    inferred = inferred_fields(element)
+    if not inferred:
         return otherwise
-    return (
-        f"its {listed(str(field).replace('_', ' ') for field in inferred)}, inferred by the import"
-    )
+    return f"its {listed(field.replace('_', ' ') for field in inferred)}, inferred by the import"
 
 
 def _edge(edge: GraphEdge, kind: str, subject: str, what: str) -> Assumption | None:

@@ -448,7 +448,6 @@ def _due_for_next(steps: list[Step]) -> list[Step]:
     method over the steps that can be scheduled): a successor is due by its own deadline
     or by what its own successors ask, whichever is earlier, less its duration. Kept only
     where it is earlier than the step's own deadline."""
-    by_id = {step.id: step for step in steps}
     after: dict[str, list[Step]] = defaultdict(list)
     for step in steps:
         for before in step.after:
@@ -466,7 +465,7 @@ def _due_for_next(steps: list[Step]) -> list[Step]:
     for step in steps:  # an export, or a step of no known length, is no step to speed up
         if step.kind is StepKind.EXPORT or not step.duration_weeks:
             due.pop(step.id, None)
-    return [replace(by_id[s.id], due_for_next=due[s.id]) if s.id in due else s for s in steps]
+    return [replace(s, due_for_next=due[s.id]) if s.id in due else s for s in steps]
 
 
 def _summed(parts: Iterable[float | None]) -> float | None:

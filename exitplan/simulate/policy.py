@@ -92,6 +92,7 @@ from exitplan.graph.port import (
     Label,
     Rel,
     in_use_among,
+    inferred_fields,
 )
 from exitplan.model import Classification, LegalProfile, NodeId, PersonalData
 from exitplan.select import OWN_PROVIDER, Mode, resolve
@@ -526,8 +527,12 @@ def third_country_transfer(view: EstateView) -> list[Finding]:
 
 def _inferred(flow: GraphEdge, field: str) -> bool:
     """Whether an import took ``field`` of the flow by default, its source not saying it."""
-    inferred = flow.properties.get("inferred")
-    return isinstance(inferred, tuple | list) and field in inferred
+    return field in inferred_fields(flow)
+
+
+NOT_RECORDED = "not recorded"
+"""A flow's personal data or classification that an import took by default, as the
+findings' facts and the report's flows table give it."""
 
 
 RECORD_FLOW = (
@@ -559,7 +564,7 @@ def _unrecorded_personal_data(
         RECORD_FLOW.format(f"personal_data ({listed(PersonalData, last='or')})"),
         (
             ("transfer", basis),
-            ("personal_data", "not recorded"),
+            ("personal_data", NOT_RECORDED),
             ("third_country", "; ".join(reach) or "unknown"),
         ),
         ("GDPR Art. 44", "GDPR Art. 30(1)(e)"),
@@ -763,7 +768,7 @@ def _unrecorded_classification(
         "within reach of such an order.",
         RECORD_FLOW.format(f"classification ({listed(Classification, last='or')})"),
         (
-            ("classification", "not recorded"),
+            ("classification", NOT_RECORDED),
             ("secret", "unknown"),
             ("sensitive_personal_data", "unknown"),
             ("exposure", ", ".join(laws)),
@@ -1089,7 +1094,7 @@ def flows_losing_basis(view: EstateView, bases: Iterable[str]) -> list[FlowAtRis
         _at_risk(view, finding, f"relies on {BASIS.get(basis, basis)}, struck down")
         for finding in third_country_transfer(view)
         if (basis := dict(finding.facts)["transfer"]) in struck
-        and dict(finding.facts)["personal_data"] != "not recorded"
+        and dict(finding.facts)["personal_data"] != NOT_RECORDED
     ]
 
 
@@ -1139,6 +1144,7 @@ def check(
 
 __all__ = [
     "EEA",
+    "NOT_RECORDED",
     "RULES",
     "CheckResult",
     "EstateView",

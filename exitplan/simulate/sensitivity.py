@@ -45,7 +45,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from exitplan.graph.port import Direction, GraphBackend, GraphEdge, GraphNode, Rel
+from exitplan.graph.port import (
+    Direction,
+    GraphBackend,
+    GraphEdge,
+    GraphNode,
+    Rel,
+    inferred_fields,
+)
 from exitplan.graph.varied import EdgeKey, VariedGraph
 from exitplan.model import NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
@@ -249,9 +256,9 @@ def _component_variants(backend: GraphBackend, node: GraphNode) -> Iterator[_Var
     import read it from its source and inferred only some of its fields (its vendor,
     its delivery); a contract ending earlier; a licence grace halved."""
     into = backend.edges_of(node.id, Direction.IN, [Rel.DEPENDS_ON])
-    read = bool(node.properties.get("inferred")) and not str(
-        node.properties.get("origin", "")
-    ).endswith("((no id))")  # named by others only: its being there is a guess too
+    read = bool(inferred_fields(node)) and not str(node.properties.get("origin", "")).endswith(
+        "((no id))"
+    )  # named by others only: its being there is a guess too
     if into and not read:
         yield _Variant("absent", dict.fromkeys(map(EdgeKey.of, into)))
     end = node.properties.get("contract_end")

@@ -10,10 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from exitplan.errors import told_apart
-from exitplan.graph.port import Direction, GraphBackend, GraphEdge, Label, Rel, in_use_among
+from exitplan.graph.port import (
+    Direction,
+    GraphBackend,
+    GraphEdge,
+    Label,
+    Rel,
+    in_use_among,
+    inferred_fields,
+)
 from exitplan.model import LegalProfile, NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
-from exitplan.simulate.policy import CheckResult, Finding, check
+from exitplan.simulate.policy import NOT_RECORDED, CheckResult, Finding, check
 from exitplan.simulate.register import RegisterRow, register_rows
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.sensitivity import Analysis, Run, sensitivity
@@ -165,17 +173,11 @@ def _in_words(backend: GraphBackend, selectors: Sequence[str]) -> tuple[str, ...
     return tuple(words)
 
 
-NOT_RECORDED = "not recorded"
-"""A flow's personal data or classification that an import took by default, its source
-saying nothing (the policy check warns of it: ``exitplan.simulate.policy``)."""
-
-
 def _recorded(flow: GraphEdge, field: str, default: str) -> str:
     """A flow's ``field`` as recorded; ``NOT_RECORDED`` where an import took its default."""
-    inferred = flow.properties.get("inferred")
-    if isinstance(inferred, tuple | list) and field in inferred:
+    if field in inferred_fields(flow):
         return NOT_RECORDED
     return str(flow.properties.get(field, default))
 
 
-__all__ = ["NOT_RECORDED", "ExitStrategy", "FlowImpact", "exit_strategy"]
+__all__ = ["ExitStrategy", "FlowImpact", "exit_strategy"]
