@@ -74,6 +74,8 @@ PLAN_HEADERS = (
     "due for the steps after it", "blocked", "blocked by", "critical path", "migration cost",
     "parallel running cost", "needs brought in (not in the plan)",
 )  # fmt: skip
+# A day before the step can start is no day to meet: the cell says so rather than show it.
+TOO_LATE_FOR_NEXT = "none: the steps after it miss their deadlines however soon it finishes"
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 contract.component if contract else None,
                 contract.notice_by if contract else None,
                 step.slack,
-                on(step.due_for_next),
+                TOO_LATE_FOR_NEXT if step.too_late_for_next else on(step.due_for_next),
                 "yes" if step.blocked else "no",
                 ", ".join(step.blocked_by),
                 "yes" if step.id in plan.critical_path else "",

@@ -40,6 +40,11 @@ def test_a_run_is_a_workbook_of_tables_with_dates_as_dates(run_cli: RunCli, tmp_
     assert step["due"] == datetime(2027, 6, 30)
     assert step["days to spare"] == -767
     assert isinstance(step["wave"], int)
+    # a day before it can start is no day to meet: the cell says so, as the plan table does
+    entra = next(r for r in rows if r["step"] == "replace-entra-id")
+    assert entra["due for the steps after it"] == (
+        "none: the steps after it miss their deadlines however soon it finishes"
+    )
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(2, values_only=True)}
     assert summary["plan finishes, the steps that can be scheduled"] == datetime(2029, 8, 5)
     assert summary["blocked steps"] == 10
