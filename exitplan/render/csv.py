@@ -57,9 +57,11 @@ def _write(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def dump_simulation_csv(simulation: Simulation) -> str:
     """One row per component or service the withdrawal affects, with the alternative and
-    plan step that concern it (empty where none does), and what its chosen candidate needs
-    that is not run today and that no step brings in (``needs_not_in_plan``: each need's
-    options joined by "or", as the workbook writes them)."""
+    plan step that concern it (empty where none does); what its chosen candidate needs that
+    is not run today and that no step brings in (``needs_not_in_plan``: each need's options
+    joined by "or", as the workbook writes them); and the day its step must finish by for
+    the steps after it to meet their deadlines (``due_for_next_days``), or that they miss
+    them however soon it finishes (``too_late_for_next``)."""
     replacements = {r.replaces: r for r in simulation.replacements}
     steps = {
         move.replaces: step
@@ -92,6 +94,8 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 step.wave if step else "",
                 step.deadline if step else "",
                 step.slack if step else "",
+                step.due_for_next if step and step.due_for_next is not None else "",
+                "yes" if step and step.too_late_for_next else "",
                 ("yes" if step.blocked else "no") if step else "",
                 "; ".join(
                     n.options_text
@@ -106,8 +110,8 @@ def dump_simulation_csv(simulation: Simulation) -> str:
         (
             "id", "kind", "name", "state", "fails_at_days", "degrades_at_days",
             "at_renewal_date_unknown", "users", "because", "alternative_status", "candidate",
-            "readiness", "gaps", "step", "wave", "deadline_days", "slack_days", "blocked",
-            "needs_not_in_plan",
+            "readiness", "gaps", "step", "wave", "deadline_days", "slack_days",
+            "due_for_next_days", "too_late_for_next", "blocked", "needs_not_in_plan",
         ),
         rows,
     )  # fmt: skip

@@ -532,6 +532,13 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(table.stdout))}
     assert rows["intune"]["needs_not_in_plan"] == "univention-nubus"
     assert {row["needs_not_in_plan"] for i, row in rows.items() if i != "intune"} == {""}
+    leaving = run_cli("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--format", "csv")
+    steps = {row["id"]: row for row in csv.DictReader(io.StringIO(leaving.stdout))}
+    assert (steps["entra-id"]["too_late_for_next"], steps["entra-id"]["step"]) == (
+        "yes",
+        "replace-entra-id",
+    )
+    assert steps["m365-apps"]["too_late_for_next"] == ""
     compared = run_cli(
         "compare", "scenarios/leave-microsoft.yaml", "scenarios/lose-intune.yaml", "--format", "csv"
     )
