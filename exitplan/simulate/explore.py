@@ -160,7 +160,11 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
     With ``index`` (each node's place in the page's list of nodes), every node is given
     by its number and ``withdrawn`` as 1 or 0: the page of a 10,000-component estate
     holds hundreds of answers of thousands of nodes each, and an id is written many times
-    in each (the page reads the numbers back as ids)."""
+    in each (the page reads the numbers back as ids).
+
+    A step is ``[id, wave, replaces, candidates, start, finish, deadline, blocked, export,
+    needs brought in, due for the steps after it, too late for them]``: the last two as
+    ``Step.due_for_next`` (none where no day can be met) and ``Step.too_late_for_next``."""
     simulation, times = found.simulation, found.times
     ref: Callable[[NodeId], Any] = (lambda n: index[n]) if index is not None else (lambda n: n)
     key: Callable[[NodeId], str] = (lambda n: str(index[n])) if index is not None else str
@@ -203,6 +207,8 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
                 step.blocked,
                 step.kind is StepKind.EXPORT,
                 [[ref(o) for o in need.options] for need in step.needs_brought_in],
+                None if step.too_late_for_next else step.due_for_next,
+                step.too_late_for_next,
             ]
             for step in simulation.plan.steps
         ],

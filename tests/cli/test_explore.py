@@ -154,6 +154,12 @@ def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
     assert any(s.startswith("export data from Microsoft Purview") for s in steps)
     assert any(s.endswith("→ no viable alternative") for s in steps)
     assert not any("?" in s for s in steps)
+    rows = browser.find_elements("css selector", "#plan tr[data-id]")
+    due = {r.get_attribute("data-id"): r.find_elements("css selector", "td")[-1].text for r in rows}
+    assert due["replace-entra-id"] == (
+        "the steps after it miss their deadlines however soon it finishes"
+    )  # no contract date of its own: the steps after it set it one it cannot meet
+    assert due["replace-m365-apps"] == "2027-06-30 (day 241)"
     assert _shown(browser, "degraded") == []  # none on day 0: the list says so
     assert browser.find_element("id", "degraded").text == "none on this day"
     summary = browser.find_element("id", "summary").text
@@ -189,6 +195,30 @@ def test_a_need_of_one_node_is_told_before_a_choice(
     _open(browser, target, "#withdraw=component:a&day=0")
     steps = [row.text for row in browser.find_elements("css selector", "#plan td:nth-child(2)")]
     assert steps == ["a → k; needs hub and either d1 or d2 brought in: not planned"]
+
+
+@browser_only
+def test_a_step_is_due_earlier_for_the_step_after_it(
+    browser: Any, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """replace-app is due on day 200 and takes 70 days after replace-idp: the plan table
+    gives replace-idp's own deadline and day 130, as ``simulate`` does."""
+    spec = (
+        "s:x -> app grace=200\ns:y -> idp grace=400\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20\n"
+        "vendor k other\nvendor kc other"
+    )
+    write_json(tiny_estate(spec), tmp_path / "estate", 100)
+    target = tmp_path / "tiny.html"
+    result = run_cli("explore", tmp_path / "estate", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    rows = browser.find_elements("css selector", "#plan tr[data-id]")
+    due = {r.get_attribute("data-id"): r.find_elements("css selector", "td")[-1].text for r in rows}
+    assert due == {
+        "replace-idp": "2027-02-05 (day 400); 2026-05-11 (day 130) for the steps after it",
+        "replace-app": "2026-07-20 (day 200)",
+    }
 
 
 @browser_only
@@ -574,6 +604,7 @@ def _by_ids(numbered: dict[str, Any], nodes: Sequence[str]) -> dict[str, Any]:
                 [node(c) for c in s[3]],
                 *s[4:9],
                 [[nodes[o] for o in options] for options in s[9]],
+                *s[10:],
             ]
             for s in numbered["steps"]
         ],
