@@ -154,8 +154,7 @@ def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
     assert any(s.startswith("export data from Microsoft Purview") for s in steps)
     assert any(s.endswith("→ no viable alternative") for s in steps)
     assert not any("?" in s for s in steps)
-    rows = browser.find_elements("css selector", "#plan tr[data-id]")
-    due = {r.get_attribute("data-id"): r.find_elements("css selector", "td")[-1].text for r in rows}
+    due = _due(browser)
     assert due["replace-entra-id"] == (
         "the steps after it miss their deadlines however soon it finishes"
     )  # no contract date of its own: the steps after it set it one it cannot meet
@@ -180,6 +179,23 @@ def test_a_step_says_what_it_needs_brought_in_that_is_not_planned(page: Path, br
     ]
 
 
+def _open_tiny(browser: Any, run_cli: RunCli, tmp_path: Path, spec: str, selector: str) -> None:
+    """The page of a tiny estate (``tests/simulate/build.py``) withdrawing ``selector``."""
+    write_json(tiny_estate(spec), tmp_path / "estate", 100)
+    target = tmp_path / "tiny.html"
+    result = run_cli("explore", tmp_path / "estate", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, f"#withdraw={selector}&day=0")
+
+
+def _due(browser: Any) -> dict[str, str]:
+    """The plan table's "due" cell of each step, by the step's id."""
+    rows = browser.find_elements("css selector", "#plan tr[data-id]")
+    return {
+        r.get_attribute("data-id"): r.find_elements("css selector", "td")[-1].text for r in rows
+    }
+
+
 @browser_only
 def test_a_need_of_one_node_is_told_before_a_choice(
     browser: Any, run_cli: RunCli, tmp_path: Path
@@ -188,11 +204,7 @@ def test_a_need_of_one_node_is_told_before_a_choice(
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> d1 group=g\nk -> d2 group=g\n"
         "k -> hub\ncandidate hub\ncandidate d1\ncandidate d2"
     )
-    write_json(tiny_estate(spec), tmp_path / "estate", 100)
-    target = tmp_path / "tiny.html"
-    result = run_cli("explore", tmp_path / "estate", "-o", target)
-    assert result.exit_code == 0, result.stderr
-    _open(browser, target, "#withdraw=component:a&day=0")
+    _open_tiny(browser, run_cli, tmp_path, spec, "component:a")
     steps = [row.text for row in browser.find_elements("css selector", "#plan td:nth-child(2)")]
     assert steps == ["a → k; needs hub and either d1 or d2 brought in: not planned"]
 
@@ -208,13 +220,8 @@ def test_a_step_is_due_earlier_for_the_step_after_it(
         "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20\n"
         "vendor k other\nvendor kc other"
     )
-    write_json(tiny_estate(spec), tmp_path / "estate", 100)
-    target = tmp_path / "tiny.html"
-    result = run_cli("explore", tmp_path / "estate", "-o", target)
-    assert result.exit_code == 0, result.stderr
-    _open(browser, target, "#withdraw=vendor:v&day=0")
-    rows = browser.find_elements("css selector", "#plan tr[data-id]")
-    due = {r.get_attribute("data-id"): r.find_elements("css selector", "td")[-1].text for r in rows}
+    _open_tiny(browser, run_cli, tmp_path, spec, "vendor:v")
+    due = _due(browser)
     assert due == {
         "replace-idp": "2027-02-05 (day 400); 2026-05-11 (day 130) for the steps after it",
         "replace-app": "2026-07-20 (day 200)",
