@@ -722,7 +722,8 @@ def _first_steps(plan: Plan, limit: int) -> tuple[Plan, str | None]:
 
 def _standing(step: Step, blocked_by: list[str]) -> list[str]:
     """The last lines of a step's box: what it needs brought in that the plan does not
-    plan, then what blocks it, else how late it is or its time to spare."""
+    plan, then what blocks it, else how late it is or its time to spare, and how late for
+    the steps after it (``Step.holds_up``, told where its own lateness does not say it)."""
     lines: list[str] = []
     if step.needs_brought_in:
         needed = [
@@ -734,12 +735,18 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
         lines.extend(wrap(f"needs {listed(needed)} brought in: not planned", 28, None))
     if blocked_by:
         lines.extend(wrap("blocked by " + ", ".join(sorted(blocked_by)), 28, None))
-    elif not step.blocked and step.slack is not None and step.duration_weeks is not None:
+        return lines
+    if not step.blocked and step.slack is not None and step.duration_weeks is not None:
         lines.append(
             f"{plural(-step.slack, 'day')} late"
             if step.slack < 0
             else f"{plural(step.slack, 'day')} to spare"
         )
+    over = step.holds_up
+    if step.too_late_for_next:
+        lines.extend(wrap("the steps after it miss their deadlines however soon it finishes", 28))
+    elif over is not None and not (step.slack is not None and -step.slack >= over):
+        lines.append(f"{plural(over, 'day')} late for the steps after it")
     return lines
 
 

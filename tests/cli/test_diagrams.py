@@ -369,6 +369,36 @@ def test_a_step_box_says_what_it_needs_brought_in() -> None:
     assert "needs hub and either d1 or d2 brought in: not planned" in " ".join(box.lines)
 
 
+@pytest.mark.parametrize(
+    ("app_grace", "told"),
+    [
+        (200, ("260 days to spare", "10 days late for the steps after it")),
+        (
+            50,
+            (
+                "260 days to spare",
+                "the steps after it miss",
+                "their deadlines however soon",
+                "it finishes",
+            ),
+        ),
+        (400, ("260 days to spare",)),
+    ],
+)
+def test_a_step_box_says_how_late_it_is_for_the_steps_after_it(
+    app_grace: int, told: tuple[str, ...]
+) -> None:
+    """replace-app takes 70 days after replace-idp (due on day 400, finishing on day
+    140): due on day 200 it needs replace-idp by day 130; on day 50, before it can start."""
+    graph = build(
+        f"s:x -> app grace={app_grace}\ns:y -> idp grace=400\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20"
+    )
+    drawing = plan_view(graph, simulate(graph, ["component:app", "component:idp"]))
+    box = next(node for node in drawing.nodes if node.id == "replace-idp")
+    assert box.lines[2:] == told
+
+
 def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(
         "diagram", "graphs/gothenburg", "--view", "estate", "--focus", "microsoft",
