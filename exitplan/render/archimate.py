@@ -341,6 +341,10 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
             properties["exitplan-wave"] = str(step.wave)
             if step.deadline is not None:
                 properties["exitplan-deadline-day"] = str(step.deadline)
+            if step.too_late_for_next:
+                properties["exitplan-due-for-next-day"] = "none: too late however soon it finishes"
+            elif step.due_for_next is not None:
+                properties["exitplan-due-for-next-day"] = str(step.due_for_next)
             if step.blocked:
                 properties["exitplan-blocked-by"] = ", ".join(step.blocked_by)
     for candidate, incumbents in chosen_for.items():

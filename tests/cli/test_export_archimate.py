@@ -17,9 +17,12 @@ from benchmarks.end_to_end import write_json
 from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
+from exitplan.render.archimate import _verdicts
 from exitplan.render.json import dump_simulation_json
 from exitplan.scenario import load_scenario, run_scenario
+from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, shuffled_copy
+from tests.simulate.build import build
 
 NS = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -210,6 +213,23 @@ def test_a_candidate_says_what_it_needs_that_the_plan_does_not_bring_in(
         "univention-nubus"
     )
     assert b"exitplan-needs-not-in-plan" not in export(run_cli, LEAVE, tmp_path / "leave.xml")
+
+
+@pytest.mark.parametrize(
+    ("app_grace", "due"), [(200, "130"), (50, "none: too late however soon it finishes")]
+)
+def test_a_replaced_component_says_when_the_steps_after_it_need_it(
+    app_grace: int, due: str | None
+) -> None:
+    """replace-app takes 70 days after replace-idp: due on day 200 it needs it by day 130;
+    on day 50, before it can start. replace-app has no step after it."""
+    graph = build(
+        f"s:x -> app grace={app_grace}\ns:y -> idp grace=400\napp -> idp\ncandidate k\n"
+        "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20"
+    )
+    said = _verdicts(simulate(graph, ["component:app", "component:idp"]))
+    assert said["idp"].get("exitplan-due-for-next-day") == due
+    assert "exitplan-due-for-next-day" not in said["app"]
 
 
 def test_views_colour_by_state_and_order_the_plan_by_wave(run_cli: RunCli, tmp_path: Path) -> None:
