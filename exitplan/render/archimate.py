@@ -49,7 +49,7 @@ from lxml import etree
 from exitplan.errors import printable
 from exitplan.graph.port import GraphEdge, GraphNode, Label, Rel, Subgraph
 from exitplan.model import EstateInfo, NodeId
-from exitplan.simulate.result import Affected, Simulation, State, StepKind
+from exitplan.simulate.result import Affected, Simulation, State, Step, StepKind
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -337,16 +337,7 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
             chosen_for[replacement.chosen.candidate].append(replacement.replaces)
         step = steps.get(replacement.replaces)
         if step is not None:
-            properties["exitplan-step"] = step.id
-            properties["exitplan-wave"] = str(step.wave)
-            if step.deadline is not None:
-                properties["exitplan-deadline-day"] = str(step.deadline)
-            if step.too_late_for_next:
-                properties["exitplan-due-for-next-day"] = "none: too late however soon it finishes"
-            elif step.due_for_next is not None:
-                properties["exitplan-due-for-next-day"] = str(step.due_for_next)
-            if step.blocked:
-                properties["exitplan-blocked-by"] = ", ".join(step.blocked_by)
+            properties.update(_step_properties(step))
     for candidate, incumbents in chosen_for.items():
         said[candidate]["exitplan-chosen-for"] = ", ".join(sorted(incumbents))
         waves = sorted({steps[i].wave for i in incumbents if i in steps})
@@ -357,6 +348,21 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
     for unneeded in simulation.not_needed:
         said[unneeded]["exitplan-alternative-status"] = "not needed"
     return said
+
+
+def _step_properties(step: Step) -> dict[str, str]:
+    """The migration step of a replaced component: its id, wave, deadline, the day the
+    steps after it need it by, and what blocks it."""
+    properties = {"exitplan-step": step.id, "exitplan-wave": str(step.wave)}
+    if step.deadline is not None:
+        properties["exitplan-deadline-day"] = str(step.deadline)
+    if step.too_late_for_next:
+        properties["exitplan-due-for-next-day"] = "none: too late however soon it finishes"
+    elif step.due_for_next is not None:
+        properties["exitplan-due-for-next-day"] = str(step.due_for_next)
+    if step.blocked:
+        properties["exitplan-blocked-by"] = ", ".join(step.blocked_by)
+    return properties
 
 
 def _affected_properties(affected: Affected) -> dict[str, str]:

@@ -17,6 +17,7 @@ from benchmarks.end_to_end import write_json
 from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
+from exitplan.model import NodeId
 from exitplan.render.archimate import _verdicts
 from exitplan.render.json import dump_simulation_json
 from exitplan.scenario import load_scenario, run_scenario
@@ -228,8 +229,8 @@ def test_a_replaced_component_says_when_the_steps_after_it_need_it(
         "alt k for app R4 weeks=10\nk -> idp\ncandidate kc\nalt kc for idp R2 weeks=20"
     )
     said = _verdicts(simulate(graph, ["component:app", "component:idp"]))
-    assert said["idp"].get("exitplan-due-for-next-day") == due
-    assert "exitplan-due-for-next-day" not in said["app"]
+    assert said[NodeId("idp")].get("exitplan-due-for-next-day") == due
+    assert "exitplan-due-for-next-day" not in said[NodeId("app")]
 
 
 def test_views_colour_by_state_and_order_the_plan_by_wave(run_cli: RunCli, tmp_path: Path) -> None:
