@@ -301,6 +301,7 @@ def _plan_json(simulation: Simulation) -> dict[str, Any]:
     capacity = plan.capacity
     return {
         "steps": [_step_json(step, simulation) for step in plan.steps],
+        "contracts": [_contract_json(term) for term in plan.contracts],
         "waves": plan.waves,
         "critical_path_weeks": plan.critical_path_weeks,
         "critical_path": list(plan.critical_path),

@@ -603,12 +603,16 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             else ""
         )
         passed = "; that notice date has passed" if outlook.notice_passed else ""
-        lines.append(
-            f"The contract of {term.name}{f' ({term.component})' if ids else ''} ends "
-            f"{term.end.isoformat()}"
-            f"{renewed}{notice}{passed}: {plural(len(outlook.steps), 'step')} due by it, "
+        due = (
+            f"{plural(len(outlook.steps), 'step')} due by it, "
             f"{len(outlook.late) or 'none'} late"
             + (f", {len(outlook.blocked)} blocked" if outlook.blocked else "")
+            if outlook.steps
+            else "no step is due by it, and the exit leaves it"
+        )
+        lines.append(
+            f"The contract of {term.name}{f' ({term.component})' if ids else ''} ends "
+            f"{term.end.isoformat()}{renewed}{notice}{passed}: {due}"
         )
         if outlook.last_finish and outlook.renewal:
             count, end = outlook.renewal

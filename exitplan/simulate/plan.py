@@ -240,7 +240,7 @@ class _Draft:
     durations: dict[str, float | None] = field(default_factory=dict)
     efforts: dict[str, float | None] = field(default_factory=dict)
     deadlines: dict[str, int | None] = field(default_factory=dict)
-    contracts: dict[str, ContractTerm | None] = field(default_factory=dict)
+    contracts: dict[str, tuple[ContractTerm, ...]] = field(default_factory=dict)
     kinds: dict[str, StepKind] = field(default_factory=dict)
     unbrought: Mapping[str, list[Prerequisite]] = field(default_factory=dict)
 
@@ -268,11 +268,11 @@ def _draft(
         draft.durations[step] = chosen.duration_weeks if chosen else None
         draft.efforts[step] = chosen.effort_weeks if chosen else None
         if calendar.exit:
-            contract = contract_of(backend, incumbent, calendar.start)
-            draft.contracts[step] = contract
-            draft.deadlines[step] = _day_of(contract.end, calendar.start) if contract else None
+            terms = contracts_of(backend, incumbent, calendar.start)
+            draft.contracts[step] = terms
+            draft.deadlines[step] = _day_of(terms[0].end, calendar.start) if terms else None
         else:
-            draft.contracts[step] = None
+            draft.contracts[step] = ()
             draft.deadlines[step] = _deadline(region, times, incumbent, replaced)
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
@@ -371,6 +371,7 @@ def make_plan(
         if step.kind is StepKind.REPLACE
         for move in step.moves
     )
+    contracts = _contracts(region, times, steps, calendar)
     last = max((slot.finish for slot in slots.values()), default=None)
     unlimited = max(finish.values(), default=None)
     return Plan(
@@ -385,8 +386,24 @@ def make_plan(
         work_starts_day=calendar.work_starts,
         finish_day=_on_day(last, calendar) if last is not None else None,
         finish_day_without_capacity=_on_day(unlimited, calendar) if unlimited is not None else None,
-        costs=_costs(region, times, steps, chosen_candidates, exit=calendar.exit),
+        costs=_costs(region, times, steps, chosen_candidates, contracts),
+        contracts=contracts,
     )
+
+
+def _contracts(
+    region: DependencyRegion, times: Times, steps: Iterable[Step], calendar: Calendar
+) -> tuple[ContractTerm, ...]:
+    """In a chosen exit, the contracts the steps are due by and those of every withdrawn
+    component in use: notice must be given on each, whether a step is due by it or not
+    (a subscription nothing needs once its services are replaced still renews)."""
+    if not calendar.exit:
+        return ()
+    terms = {term for step in steps for term in step.contracts}
+    for node_id in times.withdrawn:
+        if region.in_use(node_id) and (term := _term(region.node(node_id), calendar.start)):
+            terms.add(term)
+    return tuple(sorted(terms, key=lambda t: (t.end, t.component)))
 
 
 def _step(
@@ -407,7 +424,7 @@ def _step(
     known = draft.known(draft.durations, group)
     effort = draft.known(draft.efforts, group)
     finish_day = _on_day(slot.finish, calendar) if slot else None
-    terms = draft.known(draft.contracts, group)
+    terms = [term for name in group for term in draft.contracts[name]]
     kind = draft.kinds[group[0]]
     moves = [draft.moves[name] for name in group]
     replacing = kind is StepKind.REPLACE
@@ -503,8 +520,7 @@ def _costs(
     times: Times,
     steps: Iterable[Step],
     chosen: Iterable[CandidateAssessment],
-    *,
-    exit: bool,
+    contracts: Iterable[ContractTerm],
 ) -> Costs:
     replacing = [step for step in steps if step.kind is StepKind.REPLACE]
     before = [
@@ -513,13 +529,10 @@ def _costs(
         if region.in_use(node_id)
     ]
     after = [candidate.cost_per_year for candidate in chosen]
-    contracts = {  # the contracts the exit leaves: of withdrawn components only
-        term.component: term
-        for step in replacing
-        for term in step.contracts
-        if exit and term.component in times.withdrawn
+    left = {  # the contracts the exit leaves: of withdrawn components only
+        term.component: term for term in contracts if term.component in times.withdrawn
     }
-    fees = [term.termination_fee for term in contracts.values()]
+    fees = [term.termination_fee for term in left.values()]
     return Costs(
         per_year_before=sum(float(c) for c in before if isinstance(c, int | float)),
         per_year_before_unknown=sum(not isinstance(c, int | float) for c in before),
@@ -534,7 +547,7 @@ def _costs(
             if step.migration_cost is None or step.parallel_cost is None
         ),
         termination_unknown=tuple(
-            sorted(c for c, term in contracts.items() if term.termination_fee is None)
+            sorted(c for c, term in left.items() if term.termination_fee is None)
         ),
     )
 
@@ -549,14 +562,15 @@ def _day_of(when: date, start: date | None) -> int | None:
     return (when - start).days if start is not None else None
 
 
-def contract_of(
+def contracts_of(
     backend: GraphBackend, incumbent: NodeId, start: date | None
-) -> ContractTerm | None:
-    """The contract ``incumbent`` runs under: its own, else that of the nearest component of
-    the same vendor (by ultimate parent) that it hard-depends on, directly or through such
-    components: the vendor's licence or service it cannot run without, withdrawn with it
-    or not. Among equally near ones the earliest end, then the id. ``None``: no contract
-    date recorded."""
+) -> tuple[ContractTerm, ...]:
+    """The contracts ``incumbent`` runs under: its own, else those of the nearest
+    components of the same vendor (by ultimate parent) that it hard-depends on, directly or
+    through such components: the vendor's licence or service it cannot run without,
+    withdrawn with it or not. Each of the equally near ones, the earliest end first (then
+    the id): the first is the step's deadline, and every one of them is a contract the
+    step is due by. Empty: no contract date recorded."""
     owners = _vendor_groups(backend, [incumbent]).get(incumbent, set())
     seen = {incumbent}
     level = [incumbent]
@@ -564,7 +578,7 @@ def contract_of(
         nodes = backend.nodes_by_id(level)
         found = [term for node_id in level if (term := _term(nodes[node_id], start))]
         if found:
-            return min(found, key=lambda term: (term.end, term.component))
+            return tuple(sorted(found, key=lambda term: (term.end, term.component)))
         needed = {
             edge.target
             for edge in backend.edges_touching(level, Direction.OUT, [Rel.DEPENDS_ON])
@@ -575,7 +589,7 @@ def contract_of(
         seen |= needed
         groups = _vendor_groups(backend, needed)
         level = sorted(node_id for node_id in needed if groups.get(node_id, set()) & owners)
-    return None
+    return ()
 
 
 def _vendor_groups(backend: GraphBackend, ids: Iterable[NodeId]) -> dict[NodeId, set[str]]:
@@ -640,13 +654,13 @@ class ContractOutlook:
 
 
 def contract_outlooks(simulation: Simulation) -> list[ContractOutlook]:
-    """Each contract the plan's steps are due by, once, the earliest end first."""
+    """Each contract the exit is due by or leaves (``Plan.contracts``), the earliest end
+    first."""
     steps = simulation.plan.steps
-    terms = {term.component: term for step in steps for term in step.contracts}
     found = []
-    for term in sorted(terms.values(), key=lambda t: (t.end, t.component)):
+    for term in simulation.plan.contracts:
         due = tuple(step for step in steps if term in step.contracts)
-        late = tuple(step for step in due if step.late)
+        late = tuple(step for step in due if _finishes_after(simulation, step, term.end))
         last = simulation.date_of(
             max((s.finish_day for s in late if s.finish_day is not None), default=None)
         )
@@ -662,6 +676,13 @@ def contract_outlooks(simulation: Simulation) -> list[ContractOutlook]:
             )
         )
     return found
+
+
+def _finishes_after(simulation: Simulation, step: Step, end: date) -> bool:
+    """The step is scheduled to finish after ``end``: late for that contract (a step due
+    by several is late for the first only when it is for its own deadline)."""
+    finish = simulation.date_of(step.finish_day)
+    return not step.blocked and finish is not None and finish > end
 
 
 def renewed_past(term: ContractTerm, day: date) -> tuple[int, date] | None:

@@ -316,6 +316,10 @@ class Plan:
     """The day the last step that can be scheduled finishes, within the capacity."""
     finish_day_without_capacity: int | None = None
     costs: Costs = Costs()
+    contracts: tuple[ContractTerm, ...] = ()
+    """In a chosen exit, every contract a step is due by, and every contract of a
+    withdrawn component in use (the exit leaves it, whether a step is due by it or not),
+    the earliest end first."""
 
     @property
     def scheduled(self) -> bool:

@@ -576,3 +576,31 @@ def test_the_headline_says_which_candidate_needs_what_as_the_plan_notes_do() -> 
     )
     assert said + "." in headline(simulation)
     assert brought_in_sentences(simulation)[0] == said
+
+
+def test_an_earlier_contract_leaves_the_subscriptions_notice_in_the_plan(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """With a contract of its own ending first, Entra ID sets the deadline of every step
+    that needs it and the subscription; the subscription's notice date stays told, with
+    the steps due by it (they were all Entra ID's)."""
+    estate = tmp_path / "estate"
+    shutil.copytree(EXAMPLE, estate)
+    (estate / "entra-contract.yaml").write_text(
+        "overrides:\n  entra-id:\n    contract: {end: 2027-03-31, notice_days: 90}\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "leave.yaml"
+    text = (REPO / "scenarios" / "leave-microsoft.yaml").read_text(encoding="utf-8")
+    scenario.write_text(text.replace("../graphs/gothenburg", str(estate)), encoding="utf-8")
+    result = run_cli("run", scenario)
+    assert result.exit_code == 0, result.stderr
+    told = " ".join(result.stdout.split())
+    assert "(entra-id) ends 2027-03-31, notice by 2026-12-31: 14 steps due by it" in told
+    assert (
+        "(m365-licensing) ends 2027-06-30, notice by 2027-04-01: 12 steps due by it, 8 late, "
+        "3 blocked. Renewing it once more" in told
+    )
+    shown = json.loads(run_cli("run", scenario, "--format", "json").stdout)
+    exchange = next(s for s in shown["plan"]["steps"] if s["id"] == "replace-exchange-online")
+    assert [c["component"] for c in exchange["contracts"]] == ["entra-id", "m365-licensing"]

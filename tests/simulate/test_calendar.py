@@ -12,6 +12,7 @@ import pytest
 
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.result import DeadlineFrom, Plan, Step
 from exitplan.simulate.schedule import Capacity
 from tests.simulate.build import build
@@ -82,12 +83,20 @@ DUES = [
         {"contract": ("licence", "2026-12-31", None, 0)},
     ),
     Due(
-        "the-earliest-of-equally-near-contracts",
+        "the-earliest-of-equally-near-contracts-and-due-by-each",
         "s:x -> a\na -> l1\na -> l2\ncontract l1 2027-03-31\ncontract l2 2026-09-30\n"
         "candidate k\nalt k for a R3 weeks=4",
         ("vendor:v",),
         "replace-a",
-        {"contract": ("l2", "2026-09-30", None, 0)},
+        {"contract": ("l2", "2026-09-30", None, 0), "contracts": ("l2", "l1")},
+    ),
+    Due(  # l2 lies behind b: only the nearest contracts are the step's
+        "a-farther-contract-is-not-one-it-is-due-by",
+        "s:x -> a\na -> l1\na -> b\nb -> l2\ncontract l1 2027-03-31\ncontract l2 2026-09-30\n"
+        "candidate k\nalt k for a R3 weeks=4",
+        ("vendor:v",),
+        "replace-a",
+        {"contract": ("l1", "2027-03-31", None, 0), "contracts": ("l1",)},
     ),
     Due(
         "not-through-a-soft-dependency",
@@ -188,8 +197,46 @@ def test_deadline(case: Due) -> None:
     plan = simulate(build(case.spec), case.withdraw, options).plan
     step = next(s for s in plan.steps if s.id == case.step)
     for key, value in case.expected.items():
-        found = _contract(step) if key == "contract" else getattr(step, key)
+        found = (
+            _contract(step)
+            if key == "contract"
+            else tuple(term.component for term in step.contracts)
+            if key == "contracts"
+            else getattr(step, key)
+        )
         assert found == value, key
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (  # a finishes on day 70: after l2's end, before l1's
+            "s:x -> a\na -> l1\na -> l2\ncontract l1 2027-03-31\ncontract l2 2026-02-01\n"
+            "candidate k\nvendor k other\nalt k for a R3 weeks=10",
+            {"l2": (1, 1), "l1": (1, 0)},
+        ),
+        (  # nothing needs the licence once a is replaced: its notice is due all the same
+            "s:x -> a\na -> e\ne -> licence\ncontract e 2026-06-30\n"
+            "contract licence 2026-12-31 notice=90\ncandidate k\nvendor k other\n"
+            "alt k for a R3 weeks=10",
+            {"e": (1, 0), "licence": (0, 0)},
+        ),
+        (  # a candidate's contract is none the exit leaves
+            "s:x -> a\ncontract a 2026-06-30\ncandidate k\ncontract k 2026-03-01\n"
+            "candidate k2\nvendor k2 other\nalt k2 for a R3 weeks=10",
+            {"a": (1, 0)},
+        ),
+    ],
+)
+def test_each_contract_the_exit_leaves_says_the_steps_due_by_it_and_late_for_it(
+    spec: str, expected: dict[str, tuple[int, int]]
+) -> None:
+    simulation = simulate(build(spec), ["vendor:v"], Options(mode=Mode.EXIT))
+    found = {
+        outlook.term.component: (len(outlook.steps), len(outlook.late))
+        for outlook in contract_outlooks(simulation)
+    }
+    assert found == expected
 
 
 def test_no_step_of_a_chosen_exit_is_due_on_day_0_without_a_contract_that_ends_then() -> None:
@@ -253,6 +300,12 @@ COSTS = [
         "contract a 2026-12-31 fee=1000\ncontract b 2027-06-30 fee=5000\n"
         "alt ka for a R3 migration=1 parallel=0\nalt kb for b R3 migration=2 parallel=0",
         {"termination": 6000.0, "one_off": 6003.0},
+    ),
+    Cost(  # a is due by e's contract; the licence e runs under is left all the same
+        "the-fee-of-a-contract-no-step-is-due-by-is-counted",
+        "s:x -> a\na -> e\ne -> licence\ncontract e 2026-06-30 fee=100\n"
+        "contract licence 2026-12-31 fee=5000\ncandidate k\nalt k for a R3 migration=1 parallel=0",
+        {"termination": 5100.0, "one_off": 5101.0, "termination_unknown": ()},
     ),
     Cost(
         "a-contract-without-a-fee-is-named",
