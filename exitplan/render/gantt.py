@@ -50,10 +50,13 @@ class Bar:
 
 
 def step_label(step: Step, names: dict[str, str]) -> str:
-    """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview``; a
-    blocked step what it replaces alone (it is listed under "Blocked")."""
+    """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview`` (in
+    a cut-off that takes the vendor away first, ``Cannot export data from Purview``: it
+    survives a label cut short); a blocked step what it replaces alone (it is listed under
+    "Blocked")."""
     if step.kind is StepKind.EXPORT:
-        return f"Export data from {names.get(step.replaces, step.replaces)}"
+        verb = "Cannot export" if step.cannot_be_made else "Export"  # the vendor is gone
+        return f"{verb} data from {names.get(step.replaces, step.replaces)}"
     return "; ".join(
         f"{names.get(m.replaces, m.replaces)} → {names.get(m.candidate, m.candidate)}"
         if m.candidate

@@ -279,6 +279,7 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "due_for_next_date": _iso(simulation.date_of(step.due_for_next)),
         "holds_up_days": step.holds_up,
         "too_late_for_next": step.too_late_for_next,
+        "cannot_be_made": step.cannot_be_made,
         "blocked": step.blocked,
         "blocked_by": list(step.blocked_by),
         "effort_weeks": step.effort_weeks,

@@ -16,7 +16,7 @@ from datetime import date
 from markdown_it import MarkdownIt
 
 from exitplan.errors import agreeing, in_weeks, listed, plural, printable
-from exitplan.render.gantt import gantt_mermaid
+from exitplan.render.gantt import gantt_mermaid, step_label
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
     Section,
@@ -899,7 +899,7 @@ def _plan(strategy: ExitStrategy, keep: Callable[[str], str]) -> tuple[list[str]
     rows = []
     for step in sorted(plan.steps, key=lambda s: (s.wave, s.id)):
         if step.kind is StepKind.EXPORT:
-            action = f"Export data from {names.get(step.replaces, step.replaces)}"
+            action = step_label(step, names)
         else:
             action = "; ".join(
                 f"{names.get(m.replaces, m.replaces)} → "

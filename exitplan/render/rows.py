@@ -94,6 +94,8 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     """Where a step stands: blocked and by what, or its lateness or slack."""
     if step.blocked:
         return blocked_text(step, names)
+    if step.cannot_be_made:
+        return "cannot be made: the vendor is gone by then"
     told = _own_status(step)
     over = step.holds_up
     if step.too_late_for_next:
@@ -253,23 +255,16 @@ def headline(simulation: Simulation) -> list[str]:
 
 def lost_export_sentence(simulation: Simulation, names: Mapping[str, str] | None = None) -> str:
     """In a cut-off, the data that only the vendor can export, of components it takes away
-    on day 0: the plan's export step falls on the day the vendor is gone (helper-56)."""
-    if simulation.mode != "cut-off":
-        return ""
-    gone = {a.id for a in simulation.affected if a.state is State.WITHDRAWN and a.fails_at == 0}
-    exports = [
-        step.replaces
-        for step in simulation.plan.steps
-        if step.kind is StepKind.EXPORT and step.replaces in gone
-    ]
+    before the plan's export step can be made (``Step.cannot_be_made``; helper-56)."""
+    exports = [step.replaces for step in simulation.plan.steps if step.cannot_be_made]
     if not exports:
         return ""
     shown = names or {}
     what = listed([shown.get(n, n) for n in exports], most=5)
     return (
-        f"Only the vendor can export the data of {what}, and in a cut-off it is gone on day 0: "
-        f"the export {agreeing(len(exports), 'step', 'steps')} cannot be made then, so keep a "
-        "copy of the data outside it"
+        f"Only the vendor can export the data of {what}, and in a cut-off it is gone before "
+        f"the export {agreeing(len(exports), 'step', 'steps')} can be made: keep a copy of "
+        "the data outside it"
     )
 
 

@@ -163,8 +163,9 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
     in each (the page reads the numbers back as ids).
 
     A step is ``[id, wave, replaces, candidates, start, finish, deadline, blocked, export,
-    needs brought in, due for the steps after it, too late for them]``: the last two as
-    ``Step.due_for_next`` (none where no day can be met) and ``Step.too_late_for_next``."""
+    needs brought in, due for the steps after it, too late for them, cannot be made]``:
+    the last three as ``Step.due_for_next`` (none where no day can be met),
+    ``Step.too_late_for_next`` and ``Step.cannot_be_made``."""
     simulation, times = found.simulation, found.times
     ref: Callable[[NodeId], Any] = (lambda n: index[n]) if index is not None else (lambda n: n)
     key: Callable[[NodeId], str] = (lambda n: str(index[n])) if index is not None else str
@@ -209,6 +210,7 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
                 [[ref(o) for o in need.options] for need in step.needs_brought_in],
                 None if step.too_late_for_next else step.due_for_next,
                 step.too_late_for_next,
+                step.cannot_be_made,
             ]
             for step in simulation.plan.steps
         ],

@@ -365,6 +365,8 @@ def make_plan(
         for index in sorted(condensed.nodes, key=lambda index: step_id[index])
     ]
     steps = _due_for_next(steps)
+    if not calendar.exit:
+        steps = [_gone_before(step, times) for step in steps]
     chosen_candidates = _present(
         replacements[move.replaces].chosen
         for step in steps
@@ -389,6 +391,17 @@ def make_plan(
         costs=_costs(region, times, steps, chosen_candidates, contracts),
         contracts=contracts,
     )
+
+
+def _gone_before(step: Step, times: Times) -> Step:
+    """In a cut-off, an export that falls on or after the day the vendor takes the
+    component away cannot be made (only the vendor can export its data)."""
+    if step.kind is not StepKind.EXPORT or step.start_day is None:
+        return step
+    if step.replaces not in times.withdrawn:  # broken, not taken away: its vendor stays
+        return step
+    gone = times.fails_at(step.replaces)
+    return replace(step, cannot_be_made=True) if gone <= step.start_day else step
 
 
 def _contracts(

@@ -234,6 +234,9 @@ class Step:
     starting when it finishes), when that is earlier than its own deadline or it has none:
     the replacement of Entra ID has no contract date, yet the steps that wait for it are
     due when the Microsoft 365 subscription ends."""
+    cannot_be_made: bool = False
+    """An export of data only the vendor can export that falls on or after the day the
+    vendor is gone (a cut-off that takes it away on day 0): keep a copy outside it."""
 
     @property
     def late(self) -> bool:

@@ -736,6 +736,8 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
     if blocked_by:
         lines.extend(wrap("blocked by " + ", ".join(sorted(blocked_by)), 28, None))
         return lines
+    if step.cannot_be_made:
+        return [*lines, *wrap("cannot be made: the vendor is gone by then", 28)]
     if not step.blocked and step.slack is not None and step.duration_weeks is not None:
         lines.append(
             f"{plural(-step.slack, 'day')} late"

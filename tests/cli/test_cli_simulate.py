@@ -583,13 +583,32 @@ def test_a_one_off_cost_nothing_records_is_null_in_json_never_0(
 
 @pytest.mark.parametrize(("mode", "told"), [("cut-off", True), ("exit", False)])
 def test_a_cut_off_says_the_vendor_only_export_cannot_be_made(
-    run_cli: RunCli, mode: str, told: bool
+    run_cli: RunCli, tmp_path: Path, mode: str, told: bool
 ) -> None:
     """The plan put 'export data from purview' on day 0, on time, in a cut-off: the day
     the vendor that alone can export the data is gone (helper-56)."""
     result = run_cli("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--mode", mode)
     assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
-    said = "Only the vendor can export the data of purview, and in a cut-off it is gone on day 0"
+    said = (
+        "Only the vendor can export the data of purview, and in a cut-off it is gone before "
+        "the export step can be made: keep a copy of the data outside it"
+    )
     assert (said in text) is told
     assert "export data from purview" in text
+    row = next(line for line in result.stdout.splitlines() if "export data from purview" in line)
+    assert ("cannot be made:" in row) is told  # "the vendor is gone by then" wraps below
+    shown = run_cli(
+        "simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--mode", mode,
+        "--format", "json",
+    )  # fmt: skip
+    steps = json.loads(shown.stdout)["plan"]["steps"]
+    export = next(step for step in steps if step["id"] == "export-purview")
+    assert export["cannot_be_made"] is told
+    if told:  # the report's plan table and chart label it
+        document = tmp_path / "cut-off.md"
+        report = run_cli("report", "scenarios/microsoft-cut-off.yaml", "-o", document)
+        assert report.exit_code == 0, report.stderr
+        text = document.read_text(encoding="utf-8")
+        assert "| Cannot export data from Microsoft Purview Information Protection (" in text
+        assert "1. Cannot export data from Microsoft Purview" in text  # the chart's label

@@ -399,6 +399,17 @@ def test_a_step_box_says_how_late_it_is_for_the_steps_after_it(
     assert box.lines[2:] == told
 
 
+@pytest.mark.parametrize(("mode", "told"), [(Mode.CUT_OFF, True), (Mode.EXIT, False)])
+def test_an_export_box_says_when_it_cannot_be_made(mode: Mode, told: bool) -> None:
+    graph = build(
+        "s:x -> a\nexport a\ncontract a 2026-07-01\ncandidate k\nvendor k other\n"
+        "alt k for a R3 weeks=4"
+    )
+    drawing = plan_view(graph, simulate(graph, ["vendor:v"], Options(mode=mode)))
+    box = next(node for node in drawing.nodes if node.id == "export-a")
+    assert ("cannot be made: the vendor is gone by then" in " ".join(box.lines)) is told
+
+
 def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(
         "diagram", "graphs/gothenburg", "--view", "estate", "--focus", "microsoft",

@@ -159,6 +159,8 @@ def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
         "the steps after it miss their deadlines however soon it finishes"
     )  # no contract date of its own: the steps after it set it one it cannot meet
     assert due["replace-m365-apps"] == "2027-06-30 (day 241)"
+    export = browser.find_elements("css selector", '#plan tr[data-id="export-purview"] td')
+    assert export[2].text == "2026-11-01"  # in an exit it is made on day 0
     assert _shown(browser, "degraded") == []  # none on day 0: the list says so
     assert browser.find_element("id", "degraded").text == "none on this day"
     summary = browser.find_element("id", "summary").text
@@ -167,6 +169,8 @@ def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
     assert "1 service broken" in browser.find_element("id", "summary").text
     _open(browser, page, "#withdraw=vendor:microsoft&day=0")
     assert browser.find_element("id", "mode").text.startswith("Cut-off: the vendor stops")
+    export = browser.find_elements("css selector", '#plan tr[data-id="export-purview"] td')
+    assert [cell.text for cell in export[2:4]] == ["cannot be made: the vendor is gone by then", ""]
 
 
 @browser_only

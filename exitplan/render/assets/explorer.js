@@ -51,7 +51,7 @@
       replacements: raw.replacements.map(function (r) { return [idOf(r[0]), r[1], node(r[2])]; }),
       steps: raw.steps.map(function (s) {
         return [s[0], s[1], s[2].map(idOf), s[3].map(node), s[4], s[5], s[6], s[7], s[8],
-          s[9].map(function (options) { return options.map(idOf); }), s[10], s[11]];
+          s[9].map(function (options) { return options.map(idOf); }), s[10], s[11], s[12]];
       }),
       finish: raw.finish,
     };
@@ -484,7 +484,9 @@
         var due = [dateOf(s[6])].filter(Boolean);
         if (s[11]) due.push("the steps after it miss their deadlines however soon it finishes");
         else if (s[10] !== null) due.push(dateOf(s[10]) + " for the steps after it");
-        return [s[0], String(s[1]), moves, s[7] ? "blocked" : dateOf(s[4]), dateOf(s[5]),
+        // An export the vendor is gone before (a cut-off) has no day it is made on.
+        var made = s[12] ? "cannot be made: the vendor is gone by then" : dateOf(s[4]);
+        return [s[0], String(s[1]), moves, s[7] ? "blocked" : made, s[12] ? "" : dateOf(s[5]),
           due.join("; ")];
       })
     );
