@@ -86,7 +86,7 @@ def sensitivity_command(
     output_format: str,
 ) -> None:
     """Which assumptions, if wrong, change the scenario's answer: each assumed element it
-    rests on is varied the way it could be wrong (a dependency absent or hard, an
+    rests on is varied the way it could be wrong (a dependency absent, hard or soft, an
     alternative not viable or less ready, a grace period halved, user counts doubled or
     halved, a contract ending earlier) and the scenario simulated again; they are ranked
     by how much they move the headline figures. On a large estate, the likeliest to

@@ -228,10 +228,18 @@ def _variants(backend: GraphBackend, assumption: Assumption) -> Iterator[_Varian
 
 
 def _dependency_variants(edge: GraphEdge) -> Iterator[_Variant]:
+    """Absent, when its being there is what is assumed: not when an import read it from
+    its source and inferred only some of its fields; the other strength, when the strength
+    is inferred (a hard need may be soft), and hard for any soft one; a grace halved."""
     key = EdgeKey.of(edge)
-    yield _Variant("absent", {key: None})
-    if edge.properties.get("strength", "hard") != "hard":
+    inferred = inferred_fields(edge)
+    if not inferred:
+        yield _Variant("absent", {key: None})
+    hard = edge.properties.get("strength", "hard") == "hard"
+    if not hard:
         yield _Variant("hard instead of soft", {key: _with(edge, strength="hard")})
+    elif "strength" in inferred:
+        yield _Variant("soft instead of hard", {key: _with(edge, strength="soft")})
     onset = edge.properties.get("onset_days", 0)
     if isinstance(onset, int) and onset > 1:
         yield _Variant(

@@ -19,6 +19,7 @@
     export a                    only a's vendor can export its data
     vendor a other              a is provided (operated) by vendor "other"
     a -> b assumed              the dependency is assumed (alt ... assumed alike)
+    a -> b inferred=strength    read by an import that inferred its strength (assumed)
     assumed a                   component a is assumed
     users svc org 500 assumed   organisation org has 500 users of service svc (assumed)
 
@@ -90,6 +91,10 @@ def estate(spec: str, *, as_of: date | None = AS_OF) -> Estate:  # noqa: PLR0912
                 dependency["capabilities"] = options["caps"].split(",")
                 capabilities.update(dependency["capabilities"])
             if "assumed" in options:
+                dependency["assumed"] = True
+            if "inferred" in options:  # read by an import, which inferred these fields
+                inferred = options["inferred"].split(",")
+                dependency["origin"] = {"file": "model.xml", "id": "r1", "inferred": inferred}
                 dependency["assumed"] = True
             deps[words[0]].append(dependency)
         elif words[0] == "candidate":

@@ -130,6 +130,26 @@ def _ranked(spec: str, selectors: list[str], horizon: int | None = None) -> list
         ),
         pytest.param(
             """
+            s:mail -> a inferred=strength
+            users mail org 100
+            """,
+            ["component:a"],
+            None,
+            [("mail → a", "soft instead of hard")],
+            id="an import read the dependency and guessed it hard: soft, not absent",
+        ),
+        pytest.param(
+            """
+            s:mail -> a soft inferred=strength
+            users mail org 100
+            """,
+            ["component:a"],
+            None,
+            [("mail → a", "hard instead of soft")],
+            id="an import read the dependency and guessed it soft: hard",
+        ),
+        pytest.param(
+            """
             s:mail -> a grace=60 assumed
             users mail org 100
             """,
