@@ -370,7 +370,7 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
                 "id": item.id,
                 "licence": item.licence,
                 "vendors": list(item.vendors),
-                "effect": "withdrawn" if item.licence == "subscription" else "degraded",
+                "effect": item.effect,
                 "day": item.day,
                 "date": _iso(simulation.date_of(item.day)),
                 "end": item.end.isoformat() if item.end else None,

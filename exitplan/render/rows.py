@@ -833,7 +833,7 @@ def licences(simulation: Simulation) -> Section:
             item.id,
             item.licence,
             ", ".join(item.vendors),
-            "withdrawn" if item.licence == "subscription" else "degraded",
+            item.effect or "runs on",
             licence_when(item),
         )
         for item in simulation.licences

@@ -406,6 +406,15 @@ class LicenceEnd:
     passed: bool = False
     """``end`` lies before day 0: the effect is counted from day 0."""
 
+    @property
+    def effect(self) -> str | None:
+        """``withdrawn`` when a subscription ends, ``degraded`` when a perpetual licence's
+        support ends; ``None``: a perpetual licence with no end of support recorded runs
+        on, and is not counted as degraded."""
+        if self.licence == "subscription":
+            return "withdrawn"
+        return "degraded" if self.end is not None else None
+
 
 @dataclass(frozen=True)
 class Simulation:

@@ -5,6 +5,7 @@ component's and the service's days."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ import yaml
 from exitplan.errors import UsageError
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
-from exitplan.render.rows import headline
+from exitplan.render.rows import headline, licences
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from tests.conftest import WriteFiles
@@ -286,3 +287,24 @@ def test_a_candidates_licence_ends_nothing_that_runs_here(write_files: WriteFile
     assert [item.id for item in simulation.licences] == ["app"]
     assert "spare" in simulation.withdrawn
     assert "Spare" not in " ".join(headline(simulation))
+
+
+@pytest.mark.parametrize(
+    ("licence", "support_end", "effect"),
+    [
+        ("perpetual", "2027-06-30", "degraded"),
+        ("perpetual", None, None),  # runs on: not counted as degraded
+        ("subscription", None, "withdrawn"),
+    ],
+)
+def test_a_licence_says_what_its_end_does(
+    write_files: WriteFiles, licence: str, support_end: str | None, effect: str | None
+) -> None:
+    """The JSON said "degraded" of a perpetual licence with no end of support, which the
+    table says is not counted as degraded (helper-59)."""
+    case = Case("x", "self_hosted", licence, True, Mode.CUT_OFF, (None, 0, 0))
+    estate = _estate(dataclasses.replace(case, support_end=support_end))
+    simulation = simulate(_backend(write_files, estate), ["vendor:vendor"])
+    (item,) = simulation.licences
+    assert item.effect == effect
+    assert licences(simulation).rows[0][3] == (effect or "runs on")
