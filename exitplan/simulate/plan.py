@@ -135,7 +135,7 @@ def _precedence(
     return pairs
 
 
-def _unbrought(
+def unbrought_needs(
     backend: GraphBackend,
     withdrawn: frozenset[NodeId],
     excluded: frozenset[NodeId],
@@ -277,7 +277,7 @@ def _draft(
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
     graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves, restorable))
-    draft.unbrought = _unbrought(backend, times.withdrawn, excluded, draft.moves, restorable)
+    draft.unbrought = unbrought_needs(backend, times.withdrawn, excluded, draft.moves, restorable)
     for step, move in list(draft.moves.items()):
         if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
             export = f"export-{move.replaces}"

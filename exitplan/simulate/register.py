@@ -15,6 +15,10 @@ mode) and the simulation decides:
 - *easily substitutable*: candidates at R3 or more cover everything and fewer than three
   things must move, or nothing that stays in use needs the component.
 
+A chosen candidate that needs what nothing runs today and no step of the exit brings in
+(Univention Nubus for baramundi) makes an easy exit one of medium complexity, and the
+reason names what must be brought in.
+
 "Chosen candidates" are those of every replacement the withdrawal calls for (usually the
 component's own; when its dependents are replaced instead, theirs).
 
@@ -28,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from exitplan.errors import plural
+from exitplan.errors import listed, plural
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -41,9 +45,19 @@ from exitplan.graph.port import (
 from exitplan.model import NodeId
 from exitplan.select import OWN_PROVIDER
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
+from exitplan.simulate.plan import unbrought_needs
 from exitplan.simulate.policy import users_by_service
 from exitplan.simulate.reach import Reach, hard_acyclic
-from exitplan.simulate.result import Progress, Replacement, Simulation, State, Status, people
+from exitplan.simulate.result import (
+    Move,
+    Prerequisite,
+    Progress,
+    Replacement,
+    Simulation,
+    State,
+    Status,
+    people,
+)
 
 SUBSTITUTABILITY = {
     "not_substitutable": "Not substitutable",
@@ -84,14 +98,18 @@ MANY_MOVES, SOME_MOVES = 10, 3
 
 
 def substitutability(simulation: Simulation) -> tuple[str, str]:
-    """The level and the reason, from withdrawing a component alone (see the module)."""
+    """The level and the reason, from withdrawing a component alone (see the module): a
+    simulation with its plan, whose steps say what they need brought in."""
     moves = sum(1 for a in simulation.affected if a.state is State.BROKEN)
-    return _substitutability(simulation.replacements, moves)
+    unbrought = [need for step in simulation.plan.steps for need in step.needs_brought_in]
+    return _substitutability(simulation.replacements, moves, unbrought)
 
 
-def _substitutability(replacements: Iterable[Replacement], moves: int) -> tuple[str, str]:
-    """The rule over the replacements the withdrawal calls for and the number of things
-    in use that break (``moves``)."""
+def _substitutability(
+    replacements: Iterable[Replacement], moves: int, unbrought: Iterable[Prerequisite] = ()
+) -> tuple[str, str]:
+    """The rule over the replacements the withdrawal calls for, the number of things in
+    use that break (``moves``), and what the chosen candidates need brought in."""
     replacements = list(replacements)
     missing = [r for r in replacements if r.status is Status.MISSING]
     if missing:
@@ -108,9 +126,14 @@ def _substitutability(replacements: Iterable[Replacement], moves: int) -> tuple[
     reason = f"{replaced}; {plural(moves, 'dependent')} to move" + (
         ": what needs it keeps running without it (redundancy, or a soft need)" if not moves else ""
     )
+    needs = sorted({need.options: need.names for need in unbrought}.items())
+    if needs:
+        told = [" or ".join(names) if len(names) == 1 else "either " + " or ".join(names)
+                for _, names in needs]  # fmt: skip
+        reason += f"; needs {listed(told)} brought in, which nothing runs today"
     if level <= 1 or (gaps and level <= 2) or moves >= MANY_MOVES:
         return "highly_complex", reason
-    if gaps or level <= 2 or moves >= SOME_MOVES:
+    if gaps or level <= 2 or moves >= SOME_MOVES or needs:
         return "medium", reason
     return "easy", reason
 
@@ -189,14 +212,26 @@ class _Exits:
         """The services reached (broken or degraded), the people who use them, and the
         substitutability level with its reason."""
         reached = self.reach.of([component])
+        unbrought: list[Prerequisite] = []
         if self._plainly_missing(component):
             replacements = [self.assessor.without_offers(component)]
         else:
             choices = self.assessor.choose(reached, offered=self.offered)
             needed = needed_components(self.region, reached, choices)
             replacements = [choices.replacements[c] for c in sorted(needed)]
+            moves_of = {
+                f"replace-{r.replaces}": Move(r.replaces, r.chosen.candidate)
+                for r in replacements
+                if r.chosen is not None
+            }
+            if moves_of and len(moves_of) == len(replacements):  # else none is substitutable
+                found = unbrought_needs(
+                    self.backend, reached.withdrawn, frozenset(), moves_of,
+                    choices.restorability.settled,
+                )  # fmt: skip
+                unbrought = [need for needs in found.values() for need in needs]
         moves = len(reached.fail - self.idle - reached.withdrawn)
-        level, reason = _substitutability(replacements, moves)
+        level, reason = _substitutability(replacements, moves, unbrought)
         services = tuple(sorted(reached.degrade & self.services))
         users = people(use for service in services for use in self.users.get(service, ()))
         return services, users, level, reason

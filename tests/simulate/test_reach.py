@@ -59,9 +59,7 @@ def test_choices_are_the_same_when_the_offered_components_are_known(
 
 def _by_simulation(backend: GraphBackend, component: NodeId) -> tuple[object, ...]:
     """The register's columns as one full simulation per component gives them."""
-    simulation = simulate(
-        backend, [f"component:{component}"], Options(mode=Mode.EXIT, detail=False)
-    )
+    simulation = simulate(backend, [f"component:{component}"], Options(mode=Mode.EXIT))
     level, reason = substitutability(simulation)
     return tuple(s.id for s in simulation.services), simulation.users_affected, level, reason
 
