@@ -641,8 +641,14 @@ def per_year_after_text(simulation: Simulation) -> str:
     """The running cost after the exit: ``unknown`` while no replacement is found, ``at
     least`` while some component has none, or a cost is not recorded."""
     costs = simulation.plan.costs
-    unknown = costs.per_year_after_unknown + len(simulation.missing)
+    unknown = costs.per_year_after_unknown + len(simulation.missing) + unplanned(simulation)
     return per_year_text(costs.per_year_after, unknown, simulation.currency)
+
+
+def unplanned(simulation: Simulation) -> int:
+    """The needs of the chosen alternatives that nothing runs today and no step brings
+    in: the plan counts no cost for them (Univention Nubus, for baramundi)."""
+    return len({need.options for step in simulation.plan.steps for need in step.needs_brought_in})
 
 
 def effort_sentence(simulation: Simulation) -> str:
@@ -693,6 +699,9 @@ def cost_sentences(simulation: Simulation) -> list[str]:
         else "",
         f"none found yet for {plural(len(simulation.missing), 'component')}"
         if simulation.missing
+        else "",
+        f"nothing counted for {plural(unplanned(simulation), 'need')} not in the plan"
+        if unplanned(simulation)
         else "",
     ]
     if any(unsaid):
@@ -1002,6 +1011,7 @@ def compare(
     ]
     unpriced = [
         sum(r.chosen is None or r.chosen.cost_per_year is None for r in s.replacements)
+        + unplanned(s)
         for s in simulations
     ]
     rows.append(
@@ -1077,7 +1087,8 @@ def compare(
     if any(cell.startswith("≥ ") for cell in cells):
         notes.append(
             "≥: at least, as some costs are not recorded (a component with no alternative "
-            "yet, or an alternative, a migration or a termination with no cost)."
+            "yet, or an alternative, a migration or a termination with no cost) or not in "
+            "the plan (what an alternative needs that nothing runs today)."
         )
     if any(cell.endswith(f" {UNSCHEDULED}") for cell in cells):
         notes.append(f"{UNSCHEDULED} {UNSCHEDULED_NOTE}")
