@@ -86,6 +86,7 @@ from exitplan.model import (
     Strength,
     Vendor,
 )
+from exitplan.model.ids import slug
 
 MAX_ESTATE_BYTES = 128 * 1024 * 1024
 """The default budget on the bytes of an estate's files together (``--max-bytes``): about
@@ -1135,12 +1136,18 @@ def _number(value: Any) -> str:
 
 
 def validation_problems(
-    error: ValidationError, model: type[BaseModel], doc: Document | FileLines, base: FieldPath
+    error: ValidationError,
+    model: type[BaseModel],
+    doc: Document | FileLines,
+    base: FieldPath,
+    renumber: Callable[[FieldPath], FieldPath] | None = None,
 ) -> list[Problem]:
+    """Each error of the model as a problem at ``base`` (``renumber``: from where in the
+    validated data to where in the written)."""
     problems = []
     for detail in error.errors():
         loc, message = _message(model, detail)
-        path = (*base, *loc)
+        path = (*base, *(renumber(loc) if renumber else loc))
         problems.append(Problem(doc.file, doc.line_of(path), format_path(path), message))
     return problems
 
@@ -1156,9 +1163,11 @@ class _Item:
     where: FileLines
     path: FieldPath
     salvaged: bool = False  # invalid, kept only so that its references are checked too
+    places: Mapping[int, int] = field(default_factory=dict)
+    """Overridden: where each ``depends_on`` entry the override gave is in it (``_patched``)."""
 
     def problem(self, suffix: FieldPath, message: str) -> Problem:
-        path = (*self.path, *suffix)
+        path = (*self.path, *_in_patch(self.places, suffix))
         return Problem(self.where.file, self.where.line_of(path), format_path(path), message)
 
     @property
@@ -1539,23 +1548,39 @@ _SPECIAL_SECTIONS: dict[str, Callable[[Document, Any, _Collected], None]] = {
 }
 
 
-def _patched(written: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+def _patched(
+    written: Mapping[str, Any], patch: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[int, int]]:
     """The element's fields with the patch laid over them. ``depends_on`` is merged by
     ``ref``: an entry of the patch replaces the element's entry with the same ref, and the
-    others are added; every other field is replaced whole."""
+    others are added; every other field is replaced whole. Also, for each entry of the
+    merged ``depends_on`` that the patch gave, its place in the patch (a problem with it
+    is told there)."""
     merged = {**written, **patch}
+    places: dict[int, int] = {}
     if isinstance(patch.get("depends_on"), list) and isinstance(written.get("depends_on"), list):
-        entries = {_ref_of(entry): entry for entry in written["depends_on"]}
-        for entry in patch["depends_on"]:
-            entries[_ref_of(entry)] = entry
-        merged["depends_on"] = list(entries.values())
-    return merged
+        entries: dict[Any, tuple[Any, int | None]] = {
+            _ref_of(entry): (entry, None) for entry in written["depends_on"]
+        }
+        for index, entry in enumerate(patch["depends_on"]):
+            entries[_ref_of(entry)] = (entry, index)
+        merged["depends_on"] = [entry for entry, _ in entries.values()]
+        places = {at: index for at, (_, index) in enumerate(entries.values()) if index is not None}
+    return merged, places
+
+
+def _in_patch(places: Mapping[int, int], loc: FieldPath) -> FieldPath:
+    """A problem's place in the merged element as its place in the override."""
+    if len(loc) > 1 and loc[0] == "depends_on" and isinstance(loc[1], int) and loc[1] in places:
+        return ("depends_on", places[loc[1]], *loc[2:])
+    return loc
 
 
 def _ref_of(entry: Any) -> Any:
-    if isinstance(entry, dict):
-        return entry.get("ref", id(entry))
-    return entry if isinstance(entry, str) else id(entry)
+    """What a ``depends_on`` entry is merged by: its ref when it is text; any other entry
+    is kept apart (the model then says what is wrong with it)."""
+    ref = entry.get("ref") if isinstance(entry, dict) else entry
+    return ref if isinstance(ref, str) else id(entry)
 
 
 def _apply_overrides(collected: _Collected) -> None:
@@ -1602,12 +1627,15 @@ def _apply_overrides(collected: _Collected) -> None:
         item = collected.items[section][index]
         written = item.model.model_dump(by_alias=True, exclude_unset=True, mode="json")
         _no_longer_inferred(written, override.patch)
+        merged, places = _patched(written, override.patch)
         try:
-            patched = model.model_validate(_patched(written, override.patch))
+            patched = model.model_validate(merged)
         except ValidationError as error:
-            collected.problems += validation_problems(error, model, doc, path)
+            collected.problems += validation_problems(
+                error, model, doc, path, renumber=functools.partial(_in_patch, places)
+            )
             continue
-        collected.items[section][index] = _Item(patched, doc.where, path)
+        collected.items[section][index] = _Item(patched, doc.where, path, places=places)
 
 
 def _named_twice(override: _Override) -> list[Problem]:
@@ -2143,10 +2171,10 @@ def _check_hard_cycles(collected: _Collected) -> None:
 
 def estate_name_for(path: Path) -> str:
     """The name an estate without one is given after its file or folder (``Team A`` is
-    ``team-a``); ``exitplan init`` names its starter so too."""
+    ``team-a``, ``Ärlig väg`` ``arlig-vag``), cut to the length of an id; ``exitplan
+    init`` names its starter so too."""
     stem = path.stem if path.is_file() else path.resolve().name
-    slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")
-    return slug or "estate"
+    return slug(stem) or "estate"
 
 
 def _header(collected: _Collected, path: Path) -> EstateInfo | None:

@@ -55,6 +55,11 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 
 CASES = [
+    Case(  # a list was a key of a mapping: exit 3 (helper-60)
+        "a-capability-that-is-a-list",
+        {"a.yaml": component("capabilities: [mail, [email]]")},
+        [Expected("a.yaml", 6, "components[0].capabilities", "item 1 is a list")],
+    ),
     Case(
         "a-section-that-is-a-mapping",
         {"a.yaml": "services:\n  web:\n    image: nginx\n"},
@@ -637,3 +642,23 @@ def test_what_a_component_taken_as_running_needs_is_told_too(write_files: WriteF
     ]
     assert "'old' is retired, yet 'k' needs it: the simulation takes 'old'" in notices[0]
     assert "'k' is a candidate, not run today, yet 's' needs it" in notices[1]
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("Team A", "team-a"),
+        ("Ärlig Väg 2", "arlig-vag-2"),  # the letter, not a hyphen, as the importer's ids
+        ("e" * 129, "e" * 128),  # an id's length: a longer one stopped the load with exit 3
+        ("---", "estate"),
+    ],
+)
+@pytest.mark.parametrize("as_folder", [False, True], ids=["file", "folder"])
+def test_an_estate_without_a_header_is_named_after_its_file_or_folder(
+    tmp_path: Path, stem: str, expected: str, as_folder: bool
+) -> None:
+    target = tmp_path / stem if as_folder else tmp_path / f"{stem}.yaml"
+    written = target / "base.yaml" if as_folder else target
+    written.parent.mkdir(parents=True, exist_ok=True)
+    written.write_text(BASE, encoding="utf-8")
+    assert load_estate(target).info.name == expected

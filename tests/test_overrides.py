@@ -65,9 +65,13 @@ def test_fields_are_replaced_and_dependencies_merged_by_ref(tmp_path: Path) -> N
         ("overrides: [b]\n", "mine.yaml:1: overrides: expected a mapping of element ids"),
         (
             "overrides:\n  a:\n    depends_on: [{ref: nowhere}]\n",
-            "mine.yaml:3: overrides.a.depends_on[2].ref: unknown component or service 'nowhere'",
+            "mine.yaml:3: overrides.a.depends_on[0].ref: unknown component or service 'nowhere'",
         ),
         ("overrides:\n  b: {wrong: 1}\n", "mine.yaml:2: overrides.b.wrong: unknown key 'wrong'"),
+        (  # a ref that is not text was a key of the merge: exit 3 (helper-60)
+            "overrides:\n  a:\n    depends_on:\n      - {ref: b}\n      - {ref: [c]}\n",
+            "mine.yaml:5: overrides.a.depends_on[1].ref: Input should be a valid string",
+        ),
         (  # merged by ref, one of the two was dropped without a word (helper-57)
             "overrides:\n  b:\n    depends_on:\n      - {ref: a, strength: soft}\n"
             "      - {ref: a, strength: hard}\n",
@@ -82,6 +86,7 @@ def test_fields_are_replaced_and_dependencies_merged_by_ref(tmp_path: Path) -> N
         "list",
         "bad-ref",
         "unknown-field",
+        "a-ref-that-is-a-list",
         "a-dependency-twice",
     ],
 )

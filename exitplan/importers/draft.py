@@ -54,6 +54,7 @@ from exitplan.model import (
 )
 from exitplan.model.estate import visible
 from exitplan.model.ids import ID_PATTERN
+from exitplan.model.ids import slug as ids_slug
 
 KINDS = ("vendor", "component", "service", "capability", "organisation", "data flow")
 """What an imported element can become, in the order that decides who keeps a slug."""
@@ -69,15 +70,12 @@ _LEGAL_SUFFIX = re.compile(
 
 
 def slug(text: str) -> str:
-    """A lower-case id from any text: accents dropped, other characters as hyphens.
+    """A lower-case id from any text, short enough to take a suffix (``model.ids.slug``).
 
     >>> slug("Försäkrings-CRM (v2)")
     'forsakrings-crm-v2'
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cut = re.sub(r"[^a-z0-9._-]+", "-", folded.lower())
-    cut = re.sub(r"-{2,}", "-", cut).strip("-._")
-    return cut[:_LONGEST_SLUG].rstrip("-._")
+    return ids_slug(text, _LONGEST_SLUG)
 
 
 def is_id(text: str) -> bool:

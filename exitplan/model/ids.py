@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, NewType
 
 import pycountry
@@ -23,6 +24,19 @@ Id = Annotated[NodeId, StringConstraints(pattern=ID_PATTERN, max_length=LONGEST_
 
 def is_node_id(text: str) -> bool:
     return bool(_ID_RE.match(text)) and len(text) <= 128
+
+
+def slug(text: str, longest: int = LONGEST_ID) -> str:
+    """A lower-case id from any text, of at most ``longest`` characters: accents dropped,
+    other characters as hyphens; empty when nothing is left.
+
+    >>> slug("Försäkrings-CRM (v2)")
+    'forsakrings-crm-v2'
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cut = re.sub(r"[^a-z0-9._-]+", "-", folded.lower())
+    cut = re.sub(r"-{2,}", "-", cut).strip("-._")
+    return cut[:longest].rstrip("-._")
 
 
 def _known_country(code: str) -> str:
