@@ -187,6 +187,23 @@ class Withdrawal:
         return [c for c, (found, _) in self.licences.items() if found is effect]
 
 
+def own_provider(backend: GraphBackend, vendors: Iterable[GraphNode]) -> set[NodeId]:
+    """The vendors of a group tagged ``own-provider``: the organisation's own IT
+    department, never a vendor to leave, so never one that a law selects."""
+    vendors = list(vendors)
+    parents = {e.source: e.target for e in backend.edges(Rel.SUBSIDIARY_OF)}
+    tagged = {v.id for v in vendors if OWN_PROVIDER in v.properties.get("tags", ())}  # type: ignore[operator]
+    found = set()
+    for vendor in vendors:
+        group, seen = vendor.id, {vendor.id}
+        while group in parents and parents[group] not in seen:
+            group = parents[group]
+            seen.add(group)
+        if group in tagged:
+            found.add(vendor.id)
+    return found
+
+
 class _Resolver:
     def __init__(self, backend: GraphBackend, mode: Mode) -> None:
         self.backend = backend
@@ -221,19 +238,7 @@ class _Resolver:
         return {vendor_id} | self.backend.dependents([vendor_id], rels=[Rel.SUBSIDIARY_OF])
 
     def own_provider(self) -> set[NodeId]:
-        """The vendors of a group tagged ``own-provider``: the organisation's own IT
-        department, never a vendor to leave, so never one that a law selects."""
-        parents = {e.source: e.target for e in self.backend.edges(Rel.SUBSIDIARY_OF)}
-        tagged = {v.id for v in self.vendors if OWN_PROVIDER in v.properties.get("tags", ())}  # type: ignore[operator]
-        found = set()
-        for vendor in self.vendors:
-            group, seen = vendor.id, {vendor.id}
-            while group in parents and parents[group] not in seen:
-                group = parents[group]
-                seen.add(group)
-            if group in tagged:
-                found.add(vendor.id)
-        return found
+        return own_provider(self.backend, self.vendors)
 
     def vendors_of(self, selector: Selector) -> set[NodeId]:
         if selector.kind is SelectorKind.VENDOR:
@@ -248,7 +253,12 @@ class _Resolver:
             }
             if not found:
                 known = sorted(  # a vendor with no country recorded names none
-                    {str(v.properties.get("jurisdiction") or "") for v in self.vendors} - {""}
+                    {
+                        str(v.properties.get("jurisdiction") or "")
+                        for v in self.vendors
+                        if v.id not in own
+                    }
+                    - {""}
                 )
                 besides = (
                     "; your own IT provider, tagged own-provider, is never a vendor to leave"

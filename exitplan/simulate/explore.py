@@ -16,7 +16,13 @@ from typing import Any
 
 from exitplan.graph.port import GraphBackend, Label, Rel, in_use_among
 from exitplan.model import NodeId
-from exitplan.select import NothingWithdrawnError, Selector, SelectorKind, parse_selector
+from exitplan.select import (
+    NothingWithdrawnError,
+    Selector,
+    SelectorKind,
+    own_provider,
+    parse_selector,
+)
 from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, Times, is_dated
 from exitplan.simulate.result import Progress, StepKind
@@ -59,8 +65,9 @@ def choices(
     backend: GraphBackend, given: Iterable[str] = (), running: set[NodeId] | None = None
 ) -> list[Choice]:
     """Every vendor group (a vendor with no parent, with its subsidiaries), every
-    jurisdiction, every component in use (the first ``MOST_COMPONENTS`` by id), and
-    ``given`` as one choice first (unless it is one of those)."""
+    jurisdiction of a vendor not of your own IT provider, every component in use (the
+    first ``MOST_COMPONENTS`` by id), and ``given`` as one choice first (unless it is one
+    of those)."""
     found = []
     selectors = _given(given)
     key = given_key(selectors)
@@ -72,8 +79,13 @@ def choices(
         if vendor.id not in children:
             key = f"vendor:{vendor.id}"
             found.append(Choice(key, vendor.name, "Vendors", (key,)))
+    own = own_provider(backend, vendors)  # never a vendor a law selects
     countries = sorted(
-        {str(v.properties["jurisdiction"]) for v in vendors if "jurisdiction" in v.properties}
+        {
+            str(v.properties["jurisdiction"])
+            for v in vendors
+            if "jurisdiction" in v.properties and v.id not in own
+        }
     )
     for country in countries:
         key = f"jurisdiction:{country}"

@@ -28,6 +28,7 @@ def test_the_starter_works_at_once(run_cli: RunCli, tmp_path: Path) -> None:
         ("run", folder / "scenarios" / "leave-cloudco.yaml"),
         ("check", folder / "estate"),
         ("report", folder / "scenarios" / "leave-cloudco.yaml", "-o", tmp_path / "r.md"),
+        ("explore", folder / "estate", "-o", tmp_path / "e.html"),  # refused (helper-60)
     ):
         result = run_cli(*args)
         assert result.exit_code == 0, (args, result.stderr)
@@ -36,6 +37,9 @@ def test_the_starter_works_at_once(run_cli: RunCli, tmp_path: Path) -> None:
     )
     assert {s["id"] for s in shown["services"]} == {"email-and-calendar", "workplace"}
     assert [item["id"] for item in shown["licences"]] == ["office-suite"]
+    page = (tmp_path / "e.html").read_text(encoding="utf-8")
+    assert "jurisdiction:SE" not in page  # only your own IT provider is Swedish here
+    assert "jurisdiction:US" in page
 
 
 @pytest.mark.parametrize(

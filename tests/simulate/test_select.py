@@ -123,6 +123,19 @@ def test_a_law_never_selects_the_own_it_provider(
     assert set(resolve(own, [selector]).withdrawn) == withdrawn
 
 
+def test_a_law_that_would_select_only_the_own_it_provider_names_the_others(
+    write_files: WriteFiles,
+) -> None:
+    """It said "no vendor is under the law of 'SE' (jurisdictions here: SE, US)"."""
+    own = OWN.replace("hq_country: SE, exposure", "hq_country: US, exposure", 1)
+    backend = EmbeddedGraph(load_estate(write_files({"e.yaml": own})))
+    with pytest.raises(UsageError) as raised:
+        resolve(backend, ["jurisdiction:SE"])
+    assert "(jurisdictions here: US); your own IT provider, tagged own-provider" in str(
+        raised.value
+    )
+
+
 def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
     assert resolve(backend, ["vendor:us-parent"]).vendors == {"us-parent", "eu-arm", "eu-arm-se"}
 
