@@ -32,6 +32,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import pycountry
 from pydantic import Field, StringConstraints
 
 from exitplan.errors import InvalidInputError, Problem, abbreviate, agreeing, display_path
@@ -795,24 +796,46 @@ def _normal_table(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {normal(key): value for key, value in mapping.items()}
 
 
+_AMOUNT = re.compile(
+    r"(?P<before>[a-z]{3}|[$€£¥])?(?P<number>[0-9][0-9.,]*)"
+    r"(?P<scale>k|t|m|mn|mio)?(?P<after>[a-z]{3}|kr|:-|[$€£¥])?",
+    re.ASCII | re.IGNORECASE,
+)
+_SCALES = {"k": 1e3, "t": 1e3, "m": 1e6, "mn": 1e6, "mio": 1e6}
+"""Thousands (``12k``, ``250 tkr``) and millions (``2.5M``, ``12 MSEK``, ``3 mkr``)."""
+
+
 def cost(text: str) -> float | None:
     """A yearly amount written as a spreadsheet would: ``12 000``, ``1,250.50``,
-    ``1.250,50``, ``SEK 4500``; None when it is not a number.
+    ``1.250,50``, ``SEK 4500``, ``12 000:-``, with a scale (``250 tkr``, ``12 MSEK``,
+    ``2.5M``); None when it is not such a number. A separator followed by groups of three
+    digits alone is one of thousands (``1,250`` and ``1.250`` are both 1250); digits are
+    ASCII digits only; any other word is refused, not dropped.
 
     >>> cost("1,250.50"), cost("1.250,50"), cost("12 000 kr"), cost("12,5"), cost("a lot")
     (1250.5, 1250.5, 12000.0, 12.5, None)
+    >>> cost("250 tkr"), cost("12 MSEK"), cost("1.250"), cost("12 lots")
+    (250000.0, 12000000.0, 1250.0, None)
     """
     plain = re.sub(r"[\s\u00a0\u202f']+", "", text)
-    plain = re.sub(r"^[A-Za-z$€£¥]+|[A-Za-z$€£¥.]*[A-Za-z$€£¥]$", "", plain)
-    if "," in plain and "." in plain:
-        decimal = "," if plain.rfind(",") > plain.rfind(".") else "."
-        plain = plain.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif "," in plain:
-        thousands = re.fullmatch(r"\d{1,3}(,\d{3})+", plain)
-        plain = plain.replace(",", "") if thousands else plain.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d+)?", plain):
+    matched = _AMOUNT.fullmatch(plain)
+    if matched is None or (matched["before"] and matched["after"]):
         return None
-    return float(plain)
+    for code in (matched["before"], matched["after"]):  # a currency, not any word
+        word = code is not None and code.isalpha() and code.casefold() != "kr"
+        if word and pycountry.currencies.get(alpha_3=code.upper()) is None:
+            return None
+    number = matched["number"]
+    if "," in number and "." in number:
+        decimal = "," if number.rfind(",") > number.rfind(".") else "."
+        number = number.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif re.fullmatch(r"[1-9][0-9]{0,2}([,.][0-9]{3})+", number):
+        number = number.replace(",", "").replace(".", "")  # thousands
+    else:
+        number = number.replace(",", ".")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", number):
+        return None
+    return float(number) * _SCALES.get((matched["scale"] or "").casefold(), 1.0)
 
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")

@@ -374,6 +374,38 @@ def test_values_the_estate_cannot_hold_are_refused(
     assert problem.split("/")[-1].startswith(said), problem
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("12 000", 12_000.0),
+        ("1,250.50", 1250.5),
+        ("1.250,50", 1250.5),
+        ("1,250", 1250.0),
+        ("1.250", 1250.0),  # a Swedish or German export's thousands, as 1,250
+        ("12,5", 12.5),
+        ("0,001", 0.001),
+        ("SEK 4500", 4500.0),
+        ("4 500 EUR", 4500.0),
+        ("12 000 kr", 12_000.0),
+        ("12 000:-", 12_000.0),
+        ("250 tkr", 250_000.0),  # the scale was dropped: 250 (helper-60)
+        ("12 MSEK", 12_000_000.0),
+        ("2.5M", 2_500_000.0),
+        ("12k", 12_000.0),
+        ("3 mkr", 3_000_000.0),
+        ("12 lots", None),  # a word that is no currency is refused, not dropped
+        ("about 12", None),
+        ("٣٠٠", None),  # ASCII digits only
+        ("１２", None),
+        ("12.", None),
+        ("1_000", None),
+        ("SEK 12 EUR", None),
+    ],
+)
+def test_a_cost_is_read_as_a_spreadsheet_writes_it(written: str, read: float | None) -> None:
+    assert csv_import.cost(written) == read
+
+
 def test_the_highest_cost_is_imported(tmp_path: Path) -> None:
     imported = _import(_table(tmp_path, "ci.csv", "name,cost\nA,1000000000000000\n"))
     estate = load_estate(write_imported(imported, tmp_path / "out"))
