@@ -396,7 +396,7 @@ def test_values_the_estate_cannot_hold_are_refused(
         ("12 lots", None),  # a word that is no currency is refused, not dropped
         ("about 12", None),
         ("٣٠٠", None),  # ASCII digits only
-        ("１２", None),
+        ("\uff11\uff12", None),  # full-width
         ("12.", None),
         ("1_000", None),
         ("SEK 12 EUR", None),
