@@ -59,6 +59,7 @@ class CapacityLimit(Strict):
     )
     person_weeks_per_month: float | None = Field(
         default=None,
+        strict=True,  # a number as written: true read as 1.0 before
         ge=0.1,
         le=1_000_000,
         allow_inf_nan=False,

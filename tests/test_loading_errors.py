@@ -60,6 +60,29 @@ CASES = [
         {"a.yaml": component("capabilities: [mail, [email]]")},
         [Expected("a.yaml", 6, "components[0].capabilities", "item 1 is a list")],
     ),
+    Case(  # read as 1.0 (helper-60)
+        "a-cost-that-is-true",
+        {"a.yaml": component("cost_per_year: true")},
+        [Expected("a.yaml", 6, "components[0].cost_per_year", "valid number")],
+    ),
+    Case(
+        "weeks-quoted",
+        {
+            "a.yaml": component("exit: {note: x}") + "alternatives:\n  - {for: intune, "
+            "candidate: entra-id, readiness: R3, duration_weeks: '12'}\n"
+        },
+        [Expected("a.yaml", 8, "alternatives[0].duration_weeks", "valid number")],
+    ),
+    Case(  # read as seconds since 1970, 2025-01-01 (helper-60)
+        "an-end-of-support-in-seconds",
+        {"a.yaml": component("licence: perpetual\nsupport_end: 1735689600")},
+        [Expected("a.yaml", 7, "components[0].support_end", "expected a date YYYY-MM-DD")],
+    ),
+    Case(
+        "an-end-of-support-out-of-range",
+        {"a.yaml": component("licence: perpetual\nsupport_end: 9999-12-31")},
+        [Expected("a.yaml", 7, "components[0].support_end", "out of range")],
+    ),
     Case(
         "a-section-that-is-a-mapping",
         {"a.yaml": "services:\n  web:\n    image: nginx\n"},

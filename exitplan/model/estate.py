@@ -100,10 +100,11 @@ MAX_USERS = 1_000_000_000
 
 Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
 Users = Annotated[StrictInt, Field(ge=0, le=MAX_USERS)]
-Amount = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)]
-"""A finite, non-negative amount of money per year (or any quantity without a tighter bound)."""
-Weeks = Annotated[float, Field(ge=0, le=MAX_WEEKS, allow_inf_nan=False)]
-Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False, strict=True)]
+"""A finite, non-negative amount of money per year (or any quantity without a tighter
+bound). Strict: a number as written, never ``true`` (1.0) nor a quoted ``"12"``."""
+Weeks = Annotated[float, Field(ge=0, le=MAX_WEEKS, allow_inf_nan=False, strict=True)]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, strict=True)]
 Months = Annotated[StrictInt, Field(ge=0, le=MAX_MONTHS)]
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -430,7 +431,7 @@ class Component(Described):
         description="Days the software keeps running after its subscription ends, until its "
         "licence check fails.",
     )
-    support_end: date | None = Field(
+    support_end: IsoDate | None = Field(
         default=None,
         description="The last day the vendor supports and updates this version; a perpetual "
         "licence runs on after a cut-off, degraded from this day.",

@@ -88,6 +88,11 @@ BAD = [
         "s.yaml:5: capacity.parallel_steps: Input should be a valid integer",
         id="parallel-steps-as-text",
     ),
+    pytest.param(  # read as 1 person-week a month: the plan ran to 2054 (helper-60)
+        "withdraw: [component:intune]\ncapacity: {person_weeks_per_month: true}\n",
+        "s.yaml:5: capacity.person_weeks_per_month: Input should be a valid number",
+        id="people-as-true",
+    ),
     pytest.param(
         "withdraw: [component:intune]\nwork_starts: 2027-02-30\n",
         "s.yaml:5: work_starts:",
