@@ -622,12 +622,20 @@ def diagram_file_suffix(
 
 class OutputFile(click.Path):
     """A file to write: a name that ends in a separator, ``.`` or ``..`` names a folder
-    (``newdir/``, ``newdir/.``), which click would take as the file ``newdir``; refused."""
+    (``newdir/``, ``newdir/.``), which click would take as the file ``newdir``; refused,
+    as is ``-``, which click would take as a file of that name."""
 
     def __init__(self) -> None:
         super().__init__(dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "-":  # click would write a file named '-' where the user meant stdout
+            self.fail(
+                "'-' would be a file named '-': leave out the option to print to standard "
+                "output, or write ./- for such a file",
+                param,
+                ctx,
+            )
         last = value.replace(os.sep, "/").rsplit("/", 1)[-1] if isinstance(value, str) else "x"
         # newdir/, newdir/., ..: a folder (one that exists is click's to tell)
         if last in ("", ".", "..") and value and not os.path.isdir(value):

@@ -1535,7 +1535,7 @@ def test_a_full_disk_on_a_first_import_leaves_no_folder(tiny_disk: Path, run_cli
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
 
 
-@pytest.mark.parametrize(
+OUTPUT_COMMANDS = pytest.mark.parametrize(
     "command",
     [
         ("simulate", "{estate}", "-w", "vendor:v", "-o", "{out}"),
@@ -1549,6 +1549,24 @@ def test_a_full_disk_on_a_first_import_leaves_no_folder(tiny_disk: Path, run_cli
     ],
     ids=lambda c: f"{c[0]}{' '.join(a for a in c if a.startswith('--'))}",
 )
+"""Every command's output option, ``{out}`` its value."""
+
+
+@OUTPUT_COMMANDS
+def test_an_output_named_dash_is_refused(
+    command: tuple[str, ...], tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o - wrote a file named '-' in the working folder and said so (helper-60)."""
+    estate, scenario = write_estate(tmp_path / "in", "Name")
+    monkeypatch.chdir(tmp_path)
+    args = [a.format(estate=estate, scenario=scenario, out="-") for a in command]
+    result = run_cli(*args)
+    assert result.exit_code == 2, result.stderr
+    assert "'-' would be a file named '-'" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+@OUTPUT_COMMANDS
 @pytest.mark.parametrize("ending", ["", ".", ".."], ids=["slash", "dot", "dot-dot"])
 def test_an_output_named_with_a_trailing_slash_names_a_folder(
     command: tuple[str, ...], ending: str, tmp_path: Path, run_cli: RunCli
