@@ -46,6 +46,7 @@ from exitplan.render.files import (
     diagram_bytes,
     place_for,
     write_output,
+    write_outputs,
 )
 from exitplan.render.json import (
     dump_simulation_json,
@@ -737,18 +738,20 @@ def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PU
     notice(f"exitplan: wrote {path}")
 
 
-def drawn(diagram: Diagram, path: Path) -> Callable[[], None]:
-    """The diagram drawn now, and what writes it: for a command whose result is written
-    first, so that a diagram that cannot be drawn leaves no file, and a result that cannot
-    be written leaves no diagram."""
+def drawn(diagram: Diagram, path: Path) -> tuple[Path, bytes]:
+    """The diagram drawn now, to be written with the command's result (``deliver``'s
+    ``also``): a diagram that cannot be drawn leaves no file, and one that cannot be
+    written leaves the result as it was."""
     data = diagram_bytes(diagram, path.suffix.lower())
-    place_for(path)  # no folder for it: said before the result is written
+    place_for(path)  # no folder for it: said before anything is written
+    return path, data
 
-    def write() -> None:
-        write_output(path, data)
+
+def _written(outputs: list[tuple[Path, bytes]]) -> None:
+    """Write the files together (``write_outputs``), and say each."""
+    write_outputs(outputs)
+    for path, _ in outputs:
         notice(f"exitplan: wrote {path}")
-
-    return write
 
 
 def simulation_options(mode: str, horizon: int | None, start: date | None) -> Options:
@@ -818,11 +821,15 @@ def deliver(
     sheets: Callable[[], list[Sheet]],
     output: Path | None,
     output_format: str,
+    also: tuple[Path, bytes] | None = None,
 ) -> None:
     """The output on standard output, or into ``output``: a workbook when it ends in
-    .xlsx, else the text (CSV in a file with a byte-order mark)."""
+    .xlsx, else the text (CSV in a file with a byte-order mark). ``also``: a file drawn
+    beside it (``drawn``), written with ``output`` all or none, after standard output."""
+    extra = [also] if also is not None else []
     if output is None:
         emit(text())
+        _written(extra)
         return
     cut: list[str] = []
     bom = UTF8_BOM if output_format == "csv" else ""
@@ -831,8 +838,7 @@ def deliver(
         if output.suffix.lower() == ".xlsx"
         else (bom + text()).encode("utf-8")
     )
-    write_output(output, data)
-    notice(f"exitplan: wrote {output}")
+    _written([(output, data), *extra])
     if cut:
         shown = "; ".join(cut[:5]) + (f"; and {len(cut) - 5:,} more" if len(cut) > 5 else "")
         notice(

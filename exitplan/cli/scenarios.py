@@ -79,9 +79,8 @@ def run_command(
         lambda: simulation_sheets(simulation),
         output,
         output_format,
+        also=diagram,
     )
-    if diagram is not None:
-        diagram()
 
 
 @click.command(name="compare")

@@ -85,9 +85,8 @@ def simulate_command(
         lambda: simulation_sheets(simulation),
         output,
         output_format,
+        also=diagram,
     )
-    if diagram is not None:
-        diagram()
 
 
 @click.command(name="why")

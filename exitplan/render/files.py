@@ -241,34 +241,62 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
       system) is an ``ExitplanError`` naming the path and the reason, and the temporary
       file is removed.
     """
-    try:
-        if _written_through(path):
-            _write_through(path, data)
-            return
-    except OSError as error:  # a name too long, a loop of links
-        raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
-    target, directory = place_for(path)
+    write_outputs([(path, data)])
+
+
+def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> None:
+    """Write several files as ``write_output`` writes one, all or none: each is written
+    to its temporary file first, and only when every one is written are they renamed
+    into place (a result and its diagram: a diagram that cannot be written leaves the
+    result that was there before). Devices and pipes are written into last."""
+    through: list[tuple[Path, bytes | Sequence[bytes]]] = []
+    staged: list[tuple[Path, str, Path]] = []  # (path, temporary, target)
     with _signals_held():
-        temporary: str | None = None
         try:
-            mode, existing = _mode_for(target)
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-            with os.fdopen(handle, "wb") as file:
-                if existing is not None:
-                    with contextlib.suppress(OSError):  # only root may give a file away
-                        os.fchown(file.fileno(), existing.st_uid, existing.st_gid)
-                os.fchmod(file.fileno(), mode)
-                file.writelines([data] if isinstance(data, bytes | bytearray) else data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-            temporary = None
-        except OSError as error:
-            raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+            for path, data in outputs:
+                try:
+                    if _written_through(path):
+                        through.append((path, data))
+                        continue
+                except OSError as error:  # a name too long, a loop of links
+                    raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+                target, directory = place_for(path)
+                staged.append((path, _staged(path, target, directory, data), target))
+            for path, temporary, target in staged:
+                try:
+                    os.replace(temporary, target)
+                except OSError as error:
+                    raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+            staged.clear()
         finally:
-            if temporary is not None:
+            for _, temporary, _ in staged:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+    for path, data in through:
+        _write_through(path, data)
+
+
+def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[bytes]) -> str:
+    """``data`` written, flushed and synced to a temporary file beside ``target`` (with
+    its permission bits, and owner where it may be kept); its name."""
+    temporary: str | None = None
+    try:
+        mode, existing = _mode_for(target)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        with os.fdopen(handle, "wb") as file:
+            if existing is not None:
+                with contextlib.suppress(OSError):  # only root may give a file away
+                    os.fchown(file.fileno(), existing.st_uid, existing.st_gid)
+            os.fchmod(file.fileno(), mode)
+            file.writelines([data] if isinstance(data, bytes | bytearray) else data)
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+    return temporary
 
 
 def _written_through(path: Path) -> bool:

@@ -247,8 +247,8 @@ def test_output_onto_an_own_input_is_refused_before_any_work(
 def test_a_result_that_cannot_be_written_leaves_no_diagram(
     command: str, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    """--diagram was written first, and stayed when -o then failed (helper-57): the result
-    is written first now, and the diagram only after it."""
+    """--diagram was written first, and stayed when -o then failed (helper-57): the two
+    are written together now, all or none."""
     estate, scenario = write_estate(tmp_path / "in", "Name")
     given = [scenario] if command == "run" else [estate, "-w", "vendor:v"]
     diagram = tmp_path / "d.svg"
@@ -261,6 +261,12 @@ def test_a_result_that_cannot_be_written_leaves_no_diagram(
     result = run_cli(command, *given, "-o", output, "--diagram", tmp_path / "nope" / "d.svg")
     assert_one_line(result, 2, "cannot write", "no folder")
     assert not output.exists()
+    # ... and a diagram that cannot be written leaves the result that was there (helper-60)
+    output.write_text("OLD", encoding="utf-8")
+    result = run_cli(command, *given, "-o", output, "--diagram", "/proc/no-such-file.svg")
+    assert_one_line(result, 2, "cannot write /proc/no-such-file.svg")
+    assert output.read_text(encoding="utf-8") == "OLD"
+    assert leftovers(tmp_path, output.name) == []
 
 
 @pytest.mark.parametrize("command", ["simulate", "run"])
