@@ -41,6 +41,11 @@ from exitplan.model import NodeId
 
 NEVER = math.inf
 UNDATED = 1e12
+LONGEST_CHAIN = 64
+"""The most nodes a chain of explanation holds. A longer one keeps its first nodes and
+its last (what is withdrawn) with ``ELIDED`` between them: every node of a chain 3,000
+deep carried the rest of it, so the answer grew with the square of the depth."""
+ELIDED = NodeId("…")
 """The day of an effect that comes at a renewal whose date is unknown: later than any
 real date, earlier than never, and never shown as a number."""
 
@@ -96,7 +101,7 @@ class Times:
             current = self.fail_cause[current]
         tail = known.get(current, (current,))
         for node in reversed(walked):
-            tail = known[node] = (node, *tail)
+            tail = known[node] = _led_by(node, tail)
         return known.get(node_id, tail)
 
     def _degradation_chain(self, node_id: NodeId) -> tuple[NodeId, ...]:
@@ -116,8 +121,16 @@ class Times:
         else:
             tail = self._failure_chain(current)
         for node in reversed(walked):
-            tail = known[node] = (node, *tail)
+            tail = known[node] = _led_by(node, tail)
         return tail
+
+
+def _led_by(node: NodeId, tail: tuple[NodeId, ...]) -> tuple[NodeId, ...]:
+    """``node`` before ``tail``, cut to ``LONGEST_CHAIN`` nodes: the first ones, ``ELIDED``
+    and the last."""
+    if len(tail) < LONGEST_CHAIN:
+        return (node, *tail)
+    return (node, *tail[: LONGEST_CHAIN - 3], ELIDED, tail[-1])
 
 
 def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:

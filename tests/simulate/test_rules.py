@@ -11,6 +11,7 @@ import pytest
 from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
+from exitplan.simulate.propagate import ELIDED, LONGEST_CHAIN
 from exitplan.simulate.result import Affected, Prerequisite, Simulation
 from tests.simulate.build import build
 
@@ -160,6 +161,23 @@ def test_propagation(case: Case) -> None:
         ), node
     for node, chain in case.chains.items():
         assert affected[node].because == chain
+
+
+@pytest.mark.parametrize("depth", [LONGEST_CHAIN - 1, LONGEST_CHAIN, LONGEST_CHAIN + 1, 500])
+def test_a_deep_chain_keeps_its_first_nodes_and_what_is_withdrawn(depth: int) -> None:
+    """Each node of a chain 3,000 deep carried the rest of it: 600 MB of JSON from a 1 MB
+    estate (helper-60). A chain is cut to its first nodes, an ellipsis and the last."""
+    spec = "\n".join(["s:x -> c0", *(f"c{i} -> c{i + 1}" for i in range(depth - 1))])
+    simulation = simulate(build(spec), [f"component:c{depth - 1}"])
+    chains = {a.id: a.because for a in simulation.affected}
+    top = chains[NodeId("x")]
+    full = ("x", *(f"c{i}" for i in range(depth)))
+    if len(full) <= LONGEST_CHAIN:
+        assert top == full
+    else:
+        assert top == (*full[: LONGEST_CHAIN - 2], ELIDED, full[-1])
+    assert max(len(chain) for chain in chains.values()) == min(len(full), LONGEST_CHAIN)
+    assert all(chain[-1] == f"c{depth - 1}" for chain in chains.values())
 
 
 def test_unknown_renewal_date_is_flagged() -> None:
