@@ -109,10 +109,15 @@ def _work_ahead(tasks: Sequence[Task], followers: Mapping[str, list[str]]) -> di
 
 def _needs(task: Task, capacity: Capacity | None) -> tuple[float, Fraction]:
     """The weeks a task takes and the people it occupies, stretched when it needs more
-    people than there are."""
+    people than there are (a task of no length but some effort takes all of them for as
+    long as the effort needs)."""
     people = capacity.people if capacity else None
-    if task.weeks <= 0 or task.effort is None or task.effort <= 0:
+    if task.effort is None or task.effort <= 0:
         return task.weeks, Fraction(0)
+    if task.weeks <= 0:  # work with no length of its own: as long as the people take
+        if people is None:
+            return task.weeks, Fraction(0)
+        return float(Fraction(task.effort) / people), people
     rate = Fraction(task.effort) / Fraction(task.weeks)
     if people is not None and rate > people:
         return float(Fraction(task.effort) / people), people

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from exitplan.simulate.schedule import Capacity, Slot, Task, schedule
@@ -78,6 +79,8 @@ def test_a_limit_never_finishes_earlier(found: list[Task], capacity: Capacity) -
 @settings(max_examples=200, deadline=None)
 @given(tasks())
 def test_a_limit_no_step_reaches_is_no_limit(found: list[Task]) -> None:
+    # a step of no length with an effort reaches every limit on people: it takes them all
+    assume(not any(t.effort and not t.weeks for t in found))
     efforts = [t.effort / t.weeks for t in found if t.effort and t.weeks]
     plenty = Capacity(len(found), max(efforts, default=1.0) * len(found) * 52 / 12 + 1)
     assert schedule(found, plenty) == schedule(found)
@@ -93,6 +96,29 @@ def test_without_a_limit_each_step_starts_when_the_last_before_it_finishes(
         ready = max((slots[b].finish for b in task.after), default=0.0)
         assert slots[task.id].start == ready
         assert slots[task.id].finish == ready + task.weeks
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks(), CAPACITIES)
+def test_each_step_has_the_time_its_effort_needs(found: list[Task], capacity: Capacity) -> None:
+    """Under a limit on people, a step's slot holds its effort (one of no length with an
+    effort took none: 5,200 person-weeks on day 0, helper-60)."""
+    slots = schedule(found, capacity)
+    if capacity.people is None:
+        return
+    for task in found:
+        slot = slots[task.id]
+        if task.effort:
+            done = float(slot.people) * (slot.finish - slot.start)  # weeks are floats
+            assert done >= task.effort * (1 - 1e-9)
+
+
+def test_a_step_of_no_length_takes_as_long_as_its_effort_needs() -> None:
+    people = 13.0  # person-weeks a month: 3 a week
+    (slot,) = schedule([Task("a", 0.0, 30.0, ())], Capacity(person_weeks_per_month=people)).values()
+    assert slot.finish == pytest.approx(30.0 / (people * 12 / 52))
+    (free,) = schedule([Task("a", 0.0, 30.0, ())]).values()
+    assert free.finish == 0.0
 
 
 def test_three_steps_two_at_a_time() -> None:
