@@ -9,8 +9,8 @@ data: the ``csv`` section of the mapping (``Rules``), whose defaults cover Servi
 iTop, GLPI and Snipe-IT exports and Archi's CSV export. docs/import-csv.md is the guide.
 
 Reading is careful with what a spreadsheet may hold: the encoding (UTF-8 with or without
-a byte order mark, UTF-16 with one, else cp1252) and the delimiter (``,`` ``;`` tab ``|``)
-are detected; a cell that looks like a formula (``=HYPERLINK(...)``) is only ever text; a
+a byte order mark, UTF-16 or UTF-32 with one, else cp1252) and the delimiter (``,`` ``;``
+tab ``|``) are detected; a cell that looks like a formula (``=HYPERLINK(...)``) is only ever text; a
 workbook is opened only after its zip directory and XML were checked (no zip bomb, no
 document type declaration), and formulas are never evaluated (the values Excel cached
 are read). Problems are collected and reported all at once, each with the file, the line
@@ -469,7 +469,14 @@ def _refused(file: str, message: str, line: int = 0) -> InvalidInputError:
 
 def decode(raw: bytes, file: str) -> str:
     """Text of a CSV file: UTF-8 (a byte order mark dropped), UTF-16 with a byte order
-    mark, else cp1252 (what Excel on Windows writes)."""
+    mark, UTF-32 with one, else cp1252 (what Excel on Windows writes). A file that is
+    UTF-8 up to a byte that is not (a row pasted in from elsewhere) is refused at that
+    line: read as cp1252, every letter before it came out garbled."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return raw.decode("utf-32")
+        except UnicodeDecodeError:
+            raise _refused(file, "starts as UTF-32 but is not UTF-32 text") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -480,8 +487,14 @@ def decode(raw: bytes, file: str) -> str:
         raise _refused(file, "holds a NUL byte: not a text table (save it as CSV)", line)
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if any(byte >= 0x80 for byte in raw[: error.start]):  # UTF-8 letters before it
+            raise _refused(
+                file,
+                f"is UTF-8 up to byte 0x{raw[error.start]:02x}, which is not: the file "
+                "mixes encodings; save it as UTF-8 throughout",
+                _line_at(raw, error.start),
+            ) from None
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as error:

@@ -320,8 +320,8 @@ def test_delimiters(tmp_path: Path, delimiter: str) -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "prefix"),
-    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("utf-16", b"")],
-    ids=["utf-8", "utf-8-bom", "cp1252", "utf-16-bom"],
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("utf-16", b""), ("utf-32", b"")],
+    ids=["utf-8", "utf-8-bom", "cp1252", "utf-16-bom", "utf-32-bom"],
 )
 def test_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
     path = tmp_path / "ci.csv"
@@ -614,10 +614,23 @@ def test_huge_cell_and_huge_row(tmp_path: Path) -> None:
         (b"name,vendor\n", None),
         (b"name\xff\x81,x\n", "neither UTF-8 nor cp1252"),
         (b"name,\x00vendor\n", "holds a NUL byte"),
+        (  # read as cp1252 whole: 'CafÃ©' (helper-60)
+            "name\nCafé\n".encode() + b"Caf\xe9\n",
+            "t.csv:3: is UTF-8 up to byte 0xe9, which is not: the file mixes encodings",
+        ),
         (b"vendor,model\nAcme,X1\n", "no name or id column"),
         (b"parent,child\n,B\n", "parent: empty: a relation needs both ends"),
     ],
-    ids=["empty", "blank-lines", "header-only", "wrong-encoding", "nul", "no-name", "empty-parent"],
+    ids=[
+        "empty",
+        "blank-lines",
+        "header-only",
+        "wrong-encoding",
+        "nul",
+        "mixed-encodings",
+        "no-name",
+        "empty-parent",
+    ],
 )
 def test_broken_files(tmp_path: Path, text: bytes, expected: str | None) -> None:
     path = tmp_path / "t.csv"
