@@ -663,6 +663,8 @@ class _Mapper:
         self.by_key: dict[tuple[str, str, str], _Entity] = {}
         for entity in entities:
             self.by_key.setdefault(entity.key, entity)
+        self.problems: list[Problem] = []
+        """Every reference that is not one, told at once after all are read."""
 
     def run(self) -> None:
         mapped: list[_Entity] = []
@@ -704,6 +706,8 @@ class _Mapper:
         for entity in mapped:
             self.source.reading(entity.document.file)
             self._relations(entity)
+        if self.problems:
+            raise InvalidInputError(self.problems, what="catalog")
 
     def _element(self, entity: _Entity, rule: KindRule) -> None:
         metadata, spec = entity.metadata, entity.spec
@@ -805,17 +809,15 @@ class _Mapper:
                         if isinstance(value, list)
                         else ("spec", field_name)
                     )
-                    raise InvalidInputError(
-                        [
-                            Problem(
-                                entity.document.file,
-                                entity.document.line_of(where),
-                                format_path(where),
-                                "an entity reference is a text such as component:default/name",
-                            )
-                        ],
-                        what="catalog",
+                    self.problems.append(
+                        Problem(
+                            entity.document.file,
+                            entity.document.line_of(where),
+                            format_path(where),
+                            "an entity reference is a text such as component:default/name",
+                        )
                     )
+                    continue
                 self._relation(entity, field_name, rule, ref.strip())
 
     def _relation(self, entity: _Entity, field_name: str, rule: RelationRule, ref: str) -> None:

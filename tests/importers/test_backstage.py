@@ -704,6 +704,27 @@ def test_every_problem_of_a_source_at_once(tmp_path: Path) -> None:
     assert [p.field for p in raised.value.problems] == ["kind", "metadata.name"]
 
 
+def test_every_reference_that_is_not_one_at_once(tmp_path: Path) -> None:
+    """Only the first was told, the next after each fix (helper-60)."""
+    write_catalog(
+        tmp_path,
+        {
+            "a.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+            "metadata: {name: a}\nspec:\n  type: service\n  system: {a: 1}\n"
+            "  dependsOn: [component:b, 12, null]\n",
+            "b.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+            "metadata: {name: b}\nspec: {type: service}\n",
+        },
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        run([tmp_path])
+    assert sorted(p.field for p in raised.value.problems) == [
+        "spec.dependsOn[1]",
+        "spec.dependsOn[2]",
+        "spec.system",
+    ]
+
+
 def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = ["apiVersion: backstage.io/v1alpha1", "kind: Component", "metadata:", "  name: a"]
     lines.append('  x0: &x0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]')
