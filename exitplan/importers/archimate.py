@@ -325,6 +325,23 @@ def _refuse(file: str, element: etree._Element | None, where: str, message: str)
     raise InvalidInputError([_problem(file, element, where, message)], what="source")
 
 
+class _RejectedError(Exception):
+    """One element or relationship the model cannot hold: told with every other."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _reject(file: str, element: etree._Element | None, where: str, message: str) -> NoReturn:
+    raise _RejectedError(_problem(file, element, where, message))
+
+
+def _refused_together(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidInputError(problems, what="source")
+
+
 def _text(element: etree._Element | None) -> str:
     if element is None:
         return ""
@@ -391,44 +408,30 @@ def _access(element: etree._Element, absent: str = "write") -> str:
 def _exchange(root: etree._Element, file: str) -> _Model:
     model = _Model(file)
     names = _property_names(root)
+    problems: list[Problem] = []
     for section in root:
         what = local(section.tag)
         if what == "elements":
             for element in _children(section, "element"):
-                sid, kind = _identity(element, file, "element")
-                parts = _parts(element)
-                model.add_node(
-                    _Node(
-                        sid,
-                        kind,
-                        _text(parts.get("name", parts.get("label"))),
-                        line(element),
-                        _text(parts.get("documentation")),
-                        _exchange_properties(parts.get("properties"), names, file),
-                    )
-                )
+                try:
+                    _exchange_element(model, element, names)
+                except _RejectedError as rejected:
+                    problems.append(rejected.problem)
         elif what == "relationships":
             for element in _children(section, "relationship"):
-                sid, kind = _identity(element, file, "relationship")
-                source, target = _ends(element, file)
-                parts = _parts(element)
-                model.add_link(
-                    _Link(
-                        sid,
-                        kind,
-                        source,
-                        target,
-                        line(element),
-                        _text(parts.get("name", parts.get("label"))),
-                        _access(element, UNSTATED),
-                        _exchange_properties(parts.get("properties"), names, file),
-                    )
-                )
+                try:
+                    _exchange_relationship(model, element, names)
+                except _RejectedError as rejected:
+                    problems.append(rejected.problem)
         elif what in {"views", "diagrams"}:
             model.views += sum(1 for e in section.iter() if local(e.tag) in {"view", "diagram"})
         elif what == "properties":
-            model.properties = _exchange_properties(section, names, file)
+            try:
+                model.properties = _exchange_properties(section, names, file)
+            except _RejectedError as rejected:
+                problems.append(rejected.problem)
             model.line = line(section)
+    _refused_together(problems)
     for node in model.nodes.values():
         if node.type == "AndJunction" and node.properties.get("JunctionType", "").casefold() in {
             "or",
@@ -437,6 +440,41 @@ def _exchange(root: etree._Element, file: str) -> _Model:
             node.type = "OrJunction"  # how the 2.1 exchange format says it
         node.or_junction = node.type == "OrJunction"
     return model
+
+
+def _exchange_element(model: _Model, element: etree._Element, names: Mapping[str, str]) -> None:
+    sid, kind = _identity(element, model.file, "element")
+    parts = _parts(element)
+    model.add_node(
+        _Node(
+            sid,
+            kind,
+            _text(parts.get("name", parts.get("label"))),
+            line(element),
+            _text(parts.get("documentation")),
+            _exchange_properties(parts.get("properties"), names, model.file),
+        )
+    )
+
+
+def _exchange_relationship(
+    model: _Model, element: etree._Element, names: Mapping[str, str]
+) -> None:
+    sid, kind = _identity(element, model.file, "relationship")
+    source, target = _ends(element, model.file)
+    parts = _parts(element)
+    model.add_link(
+        _Link(
+            sid,
+            kind,
+            source,
+            target,
+            line(element),
+            _text(parts.get("name", parts.get("label"))),
+            _access(element, UNSTATED),
+            _exchange_properties(parts.get("properties"), names, model.file),
+        )
+    )
 
 
 def _property_names(root: etree._Element) -> dict[str, str]:
@@ -471,7 +509,7 @@ def _keep(found: dict[str, str], key: str, value: str, file: str, prop: etree._E
     if key not in found:
         found[key] = value
     elif key.startswith("exitplan-") and found[key] != value:
-        _refuse(
+        _reject(
             file,
             prop,
             key,
@@ -484,9 +522,9 @@ def _identity(element: etree._Element, file: str, what: str) -> tuple[str, str]:
     sid = _attribute(element, "identifier") or _attribute(element, "id")
     kind = _attribute(element, _XSI_TYPE)
     if not sid:
-        _refuse(file, element, what, f"an {what} without an identifier")
+        _reject(file, element, what, f"an {what} without an identifier")
     if not kind:
-        _refuse(file, element, what, f"{what} {sid!r} has no xsi:type")
+        _reject(file, element, what, f"{what} {sid!r} has no xsi:type")
     return sid, normal_type(kind)
 
 
@@ -495,7 +533,7 @@ def _ends(element: etree._Element, file: str) -> tuple[str, str]:
     if not source or not target:
         missing = " and ".join(n for n, v in (("source", source), ("target", target)) if not v)
         sid = _attribute(element, "identifier") or _attribute(element, "id")
-        _refuse(file, element, "relationship", f"relationship {sid!r} has no {missing}")
+        _reject(file, element, "relationship", f"relationship {sid!r} has no {missing}")
     return source, target
 
 
@@ -505,60 +543,70 @@ def _ends(element: etree._Element, file: str) -> tuple[str, str]:
 def _archi(root: etree._Element, file: str) -> _Model:
     model = _Model(file)
     pending = list(reversed(list(root)))
+    problems: list[Problem] = []
     while pending:
         element = pending.pop()
         what = local(element.tag)
         if what == "folder":
             pending.extend(reversed(list(element)))
             continue
-        if what == "property" and element.getparent() is root:  # of the model itself
-            _keep(
-                model.properties,
-                _attribute(element, "key"),
-                _attribute(element, "value"),
-                file,
-                element,
-            )
-            model.line = model.line or line(element)  # where the model's properties start
-            continue
-        if what != "element":
-            continue  # the model's own documentation, properties, profiles, images
-        sid, kind = _identity(element, file, "element")
-        if kind in _VIEWS or local(_attribute(element, _XSI_TYPE)) in _VIEWS:
-            model.views += 1
-            continue
-        name = _attribute(element, "name") or _text(_child(element, "name"))
-        documentation = _attribute(element, "documentation") or _text(
-            _child(element, "documentation")
-        )
-        properties: dict[str, str] = {}
-        for prop in _children(element, "property"):
-            _keep(properties, _attribute(prop, "key"), _attribute(prop, "value"), file, prop)
-        if (
-            element.get("source") is not None
-            or element.get("target") is not None
-            or (kind in DEFAULT_RELATIONS)
-        ):
-            source, target = _ends(element, file)
-            model.add_link(
-                _Link(sid, kind, source, target, line(element), name, _access(element), properties)
-            )
-        else:
-            or_junction = kind == "OrJunction" or (
-                kind == "AndJunction" and _attribute(element, "type").casefold() == "or"
-            )
-            model.add_node(
-                _Node(
-                    sid,
-                    "OrJunction" if or_junction else kind,
-                    name,
-                    line(element),
-                    documentation,
-                    properties,
-                    or_junction,
-                )
-            )
+        try:
+            _archi_item(model, root, element, what)
+        except _RejectedError as rejected:
+            problems.append(rejected.problem)
+    _refused_together(problems)
     return model
+
+
+def _archi_item(model: _Model, root: etree._Element, element: etree._Element, what: str) -> None:
+    """One child of an Archi model or of its folders: a property of the model, an element
+    or relationship, or a view; anything else is passed by."""
+    file = model.file
+    if what == "property" and element.getparent() is root:  # of the model itself
+        _keep(
+            model.properties,
+            _attribute(element, "key"),
+            _attribute(element, "value"),
+            file,
+            element,
+        )
+        model.line = model.line or line(element)  # where the model's properties start
+        return
+    if what != "element":
+        return  # the model's own documentation, properties, profiles, images
+    sid, kind = _identity(element, file, "element")
+    if kind in _VIEWS or local(_attribute(element, _XSI_TYPE)) in _VIEWS:
+        model.views += 1
+        return
+    name = _attribute(element, "name") or _text(_child(element, "name"))
+    documentation = _attribute(element, "documentation") or _text(_child(element, "documentation"))
+    properties: dict[str, str] = {}
+    for prop in _children(element, "property"):
+        _keep(properties, _attribute(prop, "key"), _attribute(prop, "value"), file, prop)
+    if (
+        element.get("source") is not None
+        or element.get("target") is not None
+        or (kind in DEFAULT_RELATIONS)
+    ):
+        source, target = _ends(element, file)
+        model.add_link(
+            _Link(sid, kind, source, target, line(element), name, _access(element), properties)
+        )
+    else:
+        or_junction = kind == "OrJunction" or (
+            kind == "AndJunction" and _attribute(element, "type").casefold() == "or"
+        )
+        model.add_node(
+            _Node(
+                sid,
+                "OrJunction" if or_junction else kind,
+                name,
+                line(element),
+                documentation,
+                properties,
+                or_junction,
+            )
+        )
 
 
 # --- reading files ----------------------------------------------------------------------------

@@ -1299,6 +1299,25 @@ def test_bad_files_are_refused_with_file_and_line(
     assert says in problem.message
 
 
+@pytest.mark.parametrize("form", ["exchange", "native"])
+def test_every_element_the_model_cannot_hold_is_told_at_once(form: str, tmp_path: Path) -> None:
+    """One per run: a missing identifier, then a missing type, then a relationship with no
+    ends, each after the one before was fixed (helper-60)."""
+    relations = [("r1", "Serving", "a", ""), ("r2", "Serving", "", "b")]
+    if form == "exchange":
+        content = exchange(TWO, relations).replace(b'identifier="a" ', b"")
+    else:
+        content = native(TWO, [(i, f"{t}Relationship", a, b) for i, t, a, b in relations])
+        content = content.replace(b' id="a"', b"")
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, content)
+    said = [p.message for p in caught.value.problems]
+    assert len(said) == 3, said
+    assert any("without an identifier" in m for m in said)
+    assert any("'r1' has no target" in m for m in said)
+    assert any("'r2' has no source" in m for m in said)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_a_doctype_is_refused_in_utf16_too(encoding: str, tmp_path: Path) -> None:
     # The search of the raw bytes for "<!DOCTYPE" does not see it in UTF-16.
