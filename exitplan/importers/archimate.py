@@ -30,7 +30,7 @@ from typing import Any, Literal, NoReturn
 from lxml import etree
 from pydantic import Field, field_validator
 
-from exitplan.errors import InvalidInputError, Problem, abbreviate, display_path
+from exitplan.errors import InvalidInputError, Problem, abbreviate, did_you_mean, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.exported import BadFactError, read_facts
@@ -253,9 +253,21 @@ class Rules(rules.Rules):
     @field_validator("derive_through", mode="before")
     @classmethod
     def _through_in_current_names(cls, given: object) -> object:
-        if isinstance(given, list | tuple):
-            return tuple(normal_type(str(kind)) for kind in given)
-        return given
+        """Each a known element type, in ArchiMate 3's name; anything else is refused (a
+        misspelt or non-text entry quietly derived less)."""
+        if not isinstance(given, list | tuple):
+            return given
+        found: list[object] = []
+        for kind in given:
+            if not isinstance(kind, str):  # the field's type says what is wrong with it
+                found.append(kind)
+                continue
+            name = normal_type(kind)
+            if name not in DEFAULT_ELEMENTS:
+                hint = did_you_mean(name, sorted(DEFAULT_ELEMENTS))
+                raise ValueError(f"{abbreviate(kind)} is not an ArchiMate element type{hint}")
+            found.append(name)
+        return tuple(found)
 
     @field_validator("elements", mode="before")
     @classmethod

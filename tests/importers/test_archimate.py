@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from lxml import etree
+from pydantic import ValidationError
 
 from exitplan.errors import InvalidInputError
 from exitplan.importers import archimate, import_sources
@@ -1190,6 +1191,23 @@ def test_a_mapping_file_changes_only_what_it_names() -> None:
     assert rules.elements["Node"] == "component"
     assert rules.relations["Serving"].becomes == "skip"
     assert rules.relations["Realization"].reverse
+
+
+@pytest.mark.parametrize(
+    ("through", "says"),
+    [
+        (["ApplicationFunction", 5], "derive_through.1"),
+        ([["ApplicationFunction"]], "derive_through.0"),
+        (["ApplicationFuntcion"], "not an ArchiMate element type; did you mean"),
+    ],
+)
+def test_a_mapping_derives_through_element_types_only(through: list[Any], says: str) -> None:
+    """A misspelt or non-text type was taken and quietly derived less (helper-60)."""
+    with pytest.raises(ValidationError) as raised:
+        archimate.Rules.model_validate({"derive_through": through})
+    assert says in str(raised.value)
+    used = archimate.Rules.model_validate({"derive_through": ["BusinessProcess"]})
+    assert used.derive_through == ("BusinessProcess",)
 
 
 def test_a_type_mapped_to_skip_says_so(tmp_path: Path) -> None:
