@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import reprlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -76,13 +77,24 @@ class Problem:
         )
 
 
+_INDEX = re.compile(r"(\d+)")
+
+
+def _place(problem: Problem) -> tuple[object, ...]:
+    """Where a problem is, to sort by: file, line, then the field with its indexes as
+    numbers (``alternatives[99]`` before ``alternatives[995]``), then the message."""
+    parts = _INDEX.split(problem.field)
+    field = tuple((int(p), "") if i % 2 else (-1, p) for i, p in enumerate(parts))
+    return problem.file, problem.line, field, problem.message
+
+
 class InvalidInputError(ExitplanError):
     """One or more input files are wrong; every problem found is listed, sorted by place."""
 
     def __init__(
         self, problems: list[Problem], *, what: str = "estate", many: bool = False
     ) -> None:
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=_place)
         self.what = what
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"

@@ -27,7 +27,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, ValidationError, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from exitplan.errors import (
     InvalidInputError,
@@ -99,6 +106,7 @@ class Scenario(Strict):
         description="Transfer bases struck down (e.g. adequacy_dpf): the flows of personal "
         "data to third countries that rely on them lose their legal basis.",
     )
+
     withdraw_unlawful: StrictBool = Field(
         default=False,
         description="Also withdraw the components that flows without a legal basis reach.",
@@ -128,6 +136,12 @@ class Scenario(Strict):
     prefer: dict[Id, Id] = Field(default_factory=dict, description="{component: candidate}")
     exclude_candidates: tuple[Id, ...] = ()
     notes: Text | None = None
+
+    @field_validator("invalidate_transfer", mode="after")
+    @classmethod
+    def _each_once(cls, given: tuple[TransferBasis, ...]) -> tuple[TransferBasis, ...]:
+        """A basis given twice is struck down once (the sentence named it twice)."""
+        return tuple(dict.fromkeys(given))
 
     @model_validator(mode="after")
     def _withdraws_something(self) -> Scenario:

@@ -685,3 +685,16 @@ def test_an_estate_without_a_header_is_named_after_its_file_or_folder(
     written.parent.mkdir(parents=True, exist_ok=True)
     written.write_text(BASE, encoding="utf-8")
     assert load_estate(target).info.name == expected
+
+
+def test_problems_are_sorted_by_their_indexes_as_numbers() -> None:
+    """A one-line JSON file had alternatives[995] before alternatives[99] (helper-60)."""
+    found = InvalidInputError(
+        [Problem("a.json", 1, f"alternatives[{i}].for", "unknown") for i in (995, 99, 100, 9)]
+    ).problems
+    assert [p.field for p in found] == [
+        "alternatives[9].for",
+        "alternatives[99].for",
+        "alternatives[100].for",
+        "alternatives[995].for",
+    ]

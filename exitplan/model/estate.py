@@ -450,7 +450,10 @@ class Component(Described):
     @model_validator(mode="after")
     def _one_way_to_name_vendors(self) -> Component:
         if self.vendor is not None and self.vendors is not None:
-            raise ValueError("give either 'vendor' or 'vendors', not both")
+            raise ValueError(
+                "give either 'vendor' or 'vendors', not both (in an override that gives "
+                "'vendors', add 'vendor: null' to drop the element's own)"
+            )
         if self.vendor is None and not self.vendors:
             raise ValueError("a component needs 'vendor' or 'vendors' (who provides it)")
         return self

@@ -163,6 +163,24 @@ def test_dpf_struck_down_withdraws_what_the_flows_reach(run_cli: RunCli) -> None
     assert set(legal["withdrawn"]) <= set(shown["withdrawn"])
 
 
+def test_a_basis_given_twice_is_struck_down_once(run_cli: RunCli, tmp_path: Path) -> None:
+    """The sentence named the Data Privacy Framework twice (helper-60)."""
+    text = (REPO / "scenarios" / "dpf-struck-down.yaml").read_text(encoding="utf-8")
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(
+        text.replace("[adequacy_dpf]", "[adequacy_dpf, adequacy_dpf, scc]").replace(
+            "../graphs/gothenburg", str(REPO / "graphs" / "gothenburg")
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("run", twice)
+    assert result.exit_code == 0, result.stderr
+    told = " ".join(result.stdout.split())
+    assert told.count("the EU-US Data Privacy Framework (adequacy_dpf)") == 1, told
+    shown = json.loads(run_cli("run", twice, "--format", "json").stdout)
+    assert shown["legal"]["invalidated"] == ["adequacy_dpf", "scc"]
+
+
 def test_no_secret_outside_eu_withdraws_the_exposed_receivers(run_cli: RunCli) -> None:
     shown = json.loads(
         run_cli("run", "scenarios/no-secret-outside-eu.yaml", "--format", "json").stdout
