@@ -226,8 +226,10 @@ def os_reason(error: BaseException | int) -> str:
 
 
 def in_weeks(value: float) -> str:
-    """``"1 week"``, ``"2.5 weeks"``, ``"0 weeks"``."""
-    return f"{value:g} {'week' if value == 1 else 'weeks'}"
+    """``"1 week"``, ``"2.5 weeks"``, ``"0 weeks"``: to two decimals at most (5e-324
+    weeks, from a duration written so, is 0)."""
+    shown = round(value, 2) + 0.0  # no "-0"
+    return f"{shown:g} {'week' if shown == 1 else 'weeks'}"
 
 
 def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:

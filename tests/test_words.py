@@ -60,7 +60,16 @@ def test_listed(items: list[str], most: int | None, said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("weeks", "said"), [(0, "0 weeks"), (1, "1 week"), (1.0, "1 week"), (2.5, "2.5 weeks")]
+    ("weeks", "said"),
+    [
+        (0, "0 weeks"),
+        (1, "1 week"),
+        (1.0, "1 week"),
+        (2.5, "2.5 weeks"),
+        (5e-324, "0 weeks"),  # "critical path 4.94066e-324 weeks" (helper-60)
+        (100 / 3, "33.33 weeks"),
+        (0.999, "1 week"),
+    ],
 )
 def test_in_weeks(weeks: float, said: str) -> None:
     assert in_weeks(weeks) == said

@@ -72,9 +72,10 @@ def money(value: float, currency: str) -> str:
 
 
 def weeks(value: float | None) -> str:
+    """Weeks to two decimals at most (``in_weeks``)."""
     if value is None:
         return ""
-    return f"{value:g}"
+    return f"{round(value, 2) + 0.0:g}"
 
 
 def number(value: float) -> str:
