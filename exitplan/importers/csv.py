@@ -1359,6 +1359,16 @@ def detect(path: Path) -> bool:
     return bool(_detect_file(path))
 
 
+def _first_line_bytes(head: bytes) -> bytes:
+    """The bytes of the first line of a file's head, for its encoding alone to be told: a
+    head cut in the middle of a character, or a file whose later rows mix encodings, is
+    still a table (reading it whole says what is wrong with it). A head in UTF-16 or
+    UTF-32 is kept whole, its last unit cut if need be."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return head[: len(head) - len(head) % 4]
+    return re.split(rb"\r\n?|\n", head, maxsplit=1)[0]
+
+
 def _detect_file(path: Path, columns: Columns | None = None) -> bool | None:
     """Whether ``path`` starts as a table does (a header with a known column, under
     ``columns`` or the default mapping's); ``None`` when it cannot be read to tell: not
@@ -1383,7 +1393,7 @@ def _detect_file(path: Path, columns: Columns | None = None) -> bool | None:
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         return False
     try:
-        first = _first_line(decode(head, "")).strip()
+        first = _first_line(decode(_first_line_bytes(head), "")).strip()
     except InvalidInputError:
         return False
     if not first:

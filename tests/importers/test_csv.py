@@ -331,6 +331,26 @@ def test_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
     assert elements["abo-ol"].name == "Åbo Öl AB"
 
 
+def test_a_head_cut_in_a_character_or_later_rows_in_another_encoding_is_still_a_table(
+    tmp_path: Path,
+) -> None:
+    """Detection reads 64 KiB: cut inside 'Å', or before a cp1252 row, the head was
+    refused as mixed and the file was 'not a format exitplan imports' (helper-61)."""
+    row = "Åsa Café,100\n".encode()
+    for pad in range(16):
+        data = b"name,cost\n" + b"X" * pad + b",1\n" + row * 6000
+        if data[65535] >= 0x80 and data[65536] >= 0x80:
+            break
+    big = tmp_path / "big.csv"
+    big.write_bytes(data)
+    assert csv_import.detect(big)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes("name,cost\nCafé,100\n".encode() + "Ström,200\n".encode("cp1252"))
+    assert csv_import.detect(mixed)
+    (problem,) = _problems(mixed)
+    assert "mixed.csv:3: is UTF-8 up to byte 0xf6" in problem
+
+
 def test_quoted_newlines_count_physical_lines(tmp_path: Path) -> None:
     text = 'name,note,criticality\nA,"one\ntwo\nthree",high\nB,,extreme\n'
     problems = _problems(_table(tmp_path, "ci.csv", text))
