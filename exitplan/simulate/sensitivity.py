@@ -229,11 +229,12 @@ def _variants(backend: GraphBackend, assumption: Assumption) -> Iterator[_Varian
 
 def _dependency_variants(edge: GraphEdge) -> Iterator[_Variant]:
     """Absent, when its being there is what is assumed: not when an import read it from
-    its source and inferred only some of its fields; the other strength, when the strength
+    its source and inferred only some of its fields (it did infer the ``ref`` of one it
+    derived through others); the other strength, when the strength
     is inferred (a hard need may be soft), and hard for any soft one; a grace halved."""
     key = EdgeKey.of(edge)
     inferred = inferred_fields(edge)
-    if not inferred:
+    if not inferred or "ref" in inferred:  # a dependency derived through others is a guess
         yield _Variant("absent", {key: None})
     hard = edge.properties.get("strength", "hard") == "hard"
     if not hard:

@@ -150,6 +150,16 @@ def _ranked(spec: str, selectors: list[str], horizon: int | None = None) -> list
         ),
         pytest.param(
             """
+            s:mail -> a inferred=ref,strength
+            users mail org 100
+            """,
+            ["component:a"],
+            None,
+            [("mail → a", "absent")],
+            id="an import derived the dependency through others: absent is asked too",
+        ),
+        pytest.param(
+            """
             s:mail -> a grace=60 assumed
             users mail org 100
             """,
