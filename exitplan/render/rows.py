@@ -11,7 +11,7 @@ from exitplan.errors import agreeing, in_weeks, listed, plural, told_apart
 from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity
-from exitplan.simulate.propagate import NEVER, UNDATED
+from exitplan.simulate.propagate import NEVER, UNDATED, hidden_in
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     Affected,
@@ -160,7 +160,9 @@ def recorded_names(simulation: Simulation) -> dict[str, str]:
 
 LONGEST_CHAIN_SHOWN = 9
 """A chain of more nodes shows its first and last four around a count of the others, in
-tables, reports, workbooks and slides; JSON and ``exitplan why`` give every node."""
+tables, reports, workbooks and slides; one the simulation cut (``propagate.elided``)
+shows its first four and what is withdrawn. JSON gives a chain as the simulation holds
+it, and ``exitplan why`` every node."""
 
 
 def chain_text(
@@ -172,11 +174,13 @@ def chain_text(
     'c0 ← c1 ← c2 ← c3 ← … 1,992 more … ← c1996 ← c1997 ← c1998 ← c1999'
     """
     end = LONGEST_CHAIN_SHOWN // 2
-    cut = not whole and len(chain) > LONGEST_CHAIN_SHOWN
-    shown = [*chain[:end], *chain[-end:]] if cut else chain
+    length = sum(hidden_in(entry) for entry in chain)
+    cut = not whole and length > LONGEST_CHAIN_SHOWN
+    last = 1 if len(chain) != length else end  # cut by the simulation: its root alone
+    shown = [*chain[:end], *chain[-last:]] if cut else chain
     text = [names.get(n, n) if names else n for n in shown]
     if cut:
-        text.insert(end, f"… {len(chain) - 2 * end:,} more …")
+        text.insert(end, f"… {length - end - last:,} more …")
     return " ← ".join(text)
 
 

@@ -41,13 +41,26 @@ from exitplan.model import NodeId
 
 NEVER = math.inf
 UNDATED = 1e12
-LONGEST_CHAIN = 64
-"""The most nodes a chain of explanation holds. A longer one keeps its first nodes and
-its last (what is withdrawn) with ``ELIDED`` between them: every node of a chain 3,000
-deep carried the rest of it, so the answer grew with the square of the depth."""
-ELIDED = NodeId("…")
 """The day of an effect that comes at a renewal whose date is unknown: later than any
 real date, earlier than never, and never shown as a number."""
+LONGEST_CHAIN = 64
+"""The most entries a chain of explanation holds. A longer one keeps its first nodes and
+its last (what is withdrawn) with ``elided(N)``, ``… N more …``, for the N between them:
+every node of a chain 3,000 deep carried the rest of it, so the answer grew with the
+square of the depth."""
+
+
+def elided(count: int) -> NodeId:
+    """The entry that stands for ``count`` nodes a long chain leaves out (no id holds
+    ``…``, so it is told apart by ``hidden_in``)."""
+    return NodeId(f"… {count:,} more …")
+
+
+def hidden_in(entry: str) -> int:
+    """How many nodes a chain's entry stands for: 1, or N for ``elided(N)``."""
+    if entry.startswith("… "):
+        return int(entry.split()[1].replace(",", ""))
+    return 1
 
 
 def is_dated(day: float) -> bool:
@@ -126,11 +139,13 @@ class Times:
 
 
 def _led_by(node: NodeId, tail: tuple[NodeId, ...]) -> tuple[NodeId, ...]:
-    """``node`` before ``tail``, cut to ``LONGEST_CHAIN`` nodes: the first ones, ``ELIDED``
-    and the last."""
+    """``node`` before ``tail``, cut to ``LONGEST_CHAIN`` entries: the first nodes, one
+    ``elided`` entry for those left out, and the last."""
     if len(tail) < LONGEST_CHAIN:
         return (node, *tail)
-    return (node, *tail[: LONGEST_CHAIN - 3], ELIDED, tail[-1])
+    kept = LONGEST_CHAIN - 3
+    hidden = sum(hidden_in(entry) for entry in tail[kept:-1])
+    return (node, *tail[:kept], elided(hidden), tail[-1])
 
 
 def renewal_onsets(region: DependencyRegion, start: date | None) -> Onset:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from exitplan.model import NodeId
+from exitplan.render.rows import chain_text
 from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
-from exitplan.simulate.propagate import ELIDED, LONGEST_CHAIN
+from exitplan.simulate.propagate import LONGEST_CHAIN, elided, hidden_in
 from exitplan.simulate.result import Affected, Prerequisite, Simulation
 from tests.simulate.build import build
 
@@ -175,9 +176,18 @@ def test_a_deep_chain_keeps_its_first_nodes_and_what_is_withdrawn(depth: int) ->
     if len(full) <= LONGEST_CHAIN:
         assert top == full
     else:
-        assert top == (*full[: LONGEST_CHAIN - 2], ELIDED, full[-1])
+        hidden = len(full) - LONGEST_CHAIN + 1
+        assert top == (*full[: LONGEST_CHAIN - 2], elided(hidden), full[-1])
     assert max(len(chain) for chain in chains.values()) == min(len(full), LONGEST_CHAIN)
-    assert all(chain[-1] == f"c{depth - 1}" for chain in chains.values())
+    for node, chain in chains.items():  # each counts every node it stands for
+        assert chain[-1] == f"c{depth - 1}"
+        assert sum(map(hidden_in, chain)) == len(full) - (0 if node == "x" else 1 + int(node[1:]))
+    told = chain_text(top)  # the first four and what is withdrawn, or the last four
+    assert told.startswith("x ← c0 ← c1 ← c2 ← … ")
+    if len(full) > LONGEST_CHAIN:
+        assert told.endswith(f"… {len(full) - 5:,} more … ← c{depth - 1}")
+    else:
+        assert f"… {len(full) - 8:,} more … ← c{depth - 4}" in told
 
 
 def test_unknown_renewal_date_is_flagged() -> None:
