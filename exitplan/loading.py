@@ -2033,7 +2033,12 @@ def _takes_no_time(collected: _Collected) -> list[Problem]:
                 item.problem(
                     ("duration_weeks",),
                     "0 weeks: the move takes no time on the plan's calendar"
-                    + (f", though it takes {effort:g} person-weeks of effort" if effort else "")
+                    + (
+                        f", though it takes {effort:g} person-weeks of effort (under a limit "
+                        "on people, as long as they need for it)"
+                        if effort
+                        else ""
+                    )
                     + " (leave it out when it is not known)",
                 )
             )

@@ -342,6 +342,7 @@ def make_plan(
                 sum(effort) if effort else None,
                 tuple(step_id[p] for p in predecessors),
                 min(due) if due else None,
+                sized=bool(known),
             )
         )
     free = schedule(tasks)

@@ -54,6 +54,8 @@ class Task:
     effort: float | None
     after: tuple[str, ...]
     deadline: int | None = None
+    sized: bool = True
+    """Its weeks are recorded (``False``: unknown, taken as 0 and never stretched)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _needs(task: Task, capacity: Capacity | None) -> tuple[float, Fraction]:
     if task.effort is None or task.effort <= 0:
         return task.weeks, Fraction(0)
     if task.weeks <= 0:  # work with no length of its own: as long as the people take
-        if people is None:
+        if people is None or not task.sized:  # an unknown length is no length to stretch
             return task.weeks, Fraction(0)
         return float(Fraction(task.effort) / people), people
     rate = Fraction(task.effort) / Fraction(task.weeks)

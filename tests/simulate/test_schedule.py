@@ -119,6 +119,11 @@ def test_a_step_of_no_length_takes_as_long_as_its_effort_needs() -> None:
     assert slot.finish == pytest.approx(30.0 / (people * 12 / 52))
     (free,) = schedule([Task("a", 0.0, 30.0, ())]).values()
     assert free.finish == 0.0
+    # a length not recorded is none to stretch: the step had a month and no lateness told
+    (unknown,) = schedule(
+        [Task("a", 0.0, 30.0, (), sized=False)], Capacity(person_weeks_per_month=people)
+    ).values()
+    assert unknown.finish == 0.0
 
 
 def test_three_steps_two_at_a_time() -> None:
