@@ -1165,8 +1165,15 @@ class _Item:
     salvaged: bool = False  # invalid, kept only so that its references are checked too
     places: Mapping[int, int] = field(default_factory=dict)
     """Overridden: where each ``depends_on`` entry the override gave is in it (``_patched``)."""
+    kept: Mapping[int, int] = field(default_factory=dict)
+    """Overridden: where each ``depends_on`` entry the element kept is in ``before``."""
+    before: _Item | None = None
+    """Overridden: the element as written, where the entries it kept are told."""
 
     def problem(self, suffix: FieldPath, message: str) -> Problem:
+        entry = suffix[1] if len(suffix) > 1 and suffix[0] == "depends_on" else None
+        if isinstance(entry, int) and entry in self.kept and self.before is not None:
+            return self.before.problem(("depends_on", self.kept[entry], *suffix[2:]), message)
         path = (*self.path, *_in_patch(self.places, suffix))
         return Problem(self.where.file, self.where.line_of(path), format_path(path), message)
 
@@ -1550,23 +1557,26 @@ _SPECIAL_SECTIONS: dict[str, Callable[[Document, Any, _Collected], None]] = {
 
 def _patched(
     written: Mapping[str, Any], patch: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[int, int]]:
+) -> tuple[dict[str, Any], dict[int, int], dict[int, int]]:
     """The element's fields with the patch laid over them. ``depends_on`` is merged by
     ``ref``: an entry of the patch replaces the element's entry with the same ref, and the
     others are added; every other field is replaced whole. Also, for each entry of the
-    merged ``depends_on`` that the patch gave, its place in the patch (a problem with it
-    is told there)."""
+    merged ``depends_on``, its place in the patch when the patch gave it, else in the
+    element as written (a problem with it is told there)."""
     merged = {**written, **patch}
     places: dict[int, int] = {}
+    kept: dict[int, int] = {}
     if isinstance(patch.get("depends_on"), list) and isinstance(written.get("depends_on"), list):
-        entries: dict[Any, tuple[Any, int | None]] = {
-            _ref_of(entry): (entry, None) for entry in written["depends_on"]
+        entries: dict[Any, tuple[Any, int, bool]] = {
+            _ref_of(entry): (entry, index, False)
+            for index, entry in enumerate(written["depends_on"])
         }
         for index, entry in enumerate(patch["depends_on"]):
-            entries[_ref_of(entry)] = (entry, index)
-        merged["depends_on"] = [entry for entry, _ in entries.values()]
-        places = {at: index for at, (_, index) in enumerate(entries.values()) if index is not None}
-    return merged, places
+            entries[_ref_of(entry)] = (entry, index, True)
+        merged["depends_on"] = [entry for entry, _, _ in entries.values()]
+        for at, (_, index, given) in enumerate(entries.values()):
+            (places if given else kept)[at] = index
+    return merged, places, kept
 
 
 def _in_patch(places: Mapping[int, int], loc: FieldPath) -> FieldPath:
@@ -1627,7 +1637,7 @@ def _apply_overrides(collected: _Collected) -> None:
         item = collected.items[section][index]
         written = item.model.model_dump(by_alias=True, exclude_unset=True, mode="json")
         _no_longer_inferred(written, override.patch)
-        merged, places = _patched(written, override.patch)
+        merged, places, kept = _patched(written, override.patch)
         try:
             patched = model.model_validate(merged)
         except ValidationError as error:
@@ -1635,7 +1645,9 @@ def _apply_overrides(collected: _Collected) -> None:
                 error, model, doc, path, renumber=functools.partial(_in_patch, places)
             )
             continue
-        collected.items[section][index] = _Item(patched, doc.where, path, places=places)
+        collected.items[section][index] = _Item(
+            patched, doc.where, path, places=places, kept=kept, before=item
+        )
 
 
 def _named_twice(override: _Override) -> list[Problem]:

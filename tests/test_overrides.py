@@ -140,3 +140,28 @@ def test_what_an_override_sets_is_no_longer_inferred(
     assert a.origin is not None
     assert a.origin.inferred == left
     assert a.assumed
+
+
+def test_a_problem_of_an_overridden_elements_own_dependency_is_told_where_it_is_written(
+    tmp_path: Path,
+) -> None:
+    """Told at the override, on the index of another entry there (helper-61)."""
+    (tmp_path / "a.yaml").write_text(
+        "vendors: [{id: v, name: V}]\ncomponents:\n"
+        "  - {id: y, name: Y, vendor: v, delivery: saas}\n"
+        "  - id: x\n    name: X\n    vendor: v\n    delivery: saas\n    depends_on:\n"
+        "      - y\n      - nope1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text(
+        "overrides:\n  x:\n    depends_on:\n      - {ref: y, strength: soft}\n"
+        "      - {ref: nope2}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(tmp_path)
+    told = sorted(str(p).split("/")[-1] for p in raised.value.problems)
+    assert [t.split(": unknown")[0] for t in told] == [
+        "a.yaml:10: components[1].depends_on[1].ref",
+        "b.yaml:5: overrides.x.depends_on[1].ref",
+    ]
