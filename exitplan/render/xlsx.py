@@ -22,6 +22,7 @@ from exitplan.errors import printable
 from exitplan.render.files import fixed_zip
 from exitplan.render.rows import REGISTER_HEADERS, chain_text, register, sentences
 from exitplan.render.rows import headline as headline_lines
+from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.register import RegisterRow
 from exitplan.simulate.result import Simulation, State, StepKind, summarise
 
@@ -71,8 +72,12 @@ ALTERNATIVE_HEADERS = (
 PLAN_HEADERS = (
     "step", "kind", "wave", "replaces", "with", "weeks", "effort (person-weeks)", "starts",
     "finishes", "due", "due from", "contract of", "notice by", "days to spare",
-    "due for the steps after it", "blocked", "blocked by", "critical path", "migration cost",
-    "parallel running cost", "needs brought in (not in the plan)",
+    "due for the steps after it", "blocked", "blocked by", "cannot be made", "critical path",
+    "migration cost", "parallel running cost", "needs brought in (not in the plan)",
+)  # fmt: skip
+CONTRACT_HEADERS = (
+    "contract of", "name", "ends", "notice by", "renewals before it", "termination fee",
+    "steps due by it", "late for it", "blocked",
 )  # fmt: skip
 # A day before the step can start is no day to meet: the cell says so rather than show it.
 TOO_LATE_FOR_NEXT = "none: the steps after it miss their deadlines however soon it finishes"
@@ -201,12 +206,13 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 on(step.finish_day),
                 on(step.deadline),
                 step.deadline_from.value,
-                contract.component if contract else None,
+                "; ".join(term.component for term in step.contracts) or None,
                 contract.notice_by if contract else None,
                 step.slack,
                 TOO_LATE_FOR_NEXT if step.too_late_for_next else on(step.due_for_next),
                 "yes" if step.blocked else "no",
                 ", ".join(step.blocked_by),
+                "yes: the vendor is gone by then" if step.cannot_be_made else "",
                 "yes" if step.id in plan.critical_path else "",
                 step.migration_cost,
                 step.parallel_cost,
@@ -224,6 +230,28 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         Sheet("Alternatives", ALTERNATIVE_HEADERS, alternatives),
         Sheet("Plan", PLAN_HEADERS, steps),
     ]
+    outlooks = contract_outlooks(simulation)
+    if outlooks:  # every contract the exit leaves, also one no step is due by
+        sheets.append(
+            Sheet(
+                "Contracts",
+                CONTRACT_HEADERS,
+                [
+                    (
+                        o.term.component,
+                        o.term.name,
+                        o.term.end,
+                        o.term.notice_by,
+                        o.term.renewals,
+                        o.term.termination_fee,
+                        len(o.steps),
+                        len(o.late),
+                        len(o.blocked),
+                    )
+                    for o in outlooks
+                ],
+            )
+        )
     if simulation.licences:
         sheets.append(
             Sheet(

@@ -27,7 +27,9 @@ def test_a_run_is_a_workbook_of_tables_with_dates_as_dates(run_cli: RunCli, tmp_
         assert result.stdout == ""
     assert first.read_bytes() == second.read_bytes()
     book = openpyxl.load_workbook(first)
-    assert book.sheetnames == ["Summary", "Services", "Components", "Alternatives", "Plan"]
+    assert book.sheetnames == [
+        "Summary", "Services", "Components", "Alternatives", "Plan", "Contracts"
+    ]  # fmt: skip
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref is not None
@@ -45,11 +47,38 @@ def test_a_run_is_a_workbook_of_tables_with_dates_as_dates(run_cli: RunCli, tmp_
     assert entra["due for the steps after it"] == (
         "none: the steps after it miss their deadlines however soon it finishes"
     )
+    exchange = next(r for r in rows if r["step"] == "replace-exchange-online")
+    assert exchange["contract of"] == "m365-licensing"
+    contracts = book["Contracts"]
+    heads = [cell.value for cell in contracts[1]]
+    by = {r[0]: dict(zip(heads, r, strict=True)) for r in contracts.iter_rows(2, values_only=True)}
+    licensing = by["m365-licensing"]
+    assert (licensing["notice by"], licensing["steps due by it"], licensing["late for it"]) == (
+        datetime(2027, 4, 1),
+        12,
+        8,
+    )
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(2, values_only=True)}
     assert summary["plan finishes, the steps that can be scheduled"] == datetime(2029, 8, 5)
     assert summary["blocked steps"] == 10
     assert summary["users who lose a service"] == 51_700
     assert summary["one-off cost recorded (SEK)"] == "unknown"
+
+
+def test_the_plan_sheet_says_an_export_cannot_be_made_in_a_cut_off(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The text, JSON and charts said so; the workbook showed an export on time (helper-61)."""
+    target = tmp_path / "cut.xlsx"
+    result = run_cli("run", "scenarios/microsoft-cut-off.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(target)
+    assert "Contracts" not in book.sheetnames  # a cut-off leaves no contract: it is left
+    plan = book["Plan"]
+    headers = [cell.value for cell in plan[1]]
+    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in plan.iter_rows(2, values_only=True)}
+    assert rows["export-purview"]["cannot be made"] == "yes: the vendor is gone by then"
+    assert {r["cannot be made"] for s, r in rows.items() if s != "export-purview"} == {None}
 
 
 def test_the_plan_sheet_names_what_a_step_needs_brought_in(run_cli: RunCli, tmp_path: Path) -> None:
