@@ -810,7 +810,7 @@ def _normal_table(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _AMOUNT = re.compile(
-    r"(?P<before>[a-z]{3}|[$€£¥])?(?P<number>[0-9][0-9.,]*)"
+    r"(?P<before>[a-z]{3}|kr|[$€£¥])?(?P<number>[0-9][0-9.,]*)"
     r"(?P<scale>k|t|m|mn|mio)?(?P<after>[a-z]{3}|kr|:-|[$€£¥])?",
     re.ASCII | re.IGNORECASE,
 )
@@ -822,8 +822,9 @@ def cost(text: str) -> float | None:
     """A yearly amount written as a spreadsheet would: ``12 000``, ``1,250.50``,
     ``1.250,50``, ``SEK 4500``, ``12 000:-``, with a scale (``250 tkr``, ``12 MSEK``,
     ``2.5M``); None when it is not such a number. A separator followed by groups of three
-    digits alone is one of thousands (``1,250`` and ``1.250`` are both 1250); digits are
-    ASCII digits only; any other word is refused, not dropped.
+    digits alone is one of thousands (``1,250`` and ``1.250`` are both 1250), except
+    before a scale (``2.500M`` is two and a half million); digits are ASCII digits only;
+    any other word is refused, not dropped.
 
     >>> cost("1,250.50"), cost("1.250,50"), cost("12 000 kr"), cost("12,5"), cost("a lot")
     (1250.5, 1250.5, 12000.0, 12.5, None)
@@ -842,8 +843,8 @@ def cost(text: str) -> float | None:
     if "," in number and "." in number:
         decimal = "," if number.rfind(",") > number.rfind(".") else "."
         number = number.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif re.fullmatch(r"[1-9][0-9]{0,2}([,.][0-9]{3})+", number):
-        number = number.replace(",", "").replace(".", "")  # thousands
+    elif re.fullmatch(r"[1-9][0-9]{0,2}([,.][0-9]{3})+", number) and not matched["scale"]:
+        number = number.replace(",", "").replace(".", "")  # thousands (not "2.500M")
     else:
         number = number.replace(",", ".")
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", number):

@@ -413,6 +413,10 @@ def test_values_the_estate_cannot_hold_are_refused(
         ("2.5M", 2_500_000.0),
         ("12k", 12_000.0),
         ("3 mkr", 3_000_000.0),
+        ("kr 12 000", 12_000.0),  # the Danish and Norwegian order (helper-61)
+        ("kr 1.250,00", 1250.0),
+        ("2.500M", 2_500_000.0),  # a decimal before a scale, not thousands (helper-61)
+        ("12.500 tkr", 12_500.0),
         ("12 lots", None),  # a word that is no currency is refused, not dropped
         ("about 12", None),
         ("٣٠٠", None),  # ASCII digits only
