@@ -156,6 +156,7 @@ def folder_named(
         return None
     if value == "":
         raise click.BadParameter("'' names no folder; give a folder's name (. for this one)")
+    refuse_dash(value, _parameter, _context)
     return Path(value)
 
 
@@ -621,6 +622,15 @@ def diagram_file_suffix(
     return value
 
 
+def refuse_dash(value: Any, param: click.Parameter | None, ctx: click.Context | None) -> None:
+    """``-`` as a file or folder to write: click would make one named ``-`` where the
+    user meant standard output, which these options do not write to."""
+    if value == "-":
+        raise click.BadParameter(
+            "'-' is not standard output here; give a name (./- for one that is '-')", ctx, param
+        )
+
+
 class OutputFile(click.Path):
     """A file to write: a name that ends in a separator, ``.`` or ``..`` names a folder
     (``newdir/``, ``newdir/.``), which click would take as the file ``newdir``; refused,
@@ -630,13 +640,7 @@ class OutputFile(click.Path):
         super().__init__(dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if value == "-":  # click would write a file named '-' where the user meant stdout
-            self.fail(
-                "'-' would be a file named '-': leave out the option to print to standard "
-                "output, or write ./- for such a file",
-                param,
-                ctx,
-            )
+        refuse_dash(value, param, ctx)
         last = value.replace(os.sep, "/").rsplit("/", 1)[-1] if isinstance(value, str) else "x"
         # newdir/, newdir/., ..: a folder (one that exists is click's to tell)
         if last in ("", ".", "..") and value and not os.path.isdir(value):

@@ -182,13 +182,16 @@ def blocked(simulation: Simulation) -> list[str]:
 
 
 def _contract_ends(simulation: Simulation, steps: set[str] | None = None) -> list[tuple[date, str]]:
-    """The contract ends of the plan's steps (of ``steps`` alone, when given)."""
+    """The contract ends of the plan's steps (of ``steps`` alone, when given), and of the
+    contracts the exit leaves that no step is due by (their notice is a decision too)."""
+    due = {term for step in simulation.plan.steps for term in step.contracts}
     ends = {
         (term.end, term.name)
         for step in simulation.plan.steps
         if steps is None or step.id in steps
         for term in step.contracts
     }
+    ends |= {(term.end, term.name) for term in simulation.plan.contracts if term not in due}
     return sorted(ends)
 
 

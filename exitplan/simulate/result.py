@@ -240,8 +240,14 @@ class Step:
 
     @property
     def late(self) -> bool:
-        """Scheduled to finish after its deadline."""
-        return self.slack is not None and self.slack < 0 and not self.blocked
+        """Scheduled to finish after its deadline (an export that cannot be made is not
+        late: it cannot be made at all, ``cannot_be_made``)."""
+        return (
+            self.slack is not None
+            and self.slack < 0
+            and not self.blocked
+            and not self.cannot_be_made
+        )
 
     @property
     def holds_up(self) -> int | None:

@@ -422,3 +422,16 @@ def test_a_plan_past_the_year_9999_is_drawn_in_weeks_of_work(suffix: str) -> Non
     drawn = render_gantt(simulation, suffix)
     assert drawn.startswith({".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix])
     assert "day " in " ".join(plan(simulation).rows[-1])
+
+
+def test_a_contract_no_step_is_due_by_is_drawn_too() -> None:
+    """The board is asked to give notice on it; the chart left it out (helper-61)."""
+    graph = build(
+        "s:x -> a\na -> e\ne -> licence\ncontract e 2026-06-30\n"
+        "contract licence 2026-12-31 notice=90\ncandidate k\nvendor k other\n"
+        "alt k for a R3 weeks=10"
+    )
+    block = gantt_mermaid(simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT)))
+    contracts = block.split("section Contracts", 1)[1]
+    assert "End of e :milestone, 2026-06-30" in contracts
+    assert "End of licence :milestone, 2026-12-31" in contracts

@@ -1562,14 +1562,28 @@ OUTPUT_COMMANDS = pytest.mark.parametrize(
 def test_an_output_named_dash_is_refused(
     command: tuple[str, ...], tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """-o - wrote a file named '-' in the working folder and said so (helper-60)."""
+    """-o - wrote a file named '-' in the working folder and said so (helper-60); where -o
+    is required, or for --diagram, leaving it out is no way to standard output."""
     estate, scenario = write_estate(tmp_path / "in", "Name")
     monkeypatch.chdir(tmp_path)
     args = [a.format(estate=estate, scenario=scenario, out="-") for a in command]
     result = run_cli(*args)
     assert result.exit_code == 2, result.stderr
-    assert "'-' would be a file named '-'" in result.stderr
+    assert "'-' is not standard output here; give a name" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+@pytest.mark.parametrize("command", ["import", "init"])
+def test_a_folder_named_dash_is_refused(
+    command: str, tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """import -o - made a folder named '-' (helper-61)."""
+    monkeypatch.chdir(tmp_path)
+    source = REPO / "tests" / "fixtures" / "archimate" / "archisurance.xml"
+    result = run_cli(*(("import", source, "-o", "-") if command == "import" else ("init", "-")))
+    assert result.exit_code == 2, result.stderr
+    assert "'-' is not standard output here" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @OUTPUT_COMMANDS

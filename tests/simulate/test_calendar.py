@@ -239,6 +239,26 @@ def test_each_contract_the_exit_leaves_says_the_steps_due_by_it_and_late_for_it(
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("mode", "made"), [(Mode.CUT_OFF, False), (Mode.EXIT, True)], ids=["cut-off", "exit"]
+)
+def test_an_export_after_the_vendor_is_gone_cannot_be_made_and_is_not_late(
+    mode: Mode, made: bool
+) -> None:
+    """Work that starts after a cut-off takes the vendor away: the export cannot be made,
+    which is no lateness (helper-61 found it counted among the late steps)."""
+    graph = build(
+        "s:x -> a\nexport a\ncontract a 2026-07-01\ncandidate k\nvendor k other\n"
+        "alt k for a R3 weeks=4"
+    )
+    options = Options(mode=mode, work_starts=date(2026, 4, 1))
+    plan = simulate(graph, ["vendor:v"], options).plan
+    export = next(step for step in plan.steps if step.id == "export-a")
+    assert export.cannot_be_made is not made
+    assert not export.late
+    assert export not in plan.late
+
+
 def test_no_step_of_a_chosen_exit_is_due_on_day_0_without_a_contract_that_ends_then() -> None:
     graph = build("s:x -> a\ns:y -> b\ncandidate k\nalt k for a R3 weeks=4\ncontract b 2026-01-01")
     plan = simulate(graph, ["vendor:v"], Options(mode=Mode.EXIT)).plan
