@@ -7,6 +7,7 @@ Library code raises these; only ``exitplan.cli`` prints them and picks the exit 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import reprlib
@@ -229,7 +230,15 @@ def in_weeks(value: float) -> str:
     """``"1 week"``, ``"2.5 weeks"``, ``"0 weeks"``: to two decimals at most (5e-324
     weeks, from a duration written so, is 0)."""
     shown = round(value, 2) + 0.0  # no "-0"
-    return f"{shown:g} {'week' if shown == 1 else 'weeks'}"
+    return f"{decimal_text(shown)} {'week' if shown == 1 else 'weeks'}"
+
+
+def decimal_text(value: float) -> str:
+    """``value`` to two decimals at most, without an exponent below a billion
+    (``1126670``, not ``1.12667e+06``)."""
+    if not math.isfinite(value) or abs(value) >= 1e9:
+        return f"{value:g}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:

@@ -69,6 +69,7 @@ def test_listed(items: list[str], most: int | None, said: str) -> None:
         (5e-324, "0 weeks"),  # "critical path 4.94066e-324 weeks" (helper-60)
         (100 / 3, "33.33 weeks"),
         (0.999, "1 week"),
+        (1_126_670.4, "1126670.4 weeks"),  # not 1.12667e+06 (helper-61)
     ],
 )
 def test_in_weeks(weeks: float, said: str) -> None:

@@ -94,7 +94,9 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 step.wave if step else "",
                 step.deadline if step else "",
                 step.slack if step else "",
-                step.due_for_next if step and step.due_for_next is not None else "",
+                step.due_for_next
+                if step and step.due_for_next is not None and not step.too_late_for_next
+                else "",  # a day before the step can start is none to meet
                 "yes" if step and step.too_late_for_next else "",
                 ("yes" if step.blocked else "no") if step else "",
                 "; ".join(

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from exitplan.errors import agreeing, in_weeks, listed, plural, told_apart
+from exitplan.errors import agreeing, decimal_text, in_weeks, listed, plural, told_apart
 from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity
@@ -75,7 +75,7 @@ def weeks(value: float | None) -> str:
     """Weeks to two decimals at most (``in_weeks``)."""
     if value is None:
         return ""
-    return f"{round(value, 2) + 0.0:g}"
+    return decimal_text(round(value, 2) + 0.0)
 
 
 def number(value: float) -> str:

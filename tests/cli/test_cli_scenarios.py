@@ -543,6 +543,7 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
         "yes",
         "replace-entra-id",
     )
+    assert steps["entra-id"]["due_for_next_days"] == ""  # a day before it can start: none
     assert steps["m365-apps"]["too_late_for_next"] == ""
     compared = run_cli(
         "compare", "scenarios/leave-microsoft.yaml", "scenarios/lose-intune.yaml", "--format", "csv"
