@@ -751,9 +751,9 @@ def test_an_imported_estate_varies_the_same_from_the_database(
     assert run_cli("import", model, "-o", imported).exit_code == 0
     assert run_cli("load", imported, env=env).exit_code == 0
     scenario = tmp_path / "lan.yaml"
-    scenario.write_text(
-        "id: lan\ntitle: Lose the LAN\nestate: archisurance\n"
-        "withdraw: [component:lan-communicationnetwork]\n",
+    scenario.write_text(  # a dependency the import derived (its ref inferred) is varied
+        "id: lan\ntitle: Lose a service\nestate: archisurance\n"
+        "withdraw: [service:customer-data-mutation-service]\n",
         encoding="utf-8",
     )
     args = ("sensitivity", scenario, "--format", "json")
