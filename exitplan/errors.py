@@ -131,6 +131,22 @@ _REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple = 2, 4, 4, 4
 _REPR.maxstring = _REPR.maxlong = _REPR.maxother = SHORT
 
 
+def value_kind(value: object) -> str:
+    """What a value read from YAML or JSON is, in words ("a list", "a mapping", "a
+    number"), for a message about a value of the wrong kind."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return "a text" if isinstance(value, str) else f"a {type(value).__name__}"
+
+
 def abbreviate(value: object, limit: int = SHORT) -> str:
     """``repr(value)`` cut to about ``limit`` characters, so that a message quoting a
     value read from a file stays one readable line whatever the file holds; a long text

@@ -56,6 +56,7 @@ from exitplan.errors import (
     display_path,
     os_reason,
     plural,
+    value_kind,
 )
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, slug
@@ -436,7 +437,7 @@ class _Catalog:
         if data is None:  # an empty document, as after a trailing '---'
             return None
         if not isinstance(data, Mapping):
-            self._problem(document, (), f"an entity is a mapping, not {_what(data)}")
+            self._problem(document, (), f"an entity is a mapping, not {value_kind(data)}")
             return None
         missing = False
         for key in ("apiVersion", "kind"):
@@ -456,7 +457,7 @@ class _Catalog:
             self._problem(document, ("metadata", "namespace"), "a namespace is a text")
             missing = True
         if "spec" in data and not isinstance(data["spec"], Mapping):
-            self._problem(document, ("spec",), f"spec is a mapping, not {_what(data['spec'])}")
+            self._problem(document, ("spec",), f"spec is a mapping, not {value_kind(data['spec'])}")
             missing = True
         if missing:
             return None
@@ -619,14 +620,6 @@ fills in: such a file describes no entity of the catalog."""
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _what(value: object) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return "a text" if isinstance(value, str) else f"a {type(value).__name__}"
 
 
 # --- entities → the draft ----------------------------------------------------------------

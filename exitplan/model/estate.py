@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from exitplan.errors import abbreviate
+from exitplan.errors import abbreviate, value_kind
 from exitplan.model.ids import ID_PATTERN, Country, Id, NodeId
 from exitplan.model.vocabulary import (
     Classification,
@@ -373,19 +373,6 @@ class Contract(Strict):
     note: Text | None = None
 
 
-def _kind_of(value: Any) -> str:
-    """What a value that should be text is, in words."""
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "empty" if value is None else "not text"
-
-
 def _capability_mapping(value: Any) -> Any:
     """A list of capability ids means each is realised in full."""
     if isinstance(value, list | tuple):
@@ -393,7 +380,7 @@ def _capability_mapping(value: Any) -> Any:
             if not isinstance(item, str):  # a list or a mapping is no key to map
                 # pydantic reports a ValueError as a problem of the field; a TypeError not
                 raise ValueError(  # noqa: TRY004
-                    f"expected capability ids; item {index} is {_kind_of(item)}"
+                    f"expected capability ids; item {index} is {value_kind(item)}"
                 )
         return dict.fromkeys(value, Coverage.FULL.value)
     return value

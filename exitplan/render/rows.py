@@ -14,6 +14,8 @@ from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity
 from exitplan.simulate.propagate import NEVER, UNDATED, hidden_in
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
+    CANNOT_BE_MADE,
+    TOO_LATE_FOR_NEXT,
     Affected,
     Costs,
     DeadlineFrom,
@@ -96,12 +98,11 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     if step.blocked:
         return blocked_text(step, names)
     if step.cannot_be_made:
-        return "cannot be made: the vendor is gone by then"
+        return CANNOT_BE_MADE
     told = _own_status(step)
     over = step.holds_up
     if step.too_late_for_next:
-        told += ("; " if told else "") + "the steps after it miss their deadlines however "
-        told += "soon it finishes"
+        told += ("; " if told else "") + TOO_LATE_FOR_NEXT
     elif over is not None and not (step.slack is not None and -step.slack >= over):
         told += ("; " if told else "") + f"{plural(over, 'day')} late for the steps after it"
     return told

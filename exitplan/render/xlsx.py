@@ -24,7 +24,7 @@ from exitplan.render.rows import REGISTER_HEADERS, chain_text, register, sentenc
 from exitplan.render.rows import headline as headline_lines
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.register import RegisterRow
-from exitplan.simulate.result import Simulation, State, StepKind, summarise
+from exitplan.simulate.result import TOO_LATE_FOR_NEXT, Simulation, State, StepKind, summarise
 
 Cell = str | int | float | bool | date | None
 
@@ -80,7 +80,7 @@ CONTRACT_HEADERS = (
     "steps due by it", "late for it", "blocked",
 )  # fmt: skip
 # A day before the step can start is no day to meet: the cell says so rather than show it.
-TOO_LATE_FOR_NEXT = "none: the steps after it miss their deadlines however soon it finishes"
+NO_DAY_TO_MEET = f"none: {TOO_LATE_FOR_NEXT}"
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 "; ".join(term.component for term in step.contracts) or None,
                 contract.notice_by if contract else None,
                 step.slack,
-                TOO_LATE_FOR_NEXT if step.too_late_for_next else on(step.due_for_next),
+                NO_DAY_TO_MEET if step.too_late_for_next else on(step.due_for_next),
                 "yes" if step.blocked else "no",
                 ", ".join(step.blocked_by),
                 "yes: the vendor is gone by then" if step.cannot_be_made else "",

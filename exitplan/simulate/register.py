@@ -128,8 +128,10 @@ def _substitutability(
     )
     needs = sorted({need.options: need.names for need in unbrought}.items())
     if needs:
-        told = [" or ".join(names) if len(names) == 1 else "either " + " or ".join(names)
-                for _, names in needs]  # fmt: skip
+        told = [  # a choice as the plan's notes tell it: "either d1 or d2"
+            names[0] if len(names) == 1 else "either " + listed(names, last="or")
+            for _, names in needs
+        ]
         reason += f"; needs {listed(told)} brought in, which nothing runs today"
     if level <= 1 or (gaps and level <= 2) or moves >= MANY_MOVES:
         return "highly_complex", reason

@@ -190,6 +190,12 @@ class Prerequisite:
         return " or ".join(self.options)
 
 
+CANNOT_BE_MADE = "cannot be made: the vendor is gone by then"
+"""What every output says of a step that ``cannot_be_made``."""
+TOO_LATE_FOR_NEXT = "the steps after it miss their deadlines however soon it finishes"
+"""What every output says of a step that is ``too_late_for_next``."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of the migration plan: export data from, or replace, withdrawn components.

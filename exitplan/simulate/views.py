@@ -28,7 +28,16 @@ from exitplan.graph.port import (
     in_use_among,
 )
 from exitplan.model import NodeId
-from exitplan.simulate.result import Affected, Plan, Simulation, State, Step, StepKind
+from exitplan.simulate.result import (
+    CANNOT_BE_MADE,
+    TOO_LATE_FOR_NEXT,
+    Affected,
+    Plan,
+    Simulation,
+    State,
+    Step,
+    StepKind,
+)
 
 MAX_NODES = 250
 """Beyond this a diagram no longer reads on a slide; ``--focus`` cuts it down."""
@@ -737,7 +746,7 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
         lines.extend(wrap("blocked by " + ", ".join(sorted(blocked_by)), 28, None))
         return lines
     if step.cannot_be_made:
-        return [*lines, *wrap("cannot be made: the vendor is gone by then", 28)]
+        return [*lines, *wrap(CANNOT_BE_MADE, 28)]
     if not step.blocked and step.slack is not None and step.duration_weeks is not None:
         lines.append(
             f"{plural(-step.slack, 'day')} late"
@@ -746,7 +755,7 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
         )
     over = step.holds_up
     if step.too_late_for_next:
-        lines.extend(wrap("the steps after it miss their deadlines however soon it finishes", 28))
+        lines.extend(wrap(TOO_LATE_FOR_NEXT, 28))
     elif over is not None and not (step.slack is not None and -step.slack >= over):
         lines.append(f"{plural(over, 'day')} late for the steps after it")
     return lines
