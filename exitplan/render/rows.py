@@ -647,14 +647,10 @@ def per_year_after_text(simulation: Simulation) -> str:
     """The running cost after the exit: ``unknown`` while no replacement is found, ``at
     least`` while some component has none, or a cost is not recorded."""
     costs = simulation.plan.costs
-    unknown = costs.per_year_after_unknown + len(simulation.missing) + unplanned(simulation)
+    unknown = (
+        costs.per_year_after_unknown + len(simulation.missing) + simulation.plan.needs_not_in_plan
+    )
     return per_year_text(costs.per_year_after, unknown, simulation.currency)
-
-
-def unplanned(simulation: Simulation) -> int:
-    """The needs of the chosen alternatives that nothing runs today and no step brings
-    in: the plan counts no cost for them (Univention Nubus, for baramundi)."""
-    return len({need.options for step in simulation.plan.steps for need in step.needs_brought_in})
 
 
 def effort_sentence(simulation: Simulation) -> str:
@@ -706,8 +702,8 @@ def cost_sentences(simulation: Simulation) -> list[str]:
         f"none found yet for {plural(len(simulation.missing), 'component')}"
         if simulation.missing
         else "",
-        f"nothing counted for {plural(unplanned(simulation), 'need')} not in the plan"
-        if unplanned(simulation)
+        f"nothing counted for {plural(simulation.plan.needs_not_in_plan, 'need')} not in the plan"
+        if simulation.plan.needs_not_in_plan
         else "",
     ]
     if any(unsaid):
@@ -1015,11 +1011,7 @@ def compare(
     rows = [
         (label, *(count(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
     ]
-    unpriced = [
-        sum(r.chosen is None or r.chosen.cost_per_year is None for r in s.replacements)
-        + unplanned(s)
-        for s in simulations
-    ]
+    unpriced = [f.cost_per_year_unknown for f in figures]
     rows.append(
         (
             "cost of alternatives per year",

@@ -502,6 +502,9 @@ class Summary:
     needs_not_in_plan: int = 0
     """Needs of the chosen candidates that are not run today and that no step brings in
     (a redundant group counts once)."""
+    cost_per_year_unknown: int = 0
+    """The parts of ``cost_per_year`` not counted: replacements with no candidate chosen
+    or none priced, and ``needs_not_in_plan``; "at least" when more than 0."""
 
 
 def summarise(simulation: Simulation) -> Summary:
@@ -532,4 +535,8 @@ def summarise(simulation: Simulation) -> Summary:
         one_off_cost_unknown=len(simulation.plan.costs.one_off_unknown),
         termination_fee_unknown=len(simulation.plan.costs.termination_unknown),
         needs_not_in_plan=simulation.plan.needs_not_in_plan,
+        cost_per_year_unknown=sum(
+            r.chosen is None or r.chosen.cost_per_year is None for r in simulation.replacements
+        )
+        + simulation.plan.needs_not_in_plan,
     )
