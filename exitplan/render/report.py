@@ -52,7 +52,7 @@ from exitplan.render.rows import (
     when_week,
 )
 from exitplan.simulate.assumed import Assumption
-from exitplan.simulate.plan import contract_outlooks
+from exitplan.simulate.plan import ContractOutlook, contract_outlooks
 from exitplan.simulate.policy import BASIS, NOT_RECORDED, SENSITIVE, Severity
 from exitplan.simulate.register import SUBSTITUTABILITY
 from exitplan.simulate.result import (
@@ -330,10 +330,12 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             else f"Commission a search for alternatives to the {len(missing):,} components "
             f"with none{also}, before the blocked steps can be planned"
         )
+    outlooks = contract_outlooks(simulation)
+    renewed = [outlook for outlook in outlooks if outlook.renewal]
     overrun: list[str] = []
     overrun_late: set[str] = set()
     overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
-    for outlook in contract_outlooks(simulation):
+    for outlook in outlooks:
         term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
         named = names.get(term.component, term.name)
         if outlook.renewal:
@@ -341,10 +343,18 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             found.append(
                 f"Renew {named} {'once' if count == 1 else f'{count} times'} more, "
                 f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
-                f"its end on {term.end.isoformat()}" + _blocked_by_then(stuck)
+                f"its end on {term.end.isoformat()}"
+                + _decide_by(outlook)
+                + _also_late(outlook, outlooks, names)
+                + _blocked_by_then(stuck)
             )
         elif late or (stuck and not term.notice_by):
-            overrun.append(f"{named} ({term.end.isoformat()})")
+            told = term.end.isoformat() + (
+                f", notice by {term.notice_by.isoformat()}"
+                if term.notice_by and not outlook.notice_passed
+                else ""
+            )
+            overrun.append(f"{named} ({told})")
             overrun_late.update(step.id for step in late)
             overrun_stuck.update(step.id for step in outlook.blocked)
         elif term.notice_by:
@@ -363,16 +373,20 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
                     else ""
                 )
             )
-    overrun_steps, overrun_blocked = len(overrun_late), len(overrun_stuck - overrun_late)
+    overrun_blocked = overrun_stuck - overrun_late
     if overrun:
         contracts = f"the contract{'s' if len(overrun) > 1 else ''} of {listed(overrun)}"
+        above = _told_above(overrun_late, overrun_blocked, renewed, names)
         found.append(
-            f"Extend {contracts}, or accept {plural(overrun_steps, 'step')} running "
-            f"past {agreeing(len(overrun), 'its', 'their')} end" + _blocked_by_then(overrun_blocked)
-            if overrun_steps
-            else f"Extend {contracts}: {plural(overrun_blocked, 'step')} due by "
+            f"Extend {contracts}, or accept {plural(len(overrun_late), 'step')} running "
+            f"past {agreeing(len(overrun), 'its', 'their')} end"
+            + _blocked_by_then(len(overrun_blocked))
+            + above
+            if overrun_late
+            else f"Extend {contracts}: {plural(len(overrun_blocked), 'step')} due by "
             f"{agreeing(len(overrun), 'its', 'their')} end "
-            f"{agreeing(overrun_blocked, 'is', 'are')} blocked until an alternative is found"
+            f"{agreeing(len(overrun_blocked), 'is', 'are')} blocked until an alternative is found"
+            + above
         )
     needs = unbrought(simulation)
     if needs:
@@ -622,6 +636,54 @@ KIND_WORDS = {
     "users": ("user count", "user counts"),
 }
 """A kind of assumption counted, where it is not made plural with an s."""
+
+
+def _decide_by(outlook: ContractOutlook) -> str:
+    """The day a renewal must be decided by: its notice date, while it lies ahead."""
+    notice = outlook.term.notice_by
+    if notice is None or outlook.notice_passed:
+        return ""
+    return f" (decide by {notice.isoformat()}, its notice date)"
+
+
+def _also_late(
+    outlook: ContractOutlook, outlooks: Sequence[ContractOutlook], names: Mapping[str, str]
+) -> str:
+    """The other contracts the same late steps run past: renewing one contract does not
+    move the end of another that a step is also due by."""
+    late = {step.id for step in outlook.late}
+    others = [
+        other for other in outlooks if other is not outlook and late & {s.id for s in other.late}
+    ]
+    if not others:
+        return ""
+    shared = late & {step.id for other in others for step in other.late}
+    which = (
+        ("it" if len(late) == 1 else f"all {len(late):,} of them")
+        if len(shared) == len(late)
+        else f"{len(shared):,} of them"
+    )
+    ends = listed(
+        f"{names.get(o.term.component, o.term.name)} ({o.term.end.isoformat()})" for o in others
+    )
+    return (
+        f"; {which} also {agreeing(len(shared), 'runs', 'run')} past the end of the contract"
+        f"{'s' if len(others) > 1 else ''} of {ends}, which renewing this one does not move"
+    )
+
+
+def _told_above(
+    late: set[str], blocked: set[str], renewed: Sequence[ContractOutlook], names: Mapping[str, str]
+) -> str:
+    """How many of the steps an extension is about were told with a renewal too (a step
+    due by two contracts is in both decisions), so that the counts are not added up."""
+    told_late = {step.id for outlook in renewed for step in outlook.late}
+    told_blocked = {step.id for outlook in renewed for step in outlook.blocked}
+    again = len(late & told_late) + len(blocked & told_blocked)
+    if not again:
+        return ""
+    whose = listed(names.get(o.term.component, o.term.name) for o in renewed)
+    return f" ({again:,} of these steps are also counted with {whose} above)"
 
 
 def _blocked_by_then(blocked: int) -> str:

@@ -7,12 +7,14 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
+from exitplan.model.estate import Contract
 from exitplan.render.report import decisions, sections_of
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
@@ -317,3 +319,33 @@ def test_two_nodes_of_one_name_are_told_apart_by_their_ids(tmp_path: Path, run_c
     assert "Firewall (fw)" not in report
     assert "| Sync (sync) | LAN (lan) → LAN (lan-net) |" in report  # the data flows
     assert "| LAN (lan) | component | the component as recorded |" in report  # the appendix
+
+
+def test_a_step_due_by_two_contracts_is_not_counted_twice_in_the_decisions() -> None:
+    """With a contract of Entra ID's own, the late steps that need both it and the
+    Microsoft 365 subscription were told with the renewal (8 late, 3 blocked) and again
+    with the extension (10 late, 9 blocked): 18 late where the plan has 10; and renewing
+    the subscription was offered as if it saved steps that Entra ID's end still makes late
+    (helper-62)."""
+    estate = load_estate(REPO / "graphs" / "gothenburg")
+    components = [
+        c.model_copy(update={"contract": Contract(end=date(2027, 12, 31), notice_days=180)})
+        if c.id == "entra-id"
+        else c
+        for c in estate.components
+    ]
+    backend = EmbeddedGraph(estate.model_copy(update={"components": components}))
+    simulation = simulate(backend, ["vendor:microsoft"], Options(mode=Mode.EXIT))
+    said = decisions(exit_strategy(backend, simulation))
+    renew = next(d for d in said if d.startswith("Renew Microsoft 365 subscription"))
+    extend = next(d for d in said if d.startswith("Extend"))
+    assert "(decide by 2027-04-01, its notice date)" in renew
+    assert (
+        "all 8 of them also run past the end of the contract of Microsoft Entra ID "
+        "(2027-12-31), which renewing this one does not move" in renew
+    )
+    assert "Microsoft Entra ID (2027-12-31, notice by 2027-07-04)" in extend
+    assert "or accept 10 steps running past their end" in extend
+    assert "(11 of these steps are also counted with Microsoft 365 subscription" in extend
+    late = {s.id for s in simulation.plan.late}
+    assert len(late) == 10
