@@ -69,7 +69,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
         if step.kind is StepKind.REPLACE
         for move in step.moves
     }
-    users = {s.id: s.users for s in simulation.services}
+    users = {s.id: s.users_recorded for s in simulation.services}
     rows = []
     for affected in simulation.affected:
         replacement = replacements.get(affected.id)

@@ -200,7 +200,7 @@ def _service_json(service: ServiceImpact, simulation: Simulation) -> dict[str, A
     return {
         **described,
         "criticality": service.criticality,
-        "users": service.users,
+        "users": service.users_recorded,
         "consumers": [
             {"organisation": c.organisation, "name": c.name, "users": c.users, "assumed": c.assumed}
             for c in service.consumers

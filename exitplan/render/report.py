@@ -19,6 +19,7 @@ from exitplan.errors import agreeing, in_weeks, listed, plural, printable
 from exitplan.render.gantt import gantt_mermaid, step_label
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
+    UNRECORDED,
     Section,
     alternatives,
     brought_in_sentences,
@@ -48,6 +49,7 @@ from exitplan.render.rows import (
     services,
     status,
     unbrought,
+    users_text,
     weeks,
     when_week,
 )
@@ -163,7 +165,7 @@ def figures(strategy: ExitStrategy) -> Section:
     late = plan.late
     rows = [
         ("Services that break", f"{broken:,} of {len(simulation.services):,} affected"),
-        ("People who lose a service", number(figures.users_broken)),
+        ("People who lose a service", users_text(figures)),
         (
             "Components with no viable alternative",
             f"{figures.missing_alternatives} of {len(simulation.replacements)} to replace",
@@ -480,8 +482,13 @@ def summary(strategy: ExitStrategy) -> list[str]:
                 " out of use",
                 f"{plural(len(broken), 'service')} "
                 f"{agreeing(len(broken), 'breaks', 'break')}{when} "
-                f"and {degrade}; {plural(round(users), 'user')} "
-                f"{agreeing(round(users), 'loses', 'lose')} a service"
+                f"and {degrade}; "
+                + (
+                    f"{plural(round(users), 'user')} "
+                    f"{agreeing(round(users), 'loses', 'lose')} a service"
+                    if figures.users_recorded
+                    else "no users are recorded for them"
+                )
                 if broken
                 else f"No service breaks; {degrade}"
                 if degraded
@@ -867,7 +874,7 @@ def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
         strategy.simulation,
         _names(strategy),
         "Affected services",
-        "none recorded",
+        UNRECORDED,
         degraded_first=True,
     )
     rows = tuple((*row[:3], keep(row[3]), *row[4:]) for row in section.rows)
@@ -1037,7 +1044,7 @@ def _register(strategy: ExitStrategy) -> Section:
             "; ".join(row.storage),
             "; ".join(row.processing),
             str(len(row.services)),
-            number(row.users),
+            UNRECORDED if row.users is None else number(row.users),
             row.substitutability_text,
             SUBSTITUTABILITY.get(row.declared_substitutability, ""),
             "yes" if row.alternatives else "no",

@@ -160,6 +160,9 @@ def recorded_names(simulation: Simulation) -> dict[str, str]:
 
 
 LONGEST_CHAIN_SHOWN = 9
+
+UNRECORDED = "none recorded"
+"""Where a count is not recorded (the users of a service): not 0."""
 """A chain of more nodes shows its first and last four around a count of the others, in
 tables, reports, workbooks and slides; one the simulation cut (``propagate.elided``)
 shows its first four and what is withdrawn. JSON gives a chain as the simulation holds
@@ -203,8 +206,12 @@ def headline(simulation: Simulation) -> list[str]:
         f"{start}{horizon}.",
         f"{plural(figures.withdrawn, 'component or service', 'components or services')} "
         f"withdrawn; {plural(figures.services_broken, 'service')} broken and "
-        f"{figures.services_degraded} degraded; {plural(figures.users_broken, 'user')} "
-        "lose a service.",
+        f"{figures.services_degraded} degraded; "
+        + (
+            f"{plural(figures.users_broken, 'user')} lose a service."
+            if figures.users_recorded
+            else "no users are recorded for the services affected."
+        ),
     ]
     if simulation.legal is not None:
         lines.extend(legal_sentences(simulation.legal))
@@ -668,8 +675,23 @@ def effort_sentence(simulation: Simulation) -> str:
         steps = "its one step" if unknown == 1 else f"any of its {unknown:,} steps"
         return f"Effort unknown: not recorded for {steps}"
     effort = simulation.plan.effort_weeks
-    told = f"Effort {weeks(effort)} person-week{'' if effort == 1 else 's'}"
-    return told + (f" (not recorded for {plural(unknown, 'step')})" if unknown else "")
+    blocked = sum(s.kind is StepKind.REPLACE and s.blocked for s in simulation.plan.steps)
+    told = (
+        f"Effort {'at least ' if unknown or blocked else ''}{weeks(effort)} "
+        f"person-week{'' if effort == 1 else 's'}"
+    )
+    missing = [f"not recorded for {plural(unknown, 'step')}"] if unknown else []
+    if blocked:
+        missing.append(
+            f"none yet for the {plural(blocked, 'blocked step')}, with nothing to move to"
+        )
+    return told + (f" ({'; '.join(missing)})" if missing else "")
+
+
+def users_text(figures: Summary) -> str:
+    """The people who lose a service, or ``none recorded`` where no affected service
+    records who uses it: never 0 people for a count nobody made."""
+    return number(figures.users_broken) if figures.users_recorded else UNRECORDED
 
 
 def cost_sentences(simulation: Simulation) -> list[str]:
@@ -1008,9 +1030,15 @@ def compare(
     def count(value: float) -> str:
         return f"{value:.0f}" if plain else number(value)
 
-    rows = [
-        (label, *(count(float(getattr(f, key))) for f in figures)) for key, label in COMPARE_ROWS
-    ]
+    def shown(f: Summary, key: str) -> str:
+        value = float(getattr(f, key))
+        if key == "users_broken" and not f.users_recorded:
+            return UNRECORDED
+        if key == "effort_weeks":
+            return _at_least(count(value), f.effort_unknown, value, short=not plain)
+        return count(value)
+
+    rows = [(label, *(shown(f, key) for f in figures)) for key, label in COMPARE_ROWS]
     unpriced = [f.cost_per_year_unknown for f in figures]
     rows.append(
         (
@@ -1084,9 +1112,10 @@ def compare(
     cells = [cell for row in rows for cell in row[1:]]
     if any(cell.startswith("≥ ") for cell in cells):
         notes.append(
-            "≥: at least, as some costs are not recorded (a component with no alternative "
-            "yet, or an alternative, a migration or a termination with no cost) or not in "
-            "the plan (what an alternative needs that nothing runs today)."
+            "≥: at least, as some costs or efforts are not recorded (a component with no "
+            "alternative yet, or an alternative, a migration or a termination with no cost "
+            "or effort) or not in the plan (what an alternative needs that nothing runs "
+            "today)."
         )
     if any(cell.endswith(f" {UNSCHEDULED}") for cell in cells):
         notes.append(f"{UNSCHEDULED} {UNSCHEDULED_NOTE}")
@@ -1188,7 +1217,7 @@ def register(entries: Sequence[RegisterRow]) -> Section:
             "; ".join(row.storage),
             "; ".join(row.processing),
             "; ".join(row.services),
-            str(row.users),
+            "" if row.users is None else str(row.users),
             row.substitutability_text,
             row.reason,
             SUBSTITUTABILITY.get(row.declared_substitutability, ""),

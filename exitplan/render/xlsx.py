@@ -20,7 +20,7 @@ from typing import Any
 
 from exitplan.errors import printable
 from exitplan.render.files import fixed_zip
-from exitplan.render.rows import REGISTER_HEADERS, chain_text, register, sentences
+from exitplan.render.rows import REGISTER_HEADERS, UNRECORDED, chain_text, register, sentences
 from exitplan.render.rows import headline as headline_lines
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.register import RegisterRow
@@ -103,7 +103,10 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         ("components and services withdrawn", figures.withdrawn),
         ("services broken", figures.services_broken),
         ("services degraded", figures.services_degraded),
-        ("users who lose a service", figures.users_broken),
+        (
+            "users who lose a service",
+            figures.users_broken if figures.users_recorded else UNRECORDED,
+        ),
         ("missing alternatives", figures.missing_alternatives),
         ("migration steps", figures.steps),
         ("blocked steps", figures.blocked_steps),
@@ -117,7 +120,8 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
             on(plan.finish_day),
         ),
         ("plan finishes without a capacity limit", on(plan.finish_day_without_capacity)),
-        ("effort (person-weeks)", plan.effort_weeks),
+        ("effort (person-weeks), recorded", plan.effort_weeks),
+        ("steps with no effort recorded (blocked ones included)", figures.effort_unknown),
         (
             f"cost per year before, recorded ({simulation.currency})",
             "unknown"
@@ -140,7 +144,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         ("contracts with no termination fee recorded", len(plan.costs.termination_unknown)),
         ("in short", sentences(headline_lines(simulation))),
     ]
-    users = {s.id: s.users for s in simulation.services}
+    users = {s.id: s.users_recorded for s in simulation.services}
     criticality = {s.id: s.criticality for s in simulation.services}
     services = [
         (
@@ -281,7 +285,7 @@ def register_sheets(entries: Sequence[RegisterRow]) -> list[Sheet]:
 
     def cell(index: int, text: str) -> Cell:
         if index in numbers:
-            return int(text)
+            return int(text) if text else None  # none recorded
         if index in dates and text:
             return date.fromisoformat(text)  # written by the register from a date
         return text

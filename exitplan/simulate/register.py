@@ -80,7 +80,9 @@ class RegisterRow:
     storage: tuple[str, ...]
     processing: tuple[str, ...]
     services: tuple[NodeId, ...]
-    users: int
+    users: int | None
+    """The people who use those services; ``None`` where none of them records who uses
+    it (0 would say nobody does)."""
     substitutability: str
     reason: str
     declared_substitutability: str
@@ -210,7 +212,7 @@ class _Exits:
             for edge in self.region.dependents(component)
         )
 
-    def withdraw(self, component: NodeId) -> tuple[tuple[NodeId, ...], int, str, str]:
+    def withdraw(self, component: NodeId) -> tuple[tuple[NodeId, ...], int | None, str, str]:
         """The services reached (broken or degraded), the people who use them, and the
         substitutability level with its reason."""
         reached = self.reach.of([component])
@@ -235,7 +237,8 @@ class _Exits:
         moves = len(reached.fail - self.idle - reached.withdrawn)
         level, reason = _substitutability(replacements, moves, unbrought)
         services = tuple(sorted(reached.degrade & self.services))
-        users = people(use for service in services for use in self.users.get(service, ()))
+        uses = [use for service in services for use in self.users.get(service, ())]
+        users = people(uses) if uses or not services else None
         return services, users, level, reason
 
 

@@ -79,6 +79,12 @@ class ServiceImpact:
         return self.impact.id
 
     @property
+    def users_recorded(self) -> int | None:
+        """``users``, or ``None`` where no organisation is recorded as using the service
+        (0 would say that nobody does)."""
+        return self.users if self.consumers else None
+
+    @property
     def state(self) -> State:
         return self.impact.state
 
@@ -505,6 +511,12 @@ class Summary:
     cost_per_year_unknown: int = 0
     """The parts of ``cost_per_year`` not counted: replacements with no candidate chosen
     or none priced, and ``needs_not_in_plan``; "at least" when more than 0."""
+    effort_unknown: int = 0
+    """The steps whose effort ``effort_weeks`` does not count: the blocked ones, with
+    nothing to move to yet, and those that record none; "at least" when more than 0."""
+    users_recorded: bool = True
+    """Some affected service records who uses it; else ``users_broken`` is 0 because
+    nothing is recorded, and is told as "none recorded", never as 0 people."""
 
 
 def summarise(simulation: Simulation) -> Summary:
@@ -539,4 +551,9 @@ def summarise(simulation: Simulation) -> Summary:
             r.chosen is None or r.chosen.cost_per_year is None for r in simulation.replacements
         )
         + simulation.plan.needs_not_in_plan,
+        effort_unknown=sum(
+            step.kind is StepKind.REPLACE and step.effort_weeks is None
+            for step in simulation.plan.steps
+        ),
+        users_recorded=any(s.consumers for s in services),
     )

@@ -407,7 +407,7 @@ def test_compare_tells_a_one_off_lower_bound_and_a_plan_with_every_step_blocked(
     shown = run_cli("compare", scenario, every).stdout
     assert "≥ 1,500,000" in shown
     assert "at least" not in shown.split("Costs in")[0]
-    assert "≥: at least, as some costs are not recorded" in " ".join(shown.split())
+    assert "≥: at least, as some costs or efforts are not recorded" in " ".join(shown.split())
     assert "* The finish" not in shown
 
 

@@ -1,0 +1,104 @@
+"""A figure nobody recorded is told as not recorded, in every output: never as 0 people,
+and an effort that leaves out the blocked steps is "at least" (helper-62: an imported
+ArchiMate model's report said "0 users lose a service" above a table of "none recorded";
+"Effort 338 person-weeks" left out the 10 blocked steps)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import RunCli
+from tests.reliability.test_outputs import write_estate
+
+NO_CONSUMERS = [{"id": "s", "name": "Service", "depends_on": ["b"]}]
+
+
+@pytest.fixture
+def unrecorded(tmp_path: Path) -> Path:
+    """The small estate, its one service with no consumers; the vendor's component has
+    an alternative, so the plan's one step has an effort."""
+    _, scenario = write_estate(tmp_path, "Plain", services=NO_CONSUMERS)
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("arguments", "told", "not_told"),
+    [
+        (("run",), "no users are recorded for the services affected", "0 users"),
+        (("report", "-o", "{out}/r.md"), "| People who lose a service | none recorded |", "| 0 |"),
+        (("compare",), "users who lose a service            none recorded", None),
+    ],
+)
+def test_users_no_service_records_are_not_told_as_0(
+    run_cli: RunCli,
+    unrecorded: Path,
+    tmp_path: Path,
+    arguments: tuple[str, ...],
+    told: str,
+    not_told: str | None,
+) -> None:
+    command, *rest = arguments
+    result = run_cli(command, unrecorded, *(a.format(out=tmp_path) for a in rest))
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "r.md").read_text("utf-8") if command == "report" else result.stdout
+    if command == "run":
+        text = " ".join(text.split())
+    assert told in text
+    if not_told:
+        assert not_told not in text
+
+
+def test_the_data_outputs_leave_unrecorded_users_empty(
+    run_cli: RunCli, unrecorded: Path, tmp_path: Path
+) -> None:
+    data = json.loads(run_cli("run", unrecorded, "--format", "json").stdout)
+    assert data["summary"]["users_recorded"] is False
+    assert [s["users"] for s in data["services"]] == [None]
+    rows = list(csv.DictReader(io.StringIO(run_cli("run", unrecorded, "--format", "csv").stdout)))
+    assert [r["users"] for r in rows if r["kind"] == "service"] == [""]
+    assert run_cli("run", unrecorded, "-o", tmp_path / "r.xlsx").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["users who lose a service"] == "none recorded"
+    services = list(book["Services"].iter_rows(values_only=True))
+    assert services[1][services[0].index("users")] is None
+    estate = unrecorded.parent / "estate.json"
+    register = json.loads(run_cli("register", estate, "--format", "json").stdout)
+    by_id = {row["id"]: row for row in register["components"]}
+    assert by_id["b"]["users"] is None  # reaches the service, which records no users
+
+
+def test_recorded_users_are_still_counted(run_cli: RunCli, tmp_path: Path) -> None:
+    _, scenario = write_estate(tmp_path, "Plain")
+    data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
+    assert data["summary"]["users_recorded"] is True
+    assert data["summary"]["users_broken"] == 10
+    assert [s["users"] for s in data["services"]] == [10]
+    assert "10 users lose a service" in " ".join(run_cli("run", scenario).stdout.split())
+
+
+def test_an_effort_without_the_blocked_steps_is_at_least(run_cli: RunCli, tmp_path: Path) -> None:
+    """Component c has no alternative: its step is blocked and has no effort yet."""
+    components = [
+        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+        {"id": "c", "name": "C", "vendor": "v", "delivery": "saas"},
+        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a", "c"]},
+        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+    ]
+    _, scenario = write_estate(tmp_path, "Plain", components=components)
+    report = tmp_path / "r.md"
+    assert run_cli("report", scenario, "-o", report).exit_code == 0
+    assert (
+        "Effort at least 4 person-weeks (none yet for the 1 blocked step, with nothing to "
+        "move to)" in report.read_text("utf-8")
+    )
+    shown = run_cli("compare", scenario).stdout
+    assert "effort (person-weeks)               ≥ 4" in shown
+    data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
+    assert (data["summary"]["effort_weeks"], data["summary"]["effort_unknown"]) == (4.0, 1)
