@@ -20,6 +20,8 @@ subscription           withdrawn at day 0; software run here
                        date unknown" without an end date)
 licenses it            keeps running, degraded from              withdrawn at day 0
 perpetually            ``support_end`` when that is known
+licenses it, no        keeps running, and is told so: nothing    withdrawn at day 0
+licence recorded       recorded says when it would stop
 only supports or       not withdrawn                             withdrawn at day 0
 sub-processes it,
 or licenses it as
@@ -34,7 +36,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from exitplan.errors import UsageError, did_you_mean, printable, shorten, with_article
+from exitplan.errors import (
+    UsageError,
+    agreeing,
+    did_you_mean,
+    listed,
+    printable,
+    shorten,
+    with_article,
+)
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -112,6 +122,7 @@ class LicenceEffect(StrEnum):
     WITHDRAWN = "withdrawn"  # at once
     SUBSCRIPTION_ENDS = "subscription_ends"  # withdrawn at the contract end, plus grace
     SUPPORT_ENDS = "support_ends"  # keeps running, degraded from the end of support
+    UNRECORDED = "unrecorded"  # keeps running: no licence is recorded that would end it
     UNTOUCHED = "untouched"
 
 
@@ -122,7 +133,12 @@ _SELECTABLE = frozenset({"vendor", "component", "service"})
 """Kinds of node a selector names by id."""
 
 _HOSTED_BY_VENDOR = frozenset({"saas", "paas", "iaas"})
-_STRENGTH = (LicenceEffect.WITHDRAWN, LicenceEffect.SUBSCRIPTION_ENDS, LicenceEffect.SUPPORT_ENDS)
+_STRENGTH = (
+    LicenceEffect.WITHDRAWN,
+    LicenceEffect.SUBSCRIPTION_ENDS,
+    LicenceEffect.SUPPORT_ENDS,
+    LicenceEffect.UNRECORDED,
+)
 """Effects from the strongest: a component two named vendors provide gets the stronger."""
 
 
@@ -145,7 +161,9 @@ def licence_effect(
         return LicenceEffect.SUBSCRIPTION_ENDS
     if licence == Licence.PERPETUAL:
         return LicenceEffect.SUPPORT_ENDS
-    return LicenceEffect.UNTOUCHED
+    if licence is None:  # a licensor, and no licence recorded: told, not passed over
+        return LicenceEffect.UNRECORDED
+    return LicenceEffect.UNTOUCHED  # open source
 
 
 Effects = dict[NodeId, tuple[LicenceEffect, tuple[NodeId, ...]]]
@@ -391,15 +409,22 @@ def resolve(
         vendors |= named_vendors
         for node_id, (effect, by) in reached.items():
             _keep_stronger(effects, node_id, effect, by)
-    if not effects:
+    running = (LicenceEffect.SUPPORT_ENDS, LicenceEffect.UNRECORDED)
+    if all(effect is LicenceEffect.UNRECORDED for effect, _ in effects.values()):
         raise NothingWithdrawnError(
             f"{', '.join(map(str, parsed))} withdraws nothing in {mode} mode: the vendors "
             "named neither operate any component here nor license one by subscription or "
-            "perpetual licence" + (_exit_hint(backend, parsed) if mode is Mode.CUT_OFF else "")
+            "perpetual licence"
+            + (_exit_hint(backend, parsed) if mode is Mode.CUT_OFF else "")
+            + (
+                f"; {listed(sorted(effects), most=5)} "
+                f"{agreeing(len(effects), 'records', 'record')} no licence, so nothing says "
+                "when it would stop (give it licence: subscription, perpetual or open_source)"
+                if effects
+                else ""
+            )
         )
-    withdrawn = {
-        c for c, (effect, _) in effects.items() if effect is not LicenceEffect.SUPPORT_ENDS
-    }
+    withdrawn = {c for c, (effect, _) in effects.items() if effect not in running}
     licences = {
         c: found for c, found in sorted(effects.items()) if found[0] is not LicenceEffect.WITHDRAWN
     }

@@ -15,6 +15,7 @@ from exitplan.simulate.propagate import NEVER, UNDATED, hidden_in
 from exitplan.simulate.register import SUBSTITUTABILITY, RegisterRow
 from exitplan.simulate.result import (
     CANNOT_BE_MADE,
+    LICENCE_UNRECORDED,
     TOO_LATE_FOR_NEXT,
     Affected,
     Costs,
@@ -785,6 +786,8 @@ def licence_when(licence: LicenceEnd) -> str:
                 f"{day(licence.day)}"
             )
         return f"at its contract end {licence.end.isoformat()}{grace}, {day(licence.day)}"
+    if licence.licence == LICENCE_UNRECORDED:
+        return "no licence recorded, so taken as running on"
     if licence.end is None:
         return "no end of support recorded, so not counted as degraded"
     if licence.passed:
@@ -840,14 +843,32 @@ def licence_sentences(
             f"Software run here under a perpetual licence from {vendors(dated)} keeps running, "
             f"degraded: {parts}."
         )
-    undated = [item for item in licences if item.licence == "perpetual" and not item.end]
+    undated = [
+        item for item in licences if item.licence != "subscription" and not item.end
+    ]  # a perpetual licence with no end of support, or no licence recorded
     breaking = [item for item in undated if item.id in earlier]
     undated = [item for item in undated if item.id not in earlier]
+    unrecorded = [item for item in undated if item.licence == LICENCE_UNRECORDED]
+    undated = [item for item in undated if item.licence == "perpetual"]
     if breaking:
+        perpetual = all(item.licence == "perpetual" for item in breaking)
         lines.append(
-            f"Under a perpetual licence from {vendors(breaking)}, "
+            (
+                f"Under a perpetual licence from {vendors(breaking)}, "
+                if perpetual
+                else f"Though licensed by {vendors(breaking)} with no end recorded, "
+            )
             + "; ".join(f"{item.id} breaks from {day(earlier[item.id])}" for item in breaking)
             + f" all the same, through what {agreeing(len(breaking), 'it needs', 'they need')}."
+        )
+    if unrecorded:
+        lines.append(
+            f"{plural(len(unrecorded), 'component')} run here and licensed by "
+            f"{vendors(unrecorded)} {agreeing(len(unrecorded), 'records', 'record')} no "
+            "licence, so nothing says when the withdrawal would stop "
+            f"{agreeing(len(unrecorded), 'it', 'them')}; taken as running on "
+            f"(record the licence: subscription, perpetual or open_source): "
+            f"{', '.join(item.id for item in unrecorded)}."
         )
     if undated:
         lines.append(
@@ -926,6 +947,11 @@ def why_headline(simulation: Simulation, node_id: str) -> list[str]:
             return [
                 f"{node_id} is not affected: its perpetual licence keeps it running (no end "
                 "of support is recorded)."
+            ]
+        if licence is not None and licence.licence == LICENCE_UNRECORDED:
+            return [
+                f"{node_id} is not affected: it records no licence, so it is taken as "
+                "running on (record its licence: subscription, perpetual or open_source)."
             ]
         return [f"{node_id} is not affected: nothing that {what} withdraws reaches it."]
     start = simulation.start

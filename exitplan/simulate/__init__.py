@@ -19,6 +19,7 @@ from exitplan.graph.port import (
     GraphBackend,
     Label,
     Rel,
+    in_use_among,
 )
 from exitplan.model import NodeId
 from exitplan.select import LicenceEffect, Mode, Selector, Withdrawal, resolve
@@ -30,6 +31,7 @@ from exitplan.simulate.alternatives import (
 from exitplan.simulate.plan import Calendar, make_plan
 from exitplan.simulate.propagate import NEVER, Times, is_dated, propagate
 from exitplan.simulate.result import (
+    LICENCE_UNRECORDED,
     Affected,
     Consumer,
     HeldBack,
@@ -44,6 +46,8 @@ from exitplan.simulate.result import (
 )
 from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.why import Chain, chains
+
+UNRECORDED = LicenceEffect.UNRECORDED
 
 
 @dataclass(frozen=True)
@@ -357,10 +361,33 @@ def _licence_ends(
 ) -> tuple[LicenceEnd, ...]:
     """What the licences of the named vendors' self-run components make of the withdrawal
     (of those in use: a candidate's licence ends nothing that runs here)."""
-    licences = {n: held for n, held in withdrawal.licences.items() if region.in_use(n)}
+    unrecorded = [  # told where nothing else reaches them: else they are among the affected
+        n
+        for n, (effect, _) in withdrawal.licences.items()
+        if effect is UNRECORDED and times.fails_at(n) == NEVER and times.degrades_at(n) == NEVER
+    ]
+    outside = backend.nodes_by_id(unrecorded)  # none of them is withdrawn: not in the region
+    running = in_use_among(backend, outside.values())
+    licences = {
+        n: held
+        for n, held in withdrawal.licences.items()
+        if (n in running if held[0] is UNRECORDED else region.in_use(n))
+    }
     names = backend.nodes_by_id({v for _, vendors in licences.values() for v in vendors})
     ends = []
     for node_id, (effect, vendors) in licences.items():
+        if effect is UNRECORDED:
+            ends.append(
+                LicenceEnd(
+                    id=node_id,
+                    name=outside[node_id].name,
+                    licence=LICENCE_UNRECORDED,
+                    vendors=tuple(names[v].name for v in vendors),
+                    day=None,
+                    end=None,
+                )
+            )
+            continue
         node = region.node(node_id)
         subscription = effect is LicenceEffect.SUBSCRIPTION_ENDS
         end = node.properties.get("contract_end" if subscription else "support_end")

@@ -403,6 +403,9 @@ class Legal:
     """Components withdrawn because unlawful flows reach them (empty unless asked)."""
 
 
+LICENCE_UNRECORDED = "not recorded"
+
+
 @dataclass(frozen=True)
 class LicenceEnd:
     """A component of a withdrawn vendor that the organisation runs itself, which its
@@ -412,7 +415,8 @@ class LicenceEnd:
     id: NodeId
     name: str
     licence: str
-    """``subscription`` or ``perpetual``."""
+    """``subscription``, ``perpetual``, or ``LICENCE_UNRECORDED`` where the vendor is its
+    licensor and no licence is recorded: it is taken as running on, and told so."""
     vendors: tuple[str, ...]
     """The names of the withdrawn vendors that hold the licence."""
     day: int | None
@@ -427,8 +431,8 @@ class LicenceEnd:
     @property
     def effect(self) -> str | None:
         """``withdrawn`` when a subscription ends, ``degraded`` when a perpetual licence's
-        support ends; ``None``: a perpetual licence with no end of support recorded runs
-        on, and is not counted as degraded."""
+        support ends; ``None``: a perpetual licence with no end of support recorded, or
+        no licence recorded, runs on, and is not counted as degraded."""
         if self.licence == "subscription":
             return "withdrawn"
         return "degraded" if self.end is not None else None

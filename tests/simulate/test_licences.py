@@ -308,3 +308,47 @@ def test_a_licence_says_what_its_end_does(
     (item,) = simulation.licences
     assert item.effect == effect
     assert licences(simulation).rows[0][3] == (effect or "runs on")
+
+
+def test_software_with_no_licence_recorded_is_told_as_taken_running_on(
+    write_files: WriteFiles,
+) -> None:
+    """A licensor's client software with no licence recorded was passed over in silence in
+    a cut-off beside something withdrawn (helper-64): now it is told as taken as running
+    on, with what to record; in an exit it is withdrawn as before."""
+    estate = _estate(Case("x", "client", None, False, Mode.CUT_OFF, (None, 0, 0)))
+    estate["components"].append(
+        {"id": "hosted", "name": "Hosted", "vendor": "vendor", "delivery": "saas"}
+    )
+    backend = _backend(write_files, estate)
+    simulation = simulate(backend, ["vendor:vendor"])
+    assert "app" not in {a.id for a in simulation.affected}
+    assert [(item.id, item.licence, item.effect) for item in simulation.licences] == [
+        ("app", "not recorded", None)
+    ]
+    told = " ".join(headline(simulation))
+    assert (
+        "1 component run here and licensed by Vendor records no licence, so nothing says when "
+        "the withdrawal would stop it; taken as running on (record the licence: subscription, "
+        "perpetual or open_source): app." in told
+    )
+    assert licences(simulation).rows == (
+        ("app", "not recorded", "Vendor", "runs on", "no licence recorded, so taken as running on"),
+    )
+    exit_mode = simulate(backend, ["vendor:vendor"], Options(mode=Mode.EXIT))
+    assert "app" in exit_mode.withdrawn
+    assert exit_mode.licences == ()
+
+
+def test_a_withdrawal_of_only_unrecorded_licences_says_what_to_record(
+    write_files: WriteFiles,
+) -> None:
+    backend = _backend(
+        write_files, _estate(Case("x", "client", None, False, Mode.CUT_OFF, (None, 0, 0)))
+    )
+    with pytest.raises(
+        UsageError,
+        match=r"\(try --mode exit\); app records no licence, so nothing says when it would "
+        r"stop \(give it licence: subscription, perpetual or open_source\)",
+    ):
+        simulate(backend, ["vendor:vendor"])
