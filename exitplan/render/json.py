@@ -326,7 +326,9 @@ def _plan_json(simulation: Simulation) -> dict[str, Any]:
             "per_year_before_unknown": costs.per_year_before_unknown,
             "per_year_after": costs.per_year_after,
             "per_year_after_unknown": costs.per_year_after_unknown,
-            "one_off": costs.one_off,
+            "one_off": None  # nothing recorded and some part not: unknown, as the summary
+            if not costs.one_off and (costs.one_off_unknown or costs.termination_unknown)
+            else costs.one_off,
             "migration": costs.migration,
             "parallel": costs.parallel,
             "termination": costs.termination,
