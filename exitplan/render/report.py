@@ -334,6 +334,11 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
         )
     outlooks = contract_outlooks(simulation)
     renewed = [outlook for outlook in outlooks if outlook.renewal]
+    alike: dict[tuple[object, ...], list[ContractOutlook]] = {}
+    for outlook in renewed:  # contracts of one agreement renew together: one decision
+        key = (outlook.term.end, outlook.renewal, outlook.term.notice_by, outlook.notice_passed)
+        alike.setdefault(key, []).append(outlook)
+    renewals = {id(group[0]): group for group in alike.values()}
     overrun: list[str] = []
     overrun_late: set[str] = set()
     overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
@@ -341,15 +346,8 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
         term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
         named = names.get(term.component, term.name)
         if outlook.renewal:
-            count, end = outlook.renewal
-            found.append(
-                f"Renew {named} {'once' if count == 1 else f'{count} times'} more, "
-                f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
-                f"its end on {term.end.isoformat()}"
-                + _decide_by(outlook)
-                + _also_late(outlook, outlooks, names)
-                + _blocked_by_then(stuck)
-            )
+            if id(outlook) in renewals:  # else told with the first of its kind
+                found.append(_renewal(renewals[id(outlook)], outlooks, names))
         elif late or (stuck and not term.notice_by):
             told = term.end.isoformat() + (
                 f", notice by {term.notice_by.isoformat()}"
@@ -645,22 +643,46 @@ KIND_WORDS = {
 """A kind of assumption counted, where it is not made plural with an s."""
 
 
-def _decide_by(outlook: ContractOutlook) -> str:
-    """The day a renewal must be decided by: its notice date, while it lies ahead."""
-    notice = outlook.term.notice_by
-    if notice is None or outlook.notice_passed:
-        return ""
-    return f" (decide by {notice.isoformat()}, its notice date)"
+def _renewal(
+    group: Sequence[ContractOutlook],
+    outlooks: Sequence[ContractOutlook],
+    names: Mapping[str, str],
+) -> str:
+    """Renew contracts that end, renew and take notice alike (the parts of one agreement),
+    or accept the steps that run past their end."""
+    first = group[0]
+    count, end = first.renewal or (0, first.term.end)
+    late = {step.id for outlook in group for step in outlook.late}
+    blocked = {step.id for outlook in group for step in outlook.blocked} - late
+    named = listed(names.get(o.term.component, o.term.name) for o in group)
+    its = agreeing(len(group), "its", "their")
+    notice = first.term.notice_by
+    return (
+        f"Renew {named} {'once' if count == 1 else f'{count} times'} more, "
+        f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
+        f"{its} end on {first.term.end.isoformat()}"
+        + (
+            f" (decide by {notice.isoformat()}, {its} notice date)"
+            if notice and not first.notice_passed
+            else ""
+        )
+        + _also_late(group, outlooks, names)
+        + _blocked_by_then(len(blocked))
+    )
 
 
 def _also_late(
-    outlook: ContractOutlook, outlooks: Sequence[ContractOutlook], names: Mapping[str, str]
+    group: Sequence[ContractOutlook],
+    outlooks: Sequence[ContractOutlook],
+    names: Mapping[str, str],
 ) -> str:
     """The other contracts the same late steps run past: renewing one contract does not
     move the end of another that a step is also due by."""
-    late = {step.id for step in outlook.late}
+    late = {step.id for outlook in group for step in outlook.late}
     others = [
-        other for other in outlooks if other is not outlook and late & {s.id for s in other.late}
+        other
+        for other in outlooks
+        if all(other is not o for o in group) and late & {s.id for s in other.late}
     ]
     if not others:
         return ""
@@ -675,7 +697,8 @@ def _also_late(
     )
     return (
         f"; {which} also {agreeing(len(shared), 'runs', 'run')} past the end of the contract"
-        f"{'s' if len(others) > 1 else ''} of {ends}, which renewing this one does not move"
+        f"{'s' if len(others) > 1 else ''} of {ends}, which renewing "
+        f"{agreeing(len(group), 'this one', 'these')} does not move"
     )
 
 

@@ -246,13 +246,13 @@ def test_compare_says_what_tells_the_variants_apart(
     assert rows["day 0"][-3:] == ["2026-11-01", "2028-01-01", "2026-11-01"]
     assert rows["work starts"][-3:] == ["2026-11-01", "2028-01-01", "2027-06-01"]
     assert rows["horizon (days)"][-3:] == ["none", "none", "200"]
-    assert rows["steps after their deadline"][-3:] == ["10", "2", "10"]
+    assert rows["steps after their deadline"][-3:] == ["10", "1", "10"]
     shown = json.loads(
         run_cli("compare", *(folder / f"{n}.yaml" for n in "abc"), "--format", "json").stdout
     )["scenarios"]
     assert [(s["start"], s["work_starts"], s["horizon_days"], s["steps_late"]) for s in shown] == [
         ("2026-11-01", "2026-11-01", None, 10),
-        ("2028-01-01", "2028-01-01", None, 2),
+        ("2028-01-01", "2028-01-01", None, 1),
         ("2026-11-01", "2027-06-01", 200, 10),
     ]
     same = run_cli("compare", folder / "a.yaml", folder / "d.yaml")

@@ -48,7 +48,9 @@ def test_the_deck_has_its_slides_pictures_and_notes(run_cli: RunCli, tmp_path: P
     assert pictures == [0, 0, 1, 1, 0, 0]
     figures = slides[1].shapes[1].table
     assert figures.cell(1, 1).text == "51,700"
-    assert "Renew Microsoft 365 subscription" in slides[5].shapes[1].text_frame.text
+    assert "and Microsoft 365 subscription (licensing and activation) once more" in (
+        slides[5].shapes[1].text_frame.text
+    )
     notes = slides[1].notes_slide.notes_text_frame
     assert "- Chat and online meetings: Chat and online meetings ← Microsoft Teams" in notes.text
     said = {s.shapes.title.text: s.notes_slide.notes_text_frame.text for s in slides}
