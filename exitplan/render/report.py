@@ -61,6 +61,7 @@ from exitplan.simulate.result import (
     HeldBack,
     Plan,
     Replacement,
+    Simulation,
     State,
     Status,
     StepKind,
@@ -336,7 +337,8 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     renewed = [outlook for outlook in outlooks if outlook.renewal]
     alike: dict[tuple[object, ...], list[ContractOutlook]] = {}
     for outlook in renewed:  # contracts of one agreement renew together: one decision
-        key = (outlook.term.end, outlook.renewal, outlook.term.notice_by, outlook.notice_passed)
+        term = outlook.term
+        key = (term.end, term.renewal_months, term.notice_by, outlook.notice_passed)
         alike.setdefault(key, []).append(outlook)
     renewals = {id(group[0]): group for group in alike.values()}
     overrun: list[str] = []
@@ -409,7 +411,9 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
         )
     else:
         found.append(
-            f"Staff the migration for {capacity_told(simulation)}" if plan.capacity else ""
+            f"Staff the migration for {capacity_told(simulation)}{_capacity_moves(simulation)}"
+            if plan.capacity
+            else ""
         )
     if strategy.assumptions:
         decisive = len(strategy.sensitivity.ranked) if strategy.sensitivity else 0
@@ -643,6 +647,21 @@ KIND_WORDS = {
 """A kind of assumption counted, where it is not made plural with an s."""
 
 
+def _capacity_moves(simulation: Simulation) -> str:
+    """What the limit on the work costs in time: the finish without it and with it."""
+    plan = simulation.plan
+    held, free = plan.finish_day, plan.finish_day_without_capacity
+    if held is None or free is None or held <= free:
+        return ""
+    with_it, without = simulation.date_of(held), simulation.date_of(free)
+    if with_it is None or without is None:
+        return (
+            f", which moves the finish from week {weeks(free / 7)} to week {weeks(held / 7)} "
+            "of the work"
+        )
+    return f", which moves the finish from {without.isoformat()} to {with_it.isoformat()}"
+
+
 def _renewal(
     group: Sequence[ContractOutlook],
     outlooks: Sequence[ContractOutlook],
@@ -651,14 +670,17 @@ def _renewal(
     """Renew contracts that end, renew and take notice alike (the parts of one agreement),
     or accept the steps that run past their end."""
     first = group[0]
-    count, end = first.renewal or (0, first.term.end)
+    count, end = max(outlook.renewal or (0, first.term.end) for outlook in group)
+    times = "once" if count == 1 else f"{count} times"
+    if any(outlook.renewal != (count, end) for outlook in group):  # some need fewer
+        times = f"as their late steps need, up to {times}"
     late = {step.id for outlook in group for step in outlook.late}
     blocked = {step.id for outlook in group for step in outlook.blocked} - late
     named = listed(names.get(o.term.component, o.term.name) for o in group)
     its = agreeing(len(group), "its", "their")
     notice = first.term.notice_by
     return (
-        f"Renew {named} {'once' if count == 1 else f'{count} times'} more, "
+        f"Renew {named} {times} more, "
         f"to {end.isoformat()}, or accept {plural(len(late), 'step')} running past "
         f"{its} end on {first.term.end.isoformat()}"
         + (

@@ -18,6 +18,7 @@ from exitplan.model.estate import Contract
 from exitplan.render.report import decisions, sections_of
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.strategy import exit_strategy
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import write_estate
@@ -354,3 +355,25 @@ def test_a_step_due_by_two_contracts_is_not_counted_twice_in_the_decisions() -> 
     assert "(11 of these steps are also counted with Microsoft Configuration Manager" in extend
     late = {s.id for s in simulation.plan.late}
     assert len(late) == 10
+
+
+def test_a_limit_on_people_says_how_far_it_moves_the_finish() -> None:
+    """'Staff the migration for 2 person-weeks a month' did not say that this moves the
+    finish by eleven years; and the three Microsoft 365 contracts, renewed a different
+    number of times, took three of the five decisions and pushed it out (helper-62)."""
+    backend = EmbeddedGraph(load_estate(REPO / "graphs" / "gothenburg"))
+    simulation = simulate(
+        backend,
+        ["vendor:microsoft"],
+        Options(mode=Mode.EXIT, capacity=Capacity(person_weeks_per_month=2)),
+    )
+    said = decisions(exit_strategy(backend, simulation))
+    assert (
+        "Staff the migration for 2 person-weeks a month, which moves the finish from "
+        "2029-08-05 to 2040-12-14" in said
+    )
+    assert sum(d.startswith("Renew") for d in said) == 1
+    assert (
+        "and Microsoft 365 subscription (licensing and activation) as their late steps need, "
+        "up to 5 times more, to 2042-06-30" in " ".join(said)
+    )
