@@ -552,7 +552,8 @@ def backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["embedded", "neo4j"]),
             default="embedded",
             show_default=True,
-            help="embedded: read PATH; neo4j: read the estate loaded with 'exitplan load'.",
+            help="embedded: read the estate's files (PATH, or a scenario's estate:); neo4j: "
+            "read the estate loaded with 'exitplan load'.",
         ),
     )
     for option in options:

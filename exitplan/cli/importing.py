@@ -342,7 +342,7 @@ def _remove_folders(made: list[Path]) -> None:
     "--mapping",
     "mapping_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="A YAML mapping file that changes the default mapping "
+    help="A YAML (or JSON) mapping file that changes the default mapping "
     "(see --print-default-mapping and exitplan schema --mapping).",
 )
 @click.option(
