@@ -1135,6 +1135,19 @@ def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
+def _short_only_of_invalid_items(detail: Mapping[str, Any]) -> bool:
+    """Pydantic counts a list's length after its invalid items are dropped: ``roles:
+    [owner]`` was "0 items; at least 1" beside the item's own problem. The list was long
+    enough as written."""
+    given, least = detail.get("input"), detail.get("ctx", {}).get("min_length")
+    return (
+        detail["type"] == "too_short"
+        and isinstance(given, list | tuple)
+        and isinstance(least, int)
+        and len(given) >= least
+    )
+
+
 def validation_problems(
     error: ValidationError,
     model: type[BaseModel],
@@ -1146,6 +1159,8 @@ def validation_problems(
     validated data to where in the written)."""
     problems = []
     for detail in error.errors():
+        if _short_only_of_invalid_items(detail):
+            continue
         loc, message = _message(model, detail)
         path = (*base, *(renumber(loc) if renumber else loc))
         problems.append(Problem(doc.file, doc.line_of(path), format_path(path), message))

@@ -186,6 +186,22 @@ CASES = [
             )
         ],
     ),
+    Case(  # pydantic also said "roles: 0 items; at least 1", counting after the bad item
+        "bad-item-in-a-list-that-needs-one",
+        {
+            "a.yaml": "components:\n  - id: intune\n    name: Intune\n    delivery: saas\n"
+            "    vendors: [{vendor: microsoft, roles: [owner]}]\n"
+        },
+        [Expected("a.yaml", 5, "components[0].vendors[0].roles[0]", "'owner' is not allowed")],
+    ),
+    Case(
+        "empty-list-that-needs-one",
+        {
+            "a.yaml": "components:\n  - id: intune\n    name: Intune\n    delivery: saas\n"
+            "    vendors: [{vendor: microsoft, roles: []}]\n"
+        },
+        [Expected("a.yaml", 5, "components[0].vendors[0].roles", "an empty list; give at least 1")],
+    ),
     Case(
         "bad-readiness",
         {
