@@ -711,6 +711,18 @@ def renewed_past(term: ContractTerm, day: date) -> tuple[int, date] | None:
     return count, end
 
 
+def running_end(end: date, renewal_months: int | None, day: date) -> date:
+    """The end a contract runs to on ``day``: ``end``, or where it renews for terms of
+    ``renewal_months``, the first end after ``day`` (``end`` itself if that is later)."""
+    if renewal_months is None or end > day:
+        return end
+    count, current = 0, end
+    while current <= day:
+        count += 1
+        current = _months_after(end, renewal_months * count)
+    return current
+
+
 def _months_after(when: date, months: int) -> date:
     """The same day ``months`` later (the month's last day where it is shorter)."""
     month = when.month - 1 + months

@@ -96,6 +96,7 @@ from exitplan.graph.port import (
 )
 from exitplan.model import Classification, LegalProfile, NodeId, PersonalData
 from exitplan.select import OWN_PROVIDER, Mode, resolve
+from exitplan.simulate.plan import running_end
 from exitplan.simulate.reach import UNREACHED, Alone, Reach, Reached, each_withdrawal
 from exitplan.simulate.result import FlowAtRisk, people
 
@@ -1037,13 +1038,20 @@ def lifecycle(view: EstateView) -> list[Finding]:
         if not needing:
             continue
         end = component.properties.get("contract_end")
+        term = component.properties.get("contract_renewal_months")
+        renewed = ""
+        if end is not None and view.as_of is not None and isinstance(term, int) and term > 0:
+            recorded = str(end)  # a renewing contract runs on to its next end
+            end = running_end(date.fromisoformat(recorded), term, view.as_of).isoformat()
+            if end != recorded:
+                renewed = f", renewed from {recorded} for {term}-month terms"
         ended = (
             end is not None
             and view.as_of is not None
             and date.fromisoformat(str(end)) <= view.as_of
         )
         when = (
-            f"its contract {'ended' if ended else 'ends'} on {end}"
+            f"its contract {'ended' if ended else 'ends'} on {end}{renewed}"
             if end
             else "no end date is recorded"
         )
