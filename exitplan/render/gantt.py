@@ -257,7 +257,9 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     late = plan.late
     if late:
         parts.append(f"{len(late)} late")
-    holding = [s for s in plan.steps if not s.late and (s.holds_up or s.too_late_for_next)]
+    holding = [  # as the plan's notes tell them: a late step too, if nothing after it can be
+        s for s in plan.steps if (s.holds_up and not s.late) or s.too_late_for_next
+    ]
     if holding:
         parts.append(f"{len(holding)} holding up later steps")
     if stuck:

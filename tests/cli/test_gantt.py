@@ -435,3 +435,18 @@ def test_a_contract_no_step_is_due_by_is_drawn_too() -> None:
     contracts = block.split("section Contracts", 1)[1]
     assert "End of e :milestone, 2026-06-30" in contracts
     assert "End of licence :milestone, 2026-12-31" in contracts
+
+
+def test_the_subtitle_counts_the_steps_holding_up_as_the_plans_notes_name_them() -> None:
+    """The subtitle said '2 holding up later steps' where the plan's notes named three
+    (Active Directory, Entra ID and SharePoint): SharePoint is late itself, and nothing
+    after it can meet its deadline however soon it finishes (helper-62)."""
+    simulation = simulate(
+        EmbeddedGraph(load_estate(EXAMPLE)), ["vendor:microsoft"], Options(mode=Mode.EXIT)
+    )
+    hopeless = {s.replaces for s in simulation.plan.too_late_for_next}
+    assert hopeless == {"ad-ds", "entra-id", "sharepoint-online"}
+    drawn = " ".join(
+        re.findall(r"<!-- (.*?) -->", render_gantt(simulation, ".svg", SLIDE).decode())
+    )
+    assert "3 holding up later steps" in drawn
