@@ -182,6 +182,15 @@ class Columns(rules.Rules):
 
 
 _SERVICE: Kind = "service"
+_COMPONENT_ONLY = (
+    ("vendor", "Vendor"),
+    ("delivery", "Delivery"),
+    ("lifecycle", "Lifecycle"),
+    ("cost", "Cost per year"),
+    ("contract_end", "Contract end"),
+)
+"""Columns of a components table that only a component has a field for: on a row that
+becomes a service, capability or organisation they go into its note, never lost."""
 _COMPONENT: Kind = "component"
 _SKIP: Kind = "skip"
 
@@ -1078,8 +1087,11 @@ class _Reader:
         owner, _ = row.get("owner")
         if owner:
             extra.append(f"Owner: {owner}")
-        if vendor and kind != "component":
-            extra.append(f"Vendor: {vendor}")
+        if kind != "component":  # fields only a component has: kept in the note, as written
+            for what, label in _COMPONENT_ONLY:
+                written, _ = row.get(what)
+                if written:
+                    extra.append(f"{label}: {written}")
         text, _ = row.get("note")
         note = _note([text, *extra])
         if note:

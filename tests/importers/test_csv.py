@@ -784,3 +784,19 @@ def test_a_type_or_status_not_in_the_mapping_is_marked_on_its_element(tmp_path: 
     assert inferred["type not in the mapping, taken as component"] == 1
     assert inferred["status not in the mapping, taken as active"] == 1
     assert not any(reason.startswith("component lifecycle") for reason in inferred)
+
+
+def test_a_row_made_a_service_keeps_its_component_fields_in_its_note(tmp_path: Path) -> None:
+    """A service has no vendor, delivery, lifecycle, cost or contract: a CMDB row that
+    became one lost them without a word (helper-64); they are kept in its note."""
+    table = _table(
+        tmp_path,
+        "ci.csv",
+        "name,class,vendor,delivery,status,cost,contract end\n"
+        "Mail,service,Microsoft,saas,retired,120000,2027-06-30\n",
+    )
+    mail = _elements(_import(table))["mail"]
+    assert mail.note == (
+        "Vendor: Microsoft\nDelivery: saas\nLifecycle: retired\nCost per year: 120000\n"
+        "Contract end: 2027-06-30"
+    )
