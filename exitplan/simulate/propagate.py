@@ -105,6 +105,14 @@ class Times:
         Chains share their tails, so each is remembered once computed."""
         return self._failure_chain(node_id) if broken else self._degradation_chain(node_id)
 
+    def whole_chain(self, node_id: NodeId) -> tuple[NodeId, ...]:
+        """The chain of failures as ``chain`` gives it, not cut short: every node, for
+        ``why``, which follows the chain's dependencies one by one (O(its length))."""
+        path = [node_id]
+        while path[-1] in self.fail_cause:
+            path.append(self.fail_cause[path[-1]])
+        return tuple(path)
+
     def _failure_chain(self, node_id: NodeId) -> tuple[NodeId, ...]:
         known = self._failure_chains
         walked = []

@@ -128,7 +128,7 @@ def _decisive(
     for broken, days in ((True, times.fail), (False, times.degrade)):
         if node_id not in days:
             continue
-        nodes = times.chain(node_id, broken=True) if broken else _degradation_path(times, node_id)
+        nodes = times.whole_chain(node_id) if broken else _degradation_path(times, node_id)
         links = []
         for source, target in itertools.pairwise(nodes):
             edges = [e for e in region.dependencies(source) if e.target == target]
@@ -210,7 +210,7 @@ def _degradation_path(times: Times, node_id: NodeId) -> tuple[NodeId, ...]:
             break
         cause = times.degrade_cause.get(current)
         if cause is None or times.degrades_at(current) >= times.fails_at(current):
-            path.extend(times.chain(current, broken=True)[1:])  # degraded as it fails
+            path.extend(times.whole_chain(current)[1:])  # degraded as it fails
             break
         path.append(cause)
         current = cause

@@ -944,3 +944,19 @@ def test_why_lists_every_chain_earliest_first() -> None:
         (("work", "mon", "intune"), 7.0, False),
         (("work", "client", "intune"), 180.0, True),
     ]
+
+
+def test_why_follows_a_chain_longer_than_the_cut_when_its_walk_stops_early() -> None:
+    """A ladder of 32 diamonds: a chain of 65 nodes and 2**32 paths. The walk stops at its
+    limit, and the decisive chain was rebuilt from the cut one, whose ellipsis is no node:
+    'min() arg is an empty sequence', exit 3 (helper-63). It is whole in the answer."""
+    lines = ["s:s -> x32"]
+    for i in range(1, 33):
+        lines += [f"a{i} -> x{i - 1}", f"b{i} -> x{i - 1}", f"x{i} -> a{i}", f"x{i} -> b{i}"]
+    explanation = explain(build("\n".join(lines)), ["component:x0"], NodeId("s"))
+    assert explanation.truncated
+    decisive = [chain for chain in explanation.chains if chain.breaks]
+    assert decisive
+    assert decisive[0].nodes[0] == "s"
+    assert decisive[0].nodes[-1] == "x0"
+    assert len(decisive[0].nodes) == 2 + 2 * 32
