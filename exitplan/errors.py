@@ -176,8 +176,14 @@ INVISIBLE = frozenset(
         *(0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)),  # direction marks
         0x061C,  # the Arabic letter mark, a direction mark too
         0x200D,  # the zero-width joiner: rich (15) fails on one that joins nothing
+        0x200B,  # the zero-width space and the word joiner: nothing to see, yet two names
+        0x2060,  # with and without one differ
+        0xE0001,  # the tag characters: invisible text riding inside a name
+        *range(0xE0020, 0xE0080),
         0x2028,  # the line and paragraph separators: a line break to some readers (a
         0x2029,  # browser's script, a PNG renderer that drops the rest of the line)
+        0xFEFF,  # a byte order mark inside a name (concatenated exports): matplotlib's PDF
+        # writer fails on it, and it hides in every other output
         0xFFFE,  # Unicode's noncharacters: no XML output (a workbook, a deck) can carry them
         0xFFFF,
     ]
@@ -276,7 +282,13 @@ def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:
         if (character == "\n" and newlines) or character in keep:
             shown.append(character)
         elif code in INVISIBLE:
-            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            shown.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
         else:
             shown.append(character)
     return "".join(shown)

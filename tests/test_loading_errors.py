@@ -135,6 +135,11 @@ CASES = [
         {"a.yaml": 'vendors:\n  - id: x\n    name: "\\u200b\\x1f \\u00a0"\n    hq_country: SE\n'},
         [Expected("a.yaml", 3, "vendors[0].name", "holds no visible character")],
     ),
+    Case(  # printable, yet they draw nothing (helper-63)
+        "name-of-fillers-and-a-blank-braille-pattern",
+        {"a.yaml": 'vendors:\n  - id: x\n    name: "\u3164\u2800\u115f\u034f"\n'},
+        [Expected("a.yaml", 3, "vendors[0].name", "holds no visible character")],
+    ),
     Case(
         "json-line-of-a-field",
         {"a.json": '{"vendors": [\n\t{"id": "x",\n\t "name": "X",\n\t "hq_country": "XX"}\n]}\n'},

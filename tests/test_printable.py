@@ -24,6 +24,9 @@ from exitplan.errors import printable
         pytest.param("-\u200d\u200d字", "-\\u200d\\u200d字", id="zero-width-joiner"),
         pytest.param("a\ufffeb\uffff", "a\\ufffeb\\uffff", id="noncharacters"),
         pytest.param("a\u2028b\u2029c", "a\\u2028b\\u2029c", id="line-separators"),
+        pytest.param("Mail\ufeff", "Mail\\ufeff", id="byte-order-mark"),
+        pytest.param("a\u200bb\u2060c", "a\\u200bb\\u2060c", id="zero-width-space-word-joiner"),
+        pytest.param("a\U000e0041", "a\\U000e0041", id="tag-character"),
     ],
 )
 def test_control_characters_are_shown_as_escapes(text: str, shown: str) -> None:

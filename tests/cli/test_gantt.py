@@ -450,3 +450,13 @@ def test_the_subtitle_counts_the_steps_holding_up_as_the_plans_notes_name_them()
         re.findall(r"<!-- (.*?) -->", render_gantt(simulation, ".svg", SLIDE).decode())
     )
     assert "3 holding up later steps" in drawn
+
+
+def test_a_byte_order_mark_in_a_name_does_not_stop_a_pdf(run_cli: RunCli, tmp_path: Path) -> None:
+    """U+FEFF in a name (CSV exports put together) made matplotlib's PDF writer fail: an
+    IndexError, exit 3 (helper-63). Names show it as an escape, as everywhere else."""
+    estate, _ = write_estate(tmp_path, "Mail\ufeff")
+    target = tmp_path / "g.pdf"
+    result = run_cli("diagram", estate, "-w", "vendor:v", "--view", "gantt", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes().startswith(b"%PDF")
