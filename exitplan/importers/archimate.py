@@ -20,7 +20,6 @@ import heapq
 import io
 import sys
 import zipfile
-import zlib
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,14 @@ from exitplan.errors import InvalidInputError, Problem, abbreviate, did_you_mean
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.exported import BadFactError, read_facts
-from exitplan.importers.files import RAISE_IT, once, read_source, source_bytes
+from exitplan.importers.files import (
+    RAISE_IT,
+    UNPACKING,
+    once,
+    read_source,
+    source_bytes,
+    unpacking_failed,
+)
 from exitplan.importers.rules import RelationRule
 from exitplan.importers.xml import line, local, parse_xml
 from exitplan.model import (
@@ -637,15 +643,8 @@ def _root_of(raw: bytes, file: str) -> etree._Element:
                     _refuse(file, None, "", too_large)
                 with archive.open(info) as member:
                     raw = member.read(min(limit, sys.maxsize - 1) + 1)
-        except (
-            zipfile.BadZipFile,
-            KeyError,
-            OSError,
-            RuntimeError,
-            ValueError,
-            zlib.error,
-        ) as error:
-            _refuse(file, None, "", f"not an Archi model archive: {error}")
+        except UNPACKING as error:
+            _refuse(file, None, "", f"not an Archi model archive: {unpacking_failed(error)}")
         if len(raw) > limit:
             _refuse(file, None, "", too_large)
     return parse_xml(raw, file)

@@ -25,7 +25,6 @@ import itertools
 import os
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -38,7 +37,13 @@ from pydantic import Field, StringConstraints
 from exitplan.errors import InvalidInputError, Problem, abbreviate, agreeing, display_path
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft, relation_id
-from exitplan.importers.files import once, read_source, source_bytes
+from exitplan.importers.files import (
+    UNPACKING,
+    once,
+    read_source,
+    source_bytes,
+    unpacking_failed,
+)
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
 from exitplan.model.estate import MAX_COST
 
@@ -604,8 +609,10 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
     try:
         book = zipfile.ZipFile(io.BytesIO(raw))
         parts = book.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
-        raise _refused(file, f"not an Excel workbook (.xlsx is a zip file): {error}") from None
+    except UNPACKING as error:
+        raise _refused(
+            file, f"not an Excel workbook (.xlsx is a zip file): {unpacking_failed(error)}"
+        ) from None
     if len(parts) > MAX_PARTS:
         raise _refused(file, f"a workbook of {len(parts):,} parts is refused")
     total = sum(part.file_size for part in parts)
@@ -641,18 +648,10 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
                             "without bound or read other files)",
                         )
                     tail = window[-16:]
-        # zipfile raises NotImplementedError for a compression method it lacks, RuntimeError
-        # for an encrypted part and zlib.error for a corrupt deflate stream.
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            ValueError,
-            NotImplementedError,
-            RuntimeError,
-            zlib.error,
-        ) as error:
-            raise _refused(file, f"part {part.filename!r} cannot be unpacked: {error}") from None
+        except UNPACKING as error:
+            raise _refused(
+                file, f"part {part.filename!r} cannot be unpacked: {unpacking_failed(error)}"
+            ) from None
     return book
 
 

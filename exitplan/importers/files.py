@@ -4,7 +4,10 @@ lead nowhere), with a size budget that fits exports of whole models."""
 from __future__ import annotations
 
 import contextlib
+import lzma
 import os
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -21,6 +24,26 @@ _BUDGET: ContextVar[int] = ContextVar("exitplan_source_bytes", default=MAX_SOURC
 
 RAISE_IT = " (raise it with --max-bytes)"
 """What follows the limit when a source is refused for its size."""
+
+UNPACKING = (
+    zipfile.BadZipFile,
+    KeyError,  # a member the directory names and the archive lacks
+    OSError,  # bz2's corrupt stream too
+    EOFError,  # a member shorter than the directory says
+    ValueError,
+    NotImplementedError,  # a zip version or compression method zipfile lacks
+    RuntimeError,  # an encrypted member
+    zlib.error,
+    lzma.LZMAError,
+)
+"""What reading a damaged zip archive (an Archi model, a workbook) raises."""
+
+
+def unpacking_failed(error: BaseException) -> str:
+    """Why a zip member could not be read, never empty (an EOFError says nothing)."""
+    if isinstance(error, EOFError):
+        return "it ends before its data does (damaged or cut short)"
+    return str(error) or f"damaged ({type(error).__name__})"
 
 
 @contextlib.contextmanager

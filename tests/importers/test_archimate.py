@@ -1635,3 +1635,46 @@ def test_facts_that_go_together_are_given_together(
     (problem,) = caught.value.problems
     assert (problem.line, problem.field) == (13, key)
     assert problem.message.endswith(f"go together; only {missing} given")
+
+
+def _lzma_damaged(model: bytes) -> bytes:
+    import io  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_LZMA) as archive:
+        archive.writestr("model.xml", model)
+    raw = bytearray(packed.getvalue())
+    for index in range(80, 280):  # inside the compressed model
+        raw[index] ^= 0x5A
+    return bytes(raw)
+
+
+def _cut_short(model: bytes) -> bytes:
+    import io  # noqa: PLC0415
+    import struct  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("model.xml", model[:2000])
+    raw = bytearray(packed.getvalue())
+    entry = raw.find(b"PK\x01\x02")  # the directory says 7,000 bytes; the member has 2,000
+    struct.pack_into("<II", raw, entry + 20, 7000, 7000)
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    ("damage", "told"),
+    [
+        (_lzma_damaged, "not an Archi model archive: Corrupt input data"),
+        (_cut_short, "not an Archi model archive: it ends before its data does"),
+    ],
+)
+def test_a_damaged_archive_is_refused(tmp_path: Path, damage: Any, told: str) -> None:
+    """LZMA's and a short member's errors were not caught: exit 3 (helper-63)."""
+    path = tmp_path / "m.archimate"
+    path.write_bytes(damage((FIXTURES / "archi5_Archisurance.archimate").read_bytes()))
+    with pytest.raises(InvalidInputError) as caught:
+        import_sources([path], fmt="archimate")
+    assert told in caught.value.problems[0].message

@@ -800,3 +800,30 @@ def test_a_row_made_a_service_keeps_its_component_fields_in_its_note(tmp_path: P
         "Vendor: Microsoft\nDelivery: saas\nLifecycle: retired\nCost per year: 120000\n"
         "Contract end: 2027-06-30"
     )
+
+
+def test_a_workbook_part_in_damaged_lzma_is_refused(tmp_path: Path) -> None:
+    """An LZMA-packed sheet with broken data: LZMAError, exit 3 (helper-63)."""
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.create_sheet("components", 0)
+    sheet.append(["name", "type"])
+    sheet.append(["A", "application"])
+    book.save(good)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(packed, "w") as target:
+        for info in source.infolist():
+            sheet = info.filename == "xl/worksheets/sheet1.xml"
+            method = zipfile.ZIP_LZMA if sheet else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, source.read(info.filename), compress_type=method)
+    raw = bytearray(packed.getvalue())
+    start = raw.find(b"xl/worksheets/sheet1.xml") + 54
+    for index in range(start, start + 60):
+        raw[index] ^= 0x5A
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(InvalidInputError) as raised:
+        import_sources([bad], fmt="csv")
+    assert "part 'xl/worksheets/sheet1.xml' cannot be unpacked: Corrupt input data" in str(
+        raised.value
+    )
