@@ -1,4 +1,5 @@
-"""The ``exitplan`` console script: Ctrl-C and SIGTERM at any moment end in one line.
+"""The ``exitplan`` console script: Ctrl-C, SIGTERM and SIGHUP at any moment end in one
+line.
 
 The command line proper (``exitplan.cli``) imports click, pydantic, networkx and rich,
 which takes a while; a Ctrl-C during those imports arrives before click runs, so the
@@ -6,10 +7,11 @@ interruption is caught here, around the import and the call. Nothing is imported
 ``main`` has started (not even ``typing``): what runs before it is Python's own start-up
 and the installer's script (which imports ``re``), where a Ctrl-C is Python's to handle.
 
-Exit codes beyond DESIGN.md §7: 130 after Ctrl-C (SIGINT) and 143 after SIGTERM (128 plus
-the signal's number, as a shell reports a process killed by it). SIGTERM is turned into an
-exception like Ctrl-C, so that ``finally`` clauses run: a file being written is either
-left as it was or replaced whole, and no temporary file stays behind.
+Exit codes beyond DESIGN.md §7: 130 after Ctrl-C (SIGINT), 143 after SIGTERM and 129 after
+SIGHUP (128 plus the signal's number, as a shell reports a process killed by it). SIGTERM
+and SIGHUP (the terminal closed, the ssh session lost) are turned into an exception like
+Ctrl-C, so that ``finally`` clauses run: a file being written is either left as it was or
+replaced whole, no temporary file stays behind, and an import's folder is put back.
 """
 
 from __future__ import annotations
@@ -23,15 +25,43 @@ if TYPE_CHECKING:  # typing costs milliseconds of start-up in which Ctrl-C is no
 
 INTERRUPTED = 130
 TERMINATED = 143
+HUNG_UP = 129
 
 
 class Terminated(BaseException):  # named like KeyboardInterrupt, its sibling
     """SIGTERM arrived; unwinds the stack like ``KeyboardInterrupt`` does."""
 
 
+class HungUp(Terminated):
+    """SIGHUP arrived (the terminal was closed): the run ends as on SIGTERM."""
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
     del signum, frame
     raise _arrived(Terminated())
+
+
+def _hang_up(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise _arrived(HungUp())
+
+
+def _ending(signalled: BaseException | None) -> tuple[str, int]:
+    """What to say, and the exit code, for the signal that ended the run."""
+    if isinstance(signalled, HungUp):
+        return "hung up", HUNG_UP
+    if isinstance(signalled, Terminated):
+        return "terminated", TERMINATED
+    return "interrupted", INTERRUPTED
+
+
+def _ignore_signals() -> None:
+    """From here on a signal changes nothing: the run is ending, or has ended."""
+    import signal  # noqa: PLC0415  # imported already by then; kept out of the module
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -55,11 +85,7 @@ def _give_up(signum: int, frame: FrameType | None) -> None:
     import os  # noqa: PLC0415
 
     arrived = sys.modules["exitplan.errors"].SIGNALS_ARRIVED
-    words, code = (
-        ("terminated", TERMINATED)
-        if isinstance(arrived[0], Terminated)
-        else ("interrupted", INTERRUPTED)
-    )
+    words, code = _ending(arrived[0])
     if not _said:
         with contextlib.suppress(OSError):  # nowhere left to say it
             os.write(2, f"exitplan: {_with_aftermath(words)}\n".encode())
@@ -144,10 +170,7 @@ def _first_arrived() -> BaseException | None:
 
 def _stop(words: str, code: int) -> int:
     """Say once why exitplan stopped; further signals are ignored from here on."""
-    import signal  # noqa: PLC0415  # imported already by then; kept out of the module
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _ignore_signals()
     _said.append(words)
     try:
         if sys.stderr is not None:
@@ -165,6 +188,9 @@ def _run() -> int:
     _remember_swallowed_signals()
     import exitplan.errors  # noqa: PLC0415  # where the handlers note what arrived
 
+    hangup = getattr(signal, "SIGHUP", None)  # not on Windows; caught before SIGTERM is
+    if hangup is not None and signal.getsignal(hangup) is signal.SIG_DFL:  # nohup: ignored
+        signal.signal(hangup, _hang_up)
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored one stays ignored
         signal.signal(signal.SIGTERM, _terminate)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
@@ -181,8 +207,7 @@ def _run() -> int:
     keep_estates()  # the process ends at once after the command (``_leave``)
     code = run()
     # Done: a signal from now on must not turn a finished run into a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _ignore_signals()
     # A signal came where Python could not raise it, or was caught on its way: it counts.
     pending = _swallowed or exitplan.errors.SIGNALS_ARRIVED
     if pending:
@@ -220,8 +245,5 @@ def main() -> NoReturn:
         signalled = _signal_behind(error) or _first_arrived()
         if signalled is None:
             raise
-        if isinstance(signalled, Terminated):
-            code = _stop("terminated", TERMINATED)
-        else:
-            code = _stop("interrupted", INTERRUPTED)
+        code = _stop(*_ending(signalled))
     _leave(code)

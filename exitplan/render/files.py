@@ -148,7 +148,7 @@ def destination(path: Path) -> Path:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait while a file is put in place, and act right after: an
+    """SIGINT, SIGTERM and SIGHUP wait while a file is put in place, and act right after: an
     interruption leaves the old file or the whole new one, never a temporary file. So
     does SIGALRM, the watchdog that ends a run that does not unwind after a signal.
     (Python runs signal handlers in the main thread only, so only there is this needed.)"""
@@ -157,7 +157,7 @@ def _signals_held() -> Iterator[None]:
     ):
         yield
         return
-    held = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)
+    held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM)
     received: list[int] = []
 
     def later(signum: int, frame: object) -> None:

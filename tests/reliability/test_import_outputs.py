@@ -1,9 +1,8 @@
-"""exitplan import under signals: Ctrl-C or SIGTERM at any moment leaves the folder with
+"""exitplan import under signals: Ctrl-C, SIGTERM or SIGHUP at any moment leaves the folder with
 its old import or the whole new one, and no temporary folder behind."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import time
 from collections import Counter
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, _command
-from tests.reliability.test_outputs import SIGNALS, needs_proc, started, wait_until
+from tests.reliability.test_outputs import HELD, SIGNALS, needs_proc, started, wait_until
 
 GSA = REPO / "tests" / "fixtures" / "csv" / "gsa" / "it-standards.csv"
 OLD = REPO / "tests" / "fixtures" / "csv" / "itop" / "itop-export.csv"
@@ -89,7 +88,7 @@ def test_a_signal_during_the_swap_waits_for_it(
         folder = tmp_path / f"estate-{attempt}"
         _imported(OLD, folder)
         process = _import(GSA, folder)
-        blocked = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+        blocked = sum(1 << (s - 1) for s in HELD)
         held = wait_until(process, "SigBlk", signum, exactly=blocked)
         if held:
             process.send_signal(signum)
