@@ -99,7 +99,6 @@ def _inferred(origin: Origin | None) -> tuple[str, ...] | None:
 
 
 def _vendor(estate: Estate, vendor: Vendor) -> GraphNode:
-    chain = estate.parent_chain(vendor.id)
     return GraphNode(
         vendor.id,
         Label.VENDOR,
@@ -108,7 +107,7 @@ def _vendor(estate: Estate, vendor: Vendor) -> GraphNode:
             hq_country=vendor.hq_country,
             exposure=estate.exposure(vendor.id),
             dpf_certified=vendor.dpf_certified,
-            ultimate_parent=chain[-1].id,
+            ultimate_parent=estate.ultimate_parent(vendor.id).id,
             jurisdiction=estate.jurisdiction(vendor.id),
             tags=vendor.tags,
         ),

@@ -656,26 +656,53 @@ class Estate(Strict):
     def parent_chain(self, vendor_id: NodeId) -> tuple[Vendor, ...]:
         """The vendor, its parent, its parent's parent ... up to the ultimate parent."""
         chain: list[Vendor] = []
+        seen: set[NodeId] = set()
         current: NodeId | None = vendor_id
-        while current is not None and current not in {v.id for v in chain}:
+        while current is not None and current not in seen:
             vendor = self.vendor_by_id[current]
             chain.append(vendor)
+            seen.add(current)
             current = vendor.parent
         return tuple(chain)
 
+    @cached_property
+    def _owners(self) -> Mapping[NodeId, tuple[NodeId, str | None, tuple[Exposure, ...]]]:
+        """Per vendor: its ultimate parent, its jurisdiction and its exposure, each vendor
+        worked out once from its parent's (a chain of thousands of owners cost the square
+        of its length, walked again for every vendor in it)."""
+        found: dict[NodeId, tuple[NodeId, str | None, tuple[Exposure, ...]]] = {}
+        for start in self.vendor_by_id:
+            path: list[Vendor] = []
+            on_path: set[NodeId] = set()
+            current: NodeId | None = start
+            while current is not None and current not in found and current not in on_path:
+                vendor = self.vendor_by_id[current]
+                path.append(vendor)
+                on_path.add(current)
+                current = vendor.parent
+            above = found.get(current) if current is not None else None
+            for vendor in reversed(path):  # from the top down: each from the one above it
+                own = tuple(sorted(vendor.exposure)) if vendor.exposure is not None else None
+                if above is None:  # the ultimate parent (a loop is refused on loading)
+                    above = (vendor.id, vendor.hq_country, own or ())
+                else:
+                    top, country, inherited = above
+                    above = (
+                        top,
+                        country or vendor.hq_country,
+                        own if own is not None else inherited,
+                    )
+                found[vendor.id] = above
+        return found
+
     def ultimate_parent(self, vendor_id: NodeId) -> Vendor:
-        return self.parent_chain(vendor_id)[-1]
+        return self.vendor_by_id[self._owners[vendor_id][0]]
 
     def jurisdiction(self, vendor_id: NodeId) -> str | None:
-        """The country whose law governs the vendor: that of its ultimate parent."""
-        for vendor in reversed(self.parent_chain(vendor_id)):
-            if vendor.hq_country is not None:
-                return vendor.hq_country
-        return None
+        """The country whose law governs the vendor: that of its ultimate parent (the
+        topmost owner that records one)."""
+        return self._owners[vendor_id][1]
 
     def exposure(self, vendor_id: NodeId) -> tuple[Exposure, ...]:
         """Declared exposure, else the nearest declared one up the parent chain."""
-        for vendor in self.parent_chain(vendor_id):
-            if vendor.exposure is not None:
-                return tuple(sorted(vendor.exposure))
-        return ()
+        return self._owners[vendor_id][2]
