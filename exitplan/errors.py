@@ -11,6 +11,7 @@ import math
 import os
 import re
 import reprlib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -215,12 +216,22 @@ def agreeing(count: int, one: str, many: str) -> str:
 
 def told_apart(names: Mapping[str, str]) -> dict[str, str]:
     """Names by id, where two ids share a name each with its id (``LAN (lan-net)``), so
-    that a chain through both does not read as a loop, nor two components as one."""
-    shared = Counter(names.values())
+    that a chain through both does not read as a loop, nor two components as one. Names
+    that look alike are shared: "Café" composed and decomposed, with or without an
+    invisible character, in another case."""
+    seen = {node_id: _looks(name) for node_id, name in names.items()}
+    shared = Counter(seen.values())
     return {
-        node_id: f"{name} ({node_id})" if shared[name] > 1 and name != node_id else name
+        node_id: f"{name} ({node_id})" if shared[seen[node_id]] > 1 and name != node_id else name
         for node_id, name in names.items()
     }
+
+
+def _looks(name: str) -> str:
+    """What a name looks like on a page: its compatibility form, without the characters
+    that draw nothing, and without case (``Café LAN`` in either Unicode form)."""
+    drawn = unicodedata.normalize("NFKC", name)
+    return "".join(c for c in drawn if c.isprintable() and ord(c) not in INVISIBLE).casefold()
 
 
 def listed(

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from exitplan.errors import agreeing, in_weeks, listed, os_reason, plural, with_article
+from exitplan.errors import (
+    agreeing,
+    in_weeks,
+    listed,
+    os_reason,
+    plural,
+    told_apart,
+    with_article,
+)
 from exitplan.render.rows import varied_outcome
 from tests.conftest import RunCli
 
@@ -153,3 +161,24 @@ def test_what_varying_the_assumptions_changed(changed: int, unchanged: int, said
 def test_os_reason(error: BaseException | int, said: str) -> None:
     """The system's reason fits after a colon, lower-case; other words stay as they are."""
     assert os_reason(error) == said
+
+
+@pytest.mark.parametrize(
+    ("names", "told"),
+    [
+        ({"a": "LAN", "b": "WAN"}, {"a": "LAN", "b": "WAN"}),
+        ({"a": "LAN", "b": "LAN"}, {"a": "LAN (a)", "b": "LAN (b)"}),
+        # composed and decomposed é: alike on the page (helper-63)
+        (
+            {"a": "Caf\u00e9 LAN", "b": "Cafe\u0301 LAN"},
+            {"a": "Caf\u00e9 LAN (a)", "b": "Cafe\u0301 LAN (b)"},
+        ),
+        ({"a": "LAN", "b": "LAN\u200b"}, {"a": "LAN (a)", "b": "LAN\u200b (b)"}),
+        ({"a": "LAN", "b": "lan"}, {"a": "LAN (a)", "b": "lan (b)"}),
+        ({"lan": "lan", "b": "LAN"}, {"lan": "lan", "b": "LAN (b)"}),  # the id is the name
+    ],
+)
+def test_names_that_look_alike_are_told_apart_by_their_ids(
+    names: dict[str, str], told: dict[str, str]
+) -> None:
+    assert told_apart(names) == told
