@@ -19,6 +19,7 @@ are read). Problems are collected and reported all at once, each with the file, 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -499,15 +500,17 @@ def decode(raw: bytes, file: str) -> str:
     if b"\x00" in raw:
         line = _line_at(raw, raw.index(b"\x00"))
         raise _refused(file, "holds a NUL byte: not a text table (save it as CSV)", line)
+    mark = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        return raw.decode("utf-8-sig")
+        return raw[mark:].decode("utf-8")
     except UnicodeDecodeError as error:
-        if any(byte >= 0x80 for byte in raw[: error.start]):  # UTF-8 letters before it
+        at = mark + error.start  # in the file, the byte order mark counted
+        if mark or any(byte >= 0x80 for byte in raw[:at]):  # UTF-8 said or written before it
             raise _refused(
                 file,
-                f"is UTF-8 up to byte 0x{raw[error.start]:02x}, which is not: the file "
+                f"is UTF-8 up to byte 0x{raw[at]:02x}, which is not: the file "
                 "mixes encodings; save it as UTF-8 throughout",
-                _line_at(raw, error.start),
+                _line_at(raw, at),
             ) from None
     try:
         return raw.decode("cp1252")

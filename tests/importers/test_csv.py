@@ -642,6 +642,10 @@ def test_huge_cell_and_huge_row(tmp_path: Path) -> None:
             "name\nCafé\n".encode() + b"Caf\xe9\n",
             "t.csv:3: is UTF-8 up to byte 0xe9, which is not: the file mixes encodings",
         ),
+        (  # the offset was counted after the mark: line 2 and byte 0x6e (helper-63)
+            b"\xef\xbb\xbfname,type\nA,application\nB\xff,application\n",
+            "t.csv:3: is UTF-8 up to byte 0xff, which is not: the file mixes encodings",
+        ),
         (b"vendor,model\nAcme,X1\n", "no name or id column"),
         (b"parent,child\n,B\n", "parent: empty: a relation needs both ends"),
     ],
@@ -652,6 +656,7 @@ def test_huge_cell_and_huge_row(tmp_path: Path) -> None:
         "wrong-encoding",
         "nul",
         "mixed-encodings",
+        "utf-8-with-a-mark-then-not",
         "no-name",
         "empty-parent",
     ],
