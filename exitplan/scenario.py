@@ -25,9 +25,10 @@ import errno
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -42,7 +43,9 @@ from exitplan.errors import (
     UsageError,
     did_you_mean,
     display_path,
+    listed,
     os_reason,
+    value_kind,
 )
 from exitplan.graph.port import GraphBackend, Label, Rel
 from exitplan.loading import Document, FieldPath, format_path, read_one, validation_problems
@@ -56,6 +59,28 @@ from exitplan.simulate.result import Legal, Simulation
 from exitplan.simulate.schedule import Capacity
 
 NOT_A_TRANSFER = frozenset({TransferBasis.INTRA_EEA, TransferBasis.NOT_ASSESSED})
+Strikable = Literal["adequacy_dpf", "adequacy", "scc", "bcr", "art49"]
+STRIKABLE: tuple[str, ...] = get_args(Strikable)
+"""The transfer bases a scenario can strike down: all but NOT_A_TRANSFER."""
+
+
+def _strikable(value: Any) -> Any:
+    """A basis that can be struck down, told at its own item (the list's problems were
+    told at line 1, the first only, offering intra_eea and not_assessed, which it then
+    refused)."""
+    if value in STRIKABLE:
+        return value
+    use = listed(STRIKABLE, last="or")
+    if value in NOT_A_TRANSFER:
+        raise ValueError(f"{value} is not a transfer basis that can be struck down; use {use}")
+    shown = repr(value) if isinstance(value, str) else value_kind(value)
+    hint = did_you_mean(value, STRIKABLE) if isinstance(value, str) else ""
+    raise ValueError(f"{shown} is not a transfer basis that can be struck down; use {use}{hint}")
+
+
+StrikableBasis = Annotated[
+    TransferBasis, BeforeValidator(_strikable, json_schema_input_type=Strikable)
+]
 
 
 class CapacityLimit(Strict):
@@ -101,7 +126,7 @@ class Scenario(Strict):
         description="Selectors: vendor:ID, component:ID, service:ID, jurisdiction:CC, "
         "exposure:LAW, tag:NAME; their union is withdrawn.",
     )
-    invalidate_transfer: tuple[TransferBasis, ...] = Field(
+    invalidate_transfer: tuple[StrikableBasis, ...] = Field(
         default=(),
         description="Transfer bases struck down (e.g. adequacy_dpf): the flows of personal "
         "data to third countries that rely on them lose their legal basis.",
@@ -150,12 +175,6 @@ class Scenario(Strict):
                 "a scenario withdraws something: give 'withdraw' selectors, or "
                 "'withdraw_unlawful: true' with 'invalidate_transfer', or "
                 "'withdraw_disclosure_risk: true'"
-            )
-        kept = [b for b in self.invalidate_transfer if b in NOT_A_TRANSFER]
-        if kept:
-            raise ValueError(
-                f"invalidate_transfer: {kept[0]} is not a transfer basis that can be struck "
-                "down; use adequacy_dpf, adequacy, scc, bcr or art49"
             )
         if self.withdraw_unlawful and not self.invalidate_transfer:
             raise ValueError("'withdraw_unlawful' needs the bases struck down: invalidate_transfer")

@@ -109,6 +109,21 @@ BAD = [
         "s.yaml:6: work_starts: 2027-02-01 is before day 0 of the withdrawal (2027-03-01, start)",
         id="work-before-start",
     ),
+    pytest.param(  # was told at line 1, the first bad item only (helper-63)
+        "withdraw: [component:intune]\ninvalidate_transfer:\n  - adequacy_dpf\n"
+        "  - not_assessed\n  - adequacy-dpf\n",
+        "s.yaml:7: invalidate_transfer[1]: not_assessed is not a transfer basis that can be "
+        "struck down; use adequacy_dpf, adequacy, scc, bcr or art49",
+        id="a-basis-that-cannot-be-struck-down",
+    ),
+    pytest.param(
+        "withdraw: [component:intune]\ninvalidate_transfer:\n  - adequacy_dpf\n"
+        "  - not_assessed\n  - adequacy-dpf\n",
+        "s.yaml:8: invalidate_transfer[2]: 'adequacy-dpf' is not a transfer basis that can be "
+        "struck down; use adequacy_dpf, adequacy, scc, bcr or art49; did you mean "
+        "'adequacy_dpf'?",
+        id="a-misspelt-basis-beside-it",
+    ),
     pytest.param(
         "format: 2\nwithdraw: [component:intune]\n",
         "s.yaml:4: format: format 2 is newer than this release of exitplan reads",
