@@ -146,6 +146,19 @@ def destination(path: Path) -> Path:
     return target
 
 
+LONGEST_NAME = 255
+"""Bytes in a file name on Linux's file systems (and most others)."""
+
+
+def _beside(name: str, tail: str) -> str:
+    """The prefix of a temporary file or folder beside ``name``: ``.name`` and ``tail``,
+    the name cut so that the whole, with tempfile's 8 random characters, is a legal file
+    name (a target of 250 bytes could not be written, as its temporary name was too long)."""
+    room = LONGEST_NAME - len(tail.encode()) - 1 - 8
+    cut = name.encode(errors="surrogateescape")[:room].decode(errors="ignore")
+    return f".{cut}{tail}"
+
+
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP wait while a file is put in place, and act right after: an
@@ -282,7 +295,7 @@ def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[by
     temporary: str | None = None
     try:
         mode, existing = _mode_for(target)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        handle, temporary = tempfile.mkstemp(prefix=_beside(target.name, "."), dir=directory)
         with os.fdopen(handle, "wb") as file:
             if existing is not None:
                 with contextlib.suppress(OSError):  # only root may give a file away
@@ -357,14 +370,14 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[],
     parent = folder.parent
     staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new.", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=_beside(folder.name, ".new."), dir=parent))
         staging.chmod(_folder_mode(folder))  # mkdtemp's 0700 would hide it from the team
         for name, data in sorted(files.items()):
             _write_new(staging / name, data)
         with _signals_held():
             previous: Path | None = None
             if folder.exists() or folder.is_symlink():
-                previous = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=parent))
+                previous = Path(tempfile.mkdtemp(prefix=_beside(folder.name, ".old."), dir=parent))
                 os.replace(folder, previous / folder.name)
             os.replace(staging, folder)
             staging = None

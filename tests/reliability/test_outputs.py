@@ -1629,3 +1629,18 @@ def test_an_argument_longer_than_any_id_is_not_echoed_whole(
     assert result.exit_code == 2, result.stderr
     assert len(result.stderr) < 1_000
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["r" * 250 + ".json", "報" * 83 + ".json"])
+def test_an_output_with_the_longest_name_a_file_can_have_is_written(
+    run_cli: RunCli, tmp_path: Path, name: str
+) -> None:
+    """A name of 255 bytes could not be written: the temporary file beside it, '.NAME.'
+    and 8 more characters, was too long for the file system (helper-63)."""
+    assert len(name.encode()) <= 255
+    _, scenario = write_estate(tmp_path / "e", "Plain")
+    target = tmp_path / name
+    result = run_cli("run", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "exitplan/simulate/v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["e", name])
