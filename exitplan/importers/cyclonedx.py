@@ -305,7 +305,9 @@ class _Side:
 
     def refuse_refs_twice(self, file: str, text: str) -> None:
         """The spec wants each bom-ref unique: a dependency naming one given twice names
-        either element, and the import kept the first without a word."""
+        either element, and the import kept the first without a word. Every such bom-ref
+        is told at once."""
+        problems = []
         for ref, lines in self.given_refs.items():
             if len(lines) < 2:
                 continue
@@ -314,13 +316,17 @@ class _Side:
                 pattern = re.compile(r'"bom-ref"\s*:\s*' + re.escape(json.dumps(ref)))
                 found = [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
             first, second = found[:2] if len(found) >= 2 else (1, 1)
-            raise _problem(
-                file,
-                second,
-                f"bom-ref {ref!r} is given twice (first on line {first}); the spec wants "
-                "each unique, since a dependency names an element by it",
-                "bom-ref",
+            problems.append(
+                Problem(
+                    file,
+                    max(second, 1),
+                    "bom-ref",
+                    f"bom-ref {ref!r} is given twice (first on line {first}); the spec wants "
+                    "each unique, since a dependency names an element by it",
+                )
             )
+        if problems:
+            raise InvalidInputError(sorted(problems, key=lambda p: p.line), what="source")
 
 
 def read(paths: Sequence[Path], draft: Draft, rules: Rules) -> None:

@@ -819,6 +819,16 @@ def test_a_bom_ref_given_twice_is_refused_with_both_lines(
     assert expected in _refused(_write_bom(tmp_path, text, name))
 
 
+def test_every_bom_ref_given_twice_is_told_at_once(tmp_path: Path) -> None:
+    """Only the last was told; the first came up on the next run (helper-63)."""
+    components = [
+        {"type": "library", "bom-ref": ref, "name": f"{ref}-{n}"} for ref in "xy" for n in (1, 2)
+    ]
+    refused = _refused(_write_bom(tmp_path, json.dumps(_bom(components=components), indent=1)))
+    assert "bom-ref 'x' is given twice" in refused
+    assert "bom-ref 'y' is given twice" in refused
+
+
 def test_a_surrogate_pair_and_an_escaped_backslash_are_fine(tmp_path: Path) -> None:
     name = "emoji \U0001f600 and \\ud800 written out"
     components = [{"type": "library", "bom-ref": "a", "name": name}]
