@@ -135,6 +135,11 @@ CASES = [
         {"a.yaml": 'vendors:\n  - id: x\n    name: "\\u200b\\x1f \\u00a0"\n    hq_country: SE\n'},
         [Expected("a.yaml", 3, "vendors[0].name", "holds no visible character")],
     ),
+    Case(  # three capitals, yet no currency: "4,000 XXY" in every figure (helper-64)
+        "unknown-currency",
+        {"a.yaml": "estate:\n  name: e\n  currency: XXY\n"},
+        [Expected("a.yaml", 3, "estate.currency", "'XXY' is not an ISO 4217 currency code")],
+    ),
     Case(  # printable, yet they draw nothing (helper-63)
         "name-of-fillers-and-a-blank-braille-pattern",
         {"a.yaml": 'vendors:\n  - id: x\n    name: "\u3164\u2800\u115f\u034f"\n'},

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from exitplan.errors import abbreviate, value_kind
-from exitplan.model.ids import ID_PATTERN, Country, Id, NodeId
+from exitplan.model.ids import ID_PATTERN, Country, Currency, Id, NodeId
 from exitplan.model.vocabulary import (
     Classification,
     Coverage,
@@ -224,7 +224,7 @@ class EstateInfo(Strict):
         default=None,
         description="The date the estate describes; scenarios start from it by default.",
     )
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+    currency: Currency = Field(
         default="SEK", description="ISO 4217 code of every cost in the estate."
     )
 

@@ -51,3 +51,17 @@ Country = Annotated[
     AfterValidator(_known_country),
 ]
 """An ISO 3166-1 alpha-2 country code, upper case: ``SE``, ``NO``, ``US``."""
+
+
+def _known_currency(code: str) -> str:
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. SEK, EUR, USD)")
+    return code
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    AfterValidator(_known_currency),
+]
+"""An ISO 4217 currency code, upper case: ``SEK``, ``EUR``, ``NOK``."""
