@@ -1330,8 +1330,12 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
     checked = len(analysis.ranked) + analysis.unchanged
     return [
         f"Scenario {scenario}: {plural(figures.services_broken, 'service')} broken, "
-        f"{number(figures.users_broken)} users losing a service, "
-        f"{plural(figures.missing_alternatives, 'component')} with no alternative, "
+        + (
+            f"{number(figures.users_broken)} users losing a service, "
+            if figures.users_recorded
+            else "no users recorded for the services, "
+        )
+        + f"{plural(figures.missing_alternatives, 'component')} with no alternative, "
         f"critical path {in_weeks(figures.critical_path_weeks)}, finish {finish}"
         + (
             f" (of the steps that can be scheduled; {figures.steps_blocked:,} blocked)"

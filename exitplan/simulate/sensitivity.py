@@ -98,6 +98,9 @@ class Headline:
     steps_late: int = 0
     steps_blocked: int = 0
     needs_not_in_plan: int = 0
+    users_recorded: bool = True
+    """Some affected service records who uses it; else ``users_broken`` is 0 because
+    nothing is recorded (told as "none recorded")."""
 
     @classmethod
     def of(cls, simulation: Simulation) -> Headline:
@@ -111,6 +114,7 @@ class Headline:
             steps_late=len(simulation.plan.late),
             steps_blocked=len(simulation.plan.blocked),
             needs_not_in_plan=simulation.plan.needs_not_in_plan,
+            users_recorded=any(s.consumers for s in simulation.services),
         )
 
     def values(self) -> tuple[float | None, ...]:
