@@ -231,7 +231,24 @@ def _looks(name: str) -> str:
     """What a name looks like on a page: its compatibility form, without the characters
     that draw nothing, and without case (``Café LAN`` in either Unicode form)."""
     drawn = unicodedata.normalize("NFKC", name)
-    return "".join(c for c in drawn if c.isprintable() and ord(c) not in INVISIBLE).casefold()
+    return "".join(c for c in drawn if c.isspace() or draws(c)).casefold()
+
+
+BLANK_LOOKING = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+"""Printable letters and symbols that draw nothing: the Hangul fillers and the blank
+Braille pattern."""
+
+
+def draws(character: str) -> bool:
+    """Whether a character puts ink on the page: not a space, a control or format
+    character, a mark (a variation selector, the combining grapheme joiner; a mark on a
+    letter draws, but the letter is what counts), nor one of ``BLANK_LOOKING``."""
+    return (
+        character.isprintable()
+        and not character.isspace()
+        and character not in BLANK_LOOKING
+        and unicodedata.category(character) not in ("Mn", "Me", "Cf")
+    )
 
 
 def listed(

@@ -411,16 +411,18 @@ def resolve(
             _keep_stronger(effects, node_id, effect, by)
     running = (LicenceEffect.SUPPORT_ENDS, LicenceEffect.UNRECORDED)
     if all(effect is LicenceEffect.UNRECORDED for effect, _ in effects.values()):
+        unrecorded = sorted(in_use_among(backend, backend.nodes_by_id(effects).values()))
         raise NothingWithdrawnError(
             f"{', '.join(map(str, parsed))} withdraws nothing in {mode} mode: the vendors "
             "named neither operate any component here nor license one by subscription or "
             "perpetual licence"
             + (_exit_hint(backend, parsed) if mode is Mode.CUT_OFF else "")
             + (
-                f"; {listed(sorted(effects), most=5)} "
-                f"{agreeing(len(effects), 'records', 'record')} no licence, so nothing says "
-                "when it would stop (give it licence: subscription, perpetual or open_source)"
-                if effects
+                f"; {listed(unrecorded, most=5)} "
+                f"{agreeing(len(unrecorded), 'records', 'record')} no licence, so nothing "
+                f"says when the withdrawal would stop {agreeing(len(unrecorded), 'it', 'them')} "
+                "(record the licence: subscription, perpetual or open_source)"
+                if unrecorded
                 else ""
             )
         )

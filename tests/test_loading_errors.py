@@ -142,7 +142,7 @@ CASES = [
     ),
     Case(  # printable, yet they draw nothing (helper-63)
         "name-of-fillers-and-a-blank-braille-pattern",
-        {"a.yaml": 'vendors:\n  - id: x\n    name: "\u3164\u2800\u115f\u034f"\n'},
+        {"a.yaml": 'vendors:\n  - id: x\n    name: "\u3164\u2800\u115f\u034f\ufe0f\u17b4\u180b"\n'},
         [Expected("a.yaml", 3, "vendors[0].name", "holds no visible character")],
     ),
     Case(

@@ -175,6 +175,7 @@ def test_os_reason(error: BaseException | int, said: str) -> None:
         ),
         ({"a": "LAN", "b": "LAN\u200b"}, {"a": "LAN (a)", "b": "LAN\u200b (b)"}),
         ({"a": "LAN", "b": "lan"}, {"a": "LAN (a)", "b": "lan (b)"}),
+        ({"a": "LAN", "b": "LAN\ufe0f"}, {"a": "LAN (a)", "b": "LAN\ufe0f (b)"}),
         ({"lan": "lan", "b": "LAN"}, {"lan": "lan", "b": "LAN (b)"}),  # the id is the name
     ],
 )

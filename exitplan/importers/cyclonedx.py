@@ -313,7 +313,10 @@ class _Side:
                 continue
             found = lines
             if not all(lines):  # JSON: where the text gives it
-                pattern = re.compile(r'"bom-ref"\s*:\s*' + re.escape(json.dumps(ref)))
+                spelt = {json.dumps(ref), json.dumps(ref, ensure_ascii=False)}  # é, \u00e9
+                pattern = re.compile(
+                    r'"bom-ref"\s*:\s*(?:' + "|".join(map(re.escape, sorted(spelt))) + ")"
+                )
                 found = [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
             first, second = found[:2] if len(found) >= 2 else (1, 1)
             problems.append(

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from exitplan.errors import abbreviate, value_kind
+from exitplan.errors import abbreviate, draws, value_kind
 from exitplan.model.ids import ID_PATTERN, Country, Currency, Id, NodeId
 from exitplan.model.vocabulary import (
     Classification,
@@ -68,19 +68,11 @@ def _characters(value: str) -> str:
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000), AfterValidator(_characters)]
 
 
-BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u2800\u3164\uffa0")
-"""Printable characters that draw nothing: the combining grapheme joiner, the Hangul
-fillers and the blank Braille pattern."""
-
-
 def visible(text: str) -> bool:
     """Whether ``text`` has a character to see: not only spaces and invisible characters
-    (a zero-width space, a control character, a Hangul filler), which would be a blank
-    cell in a table."""
-    return any(
-        not character.isspace() and character.isprintable() and character not in BLANK_LOOKING
-        for character in text
-    )
+    (a zero-width space, a control character, a Hangul filler, a variation selector or
+    another mark with nothing to sit on), which would be a blank cell in a table."""
+    return any(draws(character) for character in text)
 
 
 def _said(value: str) -> str:

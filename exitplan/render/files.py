@@ -249,7 +249,7 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
       replaced.
     - A file that is replaced keeps its permission bits (and its owner and group when
       the user may keep them); a new file gets 0666 less the umask.
-    - A Ctrl-C or SIGTERM during the write takes effect once the file is in place.
+    - A Ctrl-C, SIGTERM or SIGHUP during the write takes effect once the file is in place.
     - Any failure of the system (no permission, a full disk, a read-only or pseudo file
       system) is an ``ExitplanError`` naming the path and the reason, and the temporary
       file is removed.
@@ -364,7 +364,7 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[],
     """Put ``files`` (name → bytes) in place as ``folder``, replacing what it held, as one
     step: the new folder is written beside it under a hidden name, swapped in, and
     ``check`` is called; should ``check`` raise, the old folder is put back and the error
-    goes on. Ctrl-C and SIGTERM wait until the swap is over, so an interruption leaves
+    goes on. Ctrl-C, SIGTERM and SIGHUP wait until the swap is over, so an interruption leaves
     the old folder or the whole new one.
     """
     parent = folder.parent

@@ -333,63 +333,7 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             else f"Commission a search for alternatives to the {len(missing):,} components "
             f"with none{also}, before the blocked steps can be planned"
         )
-    outlooks = contract_outlooks(simulation)
-    renewed = [outlook for outlook in outlooks if outlook.renewal]
-    alike: dict[tuple[object, ...], list[ContractOutlook]] = {}
-    for outlook in renewed:  # contracts of one agreement renew together: one decision
-        term = outlook.term
-        key = (term.end, term.renewal_months, term.notice_by, outlook.notice_passed)
-        alike.setdefault(key, []).append(outlook)
-    renewals = {id(group[0]): group for group in alike.values()}
-    overrun: list[str] = []
-    overrun_late: set[str] = set()
-    overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
-    for outlook in outlooks:
-        term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
-        named = names.get(term.component, term.name)
-        if outlook.renewal:
-            if id(outlook) in renewals:  # else told with the first of its kind
-                found.append(_renewal(renewals[id(outlook)], outlooks, names))
-        elif late or (stuck and not term.notice_by):
-            told = term.end.isoformat() + (
-                f", notice by {term.notice_by.isoformat()}"
-                if term.notice_by and not outlook.notice_passed
-                else ""
-            )
-            overrun.append(f"{named} ({told})")
-            overrun_late.update(step.id for step in late)
-            overrun_stuck.update(step.id for step in outlook.blocked)
-        elif term.notice_by:
-            found.append(
-                (
-                    f"Notice on {named} was due by "
-                    f"{term.notice_by.isoformat()}: "
-                    f"negotiate leaving at its end on {term.end.isoformat()}"
-                    if outlook.notice_passed
-                    else f"Give notice on {named} by {term.notice_by.isoformat()}"
-                )
-                + (
-                    f"; {plural(stuck, 'step')} due by its end on {term.end.isoformat()} "
-                    f"{agreeing(stuck, 'is', 'are')} blocked until an alternative is found"
-                    if stuck
-                    else ""
-                )
-            )
-    overrun_blocked = overrun_stuck - overrun_late
-    if overrun:
-        contracts = f"the contract{'s' if len(overrun) > 1 else ''} of {listed(overrun)}"
-        above = _told_above(overrun_late, overrun_blocked, renewed, names)
-        found.append(
-            f"Extend {contracts}, or accept {plural(len(overrun_late), 'step')} running "
-            f"past {agreeing(len(overrun), 'its', 'their')} end"
-            + _blocked_by_then(len(overrun_blocked))
-            + above
-            if overrun_late
-            else f"Extend {contracts}: {plural(len(overrun_blocked), 'step')} due by "
-            f"{agreeing(len(overrun), 'its', 'their')} end "
-            f"{agreeing(len(overrun_blocked), 'is', 'are')} blocked until an alternative is found"
-            + above
-        )
+    found.extend(_contract_decisions(simulation, names))
     needs = unbrought(simulation)
     if needs:
         options, candidates = first_need(needs, names)
@@ -647,6 +591,75 @@ KIND_WORDS = {
 """A kind of assumption counted, where it is not made plural with an s."""
 
 
+def _contract_decisions(simulation: Simulation, names: Mapping[str, str]) -> list[str]:
+    """Per contract the exit leaves: renew it (with the others of its agreement), extend
+    it, or give notice on it; a step due by several contracts is counted once."""
+    found: list[str] = []
+    outlooks = contract_outlooks(simulation)
+    alike: dict[tuple[object, ...], list[ContractOutlook]] = {}
+    for outlook in outlooks:  # contracts of one agreement renew together: one decision
+        term = outlook.term
+        if term.renewal_months is not None:
+            key = (term.end, term.renewal_months, term.notice_by, outlook.notice_passed)
+            alike.setdefault(key, []).append(outlook)
+    groups = [group for group in alike.values() if any(o.renewal for o in group)]
+    renewals = {id(group[0]): group for group in groups}  # told where the first stands
+    grouped = {id(outlook) for group in groups for outlook in group}
+    renewed = [outlook for group in groups for outlook in group]
+    counted = {step.id for outlook in renewed for step in (*outlook.late, *outlook.blocked)}
+    overrun: list[str] = []
+    overrun_late: set[str] = set()
+    overrun_stuck: set[str] = set()  # a step due by two contracts is counted once
+    for outlook in outlooks:
+        term, late, stuck = outlook.term, outlook.late, len(outlook.blocked)
+        named = names.get(term.component, term.name)
+        if id(outlook) in grouped:
+            if id(outlook) in renewals:
+                found.append(_renewal(renewals[id(outlook)], outlooks, names))
+        elif late or (stuck and not term.notice_by):
+            told = term.end.isoformat() + (
+                f", notice by {term.notice_by.isoformat()}"
+                if term.notice_by and not outlook.notice_passed
+                else ""
+            )
+            overrun.append(f"{named} ({told})")
+            overrun_late.update(step.id for step in late)
+            overrun_stuck.update(step.id for step in outlook.blocked)
+        elif term.notice_by:
+            stuck = sum(step.id not in counted for step in outlook.blocked)  # not told above
+            found.append(
+                (
+                    f"Notice on {named} was due by "
+                    f"{term.notice_by.isoformat()}: "
+                    f"negotiate leaving at its end on {term.end.isoformat()}"
+                    if outlook.notice_passed
+                    else f"Give notice on {named} by {term.notice_by.isoformat()}"
+                )
+                + (
+                    f"; {plural(stuck, 'step')} due by its end on {term.end.isoformat()} "
+                    f"{agreeing(stuck, 'is', 'are')} blocked until an alternative is found"
+                    if stuck
+                    else ""
+                )
+            )
+    overrun_blocked = overrun_stuck - overrun_late
+    if overrun:
+        contracts = f"the contract{'s' if len(overrun) > 1 else ''} of {listed(overrun)}"
+        above = _told_above(overrun_late, overrun_blocked, renewed, names)
+        found.append(
+            f"Extend {contracts}, or accept {plural(len(overrun_late), 'step')} running "
+            f"past {agreeing(len(overrun), 'its', 'their')} end"
+            + _blocked_by_then(len(overrun_blocked))
+            + above
+            if overrun_late
+            else f"Extend {contracts}: {plural(len(overrun_blocked), 'step')} due by "
+            f"{agreeing(len(overrun), 'its', 'their')} end "
+            f"{agreeing(len(overrun_blocked), 'is', 'are')} blocked until an alternative is found"
+            + above
+        )
+    return found
+
+
 def _capacity_moves(simulation: Simulation) -> str:
     """What the limit on the work costs in time: the finish without it and with it."""
     plan = simulation.plan
@@ -729,13 +742,21 @@ def _told_above(
 ) -> str:
     """How many of the steps an extension is about were told with a renewal too (a step
     due by two contracts is in both decisions), so that the counts are not added up."""
-    told_late = {step.id for outlook in renewed for step in outlook.late}
-    told_blocked = {step.id for outlook in renewed for step in outlook.blocked}
+    sharing = [
+        outlook
+        for outlook in renewed
+        if late & {s.id for s in outlook.late} or blocked & {s.id for s in outlook.blocked}
+    ]
+    told_late = {step.id for outlook in sharing for step in outlook.late}
+    told_blocked = {step.id for outlook in sharing for step in outlook.blocked}
     again = len(late & told_late) + len(blocked & told_blocked)
     if not again:
         return ""
-    whose = listed(names.get(o.term.component, o.term.name) for o in renewed)
-    return f" ({again:,} of these steps are also counted with {whose} above)"
+    whose = listed(names.get(o.term.component, o.term.name) for o in sharing)
+    return (
+        f" ({again:,} of these steps {agreeing(again, 'is', 'are')} also counted with "
+        f"{whose} above)"
+    )
 
 
 def _blocked_by_then(blocked: int) -> str:

@@ -161,13 +161,13 @@ def recorded_names(simulation: Simulation) -> dict[str, str]:
 
 
 LONGEST_CHAIN_SHOWN = 9
-
-UNRECORDED = "none recorded"
-"""Where a count is not recorded (the users of a service): not 0."""
 """A chain of more nodes shows its first and last four around a count of the others, in
 tables, reports, workbooks and slides; one the simulation cut (``propagate.elided``)
 shows its first four and what is withdrawn. JSON gives a chain as the simulation holds
 it, and ``exitplan why`` every node."""
+
+UNRECORDED = "none recorded"
+"""Where a count is not recorded (the users of a service): not 0."""
 
 
 def chain_text(
@@ -676,7 +676,10 @@ def effort_sentence(simulation: Simulation) -> str:
         steps = "its one step" if unknown == 1 else f"any of its {unknown:,} steps"
         return f"Effort unknown: not recorded for {steps}"
     effort = simulation.plan.effort_weeks
-    blocked = sum(s.kind is StepKind.REPLACE and s.blocked for s in simulation.plan.steps)
+    blocked = sum(  # nothing to move to yet; a step blocked behind one has its effort
+        s.kind is StepKind.REPLACE and not any(m.candidate for m in s.moves)
+        for s in simulation.plan.steps
+    )
     told = (
         f"Effort {'at least ' if unknown or blocked else ''}{weeks(effort)} "
         f"person-week{'' if effort == 1 else 's'}"
@@ -850,14 +853,9 @@ def licence_sentences(
     undated = [item for item in undated if item.id not in earlier]
     unrecorded = [item for item in undated if item.licence == LICENCE_UNRECORDED]
     undated = [item for item in undated if item.licence == "perpetual"]
-    if breaking:
-        perpetual = all(item.licence == "perpetual" for item in breaking)
+    if breaking:  # perpetual only: software with no licence recorded that breaks is affected
         lines.append(
-            (
-                f"Under a perpetual licence from {vendors(breaking)}, "
-                if perpetual
-                else f"Though licensed by {vendors(breaking)} with no end recorded, "
-            )
+            f"Under a perpetual licence from {vendors(breaking)}, "
             + "; ".join(f"{item.id} breaks from {day(earlier[item.id])}" for item in breaking)
             + f" all the same, through what {agreeing(len(breaking), 'it needs', 'they need')}."
         )

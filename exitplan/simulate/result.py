@@ -519,7 +519,7 @@ class Summary:
     """The steps whose effort ``effort_weeks`` does not count: the blocked ones, with
     nothing to move to yet, and those that record none; "at least" when more than 0."""
     users_recorded: bool = True
-    """Some affected service records who uses it; else ``users_broken`` is 0 because
+    """Some service that breaks records who uses it; else ``users_broken`` is 0 because
     nothing is recorded, and is told as "none recorded", never as 0 people."""
 
 
@@ -559,5 +559,7 @@ def summarise(simulation: Simulation) -> Summary:
             step.kind is StepKind.REPLACE and step.effort_weeks is None
             for step in simulation.plan.steps
         ),
-        users_recorded=any(s.consumers for s in services),
+        users_recorded=any(
+            s.consumers for s in services if s.state in (State.BROKEN, State.WITHDRAWN)
+        ),
     )

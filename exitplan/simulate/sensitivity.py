@@ -99,7 +99,7 @@ class Headline:
     steps_blocked: int = 0
     needs_not_in_plan: int = 0
     users_recorded: bool = True
-    """Some affected service records who uses it; else ``users_broken`` is 0 because
+    """Some service that breaks records who uses it; else ``users_broken`` is 0 because
     nothing is recorded (told as "none recorded")."""
 
     @classmethod
@@ -114,7 +114,7 @@ class Headline:
             steps_late=len(simulation.plan.late),
             steps_blocked=len(simulation.plan.blocked),
             needs_not_in_plan=simulation.plan.needs_not_in_plan,
-            users_recorded=any(s.consumers for s in simulation.services),
+            users_recorded=any(s.consumers for s in simulation.services if s.state in broken),
         )
 
     def values(self) -> tuple[float | None, ...]:

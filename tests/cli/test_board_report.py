@@ -22,6 +22,7 @@ from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.strategy import exit_strategy
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import write_estate
+from tests.simulate.build import build
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
 
@@ -352,7 +353,10 @@ def test_a_step_due_by_two_contracts_is_not_counted_twice_in_the_decisions() -> 
     )
     assert "Microsoft Entra ID (2027-12-31, notice by 2027-07-04)" in extend
     assert "or accept 8 steps running past their end" in extend
-    assert "(11 of these steps are also counted with Microsoft Configuration Manager" in extend
+    assert (  # named: the renewal that shares steps with it, not its whole group
+        "(11 of these steps are also counted with Microsoft 365 subscription (licensing and "
+        "activation) above)" in extend
+    )
     late = {s.id for s in simulation.plan.late}
     assert len(late) == 10
 
@@ -377,3 +381,31 @@ def test_a_limit_on_people_says_how_far_it_moves_the_finish() -> None:
         "and Microsoft 365 subscription (licensing and activation) as their late steps need, "
         "up to 5 times more, to 2042-06-30" in " ".join(said)
     )
+
+
+def test_a_part_of_the_agreement_with_only_blocked_steps_is_renewed_with_the_rest() -> None:
+    """Three contracts alike, one with only a blocked step: the board was told to renew
+    two and to give notice on the third (helper-65). All three are one renewal."""
+    spec = """
+        s:svc -> ca
+        s:svc -> cb
+        s:svc -> cc
+        candidate na
+        candidate nc
+        vendor na other
+        vendor nc other
+        alt na for ca R3 weeks=80
+        alt nc for cc R3 weeks=150
+        contract ca 2026-06-30 notice=90 renews=12
+        contract cb 2026-06-30 notice=90 renews=12
+        contract cc 2026-06-30 notice=90 renews=12
+    """
+    backend = build(spec)
+    simulation = simulate(backend, ["vendor:v"], Options(mode=Mode.EXIT))
+    said = decisions(exit_strategy(backend, simulation))
+    renew = [d for d in said if d.startswith("Renew")]
+    assert len(renew) == 1, said
+    assert "ca, cb and cc as their late steps need, up to 3 times more" in renew[0]
+    assert "or accept 2 steps running past their end on 2026-06-30" in renew[0]
+    assert renew[0].endswith("1 more step due by then is blocked until an alternative is found")
+    assert not [d for d in said if d.startswith("Give notice")], said

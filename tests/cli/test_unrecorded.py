@@ -103,3 +103,61 @@ def test_an_effort_without_the_blocked_steps_is_at_least(run_cli: RunCli, tmp_pa
     assert "effort (person-weeks)               ≥ 4" in shown
     data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
     assert (data["summary"]["effort_weeks"], data["summary"]["effort_unknown"]) == (4.0, 1)
+
+
+def test_users_are_told_by_the_services_that_break(run_cli: RunCli, tmp_path: Path) -> None:
+    """A broken service with nobody recorded beside a degraded one with 500 users said
+    "0 users lose a service" above "none recorded" (helper-65)."""
+    services = [
+        {"id": "s", "name": "Broken", "depends_on": ["b"]},
+        {"id": "d", "name": "Degraded", "depends_on": [{"ref": "b", "strength": "soft"}],
+         "consumers": [{"organisation": "o", "users": 500}]},
+    ]  # fmt: skip
+    _, scenario = write_estate(tmp_path, "Plain", services=services)
+    data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
+    assert data["summary"]["users_recorded"] is False
+    assert "no users are recorded" in " ".join(run_cli("run", scenario).stdout.split())
+
+
+def test_the_blocked_steps_in_the_effort_are_those_with_nothing_to_move_to(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """x has no alternative; y's and z's candidates need x softly, so their steps wait
+    for x's and are blocked too, with a candidate each: y's records its effort, z's none.
+    The sentence named 4 steps of 3, where JSON says 2 lack an effort (helper-65)."""
+    components = [
+        {"id": i, "name": i.upper(), "vendor": "v", "delivery": "saas", "capabilities": [f"c{i}"]}
+        for i in "xyz"
+    ] + [
+        {"id": f"n{i}", "name": f"N{i}", "vendor": "w", "delivery": "saas",
+         "lifecycle": "candidate", "capabilities": [f"c{i}"],
+         "depends_on": [{"ref": "x", "strength": "soft"}]}
+        for i in "yz"
+    ]  # fmt: skip
+    write_estate(
+        tmp_path,
+        "Plain",
+        components=components,
+        services=[{"id": "s", "name": "S", "depends_on": ["x", "y", "z"]}],
+        capabilities=[{"id": f"c{i}", "name": f"C{i}"} for i in "xyz"],
+        alternatives=[
+            {"for": "y", "candidate": "ny", "readiness": "R3", "effort_weeks": 5},
+            {"for": "z", "candidate": "nz", "readiness": "R3"},
+        ],
+    )
+    scenario = tmp_path / "exit.json"
+    scenario.write_text(
+        json.dumps(
+            {"id": "e", "title": "E", "estate": "estate.json", "withdraw": ["vendor:v"],
+             "mode": "exit"}
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    report = tmp_path / "r.md"
+    assert run_cli("report", scenario, "-o", report).exit_code == 0
+    assert (
+        "Effort at least 5 person-weeks (not recorded for 1 step; none yet for the 1 blocked "
+        "step, with nothing to move to)" in report.read_text("utf-8")
+    )
+    data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
+    assert data["summary"]["effort_unknown"] == 2

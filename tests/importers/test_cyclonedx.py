@@ -822,11 +822,20 @@ def test_a_bom_ref_given_twice_is_refused_with_both_lines(
 def test_every_bom_ref_given_twice_is_told_at_once(tmp_path: Path) -> None:
     """Only the last was told; the first came up on the next run (helper-63)."""
     components = [
-        {"type": "library", "bom-ref": ref, "name": f"{ref}-{n}"} for ref in "xy" for n in (1, 2)
+        {"type": "library", "bom-ref": ref, "name": f"{ref}-{n}"}
+        for ref in ("x", "café")
+        for n in (1, 2)
     ]
-    refused = _refused(_write_bom(tmp_path, json.dumps(_bom(components=components), indent=1)))
-    assert "bom-ref 'x' is given twice" in refused
-    assert "bom-ref 'y' is given twice" in refused
+    text = json.dumps(_bom(components=components), indent=1, ensure_ascii=False)
+    refused = _refused(_write_bom(tmp_path, text))
+    at = [n for n, line in enumerate(text.splitlines(), 1) if '"bom-ref"' in line]
+    assert (
+        f"bom.json:{at[1]}: bom-ref: bom-ref 'x' is given twice (first on line {at[0]})" in refused
+    )
+    assert (  # a ref JSON escapes was looked for escaped only: line 1 (helper-65)
+        f"bom.json:{at[3]}: bom-ref: bom-ref 'café' is given twice (first on line {at[2]})"
+        in refused
+    )
 
 
 def test_a_surrogate_pair_and_an_escaped_backslash_are_fine(tmp_path: Path) -> None:

@@ -348,7 +348,7 @@ def test_a_withdrawal_of_only_unrecorded_licences_says_what_to_record(
     )
     with pytest.raises(
         UsageError,
-        match=r"\(try --mode exit\); app records no licence, so nothing says when it would "
-        r"stop \(give it licence: subscription, perpetual or open_source\)",
+        match=r"\(try --mode exit\); app records no licence, so nothing says when the "
+        r"withdrawal would stop it \(record the licence: subscription, perpetual or open_source\)",
     ):
         simulate(backend, ["vendor:vendor"])
