@@ -36,9 +36,10 @@ _INVISIBLE = re.compile(
     "[" + "".join(re.escape(chr(code)) for code in sorted(INVISIBLE) if 0x20 <= code < 0xFFFE) + "]"
 )
 """What JSON may carry raw but a terminal or a reader would act on (``printable``'s
-characters: DEL, C1 controls, the zero-width joiner, direction marks and overrides, the
-line and paragraph separators); C0 controls are escaped by ``json`` itself, and the two
-noncharacters no estate holds. Only strings can hold them."""
+characters: DEL, C1 controls, the zero-width joiner and space, the word joiner, a byte
+order mark, direction marks and overrides, the line and paragraph separators); C0
+controls are escaped by ``json`` itself, and the two noncharacters no estate holds, and
+the tag characters a terminal draws as nothing, are left. Only strings can hold them."""
 
 
 def _finite(value: Any) -> Any:
@@ -61,7 +62,7 @@ _WRITTEN_OTHERWISE = (b"e-0", b"e-1", b"0.0000")
 writes as ``0.00001`` or ``2.5e-7`` and Python as ``1e-05`` and ``2.5e-07``. Everything
 else it writes byte for byte as ``json.dumps`` does with the options below (the property
 tests hold it to that). A match in a string only costs the slow path."""
-_MAY_BE_INVISIBLE = (b"\x7f", b"\xc2", b"\xd8\x9c", b"\xe2\x80", b"\xe2\x81")
+_MAY_BE_INVISIBLE = (b"\x7f", b"\xc2", b"\xd8\x9c", b"\xe2\x80", b"\xe2\x81", b"\xef\xbb\xbf")
 """The UTF-8 bytes that every ``_INVISIBLE`` character starts with."""
 
 
