@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from exitplan.render.rows import Section, sentences
+from exitplan.render.rows import Section, needs_first, sentences
 from exitplan.simulate.result import Simulation, StepKind
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -61,7 +61,8 @@ def dump_simulation_csv(simulation: Simulation) -> str:
     is not run today and that no step brings in (``needs_not_in_plan``: each need's options
     joined by "or", as the workbook writes them); and the day its step must finish by for
     the steps after it to meet their deadlines (``due_for_next_days``), or that they miss
-    them however soon it finishes (``too_late_for_next``)."""
+    them however soon it finishes (``too_late_for_next``); and what its chosen candidate
+    needs that an earlier step replaces or brings in (``needs_first``)."""
     replacements = {r.replaces: r for r in simulation.replacements}
     steps = {
         move.replaces: step
@@ -70,6 +71,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
         for move in step.moves
     }
     users = {s.id: s.users_recorded for s in simulation.services}
+    first_needs = needs_first(simulation)
     rows = []
     for affected in simulation.affected:
         replacement = replacements.get(affected.id)
@@ -106,6 +108,9 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 )
                 if step
                 else "",
+                "; ".join(n.node for n in first_needs.get(replacement.replaces, []))
+                if replacement
+                else "",
             )
         )
     return _write(
@@ -113,7 +118,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
             "id", "kind", "name", "state", "fails_at_days", "degrades_at_days",
             "at_renewal_date_unknown", "users", "because", "alternative_status", "candidate",
             "readiness", "gaps", "step", "wave", "deadline_days", "slack_days",
-            "due_for_next_days", "too_late_for_next", "blocked", "needs_not_in_plan",
+            "due_for_next_days", "too_late_for_next", "blocked", "needs_not_in_plan", "needs_first",
         ),
         rows,
     )  # fmt: skip

@@ -294,6 +294,9 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
             }
             for n in step.needs_brought_in
         ],
+        "needs_first": [
+            {"candidate": n.candidate, "node": n.node, "step": n.step} for n in step.needs_first
+        ],
     }
 
 

@@ -20,6 +20,7 @@ from exitplan.simulate.result import (
     Affected,
     Costs,
     DeadlineFrom,
+    EarlierNeed,
     Legal,
     LicenceEnd,
     Prerequisite,
@@ -384,11 +385,55 @@ def components(simulation: Simulation) -> Section:
     )
 
 
+def needs_first(simulation: Simulation) -> dict[str, list[EarlierNeed]]:
+    """For each replaced component, what its chosen candidate needs that an earlier step
+    moves (the candidate is chosen on that condition)."""
+    found: dict[str, list[EarlierNeed]] = {}
+    for step in simulation.plan.steps:
+        for move in step.moves:
+            needs = [n for n in step.needs_first if n.candidate == move.candidate]
+            if needs:
+                found[move.replaces] = needs
+    return found
+
+
+def needs_first_sentences(
+    simulation: Simulation,
+    needs: Sequence[EarlierNeed],
+    names: Mapping[str, str] | None = None,
+    *,
+    steps: Mapping[str, Step] | None = None,
+) -> list[str]:
+    """``needs`` (of one candidate, from ``needs_first``) in words: "Needs entra-id, which
+    univention-nubus replaces first" or "Needs univention-nubus, brought in first to
+    replace entra-id" (with ``names``, by name), once for each move it waits for, the
+    first way where both hold. ``steps``: the plan's steps by id."""
+    shown = names or {}
+    by_id = steps if steps is not None else {s.id: s for s in simulation.plan.steps}
+    told: dict[tuple[str, str], str] = {}  # by the move: its replacement, else its candidate
+    for need in needs:
+        for move in by_id[need.step].moves:
+            if move.candidate is None or need.node not in (move.replaces, move.candidate):
+                continue
+            node = shown.get(need.node, need.node)
+            key = (need.step, move.replaces)
+            if move.replaces == need.node:
+                candidate = shown.get(move.candidate, move.candidate)
+                told[key] = f"Needs {node}, which {candidate} replaces first"
+            elif key not in told:
+                replaced = shown.get(move.replaces, move.replaces)
+                told[key] = f"Needs {node}, brought in first to replace {replaced}"
+            break
+    return [told[key] for key in sorted(told)]
+
+
 def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None) -> Section:
     """Each needed component's status and chosen candidate; with ``names``, by name."""
     shown = names or {}
     rows = []
     order = {Status.MISSING: 0, Status.PARTIAL: 1, Status.OK: 2}
+    first_needs = needs_first(simulation)
+    steps = {step.id: step for step in simulation.plan.steps}
     for replacement in sorted(simulation.replacements, key=lambda r: (order[r.status], r.replaces)):
         chosen = replacement.chosen
         if chosen is None:
@@ -398,7 +443,10 @@ def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None)
             ]
             detail = sentences(reasons) if reasons else "No alternative identified."
         else:
-            detail = sentences(chosen.gaps)
+            first = needs_first_sentences(
+                simulation, first_needs.get(replacement.replaces, []), names, steps=steps
+            )
+            detail = sentences([*chosen.gaps, *first])
         rows.append(
             (
                 shown.get(replacement.replaces, replacement.replaces),

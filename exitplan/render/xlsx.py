@@ -20,7 +20,14 @@ from typing import Any
 
 from exitplan.errors import printable
 from exitplan.render.files import fixed_zip
-from exitplan.render.rows import REGISTER_HEADERS, UNRECORDED, chain_text, register, sentences
+from exitplan.render.rows import (
+    REGISTER_HEADERS,
+    UNRECORDED,
+    chain_text,
+    needs_first,
+    register,
+    sentences,
+)
 from exitplan.render.rows import headline as headline_lines
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.register import RegisterRow
@@ -67,7 +74,7 @@ COMPONENT_HEADERS = (
 ALTERNATIVE_HEADERS = (
     "for", "name", "status", "candidate", "candidate name", "readiness",
     "gaps, or why none is viable", "effort (person-weeks)", "duration (weeks)",
-    "cost per year", "migration cost", "parallel months",
+    "cost per year", "migration cost", "parallel months", "needs first (an earlier step moves it)",
 )  # fmt: skip
 PLAN_HEADERS = (
     "step", "kind", "wave", "replaces", "with", "weeks", "effort (person-weeks)", "starts",
@@ -174,6 +181,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         if a.kind == "component"
     ]
     alternatives: list[tuple[Cell, ...]] = []
+    first_needs = needs_first(simulation)
     for replacement in simulation.replacements:
         chosen = replacement.chosen
         alternatives.append(
@@ -190,6 +198,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                 chosen.cost_per_year if chosen else None,
                 chosen.migration_cost if chosen else None,
                 chosen.parallel_months if chosen else None,
+                "; ".join(n.node for n in first_needs.get(replacement.replaces, [])) or None,
             )
         )
     steps: list[tuple[Cell, ...]] = []

@@ -44,6 +44,7 @@ from exitplan.simulate.result import (
     ContractTerm,
     Costs,
     DeadlineFrom,
+    EarlierNeed,
     Move,
     Plan,
     Prerequisite,
@@ -90,10 +91,11 @@ def _precedence(
     withdrawn: frozenset[NodeId],
     moves: Mapping[str, Move],
     restorable: Callable[[NodeId], bool],
-) -> list[tuple[str, str]]:
-    """Pairs (A, B): step A must finish before step B starts. A member of a redundant
-    group that cannot be restored is not waited for when another member can be
-    (``met_without``).
+) -> dict[str, set[tuple[NodeId, str]]]:
+    """For each step B, the pairs (node, A): step A must finish before step B starts, as
+    B's candidate needs the node (itself, or through nodes nobody runs today), which A
+    replaces or brings in. A member of a redundant group that cannot be restored is not
+    waited for when another member can be (``met_without``).
 
     All steps' searches advance together, one level at a time, so a database backend
     answers one query per level rather than one per step and level."""
@@ -101,7 +103,7 @@ def _precedence(
     by_incumbent = {m.replaces: step for step, m in moves.items()}
     seen = {step: {m.candidate} for step, m in moves.items() if m.candidate is not None}
     frontiers = {step: [m.candidate] for step, m in moves.items() if m.candidate is not None}
-    pairs: list[tuple[str, str]] = []
+    pairs: dict[str, set[tuple[NodeId, str]]] = defaultdict(set)
     while frontiers:
         wanted = sorted({node for frontier in frontiers.values() for node in frontier})
         leaving: dict[NodeId, list[NodeId]] = defaultdict(list)
@@ -126,7 +128,7 @@ def _precedence(
                     seen[step].add(target)
                     earlier = by_candidate.get(target) or by_incumbent.get(target)
                     if earlier is not None and earlier != step:
-                        pairs.append((earlier, step))
+                        pairs[step].add((target, earlier))
                     elif target not in withdrawn:
                         following.append(target)
             if following:
@@ -243,6 +245,9 @@ class _Draft:
     contracts: dict[str, tuple[ContractTerm, ...]] = field(default_factory=dict)
     kinds: dict[str, StepKind] = field(default_factory=dict)
     unbrought: Mapping[str, list[Prerequisite]] = field(default_factory=dict)
+    earlier: Mapping[str, set[tuple[NodeId, str]]] = field(default_factory=dict)
+    """For each step, what its candidate needs that an earlier step moves, with that step
+    (``_precedence``)."""
 
     def known(self, values: Mapping[str, T | None], group: Iterable[str]) -> list[T]:
         return _present(values[name] for name in group)
@@ -276,7 +281,10 @@ def _draft(
             draft.deadlines[step] = _deadline(region, times, incumbent, replaced)
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
-    graph.add_edges_from(_precedence(backend, times.withdrawn, draft.moves, restorable))
+    draft.earlier = _precedence(backend, times.withdrawn, draft.moves, restorable)
+    graph.add_edges_from(
+        sorted({(earlier, step) for step, needs in draft.earlier.items() for _, earlier in needs})
+    )
     draft.unbrought = unbrought_needs(backend, times.withdrawn, excluded, draft.moves, restorable)
     for step, move in list(draft.moves.items()):
         if region.node(move.replaces).properties.get("data_export") == DataExport.VENDOR_ONLY:
@@ -315,6 +323,7 @@ def make_plan(
         index: sorted(data["members"]) for index, data in condensed.nodes(data=True)
     }
     step_id = {index: _merged_id(names) for index, names in members.items()}
+    merged_into = {name: step_id[index] for name, index in condensed.graph["mapping"].items()}
     wave = {}
     for number, generation in enumerate(nx.topological_generations(condensed), start=1):
         for index in generation:
@@ -362,6 +371,7 @@ def make_plan(
             after=tuple(sorted(step_id[p] for p in condensed.predecessors(index))),
             slot=slots.get(step_id[index]),
             blocked_by=blocked_by[index],
+            merged_into=merged_into,
         )
         for index in sorted(condensed.nodes, key=lambda index: step_id[index])
     ]
@@ -432,6 +442,7 @@ def _step(
     after: tuple[str, ...],
     slot: Slot | None,
     blocked_by: set[NodeId],
+    merged_into: Mapping[str, str],
 ) -> Step:
     known_deadlines = draft.known(draft.deadlines, group)
     deadline = min(known_deadlines) if known_deadlines else None
@@ -470,6 +481,15 @@ def _step(
         if replacing
         else None,
         needs_brought_in=tuple(sorted(n for name in group for n in draft.unbrought.get(name, ()))),
+        needs_first=tuple(
+            sorted(
+                EarlierNeed(candidate, node, merged_into[earlier])
+                for name in group
+                if (candidate := draft.moves[name].candidate) is not None
+                for node, earlier in draft.earlier.get(name, ())
+                if merged_into[earlier] != id
+            )
+        ),
     )
 
 

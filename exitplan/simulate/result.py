@@ -196,6 +196,19 @@ class Prerequisite:
         return " or ".join(self.options)
 
 
+@dataclass(frozen=True, order=True)
+class EarlierNeed:
+    """What a step's candidate needs (itself, or through what it needs that nobody runs
+    today) that an earlier step moves: the withdrawn component that step replaces, or the
+    candidate it brings in. The candidate is chosen on that condition: Seclore needs Entra
+    ID, which the step before it replaces with Univention Nubus."""
+
+    candidate: NodeId
+    node: NodeId
+    step: str
+    """The earlier step's id."""
+
+
 CANNOT_BE_MADE = "cannot be made: the vendor is gone by then"
 """What every output says of a step that ``cannot_be_made``."""
 TOO_LATE_FOR_NEXT = "the steps after it miss their deadlines however soon it finishes"
@@ -241,6 +254,9 @@ class Step:
     needs_brought_in: tuple[Prerequisite, ...] = ()
     """What the step's candidates need hard that nothing runs today and no step brings in.
     The plan holds no step, no effort and no cost for bringing them in."""
+    needs_first: tuple[EarlierNeed, ...] = ()
+    """What its candidates need that an earlier step replaces or brings in (``after``
+    names those steps; this says which of their nodes, and for which candidate)."""
     due_for_next: int | None = None
     """The day it must finish by for the steps after it to meet their deadlines (each
     starting when it finishes), when that is earlier than its own deadline or it has none:

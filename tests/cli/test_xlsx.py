@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -91,6 +92,27 @@ def test_the_plan_sheet_names_what_a_step_needs_brought_in(run_cli: RunCli, tmp_
     assert [(r["step"], r["needs brought in (not in the plan)"]) for r in rows] == [
         ("replace-intune", "univention-nubus")
     ]
+
+
+def test_the_workbook_and_the_csv_say_what_a_candidate_needs_an_earlier_step_to_move(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Collabora Online is chosen on the condition that Nextcloud replaces SharePoint
+    first; the alternatives said "ok"/"partial" and nothing of it (helper-62)."""
+    target = tmp_path / "leave.xlsx"
+    result = run_cli("run", "scenarios/leave-microsoft.yaml", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(target)["Alternatives"]
+    headers = [cell.value for cell in sheet[1]]
+    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    first = "needs first (an earlier step moves it)"
+    assert rows["m365-apps"][first] == "nextcloud"
+    assert rows["teams"][first] == "univention-nubus"
+    assert rows["entra-id"][first] is None  # the identity step waits for nothing
+    table = run_cli("run", "scenarios/leave-microsoft.yaml", "--format", "csv")
+    assert table.exit_code == 0, table.stderr
+    found = {r["id"]: r["needs_first"] for r in csv.DictReader(io.StringIO(table.stdout))}
+    assert (found["m365-apps"], found["entra-id"]) == ("nextcloud", "")
 
 
 def test_simulate_writes_the_same_workbook_and_text_elsewhere(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from exitplan.model import NodeId
-from exitplan.render.rows import chain_text
+from exitplan.render.rows import alternatives, chain_text
 from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
 from exitplan.simulate.propagate import LONGEST_CHAIN, elided, hidden_in
@@ -923,6 +923,92 @@ def test_merged_steps_say_which_candidate_needs_what() -> None:
         ("ka", ("p",)),
         ("kb", ("q",)),
     ]
+
+
+@dataclass(frozen=True)
+class NeedsFirst:
+    id: str
+    spec: str
+    withdraw: tuple[str, ...]
+    needs: dict[str, tuple[str, ...]]
+    """Each step's needs an earlier step moves (steps with none left out), as
+    ``candidate:node@step``."""
+    told: dict[str, str]
+    """What the alternatives table says beside each chosen candidate that has such needs."""
+    options: Options = field(default_factory=Options)
+
+
+NEEDS_FIRST = [
+    NeedsFirst(
+        "a-withdrawn-component-another-step-replaces",  # Seclore needs Entra ID
+        "s:protect -> aip\ns:login -> entra\naip -> entra\ncandidate seclore\n"
+        "alt seclore for aip R3 weeks=6\nseclore -> entra\ncandidate nubus\n"
+        "alt nubus for entra R3 weeks=10\nvendor seclore other\nvendor nubus other",
+        ("vendor:v",),
+        {"replace-aip": ("seclore:entra@replace-entra",)},
+        {"aip": "Needs entra, which nubus replaces first."},
+    ),
+    NeedsFirst(
+        "the-candidate-another-step-brings-in",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nkb -> ka",
+        ("component:a", "component:b"),
+        {"replace-b": ("kb:ka@replace-a",)},
+        {"b": "Needs ka, brought in first to replace a."},
+    ),
+    NeedsFirst(
+        "through-a-node-nobody-runs",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\ncandidate hub\n"
+        "alt ka for a R3 weeks=4\nalt kb for b R3 weeks=6\nkb -> hub\nhub -> a",
+        ("component:a", "component:b"),
+        {"replace-b": ("kb:a@replace-a",)},
+        {"b": "Needs a, which ka replaces first."},
+    ),
+    NeedsFirst(
+        "both-the-replaced-and-its-replacement-told-once",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nkb -> a\nkb -> ka",
+        ("component:a", "component:b"),
+        {"replace-b": ("kb:a@replace-a", "kb:ka@replace-a")},
+        {"b": "Needs a, which ka replaces first."},
+    ),
+    NeedsFirst(
+        "within-a-merged-step-nothing-comes-first",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nka -> kb\nkb -> ka\n"
+        "alt ka for a R3 weeks=4\nalt kb for b R3 weeks=6",
+        ("component:a", "component:b"),
+        {},
+        {},
+    ),
+    NeedsFirst(
+        "a-member-of-a-group-that-can-be-restored-is-waited-for",
+        "s:x -> a\ns:y -> b\ncandidate ka\ncandidate kb\nalt ka for a R3 weeks=4\n"
+        "alt kb for b R3 weeks=6\nkb -> a group=g\nkb -> c group=g",
+        ("component:a", "component:b"),
+        {"replace-b": ("kb:a@replace-a",)},
+        {"b": "Needs a, which ka replaces first."},
+    ),
+    NeedsFirst(
+        "nothing-withdrawn-is-needed",
+        "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> c",
+        ("component:a",),
+        {},
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", NEEDS_FIRST, ids=[c.id for c in NEEDS_FIRST])
+def test_needs_first(case: NeedsFirst) -> None:
+    simulation = simulate(build(case.spec), case.withdraw, case.options)
+    found = {
+        step.id: tuple(f"{n.candidate}:{n.node}@{n.step}" for n in step.needs_first)
+        for step in simulation.plan.steps
+        if step.needs_first
+    }
+    assert found == case.needs
+    told = {row[0]: row[4] for row in alternatives(simulation).rows if "first" in row[4]}
+    assert told == case.told
 
 
 def test_why_lists_every_chain_earliest_first() -> None:
