@@ -494,6 +494,12 @@ class Simulation:
     def missing(self) -> tuple[Replacement, ...]:
         return tuple(r for r in self.replacements if r.status is Status.MISSING)
 
+    @property
+    def users_recorded(self) -> bool:
+        """Some service that breaks records who uses it: else ``users_broken`` is 0 for want
+        of a count, and every output says "none recorded"."""
+        return any(s.consumers for s in self.services if s.state in (State.BROKEN, State.WITHDRAWN))
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -575,7 +581,5 @@ def summarise(simulation: Simulation) -> Summary:
             step.kind is StepKind.REPLACE and step.effort_weeks is None
             for step in simulation.plan.steps
         ),
-        users_recorded=any(
-            s.consumers for s in services if s.state in (State.BROKEN, State.WITHDRAWN)
-        ),
+        users_recorded=simulation.users_recorded,
     )

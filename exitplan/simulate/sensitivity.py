@@ -114,7 +114,7 @@ class Headline:
             steps_late=len(simulation.plan.late),
             steps_blocked=len(simulation.plan.blocked),
             needs_not_in_plan=simulation.plan.needs_not_in_plan,
-            users_recorded=any(s.consumers for s in simulation.services if s.state in broken),
+            users_recorded=simulation.users_recorded,
         )
 
     def values(self) -> tuple[float | None, ...]:
