@@ -74,11 +74,30 @@ def test_the_import_example_is_real(run_cli: RunCli, tmp_path: Path) -> None:
         command, *shown = chunk.rstrip("\n").split("\n")
         result = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
         assert result.exit_code == 0, result.stderr
-        real = [line.rstrip() for line in result.stdout.splitlines()]
+        # what a terminal shows: the summary, then the line on standard error after it
+        real = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
         position = 0
         for line in (line for line in shown if line != "..."):
             assert line.rstrip() in real[position:], f"{command}: not printed: {line}"
             position = real.index(line.rstrip(), position) + 1
+
+
+def test_the_explorer_example_is_real(run_cli: RunCli, tmp_path: Path) -> None:
+    """The tour's explorer, written in a folder of its own: the line it shows is the
+    one exitplan prints on standard error (helper-64: the README showed none)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    chunk = next(
+        c
+        for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL)
+        for c in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]
+        if c.startswith("exitplan explore")
+    )
+    command, *shown = chunk.rstrip("\n").split("\n")
+    (tmp_path / "graphs").symlink_to(REPO / "graphs")
+    result = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout, result.stderr.splitlines()) == ("", shown)
+    assert (tmp_path / "estate.html").is_file()
 
 
 def test_the_broken_example_is_real(run_cli: RunCli) -> None:
