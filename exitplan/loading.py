@@ -246,6 +246,9 @@ class Document:
     where: FileLines
     values: int = 0  # the values read, as counted against the limit
     size: int = 0  # the bytes read
+    problems: tuple[Problem, ...] = ()
+    """What was found while reading that did not stop it: a key given twice (the first
+    value is kept, so that the rest of the file is checked and what it defines is known)."""
 
     @property
     def file(self) -> str:
@@ -293,6 +296,7 @@ class _Builder:
         self.building: set[str] = set()  # anchors whose node is not complete yet
         self.values = 0  # nodes written out
         self.expanded = 0  # nodes added by aliases
+        self.problems: list[Problem] = []  # found while reading on: a key given twice
 
     def refuse(self, line: int, path: FieldPath, message: str) -> _RefusedFileError:
         return _RefusedFileError(Problem(self.file, line, format_path(path), message))
@@ -430,14 +434,30 @@ class _Builder:
             key = self.key(key_event, path, key_line)
             where = (*path, key)
             if key in mapping:
-                first = _line_in(self.lines, where)
-                raise self.refuse(
-                    key_line, path, f"key {abbreviate(key)} appears twice (first on line {first})"
-                )
+                self.again(key, path, key_line)
+                continue
             if key_line != line:
                 self.lines[where] = key_line
             mapping[key] = self.value(self.next(), where, key_line)
         return mapping
+
+    def again(self, key: str, path: FieldPath, line: int) -> None:
+        """A key given twice in one mapping: told, and its second value read (its limits
+        hold) but not kept, nor its lines, so the first value is checked as written."""
+        first = _line_in(self.lines, (*path, key))
+        self.problems.append(
+            Problem(
+                self.file,
+                line,
+                format_path(path),
+                f"key {abbreviate(key)} appears twice (first on line {first})",
+            )
+        )
+        kept, self.lines = self.lines, {}
+        try:
+            self.value(self.next(), (*path, key), line)
+        finally:
+            self.lines = kept
 
     def key(self, event: Event, path: FieldPath, line: int) -> str:
         """A key is the text written (``1: x`` has the key ``"1"``); never a list or map."""
@@ -662,7 +682,10 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
         constant = str(error).split(" ", 1)[0]
         line = _json_line(text, lambda token, _: token.lstrip("-") == constant.lstrip("-"))
         raise refuse(line, str(error)) from None
-    _refuse_key_twice(text, file, data)
+    twice = _keys_twice(text, file, data, limit)
+    if twice is not None:  # read by the loader's reader, its limits and depth checked
+        first, found, problems = twice
+        return Document(first, FileLines(file, found), written, problems=problems)
     values, deep = _json_shape(data, limit.values) if careful else (written, False)
     if deep:
         raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep)
@@ -696,16 +719,20 @@ def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
-def _refuse_key_twice(text: str, file: str, data: Any) -> None:
-    """Refuse a JSON text that gives a key twice in one object, as a YAML file is refused
-    (``json`` and orjson keep the last value without a word). Found at C speed: a text
-    with no colon written as an escape holds as many colons as its data written out again,
-    unless a key was dropped, since only a key drops anything; only then, or with such an
-    escape, is the text read again, with a hook on every object, and the key's line found."""
+def _keys_twice(
+    text: str, file: str, data: Any, limit: _ValueLimit
+) -> tuple[Any, dict[FieldPath, int], tuple[Problem, ...]] | None:
+    """``None`` for a JSON text that gives no key twice in one object (``json`` and orjson
+    keep the last value without a word); else the data as the loader's own reader reads
+    it (the first value of each such key, as for YAML), its lines, and a problem for each
+    key given twice, at its line. Found at C speed: a text with no colon written as an
+    escape holds as many colons as its data written out again, unless a key was dropped,
+    since only a key drops anything; only then, or with such an escape, is the text read
+    again, with a hook on every object."""
     if "\\u003a" not in text and "\\u003A" not in text:
         try:
             if text.count(":") == orjson.dumps(data).count(b":"):
-                return
+                return None
         except orjson.JSONEncodeError:  # an integer beyond 64 bits: read again
             pass
     try:
@@ -713,13 +740,14 @@ def _refuse_key_twice(text: str, file: str, data: Any) -> None:
     except _KeyTwiceError as given_twice:
         key = given_twice.key
     else:
-        return
-    try:  # where: the loader's own reader finds the first in the text, as for YAML
-        _lines_of(file, _as_yaml(text), raise_refused=True)
-    except _RefusedFileError as refused:
-        if " appears twice (first on line " in refused.problem.message:
-            raise
-    raise _RefusedFileError(Problem(file, 0, "", f"key {abbreviate(key)} appears twice"))
+        return None
+    builder = _Builder(file, _as_yaml(text), limit)
+    try:
+        first = builder.document()
+    except _RefusedFileError:  # read otherwise by libyaml: the key alone, without its line
+        problem = Problem(file, 0, "", f"key {abbreviate(key)} appears twice")
+        raise _RefusedFileError(problem) from None
+    return first, builder.lines, tuple(builder.problems)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -731,18 +759,12 @@ def _as_yaml(json_text: str) -> str:
     return _SURROGATE_ESCAPE.sub(r"\\u0020", json_text.replace("\t", " "))
 
 
-def _lines_of(
-    file: str, text: str, limit: _ValueLimit | None = None, *, raise_refused: bool = False
-) -> dict[FieldPath, int]:
+def _lines_of(file: str, text: str, limit: _ValueLimit | None = None) -> dict[FieldPath, int]:
     """Where each field path of a text read fast starts, found by the loader's own reader
-    (as far as it reads: e.g. not past a key over 1,024 characters); with
-    ``raise_refused``, what it refuses is raised."""
+    (as far as it reads: e.g. not past a key over 1,024 characters)."""
     builder = _Builder(file, text, limit)
-    try:
+    with contextlib.suppress(_RefusedFileError):
         builder.document()
-    except _RefusedFileError:
-        if raise_refused:
-            raise
     return builder.lines
 
 
@@ -952,7 +974,8 @@ def read_document(
     data = builder.document()
     if data is None or data == {}:
         raise _RefusedFileError(Problem(file, builder.lines.get((), 1), "", "file is empty"))
-    return Document(data, FileLines(file, builder.lines), builder.values, len(raw))
+    lines = FileLines(file, builder.lines)
+    return Document(data, lines, builder.values, len(raw), tuple(builder.problems))
 
 
 def read_bytes(path: Path, *, max_bytes: int, what: str, hint: str = "") -> tuple[bytes, str]:
@@ -972,17 +995,23 @@ def read_yaml_stream(path: Path, *, max_bytes: int, what: str, hint: str = "") -
     try:
         text = _decode(raw, file)
         builder = _Builder(file, text)
-        return [Document(data, FileLines(file, lines)) for data, lines in builder.all_documents()]
+        documents = builder.all_documents()
     except _RefusedFileError as refused:
         raise InvalidInputError([refused.problem], what=what) from None
+    if builder.problems:
+        raise InvalidInputError(builder.problems, what=what)
+    return [Document(data, FileLines(file, lines)) for data, lines in documents]
 
 
 def read_one(path: Path, *, what: str) -> Document:
     """``read_document`` for a single file that must be readable, such as a scenario."""
     try:
-        return read_document(path)
+        document = read_document(path)
     except _RefusedFileError as refused:
         raise InvalidInputError([refused.problem], what=what) from None
+    if document.problems:
+        raise InvalidInputError(list(document.problems), what=what)
+    return document
 
 
 # --- field paths and pydantic errors -------------------------------------------------------
@@ -1733,7 +1762,15 @@ def _salvage(model: type[BaseModel], raw: Any) -> Any:
 class _References:
     """Checks references between items, with a suggestion for each unknown one."""
 
-    def __init__(self, items: Mapping[str, list[_Item]]) -> None:
+    def __init__(self, items: Mapping[str, list[_Item]], refused: Sequence[str] = ()) -> None:
+        self.unless = (
+            f" (unless it is in {listed(refused, most=3, more='more files')}, which could not "
+            "be read)"
+            if refused
+            else ""
+        )
+        """What an unknown id may yet be: defined in a file that was refused whole (a YAML
+        syntax error), which a fix of that file will tell."""
         self.kind_of: dict[str, str] = {}
         for section, entries in items.items():
             for item in entries:
@@ -1771,7 +1808,7 @@ class _References:
         if kind is not None:
             message = f"{ref!r} is {with_article(_singular(kind))}; expected {with_article(wanted)}"
         else:
-            message = f"unknown {wanted} {ref!r}{self.suggest(ref, sections)}"
+            message = f"unknown {wanted} {ref!r}{self.suggest(ref, sections)}{self.unless}"
         self.problems.append(item.problem(suffix, message))
 
 
@@ -1898,8 +1935,8 @@ def _check_listed_once(
         first.setdefault(value, index)
 
 
-def _check_references(collected: _Collected) -> None:
-    refs = _References(collected.items)
+def _check_references(collected: _Collected, refused: Sequence[str] = ()) -> None:
+    refs = _References(collected.items, refused)
     _check_vendor_and_component_references(collected, refs)
     _check_service_references(collected, refs)
     _check_flow_and_alternative_references(collected, refs)
@@ -2297,14 +2334,18 @@ def load_estate(
     return estate
 
 
-def _check_links(collected: _Collected, unread: Sequence[str], noted: list[str]) -> None:
+def _check_links(
+    collected: _Collected, unread: Sequence[str], refused: Sequence[str], noted: list[str]
+) -> None:
     """References, parent loops and cycles; not while a file could not be read at all, as
-    an id named elsewhere may well be in it: each would be told as unknown."""
+    an id named elsewhere may well be in it: each would be told as unknown. An unknown id
+    while a file was read but refused whole (``refused``: not YAML, say) is told with the
+    files it may be in."""
     if unread:
         files = listed(unread, most=3, more="more files")
         noted.append(f"references between elements were not checked: {files} could not be read")
         return
-    _check_references(collected)
+    _check_references(collected, refused)
     _check_parent_loops(collected)
     _check_hard_cycles(collected)
 
@@ -2320,6 +2361,7 @@ def _load(
     bytes_left = max_bytes
     values_left = max_bytes // BYTES_PER_VALUE
     unread: list[str] = []  # files not read at all: not even their sections are known
+    refused_files: list[str] = []  # read but refused whole: what they define is not known
     for file in files:
         limit = _ValueLimit(
             values_left,
@@ -2331,11 +2373,11 @@ def _load(
             doc = read_document(file, max_bytes=bytes_left, limit=limit, careful=careful)
         except _RefusedFileError as refused:
             collected.problems.append(refused.problem)
-            if refused.unseen:
-                unread.append(refused.problem.file)
+            (unread if refused.unseen else refused_files).append(refused.problem.file)
             continue
         values_left -= doc.values
         bytes_left -= doc.size
+        collected.problems.extend(doc.problems)
         if _is_schema(doc.data):
             if not careful:  # skipped unchecked by the model: every read check must hold
                 try:
@@ -2357,7 +2399,7 @@ def _load(
     info = _header(collected, path)
     _apply_overrides(collected)
     _check_duplicates(collected)
-    _check_links(collected, unread, noted)
+    _check_links(collected, unread, refused_files, noted)
     if collected.problems or info is None:
         raise InvalidInputError(collected.problems)
     noted.extend(str(problem) for problem in _implausible(collected, info))

@@ -421,7 +421,61 @@ CASES = [
             "a.json": '{"vendors": [{"id": "x", "name": "X", "users": 12345678901234567890,\n'
             ' "users": 1}]}'
         },
-        [Expected("a.json", 2, "vendors[0]", "key 'users' appears twice (first on line 1)")],
+        [
+            Expected("a.json", 1, "vendors[0].users", "unknown key 'users'"),  # read on
+            Expected("a.json", 2, "vendors[0]", "key 'users' appears twice (first on line 1)"),
+        ],
+    ),
+    Case(  # the file is read on, with the first value: its other problems are found, and
+        # what it defines is known, so that no reference to it is told as unknown
+        "duplicate-key-hides-nothing",
+        {
+            "a.yaml": "vendors:\n  - id: x\n    name: X\n    name: Y\n"
+            "    hq_country: XX\n    parent: x\n",
+            "b.yaml": "components:\n  - {id: c, name: C, vendor: x, delivery: saas}\n",
+        },
+        [
+            Expected("a.yaml", 4, "vendors[0]", "key 'name' appears twice (first on line 3)"),
+            Expected("a.yaml", 5, "vendors[0].hq_country", "'XX' is not an ISO 3166-1"),
+            Expected("a.yaml", 6, "vendors[0].parent", "'x' is its own parent"),
+        ],
+    ),
+    Case(
+        "duplicate-key-json-hides-nothing",
+        {
+            "a.json": '{"vendors": [{"id": "x", "name": "X",\n "name": "Y",\n'
+            ' "hq_country": "XX"}]}',
+            "b.yaml": "components:\n  - {id: c, name: C, vendor: x, delivery: saas}\n",
+        },
+        [
+            Expected("a.json", 2, "vendors[0]", "key 'name' appears twice (first on line 1)"),
+            Expected("a.json", 3, "vendors[0].hq_country", "'XX' is not an ISO 3166-1"),
+        ],
+    ),
+    Case(  # a key given twice in the second value is told too; its lines do not replace
+        # the first value's
+        "duplicate-key-twice-within-the-second",
+        {"a.yaml": "vendors:\n  - id: x\n    name: X\nvendors:\n  - {id: y, id: z}\n"},
+        [
+            Expected("a.yaml", 4, "", "key 'vendors' appears twice (first on line 1)"),
+            Expected("a.yaml", 5, "vendors[0]", "key 'id' appears twice (first on line 5)"),
+        ],
+    ),
+    Case(  # an id that may be in a file refused whole is told with that file
+        "unknown-while-a-file-is-refused",
+        {
+            "a.yaml": "vendors:\n  - id: x\n    name: [X\n",
+            "b.yaml": "components:\n  - {id: c, name: C, vendor: x, delivery: saas}\n",
+        },
+        [
+            Expected("a.yaml", 4, "", "YAML syntax error"),
+            Expected(
+                "b.yaml",
+                2,
+                "components[0].vendor",
+                "a.yaml, which could not be read)",
+            ),
+        ],
     ),
     Case(
         "several-documents",

@@ -6,12 +6,11 @@ import json
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.errors import InvalidInputError
-from exitplan.loading import _refuse_key_twice, _RefusedFileError, load_estate
+from exitplan.loading import _ONE_FILE, _keys_twice, load_estate
 
 FRAGMENTS = [
     "vendors:", "components:", "  - id: x", "    name: X", "    vendor: x", "    delivery: saas",
@@ -83,14 +82,29 @@ def _json_objects(draw: st.DrawFn, depth: int = 0) -> tuple[str, bool]:
     return "{" + ",\n".join(parts) + "}", twice
 
 
+def _first_kept(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    kept: dict[str, object] = {}
+    for key, value in pairs:
+        kept.setdefault(key, value)
+    return kept
+
+
 @settings(max_examples=300, deadline=None)
 @given(_json_objects())
-def test_a_json_key_given_twice_is_refused_and_only_then(written: tuple[str, bool]) -> None:
+def test_every_json_key_given_twice_is_told_at_its_line_and_only_then(
+    written: tuple[str, bool],
+) -> None:
+    """Each key given twice is a problem at its own line, and the file is read on with
+    the first value of each (as a YAML file is), so that its other problems are found."""
     text, twice = written
+    found = _keys_twice(text, "f.json", json.loads(text), _ONE_FILE)
     if not twice:
-        _refuse_key_twice(text, "f.json", json.loads(text))
+        assert found is None
         return
-    with pytest.raises(_RefusedFileError) as refused:
-        _refuse_key_twice(text, "f.json", json.loads(text))
-    assert "appears twice (first on line " in refused.value.problem.message
-    assert refused.value.problem.line >= 1
+    assert found is not None
+    data, _, problems = found
+    assert problems
+    for problem in problems:
+        assert "appears twice (first on line " in problem.message
+        assert problem.line >= 1
+    assert data == json.loads(text, object_pairs_hook=_first_kept)
