@@ -98,7 +98,7 @@ def normal_type(raw: str) -> str:
 
 # Why each family of element types is left out by default (shown in the summary).
 _ACTOR = "business actor or role: becomes the vendor of a component it serves or is assigned to"
-_WHY: dict[str, str] = {
+WHY_SKIPPED: dict[str, str] = {
     **dict.fromkeys(
         (
             "Stakeholder",
@@ -178,7 +178,7 @@ DEFAULT_ELEMENTS: dict[str, Kind] = {
     ),
     **dict.fromkeys(("ApplicationService", "TechnologyService", "BusinessService"), "service"),
     "Capability": "capability",
-    **dict.fromkeys(_WHY, "skip"),
+    **dict.fromkeys(WHY_SKIPPED, "skip"),
 }
 
 DEFAULT_THROUGH: tuple[str, ...] = tuple(
@@ -850,7 +850,7 @@ class _Mapper:
         kind = self._kind(node)
         self.kinds[node.sid] = kind
         if kind == "skip":
-            why = _WHY.get(node.type, "a type the mapping does not keep")
+            why = WHY_SKIPPED.get(node.type, "a type the mapping does not keep")
             if node.type in DEFAULT_ELEMENTS and DEFAULT_ELEMENTS[node.type] != "skip":
                 why = "skipped by the mapping file"
             self.source.skip(node.type, why)

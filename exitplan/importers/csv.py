@@ -37,6 +37,7 @@ from pydantic import Field, StringConstraints
 
 from exitplan.errors import InvalidInputError, Problem, abbreviate, agreeing, display_path
 from exitplan.importers import rules
+from exitplan.importers.archimate import DEFAULT_ELEMENTS, WHY_SKIPPED
 from exitplan.importers.draft import Draft, SourceDraft, relation_id
 from exitplan.importers.files import (
     UNPACKING,
@@ -295,6 +296,10 @@ _RELATIONS: dict[str, dict[str, Any]] = {
     "AssociationRelationship": {"becomes": "skip"},
     "TriggeringRelationship": {"becomes": "skip"},
     "AccessRelationship": {"becomes": "skip"},
+    "InfluenceRelationship": {"becomes": "skip"},
+    # the specialised element (source) could replace the general one, as the archimate
+    # import takes it
+    "SpecializationRelationship": {"becomes": "alternative", "reverse": True},
 }
 
 _DELIVERY: dict[str, DeliveryWord] = {
@@ -922,6 +927,9 @@ class _Reader:
         self.delivery = _normal_table(mapping.delivery)
         self.lifecycle = _normal_table(mapping.lifecycle)
         self.criticality = _normal_table(mapping.criticality)
+        self.archi = False
+        """The table being read is Archi's export (it holds the model's row): a type the
+        mapping does not list is taken as the archimate import takes it."""
 
     def _rows(self, table: Table, header: _Header) -> Iterator[_Row]:
         width = len(header.names)
@@ -962,6 +970,7 @@ class _Reader:
             return
         self._unused(source, table, header, "components")
         source.reading(table.file)
+        self.archi = _archi_export(table, header)
         for row in self._rows(table, header):
             self._component(row, source)
 
@@ -981,9 +990,13 @@ class _Reader:
             return
         sid = sid or name
         kind: Kind = self.rules.other_types
+        why = "its type is mapped to skip"
         if type_:
             mapped = _lookup(self.types, type_)
-            if mapped is None:
+            if mapped is None and self.archi and type_ in _ARCHI_ELEMENTS:
+                kind = _ARCHI_ELEMENTS[type_]
+                why = _archi_why(type_, why)
+            elif mapped is None:
                 source.infer(f"type not in the mapping, taken as {kind}")
                 row.guessed.append("type")
             else:
@@ -991,7 +1004,7 @@ class _Reader:
         if kind == "skip":
             self.known.skipped.update({sid, sid.casefold(), (name or sid).casefold()})
             source.read()
-            source.skip(type_ or "row", "its type is mapped to skip")
+            source.skip(type_ or "row", why)
             return
         details = self._details(row, kind, source)
         if details is None:
@@ -1209,6 +1222,33 @@ class _Reader:
             self.relations(table, owner)
         for source in sources.values():
             source.reading(source.file)  # what the draft adds later is of the source itself
+
+
+_ARCHI_ELEMENTS: dict[str, Kind] = {
+    kind: becomes for kind, becomes in DEFAULT_ELEMENTS.items() if becomes != "vendor"
+}
+"""The ArchiMate element types as the archimate import takes them by default, for a type
+of Archi's CSV export that the mapping does not list (a BusinessObject, a ValueStream):
+not a component by ``other_types``, but skipped with its reason."""
+
+
+def _archi_why(type_: str, otherwise: str) -> str:
+    """Why the Archi import skips ``type_``, where it holds here: what that import makes of
+    a passive object or an actor instead (a data flow's asset, a vendor) needs relations
+    this import does not derive, so those are only named."""
+    why = WHY_SKIPPED.get(type_, otherwise)
+    family, _, reason = why.partition(": ")
+    return f"{family}: not something that can be withdrawn" if "becomes" in reason else why
+
+
+def _archi_export(table: Table, header: _Header) -> bool:
+    """Whether ``table`` is the elements file of Archi's CSV export: a row of its type
+    column is the model itself (``ArchimateModel``), which Archi writes first."""
+    return any(
+        index < len(cells) and cells[index].strip() == "ArchimateModel"
+        for _, cells in table.rows[:3]
+        for index in header.found["type"]
+    )
 
 
 def _keys(row: _Row, *whats: str) -> list[str] | None:

@@ -975,7 +975,7 @@ def test_a_text_file_in_a_folder_of_tables_that_is_not_one_is_left_with_a_note(
     result = run_cli("import", folder, *given, "-o", tmp_path / "estate")
     assert result.exit_code == 0, result.stderr
     assert f"{display_path(folder / 'LICENSE-archi.txt')}: not read, not a table" in result.stdout
-    assert load_estate(tmp_path / "estate").components
+    assert load_estate(tmp_path / "estate").organisations  # the export's actor
 
 
 def test_a_text_file_named_that_is_not_a_table_is_still_refused(
