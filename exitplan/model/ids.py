@@ -7,6 +7,7 @@ import unicodedata
 from typing import Annotated, NewType
 
 import pycountry
+from anyascii import anyascii
 from pydantic import AfterValidator, StringConstraints
 
 NodeId = NewType("NodeId", str)
@@ -27,13 +28,15 @@ def is_node_id(text: str) -> bool:
 
 
 def slug(text: str, longest: int = LONGEST_ID) -> str:
-    """A lower-case id from any text, of at most ``longest`` characters: accents dropped,
-    other characters as hyphens; empty when nothing is left.
+    """A lower-case id from any text, of at most ``longest`` characters: every script
+    written in Latin letters (anyascii: accents dropped, ``ø`` and ``ł`` as ``o`` and
+    ``l``, ``ß`` as ``ss``, Cyrillic, Greek, Korean or Chinese spelt out), other
+    characters as hyphens; empty when nothing is left.
 
-    >>> slug("Försäkrings-CRM (v2)")
-    'forsakrings-crm-v2'
+    >>> slug("Försäkrings-CRM (v2)"), slug("Bodø kommune"), slug("Maciej Małecki")
+    ('forsakrings-crm-v2', 'bodo-kommune', 'maciej-malecki')
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = text if text.isascii() else anyascii(unicodedata.normalize("NFC", text))
     cut = re.sub(r"[^a-z0-9._-]+", "-", folded.lower())
     cut = re.sub(r"-{2,}", "-", cut).strip("-._")
     return cut[:longest].rstrip("-._")

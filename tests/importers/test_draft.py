@@ -44,8 +44,29 @@ def _ids(imported: Imported) -> dict[str, str]:
         ("Microsoft 365 / Teams", "microsoft-365-teams"),
         ("???", ""),
         ("x" * 300, "x" * 96),
+        # letters without a decomposition were dropped, other scripts left nothing
+        # (helper-66: 'Maciej Małecki' was maciej-maecki, a Korean author 'vendor')
+        ("Bodø kommune", "bodo-kommune"),
+        ("Maciej Małecki", "maciej-malecki"),
+        ("Straße", "strasse"),
+        ("Москва", "moskva"),
+        ("강동윤", "gangdongyun"),
+        ("Ca\u0301fe\u0301", "cafe"),  # decomposed accents
     ],
-    ids=["words", "swedish", "edges", "slash", "nothing-left", "long"],
+    ids=[
+        "words",
+        "swedish",
+        "edges",
+        "slash",
+        "nothing-left",
+        "long",
+        "norwegian",
+        "polish",
+        "german",
+        "cyrillic",
+        "korean",
+        "decomposed",
+    ],
 )
 def test_slug(text: str, expected: str) -> None:
     assert slug(text) == expected
