@@ -791,6 +791,23 @@ _OPTIONAL_TEXT = ("author", "publisher", "group", "version", "description", "cop
 ``<description/>`` in real SBOMs) counts as left out."""
 
 
+def _imported_xml(root: etree._Element, ns: str) -> Iterator[etree._Element]:
+    """The components and services an import reads, as ``_prepare_json`` walks them: the
+    subject, the components and the services, and what each holds of its own kind; not
+    the tools that wrote the file (``metadata/tools``) or what else names a component."""
+    stack = [
+        *root.findall(f"{ns}metadata/{ns}component"),
+        *root.findall(f"{ns}components/{ns}component"),
+        *root.findall(f"{ns}services/{ns}service"),
+    ]
+    stack.reverse()  # in the order written
+    while stack:
+        element = stack.pop()
+        yield element
+        kind = local(element.tag)
+        stack += reversed(element.findall(f"{ns}{kind}s/{ns}{kind}"))
+
+
 def _prepare_xml(root: etree._Element, namespace: str, side: _Side) -> None:
     ns = f"{{{namespace}}}"
 
@@ -799,11 +816,12 @@ def _prepare_xml(root: etree._Element, namespace: str, side: _Side) -> None:
         return (found.text or "").strip() if found is not None else ""
 
     for element in root.iter(f"{ns}component", f"{ns}service"):
-        kind = local(element.tag)
         for name in _OPTIONAL_TEXT:  # the library reads an empty one as the text "None"
             for empty in element.findall(f"{ns}{name}"):
                 if len(empty) == 0 and not empty.attrib and not (empty.text or "").strip():
                     element.remove(empty)
+    for element in _imported_xml(root, ns):
+        kind = local(element.tag)
         ref = side.given_ref(element.get("bom-ref"), xml_line(element)) or _made_ref(
             kind, {key: child_text(element, key) for key in ("group", "name", "version")}
         )

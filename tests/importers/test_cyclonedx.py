@@ -560,6 +560,55 @@ def test_elements_without_bom_ref_get_a_stable_one(tmp_path: Path) -> None:
     assert found.origin.id == "exitplan:component:left-pad@1.3.0"
 
 
+_WITH_TOOLS = """<?xml version="1.0"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1">
+<metadata><tools><components>
+<component type="application"><name>npm</name><version>10.2.4</version></component>
+<component type="library" bom-ref="lib"><name>cyclonedx-library</name></component>
+</components></tools>
+<component type="application" bom-ref="app"><name>App</name></component></metadata>
+<components><component type="library" bom-ref="lib"><name>left-pad</name>
+<components><component type="library" bom-ref="inner"><name>inner</name></component>
+</components></component></components>
+</bom>
+"""
+
+
+@pytest.mark.parametrize("name", ["bom.xml", "bom.json"])
+def test_the_tools_that_wrote_the_file_are_not_read(name: str, tmp_path: Path) -> None:
+    """In XML every component element was given a bom-ref, the tools' too (helper-66: "3
+    bom-ref made from name and version" in node-npm's juice-shop SBOM, all of whose
+    components have one), and a tool's bom-ref that a component also has was refused as
+    given twice. XML and JSON now read the same elements."""
+    if name == "bom.json":
+        bom = _bom(
+            metadata={
+                "tools": {
+                    "components": [
+                        {"type": "application", "name": "npm", "version": "10.2.4"},
+                        {"type": "library", "bom-ref": "lib", "name": "cyclonedx-library"},
+                    ]
+                },
+                "component": {"type": "application", "bom-ref": "app", "name": "App"},
+            },
+            components=[
+                {
+                    "type": "library",
+                    "bom-ref": "lib",
+                    "name": "left-pad",
+                    "components": [{"type": "library", "bom-ref": "inner", "name": "inner"}],
+                }
+            ],
+        )
+        path = _write_bom(tmp_path, bom, name)
+    else:
+        path = _write_bom(tmp_path, _WITH_TOOLS, name)
+    imported = _import(path)
+    assert sorted(_components(imported)) == ["app", "inner", "left-pad"]
+    inferred = [why for source in imported.account.sources for why in source.inferred]
+    assert not any("bom-ref" in why for why in inferred), inferred
+
+
 _EMPTY_ELEMENTS = """<?xml version="1.0"?>
 <bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1"><components>
 <component type="application" bom-ref="a"><publisher/><name>App</name><version/>
