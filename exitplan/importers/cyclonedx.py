@@ -172,7 +172,9 @@ class Rules(rules.Rules):
     nested: bool = Field(
         default=True,
         description="A component or service nested inside another is part of it: the "
-        "outer one depends on it (hard, assumed) unless the dependencies section says so.",
+        "outer one depends on it (hard, assumed), unless the dependencies section says what "
+        "the outer one needs (it has an entry for it): then nesting is only where the inner "
+        "one lies, as in npm's node_modules.",
     )
     subject_uses_top_level: bool = Field(
         default=True,
@@ -1224,8 +1226,10 @@ class _Mapper:
 
     def _dependencies(self) -> None:
         inferred = ("strength",) if self.rules.strength_assumed else ()
+        stated: set[str] = set()  # what the dependencies section says the needs of
         for entry in self.bom.dependencies:
             dependent = str(entry.ref.value)
+            stated.add(dependent)
             for target in entry.dependencies:
                 needed = str(target.ref.value)
                 if dependent not in self.known or needed not in self.known:
@@ -1244,7 +1248,9 @@ class _Mapper:
                 self.consumers.setdefault(needed, set()).add(dependent)
         if self.rules.nested:
             for outer, inner in sorted(self.nested):
-                if (outer, inner) not in self.declared:
+                # where the section says what the outer one needs, nesting is where it
+                # lies (npm's node_modules), not what it needs
+                if outer not in stated:
                     self.source.depends(outer, inner, type="nested", inferred=("strength",))
                     self.source.infer("a nested element is part of the one around it")
         subject = self.subject

@@ -482,6 +482,18 @@ def test_services_only_from_a_mapping_file(tmp_path: Path) -> None:
             [("app", "outer"), ("outer", "inner")],
             id="declared-wins",
         ),
+        pytest.param(  # npm's node_modules: what uses the nested copy is in dependencies
+            True,
+            [{"ref": "outer", "dependsOn": []}, {"ref": "app", "dependsOn": ["outer", "inner"]}],
+            [("app", "inner"), ("app", "outer")],
+            id="an-entry-for-the-outer-one-says-all-it-needs",
+        ),
+        pytest.param(
+            True,
+            [{"ref": "app", "dependsOn": ["outer"]}],
+            [("app", "outer"), ("outer", "inner")],
+            id="no-entry-for-the-outer-one-nesting-is-being-part-of-it",
+        ),
     ],
 )
 def test_nested_components(
