@@ -350,7 +350,7 @@ def _read_file(path: Path, draft: Draft, rules: Rules) -> None:
         bom, version = _bom_from_json(raw, file, side)
     source = draft.source(file, NAME)
     _Mapper(draft, source, rules, side, bom).run()
-    source.note(f"CycloneDX {version}")
+    source.note(f"{file}: CycloneDX {version}")
     if side.made_refs:
         source.infer("bom-ref made from name and version", side.made_refs)
 

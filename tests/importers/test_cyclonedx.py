@@ -162,7 +162,7 @@ def test_large_library_sbom_imports_in_seconds(tmp_path: Path) -> None:
 
 def test_the_account_names_spec_version_and_counts() -> None:
     account = _import(FIXTURES / "valid-saasbom-1.6.json").account.sources[0]
-    assert "CycloneDX 1.6" in account.notes
+    assert "tests/fixtures/cyclonedx/valid-saasbom-1.6.json: CycloneDX 1.6" in account.notes
     assert account.made["component"] == 7
     assert account.made["data flow"] == 12
     assert account.skipped[("data flow", "the same flow described at both its ends")] == 8
