@@ -1770,7 +1770,8 @@ class _References:
             else ""
         )
         """What an unknown id may yet be: defined in a file that was refused whole (a YAML
-        syntax error), which a fix of that file will tell."""
+        syntax error), which a fix of that file will tell; not said of an id that looks
+        like a known one, as the suggestion is likelier."""
         self.kind_of: dict[str, str] = {}
         for section, entries in items.items():
             for item in entries:
@@ -1808,7 +1809,8 @@ class _References:
         if kind is not None:
             message = f"{ref!r} is {with_article(_singular(kind))}; expected {with_article(wanted)}"
         else:
-            message = f"unknown {wanted} {ref!r}{self.suggest(ref, sections)}{self.unless}"
+            hint = self.suggest(ref, sections)  # a slip of the pen, likelier than the file
+            message = f"unknown {wanted} {ref!r}{hint or self.unless}"
         self.problems.append(item.problem(suffix, message))
 
 
