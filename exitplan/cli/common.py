@@ -60,7 +60,7 @@ from exitplan.render.xlsx import CELL_CHARACTERS, Sheet, dump_xlsx
 from exitplan.select import Mode
 from exitplan.simulate import Options
 from exitplan.simulate.result import Simulation, summarise
-from exitplan.simulate.views import Diagram
+from exitplan.simulate.views import MAX_NODES, Diagram, impact_view
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -658,7 +658,8 @@ DIAGRAM_OPTION = click.option(
     "diagram_file",
     type=OutputFile(),
     callback=diagram_file_suffix,
-    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf). " + SYMLINK_RULE,
+    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf); over 250 nodes, "
+    "the part that matters most, saying what it leaves out. " + SYMLINK_RULE,
 )
 
 
@@ -741,6 +742,23 @@ def _folders_read(estate: Path) -> list[Path]:
 def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PURE) -> None:
     write_output(path, diagram_bytes(diagram, path.suffix.lower(), renderer))
     notice(f"exitplan: wrote {path}")
+
+
+def impact_drawn(
+    backend: GraphBackend, simulation: Simulation, path: Path | None
+) -> tuple[Path, bytes] | None:
+    """``--diagram`` of ``simulate`` and ``run``: the impact view, or the part of it that
+    reads on a slide (``MAX_NODES``) when the whole would not (the answer is not given up
+    for it), with a notice of what it leaves out and how to draw the rest."""
+    if path is None:
+        return None
+    diagram = impact_view(backend, simulation, fit=MAX_NODES)
+    if diagram.left_out:
+        notice(
+            f"exitplan: notice: {printable(display_path(path))}: {diagram.left_out} "
+            "exitplan diagram --view impact --focus ID --depth N draws any part of it whole."
+        )
+    return drawn(diagram, path)
 
 
 def drawn(diagram: Diagram, path: Path) -> tuple[Path, bytes]:

@@ -15,8 +15,8 @@ from exitplan.cli.common import (
     Source,
     backend_options,
     deliver,
-    drawn,
     emit,
+    impact_drawn,
     notice,
     reads_files,
     refuse_own_inputs,
@@ -38,7 +38,6 @@ from exitplan.render.table import (
 )
 from exitplan.render.xlsx import simulation_sheets
 from exitplan.scenario import load_scenario, run_scenario, unused_choices
-from exitplan.simulate.views import impact_view
 
 
 @click.command(name="run")
@@ -73,7 +72,7 @@ def run_command(
     for said in unused_choices(loaded, simulation):
         notice(f"exitplan: notice: {said}")
     tell_if_nothing_is_withdrawn(graph, simulation)
-    diagram = drawn(impact_view(graph, simulation), diagram_file) if diagram_file else None
+    diagram = impact_drawn(graph, simulation, diagram_file)
     deliver(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),

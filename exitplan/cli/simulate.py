@@ -17,9 +17,9 @@ from exitplan.cli.common import (
     WITHDRAW,
     Source,
     deliver,
-    drawn,
     emit,
     estate_source,
+    impact_drawn,
     refuse_own_inputs,
     render_simulation,
     simulation_options,
@@ -42,7 +42,6 @@ from exitplan.render.table import (
 )
 from exitplan.render.xlsx import simulation_sheets
 from exitplan.simulate import explain, simulate
-from exitplan.simulate.views import impact_view
 
 
 @click.command(name="simulate")
@@ -79,7 +78,7 @@ def simulate_command(
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
     tell_if_nothing_is_withdrawn(backend, simulation)
-    diagram = drawn(impact_view(backend, simulation), diagram_file) if diagram_file else None
+    diagram = impact_drawn(backend, simulation, diagram_file)
     deliver(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),

@@ -563,7 +563,7 @@ def _most_affecting(
 
     def count(nodes: Iterable[NodeId], one: str, many: str) -> str:
         number = sum(1 for _ in nodes)
-        return f"{number} {one if number == 1 else many}"
+        return f"{number:,} {one if number == 1 else many}"
 
     missing = ids - kept
     parts = [

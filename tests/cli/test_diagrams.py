@@ -225,6 +225,45 @@ def test_simulate_can_draw_too(run_cli: RunCli, tmp_path: Path) -> None:
     assert "Microsoft Intune" in dot.read_text(encoding="utf-8")
 
 
+def _wide_estate(folder: Path, dependents: int = 300) -> tuple[Path, Path]:
+    """One withdrawn component that ``dependents`` components of another vendor need: an
+    impact view of more nodes than read on a slide."""
+    components = [{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}] + [
+        {"id": f"c{i:03d}", "name": f"C {i}", "vendor": "w", "delivery": "saas",
+         "depends_on": ["a"]}
+        for i in range(dependents)
+    ]  # fmt: skip
+    services = [{"id": "s", "name": "S", "depends_on": ["c000"]}]
+    return write_estate(folder, "wide", components=components, services=services, alternatives=[])
+
+
+@pytest.mark.parametrize("command", ["simulate", "run"])
+def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answer(
+    command: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A diagram over 250 nodes was refused after the simulation, and the answer with it
+    (helper-67: 8 s of simulation at 30k, nothing on standard output, no workbook), with a
+    hint naming --focus, which neither command has. They now draw the part that matters
+    most, as the report does, and say what the picture leaves out."""
+    estate, scenario = _wide_estate(tmp_path / "estate")
+    dot, book = tmp_path / "impact.dot", tmp_path / "answer.xlsx"
+    given = ["simulate", estate, "-w", "vendor:v"] if command == "simulate" else ["run", scenario]
+    result = run_cli(*given, "--diagram", dot, "-o", book)
+    assert result.exit_code == 0, result.stderr
+    assert book.read_bytes().startswith(b"PK")
+    text = dot.read_text(encoding="utf-8")
+    drawn = set(re.findall(r'^\s*"(c\d{3}|s)" \[', text, re.MULTILINE))
+    assert '"withdrawn:vendor-v" [' in text
+    assert {"s", "c000"} <= drawn
+    assert len(drawn) == 249  # and the withdrawn component's row
+    assert "impact.dot: Cut to 250 of 302 nodes to fit the page" in result.stderr
+    assert "Not drawn: 52 broken or degraded components" in result.stderr
+    assert "exitplan diagram --view impact --focus ID --depth N draws any part" in result.stderr
+    whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", dot)
+    assert whole.exit_code == 2  # the command that can focus still says how
+    assert "302 nodes, more than 250 read on a slide; cut it down with --focus" in whole.stderr
+
+
 def test_focus_cuts_the_estate_down(run_cli: RunCli, tmp_path: Path) -> None:
     dot = tmp_path / "focus.dot"
     result = run_cli(
