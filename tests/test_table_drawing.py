@@ -9,12 +9,26 @@ title and caption and any width, the text must be the bytes rich draws from
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from exitplan.render.table import Grid, _rich_text, _tokens, column_widths, render_text, wrap
+from exitplan.graph import Label, Rel
+from exitplan.graph.port import LoadSummary
+from exitplan.importers.draft import Account, SourceAccount
+from exitplan.render.imported import dump_import_text
+from exitplan.render.table import (
+    Grid,
+    _rich_text,
+    _tokens,
+    column_widths,
+    counts_table,
+    render_text,
+    wrap,
+)
 
 
 def _by_rich(grid: Grid, width: int) -> str:
@@ -173,3 +187,21 @@ def test_a_figure_and_its_mark_part_rather_than_lose_a_digit(
     text: str, width: int, lines: list[str]
 ) -> None:
     assert wrap(text, width) == lines
+
+
+def test_counts_have_thousands_separators_and_line_up() -> None:
+    """helper-67, at 30k components: "service 1500" beside "component 36,000" in show, and
+    an import summary whose "366,188  dependencies" stood out of line."""
+    summary = LoadSummary("e", {Label.SERVICE: 1500, Label.COMPONENT: 36_000}, {Rel.DEPENDS_ON: 7})
+    drawn = render_text([counts_table(summary)], width=60)
+    assert "1,500" in drawn
+    assert "36,000" in drawn
+    source = SourceAccount(
+        "a.csv", "csv", made=Counter({"component": 36_000, "dependency": 1_366_188})
+    )
+    source.skipped[("Type", "why")] = 3
+    lines = dump_import_text(Account([source]), "out", ["x.yaml"]).splitlines()
+    counted = [line for line in lines if line.startswith("  ") and line.strip()[0].isdigit()]
+    ends = {len(line) - len(line.lstrip(" 0123456789,")) for line in counted}
+    assert ends == {13}  # each name starts where the one after "  1,366,188  " does
+    assert "  1,366,188  dependencies" in lines

@@ -47,7 +47,7 @@ def validate_command(path: Path) -> None:
     taken = taken_as_running(estate.components, estate.services)
     lifecycles = Counter(c.lifecycle for c in estate.components if c.id not in taken)
     candidates, retired = lifecycles[Lifecycle.CANDIDATE], lifecycles[Lifecycle.RETIRED]
-    lines = [f"Estate {printable(estate.name)} is valid ({len(files)} {noun}):"]
+    lines = [f"Estate {printable(estate.name)} is valid ({len(files):,} {noun}):"]
     for label, count in summary.nodes.items():
         extra = ""
         if label is Label.COMPONENT and (candidates or retired or taken):

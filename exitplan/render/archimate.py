@@ -513,7 +513,7 @@ def _impact_view(simulation: Simulation, title: str, relationships: Sequence[Con
                 _column_x(column),
                 MARGIN,
                 h=HEADER_HEIGHT,
-                label=f"{state.value.capitalize()} ({len(members)})",
+                label=f"{state.value.capitalize()} ({len(members):,})",
             )
         )
         for index, (_, _, node_id) in enumerate(members):

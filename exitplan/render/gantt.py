@@ -256,12 +256,12 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
         parts.append(capacity_text(plan.capacity))
     late = plan.late
     if late:
-        parts.append(f"{len(late)} late")
+        parts.append(f"{len(late):,} late")
     holding = [  # as the plan's notes tell them: a late step too, if nothing after it can be
         s for s in plan.steps if (s.holds_up and not s.late) or s.too_late_for_next
     ]
     if holding:
-        parts.append(f"{len(holding)} holding up later steps")
+        parts.append(f"{len(holding):,} holding up later steps")
     if stuck:
         parts.append(
             f"{stuck} blocked, not drawn"
@@ -379,7 +379,7 @@ def gantt_figure(simulation: Simulation, layout: Layout) -> Figure:
     subtitle = _subtitle(simulation, layout, labels)
     if len(drawn) < len(everything):
         subtitle += (
-            f"\n{len(drawn)} of {len(everything)} steps drawn (the critical path, then the "
+            f"\n{len(drawn):,} of {len(everything):,} steps drawn (the critical path, then the "
             "earliest); the tables list every step"
         )
     axes.set_title(subtitle, fontsize=layout.font, loc="left")
@@ -400,7 +400,7 @@ def _blocked_under(figure: Figure, layout: Layout, stuck: list[str]) -> None:
         return
     named = "; ".join(_between_words(label, 80) for label in stuck[:BLOCKED_NAMED])
     more = len(stuck) - BLOCKED_NAMED
-    text = f"Blocked, not scheduled until an alternative is found ({len(stuck)}): {named}" + (
+    text = f"Blocked, not scheduled until an alternative is found ({len(stuck):,}): {named}" + (
         f"; and {more} more (the tables list them)" if more > 0 else ""
     )
     figure.supxlabel(
@@ -420,7 +420,7 @@ def _draw_nothing(
     _suptitle(figure, simulation, layout)
     waiting_steps = len(blocked(simulation))  # on a page the blocked are not listed here
     if waiting_steps:
-        waiting = "the step waits" if waiting_steps == 1 else f"all {waiting_steps} steps wait"
+        waiting = "the step waits" if waiting_steps == 1 else f"all {waiting_steps:,} steps wait"
         said = f"No step can be scheduled: {waiting} for an alternative"
     else:
         said = "Nothing to schedule: the withdrawal leaves no component to replace"
@@ -530,7 +530,7 @@ def _legend(drawn: list[Bar], simulation: Simulation, steps: set[str] | None) ->
         Line2D([], [], marker="D", color="black", linestyle="", label="deadline"),
     ]
     for end, names in sorted(_contract_days(simulation, steps).items() if simulation.start else ()):
-        what = "a contract ends" if len(names) == 1 else f"{len(names)} contracts end"
+        what = "a contract ends" if len(names) == 1 else f"{len(names):,} contracts end"
         handles.append(
             Line2D([], [], color="#555555", linestyle="--", label=f"{what} {end.isoformat()}")
         )

@@ -32,16 +32,18 @@ def dump_import_text(account: Account, folder: str, files: list[str]) -> str:
             f"{source.mapped:,} made, {skipped:,} skipped"
         )
     made = account.total("made")
-    lines += ["", "Made:"]
-    lines += [f"  {made[kind]:>6,}  {_plural(kind, made[kind])}" for kind in MADE]
-    lines += [f"  {made[kind]:>6,}  {kind}" for kind in sorted(set(made) - set(MADE))]
     skipped_by_type = account.total("skipped")
+    inferred = account.total("inferred")
+    counts = [*made.values(), *skipped_by_type.values(), *inferred.values()]
+    width = max([6, *(len(f"{count:,}") for count in counts)])  # the counts line up
+    lines += ["", "Made:"]
+    lines += [f"  {made[kind]:>{width},}  {_plural(kind, made[kind])}" for kind in MADE]
+    lines += [f"  {made[kind]:>{width},}  {kind}" for kind in sorted(set(made) - set(MADE))]
     lines += ["", "Skipped, by source type:" if skipped_by_type else "Skipped: nothing."]
     for (kind, why), count in sorted(skipped_by_type.items()):
-        lines.append(f"  {count:>6,}  {printable(kind)}: {printable(why)}")
-    inferred = account.total("inferred")
+        lines.append(f"  {count:>{width},}  {printable(kind)}: {printable(why)}")
     lines += ["", "Inferred (marked assumed: true):" if inferred else "Inferred: nothing."]
-    lines += [f"  {count:>6,}  {printable(what)}" for what, count in sorted(inferred.items())]
+    lines += [f"  {count:>{width},}  {printable(what)}" for what, count in sorted(inferred.items())]
     if account.cycles:
         lines += ["", "Cycles of hard dependencies, broken by making the closing one soft:"]
         lines += [f"  {printable(spell_cycle(cycle, most=12))}" for cycle in account.cycles]

@@ -169,7 +169,7 @@ def figures(strategy: ExitStrategy) -> Section:
         ("People who lose a service", users_text(figures)),
         (
             "Components with no viable alternative",
-            f"{figures.missing_alternatives} of {len(simulation.replacements)} to replace",
+            f"{figures.missing_alternatives:,} of {len(simulation.replacements):,} to replace",
         ),
         (
             "Migration steps",
@@ -491,7 +491,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
             )
             + f" ({names.get(worst.replaces, worst.replaces)})"
             if len(late) == 1
-            else f"{len(late)} steps finish after {protects}, the latest by "
+            else f"{len(late):,} steps finish after {protects}, the latest by "
             f"{-(worst.slack or 0):,} days ({names.get(worst.replaces, worst.replaces)})"
         )
     timing += [

@@ -208,7 +208,7 @@ def headline(simulation: Simulation) -> list[str]:
         f"{start}{horizon}.",
         f"{plural(figures.withdrawn, 'component or service', 'components or services')} "
         f"withdrawn; {plural(figures.services_broken, 'service')} broken and "
-        f"{figures.services_degraded} degraded; "
+        f"{figures.services_degraded:,} degraded; "
         + (
             f"{plural(figures.users_broken, 'user')} lose a service."
             if figures.users_recorded
@@ -220,7 +220,7 @@ def headline(simulation: Simulation) -> list[str]:
     lines.extend(licence_sentences(simulation.licences, simulation.affected))
     missing = [r.replaces for r in simulation.missing]
     if missing:
-        lines.append(f"No viable alternative for {len(missing)}: {', '.join(missing)}.")
+        lines.append(f"No viable alternative for {len(missing):,}: {', '.join(missing)}.")
     lines.extend(f"{told}." for told in held_back_sentences(simulation))
     plan = simulation.plan
     finish = finish_text(simulation, plan.finish_day, plan.finish) if plan.scheduled else ""
@@ -230,7 +230,7 @@ def headline(simulation: Simulation) -> list[str]:
         f"Migration plan: {plural(figures.steps, 'step')} in {plural(plan.waves, 'wave')}, "
         "critical path "
         f"{in_weeks(plan.critical_path_weeks)}"
-        + (f", {figures.blocked_steps} blocked" if figures.blocked_steps else "")
+        + (f", {figures.blocked_steps:,} blocked" if figures.blocked_steps else "")
         + (f"; {who} {finish}{within}" if finish else "")
         + "."
     )
@@ -663,7 +663,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
         due = (
             f"{plural(len(outlook.steps), 'step')} due by it, "
             f"{len(outlook.late) or 'none'} late"
-            + (f", {len(outlook.blocked)} blocked" if outlook.blocked else "")
+            + (f", {len(outlook.blocked):,} blocked" if outlook.blocked else "")
             if outlook.steps
             else "no step is due by it, and the exit leaves it"
         )

@@ -597,8 +597,8 @@ def _footnote(properties: Mapping[str, PropertyValue], notes: list[str]) -> str:
 def counts_table(summary: LoadSummary, title: str = "Counts") -> Grid:
     table = _table(title, ("kind", "count"))
     for label, count in summary.nodes.items():
-        table.add_row(label.kind, show_value(count))
-    table.add_row("relationships", show_value(summary.relationship_total))
+        table.add_row(label.kind, f"{count:,}")
+    table.add_row("relationships", f"{summary.relationship_total:,}")
     return table
 
 

@@ -600,7 +600,7 @@ def _most_affecting(
     ]
     said = ", ".join(part for part in parts if not part.startswith("0 "))
     sentence = (
-        f"Cut to {len(kept)} of {len(ids)} nodes to fit the page: the services with the "
+        f"Cut to {len(kept):,} of {len(ids):,} nodes to fit the page: the services with the "
         "chains that break them first (through what has no viable alternative before the "
         "rest), then the withdrawn components with none, then those most depended on. "
         f"Not drawn: {said}; the tables list everything."
@@ -723,8 +723,8 @@ def _first_steps(plan: Plan, limit: int) -> tuple[Plan, str | None]:
         if s.id in shown
     )
     return replace(plan, steps=kept), (
-        f"Cut to {len(shown)} of {len(plan.steps)} steps to fit the page: the critical "
-        f"path, then the earliest waves. Not drawn: {len(plan.steps) - len(shown)} steps; "
+        f"Cut to {len(shown):,} of {len(plan.steps):,} steps to fit the page: the critical "
+        f"path, then the earliest waves. Not drawn: {len(plan.steps) - len(shown):,} steps; "
         "the tables list everything."
     )
 
