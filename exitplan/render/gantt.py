@@ -15,6 +15,7 @@ import io
 import re
 import textwrap
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,7 +50,7 @@ class Bar:
     milestone: bool
 
 
-def step_label(step: Step, names: dict[str, str]) -> str:
+def step_label(step: Step, names: Mapping[str, str]) -> str:
     """``Exchange Online → Open-Xchange``; an export step ``Export data from Purview`` (in
     a cut-off that takes the vendor away first, ``Cannot export data from Purview``: it
     survives a label cut short); a blocked step what it replaces alone (it is listed under

@@ -91,8 +91,17 @@ def _keep(text: str) -> str:
     return _DATE.sub("\\1\u2011\\2\u2011\\3", text.replace(" ", "\u00a0"))
 
 
-def _names(strategy: ExitStrategy) -> dict[str, str]:
-    return display_names(strategy.simulation)
+_NAMES_OF: list[tuple[Simulation, Mapping[str, str]]] = []
+"""The names of the last simulation asked (``_names``), kept by identity: every section of
+one report asks them, and telling look-alike names apart takes seconds at 30k nodes."""
+
+
+def _names(strategy: ExitStrategy) -> Mapping[str, str]:
+    """The names shown for the report's simulation (``display_names``), made once."""
+    simulation = strategy.simulation
+    if not _NAMES_OF or _NAMES_OF[0][0] is not simulation:
+        _NAMES_OF[:] = [(simulation, display_names(simulation))]
+    return _NAMES_OF[0][1]
 
 
 def _path(strategy: ExitStrategy) -> str:
