@@ -405,11 +405,19 @@ def _element(
     )
 
 
+_ONSET = frozenset({"onset_days", "at_renewal"})
+"""A dependency's onset, written only when it is not felt at once (a grace or a renewal):
+the two go together, and an import of the model reads none as at once."""
+
+
 def _relationship(edge: GraphEdge) -> Concept:
     rule = RELATION_RULES[edge.type]
     source, target = (edge.target, edge.source) if rule.reverse else (edge.source, edge.target)
     properties = {"exitplan-relation": RELATION_WORD[edge.type]}
+    felt_at_once = not edge.properties.get("onset_days") and not edge.properties.get("at_renewal")
     for key, written in EDGE_FIELDS[edge.type]:
+        if key in _ONSET and felt_at_once:
+            continue  # the default, left out as an estate file leaves it out
         if key in edge.properties:
             value = edge.properties[key]
             if key in _ONE_TO_A_LINE and isinstance(value, tuple):
