@@ -26,7 +26,14 @@ from exitplan.model import NodeId
 from exitplan.render.files import Renderer, write_output
 from exitplan.render.gantt import render_gantt
 from exitplan.simulate import simulate
-from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, plan_view
+from exitplan.simulate.views import (
+    MAX_NODES,
+    GroupBy,
+    View,
+    estate_view,
+    impact_view,
+    plan_view,
+)
 
 
 @click.command(name="diagram")
@@ -83,8 +90,8 @@ from exitplan.simulate.views import GroupBy, View, estate_view, impact_view, pla
     required=True,
     type=OutputFile(),
     callback=diagram_file_suffix,
-    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf. "
-    + SYMLINK_RULE,
+    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf (over 250 "
+    "nodes only .dot, for other tools, is written). " + SYMLINK_RULE,
 )
 def diagram_command(
     source: Source,
@@ -140,6 +147,7 @@ def diagram_command(
         notice("exitplan: --depth is used only with --focus ID; the whole view is drawn")
     if chosen is View.GANTT and output.suffix.lower() == ".dot":
         raise UsageError("the gantt view is not a graph: write it as .svg, .png or .pdf")
+    most = None if output.suffix.lower() == ".dot" else MAX_NODES  # for other tools: whole
     if chosen is View.ESTATE:
         drawing = estate_view(
             backend,
@@ -147,6 +155,7 @@ def diagram_command(
             depth=depth,
             group_by=GroupBy(group_by),
             direction=direction or "LR",
+            most=most,
         )
     else:
         if not selectors:
@@ -165,8 +174,9 @@ def diagram_command(
                 depth=depth,
                 group_by=GroupBy(group_by),
                 direction=direction or "LR",
+                most=most,
             )
             if chosen is View.IMPACT
-            else plan_view(backend, simulation, direction=direction or "LR")
+            else plan_view(backend, simulation, direction=direction or "LR", most=most)
         )
     write_diagram(drawing, output, Renderer(renderer))

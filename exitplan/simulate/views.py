@@ -221,11 +221,28 @@ def _focus(
     return kept
 
 
-def _check_size(count: int, cut: str = "cut it down with --focus ID --depth N") -> None:
-    if count > MAX_NODES:
+def _check_size(count: int, cut: str, most: int | None) -> None:
+    """Refuse a drawing of more than ``most`` nodes (``None``: any number, for a ``.dot``
+    file that other tools read), saying how to ``cut`` it down."""
+    if most is not None and count > most:
         raise UsageError(
-            f"the diagram would have {count:,} nodes, more than {MAX_NODES} read on a slide; {cut}"
+            f"the diagram would have {count:,} nodes, more than {most} read on a slide; {cut}; "
+            "a .dot file is written whole, for other tools"
         )
+
+
+def _cut_advice(focus: NodeId | None, depth: int | None) -> str:
+    """How to draw less: with ``--focus`` when none is given, else with less around it."""
+    if focus is None:
+        return "cut it down with --focus ID --depth N"
+    if depth is None:
+        return f"cut it down with --depth N around {focus}"
+    if depth > 1:
+        return f"cut it down with a --depth below {depth}, or --focus on another node"
+    return (
+        f"{focus} alone has that many neighbours: exitplan show {focus} lists them, and "
+        "--focus on one of them draws its part"
+    )
 
 
 def _cluster_of(
@@ -371,13 +388,15 @@ def estate_view(
     depth: int | None = None,
     group_by: GroupBy = GroupBy.VENDOR,
     direction: str = "LR",
+    most: int | None = MAX_NODES,
 ) -> Diagram:
-    """Services and the components in use, in vendor clusters, with dependencies and flows."""
+    """Services and the components in use, in vendor clusters, with dependencies and flows;
+    refused over ``most`` nodes (``None``: drawn whole)."""
     everything = in_use_among(
         backend, (n for n in backend.nodes() if n.label in (Label.SERVICE, Label.COMPONENT))
     )
     ids = _focus(backend, everything, focus, depth)
-    _check_size(len(ids))
+    _check_size(len(ids), _cut_advice(focus, depth), most)
     nodes, edges, clusters = _structure(backend, ids, group_by)
     drawn = tuple(
         sorted(
@@ -412,6 +431,7 @@ def impact_view(
     group_by: GroupBy = GroupBy.VENDOR,
     direction: str = "LR",
     fit: int | None = None,
+    most: int | None = MAX_NODES,
 ) -> Diagram:
     """What the scenario touches, coloured by state, with the day each node breaks.
 
@@ -422,7 +442,7 @@ def impact_view(
     exists, or that nothing staying in use needs it. One ring of context:
     the nodes in use that depend on the affected ones yet survive (thanks to redundancy).
 
-    Over ``MAX_NODES`` nodes the view is refused (use ``focus``). With ``fit``, at most
+    Over ``most`` nodes the view is refused (use ``focus``). With ``fit``, at most
     that many nodes are drawn: the part that matters most (see ``_most_affecting``),
     with ``left_out`` saying what is not drawn.
     """
@@ -438,7 +458,7 @@ def impact_view(
     left_out = None
     if fit is not None and len(ids) > fit:
         ids, left_out = _most_affecting(simulation, ids, fit)
-    _check_size(len(ids))
+    _check_size(len(ids), _cut_advice(focus, depth), most)
     named = frozenset(simulation.vendors)
     nodes, edges, clusters = _structure(
         backend, ids, group_by, dict.fromkeys(simulation.withdrawn, named)
@@ -762,12 +782,17 @@ def _standing(step: Step, blocked_by: list[str]) -> list[str]:
 
 
 def plan_view(
-    backend: GraphBackend, simulation: Simulation, *, direction: str = "LR", fit: int | None = None
+    backend: GraphBackend,
+    simulation: Simulation,
+    *,
+    direction: str = "LR",
+    fit: int | None = None,
+    most: int | None = MAX_NODES,
 ) -> Diagram:
     """The migration steps in waves from left to right, with precedence, deadlines,
     blocked steps and the critical path.
 
-    Over ``MAX_NODES`` steps the view is refused. With ``fit``, at most that many steps
+    Over ``most`` steps the view is refused. With ``fit``, at most that many steps
     are drawn: the critical path, then the steps of the earliest waves (``left_out``
     says how many are not drawn)."""
     plan, left_out = (
@@ -777,6 +802,7 @@ def plan_view(
         len(plan.steps),
         "withdraw less with -w (a component rather than a vendor), or show the plan as a "
         "timeline with --view gantt",
+        most,
     )
     names = backend.nodes_by_id(
         {m.replaces for s in plan.steps for m in s.moves}

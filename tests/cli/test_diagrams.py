@@ -259,9 +259,41 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     assert "impact.dot: Cut to 250 of 302 nodes to fit the page" in result.stderr
     assert "Not drawn: 52 broken or degraded components" in result.stderr
     assert "exitplan diagram --view impact --focus ID --depth N draws any part" in result.stderr
-    whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", dot)
+    svg = tmp_path / "impact.svg"
+    whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
     assert whole.exit_code == 2  # the command that can focus still says how
     assert "302 nodes, more than 250 read on a slide; cut it down with --focus" in whole.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [
+        ((), "cut it down with --focus ID --depth N"),
+        (("--focus", "a"), "cut it down with a --depth below 2, or --focus on"),  # default 2
+        (("--focus", "a", "--depth", "2"), "cut it down with a --depth below 2, or --focus on"),
+        (("--focus", "a", "--depth", "1"), "a alone has that many neighbours: exitplan show a"),
+    ],
+    ids=["no-focus", "focus-with-the-default-depth", "depth-2", "depth-1"],
+)
+@pytest.mark.parametrize("view", ["estate", "impact"])
+def test_a_diagram_too_large_says_how_to_draw_less_and_a_dot_file_is_whole(
+    view: str, given: tuple[str, ...], told: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """With --focus and --depth 1 given, the refusal asked for --focus ID --depth N again
+    (helper-67, on a hub of 10,588 neighbours); a .dot file, for other tools, was refused
+    too."""
+    estate, _ = _wide_estate(tmp_path / "estate")
+    withdraw = ("-w", "vendor:v") if view == "impact" else ()
+    shown = tmp_path / "wide.svg"
+    refused = run_cli("diagram", estate, *withdraw, "--view", view, *given, "-o", shown)
+    assert refused.exit_code == 2
+    assert told in refused.stderr
+    assert "a .dot file is written whole, for other tools" in refused.stderr
+    assert not shown.exists()
+    whole = tmp_path / "wide.dot"
+    written = run_cli("diagram", estate, *withdraw, "--view", view, *given, "-o", whole)
+    assert written.exit_code == 0, written.stderr
+    assert len(re.findall(r'^\s*"c\d{3}" \[', whole.read_text(encoding="utf-8"), re.M)) == 300
 
 
 def test_focus_cuts_the_estate_down(run_cli: RunCli, tmp_path: Path) -> None:
