@@ -173,8 +173,8 @@ class Rules(rules.Rules):
         default=True,
         description="A component or service nested inside another is part of it: the "
         "outer one depends on it (hard, assumed), unless the dependencies section says what "
-        "the outer one needs (it has an entry for it): then nesting is only where the inner "
-        "one lies, as in npm's node_modules.",
+        "the outer one needs (it has an entry for it) and names what needs the inner one: "
+        "then nesting is only where the inner one lies, as in npm's node_modules.",
     )
     subject_uses_top_level: bool = Field(
         default=True,
@@ -1247,10 +1247,11 @@ class _Mapper:
                 self.declared.add((dependent, needed))
                 self.consumers.setdefault(needed, set()).add(dependent)
         if self.rules.nested:
+            needed_somewhere = set(self.consumers)
             for outer, inner in sorted(self.nested):
-                # where the section says what the outer one needs, nesting is where it
-                # lies (npm's node_modules), not what it needs
-                if outer not in stated:
+                # where the section says what the outer one needs and names who needs the
+                # inner one, nesting is where it lies (npm's node_modules), not a need
+                if outer not in stated or inner not in needed_somewhere:
                     self.source.depends(outer, inner, type="nested", inferred=("strength",))
                     self.source.infer("a nested element is part of the one around it")
         subject = self.subject

@@ -494,6 +494,16 @@ def test_services_only_from_a_mapping_file(tmp_path: Path) -> None:
             [("app", "outer"), ("outer", "inner")],
             id="no-entry-for-the-outer-one-nesting-is-being-part-of-it",
         ),
+        pytest.param(  # helper-68: an empty entry for each, and openssl needed by nothing
+            True,
+            [
+                {"ref": "app", "dependsOn": ["outer"]},
+                {"ref": "outer", "dependsOn": []},
+                {"ref": "inner", "dependsOn": []},
+            ],
+            [("app", "outer"), ("outer", "inner")],
+            id="an-inner-one-nothing-names-stays-part-of-the-outer-one",
+        ),
     ],
 )
 def test_nested_components(
