@@ -198,10 +198,12 @@ class _RefusedFileError(Exception):
     not one byte of it was read (it could not be opened, or is too large), so nothing is
     known of what it holds."""
 
-    def __init__(self, problem: Problem, *, unseen: bool = False) -> None:
+    def __init__(self, problem: Problem, *, unseen: bool = False, empty: bool = False) -> None:
         super().__init__(str(problem))
         self.problem = problem
         self.unseen = unseen
+        self.empty = empty
+        """It holds nothing, so no id named elsewhere can be in it."""
 
 
 def _line_in(lines: Mapping[FieldPath, int], path: FieldPath) -> int:
@@ -297,6 +299,7 @@ class _Builder:
         self.values = 0  # nodes written out
         self.expanded = 0  # nodes added by aliases
         self.problems: list[Problem] = []  # found while reading on: a key given twice
+        self.offsets: dict[FieldPath, int] = {}  # where a list's numbering starts (``again``)
 
     def refuse(self, line: int, path: FieldPath, message: str) -> _RefusedFileError:
         return _RefusedFileError(Problem(self.file, line, format_path(path), message))
@@ -418,8 +421,9 @@ class _Builder:
         self.check(event, path, line, _SEQ)
         items: list[Any] = []
         get_event, lines, value = self.parser.get_event, self.lines, self.value
+        base = self.offsets.get(path, 0) if self.offsets else 0
         while type(item := get_event()) is not SequenceEndEvent:
-            where = (*path, len(items))
+            where = (*path, base + len(items))
             item_line = _line(item)
             if item_line != line:
                 lines[where] = item_line
@@ -434,16 +438,27 @@ class _Builder:
             key = self.key(key_event, path, key_line)
             where = (*path, key)
             if key in mapping:
-                self.again(key, path, key_line)
+                # a section given twice (components: at the top and again below) is read
+                # as one list, so that what its second part defines is known
+                join = not path and isinstance(mapping[key], list)
+                second, lines = self.again(key, path, key_line, len(mapping[key]) if join else 0)
+                if join and isinstance(second, list):
+                    lines.pop((key,), None)
+                    self.lines.update(lines)
+                    mapping[key] = [*mapping[key], *second]
                 continue
             if key_line != line:
                 self.lines[where] = key_line
             mapping[key] = self.value(self.next(), where, key_line)
         return mapping
 
-    def again(self, key: str, path: FieldPath, line: int) -> None:
+    def again(
+        self, key: str, path: FieldPath, line: int, offset: int = 0
+    ) -> tuple[Any, dict[FieldPath, int]]:
         """A key given twice in one mapping: told, and its second value read (its limits
-        hold) but not kept, nor its lines, so the first value is checked as written."""
+        hold) apart from the first, with its own lines, so that the first value is
+        checked as written; the second and its lines are returned. ``offset``: a list's
+        items are numbered from there (they follow the first value's)."""
         first = _line_in(self.lines, (*path, key))
         self.problems.append(
             Problem(
@@ -453,11 +468,15 @@ class _Builder:
                 f"key {abbreviate(key)} appears twice (first on line {first})",
             )
         )
-        kept, self.lines = self.lines, {}
+        kept, self.lines = self.lines, {(*path, key): line}
+        if offset:
+            self.offsets[(*path, key)] = offset
         try:
-            self.value(self.next(), (*path, key), line)
+            second = self.value(self.next(), (*path, key), line)
         finally:
-            self.lines = kept
+            found, self.lines = self.lines, kept
+            self.offsets.pop((*path, key), None)
+        return second, found
 
     def key(self, event: Event, path: FieldPath, line: int) -> str:
         """A key is the text written (``1: x`` has the key ``"1"``); never a list or map."""
@@ -692,7 +711,7 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
     if values > limit.values:
         raise refuse(0, limit.message)
     if data is None or data == {}:
-        raise refuse(1, "file is empty")
+        raise _RefusedFileError(Problem(file, 1, "", "file is empty"), empty=True)
 
     def find_lines() -> dict[FieldPath, int]:
         if "\n" not in text.rstrip():  # compact JSON on one line: nothing to find
@@ -973,7 +992,8 @@ def read_document(
     builder = _Builder(file, text, limit)
     data = builder.document()
     if data is None or data == {}:
-        raise _RefusedFileError(Problem(file, builder.lines.get((), 1), "", "file is empty"))
+        line = builder.lines.get((), 1)
+        raise _RefusedFileError(Problem(file, line, "", "file is empty"), empty=True)
     lines = FileLines(file, builder.lines)
     return Document(data, lines, builder.values, len(raw), tuple(builder.problems))
 
@@ -2375,7 +2395,10 @@ def _load(
             doc = read_document(file, max_bytes=bytes_left, limit=limit, careful=careful)
         except _RefusedFileError as refused:
             collected.problems.append(refused.problem)
-            (unread if refused.unseen else refused_files).append(refused.problem.file)
+            if refused.unseen:
+                unread.append(refused.problem.file)
+            elif not refused.empty:
+                refused_files.append(refused.problem.file)
             continue
         values_left -= doc.values
         bytes_left -= doc.size

@@ -453,12 +453,44 @@ CASES = [
         ],
     ),
     Case(  # a key given twice in the second value is told too; its lines do not replace
-        # the first value's
+        # the first value's, and a section's second list is read after its first
         "duplicate-key-twice-within-the-second",
         {"a.yaml": "vendors:\n  - id: x\n    name: X\nvendors:\n  - {id: y, id: z}\n"},
         [
             Expected("a.yaml", 4, "", "key 'vendors' appears twice (first on line 1)"),
-            Expected("a.yaml", 5, "vendors[0]", "key 'id' appears twice (first on line 5)"),
+            Expected("a.yaml", 5, "vendors[1]", "key 'id' appears twice (first on line 5)"),
+            Expected("a.yaml", 5, "vendors[1]", "required key 'name' is missing"),  # joined
+        ],
+    ),
+    Case(  # helper-68: the first of a key given twice within the second was told on line 1
+        "duplicate-key-within-a-second-value-at-its-line",
+        {
+            "a.yaml": "vendors:\n  - {id: x, name: X}\ncomponents:\n  - id: c\n    name: C\n"
+            "    vendor: x\n    delivery: saas\n    exit: {plan_exists: false}\n"
+            "    exit: {plan_exists: true, plan_exists: false}\n"
+        },
+        [
+            Expected("a.yaml", 9, "components[0]", "key 'exit' appears twice (first on line 8)"),
+            Expected(
+                "a.yaml",
+                9,
+                "components[0].exit",
+                "key 'plan_exists' appears twice (first on line 9)",
+            ),
+        ],
+    ),
+    Case(  # a section given twice is read as one, so what its second part defines is known
+        "a-section-given-twice-is-read-as-one",
+        {
+            "a.yaml": "vendors:\n  - {id: x, name: X}\ncomponents:\n"
+            "  - {id: a, name: A, vendor: x, delivery: saas, depends_on: [b]}\n"
+            "vendors:\n  - {id: y, name: Y}\ncomponents:\n"
+            "  - {id: b, name: B, vendor: y, delivery: saas, colour: red}\n"
+        },
+        [
+            Expected("a.yaml", 5, "", "key 'vendors' appears twice (first on line 1)"),
+            Expected("a.yaml", 7, "", "key 'components' appears twice (first on line 3)"),
+            Expected("a.yaml", 8, "components[1].colour", "unknown key 'colour'"),
         ],
     ),
     Case(  # an id that may be in a file refused whole is told with that file
@@ -475,6 +507,17 @@ CASES = [
                 "components[0].vendor",
                 "a.yaml, which could not be read)",
             ),
+        ],
+    ),
+    Case(  # helper-68: an empty file was named as one the id may be in
+        "unknown-beside-an-empty-file",
+        {
+            "a.yaml": "",
+            "b.yaml": "components:\n  - {id: c, name: C, vendor: x, delivery: saas}\n",
+        },
+        [
+            Expected("a.yaml", 1, "", "file is empty"),
+            Expected("b.yaml", 2, "components[0].vendor", "unknown vendor 'x'"),
         ],
     ),
     Case(
@@ -778,3 +821,10 @@ def test_problems_are_sorted_by_their_indexes_as_numbers() -> None:
         "alternatives[100].for",
         "alternatives[995].for",
     ]
+
+
+def test_an_empty_file_is_not_named_as_where_an_unknown_id_may_be(write_files: WriteFiles) -> None:
+    """A file refused for a syntax error may define the id; an empty one cannot (helper-68)."""
+    case = next(c for c in CASES if c.id == "unknown-beside-an-empty-file")
+    messages = [p.message for p in _problems(write_files({"base.yaml": BASE, **case.files}))]
+    assert "unknown vendor 'x'" in messages
