@@ -3,6 +3,7 @@ renderers so that every format says the same thing in the same words."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from exitplan.simulate.result import (
     EarlierNeed,
     Legal,
     LicenceEnd,
+    Move,
     Prerequisite,
     Simulation,
     State,
@@ -390,10 +392,26 @@ def needs_first(simulation: Simulation) -> dict[str, list[EarlierNeed]]:
     moves (the candidate is chosen on that condition)."""
     found: dict[str, list[EarlierNeed]] = {}
     for step in simulation.plan.steps:
+        if not step.needs_first:
+            continue
+        by_candidate: dict[str, list[EarlierNeed]] = defaultdict(list)
+        for need in step.needs_first:
+            by_candidate[need.candidate].append(need)
         for move in step.moves:
-            needs = [n for n in step.needs_first if n.candidate == move.candidate]
-            if needs:
-                found[move.replaces] = needs
+            if move.candidate in by_candidate:
+                found[move.replaces] = by_candidate[move.candidate]
+    return found
+
+
+def moves_of(simulation: Simulation) -> dict[tuple[str, str], Move]:
+    """Each step's moves by (step, node): the node it replaces, and the one it brings in."""
+    found: dict[tuple[str, str], Move] = {}
+    for step in simulation.plan.steps:
+        for move in step.moves:
+            found[step.id, move.replaces] = move
+        for move in step.moves:
+            if move.candidate is not None:
+                found.setdefault((step.id, move.candidate), move)
     return found
 
 
@@ -402,28 +420,30 @@ def needs_first_sentences(
     needs: Sequence[EarlierNeed],
     names: Mapping[str, str] | None = None,
     *,
-    steps: Mapping[str, Step] | None = None,
+    moves: Mapping[tuple[str, str], Move] | None = None,
 ) -> list[str]:
     """``needs`` (of one candidate, from ``needs_first``) in words: "Needs entra-id, which
-    univention-nubus replaces first" or "Needs univention-nubus, brought in first to
-    replace entra-id" (with ``names``, by name), once for each move it waits for, the
-    first way where both hold. ``steps``: the plan's steps by id."""
+    univention-nubus replaces first", "Needs univention-nubus, brought in first to replace
+    entra-id", or, where that step has nothing to move to, "Needs entra-id, for which no
+    viable alternative is found yet" (with ``names``, by name); once for each move it
+    waits for, the first way where both hold. ``moves``: ``moves_of`` the simulation."""
     shown = names or {}
-    by_id = steps if steps is not None else {s.id: s for s in simulation.plan.steps}
+    moved = moves if moves is not None else moves_of(simulation)
     told: dict[tuple[str, str], str] = {}  # by the move: its replacement, else its candidate
     for need in needs:
-        for move in by_id[need.step].moves:
-            if move.candidate is None or need.node not in (move.replaces, move.candidate):
-                continue
-            node = shown.get(need.node, need.node)
-            key = (need.step, move.replaces)
-            if move.replaces == need.node:
-                candidate = shown.get(move.candidate, move.candidate)
-                told[key] = f"Needs {node}, which {candidate} replaces first"
-            elif key not in told:
-                replaced = shown.get(move.replaces, move.replaces)
-                told[key] = f"Needs {node}, brought in first to replace {replaced}"
-            break
+        move = moved.get((need.step, need.node))
+        if move is None:
+            continue
+        node = shown.get(need.node, need.node)
+        key = (need.step, move.replaces)
+        if move.candidate is None:
+            told[key] = f"Needs {node}, for which no viable alternative is found yet"
+        elif move.replaces == need.node:
+            candidate = shown.get(move.candidate, move.candidate)
+            told[key] = f"Needs {node}, which {candidate} replaces first"
+        elif key not in told:
+            replaced = shown.get(move.replaces, move.replaces)
+            told[key] = f"Needs {node}, brought in first to replace {replaced}"
     return [told[key] for key in sorted(told)]
 
 
@@ -433,7 +453,7 @@ def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None)
     rows = []
     order = {Status.MISSING: 0, Status.PARTIAL: 1, Status.OK: 2}
     first_needs = needs_first(simulation)
-    steps = {step.id: step for step in simulation.plan.steps}
+    moves = moves_of(simulation)
     for replacement in sorted(simulation.replacements, key=lambda r: (order[r.status], r.replaces)):
         chosen = replacement.chosen
         if chosen is None:
@@ -444,7 +464,7 @@ def alternatives(simulation: Simulation, names: Mapping[str, str] | None = None)
             detail = sentences(reasons) if reasons else "No alternative identified."
         else:
             first = needs_first_sentences(
-                simulation, first_needs.get(replacement.replaces, []), names, steps=steps
+                simulation, first_needs.get(replacement.replaces, []), names, moves=moves
             )
             detail = sentences([*chosen.gaps, *first])
         rows.append(

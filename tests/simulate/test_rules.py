@@ -988,6 +988,13 @@ NEEDS_FIRST = [
         {"replace-b": ("kb:a@replace-a",)},
         {"b": "Needs a, which ka replaces first."},
     ),
+    NeedsFirst(  # helper-68: the row said nothing where it explains why the step is blocked
+        "what-an-earlier-step-has-no-alternative-for",
+        "s:x -> a\ns:y -> b\ncandidate kb\nalt kb for b R3 weeks=6\nkb -> a soft",
+        ("component:a", "component:b"),
+        {"replace-b": ("kb:a@replace-a",)},
+        {"b": "Needs a, for which no viable alternative is found yet."},
+    ),
     NeedsFirst(
         "nothing-withdrawn-is-needed",
         "s:x -> a\ncandidate ka\nalt ka for a R3 weeks=4\nka -> c",
@@ -1007,7 +1014,7 @@ def test_needs_first(case: NeedsFirst) -> None:
         if step.needs_first
     }
     assert found == case.needs
-    told = {row[0]: row[4] for row in alternatives(simulation).rows if "first" in row[4]}
+    told = {row[0]: row[4] for row in alternatives(simulation).rows if "Needs " in row[4]}
     assert told == case.told
 
 
