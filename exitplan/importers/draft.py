@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from anyascii import anyascii
 from pydantic import BaseModel, ValidationError
 
 from exitplan.errors import InvalidInputError, Problem, abbreviate, with_article
@@ -83,14 +84,26 @@ def is_id(text: str) -> bool:
     return len(text) <= _LONGEST_ID and _ID.fullmatch(text) is not None
 
 
+def _latin(character: str) -> str:
+    """A Latin letter that does not decompose (``ł``, ``ø``, ``ß``, ``æ``) as the ids spell
+    it (``l``, ``o``, ``ss``, ``ae``); any other character as it is: names in other scripts
+    are compared as written, since two of them may sound alike and be others."""
+    if character.isascii() or not unicodedata.name(character, "").startswith("LATIN"):
+        return character
+    return anyascii(character).casefold()
+
+
 def vendor_key(name: str) -> str:
     """Names of one organisation compare equal: ``Microsoft Corporation`` = ``microsoft``,
-    ``Mărășteanu`` = ``Marasteanu``. Legal forms are dropped from the end only: ``AG Grid
-    Ltd`` is ``ag grid``, ``SAS Institute Inc.`` is ``sas institute``; a leading article
+    ``Mărășteanu`` = ``Marasteanu``, ``Małecki`` = ``Malecki``. Legal forms are dropped
+    from the end only: ``AG Grid Ltd`` is ``ag grid``, ``SAS Institute Inc.`` is ``sas
+    institute``; a leading article
     too: ``The Apache Software Foundation`` = ``Apache Software Foundation`` (an SBOM
     names its publishers both ways)."""
     folded = "".join(
-        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+        _latin(c)
+        for c in unicodedata.normalize("NFKD", name.casefold())
+        if not unicodedata.combining(c)
     )
     words = re.sub(r"[^\w]+", " ", folded).split()
     while len(words) > 1 and _LEGAL_SUFFIX.fullmatch(words[-1]):

@@ -91,6 +91,10 @@ def test_slug(text: str, expected: str) -> None:
         ("The", "the", True),  # an article alone is the name
         ("Theodor Ltd", "Odor", False),  # only the word 'the'
         ("Anthe", "An", False),
+        # helper-68: a Latin letter with no decomposition, as the ids fold it
+        ("Maciej Małecki", "Maciej Malecki", True),
+        ("Bodø Energi", "Bodo Energi", True),
+        ("北京", "背景", False),  # other scripts as written: both are 'beijing' in Latin letters
     ],
     ids=[
         "corporation",
@@ -109,6 +113,9 @@ def test_slug(text: str, expected: str) -> None:
         "only-an-article",
         "the-inside-a-word",
         "the-at-the-end",
+        "polish",
+        "norwegian",
+        "chinese-as-written",
     ],
 )
 def test_one_vendor_per_organisation(one: str, other: str, same: bool) -> None:
