@@ -1224,8 +1224,12 @@ class _Reader:
             source.reading(source.file)  # what the draft adds later is of the source itself
 
 
+_ARCHI_JUNCTION = (
+    "junction: joins relations, which only the import of the .archimate model resolves"
+)
 _ARCHI_ELEMENTS: dict[str, Kind] = {
-    kind: becomes for kind, becomes in DEFAULT_ELEMENTS.items() if becomes != "vendor"
+    **{kind: becomes for kind, becomes in DEFAULT_ELEMENTS.items() if becomes != "vendor"},
+    **dict.fromkeys(("Junction", "AndJunction", "OrJunction"), "skip"),
 }
 """The ArchiMate element types as the archimate import takes them by default, for a type
 of Archi's CSV export that the mapping does not list (a BusinessObject, a ValueStream):
@@ -1236,6 +1240,8 @@ def _archi_why(type_: str, otherwise: str) -> str:
     """Why the Archi import skips ``type_``, where it holds here: what that import makes of
     a passive object or an actor instead (a data flow's asset, a vendor) needs relations
     this import does not derive, so those are only named."""
+    if type_.endswith("Junction"):
+        return _ARCHI_JUNCTION
     why = WHY_SKIPPED.get(type_, otherwise)
     family, _, reason = why.partition(": ")
     return f"{family}: not something that can be withdrawn" if "becomes" in reason else why

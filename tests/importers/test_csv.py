@@ -115,6 +115,7 @@ def test_archis_export_takes_the_other_archimate_types_as_the_archi_import_does(
         '"g","Grouping","Domain","",""\n'
         '"e","Equipment","Transformer","",""\n'
         '"s","ApplicationComponent","App 2","",""\n'
+        '"j","Junction","","",""\n'
     )
     elements = _table(tmp_path, "elements.csv", rows)
     relations = _table(
@@ -132,6 +133,7 @@ def test_archis_export_takes_the_other_archimate_types_as_the_archi_import_does(
     skipped = {(kind, why) for source in imported.account.sources for kind, why in source.skipped}
     assert ("BusinessObject", "passive object: not something that can be withdrawn") in skipped
     assert ("Grouping", "grouping: a drawing aid, not an element") in skipped
+    assert any(kind == "Junction" for kind, _ in skipped)  # not a component (helper-68)
     alternatives = [a for content in imported.files.values() for a in content.alternatives]
     assert [(a.replaces, a.candidate) for a in alternatives] == [("app", "app-2")]
     plain = _table(tmp_path, "plain.csv", '"ID","Type","Name"\n"o","BusinessObject","Invoice"\n')
