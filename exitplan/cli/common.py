@@ -9,6 +9,7 @@ import functools
 import gc
 import os
 import re
+import shlex
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -745,18 +746,31 @@ def write_diagram(diagram: Diagram, path: Path, renderer: Renderer = Renderer.PU
 
 
 def impact_drawn(
-    backend: GraphBackend, simulation: Simulation, path: Path | None
+    backend: GraphBackend,
+    simulation: Simulation,
+    path: Path | None,
+    source: Source,
+    estate: Path | None = None,
 ) -> tuple[Path, bytes] | None:
     """``--diagram`` of ``simulate`` and ``run``: the impact view, or the part of it that
     reads on a slide (``MAX_NODES``) when the whole would not (the answer is not given up
-    for it), with a notice of what it leaves out and how to draw the rest."""
+    for it), with a notice of what it leaves out and the command that draws any part of
+    it whole (the estate read from ``source``, or from ``estate``: a scenario's)."""
     if path is None:
         return None
     diagram = impact_view(backend, simulation, fit=MAX_NODES)
     if diagram.left_out:
+        where = (
+            f"--backend neo4j --estate {shlex.quote(source.estate or backend.info.name)}"
+            if source.backend != "embedded"
+            else shlex.quote(display_path(estate or source.path or Path(".")))
+        )
+        withdrawn = " ".join(f"-w {shlex.quote(s)}" for s in simulation.selectors)
+        mode = " --mode exit" if simulation.mode == Mode.EXIT.value else ""
         notice(
             f"exitplan: notice: {printable(display_path(path))}: {diagram.left_out} "
-            "exitplan diagram --view impact --focus ID --depth N draws any part of it whole."
+            f"exitplan diagram {printable(where)} {printable(withdrawn)}{mode} --view impact "
+            "--focus ID --depth N draws any part of it whole."
         )
     return drawn(diagram, path)
 

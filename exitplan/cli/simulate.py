@@ -78,7 +78,7 @@ def simulate_command(
     backend = source.open()
     simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
     tell_if_nothing_is_withdrawn(backend, simulation)
-    diagram = impact_drawn(backend, simulation, diagram_file)
+    diagram = impact_drawn(backend, simulation, diagram_file, source)
     deliver(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),

@@ -265,7 +265,7 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
         parts.append(f"{len(holding):,} holding up later steps")
     if stuck:
         parts.append(
-            f"{stuck} blocked, not drawn"
+            f"{stuck:,} blocked, not drawn"
             + ("" if layout.list_blocked else " (the plan's table lists them)")
         )
     needs = unbrought(simulation)
@@ -402,7 +402,7 @@ def _blocked_under(figure: Figure, layout: Layout, stuck: list[str]) -> None:
     named = "; ".join(_between_words(label, 80) for label in stuck[:BLOCKED_NAMED])
     more = len(stuck) - BLOCKED_NAMED
     text = f"Blocked, not scheduled until an alternative is found ({len(stuck):,}): {named}" + (
-        f"; and {more} more (the tables list them)" if more > 0 else ""
+        f"; and {more:,} more (the tables list them)" if more > 0 else ""
     )
     figure.supxlabel(
         "\n".join(textwrap.wrap(text, 150)),
@@ -603,7 +603,7 @@ def gantt_mermaid(simulation: Simulation) -> str:
     if steps is not None:
         lines += [
             "",
-            f"The chart shows {len(drawn)} of {len(everything):,} steps: the critical path, "
+            f"The chart shows {len(drawn):,} of {len(everything):,} steps: the critical path, "
             "then the earliest to start; the migration plan below lists every step.",
         ]
     stuck = len(simulation.plan.blocked)

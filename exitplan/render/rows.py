@@ -682,7 +682,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
         passed = "; that notice date has passed" if outlook.notice_passed else ""
         due = (
             f"{plural(len(outlook.steps), 'step')} due by it, "
-            f"{len(outlook.late) or 'none'} late"
+            f"{f'{len(outlook.late):,}' if outlook.late else 'none'} late"
             + (f", {len(outlook.blocked):,} blocked" if outlook.blocked else "")
             if outlook.steps
             else "no step is due by it, and the exit leaves it"
@@ -783,7 +783,7 @@ def cost_sentences(simulation: Simulation) -> list[str]:
         return told if told == "unknown" else f"{told} a year"
 
     before = f"{a_year(costs.per_year_before, costs.per_year_before_unknown)} for what is " + (
-        f"withdrawn (no cost recorded for {costs.per_year_before_unknown} of its components)"
+        f"withdrawn (no cost recorded for {costs.per_year_before_unknown:,} of its components)"
         if costs.per_year_before_unknown
         else "withdrawn"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import struct
 import time
@@ -258,7 +259,12 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     assert len(drawn) == 249  # and the withdrawn component's row
     assert "impact.dot: Cut to 250 of 302 nodes to fit the page" in result.stderr
     assert "Not drawn: 52 broken or degraded components" in result.stderr
-    assert "exitplan diagram --view impact --focus ID --depth N draws any part" in result.stderr
+    hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
+    assert hint is not None, result.stderr  # a command that can be run as it is (helper-68)
+    words = shlex.split(hint.group(1).replace("--focus ID --depth N", "--focus c000 --depth 1"))
+    assert words[2:5] == [str(estate), "-w", "vendor:v"]
+    part = run_cli(*words[1:], "-o", tmp_path / "part.svg")
+    assert part.exit_code == 0, part.stderr
     svg = tmp_path / "impact.svg"
     whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
     assert whole.exit_code == 2  # the command that can focus still says how
