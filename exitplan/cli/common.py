@@ -659,8 +659,9 @@ DIAGRAM_OPTION = click.option(
     "diagram_file",
     type=OutputFile(),
     callback=diagram_file_suffix,
-    help="Also draw the impact view to this file (.dot, .svg, .png or .pdf); over 250 nodes, "
-    "the part that matters most, saying what it leaves out. " + SYMLINK_RULE,
+    help="Also draw the impact view to this file (.dot, .svg, .png, or .pdf with the system's "
+    "Graphviz); over 250 nodes, the part that matters most, saying what it leaves out (a .dot "
+    "file, for other tools, is whole). " + SYMLINK_RULE,
 )
 
 
@@ -758,6 +759,8 @@ def impact_drawn(
     it whole (the estate read from ``source``, or from ``estate``: a scenario's)."""
     if path is None:
         return None
+    if path.suffix.lower() == ".dot":  # for other tools: whole, as exitplan diagram writes it
+        return drawn(impact_view(backend, simulation, most=None), path)
     diagram = impact_view(backend, simulation, fit=MAX_NODES)
     if diagram.left_out:
         where = (

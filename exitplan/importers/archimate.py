@@ -659,10 +659,37 @@ def _which(root: etree._Element) -> str | None:
     return None
 
 
+_GRAFICO_ROOTS = frozenset({"ArchimateModel", "Folder"})
+"""The root elements of the files of a model kept by coArchi (its Grafico folders)."""
+GRAFICO = (
+    "a part of an Archi model kept by coArchi (Grafico: one file per element, in folders), "
+    "which is not read: open the model in Archi and save it as an .archimate file, or "
+    "export it to an exchange file (File → Export → Model to Open Exchange File), and "
+    "import that"
+)
+
+
+def _grafico(path: Path, root: etree._Element) -> bool:
+    """Whether ``root`` is of a file of a coArchi model: its own roots, or the model's
+    ``folder.xml`` with the folders of its elements beside it."""
+    qname = etree.QName(root)
+    if qname.namespace != ARCHI_NAMESPACE:
+        return False
+    if qname.localname in _GRAFICO_ROOTS:
+        return True
+    if path.name != "folder.xml" or len(root):
+        return False
+    with contextlib.suppress(OSError):
+        return any((d / "folder.xml").is_file() for d in path.parent.iterdir() if d.is_dir())
+    return False
+
+
 def load(path: Path) -> _Model:
     """The ArchiMate model in the file at ``path``, in the neutral vocabulary."""
     raw, file = read_source(path)
     root = _root_of(raw, file)
+    if _grafico(path, root):
+        _refuse(file, root, "", GRAFICO)
     which = _which(root)
     if which is None:
         _refuse(
@@ -702,7 +729,13 @@ def detect(path: Path) -> bool:
         parser.feed(head)
     try:
         for _event, root in parser.read_events():
-            return isinstance(root, etree._Element) and _which(root) is not None
+            return isinstance(root, etree._Element) and (
+                _which(root) is not None
+                or (
+                    etree.QName(root).namespace == ARCHI_NAMESPACE
+                    and etree.QName(root).localname in _GRAFICO_ROOTS
+                )
+            )
     except etree.XMLSyntaxError:
         return False
     return False

@@ -240,8 +240,8 @@ def _cut_advice(focus: NodeId | None, depth: int | None) -> str:
     if depth > 1:
         return f"cut it down with a --depth below {depth}, or --focus on another node"
     return (
-        f"{focus} alone has that many neighbours: exitplan show {focus} lists them, and "
-        "--focus on one of them draws its part"
+        f"{focus} alone has that many neighbours: exitplan show ESTATE {focus} lists them, "
+        "and --focus on one of them draws its part"
     )
 
 

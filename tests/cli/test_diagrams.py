@@ -247,17 +247,17 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     hint naming --focus, which neither command has. They now draw the part that matters
     most, as the report does, and say what the picture leaves out."""
     estate, scenario = _wide_estate(tmp_path / "estate")
-    dot, book = tmp_path / "impact.dot", tmp_path / "answer.xlsx"
+    svg, book = tmp_path / "impact.svg", tmp_path / "answer.xlsx"
     given = ["simulate", estate, "-w", "vendor:v"] if command == "simulate" else ["run", scenario]
-    result = run_cli(*given, "--diagram", dot, "-o", book)
+    result = run_cli(*given, "--diagram", svg, "-o", book)
     assert result.exit_code == 0, result.stderr
     assert book.read_bytes().startswith(b"PK")
-    text = dot.read_text(encoding="utf-8")
-    drawn = set(re.findall(r'^\s*"(c\d{3}|s)" \[', text, re.MULTILINE))
-    assert '"withdrawn:vendor-v" [' in text
+    text = svg.read_text(encoding="utf-8")
+    drawn = set(re.findall(r"<title>(c\d{3}|s)</title>", text))
+    assert "<title>withdrawn:vendor&#45;v</title>" in text
     assert {"s", "c000"} <= drawn
     assert len(drawn) == 249  # and the withdrawn component's row
-    assert "impact.dot: Cut to 250 of 302 nodes to fit the page" in result.stderr
+    assert "impact.svg: Cut to 250 of 302 nodes to fit the page" in result.stderr
     assert "Not drawn: 52 broken or degraded components" in result.stderr
     hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
     assert hint is not None, result.stderr  # a command that can be run as it is (helper-68)
@@ -265,6 +265,11 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     assert words[2:5] == [str(estate), "-w", "vendor:v"]
     part = run_cli(*words[1:], "-o", tmp_path / "part.svg")
     assert part.exit_code == 0, part.stderr
+    whole_dot = tmp_path / "whole.dot"  # a .dot file, for other tools, is whole (helper-70)
+    given_dot = run_cli(*given, "--diagram", whole_dot)
+    assert given_dot.exit_code == 0, given_dot.stderr
+    assert "Cut to" not in given_dot.stderr
+    assert len(re.findall(r'^\s*"c\d{3}" \[', whole_dot.read_text(encoding="utf-8"), re.M)) == 300
     svg = tmp_path / "impact.svg"
     whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
     assert whole.exit_code == 2  # the command that can focus still says how
@@ -277,7 +282,10 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
         ((), "cut it down with --focus ID --depth N"),
         (("--focus", "a"), "cut it down with a --depth below 2, or --focus on"),  # default 2
         (("--focus", "a", "--depth", "2"), "cut it down with a --depth below 2, or --focus on"),
-        (("--focus", "a", "--depth", "1"), "a alone has that many neighbours: exitplan show a"),
+        (
+            ("--focus", "a", "--depth", "1"),
+            "a alone has that many neighbours: exitplan show ESTATE a",
+        ),
     ],
     ids=["no-focus", "focus-with-the-default-depth", "depth-2", "depth-1"],
 )

@@ -28,7 +28,7 @@ from exitplan.importers.mapping import mapping_model
 from exitplan.loading import load_estate
 from exitplan.model import Strength
 from exitplan.render.estate_yaml import dump_estate_yaml
-from tests.conftest import REPO, CheckGolden
+from tests.conftest import REPO, CheckGolden, RunCli
 
 FIXTURES = Path("tests/fixtures/archimate")
 REAL = (
@@ -1678,3 +1678,38 @@ def test_a_damaged_archive_is_refused(tmp_path: Path, damage: Any, told: str) ->
     with pytest.raises(InvalidInputError) as caught:
         import_sources([path], fmt="archimate")
     assert told in caught.value.problems[0].message
+
+
+_ARCHI = 'xmlns:archimate="http://www.archimatetool.com/archimate"'
+
+
+@pytest.mark.parametrize(
+    "model_root",
+    [
+        f'<archimate:ArchimateModel {_ARCHI} name="M" id="m"/>',  # as coArchi writes it
+        f'<archimate:model {_ARCHI} name="M" id="m"/>',  # an empty model with folders beside
+    ],
+    ids=["grafico-root", "empty-model-with-folders"],
+)
+@pytest.mark.parametrize("given", ["folder", "file"])
+def test_a_coarchi_model_is_refused_with_what_to_do(
+    model_root: str, given: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """A model kept in git by coArchi imported as an empty estate, or was "not a format
+    exitplan imports" (helper-70, on the NBility model's Grafico folder)."""
+    model = tmp_path / "model"
+    (model / "application").mkdir(parents=True)
+    (model / "folder.xml").write_text(model_root, encoding="utf-8")
+    (model / "application" / "folder.xml").write_text(
+        f'<archimate:Folder {_ARCHI} name="Application" id="f" type="application"/>',
+        encoding="utf-8",
+    )
+    (model / "application" / "ApplicationComponent_a.xml").write_text(
+        f'<archimate:ApplicationComponent {_ARCHI} name="A" id="a"/>', encoding="utf-8"
+    )
+    source = model if given == "folder" else model / "folder.xml"
+    result = run_cli("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.stdout
+    assert "kept by coArchi (Grafico" in result.stderr
+    assert "save it as an .archimate file" in result.stderr
+    assert not (tmp_path / "out").exists()
