@@ -300,6 +300,7 @@ class _Builder:
         self.expanded = 0  # nodes added by aliases
         self.problems: list[Problem] = []  # found while reading on: a key given twice
         self.offsets: dict[FieldPath, int] = {}  # where a list's numbering starts (``again``)
+        self.joined: set[str] = set()  # the sections given twice, whose lists are our own
 
     def refuse(self, line: int, path: FieldPath, message: str) -> _RefusedFileError:
         return _RefusedFileError(Problem(self.file, line, format_path(path), message))
@@ -441,11 +442,17 @@ class _Builder:
                 # a section given twice (components: at the top and again below) is read
                 # as one list, so that what its second part defines is known
                 join = not path and isinstance(mapping[key], list)
-                second, lines = self.again(key, path, key_line, len(mapping[key]) if join else 0)
+                offset = len(mapping[key]) if join else 0
+                second, lines = self.again(key, path, key_line, offset)
                 if join and isinstance(second, list):
+                    for index in range(offset, offset + len(second)):
+                        lines.setdefault((key, index), key_line)  # on the key's line, or aliased
                     lines.pop((key,), None)
                     self.lines.update(lines)
-                    mapping[key] = [*mapping[key], *second]
+                    if key not in self.joined:  # copied once (an anchor may share it), then
+                        self.joined.add(key)  # extended: a section given 100,000 times
+                        mapping[key] = list(mapping[key])
+                    mapping[key].extend(second)
                 continue
             if key_line != line:
                 self.lines[where] = key_line
@@ -460,14 +467,16 @@ class _Builder:
         checked as written; the second and its lines are returned. ``offset``: a list's
         items are numbered from there (they follow the first value's)."""
         first = _line_in(self.lines, (*path, key))
-        self.problems.append(
-            Problem(
-                self.file,
-                line,
-                format_path(path),
-                f"key {abbreviate(key)} appears twice (first on line {first})",
+        told = len(self.problems)
+        if told < MAX_PROBLEMS_PER_FILE:
+            message = f"key {abbreviate(key)} appears twice (first on line {first})"
+        elif told == MAX_PROBLEMS_PER_FILE:
+            message = (
+                f"more than {MAX_PROBLEMS_PER_FILE:,} keys given twice in this file; "
+                "the rest are not told"
             )
-        )
+        if told <= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(Problem(self.file, line, format_path(path), message))
         kept, self.lines = self.lines, {(*path, key): line}
         if offset:
             self.offsets[(*path, key)] = offset
@@ -763,19 +772,36 @@ def _keys_twice(
     builder = _Builder(file, _as_yaml(text), limit)
     try:
         first = builder.document()
-    except _RefusedFileError:  # read otherwise by libyaml: the key alone, without its line
+    except _RefusedFileError as refused:
+        if not refused.problem.message.startswith("YAML syntax error"):
+            raise  # a limit of the loader's own (nesting, values): told as itself
+        # read otherwise by libyaml: the key alone, without its line
         problem = Problem(file, 0, "", f"key {abbreviate(key)} appears twice")
         raise _RefusedFileError(problem) from None
     return first, builder.lines, tuple(builder.problems)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_YAML_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+"""Characters YAML reads as line breaks and JSON as any other: only ever inside strings,
+where their escape means the same."""
+
+
+def _pair(match: re.Match[str]) -> str:
+    high, low = int(match[1], 16), int(match[2], 16)
+    return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
 
 
 def _as_yaml(json_text: str) -> str:
-    """Valid JSON as YAML 1.2: its tabs (only ever whitespace here) made spaces, and its
-    surrogate escapes, which libyaml refuses, another escape (lines stay lines)."""
-    return _SURROGATE_ESCAPE.sub(r"\\u0020", json_text.replace("\t", " "))
+    """Valid JSON as YAML 1.2, with the same values and lines: its tabs (only ever
+    whitespace here) made spaces, the characters YAML takes as line breaks escaped, a
+    surrogate pair (an emoji, as Python's json writes it) as the one escape YAML reads,
+    and a lone surrogate escape, which libyaml refuses, another escape."""
+    text = json_text.replace("\t", " ")
+    for raw, escaped in _YAML_LINE_BREAKS.items():
+        text = text.replace(raw, escaped)
+    return _SURROGATE_ESCAPE.sub(r"\\u0020", _SURROGATE_PAIR.sub(_pair, text))
 
 
 def _lines_of(file: str, text: str, limit: _ValueLimit | None = None) -> dict[FieldPath, int]:

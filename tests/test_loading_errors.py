@@ -493,6 +493,44 @@ CASES = [
             Expected("a.yaml", 8, "components[1].colour", "unknown key 'colour'"),
         ],
     ),
+    Case(  # helper-69: items on the second key's line were told at the first's
+        "a-section-given-twice-in-flow-style-at-its-line",
+        {
+            "a.yaml": "vendors:\n  - {id: x, name: X}\ncomponents:\n"
+            "  - {id: a, name: A, vendor: x, delivery: saas}\n"
+            "components: [{id: b, name: B, vendor: x, delivery: sass}]\n"
+        },
+        [
+            Expected("a.yaml", 5, "", "key 'components' appears twice (first on line 3)"),
+            Expected("a.yaml", 5, "components[1].delivery", "'sass' is not allowed"),
+        ],
+    ),
+    Case(
+        "a-section-given-again-as-an-alias-at-its-line",
+        {
+            "a.yaml": "vendors:\n  - {id: x, name: X}\ncomponents: &c\n"
+            "  - {id: a, name: A, vendor: x, delivery: saas}\ncomponents: *c\n"
+        },
+        [
+            Expected("a.yaml", 4, "components[0].id", "duplicate id 'a'; also defined at"),
+            Expected("a.yaml", 5, "", "key 'components' appears twice (first on line 3)"),
+            Expected("a.yaml", 5, "components[1].id", "duplicate id 'a'; also defined at"),
+        ],
+    ),
+    Case(  # helper-69: a JSON file's emoji, as json.dumps escapes them, read as spaces
+        "duplicate-key-json-with-escaped-emoji",
+        {
+            "a.json": '{"vendors": [{"id": "x", "id": "x", "name": "\\ud83c\\udf4e"}],\n'
+            ' "components": [{"id": "a", "name": "\\ud83d\\ude00\u2028", "vendor": "x",'
+            ' "delivery": "saas"}]}'
+        },
+        [Expected("a.json", 1, "vendors[0]", "key 'id' appears twice (first on line 1)")],
+    ),
+    Case(  # helper-69: the nesting was hidden behind the duplicate, without a line
+        "duplicate-key-json-nested-too-deep",
+        {"a.json": '{"a": 1, "a": 2, "b": ' + "[" * 70 + "]" * 70 + "}"},
+        [Expected("a.json", 1, "b[0][0][0][0][0]…[0][0][0][0][0][0]", "nested more than 64")],
+    ),
     Case(  # an id that may be in a file refused whole is told with that file
         "unknown-while-a-file-is-refused",
         {
@@ -828,3 +866,14 @@ def test_an_empty_file_is_not_named_as_where_an_unknown_id_may_be(write_files: W
     case = next(c for c in CASES if c.id == "unknown-beside-an-empty-file")
     messages = [p.message for p in _problems(write_files({"base.yaml": BASE, **case.files}))]
     assert "unknown vendor 'x'" in messages
+
+
+def test_keys_given_twice_are_told_up_to_the_limit(write_files: WriteFiles) -> None:
+    """A section given 3,000 times: the first 1,000 told, then one line for the rest
+    (helper-69: 99,999 lines, outside the limit every other problem keeps), and the
+    parts joined without copying the first each time."""
+    text = "components:\n" + "components: []\n" * 3_000
+    problems = _problems(write_files({"base.yaml": BASE, "a.yaml": text}))
+    twice = [p for p in problems if p.file.endswith("a.yaml")]
+    assert len(twice) == 1_001
+    assert twice[-1].message.startswith("more than 1,000 keys given twice in this file")

@@ -766,16 +766,22 @@ def impact_drawn(
         where = (
             f"--backend neo4j --estate {shlex.quote(source.estate or backend.info.name)}"
             if source.backend != "embedded"
-            else shlex.quote(display_path(estate or source.path or Path(".")))
+            else shlex.quote(_not_an_option(display_path(estate or source.path or Path("."))))
         )
         withdrawn = " ".join(f"-w {shlex.quote(s)}" for s in simulation.selectors)
         mode = " --mode exit" if simulation.mode == Mode.EXIT.value else ""
         notice(
             f"exitplan: notice: {printable(display_path(path))}: {diagram.left_out} "
             f"exitplan diagram {printable(where)} {printable(withdrawn)}{mode} --view impact "
-            "--focus ID --depth N draws any part of it whole."
+            "--focus ID --depth N -o FILE draws any part of it whole."
         )
     return drawn(diagram, path)
+
+
+def _not_an_option(path: str) -> str:
+    """A path as a command's argument: one that starts with ``-`` would be read as an
+    option, so it is given as ``./-x``."""
+    return f"./{path}" if path.startswith("-") else path
 
 
 def drawn(diagram: Diagram, path: Path) -> tuple[Path, bytes]:

@@ -993,9 +993,10 @@ class _Reader:
         why = "its type is mapped to skip"
         if type_:
             mapped = _lookup(self.types, type_)
-            if mapped is None and self.archi and type_ in _ARCHI_ELEMENTS:
-                kind = _ARCHI_ELEMENTS[type_]
-                why = _archi_why(type_, why)
+            archi = _lookup(_ARCHI_TYPES, type_) if mapped is None and self.archi else None
+            if archi is not None:
+                kind = _ARCHI_ELEMENTS[archi]
+                why = _archi_why(archi, why)
             elif mapped is None:
                 source.infer(f"type not in the mapping, taken as {kind}")
                 row.guessed.append("type")
@@ -1231,6 +1232,8 @@ _ARCHI_ELEMENTS: dict[str, Kind] = {
     **{kind: becomes for kind, becomes in DEFAULT_ELEMENTS.items() if becomes != "vendor"},
     **dict.fromkeys(("Junction", "AndJunction", "OrJunction"), "skip"),
 }
+_ARCHI_TYPES = {normal(kind): kind for kind in _ARCHI_ELEMENTS}
+"""Each ArchiMate type by its written form in any case (as the mapping's types are)."""
 """The ArchiMate element types as the archimate import takes them by default, for a type
 of Archi's CSV export that the mapping does not list (a BusinessObject, a ValueStream):
 not a component by ``other_types``, but skipped with its reason."""
@@ -1251,7 +1254,7 @@ def _archi_export(table: Table, header: _Header) -> bool:
     """Whether ``table`` is the elements file of Archi's CSV export: a row of its type
     column is the model itself (``ArchimateModel``), which Archi writes first."""
     return any(
-        index < len(cells) and cells[index].strip() == "ArchimateModel"
+        index < len(cells) and cells[index].strip().casefold() == "archimatemodel"
         for _, cells in table.rows[:3]
         for index in header.found["type"]
     )

@@ -1247,7 +1247,11 @@ class _Mapper:
                 self.declared.add((dependent, needed))
                 self.consumers.setdefault(needed, set()).add(dependent)
         if self.rules.nested:
-            needed_somewhere = set(self.consumers)
+            needed_somewhere = {  # by something imported other than itself
+                needed
+                for dependent, needed in self.declared
+                if dependent != needed and dependent in self.imported
+            }
             for outer, inner in sorted(self.nested):
                 # where the section says what the outer one needs and names who needs the
                 # inner one, nesting is where it lies (npm's node_modules), not a need

@@ -105,6 +105,9 @@ def vendor_key(name: str) -> str:
         for c in unicodedata.normalize("NFKD", name.casefold())
         if not unicodedata.combining(c)
     )
+    folded = "".join(  # a symbol (an emoji) tells names apart as a letter does
+        f" {anyascii(c)} " if unicodedata.category(c) == "So" else c for c in folded
+    )
     words = re.sub(r"[^\w]+", " ", folded).split()
     while len(words) > 1 and _LEGAL_SUFFIX.fullmatch(words[-1]):
         words.pop()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from exitplan.cli.common import _not_an_option
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.render.dot import NOTE_WIDTH, dump_dot, quote
@@ -261,9 +262,11 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     assert "Not drawn: 52 broken or degraded components" in result.stderr
     hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
     assert hint is not None, result.stderr  # a command that can be run as it is (helper-68)
-    words = shlex.split(hint.group(1).replace("--focus ID --depth N", "--focus c000 --depth 1"))
+    part_svg = str(tmp_path / "part.svg")
+    filled = hint.group(1).replace("--focus ID --depth N -o FILE", "--focus c000 --depth 1 -o ")
+    words = shlex.split(filled + shlex.quote(part_svg))
     assert words[2:5] == [str(estate), "-w", "vendor:v"]
-    part = run_cli(*words[1:], "-o", tmp_path / "part.svg")
+    part = run_cli(*words[1:])
     assert part.exit_code == 0, part.stderr
     whole_dot = tmp_path / "whole.dot"  # a .dot file, for other tools, is whole (helper-70)
     given_dot = run_cli(*given, "--diagram", whole_dot)
@@ -626,3 +629,12 @@ def test_a_diagram_names_day_0_when_the_scenario_starts_later(
     simulation = simulate(graph, ["vendor:microsoft"], Options(start=start))
     for view in (impact_view(graph, simulation), plan_view(graph, simulation)):
         assert view.title[-1] == told
+
+
+def test_the_notices_command_takes_a_path_that_starts_with_a_hyphen_as_a_path() -> None:
+    """helper-69: an estate at ./-est was printed as '-est', an option to click."""
+    assert (_not_an_option("-est"), _not_an_option("est"), _not_an_option("/x/-y")) == (
+        "./-est",
+        "est",
+        "/x/-y",
+    )

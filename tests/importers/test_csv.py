@@ -136,6 +136,16 @@ def test_archis_export_takes_the_other_archimate_types_as_the_archi_import_does(
     assert any(kind == "Junction" for kind, _ in skipped)  # not a component (helper-68)
     alternatives = [a for content in imported.files.values() for a in content.alternatives]
     assert [(a.replaces, a.candidate) for a in alternatives] == [("app", "app-2")]
+    lower = _table(  # helper-69: the mapping's types are read in any case, so are these
+        tmp_path,
+        "lower.csv",
+        '"ID","Type","Name"\n"m","archimatemodel","M"\n"o","BUSINESSOBJECT","Invoice"\n'
+        '"j","junction",""\n"a","applicationcomponent","App"\n',
+    )
+    assert sorted(_elements(import_sources([lower], fmt="csv"))) == [
+        "app",
+        "unknown-supplier-lower-csv",
+    ]
     plain = _table(tmp_path, "plain.csv", '"ID","Type","Name"\n"o","BusinessObject","Invoice"\n')
     assert sorted(_elements(import_sources([plain], fmt="csv"))) == [
         "invoice",

@@ -504,6 +504,26 @@ def test_services_only_from_a_mapping_file(tmp_path: Path) -> None:
             [("app", "outer"), ("outer", "inner")],
             id="an-inner-one-nothing-names-stays-part-of-the-outer-one",
         ),
+        pytest.param(  # helper-69: a need of itself is none
+            True,
+            [
+                {"ref": "app", "dependsOn": ["outer"]},
+                {"ref": "outer", "dependsOn": []},
+                {"ref": "inner", "dependsOn": ["inner"]},
+            ],
+            [("app", "outer"), ("outer", "inner")],
+            id="an-inner-one-that-needs-itself-stays-part-of-the-outer-one",
+        ),
+        pytest.param(  # helper-69: nor is a need of what the import skips
+            True,
+            [
+                {"ref": "app", "dependsOn": ["outer"]},
+                {"ref": "outer", "dependsOn": []},
+                {"ref": "notes", "dependsOn": ["inner"]},
+            ],
+            [("app", "outer"), ("outer", "inner")],
+            id="an-inner-one-needed-by-what-is-skipped-stays-part-of-the-outer-one",
+        ),
     ],
 )
 def test_nested_components(
@@ -514,7 +534,10 @@ def test_nested_components(
 ) -> None:
     inner = {"type": "library", "name": "inner", "bom-ref": "inner"}
     outer = {"type": "library", "name": "outer", "bom-ref": "outer", "components": [inner]}
-    bom = _bom(metadata={"component": _SUBJECT}, components=[outer], dependencies=dependencies)
+    notes = {"type": "file", "name": "notes", "bom-ref": "notes"}  # skipped: a file
+    bom = _bom(
+        metadata={"component": _SUBJECT}, components=[outer, notes], dependencies=dependencies
+    )
     imported = _import(_write_bom(tmp_path, bom), nested=nested)
     assert set(_components(imported)) == {"app", "outer", "inner"}
     assert _dependencies(imported) == expected

@@ -95,6 +95,7 @@ def test_slug(text: str, expected: str) -> None:
         ("Maciej Małecki", "Maciej Malecki", True),
         ("Bodø Energi", "Bodo Energi", True),
         ("北京", "背景", False),  # other scripts as written: both are 'beijing' in Latin letters
+        ("🍎 Ltd", "🍊 Ltd", False),  # helper-69: both were 'ltd'
     ],
     ids=[
         "corporation",
@@ -116,6 +117,7 @@ def test_slug(text: str, expected: str) -> None:
         "polish",
         "norwegian",
         "chinese-as-written",
+        "emoji",
     ],
 )
 def test_one_vendor_per_organisation(one: str, other: str, same: bool) -> None:
