@@ -1399,8 +1399,11 @@ def test_a_large_withdrawal_still_gives_a_report(
         assert "the tables list everything" in cut[0]
     assert "## Affected services" in text or "<h2>Affected services</h2>" in text
     diagram = run_cli("diagram", large.parent / "estate.json", "-w", "vendor:v-dominant",
-                      "-o", tmp_path / "x.dot")  # fmt: skip
+                      "-o", tmp_path / "x.svg")  # fmt: skip
     assert_one_line(diagram, 2, "--focus")  # a diagram of its own still asks for a focus
+    whole = run_cli("diagram", large.parent / "estate.json", "-w", "vendor:v-dominant",
+                    "-o", tmp_path / "x.dot")  # fmt: skip
+    assert whole.exit_code == 0, whole.stderr  # but a .dot file, for other tools, is whole
 
 
 def test_the_cut_keeps_services_linked_to_what_breaks_them() -> None:
