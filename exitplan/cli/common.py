@@ -660,8 +660,8 @@ DIAGRAM_OPTION = click.option(
     type=OutputFile(),
     callback=diagram_file_suffix,
     help="Also draw the impact view to this file (.dot, .svg, .png, or .pdf with the system's "
-    "Graphviz); over 250 nodes, the part that matters most, saying what it leaves out (a .dot "
-    "file, for other tools, is whole). " + SYMLINK_RULE,
+    f"Graphviz); over {MAX_NODES} nodes, the part that matters most, saying what it leaves out "
+    "(a .dot file, for other tools, is whole). " + SYMLINK_RULE,
 )
 
 

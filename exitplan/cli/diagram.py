@@ -90,8 +90,8 @@ from exitplan.simulate.views import (
     required=True,
     type=OutputFile(),
     callback=diagram_file_suffix,
-    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf (over 250 "
-    "nodes only .dot, for other tools, is written). " + SYMLINK_RULE,
+    help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf (over "
+    f"{MAX_NODES} nodes only .dot, for other tools, is written). " + SYMLINK_RULE,
 )
 def diagram_command(
     source: Source,

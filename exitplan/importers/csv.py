@@ -1453,8 +1453,7 @@ def _detect_file(path: Path, columns: Columns | None = None) -> bool | None:
                 return "xl/workbook.xml" in zipfile.ZipFile(opened).namelist()
     except OSError:
         return None
-    # zipfile raises NotImplementedError for a zip version or method it lacks.
-    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+    except UNPACKING:  # a damaged archive: not a workbook (OSError is told above)
         return False
     try:
         first = _first_line(decode(_first_line_bytes(head), "")).strip()

@@ -86,9 +86,14 @@ def is_id(text: str) -> bool:
 
 def _latin(character: str) -> str:
     """A Latin letter that does not decompose (``ł``, ``ø``, ``ß``, ``æ``) as the ids spell
-    it (``l``, ``o``, ``ss``, ``ae``); any other character as it is: names in other scripts
-    are compared as written, since two of them may sound alike and be others."""
-    if character.isascii() or not unicodedata.name(character, "").startswith("LATIN"):
+    it (``l``, ``o``, ``ss``, ``ae``), and a symbol (an emoji) as a word of its own, since it
+    tells names apart as a letter does; any other character as it is: names in other
+    scripts are compared as written, since two of them may sound alike and be others."""
+    if character.isascii():
+        return character
+    if unicodedata.category(character) == "So":
+        return f" {anyascii(character)} "
+    if not unicodedata.name(character, "").startswith("LATIN"):
         return character
     return anyascii(character).casefold()
 
@@ -104,9 +109,6 @@ def vendor_key(name: str) -> str:
         _latin(c)
         for c in unicodedata.normalize("NFKD", name.casefold())
         if not unicodedata.combining(c)
-    )
-    folded = "".join(  # a symbol (an emoji) tells names apart as a letter does
-        f" {anyascii(c)} " if unicodedata.category(c) == "So" else c for c in folded
     )
     words = re.sub(r"[^\w]+", " ", folded).split()
     while len(words) > 1 and _LEGAL_SUFFIX.fullmatch(words[-1]):
