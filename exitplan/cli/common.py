@@ -25,6 +25,7 @@ from pydantic import ByteSize, TypeAdapter, ValidationError
 from exitplan.errors import (
     ExitplanError,
     UsageError,
+    abbreviate,
     agreeing,
     display_path,
     os_reason,
@@ -375,6 +376,33 @@ class Size(click.ParamType[int]):
         if size < 1:
             self.fail("give at least one byte", param, ctx)
         return size
+
+
+class CountOrAll(click.ParamType[int | None]):
+    """A count from 1, or ``all`` (read as ``None``); a count of over 18 digits is told
+    as ``beyond`` says (it is more than any estate holds)."""
+
+    name = "count"
+
+    def __init__(self, beyond: str) -> None:
+        self.beyond = beyond
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text == "all":
+            return None
+        if not (text.isascii() and text.isdigit()):
+            self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
+        if len(text) > 18:  # and never a number Python refuses to read (over 4,300 digits)
+            self.fail(f"{abbreviate(text)} is {self.beyond}", param, ctx)
+        count = int(text)
+        if count < 1:
+            self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
+        return count
 
 
 _MAX_BYTES = "exitplan.max_bytes"

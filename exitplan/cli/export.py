@@ -8,6 +8,7 @@ import click
 
 from exitplan.cli.common import (
     SYMLINK_RULE,
+    CountOrAll,
     OutputFile,
     ScenarioFile,
     Source,
@@ -16,10 +17,12 @@ from exitplan.cli.common import (
     reads_files,
     refuse_own_inputs,
 )
+from exitplan.errors import display_path, printable
 from exitplan.graph import Subgraph
 from exitplan.render.archimate import archimate_parts
 from exitplan.render.files import write_output
 from exitplan.scenario import load_scenario, run_scenario
+from exitplan.simulate.views import MAX_NODES
 
 
 @click.group(name="export")
@@ -41,10 +44,21 @@ def export_group() -> None:
     type=OutputFile(),
     help="The ArchiMate exchange file to write (XML). " + SYMLINK_RULE,
 )
+@click.option(
+    "--view-nodes",
+    type=CountOrAll("more than any estate has nodes: 'all' draws each"),
+    metavar="N|all",
+    default=MAX_NODES,
+    show_default=True,
+    help="Draw at most N nodes on each view, the part that matters most, and say in the "
+    "view what it leaves out (every element is in the model all the same); 'all' draws "
+    "each, which Archi opens slowly past a few thousand.",
+)
 @backend_options
 def archimate_command(
     scenario: Path,
     output: Path,
+    view_nodes: int | None,
     backend: str,
     estate: str | None,
     neo4j_uri: str | None,
@@ -58,7 +72,8 @@ def archimate_command(
     needed to what needs it) and data flows flow relationships. Every element carries
     its exitplan id and the scenario's verdict as properties: withdrawn, broken or
     degraded, from which day and because of what; what replaces it, in which wave.
-    Two views draw the impact (by state) and the migration plan (by wave).
+    Two views draw the impact (by state) and the migration plan (by wave); over
+    --view-nodes, the part that matters most, saying what they leave out.
 
     In Archi: File > Import > Open Exchange XML Model.
 
@@ -72,5 +87,9 @@ def archimate_command(
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
     whole = Subgraph(tuple(graph.nodes()), tuple(graph.edges()))
-    write_output(output, archimate_parts(graph.info, whole, simulation))
+    exported = archimate_parts(graph.info, whole, simulation, view_nodes)
+    write_output(output, exported.parts)
+    shown = printable(display_path(output))
+    for view, left_out in exported.cut:
+        notice(f"exitplan: notice: {shown}: the view {view!r}: {left_out}")
     notice(f"exitplan: wrote {output}")

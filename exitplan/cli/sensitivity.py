@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from exitplan.cli.common import (
     FORMATS,
+    CountOrAll,
     ScenarioFile,
     Source,
     backend_options,
@@ -18,7 +18,6 @@ from exitplan.cli.common import (
     reads_files,
     terminal_width,
 )
-from exitplan.errors import abbreviate
 from exitplan.render import rows
 from exitplan.render.csv import dump_section_csv
 from exitplan.render.json import dump_sensitivity_json
@@ -26,33 +25,6 @@ from exitplan.render.markdown import dump_sections_markdown
 from exitplan.render.table import dump_sections_table
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate.sensitivity import MOST_RUN, sensitivity
-
-
-class _Most(click.ParamType[int | None]):
-    """A number of assumptions, or ``all``."""
-
-    name = "most"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> int | None:
-        if value is None or isinstance(value, int):
-            return value
-        text = str(value).strip()
-        if text == "all":
-            return None
-        if not (text.isascii() and text.isdigit()):
-            self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
-        if len(text) > 18:  # and never a number Python refuses to read (over 4,300 digits)
-            self.fail(
-                f"{abbreviate(text)} is more than any estate has assumptions: 'all' varies each",
-                param,
-                ctx,
-            )
-        count = int(text)
-        if count < 1:
-            self.fail(f"{abbreviate(text)} is neither a count from 1 nor 'all'", param, ctx)
-        return count
 
 
 @click.command(name="sensitivity")
@@ -65,7 +37,7 @@ class _Most(click.ParamType[int | None]):
 )
 @click.option(
     "--most",
-    type=_Most(),
+    type=CountOrAll("more than any estate has assumptions: 'all' varies each"),
     metavar="N|all",
     default=MOST_RUN,
     show_default=True,

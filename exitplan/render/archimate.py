@@ -50,6 +50,7 @@ from exitplan.errors import printable
 from exitplan.graph.port import GraphEdge, GraphNode, Label, Rel, Subgraph
 from exitplan.model import EstateInfo, NodeId
 from exitplan.simulate.result import Affected, Simulation, State, Step, StepKind
+from exitplan.simulate.views import MAX_NODES, most_affecting
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -126,6 +127,10 @@ NODE_WIDTH, NODE_HEIGHT = 200, 55
 COLUMN_GAP, ROW_GAP = 50, 20
 MARGIN, HEADER_HEIGHT = 20, 40
 ROWS_PER_COLUMN = 12
+
+VIEW_ROOM = "a view"
+"""Where a view cut to ``most`` nodes says the rest is: in the model itself."""
+VIEW_REST = "every element is in the model, with its verdict as exitplan-* properties"
 """A state with more nodes than this wraps into a further column of its own."""
 
 _XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -467,6 +472,8 @@ class View:
     placed: tuple[Placed, ...]
     connections: tuple[tuple[str, str, str, str], ...]
     """(identifier, relationship, source node, target node)"""
+    left_out: str | None = None
+    """What a view cut to fit leaves out, in a sentence (also in its documentation)."""
 
 
 def _column_x(column: int, width: int = NODE_WIDTH) -> int:
@@ -500,12 +507,33 @@ def _connections(
     return tuple(lines)
 
 
-def _impact_view(simulation: Simulation, title: str, relationships: Sequence[Concept]) -> View:
-    """Columns by state (withdrawn, broken, degraded), each sorted by day, then id."""
+def _impact_view(
+    simulation: Simulation, title: str, relationships: Sequence[Concept], most: int | None
+) -> View:
+    """Columns by state (withdrawn, broken, degraded), each sorted by day, then id; over
+    ``most`` nodes, the part that matters most (``views.most_affecting``), the withdrawn
+    vendors first."""
+    ids = {*map(NodeId, simulation.vendors), *(a.id for a in simulation.affected)}
+    left_out = None
+    if most is not None and len(ids) > most:
+        ids, left_out = most_affecting(
+            simulation,
+            ids,
+            most,
+            room=VIEW_ROOM,
+            rest=VIEW_REST,
+            vendors=map(NodeId, simulation.vendors),
+        )
     by_state: dict[State, list[tuple[tuple[int, int], str, str]]] = defaultdict(list)
+    counts: dict[State, int] = defaultdict(int)
     for vendor in simulation.vendors:
-        by_state[State.WITHDRAWN].append(((-1, 0), "", vendor))
+        counts[State.WITHDRAWN] += 1
+        if vendor in ids:
+            by_state[State.WITHDRAWN].append(((-1, 0), "", vendor))
     for affected in simulation.affected:
+        counts[affected.state] += 1
+        if affected.id not in ids:
+            continue
         day = affected.fails_at if affected.state is not State.DEGRADED else affected.degrades_at
         by_state[affected.state].append((_day(day), affected.kind, affected.id))
     placed: list[Placed] = []
@@ -521,7 +549,7 @@ def _impact_view(simulation: Simulation, title: str, relationships: Sequence[Con
                 _column_x(column),
                 MARGIN,
                 h=HEADER_HEIGHT,
-                label=f"{state.value.capitalize()} ({len(members):,})",
+                label=f"{state.value.capitalize()} ({_shown(len(members), counts[state])})",
             )
         )
         for index, (_, _, node_id) in enumerate(members):
@@ -545,21 +573,56 @@ def _impact_view(simulation: Simulation, title: str, relationships: Sequence[Con
         f"Impact: {title}",
         "What the scenario withdraws, breaks and degrades, in columns by state, each "
         "sorted by the day it happens. The properties exitplan-state, exitplan-fails-at-day, "
-        "exitplan-degrades-at-day and exitplan-because of each element say why.",
+        "exitplan-degrades-at-day and exitplan-because of each element say why."
+        + (f"\n\n{left_out}" if left_out else ""),
         tuple(placed),
         _connections("impact", on_view, relationships),
+        left_out,
     )
 
 
-def _plan_view(simulation: Simulation, title: str, relationships: Sequence[Concept]) -> View:
-    """One column per wave: each replaced component with its chosen candidate beside it."""
+def _shown(drawn: int, every: int) -> str:
+    """A heading's count: ``12`` or, on a view cut to fit, ``12 of 1,234``."""
+    return f"{drawn:,}" if drawn == every else f"{drawn:,} of {every:,}"
+
+
+def _first_moves(
+    simulation: Simulation, most: int | None
+) -> tuple[list[tuple[Step, NodeId, NodeId | None]], str | None]:
+    """The moves of the plan's replace steps, or over ``most`` nodes (each replaced
+    component and its candidate) those of the critical path, then of the earliest waves,
+    a whole step at a time; and a sentence saying what is left out."""
+    steps = [s for s in simulation.plan.steps if s.kind is StepKind.REPLACE]
+    moves = [(s, m.replaces, m.candidate) for s in steps for m in s.moves]
+    nodes = {n for _, incumbent, candidate in moves for n in (incumbent, candidate) if n}
+    if most is None or len(nodes) <= most:
+        return moves, None
+    critical = set(simulation.plan.critical_path)
+    kept: set[NodeId] = set()
+    shown: list[Step] = []
+    for step in sorted(steps, key=lambda s: (s.id not in critical, s.wave, s.id)):
+        own = {n for m in step.moves for n in (m.replaces, m.candidate) if n}
+        if len(kept | own) <= most:
+            kept |= own
+            shown.append(step)
+    ids = {s.id for s in shown}
+    return [move for move in moves if move[0].id in ids], (
+        f"Cut to {len(kept):,} of {len(nodes):,} nodes to fit {VIEW_ROOM}: the critical path, "
+        f"then the earliest waves. Not drawn: {len(steps) - len(shown):,} of "
+        f"{len(steps):,} steps; {VIEW_REST} (exitplan-wave, exitplan-candidate)."
+    )
+
+
+def _plan_view(
+    simulation: Simulation, title: str, relationships: Sequence[Concept], most: int | None
+) -> View:
+    """One column per wave: each replaced component with its chosen candidate beside it;
+    over ``most`` nodes, the critical path and the earliest waves (``_first_moves``)."""
     pair_width = 2 * NODE_WIDTH + COLUMN_GAP // 2
     waves: dict[int, list[tuple[str, NodeId, NodeId | None, bool]]] = defaultdict(list)
-    for step in simulation.plan.steps:
-        if step.kind is not StepKind.REPLACE:
-            continue
-        for move in step.moves:
-            waves[step.wave].append((step.id, move.replaces, move.candidate, step.blocked))
+    moves, left_out = _first_moves(simulation, most)
+    for step, incumbent, candidate in moves:
+        waves[step.wave].append((step.id, incumbent, candidate, step.blocked))
     placed: list[Placed] = []
     on_view: dict[str, str] = {}
     for column, wave in enumerate(sorted(waves)):
@@ -616,9 +679,10 @@ def _plan_view(simulation: Simulation, title: str, relationships: Sequence[Conce
         "The migration plan: one column per wave, each withdrawn component that must be "
         "replaced beside its chosen candidate (white with a red line: no viable "
         "candidate, the step is blocked). Lines between candidates show why one wave "
-        "comes after another.",
+        "comes after another." + (f"\n\n{left_out}" if left_out else ""),
         tuple(placed),
         _connections("plan", on_view, shown),
+        left_out,
     )
 
 
@@ -660,7 +724,7 @@ def _write_view(parent: etree._Element, view: View, runs: _Runs) -> None:
     element.set("identifier", view.identifier)
     element.set(f"{{{XSI}}}type", "Diagram")
     _lang_text(element, "name", view.name)
-    _lang_text(element, "documentation", view.documentation)
+    _lang_text(element, "documentation", view.documentation, newlines=True)
     runs.defer(element, 4, lambda scratch: (_placed(scratch, item) for item in view.placed))
     runs.defer(element, 4, lambda scratch: (_connection(scratch, *c) for c in view.connections))
 
@@ -828,15 +892,28 @@ def _model_properties(info: EstateInfo, simulation: Simulation) -> dict[str, str
     return properties
 
 
-def dump_archimate(info: EstateInfo, graph: Subgraph, simulation: Simulation) -> bytes:
+def dump_archimate(
+    info: EstateInfo, graph: Subgraph, simulation: Simulation, most: int | None = MAX_NODES
+) -> bytes:
     """The estate (``graph``: every node and edge, as the backend gives them) and the
     scenario's result as an ArchiMate exchange file (UTF-8 XML, the same bytes for the
-    same input)."""
-    return b"".join(archimate_parts(info, graph, simulation))
+    same input). Each view draws at most ``most`` nodes (``None``: every one)."""
+    return b"".join(archimate_parts(info, graph, simulation, most).parts)
 
 
-def archimate_parts(info: EstateInfo, graph: Subgraph, simulation: Simulation) -> list[bytes]:
-    """``dump_archimate``'s bytes in parts, for writing without joining them first."""
+@dataclass(frozen=True)
+class Exported:
+    """``dump_archimate``'s bytes in parts, for writing without joining them first, and
+    for each view cut to fit, its name and what it leaves out."""
+
+    parts: list[bytes]
+    cut: tuple[tuple[str, str], ...]
+
+
+def archimate_parts(
+    info: EstateInfo, graph: Subgraph, simulation: Simulation, most: int | None = MAX_NODES
+) -> Exported:
+    """The exchange file of ``dump_archimate``, in parts."""
     providers: dict[NodeId, list[GraphEdge]] = defaultdict(list)
     for edge in graph.edges:
         if edge.type is Rel.PROVIDED_BY:
@@ -852,8 +929,8 @@ def archimate_parts(info: EstateInfo, graph: Subgraph, simulation: Simulation) -
     )
     title = simulation.scenario_title or ", ".join(simulation.selectors)
     views = [
-        _impact_view(simulation, title, relationships),
-        _plan_view(simulation, title, relationships),
+        _impact_view(simulation, title, relationships, most),
+        _plan_view(simulation, title, relationships, most),
     ]
 
     runs = _Runs()
@@ -887,7 +964,17 @@ def archimate_parts(info: EstateInfo, graph: Subgraph, simulation: Simulation) -
     diagrams = etree.SubElement(etree.SubElement(root, _q("views")), _q("diagrams"))
     for view in views:
         _write_view(diagrams, view, runs)
-    return runs.serialise(root)
+    return Exported(
+        runs.serialise(root),
+        tuple((view.name.partition(":")[0], view.left_out) for view in views if view.left_out),
+    )
 
 
-__all__ = ["archimate_parts", "dump_archimate", "identifier", "relationship_identifier", "xml_text"]
+__all__ = [
+    "Exported",
+    "archimate_parts",
+    "dump_archimate",
+    "identifier",
+    "relationship_identifier",
+    "xml_text",
+]

@@ -443,7 +443,7 @@ def impact_view(
     the nodes in use that depend on the affected ones yet survive (thanks to redundancy).
 
     Over ``most`` nodes the view is refused (use ``focus``). With ``fit``, at most
-    that many nodes are drawn: the part that matters most (see ``_most_affecting``),
+    that many nodes are drawn: the part that matters most (see ``most_affecting``),
     with ``left_out`` saying what is not drawn.
     """
     affected = {a.id: a for a in simulation.affected}
@@ -457,7 +457,7 @@ def impact_view(
     ids = _focus(backend, touched | context, focus, depth)
     left_out = None
     if fit is not None and len(ids) > fit:
-        ids, left_out = _most_affecting(simulation, ids, fit)
+        ids, left_out = most_affecting(simulation, ids, fit)
     _check_size(len(ids), _cut_advice(focus, depth), most)
     named = frozenset(simulation.vendors)
     nodes, edges, clusters = _structure(
@@ -530,11 +530,19 @@ def impact_view(
     )
 
 
-def _most_affecting(
-    simulation: Simulation, ids: set[NodeId], limit: int
+def most_affecting(
+    simulation: Simulation,
+    ids: set[NodeId],
+    limit: int,
+    *,
+    room: str = "the page",
+    rest: str = "the tables list everything",
+    vendors: Iterable[NodeId] = (),
 ) -> tuple[set[NodeId], str]:
     """At most ``limit`` of ``ids``: what a page of the impact can show, and a sentence
-    saying what it leaves out.
+    saying what it leaves out (to fit ``room``; ``rest`` says where the rest is told).
+    The withdrawn ``vendors`` among ``ids`` (a view of the model, where they are
+    elements) are taken before anything else, by id.
 
     Whole chains are taken, so that every drawn service is linked to the withdrawn
     component that breaks it: first the affected services, broken before degraded, the
@@ -572,12 +580,13 @@ def _most_affecting(
         (a for a in simulation.affected if a.kind != "service" and a.state is not State.WITHDRAWN),
         key=lambda a: (-reach.get(a.id, 0), urgency(a)),
     )
-    kept: set[NodeId] = set()
+    named = {vendor for vendor in vendors if vendor in ids}
+    kept: set[NodeId] = set(sorted(named)[:limit])
     for node in (*services, *withdrawn, *others):
         chain = {node.id, *node.because[1:]} & ids
         if len(kept | chain) <= limit:
             kept |= chain
-    for node_id in sorted(ids - set(by_state)):  # the ring of survivors, if room is left
+    for node_id in sorted(ids - set(by_state) - named):  # the ring of survivors, if room
         if len(kept) < limit:
             kept.add(node_id)
 
@@ -587,6 +596,7 @@ def _most_affecting(
 
     missing = ids - kept
     parts = [
+        count((n for n in missing if n in named), "withdrawn vendor", "withdrawn vendors"),
         count(
             (n for n in missing if by_state.get(n) and by_state[n].kind == "service"),
             "service",
@@ -615,15 +625,17 @@ def _most_affecting(
             "broken or degraded components",
         ),
         count(
-            (n for n in missing if n not in by_state), "node that survives", "nodes that survive"
+            (n for n in missing if n not in by_state and n not in named),
+            "node that survives",
+            "nodes that survive",
         ),
     ]
     said = ", ".join(part for part in parts if not part.startswith("0 "))
     sentence = (
-        f"Cut to {len(kept):,} of {len(ids):,} nodes to fit the page: the services with the "
+        f"Cut to {len(kept):,} of {len(ids):,} nodes to fit {room}: the services with the "
         "chains that break them first (through what has no viable alternative before the "
         "rest), then the withdrawn components with none, then those most depended on. "
-        f"Not drawn: {said}; the tables list everything."
+        f"Not drawn: {said}; {rest}."
     )
     return kept, sentence
 

@@ -18,7 +18,7 @@ from benchmarks.synthetic import generate
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
-from exitplan.render.archimate import _verdicts
+from exitplan.render.archimate import _verdicts, identifier
 from exitplan.render.json import dump_simulation_json
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate import simulate
@@ -456,7 +456,7 @@ def test_a_synthetic_estate_imported_back_gives_the_same_answers(
     write_json(estate, folder, per_file=100)
     scenario = tmp_path / "scenario.yaml"
     scenario.write_text("id: s\ntitle: S\nestate: estate\nwithdraw: [vendor:v-dominant]\n")
-    export(run_cli, scenario, tmp_path / "model.xml")
+    export_quietly(run_cli, scenario, tmp_path / "model.xml")  # its views cut to fit
     back = tmp_path / "synthetic-300"
     assert run_cli("import", tmp_path / "model.xml", "-o", back).exit_code == 0
     for args in (
@@ -561,3 +561,120 @@ def test_an_edited_vendor_property_makes_no_vendor_of_its_own(
     back = tmp_path / "gothenburg"
     assert run_cli("import", model, "-o", back).exit_code == 0
     assert {v.id for v in load_estate(back).vendors} == {v.id for v in load_estate(EXAMPLE).vendors}
+
+
+# --- views of a large estate ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """A seeded synthetic estate whose withdrawal touches more than a view shows
+    (``MAX_NODES``), its scenario, and the simulation's answer."""
+    folder = tmp_path_factory.mktemp("large")
+    write_json(generate(700, seed=4), folder / "estate", per_file=400)
+    scenario = folder / "scenario.yaml"
+    scenario.write_text("id: s\ntitle: S\nestate: estate\nwithdraw: [vendor:v-dominant]\n")
+    loaded = load_scenario(scenario)
+    return scenario, run_scenario(loaded, EmbeddedGraph(load_estate(loaded.estate_path)))
+
+
+def export_quietly(run_cli: RunCli, scenario: Path, target: Path, *given: str) -> bytes:
+    """The bytes of an export that may say on standard error what its views leave out."""
+    result = run_cli("export", "archimate", scenario, "-o", target, *given)
+    assert result.exit_code == 0, result.stderr
+    return target.read_bytes()
+
+
+def drawn(view: etree._Element) -> set[str]:
+    return {str(n.get("elementRef")) for n in view.iterfind("a:node[@elementRef]", A)}
+
+
+@pytest.mark.parametrize("most", [None, 40, 3])
+def test_views_of_a_large_estate_draw_the_chains_that_matter_within_the_limit(
+    most: int | None, large: tuple[Path, Any], run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Over the limit each view draws at most that many nodes and says in its
+    documentation, and on standard error, what it leaves out; every element and
+    relationship is in the model all the same. A drawn node's whole chain of causes is
+    drawn with it, and the withdrawn vendors come first."""
+    scenario, simulation = large
+    limit = 250 if most is None else most
+    target = tmp_path / "model.xml"
+    given = () if most is None else ("--view-nodes", str(most))
+    result = run_cli("export", "archimate", scenario, "-o", target, *given)
+    assert result.exit_code == 0, result.stderr
+    root = assert_valid(target.read_bytes())
+    whole = assert_valid(
+        export_quietly(run_cli, scenario, tmp_path / "w.xml", "--view-nodes", "all")
+    )
+    for part in ("a:elements/a:element", "a:relationships/a:relationship"):
+        assert len(root.findall(part, A)) == len(whole.findall(part, A))
+    impact, plan = root.findall("a:views/a:diagrams/a:view", A)
+    every_impact, every_plan = whole.findall("a:views/a:diagrams/a:view", A)
+    everything = len(simulation.affected) + len(simulation.vendors)
+    assert len(drawn(every_impact)) == everything > limit
+    assert len(drawn(every_plan)) > limit or most is None  # the plan cut with a limit given
+    for view, every in ((impact, every_impact), (plan, every_plan)):
+        said = text(view, "a:documentation").split("\n\n")[-1]
+        if len(drawn(every)) <= limit:
+            assert drawn(view) == drawn(every)
+            assert not said.startswith("Cut to")
+            continue
+        assert len(drawn(view)) <= limit
+        assert drawn(view) < drawn(every)
+        assert said.startswith(f"Cut to {len(drawn(view)):,} of {len(drawn(every)):,} nodes")
+        assert "every element is in the model" in said
+        name = text(view, "a:name").partition(":")[0]
+        assert f"exitplan: notice: {target}: the view {name!r}: {said}\n" in result.stderr
+    assert result.stderr.endswith(f"exitplan: wrote {target}\n")
+    on_impact = drawn(impact)
+    assert identifier("v-dominant") in on_impact
+    for affected in simulation.affected:
+        if identifier(affected.id) in on_impact:
+            assert {identifier(n) for n in affected.because} <= on_impact, affected.id
+    headings = [text(n, "a:label") for n in impact if n.get(XSI_TYPE) == "Label"]
+    assert any(" of " in heading for heading in headings), headings
+
+
+def test_a_view_under_the_limit_is_whole_and_says_nothing(
+    large: tuple[Path, Any], run_cli: RunCli, tmp_path: Path
+) -> None:
+    scenario, simulation = large
+    big = len(simulation.affected) + len(simulation.vendors) + 2 * len(simulation.plan.steps)
+    result = run_cli(
+        "export", "archimate", scenario, "-o", tmp_path / "m.xml", "--view-nodes", str(big)
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"exitplan: wrote {tmp_path / 'm.xml'}\n"
+    root = assert_valid((tmp_path / "m.xml").read_bytes())
+    for view in root.findall("a:views/a:diagrams/a:view", A):
+        assert "Cut to" not in text(view, "a:documentation")
+
+
+def test_a_cut_view_is_the_same_bytes_twice(
+    large: tuple[Path, Any], run_cli: RunCli, tmp_path: Path
+) -> None:
+    scenario, _ = large
+    first, second = (
+        export_quietly(run_cli, scenario, tmp_path / name) for name in ("a.xml", "b.xml")
+    )
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("0", "'0' is neither a count from 1 nor 'all'"),
+        ("many", "'many' is neither a count from 1 nor 'all'"),
+        ("9" * 40, "is more than any estate has nodes: 'all' draws each"),
+    ],
+)
+def test_view_nodes_that_are_no_count_are_refused(
+    given: str, said: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    target = tmp_path / "m.xml"
+    result = run_cli("export", "archimate", LEAVE, "-o", target, "--view-nodes", given)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()

@@ -14,7 +14,7 @@ from typing import Any
 import click
 import pytest
 
-from exitplan.cli.sensitivity import _Most
+from exitplan.cli.common import CountOrAll
 from exitplan.loading import load_estate
 from exitplan.model import EstateFile
 from tests.conftest import REPO, RunCli, cli
@@ -278,6 +278,9 @@ def test_a_limit_that_is_not_a_count_is_a_usage_error(run_cli: RunCli, most: str
     assert result.stdout == ""
 
 
+MOST = CountOrAll("more than any estate has assumptions: 'all' varies each")
+
+
 @pytest.mark.parametrize(
     ("given", "read", "said"),
     [
@@ -294,8 +297,8 @@ def test_a_limit_that_is_not_a_count_is_a_usage_error(run_cli: RunCli, most: str
 )
 def test_most_reads_a_count_or_all(given: str, read: int | None, said: str | None) -> None:
     if said is None:
-        assert _Most().convert(given, None, None) == read
+        assert MOST.convert(given, None, None) == read
     else:
         with pytest.raises(click.BadParameter) as raised:
-            _Most().convert(given, None, None)
+            MOST.convert(given, None, None)
         assert said in raised.value.message
