@@ -5,7 +5,9 @@ The page computes nothing itself. For each choice (every vendor group, every
 jurisdiction, every component in use, and the selectors given) the simulation runs here,
 and the page only filters its answer by the day on the slider: a service is broken on day
 ``d`` when it fails on or before ``d``, degraded when it degrades on or before ``d`` and
-is not broken. The data is plain lists, so that a large estate stays small.
+is not broken. The data is plain lists, so that a large estate stays small; ``last_day``,
+the last day any answer tells, sets the slider's end without the page reading every
+answer.
 """
 
 from __future__ import annotations
@@ -274,6 +276,7 @@ def explorer_data(
     info = backend.info
     picked = []
     answers = {}
+    last = 0
     given = _given(given)
     initial = given_key(given)
     running = in_use_among(backend, backend.nodes(Label.COMPONENT))  # read once
@@ -296,7 +299,10 @@ def explorer_data(
         if not found.in_use and choice.group != "Given":
             continue  # it takes away only what nothing runs on (candidates, in an exit)
         picked.append([choice.key, choice.name, choice.group])
-        answers[choice.key] = keep(answer(found, index))
+        answered = answer(found, index)
+        days = (day for a in answered["affected"] for day in a[2:] if isinstance(day, int))
+        last = max(last, max(days, default=0))
+        answers[choice.key] = keep(answered)
     if progress is not None:
         progress(len(offered), len(offered))
     dependencies = [
@@ -314,6 +320,7 @@ def explorer_data(
         "dependencies": dependencies,
         "choices": picked,
         "answers": answers,
+        "last_day": last,
     }
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +29,7 @@ from exitplan.render.explorer import (
     dump_explorer,
     kept_answer,
     placed,
+    read_answer,
     script_json,
 )
 from exitplan.select import Mode
@@ -103,8 +103,25 @@ def _expected(selector: str, day: int) -> dict[str, list[str]]:
 
 
 def _open(driver: Any, page: Path, fragment: str = "") -> None:
+    """The page opened anew (not a change of the address of the page open), once it
+    shows its first answer."""
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+    driver.get("about:blank")
     driver.get(page.as_uri() + fragment)
-    driver.find_element("css selector", "body[data-ready=true]")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element("tag name", "body").get_attribute("data-ready") == "true"
+    )
+
+
+def _settled(driver: Any, shown: str) -> None:
+    """Wait until the page shows ``shown`` ("vendor:x&90"): an answer first picked is
+    inflated before it is shown."""
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element("tag name", "body").get_attribute("data-shown") == shown
+    )
 
 
 @browser_only
@@ -117,6 +134,7 @@ def test_picking_microsoft_and_day_90_shows_what_simulate_says(page: Path, brows
     browser.execute_script(  # the slider moved as a hand moves it: its value, then input
         "arguments[0].value = 90; arguments[0].dispatchEvent(new Event('input'));", slider
     )
+    _settled(browser, "vendor:microsoft&90")
     expected = _expected("vendor:microsoft", 90)
     assert sorted(_shown(browser, "broken")) == expected["broken"]
     assert sorted(_shown(browser, "degraded")) == expected["degraded"]
@@ -428,8 +446,10 @@ def test_the_page_is_one_file_with_nothing_fetched(page: Path) -> None:
 def test_answers_kept_as_json_give_the_same_page() -> None:
     backend = EmbeddedGraph(load_estate(GOTHENBURG))
     kept = explorer_data(backend, keep=kept_answer)
-    assert all(isinstance(a, orjson.Fragment) for a in kept["answers"].values())
-    assert dump_explorer(kept) == dump_explorer(explorer_data(backend))
+    whole = explorer_data(backend)
+    assert all(isinstance(a, str) for a in kept["answers"].values())
+    assert {k: read_answer(a) for k, a in kept["answers"].items()} == whole["answers"]
+    assert dump_explorer(kept) == dump_explorer(whole)
 
 
 def test_the_same_estate_gives_the_same_bytes(page: Path, tmp_path: Path, run_cli: RunCli) -> None:
@@ -760,3 +780,42 @@ def test_a_name_longer_than_a_diagram_shows_is_cut(tmp_path: Path, run_cli: RunC
     names = [node[1] for node in data["nodes"]]
     assert "Long" + "x" * (LONGEST_NAME - 5) + "…" in names
     assert max(len(name) for name in names) == LONGEST_NAME
+
+
+@browser_only
+def test_a_browser_that_cannot_inflate_the_answers_says_so(page: Path, browser: Any) -> None:
+    """The answers are kept compressed; a browser without DecompressionStream says what
+    to open the page in, rather than show nothing."""
+    added = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.DecompressionStream;"}
+    )
+    try:
+        _open(browser, page, "#withdraw=vendor:microsoft&day=0")
+        said = browser.find_element("id", "summary").text
+        assert said.startswith("This browser cannot read the answers")
+        assert _shown(browser, "broken") == []
+    finally:
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
+        )
+    _open(browser, page, "#withdraw=vendor:microsoft&day=0")
+    assert _shown(browser, "broken")  # as it was, once the browser has it
+
+
+@browser_only
+def test_the_last_pick_is_shown_however_the_answers_inflate(page: Path, browser: Any) -> None:
+    """Picks in quick succession, each answer inflated when first picked: the page ends
+    showing the last, whatever order the inflating ends in."""
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    _open(browser, page)
+    picker = Select(browser.find_element("id", "withdraw"))
+    for key in ("vendor:microsoft", "jurisdiction:US", "component:intune"):
+        picker.select_by_value(key)
+    _settled(browser, "component:intune&0")
+    browser.execute_script("return new Promise(function (done) { setTimeout(done, 300); });")
+    assert browser.find_element("tag name", "body").get_attribute("data-shown") == (
+        "component:intune&0"
+    )
+    expected = _expected("component:intune", 0)
+    assert sorted(_shown(browser, "broken")) == expected["broken"]

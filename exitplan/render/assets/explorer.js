@@ -20,9 +20,11 @@
   }
 
   // An answer gives each node by its place in data.nodes (exitplan.simulate.explore
-  // .answer): read back as ids once, when it is first shown. The maps have no prototype,
-  // so that an id such as "__proto__" is a key like any other.
+  // .answer), and is kept compressed (exitplan.render.explorer.kept_answer): inflated and
+  // read back as ids once, when it is first shown. The maps have no prototype, so that an
+  // id such as "__proto__" is a key like any other.
   var answered = Object.create(null);
+  var inflating = Object.create(null);
 
   function idOf(place) {
     return data.nodes[place][0];
@@ -36,12 +38,39 @@
     return out;
   }
 
-  function answerOf(key) {
-    if (key in answered) return answered[key];
-    var raw = data.answers[key];
+  // The answer's JSON, inflated by the browser (zlib's deflate, in base64).
+  function inflate(text) {
+    var binary = atob(text);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  // The answer for key, then the callback with it: at once when it was shown before.
+  function withAnswer(key, then) {
+    if (key in answered) {
+      then(answered[key]);
+      return;
+    }
+    if (!(key in inflating)) {
+      inflating[key] = inflate(data.answers[key]).then(function (raw) {
+        answered[key] = readAnswer(raw);
+        delete inflating[key];
+        return answered[key];
+      });
+    }
+    inflating[key].then(then, function (error) {
+      delete inflating[key];
+      document.getElementById("summary").textContent =
+        "This browser could not read the answer for " + key + ": " + error;
+    });
+  }
+
+  function readAnswer(raw) {
     var node = function (place) { return place === null ? null : idOf(place); };
     var same = function (value) { return value; };
-    answered[key] = {
+    return {
       affected: raw.affected.map(function (a) { return [idOf(a[0]), a[1] === 1, a[2], a[3]]; }),
       fails_via: byIds(raw.fails_via, node),
       degrades_via: byIds(raw.degrades_via, function (next) {
@@ -55,7 +84,6 @@
       }),
       finish: raw.finish,
     };
-    return answered[key];
   }
 
   // "a", "a and b", "a, b and c" ("or" in place of "and"), after a lead word when more
@@ -101,15 +129,7 @@
     group.appendChild(element("option", c[1], { value: c[0] }));
   });
 
-  var last = 0;
-  Object.keys(data.answers).forEach(function (key) {
-    data.answers[key].affected.forEach(function (a) {
-      [a[2], a[3]].forEach(function (day) {
-        if (typeof day === "number" && day > last) last = day;
-      });
-    });
-  });
-  slider.max = String(Math.max(30, last + 30));
+  slider.max = String(Math.max(30, (data.last_day || 0) + 30));
 
   // --- the graph ------------------------------------------------------------------------
   var elements = [];
@@ -403,10 +423,24 @@
     });
   }
 
+  // What is shown last: an answer inflated after a later pick is not shown over it.
+  var wanted = 0;
+
+  // The withdrawal picked, on the day on the slider; the body's data-shown says which
+  // (withdrawal and day), once it is shown.
   function show() {
     var key = picker.value;
     var day = Number(slider.value);
-    var answer = answerOf(key);
+    var ticket = wanted += 1;
+    withAnswer(key, function (answer) {
+      if (ticket !== wanted) return;
+      showAnswer(key, day, answer);
+      document.body.setAttribute("data-shown", key + "&" + day);
+      document.body.setAttribute("data-ready", "true");
+    });
+  }
+
+  function showAnswer(key, day, answer) {
     document.getElementById("date").textContent = dateOf(day);
     var broken = document.getElementById("broken");
     var degraded = document.getElementById("degraded");
@@ -558,6 +592,12 @@
   });
   if (data.initial && owns(data.answers, data.initial)) picker.value = data.initial;
   fromHash();
-  show();
-  document.body.setAttribute("data-ready", "true");
+  if (typeof DecompressionStream === "undefined") {
+    document.getElementById("summary").textContent = "This browser cannot read the answers " +
+      "(it has no DecompressionStream): open the page in a current Chrome, Edge, Firefox " +
+      "or Safari.";
+    document.body.setAttribute("data-ready", "true");
+  } else {
+    show();
+  }
 })();
