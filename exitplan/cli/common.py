@@ -793,8 +793,14 @@ def impact_drawn(
     if diagram.left_out:
         where = (
             f"--backend neo4j --estate {shlex.quote(source.estate or backend.info.name)}"
+            + "".join(
+                f" {flag} {shlex.quote(value)}"
+                for flag, value in (("--neo4j-uri", source.uri), ("--neo4j-user", source.user))
+                if value is not None
+            )
             if source.backend != "embedded"
             else shlex.quote(_not_an_option(display_path(estate or source.path or Path("."))))
+            + _max_bytes_given()
         )
         withdrawn = " ".join(f"-w {shlex.quote(s)}" for s in simulation.selectors)
         mode = " --mode exit" if simulation.mode == Mode.EXIT.value else ""
@@ -804,6 +810,13 @@ def impact_drawn(
             "--focus ID --depth N -o FILE draws any part of it whole."
         )
     return drawn(diagram, path)
+
+
+def _max_bytes_given() -> str:
+    """`` --max-bytes N`` when the command was given one, for a command it suggests."""
+    context = click.get_current_context(silent=True)
+    given = context.meta.get(_MAX_BYTES) if context else None
+    return f" --max-bytes {given}" if given is not None else ""
 
 
 def _not_an_option(path: str) -> str:

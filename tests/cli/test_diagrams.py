@@ -638,3 +638,22 @@ def test_the_notices_command_takes_a_path_that_starts_with_a_hyphen_as_a_path() 
         "est",
         "/x/-y",
     )
+
+
+def test_the_command_that_draws_a_part_keeps_the_budget_given(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """``--max-bytes`` given to simulate is in the ``exitplan diagram`` command it
+    suggests: an estate beyond the default budget would be refused by that command."""
+    estate, _ = _wide_estate(tmp_path / "estate")
+    svg = tmp_path / "impact.svg"
+    result = run_cli("simulate", estate, "-w", "vendor:v", "--max-bytes", "1MiB", "--diagram", svg)
+    assert result.exit_code == 0, result.stderr
+    hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
+    assert hint is not None, result.stderr
+    words = shlex.split(hint.group(1).replace("--focus ID --depth N -o FILE", ""))
+    assert words[2:7] == [str(estate), "--max-bytes", str(2**20), "-w", "vendor:v"]
+    part = tmp_path / "part.svg"
+    drawn = run_cli(*words[1:], "--focus", "c000", "--depth", "1", "-o", part)
+    assert drawn.exit_code == 0, drawn.stderr
+    assert part.exists()
