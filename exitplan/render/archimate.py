@@ -127,11 +127,12 @@ NODE_WIDTH, NODE_HEIGHT = 200, 55
 COLUMN_GAP, ROW_GAP = 50, 20
 MARGIN, HEADER_HEIGHT = 20, 40
 ROWS_PER_COLUMN = 12
+"""A state with more nodes than this wraps into a further column of its own."""
 
 VIEW_ROOM = "a view"
-"""Where a view cut to ``most`` nodes says the rest is: in the model itself."""
+"""What a view cut to ``most`` nodes is cut to fit."""
 VIEW_REST = "every element is in the model, with its verdict as exitplan-* properties"
-"""A state with more nodes than this wraps into a further column of its own."""
+"""Where a view cut to ``most`` nodes says the rest is: in the model itself."""
 
 _XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAK = re.compile("[\n\r]")
@@ -508,21 +509,25 @@ def _connections(
 
 
 def _impact_view(
-    simulation: Simulation, title: str, relationships: Sequence[Concept], most: int | None
+    simulation: Simulation,
+    title: str,
+    relationships: Sequence[Concept],
+    most: int | None,
+    providers: Mapping[NodeId, Sequence[GraphEdge]],
 ) -> View:
     """Columns by state (withdrawn, broken, degraded), each sorted by day, then id; over
-    ``most`` nodes, the part that matters most (``views.most_affecting``), the withdrawn
-    vendors first."""
+    ``most`` nodes, the part that matters most (``views.most_affecting``: the withdrawn
+    vendors that provide the most of what is affected, then the chains)."""
     ids = {*map(NodeId, simulation.vendors), *(a.id for a in simulation.affected)}
     left_out = None
     if most is not None and len(ids) > most:
+        provided = dict.fromkeys(map(NodeId, simulation.vendors), 0)
+        for affected in simulation.affected:
+            for vendor in {edge.target for edge in providers.get(affected.id, ())}:
+                if vendor in provided:
+                    provided[vendor] += 1
         ids, left_out = most_affecting(
-            simulation,
-            ids,
-            most,
-            room=VIEW_ROOM,
-            rest=VIEW_REST,
-            vendors=map(NodeId, simulation.vendors),
+            simulation, ids, most, room=VIEW_ROOM, rest=VIEW_REST, vendors=provided
         )
     by_state: dict[State, list[tuple[tuple[int, int], str, str]]] = defaultdict(list)
     counts: dict[State, int] = defaultdict(int)
@@ -541,8 +546,8 @@ def _impact_view(
     column = 0
     for state in State:
         members = sorted(by_state.get(state, ()))
-        if not members:
-            continue
+        if not counts[state]:
+            continue  # a state with nothing drawn still says how many it holds
         placed.append(
             Placed(
                 f"impact-Heading-{state.value}",
@@ -591,7 +596,7 @@ def _first_moves(
 ) -> tuple[list[tuple[Step, NodeId, NodeId | None]], str | None]:
     """The moves of the plan's replace steps, or over ``most`` nodes (each replaced
     component and its candidate) those of the critical path, then of the earliest waves,
-    a whole step at a time; and a sentence saying what is left out."""
+    each step whole or not at all; and a sentence saying what is left out."""
     steps = [s for s in simulation.plan.steps if s.kind is StepKind.REPLACE]
     moves = [(s, m.replaces, m.candidate) for s in steps for m in s.moves]
     nodes = {n for _, incumbent, candidate in moves for n in (incumbent, candidate) if n}
@@ -606,10 +611,15 @@ def _first_moves(
             kept |= own
             shown.append(step)
     ids = {s.id for s in shown}
+    chosen = (
+        "the critical path, then the earliest waves, each step whole"
+        if shown
+        else f"no step fits whole in {most:,} nodes"
+    )
     return [move for move in moves if move[0].id in ids], (
-        f"Cut to {len(kept):,} of {len(nodes):,} nodes to fit {VIEW_ROOM}: the critical path, "
-        f"then the earliest waves. Not drawn: {len(steps) - len(shown):,} of "
-        f"{len(steps):,} steps; {VIEW_REST} (exitplan-wave, exitplan-candidate)."
+        f"Cut to {len(kept):,} of {len(nodes):,} nodes to fit {VIEW_ROOM}: {chosen}. "
+        f"Not drawn: {len(steps) - len(shown):,} of the {len(steps):,} steps that replace a "
+        f"component; {VIEW_REST} (exitplan-wave, exitplan-candidate)."
     )
 
 
@@ -623,10 +633,15 @@ def _plan_view(
     moves, left_out = _first_moves(simulation, most)
     for step, incumbent, candidate in moves:
         waves[step.wave].append((step.id, incumbent, candidate, step.blocked))
+    every: dict[int, int] = defaultdict(int)  # the replace steps of each wave
+    for step in simulation.plan.steps:
+        if step.kind is StepKind.REPLACE:
+            every[step.wave] += 1
     placed: list[Placed] = []
     on_view: dict[str, str] = {}
-    for column, wave in enumerate(sorted(waves)):
+    for column, wave in enumerate(sorted(every if left_out else waves)):
         x = _column_x(column, pair_width)
+        drawn = len({step_id for step_id, *_ in waves[wave]})
         placed.append(
             Placed(
                 f"plan-Heading-{wave}",
@@ -634,7 +649,12 @@ def _plan_view(
                 MARGIN,
                 w=pair_width,
                 h=HEADER_HEIGHT,
-                label=f"Wave {wave}",
+                label=f"Wave {wave}"
+                + (
+                    f" ({_shown(drawn, every[wave])} {'step' if every[wave] == 1 else 'steps'})"
+                    if left_out
+                    else ""
+                ),
             )
         )
         for row, (_, incumbent, candidate, blocked) in enumerate(sorted(waves[wave])):
@@ -929,7 +949,7 @@ def archimate_parts(
     )
     title = simulation.scenario_title or ", ".join(simulation.selectors)
     views = [
-        _impact_view(simulation, title, relationships, most),
+        _impact_view(simulation, title, relationships, most, providers),
         _plan_view(simulation, title, relationships, most),
     ]
 

@@ -537,12 +537,14 @@ def most_affecting(
     *,
     room: str = "the page",
     rest: str = "the tables list everything",
-    vendors: Iterable[NodeId] = (),
+    vendors: Mapping[NodeId, int] | None = None,
 ) -> tuple[set[NodeId], str]:
     """At most ``limit`` of ``ids``: what a page of the impact can show, and a sentence
     saying what it leaves out (to fit ``room``; ``rest`` says where the rest is told).
     The withdrawn ``vendors`` among ``ids`` (a view of the model, where they are
-    elements) are taken before anything else, by id.
+    elements), each with the number of affected nodes it provides: those that provide
+    the most come first, up to a tenth of ``limit`` (at least one); the others after the
+    chains below, if room is left.
 
     Whole chains are taken, so that every drawn service is linked to the withdrawn
     component that breaks it: first the affected services, broken before degraded, the
@@ -580,14 +582,15 @@ def most_affecting(
         (a for a in simulation.affected if a.kind != "service" and a.state is not State.WITHDRAWN),
         key=lambda a: (-reach.get(a.id, 0), urgency(a)),
     )
-    named = {vendor for vendor in vendors if vendor in ids}
-    kept: set[NodeId] = set(sorted(named)[:limit])
+    provided = {vendor: count for vendor, count in (vendors or {}).items() if vendor in ids}
+    named = sorted(provided, key=lambda vendor: (-provided[vendor], vendor))
+    kept: set[NodeId] = set([v for v in named if provided[v]][: max(1, limit // 10)][:limit])
     for node in (*services, *withdrawn, *others):
         chain = {node.id, *node.because[1:]} & ids
         if len(kept | chain) <= limit:
             kept |= chain
-    for node_id in sorted(ids - set(by_state) - named):  # the ring of survivors, if room
-        if len(kept) < limit:
+    for node_id in (*named, *sorted(ids - set(by_state) - set(named))):  # if room is left:
+        if len(kept) < limit:  # the other vendors, then the ring of survivors
             kept.add(node_id)
 
     def count(nodes: Iterable[NodeId], one: str, many: str) -> str:
@@ -596,7 +599,7 @@ def most_affecting(
 
     missing = ids - kept
     parts = [
-        count((n for n in missing if n in named), "withdrawn vendor", "withdrawn vendors"),
+        count((n for n in missing if n in provided), "withdrawn vendor", "withdrawn vendors"),
         count(
             (n for n in missing if by_state.get(n) and by_state[n].kind == "service"),
             "service",
@@ -625,14 +628,16 @@ def most_affecting(
             "broken or degraded components",
         ),
         count(
-            (n for n in missing if n not in by_state and n not in named),
+            (n for n in missing if n not in by_state and n not in provided),
             "node that survives",
             "nodes that survive",
         ),
     ]
     said = ", ".join(part for part in parts if not part.startswith("0 "))
     sentence = (
-        f"Cut to {len(kept):,} of {len(ids):,} nodes to fit {room}: the services with the "
+        f"Cut to {len(kept):,} of {len(ids):,} nodes to fit {room}: "
+        + ("the withdrawn vendors that provide the most of it, then " if provided else "")
+        + "the services with the "
         "chains that break them first (through what has no viable alternative before the "
         "rest), then the withdrawn components with none, then those most depended on. "
         f"Not drawn: {said}; {rest}."

@@ -819,3 +819,36 @@ def test_the_last_pick_is_shown_however_the_answers_inflate(page: Path, browser:
     )
     expected = _expected("component:intune", 0)
     assert sorted(_shown(browser, "broken")) == expected["broken"]
+
+
+@browser_only
+@pytest.mark.parametrize("damage", ["not base64 at all!", "bm90IGRlZmxhdGU="])
+def test_an_answer_that_cannot_be_read_says_the_page_is_damaged(
+    page: Path, browser: Any, tmp_path: Path, damage: str
+) -> None:
+    """An answer whose text is not base64, or not deflated JSON (a page edited by hand,
+    or cut short): the page says so and shows nothing of another answer; the others
+    still open."""
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    text = page.read_text(encoding="utf-8")
+    before, rest = text.split('id="exitplan-data">', 1)
+    data, after = rest.split("</script>", 1)
+    told = json.loads(data)
+    told["answers"]["component:intune"] = damage
+    damaged = tmp_path / "damaged.html"
+    damaged.write_text(
+        before + 'id="exitplan-data">' + json.dumps(told) + "</script>" + after, encoding="utf-8"
+    )
+    _open(browser, damaged, "#withdraw=vendor:microsoft&day=0")
+    assert _shown(browser, "broken")
+    Select(browser.find_element("id", "withdraw")).select_by_value("component:intune")
+    _settled(browser, "")
+    assert browser.find_element("id", "summary").text == (
+        "The answer for component:intune cannot be read: the page is damaged. Write it again "
+        "with exitplan explore."
+    )
+    assert _shown(browser, "broken") == _shown(browser, "withdrawn") == []
+    Select(browser.find_element("id", "withdraw")).select_by_value("vendor:microsoft")
+    _settled(browser, "vendor:microsoft&0")
+    assert _shown(browser, "broken")

@@ -596,7 +596,7 @@ def test_views_of_a_large_estate_draw_the_chains_that_matter_within_the_limit(
     """Over the limit each view draws at most that many nodes and says in its
     documentation, and on standard error, what it leaves out; every element and
     relationship is in the model all the same. A drawn node's whole chain of causes is
-    drawn with it, and the withdrawn vendors come first."""
+    drawn with it, and so is a withdrawn vendor."""
     scenario, simulation = large
     limit = 250 if most is None else most
     target = tmp_path / "model.xml"
@@ -628,7 +628,7 @@ def test_views_of_a_large_estate_draw_the_chains_that_matter_within_the_limit(
         assert f"exitplan: notice: {target}: the view {name!r}: {said}\n" in result.stderr
     assert result.stderr.endswith(f"exitplan: wrote {target}\n")
     on_impact = drawn(impact)
-    assert identifier("v-dominant") in on_impact
+    assert on_impact & {identifier(vendor) for vendor in simulation.vendors}
     for affected in simulation.affected:
         if identifier(affected.id) in on_impact:
             assert {identifier(n) for n in affected.because} <= on_impact, affected.id
@@ -678,3 +678,56 @@ def test_view_nodes_that_are_no_count_are_refused(
     assert said in result.stderr
     assert "Traceback" not in result.stderr
     assert not target.exists()
+
+
+def test_a_cut_view_draws_the_vendors_that_provide_the_most_and_then_the_services(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-71: the withdrawn vendors came first by id, so a view of US law (ten
+    vendors, seven of which provide nothing in use) cut to 10 nodes drew ten vendors and
+    no service, and cut to 5 left out the one that provides 35 of what is withdrawn. Now
+    those that provide the most come first, up to a tenth of the view; a state with
+    nothing drawn keeps its heading with its count."""
+    scenario = REPO / "scenarios" / "us-law.yaml"
+    for most, vendors in ((10, {"id-microsoft-ireland"}), (1, {"id-microsoft-ireland"})):
+        root = assert_valid(
+            export_quietly(run_cli, scenario, tmp_path / "m.xml", "--view-nodes", str(most))
+        )
+        impact = root.findall("a:views/a:diagrams/a:view", A)[0]
+        on_view = drawn(impact)
+        assert len(on_view) == most
+        assert on_view & {f"id-{v}" for v in ("microsoft", "ibm", "red-hat", "8x8-inc")} == set()
+        assert vendors <= on_view
+        headings = [text(n, "a:label") for n in impact if n.get(XSI_TYPE) == "Label"]
+        assert [h.split(" ")[0] for h in headings] == ["Withdrawn", "Broken", "Degraded"]
+        said = text(impact, "a:documentation").split("\n\n")[-1]
+        assert "the withdrawn vendors that provide the most of it, then the services" in said
+        if most == 10:
+            services = {
+                f"id-{s}" for s in ("identity-and-access", "it-arbetsplats", "email-and-calendar")
+            }
+            assert on_view & services, on_view
+        else:
+            assert headings[1].startswith("Broken (0 of ")
+
+
+def test_a_cut_plan_counts_the_steps_of_each_wave_and_says_when_none_fits(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-71: the plan's headings did not count what a cut left out, and a view too
+    small for any step said it drew the critical path."""
+    root = assert_valid(export_quietly(run_cli, LEAVE, tmp_path / "m.xml", "--view-nodes", "6"))
+    plan = root.findall("a:views/a:diagrams/a:view", A)[1]
+    headings = [text(n, "a:label") for n in plan if n.get(XSI_TYPE) == "Label"]
+    assert headings[0].startswith("Wave 1 (")
+    assert " of " in headings[0]
+    assert [h.split(" (")[0] for h in headings] == ["Wave 1", "Wave 2", "Wave 3"]
+    assert "each step whole. Not drawn: " in text(plan, "a:documentation")
+    assert "steps that replace a component" in text(plan, "a:documentation")
+    intune = REPO / "scenarios" / "lose-intune.yaml"  # no step of a single node
+    root = assert_valid(export_quietly(run_cli, intune, tmp_path / "m.xml", "--view-nodes", "1"))
+    plan = root.findall("a:views/a:diagrams/a:view", A)[1]
+    said = text(plan, "a:documentation").split("\n\n")[-1]
+    assert said.startswith("Cut to 0 of ")
+    assert "no step fits whole in 1 nodes" in said
+    assert not drawn(plan)

@@ -38,17 +38,22 @@
     return out;
   }
 
-  // The answer's JSON, inflated by the browser (zlib's deflate, in base64).
+  // The answer's JSON, inflated by the browser (zlib's deflate, in base64); a promise,
+  // rejected when the text is not such an answer.
   function inflate(text) {
-    var binary = atob(text);
-    var bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(JSON.parse);
+    return new Promise(function (resolve) {
+      var binary = atob(text);
+      var bytes = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+      resolve(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate")));
+    }).then(function (stream) {
+      return new Response(stream).text();
+    }).then(JSON.parse);
   }
 
-  // The answer for key, then the callback with it: at once when it was shown before.
-  function withAnswer(key, then) {
+  // The answer for key, then the callback with it (at once when it was read before);
+  // failed, when it cannot be read.
+  function withAnswer(key, then, failed) {
     if (key in answered) {
       then(answered[key]);
       return;
@@ -59,12 +64,11 @@
         delete inflating[key];
         return answered[key];
       });
+      inflating[key].catch(function () {
+        delete inflating[key];  // asked again, it is read again
+      });
     }
-    inflating[key].then(then, function (error) {
-      delete inflating[key];
-      document.getElementById("summary").textContent =
-        "This browser could not read the answer for " + key + ": " + error;
-    });
+    inflating[key].then(then, failed);
   }
 
   function readAnswer(raw) {
@@ -436,6 +440,16 @@
       if (ticket !== wanted) return;
       showAnswer(key, day, answer);
       document.body.setAttribute("data-shown", key + "&" + day);
+      document.body.setAttribute("data-ready", "true");
+    }, function () {
+      if (ticket !== wanted) return;
+      document.getElementById("summary").textContent = "The answer for " + key +
+        " cannot be read: the page is damaged. Write it again with exitplan explore.";
+      ["broken", "degraded", "withdrawn", "alternatives", "plan", "chain"].forEach(function (id) {
+        clear(document.getElementById(id));
+      });
+      cy.nodes().removeClass("withdrawn broken degraded");
+      document.body.setAttribute("data-shown", "");
       document.body.setAttribute("data-ready", "true");
     });
   }
