@@ -852,3 +852,15 @@ def test_an_answer_that_cannot_be_read_says_the_page_is_damaged(
     Select(browser.find_element("id", "withdraw")).select_by_value("vendor:microsoft")
     _settled(browser, "vendor:microsoft&0")
     assert _shown(browser, "broken")
+
+
+@browser_only
+def test_a_new_address_on_the_open_page_shows_that_state(page: Path, browser: Any) -> None:
+    """The address changed on the page already open (a link within a workshop's notes,
+    the back button): the answer it names is inflated and shown."""
+    _open(browser, page, "#withdraw=vendor:microsoft&day=0")
+    browser.execute_script("location.hash = '#withdraw=component:intune&day=400';")
+    _settled(browser, "component:intune&400")
+    assert browser.find_element("id", "withdraw").get_attribute("value") == "component:intune"
+    expected = _expected("component:intune", 400)
+    assert sorted(_shown(browser, "broken")) == expected["broken"]
