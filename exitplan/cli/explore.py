@@ -57,7 +57,8 @@ def explore_command(source: Source, selectors: tuple[str, ...], mode: str, outpu
     any vendor group, jurisdiction or component, move a day slider, and see what breaks,
     the chain behind it, the alternatives and the plan. Every answer is exitplan's own,
     computed now for every choice; the page needs no network and no server (open it from
-    an e-mail), and opens in a given state from its address, e.g.
+    an e-mail; any browser from 2023 on, which inflates the answers kept compressed), and
+    opens in a given state from its address, e.g.
     estate.html#withdraw=vendor:microsoft&day=90.
 
     \b
