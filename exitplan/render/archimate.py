@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from exitplan.errors import printable
+from exitplan.errors import plural, printable
 from exitplan.graph.port import GraphEdge, GraphNode, Label, Rel, Subgraph
 from exitplan.model import EstateInfo, NodeId
 from exitplan.simulate.result import Affected, Simulation, State, Step, StepKind
@@ -614,7 +614,7 @@ def _first_moves(
     chosen = (
         "the critical path, then the earliest waves, each step whole"
         if shown
-        else f"no step fits whole in {most:,} nodes"
+        else f"no step fits whole in {plural(most, 'node')}"
     )
     return [move for move in moves if move[0].id in ids], (
         f"Cut to {len(kept):,} of {len(nodes):,} nodes to fit {VIEW_ROOM}: {chosen}. "

@@ -729,5 +729,5 @@ def test_a_cut_plan_counts_the_steps_of_each_wave_and_says_when_none_fits(
     plan = root.findall("a:views/a:diagrams/a:view", A)[1]
     said = text(plan, "a:documentation").split("\n\n")[-1]
     assert said.startswith("Cut to 0 of ")
-    assert "no step fits whole in 1 nodes" in said
+    assert "no step fits whole in 1 node." in said
     assert not drawn(plan)
