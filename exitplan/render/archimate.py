@@ -642,6 +642,7 @@ def _plan_view(
     for column, wave in enumerate(sorted(every if left_out else waves)):
         x = _column_x(column, pair_width)
         drawn = len({step_id for step_id, *_ in waves[wave]})
+        noun = "replacement" if every[wave] == 1 else "replacements"
         placed.append(
             Placed(
                 f"plan-Heading-{wave}",
@@ -650,11 +651,7 @@ def _plan_view(
                 w=pair_width,
                 h=HEADER_HEIGHT,
                 label=f"Wave {wave}"
-                + (
-                    f" ({_shown(drawn, every[wave])} {'step' if every[wave] == 1 else 'steps'})"
-                    if left_out
-                    else ""
-                ),
+                + (f" ({_shown(drawn, every[wave])} {noun})" if left_out else ""),
             )
         )
         for row, (_, incumbent, candidate, blocked) in enumerate(sorted(waves[wave])):

@@ -636,7 +636,11 @@ def most_affecting(
     said = ", ".join(part for part in parts if not part.startswith("0 "))
     sentence = (
         f"Cut to {len(kept):,} of {len(ids):,} nodes to fit {room}: "
-        + ("the withdrawn vendors that provide the most of it, then " if provided else "")
+        + (
+            "the withdrawn vendors that provide the most of what is affected, then "
+            if provided
+            else ""
+        )
         + "the services with the "
         "chains that break them first (through what has no viable alternative before the "
         "rest), then the withdrawn components with none, then those most depended on. "

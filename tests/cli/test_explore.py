@@ -785,7 +785,10 @@ def test_a_name_longer_than_a_diagram_shows_is_cut(tmp_path: Path, run_cli: RunC
 @browser_only
 def test_a_browser_that_cannot_inflate_the_answers_says_so(page: Path, browser: Any) -> None:
     """The answers are kept compressed; a browser without DecompressionStream says what
-    to open the page in, rather than show nothing."""
+    to open the page in, rather than show nothing, and says so again after a pick or a
+    move of the slider (helper-72: they said the page was damaged)."""
+    from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: PLC0415
+
     added = browser.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.DecompressionStream;"}
     )
@@ -794,6 +797,15 @@ def test_a_browser_that_cannot_inflate_the_answers_says_so(page: Path, browser: 
         said = browser.find_element("id", "summary").text
         assert said.startswith("This browser cannot read the answers")
         assert _shown(browser, "broken") == []
+        Select(browser.find_element("id", "withdraw")).select_by_value("component:intune")
+        browser.execute_script(
+            "var s = document.getElementById('day'); s.value = '5';"
+            "s.dispatchEvent(new Event('input'));"
+        )
+        WebDriverWait(browser, 10).until(
+            lambda d: d.current_url.endswith("#withdraw=component%3Aintune&day=5")
+        )
+        assert browser.find_element("id", "summary").text == said
     finally:
         browser.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}

@@ -701,7 +701,7 @@ def test_a_cut_view_draws_the_vendors_that_provide_the_most_and_then_the_service
         headings = [text(n, "a:label") for n in impact if n.get(XSI_TYPE) == "Label"]
         assert [h.split(" ")[0] for h in headings] == ["Withdrawn", "Broken", "Degraded"]
         said = text(impact, "a:documentation").split("\n\n")[-1]
-        assert "the withdrawn vendors that provide the most of it, then the services" in said
+        assert "the withdrawn vendors that provide the most of what is affected, then the" in said
         if most == 10:
             services = {
                 f"id-{s}" for s in ("identity-and-access", "it-arbetsplats", "email-and-calendar")

@@ -443,15 +443,25 @@
       document.body.setAttribute("data-ready", "true");
     }, function () {
       if (ticket !== wanted) return;
-      document.getElementById("summary").textContent = "The answer for " + key +
-        " cannot be read: the page is damaged. Write it again with exitplan explore.";
-      ["broken", "degraded", "withdrawn", "alternatives", "plan", "chain"].forEach(function (id) {
-        clear(document.getElementById(id));
-      });
-      cy.nodes().removeClass("withdrawn broken degraded");
-      document.body.setAttribute("data-shown", "");
-      document.body.setAttribute("data-ready", "true");
+      unread(typeof DecompressionStream === "undefined" ? OLD_BROWSER : "The answer for " +
+        key + " cannot be read: the page is damaged. Write it again with exitplan explore.");
+      var hash = "#withdraw=" + encodeURIComponent(key) + "&day=" + day;
+      if (location.hash !== hash) history.replaceState(null, "", hash);
     });
+  }
+
+  var OLD_BROWSER = "This browser cannot read the answers (it has no DecompressionStream): " +
+    "open the page in a current Chrome, Edge, Firefox or Safari.";
+
+  // No answer shown, and why.
+  function unread(why) {
+    document.getElementById("summary").textContent = why;
+    ["broken", "degraded", "withdrawn", "alternatives", "plan", "chain"].forEach(function (id) {
+      clear(document.getElementById(id));
+    });
+    cy.nodes().removeClass("withdrawn broken degraded");
+    document.body.setAttribute("data-shown", "");
+    document.body.setAttribute("data-ready", "true");
   }
 
   function showAnswer(key, day, answer) {
@@ -606,12 +616,5 @@
   });
   if (data.initial && owns(data.answers, data.initial)) picker.value = data.initial;
   fromHash();
-  if (typeof DecompressionStream === "undefined") {
-    document.getElementById("summary").textContent = "This browser cannot read the answers " +
-      "(it has no DecompressionStream): open the page in a current Chrome, Edge, Firefox " +
-      "or Safari.";
-    document.body.setAttribute("data-ready", "true");
-  } else {
-    show();
-  }
+  show();
 })();
