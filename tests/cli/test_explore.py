@@ -34,7 +34,14 @@ from exitplan.render.explorer import (
 )
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
-from exitplan.simulate.explore import _Chains, answer, choices, explorer_data, given_key
+from exitplan.simulate.explore import (
+    MOST_COMPONENTS,
+    _Chains,
+    answer,
+    choices,
+    explorer_data,
+    given_key,
+)
 from exitplan.simulate.propagate import Times
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, write_estate
@@ -876,3 +883,53 @@ def test_a_new_address_on_the_open_page_shows_that_state(page: Path, browser: An
     assert browser.find_element("id", "withdraw").get_attribute("value") == "component:intune"
     expected = _expected("component:intune", 400)
     assert sorted(_shown(browser, "broken")) == expected["broken"]
+
+
+@browser_only
+def test_an_address_naming_what_the_page_does_not_offer_says_so(page: Path, browser: Any) -> None:
+    """helper-72: a mistyped link opened silently on the first choice."""
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    _open(browser, page, "#withdraw=vendor:nope%3Cb%3E&day=10")
+    first = browser.find_element("css selector", "#withdraw option").get_attribute("value")
+    note = browser.find_element("id", "unoffered")
+    assert note.is_displayed()
+    assert note.text == (
+        f"The address names vendor:nope<b>, which this page does not offer; it shows {first} "
+        "instead."
+    )
+    assert not browser.find_elements("css selector", "#unoffered b")
+    Select(browser.find_element("id", "withdraw")).select_by_value("vendor:microsoft")
+    _settled(browser, "vendor:microsoft&10")
+    assert not note.is_displayed()
+    _open(browser, page, "#withdraw=vendor:microsoft&day=0")
+    assert not browser.find_element("id", "unoffered").is_displayed()
+
+
+@browser_only
+def test_components_beyond_those_offered_are_counted_in_the_picker(
+    tmp_path: Path, browser: Any
+) -> None:
+    """helper-72: only the command's notice said that components past the first 500 by
+    id are not offered one by one; the picker says it where they would be."""
+    many = [
+        {"id": f"x{index:04d}", "name": f"X{index}", "vendor": "w", "delivery": "saas"}
+        for index in range(MOST_COMPONENTS + 2)
+    ]
+    estate, _ = write_estate(
+        tmp_path / "in",
+        "Vendor",
+        components=[{"id": "b", "name": "B", "vendor": "w", "delivery": "saas"}, *many],
+        alternatives=[],
+    )
+    target = tmp_path / "many.html"
+    result = cli("explore", estate, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target)
+    options = browser.find_elements("css selector", "#withdraw optgroup[label=Components] option")
+    assert len(options) == MOST_COMPONENTS + 1
+    assert options[-1].get_attribute("disabled") is not None
+    assert options[-1].text.startswith("… and ")
+    assert options[-1].text.endswith(
+        " more, not offered: exitplan explore -w component:ID offers one"
+    )

@@ -132,6 +132,11 @@
     }
     group.appendChild(element("option", c[1], { value: c[0] }));
   });
+  if (data.components_left_out && groups.Components) {  // beyond the first 500 by id
+    groups.Components.appendChild(element("option",
+      "… and " + data.components_left_out.toLocaleString("en") + " more, not offered: " +
+      "exitplan explore -w component:ID offers one", { disabled: "disabled", value: "" }));
+  }
 
   slider.max = String(Math.max(30, (data.last_day || 0) + 30));
 
@@ -565,8 +570,14 @@
         // a malformed escape: this part says nothing
       }
     });
+    var unoffered = document.getElementById("unoffered");
+    unoffered.hidden = true;
     if (owns(wanted, "withdraw") && owns(data.answers, wanted.withdraw)) {
       picker.value = wanted.withdraw;
+    } else if (owns(wanted, "withdraw")) {  // a link mistyped, or of another estate
+      unoffered.textContent = "The address names " + wanted.withdraw + ", which this page " +
+        "does not offer; it shows " + picker.value + " instead.";
+      unoffered.hidden = false;
     }
     if (owns(wanted, "day") && /^[0-9]{1,6}$/.test(wanted.day)) {
       slider.max = String(Math.max(Number(slider.max), Number(wanted.day)));
@@ -608,7 +619,10 @@
       show();
     }
   });
-  picker.addEventListener("change", show);
+  picker.addEventListener("change", function () {
+    document.getElementById("unoffered").hidden = true;  // the reader has chosen
+    show();
+  });
   slider.addEventListener("input", show);
   window.addEventListener("hashchange", function () {
     fromHash();
