@@ -1228,15 +1228,16 @@ class _Reader:
 _ARCHI_JUNCTION = (
     "junction: joins relations, which only the import of the .archimate model resolves"
 )
+"""Why a junction of Archi's CSV export is skipped."""
 _ARCHI_ELEMENTS: dict[str, Kind] = {
     **{kind: becomes for kind, becomes in DEFAULT_ELEMENTS.items() if becomes != "vendor"},
     **dict.fromkeys(("Junction", "AndJunction", "OrJunction"), "skip"),
 }
-_ARCHI_TYPES = {normal(kind): kind for kind in _ARCHI_ELEMENTS}
-"""Each ArchiMate type by its written form in any case (as the mapping's types are)."""
 """The ArchiMate element types as the archimate import takes them by default, for a type
 of Archi's CSV export that the mapping does not list (a BusinessObject, a ValueStream):
 not a component by ``other_types``, but skipped with its reason."""
+_ARCHI_TYPES = {normal(kind): kind for kind in _ARCHI_ELEMENTS}
+"""Each ArchiMate type by its written form in any case (as the mapping's types are)."""
 
 
 def _archi_why(type_: str, otherwise: str) -> str:
