@@ -337,7 +337,7 @@ HORIZON = click.option(
     "--horizon",
     type=click.IntRange(min=0, max=MAX_DAYS),
     metavar="DAYS",
-    help="Report only what breaks or degrades within this many days.",
+    help="Show only what breaks or degrades within this many days.",
 )
 
 
@@ -779,44 +779,70 @@ def impact_drawn(
     simulation: Simulation,
     path: Path | None,
     source: Source,
-    estate: Path | None = None,
+    scenario: Path | None = None,
 ) -> tuple[Path, bytes] | None:
     """``--diagram`` of ``simulate`` and ``run``: the impact view, or the part of it that
     reads on a slide (``MAX_NODES``) when the whole would not (the answer is not given up
     for it), with a notice of what it leaves out and the command that draws any part of
-    it whole (the estate read from ``source``, or from ``estate``: a scenario's)."""
+    it whole: of the same withdrawal, from the same day 0 and to the same horizon (of the
+    ``scenario`` file ``run`` ran)."""
     if path is None:
         return None
     if path.suffix.lower() == ".dot":  # for other tools: whole, as exitplan diagram writes it
         return drawn(impact_view(backend, simulation, most=None), path)
     diagram = impact_view(backend, simulation, fit=MAX_NODES)
     if diagram.left_out:
-        where = (
-            f"--backend neo4j --estate {shlex.quote(source.estate or backend.info.name)}"
-            + "".join(
-                f" {flag} {shlex.quote(value)}"
-                for flag, value in (("--neo4j-uri", source.uri), ("--neo4j-user", source.user))
-                if value is not None
-            )
-            if source.backend != "embedded"
-            else shlex.quote(_not_an_option(display_path(estate or source.path or Path("."))))
-            + _max_bytes_given()
-        )
-        withdrawn = " ".join(f"-w {shlex.quote(s)}" for s in simulation.selectors)
-        mode = " --mode exit" if simulation.mode == Mode.EXIT.value else ""
         notice(
             f"exitplan: notice: {printable(display_path(path))}: {diagram.left_out} "
-            f"exitplan diagram {printable(where)} {printable(withdrawn)}{mode} --view impact "
-            "--focus ID --depth N -o FILE draws any part of it whole."
+            f"exitplan diagram {printable(_drawn_again(backend, simulation, source, scenario))} "
+            "--view impact --focus ID --depth N -o FILE draws any part of it whole."
         )
     return drawn(diagram, path)
 
 
+def _drawn_again(
+    backend: GraphBackend, simulation: Simulation, source: Source, scenario: Path | None
+) -> str:
+    """The arguments of an ``exitplan diagram`` command that simulates ``simulation``
+    again: the estate where it was read, and the scenario file or what was withdrawn, in
+    which mode, from which day 0 and to which horizon."""
+    if source.backend != "embedded":
+        where = [
+            "--backend neo4j",
+            *(
+                f"{flag} {shlex.quote(value)}"
+                for flag, value in (
+                    ("--estate", source.estate or (None if scenario else backend.info.name)),
+                    ("--neo4j-uri", source.uri),
+                    ("--neo4j-user", source.user),
+                )
+                if value is not None
+            ),
+        ]
+    else:
+        path = display_path(source.path or Path("."))
+        where = [] if scenario else [shlex.quote(_not_an_option(path))]
+        where += [budget] if (budget := _max_bytes_given()) else []
+    if scenario is not None:
+        return " ".join(
+            [f"--scenario {shlex.quote(_not_an_option(display_path(scenario)))}", *where]
+        )
+    withdrawn = [f"-w {shlex.quote(s)}" for s in simulation.selectors]
+    mode = ["--mode exit"] if simulation.mode == Mode.EXIT.value else []
+    start = (
+        [f"--start {simulation.start.isoformat()}"]
+        if simulation.start not in (None, simulation.as_of)
+        else []
+    )
+    horizon = [f"--horizon {simulation.horizon}"] if simulation.horizon is not None else []
+    return " ".join([*where, *withdrawn, *mode, *start, *horizon])
+
+
 def _max_bytes_given() -> str:
-    """`` --max-bytes N`` when the command was given one, for a command it suggests."""
+    """``--max-bytes N`` when the command was given one, for a command it suggests."""
     context = click.get_current_context(silent=True)
     given = context.meta.get(_MAX_BYTES) if context else None
-    return f" --max-bytes {given}" if given is not None else ""
+    return f"--max-bytes {given}" if given is not None else ""
 
 
 def _not_an_option(path: str) -> str:

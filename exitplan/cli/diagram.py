@@ -3,29 +3,37 @@ calendar drawn with matplotlib."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
 from exitplan.cli.common import (
+    HORIZON,
     MODE,
+    START,
     SYMLINK_RULE,
     OutputFile,
+    ScenarioFile,
     Source,
     diagram_file_suffix,
     estate_source,
     notice,
+    reads_files,
     refuse_own_inputs,
     simulation_options,
     tell_if_nothing_is_withdrawn,
     write_diagram,
 )
 from exitplan.errors import UsageError
+from exitplan.graph import GraphBackend
 from exitplan.model import NodeId
 from exitplan.render.files import Renderer, write_output
 from exitplan.render.gantt import render_gantt
+from exitplan.scenario import load_scenario, run_scenario, unused_choices
 from exitplan.simulate import simulate
+from exitplan.simulate.result import Simulation
 from exitplan.simulate.views import (
     MAX_NODES,
     GroupBy,
@@ -44,7 +52,14 @@ from exitplan.simulate.views import (
     "selectors",
     multiple=True,
     metavar="SELECTOR",
-    help="What is withdrawn (impact and plan views); repeat for a union.",
+    help="What is withdrawn (impact, plan and gantt views); repeat for a union.",
+)
+@click.option(
+    "--scenario",
+    type=ScenarioFile(),
+    help="Draw a scenario file's withdrawal instead: its estate, what it withdraws, its "
+    "mode, start, horizon, preferences and capacity (no PATH, -w, --mode, --start or "
+    "--horizon with it).",
 )
 @click.option(
     "--view",
@@ -75,6 +90,8 @@ from exitplan.simulate.views import (
     help="Left to right (the default) or top to bottom.",
 )
 @MODE
+@START
+@HORIZON
 @click.option(
     "--renderer",
     type=click.Choice([r.value for r in Renderer]),
@@ -102,6 +119,9 @@ def diagram_command(
     group_by: str,
     direction: str | None,
     mode: str,
+    start: date | None,
+    horizon: int | None,
+    scenario: Path | None,
     renderer: str,
     output: Path,
 ) -> None:
@@ -118,14 +138,20 @@ def diagram_command(
       exitplan diagram graphs/gothenburg --view estate --focus intune --depth 2 -o intune.png
       exitplan diagram graphs/gothenburg -w vendor:microsoft --view plan -o plan.pdf
       exitplan diagram graphs/gothenburg -w vendor:microsoft --mode exit --view gantt -o plan.png
+      exitplan diagram --scenario scenarios/leave-microsoft.yaml --view gantt -o plan.svg
     """
-    refuse_own_inputs([output], estate=source.path)
-    backend = source.open()
     chosen = View(view)
     focus_id = NodeId(focus) if focus else None
     context = click.get_current_context()
+    if scenario is not None:
+        _refuse_beside_a_scenario(context, source, chosen)
     unused = {
-        View.ESTATE: (("selectors", "--withdraw"), ("mode", "--mode")),
+        View.ESTATE: (
+            ("selectors", "--withdraw"),
+            ("mode", "--mode"),
+            ("start", "--start"),
+            ("horizon", "--horizon"),
+        ),
         View.IMPACT: (),
         View.PLAN: (("focus", "--focus"), ("depth", "--depth"), ("group_by", "--group-by")),
         View.GANTT: (
@@ -147,8 +173,19 @@ def diagram_command(
         notice("exitplan: --depth is used only with --focus ID; the whole view is drawn")
     if chosen is View.GANTT and output.suffix.lower() == ".dot":
         raise UsageError("the gantt view is not a graph: write it as .svg, .png or .pdf")
+    if chosen is not View.ESTATE and not selectors and scenario is None:
+        raise UsageError(f"the {view} view needs --withdraw SELECTOR (or --scenario FILE)")
+    simulation: Simulation | None = None
+    if scenario is not None:
+        backend, simulation = _scenario_run(scenario, source, output)
+    else:
+        refuse_own_inputs([output], estate=source.path)
+        backend = source.open()
+        if chosen is not View.ESTATE:
+            simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
+            tell_if_nothing_is_withdrawn(backend, simulation)
     most = None if output.suffix.lower() == ".dot" else MAX_NODES  # for other tools: whole
-    if chosen is View.ESTATE:
+    if simulation is None:
         drawing = estate_view(
             backend,
             focus=focus_id,
@@ -157,26 +194,58 @@ def diagram_command(
             direction=direction or "LR",
             most=most,
         )
-    else:
-        if not selectors:
-            raise UsageError(f"the {view} view needs --withdraw SELECTOR")
-        simulation = simulate(backend, selectors, simulation_options(mode, None, None))
-        tell_if_nothing_is_withdrawn(backend, simulation)
-        if chosen is View.GANTT:
-            write_output(output, render_gantt(simulation, output.suffix.lower()))
-            notice(f"exitplan: wrote {output}")
-            return
-        drawing = (
-            impact_view(
-                backend,
-                simulation,
-                focus=focus_id,
-                depth=depth,
-                group_by=GroupBy(group_by),
-                direction=direction or "LR",
-                most=most,
-            )
-            if chosen is View.IMPACT
-            else plan_view(backend, simulation, direction=direction or "LR", most=most)
+    elif chosen is View.GANTT:
+        write_output(output, render_gantt(simulation, output.suffix.lower()))
+        notice(f"exitplan: wrote {output}")
+        return
+    elif chosen is View.IMPACT:
+        drawing = impact_view(
+            backend,
+            simulation,
+            focus=focus_id,
+            depth=depth,
+            group_by=GroupBy(group_by),
+            direction=direction or "LR",
+            most=most,
         )
+    else:
+        drawing = plan_view(backend, simulation, direction=direction or "LR", most=most)
     write_diagram(drawing, output, Renderer(renderer))
+
+
+def _refuse_beside_a_scenario(context: click.Context, source: Source, view: View) -> None:
+    """A scenario sets its estate and its withdrawal: what would set them again is refused
+    (which would win is not for a reader of the picture to guess)."""
+    if view is View.ESTATE:
+        raise UsageError(
+            "the estate view draws no withdrawal: give the estate as PATH, not --scenario"
+        )
+    given = [
+        flag
+        for name, flag in (
+            ("selectors", "--withdraw"),
+            ("mode", "--mode"),
+            ("start", "--start"),
+            ("horizon", "--horizon"),
+        )
+        if context.get_parameter_source(name) is not ParameterSource.DEFAULT
+    ]
+    if source.path is not None:
+        given.insert(0, "PATH")
+    if given:
+        raise UsageError(
+            f"--scenario sets its estate, what it withdraws, its mode, start and horizon: "
+            f"leave out {', '.join(given)}"
+        )
+
+
+def _scenario_run(scenario: Path, source: Source, output: Path) -> tuple[GraphBackend, Simulation]:
+    """The scenario's estate and its simulation, as ``exitplan run`` makes them."""
+    loaded = load_scenario(scenario, estate_read=reads_files(source.backend, source.estate))
+    refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
+    backend = source.open(loaded.estate_path)
+    simulation = run_scenario(loaded, backend)
+    for said in unused_choices(loaded, simulation):
+        notice(f"exitplan: notice: {said}")
+    tell_if_nothing_is_withdrawn(backend, simulation)
+    return backend, simulation

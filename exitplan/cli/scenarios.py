@@ -72,7 +72,7 @@ def run_command(
     for said in unused_choices(loaded, simulation):
         notice(f"exitplan: notice: {said}")
     tell_if_nothing_is_withdrawn(graph, simulation)
-    diagram = impact_drawn(graph, simulation, diagram_file, source, loaded.estate_path)
+    diagram = impact_drawn(graph, simulation, diagram_file, source, scenario)
     deliver(
         lambda: render_simulation(simulation, output_format),
         lambda: simulation_sheets(simulation),

@@ -182,7 +182,12 @@ def _title(
     lines = [f"{shorten(first)} — {view.value} view"]
     if simulation is not None:
         scope = simulation.scenario_title or ", ".join(simulation.selectors)
-        lines.append(f"{shorten(scope)} ({simulation.mode})")
+        horizon = (
+            f", horizon {plural(simulation.horizon, 'day')}"
+            if simulation.horizon is not None
+            else ""
+        )  # what breaks later is not drawn
+        lines.append(f"{shorten(scope)} ({simulation.mode}{horizon})")
     if focus is not None:
         steps = (
             "any number of dependency steps" if depth is None else plural(depth, "dependency step")

@@ -265,7 +265,10 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     part_svg = str(tmp_path / "part.svg")
     filled = hint.group(1).replace("--focus ID --depth N -o FILE", "--focus c000 --depth 1 -o ")
     words = shlex.split(filled + shlex.quote(part_svg))
-    assert words[2:5] == [str(estate), "-w", "vendor:v"]
+    if command == "simulate":
+        assert words[2:5] == [str(estate), "-w", "vendor:v"]
+    else:  # the scenario again: its withdrawal, start, horizon and preferences with it
+        assert words[2:4] == ["--scenario", str(scenario)]
     part = run_cli(*words[1:])
     assert part.exit_code == 0, part.stderr
     whole_dot = tmp_path / "whole.dot"  # a .dot file, for other tools, is whole (helper-70)
@@ -657,3 +660,146 @@ def test_the_command_that_draws_a_part_keeps_the_budget_given(
     drawn = run_cli(*words[1:], "--focus", "c000", "--depth", "1", "-o", part)
     assert drawn.exit_code == 0, drawn.stderr
     assert part.exists()
+
+
+def _later_scenario(folder: Path) -> tuple[Path, Path]:
+    """The wide estate, and a scenario that leaves its vendor from a later day 0 and looks
+    only 90 days ahead."""
+    estate, _ = _wide_estate(folder)
+    scenario = folder / "later.json"
+    scenario.write_text(
+        '{"id": "later", "title": "vendor:v", "estate": "estate.json",'  # titled as -w is
+        ' "withdraw": ["vendor:v"], "mode": "exit", "start": "2027-01-01", "horizon_days": 90}',
+        encoding="utf-8",
+    )
+    return estate, scenario
+
+
+@pytest.mark.parametrize("command", ["simulate", "run"])
+def test_the_command_that_draws_a_part_keeps_day_0_the_horizon_and_the_mode(
+    command: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The suggested command drew the withdrawal from the estate's as_of, to no horizon,
+    and (after run) without the scenario's preferences: the part did not match the slide.
+    It now draws from the same day 0, to the same horizon, in the same mode."""
+    estate, scenario = _later_scenario(tmp_path / "estate")
+    later = ["--mode", "exit", "--start", "2027-01-01", "--horizon", "90"]
+    given = (
+        ["simulate", estate, "-w", "vendor:v", *later]
+        if command == "simulate"
+        else ["run", scenario]
+    )
+    result = run_cli(*given, "--diagram", tmp_path / "slide.svg")
+    assert result.exit_code == 0, result.stderr
+    hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
+    assert hint is not None, result.stderr
+    words = shlex.split(hint.group(1).replace("--focus ID --depth N -o FILE", ""))
+    if command == "simulate":
+        assert words[2:] == [
+            str(estate), "-w", "vendor:v", "--mode", "exit", "--start", "2027-01-01",
+            "--horizon", "90", "--view", "impact",
+        ]  # fmt: skip
+    else:
+        assert words[2:] == ["--scenario", str(scenario), "--view", "impact"]
+    part = tmp_path / "part.dot"
+    drawn = run_cli(*words[1:], "--focus", "c000", "--depth", "1", "-o", part)
+    assert drawn.exit_code == 0, drawn.stderr
+    text = part.read_text(encoding="utf-8")
+    assert "(exit, horizon 90 days)" in text
+    assert "estate as of 2026-01-01; day 0 2027-01-01" in text
+
+
+def test_a_scenario_draws_what_its_options_draw(run_cli: RunCli, tmp_path: Path) -> None:
+    """``diagram --scenario`` simulates as ``run`` does: a scenario without preferences,
+    titled as its withdrawal (the title heads the picture), draws, byte for byte, what
+    its withdrawal, mode, start and horizon given as options draw; and those options
+    change the picture (day 0 and horizon in its title)."""
+    estate, scenario = _later_scenario(tmp_path / "estate")
+    options = ["-w", "vendor:v", "--mode", "exit", "--start", "2027-01-01", "--horizon", "90"]
+    for view in ("impact", "plan"):
+        by_scenario, by_options, plain = (tmp_path / f"{view}-{n}.dot" for n in range(3))
+        for given, path in (
+            (["--scenario", scenario], by_scenario),
+            ([estate, *options], by_options),
+            ([estate, "-w", "vendor:v", "--mode", "exit"], plain),
+        ):
+            result = run_cli("diagram", *given, "--view", view, "-o", path)
+            assert result.exit_code == 0, result.stderr
+        assert by_scenario.read_bytes() == by_options.read_bytes()
+        assert by_scenario.read_bytes() != plain.read_bytes()
+        assert "day 0 2027-01-01" not in plain.read_text(encoding="utf-8")
+    gantt = tmp_path / "gantt.svg"
+    result = run_cli("diagram", "--scenario", scenario, "--view", "gantt", "-o", gantt)
+    assert result.exit_code == 0, result.stderr
+    assert gantt.read_bytes().lstrip().startswith(b"<?xml")
+
+
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [
+        (["ESTATE"], "leave out PATH"),
+        (["-w", "vendor:w"], "leave out --withdraw"),
+        (["--mode", "cut-off"], "leave out --mode"),
+        (["--start", "2027-02-01"], "leave out --start"),
+        (["--horizon", "30"], "leave out --horizon"),
+        (["ESTATE", "--horizon", "30"], "leave out PATH, --horizon"),
+        (["--view", "estate"], "the estate view draws no withdrawal: give the estate as PATH"),
+    ],
+    ids=["path", "withdraw", "mode", "start", "horizon", "two", "estate-view"],
+)
+def test_what_a_scenario_sets_is_not_set_again(
+    given: list[str], told: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """With --scenario, whatever would set its estate, withdrawal, mode, start or horizon
+    again is refused before anything is read (which would win is not for the reader of
+    the picture to guess)."""
+    estate, scenario = _later_scenario(tmp_path / "estate")
+    words = [str(estate) if word == "ESTATE" else word for word in given]
+    svg = tmp_path / "impact.svg"
+    result = run_cli("diagram", "--scenario", scenario, *words, "-o", svg)
+    assert result.exit_code == 2, result.stderr
+    assert told in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not svg.exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "told"),
+    [("scenario.yaml", "part of the scenario"), ("estate/estate.yaml", "part of the estate")],
+)
+def test_a_scenario_s_picture_is_not_written_over_what_it_reads(
+    target: str, told: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A picture's name that is a symbolic link to the scenario, or to a file of its
+    estate, is refused before anything is drawn; both stay as they were."""
+    shutil.copytree(EXAMPLE, tmp_path / "estate")
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(
+        "id: s\ntitle: S\nestate: estate\nwithdraw: [vendor:microsoft]\n", encoding="utf-8"
+    )
+    before = (tmp_path / target).read_bytes()
+    (tmp_path / "picture.svg").symlink_to(tmp_path / target)
+    result = run_cli("diagram", "--scenario", scenario, "-o", tmp_path / "picture.svg")
+    assert result.exit_code == 2, result.stderr
+    assert "will not write" in result.stderr
+    assert told in result.stderr
+    assert (tmp_path / target).read_bytes() == before
+
+
+@pytest.mark.parametrize("view", ["impact", "plan", "gantt"])
+def test_a_withdrawal_view_without_one_says_both_ways_to_give_it(
+    view: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    estate, _ = _wide_estate(tmp_path / "estate", dependents=2)
+    result = run_cli("diagram", estate, "--view", view, "-o", tmp_path / "x.svg")
+    assert result.exit_code == 2
+    assert f"the {view} view needs --withdraw SELECTOR (or --scenario FILE)" in result.stderr
+
+
+def test_the_estate_view_names_day_0_and_horizon_as_unused(run_cli: RunCli, tmp_path: Path) -> None:
+    estate, _ = _wide_estate(tmp_path / "estate", dependents=2)
+    svg = tmp_path / "estate.svg"
+    given = ("--start", "2027-01-01", "--horizon", "5")
+    result = run_cli("diagram", estate, "--view", "estate", *given, "-o", svg)
+    assert result.exit_code == 0, result.stderr
+    assert "the estate view does not use --start, --horizon" in result.stderr

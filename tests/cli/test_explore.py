@@ -82,6 +82,7 @@ def browser() -> Iterator[Any]:
         "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: any name lookup fails
     ):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the page's console
     driver = webdriver.Chrome(options=options, service=Service(executable_path=DRIVER))
     try:
         yield driver
@@ -149,6 +150,24 @@ def test_picking_microsoft_and_day_90_shows_what_simulate_says(page: Path, brows
     assert expected["broken"]  # the comparison is not of two empty lists
     assert browser.current_url.endswith("#withdraw=vendor%3Amicrosoft&day=90")
     assert "2027-01-30 (day 90)" in browser.find_element("id", "date").text
+
+
+@browser_only
+def test_the_page_says_nothing_in_the_console(page: Path, browser: Any) -> None:
+    """Opened, picked and slid, the page warns of nothing and fails at nothing in the
+    browser's console (Cytoscape warned of the zoom speed the page had set)."""
+    from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+    browser.get_log("browser")  # what the pages opened before this one said
+    _open(browser, page, "#withdraw=component:intune&day=400")
+    Select(browser.find_element("id", "withdraw")).select_by_value("vendor:microsoft")
+    slider = browser.find_element("id", "day")
+    browser.execute_script(
+        "arguments[0].value = 90; arguments[0].dispatchEvent(new Event('input'));", slider
+    )
+    _settled(browser, "vendor:microsoft&90")
+    said = [entry for entry in browser.get_log("browser") if entry["level"] != "INFO"]
+    assert said == []
 
 
 @browser_only

@@ -783,28 +783,36 @@ def test_a_flow_whose_data_an_import_took_by_default_is_checked_alike(
     assert '"personal_data": "not recorded"' in files.stdout
 
 
+@pytest.mark.parametrize("command", ["simulate", "run"])
 def test_the_command_that_draws_a_part_keeps_the_database_given(
-    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+    command: str, neo4j_server: Server, run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """``--neo4j-uri`` and ``--neo4j-user`` given to simulate are in the ``exitplan
-    diagram`` command it suggests (the environment's address is another server here)."""
+    """``--neo4j-uri`` and ``--neo4j-user`` given to simulate or run are in the ``exitplan
+    diagram`` command it suggests (the environment's address is another server here);
+    after run, with the scenario file, which names the estate in the database."""
     from tests.cli.test_diagrams import _wide_estate  # noqa: PLC0415
 
-    estate, _ = _wide_estate(tmp_path / "estate")
+    estate, scenario = _wide_estate(tmp_path / "estate")
     assert run_cli("load", estate, env=neo4j_server.environment()).exit_code == 0
     env = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_USER": "nobody"}
     env["NEO4J_PASSWORD"] = neo4j_server.password
     given = ("--neo4j-uri", neo4j_server.uri, "--neo4j-user", neo4j_server.user)
     svg = tmp_path / "impact.svg"
-    result = run_cli(
-        "simulate", "--backend", "neo4j", "--estate", "hostile", *given, "-w", "vendor:v",
-        "--diagram", svg, env=env,
-    )  # fmt: skip
+    what = (
+        ["simulate", "--backend", "neo4j", "--estate", "hostile", *given, "-w", "vendor:v"]
+        if command == "simulate"
+        else ["run", scenario, "--backend", "neo4j", *given]
+    )
+    result = run_cli(*what, "--diagram", svg, env=env)
     assert result.exit_code == 0, result.stderr
     hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
     assert hint is not None, result.stderr
     words = shlex.split(hint.group(1).replace("--focus ID --depth N -o FILE", ""))
-    assert words[2:10] == ["--backend", "neo4j", "--estate", "hostile", *given]
+    assert words[2:] == (
+        ["--backend", "neo4j", "--estate", "hostile", *given, "-w", "vendor:v"]
+        if command == "simulate"
+        else ["--scenario", str(scenario), "--backend", "neo4j", *given]
+    ) + ["--view", "impact"]
     part = tmp_path / "part.svg"
     drawn = run_cli(*words[1:], "--focus", "c000", "--depth", "1", "-o", part, env=env)
     assert drawn.exit_code == 0, drawn.stderr

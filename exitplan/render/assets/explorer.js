@@ -240,7 +240,6 @@
   var cy = cytoscape({
     container: document.getElementById("graph"),
     elements: elements,
-    wheelSensitivity: 0.4,
     layout: { name: "preset", fit: true, padding: 20 },
     minZoom: 0.05,
     maxZoom: 4,
