@@ -43,6 +43,14 @@ from exitplan.simulate.views import (
     plan_view,
 )
 
+_WITHDRAWAL = (
+    ("selectors", "--withdraw"),
+    ("mode", "--mode"),
+    ("start", "--start"),
+    ("horizon", "--horizon"),
+)
+"""The options that say what is withdrawn and how (parameter, flag): a scenario's."""
+
 
 @click.command(name="diagram")
 @estate_source()
@@ -146,12 +154,7 @@ def diagram_command(
     if scenario is not None:
         _refuse_beside_a_scenario(context, source, chosen)
     unused = {
-        View.ESTATE: (
-            ("selectors", "--withdraw"),
-            ("mode", "--mode"),
-            ("start", "--start"),
-            ("horizon", "--horizon"),
-        ),
+        View.ESTATE: _WITHDRAWAL,
         View.IMPACT: (),
         View.PLAN: (("focus", "--focus"), ("depth", "--depth"), ("group_by", "--group-by")),
         View.GANTT: (
@@ -222,12 +225,7 @@ def _refuse_beside_a_scenario(context: click.Context, source: Source, view: View
         )
     given = [
         flag
-        for name, flag in (
-            ("selectors", "--withdraw"),
-            ("mode", "--mode"),
-            ("start", "--start"),
-            ("horizon", "--horizon"),
-        )
+        for name, flag in _WITHDRAWAL
         if context.get_parameter_source(name) is not ParameterSource.DEFAULT
     ]
     if source.path is not None:
