@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import textwrap
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from exitplan.errors import printable
 from exitplan.simulate.views import Cluster, Diagram, DiagramEdge, DiagramNode, Look, View
@@ -371,6 +373,65 @@ def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _
     return out
 
 
+FAN = 12
+"""More nodes than this with one line each, all to one node, alike (same look, same
+line, same frame), are drawn as one table with one line (a hub's dependents): one by one
+they stood in a single rank, 250 of them a column 22,000 pixels tall."""
+
+
+@dataclass(frozen=True)
+class _Fan:
+    """Leaves with the same one line to or from ``hub``, drawn as one table."""
+
+    id: str
+    hub: str
+    inward: bool  # the line runs from each leaf to the hub
+    line: DiagramEdge
+    leaves: tuple[DiagramNode, ...]
+
+    @property
+    def edge(self) -> DiagramEdge:
+        source, target = (self.id, self.hub) if self.inward else (self.hub, self.id)
+        return replace(self.line, source=source, target=target)
+
+    def table(self, indent: str) -> str:
+        """The leaves on a grid about as tall as wide, in the diagram's order, under a
+        heading that reads along the line ("each of these 249 —needs→ Entra ID")."""
+        columns = math.ceil(math.sqrt(len(self.leaves) * 3 / 8))
+        heading = _text((f"each of these {len(self.leaves):,}",), 13, bold=True)
+        body = [f'<tr><td colspan="{columns}" border="0" align="left">{heading}</td></tr>']
+        for start in range(0, len(self.leaves), columns):
+            row = self.leaves[start : start + columns]
+            body.append("<tr>" + "".join(_cell(n.lines, n.look) for n in row) + "</tr>")
+        table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
+        return f'{indent}{quote(self.id)} [label={table}, shape="plain"];'
+
+
+def _fans(diagram: Diagram) -> list[_Fan]:
+    """The fans of the estate and impact views (the plan's steps are its waves), each
+    larger than ``FAN``; none without tables (a Graphviz without HTML-like labels)."""
+    if diagram.view not in (View.ESTATE, View.IMPACT):
+        return []
+    lines = Counter(end for edge in diagram.edges for end in (edge.source, edge.target))
+    loose = {n.id: n for n in diagram.nodes if n.card is None}
+    groups: dict[tuple[str, bool, DiagramEdge, str], list[DiagramNode]] = {}
+    for edge in diagram.edges:
+        for leaf, hub, inward in (
+            (edge.source, edge.target, True),
+            (edge.target, edge.source, False),
+        ):
+            node = loose.get(leaf)
+            if node is not None and lines[leaf] == 1 and lines[hub] > 1:
+                alike = replace(edge, source="", target="")
+                groups.setdefault((hub, inward, alike, node.cluster or ""), []).append(node)
+                break
+    wide = [(key, leaves) for key, leaves in groups.items() if len(leaves) > FAN]
+    return [
+        _Fan(f"fan:{index}", hub, inward, line, tuple(leaves))
+        for index, ((hub, inward, line, _), leaves) in enumerate(wide)
+    ]
+
+
 def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
     """The legend as a cluster of sample nodes and lines (for a Graphviz without
     HTML-like labels)."""
@@ -458,18 +519,26 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
         f"  edge [{_attributes({'fontname': FONT, 'fontsize': '9', 'arrowsize': '0.7'})}];",
     ]
     rows = _Rows(diagram)
+    fans = _fans(diagram) if tables else []
+    folded = {leaf.id for fan in fans for leaf in fan.leaves}
     clustered: dict[str, list[DiagramNode]] = {}
     for node in diagram.nodes:
         if node.cluster is not None:
             clustered.setdefault(node.cluster, []).append(node)
-    out.extend(rows.members([n for n in diagram.nodes if n.cluster is None], "  "))
+
+    def members(nodes: Iterable[DiagramNode], cluster: str | None, indent: str) -> list[str]:
+        drawn = rows.members([n for n in nodes if n.id not in folded], indent)
+        return drawn + [fan.table(indent) for fan in fans if fan.leaves[0].cluster == cluster]
+
+    out.extend(members([n for n in diagram.nodes if n.cluster is None], None, "  "))
     for cluster in diagram.clusters:
         if clustered.get(cluster.id):
-            out.extend(_frame(cluster, rows.members(clustered[cluster.id], "    ")))
+            out.extend(_frame(cluster, members(clustered[cluster.id], cluster.id, "    ")))
     out.extend(_order(diagram, clustered, rows))
+    edges = [e for e in diagram.edges if e.source not in folded and e.target not in folded]
     out.extend(
         _edge(edge, rows.end(edge.source, out=True), rows.end(edge.target, out=False))
-        for edge in diagram.edges
+        for edge in [*edges, *(fan.edge for fan in fans)]
     )
     if not tables and diagram.legend:
         out.extend(_plain_legend(diagram.legend, diagram.notes))

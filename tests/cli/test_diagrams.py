@@ -16,11 +16,22 @@ import pytest
 from exitplan.cli.common import _not_an_option
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
-from exitplan.render.dot import NOTE_WIDTH, dump_dot, quote
+from exitplan.render.dot import FAN, NOTE_WIDTH, _fans, dump_dot, quote
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import State
-from exitplan.simulate.views import SLIDE_NODES, Look, estate_view, impact_view, plan_view
+from exitplan.simulate.views import (
+    SLIDE_NODES,
+    Cluster,
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    Look,
+    View,
+    estate_view,
+    impact_view,
+    plan_view,
+)
 from tests.conftest import EXAMPLE, CheckGolden, RunCli, WriteFiles, cli, shuffled_copy
 from tests.reliability.test_outputs import write_estate
 from tests.simulate.build import build
@@ -227,6 +238,12 @@ def test_simulate_can_draw_too(run_cli: RunCli, tmp_path: Path) -> None:
     assert "Microsoft Intune" in dot.read_text(encoding="utf-8")
 
 
+def _components_drawn(dot: Path) -> int:
+    """The wide estate's components in a DOT file: nodes, and cells of a fan's table."""
+    text = dot.read_text(encoding="utf-8")
+    return len(re.findall(r'^\s*"c\d{3}" \[', text, re.M)) + len(re.findall(r">C \d+<", text))
+
+
 def _wide_estate(folder: Path, dependents: int = 300) -> tuple[Path, Path]:
     """One withdrawn component that ``dependents`` components of another vendor need: an
     impact view of more nodes than read on a slide."""
@@ -255,6 +272,7 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     assert book.read_bytes().startswith(b"PK")
     text = svg.read_text(encoding="utf-8")
     drawn = set(re.findall(r"<title>(c\d{3}|s)</title>", text))
+    drawn |= {f"c{int(n):03d}" for n in re.findall(r">C (\d+)<", text)}  # in a fan's table
     assert "<title>withdrawn:vendor&#45;v</title>" in text
     assert {"s", "c000"} <= drawn
     assert len(drawn) == 249  # and the withdrawn component's row
@@ -275,7 +293,7 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     given_dot = run_cli(*given, "--diagram", whole_dot)
     assert given_dot.exit_code == 0, given_dot.stderr
     assert "Cut to" not in given_dot.stderr
-    assert len(re.findall(r'^\s*"c\d{3}" \[', whole_dot.read_text(encoding="utf-8"), re.M)) == 300
+    assert _components_drawn(whole_dot) == 300
     svg = tmp_path / "impact.svg"
     whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
     assert whole.exit_code == 2  # the command that can focus still says how
@@ -313,7 +331,7 @@ def test_a_diagram_too_large_says_how_to_draw_less_and_a_dot_file_is_whole(
     whole = tmp_path / "wide.dot"
     written = run_cli("diagram", estate, *withdraw, "--view", view, *given, "-o", whole)
     assert written.exit_code == 0, written.stderr
-    assert len(re.findall(r'^\s*"c\d{3}" \[', whole.read_text(encoding="utf-8"), re.M)) == 300
+    assert _components_drawn(whole) == 300
 
 
 def test_focus_cuts_the_estate_down(run_cli: RunCli, tmp_path: Path) -> None:
@@ -803,3 +821,120 @@ def test_the_estate_view_names_day_0_and_horizon_as_unused(run_cli: RunCli, tmp_
     result = run_cli("diagram", estate, "--view", "estate", *given, "-o", svg)
     assert result.exit_code == 0, result.stderr
     assert "the estate view does not use --start, --horizon" in result.stderr
+
+
+def _fan_diagram(view: View, edges: list[tuple[str, str, Look, str]]) -> Diagram:
+    """Nodes named by the edges ("f3" in frame f, "r3" a card's row), and the edges."""
+    ids = sorted({end for source, target, _, _ in edges for end in (source, target)})
+    nodes = tuple(
+        DiagramNode(
+            i,
+            (i,),
+            Look.BROKEN,
+            cluster="f" if i.startswith("f") else None,
+            card="card" if i.startswith("r") else None,
+        )
+        for i in ids
+    )
+    lines = tuple(DiagramEdge(a, b, look, (said,) if said else ()) for a, b, look, said in edges)
+    return Diagram(
+        view,
+        ("t",),
+        "LR",
+        nodes,
+        lines,
+        clusters=(Cluster("f", "F"),),
+        cards=(Cluster("card", "C"),),
+    )
+
+
+def _leaves(
+    prefix: str, count: int, to: str, look: Look = Look.HARD, said: str = ""
+) -> list[tuple[str, str, Look, str]]:
+    return [(f"{prefix}{i:02d}", to, look, said) for i in range(count)]
+
+
+_TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
+
+
+@pytest.mark.parametrize(
+    ("view", "edges", "folded"),
+    [
+        (View.IMPACT, [*_TWO_HUBS, *_leaves("a", FAN, "hub")], []),
+        (View.IMPACT, [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub")], [("hub", True, FAN + 1)]),
+        (View.ESTATE, [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub")], [("hub", True, FAN + 1)]),
+        (View.PLAN, [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub")], []),
+        (
+            View.IMPACT,
+            [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub"), *_leaves("b", FAN + 1, "hub", Look.SOFT)],
+            [("hub", True, FAN + 1), ("hub", True, FAN + 1)],
+        ),
+        (
+            View.IMPACT,
+            [
+                *_TWO_HUBS,
+                *_leaves("a", FAN + 1, "hub"),
+                *_leaves("b", FAN, "hub", said="after 30 days"),
+            ],
+            [("hub", True, FAN + 1)],
+        ),
+        (
+            View.IMPACT,
+            [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub"), *_leaves("f", FAN + 1, "hub")],
+            [("hub", True, FAN + 1), ("hub", True, FAN + 1)],
+        ),
+        (
+            View.IMPACT,
+            [*_TWO_HUBS, *_leaves("a", FAN + 2, "hub"), ("a00", "other", Look.HARD, "")],
+            [("hub", True, FAN + 1)],
+        ),
+        (
+            View.IMPACT,
+            [*_TWO_HUBS, *[("hub", f"a{i:02d}", Look.HARD, "") for i in range(FAN + 1)]],
+            [("hub", False, FAN + 1)],
+        ),
+        (View.IMPACT, [*_TWO_HUBS, *_leaves("r", FAN + 1, "hub")], []),
+    ],
+    ids=[
+        "as-many-as-FAN-one-by-one",
+        "more-in-one-table",
+        "estate-view-too",
+        "not-the-plan-whose-ranks-are-waves",
+        "needs-and-uses-apart",
+        "a-line-said-otherwise-apart",
+        "frames-apart",
+        "a-leaf-with-a-second-line-stays",
+        "outward",
+        "rows-of-a-card-stay",
+    ],
+)
+def test_a_wide_fan_of_leaves_is_one_table(
+    view: View, edges: list[tuple[str, str, Look, str]], folded: list[tuple[str, bool, int]]
+) -> None:
+    """More than FAN nodes with one line each, alike, to one node are drawn as one table
+    with one line; the DOT holds each of them once, as a node or as a cell."""
+    diagram = _fan_diagram(view, edges)
+    fans = _fans(diagram)
+    assert [(fan.hub, fan.inward, len(fan.leaves)) for fan in fans] == folded
+    dot = dump_dot(diagram)
+    for fan in fans:
+        line = f'"{fan.id}" -> "hub"' if fan.inward else f'"hub" -> "{fan.id}"'
+        assert line in dot
+    leaves = {i for edge in edges for i in edge[:2]} - {"hub", "other", "x"}
+    for leaf in leaves:
+        assert len(re.findall(rf'"{leaf}" \[|>{leaf}<', dot)) == 1
+    assert "fan:" not in dump_dot(diagram, tables=False)  # without tables, one by one
+
+
+def test_a_slide_of_a_hub_s_dependents_is_not_a_tall_column(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """300 components that need one withdrawn component, cut to a slide: they stood in
+    one column 22,000 pixels tall; in a table the picture is about as tall as wide."""
+    estate, _ = _wide_estate(tmp_path / "estate")
+    png = tmp_path / "impact.png"
+    result = run_cli("simulate", estate, "-w", "vendor:v", "--diagram", png)
+    assert result.exit_code == 0, result.stderr
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    assert height < 2 * width, (width, height)
+    assert height < 4000
