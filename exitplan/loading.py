@@ -1525,8 +1525,9 @@ def _collect(doc: Document, into: _Collected) -> None:
                 doc.file,
                 doc.line_of(("withdraw",)),
                 "",
-                "this is a scenario, not an estate: run it with exitplan run (and keep "
-                "scenarios outside the estate's folder)",
+                "this is a scenario, not an estate: run it with exitplan run (or give it to "
+                "report, or to diagram --scenario), and keep scenarios outside the estate's "
+                "folder",
             )
         )
         return

@@ -59,6 +59,7 @@ from exitplan.render.table import (
     dump_sections_table,
 )
 from exitplan.render.xlsx import CELL_CHARACTERS, Sheet, dump_xlsx
+from exitplan.scenario import LoadedScenario, load_scenario, run_scenario, unused_choices
 from exitplan.select import Mode
 from exitplan.simulate import Options
 from exitplan.simulate.result import Simulation, summarise
@@ -812,6 +813,7 @@ def _drawn_again(
             *(
                 f"{flag} {shlex.quote(value)}"
                 for flag, value in (
+                    # a scenario's files name the estate unless --estate does
                     ("--estate", source.estate or (None if scenario else backend.info.name)),
                     ("--neo4j-uri", source.uri),
                     ("--neo4j-user", source.user),
@@ -819,6 +821,8 @@ def _drawn_again(
                 if value is not None
             ),
         ]
+        if scenario and source.estate is None:  # the files are read, within the budget
+            where += [budget] if (budget := _max_bytes_given()) else []
     else:
         path = display_path(source.path or Path("."))
         where = [] if scenario else [shlex.quote(_not_an_option(path))]
@@ -980,6 +984,26 @@ PROFILE = click.option(
     "or se (adds the Swedish classification and secrecy rules). Default: the estate's "
     "legal_profile, else eu.",
 )
+
+
+def scenario_read(scenario: Path, source: Source, outputs: Iterable[Path | None]) -> LoadedScenario:
+    """A scenario file read and checked, as ``run``, ``report`` and ``diagram --scenario``
+    read it, and the ``outputs`` refused when they are among what it reads."""
+    loaded = load_scenario(scenario, estate_read=reads_files(source.backend, source.estate))
+    refuse_own_inputs(outputs, estate=loaded.estate_path, scenario=scenario)
+    return loaded
+
+
+def scenario_simulated(loaded: LoadedScenario, source: Source) -> tuple[GraphBackend, Simulation]:
+    """The scenario's estate opened (from its files, or from the database ``source``
+    names) and the scenario simulated; its preferences that had nothing to do are said,
+    and so is a withdrawal of nothing."""
+    graph = source.open(loaded.estate_path)
+    simulation = run_scenario(loaded, graph)
+    for said in unused_choices(loaded, simulation):
+        notice(f"exitplan: notice: {said}")
+    tell_if_nothing_is_withdrawn(graph, simulation)
+    return graph, simulation
 
 
 def tell_if_nothing_is_withdrawn(backend: GraphBackend, simulation: Simulation) -> None:

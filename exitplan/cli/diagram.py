@@ -20,8 +20,9 @@ from exitplan.cli.common import (
     diagram_file_suffix,
     estate_source,
     notice,
-    reads_files,
     refuse_own_inputs,
+    scenario_read,
+    scenario_simulated,
     simulation_options,
     tell_if_nothing_is_withdrawn,
     write_diagram,
@@ -31,8 +32,7 @@ from exitplan.graph import GraphBackend
 from exitplan.model import NodeId
 from exitplan.render.files import Renderer, write_output
 from exitplan.render.gantt import render_gantt
-from exitplan.scenario import load_scenario, run_scenario, unused_choices
-from exitplan.simulate import simulate
+from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.views import (
     MAX_NODES,
@@ -156,12 +156,18 @@ def diagram_command(
     unused = {
         View.ESTATE: _WITHDRAWAL,
         View.IMPACT: (),
-        View.PLAN: (("focus", "--focus"), ("depth", "--depth"), ("group_by", "--group-by")),
+        View.PLAN: (
+            ("focus", "--focus"),
+            ("depth", "--depth"),
+            ("group_by", "--group-by"),
+            ("horizon", "--horizon"),  # the plan has every step, whatever the horizon
+        ),
         View.GANTT: (
             ("focus", "--focus"),
             ("depth", "--depth"),
             ("group_by", "--group-by"),
             ("direction", "--direction"),
+            ("horizon", "--horizon"),
             ("renderer", "--renderer"),
         ),
     }[chosen]
@@ -178,15 +184,13 @@ def diagram_command(
         raise UsageError("the gantt view is not a graph: write it as .svg, .png or .pdf")
     if chosen is not View.ESTATE and not selectors and scenario is None:
         raise UsageError(f"the {view} view needs --withdraw SELECTOR (or --scenario FILE)")
-    simulation: Simulation | None = None
+    simulation: Simulation | None
     if scenario is not None:
-        backend, simulation = _scenario_run(scenario, source, output)
+        loaded = scenario_read(scenario, source, [output])
+        backend, simulation = scenario_simulated(loaded, source)
     else:
-        refuse_own_inputs([output], estate=source.path)
-        backend = source.open()
-        if chosen is not View.ESTATE:
-            simulation = simulate(backend, selectors, simulation_options(mode, horizon, start))
-            tell_if_nothing_is_withdrawn(backend, simulation)
+        options = None if chosen is View.ESTATE else simulation_options(mode, horizon, start)
+        backend, simulation = _withdrawal_run(source, selectors, options, output)
     most = None if output.suffix.lower() == ".dot" else MAX_NODES  # for other tools: whole
     if simulation is None:
         drawing = estate_view(
@@ -237,13 +241,20 @@ def _refuse_beside_a_scenario(context: click.Context, source: Source, view: View
         )
 
 
-def _scenario_run(scenario: Path, source: Source, output: Path) -> tuple[GraphBackend, Simulation]:
-    """The scenario's estate and its simulation, as ``exitplan run`` makes them."""
-    loaded = load_scenario(scenario, estate_read=reads_files(source.backend, source.estate))
-    refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
-    backend = source.open(loaded.estate_path)
-    simulation = run_scenario(loaded, backend)
-    for said in unused_choices(loaded, simulation):
-        notice(f"exitplan: notice: {said}")
+def _withdrawal_run(
+    source: Source, selectors: tuple[str, ...], options: Options | None, output: Path
+) -> tuple[GraphBackend, Simulation | None]:
+    """The estate at PATH (or in the database) and, unless ``options`` is ``None`` (the
+    estate view), the simulation of ``selectors``."""
+    if source.path is None and source.backend == "embedded":
+        raise UsageError(
+            "give the estate's PATH (a file or folder), a scenario with --scenario FILE, "
+            "or --backend neo4j"
+        )
+    refuse_own_inputs([output], estate=source.path)
+    backend = source.open()
+    if options is None:
+        return backend, None
+    simulation = simulate(backend, selectors, options)
     tell_if_nothing_is_withdrawn(backend, simulation)
     return backend, simulation

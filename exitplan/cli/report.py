@@ -14,9 +14,8 @@ from exitplan.cli.common import (
     Source,
     backend_options,
     notice,
-    reads_files,
-    refuse_own_inputs,
-    tell_if_nothing_is_withdrawn,
+    scenario_read,
+    scenario_simulated,
 )
 from exitplan.errors import ExitplanError
 from exitplan.graph import GraphBackend
@@ -24,7 +23,7 @@ from exitplan.model import LegalProfile
 from exitplan.render.files import diagram_bytes, write_output
 from exitplan.render.gantt import PAGE, render_gantt
 from exitplan.render.report import dump_report_html, dump_report_markdown
-from exitplan.scenario import load_scenario, run_scenario, unused_choices
+from exitplan.scenario import run_scenario
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.strategy import exit_strategy
 from exitplan.simulate.views import PAGE_NODES, SLIDE_NODES, impact_view, plan_view
@@ -85,14 +84,9 @@ def report_command(
       exitplan report scenarios/leave-microsoft.yaml -o exit-strategy.html
       exitplan report scenarios/leave-microsoft.yaml -o deck.pptx
     """
-    loaded = load_scenario(scenario, estate_read=reads_files(backend, estate))
-    refuse_own_inputs([output], estate=loaded.estate_path, scenario=scenario)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
-    graph = source.open(loaded.estate_path)
-    simulation = run_scenario(loaded, graph)
-    for said in unused_choices(loaded, simulation):
-        notice(f"exitplan: notice: {said}")
-    tell_if_nothing_is_withdrawn(graph, simulation)
+    loaded = scenario_read(scenario, source, [output])
+    graph, simulation = scenario_simulated(loaded, source)
     strategy = exit_strategy(
         graph,
         simulation,

@@ -19,9 +19,9 @@ from exitplan.cli.common import (
     impact_drawn,
     notice,
     reads_files,
-    refuse_own_inputs,
     render_simulation,
-    tell_if_nothing_is_withdrawn,
+    scenario_read,
+    scenario_simulated,
     terminal_width,
     text_format,
 )
@@ -63,15 +63,10 @@ def run_command(
       exitplan run scenarios/leave-microsoft.yaml --format markdown > exit.md
       exitplan run scenarios/leave-microsoft.yaml -o leave-microsoft.xlsx
     """
-    loaded = load_scenario(scenario, estate_read=reads_files(backend, estate))
-    refuse_own_inputs([diagram_file, output], estate=loaded.estate_path, scenario=scenario)
-    output_format = text_format(output_format, output)
     source = Source(None, backend, estate, neo4j_uri, neo4j_user)
-    graph = source.open(loaded.estate_path)
-    simulation = run_scenario(loaded, graph)
-    for said in unused_choices(loaded, simulation):
-        notice(f"exitplan: notice: {said}")
-    tell_if_nothing_is_withdrawn(graph, simulation)
+    loaded = scenario_read(scenario, source, [diagram_file, output])
+    output_format = text_format(output_format, output)
+    graph, simulation = scenario_simulated(loaded, source)
     diagram = impact_drawn(graph, simulation, diagram_file, source, scenario)
     deliver(
         lambda: render_simulation(simulation, output_format),

@@ -59,6 +59,13 @@ NODE_STYLE: Mapping[Look, Mapping[str, str]] = {
         "color": "#aaaaaa",
         "fontcolor": "#555555",
     },
+    Look.UNAFFECTED_YET: {
+        "shape": "box",
+        "style": "filled,dotted",
+        "fillcolor": "#ffffff",
+        "color": "#aaaaaa",
+        "fontcolor": "#555555",
+    },
     Look.CANDIDATE: {
         "shape": "box",
         "style": "filled",
@@ -128,6 +135,7 @@ LEGEND: Mapping[Look, str] = {
     Look.BROKEN: "broken (from the day shown)",
     Look.DEGRADED: "degraded (still works, less well)",
     Look.UNAFFECTED: "survives (redundancy)",
+    Look.UNAFFECTED_YET: "unaffected by the horizon\n(it may go later)",
     Look.CANDIDATE: "→ chosen replacement,\nits readiness and fit",
     Look.MISSING: "no viable alternative",
     Look.UNNEEDED: "nothing that stays needs it",

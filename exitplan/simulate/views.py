@@ -90,6 +90,9 @@ class Look(StrEnum):
     BROKEN = "broken"
     DEGRADED = "degraded"
     UNAFFECTED = "unaffected"
+    UNAFFECTED_YET = "unaffected-yet"
+    """Depends on what is affected, and is not affected by the horizon (a simulation with
+    one does not say whether it survives or goes later)."""
     CANDIDATE = "candidate"
     MISSING = "missing"
     UNNEEDED = "unneeded"
@@ -184,9 +187,9 @@ def _title(
         scope = simulation.scenario_title or ", ".join(simulation.selectors)
         horizon = (
             f", horizon {plural(simulation.horizon, 'day')}"
-            if simulation.horizon is not None
+            if simulation.horizon is not None and view is View.IMPACT
             else ""
-        )  # what breaks later is not drawn
+        )  # what breaks later is not drawn (the plan is of every step, whatever the horizon)
         lines.append(f"{shorten(scope)} ({simulation.mode}{horizon})")
     if focus is not None:
         steps = (
@@ -665,6 +668,8 @@ def _on(simulation: Simulation, day: int | None) -> str:
 
 def _state_look(state: Affected | None, simulation: Simulation) -> tuple[Look, tuple[str, ...]]:
     """How an affected node that stays in use looks, and the line that says when."""
+    if state is None and simulation.horizon is not None:  # it may go after the horizon
+        return Look.UNAFFECTED_YET, (f"unaffected to {_on(simulation, simulation.horizon)}",)
     if state is None:
         return Look.UNAFFECTED, ("survives",)
     if state.state is State.BROKEN:
@@ -826,8 +831,12 @@ def plan_view(
     )
     _check_size(
         len(plan.steps),
-        "withdraw less with -w (a component rather than a vendor), or show the plan as a "
-        "timeline with --view gantt",
+        (
+            "withdraw less in the scenario file"
+            if simulation.scenario_id is not None
+            else "withdraw less with -w (a component rather than a vendor)"
+        )
+        + ", or show the plan as a timeline with --view gantt",
         most,
     )
     names = backend.nodes_by_id(

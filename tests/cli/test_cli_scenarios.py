@@ -220,8 +220,8 @@ def test_a_scenario_given_as_an_estate_is_named_for_what_it_is(
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines[0].endswith(
-        "this is a scenario, not an estate: run it with exitplan run (and keep scenarios "
-        "outside the estate's folder)"
+        "this is a scenario, not an estate: run it with exitplan run (or give it to report, "
+        "or to diagram --scenario), and keep scenarios outside the estate's folder"
     ), result.stderr
     assert lines[0].startswith(str(scenario) if inside else "scenarios/leave-microsoft.yaml:")
     assert lines[1:] == ["exitplan: 1 problem found; the estate was not loaded."]

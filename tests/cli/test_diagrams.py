@@ -16,11 +16,13 @@ import pytest
 from exitplan.cli.common import _not_an_option
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
+from exitplan.model import NodeId
 from exitplan.render.dot import FAN, NOTE_WIDTH, _fans, dump_dot, quote
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import State
 from exitplan.simulate.views import (
+    MAX_NODES,
     SLIDE_NODES,
     Cluster,
     Diagram,
@@ -938,3 +940,86 @@ def test_a_slide_of_a_hub_s_dependents_is_not_a_tall_column(
     width, height = struct.unpack(">II", png.read_bytes()[16:24])
     assert height < 2 * width, (width, height)
     assert height < 4000
+
+
+@pytest.mark.parametrize("view", ["plan", "gantt"])
+def test_the_plan_is_of_every_step_whatever_the_horizon(
+    view: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-73: --horizon changed nothing in the plan and the Gantt chart (the plan has
+    every step), yet was taken silently and the plan's title said "horizon 0 days"."""
+    drawn = []
+    for given in ((), ("--horizon", "0")):
+        path = tmp_path / f"{view}{len(given)}.svg"
+        result = run_cli(
+            "diagram", EXAMPLE, "-w", "vendor:microsoft", "--view", view, *given, "-o", path
+        )
+        assert result.exit_code == 0, result.stderr
+        assert ("does not use --horizon" in result.stderr) == bool(given)
+        drawn.append(path.read_bytes())
+    assert drawn[0] == drawn[1]
+    assert b"horizon" not in drawn[1]
+
+
+def test_what_the_horizon_does_not_reach_is_not_said_to_survive() -> None:
+    """helper-73: Configuration Manager, withdrawn at its contract end 2027-06-30, was drawn
+    as "survives (redundancy)" with a horizon of 0 days; it is unaffected by the horizon,
+    and may go later, which the picture now says."""
+    graph = EmbeddedGraph(load_estate(EXAMPLE))
+    for horizon, look in ((0, Look.UNAFFECTED_YET), (None, Look.WITHDRAWN)):
+        simulation = simulate(graph, ["vendor:microsoft"], Options(horizon=horizon))
+        view = impact_view(graph, simulation, focus=NodeId("configmgr"), depth=1)
+        node = next(n for n in view.nodes if n.id == "configmgr")
+        assert node.look is look
+        dot = dump_dot(view)
+        if horizon is not None:
+            assert node.lines[-1] == "unaffected to 2026-11-01"
+            assert "unaffected by the horizon" in dot
+            assert "survives (redundancy)" not in dot
+
+
+def test_a_scenario_s_plan_too_large_says_to_withdraw_less_in_the_file(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-73: the advice named -w, which --scenario refuses."""
+    many = range(MAX_NODES + 1)
+    estate, scenario = write_estate(
+        tmp_path / "estate",
+        "many",
+        components=[
+            *(
+                {"id": f"a{i:03d}", "name": f"A {i}", "vendor": "v", "delivery": "saas"}
+                for i in many
+            ),
+            *(
+                {"id": f"k{i:03d}", "name": f"K {i}", "vendor": "w", "delivery": "saas",
+                 "lifecycle": "candidate"}
+                for i in many
+            ),
+        ],
+        services=[{"id": "s", "name": "S", "depends_on": [f"a{i:03d}" for i in many]}],
+        alternatives=[
+            {"for": f"a{i:03d}", "candidate": f"k{i:03d}", "readiness": "R3", "effort_weeks": 4}
+            for i in many
+        ],
+    )  # fmt: skip
+    svg = tmp_path / "plan.svg"
+    result = run_cli("diagram", "--scenario", scenario, "--view", "plan", "-o", svg)
+    assert result.exit_code == 2, result.stderr
+    assert "withdraw less in the scenario file, or show the plan as a timeline" in result.stderr
+    assert " -w " not in result.stderr
+    given = run_cli("diagram", estate, "-w", "vendor:v", "--view", "plan", "-o", svg)
+    assert given.exit_code == 2, given.stderr
+    assert "withdraw less with -w (a component rather than a vendor)" in given.stderr
+    assert not svg.exists()
+
+
+def test_without_an_estate_the_diagram_names_each_way_to_give_one(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    result = run_cli("diagram", "-w", "vendor:microsoft", "-o", tmp_path / "x.svg")
+    assert result.exit_code == 2
+    assert (
+        "give the estate's PATH (a file or folder), a scenario with --scenario FILE, or "
+        "--backend neo4j"
+    ) in result.stderr

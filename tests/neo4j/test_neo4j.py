@@ -801,8 +801,8 @@ def test_the_command_that_draws_a_part_keeps_the_database_given(
     what = (
         ["simulate", "--backend", "neo4j", "--estate", "hostile", *given, "-w", "vendor:v"]
         if command == "simulate"
-        else ["run", scenario, "--backend", "neo4j", *given]
-    )
+        else ["run", scenario, "--backend", "neo4j", *given, "--max-bytes", "5MiB"]
+    )  # the scenario's files name the estate: they are read, within the budget given
     result = run_cli(*what, "--diagram", svg, env=env)
     assert result.exit_code == 0, result.stderr
     hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
@@ -811,7 +811,7 @@ def test_the_command_that_draws_a_part_keeps_the_database_given(
     assert words[2:] == (
         ["--backend", "neo4j", "--estate", "hostile", *given, "-w", "vendor:v"]
         if command == "simulate"
-        else ["--scenario", str(scenario), "--backend", "neo4j", *given]
+        else ["--scenario", str(scenario), "--backend", "neo4j", *given, "--max-bytes", "5242880"]
     ) + ["--view", "impact"]
     part = tmp_path / "part.svg"
     drawn = run_cli(*words[1:], "--focus", "c000", "--depth", "1", "-o", part, env=env)
