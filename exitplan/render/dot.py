@@ -259,10 +259,8 @@ def _sample(look: Look) -> str:
         return f'<td><font color="{colour}">{html.escape(EDGE_SAMPLE[look])}</font></td>'
     style = NODE_STYLE[look]
     lines = style.get("style", "")
-    dashed = (
-        ' style="dashed"'
-        if "dashed" in lines
-        else (' style="rounded"' if "rounded" in lines else "")
+    dashed = next(
+        (f' style="{kind}"' for kind in ("dashed", "dotted", "rounded") if kind in lines), ""
     )
     border = "3" if "bold" in lines or "penwidth" in style else "1"
     return (
