@@ -135,7 +135,7 @@ LEGEND: Mapping[Look, str] = {
     Look.BROKEN: "broken (from the day shown)",
     Look.DEGRADED: "degraded (still works, less well)",
     Look.UNAFFECTED: "survives (redundancy)",
-    Look.UNAFFECTED_YET: "unaffected by the horizon\n(it may go later)",
+    Look.UNAFFECTED_YET: "affected after the horizon",
     Look.CANDIDATE: "→ chosen replacement,\nits readiness and fit",
     Look.MISSING: "no viable alternative",
     Look.UNNEEDED: "nothing that stays needs it",
@@ -174,8 +174,17 @@ def _attributes(values: Mapping[str, str]) -> str:
     return ", ".join(f"{key}={quote(value)}" for key, value in sorted(values.items()))
 
 
-def _cell(lines: Iterable[str], look: Look, port: str | None = None, span: int = 1) -> str:
-    """One cell of an HTML-like label, its text escaped for HTML (never raw markup)."""
+def _cell(
+    lines: Iterable[str],
+    look: Look,
+    port: str | None = None,
+    span: int = 1,
+    *,
+    outlined: bool = False,
+) -> str:
+    """One cell of an HTML-like label, its text escaped for HTML (never raw markup);
+    ``outlined``: its border drawn as the look's box is (bold, dashed or dotted), so
+    that a print in black and white still tells the states apart."""
     style = NODE_STYLE[look]
     text = "<br/>".join(html_text(line) for line in lines)
     colour = html.escape(style.get("fontcolor", "#000000"), quote=True)
@@ -183,6 +192,9 @@ def _cell(lines: Iterable[str], look: Look, port: str | None = None, span: int =
         text = f"<b>{text}</b>" if look is Look.MISSING else text
     border = "3" if look is Look.MISSING else "1"
     at = (f' port="{port}"' if port else "") + (f' colspan="{span}"' if span > 1 else "")
+    if outlined:
+        at += _outline(look)
+        border = "2" if "bold" in style.get("style", "") or "penwidth" in style else "1"
     return (
         f'<td{at} bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
         f'color="{html.escape(style["color"], quote=True)}" border="{border}" '
@@ -252,6 +264,15 @@ def _text(lines: Iterable[str], size: int | None = None, bold: bool = False) -> 
     return f'<font point-size="{size}">{text}</font>' if size else text
 
 
+def _outline(look: Look) -> str:
+    """The attribute of a cell whose border is drawn as the look's box: the line's kind
+    (dashed, dotted or rounded) when it has one."""
+    lines = NODE_STYLE[look].get("style", "")
+    return next(
+        (f' style="{kind}"' for kind in ("dashed", "dotted", "rounded") if kind in lines), ""
+    )
+
+
 def _sample(look: Look) -> str:
     """A legend cell drawn in the look it explains."""
     if look not in NODE_STYLE:
@@ -259,13 +280,10 @@ def _sample(look: Look) -> str:
         return f'<td><font color="{colour}">{html.escape(EDGE_SAMPLE[look])}</font></td>'
     style = NODE_STYLE[look]
     lines = style.get("style", "")
-    dashed = next(
-        (f' style="{kind}"' for kind in ("dashed", "dotted", "rounded") if kind in lines), ""
-    )
     border = "3" if "bold" in lines or "penwidth" in style else "1"
     return (
         f'<td bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
-        f'color="{html.escape(style["color"], quote=True)}" border="{border}"{dashed} '
+        f'color="{html.escape(style["color"], quote=True)}" border="{border}"{_outline(look)} '
         f'width="36" height="18"> </td>'
     )
 
@@ -380,47 +398,61 @@ def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _
 
 
 FAN = 12
-"""More nodes than this with one line each, all to one node, alike (same look, same
-line, same frame), are drawn as one table with one line (a hub's dependents): one by one
-they stood in a single rank, 250 of them a column 22,000 pixels tall."""
+"""More nodes than this that each have one line, all to one node, and that look alike
+(the same look, the same kind of line, the same frame; services apart) are drawn as one
+table with one line (a hub's dependents): one by one they stood in a single rank, 250 of
+them a column 22,000 pixels tall."""
 
 
 @dataclass(frozen=True)
 class _Fan:
-    """Leaves with the same one line to or from ``hub``, drawn as one table."""
+    """Leaves with one line each, of one kind, to or from ``hub``, drawn as one table."""
 
     id: str
     hub: str
     inward: bool  # the line runs from each leaf to the hub
-    line: DiagramEdge
-    leaves: tuple[DiagramNode, ...]
+    leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
 
     @property
     def edge(self) -> DiagramEdge:
+        """The one line drawn: with the label every leaf's line has, if they share one
+        (else each cell says its own)."""
         source, target = (self.id, self.hub) if self.inward else (self.hub, self.id)
-        return replace(self.line, source=source, target=target)
+        labels = {line.label for _, line in self.leaves}
+        label = labels.pop() if len(labels) == 1 else ()
+        return replace(self.leaves[0][1], source=source, target=target, label=label)
 
     def table(self, indent: str) -> str:
-        """The leaves on a grid about as tall as wide, in the diagram's order, under a
-        heading that reads along the line ("each of these 249 —needs→ Entra ID")."""
+        """The leaves on a grid about as tall as wide, in the order of their lines, each
+        cell outlined as its look's box is, under a heading that reads along the line
+        ("each of these 249" —needs→ the hub)."""
+        shared = len({line.label for _, line in self.leaves}) == 1
         columns = math.ceil(math.sqrt(len(self.leaves) * 3 / 8))
         heading = _text((f"each of these {len(self.leaves):,}",), 13, bold=True)
         body = [f'<tr><td colspan="{columns}" border="0" align="left">{heading}</td></tr>']
         for start in range(0, len(self.leaves), columns):
-            row = self.leaves[start : start + columns]
-            body.append("<tr>" + "".join(_cell(n.lines, n.look) for n in row) + "</tr>")
+            cells = [
+                _cell(
+                    (*node.lines, *(() if shared else tuple(f"({said})" for said in line.label))),
+                    node.look,
+                    outlined=True,
+                )
+                for node, line in self.leaves[start : start + columns]
+            ]
+            body.append("<tr>" + "".join(cells) + "</tr>")
         table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
         return f'{indent}{quote(self.id)} [label={table}, shape="plain"];'
 
 
 def _fans(diagram: Diagram) -> list[_Fan]:
-    """The fans of the estate and impact views (the plan's steps are its waves), each
-    larger than ``FAN``; none without tables (a Graphviz without HTML-like labels)."""
+    """The fans of the estate and impact views (the plan's ranks are its waves), each
+    larger than ``FAN``."""
     if diagram.view not in (View.ESTATE, View.IMPACT):
         return []
     lines = Counter(end for edge in diagram.edges for end in (edge.source, edge.target))
     loose = {n.id: n for n in diagram.nodes if n.card is None}
-    groups: dict[tuple[str, bool, DiagramEdge, str], list[DiagramNode]] = {}
+    groups: dict[tuple[str, bool, Look, Look, bool, str], list[tuple[DiagramNode, DiagramEdge]]]
+    groups = {}
     for edge in diagram.edges:
         for leaf, hub, inward in (
             (edge.source, edge.target, True),
@@ -428,13 +460,13 @@ def _fans(diagram: Diagram) -> list[_Fan]:
         ):
             node = loose.get(leaf)
             if node is not None and lines[leaf] == 1 and lines[hub] > 1:
-                alike = replace(edge, source="", target="")
-                groups.setdefault((hub, inward, alike, node.cluster or ""), []).append(node)
+                key = (hub, inward, edge.look, node.look, node.service, node.cluster or "")
+                groups.setdefault(key, []).append((node, edge))
                 break
     wide = [(key, leaves) for key, leaves in groups.items() if len(leaves) > FAN]
     return [
-        _Fan(f"fan:{index}", hub, inward, line, tuple(leaves))
-        for index, ((hub, inward, line, _), leaves) in enumerate(wide)
+        _Fan(f"fan:{index}", key[0], key[1], tuple(leaves))
+        for index, (key, leaves) in enumerate(wide)
     ]
 
 
@@ -526,7 +558,7 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
     ]
     rows = _Rows(diagram)
     fans = _fans(diagram) if tables else []
-    folded = {leaf.id for fan in fans for leaf in fan.leaves}
+    folded = {leaf.id for fan in fans for leaf, _ in fan.leaves}
     clustered: dict[str, list[DiagramNode]] = {}
     for node in diagram.nodes:
         if node.cluster is not None:
@@ -534,7 +566,7 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
 
     def members(nodes: Iterable[DiagramNode], cluster: str | None, indent: str) -> list[str]:
         drawn = rows.members([n for n in nodes if n.id not in folded], indent)
-        return drawn + [fan.table(indent) for fan in fans if fan.leaves[0].cluster == cluster]
+        return drawn + [fan.table(indent) for fan in fans if fan.leaves[0][0].cluster == cluster]
 
     out.extend(members([n for n in diagram.nodes if n.cluster is None], None, "  "))
     for cluster in diagram.clusters:

@@ -328,8 +328,28 @@ def _run(
         scenario_title=options.scenario_title,
         licences=_licence_ends(backend, region, withdrawal, times, start),
         held_back=_held_back(region, [choices.replacements[c] for c in sorted(needed)]),
+        later=_after_horizon(region, times, affected)
+        if with_chains and options.horizon is not None
+        else (),
     )
     return simulation, region, times
+
+
+def _after_horizon(
+    region: DependencyRegion, times: Times, affected: Iterable[Affected]
+) -> tuple[NodeId, ...]:
+    """The nodes in use that the withdrawal reaches but ``_affected`` left out: those
+    withdrawn, broken or degraded after the horizon. O(region)."""
+    told = {a.id for a in affected}
+    return tuple(
+        sorted(
+            node_id
+            for node_id, degrades in times.degrade.items()
+            if node_id not in told
+            and region.in_use(node_id)
+            and (degrades != NEVER or times.fail.get(node_id, NEVER) != NEVER)
+        )
+    )
 
 
 def _held_back(

@@ -480,6 +480,9 @@ class Simulation:
     legal: Legal | None = None
     licences: tuple[LicenceEnd, ...] = ()
     held_back: tuple[HeldBack, ...] = ()
+    later: tuple[NodeId, ...] = ()
+    """In use, and withdrawn, broken or degraded only after the horizon (none without
+    one): what a picture must not call a survivor."""
 
     def date_of(self, day: int | None) -> date | None:
         """The calendar date of a day after day 0 (``None``: undated)."""

@@ -91,8 +91,7 @@ class Look(StrEnum):
     DEGRADED = "degraded"
     UNAFFECTED = "unaffected"
     UNAFFECTED_YET = "unaffected-yet"
-    """Depends on what is affected, and is not affected by the horizon (a simulation with
-    one does not say whether it survives or goes later)."""
+    """Depends on what is affected, and is affected itself only after the horizon."""
     CANDIDATE = "candidate"
     MISSING = "missing"
     UNNEEDED = "unneeded"
@@ -120,6 +119,8 @@ class DiagramNode:
     card: str | None = None
     """Nodes with the same card are drawn as the rows of one table (a vendor's withdrawn
     components), in id order; edges end at their row."""
+    service: bool = False
+    """A service, whatever its look (in the impact view, its state's)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -472,6 +473,7 @@ def impact_view(
         backend, ids, group_by, dict.fromkeys(simulation.withdrawn, named)
     )
     asides = _asides(backend, simulation, ids)
+    later = frozenset(simulation.later)
     drawn: list[DiagramNode] = []
     cards: dict[str, Cluster] = {}
     for node in nodes.values():
@@ -495,12 +497,13 @@ def impact_view(
             row = DiagramNode(node.id, label, Look.WITHDRAWN, None, aside)
             drawn.append(replace(row, aside_look=aside_look, card=card.id))
             continue
-        look, extra = _state_look(state, simulation)
+        look, extra = _state_look(state, simulation, node.id in later)
         if node.label is not Label.SERVICE and cluster and cluster.id.startswith("vendor-"):
             vendor = cluster.label.split(", owned by")[0]  # outside the cards, name the vendor
             extra = (*wrap(f"({vendor})"), *extra)
         frame = cluster.id if cluster and node.label is Label.SERVICE else None
-        drawn.append(DiagramNode(node.id, (*wrap(node.name), *extra), look, frame))
+        text = (*wrap(node.name), *extra)
+        drawn.append(DiagramNode(node.id, text, look, frame, service=node.label is Label.SERVICE))
     by_pair = {(e.source, e.target): e for e in edges if e.type is Rel.DEPENDS_ON}
     lines: list[DiagramEdge] = []
     for node_id, state in affected.items():
@@ -569,6 +572,7 @@ def most_affecting(
             reach[cause] = reach.get(cause, 0) + 1
     users = {s.id: s.users for s in simulation.services}
     by_state = {a.id: a for a in simulation.affected}
+    later = frozenset(simulation.later)
     unreplaced = {r.replaces for r in simulation.missing} | {h.id for h in simulation.held_back}
 
     def urgency(node: Affected) -> tuple[bool, int, bool, int, str]:
@@ -636,7 +640,12 @@ def most_affecting(
             "broken or degraded components",
         ),
         count(
-            (n for n in missing if n not in by_state and n not in provided),
+            (n for n in missing if n in later),
+            "node affected after the horizon",
+            "nodes affected after the horizon",
+        ),
+        count(
+            (n for n in missing if n not in by_state and n not in provided and n not in later),
             "node that survives",
             "nodes that survive",
         ),
@@ -666,10 +675,13 @@ def _on(simulation: Simulation, day: int | None) -> str:
     return when.isoformat() if when else f"day {day}"
 
 
-def _state_look(state: Affected | None, simulation: Simulation) -> tuple[Look, tuple[str, ...]]:
-    """How an affected node that stays in use looks, and the line that says when."""
-    if state is None and simulation.horizon is not None:  # it may go after the horizon
-        return Look.UNAFFECTED_YET, (f"unaffected to {_on(simulation, simulation.horizon)}",)
+def _state_look(
+    state: Affected | None, simulation: Simulation, later: bool = False
+) -> tuple[Look, tuple[str, ...]]:
+    """How an affected node that stays in use looks, and the line that says when
+    (``later``: it is affected after the horizon only)."""
+    if state is None and later:
+        return Look.UNAFFECTED_YET, (f"affected after {_on(simulation, simulation.horizon)}",)
     if state is None:
         return Look.UNAFFECTED, ("survives",)
     if state.state is State.BROKEN:

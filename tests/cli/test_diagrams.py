@@ -826,15 +826,17 @@ def test_the_estate_view_names_day_0_and_horizon_as_unused(run_cli: RunCli, tmp_
 
 
 def _fan_diagram(view: View, edges: list[tuple[str, str, Look, str]]) -> Diagram:
-    """Nodes named by the edges ("f3" in frame f, "r3" a card's row), and the edges."""
+    """Nodes named by the edges ("f3" in frame f, "r3" a card's row, "d3" degraded, "s3"
+    a service, the others broken components), and the edges."""
     ids = sorted({end for source, target, _, _ in edges for end in (source, target)})
     nodes = tuple(
         DiagramNode(
             i,
             (i,),
-            Look.BROKEN,
+            Look.DEGRADED if i.startswith("d") else Look.BROKEN,
             cluster="f" if i.startswith("f") else None,
             card="card" if i.startswith("r") else None,
+            service=i.startswith("s"),
         )
         for i in ids
     )
@@ -878,6 +880,16 @@ _TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
                 *_leaves("a", FAN + 1, "hub"),
                 *_leaves("b", FAN, "hub", said="after 30 days"),
             ],
+            [("hub", True, 2 * FAN + 1)],
+        ),
+        (
+            View.IMPACT,
+            [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub"), *_leaves("d", FAN + 1, "hub")],
+            [("hub", True, FAN + 1), ("hub", True, FAN + 1)],
+        ),
+        (
+            View.IMPACT,
+            [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub"), *_leaves("s", FAN, "hub")],
             [("hub", True, FAN + 1)],
         ),
         (
@@ -903,7 +915,9 @@ _TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
         "estate-view-too",
         "not-the-plan-whose-ranks-are-waves",
         "needs-and-uses-apart",
-        "a-line-said-otherwise-apart",
+        "a-line-said-otherwise-in-its-cell",
+        "broken-and-degraded-apart",
+        "services-apart",
         "frames-apart",
         "a-leaf-with-a-second-line-stays",
         "outward",
@@ -914,7 +928,9 @@ def test_a_wide_fan_of_leaves_is_one_table(
     view: View, edges: list[tuple[str, str, Look, str]], folded: list[tuple[str, bool, int]]
 ) -> None:
     """More than FAN nodes with one line each, alike, to one node are drawn as one table
-    with one line; the DOT holds each of them once, as a node or as a cell."""
+    with one line; the DOT holds each of them once, as a node or as a cell. helper-74:
+    lines said otherwise (days of grace) kept the column; broken and degraded leaves, and
+    a service among components, shared one table."""
     diagram = _fan_diagram(view, edges)
     fans = _fans(diagram)
     assert [(fan.hub, fan.inward, len(fan.leaves)) for fan in fans] == folded
@@ -973,9 +989,43 @@ def test_what_the_horizon_does_not_reach_is_not_said_to_survive() -> None:
         assert node.look is look
         dot = dump_dot(view)
         if horizon is not None:
-            assert node.lines[-1] == "unaffected to 2026-11-01"
-            assert "unaffected by the horizon" in dot
+            assert node.lines[-1] == "affected after 2026-11-01"
+            assert "affected after the horizon" in dot
             assert "survives (redundancy)" not in dot
+    # What survives for good through redundancy still says so, whatever the horizon
+    # (helper-74: with --horizon 36500 it read "unaffected to 2126-10-08").
+    survivors = []
+    for horizon in (None, 36500):
+        simulation = simulate(graph, ["component:intune"], Options(horizon=horizon))
+        assert simulation.later == ()
+        view = impact_view(graph, simulation)
+        survivors.append(sorted(n.id for n in view.nodes if n.look is Look.UNAFFECTED))
+    assert survivors[0] == survivors[1]
+    assert survivors[0]
+
+
+def test_a_cut_picture_counts_what_goes_after_the_horizon_apart(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-74: 52 components that break on day 60, left out of a picture with a horizon
+    of 10 days, were counted as "nodes that survive"."""
+    components = [{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}] + [
+        {"id": f"c{i:03d}", "name": f"C {i}", "vendor": "w", "delivery": "saas",
+         "depends_on": [{"ref": "a", "onset": {"grace_days": 60}}]}
+        for i in range(300)
+    ]  # fmt: skip
+    services = [{"id": "s", "name": "S", "depends_on": ["a"]}]
+    estate, _ = write_estate(
+        tmp_path / "later", "later", components=components, services=services, alternatives=[]
+    )
+    result = run_cli(
+        "simulate", estate, "-w", "vendor:v", "--horizon", "10", "--diagram", tmp_path / "x.svg"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "nodes affected after the horizon" in result.stderr
+    assert "survive" not in result.stderr
+    text = (tmp_path / "x.svg").read_text(encoding="utf-8")
+    assert "affected after 2026&#45;01&#45;11" in text  # as the SVG writes a hyphen
 
 
 def test_a_scenario_s_plan_too_large_says_to_withdraw_less_in_the_file(
@@ -1023,3 +1073,22 @@ def test_without_an_estate_the_diagram_names_each_way_to_give_one(
         "give the estate's PATH (a file or folder), a scenario with --scenario FILE, or "
         "--backend neo4j"
     ) in result.stderr
+
+
+def test_a_fan_s_lines_said_otherwise_are_said_in_its_cells_and_cells_keep_their_outline() -> None:
+    """Leaves whose lines carry different words (days of grace) share a table whose line
+    carries none, each cell its own; a degraded leaf's cell is dashed, as its box is."""
+    edges = [
+        *_TWO_HUBS,
+        *_leaves("d", FAN, "hub", Look.SOFT),
+        ("d99", "hub", Look.SOFT, "after 30 days"),
+    ]
+    dot = dump_dot(_fan_diagram(View.IMPACT, edges))
+    assert '"fan:0" -> "hub" [color="#777777", style="dashed"];' in dot
+    assert "d99<br/>(after 30 days)" in dot
+    assert dot.count('style="dashed" bgcolor="#fde3b5"') == FAN + 1
+    same = dump_dot(
+        _fan_diagram(View.IMPACT, [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub", said="x")])
+    )
+    assert '"fan:0" -> "hub" [color="#444444", label="x"];' in same
+    assert "(x)" not in same
