@@ -194,7 +194,7 @@ def _cell(
     at = (f' port="{port}"' if port else "") + (f' colspan="{span}"' if span > 1 else "")
     if outlined:
         at += _outline(look)
-        border = "2" if "bold" in style.get("style", "") or "penwidth" in style else "1"
+        border = "2" if _heavy(look) else "1"
     return (
         f'<td{at} bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
         f'color="{html.escape(style["color"], quote=True)}" border="{border}" '
@@ -264,6 +264,12 @@ def _text(lines: Iterable[str], size: int | None = None, bold: bool = False) -> 
     return f'<font point-size="{size}">{text}</font>' if size else text
 
 
+def _heavy(look: Look) -> bool:
+    """Whether the look's box is drawn with a heavy line (bold, or a wider pen)."""
+    style = NODE_STYLE[look]
+    return "bold" in style.get("style", "") or "penwidth" in style
+
+
 def _outline(look: Look) -> str:
     """The attribute of a cell whose border is drawn as the look's box: the line's kind
     (dashed, dotted or rounded) when it has one."""
@@ -279,8 +285,7 @@ def _sample(look: Look) -> str:
         colour = html.escape(EDGE_STYLE[look].get("color", "#000000"), quote=True)
         return f'<td><font color="{colour}">{html.escape(EDGE_SAMPLE[look])}</font></td>'
     style = NODE_STYLE[look]
-    lines = style.get("style", "")
-    border = "3" if "bold" in lines or "penwidth" in style else "1"
+    border = "3" if _heavy(look) else "1"
     return (
         f'<td bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
         f'color="{html.escape(style["color"], quote=True)}" border="{border}"{_outline(look)} '
@@ -414,19 +419,23 @@ class _Fan:
     leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
 
     @property
-    def edge(self) -> DiagramEdge:
-        """The one line drawn: with the label every leaf's line has, if they share one
-        (else each cell says its own)."""
-        source, target = (self.id, self.hub) if self.inward else (self.hub, self.id)
+    def said(self) -> tuple[str, ...] | None:
+        """The words every leaf's line carries, when they share them (else each cell says
+        its own)."""
         labels = {line.label for _, line in self.leaves}
-        label = labels.pop() if len(labels) == 1 else ()
-        return replace(self.leaves[0][1], source=source, target=target, label=label)
+        return labels.pop() if len(labels) == 1 else None
+
+    @property
+    def edge(self) -> DiagramEdge:
+        """The one line drawn, with the words its leaves' lines share."""
+        source, target = (self.id, self.hub) if self.inward else (self.hub, self.id)
+        return replace(self.leaves[0][1], source=source, target=target, label=self.said or ())
 
     def table(self, indent: str) -> str:
         """The leaves on a grid about as tall as wide, in the order of their lines, each
         cell outlined as its look's box is, under a heading that reads along the line
         ("each of these 249" —needs→ the hub)."""
-        shared = len({line.label for _, line in self.leaves}) == 1
+        shared = self.said is not None
         columns = math.ceil(math.sqrt(len(self.leaves) * 3 / 8))
         heading = _text((f"each of these {len(self.leaves):,}",), 13, bold=True)
         body = [f'<tr><td colspan="{columns}" border="0" align="left">{heading}</td></tr>']
