@@ -404,9 +404,13 @@ def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _
 
 FAN = 12
 """More nodes than this that each have one line, all to one node, and that look alike
-(the same look, the same kind of line, the same frame; services apart) are drawn as one
-table with one line (a hub's dependents): one by one they stood in a single rank, 250 of
-them a column 22,000 pixels tall."""
+(the same look, the same kind of line; services apart) are drawn as one table with one
+line (a hub's dependents): one by one they stood in a single rank, 250 of them a column
+22,000 pixels tall. In one frame, the table stands in it; from several, too few in each
+to fold (24 vendors with 10 each), the frames stood in one column 18,000 pixels tall, and
+the table stands outside them, its rows grouped under each frame's name."""
+
+FRAME_NAME_WRAP = 28
 
 
 @dataclass(frozen=True)
@@ -417,6 +421,14 @@ class _Fan:
     hub: str
     inward: bool  # the line runs from each leaf to the hub
     leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
+    frames: tuple[str, ...] = ()
+    """For leaves from several frames: the name of each leaf's frame ("" for none), the
+    leaves in the order of the frames (``_fans``); the table stands outside them."""
+
+    @property
+    def cluster(self) -> str | None:
+        """The frame the table stands in (``None``: outside any)."""
+        return None if self.frames else self.leaves[0][0].cluster
 
     @property
     def said(self) -> tuple[str, ...] | None:
@@ -436,21 +448,85 @@ class _Fan:
         cell outlined as its look's box is, under a heading that reads along the line
         ("each of these 249" —needs→ the hub)."""
         shared = self.said is not None
-        columns = math.ceil(math.sqrt(len(self.leaves) * 3 / 8))
+        cells = [
+            _cell(
+                (*node.lines, *(() if shared else tuple(f"({said})" for said in line.label))),
+                node.look,
+                outlined=True,
+            )
+            for node, line in self.leaves
+        ]
+        if self.frames:
+            rows = _framed_rows(cells, self.frames)
+        else:
+            columns = math.ceil(math.sqrt(len(cells) * 3 / 8))
+            rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
+        width = max(len(row) for row in rows)
         heading = _text((f"each of these {len(self.leaves):,}",), 13, bold=True)
-        body = [f'<tr><td colspan="{columns}" border="0" align="left">{heading}</td></tr>']
-        for start in range(0, len(self.leaves), columns):
-            cells = [
-                _cell(
-                    (*node.lines, *(() if shared else tuple(f"({said})" for said in line.label))),
-                    node.look,
-                    outlined=True,
-                )
-                for node, line in self.leaves[start : start + columns]
-            ]
-            body.append("<tr>" + "".join(cells) + "</tr>")
+        body = [f'<tr><td colspan="{width}" border="0" align="left">{heading}</td></tr>']
+        body.extend("<tr>" + "".join(row) + "</tr>" for row in rows)
         table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
         return f'{indent}{quote(self.id)} [label={table}, shape="plain"];'
+
+
+def _frame_name(name: str, rows: int) -> str:
+    """The cell that names a frame before its leaves in a fan's table, over ``rows``."""
+    lines = textwrap.wrap(name, FRAME_NAME_WRAP, break_long_words=True) or [""]
+    span = f' rowspan="{rows}"' if rows > 1 else ""
+    at = f'border="0" cellpadding="5" align="left" balign="left" valign="top"{span}'
+    return f"<td {at}>{_text(lines, 10, bold=True)}</td>"
+
+
+def _framed_rows(cells: list[str], frames: tuple[str, ...]) -> list[list[str]]:
+    """A fan's cells in rows, each frame's together after its name: a frame of more than
+    fit on a row has rows of its own under its name, smaller ones share a row. The table
+    is made about as tall as wide (a cell about 3/8 as tall as wide): of the widths, the
+    narrowest that is not taller, or the one before it if nearer (a search by halves, as
+    a wider table has no more rows: a .dot written whole may hold a fan of thousands)."""
+    runs = [
+        (name, [cell for cell, _ in run])
+        for name, run in itertools.groupby(zip(cells, frames, strict=True), key=lambda p: p[1])
+    ]
+    sizes = [len(members) for _, members in runs]
+
+    def shape(width: int) -> tuple[int, int]:  # rows, and cells on the widest
+        rows = widest = used = room = 0
+        for size in sizes:
+            if size > width:  # rows of its own
+                rows += math.ceil(size / width)
+                widest, room = max(widest, width + 1), 0
+            elif size + 1 <= room:
+                used, room = used + size + 1, room - size - 1
+                widest = max(widest, used)
+            else:
+                rows, used, room = rows + 1, size + 1, width - size
+                widest = max(widest, used)
+        return rows, widest
+
+    def off(width: int) -> int:  # how far from as tall as wide
+        rows, widest = shape(width)
+        return 3 * rows - 8 * widest
+
+    low, high = 1, len(cells)
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if off(middle) <= 0 else (middle + 1, high)
+    width = low - 1 if low > 1 and abs(off(low - 1)) < abs(off(low)) else low
+    rows: list[list[str]] = []
+    room = 0
+    for name, members in runs:
+        if len(members) > width:
+            chunks = [members[i : i + width] for i in range(0, len(members), width)]
+            rows.append([_frame_name(name, len(chunks)), *chunks[0]])
+            rows.extend(chunks[1:])
+            room = 0
+        elif len(members) + 1 <= room:
+            rows[-1].extend([_frame_name(name, 1), *members])
+            room -= len(members) + 1
+        else:
+            rows.append([_frame_name(name, 1), *members])
+            room = width - len(members)
+    return rows
 
 
 def _fans(diagram: Diagram) -> list[_Fan]:
@@ -473,10 +549,23 @@ def _fans(diagram: Diagram) -> list[_Fan]:
                 groups.setdefault(key, []).append((node, edge))
                 break
     wide = [(key, leaves) for key, leaves in groups.items() if len(leaves) > FAN]
-    return [
+    fans = [
         _Fan(f"fan:{index}", key[0], key[1], tuple(leaves))
         for index, (key, leaves) in enumerate(wide)
     ]
+    folded = {node.id for fan in fans for node, _ in fan.leaves}
+    across: dict[tuple[str, bool, Look, Look, bool], list[tuple[DiagramNode, DiagramEdge]]]
+    across = {}
+    for key, leaves in groups.items():
+        across.setdefault(key[:5], []).extend(leaf for leaf in leaves if leaf[0].id not in folded)
+    place = {cluster.id: index for index, cluster in enumerate(diagram.clusters)}
+    names = {cluster.id: cluster.label for cluster in diagram.clusters}
+    for (hub, inward, *_), leaves in across.items():
+        if len(leaves) > FAN:  # from several frames, as none holds more than FAN of them
+            ordered = sorted(leaves, key=lambda leaf: place.get(leaf[0].cluster or "", -1))
+            frames = tuple(names.get(node.cluster or "", "") for node, _ in ordered)
+            fans.append(_Fan(f"fan:{len(fans)}", hub, inward, tuple(ordered), frames))
+    return fans
 
 
 def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
@@ -575,12 +664,13 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
 
     def members(nodes: Iterable[DiagramNode], cluster: str | None, indent: str) -> list[str]:
         drawn = rows.members([n for n in nodes if n.id not in folded], indent)
-        return drawn + [fan.table(indent) for fan in fans if fan.leaves[0][0].cluster == cluster]
+        return drawn + [fan.table(indent) for fan in fans if fan.cluster == cluster]
 
     out.extend(members([n for n in diagram.nodes if n.cluster is None], None, "  "))
     for cluster in diagram.clusters:
-        if clustered.get(cluster.id):
-            out.extend(_frame(cluster, members(clustered[cluster.id], cluster.id, "    ")))
+        framed = members(clustered.get(cluster.id, []), cluster.id, "    ")
+        if framed:  # a frame whose nodes all stand in a fan's table outside it is not drawn
+            out.extend(_frame(cluster, framed))
     out.extend(_order(diagram, clustered, rows))
     edges = [e for e in diagram.edges if e.source not in folded and e.target not in folded]
     out.extend(

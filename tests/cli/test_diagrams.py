@@ -826,15 +826,15 @@ def test_the_estate_view_names_day_0_and_horizon_as_unused(run_cli: RunCli, tmp_
 
 
 def _fan_diagram(view: View, edges: list[tuple[str, str, Look, str]]) -> Diagram:
-    """Nodes named by the edges ("f3" in frame f, "r3" a card's row, "d3" degraded, "s3"
-    a service, the others broken components), and the edges."""
+    """Nodes named by the edges ("f3" in frame f, "g3" in frame g, "r3" a card's row, "d3"
+    degraded, "s3" a service, the others broken components), and the edges."""
     ids = sorted({end for source, target, _, _ in edges for end in (source, target)})
     nodes = tuple(
         DiagramNode(
             i,
             (i,),
             Look.DEGRADED if i.startswith("d") else Look.BROKEN,
-            cluster="f" if i.startswith("f") else None,
+            cluster=i[0] if i[0] in "fg" else None,
             card="card" if i.startswith("r") else None,
             service=i.startswith("s"),
         )
@@ -847,7 +847,7 @@ def _fan_diagram(view: View, edges: list[tuple[str, str, Look, str]]) -> Diagram
         "LR",
         nodes,
         lines,
-        clusters=(Cluster("f", "F"),),
+        clusters=(Cluster("f", "F"), Cluster("g", "G <b>&amp;\x07")),
         cards=(Cluster("card", "C"),),
     )
 
@@ -908,6 +908,31 @@ _TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
             [("hub", False, FAN + 1)],
         ),
         (View.IMPACT, [*_TWO_HUBS, *_leaves("r", FAN + 1, "hub")], []),
+        (
+            View.ESTATE,
+            [*_TWO_HUBS, *_leaves("f", FAN // 2 + 1, "hub"), *_leaves("g", FAN // 2, "hub")],
+            [("hub", True, FAN + 1)],
+        ),
+        (
+            View.ESTATE,
+            [*_TWO_HUBS, *_leaves("f", FAN // 2, "hub"), *_leaves("g", FAN // 2, "hub")],
+            [],
+        ),
+        (
+            View.ESTATE,
+            [
+                *_TWO_HUBS,
+                *_leaves("f", FAN + 1, "hub"),
+                *_leaves("g", FAN // 2, "hub"),
+                *_leaves("a", FAN // 2 + 1, "hub"),
+            ],
+            [("hub", True, FAN + 1), ("hub", True, FAN + 1)],
+        ),
+        (
+            View.ESTATE,
+            [*_TWO_HUBS, *_leaves("f", FAN, "hub"), *_leaves("g", FAN, "hub", Look.SOFT)],
+            [],
+        ),
     ],
     ids=[
         "as-many-as-FAN-one-by-one",
@@ -922,6 +947,10 @@ _TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
         "a-leaf-with-a-second-line-stays",
         "outward",
         "rows-of-a-card-stay",
+        "from-several-frames-one-table",
+        "as-many-as-FAN-from-several-frames-one-by-one",
+        "a-frame-s-own-table-and-the-rest-across",
+        "across-frames-needs-and-uses-apart",
     ],
 )
 def test_a_wide_fan_of_leaves_is_one_table(
@@ -942,6 +971,68 @@ def test_a_wide_fan_of_leaves_is_one_table(
     for leaf in leaves:
         assert len(re.findall(rf'"{leaf}" \[|>{leaf}<', dot)) == 1
     assert "fan:" not in dump_dot(diagram, tables=False)  # without tables, one by one
+
+
+def test_a_fan_from_several_frames_stands_outside_them_its_rows_under_each_frame_s_name() -> None:
+    """Too few leaves in each frame to fold (helper-74: 24 vendors with 10 each) kept the
+    frames in one column 18,000 pixels tall. One table outside the frames holds them all,
+    each frame's leaves after its name (escaped), and a frame left with nothing else in
+    it is not drawn; frames keep their order, leaves theirs."""
+    edges = [
+        *_TWO_HUBS,
+        *_leaves("g", 3, "hub"),
+        *_leaves("f", FAN, "hub"),
+        ("f99", "x", Look.HARD, ""),
+    ]
+    diagram = _fan_diagram(View.ESTATE, edges)
+    (fan,) = _fans(diagram)
+    assert fan.cluster is None
+    leaves = [*(f"f{i:02d}" for i in range(FAN)), "g00", "g01", "g02"]
+    assert [node.id for node, _ in fan.leaves] == leaves
+    dot = dump_dot(diagram)
+    framed = dot[dot.index('subgraph "cluster_f"') : dot.index("\n  }\n")]
+    assert '"f99"' in framed  # the frame keeps its other node
+    assert "fan:0" not in framed
+    assert "cluster_g" not in dot  # its leaves are all in the table
+    table = next(line for line in dot.splitlines() if line.startswith('  "fan:0"'))
+    assert table.count("<b>F</b>") == 1
+    assert table.count("<b>G &lt;b&gt;&amp;amp;\\\\x07</b>") == 1  # as in the frame's label
+    assert "<b>&amp;" not in table
+    assert "\x07" not in table
+    # as tall as wide: two leaves a row, frame f's 6 rows under its one name
+    assert table.count("<tr>") == 1 + 6 + 2
+    assert 'rowspan="6"' in table
+
+
+@pytest.mark.parametrize("renderer", ["pure", "dot"])
+def test_a_hub_s_dependents_from_many_vendors_are_not_a_column_of_frames(
+    renderer: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-74: 24 vendors with 10 components each that need one hub, drawn around the
+    hub by vendor, made a PNG 567 x 18,456 pixels; one table, as tall as wide, now."""
+    if renderer == "dot" and shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot (CI installs it)")
+    vendors = [{"id": "v", "name": "Hub", "hq_country": "US"}] + [
+        {"id": f"w{j}", "name": f"Vendor {j}", "hq_country": "SE"} for j in range(24)
+    ]
+    components = [{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}] + [
+        {"id": f"c{j}-{i}", "name": f"C {j}.{i}", "vendor": f"w{j}", "delivery": "saas",
+         "depends_on": ["a"]}
+        for j in range(24)
+        for i in range(10)
+    ]  # fmt: skip
+    services = [{"id": "s", "name": "S", "depends_on": ["c0-0"]}]
+    estate, _ = write_estate(
+        tmp_path / "estate", "by vendor", vendors=vendors, components=components,
+        services=services, alternatives=[],
+    )  # fmt: skip
+    png = tmp_path / "hub.png"
+    given = ["--view", "estate", "--focus", "a", "--depth", "1", "--renderer", renderer]
+    result = run_cli("diagram", estate, *given, "-o", png)
+    assert result.exit_code == 0, result.stderr
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    assert height < 2 * width, (width, height)
+    assert height < 2500
 
 
 def test_a_slide_of_a_hub_s_dependents_is_not_a_tall_column(
