@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -457,76 +458,97 @@ class _Fan:
             for node, line in self.leaves
         ]
         if self.frames:
-            rows = _framed_rows(cells, self.frames)
+            rows, width = _framed_rows(cells, self.frames)
         else:
             columns = math.ceil(math.sqrt(len(cells) * 3 / 8))
             rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
-        width = max(len(row) for row in rows)
+            width = len(rows[0])
         heading = _text((f"each of these {len(self.leaves):,}",), 13, bold=True)
-        body = [f'<tr><td colspan="{width}" border="0" align="left">{heading}</td></tr>']
-        body.extend("<tr>" + "".join(row) + "</tr>" for row in rows)
-        table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
-        return f'{indent}{quote(self.id)} [label={table}, shape="plain"];'
+        body = [[f'<td colspan="{width}" border="0" align="left">{heading}</td>'], *rows]
+        return f'{indent}{quote(self.id)} [label=<{_table(body)}>, shape="plain"];'
+
+
+def _table(rows: list[list[str]]) -> str:
+    """Rows of cells as an HTML-like table without spacing, each cell with its border."""
+    body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
+    return f'<table border="0" cellborder="1" cellspacing="0">{body}</table>'
 
 
 def _frame_name(name: str, rows: int) -> str:
-    """The cell that names a frame before its leaves in a fan's table, over ``rows``."""
-    lines = textwrap.wrap(name, FRAME_NAME_WRAP, break_long_words=True) or [""]
+    """The cell that names a frame before its leaves in a fan's table, over ``rows``: as
+    the frame's own label shows it (its line breaks kept, control characters as escapes),
+    wrapped; empty for leaves in no frame."""
+    given = name.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [
+        piece
+        for line in given
+        for piece in textwrap.wrap(printable(line), FRAME_NAME_WRAP, break_long_words=True)
+    ]
     span = f' rowspan="{rows}"' if rows > 1 else ""
     at = f'border="0" cellpadding="5" align="left" balign="left" valign="top"{span}'
-    return f"<td {at}>{_text(lines, 10, bold=True)}</td>"
+    return f"<td {at}>{_text(lines, 10, bold=True)}</td>" if lines else f"<td {at}></td>"
 
 
-def _framed_rows(cells: list[str], frames: tuple[str, ...]) -> list[list[str]]:
-    """A fan's cells in rows, each frame's together after its name: a frame of more than
-    fit on a row has rows of its own under its name, smaller ones share a row. The table
-    is made about as tall as wide (a cell about 3/8 as tall as wide): of the widths, the
-    narrowest that is not taller, or the one before it if nearer (a search by halves, as
-    a wider table has no more rows: a .dot written whole may hold a fan of thousands)."""
+def _framed_rows(cells: list[str], frames: tuple[str, ...]) -> tuple[list[list[str]], int]:
+    """A fan's cells in rows under each frame's name, and how many columns the rows span.
+
+    Each frame's cells fill rows of ``columns`` beside its name (as many as the widest
+    frame, at most as in a plain grid); frames stand one below the other in groups side
+    by side, so that names keep to their own columns and cells to theirs. The group
+    height is the one that makes the table about as tall as wide (a cell about 3/8 as
+    tall as wide), found by halves: a taller group makes no more groups, and a .dot
+    written whole may hold a fan of thousands."""
     runs = [
         (name, [cell for cell, _ in run])
         for name, run in itertools.groupby(zip(cells, frames, strict=True), key=lambda p: p[1])
     ]
-    sizes = [len(members) for _, members in runs]
+    widest = max(len(members) for _, members in runs)
+    columns = min(widest, math.ceil(math.sqrt(len(cells) * 3 / 8)))
+    heights = [math.ceil(len(members) / columns) for _, members in runs]
 
-    def shape(width: int) -> tuple[int, int]:  # rows, and cells on the widest
-        rows = widest = used = room = 0
-        for size in sizes:
-            if size > width:  # rows of its own
-                rows += math.ceil(size / width)
-                widest, room = max(widest, width + 1), 0
-            elif size + 1 <= room:
-                used, room = used + size + 1, room - size - 1
-                widest = max(widest, used)
-            else:
-                rows, used, room = rows + 1, size + 1, width - size
-                widest = max(widest, used)
-        return rows, widest
+    def grouped(height: int) -> list[list[int]]:  # the runs in each group, in order
+        groups: list[list[int]] = []
+        used = height
+        for index, rows in enumerate(heights):
+            if used + rows > height:
+                groups.append([])
+                used = 0
+            groups[-1].append(index)
+            used += rows
+        return groups
 
-    def off(width: int) -> int:  # how far from as tall as wide
-        rows, widest = shape(width)
-        return 3 * rows - 8 * widest
+    def off(height: int) -> int:  # how far from as tall as wide
+        return 3 * height - 8 * len(grouped(height)) * (columns + 1)
 
-    low, high = 1, len(cells)
+    low, high = max(heights), sum(heights)
     while low < high:
         middle = (low + high) // 2
-        low, high = (low, middle) if off(middle) <= 0 else (middle + 1, high)
-    width = low - 1 if low > 1 and abs(off(low - 1)) < abs(off(low)) else low
-    rows: list[list[str]] = []
-    room = 0
-    for name, members in runs:
-        if len(members) > width:
-            chunks = [members[i : i + width] for i in range(0, len(members), width)]
-            rows.append([_frame_name(name, len(chunks)), *chunks[0]])
-            rows.extend(chunks[1:])
-            room = 0
-        elif len(members) + 1 <= room:
-            rows[-1].extend([_frame_name(name, 1), *members])
-            room -= len(members) + 1
-        else:
-            rows.append([_frame_name(name, 1), *members])
-            room = width - len(members)
-    return rows
+        low, high = (low, middle) if off(middle) >= 0 else (middle + 1, high)
+    height = low - 1 if low > max(heights) and abs(off(low - 1)) < abs(off(low)) else low
+    count, low = len(grouped(height)), max(heights)
+    while low < height:  # as many groups, as even as they go: the lowest height for them
+        middle = (low + height) // 2
+        low, height = (low, middle) if len(grouped(middle)) <= count else (middle + 1, height)
+    groups = grouped(height)
+    height = max(sum(heights[index] for index in group) for group in groups)
+    rows: list[list[str]] = [[] for _ in range(height)]
+    blank = '<td border="0"{span}></td>'
+    for group in groups:
+        row = 0
+        for index in group:
+            name, members = runs[index]
+            for chunk in range(heights[index]):
+                part = members[chunk * columns : (chunk + 1) * columns]
+                if chunk == 0:
+                    rows[row].append(_frame_name(name, heights[index]))
+                rows[row].extend(part)
+                if len(part) < columns:
+                    rows[row].append(blank.format(span=f' colspan="{columns - len(part)}"'))
+                row += 1
+        if row < height:
+            span = f' rowspan="{height - row}" colspan="{columns + 1}"'
+            rows[row].append(blank.format(span=span))
+    return rows, len(groups) * (columns + 1)
 
 
 def _fans(diagram: Diagram) -> list[_Fan]:
@@ -554,18 +576,38 @@ def _fans(diagram: Diagram) -> list[_Fan]:
         for index, (key, leaves) in enumerate(wide)
     ]
     folded = {node.id for fan in fans for node, _ in fan.leaves}
+    # Leaves from several frames, too few in each to fold; those in the hub's own frame
+    # stay beside it.
+    framed = {node.id: node.cluster for node in diagram.nodes}
     across: dict[tuple[str, bool, Look, Look, bool], list[tuple[DiagramNode, DiagramEdge]]]
     across = {}
-    for key, leaves in groups.items():
-        across.setdefault(key[:5], []).extend(leaf for leaf in leaves if leaf[0].id not in folded)
-    place = {cluster.id: index for index, cluster in enumerate(diagram.clusters)}
+    for (hub, inward, line, look, service, frame), leaves in groups.items():
+        if (frame or None) != framed.get(hub):
+            alike = (hub, inward, line, look, service)
+            across.setdefault(alike, []).extend(leaf for leaf in leaves if leaf[0].id not in folded)
     names = {cluster.id: cluster.label for cluster in diagram.clusters}
+    order = {cluster.id: _in_order(cluster) for cluster in diagram.clusters}
     for (hub, inward, *_), leaves in across.items():
-        if len(leaves) > FAN:  # from several frames, as none holds more than FAN of them
-            ordered = sorted(leaves, key=lambda leaf: place.get(leaf[0].cluster or "", -1))
+        if len(leaves) > FAN:
+            ordered = sorted(leaves, key=lambda leaf: order.get(leaf[0].cluster or "", ()))
             frames = tuple(names.get(node.cluster or "", "") for node, _ in ordered)
             fans.append(_Fan(f"fan:{len(fans)}", hub, inward, tuple(ordered), frames))
     return fans
+
+
+def _in_order(frame: Cluster) -> tuple[object, ...]:
+    """Where a frame's leaves stand in a table of several frames (those in none first): by
+    name with numbers in their order ("Vendor 2" before "Vendor 10", by their digits: a
+    name of thousands of them is no number Python would read), then by frame."""
+    parts = re.split(r"(\d+)", frame.label)
+    return (
+        1,
+        [
+            (0, len(part.lstrip("0")), part.lstrip("0")) if index % 2 else (1, 0, part.casefold())
+            for index, part in enumerate(parts)
+        ],
+        frame.id,
+    )
 
 
 def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
