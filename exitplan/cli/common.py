@@ -783,7 +783,8 @@ def impact_drawn(
     scenario: Path | None = None,
 ) -> tuple[Path, bytes] | None:
     """``--diagram`` of ``simulate`` and ``run``: the impact view, or the part of it that
-    reads on a slide (``MAX_NODES``) when the whole would not (the answer is not given up
+    reads on a slide (``MAX_NODES``, alike nodes drawn as tables counted as ``exitplan
+    diagram`` counts them) when the whole would not (the answer is not given up
     for it), with a notice of what it leaves out and the command that draws any part of
     it whole: of the same withdrawal, from the same day 0 and to the same horizon (of the
     ``scenario`` file ``run`` ran)."""
@@ -791,7 +792,7 @@ def impact_drawn(
         return None
     if path.suffix.lower() == ".dot":  # for other tools: whole, as exitplan diagram writes it
         return drawn(impact_view(backend, simulation, most=None), path)
-    diagram = impact_view(backend, simulation, fit=MAX_NODES)
+    diagram = impact_view(backend, simulation, fit=MAX_NODES, fit_tables=True)
     if diagram.left_out:
         notice(
             f"exitplan: notice: {printable(display_path(path))}: {diagram.left_out} "

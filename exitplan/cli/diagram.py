@@ -35,6 +35,7 @@ from exitplan.render.gantt import render_gantt
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import Simulation
 from exitplan.simulate.views import (
+    FAN,
     MAX_NODES,
     GroupBy,
     View,
@@ -116,7 +117,8 @@ _WITHDRAWAL = (
     type=OutputFile(),
     callback=diagram_file_suffix,
     help="The file to write; its suffix picks the format: .dot, .svg, .png or .pdf (over "
-    f"{MAX_NODES} nodes only .dot, for other tools, is written). " + SYMLINK_RULE,
+    f"{MAX_NODES} nodes, a table of alike ones counting one for each {FAN}, only .dot, for "
+    "other tools, is written). " + SYMLINK_RULE,
 )
 def diagram_command(
     source: Source,

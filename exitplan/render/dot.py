@@ -12,14 +12,21 @@ from __future__ import annotations
 import html
 import itertools
 import math
-import re
 import textwrap
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from exitplan.errors import printable
-from exitplan.simulate.views import Cluster, Diagram, DiagramEdge, DiagramNode, Look, View
+from exitplan.simulate.views import (
+    MOST_LINES,
+    Cluster,
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    Look,
+    View,
+    fans,
+)
 
 FONT = "Helvetica"
 
@@ -403,14 +410,6 @@ def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _
     return out
 
 
-FAN = 12
-"""More nodes than this that each have one line, all to one node, and that look alike
-(the same look, the same kind of line; services apart) are drawn as one table with one
-line (a hub's dependents): one by one they stood in a single rank, 250 of them a column
-22,000 pixels tall. In one frame, the table stands in it; from several, too few in each
-to fold (24 vendors with 10 each), the frames stood in one column 18,000 pixels tall, and
-the table stands outside them, its rows grouped under each frame's name."""
-
 FRAME_NAME_WRAP = 28
 
 
@@ -422,9 +421,9 @@ class _Fan:
     hub: str
     inward: bool  # the line runs from each leaf to the hub
     leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
-    frames: tuple[str, ...] = ()
-    """For leaves from several frames: the name of each leaf's frame ("" for none), the
-    leaves in the order of the frames (``_fans``); the table stands outside them."""
+    frames: tuple[tuple[str, str], ...] = ()
+    """For leaves from several frames: the id and name of each leaf's frame (both "" for
+    none), the leaves in the order of the frames (``fans``); the table stands outside."""
 
     @property
     def cluster(self) -> str | None:
@@ -477,30 +476,36 @@ def _table(rows: list[list[str]]) -> str:
 def _frame_name(name: str, rows: int) -> str:
     """The cell that names a frame before its leaves in a fan's table, over ``rows``: as
     the frame's own label shows it (its line breaks kept, control characters as escapes),
-    wrapped; empty for leaves in no frame."""
-    given = name.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    wrapped, in at most ``MOST_LINES`` lines; empty for leaves in no frame."""
+    span = f' rowspan="{rows}" valign="top"' if rows > 1 else ""
+    at = f'border="0" cellpadding="5" align="left" balign="left"{span}'
+    if not name:
+        return f"<td {at}></td>"
     lines = [
         piece
-        for line in given
-        for piece in textwrap.wrap(printable(line), FRAME_NAME_WRAP, break_long_words=True)
+        for line in name.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for piece in textwrap.wrap(printable(line), FRAME_NAME_WRAP, break_long_words=True) or [""]
     ]
-    span = f' rowspan="{rows}"' if rows > 1 else ""
-    at = f'border="0" cellpadding="5" align="left" balign="left" valign="top"{span}'
-    return f"<td {at}>{_text(lines, 10, bold=True)}</td>" if lines else f"<td {at}></td>"
+    if len(lines) > MOST_LINES:
+        lines = [*lines[: MOST_LINES - 1], lines[MOST_LINES - 1] + "…"]
+    return f"<td {at}>{_text(lines, 10, bold=True)}</td>"
 
 
-def _framed_rows(cells: list[str], frames: tuple[str, ...]) -> tuple[list[list[str]], int]:
+def _framed_rows(
+    cells: list[str], frames: tuple[tuple[str, str], ...]
+) -> tuple[list[list[str]], int]:
     """A fan's cells in rows under each frame's name, and how many columns the rows span.
 
     Each frame's cells fill rows of ``columns`` beside its name (as many as the widest
     frame, at most as in a plain grid); frames stand one below the other in groups side
-    by side, so that names keep to their own columns and cells to theirs. The group
+    by side, each group a table of its own, so that names keep to their own columns and
+    cells to theirs, and a tall name makes no row of another group taller. The group
     height is the one that makes the table about as tall as wide (a cell about 3/8 as
     tall as wide), found by halves: a taller group makes no more groups, and a .dot
     written whole may hold a fan of thousands."""
     runs = [
-        (name, [cell for cell, _ in run])
-        for name, run in itertools.groupby(zip(cells, frames, strict=True), key=lambda p: p[1])
+        (frame[1], [cell for cell, _ in run])
+        for frame, run in itertools.groupby(zip(cells, frames, strict=True), key=lambda p: p[1])
     ]
     widest = max(len(members) for _, members in runs)
     columns = min(widest, math.ceil(math.sqrt(len(cells) * 3 / 8)))
@@ -529,85 +534,31 @@ def _framed_rows(cells: list[str], frames: tuple[str, ...]) -> tuple[list[list[s
     while low < height:  # as many groups, as even as they go: the lowest height for them
         middle = (low + height) // 2
         low, height = (low, middle) if len(grouped(middle)) <= count else (middle + 1, height)
-    groups = grouped(height)
-    height = max(sum(heights[index] for index in group) for group in groups)
-    rows: list[list[str]] = [[] for _ in range(height)]
-    blank = '<td border="0"{span}></td>'
-    for group in groups:
-        row = 0
+    tables = []
+    for group in grouped(height):
+        rows: list[list[str]] = []
         for index in group:
             name, members = runs[index]
             for chunk in range(heights[index]):
                 part = members[chunk * columns : (chunk + 1) * columns]
-                if chunk == 0:
-                    rows[row].append(_frame_name(name, heights[index]))
-                rows[row].extend(part)
-                if len(part) < columns:
-                    rows[row].append(blank.format(span=f' colspan="{columns - len(part)}"'))
-                row += 1
-        if row < height:
-            span = f' rowspan="{height - row}" colspan="{columns + 1}"'
-            rows[row].append(blank.format(span=span))
-    return rows, len(groups) * (columns + 1)
+                blank = columns - len(part)
+                rows.append(
+                    [
+                        *([_frame_name(name, heights[index])] if chunk == 0 else []),
+                        *part,
+                        *([f'<td border="0" colspan="{blank}"></td>'] if blank else []),
+                    ]
+                )
+        tables.append(f'<td border="0" cellpadding="0" valign="top">{_table(rows)}</td>')
+    return [tables], len(tables)
 
 
 def _fans(diagram: Diagram) -> list[_Fan]:
-    """The fans of the estate and impact views (the plan's ranks are its waves), each
-    larger than ``FAN``."""
-    if diagram.view not in (View.ESTATE, View.IMPACT):
-        return []
-    lines = Counter(end for edge in diagram.edges for end in (edge.source, edge.target))
-    loose = {n.id: n for n in diagram.nodes if n.card is None}
-    groups: dict[tuple[str, bool, Look, Look, bool, str], list[tuple[DiagramNode, DiagramEdge]]]
-    groups = {}
-    for edge in diagram.edges:
-        for leaf, hub, inward in (
-            (edge.source, edge.target, True),
-            (edge.target, edge.source, False),
-        ):
-            node = loose.get(leaf)
-            if node is not None and lines[leaf] == 1 and lines[hub] > 1:
-                key = (hub, inward, edge.look, node.look, node.service, node.cluster or "")
-                groups.setdefault(key, []).append((node, edge))
-                break
-    wide = [(key, leaves) for key, leaves in groups.items() if len(leaves) > FAN]
-    fans = [
-        _Fan(f"fan:{index}", key[0], key[1], tuple(leaves))
-        for index, (key, leaves) in enumerate(wide)
+    """The diagram's fans (``exitplan.simulate.views.fans``), each with its node's id."""
+    return [
+        _Fan(f"fan:{index}", fan.hub, fan.inward, fan.leaves, fan.frames)
+        for index, fan in enumerate(fans(diagram))
     ]
-    folded = {node.id for fan in fans for node, _ in fan.leaves}
-    # Leaves from several frames, too few in each to fold; those in the hub's own frame
-    # stay beside it.
-    framed = {node.id: node.cluster for node in diagram.nodes}
-    across: dict[tuple[str, bool, Look, Look, bool], list[tuple[DiagramNode, DiagramEdge]]]
-    across = {}
-    for (hub, inward, line, look, service, frame), leaves in groups.items():
-        if (frame or None) != framed.get(hub):
-            alike = (hub, inward, line, look, service)
-            across.setdefault(alike, []).extend(leaf for leaf in leaves if leaf[0].id not in folded)
-    names = {cluster.id: cluster.label for cluster in diagram.clusters}
-    order = {cluster.id: _in_order(cluster) for cluster in diagram.clusters}
-    for (hub, inward, *_), leaves in across.items():
-        if len(leaves) > FAN:
-            ordered = sorted(leaves, key=lambda leaf: order.get(leaf[0].cluster or "", ()))
-            frames = tuple(names.get(node.cluster or "", "") for node, _ in ordered)
-            fans.append(_Fan(f"fan:{len(fans)}", hub, inward, tuple(ordered), frames))
-    return fans
-
-
-def _in_order(frame: Cluster) -> tuple[object, ...]:
-    """Where a frame's leaves stand in a table of several frames (those in none first): by
-    name with numbers in their order ("Vendor 2" before "Vendor 10", by their digits: a
-    name of thousands of them is no number Python would read), then by frame."""
-    parts = re.split(r"(\d+)", frame.label)
-    return (
-        1,
-        [
-            (0, len(part.lstrip("0")), part.lstrip("0")) if index % 2 else (1, 0, part.casefold())
-            for index, part in enumerate(parts)
-        ],
-        frame.id,
-    )
 
 
 def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:

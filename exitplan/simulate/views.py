@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import textwrap
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -230,14 +232,124 @@ def _focus(
     return kept
 
 
-def _check_size(count: int, cut: str, most: int | None) -> None:
+FAN = 12
+"""More nodes than this that each have one line, all to one node, and that look alike
+(the same look, the same kind of line; services apart) are drawn as one table with one
+line (a hub's dependents): one by one they stood in a single rank, 250 of them a column
+22,000 pixels tall. In one frame, the table stands in it; from several, too few in each
+to fold (24 vendors with 10 each), the frames stood in one column 18,000 pixels tall, and
+the table stands outside them, its rows grouped under each frame's name."""
+
+
+@dataclass(frozen=True)
+class Fan:
+    """Leaves with one line each, alike, to or from ``hub``: drawn as one table."""
+
+    hub: str
+    inward: bool  # the line runs from each leaf to the hub
+    leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
+    frames: tuple[tuple[str, str], ...] = ()
+    """For leaves from several frames: the id and name of each leaf's frame (both "" for
+    none), the leaves in the order of the frames; the table stands outside them."""
+
+
+def fans(diagram: Diagram) -> list[Fan]:
+    """The fans of the estate and impact views (the plan's ranks are its waves), each
+    larger than ``FAN``."""
+    if diagram.view not in (View.ESTATE, View.IMPACT):
+        return []
+    lines = Counter(end for edge in diagram.edges for end in (edge.source, edge.target))
+    loose = {n.id: n for n in diagram.nodes if n.card is None}
+    groups: dict[tuple[str, bool, Look, Look, bool, str], list[tuple[DiagramNode, DiagramEdge]]]
+    groups = {}
+    for edge in diagram.edges:
+        for leaf, hub, inward in (
+            (edge.source, edge.target, True),
+            (edge.target, edge.source, False),
+        ):
+            node = loose.get(leaf)
+            if node is not None and lines[leaf] == 1 and lines[hub] > 1:
+                key = (hub, inward, edge.look, node.look, node.service, node.cluster or "")
+                groups.setdefault(key, []).append((node, edge))
+                break
+    found = [
+        Fan(key[0], key[1], tuple(leaves)) for key, leaves in groups.items() if len(leaves) > FAN
+    ]
+    folded = {node.id for fan in found for node, _ in fan.leaves}
+    # Leaves from several frames, too few in each to fold. Those in the hub's own frame
+    # count towards a table but stay beside the hub, in their frame.
+    framed = {node.id: node.cluster for node in diagram.nodes}
+    across: dict[tuple[str, bool, Look, Look, bool], list[tuple[DiagramNode, DiagramEdge]]]
+    across = {}
+    beside: Counter[tuple[str, bool, Look, Look, bool]] = Counter()
+    for (hub, inward, line, look, service, frame), leaves in groups.items():
+        alike = (hub, inward, line, look, service)
+        left = [leaf for leaf in leaves if leaf[0].id not in folded]
+        if (frame or None) == framed.get(hub):
+            beside[alike] += len(left)
+        else:
+            across.setdefault(alike, []).extend(left)
+    names = {cluster.id: cluster.label for cluster in diagram.clusters}
+    order = {cluster.id: _in_order(cluster) for cluster in diagram.clusters}
+    for alike, leaves in across.items():
+        if len(leaves) + beside[alike] > FAN and len(leaves) > FAN // 2:
+            ordered = sorted(leaves, key=lambda leaf: order.get(leaf[0].cluster or "", ()))
+            frames = tuple(
+                (node.cluster or "", names.get(node.cluster or "", "")) for node, _ in ordered
+            )
+            found.append(Fan(alike[0], alike[1], tuple(ordered), frames))
+    return found
+
+
+def _in_order(frame: Cluster) -> tuple[object, ...]:
+    """Where a frame's leaves stand in a table of several frames (those in none first): by
+    name with numbers in their order ("Vendor 2" before "Vendor 10", by their digits 0 to
+    9: a name of thousands of them is no number Python would read), then as written, then
+    by frame."""
+    parts = re.split(r"([0-9]+)", frame.label)
+    return (
+        1,
+        [
+            (0, len(part.lstrip("0")), part.lstrip("0")) if index % 2 else (1, 0, part.casefold())
+            for index, part in enumerate(parts)
+        ],
+        frame.label,
+        frame.id,
+    )
+
+
+def drawn_count(diagram: Diagram) -> int:
+    """How many nodes a diagram counts as against a limit: each node drawn as a box, and
+    a fan's table one for each ``FAN`` of its leaves (a table of 300 dependents reads
+    as well as 25 boxes do; 300 boxes stood in a column 22,000 pixels tall)."""
+    found = fans(diagram)
+    folded = sum(len(fan.leaves) for fan in found)
+    return len(diagram.nodes) - folded + sum(math.ceil(len(fan.leaves) / FAN) for fan in found)
+
+
+def _check_size(count: int, cut: str, most: int | None, counted: int | None = None) -> None:
     """Refuse a drawing of more than ``most`` nodes (``None``: any number, for a ``.dot``
-    file that other tools read), saying how to ``cut`` it down."""
-    if most is not None and count > most:
-        raise UsageError(
-            f"the diagram would have {count:,} nodes, more than {most} read on a slide; {cut}; "
-            "a .dot file is written whole, for other tools"
+    file that other tools read), saying how to ``cut`` it down; ``counted``: what the
+    drawing counts as, its alike nodes drawn as tables (``drawn_count``)."""
+    counted = count if counted is None else counted
+    if most is not None and counted > most:
+        tables = (
+            f" ({counted:,} with alike ones drawn as tables, one for each {FAN} of them)"
+            if counted != count
+            else ""
         )
+        raise UsageError(
+            f"the diagram would have {count:,} nodes{tables}, more than {most} read on a "
+            f"slide; {cut}; a .dot file is written whole, for other tools"
+        )
+
+
+def _check_folded(count: int, cut: str, most: int | None) -> None:
+    """Refuse, before it is drawn, a drawing of more nodes than even tables of alike
+    ones bring within ``most`` (``FAN`` times as many); the rest is for ``_check_size``
+    once the drawing is made."""
+    if most is not None and count > most * FAN:
+        _check_size(count, cut, most)
 
 
 def _cut_advice(focus: NodeId | None, depth: int | None) -> str:
@@ -405,7 +517,7 @@ def estate_view(
         backend, (n for n in backend.nodes() if n.label in (Label.SERVICE, Label.COMPONENT))
     )
     ids = _focus(backend, everything, focus, depth)
-    _check_size(len(ids), _cut_advice(focus, depth), most)
+    _check_folded(len(ids), _cut_advice(focus, depth), most)
     nodes, edges, clusters = _structure(backend, ids, group_by)
     drawn = tuple(
         sorted(
@@ -419,7 +531,7 @@ def estate_view(
         )
     )
     lines = tuple(sorted(_edge(edge) for edge in _without_implied(edges)))
-    return Diagram(
+    diagram = Diagram(
         View.ESTATE,
         _title(backend, None, View.ESTATE, focus, depth),
         direction,
@@ -429,6 +541,8 @@ def estate_view(
         legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
         notes=("A dependency that a longer chain already shows is not drawn.",),
     )
+    _check_size(len(ids), _cut_advice(focus, depth), most, drawn_count(diagram))
+    return diagram
 
 
 def impact_view(
@@ -441,6 +555,7 @@ def impact_view(
     direction: str = "LR",
     fit: int | None = None,
     most: int | None = MAX_NODES,
+    fit_tables: bool = False,
 ) -> Diagram:
     """What the scenario touches, coloured by state, with the day each node breaks.
 
@@ -451,9 +566,11 @@ def impact_view(
     exists, or that nothing staying in use needs it. One ring of context:
     the nodes in use that depend on the affected ones yet survive (thanks to redundancy).
 
-    Over ``most`` nodes the view is refused (use ``focus``). With ``fit``, at most
-    that many nodes are drawn: the part that matters most (see ``most_affecting``),
-    with ``left_out`` saying what is not drawn.
+    Over ``most`` nodes the view is refused (use ``focus``), alike ones drawn as tables
+    counted as ``drawn_count`` does. With ``fit``, at most that many nodes are drawn: the
+    part that matters most (see ``most_affecting``), with ``left_out`` saying what is not
+    drawn; with ``fit_tables`` too, the whole is drawn when it counts as no more (a slide
+    seen on a screen, rather than a printed page, whose tables would be too small to read).
     """
     affected = {a.id: a for a in simulation.affected}
     touched = set(affected)
@@ -464,10 +581,51 @@ def impact_view(
     }
     context = in_use_among(backend, backend.nodes_by_id(survivors).values())
     ids = _focus(backend, touched | context, focus, depth)
-    left_out = None
+
+    def drawing(ids: set[NodeId], left_out: str | None) -> Diagram:
+        return _impact_drawing(
+            backend,
+            simulation,
+            ids,
+            affected=affected,
+            touched=touched,
+            context=context,
+            group_by=group_by,
+            direction=direction,
+            title=_title(backend, simulation, View.IMPACT, focus, depth),
+            left_out=left_out,
+        )
+
+    advice = _cut_advice(focus, depth)
     if fit is not None and len(ids) > fit:
+        whole = drawing(ids, None) if fit_tables and len(ids) <= fit * FAN else None
+        if whole is not None and drawn_count(whole) <= fit:
+            _check_size(len(ids), advice, most, drawn_count(whole))
+            return whole
         ids, left_out = most_affecting(simulation, ids, fit)
-    _check_size(len(ids), _cut_advice(focus, depth), most)
+        _check_folded(len(ids), advice, most)
+        diagram = drawing(ids, left_out)
+    else:
+        _check_folded(len(ids), advice, most)
+        diagram = drawing(ids, None)
+    _check_size(len(ids), advice, most, drawn_count(diagram))
+    return diagram
+
+
+def _impact_drawing(
+    backend: GraphBackend,
+    simulation: Simulation,
+    ids: set[NodeId],
+    *,
+    affected: Mapping[NodeId, Affected],
+    touched: set[NodeId],
+    context: set[NodeId],
+    group_by: GroupBy,
+    direction: str,
+    title: tuple[str, ...],
+    left_out: str | None,
+) -> Diagram:
+    """The impact view of ``ids`` (see ``impact_view``)."""
     named = frozenset(simulation.vendors)
     nodes, edges, clusters = _structure(
         backend, ids, group_by, dict.fromkeys(simulation.withdrawn, named)
@@ -522,7 +680,7 @@ def impact_view(
     sizes = {card: sum(1 for n in drawn if n.card == card) for card in cards}
     return Diagram(
         View.IMPACT,
-        _title(backend, simulation, View.IMPACT, focus, depth),
+        title,
         direction,
         tuple(drawn),
         tuple(lines),

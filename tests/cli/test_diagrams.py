@@ -17,12 +17,13 @@ from exitplan.cli.common import _not_an_option
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
-from exitplan.render.dot import FAN, NOTE_WIDTH, _fans, dump_dot, quote
+from exitplan.render.dot import NOTE_WIDTH, _fans, dump_dot, quote
 from exitplan.render.files import Renderer, diagram_bytes
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.result import State
 from exitplan.simulate.views import (
+    FAN,
     MAX_NODES,
     SLIDE_NODES,
     Cluster,
@@ -244,10 +245,15 @@ def test_simulate_can_draw_too(run_cli: RunCli, tmp_path: Path) -> None:
 def _components_drawn(dot: Path) -> int:
     """The wide estate's components in a DOT file: nodes, and cells of a fan's table."""
     text = dot.read_text(encoding="utf-8")
-    return len(re.findall(r'^\s*"c\d{3}" \[', text, re.M)) + len(re.findall(r">C \d+<", text))
+    return len(re.findall(r'^\s*"c\d+" \[', text, re.M)) + len(re.findall(r">C \d+<", text))
 
 
-def _wide_estate(folder: Path, dependents: int = 300) -> tuple[Path, Path]:
+WIDE = MAX_NODES * FAN + 100
+"""So many dependents of one node that even drawn as a table they are more than read on a
+slide (a table counts one node for each FAN of them)."""
+
+
+def _wide_estate(folder: Path, dependents: int = WIDE) -> tuple[Path, Path]:
     """One withdrawn component that ``dependents`` components of another vendor need: an
     impact view of more nodes than read on a slide."""
     components = [{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}] + [
@@ -274,13 +280,13 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     assert result.exit_code == 0, result.stderr
     assert book.read_bytes().startswith(b"PK")
     text = svg.read_text(encoding="utf-8")
-    drawn = set(re.findall(r"<title>(c\d{3}|s)</title>", text))
+    drawn = set(re.findall(r"<title>(c\d+|s)</title>", text))
     drawn |= {f"c{int(n):03d}" for n in re.findall(r">C (\d+)<", text)}  # in a fan's table
     assert "<title>withdrawn:vendor&#45;v</title>" in text
     assert {"s", "c000"} <= drawn
     assert len(drawn) == 249  # and the withdrawn component's row
-    assert "impact.svg: Cut to 250 of 302 nodes to fit the page" in result.stderr
-    assert "Not drawn: 52 broken or degraded components" in result.stderr
+    assert "impact.svg: Cut to 250 of 3,102 nodes to fit the page" in result.stderr
+    assert "Not drawn: 2,852 broken or degraded components" in result.stderr
     hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
     assert hint is not None, result.stderr  # a command that can be run as it is (helper-68)
     part_svg = str(tmp_path / "part.svg")
@@ -296,11 +302,50 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     given_dot = run_cli(*given, "--diagram", whole_dot)
     assert given_dot.exit_code == 0, given_dot.stderr
     assert "Cut to" not in given_dot.stderr
-    assert _components_drawn(whole_dot) == 300
+    assert _components_drawn(whole_dot) == WIDE
     svg = tmp_path / "impact.svg"
     whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
     assert whole.exit_code == 2  # the command that can focus still says how
-    assert "302 nodes, more than 250 read on a slide; cut it down with --focus" in whole.stderr
+    assert "3,102 nodes, more than 250 read on a slide; cut it down with --focus" in whole.stderr
+
+
+@pytest.mark.parametrize("command", ["simulate", "diagram", "estate"])
+def test_a_hub_s_dependents_that_fit_on_a_slide_as_a_table_are_drawn_whole(
+    command: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """300 dependents of one node, drawn as one table, read on a slide as 25 boxes would:
+    they were cut to 250 nodes by --diagram, and refused by exitplan diagram, whose advice
+    for the hub alone was to list its neighbours with exitplan show."""
+    estate, _ = _wide_estate(tmp_path / "estate", dependents=300)
+    svg = tmp_path / "whole.svg"
+    given = {
+        "simulate": ["simulate", estate, "-w", "vendor:v", "--diagram", svg],
+        "diagram": ["diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg],
+        "estate": ["diagram", estate, "--view", "estate", "--focus", "a", "--depth", "1"],
+    }[command]
+    result = run_cli(*given, *(["-o", svg] if command == "estate" else []))
+    assert result.exit_code == 0, result.stderr
+    assert "Cut to" not in result.stderr
+    text = svg.read_text(encoding="utf-8")
+    drawn = set(re.findall(r"<title>(c\d+)</title>", text))
+    drawn |= {f"c{int(n):03d}" for n in re.findall(r">C (\d+)<", text)}
+    assert drawn == {f"c{i:03d}" for i in range(300)}
+
+
+def test_a_table_too_large_for_a_slide_is_counted_as_a_table(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Dependents that even as a table count more than a slide holds are refused, and the
+    refusal says how they were counted."""
+    estate, _ = _wide_estate(tmp_path / "estate", dependents=2990)
+    svg = tmp_path / "whole.svg"
+    result = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
+    assert result.exit_code == 2
+    assert (
+        "the diagram would have 2,992 nodes (253 with alike ones drawn as tables, one for each "
+        "12 of them), more than 250 read on a slide; cut it down with --focus"
+    ) in result.stderr
+    assert not svg.exists()
 
 
 @pytest.mark.parametrize(
@@ -334,7 +379,7 @@ def test_a_diagram_too_large_says_how_to_draw_less_and_a_dot_file_is_whole(
     whole = tmp_path / "wide.dot"
     written = run_cli("diagram", estate, *withdraw, "--view", view, *given, "-o", whole)
     assert written.exit_code == 0, written.stderr
-    assert _components_drawn(whole) == 300
+    assert _components_drawn(whole) == WIDE
 
 
 def test_focus_cuts_the_estate_down(run_cli: RunCli, tmp_path: Path) -> None:
@@ -946,6 +991,16 @@ _TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
         ),
         (
             View.ESTATE,
+            [
+                *_TWO_HUBS,
+                *_leaves("f", 5, "fhub"),
+                *_leaves("g", 4, "fhub"),
+                *_leaves("k", 4, "fhub"),
+            ],
+            [("fhub", True, 8)],
+        ),
+        (
+            View.ESTATE,
             [*_TWO_HUBS, *_leaves("f", FAN, "hub"), *_leaves("g", FAN, "hub", Look.SOFT)],
             [],
         ),
@@ -968,6 +1023,7 @@ _TWO_HUBS = [("hub", "other", Look.HARD, ""), ("other", "x", Look.HARD, "")]
         "a-frame-s-own-table-and-the-rest-across",
         "the-hub-s-own-frame-keeps-its-leaves",
         "the-others-across",
+        "the-hub-s-own-frame-counts-towards-a-table",
         "across-frames-needs-and-uses-apart",
     ],
 )
@@ -1017,8 +1073,9 @@ def test_a_fan_from_several_frames_stands_outside_them_its_rows_under_each_frame
     assert table.count("<b>G &lt;b&gt;&amp;amp;\\\\x07</b>") == 1  # as in the frame's label
     assert "<b>&amp;" not in table
     assert "\x07" not in table
-    # as tall as wide: three leaves a row, frame f's 4 rows under its one name, g's 1
-    assert table.count("<tr>") == 1 + 4 + 1
+    # as tall as wide: one group of three leaves a row, f's 4 rows under its one name, g's
+    # 1, under the heading
+    assert table.count("<tr>") == 1 + 1 + 4 + 1
     assert 'rowspan="4"' in table
 
 
@@ -1049,7 +1106,7 @@ def test_a_fan_of_leaves_in_no_frame_and_in_frames_is_drawn(renderer: Renderer) 
     ]
     diagram = _fan_diagram(View.ESTATE, edges)
     (fan,) = _fans(diagram)
-    assert fan.frames[0] == ""
+    assert fan.frames[0] == ("", "")
     assert {node.id[0] for node, _ in fan.leaves} == {"a", "g"}
     svg = diagram_bytes(diagram, ".svg", renderer).decode()
     texts = {*re.findall(r">([afg]\d\d)<", svg)}
@@ -1095,8 +1152,8 @@ def test_a_hub_s_dependents_from_many_vendors_are_not_a_column_of_frames(
 def test_a_slide_of_a_hub_s_dependents_is_not_a_tall_column(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """300 components that need one withdrawn component, cut to a slide: they stood in
-    one column 22,000 pixels tall; in a table the picture is about as tall as wide."""
+    """Components that need one withdrawn component, cut to a slide: they stood in one
+    column 22,000 pixels tall; in a table the picture is about as tall as wide."""
     estate, _ = _wide_estate(tmp_path / "estate")
     png = tmp_path / "impact.png"
     result = run_cli("simulate", estate, "-w", "vendor:v", "--diagram", png)
@@ -1155,12 +1212,12 @@ def test_what_the_horizon_does_not_reach_is_not_said_to_survive() -> None:
 def test_a_cut_picture_counts_what_goes_after_the_horizon_apart(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """helper-74: 52 components that break on day 60, left out of a picture with a horizon
-    of 10 days, were counted as "nodes that survive"."""
+    """helper-74: components that break on day 60, left out of a picture with a horizon of
+    10 days, were counted as "nodes that survive"."""
     components = [{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}] + [
         {"id": f"c{i:03d}", "name": f"C {i}", "vendor": "w", "delivery": "saas",
          "depends_on": [{"ref": "a", "onset": {"grace_days": 60}}]}
-        for i in range(300)
+        for i in range(WIDE)
     ]  # fmt: skip
     services = [{"id": "s", "name": "S", "depends_on": ["a"]}]
     estate, _ = write_estate(
