@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import NoReturn
 
 import networkx as nx
 
@@ -318,13 +319,16 @@ def _in_order(frame: Cluster) -> tuple[object, ...]:
     )
 
 
-def drawn_count(diagram: Diagram) -> int:
-    """How many nodes a diagram counts as against a limit: each node drawn as a box, and
-    a fan's table one for each ``FAN`` of its leaves (a table of 300 dependents reads
-    as well as 25 boxes do; 300 boxes stood in a column 22,000 pixels tall)."""
+def drawn_count(diagram: Diagram, count: int) -> int:
+    """How many nodes a diagram of ``count`` nodes counts as against a limit: each node,
+    but a fan's table one for each ``FAN`` of its leaves (a table of 300 dependents reads
+    as well as 25 boxes do; 300 boxes stood in a column 22,000 pixels tall). Each node
+    of the view counts, whatever else is drawn together: a row that names every
+    withdrawn component nothing needs grows with them (helper-77: 2,900 names, a column
+    28,000 pixels tall)."""
     found = fans(diagram)
     folded = sum(len(fan.leaves) for fan in found)
-    return len(diagram.nodes) - folded + sum(math.ceil(len(fan.leaves) / FAN) for fan in found)
+    return count - folded + sum(math.ceil(len(fan.leaves) / FAN) for fan in found)
 
 
 def _check_size(count: int, cut: str, most: int | None, counted: int | None = None) -> None:
@@ -338,10 +342,15 @@ def _check_size(count: int, cut: str, most: int | None, counted: int | None = No
             if counted != count
             else ""
         )
-        raise UsageError(
-            f"the diagram would have {count:,} nodes{tables}, more than {most} read on a "
-            f"slide; {cut}; a .dot file is written whole, for other tools"
-        )
+        _refuse(count, tables, cut, most)
+
+
+def _refuse(count: int, tables: str, cut: str, most: int) -> NoReturn:
+    """The refusal of a drawing too large, ``tables`` saying how it was counted."""
+    raise UsageError(
+        f"the diagram would have {count:,} nodes{tables}, more than {most} read on a "
+        f"slide; {cut}; a .dot file is written whole, for other tools"
+    )
 
 
 def _check_folded(count: int, cut: str, most: int | None) -> None:
@@ -349,7 +358,8 @@ def _check_folded(count: int, cut: str, most: int | None) -> None:
     ones bring within ``most`` (``FAN`` times as many); the rest is for ``_check_size``
     once the drawing is made."""
     if most is not None and count > most * FAN:
-        _check_size(count, cut, most)
+        tables = f" (even with alike ones drawn as tables, one for each {FAN} of them)"
+        _refuse(count, tables, cut, most)
 
 
 def _cut_advice(focus: NodeId | None, depth: int | None) -> str:
@@ -541,7 +551,7 @@ def estate_view(
         legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
         notes=("A dependency that a longer chain already shows is not drawn.",),
     )
-    _check_size(len(ids), _cut_advice(focus, depth), most, drawn_count(diagram))
+    _check_size(len(ids), _cut_advice(focus, depth), most, drawn_count(diagram, len(ids)))
     return diagram
 
 
@@ -599,8 +609,9 @@ def impact_view(
     advice = _cut_advice(focus, depth)
     if fit is not None and len(ids) > fit:
         whole = drawing(ids, None) if fit_tables and len(ids) <= fit * FAN else None
-        if whole is not None and drawn_count(whole) <= fit:
-            _check_size(len(ids), advice, most, drawn_count(whole))
+        counted = drawn_count(whole, len(ids)) if whole is not None else fit + 1
+        if whole is not None and counted <= fit:
+            _check_size(len(ids), advice, most, counted)
             return whole
         ids, left_out = most_affecting(simulation, ids, fit)
         _check_folded(len(ids), advice, most)
@@ -608,7 +619,7 @@ def impact_view(
     else:
         _check_folded(len(ids), advice, most)
         diagram = drawing(ids, None)
-    _check_size(len(ids), advice, most, drawn_count(diagram))
+    _check_size(len(ids), advice, most, drawn_count(diagram, len(ids)))
     return diagram
 
 

@@ -306,7 +306,10 @@ def test_simulate_and_run_draw_the_part_that_reads_on_a_slide_and_give_the_answe
     svg = tmp_path / "impact.svg"
     whole = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
     assert whole.exit_code == 2  # the command that can focus still says how
-    assert "3,102 nodes, more than 250 read on a slide; cut it down with --focus" in whole.stderr
+    assert (
+        "3,102 nodes (even with alike ones drawn as tables, one for each 12 of them), more than "
+        "250 read on a slide; cut it down with --focus"
+    ) in whole.stderr
 
 
 @pytest.mark.parametrize("command", ["simulate", "diagram", "estate"])
@@ -330,6 +333,28 @@ def test_a_hub_s_dependents_that_fit_on_a_slide_as_a_table_are_drawn_whole(
     drawn = set(re.findall(r"<title>(c\d+)</title>", text))
     drawn |= {f"c{int(n):03d}" for n in re.findall(r">C (\d+)<", text)}
     assert drawn == {f"c{i:03d}" for i in range(300)}
+
+
+def test_withdrawn_components_nothing_needs_count_each_though_named_in_one_row(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """helper-77: the row that names every withdrawn component nothing needs counted as
+    one node, so 2,900 of them were drawn as a column 28,000 pixels tall; each counts."""
+    components = [{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}] + [
+        {"id": f"u{i:03d}", "name": f"Unused {i}", "vendor": "v", "delivery": "saas"}
+        for i in range(300)
+    ]
+    services = [{"id": "s", "name": "S", "depends_on": ["a"]}]
+    estate, _ = write_estate(
+        tmp_path / "unused", "unused", components=components, services=services, alternatives=[]
+    )
+    svg = tmp_path / "x.svg"
+    refused = run_cli("diagram", estate, "-w", "vendor:v", "--view", "impact", "-o", svg)
+    assert refused.exit_code == 2
+    assert "the diagram would have 302 nodes, more than 250 read on a slide" in refused.stderr
+    cut = run_cli("simulate", estate, "-w", "vendor:v", "--diagram", svg)
+    assert cut.exit_code == 0, cut.stderr
+    assert "Cut to 250 of 302 nodes" in cut.stderr
 
 
 def test_a_table_too_large_for_a_slide_is_counted_as_a_table(
