@@ -14,7 +14,7 @@ import itertools
 import math
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from exitplan.errors import printable
 from exitplan.simulate.views import (
@@ -23,6 +23,7 @@ from exitplan.simulate.views import (
     Diagram,
     DiagramEdge,
     DiagramNode,
+    Fan,
     Look,
     View,
     fans,
@@ -413,58 +414,28 @@ def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _
 FRAME_NAME_WRAP = 28
 
 
-@dataclass(frozen=True)
-class _Fan:
-    """Leaves with one line each, of one kind, to or from ``hub``, drawn as one table."""
-
-    id: str
-    hub: str
-    inward: bool  # the line runs from each leaf to the hub
-    leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
-    frames: tuple[tuple[str, str], ...] = ()
-    """For leaves from several frames: the id and name of each leaf's frame (both "" for
-    none), the leaves in the order of the frames (``fans``); the table stands outside."""
-
-    @property
-    def cluster(self) -> str | None:
-        """The frame the table stands in (``None``: outside any)."""
-        return None if self.frames else self.leaves[0][0].cluster
-
-    @property
-    def said(self) -> tuple[str, ...] | None:
-        """The words every leaf's line carries, when they share them (else each cell says
-        its own)."""
-        labels = {line.label for _, line in self.leaves}
-        return labels.pop() if len(labels) == 1 else None
-
-    @property
-    def edge(self) -> DiagramEdge:
-        """The one line drawn, with the words its leaves' lines share."""
-        source, target = (self.id, self.hub) if self.inward else (self.hub, self.id)
-        return replace(self.leaves[0][1], source=source, target=target, label=self.said or ())
-
-    def table(self, indent: str) -> str:
-        """The leaves on a grid about as tall as wide, in the order of their lines, each
-        cell outlined as its look's box is, under a heading that reads along the line
-        ("each of these 249" —needs→ the hub)."""
-        shared = self.said is not None
-        cells = [
-            _cell(
-                (*node.lines, *(() if shared else tuple(f"({said})" for said in line.label))),
-                node.look,
-                outlined=True,
-            )
-            for node, line in self.leaves
-        ]
-        if self.frames:
-            rows, width = _framed_rows(cells, self.frames)
-        else:
-            columns = math.ceil(math.sqrt(len(cells) * 3 / 8))
-            rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
-            width = len(rows[0])
-        heading = _text((f"each of these {len(self.leaves):,}",), 13, bold=True)
-        body = [[f'<td colspan="{width}" border="0" align="left">{heading}</td>'], *rows]
-        return f'{indent}{quote(self.id)} [label=<{_table(body)}>, shape="plain"];'
+def _fan_table(fan: Fan, indent: str) -> str:
+    """The leaves on a grid about as tall as wide, in the order of their lines, each
+    cell outlined as its look's box is, under a heading that reads along the line
+    ("each of these 249" —needs→ the hub)."""
+    shared = fan.said is not None
+    cells = [
+        _cell(
+            (*node.lines, *(() if shared else tuple(f"({said})" for said in line.label))),
+            node.look,
+            outlined=True,
+        )
+        for node, line in fan.leaves
+    ]
+    if fan.frames:
+        rows, width = _framed_rows(cells, fan.frames)
+    else:
+        columns = math.ceil(math.sqrt(len(cells) * 3 / 8))
+        rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
+        width = len(rows[0])
+    heading = _text((f"each of these {len(fan.leaves):,}",), 13, bold=True)
+    body = [[f'<td colspan="{width}" border="0" align="left">{heading}</td>'], *rows]
+    return f'{indent}{quote(fan.id)} [label=<{_table(body)}>, shape="plain"];'
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -551,14 +522,6 @@ def _framed_rows(
                 )
         tables.append(f'<td border="0" cellpadding="0" valign="top">{_table(rows)}</td>')
     return [tables], len(tables)
-
-
-def _fans(diagram: Diagram) -> list[_Fan]:
-    """The diagram's fans (``exitplan.simulate.views.fans``), each with its node's id."""
-    return [
-        _Fan(f"fan:{index}", fan.hub, fan.inward, fan.leaves, fan.frames)
-        for index, fan in enumerate(fans(diagram))
-    ]
 
 
 def _plain_legend(looks: Iterable[Look], notes: Iterable[str] = ()) -> list[str]:
@@ -648,8 +611,8 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
         f"  edge [{_attributes({'fontname': FONT, 'fontsize': '9', 'arrowsize': '0.7'})}];",
     ]
     rows = _Rows(diagram)
-    fans = _fans(diagram) if tables else []
-    folded = {leaf.id for fan in fans for leaf, _ in fan.leaves}
+    folds = fans(diagram) if tables else []
+    folded = {leaf.id for fan in folds for leaf, _ in fan.leaves}
     clustered: dict[str, list[DiagramNode]] = {}
     for node in diagram.nodes:
         if node.cluster is not None:
@@ -657,7 +620,7 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
 
     def members(nodes: Iterable[DiagramNode], cluster: str | None, indent: str) -> list[str]:
         drawn = rows.members([n for n in nodes if n.id not in folded], indent)
-        return drawn + [fan.table(indent) for fan in fans if fan.cluster == cluster]
+        return drawn + [_fan_table(fan, indent) for fan in folds if fan.cluster == cluster]
 
     out.extend(members([n for n in diagram.nodes if n.cluster is None], None, "  "))
     for cluster in diagram.clusters:
@@ -668,7 +631,7 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
     edges = [e for e in diagram.edges if e.source not in folded and e.target not in folded]
     out.extend(
         _edge(edge, rows.end(edge.source, out=True), rows.end(edge.target, out=False))
-        for edge in [*edges, *(fan.edge for fan in fans)]
+        for edge in [*edges, *(fan.edge for fan in folds)]
     )
     if not tables and diagram.legend:
         out.extend(_plain_legend(diagram.legend, diagram.notes))

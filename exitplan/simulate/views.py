@@ -244,14 +244,34 @@ the table stands outside them, its rows grouped under each frame's name."""
 
 @dataclass(frozen=True)
 class Fan:
-    """Leaves with one line each, alike, to or from ``hub``: drawn as one table."""
+    """Leaves with one line each, alike, to or from ``hub``: drawn as one table, the node
+    ``id`` ("fan:N", which no estate id can be), with one line."""
 
+    id: str
     hub: str
     inward: bool  # the line runs from each leaf to the hub
     leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
     frames: tuple[tuple[str, str], ...] = ()
     """For leaves from several frames: the id and name of each leaf's frame (both "" for
     none), the leaves in the order of the frames; the table stands outside them."""
+
+    @property
+    def cluster(self) -> str | None:
+        """The frame the table stands in (``None``: outside any)."""
+        return None if self.frames else self.leaves[0][0].cluster
+
+    @property
+    def said(self) -> tuple[str, ...] | None:
+        """The words every leaf's line carries, when they share them (else each cell says
+        its own)."""
+        labels = {line.label for _, line in self.leaves}
+        return labels.pop() if len(labels) == 1 else None
+
+    @property
+    def edge(self) -> DiagramEdge:
+        """The one line drawn, with the words its leaves' lines share."""
+        source, target = (self.id, self.hub) if self.inward else (self.hub, self.id)
+        return replace(self.leaves[0][1], source=source, target=target, label=self.said or ())
 
 
 def fans(diagram: Diagram) -> list[Fan]:
@@ -273,8 +293,10 @@ def fans(diagram: Diagram) -> list[Fan]:
                 key = (hub, inward, edge.look, node.look, node.service, node.cluster or "")
                 groups.setdefault(key, []).append((node, edge))
                 break
+    wide = [(key, leaves) for key, leaves in groups.items() if len(leaves) > FAN]
     found = [
-        Fan(key[0], key[1], tuple(leaves)) for key, leaves in groups.items() if len(leaves) > FAN
+        Fan(f"fan:{index}", key[0], key[1], tuple(leaves))
+        for index, (key, leaves) in enumerate(wide)
     ]
     folded = {node.id for fan in found for node, _ in fan.leaves}
     # Leaves from several frames, too few in each to fold. Those in the hub's own frame
@@ -298,7 +320,7 @@ def fans(diagram: Diagram) -> list[Fan]:
             frames = tuple(
                 (node.cluster or "", names.get(node.cluster or "", "")) for node, _ in ordered
             )
-            found.append(Fan(alike[0], alike[1], tuple(ordered), frames))
+            found.append(Fan(f"fan:{len(found)}", alike[0], alike[1], tuple(ordered), frames))
     return found
 
 

@@ -17,7 +17,7 @@ from exitplan.cli.common import _not_an_option
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
-from exitplan.render.dot import NOTE_WIDTH, _fans, dump_dot, quote
+from exitplan.render.dot import NOTE_WIDTH, dump_dot, quote
 from exitplan.render.files import Renderer, diagram_bytes
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
@@ -33,6 +33,7 @@ from exitplan.simulate.views import (
     Look,
     View,
     estate_view,
+    fans,
     impact_view,
     plan_view,
 )
@@ -1060,10 +1061,10 @@ def test_a_wide_fan_of_leaves_is_one_table(
     lines said otherwise (days of grace) kept the column; broken and degraded leaves, and
     a service among components, shared one table."""
     diagram = _fan_diagram(view, edges)
-    fans = _fans(diagram)
-    assert [(fan.hub, fan.inward, len(fan.leaves)) for fan in fans] == folded
+    found = fans(diagram)
+    assert [(fan.hub, fan.inward, len(fan.leaves)) for fan in found] == folded
     dot = dump_dot(diagram)
-    for fan in fans:
+    for fan in found:
         line = f'"{fan.id}" -> "{fan.hub}"' if fan.inward else f'"{fan.hub}" -> "{fan.id}"'
         assert line in dot
     leaves = {i for edge in edges for i in edge[:2]} - {"hub", "fhub", "other", "x"}
@@ -1084,7 +1085,7 @@ def test_a_fan_from_several_frames_stands_outside_them_its_rows_under_each_frame
         ("f99", "x", Look.HARD, ""),
     ]
     diagram = _fan_diagram(View.ESTATE, edges)
-    (fan,) = _fans(diagram)
+    (fan,) = fans(diagram)
     assert fan.cluster is None
     leaves = [*(f"f{i:02d}" for i in range(FAN)), "g00", "g01", "g02"]
     assert [node.id for node, _ in fan.leaves] == leaves
@@ -1130,7 +1131,7 @@ def test_a_fan_of_leaves_in_no_frame_and_in_frames_is_drawn(renderer: Renderer) 
         *_leaves("f", 2, "fhub"),
     ]
     diagram = _fan_diagram(View.ESTATE, edges)
-    (fan,) = _fans(diagram)
+    (fan,) = fans(diagram)
     assert fan.frames[0] == ("", "")
     assert {node.id[0] for node, _ in fan.leaves} == {"a", "g"}
     svg = diagram_bytes(diagram, ".svg", renderer).decode()
