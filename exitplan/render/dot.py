@@ -413,11 +413,17 @@ def _order(diagram: Diagram, clustered: Mapping[str, list[DiagramNode]], rows: _
 
 FRAME_NAME_WRAP = 28
 
+FAN_HEADING = "heading"
+"""The port of a fan's heading, where its one line leaves or arrives, so that it reads
+along the line ("each of these 249" —needs→ the hub): from the table's side, the line
+seemed to leave one cell, or a blank one. Not when the hub is a row of a card, whose
+west side the line must reach: from the heading's corner it crossed the table back."""
+
 
 def _fan_table(fan: Fan, indent: str) -> str:
-    """The leaves on a grid about as tall as wide, in the order of their lines, each
-    cell outlined as its look's box is, under a heading that reads along the line
-    ("each of these 249" —needs→ the hub)."""
+    """The leaves on a grid about as tall as wide, in the order of their names, each
+    cell outlined as its look's box is, under a heading whose port (``FAN_HEADING``) the
+    line leaves or reaches."""
     shared = fan.said is not None
     cells = [
         _cell(
@@ -434,7 +440,8 @@ def _fan_table(fan: Fan, indent: str) -> str:
         rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
         width = len(rows[0])
     heading = _text((f"each of these {len(fan.leaves):,}",), 13, bold=True)
-    body = [[f'<td colspan="{width}" border="0" align="left">{heading}</td>'], *rows]
+    at = f'port="{FAN_HEADING}" colspan="{width}" border="0" align="left"'
+    body = [[f"<td {at}>{heading}</td>"], *rows]
     return f'{indent}{quote(fan.id)} [label=<{_table(body)}>, shape="plain"];'
 
 
@@ -629,8 +636,15 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
             out.extend(_frame(cluster, framed))
     out.extend(_order(diagram, clustered, rows))
     edges = [e for e in diagram.edges if e.source not in folded and e.target not in folded]
+    heads = {fan.id for fan in folds if fan.hub not in rows.rows}
+
+    def end(node_id: str, *, out: bool) -> str:  # a fan's line at its heading's side
+        if node_id in heads:
+            return f"{quote(node_id)}:{quote(FAN_HEADING)}:{'e' if out else 'w'}"
+        return rows.end(node_id, out=out)
+
     out.extend(
-        _edge(edge, rows.end(edge.source, out=True), rows.end(edge.target, out=False))
+        _edge(edge, end(edge.source, out=True), end(edge.target, out=False))
         for edge in [*edges, *(fan.edge for fan in folds)]
     )
     if not tables and diagram.legend:

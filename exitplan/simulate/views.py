@@ -250,7 +250,7 @@ class Fan:
     id: str
     hub: str
     inward: bool  # the line runs from each leaf to the hub
-    leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their lines
+    leaves: tuple[tuple[DiagramNode, DiagramEdge], ...]  # in the order of their names
     frames: tuple[tuple[str, str], ...] = ()
     """For leaves from several frames: the id and name of each leaf's frame (both "" for
     none), the leaves in the order of the frames; the table stands outside them."""
@@ -295,7 +295,7 @@ def fans(diagram: Diagram) -> list[Fan]:
                 break
     wide = [(key, leaves) for key, leaves in groups.items() if len(leaves) > FAN]
     found = [
-        Fan(f"fan:{index}", key[0], key[1], tuple(leaves))
+        Fan(f"fan:{index}", key[0], key[1], tuple(sorted(leaves, key=_by_name)))
         for index, (key, leaves) in enumerate(wide)
     ]
     folded = {node.id for fan in found for node, _ in fan.leaves}
@@ -316,7 +316,9 @@ def fans(diagram: Diagram) -> list[Fan]:
     order = {cluster.id: _in_order(cluster) for cluster in diagram.clusters}
     for alike, leaves in across.items():
         if len(leaves) + beside[alike] > FAN and len(leaves) > FAN // 2:
-            ordered = sorted(leaves, key=lambda leaf: order.get(leaf[0].cluster or "", ()))
+            ordered = sorted(
+                leaves, key=lambda leaf: (order.get(leaf[0].cluster or "", ()), _by_name(leaf))
+            )
             frames = tuple(
                 (node.cluster or "", names.get(node.cluster or "", "")) for node, _ in ordered
             )
@@ -324,21 +326,28 @@ def fans(diagram: Diagram) -> list[Fan]:
     return found
 
 
+def _natural(text: str) -> list[tuple[int, int, str]]:
+    """``text`` in the order a reader expects of names: numbers in their order ("Vendor 2"
+    before "Vendor 10", "1.2" before "1.10"; by their digits 0 to 9, as a name of
+    thousands of them is no number Python would read), letters regardless of case."""
+    return [
+        (0, len(part.lstrip("0")), part.lstrip("0")) if index % 2 else (1, 0, part.casefold())
+        for index, part in enumerate(re.split(r"([0-9]+)", text))
+    ]
+
+
 def _in_order(frame: Cluster) -> tuple[object, ...]:
     """Where a frame's leaves stand in a table of several frames (those in none first): by
-    name with numbers in their order ("Vendor 2" before "Vendor 10", by their digits 0 to
-    9: a name of thousands of them is no number Python would read), then as written, then
-    by frame."""
-    parts = re.split(r"([0-9]+)", frame.label)
-    return (
-        1,
-        [
-            (0, len(part.lstrip("0")), part.lstrip("0")) if index % 2 else (1, 0, part.casefold())
-            for index, part in enumerate(parts)
-        ],
-        frame.label,
-        frame.id,
-    )
+    name (``_natural``), then as written, then by frame."""
+    return (1, _natural(frame.label), frame.label, frame.id)
+
+
+def _by_name(leaf: tuple[DiagramNode, DiagramEdge]) -> tuple[object, ...]:
+    """Where a leaf stands among the cells of a table: by the name it shows (``_natural``:
+    "Application 1.2" before "Application 1.10"), then as written, then by id."""
+    node, _ = leaf
+    shown = "\n".join(node.lines)
+    return (_natural(shown), shown, node.id)
 
 
 def drawn_count(diagram: Diagram, count: int) -> int:

@@ -1065,7 +1065,8 @@ def test_a_wide_fan_of_leaves_is_one_table(
     assert [(fan.hub, fan.inward, len(fan.leaves)) for fan in found] == folded
     dot = dump_dot(diagram)
     for fan in found:
-        line = f'"{fan.id}" -> "{fan.hub}"' if fan.inward else f'"{fan.hub}" -> "{fan.id}"'
+        table = f'"{fan.id}":"heading"'  # the line leaves or reaches the heading
+        line = f'{table}:e -> "{fan.hub}"' if fan.inward else f'"{fan.hub}" -> {table}:w'
         assert line in dot
     leaves = {i for edge in edges for i in edge[:2]} - {"hub", "fhub", "other", "x"}
     for leaf in leaves:
@@ -1306,6 +1307,28 @@ def test_without_an_estate_the_diagram_names_each_way_to_give_one(
     ) in result.stderr
 
 
+def test_a_fan_s_cells_stand_in_the_order_of_their_names_and_its_line_at_its_heading() -> None:
+    """A table's cells follow the names they show, numbers in their order ("b2" before
+    "b10"; in their lines' order, the ids' text order, "b10" stood first). Its one line
+    leaves the heading ("each of these 13"), which reads along it; to a card's row it
+    leaves the table's side, as from the heading's corner it crossed the table back to
+    the row's west side."""
+    edges = sorted(  # as the views sort them
+        [
+            *_TWO_HUBS,
+            *[(f"b{i}", "hub", Look.HARD, "") for i in range(FAN + 1)],
+            *[(f"c{i}", "r0", Look.HARD, "") for i in range(FAN + 1)],
+        ]
+    )
+    dot = dump_dot(_fan_diagram(View.IMPACT, edges))
+    for fan, prefix in (("fan:0", "b"), ("fan:1", "c")):
+        table = next(line for line in dot.splitlines() if line.startswith(f'  "{fan}"'))
+        assert re.findall(rf">({prefix}[0-9]+)<", table) == [f"{prefix}{i}" for i in range(FAN + 1)]
+    assert '  "fan:0":"heading":e -> "hub" [color="#444444"];' in dot
+    assert '  "fan:1" -> "card":"r0":w [color="#444444"];' in dot
+    assert '<td port="heading" colspan=' in dot
+
+
 def test_a_fan_s_lines_said_otherwise_are_said_in_its_cells_and_cells_keep_their_outline() -> None:
     """Leaves whose lines carry different words (days of grace) share a table whose line
     carries none, each cell its own; a degraded leaf's cell is dashed, as its box is."""
@@ -1315,11 +1338,11 @@ def test_a_fan_s_lines_said_otherwise_are_said_in_its_cells_and_cells_keep_their
         ("d99", "hub", Look.SOFT, "after 30 days"),
     ]
     dot = dump_dot(_fan_diagram(View.IMPACT, edges))
-    assert '"fan:0" -> "hub" [color="#777777", style="dashed"];' in dot
+    assert '"fan:0":"heading":e -> "hub" [color="#777777", style="dashed"];' in dot
     assert "d99<br/>(after 30 days)" in dot
     assert dot.count('style="dashed" bgcolor="#fde3b5"') == FAN + 1
     same = dump_dot(
         _fan_diagram(View.IMPACT, [*_TWO_HUBS, *_leaves("a", FAN + 1, "hub", said="x")])
     )
-    assert '"fan:0" -> "hub" [color="#444444", label="x"];' in same
+    assert '"fan:0":"heading":e -> "hub" [color="#444444", label="x"];' in same
     assert "(x)" not in same
