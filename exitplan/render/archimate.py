@@ -351,8 +351,13 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
             said[candidate]["exitplan-wave"] = str(waves[0])
     for candidate, needs in _not_in_plan(simulation).items():
         said[candidate]["exitplan-needs-not-in-plan"] = needs
+    held = {held.id: held.holds_back for held in simulation.held_back}
     for unneeded in simulation.not_needed:
-        said[unneeded]["exitplan-alternative-status"] = "not needed"
+        if unneeded in held:  # nothing needs it, but the candidates of others do
+            said[unneeded]["exitplan-alternative-status"] = "missing"
+            said[unneeded]["exitplan-holds-back"] = ", ".join(held[unneeded])
+        else:
+            said[unneeded]["exitplan-alternative-status"] = "not needed"
     return said
 
 

@@ -748,8 +748,9 @@ def effort_sentence(simulation: Simulation) -> str:
         s.kind is StepKind.REPLACE and not any(m.candidate for m in s.moves)
         for s in simulation.plan.steps
     )
+    needs = simulation.plan.needs_not_in_plan  # what brings them in is no step's effort
     told = (
-        f"Effort {'at least ' if unknown or blocked else ''}{weeks(effort)} "
+        f"Effort {'at least ' if unknown or blocked or needs else ''}{weeks(effort)} "
         f"person-week{'' if effort == 1 else 's'}"
     )
     missing = [f"not recorded for {plural(unknown, 'step')}"] if unknown else []
@@ -757,6 +758,8 @@ def effort_sentence(simulation: Simulation) -> str:
         missing.append(
             f"none yet for the {plural(blocked, 'blocked step')}, with nothing to move to"
         )
+    if needs:
+        missing.append(f"nothing counted for {plural(needs, 'need')} not in the plan")
     return told + (f" ({'; '.join(missing)})" if missing else "")
 
 
@@ -1126,8 +1129,9 @@ def compare(
         value = float(getattr(f, key))
         if key == "users_broken" and not f.users_recorded:
             return UNRECORDED
-        if key == "effort_weeks":
-            return _at_least(count(value), f.effort_unknown, value, short=not plain)
+        if key == "effort_weeks":  # helper-79: a need not in the plan has no effort counted
+            unknown = f.effort_unknown + f.needs_not_in_plan
+            return _at_least(count(value), unknown, value, short=not plain)
         return count(value)
 
     rows = [(label, *(shown(f, key) for f in figures)) for key, label in COMPARE_ROWS]

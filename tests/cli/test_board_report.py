@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,17 +138,31 @@ def test_with_nothing_to_migrate_the_html_report_draws_no_empty_plan(
 
 
 @pytest.mark.parametrize(
-    ("effort", "said"),
+    ("effort", "needs", "said"),
     [
-        ({"effort_weeks": 4}, "Effort 4 person-weeks."),
-        ({}, "Effort unknown: not recorded for its one step."),
+        ({"effort_weeks": 4}, [], "Effort 4 person-weeks."),
+        (  # helper-79: what brings in k's need is in no step's effort
+            {"effort_weeks": 4},
+            ["n"],
+            "Effort at least 4 person-weeks (nothing counted for 1 need not in the plan).",
+        ),
+        ({}, ["n"], "Effort unknown: not recorded for its one step."),
     ],
 )
 def test_effort_not_recorded_is_unknown_not_zero(
-    tmp_path: Path, effort: dict[str, int], said: str
+    tmp_path: Path, effort: dict[str, int], needs: list[str], said: str
 ) -> None:
     alternative = {"for": "a", "candidate": "k", "readiness": "R3", **effort}
-    _, scenario = write_estate(tmp_path / "in", "Plain", alternatives=[alternative])
+    components: list[dict[str, Any]] = [
+        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a"]},
+        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+        {"id": "n", "name": "N", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+    ]
+    components[2]["depends_on"] = needs
+    _, scenario = write_estate(
+        tmp_path / "in", "Plain", alternatives=[alternative], components=components
+    )
     target = tmp_path / "report.md"
     result = cli("report", scenario, "-o", target)
     assert result.exit_code == 0, result.stderr

@@ -185,6 +185,16 @@ def test_the_file_says_what_the_simulation_says(run_cli: RunCli, tmp_path: Path)
     assert entra["exitplan-candidate"] == "univention-nubus"
     assert entra["exitplan-wave"] == "1"
     assert properties(root, by_id["id-microsoft"])["exitplan-state"] == "withdrawn"
+    # helper-79: what nothing needs but the candidates of others do was "not needed"
+    assert simulation.held_back
+    for held in simulation.held_back:
+        said = properties(root, by_id[f"id-{held.id}"])
+        assert said["exitplan-alternative-status"] == "missing"
+        assert said["exitplan-holds-back"] == ", ".join(held.holds_back)
+    for unneeded in set(simulation.not_needed) - {held.id for held in simulation.held_back}:
+        assert properties(root, by_id[f"id-{unneeded}"])["exitplan-alternative-status"] == (
+            "not needed"
+        )
     # Every dependency is one Serving, from what is needed to what needs it.
     serving = {
         (r.get("source"), r.get("target")): r

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -103,6 +105,24 @@ def test_an_effort_without_the_blocked_steps_is_at_least(run_cli: RunCli, tmp_pa
     assert "effort (person-weeks)               ≥ 4" in shown
     data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
     assert (data["summary"]["effort_weeks"], data["summary"]["effort_unknown"]) == (4.0, 1)
+
+
+@pytest.mark.parametrize(("needs", "effort"), [([], "4"), (["n"], "≥ 4")])
+def test_compare_says_an_effort_without_a_need_not_in_the_plan_is_at_least(
+    run_cli: RunCli, tmp_path: Path, needs: list[str], effort: str
+) -> None:
+    """K needs N, which nothing runs and no step brings in: its effort is in no figure,
+    as its cost is not (helper-79: the cost said "≥", the effort did not)."""
+    components: list[dict[str, Any]] = [
+        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a"]},
+        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+        {"id": "n", "name": "N", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+    ]
+    components[2]["depends_on"] = needs
+    _, scenario = write_estate(tmp_path, "Plain", components=components)
+    shown = run_cli("compare", scenario).stdout
+    assert re.search(rf"effort \(person-weeks\) +{effort}\n", shown), shown
 
 
 def test_users_are_told_by_the_services_that_break(run_cli: RunCli, tmp_path: Path) -> None:
