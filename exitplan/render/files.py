@@ -261,19 +261,25 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
     """Write several files as ``write_output`` writes one, all or none: each is written
     to its temporary file first, and only when every one is written are they renamed
     into place (a result and its diagram: a diagram that cannot be written leaves the
-    result that was there before). Devices and pipes are written into last."""
+    result that was there before). Devices and pipes are written into first, while
+    signals act (a pipe's reader may never come): one that fails, ``/dev/full`` say,
+    leaves the files as they were (helper-80: they had been replaced by then)."""
     through: list[tuple[Path, bytes | Sequence[bytes]]] = []
+    files: list[tuple[Path, bytes | Sequence[bytes], Path, Path]] = []  # and where
+    for path, data in outputs:
+        try:
+            if _written_through(path):
+                through.append((path, data))
+                continue
+        except OSError as error:  # a name too long, a loop of links
+            raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+        files.append((path, data, *place_for(path)))  # no folder: before any is written
+    for path, data in through:
+        _write_through(path, data)
     staged: list[tuple[Path, str, Path]] = []  # (path, temporary, target)
     with _signals_held():
         try:
-            for path, data in outputs:
-                try:
-                    if _written_through(path):
-                        through.append((path, data))
-                        continue
-                except OSError as error:  # a name too long, a loop of links
-                    raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
-                target, directory = place_for(path)
+            for path, data, target, directory in files:
                 staged.append((path, _staged(path, target, directory, data), target))
             for path, temporary, target in staged:
                 try:
@@ -285,8 +291,6 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
             for _, temporary, _ in staged:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
-    for path, data in through:
-        _write_through(path, data)
 
 
 def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[bytes]) -> str:
@@ -312,11 +316,34 @@ def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[by
     return temporary
 
 
+_OPEN_FILE = re.compile(r"/(?:proc/(?:self|thread-self|(?P<pid>[0-9]+))/fd|dev/fd)/(?P<fd>[0-9]+)")
+
+
+def _descriptor(path: Path) -> int | None:
+    """The descriptor of this process that ``path`` names, through its links
+    (``/dev/stdout`` is ``/proc/self/fd/1``), or ``None``. Such a path leads on to the
+    file the descriptor has open, a log that the shell appends to, say: renamed over,
+    that file was replaced (helper-80), and opened anew, it was emptied."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # as many links as Linux follows
+        found = _OPEN_FILE.fullmatch(current)
+        if found is not None and found["pid"] in (None, str(os.getpid())):
+            return int(found["fd"])
+        if not os.path.islink(current):
+            return None
+        current = os.path.join(os.path.dirname(current), os.readlink(current))
+        current = os.path.abspath(current)
+    return None
+
+
 def _written_through(path: Path) -> bool:
-    """Whether ``path`` is a device or a pipe (``/dev/null``, ``/dev/stdout``, a FIFO a
-    reader waits on): written into as it is, since renaming a file over it would take its
-    place, not reach it. Any other kind of file that is not a regular one (a socket, a
-    block device) is refused."""
+    """Whether ``path`` is a device or a pipe (``/dev/null``, a FIFO a reader waits on)
+    or names a descriptor this process has open (``/dev/stdout``, whatever it leads to):
+    written into as it is, since renaming a file over it would take its place, not reach
+    it. Any other kind of file that is not a regular one (a socket, a block device) is
+    refused."""
+    if _descriptor(path) is not None:
+        return True
     try:
         mode = path.stat().st_mode
     except OSError:  # none yet; or a loop of links or a name too long, told below
@@ -329,10 +356,20 @@ def _written_through(path: Path) -> bool:
 
 
 def _write_through(path: Path, data: bytes | Sequence[bytes]) -> None:
-    """Write into a device or pipe: there is no half-written file to leave behind, and
-    a failure (``/dev/full``'s "no space", a reader that has gone) is an error."""
+    """Write into a device or pipe, or the descriptor ``path`` names as it stands (its
+    position, appending if it appends, as a write to standard output does): there is no
+    half-written file to leave behind, and a failure (``/dev/full``'s "no space", a
+    reader that has gone) is an error."""
+    descriptor = _descriptor(path)
     try:
-        with open(path, "wb") as file:
+        if descriptor is None:
+            file = open(path, "wb")  # noqa: SIM115 (closed below)
+        else:
+            for stream in (sys.stdout, sys.stderr):  # what was said before comes first
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+            file = os.fdopen(os.dup(descriptor), "wb")
+        with file:
             file.writelines([data] if isinstance(data, bytes | bytearray) else data)
     except OSError as error:
         raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None

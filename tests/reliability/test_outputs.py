@@ -556,6 +556,64 @@ def test_stdout_by_its_device_name_reaches_a_pipe() -> None:
     assert json.loads(result.stdout)["estate"] == "gothenburg"
 
 
+@pytest.mark.parametrize(
+    ("name", "descriptor"),
+    [
+        ("/dev/stdout", 1),
+        ("/dev/fd/1", 1),
+        ("/proc/self/fd/1", 1),
+        ("link", 1),
+        ("/dev/stderr", 2),
+    ],
+)
+def test_a_descriptor_by_its_name_is_written_as_it_stands(
+    tmp_path: Path, name: str, descriptor: int
+) -> None:
+    """-o /dev/stdout with stdout appended to a log (``>> log``) replaced the log with the
+    output, as /dev/stdout leads on to the log (helper-80): now it is written where the
+    shell's descriptor stands, as without -o."""
+    if name == "link":  # a link of ours to /dev/stdout
+        (tmp_path / "out.json").symlink_to("/dev/stdout")
+        name = str(tmp_path / "out.json")
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"PRECIOUS\n")
+    args = ["simulate", str(ESTATE), "-w", "vendor:microsoft", "--format", "json"]
+    with log.open("ab") as appended:
+        done = subprocess.run(
+            [*map(str, _command()), *args, "-o", name],
+            cwd=REPO,
+            check=False,
+            timeout=300,
+            stdout=appended if descriptor == 1 else subprocess.PIPE,
+            stderr=appended if descriptor == 2 else subprocess.PIPE,
+        )
+    assert done.returncode == 0
+    written = log.read_bytes()
+    assert written.startswith(b"PRECIOUS\n")
+    alone = _run([*_command(), *args]).stdout.encode("utf-8")
+    assert written[len(b"PRECIOUS\n") :].startswith(alone)
+    assert stat.S_ISREG(log.stat().st_mode)
+
+
+@pytest.mark.parametrize("full", ["result", "diagram"])
+def test_a_full_device_leaves_the_other_output_as_it_was(
+    tmp_path: Path, run_cli: RunCli, full: str
+) -> None:
+    """A result and its diagram are all or none also when one of them is a device: the
+    other file was renamed into place before the device was written (helper-80)."""
+    estate, _ = write_estate(tmp_path / "in", "Name")
+    device = _device(tmp_path / ("full.json" if full == "result" else "full.svg"), 7)
+    other = tmp_path / ("d.svg" if full == "result" else "result.json")
+    other.write_text("OLD", encoding="utf-8")
+    outputs = ["-o", device, "--diagram", other] if full == "result" else ["-o", other]
+    if full == "diagram":
+        outputs += ["--diagram", device]
+    result = run_cli("simulate", estate, "-w", "vendor:v", "--format", "json", *outputs)
+    assert_one_line(result, 2, f"cannot write {device}", os_reason(errno.ENOSPC))
+    assert other.read_text(encoding="utf-8") == "OLD"
+    assert leftovers(tmp_path, other.name) == []
+
+
 def test_a_socket_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
     with socket.socket(socket.AF_UNIX) as listening:
         listening.bind(str(tmp_path / "s.md"))
