@@ -309,7 +309,9 @@ def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:
         code = ord(character)
         if (character == "\n" and newlines) or character in keep:
             shown.append(character)
-        elif code in INVISIBLE:
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is no UTF-8
+            shown.append(f"\\x{code - 0xDC00:02x}")
+        elif code in INVISIBLE or 0xD800 <= code <= 0xDFFF:  # or a lone surrogate
             shown.append(
                 f"\\x{code:02x}"
                 if code < 0x100

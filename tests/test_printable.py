@@ -21,6 +21,8 @@ from exitplan.errors import printable
         pytest.param("a\u202eb", "a\\u202eb", id="right-to-left-override"),
         pytest.param("a\u2066b", "a\\u2066b", id="isolate"),
         pytest.param("a\u061cb", "a\\u061cb", id="arabic-letter-mark"),
+        pytest.param("in\udcff.xml", "in\\xff.xml", id="file-name-byte-no-utf-8"),
+        pytest.param("a\ud800b", "a\\ud800b", id="lone-surrogate"),
         pytest.param("-\u200d\u200d字", "-\\u200d\\u200d字", id="zero-width-joiner"),
         pytest.param("a\ufffeb\uffff", "a\\ufffeb\\uffff", id="noncharacters"),
         pytest.param("a\u2028b\u2029c", "a\\u2028b\\u2029c", id="line-separators"),

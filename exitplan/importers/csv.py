@@ -1218,8 +1218,7 @@ class _Reader:
             return
         for table in relations:
             owner = sources.get(table.file) or sources[components[0].file]
-            if table.file != owner.file and table.file not in owner.account.also:
-                owner.account.also.append(table.file)
+            owner.read_also(table.file)
             self.relations(table, owner)
         for source in sources.values():
             source.reading(source.file)  # what the draft adds later is of the source itself

@@ -291,15 +291,23 @@ class SourceDraft:
 
     def __init__(self, draft: Draft, file: str, fmt: str) -> None:
         self._draft = draft
-        self.file = file
-        self.account = SourceAccount(file, fmt)
+        self.file = _storable(file)  # as the estate holds it, names of vendors made too
+        self.account = SourceAccount(self.file, fmt)
         self.at = ""
         self.lines: dict[str, int] = {}
         self._at_file: dict[str, str] = {}
 
+    def read_also(self, file: str) -> None:
+        """This source was also read from ``file`` (a relations table beside its
+        components), as the summary says."""
+        file = _storable(file)
+        if file != self.file and file not in self.account.also:
+            self.account.also.append(file)
+
     def reading(self, file: str) -> None:
         """What is added from now on was read from ``file`` (a file of a source folder);
         it is recorded in ``origin``. Ids stay those of the whole source."""
+        file = _storable(file)
         self.at = "" if file == self.file else file
 
     # --- elements ----------------------------------------------------------------------
@@ -758,9 +766,20 @@ def _origin_key(file: str, sid: str) -> tuple[str, str]:
 
 def _storable(text: str) -> str:
     """A source's id or file name as an estate file can hold it: Unicode's two
-    noncharacters as escapes. (Where such a character is in a name, the estate model
-    refuses the name, and the user is told on which line.)"""
-    return text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+    noncharacters as escapes, and so a file name's bytes that are no UTF-8 (``\\xff``;
+    they crashed every import, helper-78) and any other lone surrogate. (Where such a
+    character is in a name, the estate model refuses the name, and the user is told on
+    which line.)"""
+    text = text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+    return _SURROGATE.sub(_surrogate_escape, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_escape(found: re.Match[str]) -> str:
+    code = ord(found[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

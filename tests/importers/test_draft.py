@@ -17,6 +17,7 @@ from exitplan.importers.rules import CommonRules, NamedVendor, VendorRules
 from exitplan.loading import load_estate, read_document
 from exitplan.model import Component, Delivery, Service, Strength, Vendor
 from exitplan.render.estate_yaml import dump_estate_yaml
+from tests.conftest import REPO, cli
 from tests.importers import write_imported
 
 
@@ -437,3 +438,42 @@ def test_names_that_show_nothing_are_none(name: str, tmp_path: Path) -> None:
     estate = load_estate(write_imported(draft.finish(), tmp_path / "e"))
     assert [c.name for c in estate.components] == ["c", "D"]
     assert [f.name for f in estate.data_flows] == [None]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "options"),
+    [
+        ("archimate/archisurance.xml", []),
+        ("cyclonedx/dropwizard-1.3.15-bom.json", []),
+        ("backstage/examples/components/petstore-component.yaml", []),
+        ("csv", ["--components", "{source}", "--relations", "{relations}"]),
+    ],
+)
+def test_a_file_name_that_is_no_utf_8_is_imported_with_its_bytes_as_escapes(
+    tmp_path: Path, fixture: str, options: list[str]
+) -> None:
+    """A source named with bytes that are no UTF-8 (Linux allows any) crashed every
+    import, exit 3 (helper-78): the name is kept with those bytes as escapes, in the
+    summary, the files' headers and each element's origin."""
+    if fixture == "csv":
+        source = tmp_path / "ci\udcff.csv"
+        source.write_text("id,name,vendor\nc1,Mail,Acme\nc2,Web,Acme\n", encoding="utf-8")
+        relations = tmp_path / "rel\udcfe.csv"
+        relations.write_text("parent,child\nc2,c1\n", encoding="utf-8")
+    else:
+        source = tmp_path / f"in\udcff{Path(fixture).suffix}"
+        source.write_bytes((REPO / "tests" / "fixtures" / fixture).read_bytes())
+        relations = source
+    out = tmp_path / "out"
+    given: list[str | Path] = [part.format(source=source, relations=relations) for part in options]
+    if not given:
+        given = [source]
+    result = cli("import", *given, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "\\xff" in result.stdout
+    assert "Traceback" not in result.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (out / "imported").iterdir())
+    assert "\\xff" in written
+    if fixture == "csv":
+        assert "\\xfe" in written
+    assert cli("validate", out).exit_code == 0
