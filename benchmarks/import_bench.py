@@ -11,7 +11,10 @@ so that interpreter start-up counts on both sides:
   as JSON with ``json``: the least an import does, read the export and write an estate;
 * ``import``: ``exitplan import --components cmdb_ci.csv --relations cmdb_rel_ci.csv -o
   DIR`` into a new folder (which also loads what it wrote, as validate would);
-* ``validate``: ``exitplan validate DIR`` of the imported estate.
+* ``validate``: ``exitplan validate DIR`` of the imported estate;
+* ``import, named alike``: the same import of an export whose items all have one name
+  ("DB Instance", as thousands of a CMDB's may), and no relations: each gets a number
+  after the name, the cost of which grew with the square of their count (helper-78).
 
 Each is the best of ``--repeat`` runs, each run of a command just after a run of the
 floor, its ratio to the best of those floor runs; with the peak resident memory of the
@@ -45,6 +48,19 @@ Path(sys.argv[3]).write_text(json.dumps(tables), encoding="utf-8")
 
 CLASSES = ("cmdb_ci_appl", "cmdb_ci_server", "cmdb_ci_db_instance", "cmdb_ci_linux_server")
 RELATIONS = ("Depends on::Used by", "Runs on::Runs", "Uses::Used by")
+
+
+def write_alike(size: int, folder: Path) -> tuple[Path, Path]:
+    """An export of ``size`` items all named alike, and a relations table with none."""
+    items = folder / "alike.csv"
+    with items.open("w", newline="", encoding="utf-8") as out:
+        table = csv.writer(out)
+        table.writerow(["sys_id", "name", "sys_class_name", "vendor"])
+        for number in range(size):
+            table.writerow([f"{number:032x}", "DB Instance", CLASSES[number % 4], "Vendor AB"])
+    relations = folder / "alike_rel.csv"
+    relations.write_text("sys_id,parent,type,child\n", encoding="utf-8")
+    return items, relations
 
 
 def write_export(size: int, folder: Path, seed: int = 1) -> tuple[Path, Path]:
@@ -110,7 +126,20 @@ def measure(size: int, repeat: int, work: Path) -> list[tuple[str, Timed, Timed]
     validated = _paired(
         [EXITPLAN, "validate", str(work / "estate-0")], floor, repeat, (0,), work / "validate.txt"
     )
-    return [("import", timed, beside), ("validate", *validated)]
+    items, relations = write_alike(size, folder)
+    floor = [sys.executable, "-c", FLOOR, str(items), str(relations), str(work / "rows.json")]
+    alike = []
+    for run in range(repeat):
+        command = [EXITPLAN, "import", "--components", str(items), "--relations",
+                   str(relations), "-o", str(work / f"alike-{run}")]  # fmt: skip
+        alike.append(_paired(command, floor, 1, (0,), work / "alike.txt"))
+    timed_alike = min((timed for timed, _ in alike), key=lambda t: (t.code != 0, t.seconds))
+    beside_alike = min((floor for _, floor in alike), key=lambda t: t.seconds)
+    return [
+        ("import", timed, beside),
+        ("validate", *validated),
+        ("import, named alike", timed_alike, beside_alike),
+    ]
 
 
 def main() -> None:

@@ -916,17 +916,21 @@ class _Finisher:
             for key, element in self.draft.vendors.items()
         ]
         taken: set[str] = set()
+        # The number each base tries first: the ones below it were taken when last tried,
+        # and stay so (helper-78: from 2 each time, 20,000 CIs named alike took 33 s).
+        numbers: dict[str, int] = {}
         for order, (what, key), element in sorted(everything, key=lambda entry: entry[0]):
             base = order[0] or slug(element.kind)
             candidates = [base]
             if element.type and slug(element.type):
                 candidates.append(f"{base}-{slug(element.type)}"[:120])
             chosen = next((c for c in candidates if c not in taken), None)
-            number = 2
+            number = numbers.get(base, 2)
             while chosen is None:
                 if f"{base}-{number}" not in taken:
                     chosen = f"{base}-{number}"
                 number += 1
+            numbers[base] = number
             taken.add(chosen)
             if what == "vendor":
                 self.vendor_ids[key[0]] = NodeId(chosen)
