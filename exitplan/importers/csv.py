@@ -608,6 +608,11 @@ def _csv_table(text: str, file: str, problems: _Problems) -> Table:
 # --- workbooks -------------------------------------------------------------------------------
 
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=[\"']([0-9]+)[\"']")
+
+MOST_ROWS = 1_048_576
+"""The rows of an Excel sheet. A row numbered beyond (a few bytes of XML) stood for that
+many empty rows, read one by one: a 5 KB file took days (helper-78)."""
 
 
 def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
@@ -643,6 +648,7 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
     for part in parts:
         if part.is_dir():
             continue
+        sheet = part.filename.startswith("xl/worksheets/")
         try:
             with book.open(part) as stream:
                 tail = b""
@@ -655,12 +661,25 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
                             "declaration, which no workbook needs (entities can expand "
                             "without bound or read other files)",
                         )
-                    tail = window[-16:]
+                    if sheet:
+                        _check_rows(window, part.filename, file)
+                    tail = window[-4096:]
         except UNPACKING as error:
             raise _refused(
                 file, f"part {part.filename!r} cannot be unpacked: {unpacking_failed(error)}"
             ) from None
     return book
+
+
+def _check_rows(xml: bytes, part: str, file: str) -> None:
+    """Refuse a sheet whose rows are numbered beyond Excel's ``MOST_ROWS``."""
+    for found in _ROW_NUMBER.finditer(xml):
+        if len(found[1]) > 7 or int(found[1]) > MOST_ROWS:
+            shown = found[1][:20].decode() + ("…" if len(found[1]) > 20 else "")
+            raise _refused(
+                file,
+                f"part {part!r} numbers a row {shown}; a sheet has at most {MOST_ROWS:,} rows",
+            )
 
 
 def _cell_text(value: object) -> str:
@@ -719,6 +738,8 @@ def read_workbook(raw: bytes, file: str) -> list[Table]:
                 strict=False,
             )
             for number, (cached, given) in enumerate(pairs, start=1):
+                if cached.count(None) == len(cached) and given.count(None) == len(given):
+                    continue  # an empty row, or one of the rows a gap in the numbers skips
                 cells = [_cell_text(value) for value in cached]
                 for index, (value, formula) in enumerate(zip(cached, given, strict=False)):
                     if value is None and isinstance(formula, str) and formula.startswith("="):

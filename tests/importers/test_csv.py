@@ -815,6 +815,48 @@ def test_a_sheet_is_read_as_far_as_it_goes_not_as_far_as_it_claims(
         assert sorted(c.name for c in imported.files["cmdb.yaml"].components) == names
 
 
+@pytest.mark.parametrize(
+    ("row", "refused"),
+    [(1_048_576, False), (1_048_577, True), (2_000_000_000, True), (10**30, True)],
+    ids=["last-row-of-excel", "one-beyond", "two-billion", "thirty-digits"],
+)
+def test_a_row_numbered_beyond_excel_is_refused_before_it_is_read(
+    tmp_path: Path, row: int, refused: bool
+) -> None:
+    """A row's number in the sheet's XML stood for as many empty rows, read one by one: a
+    5 KB workbook whose second row said 2,000,000,000 took days (helper-78). Beyond
+    Excel's last row it is refused from the bytes; up to it, the empty rows are passed
+    over, and the item at the last row is read."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "components"
+    sheet.append(["name", "vendor"])
+    sheet.append(["CRM", "Acme"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / "cmdb.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<row r="2"', f'<row r="{row}"'.encode())
+                for column in b"AB":
+                    cell = bytes([column]) + b"2"
+                    data = data.replace(b'"' + cell + b'"', f'"{chr(column)}{row}"'.encode())
+            target.writestr(part, data)
+    if refused:
+        with pytest.raises(InvalidInputError) as raised:
+            import_sources([path])
+        (problem,) = raised.value.problems
+        assert "a sheet has at most 1,048,576 rows" in problem.message
+        assert str(row)[:20] in problem.message
+    else:
+        imported = import_sources([path])
+        (crm,) = imported.files["cmdb.yaml"].components
+        assert crm.name == "CRM"
+
+
 def test_an_import_leaves_no_draft_for_the_collector_to_find() -> None:
     """The command pauses the collector while it imports: the draft, which points at its
     sources as they point at it, must be freed without it."""
