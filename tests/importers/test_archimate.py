@@ -714,6 +714,35 @@ def test_junctions_that_join_too_many_relations_are_refused(
     assert "more than 10 times" in problem.message
 
 
+@pytest.mark.parametrize(("count", "refused"), [(100, False), (510, True)])
+def test_dependencies_derived_beyond_a_bound_are_refused_at_the_element(
+    tmp_path: Path, count: int, refused: bool
+) -> None:
+    """One function, ``count`` components assigned to it, ``count`` services it realises:
+    each service derives a need of each component, count squared. 600 of each gave
+    360,000 (73 MB of estate from 200 KB, 1.5 GB while importing; helper-78); beyond
+    250,000 the model is refused at the function, the element most of them go through."""
+    elements: list[Element] = [("f", "ApplicationFunction", "Hub")]
+    relations: list[Relation] = []
+    for i in range(count):
+        elements += [
+            (f"c{i}", "ApplicationComponent", f"C{i}"),
+            (f"s{i}", "ApplicationService", f"S{i}"),
+        ]
+        relations += [(f"a{i}", "Assignment", f"c{i}", "f"), (f"r{i}", "Realization", "f", f"s{i}")]
+    model = exchange(elements, relations)
+    if not refused:
+        imported = run(tmp_path, model)
+        assert len(by_name(imported, "S0").depends_on) == count
+        return
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, model)
+    (problem,) = caught.value.problems
+    line = next(n for n, text in enumerate(model.splitlines(), 1) if b'identifier="f"' in text)
+    assert (problem.line, problem.field) == (line, "derive_through")
+    assert "ApplicationFunction 'f': more than 250,000 dependencies" in problem.message
+
+
 # --- vendors ----------------------------------------------------------------------------------
 
 
