@@ -1007,7 +1007,8 @@ class _Reader:
         name, _ = self._key(row, "name")
         type_, _ = self._key(row, "type")
         if not sid and not name:
-            row.problem("", "a row with neither a name nor an id")
+            if not any(len(row.get(what)[0]) > LONGEST_KEY for what in ("id", "name")):
+                row.problem("", "a row with neither a name nor an id")  # else, said above
             return
         sid = sid or name
         kind: Kind = self.rules.other_types

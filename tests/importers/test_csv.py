@@ -931,3 +931,20 @@ def test_a_workbook_part_in_damaged_lzma_is_refused(tmp_path: Path) -> None:
     assert "part 'xl/worksheets/sheet1.xml' cannot be unpacked: Corrupt input data" in str(
         raised.value
     )
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ("a" * 1001 + ",Acme", ["ci.csv:2: name: longer than 1,000 characters"]),
+        (",Acme", ["ci.csv:2: a row with neither a name nor an id"]),
+    ],
+    ids=["name-too-long", "no-name"],
+)
+def test_a_name_too_long_is_one_problem_not_also_a_row_without_one(
+    tmp_path: Path, row: str, said: list[str]
+) -> None:
+    """A name over the limit was also told as missing (helper-78)."""
+    problems = _problems(_table(tmp_path, "ci.csv", f"name,vendor\n{row}\n"))
+    shown = [problem.split("/")[-1] for problem in problems]
+    assert [line[: len(start)] for line, start in zip(shown, said, strict=True)] == said
