@@ -24,6 +24,7 @@ from exitplan.cli.common import (
     notice,
 )
 from exitplan.errors import (
+    ExitplanError,
     InvalidInputError,
     Problem,
     UsageError,
@@ -443,8 +444,12 @@ def import_command(
         advance()
     shown = display_path(folder)
     written = sorted(files)
-    if output_format == "json":
-        emit(dump_import_json(imported.account, shown, written))
-    else:
-        emit(dump_import_text(imported.account, shown, written))
-    notice(f"exitplan: wrote {printable(shown)}/{IMPORTED}/ ({plural(len(files), 'file')})")
+    wrote = f"wrote {printable(shown)}/{IMPORTED}/ ({plural(len(files), 'file')})"
+    try:
+        if output_format == "json":
+            emit(dump_import_json(imported.account, shown, written))
+        else:
+            emit(dump_import_text(imported.account, shown, written))
+    except ExitplanError as error:  # the import is in place: said first (helper-78)
+        raise ExitplanError(f"{wrote}, but {error}") from None
+    notice(f"exitplan: {wrote}")

@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import struct
+import subprocess
 import zipfile
 from html import escape
 from pathlib import Path
@@ -24,7 +25,7 @@ from exitplan.errors import InvalidInputError, display_path
 from exitplan.importers.draft import Draft
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.loading import load_estate
-from tests.conftest import REPO, RunCli
+from tests.conftest import REPO, RunCli, _command
 
 CSV = REPO / "tests" / "fixtures" / "csv" / "servicenow"
 COMPONENTS = CSV / "cmdb_ci.csv"
@@ -1038,3 +1039,27 @@ def test_a_fifo_named_like_a_table_in_a_folder_of_tables_is_refused_at_once(
     assert "notes.txt: a FIFO (named pipe), not a regular file" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "estate").exists()
+
+
+def test_a_summary_that_cannot_be_written_says_the_import_was(tmp_path: Path) -> None:
+    """With stdout on a full device, the import was in place and the one line said only
+    that the summary could not be written: a script saw a failure, the folder had changed
+    (helper-78)."""
+    model = REPO / "tests" / "fixtures" / "archimate" / "archisurance.xml"
+    out = tmp_path / "out"
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [*map(str, _command()), "import", str(model), "-o", str(out)],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "exitplan: wrote out/imported/ (2 files), but cannot write the output to standard "
+        "output: no space left on device\n"
+    )
+    assert load_estate(out).components
