@@ -410,6 +410,7 @@ def _bom_from_json(raw: bytes, file: str, side: _Side) -> tuple[Any, str]:
             "specVersion",
         )
     _check_dependencies(document, text, file)
+    _check_shapes(document, text, file)
     _check_texts(document, text, file)
     _prepare_json(document, side)
     side.refuse_refs_twice(file, text)
@@ -613,6 +614,39 @@ def _check_texts(document: dict[str, Any], text: str, file: str) -> None:
             _refuse_text(text, file, key, holder[key], place)
 
 
+_LISTS = (
+    "components", "services", "dependencies", "externalReferences", "hashes", "licenses",
+    "properties", "authors", "data", "endpoints", "compositions", "vulnerabilities",
+)  # fmt: skip
+_OBJECTS = ("metadata", "component", "supplier", "manufacturer", "manufacture", "provider")
+
+
+def _check_shapes(document: dict[str, Any], text: str, file: str) -> None:
+    """A text or number where CycloneDX has a list or an object (``"supplier": "Acme"``),
+    refused with its line and place: the library said only that it could not deserialise
+    the Bom, quoting its own classes (helper-78)."""
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        holder, where = stack.pop()
+        if not isinstance(holder, dict):
+            continue
+        for key, value in holder.items():
+            place = f"{where}.{key}" if where else key
+            if key in _LISTS and not isinstance(value, list):
+                _refuse_kind(text, file, key, value, place, "a list")
+            elif key in _OBJECTS and not isinstance(value, dict):
+                _refuse_kind(text, file, key, value, place, "an object")
+            elif key == "tools" and not isinstance(value, dict | list):
+                _refuse_kind(text, file, key, value, place, "a list or an object")
+            if key in ("components", "services", "licenses") and isinstance(value, list):
+                for n, item in enumerate(value):
+                    if not isinstance(item, dict):
+                        _refuse_kind(text, file, key, item, f"{place}[{n}]", "a list of objects")
+                    stack.append((item, f"{place}[{n}]"))
+            elif key in ("metadata", "component") and isinstance(value, dict):
+                stack.append((value, place))
+
+
 def _element_texts(element: dict[str, Any], where: str) -> list[tuple[str, dict[str, Any], str]]:
     """The texts of a component or service the import reads: (key, holder, place)."""
     texts = [(key, element, where) for key in _TEXT_KEYS]
@@ -640,13 +674,21 @@ def _organisations(holder: dict[str, Any], where: str) -> list[tuple[str, dict[s
 
 
 def _refuse_text(text: str, file: str, key: str, value: Any, place: str) -> None:
+    _refuse_kind(text, file, key, value, f"{place}.{key}", "text")
+
+
+def _refuse_kind(text: str, file: str, key: str, value: Any, place: str, wanted: str) -> None:
+    """Refuse ``value`` of ``key`` at ``place``, which should be ``wanted``, at the first
+    line where ``key`` is followed by such a value (the line of the first one, at worst)."""
     shown = re.escape(json.dumps(value)) if not isinstance(value, dict | list) else r"[\[{]"
-    found = re.search(rf'"{re.escape(key)}"\s*:\s*{shown}', text)
+    found = re.search(rf'"{re.escape(key)}"\s*:\s*{shown}', text) or re.search(
+        rf'"{re.escape(key)}"\s*:', text
+    )
     raise _problem(
         file,
         text.count("\n", 0, found.start()) + 1 if found else 1,
-        f"not valid CycloneDX: {key} is text, not {_kind(value)}",
-        f"{place}.{key}",
+        f"not valid CycloneDX: {key} is {wanted}, not {_kind(value)}",
+        place,
     )
 
 

@@ -860,6 +860,43 @@ def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
             ":1: metadata.component.supplier.name: not valid CycloneDX: name is text, not a number",
             id="a-number-for-a-supplier-name",
         ),
+        # A text where CycloneDX has an object or a list: the library quoted its own
+        # classes, at line 1, with no field (helper-78)
+        *(
+            pytest.param(
+                json.dumps(
+                    _bom(components=[{"type": "library", "name": "a", key: value}]), indent=1
+                ),
+                f":9: components[0].{key}: not valid CycloneDX: {key} is {wanted}, not {shown}",
+                id=f"{key}-as-{shown.split()[-1]}",
+            )
+            for key, value, wanted, shown in [
+                ("supplier", "Acme Corp", "an object", "a text"),
+                ("hashes", "x", "a list", "a text"),
+                ("externalReferences", {"url": "x"}, "a list", "an object"),
+                ("licenses", "MIT", "a list", "a text"),
+            ]
+        ),
+        pytest.param(
+            json.dumps(_bom(metadata={"component": "x"}), indent=1),
+            ":6: metadata.component: not valid CycloneDX: component is an object, not a text",
+            id="metadata-component-as-text",
+        ),
+        pytest.param(
+            json.dumps(_bom(metadata={"tools": "x"}), indent=1),
+            ":6: metadata.tools: not valid CycloneDX: tools is a list or an object, not a text",
+            id="metadata-tools-as-text",
+        ),
+        pytest.param(
+            json.dumps(_bom(components="x"), indent=1),
+            ":5: components: not valid CycloneDX: components is a list, not a text",
+            id="components-as-text",
+        ),
+        pytest.param(
+            json.dumps(_bom(components=[{"type": "library", "name": "a", "licenses": ["MIT"]}])),
+            ":1: components[0].licenses[0]: not valid CycloneDX: licenses is a list of objects",
+            id="a-licence-as-text",
+        ),
         pytest.param(  # imported without a word (helper-57)
             json.dumps({**_bom(components=[]), "specVersion": "99.7"}),
             ':1: specVersion: not valid CycloneDX: specVersion "99.7" is no CycloneDX version',
