@@ -1390,8 +1390,31 @@ def test_deep_nesting_is_refused_and_deep_folders_are_read(tmp_path: Path) -> No
     with pytest.raises(InvalidInputError) as caught:
         run(tmp_path, nested(400))
     (problem,) = caught.value.problems
-    assert "depth" in problem.message.casefold() or "nest more than" in problem.message
+    # libxml2 said to use its XML_PARSE_HUGE option, which no user can set (helper-78)
+    assert problem.message == "elements nest more than 256 deep; no model needs that"
     assert problem.line == 3  # where the folders open
+
+
+@pytest.mark.parametrize("where", ["text", "attribute"])
+def test_a_text_beyond_the_reader_s_bound_is_refused_in_the_user_s_terms(
+    tmp_path: Path, where: str
+) -> None:
+    """libxml2 refuses a text or value of over 10,000,000 characters in one place, and
+    said "try XML_PARSE_HUGE" (helper-78)."""
+    long = "x" * 10_000_001
+    model = exchange([("a", "ApplicationComponent", "A")])
+    if where == "text":
+        model = model.replace(
+            b"</model>", f"<documentation>{long}</documentation></model>".encode()
+        )
+    else:
+        model = model.replace(b'identifier="a"', f'identifier="a" x="{long}"'.encode())
+    with pytest.raises(InvalidInputError) as caught:
+        run(tmp_path, model)
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        "a text or value of more than 10,000,000 characters in one place; no model needs that"
+    )
 
 
 def test_a_name_with_control_and_bidi_characters_is_escaped_and_loads(tmp_path: Path) -> None:
