@@ -645,6 +645,7 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
             )
     if "xl/workbook.xml" not in book.namelist():
         raise _refused(file, "a zip file, but not an Excel workbook (no xl/workbook.xml)")
+    _check_sheets_there(book, file)
     for part in parts:
         if part.is_dir():
             continue
@@ -669,6 +670,36 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
                 file, f"part {part.filename!r} cannot be unpacked: {unpacking_failed(error)}"
             ) from None
     return book
+
+
+_RELATION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>")
+_ATTRIBUTE = re.compile(rb"\b(Type|Target)=[\"']([^\"']*)[\"']")
+
+
+def _check_sheets_there(book: zipfile.ZipFile, file: str) -> None:
+    """Refuse a workbook that lists a sheet whose part is missing: it was read as an empty
+    sheet, and the workbook said to be empty (helper-78)."""
+    try:
+        with book.open("xl/_rels/workbook.xml.rels") as stream:
+            relations = stream.read(1 << 20)
+    except UNPACKING:  # no list of parts (KeyError): openpyxl says what is wrong
+        return
+    names = set(book.namelist())
+    for tag in _RELATION.finditer(relations):
+        said = {
+            key.decode(): value.decode("utf-8", "replace")
+            for key, value in _ATTRIBUTE.findall(tag[0])
+        }
+        if not said.get("Type", "").endswith("/worksheet") or "Target" not in said:
+            continue
+        target = said["Target"]
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part not in names:
+            raise _refused(
+                file,
+                f"the workbook lists a sheet in part {part!r}, which is not in the file "
+                "(a damaged workbook)",
+            )
 
 
 def _check_rows(xml: bytes, part: str, file: str) -> None:

@@ -857,6 +857,24 @@ def test_a_row_numbered_beyond_excel_is_refused_before_it_is_read(
         assert crm.name == "CRM"
 
 
+def test_a_workbook_that_lacks_a_sheet_it_lists_is_damaged_not_empty(tmp_path: Path) -> None:
+    """A sheet's part missing was read as an empty sheet: "every sheet of the workbook is
+    empty" (helper-78)."""
+    whole = _workbook(tmp_path / "whole.xlsx", {"components": [["name", "vendor"], ["A", "V"]]})
+    path = tmp_path / "cmdb.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
+        for part in source.infolist():
+            if not part.filename.startswith("xl/worksheets/"):
+                target.writestr(part, source.read(part))
+    with pytest.raises(InvalidInputError) as raised:
+        import_sources([path])
+    (problem,) = raised.value.problems
+    assert problem.message == (
+        "the workbook lists a sheet in part 'xl/worksheets/sheet1.xml', which is not in the "
+        "file (a damaged workbook)"
+    )
+
+
 def test_an_import_leaves_no_draft_for_the_collector_to_find() -> None:
     """The command pauses the collector while it imports: the draft, which points at its
     sources as they point at it, must be freed without it."""
