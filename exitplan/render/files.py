@@ -235,6 +235,8 @@ def place_for(path: Path) -> tuple[Path, Path]:
         raise UsageError(f"cannot write {display_path(path)}: it is a folder; name a file")
     if not found:
         raise UsageError(f"cannot write {path}: {_missing(directory)}")
+    if target.exists() and not os.access(target, os.W_OK):  # replaced, as > would not (helper-80)
+        raise ExitplanError(f"cannot write {path}: {os_reason(errno.EACCES)} (read-only)")
     return target, directory
 
 

@@ -364,6 +364,18 @@ def test_a_folder_without_permission_is_an_ordinary_error(tmp_path: Path) -> Non
     assert list(locked.iterdir()) == []
 
 
+def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
+    """A file the user may not write was replaced, with its mode kept, where the shell's >
+    refuses (helper-80): it is refused before any work, and kept."""
+    kept = tmp_path / "r.md"
+    kept.write_text("mine", encoding="utf-8")
+    kept.chmod(0o444)
+    result = _run(_without_permission([*_command(), "report", SCENARIO, "-o", kept]))
+    assert_one_line(result, 2, f"cannot write {kept}", os_reason(errno.EACCES), "(read-only)")
+    assert kept.read_text(encoding="utf-8") == "mine"
+    assert leftovers(tmp_path, kept.name) == []
+
+
 @pytest.mark.parametrize(
     ("output", "reason"),
     [
