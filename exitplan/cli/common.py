@@ -49,6 +49,7 @@ from exitplan.render.files import (
     place_for,
     write_output,
     write_outputs,
+    written_through,
 )
 from exitplan.render.json import (
     dump_simulation_json,
@@ -667,8 +668,8 @@ class OutputFile(click.Path):
     (``newdir/``, ``newdir/.``), which click would take as the file ``newdir``; refused,
     as is ``-``, which click would take as a file of that name."""
 
-    def __init__(self) -> None:
-        super().__init__(dir_okay=False, path_type=Path)
+    def __init__(self) -> None:  # written, not read: a file of mode 222 too (helper-81)
+        super().__init__(dir_okay=False, readable=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         refuse_dash(value, param, ctx)
@@ -714,6 +715,8 @@ def refuse_own_inputs(
         return
     for index, output in enumerate(wanted):
         for other in wanted[index + 1 :]:
+            if written_through(output) and written_through(other):
+                continue  # two devices, or a pipe: written into one after the other
             if _same_file(output, other):
                 raise UsageError(
                     f"will not write {output} and {other}: they are one file, and the second "
@@ -931,7 +934,7 @@ def text_format(output_format: str, output: Path | None) -> str:
 UTF8_BOM = "\ufeff"
 """Begins a CSV file written with ``-o``: without it, Excel takes the file for the
 system's code page and shows "GÃ¶teborg" for "Göteborg". Standard output has none, so a
-pipe reads the CSV as it is."""
+pipe reads the CSV as it is; nor has ``-o /dev/stdout`` or a pipe, read as it is too."""
 
 
 def deliver(
@@ -950,7 +953,7 @@ def deliver(
         _written(extra)
         return
     cut: list[str] = []
-    bom = UTF8_BOM if output_format == "csv" else ""
+    bom = UTF8_BOM if output_format == "csv" and not written_through(output) else ""
     data = (
         dump_xlsx(sheets(), cut)
         if output.suffix.lower() == ".xlsx"

@@ -417,7 +417,8 @@ FAN_HEADING = "heading"
 """The port of a fan's heading, where its one line leaves or arrives, so that it reads
 along the line ("each of these 249" —needs→ the hub): from the table's side, the line
 seemed to leave one cell, or a blank one. Not when the hub is a row of a card, whose
-west side the line must reach: from the heading's corner it crossed the table back."""
+west side the line must reach: from the heading's corner it crossed the table back; nor
+top to bottom, where it ran down the table's whole height (helper-81)."""
 
 
 def _fan_table(fan: Fan, indent: str) -> str:
@@ -636,7 +637,7 @@ def dump_dot(diagram: Diagram, *, tables: bool = True) -> str:
             out.extend(_frame(cluster, framed))
     out.extend(_order(diagram, clustered, rows))
     edges = [e for e in diagram.edges if e.source not in folded and e.target not in folded]
-    heads = {fan.id for fan in folds if fan.hub not in rows.rows}
+    heads = {fan.id for fan in folds if fan.hub not in rows.rows and diagram.direction == "LR"}
 
     def end(node_id: str, *, out: bool) -> str:  # a fan's line at its heading's side
         if node_id in heads:

@@ -237,6 +237,8 @@ def place_for(path: Path) -> tuple[Path, Path]:
         raise UsageError(f"cannot write {path}: {_missing(directory)}")
     if target.exists() and not os.access(target, os.W_OK):  # replaced, as > would not (helper-80)
         raise ExitplanError(f"cannot write {path}: {os_reason(errno.EACCES)} (read-only)")
+    if not os.access(directory, os.W_OK | os.X_OK):  # said before anything is written
+        raise ExitplanError(f"cannot write {path}: {os_reason(errno.EACCES)}")
     return target, directory
 
 
@@ -263,9 +265,10 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
     """Write several files as ``write_output`` writes one, all or none: each is written
     to its temporary file first, and only when every one is written are they renamed
     into place (a result and its diagram: a diagram that cannot be written leaves the
-    result that was there before). Devices and pipes are written into first, while
-    signals act (a pipe's reader may never come): one that fails, ``/dev/full`` say,
-    leaves the files as they were (helper-80: they had been replaced by then)."""
+    result that was there before). Devices and pipes are written into between the two,
+    while signals act (a pipe's reader may never come): one that fails, ``/dev/full``
+    say, leaves the files as they were (helper-80: they had been replaced by then), and
+    a file that fails leaves the pipe without the result (helper-81)."""
     through: list[tuple[Path, bytes | Sequence[bytes]]] = []
     files: list[tuple[Path, bytes | Sequence[bytes], Path, Path]] = []  # and where
     for path, data in outputs:
@@ -276,23 +279,32 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
         except OSError as error:  # a name too long, a loop of links
             raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
         files.append((path, data, *place_for(path)))  # no folder: before any is written
-    for path, data in through:
-        _write_through(path, data)
     staged: list[tuple[Path, str, Path]] = []  # (path, temporary, target)
-    with _signals_held():
-        try:
+    try:
+        with _signals_held():
             for path, data, target, directory in files:
                 staged.append((path, _staged(path, target, directory, data), target))
-            for path, temporary, target in staged:
-                try:
-                    os.replace(temporary, target)
-                except OSError as error:
-                    raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
-            staged.clear()
-        finally:
-            for _, temporary, _ in staged:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            if not through:  # a signal now waits until the files are in place
+                _put_in_place(staged)
+        if through:
+            for path, data in through:
+                _write_through(path, data)
+            with _signals_held():
+                _put_in_place(staged)
+    finally:
+        for _, temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _put_in_place(staged: list[tuple[Path, str, Path]]) -> None:
+    """Rename each temporary file over its target; ``staged`` is emptied."""
+    for path, temporary, target in staged:
+        try:
+            os.replace(temporary, target)
+        except OSError as error:
+            raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+    staged.clear()
 
 
 def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[bytes]) -> str:
@@ -318,23 +330,44 @@ def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[by
     return temporary
 
 
-_OPEN_FILE = re.compile(r"/(?:proc/(?:self|thread-self|(?P<pid>[0-9]+))/fd|dev/fd)/(?P<fd>[0-9]+)")
+_OPEN_FILE = re.compile(r"/proc/(?P<pid>[0-9]+)(?:/task/[0-9]+)?/fd/(?P<fd>[0-9]{1,9})")
+ANOTHER_PROCESS = -1
+"""What ``_descriptor`` returns for a descriptor of another process."""
 
 
 def _descriptor(path: Path) -> int | None:
-    """The descriptor of this process that ``path`` names, through its links
-    (``/dev/stdout`` is ``/proc/self/fd/1``), or ``None``. Such a path leads on to the
-    file the descriptor has open, a log that the shell appends to, say: renamed over,
-    that file was replaced (helper-80), and opened anew, it was emptied."""
-    current = os.path.abspath(path)
-    for _ in range(40):  # as many links as Linux follows
-        found = _OPEN_FILE.fullmatch(current)
-        if found is not None and found["pid"] in (None, str(os.getpid())):
-            return int(found["fd"])
-        if not os.path.islink(current):
+    """The descriptor that ``path`` leads to through its links as the kernel follows them
+    (``/dev/stdout`` is ``/proc/self/fd/1``), or ``None``; ``ANOTHER_PROCESS`` for one
+    of another process. Such a path leads on to the file the descriptor has open, a log
+    that the shell appends to, say: renamed over, that file was replaced (helper-80),
+    and opened anew, it was emptied. Each link is followed here, one by one, as a name
+    (``dl/../so``, ``//proc/self/fd/1``) was no guide to where it leads (helper-81)."""
+    text = os.fspath(path)
+    pending = [part for part in reversed(text.split("/")) if part]
+    if not text.startswith("/"):
+        pending += [part for part in reversed(os.getcwd().split("/")) if part]
+    current, links = "", 0
+    while pending:
+        part = pending.pop()
+        if part == ".":
+            continue
+        if part == "..":
+            current = current.rsplit("/", 1)[0]
+            continue
+        candidate = f"{current}/{part}"
+        found = _OPEN_FILE.fullmatch(candidate)
+        if found is not None and not pending:
+            return int(found["fd"]) if int(found["pid"]) == os.getpid() else ANOTHER_PROCESS
+        if not os.path.islink(candidate):
+            current = candidate
+            continue
+        links += 1
+        if links > 40:  # a loop of links: told where the file is opened
             return None
-        current = os.path.join(os.path.dirname(current), os.readlink(current))
-        current = os.path.abspath(current)
+        target = os.readlink(candidate)
+        if target.startswith("/"):
+            current = ""
+        pending += [piece for piece in reversed(target.split("/")) if piece]
     return None
 
 
@@ -344,7 +377,10 @@ def _written_through(path: Path) -> bool:
     written into as it is, since renaming a file over it would take its place, not reach
     it. Any other kind of file that is not a regular one (a socket, a block device) is
     refused."""
-    if _descriptor(path) is not None:
+    descriptor = _descriptor(path)
+    if descriptor == ANOTHER_PROCESS:
+        raise UsageError(f"cannot write {path}: it is a file another process has open")
+    if descriptor is not None:
         return True
     try:
         mode = path.stat().st_mode
@@ -355,6 +391,16 @@ def _written_through(path: Path) -> bool:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return False  # a folder is refused where it would be replaced
     raise UsageError(f"cannot write {path}: it is neither a file, a device nor a pipe")
+
+
+def written_through(path: Path) -> bool:
+    """Whether ``path`` is written into as it stands (a device, a pipe, a descriptor of
+    this process) rather than replaced by a file; ``False`` where that cannot be told
+    (it is said when the file is written)."""
+    try:
+        return _written_through(path)
+    except (OSError, UsageError):
+        return False
 
 
 def _write_through(path: Path, data: bytes | Sequence[bytes]) -> None:
@@ -368,8 +414,9 @@ def _write_through(path: Path, data: bytes | Sequence[bytes]) -> None:
             file = open(path, "wb")  # noqa: SIM115 (closed below)
         else:
             for stream in (sys.stdout, sys.stderr):  # what was said before comes first
-                with contextlib.suppress(OSError, ValueError):
-                    stream.flush()
+                if stream is not None:  # None: closed when the command started
+                    with contextlib.suppress(OSError, ValueError):
+                        stream.flush()
             file = os.fdopen(os.dup(descriptor), "wb")
         with file:
             file.writelines([data] if isinstance(data, bytes | bytearray) else data)

@@ -8,6 +8,7 @@ import shutil
 import struct
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -1327,6 +1328,9 @@ def test_a_fan_s_cells_stand_in_the_order_of_their_names_and_its_line_at_its_hea
     assert '  "fan:0":"heading":e -> "hub" [color="#444444"];' in dot
     assert '  "fan:1" -> "card":"r0":w [color="#444444"];' in dot
     assert '<td port="heading" colspan=' in dot
+    # Top to bottom, from the heading the line ran down the table's height (helper-81)
+    down = dump_dot(replace(_fan_diagram(View.IMPACT, edges), direction="TB"))
+    assert '  "fan:0" -> "hub" [color="#444444"];' in down
 
 
 def test_a_fan_s_lines_said_otherwise_are_said_in_its_cells_and_cells_keep_their_outline() -> None:

@@ -381,7 +381,7 @@ def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
     [
         pytest.param("/proc/exitplan-report.md", errno.ENOENT, id="proc"),
         pytest.param("/sys/exitplan-report.html", errno.EACCES, id="sys"),
-        pytest.param("/proc/self/exitplan.svg", errno.ENOENT, id="proc-self"),
+        pytest.param("/proc/self/exitplan.svg", errno.EACCES, id="proc-self"),  # said early
     ],
 )
 def test_a_pseudo_file_system_is_an_ordinary_error(
@@ -574,7 +574,10 @@ def test_stdout_by_its_device_name_reaches_a_pipe() -> None:
         ("/dev/stdout", 1),
         ("/dev/fd/1", 1),
         ("/proc/self/fd/1", 1),
+        ("//proc/self/fd/1", 1),
         ("link", 1),
+        ("up-a-link", 1),
+        ("a-link-to-proc-fd", 1),
         ("/dev/stderr", 2),
     ],
 )
@@ -587,6 +590,14 @@ def test_a_descriptor_by_its_name_is_written_as_it_stands(
     if name == "link":  # a link of ours to /dev/stdout
         (tmp_path / "out.json").symlink_to("/dev/stdout")
         name = str(tmp_path / "out.json")
+    if name == "up-a-link":  # "deep/.." read as a name was no guide (helper-81)
+        (tmp_path / "real" / "deep").mkdir(parents=True)
+        (tmp_path / "real" / "so").symlink_to("/dev/stdout")
+        (tmp_path / "deep").symlink_to(tmp_path / "real" / "deep")
+        name = f"{tmp_path}/deep/../so"
+    if name == "a-link-to-proc-fd":
+        (tmp_path / "fd").symlink_to("/proc/self/fd")
+        name = str(tmp_path / "fd" / "1")
     log = tmp_path / "log.txt"
     log.write_bytes(b"PRECIOUS\n")
     args = ["simulate", str(ESTATE), "-w", "vendor:microsoft", "--format", "json"]
@@ -605,6 +616,113 @@ def test_a_descriptor_by_its_name_is_written_as_it_stands(
     alone = _run([*_command(), *args]).stdout.encode("utf-8")
     assert written[len(b"PRECIOUS\n") :].startswith(alone)
     assert stat.S_ISREG(log.stat().st_mode)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("/dev/fd/2147483648", "no such file or directory"),
+        ("/proc/self/fd/99999999999999999999", "no such file or directory"),
+        ("/dev/fd/9", "bad file descriptor"),
+    ],
+)
+def test_a_descriptor_that_is_not_open_is_an_ordinary_error(name: str, said: str) -> None:
+    """A number beyond any descriptor crashed with an OverflowError (helper-81)."""
+    result = _run([*_command(), "simulate", ESTATE, "-w", "vendor:microsoft", "-o", name])
+    assert_one_line(result, 2, f"cannot write {name}", said)
+
+
+def test_a_closed_stdout_named_by_o_is_an_ordinary_error_and_a_closed_stderr_no_matter() -> None:
+    """Python sets a stream closed at the start to None, and flushing it crashed
+    (helper-81)."""
+    args = [*map(str, _command()), "simulate", str(ESTATE), "-w", "vendor:microsoft"]
+    closed = subprocess.run(
+        [*args, "-o", "/dev/stdout"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, check=False, timeout=300, preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert closed.returncode == 2
+    assert closed.stderr == "exitplan: cannot write /dev/stdout: bad file descriptor\n"
+    no_stderr = subprocess.run(
+        [*args, "--format", "json", "-o", "/dev/stdout"], cwd=REPO, capture_output=True,
+        check=False, timeout=300, preexec_fn=lambda: os.close(2),
+    )  # fmt: skip
+    assert no_stderr.returncode == 0
+    assert json.loads(no_stderr.stdout)["estate"] == "gothenburg"
+
+
+def test_another_process_s_descriptor_is_refused(tmp_path: Path) -> None:
+    """Renamed over, the file another process appends to was replaced, and it went on
+    writing into a deleted file (helper-81)."""
+    log = tmp_path / "log.txt"
+    log.write_text("keep\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as appended:
+        other = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(60)"], stdout=appended
+        )
+    try:
+        target = f"/proc/{other.pid}/fd/1"
+        result = _run([*_command(), "simulate", ESTATE, "-w", "vendor:microsoft", "-o", target])
+    finally:
+        other.kill()
+        other.wait()
+    assert_one_line(result, 2, f"cannot write {target}: it is a file another process has open")
+    assert log.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_a_file_that_cannot_be_written_keeps_the_result_from_the_pipe(tmp_path: Path) -> None:
+    """The pipe got the whole result and then the diagram failed: a script read a complete
+    answer from a command that failed (helper-81)."""
+    diagram = tmp_path / "d.svg"
+    result = _run(
+        [*_command(), "simulate", ESTATE, "-w", "vendor:microsoft", "--format", "json",
+         "-o", "/dev/stdout", "--diagram", diagram],
+        preexec_fn=_file_size_limit(4096),
+    )  # fmt: skip
+    assert_one_line(result, 2, f"cannot write {diagram}", os_reason(errno.EFBIG))
+    assert result.stdout == ""
+    assert not diagram.exists()
+    assert leftovers(tmp_path, diagram.name) == []
+
+
+def test_two_outputs_to_devices_are_both_written_into(tmp_path: Path, run_cli: RunCli) -> None:
+    """Devices are written into, never replaced: two to /dev/null were refused as "one
+    file, and the second would replace the first" (helper-81)."""
+    (tmp_path / "null.svg").symlink_to("/dev/null")
+    result = run_cli(
+        "simulate", ESTATE, "-w", "vendor:microsoft", "--format", "json", "-o", "/dev/null",
+        "--diagram", tmp_path / "null.svg",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_file_that_may_be_written_but_not_read_is_written(tmp_path: Path) -> None:
+    """click refused an output of mode 222 as "not readable"; the shell's > writes it
+    (helper-81)."""
+    target = tmp_path / "r.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o222)
+    result = _run(_without_permission([*_command(), "report", SCENARIO, "-o", target]))
+    target.chmod(0o644)
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("# Exit strategy")
+
+
+def test_csv_to_a_descriptor_has_no_byte_order_mark() -> None:
+    """-o /dev/stdout is read as standard output is: the mark for Excel is for files
+    (helper-81)."""
+    args: list[str | Path] = [
+        *_command(),
+        "simulate",
+        ESTATE,
+        "-w",
+        "vendor:microsoft",
+        "--format",
+        "csv",
+    ]
+    named = _run([*args, "-o", "/dev/stdout"])
+    assert named.exit_code == 0, named.stderr
+    assert named.stdout == _run(args).stdout
+    assert not named.stdout.startswith("\ufeff")
 
 
 @pytest.mark.parametrize("full", ["result", "diagram"])
