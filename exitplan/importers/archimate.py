@@ -195,7 +195,6 @@ components are assigned to and that realises 600 services gave 360,000 of them: 
 estate from 200 KB of model, 1.5 GB while importing, and 1,500 of each ran out of memory
 (helper-78). No model needs so many: they are refused, naming the element most of them
 go through."""
-_MOST_DERIVATION_WORK = 20_000_000  # steps of the searches that derive them, per model
 _WHOLE_PART = frozenset({"Composition", "Aggregation"})
 _INTERFACES = frozenset({"BusinessInterface", "ApplicationInterface", "TechnologyInterface"})
 
@@ -1290,36 +1289,35 @@ class _Mapper:
             return self.kinds.get(sid) == "skip" and self.model.nodes[sid].type in through
 
         direct = {(dependent, needed) for dependent, ends in needs.items() for needed, *_ in ends}
-        through_each: Counter[str] = Counter()  # derived through each first pass-through
-        derived = work = 0
+        through_each: Counter[str] = Counter()  # derived through each pass-through element
+        derived = 0
         for start in sorted(sid for sid in needs if self.kinds.get(sid) in kept):
-            heap: list[tuple[bool, int, tuple[str, ...], tuple[str, ...], str, str]] = [
-                (False, 0, (), (), start, "")
-            ]
+            heap: list[tuple[bool, int, tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]]
+            heap = [(False, 0, (), (), start, ())]
             settled: set[str] = set()
             while heap:
-                soft, length, sids, types, node, via = heapq.heappop(heap)
+                soft, length, sids, types, node, passed = heapq.heappop(heap)
                 if node in settled:
                     continue
                 settled.add(node)
                 if node != start and self.kinds.get(node) in kept:
                     if length > 1 and (start, node) not in direct:
                         self._derived(start, node, soft, sids, types)
-                        through_each[via] += 1
+                        through_each.update(passed)
                         derived += 1
+                        if derived > _MOST_DERIVED:
+                            self._too_many_derived(through_each)
                     continue
                 if length >= _LONGEST_DERIVATION:
                     continue
+                on = (*passed, node) if node != start else passed
                 for needed, weak, edge in needs.get(node, ()):
                     if needed not in settled and (self.kinds.get(needed) in kept or passes(needed)):
                         step = (soft or weak, length + 1, (*sids, edge.sid), (*types, edge.type))
-                        heapq.heappush(heap, (*step, needed, via or needed))
-                        work += 1
-                if work > _MOST_DERIVATION_WORK or derived > _MOST_DERIVED:
-                    self._too_many_derived(through_each, node)
+                        heapq.heappush(heap, (*step, needed, on))
 
-    def _too_many_derived(self, through_each: Counter[str], searching: str) -> NoReturn:
-        most = through_each.most_common(1)[0][0] if through_each else searching
+    def _too_many_derived(self, through_each: Counter[str]) -> NoReturn:
+        most = min(through_each, key=lambda sid: (-through_each[sid], sid))
         element = self.model.nodes[most]
         raise InvalidInputError(
             [

@@ -24,6 +24,7 @@ import csv
 import io
 import itertools
 import os
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -608,7 +609,9 @@ def _csv_table(text: str, file: str, problems: _Problems) -> Table:
 # --- workbooks -------------------------------------------------------------------------------
 
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=[\"']([0-9]+)[\"']")
+_ROW_NUMBER = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"']\s*\+?([0-9]+)\s*[\"']"
+)
 
 MOST_ROWS = 1_048_576
 """The rows of an Excel sheet. A row numbered beyond (a few bytes of XML) stood for that
@@ -645,7 +648,6 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
             )
     if "xl/workbook.xml" not in book.namelist():
         raise _refused(file, "a zip file, but not an Excel workbook (no xl/workbook.xml)")
-    _check_sheets_there(book, file)
     for part in parts:
         if part.is_dir():
             continue
@@ -677,8 +679,9 @@ _ATTRIBUTE = re.compile(rb"\b(Type|Target)=[\"']([^\"']*)[\"']")
 
 
 def _check_sheets_there(book: zipfile.ZipFile, file: str) -> None:
-    """Refuse a workbook that lists a sheet whose part is missing: it was read as an empty
-    sheet, and the workbook said to be empty (helper-78)."""
+    """Refuse, as damaged rather than empty, a workbook that read as empty and lists a
+    sheet whose part is missing (helper-78). Asked only then: a workbook whose list holds
+    a part it does not use still reads (helper-82)."""
     try:
         with book.open("xl/_rels/workbook.xml.rels") as stream:
             relations = stream.read(1 << 20)
@@ -693,7 +696,9 @@ def _check_sheets_there(book: zipfile.ZipFile, file: str) -> None:
         if not said.get("Type", "").endswith("/worksheet") or "Target" not in said:
             continue
         target = said["Target"]
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if "://" in target or target.startswith("file:"):  # an external one
+            continue
+        part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
         if part not in names:
             raise _refused(
                 file,
@@ -705,8 +710,9 @@ def _check_sheets_there(book: zipfile.ZipFile, file: str) -> None:
 def _check_rows(xml: bytes, part: str, file: str) -> None:
     """Refuse a sheet whose rows are numbered beyond Excel's ``MOST_ROWS``."""
     for found in _ROW_NUMBER.finditer(xml):
-        if len(found[1]) > 7 or int(found[1]) > MOST_ROWS:
-            shown = found[1][:20].decode() + ("…" if len(found[1]) > 20 else "")
+        digits = found[1].lstrip(b"0") or b"0"
+        if len(digits) > 7 or int(digits) > MOST_ROWS:
+            shown = digits[:20].decode() + ("…" if len(digits) > 20 else "")
             raise _refused(
                 file,
                 f"part {part!r} numbers a row {shown}; a sheet has at most {MOST_ROWS:,} rows",
@@ -748,40 +754,15 @@ def read_workbook(raw: bytes, file: str) -> list[Table]:
     Excel cached; a formula cell without one is a problem."""
     import openpyxl  # noqa: PLC0415  # only workbooks need it, and it is slow to import
 
-    check_workbook(raw, file)
+    book = check_workbook(raw, file)
     tables: list[Table] = []
     try:
         values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
         for sheet in values.worksheets:
-            written = formulas[sheet.title]
-            header: list[str] | None = None
-            rows: list[tuple[int, list[str]]] = []
-            header_line = 1
-            # The size a sheet declares is not trusted (A1:XFD1048576 would make every
-            # row 16,384 cells); rows are read as long as they are, up to a limit.
-            _check_width(sheet.max_column or 0, sheet.title, file)
-            sheet.reset_dimensions()
-            written.reset_dimensions()
-            pairs = zip(
-                sheet.iter_rows(values_only=True, max_col=MOST_COLUMNS),
-                written.iter_rows(values_only=True, max_col=MOST_COLUMNS),
-                strict=False,
-            )
-            for number, (cached, given) in enumerate(pairs, start=1):
-                if cached.count(None) == len(cached) and given.count(None) == len(given):
-                    continue  # an empty row, or one of the rows a gap in the numbers skips
-                cells = [_cell_text(value) for value in cached]
-                for index, (value, formula) in enumerate(zip(cached, given, strict=False)):
-                    if value is None and isinstance(formula, str) and formula.startswith("="):
-                        cells[index] = "\x00formula"  # marks a formula without a value
-                if header is None:
-                    if any(cell.strip() for cell in cells):
-                        header, header_line = cells, number
-                elif any(cell.strip() for cell in cells):
-                    rows.append((number, cells))
-            if header is not None:
-                tables.append(Table(file, header, rows, sheet=sheet.title, header_line=header_line))
+            table = _sheet_table(sheet, formulas[sheet.title], file)
+            if table is not None:
+                tables.append(table)
         values.close()
         formulas.close()
     except InvalidInputError:
@@ -789,8 +770,44 @@ def read_workbook(raw: bytes, file: str) -> list[Table]:
     except Exception as error:  # openpyxl raises many types for a bad part
         raise _refused(file, f"not a workbook that can be read: {abbreviate(str(error))}") from None
     if not tables:
+        _check_sheets_there(book, file)
         raise _refused(file, "every sheet of the workbook is empty")
     return tables
+
+
+def _sheet_table(sheet: Any, written: Any, file: str) -> Table | None:
+    """One sheet as a table: its cached values, and its formulas (``written``) to find
+    a formula without a value; ``None`` when it is empty."""
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    header_line = 1
+    # The size a sheet declares is not trusted (A1:XFD1048576 would make every row
+    # 16,384 cells); rows are read as long as they are, up to a limit.
+    _check_width(sheet.max_column or 0, sheet.title, file)
+    sheet.reset_dimensions()
+    written.reset_dimensions()
+    pairs = zip(
+        sheet.iter_rows(values_only=True, max_col=MOST_COLUMNS),
+        written.iter_rows(values_only=True, max_col=MOST_COLUMNS),
+        strict=False,
+    )
+    for number, (cached, given) in enumerate(pairs, start=1):
+        if number > MOST_ROWS:  # a number the scan of the bytes missed (helper-82)
+            raise _refused(file, f"sheet {sheet.title!r} has rows beyond Excel's {MOST_ROWS:,}")
+        if cached.count(None) == len(cached) and given.count(None) == len(given):
+            continue  # an empty row, or one of the rows a gap in the numbers skips
+        cells = [_cell_text(value) for value in cached]
+        for index, (value, formula) in enumerate(zip(cached, given, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                cells[index] = "\x00formula"  # marks a formula without a value
+        if header is None:
+            if any(cell.strip() for cell in cells):
+                header, header_line = cells, number
+        elif any(cell.strip() for cell in cells):
+            rows.append((number, cells))
+    if header is None:
+        return None
+    return Table(file, header, rows, sheet=sheet.title, header_line=header_line)
 
 
 # --- reading rows ---------------------------------------------------------------------------

@@ -614,37 +614,62 @@ def _check_texts(document: dict[str, Any], text: str, file: str) -> None:
             _refuse_text(text, file, key, holder[key], place)
 
 
-_LISTS = (
-    "components", "services", "dependencies", "externalReferences", "hashes", "licenses",
-    "properties", "authors", "data", "endpoints", "compositions", "vulnerabilities",
-)  # fmt: skip
-_OBJECTS = ("metadata", "component", "supplier", "manufacturer", "manufacture", "provider")
+_LIST, _OBJECT = "a list", "an object"
+_TOP_SHAPES = {
+    "metadata": _OBJECT, "components": _LIST, "services": _LIST, "dependencies": _LIST,
+    "externalReferences": _LIST,
+}  # fmt: skip
+_METADATA_SHAPES = {
+    "component": _OBJECT, "supplier": _OBJECT, "manufacturer": _OBJECT,
+    "manufacture": _OBJECT, "licenses": _LIST, "properties": _LIST,
+}  # fmt: skip
+_ELEMENT_SHAPES = {
+    "supplier": _OBJECT, "manufacturer": _OBJECT, "hashes": _LIST, "licenses": _LIST,
+    "externalReferences": _LIST, "properties": _LIST, "components": _LIST,
+}  # fmt: skip
+_SERVICE_SHAPES = {**_ELEMENT_SHAPES, "provider": _OBJECT, "endpoints": _LIST, "data": _LIST}
+"""Where CycloneDX has a list or an object that the import reads, by place (what it does
+not read, tools or authors say, is the library's to take or leave)."""
 
 
 def _check_shapes(document: dict[str, Any], text: str, file: str) -> None:
     """A text or number where CycloneDX has a list or an object (``"supplier": "Acme"``),
     refused with its line and place: the library said only that it could not deserialise
-    the Bom, quoting its own classes (helper-78)."""
-    stack: list[tuple[Any, str]] = [(document, "")]
+    the Bom, quoting its own classes (helper-78). Only where CycloneDX has that key, and
+    a null passes, as the library takes it (helper-82)."""
+    stack: list[tuple[Any, str, Mapping[str, str]]] = [(document, "", _TOP_SHAPES)]
     while stack:
-        holder, where = stack.pop()
+        holder, where, shapes = stack.pop()
         if not isinstance(holder, dict):
             continue
-        for key, value in holder.items():
-            place = f"{where}.{key}" if where else key
-            if key in _LISTS and not isinstance(value, list):
-                _refuse_kind(text, file, key, value, place, "a list")
-            elif key in _OBJECTS and not isinstance(value, dict):
-                _refuse_kind(text, file, key, value, place, "an object")
-            elif key == "tools" and not isinstance(value, dict | list):
-                _refuse_kind(text, file, key, value, place, "a list or an object")
-            if key in ("components", "services", "licenses") and isinstance(value, list):
-                for n, item in enumerate(value):
-                    if not isinstance(item, dict):
-                        _refuse_kind(text, file, key, item, f"{place}[{n}]", "a list of objects")
-                    stack.append((item, f"{place}[{n}]"))
-            elif key in ("metadata", "component") and isinstance(value, dict):
-                stack.append((value, place))
+        _check_keys(holder, where, shapes, text, file)
+        for key, inner in (("components", _ELEMENT_SHAPES), ("services", _SERVICE_SHAPES)):
+            for n, item in enumerate(_list(holder.get(key))):
+                place = f"{where}.{key}[{n}]" if where else f"{key}[{n}]"
+                if not isinstance(item, dict):
+                    _refuse_kind(text, file, key, item, place, "a list of objects")
+                stack.append((item, place, inner))
+        for n, item in enumerate(_list(holder.get("licenses"))):
+            if item is not None and not isinstance(item, dict):
+                place = f"{where}.licenses[{n}]" if where else f"licenses[{n}]"
+                _refuse_kind(text, file, "licenses", item, place, "a list of objects")
+        if shapes is _TOP_SHAPES and isinstance(holder.get("metadata"), dict):
+            stack.append((holder["metadata"], "metadata", _METADATA_SHAPES))
+        if shapes is _METADATA_SHAPES and isinstance(holder.get("component"), dict):
+            stack.append((holder["component"], "metadata.component", _ELEMENT_SHAPES))
+
+
+def _check_keys(
+    holder: dict[str, Any], where: str, shapes: Mapping[str, str], text: str, file: str
+) -> None:
+    """Refuse a value of ``holder`` that is not of the shape ``shapes`` has for its key."""
+    for key, wanted in shapes.items():
+        value = holder.get(key)
+        if value is None:
+            continue
+        fits = list if wanted == _LIST else dict
+        if not isinstance(value, fits):
+            _refuse_kind(text, file, key, value, f"{where}.{key}" if where else key, wanted)
 
 
 def _element_texts(element: dict[str, Any], where: str) -> list[tuple[str, dict[str, Any], str]]:
@@ -680,9 +705,15 @@ def _refuse_text(text: str, file: str, key: str, value: Any, place: str) -> None
 def _refuse_kind(text: str, file: str, key: str, value: Any, place: str, wanted: str) -> None:
     """Refuse ``value`` of ``key`` at ``place``, which should be ``wanted``, at the first
     line where ``key`` is followed by such a value (the line of the first one, at worst)."""
-    shown = re.escape(json.dumps(value)) if not isinstance(value, dict | list) else r"[\[{]"
-    found = re.search(rf'"{re.escape(key)}"\s*:\s*{shown}', text) or re.search(
-        rf'"{re.escape(key)}"\s*:', text
+    shown = (
+        re.escape(json.dumps(value))
+        if not isinstance(value, dict | list)
+        else ("\\[" if isinstance(value, list) else "{")  # of that kind: the bad one, first
+    )
+    found = (
+        re.search(rf'"{re.escape(key)}"\s*:\s*{shown}', text)
+        or re.search(rf'"{re.escape(key)}"\s*:\s*\[[^\]]*?{shown}', text)  # in a list
+        or re.search(rf'"{re.escape(key)}"\s*:', text)
     )
     raise _problem(
         file,

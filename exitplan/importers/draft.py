@@ -898,8 +898,8 @@ class _Finisher:
     def _short_name(self, file: str) -> str:
         """A source's file name without its folder, unless another source has that name."""
 
-        def base(name: str) -> str:
-            return name.replace("\\", "/").rsplit("/", 1)[-1]
+        def base(name: str) -> str:  # a backslash is an escape's (\\xff), not a folder's
+            return name.rsplit("/", 1)[-1]
 
         same = [other for other in self.draft.sources if base(other.file) == base(file)]
         return base(file) if len(same) == 1 else file

@@ -48,7 +48,7 @@ def parse_xml(raw: bytes, file: str) -> etree._Element:
     except etree.XMLSyntaxError as error:
         line = error.lineno or 1
         message = str(error.msg or error).split(", line ")[0].strip()
-        if "XML_PARSE_HUGE" in message:  # libxml2's bounds: said as ours (helper-78)
+        if any(bound in message for bound in _BOUNDS):  # libxml2's: said as ours (helper-78)
             message = _beyond_bounds(message)
         else:
             message = f"not well-formed XML: {message}"
@@ -61,8 +61,11 @@ def parse_xml(raw: bytes, file: str) -> etree._Element:
 
 
 LONGEST_XML_TEXT = 10_000_000
-"""Characters in one text or value that libxml2 reads without its huge mode, which stays
-off: more is no model's."""
+"""Bytes in one text, value or comment that libxml2 reads without its huge mode, which
+stays off: more is no model's (a name: 50,000 characters)."""
+
+_BOUNDS = ("XML_PARSE_HUGE", "too big", "too long")
+"""What libxml2 says of its bounds, which a well-formed file can pass (helper-82)."""
 
 
 def _beyond_bounds(said: str) -> str:
@@ -70,8 +73,10 @@ def _beyond_bounds(said: str) -> str:
     XML_PARSE_HUGE option, which the user cannot set, for a well-formed file."""
     if "depth" in said.casefold():
         return f"elements nest more than {MAX_XML_DEPTH} deep; no model needs that"
+    if "name" in said.casefold():
+        return "a name of more than 50,000 characters; no model needs that"
     return (
-        f"a text or value of more than {LONGEST_XML_TEXT:,} characters in one place; no "
+        f"a text, value or comment of more than {LONGEST_XML_TEXT:,} bytes in one place; no "
         "model needs that"
     )
 

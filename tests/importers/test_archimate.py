@@ -714,22 +714,35 @@ def test_junctions_that_join_too_many_relations_are_refused(
     assert "more than 10 times" in problem.message
 
 
-@pytest.mark.parametrize(("count", "refused"), [(100, False), (510, True)])
+@pytest.mark.parametrize(
+    ("count", "middle", "refused"), [(100, False, False), (510, False, True), (510, True, True)]
+)
 def test_dependencies_derived_beyond_a_bound_are_refused_at_the_element(
-    tmp_path: Path, count: int, refused: bool
+    tmp_path: Path, count: int, middle: bool, refused: bool
 ) -> None:
     """One function, ``count`` components assigned to it, ``count`` services it realises:
     each service derives a need of each component, count squared. 600 of each gave
     360,000 (73 MB of estate from 200 KB, 1.5 GB while importing; helper-78); beyond
-    250,000 the model is refused at the function, the element most of them go through."""
-    elements: list[Element] = [("f", "ApplicationFunction", "Hub")]
+    250,000 the model is refused at the element most of them go through: with ``middle``,
+    a process between the components and a function of each service, which the first
+    element after each service had hidden (helper-82)."""
+    hub = ("p", "ApplicationProcess", "Hub") if middle else ("f", "ApplicationFunction", "Hub")
+    elements: list[Element] = [hub]
     relations: list[Relation] = []
     for i in range(count):
         elements += [
             (f"c{i}", "ApplicationComponent", f"C{i}"),
             (f"s{i}", "ApplicationService", f"S{i}"),
         ]
-        relations += [(f"a{i}", "Assignment", f"c{i}", "f"), (f"r{i}", "Realization", "f", f"s{i}")]
+        relations.append((f"a{i}", "Assignment", f"c{i}", hub[0]))
+        if middle:
+            elements.append((f"f{i}", "ApplicationFunction", f"F{i}"))
+            relations += [
+                (f"v{i}", "Serving", "p", f"f{i}"),
+                (f"r{i}", "Realization", f"f{i}", f"s{i}"),
+            ]
+        else:
+            relations.append((f"r{i}", "Realization", "f", f"s{i}"))
     model = exchange(elements, relations)
     if not refused:
         imported = run(tmp_path, model)
@@ -738,9 +751,13 @@ def test_dependencies_derived_beyond_a_bound_are_refused_at_the_element(
     with pytest.raises(InvalidInputError) as caught:
         run(tmp_path, model)
     (problem,) = caught.value.problems
-    line = next(n for n, text in enumerate(model.splitlines(), 1) if b'identifier="f"' in text)
+    line = next(
+        n
+        for n, text in enumerate(model.splitlines(), 1)
+        if f'identifier="{hub[0]}"'.encode() in text
+    )
     assert (problem.line, problem.field) == (line, "derive_through")
-    assert "ApplicationFunction 'f': more than 250,000 dependencies" in problem.message
+    assert f"{hub[1]} '{hub[0]}': more than 250,000 dependencies" in problem.message
 
 
 # --- vendors ----------------------------------------------------------------------------------
@@ -1395,25 +1412,33 @@ def test_deep_nesting_is_refused_and_deep_folders_are_read(tmp_path: Path) -> No
     assert problem.line == 3  # where the folders open
 
 
-@pytest.mark.parametrize("where", ["text", "attribute"])
+@pytest.mark.parametrize("where", ["text", "attribute", "comment", "name"])
 def test_a_text_beyond_the_reader_s_bound_is_refused_in_the_user_s_terms(
     tmp_path: Path, where: str
 ) -> None:
-    """libxml2 refuses a text or value of over 10,000,000 characters in one place, and
-    said "try XML_PARSE_HUGE" (helper-78)."""
+    """libxml2 refuses a text, value or comment of over 10,000,000 bytes in one place and a
+    name of over 50,000 characters, and said "try XML_PARSE_HUGE" (helper-78), or called
+    the file not well-formed (helper-82)."""
     long = "x" * 10_000_001
     model = exchange([("a", "ApplicationComponent", "A")])
     if where == "text":
         model = model.replace(
             b"</model>", f"<documentation>{long}</documentation></model>".encode()
         )
+    elif where == "comment":
+        model = model.replace(b"</model>", f"<!--{long}--></model>".encode())
+    elif where == "name":
+        model = model.replace(b"</model>", f"<{'n' * 50_001}/></model>".encode())
     else:
         model = model.replace(b'identifier="a"', f'identifier="a" x="{long}"'.encode())
     with pytest.raises(InvalidInputError) as caught:
         run(tmp_path, model)
     (problem,) = caught.value.problems
     assert problem.message == (
-        "a text or value of more than 10,000,000 characters in one place; no model needs that"
+        "a name of more than 50,000 characters; no model needs that"
+        if where == "name"
+        else "a text, value or comment of more than 10,000,000 bytes in one place; no model "
+        "needs that"
     )
 
 

@@ -882,10 +882,18 @@ def test_hostile_xml_is_refused(text: str, tmp_path: Path) -> None:
             ":6: metadata.component: not valid CycloneDX: component is an object, not a text",
             id="metadata-component-as-text",
         ),
-        pytest.param(
-            json.dumps(_bom(metadata={"tools": "x"}), indent=1),
-            ":6: metadata.tools: not valid CycloneDX: tools is a list or an object, not a text",
-            id="metadata-tools-as-text",
+        pytest.param(  # at a later component than a well-shaped one (helper-82)
+            json.dumps(
+                _bom(
+                    components=[
+                        {"type": "library", "name": "a", "supplier": {"name": "A"}},
+                        {"type": "library", "name": "b", "supplier": ["B"]},
+                    ]
+                ),
+                indent=1,
+            ),
+            ":16: components[1].supplier: not valid CycloneDX: supplier is an object, not a list",
+            id="the-bad-one-of-two",
         ),
         pytest.param(
             json.dumps(_bom(components="x"), indent=1),
@@ -1135,3 +1143,21 @@ def test_what_a_data_flow_was_given_by_the_import_is_counted_as_inferred() -> No
     written = [f for estate in imported.files.values() for f in estate.data_flows]
     inferred = sorted(field for flow in written if flow.origin for field in flow.origin.inferred)
     assert inferred.count("from") + inferred.count("to") == 2
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [
+        {"metadata": {"tools": None}},
+        {"compositions": None},
+        {"component": "x", "data": {}},  # no such keys there: the library's to take or leave
+    ],
+    ids=["null-tools", "null-compositions", "keys-cyclonedx-has-not-there"],
+)
+def test_what_the_shape_check_leaves_to_the_library_still_imports(
+    tmp_path: Path, sections: dict[str, Any]
+) -> None:
+    """The shape check refused nulls and keys in places CycloneDX has none of, which
+    imported before (helper-82)."""
+    bom = _bom(components=[{"type": "library", "name": "a", "bom-ref": "a"}], **sections)
+    assert [c.name for c in _components(_import(_write_bom(tmp_path, bom))).values()] == ["a"]
