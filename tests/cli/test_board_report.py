@@ -22,7 +22,7 @@ from exitplan.simulate import Options, simulate
 from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.strategy import exit_strategy
 from tests.conftest import REPO, RunCli, cli
-from tests.reliability.test_outputs import write_estate
+from tests.reliability.test_outputs import ONE_BLOCKED, write_estate
 from tests.simulate.build import build
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
@@ -281,13 +281,7 @@ def test_the_contract_decisions_keep_the_notice_date_beside_the_blocked_steps(
 def test_an_undated_plan_finishes_in_a_week_of_the_work(run_cli: RunCli, tmp_path: Path) -> None:
     """Undated, the figure read "the other finishes week 6" and the summary began with a
     lower-case "the steps that can be scheduled"."""
-    components = [
-        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
-        {"id": "c", "name": "C", "vendor": "v", "delivery": "saas"},  # no alternative
-        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a", "c"]},
-        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
-    ]
-    estate, scenario = write_estate(tmp_path, "Plain", components=components)
+    estate, scenario = write_estate(tmp_path, "Plain", components=ONE_BLOCKED)
     data = json.loads(estate.read_text(encoding="utf-8"))
     del data["estate"]["as_of"]
     estate.write_text(json.dumps(data), encoding="utf-8")

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import RunCli
-from tests.reliability.test_outputs import write_estate
+from tests.reliability.test_outputs import ONE_BLOCKED, write_estate
 
 NO_CONSUMERS = [{"id": "s", "name": "Service", "depends_on": ["b"]}]
 
@@ -88,13 +88,7 @@ def test_recorded_users_are_still_counted(run_cli: RunCli, tmp_path: Path) -> No
 
 def test_an_effort_without_the_blocked_steps_is_at_least(run_cli: RunCli, tmp_path: Path) -> None:
     """Component c has no alternative: its step is blocked and has no effort yet."""
-    components = [
-        {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
-        {"id": "c", "name": "C", "vendor": "v", "delivery": "saas"},
-        {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a", "c"]},
-        {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
-    ]
-    _, scenario = write_estate(tmp_path, "Plain", components=components)
+    _, scenario = write_estate(tmp_path, "Plain", components=ONE_BLOCKED)
     report = tmp_path / "r.md"
     assert run_cli("report", scenario, "-o", report).exit_code == 0
     assert (

@@ -6,7 +6,7 @@ import gc
 import io
 import random
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -549,6 +549,17 @@ def _zip(path: Path, parts: Mapping[str, bytes]) -> Path:
     return path
 
 
+def _rewritten(workbook: Path, path: Path, change: Callable[[str, bytes], bytes | None]) -> Path:
+    """``workbook`` copied to ``path`` part by part, each part's bytes as ``change`` gives
+    them back for its name, and left out where it gives None."""
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(path, "w") as target:
+        for part in source.infolist():
+            data = change(part.filename, source.read(part))
+            if data is not None:
+                target.writestr(part, data)
+    return path
+
+
 def test_xlsx_zip_bomb_refused(tmp_path: Path) -> None:
     path = _zip(
         tmp_path / "bomb.xlsx",
@@ -847,17 +858,17 @@ def test_a_row_numbered_beyond_excel_is_refused_before_it_is_read(
     sheet.append(["CRM", "Acme"])
     plain = tmp_path / "plain.xlsx"
     book.save(plain)
-    path = tmp_path / "cmdb.xlsx"
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
-        for part in source.infolist():
-            data = source.read(part)
-            if part.filename.startswith("xl/worksheets/"):
-                number = str(row)[1:] if "&#50;" in spelt else str(row)
-                data = data.replace(b'<row r="2"', f"<row {spelt.format(number)}".encode())
-                for column in b"AB":
-                    cell = bytes([column]) + b"2"
-                    data = data.replace(b'"' + cell + b'"', f'"{chr(column)}{row}"'.encode())
-            target.writestr(part, data)
+
+    def renumbered(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            number = str(row)[1:] if "&#50;" in spelt else str(row)
+            data = data.replace(b'<row r="2"', f"<row {spelt.format(number)}".encode())
+            for column in b"AB":
+                cell = bytes([column]) + b"2"
+                data = data.replace(b'"' + cell + b'"', f'"{chr(column)}{row}"'.encode())
+        return data
+
+    path = _rewritten(plain, tmp_path / "cmdb.xlsx", renumbered)
     if refused:
         with pytest.raises(InvalidInputError) as raised:
             import_sources([path])
@@ -873,11 +884,11 @@ def test_a_workbook_that_lacks_a_sheet_it_lists_is_damaged_not_empty(tmp_path: P
     """A sheet's part missing was read as an empty sheet: "every sheet of the workbook is
     empty" (helper-78)."""
     whole = _workbook(tmp_path / "whole.xlsx", {"components": [["name", "vendor"], ["A", "V"]]})
-    path = tmp_path / "cmdb.xlsx"
-    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
-        for part in source.infolist():
-            if not part.filename.startswith("xl/worksheets/"):
-                target.writestr(part, source.read(part))
+    path = _rewritten(
+        whole,
+        tmp_path / "cmdb.xlsx",
+        lambda name, data: None if name.startswith("xl/worksheets/") else data,
+    )
     with pytest.raises(InvalidInputError) as raised:
         import_sources([path])
     (problem,) = raised.value.problems
@@ -897,24 +908,22 @@ def test_a_sheet_listed_by_another_spelling_of_its_part_is_read(
     """Spellings openpyxl reads were refused as a missing part (helper-82); so was a part
     listed and not used."""
     whole = _workbook(tmp_path / "whole.xlsx", {"components": [["name", "vendor"], ["A", "V"]]})
-    path = tmp_path / "cmdb.xlsx"
-    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as written:
-        for part in source.infolist():
-            data = source.read(part)
-            if part.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b'Target="/xl/worksheets/sheet1.xml"', b'Target="worksheets/sheet1.xml"'
-                )
-                data = data.replace(
-                    b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode()
-                )
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdX" Target="worksheets/unused.xml" Type="http://sche'
-                    b'mas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
-                    b"</Relationships>",
-                )
-            written.writestr(part, data)
+
+    def relisted(name: str, data: bytes) -> bytes:
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(
+                b'Target="/xl/worksheets/sheet1.xml"', b'Target="worksheets/sheet1.xml"'
+            )
+            data = data.replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+            data = data.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdX" Target="worksheets/unused.xml" Type="http://sche'
+                b'mas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                b"</Relationships>",
+            )
+        return data
+
+    path = _rewritten(whole, tmp_path / "cmdb.xlsx", relisted)
     (crm,) = import_sources([path]).files["cmdb.yaml"].components
     assert crm.name == "A"
 

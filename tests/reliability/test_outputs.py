@@ -81,6 +81,16 @@ def leftovers(folder: Path, name: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{name}."))
 
 
+#: Components for ``write_estate`` with one step blocked: ``c``, which ``b`` needs beside
+#: ``a``, has no alternative; ``a``'s candidate ``k`` needs nothing.
+ONE_BLOCKED = [
+    {"id": "a", "name": "A", "vendor": "v", "delivery": "saas"},
+    {"id": "c", "name": "C", "vendor": "v", "delivery": "saas"},
+    {"id": "b", "name": "B", "vendor": "w", "delivery": "saas", "depends_on": ["a", "c"]},
+    {"id": "k", "name": "K", "vendor": "w", "delivery": "saas", "lifecycle": "candidate"},
+]
+
+
 def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
     """A small estate whose every name is ``name``, and a scenario withdrawing its vendor
     (its alternative needs a component nothing runs, which the plan names);
