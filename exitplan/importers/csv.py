@@ -24,7 +24,6 @@ import csv
 import io
 import itertools
 import os
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -674,36 +673,23 @@ def check_workbook(raw: bytes, file: str) -> zipfile.ZipFile:
     return book
 
 
-_RELATION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>")
-_ATTRIBUTE = re.compile(rb"\b(Type|Target)=[\"']([^\"']*)[\"']")
-
-
 def _check_sheets_there(book: zipfile.ZipFile, file: str) -> None:
-    """Refuse, as damaged rather than empty, a workbook that read as empty and lists a
-    sheet whose part is missing (helper-78). Asked only then: a workbook whose list holds
-    a part it does not use still reads (helper-82)."""
-    try:
-        with book.open("xl/_rels/workbook.xml.rels") as stream:
-            relations = stream.read(1 << 20)
-    except UNPACKING:  # no list of parts (KeyError): openpyxl says what is wrong
-        return
-    names = set(book.namelist())
-    for tag in _RELATION.finditer(relations):
-        said = {
-            key.decode(): value.decode("utf-8", "replace")
-            for key, value in _ATTRIBUTE.findall(tag[0])
-        }
-        if not said.get("Type", "").endswith("/worksheet") or "Target" not in said:
-            continue
-        target = said["Target"]
-        if "://" in target or target.startswith("file:"):  # an external one
-            continue
-        part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
-        if part not in names:
+    """Refuse, as damaged, a workbook that lists a sheet whose part is missing: openpyxl
+    passes over such a sheet without a word, so that the others were imported alone, or
+    the workbook said to be empty (helper-78). The parts are found as openpyxl finds them,
+    so that one listed and not used, or spelt otherwise, is no matter (helper-82)."""
+    from openpyxl.reader.workbook import WorkbookParser  # noqa: PLC0415  # slow to import
+
+    listed = WorkbookParser(book, "xl/workbook.xml")
+    listed.parse()
+    there = set(book.namelist())
+    for sheet, relation in listed.find_sheets():
+        if relation.TargetMode != "External" and relation.target not in there:
             raise _refused(
                 file,
-                f"the workbook lists a sheet in part {part!r}, which is not in the file "
-                "(a damaged workbook)",
+                f"the workbook lists sheet {sheet.name!r} in part "
+                f"{relation.target!r}, which is not in the file (a damaged "
+                "workbook)",
             )
 
 
@@ -759,6 +745,7 @@ def read_workbook(raw: bytes, file: str) -> list[Table]:
     try:
         values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        _check_sheets_there(book, file)
         for sheet in values.worksheets:
             table = _sheet_table(sheet, formulas[sheet.title], file)
             if table is not None:
@@ -770,7 +757,6 @@ def read_workbook(raw: bytes, file: str) -> list[Table]:
     except Exception as error:  # openpyxl raises many types for a bad part
         raise _refused(file, f"not a workbook that can be read: {abbreviate(str(error))}") from None
     if not tables:
-        _check_sheets_there(book, file)
         raise _refused(file, "every sheet of the workbook is empty")
     return tables
 

@@ -880,21 +880,38 @@ def test_a_row_numbered_beyond_excel_is_refused_before_it_is_read(
         assert crm.name == "CRM"
 
 
-def test_a_workbook_that_lacks_a_sheet_it_lists_is_damaged_not_empty(tmp_path: Path) -> None:
-    """A sheet's part missing was read as an empty sheet: "every sheet of the workbook is
-    empty" (helper-78)."""
-    whole = _workbook(tmp_path / "whole.xlsx", {"components": [["name", "vendor"], ["A", "V"]]})
+@pytest.mark.parametrize(
+    ("sheets", "missing"),
+    [
+        ({"components": [["name", "vendor"], ["A", "V"]]}, "sheet1"),
+        (
+            {
+                "components": [["name", "vendor"], ["A", "V"], ["B", "V"]],
+                "relations": [["source", "target"], ["A", "B"]],
+            },
+            "sheet2",
+        ),
+    ],
+    ids=["its-only-sheet", "one-of-two"],
+)
+def test_a_workbook_that_lacks_a_sheet_it_lists_is_damaged(
+    tmp_path: Path, sheets: Mapping[str, list[list[object]]], missing: str
+) -> None:
+    """openpyxl passes over a sheet whose part is missing: a workbook of one such sheet
+    was said to be empty (helper-78), and of two, the other sheet was imported alone,
+    without its relations."""
+    whole = _workbook(tmp_path / "whole.xlsx", sheets)
+    part = f"xl/worksheets/{missing}.xml"
     path = _rewritten(
-        whole,
-        tmp_path / "cmdb.xlsx",
-        lambda name, data: None if name.startswith("xl/worksheets/") else data,
+        whole, tmp_path / "cmdb.xlsx", lambda name, data: None if name == part else data
     )
     with pytest.raises(InvalidInputError) as raised:
         import_sources([path])
     (problem,) = raised.value.problems
+    title = list(sheets)[int(missing[-1]) - 1]
     assert problem.message == (
-        "the workbook lists a sheet in part 'xl/worksheets/sheet1.xml', which is not in the "
-        "file (a damaged workbook)"
+        f"the workbook lists sheet {title!r} in part {part!r}, which is not in the file (a "
+        "damaged workbook)"
     )
 
 
