@@ -852,6 +852,8 @@ class _Row:
     problems: _Problems
     guessed: list[str] = field(default_factory=list)
     """The element's fields the mapping guessed (a type or status not in it)."""
+    told: int = 0
+    """The problems told of the row so far."""
 
     def get(self, what: str) -> tuple[str, str]:
         """The first value given for ``what`` and the header of its column."""
@@ -869,6 +871,7 @@ class _Row:
         return "", ""
 
     def problem(self, column: str, message: str) -> None:
+        self.told += 1
         self.problems.add(self.table.file, self.line, self.table.place(column), message)
 
 
@@ -1039,11 +1042,11 @@ class _Reader:
     def _component(self, row: _Row, source: SourceDraft) -> None:
         sid, _ = self._key(row, "id")
         name, _ = self._key(row, "name")
-        type_, _ = self._key(row, "type")
         if not sid and not name:
-            if not any(len(row.get(what)[0]) > LONGEST_KEY for what in ("id", "name")):
-                row.problem("", "a row with neither a name nor an id")  # else, said above
+            if not row.told:  # else its name or id is told: too long, or a formula
+                row.problem("", "a row with neither a name nor an id")
             return
+        type_, _ = self._key(row, "type")
         sid = sid or name
         kind: Kind = self.rules.other_types
         why = "its type is mapped to skip"
