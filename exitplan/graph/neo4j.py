@@ -55,7 +55,14 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from exitplan.errors import BackendError, UsageError, after_a_signal, did_you_mean, listed
+from exitplan.errors import (
+    BackendError,
+    UsageError,
+    abbreviate,
+    after_a_signal,
+    did_you_mean,
+    listed,
+)
 from exitplan.graph.port import (
     DependsOn,
     Direction,
@@ -462,12 +469,17 @@ class Neo4jGraph:
                 )
             tls = urlsplit(where).scheme.endswith(("+s", "+ssc"))
             told = " ".join(" ".join(str(e).split()) for e in _nested(error))
-            reason = re.search(r"\[Errno -?\d+\] ([^)\]]+)", told)
+            found = re.search(r"\[Errno -?\d+\] ([^)\]\[]+)", told)  # up to the next one
+            reason = found.group(1).strip() if found else ""
             return BackendError(
                 f"no Neo4j server answers at {where}"
                 + (
-                    f": {reason.group(1)[:1].lower()}{reason.group(1)[1:]}"
+                    f": {reason[:1].lower()}{reason[1:]}"
                     if reason
+                    else ": a web server answered there, not Bolt (Neo4j's browser port?)"
+                    if "looks like HTTP" in told  # at once, not after a wait (helper-85)
+                    else ": something answered, but not with Neo4j's Bolt handshake"
+                    if "handshake" in told
                     else f" within {CONNECT_SECONDS:g} s"
                 )
                 + "; is it running, and is this its Bolt port?"
@@ -653,21 +665,23 @@ class Neo4jGraph:
                 switched: bool | None = now != current
             except BackendError:
                 now, switched = current, None  # the connection is gone: the first fault, alone
-            if (
-                isinstance(error, _ShortCopyError)
-                and error.fewer
-                and now is None
-                and switched is not None
+            removed = (
+                now is None and switched is not None and not isinstance(error, _SupersededError)
+            )
+            if removed and (
+                current is not None or (isinstance(error, _ShortCopyError) and error.fewer)
             ):
                 raise BackendError(  # only an unload removes a copy no estate node points at
                     f"Neo4j at {self.settings.shown}: estate {estate.name!r} was removed "
                     "(exitplan unload) while this load wrote it, part of this copy with it; "
                     "the database holds none of it to read: load it again"
-                ) from None
+                ) from None  # the server's own words (a node it could not find) said nothing
             if switched and not isinstance(error, _SupersededError):
-                raise BackendError(
-                    f"{error}; meanwhile another load of estate {estate.name!r} switched "
-                    "readers to its whole copy: load the same estate once at a time"
+                raise BackendError(  # its cleanup removed what this load wrote against
+                    f"Neo4j at {self.settings.shown}: another load of estate {estate.name!r} "
+                    "switched readers to its whole copy while this load wrote, and removed "
+                    "this copy: load the same estate once at a time (other estates may load "
+                    "side by side)"
                 ) from None
             if (
                 switched is False
@@ -1153,7 +1167,15 @@ class Neo4jGraph:
                 seen.update(frontier)
             rows.sort()  # by id: no id twice
             self._known.update(row[0] for row in rows)
-            return _region(rows)
+            try:
+                return _region(rows)
+            except (KeyError, ValueError, TypeError) as error:  # links changed by hand
+                raise BackendError(
+                    f"Neo4j at {self.settings.shown}: the links of estate "
+                    f"{self.estate_name!r} cannot be read ({type(error).__name__}: "
+                    f"{abbreviate(str(error), 80)}); were they changed in the database? "
+                    "Write the estate again with: exitplan load PATH"
+                ) from None
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         wanted = sorted(set(ids))

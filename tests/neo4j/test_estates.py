@@ -204,6 +204,37 @@ def test_a_load_whose_estate_is_unloaded_meanwhile_says_so(
     remover.unload()
 
 
+@pytest.mark.parametrize("at", [0.1, 0.5, 0.9])
+def test_a_load_whose_loaded_estate_is_unloaded_meanwhile_says_so(
+    neo4j_server: Server, open_graph: OpenGraph, at: float
+) -> None:
+    """helper-85: with a copy loaded before, an unload while the next load wrote its
+    relationships was told as "another load ... switched readers to its whole copy", after
+    the server's own words ("Unable to load NODE ..."); no other load ran, and the database
+    held none of the estate."""
+    made = generate(300, seed=5)
+    name = f"reloaded-unloaded-{int(at * 10)}"
+    estate = made.model_copy(update={"info": made.info.model_copy(update={"name": name})})
+    with Neo4jGraph(neo4j_server.settings(), name, batch_size=50) as first:
+        first.load(estate)
+    writer = Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
+    remover = open_graph(name)
+    removed: list[int] = []
+
+    def unload_once(done: int, total: int) -> None:
+        if not removed and done >= at * total:
+            removed.append(remover.unload().nodes)
+
+    with writer, pytest.raises(BackendError) as raised:
+        writer.load(estate, progress=unload_once)
+    assert removed
+    said = str(raised.value)
+    assert "was removed (exitplan unload) while this load wrote it" in said, said
+    assert "another load" not in said
+    assert "Unable to load" not in said
+    remover.unload()
+
+
 def test_a_load_that_replaces_an_estate_of_another_title_says_so(
     neo4j_server: Server, run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -288,6 +288,32 @@ def test_a_region_missing_links_is_refused_not_read_short(lost: str, open_graph:
         open_graph(name).dependency_region([NodeId("intune")])
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("node", '["Bogus", {}]'), ("node", "not json"), ("needs", "[[1, 2]]")],
+    ids=["unknown-kind", "not-json", "short-need"],
+)
+def test_links_changed_by_hand_are_refused_not_a_crash(
+    open_graph: OpenGraph, field: str, value: str
+) -> None:
+    """helper-85: a node's links set by hand to a kind exitplan does not know, or to no
+    JSON, crashed the simulation (KeyError, exit 3)."""
+    base = load_estate(EXAMPLE)
+    name = f"links-changed-{field}-{len(value)}"
+    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    graph = open_graph(name)
+    graph.load(estate)
+    graph._run(
+        f"MATCH (w:ExitplanLinks {{load: $load, id: $id}}) SET w.{field} = $value",
+        write=True,
+        load=graph.load_id,
+        id="autopatch",
+        value=value,
+    )
+    with pytest.raises(BackendError, match=r"cannot be read .*exitplan load PATH"):
+        open_graph(name).dependency_region([NodeId("intune")])
+
+
 def test_a_copy_written_with_the_first_form_of_links_is_refused_by_the_exitplan_that_wrote_it(
     open_graph: OpenGraph,
 ) -> None:
@@ -569,6 +595,43 @@ def test_tls_asked_of_a_plain_server_is_said(neo4j_server: Server, run_cli: RunC
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"exitplan: no Neo4j server answers at {secure}")
     assert line.endswith("Does it speak TLS, as the scheme asks?")
+
+
+def _answering_in_http(listening: socket.socket) -> None:
+    """Answer each connection at once as a web server does, not as Neo4j."""
+    with contextlib.suppress(OSError):
+        while True:
+            connection, _ = listening.accept()
+            with connection:
+                connection.recv(64)
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+
+@pytest.mark.parametrize("server", ["web", "no-such-name"])
+def test_a_server_that_is_not_neo4j_is_said_at_once(
+    server: str, neo4j_server: Server, run_cli: RunCli
+) -> None:
+    """helper-85: a web server's answer, at once, was told as none "within 10 s"; and a
+    name that does not resolve as "name or service not known [Errno -2; is it ..."."""
+    listening = socket.create_server(("127.0.0.1", 0))
+    threading.Thread(target=_answering_in_http, args=(listening,), daemon=True).start()
+    uri = (
+        f"bolt://127.0.0.1:{listening.getsockname()[1]}"
+        if server == "web"
+        else "bolt://no-such-name.invalid:7687"
+    )
+    env = {**neo4j_server.environment(), "NEO4J_URI": uri}
+    try:
+        result = run_cli("show", "--backend", "neo4j", "--estate", "gothenburg", "a", env=env)
+    finally:
+        listening.close()
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"exitplan: no Neo4j server answers at {uri}: ")
+    assert "within" not in line
+    assert "[" not in line
+    if server == "web":
+        assert "a web server answered there, not Bolt (Neo4j's browser port?)" in line
 
 
 class _Relay:
