@@ -223,13 +223,12 @@ def _card(card: str, heading: str, rows: list[DiagramNode], indent: str) -> str:
     ]
     for index, row in enumerate(rows):
         if row.aside_look is None:
-            cell = _cell(row.lines, row.look, row_port(index), span=2)
+            cell = _cell(row.lines, row.look, row_port(index), span=2, outlined=True)
             body.append(f"<tr>{cell}</tr>")
             continue
-        first = _cell(row.lines, row.look, row_port(index))
-        body.append(
-            f"<tr>{first}{_cell(row.aside, row.aside_look, row_port(index, out=True))}</tr>"
-        )
+        first = _cell(row.lines, row.look, row_port(index), outlined=True)
+        aside = _cell(row.aside, row.aside_look, row_port(index, out=True), outlined=True)
+        body.append(f"<tr>{first}{aside}</tr>")
     table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
     return f'{indent}{quote(card)} [label={table}, shape="plain"];'
 

@@ -926,6 +926,42 @@ def test_an_address_naming_what_the_page_does_not_offer_says_so(page: Path, brow
 
 
 @browser_only
+def test_an_address_is_shown_with_its_unseen_characters_escaped(page: Path, browser: Any) -> None:
+    """helper-84: a raw U+202E from the address turned the note around, where a name from
+    a file shows as its escape; and the note is no longer than 200 characters of it."""
+    _open(browser, page, "#withdraw=%E2%80%AEvendor:nope%07" + "x" * 300 + "&day=10")
+    note = browser.find_element("id", "unoffered")
+    assert note.is_displayed()
+    assert note.text.startswith(
+        "The address names \\u202evendor:nope\\u0007" + "x" * 187 + "…, which this page"
+    )
+
+
+@browser_only
+@pytest.mark.parametrize("sizes", [(1300, 150, 150), (12, 9, 3)], ids=["grid", "graphviz"])
+def test_no_vendors_frame_lies_over_anothers(
+    tmp_path: Path, browser: Any, run_cli: RunCli, sizes: tuple[int, ...]
+) -> None:
+    """helper-84: past Graphviz's 1,500 nodes, each vendor had 600 pixels of the grid
+    whatever its size: a vendor of 1,300 ran over the frames below it."""
+    vendors = [{"id": f"v{n}", "name": f"V{n}", "hq_country": "SE"} for n in range(len(sizes))]
+    components = [
+        {"id": f"v{n}-c{k}", "name": f"C {n}.{k}", "vendor": f"v{n}", "delivery": "saas"}
+        for n, size in enumerate(sizes)
+        for k in range(size)
+    ]
+    estate = {"estate": {"name": "frames", "as_of": "2026-01-01"}, "vendors": vendors,
+              "components": components}  # fmt: skip
+    (tmp_path / "estate.json").write_text(json.dumps(estate), encoding="utf-8")
+    target = tmp_path / "frames.html"
+    result = run_cli("explore", tmp_path / "estate.json", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target)
+    graph = browser.find_element("id", "graph")
+    assert graph.get_attribute("data-frames-overlapping") == "0"
+
+
+@browser_only
 def test_components_beyond_those_offered_are_counted_in_the_picker(
     tmp_path: Path, browser: Any
 ) -> None:

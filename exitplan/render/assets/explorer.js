@@ -165,11 +165,19 @@
     // Each node where Graphviz placed it; for an estate too large for that, each
     // vendor's nodes in rows, the vendors on a grid.
     var placed = data.positions || {};
+    // each row of the grid as tall as its tallest vendor, four nodes a row of it: at 600
+    // pixels each, a vendor of 286 nodes ran 6,400 pixels down over those below (helper-84)
+    var rowTops = [0];
+    order.forEach(function (cluster, index) {
+      var row = Math.floor(index / across);
+      var tall = Math.max(600, Math.ceil(clusters[cluster].length / 4) * 90 + 150);
+      rowTops[row + 1] = Math.max(rowTops[row + 1] || 0, rowTops[row] + tall);
+    });
     order.forEach(function (cluster, index) {
       elements.push({ group: "nodes", data: { id: cluster, label: names[cluster] },
         classes: "cluster" });
       var x0 = (index % across) * 700;
-      var y0 = Math.floor(index / across) * 600;
+      var y0 = rowTops[Math.floor(index / across)];
       clusters[cluster].forEach(function (id, k) {
         var n = byId[id];
         elements.push({
@@ -291,6 +299,21 @@
           "target-arrow-color": "#1f5fbf" } },
     ],
   });
+  // How many vendors' frames overlap another's, for whoever checks the layout (and its
+  // tests): none, whether Graphviz placed the nodes or the grid did.
+  (function () {
+    var boxes = cy.nodes(".cluster").map(function (frame) { return frame.boundingBox(); });
+    var overlapping = 0;
+    boxes.forEach(function (one, i) {
+      overlapping += boxes.some(function (other, j) {
+        return i !== j && one.x1 < other.x2 && other.x1 < one.x2 && one.y1 < other.y2 &&
+          other.y1 < one.y2;
+      }) ? 1 : 0;
+    });
+    document.getElementById("graph").setAttribute("data-frames-overlapping",
+      String(overlapping));
+  })();
+
   // --- the answer on a day ----------------------------------------------------------------
   var stateNow = {};  // of the answer and day shown: each node's state, when it has one
 
@@ -557,6 +580,18 @@
     if (location.hash !== hash) history.replaceState(null, "", hash);
   }
 
+  // What an address says, as the page shows names from files: a control or direction
+  // character as its escape (a raw U+202E turned the note around; helper-84), and no more
+  // than 200 characters of it.
+  var UNSEEN = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e" +
+    "\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]", "g");
+  function printable(text) {
+    var cut = text.length > 200 ? text.slice(0, 200) + "…" : text;
+    return cut.replace(UNSEEN, function (character) {
+      return "\\u" + ("000" + character.charCodeAt(0).toString(16)).slice(-4);
+    });
+  }
+
   // "#withdraw=vendor:microsoft&day=90"; a part that cannot be read is passed over.
   function fromHash() {
     var wanted = {};
@@ -574,8 +609,8 @@
     if (owns(wanted, "withdraw") && owns(data.answers, wanted.withdraw)) {
       picker.value = wanted.withdraw;
     } else if (owns(wanted, "withdraw")) {  // a link mistyped, or of another estate
-      unoffered.textContent = "The address names " + wanted.withdraw + ", which this page " +
-        "does not offer; it shows " + picker.value + " instead.";
+      unoffered.textContent = "The address names " + printable(wanted.withdraw) + ", which " +
+        "this page does not offer; it shows " + picker.value + " instead.";
       unoffered.hidden = false;
     }
     if (owns(wanted, "day") && /^[0-9]{1,6}$/.test(wanted.day)) {
