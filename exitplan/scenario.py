@@ -348,19 +348,39 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
         if candidate not in components:
             unknown(("exclude_candidates", index), "component", candidate, components)
     problems += _work_before_day_zero(loaded, backend.info.as_of)
+    problems += _selector_problems(scenario, document, backend)
+    if problems:
+        raise InvalidInputError(problems, what="scenario")
+
+
+def _selector_problems(
+    scenario: Scenario, document: Document, backend: GraphBackend
+) -> list[Problem]:
+    """Each selector of ``withdraw`` that names nothing in the estate, at its line; and the
+    list, where together they withdraw nothing."""
+    problems: list[Problem] = []
     mode = Mode(scenario.mode)
+    empty = 0
     for index, text in enumerate(scenario.withdraw):
         try:
             resolve(backend, [text], mode)
         except NothingWithdrawnError:
-            continue  # known, only empty alone; the union is judged when it runs
+            empty += 1  # known, only empty alone; the union is judged below
         except UsageError as error:
             where = ("withdraw", index)
             problems.append(
                 Problem(document.file, document.line_of(where), format_path(where), str(error))
             )
-    if problems:
-        raise InvalidInputError(problems, what="scenario")
+    legal = scenario.withdraw_unlawful or scenario.withdraw_disclosure_risk
+    if empty and empty == len(scenario.withdraw) and not legal:
+        # each alone withdraws nothing, so their union does not (the stronger effect of
+        # each counts); said at the file's line, not only when it runs (helper-83)
+        try:
+            resolve(backend, scenario.withdraw, mode)
+        except NothingWithdrawnError as error:
+            line = document.line_of(("withdraw",))
+            problems.append(Problem(document.file, line, "withdraw", str(error)))
+    return problems
 
 
 def _work_before_day_zero(loaded: LoadedScenario, as_of: date | None) -> list[Problem]:

@@ -37,7 +37,31 @@ from exitplan.render.table import (
     dump_sections_table,
 )
 from exitplan.render.xlsx import simulation_sheets
-from exitplan.scenario import load_scenario, run_scenario, unused_choices
+from exitplan.scenario import (
+    LoadedScenario,
+    check_against_estate,
+    load_scenario,
+    run_scenario,
+    unused_choices,
+)
+
+
+def _checked_estates(loaded: list[LoadedScenario], source: Source) -> dict[Path, GraphBackend]:
+    """The estates of the scenarios, each opened once, and every scenario's problems with
+    its estate at once, before any runs (helper-83: only the first was told)."""
+    estates: dict[Path, GraphBackend] = {}
+    problems: list[Problem] = []
+    for item in loaded:
+        if item.estate_path not in estates:
+            estates[item.estate_path] = source.open(item.estate_path)
+        try:
+            check_against_estate(item, estates[item.estate_path])
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+    if problems:
+        many = len({problem.file for problem in problems}) > 1
+        raise InvalidInputError(problems, what="scenarios" if many else "scenario", many=many)
+    return estates
 
 
 @click.command(name="run")
@@ -108,13 +132,11 @@ def compare_command(
         if len(failed) == 1:
             raise InvalidInputError(problems, what=failed[0])
         raise InvalidInputError(problems, what="scenarios", many=True)
-    estates: dict[Path, GraphBackend] = {}
+    source = Source(None, backend, estate, neo4j_uri, neo4j_user)
+    estates = _checked_estates(loaded, source)
     simulations = []
     for item in loaded:
-        if item.estate_path not in estates:
-            source = Source(None, backend, estate, neo4j_uri, neo4j_user)
-            estates[item.estate_path] = source.open(item.estate_path)
-        simulations.append(run_scenario(item, estates[item.estate_path]))
+        simulations.append(run_scenario(item, estates[item.estate_path], checked=True))
         for said in unused_choices(item, simulations[-1]):
             notice(f"exitplan: notice: {said}")
     if output_format == "json":

@@ -25,6 +25,7 @@ from exitplan.render.report import (
     decisions,
     figures,
     named,
+    no_decision,
     question,
     risks,
     why_missing,
@@ -225,9 +226,7 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
         [f"{a.kind}: {named(a.subject, names)}" for a in strategy.assumptions],
     )
     asked = decisions(strategy, "the report lists them under Verify these first")
-    _bullets(
-        _slide(deck, "Decisions for the board", notes), asked or ["None: nothing needs migrating"]
-    )
+    _bullets(_slide(deck, "Decisions for the board", notes), asked or [no_decision(simulation)])
     buffer = io.BytesIO()
     title = simulation.scenario_title or f"Withdrawing {', '.join(simulation.selectors)}"
     core = deck.core_properties

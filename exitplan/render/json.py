@@ -27,6 +27,7 @@ from exitplan.simulate.result import (
     Simulation,
     Step,
     StepKind,
+    Summary,
     summarise,
 )
 from exitplan.simulate.sensitivity import Analysis
@@ -300,9 +301,24 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
     }
 
 
+def recorded(total: float, unknown: int) -> float | None:
+    """A sum of recorded figures, or ``None`` where none is recorded and some part is not:
+    unknown, as the text says, never 0."""
+    return None if not total and unknown else total
+
+
+def summary_json(summary: Summary) -> dict[str, Any]:
+    """The headline figures, a sum of which nothing is recorded as ``None``."""
+    return asdict(summary) | {
+        "effort_weeks": recorded(summary.effort_weeks, summary.effort_unknown),
+        "cost_per_year": recorded(summary.cost_per_year, summary.cost_per_year_unknown),
+    }
+
+
 def _plan_json(simulation: Simulation) -> dict[str, Any]:
     plan = simulation.plan
     costs = plan.costs
+    summary = summarise(simulation)
     capacity = plan.capacity
     return {
         "steps": [_step_json(step, simulation) for step in plan.steps],
@@ -310,8 +326,8 @@ def _plan_json(simulation: Simulation) -> dict[str, Any]:
         "waves": plan.waves,
         "critical_path_weeks": plan.critical_path_weeks,
         "critical_path": list(plan.critical_path),
-        "effort_weeks": plan.effort_weeks,
-        "cost_per_year": plan.cost_per_year,
+        "effort_weeks": recorded(plan.effort_weeks, summary.effort_unknown),
+        "cost_per_year": recorded(plan.cost_per_year, summary.cost_per_year_unknown),
         "work_starts_day": plan.work_starts_day,
         "work_starts": _iso(simulation.date_of(plan.work_starts_day)),
         "capacity": {
@@ -326,16 +342,14 @@ def _plan_json(simulation: Simulation) -> dict[str, Any]:
         "finish_day_without_capacity": plan.finish_day_without_capacity,
         "finish_date_without_capacity": _iso(simulation.date_of(plan.finish_day_without_capacity)),
         "costs": {
-            "per_year_before": costs.per_year_before,
+            "per_year_before": recorded(costs.per_year_before, costs.per_year_before_unknown),
             "per_year_before_unknown": costs.per_year_before_unknown,
-            "per_year_after": costs.per_year_after,
+            "per_year_after": recorded(costs.per_year_after, costs.per_year_after_unknown),
             "per_year_after_unknown": costs.per_year_after_unknown,
-            "one_off": None  # nothing recorded and some part not: unknown, as the summary
-            if not costs.one_off and (costs.one_off_unknown or costs.termination_unknown)
-            else costs.one_off,
-            "migration": costs.migration,
-            "parallel": costs.parallel,
-            "termination": costs.termination,
+            "one_off": summary.one_off_cost,
+            "migration": recorded(costs.migration, len(costs.one_off_unknown)),
+            "parallel": recorded(costs.parallel, len(costs.one_off_unknown)),
+            "termination": recorded(costs.termination, len(costs.termination_unknown)),
             "one_off_unknown": list(costs.one_off_unknown),
             "termination_unknown": list(costs.termination_unknown),
         },
@@ -369,7 +383,7 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
             for held in simulation.held_back
         ],
         "plan": _plan_json(simulation),
-        "summary": asdict(summarise(simulation)),
+        "summary": summary_json(summarise(simulation)),
         **({"legal": asdict(simulation.legal)} if simulation.legal is not None else {}),
         "licences": [
             {
@@ -447,7 +461,7 @@ def dump_compare_json(simulations: Sequence[Simulation]) -> str:
                     "horizon_days": s.horizon,
                     "capacity": asdict(s.plan.capacity) if s.plan.capacity else None,
                     "steps_late": len(s.plan.late),
-                    "summary": asdict(summarise(s)),
+                    "summary": summary_json(summarise(s)),
                 }
                 for s in simulations
             ],

@@ -27,6 +27,7 @@ from exitplan.render.rows import (
     contract_sentences,
     cost_sentences,
     day,
+    deadline_clock,
     display_names,
     due,
     effort_sentence,
@@ -257,7 +258,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
     late = plan.late
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
-        clock = "its contract ends" if simulation.mode == "exit" else "what it protects breaks"
+        clock = deadline_clock([worst], simulation)
         found.append(
             f"1 step finishes too late: {names.get(worst.replaces, worst.replaces)}, "
             f"{plural(-(worst.slack or 0), 'day')} after {clock}"
@@ -357,6 +358,19 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
             f"today ({len(needs):,} needs, {what} among them), and add their effort and cost "
             "to the plan"
         )
+    if plan.late and simulation.mode != "exit":  # in an exit, the contracts' decisions
+        late = plan.late
+        worst = min(late, key=lambda s: s.slack or 0)
+        whose = f"the replacement of {names.get(worst.replaces, worst.replaces)}"
+        found.append(
+            f"Decide how to bridge the {plural(-(worst.slack or 0), 'day')} by which {whose} "
+            f"finishes after {deadline_clock(late, simulation)}"
+            if len(late) == 1
+            else f"Decide how to bridge the {len(late):,} steps that finish after "
+            f"{deadline_clock(late, simulation)}, the latest, {whose}, by "
+            f"{plural(-(worst.slack or 0), 'day')}"
+        )
+        found[-1] += ": a stand-by, a workaround, or accepting the gap"
     if plan.capacity is None and len(plan.steps) - len(plan.blocked) > 1:  # else none to limit
         found.append(
             "Decide how many migration steps can run at once: the plan assumes every step "
@@ -399,9 +413,16 @@ def executive(strategy: ExitStrategy) -> list[str]:
     asked = decisions(strategy)
     lines.extend(f"{n}. {escape(sentences([d]))}" for n, d in enumerate(asked, 1))
     if not asked:
-        lines.append("None: nothing needs migrating.")
+        lines.append(f"{no_decision(strategy.simulation)}.")
     lines.append("")
     return lines
+
+
+def no_decision(simulation: Simulation) -> str:
+    """What stands where no decision is asked for."""
+    if simulation.plan.steps:
+        return "None beyond carrying out the plan: its steps need nothing more decided"
+    return "None: nothing needs migrating"
 
 
 NO_RISK = (
@@ -486,19 +507,10 @@ def summary(strategy: ExitStrategy) -> list[str]:
     timing += brought_in_sentences(simulation, _names(strategy))
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
-        protects = (
-            "their contract ends"
-            if simulation.mode == "exit"
-            else "the first thing they protect breaks"
-        )
+        protects = deadline_clock(late, simulation, first=True)
         timing.append(
-            f"1 step finishes {-(worst.slack or 0):,} days after "
-            + (
-                "its contract ends"
-                if simulation.mode == "exit"
-                else "the first thing it protects breaks"
-            )
-            + f" ({names.get(worst.replaces, worst.replaces)})"
+            f"1 step finishes {-(worst.slack or 0):,} days after {protects} "
+            f"({names.get(worst.replaces, worst.replaces)})"
             if len(late) == 1
             else f"{len(late):,} steps finish after {protects}, the latest by "
             f"{-(worst.slack or 0):,} days ({names.get(worst.replaces, worst.replaces)})"
@@ -626,10 +638,15 @@ def _contract_decisions(simulation: Simulation, names: Mapping[str, str]) -> lis
             if id(outlook) in renewals:
                 found.append(_renewal(renewals[id(outlook)], outlooks, names))
         elif late or (stuck and not term.notice_by):
-            told = term.end.isoformat() + (
-                f", notice by {term.notice_by.isoformat()}"
-                if term.notice_by and not outlook.notice_passed
-                else ""
+            ended = simulation.start is not None and term.end < simulation.start
+            told = (
+                ("ended " if ended else "")
+                + term.end.isoformat()
+                + (
+                    f", notice by {term.notice_by.isoformat()}"
+                    if term.notice_by and not outlook.notice_passed
+                    else ""
+                )
             )
             overrun.append(f"{named} ({told})")
             overrun_late.update(step.id for step in late)
@@ -1217,10 +1234,12 @@ table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0 
 th, td { border: 1px solid #c8c8c8; padding: 3px 5px; text-align: left; vertical-align: top;
          overflow-wrap: break-word; hyphens: auto; }
 th { background: #eef3fb; }
+/* the register's names may break anywhere: a long one set the scale of every page */
+table:has(th:nth-child(9)) td:nth-child(-n+3) { overflow-wrap: anywhere; }
 tr { break-inside: avoid; }
 figure { margin: 1em 0; break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 24cm; }
-figure.gantt svg { max-height: 9cm; }
+figure.gantt svg { max-height: 7cm; }
 figure.gantt { margin: 0.4em 0; }
 figcaption { font-size: 8pt; color: #555; }
 code { font-size: 9pt; }
@@ -1235,22 +1254,24 @@ CAPTIONS = {
 }
 
 
-LONGEST_WORD = 30
+LONGEST_WORD = 16
 """A word of more characters (a long name without spaces) may break every so many, in
 HTML: a table column sized to it would push the page wider than A4, and Chromium then
-prints every page smaller."""
+prints every page smaller (at 30, one vendor's name of 30 letters in the register's two
+columns of it printed every page a fifth smaller; helper-84)."""
 
 _LONG_WORD = re.compile(r"(?:&#?\w+;|[^\s&<>])" f"{{{LONGEST_WORD + 1},}}")
 _LETTER = re.compile(r"&#?\w+;|[^\s&<>]")
 
 
 def _breakable(body: str) -> str:
-    """HTML text whose long words may break: a zero-width space every ``LONGEST_WORD``
-    characters (an entity such as ``&amp;`` counted as one, never cut)."""
+    """HTML text whose long words may break: a ``<wbr>`` every ``LONGEST_WORD`` characters
+    (an entity such as ``&amp;`` counted as one, never cut); no character, so that text
+    copied or searched is as written (a zero-width space had been)."""
 
     def spaced(word: re.Match[str]) -> str:
         letters = _LETTER.findall(word.group(0))
-        return "\u200b".join(
+        return "<wbr>".join(
             "".join(letters[i : i + LONGEST_WORD]) for i in range(0, len(letters), LONGEST_WORD)
         )
 

@@ -212,7 +212,8 @@ def headline(simulation: Simulation) -> list[str]:
         f"withdrawn; {plural(figures.services_broken, 'service')} broken and "
         f"{figures.services_degraded:,} degraded; "
         + (
-            f"{plural(figures.users_broken, 'user')} lose a service."
+            f"{plural(figures.users_broken, 'user')} "
+            f"{agreeing(figures.users_broken, 'loses', 'lose')} a service."
             if figures.users_recorded
             else "no users are recorded for the services affected."
         ),
@@ -250,24 +251,40 @@ def headline(simulation: Simulation) -> list[str]:
     if needs:
         lines.append(needs[0] + ".")
     late = plan.late
-    exit = simulation.mode == "exit"
     if len(late) == 1:
         lines.append(
             f"1 step finishes {-(late[0].slack or 0):,} days after "
-            + ("its contract ends" if exit else "what it protects breaks")
-            + f" ({late[0].id})."
+            f"{deadline_clock(late, simulation)} ({late[0].id})."
         )
     elif late:
         worst = min(late, key=lambda s: s.slack or 0)
-        by = "their contract ends" if exit else "what they protect breaks"
         lines.append(
-            f"{plural(len(late), 'step')} finish after {by}, the latest by "
-            f"{-(worst.slack or 0):,} days ({worst.id})."
+            f"{plural(len(late), 'step')} finish after {deadline_clock(late, simulation)}, "
+            f"the latest by {-(worst.slack or 0):,} days ({worst.id})."
         )
     for told in (holding_up_sentence(simulation), lost_export_sentence(simulation)):
         if told:
             lines.append(told + ".")
     return lines
+
+
+def deadline_clock(steps: Sequence[Step], simulation: Simulation, *, first: bool = False) -> str:
+    """What late ``steps`` finish after: "its contract ends" in a chosen exit; in a
+    cut-off, "what they protect breaks", or "degrades" where nothing breaks by a known day
+    without them (``first``: "the first thing it protects ...")."""
+    one = len(steps) == 1
+    if simulation.mode == "exit":
+        return "its contract ends" if one else "their contract ends"
+    sources = {step.deadline_from for step in steps}
+    verb = (
+        "breaks or degrades"
+        if len(sources) > 1
+        else "degrades"
+        if sources == {DeadlineFrom.DEGRADES}
+        else "breaks"
+    )
+    what = "the first thing" if first else "what"
+    return f"{what} {'it protects' if one else 'they protect'} {verb}"
 
 
 def lost_export_sentence(simulation: Simulation, names: Mapping[str, str] | None = None) -> str:
@@ -527,6 +544,8 @@ def due(step: Step, start: date | None) -> str:
     the earlier day the steps after it need it by (``Step.due_for_next``)."""
     if step.deadline_from is DeadlineFrom.CONTRACT and step.contract is not None:
         own = step.contract.end.isoformat()
+        if start is not None and step.contract.end < start:
+            own = f"{start.isoformat()} (its contract ended {own})"
     else:
         own = day(step.deadline, start=start)
     if step.due_for_next is None or step.too_late_for_next:  # no day to meet: its status says
@@ -554,7 +573,11 @@ def schedule_sentences(simulation: Simulation) -> list[str]:
     capacity = plan.capacity
     if capacity is not None:
         free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)
-        lines.append(f"Within {capacity_text(capacity)}; without that limit it would finish {free}")
+        lines.append(
+            f"Within {capacity_text(capacity)}; without that limit it would finish {free}"
+            if free != finish
+            else f"Within {capacity_text(capacity)}, which does not hold it up"  # helper-83
+        )
     return lines
 
 
@@ -687,9 +710,13 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             if outlook.steps
             else "no step is due by it, and the exit leaves it"
         )
+        ended = simulation.start is not None and term.end < simulation.start
         lines.append(
-            f"The contract of {term.name}{f' ({term.component})' if ids else ''} ends "
-            f"{term.end.isoformat()}{renewed}{notice}{passed}: {due}"
+            f"The contract of {term.name}{f' ({term.component})' if ids else ''} "
+            + ("ended " if ended else "ends ")
+            + f"{term.end.isoformat()}{renewed}{notice}{passed}"
+            + (", before day 0, and counts as ended then" if ended else "")
+            + f": {due}"
         )
         if outlook.last_finish and outlook.renewal:
             count, end = outlook.renewal

@@ -58,14 +58,14 @@ from exitplan.simulate.schedule import Capacity, Slot, Task, schedule
 
 def _deadline(
     region: DependencyRegion, times: Times, incumbent: NodeId, replaced: frozenset[NodeId]
-) -> int | None:
+) -> tuple[int | None, DeadlineFrom]:
     """The first day something that stays in use breaks for want of ``incumbent`` (else the
-    first day it degrades): a replaced component's own failure day; for a withdrawn one,
-    the day it goes plus the onset of each hard dependency on it (a redundant group: the
-    day the dependent fails), else of each soft one."""
+    first day it degrades), and which of the two: a replaced component's own failure day;
+    for a withdrawn one, the day it goes plus the onset of each hard dependency on it (a
+    redundant group: the day the dependent fails), else of each soft one."""
     gone = times.fails_at(incumbent)
     if incumbent not in times.withdrawn:
-        return int(gone) if is_dated(gone) else None
+        return (int(gone) if is_dated(gone) else None), DeadlineFrom.BREAKS
     breaks: list[float] = []
     degrades: list[float] = []
     for edge in region.dependents(incumbent):
@@ -79,11 +79,11 @@ def _deadline(
         else:  # a redundant group: the dependent breaks only once the group is gone
             breaks.append(times.fails_at(dependent))
             degrades.append(times.degrades_at(dependent))
-    for days in (breaks, degrades):
+    for days, source in ((breaks, DeadlineFrom.BREAKS), (degrades, DeadlineFrom.DEGRADES)):
         dated = [day for day in days if is_dated(day)]
         if dated:
-            return int(min(dated))
-    return None
+            return int(min(dated)), source
+    return None, DeadlineFrom.BREAKS
 
 
 def _precedence(
@@ -242,6 +242,9 @@ class _Draft:
     durations: dict[str, float | None] = field(default_factory=dict)
     efforts: dict[str, float | None] = field(default_factory=dict)
     deadlines: dict[str, int | None] = field(default_factory=dict)
+    degrading: set[str] = field(default_factory=set)
+    """The steps of a cut-off whose deadline is the day something degrades, as nothing
+    breaks by a known day without them."""
     contracts: dict[str, tuple[ContractTerm, ...]] = field(default_factory=dict)
     kinds: dict[str, StepKind] = field(default_factory=dict)
     unbrought: Mapping[str, list[Prerequisite]] = field(default_factory=dict)
@@ -275,10 +278,14 @@ def _draft(
         if calendar.exit:
             terms = contracts_of(backend, incumbent, calendar.start)
             draft.contracts[step] = terms
-            draft.deadlines[step] = _day_of(terms[0].end, calendar.start) if terms else None
+            ends = _day_of(terms[0].end, calendar.start) if terms else None
+            # a contract that ended before day 0 counts as ended on day 0, as the loader says
+            draft.deadlines[step] = max(ends, 0) if ends is not None else None
         else:
             draft.contracts[step] = ()
-            draft.deadlines[step] = _deadline(region, times, incumbent, replaced)
+            draft.deadlines[step], source = _deadline(region, times, incumbent, replaced)
+            if source is DeadlineFrom.DEGRADES:
+                draft.degrading.add(step)
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
     draft.earlier = _precedence(backend, times.withdrawn, draft.moves, restorable)
@@ -292,6 +299,8 @@ def _draft(
             draft.moves[export] = Move(move.replaces, None)
             draft.durations[export] = draft.efforts[export] = None
             draft.deadlines[export] = draft.deadlines[step]
+            if step in draft.degrading:
+                draft.degrading.add(export)
             draft.contracts[export] = draft.contracts[step]
             draft.kinds[export] = StepKind.EXPORT
             graph.add_edge(export, step)
@@ -355,7 +364,11 @@ def make_plan(
             )
         )
     free = schedule(tasks)
-    slots = schedule(tasks, calendar.capacity) if calendar.capacity else free
+    slots = (
+        schedule(tasks, calendar.capacity, starts_day=calendar.work_starts)
+        if calendar.capacity
+        else free
+    )
     start = {i: free[step_id[i]].start for i in condensed.nodes if step_id[i] in free}
     finish = {i: free[step_id[i]].finish for i in condensed.nodes if step_id[i] in free}
 
@@ -470,7 +483,7 @@ def _step(
         finish_day=finish_day,
         deadline_from=(DeadlineFrom.CONTRACT if terms else DeadlineFrom.NO_CONTRACT)
         if calendar.exit
-        else DeadlineFrom.BREAKS,
+        else _cut_off_deadline_from(draft, group, deadline),
         contract=min(terms, key=lambda t: (t.end, t.component)) if terms else None,
         contracts=tuple(sorted(set(terms), key=lambda t: (t.end, t.component))),
         effort_weeks=sum(effort) if effort else None,
@@ -491,6 +504,16 @@ def _step(
             )
         ),
     )
+
+
+def _cut_off_deadline_from(
+    draft: _Draft, group: Iterable[str], deadline: int | None
+) -> DeadlineFrom:
+    """Whether a cut-off step is due by the day something breaks or, as nothing breaks by a
+    known day without any of the steps merged into it, the day something degrades."""
+    degrades = [draft.deadlines[name] == deadline for name in group if name in draft.degrading]
+    breaks = [draft.deadlines[name] == deadline for name in group if name not in draft.degrading]
+    return DeadlineFrom.DEGRADES if any(degrades) and not any(breaks) else DeadlineFrom.BREAKS
 
 
 def _due_for_next(steps: list[Step]) -> list[Step]:

@@ -150,7 +150,10 @@ class DeadlineFrom(StrEnum):
     """Where a step's deadline comes from."""
 
     BREAKS = "breaks"
-    """A cut-off: the day the first thing in use breaks (else degrades) without the step."""
+    """A cut-off: the day the first thing in use breaks without the step."""
+    DEGRADES = "degrades"
+    """A cut-off in which nothing in use breaks by a known day without the step: the day
+    the first thing degrades."""
     CONTRACT = "contract"
     """A chosen exit: the end of the contract the replaced component runs under."""
     NO_CONTRACT = "no-contract"

@@ -12,6 +12,15 @@ the earliest deadline, then the id. Each goes at the earliest time after its pre
 finish at which it fits under both limits for its whole duration (a serial schedule: every
 step keeps its order, and no step starts earlier than it would without a limit).
 
+With a limit and deadlines, the steps are also placed a second time, the one that must
+start soonest first: its latest start for it and the steps after it to finish by their
+deadlines, or by the first placing's finish where that is earlier or there is none (then
+the longest chain ahead, the deadline, the id). The placing with fewer late steps is kept,
+then the one less late at its worst, then the one that finishes sooner, then the first.
+Example: with one team, a 20-week step and a 2-week step whose contract ends in week 3
+ran the long one first and the short one 19 weeks late; the second placing runs the short
+one first, nothing is late, and the plan still finishes in week 22 (helper-83).
+
 Example: three 10-week steps with no order between them and ``parallel_steps: 2``: two
 run in weeks 0-10, the third in weeks 10-20; the plan finishes in week 20, not week 10.
 """
@@ -20,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -66,26 +75,58 @@ class Slot:
     """Person-weeks a week while it runs."""
 
 
-def schedule(tasks: Sequence[Task], capacity: Capacity | None = None) -> dict[str, Slot]:
+def schedule(
+    tasks: Sequence[Task],
+    capacity: Capacity | None = None,
+    *,
+    starts_day: int = 0,
+    by_deadlines: bool = True,
+) -> dict[str, Slot]:
     """Start and finish week of every task. ``tasks`` must be ordered so that each comes
-    after the tasks it names in ``after`` (acyclic)."""
+    after the tasks it names in ``after`` (acyclic); week 0 is day ``starts_day``, from
+    which the deadlines count. ``by_deadlines``: with a limit, place them a second time by
+    their latest starts, and keep the placing less late (``False``: the first alone)."""
     by_id = {task.id: task for task in tasks}
     followers: dict[str, list[str]] = {task.id: [] for task in tasks}
     for task in tasks:
         for before in task.after:
             followers[before].append(task.id)
     ahead = _work_ahead(tasks, followers)
-    waiting = {task.id: len(task.after) for task in tasks}
 
-    def urgency(task_id: str) -> tuple[float, float, str]:
+    def longest(task_id: str) -> tuple[float, float, str]:
         return -ahead[task_id], _deadline_key(by_id[task_id].deadline), task_id
 
+    first = _placed(tasks, by_id, followers, capacity, longest)
+    if not by_deadlines or capacity is None or all(t.deadline is None for t in tasks):
+        return first
+    end = max((slot.finish for slot in first.values()), default=0.0)
+    latest = _latest_starts(tasks, followers, end, starts_day)
+
+    def soonest(task_id: str) -> tuple[float, float, float, str]:
+        return latest[task_id], *longest(task_id)
+
+    second = _placed(tasks, by_id, followers, capacity, soonest)
+    return min(
+        (first, second), key=lambda placed: _lateness(placed, by_id, starts_day)
+    )  # the first of equals
+
+
+def _placed(
+    tasks: Sequence[Task],
+    by_id: Mapping[str, Task],
+    followers: Mapping[str, list[str]],
+    capacity: Capacity | None,
+    urgency: Callable[[str], tuple[float | str, ...]],
+) -> dict[str, Slot]:
+    """Each task placed, the most ``urgency`` first (the smallest, which ends with the id)
+    of those ready."""
+    waiting = {task.id: len(task.after) for task in tasks}
     ready = [urgency(task.id) for task in tasks if not task.after]
     heapq.heapify(ready)
     placed: dict[str, Slot] = {}
     slots: list[Slot] = []  # what runs, for the limits; not needed without them
     while ready:
-        task = by_id[heapq.heappop(ready)[-1]]
+        task = by_id[str(heapq.heappop(ready)[-1])]
         earliest = max((placed[before].finish for before in task.after), default=0.0)
         placed[task.id] = slot = _place(task, earliest, slots, capacity)
         if capacity is not None:
@@ -95,6 +136,36 @@ def schedule(tasks: Sequence[Task], capacity: Capacity | None = None) -> dict[st
             if not waiting[follower]:
                 heapq.heappush(ready, urgency(follower))
     return placed
+
+
+def _lateness(
+    placed: Mapping[str, Slot], by_id: Mapping[str, Task], starts_day: int
+) -> tuple[int, float, float]:
+    """The late tasks, the weeks the latest is late by, and the last finish."""
+    late = [
+        slot.finish - (task.deadline - starts_day) / 7
+        for task_id, slot in placed.items()
+        if (task := by_id[task_id]).deadline is not None
+        and slot.finish > (task.deadline - starts_day) / 7
+    ]
+    return len(late), max(late, default=0.0), max((s.finish for s in placed.values()), default=0.0)
+
+
+def _latest_starts(
+    tasks: Sequence[Task], followers: Mapping[str, list[str]], end: float, starts_day: int
+) -> dict[str, float]:
+    """The week each task must start by for it and the tasks after it to finish by their
+    deadlines, or by week ``end`` where that is earlier (a backward pass of the
+    critical-path method)."""
+    latest: dict[str, float] = {}
+    for task in reversed(tasks):
+        finish = end
+        if task.deadline is not None:
+            finish = min(finish, (task.deadline - starts_day) / 7)
+        for follower in followers[task.id]:
+            finish = min(finish, latest[follower])
+        latest[task.id] = finish - task.weeks
+    return latest
 
 
 def _deadline_key(deadline: int | None) -> float:

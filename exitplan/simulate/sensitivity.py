@@ -5,7 +5,8 @@ The variations, by kind of assumption:
 
 * a dependency: absent; hard instead of soft; its grace (onset) halved;
 * an alternative: not viable (no alternative at all); its readiness one level lower;
-* the user counts of a service: doubled; halved;
+* the user counts of a service: doubled (but to no more than its organisation's head
+  count, where recorded); halved;
 * a component: absent (nothing depends on it), unless an import read it from its source
   (then only some of its fields are guessed); its contract ending 6 months earlier; its
   licence grace halved.
@@ -41,7 +42,7 @@ import calendar
 import dataclasses
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -306,11 +307,16 @@ class Recount:
     """The people who lose a service (``people`` over the broken services), counted again
     with the assumed user counts of one service scaled, in time that grows with that
     service's consumers, not with every service's: per organisation its largest count
-    and the largest that another service gives it, read once from the first answer."""
+    and the largest that another service gives it, read once from the first answer.
+    ``heads``: the organisations' head counts, where recorded; a count scaled up stops
+    there (twice 51,700 users is no figure for a city of 51,700 people)."""
 
-    def __init__(self, services: Iterable[ServiceImpact]) -> None:
+    def __init__(
+        self, services: Iterable[ServiceImpact], heads: Mapping[NodeId, int] | None = None
+    ) -> None:
         broken = (State.BROKEN, State.WITHDRAWN)
         self._broken = {s.id: s for s in services if s.state in broken}
+        self._heads = heads or {}
         self._largest: dict[NodeId, tuple[int, NodeId]] = {}
         for service in self._broken.values():
             for consumer in service.consumers:
@@ -336,13 +342,27 @@ class Recount:
         counted: dict[NodeId, int] = {}
         for consumer in impact.consumers:
             organisation = consumer.organisation
-            users = round(consumer.users * factor) if consumer.assumed else consumer.users
+            users = consumer.users
+            if consumer.assumed:
+                most = max(users, self._heads.get(organisation, users * factor))
+                users = round(min(users * factor, most))
             largest, source = self._largest[organisation]
             without = self._elsewhere.get(organisation, 0) if source == service else largest
             counted[organisation] = max(counted.get(organisation, without), users)
         return self.users_broken + sum(
             users - self._largest[organisation][0] for organisation, users in counted.items()
         )
+
+
+def _head_counts(backend: GraphBackend, services: Iterable[ServiceImpact]) -> dict[NodeId, int]:
+    """The head counts recorded of the organisations that use ``services``."""
+    organisations = {consumer.organisation for s in services for consumer in s.consumers}
+    found = backend.nodes_by_id(sorted(organisations))
+    return {
+        node_id: heads
+        for node_id, node in found.items()
+        if isinstance(heads := node.properties.get("users"), int)
+    }
 
 
 def _focus(assumption: Assumption) -> tuple[NodeId, NodeId | None]:
@@ -517,7 +537,7 @@ def sensitivity(
         raise ValueError(f"most must be at least 1, not {most}")
     base = run(backend) if base is None else base
     headline = Headline.of(base)
-    recount = Recount(base.services)
+    recount = Recount(base.services, _head_counts(backend, base.services))
     chains = _Chains(base)
     ways_down = _WaysDown(backend, base)
     every = assumptions(backend, base)

@@ -418,3 +418,37 @@ def test_a_part_of_the_agreement_with_only_blocked_steps_is_renewed_with_the_res
     assert "or accept 2 steps running past their end on 2026-06-30" in renew[0]
     assert renew[0].endswith("1 more step due by then is blocked until an alternative is found")
     assert not [d for d in said if d.startswith("Give notice")], said
+
+
+def _printed_word_height(run_cli: RunCli, folder: Path, name: str) -> float:
+    """The height of the document's first word ("Exit") as Chromium prints the HTML
+    report of ``write_estate``'s estate named ``name``, on A4."""
+    _, scenario = write_estate(folder, name)
+    html = folder / "r.html"
+    assert run_cli("report", scenario, "-o", html).exit_code == 0
+    assert "\u200b" not in html.read_text(encoding="utf-8")  # copied text is as written
+    pdf = folder / "r.pdf"
+    subprocess.run(
+        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    boxes = subprocess.run(
+        [str(pdftotext), "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    found = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Exit<', boxes)
+    assert found, boxes[:2000]
+    return float(found[2]) - float(found[1])
+
+
+@pytest.mark.skipif(
+    not (chromium and pdftotext), reason="needs Chromium and pdftotext (CI installs them)"
+)
+def test_a_long_name_does_not_print_the_report_smaller(run_cli: RunCli, tmp_path: Path) -> None:
+    """helper-84: a vendor's name of 30 letters, in two of the register's eleven columns,
+    made the page wider, and Chromium printed every page a fifth smaller than with a
+    short name."""
+    short = _printed_word_height(run_cli, tmp_path / "short", "Acme")
+    long = _printed_word_height(run_cli, tmp_path / "long", "AcmeCloudServicesInternational")
+    assert short == long

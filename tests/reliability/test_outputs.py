@@ -1184,7 +1184,8 @@ class _Elements(HTMLParser):
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
+        if tag != "wbr":  # where a long word may break: the report's own, not the name's
+            self.tags[tag] += 1
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)

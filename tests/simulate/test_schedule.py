@@ -147,3 +147,67 @@ def test_the_earliest_deadline_breaks_a_tie() -> None:
     found = [Task("a", 10.0, None, (), deadline=300), Task("b", 10.0, None, (), deadline=100)]
     slots = schedule(found, Capacity(parallel_steps=1))
     assert (slots["b"].start, slots["a"].start) == (0, 10)
+
+
+def _late(found: list[Task], slots: dict[str, Slot], starts_day: int = 0) -> list[str]:
+    return sorted(
+        task.id
+        for task in found
+        if task.deadline is not None and slots[task.id].finish > (task.deadline - starts_day) / 7
+    )
+
+
+@pytest.mark.parametrize(
+    ("found", "capacity", "starts_day", "order", "late"),
+    [
+        (  # one team: the short step whose contract ends in week 3 goes first (helper-83)
+            [Task("long", 20.0, None, (), deadline=364), Task("short", 2.0, None, (), 21)],
+            Capacity(parallel_steps=1), 0, ["short", "long"], [],
+        ),
+        (  # its deadline counts from day 0, not from the start of the work
+            [Task("long", 20.0, None, (), deadline=364), Task("short", 2.0, None, (), 35)],
+            Capacity(parallel_steps=1), 14, ["short", "long"], [],
+        ),
+        (  # the step before a step with an early deadline is as urgent as it is
+            [Task("long", 10.0, None, (), deadline=364), Task("before", 1.0, None, ()),
+             Task("due", 1.0, None, ("before",), deadline=14)],
+            Capacity(parallel_steps=1), 0, ["before", "due", "long"], [],
+        ),
+        (  # a deadline after the plan's finish changes nothing: the critical path first
+            [Task("a", 10.0, None, (), deadline=999), Task("b", 10.0, None, ()),
+             Task("c", 30.0, None, ("b",))],
+            Capacity(parallel_steps=1), 0, ["b", "c", "a"], [],
+        ),
+        (  # when both placings are as late, the first is kept
+            [Task("a", 10.0, None, (), deadline=7), Task("b", 10.0, None, (), deadline=7)],
+            Capacity(parallel_steps=1), 0, ["a", "b"], ["a", "b"],
+        ),
+    ],
+    ids=["short-first", "from-day-0", "before-a-deadline", "far-deadline", "equally-late"],
+)  # fmt: skip
+def test_a_limited_plan_puts_first_what_must_start_first(
+    found: list[Task], capacity: Capacity, starts_day: int, order: list[str], late: list[str]
+) -> None:
+    slots = schedule(found, capacity, starts_day=starts_day)
+    assert sorted(slots, key=lambda name: (slots[name].start, name)) == order
+    assert _late(found, slots, starts_day) == late
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks(), CAPACITIES)
+def test_a_limit_is_never_later_than_the_critical_path_first(
+    found: list[Task], capacity: Capacity
+) -> None:
+    """The plan kept has no more late steps than the critical-path-first placing alone;
+    with as many, it is no later at its worst; and as late, it finishes no later."""
+
+    def lateness(slots: dict[str, Slot]) -> tuple[int, float, float]:
+        over = [
+            slots[task.id].finish - task.deadline / 7
+            for task in found
+            if task.deadline is not None and slots[task.id].finish > task.deadline / 7
+        ]
+        return len(over), max(over, default=0.0), max(s.finish for s in slots.values())
+
+    kept = schedule(found, capacity)
+    assert lateness(kept) <= lateness(schedule(found, capacity, by_deadlines=False))
