@@ -77,6 +77,16 @@ chromium = shutil.which("chromium") or shutil.which("chromium-browser")
 pdftotext = shutil.which("pdftotext")
 
 
+def _printed(html: Path, pdf: Path) -> Path:
+    """``html`` as Chromium prints it, on A4."""
+    subprocess.run(
+        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return pdf
+
+
 @pytest.mark.skipif(
     not (chromium and pdftotext), reason="needs Chromium and pdftotext (CI installs them)"
 )
@@ -87,12 +97,7 @@ def test_the_executive_summary_with_its_chart_prints_on_one_a4_page(
     text = _report(run_cli, html)
     first_h2 = text.index("<h2>Executive summary</h2>")
     assert first_h2 < text.index('<figure class="gantt">') < text.index("<h2>Summary</h2>")
-    pdf = tmp_path / "r.pdf"
-    subprocess.run(
-        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", html.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    pdf = _printed(html, tmp_path / "r.pdf")
 
     def page(number: int) -> str:
         return subprocess.run(
@@ -427,12 +432,7 @@ def _printed_word_height(run_cli: RunCli, folder: Path, name: str) -> float:
     html = folder / "r.html"
     assert run_cli("report", scenario, "-o", html).exit_code == 0
     assert "\u200b" not in html.read_text(encoding="utf-8")  # copied text is as written
-    pdf = folder / "r.pdf"
-    subprocess.run(
-        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", html.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    pdf = _printed(html, folder / "r.pdf")
     boxes = subprocess.run(
         [str(pdftotext), "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
         check=True, capture_output=True, text=True,
