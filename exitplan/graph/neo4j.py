@@ -478,9 +478,7 @@ class Neo4jGraph:
                     if reason
                     else ": a web server answered there, not Bolt (Neo4j's browser port?)"
                     if "looks like HTTP" in told  # at once, not after a wait (helper-85)
-                    else ": something answered, but not with Neo4j's Bolt handshake"
-                    if "handshake" in told
-                    else f" within {CONNECT_SECONDS:g} s"
+                    else f" within {CONNECT_SECONDS:g} s"  # "incomplete handshake" too
                 )
                 + "; is it running, and is this its Bolt port?"
                 + (" Does it speak TLS, as the scheme asks?" if tls else "")
