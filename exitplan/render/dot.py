@@ -188,22 +188,18 @@ def _cell(
     look: Look,
     port: str | None = None,
     span: int = 1,
-    *,
-    outlined: bool = False,
 ) -> str:
-    """One cell of an HTML-like label, its text escaped for HTML (never raw markup);
-    ``outlined``: its border drawn as the look's box is (bold, dashed or dotted), so
-    that a print in black and white still tells the states apart."""
+    """One cell of an HTML-like label, its text escaped for HTML (never raw markup), its
+    border drawn as the look's box is (bold, dashed or dotted), so that a print in black
+    and white still tells the states apart."""
     style = NODE_STYLE[look]
     text = "<br/>".join(html_text(line) for line in lines)
     colour = html.escape(style.get("fontcolor", "#000000"), quote=True)
     if "bold" in style.get("style", ""):
         text = f"<b>{text}</b>" if look is Look.MISSING else text
-    border = "3" if look is Look.MISSING else "1"
     at = (f' port="{port}"' if port else "") + (f' colspan="{span}"' if span > 1 else "")
-    if outlined:
-        at += _outline(look)
-        border = "2" if _heavy(look) else "1"
+    at += _outline(look)
+    border = "2" if _heavy(look) else "1"
     return (
         f'<td{at} bgcolor="{html.escape(style["fillcolor"], quote=True)}" '
         f'color="{html.escape(style["color"], quote=True)}" border="{border}" '
@@ -223,11 +219,11 @@ def _card(card: str, heading: str, rows: list[DiagramNode], indent: str) -> str:
     ]
     for index, row in enumerate(rows):
         if row.aside_look is None:
-            cell = _cell(row.lines, row.look, row_port(index), span=2, outlined=True)
+            cell = _cell(row.lines, row.look, row_port(index), span=2)
             body.append(f"<tr>{cell}</tr>")
             continue
-        first = _cell(row.lines, row.look, row_port(index), outlined=True)
-        aside = _cell(row.aside, row.aside_look, row_port(index, out=True), outlined=True)
+        first = _cell(row.lines, row.look, row_port(index))
+        aside = _cell(row.aside, row.aside_look, row_port(index, out=True))
         body.append(f"<tr>{first}{aside}</tr>")
     table = f'<<table border="0" cellborder="1" cellspacing="0">{"".join(body)}</table>>'
     return f'{indent}{quote(card)} [label={table}, shape="plain"];'
@@ -429,7 +425,6 @@ def _fan_table(fan: Fan, indent: str) -> str:
         _cell(
             (*node.lines, *(() if shared else tuple(f"({said})" for said in line.label))),
             node.look,
-            outlined=True,
         )
         for node, line in fan.leaves
     ]

@@ -315,10 +315,9 @@ def summary_json(summary: Summary) -> dict[str, Any]:
     }
 
 
-def _plan_json(simulation: Simulation) -> dict[str, Any]:
+def _plan_json(simulation: Simulation, summary: Summary) -> dict[str, Any]:
     plan = simulation.plan
     costs = plan.costs
-    summary = summarise(simulation)
     capacity = plan.capacity
     return {
         "steps": [_step_json(step, simulation) for step in plan.steps],
@@ -357,6 +356,7 @@ def _plan_json(simulation: Simulation) -> dict[str, Any]:
 
 
 def simulation_json(simulation: Simulation) -> dict[str, Any]:
+    summary = summarise(simulation)
     scenario = (
         {"id": simulation.scenario_id, "title": simulation.scenario_title}
         if simulation.scenario_id
@@ -382,8 +382,8 @@ def simulation_json(simulation: Simulation) -> dict[str, Any]:
             {"id": held.id, "name": held.name, "holds_back": list(held.holds_back)}
             for held in simulation.held_back
         ],
-        "plan": _plan_json(simulation),
-        "summary": summary_json(summarise(simulation)),
+        "plan": _plan_json(simulation, summary),
+        "summary": summary_json(summary),
         **({"legal": asdict(simulation.legal)} if simulation.legal is not None else {}),
         "licences": [
             {
