@@ -130,10 +130,18 @@ def check_uri(uri: str) -> None:
         raise UsageError(f"the Neo4j URI {shown!r} has no scheme; write it as {shape}")
     try:
         parts = urlsplit(uri)
-        host, _ = parts.hostname, parts.port
     except ValueError as error:
         raise UsageError(
             f"the Neo4j URI {shown!r} is malformed ({error}); write it as {shape}"
+        ) from None
+    host = parts.hostname
+    try:
+        parts.port  # noqa: B018 - read for the check alone
+    except ValueError:  # what follows the host's ':' may be a password typed without '@'
+        raise UsageError(
+            f"the Neo4j URI '{parts.scheme}://{host or ''}:…' is malformed: what follows "
+            "the host's ':' is not a port from 0 to 65535 (it is not repeated here); write "
+            f"it as {shape}, a user in NEO4J_USER and a password in NEO4J_PASSWORD"
         ) from None
     if parts.scheme in ("http", "https"):
         raise UsageError(
@@ -197,6 +205,12 @@ class Neo4jSettings:
 
     def __post_init__(self) -> None:
         check_uri(self.uri)
+        if self.database is not None and self.database.lower() == "system":
+            raise UsageError(
+                "NEO4J_DATABASE names 'system', Neo4j's own database of users and "
+                "databases, which cannot hold an estate; name a database for data, or "
+                "unset NEO4J_DATABASE for the server's default"
+            )
 
     @property
     def shown(self) -> str:

@@ -1427,20 +1427,55 @@ def _neo4j(uri: str) -> Result:
 
 
 @pytest.mark.parametrize(
-    ("uri", "fragment"),
+    ("uri", "fragment", "shown"),
     [
-        pytest.param("localhost:7687", "has no scheme", id="no-scheme"),
-        pytest.param("http://localhost:7474", "HTTP address", id="http"),
-        pytest.param("https://db.example:7473", "HTTP address", id="https"),
-        pytest.param("bolt://[::1", "malformed", id="malformed"),
-        pytest.param("bolt://db:99999", "malformed", id="port-out-of-range"),
-        pytest.param("bolt://:7687", "names no host", id="no-host"),
-        pytest.param("ftp://db:7687", "scheme 'ftp'", id="other-scheme"),
-        pytest.param("bolt://db:7687/exitplan", "name a database in NEO4J_DATABASE", id="path"),
+        pytest.param("localhost:7687", "has no scheme", "'localhost:7687'", id="no-scheme"),
+        pytest.param("http://localhost:7474", "HTTP address", "'http://localhost:7474'", id="http"),
+        pytest.param(
+            "https://db.example:7473", "HTTP address", "'https://db.example:7473'", id="https"
+        ),
+        pytest.param("bolt://[::1", "malformed", "'bolt://[::1'", id="malformed"),
+        pytest.param("bolt://db:99999", "malformed", "'bolt://db:…'", id="port-out-of-range"),
+        pytest.param("bolt://:7687", "names no host", "'bolt://:7687'", id="no-host"),
+        pytest.param("ftp://db:7687", "scheme 'ftp'", "'ftp://db:7687'", id="other-scheme"),
+        pytest.param(
+            "bolt://db:7687/exitplan",
+            "name a database in NEO4J_DATABASE",
+            "'bolt://db:7687/exitplan'",
+            id="path",
+        ),
     ],
 )
-def test_a_bad_neo4j_uri_is_refused(uri: str, fragment: str) -> None:
-    assert_one_line(_neo4j(uri), 2, fragment, repr(uri))
+def test_a_bad_neo4j_uri_is_refused(uri: str, fragment: str, shown: str) -> None:
+    assert_one_line(_neo4j(uri), 2, fragment, shown)
+
+
+@pytest.mark.parametrize(
+    "uri", ["bolt://neo4j:hunter2-in-uri", "neo4j+s://admin:hunter2-in-uri/", "bolt://db:1x"]
+)
+def test_a_port_that_is_no_number_is_not_repeated(uri: str) -> None:
+    """``bolt://neo4j:hunter2`` is a user and password typed without '@' and a host: the
+    URI was echoed whole, in the driver's words ("Port could not be cast ...")."""
+    result = _neo4j(uri)
+    assert_one_line(result, 2, "is malformed: what follows the host's ':' is not a port")
+    assert "hunter2-in-uri" not in result.stderr + result.stdout
+    assert "1x" not in result.stderr.split("malformed")[0]
+    assert "could not be cast" not in result.stderr
+
+
+@pytest.mark.parametrize("database", ["system", "SYSTEM"])
+def test_the_system_database_is_refused_before_connecting(database: str) -> None:
+    """Neo4j's own database refused the queries in several lines of the server's text."""
+    result = _run(
+        [*_command(), "estates"],
+        env={
+            "NEO4J_URI": "bolt://127.0.0.1:1",
+            "NEO4J_PASSWORD": PASSWORD,
+            "NEO4J_DATABASE": database,
+        },
+    )
+    assert_one_line(result, 2, "NEO4J_DATABASE names 'system', Neo4j's own database")
+    assert "no Neo4j server answers" not in result.stderr
 
 
 @pytest.mark.parametrize(
