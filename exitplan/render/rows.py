@@ -212,10 +212,12 @@ def headline(simulation: Simulation) -> list[str]:
         f"withdrawn; {plural(figures.services_broken, 'service')} broken and "
         f"{figures.services_degraded:,} degraded; "
         + (
-            f"{plural(figures.users_broken, 'user')} "
+            "no user loses a service."
+            if not figures.services_broken
+            else f"{plural(figures.users_broken, 'user')} "
             f"{agreeing(figures.users_broken, 'loses', 'lose')} a service."
             if figures.users_recorded
-            else "no users are recorded for the services affected."
+            else "no users are recorded for the services broken."
         ),
     ]
     if simulation.legal is not None:

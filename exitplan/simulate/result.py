@@ -502,9 +502,11 @@ class Simulation:
 
     @property
     def users_recorded(self) -> bool:
-        """Some service that breaks records who uses it: else ``users_broken`` is 0 for want
-        of a count, and every output says "none recorded"."""
-        return any(s.consumers for s in self.services if s.state in (State.BROKEN, State.WITHDRAWN))
+        """Some service that breaks records who uses it, or none breaks (then nobody loses
+        one, whoever uses them): else ``users_broken`` is 0 for want of a count, and every
+        output says "none recorded"."""
+        broken = [s for s in self.services if s.state in (State.BROKEN, State.WITHDRAWN)]
+        return not broken or any(s.consumers for s in broken)
 
 
 @dataclass(frozen=True)
@@ -547,8 +549,8 @@ class Summary:
     """The steps whose effort ``effort_weeks`` does not count: the blocked ones, with
     nothing to move to yet, and those that record none; "at least" when more than 0."""
     users_recorded: bool = True
-    """Some service that breaks records who uses it; else ``users_broken`` is 0 because
-    nothing is recorded, and is told as "none recorded", never as 0 people."""
+    """Some service that breaks records who uses it, or none breaks; else ``users_broken``
+    is 0 because nothing is recorded, and is told as "none recorded", never as 0 people."""
 
 
 def summarise(simulation: Simulation) -> Summary:

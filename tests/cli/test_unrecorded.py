@@ -32,7 +32,7 @@ def unrecorded(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("arguments", "told", "not_told"),
     [
-        (("run",), "no users are recorded for the services affected", "0 users"),
+        (("run",), "no users are recorded for the services broken", "0 users"),
         (("report", "-o", "{out}/r.md"), "| People who lose a service | none recorded |", "| 0 |"),
         (("compare",), "users who lose a service            none recorded", None),
         (("sensitivity",), "no users recorded for the services", "0 users"),
@@ -131,6 +131,27 @@ def test_users_are_told_by_the_services_that_break(run_cli: RunCli, tmp_path: Pa
     data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
     assert data["summary"]["users_recorded"] is False
     assert "no users are recorded" in " ".join(run_cli("run", scenario).stdout.split())
+
+
+@pytest.mark.parametrize("users", [500, None])
+def test_nobody_loses_a_service_where_none_breaks(
+    run_cli: RunCli, tmp_path: Path, users: int | None
+) -> None:
+    """A service only degraded, 500 users recorded for it, was told as "no users are
+    recorded for the services affected" and ``users_recorded: false`` (helper-86): where
+    no service breaks, nobody loses one, whoever uses the services."""
+    consumers = [{"organisation": "o", "users": users}] if users else []
+    services = [{"id": "d", "name": "Degraded", "consumers": consumers,
+                 "depends_on": [{"ref": "b", "strength": "soft"}]}]  # fmt: skip
+    _, scenario = write_estate(tmp_path, "Plain", services=services)
+    data = json.loads(run_cli("run", scenario, "--format", "json").stdout)
+    summary = data["summary"]
+    assert (summary["users_recorded"], summary["users_broken"]) == (True, 0)
+    assert summary["users_affected"] == (users or 0)
+    told = " ".join(run_cli("run", scenario).stdout.split())
+    assert "0 services broken and 1 degraded; no user loses a service." in told
+    assert "no users are recorded" not in told
+    assert re.search(r"users who lose a service +0\n", run_cli("compare", scenario).stdout)
 
 
 def test_the_blocked_steps_in_the_effort_are_those_with_nothing_to_move_to(
