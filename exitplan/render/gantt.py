@@ -21,7 +21,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from exitplan.errors import agreeing, in_weeks, plural, printable
-from exitplan.render.rows import capacity_text, display_names, either, first_need, unbrought
+from exitplan.render.rows import (
+    capacity_text,
+    critical_path_text,
+    display_names,
+    either,
+    first_need,
+    unbrought,
+)
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -251,7 +258,7 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     parts = [
         ("the steps that can be scheduled finish " if stuck else "finishes ")
         + (finish.isoformat() if finish else f"after {in_weeks(plan.finish)} of work"),
-        f"critical path {in_weeks(plan.critical_path_weeks)}",
+        f"critical path {critical_path_text(plan, counted=False)}",
     ]
     if plan.capacity is not None:
         parts.append(capacity_text(plan.capacity))

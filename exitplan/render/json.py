@@ -325,6 +325,7 @@ def _plan_json(simulation: Simulation, summary: Summary) -> dict[str, Any]:
         "waves": plan.waves,
         "critical_path_weeks": plan.critical_path_weeks,
         "critical_path": list(plan.critical_path),
+        "duration_unknown": list(plan.duration_unknown),
         "effort_weeks": recorded(plan.effort_weeks, summary.effort_unknown),
         "cost_per_year": recorded(plan.cost_per_year, summary.cost_per_year_unknown),
         "work_starts_day": plan.work_starts_day,

@@ -15,7 +15,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
-from exitplan.errors import agreeing, in_weeks, listed, plural, printable
+from exitplan.errors import agreeing, listed, plural, printable
 from exitplan.render.gantt import gantt_mermaid, step_label
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
@@ -26,6 +26,7 @@ from exitplan.render.rows import (
     capacity_told,
     contract_sentences,
     cost_sentences,
+    critical_path_text,
     day,
     deadline_clock,
     display_names,
@@ -496,14 +497,14 @@ def summary(strategy: ExitStrategy) -> list[str]:
                 if plan.blocked
                 else "its critical path is "
             )
-            + f"{in_weeks(plan.critical_path_weeks)} ({_path(strategy)})"
+            + f"{critical_path_text(plan, counted=False)} ({_path(strategy)})"
             if plan.critical_path
             else "no step can start until an alternative is found"
         )
         if plan.steps
         else "Nothing needs migrating: nothing that stays in use needs what is withdrawn",
     ]
-    timing += schedule_sentences(simulation)
+    timing += schedule_sentences(simulation, names)
     timing += brought_in_sentences(simulation, _names(strategy))
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
@@ -1086,7 +1087,7 @@ def _plan(strategy: ExitStrategy, keep: Callable[[str], str]) -> tuple[list[str]
                 (
                     f"{plural(len(plan.steps), 'step')} in {plural(plan.waves, 'wave')}; "
                     + (
-                        f"critical path {in_weeks(plan.critical_path_weeks)}: "
+                        f"critical path {critical_path_text(plan, counted=False)}: "
                         f"{escape(_path(strategy))}"
                         if plan.critical_path
                         else "no step can start until an alternative is found"
@@ -1094,7 +1095,7 @@ def _plan(strategy: ExitStrategy, keep: Callable[[str], str]) -> tuple[list[str]
                 )
                 if plan.steps
                 else "Nothing needs migrating",
-                *(escape(line) for line in schedule_sentences(simulation)),
+                *(escape(line) for line in schedule_sentences(simulation, names)),
                 *(escape(line) for line in brought_in_sentences(simulation, names)),
                 effort_sentence(simulation),
                 *(escape(line) for line in contract_sentences(simulation, ids=False)),

@@ -25,6 +25,7 @@ from exitplan.simulate.result import (
     Legal,
     LicenceEnd,
     Move,
+    Plan,
     Prerequisite,
     Simulation,
     State,
@@ -112,10 +113,16 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
     return told
 
 
+NO_DURATION = "no duration recorded"
+"""The status of a step that records no ``duration_weeks`` (placed as taking none)."""
+
+
 def _own_status(step: Step) -> str:
     """A step's lateness or slack against its own deadline."""
     if step.deadline_from is DeadlineFrom.NO_CONTRACT:
         return "no contract date recorded"
+    if step.duration_weeks is None and step.kind is StepKind.REPLACE:
+        return NO_DURATION
     if step.slack is None or step.duration_weeks is None:
         return ""
     if step.slack < 0:
@@ -233,10 +240,13 @@ def headline(simulation: Simulation) -> list[str]:
     who = "the steps that can be scheduled finish" if figures.blocked_steps else "it finishes"
     lines.append(
         f"Migration plan: {plural(figures.steps, 'step')} in {plural(plan.waves, 'wave')}, "
-        "critical path "
-        f"{in_weeks(plan.critical_path_weeks)}"
+        f"critical path {critical_path_text(plan)}"
         + (f", {figures.blocked_steps:,} blocked" if figures.blocked_steps else "")
-        + (f"; {who} {finish}{within}" if finish else "")
+        + (
+            f"; {who} {finish}{' at the earliest' if plan.duration_unknown else ''}{within}"
+            if finish
+            else ""
+        )
         + "."
     )
     running = {a.id for a in simulation.affected if a.state is State.WITHDRAWN}
@@ -526,8 +536,7 @@ def plan(simulation: Simulation) -> Section:
     notes += brought_in_sentences(simulation)
     notes += contract_sentences(simulation) + cost_sentences(simulation)
     return Section(
-        f"Migration plan: {plural(steps.waves, 'wave')}, critical path "
-        f"{in_weeks(steps.critical_path_weeks)}",
+        f"Migration plan: {plural(steps.waves, 'wave')}, critical path {critical_path_text(steps)}",
         ("step", "wave", "starts", "finishes", "due", "on time?"),
         tuple(rows),
         note=sentences(notes) or None,
@@ -561,17 +570,41 @@ def finish_text(simulation: Simulation, value: int | None, finish_weeks: float) 
     return dated or f"in week {weeks(finish_weeks)} of the work"
 
 
-def schedule_sentences(simulation: Simulation) -> list[str]:
-    """When the work starts and ends, within the capacity and without it."""
+def critical_path_text(plan: Plan, *, counted: bool = True) -> str:
+    """``10 weeks``, and "at least" where steps that record no duration are on the plan
+    as taking none (``Plan.duration_unknown``), with how many unless ``counted`` is false
+    (a sentence after it tells them, ``schedule_sentences``)."""
+    unknown = len(plan.duration_unknown)
+    if not unknown:
+        return in_weeks(plan.critical_path_weeks)
+    return f"at least {in_weeks(plan.critical_path_weeks)}" + (
+        f" ({plural(unknown, 'step records', 'steps record')} no duration)" if counted else ""
+    )
+
+
+def schedule_sentences(simulation: Simulation, names: Mapping[str, str] | None = None) -> list[str]:
+    """When the work starts and ends, within the capacity and without it; and the steps
+    that record no duration, which the finish counts as taking none."""
     plan = simulation.plan
     if not plan.scheduled:
         return []
     starts = on(simulation.start, plan.work_starts_day)
     finish = finish_text(simulation, plan.finish_day, plan.finish)
     who = "the steps that can be scheduled finish" if plan.blocked else "the plan finishes"
+    earliest = " at the earliest" if plan.duration_unknown else ""
     lines = [
-        (f"Work starts {starts}; {who}" if starts else who[:1].upper() + who[1:]) + f" {finish}"
+        (f"Work starts {starts}; {who}" if starts else who[:1].upper() + who[1:])
+        + f" {finish}{earliest}"
     ]
+    unknown = plan.duration_unknown
+    if unknown:
+        replaces = {step.id: step.replaces for step in plan.steps}
+        shown = [(names or {}).get(replaces[step], step) for step in unknown]
+        lines.append(
+            f"{plural(len(unknown), 'step records', 'steps record')} no duration "
+            f"(duration_weeks) and {agreeing(len(unknown), 'counts', 'count')} as taking "
+            f"none: {listed(shown, most=5)}"
+        )
     capacity = plan.capacity
     if capacity is not None:
         free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)

@@ -392,6 +392,16 @@ class Plan:
         return self.critical_path_weeks if self.finish_weeks is None else self.finish_weeks
 
     @property
+    def duration_unknown(self) -> tuple[str, ...]:
+        """The steps that can be scheduled and record no ``duration_weeks``: each is placed
+        as taking no time, so the critical path and the finish are the least they can be."""
+        return tuple(
+            step.id
+            for step in self.steps
+            if step.kind is StepKind.REPLACE and not step.blocked and step.duration_weeks is None
+        )
+
+    @property
     def needs_not_in_plan(self) -> int:
         """How many needs of the chosen candidates no step brings in, each counted once
         however many candidates have it."""

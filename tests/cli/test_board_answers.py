@@ -263,3 +263,37 @@ def test_a_limit_that_holds_nothing_up_is_said_so(
     scenario = _estate(tmp_path, components=components, alternatives=alternatives,
                        capacity={"parallel_steps": steps})  # fmt: skip
     assert said in " ".join(run_cli("run", scenario).stdout.split())
+
+
+@pytest.mark.parametrize("duration", [6, None])
+def test_a_step_without_a_duration_makes_the_finish_at_the_earliest(
+    run_cli: RunCli, tmp_path: Path, duration: int | None
+) -> None:
+    """A move whose alternative records no ``duration_weeks`` was placed as taking no
+    time and told as "critical path 0 weeks; it finishes 2026-01-01", its status blank
+    (helper-86): the figures are the least they can be, and say so."""
+    alternative: dict[str, Any] = {"for": "a", "candidate": "k", "readiness": "R3"}
+    if duration is not None:
+        alternative["duration_weeks"] = duration
+    scenario = _estate(tmp_path, alternatives=[alternative])
+    plan = _json(run_cli, scenario)["plan"]
+    told = " ".join(run_cli("run", scenario).stdout.split())
+    report = _report(run_cli, scenario, tmp_path / "r.md")
+    if duration is not None:
+        assert plan["duration_unknown"] == []
+        assert "critical path 6 weeks; it finishes 2026-02-12." in told
+        assert "no duration" not in told + report
+        return
+    assert plan["duration_unknown"] == ["replace-a"]
+    assert plan["critical_path_weeks"] == 0
+    assert (
+        "critical path at least 0 weeks (1 step records no duration); it finishes 2026-01-01 "
+        "at the earliest." in told
+    )
+    assert "no duration recorded" in told  # the step's status
+    assert (
+        "1 step records no duration (duration_weeks) and counts as taking none: replace-a" in told
+    )
+    assert "its critical path is at least 0 weeks (A)" in report
+    assert "1 step records no duration (duration\\_weeks) and counts as taking none: A" in report
+    assert "| no duration recorded |" in report
