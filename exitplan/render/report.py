@@ -968,9 +968,8 @@ def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
         _names(strategy),
         "Affected services",
         UNRECORDED,
-        degraded_first=True,
     )
-    rows = tuple((*row[:3], keep(row[3]), *row[4:]) for row in section.rows)
+    rows = tuple((*row[:3], keep(row[3]), keep(row[4]), *row[5:]) for row in section.rows)
     return Section(section.title, section.headers, rows, section.note)
 
 

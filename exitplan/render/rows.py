@@ -351,47 +351,39 @@ def services(
     names: Mapping[str, str] | None = None,
     title: str = "Services affected",
     unrecorded: str = "",
-    *,
-    degraded_first: bool = False,
 ) -> Section:
     """The affected services, broken first; with ``names``, services and chains are
     shown by name rather than id (for documents). ``unrecorded`` stands in the users
-    column of a service no organisation is recorded to use. ``degraded_first``: a broken
-    service that degrades before it breaks gives that day too (a document's page has the
-    room; the terminal's components table has both days)."""
+    column of a service no organisation is recorded to use. As in the components table,
+    the day it breaks and the day it degrades, the latter for a broken service only where
+    it is earlier: a board must see both (the terminal gave one "from" day, helper-86)."""
     rows = []
     for service in sorted(
         simulation.services,
         key=lambda s: (s.state is State.DEGRADED, s.impact.fails_at or 0, s.id),
     ):
         impact = service.impact
-        when = impact.fails_at if impact.state is not State.DEGRADED else impact.degrades_at
+        degraded = impact.state is State.DEGRADED
         earlier = (  # a service that degrades before it breaks: a board must see both days
-            impact.degrades_at
-            if degraded_first
-            and impact.state is State.BROKEN
-            and impact.degrades_at is not None
+            impact.degrades_at is not None
             and (impact.undated or impact.fails_at is None or impact.degrades_at < impact.fails_at)
-            else None
         )
         rows.append(
             (
                 names.get(service.id, service.id) if names else service.id,
                 service.criticality,
                 impact.state.value,
-                day(when, impact.undated, start=simulation.start)
-                + (
-                    f"; degraded from {day(earlier, start=simulation.start)}"
-                    if earlier is not None
-                    else ""
-                ),
+                "" if degraded else day(impact.fails_at, impact.undated, start=simulation.start),
+                day(impact.degrades_at, degraded and impact.undated, start=simulation.start)
+                if degraded or earlier
+                else "",
                 number(service.users) if service.consumers else unrecorded,
                 chain_text(impact.because[1:], names),
             )
         )
     return Section(
         title,
-        ("service", "criticality", "state", "from", "users", "because"),
+        ("service", "criticality", "state", "breaks", "degrades", "users", "because"),
         tuple(rows),
         None if rows else "No service is affected.",
     )

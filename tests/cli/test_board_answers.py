@@ -297,3 +297,31 @@ def test_a_step_without_a_duration_makes_the_finish_at_the_earliest(
     assert "its critical path is at least 0 weeks (A)" in report
     assert "1 step records no duration (duration\\_weeks) and counts as taking none: A" in report
     assert "| no duration recorded |" in report
+
+
+def test_a_service_that_degrades_before_it_breaks_shows_both_days(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """S needs B at once softly and, through C's grace of 30 days, hard: it degrades on
+    day 0 and breaks on day 30. The terminal's table said "broken 2026-01-31 (day 30)"
+    alone, and its components table has no services (helper-86)."""
+    components = [
+        *ONE_STEP,
+        {"id": "c", "name": "C", "vendor": "w", "delivery": "saas",
+         "depends_on": [{"ref": "a", "onset": {"grace_days": 30}}]},
+    ]  # fmt: skip
+    services = [
+        {"id": "s", "name": "S", "consumers": [{"organisation": "o", "users": 10}],
+         "depends_on": [{"ref": "b", "strength": "soft"}, "c"]},
+    ]  # fmt: skip
+    alternatives = [{"for": "a", "candidate": "k", "readiness": "R3", "duration_weeks": 1}]
+    scenario = _estate(tmp_path, components=components, services=services,
+                       alternatives=alternatives)  # fmt: skip
+    (service,) = _json(run_cli, scenario)["services"]
+    assert (service["state"], service["degrades_at_days"], service["fails_at_days"]) == (
+        "broken",
+        0,
+        30,
+    )
+    told = run_cli("run", scenario, "--format", "markdown").stdout
+    assert "| s | medium | broken | 2026-01-31 (day 30) | 2026-01-01 | 10 | c ← a |" in told
