@@ -1135,7 +1135,7 @@ def why(simulation: Simulation, node_id: str, found: Sequence[Chain], truncated:
         )
         for c in found
     )
-    note = "More chains exist; the list was cut." if truncated else None
+    note = "The list was cut: more chains may exist." if truncated else None
     if not found:
         note = "No chain of dependencies passes the withdrawal on to it."
     return Section(

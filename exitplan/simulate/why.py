@@ -26,6 +26,10 @@ from exitplan.model import NodeId
 from exitplan.simulate.propagate import NEVER, UNDATED, Times, is_dated
 
 MAX_CHAINS = 200
+MAX_WALKED = 200_000
+"""The most dependencies the walk follows before it stops and lists the decisive chains:
+paths through a web of soft dependencies that each lead nowhere can be many more than
+the chains they find (helper-87: 11 components all needing each other took 127 s)."""
 
 _Step = tuple[Iterator[DependsOn], tuple[str, ...]]
 """Where the walk stands at a node of the path: its edges still to walk, and the
@@ -56,10 +60,16 @@ class Chain:
 
 
 def chains(
-    region: DependencyRegion, times: Times, node_id: NodeId, *, limit: int = MAX_CHAINS
+    region: DependencyRegion,
+    times: Times,
+    node_id: NodeId,
+    *,
+    limit: int = MAX_CHAINS,
+    walked: int = MAX_WALKED,
 ) -> tuple[list[Chain], bool]:
     """The chains that reach ``node_id``, sorted by day (breaking before degrading), and
-    whether the list was cut at ``limit``.
+    whether the list was cut: at ``limit`` chains, or after ``walked`` dependencies
+    followed (the decisive chains are listed all the same).
 
     A depth-first walk along the dependencies, kept on a stack of its own rather than
     Python's: a chain may be thousands of nodes long."""
@@ -88,7 +98,8 @@ def chains(
     while stack and not truncated:
         edges, groups = stack[-1]
         for edge in edges:
-            if len(found) >= limit * 5:
+            walked -= 1
+            if len(found) >= limit * 5 or walked < 0:
                 truncated = True
                 break
             target = edge.target

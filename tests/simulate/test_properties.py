@@ -631,6 +631,23 @@ def test_why_agrees_with_the_propagation(random: Random, data: st.DataObject) ->
         first, cut = chains(region, times, node_id, limit=1)  # the walk stops at 5
         assert [(c.day, c.breaks) for c in first] == [(c.day, c.breaks) for c in found[:1]]
         assert cut == (len(found) > 1)
+        least, _ = chains(region, times, node_id, walked=0)  # the decisive chains alone
+        assert min((c.day for c in least if c.breaks), default=NEVER) == times.fails_at(node_id)
+        assert min((c.day for c in least), default=NEVER) == times.degrades_at(node_id)
+
+
+def test_why_stops_walking_a_web_of_soft_dependencies_that_leads_nowhere() -> None:
+    """A needs Z hard and Z the withdrawn W; A and eight others all need each other softly.
+    The one chain is S <- A <- Z <- W, but the walk tried every path through the web of
+    nine, 9! of them (helper-87: eleven took 127 s): it stops, and the chain is there."""
+    web = ["a", *(f"k{i}" for i in range(8))]
+    lines = [f"{x} -> {y} soft" for x in web for y in web if x != y]
+    backend = build("\n".join(["s:s -> a", "a -> z", "z -> w", *lines]))
+    region = backend.dependency_region([NodeId("w")])
+    times = propagate(region, [NodeId("w")])
+    found, truncated = chains(region, times, NodeId("s"))
+    assert truncated  # the walk stopped: more chains may exist
+    assert [c.nodes for c in found if c.breaks] == [("s", "a", "z", "w")]
 
 
 def test_why_walks_a_chain_longer_than_python_recursion() -> None:
