@@ -13,7 +13,7 @@ import re
 import reprlib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +326,26 @@ def printable(text: str, *, newlines: bool = False, keep: str = "") -> str:
 
 LONGEST_WORD_SUGGESTED = 128
 """Longer words get no "did you mean": no id is longer, and comparing costs time."""
+
+
+SUGGESTION_BUDGET = 100_000
+"""Id comparisons spent on "did you mean" hints by one load or one check of a scenario:
+thousands of unknown ids against an estate of tens of thousands would take hours. A
+comparison of ids much alike costs about 60 µs (difflib), so the hints cost 6 s at most."""
+
+
+class Suggestions:
+    """``did_you_mean`` within a budget of comparisons shared by the hints of one load or
+    check; once it is spent, the problems left are told without a hint."""
+
+    def __init__(self, budget: int = SUGGESTION_BUDGET) -> None:
+        self.left = budget
+
+    def __call__(self, word: str, choices: Collection[str]) -> str:
+        if len(choices) > self.left:
+            return ""
+        self.left -= len(choices)
+        return did_you_mean(word, choices)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -58,8 +58,10 @@ from yaml.events import (
 
 from exitplan.errors import (
     LONGEST_WORD_SUGGESTED,
+    SUGGESTION_BUDGET,
     InvalidInputError,
     Problem,
+    Suggestions,
     UsageError,
     abbreviate,
     did_you_mean,
@@ -118,9 +120,6 @@ MAX_NUMBER_CHARACTERS = 100
 
 MAX_PROBLEMS_PER_FILE = 1_000
 """Items of a file are checked until this many problems are found in it."""
-
-SUGGESTION_BUDGET = 500_000
-"""Id comparisons spent on "did you mean" hints for unknown references, per load."""
 
 SUFFIXES = (".yaml", ".yml", ".json")
 """The suffixes of estate files, in any case (``.YAML`` too)."""
@@ -1692,6 +1691,7 @@ def _apply_overrides(collected: _Collected) -> None:
             if hasattr(item.model, "id") and not item.salvaged:
                 where.setdefault(item.model.id, (section, index))
     seen: dict[str, _Override] = {}
+    hints, ids = Suggestions(), sorted(where)
     for override in collected.overrides:
         doc, path = override.doc, override.path
         earlier = seen.get(override.id)
@@ -1709,7 +1709,7 @@ def _apply_overrides(collected: _Collected) -> None:
         seen[override.id] = override
         found = where.get(override.id)
         if found is None:
-            hint = did_you_mean(override.id, sorted(where))
+            hint = hints(override.id, ids)
             collected.problems.append(
                 Problem(
                     doc.file,

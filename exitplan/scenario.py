@@ -40,6 +40,7 @@ from pydantic import (
 from exitplan.errors import (
     InvalidInputError,
     Problem,
+    Suggestions,
     UsageError,
     did_you_mean,
     display_path,
@@ -305,8 +306,10 @@ def check_against_estate(loaded: LoadedScenario, backend: GraphBackend) -> None:
     components = {node.id for node in backend.nodes(Label.COMPONENT)}
     pairs = {(edge.target, edge.source) for edge in backend.edges(Rel.ALTERNATIVE_FOR)}
 
+    hints = Suggestions()
+
     def unknown(path: FieldPath, what: str, value: str, known: set[NodeId]) -> None:
-        hint = did_you_mean(value, known)
+        hint = hints(value, known)
         problems.append(
             Problem(
                 document.file,
@@ -361,9 +364,10 @@ def _selector_problems(
     problems: list[Problem] = []
     mode = Mode(scenario.mode)
     empty = 0
+    hints = Suggestions()
     for index, text in enumerate(scenario.withdraw):
         try:
-            resolve(backend, [text], mode)
+            resolve(backend, [text], mode, hints)
         except NothingWithdrawnError:
             empty += 1  # known, only empty alone; the union is judged below
         except UsageError as error:

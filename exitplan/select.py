@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from exitplan.errors import (
+    Suggestions,
     UsageError,
     agreeing,
     did_you_mean,
@@ -223,9 +224,10 @@ def own_provider(backend: GraphBackend, vendors: Iterable[GraphNode]) -> set[Nod
 
 
 class _Resolver:
-    def __init__(self, backend: GraphBackend, mode: Mode) -> None:
+    def __init__(self, backend: GraphBackend, mode: Mode, hints: Suggestions | None = None) -> None:
         self.backend = backend
         self.mode = mode
+        self.hints = hints or Suggestions()
         self._vendors: list[GraphNode] | None = None
 
     @property
@@ -244,7 +246,7 @@ class _Resolver:
                 kind = node.label.kind
                 hint = f"; {node.id!r} is {with_article(kind)}: {kind}:{node.id}"
             else:
-                hint = did_you_mean(selector.value, [n.id for n in self.backend.nodes(label)])
+                hint = self.hints(selector.value, [n.id for n in self.backend.nodes(label)])
             raise UsageError(
                 f"selector {selector}: no {label.kind} {selector.value!r} in estate "
                 f"{self.backend.info.name!r}{hint}"
@@ -390,10 +392,14 @@ def _parsed(backend: GraphBackend, text: str) -> Selector:
 
 
 def resolve(
-    backend: GraphBackend, selectors: Iterable[Selector | str], mode: Mode = Mode.CUT_OFF
+    backend: GraphBackend,
+    selectors: Iterable[Selector | str],
+    mode: Mode = Mode.CUT_OFF,
+    hints: Suggestions | None = None,
 ) -> Withdrawal:
     """Resolve selectors against an estate into what is withdrawn (their union; where two
-    selectors reach one component, the stronger effect counts).
+    selectors reach one component, the stronger effect counts). ``hints``: the budget of
+    "did you mean" comparisons, shared where a scenario's selectors are checked one by one.
 
     >>> resolve(backend, ["vendor:microsoft"]).withdrawn  # doctest: +SKIP
     frozenset({'entra-id', 'intune', ...})
@@ -401,7 +407,7 @@ def resolve(
     parsed = sorted({s if isinstance(s, Selector) else _parsed(backend, s) for s in selectors})
     if not parsed:
         raise UsageError("nothing to withdraw: give at least one selector, e.g. vendor:ID")
-    resolver = _Resolver(backend, mode)
+    resolver = _Resolver(backend, mode, hints)
     vendors: set[NodeId] = set()
     effects: Effects = {}
     for selector in parsed:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from exitplan.errors import (
+    Suggestions,
     agreeing,
     in_weeks,
     listed,
@@ -183,3 +184,13 @@ def test_names_that_look_alike_are_told_apart_by_their_ids(
     names: dict[str, str], told: dict[str, str]
 ) -> None:
     assert told_apart(names) == told
+
+
+def test_suggestions_stop_when_their_budget_is_spent() -> None:
+    """Hundreds of mistyped ids against an estate of 20,000 took minutes of difflib
+    (helper-87): the hints of one load or check share a budget of comparisons."""
+    hints = Suggestions(budget=5)
+    assert hints("alpah", ["alpha", "beta", "gamma"]) == "; did you mean 'alpha'?"
+    assert hints("bteta", ["alpha", "beta", "gamma"]) == ""  # 3 more than the 2 left
+    assert hints("gama", ["gamma"]) == "; did you mean 'gamma'?"  # 1 is within them
+    assert hints.left == 1

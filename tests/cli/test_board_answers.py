@@ -325,3 +325,27 @@ def test_a_service_that_degrades_before_it_breaks_shows_both_days(
     )
     told = run_cli("run", scenario, "--format", "markdown").stdout
     assert "| s | medium | broken | 2026-01-31 (day 30) | 2026-01-01 | 10 | c ← a |" in told
+
+
+def test_a_scenario_with_many_unknown_ids_gives_hints_within_a_budget(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """300 mistyped ``exclude_candidates`` against 20,000 components took 120 s, each
+    hint comparing with every id (helper-87). Here 130 against 1,000: the first hints
+    spend the 100,000 comparisons, the rest are told without one, and every one is told."""
+    components = [*ONE_STEP] + [
+        {"id": f"c{i:04d}", "name": f"C{i}", "vendor": "w", "delivery": "saas"}
+        for i in range(1_000)
+    ]
+    scenario = _estate(tmp_path, components=components)
+    data = json.loads(scenario.read_text(encoding="utf-8"))
+    data["exclude_candidates"] = [f"c{i:04d}x" for i in range(130)]
+    scenario.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("run", scenario)
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if "exclude_candidates[" in line]
+    assert len(lines) == 130
+    hinted = [line for line in lines if "did you mean" in line]
+    assert 0 < len(hinted) <= 100
+    assert hinted == lines[: len(hinted)]
+    assert "; did you mean 'c0000'?" in lines[0]
