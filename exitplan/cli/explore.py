@@ -21,7 +21,7 @@ from exitplan.errors import UsageError
 from exitplan.render.explorer import dump_explorer, kept_answer
 from exitplan.render.files import write_output
 from exitplan.select import parse_selector
-from exitplan.simulate.explore import MOST_COMPONENTS, explorer_data
+from exitplan.simulate.explore import MOST_ANSWERED, MOST_COMPONENTS, explorer_data
 
 
 def _html_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
@@ -79,6 +79,13 @@ def explore_command(source: Source, selectors: tuple[str, ...], mode: str, outpu
             f"exitplan: notice: {data['components_left_out']:,} components in use are not "
             f"offered one by one (the first {MOST_COMPONENTS:,} by id are); give -w "
             "component:ID for one you need"
+        )
+    if data["choices_left_out"]:
+        notice(
+            f"exitplan: notice: {data['choices_left_out']:,} withdrawals are not offered: "
+            f"the answers to the {len(data['choices']):,} before them already hold "
+            f"{MOST_ANSWERED:,} affected nodes, as many as a page opens well; give -w "
+            "SELECTOR for one you need"
         )
     write_output(output, dump_explorer(data))
     notice(f"exitplan: wrote {output} ({len(data['choices']):,} withdrawals to pick from)")

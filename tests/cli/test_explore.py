@@ -783,6 +783,31 @@ def test_the_given_choice_is_named_once_as_the_picker_names_it(
         assert [c.key for c in offered].count(key) == 2
 
 
+@pytest.mark.parametrize("given", [(), ("component:c0",)])
+def test_the_answers_stop_at_their_budget_and_count_what_is_left_out(
+    given: tuple[str, ...],
+) -> None:
+    """A chain of components, each of a vendor of its own, made a page that grew with the
+    square of the chain (helper-87: 4,000 made 86 MB in 48 s). The answers stop once they
+    hold ``most`` affected nodes; the choices after are counted, the given one answered."""
+    lines = [f"c{i} -> c{i + 1}" for i in range(59)]
+    vendors = [f"vendor c{i} v{i:02d}" for i in range(60)]
+    backend = EmbeddedGraph(tiny_estate("\n".join([*lines, *vendors])))
+    whole = explorer_data(backend, given)
+    assert whole["choices_left_out"] == 0
+    held = explorer_data(backend, given, most=300)
+    kept = [key for key, _, _ in held["choices"]]
+    assert (
+        kept[: len(kept) - len(given)]
+        == [key for key, _, _ in whole["choices"]][: len(kept) - len(given)]
+    )
+    assert all(key in kept for key in given)  # the page opens on it: answered all the same
+    sizes = [len(held["answers"][key]["affected"]) for key in kept[: len(kept) - len(given)]]
+    assert sum(sizes[:-1]) < 300 <= sum(sizes)  # the last one answered reached the budget
+    assert held["choices_left_out"] == len(whole["choices"]) - len(kept)
+    assert held == explorer_data(backend, given, most=300)  # the same estate, the same page
+
+
 def test_an_exit_page_offers_only_what_takes_something_in_use_away() -> None:
     """In an exit, a vendor of candidates alone (8x8 here) withdraws its candidates, and
     nothing anyone runs: the page would show nothing for it, so it does not offer it."""

@@ -137,6 +137,11 @@
       "… and " + data.components_left_out.toLocaleString("en") + " more, not offered: " +
       "exitplan explore -w component:ID offers one", { disabled: "disabled", value: "" }));
   }
+  if (data.choices_left_out) {  // the answers before them hold as much as a page opens well
+    picker.appendChild(element("option",
+      "… and " + data.choices_left_out.toLocaleString("en") + " more withdrawals, not " +
+      "offered: exitplan explore -w SELECTOR offers one", { disabled: "disabled", value: "" }));
+  }
 
   slider.max = String(Math.max(30, (data.last_day || 0) + 30));
 
