@@ -789,6 +789,14 @@ def _disclosure_judgement(
     if view.profile is LegalProfile.SE:
         outcome = flow.properties.get("suitability_outcome")
         when = flow.properties.get("suitability_date")
+        if outcome and when and view.as_of and date.fromisoformat(str(when)) > view.as_of:
+            return (  # not made yet on the day checked: it clears nothing (helper-86)
+                Severity.ERROR if secret else Severity.WARNING,
+                f" A suitability assessment is recorded for {when}, after this check's date "
+                f"({view.as_of.isoformat()}): it is not made by then.",
+                "Make the suitability assessment before handing the data over, or move them "
+                "to a provider not exposed to foreign disclosure orders.",
+            )
         if outcome == "passed":
             return (
                 Severity.INFO,
@@ -839,6 +847,11 @@ def exit_readiness(view: EstateView) -> list[Finding]:
             gaps.append("there is no exit plan")
         elif tested is None:
             gaps.append("the exit plan has never been tested")
+        elif view.as_of and date.fromisoformat(str(tested)) > view.as_of:  # helper-86
+            gaps.append(
+                f"the exit plan's test is recorded for {tested}, after this check's date "
+                f"({view.as_of.isoformat()}): it has not been tested by then"
+            )
         elif view.as_of and date.fromisoformat(str(tested)) < view.as_of - TESTED_WITHIN:
             gaps.append(f"the exit plan was last tested on {tested}, over 12 months ago")
         if not gaps:
@@ -1115,7 +1128,7 @@ def flows_exposed(view: EstateView) -> list[FlowAtRisk]:
         facts = dict(finding.facts)
         secret = facts["secret"] == "yes"  # noqa: S105  # a classification, not a password
         sensitive = facts["sensitive_personal_data"] == "yes" and finding.severity is Severity.ERROR
-        if (secret or sensitive) and not facts["suitability"].startswith("passed"):
+        if (secret or sensitive) and finding.severity is not Severity.INFO:  # none passed by then
             what = "secret or K3+ data" if secret else "sensitive personal data"
             reason = f"{what} within reach of " + facts["exposure"]
             found.append(_at_risk(view, finding, reason))

@@ -35,9 +35,11 @@ from exitplan.simulate.policy import (
     SENSITIVE,
     TECHNICAL_PROCESSING,
     CheckResult,
+    EstateView,
     Finding,
     Severity,
     check,
+    flows_exposed,
 )
 from tests.conftest import EXAMPLE, REPO
 
@@ -291,6 +293,12 @@ DISCLOSURE = [
          "flow:flow": {"classification": "secret",
                        "suitability": {"outcome": "passed", "date": "2026-01-15"}}},
         Severity.ERROR),
+    Row("an assessment dated after the check's date is not made yet: as none (helper-86)",
+        {"component:app": {"vendor": "us-co"},
+         "flow:flow": {"classification": "secret",
+                       "suitability": {"outcome": "passed", "date": "2027-05-01"}}},
+        Severity.ERROR, ("recorded for 2027-05-01, after this check's date (2026-11-01)",
+                         "Make the suitability assessment"), profile=LegalProfile.SE),
     Row("a failed assessment stays an error",
         {"component:app": {"vendor": "us-co"},
          "flow:flow": {"classification": "confidential",
@@ -328,6 +336,19 @@ def test_foreign_disclosure(row: Row, tmp_path: Path) -> None:
     _assert(row, _only("foreign-disclosure", row, tmp_path))
 
 
+@pytest.mark.parametrize(("assessed", "exposed"), [("2026-01-15", False), ("2027-05-01", True)])
+def test_a_scenario_without_secret_data_abroad_counts_only_assessments_made(
+    tmp_path: Path, assessed: str, exposed: bool
+) -> None:
+    """``withdraw_disclosure_risk`` kept secret data with a vendor under foreign law on
+    the strength of an assessment dated after day 0 (helper-86)."""
+    suitability = {"outcome": "passed", "date": assessed}
+    flow = {"classification": "secret", "suitability": suitability}
+    row = Row("", {"component:app": {"vendor": "us-co"}, "flow:flow": flow})
+    view = EstateView.read(_estate(row, tmp_path), AS_OF, LegalProfile.SE)
+    assert bool(flows_exposed(view)) is exposed
+
+
 CANDIDATE = {"id": "alt", "name": "Alt", "vendor": "se-co", "delivery": "saas",
              "lifecycle": "candidate"}  # fmt: skip
 
@@ -353,6 +374,10 @@ EXIT = [
         {"component:app": {"exit": {"plan_exists": True, "last_tested": "2025-10-01"}}},
         Severity.WARNING, ("last tested on 2025-10-01", "Test the exit plan"),
         WITH_ALTERNATIVE, not_says=("identify an alternative", "write the exit plan")),
+    Row("a plan tested after the check's date is not tested by then (helper-86)",
+        {"component:app": {"exit": {"plan_exists": True, "last_tested": "2026-12-01"}}},
+        Severity.WARNING, ("test is recorded for 2026-12-01, after this check's date",),
+        WITH_ALTERNATIVE),
     Row("a plan never tested",
         {"component:app": {"exit": {"plan_exists": True}}}, Severity.ERROR,
         ("never been tested", "no alternative")),
