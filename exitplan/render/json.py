@@ -416,10 +416,13 @@ def dump_why_json(
             "estate": simulation.estate,
             "selectors": list(simulation.selectors),
             "mode": simulation.mode,
+            "start": simulation.start.isoformat() if simulation.start else None,
             "node": node_id,
             "state": affected.state.value if affected else None,
             "fails_at_days": affected.fails_at if affected else None,
+            "fails_on": _iso(simulation.date_of(affected.fails_at)) if affected else None,
             "degrades_at_days": affected.degrades_at if affected else None,
+            "degrades_on": _iso(simulation.date_of(affected.degrades_at)) if affected else None,
             "chains": [
                 {
                     "nodes": list(chain.nodes),
@@ -436,6 +439,7 @@ def dump_why_json(
                     ],
                     "effect": chain.effect,
                     "day": int(chain.day) if chain.dated else None,
+                    "date": _iso(simulation.date_of(int(chain.day))) if chain.dated else None,
                     "at_renewal_date_unknown": not chain.dated,
                     "redundant_groups": list(chain.groups),
                 }

@@ -494,6 +494,21 @@ def test_why_of_what_runs_on_unsupported(run_cli: RunCli, tmp_path: Path) -> Non
     assert "breaks earlier" not in text
 
 
+def test_why_in_json_gives_dates_beside_days(run_cli: RunCli) -> None:
+    """The JSON of why gave days alone, where docs/outputs.md promises both (helper-86)."""
+    shown = json.loads(
+        run_cli(
+            "why", "graphs/gothenburg", "endpoint-security", "-w", "component:intune",
+            "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    assert shown["start"] == "2026-11-01"
+    assert (shown["fails_at_days"], shown["fails_on"]) == (345, "2027-10-12")
+    assert (shown["degrades_at_days"], shown["degrades_on"]) == (0, "2026-11-01")
+    first, *_ = shown["chains"]
+    assert (first["day"], first["date"]) == (0, "2026-11-01")
+
+
 def test_why_cut_short_still_lists_the_degradation_first(run_cli: RunCli, tmp_path: Path) -> None:
     estate = _unsupported_estate(tmp_path, lattice=True)
     shown = json.loads(
