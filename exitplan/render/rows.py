@@ -1076,7 +1076,7 @@ def why_headline(simulation: Simulation, node_id: str) -> list[str]:
                 f"{node_id} is not affected: it records no licence, so it is taken as "
                 "running on (record its licence: subscription, perpetual or open_source)."
             ]
-        return [f"{node_id} is not affected: nothing that {what} withdraws reaches it."]
+        return [f"{node_id} is not affected: nothing that {what} withdraws breaks or degrades it."]
     start = simulation.start
     broken = found.state is not State.DEGRADED
     fails_at = found.fails_at if found.fails_at is not None else UNDATED if broken else NEVER

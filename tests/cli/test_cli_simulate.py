@@ -79,7 +79,8 @@ def test_horizon_and_formats(run_cli: RunCli) -> None:
         pytest.param(
             "keycloak",
             "component:intune",
-            "keycloak is not affected: nothing that component:intune withdraws reaches it.",
+            "keycloak is not affected: nothing that component:intune withdraws breaks or "
+            "degrades it.",
             None,
             id="not-reached",
         ),
@@ -87,7 +88,7 @@ def test_horizon_and_formats(run_cli: RunCli) -> None:
             "update-management",
             "component:configmgr",
             "update-management is not affected: nothing that component:configmgr withdraws "
-            "reaches it.",
+            "breaks or degrades it.",  # helper-86: 'reaches it' was false here
             None,
             id="redundancy-holds",
         ),
