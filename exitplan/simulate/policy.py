@@ -947,7 +947,7 @@ def concentration(view: EstateView) -> list[Finding]:
             severity = Severity.INFO  # many people, but no critical service
         if severity is None:
             continue
-        hubs = _hubs(view, components, dependent)
+        hubs = _hubs(view, components, dependent, critical)
         hub_text = "; ".join(
             [
                 f"{view.name(hub)} ({count} of {plural(len(dependent), 'service')}"
@@ -996,16 +996,24 @@ HUBS_NAMED = 3
 
 
 def _hubs(
-    view: EstateView, components: set[NodeId], dependent: set[NodeId]
+    view: EstateView, components: set[NodeId], dependent: set[NodeId], critical: set[NodeId]
 ) -> list[tuple[NodeId, int]]:
     """The group's components whose loss alone breaks at least half of the services that
-    depend on the group, most first, with how many each breaks."""
-    counts = {c: len(view.impact(c).broken & dependent) for c in components}
-    hubs = sorted(
-        (c for c, n in counts.items() if n and n * 2 >= len(dependent)),
-        key=lambda c: (-counts[c], c),
-    )
-    return [(hub, counts[hub]) for hub in hubs]
+    depend on the group, with how many services each breaks, those that break more
+    critical services first; where none of them breaks a critical service, the ones that
+    break the most are hubs too. A hub of low services alone was named, and the component
+    that breaks the critical service the finding is about not at all (helper-86)."""
+    vital = dependent & critical
+    counts, criticals = {}, {}
+    for component in components:
+        broken = view.impact(component).broken & dependent
+        counts[component], criticals[component] = len(broken), len(broken & vital)
+    hubs = {c for c, n in counts.items() if n and n * 2 >= len(dependent)}
+    most = max(criticals.values(), default=0)
+    if most and not any(criticals[c] for c in hubs):
+        hubs |= {c for c, k in criticals.items() if k == most}
+    ranked = sorted(hubs, key=lambda c: (-criticals[c], -counts[c], c))
+    return [(hub, counts[hub]) for hub in ranked]
 
 
 def _realised(view: EstateView, component: NodeId, lead: str) -> str:

@@ -431,6 +431,11 @@ CONCENTRATION = [
          "give App, H2, H3 and the 1 other hub an exit path"),
         {"components": [{"id": f"h{n}", "name": f"H{n}", "vendor": "se-co", "delivery": "saas"}
                         for n in (2, 3, 4)]}),
+    Row("a hub of low services alone: the component that breaks the critical one first",
+        {}, Severity.WARNING, ("Hubs: App (1 of 4 services); Hub (3 of 4 services).",),
+        {"components": [{"id": "hub", "name": "Hub", "vendor": "se-co", "delivery": "saas"}],
+         "services": [{"id": f"l{n}", "name": f"L{n}", "criticality": "low",
+                       "depends_on": ["hub"]} for n in (1, 2, 3)]}),
     Row("many users but no critical service: information",
         {"service:svc": {"criticality": "low"}}, Severity.INFO, ("0 of 1 critical",)),
 ]  # fmt: skip
