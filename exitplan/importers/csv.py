@@ -47,7 +47,7 @@ from exitplan.importers.files import (
     unpacking_failed,
 )
 from exitplan.model import Criticality, Delivery, Lifecycle, Strength
-from exitplan.model.estate import MAX_COST
+from exitplan.model.estate import MAX_COST, visible
 
 NAME = "csv"
 TITLE = "CSV and Excel tables (CMDB exports): a components table and a relations table"
@@ -1144,10 +1144,7 @@ class _Reader:
             row.problem(column, f"{abbreviate(word)} is more than {MAX_COST:,.0f} a year")
             ok_cost = False
         end, ok_end = self._parsed(row, "contract_end", contract_end, "a date YYYY-MM-DD")
-        vendor, column = row.get("vendor")
-        ok_vendor = len(vendor) <= LONGEST_KEY
-        if not ok_vendor:
-            row.problem(column, f"a vendor name longer than {LONGEST_KEY:,} characters")
+        vendor, ok_vendor = _vendor(row)
         if not (ok_delivery and ok_level and ok_cost and ok_end and ok_vendor):
             return None
         fields: dict[str, Any] = {}
@@ -1540,3 +1537,21 @@ __all__ = [
     "read",
     "read_tables",
 ]
+
+
+def _vendor(row: _Row) -> tuple[str, bool]:
+    """The row's vendor name, and whether it can be one: a name of a few visible
+    characters at most ``LONGEST_KEY`` long, or none. An invisible one is told at its row
+    (it was told later, without a line, under the estate's ``name``: helper-87)."""
+    vendor, column = row.get("vendor")
+    if len(vendor) > LONGEST_KEY:
+        row.problem(column, f"a vendor name longer than {LONGEST_KEY:,} characters")
+        return vendor, False
+    if vendor and not visible(vendor):
+        row.problem(
+            column,
+            f"{vendor!r} holds no visible character; give the vendor's name, or leave the "
+            "cell empty",
+        )
+        return vendor, False
+    return vendor, True

@@ -41,7 +41,7 @@ from exitplan.importers.files import once, read_source
 from exitplan.importers.xml import line as xml_line
 from exitplan.importers.xml import local, parse_xml
 from exitplan.model import Classification, Delivery, Licence, PersonalData, Strength
-from exitplan.model.estate import FIRST_YEAR, LAST_YEAR
+from exitplan.model.estate import FIRST_YEAR, LAST_YEAR, visible
 
 NAME = "cyclonedx"
 TITLE = "CycloneDX SBOM or SaaSBOM (JSON or XML, spec 1.2 to 1.6)"
@@ -1225,7 +1225,7 @@ class _Mapper:
                 continue
             name = value if isinstance(value, str) else (value.name or "")
             urls = [] if isinstance(value, str) else sorted(str(url) for url in value.urls)
-            if name.strip():
+            if visible(name):  # a name of invisible characters alone names nobody
                 web = {"note": f"Web site: {', '.join(urls)}."} if urls else None
                 guessed = field_name == "author"
                 key = self.source.vendor(name.strip(), type=field_name, fields=web, assumed=guessed)

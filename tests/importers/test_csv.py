@@ -1038,3 +1038,13 @@ def test_a_name_too_long_is_one_problem_not_also_a_row_without_one(
     problems = _problems(_table(tmp_path, "ci.csv", f"name,vendor\n{row}\n"))
     shown = [problem.split("/")[-1] for problem in problems]
     assert [line[: len(start)] for line, start in zip(shown, said, strict=True)] == said
+
+
+@pytest.mark.parametrize("vendor", ["\u200b", "\u200b\u200d", "\x1b"], ids=["zwsp", "zwj", "esc"])
+def test_a_vendor_of_invisible_characters_is_told_at_its_row(tmp_path: Path, vendor: str) -> None:
+    """It was told without a line, as the estate's ``name`` (helper-87)."""
+    problems = _problems(_table(tmp_path, "ci.csv", f"name,vendor\nApp,{vendor}\n"))
+    shown = [problem.split("/")[-1] for problem in problems]
+    assert len(shown) == 1
+    assert shown[0].startswith("ci.csv:2: vendor: ")
+    assert "holds no visible character; give the vendor's name" in shown[0]

@@ -213,6 +213,12 @@ def test_detect_a_folder() -> None:
             "first",
             id="supplier-before-manufacturer",
         ),
+        pytest.param(  # helper-87: refused without a line, as the estate's name
+            {"supplier": {"name": "\u200b"}, "manufacturer": {"name": "Second"}},
+            {},
+            "second",
+            id="an-invisible-supplier-names-nobody",
+        ),
     ],
 )
 def test_the_subject_gets_its_vendor(
