@@ -104,6 +104,17 @@ def parse_selector(text: str) -> Selector:
             f"longer than {LONGEST_SELECTOR} (a kind, a colon and an id of at most {LONGEST_ID})"
         )
     match = _SELECTOR.match(text.strip())
+    kind_given, colon, value_given = text.strip().partition(":")
+    if match is None and colon and kind_given in SelectorKind.__members__.values():
+        raise UsageError(  # the kind is right: say what is wrong with the value (helper-86)
+            f"selector {text!r}: "
+            + (
+                f"{value_given!r} is not an id: an id starts with a letter or digit and holds "
+                "letters, digits, '.', '_' and '-' only"
+                if value_given
+                else f"no value after '{kind_given}:'; give an id, e.g. {kind_given}:ID"
+            )
+        )
     if match is None:
         raise UsageError(
             f"selector {text!r} is not of the form KIND:VALUE "

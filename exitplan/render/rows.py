@@ -1387,8 +1387,9 @@ def register(entries: Sequence[RegisterRow]) -> Section:
         + "Substitutability is computed by withdrawing each component alone (exit mode): "
         "not substitutable when something to replace has no viable alternative; highly "
         "complex at readiness R1 or below, R2 with gaps, or ten or more dependents that break "
-        "and must move; medium with gaps, at R2, or with three to nine dependents to move; "
-        "easy otherwise.",
+        "and must move; medium with gaps, at R2, with three to nine dependents to move, or "
+        "when a chosen candidate needs something brought in that nothing runs today; easy "
+        "otherwise, and when nothing that stays in use needs it.",
     )
 
 

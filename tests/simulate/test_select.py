@@ -167,6 +167,9 @@ def test_vendor_includes_subsidiaries(backend: EmbeddedGraph) -> None:
         ("exposure:CLOUD_ACT", "unknown exposure 'CLOUD_ACT'; did you mean 'US_CLOUD_ACT'?"),
         ("tag:nothing", "has the tag 'nothing'"),
         ("vendor:helpdesk-co", "withdraws nothing in cut-off mode"),
+        # the kind is right, the value is not (helper-86: "is not of the form KIND:VALUE")
+        ("vendor:us parent", "'us parent' is not an id: an id starts with a letter or digit"),
+        ("vendor:", "no value after 'vendor:'; give an id, e.g. vendor:ID"),
     ],
 )
 def test_errors_say_what_is_wrong(backend: EmbeddedGraph, text: str, message: str) -> None:
