@@ -24,6 +24,21 @@ from exitplan.render.files import write_output
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate.views import MAX_NODES
 
+OTHER_FORMATS = frozenset({
+    ".json", ".yaml", ".yml", ".csv", ".md", ".html", ".htm", ".txt", ".xlsx", ".pptx", ".pdf",
+    ".svg", ".png", ".dot",
+})  # fmt: skip
+"""Suffixes of what other commands write: an exchange file named so is a slip."""
+
+
+def _xml_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> Path:
+    del ctx, parameter
+    if value.suffix.lower() in OTHER_FORMATS:  # helper-86: x.json got XML without a word
+        raise click.BadParameter(
+            f"the exchange file is XML: name it .xml (got {printable(value.name)!r})"
+        )
+    return value
+
 
 @click.group(name="export")
 def export_group() -> None:
@@ -42,7 +57,8 @@ def export_group() -> None:
     "--output",
     required=True,
     type=OutputFile(),
-    help="The ArchiMate exchange file to write (XML). " + SYMLINK_RULE,
+    callback=_xml_file,
+    help="The ArchiMate exchange file to write (XML, named .xml). " + SYMLINK_RULE,
 )
 @click.option(
     "--view-nodes",

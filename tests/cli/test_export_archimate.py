@@ -741,3 +741,15 @@ def test_a_cut_plan_counts_the_steps_of_each_wave_and_says_when_none_fits(
     assert said.startswith("Cut to 0 of ")
     assert "no step fits whole in 1 node." in said
     assert not drawn(plan)
+
+
+@pytest.mark.parametrize(("name", "code"), [("x.json", 2), ("x.MD", 2), ("x.xml", 0), ("x", 0)])
+def test_an_exchange_file_named_as_another_format_is_refused(
+    run_cli: RunCli, tmp_path: Path, name: str, code: int
+) -> None:
+    """``-o x.json`` got XML without a word (helper-86)."""
+    result = run_cli("export", "archimate", LEAVE, "-o", tmp_path / name)
+    assert result.exit_code == code, result.stderr
+    if code:
+        assert "the exchange file is XML: name it .xml" in result.stderr
+        assert list(tmp_path.iterdir()) == []
