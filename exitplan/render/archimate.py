@@ -339,7 +339,9 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
         if replacement.chosen is not None:
             properties["exitplan-candidate"] = replacement.chosen.candidate
             if replacement.chosen.gaps:
-                properties["exitplan-gaps"] = "; ".join(replacement.chosen.gaps)
+                properties["exitplan-gaps"] = "\n".join(
+                    replacement.chosen.gaps
+                )  # one to a line, as the alternative's
             chosen_for[replacement.chosen.candidate].append(replacement.replaces)
         step = steps.get(replacement.replaces)
         if step is not None:

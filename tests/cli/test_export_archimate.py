@@ -339,7 +339,9 @@ def test_writing_over_the_scenario_or_the_estate_is_refused(
     estate = scenario.parent / "estate.json"
     before = {path: path.read_bytes() for path in (scenario, estate)}
     for target in (scenario, estate):
-        result = run_cli("export", "archimate", scenario, "-o", target)
+        link = tmp_path / f"{target.stem}.xml"  # .json is refused as a name already
+        link.symlink_to(target)
+        result = run_cli("export", "archimate", scenario, "-o", link)
         assert result.exit_code == 2, result.stderr
         assert "will not write" in result.stderr
         assert result.stderr.count("\n") == 1
