@@ -83,7 +83,7 @@ def explore_command(source: Source, selectors: tuple[str, ...], mode: str, outpu
     if data["choices_left_out"]:
         notice(
             f"exitplan: notice: {data['choices_left_out']:,} withdrawals are not offered: "
-            f"the answers to the {len(data['choices']):,} before them already hold "
+            f"the answers to the {len(data['choices']):,} others already hold "
             f"{MOST_ANSWERED:,} affected nodes, as many as a page opens well; give -w "
             "SELECTOR for one you need"
         )

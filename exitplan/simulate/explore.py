@@ -43,6 +43,9 @@ class Choice:
 
 MOST_COMPONENTS = 500
 """Components offered one by one, at most: each is a simulation written into the page."""
+ANSWERED_FIRST = {"Given": 0, "Jurisdictions": 1, "Vendors": 2, "Components": 3}
+"""The order the choices are answered in, within ``MOST_ANSWERED``: the one the page opens
+on, then the few jurisdictions a board asks about, before the many vendors and components."""
 MOST_ANSWERED = 5_000_000
 """Affected nodes the page's answers hold together, at most: once they are reached, the
 choices after them are not offered. The synthetic estate of 36,000 components holds 3.9
@@ -276,14 +279,15 @@ def explorer_data(
     most: int = MOST_ANSWERED,
 ) -> dict[str, Any]:
     """The estate, and the answer to every choice (those that withdraw nothing, or
-    nothing in use, are left out), in their order until the answers hold ``most``
-    affected nodes (``choices_left_out`` counts the choices after that; the given one is
-    always answered). Deterministic: the same estate gives the same data. ``progress``
+    nothing in use, are left out), until the answers hold ``most`` affected nodes: the
+    given one first (always answered), then jurisdictions, vendors and components, each
+    in their order (``choices_left_out`` counts those after that; the page lists the
+    others as offered). Deterministic: the same estate gives the same data. ``progress``
     is told how many choices are answered, before each and at the end; what ``keep``
     makes of each answer is kept (the page's writer keeps its JSON, much smaller than
     its lists)."""
     info = backend.info
-    picked = []
+    picked: list[tuple[int, list[str]]] = []
     answers = {}
     last = 0
     given = _given(given)
@@ -295,7 +299,10 @@ def explorer_data(
     keys = [choice.key for choice in offered]
     shared = Shared()
     held = left_out = 0
-    for done, choice in enumerate(offered):
+    # answered jurisdictions first: few, and what a board asks; listed as offered all the same
+    first = sorted(range(len(offered)), key=lambda i: (ANSWERED_FIRST.get(offered[i].group, 9), i))
+    for done, place in enumerate(first):
+        choice = offered[place]
         if progress is not None:
             progress(done, len(offered))
         if choice.group == "Given" and keys.count(choice.key) > 1:
@@ -311,7 +318,7 @@ def explorer_data(
             continue
         if not found.in_use and choice.group != "Given":
             continue  # it takes away only what nothing runs on (candidates, in an exit)
-        picked.append([choice.key, choice.name, choice.group])
+        picked.append((place, [choice.key, choice.name, choice.group]))
         answered = answer(found, index)
         held += len(answered["affected"])
         days = (day for a in answered["affected"] for day in a[2:] if isinstance(day, int))
@@ -319,6 +326,8 @@ def explorer_data(
         answers[choice.key] = keep(answered)
     if progress is not None:
         progress(len(offered), len(offered))
+    picked.sort()
+    answers = {key: answers[key] for _, (key, _, _) in picked}
     dependencies = [
         [edge.source, edge.target, edge.properties.get("strength", "hard") == "hard"]
         for edge in backend.edges(Rel.DEPENDS_ON)
@@ -333,7 +342,7 @@ def explorer_data(
         "start": info.as_of.isoformat() if info.as_of else None,
         "nodes": nodes,
         "dependencies": dependencies,
-        "choices": picked,
+        "choices": [entry for _, entry in picked],
         "answers": answers,
         "last_day": last,
     }

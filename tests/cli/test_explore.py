@@ -808,6 +808,20 @@ def test_the_answers_stop_at_their_budget_and_count_what_is_left_out(
     assert held == explorer_data(backend, given, most=300)  # the same estate, the same page
 
 
+def test_past_the_budget_the_jurisdictions_are_answered_before_the_vendors() -> None:
+    """The few jurisdictions a board asks about were left out before the many vendors
+    offered ahead of them; the page still lists what it offers in its own order."""
+    backend = EmbeddedGraph(load_estate(GOTHENBURG))
+    whole = explorer_data(backend)
+    groups = [group for _, _, group in whole["choices"]]
+    assert groups.index("Vendors") < groups.index("Jurisdictions")  # as the page lists them
+    jurisdictions = [key for key, _, group in whole["choices"] if group == "Jurisdictions"]
+    held = explorer_data(backend, most=1)  # one answer, then no more
+    assert [key for key, _, _ in held["choices"]] == jurisdictions[:1]
+    assert held["choices_left_out"] >= len(whole["choices"]) - 1  # some would withdraw nothing
+    assert list(whole["answers"]) == [key for key, _, _ in whole["choices"]]
+
+
 def test_an_exit_page_offers_only_what_takes_something_in_use_away() -> None:
     """In an exit, a vendor of candidates alone (8x8 here) withdraws its candidates, and
     nothing anyone runs: the page would show nothing for it, so it does not offer it."""
