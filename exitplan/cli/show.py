@@ -11,6 +11,7 @@ from exitplan.cli.common import (
     estate_source,
     terminal_width,
 )
+from exitplan.errors import UsageError, display_path, shorten
 from exitplan.graph.describe import describe_estate, describe_node
 from exitplan.model import NodeId
 from exitplan.render.json import (
@@ -38,6 +39,13 @@ def show_command(source: Source, node_id: str | None, output_format: str) -> Non
       exitplan show graphs/gothenburg intune
       exitplan show graphs/gothenburg --format json > estate.json
     """
+    path = source.path
+    alone = node_id is None and source.backend == "embedded" and path is not None
+    if alone and path is not None and not path.exists() and not path.is_symlink():
+        raise UsageError(  # ``show intune``: an id, and no estate (helper-86)
+            f"{display_path(path)}: no such file or folder; show takes the estate first, "
+            f"then an id: exitplan show PATH {shorten(str(path), 60)}"
+        )
     backend = source.open()
     if node_id is None:
         estate = describe_estate(backend)

@@ -158,6 +158,19 @@ def test_show_unknown_node_suggests(run_cli: RunCli, write_files: WriteFiles) ->
     assert result.stderr == "exitplan: estate 'small' has no node 'mailr'; did you mean 'mailer'?\n"
 
 
+def test_show_with_an_id_alone_says_the_estate_comes_first(run_cli: RunCli) -> None:
+    """``show intune`` said "intune: no such file or folder" alone (helper-86)."""
+    result = run_cli("show", "intune")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "exitplan: intune: no such file or folder; show takes the estate first, then an id: "
+        "exitplan show PATH intune\n"
+    )
+    assert run_cli("show", "graphs/nothere", "intune").stderr == (
+        "exitplan: graphs/nothere: no such file or folder\n"  # a path and an id: no hint
+    )
+
+
 @pytest.mark.parametrize(
     "command",
     [
