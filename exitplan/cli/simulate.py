@@ -20,6 +20,7 @@ from exitplan.cli.common import (
     emit,
     estate_source,
     impact_drawn,
+    notice,
     refuse_own_inputs,
     render_simulation,
     simulation_options,
@@ -27,7 +28,7 @@ from exitplan.cli.common import (
     terminal_width,
     text_format,
 )
-from exitplan.errors import UsageError, with_article
+from exitplan.errors import UsageError, plural, with_article
 from exitplan.graph import Label
 from exitplan.graph.describe import known_node
 from exitplan.model import NodeId
@@ -130,6 +131,11 @@ def why_command(
         headline = rows.why_headline(simulation, node_id)
         if output_format == "csv":
             text = dump_section_csv(section)
+            if truncated:  # a CSV has no place for the table's note (helper-86)
+                notice(
+                    "exitplan: notice: the list was cut at "
+                    f"{plural(len(found), 'chain')}: more may exist (the earliest are listed)"
+                )
         else:
             shown = [section] if found else []  # the headline says it is not reached
             if output_format == "markdown":

@@ -519,6 +519,13 @@ def test_why_cut_short_still_lists_the_degradation_first(run_cli: RunCli, tmp_pa
     first = shown["chains"][0]
     assert (first["effect"], first["day"], first["nodes"]) == ("degrades", 59, ["top", "p"])
     assert (shown["degrades_at_days"], shown["fails_at_days"]) == (59, 100)
+    table = run_cli("why", estate, "top", "-w", "vendor:acme", "--format", "csv")
+    rows = table.stdout.splitlines()
+    assert len(rows) == 1 + 200  # the header and the chains: a CSV has no room for a note
+    assert table.stderr == (  # so it is told beside it (helper-86: the CSV said nothing)
+        "exitplan: notice: the list was cut at 200 chains: more may exist (the earliest are "
+        "listed)\n"
+    )
 
 
 def test_a_break_at_an_unknown_renewal_does_not_hide_a_dated_degradation(
