@@ -6,10 +6,12 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exitplan.errors import InvalidInputError
+from exitplan import loading
+from exitplan.errors import InvalidInputError, UsageError
 from exitplan.loading import _ONE_FILE, _keys_twice, load_estate
 
 FRAGMENTS = [
@@ -108,3 +110,21 @@ def test_every_json_key_given_twice_is_told_at_its_line_and_only_then(
         assert "appears twice (first on line " in problem.message
         assert problem.line >= 1
     assert data == json.loads(text, object_pairs_hook=_first_kept)
+
+
+def test_a_folder_of_more_entries_than_an_estate_has_is_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario's ``estate: /`` walked the whole file system for 8 s and told 14,000
+    notices (helper-87): past the limit the walk stops with one message, however deep."""
+    monkeypatch.setattr(loading, "MAX_FOLDER_ENTRIES", 12)
+    (tmp_path / "e.yaml").write_text("estate: {name: e}\n", encoding="utf-8")
+    for number in range(4):
+        deeper = tmp_path / f"d{number}" / "inner"
+        deeper.mkdir(parents=True)
+        for name in ("a.txt", "b.txt"):
+            (deeper / name).write_text("", encoding="utf-8")
+    with pytest.raises(UsageError, match="holds more than 12 files and folders"):
+        load_estate(tmp_path)
+    monkeypatch.setattr(loading, "MAX_FOLDER_ENTRIES", 17)  # 1 + 4 + 4 + 8 entries: loads
+    assert load_estate(tmp_path).info.name == "e"
