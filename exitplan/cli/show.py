@@ -40,8 +40,8 @@ def show_command(source: Source, node_id: str | None, output_format: str) -> Non
       exitplan show graphs/gothenburg --format json > estate.json
     """
     path = source.path
-    alone = node_id is None and source.backend == "embedded" and path is not None
-    if alone and path is not None and not path.exists() and not path.is_symlink():
+    embedded = node_id is None and source.backend == "embedded"
+    if embedded and path is not None and not path.exists() and not path.is_symlink():
         raise UsageError(  # ``show intune``: an id, and no estate (helper-86)
             f"{display_path(path)}: no such file or folder; show takes the estate first, "
             f"then an id: exitplan show PATH {shorten(str(path), 60)}"

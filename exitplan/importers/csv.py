@@ -1525,20 +1525,6 @@ def _detect_file(path: Path, columns: Columns | None = None) -> bool | None:
     return len(cells) >= 2 and bool(header.components or header.relations)
 
 
-__all__ = [
-    "NAME",
-    "TITLE",
-    "Columns",
-    "Rules",
-    "Sheets",
-    "decode",
-    "delimiter",
-    "detect",
-    "read",
-    "read_tables",
-]
-
-
 def _vendor(row: _Row) -> tuple[str, bool]:
     """The row's vendor name, and whether it can be one: a name of a few visible
     characters at most ``LONGEST_KEY`` long, or none. An invisible one is told at its row
@@ -1555,3 +1541,17 @@ def _vendor(row: _Row) -> tuple[str, bool]:
         )
         return vendor, False
     return vendor, True
+
+
+__all__ = [
+    "NAME",
+    "TITLE",
+    "Columns",
+    "Rules",
+    "Sheets",
+    "decode",
+    "delimiter",
+    "detect",
+    "read",
+    "read_tables",
+]

@@ -338,10 +338,8 @@ def _verdicts(simulation: Simulation) -> dict[NodeId, dict[str, str]]:
         properties["exitplan-alternative-status"] = replacement.status.value
         if replacement.chosen is not None:
             properties["exitplan-candidate"] = replacement.chosen.candidate
-            if replacement.chosen.gaps:
-                properties["exitplan-gaps"] = "\n".join(
-                    replacement.chosen.gaps
-                )  # one to a line, as the alternative's
+            if replacement.chosen.gaps:  # one to a line, as the alternative's own
+                properties["exitplan-gaps"] = "\n".join(replacement.chosen.gaps)
             chosen_for[replacement.chosen.candidate].append(replacement.replaces)
         step = steps.get(replacement.replaces)
         if step is not None:

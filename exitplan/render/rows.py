@@ -583,12 +583,11 @@ def schedule_sentences(simulation: Simulation, names: Mapping[str, str] | None =
     starts = on(simulation.start, plan.work_starts_day)
     finish = finish_text(simulation, plan.finish_day, plan.finish)
     who = "the steps that can be scheduled finish" if plan.blocked else "the plan finishes"
-    earliest = " at the earliest" if plan.duration_unknown else ""
+    unknown = plan.duration_unknown
     lines = [
         (f"Work starts {starts}; {who}" if starts else who[:1].upper() + who[1:])
-        + f" {finish}{earliest}"
+        + f" {finish}{' at the earliest' if unknown else ''}"
     ]
-    unknown = plan.duration_unknown
     if unknown:
         replaces = {step.id: step.replaces for step in plan.steps}
         shown = [(names or {}).get(replaces[step], step) for step in unknown]

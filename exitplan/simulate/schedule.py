@@ -106,9 +106,8 @@ def schedule(
         return latest[task_id], *longest(task_id)
 
     second = _placed(tasks, by_id, followers, capacity, soonest)
-    return min(
-        (first, second), key=lambda placed: _lateness(placed, by_id, starts_day)
-    )  # the first of equals
+    # min keeps the first of equals: the critical path first, unless the second is less late
+    return min((first, second), key=lambda placed: _lateness(placed, by_id, starts_day))
 
 
 def _placed(
