@@ -257,7 +257,8 @@ def _subtitle_parts(simulation: Simulation, layout: Layout) -> list[str]:
     stuck = len(plan.blocked)
     parts = [
         ("the steps that can be scheduled finish " if stuck else "finishes ")
-        + (finish.isoformat() if finish else f"after {in_weeks(plan.finish)} of work"),
+        + (finish.isoformat() if finish else f"after {in_weeks(plan.finish)} of work")
+        + (" at the earliest" if plan.duration_unknown else ""),
         f"critical path {critical_path_text(plan, counted=False)}",
     ]
     if plan.capacity is not None:

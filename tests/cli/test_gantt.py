@@ -384,6 +384,21 @@ def test_the_subtitle_names_the_first_need_not_in_the_plan(spec: str, told: str)
 
 
 @pytest.mark.parametrize(
+    ("weeks", "finish"),
+    [(" weeks=6", "finishes 2026-02-12"), ("", "finishes 2026-01-01 at the earliest")],
+)
+def test_the_subtitle_finishes_at_the_earliest_where_a_step_records_no_duration(
+    weeks: str, finish: str
+) -> None:
+    """The terminal and the report said "at the earliest" of a plan with a step that
+    records no ``duration_weeks``; the chart's subtitle gave the date alone."""
+    from exitplan.render.gantt import _subtitle_parts  # noqa: PLC0415
+
+    simulation = simulate(build(f"s:x -> a\ncandidate k\nalt k for a R3{weeks}"), ["component:a"])
+    assert _subtitle_parts(simulation, SLIDE)[0] == finish
+
+
+@pytest.mark.parametrize(
     ("needs", "names", "first"),
     [
         ({("a",): ["k"], ("z",): ["k"]}, {"a": "Zulu", "z": "Alpha"}, ("z",)),  # by name
