@@ -549,6 +549,8 @@ def due(step: Step, start: date | None) -> str:
         own = step.contract.end.isoformat()
         if start is not None and step.contract.end < start:
             own = f"{start.isoformat()} (its contract ended {own})"
+    elif step.deadline_from is DeadlineFrom.AT_RENEWAL:
+        own = day(None, undated=True)
     else:
         own = day(step.deadline, start=start)
     if step.due_for_next is None or step.too_late_for_next:  # no day to meet: its status says

@@ -38,7 +38,7 @@ from exitplan.graph.port import (
 )
 from exitplan.model import DataExport, NodeId
 from exitplan.simulate.alternatives import as_needs, met_without
-from exitplan.simulate.propagate import Times, is_dated
+from exitplan.simulate.propagate import NEVER, Times, is_dated
 from exitplan.simulate.result import (
     CandidateAssessment,
     ContractTerm,
@@ -65,7 +65,9 @@ def _deadline(
     redundant group: the day the dependent fails), else of each soft one."""
     gone = times.fails_at(incumbent)
     if incumbent not in times.withdrawn:
-        return (int(gone) if is_dated(gone) else None), DeadlineFrom.BREAKS
+        if is_dated(gone):
+            return int(gone), DeadlineFrom.BREAKS
+        return None, DeadlineFrom.AT_RENEWAL if gone < NEVER else DeadlineFrom.BREAKS
     breaks: list[float] = []
     degrades: list[float] = []
     for edge in region.dependents(incumbent):
@@ -83,6 +85,8 @@ def _deadline(
         dated = [day for day in days if is_dated(day)]
         if dated:
             return int(min(dated)), source
+    if any(day < NEVER for day in (*breaks, *degrades)):  # at a renewal, date unknown
+        return None, DeadlineFrom.AT_RENEWAL
     return None, DeadlineFrom.BREAKS
 
 
@@ -243,6 +247,8 @@ class _Draft:
     efforts: dict[str, float | None] = field(default_factory=dict)
     deadlines: dict[str, int | None] = field(default_factory=dict)
     degrading: set[str] = field(default_factory=set)
+    at_renewal: set[str] = field(default_factory=set)
+    """Steps due by something that breaks or degrades at a renewal whose date is unknown."""
     """The steps of a cut-off whose deadline is the day something degrades, as nothing
     breaks by a known day without them."""
     contracts: dict[str, tuple[ContractTerm, ...]] = field(default_factory=dict)
@@ -286,6 +292,8 @@ def _draft(
             draft.deadlines[step], source = _deadline(region, times, incumbent, replaced)
             if source is DeadlineFrom.DEGRADES:
                 draft.degrading.add(step)
+            elif source is DeadlineFrom.AT_RENEWAL:
+                draft.at_renewal.add(step)
         draft.kinds[step] = StepKind.REPLACE
         graph.add_node(step)
     draft.earlier = _precedence(backend, times.withdrawn, draft.moves, restorable)
@@ -510,7 +518,10 @@ def _cut_off_deadline_from(
     draft: _Draft, group: Iterable[str], deadline: int | None
 ) -> DeadlineFrom:
     """Whether a cut-off step is due by the day something breaks or, as nothing breaks by a
-    known day without any of the steps merged into it, the day something degrades."""
+    known day without any of the steps merged into it, the day something degrades; with
+    no day at all, whether something breaks or degrades at a renewal of unknown date."""
+    if deadline is None and any(name in draft.at_renewal for name in group):
+        return DeadlineFrom.AT_RENEWAL
     degrades = [draft.deadlines[name] == deadline for name in group if name in draft.degrading]
     breaks = [draft.deadlines[name] == deadline for name in group if name not in draft.degrading]
     return DeadlineFrom.DEGRADES if any(degrades) and not any(breaks) else DeadlineFrom.BREAKS

@@ -158,6 +158,10 @@ class DeadlineFrom(StrEnum):
     """A chosen exit: the end of the contract the replaced component runs under."""
     NO_CONTRACT = "no-contract"
     """A chosen exit, and no contract date is recorded for what the step replaces."""
+    AT_RENEWAL = "at-renewal"
+    """A cut-off in which nothing in use breaks or degrades by a known day without the
+    step, and something does at a renewal whose date is unknown: no day to give, but not
+    none (DESIGN.md: "never silently infinite")."""
 
 
 @dataclass(frozen=True)

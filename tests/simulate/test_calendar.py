@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from exitplan.render.rows import due
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.plan import contract_outlooks
@@ -180,6 +181,23 @@ DUES = [
         {"deadline": 30, "deadline_from": DeadlineFrom.BREAKS, "contract": None, "slack": -40},
         mode=Mode.CUT_OFF,
     ),
+    Due(  # DESIGN.md: "at renewal, date unknown", never silently infinite (helper-89)
+        "a-cut-off-due-by-a-renewal-of-unknown-date-says-so",
+        "s:x -> u\nu -> a renewal\nvendor u own\ncandidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"deadline": None, "deadline_from": DeadlineFrom.AT_RENEWAL, "slack": None},
+        mode=Mode.CUT_OFF,
+    ),
+    Due(
+        "a-known-day-comes-before-a-renewal-of-unknown-date",
+        "s:x -> u\ns:y -> w\nu -> a renewal\nw -> a grace=30\nvendor u own\nvendor w own\n"
+        "candidate k\nalt k for a R3 weeks=4",
+        ("component:a",),
+        "replace-a",
+        {"deadline": 30, "deadline_from": DeadlineFrom.BREAKS, "slack": 2},
+        mode=Mode.CUT_OFF,
+    ),
     Due(
         "work-that-starts-later-finishes-later",
         "s:x -> a\ncontract a 2026-07-01\ncandidate k\nalt k for a R3 weeks=10",
@@ -205,6 +223,15 @@ def test_deadline(case: Due) -> None:
             else getattr(step, key)
         )
         assert found == value, key
+
+
+def test_the_plan_tells_a_deadline_at_a_renewal_of_unknown_date() -> None:
+    """The step's due column was blank, as for a step nothing needs (helper-89)."""
+    simulation = simulate(
+        build("s:x -> u\nu -> a renewal\nvendor u own\ncandidate k\nalt k for a R3 weeks=4"),
+        ["component:a"],
+    )
+    assert due(simulation.plan.steps[0], simulation.start) == "at renewal (date unknown)"
 
 
 @pytest.mark.parametrize(
