@@ -466,6 +466,7 @@ def dump_compare_json(simulations: Sequence[Simulation]) -> str:
                     "horizon_days": s.horizon,
                     "capacity": asdict(s.plan.capacity) if s.plan.capacity else None,
                     "steps_late": len(s.plan.late),
+                    "steps_lateness_unknown": len(s.plan.lateness_unknown),
                     "summary": summary_json(summarise(s)),
                 }
                 for s in simulations

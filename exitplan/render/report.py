@@ -268,6 +268,14 @@ def risks(strategy: ExitStrategy) -> list[str]:
             f"the latest, {names.get(worst.replaces, worst.replaces)}, "
             f"{plural(-(worst.slack or 0), 'day')} after {clock}"
         )
+    elif plan.lateness_unknown:
+        unknown = len(plan.lateness_unknown)
+        found.append(
+            f"Whether {plural(unknown, 'step')} {agreeing(unknown, 'finishes', 'finish')} "
+            f"before {agreeing(unknown, 'the contract it is', 'the contracts they are')} "
+            f"due by {agreeing(unknown, 'ends', 'end')} is unknown: the estate records no "
+            "date (as_of) and the scenario no start"
+        )
     needs = unbrought(simulation)
     if needs:
         options, candidates = first_need(needs, names)

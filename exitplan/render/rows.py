@@ -115,12 +115,20 @@ def status(step: Step, names: Mapping[str, str] | None = None) -> str:
 
 NO_DURATION = "no duration recorded"
 """The status of a step that records no ``duration_weeks`` (placed as taking none)."""
+LATENESS_UNKNOWN = "unknown without a day 0"
+"""The status of a step due by a contract's end in an estate without a date."""
+NO_DAY_0 = (
+    "Without a day 0 (the estate's as_of, or the scenario's start) no step's finish can be "
+    "set against a contract's end: whether a step is late is unknown"
+)
 
 
 def _own_status(step: Step) -> str:
     """A step's lateness or slack against its own deadline."""
     if step.deadline_from is DeadlineFrom.NO_CONTRACT:
         return "no contract date recorded"
+    if step.deadline_from is DeadlineFrom.CONTRACT and step.deadline is None:
+        return LATENESS_UNKNOWN
     if step.duration_weeks is None and step.kind is StepKind.REPLACE:
         return NO_DURATION
     if step.slack is None or step.duration_weeks is None:
@@ -733,7 +741,11 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
         passed = "; that notice date has passed" if outlook.notice_passed else ""
         due = (
             f"{plural(len(outlook.steps), 'step')} due by it, "
-            f"{f'{len(outlook.late):,}' if outlook.late else 'none'} late"
+            + (
+                "lateness unknown"
+                if simulation.start is None
+                else f"{f'{len(outlook.late):,}' if outlook.late else 'none'} late"
+            )
             + (f", {len(outlook.blocked):,} blocked" if outlook.blocked else "")
             if outlook.steps
             else "no step is due by it, and the exit leaves it"
@@ -754,6 +766,8 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
                 f"{end.isoformat()}, after the last late step finishes "
                 f"({outlook.last_finish.isoformat()})"
             )
+    if simulation.plan.lateness_unknown:
+        lines.append(NO_DAY_0)
     return lines
 
 
@@ -1234,7 +1248,20 @@ def compare(
     rows.append(
         ("plan finishes", *(_without_blocked(f.finish_date or "", f, plain) for f in figures))
     )
-    rows.append(("steps after their deadline", *(count(len(s.plan.late)) for s in simulations)))
+    rows.append(
+        (
+            "steps after their deadline",
+            *(
+                _at_least(
+                    count(len(s.plan.late)),
+                    len(s.plan.lateness_unknown),
+                    len(s.plan.late),
+                    short=not plain,
+                )
+                for s in simulations
+            ),
+        )
+    )
     headers = tuple(labels or (s.scenario_id or ", ".join(s.selectors) for s in simulations))
     settings = [  # what the scenarios set that tells their figures apart, where they differ
         (
@@ -1468,7 +1495,12 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
             if figures.steps_blocked and figures.finish is not None
             else ""
         )
-        + f", {plural(figures.steps_late, 'step')} late.",
+        + f", {plural(figures.steps_late, 'step')} late"
+        + (
+            f" ({figures.steps_lateness_unknown:,} more unknown without a day 0)."
+            if figures.steps_lateness_unknown
+            else "."
+        ),
         f"{plural(checked, 'assumption')} varied in {plural(analysis.simulations, 'simulation')}"
         + varied_outcome(len(analysis.ranked), analysis.unchanged)
         + (

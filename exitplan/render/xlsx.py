@@ -258,7 +258,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
                         o.term.renewals,
                         o.term.termination_fee,
                         len(o.steps),
-                        len(o.late),
+                        len(o.late) if simulation.start is not None else None,
                         len(o.blocked),
                     )
                     for o in outlooks

@@ -376,6 +376,18 @@ class Plan:
         return tuple(step for step in self.steps if step.late)
 
     @property
+    def lateness_unknown(self) -> tuple[Step, ...]:
+        """The steps due by a contract's end that cannot be set against it, as the
+        estate has no date (no day 0): neither late nor on time, but not known."""
+        return tuple(
+            step
+            for step in self.steps
+            if step.deadline_from is DeadlineFrom.CONTRACT
+            and step.deadline is None
+            and not step.blocked
+        )
+
+    @property
     def holding_up(self) -> tuple[Step, ...]:
         """The steps that finish after the steps after them must start (``Step.holds_up``)."""
         return tuple(step for step in self.steps if step.holds_up is not None)

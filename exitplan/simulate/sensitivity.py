@@ -102,6 +102,9 @@ class Headline:
     users_recorded: bool = True
     """Some service that breaks records who uses it; else ``users_broken`` is 0 because
     nothing is recorded (told as "none recorded")."""
+    steps_lateness_unknown: int = 0
+    """Steps due by a contract's end whose lateness is unknown, as the estate has no
+    date (``Plan.lateness_unknown``): ``steps_late`` does not count them."""
 
     @classmethod
     def of(cls, simulation: Simulation) -> Headline:
@@ -116,6 +119,7 @@ class Headline:
             steps_blocked=len(simulation.plan.blocked),
             needs_not_in_plan=simulation.plan.needs_not_in_plan,
             users_recorded=simulation.users_recorded,
+            steps_lateness_unknown=len(simulation.plan.lateness_unknown),
         )
 
     def values(self) -> tuple[float | None, ...]:

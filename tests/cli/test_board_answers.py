@@ -349,3 +349,39 @@ def test_a_scenario_with_many_unknown_ids_gives_hints_within_a_budget(
     assert 0 < len(hinted) <= 100
     assert hinted == lines[: len(hinted)]
     assert "; did you mean 'c0000'?" in lines[0]
+
+
+@pytest.mark.parametrize("as_of", ["2026-01-01", None])
+def test_an_undated_exit_does_not_call_its_steps_on_time(
+    run_cli: RunCli, tmp_path: Path, as_of: str | None
+) -> None:
+    """With no day 0 a step's finish (a week of the work) cannot be set against its
+    contract's end; the plan said "1 step due by it, none late", compare "0" and the
+    report "no step runs late" (helper-88, helper-89)."""
+    components = [dict(c) for c in ONE_STEP]
+    components[0]["contract"] = {"end": "2026-03-01"}
+    info = {"name": "plain", "title": "Plain"} | ({"as_of": as_of} if as_of else {})
+    scenario = _estate(tmp_path, components=components, estate=info, mode="exit")
+    told = " ".join(run_cli("run", scenario).stdout.split())
+    compared = json.loads(run_cli("compare", scenario, "--format", "json").stdout)
+    figures = " ".join(run_cli("sensitivity", scenario).stdout.split())
+    report = _report(run_cli, scenario, tmp_path / "r.md")
+    (counted,) = compared["scenarios"]
+    if as_of:  # A finishes on day 42, before the contract ends on day 59
+        assert "1 step due by it, none late" in told
+        assert "17 days to spare" in told
+        assert (counted["steps_late"], counted["steps_lateness_unknown"]) == (0, 0)
+        assert "0 steps late." in figures
+        assert "unknown" not in report.split("**The largest risks.**")[1].split("**Dec")[0]
+        return
+    assert "1 step due by it, lateness unknown" in told
+    assert "unknown without a day 0" in told  # the step's status
+    assert "none late" not in told + report
+    assert (counted["steps_late"], counted["steps_lateness_unknown"]) == (0, 1)
+    assert (
+        "| steps after their deadline | unknown |"
+        in run_cli("compare", scenario, "--format", "markdown").stdout
+    )
+    assert "0 steps late (1 more unknown without a day 0)." in figures
+    assert "no step runs late" not in report
+    assert "Whether 1 step finishes before the contract it is due by ends is unknown" in report

@@ -107,7 +107,9 @@ def test_the_most_decisive_dependency_agrees_with_a_run_of_the_edited_estate(
     changed = {c["figure"]: c["after"] for c in first["changes"]}
     assert changed  # it is ranked because it changes something
     assert headline["users_recorded"] is True  # says users_broken is a count, not a figure
-    assert set(headline) - {"users_recorded"} == {key for key, _ in FIGURES.values()}
+    assert headline["steps_lateness_unknown"] == 0  # dated: every step's lateness is known
+    notes = {"users_recorded", "steps_lateness_unknown"}
+    assert set(headline) - notes == {key for key, _ in FIGURES.values()}
     for figure, (key, read) in FIGURES.items():
         assert read(again) == changed.get(figure, headline[key]), figure
 
