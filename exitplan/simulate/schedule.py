@@ -15,11 +15,17 @@ step keeps its order, and no step starts earlier than it would without a limit).
 With a limit and deadlines, the steps are also placed a second time, the one that must
 start soonest first: its latest start for it and the steps after it to finish by their
 deadlines, or by the first placing's finish where that is earlier or there is none (then
-the longest chain ahead, the deadline, the id). The placing with fewer late steps is kept,
-then the one less late at its worst, then the one that finishes sooner, then the first.
+the longest chain ahead, the deadline, the id); and a third time by their latest starts
+for the deadlines alone (a step with none, and none after it, is never urgent). The
+placing with fewer late steps is kept, then the one less late at its worst, then the one
+that finishes sooner, then the earlier.
 Example: with one team, a 20-week step and a 2-week step whose contract ends in week 3
 ran the long one first and the short one 19 weeks late; the second placing runs the short
 one first, nothing is late, and the plan still finishes in week 22 (helper-83).
+Example: with one team, X (10 weeks, due in week 26), Y (4 weeks, due in week 13) and Z
+(6 weeks after X, due by nothing): the second placing bounds Z by the first's finish
+(week 20), so X must start by week 4 and runs first, and Y finishes a week late; the
+third runs Y, X, Z, nothing is late, and it too finishes in week 20 (helper-88).
 
 Example: three 10-week steps with no order between them and ``parallel_steps: 2``: two
 run in weeks 0-10, the third in weeks 10-20; the plan finishes in week 20, not week 10.
@@ -100,14 +106,16 @@ def schedule(
     if not by_deadlines or capacity is None or all(t.deadline is None for t in tasks):
         return first
     end = max((slot.finish for slot in first.values()), default=0.0)
-    latest = _latest_starts(tasks, followers, end, starts_day)
+    placings = [first]
+    for bound in (end, math.inf):
+        latest = _latest_starts(tasks, followers, bound, starts_day)
 
-    def soonest(task_id: str) -> tuple[float, float, float, str]:
-        return latest[task_id], *longest(task_id)
+        def soonest(task_id: str, latest: Mapping[str, float] = latest) -> tuple[float | str, ...]:
+            return latest[task_id], *longest(task_id)
 
-    second = _placed(tasks, by_id, followers, capacity, soonest)
-    # min keeps the first of equals: the critical path first, unless the second is less late
-    return min((first, second), key=lambda placed: _lateness(placed, by_id, starts_day))
+        placings.append(_placed(tasks, by_id, followers, capacity, soonest))
+    # min keeps the first of equals: the critical path first, unless another is less late
+    return min(placings, key=lambda placed: _lateness(placed, by_id, starts_day))
 
 
 def _placed(
@@ -155,7 +163,7 @@ def _latest_starts(
 ) -> dict[str, float]:
     """The week each task must start by for it and the tasks after it to finish by their
     deadlines, or by week ``end`` where that is earlier (a backward pass of the
-    critical-path method)."""
+    critical-path method; ``end`` infinite: by the deadlines alone)."""
     latest: dict[str, float] = {}
     for task in reversed(tasks):
         finish = end

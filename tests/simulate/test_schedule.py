@@ -182,8 +182,14 @@ def _late(found: list[Task], slots: dict[str, Slot], starts_day: int = 0) -> lis
             [Task("a", 10.0, None, (), deadline=7), Task("b", 10.0, None, (), deadline=7)],
             Capacity(parallel_steps=1), 0, ["a", "b"], ["a", "b"],
         ),
+        (  # z, after x, is due by nothing: bounding it by the first finish made x urgent
+            [Task("x", 10.0, None, (), deadline=181), Task("y", 4.0, None, (), deadline=90),
+             Task("z", 6.0, None, ("x",))],
+            Capacity(parallel_steps=1), 0, ["y", "x", "z"], [],  # (helper-88)
+        ),
     ],
-    ids=["short-first", "from-day-0", "before-a-deadline", "far-deadline", "equally-late"],
+    ids=["short-first", "from-day-0", "before-a-deadline", "far-deadline", "equally-late",
+         "by-the-deadlines-alone"],
 )  # fmt: skip
 def test_a_limited_plan_puts_first_what_must_start_first(
     found: list[Task], capacity: Capacity, starts_day: int, order: list[str], late: list[str]
