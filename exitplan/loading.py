@@ -1271,9 +1271,9 @@ class _Item:
         path = (*self.path, *_in_patch(self.places, suffix))
         return Problem(self.where.file, self.where.line_of(path), format_path(path), message)
 
-    @property
-    def place(self) -> str:
-        return f"{self.where.file}:{self.where.line_of(self.path)}"
+    def place(self, suffix: FieldPath) -> str:
+        """``file:line`` of the field ``suffix``, the line its problem would name."""
+        return f"{self.where.file}:{self.problem(suffix, '').line}"
 
 
 @dataclass(frozen=True)
@@ -1879,11 +1879,12 @@ def _singular(section: str) -> str:
     )
 
 
-def _other_places(item: _Item, items: list[_Item], shown: int = 3) -> str:
-    """Where else an id is defined: a few places, then how many more (an id written
-    100,000 times must not make 100,000 messages of 100,000 places each)."""
+def _other_places(item: _Item, items: list[_Item], suffix: FieldPath, shown: int = 3) -> str:
+    """Where else an id is defined (the line of its field ``suffix``, as its own message
+    names it): a few places, then how many more (an id written 100,000 times must not make
+    100,000 messages of 100,000 places each)."""
     others = list(itertools.islice((other for other in items if other is not item), shown))
-    places = ", ".join(other.place for other in others)
+    places = ", ".join(other.place(suffix) for other in others)
     more = len(items) - 1 - len(others)
     return places + (f" and {more:,} more" if more > 0 else "")
 
@@ -1896,7 +1897,7 @@ def _check_duplicates(collected: _Collected) -> None:
                 places[item.model.id].append(item)
     for node_id, items in places.items():
         for item in items:
-            others = _other_places(item, items)
+            others = _other_places(item, items, ("id",))
             if others:
                 collected.problems.append(
                     item.problem(("id",), f"duplicate id {node_id!r}; also defined at {others}")
@@ -1907,7 +1908,7 @@ def _check_duplicates(collected: _Collected) -> None:
             pairs[(item.model.replaces, item.model.candidate)].append(item)
     for (replaced, candidate), items in pairs.items():
         for item in items:
-            others = _other_places(item, items)
+            others = _other_places(item, items, ("candidate",))
             if others:
                 collected.problems.append(
                     item.problem(

@@ -370,6 +370,18 @@ CASES = [
             Expected("a.yaml", 9, "alternatives[2].candidate", "listed twice as an alternative"),
         ],
     ),
+    Case(  # the other place is its candidate's line too, as its own message gives it
+        "alternative-twice-in-block-style",
+        {
+            "a.yaml": component("")
+            + "alternatives:\n  - for: entra-id\n    candidate: intune\n    readiness: R1\n"
+            "  - for: entra-id\n    candidate: intune\n    readiness: R2\n"
+        },
+        [
+            Expected("a.yaml", 8, "alternatives[0].candidate", "/estate/a.yaml:11"),
+            Expected("a.yaml", 11, "alternatives[1].candidate", "/estate/a.yaml:8"),
+        ],
+    ),
     Case(
         "empty-file",
         {"a.yaml": "", "b.yaml": "# nothing here yet\n", "c.json": "{}"},

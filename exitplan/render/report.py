@@ -518,11 +518,11 @@ def summary(strategy: ExitStrategy) -> list[str]:
         worst = min(late, key=lambda s: s.slack or 0)
         protects = deadline_clock(late, simulation, first=True)
         timing.append(
-            f"1 step finishes {-(worst.slack or 0):,} days after {protects} "
+            f"1 step finishes {plural(-(worst.slack or 0), 'day')} after {protects} "
             f"({names.get(worst.replaces, worst.replaces)})"
             if len(late) == 1
             else f"{len(late):,} steps finish after {protects}, the latest by "
-            f"{-(worst.slack or 0):,} days ({names.get(worst.replaces, worst.replaces)})"
+            f"{plural(-(worst.slack or 0), 'day')} ({names.get(worst.replaces, worst.replaces)})"
         )
     timing += [
         told

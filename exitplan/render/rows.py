@@ -124,12 +124,14 @@ NO_DAY_0 = (
 
 
 def _own_status(step: Step) -> str:
-    """A step's lateness or slack against its own deadline."""
+    """A step's lateness or slack against its own deadline; with no duration recorded,
+    that too (the finish is the start)."""
+    unsized = step.duration_weeks is None and step.kind is StepKind.REPLACE
     if step.deadline_from is DeadlineFrom.NO_CONTRACT:
-        return "no contract date recorded"
+        return "no contract date recorded" + (f"; {NO_DURATION}" if unsized else "")
     if step.deadline_from is DeadlineFrom.CONTRACT and step.deadline is None:
-        return LATENESS_UNKNOWN
-    if step.duration_weeks is None and step.kind is StepKind.REPLACE:
+        return LATENESS_UNKNOWN + (f"; {NO_DURATION}" if unsized else "")
+    if unsized:
         return NO_DURATION
     if step.slack is None or step.duration_weeks is None:
         return ""
@@ -273,14 +275,14 @@ def headline(simulation: Simulation) -> list[str]:
     late = plan.late
     if len(late) == 1:
         lines.append(
-            f"1 step finishes {-(late[0].slack or 0):,} days after "
+            f"1 step finishes {plural(-(late[0].slack or 0), 'day')} after "
             f"{deadline_clock(late, simulation)} ({late[0].id})."
         )
     elif late:
         worst = min(late, key=lambda s: s.slack or 0)
         lines.append(
             f"{plural(len(late), 'step')} finish after {deadline_clock(late, simulation)}, "
-            f"the latest by {-(worst.slack or 0):,} days ({worst.id})."
+            f"the latest by {plural(-(worst.slack or 0), 'day')} ({worst.id})."
         )
     for told in (holding_up_sentence(simulation), lost_export_sentence(simulation)):
         if told:
@@ -762,7 +764,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
             count, end = outlook.renewal
             lines.append(
                 f"Renewing it {'once' if count == 1 else f'{count} times'} more "
-                f"({term.renewal_months} months a term) moves its end to "
+                f"({plural(term.renewal_months or 0, 'month')} a term) moves its end to "
                 f"{end.isoformat()}, after the last late step finishes "
                 f"({outlook.last_finish.isoformat()})"
             )

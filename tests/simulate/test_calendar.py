@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from exitplan.render.rows import due
+from exitplan.render.rows import due, headline, status
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.plan import contract_outlooks
@@ -232,6 +232,22 @@ def test_the_plan_tells_a_deadline_at_a_renewal_of_unknown_date() -> None:
         ["component:a"],
     )
     assert due(simulation.plan.steps[0], simulation.start) == "at renewal (date unknown)"
+
+
+def test_a_step_with_neither_contract_nor_duration_says_both() -> None:
+    """Its status said "no contract date recorded" alone, start and finish the same day:
+    a step of no length, to read it (helper-89)."""
+    graph = build("s:x -> a\ncandidate k\nalt k for a R3")
+    step = simulate(graph, ["component:a"], Options(mode=Mode.EXIT)).plan.steps[0]
+    assert status(step) == "no contract date recorded; no duration recorded"
+
+
+@pytest.mark.parametrize(("grace", "told"), [(41, "1 day after"), (40, "2 days after")])
+def test_a_day_late_is_one_day(grace: int, told: str) -> None:
+    """ "1 step finishes 1 days after ..." (helper-89)."""
+    graph = build(f"s:x -> a grace={grace}\ncandidate k\nalt k for a R3 weeks=6")
+    lines = headline(simulate(graph, ["component:a"]))
+    assert f"1 step finishes {told} what it protects breaks (replace-a)." in lines
 
 
 @pytest.mark.parametrize(
