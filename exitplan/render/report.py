@@ -22,6 +22,7 @@ from exitplan.render.rows import (
     UNRECORDED,
     Section,
     alternatives,
+    blocks_more,
     brought_in_sentences,
     capacity_told,
     contract_sentences,
@@ -47,6 +48,7 @@ from exitplan.render.rows import (
     recorded_names,
     schedule_sentences,
     sensitivity_change,
+    sensitivity_changes,
     sentences,
     services,
     status,
@@ -309,7 +311,8 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     first = analysis.ranked[0]
     subject = named(first.assumption.subject, _names(strategy))
     deciding = max(first.variation.changes, key=lambda c: c.relative)
-    change = sensitivity_change(deciding, analysis.start)
+    blocking = blocks_more(first.variation.changes)
+    change = sensitivity_change(deciding, analysis.start, blocking=blocking)
     return (
         f"{said}; {plural(len(analysis.ranked), 'of them changes', 'of them change')} the "
         f"figures when wrong, most of all {subject} ({first.assumption.kind}, "
@@ -940,7 +943,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
                 str(rank),
                 f"{named(s.assumption.subject, names)} ({s.assumption.kind})",
                 s.variation.what,
-                "; ".join(sensitivity_change(c, analysis.start) for c in s.variation.changes),
+                sensitivity_changes(s.variation.changes, analysis.start),
                 " → ".join(names.get(n, n) for n in s.chain),
             )
             for rank, s in enumerate(shown, start=1)

@@ -1433,11 +1433,25 @@ def _figure_value(figure: str, value: float | None, start: date | None) -> str:
     return weeks(value) if figure == "critical path weeks" else number(value)
 
 
-def sensitivity_change(change: Change, start: date | None) -> str:
-    """``services broken 13 → 12``."""
+def sensitivity_change(change: Change, start: date | None, *, blocking: bool = False) -> str:
+    """``services broken 13 → 12``; ``blocking``: the variation blocks more steps, so a
+    finish it moves is that of the steps that can still be scheduled, and says so."""
     before = _figure_value(change.figure, change.before, start)
     after = _figure_value(change.figure, change.after, start)
-    return f"{change.figure} {before} → {after}"
+    scheduled = " (of the steps that can be scheduled)" if blocking else ""
+    return f"{change.figure} {before} → {after}{scheduled if change.figure == 'finish' else ''}"
+
+
+def sensitivity_changes(changes: Sequence[Change], start: date | None) -> str:
+    """A variation's changes, ``; `` between them (a finish that moves as more steps are
+    blocked said to be that of the others: "earlier" is no good news then)."""
+    blocking = blocks_more(changes)
+    return "; ".join(sensitivity_change(c, start, blocking=blocking) for c in changes)
+
+
+def blocks_more(changes: Sequence[Change]) -> bool:
+    """Whether a variation blocks more steps than the scenario does."""
+    return any(c.figure == "steps blocked" and (c.after or 0) > (c.before or 0) for c in changes)
 
 
 def varied_outcome(changed: int, unchanged: int) -> str:
@@ -1535,7 +1549,7 @@ def sensitivity(analysis: Analysis, top: int | None = None) -> Section:
         (
             f"{s.assumption.kind}: {s.assumption.subject}",
             s.variation.what,
-            "; ".join(sensitivity_change(c, analysis.start) for c in s.variation.changes),
+            sensitivity_changes(s.variation.changes, analysis.start),
             " → ".join(s.chain),
         )
         for s in ranked

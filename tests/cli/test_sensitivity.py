@@ -17,6 +17,8 @@ import pytest
 from exitplan.cli.common import CountOrAll
 from exitplan.loading import load_estate
 from exitplan.model import EstateFile
+from exitplan.render.rows import sensitivity_changes
+from exitplan.simulate.sensitivity import Change
 from tests.conftest import REPO, RunCli, cli
 from tests.reliability.test_outputs import HOSTILE, RAW_CONTROL, write_estate
 
@@ -304,3 +306,22 @@ def test_most_reads_a_count_or_all(given: str, read: int | None, said: str | Non
         with pytest.raises(click.BadParameter) as raised:
             MOST.convert(given, None, None)
         assert said in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("blocked", "told"),
+    [
+        ((0, 1), "finish week 20 → week 8 (of the steps that can be scheduled)"),
+        ((1, 0), "finish week 20 → week 8"),  # unblocked: the finish is of more steps
+        (None, "finish week 20 → week 8"),
+    ],
+    ids=["more-blocked", "fewer-blocked", "as-many"],
+)
+def test_a_finish_that_moves_as_steps_are_blocked_says_of_what(
+    blocked: tuple[int, int] | None, told: str
+) -> None:
+    """A lost alternative read as bringing the finish forward (helper-88)."""
+    changes = [Change("finish", 140, 56, 0.6)]
+    if blocked is not None:
+        changes.append(Change("steps blocked", *blocked, 1.0))
+    assert sensitivity_changes(changes, None).split("; ")[0] == told
