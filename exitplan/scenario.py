@@ -22,6 +22,7 @@ Legal assumptions (DESIGN.md §5) add to what is withdrawn::
 from __future__ import annotations
 
 import errno
+import stat
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -49,7 +50,14 @@ from exitplan.errors import (
     value_kind,
 )
 from exitplan.graph.port import GraphBackend, Label, Rel
-from exitplan.loading import Document, FieldPath, format_path, read_one, validation_problems
+from exitplan.loading import (
+    Document,
+    FieldPath,
+    format_path,
+    kind_of_file,
+    read_one,
+    validation_problems,
+)
 from exitplan.model.estate import FORMAT, SECTIONS, Days, FormatVersion, IsoDate, Strict, Text
 from exitplan.model.ids import Id, NodeId
 from exitplan.model.vocabulary import TransferBasis
@@ -261,7 +269,10 @@ def _no_estate(loaded: LoadedScenario) -> str | None:
         return f"{named!r} holds a NUL character, which no path can"
     try:
         if loaded.estate_path.exists():
-            return None
+            mode = loaded.estate_path.stat().st_mode
+            if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+                return None
+            return f"{named!r} is {kind_of_file(mode)}, not an estate file or folder"
     except RuntimeError:  # Path.resolve on a loop of symbolic links
         return f"cannot read {named!r}: {os_reason(errno.ELOOP)}"
     except OSError as error:  # a name too long
@@ -463,10 +474,13 @@ def run_scenario(
     if legal is not None:
         selectors += [f"component:{c}" for c in legal.withdrawn]
     if not selectors:
-        raise UsageError(
-            f"scenario {scenario.id}: its legal assumptions make no flow unlawful, so "
-            "nothing is withdrawn"
-        )
+        said = "its legal assumptions make no flow unlawful, so nothing is withdrawn"
+        document = loaded.document
+        if document is None:
+            raise UsageError(f"scenario {scenario.id}: {said}")
+        key = "withdraw_unlawful" if scenario.withdraw_unlawful else "withdraw_disclosure_risk"
+        line = document.line_of((key,))
+        raise InvalidInputError([Problem(document.file, line, key, said)], what="scenario")
     simulation = simulate(backend, selectors, loaded.options())
     return replace(simulation, legal=legal)
 

@@ -199,6 +199,8 @@ def test_no_secret_outside_eu_withdraws_the_exposed_receivers(run_cli: RunCli) -
         ("invalidate_transfer: [dpf]\nwithdraw_unlawful: true", "invalidate_transfer[0]"),
         ("invalidate_transfer: [intra_eea]\nwithdraw_unlawful: true",
          "intra_eea is not a transfer basis"),
+        ("invalidate_transfer: [bcr]\nwithdraw_unlawful: true",  # no flow rests on BCRs
+         "s.yaml:5: withdraw_unlawful: its legal assumptions make no flow unlawful"),
     ],
 )  # fmt: skip
 def test_bad_legal_scenarios_are_refused(

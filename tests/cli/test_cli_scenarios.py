@@ -264,12 +264,17 @@ def test_a_scenario_that_is_not_a_file_is_refused_without_waiting(
         pytest.param("e" * 300, "file name too long", id="name-too-long"),
         pytest.param("loop", "too many levels of symbolic links", id="link-loop"),
         pytest.param("nowhere", "no estate at 'nowhere' (relative to this file)", id="missing"),
+        pytest.param(  # it named /dev/null alone, not the scenario (helper-88)
+            "/dev/null", "'/dev/null' is a character device, not an estate", id="device"
+        ),
+        pytest.param("fifo", "'fifo' is a FIFO (named pipe), not an estate", id="fifo"),
     ],
 )
 def test_an_estate_that_cannot_be_read_is_named_with_the_scenario_line(
     run_cli: RunCli, tmp_path: Path, estate: str, message: str
 ) -> None:
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    os.mkfifo(tmp_path / "fifo")
     (tmp_path / "s.yaml").write_text(f"id: s\ntitle: S\nestate: {estate}\nwithdraw: [vendor:x]\n")
     for command in ("run", "compare", "report", "sensitivity"):
         extra = ("-o", str(tmp_path / "out.md")) if command == "report" else ()
