@@ -68,6 +68,7 @@ from exitplan.errors import (
     display_path,
     listed,
     os_reason,
+    plural,
     printable,
     shorten,
     with_article,
@@ -2171,12 +2172,40 @@ def _takes_no_time(collected: _Collected) -> list[Problem]:
     return found
 
 
+NOTICE_TOLD_BEYOND = 366
+"""Days of notice a renewing contract may ask before it is told, if its term is shorter."""
+
+
+def _notice_beyond_term(collected: _Collected) -> list[Problem]:
+    """A contract's notice longer than a year and than its renewal term (31 days a month):
+    notice for an end falls before the term that ends there begins, and leaving is put off
+    by as many terms (36,500 days of a monthly term: 1,199 renewals, a deadline in 2127).
+    Three months' notice of a monthly term is common, and not told."""
+    found = []
+    for item in collected.items["components"]:
+        contract = item.model.contract
+        if contract is None or contract.notice_days is None or contract.renewal_months is None:
+            continue
+        if contract.notice_days > max(contract.renewal_months * 31, NOTICE_TOLD_BEYOND):
+            found.append(
+                item.problem(
+                    ("contract", "notice_days"),
+                    f"{contract.notice_days:,} days of notice is longer than the renewal "
+                    f"term ({plural(contract.renewal_months, 'month')}): notice for an end "
+                    "is due before the term that ends there begins, so leaving is put off "
+                    "by renewals",
+                )
+            )
+    return found
+
+
 def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
     """What loads but is hardly what was meant, told as notices (file, line and field):
     a component or service in use that needs a retired component or a candidate, a move
     that takes no time, more users of a service in an organisation than it has people, a
-    contract that ended before the date the estate describes and does not renew, and an
-    exit plan tested after that date (a test not yet made counts as made)."""
+    contract that ended before the date the estate describes and does not renew, a notice
+    longer than its renewal term, and an exit plan tested after that date (a test not yet
+    made counts as made)."""
     found = []
     people = {
         item.model.id: item.model.users
@@ -2196,6 +2225,7 @@ def _implausible(collected: _Collected, info: EstateInfo) -> list[Problem]:
                     )
                 )
     found += _needs_not_running(collected) + _takes_no_time(collected)
+    found += _notice_beyond_term(collected)
     if info.as_of is not None:
         for item in collected.items["components"]:
             contract = item.model.contract

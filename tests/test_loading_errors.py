@@ -789,6 +789,17 @@ PLAUSIBLE_HEAD = (
             "e.yaml:12: alternatives[0].duration_weeks: 0 weeks: the move takes no time on the "
             "plan's calendar, though it takes 4 person-weeks of effort",
         ),
+        (  # 36,500 days of a monthly term: 1,199 renewals, a deadline in 2127 (helper-89)
+            "components:\n  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n"
+            "    contract: {end: 2026-12-01, notice_days: 36500, renewal_months: 1}\n",
+            "e.yaml:9: components[0].contract.notice_days: 36,500 days of notice is longer than "
+            "the renewal term (1 month): notice for an end is due before the term",
+        ),
+        (  # three months' notice of a monthly term is common
+            "components:\n  - id: a\n    name: A\n    vendor: v\n    delivery: saas\n"
+            "    contract: {end: 2026-12-01, notice_days: 90, renewal_months: 1}\n",
+            None,
+        ),
     ],
     ids=[
         "more-users-than-people",
@@ -801,6 +812,8 @@ PLAUSIBLE_HEAD = (
         "needs-an-imported-retired-component",
         "not-running-needs-retired",
         "a-move-of-no-time",
+        "notice-beyond-a-year-and-the-term",
+        "three-months-of-a-monthly-term",
     ],
 )
 def test_what_loads_but_is_hardly_meant_is_told_with_its_line(
