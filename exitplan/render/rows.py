@@ -611,10 +611,11 @@ def schedule_sentences(simulation: Simulation, names: Mapping[str, str] | None =
     capacity = plan.capacity
     if capacity is not None:
         free = finish_text(simulation, plan.finish_day_without_capacity, plan.critical_path_weeks)
+        held = capacity_told(simulation)  # steps with no effort are not held to people
         lines.append(
-            f"Within {capacity_text(capacity)}; without that limit it would finish {free}"
+            f"Within {held}; without that limit it would finish {free}"
             if free != finish
-            else f"Within {capacity_text(capacity)}, which does not hold it up"  # helper-83
+            else f"Within {held}, which does not hold it up"  # helper-83
         )
     return lines
 

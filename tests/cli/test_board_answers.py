@@ -240,14 +240,19 @@ def test_compare_tells_every_scenarios_problem_with_its_estate(
 
 
 @pytest.mark.parametrize(
-    ("steps", "said"),
+    ("capacity", "effort", "said"),
     [
-        (1, "Within 1 step at a time; without that limit it would finish 2026-03-26."),
-        (2, "Within 2 steps at a time, which does not hold it up."),
+        ({"parallel_steps": 1}, 4,
+         "Within 1 step at a time; without that limit it would finish 2026-03-26."),
+        ({"parallel_steps": 2}, 4, "Within 2 steps at a time, which does not hold it up."),
+        ({"person_weeks_per_month": 0.1}, None,  # not "does not hold it up" alone (helper-88)
+         "Within 0.1 person-weeks a month (2 steps with no effort recorded are not held to "
+         "it), which does not hold it up."),
     ],
-)
+    ids=["holds-up", "holds-nothing-up", "holds-nothing-it-can"],
+)  # fmt: skip
 def test_a_limit_that_holds_nothing_up_is_said_so(
-    run_cli: RunCli, tmp_path: Path, steps: int, said: str
+    run_cli: RunCli, tmp_path: Path, capacity: dict[str, Any], effort: int | None, said: str
 ) -> None:
     """ "Within 3 steps at a time; without that limit it would finish 2026-03-16" stood
     beside a plan that finishes 2026-03-16."""
@@ -256,12 +261,12 @@ def test_a_limit_that_holds_nothing_up_is_said_so(
                    "lifecycle": "candidate"}]  # fmt: skip
     components[1] = components[1] | {"depends_on": ["a", "c"]}
     alternatives = [
-        {"for": incumbent, "candidate": candidate, "readiness": "R3", "effort_weeks": 4,
-         "duration_weeks": 12}
+        {"for": incumbent, "candidate": candidate, "readiness": "R3", "duration_weeks": 12}
+        | ({"effort_weeks": effort} if effort else {})
         for incumbent, candidate in (("a", "k"), ("c", "k2"))
     ]  # fmt: skip
     scenario = _estate(tmp_path, components=components, alternatives=alternatives,
-                       capacity={"parallel_steps": steps})  # fmt: skip
+                       capacity=capacity)  # fmt: skip
     assert said in " ".join(run_cli("run", scenario).stdout.split())
 
 
