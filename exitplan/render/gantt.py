@@ -133,6 +133,8 @@ def bars(simulation: Simulation, dated: bool | None = None) -> list[Bar]:
         start: date | float | None = step.start_week
         finish: date | float | None = step.finish_week
         deadline: date | float | None = None
+        if step.deadline is not None:  # in weeks of the work, as the bars are
+            deadline = (step.deadline - plan.work_starts_day) / 7
         if dated:
             start = simulation.date_of(step.start_day)
             finish = simulation.date_of(step.finish_day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from exitplan.render.gantt import (
     STYLE,
     Layout,
     _short_move,
+    _subtitle_parts,
     bars,
     fitted,
     gantt_figure,
@@ -222,6 +224,19 @@ def test_an_undated_estate_is_drawn_in_weeks_and_has_no_mermaid(tmp_path: Path) 
     assert [(b.start, b.finish) for b in bars(simulation)] == [(0.0, 6.0)]
     assert gantt_mermaid(simulation) == ""
     assert b"weeks of work" in render_gantt(simulation, ".svg")
+
+
+@pytest.mark.parametrize(("starts", "due"), [(None, 4.0), (date(2026, 1, 15), 2.0)])
+def test_a_chart_in_weeks_of_work_keeps_the_deadlines(starts: date | None, due: float) -> None:
+    """Drawn in weeks (an undated estate, or dates past the calendar), the bars lost their
+    deadlines: no hatching, no diamond, beside a subtitle that counted them late
+    (helper-89). A's dependent breaks on day 28: week 4 of work that starts on day 0,
+    week 2 of work that starts on day 14."""
+    graph = build("s:x -> a grace=28\ncandidate k\nalt k for a R3 weeks=6")
+    simulation = simulate(graph, ["component:a"], Options(work_starts=starts))
+    (bar,) = bars(simulation, dated=False)
+    assert (bar.finish, bar.deadline) == (6.0, due)
+    assert "1 late" in _subtitle_parts(simulation, SLIDE)
 
 
 def test_a_large_plan_is_cut_to_what_reads_keeping_the_critical_path() -> None:
