@@ -90,6 +90,15 @@ def _orjson_bytes(payload: Mapping[str, Any]) -> bytes | None:
     return written
 
 
+WEEK_DECIMALS = 6
+"""Weeks a plan adds up are given to a millionth (under a second): sums of fractions
+carry float noise (``3.1999999999999997``) that no week of work means."""
+
+
+def _weeks(value: float | None) -> float | None:
+    return None if value is None else round(value, WEEK_DECIMALS)
+
+
 def _escape_invisible(text: str) -> str:
     return _INVISIBLE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
 
@@ -265,8 +274,8 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "wave": step.wave,
         "after": list(step.after),
         "duration_weeks": step.duration_weeks,
-        "start_week": step.start_week,
-        "finish_week": step.finish_week,
+        "start_week": _weeks(step.start_week),
+        "finish_week": _weeks(step.finish_week),
         "start_day": step.start_day,
         "start_date": _iso(simulation.date_of(step.start_day)),
         "finish_day": step.finish_day,
@@ -310,6 +319,8 @@ def recorded(total: float, unknown: int) -> float | None:
 def summary_json(summary: Summary) -> dict[str, Any]:
     """The headline figures, a sum of which nothing is recorded as ``None``."""
     return asdict(summary) | {
+        "critical_path_weeks": _weeks(summary.critical_path_weeks),
+        "finish_weeks": _weeks(summary.finish_weeks),
         "effort_weeks": recorded(summary.effort_weeks, summary.effort_unknown),
         "cost_per_year": recorded(summary.cost_per_year, summary.cost_per_year_unknown),
     }
@@ -323,7 +334,7 @@ def _plan_json(simulation: Simulation, summary: Summary) -> dict[str, Any]:
         "steps": [_step_json(step, simulation) for step in plan.steps],
         "contracts": [_contract_json(term) for term in plan.contracts],
         "waves": plan.waves,
-        "critical_path_weeks": plan.critical_path_weeks,
+        "critical_path_weeks": _weeks(plan.critical_path_weeks),
         "critical_path": list(plan.critical_path),
         "duration_unknown": list(plan.duration_unknown),
         "effort_weeks": recorded(plan.effort_weeks, summary.effort_unknown),
@@ -336,7 +347,7 @@ def _plan_json(simulation: Simulation, summary: Summary) -> dict[str, Any]:
         }
         if capacity
         else None,
-        "finish_weeks": plan.finish,
+        "finish_weeks": _weeks(plan.finish),
         "finish_day": plan.finish_day,
         "finish_date": _iso(simulation.date_of(plan.finish_day)),
         "finish_day_without_capacity": plan.finish_day_without_capacity,

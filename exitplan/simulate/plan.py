@@ -786,10 +786,12 @@ def _months_after(when: date, months: int) -> date:
 
 
 def _days(weeks: float) -> int | None:
-    """Whole days in ``weeks``; ``None`` when the figure is too large to count in days
-    (durations near the largest float add up to infinity)."""
+    """Whole days in ``weeks``, a part of a day counting as one (to a millionth of a day:
+    4.3333333333 person-weeks a month made week 30.00000000023, day 211 for 210);
+    ``None`` when the figure is too large to count in days (durations near the largest
+    float add up to infinity)."""
     days = weeks * 7
-    return math.ceil(days) if math.isfinite(days) else None
+    return math.ceil(round(days, 6)) if math.isfinite(days) else None
 
 
 def _critical_path(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from exitplan.render.json import simulation_json
 from exitplan.render.rows import due, headline, status
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
@@ -452,3 +453,22 @@ def test_a_plan_with_nothing_to_schedule_has_no_finish() -> None:
     assert all(step.blocked for step in plan.steps)
     assert plan.finish_day is None
     assert plan.finish_day_without_capacity is None
+
+
+def test_float_noise_is_no_day_of_work() -> None:
+    """4.3333333333 person-weeks a month is a hair under one a week: 30 person-weeks took
+    week 30.00000000023 and finished on day 211, not 210; and 0.1 + 0.2 weeks read
+    0.30000000000000004 in JSON (helper-88, helper-89)."""
+    capacity = Capacity(person_weeks_per_month=4.3333333333)
+    graph = build("s:x -> a\ncandidate k\nalt k for a R3 weeks=10 effort=30")
+    simulation = simulate(graph, ["component:a"], Options(capacity=capacity))
+    (step,) = simulation.plan.steps
+    assert (step.finish_week or 0) > 30  # the noise itself
+    assert step.finish_day == 210
+    assert simulation_json(simulation)["plan"]["steps"][0]["finish_week"] == 30.0
+    chain = build(
+        "s:x -> a\ns:y -> b\ncandidate k\ncandidate k2\nk2 -> k\n"
+        "alt k for a R3 weeks=0.1\nalt k2 for b R3 weeks=0.2"
+    )
+    plan = simulation_json(simulate(chain, ["component:a", "component:b"]))["plan"]
+    assert plan["critical_path_weeks"] == 0.3
