@@ -62,7 +62,9 @@ def dump_simulation_csv(simulation: Simulation) -> str:
     joined by "or", as the workbook writes them); and the day its step must finish by for
     the steps after it to meet their deadlines (``due_for_next_days``), or that they miss
     them however soon it finishes (``too_late_for_next``); and what its chosen candidate
-    needs that an earlier step replaces or brings in (``needs_first``)."""
+    needs that an earlier step replaces or brings in (``needs_first``); last, when its step
+    starts and finishes (days after day 0, empty while blocked) and what its deadline is
+    set by (``deadline_from``, as in JSON)."""
     replacements = {r.replaces: r for r in simulation.replacements}
     steps = {
         move.replaces: step
@@ -99,7 +101,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 step.due_for_next
                 if step and step.due_for_next is not None and not step.too_late_for_next
                 else "",  # a day before the step can start is none to meet
-                "yes" if step and step.too_late_for_next else "",
+                ("yes" if step.too_late_for_next else "no") if step else "",
                 ("yes" if step.blocked else "no") if step else "",
                 "; ".join(
                     n.options_text
@@ -111,6 +113,9 @@ def dump_simulation_csv(simulation: Simulation) -> str:
                 "; ".join(n.node for n in first_needs.get(replacement.replaces, []))
                 if replacement
                 else "",
+                step.start_day if step else "",
+                step.finish_day if step else "",
+                step.deadline_from.value if step else "",
             )
         )
     return _write(
@@ -119,6 +124,7 @@ def dump_simulation_csv(simulation: Simulation) -> str:
             "at_renewal_date_unknown", "users", "because", "alternative_status", "candidate",
             "readiness", "gaps", "step", "wave", "deadline_days", "slack_days",
             "due_for_next_days", "too_late_for_next", "blocked", "needs_not_in_plan", "needs_first",
+            "start_day", "finish_day", "deadline_from",
         ),
         rows,
     )  # fmt: skip

@@ -564,7 +564,12 @@ def test_what_a_candidate_needs_and_is_not_run_today_is_said_not_planned(
         "replace-entra-id",
     )
     assert steps["entra-id"]["due_for_next_days"] == ""  # a day before it can start: none
-    assert steps["m365-apps"]["too_late_for_next"] == ""
+    assert steps["m365-apps"]["too_late_for_next"] == "no"  # blank read as unknown (helper-89)
+    assert steps["m365-apps"]["finish_day"] != ""  # when it runs, as in JSON
+    assert steps["m365-apps"]["deadline_from"] == "breaks"
+    assert {r["too_late_for_next"] + r["finish_day"] for r in steps.values() if not r["step"]} == {
+        ""
+    }  # a service has no step of its own
     compared = run_cli(
         "compare", "scenarios/leave-microsoft.yaml", "scenarios/lose-intune.yaml", "--format", "csv"
     )
