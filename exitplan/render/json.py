@@ -30,7 +30,8 @@ from exitplan.simulate.result import (
     Summary,
     summarise,
 )
-from exitplan.simulate.sensitivity import Analysis
+from exitplan.simulate.schedule import WEEK_DECIMALS
+from exitplan.simulate.sensitivity import Analysis, Change
 from exitplan.simulate.why import Chain
 
 _INVISIBLE = re.compile(
@@ -90,12 +91,8 @@ def _orjson_bytes(payload: Mapping[str, Any]) -> bytes | None:
     return written
 
 
-WEEK_DECIMALS = 6
-"""Weeks a plan adds up are given to a millionth (under a second): sums of fractions
-carry float noise (``3.1999999999999997``) that no week of work means."""
-
-
 def _weeks(value: float | None) -> float | None:
+    """Weeks to a millionth, as the plan counts its days (``schedule.WEEK_DECIMALS``)."""
     return None if value is None else round(value, WEEK_DECIMALS)
 
 
@@ -293,7 +290,7 @@ def _step_json(step: Step, simulation: Simulation) -> dict[str, Any]:
         "cannot_be_made": step.cannot_be_made,
         "blocked": step.blocked,
         "blocked_by": list(step.blocked_by),
-        "effort_weeks": step.effort_weeks,
+        "effort_weeks": _weeks(step.effort_weeks),
         "migration_cost": step.migration_cost,
         "parallel_cost": step.parallel_cost,
         "needs_brought_in": [
@@ -321,7 +318,7 @@ def summary_json(summary: Summary) -> dict[str, Any]:
     return asdict(summary) | {
         "critical_path_weeks": _weeks(summary.critical_path_weeks),
         "finish_weeks": _weeks(summary.finish_weeks),
-        "effort_weeks": recorded(summary.effort_weeks, summary.effort_unknown),
+        "effort_weeks": _weeks(recorded(summary.effort_weeks, summary.effort_unknown)),
         "cost_per_year": recorded(summary.cost_per_year, summary.cost_per_year_unknown),
     }
 
@@ -337,7 +334,7 @@ def _plan_json(simulation: Simulation, summary: Summary) -> dict[str, Any]:
         "critical_path_weeks": _weeks(plan.critical_path_weeks),
         "critical_path": list(plan.critical_path),
         "duration_unknown": list(plan.duration_unknown),
-        "effort_weeks": recorded(plan.effort_weeks, summary.effort_unknown),
+        "effort_weeks": _weeks(recorded(plan.effort_weeks, summary.effort_unknown)),
         "cost_per_year": recorded(plan.cost_per_year, summary.cost_per_year_unknown),
         "work_starts_day": plan.work_starts_day,
         "work_starts": _iso(simulation.date_of(plan.work_starts_day)),
@@ -538,10 +535,18 @@ def dump_register_json(estate: str, rows: Sequence[RegisterRow]) -> str:
     return dump_json(register_json(estate, rows))
 
 
+def _change_json(change: Change) -> dict[str, Any]:
+    """A figure's change; weeks to a millionth, as the plan gives them."""
+    if change.figure != "critical path weeks":
+        return asdict(change)
+    return asdict(change) | {"before": _weeks(change.before), "after": _weeks(change.after)}
+
+
 def sensitivity_json(analysis: Analysis, top: int | None = None) -> dict[str, Any]:
     ranked = analysis.ranked if top is None else analysis.ranked[:top]
     return {
-        "headline": asdict(analysis.headline),
+        "headline": asdict(analysis.headline)
+        | {"critical_path_weeks": _weeks(analysis.headline.critical_path_weeks)},
         "unchanged": analysis.unchanged,
         "not_varied": analysis.not_varied,
         "simulations": analysis.simulations,
@@ -556,9 +561,9 @@ def sensitivity_json(analysis: Analysis, top: int | None = None) -> dict[str, An
                 "note": s.assumption.note,
                 "origin": s.assumption.origin,
                 "variation": s.variation.what,
-                "changes": [asdict(change) for change in s.variation.changes],
+                "changes": [_change_json(change) for change in s.variation.changes],
                 "variations": [
-                    {"variation": v.what, "changes": [asdict(c) for c in v.changes]}
+                    {"variation": v.what, "changes": [_change_json(c) for c in v.changes]}
                     for v in s.variations
                 ],
                 "chain": list(s.chain),

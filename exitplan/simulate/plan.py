@@ -18,7 +18,6 @@ so ``replace-entra-id`` is in wave 1 and ``replace-sharepoint`` in wave 2.
 from __future__ import annotations
 
 import calendar as calendar_module
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -53,7 +52,7 @@ from exitplan.simulate.result import (
     Step,
     StepKind,
 )
-from exitplan.simulate.schedule import Capacity, Slot, Task, schedule
+from exitplan.simulate.schedule import Capacity, Slot, Task, days_of, schedule
 
 
 def _deadline(
@@ -786,12 +785,9 @@ def _months_after(when: date, months: int) -> date:
 
 
 def _days(weeks: float) -> int | None:
-    """Whole days in ``weeks``, a part of a day counting as one (to a millionth of a day:
-    4.3333333333 person-weeks a month made week 30.00000000023, day 211 for 210);
-    ``None`` when the figure is too large to count in days (durations near the largest
-    float add up to infinity)."""
-    days = weeks * 7
-    return math.ceil(round(days, 6)) if math.isfinite(days) else None
+    """Whole days in ``weeks`` (``schedule.days_of``: 4.3333333333 person-weeks a month
+    made week 30.00000000023, day 211 for 210)."""
+    return days_of(weeks)
 
 
 def _critical_path(

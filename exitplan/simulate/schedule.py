@@ -42,6 +42,20 @@ from fractions import Fraction
 WEEKS_PER_MONTH = Fraction(12, 52)
 """A month is 52/12 weeks: a month's person-weeks spread over its weeks."""
 
+WEEK_DECIMALS = 6
+"""Weeks of work count to a millionth (under a second): sums of fractions carry float
+noise (``3.1999999999999997``, ``30.00000000023`` at 4.3333333333 person-weeks a month)
+that no week of work means, and that must not make a day of its own."""
+
+
+def days_of(weeks: float) -> int | None:
+    """Whole days in ``weeks`` of work, counted to a millionth of a week, a part of a day
+    counting as one; ``None`` when the figure is too large to count in days (durations
+    near the largest float add up to infinity). The days a plan shows, and the days the
+    placings are compared by."""
+    days = round(weeks, WEEK_DECIMALS) * 7
+    return math.ceil(days) if math.isfinite(days) else None
+
 
 @dataclass(frozen=True)
 class Capacity:
@@ -148,13 +162,18 @@ def _placed(
 def _lateness(
     placed: Mapping[str, Slot], by_id: Mapping[str, Task], starts_day: int
 ) -> tuple[int, float, float]:
-    """The late tasks, the weeks the latest is late by, and the last finish."""
-    late = [
-        slot.finish - (task.deadline - starts_day) / 7
-        for task_id, slot in placed.items()
-        if (task := by_id[task_id]).deadline is not None
-        and slot.finish > (task.deadline - starts_day) / 7
-    ]
+    """The late tasks, the days the latest is late by, and the last finish: in the days
+    the plan shows (``days_of``), so that noise a millionth of a week past a deadline is
+    no lateness to trade a later finish for."""
+    late: list[float] = []
+    for task_id, slot in placed.items():
+        deadline = by_id[task_id].deadline
+        if deadline is None:
+            continue
+        days = days_of(slot.finish)
+        over = math.inf if days is None else starts_day + days - deadline
+        if over > 0:
+            late.append(over)
     return len(late), max(late, default=0.0), max((s.finish for s in placed.values()), default=0.0)
 
 

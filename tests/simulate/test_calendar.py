@@ -472,3 +472,28 @@ def test_float_noise_is_no_day_of_work() -> None:
     )
     plan = simulation_json(simulate(chain, ["component:a", "component:b"]))["plan"]
     assert plan["critical_path_weeks"] == 0.3
+    efforts = build(
+        "s:x -> a\ns:y -> b\ncandidate k\ncandidate k2\nk2 -> k\n"
+        "alt k for a R3 weeks=1 effort=0.1\nalt k2 for b R3 weeks=1 effort=0.2"
+    )
+    plan = simulation_json(simulate(efforts, ["component:a", "component:b"]))["plan"]
+    assert plan["effort_weeks"] == 0.3
+    one = build("s:x -> a grace=210\ncandidate k\nalt k for a R3 weeks=30.0000002")
+    (step,) = simulation_json(simulate(one, ["component:a"]))["plan"]["steps"]
+    assert (step["finish_week"], step["finish_day"], step["slack_days"]) == (30.0, 210, 0)
+
+
+def test_noise_past_a_deadline_is_no_lateness_to_trade_a_later_finish_for() -> None:
+    """With 8.666666666 person-weeks a month, B finished a hair past week 20 (day 140, on
+    time as shown); the scheduler counted it late in weeks and kept a placing that ends
+    on day 210 instead of 140 (helper-91)."""
+    spec = (
+        "s:x -> a grace=70\ns:y -> b grace=140\ns:z -> c grace=211\n"
+        "candidate k0\ncandidate k1\ncandidate k2\nk1 -> k0\n"
+        "alt k0 for a R3 weeks=10\nalt k1 for b R3 weeks=0.1 effort=10\n"
+        "alt k2 for c R3 weeks=10 effort=30"
+    )
+    capacity = Capacity(person_weeks_per_month=8.666666666)
+    withdrawn = ["component:a", "component:b", "component:c"]
+    plan = simulate(build(spec), withdrawn, Options(capacity=capacity)).plan
+    assert (plan.finish_day, len(plan.late)) == (140, 0)
