@@ -479,8 +479,8 @@ def run_scenario(
         if document is None:
             raise UsageError(f"scenario {scenario.id}: {said}")
         key = "withdraw_unlawful" if scenario.withdraw_unlawful else "withdraw_disclosure_risk"
-        line = document.line_of((key,))
-        raise InvalidInputError([Problem(document.file, line, key, said)], what="scenario")
+        # one line at the key, not "the scenario was not loaded": it loaded, and ran
+        raise UsageError(str(Problem(document.file, document.line_of((key,)), key, said)))
     simulation = simulate(backend, selectors, loaded.options())
     return replace(simulation, legal=legal)
 

@@ -272,12 +272,19 @@ def risks(strategy: ExitStrategy) -> list[str]:
         )
     elif plan.lateness_unknown:
         unknown = len(plan.lateness_unknown)
-        found.append(
-            f"Whether {plural(unknown, 'step')} {agreeing(unknown, 'finishes', 'finish')} "
-            f"before {agreeing(unknown, 'the contract it is', 'the contracts they are')} "
-            f"due by {agreeing(unknown, 'ends', 'end')} is unknown: the estate records no "
-            "date (as_of) and the scenario no start"
-        )
+        whether = f"Whether {plural(unknown, 'step')} {agreeing(unknown, 'finishes', 'finish')}"
+        if simulation.start is None:
+            deadline = agreeing(unknown, "the contract it is", "the contracts they are")
+            found.append(
+                f"{whether} before {deadline} due by {agreeing(unknown, 'ends', 'end')} is "
+                "unknown: the estate records no date (as_of) and the scenario no start"
+            )
+        else:
+            protects = agreeing(unknown, "it protects", "they protect")
+            found.append(
+                f"{whether} before what {protects} breaks is unknown: that comes at a "
+                "contract's renewal, whose date is not recorded"
+            )
     needs = unbrought(simulation)
     if needs:
         options, candidates = first_need(needs, names)
@@ -311,8 +318,9 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     first = analysis.ranked[0]
     subject = named(first.assumption.subject, _names(strategy))
     deciding = max(first.variation.changes, key=lambda c: c.relative)
-    blocking = blocks_more(first.variation.changes)
-    change = sensitivity_change(deciding, analysis.start, blocking=blocking)
+    change = sensitivity_change(
+        deciding, analysis.start, blocking=blocks_more(first.variation.changes)
+    )
     return (
         f"{said}; {plural(len(analysis.ranked), 'of them changes', 'of them change')} the "
         f"figures when wrong, most of all {subject} ({first.assumption.kind}, "

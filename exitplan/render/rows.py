@@ -117,6 +117,8 @@ NO_DURATION = "no duration recorded"
 """The status of a step that records no ``duration_weeks`` (placed as taking none)."""
 LATENESS_UNKNOWN = "unknown without a day 0"
 """The status of a step due by a contract's end in an estate without a date."""
+LATENESS_AT_RENEWAL = "unknown while the renewal's date is not recorded"
+"""The status of a step due at a renewal of unknown date."""
 NO_DAY_0 = (
     "Without a day 0 (the estate's as_of, or the scenario's start) no step's finish can be "
     "set against a contract's end: whether a step is late is unknown"
@@ -131,6 +133,8 @@ def _own_status(step: Step) -> str:
         return "no contract date recorded" + (f"; {NO_DURATION}" if unsized else "")
     if step.deadline_from is DeadlineFrom.CONTRACT and step.deadline is None:
         return LATENESS_UNKNOWN + (f"; {NO_DURATION}" if unsized else "")
+    if step.deadline_from is DeadlineFrom.AT_RENEWAL and not step.too_late_for_next:
+        return LATENESS_AT_RENEWAL + (f"; {NO_DURATION}" if unsized else "")
     if unsized:
         return NO_DURATION
     if step.slack is None or step.duration_weeks is None:
@@ -220,7 +224,9 @@ def headline(simulation: Simulation) -> list[str]:
     figures = summarise(simulation)
     scope = ", ".join(simulation.selectors)
     start = f", from {simulation.start.isoformat()}" if simulation.start else ""
-    horizon = f", horizon {simulation.horizon} days" if simulation.horizon is not None else ""
+    horizon = (
+        f", horizon {plural(simulation.horizon, 'day')}" if simulation.horizon is not None else ""
+    )
     title = f"{simulation.scenario_title}: w" if simulation.scenario_title else "W"
     lines = [
         f"{title}ithdrawing {scope} ({simulation.mode}) from estate {simulation.estate}"
@@ -769,7 +775,7 @@ def contract_sentences(simulation: Simulation, *, ids: bool = True) -> list[str]
                 f"{end.isoformat()}, after the last late step finishes "
                 f"({outlook.last_finish.isoformat()})"
             )
-    if simulation.plan.lateness_unknown:
+    if simulation.start is None and simulation.plan.lateness_unknown:
         lines.append(NO_DAY_0)
     return lines
 
@@ -1434,20 +1440,35 @@ def _figure_value(figure: str, value: float | None, start: date | None) -> str:
     return weeks(value) if figure == "critical path weeks" else number(value)
 
 
+OF_THE_SCHEDULED = ("critical path weeks", "finish", "steps late")
+"""The figures that count only the steps that can be scheduled: a variation that blocks
+more steps moves them as it drops steps, which is no good news."""
+
+
 def sensitivity_change(change: Change, start: date | None, *, blocking: bool = False) -> str:
     """``services broken 13 → 12``; ``blocking``: the variation blocks more steps, so a
-    finish it moves is that of the steps that can still be scheduled, and says so."""
+    figure of the steps that can be scheduled says so."""
     before = _figure_value(change.figure, change.before, start)
     after = _figure_value(change.figure, change.after, start)
-    scheduled = " (of the steps that can be scheduled)" if blocking else ""
-    return f"{change.figure} {before} → {after}{scheduled if change.figure == 'finish' else ''}"
+    scheduled = blocking and change.figure in OF_THE_SCHEDULED
+    return f"{change.figure} {before} → {after}" + (
+        " (of the steps that can be scheduled)" if scheduled else ""
+    )
 
 
 def sensitivity_changes(changes: Sequence[Change], start: date | None) -> str:
-    """A variation's changes, ``; `` between them (a finish that moves as more steps are
-    blocked said to be that of the others: "earlier" is no good news then)."""
+    """A variation's changes, ``; `` between them. Where it blocks more steps, the figures
+    that leave them out are named once, beside the steps blocked: a critical path or a
+    finish that moves earlier as steps drop out is no good news."""
     blocking = blocks_more(changes)
-    return "; ".join(sensitivity_change(c, start, blocking=blocking) for c in changes)
+    left_out = [c.figure for c in changes if c.figure in OF_THE_SCHEDULED]
+    told = []
+    for change in changes:
+        text = sensitivity_change(change, start)
+        if blocking and left_out and change.figure == "steps blocked":
+            text += f" (not counted in the {listed(left_out, last='or')})"
+        told.append(text)
+    return "; ".join(told)
 
 
 def blocks_more(changes: Sequence[Change]) -> bool:
@@ -1514,7 +1535,7 @@ def sensitivity_headline(analysis: Analysis, scenario: str) -> list[str]:
         )
         + f", {plural(figures.steps_late, 'step')} late"
         + (
-            f" ({figures.steps_lateness_unknown:,} more unknown without a day 0)."
+            f" ({figures.steps_lateness_unknown:,} more of unknown lateness)."
             if figures.steps_lateness_unknown
             else "."
         ),

@@ -27,7 +27,7 @@ from exitplan.select import (
 )
 from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, Times, is_dated
-from exitplan.simulate.result import Progress, StepKind
+from exitplan.simulate.result import DeadlineFrom, Progress, StepKind
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
                 [ref(move.candidate) if move.candidate else None for move in step.moves],
                 step.start_day,
                 step.finish_day,
-                step.deadline,
+                "renewal" if step.deadline_from is DeadlineFrom.AT_RENEWAL else step.deadline,
                 step.blocked,
                 step.kind is StepKind.EXPORT,
                 [[ref(o) for o in need.options] for need in step.needs_brought_in],

@@ -246,10 +246,10 @@ class _Draft:
     efforts: dict[str, float | None] = field(default_factory=dict)
     deadlines: dict[str, int | None] = field(default_factory=dict)
     degrading: set[str] = field(default_factory=set)
-    at_renewal: set[str] = field(default_factory=set)
-    """Steps due by something that breaks or degrades at a renewal whose date is unknown."""
     """The steps of a cut-off whose deadline is the day something degrades, as nothing
     breaks by a known day without them."""
+    at_renewal: set[str] = field(default_factory=set)
+    """Steps due by something that breaks or degrades at a renewal whose date is unknown."""
     contracts: dict[str, tuple[ContractTerm, ...]] = field(default_factory=dict)
     kinds: dict[str, StepKind] = field(default_factory=dict)
     unbrought: Mapping[str, list[Prerequisite]] = field(default_factory=dict)

@@ -377,14 +377,17 @@ class Plan:
 
     @property
     def lateness_unknown(self) -> tuple[Step, ...]:
-        """The steps due by a contract's end that cannot be set against it, as the
-        estate has no date (no day 0): neither late nor on time, but not known."""
+        """The steps whose finish cannot be set against their deadline, neither late nor
+        on time but not known: due by a contract's end in an estate without a date (no day
+        0), or due at a renewal of unknown date."""
         return tuple(
             step
             for step in self.steps
-            if step.deadline_from is DeadlineFrom.CONTRACT
-            and step.deadline is None
-            and not step.blocked
+            if not step.blocked
+            and (
+                step.deadline_from is DeadlineFrom.AT_RENEWAL
+                or (step.deadline_from is DeadlineFrom.CONTRACT and step.deadline is None)
+            )
         )
 
     @property

@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from exitplan.errors import plural
 from exitplan.graph.port import (
     Direction,
     GraphBackend,
@@ -253,7 +254,7 @@ def _dependency_variants(edge: GraphEdge) -> Iterator[_Variant]:
     onset = edge.properties.get("onset_days", 0)
     if isinstance(onset, int) and onset > 1:
         yield _Variant(
-            f"grace {onset // 2} days instead of {onset}",
+            f"grace {plural(onset // 2, 'day')} instead of {onset}",
             {key: _with(edge, onset_days=onset // 2)},
         )
 
@@ -288,7 +289,7 @@ def _component_variants(backend: GraphBackend, node: GraphNode) -> Iterator[_Var
     grace = node.properties.get("licence_grace_days", 0)
     if isinstance(grace, int) and grace > 1:
         yield _Variant(
-            f"licence grace {grace // 2} days instead of {grace}",
+            f"licence grace {plural(grace // 2, 'day')} instead of {grace}",
             nodes={node.id: _changed(node, licence_grace_days=grace // 2)},
         )
 

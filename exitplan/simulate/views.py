@@ -35,6 +35,7 @@ from exitplan.simulate.result import (
     CANNOT_BE_MADE,
     TOO_LATE_FOR_NEXT,
     Affected,
+    DeadlineFrom,
     Plan,
     Simulation,
     State,
@@ -491,8 +492,8 @@ def _edge(edge: GraphEdge) -> DiagramEdge:
     onset = ""
     if properties.get("at_renewal"):
         onset = "at renewal"
-    elif properties.get("onset_days"):
-        onset = f"after {properties['onset_days']} days"
+    elif isinstance(days := properties.get("onset_days"), int) and days:
+        onset = f"after {plural(days, 'day')}"
     if properties.get("group"):
         return DiagramEdge(
             edge.source,
@@ -1098,6 +1099,8 @@ def plan_view(
             timing.append(in_weeks(step.duration_weeks))
         if step.deadline is not None:
             timing.append(f"due {_on(simulation, step.deadline)}")
+        elif step.deadline_from is DeadlineFrom.AT_RENEWAL:
+            timing.append("due at renewal (date unknown)")
         if timing:
             lines.append(", ".join(timing))
         lines.extend(_standing(step, others))

@@ -387,6 +387,6 @@ def test_an_undated_exit_does_not_call_its_steps_on_time(
         "| steps after their deadline | unknown |"
         in run_cli("compare", scenario, "--format", "markdown").stdout
     )
-    assert "0 steps late (1 more unknown without a day 0)." in figures
+    assert "0 steps late (1 more of unknown lateness)." in figures
     assert "no step runs late" not in report
     assert "Whether 1 step finishes before the contract it is due by ends is unknown" in report

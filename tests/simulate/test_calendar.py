@@ -13,10 +13,12 @@ import pytest
 from exitplan.render.json import simulation_json
 from exitplan.render.rows import due, headline, status
 from exitplan.select import Mode
-from exitplan.simulate import Options, simulate
+from exitplan.simulate import Options, simulate, timeline
+from exitplan.simulate.explore import answer
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.result import DeadlineFrom, Plan, Step
 from exitplan.simulate.schedule import Capacity
+from exitplan.simulate.views import plan_view
 from tests.simulate.build import build
 
 
@@ -227,12 +229,19 @@ def test_deadline(case: Due) -> None:
 
 
 def test_the_plan_tells_a_deadline_at_a_renewal_of_unknown_date() -> None:
-    """The step's due column was blank, as for a step nothing needs (helper-89)."""
-    simulation = simulate(
-        build("s:x -> u\nu -> a renewal\nvendor u own\ncandidate k\nalt k for a R3 weeks=4"),
-        ["component:a"],
-    )
-    assert due(simulation.plan.steps[0], simulation.start) == "at renewal (date unknown)"
+    """The step's due column was blank, as for a step nothing needs (helper-89), and the
+    explorer's and the plan diagram's too; it counted as on time (helper-91)."""
+    graph = build("s:x -> u\nu -> a renewal\nvendor u own\ncandidate k\nalt k for a R3 weeks=4")
+    simulation = simulate(graph, ["component:a"])
+    (step,) = simulation.plan.steps
+    assert due(step, simulation.start) == "at renewal (date unknown)"
+    assert status(step) == "unknown while the renewal's date is not recorded"
+    assert simulation.plan.lateness_unknown == (step,)
+    assert not simulation.plan.late
+    (shown,) = answer(timeline(graph, ["component:a"]))["steps"]
+    assert shown[6] == "renewal"  # the page's due column says "at renewal (date unknown)"
+    (box,) = plan_view(graph, simulation).nodes
+    assert "4 weeks, due at renewal (date unknown)" in box.lines
 
 
 def test_a_step_with_neither_contract_nor_duration_says_both() -> None:
