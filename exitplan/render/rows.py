@@ -129,12 +129,15 @@ def _own_status(step: Step) -> str:
     """A step's lateness or slack against its own deadline; with no duration recorded,
     that too (the finish is the start)."""
     unsized = step.duration_weeks is None and step.kind is StepKind.REPLACE
+    unknown = None  # no deadline to set the finish against
     if step.deadline_from is DeadlineFrom.NO_CONTRACT:
-        return "no contract date recorded" + (f"; {NO_DURATION}" if unsized else "")
-    if step.deadline_from is DeadlineFrom.CONTRACT and step.deadline is None:
-        return LATENESS_UNKNOWN + (f"; {NO_DURATION}" if unsized else "")
-    if step.deadline_from is DeadlineFrom.AT_RENEWAL and not step.too_late_for_next:
-        return LATENESS_AT_RENEWAL + (f"; {NO_DURATION}" if unsized else "")
+        unknown = "no contract date recorded"
+    elif step.deadline_from is DeadlineFrom.CONTRACT and step.deadline is None:
+        unknown = LATENESS_UNKNOWN
+    elif step.deadline_from is DeadlineFrom.AT_RENEWAL and not step.too_late_for_next:
+        unknown = LATENESS_AT_RENEWAL
+    if unknown is not None:
+        return unknown + (f"; {NO_DURATION}" if unsized else "")
     if unsized:
         return NO_DURATION
     if step.slack is None or step.duration_weeks is None:

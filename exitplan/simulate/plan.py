@@ -59,7 +59,8 @@ def _deadline(
     region: DependencyRegion, times: Times, incumbent: NodeId, replaced: frozenset[NodeId]
 ) -> tuple[int | None, DeadlineFrom]:
     """The first day something that stays in use breaks for want of ``incumbent`` (else the
-    first day it degrades), and which of the two: a replaced component's own failure day;
+    first day it degrades), and which of the two (neither day known, but one comes at a
+    renewal of unknown date: ``None``, at renewal): a replaced component's own failure day;
     for a withdrawn one, the day it goes plus the onset of each hard dependency on it (a
     redundant group: the day the dependent fails), else of each soft one."""
     gone = times.fails_at(incumbent)
@@ -541,7 +542,7 @@ def _due_for_next(steps: list[Step]) -> list[Step]:
         bounds = []
         for successor in after[step.id]:
             own = [d for d in (successor.deadline, due.get(successor.id)) if d is not None]
-            takes = _days(successor.duration_weeks or 0.0)
+            takes = days_of(successor.duration_weeks or 0.0)
             if own and takes is not None and not successor.blocked:
                 bounds.append(min(own) - takes)
         if bounds and (step.deadline is None or min(bounds) < step.deadline):
@@ -621,7 +622,7 @@ def _costs(
 
 def _on_day(weeks: float, calendar: Calendar) -> int | None:
     """The day after day 0 of the withdrawal that lies ``weeks`` into the work."""
-    days = _days(weeks)
+    days = days_of(weeks)
     return None if days is None else calendar.work_starts + days
 
 
@@ -782,12 +783,6 @@ def _months_after(when: date, months: int) -> date:
     year, month = when.year + month // 12, month % 12 + 1
     day = min(when.day, calendar_module.monthrange(year, month)[1])
     return date(year, month, day)
-
-
-def _days(weeks: float) -> int | None:
-    """Whole days in ``weeks`` (``schedule.days_of``: 4.3333333333 person-weeks a month
-    made week 30.00000000023, day 211 for 210)."""
-    return days_of(weeks)
 
 
 def _critical_path(

@@ -104,8 +104,9 @@ class Headline:
     """Some service that breaks records who uses it; else ``users_broken`` is 0 because
     nothing is recorded (told as "none recorded")."""
     steps_lateness_unknown: int = 0
-    """Steps due by a contract's end whose lateness is unknown, as the estate has no
-    date (``Plan.lateness_unknown``): ``steps_late`` does not count them."""
+    """Steps whose lateness is unknown (``Plan.lateness_unknown``: due by a contract's end
+    in an estate without a date, or at a renewal of unknown date): ``steps_late`` does not
+    count them."""
 
     @classmethod
     def of(cls, simulation: Simulation) -> Headline:
