@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import io
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,8 +75,8 @@ class _ExitplanGroup(click.Group):
         except ExitplanError as error:
             if SIGNALS_ARRIVED:  # an extension turned the signal into problems of the input
                 raise SIGNALS_ARRIVED[0] from None
-            if ctx.params.get("debug"):
-                raise
+            if ctx.params.get("debug"):  # the traceback, then the message and code as ever
+                notice("".join(traceback.format_exception(error)).rstrip(), newlines=True)
             # Problems come as compiler-style "file:line: ..." lines, then one summary.
             *details, summary = str(error).splitlines() or [""]
             for line in details:  # names and values read from files: shown, never obeyed
@@ -88,10 +89,12 @@ class _ExitplanGroup(click.Group):
             signalled = _signal_behind(error)
             if signalled is not None:
                 raise signalled from None
-            if ctx.params.get("debug"):
-                raise
+            debug = bool(ctx.params.get("debug"))
+            if debug:
+                notice("".join(traceback.format_exception(error)).rstrip(), newlines=True)
             notice(f"exitplan: internal error: {type(error).__name__}: {str(error)[:300]}")
-            notice("This is a bug in exitplan; run again with --debug and report the traceback.")
+            asked = "report the traceback above" if debug else "run again with --debug and report"
+            notice(f"This is a bug in exitplan; {asked}.")
             ctx.exit(INTERNAL_ERROR)
 
 

@@ -225,6 +225,9 @@ def test_debug_shows_the_traceback(run_cli: RunCli) -> None:
     debug = run_cli("--debug", "show", "no/such/estate")
     assert "Traceback" in debug.stderr
     assert "UsageError: no/such/estate: no such file or folder" in debug.stderr
+    # The traceback is added to the message, and bad input is exit code 2 as without it.
+    assert debug.exit_code == 2
+    assert debug.stderr.rstrip().splitlines()[-1] == plain.stderr.rstrip().splitlines()[-1]
 
 
 _SIMULATE = ("simulate", "graphs/gothenburg", "-w", "vendor:microsoft")
