@@ -93,8 +93,8 @@ class _ExitplanGroup(click.Group):
             if debug:
                 notice("".join(traceback.format_exception(error)).rstrip(), newlines=True)
             notice(f"exitplan: internal error: {type(error).__name__}: {str(error)[:300]}")
-            asked = "report the traceback above" if debug else "run again with --debug and report"
-            notice(f"This is a bug in exitplan; {asked}.")
+            asked = "the traceback above" if debug else "the traceback that --debug shows"
+            notice(f"This is a bug in exitplan; please report {asked}.")
             ctx.exit(INTERNAL_ERROR)
 
 
