@@ -944,7 +944,7 @@ def licence_when(licence: LicenceEnd) -> str:
     if licence.licence == LICENCE_UNRECORDED:
         return "no licence recorded, so taken as running on"
     if licence.end is None:
-        return "no end of support recorded, so not counted as degraded"
+        return "no end of support recorded, so its licence does not degrade it"
     if licence.passed:
         return (
             f"without updates from day 0 (its end of support {licence.end.isoformat()} has "
@@ -1024,10 +1024,37 @@ def licence_sentences(
         lines.append(
             f"{plural(len(undated), 'component')} run here under a perpetual licence from "
             f"{vendors(undated)} {agreeing(len(undated), 'keeps', 'keep')} running; with no "
-            f"end of support recorded, none is counted as degraded: "
-            f"{', '.join(item.id for item in undated)}."
+            f"end of support recorded, the licence degrades none: "
+            f"{', '.join(item.id for item in undated)}"
+            + "".join(_degraded_all_the_same(undated, by_id))
+            + "."
         )
     return lines
+
+
+def _degraded_all_the_same(
+    undated: Sequence[LicenceEnd], affected: Mapping[str, Affected]
+) -> list[str]:
+    """The clause for the components of ``undated`` that what they need degrades: their
+    licence keeps them whole, their dependencies do not."""
+    degraded = [
+        (item.id, found)
+        for item in undated
+        if (found := affected.get(item.id)) is not None and found.state is State.DEGRADED
+    ]
+    if not degraded:
+        return []
+    told = listed(
+        f"{node} from {day(found.degrades_at)}"
+        if found.degrades_at is not None
+        else f"{node} at a renewal of unknown date"
+        for node, found in degraded
+    )
+    if len(degraded) == 1:  # "wsus is degraded from day 0"
+        node, _ = degraded[0]
+        when = told.removeprefix(f"{node} ")
+        return [f"; {node} is degraded {when} all the same, through what it needs"]
+    return [f"; {told} are degraded all the same, through what they need"]
 
 
 def licences(simulation: Simulation) -> Section:

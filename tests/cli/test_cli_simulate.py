@@ -359,6 +359,15 @@ def test_the_licence_sentences_give_the_day_a_component_breaks_through_its_needs
     running = text.split("keep running")[1].split(".")[0]
     assert "windows-client" not in running
     assert "ad-ds" in running
+    # wsus runs on under its licence but is degraded through windows-update: said beside
+    # the list that says its licence degrades none, which had read "none is counted as
+    # degraded" above a table showing it degraded (helper-94).
+    assert running.endswith(
+        "the licence degrades none: ad-cs, ad-ds, file-servers, group-policy, ndes, "
+        "sql-server, windows-server, wsus; wsus is degraded from day 0 all the same, "
+        "through what it needs"
+    )
+    assert "wsus degraded 2026-11-01" in text
 
 
 @pytest.mark.parametrize(
