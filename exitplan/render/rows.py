@@ -1362,8 +1362,14 @@ PROFILES = {
 
 
 def rests_on(finding: Finding) -> str:
-    """ "Rests on GDPR Art. 45 and Commission Implementing Decision (EU) 2023/1795." """
-    return f"Rests on {listed(list(finding.provisions))}." if finding.provisions else ""
+    """ "Rests on GDPR Art. 45 and Commission Implementing Decision (EU) 2023/1795." DORA
+    binds financial entities only; for any other estate its articles are the yardstick,
+    and the finding says so (docs/checks.md)."""
+    if not finding.provisions:
+        return ""
+    yardstick = any(p.startswith("DORA ") for p in finding.provisions)
+    said = " (as a yardstick; DORA binds financial entities)" if yardstick else ""
+    return f"Rests on {listed(list(finding.provisions))}{said}."
 
 
 def findings(found: Sequence[Finding], title: str = "Findings", note: str | None = None) -> Section:

@@ -459,8 +459,14 @@ def _flow_name(flow: GraphEdge) -> str:
 
 
 def _flow_text(view: EstateView, flow: GraphEdge) -> str:
+    """The flow as a finding names it; one the estate marks ``assumed`` says so, so that a
+    finding on a placeholder is not read as one on a recorded fact."""
     assets = ", ".join(str(a) for a in flow.properties.get("assets", ()))  # type: ignore[union-attr]
-    return f"{_flow_name(flow)}: {assets} from {view.name(flow.source)} to {view.name(flow.target)}"
+    assumed = ", an assumed flow" if flow.properties.get("assumed") else ""
+    return (
+        f"{_flow_name(flow)}{assumed}: {assets} from {view.name(flow.source)} to "
+        f"{view.name(flow.target)}"
+    )
 
 
 def third_country_transfer(view: EstateView) -> list[Finding]:

@@ -34,6 +34,29 @@ def test_check_finds_the_flow_to_intune_with_its_basis(run_cli: RunCli) -> None:
     assert {f["rule"] for f in shown["findings"]} <= set(shown["rules"])
 
 
+def test_a_finding_says_when_it_rests_on_an_assumed_flow_or_on_dora_as_a_yardstick(
+    run_cli: RunCli,
+) -> None:
+    """The example's errors on OneDrive and mail rest on flows the estate marks assumed,
+    and read as facts about the city; DORA binds financial entities, which the findings
+    did not say though docs/checks.md promises it (helper-94)."""
+    shown = json.loads(run_cli("check", "graphs/gothenburg", "--format", "json").stdout)
+    by_flow = {
+        (f["rule"], f["subject"]): f["explanation"]
+        for f in shown["findings"]
+        if f["rule"] in ("foreign-disclosure", "third-country-transfer")
+    }
+    assert by_flow[("foreign-disclosure", "mail")].startswith(
+        "Mail and calendars, an assumed flow: mail_content,"
+    )
+    assert by_flow[("third-country-transfer", "device-data-to-intune")].startswith(
+        "Managed PCs report to Intune: user_name,"  # recorded, not assumed
+    )
+    table = " ".join(run_cli("check", "graphs/gothenburg").stdout.split())
+    assert "Rests on DORA Art. 29 (as a yardstick; DORA binds financial entities)." in table
+    assert "Rests on GDPR Art. 48, GDPR Art. 9, OSL" in table  # no DORA, no yardstick
+
+
 def test_check_guards_a_repository_with_fail_on(run_cli: RunCli, write_files: WriteFiles) -> None:
     failing = run_cli("check", "graphs/gothenburg", "--fail-on", "error")
     assert failing.exit_code == 1
