@@ -119,7 +119,9 @@ def _path(strategy: ExitStrategy) -> str:
 
 
 RULE_WORDS = {
-    "third-country-transfer": "personal data sent outside the EU/EEA without a sound basis",
+    "third-country-transfer": (
+        "personal data reaching a country outside the EU/EEA without a sound basis"
+    ),
     "foreign-disclosure": "secret or confidential data within reach of a foreign disclosure law",
     "exit-readiness": "no exit plan",
     "concentration": "dependence on one vendor group",
