@@ -22,7 +22,6 @@ from exitplan.render.rows import (
     UNRECORDED,
     Section,
     alternatives,
-    blocks_more,
     brought_in_sentences,
     capacity_told,
     contract_sentences,
@@ -38,6 +37,7 @@ from exitplan.render.rows import (
     first_need,
     held_back_sentences,
     holding_up_sentence,
+    leaving_out,
     legal,
     legal_sentences,
     lost_export_sentence,
@@ -321,7 +321,7 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     subject = named(first.assumption.subject, _names(strategy))
     deciding = max(first.variation.changes, key=lambda c: c.relative)
     change = sensitivity_change(
-        deciding, analysis.start, blocking=blocks_more(first.variation.changes)
+        deciding, analysis.start, grown=leaving_out(first.variation.changes)
     )
     return (
         f"{said}; {plural(len(analysis.ranked), 'of them changes', 'of them change')} the "

@@ -1477,39 +1477,50 @@ def _figure_value(figure: str, value: float | None, start: date | None) -> str:
 
 
 OF_THE_SCHEDULED = ("critical path weeks", "finish", "steps late")
-"""The figures that count only the steps that can be scheduled: a variation that blocks
-more steps moves them as it drops steps, which is no good news."""
+"""The figures that count only the steps that can be scheduled, and only what a step
+brings in: a variation that blocks more steps, or leaves more needs to no step, moves them
+as it drops work, which is no good news."""
+
+LEAVING_OUT = {
+    "steps blocked": "of the steps that can be scheduled",
+    "needs not in the plan": "without what no step brings in",
+}
+"""The figures whose growth the ones ``OF_THE_SCHEDULED`` leave out, and how such a figure
+is qualified then; the first that grows is named."""
 
 
-def sensitivity_change(change: Change, start: date | None, *, blocking: bool = False) -> str:
-    """``services broken 13 → 12``; ``blocking``: the variation blocks more steps, so a
-    figure of the steps that can be scheduled says so."""
+def leaving_out(changes: Sequence[Change]) -> str | None:
+    """The first figure of ``LEAVING_OUT`` that a variation makes larger: more steps
+    blocked, or more needs no step brings in."""
+    grown = {c.figure for c in changes if (c.after or 0) > (c.before or 0)}
+    return next((figure for figure in LEAVING_OUT if figure in grown), None)
+
+
+def sensitivity_change(change: Change, start: date | None, *, grown: str | None = None) -> str:
+    """``services broken 13 → 12``; ``grown``: the figure of ``LEAVING_OUT`` the variation
+    makes larger, so a figure that leaves it out says so."""
     before = _figure_value(change.figure, change.before, start)
     after = _figure_value(change.figure, change.after, start)
-    scheduled = blocking and change.figure in OF_THE_SCHEDULED
+    qualified = grown is not None and change.figure in OF_THE_SCHEDULED
     return f"{change.figure} {before} → {after}" + (
-        " (of the steps that can be scheduled)" if scheduled else ""
+        f" ({LEAVING_OUT[grown]})" if qualified and grown is not None else ""
     )
 
 
 def sensitivity_changes(changes: Sequence[Change], start: date | None) -> str:
-    """A variation's changes, ``; `` between them. Where it blocks more steps, the figures
-    that leave them out are named once, beside the steps blocked: a critical path or a
-    finish that moves earlier as steps drop out is no good news."""
-    blocking = blocks_more(changes)
+    """A variation's changes, ``; `` between them. Where it blocks more steps or leaves
+    more needs to no step, the figures that leave them out are named once, beside that
+    figure: a critical path or a finish that moves earlier as work drops out is no good
+    news."""
+    grown = leaving_out(changes)
     left_out = [c.figure for c in changes if c.figure in OF_THE_SCHEDULED]
     told = []
     for change in changes:
         text = sensitivity_change(change, start)
-        if blocking and left_out and change.figure == "steps blocked":
+        if left_out and change.figure == grown:
             text += f" (not counted in the {listed(left_out, last='or')})"
         told.append(text)
     return "; ".join(told)
-
-
-def blocks_more(changes: Sequence[Change]) -> bool:
-    """Whether a variation blocks more steps than the scenario does."""
-    return any(c.figure == "steps blocked" and (c.after or 0) > (c.before or 0) for c in changes)
 
 
 def varied_outcome(changed: int, unchanged: int) -> str:

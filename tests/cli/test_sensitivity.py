@@ -309,21 +309,29 @@ def test_most_reads_a_count_or_all(given: str, read: int | None, said: str | Non
 
 
 @pytest.mark.parametrize(
-    ("blocked", "told"),
+    ("blocked", "needs", "told"),
     [
-        ((0, 1), "finish week 20 → week 8; steps late 3 → 1; steps blocked 0 → 1 (not counted "
-         "in the finish or steps late)"),
-        ((1, 0), "finish week 20 → week 8; steps late 3 → 1; steps blocked 1 → 0"),
-        (None, "finish week 20 → week 8; steps late 3 → 1"),
+        ((0, 1), None, "finish week 20 → week 8; steps late 3 → 1; steps blocked 0 → 1 (not "
+         "counted in the finish or steps late)"),
+        ((1, 0), None, "finish week 20 → week 8; steps late 3 → 1; steps blocked 1 → 0"),
+        (None, None, "finish week 20 → week 8; steps late 3 → 1"),
+        (None, (0, 1), "finish week 20 → week 8; steps late 3 → 1; needs not in the plan 0 → 1 "
+         "(not counted in the finish or steps late)"),
+        (None, (1, 0), "finish week 20 → week 8; steps late 3 → 1; needs not in the plan 1 → 0"),
+        ((0, 1), (0, 1), "finish week 20 → week 8; steps late 3 → 1; steps blocked 0 → 1 (not "
+         "counted in the finish or steps late); needs not in the plan 0 → 1"),
     ],
-    ids=["more-blocked", "fewer-blocked", "as-many"],
+    ids=["more-blocked", "fewer-blocked", "as-many", "more-needs", "fewer-needs", "both"],
 )  # fmt: skip
 def test_figures_that_move_as_steps_are_blocked_say_so(
-    blocked: tuple[int, int] | None, told: str
+    blocked: tuple[int, int] | None, needs: tuple[int, int] | None, told: str
 ) -> None:
     """A lost alternative read as bringing the finish forward and making fewer steps late
-    (helper-88, helper-91)."""
+    (helper-88, helper-91); so did one that leaves a need to no step: Univention Nubus
+    not viable read as a year saved (helper-94)."""
     changes = [Change("finish", 140, 56, 0.6), Change("steps late", 3, 1, 0.6)]
     if blocked is not None:
         changes.append(Change("steps blocked", *blocked, 1.0))
+    if needs is not None:
+        changes.append(Change("needs not in the plan", *needs, 1.0))
     assert sensitivity_changes(changes, None) == told
