@@ -253,6 +253,17 @@ def headline(simulation: Simulation) -> list[str]:
     if missing:
         lines.append(f"No viable alternative for {len(missing):,}: {', '.join(missing)}.")
     lines.extend(f"{told}." for told in held_back_sentences(simulation))
+    partial = [
+        f"{r.replaces} → {r.chosen.candidate}"
+        for r in simulation.replacements
+        if r.status is Status.PARTIAL and r.chosen is not None
+    ]
+    if partial:  # what relies on what such a candidate leaves out stays short after the plan
+        count = len(partial)
+        lines.append(
+            f"{plural(count, 'replacement covers', 'replacements cover')} only part of what "
+            f"is used (see the alternatives' gaps): {listed(partial, most=3)}."
+        )
     plan = simulation.plan
     finish = finish_text(simulation, plan.finish_day, plan.finish) if plan.scheduled else ""
     within = f" within {capacity_told(simulation)}" if plan.capacity else ""

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from exitplan.render.rows import headline
+from exitplan.simulate import simulate
 from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, WriteFiles
+from tests.simulate.build import build
 
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
 
@@ -644,3 +647,39 @@ def test_a_cut_off_says_the_vendor_only_export_cannot_be_made(
         text = document.read_text(encoding="utf-8")
         assert "| Cannot export data from Microsoft Purview Information Protection (" in text
         assert "1. Cannot export data from Microsoft Purview" in text  # the chart's label
+
+
+def test_the_headline_names_the_replacements_that_cover_only_part(run_cli: RunCli) -> None:
+    """Losing Intune said no alternative is missing and a one-step plan, while baramundi
+    does not cover device compliance, so compliance management stays short after it; the
+    gap was in the alternatives table alone (helper-94)."""
+    intune = run_cli("simulate", "graphs/gothenburg", "-w", "component:intune")
+    assert intune.exit_code == 0, intune.stderr
+    text = " ".join(intune.stdout.split())
+    assert (
+        "1 replacement covers only part of what is used (see the alternatives' gaps): "
+        "intune → baramundi." in text
+    )
+    exit_text = " ".join(run_cli("run", "scenarios/leave-microsoft.yaml").stdout.split())
+    assert (
+        "13 replacements cover only part of what is used (see the alternatives' gaps): "
+        "ad-cs → ejbca, ad-ds → samba-ad, configmgr → opsi and 10 more." in exit_text
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "told"),
+    [
+        ("alt k for a R3", None),  # covers all: nothing to say
+        ("realises a mail\nalt k for a R3 gaps=no-calendar", "a → k."),
+        ("realises a mail\nrealises k mail\nalt k for a R3", None),
+    ],
+    ids=["covers-all", "a-gap", "covers-what-is-used"],
+)
+def test_only_a_replacement_with_gaps_is_named_as_covering_part(
+    spec: str, told: str | None
+) -> None:
+    backend = build(f"s:svc -> a\ncandidate k\nvendor k other\n{spec}")
+    said = [line for line in headline(simulate(backend, ["vendor:v"])) if "only part" in line]
+    assert said == ([] if told is None else [f"1 replacement covers only part of what is used "
+                                             f"(see the alternatives' gaps): {told}"])  # fmt: skip
