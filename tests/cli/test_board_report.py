@@ -265,8 +265,9 @@ def test_a_limit_on_people_says_which_steps_it_cannot_hold(
         # steps run late: renew or extend, and no notice to give
         (
             "vendor:microsoft",
-            "Extend the contract of Windows 11 Enterprise on the managed PCs (2027-10-12): 4 "
-            "steps due by its end are blocked",
+            "or accept 10 steps running past their end on 2027-06-30 (decide by 2027-04-01, "
+            "their notice date); 8 more steps due by then are blocked until an alternative is "
+            "found",
             "Give notice",
         ),
         ("component:intune", "Renew Microsoft 365 subscription", "blocked"),
@@ -366,9 +367,9 @@ def test_a_step_due_by_two_contracts_is_not_counted_twice_in_the_decisions() -> 
         "Microsoft Entra ID (2027-12-31), which renewing these does not move" in renew
     )
     assert "Microsoft Entra ID (2027-12-31, notice by 2027-07-04)" in extend
-    assert "or accept 8 steps running past their end" in extend
+    assert "or accept 8 steps running past its end" in extend
     assert (  # named: the renewal that shares steps with it, not its whole group
-        "(11 of these steps are also counted with Microsoft 365 subscription (licensing and "
+        "(15 of these steps are also counted with Microsoft 365 subscription (licensing and "
         "activation) above)" in extend
     )
     late = {s.id for s in simulation.plan.late}

@@ -347,18 +347,22 @@ def test_a_suffix_the_format_overrides_is_told(
 
 
 def test_the_licence_sentences_give_the_day_a_component_breaks_through_its_needs(
-    run_cli: RunCli,
+    run_cli: RunCli, write_files: WriteFiles
 ) -> None:
     """m365-apps' subscription runs to day 241 but its licensing goes on day 30;
-    windows-client's perpetual licence keeps it running, yet it breaks on day 345: the
-    headline says so, as the tables do, and does not count it among those that run on."""
+    windows-client's perpetual licence keeps it running to its end of support, yet it
+    breaks on day 345 through Intune: the headline says so, as the tables do, and does not
+    count it among those that run on."""
     result = run_cli("what-breaks-if", "graphs/gothenburg", "microsoft")
     assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
     assert (
         "m365-apps at its contract end 2027-06-30, day 241 (it breaks earlier, from day 30," in text
     )
-    assert "windows-client breaks from day 345 all the same, through what it needs." in text
+    assert (
+        "keeps running, degraded: windows-client without updates from its end of support "
+        "2027-10-12, day 345 (and breaks from day 345, through what it needs)." in text
+    )
     running = text.split("keep running")[1].split(".")[0]
     assert "windows-client" not in running
     assert "ad-ds" in running
@@ -371,6 +375,32 @@ def test_the_licence_sentences_give_the_day_a_component_breaks_through_its_needs
         "through what it needs"
     )
     assert "wsus degraded 2026-11-01" in text
+    # With no end of support recorded, a perpetual licence that breaks through what it
+    # needs is told apart from those that run on.
+    folder = write_files(
+        {
+            "e.yaml": """
+            vendors: [{id: v, name: V}]
+            components:
+              - {id: cloud, name: Cloud, vendor: v, delivery: saas}
+              - id: app
+                name: App
+                vendors: [{vendor: v, roles: [licensor]}]
+                delivery: self_hosted
+                licence: perpetual
+                depends_on: [{ref: cloud, onset: {grace_days: 10}}]
+              - {id: box, name: Box, vendors: [{vendor: v, roles: [licensor]}],
+                 delivery: self_hosted, licence: perpetual}
+            services: [{id: s, name: S, criticality: low, depends_on: [app, box]}]
+            """
+        }
+    )
+    small = run_cli("simulate", folder, "-w", "vendor:v")
+    assert small.exit_code == 0, small.stderr
+    told = " ".join(small.stdout.split())
+    assert "Under a perpetual licence from V, app breaks from day 10 all the same" in told
+    assert "1 component run here under a perpetual licence from V keeps running" in told
+    assert "the licence degrades none: box." in told
 
 
 @pytest.mark.parametrize(
