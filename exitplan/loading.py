@@ -1471,8 +1471,12 @@ _SCHEMA_TITLE = "exitplan estate file"  # EstateFile's title in the schema
 
 def _is_schema(data: Any) -> bool:
     """A JSON Schema (``exitplan schema``), not an estate: it points at json-schema.org or
-    carries the title of the estate file schema."""
+    carries the title of the estate file schema, and holds no section of an estate. (One
+    that does is an estate file, checked as one: its ``$schema`` or ``title`` is told as an
+    unknown section, where skipping it had dropped its components without a word.)"""
     if not isinstance(data, dict):
+        return False
+    if any(key in SECTIONS or key in _SPECIAL_SECTIONS for key in data):
         return False
     dialect = data.get("$schema")
     return (isinstance(dialect, str) and "json-schema.org" in dialect) or (

@@ -350,6 +350,26 @@ FOLDERS = [
         0,
         ("notice: skipped estate/model.json: a JSON Schema",),
     ),
+    Case(  # it was skipped with a notice, its component dropped (helper-93)
+        "estate-file-that-names-a-json-schema-is-checked-not-skipped",
+        files(
+            {
+                "crm.json": '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+                '"components": [{"id": "crm", "name": "CRM", "vendor": "acme", '
+                '"delivery": "saas"}]}'
+            }
+        ),
+        2,
+        ("$schema: unknown section '$schema'",),
+        "estate/crm.json:1",
+    ),
+    Case(
+        "estate-file-with-the-schema-title-is-checked-not-skipped",
+        files({"crm.yaml": "title: exitplan estate file\ncomponents:\n  - {id: crm}\n"}),
+        2,
+        ("title: unknown section 'title'", "crm.yaml:3: components[0]: required key"),
+        "estate/crm.yaml:1",
+    ),
     Case(
         "json-schema-nested-too-deep-is-refused-not-skipped",
         files(
