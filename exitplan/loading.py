@@ -496,6 +496,8 @@ class _Builder:
         """A key is the text written (``1: x`` has the key ``"1"``); never a list or map."""
         self.count(line, path)
         if isinstance(event, ScalarEvent):
+            if event.tag not in (None, "!", _STR):  # as for a value: never constructed
+                raise self.refuse(line, path, f"unsupported YAML tag {abbreviate(event.tag)}")
             if event.anchor is not None:
                 self.anchors[event.anchor] = _Anchor(event.value, 1, event.value)
             return str(event.value)
@@ -715,7 +717,10 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
         constant = str(error).split(" ", 1)[0]
         line = _json_line(text, lambda token, _: token.lstrip("-") == constant.lstrip("-"))
         raise refuse(line, str(error)) from None
-    twice = _keys_twice(text, file, data, limit)
+    try:
+        twice = _keys_twice(text, file, data, limit)
+    except RecursionError:  # read again with a hook, nested too deep for Python's parser
+        raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep) from None
     if twice is not None:  # read by the loader's reader, its limits and depth checked
         first, found, problems = twice
         return Document(first, FileLines(file, found), written, problems=problems)
@@ -788,9 +793,15 @@ def _keys_twice(
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE_PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
-_YAML_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-"""Characters YAML reads as line breaks and JSON as any other: only ever inside strings,
-where their escape means the same."""
+_NOT_AS_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+"""Characters JSON takes in a string as any other and YAML does not: the line breaks of
+YAML 1.1 (NEL, LS, PS) and those outside YAML's printable set (DEL, the C1 controls, the
+noncharacters U+FFFE and U+FFFF), and the byte-order mark. In valid JSON they occur only
+inside strings, where their escape means the same."""
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
 
 
 def _pair(match: re.Match[str]) -> str:
@@ -800,12 +811,10 @@ def _pair(match: re.Match[str]) -> str:
 
 def _as_yaml(json_text: str) -> str:
     """Valid JSON as YAML 1.2, with the same values and lines: its tabs (only ever
-    whitespace here) made spaces, the characters YAML takes as line breaks escaped, a
+    whitespace here) made spaces, the characters YAML reads otherwise escaped, a
     surrogate pair (an emoji, as Python's json writes it) as the one escape YAML reads,
     and a lone surrogate escape, which libyaml refuses, another escape."""
-    text = json_text.replace("\t", " ")
-    for raw, escaped in _YAML_LINE_BREAKS.items():
-        text = text.replace(raw, escaped)
+    text = _NOT_AS_IN_JSON.sub(_escaped, json_text.replace("\t", " "))
     return _SURROGATE_ESCAPE.sub(r"\\u0020", _SURROGATE_PAIR.sub(_pair, text))
 
 

@@ -602,6 +602,48 @@ CASES = [
             Expected("b.yaml", 1, "estate", "given more than once; also at"),
         ],
     ),
+    Case(  # Python's json gave up between 985 and 1,024 levels: internal error (helper-93)
+        "json-nested-past-python-s-parser",
+        {"a.json": '{"vendors": ' + "[" * 1000 + "]" * 1000 + "}"},
+        [Expected("a.json", 1, "", "nested more than 64 levels deep")],
+    ),
+    Case(  # told as "U+0092 is not allowed in YAML", the key given twice unsaid (helper-93)
+        "json-key-twice-beside-a-c1-control",
+        {
+            "a.json": '{"vendors": [{"id": "acme",\n"name": "Acme",\n"name": "Other",\n'
+            '"note": "a\u0092b"}]}'
+        },
+        [Expected("a.json", 3, "vendors[0]", "key 'name' appears twice (first on line 2)")],
+    ),
+    *(
+        Case(  # each problem after such a character was told at line 1 (helper-93)
+            f"json-lines-after-u+{ord(raw):04x}",
+            {
+                "a.json": f'{{"vendors": [{{"id": "acme", "name": "A{raw}cme"}}],\n'
+                '"components": [\n{"id": "x",\n"name": "X",\n"vendor": "acme",\n'
+                '"delivery": "sass"}]}'
+            },
+            [Expected("a.json", 6, "components[0].delivery", "'sass' is not allowed")],
+        )
+        for raw in ("\x7f", "\x92", "\u2028", "\ufeff")
+    ),
+    Case(  # the model refuses the noncharacter itself, at its own line
+        "json-lines-after-u+fffe",
+        {
+            "a.json": '{"vendors": [{"id": "acme",\n"name": "A\ufffecme"}],\n'
+            '"components": [\n{"id": "x",\n"name": "X",\n"vendor": "acme",\n'
+            '"delivery": "sass"}]}'
+        },
+        [
+            Expected("a.json", 2, "vendors[0].name", "U+FFFE"),
+            Expected("a.json", 7, "components[0].delivery", "'sass' is not allowed"),
+        ],
+    ),
+    Case(  # read as the key "id", its tag ignored (helper-93)
+        "yaml-tag-on-a-key",
+        {"a.yaml": "vendors:\n  - !!python/object/apply:os.system id: acme\n    name: Acme\n"},
+        [Expected("a.yaml", 2, "vendors[0]", "unsupported YAML tag")],
+    ),
     Case(
         "listed-twice",
         {
