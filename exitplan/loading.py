@@ -285,6 +285,14 @@ class _Anchor:
     text: str | None  # the written text, when it is a scalar (it may be used as a key)
 
 
+_YAML_11_BREAKS = {
+    "\u0085": ("next line", "\\N"),
+    "\u2028": ("line separator", "\\L"),
+    "\u2029": ("paragraph separator", "\\P"),
+}
+_YAML_11_BREAK = re.compile("[\u0085\u2028\u2029]")
+
+
 class _Builder:
     """Plain Python values and a line map, built straight from libyaml's events.
 
@@ -316,8 +324,27 @@ class _Builder:
             raise self.refuse(0, (), "YAML stream ends early")
         return event
 
+    def breaks_read_otherwise(self) -> None:
+        """Refuse a raw NEL, LS or PS: YAML 1.2 reads them as text and libyaml, like YAML
+        1.1, as line breaks, so that a name changed (``Acme<NEL>Corp`` read as ``Acme
+        Corp``) and every line after it was told one too far on. A text decoded from
+        cp1252 as Latin-1 holds NEL for an ellipsis."""
+        found = _YAML_11_BREAK.search(self.text)
+        if found is not None:
+            raw = found[0]
+            line = self.text.count("\n", 0, found.start()) + 1
+            name, escape = _YAML_11_BREAKS[raw]
+            raise self.refuse(
+                line,
+                (),
+                f"character U+{ord(raw):04X} ({name}) is read as a line break by some YAML "
+                f"readers and as text by others; write it as {escape} inside double quotes, "
+                "or remove it",
+            )
+
     def document(self) -> Any:
         """The one document of the file; ``None`` when there is none."""
+        self.breaks_read_otherwise()
         try:
             return self.single_document()
         except yaml.YAMLError as error:
@@ -343,6 +370,7 @@ class _Builder:
     def all_documents(self) -> list[tuple[Any, dict[FieldPath, int]]]:
         """Every document of a stream (``---`` between them), each with its own lines;
         the limits on values, depth and aliases hold for the stream as a whole."""
+        self.breaks_read_otherwise()
         try:
             self.next()  # the start of the stream
             found: list[Any] = []

@@ -639,6 +639,29 @@ CASES = [
             Expected("a.json", 7, "components[0].delivery", "'sass' is not allowed"),
         ],
     ),
+    *(
+        Case(  # read as a line break: "Acme Corp", and each line after one too far on
+            f"yaml-raw-u+{ord(raw):04x}",
+            {
+                "a.yaml": f"vendors:\n  - id: acme\n    name: 'Acme{raw}Corp'\n"
+                "  - {id: b, name: B, hq_country: SEE}\n"
+            },
+            [
+                Expected(
+                    "a.yaml",
+                    3,
+                    "",
+                    f"U+{ord(raw):04X} ({name}) is read as a line break by "
+                    f"some YAML readers and as text by others; write it as {escape}",
+                )
+            ],
+        )
+        for raw, name, escape in (
+            ("\u0085", "next line", "\\N"),
+            ("\u2028", "line separator", "\\L"),
+            ("\u2029", "paragraph separator", "\\P"),
+        )
+    ),
     Case(  # read as the key "id", its tag ignored (helper-93)
         "yaml-tag-on-a-key",
         {"a.yaml": "vendors:\n  - !!python/object/apply:os.system id: acme\n    name: Acme\n"},
