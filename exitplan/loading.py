@@ -1012,9 +1012,8 @@ def _read_bytes(path: Path, file: str, max_bytes: int, hint: str = "") -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise refuse(f"{kind_of_file(status.st_mode)}, not a regular file")
         if status.st_size > max_bytes:
-            raise refuse(
-                f"file is {status.st_size:,} bytes; the limit is {max_bytes:,} bytes{hint}"
-            )
+            size, limit = plural(status.st_size, "byte"), plural(max_bytes, "byte")
+            raise refuse(f"file is {size}; the limit is {limit}{hint}")
         chunks: list[bytes] = []
         total = 0
         while total <= max_bytes:
@@ -1024,9 +1023,8 @@ def _read_bytes(path: Path, file: str, max_bytes: int, hint: str = "") -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > max_bytes:
-            raise refuse(
-                f"file is more than {max_bytes:,} bytes; the limit is {max_bytes:,} bytes{hint}"
-            )
+            limit = plural(max_bytes, "byte")
+            raise refuse(f"file is more than {limit}; the limit is {limit}{hint}")
         return b"".join(chunks)
     except OSError as error:
         raise refuse(f"cannot read this file: {os_reason(error)}") from None
@@ -2419,8 +2417,8 @@ def _over_budget(files: Sequence[Path], max_bytes: int) -> Problem | None:
                 display_path(file),
                 0,
                 "",
-                f"the estate's files come to {total:,} bytes with this one; the limit is "
-                f"{max_bytes:,} bytes (raise it with --max-bytes)",
+                f"the estate's files come to {plural(total, 'byte')} with this one; the limit is "
+                f"{plural(max_bytes, 'byte')} (raise it with --max-bytes)",
             )
     return None
 

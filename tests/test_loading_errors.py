@@ -726,6 +726,11 @@ def test_files_over_the_estate_budget_are_refused_before_reading(write_files: Wr
     with pytest.raises(InvalidInputError) as raised:  # within the budget, it is read
         load_estate(folder, max_bytes=base + 2003)
     assert [p.message for p in raised.value.problems] == ["file is empty"]
+    with pytest.raises(InvalidInputError) as raised:  # "the limit is 1 bytes" (helper-93)
+        load_estate(folder, max_bytes=1)
+    assert raised.value.problems[0].message.endswith(
+        "the limit is 1 byte (raise it with --max-bytes)"
+    )
 
 
 def test_the_budget_on_values_follows_the_budget_on_bytes(write_files: WriteFiles) -> None:
