@@ -6,6 +6,7 @@ expects exactly the listed problems, no more.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -972,3 +973,11 @@ def test_keys_given_twice_are_told_up_to_the_limit(write_files: WriteFiles) -> N
     twice = [p for p in problems if p.file.endswith("a.yaml")]
     assert len(twice) == 1_001
     assert twice[-1].message.startswith("more than 1,000 keys given twice in this file")
+
+
+def test_negative_zero_is_read_as_zero(write_files: WriteFiles) -> None:
+    """-0.0 passed the check of at least 0 and came out as "-0.0" in the JSON (helper-93)."""
+    folder = write_files({"base.yaml": BASE, "a.yaml": component("cost_per_year: -0.0", cid="a")})
+    (found,) = [c for c in load_estate(folder).components if c.id == "a"]
+    assert found.cost_per_year is not None
+    assert math.copysign(1.0, found.cost_per_year) == 1.0  # -0.0 == 0 holds too

@@ -101,11 +101,30 @@ MAX_USERS = 1_000_000_000
 
 Days = Annotated[StrictInt, Field(ge=0, le=MAX_DAYS)]
 Users = Annotated[StrictInt, Field(ge=0, le=MAX_USERS)]
-Amount = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False, strict=True)]
+
+
+def _no_negative_zero(value: float) -> float:
+    """``-0.0`` passes ``ge=0``; as written out it read "-0.0" in the JSON."""
+    return value + 0.0
+
+
+Amount = Annotated[
+    float,
+    Field(ge=0, le=MAX_COST, allow_inf_nan=False, strict=True),
+    AfterValidator(_no_negative_zero),
+]
 """A finite, non-negative amount of money per year (or any quantity without a tighter
 bound). Strict: a number as written, never ``true`` (1.0) nor a quoted ``"12"``."""
-Weeks = Annotated[float, Field(ge=0, le=MAX_WEEKS, allow_inf_nan=False, strict=True)]
-Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, strict=True)]
+Weeks = Annotated[
+    float,
+    Field(ge=0, le=MAX_WEEKS, allow_inf_nan=False, strict=True),
+    AfterValidator(_no_negative_zero),
+]
+Hours = Annotated[
+    float,
+    Field(ge=0, le=MAX_HOURS, allow_inf_nan=False, strict=True),
+    AfterValidator(_no_negative_zero),
+]
 Months = Annotated[StrictInt, Field(ge=0, le=MAX_MONTHS)]
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
