@@ -729,6 +729,8 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
         return _RefusedFileError(Problem(file, line, "", message))
 
     too_deep = f"nested more than {MAX_DEPTH} levels deep"
+    if not text.strip():  # as a YAML file says it, not "JSON syntax error: Expecting value"
+        raise _RefusedFileError(Problem(file, 1, "", "file is empty"), empty=True)
     written = _json_values_written(text, limit.values)
     if written > limit.values:
         raise refuse(0, limit.message)

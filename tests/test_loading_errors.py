@@ -385,11 +385,12 @@ CASES = [
     ),
     Case(
         "empty-file",
-        {"a.yaml": "", "b.yaml": "# nothing here yet\n", "c.json": "{}"},
+        {"a.yaml": "", "b.yaml": "# nothing here yet\n", "c.json": "{}", "d.json": " \n"},
         [
             Expected("a.yaml", 1, "", "file is empty"),
             Expected("b.yaml", 1, "", "file is empty"),
             Expected("c.json", 1, "", "file is empty"),
+            Expected("d.json", 1, "", "file is empty"),  # was "JSON syntax error" (helper-93)
         ],
     ),
     Case(
