@@ -250,14 +250,14 @@ def test_compare_says_what_tells_the_variants_apart(
     assert rows["day 0"][-3:] == ["2026-11-01", "2028-01-01", "2026-11-01"]
     assert rows["work starts"][-3:] == ["2026-11-01", "2028-01-01", "2027-06-01"]
     assert rows["horizon (days)"][-3:] == ["none", "none", "200"]
-    assert rows["steps after their deadline"][-3:] == ["10", "1", "10"]
+    assert rows["steps after their deadline"][-3:] == ["11", "1", "11"]
     shown = json.loads(
         run_cli("compare", *(folder / f"{n}.yaml" for n in "abc"), "--format", "json").stdout
     )["scenarios"]
     assert [(s["start"], s["work_starts"], s["horizon_days"], s["steps_late"]) for s in shown] == [
-        ("2026-11-01", "2026-11-01", None, 10),
+        ("2026-11-01", "2026-11-01", None, 11),
         ("2028-01-01", "2028-01-01", None, 1),
-        ("2026-11-01", "2027-06-01", 200, 10),
+        ("2026-11-01", "2027-06-01", 200, 11),
     ]
     same = run_cli("compare", folder / "a.yaml", folder / "d.yaml")
     assert "day 0" not in same.stdout
@@ -692,8 +692,8 @@ def test_the_headline_names_the_replacements_that_cover_only_part(run_cli: RunCl
     )
     exit_text = " ".join(run_cli("run", "scenarios/leave-microsoft.yaml").stdout.split())
     assert (
-        "13 replacements cover only part of what is used (see the alternatives' gaps): "
-        "ad-cs → ejbca, ad-ds → samba-ad, configmgr → opsi and 10 more." in exit_text
+        "14 replacements cover only part of what is used (see the alternatives' gaps): "
+        "ad-cs → ejbca, ad-ds → samba-ad, configmgr → opsi and 11 more." in exit_text
     )
 
 

@@ -704,7 +704,11 @@ def test_a_slide_cut_to_fit_draws_what_has_no_viable_alternative_first() -> None
     view = impact_view(graph, simulation, fit=SLIDE_NODES)
     missing = {r.replaces for r in simulation.missing}
     shown = {n.id.split(":")[-1] for n in view.nodes}
-    assert len(shown & missing) >= 3, shown
+    through = {  # the services whose chain passes through one, and that one
+        n for s in simulation.services if set(s.impact.because) & missing for n in s.impact.because
+    } & (missing | {s.id for s in simulation.services})
+    assert len(through) >= 4
+    assert through <= shown, through - shown
     assert view.left_out is not None
     assert "through what has no viable alternative before the rest" in view.left_out
 

@@ -149,7 +149,7 @@ def test_a_variation_that_blocks_more_steps_says_so_beside_its_earlier_finish(
     for changes in earlier:
         blocked = changes["steps blocked"]
         assert blocked["after"] > blocked["before"]
-    assert ranked["headline"]["steps_blocked"] == 10
+    assert ranked["headline"]["steps_blocked"] == 8
 
 
 def test_table_markdown_and_csv_show_the_first_n(run_cli: RunCli, ranked: dict[str, Any]) -> None:
