@@ -420,15 +420,31 @@ def _work_before_day_zero(loaded: LoadedScenario, as_of: date | None) -> list[Pr
     return [Problem(document.file, line, "work_starts", said)]
 
 
-def unused_choices(loaded: LoadedScenario, simulation: Simulation) -> list[str]:
+def unused_choices(
+    loaded: LoadedScenario, simulation: Simulation, backend: GraphBackend
+) -> list[str]:
     """The preferences of a scenario that its withdrawal gives nothing to do, each with
     its file, line and field: a ``prefer`` for a component that needs no replacement, an
-    excluded candidate that no replacement offers. Valid, and worth a word."""
+    excluded candidate that changes nothing. Valid, and worth a word.
+
+    An excluded candidate that no replacement offers may still change the answer: kept
+    out of reach, it can leave a withdrawn component unrestorable, so that what depends
+    on it is replaced instead and the component needs no step. So such an exclusion is
+    told only when the scenario run without it gives the same replacements and plan (a
+    run more, for that exclusion alone)."""
     scenario, document = loaded.scenario, loaded.document
     if document is None:
         return []
     replaced = {r.replaces for r in simulation.replacements}
     offered = {a.candidate for r in simulation.replacements for a in r.candidates}
+
+    def changes_nothing(candidate: NodeId) -> bool:
+        if candidate in offered:
+            return False
+        options = loaded.options()
+        kept = replace(options, exclude_candidates=options.exclude_candidates - {candidate})
+        without = simulate(backend, list(simulation.selectors), kept)
+        return (without.replacements, without.plan) == (simulation.replacements, simulation.plan)
 
     def notice(where: FieldPath, message: str) -> str:
         return str(Problem(document.file, document.line_of(where), format_path(where), message))
@@ -444,11 +460,11 @@ def unused_choices(loaded: LoadedScenario, simulation: Simulation) -> list[str]:
     said += [
         notice(
             ("exclude_candidates", index),
-            f"{candidate!r} is not a candidate for anything this withdrawal replaces; "
+            f"{candidate!r} is not a candidate for anything this withdrawal replaces, and "
             "excluding it changes nothing",
         )
         for index, candidate in enumerate(scenario.exclude_candidates)
-        if candidate not in offered
+        if changes_nothing(candidate)
     ]
     return said
 

@@ -1004,7 +1004,7 @@ def scenario_simulated(loaded: LoadedScenario, source: Source) -> tuple[GraphBac
     and so is a withdrawal of nothing."""
     graph = source.open(loaded.estate_path)
     simulation = run_scenario(loaded, graph)
-    for said in unused_choices(loaded, simulation):
+    for said in unused_choices(loaded, simulation, graph):
         notice(f"exitplan: notice: {said}")
     tell_if_nothing_is_withdrawn(graph, simulation)
     return graph, simulation

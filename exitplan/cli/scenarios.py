@@ -137,7 +137,7 @@ def compare_command(
     simulations = []
     for item in loaded:
         simulations.append(run_scenario(item, estates[item.estate_path], checked=True))
-        for said in unused_choices(item, simulations[-1]):
+        for said in unused_choices(item, simulations[-1], estates[item.estate_path]):
             notice(f"exitplan: notice: {said}")
     if output_format == "json":
         text = dump_compare_json(simulations)

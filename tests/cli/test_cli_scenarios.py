@@ -370,9 +370,53 @@ def test_choices_the_withdrawal_gives_nothing_to_do_are_told(
     )
     assert (
         "s.yaml:6: exclude_candidates[0]: 'jitsi' is not a candidate for anything this "
-        "withdrawal replaces; excluding it changes nothing" in result.stderr
+        "withdrawal replaces, and excluding it changes nothing" in result.stderr
     )
     assert "baramundi" not in result.stderr  # a candidate for intune: it is used
+
+
+ESTATE_WHERE_AN_EXCLUSION_MOVES_THE_STEP = """
+estate: {name: t, as_of: 2026-01-01}
+vendors: [{id: v, name: V, hq_country: SE}, {id: w, name: W, hq_country: SE}]
+components:
+  - {id: x, name: X, vendor: v, delivery: saas}
+  - {id: k, name: K, vendor: w, delivery: saas}
+  - {id: b, name: B, vendor: w, delivery: saas, depends_on: [x]}
+  - {id: e, name: E, vendor: w, delivery: saas, lifecycle: candidate}
+services: [{id: s, name: S, criticality: low, depends_on: [b, k]}]
+alternatives:
+  - {for: x, candidate: k, readiness: R3}
+  - {for: b, candidate: e, readiness: R3}
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_an_exclusion_that_moves_the_step_is_not_told_as_changing_nothing(
+    run_cli: RunCli, write_files: WriteFiles, command: str
+) -> None:
+    """Excluding K (in use, the only candidate for X) leaves X unrestorable, so B, which
+    needs X, is replaced by E instead: K is then offered for nothing the withdrawal
+    replaces, and the notice said excluding it changes nothing (helper-92)."""
+    folder = write_files(
+        {
+            "estate.yaml": ESTATE_WHERE_AN_EXCLUSION_MOVES_THE_STEP,
+            "s.yaml": "id: s\ntitle: S\nestate: estate.yaml\nwithdraw: [vendor:v]\n"
+            "exclude_candidates: [k]\n",
+            "plain.yaml": "id: p\ntitle: P\nestate: estate.yaml\nwithdraw: [vendor:v]\n",
+        }
+    )
+    excluded = run_cli(command, folder / "s.yaml", "--format", "json", cwd=folder)
+    assert excluded.exit_code == 0, excluded.stderr
+    assert "changes nothing" not in excluded.stderr
+    plain = run_cli("run", folder / "plain.yaml", "--format", "json", cwd=folder)
+    steps = {
+        name: [(s["replaces"], s["candidate"]) for s in json.loads(r.stdout)["plan"]["steps"]]
+        for name, r in (("plain", plain), ("excluded", excluded))
+        if command == "run" or name == "plain"
+    }
+    assert steps["plain"] == [("x", "k")]
+    if command == "run":
+        assert steps["excluded"] == [("b", "e")]
 
 
 def test_compare_tells_a_finish_without_its_blocked_steps_and_writes_plain_numbers_in_csv(
