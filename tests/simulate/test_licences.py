@@ -54,6 +54,14 @@ CASES = [
         Mode.CUT_OFF,
         ("withdrawn", 0, 0),
     ),
+    Case(  # infrastructure the vendor runs goes at once, even named licensor alone (helper-92)
+        "iaas-subscription-licensor-alone-cut-off",
+        "iaas",
+        "subscription",
+        False,
+        Mode.CUT_OFF,
+        ("withdrawn", 0, 0),
+    ),
     # self-hosted under a subscription: runs until the contract ends (plus grace)
     Case(
         "self-hosted-subscription-cut-off",
