@@ -187,9 +187,19 @@ def _late(found: list[Task], slots: dict[str, Slot], starts_day: int = 0) -> lis
              Task("z", 6.0, None, ("x",))],
             Capacity(parallel_steps=1), 0, ["y", "x", "z"], [],  # (helper-88)
         ),
+        (  # as late at the worst (b, 49 days) and as many late: the first placing is kept
+            [Task("a", 5.0, None, (), 175), Task("b", 10.0, None, (), 21),
+             Task("c", 2.0, None, ()), Task("d", 3.0, None, ("c",), 98)],
+            Capacity(parallel_steps=1), 0, ["b", "a", "c", "d"], ["b", "d"],  # (helper-92)
+        ),
+        (  # fewer steps late wins: a first makes c alone late, b first c and d
+            [Task("a", 10.0, None, ()), Task("b", 1.0, None, ()),
+             Task("c", 3.0, None, ("a",), 77), Task("d", 10.0, None, ("b",), 161)],
+            Capacity(parallel_steps=1), 0, ["a", "b", "d", "c"], ["c"],  # (helper-92)
+        ),
     ],
     ids=["short-first", "from-day-0", "before-a-deadline", "far-deadline", "equally-late",
-         "by-the-deadlines-alone"],
+         "by-the-deadlines-alone", "least-late-at-the-worst", "fewer-late"],
 )  # fmt: skip
 def test_a_limited_plan_puts_first_what_must_start_first(
     found: list[Task], capacity: Capacity, starts_day: int, order: list[str], late: list[str]
