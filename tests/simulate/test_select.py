@@ -8,6 +8,7 @@ from exitplan.errors import UsageError
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
 from exitplan.select import Mode, Selector, SelectorKind, parse_selector, resolve
+from exitplan.simulate import simulate
 from tests.conftest import WriteFiles
 
 ESTATE = """
@@ -95,12 +96,14 @@ estate: {name: own}
 vendors:
   - {id: it-dept, name: Our IT department, hq_country: SE, tags: [own-provider]}
   - {id: it-dept-ops, name: Its operations arm, hq_country: SE, parent: it-dept}
+  - {id: it-dept-dc, name: Its data centre, hq_country: SE, parent: it-dept-ops}
   - {id: se-co, name: A Swedish supplier, hq_country: SE, exposure: [US_CLOUD_ACT]}
   - {id: own-exposed, name: Own and exposed, hq_country: SE, parent: it-dept,
      exposure: [US_CLOUD_ACT]}
 components:
   - {id: desk, name: Service desk, vendor: it-dept, delivery: saas}
   - {id: ops, name: Operations, vendor: it-dept-ops, delivery: saas}
+  - {id: dc, name: Data centre, vendor: it-dept-dc, delivery: saas}  # two levels down
   - {id: crm, name: CRM, vendor: se-co, delivery: saas}
   - {id: hosted, name: Hosted, vendor: own-exposed, delivery: saas}
 """
@@ -111,7 +114,7 @@ components:
     [
         ("jurisdiction:SE", {"crm"}),
         ("exposure:US_CLOUD_ACT", {"crm"}),
-        ("vendor:it-dept", {"desk", "ops", "hosted"}),  # named, it is withdrawn
+        ("vendor:it-dept", {"desk", "ops", "dc", "hosted"}),  # named, it is withdrawn
     ],
 )
 def test_a_law_never_selects_the_own_it_provider(
@@ -226,3 +229,40 @@ def test_a_cut_off_that_withdraws_nothing_says_whether_an_exit_would(
     assert "withdraws nothing in cut-off mode" in said
     assert hint in said
     assert not_said not in said.split("perpetual licence", 1)[1]
+
+
+TWO_VENDORS = """
+estate: {{name: two, as_of: 2026-01-01}}
+vendors:
+  - {{id: op, name: Op, hq_country: SE}}
+  - {{id: lic, name: Lic, hq_country: SE}}
+components:
+  - id: app
+    name: App
+    vendors: [{{vendor: op, roles: [{op}]}}, {{vendor: lic, roles: [licensor]}}]
+    delivery: {delivery}
+    licence: subscription
+    contract: {{end: 2026-06-30}}
+services: [{{id: s, name: S, depends_on: [app]}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("op", "delivery", "selectors", "fails"),
+    [
+        ("operator", "self_hosted", ["vendor:op", "vendor:lic"], 0),  # the operator's goes first
+        ("operator", "self_hosted", ["vendor:lic"], 180),  # run by op: at the contract's end
+        ("support_access", "saas", ["vendor:lic"], 0),  # support runs nothing: the vendor's SaaS
+    ],
+    ids=["operator-and-licensor", "licensor-alone", "support-is-no-operator"],
+)
+def test_the_strongest_effect_of_the_vendors_withdrawn_decides(
+    write_files: WriteFiles, op: str, delivery: str, selectors: list[str], fails: int
+) -> None:
+    """Withdrawing the operator and the licensor put the component at its contract's end
+    (day 180) had the licensor's effect been kept over the operator's; and a vendor with
+    support access alone counted as running a SaaS (helper-92)."""
+    text = TWO_VENDORS.format(op=op, delivery=delivery)
+    backend = EmbeddedGraph(load_estate(write_files({"e.yaml": text})))
+    (app,) = [a for a in simulate(backend, selectors).affected if a.id == "app"]
+    assert app.fails_at == fails
