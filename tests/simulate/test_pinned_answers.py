@@ -27,6 +27,8 @@ class Row:
     missing: tuple[str, ...] = ()
     not_needed: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    held_back: tuple[str, ...] = ()
+    selectors: tuple[str, ...] = ("vendor:v",)
 
 
 ROWS = [
@@ -211,12 +213,50 @@ ROWS = [
         ((("a>na",), False, 300, 70, 140), (("b>nb",), False, 200, 0, 70)),
         options={"capacity": Capacity(parallel_steps=1)},
     ),
+    Row(  # c needs svc2 softly, and svc2 is withdrawn itself: no step to wait for
+        "a-need-of-what-is-withdrawn-waits-for-no-step",
+        """
+        s:s -> x
+        s:s -> z
+        s:svc2 -> z
+        c -> s:svc2 soft
+        candidate c
+        vendor c w
+        candidate z2
+        vendor z2 w
+        alt c for x R3 weeks=2
+        alt z2 for z R3 weeks=2
+        """,
+        ((("x>c",), False, 0, 0, 14), (("z>z2",), False, 0, 0, 14)),
+        selectors=("vendor:v", "service:svc2"),
+    ),
+    Row(  # with z excluded, p (which c needs) waits on y alone: y holds back x's candidate
+        "what-an-exclusion-leaves-needed-is-held-back",
+        """
+        s:s -> x
+        c -> p
+        candidate c
+        vendor c w
+        p -> y group=g
+        p -> z group=g
+        candidate p
+        vendor p w
+        candidate z
+        vendor z w
+        alt c for x R3
+        """,
+        ((("x>?",), True, 0, None, None),),
+        missing=("x",),
+        not_needed=("y",),
+        options={"exclude_candidates": frozenset({"z"})},
+        held_back=("y",),
+    ),
 ]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_the_plan_answers_as_the_rules_say(row: Row) -> None:
-    simulation = simulate(build(row.spec), ["vendor:v"], Options(**row.options))
+    simulation = simulate(build(row.spec), list(row.selectors), Options(**row.options))
     steps = tuple(
         (
             tuple(f"{m.replaces}>{m.candidate or '?'}" for m in step.moves),
@@ -230,3 +270,4 @@ def test_the_plan_answers_as_the_rules_say(row: Row) -> None:
     assert steps == row.steps
     assert tuple(sorted(r.replaces for r in simulation.missing)) == row.missing
     assert simulation.not_needed == row.not_needed
+    assert tuple(h.id for h in simulation.held_back) == row.held_back
