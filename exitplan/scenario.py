@@ -420,6 +420,11 @@ def _work_before_day_zero(loaded: LoadedScenario, as_of: date | None) -> list[Pr
     return [Problem(document.file, line, "work_starts", said)]
 
 
+MOST_EXCLUSIONS_RUN = 10
+"""The most excluded candidates that ``unused_choices`` runs the scenario without, one at
+a time, to know whether each changes nothing."""
+
+
 def unused_choices(
     loaded: LoadedScenario, simulation: Simulation, backend: GraphBackend
 ) -> list[str]:
@@ -430,21 +435,27 @@ def unused_choices(
     An excluded candidate that no replacement offers may still change the answer: kept
     out of reach, it can leave a withdrawn component unrestorable, so that what depends
     on it is replaced instead and the component needs no step. So such an exclusion is
-    told only when the scenario run without it gives the same replacements and plan (a
-    run more, for that exclusion alone)."""
+    told only when the scenario run without it gives the same replacements and plan: one
+    run more without all such exclusions, and where that differs, one run for each of the
+    first ``MOST_EXCLUSIONS_RUN``, the rest untold (a scenario may list hundreds)."""
     scenario, document = loaded.scenario, loaded.document
     if document is None:
         return []
     replaced = {r.replaces for r in simulation.replacements}
     offered = {a.candidate for r in simulation.replacements for a in r.candidates}
 
-    def changes_nothing(candidate: NodeId) -> bool:
-        if candidate in offered:
-            return False
+    def same_without(dropped: set[NodeId]) -> bool:
         options = loaded.options()
-        kept = replace(options, exclude_candidates=options.exclude_candidates - {candidate})
+        kept = replace(options, exclude_candidates=options.exclude_candidates - dropped)
         without = simulate(backend, list(simulation.selectors), kept)
         return (without.replacements, without.plan) == (simulation.replacements, simulation.plan)
+
+    unoffered = [c for c in scenario.exclude_candidates if c not in offered]
+    idle: set[NodeId] = set()
+    if unoffered and same_without(set(unoffered)):
+        idle = set(unoffered)
+    elif unoffered:
+        idle = {c for c in unoffered[:MOST_EXCLUSIONS_RUN] if same_without({c})}
 
     def notice(where: FieldPath, message: str) -> str:
         return str(Problem(document.file, document.line_of(where), format_path(where), message))
@@ -464,7 +475,7 @@ def unused_choices(
             "excluding it changes nothing",
         )
         for index, candidate in enumerate(scenario.exclude_candidates)
-        if changes_nothing(candidate)
+        if candidate in idle
     ]
     return said
 

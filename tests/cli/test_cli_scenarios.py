@@ -390,6 +390,43 @@ alternatives:
 """
 
 
+def test_many_exclusions_cost_a_bounded_number_of_runs(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """Each exclusion no replacement offers is checked by running the scenario without it;
+    a scenario may list hundreds. One run without them all tells them all when nothing
+    changes; where something does, only the first ten are run one by one."""
+    spares = [f"spare{i:02}" for i in range(12)]
+    estate = ESTATE_WHERE_AN_EXCLUSION_MOVES_THE_STEP + "".join(
+        f"  - {{for: k, candidate: {spare}, readiness: R3}}\n" for spare in spares
+    )
+    estate = estate.replace(
+        "components:\n",
+        "components:\n"
+        + "".join(
+            f"  - {{id: {spare}, name: {spare}, vendor: w, delivery: saas, lifecycle: candidate}}\n"
+            for spare in spares
+        ),
+    )
+    head = "id: s\ntitle: S\nestate: estate.yaml\nwithdraw: [vendor:v]\n"
+    folder = write_files(
+        {
+            "estate.yaml": estate,
+            "spares.yaml": head + f"exclude_candidates: [{', '.join(spares)}]\n",
+            "mixed.yaml": head + f"exclude_candidates: [k, {', '.join(spares)}]\n",
+        }
+    )
+    idle = run_cli("run", folder / "spares.yaml", cwd=folder)
+    assert idle.exit_code == 0, idle.stderr
+    assert idle.stderr.count("excluding it changes nothing") == 12
+    mixed = run_cli("run", folder / "mixed.yaml", cwd=folder)
+    assert mixed.exit_code == 0, mixed.stderr
+    told = [line for line in mixed.stderr.splitlines() if "changes nothing" in line]
+    assert len(told) == 9  # k (first) moves the step; 9 more run; the last 3 not run
+    assert "'k'" not in " ".join(told)
+    assert "'spare09'" not in " ".join(told)
+
+
 @pytest.mark.parametrize("command", ["run", "compare"])
 def test_an_exclusion_that_moves_the_step_is_not_told_as_changing_nothing(
     run_cli: RunCli, write_files: WriteFiles, command: str
