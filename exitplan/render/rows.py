@@ -1512,10 +1512,10 @@ def sensitivity_change(change: Change, start: date | None, *, grown: str | None 
     makes larger, so a figure that leaves it out says so."""
     before = _figure_value(change.figure, change.before, start)
     after = _figure_value(change.figure, change.after, start)
-    qualified = grown is not None and change.figure in OF_THE_SCHEDULED
-    return f"{change.figure} {before} → {after}" + (
-        f" ({LEAVING_OUT[grown]})" if qualified and grown is not None else ""
-    )
+    told = f"{change.figure} {before} → {after}"
+    if grown is not None and change.figure in OF_THE_SCHEDULED:
+        told += f" ({LEAVING_OUT[grown]})"
+    return told
 
 
 def sensitivity_changes(changes: Sequence[Change], start: date | None) -> str:
