@@ -290,7 +290,7 @@ _YAML_11_BREAKS = {
     "\u2028": ("line separator", "\\L"),
     "\u2029": ("paragraph separator", "\\P"),
 }
-_YAML_11_BREAK = re.compile("[\u0085\u2028\u2029]")
+_YAML_11_BREAK = re.compile(f"[{''.join(_YAML_11_BREAKS)}]")
 
 
 class _Builder:

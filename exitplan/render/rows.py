@@ -1055,17 +1055,18 @@ def _degraded_all_the_same(
     ]
     if not degraded:
         return []
-    told = listed(
-        f"{node} from {day(found.degrades_at)}"
-        if found.degrades_at is not None
-        else f"{node} at a renewal of unknown date"
-        for node, found in degraded
-    )
     if len(degraded) == 1:  # "wsus is degraded from day 0"
-        node, _ = degraded[0]
-        when = told.removeprefix(f"{node} ")
-        return [f"; {node} is degraded {when} all the same, through what it needs"]
+        node, found = degraded[0]
+        return [f"; {node} is degraded {_degraded_from(found)} all the same, through what it needs"]
+    told = listed(f"{node} {_degraded_from(found)}" for node, found in degraded)
     return [f"; {told} are degraded all the same, through what they need"]
+
+
+def _degraded_from(found: Affected) -> str:
+    """When a degraded component becomes so: "from 2027-06-30", or at an undated renewal."""
+    if found.degrades_at is None:
+        return "at a renewal of unknown date"
+    return f"from {day(found.degrades_at)}"
 
 
 def licences(simulation: Simulation) -> Section:
