@@ -628,7 +628,10 @@ def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
 
 # --- JSON: parsed by the json module; the slow work only for a file that fails --------------
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]|[-0-9][-+.0-9eE]*|NaN|Infinity')
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{},:]|[-0-9][-+.0-9eE]*|NaN|Infinity')
+
+
+_JSON_COLON = re.compile(r"[ \t\r\n]*:")
 
 
 class _NumberTooLongError(ValueError):
@@ -647,18 +650,65 @@ def _json_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number in JSON")
 
 
-def _json_line(text: str, found: Callable[[str, int], bool]) -> int:
-    """The line of the first token (outside strings) for which ``found(token, depth)``."""
-    depth = 0
+@dataclass
+class _JsonToken:
+    """A token of a JSON text, outside strings, with where it is: ``depth`` counts the
+    containers open after it, ``places`` the key or index each is at (kept up to date
+    as the walk goes on: copy it to keep it), and ``key`` is true for a mapping's key."""
+
+    match: re.Match[str]
+    depth: int
+    places: list[str | int]
+    key: bool
+
+    @property
+    def line(self) -> int:
+        return self.match.string.count("\n", 0, self.match.start()) + 1
+
+
+def _json_tokens(text: str) -> Iterator[_JsonToken]:
+    """The tokens of ``text`` in order, read one by one, so that the walk serves a text
+    no parser takes (nested too deep, ``NaN``). A bracket is at the place of the list or
+    mapping it opens, as the YAML reader tells it."""
+    places: list[str | int] = []  # the key or index each open container is at
+    in_mapping: list[bool] = []
     for match in _JSON_TOKENS.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-        elif token in ("]", "}"):
-            depth -= 1
-        if found(token, depth):
-            return text.count("\n", 0, match.start()) + 1
-    return 1
+        written = match.group()
+        if written in ("]", "}") and places:
+            places.pop()
+            in_mapping.pop()
+        key = written.startswith('"') and bool(in_mapping) and in_mapping[-1]
+        key = key and _JSON_COLON.match(text, match.end()) is not None
+        if key:
+            places[-1] = json.loads(written)
+        opens = written in ("[", "{")
+        yield _JsonToken(match, len(places) + opens, places, key)
+        if opens:
+            places.append(0 if written == "[" else "")
+            in_mapping.append(written == "{")
+        elif written == "," and in_mapping and not in_mapping[-1]:
+            places[-1] = int(places[-1]) + 1
+
+
+def _json_place(text: str, found: Callable[[str, int], bool]) -> tuple[int, FieldPath]:
+    """The line and field of the first token for which ``found(token, depth)``."""
+    for token in _json_tokens(text):
+        if found(token.match.group(), token.depth):
+            return token.line, tuple(token.places)
+    return 1, ()
+
+
+def _json_key_twice(text: str, key: str) -> tuple[int, FieldPath, int] | None:
+    """Where ``key`` is given a second time in one mapping: its line, the mapping's
+    place, and the line of the first."""
+    first: dict[tuple[str | int, ...], int] = {}  # the place of a mapping holding the key
+    for token in _json_tokens(text):
+        if token.key and token.places[-1] == key:
+            mapping = tuple(token.places[:-1])
+            if mapping in first:
+                return token.line, mapping, first[mapping]
+            first[mapping] = token.line
+    return None
 
 
 def _json_shape(data: Any, most: int) -> tuple[int, bool]:
@@ -725,40 +775,45 @@ def _read_json(text: str, file: str, limit: _ValueLimit, *, careful: bool = True
     against the model, which nests six levels, and a load that finds one reads its files
     again carefully, so that what it reports is the same either way."""
 
-    def refuse(line: int, message: str) -> _RefusedFileError:
-        return _RefusedFileError(Problem(file, line, "", message))
+    def refuse(place: tuple[int, FieldPath], message: str) -> _RefusedFileError:
+        line, path = place
+        return _RefusedFileError(Problem(file, line, format_path(path), message))
+
+    def deepest() -> tuple[int, FieldPath]:
+        return _json_place(text, lambda _, depth: depth > MAX_DEPTH)
 
     too_deep = f"nested more than {MAX_DEPTH} levels deep"
     if not text.strip():  # as a YAML file says it, not "JSON syntax error: Expecting value"
         raise _RefusedFileError(Problem(file, 1, "", "file is empty"), empty=True)
     written = _json_values_written(text, limit.values)
     if written > limit.values:
-        raise refuse(0, limit.message)
+        raise refuse((0, ()), limit.message)
     try:
         data = _parse_json(text)
     except json.JSONDecodeError as error:
-        raise refuse(error.lineno, f"JSON syntax error: {error.msg}") from None
+        raise refuse((error.lineno, ()), f"JSON syntax error: {error.msg}") from None
     except RecursionError:  # nested hundreds of levels: refused like any deep file
-        raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep) from None
+        raise refuse(deepest(), too_deep) from None
     except _NumberTooLongError as error:
-        line = text.count("\n", 0, max(text.find(error.written), 0)) + 1
-        raise refuse(line, _too_long(error.written)) from None
+        number = error.written
+        place = _json_place(text, lambda token, _: token == number)
+        raise refuse(place, _too_long(number)) from None
     except ValueError as error:  # NaN or Infinity
-        constant = str(error).split(" ", 1)[0]
-        line = _json_line(text, lambda token, _: token.lstrip("-") == constant.lstrip("-"))
-        raise refuse(line, str(error)) from None
+        constant = str(error).split(" ", 1)[0].lstrip("-")
+        place = _json_place(text, lambda token, _: token == constant)
+        raise refuse(place, str(error)) from None
     try:
         twice = _keys_twice(text, file, data, limit)
     except RecursionError:  # read again with a hook, nested too deep for Python's parser
-        raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep) from None
+        raise refuse(deepest(), too_deep) from None
     if twice is not None:  # read by the loader's reader, its limits and depth checked
         first, found, problems = twice
         return Document(first, FileLines(file, found), written, problems=problems)
     values, deep = _json_shape(data, limit.values) if careful else (written, False)
     if deep:
-        raise refuse(_json_line(text, lambda _, depth: depth > MAX_DEPTH), too_deep)
+        raise refuse(deepest(), too_deep)
     if values > limit.values:
-        raise refuse(0, limit.message)
+        raise refuse((0, ()), limit.message)
     if data is None or data == {}:
         raise _RefusedFileError(Problem(file, 1, "", "file is empty"), empty=True)
 
@@ -815,9 +870,14 @@ def _keys_twice(
     except _RefusedFileError as refused:
         if not refused.problem.message.startswith("YAML syntax error"):
             raise  # a limit of the loader's own (nesting, values): told as itself
-        # read otherwise by libyaml: the key alone, without its line
-        problem = Problem(file, 0, "", f"key {abbreviate(key)} appears twice")
-        raise _RefusedFileError(problem) from None
+        # read otherwise by libyaml (a key of over 1,024 characters): found token by token
+        found = _json_key_twice(text, key)
+        if found is None:  # pragma: no cover - json found the key twice in one mapping
+            problem = Problem(file, 0, "", f"key {abbreviate(key)} appears twice")
+            raise _RefusedFileError(problem) from None
+        line, mapping, first_line = found
+        message = f"key {abbreviate(key)} appears twice (first on line {first_line})"
+        raise _RefusedFileError(Problem(file, line, format_path(mapping), message)) from None
     return first, builder.lines, tuple(builder.problems)
 
 
@@ -1228,6 +1288,11 @@ def _plain(kind: str, given: Any, context: Mapping[str, Any]) -> str | None:
     """The message for an error of a number's size, a value's type or a list's length;
     None for the other kinds."""
     if kind == "finite_number":
+        if isinstance(given, float) and math.isinf(given):  # 1e400 reads as infinity too
+            sign = "-" if given < 0 else ""
+            return (
+                f"reads as {sign}infinity (too large a number, or written so); give a finite number"
+            )
         return f"{_short(given)} is not a finite number"
     if kind == "less_than_equal":
         return f"{_short(given)} is too large; at most {_number(context.get('le'))}"

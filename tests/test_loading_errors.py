@@ -17,6 +17,9 @@ from exitplan.errors import InvalidInputError, Problem
 from exitplan.loading import ALIAS_BUDGET, BYTES_PER_VALUE, format_path, load_estate
 from tests.conftest import WriteFiles
 
+DEEP_VENDORS = format_path(("vendors", *[0] * 63))
+"""The place the loader tells for a list nested too deep under ``vendors``: the 64th level."""
+
 BASE = """
 vendors:
   - id: microsoft
@@ -607,7 +610,28 @@ CASES = [
     Case(  # Python's json gave up between 985 and 1,024 levels: internal error (helper-93)
         "json-nested-past-python-s-parser",
         {"a.json": '{"vendors": ' + "[" * 1000 + "]" * 1000 + "}"},
-        [Expected("a.json", 1, "", "nested more than 64 levels deep")],
+        [Expected("a.json", 1, DEEP_VENDORS, "nested more than 64 levels deep")],
+    ),
+    *(
+        Case(  # told without a field in JSON (helper-93): as the YAML reader tells it
+            f"{name}-nested-100-deep-names-its-field",
+            {name: '{"vendors": [{"id": "x",\n"tags": ' + "[" * 100 + "]" * 100 + "}]}"},
+            [Expected(name, 2, format_path(("vendors", 0, "tags", *[0] * 61)), "nested more")],
+        )
+        for name in ("a.json", "a.yaml")
+    ),
+    Case(  # libyaml reads no key of over 1,024 characters: told without line or field
+        "json-key-of-1100-characters-twice",
+        {
+            "a.json": '{"vendors": [{"id": "acme",\n"note": "'
+            + "k" * 1100
+            + '",\n"'
+            + "k" * 1100
+            + '": 1,\n"name": "A",\n"'
+            + "k" * 1100
+            + '": 2}]}'
+        },
+        [Expected("a.json", 5, "vendors[0]", "(1,100 characters) appears twice (first on line 3)")],
     ),
     Case(  # told as "U+0092 is not allowed in YAML", the key given twice unsaid (helper-93)
         "json-key-twice-beside-a-c1-control",

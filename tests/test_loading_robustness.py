@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from exitplan import loading
 from exitplan.errors import InvalidInputError, UsageError
-from exitplan.loading import _ONE_FILE, _keys_twice, load_estate
+from exitplan.loading import (
+    _ONE_FILE,
+    _keys_twice,
+    _read_json,
+    _RefusedFileError,
+    format_path,
+    load_estate,
+)
 
 FRAGMENTS = [
     "vendors:", "components:", "  - id: x", "    name: X", "    vendor: x", "    delivery: saas",
@@ -110,6 +117,51 @@ def test_every_json_key_given_twice_is_told_at_its_line_and_only_then(
         assert "appears twice (first on line " in problem.message
         assert problem.line >= 1
     assert data == json.loads(text, object_pairs_hook=_first_kept)
+
+
+_TRICKY = st.text(alphabet='ab:,[]{}" \\\nNé', max_size=5)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _places(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    inner: list[tuple[str | int, object]] = []
+    if isinstance(data, dict):
+        inner = list(data.items())
+    elif isinstance(data, list):
+        inner = list(enumerate(data))
+    return [path] + [found for key, value in inner for found in _places(value, (*path, key))]
+
+
+def _with(data: object, path: tuple[str | int, ...], value: object) -> object:
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)  # type: ignore[call-overload]
+    copy[path[0]] = _with(copy[path[0]], path[1:], value)
+    return copy
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.data(), st.sampled_from([None, 0, 2]), st.booleans())
+def test_a_json_constant_is_told_at_its_line_and_field(
+    data: object, draw: st.DataObject, indent: int | None, ascii_only: bool
+) -> None:
+    """``NaN`` anywhere in any JSON text: told at the line and field where it is written,
+    found token by token (no parser takes the text), strings and keys holding brackets,
+    commas, colons, quotes and "NaN" not taken for anything else."""
+    path = draw.draw(st.sampled_from(_places(data)))
+    marker = "\x00here\x00"
+    text = json.dumps(_with(data, path, marker), indent=indent, ensure_ascii=ascii_only)
+    written = json.dumps(marker)
+    line = text.count("\n", 0, text.index(written)) + 1
+    with pytest.raises(_RefusedFileError) as refused:
+        _read_json(text.replace(written, "NaN"), "f.json", _ONE_FILE)
+    problem = refused.value.problem
+    assert (problem.line, problem.field) == (line, format_path(path)), text
+    assert problem.message == "NaN is not a number in JSON"
 
 
 def test_a_folder_of_more_entries_than_an_estate_has_is_refused_at_once(

@@ -522,7 +522,31 @@ CONTENTS = [
         "json-integer-of-5000-digits",
         files({"big.json": '{"components": [\n{"cost_per_year": ' + "9" * 5000 + "}]}"}),
         2,
-        ("a number written with 5,000 characters",),
+        ("components[0].cost_per_year: a number written with 5,000 characters",),
+        "estate/big.json:2",
+    ),
+    Case(  # the same digits in a name before it: told at the name's line (helper-93)
+        "json-integer-of-5000-digits-after-a-name-of-them",
+        files(
+            {
+                "big.json": '{"components": [\n{"name": "' + "9" * 5000 + '",\n'
+                '"cost_per_year": ' + "9" * 5000 + "}]}"
+            }
+        ),
+        2,
+        ("components[0].cost_per_year: a number written with 5,000 characters",),
+        "estate/big.json:3",
+    ),
+    Case(
+        "json-minus-1e400",
+        files(
+            {
+                "big.json": '{"components": [{"id": "a", "name": "A", "vendor": "acme",\n'
+                '"delivery": "saas", "cost_per_year": -1e400}]}'
+            }
+        ),
+        2,
+        ("components[0].cost_per_year: reads as -infinity (too large a number, or written so)",),
         "estate/big.json:2",
     ),
     Case(
@@ -543,7 +567,7 @@ CONTENTS = [
         "cost-infinite",
         files({"a.yaml": component("cost_per_year: .inf")}),
         2,
-        ("components[0].cost_per_year: inf is not a finite number",),
+        ("components[0].cost_per_year: reads as infinity (too large a number, or written so)",),
         "estate/a.yaml:6",
     ),
     Case(
@@ -578,7 +602,7 @@ CONTENTS = [
             }
         ),
         2,
-        ("alternatives[0].duration_weeks: inf is not a finite number",),
+        ("alternatives[0].duration_weeks: reads as infinity (too large a number, or written so)",),
         "estate/b.json:2",
     ),
     Case(
@@ -809,8 +833,20 @@ CONTENTS = [
         "json-nan-constant",
         files({"a.json": '{"components": [\n{"cost_per_year": NaN}]}'}),
         2,
-        ("NaN is not a number in JSON",),
+        ("components[0].cost_per_year: NaN is not a number in JSON",),
         "estate/a.json:2",
+    ),
+    Case(  # "NaN" as a value and as a key before the constant: not taken for it
+        "json-infinity-constant-after-its-name-in-strings",
+        files(
+            {
+                "a.json": '{"vendors": [{"id": "NaN", "Infinity": "-Infinity"}],\n'
+                '"components": [{"id": "x"}, {"name": "x",\n"cost_per_year": -Infinity}]}'
+            }
+        ),
+        2,
+        ("components[1].cost_per_year: -Infinity is not a number in JSON",),
+        "estate/a.json:3",
     ),
     Case(
         "control-characters-in-a-file-name",
