@@ -296,9 +296,9 @@ def terminal_width() -> int:
     return DEFAULT_WIDTH
 
 
-ESTATE_PATH = click.argument(
-    "path", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path)
-)
+ESTATE_PATH = click.argument("path", type=click.Path(path_type=Path))
+"""An estate's file or folder; one that is missing or a loop of links is told by the loader,
+as every command that reads an estate tells it."""
 FORMAT = click.option(
     "--format",
     "output_format",

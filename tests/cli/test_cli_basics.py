@@ -127,7 +127,7 @@ def test_four_problems_in_two_files_are_all_reported(
 def test_missing_path_is_a_usage_error(run_cli: RunCli) -> None:
     result = run_cli("validate", "no/such/estate")
     assert result.exit_code == 2
-    assert "does not exist" in result.stderr
+    assert result.stderr == "exitplan: no/such/estate: no such file or folder\n"
     assert "Traceback" not in result.stderr
 
 

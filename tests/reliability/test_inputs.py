@@ -382,6 +382,22 @@ FOLDERS = [
         (f"nested more than {MAX_DEPTH} levels deep",),
         "estate/model.json:1",
     ),
+    *(
+        Case(  # validate and load said "Path 'a' does not exist", as click checked it first
+            f"estate-path-a-loop-of-links-{command}",
+            made(lambda root: (link("a", "b")(root), link("b", "a")(root)), "a"),
+            2,
+            ("exitplan: a: cannot read: a loop of links",),
+            command=(command,),
+        )
+        for command in ("validate", "load")
+    ),
+    Case(
+        "estate-path-a-dangling-link",
+        made(link("a", "nowhere"), "a"),
+        2,
+        ("exitplan: a: no such file or folder",),
+    ),
     Case(
         "json-schema-as-the-estate",
         made(save_schema("estate.schema.json"), "estate.schema.json"),
