@@ -179,6 +179,7 @@ def plain_is_text(text: str) -> bool:
 
 
 _LIBYAML = bool(yaml.__with_libyaml__)
+_QUOTES = ('"', "'")
 
 if _LIBYAML:  # libyaml also caps nesting at 1,000 levels by itself
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # stubs omit it
@@ -520,6 +521,21 @@ class _Builder:
             self.offsets.pop((*path, key), None)
         return second, found
 
+    def no_comment_touching(self, event: ScalarEvent, path: FieldPath) -> None:
+        """``"Acme"#1``: libyaml and PyYAML read ``Acme`` and drop ``#1`` as a comment, and
+        YAML 1.2 readers refuse it, as a comment starts after a space."""
+        end = event.end_mark
+        if end is not None and self.text.startswith("#", end.index):
+            quote = event.style
+            rest = self.text[end.index : end.index + 20].partition("\n")[0]
+            raise self.refuse(
+                end.line + 1,
+                path,
+                f"{abbreviate(rest)} follows the closing {quote} with no space: some YAML "
+                f"readers drop it as a comment and others refuse the line; put the # inside "
+                f"the quotes, or a space before it",
+            )
+
     def key(self, event: Event, path: FieldPath, line: int) -> str:
         """A key is the text written (``1: x`` has the key ``"1"``); never a list or map."""
         self.count(line, path)
@@ -528,6 +544,8 @@ class _Builder:
                 raise self.refuse(line, path, f"unsupported YAML tag {abbreviate(event.tag)}")
             if event.anchor is not None:
                 self.anchors[event.anchor] = _Anchor(event.value, 1, event.value)
+            if event.style in _QUOTES:
+                self.no_comment_touching(event, (*path, event.value))
             return str(event.value)
         if isinstance(event, AliasEvent):
             anchor = self.anchors.get(event.anchor or "")
@@ -538,6 +556,8 @@ class _Builder:
     def scalar(self, event: ScalarEvent, path: FieldPath, line: int) -> Any:
         text: str = event.value
         tag = event.tag
+        if event.style in _QUOTES:
+            self.no_comment_touching(event, path)
         if tag is None and event.implicit[0]:  # plain, untagged: the core schema decides
             if text and text[0] not in _NOT_ONLY_TEXT:
                 return text
@@ -1854,6 +1874,11 @@ def _apply_overrides(collected: _Collected) -> None:
             collected.problems += validation_problems(
                 error, model, doc, path, renumber=functools.partial(_in_patch, places)
             )
+            salvaged = _salvage(model, merged)  # its references told in the same run
+            if salvaged is not None:
+                collected.items[section][index] = _Item(
+                    salvaged, doc.where, path, True, places=places, kept=kept, before=item
+                )
             continue
         collected.items[section][index] = _Item(
             patched, doc.where, path, places=places, kept=kept, before=item

@@ -607,6 +607,19 @@ CASES = [
             Expected("b.yaml", 1, "estate", "given more than once; also at"),
         ],
     ),
+    *(
+        Case(  # libyaml read "Acme" and dropped '#1' as a comment, in silence (helper-93)
+            f"yaml-comment-touching-a-closing-{name}",
+            {"a.yaml": f"vendors:\n  - id: acme\n    name: {quote}Ac\n      me{quote}#1 x\n"},
+            [Expected("a.yaml", 4, "vendors[0].name", f"'#1 x' follows the closing {quote} with")],
+        )
+        for name, quote in (("double-quote", '"'), ("single-quote", "'"))
+    ),
+    Case(
+        "yaml-comment-touching-a-quoted-key",
+        {"a.yaml": 'vendors:\n  - {id: acme,\n     "name"#c\n     : Acme}\n'},
+        [Expected("a.yaml", 3, "vendors[0].name", "'#c' follows the closing \" with no space")],
+    ),
     Case(  # Python's json gave up between 985 and 1,024 levels: internal error (helper-93)
         "json-nested-past-python-s-parser",
         {"a.json": '{"vendors": ' + "[" * 1000 + "]" * 1000 + "}"},

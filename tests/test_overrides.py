@@ -98,6 +98,29 @@ def test_a_bad_override_names_its_file_line_and_field(
     assert expected in str(raised.value)
 
 
+def test_an_override_with_a_bad_value_has_its_references_checked_in_the_same_run(
+    tmp_path: Path,
+) -> None:
+    """Its unknown ref and the cycle it closes were told only once the bad value was
+    mended, one run later (helper-93)."""
+    overrides = (
+        "overrides:\n"
+        "  b:\n"
+        "    delivery: cloud\n"
+        "    depends_on: [{ref: nowhere, strength: soft}, a]\n"
+        "  c: {note: fine}\n"
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        load_estate(_estate(tmp_path, overrides))
+    assert [str(problem).removeprefix(f"{tmp_path}/") for problem in raised.value.problems] == [
+        "imported/model.yaml:3: components[0].depends_on[0]: cycle of hard dependencies: "
+        "a → b → a; make one dependency soft or part of an any_of_group",
+        "mine.yaml:3: overrides.b.delivery: 'cloud' is not allowed; expected 'saas', 'paas', "
+        "'iaas', 'self_hosted' or 'client'",
+        "mine.yaml:4: overrides.b.depends_on[0].ref: unknown component or service 'nowhere'",
+    ]
+
+
 def test_an_element_overridden_twice_is_an_error(tmp_path: Path) -> None:
     root = _estate(tmp_path, "overrides:\n  b: {note: one}\n")
     (root / "more.yaml").write_text("overrides:\n  b: {note: two}\n", encoding="utf-8")

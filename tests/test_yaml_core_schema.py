@@ -38,6 +38,10 @@ SCALARS = [
     ("12:30", "12:30"),  # YAML 1.1 sexagesimal
     ("'true'", "true"),
     ('"12"', "12"),
+    ('"a#b"', "a#b"),  # a # inside quotes, or after a space, is not refused as touching one
+    ('"a" #b', "a"),
+    ("'a' #b", "a"),
+    ("a#b", "a#b"),
 ]
 
 
