@@ -18,7 +18,7 @@ from exitplan.cli.common import (
     simulation_options,
 )
 from exitplan.errors import UsageError
-from exitplan.render.explorer import dump_explorer, kept_answer
+from exitplan.render.explorer import dump_explorer, explorer_words, kept_answer
 from exitplan.render.files import write_output
 from exitplan.select import parse_selector
 from exitplan.simulate.explore import MOST_ANSWERED, MOST_COMPONENTS, explorer_data
@@ -71,7 +71,7 @@ def explore_command(source: Source, selectors: tuple[str, ...], mode: str, outpu
     backend = source.open()
     options = simulation_options(mode, None, None)
     with counted("answering each withdrawal the page offers", remaining=True) as progress:
-        data = explorer_data(backend, selectors, options, progress, kept_answer)
+        data = explorer_data(backend, selectors, options, progress, kept_answer, explorer_words)
     if not data["choices"]:
         raise UsageError("nothing in this estate can be withdrawn: it has no component in use")
     if data["components_left_out"]:

@@ -38,7 +38,9 @@ import orjson
 from exitplan import __version__
 from exitplan.errors import printable, shorten
 from exitplan.render.files import positions
+from exitplan.render.rows import plan_sentences, status, users_lost
 from exitplan.select import Mode
+from exitplan.simulate.result import Simulation, summarise
 
 Edge = tuple[str, str]
 
@@ -81,6 +83,22 @@ def kept_answer(answer: Mapping[str, Any]) -> str:
     several times less memory than its lists). The same answer gives the same text."""
     written = orjson.dumps(answer, option=orjson.OPT_SORT_KEYS)
     return base64.b64encode(zlib.compress(written, 6)).decode("ascii")
+
+
+def explorer_words(simulation: Simulation) -> dict[str, Any]:
+    """What the page tells of an answer in ``simulate``'s own words, for the whole
+    withdrawal (``told``): the users who lose a service, and its sentences of the
+    alternatives and the plan (those of what needs no replacement aside: the page's
+    simulation lists the services alone among what it reaches, and its table of
+    alternatives names them); and where each step of the plan stands (``status``, in the
+    plan's order: on time, late, blocked)."""
+    figures = summarise(simulation)
+    users = users_lost(figures)
+    told = [f"{users[:1].upper()}{users[1:]}.", *plan_sentences(simulation, figures, spare=False)]
+    return {
+        "told": [printable(line) for line in told],
+        "status": [printable(status(step)) for step in simulation.plan.steps],
+    }
 
 
 def read_answer(kept: str) -> Any:
@@ -257,6 +275,7 @@ __all__ = [
     "MOST_PLACED",
     "MOST_PLACED_DEPENDENCIES",
     "dump_explorer",
+    "explorer_words",
     "kept_answer",
     "placed",
     "read_answer",

@@ -236,19 +236,32 @@ def headline(simulation: Simulation) -> list[str]:
         f"{start}{horizon}.",
         f"{plural(figures.withdrawn, 'component or service', 'components or services')} "
         f"withdrawn; {plural(figures.services_broken, 'service')} broken and "
-        f"{figures.services_degraded:,} degraded; "
-        + (
-            "no user loses a service."
-            if not figures.services_broken
-            else f"{plural(figures.users_broken, 'user')} "
-            f"{agreeing(figures.users_broken, 'loses', 'lose')} a service."
-            if figures.users_recorded
-            else "no users are recorded for the services broken."
-        ),
+        f"{figures.services_degraded:,} degraded; {users_lost(figures)}.",
     ]
     if simulation.legal is not None:
         lines.extend(legal_sentences(simulation.legal))
     lines.extend(licence_sentences(simulation.licences, simulation.affected))
+    return lines + plan_sentences(simulation, figures)
+
+
+def users_lost(figures: Summary) -> str:
+    """ "51,700 users lose a service", or why no number is given."""
+    if not figures.services_broken:
+        return "no user loses a service"
+    if not figures.users_recorded:
+        return "no users are recorded for the services broken"
+    return (
+        f"{plural(figures.users_broken, 'user')} "
+        f"{agreeing(figures.users_broken, 'loses', 'lose')} a service"
+    )
+
+
+def plan_sentences(simulation: Simulation, figures: Summary, *, spare: bool = True) -> list[str]:
+    """The headline's sentences of the alternatives and the plan: what has none viable,
+    what is held back, the partial replacements, the plan and its finish, what needs no
+    replacement (unless not ``spare``: a simulation that lists the services alone among
+    what it reaches cannot tell it), what must be brought in, and what is late."""
+    lines: list[str] = []
     missing = [r.replaces for r in simulation.missing]
     if missing:
         lines.append(f"No viable alternative for {len(missing):,}: {', '.join(missing)}.")
@@ -281,13 +294,13 @@ def headline(simulation: Simulation) -> list[str]:
     )
     running = {a.id for a in simulation.affected if a.state is State.WITHDRAWN}
     running -= {held.id for held in simulation.held_back}  # told above
-    spare = [n for n in simulation.not_needed if n in running]  # as the report tells them
-    if spare:
-        count = len(spare)
+    unused = [n for n in simulation.not_needed if n in running] if spare else []
+    if unused:  # as the report tells them
+        count = len(unused)
         lines.append(
             f"{plural(count, 'withdrawn component needs', 'withdrawn components need')} no "
             f"replacement, as nothing that stays in use needs {agreeing(count, 'it', 'them')}: "
-            f"{listed(spare, most=5)}."
+            f"{listed(unused, most=5)}."
         )
     needs = brought_in_sentences(simulation, most=3)
     if needs:

@@ -27,7 +27,7 @@ from exitplan.select import (
 )
 from exitplan.simulate import Options, Shared, Timeline, timeline
 from exitplan.simulate.propagate import NEVER, Times, is_dated
-from exitplan.simulate.result import DeadlineFrom, Progress, StepKind
+from exitplan.simulate.result import DeadlineFrom, Progress, Simulation, StepKind
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,9 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
     holds hundreds of answers of thousands of nodes each, and an id is written many times
     in each (the page reads the numbers back as ids).
 
+    ``not_needed`` gives the withdrawn components that need no replacement, as nothing
+    that stays in use needs them.
+
     A step is ``[id, wave, replaces, candidates, start, finish, deadline, blocked, export,
     needs brought in, due for the steps after it, too late for them, cannot be made]``:
     the last three as ``Step.due_for_next`` (none where no day can be met),
@@ -237,6 +240,7 @@ def answer(found: Timeline, index: Mapping[NodeId, int] | None = None) -> dict[s
             for step in simulation.plan.steps
         ],
         "finish": simulation.plan.finish_day,
+        "not_needed": [ref(node) for node in simulation.not_needed],
     }
 
 
@@ -275,6 +279,7 @@ def explorer_data(
     options: Options | None = None,
     progress: Progress | None = None,
     keep: Callable[[dict[str, Any]], Any] = lambda answered: answered,
+    words: Callable[[Simulation], Mapping[str, Any]] = lambda _: {},
     *,
     most: int = MOST_ANSWERED,
 ) -> dict[str, Any]:
@@ -285,7 +290,8 @@ def explorer_data(
     others as offered). Deterministic: the same estate gives the same data. ``progress``
     is told how many choices are answered, before each and at the end; what ``keep``
     makes of each answer is kept (the page's writer keeps its JSON, much smaller than
-    its lists)."""
+    its lists), with what ``words`` tells of its simulation (the page's writer gives
+    the sentences ``simulate`` prints)."""
     info = backend.info
     picked: list[tuple[int, list[str]]] = []
     answers = {}
@@ -319,7 +325,7 @@ def explorer_data(
         if not found.in_use and choice.group != "Given":
             continue  # it takes away only what nothing runs on (candidates, in an exit)
         picked.append((place, [choice.key, choice.name, choice.group]))
-        answered = answer(found, index)
+        answered = {**answer(found, index), **words(found.simulation)}
         held += len(answered["affected"])
         days = (day for a in answered["affected"] for day in a[2:] if isinstance(day, int))
         last = max(last, max(days, default=0))

@@ -32,6 +32,7 @@ from exitplan.render.explorer import (
     read_answer,
     script_json,
 )
+from exitplan.render.rows import status
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
 from exitplan.simulate.explore import (
@@ -103,9 +104,12 @@ def _expected(selector: str, day: int) -> dict[str, list[str]]:
     assert result.exit_code == 0, result.stderr
     simulated = json.loads(result.stdout)
     services = {s["id"]: s["state"] for s in simulated["services"]}
+    components = [a for a in simulated["affected"] if a["kind"] == "component"]
     return {
         "broken": sorted(i for i, s in services.items() if s in ("broken", "withdrawn")),
         "degraded": sorted(i for i, s in services.items() if s == "degraded"),
+        "broken-components": sorted(a["id"] for a in components if a["state"] == "broken"),
+        "degraded-components": sorted(a["id"] for a in components if a["state"] == "degraded"),
         "withdrawn": sorted(a["id"] for a in simulated["affected"] if a["state"] == "withdrawn"),
     }
 
@@ -144,10 +148,15 @@ def test_picking_microsoft_and_day_90_shows_what_simulate_says(page: Path, brows
     )
     _settled(browser, "vendor:microsoft&90")
     expected = _expected("vendor:microsoft", 90)
-    assert sorted(_shown(browser, "broken")) == expected["broken"]
-    assert sorted(_shown(browser, "degraded")) == expected["degraded"]
-    assert sorted(_shown(browser, "withdrawn")) == expected["withdrawn"]
-    assert expected["broken"]  # the comparison is not of two empty lists
+    for state, ids in expected.items():  # the components too: only the services were listed
+        assert sorted(_shown(browser, state)) == ids, state
+        assert ids, state  # the comparison is not of two empty lists
+    counts = {state: len(ids) for state, ids in expected.items()}
+    assert browser.find_element("id", "summary").text == (
+        f"{counts['withdrawn']} withdrawn, {counts['broken']} services broken and "
+        f"{counts['degraded']} degraded, {counts['broken-components']} components broken and "
+        f"{counts['degraded-components']} degraded on 2027-01-30 (day 90)."
+    )
     assert browser.current_url.endswith("#withdraw=vendor%3Amicrosoft&day=90")
     assert "2027-01-30 (day 90)" in browser.find_element("id", "date").text
 
@@ -198,23 +207,29 @@ def test_an_exit_page_says_its_mode_and_names_export_and_blocked_steps(
     assert any(s.startswith("export data from Microsoft Purview") for s in steps)
     assert any(s.endswith("→ no viable alternative") for s in steps)
     assert not any("?" in s for s in steps)
-    due = _due(browser)
-    assert due["replace-entra-id"] == (
+    due, told = _due(browser), _status(browser)
+    assert due["replace-entra-id"] == ""  # no contract date of its own: the steps after it
+    assert told["replace-entra-id"].endswith(  # set it one it cannot meet
         "the steps after it miss their deadlines however soon it finishes"
-    )  # no contract date of its own: the steps after it set it one it cannot meet
+    )
     assert due["replace-m365-apps"] == "2027-06-30 (day 241)"
     export = browser.find_elements("css selector", '#plan tr[data-id="export-purview"] td')
     assert export[2].text == "2026-11-01"  # in an exit it is made on day 0
     assert _shown(browser, "degraded") == []  # none on day 0: the list says so
     assert browser.find_element("id", "degraded").text == "none on this day"
     summary = browser.find_element("id", "summary").text
-    assert re.fullmatch(r"\d+ withdrawn, \d+ services broken and 0 degraded on .*", summary)
+    assert re.fullmatch(
+        r"\d+ withdrawn, \d+ services broken and 0 degraded, \d+ components? broken and \d+ "
+        r"degraded on .*",
+        summary,
+    )
     _open(browser, target, "#withdraw=component:topdesk&day=0")
     assert "1 service broken" in browser.find_element("id", "summary").text
     _open(browser, page, "#withdraw=vendor:microsoft&day=0")
     assert browser.find_element("id", "mode").text.startswith("Cut-off: the vendor stops")
     export = browser.find_elements("css selector", '#plan tr[data-id="export-purview"] td')
-    assert [cell.text for cell in export[2:4]] == ["cannot be made: the vendor is gone by then", ""]
+    assert [cell.text for cell in export[2:4]] == ["", ""]
+    assert _status(browser)["export-purview"] == "cannot be made: the vendor is gone by then"
 
 
 @browser_only
@@ -236,12 +251,22 @@ def _open_tiny(browser: Any, run_cli: RunCli, tmp_path: Path, spec: str, selecto
     _open(browser, target, f"#withdraw={selector}&day=0")
 
 
-def _due(browser: Any) -> dict[str, str]:
-    """The plan table's "due" cell of each step, by the step's id."""
+def _column(browser: Any, place: int) -> dict[str, str]:
+    """The plan table's cells in the column at ``place``, by the step's id."""
     rows = browser.find_elements("css selector", "#plan tr[data-id]")
     return {
-        r.get_attribute("data-id"): r.find_elements("css selector", "td")[-1].text for r in rows
+        r.get_attribute("data-id"): r.find_elements("css selector", "td")[place].text for r in rows
     }
+
+
+def _due(browser: Any) -> dict[str, str]:
+    """The plan table's "due" cell of each step."""
+    return _column(browser, 4)
+
+
+def _status(browser: Any) -> dict[str, str]:
+    """The plan table's "on time?" cell of each step."""
+    return _column(browser, 5)
 
 
 @browser_only
@@ -281,6 +306,119 @@ def test_a_service_shows_the_chain_that_breaks_it(page: Path, browser: Any) -> N
     _open(browser, page, "#withdraw=component:intune&day=0")
     chain, because = _picked(browser, GOTHENBURG, "component:intune", "it-arbetsplats")
     assert chain == because
+
+
+def _click_node(browser: Any, node: str) -> None:
+    """A click where Cytoscape (3.35, its registration on the container) draws ``node``."""
+    from selenium.webdriver.common.action_chains import ActionChains  # noqa: PLC0415
+
+    x, y = browser.execute_script(
+        "var cy = document.getElementById('graph')._cyreg.cy;"
+        "var p = cy.getElementById(arguments[0]).renderedPosition(); return [p.x, p.y];",
+        f"n/{node}",
+    )
+    graph = browser.find_element("id", "graph")
+    width, height = graph.size["width"], graph.size["height"]
+    ActionChains(browser).move_to_element_with_offset(
+        graph, int(x - width / 2), int(y - height / 2)
+    ).click().perform()
+
+
+def _chain(browser: Any) -> list[str]:
+    return [
+        str(item.get_attribute("data-id"))
+        for item in browser.find_elements("css selector", "#chain-list > li")
+    ]
+
+
+@browser_only
+def test_a_service_clicked_in_the_graph_shows_the_chain_that_breaks_it(
+    page: Path, browser: Any
+) -> None:
+    """As the legend says: the click looked for a component withdrawn alone of the
+    service's id, found none, and did nothing (helper-96)."""
+    _open(browser, page, "#withdraw=component:intune&day=0")
+    _click_node(browser, "it-arbetsplats")
+    result = cli("simulate", GOTHENBURG, "-w", "component:intune", "--format", "json")
+    affected = {a["id"]: a for a in json.loads(result.stdout)["affected"]}
+    assert _chain(browser) == affected["it-arbetsplats"]["because"]
+    assert len(_chain(browser)) > 2
+    assert browser.find_element("id", "withdraw").get_attribute("value") == "component:intune"
+    services = sorted(s.id for s in load_estate(GOTHENBURG).services)
+    unreached = next(service for service in services if service not in affected)
+    _click_node(browser, unreached)
+    assert _chain(browser) == []
+    name = next(s.name for s in load_estate(GOTHENBURG).services if s.id == unreached)
+    assert browser.find_element("id", "chain").text == (
+        f"{name} is neither withdrawn, broken nor degraded on 2026-11-01."
+    )
+
+
+@browser_only
+def test_a_service_withdrawn_is_a_service_broken_as_simulate_counts_it(
+    tmp_path: Path, browser: Any
+) -> None:
+    """The page said "1 withdrawn, 0 services broken" where simulate says 1 service broken
+    (helper-96)."""
+    target = tmp_path / "service.html"
+    result = cli("explore", GOTHENBURG, "-w", "service:it-arbetsplats", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, "#withdraw=service:it-arbetsplats&day=0")
+    expected = _expected("service:it-arbetsplats", 0)
+    assert _shown(browser, "broken") == expected["broken"] == ["it-arbetsplats"]
+    assert _shown(browser, "withdrawn") == expected["withdrawn"] == ["it-arbetsplats"]
+    assert browser.find_element("id", "summary").text.startswith(
+        "1 withdrawn, 1 service broken and 0 degraded"
+    )
+
+
+@browser_only
+def test_the_plan_and_the_whole_withdrawal_read_as_simulate_tells_them(
+    page: Path, browser: Any
+) -> None:
+    """The plan table in simulate's order (by wave) with its "on time?" column, the
+    components that need no replacement, and simulate's sentences of the whole
+    withdrawal: the page had none of them (helper-96)."""
+    _open(browser, page, "#withdraw=vendor:microsoft&day=90")
+    simulation = simulate(EmbeddedGraph(load_estate(GOTHENBURG)), ["vendor:microsoft"])
+    steps = sorted(simulation.plan.steps, key=lambda step: (step.wave, step.id))
+    assert list(_status(browser)) == [step.id for step in steps]
+    assert _status(browser) == {step.id: status(step) for step in steps}
+    assert any(text.endswith("days late") for text in _status(browser).values())
+    headers = [cell.text for cell in browser.find_elements("css selector", "#plan th")]
+    assert headers == ["wave", "step", "starts", "finishes", "due", "on time?"]
+    rows = browser.find_elements("css selector", "#alternatives tr[data-id]")
+    spare = [r.get_attribute("data-id") for r in rows if "not needed" in r.text]
+    assert spare == list(simulation.not_needed) == ["exchange-online-protection", "planner"]
+    told = [item.text for item in browser.find_elements("css selector", "#told > li")]
+    printed = " ".join(cli("simulate", GOTHENBURG, "-w", "vendor:microsoft").stdout.split())
+    assert told[0] == "51,700 users lose a service."
+    assert any(line.startswith("Migration plan: 18 steps in 3 waves") for line in told)
+    for line in told:
+        assert line in printed
+
+
+@browser_only
+def test_a_list_shows_its_first_items_and_counts_the_rest(tmp_path: Path, browser: Any) -> None:
+    many = [
+        {"id": f"b{index:03d}", "name": f"B{index}", "vendor": "w", "delivery": "saas",
+         "depends_on": ["a"]}
+        for index in range(250)
+    ]  # fmt: skip
+    estate, _ = write_estate(
+        tmp_path / "in",
+        "N",
+        components=[{"id": "a", "name": "A", "vendor": "v", "delivery": "saas"}, *many],
+        alternatives=[],
+        services=[],
+    )
+    target = tmp_path / "many.html"
+    assert cli("explore", estate, "-o", target).exit_code == 0
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    assert _shown(browser, "broken-components") == [f"b{index:03d}" for index in range(200)]
+    items = browser.find_elements("css selector", "#broken-components > li")
+    assert items[-1].text == "… and 50 more: exitplan simulate lists them all"
+    assert "250 components broken" in browser.find_element("id", "summary").text
 
 
 def _picked(browser: Any, estate: Path, selector: str, service: str) -> tuple[list[str], Any]:
@@ -666,6 +804,7 @@ def _by_ids(numbered: dict[str, Any], nodes: Sequence[str]) -> dict[str, Any]:
             for s in numbered["steps"]
         ],
         "finish": numbered["finish"],
+        "not_needed": [nodes[n] for n in numbered["not_needed"]],
     }
 
 

@@ -82,11 +82,16 @@
       }),
       users: byIds(raw.users, same),
       replacements: raw.replacements.map(function (r) { return [idOf(r[0]), r[1], node(r[2])]; }),
-      steps: raw.steps.map(function (s) {
+      steps: raw.steps.map(function (s, i) {
         return [s[0], s[1], s[2].map(idOf), s[3].map(node), s[4], s[5], s[6], s[7], s[8],
-          s[9].map(function (options) { return options.map(idOf); }), s[10], s[11], s[12]];
+          s[9].map(function (options) { return options.map(idOf); }), s[10], s[11], s[12],
+          raw.status ? raw.status[i] : ""];
+      }).sort(function (a, b) {  // by wave, then id, as simulate's plan table
+        return a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
       }),
       finish: raw.finish,
+      not_needed: (raw.not_needed || []).map(idOf),
+      told: raw.told || [],
     };
   }
 
@@ -321,6 +326,10 @@
 
   // --- the answer on a day ----------------------------------------------------------------
   var stateNow = {};  // of the answer and day shown: each node's state, when it has one
+  var entryNow = Object.create(null);  // of the answer shown: each affected node's entry
+  var shownAnswer = null;
+  var shownDay = 0;
+  var MOST_LISTED = 200;  // items a list shows; "… and N more" tells the rest
 
   function within(day, on) {
     return on === "renewal" || (typeof on === "number" && on <= day);
@@ -364,6 +373,9 @@
 
   function item(list, a, state, answer) {
     var id = a[0];
+    var count = Number(list.getAttribute("data-count") || 0) + 1;
+    list.setAttribute("data-count", String(count));
+    if (count > MOST_LISTED) return;
     var on = state === "degraded" ? a[3] : a[2];
     var li = element("li", null, { "data-id": id, "data-state": state, tabindex: "0" });
     li.appendChild(element("span", nameOf(id), { class: "name" }));
@@ -378,6 +390,20 @@
       if (event.key === "Enter") pick();
     });
     list.appendChild(li);
+  }
+
+  // The chain of a node clicked in the graph on the day shown; that it has none, when the
+  // withdrawal does not reach it by then.
+  function why(id) {
+    var a = entryNow[id];
+    var state = a ? stateNow[id] : null;
+    if (!state) {
+      showChain(id, []);
+      document.getElementById("chain").appendChild(element("p", nameOf(id) +
+        " is neither withdrawn, broken nor degraded on " + dateOf(shownDay) + "."));
+      return;
+    }
+    showChain(id, chainOf(a, state, shownAnswer));
   }
 
   function showChain(id, chain) {
@@ -488,7 +514,7 @@
   // No answer shown, and why.
   function unread(why) {
     document.getElementById("summary").textContent = why;
-    ["broken", "degraded", "withdrawn", "alternatives", "plan", "chain"].forEach(function (id) {
+    LISTS.concat(["alternatives", "plan", "chain", "told"]).forEach(function (id) {
       clear(document.getElementById(id));
     });
     cy.nodes().removeClass("withdrawn broken degraded");
@@ -496,20 +522,28 @@
     document.body.setAttribute("data-ready", "true");
   }
 
+  var LISTS = ["broken", "degraded", "broken-components", "degraded-components", "withdrawn"];
+
   function showAnswer(key, day, answer) {
     document.getElementById("date").textContent = dateOf(day);
-    var broken = document.getElementById("broken");
-    var degraded = document.getElementById("degraded");
-    var withdrawn = document.getElementById("withdrawn");
-    [broken, degraded, withdrawn].forEach(clear);
+    var lists = {};
+    LISTS.forEach(function (id) {
+      lists[id] = document.getElementById(id);
+      clear(lists[id]);
+      lists[id].setAttribute("data-count", "0");
+    });
     cy.nodes().removeClass("withdrawn broken degraded");
-    var counts = { withdrawn: 0, broken: 0, degraded: 0 };
+    var counts = { withdrawn: 0, broken: 0, degraded: 0, components: { broken: 0, degraded: 0 } };
     var tallies = {};
     stateNow = {};
+    entryNow = Object.create(null);
+    shownAnswer = answer;
+    shownDay = day;
     answer.affected.forEach(function (a) {
       var state = stateOn(a, day);
       if (!state) return;
       stateNow[a[0]] = state;
+      entryNow[a[0]] = a;
       if (whole) {
         cy.getElementById("n/" + a[0]).addClass(state);
       } else if (owns(clusterOf, a[0])) {
@@ -519,10 +553,15 @@
       var service = byId[a[0]] && byId[a[0]].kind === "service";
       if (state === "withdrawn") {
         counts.withdrawn += 1;
-        item(withdrawn, a, state, answer);
-      } else if (service) {
-        counts[state] += 1;
-        item(state === "broken" ? broken : degraded, a, state, answer);
+        item(lists.withdrawn, a, state, answer);
+      }
+      if (service) {  // a service withdrawn is broken too, as simulate counts it
+        var as = state === "withdrawn" ? "broken" : state;
+        counts[as] += 1;
+        item(lists[as], a, state, answer);
+      } else if (state !== "withdrawn") {
+        counts.components[state] += 1;
+        item(lists[state + "-components"], a, state, answer);
       }
     });
     if (!whole) {
@@ -538,23 +577,34 @@
         });
       });
     }
-    [broken, degraded, withdrawn].forEach(function (list) {
-      if (!list.firstChild) list.appendChild(element("li", "none on this day"));
+    LISTS.forEach(function (id) {
+      var list = lists[id];
+      var count = Number(list.getAttribute("data-count"));
+      if (!count) list.appendChild(element("li", "none on this day"));
+      if (count > MOST_LISTED) {
+        list.appendChild(element("li", "… and " + (count - MOST_LISTED).toLocaleString("en") +
+          " more: exitplan simulate lists them all", { class: "more" }));
+      }
     });
     document.getElementById("summary").textContent =
       counts.withdrawn + " withdrawn, " + counts.broken +
       (counts.broken === 1 ? " service" : " services") + " broken and " +
-      counts.degraded + " degraded on " + dateOf(day) + ".";
+      counts.degraded + " degraded, " + counts.components.broken +
+      (counts.components.broken === 1 ? " component" : " components") + " broken and " +
+      counts.components.degraded + " degraded on " + dateOf(day) + ".";
     table(
       document.getElementById("alternatives"),
       ["replaces", "status", "chosen"],
       answer.replacements.map(function (r) {
         return [r[0], nameOf(r[0]), r[1], r[2] ? nameOf(r[2]) : "none viable"];
-      })
+      }).concat(answer.not_needed.map(function (id) {
+        return [id, nameOf(id), "not needed", "needs no replacement: nothing that stays in " +
+          "use needs it"];
+      }))
     );
     table(
       document.getElementById("plan"),
-      ["wave", "step", "from", "to", "due"],
+      ["wave", "step", "starts", "finishes", "due", "on time?"],
       answer.steps.map(function (s) {
         var moves = s[2].map(function (r, i) {
           if (s[8]) return "export data from " + nameOf(r);
@@ -570,16 +620,21 @@
         });
         if (needs.length) moves += "; needs " + listed(needs, "and", "") + " brought in: not planned";
         // Besides its own deadline, the day the steps after it need it by, as the plan
-        // table says it; or that they miss theirs however soon it finishes.
+        // table says it (that they miss theirs however soon it finishes, its status says).
         var due = [dateOf(s[6])].filter(Boolean);
-        if (s[11]) due.push("the steps after it miss their deadlines however soon it finishes");
-        else if (s[10] !== null) due.push(dateOf(s[10]) + " for the steps after it");
-        // An export the vendor is gone before (a cut-off) has no day it is made on.
-        var made = s[12] ? "cannot be made: the vendor is gone by then" : dateOf(s[4]);
-        return [s[0], String(s[1]), moves, s[7] ? "blocked" : made, s[12] ? "" : dateOf(s[5]),
-          due.join("; ")];
+        if (!s[11] && s[10] !== null) due.push(dateOf(s[10]) + " for the steps after it");
+        // A step blocked, or an export the vendor is gone before (a cut-off), has no day
+        // it is made on: its status says why.
+        var dated = !s[7] && !s[12];
+        return [s[0], String(s[1]), moves, dated ? dateOf(s[4]) : "", dated ? dateOf(s[5]) : "",
+          due.join("; "), s[13]];
       })
     );
+    var told = document.getElementById("told");
+    clear(told);
+    answer.told.forEach(function (line) {
+      told.appendChild(element("li", line));
+    });
     showChain("", []);
     var hash = "#withdraw=" + encodeURIComponent(key) + "&day=" + day;
     if (location.hash !== hash) history.replaceState(null, "", hash);
@@ -652,7 +707,12 @@
 
   cy.on("tap", "node:childless", function (event) {
     var vendor = event.target.data("vendor");
-    var key = vendor ? "vendor:" + vendor : "component:" + event.target.data("ref");
+    var ref = event.target.data("ref");
+    if (!vendor && byId[ref] && byId[ref].kind === "service") {
+      why(ref);  // a service: the chain that breaks it, as its item in the lists shows
+      return;
+    }
+    var key = vendor ? "vendor:" + vendor : "component:" + ref;
     if (owns(data.answers, key)) {
       picker.value = key;
       show();
