@@ -287,11 +287,13 @@ def explorer_data(
     nothing in use, are left out), until the answers hold ``most`` affected nodes: the
     given one first (always answered), then jurisdictions, vendors and components, each
     in their order (``choices_left_out`` counts those after that; the page lists the
-    others as offered). Deterministic: the same estate gives the same data. ``progress``
-    is told how many choices are answered, before each and at the end; what ``keep``
-    makes of each answer is kept (the page's writer keeps its JSON, much smaller than
-    its lists), with what ``words`` tells of its simulation (the page's writer gives
-    the sentences ``simulate`` prints)."""
+    others as offered). The page opens on the given one, else on the vendor group whose
+    withdrawal reaches the most nodes (the first such in the order answered).
+    Deterministic: the same estate gives the same data. ``progress`` is told how many
+    choices are answered, before each and at the end; what ``keep`` makes of each answer
+    is kept (the page's writer keeps its JSON, much smaller than its lists), with what
+    ``words`` tells of its simulation (the page's writer gives the sentences ``simulate``
+    prints)."""
     info = backend.info
     picked: list[tuple[int, list[str]]] = []
     answers = {}
@@ -305,6 +307,7 @@ def explorer_data(
     keys = [choice.key for choice in offered]
     shared = Shared()
     held = left_out = 0
+    widest: tuple[int, str] | None = None  # the vendor that reaches the most, the first such
     # answered jurisdictions first: few, and what a board asks; listed as offered all the same
     first = sorted(range(len(offered)), key=lambda i: (ANSWERED_FIRST.get(offered[i].group, 9), i))
     for done, place in enumerate(first):
@@ -326,7 +329,10 @@ def explorer_data(
             continue  # it takes away only what nothing runs on (candidates, in an exit)
         picked.append((place, [choice.key, choice.name, choice.group]))
         answered = {**answer(found, index), **words(found.simulation)}
-        held += len(answered["affected"])
+        reached = len(answered["affected"])
+        if choice.group == "Vendors" and (widest is None or reached > widest[0]):
+            widest = (reached, choice.key)
+        held += reached
         days = (day for a in answered["affected"] for day in a[2:] if isinstance(day, int))
         last = max(last, max(days, default=0))
         answers[choice.key] = keep(answered)
@@ -344,7 +350,7 @@ def explorer_data(
         "mode": (options or Options()).mode.value,
         "components_left_out": max(0, in_use - MOST_COMPONENTS),
         "choices_left_out": left_out,
-        "initial": initial,
+        "initial": initial if initial is not None else widest[1] if widest else None,
         "start": info.as_of.isoformat() if info.as_of else None,
         "nodes": nodes,
         "dependencies": dependencies,

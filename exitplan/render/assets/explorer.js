@@ -377,7 +377,8 @@
     list.setAttribute("data-count", String(count));
     if (count > MOST_LISTED) return;
     var on = state === "degraded" ? a[3] : a[2];
-    var li = element("li", null, { "data-id": id, "data-state": state, tabindex: "0" });
+    var li = element("li", null, { "data-id": id, "data-state": state, tabindex: "0",
+      role: "button" });
     li.appendChild(element("span", nameOf(id), { class: "name" }));
     li.appendChild(element("span", " " + dateOf(on), { class: "when" }));
     var users = owns(answer.users, id) ? answer.users[id] : 0;
@@ -387,7 +388,10 @@
     }
     li.addEventListener("click", pick);
     li.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") pick();
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();  // Space would scroll the panel
+        pick();
+      }
     });
     list.appendChild(li);
   }
@@ -652,6 +656,9 @@
     });
   }
 
+  // a hundred years (the longest grace or term an estate gives), or the last day answered
+  var MOST_DAYS = Math.max(36500, data.last_day || 0);
+
   // "#withdraw=vendor:microsoft&day=90"; a part that cannot be read is passed over.
   function fromHash() {
     var wanted = {};
@@ -673,9 +680,16 @@
         "this page does not offer; it shows " + picker.value + " instead.";
       unoffered.hidden = false;
     }
-    if (owns(wanted, "day") && /^[0-9]{1,6}$/.test(wanted.day)) {
+    if (owns(wanted, "day") && /^[0-9]{1,5}$/.test(wanted.day) &&
+      Number(wanted.day) <= MOST_DAYS) {
       slider.max = String(Math.max(Number(slider.max), Number(wanted.day)));
       slider.value = wanted.day;
+    } else if (owns(wanted, "day")) {  // -5, 1e3, a million: said, not taken as day 0
+      unoffered.textContent = (unoffered.hidden ? "" : unoffered.textContent + " ") +
+        "The address gives the day " + printable(wanted.day) + ", which is not a whole " +
+        "number of days from 0 to " + MOST_DAYS.toLocaleString("en") + "; it shows day " +
+        slider.value + ".";
+      unoffered.hidden = false;
     }
   }
 
