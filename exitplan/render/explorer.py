@@ -192,20 +192,61 @@ def placed(data: Mapping[str, Any]) -> dict[str, list[float]]:
     if laid is None:
         return {}
     clusters: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
     for node in nodes:
         cluster = node[3] or ("services" if node[2] == "service" else "none")
         clusters.setdefault(cluster, []).append(names[node[0]])
+        titles.setdefault(cluster, node[4] or ("Services" if node[2] == "service" else ""))
     lines = [
         "digraph {",
         "graph [rankdir=LR, nodesep=0.3, ranksep=1.1];",
         'node [shape=box, width=2.0, height=0.65, fixedsize=true, label=""];',
     ]
-    for index, members in enumerate(clusters.values()):
-        lines.append(f"subgraph cluster_{index} {{ margin=24; {'; '.join(members)}; }}")
+    for index, (cluster, members) in enumerate(clusters.items()):
+        title = _title_room(titles[cluster])
+        lines.append(
+            f"subgraph cluster_{index} {{ margin=24; fontsize=13; labelloc=t; "
+            f'label="{title}"; {"; ".join(members)}; }}'
+        )
     lines.extend(f"{names[source]} -> {names[target]};" for source, target in laid)
     lines.append("}")
     found = positions("\n".join(lines))
     return {node[0]: list(found[names[node[0]]]) for node in nodes if names[node[0]] in found}
+
+
+TITLE_WIDTH = 130
+"""The pixels of a vendor's frame title on a line of the page (13-pixel bold text,
+explorer.js), where it wraps: at a space, or anywhere in a word longer than a line."""
+
+
+def _width(text: str) -> float:
+    """About the pixels ``text`` takes in 13-pixel bold DejaVu Sans, erring wide."""
+    return sum(13.0 if c in "MWmw@" else 10.5 if c.isupper() else 8.5 for c in text)
+
+
+def _title_lines(title: str) -> list[str]:
+    """``title`` wrapped as the page wraps it (explorer.js ``wrappable``: at spaces, and a
+    word of 15 or more characters at every 8th), about, erring to more lines."""
+    lines: list[str] = []
+    line = ""
+    for word in title.split():
+        pieces = [word[i : i + 8] for i in range(0, len(word), 8)] if len(word) >= 15 else [word]
+        for index, piece in enumerate(pieces):
+            joined = f"{line}{' ' if index == 0 else ''}{piece}" if line else piece
+            if _width(joined) <= TITLE_WIDTH or not line:
+                line = joined
+                continue
+            lines.append(line)
+            line = piece
+    return [*lines, line] if line or not lines else lines
+
+
+def _title_room(title: str) -> str:
+    """A cluster label of the lines a frame's title takes on the page, written with ``x``
+    only (the name itself need not be escaped for DOT): Graphviz keeps that room above
+    the nodes, where the page sets the title (a four-line title lay over the frame above;
+    helper-96)."""
+    return "\\n".join("x" * len(line) for line in _title_lines(title))
 
 
 LONGEST_NAME = 120

@@ -1199,6 +1199,40 @@ def test_no_vendors_frame_lies_over_anothers(
 
 
 @browser_only
+def test_no_frame_title_lies_over_another_frame_in_the_example(page: Path, browser: Any) -> None:
+    """The four-line title of "CVC Capital Partners (CVC Growth Partners II funds)" lay
+    over Freja eID's frame: Graphviz kept no room for it (helper-96)."""
+    _open(browser, page, "#withdraw=vendor:microsoft&day=0")
+    graph = browser.find_element("id", "graph")
+    assert graph.get_attribute("data-frames-overlapping") == "0"
+
+
+@browser_only
+def test_a_long_name_with_no_space_wraps_in_the_panel_and_the_graph(
+    tmp_path: Path, browser: Any
+) -> None:
+    """A name of W's ran the panel sideways (its tables off screen) and the frame's title
+    across the canvas (helper-96)."""
+    estate, _ = write_estate(tmp_path / "in", "W" * 400)
+    target = tmp_path / "long.html"
+    assert cli("explore", estate, "-o", target).exit_code == 0
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    wide, shown = browser.execute_script(
+        "var a = document.querySelector('aside'); return [a.scrollWidth, a.clientWidth];"
+    )
+    assert wide <= shown
+    label = browser.execute_script(
+        "var cy = document.getElementById('graph')._cyreg.cy;"
+        "return cy.getElementById('vendor/v').boundingBox().w;"
+    )
+    frame = browser.execute_script(
+        "var cy = document.getElementById('graph')._cyreg.cy;"
+        "return cy.getElementById('vendor/v').boundingBox({includeLabels: false}).w;"
+    )
+    assert label <= frame + 1  # the title wraps within its frame
+
+
+@browser_only
 def test_components_beyond_those_offered_are_counted_in_the_picker(
     tmp_path: Path, browser: Any
 ) -> None:

@@ -15,6 +15,15 @@
   var slider = document.getElementById("day");
   var search = document.getElementById("search");
 
+  // A label as the graph wraps it: at spaces, and in a word of 15 or more characters every
+  // 8 (a zero-width space; Cytoscape wraps at nothing else, and a long word ran across
+  // the canvas; helper-96). exitplan.render.explorer._title_lines counts the same lines.
+  function wrappable(text) {
+    return String(text).replace(/[^\s\u200b]{15,}/gu, function (word) {
+      return word.match(/.{1,8}/gu).join("\u200b");
+    });
+  }
+
   function nameOf(id) {
     return byId[id] ? byId[id].name : id;
   }
@@ -184,7 +193,7 @@
       rowTops[row + 1] = Math.max(rowTops[row + 1] || 0, rowTops[row] + tall);
     });
     order.forEach(function (cluster, index) {
-      elements.push({ group: "nodes", data: { id: cluster, label: names[cluster] },
+      elements.push({ group: "nodes", data: { id: cluster, label: wrappable(names[cluster]) },
         classes: "cluster" });
       var x0 = (index % across) * 700;
       var y0 = rowTops[Math.floor(index / across)];
@@ -192,7 +201,7 @@
         var n = byId[id];
         elements.push({
           group: "nodes",
-          data: { id: "n/" + id, ref: id, label: n.name, parent: cluster },
+          data: { id: "n/" + id, ref: id, label: wrappable(n.name), parent: cluster },
           classes: n.kind,
           position: placed[id]
             ? { x: placed[id][0], y: placed[id][1] }
@@ -219,7 +228,7 @@
   }
 
   function boxLabel(cluster, tally) {
-    var text = names[cluster] + "\n" + clusters[cluster].length.toLocaleString("en") +
+    var text = wrappable(names[cluster]) + "\n" + clusters[cluster].length.toLocaleString("en") +
       (cluster === "group/services" ? " services" : " nodes");
     if (tally) {
       ["withdrawn", "broken", "degraded"].forEach(function (state) {
@@ -431,7 +440,7 @@
         cy.getElementById(clusterOf[step]).addClass("onchain");
         cy.add({
           group: "nodes",
-          data: { id: "n/" + step, ref: step, label: nameOf(step) },
+          data: { id: "n/" + step, ref: step, label: wrappable(nameOf(step)) },
           classes: byId[step].kind + " picked " + (stateNow[step] || ""),
           position: { x: k * 200, y: -140 },
         });
