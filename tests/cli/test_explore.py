@@ -415,7 +415,8 @@ def test_a_list_shows_its_first_items_and_counts_the_rest(tmp_path: Path, browse
     target = tmp_path / "many.html"
     assert cli("explore", estate, "-o", target).exit_code == 0
     _open(browser, target, "#withdraw=vendor:v&day=0")
-    assert _shown(browser, "broken-components") == [f"b{index:03d}" for index in range(200)]
+    by_name = sorted(range(250), key=lambda index: f"B{index}")  # all broken on day 0
+    assert _shown(browser, "broken-components") == [f"b{index:03d}" for index in by_name[:200]]
     items = browser.find_elements("css selector", "#broken-components > li")
     assert items[-1].text == "… and 50 more: exitplan simulate lists them all"
     assert "250 components broken" in browser.find_element("id", "summary").text
@@ -1230,6 +1231,27 @@ def test_a_long_name_with_no_space_wraps_in_the_panel_and_the_graph(
         "return cy.getElementById('vendor/v').boundingBox({includeLabels: false}).w;"
     )
     assert label <= frame + 1  # the title wraps within its frame
+    search = browser.find_element("id", "search")
+    search.send_keys("W" * 20)  # the labels hold zero-width spaces where they wrap
+    assert int(browser.find_element("id", "graph").get_attribute("data-matches")) >= 4
+
+
+@browser_only
+def test_the_lists_follow_the_days_and_find_knows_the_vendors(page: Path, browser: Any) -> None:
+    """The lists were in the order of the ids, showing names (Office applications, on
+    day 30, among those of day 0), and Find found no vendor by name (helper-96)."""
+    _open(browser, page, "#withdraw=vendor:microsoft&day=90")
+    result = cli(
+        "simulate", GOTHENBURG, "-w", "vendor:microsoft", "--horizon", "90", "--format", "json"
+    )
+    affected = json.loads(result.stdout)["affected"]
+    withdrawn = [a for a in affected if a["state"] == "withdrawn"]
+    ordered = sorted(withdrawn, key=lambda a: (a["fails_at_days"], a["name"]))
+    assert _shown(browser, "withdrawn") == [a["id"] for a in ordered]
+    assert ordered[-1]["fails_at_days"] > ordered[0]["fails_at_days"]  # not all on one day
+    search = browser.find_element("id", "search")
+    search.send_keys("keepit a/s")
+    assert browser.find_element("id", "graph").get_attribute("data-matches") == "1"
 
 
 @browser_only

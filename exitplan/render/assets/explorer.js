@@ -552,6 +552,8 @@
     entryNow = Object.create(null);
     shownAnswer = answer;
     shownDay = day;
+    var entries = {};  // each list's, told in the order of their day, then name
+    LISTS.forEach(function (id) { entries[id] = []; });
     answer.affected.forEach(function (a) {
       var state = stateOn(a, day);
       if (!state) return;
@@ -566,16 +568,26 @@
       var service = byId[a[0]] && byId[a[0]].kind === "service";
       if (state === "withdrawn") {
         counts.withdrawn += 1;
-        item(lists.withdrawn, a, state, answer);
+        entries.withdrawn.push([a, state]);
       }
       if (service) {  // a service withdrawn is broken too, as simulate counts it
         var as = state === "withdrawn" ? "broken" : state;
         counts[as] += 1;
-        item(lists[as], a, state, answer);
+        entries[as].push([a, state]);
       } else if (state !== "withdrawn") {
         counts.components[state] += 1;
-        item(lists[state + "-components"], a, state, answer);
+        entries[state + "-components"].push([a, state]);
       }
+    });
+    LISTS.forEach(function (id) {
+      entries[id].map(function (entry) {
+        var on = entry[1] === "degraded" ? entry[0][3] : entry[0][2];
+        return [typeof on === "number" ? on : Infinity, nameOf(entry[0][0]), entry];
+      }).sort(function (x, y) {
+        return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
+      }).forEach(function (keyed) {
+        item(lists[id], keyed[2][0], keyed[2][1], answer);
+      });
     });
     if (!whole) {
       cy.batch(function () {
@@ -709,15 +721,19 @@
       marked();
       return;
     }
+    // by name, id or vendor (the labels hold zero-width spaces where long words wrap)
     var found = cy.nodes(":childless").not(".box").filter(function (n) {
-      return String(n.data("label")).toLowerCase().indexOf(text) >= 0 ||
-        String(n.data("ref")).toLowerCase().indexOf(text) >= 0;
+      var node = byId[n.data("ref")];
+      return !!node && [node.name, node.id, node.vendorName || ""].some(function (said) {
+        return String(said).toLowerCase().indexOf(text) >= 0;
+      });
     });
     if (!whole) {  // the boxes that hold a node of that name or id
       var holding = {};
       data.nodes.forEach(function (n) {
-        if (String(n[1]).toLowerCase().indexOf(text) >= 0 ||
-          String(n[0]).toLowerCase().indexOf(text) >= 0) holding[clusterOf[n[0]]] = true;
+        if ([n[1], n[0], n[4] || ""].some(function (said) {
+          return String(said).toLowerCase().indexOf(text) >= 0;
+        })) holding[clusterOf[n[0]]] = true;
       });
       found = found.union(cy.nodes(".box").filter(function (n) {
         return owns(holding, n.id());
