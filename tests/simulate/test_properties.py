@@ -31,6 +31,7 @@ from exitplan.model import (
     Lifecycle,
     NodeId,
     Readiness,
+    Service,
     Strength,
     Vendor,
 )
@@ -60,20 +61,21 @@ def estates(draw: st.DrawFn) -> Random:
         others = [other for other in ids if other != node_id]
         targets = draw(st.lists(st.sampled_from(others), max_size=4, unique=True))
         dependencies = []
-        group_members = [t for t in targets if draw(st.booleans())] if len(targets) >= 2 else []
-        if len(group_members) < 2:
-            group_members = []
+        # each target in no group, or in one of two redundant groups of two or more
+        placed = {t: draw(st.sampled_from([None, None, "g", "h"])) for t in targets}
+        groups = {g: [t for t in targets if placed[t] == g] for g in ("g", "h")}
+        group_of = {t: g for g, members in groups.items() if len(members) >= 2 for t in members}
         for target in targets:
             grace = draw(st.sampled_from([0, 0, 0, 5, 30]))
-            in_group = target in group_members
-            soft = not in_group and draw(st.integers(0, 3)) == 0
+            group = group_of.get(target)
+            soft = group is None and draw(st.integers(0, 3)) == 0
             dependencies.append(
                 Dependency.model_validate(
                     {
                         "ref": target,
                         "strength": Strength.SOFT if soft else Strength.HARD,
                         "onset": GraceDays(grace_days=grace).model_dump() if grace else "immediate",
-                        "any_of_group": "g" if in_group else None,
+                        "any_of_group": group,
                     }
                 )
             )
@@ -101,10 +103,24 @@ def estates(draw: st.DrawFn) -> Random:
                         }
                     )
                 )
+    services = tuple(
+        Service.model_validate(
+            {
+                "id": f"s{index}",
+                "name": f"service {index}",
+                "depends_on": [
+                    {"ref": target, "strength": "hard" if draw(st.booleans()) else "soft"}
+                    for target in draw(st.sets(st.sampled_from(ids), min_size=1, max_size=3))
+                ],
+            }
+        )
+        for index in range(draw(st.integers(0, 2)))
+    )  # what uses the components: a need of a service is a need all the same
     estate = Estate(
         info=EstateInfo(name=NodeId("random")),
         vendors=(Vendor(id=NodeId("v"), name="V"),),
         components=tuple(components),
+        services=services,
         alternatives=tuple(alternatives),
     )
     return Random(estate, ids)
@@ -353,17 +369,19 @@ def test_every_chain_follows_real_dependencies_to_a_withdrawn_node(
 
 
 def _in_use_reference(random: Random) -> set[NodeId]:
-    """What is in use: an active component, or a candidate that an active one reaches by
-    dependencies through candidates alone (taken as running)."""
+    """What is in use: an active component, or a candidate that an active one or a service
+    reaches by dependencies through candidates alone (taken as running)."""
     active = {c.id for c in random.estate.components if c.lifecycle is Lifecycle.ACTIVE}
+    starts = active | {s.id for s in random.estate.services}
     through: nx.DiGraph[NodeId] = nx.DiGraph()
-    for component in random.estate.components:
-        for dependency in component.depends_on:
+    elements: list[Component | Service] = [*random.estate.components, *random.estate.services]
+    for element in elements:
+        for dependency in element.depends_on:
             if dependency.ref not in active:  # an edge into a candidate
-                through.add_edge(component.id, dependency.ref)
+                through.add_edge(element.id, dependency.ref)
     return active | {
         reached
-        for start in active
+        for start in starts
         if start in through
         for reached in nx.descendants(through, start)
     }
@@ -389,17 +407,18 @@ def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]
     broken = set(
         propagate(EmbeddedGraph(random.estate).dependency_region(withdrawn), withdrawn).fail
     )
-    components = {c.id: c for c in random.estate.components}
+    listed: list[Component | Service] = [*random.estate.components, *random.estate.services]
+    elements = {e.id: e for e in listed}
     offers: dict[NodeId, list[NodeId]] = defaultdict(list)
     for alternative in random.estate.alternatives:
         offers[alternative.replaces].append(alternative.candidate)
     in_use = _in_use_reference(random)
-    restorable = {n for n in random.ids if n not in broken}
+    restorable = {n for n in elements if n not in broken}
     changed = True
     while changed:
         changed = False
         for node_id in sorted(broken - restorable):
-            component = components[node_id]
+            component = elements[node_id]
             candidates = [c for c in offers[node_id] if c not in withdrawn and c in restorable]
             singles = [
                 d.ref
@@ -419,7 +438,7 @@ def _restorable_reference(random: Random, withdrawn: set[NodeId]) -> set[NodeId]
             if by_needs or own:
                 restorable.add(node_id)
                 changed = True
-    return restorable
+    return restorable & set(random.ids)  # the components: what restorability is asked of
 
 
 @SETTINGS

@@ -61,7 +61,10 @@ def _by_simulation(backend: GraphBackend, component: NodeId) -> tuple[object, ..
     """The register's columns as one full simulation per component gives them."""
     simulation = simulate(backend, [f"component:{component}"], Options(mode=Mode.EXIT))
     level, reason = substitutability(simulation)
-    return tuple(s.id for s in simulation.services), simulation.users_affected, level, reason
+    services = simulation.services
+    recorded = not services or any(s.consumers for s in services)  # else "none recorded"
+    users = simulation.users_affected if recorded else None
+    return tuple(s.id for s in services), users, level, reason
 
 
 def _assert_register_as_simulated(backend: GraphBackend) -> None:
