@@ -197,9 +197,16 @@ def _late(found: list[Task], slots: dict[str, Slot], starts_day: int = 0) -> lis
              Task("c", 3.0, None, ("a",), 77), Task("d", 10.0, None, ("b",), 161)],
             Capacity(parallel_steps=1), 0, ["a", "b", "d", "c"], ["c"],  # (helper-92)
         ),
+        (  # as many late, as late at the worst: the latest starts counted back from the
+           # first placing's finish end in week 11; from no bound, in week 17 (helper-92)
+            [Task("t0", 2.0, 2.0, (), 21), Task("t1", 8.0, None, (), 35),
+             Task("t2", 2.0, 6.0, ("t1",), 21), Task("t3", 1.0, 12.0, ("t0", "t1"), 49),
+             Task("t4", 8.0, 12.0, ())],
+            Capacity(parallel_steps=2), 0, ["t0", "t1", "t4", "t2", "t3"], ["t1", "t2", "t3"],
+        ),
     ],
     ids=["short-first", "from-day-0", "before-a-deadline", "far-deadline", "equally-late",
-         "by-the-deadlines-alone", "least-late-at-the-worst", "fewer-late"],
+         "by-the-deadlines-alone", "least-late-at-the-worst", "fewer-late", "finish-bound"],
 )  # fmt: skip
 def test_a_limited_plan_puts_first_what_must_start_first(
     found: list[Task], capacity: Capacity, starts_day: int, order: list[str], late: list[str]
