@@ -263,9 +263,8 @@ def test_without_format_the_suffix_of_the_output_names_it(
     target = tmp_path / name
     result = run_cli(*command, *given, "-o", target)
     assert result.exit_code == 0, result.stderr
-    assert target.read_text(
-        encoding="utf-8-sig"
-    )  # CSV: with its byte-order mark.startswith(starts)
+    written = target.read_text(encoding="utf-8-sig")  # CSV: with its byte-order mark
+    assert written.startswith(starts), written[:200]
     if starts == "{":
         json.loads(target.read_text(encoding="utf-8"))
 
