@@ -372,6 +372,7 @@ def test_a_contract_ending_earlier_is_varied_in_exit_mode() -> None:
         ("2026-08-31", "2026-02-28"),
         ("2028-08-31", "2028-02-29"),
         ("2027-02-28", "2026-08-28"),
+        ("2026-06-30", "2025-12-30"),  # a year back: it was told as 2026-12-30 (helper-95)
     ],
 )
 def test_a_contract_ends_six_months_earlier_on_the_same_day_or_the_month_end(
@@ -526,3 +527,55 @@ def test_a_dependency_absent_takes_back_what_it_took_as_running(
     assert edited != spec
     varied = VariedGraph(build(spec), edges={key: None})
     assert simulate(varied, ["component:sql"]) == simulate(build(edited), ["component:sql"])
+
+
+@pytest.mark.parametrize(
+    ("spec", "selector", "tried", "changes"),
+    [
+        (  # a plain hard need: absent alone (soft would change nothing a hard one does not)
+            "s:mail -> a assumed\nusers mail org 100", "component:a", ["absent"], None,
+        ),
+        (  # a grace of 1 day is not halved to 0
+            "s:mail -> a grace=1 assumed\nalt k for a R3 weeks=0.1\ncandidate k", "component:a",
+            ["absent"], None,
+        ),
+        (  # a grace of 7 days halved to 3, which makes the step late
+            "s:mail -> a grace=7 assumed\nalt k for a R3 weeks=0.5\ncandidate k", "component:a",
+            ["absent", "grace 3 days instead of 7"], [("steps late", 0, 1, 1.0)],
+        ),
+        (  # R1 lowered to R0
+            "s:mail -> a\nalt k for a R1 weeks=10 assumed\ncandidate k", "component:a",
+            ["not viable", "readiness R0 instead of R1"], [],
+        ),
+        (  # a finish that goes changes it wholly (relative 1), as the docs say
+            "s:mail -> a\nalt k for a R3 weeks=10 assumed\ncandidate k", "component:a",
+            ["not viable", "readiness R2 instead of R3"], [],
+        ),
+    ],
+    ids=["hard-need", "grace-1", "grace-7", "r1", "finish-goes"],
+)  # fmt: skip
+def test_the_variations_tried_and_what_the_last_changes(
+    spec: str, selector: str, tried: list[str], changes: list[tuple[Any, ...]] | None
+) -> None:
+    """Which variations each assumption gets, and what the last of them changes: no
+    test said which are tried (helper-95)."""
+    analysis = sensitivity(build(spec), lambda b: simulate(b, [selector]))
+    (ranked,) = analysis.ranked
+    assert [v.what for v in ranked.variations] == tried
+    assert analysis.simulations == len(tried)
+    if changes is not None:
+        last = ranked.variations[-1].changes
+        assert [(c.figure, c.before, c.after, c.relative) for c in last] == changes
+    if tried[0] == "not viable":
+        finish = {c.figure: c for c in ranked.variations[0].changes}["finish"]
+        assert (finish.before, finish.after, finish.relative) == (70, None, 1.0)
+
+
+def test_a_service_withdrawn_counts_as_a_service_broken() -> None:
+    """As run's summary counts it; the sensitivity's headline counted only those broken
+    (helper-95)."""
+    analysis = sensitivity(
+        build("s:mail -> a assumed\ns:chat -> a\nusers mail org 10"),
+        lambda b: simulate(b, ["service:mail"]),
+    )
+    assert analysis.headline.services_broken == 1
