@@ -191,3 +191,30 @@ def test_progress_is_told_after_each_row() -> None:
         build("s:x -> a\na -> b"), progress=lambda done, total: told.append((done, total))
     )
     assert told == [(1, 2), (2, 2)]
+
+
+def test_the_provider_of_record_is_the_operator_before_the_licensor(tmp_path: Path) -> None:
+    """Its ultimate parent and country are the operator's, whatever the ids' order; the
+    own provider gives way to the licensor (helper-95: the first rule was pinned by no
+    test)."""
+    (tmp_path / "estate.yaml").write_text(
+        "vendors:\n"
+        "  - {id: zeta-op, name: Zeta Operator, hq_country: DE}\n"
+        "  - {id: alpha-lic, name: Alpha Licensor, hq_country: FR, parent: big}\n"
+        "  - {id: big, name: Big Corp, hq_country: US}\n"
+        "  - {id: own, name: Own IT, hq_country: SE, tags: [own-provider]}\n"
+        "components:\n"
+        "  - {id: c, name: C, delivery: self_hosted,\n"
+        "     vendors: [{vendor: zeta-op, roles: [operator]},\n"
+        "               {vendor: alpha-lic, roles: [licensor]}]}\n"
+        "  - {id: d, name: D, delivery: self_hosted,\n"
+        "     vendors: [{vendor: own, roles: [operator]},\n"
+        "               {vendor: alpha-lic, roles: [licensor]}]}\n"
+        "services: [{id: s, name: S, depends_on: [c, d]}]\n",
+        encoding="utf-8",
+    )
+    rows = register_rows(EmbeddedGraph(load_estate(tmp_path)))
+    assert [(r.id, r.ultimate_parent, r.parent_country) for r in rows] == [
+        ("c", "Zeta Operator", "DE"),
+        ("d", "Big Corp", "US"),
+    ]
