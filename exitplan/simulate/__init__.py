@@ -84,8 +84,10 @@ def _affected(
     services_only: bool = False,
 ) -> list[Affected]:
     """Every node in use that is withdrawn, broken or degraded within the horizon, by id
-    (``services_only``: the services alone). Effects at a renewal of unknown date are
-    always kept (as broken or degraded with no day), never silently dropped."""
+    (``services_only``: the services alone); one withdrawn after the horizon (at its
+    subscription's end) is degraded within it if what it needs degrades it by then.
+    Effects at a renewal of unknown date are always kept (as broken or degraded with no
+    day), never silently dropped."""
     fail, degrade, withdrawn = times.fail, times.degrade, times.withdrawn
     in_use, node_of, chain = region.in_use, region.node, times.chain
     service = Label.SERVICE
@@ -98,9 +100,7 @@ def _affected(
         if not in_use(node_id) or (services_only and node_of(node_id).label is not service):
             continue
         fails, degrades = fail.get(node_id, NEVER), degrade[node_id]
-        if node_id in withdrawn:  # on day 0, or at the end of a subscription
-            if not within(fails):
-                continue
+        if node_id in withdrawn and within(fails):  # on day 0, or at a subscription's end
             state = State.WITHDRAWN
         elif fails != NEVER and within(fails):
             state = State.BROKEN

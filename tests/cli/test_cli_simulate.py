@@ -76,6 +76,21 @@ def test_horizon_and_formats(run_cli: RunCli) -> None:
     assert next(r for r in rows if r["id"] == "intune")["state"] == "withdrawn"
 
 
+def test_software_withdrawn_after_the_horizon_is_degraded_within_it(run_cli: RunCli) -> None:
+    """Configuration Manager goes when its subscription ends (day 241) and is degraded from
+    day 0 through what it needs: within 10 days it was told as nothing at all, though the
+    service it serves was degraded through it (helper-96)."""
+    args = ("simulate", "graphs/gothenburg", "-w", "vendor:microsoft", "--format", "json")
+    within = {a["id"]: a for a in json.loads(run_cli(*args, "--horizon", "10").stdout)["affected"]}
+    whole = {a["id"]: a for a in json.loads(run_cli(*args).stdout)["affected"]}
+    for node in ("configmgr", "m365-apps"):
+        assert whole[node]["state"] == "withdrawn"
+        assert whole[node]["degrades_at_days"] == 0
+        assert (within[node]["state"], within[node]["degrades_at_days"]) == ("degraded", 0)
+        assert within[node]["fails_at_days"] is None  # after the horizon: not told
+    assert within["office-applications"]["state"] == "degraded"
+
+
 @pytest.mark.parametrize(
     ("node", "withdrawn", "headline", "first_row"),
     [

@@ -714,8 +714,8 @@ def _state_on(entry: list[Any], day: int) -> str | None:
     def within(on: int | str | None) -> bool:
         return on == "renewal" or (isinstance(on, int) and on <= day)
 
-    if entry[1]:
-        return "withdrawn" if within(entry[2]) else None
+    if entry[1] and within(entry[2]):
+        return "withdrawn"
     if entry[2] is not None and within(entry[2]):
         return "broken"
     if entry[3] is not None and within(entry[3]):

@@ -344,9 +344,10 @@
     return on === "renewal" || (typeof on === "number" && on <= day);
   }
 
-  // As exitplan's _state: withdrawn within the horizon; else broken, else degraded.
+  // As exitplan's _affected: withdrawn within the horizon; else broken, else degraded
+  // (one withdrawn later, at its subscription's end, may be degraded before).
   function stateOn(a, day) {
-    if (a[1]) return within(day, a[2]) ? "withdrawn" : null;
+    if (a[1] && within(day, a[2])) return "withdrawn";
     if (a[2] !== null && within(day, a[2])) return "broken";
     if (a[3] !== null && within(day, a[3])) return "degraded";
     return null;
