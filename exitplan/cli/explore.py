@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from exitplan.cli.common import (
     MODE,
+    START,
     SYMLINK_RULE,
     OutputFile,
     Source,
@@ -44,6 +46,7 @@ def _html_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> P
     help="Also offer this withdrawal (repeat for a union), and open the page on it.",
 )
 @MODE
+@START
 @click.option(
     "-o",
     "--output",
@@ -52,7 +55,9 @@ def _html_file(ctx: click.Context, parameter: click.Parameter, value: Path) -> P
     callback=_html_file,
     help="The HTML file to write. " + SYMLINK_RULE,
 )
-def explore_command(source: Source, selectors: tuple[str, ...], mode: str, output: Path) -> None:
+def explore_command(
+    source: Source, selectors: tuple[str, ...], mode: str, start: date | None, output: Path
+) -> None:
     """Write one HTML file that shows the estate as a graph and lets the reader withdraw
     any vendor group, jurisdiction or component, move a day slider, and see what breaks,
     the chain behind it, the alternatives and the plan. Every answer is exitplan's own,
@@ -69,7 +74,7 @@ def explore_command(source: Source, selectors: tuple[str, ...], mode: str, outpu
         parse_selector(selector)  # a malformed selector is refused before any work
     refuse_own_inputs([output], estate=source.path)
     backend = source.open()
-    options = simulation_options(mode, None, None)
+    options = simulation_options(mode, None, start)
     with counted("answering each withdrawal the page offers", remaining=True) as progress:
         data = explorer_data(backend, selectors, options, progress, kept_answer, explorer_words)
     if not data["choices"]:

@@ -345,13 +345,14 @@ def explorer_data(
         for edge in backend.edges(Rel.DEPENDS_ON)
     ]
     in_use = len(running)
+    day_0 = (options or Options()).start or info.as_of
     return {
         "estate": {"name": info.name, "title": info.title or info.name},
         "mode": (options or Options()).mode.value,
         "components_left_out": max(0, in_use - MOST_COMPONENTS),
         "choices_left_out": left_out,
         "initial": initial if initial is not None else widest[1] if widest else None,
-        "start": info.as_of.isoformat() if info.as_of else None,
+        "start": day_0.isoformat() if day_0 else None,
         "nodes": nodes,
         "dependencies": dependencies,
         "choices": [entry for _, entry in picked],

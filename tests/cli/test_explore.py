@@ -373,6 +373,27 @@ def test_a_service_withdrawn_is_a_service_broken_as_simulate_counts_it(
 
 
 @browser_only
+def test_a_page_from_another_day_0_shows_what_simulate_says_from_it(
+    tmp_path: Path, browser: Any
+) -> None:
+    """``--start``, as simulate takes it (helper-96: the page could only start on as_of)."""
+    target = tmp_path / "later.html"
+    result = cli("explore", GOTHENBURG, "--start", "2027-01-01", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _open(browser, target, "#withdraw=vendor:microsoft&day=200")
+    simulated = cli(
+        "simulate", GOTHENBURG, "-w", "vendor:microsoft", "--start", "2027-01-01",
+        "--horizon", "200", "--format", "json",
+    )  # fmt: skip
+    affected = json.loads(simulated.stdout)["affected"]
+    assert sorted(_shown(browser, "withdrawn")) == sorted(
+        a["id"] for a in affected if a["state"] == "withdrawn"
+    )
+    assert "configmgr" in _shown(browser, "withdrawn")  # its contract ends on day 180 now
+    assert browser.find_element("id", "date").text == "2027-07-20 (day 200)"
+
+
+@browser_only
 def test_the_plan_and_the_whole_withdrawal_read_as_simulate_tells_them(
     page: Path, browser: Any
 ) -> None:
