@@ -1217,10 +1217,14 @@ def test_the_plan_is_of_every_step_whatever_the_horizon(
 def test_what_the_horizon_does_not_reach_is_not_said_to_survive() -> None:
     """helper-73: Configuration Manager, withdrawn at its contract end 2027-06-30, was drawn
     as "survives (redundancy)" with a horizon of 0 days; it is unaffected by the horizon,
-    and may go later, which the picture now says."""
+    and may go later, which the picture now says. (Withdrawing its licensor alone: with
+    the rest of Microsoft, what it needs degrades it from day 0, and it is drawn so.)"""
     graph = EmbeddedGraph(load_estate(EXAMPLE))
+    simulation = simulate(graph, ["vendor:microsoft"], Options(horizon=0))
+    view = impact_view(graph, simulation, focus=NodeId("configmgr"), depth=1)
+    assert next(n for n in view.nodes if n.id == "configmgr").look is Look.DEGRADED
     for horizon, look in ((0, Look.UNAFFECTED_YET), (None, Look.WITHDRAWN)):
-        simulation = simulate(graph, ["vendor:microsoft"], Options(horizon=horizon))
+        simulation = simulate(graph, ["vendor:microsoft-ireland"], Options(horizon=horizon))
         view = impact_view(graph, simulation, focus=NodeId("configmgr"), depth=1)
         node = next(n for n in view.nodes if n.id == "configmgr")
         assert node.look is look
