@@ -292,9 +292,11 @@ def plan_sentences(simulation: Simulation, figures: Summary, *, spare: bool = Tr
         )
         + "."
     )
-    running = {a.id for a in simulation.affected if a.state is State.WITHDRAWN}
-    running -= {held.id for held in simulation.held_back}  # told above
-    unused = [n for n in simulation.not_needed if n in running] if spare else []
+    unused: list[str] = []
+    if spare:
+        running = {a.id for a in simulation.affected if a.state is State.WITHDRAWN}
+        running -= {held.id for held in simulation.held_back}  # told above
+        unused = [n for n in simulation.not_needed if n in running]
     if unused:  # as the report tells them
         count = len(unused)
         lines.append(

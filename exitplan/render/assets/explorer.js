@@ -383,9 +383,6 @@
 
   function item(list, a, state, answer) {
     var id = a[0];
-    var count = Number(list.getAttribute("data-count") || 0) + 1;
-    list.setAttribute("data-count", String(count));
-    if (count > MOST_LISTED) return;
     var on = state === "degraded" ? a[3] : a[2];
     var li = element("li", null, { "data-id": id, "data-state": state, tabindex: "0",
       role: "button" });
@@ -544,10 +541,8 @@
     LISTS.forEach(function (id) {
       lists[id] = document.getElementById(id);
       clear(lists[id]);
-      lists[id].setAttribute("data-count", "0");
     });
     cy.nodes().removeClass("withdrawn broken degraded");
-    var counts = { withdrawn: 0, broken: 0, degraded: 0, components: { broken: 0, degraded: 0 } };
     var tallies = {};
     stateNow = {};
     entryNow = Object.create(null);
@@ -567,16 +562,10 @@
         tally[state] = (tally[state] || 0) + 1;
       }
       var service = byId[a[0]] && byId[a[0]].kind === "service";
-      if (state === "withdrawn") {
-        counts.withdrawn += 1;
-        entries.withdrawn.push([a, state]);
-      }
+      if (state === "withdrawn") entries.withdrawn.push([a, state]);
       if (service) {  // a service withdrawn is broken too, as simulate counts it
-        var as = state === "withdrawn" ? "broken" : state;
-        counts[as] += 1;
-        entries[as].push([a, state]);
+        entries[state === "withdrawn" ? "broken" : state].push([a, state]);
       } else if (state !== "withdrawn") {
-        counts.components[state] += 1;
         entries[state + "-components"].push([a, state]);
       }
     });
@@ -586,7 +575,7 @@
         return [typeof on === "number" ? on : Infinity, nameOf(entry[0][0]), entry];
       }).sort(function (x, y) {
         return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
-      }).forEach(function (keyed) {
+      }).slice(0, MOST_LISTED).forEach(function (keyed) {
         item(lists[id], keyed[2][0], keyed[2][1], answer);
       });
     });
@@ -605,19 +594,21 @@
     }
     LISTS.forEach(function (id) {
       var list = lists[id];
-      var count = Number(list.getAttribute("data-count"));
+      var count = entries[id].length;
       if (!count) list.appendChild(element("li", "none on this day"));
       if (count > MOST_LISTED) {
         list.appendChild(element("li", "… and " + (count - MOST_LISTED).toLocaleString("en") +
           " more: exitplan simulate lists them all", { class: "more" }));
       }
     });
+    var counts = {};
+    LISTS.forEach(function (id) { counts[id] = entries[id].length; });
     document.getElementById("summary").textContent =
       counts.withdrawn + " withdrawn, " + counts.broken +
       (counts.broken === 1 ? " service" : " services") + " broken and " +
-      counts.degraded + " degraded, " + counts.components.broken +
-      (counts.components.broken === 1 ? " component" : " components") + " broken and " +
-      counts.components.degraded + " degraded on " + dateOf(day) + ".";
+      counts.degraded + " degraded, " + counts["broken-components"] +
+      (counts["broken-components"] === 1 ? " component" : " components") + " broken and " +
+      counts["degraded-components"] + " degraded on " + dateOf(day) + ".";
     table(
       document.getElementById("alternatives"),
       ["replaces", "status", "chosen"],
