@@ -33,7 +33,8 @@ from exitplan.simulate.result import DeadlineFrom, Progress, Simulation, StepKin
 @dataclass(frozen=True)
 class Choice:
     """A withdrawal the reader can pick: its selectors, the name shown, and its group in
-    the picker (Vendors, Jurisdictions, Components, or Given)."""
+    the picker (``ASKED`` for what ``--withdraw`` names, Jurisdictions, Vendors or
+    Components)."""
 
     key: str
     name: str
@@ -41,9 +42,11 @@ class Choice:
     selectors: tuple[str, ...] = field(default=())
 
 
+ASKED = "Asked for (--withdraw)"
+"""The picker's group of the withdrawal the page was made for (helper-96: it read "Given")."""
 MOST_COMPONENTS = 500
 """Components offered one by one, at most: each is a simulation written into the page."""
-ANSWERED_FIRST = {"Given": 0, "Jurisdictions": 1, "Vendors": 2, "Components": 3}
+ANSWERED_FIRST = {ASKED: 0, "Jurisdictions": 1, "Vendors": 2, "Components": 3}
 """The order the choices are answered in, within ``MOST_ANSWERED``: the one the page opens
 on, then the few jurisdictions a board asks about, before the many vendors and components."""
 MOST_ANSWERED = 5_000_000
@@ -82,7 +85,7 @@ def choices(
     selectors = _given(given)
     key = given_key(selectors)
     if key is not None:
-        found.append(Choice(key, key, "Given", selectors))
+        found.append(Choice(key, key, ASKED, selectors))
     vendors = backend.nodes(Label.VENDOR)
     children = {edge.source for edge in backend.edges(Rel.SUBSIDIARY_OF)}
     for vendor in vendors:
@@ -99,7 +102,7 @@ def choices(
     )
     for country in countries:
         key = f"jurisdiction:{country}"
-        found.append(Choice(key, f"Under the law of {country}", "Jurisdictions", (key,)))
+        found.append(Choice(key, f"Vendors under {country} law", "Jurisdictions", (key,)))
     components = backend.nodes(Label.COMPONENT)
     if running is None:
         running = in_use_among(backend, components)
@@ -314,7 +317,7 @@ def explorer_data(
         choice = offered[place]
         if progress is not None:
             progress(done, len(offered))
-        if choice.group == "Given" and keys.count(choice.key) > 1:
+        if choice.group == ASKED and keys.count(choice.key) > 1:
             continue  # offered in its own group too
         if held >= most and choice.key != initial:  # the one the page opens on is kept
             left_out += 1
@@ -322,10 +325,10 @@ def explorer_data(
         try:
             found = timeline(backend, choice.selectors, options, shared)
         except NothingWithdrawnError:
-            if choice.group == "Given":
+            if choice.group == ASKED:
                 raise  # what the reader asked for withdraws nothing: say so
             continue
-        if not found.in_use and choice.group != "Given":
+        if not found.in_use and choice.group != ASKED:
             continue  # it takes away only what nothing runs on (candidates, in an exit)
         picked.append((place, [choice.key, choice.name, choice.group]))
         answered = {**answer(found, index), **words(found.simulation)}
@@ -361,4 +364,4 @@ def explorer_data(
     }
 
 
-__all__ = ["Choice", "answer", "choices", "explorer_data", "given_key"]
+__all__ = ["ASKED", "Choice", "answer", "choices", "explorer_data", "given_key"]

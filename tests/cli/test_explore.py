@@ -4,10 +4,12 @@ says for the withdrawal and the day picked, opened offline from ``file://``."""
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 from benchmarks.end_to_end import write_json
 from exitplan.graph import EmbeddedGraph, Rel
 from exitplan.loading import load_estate
-from exitplan.model import NodeId
+from exitplan.model import NodeId, Strength
 from exitplan.render.explorer import (
     LONGEST_NAME,
     MOST_DRAWN,
@@ -36,6 +38,7 @@ from exitplan.render.rows import status
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate, timeline
 from exitplan.simulate.explore import (
+    ASKED,
     MOST_COMPONENTS,
     _Chains,
     answer,
@@ -332,6 +335,83 @@ def _chain(browser: Any) -> list[str]:
 
 
 @browser_only
+def test_the_chain_says_how_each_link_passes_it_on(page: Path, browser: Any) -> None:
+    """In the words of ``exitplan why``: a hard need, a soft one, and the day the last
+    link was withdrawn (helper-96: the list held the names alone)."""
+    _open(browser, page, "#withdraw=vendor:microsoft&day=90")
+    told = {}
+    for service in ("it-arbetsplats", "client-management"):
+        browser.find_element("css selector", f'li[data-id="{service}"]').click()
+        told[service] = [
+            li.text for li in browser.find_elements("css selector", "#chain-list > li")
+        ]
+    assert told == {
+        "it-arbetsplats": [
+            "IT-arbetsplats (managed workplace)",
+            "needs Compliance management",
+            "needs Microsoft Entra Conditional Access (compliant-device rule), withdrawn "
+            "2026-11-01",
+        ],
+        "client-management": [
+            "Configuration and update management",
+            "uses Windows Autopilot (soft: degraded without it), withdrawn 2026-11-01",
+        ],
+    }
+
+
+@browser_only
+def test_every_link_of_every_chain_is_told_as_the_estate_gives_it(page: Path, browser: Any) -> None:
+    """Each link's word follows the dependency's hardness in the estate, for every node
+    listed on a day; and only the withdrawn end of a chain says when it was withdrawn."""
+    estate = load_estate(GOTHENBURG)
+    hard = {
+        (c.id, d.ref): d.strength is Strength.HARD for c in estate.components for d in c.depends_on
+    }
+    hard |= {
+        (s.id, d.ref): d.strength is Strength.HARD for s in estate.services for d in s.depends_on
+    }
+    _open(browser, page, "#withdraw=vendor:microsoft&day=400")
+    listed = browser.find_elements(
+        "css selector",
+        "#broken > li, #degraded > li, #broken-components > li, #degraded-components > li",
+    )
+    assert len(listed) > 20
+    for item in listed:
+        item.click()
+        links = browser.find_elements("css selector", "#chain-list > li")
+        ids = [NodeId(str(li.get_attribute("data-id"))) for li in links]
+        for k, link in enumerate(links[1:], 1):
+            word = "needs " if hard[(ids[k - 1], ids[k])] else "uses "
+            assert link.text.startswith(word), (ids, link.text)
+        assert ", withdrawn 20" in links[-1].text
+        assert not any("withdrawn" in li.text for li in links[:-1])
+
+
+@browser_only
+@pytest.mark.skipif(
+    shutil.which("pdfimages") is None, reason="needs pdfimages (poppler-utils; CI installs it)"
+)
+def test_a_printout_holds_the_graph(page: Path, browser: Any, tmp_path: Path) -> None:
+    """helper-96: printing the page lost the graph (the canvas the print layout resizes).
+    The printout's first page holds a picture of the whole graph as marked."""
+    _open(browser, page, "#withdraw=vendor:microsoft&day=90")
+    printed = tmp_path / "printed.pdf"
+    printed.write_bytes(base64.b64decode(browser.print_page()))
+    width, height = browser.execute_script(
+        "var p = document.getElementById('printed'); return [p.naturalWidth, p.naturalHeight];"
+    )
+    assert width > 1000
+    assert height > 1000
+    listed = subprocess.run(
+        [str(shutil.which("pdfimages")), "-list", "-f", "1", "-l", "1", str(printed)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    assert [(int(row.split()[3]), int(row.split()[4])) for row in listed] == [(width, height)]
+
+
+@browser_only
 def test_a_service_clicked_in_the_graph_shows_the_chain_that_breaks_it(
     page: Path, browser: Any
 ) -> None:
@@ -468,7 +548,7 @@ def test_hostile_names_are_text_and_run_nothing(tmp_path: Path, browser: Any) ->
     assert ">" not in data
     _open(browser, target, "#withdraw=vendor:v&day=0")
     assert browser.title.startswith("exitplan explorer")
-    assert not browser.find_elements("css selector", "img")
+    assert not browser.find_elements("css selector", "img:not(#printed)")  # none from a name
     names = [e.text for e in browser.find_elements("css selector", "#broken .name")]
     assert names
     assert "onerror" in names[0]
@@ -949,7 +1029,7 @@ def test_an_estate_beyond_the_nodes_drawn_shows_vendors_as_boxes_and_the_chain_p
     boxes = 3  # v, w and the services
     assert graph.get_attribute("data-nodes") == str(boxes)
     assert browser.title.startswith("exitplan explorer")
-    assert not browser.find_elements("css selector", "img")
+    assert not browser.find_elements("css selector", "img:not(#printed)")
     assert browser.find_element("id", "collapsed").text.startswith(
         f"{MOST_NODES_DRAWN + 3:,} components and services are too many to draw one by one"
     )
@@ -998,9 +1078,12 @@ def test_the_given_choice_is_named_once_as_the_picker_names_it(
 ) -> None:
     assert given_key(given) == key
     offered = choices(EmbeddedGraph(load_estate(GOTHENBURG)), given)
-    assert [c.key for c in offered if c.group == "Given"] == ([key] if key else [])
+    assert [c.key for c in offered if c.group == ASKED] == ([key] if key else [])
     if key in ("vendor:microsoft", "jurisdiction:US"):  # offered in its own group too
         assert [c.key for c in offered].count(key) == 2
+    assert [c.name for c in offered if c.group == "Jurisdictions"] == [
+        f"Vendors under {country} law" for country in ("DE", "DK", "FI", "GB", "NL", "SE", "US")
+    ]
 
 
 @pytest.mark.parametrize("given", [(), ("component:c0",)])
@@ -1182,6 +1265,15 @@ def test_an_address_naming_what_the_page_does_not_offer_says_so(page: Path, brow
     assert not note.is_displayed()
     _open(browser, page, "#withdraw=vendor:microsoft&day=0")
     assert not browser.find_element("id", "unoffered").is_displayed()
+
+
+@browser_only
+def test_an_address_naming_a_country_in_small_letters_opens_it(page: Path, browser: Any) -> None:
+    """As ``-w jurisdiction:us`` reads it (helper-96: the address was not offered)."""
+    _open(browser, page, "#withdraw=jurisdiction:us&day=10")
+    assert browser.find_element("id", "withdraw").get_attribute("value") == "jurisdiction:US"
+    assert not browser.find_element("id", "unoffered").is_displayed()
+    assert sorted(_shown(browser, "broken")) == _expected("jurisdiction:US", 10)["broken"]
 
 
 @browser_only

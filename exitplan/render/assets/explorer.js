@@ -240,7 +240,10 @@
   // An estate with more dependencies than a browser draws in good time shows none but
   // those of the chain picked (drawn when it is picked).
   var drawn = data.draw_dependencies && whole;
-  var hardness = null;
+  var hardness = new Map();  // "a\u0000b": whether a needs b hard
+  data.dependencies.forEach(function (d) {
+    hardness.set(d[0] + "\u0000" + d[1], d[2]);
+  });
   if (drawn) {
     data.dependencies.forEach(function (d, i) {
       if (byId[d[0]] && byId[d[1]]) {
@@ -251,17 +254,11 @@
         });
       }
     });
-  } else {
-    hardness = new Map();
-    data.dependencies.forEach(function (d) {
-      hardness.set(d[0] + "\u0000" + d[1], d[2]);
-    });
-    if (whole) {
-      var undrawn = document.getElementById("undrawn");
-      undrawn.textContent = data.dependencies.length.toLocaleString("en") +
-        " dependencies are too many to draw at once; the chain you pick is drawn.";
-      undrawn.hidden = false;
-    }
+  } else if (whole) {
+    var undrawn = document.getElementById("undrawn");
+    undrawn.textContent = data.dependencies.length.toLocaleString("en") +
+      " dependencies are too many to draw at once; the chain you pick is drawn.";
+    undrawn.hidden = false;
   }
 
   var cy = cytoscape({
@@ -427,8 +424,17 @@
     if (chain.length) {
       box.appendChild(element("h3", "Why " + nameOf(id)));
       var list = element("ol", null, { id: "chain-list" });
-      chain.forEach(function (step) {
-        list.appendChild(element("li", nameOf(step), { "data-id": step }));
+      chain.forEach(function (step, k) {  // in the words of exitplan why
+        var li = element("li", null, { "data-id": step });
+        var soft = k > 0 && !hardness.get(chain[k - 1] + "\u0000" + step);
+        if (k > 0) li.appendChild(element("span", soft ? "uses " : "needs ", { class: "link" }));
+        li.appendChild(element("span", nameOf(step), { class: "name" }));
+        if (soft) li.appendChild(element("span", " (soft: degraded without it)", { class: "when" }));
+        if (k === chain.length - 1 && stateNow[step] === "withdrawn") {
+          li.appendChild(element("span", ", withdrawn " + dateOf(entryNow[step][2]),
+            { class: "when" }));
+        }
+        list.appendChild(li);
       });
       box.appendChild(list);
     }
@@ -686,6 +692,12 @@
     });
     var unoffered = document.getElementById("unoffered");
     unoffered.hidden = true;
+    if (owns(wanted, "withdraw") && !owns(data.answers, wanted.withdraw)) {
+      // a country in capitals, as the picker writes it and -w reads it (helper-96)
+      var upper = wanted.withdraw.replace(/(^|\+ )jurisdiction:([^ +]*)/g,
+        function (all, before, country) { return before + "jurisdiction:" + country.toUpperCase(); });
+      if (owns(data.answers, upper)) wanted.withdraw = upper;
+    }
     if (owns(wanted, "withdraw") && owns(data.answers, wanted.withdraw)) {
       picker.value = wanted.withdraw;
     } else if (owns(wanted, "withdraw")) {  // a link mistyped, or of another estate
@@ -754,6 +766,14 @@
     show();
   });
   slider.addEventListener("input", show);
+  // A printout holds the graph as a picture: a canvas the print layout resizes is lost
+  // (helper-96). The whole graph as marked, the chain picked included, in at most
+  // 4,000 pixels a side.
+  function toPrint() {
+    document.getElementById("printed").src = cy.png({ full: true, scale: 2, bg: "#ffffff",
+      maxWidth: 4000, maxHeight: 4000 });
+  }
+  window.addEventListener("beforeprint", toPrint);
   window.addEventListener("hashchange", function () {
     fromHash();
     show();
