@@ -347,6 +347,10 @@ def explorer_data(
         [edge.source, edge.target, edge.properties.get("strength", "hard") == "hard"]
         for edge in backend.edges(Rel.DEPENDS_ON)
     ]
+    uses = sorted(  # [service, organisation, users], for the users who lose one on a day
+        [edge.target, edge.source, int(edge.properties.get("users", 0))]  # type: ignore[arg-type]
+        for edge in backend.edges(Rel.USES)
+    )
     in_use = len(running)
     day_0 = (options or Options()).start or info.as_of
     return {
@@ -358,6 +362,7 @@ def explorer_data(
         "start": day_0.isoformat() if day_0 else None,
         "nodes": nodes,
         "dependencies": dependencies,
+        "uses": uses,
         "choices": [entry for _, entry in picked],
         "answers": answers,
         "last_day": last,

@@ -158,7 +158,8 @@ def test_picking_microsoft_and_day_90_shows_what_simulate_says(page: Path, brows
     assert browser.find_element("id", "summary").text == (
         f"{counts['withdrawn']} withdrawn, {counts['broken']} services broken and "
         f"{counts['degraded']} degraded, {counts['broken-components']} components broken and "
-        f"{counts['degraded-components']} degraded on 2027-01-30 (day 90)."
+        f"{counts['degraded-components']} degraded on 2027-01-30 (day 90); "
+        "51,700 users lose a service."
     )
     assert browser.current_url.endswith("#withdraw=vendor%3Amicrosoft&day=90")
     assert "2027-01-30 (day 90)" in browser.find_element("id", "date").text
@@ -270,6 +271,49 @@ def _due(browser: Any) -> dict[str, str]:
 def _status(browser: Any) -> dict[str, str]:
     """The plan table's "on time?" cell of each step."""
     return _column(browser, 5)
+
+
+@browser_only
+def test_the_users_who_lose_a_service_are_counted_on_the_day(
+    browser: Any, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """As ``simulate --horizon`` counts them on that day: per organisation the largest
+    count of the services it loses (helper-96: only the whole withdrawal's were told)."""
+    spec = (
+        "s:s1 -> a\ns:s2 -> b grace=30\ns:s3 -> c grace=60\n"
+        "users s1 o1 10\nusers s1 o2 5\nusers s2 o1 20"
+    )
+    _open_tiny(browser, run_cli, tmp_path, spec, "vendor:v")
+    told = {}
+    for selector, day in [
+        ("vendor:v", 0),
+        ("vendor:v", 30),
+        ("vendor:v", 90),
+        ("component:c", 0),
+        ("component:c", 60),
+    ]:
+        _open(browser, tmp_path / "tiny.html", f"#withdraw={selector}&day={day}")
+        told[selector, day] = browser.find_element("id", "summary").text.split("; ", 1)[1]
+        result = run_cli(
+            "simulate",
+            tmp_path / "estate",
+            "-w",
+            selector,
+            "--horizon",
+            str(day),
+            "--format",
+            "json",
+        )
+        summary = json.loads(result.stdout)["summary"]
+        if summary["services_broken"] and summary["users_recorded"]:
+            assert told[selector, day] == f"{summary['users_broken']} users lose a service."
+    assert told == {
+        ("vendor:v", 0): "15 users lose a service.",
+        ("vendor:v", 30): "25 users lose a service.",
+        ("vendor:v", 90): "25 users lose a service.",
+        ("component:c", 0): "no user loses a service.",
+        ("component:c", 60): "no users are recorded for the services broken.",
+    }
 
 
 @browser_only

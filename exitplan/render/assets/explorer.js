@@ -240,6 +240,27 @@
   // An estate with more dependencies than a browser draws in good time shows none but
   // those of the chain picked (drawn when it is picked).
   var drawn = data.draw_dependencies && whole;
+  var usesOf = Object.create(null);  // service: [[organisation, users], ...]
+  data.uses.forEach(function (u) {
+    (usesOf[u[0]] || (usesOf[u[0]] = [])).push([u[1], u[2]]);
+  });
+  // The users who lose a service among those broken, as simulate counts them: per
+  // organisation the largest count of the services it uses (one person uses many).
+  function usersLost(broken) {
+    if (!broken.length) return "no user loses a service";
+    var largest = Object.create(null);
+    var recorded = false;
+    broken.forEach(function (entry) {
+      (usesOf[entry[0][0]] || []).forEach(function (u) {
+        recorded = true;
+        largest[u[0]] = Math.max(largest[u[0]] || 0, u[1]);
+      });
+    });
+    if (!recorded) return "no users are recorded for the services broken";
+    var people = Object.keys(largest).reduce(function (sum, o) { return sum + largest[o]; }, 0);
+    return people.toLocaleString("en") + (people === 1 ? " user loses" : " users lose") +
+      " a service";
+  }
   var hardness = new Map();  // "a\u0000b": whether a needs b hard
   data.dependencies.forEach(function (d) {
     hardness.set(d[0] + "\u0000" + d[1], d[2]);
@@ -614,7 +635,8 @@
       (counts.broken === 1 ? " service" : " services") + " broken and " +
       counts.degraded + " degraded, " + counts["broken-components"] +
       (counts["broken-components"] === 1 ? " component" : " components") + " broken and " +
-      counts["degraded-components"] + " degraded on " + dateOf(day) + ".";
+      counts["degraded-components"] + " degraded on " + dateOf(day) + "; " +
+      usersLost(entries.broken) + ".";
     table(
       document.getElementById("alternatives"),
       ["replaces", "status", "chosen"],
