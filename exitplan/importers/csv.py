@@ -443,7 +443,8 @@ class Rules(rules.Rules):
     )
     blank: Aliases = Field(
         default=("-", "--", "n/a", "na", "none", "null", "(empty)", "unknown", "tbd"),
-        description="Cell values that mean 'not given' in every column.",
+        description="Cell values that mean 'not given' in every column but the names and "
+        "ids (a CI may be named 'Unknown').",
     )
     sheets: Sheets = Field(default_factory=Sheets, description="Sheets of an .xlsx workbook.")
 
@@ -855,8 +856,10 @@ class _Row:
     told: int = 0
     """The problems told of the row so far."""
 
-    def get(self, what: str) -> tuple[str, str]:
-        """The first value given for ``what`` and the header of its column."""
+    def get(self, what: str, *, key: bool = False) -> tuple[str, str]:
+        """The first value given for ``what`` and the header of its column. A ``key`` (a
+        name or an id) is never one of the blank words: ServiceNow ships a CI named
+        "Unknown", and a row so named is that CI, not a row without a name (helper-98)."""
         for index in self.header.found[what]:
             value = self.cells[index].strip() if index < len(self.cells) else ""
             if value == "\x00formula":
@@ -866,7 +869,7 @@ class _Row:
                     "calculating it); open and save it in Excel, or export the values",
                 )
                 continue
-            if value and value.casefold() not in self.blank:
+            if value and (key or value.casefold() not in self.blank):
                 return value, self.header.names[index]
         return "", ""
 
@@ -1033,7 +1036,7 @@ class _Reader:
             self._component(row, source)
 
     def _key(self, row: _Row, what: str) -> tuple[str, str]:
-        value, column = row.get(what)
+        value, column = row.get(what, key=what in _KEYS)
         if len(value) > LONGEST_KEY:
             row.problem(column, f"longer than {LONGEST_KEY:,} characters: {abbreviate(value)}")
             return "", column
@@ -1316,10 +1319,14 @@ def _archi_export(table: Table, header: _Header) -> bool:
     )
 
 
+_KEYS = frozenset({"id", "name", "parent", "child"})
+"""The columns that name a row or what it links, never read as blank (see ``_Row.get``)."""
+
+
 def _keys(row: _Row, *whats: str) -> list[str] | None:
     """The values of ``whats`` in a row; None when one is too long to be a key (each such
     one is a problem)."""
-    found = [row.get(what) for what in whats]
+    found = [row.get(what, key=what in _KEYS) for what in whats]
     for value, column in found:
         if len(value) > LONGEST_KEY:
             row.problem(column, f"longer than {LONGEST_KEY:,} characters: {abbreviate(value)}")

@@ -288,6 +288,23 @@ def test_relation_types(
     assert not elements[needed].depends_on
 
 
+@pytest.mark.parametrize("named", ["Unknown", "NA", "None", "-", "TBD"])
+def test_a_ci_named_like_a_blank_word_is_that_ci(tmp_path: Path, named: str) -> None:
+    """ServiceNow ships a CI named "Unknown": the whole export was refused, at its row, as
+    "a row with neither a name nor an id" (helper-98). A name, an id and a relation's ends
+    are never blank; any other column still is."""
+    ci = _table(tmp_path, "ci.csv", f"name,vendor\nA,unknown\n{named},Acme\n")
+    rel = _table(tmp_path, "rel.csv", f"parent,child,type\nA,{named},Depends on::Used by\n")
+    imported = _import(ci, rel)
+    elements = _elements(imported)
+    (needed,) = [e for e in elements.values() if getattr(e, "name", None) == named]
+    assert needed.vendor is not None
+    assert elements[needed.vendor].name == "Acme"
+    (entry,) = elements["a"].depends_on
+    assert entry.ref == needed.id
+    assert elements["a"].vendor == "unknown-supplier-ci-csv"  # "unknown" there is not given
+
+
 @pytest.mark.parametrize(
     ("relation", "skipped"),
     [
