@@ -211,7 +211,9 @@ _SPEC: dict[str, frozenset[str]] = {
         }
     ),
     "api": frozenset({"type", "lifecycle", "owner", "system", "definition"}),
-    "resource": frozenset({"type", "owner", "system", "dependsOn", "dependencyOf"}),
+    # lifecycle is none of Backstage's Resource fields, but written on real ones (janus-idp's
+    # pgdb: deprecated) and used as a Component's (helper-98: said to be ignored)
+    "resource": frozenset({"type", "lifecycle", "owner", "system", "dependsOn", "dependencyOf"}),
     "system": frozenset({"type", "owner", "domain"}),
     "domain": frozenset({"type", "owner", "subdomainOf"}),
     "group": frozenset({"type", "profile", "parent", "children", "members"}),

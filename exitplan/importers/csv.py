@@ -1050,20 +1050,12 @@ class _Reader:
                 row.problem("", "a row with neither a name nor an id")
             return
         type_, _ = self._key(row, "type")
+        if not sid and self.known.by_id.get(name, (None,))[0] is source:
+            source.read()  # 173 laptops named "MacBook Pro 17" were one (helper-98)
+            source.skip(type_ or "row", SAME_NAME)
+            return
         sid = sid or name
-        kind: Kind = self.rules.other_types
-        why = "its type is mapped to skip"
-        if type_:
-            mapped = _lookup(self.types, type_)
-            archi = _lookup(_ARCHI_TYPES, type_) if mapped is None and self.archi else None
-            if archi is not None:
-                kind = _ARCHI_ELEMENTS[archi]
-                why = _archi_why(archi, why)
-            elif mapped is None:
-                source.infer(f"type not in the mapping, taken as {kind}")
-                row.guessed.append("type")
-            else:
-                kind = mapped
+        kind, why = self._kind(row, type_, source)
         if kind == "skip":
             self.known.skipped.update({sid, sid.casefold(), (name or sid).casefold()})
             source.read()
@@ -1094,6 +1086,23 @@ class _Reader:
         self.known.by_id.setdefault(sid, (source, sid))
         self.known.by_id.setdefault(sid.casefold(), (source, sid))
         self.known.by_name.setdefault((name or sid).casefold(), []).append((source, sid))
+
+    def _kind(self, row: _Row, type_: str, source: SourceDraft) -> tuple[Kind, str]:
+        """What a row's type becomes, and why when it is skipped."""
+        kind: Kind = self.rules.other_types
+        why = "its type is mapped to skip"
+        if type_:
+            mapped = _lookup(self.types, type_)
+            archi = _lookup(_ARCHI_TYPES, type_) if mapped is None and self.archi else None
+            if archi is not None:
+                kind = _ARCHI_ELEMENTS[archi]
+                why = _archi_why(archi, why)
+            elif mapped is None:
+                source.infer(f"type not in the mapping, taken as {kind}")
+                row.guessed.append("type")
+            else:
+                kind = mapped
+        return kind, why
 
     def _word(self, row: _Row, what: str, table: Mapping[str, Any]) -> tuple[Any, bool]:
         """The mapped value of a closed-vocabulary column (None when empty), and whether
@@ -1319,6 +1328,10 @@ def _archi_export(table: Table, header: _Header) -> bool:
     )
 
 
+SAME_NAME = (
+    "the name of an earlier row, and no id to tell them apart; the first kept (map an id "
+    "column, such as a serial number or an asset tag)"
+)
 _KEYS = frozenset({"id", "name", "parent", "child"})
 """The columns that name a row or what it links, never read as blank (see ``_Row.get``)."""
 

@@ -370,6 +370,10 @@ def _problem(file: str, line: int, message: str, where: str = "") -> InvalidInpu
     return InvalidInputError([Problem(file, max(line, 1), where, message)], what="source")
 
 
+_MAILED = re.compile(r"<[^<>@\s]+@[^<>\s]+>|\(?\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b\)?")
+"""An e-mail address in a supplier's or publisher's name, in angle brackets or bare."""
+
+
 def _library_error(error: Exception, text: str, file: str) -> InvalidInputError:
     """The library says what is wrong but not where: find the first value or key its
     message quotes in the text (the slow path, taken only for a bad file)."""
@@ -381,7 +385,7 @@ def _library_error(error: Exception, text: str, file: str) -> InvalidInputError:
         if found is not None:
             line = text.count("\n", 0, found.start()) + 1
             key = re.search(
-                r"\"([\w-]+)\"\s*:\s*[^:]*\Z",
+                r"\"([\w-]+)\"\s*:\s*(?:\"[^\"]*\"|[^:\"]*)\Z",  # a text value may hold ':'s
                 text[text.rfind("\n", 0, found.start()) + 1 : found.end()],
             )
             where = key.group(1) if key else token
@@ -1219,19 +1223,31 @@ class _Mapper:
         self, candidates: Sequence[tuple[str, Any]], properties: Any
     ) -> tuple[str | None, bool]:
         """The vendor's key, and whether it is a guess: ``author`` is free text, most often
-        a person or a list of people, not the organisation that supplies the component."""
+        a person or a list of people, not the organisation that supplies the component; and
+        a name with an e-mail address is a package's maintainer (trivy's ``supplier`` and
+        syft's ``publisher`` of a Debian or Alpine package: "Debian OpenSSL Team
+        <pkg-openssl-devel@lists.alioth.debian.org>"), named without the address."""
         for field_name, value in candidates:
             if value is None:
                 continue
             name = value if isinstance(value, str) else (value.name or "")
             urls = [] if isinstance(value, str) else sorted(str(url) for url in value.urls)
-            if visible(name):  # a name of invisible characters alone names nobody
-                web = {"note": f"Web site: {', '.join(urls)}."} if urls else None
-                guessed = field_name == "author"
-                key = self.source.vendor(name.strip(), type=field_name, fields=web, assumed=guessed)
-                if guessed:
-                    self.source.infer("vendor from the author field (most often a person)")
-                return key, guessed
+            unmailed = _MAILED.sub("", name).strip(" ,;")
+            mailed = unmailed != name.strip()
+            if mailed and visible(unmailed):
+                name = unmailed
+            if not visible(name):  # a name of invisible characters alone names nobody
+                continue
+            if mailed:
+                self.source.infer(
+                    f"vendor from a {field_name} with an e-mail address (a maintainer)"
+                )
+            elif field_name == "author":
+                self.source.infer("vendor from the author field (most often a person)")
+            web = {"note": f"Web site: {', '.join(urls)}."} if urls else None
+            guessed = field_name == "author" or mailed
+            key = self.source.vendor(name.strip(), type=field_name, fields=web, assumed=guessed)
+            return key, guessed
         found = self.source.vendor_from({prop.name: prop.value or "" for prop in properties or ()})
         return found, False
 

@@ -555,6 +555,23 @@ def test_owner_description_tags_and_lifecycle(tmp_path: Path) -> None:
     assert (service.description, service.note) == ("The shop", "Owner: team-a")
 
 
+def test_a_resource_lifecycle_is_used_and_not_said_to_be_ignored(tmp_path: Path) -> None:
+    """As janus-idp's pgdb Resource writes it: it was used, and counted as ignored too
+    (helper-98)."""
+    write_catalog(
+        tmp_path,
+        {
+            "catalog-info.yaml": [
+                entity("Resource", "db", {"type": "database", "lifecycle": "deprecated"})
+            ]
+        },
+    )
+    imported = run([tmp_path / "catalog-info.yaml"])
+    (component,) = imported.files["catalog-info.yaml"].components
+    assert component.lifecycle == "phasing_out"
+    assert not [what for what, _ in skipped(imported) if "lifecycle" in what]
+
+
 def test_mapping_changes_kinds_strengths_and_delivery(tmp_path: Path) -> None:
     write_catalog(
         tmp_path,

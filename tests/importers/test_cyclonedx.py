@@ -660,6 +660,52 @@ def test_the_tools_that_wrote_the_file_are_not_read(name: str, tmp_path: Path) -
     assert not any("bom-ref" in why for why in inferred), inferred
 
 
+@pytest.mark.parametrize(
+    ("given", "vendor", "assumed"),
+    [
+        (
+            {"supplier": {"name": "Debian OpenSSL Team <pkg-openssl@lists.example.org>"}},
+            "Debian OpenSSL Team",
+            True,
+        ),
+        ({"publisher": "Shadow Maintainers <shadow@example.org>"}, "Shadow Maintainers", True),
+        ({"publisher": "jane@example.org"}, "jane@example.org", True),
+        ({"publisher": "Jane Doe (jane@example.org)"}, "Jane Doe", True),
+        ({"supplier": {"name": "Acme, Inc."}}, "Acme, Inc.", False),
+        ({"publisher": "Acme"}, "Acme", False),
+        ({"author": "Jane Doe"}, "Jane Doe", True),
+    ],
+    ids=[
+        "trivy-supplier",
+        "syft-publisher",
+        "address-alone",
+        "address-in-brackets",
+        "company",
+        "publisher",
+        "author",
+    ],
+)
+def test_a_maintainer_with_an_e_mail_address_is_a_vendor_assumed(
+    tmp_path: Path, given: dict[str, Any], vendor: str, assumed: bool
+) -> None:
+    """trivy's supplier and syft's publisher of a Debian package is its maintainer, with an
+    address: 52 vendors such as "Debian OpenSSL Team <pkg-openssl-devel@...>" were stated
+    as fact, the address in the id too (helper-98)."""
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "components": [{"type": "library", "bom-ref": "ssl", "name": "openssl", **given}],
+    }
+    imported = _import(_write_bom(tmp_path, bom))
+    (component,) = _components(imported).values()
+    vendors = {v.id: v for content in imported.files.values() for v in content.vendors}
+    assert vendors[component.vendor].name == vendor
+    assert "@" not in component.vendor
+    assert component.assumed is assumed
+    assert ("vendor" in (component.origin.inferred or ())) is assumed
+
+
 _EMPTY_ELEMENTS = """<?xml version="1.0"?>
 <bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1"><components>
 <component type="application" bom-ref="a"><publisher/><name>App</name><version/>
@@ -692,6 +738,18 @@ def _refused(path: Path) -> str:
 def test_the_invalid_fixture_is_refused_with_its_line() -> None:
     message = _refused(FIXTURES / "invalid-service-data-1.6.json")
     assert "invalid-service-data-1.6.json:16: flow: not valid CycloneDX: 'bar'" in message
+
+
+def test_a_refused_value_holding_colons_is_told_at_its_field(tmp_path: Path) -> None:
+    """syft's test BOMs redact the serial number to "urn:uuid:redacted": the message gave
+    the value where the field goes, as the key was looked for in text without a ':'
+    (helper-98)."""
+    bom = tmp_path / "bom.json"
+    bom.write_text(
+        '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.6",\n'
+        '  "serialNumber": "urn:uuid:redacted",\n  "version": 1\n}\n'
+    )
+    assert "bom.json:4: serialNumber: not valid CycloneDX: " in _refused(bom)
 
 
 _LAUGHS = """<?xml version="1.0"?>
