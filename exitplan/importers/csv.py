@@ -1137,11 +1137,26 @@ class _Reader:
             row.guessed.append("lifecycle")
         elif lifecycle != "unknown":
             fields["lifecycle"] = Lifecycle(lifecycle)
+        amount = self._yearly(row, source, amount)
         if amount is not None:
             fields["cost_per_year"] = amount
         if end is not None:
             fields["contract"] = {"end": end}
         return fields
+
+    def _yearly(self, row: _Row, source: SourceDraft, amount: float | None) -> float | None:
+        """A cost per year, from a column named only ``cost`` a guess: ServiceNow's
+        ``cost`` is what the item cost to buy, and 0 where nobody filled it in, taken as not
+        given rather than as free (helper-98: 742 laptops and servers "cost nothing")."""
+        _, column = row.get("cost")
+        if amount is None or normal(column) != "cost":
+            return amount
+        if amount == 0:
+            source.infer("a cost of 0 in a column named only 'cost', taken as not given")
+            return None
+        source.infer("cost per year from a column named only 'cost' (ServiceNow's: the price)")
+        row.guessed.append("cost_per_year")
+        return amount
 
     def _details(
         self, row: _Row, kind: Kind, source: SourceDraft

@@ -319,6 +319,22 @@ def test_rows_of_one_name_without_an_id_are_said_to_be_merged_for_want_of_one(
     assert dict(imported.account.total("skipped")) == {("Computer", csv_import.SAME_NAME): 1}
 
 
+def test_a_column_named_only_cost_gives_a_yearly_cost_assumed_and_0_as_not_given(
+    tmp_path: Path,
+) -> None:
+    """ServiceNow's ``cost`` is what a CI cost to buy, 0 where nobody filled it in: it was
+    read as a yearly cost stated as fact, and 742 CIs of a real export "cost nothing"
+    (helper-98). A column that says it is yearly is read as before, 0 included."""
+    given = "name,vendor,delivery,{}\nA,Acme,saas,0\nB,Acme,saas,1200\n"
+    bare = _elements(_import(_table(tmp_path, "ci.csv", given.format("cost"))))
+    assert (bare["a"].cost_per_year, bare["a"].assumed) == (None, False)
+    assert (bare["b"].cost_per_year, bare["b"].assumed) == (1200, True)
+    assert bare["b"].origin.inferred == ("cost_per_year",)
+    yearly = _elements(_import(_table(tmp_path, "ci2.csv", given.format("annual cost"))))
+    assert (yearly["a"].cost_per_year, yearly["a"].assumed) == (0, False)
+    assert (yearly["b"].cost_per_year, yearly["b"].assumed) == (1200, False)
+
+
 @pytest.mark.parametrize(
     ("relation", "skipped"),
     [
