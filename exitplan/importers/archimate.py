@@ -304,6 +304,8 @@ class _Node:
     documentation: str = ""
     properties: dict[str, str] = field(default_factory=dict)
     or_junction: bool = False
+    specialisations: tuple[str, ...] = ()
+    """The names of Archi's specialisations (profiles) of the element, kept in its note."""
 
 
 @dataclass
@@ -327,6 +329,7 @@ class _Model:
     properties: dict[str, str] = field(default_factory=dict)  # of the model itself
     line: int = 0  # where its properties are
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (type, sid)
+    profiles: dict[str, str] = field(default_factory=dict)  # Archi's specialisations by id
 
     def add_node(self, node: _Node) -> None:
         if node.sid in self.nodes or node.sid in self.links:
@@ -566,6 +569,9 @@ def _ends(element: etree._Element, file: str) -> tuple[str, str]:
 
 def _archi(root: etree._Element, file: str) -> _Model:
     model = _Model(file)
+    for profile in root:  # after the folders in the file; named by the elements before them
+        if local(profile.tag) == "profile" and profile.get("id"):
+            model.profiles[str(profile.get("id"))] = _attribute(profile, "name")
     pending = list(reversed(list(root)))
     problems: list[Problem] = []
     while pending:
@@ -620,6 +626,7 @@ def _archi_item(model: _Model, root: etree._Element, element: etree._Element, wh
         or_junction = kind == "OrJunction" or (
             kind == "AndJunction" and _attribute(element, "type").casefold() == "or"
         )
+        profiles = _attribute(element, "profiles").split()
         model.add_node(
             _Node(
                 sid,
@@ -629,6 +636,7 @@ def _archi_item(model: _Model, root: etree._Element, element: etree._Element, wh
                 documentation,
                 properties,
                 or_junction,
+                tuple(model.profiles.get(p) or p for p in profiles),
             )
         )
 
@@ -1012,6 +1020,10 @@ class _Mapper:
         parts = []
         if node.documentation.strip():
             parts.append(_short(node.documentation, _LONGEST_DOCUMENTATION))
+        if node.specialisations:  # helper-98: dropped without a trace
+            parts.append(
+                "Specialization: " + "; ".join(_short(s, 200) for s in node.specialisations)
+            )
         if shown:
             parts.append("Properties: " + "; ".join(shown))
         note = "\n".join(parts)

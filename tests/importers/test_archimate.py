@@ -1790,3 +1790,22 @@ def test_a_coarchi_model_is_refused_with_what_to_do(
     assert "kept by coArchi (Grafico" in result.stderr
     assert "save it as an .archimate file" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_archi_specialisation_is_kept_in_the_note(tmp_path: Path) -> None:
+    """Archi's specialisations (profiles, listed after the folders and named by id) were
+    dropped without a trace (helper-98, on pyArchimate's profile.archimate)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<archimate:model xmlns:xsi="{XSI}" {_ARCHI} name="M" id="m" version="5.0.0">\n'
+        '<folder name="Application" id="f" type="application">\n'
+        '<element xsi:type="archimate:ApplicationComponent" name="Mail" id="a" '
+        'profiles="p1 p9"><documentation>Where mail lives</documentation></element>\n'
+        '<element xsi:type="archimate:ApplicationComponent" name="Chat" id="b"/>\n'
+        "</folder>\n"
+        '<profile name="Cloud service" id="p1" conceptType="ApplicationComponent"/>\n'
+        "</archimate:model>\n"
+    ).encode()
+    found = nodes(run(tmp_path, content, "model.archimate"))
+    assert found["mail"].note == "Where mail lives\nSpecialization: Cloud service; p9"
+    assert found["chat"].note is None
