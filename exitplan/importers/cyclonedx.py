@@ -1204,6 +1204,7 @@ class _Mapper:
             vendor_assumed=guessed,
             fields=written,
             priority=priority,
+            variant=component.version,
         )
 
     def _about(self, element: Any, *, description: bool = True) -> str | None:

@@ -148,6 +148,8 @@ class _Element:
     links: dict[str, set[VendorRole]] = field(default_factory=dict)
     """Of a component: its vendors (keys) and their roles, where the source gives them."""
     parent: str | None = None  # of a vendor: the key of the vendor that owns it
+    variant: str = ""
+    """What tells the element from others of its name (a package's version), for its id."""
 
     @property
     def origin_file(self) -> str:
@@ -366,11 +368,13 @@ class SourceDraft:
         assumed: bool = False,
         id_hint: str | None = None,
         exact_id: bool = False,
+        variant: str | None = None,
     ) -> None:
         """A component; ``vendor`` is a key from ``vendor()``. Without ``delivery`` the
         mapping's default is used, and the component is assumed; so it is when the format
         only suggests the ``delivery`` given (``delivery_guessed``). ``id_hint`` is the id
-        to prefer over the slug of the name; ``exact_id``: an exitplan id, kept as it is."""
+        to prefer over the slug of the name; ``exact_id``: an exitplan id, kept as it is;
+        ``variant`` tells it from others of its name in its id (``debug-4-3-4``)."""
         if not self._add(
             "component",
             sid,
@@ -384,6 +388,7 @@ class SourceDraft:
         ):
             return
         element = self._draft.elements[(self.file, sid)]
+        element.variant = variant or ""
         if delivery is None:
             element.fields["delivery"] = self._draft.rules.delivery
             element.inferred.append("delivery")
@@ -919,10 +924,18 @@ class _Finisher:
         # The number each base tries first: the ones below it were taken when last tried,
         # and stay so (helper-78: from 2 each time, 20,000 CIs named alike took 33 s).
         numbers: dict[str, int] = {}
+        named = Counter(  # the packages of each name, of versions known
+            order[0] or slug(element.kind)
+            for order, _, element in everything
+            if slug(element.variant)
+        )
         for order, (what, key), element in sorted(everything, key=lambda entry: entry[0]):
             base = order[0] or slug(element.kind)
             candidates = [base]
-            if element.type and slug(element.type):
+            if slug(element.variant) and named[base] > 1:  # a package of one name in several
+                base = f"{base}-{slug(element.variant)}"[:120]  # versions: each by its own,
+                candidates = [base]  # then numbered (debug-2.6.9-2; helper-98: debug-12)
+            elif element.type and slug(element.type):
                 candidates.append(f"{base}-{slug(element.type)}"[:120])
             chosen = next((c for c in candidates if c not in taken), None)
             number = numbers.get(base, 2)

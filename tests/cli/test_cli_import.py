@@ -295,7 +295,11 @@ FIXTURES = REPO / "tests" / "fixtures"
             "microservice-1",
             "data flow: the same",
         ),
-        ([FIXTURES / "cyclonedx" / "keycloak-10.0.2-bom.json"], "activation", "Skipped: nothing."),
+        (
+            [FIXTURES / "cyclonedx" / "keycloak-10.0.2-bom.json"],
+            "activation-1.1",
+            "Skipped: nothing.",
+        ),
         ([FIXTURES / "csv" / "itop" / "itop-export.csv"], "skolplattform", "Skipped"),
     ],
     ids=["exchange-3", "archi-2", "backstage-folder", "saasbom", "large-sbom", "csv"],

@@ -1225,3 +1225,35 @@ def test_what_the_shape_check_leaves_to_the_library_still_imports(
     imported before (helper-82)."""
     bom = _bom(components=[{"type": "library", "name": "a", "bom-ref": "a"}], **sections)
     assert [c.name for c in _components(_import(_write_bom(tmp_path, bom))).values()] == ["a"]
+
+
+def test_packages_of_one_name_are_told_apart_by_their_versions(tmp_path: Path) -> None:
+    """npm nests a package in many versions: their ids were debug, debug-2 … debug-12 and
+    debug-library, the version only in the note (helper-98, juice-shop's SBOM)."""
+    given: list[tuple[str, str, str | None]] = [
+        ("a", "debug", "2.6.9"),
+        ("b", "debug", "4.3.4"),
+        ("c", "debug", "4.3.4"),
+        ("d", "solo", "1.0.0"),
+        ("e", "bare", None),
+        ("f", "bare", None),
+    ]
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.4",
+        "version": 1,
+        "components": [
+            {"type": "library", "bom-ref": ref, "name": name}
+            | ({"version": version} if version else {})
+            for ref, name, version in given
+        ],
+    }
+    found = _components(_import(_write_bom(tmp_path, bom)))
+    assert {c.origin.id: c.id for c in found.values()} == {
+        "a": "debug-2.6.9",
+        "b": "debug-4.3.4",
+        "c": "debug-4.3.4-2",
+        "d": "solo",
+        "e": "bare",
+        "f": "bare-library",
+    }
