@@ -121,8 +121,8 @@ class Columns(rules.Rules):
     lifecycle: Aliases = Field(
         default=(
             "lifecycle",
-            "operational_status",
-            "install_status",
+            "install_status",  # where a CI is in its life (In Stock, Retired): before
+            "operational_status",  # whether it operates (helper-98: In Stock read as active)
             "status",
             "life cycle status",
             "state",

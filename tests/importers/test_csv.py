@@ -335,6 +335,27 @@ def test_a_column_named_only_cost_gives_a_yearly_cost_assumed_and_0_as_not_given
     assert (yearly["b"].cost_per_year, yearly["b"].assumed) == (1200, False)
 
 
+def test_servicenows_install_status_is_read_before_its_operational_status(
+    tmp_path: Path,
+) -> None:
+    """Where a CI is in its life comes before whether it operates: eight CIs "In Stock"
+    of a real export were active for their operational status (helper-98)."""
+    ci = _table(
+        tmp_path,
+        "ci.csv",
+        "name,vendor,delivery,operational_status,install_status\n"
+        "Spare,Acme,saas,Operational,In Stock\nOld,Acme,saas,Operational,Retired\n"
+        "Live,Acme,saas,Operational,Installed\nOff,Acme,saas,Non-Operational,\n",
+    )
+    found = _elements(_import(ci))
+    assert {n: found[n].lifecycle for n in ("spare", "old", "live", "off")} == {
+        "spare": "candidate",
+        "old": "retired",
+        "live": "active",
+        "off": "active",
+    }
+
+
 @pytest.mark.parametrize(
     ("relation", "skipped"),
     [
