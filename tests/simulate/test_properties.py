@@ -35,12 +35,13 @@ from exitplan.model import (
     Strength,
     Vendor,
 )
-from exitplan.simulate import Shared, simulate, timeline
+from exitplan.simulate import Options, Shared, simulate, timeline
 from exitplan.simulate.alternatives import Assessor, Preferences
 from exitplan.simulate.propagate import NEVER, propagate
 from exitplan.simulate.result import StepKind
 from exitplan.simulate.why import chains
 from tests.simulate.build import build
+from tests.simulate.build import estate as build_estate
 
 INF = math.inf
 
@@ -678,3 +679,110 @@ def test_why_walks_a_chain_longer_than_python_recursion() -> None:
     (found,), truncated = chains(region, times, NodeId("c0"))
     assert not truncated
     assert found.nodes == tuple(NodeId(f"c{i}") for i in range(length + 1))
+
+
+def _out_of_reach_reference(
+    random: Random, excluded: set[NodeId], withdrawn: set[NodeId]
+) -> set[NodeId]:
+    """What a scenario's exclusions keep from being brought in, by plain iteration: a node
+    not in use and not withdrawn that is excluded, or needs hard what is out of reach (of
+    a redundant group, every member)."""
+    in_use = _in_use_reference(random)
+    out: set[NodeId] = set()
+    changed = True
+    while changed:
+        changed = False
+        for component in random.estate.components:
+            if component.id in out or component.id in in_use or component.id in withdrawn:
+                continue
+            hard = [d for d in component.depends_on if d.strength is Strength.HARD]
+            groups: dict[str, list[NodeId]] = defaultdict(list)
+            for d in hard:
+                if d.any_of_group:
+                    groups[d.any_of_group].append(d.ref)
+            if (
+                component.id in excluded
+                or any(d.ref in out for d in hard if not d.any_of_group)
+                or any(all(m in out for m in members) for members in groups.values())
+            ):
+                out.add(component.id)
+                changed = True
+    return out
+
+
+@st.composite
+def offered(draw: st.DrawFn) -> Random:
+    """An estate of what exclusions act on: services on components in use, candidates
+    offered for them, and candidates that need other candidates (alone, or one of a
+    redundant pair), none of which is in use. The estates above have few of those."""
+    actives = [f"a{i}" for i in range(draw(st.integers(1, 4)))]
+    candidates = [f"k{i}" for i in range(draw(st.integers(1, 6)))]
+    lines = [f"s:s{i} -> {a}" for i, a in enumerate(actives)]
+    lines += [
+        f"{a} -> {b}"
+        for i, a in enumerate(actives)
+        for b in actives[i + 1 :]
+        if draw(st.booleans())
+    ]
+    lines += [f"candidate {k}" for k in candidates]
+    for k in candidates:
+        for a in actives:
+            if draw(st.integers(0, 2)) == 0:
+                lines.append(
+                    f"alt {k} for {a} R{draw(st.integers(1, 4))} weeks={draw(st.integers(1, 9))}"
+                )
+    for i, k in enumerate(candidates):
+        later = candidates[i + 1 :]
+        needed = draw(st.lists(st.sampled_from(later), unique=True, max_size=3)) if later else []
+        paired = len(needed) >= 2 and draw(st.booleans())
+        for j, n in enumerate(needed):
+            grouped = paired and j < 2
+            soft = not grouped and draw(st.integers(0, 3)) == 0
+            lines.append(f"{k} -> {n}" + (" group=g" if grouped else " soft" if soft else ""))
+        if draw(st.integers(0, 3)) == 0:
+            lines.append(f"{k} -> {draw(st.sampled_from(actives))}")
+    estate = build_estate("\n".join(lines))
+    return Random(estate, [c.id for c in estate.components])
+
+
+@SETTINGS
+@given(offered(), st.data())
+def test_an_exclusion_keeps_out_what_it_names_and_what_needs_it_and_changes_nothing_else(
+    random: Random, data: st.DataObject
+) -> None:
+    """No candidate chosen is excluded, or needs what an exclusion keeps out; and where no
+    exclusion touches what the choice without them rests on (the candidates chosen, all
+    they need, the candidates of those, and so on), the choice is the same (helper-92: the
+    property estates had set no exclusions)."""
+    withdrawn = data.draw(st.sets(st.sampled_from(random.ids), min_size=1, max_size=4))
+    candidates = [c.id for c in random.estate.components if c.lifecycle is Lifecycle.CANDIDATE]
+    excluded = data.draw(st.sets(st.sampled_from(random.ids), max_size=1))
+    if candidates:  # what scenarios exclude: candidates, most often
+        excluded |= data.draw(st.sets(st.sampled_from(candidates), max_size=2))
+    selectors = [f"component:{n}" for n in sorted(withdrawn)]
+    before = simulate(EmbeddedGraph(random.estate), selectors)
+    options = Options(exclude_candidates=frozenset(excluded))
+    after = simulate(EmbeddedGraph(random.estate), selectors, options)
+    out = _out_of_reach_reference(random, excluded, withdrawn)
+    backend = EmbeddedGraph(random.estate)
+    region = backend.dependency_region(withdrawn)
+    assessor = Assessor(backend, region, Preferences(exclude=frozenset(excluded)))
+    found, _ = assessor.out_of_reach(set(random.ids), propagate(region, frozenset(withdrawn)))
+    assert found == out  # asked of every node: the walk reaches all not in use
+    chosen = {r.replaces: r.chosen.candidate for r in after.replacements if r.chosen}
+    assert not set(chosen.values()) & excluded
+    assert not set(chosen.values()) & out
+    offers: dict[NodeId, list[NodeId]] = defaultdict(list)
+    for alternative in random.estate.alternatives:
+        offers[alternative.replaces].append(alternative.candidate)
+    listed: list[Component | Service] = [*random.estate.components, *random.estate.services]
+    needs = {element.id: [d.ref for d in element.depends_on] for element in listed}
+    rests_on: set[NodeId] = set()
+    stack = [r.chosen.candidate for r in before.replacements if r.chosen]
+    while stack:
+        node = stack.pop()
+        if node not in rests_on:
+            rests_on.add(node)
+            stack.extend([*needs.get(node, ()), *offers.get(node, ())])
+    if not rests_on & excluded:
+        assert chosen == {r.replaces: r.chosen.candidate for r in before.replacements if r.chosen}
