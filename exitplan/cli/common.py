@@ -35,7 +35,7 @@ from exitplan.errors import (
     with_article,
 )
 from exitplan.graph import EmbeddedGraph, GraphBackend, Label
-from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings
+from exitplan.graph.neo4j import Neo4jGraph, Neo4jSettings, shown_uri
 from exitplan.graph.port import NOT_IN_USE
 from exitplan.loading import MAX_ESTATE_BYTES, SUFFIXES, estate_files, load_estate
 from exitplan.model import Estate, LegalProfile, NodeId
@@ -819,7 +819,8 @@ def _drawn_again(
                 for flag, value in (
                     # a scenario's files name the estate unless --estate does
                     ("--estate", source.estate or (None if scenario else backend.info.name)),
-                    ("--neo4j-uri", source.uri),
+                    # as every message gives it: without what follows '?' (helper-99)
+                    ("--neo4j-uri", shown_uri(source.uri) if source.uri else None),
                     ("--neo4j-user", source.user),
                 )
                 if value is not None

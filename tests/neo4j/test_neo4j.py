@@ -881,3 +881,88 @@ def test_the_command_that_draws_a_part_keeps_the_database_given(
     assert drawn.exit_code == 0, drawn.stderr
     assert part.exists()
     assert neo4j_server.password not in result.stderr
+
+
+def test_first_loads_at_once_on_a_new_database_make_the_schema_between_them(
+    neo4j_server: Server,
+) -> None:
+    """Loads of other estates may run side by side; on a database without the schema,
+    the server said an index "already exists" to all but one of those making it at once,
+    ``IF NOT EXISTS`` notwithstanding, and the load ended with exit 2 (helper-99)."""
+    graphs = [Neo4jGraph(neo4j_server.settings(), f"schema-{i}") for i in range(30)]
+    with contextlib.ExitStack() as stack:
+        for graph in graphs:
+            stack.enter_context(graph)
+        for name in ("exitplan_node_key", "exitplan_estate_name", "exitplan_links_key"):
+            graphs[0]._run(f"DROP CONSTRAINT {name} IF EXISTS", write=True)
+        for name in ("exitplan_node_estate", "exitplan_links_estate"):
+            graphs[0]._run(f"DROP INDEX {name} IF EXISTS", write=True)
+        assert not {n for n in graphs[0]._schema_names() if n.startswith("exitplan_")}
+        start = threading.Barrier(len(graphs))
+        failed: list[str] = []
+
+        def make(graph: Neo4jGraph) -> None:
+            start.wait()
+            try:
+                graph.ensure_schema()
+            except BackendError as error:
+                failed.append(str(error))
+
+        threads = [threading.Thread(target=make, args=(graph,)) for graph in graphs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failed == []
+        made = {n for n in graphs[0]._schema_names() if n.startswith("exitplan_")}
+        assert made == {
+            "exitplan_node_key",
+            "exitplan_estate_name",
+            "exitplan_node_estate",
+            "exitplan_links_key",
+            "exitplan_links_estate",
+        }
+
+
+def test_the_command_that_draws_a_part_gives_the_address_without_its_query(
+    neo4j_server: Server, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """What follows '?' (a routing context, perhaps a token) is in no message: the
+    suggested ``exitplan diagram`` command repeated it whole (helper-99)."""
+    from tests.cli.test_diagrams import _wide_estate  # noqa: PLC0415
+
+    estate, _ = _wide_estate(tmp_path / "estate")
+    assert run_cli("load", estate, env=neo4j_server.environment()).exit_code == 0
+    routed = neo4j_server.uri.replace("bolt://", "neo4j://") + "?region=eu&token=s3cretTOKEN"
+    what = ["simulate", "--backend", "neo4j", "--estate", "hostile", "--neo4j-uri", routed]
+    result = run_cli(
+        *what,
+        "-w",
+        "vendor:v",
+        "--diagram",
+        tmp_path / "impact.svg",
+        env=neo4j_server.environment(),
+    )
+    assert result.exit_code == 0, result.stderr
+    hint = re.search(r"(exitplan diagram .*) draws any part of it whole", result.stderr)
+    assert hint is not None, result.stderr
+    assert "s3cretTOKEN" not in result.stderr
+    assert "--neo4j-uri " + routed.split("?")[0] in hint.group(1)
+
+
+@pytest.mark.parametrize("command", [("simulate", "-w", "vendor:x"), ("unload", "--yes")])
+def test_an_estate_name_of_any_length_is_told_in_one_line(
+    command: tuple[str, ...], neo4j_server: Server, run_cli: RunCli
+) -> None:
+    """A 100,000-character ``--estate`` was repeated whole: 100,170 bytes of message
+    (helper-99)."""
+    name = "a" * 100_000
+    args = (
+        ["unload", name, "--yes"]
+        if command[0] == "unload"
+        else ["simulate", "--backend", "neo4j", "--estate", name, *command[1:]]
+    )
+    result = run_cli(*args, env=neo4j_server.environment())
+    assert result.exit_code == 2
+    assert "(100,000 characters)" in result.stderr
+    assert len(result.stderr) < 1_000
