@@ -20,9 +20,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from tests.conftest import CheckGolden, RunCli
+from tests.conftest import REPO, CheckGolden, RunCli
 
-SCENARIOS = sorted(p.stem for p in Path("scenarios").glob("*.yaml"))
+SCENARIOS = sorted(p.stem for p in (REPO / "scenarios").glob("*.yaml"))
+assert len(SCENARIOS) == 8, SCENARIOS  # each is a golden below: none left out unseen
 
 
 @pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s != "leave-microsoft"])
