@@ -1881,3 +1881,22 @@ def test_an_output_with_the_longest_name_a_file_can_have_is_written(
     assert result.exit_code == 0, result.stderr
     assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "exitplan/simulate/v1"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["e", name])
+
+
+@pytest.mark.parametrize("cell", ["A|B", "A | B", "|", "Ä|Ö", "a\\|b"])
+def test_a_bar_in_a_cell_stays_in_its_cell(cell: str) -> None:
+    """A name with a '|' would start a new column of a markdown table: the escape and its
+    fast path for plain ASCII both keep it text (helper-97: no test failed without them)."""
+    import html  # noqa: PLC0415
+
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    from exitplan.render.markdown import table_markdown  # noqa: PLC0415
+    from exitplan.render.rows import Section  # noqa: PLC0415
+
+    text = table_markdown(Section("t", ("name", "state"), ((cell, "broken"),)))
+    page = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    cells = re.findall(r"<td>(.*?)</td>", page)
+    assert len(cells) == 2, page
+    assert html.unescape(cells[0]) == cell
+    assert cells[1] == "broken"
