@@ -80,11 +80,16 @@ def test_hostile_names_stay_text_in_the_deck(run_cli: RunCli, tmp_path: Path) ->
     result = run_cli("report", scenario, "-o", target)
     assert result.exit_code == 0, result.stderr
     deck = Presentation(str(target))
-    for slide in deck.slides:
+    notes = "".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
+    assert "\\x1b" in notes  # the name is there, its ESC shown as its escape
+    for slide in deck.slides:  # python-pptx reads a raw ESC back as "_x001B_" (helper-97)
         for shape in slide.shapes:
             if shape.has_text_frame:
-                assert "\x1b" not in shape.text_frame.text
-        assert "\x1b" not in slide.notes_slide.notes_text_frame.text
+                assert "_x001B_" not in shape.text_frame.text
+                assert not {"\x1b", "\u202e", "\x9b"} & set(shape.text_frame.text)
+        shown = slide.notes_slide.notes_text_frame.text
+        assert "_x001B_" not in shown
+        assert not {"\x1b", "\u202e", "\x9b"} & set(shown)
 
 
 def test_the_deck_says_what_the_alternatives_need_and_no_step_brings_in(
