@@ -31,7 +31,7 @@ from exitplan.render.rows import (
 from exitplan.render.rows import headline as headline_lines
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.register import RegisterRow
-from exitplan.simulate.result import TOO_LATE_FOR_NEXT, Simulation, State, StepKind, summarise
+from exitplan.simulate.result import TOO_LATE_FOR_NEXT, Simulation, StepKind, summarise
 
 Cell = str | int | float | bool | date | None
 
@@ -67,6 +67,10 @@ def fit_cell(value: str) -> str:
     )
 
 
+SERVICE_HEADERS = (
+    "id", "name", "criticality", "state", "breaks", "breaks (day)", "degrades",
+    "degrades (day)", "at renewal, date unknown", "users", "because",
+)  # fmt: skip
 COMPONENT_HEADERS = (
     "id", "name", "state", "breaks", "breaks (day)", "degrades", "degrades (day)",
     "at renewal, date unknown", "because",
@@ -159,7 +163,11 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
             s.impact.name,
             criticality[s.id],
             s.state.value,
-            on(s.impact.fails_at if s.state is not State.DEGRADED else s.impact.degrades_at),
+            on(s.impact.fails_at),
+            s.impact.fails_at,
+            on(s.impact.degrades_at),
+            s.impact.degrades_at,
+            "yes" if s.impact.undated else "",
             users[s.id],
             chain_text(s.impact.because[1:]),
         )
@@ -236,7 +244,7 @@ def simulation_sheets(simulation: Simulation) -> list[Sheet]:
         Sheet("Summary", ("figure", "value"), summary),
         Sheet(
             "Services",
-            ("id", "name", "criticality", "state", "from", "users", "because"),
+            SERVICE_HEADERS,
             services,
         ),
         Sheet("Components", COMPONENT_HEADERS, components),

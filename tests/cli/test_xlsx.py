@@ -124,6 +124,21 @@ def test_simulate_writes_the_same_workbook_and_text_elsewhere(
     assert result.exit_code == 0, result.stderr
     services = openpyxl.load_workbook(tmp_path / "i.xlsx")["Services"]
     assert services.max_row == 1 + 7  # 4 broken, 3 degraded
+    headers = [cell.value for cell in services[1]]
+    rows = {
+        r[0]: dict(zip(headers, r, strict=True)) for r in services.iter_rows(2, values_only=True)
+    }
+    # a service degraded from day 0 that breaks on day 345: the sheet shows both days (it
+    # had one "from" cell, so the earlier degradation was hidden; helper-97)
+    endpoint = rows["endpoint-security"]
+    assert (endpoint["state"], endpoint["breaks"], endpoint["breaks (day)"]) == (
+        "broken", datetime(2027, 10, 12), 345
+    )  # fmt: skip
+    assert (endpoint["degrades"], endpoint["degrades (day)"]) == (datetime(2026, 11, 1), 0)
+    degraded = rows["email-and-calendar"]
+    assert (degraded["breaks"], degraded["degrades"], degraded["degrades (day)"]) == (
+        None, datetime(2027, 1, 13), 73
+    )  # fmt: skip
     text = run_cli(
         "simulate", "graphs/gothenburg", "-w", "component:intune", "-o", tmp_path / "i.json",
         "--format", "json",
