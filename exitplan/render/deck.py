@@ -23,6 +23,7 @@ from exitplan.render.files import fixed_zip
 from exitplan.render.report import (
     NO_RISK,
     decisions,
+    document_names,
     figures,
     named,
     no_decision,
@@ -35,7 +36,6 @@ from exitplan.render.rows import (
     blocked_text,
     brought_in_sentences,
     chain_text,
-    display_names,
     sentences,
 )
 from exitplan.simulate.result import State
@@ -76,6 +76,8 @@ def _title(slide: Slide, text: str) -> None:
 def _notes(slide: Slide, lines: Sequence[str]) -> None:
     """The speaker notes, a paragraph per line (each line's own control characters are
     shown as escapes)."""
+    if not lines:  # no notes page at all, rather than an empty one (helper-97)
+        return
     frame = slide.notes_slide.notes_text_frame
     if frame is None:
         return
@@ -154,7 +156,7 @@ def _figures(deck: PresentationType, strategy: ExitStrategy) -> None:
                     run.font.size = FIGURE_SIZE if column else BODY_SIZE
                     run.font.bold = bool(column)
     broken = [s for s in simulation.services if s.state is not State.DEGRADED]
-    names = display_names(simulation)
+    names = document_names(strategy)
     needs = brought_in_sentences(simulation, names)  # the figures leave these out
     assumed = len(strategy.assumptions)
     _notes(
@@ -198,7 +200,7 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
     if "impact" in pictures:
         notes = ["The impact diagram: services on the left with the day each breaks."]
         _picture(_slide(deck, "What breaks", notes), pictures["impact"])
-    names = display_names(simulation)
+    names = document_names(strategy)
     if "gantt" in pictures:
         steps = {step.id: step for step in simulation.plan.steps}
         path = [
@@ -219,7 +221,14 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
     notes = _listing(
         "Components with no viable alternative, and why:",
         [f"{names.get(r.replaces, r.name)}: {why_missing(r, names)}" for r in simulation.missing],
-    )
+    ) or (
+        [f"Each of the {len(simulation.replacements):,} components to replace has a viable "
+         "alternative (the report's Alternatives section names each)."]
+        if len(simulation.replacements) > 1
+        else ["The component to replace has a viable alternative."]
+        if simulation.replacements
+        else []
+    )  # fmt: skip
     _bullets(_slide(deck, "The largest risks", notes), risks(strategy) or [NO_RISK])
     notes = _listing(
         "The assumptions these figures rest on (the report's appendix has each):",

@@ -15,7 +15,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
-from exitplan.errors import agreeing, listed, plural, printable
+from exitplan.errors import agreeing, listed, plural, printable, told_apart
 from exitplan.render.gantt import gantt_mermaid, step_label
 from exitplan.render.markdown import escape, section_markdown, table_markdown
 from exitplan.render.rows import (
@@ -29,7 +29,6 @@ from exitplan.render.rows import (
     critical_path_text,
     day,
     deadline_clock,
-    display_names,
     due,
     effort_sentence,
     either,
@@ -95,23 +94,27 @@ def _keep(text: str) -> str:
     return _DATE.sub("\\1\u2011\\2\u2011\\3", text.replace(" ", "\u00a0"))
 
 
-_NAMES_OF: list[tuple[Simulation, Mapping[str, str]]] = []
-"""The names of the last simulation asked (``_names``), kept by identity: every section of
-one report asks them, and telling look-alike names apart takes seconds at 30k nodes."""
+_NAMES_OF: list[tuple[ExitStrategy, Mapping[str, str]]] = []
+"""The names of the last document asked (``document_names``), kept by identity: every
+section of one report asks them, and telling look-alike names apart takes seconds at 30k
+nodes."""
 
 
-def _names(strategy: ExitStrategy) -> Mapping[str, str]:
-    """The names shown for the report's simulation (``display_names``), made once."""
-    simulation = strategy.simulation
-    if not _NAMES_OF or _NAMES_OF[0][0] is not simulation:
-        _NAMES_OF[:] = [(simulation, display_names(simulation))]
+def document_names(strategy: ExitStrategy) -> Mapping[str, str]:
+    """The names a document shows for ids, made once: what the simulation shows
+    (``display_names``) and what else the document names (``ExitStrategy.names``: the
+    assumptions' ends, vendors and data flows, the ends of unlawful flows), a name two of
+    them share told apart by id."""
+    if not _NAMES_OF or _NAMES_OF[0][0] is not strategy:
+        names = told_apart({**recorded_names(strategy.simulation), **strategy.names})
+        _NAMES_OF[:] = [(strategy, names)]
     return _NAMES_OF[0][1]
 
 
 def _path(strategy: ExitStrategy) -> str:
     """The critical path by the names of what each step replaces."""
     steps = {step.id: step for step in strategy.simulation.plan.steps}
-    names = _names(strategy)
+    names = document_names(strategy)
     return " → ".join(
         names.get(steps[s].replaces, steps[s].replaces)
         for s in strategy.simulation.plan.critical_path
@@ -153,9 +156,9 @@ def question(strategy: ExitStrategy) -> str:
     if found is not None and found.invalidated and found.withdrawn:
         bases = listed([BASIS.get(b, b) for b in found.invalidated])
         return (
-            f"If {bases} were struck down and "
-            "we stopped using what relies on it, what must be replaced, by what, in what "
-            "order, by when, and at what cost?"
+            f"If {bases} were struck down and we stopped using what relies on "
+            f"{agreeing(len(found.invalidated), 'it', 'them')}, what must be replaced, by "
+            "what, in what order, by when, and at what cost?"
         )
     who = withdrawn_words(strategy)
     if simulation.mode == "exit":
@@ -246,7 +249,7 @@ def risks(strategy: ExitStrategy) -> list[str]:
     """The three largest risks, worst first: what cannot be replaced, what runs late, what
     the law forbids, and what the figures rest on."""
     simulation = strategy.simulation
-    names = _names(strategy)
+    names = document_names(strategy)
     plan = simulation.plan
     found = []
     missing = simulation.missing
@@ -318,7 +321,7 @@ def _assumption_risk(strategy: ExitStrategy) -> str:
     if not analysis.ranked:
         return f"{said}; none of them, varied, changes the figures"
     first = analysis.ranked[0]
-    subject = named(first.assumption.subject, _names(strategy))
+    subject = named(first.assumption.subject, document_names(strategy))
     deciding = max(first.variation.changes, key=lambda c: c.relative)
     change = sensitivity_change(
         deciding, analysis.start, grown=leaving_out(first.variation.changes)
@@ -341,7 +344,7 @@ def decisions(strategy: ExitStrategy, verify: str = "Verify these first") -> lis
     """What the board is asked to decide, from what the plan needs (``verify``: where the
     decisive assumptions are listed)."""
     simulation = strategy.simulation
-    names = _names(strategy)
+    names = document_names(strategy)
     plan = simulation.plan
     found = []
     missing = simulation.missing
@@ -456,7 +459,7 @@ NO_RISK = (
 def summary(strategy: ExitStrategy) -> list[str]:
     """The first paragraphs: what happens, to whom, when, and what it takes to leave."""
     simulation = strategy.simulation
-    names = _names(strategy)
+    names = document_names(strategy)
     figures = summarise(simulation)
     broken = [s for s in simulation.services if s.state is State.BROKEN]
     days = sorted(s.impact.fails_at for s in broken if s.impact.fails_at is not None)
@@ -526,7 +529,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
         else "Nothing needs migrating: nothing that stays in use needs what is withdrawn",
     ]
     timing += schedule_sentences(simulation, names)
-    timing += brought_in_sentences(simulation, _names(strategy))
+    timing += brought_in_sentences(simulation, document_names(strategy))
     if late:
         worst = min(late, key=lambda s: s.slack or 0)
         protects = deadline_clock(late, simulation, first=True)
@@ -552,6 +555,7 @@ def summary(strategy: ExitStrategy) -> list[str]:
     errors = sum(1 for f in strategy.findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in strategy.findings if f.severity is Severity.WARNING)
     flows = len(strategy.flows)
+    found = [plural(n, what) for n, what in ((errors, "error"), (warnings, "warning")) if n]
     legal_text = [
         "The scenario touches no data flow"
         if not flows
@@ -570,9 +574,9 @@ def summary(strategy: ExitStrategy) -> list[str]:
             if unrecorded
             else []
         ),
-        f"The policy check finds {plural(errors, 'error')} and {plural(warnings, 'warning')} "
-        "that concern it"
-        if errors or warnings
+        f"The policy check finds {listed(found)} that "
+        f"{agreeing(errors + warnings, 'concerns', 'concern')} it"
+        if found
         else "The policy check finds no error or warning that concerns it",
     ]
     if simulation.legal is not None:
@@ -834,7 +838,7 @@ def _not_replaced(strategy: ExitStrategy) -> list[str]:
     """What the withdrawal takes away that needs no replacement, and the components it
     breaks or degrades that are not withdrawn themselves."""
     simulation = strategy.simulation
-    names = _names(strategy)
+    names = document_names(strategy)
     told = []
     in_use = {row.id: row.name for row in strategy.register}  # withdrawn, running today
     held = {h.id for h in simulation.held_back}  # told with the missing alternatives
@@ -909,7 +913,7 @@ def _verify(strategy: ExitStrategy) -> Section | None:
             "--most all varies each and ranks those that change the figures (without "
             f"--most all, the {MOST_RUN} likeliest to matter).",
         )
-    names = _names(strategy)
+    names = document_names(strategy)
     shown = analysis.ranked[:VERIFY_FIRST]
     checked = len(analysis.ranked) + analysis.unchanged
     if not analysis.ranked:
@@ -964,8 +968,8 @@ def _verify(strategy: ExitStrategy) -> Section | None:
 
 def _appendix(strategy: ExitStrategy) -> Section:
     flows = {flow.id: flow.name for flow in strategy.flows}
-    names = {**_names(strategy), **flows}
-    recorded = {**recorded_names(strategy.simulation), **flows}
+    names = {**document_names(strategy), **flows}
+    recorded = {**recorded_names(strategy.simulation), **strategy.names, **flows}
     return Section(
         "Appendix: the assumptions",
         ("element", "kind", "what is assumed", "note"),
@@ -986,7 +990,7 @@ def _appendix(strategy: ExitStrategy) -> Section:
 def _services(strategy: ExitStrategy, keep: Callable[[str], str]) -> Section:
     section = services(
         strategy.simulation,
-        _names(strategy),
+        document_names(strategy),
         "Affected services",
         UNRECORDED,
     )
@@ -1043,7 +1047,7 @@ def why_missing(replacement: Replacement, names: Mapping[str, str] | None = None
 
 
 def _missing(strategy: ExitStrategy) -> Section:
-    names = _names(strategy)
+    names = document_names(strategy)
     rows = []
     for replacement in strategy.simulation.replacements:
         if replacement.status is not Status.MISSING:
@@ -1077,7 +1081,7 @@ def _missing(strategy: ExitStrategy) -> Section:
 def _plan(strategy: ExitStrategy, keep: Callable[[str], str]) -> tuple[list[str], Section]:
     simulation = strategy.simulation
     plan = simulation.plan
-    names = _names(strategy)
+    names = document_names(strategy)
     rows = []
     for step in sorted(plan.steps, key=lambda s: (s.wave, s.id)):
         if step.kind is StepKind.EXPORT:
@@ -1224,8 +1228,8 @@ def dump_report_markdown(
         lines.extend([f"![Impact]({diagrams['impact']})", ""])
     lines.append(section_markdown(_flows(strategy)))
     if simulation.legal is not None:
-        lines.append(section_markdown(legal(simulation), level=3))
-    replacements = alternatives(simulation, _names(strategy))
+        lines.append(section_markdown(legal(simulation, document_names(strategy)), level=3))
+    replacements = alternatives(simulation, document_names(strategy))
     lines.append(
         section_markdown(
             Section("Alternatives", replacements.headers, replacements.rows, replacements.note)

@@ -923,11 +923,10 @@ def legal_sentences(found: Legal) -> list[str]:
     lines = []
     if found.invalidated:
         verb = agreeing(len(lost), "loses", "lose")
-        struck = ", ".join(BASIS.get(basis, basis) for basis in found.invalidated)
+        struck = listed([BASIS.get(basis, basis) for basis in found.invalidated])
         lines.append(
-            f"{plural(len(lost), 'data flow')} {verb} its legal basis once {struck} is struck down."
-            if len(lost) == 1
-            else f"{plural(len(lost), 'data flow')} {verb} their legal basis once {struck} "
+            f"{plural(len(lost), 'data flow')} {verb} "
+            f"{agreeing(len(lost), 'its', 'their')} legal basis once {struck} "
             f"{agreeing(len(found.invalidated), 'is', 'are')} struck down."
         )
     if exposed:
@@ -1103,14 +1102,16 @@ def licences(simulation: Simulation) -> Section:
     )
 
 
-def legal(simulation: Simulation) -> Section:
-    """The data flows a scenario's legal assumptions make unlawful."""
+def legal(simulation: Simulation, names: Mapping[str, str] | None = None) -> Section:
+    """The data flows a scenario's legal assumptions make unlawful; with ``names``, their
+    ends by name (for documents)."""
     found = simulation.legal
     withdrawn = set(found.withdrawn) if found else set()
+    shown = names or {}
     rows = tuple(
         (
             f"{flow.name} ({flow.flow})",
-            f"{flow.source} → {flow.target}",
+            f"{shown.get(flow.source, flow.source)} → {shown.get(flow.target, flow.target)}",
             flow.reason,
             "yes" if flow.target in withdrawn else "no",
         )

@@ -6,8 +6,8 @@ that concern it, the register rows of what it withdraws, and the assumptions it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from exitplan.errors import told_apart
 from exitplan.graph.port import (
@@ -62,6 +62,10 @@ class ExitStrategy:
     """Which assumptions change the figures (when the scenario could be run again)."""
     too_many_to_vary: bool = False
     """The scenario could be run again, but it rests on too many assumptions to vary here."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """The recorded name of each element the document names that the simulation does not:
+    the ends of the assumed dependencies and alternatives, assumed vendors, the data flows
+    assumed and the ends of the flows without a legal footing (by id, a flow's too)."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -127,6 +131,7 @@ def exit_strategy(
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
         )
     found = assumptions(backend, simulation)
+    mentioned = _mentioned(backend, simulation, found)
     components = [
         node
         for node in backend.nodes_by_id(simulation.withdrawn).values()
@@ -146,7 +151,29 @@ def exit_strategy(
         if run is not None and len(found) <= most_varied
         else None,
         run is not None and len(found) > most_varied,
+        mentioned,
     )
+
+
+def _mentioned(
+    backend: GraphBackend, simulation: Simulation, found: Sequence[Assumption]
+) -> dict[str, str]:
+    """``ExitStrategy.names``: what the assumptions and the legal findings name, by id."""
+    names: dict[str, str] = {}
+    ends: set[NodeId] = set()
+    for assumption in found:
+        for element in assumption.elements:
+            if isinstance(element, GraphEdge):
+                ends.update((element.source, element.target))
+                if element.type is Rel.FLOWS_TO:
+                    flow = str(element.properties["id"])
+                    names[flow] = str(element.properties.get("name") or flow)
+            else:
+                names[element.id] = element.name
+    if simulation.legal is not None:
+        ends.update(end for flow in simulation.legal.flows for end in (flow.source, flow.target))
+    names.update((node_id, node.name) for node_id, node in backend.nodes_by_id(ends).items())
+    return names
 
 
 _KIND_WORDS = {

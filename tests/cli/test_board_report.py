@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pptx import Presentation
 
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
@@ -453,3 +454,43 @@ def test_a_long_name_does_not_print_the_report_smaller(run_cli: RunCli, tmp_path
     short = _printed_word_height(run_cli, tmp_path / "short", "Acme")
     long = _printed_word_height(run_cli, tmp_path / "long", "AcmeCloudServicesInternational")
     assert short == long
+
+
+def test_two_bases_struck_down_read_as_two_and_every_element_by_its_name(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Two transfer bases struck down are "them", joined by "and" (the question said "it"
+    and a sentence joined them by a comma, helper-97); the legal table's ends, and what the
+    assumptions name beyond the simulation (an untouched network, a data flow), read by
+    name, as the rest of the document does (they read as ids)."""
+    scenario = tmp_path / "two.yaml"
+    scenario.write_text(
+        f"id: two\ntitle: Two bases\nestate: {REPO / 'graphs' / 'gothenburg'}\n"
+        "invalidate_transfer: [adequacy_dpf, scc]\nwithdraw_unlawful: true\nmode: exit\n",
+        encoding="utf-8",
+    )
+    report = _report_of(run_cli, scenario, tmp_path / "two.md")
+    bases = (
+        r"the EU-US Data Privacy Framework (adequacy\_dpf) and standard contractual clauses "
+        r"(scc)"
+    )
+    assert f"If {bases} were struck down and we stopped using what relies on them," in report
+    assert f"8 data flows lose their legal basis once {bases} are struck down." in report
+    assert (
+        "| Directory synchronisation (Entra Connect) (directory-sync) | Active Directory Domain "
+        "Services (on-premises) → Microsoft Entra ID |"
+    ) in report
+    assert "| Nextcloud Hub (files) → City network (LAN, Wi-Fi, VPN) | dependency |" in report
+    assert "| Mail and calendars | data flow |" in report
+    assert "city-network" not in report
+    deck = tmp_path / "two.pptx"
+    result = run_cli("report", scenario, "-o", deck)
+    assert result.exit_code == 0, result.stderr
+    notes = "\n".join(
+        slide.notes_slide.notes_text_frame.text
+        for slide in Presentation(str(deck)).slides
+        if slide.has_notes_slide
+    )
+    assert "- data flow: Mail and calendars" in notes
+    assert "→ City network (LAN, Wi-Fi, VPN)" in notes
+    assert "city-network" not in notes

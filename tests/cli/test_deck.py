@@ -148,3 +148,22 @@ def test_a_long_scenario_title_is_fitted_to_the_title_slide(
     assert title.text.endswith("…")
     sizes = {run.font.size for paragraph in title.text_frame.paragraphs for run in paragraph.runs}
     assert sizes == {Pt(22)}
+
+
+def test_every_slide_has_words_for_the_speaker(run_cli: RunCli, tmp_path: Path) -> None:
+    """Losing Intune leaves no component without a viable alternative: the risks slide had
+    an empty notes page (helper-97); it now says that each has one."""
+    result = run_cli("report", "scenarios/lose-intune.yaml", "-o", tmp_path / "i.pptx")
+    assert result.exit_code == 0, result.stderr
+    said = {
+        slide.shapes.title.text: slide.notes_slide.notes_text_frame.text
+        for slide in Presentation(str(tmp_path / "i.pptx")).slides
+        if slide.has_notes_slide
+    }
+    assert len(said) == len(TITLES)
+    assert all(text.strip() for text in said.values()), said
+    assert said["The largest risks"] == "The component to replace has a viable alternative."
+    # the services that break, not the three that degrade (helper-97's R44)
+    breaking = said["The answer in figures"]
+    assert "- Endpoint security: Endpoint security ← Microsoft Defender" in breaking
+    assert "E-mail and calendar" not in breaking
