@@ -3,6 +3,7 @@ database holds, remove one."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -96,6 +97,7 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
     with Neo4jGraph(settings, "") as graph:  # no one estate: ``estates`` reads them all
         stored = graph.estates()
+        unfinished = graph.unfinished()
     rows = tuple(
         (
             e.name,
@@ -108,6 +110,13 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
     headline = f"The Neo4j database at {settings.shown} holds {plural(len(rows), 'estate')}."
     section = Section("Estates", ("estate", "title", "as of", "nodes"), rows)
     emit(dump_sections_table([headline], [section], width=terminal_width()))
+    for name, nodes in unfinished:  # on stderr: the table above is what readers read
+        notice(
+            f"exitplan: note: the database also holds {plural(nodes, 'node')} of estate "
+            f"{name!r} that no reader sees, written by a load that was interrupted or is "
+            f"still running; exitplan unload {shlex.quote(name)} --yes removes them, as does "
+            "the next load of it"
+        )
 
 
 @click.command(name="unload")

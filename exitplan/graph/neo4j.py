@@ -876,6 +876,17 @@ class Neo4jGraph:
         )
         return [_stored(row["name"], row["info"], int(row["nodes"])) for row in rows]
 
+    def unfinished(self) -> list[tuple[str, int]]:
+        """The estates of which the database holds nodes but no copy readers read, with
+        their number of nodes: a first load interrupted before its switch, or one still
+        writing. ``estates`` does not list them; ``unload`` or the next load removes them."""
+        rows = self._run(
+            "MATCH (n:ExitplanNode) WITH n.estate AS name, count(n) AS nodes "
+            "WHERE NOT EXISTS { MATCH (e:ExitplanEstate {name: name}) WHERE e.load IS NOT NULL } "
+            "RETURN name, nodes ORDER BY name"
+        )
+        return [(str(row["name"]), int(row["nodes"])) for row in rows]
+
     def stored(self) -> StoredEstate | None:
         """This connection's estate as the database holds it, its header alone (``nodes``
         is not counted: 0); ``None`` when it holds none."""

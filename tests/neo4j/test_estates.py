@@ -12,6 +12,7 @@ import pytest
 from benchmarks.synthetic import generate
 from exitplan.errors import BackendError
 from exitplan.graph.neo4j import Neo4jGraph
+from exitplan.loading import load_estate
 from exitplan.model import NodeId
 from tests.conftest import RunCli
 from tests.neo4j.conftest import OpenGraph, Server
@@ -273,3 +274,37 @@ def test_a_hostile_title_is_listed_as_text(
     assert "hostile-title" in listed.stdout
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", listed.stdout)
     assert run_cli("unload", "hostile-title", "--yes", env=env).exit_code == 0
+
+
+def test_estates_tells_of_a_first_load_interrupted_before_its_switch(
+    neo4j_server: Server, run_cli: RunCli, open_graph: OpenGraph, tmp_path: Path
+) -> None:
+    """A first load stopped halfway leaves nodes no reader sees: ``estates`` listed nothing
+    of them, so only someone who knew the name could remove them (helper-99). It now names
+    them on stderr, with the command that removes them, and the table stays what readers
+    read."""
+    estate = load_estate(_estate(tmp_path / "cut", "cut-short"))
+    victim = Neo4jGraph(neo4j_server.settings(), "cut-short", batch_size=1)
+
+    def kill_the_connection(done: int, total: int) -> None:
+        if done > total // 2:
+            victim._driver.close()  # the connection dies halfway through the first load
+
+    with pytest.raises(BackendError):
+        victim.load(estate, progress=kill_the_connection)
+    left = _nodes_of(open_graph("cut-short"), "cut-short")
+    assert left > 0
+    result = run_cli("estates", env=neo4j_server.environment())
+    assert result.exit_code == 0, result.stderr
+    assert "cut-short" not in result.stdout
+    nodes = open_graph("cut-short")._run(
+        "MATCH (n:ExitplanNode {estate: 'cut-short'}) RETURN count(n) AS nodes"
+    )[0]["nodes"]
+    assert (
+        f"exitplan: note: the database also holds {nodes} nodes of estate 'cut-short' that no "
+        "reader sees, written by a load that was interrupted or is still running; exitplan "
+        "unload cut-short --yes removes them, as does the next load of it"
+    ) in " ".join(result.stderr.split())
+    assert run_cli("unload", "cut-short", "--yes", env=neo4j_server.environment()).exit_code == 0
+    result = run_cli("estates", env=neo4j_server.environment())
+    assert "cut-short" not in result.stdout + result.stderr
