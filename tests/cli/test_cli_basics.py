@@ -151,6 +151,40 @@ def test_show_one_node_as_table_and_json(run_cli: RunCli, write_files: WriteFile
     assert shown["flows_in"][0]["properties"]["assets"] == ["mail body"]
 
 
+FOOTNOTED = """
+estate: {name: noted, as_of: 2026-01-01}
+vendors: [{id: v, name: V, hq_country: SE}]
+components:
+  - id: a
+    name: A
+    vendor: v
+    delivery: saas
+    depends_on:
+      - {ref: b, strength: soft, onset: {grace_days: 1}, why: Source one}
+      - {ref: c, why: Source two}
+      - {ref: d, why: Source one}
+  - {id: b, name: B, vendor: v, delivery: saas}
+  - {id: c, name: C, vendor: v, delivery: saas}
+  - {id: d, name: D, vendor: v, delivery: saas}
+"""
+
+
+def test_show_marks_each_source_by_its_note_and_a_day_in_the_singular(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """A source told twice has one note; marks count from 1, as the notes under the table
+    do; one day of grace reads "after 1 day" (helper-97's R96 and R97 were untested)."""
+    result = run_cli("show", write_files({"noted.yaml": FOOTNOTED}), "a")
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.strip()}
+    assert rows["b"][-4:] == ["after", "1", "day", "[1]"]
+    assert rows["c"][-1] == "[2]"
+    assert rows["d"][-1] == "[1]"
+    assert "[1] Source one" in result.stdout
+    assert "[2] Source two" in result.stdout
+    assert "[3]" not in result.stdout
+
+
 def test_show_unknown_node_suggests(run_cli: RunCli, write_files: WriteFiles) -> None:
     folder = write_files({"small.yaml": SMALL})
     result = run_cli("show", folder, "mailr")

@@ -728,3 +728,82 @@ def test_only_a_replacement_with_gaps_is_named_as_covering_part(
     said = [line for line in headline(simulate(backend, ["vendor:v"])) if "only part" in line]
     assert said == ([] if told is None else [f"1 replacement covers only part of what is used "
                                              f"(see the alternatives' gaps): {told}"])  # fmt: skip
+
+
+ORDERED = """
+estate: {name: ordered, as_of: 2026-01-01}
+vendors: [{id: v, name: V, hq_country: SE}]
+components:
+  - {id: b, name: B, vendor: v, delivery: saas}
+  - {id: a, name: A, vendor: v, delivery: saas, depends_on: [{ref: b, strength: soft}]}
+services:
+  - {id: early, name: Early, depends_on: [{ref: b, strength: soft}]}
+  - {id: late, name: Late, depends_on: [{ref: b, onset: {grace_days: 5}}]}
+"""
+
+
+def test_the_tables_list_the_broken_before_the_degraded(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """Broken before degraded, whatever the days or ids say: a service that breaks on day 5
+    comes before one degraded from day 0, and the withdrawn component before the one it
+    degrades (helper-97's R76 and R93 changed both orders unseen); a table with no row says
+    so in its note (R95)."""
+    folder = write_files({"ordered.yaml": ORDERED})
+    result = run_cli("simulate", folder, "-w", "component:b", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    rows = [line.split("|")[1].strip() for line in result.stdout.splitlines() if line[:2] == "| "]
+    assert rows.index("late") < rows.index("early")
+    assert rows.index("b") < rows.index("a")  # the components table comes first
+    table = run_cli("simulate", folder, "-w", "component:a")
+    assert table.exit_code == 0, table.stderr
+    assert "Services affected\n\nNo service is affected." in table.stdout
+
+
+ON_THE_DAY = """
+estate: {name: on-the-day, as_of: 2026-01-01}
+vendors: [{id: v, name: V, hq_country: SE}, {id: w, name: W, hq_country: SE}]
+components:
+  - {id: a, name: A, vendor: v, delivery: saas, contract: {end: END}}
+  - {id: k, name: K, vendor: w, delivery: saas, lifecycle: candidate}
+services:
+  - {id: s, name: S, depends_on: [a]}
+alternatives: [{for: a, candidate: k, readiness: R3, duration_weeks: 4}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("end", "said"),
+    [  # a step of four weeks from day 0 finishes 2026-01-29
+        ("2026-01-29", ["0 days to spare", "ends 2026-01-29: 1 step due by it, none late."]),
+        (
+            "2026-01-01",
+            [
+                "28 days late",
+                "ends 2026-01-01: 1 step due by it, 1 late.",
+                "Extend the contract of A (2026-01-01), or accept 1 step running past its end.",
+            ],
+        ),
+    ],
+    ids=["finishes-on-the-day", "contract-ends-on-day-0"],
+)
+def test_the_day_itself_is_neither_late_nor_past(
+    run_cli: RunCli, write_files: WriteFiles, end: str, said: list[str]
+) -> None:
+    """A step finishing on its contract's last day has 0 days to spare, not 0 late; a
+    contract ending on day 0 ends then, not "ended … before day 0" (helper-97's R74, R19
+    and R81 changed these unseen)."""
+    folder = write_files({"on-the-day.yaml": ON_THE_DAY.replace("END", end)})
+    result = run_cli("simulate", folder, "-w", "vendor:v", "--mode", "exit", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    scenario = folder.parent / "s.yaml"
+    scenario.write_text(
+        f"id: s\ntitle: S\nestate: {folder.name}\nwithdraw: [vendor:v]\nmode: exit\n", "utf-8"
+    )
+    report = run_cli("report", scenario, "-o", folder.parent / "r.md")
+    assert report.exit_code == 0, report.stderr
+    text = " ".join([*result.stdout.split(), *(folder.parent / "r.md").read_text("utf-8").split()])
+    for words in said:
+        assert words in text, words
+    assert "ended" not in text  # "ended 2026-01-01", "(its contract ended 2026-01-01)"
+    assert "0 days late" not in text

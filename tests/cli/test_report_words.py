@@ -35,6 +35,30 @@ components:
   - {id: b, name: Beta, vendor: v2, delivery: saas, depends_on: [a]}
 """
 
+THREE = """
+estate: {name: three, title: Three steps, as_of: 2026-01-01, currency: EUR}
+vendors: [{id: v1, name: Vendor One, hq_country: DE}, {id: v2, name: Vendor Two, hq_country: SE}]
+organisations: [{id: o, name: Org, users: 10}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas,
+     exit: {plan_exists: true, last_tested: 2025-05-01}}
+  - {id: b, name: Beta, vendor: v1, delivery: saas}
+  - {id: c, name: Gamma, vendor: v1, delivery: saas, assumed: true}
+  - {id: ka, name: Kappa, vendor: v2, delivery: saas, lifecycle: candidate, depends_on: [n1, n2]}
+  - {id: kb, name: Kompis, vendor: v2, delivery: saas, lifecycle: candidate, depends_on: [n3]}
+  - {id: n1, name: Nu one, vendor: v2, delivery: saas, lifecycle: candidate}
+  - {id: n2, name: Nu two, vendor: v2, delivery: saas, lifecycle: candidate}
+  - {id: n3, name: Nu three, vendor: v2, delivery: saas, lifecycle: candidate}
+services:
+  - {id: s, name: Svc, criticality: high, depends_on: [a, b, c],
+     consumers: [{organisation: o, users: 10}]}
+alternatives:
+  - {for: a, candidate: ka, readiness: R3, effort_weeks: 1, duration_weeks: 4}
+  - {for: b, candidate: kb, readiness: R3, duration_weeks: 4}
+data_flows:
+  - {id: f, name: Records, from: s, to: a, assets: [records], personal_data: ordinary}
+"""
+
 CASES = [
     pytest.param(
         ONE,
@@ -90,6 +114,21 @@ CASES = [
         ["nothing can be scheduled", "0 steps in 0 waves", "no step can start"],
         id="nothing-to-migrate",
     ),
+    pytest.param(  # helper-97's R03, R05, R17, R30 and R83: no other input said these
+        THREE,
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        [
+            "| The plan finishes | not while 1 step is blocked; the 2 others finish 2026-01-29 |",
+            "2. No step brings in Nu one, not run today and needed by Kappa; nor 2 more such "
+            "needs.",
+            "The scenario touches 1 data flow, which carries personal data.",
+            "The policy check finds 2 warnings that concern it.",
+            "| yes | yes (2025-05-01) |",
+            "Effort at least 1 person-week (not recorded for 1 step;",
+        ],
+        ["others finishes", "0 errors", "1 person-weeks", "1 assumed elements"],
+        id="one-blocked-of-three",
+    ),
 ]
 
 
@@ -117,6 +156,10 @@ def test_the_words_agree_with_the_counts(
         ]
         assert slide.shapes.title is not None
         assert all(body.strip() for body in bodies), slide.shapes.title.text
+        if slide.has_notes_slide:
+            bodies.append(slide.notes_slide.notes_text_frame.text)
+        for words in unsaid:  # nor do the slides or their notes
+            assert not any(words in body for body in bodies), words
 
 
 def test_markdown_dates_are_plain_and_html_ones_do_not_break(
@@ -130,7 +173,9 @@ def test_markdown_dates_are_plain_and_html_ones_do_not_break(
     markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "\u2011" not in markdown
     assert "\u00a0" not in markdown
-    assert "2027\u201110\u201112" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "2027\u201110\u201112" in html
+    assert "(day\u00a0345)" in html  # and its day with it (helper-97's R34)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ import pytest
 
 from exitplan.render.rows import REGISTER_HEADERS
 from exitplan.render.xlsx import Sheet, dump_xlsx, fit_cell
-from tests.conftest import RunCli
+from tests.cli.test_cli_simulate import ON_THE_DAY, ORDERED
+from tests.conftest import RunCli, WriteFiles
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
@@ -192,12 +193,17 @@ def test_no_name_runs_as_a_formula(run_cli: RunCli, tmp_path: Path, name: str) -
         result = run_cli(*args, "-o", target)
         assert result.exit_code == 0, result.stderr
         book = openpyxl.load_workbook(target)
+        kept = 0
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
                     assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                     if isinstance(cell.value, str):
                         assert "\x1b" not in cell.value
+                    kept += cell.value == name and cell.data_type == "s"
+        # the name is kept as written, as text: no quote or space put before it (openpyxl
+        # makes a formula only of "="; Excel and LibreOffice run none of a text cell)
+        assert kept or name == HOSTILE, args
 
 
 def test_an_unwritable_workbook_leaves_nothing(run_cli: RunCli, tmp_path: Path) -> None:
@@ -317,3 +323,44 @@ def test_a_csv_file_begins_with_a_byte_order_mark_and_standard_output_does_not(
     assert data.startswith("\ufeff".encode())
     assert not shown.stdout.startswith("\ufeff")
     assert data.decode("utf-8-sig") == shown.stdout
+
+
+def test_the_register_leaves_users_not_recorded_blank_never_0(
+    run_cli: RunCli, write_files: WriteFiles, tmp_path: Path
+) -> None:
+    """B's services record no users: the cell is blank in the CSV and the workbook; A's
+    count is 0, as no service depends on it (helper-97's R63 and R88 wrote 0 for both)."""
+    folder = write_files({"ordered.yaml": ORDERED})
+    result = run_cli("register", folder, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    users = {
+        row["Component id"]: row["Users of those services"]
+        for row in csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")))
+    }
+    assert users == {"a": "0", "b": ""}
+    result = run_cli("register", folder, "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Register"]
+    headers = [cell.value for cell in sheet[1]]
+    column = headers.index("Users of those services")
+    assert {row[0]: row[column] for row in sheet.iter_rows(2, values_only=True)} == {
+        "a": 0,
+        "b": None,
+    }
+
+
+def test_without_a_day_0_no_contract_is_counted_on_time(
+    run_cli: RunCli, write_files: WriteFiles, tmp_path: Path
+) -> None:
+    """An estate with no as_of and no --start has no dates: the Contracts sheet leaves
+    "late for it" blank, as the text says "lateness unknown", rather than 0 (helper-97's
+    R60)."""
+    estate = ON_THE_DAY.replace("END", "2026-01-29").replace(", as_of: 2026-01-01", "")
+    folder = write_files({"undated.yaml": estate})
+    target = tmp_path / "u.xlsx"
+    result = run_cli("simulate", folder, "-w", "vendor:v", "--mode", "exit", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(target)["Contracts"]
+    headers = [cell.value for cell in sheet[1]]
+    (row,) = [dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)]
+    assert (row["steps due by it"], row["late for it"]) == (1, None)

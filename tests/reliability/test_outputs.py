@@ -1226,9 +1226,22 @@ def test_a_name_cannot_start_a_block_in_markdown_or_html(
     assert _elements(render(simulated.stdout)).tags == _elements(render(reference.stdout)).tags
 
 
-@pytest.mark.parametrize("name", BLOCKS)
-def test_escaped_text_renders_as_one_paragraph_of_itself(name: str) -> None:
-    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(escape(name))
+STARTS = [  # a block opened by the text's own start, not after a line end
+    pytest.param("+ item", id="plus-list-at-start"),
+    pytest.param("- item", id="list-at-start"),
+    pytest.param("<div>block</div>", id="html-block-at-start"),
+    pytest.param("<!-- comment -->", id="html-comment-at-start"),
+    pytest.param("# Heading", id="heading-at-start"),
+    pytest.param("> quote", id="quote-at-start"),
+]
+
+
+@pytest.mark.parametrize("html", [False, True], ids=["html-off", "html-on"])
+@pytest.mark.parametrize("name", [*BLOCKS, *STARTS])
+def test_escaped_text_renders_as_one_paragraph_of_itself(name: str, html: bool) -> None:
+    """Whether or not the renderer lets HTML through (GitHub's does), an escaped name is
+    one paragraph of itself (helper-97's R69 and R70 passed with HTML off alone)."""
+    rendered = MarkdownIt("commonmark", {"html": html}).enable("table").render(escape(name))
     parsed = _elements(rendered)
     assert dict(parsed.tags) == {"p": 1}
     flat = " ".join(name.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").split())
