@@ -55,6 +55,7 @@ from exitplan.graph.port import (
     Rel,
     inferred_fields,
 )
+from exitplan.graph.remembered import RememberedGraph
 from exitplan.graph.varied import EdgeKey, VariedGraph
 from exitplan.model import NodeId
 from exitplan.simulate.assumed import Assumption, assumptions
@@ -554,6 +555,8 @@ def sensitivity(
         order = likeliest_first([every[i] for i in simulated], base)
         kept = {simulated[i] for i in order[:most]}
     left_out = set(simulated) - kept
+    # each variation asks much what the others ask: on a database, a round trip each
+    remembered = RememberedGraph(backend)
     total = sum(v.users is None for i in kept for v in planned[i])
     ranked: list[tuple[tuple[float, int], int, Sensitivity]] = []
     unchanged = not_varied = simulations = 0
@@ -567,7 +570,7 @@ def sensitivity(
                 users = recount.scaled(NodeId(assumption.subject), variant.users)
                 after = dataclasses.replace(headline, users_broken=users)
             else:
-                simulation = run(VariedGraph(backend, edges=variant.edges, nodes=variant.nodes))
+                simulation = run(VariedGraph(remembered, edges=variant.edges, nodes=variant.nodes))
                 simulations += 1
                 if progress is not None:
                     progress(simulations, total)

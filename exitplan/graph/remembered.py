@@ -1,0 +1,139 @@
+"""A backend whose answers are read once and then remembered.
+
+``exitplan sensitivity`` and the report run the same scenario again for each way an
+assumption could be wrong, each on a ``VariedGraph`` over the loaded estate. Every run
+asks the backend much the same: the same nodes, edges, searches and dependency region.
+In memory that costs nothing; on a database each answer is a round trip (some 6 ms on
+Neo4j here), and the report of the example's exit made some 3,000 of them. Seen through
+``RememberedGraph``, each question goes to the backend once.
+
+The answers are the backend's own, in its order (nodes by id, edges by ``sort_key``), so
+what is computed from them is unchanged. Nothing is forgotten while the object lives:
+make one for a command's reads of an estate that does not change meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from exitplan.graph.port import (
+    DependencyRegion,
+    Direction,
+    GraphBackend,
+    GraphEdge,
+    GraphNode,
+    Label,
+    LoadSummary,
+    Rel,
+    Subgraph,
+)
+from exitplan.model import Estate, EstateInfo, NodeId
+
+
+class RememberedGraph:
+    """``backend``, each answer read once: nodes by id, the edges touching each node (per
+    direction and set of types), searches and dependency regions by their arguments."""
+
+    def __init__(self, backend: GraphBackend) -> None:
+        self._backend = backend
+        self._nodes: dict[NodeId, GraphNode] = {}
+        self._touching: dict[tuple[Direction, frozenset[Rel]], dict[NodeId, list[GraphEdge]]] = {}
+        self._reached: dict[
+            tuple[Direction, frozenset[NodeId], int | None, frozenset[Rel]], frozenset[NodeId]
+        ] = {}
+        self._regions: dict[frozenset[NodeId], DependencyRegion] = {}
+
+    @property
+    def info(self) -> EstateInfo:
+        return self._backend.info
+
+    def load(self, estate: Estate) -> LoadSummary:
+        raise TypeError("a remembered estate is read-only")
+
+    def nodes_by_id(self, ids: Iterable[NodeId]) -> dict[NodeId, GraphNode]:
+        wanted = sorted(set(ids))
+        missing = [node_id for node_id in wanted if node_id not in self._nodes]
+        if missing:  # an unknown id raises here, as the backend does, and nothing is kept
+            self._nodes.update(self._backend.nodes_by_id(missing))
+        return {node_id: self._nodes[node_id] for node_id in wanted}
+
+    def node(self, node_id: NodeId) -> GraphNode:
+        return self.nodes_by_id([node_id])[node_id]
+
+    def nodes(self, label: Label | None = None) -> list[GraphNode]:
+        return self._backend.nodes(label)
+
+    def nodes_tagged(self, tag: str) -> list[GraphNode]:
+        return self._backend.nodes_tagged(tag)
+
+    def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
+        return self._backend.edges(rel)
+
+    def edges_touching(
+        self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
+    ) -> list[GraphEdge]:
+        wanted = sorted(set(ids))
+        known = self._touching.setdefault((direction, frozenset(rels)), {})
+        missing = [node_id for node_id in wanted if node_id not in known]
+        if missing:
+            read: dict[NodeId, list[GraphEdge]] = {node_id: [] for node_id in missing}
+            for edge in self._backend.edges_touching(missing, direction, rels):
+                read[edge.source if direction is Direction.OUT else edge.target].append(edge)
+            known.update(read)
+        found = [edge for node_id in wanted for edge in known[node_id]]
+        return sorted(found, key=lambda edge: edge.sort_key)
+
+    def edges_of(
+        self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
+    ) -> list[GraphEdge]:
+        return self.edges_touching([node_id], direction, list(Rel) if rels is None else rels)
+
+    def _reach(
+        self,
+        ids: Iterable[NodeId],
+        direction: Direction,
+        max_depth: int | None,
+        rels: Collection[Rel],
+    ) -> set[NodeId]:
+        key = (direction, frozenset(ids), max_depth, frozenset(rels))
+        if key not in self._reached:
+            search = (
+                self._backend.dependents
+                if direction is Direction.IN
+                else self._backend.dependencies
+            )
+            self._reached[key] = frozenset(search(key[1], max_depth=max_depth, rels=rels))
+        return set(self._reached[key])  # the caller's own set, which it may change
+
+    def dependents(
+        self,
+        ids: Iterable[NodeId],
+        *,
+        max_depth: int | None = None,
+        rels: Collection[Rel] = (Rel.DEPENDS_ON,),
+    ) -> set[NodeId]:
+        return self._reach(ids, Direction.IN, max_depth, rels)
+
+    def dependencies(
+        self,
+        ids: Iterable[NodeId],
+        *,
+        max_depth: int | None = None,
+        rels: Collection[Rel] = (Rel.DEPENDS_ON,),
+    ) -> set[NodeId]:
+        return self._reach(ids, Direction.OUT, max_depth, rels)
+
+    def dependency_region(self, ids: Iterable[NodeId]) -> DependencyRegion:
+        key = frozenset(ids)
+        if key not in self._regions:  # a region is not changed once made (its walk kept)
+            self._regions[key] = self._backend.dependency_region(key)
+        return self._regions[key]
+
+    def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
+        return self._backend.subgraph(ids)
+
+    def summary(self) -> LoadSummary:
+        return self._backend.summary()
+
+
+__all__ = ["RememberedGraph"]
