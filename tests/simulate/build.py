@@ -29,7 +29,7 @@ Every other node is a SaaS component operated by vendor ``v``.
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
@@ -178,3 +178,30 @@ def estate(spec: str, *, as_of: date | None = AS_OF) -> Estate:  # noqa: PLR0912
             "alternatives": alternatives,
         }
     )
+
+
+class Reads:
+    """A backend that records each read made of it, as Neo4j makes each a query:
+    ``reads`` by method and arguments, ``by_method()`` by method alone."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.reads: Counter[str] = Counter()
+
+    def by_method(self) -> Counter[str]:
+        counted: Counter[str] = Counter()
+        for call, count in self.reads.items():
+            counted[call.partition("[")[0]] += count
+        return counted
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self.backend, name)
+        if not callable(found):
+            return found
+
+        def read(*args: Any, **kwargs: Any) -> Any:
+            shown = [sorted(a) if isinstance(a, (set, frozenset)) else a for a in args]
+            self.reads[f"{name}{shown}{sorted(kwargs.items(), key=str)}"] += 1
+            return found(*args, **kwargs)
+
+        return read

@@ -4,7 +4,6 @@ day 0 is 2026-01-01."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +20,7 @@ from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.result import DeadlineFrom, Plan, Step
 from exitplan.simulate.schedule import Capacity
 from exitplan.simulate.views import plan_view
-from tests.simulate.build import build
+from tests.simulate.build import Reads, build
 
 
 @dataclass(frozen=True)
@@ -510,25 +509,6 @@ def test_noise_past_a_deadline_is_no_lateness_to_trade_a_later_finish_for() -> N
     assert (plan.finish_day, len(plan.late)) == (140, 0)
 
 
-class _Counting:
-    """A backend that counts the reads made of it, as Neo4j makes each a query."""
-
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
-        self.reads: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self.backend, name)
-        if not callable(found):
-            return found
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.reads[name] += 1
-            return found(*args, **kwargs)
-
-        return counted
-
-
 @pytest.mark.parametrize("incumbents", [4, 40])
 def test_an_exit_reads_the_contracts_a_level_at_a_time_not_per_component(incumbents: int) -> None:
     """Each component of an exit finds the contract it runs under, its own or its
@@ -538,10 +518,10 @@ def test_an_exit_reads_the_contracts_a_level_at_a_time_not_per_component(incumbe
     spec = ["contract lic 2027-06-30", "candidate k"]
     for i in range(incumbents):
         spec += [f"s:s{i} -> a{i}", f"a{i} -> lic", f"alt k for a{i} R3 weeks=2"]
-    counting = _Counting(build("\n".join(spec)))
+    counting = Reads(build("\n".join(spec)))
     result = simulate(counting, ["vendor:v"], Options(mode=Mode.EXIT))
     deadlines = {s.moves[0].replaces: s.deadline for s in result.plan.steps}
     assert deadlines[NodeId("a0")] == deadlines[NodeId(f"a{incumbents - 1}")] == 545
-    reads = _Counting(build("\n".join(spec[: 2 + 3 * 4])))
+    reads = Reads(build("\n".join(spec[: 2 + 3 * 4])))
     simulate(reads, ["vendor:v"], Options(mode=Mode.EXIT))
-    assert counting.reads == reads.reads
+    assert counting.by_method() == reads.by_method()

@@ -18,29 +18,9 @@ from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.sensitivity import sensitivity
 from tests.conftest import EXAMPLE
+from tests.simulate.build import Reads
 from tests.simulate.test_properties import Random, estates
 from tests.simulate.test_sensitivity import _varied
-
-
-class _Reads:
-    """A backend that records each read made of it with its arguments, as Neo4j makes
-    each a query."""
-
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
-        self.reads: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self.backend, name)
-        if not callable(found):
-            return found
-
-        def read(*args: Any, **kwargs: Any) -> Any:
-            shown = [sorted(a) if isinstance(a, (set, frozenset)) else a for a in args]
-            self.reads[f"{name}{shown}{sorted(kwargs.items(), key=str)}"] += 1
-            return found(*args, **kwargs)
-
-        return read
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,7 +44,7 @@ def test_a_simulation_through_it_is_the_backend_s(random: Random, data: st.DataO
 
 
 def test_a_question_asked_again_reads_nothing() -> None:
-    reads = _Reads(EmbeddedGraph(load_estate(EXAMPLE)))
+    reads = Reads(EmbeddedGraph(load_estate(EXAMPLE)))
     remembered = RememberedGraph(reads)
     first = simulate(remembered, ["vendor:microsoft"], Options(mode=Mode.EXIT))
     made = sum(reads.reads.values())
@@ -78,7 +58,7 @@ def test_the_variations_of_an_exit_ask_each_question_about_once() -> None:
     without ``RememberedGraph`` they made 3,102 reads, one question 595 times; now fewer
     reads than simulations, none made more than twice (the reads before the variations,
     of the assumptions and head counts, are made outside it)."""
-    reads = _Reads(EmbeddedGraph(load_estate(EXAMPLE)))
+    reads = Reads(EmbeddedGraph(load_estate(EXAMPLE)))
 
     def run(backend: GraphBackend) -> Any:
         return simulate(backend, ["vendor:microsoft"], Options(mode=Mode.EXIT))
