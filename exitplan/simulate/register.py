@@ -42,6 +42,7 @@ from exitplan.graph.port import (
     in_use_among,
     runs_today,
 )
+from exitplan.graph.remembered import RememberedGraph
 from exitplan.model import NodeId
 from exitplan.select import OWN_PROVIDER
 from exitplan.simulate.alternatives import Assessor, Preferences, needed_components
@@ -260,7 +261,7 @@ def register_rows(
     offered: dict[NodeId, list[str]] = defaultdict(list)
     for edge in alternatives:
         offered[edge.target].append(candidates[edge.source].name)
-    exits = _Exits(backend, chosen)
+    exits = _Exits(RememberedGraph(backend), chosen)  # components share their needs' reads
     rows = []
     for component_id in chosen:
         node = nodes[component_id]
