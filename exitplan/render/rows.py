@@ -162,8 +162,8 @@ def held_back_sentences(
         f"{listed([shown.get(n, n) for n in blockers], most=3)}, withdrawn with no viable "
         f"alternative, {agreeing(len(blockers), 'keeps', 'keep')} out the "
         f"{agreeing(len(holds), 'candidate', 'candidates')} for "
-        f"{listed([shown.get(n, n) for n in holds], most=3)}, which need "
-        f"{agreeing(len(blockers), 'it', 'them')}"
+        f"{listed([shown.get(n, n) for n in holds], most=3)}, which "
+        f"{agreeing(len(holds), 'needs', 'need')} {agreeing(len(blockers), 'it', 'them')}"
         for holds, blockers in together.items()
     ]
 

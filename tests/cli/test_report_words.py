@@ -59,6 +59,19 @@ data_flows:
   - {id: f, name: Records, from: s, to: a, assets: [records], personal_data: ordinary}
 """
 
+HELD = """
+estate: {name: held, title: Held back, as_of: 2026-01-01, currency: EUR}
+vendors: [{id: v1, name: Vendor One, hq_country: DE}, {id: v2, name: Vendor Two, hq_country: SE}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas}
+  - {id: w, name: Wdb, vendor: v1, delivery: saas}
+  - {id: ka, name: Kappa, vendor: v2, delivery: saas, lifecycle: candidate, depends_on: [w]}
+services:
+  - {id: s, name: Svc, criticality: high, depends_on: [a]}
+alternatives:
+  - {for: a, candidate: ka, readiness: R3, duration_weeks: 4}
+"""
+
 CASES = [
     pytest.param(
         ONE,
@@ -128,6 +141,16 @@ CASES = [
         ],
         ["others finishes", "0 errors", "1 person-weeks", "1 assumed elements"],
         id="one-blocked-of-three",
+    ),
+    pytest.param(  # helper-97's R27: one component held back is "it" throughout
+        HELD,
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        [
+            "Wdb, withdrawn with no viable alternative, keeps out the candidate for Alpha, "
+            "which needs it; no step replaces it, as nothing staying in use needs it otherwise."
+        ],
+        ["which need it", "needs them"],
+        id="one-held-back",
     ),
 ]
 
