@@ -142,6 +142,23 @@ CASES = [
         ["others finishes", "0 errors", "1 person-weeks", "1 assumed elements"],
         id="one-blocked-of-three",
     ),
+    pytest.param(  # helper-97's R21: a limit the plan never reaches moves nothing
+        THREE,
+        "withdraw: [vendor:v1]\nmode: exit\ncapacity: {parallel_steps: 5}\n",
+        ["3. Staff the migration for 5 steps at a time."],
+        ["moves the finish"],
+        id="a-limit-never-reached",
+    ),
+    pytest.param(
+        THREE,
+        "withdraw: [vendor:v1]\nmode: exit\ncapacity: {parallel_steps: 1}\n",
+        [
+            "3. Staff the migration for 1 step at a time, which moves the finish from "
+            "2026-01-29 to 2026-02-26."
+        ],
+        ["1 steps"],
+        id="a-limit-reached",
+    ),
     pytest.param(  # helper-97's R27: one component held back is "it" throughout
         HELD,
         "withdraw: [vendor:v1]\nmode: exit\n",
