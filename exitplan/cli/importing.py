@@ -233,9 +233,7 @@ def _whole_name(name: str) -> str:
     return re.sub(r"-part-[0-9]+(?:-2)*\.yaml$", ".yaml", name)
 
 
-def _put_in_place(
-    folder: Path, files: dict[str, bytes], max_bytes: int, imported: Imported
-) -> None:
+def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, imported: Imported) -> str:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
     the folder holds the old estate or the whole new one, checked as validate would (with
     ``max_bytes`` as the estate's budget)."""
@@ -266,11 +264,12 @@ def _put_in_place(
             _remove_folders(made)
             raise
     swapped = False
+    currency = ""
 
     def checked() -> None:
-        nonlocal swapped
+        nonlocal swapped, currency
         try:
-            load_estate(folder, max_bytes=max_bytes)
+            currency = load_estate(folder, max_bytes=max_bytes).info.currency
         except InvalidInputError as error:
             raise InvalidInputError(
                 _at_sources(error.problems, folder, files, imported),
@@ -288,6 +287,7 @@ def _put_in_place(
             header_file.unlink(missing_ok=True)
             _remove_folders(made)
         raise
+    return currency
 
 
 def _files(imported: Imported, header: str, max_bytes: int = PART_BYTES) -> dict[str, bytes]:
@@ -440,7 +440,7 @@ def import_command(
             header = _header(imported, "../estate.yaml")
             files = _files(imported, header)
         advance()
-        _put_in_place(folder, files, max_bytes, imported)
+        counted_in = _put_in_place(folder, files, max_bytes, imported)
         advance()
     shown = display_path(folder)
     written = sorted(files)
@@ -453,3 +453,9 @@ def import_command(
     except ExitplanError as error:  # the import is in place: said first (helper-78)
         raise ExitplanError(f"{wrote}, but {error}") from None
     notice(f"exitplan: {wrote}")
+    given = imported.header.get("currency")
+    if given and given != counted_in:  # an existing estate.yaml says otherwise
+        notice(
+            f"exitplan: note: the costs imported are in {given}, but the estate counts in "
+            f"{counted_in} (its estate.yaml); they were not converted"
+        )

@@ -26,6 +26,7 @@ import itertools
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -35,7 +36,7 @@ from typing import Annotated, Any, Literal
 import pycountry
 from pydantic import Field, StringConstraints
 
-from exitplan.errors import InvalidInputError, Problem, abbreviate, agreeing, display_path
+from exitplan.errors import InvalidInputError, Problem, abbreviate, agreeing, display_path, plural
 from exitplan.importers import rules
 from exitplan.importers.archimate import DEFAULT_ELEMENTS, WHY_SKIPPED
 from exitplan.importers.draft import Draft, SourceDraft, relation_id
@@ -155,6 +156,11 @@ class Columns(rules.Rules):
         default=("cost per year", "annual cost", "yearly cost", "cost"),
         description="A component's cost per year, a plain number.",
     )
+    currency: Aliases = Field(
+        default=("currency", "cost currency", "cost_cc"),
+        description="The currency of a component's cost, an ISO 4217 code such as SEK "
+        "(ServiceNow's cost_cc); a code in the cost cell itself comes first.",
+    )
     contract_end: Aliases = Field(
         default=("contract end", "contract end date", "contract expiry", "end date"),
         description="A component's contract end, YYYY-MM-DD (or an Excel date).",
@@ -194,6 +200,7 @@ _COMPONENT_ONLY = (
     ("delivery", "Delivery"),
     ("lifecycle", "Lifecycle"),
     ("cost", "Cost per year"),
+    ("currency", "Currency"),
     ("contract_end", "Contract end"),
 )
 """Columns of a components table that only a component has a field for: on a row that
@@ -836,6 +843,7 @@ _ROLE_FIELDS = {
         "owner",
         "criticality",
         "cost",
+        "currency",
         "contract_end",
         "note",
     ),
@@ -929,6 +937,35 @@ def cost(text: str) -> float | None:
     return float(number) * _SCALES.get((matched["scale"] or "").casefold(), 1.0)
 
 
+_SYMBOLS = {"€": "EUR", "£": "GBP"}
+"""Currency signs that name one currency ($ and ¥ name several, kr four)."""
+
+
+def currency_named(text: str) -> str | None:
+    """The ISO 4217 code a cost cell names, before or after its number (``SEK 4500``,
+    ``12 000 EUR``, ``€ 300``), else None (``kr``, ``$`` and a bare number name none).
+
+    >>> currency_named("USD 1,200"), currency_named("12 000 kr"), currency_named("€300")
+    ('USD', None, 'EUR')
+    """
+    matched = _AMOUNT.fullmatch(re.sub(r"[\s\u00a0\u202f']+", "", text))
+    if matched is None:
+        return None
+    for code in (matched["before"], matched["after"]):
+        if code in _SYMBOLS:
+            return _SYMBOLS[code]
+        if code and code.isalpha() and pycountry.currencies.get(alpha_3=code.upper()):
+            return code.upper()
+    return None
+
+
+def currency_code(text: str) -> str | None:
+    """``text`` as an ISO 4217 code (``sek`` is SEK), else None."""
+    word = text.strip().upper()
+    known = len(word) == 3 and word.isascii() and word.isalpha()
+    return word if known and pycountry.currencies.get(alpha_3=word) is not None else None
+
+
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
@@ -988,6 +1025,10 @@ class _Reader:
         self.delivery = _normal_table(mapping.delivery)
         self.lifecycle = _normal_table(mapping.lifecycle)
         self.criticality = _normal_table(mapping.criticality)
+        self.currency: str | None = None
+        """The currency of the estate's costs: the one most costs name (``pair``)."""
+        self.left_out: Counter[tuple[str, str]] = Counter()
+        """Costs in another currency, by source file and currency: not converted."""
         self.archi = False
         """The table being read is Archi's export (it holds the model's row): a type the
         mapping does not list is taken as the archimate import takes it."""
@@ -1158,6 +1199,25 @@ class _Reader:
         row.guessed.append("cost_per_year")
         return amount
 
+    def _in_currency(self, row: _Row) -> bool | None:
+        """Whether the row's cost is in the estate's currency (or names none); a cost in
+        another is counted to be told; None, with a problem of the row, when a currency
+        column names no currency."""
+        word, _ = row.get("cost")
+        code = currency_named(word)
+        if code is None:
+            given, column = row.get("currency")
+            if not given:
+                return True
+            code = currency_code(given)
+            if code is None:
+                row.problem(column, f"not a currency code such as SEK: {abbreviate(given)}")
+                return None
+        if self.currency is None or code == self.currency:
+            return True
+        self.left_out[row.table.file, code] += 1
+        return False
+
     def _details(
         self, row: _Row, kind: Kind, source: SourceDraft
     ) -> tuple[dict[str, Any], Delivery | None, str] | None:
@@ -1170,6 +1230,10 @@ class _Reader:
             word, column = row.get("cost")
             row.problem(column, f"{abbreviate(word)} is more than {MAX_COST:,.0f} a year")
             ok_cost = False
+        if amount:  # 0 is 0 in any currency
+            fits = self._in_currency(row)
+            ok_cost = ok_cost and fits is not None  # None: a currency column naming none
+            amount = amount if fits else None
         end, ok_end = self._parsed(row, "contract_end", contract_end, "a date YYYY-MM-DD")
         vendor, ok_vendor = _vendor(row)
         if not (ok_delivery and ok_level and ok_cost and ok_end and ok_vendor):
@@ -1275,12 +1339,33 @@ class _Reader:
 
     # --- whole imports ----------------------------------------------------------------------
 
+    def _currency(self, tables: Sequence[Table]) -> str | None:
+        """The currency most costs name (in their cell, else in a currency column), the
+        first by code of a tie; None when none names one. A cost of 0 is not counted."""
+        counted: Counter[str] = Counter()
+        for table in tables:
+            header = _Header(table.header, self.rules.columns)
+            at_cost, at_currency = header.found["cost"], header.found["currency"]
+            if not at_cost:
+                continue
+            for _, cells in table.rows:
+                given = [cells[i].strip() for i in at_cost if i < len(cells)]
+                word = next((w for w in given if w and w.casefold() not in self.blank), "")
+                if not cost(word):
+                    continue
+                named = [currency_code(cells[i]) for i in at_currency if i < len(cells)]
+                code = currency_named(word) or next((c for c in named if c), None)
+                if code is not None:
+                    counted[code] += 1
+        return min(counted, key=lambda code: (-counted[code], code)) if counted else None
+
     def pair(
         self, components: Sequence[Table], relations: Sequence[Table], notes: Sequence[str] = ()
     ) -> None:
         """Components tables, each its own source (a workbook's are one source), then
         the relations tables, whose ends may be in any of them."""
         sources: dict[str, SourceDraft] = {}
+        self.currency = self._currency(components)
         for table in components:
             source = sources.get(table.file)
             if source is None:
@@ -1290,6 +1375,14 @@ class _Reader:
             first = next(iter(sources.values()))
             for text in notes:
                 first.note(text)
+            if self.currency is not None:
+                first.header({"currency": self.currency})
+        for (file, code), count in sorted(self.left_out.items()):
+            sources[file].note(
+                f"{plural(count, 'cost')} in {code} left out: the estate's costs are in "
+                f"{self.currency}, the currency most costs name, and exitplan does not "
+                "convert them"
+            )
         if relations and not components:
             for table in relations:
                 self.problems.add(

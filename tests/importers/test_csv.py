@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import random
+import re
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -1116,3 +1117,71 @@ def test_a_vendor_of_invisible_characters_is_told_at_its_row(tmp_path: Path, ven
     assert len(shown) == 1
     assert shown[0].startswith("ci.csv:2: vendor: ")
     assert "holds no visible character; give the vendor's name" in shown[0]
+
+
+def _notes(imported: Imported) -> list[str]:
+    return [note for source in imported.account.sources for note in source.notes]
+
+
+def test_the_costs_currency_is_the_estate_s_and_another_is_left_out_not_converted(
+    tmp_path: Path,
+) -> None:
+    """ServiceNow writes each cost's currency in ``cost_cc``, which was not read: costs in
+    USD became SEK, the default (helper-98). The currency most costs name, in their cell
+    or in such a column, is the estate's; a cost in another is left out and told, never
+    added to the others as if it were the same money; a 0 names no currency."""
+    ci = _table(
+        tmp_path,
+        "ci.csv",
+        "name,vendor,delivery,annual cost,cost_cc\n"
+        "A,Acme,saas,1200,USD\nB,Acme,saas,USD 2500,\nC,Acme,saas,300,sek\n"
+        "D,Acme,saas,€ 40,USD\nE,Acme,saas,0,EUR\nF,Acme,saas,0,EUR\nG,Acme,saas,,SEK\n",
+    )
+    imported = _import(ci)
+    found = _elements(imported)
+    costs = {name: found[name].cost_per_year for name in "abcdefg"}
+    assert costs == {"a": 1200, "b": 2500, "c": None, "d": None, "e": 0, "f": 0, "g": None}
+    assert imported.header == {"currency": "USD"}
+    assert (
+        "1 cost in EUR left out: the estate's costs are in USD, the currency most costs "
+        "name, and exitplan does not convert them" in _notes(imported)
+    )
+    assert "1 cost in SEK left out: the estate's costs are in USD" in " ".join(_notes(imported))
+    plain = _import(_table(tmp_path, "plain.csv", "name,vendor,delivery,annual cost\nA,V,saas,5\n"))
+    assert plain.header == {}  # no currency named: the estate's own stands (SEK by default)
+
+
+@pytest.mark.parametrize("given", ["dollars", "US$", "=1+2", "\x1b[31mUSD", "SEK\u202e"])
+def test_a_currency_that_names_none_is_a_problem_of_its_row(
+    tmp_path: Path, run_cli: RunCli, given: str
+) -> None:
+    ci = _table(
+        tmp_path, "ci.csv", f"name,vendor,delivery,annual cost,currency\nA,Acme,saas,5,{given}\n"
+    )
+    (problem,) = _problems(ci)
+    assert problem.startswith(f"{ci}:2: currency: not a currency code such as SEK: ")
+    result = run_cli("import", ci, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "ci.csv:2: currency: not a currency code such as SEK: " in result.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", result.stderr)
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_estate_counted_in_another_currency_is_told_the_costs_were_not_converted(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    ci = _table(tmp_path, "ci.csv", "name,vendor,delivery,annual cost,cost_cc\nA,V,saas,5,USD\n")
+    folder = tmp_path / "estate"
+    folder.mkdir()
+    (folder / "estate.yaml").write_text("estate:\n  name: here\n  currency: SEK\n", "utf-8")
+    result = run_cli("import", ci, "-o", folder)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "exitplan: note: the costs imported are in USD, but the estate counts in SEK (its "
+        "estate.yaml); they were not converted" in result.stderr
+    )
+    fresh = run_cli("import", ci, "-o", tmp_path / "new")
+    assert fresh.exit_code == 0, fresh.stderr
+    assert "not converted" not in fresh.stderr
+    assert "  currency: USD\n" in (tmp_path / "new" / "estate.yaml").read_text("utf-8")
