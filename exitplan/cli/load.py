@@ -113,9 +113,9 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
     for name, nodes in unfinished:  # on stderr: the table above is what readers read
         notice(
             f"exitplan: note: the database also holds {plural(nodes, 'node')} of estate "
-            f"{name!r} that no reader sees, written by a load that was interrupted or is "
-            f"still running; exitplan unload {shlex.quote(name)} --yes removes them, as does "
-            "the next load of it"
+            f"{name!r} that no reader sees, left by a load or unload that was interrupted, "
+            f"or written by a load still running; if none is, exitplan unload "
+            f"{shlex.quote(name)} --yes removes them, as does the next load of it"
         )
 
 

@@ -878,10 +878,12 @@ class Neo4jGraph:
 
     def unfinished(self) -> list[tuple[str, int]]:
         """The estates of which the database holds nodes but no copy readers read, with
-        their number of nodes: a first load interrupted before its switch, or one still
-        writing. ``estates`` does not list them; ``unload`` or the next load removes them."""
+        their number of nodes: a first load interrupted before its switch or still
+        writing, or an unload interrupted. ``estates`` does not list them; ``unload`` or
+        the next load removes them."""
         rows = self._run(
-            "MATCH (n:ExitplanNode) WITH n.estate AS name, count(n) AS nodes "
+            "MATCH (n:ExitplanNode) WHERE n.estate IS NOT NULL "  # by the estate index
+            "WITH n.estate AS name, count(n) AS nodes "
             "WHERE NOT EXISTS { MATCH (e:ExitplanEstate {name: name}) WHERE e.load IS NOT NULL } "
             "RETURN name, nodes ORDER BY name"
         )

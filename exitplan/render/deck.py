@@ -38,7 +38,7 @@ from exitplan.render.rows import (
     chain_text,
     sentences,
 )
-from exitplan.simulate.result import State
+from exitplan.simulate.result import Simulation, State, Status
 from exitplan.simulate.strategy import ExitStrategy
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -182,6 +182,32 @@ def _listing(lead: str, items: Sequence[str]) -> list[str]:
     return [lead, *(f"- {item}" for item in items)] if items else []
 
 
+def _all_replaced(simulation: Simulation) -> list[str]:
+    """The risks slide's notes when every component to replace has a viable alternative:
+    that it has, and how many of them leave gaps."""
+    count = len(simulation.replacements)
+    if not count:
+        return []
+    gaps = sum(r.status is Status.PARTIAL for r in simulation.replacements)
+    told = (
+        "The component to replace has a viable alternative"
+        if count == 1
+        else f"Each of the {count:,} components to replace has a viable alternative"
+    )
+    partly = (
+        ""
+        if not gaps
+        else "; it covers only part of what is used"
+        if count == 1
+        else f"; {gaps:,} of them cover only part of what is used"
+    )
+    where = "it" if count == 1 else "each"
+    return [
+        f"{told}{partly} (the report's Alternatives section names {where}"
+        + (", with the gaps)." if gaps else ").")
+    ]
+
+
 def _slide(deck: PresentationType, title: str, notes: Sequence[str]) -> Slide:
     slide: Slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     _title(slide, title)
@@ -221,14 +247,7 @@ def dump_deck(strategy: ExitStrategy, pictures: Mapping[str, bytes]) -> bytes:
     notes = _listing(
         "Components with no viable alternative, and why:",
         [f"{names.get(r.replaces, r.name)}: {why_missing(r, names)}" for r in simulation.missing],
-    ) or (
-        [f"Each of the {len(simulation.replacements):,} components to replace has a viable "
-         "alternative (the report's Alternatives section names each)."]
-        if len(simulation.replacements) > 1
-        else ["The component to replace has a viable alternative."]
-        if simulation.replacements
-        else []
-    )  # fmt: skip
+    ) or _all_replaced(simulation)
     _bullets(_slide(deck, "The largest risks", notes), risks(strategy) or [NO_RISK])
     notes = _listing(
         "The assumptions these figures rest on (the report's appendix has each):",

@@ -101,12 +101,20 @@ nodes."""
 
 
 def document_names(strategy: ExitStrategy) -> Mapping[str, str]:
-    """The names a document shows for ids, made once: what the simulation shows
-    (``display_names``) and what else the document names (``ExitStrategy.names``: the
-    assumptions' ends, vendors and data flows, the ends of unlawful flows), a name two of
-    them share told apart by id."""
+    """The names a document shows for ids, made once: the simulation's nodes as it shows
+    them everywhere (``display_names``, as the Gantt chart does), then what else the
+    document names (``ExitStrategy.names``: the assumptions' ends, vendors, the ends of
+    unlawful flows), with its id where its name is one the simulation's nodes or the
+    others use too, and the data flows assumed."""
     if not _NAMES_OF or _NAMES_OF[0][0] is not strategy:
-        names = told_apart({**recorded_names(strategy.simulation), **strategy.names})
+        recorded = recorded_names(strategy.simulation)
+        extra = {key: name for key, name in strategy.names.items() if key not in recorded}
+        told = told_apart({**recorded, **extra})
+        names = {
+            **told_apart(recorded),
+            **{key: told[key] for key in extra},
+            **strategy.flow_names,
+        }
         _NAMES_OF[:] = [(strategy, names)]
     return _NAMES_OF[0][1]
 
@@ -969,7 +977,12 @@ def _verify(strategy: ExitStrategy) -> Section | None:
 def _appendix(strategy: ExitStrategy) -> Section:
     flows = {flow.id: flow.name for flow in strategy.flows}
     names = {**document_names(strategy), **flows}
-    recorded = {**recorded_names(strategy.simulation), **strategy.names, **flows}
+    recorded = {
+        **recorded_names(strategy.simulation),
+        **strategy.names,
+        **strategy.flow_names,
+        **flows,
+    }
     return Section(
         "Appendix: the assumptions",
         ("element", "kind", "what is assumed", "note"),

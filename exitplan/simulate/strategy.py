@@ -63,9 +63,11 @@ class ExitStrategy:
     too_many_to_vary: bool = False
     """The scenario could be run again, but it rests on too many assumptions to vary here."""
     names: Mapping[str, str] = field(default_factory=dict)
-    """The recorded name of each element the document names that the simulation does not:
-    the ends of the assumed dependencies and alternatives, assumed vendors, the data flows
-    assumed and the ends of the flows without a legal footing (by id, a flow's too)."""
+    """The recorded name of each node the document names that the simulation may not:
+    the ends of the assumed dependencies and alternatives, assumed vendors, and the ends
+    of the flows without a legal footing."""
+    flow_names: Mapping[str, str] = field(default_factory=dict)
+    """The name of each data flow assumed, by its id."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -131,7 +133,7 @@ def exit_strategy(
             tuple(f for f in by_subject.get(flow_id, ()) if f.rule in LEGAL_RULES),
         )
     found = assumptions(backend, simulation)
-    mentioned = _mentioned(backend, simulation, found)
+    mentioned, flow_names = _mentioned(backend, simulation, found)
     components = [
         node
         for node in backend.nodes_by_id(simulation.withdrawn).values()
@@ -152,14 +154,17 @@ def exit_strategy(
         else None,
         run is not None and len(found) > most_varied,
         mentioned,
+        flow_names,
     )
 
 
 def _mentioned(
     backend: GraphBackend, simulation: Simulation, found: Sequence[Assumption]
-) -> dict[str, str]:
-    """``ExitStrategy.names``: what the assumptions and the legal findings name, by id."""
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``ExitStrategy.names`` and ``flow_names``: the nodes and the data flows the
+    assumptions and the legal findings name, by id."""
     names: dict[str, str] = {}
+    flows: dict[str, str] = {}
     ends: set[NodeId] = set()
     for assumption in found:
         for element in assumption.elements:
@@ -167,13 +172,13 @@ def _mentioned(
                 ends.update((element.source, element.target))
                 if element.type is Rel.FLOWS_TO:
                     flow = str(element.properties["id"])
-                    names[flow] = str(element.properties.get("name") or flow)
+                    flows[flow] = str(element.properties.get("name") or flow)
             else:
                 names[element.id] = element.name
     if simulation.legal is not None:
         ends.update(end for flow in simulation.legal.flows for end in (flow.source, flow.target))
     names.update((node_id, node.name) for node_id, node in backend.nodes_by_id(ends).items())
-    return names
+    return names, flows
 
 
 _KIND_WORDS = {

@@ -494,3 +494,31 @@ def test_two_bases_struck_down_read_as_two_and_every_element_by_its_name(
     assert "- data flow: Mail and calendars" in notes
     assert "→ City network (LAN, Wi-Fi, VPN)" in notes
     assert "city-network" not in notes
+
+
+def test_a_flow_or_vendor_named_as_a_component_leaves_the_component_s_name_alone(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The document names an assumed flow and an assumed vendor, both called "Mail" like
+    the component withdrawn: the component read "Mail (mail)" on every line but the Gantt
+    chart's and the flows table's (helper-100). It reads "Mail" throughout; the vendor,
+    a node the simulation does not show, gets its id; a flow is told by its kind."""
+    estate = {
+        "estate": {"name": "mail", "as_of": "2026-01-01"},
+        "vendors": [{"id": "v", "name": "Mail", "hq_country": "SE", "assumed": True}],
+        "components": [{"id": "mail", "name": "Mail", "vendor": "v", "delivery": "saas"}],
+        "services": [{"id": "post", "name": "Post", "depends_on": ["mail"]}],
+        "data_flows": [{"id": "letters", "name": "Mail", "from": "post", "to": "mail",
+                        "assets": ["letters"], "assumed": True}],
+    }  # fmt: skip
+    (tmp_path / "mail").mkdir()
+    (tmp_path / "mail" / "estate.json").write_text(json.dumps(estate), encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "id: s\ntitle: S\nestate: mail\nwithdraw: [vendor:v]\nmode: exit\n", encoding="utf-8"
+    )
+    report = _report_of(run_cli, scenario, tmp_path / "s.md")
+    assert "Mail (mail)" not in report
+    assert "| Post | medium | broken | 2026-01-01 |  | none recorded | Mail |" in report
+    assert "| Mail (v) | vendor | the vendor as recorded |" in report
+    assert "| Mail | data flow | classification and basis |" in report
