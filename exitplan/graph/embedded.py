@@ -163,7 +163,8 @@ class EmbeddedGraph:
         self, node_id: NodeId, direction: Direction, rels: Collection[Rel] | None = None
     ) -> list[GraphEdge]:
         self._known(node_id)
-        lists = [found for rel in (rels or Rel) if (found := self._at(node_id, direction, rel))]
+        every = Rel if rels is None else rels  # no type asked: no edge, as on Neo4j
+        lists = [found for rel in every if (found := self._at(node_id, direction, rel))]
         if len(lists) == 1:
             return list(lists[0])
         return list(heapq.merge(*lists, key=_SORT_KEY))
