@@ -214,17 +214,27 @@ def agreeing(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
-def told_apart(names: Mapping[str, str]) -> dict[str, str]:
+def told_apart(names: Mapping[str, str], beside: Mapping[str, str] | None = None) -> dict[str, str]:
     """Names by id, where two ids share a name each with its id (``LAN (lan-net)``), so
     that a chain through both does not read as a loop, nor two components as one. Names
     that look alike are shared: "Café" composed and decomposed, with or without an
-    invisible character, in another case."""
+    invisible character, in another case. With ``beside``, more names (of ids not in
+    ``names``), each with its id where its name is shared with any other; ``names`` read
+    as they would alone."""
     seen = {node_id: _looks(name) for node_id, name in names.items()}
     shared = Counter(seen.values())
-    return {
+    told = {
         node_id: f"{name} ({node_id})" if shared[seen[node_id]] > 1 and name != node_id else name
         for node_id, name in names.items()
     }
+    more = {
+        node_id: _looks(name) for node_id, name in (beside or {}).items() if node_id not in names
+    }
+    every = shared + Counter(more.values())
+    for node_id, looks in more.items():
+        name = (beside or {})[node_id]
+        told[node_id] = f"{name} ({node_id})" if every[looks] > 1 and name != node_id else name
+    return told
 
 
 def _looks(name: str) -> str:

@@ -186,6 +186,23 @@ def test_names_that_look_alike_are_told_apart_by_their_ids(
     assert told_apart(names) == told
 
 
+@pytest.mark.parametrize(
+    ("names", "beside", "told"),
+    [
+        ({"a": "Mail"}, {"v": "Mail"}, {"a": "Mail", "v": "Mail (v)"}),  # names as alone
+        ({"a": "LAN", "b": "LAN"}, {"c": "WAN"}, {"a": "LAN (a)", "b": "LAN (b)", "c": "WAN"}),
+        ({"a": "LAN"}, {"c": "lan", "d": "LAN"}, {"a": "LAN", "c": "lan (c)", "d": "LAN (d)"}),
+        ({"a": "LAN"}, {"a": "Other"}, {"a": "LAN"}),  # an id in names keeps its name
+    ],
+)
+def test_names_beside_are_told_apart_from_all_and_leave_the_others_alone(
+    names: dict[str, str], beside: dict[str, str], told: dict[str, str]
+) -> None:
+    """The nodes a document names beyond its simulation: each with its id where its name
+    is taken, and the simulation's nodes read as the Gantt chart shows them."""
+    assert told_apart(names, beside=beside) == told
+
+
 def test_suggestions_stop_when_their_budget_is_spent() -> None:
     """Hundreds of mistyped ids against an estate of 20,000 took minutes of difflib
     (helper-87): the hints of one load or check share a budget of comparisons."""

@@ -107,12 +107,8 @@ def document_names(strategy: ExitStrategy) -> Mapping[str, str]:
     unlawful flows), with its id where its name is one the simulation's nodes or the
     others use too, and the data flows assumed."""
     if not _NAMES_OF or _NAMES_OF[0][0] is not strategy:
-        recorded = recorded_names(strategy.simulation)
-        extra = {key: name for key, name in strategy.names.items() if key not in recorded}
-        told = told_apart({**recorded, **extra})
         names = {
-            **told_apart(recorded),
-            **{key: told[key] for key in extra},
+            **told_apart(recorded_names(strategy.simulation), beside=strategy.names),
             **strategy.flow_names,
         }
         _NAMES_OF[:] = [(strategy, names)]
