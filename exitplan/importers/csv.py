@@ -1199,10 +1199,10 @@ class _Reader:
         row.guessed.append("cost_per_year")
         return amount
 
-    def _in_currency(self, row: _Row) -> bool | None:
+    def _in_currency(self, row: _Row, *, counted: bool) -> bool | None:
         """Whether the row's cost is in the estate's currency (or names none); a cost in
-        another is counted to be told; None, with a problem of the row, when a currency
-        column names no currency."""
+        another is ``counted`` to be told (a component's: another row keeps its cost in
+        its note); None, with a problem of the row, when a currency column names none."""
         word, _ = row.get("cost")
         code = currency_named(word)
         if code is None:
@@ -1215,7 +1215,8 @@ class _Reader:
                 return None
         if self.currency is None or code == self.currency:
             return True
-        self.left_out[row.table.file, code] += 1
+        if counted:
+            self.left_out[row.table.file, code] += 1
         return False
 
     def _details(
@@ -1231,7 +1232,7 @@ class _Reader:
             row.problem(column, f"{abbreviate(word)} is more than {MAX_COST:,.0f} a year")
             ok_cost = False
         if amount:  # 0 is 0 in any currency
-            fits = self._in_currency(row)
+            fits = self._in_currency(row, counted=kind == "component")
             ok_cost = ok_cost and fits is not None  # None: a currency column naming none
             amount = amount if fits else None
         end, ok_end = self._parsed(row, "contract_end", contract_end, "a date YYYY-MM-DD")

@@ -1185,3 +1185,17 @@ def test_an_estate_counted_in_another_currency_is_told_the_costs_were_not_conver
     assert fresh.exit_code == 0, fresh.stderr
     assert "not converted" not in fresh.stderr
     assert "  currency: USD\n" in (tmp_path / "new" / "estate.yaml").read_text("utf-8")
+
+
+def test_a_service_s_cost_in_another_currency_stays_in_its_note_and_is_not_counted(
+    tmp_path: Path,
+) -> None:
+    ci = _table(
+        tmp_path,
+        "ci.csv",
+        "name,type,vendor,delivery,annual cost,cost_cc\n"
+        "A,server,Acme,saas,100,SEK\nB,server,Acme,saas,200,SEK\nPortal,service,,,7,USD\n",
+    )
+    imported = _import(ci)
+    assert "Cost per year: 7" in (_elements(imported)["portal"].note or "")
+    assert not [note for note in _notes(imported) if "left out" in note]
