@@ -509,6 +509,12 @@ class Neo4jGraph:
                 + "; is it running, and is this its Bolt port?"
                 + (" Does it speak TLS, as the scheme asks?" if tls else "")
             )
+        if isinstance(error, exceptions.UnsupportedServerProduct):  # its message: "50N42"
+            return BackendError(
+                f"no Neo4j server answers at {where}: what answered there speaks no Bolt "
+                "version this exitplan knows (another kind of server, or a Neo4j too old for its "
+                "driver); is this Neo4j's Bolt port?"
+            )
         # the server's text may run over several lines: one line, as every message is
         message = " ".join(str(getattr(error, "message", None) or error).split())
         code = str(getattr(error, "code", "") or "")

@@ -597,27 +597,39 @@ def test_tls_asked_of_a_plain_server_is_said(neo4j_server: Server, run_cli: RunC
     assert line.endswith("Does it speak TLS, as the scheme asks?")
 
 
-def _answering_in_http(listening: socket.socket) -> None:
-    """Answer each connection at once as a web server does, not as Neo4j."""
+ANSWERS = {
+    "web": b"HTTP/1.1 400 Bad Request\r\n\r\n",
+    "ssh": b"SSH-2.0-OpenSSH_9.2\r\n",
+    "smtp": b"220 mail.example ESMTP\r\n",
+    "no-bolt-version": b"\x00\x00\x09\x09",
+}
+"""What servers that are not Neo4j answer to Bolt's handshake."""
+
+
+def _answering(listening: socket.socket, answer: bytes) -> None:
+    """Answer each connection at once as another kind of server does, not as Neo4j."""
     with contextlib.suppress(OSError):
         while True:
             connection, _ = listening.accept()
             with connection:
                 connection.recv(64)
-                connection.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+                connection.sendall(answer)
 
 
-@pytest.mark.parametrize("server", ["web", "no-such-name"])
+@pytest.mark.parametrize("server", [*ANSWERS, "no-such-name"])
 def test_a_server_that_is_not_neo4j_is_said_at_once(
     server: str, neo4j_server: Server, run_cli: RunCli
 ) -> None:
     """helper-85: a web server's answer, at once, was told as none "within 10 s"; and a
-    name that does not resolve as "name or service not known [Errno -2; is it ..."."""
+    name that does not resolve as "name or service not known [Errno -2; is it ...".
+    helper-99: an SSH or mail server, or a version Bolt does not know, was told as the
+    driver's "50N42: Unexpected error has occurred. See debug log for details." """
     listening = socket.create_server(("127.0.0.1", 0))
-    threading.Thread(target=_answering_in_http, args=(listening,), daemon=True).start()
+    answer = ANSWERS.get(server, b"")
+    threading.Thread(target=_answering, args=(listening, answer), daemon=True).start()
     uri = (
         f"bolt://127.0.0.1:{listening.getsockname()[1]}"
-        if server == "web"
+        if server != "no-such-name"
         else "bolt://no-such-name.invalid:7687"
     )
     env = {**neo4j_server.environment(), "NEO4J_URI": uri}
@@ -630,8 +642,11 @@ def test_a_server_that_is_not_neo4j_is_said_at_once(
     assert line.startswith(f"exitplan: no Neo4j server answers at {uri}: ")
     assert "within" not in line
     assert "[" not in line
+    assert "Unexpected error" not in line
     if server == "web":
         assert "a web server answered there, not Bolt (Neo4j's browser port?)" in line
+    elif server != "no-such-name":
+        assert ": what answered there speaks no Bolt version this exitplan knows" in line
 
 
 class _Relay:
