@@ -437,6 +437,11 @@ class Assessor:
         candidates = {offer.source for offer in offers if offer.source not in self._nodes}
         self._nodes.update(self.backend.nodes_by_id(candidates))
 
+    def read_ahead(self, incumbents: list[NodeId]) -> None:
+        """Read at once what many choices will ask of these incumbents (the register's one
+        withdrawal per component): on a database, three queries rather than three each."""
+        self._read(incumbents)
+
     def _read(self, incumbents: list[NodeId]) -> None:
         """Offers, candidates and what they realise, for incumbents not yet read."""
         self._read_offers(incumbents)

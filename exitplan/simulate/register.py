@@ -197,6 +197,7 @@ class _Exits:
         self.services = frozenset(n.id for n in backend.nodes(Label.SERVICE) if runs_today(n))
         acyclic = hard_acyclic(self.region, [*(n.id for n in every), *self.services])
         self.assessor = Assessor(backend, self.region, Preferences(), acyclic=acyclic)
+        self.assessor.read_ahead(components)  # each is the incumbent of its own withdrawal
         self.users = users_by_service(backend.edges(Rel.USES))
 
     def _plainly_missing(self, component: NodeId) -> bool:

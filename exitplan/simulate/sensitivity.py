@@ -546,17 +546,28 @@ def sensitivity(
     headline = Headline.of(base)
     recount = Recount(base.services, _head_counts(backend, base.services))
     chains = _Chains(base)
+    # each variation asks much what the others ask: on a database, a round trip each
+    remembered = RememberedGraph(backend)
     ways_down = _WaysDown(backend, base)
     every = assumptions(backend, base)
-    planned = [list(_variants(backend, assumption)) for assumption in every]
+    remembered.edges_touching(  # the dependents of every component assumed, in one read
+        [
+            e.id
+            for a in every
+            if a.kind == "component"
+            for e in a.elements
+            if isinstance(e, GraphNode)
+        ],
+        Direction.IN,
+        [Rel.DEPENDS_ON],
+    )
+    planned = [list(_variants(remembered, assumption)) for assumption in every]
     simulated = [i for i, variants in enumerate(planned) if any(v.users is None for v in variants)]
     kept = set(simulated)
     if most is not None and len(simulated) > most:
         order = likeliest_first([every[i] for i in simulated], base)
         kept = {simulated[i] for i in order[:most]}
     left_out = set(simulated) - kept
-    # each variation asks much what the others ask: on a database, a round trip each
-    remembered = RememberedGraph(backend)
     total = sum(v.users is None for i in kept for v in planned[i])
     ranked: list[tuple[tuple[float, int], int, Sensitivity]] = []
     unchanged = not_varied = simulations = 0

@@ -8,17 +8,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, GraphBackend
 from exitplan.graph.remembered import RememberedGraph
 from exitplan.loading import load_estate
+from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.register import register_rows
 from exitplan.simulate.sensitivity import sensitivity
 from tests.conftest import EXAMPLE
-from tests.simulate.build import Reads
+from tests.simulate.build import Reads, build
 from tests.simulate.test_properties import Random, estates
 from tests.simulate.test_sensitivity import _varied
 
@@ -70,3 +73,21 @@ def test_the_variations_of_an_exit_ask_each_question_about_once() -> None:
     assert analysis.simulations == 85
     assert sum(during.values()) < analysis.simulations
     assert max(during.values()) <= 2, during.most_common(3)
+
+
+@pytest.mark.parametrize("components", [4, 40])
+def test_the_register_reads_its_components_offers_at_once(components: int) -> None:
+    """Each row of the register withdraws its component and chooses its replacement: the
+    offers, candidates and what they realise were read component by component, three
+    queries each on Neo4j. They are read for all the rows at once, and the reads do not
+    grow with the rows."""
+    spec = ["candidate k", "realises k mail"]
+    for i in range(components):
+        spec += [f"s:s{i} -> a{i}", f"alt k for a{i} R3 weeks=2", f"realises a{i} mail"]
+    reads = Reads(build("\n".join(spec)))
+    rows = register_rows(reads, [NodeId(f"a{i}") for i in range(components)])
+    assert [row.substitutability for row in rows] == [rows[0].substitutability] * components
+    offers = {read: n for read, n in reads.reads.items() if "ALTERNATIVE_FOR" in read}
+    # the register's own two (every offer; the rows' "alternatives identified"), and one
+    # for all the rows' choices
+    assert sum(offers.values()) == 3, offers
