@@ -39,6 +39,7 @@ from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.importers.mapping import default_mapping, load_mapping
 from exitplan.importers.rules import CommonRules
 from exitplan.loading import load_estate, read_one
+from exitplan.model import EstateInfo
 from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
 from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text
@@ -108,6 +109,24 @@ def _quoted(text: str) -> str:
     return yaml.safe_dump(
         text, allow_unicode=True, default_style='"', width=1_000_000
     ).removesuffix("\n")
+
+
+def _counted_in(folder: Path) -> str | None:
+    """The currency the estate in ``folder`` counts in (its header's, else the default);
+    None for a new folder, or one whose header cannot be read (the import's check of the
+    estate tells why)."""
+    header = holds_header(folder, skip=IMPORTED) if folder.is_dir() else None
+    if header is None:
+        return None
+    try:
+        data = read_one(header, what="estate header").data
+    except InvalidInputError:
+        return None
+    estate = data.get("estate") if isinstance(data, dict) else None
+    if not isinstance(estate, dict):
+        return None
+    currency = estate.get("currency", EstateInfo.model_fields["currency"].default)
+    return currency if isinstance(currency, str) else None
 
 
 def _check_folder(folder: Path, sources: list[Path]) -> None:
@@ -434,7 +453,12 @@ def import_command(
     ) as advance:
         with collector_paused():  # what an import reads and writes is kept to the end
             imported = import_sources(
-                paths, fmt=source_format, mapping=mapping, tables=tables, max_bytes=max_bytes
+                paths,
+                fmt=source_format,
+                mapping=mapping,
+                tables=tables,
+                max_bytes=max_bytes,
+                currency=_counted_in(folder),
             )
             advance()
             header = _header(imported, "../estate.yaml")

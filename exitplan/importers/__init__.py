@@ -56,14 +56,16 @@ def import_sources(
     mapping: CommonRules | None = None,
     tables: tuple[Path, Path | None] | None = None,
     max_bytes: int = MAX_SOURCE_BYTES,
+    currency: str | None = None,
 ) -> Imported:
     """Read every source into one draft and finish it. Sources are read in the order of
     their names, so the order they are given in does not change the result. ``tables``
     are a components table and a relations table the user named as such (their roles are
     not guessed from their headers). A source file of more than ``max_bytes`` is refused
-    before it is parsed."""
+    before it is parsed. ``currency``: the one the estate written into counts in, when it
+    exists (a cost in another is left out)."""
     with source_budget(max_bytes):
-        return _import(paths, fmt, mapping, tables)
+        return _import(paths, fmt, mapping, tables, currency)
 
 
 def _import(
@@ -71,9 +73,11 @@ def _import(
     fmt: str | None,
     mapping: CommonRules | None,
     tables: tuple[Path, Path | None] | None,
+    currency: str | None = None,
 ) -> Imported:
     rules = mapping if mapping is not None else default_mapping()
     draft = Draft(rules)
+    draft.currency = currency
     if tables is not None:
         components, relations = tables
         for table in (components, relations):

@@ -1366,7 +1366,8 @@ class _Reader:
         """Components tables, each its own source (a workbook's are one source), then
         the relations tables, whose ends may be in any of them."""
         sources: dict[str, SourceDraft] = {}
-        self.currency = self._currency(components)
+        given = self.draft.currency  # the estate imported into counts in it
+        self.currency = given or self._currency(components)
         for table in components:
             source = sources.get(table.file)
             if source is None:
@@ -1376,13 +1377,13 @@ class _Reader:
             first = next(iter(sources.values()))
             for text in notes:
                 first.note(text)
-            if self.currency is not None:
+            if self.currency is not None and given is None:
                 first.header({"currency": self.currency})
+        why = "as its estate.yaml says" if given else "the currency most costs name"
         for (file, code), count in sorted(self.left_out.items()):
             sources[file].note(
                 f"{plural(count, 'cost')} in {code} left out: the estate's costs are in "
-                f"{self.currency}, the currency most costs name, and exitplan does not "
-                "convert them"
+                f"{self.currency}, {why}, and exitplan does not convert them"
             )
         if relations and not components:
             for table in relations:

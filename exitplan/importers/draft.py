@@ -722,6 +722,8 @@ class Draft:
         self.alternatives: list[_Relation] = []
         self.uses: list[_Relation] = []  # service, organisation: the organisation uses it
         self.header: dict[str, Any] = {}
+        self.currency: str | None = None
+        """The currency of the estate imported into, when it exists: costs are in it."""
         self.given_names: dict[str, str] = {}  # the name of a vendor with an id given -> key
         self.given_keys: dict[str, list[str]] = {}  # its name's key -> keys of such vendors
         self._skip = {text.casefold() for text in self.rules.skip}

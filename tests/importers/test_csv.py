@@ -1168,23 +1168,44 @@ def test_a_currency_that_names_none_is_a_problem_of_its_row(
     assert not (tmp_path / "out").exists()
 
 
-def test_an_estate_counted_in_another_currency_is_told_the_costs_were_not_converted(
-    tmp_path: Path, run_cli: RunCli
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        ("  currency: SEK\n", {"a": None, "b": None, "c": 7}),
+        ("", {"a": None, "b": None, "c": 7}),  # no currency: the default, SEK
+        ("  currency: USD\n", {"a": 5, "b": 6, "c": None}),
+    ],
+    ids=["sek", "default", "usd"],
+)
+def test_into_an_estate_the_costs_in_its_currency_are_kept(
+    tmp_path: Path, run_cli: RunCli, header: str, kept: dict[str, float | None]
 ) -> None:
-    ci = _table(tmp_path, "ci.csv", "name,vendor,delivery,annual cost,cost_cc\nA,V,saas,5,USD\n")
+    """Into a folder whose estate.yaml counts in SEK, an export mostly in USD kept its USD
+    costs and left out the SEK ones, then said the costs were not converted: the estate's
+    own currency comes first, the majority only for a new folder."""
+    ci = _table(
+        tmp_path,
+        "ci.csv",
+        "name,vendor,delivery,annual cost,cost_cc\nA,V,saas,5,USD\nB,V,saas,6,USD\n"
+        "C,V,saas,7,SEK\n",
+    )
     folder = tmp_path / "estate"
     folder.mkdir()
-    (folder / "estate.yaml").write_text("estate:\n  name: here\n  currency: SEK\n", "utf-8")
+    (folder / "estate.yaml").write_text(f"estate:\n  name: here\n{header}", "utf-8")
     result = run_cli("import", ci, "-o", folder)
     assert result.exit_code == 0, result.stderr
-    assert (
-        "exitplan: note: the costs imported are in USD, but the estate counts in SEK (its "
-        "estate.yaml); they were not converted" in result.stderr
-    )
+    costs = {
+        c.id: c.cost_per_year for c in load_estate(folder).components if c.id in ("a", "b", "c")
+    }
+    assert costs == kept
+    told = " ".join(result.stdout.split())
+    counted = "SEK" if kept["c"] else "USD"
+    assert f"the estate's costs are in {counted}, as its estate.yaml says," in told
+    assert "not converted" not in result.stderr
     fresh = run_cli("import", ci, "-o", tmp_path / "new")
     assert fresh.exit_code == 0, fresh.stderr
-    assert "not converted" not in fresh.stderr
     assert "  currency: USD\n" in (tmp_path / "new" / "estate.yaml").read_text("utf-8")
+    assert "the currency most costs name" in " ".join(fresh.stdout.split())
 
 
 def test_a_service_s_cost_in_another_currency_stays_in_its_note_and_is_not_counted(
