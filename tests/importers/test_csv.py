@@ -1220,3 +1220,25 @@ def test_a_service_s_cost_in_another_currency_stays_in_its_note_and_is_not_count
     imported = _import(ci)
     assert "Cost per year: 7" in (_elements(imported)["portal"].note or "")
     assert not [note for note in _notes(imported) if "left out" in note]
+
+
+def test_an_estate_header_that_bombs_is_refused_cheaply_and_the_folder_kept(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """The import reads the currency of the estate it writes into from its header: an
+    alias bomb there is refused with its file and line, as loading refuses it, and the
+    folder keeps what it held."""
+    ci = _table(tmp_path, "ci.csv", "name,vendor,delivery,annual cost\nA,V,saas,5\n")
+    lines = ["estate:", "  name: bomb", "  currency: SEK", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 12):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 10) + "]")
+    folder = tmp_path / "bomb"
+    folder.mkdir()
+    header = folder / "estate.yaml"
+    header.write_text("\n".join(lines) + "\n", "utf-8")
+    result = run_cli("import", ci, "-o", folder)
+    assert result.exit_code == 2
+    assert "estate.yaml:7: a3[7]: YAML aliases expand to more than" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["estate.yaml"]
+    assert header.read_text("utf-8") == "\n".join(lines) + "\n"
