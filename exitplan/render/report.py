@@ -1064,7 +1064,7 @@ def _missing(strategy: ExitStrategy) -> Section:
         rows.append(
             (
                 names.get(replacement.replaces, replacement.name),
-                ", ".join(replacement.uses),
+                ", ".join(replacement.uses_named or replacement.uses),
                 why_missing(replacement, names),
             )
         )

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 
+from exitplan.errors import told_apart
 from exitplan.graph.port import (
     DependencyRegion,
     DependsOn,
@@ -45,6 +46,19 @@ class Preferences:
 
     prefer: Mapping[NodeId, NodeId] = field(default_factory=dict)
     exclude: frozenset[NodeId] = frozenset()
+
+
+@dataclass(frozen=True)
+class Used:
+    """The capabilities the dependents in use take from a component, by id, and the name
+    of each as a document says it (told apart where two share one; the id where the
+    estate names none)."""
+
+    ids: tuple[str, ...]
+    names: Mapping[str, str]
+
+    def named(self) -> tuple[str, ...]:
+        return tuple(self.names[capability] for capability in self.ids)
 
 
 Needs = tuple[tuple[NodeId, ...], Mapping[str, tuple[NodeId, ...]]]
@@ -420,7 +434,9 @@ class Assessor:
         self._offers: dict[NodeId, list[GraphEdge]] = {}
         self._nodes: dict[NodeId, GraphNode] = {}
         self._realised: dict[NodeId, dict[str, str]] = {}
-        self._uses: dict[NodeId, tuple[str, ...]] = {}
+        self._uses: dict[NodeId, Used] = {}
+        self._capabilities: dict[str, str] = {}  # each capability's name, by id, as read
+        self._used: dict[tuple[str, ...], Used] = {}
         self._viable: dict[tuple[NodeId, NodeId], CandidateAssessment] = {}
 
     def _read_offers(self, incumbents: list[NodeId]) -> None:
@@ -451,17 +467,33 @@ class Assessor:
             self._realised[node_id] = {}
         for edge in self.backend.edges_touching(unread, Direction.OUT, [Rel.REALISES]):
             self._realised[edge.source][edge.target] = str(edge.properties.get("coverage", "full"))
+        self._read_capabilities({c for n in unread for c in self._realised[n]})
 
-    def _uses_of(self, incumbent: NodeId) -> tuple[str, ...]:
+    def _read_capabilities(self, capabilities: Set[str]) -> None:
+        """The names of capabilities not yet read: one look-up however many there are."""
+        new = sorted(c for c in capabilities if c not in self._capabilities)
+        if not new:
+            return
+        nodes = self.backend.nodes_by_id([NodeId(c) for c in new])
+        for capability in new:
+            node = nodes.get(NodeId(capability))
+            named = node is not None and node.label is Label.CAPABILITY
+            self._capabilities[capability] = node.name if named and node else capability
+
+    def _uses_of(self, incumbent: NodeId) -> Used:
         uses = self._uses.get(incumbent)
         if uses is None:
-            uses = self._uses[incumbent] = _capabilities_used(
-                self.region, incumbent, self._realised[incumbent]
-            )
+            ids = _capabilities_used(self.region, incumbent, self._realised[incumbent])
+            uses = self._used.get(ids)
+            if uses is None:  # many components are used for the same capabilities
+                self._read_capabilities(set(ids))  # a need may name one its target lacks
+                names = told_apart({c: self._capabilities[c] for c in ids})
+                uses = self._used[ids] = Used(ids, names)
+            self._uses[incumbent] = uses
         return uses
 
     def _assess(
-        self, offer: GraphEdge, uses: tuple[str, ...], times: Affects, restorability: Restorability
+        self, offer: GraphEdge, uses: Used, times: Affects, restorability: Restorability
     ) -> CandidateAssessment:
         key = (offer.target, offer.source)
         viable = self._viable.get(key)
@@ -650,7 +682,7 @@ def _assess(
     offer: GraphEdge,
     *,
     node: GraphNode,
-    uses: tuple[str, ...],
+    uses: Used,
     realised: Mapping[NodeId, Mapping[str, str]],
     preferences: Preferences,
 ) -> CandidateAssessment:
@@ -663,10 +695,10 @@ def _assess(
     else:
         covered = dict(realised.get(candidate, {}))
     gaps = [
-        f"Does not cover {capability}."
+        f"Does not cover {uses.names[capability]}."
         if capability not in covered
-        else f"Covers {capability} only in part."
-        for capability in uses
+        else f"Covers {uses.names[capability]} only in part."
+        for capability in uses.ids
         if covered.get(capability) != "full"
     ]
     gaps.extend(str(gap) for gap in properties.get("gaps", ()))  # type: ignore[union-attr]
@@ -714,7 +746,7 @@ def _rank(assessment: CandidateAssessment) -> tuple[bool, int, int, float, str]:
 def _choose(
     incumbent: GraphNode,
     assessed: list[CandidateAssessment],
-    uses: tuple[str, ...],
+    uses: Used,
     preferences: Preferences,
 ) -> Replacement:
     viable = [a for a in assessed if a.viable]
@@ -728,14 +760,16 @@ def _choose(
         elif match.viable:
             chosen = match
         else:
-            note = f"the preferred {preferred} is not viable: {match.reason}"
+            note = f"the preferred {match.name} is not viable: {match.reason}"
     if chosen is None:
         status = Status.MISSING
     elif chosen.gaps:
         status = Status.PARTIAL
     else:
         status = Status.OK
-    return Replacement(incumbent.id, incumbent.name, status, chosen, tuple(assessed), uses, note)
+    return Replacement(
+        incumbent.id, incumbent.name, status, chosen, tuple(assessed), uses.ids, note, uses.named()
+    )
 
 
 def needed_components(region: DependencyRegion, times: Affects, choices: Choices) -> set[NodeId]:

@@ -133,6 +133,9 @@ class Replacement:
     candidates: tuple[CandidateAssessment, ...]
     uses: tuple[str, ...]  # the capabilities its dependents use
     note: str | None = None
+    uses_named: tuple[str, ...] = ()
+    """The capabilities of ``uses`` by name, in the same order (the id where none is
+    recorded; two of one name each with its id)."""
 
 
 class StepKind(StrEnum):

@@ -93,7 +93,8 @@ ONE_BLOCKED = [
 
 def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
     """A small estate whose every name is ``name``, and a scenario withdrawing its vendor
-    (its alternative needs a component nothing runs, which the plan names);
+    (its alternative needs a component nothing runs, which the plan names, and lacks a
+    capability, which its gaps name);
     ``changes`` replace top-level parts of the estate. Written as JSON, so that any
     character can be spelt."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +105,7 @@ def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
             {"id": "w", "name": f"W {name}", "hq_country": "DE"},
         ],
         "components": [
-            {"id": "a", "name": name, "vendor": "v", "delivery": "saas"},
+            {"id": "a", "name": name, "vendor": "v", "delivery": "saas", "capabilities": ["c"]},
             {"id": "b", "name": f"B {name}", "vendor": "w", "delivery": "saas",
              "depends_on": ["a"]},
             {"id": "k", "name": f"K {name}", "vendor": "w", "delivery": "saas",
@@ -117,6 +118,7 @@ def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
              "consumers": [{"organisation": "o", "users": 10}]},
         ],
         "organisations": [{"id": "o", "name": f"O {name}"}],
+        "capabilities": [{"id": "c", "name": f"C {name}"}],  # a gap names it: k lacks it
         "alternatives": [
             {"for": "a", "candidate": "k", "readiness": "R3", "gaps": [name],
              "effort_weeks": 4, "duration_weeks": 6},

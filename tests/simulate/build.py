@@ -10,6 +10,8 @@
     retired r                   r is retired
     alt k for a R3 weeks=12 effort=4 covers=mail gaps=no-calendar
     realises a mail             a realises capability mail
+    realises a mail partial     ... only in part
+    capability mail E-mail      capability mail is named "E-mail" (else its id)
     contract a 2026-03-01       a's contract ends then
     contract a 2026-03-01 notice=90 renews=12 fee=5000
                                 ... with notice days, a renewal term (months), a fee
@@ -56,6 +58,7 @@ def estate(spec: str, *, as_of: date | None = AS_OF) -> Estate:  # noqa: PLR0912
     vendors = {"v"}
     organisations: set[str] = set()
     capabilities: set[str] = set()
+    capability_names: dict[str, str] = {}
     alternatives: list[dict[str, Any]] = []
 
     def node(name: str) -> dict[str, Any]:
@@ -127,8 +130,12 @@ def estate(spec: str, *, as_of: date | None = AS_OF) -> Estate:  # noqa: PLR0912
                 alternative["assumed"] = True
             alternatives.append(alternative)
         elif words[0] == "realises":
-            node(words[1]).setdefault("capabilities", []).append(words[2])
+            coverage = words[3] if len(words) > 3 else "full"
+            node(words[1]).setdefault("capabilities", {})[words[2]] = coverage
             capabilities.add(words[2])
+        elif words[0] == "capability":
+            capability_names[words[1]] = " ".join(words[2:])
+            capabilities.add(words[1])
         elif words[0] == "contract":
             options = _options(words[3:])
             contract: dict[str, Any] = {"end": words[2]}
@@ -174,7 +181,9 @@ def estate(spec: str, *, as_of: date | None = AS_OF) -> Estate:  # noqa: PLR0912
             "vendors": [{"id": vendor, "name": vendor.upper()} for vendor in sorted(vendors)],
             "components": sorted(components, key=lambda c: c["id"]),
             "services": sorted(services, key=lambda s: s["id"]),
-            "capabilities": [{"id": c, "name": c} for c in sorted(capabilities)],
+            "capabilities": [
+                {"id": c, "name": capability_names.get(c, c)} for c in sorted(capabilities)
+            ],
             "alternatives": alternatives,
         }
     )

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
+from exitplan.graph import EmbeddedGraph
 from exitplan.model import NodeId
 from exitplan.render.rows import alternatives, chain_text
 from exitplan.select import Mode
 from exitplan.simulate import Options, explain, simulate
 from exitplan.simulate.propagate import LONGEST_CHAIN, elided, hidden_in
 from exitplan.simulate.result import Affected, Prerequisite, Simulation
-from tests.simulate.build import build
+from tests.simulate.build import build, estate
 
 UNAFFECTED = None
 
@@ -556,6 +557,80 @@ def test_alternatives(case: Choice) -> None:
         assert reasons[candidate] == reason
     assert result.not_needed == case.not_needed
     assert {h.id: h.holds_back for h in result.held_back} == case.held_back
+
+
+@dataclass(frozen=True)
+class Gaps:
+    id: str
+    spec: str
+    gaps: tuple[str, ...]
+    """The gaps of the candidate chosen for ``a``, withdrawn."""
+    uses: tuple[str, ...]
+    """The capabilities in use of ``a``, by name."""
+
+
+GAPS = [
+    Gaps(
+        "a-capability-not-covered-by-its-name",
+        "s:x -> a\nrealises a mail\nrealises a cal\ncandidate k\nalt k for a R3 covers=mail\n"
+        "capability mail E-mail\ncapability cal Shared calendars",
+        ("Does not cover Shared calendars.",),
+        ("Shared calendars", "E-mail"),
+    ),
+    Gaps(
+        "covered-in-part-by-its-name",
+        "s:x -> a\nrealises a mail\ncandidate k\nalt k for a R3\nrealises k mail partial\n"
+        "capability mail E-mail",
+        ("Covers E-mail only in part.",),
+        ("E-mail",),
+    ),
+    Gaps(
+        "only-what-the-dependents-use",
+        "s:x -> a caps=mail\nrealises a mail\nrealises a cal\ncandidate k\nalt k for a R3\n"
+        "capability mail E-mail\ncapability cal Calendar",
+        ("Does not cover E-mail.",),
+        ("E-mail",),
+    ),
+    Gaps(
+        "two-of-one-name-each-with-its-id",
+        "s:x -> a\nrealises a mail\nrealises a post\ncandidate k\nalt k for a R3 gaps=slow\n"
+        "capability mail Mail\ncapability post mail",
+        ("Does not cover Mail (mail).", "Does not cover mail (post).", "slow"),
+        ("Mail (mail)", "mail (post)"),
+    ),
+    Gaps(
+        "a-name-that-is-its-id",
+        "s:x -> a\nrealises a mail\ncandidate k\nalt k for a R3",
+        ("Does not cover mail.",),
+        ("mail",),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", GAPS, ids=[c.id for c in GAPS])
+def test_gaps_name_the_capabilities(case: Gaps) -> None:
+    """What a candidate lacks reads in the capabilities' names, as a document says them;
+    the ids stay in ``uses``, for programs."""
+    (replacement,) = simulate(build(case.spec), ["component:a"]).replacements
+    assert replacement.chosen is not None
+    assert replacement.chosen.gaps == case.gaps
+    assert replacement.uses_named == case.uses
+    assert len(replacement.uses) == len(case.uses)
+
+
+def test_a_preferred_candidate_not_viable_is_told_by_its_name() -> None:
+    made = estate("s:x -> a\ncandidate k1\ncandidate k2\nalt k1 for a R4\nalt k2 for a R1")
+    renamed = tuple(
+        c.model_copy(update={"name": "Keycloak"}) if c.id == "k2" else c for c in made.components
+    )
+    options = Options(
+        prefer={NodeId("a"): NodeId("k2")}, exclude_candidates=frozenset({NodeId("k2")})
+    )
+    result = simulate(
+        EmbeddedGraph(made.model_copy(update={"components": renamed})), ["component:a"], options
+    )
+    (replacement,) = result.replacements
+    assert replacement.note == "the preferred Keycloak is not viable: excluded by the scenario"
 
 
 @dataclass(frozen=True)
