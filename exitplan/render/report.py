@@ -1075,7 +1075,7 @@ def _missing(strategy: ExitStrategy) -> Section:
         tuple(rows),
         (
             " ".join(
-                f"{told[0].upper()}{told[1:]}; no step replaces {them}, as nothing staying "
+                f"{told}; no step replaces {them}, as nothing staying "
                 f"in use needs {them} otherwise."
                 for told in held
                 for them in ["them" if told.endswith("them") else "it"]

@@ -4,6 +4,7 @@ what an estate may hold (``--max-bytes``)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,16 @@ def test_a_single_file_of_ten_thousand_components_loads_without_splitting(
     assert "components      12,000  (10,000 in use, 2,000 candidates)" in result.stdout
     simulated = run_cli("simulate", path, "-w", "vendor:v-dominant", "--format", "json")
     assert simulated.exit_code == 0, simulated.stderr[-2000:]
+
+
+def test_show_counts_in_thousands_as_validate_does(tmp_path: Path, run_cli: RunCli) -> None:
+    path = _written(generate(300, seed=1), tmp_path / "estate.json")
+    shown = run_cli("show", path)
+    assert shown.exit_code == 0, shown.stderr[-2000:]
+    (counted,) = (line.split() for line in shown.stdout.splitlines() if "relationships" in line)
+    assert counted[0] == "relationships"
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", counted[1]), counted  # thousands apart
+    assert "component       360" in shown.stdout
 
 
 @pytest.mark.parametrize(

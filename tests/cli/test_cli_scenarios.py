@@ -4,6 +4,7 @@ each problem names the scenario's file, line and field, with a suggestion."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -17,8 +18,9 @@ import pytest
 
 from exitplan.loading import read_document
 from exitplan.render.csv import dump_simulation_csv
-from exitplan.render.rows import brought_in_sentences, headline
+from exitplan.render.rows import brought_in_sentences, headline, status
 from exitplan.simulate import simulate
+from exitplan.simulate.result import Simulation
 from tests.conftest import EXAMPLE, REPO, RunCli, WriteFiles
 from tests.reliability.test_outputs import write_estate
 from tests.simulate.build import build
@@ -688,6 +690,54 @@ def test_the_headline_says_which_candidate_needs_what_as_the_plan_notes_do() -> 
     )
     assert said + "." in headline(simulation)
     assert brought_in_sentences(simulation)[0] == said
+
+
+def _needing(groups: int) -> Simulation:
+    """``groups`` withdrawn components whose candidates each need a node not run today."""
+    spec = "".join(
+        f"s:x -> a{i}\ncandidate k{i}\ncandidate n{i}\nk{i} -> n{i}\nalt k{i} for a{i} R3\n"
+        for i in range(groups)
+    )
+    return simulate(build(spec), [f"component:a{i}" for i in range(groups)])
+
+
+@pytest.mark.parametrize(
+    ("groups", "said"),
+    [
+        (3, "n0, needed by k0; n1, needed by k1; n2, needed by k2"),
+        (4, "n0, needed by k0; n1, needed by k1; n2, needed by k2; n3, needed by k3"),
+        (5, "n0, needed by k0; n1, needed by k1; n2, needed by k2; 2 more needs"),
+    ],
+)
+def test_the_headline_counts_the_needs_it_leaves_out_only_when_two_or_more(
+    groups: int, said: str
+) -> None:
+    """A count of one more need takes the room of its name: the name is said instead."""
+    told = brought_in_sentences(_needing(groups), most=3)
+    assert told[0] == "Not in the plan and not run today: " + said
+
+
+@pytest.mark.parametrize(
+    ("late", "over", "told"),
+    [
+        (5, 4, "5 days late"),
+        (5, 5, "5 days late"),
+        (5, 6, "5 days late; 6 days late for the steps after it"),
+        (0, 1, "0 days to spare; 1 day late for the steps after it"),
+    ],
+)
+def test_a_step_late_for_the_steps_after_it_says_so_unless_it_is_late_by_as_much_itself(
+    late: int, over: int, told: str
+) -> None:
+    """Late by as many days as it holds up the steps after it, a step's own lateness
+    already says how late they start."""
+    (step,) = simulate(
+        build("s:x -> a\ncandidate k\nalt k for a R3 weeks=4"), ["component:a"]
+    ).plan.steps
+    assert step.finish_day is not None
+    moved = dataclasses.replace(step, slack=-late, due_for_next=step.finish_day - over)
+    assert moved.holds_up == over
+    assert status(moved) == told
 
 
 def test_an_earlier_contract_leaves_the_subscriptions_notice_in_the_plan(

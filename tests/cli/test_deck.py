@@ -13,6 +13,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
+from exitplan.render.deck import _title
 from tests.conftest import RunCli
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
@@ -148,6 +149,21 @@ def test_a_long_scenario_title_is_fitted_to_the_title_slide(
     assert title.text.endswith("…")
     sizes = {run.font.size for paragraph in title.text_frame.paragraphs for run in paragraph.runs}
     assert sizes == {Pt(22)}
+
+
+@pytest.mark.parametrize(
+    ("length", "size", "kept"),
+    [(44, 36, 44), (45, 28, 45), (100, 28, 100), (101, 22, 101), (150, 22, 150), (151, 22, 150)],
+)
+def test_a_title_takes_the_largest_size_it_fits_at(length: int, size: int, kept: int) -> None:
+    """Each size holds titles up to its own length, that length included."""
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # a title only
+    _title(slide, "x" * length)
+    title = slide.shapes.title
+    assert len(title.text) == kept
+    assert title.text.endswith("…") == (kept < length)
+    assert {r.font.size for p in title.text_frame.paragraphs for r in p.runs} == {Pt(size)}
 
 
 def test_every_slide_has_words_for_the_speaker(run_cli: RunCli, tmp_path: Path) -> None:

@@ -169,6 +169,13 @@ CASES = [
         ["which need it", "needs them"],
         id="one-held-back",
     ),
+    pytest.param(  # helper-97's R26: a sentence that starts with a name keeps it as written
+        HELD.replace("name: Wdb", "name: iWdb"),
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        ["iWdb, withdrawn with no viable alternative, keeps out the candidate for Alpha"],
+        ["IWdb"],
+        id="a-name-starts-the-sentence",
+    ),
 ]
 
 
