@@ -72,6 +72,47 @@ alternatives:
   - {for: a, candidate: ka, readiness: R3, duration_weeks: 4}
 """
 
+SIX = """
+estate: {name: six, title: Six decisions, as_of: 2026-01-01, currency: EUR}
+vendors: [{id: v1, name: Vendor One, hq_country: DE}, {id: v2, name: Vendor Two, hq_country: SE}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas}
+  - {id: c1, name: Cee One, vendor: v1, delivery: saas,
+     contract: {end: 2026-03-01, renewal_months: 12, notice_days: 30}}
+  - {id: c2, name: Cee Two, vendor: v1, delivery: saas,
+     contract: {end: 2026-06-01, renewal_months: 24, notice_days: 60}}
+  - {id: k1, name: Kay One, vendor: v2, delivery: saas, lifecycle: candidate, depends_on: [n]}
+  - {id: k2, name: Kay Two, vendor: v2, delivery: saas, lifecycle: candidate}
+  - {id: n, name: En, vendor: v2, delivery: saas, lifecycle: candidate}
+services:
+  - {id: s, name: Svc, criticality: high, depends_on: [a, c1, {ref: c2, assumed: true}]}
+alternatives:
+  - {for: c1, candidate: k1, readiness: R3, duration_weeks: 20}
+  - {for: c2, candidate: k2, readiness: R3, duration_weeks: 40}
+"""
+"""Six decisions: a search, two renewals, a need brought in, the steps at once, and the
+assumption confirmed."""
+
+ASSUMED = """
+estate: {name: assumed, title: Assumed, as_of: 2026-01-01, currency: EUR}
+vendors: [{id: v1, name: Vendor One, hq_country: DE}, {id: v2, name: Vendor Two, hq_country: SE}]
+organisations: [{id: o, name: Org}, {id: p, name: Pee}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas}
+  - {id: b, name: Beta, vendor: v2, delivery: saas,
+     depends_on: [{ref: a, strength: soft, assumed: true}]}
+  - {id: k, name: Kay, vendor: v2, delivery: saas, lifecycle: candidate}
+services:
+  - {id: s, name: Svc, criticality: high, depends_on: [a],
+     consumers: [{organisation: o, users: 100}]}
+  - {id: t, name: Tee, criticality: high, depends_on: [b],
+     consumers: [{organisation: p, users: 5000}]}
+  - {id: u, name: You, criticality: high, depends_on: [b]}
+alternatives:
+  - {for: a, candidate: k, readiness: R3, duration_weeks: 4}
+"""
+"""An assumption that, wrong, changes two figures: one threefold, one fiftyfold."""
+
 CASES = [
     pytest.param(
         ONE,
@@ -175,6 +216,47 @@ CASES = [
         ["iWdb, withdrawn with no viable alternative, keeps out the candidate for Alpha"],
         ["IWdb"],
         id="a-name-starts-the-sentence",
+    ),
+    pytest.param(  # helper-97's R09: the count is of those held back from, not holding back
+        HELD.replace(
+            "services:",
+            "  - {id: b, name: Beta, vendor: v1, delivery: saas}\n"
+            "  - {id: kb, name: Kb, vendor: v2, delivery: saas, lifecycle: candidate, "
+            "depends_on: [w]}\nservices:",
+        )
+        .replace("depends_on: [a]}", "depends_on: [a, b]}")
+        .replace(
+            "duration_weeks: 4}", "duration_weeks: 4}\n  - {for: b, candidate: kb, readiness: R3}"
+        ),
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        [
+            "Commission a search for alternatives to the 2 components with none, and to Wdb, "
+            "which the candidates for 2 of them need",
+            "Wdb, withdrawn with no viable alternative, keeps out the candidates for Alpha and "
+            "Beta, which need it",
+        ],
+        ["1 of them"],
+        id="one-holds-back-two",
+    ),
+    pytest.param(  # helper-97's R13: five decisions of six, the fifth included
+        SIX,
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        [
+            "1. Commission a search for an alternative to Alpha,",
+            "5. Decide how many migration steps can run at once",
+        ],
+        ["6. ", "confirmed by their owners"],
+        id="five-decisions-of-six",
+    ),
+    pytest.param(  # helper-97's R08: of the changes, the one that changes the most
+        ASSUMED,
+        "withdraw: [vendor:v1]\nmode: exit\n",
+        [
+            "1 of them changes the figures when wrong, most of all Beta → Alpha (dependency, "
+            "hard instead of soft: users losing a service 100 → 5,100)."
+        ],
+        [],
+        id="the-deciding-change",
     ),
 ]
 
