@@ -1394,6 +1394,42 @@ def test_a_long_name_with_no_space_wraps_in_the_panel_and_the_graph(
 
 
 @browser_only
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [
+        ("W" * 120, True),
+        (" ".join(["Regional"] * 15), True),
+        ("Microsoft Purview Information Protection (sensitivity labels, DLP)", False),
+        ("Mail", False),
+    ],
+    ids=["one-long-word", "many-words", "three-lines", "one-word"],
+)
+def test_a_node_label_keeps_to_its_box(tmp_path: Path, browser: Any, name: str, cut: bool) -> None:
+    """A name of 120 characters took ten lines and ran over the nodes below (helper-96):
+    a label keeps to three lines within its box, the rest cut with "…"; a name that fits
+    is shown whole."""
+    estate, _ = write_estate(tmp_path / "in", name)
+    target = tmp_path / "long.html"
+    assert cli("explore", estate, "-o", target).exit_code == 0
+    _open(browser, target, "#withdraw=vendor:v&day=0")
+    boxes = browser.execute_script(
+        "var cy = document.getElementById('graph')._cyreg.cy;"
+        "return cy.nodes(':childless').map(function (n) {"
+        "  var text = n.boundingBox({includeNodes: false, includeLabels: true});"
+        "  var box = n.boundingBox({includeLabels: false});"
+        "  return [n.data('ref'), n.data('label'), text.w, text.h, box.w, box.h]; });"
+    )
+    labels = {ref: label for ref, label, *_ in boxes}
+    assert labels["a"].endswith("…") == cut, labels["a"]
+    if not cut:
+        assert " ".join(labels["a"].split()) == name
+    for ref, label, text_w, text_h, box_w, box_h in boxes:
+        assert label.count("\n") < 3, (ref, label)
+        assert text_w <= box_w + 1, (ref, label, text_w, box_w)
+        assert text_h <= box_h + 1, (ref, label, text_h, box_h)
+
+
+@browser_only
 def test_the_lists_follow_the_days_and_find_knows_the_vendors(page: Path, browser: Any) -> None:
     """The lists were in the order of the ids, showing names (Office applications, on
     day 30, among those of day 0), and Find found no vendor by name (helper-96)."""

@@ -24,6 +24,46 @@
     });
   }
 
+  // A node's label in at most three lines of its box, the rest cut with "…": a name of 120
+  // characters took ten lines and ran over the nodes below (helper-96). The panel shows
+  // the whole name, and Find finds it. Lines are measured in the font the graph draws.
+  var NODE_LINES = 3;
+  var NODE_TEXT_WIDTH = 130;  // the nodes' text-max-width
+  var measuring = document.createElement("canvas").getContext("2d");
+  measuring.font = "11px Helvetica Neue, Helvetica, sans-serif";  // the graph's, at its size
+
+  function fits(text) {
+    return measuring.measureText(text).width <= NODE_TEXT_WIDTH;
+  }
+
+  function nodeLabel(text) {
+    var lines = [];
+    var line = "";
+    String(text).split(/\s+/u).forEach(function (word) {
+      if (!word) return;
+      if (line && fits(line + " " + word)) {
+        line += " " + word;
+        return;
+      }
+      if (line) lines.push(line);
+      line = "";
+      Array.from(word).forEach(function (character) {  // a word wider than a line, cut
+        if (line && !fits(line + character)) {
+          lines.push(line);
+          line = "";
+        }
+        line += character;
+      });
+    });
+    if (line) lines.push(line);
+    if (lines.length > NODE_LINES) {
+      var last = Array.from(lines[NODE_LINES - 1]);
+      while (last.length && !fits(last.join("") + "…")) last.pop();
+      lines = lines.slice(0, NODE_LINES - 1).concat([last.join("").trimEnd() + "…"]);
+    }
+    return lines.join("\n");
+  }
+
   function nameOf(id) {
     return byId[id] ? byId[id].name : id;
   }
@@ -201,7 +241,7 @@
         var n = byId[id];
         elements.push({
           group: "nodes",
-          data: { id: "n/" + id, ref: id, label: wrappable(n.name), parent: cluster },
+          data: { id: "n/" + id, ref: id, label: nodeLabel(n.name), parent: cluster },
           classes: n.kind,
           position: placed[id]
             ? { x: placed[id][0], y: placed[id][1] }
@@ -465,7 +505,7 @@
         cy.getElementById(clusterOf[step]).addClass("onchain");
         cy.add({
           group: "nodes",
-          data: { id: "n/" + step, ref: step, label: wrappable(nameOf(step)) },
+          data: { id: "n/" + step, ref: step, label: nodeLabel(nameOf(step)) },
           classes: byId[step].kind + " picked " + (stateNow[step] || ""),
           position: { x: k * 200, y: -140 },
         });
