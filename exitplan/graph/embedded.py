@@ -51,6 +51,7 @@ class EmbeddedGraph:
         self._all_dependencies: list[GraphEdge] | None = None
         self._region = MemoryRegion({}, {}, {})
         self._tagged: Mapping[str, list[NodeId]] = {}
+        self._labelled: Mapping[Label, list[GraphNode]] = {}  # each kind's nodes, by id
         if estate is not None:
             self.load(estate)
 
@@ -97,6 +98,10 @@ class EmbeddedGraph:
             for tag in node.properties.get("tags", ()):  # type: ignore[union-attr]
                 tagged[str(tag)].append(node.id)
         self._tagged = dict(tagged)
+        labelled: dict[Label, list[GraphNode]] = defaultdict(list)
+        for node_id in sorted(self._nodes):
+            labelled[self._nodes[node_id].label].append(self._nodes[node_id])
+        self._labelled = dict(labelled)
         return self.summary()
 
     def summary(self) -> LoadSummary:
@@ -147,10 +152,9 @@ class EmbeddedGraph:
         return self._nodes[node_id]
 
     def nodes(self, label: Label | None = None) -> list[GraphNode]:
-        return sorted(
-            (node for node in self._nodes.values() if label is None or node.label is label),
-            key=lambda node: node.id,
-        )
+        if label is not None:
+            return list(self._labelled.get(label, ()))
+        return sorted(self._nodes.values(), key=lambda node: node.id)
 
     def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
         if rel is Rel.DEPENDS_ON:

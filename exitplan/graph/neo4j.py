@@ -1039,11 +1039,13 @@ class Neo4jGraph:
         return self.nodes_by_id([node_id])[node_id]
 
     def nodes(self, label: Label | None = None) -> list[GraphNode]:
+        # with its kind's label, when given: the planner may then read that kind alone
+        # (the capabilities, not the estate)
+        kind = f":{_label(label.value)}" if label is not None else ""
         rows = self._rows(
-            "MATCH (n:ExitplanNode {load: $load}) WHERE $label IS NULL OR $label IN labels(n) "
+            f"MATCH (n:ExitplanNode{kind} {{load: $load}}) "
             "RETURN collect([n.id, labels(n), properties(n)]) AS rows",
             load=self.load_id,
-            label=label.value if label else None,
         )
         return self._nodes_of(rows)
 

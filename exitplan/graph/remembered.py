@@ -31,8 +31,9 @@ from exitplan.model import Estate, EstateInfo, NodeId
 
 
 class RememberedGraph:
-    """``backend``, each answer read once: nodes by id, the edges touching each node (per
-    direction and set of types), searches and dependency regions by their arguments."""
+    """``backend``, each answer read once: nodes by id and by kind, the edges touching each
+    node (per direction and set of types), searches and dependency regions by their
+    arguments."""
 
     def __init__(self, backend: GraphBackend) -> None:
         self._backend = backend
@@ -42,6 +43,7 @@ class RememberedGraph:
             tuple[Direction, frozenset[NodeId], int | None, frozenset[Rel]], frozenset[NodeId]
         ] = {}
         self._regions: dict[frozenset[NodeId], DependencyRegion] = {}
+        self._labelled: dict[Label | None, list[GraphNode]] = {}
 
     @property
     def info(self) -> EstateInfo:
@@ -61,7 +63,10 @@ class RememberedGraph:
         return self.nodes_by_id([node_id])[node_id]
 
     def nodes(self, label: Label | None = None) -> list[GraphNode]:
-        return self._backend.nodes(label)
+        kept = self._labelled.get(label)
+        if kept is None:
+            kept = self._labelled[label] = self._backend.nodes(label)
+        return list(kept)
 
     def nodes_tagged(self, tag: str) -> list[GraphNode]:
         return self._backend.nodes_tagged(tag)

@@ -50,15 +50,22 @@ class Preferences:
 
 @dataclass(frozen=True)
 class Used:
-    """The capabilities the dependents in use take from a component, by id, and the name
-    of each as a document says it (told apart where two share one; the id where the
-    estate names none)."""
+    """The capabilities the dependents in use take from a component: by id, as the JSON
+    gives them, and in the order of their names, as documents say them."""
 
     ids: tuple[str, ...]
     names: Mapping[str, str]
+    """Each one's name, told apart from any other capability's of the estate (the id where
+    the estate names none)."""
+    by_name: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ids: tuple[str, ...], known: Mapping[str, str]) -> Used:
+        names = {capability: known.get(capability, capability) for capability in ids}
+        return cls(ids, names, tuple(sorted(ids, key=lambda c: (names[c].casefold(), c))))
 
     def named(self) -> tuple[str, ...]:
-        return tuple(self.names[capability] for capability in self.ids)
+        return tuple(self.names[capability] for capability in self.by_name)
 
 
 Needs = tuple[tuple[NodeId, ...], Mapping[str, tuple[NodeId, ...]]]
@@ -435,8 +442,7 @@ class Assessor:
         self._nodes: dict[NodeId, GraphNode] = {}
         self._realised: dict[NodeId, dict[str, str]] = {}
         self._uses: dict[NodeId, Used] = {}
-        self._capabilities: dict[str, str] = {}  # each capability's name, by id, as read
-        self._used: dict[tuple[str, ...], Used] = {}
+        self._capabilities: Mapping[str, str] | None = None  # every name, told apart
         self._viable: dict[tuple[NodeId, NodeId], CandidateAssessment] = {}
 
     def _read_offers(self, incumbents: list[NodeId]) -> None:
@@ -467,29 +473,21 @@ class Assessor:
             self._realised[node_id] = {}
         for edge in self.backend.edges_touching(unread, Direction.OUT, [Rel.REALISES]):
             self._realised[edge.source][edge.target] = str(edge.properties.get("coverage", "full"))
-        self._read_capabilities({c for n in unread for c in self._realised[n]})
 
-    def _read_capabilities(self, capabilities: Set[str]) -> None:
-        """The names of capabilities not yet read: one look-up however many there are."""
-        new = sorted(c for c in capabilities if c not in self._capabilities)
-        if not new:
-            return
-        nodes = self.backend.nodes_by_id([NodeId(c) for c in new])
-        for capability in new:
-            node = nodes.get(NodeId(capability))
-            named = node is not None and node.label is Label.CAPABILITY
-            self._capabilities[capability] = node.name if named and node else capability
+    def _capability_names(self) -> Mapping[str, str]:
+        """Every capability's name, read at once when first asked (an estate has tens of
+        them, not thousands), and told apart across the estate: a name two share reads
+        with its id wherever either is said."""
+        if self._capabilities is None:
+            every = self.backend.nodes(Label.CAPABILITY)
+            self._capabilities = told_apart({node.id: node.name for node in every})
+        return self._capabilities
 
     def _uses_of(self, incumbent: NodeId) -> Used:
         uses = self._uses.get(incumbent)
         if uses is None:
             ids = _capabilities_used(self.region, incumbent, self._realised[incumbent])
-            uses = self._used.get(ids)
-            if uses is None:  # many components are used for the same capabilities
-                self._read_capabilities(set(ids))  # a need may name one its target lacks
-                names = told_apart({c: self._capabilities[c] for c in ids})
-                uses = self._used[ids] = Used(ids, names)
-            self._uses[incumbent] = uses
+            uses = self._uses[incumbent] = Used.of(ids, self._capability_names())
         return uses
 
     def _assess(
@@ -695,10 +693,10 @@ def _assess(
     else:
         covered = dict(realised.get(candidate, {}))
     gaps = [
-        f"Does not cover {uses.names[capability]}."
+        _sentence(f"Does not cover {uses.names[capability]}")
         if capability not in covered
         else f"Covers {uses.names[capability]} only in part."
-        for capability in uses.ids
+        for capability in uses.by_name
         if covered.get(capability) != "full"
     ]
     gaps.extend(str(gap) for gap in properties.get("gaps", ()))  # type: ignore[union-attr]
@@ -716,6 +714,11 @@ def _assess(
         migration_cost=_number(properties.get("migration_cost")),
         parallel_months=_whole(properties.get("parallel_months")),
     )
+
+
+def _sentence(text: str) -> str:
+    """``text`` ended with a full stop, unless a name at its end ends it already."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def _unviable(
@@ -759,8 +762,9 @@ def _choose(
             note = f"the preferred {preferred} is not listed as an alternative"
         elif match.viable:
             chosen = match
-        else:
-            note = f"the preferred {match.name} is not viable: {match.reason}"
+        else:  # by its name, and its id too where another candidate has that name
+            named = told_apart({a.candidate: a.name for a in assessed})[match.candidate]
+            note = f"the preferred {named} is not viable: {match.reason}"
     if chosen is None:
         status = Status.MISSING
     elif chosen.gaps:

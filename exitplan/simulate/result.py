@@ -134,8 +134,8 @@ class Replacement:
     uses: tuple[str, ...]  # the capabilities its dependents use
     note: str | None = None
     uses_named: tuple[str, ...] = ()
-    """The capabilities of ``uses`` by name, in the same order (the id where none is
-    recorded; two of one name each with its id)."""
+    """The capabilities of ``uses`` by name, in the order of their names (two of one name
+    in the estate each with its id; the id where none is recorded)."""
 
 
 class StepKind(StrEnum):

@@ -53,8 +53,8 @@ def test_estates_lists_each_estate_with_its_title_date_and_size(
     lines = [line.split() for line in result.stdout.splitlines()]
     rows = {line[0]: line[1:] for line in lines if line and line[0].startswith("listed-")}
     assert rows == {
-        "listed-a": ["Title", "of", "listed-a", "2026-01-01", "8"],
-        "listed-b": ["Title", "of", "listed-b", "2026-01-01", "8"],
+        "listed-a": ["Title", "of", "listed-a", "2026-01-01", "9"],
+        "listed-b": ["Title", "of", "listed-b", "2026-01-01", "9"],
     }
     assert result.stdout.index("listed-a") < result.stdout.index("listed-b")  # by name
 
@@ -70,7 +70,7 @@ def test_unload_removes_every_copy_of_one_estate_and_no_other(
     result = run_cli("unload", "removed", "--yes", env=neo4j_server.environment())
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Removed estate removed from bolt://")
-    assert result.stdout.endswith(": 16 nodes (2 copies).\n")  # 8 in each
+    assert result.stdout.endswith(": 18 nodes (2 copies).\n")  # 9 in each
     assert _nodes_of(graph, "removed") == 0
     assert _nodes_of(graph, "kept") == before
     assert "removed" not in run_cli("estates", env=neo4j_server.environment()).stdout.split()

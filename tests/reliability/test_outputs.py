@@ -105,7 +105,7 @@ def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
             {"id": "w", "name": f"W {name}", "hq_country": "DE"},
         ],
         "components": [
-            {"id": "a", "name": name, "vendor": "v", "delivery": "saas", "capabilities": ["c"]},
+            {"id": "a", "name": name, "vendor": "v", "delivery": "saas", "capabilities": ["used"]},
             {"id": "b", "name": f"B {name}", "vendor": "w", "delivery": "saas",
              "depends_on": ["a"]},
             {"id": "k", "name": f"K {name}", "vendor": "w", "delivery": "saas",
@@ -118,7 +118,7 @@ def write_estate(folder: Path, name: str, **changes: Any) -> tuple[Path, Path]:
              "consumers": [{"organisation": "o", "users": 10}]},
         ],
         "organisations": [{"id": "o", "name": f"O {name}"}],
-        "capabilities": [{"id": "c", "name": f"C {name}"}],  # a gap names it: k lacks it
+        "capabilities": [{"id": "used", "name": f"C {name}"}],  # a gap names it: k lacks it
         "alternatives": [
             {"for": "a", "candidate": "k", "readiness": "R3", "gaps": [name],
              "effort_weeks": 4, "duration_weeks": 6},
@@ -1200,8 +1200,8 @@ def _elements(html: str) -> _Elements:
     return parsed
 
 
-def _report_html(folder: Path, name: str, run_cli: RunCli) -> _Elements:
-    _, scenario = write_estate(folder, name)
+def _report_html(folder: Path, name: str, run_cli: RunCli, **changes: Any) -> _Elements:
+    _, scenario = write_estate(folder, name, **changes)
     output = folder / "report.html"
     result = run_cli("report", scenario, "-o", output)
     assert result.exit_code == 0, result.stderr
@@ -1226,6 +1226,20 @@ def test_a_name_cannot_start_a_block_in_markdown_or_html(
     )
     render = MarkdownIt("commonmark", {"html": False}).enable("table").render
     assert _elements(render(simulated.stdout)).tags == _elements(render(reference.stdout)).tags
+
+
+@pytest.mark.parametrize("name", BLOCKS)
+def test_a_capability_name_cannot_start_a_block_where_no_alternative_is_viable(
+    name: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Without an alternative, the report's "capabilities in use" column names what the
+    component is used for, which may be anything."""
+    plain = _report_html(tmp_path / "plain", "harmless name", run_cli, alternatives=[])
+    hostile = _report_html(tmp_path / "hostile", name, run_cli, alternatives=[])
+    assert hostile.tags == plain.tags
+    flat = " ".join(name.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").split())
+    # the column's cell, before the next one's
+    assert f"C {flat} No alternative identified." in " ".join("".join(hostile.text).split())
 
 
 STARTS = [  # a block opened by the text's own start, not after a line end
