@@ -18,7 +18,7 @@ from exitplan.errors import (
     told_apart,
     with_article,
 )
-from exitplan.render.rows import varied_outcome
+from exitplan.render.rows import sentences, varied_outcome
 from tests.conftest import RunCli
 
 
@@ -211,3 +211,15 @@ def test_suggestions_stop_when_their_budget_is_spent() -> None:
     assert hints("bteta", ["alpha", "beta", "gamma"]) == ""  # 3 more than the 2 left
     assert hints("gama", ["gamma"]) == "; did you mean 'gamma'?"  # 1 is within them
     assert hints.left == 1
+
+
+@pytest.mark.parametrize(
+    ("items", "said"),
+    [
+        (["Does not cover Mail", "slow"], "Does not cover Mail. slow."),
+        (["Does not cover Mail etc.", "Why?"], "Does not cover Mail etc. Why?"),
+        (["Does not cover Mail…", "  "], "Does not cover Mail…"),  # helper-102: not "Mail…."
+    ],
+)
+def test_sentences_end_once(items: list[str], said: str) -> None:
+    assert sentences(items) == said

@@ -219,7 +219,7 @@ def chain_text(
 def sentences(items: Sequence[str]) -> str:
     """Join phrases and sentences into one paragraph, each ending with a full stop."""
     parts = [item.strip() for item in items if item.strip()]
-    return " ".join(p + ("" if p[-1] in ".!?" else ".") for p in parts)
+    return " ".join(p + ("" if p[-1] in ".!?…" else ".") for p in parts)
 
 
 def headline(simulation: Simulation) -> list[str]:

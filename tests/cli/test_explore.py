@@ -1429,6 +1429,37 @@ def test_a_node_label_keeps_to_its_box(tmp_path: Path, browser: Any, name: str, 
         assert text_h <= box_h + 1, (ref, label, text_h, box_h)
 
 
+def _labels(browser: Any) -> dict[str, str]:
+    return dict(
+        browser.execute_script(
+            "var cy = document.getElementById('graph')._cyreg.cy;"
+            "return cy.nodes(':childless').map(function (n) {"
+            "  return [n.data('ref'), n.data('label')]; });"
+        )
+    )
+
+
+@browser_only
+def test_a_label_breaks_between_what_a_reader_sees_as_one(tmp_path: Path, browser: Any) -> None:
+    """A flag is two code points, a thumb and its skin tone two: a line broke between them,
+    so that every Swedish flag after the break read as two halves (helper-102); a no-break
+    space is no place to break either."""
+    sweden, thumb, amount = "\U0001f1f8\U0001f1ea", "\U0001f44d\U0001f3fd", "12\u00a0345\u00a0kr"
+    for name, whole in [
+        (sweden * 40, sweden),
+        (thumb * 40, thumb),
+        (" ".join([amount] * 12), amount),
+    ]:
+        estate, _ = write_estate(tmp_path / str(len(name)), name)
+        target = tmp_path / f"{len(name)}.html"
+        assert cli("explore", estate, "-o", target).exit_code == 0
+        _open(browser, target, "#withdraw=vendor:v&day=0")
+        lines = _labels(browser)["a"].removesuffix("…").split("\n")
+        assert len(lines) == 3, lines
+        for line in lines:  # each line holds whole ones only
+            assert line.replace(whole, "").strip() == "", (name, lines)
+
+
 @browser_only
 def test_the_lists_follow_the_days_and_find_knows_the_vendors(page: Path, browser: Any) -> None:
     """The lists were in the order of the ids, showing names (Office applications, on

@@ -37,7 +37,7 @@ def _answers(backend: GraphBackend, probes: list[NodeId]) -> dict[str, Any]:
         "info": backend.info.model_dump(mode="json"),
         "summary": backend.summary(),
         "nodes": backend.nodes(),
-        "components": backend.nodes(Label.COMPONENT),
+        **{f"nodes:{label.value}": backend.nodes(label) for label in Label},
         "edges": backend.edges(),
         "depends_on": backend.edges(Rel.DEPENDS_ON),
         "by_id": backend.nodes_by_id(probes),

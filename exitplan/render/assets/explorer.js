@@ -26,38 +26,63 @@
 
   // A node's label in at most three lines of its box, the rest cut with "…": a name of 120
   // characters took ten lines and ran over the nodes below (helper-96). The panel shows
-  // the whole name, and Find finds it. Lines are measured in the font the graph draws.
+  // the whole name, and Find finds it. Lines are measured in the font the graph draws, and
+  // broken at spaces (not at a no-break space), a word wider than a line between the
+  // characters a reader sees as one (a flag, a letter and its accent: helper-102).
   var NODE_LINES = 3;
   var NODE_TEXT_WIDTH = 130;  // the nodes' text-max-width
   var measuring = document.createElement("canvas").getContext("2d");
   measuring.font = "11px Helvetica Neue, Helvetica, sans-serif";  // the graph's, at its size
+  var graphemes = typeof Intl !== "undefined" && Intl.Segmenter
+    ? new Intl.Segmenter(undefined, { granularity: "grapheme" })
+    : null;
 
   function fits(text) {
     return measuring.measureText(text).width <= NODE_TEXT_WIDTH;
   }
 
+  function characters(text) {
+    return graphemes
+      ? Array.from(graphemes.segment(text), function (part) { return part.segment; })
+      : Array.from(text);
+  }
+
+  function cut(word) {  // a word wider than a line, in pieces that each fit (at least one)
+    var rest = characters(word);
+    var pieces = [];
+    while (rest.length) {
+      var low = 1;
+      var high = rest.length;
+      while (low < high) {  // the most characters that fit, by halves
+        var middle = Math.ceil((low + high) / 2);
+        if (fits(rest.slice(0, middle).join(""))) low = middle;
+        else high = middle - 1;
+      }
+      pieces.push(rest.slice(0, low).join(""));
+      rest = rest.slice(low);
+    }
+    return pieces;
+  }
+
   function nodeLabel(text) {
+    var words = String(text).split(/[^\S\u00a0\u2007\u202f]+/u);
     var lines = [];
     var line = "";
-    String(text).split(/\s+/u).forEach(function (word) {
-      if (!word) return;
+    for (var i = 0; i < words.length && lines.length <= NODE_LINES; i++) {
+      var word = words[i];
+      if (!word) continue;
       if (line && fits(line + " " + word)) {
         line += " " + word;
-        return;
+        continue;
       }
       if (line) lines.push(line);
-      line = "";
-      Array.from(word).forEach(function (character) {  // a word wider than a line, cut
-        if (line && !fits(line + character)) {
-          lines.push(line);
-          line = "";
-        }
-        line += character;
-      });
-    });
+      var pieces = fits(word) ? [word] : cut(word);
+      lines = lines.concat(pieces.slice(0, -1));
+      line = pieces[pieces.length - 1];
+    }
     if (line) lines.push(line);
     if (lines.length > NODE_LINES) {
-      var last = Array.from(lines[NODE_LINES - 1]);
+      var last = characters(lines[NODE_LINES - 1]);
       while (last.length && !fits(last.join("") + "…")) last.pop();
       lines = lines.slice(0, NODE_LINES - 1).concat([last.join("").trimEnd() + "…"]);
     }
