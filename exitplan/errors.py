@@ -208,6 +208,12 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
+def ended(text: str) -> str:
+    """``text`` ended as a sentence: a full stop after it, unless it ends already with
+    ".", "!", "?" or "…" (a name at its end may end it: "Does not cover Mail etc.")."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def agreeing(count: int, one: str, many: str) -> str:
     """The form of a word that agrees with ``count``: ``agreeing(1, "is", "are")`` is
     ``"is"``; any other count takes ``many``, as "0 steps are" does."""

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from lxml import etree
 from pydantic import Field
 
-from exitplan.errors import InvalidInputError, Problem
+from exitplan.errors import InvalidInputError, Problem, ended
 from exitplan.importers import rules
 from exitplan.importers.draft import Draft, SourceDraft
 from exitplan.importers.files import once, read_source
@@ -1054,7 +1054,7 @@ def _ref_of(target: str) -> str:
 
 def _note(parts: Sequence[str | None]) -> str | None:
     sentences = [part.strip() for part in parts if part and part.strip()]
-    text = " ".join(s if s[-1] in ".!?" else f"{s}." for s in sentences)
+    text = " ".join(ended(sentence) for sentence in sentences)
     if not text:
         return None
     return text if len(text) <= _LONGEST_NOTE else text[: _LONGEST_NOTE - 1] + "…"

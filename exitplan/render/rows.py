@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from exitplan.errors import agreeing, decimal_text, in_weeks, listed, plural, told_apart
+from exitplan.errors import agreeing, decimal_text, ended, in_weeks, listed, plural, told_apart
 from exitplan.graph.port import DependsOn
 from exitplan.simulate.plan import contract_outlooks
 from exitplan.simulate.policy import BASIS, CheckResult, Finding, Severity
@@ -219,7 +219,7 @@ def chain_text(
 def sentences(items: Sequence[str]) -> str:
     """Join phrases and sentences into one paragraph, each ending with a full stop."""
     parts = [item.strip() for item in items if item.strip()]
-    return " ".join(p + ("" if p[-1] in ".!?…" else ".") for p in parts)
+    return " ".join(ended(part) for part in parts)
 
 
 def headline(simulation: Simulation) -> list[str]:

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 
-from exitplan.errors import told_apart
+from exitplan.errors import ended, told_apart
 from exitplan.graph.port import (
     DependencyRegion,
     DependsOn,
@@ -693,7 +693,7 @@ def _assess(
     else:
         covered = dict(realised.get(candidate, {}))
     gaps = [
-        _sentence(f"Does not cover {uses.names[capability]}")
+        ended(f"Does not cover {uses.names[capability]}")
         if capability not in covered
         else f"Covers {uses.names[capability]} only in part."
         for capability in uses.by_name
@@ -714,11 +714,6 @@ def _assess(
         migration_cost=_number(properties.get("migration_cost")),
         parallel_months=_whole(properties.get("parallel_months")),
     )
-
-
-def _sentence(text: str) -> str:
-    """``text`` ended with a full stop, unless a name at its end ends it already."""
-    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def _unviable(

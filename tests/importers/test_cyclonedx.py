@@ -456,6 +456,15 @@ def test_licensing_subscription_and_expiration(tmp_path: Path) -> None:
     assert str(found.contract.end) == "2027-04-13"
 
 
+def test_a_description_ending_in_an_ellipsis_takes_no_full_stop(tmp_path: Path) -> None:
+    components = [
+        {"type": "application", "name": "A", "bom-ref": "a", "description": "Mail, chat…"}
+    ]
+    found = _components(_import(_write_bom(tmp_path, _bom(components=components))))["a"]
+    assert found.note is not None
+    assert found.note.endswith("Mail, chat…")
+
+
 @pytest.mark.parametrize(
     ("services_only", "expected"),
     [
