@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import TypeVar
 
 import networkx as nx
@@ -147,6 +148,7 @@ def unbrought_needs(
     excluded: frozenset[NodeId],
     moves: Mapping[str, Move],
     restorable: Callable[[NodeId], bool],
+    running: Callable[[Iterable[GraphNode]], set[NodeId]] | None = None,
 ) -> dict[str, list[Prerequisite]]:
     """What each step's candidate needs hard that is not run today and no step brings in:
     each need as the nodes any one of which would do (a redundant group), most of them one.
@@ -159,7 +161,8 @@ def unbrought_needs(
     node needs in turn (``through`` it); a choice between several is the architect's, so
     what each would need is not. Each need is told once for a step, as first found:
     nearest the candidate, then by id. All steps' searches advance together, one level at
-    a time, as in ``_precedence``.
+    a time, as in ``_precedence``. ``running`` tells which of some nodes are in use
+    (``in_use_among`` the backend's, unless a caller knows them already).
 
     Example: in a cut-off of Intune, baramundi replaces it and needs Univention Nubus,
     which the city does not run: ``replace-intune`` needs ``("univention-nubus",)``."""
@@ -178,8 +181,8 @@ def unbrought_needs(
                 hard[dependency.source].append(dependency)
         targets = {d.target for node in wanted for d in hard.get(node, ())}
         nodes = backend.nodes_by_id(sorted(targets - provided - withdrawn))
-        running = in_use_among(backend, nodes.values())  # taken as running too
-        met = provided | running
+        used = (running or partial(in_use_among, backend))(nodes.values())  # running too
+        met = provided | used
         advanced: dict[str, list[NodeId]] = {}
         for step, frontier in sorted(frontiers.items()):
             candidate = searched[step]
