@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, GraphBackend, Rel
 from exitplan.graph.varied import EdgeKey, VariedGraph
-from exitplan.model import Component, NodeId, Strength
+from exitplan.model import Component, NodeId, Origin, Strength
 from exitplan.render.report import dump_report_markdown
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
@@ -30,6 +30,7 @@ from exitplan.simulate.sensitivity import (
 )
 from exitplan.simulate.strategy import exit_strategy
 from tests.simulate.build import build
+from tests.simulate.build import estate as build_estate
 from tests.simulate.test_properties import Random, estates
 
 
@@ -579,3 +580,125 @@ def test_a_service_withdrawn_counts_as_a_service_broken() -> None:
         lambda b: simulate(b, ["service:mail"]),
     )
     assert analysis.headline.services_broken == 1
+
+
+def _read_by_an_import(spec: str, component: str, source_id: str | None) -> EmbeddedGraph:
+    """The estate of ``spec`` with ``component`` read by an import that inferred its vendor
+    (``source_id``: its id in the source file; ``(no id)`` when only others name it), or
+    as written (``None``)."""
+    written = build_estate(spec)
+    if source_id is None:
+        return EmbeddedGraph(written)
+    origin = Origin(file="model.xml", id=source_id, inferred=("vendor",))
+    components = tuple(
+        c.model_copy(update={"origin": origin}) if c.id == component else c
+        for c in written.components
+    )
+    return EmbeddedGraph(written.model_copy(update={"components": components}))
+
+
+@pytest.mark.parametrize(
+    ("source_id", "expected", "not_varied"),
+    [
+        pytest.param(None, [("a", "absent")], 0, id="assumed as written: absent is asked"),
+        pytest.param("c1", [], 1, id="read from its source: only its vendor is guessed"),
+        pytest.param("(no id)", [("a", "absent")], 0, id="only named by others: absent is asked"),
+    ],
+)
+def test_a_component_an_import_read_from_its_source_is_not_varied_absent(
+    source_id: str | None, expected: list[tuple[str, str]], not_varied: int
+) -> None:
+    """A withdrawn component that an import read from its source is there: only the
+    fields the import guessed are in doubt, so it is not varied as absent (which would
+    leave the service that needs it unbroken). One only named by other elements may not
+    be there at all, and is."""
+    backend = _read_by_an_import("s:mail -> a\nusers mail org 100\nassumed a", "a", source_id)
+    analysis = sensitivity(backend, lambda b: simulate(b, ["component:a"]))
+    assert [(s.assumption.subject, s.variation.what) for s in analysis.ranked] == expected
+    assert analysis.not_varied == not_varied
+    assert analysis.simulations == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("spec", "withdrawn", "subject", "chain"),
+    [
+        pytest.param(
+            """
+            s:mail -> x soft
+            x -> a grace=5 assumed
+            x -> b soft
+            """,
+            ["component:a", "component:b"],
+            "x → a",
+            ("mail", "x"),
+            id="mail is degraded through x's other need b: the chain stops at x, not at b",
+        ),
+        pytest.param(
+            """
+            s:mail -> auth
+            auth -> sso
+            s:mail -> web
+            web -> api
+            api -> db
+            db -> storage assumed
+            s:mail -> cache
+            cache -> db group=store
+            cache -> replica group=store
+            """,
+            ["component:sso", "component:storage"],
+            "db → storage",
+            ("mail", "web", "api", "db"),
+            id="the way down runs through what breaks, not the cache its replica keeps up",
+        ),
+        pytest.param(
+            """
+            s:mail -> a
+            k -> b assumed
+            alt k for a R3 weeks=4
+            alt k for b R3 weeks=10
+            alt k2 for b R1 weeks=2
+            candidate k
+            candidate k2
+            """,
+            ["component:a", "component:b"],
+            "k → b",
+            ("mail", "a"),
+            id="k replaces b only while k needs b: its need matters through a",
+        ),
+    ],
+)
+def test_the_chain_runs_through_what_the_assumption_is_about(
+    spec: str, withdrawn: list[str], subject: str, chain: tuple[str, ...]
+) -> None:
+    """The chain told for an assumption leads from a service down to what it is about,
+    where no service's chain runs through it. A dependency off every chain: a way down to
+    the component that needs it, not a chain through another of that component's needs,
+    and only through what the withdrawal breaks (a component its redundancy keeps up is
+    no way the service is hit). A chosen candidate's own need: through what the candidate
+    replaces in the answer that varies it, not through a component it replaces only
+    because of that need (the candidate replaces b too, and b is needed only by k; with
+    the need absent, b is left and the finish comes sooner)."""
+    analysis = sensitivity(build(spec), lambda b: simulate(b, withdrawn))
+    found = {s.assumption.subject: s.chain for s in analysis.ranked}
+    assert found[subject] == chain
+
+
+def test_a_need_of_a_component_whose_contract_a_step_is_due_by_ranks_as_a_need() -> None:
+    """A step replacing the broken x is due by x's contract, so the plan rests on x; x's
+    own need of the withdrawn a is what a service breaks through, as chat's need of b is,
+    and among equals keeps its own order rather than ranking as the contract itself."""
+    backend = build(
+        """
+        s:mail -> x
+        x -> a assumed
+        alt k for x R3 weeks=4
+        candidate k
+        contract x 2026-09-01
+        s:chat -> b assumed
+        """
+    )
+    base = simulate(backend, ["component:a", "component:b"], Options(mode=Mode.EXIT))
+    assert [[t.component for t in step.contracts] for step in base.plan.steps] == [[], ["x"]]
+    every = assumptions(backend, base)
+    order = [every[i].subject for i in likeliest_first(every, base)]
+    assert order == ["chat → b", "x → a"]
