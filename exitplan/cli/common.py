@@ -277,6 +277,11 @@ def in_stages(*stages: str) -> Iterator[Callable[[], None]]:
         yield advance
 
 
+def waiting(text: str) -> None:
+    """What a command is waiting for, on stderr: a Neo4j server that stopped answering."""
+    notice(f"exitplan: notice: {text}")
+
+
 def notice(text: str, *, newlines: bool = False) -> None:
     """One message on stderr, shown as printable text; lost quietly if stderr is closed."""
     stream = sys.stderr
@@ -527,7 +532,7 @@ class Source:
         if name is None:
             raise UsageError("with --backend neo4j, name the estate: --estate NAME")
         settings = Neo4jSettings.from_environment(self.uri, self.user, password=prompt_password)
-        graph = Neo4jGraph(settings, name)
+        graph = Neo4jGraph(settings, name, waiting=waiting)
         click.get_current_context().call_on_close(graph.close)
         return graph
 

@@ -20,6 +20,7 @@ from exitplan.cli.common import (
     prompt_password,
     read_estate,
     terminal_width,
+    waiting,
 )
 from exitplan.errors import BackendError, UsageError, after_a_signal, plural, printable
 from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
@@ -54,7 +55,7 @@ def load_command(
     """
     estate = read_estate(path)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
-    with Neo4jGraph(settings, estate.name, batch_size=batch_size) as graph:
+    with Neo4jGraph(settings, estate.name, batch_size=batch_size, waiting=waiting) as graph:
         replaced = graph.stored()
         with counted(f"loading {estate.name}") as progress:
             summary = graph.load(estate, progress=progress, clean=False)
@@ -95,7 +96,9 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
       NEO4J_PASSWORD=... exitplan estates
     """
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
-    with Neo4jGraph(settings, "") as graph:  # no one estate: ``estates`` reads them all
+    with Neo4jGraph(
+        settings, "", waiting=waiting
+    ) as graph:  # no one estate: ``estates`` reads them all
         stored = graph.estates()
         unfinished = graph.unfinished()
     rows = tuple(
@@ -148,7 +151,7 @@ def unload_command(name: str, neo4j_uri: str | None, neo4j_user: str | None, yes
             click.echo(printable(f"exitplan: estate {name!r} was not removed"), err=True)
             raise click.exceptions.Exit(1)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
-    with Neo4jGraph(settings, name) as graph:
+    with Neo4jGraph(settings, name, waiting=waiting) as graph:
         removed = graph.unload()
     copies = f" ({plural(removed.copies, 'copy', 'copies')})" if removed.copies > 1 else ""
     emit(

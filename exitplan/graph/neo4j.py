@@ -44,10 +44,11 @@ import json
 import logging
 import os
 import re
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -120,6 +121,10 @@ SCHEMA = (
 CONNECT_SECONDS = 10.0
 """How long to wait for a server to accept a connection and answer the Bolt handshake:
 a port that accepts and then says nothing ends in a message, not a hang."""
+
+RETRY_SECONDS = 2 * CONNECT_SECONDS
+"""How long a transaction that failed on a passing fault is tried again, from its first
+failure: a server restarting, a cluster electing its leader."""
 
 
 def shown_uri(uri: str) -> str:
@@ -435,10 +440,16 @@ def _nested(error: BaseException) -> Iterator[BaseException]:
 
 
 class Neo4jGraph:
-    """A ``GraphBackend`` over a Neo4j database, one estate at a time."""
+    """A ``GraphBackend`` over a Neo4j database, one estate at a time. ``waiting`` is told,
+    once, when the connection is lost and the command tries again, before it gives up."""
 
     def __init__(
-        self, settings: Neo4jSettings, estate: str, *, batch_size: int = DEFAULT_BATCH
+        self,
+        settings: Neo4jSettings,
+        estate: str,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        waiting: Callable[[str], None] | None = None,
     ) -> None:
         try:
             import neo4j  # noqa: PLC0415  # optional at import time: only this backend needs it
@@ -457,11 +468,12 @@ class Neo4jGraph:
                 auth=(settings.user, settings.password),
                 connection_timeout=CONNECT_SECONDS,
                 connection_acquisition_timeout=CONNECT_SECONDS,
-                max_transaction_retry_time=2 * CONNECT_SECONDS,
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as error:
             raise UsageError(f"the Neo4j URI {settings.shown!r} cannot be used: {error}") from None
         self._verified = False
+        self._waiting = waiting
+        self._told_lost = False
         self._load_id: str | None = None
         self._info: EstateInfo | None = None
         self._known: set[str] = set()
@@ -539,30 +551,60 @@ class Neo4jGraph:
         return self._execute(lambda tx: _records(tx, query, parameters), write=write)
 
     def _execute(self, work: Callable[[Any], _T], *, write: bool = False) -> _T:
-        """``work(tx)`` in one managed transaction (retried by the driver on a transient
-        fault; rolled back when ``work`` raises). A read of a copy is checked, after it,
-        to be of a copy that still exists (``_still_kept``)."""
+        """``work(tx)`` in one transaction, rolled back when ``work`` raises. A fault the
+        server calls passing (a lost connection, a cluster's leader changing, a deadlock)
+        is tried again for up to ``RETRY_SECONDS``; a lost connection is told at once
+        (``waiting``), not only when the retries are spent. A read of a copy is checked,
+        after it, to be of a copy that still exists (``_still_kept``)."""
         if not write and self._load_id is not None:
             work = self._still_kept(work, self._load_id)
-        try:
-            if not self._verified:  # fail at once, not after the retries of a transaction
-                self._driver.verify_connectivity()
-                self._verified = True
-            session = self._driver.session(database=self.settings.database)
+        exceptions = self._neo4j.exceptions
+        failed_at: float | None = None
+        delay = 1.0
+        while True:
             try:
-                with collector_paused():  # a large answer unpacks into an object per value
-                    found = (session.execute_write if write else session.execute_read)(work)
-            except Exception:
+                return self._once(work, write=write)
+            except (exceptions.Neo4jError, exceptions.DriverError) as error:
+                now = time.monotonic()
+                failed_at = now if failed_at is None else failed_at
+                if not (
+                    self._verified
+                    and error.is_retryable()
+                    and now + delay - failed_at <= RETRY_SECONDS
+                ):
+                    raise self._translate(error) from None
+                lost = isinstance(error, exceptions.ServiceUnavailable | exceptions.SessionExpired)
+                if lost and not self._told_lost and self._waiting is not None:
+                    self._told_lost = True
+                    self._waiting(
+                        f"the Neo4j server at {self.settings.shown} stopped answering; trying "
+                        f"again for up to {RETRY_SECONDS:g} s (Ctrl-C stops)"
+                    )
+                time.sleep(delay)
+                delay *= 2
+
+    def _once(self, work: Callable[[Any], _T], *, write: bool) -> _T:
+        """``work(tx)`` in one transaction, committed when it returns."""
+        if not self._verified:  # fail at once, not after the retries of a transaction
+            self._driver.verify_connectivity()
+            self._verified = True
+        access = self._neo4j.WRITE_ACCESS if write else self._neo4j.READ_ACCESS
+        session = self._driver.session(database=self.settings.database, default_access_mode=access)
+        try:
+            with collector_paused():  # a large answer unpacks into an object per value
+                tx = session.begin_transaction()
+                found = work(tx)
+                tx.commit()
+        except Exception:
+            # rolls the transaction back; over a lost connection, that fails as well
+            with suppress(self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError):
                 session.close()
-                raise
-            except BaseException:  # Ctrl-C or SIGTERM: leave without a word (``_abandon``)
-                _abandon(session)
-                raise
-            else:
-                session.close()
-                return found
-        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
-            raise self._translate(error) from None
+            raise
+        except BaseException:  # Ctrl-C or SIGTERM: leave without a word (``_abandon``)
+            _abandon(session)
+            raise
+        session.close()
+        return found
 
     def _still_kept(self, work: Callable[[Any], _T], load: str) -> Callable[[Any], _T]:
         """``work``, then a look at whether the copy ``load`` is still one of the two that

@@ -18,7 +18,7 @@ import pytest
 from benchmarks.synthetic import generate
 from exitplan.errors import BackendError
 from exitplan.graph import EmbeddedGraph
-from exitplan.graph.neo4j import Neo4jGraph
+from exitplan.graph.neo4j import RETRY_SECONDS, Neo4jGraph
 from exitplan.graph.port import DependsOn, Direction, Rel
 from exitplan.loading import load_estate
 from exitplan.model import Estate, NodeId
@@ -651,10 +651,12 @@ def test_a_server_that_is_not_neo4j_is_said_at_once(
 
 class _Relay:
     """A TCP relay to the server on a port of its own, which can cut every connection
-    it carries (a server that dies or a network that drops mid-command)."""
+    it carries (a server that dies or a network that drops mid-command): when told, or
+    as soon as the client sends ``cut_at`` (a query's words: Bolt sends them as text)."""
 
-    def __init__(self, target: tuple[str, int]) -> None:
+    def __init__(self, target: tuple[str, int], cut_at: bytes | None = None) -> None:
         self.target = target
+        self.cut_at = cut_at
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.open: list[socket.socket] = []
@@ -675,6 +677,9 @@ class _Relay:
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         with contextlib.suppress(OSError):
             while data := source.recv(65536):
+                if self.cut_at is not None and self.cut_at in data:
+                    self.cut_all()
+                    return
                 sink.sendall(data)
 
     def cut_all(self) -> None:
@@ -700,6 +705,72 @@ def test_a_connection_lost_during_a_command_is_told_as_lost(
         with pytest.raises(BackendError) as raised:
             graph.nodes()
     assert "stopped answering during the command (the connection was lost)" in str(raised.value)
+
+
+def test_a_lost_connection_is_told_at_once_and_tried_again(
+    neo4j_server: Server, open_graph: OpenGraph
+) -> None:
+    """The command tries again for some seconds before it gives up: that it waits is
+    told when the connection is lost, once, not only after the wait (30 s in all,
+    helper-99)."""
+    open_graph("gothenburg").load(load_estate(EXAMPLE))
+    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
+    assert host is not None
+    assert port is not None
+    relay = _Relay((host, port))
+    settings = dataclasses.replace(neo4j_server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    told: list[tuple[str, bool]] = []
+    with Neo4jGraph(
+        settings, "gothenburg", waiting=lambda text: told.append((text, False))
+    ) as graph:
+        assert graph.node(NodeId("intune")).name == "Microsoft Intune"
+        relay.cut_all()
+        with pytest.raises(BackendError) as raised:
+            graph.nodes()
+        told.append((str(raised.value), True))
+    assert told == [
+        (
+            f"the Neo4j server at {settings.shown} stopped answering; trying again for up to "
+            f"{RETRY_SECONDS:g} s (Ctrl-C stops)",
+            False,
+        ),
+        (
+            f"the Neo4j server at {settings.shown} stopped answering during the command (the "
+            "connection was lost); is it still running?",
+            True,
+        ),
+    ]
+
+
+def test_a_command_whose_connection_is_lost_says_it_waits(
+    neo4j_server: Server, open_graph: OpenGraph, run_cli: RunCli
+) -> None:
+    """The command, run as a user runs it: the notice on stderr, then the error, exit 2."""
+    open_graph("gothenburg").load(load_estate(EXAMPLE))
+    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
+    assert host is not None
+    assert port is not None
+    relay = _Relay((host, port), cut_at=b"ExitplanLinks")  # the first read of dependencies
+    uri = f"bolt://127.0.0.1:{relay.port}"
+    env = {**neo4j_server.environment(), "NEO4J_URI": uri}
+    result = run_cli(
+        "simulate",
+        "--backend",
+        "neo4j",
+        "--estate",
+        "gothenburg",
+        "-w",
+        "vendor:microsoft",
+        env=env,
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"exitplan: notice: the Neo4j server at {uri} stopped answering; trying again for up "
+        f"to {RETRY_SECONDS:g} s (Ctrl-C stops)",
+        f"exitplan: the Neo4j server at {uri} stopped answering during the command (the "
+        "connection was lost); is it still running?",
+    ]
 
 
 def test_a_load_whose_connection_is_lost_claims_nothing_of_what_readers_see(
