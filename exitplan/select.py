@@ -32,6 +32,7 @@ open source
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -53,6 +54,7 @@ from exitplan.graph.port import (
     Label,
     Rel,
     UnknownNodeError,
+    breadth_first,
     in_use_among,
 )
 from exitplan.model import Exposure, Licence, NodeId, VendorRole
@@ -365,6 +367,39 @@ class _Resolver:
             return families, effects
         vendors = self.vendors_of(selector)
         return vendors, self.components_of(vendors)
+
+
+def vendor_exits(
+    backend: GraphBackend, vendors: Iterable[NodeId]
+) -> dict[NodeId, frozenset[NodeId]]:
+    """What an exit from each vendor withdraws, with its subsidiaries: for each,
+    ``resolve(backend, [f"vendor:{vendor}"], Mode.EXIT).withdrawn``, read for all of them
+    at once. In an exit, every component a vendor of the group provides, in any role, is
+    withdrawn (``licence_effect``). The check's concentration rule asks it of every vendor
+    group in use; one by one, it made five queries of Neo4j a group (348 for an estate of
+    4,000 components)."""
+    wanted = sorted(set(vendors))
+    nodes = backend.nodes_by_id(wanted)
+    if any(node.label is not Label.VENDOR for node in nodes.values()):
+        return {v: resolve(backend, [f"vendor:{v}"], Mode.EXIT).withdrawn for v in wanted}
+    below: dict[NodeId, set[NodeId]] = defaultdict(set)
+    seen, frontier = set(wanted), wanted
+    while frontier:  # the subsidiaries of all of them, a level at a time
+        edges = backend.edges_touching(frontier, Direction.IN, [Rel.SUBSIDIARY_OF])
+        for edge in edges:
+            below[edge.target].add(edge.source)
+        frontier = sorted({edge.source for edge in edges} - seen)
+        seen.update(frontier)
+    provides: dict[NodeId, set[NodeId]] = defaultdict(set)
+    for edge in backend.edges_touching(seen, Direction.IN, [Rel.PROVIDED_BY]):
+        provides[edge.target].add(edge.source)
+    exits = {}
+    for vendor in wanted:
+        family = breadth_first([vendor], lambda n: below.get(n, ())) | {vendor}
+        exits[vendor] = frozenset().union(*(provides[member] for member in family))
+        if not exits[vendor]:  # told as resolving it alone tells it
+            exits[vendor] = resolve(backend, [f"vendor:{vendor}"], Mode.EXIT).withdrawn
+    return exits
 
 
 def _exit_hint(backend: GraphBackend, parsed: Sequence[Selector]) -> str:

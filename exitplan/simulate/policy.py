@@ -95,7 +95,7 @@ from exitplan.graph.port import (
     inferred_fields,
 )
 from exitplan.model import Classification, LegalProfile, NodeId, PersonalData
-from exitplan.select import OWN_PROVIDER, Mode, resolve
+from exitplan.select import OWN_PROVIDER, Mode, resolve, vendor_exits
 from exitplan.simulate.plan import running_end
 from exitplan.simulate.reach import UNREACHED, Alone, Reach, Reached, each_withdrawal
 from exitplan.simulate.result import FlowAtRisk, people
@@ -358,10 +358,7 @@ class EstateView:
         parents = list(parents)
         if len(parents) < GROUPS_AT_ONCE:
             return {parent: self.broken_services(f"vendor:{parent}") for parent in parents}
-        exits = {
-            parent: resolve(self.backend, [f"vendor:{parent}"], Mode.EXIT).withdrawn
-            for parent in parents
-        }
+        exits = vendor_exits(self.backend, parents)
         found = each_withdrawal(self._region, exits, self.service_ids)
         return {
             parent: set(found.get(parent, UNREACHED)[0] - gone) for parent, gone in exits.items()

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exitplan.errors import UsageError
 from exitplan.graph import EmbeddedGraph
 from exitplan.loading import load_estate
-from exitplan.select import Mode, Selector, SelectorKind, parse_selector, resolve
+from exitplan.model import Estate, NodeId, VendorRole
+from exitplan.select import (
+    Mode,
+    NothingWithdrawnError,
+    Selector,
+    SelectorKind,
+    parse_selector,
+    resolve,
+    vendor_exits,
+)
 from exitplan.simulate import simulate
 from tests.conftest import WriteFiles
 
@@ -266,3 +279,62 @@ def test_the_strongest_effect_of_the_vendors_withdrawn_decides(
     backend = EmbeddedGraph(load_estate(write_files({"e.yaml": text})))
     (app,) = [a for a in simulate(backend, selectors).affected if a.id == "app"]
     assert app.fails_at == fails
+
+
+@st.composite
+def vendor_estates(draw: st.DrawFn) -> Estate:
+    """Vendors in groups (each vendor's parent one before it, or none), components with
+    one to three vendors in any roles, any licence and delivery, some retired."""
+    vendors = [f"v{i}" for i in range(draw(st.integers(1, 6)))]
+    parents = {v: draw(st.sampled_from([None, *vendors[:i]])) for i, v in enumerate(vendors)}
+    components: list[dict[str, Any]] = []
+    for index in range(draw(st.integers(1, 10))):
+        links = draw(st.lists(st.sampled_from(vendors), min_size=1, max_size=3, unique=True))
+        roles = [
+            draw(st.lists(st.sampled_from(list(VendorRole)), min_size=1, max_size=2, unique=True))
+            for _ in links
+        ]
+        component: dict[str, Any] = {
+            "id": f"c{index}",
+            "name": f"C{index}",
+            "vendors": [
+                {"vendor": v, "roles": sorted(r)} for v, r in zip(links, roles, strict=True)
+            ],
+            "delivery": draw(st.sampled_from(["saas", "paas", "self_hosted", "client"])),
+        }
+        licence = draw(st.sampled_from([None, "subscription", "perpetual", "open_source"]))
+        if licence is not None:
+            component["licence"] = licence
+        if draw(st.booleans()):
+            component["lifecycle"] = draw(st.sampled_from(["retired", "candidate"]))
+        components.append(component)
+    return Estate.model_validate(
+        {
+            "info": {"name": "groups"},
+            "vendors": [
+                {"id": v, "name": v.upper(), **({"parent": p} if p else {})}
+                for v, p in parents.items()
+            ],
+            "components": components,
+        }
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(vendor_estates())
+def test_the_exits_of_vendors_read_at_once_are_each_one_s(estate: Estate) -> None:
+    """What exiting each vendor group withdraws, read for all of them at once (the check's
+    concentration rule), is what resolving each alone gives."""
+    backend = EmbeddedGraph(estate)
+    vendors = [vendor.id for vendor in estate.vendors]
+    alone: dict[NodeId, frozenset[NodeId] | None] = {}
+    for vendor in vendors:
+        try:
+            alone[vendor] = resolve(backend, [f"vendor:{vendor}"], Mode.EXIT).withdrawn
+        except NothingWithdrawnError:
+            alone[vendor] = None
+    if None in alone.values():  # told as resolve tells it
+        with pytest.raises(NothingWithdrawnError):
+            vendor_exits(backend, vendors)
+        return
+    assert vendor_exits(backend, vendors) == alone
