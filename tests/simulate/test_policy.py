@@ -42,6 +42,7 @@ from exitplan.simulate.policy import (
     flows_exposed,
 )
 from tests.conftest import EXAMPLE, REPO
+from tests.simulate.build import Reads, build
 
 AS_OF = date(2026, 11, 1)
 
@@ -573,3 +574,22 @@ def test_a_check_of_some_subjects_finds_what_the_whole_check_finds_of_them(
 
 def test_every_foreign_law_is_told_in_words() -> None:
     assert set(LAWS) == set(Exposure)
+
+
+def _check_reads(groups: int) -> tuple[int, int]:
+    spec = [
+        line
+        for i in range(groups)
+        for line in (f"s:s{i} -> a{i}", f"vendor a{i} w{i}", f"users s{i} org {1 if i else 1000}")
+    ]
+    reads = Reads(build("\n".join(spec)))
+    findings = check(reads, ["concentration"])
+    return len(findings.findings), sum(reads.reads.values())
+
+
+def test_the_concentration_rule_reads_every_vendor_group_at_once() -> None:
+    """Each vendor group's exit was resolved on its own, five queries of Neo4j a group."""
+    few, made_for_few = _check_reads(5)
+    many, made_for_many = _check_reads(50)
+    assert (few, many) == (1, 1)  # w0's service has most of the users
+    assert made_for_many == made_for_few
