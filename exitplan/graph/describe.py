@@ -96,16 +96,24 @@ def known_node(
 
 def describe_node(backend: GraphBackend, node_id: NodeId) -> NodeDescription:
     node = known_node(backend, node_id)
+    touching = {
+        direction: backend.edges_of(node_id, direction)
+        for direction in (Direction.OUT, Direction.IN)
+    }
+    # every neighbour read at once: one by one, ``show`` of a component with some 1,660
+    # neighbours made 1,668 queries of Neo4j
+    neighbours = backend.nodes_by_id(
+        {edge.target for edge in touching[Direction.OUT]}
+        | {edge.source for edge in touching[Direction.IN]}
+    )
     sections: dict[str, tuple[Neighbour, ...]] = {}
     for direction, names in ((Direction.OUT, OUTGOING), (Direction.IN, INCOMING)):
-        edges = backend.edges_of(node_id, direction)
         for rel, name in names.items():
             sections[name] = tuple(
                 Neighbour(
-                    backend.node(edge.target if direction is Direction.OUT else edge.source),
-                    edge,
+                    neighbours[edge.target if direction is Direction.OUT else edge.source], edge
                 )
-                for edge in edges
+                for edge in touching[direction]
                 if edge.type is rel
             )
     return NodeDescription(backend.info, node, sections)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.graph import EmbeddedGraph, GraphBackend
+from exitplan.graph.describe import describe_node
 from exitplan.graph.remembered import RememberedGraph
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
@@ -117,3 +118,13 @@ def test_the_register_reads_its_candidates_needs_at_once() -> None:
     assert "needs n0 brought in" in few[0]
     assert len(set(many)) == 40  # each row names its own candidate's need
     assert made_for_many == made_for_few
+
+
+@pytest.mark.parametrize("dependents", [4, 40])
+def test_a_node_is_shown_with_its_neighbours_read_at_once(dependents: int) -> None:
+    """``show`` read each neighbour of the node on its own: a query of Neo4j each."""
+    reads = Reads(build("\n".join(f"d{i} -> hub" for i in range(dependents))))
+    shown = describe_node(reads, NodeId("hub"))
+    assert sum(len(neighbours) for neighbours in shown.sections.values()) == dependents + 1
+    # the node, its edges each way, then every neighbour at once
+    assert reads.by_method() == {"node": 1, "edges_of": 2, "nodes_by_id": 1}
