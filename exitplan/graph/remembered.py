@@ -44,6 +44,7 @@ class RememberedGraph:
         ] = {}
         self._regions: dict[frozenset[NodeId], DependencyRegion] = {}
         self._labelled: dict[Label | None, list[GraphNode]] = {}
+        self._whole: tuple[frozenset[NodeId], DependencyRegion] | None = None
 
     @property
     def info(self) -> EstateInfo:
@@ -66,6 +67,7 @@ class RememberedGraph:
         kept = self._labelled.get(label)
         if kept is None:
             kept = self._labelled[label] = self._backend.nodes(label)
+            self._nodes.update((node.id, node) for node in kept)  # known by id too
         return list(kept)
 
     def nodes_tagged(self, tag: str) -> list[GraphNode]:
@@ -130,9 +132,22 @@ class RememberedGraph:
 
     def dependency_region(self, ids: Iterable[NodeId]) -> DependencyRegion:
         key = frozenset(ids)
+        if self._whole is not None and key <= self._whole[0]:
+            return self._whole[1]
         if key not in self._regions:  # a region is not changed once made (its walk kept)
             self._regions[key] = self._backend.dependency_region(key)
         return self._regions[key]
+
+    def read_whole_region(self) -> None:
+        """Read the region of every component and service at once, and answer each later
+        region of theirs with it, as the embedded backend answers every region with the
+        whole estate: a region larger than asked gives the same answers, and a walk costs
+        what it touches. For a command that withdraws one thing after another across the
+        estate (``explore``), each of which read a region of its own."""
+        ids = frozenset(
+            node.id for label in (Label.COMPONENT, Label.SERVICE) for node in self.nodes(label)
+        )
+        self._whole = (ids, self._backend.dependency_region(ids))
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         return self._backend.subgraph(ids)

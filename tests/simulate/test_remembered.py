@@ -19,6 +19,7 @@ from exitplan.loading import load_estate
 from exitplan.model import NodeId
 from exitplan.select import Mode
 from exitplan.simulate import Options, simulate
+from exitplan.simulate.explore import explorer_data
 from exitplan.simulate.register import register_rows
 from exitplan.simulate.sensitivity import sensitivity
 from tests.conftest import EXAMPLE
@@ -128,3 +129,16 @@ def test_a_node_is_shown_with_its_neighbours_read_at_once(dependents: int) -> No
     assert sum(len(neighbours) for neighbours in shown.sections.values()) == dependents + 1
     # the node, its edges each way, then every neighbour at once
     assert reads.by_method() == {"node": 1, "edges_of": 2, "nodes_by_id": 1}
+
+
+@pytest.mark.parametrize("components", [4, 40])
+def test_the_explorer_reads_its_answers_regions_at_once(components: int) -> None:
+    """The page answers every withdrawal it offers, and each answer read a dependency
+    region of its own: four queries of Neo4j a choice. The region of the whole estate is
+    read once, as the embedded backend holds it, and the other reads are shared."""
+    spec = [line for i in range(components) for line in (f"s:s{i} -> a{i}", f"a{i} -> base")]
+    reads = Reads(build("\n".join(spec)))
+    data = explorer_data(reads, most=10**9)
+    assert len(data["answers"]) == components + 2  # each component, the base, vendor v
+    assert reads.by_method()["dependency_region"] == 1
+    assert sum(reads.reads.values()) < 30  # 17 here, whatever the components
