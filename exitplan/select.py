@@ -379,8 +379,11 @@ def vendor_exits(
     group in use; one by one, it made five queries of Neo4j a group (348 for an estate of
     4,000 components)."""
     wanted = sorted(set(vendors))
-    nodes = backend.nodes_by_id(wanted)
-    if any(node.label is not Label.VENDOR for node in nodes.values()):
+    try:
+        nodes = backend.nodes_by_id(wanted)
+    except UnknownNodeError:
+        nodes = {}  # told below, as resolving it alone tells it
+    if len(nodes) < len(wanted) or any(n.label is not Label.VENDOR for n in nodes.values()):
         return {v: resolve(backend, [f"vendor:{v}"], Mode.EXIT).withdrawn for v in wanted}
     below: dict[NodeId, set[NodeId]] = defaultdict(set)
     seen, frontier = set(wanted), wanted

@@ -124,7 +124,8 @@ a port that accepts and then says nothing ends in a message, not a hang."""
 
 RETRY_SECONDS = 2 * CONNECT_SECONDS
 """How long a transaction that failed on a passing fault is tried again, from its first
-failure: a server restarting, a cluster electing its leader."""
+failure: a server restarting, a cluster electing its leader. No attempt starts later;
+the last may take up to ``CONNECT_SECONDS`` more to connect."""
 
 
 def shown_uri(uri: str) -> str:
@@ -553,7 +554,7 @@ class Neo4jGraph:
     def _execute(self, work: Callable[[Any], _T], *, write: bool = False) -> _T:
         """``work(tx)`` in one transaction, rolled back when ``work`` raises. A fault the
         server calls passing (a lost connection, a cluster's leader changing, a deadlock)
-        is tried again for up to ``RETRY_SECONDS``; a lost connection is told at once
+        is tried again for about ``RETRY_SECONDS``; a lost connection is told at once
         (``waiting``), not only when the retries are spent. A read of a copy is checked,
         after it, to be of a copy that still exists (``_still_kept``)."""
         if not write and self._load_id is not None:
@@ -578,7 +579,7 @@ class Neo4jGraph:
                     self._told_lost = True
                     self._waiting(
                         f"the Neo4j server at {self.settings.shown} stopped answering; trying "
-                        f"again for up to {RETRY_SECONDS:g} s (Ctrl-C stops)"
+                        f"again for about {RETRY_SECONDS:g} s (Ctrl-C stops)"
                     )
                 time.sleep(delay)
                 delay *= 2

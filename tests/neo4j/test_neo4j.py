@@ -748,7 +748,7 @@ def test_a_lost_connection_is_told_at_once_and_tried_again(
         told.append((str(raised.value), True))
     assert told == [
         (
-            f"the Neo4j server at {settings.shown} stopped answering; trying again for up to "
+            f"the Neo4j server at {settings.shown} stopped answering; trying again for about "
             f"{RETRY_SECONDS:g} s (Ctrl-C stops)",
             False,
         ),
@@ -784,8 +784,8 @@ def test_a_command_whose_connection_is_lost_says_it_waits(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"exitplan: notice: the Neo4j server at {uri} stopped answering; trying again for up "
-        f"to {RETRY_SECONDS:g} s (Ctrl-C stops)",
+        f"exitplan: notice: the Neo4j server at {uri} stopped answering; trying again for "
+        f"about {RETRY_SECONDS:g} s (Ctrl-C stops)",
         f"exitplan: the Neo4j server at {uri} stopped answering during the command (the "
         "connection was lost); is it still running?",
     ]

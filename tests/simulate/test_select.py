@@ -22,7 +22,7 @@ from exitplan.select import (
     vendor_exits,
 )
 from exitplan.simulate import simulate
-from tests.conftest import WriteFiles
+from tests.conftest import EXAMPLE, WriteFiles
 
 ESTATE = """
 vendors:
@@ -338,3 +338,12 @@ def test_the_exits_of_vendors_read_at_once_are_each_one_s(estate: Estate) -> Non
             vendor_exits(backend, vendors)
         return
     assert vendor_exits(backend, vendors) == alone
+
+
+def test_the_exits_of_an_unknown_vendor_are_told_as_resolving_it_tells() -> None:
+    backend = EmbeddedGraph(load_estate(EXAMPLE))
+    with pytest.raises(UsageError) as alone:
+        resolve(backend, ["vendor:no-such-vendor"], Mode.EXIT)
+    with pytest.raises(UsageError) as together:
+        vendor_exits(backend, [NodeId("microsoft"), NodeId("no-such-vendor")])
+    assert str(together.value) == str(alone.value)
