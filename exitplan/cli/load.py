@@ -96,9 +96,8 @@ def estates_command(neo4j_uri: str | None, neo4j_user: str | None) -> None:
       NEO4J_PASSWORD=... exitplan estates
     """
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
-    with Neo4jGraph(
-        settings, "", waiting=waiting
-    ) as graph:  # no one estate: ``estates`` reads them all
+    # no one estate: ``estates`` reads them all
+    with Neo4jGraph(settings, "", waiting=waiting) as graph:
         stored = graph.estates()
         unfinished = graph.unfinished()
     rows = tuple(
