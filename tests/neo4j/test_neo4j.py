@@ -18,7 +18,7 @@ import pytest
 from benchmarks.synthetic import generate
 from exitplan.errors import BackendError
 from exitplan.graph import EmbeddedGraph
-from exitplan.graph.neo4j import RETRY_SECONDS, Neo4jGraph
+from exitplan.graph.neo4j import RETRY_SECONDS, Neo4jGraph, Neo4jSettings
 from exitplan.graph.port import DependsOn, Direction, Rel
 from exitplan.loading import load_estate
 from exitplan.model import Estate, NodeId
@@ -708,15 +708,21 @@ class _Relay:
             one.close()
 
 
+def _relayed(server: Server, cut_at: bytes | None = None) -> tuple[_Relay, Neo4jSettings]:
+    """A relay to the test server, and the settings that reach the server through it."""
+    parts = urlsplit(server.uri)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    relay = _Relay((parts.hostname, parts.port), cut_at=cut_at)
+    settings = dataclasses.replace(server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    return relay, settings
+
+
 def test_a_connection_lost_during_a_command_is_told_as_lost(
     neo4j_server: Server, open_graph: OpenGraph
 ) -> None:
     open_graph("gothenburg").load(load_estate(EXAMPLE))
-    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
-    assert host is not None
-    assert port is not None
-    relay = _Relay((host, port))
-    settings = dataclasses.replace(neo4j_server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    relay, settings = _relayed(neo4j_server)
     with Neo4jGraph(settings, "gothenburg") as graph:
         assert graph.node(NodeId("intune")).name == "Microsoft Intune"
         relay.cut_all()
@@ -732,11 +738,7 @@ def test_a_lost_connection_is_told_at_once_and_tried_again(
     told when the connection is lost, once, not only after the wait (30 s in all,
     helper-99)."""
     open_graph("gothenburg").load(load_estate(EXAMPLE))
-    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
-    assert host is not None
-    assert port is not None
-    relay = _Relay((host, port))
-    settings = dataclasses.replace(neo4j_server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    relay, settings = _relayed(neo4j_server)
     told: list[tuple[str, bool]] = []
     with Neo4jGraph(
         settings, "gothenburg", waiting=lambda text: told.append((text, False))
@@ -765,11 +767,9 @@ def test_a_command_whose_connection_is_lost_says_it_waits(
 ) -> None:
     """The command, run as a user runs it: the notice on stderr, then the error, exit 2."""
     open_graph("gothenburg").load(load_estate(EXAMPLE))
-    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
-    assert host is not None
-    assert port is not None
-    relay = _Relay((host, port), cut_at=b"ExitplanLinks")  # the first read of dependencies
-    uri = f"bolt://127.0.0.1:{relay.port}"
+    # the relay cuts at the first read of dependencies
+    _relay, settings = _relayed(neo4j_server, cut_at=b"ExitplanLinks")
+    uri = settings.uri
     env = {**neo4j_server.environment(), "NEO4J_URI": uri}
     result = run_cli(
         "simulate",
@@ -798,11 +798,7 @@ def test_a_load_whose_connection_is_lost_claims_nothing_of_what_readers_see(
     "readers still see the copy loaded before" all the same."""
     estate = load_estate(EXAMPLE)
     open_graph("gothenburg").load(estate)
-    host, port = urlsplit(neo4j_server.uri).hostname, urlsplit(neo4j_server.uri).port
-    assert host is not None
-    assert port is not None
-    relay = _Relay((host, port))
-    settings = dataclasses.replace(neo4j_server.settings(), uri=f"bolt://127.0.0.1:{relay.port}")
+    relay, settings = _relayed(neo4j_server)
     with Neo4jGraph(settings, "gothenburg") as graph, pytest.raises(BackendError) as raised:
         graph.load(estate, progress=lambda _done, _total: relay.cut_all())
     assert "stopped answering during the command" in str(raised.value)
