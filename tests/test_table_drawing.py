@@ -105,6 +105,17 @@ def test_any_grid_reads_as_rich_draws_it(drawn: tuple[Grid, int]) -> None:
         pytest.param(("id", "name"), [("漢字漢字漢字", "🙂 ok")], 40, id="wide-characters"),
         pytest.param(tuple("abcdefghij"), [tuple("0123456789")], 12, id="narrower-than-edges"),
         pytest.param(("a", "b"), [("x" * 300, "supercalifragilistic-" * 9)], 30, id="long-words"),
+        pytest.param(
+            ("component", "state", "because"),
+            [
+                (f"c{n}", "withdrawn" if n % 2 else "broken", chain)
+                for n, chain in enumerate(
+                    ["c1 ← c2 ← entra-conditional-access", "", "one\ntwo", "c1 ← c2"] * 3
+                )
+            ],
+            40,
+            id="repeated-cells-some-of-more-lines",
+        ),
     ],
 )
 def test_edge_cases_read_as_rich_draws_them(

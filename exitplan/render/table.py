@@ -22,6 +22,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from rich import box
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
@@ -149,46 +150,49 @@ def _wrapped(cell: str, width: int) -> list[str]:
     return wrap(cell, width)
 
 
-def _widest_word(text: str) -> int:
-    return max((_cells(t.strip()) for line in text.split("\n") for t in _tokens(line)), default=0)
-
-
-def _widest_piece(text: str) -> int:
-    """The widest piece between hyphens: below this, some piece gets an ellipsis."""
-    return max(
-        (
-            _cells(piece.strip())
-            for line in text.split("\n")
-            for token in _tokens(line, marks=False)
-            for piece in _AFTER_HYPHEN.split(token)
-        ),
-        default=0,
-    )
-
-
-def _widest_line(text: str) -> int:
-    return max((_cells(line) for line in text.split("\n")), default=0)
-
-
 _PLAIN = re.compile(r"[^\s\-←→]*")
 
 
-def _measures(cells: Iterable[str]) -> list[tuple[int, int, int]]:
-    """Each cell's widest word, widest line and widest piece between hyphens. A column
-    repeats its cells ("withdrawn", a date), and most are one plain word: measured once,
-    and a plain one by its length."""
-    known: dict[str, tuple[int, int, int]] = {}
-    found = []
-    for cell in cells:
-        measured = known.get(cell)
-        if measured is None:
-            if cell.isascii() and cell.isprintable() and _PLAIN.fullmatch(cell):
-                measured = (len(cell), len(cell), len(cell))
-            else:
-                measured = (_widest_word(cell), _widest_line(cell), _widest_piece(cell))
-            known[cell] = measured
-        found.append(measured)
-    return found
+def _measure(cell: str) -> tuple[int, int, int]:
+    """A cell's widest word, widest line and widest piece between hyphens (below this,
+    some piece gets an ellipsis); a plain one (one word of printable ASCII, no hyphen)
+    by its length."""
+    if cell.isascii() and cell.isprintable() and _PLAIN.fullmatch(cell):
+        return len(cell), len(cell), len(cell)
+    size = len if _simple(cell) else _cells  # a _simple cell is one line, a cell a character
+    words = lines = pieces = 0
+    for line in cell.split("\n"):
+        lines = max(lines, size(line))
+        tokens = _tokens(line)
+        words = max(words, *(size(token.strip()) for token in tokens), 0)
+        # a mark stays with its figure in a word, not in a piece
+        marked = _BEFORE_MARK in line or _AFTER_MARK in line
+        pieces = max(
+            pieces,
+            *(
+                size(piece.strip())
+                for token in (_tokens(line, marks=False) if marked else tokens)
+                for piece in _AFTER_HYPHEN.split(token)
+            ),
+            0,
+        )
+    return words, lines, pieces
+
+
+def _measures(cells: Sequence[str]) -> tuple[int, int, int]:
+    """The widest word, widest line and widest piece between hyphens of any of ``cells``.
+    A column of a large withdrawal has tens of thousands of cells: when they are all plain
+    (``_measure``), as ids and dates are, the column is measured at once by its longest
+    cell; else each distinct cell once ("withdrawn", a date repeat)."""
+    joined = "".join(cells)
+    if joined.isascii() and joined.isprintable() and _PLAIN.fullmatch(joined):
+        longest = max(map(len, cells), default=0)
+        return longest, longest, longest
+    words = lines = pieces = 0
+    for cell in set(cells):
+        word, line, piece = _measure(cell)
+        words, lines, pieces = max(words, word), max(lines, line), max(pieces, piece)
+    return words, lines, pieces
 
 
 def _shrink(widths: list[int], floors: Sequence[int], excess: int) -> None:
@@ -252,7 +256,10 @@ class Grid:
         self.headers = tuple(printable(header) for header in self.headers)
 
     def add_row(self, *cells: str) -> None:
-        self.rows.append(tuple(printable(cell, newlines=True) for cell in cells))
+        if "".join(cells).isprintable():  # the commonest row: nothing to show otherwise
+            self.rows.append(cells)
+        else:
+            self.rows.append(tuple(printable(cell, newlines=True) for cell in cells))
 
     def _limits(self, index: int) -> tuple[int, int | None]:
         if index == 0:
@@ -263,22 +270,24 @@ class Grid:
 
     def _layout(self, width: int) -> _Layout:
         """Column widths for a console ``width`` cells wide, and every cell wrapped."""
-        columns = list(zip(*(self.headers, *self.rows), strict=True))
+        columns = [
+            (header, [row[index] for row in self.rows]) for index, header in enumerate(self.headers)
+        ]
         lowest, words, natural, body = [], [], [], []
-        for index, cells in enumerate(columns):
+        for index, (header, cells) in enumerate(columns):
             at_least, at_most = self._limits(index)
-            measured = _measures(cells)
-            word = max(m[0] for m in measured)
-            line = max(m[1] for m in measured)
-            cell_line = max((m[1] for m in measured[1:]), default=0)
+            head_word, head_line, head_piece = _measure(header)
+            cell_word, cell_line, cell_piece = _measures(cells)
+            word = max(head_word, cell_word)
+            line = max(head_line, cell_line)
             if at_most is not None:
                 line = max(min(line, at_most), word)
                 cell_line = min(cell_line, line)
-            lowest.append(max(at_least, *(m[2] for m in measured)))
+            lowest.append(max(at_least, head_piece, cell_piece))
             words.append(max(at_least, word))
             natural.append(max(at_least, line))
             # a header may wrap at its spaces onto about two lines before any cell wraps
-            heading = max(measured[0][0], (measured[0][1] + 1) // 2)
+            heading = max(head_word, (head_line + 1) // 2)
             body.append(max(at_least, cell_line, heading))
         count = len(self.headers)
         room = width - 1 - 3 * count  # an edge each side, a separator and padding per column
@@ -288,7 +297,9 @@ class Grid:
             widths=widths,
             title=wrap(printable(self.title), max(inner, 1)) if self.title else [],
             headers=[wrap(h, size) for h, size in zip(self.headers, widths, strict=True)],
-            rows=[[_wrapped(c, s) for c, s in zip(row, widths, strict=True)] for row in self.rows],
+            columns=[
+                _Column.of(cells, size) for (_, cells), size in zip(columns, widths, strict=True)
+            ],
             caption=wrap(printable(self.caption, newlines=True), max(inner, 20))
             if self.caption
             else [],
@@ -308,7 +319,7 @@ class Grid:
         )
         for header, size in zip(layout.headers, layout.widths, strict=True):
             table.add_column(Text("\n".join(header)), width=size, no_wrap=True, overflow="ellipsis")
-        for row in layout.rows:
+        for row in layout.cell_rows():
             table.add_row(*(Text("\n".join(lines)) for lines in row))
         if layout.caption:
             table.caption = Text("\n".join(layout.caption))
@@ -330,12 +341,72 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class _Column:
+    """A column's cells and their lines wrapped to its width. A large withdrawal's table
+    has hundreds of thousands of cells, most in columns whose every cell is one
+    ``_simple`` line that fits (ids, states, dates): such a column is ``whole`` (no
+    ``wrapped``) and is padded without looking at each cell again; any other column
+    wraps and fills each distinct cell once ("withdrawn", a chain repeat)."""
+
+    cells: Sequence[str]
+    wrapped: dict[str, list[str]] | None
+
+    @staticmethod
+    def of(cells: Sequence[str], width: int) -> _Column:
+        if _simple("".join(cells)) and max(map(len, cells), default=0) <= width:
+            return _Column(cells, None)
+        return _Column(cells, {cell: _wrapped(cell, width) for cell in dict.fromkeys(cells)})
+
+    def lines(self) -> list[list[str]]:
+        """Each cell's lines."""
+        if self.wrapped is None:
+            return [[cell] for cell in self.cells]
+        return [self.wrapped[cell] for cell in self.cells]
+
+    def filled(self, width: int) -> tuple[list[str], dict[int, list[str]]] | None:
+        """Each cell's first line filled to ``width`` cells (``_filled``), and every line
+        of the cells of more than one line, by row; ``None`` when a line is wider or not
+        ``_plain``."""
+        if self.wrapped is None:
+            return list(map(str.ljust, self.cells, repeat(width))), {}
+        filled = {}
+        for cell, lines in self.wrapped.items():
+            shown = _filled_lines(lines, width)
+            if shown is None:
+                return None
+            filled[cell] = shown
+        tall = {cell for cell, lines in filled.items() if len(lines) > 1}
+        return (
+            [filled[cell][0] for cell in self.cells],
+            {row: filled[cell] for row, cell in enumerate(self.cells) if cell in tall}
+            if tall
+            else {},
+        )
+
+
+def _filled_lines(lines: list[str], width: int) -> list[str] | None:
+    """A cell's lines filled to ``width`` cells; ``None`` when one is wider or not
+    ``_plain``."""
+    filled = []
+    for line in lines:
+        shown = _filled(line, width)
+        if shown is None:
+            return None
+        filled.append(shown)
+    return filled
+
+
+@dataclass(frozen=True)
 class _Layout:
     widths: list[int]
     title: list[str]
     headers: list[list[str]]
-    rows: list[list[list[str]]]
+    columns: list[_Column]
     caption: list[str]
+
+    def cell_rows(self) -> list[tuple[list[str], ...]]:
+        """The wrapped cells, row by row."""
+        return list(zip(*(column.lines() for column in self.columns), strict=True))
 
     def draw(self, width: int) -> str | None:
         """The lines of a ``box.SIMPLE_HEAD`` table with these cells, each ending in a
@@ -358,44 +429,40 @@ class _Layout:
             )
         ):
             return None
+        headers, firsts, talls = [], [], []
+        for lines, column, size in zip(self.headers, self.columns, widths, strict=True):
+            header, filled = _filled_lines(lines, size), column.filled(size)
+            if header is None or filled is None:
+                return None
+            headers.append(header)
+            firsts.append(filled[0])
+            talls.append(filled[1])
         out = [line + "\n" for line in self.title]
         out.append("\n")
-        for row in (self.headers, *self.rows):
-            height = max(len(lines) for lines in row)
-            if height == 1 and row is not self.headers:  # the commonest row: one line
-                line = _one_line(row, widths)
-                if line is None:
-                    return None
-                out.append(line)
-                continue
-            filled = []
-            for lines, size in zip(row, widths, strict=True):
-                cell = []
-                for line in lines:
-                    shown = _filled(line, size)
-                    if shown is None:
-                        return None
-                    cell.append(shown)
-                blank = [" " * size] * (height - len(lines))
-                filled.append(blank + cell if row is self.headers else cell + blank)
-            for parts in zip(*filled, strict=True):
-                out.append("  " + "   ".join(parts) + "\n")
-            if row is self.headers:
-                out.append(" " + "─" * (total - 2) + "\n")
+        out.extend(_row_lines(headers, widths, above=True))  # headers sit on the rule
+        out.append(" " + "─" * (total - 2) + "\n")
+        # every row as if of one line (the commonest row), then those of more lines
+        rows = ["  " + "   ".join(parts) + "\n" for parts in zip(*firsts, strict=True)]
+        for row in sorted(set().union(*talls)):
+            cells = [
+                tall.get(row) or [first[row]] for first, tall in zip(firsts, talls, strict=True)
+            ]
+            rows[row] = "".join(_row_lines(cells, widths, above=False))
+        out.extend(rows)
         out.append("\n")
         out.extend(line + "\n" for line in self.caption)
         return "".join(out)
 
 
-def _one_line(row: list[list[str]], widths: list[int]) -> str | None:
-    """A row whose cells are a line each, drawn (``_Layout.draw``)."""
-    parts = []
-    for (line,), size in zip(row, widths, strict=True):
-        shown = _filled(line, size)
-        if shown is None:
-            return None
-        parts.append(shown)
-    return "  " + "   ".join(parts) + "\n"
+def _row_lines(row: Sequence[list[str]], widths: list[int], *, above: bool) -> list[str]:
+    """A row of filled cells as lines, a cell of fewer lines than its row filled with
+    blank lines ``above`` it or below it."""
+    height = max(len(lines) for lines in row)
+    cells = []
+    for lines, size in zip(row, widths, strict=True):
+        blank = [" " * size] * (height - len(lines))
+        cells.append(blank + lines if above else lines + blank)
+    return ["  " + "   ".join(parts) + "\n" for parts in zip(*cells, strict=True)]
 
 
 def _filled(line: str, size: int) -> str | None:
