@@ -3,6 +3,7 @@ renderers so that every format says the same thing in the same words."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -48,9 +49,11 @@ class Section:
     note: str | None = None
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def day(value: int | None, undated: bool = False, *, start: date | None = None) -> str:
     """``day 30``; with day 0's date, the calendar date first: ``2026-12-01 (day 30)``
-    (day 0 itself is its date alone: the headline names it)."""
+    (day 0 itself is its date alone: the headline names it). Remembered: a large
+    withdrawal's tables say the same few days tens of thousands of times."""
     if undated:
         return "at renewal (date unknown)"
     if value is None:
@@ -434,6 +437,10 @@ def services(
     )
 
 
+_STATE_ORDER = {state: index for index, state in enumerate(State)}
+"""Withdrawn, broken, degraded: the order of the components table."""
+
+
 def components(simulation: Simulation) -> Section:
     rows = tuple(
         (
@@ -445,7 +452,7 @@ def components(simulation: Simulation) -> Section:
         )
         for a in sorted(
             (a for a in simulation.affected if a.kind == "component"),
-            key=lambda a: (list(State).index(a.state), a.fails_at or 0, a.id),
+            key=lambda a: (_STATE_ORDER[a.state], a.fails_at or 0, a.id),
         )
     )
     return Section(
