@@ -26,6 +26,7 @@ from exitplan.graph.port import (
     LoadSummary,
     Rel,
     Subgraph,
+    breadth_first,
 )
 from exitplan.model import Estate, EstateInfo, NodeId
 
@@ -45,6 +46,8 @@ class RememberedGraph:
         self._regions: dict[frozenset[NodeId], DependencyRegion] = {}
         self._labelled: dict[Label | None, list[GraphNode]] = {}
         self._whole: tuple[frozenset[NodeId], DependencyRegion] | None = None
+        self._every: set[Rel] = set()
+        """Types whose every edge was read (``read_every_edge``)."""
 
     @property
     def info(self) -> EstateInfo:
@@ -104,13 +107,34 @@ class RememberedGraph:
     ) -> set[NodeId]:
         key = (direction, frozenset(ids), max_depth, frozenset(rels))
         if key not in self._reached:
-            search = (
-                self._backend.dependents
-                if direction is Direction.IN
-                else self._backend.dependencies
-            )
-            self._reached[key] = frozenset(search(key[1], max_depth=max_depth, rels=rels))
+            if key[3] <= self._every and all(node_id in self._nodes for node_id in key[1]):
+                self._reached[key] = frozenset(self._walk(key[1], direction, max_depth, key[3]))
+            else:
+                search = (
+                    self._backend.dependents
+                    if direction is Direction.IN
+                    else self._backend.dependencies
+                )
+                self._reached[key] = frozenset(search(key[1], max_depth=max_depth, rels=rels))
         return set(self._reached[key])  # the caller's own set, which it may change
+
+    def _walk(
+        self,
+        starts: Iterable[NodeId],
+        direction: Direction,
+        max_depth: int | None,
+        rels: Collection[Rel],
+    ) -> set[NodeId]:
+        """A search along types whose every edge was read, in what was read."""
+        inward = direction is Direction.IN
+        known = [self._touching[(direction, frozenset([rel]))] for rel in rels]
+
+        def neighbours(current: NodeId) -> Iterable[NodeId]:
+            for edges in known:
+                for edge in edges[current]:
+                    yield edge.source if inward else edge.target
+
+        return breadth_first(starts, neighbours, max_depth)
 
     def dependents(
         self,
@@ -148,6 +172,21 @@ class RememberedGraph:
             node.id for label in (Label.COMPONENT, Label.SERVICE) for node in self.nodes(label)
         )
         self._whole = (ids, self._backend.dependency_region(ids))
+
+    def read_every_edge(self, rels: Iterable[Rel]) -> None:
+        """Read every edge of these types at once, a query each, and answer from them the
+        edges of one of these types touching any node, and the searches along them. For
+        a command that resolves one vendor after another (``explore``): each read its
+        subsidiaries and what they provide, two queries of Neo4j a vendor."""
+        every = [node.id for node in self.nodes()]
+        for rel in rels:
+            edges = self._backend.edges(rel)
+            for direction in Direction:
+                read: dict[NodeId, list[GraphEdge]] = {node_id: [] for node_id in every}
+                for edge in edges:
+                    read[edge.source if direction is Direction.OUT else edge.target].append(edge)
+                self._touching.setdefault((direction, frozenset([rel])), {}).update(read)
+            self._every.add(rel)
 
     def subgraph(self, ids: Iterable[NodeId]) -> Subgraph:
         return self._backend.subgraph(ids)

@@ -142,3 +142,24 @@ def test_the_explorer_reads_its_answers_regions_at_once(components: int) -> None
     assert len(data["answers"]) == components + 2  # each component, the base, vendor v
     assert reads.by_method()["dependency_region"] == 1
     assert sum(reads.reads.values()) < 30  # 17 here, whatever the components
+
+
+def _explorer_reads(vendors: int) -> tuple[int, dict[str, int]]:
+    spec = [
+        line
+        for i in range(vendors)
+        for line in (f"s:s{i} -> a{i}", f"a{i} -> base", f"vendor a{i} w{i}")
+    ]
+    reads = Reads(build("\n".join(spec)))
+    data = explorer_data(reads, most=10**9)
+    return len(data["answers"]), reads.by_method()
+
+
+def test_the_explorer_reads_its_vendors_at_once() -> None:
+    """Each vendor offered read its subsidiaries, what they provide and what that
+    realises: three queries of Neo4j a vendor. Every such link is read at once, whatever
+    the vendors."""
+    few, made_for_few = _explorer_reads(4)
+    many, made_for_many = _explorer_reads(40)
+    assert (few, many) == (4 * 2 + 2, 40 * 2 + 2)  # each a and its vendor; base and its v
+    assert made_for_many == made_for_few
