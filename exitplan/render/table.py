@@ -270,9 +270,8 @@ class Grid:
 
     def _layout(self, width: int) -> _Layout:
         """Column widths for a console ``width`` cells wide, and every cell wrapped."""
-        columns = [
-            (header, [row[index] for row in self.rows]) for index, header in enumerate(self.headers)
-        ]
+        cells_of = zip(*self.rows, strict=True) if self.rows else [()] * len(self.headers)
+        columns = list(zip(self.headers, cells_of, strict=True))
         lowest, words, natural, body = [], [], [], []
         for index, (header, cells) in enumerate(columns):
             at_least, at_most = self._limits(index)
