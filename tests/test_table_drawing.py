@@ -16,12 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from exitplan.errors import printable
 from exitplan.graph import Label, Rel
 from exitplan.graph.port import LoadSummary
 from exitplan.importers.draft import Account, SourceAccount
 from exitplan.render.imported import dump_import_text
 from exitplan.render.table import (
+    _AFTER_HYPHEN,
     Grid,
+    _measure,
     _rich_text,
     _tokens,
     column_widths,
@@ -29,6 +32,7 @@ from exitplan.render.table import (
     render_text,
     wrap,
 )
+from exitplan.render.table import _cells as _width
 
 
 def _by_rich(grid: Grid, width: int) -> str:
@@ -216,3 +220,29 @@ def test_counts_have_thousands_separators_and_line_up() -> None:
     ends = {len(line) - len(line.lstrip(" 0123456789,")) for line in counted}
     assert ends == {13}  # each name starts where the one after "  1,366,188  " does
     assert "  1,366,188  dependencies" in lines
+
+
+def _widest(text: str) -> tuple[int, int, int]:
+    """The widest word, line and piece between hyphens, measured the slow, plain way
+    (exitplan before 22544ba): the oracle for ``_measure``, whose widths rich is given
+    and so cannot judge."""
+    lines = text.split("\n")
+    word = max((_width(t.strip()) for line in lines for t in _tokens(line)), default=0)
+    pieces = (
+        _width(piece.strip())
+        for line in lines
+        for token in _tokens(line, marks=False)
+        for piece in _AFTER_HYPHEN.split(token)
+    )
+    return word, max((_width(line) for line in lines), default=0), max(pieces, default=0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        _cells(_READABLE + _ODD + _HOSTILE + "≥*\t"), st.sampled_from(["≥ 5 * *", "2029-08-05 *"])
+    )
+)
+def test_a_cell_is_measured_as_word_line_and_piece(cell: str) -> None:
+    assert _measure(cell) == _widest(cell)
+    assert _measure(printable(cell, newlines=True)) == _widest(printable(cell, newlines=True))

@@ -32,9 +32,9 @@ from exitplan.model import Estate, EstateInfo, NodeId
 
 
 class RememberedGraph:
-    """``backend``, each answer read once: nodes by id and by kind, the edges touching each
-    node (per direction and set of types), searches and dependency regions by their
-    arguments."""
+    """``backend``, each answer read once: nodes by id and by kind, edges by type and those
+    touching each node (per direction and set of types), searches and dependency regions
+    by their arguments."""
 
     def __init__(self, backend: GraphBackend) -> None:
         self._backend = backend
@@ -45,6 +45,7 @@ class RememberedGraph:
         ] = {}
         self._regions: dict[frozenset[NodeId], DependencyRegion] = {}
         self._labelled: dict[Label | None, list[GraphNode]] = {}
+        self._typed: dict[Rel | None, list[GraphEdge]] = {}
         self._whole: tuple[frozenset[NodeId], DependencyRegion] | None = None
         self._every: set[Rel] = set()
         """Types whose every edge was read (``read_every_edge``)."""
@@ -77,7 +78,10 @@ class RememberedGraph:
         return self._backend.nodes_tagged(tag)
 
     def edges(self, rel: Rel | None = None) -> list[GraphEdge]:
-        return self._backend.edges(rel)
+        kept = self._typed.get(rel)
+        if kept is None:
+            kept = self._typed[rel] = self._backend.edges(rel)
+        return list(kept)
 
     def edges_touching(
         self, ids: Iterable[NodeId], direction: Direction, rels: Collection[Rel]
@@ -174,13 +178,14 @@ class RememberedGraph:
         self._whole = (ids, self._backend.dependency_region(ids))
 
     def read_every_edge(self, rels: Iterable[Rel]) -> None:
-        """Read every edge of these types at once, a query each, and answer from them the
-        edges of one of these types touching any node, and the searches along them. For
-        a command that resolves one vendor after another (``explore``): each read its
-        subsidiaries and what they provide, two queries of Neo4j a vendor."""
+        """Read every node and every edge of these types at once (a query for the nodes,
+        unless read before, and one a type), and answer from them the edges of one of
+        these types touching any node, and the searches along them. For a command that
+        resolves one vendor after another (``explore``): each read its subsidiaries, what
+        they provide and what that realises, three queries of Neo4j a vendor."""
         every = [node.id for node in self.nodes()]
         for rel in rels:
-            edges = self._backend.edges(rel)
+            edges = self.edges(rel)
             for direction in Direction:
                 read: dict[NodeId, list[GraphEdge]] = {node_id: [] for node_id in every}
                 for edge in edges:

@@ -49,11 +49,16 @@ class Section:
     note: str | None = None
 
 
-@functools.lru_cache(maxsize=4096, typed=True)
 def day(value: int | None, undated: bool = False, *, start: date | None = None) -> str:
     """``day 30``; with day 0's date, the calendar date first: ``2026-12-01 (day 30)``
-    (day 0 itself is its date alone: the headline names it). Remembered: a large
-    withdrawal's tables say the same few days tens of thousands of times."""
+    (day 0 itself is its date alone: the headline names it)."""
+    return _day(value, undated, start)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _day(value: int | None, undated: bool, start: date | None) -> str:
+    """``day``, remembered: a large withdrawal's tables say the same few days tens of
+    thousands of times."""
     if undated:
         return "at renewal (date unknown)"
     if value is None:
