@@ -81,7 +81,13 @@ def load_command(
             f"estate {summary.estate} was loaded all the same, and readers see it; older "
             "copies are removed by the next load"
         ):
-            graph.remove_old_copies()
+            try:
+                graph.remove_old_copies()
+            except BackendError as error:  # the server's words alone read as a failed load
+                raise BackendError(
+                    f"estate {summary.estate} was loaded, and readers see it, but its older "
+                    f"copies could not be removed (the next load removes them): {error}"
+                ) from None
 
 
 @click.command(name="estates")

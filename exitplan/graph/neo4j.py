@@ -16,11 +16,11 @@ How an estate is stored
 
 How a load replaces an estate without readers seeing half of it
 1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of
-   ``CREATE`` inside managed write transactions. Readers still follow the old load id.
+   ``CREATE`` inside write transactions (``_execute``). Readers still follow the old load id.
    Nothing under a fresh id exists to be merged with, and a batch that fails is rolled
    back whole, so ``CREATE`` writes what ``MERGE`` would at twice the speed. The one
-   case it does not cover, a batch that committed but whose answer was lost and that the
-   driver runs again, is caught by counting: a node twice breaks the ``(load, id)`` key,
+   case it does not cover, a batch that committed but whose answer was lost and that is
+   run again, is caught by counting: a node twice breaks the ``(load, id)`` key,
    and the copy's relationships are counted against the estate's before the switch.
    Relationships find their ends by the element ids the node batches returned (and the
    load id, so that no other copy's node can stand in for one).

@@ -822,6 +822,32 @@ def test_a_command_whose_connection_is_lost_says_it_waits(
     ]
 
 
+def test_a_load_whose_old_copies_cannot_be_removed_says_it_loaded(
+    neo4j_server: Server, open_graph: OpenGraph, run_cli: RunCli
+) -> None:
+    """The connection is lost after readers were switched to the new copy, as the old
+    copies are removed: the error said the server's words alone, which read as a failed
+    load (helper-99). It says the estate was loaded, and readers see it."""
+    open_graph("gothenburg").load(load_estate(EXAMPLE))
+    read = "MATCH (e:ExitplanEstate {name: 'gothenburg'}) RETURN e.load AS load"
+    before = open_graph("gothenburg")._run(read)
+    # the relay cuts at the first removal of old copies, after the switch
+    _relay, settings = _relayed(neo4j_server, cut_at=b"WHERE NOT n.load IN keep")
+    env = {**neo4j_server.environment(), "NEO4J_URI": settings.uri}
+    result = run_cli("load", "graphs/gothenburg", env=env)
+    assert result.exit_code == 2
+    assert result.stdout.startswith(f"Loaded estate gothenburg into {settings.uri}: ")
+    assert result.stderr.splitlines()[-1] == (
+        "exitplan: estate gothenburg was loaded, and readers see it, but its older copies "
+        f"could not be removed (the next load removes them): the Neo4j server at "
+        f"{settings.uri} stopped answering during the command (the connection was lost); is "
+        "it still running?"
+    )
+    graph = open_graph("gothenburg")
+    assert graph._run(read) != before  # readers see this load's copy
+    assert graph.node(NodeId("intune")).name == "Microsoft Intune"
+
+
 def test_a_load_whose_connection_is_lost_claims_nothing_of_what_readers_see(
     neo4j_server: Server, open_graph: OpenGraph
 ) -> None:
