@@ -153,11 +153,17 @@ def _wrapped(cell: str, width: int) -> list[str]:
 _PLAIN = re.compile(r"[^\s\-←→]*")
 
 
+def _bare(text: str) -> bool:
+    """Whether ``text`` is one word of printable ASCII without a hyphen: its
+    widest word, line and piece are all its length."""
+    return text.isascii() and text.isprintable() and _PLAIN.fullmatch(text) is not None
+
+
 def _measure(cell: str) -> tuple[int, int, int]:
     """A cell's widest word, widest line and widest piece between hyphens (below this,
     some piece gets an ellipsis); a plain one (one word of printable ASCII, no hyphen)
     by its length."""
-    if cell.isascii() and cell.isprintable() and _PLAIN.fullmatch(cell):
+    if _bare(cell):
         return len(cell), len(cell), len(cell)
     size = len if _simple(cell) else _cells  # a _simple cell is one line, a cell a character
     words = lines = pieces = 0
@@ -184,8 +190,7 @@ def _measures(cells: Sequence[str]) -> tuple[int, int, int]:
     A column of a large withdrawal has tens of thousands of cells: when they are all plain
     (``_measure``), as ids and dates are, the column is measured at once by its longest
     cell; else each distinct cell once ("withdrawn", a date repeat)."""
-    joined = "".join(cells)
-    if joined.isascii() and joined.isprintable() and _PLAIN.fullmatch(joined):
+    if _bare("".join(cells)):
         longest = max(map(len, cells), default=0)
         return longest, longest, longest
     words = lines = pieces = 0

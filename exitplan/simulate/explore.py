@@ -283,7 +283,7 @@ def _read_once(backend: GraphBackend) -> RememberedGraph:
     answers to hundreds of choices share their reads. On Neo4j, the 524 choices of the
     synthetic estate of 1,000 components made 7,686 queries when each read its own region,
     105 when they shared the whole region but read each vendor's links (three queries a
-    vendor), and 47 now."""
+    vendor), and 34 now."""
     remembered = RememberedGraph(backend)
     remembered.read_whole_region()
     remembered.read_every_edge([Rel.SUBSIDIARY_OF, Rel.PROVIDED_BY, Rel.REALISES])
