@@ -2028,27 +2028,29 @@ def _check_duplicates(collected: _Collected) -> None:
             if hasattr(item.model, "id"):
                 places[item.model.id].append(item)
     for node_id, items in places.items():
+        if len(items) == 1:  # nearly every id: nowhere else to name
+            continue
         for item in items:
             others = _other_places(item, items, ("id",))
-            if others:
-                collected.problems.append(
-                    item.problem(("id",), f"duplicate id {node_id!r}; also defined at {others}")
-                )
+            collected.problems.append(
+                item.problem(("id",), f"duplicate id {node_id!r}; also defined at {others}")
+            )
     pairs: dict[tuple[str, str], list[_Item]] = defaultdict(list)
     for item in collected.items["alternatives"]:
         if item.model.replaces is not None and item.model.candidate is not None:
             pairs[(item.model.replaces, item.model.candidate)].append(item)
     for (replaced, candidate), items in pairs.items():
+        if len(items) == 1:
+            continue
         for item in items:
             others = _other_places(item, items, ("candidate",))
-            if others:
-                collected.problems.append(
-                    item.problem(
-                        ("candidate",),
-                        f"{candidate!r} is listed twice as an alternative for {replaced!r}; "
-                        f"also at {others}",
-                    )
+            collected.problems.append(
+                item.problem(
+                    ("candidate",),
+                    f"{candidate!r} is listed twice as an alternative for {replaced!r}; "
+                    f"also at {others}",
                 )
+            )
 
 
 _DEPENDED_ON = frozenset({"components", "services"})
