@@ -131,8 +131,9 @@ print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(
 """
 """Runs a command and reports its wall time, peak memory and exit code. The command is
 started from this small process because Linux carries a process's peak memory over
-``exec`` from the process it was forked from: started from the benchmark itself, which
-holds the generated estate, every command would seem to take at least as much."""
+``exec`` from the process it was forked from: started from a benchmark, whose peak
+includes its imports and what it built, every command would seem to take at least as
+much."""
 
 
 def _run(
@@ -292,9 +293,10 @@ def written(size: int, folder: Path, per_file: int) -> Written:
     """The seeded estate of ``size`` written as JSON into ``folder``, by a child process:
     the benchmark holds no estate while it times. Held here, the estate of 120,000
     components made ``simulate`` take 30.4 s where it took 20.5 s once freed (the same
-    files, one run each); a process holding 6 GiB beside it made it 27.3 s. Memory held
-    elsewhere slows, on this machine, the pages a command touches first, and ``simulate``
-    touches some 2 GiB where the floor touches 350 MiB."""
+    files, one run each); a process holding 6 GiB beside it made it 27.3 s. That was on
+    a Firecracker VM with free-page reporting, where memory a process touches first is
+    slow to come by (zeroing 2 GiB took 0.9 to 2.9 s): ``simulate`` touches some 2 GiB
+    there, the floor 350 MiB, so memory held elsewhere fell on the command alone."""
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=1, mp_context=multiprocessing.get_context("fork")
     ) as child:
