@@ -6,8 +6,8 @@ process, with sizes small enough for the suite. The figures themselves are not j
 here (speed is never asserted in a test); that each measures, and prints a row of them,
 is. Left out: ``neo4j_bench.py``, which starts a Neo4j server of its own (its load and
 its queries are those of ``tests/neo4j``), and ``hostile_files.py``, whose files are
-built just under the 128 MiB budget to be worst cases (``tests/test_loading_robustness``
-loads the same shapes at small sizes).
+built just under the 128 MiB budget to be worst cases (``tests/reliability/test_inputs``
+reads the same shapes just under a budget of 8 MiB).
 """
 
 from __future__ import annotations

@@ -154,8 +154,8 @@ _PLAIN = re.compile(r"[^\s\-←→]*")
 
 
 def _bare(text: str) -> bool:
-    """Whether ``text`` is one word of printable ASCII without a hyphen: its
-    widest word, line and piece are all its length."""
+    """Whether ``text`` is one word of printable ASCII without a hyphen: its widest
+    word, line and piece are all its length."""
     return text.isascii() and text.isprintable() and _PLAIN.fullmatch(text) is not None
 
 
