@@ -99,8 +99,8 @@ class EmbeddedGraph:
                 tagged[str(tag)].append(node.id)
         self._tagged = dict(tagged)
         labelled: dict[Label, list[GraphNode]] = defaultdict(list)
-        for node_id in sorted(self._nodes):
-            labelled[self._nodes[node_id].label].append(self._nodes[node_id])
+        for node in nodes:  # sorted by id
+            labelled[node.label].append(node)
         self._labelled = dict(labelled)
         return self.summary()
 
