@@ -1970,7 +1970,8 @@ class _References:
                 if hasattr(item.model, "id"):
                     self.kind_of.setdefault(item.model.id, section)
         self.depended_on = {i for i, kind in self.kind_of.items() if kind in _DEPENDED_ON}
-        """The ids a dependency may name: those of components and services."""
+        """The ids a dependency may name: those whose first definition (``kind_of``) is
+        a component or a service."""
         self.problems: list[Problem] = []
         self.choices: dict[tuple[str, ...], list[str]] = {}
         self.suggested: dict[tuple[str, tuple[str, ...]], str] = {}

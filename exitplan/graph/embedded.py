@@ -99,7 +99,7 @@ class EmbeddedGraph:
                 tagged[str(tag)].append(node.id)
         self._tagged = dict(tagged)
         labelled: dict[Label, list[GraphNode]] = defaultdict(list)
-        for node in nodes:  # sorted by id
+        for node in self._nodes.values():  # by id, as ``nodes`` came
             labelled[node.label].append(node)
         self._labelled = dict(labelled)
         return self.summary()

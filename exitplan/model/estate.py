@@ -8,7 +8,7 @@ each item on its own; references across items are checked by ``exitplan.loading`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -350,13 +350,24 @@ class Dependency(Strict):
 
 
 def _bare_ids_are_hard(value: Any) -> Any:
-    """A list's bare ids as the hard, immediate dependencies they stand for. One call for
-    the list, not one for each entry: a large estate has hundreds of thousands, and a call
-    into Python for each took a quarter of their validation. Anything else is left to the
+    """The bare ids among a list's entries as the hard, immediate dependencies they stand
+    for. One call for the whole list, not one for each entry: a large estate has hundreds
+    of thousands, and a call into Python for each took a quarter of their validation.
+
+    What the model would read as a list is read so here: a list or a tuple as it is, any
+    other iterable but a text, bytes or a mapping (a set, a generator) read once into a
+    list; a tuple stays a tuple, for strict validation. Anything else is left to the
     model, which tells what is wrong with it where it is."""
-    if isinstance(value, list | tuple) and any(issubclass(t, str) for t in set(map(type, value))):
-        return [{"ref": entry} if isinstance(entry, str) else entry for entry in value]
-    return value
+    if isinstance(value, list | tuple):
+        entries = value
+    elif isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        return value
+    else:
+        entries = list(value)
+    if not any(issubclass(kind, str) for kind in set(map(type, entries))):
+        return entries
+    written = [{"ref": entry} if isinstance(entry, str) else entry for entry in entries]
+    return tuple(written) if isinstance(value, tuple) else written
 
 
 DependsOnList = Annotated[
