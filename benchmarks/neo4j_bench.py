@@ -12,10 +12,12 @@ writing the relationships, writing the links (the compact ``ExitplanLinks`` a re
 read from), and the check of the copy's counts with the switch of readers to it. Next
 to it is the server's own floor: the same number of nodes and relationships written with
 the plainest Cypher (``CREATE`` by id, no properties, one index) in the same batches, on
-the same warm server. A load near that floor is bound by the server, not by exitplan.
+the same warm server, with one writer where the load has ``WRITERS`` (``--writers``). A
+load near that floor is bound by the server, not by exitplan.
 
     python benchmarks/neo4j_bench.py                 # 100k components
     python benchmarks/neo4j_bench.py --sizes 5000 --batch-size 5000
+    python benchmarks/neo4j_bench.py --writers 1      # one batch at a time
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import time
 from pathlib import Path
 
 from exitplan.graph import EmbeddedGraph
-from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
+from exitplan.graph.neo4j import DEFAULT_BATCH, WRITERS, Neo4jGraph, Neo4jSettings
 from exitplan.graph.shape import estate_edges, estate_nodes
 from exitplan.model import Estate
 from exitplan.render.json import dump_simulation_json
@@ -126,6 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    parser.add_argument("--writers", type=int, default=WRITERS, help="the load's writers at once")
     arguments = parser.parse_args()
     gc.set_threshold(100_000, 50, 100)  # as the exitplan command runs (exitplan/entry.py)
     password = secrets.token_urlsafe(18)
@@ -143,7 +146,12 @@ def main() -> None:
                 estate = generate(size, seed=1)
                 embedded = EmbeddedGraph(estate)
                 relationships = embedded.summary().relationship_total
-                with Neo4jGraph(settings, estate.name, batch_size=arguments.batch_size) as graph:
+                with Neo4jGraph(
+                    settings,
+                    estate.name,
+                    batch_size=arguments.batch_size,
+                    writers=arguments.writers,
+                ) as graph:
                     started = time.perf_counter()
                     graph.load(estate)  # a fresh server: the JVM compiles, queries plan
                     cold = time.perf_counter() - started

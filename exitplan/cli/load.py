@@ -23,7 +23,13 @@ from exitplan.cli.common import (
     waiting,
 )
 from exitplan.errors import BackendError, UsageError, after_a_signal, plural, printable
-from exitplan.graph.neo4j import DEFAULT_BATCH, Neo4jGraph, Neo4jSettings
+from exitplan.graph.neo4j import (
+    DEFAULT_BATCH,
+    MAX_WRITERS,
+    WRITERS,
+    Neo4jGraph,
+    Neo4jSettings,
+)
 from exitplan.render.rows import Section
 from exitplan.render.table import dump_sections_table
 
@@ -37,11 +43,18 @@ from exitplan.render.table import dump_sections_table
     show_default=True,
     help="Rows per write transaction.",
 )
+@click.option(
+    "--writers",
+    type=click.IntRange(min=1, max=MAX_WRITERS),
+    default=WRITERS,
+    show_default=True,
+    help="Write transactions run at once; more than the server's cores gains nothing.",
+)
 @NEO4J_URI
 @NEO4J_USER
 @MAX_BYTES
 def load_command(
-    path: Path, neo4j_uri: str | None, neo4j_user: str | None, batch_size: int
+    path: Path, neo4j_uri: str | None, neo4j_user: str | None, batch_size: int, writers: int
 ) -> None:
     """Write an estate into Neo4j, replacing the copy of the same name once complete.
 
@@ -55,7 +68,9 @@ def load_command(
     """
     estate = read_estate(path)
     settings = Neo4jSettings.from_environment(neo4j_uri, neo4j_user, password=prompt_password)
-    with Neo4jGraph(settings, estate.name, batch_size=batch_size, waiting=waiting) as graph:
+    with Neo4jGraph(
+        settings, estate.name, batch_size=batch_size, writers=writers, waiting=waiting
+    ) as graph:
         replaced = graph.stored()
         with counted(f"loading {estate.name}") as progress:
             summary = graph.load(estate, progress=progress, clean=False)

@@ -434,14 +434,16 @@ def test_an_interrupted_load_leaves_the_previous_copy_intact(
     graph = open_graph("interrupted")
     graph.load(estate)
     before = dump_simulation_json(simulate(graph, ["vendor:microsoft"]))
-    victim = Neo4jGraph(neo4j_server.settings(), "interrupted", batch_size=20)
+    relay, settings = _relayed(neo4j_server)
+    victim = Neo4jGraph(settings, "interrupted", batch_size=20)
 
     def kill_the_connection(done: int, total: int) -> None:
         if done > total // 2:
-            victim._driver.close()  # the connection dies halfway through the load
+            relay.cut_all()  # the connection dies halfway through the load, under both writers
 
-    with pytest.raises(BackendError):
+    with victim, pytest.raises(BackendError):
         victim.load(estate, progress=kill_the_connection)
+    assert relay.cut.is_set()
     reader = open_graph("interrupted")
     assert dump_simulation_json(simulate(reader, ["vendor:microsoft"])) == before
     assert _counts(reader) == _embedded_counts(estate)

@@ -11,12 +11,17 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks.synthetic import generate
+from exitplan.render.json import dump_simulation_json
+from exitplan.simulate import simulate
+from tests.cli.test_cli_large import _written
 from tests.conftest import REPO, RunCli, _command
-from tests.neo4j.conftest import Server
+from tests.neo4j.conftest import OpenGraph, Server
 
 
 class StallingProxy:
@@ -120,3 +125,65 @@ def test_a_signal_ends_a_command_whose_server_stopped_answering(
     assert process.returncode == code, told
     assert told.strip().endswith(f"exitplan: {said}")
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("server", ["answering", "stalled"])
+@pytest.mark.parametrize(
+    ("sent", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_a_signal_ends_a_load_by_two_writers(
+    neo4j_server: Server,
+    proxy: StallingProxy,
+    open_graph: OpenGraph,
+    tmp_path: Path,
+    server: str,
+    sent: signal.Signals,
+    code: int,
+    said: str,
+) -> None:
+    """Two writers write a load; the signal reaches the main thread alone. The load stops
+    with the batches under way (at once, or by the watchdog when the server no longer
+    answers), says one line, and readers keep the copy they had."""
+    name = f"signalled-{server}-{sent.name.lower()}"
+    made = generate(3000, seed=7)
+    estate = made.model_copy(update={"info": made.info.model_copy(update={"name": name})})
+    open_graph(name).load(estate)
+    before = dump_simulation_json(simulate(open_graph(name), ["vendor:v-dominant"]))
+    env = {
+        **os.environ,
+        **neo4j_server.environment(),
+        "NEO4J_URI": f"bolt://127.0.0.1:{proxy.port}",
+    }
+    path = _written(estate, tmp_path / "estate.json")
+    command = [*_command(), "load", str(path), "--batch-size", "20", "--writers", "2"]
+    process = subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    watcher = open_graph(name)
+    copies = "MATCH (n:ExitplanNode {estate: $name}) RETURN count(DISTINCT n.load) AS loads"
+    deadline = time.monotonic() + 60
+    while watcher._run(copies, name=name)[0]["loads"] < 2:  # the new copy is being written
+        assert process.poll() is None, "the load ended before it wrote"
+        assert time.monotonic() < deadline, "the load wrote nothing in a minute"
+        time.sleep(0.05)
+    if server == "stalled":
+        proxy.stall.set()
+        time.sleep(0.5)
+    assert process.poll() is None, "the load ended before the signal"
+    started = time.monotonic()
+    process.send_signal(sent)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail(f"the load did not end within 20 s of {sent.name}")
+    assert process.stderr is not None
+    with process.stderr:
+        told = process.stderr.read().decode()
+    assert process.returncode == code, told
+    assert told.strip().endswith(f"exitplan: {said}"), told
+    assert "Traceback" not in told
+    assert time.monotonic() - started < 20
+    assert dump_simulation_json(simulate(open_graph(name), ["vendor:v-dominant"])) == before
