@@ -75,6 +75,27 @@ def proxy(neo4j_server: Server) -> Iterator[StallingProxy]:
     made.close()
 
 
+def _signal_ends(
+    process: subprocess.Popen[bytes], sent: signal.Signals, code: int, said: str
+) -> None:
+    """``sent`` ends the command within 20 s, with ``code`` and one line of its own last."""
+    started = time.monotonic()
+    process.send_signal(sent)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail(f"the command did not end within 20 s of {sent.name}")
+    assert process.stderr is not None
+    with process.stderr:
+        told = process.stderr.read().decode()
+    assert process.returncode == code, told
+    assert told.strip().endswith(f"exitplan: {said}"), told
+    assert "Traceback" not in told
+    assert time.monotonic() - started < 20
+
+
 @pytest.mark.parametrize(
     ("sent", "code", "said"),
     [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
@@ -111,20 +132,7 @@ def test_a_signal_ends_a_command_whose_server_stopped_answering(
     proxy.stall.set()
     time.sleep(1.0)
     assert process.poll() is None, "the command ended before the server stalled"
-    started = time.monotonic()
-    process.send_signal(sent)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        pytest.fail(f"the command did not end within 20 s of {sent.name}")
-    assert process.stderr is not None
-    with process.stderr:
-        told = process.stderr.read().decode()
-    assert process.returncode == code, told
-    assert told.strip().endswith(f"exitplan: {said}")
-    assert time.monotonic() - started < 20
+    _signal_ends(process, sent, code, said)
 
 
 @pytest.mark.parametrize("server", ["answering", "stalled"])
@@ -171,19 +179,5 @@ def test_a_signal_ends_a_load_by_two_writers(
         proxy.stall.set()
         time.sleep(0.5)
     assert process.poll() is None, "the load ended before the signal"
-    started = time.monotonic()
-    process.send_signal(sent)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        pytest.fail(f"the load did not end within 20 s of {sent.name}")
-    assert process.stderr is not None
-    with process.stderr:
-        told = process.stderr.read().decode()
-    assert process.returncode == code, told
-    assert told.strip().endswith(f"exitplan: {said}"), told
-    assert "Traceback" not in told
-    assert time.monotonic() - started < 20
+    _signal_ends(process, sent, code, said)
     assert dump_simulation_json(simulate(open_graph(name), ["vendor:v-dominant"])) == before
