@@ -16,8 +16,9 @@ How an estate is stored
 
 How a load replaces an estate without readers seeing half of it
 1. The new copy is written under a fresh load id, in ``UNWIND $rows`` batches of
-   ``CREATE`` inside write transactions (``_execute``), ``WRITERS`` of them at a time:
-   nodes first, then relationships and links. Readers still follow the old load id.
+   ``CREATE`` inside write transactions (``_execute``), ``writers`` of them at a time
+   (``WRITERS`` unless told): nodes first, then relationships and links. Readers still
+   follow the old load id.
    Nothing under a fresh id exists to be merged with, and a batch that fails is rolled
    back whole, so ``CREATE`` writes what ``MERGE`` would at twice the speed. The one
    case it does not cover, a batch that committed but whose answer was lost and that is
@@ -45,6 +46,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 import uuid
 from collections import defaultdict, deque
@@ -106,10 +108,12 @@ DEFAULT_BATCH = 10_000
 WRITERS = 2
 """How many batches a load writes at once, each in a write transaction of its own. On a
 server of two cores, two writers wrote the relationships of a 120,000-component estate in
-23.2 s where one took 33.4 s. Readers follow the copy only once it is whole and counted
-(module doc), so the order the batches commit in changes nothing they see."""
+21.6 s where one took 35.5 s (``benchmarks/neo4j_bench.py``). Readers follow the copy only
+once it is whole and counted (module doc), so the order the batches commit in changes
+nothing they see."""
 MAX_WRITERS = 32
-"""The most writers ``exitplan load --writers`` starts: each is a thread and a connection."""
+"""The most writers a load starts (``exitplan load --writers``): each is a thread and a
+connection."""
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 ESTATE_NAMES = "MATCH (e:ExitplanEstate) WHERE e.load IS NOT NULL RETURN e.name AS name"
@@ -353,6 +357,10 @@ def _abandon(session: Any) -> None:
     session._closed = True  # nothing left to close
 
 
+class _NotBegunError(Exception):
+    """A batch of a load not begun, as one before it failed (``Neo4jGraph._write``)."""
+
+
 class _CopyGoneError(Exception):
     """The copy to switch to is no longer whole: the switch is rolled back."""
 
@@ -470,6 +478,8 @@ class Neo4jGraph:
         self.settings = settings
         self.estate_name = estate
         self.batch_size = batch_size
+        if not 1 <= writers <= MAX_WRITERS:
+            raise UsageError(f"a load has 1 to {MAX_WRITERS} writers, not {writers}")
         self.writers = writers
         # The driver logs each retry of a failed transaction; the one line we print is enough.
         logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -486,6 +496,7 @@ class Neo4jGraph:
         self._verified = False
         self._waiting = waiting
         self._told_lost = False
+        self._telling = threading.Lock()
         self._load_id: str | None = None
         self._info: EstateInfo | None = None
         self._known: set[str] = set()
@@ -586,14 +597,20 @@ class Neo4jGraph:
                 ):
                     raise self._translate(error) from None
                 lost = isinstance(error, exceptions.ServiceUnavailable | exceptions.SessionExpired)
-                if lost and not self._told_lost and self._waiting is not None:
-                    self._told_lost = True
+                if lost and self._waiting is not None and self._first_told_lost():
                     self._waiting(
                         f"the Neo4j server at {self.settings.shown} stopped answering; trying "
                         f"again for about {RETRY_SECONDS:g} s (Ctrl-C stops)"
                     )
                 time.sleep(delay)
                 delay *= 2
+
+    def _first_told_lost(self) -> bool:
+        """Whether the lost connection is to be told now: once, though a load's writers
+        find it lost at the same moment."""
+        with self._telling:
+            told, self._told_lost = self._told_lost, True
+        return not told
 
     def _once(self, work: Callable[[Any], _T], *, write: bool) -> _T:
         """``work(tx)`` in one transaction, committed when it returns."""
@@ -777,16 +794,28 @@ class Neo4jGraph:
         at a time; the records of each, in the order given. Each batch's rows are counted
         to ``advance`` once it and every batch before it are written, and no batch is
         begun more than ``2 * writers`` ahead of the last one counted: the work stays
-        within a few batches of what ``advance`` has been told. A batch that failed stops,
-        when its turn comes, those not yet begun, and its error is raised once the ones
-        under way have ended; so does Ctrl-C or SIGTERM. A batch under way then commits
-        into the copy that no reader follows (module doc), as a batch before it did."""
+        within a few batches of what ``advance`` has been told. Once a batch fails, or
+        Ctrl-C or SIGTERM arrives, no batch begins; the first failure in the order given
+        is raised once the batches under way have ended (those begun before the failure:
+        a batch runs only after every batch before it has begun). A batch under way then
+        commits into the copy that no reader follows (module doc), as one before it did."""
         found: list[list[dict[str, Any]]] = []
         if self.writers == 1:
             for query, rows, parameters in batches:
                 found.append(self._run(query, write=True, rows=rows, **parameters))
                 advance(len(rows))
             return found
+        stopped = threading.Event()
+
+        def write(query: str, rows: list[list[Any]], parameters: Mapping[str, Any]) -> Any:
+            if stopped.is_set():
+                raise _NotBegunError
+            try:
+                return self._run(query, write=True, rows=rows, **parameters)
+            except BaseException:
+                stopped.set()
+                raise
+
         pool = ThreadPoolExecutor(self.writers, thread_name_prefix="exitplan-load")
         waiting: deque[tuple[Future[list[dict[str, Any]]], int]] = deque()
 
@@ -799,14 +828,14 @@ class Neo4jGraph:
             for query, rows, parameters in batches:
                 if len(waiting) == 2 * self.writers:  # each writer has its next at hand
                     count_one()
-                submitted = pool.submit(self._run, query, write=True, rows=rows, **parameters)
-                waiting.append((submitted, len(rows)))
+                waiting.append((pool.submit(write, query, rows, parameters), len(rows)))
             while waiting:
                 count_one()
         except BaseException:
             # The batches under way end first (each in about a second); the connections
             # they use must not be closed under them (``close``). A server that stopped
             # answering is left by the command's watchdog (``exitplan.entry``).
+            stopped.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown()

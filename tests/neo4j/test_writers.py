@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from benchmarks.synthetic import generate
-from exitplan.errors import BackendError
+from exitplan.errors import BackendError, UsageError
 from exitplan.graph import EmbeddedGraph
 from exitplan.graph.neo4j import MAX_WRITERS, Neo4jGraph
 from exitplan.loading import load_estate
@@ -36,23 +36,20 @@ def _answer(graph: Any, selector: str) -> str:
     return dump_simulation_json(simulate(graph, [selector]))
 
 
-def _writers_left(timeout: float = 30.0) -> list[str]:
-    """The load's writer threads still running after ``timeout`` seconds at most."""
-    deadline = time.monotonic() + timeout
-    while True:
-        left = [t.name for t in threading.enumerate() if t.name.startswith("exitplan-load")]
-        if not left or time.monotonic() > deadline:
-            return left
-        time.sleep(0.05)
+def _writers_left() -> list[str]:
+    """The load's writer threads still running."""
+    return [t.name for t in threading.enumerate() if t.name.startswith("exitplan-load")]
 
 
 class Counted(Neo4jGraph):
-    """Counts the batches of relationships it writes, and can fail one of them."""
+    """Counts the batches of relationships it writes, and fails those in ``failing``:
+    each after waiting its number of seconds."""
 
-    def __init__(self, *args: Any, failing: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, failing: dict[int, float] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.failing = failing
+        self.failing = failing or {}
         self.written = 0
+        self.threads: set[str] = set()
         self._lock = threading.Lock()
 
     def _run(self, query: str, *, write: bool = False, **parameters: Any) -> Any:
@@ -60,8 +57,30 @@ class Counted(Neo4jGraph):
             with self._lock:
                 self.written += 1
                 number = self.written
-            if number == self.failing:
+                self.threads.add(threading.current_thread().name)
+            if number in self.failing:
+                time.sleep(self.failing[number])
                 raise BackendError(f"batch {number} of the relationships failed")
+        return super()._run(query, write=write, **parameters)
+
+
+class Met(Neo4jGraph):
+    """Its first two batches of relationships wait for each other: the load fails unless
+    two are written at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = threading.Barrier(2, timeout=30)
+        self.met = 0
+        self._lock = threading.Lock()
+
+    def _run(self, query: str, *, write: bool = False, **parameters: Any) -> Any:
+        if write and "CREATE (a)-[r:" in query:
+            with self._lock:
+                self.met += 1
+                waits = self.met <= 2
+            if waits:
+                self.meeting.wait()
         return super()._run(query, write=write, **parameters)
 
 
@@ -109,16 +128,26 @@ def test_a_load_by_two_writers_stopped_midway_leaves_readers_their_copy(
         if stop == "Ctrl-C" and done > total // 3:
             raise KeyboardInterrupt  # as Ctrl-C arrives in the main thread
 
-    failing = whole.written // 3 if stop == "a failed batch" else None
-    stopped = Counted(settings, name, batch_size=SMALL_BATCH, writers=2, failing=failing)
-    raised: type[BaseException] = BackendError if failing else KeyboardInterrupt
+    failing = whole.written // 3
+    stopped = Counted(
+        settings,
+        name,
+        batch_size=SMALL_BATCH,
+        writers=2,
+        failing={failing: 0.0} if stop == "a failed batch" else {},
+    )
+    raised: type[BaseException] = BackendError if stop == "a failed batch" else KeyboardInterrupt
     with stopped, pytest.raises(raised) as caught:
         stopped.load(estate, progress=interrupt)
-    if failing:
+    assert _writers_left() == []  # the batches under way ended before it was raised
+    assert stopped.threads == {"exitplan-load_0", "exitplan-load_1"}
+    if stop == "a failed batch":
         assert f"batch {failing} of the relationships failed" in str(caught.value)
         assert "readers still see the copy loaded before" in str(caught.value)
-    assert _writers_left() == []
-    assert 0 < stopped.written < whole.written  # the rest were never begun
+        # the other writer's batch under way ends; none begins after the failure
+        assert failing <= stopped.written <= failing + 1
+    else:
+        assert 0 < stopped.written < whole.written  # the rest were never begun
     reader = open_graph(name)
     assert _answer(reader, "vendor:microsoft") == before
     assert reader.summary() == EmbeddedGraph(estate).summary()
@@ -159,3 +188,36 @@ def test_load_with_writers_given_says_what_it_loaded(neo4j_server: Server, run_c
     args = ("-w", "vendor:microsoft", "--format", "json")
     database = run_cli("simulate", "--backend", "neo4j", "--estate", "gothenburg", *args, env=env)
     assert database.stdout == run_cli("simulate", "graphs/gothenburg", *args).stdout
+
+
+def test_the_first_batch_to_fail_in_order_is_told_though_a_later_one_failed_first(
+    neo4j_server: Server,
+) -> None:
+    name = "writers-failed-twice"
+    estate = _named(load_estate(EXAMPLE), name)
+    settings = neo4j_server.settings()
+    loader = Counted(settings, name, batch_size=SMALL_BATCH, writers=2, failing={10: 1.0, 11: 0.0})
+    with loader, pytest.raises(BackendError) as caught:
+        loader.load(estate)
+    assert "batch 10 of the relationships failed" in str(caught.value)
+    assert loader.written == 11  # nothing began once batch 11 had failed
+    assert _writers_left() == []
+
+
+def test_two_writers_write_two_batches_at_once(neo4j_server: Server) -> None:
+    """Would time out (and fail the load) if the batches were written one by one."""
+    name = "writers-at-once"
+    estate = _named(load_estate(EXAMPLE), name)
+    with Met(neo4j_server.settings(), name, batch_size=SMALL_BATCH, writers=2) as graph:
+        graph.load(estate)
+        assert graph.summary() == EmbeddedGraph(estate).summary()
+    alone = Met(neo4j_server.settings(), name, batch_size=SMALL_BATCH, writers=1)
+    alone.meeting = threading.Barrier(2, timeout=1)
+    with alone, pytest.raises(threading.BrokenBarrierError):
+        alone.load(estate)
+
+
+@pytest.mark.parametrize("writers", [0, -1, MAX_WRITERS + 1])
+def test_a_load_has_one_to_thirty_two_writers(writers: int, neo4j_server: Server) -> None:
+    with pytest.raises(UsageError, match=f"a load has 1 to 32 writers, not {writers}"):
+        Neo4jGraph(neo4j_server.settings(), "writers", writers=writers)
