@@ -1059,6 +1059,9 @@ class Neo4jGraph:
             write=True,
             name=name,
         )
+        # This graph no longer reads the copy it may have read or written: its own
+        # reads from here on are not of a copy removed under it (``_still_kept``).
+        self._load_id, self._info, self._known = None, None, set()
         if not found["had"] and not found["left"]:
             names = [row["name"] for row in self._run(ESTATE_NAMES)]
             raise UsageError(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import generate
-from exitplan.errors import BackendError
+from exitplan.errors import BackendError, UsageError
 from exitplan.graph.neo4j import Neo4jGraph
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
@@ -161,6 +161,24 @@ def test_an_estate_another_version_wrote_is_listed_and_refused_in_words(
     assert "has a header this exitplan cannot read (another version wrote it" in read.stderr
     assert "internal error" not in read.stderr
     run_cli("unload", "newer", "--yes", env=neo4j_server.environment())
+
+
+def test_a_graph_that_loaded_an_estate_unloads_it(open_graph: OpenGraph) -> None:
+    """The graph that wrote or read the copy removes it: its own reads while removing are
+    not of that copy, and were told as a removal by another command."""
+    graph = open_graph("loaded-then-unloaded")
+    estate = generate(300, seed=4)
+    graph.load(
+        estate.model_copy(
+            update={"info": estate.info.model_copy(update={"name": "loaded-then-unloaded"})}
+        )
+    )
+    assert graph.summary().node_total > 300
+    unloaded = graph.unload()
+    assert unloaded.nodes > 300
+    assert (unloaded.copies, unloaded.loaded_again) == (1, False)
+    with pytest.raises(UsageError, match="holds no estate named 'loaded-then-unloaded'"):
+        graph.summary()
 
 
 def test_a_reader_of_an_estate_unloaded_meanwhile_is_told(
