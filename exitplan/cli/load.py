@@ -48,8 +48,8 @@ from exitplan.render.table import dump_sections_table
     type=click.IntRange(min=1, max=MAX_WRITERS),
     default=WRITERS,
     show_default=True,
-    help="Write transactions run at once; more than the server's cores gain nothing (on two "
-    "cores, four wrote no faster than two, and eight slower).",
+    help="Write transactions run at once (on a server of two cores, with exitplan on the same "
+    "machine, four were no faster than two and eight were slower).",
 )
 @NEO4J_URI
 @NEO4J_USER

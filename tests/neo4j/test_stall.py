@@ -149,8 +149,11 @@ def test_a_signal_ends_a_command_whose_server_stopped_answering(
     _signal_ends(process, sent, code, said)
 
 
-@pytest.mark.parametrize("times", [1, 2], ids=["once", "twice"])
-@pytest.mark.parametrize("server", ["answering", "stalled"])
+@pytest.mark.parametrize(
+    ("server", "times"),
+    [("answering", 1), ("stalled", 1), ("stalled", 2)],
+    ids=["answering", "stalled", "stalled-twice"],
+)
 @SIGNALS
 def test_a_signal_ends_a_load_by_two_writers(
     neo4j_server: Server,
@@ -165,8 +168,11 @@ def test_a_signal_ends_a_load_by_two_writers(
 ) -> None:
     """Two writers write a load; the signal reaches the main thread alone. The load stops
     with the batches under way (at once, or by the watchdog when the server no longer
-    answers), says one line, and readers keep the copy they had. Sent twice, the second
-    arrives while the batches under way end: it changes nothing of that."""
+    answers), says one line, and readers keep the copy they had. Sent twice to a load
+    whose writers wait on a stalled server, the second gives up waiting for them: the
+    watchdog the first started still ends the command within 5 s, with the same line
+    and exit code. (With the server answering, the batches under way end within
+    milliseconds, and a second signal finds the command ending, which ignores it.)"""
     name = f"signalled-{server}-{sent.name.lower()}-{times}"
     made = generate(3000, seed=7)
     estate = made.model_copy(update={"info": made.info.model_copy(update={"name": name})})
@@ -189,7 +195,6 @@ def test_a_signal_ends_a_load_by_two_writers(
         proxy.stall.set()
         time.sleep(0.5)
     assert process.poll() is None, "the load ended before the signal"
-    signals = _signal_ends(process, sent, code, said, times)
-    if server == "stalled":  # the writers wait on the server: the command waits for them
-        assert signals == times
+    # the writers wait on the stalled server: the command is still there for the second
+    assert _signal_ends(process, sent, code, said, times) == times
     assert dump_simulation_json(simulate(open_graph(name), ["vendor:v-dominant"])) == before
