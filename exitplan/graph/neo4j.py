@@ -571,16 +571,26 @@ class Neo4jGraph:
         return list(found[0]["rows"]) if found else []
 
     def _run(self, query: str, *, write: bool = False, **parameters: Any) -> list[dict[str, Any]]:
-        return self._execute(lambda tx: _records(tx, query, parameters), write=write)
+        """A read of the copy this graph reads (its ``$load``) is checked, after it, to be
+        of a copy that still exists (``_still_kept``). Reads of the estate node, of the
+        estates, or of a copy being written are not: a removal of the copy read is no
+        fault of theirs, and a load or unload that reads them says what happened."""
+        load = self._load_id
+        checked = (
+            load if not write and load is not None and parameters.get("load") == load else None
+        )
+        return self._execute(lambda tx: _records(tx, query, parameters), write=write, of=checked)
 
-    def _execute(self, work: Callable[[Any], _T], *, write: bool = False) -> _T:
+    def _execute(
+        self, work: Callable[[Any], _T], *, write: bool = False, of: str | None = None
+    ) -> _T:
         """``work(tx)`` in one transaction, rolled back when ``work`` raises. A fault the
         server calls passing (a lost connection, a cluster's leader changing, a deadlock)
         is tried again for about ``RETRY_SECONDS``; a lost connection is told at once
-        (``waiting``), not only when the retries are spent. A read of a copy is checked,
-        after it, to be of a copy that still exists (``_still_kept``)."""
-        if not write and self._load_id is not None:
-            work = self._still_kept(work, self._load_id)
+        (``waiting``), not only when the retries are spent. A read ``of`` a copy is
+        checked, after it, to be of a copy that still exists (``_still_kept``)."""
+        if of is not None:
+            work = self._still_kept(work, of)
         exceptions = self._neo4j.exceptions
         failed_at: float | None = None
         delay = 1.0

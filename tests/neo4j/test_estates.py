@@ -223,20 +223,25 @@ def test_a_load_whose_estate_is_unloaded_meanwhile_says_so(
     remover.unload()
 
 
+@pytest.mark.parametrize("same", [False, True], ids=["new-graph", "same-graph"])
 @pytest.mark.parametrize("at", [0.1, 0.5, 0.9])
 def test_a_load_whose_loaded_estate_is_unloaded_meanwhile_says_so(
-    neo4j_server: Server, open_graph: OpenGraph, at: float
+    neo4j_server: Server, open_graph: OpenGraph, at: float, same: bool
 ) -> None:
     """helper-85: with a copy loaded before, an unload while the next load wrote its
     relationships was told as "another load ... switched readers to its whole copy", after
     the server's own words ("Unable to load NODE ..."); no other load ran, and the database
-    held none of the estate."""
+    held none of the estate. helper-109: by the graph that loaded the copy before, the
+    load's own look at the estate node was checked as a read of that copy, and the
+    server's words were told again."""
     made = generate(300, seed=5)
-    name = f"reloaded-unloaded-{int(at * 10)}"
+    name = f"reloaded-unloaded-{int(at * 10)}-{same}"
     estate = made.model_copy(update={"info": made.info.model_copy(update={"name": name})})
-    with Neo4jGraph(neo4j_server.settings(), name, batch_size=50) as first:
-        first.load(estate)
-    writer = Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
+    first = Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
+    first.load(estate)
+    if not same:
+        first.close()
+    writer = first if same else Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
     remover = open_graph(name)
     removed: list[int] = []
 
