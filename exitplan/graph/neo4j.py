@@ -61,6 +61,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from exitplan.errors import (
+    SIGNALS_ARRIVED,
     BackendError,
     UsageError,
     abbreviate,
@@ -376,6 +377,23 @@ class _ShortCopyError(BackendError):
 
 class _SupersededError(BackendError):
     """Another load of the estate removed this load's copy; its message says so whole."""
+
+
+def _join(pool: ThreadPoolExecutor) -> None:
+    """Wait for a load's batches under way to end, those not begun cancelled. A signal
+    that arrives while it waits (Ctrl-C pressed again) is let pass: the first one's is
+    being raised, the writers' connections must not be closed under them, and the
+    command's watchdog, which the first started, ends a wait on a server that stopped
+    answering. Given up on, the wait let a writer tell of a lost connection after the
+    command's last line."""
+    while True:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException as error:
+            if not any(error is arrived for arrived in SIGNALS_ARRIVED):
+                raise
+        else:
+            return
 
 
 def _batches(rows: list[list[Any]], size: int) -> Iterator[list[list[Any]]]:
@@ -846,7 +864,7 @@ class Neo4jGraph:
             # they use must not be closed under them (``close``). A server that stopped
             # answering is left by the command's watchdog (``exitplan.entry``).
             stopped.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+            _join(pool)
             raise
         pool.shutdown()
         return found
