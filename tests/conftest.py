@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from exitplan.loading import read_document
+from exitplan.model import Estate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "graphs" / "gothenburg"
@@ -84,6 +85,11 @@ def shuffled_copy(source: Path, target: Path, seed: int) -> Path:
                 shuffler.shuffle(value)
         (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return target
+
+
+def renamed(estate: Estate, name: str) -> Estate:
+    """``estate`` under another name: a copy of its own in a database that holds others."""
+    return estate.model_copy(update={"info": estate.info.model_copy(update={"name": name})})
 
 
 @dataclass(frozen=True)

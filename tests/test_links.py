@@ -27,7 +27,7 @@ from exitplan.model import (
     Strength,
     Vendor,
 )
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, renamed
 from tests.reliability.test_outputs import HOSTILE
 
 
@@ -37,8 +37,7 @@ def hostile_names() -> Estate:
     base = load_estate(EXAMPLE)
     name = f'{HOSTILE} \u2028\u2029 "quoted" \\ {{"json": [1]}} \U0001f600 \x00'
     components = [c.model_copy(update={"name": f"{name} {c.id}"}) for c in base.components]
-    info = base.info.model_copy(update={"name": "hostile-links"})
-    return base.model_copy(update={"components": components, "info": info})
+    return renamed(base.model_copy(update={"components": components}), "hostile-links")
 
 
 def _assert_same_region(estate: Estate) -> None:

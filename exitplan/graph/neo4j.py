@@ -591,12 +591,10 @@ class Neo4jGraph:
     def _run(self, query: str, *, write: bool = False, **parameters: Any) -> list[dict[str, Any]]:
         """A read of the copy this graph reads (its ``$load``) is checked, after it, to be
         of a copy that still exists (``_still_kept``). Reads of the estate node, of the
-        estates, or of a copy being written are not: a removal of the copy read is no
-        fault of theirs, and a load or unload that reads them says what happened."""
+        estates, or of a copy being written are not checked: a load or unload that reads
+        them tells itself what became of the copy it followed."""
         load = self._load_id
-        checked = (
-            load if not write and load is not None and parameters.get("load") == load else None
-        )
+        checked = load if not write and parameters.get("load") == load else None
         return self._execute(lambda tx: _records(tx, query, parameters), write=write, of=checked)
 
     def _execute(

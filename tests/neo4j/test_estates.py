@@ -11,10 +11,13 @@ import pytest
 
 from benchmarks.synthetic import generate
 from exitplan.errors import BackendError, UsageError
+from exitplan.graph import EmbeddedGraph
 from exitplan.graph.neo4j import Neo4jGraph
 from exitplan.loading import load_estate
 from exitplan.model import NodeId
-from tests.conftest import RunCli
+from exitplan.render.json import dump_simulation_json
+from exitplan.simulate import simulate
+from tests.conftest import RunCli, renamed
 from tests.neo4j.conftest import OpenGraph, Server
 from tests.reliability.test_outputs import write_estate
 
@@ -163,22 +166,25 @@ def test_an_estate_another_version_wrote_is_listed_and_refused_in_words(
     run_cli("unload", "newer", "--yes", env=neo4j_server.environment())
 
 
-def test_a_graph_that_loaded_an_estate_unloads_it(open_graph: OpenGraph) -> None:
+def test_a_graph_that_loaded_an_estate_unloads_it_and_loads_it_again(
+    open_graph: OpenGraph,
+) -> None:
     """The graph that wrote or read the copy removes it: its own reads while removing are
-    not of that copy, and were told as a removal by another command."""
+    not of that copy, and were told as a removal by another command. Then it loads the
+    estate again, and reads it as the embedded graph does."""
     graph = open_graph("loaded-then-unloaded")
-    estate = generate(300, seed=4)
-    graph.load(
-        estate.model_copy(
-            update={"info": estate.info.model_copy(update={"name": "loaded-then-unloaded"})}
-        )
-    )
+    estate = renamed(generate(300, seed=4), "loaded-then-unloaded")
+    graph.load(estate)
     assert graph.summary().node_total > 300
     unloaded = graph.unload()
     assert unloaded.nodes > 300
     assert (unloaded.copies, unloaded.loaded_again) == (1, False)
     with pytest.raises(UsageError, match="holds no estate named 'loaded-then-unloaded'"):
         graph.summary()
+    graph.load(estate)
+    assert graph.summary() == EmbeddedGraph(estate).summary()
+    answer = dump_simulation_json(simulate(graph, ["vendor:v-dominant"]))
+    assert answer == dump_simulation_json(simulate(EmbeddedGraph(estate), ["vendor:v-dominant"]))
 
 
 def test_a_reader_of_an_estate_unloaded_meanwhile_is_told(
@@ -202,9 +208,7 @@ def test_a_load_whose_estate_is_unloaded_meanwhile_says_so(
     """It blamed "another load of the estate", which never ran, and said readers saw its
     copy, when the database held none."""
     made = generate(300, seed=5)
-    estate = made.model_copy(
-        update={"info": made.info.model_copy(update={"name": "unloaded-meanwhile"})}
-    )
+    estate = renamed(made, "unloaded-meanwhile")
     writer = Neo4jGraph(neo4j_server.settings(), "unloaded-meanwhile", batch_size=50)
     remover = open_graph("unloaded-meanwhile")
     removed: list[int] = []
@@ -236,7 +240,7 @@ def test_a_load_whose_loaded_estate_is_unloaded_meanwhile_says_so(
     server's words were told again."""
     made = generate(300, seed=5)
     name = f"reloaded-unloaded-{int(at * 10)}-{same}"
-    estate = made.model_copy(update={"info": made.info.model_copy(update={"name": name})})
+    estate = renamed(made, name)
     first = Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
     first.load(estate)
     if not same:

@@ -26,7 +26,7 @@ from exitplan.model import Estate, NodeId
 from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import Options, simulate
 from exitplan.simulate.explore import explorer_data
-from tests.conftest import EXAMPLE, REPO, RunCli
+from tests.conftest import EXAMPLE, REPO, RunCli, renamed
 from tests.neo4j.conftest import OpenGraph, Server
 from tests.simulate.build import estate as tiny_estate
 from tests.simulate.test_rules import ALTERNATIVES, PLANS, PROPAGATION, Case, Choice, Planned
@@ -272,7 +272,7 @@ def test_an_estate_written_by_another_version_is_refused_not_misread(
     again (or, for a newer form, to upgrade); loading again mends it."""
     base = load_estate(EXAMPLE)
     name = "other-version"
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    estate = renamed(base, name)
     open_graph(name).load(estate)
     change, expected = _OTHER_VERSIONS[version]
     open_graph(name)._run(change, write=True, name=name)
@@ -292,7 +292,7 @@ def test_a_region_missing_links_is_refused_not_read_short(lost: str, open_graph:
     that reaches the node says so, instead of leaving the node out."""
     base = load_estate(EXAMPLE)
     name = "links-lost"
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    estate = renamed(base, name)
     graph = open_graph(name)
     graph.load(estate)
     victim = "intune" if lost == "a withdrawn node's" else "autopatch"
@@ -319,7 +319,7 @@ def test_links_changed_by_hand_are_refused_not_a_crash(
     JSON, crashed the simulation (KeyError, exit 3)."""
     base = load_estate(EXAMPLE)
     name = f"links-changed-{field}-{len(value)}"
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    estate = renamed(base, name)
     graph = open_graph(name)
     graph.load(estate)
     graph._run(
@@ -357,9 +357,7 @@ def _counts(graph: Neo4jGraph) -> tuple[int, int]:
 def test_loading_twice_gives_the_same_counts_and_keeps_two_copies_at_most(
     open_graph: OpenGraph,
 ) -> None:
-    estate = load_estate(EXAMPLE).model_copy(
-        update={"info": load_estate(EXAMPLE).info.model_copy(update={"name": "twice"})}
-    )
+    estate = renamed(load_estate(EXAMPLE), "twice")
     graph = open_graph("twice")
     first = graph.load(estate)
     second = graph.load(estate)
@@ -398,7 +396,7 @@ def test_a_reader_whose_copy_two_loads_removed_stops_with_a_message(
     """A register run while the estate was loaded twice gave 24 wrong rows with exit 0: the
     reads of a removed copy came back empty, as if nothing depended on anything."""
     base = load_estate(EXAMPLE)
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": "removed"})})
+    estate = renamed(base, "removed")
     open_graph("removed").load(estate)
     reader = open_graph("removed")
     reader.nodes_by_id([NodeId("intune")])  # the reader knows its copy and the node
@@ -430,7 +428,7 @@ def test_an_interrupted_load_leaves_the_previous_copy_intact(
     neo4j_server: Server, open_graph: OpenGraph
 ) -> None:
     base = load_estate(EXAMPLE)
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": "interrupted"})})
+    estate = renamed(base, "interrupted")
     graph = open_graph("interrupted")
     graph.load(estate)
     before = dump_simulation_json(simulate(graph, ["vendor:microsoft"]))
@@ -466,7 +464,7 @@ def test_two_loads_at_once_never_leave_readers_without_a_whole_copy(
     the first must then stop with a message that says so, not switch readers to nothing."""
     base = load_estate(EXAMPLE)
     name = "at-once"
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    estate = renamed(base, name)
     open_graph(name).load(estate)
     expected = dump_simulation_json(simulate(EmbeddedGraph(estate), ["vendor:microsoft"]))
     ran: list[str] = []
@@ -521,7 +519,7 @@ def test_a_copy_written_wrong_is_caught_before_readers_switch(
     counts before the switch refuse the copy, and readers stay on the previous one."""
     base = load_estate(EXAMPLE)
     name = "written-wrong"
-    estate = base.model_copy(update={"info": base.info.model_copy(update={"name": name})})
+    estate = renamed(base, name)
     graph = open_graph(name)
     graph.load(estate)
     before = dump_simulation_json(simulate(graph, ["vendor:microsoft"]))

@@ -20,7 +20,7 @@ from benchmarks.synthetic import generate
 from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import simulate
 from tests.cli.test_cli_large import _written
-from tests.conftest import REPO, RunCli, _command
+from tests.conftest import REPO, RunCli, _command, renamed
 from tests.neo4j.conftest import OpenGraph, Server
 
 
@@ -175,7 +175,7 @@ def test_a_signal_ends_a_load_by_two_writers(
     milliseconds, and a second signal finds the command ending, which ignores it.)"""
     name = f"signalled-{server}-{sent.name.lower()}-{times}"
     made = generate(3000, seed=7)
-    estate = made.model_copy(update={"info": made.info.model_copy(update={"name": name})})
+    estate = renamed(made, name)
     open_graph(name).load(estate)
     before = dump_simulation_json(simulate(open_graph(name), ["vendor:v-dominant"]))
     env = _through(proxy, neo4j_server)

@@ -18,7 +18,7 @@ from exitplan.loading import load_estate
 from exitplan.model import Estate
 from exitplan.render.json import dump_simulation_json
 from exitplan.simulate import simulate
-from tests.conftest import EXAMPLE, RunCli
+from tests.conftest import EXAMPLE, RunCli, renamed
 from tests.neo4j.conftest import OpenGraph, Server
 
 pytestmark = pytest.mark.neo4j
@@ -26,10 +26,6 @@ pytestmark = pytest.mark.neo4j
 SMALL_BATCH = 3
 """Rows per batch here: the example estate becomes hundreds of batches, so that writers
 overlap all through the load."""
-
-
-def _named(estate: Estate, name: str) -> Estate:
-    return estate.model_copy(update={"info": estate.info.model_copy(update={"name": name})})
 
 
 def _answer(graph: Any, selector: str) -> str:
@@ -93,7 +89,7 @@ class Met(Neo4jGraph):
 def test_a_load_by_several_writers_reads_back_as_the_estate(
     writers: int, estate: Estate, selector: str, neo4j_server: Server
 ) -> None:
-    named = _named(estate, f"writers-{writers}-{estate.name}")
+    named = renamed(estate, f"writers-{writers}-{estate.name}")
     embedded = EmbeddedGraph(named)
     settings = neo4j_server.settings()
     with Neo4jGraph(settings, named.name, batch_size=SMALL_BATCH, writers=writers) as graph:
@@ -117,7 +113,7 @@ def test_a_load_by_two_writers_stopped_midway_leaves_readers_their_copy(
     """The batches not begun are not written; the ones under way end; readers see the
     copy loaded before, whole; the next load removes what the stopped one wrote."""
     name = "writers-stopped"
-    estate = _named(load_estate(EXAMPLE), name)
+    estate = renamed(load_estate(EXAMPLE), name)
     settings = neo4j_server.settings()
     whole = Counted(settings, name, batch_size=SMALL_BATCH, writers=2)
     with whole:
@@ -194,7 +190,7 @@ def test_the_first_batch_to_fail_in_order_is_told_though_a_later_one_failed_firs
     neo4j_server: Server,
 ) -> None:
     name = "writers-failed-twice"
-    estate = _named(load_estate(EXAMPLE), name)
+    estate = renamed(load_estate(EXAMPLE), name)
     settings = neo4j_server.settings()
     loader = Counted(settings, name, batch_size=SMALL_BATCH, writers=2, failing={10: 1.0, 11: 0.0})
     with loader, pytest.raises(BackendError) as caught:
@@ -207,7 +203,7 @@ def test_the_first_batch_to_fail_in_order_is_told_though_a_later_one_failed_firs
 def test_two_writers_write_two_batches_at_once(neo4j_server: Server) -> None:
     """Would time out (and fail the load) if the batches were written one by one."""
     name = "writers-at-once"
-    estate = _named(load_estate(EXAMPLE), name)
+    estate = renamed(load_estate(EXAMPLE), name)
     with Met(neo4j_server.settings(), name, batch_size=SMALL_BATCH, writers=2) as graph:
         graph.load(estate)
         assert graph.summary() == EmbeddedGraph(estate).summary()
