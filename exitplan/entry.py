@@ -120,6 +120,7 @@ def _arrived(signalled: BaseException) -> BaseException:
             return signalled
         signal.signal(signal.SIGALRM, _give_up)
         signal.alarm(GRACE_SECONDS)
+        sys.modules["exitplan.errors"].WATCHDOG_SET.append(GRACE_SECONDS)
     return signalled
 
 

@@ -25,6 +25,13 @@ that reaches the top after one of them is that signal's doing, even when an exte
 turned it into an error of its own that keeps only its words."""
 
 
+WATCHDOG_SET: list[int] = []
+"""The seconds within which the console script's watchdog ends the process once the first
+Ctrl-C or SIGTERM has arrived (``exitplan.entry``); empty without one (a console with no
+``SIGALRM``, as on Windows, or exitplan inside another program). Only with one may a wait
+let a second Ctrl-C pass: the watchdog still ends a wait that never would."""
+
+
 SIGNAL_AFTERMATH: list[str] = []
 """What a Ctrl-C or SIGTERM from now on leaves behind, said after "interrupted" when the
 command has done what it was for (``load``, once readers see the new copy): see

@@ -51,7 +51,7 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +62,7 @@ import orjson
 
 from exitplan.errors import (
     SIGNALS_ARRIVED,
+    WATCHDOG_SET,
     BackendError,
     UsageError,
     abbreviate,
@@ -379,18 +380,26 @@ class _SupersededError(BackendError):
     """Another load of the estate removed this load's copy; its message says so whole."""
 
 
-def _join(pool: ThreadPoolExecutor) -> None:
-    """Wait for a load's batches under way to end, those not begun cancelled. A signal
-    that arrives while it waits (Ctrl-C pressed again) is let pass: the first one's is
-    being raised, the writers' connections must not be closed under them, and the
-    command's watchdog, which the first started, ends a wait on a server that stopped
-    answering. Given up on, the wait let a writer tell of a lost connection after the
-    command's last line."""
+def _join(pool: ThreadPoolExecutor, futures: Iterable[Future[Any]]) -> None:
+    """Wait for a load's batches (``futures``) under way to end, those not begun
+    cancelled, and then for its writers. The connections the batches use must not be
+    closed under them: given up on, the wait let a writer tell of a lost connection after
+    the command's last line. So a Ctrl-C or SIGTERM that arrives while it waits (Ctrl-C
+    pressed again) is let pass when the console script's watchdog is set
+    (``WATCHDOG_SET``), which ends a wait on a server that stopped answering; the command
+    ends with the first signal all the same (``SIGNALS_ARRIVED``). Without a watchdog, it
+    ends the wait. The batches are waited for, not the threads: on Python 3.11 and 3.12 a
+    thread whose join a signal interrupted is taken for ended, and a second join returns
+    at once."""
+    futures = list(futures)
+    for future in futures:
+        future.cancel()  # only those not begun can be
     while True:
         try:
-            pool.shutdown(wait=True, cancel_futures=True)
+            wait(futures)
+            pool.shutdown(cancel_futures=True)  # no batch left to write: they end at once
         except BaseException as error:
-            if not any(error is arrived for arrived in SIGNALS_ARRIVED):
+            if not (WATCHDOG_SET and any(error is arrived for arrived in SIGNALS_ARRIVED)):
                 raise
         else:
             return
@@ -589,10 +598,11 @@ class Neo4jGraph:
         return list(found[0]["rows"]) if found else []
 
     def _run(self, query: str, *, write: bool = False, **parameters: Any) -> list[dict[str, Any]]:
-        """A read of the copy this graph reads (its ``$load``) is checked, after it, to be
-        of a copy that still exists (``_still_kept``). Reads of the estate node, of the
-        estates, or of a copy being written are not checked: a load or unload that reads
-        them tells itself what became of the copy it followed."""
+        """A read of the copy this graph reads, the one whose ``load`` parameter is that
+        copy's id, is checked, after it, to be of a copy that still exists
+        (``_still_kept``); every read of a copy names it so. Reads of the estate node, of
+        the estates, or of a copy being written are not checked: a load or unload that
+        reads them tells itself what became of the copy it followed."""
         load = self._load_id
         checked = load if not write and parameters.get("load") == load else None
         return self._execute(lambda tx: _records(tx, query, parameters), write=write, of=checked)
@@ -846,8 +856,9 @@ class Neo4jGraph:
         waiting: deque[tuple[Future[list[dict[str, Any]]], int]] = deque()
 
         def count_one() -> None:
-            future, rows = waiting.popleft()
+            future, rows = waiting[0]  # left in ``waiting`` until it is counted (``_join``)
             found.append(future.result())
+            waiting.popleft()
             advance(rows)
 
         try:
@@ -862,7 +873,7 @@ class Neo4jGraph:
             # they use must not be closed under them (``close``). A server that stopped
             # answering is left by the command's watchdog (``exitplan.entry``).
             stopped.set()
-            _join(pool)
+            _join(pool, [future for future, _ in waiting])
             raise
         pool.shutdown()
         return found
@@ -1085,8 +1096,8 @@ class Neo4jGraph:
             write=True,
             name=name,
         )
-        # This graph no longer reads the copy it may have read or written: its own
-        # reads from here on are not of a copy removed under it (``_still_kept``).
+        # This graph no longer follows the copy it may have read or written: a read or a
+        # load from here on looks for the estate's copy again (``load_id``).
         self._load_id, self._info, self._known = None, None, set()
         if not found["had"] and not found["left"]:
             names = [row["name"] for row in self._run(ESTATE_NAMES)]

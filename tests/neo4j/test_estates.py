@@ -241,11 +241,6 @@ def test_a_load_whose_loaded_estate_is_unloaded_meanwhile_says_so(
     made = generate(300, seed=5)
     name = f"reloaded-unloaded-{int(at * 10)}-{same}"
     estate = renamed(made, name)
-    first = Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
-    first.load(estate)
-    if not same:
-        first.close()
-    writer = first if same else Neo4jGraph(neo4j_server.settings(), name, batch_size=50)
     remover = open_graph(name)
     removed: list[int] = []
 
@@ -253,8 +248,17 @@ def test_a_load_whose_loaded_estate_is_unloaded_meanwhile_says_so(
         if not removed and done >= at * total:
             removed.append(remover.unload().nodes)
 
-    with writer, pytest.raises(BackendError) as raised:
-        writer.load(estate, progress=unload_once)
+    with Neo4jGraph(neo4j_server.settings(), name, batch_size=50) as first:
+        first.load(estate)
+        if same:
+            with pytest.raises(BackendError) as raised:
+                first.load(estate, progress=unload_once)
+    if not same:
+        with (
+            Neo4jGraph(neo4j_server.settings(), name, batch_size=50) as writer,
+            pytest.raises(BackendError) as raised,
+        ):
+            writer.load(estate, progress=unload_once)
     assert removed
     said = str(raised.value)
     assert "was removed (exitplan unload) while this load wrote it" in said, said

@@ -169,9 +169,10 @@ def test_a_signal_ends_a_load_by_two_writers(
     """Two writers write a load; the signal reaches the main thread alone. The load stops
     with the batches under way (at once, or by the watchdog when the server no longer
     answers), says one line, and readers keep the copy they had. Sent twice to a load
-    whose writers wait on a stalled server, the second changes nothing: it gave up the
-    wait for the writers, and one of them told of the lost connection after the command's
-    last line. (With the server answering, the batches under way end within
+    whose writers wait on a stalled server, the second changes nothing: the watchdog the
+    first started ends the command, with the same line and exit code. (It used to give
+    up the wait for the writers, and one of them told of the lost connection after the
+    command's last line. With the server answering, the batches under way end within
     milliseconds, and a second signal finds the command ending, which ignores it.)"""
     name = f"signalled-{server}-{sent.name.lower()}-{times}"
     made = generate(3000, seed=7)
