@@ -1047,10 +1047,13 @@ def _read_yaml_fast(text: str, limit: _ValueLimit) -> tuple[Any, int] | None:
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)  # duplicate keys are refused
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    # Refused, or a panic in Rust (a BaseException): the loader's reader says why.
-    except BaseException:
+    except Exception:  # refused: the loader's reader says why
+        return None
+    except BaseException as error:
+        # A panic in Rust is a BaseException too (pyo3's PanicException); what else comes
+        # here is a Ctrl-C, SIGTERM or SIGHUP arriving, or an exit, and goes on.
+        if type(error).__name__ != "PanicException":
+            raise
         return None
     if data is None or data == {}:
         return None  # empty: the loader's reader says so, with the line

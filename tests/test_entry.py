@@ -274,3 +274,39 @@ def test_what_a_signal_leaves_is_said_only_within_its_block(
             raise raised
     assert ([*before, "was loaded"] == SIGNAL_AFTERMATH) is kept
     SIGNAL_AFTERMATH[:] = before
+
+
+# The console script's end with a thread of the given kind still running: a daemon one
+# (the progress bar's refresh thread, which often outlives the bar by a moment) or not.
+LEFT_RUNNING = """
+import os, sys, threading, time
+from exitplan import entry
+
+class Freed:
+    def __del__(self):
+        os.write(2, b"freed one by one")
+
+kept = Freed()
+threading.Thread(target=time.sleep, args=(0.3,), daemon=sys.argv[1] == "daemon").start()
+entry._leave(0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("thread", "freed"),
+    [
+        ("daemon", ""),  # ended at once: Python's own exit does not wait for it either
+        ("plain", "freed one by one"),  # the ordinary exit, which waits for it
+    ],
+)
+def test_only_a_thread_that_python_waits_for_takes_the_ordinary_exit(
+    thread: str, freed: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LEFT_RUNNING, thread],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, freed)

@@ -326,3 +326,39 @@ def test_the_example_estate_loads_the_same_with_windows_line_breaks(tmp_path: Pa
     original = load_estate(REPO / "graphs" / "gothenburg")
     crlf = load_estate(folder)
     assert crlf.model_dump(exclude={"info"}) == original.model_dump(exclude={"info"})
+
+
+class PanicException(BaseException):  # named as pyo3 names a panic in Rust
+    """What a panic inside ``yaml_rs`` raises: a BaseException, not an Exception."""
+
+
+class Terminated(BaseException):
+    """As the console script's SIGTERM handler raises (``exitplan.entry``)."""
+
+
+@pytest.mark.parametrize(
+    ("raised", "left_to_the_loader"),
+    [
+        (ValueError("refused"), True),
+        (PanicException("a panic in Rust"), True),
+        (KeyboardInterrupt(), False),
+        (Terminated(), False),  # SIGTERM's, and SIGHUP's alike: was read as a refusal
+        (SystemExit(2), False),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else str(value),
+)
+def test_only_a_refusal_or_a_panic_is_left_to_the_loader(
+    monkeypatch: pytest.MonkeyPatch, raised: BaseException, left_to_the_loader: bool
+) -> None:
+    """A signal that arrives while ``yaml_rs`` reads is raised on, not taken for a text it
+    refused: a SIGTERM was held until the slow reader had read the estate again."""
+
+    def loads(text: str, **options: Any) -> Any:
+        raise raised
+
+    monkeypatch.setattr("exitplan.loading.yaml_rs.loads", loads)
+    if left_to_the_loader:
+        assert _read_yaml_fast("components: []\n", LIMIT) is None
+    else:
+        with pytest.raises(type(raised)):
+            _read_yaml_fast("components: []\n", LIMIT)

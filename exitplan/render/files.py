@@ -322,11 +322,13 @@ def _staged(path: Path, target: Path, directory: Path, data: bytes | Sequence[by
             file.writelines([data] if isinstance(data, bytes | bytearray) else data)
             file.flush()
             os.fsync(file.fileno())
-    except OSError as error:
+    except BaseException as error:  # a full disk, or a signal where none can be held
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+        if isinstance(error, OSError):
+            raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
+        raise
     return temporary
 
 

@@ -461,6 +461,26 @@ def test_a_file_size_limit_keeps_the_old_file_and_leaves_nothing(tmp_path: Path)
     assert leftovers(tmp_path, target.name) == []
 
 
+class _CutShort(list[bytes]):
+    """The parts of an output, whose writing a Ctrl-C stops after the first: as it does
+    where no signal can be held while a file is written (no ``pthread_sigmask``, as on
+    Windows)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self[0]
+        raise KeyboardInterrupt
+
+
+def test_a_ctrl_c_while_writing_keeps_the_old_file_and_leaves_nothing(tmp_path: Path) -> None:
+    """The temporary file was left beside the output (helper-111)."""
+    target = tmp_path / "report.html"
+    target.write_bytes(OLD)
+    with pytest.raises(KeyboardInterrupt):
+        write_output(target, _CutShort([b"<html>", b"</html>"]))
+    assert target.read_bytes() == OLD
+    assert leftovers(tmp_path, target.name) == []
+
+
 @pytest.mark.parametrize(
     ("existing", "umask", "expected"),
     [
