@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from exitplan.errors import (
     InvalidInputError,
     Problem,
     UsageError,
+    after_a_signal,
     display_path,
     os_reason,
     plural,
@@ -252,6 +254,11 @@ def _whole_name(name: str) -> str:
     return re.sub(r"-part-[0-9]+(?:-2)*\.yaml$", ".yaml", name)
 
 
+def _written_all_the_same(folder: Path) -> str:
+    """What a Ctrl-C or SIGTERM leaves once the new import is kept."""
+    return f"{printable(display_path(folder))}/{IMPORTED}/ was written all the same"
+
+
 def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, imported: Imported) -> str:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
     the folder holds the old estate or the whole new one, checked as validate would (with
@@ -286,7 +293,7 @@ def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, importe
     currency = ""
 
     def checked() -> None:
-        nonlocal swapped, currency
+        nonlocal currency
         try:
             currency = load_estate(folder, max_bytes=max_bytes).info.currency
         except InvalidInputError as error:
@@ -297,15 +304,22 @@ def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, importe
                 if folder not in made
                 else f"import was not written (nor {display_path(folder)}), and the estate",
             ) from None
+
+    def kept() -> None:
+        nonlocal swapped
         swapped = True
 
     try:
-        replace_folder(folder / IMPORTED, files, checked)
+        replace_folder(folder / IMPORTED, files, checked, kept)
     except BaseException:
-        if first and not swapped:  # a signal after the swap keeps the whole new estate
-            header_file.unlink(missing_ok=True)
-            _remove_folders(made)
-        raise
+        if not swapped:
+            if first:
+                header_file.unlink(missing_ok=True)
+                _remove_folders(made)
+            raise
+        # A signal that arrived as the new estate was kept: it stays, and is said to.
+        with after_a_signal(_written_all_the_same(folder)):
+            raise
     return currency
 
 
@@ -448,38 +462,41 @@ def import_command(
         folder,
         [*paths, *(p for p in (components, relations, mapping_file) if p is not None)],
     )
-    with in_stages(
-        "reading the sources", "writing the estate", "checking it as validate would"
-    ) as advance:
-        with collector_paused():  # what an import reads and writes is kept to the end
-            imported = import_sources(
-                paths,
-                fmt=source_format,
-                mapping=mapping,
-                tables=tables,
-                max_bytes=max_bytes,
-                currency=_counted_in(folder),
-            )
+    with contextlib.ExitStack() as kept:
+        with in_stages(
+            "reading the sources", "writing the estate", "checking it as validate would"
+        ) as advance:
+            with collector_paused():  # what an import reads and writes is kept to the end
+                imported = import_sources(
+                    paths,
+                    fmt=source_format,
+                    mapping=mapping,
+                    tables=tables,
+                    max_bytes=max_bytes,
+                    currency=_counted_in(folder),
+                )
+                advance()
+                header = _header(imported, "../estate.yaml")
+                files = _files(imported, header)
             advance()
-            header = _header(imported, "../estate.yaml")
-            files = _files(imported, header)
-        advance()
-        counted_in = _put_in_place(folder, files, max_bytes, imported)
-        advance()
-    shown = display_path(folder)
-    written = sorted(files)
-    wrote = f"wrote {printable(shown)}/{IMPORTED}/ ({plural(len(files), 'file')})"
-    try:
-        if output_format == "json":
-            emit(dump_import_json(imported.account, shown, written))
-        else:
-            emit(dump_import_text(imported.account, shown, written))
-    except ExitplanError as error:  # the import is in place: said first (helper-78)
-        raise ExitplanError(f"{wrote}, but {error}") from None
-    notice(f"exitplan: {wrote}")
-    given = imported.header.get("currency")
-    if given and given != counted_in:  # an existing estate.yaml says otherwise
-        notice(
-            f"exitplan: note: the costs imported are in {given}, but the estate counts in "
-            f"{counted_in} (its estate.yaml); they were not converted"
-        )
+            counted_in = _put_in_place(folder, files, max_bytes, imported)
+            # The new estate stays from here on: a Ctrl-C or SIGTERM says so.
+            kept.enter_context(after_a_signal(_written_all_the_same(folder)))
+            advance()
+        shown = display_path(folder)
+        written = sorted(files)
+        wrote = f"wrote {printable(shown)}/{IMPORTED}/ ({plural(len(files), 'file')})"
+        try:
+            if output_format == "json":
+                emit(dump_import_json(imported.account, shown, written))
+            else:
+                emit(dump_import_text(imported.account, shown, written))
+        except ExitplanError as error:  # the import is in place: said first (helper-78)
+            raise ExitplanError(f"{wrote}, but {error}") from None
+        notice(f"exitplan: {wrote}")
+        given = imported.header.get("currency")
+        if given and given != counted_in:  # an existing estate.yaml says otherwise
+            notice(
+                f"exitplan: note: the costs imported are in {given}, but the estate counts in "
+                f"{counted_in} (its estate.yaml); they were not converted"
+            )

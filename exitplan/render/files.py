@@ -448,37 +448,57 @@ def _folder_mode(folder: Path) -> int:
         return 0o777 & ~umask
 
 
-def replace_folder(folder: Path, files: Mapping[str, bytes], check: Callable[[], None]) -> None:
+def replace_folder(
+    folder: Path,
+    files: Mapping[str, bytes],
+    check: Callable[[], None],
+    kept: Callable[[], None] = lambda: None,
+) -> None:
     """Put ``files`` (name → bytes) in place as ``folder``, replacing what it held, as one
     step: the new folder is written beside it under a hidden name, swapped in, and
-    ``check`` is called; should ``check`` raise, the old folder is put back and the error
-    goes on. Ctrl-C, SIGTERM and SIGHUP wait until the swap is over, so an interruption leaves
-    the old folder or the whole new one.
+    ``check`` is called; should ``check`` raise, or Ctrl-C, SIGTERM or SIGHUP arrive
+    before the new folder is kept, the old one is put back and the error goes on. Then
+    ``kept`` is called: from then on the new folder stays, whatever arrives. The swap,
+    the putting back and the keeping wait for signals, so an interruption leaves the old
+    folder or the whole new one; ``check`` (reading a large estate takes seconds) does
+    not.
     """
     parent = folder.parent
     staging: Path | None = None
+    previous: Path | None = None
+    moved = swapped = final = False
     try:
         staging = Path(tempfile.mkdtemp(prefix=_beside(folder.name, ".new."), dir=parent))
         staging.chmod(_folder_mode(folder))  # mkdtemp's 0700 would hide it from the team
         for name, data in sorted(files.items()):
             _write_new(staging / name, data)
-        with _signals_held():
-            previous: Path | None = None
-            if folder.exists() or folder.is_symlink():
-                previous = Path(tempfile.mkdtemp(prefix=_beside(folder.name, ".old."), dir=parent))
-                os.replace(folder, previous / folder.name)
-            os.replace(staging, folder)
-            staging = None
-            try:
-                check()
-            except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
-                if previous is not None:
-                    os.replace(previous / folder.name, folder)
-                raise
-            finally:
+        try:
+            with _signals_held():
+                if folder.exists() or folder.is_symlink():
+                    previous = Path(
+                        tempfile.mkdtemp(prefix=_beside(folder.name, ".old."), dir=parent)
+                    )
+                    os.replace(folder, previous / folder.name)
+                    moved = True
+                os.replace(staging, folder)
+                staging = None
+                swapped = True
+            check()
+            with _signals_held():
+                final = True
+                kept()
                 if previous is not None:
                     shutil.rmtree(previous, ignore_errors=True)
+        except BaseException:
+            if not final:
+                with _signals_held():  # the old folder back, whole
+                    if swapped:
+                        shutil.rmtree(folder, ignore_errors=True)
+                    if moved and previous is not None:
+                        os.replace(previous / folder.name, folder)
+                    if previous is not None:  # empty by now; kept if the above failed
+                        shutil.rmtree(previous, ignore_errors=True)
+            raise
     except OSError as error:
         raise ExitplanError(f"cannot write {display_path(folder)}: {os_reason(error)}") from None
     finally:
