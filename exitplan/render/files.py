@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from exitplan.errors import ExitplanError, UsageError, display_path, os_reason
 from exitplan.render.dot import dump_dot
@@ -180,20 +181,40 @@ def _signals_held() -> Iterator[None]:
     # A native thread (a numerical library's worker pool) may take a signal that the
     # main thread blocks; Python would then run the handler in the main thread all the
     # same. So the handlers, too, only note the signal until the file is in place.
-    handlers = {signum: signal.getsignal(signum) for signum in held}
-    for signum, handler in handlers.items():
-        if handler is not None:
-            signal.signal(signum, later)
+    handlers = {s: handler for s in held if (handler := signal.getsignal(s)) is not None}
+    arrived = _set_handlers(dict.fromkeys(handlers, later))
+    if arrived is not None:  # before any was held: it acts now, as it would have
+        _set_handlers(handlers)
+        raise arrived
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(held))
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        for signum, handler in handlers.items():
-            if handler is not None:
-                signal.signal(signum, handler)
+        arrived = _set_handlers(handlers)
         for noted in dict.fromkeys(received):
             signal.raise_signal(noted)
+        if arrived is not None:
+            raise arrived
+
+
+def _set_handlers(handlers: Mapping[signal.Signals, Any]) -> BaseException | None:
+    """Each of ``handlers`` set, though a signal's handler raises as one is set:
+    ``signal.signal`` runs the handlers of signals that have arrived, and one that
+    raised there left the handlers after it unset (helper-111). The first exception so
+    raised, for the caller to raise once every handler is set."""
+    arrived: BaseException | None = None
+    for signum, handler in handlers.items():
+        while True:
+            try:
+                signal.signal(signum, handler)
+            except Exception:
+                raise
+            except BaseException as error:  # a Ctrl-C's, a SIGTERM's: set it again
+                arrived = arrived or error
+            else:
+                break
+    return arrived
 
 
 def _mode_for(target: Path) -> tuple[int, os.stat_result | None]:

@@ -44,7 +44,7 @@ from benchmarks.synthetic import generate
 from exitplan.errors import os_reason
 from exitplan.graph import EmbeddedGraph
 from exitplan.render.csv import neutralise
-from exitplan.render.files import write_output
+from exitplan.render.files import _signals_held, write_output
 from exitplan.render.json import dump_json, dump_simulation_json
 from exitplan.render.markdown import _escaped, escape
 from exitplan.render.rows import Section
@@ -459,6 +459,37 @@ def test_a_file_size_limit_keeps_the_old_file_and_leaves_nothing(tmp_path: Path)
     assert_one_line(result, 2, "cannot write", os_reason(errno.EFBIG))
     assert target.read_bytes() == OLD
     assert leftovers(tmp_path, target.name) == []
+
+
+@pytest.mark.parametrize(
+    ("when", "body_ran"),
+    [("holding", False), ("letting go", True)],
+)
+def test_a_signal_as_its_handlers_are_set_leaves_every_handler_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, when: str, body_ran: bool
+) -> None:
+    """``signal.signal`` runs the handlers of signals that have arrived: a Ctrl-C's raised
+    there, as SIGTERM's handler was set, left SIGTERM, SIGHUP and SIGALRM noting signals
+    for the rest of the run (helper-111). The Ctrl-C goes on once every one is set."""
+    original = signal.signal
+    before = {signum: signal.getsignal(signum) for signum in HELD}
+    arrived: list[str] = []
+
+    def setting(signum: signal.Signals, handler: Any) -> Any:
+        restoring = handler is before[signum]
+        if signum == signal.SIGTERM and restoring == (when == "letting go") and not arrived:
+            arrived.append(when)
+            raise KeyboardInterrupt  # before this handler is set, as CPython does
+        return original(signum, handler)
+
+    monkeypatch.setattr(signal, "signal", setting)
+    ran = []
+    with pytest.raises(KeyboardInterrupt), _signals_held():
+        ran.append(True)
+    monkeypatch.undo()
+    assert arrived == [when]
+    assert bool(ran) == body_ran
+    assert {signum: signal.getsignal(signum) for signum in HELD} == before
 
 
 class _CutShort(list[bytes]):
