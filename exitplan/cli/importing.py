@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from exitplan.importers.rules import CommonRules
 from exitplan.loading import load_estate, read_one
 from exitplan.model import EstateInfo
 from exitplan.render.estate_yaml import PART_BYTES, dump_estate_yaml_parts
-from exitplan.render.files import IMPORTED_MARK, replace_folder, write_output
+from exitplan.render.files import IMPORTED_MARK, replace_folder, signals_held, write_output
 from exitplan.render.imported import dump_import_json, dump_import_text
 
 IMPORTED = "imported"
@@ -259,10 +259,17 @@ def _written_all_the_same(folder: Path) -> str:
     return f"{printable(display_path(folder))}/{IMPORTED}/ was written all the same"
 
 
-def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, imported: Imported) -> str:
+def _put_in_place(
+    folder: Path,
+    files: dict[str, bytes],
+    max_bytes: int,
+    imported: Imported,
+    kept: Callable[[], None],
+) -> str:
     """Write ``files`` as ``folder/imported/``, and on the first import the header, so that
     the folder holds the old estate or the whole new one, checked as validate would (with
-    ``max_bytes`` as the estate's budget)."""
+    ``max_bytes`` as the estate's budget). ``kept`` is called, with signals held, once
+    the new estate stays, whatever arrives."""
     header = imported.header
     made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
     try:
@@ -276,19 +283,6 @@ def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, importe
     # empty source gives an estate, and a folder holding a README.md keeps the source's
     # date, currency and legal profile.
     first = not header_file.exists() and holds_header(folder, skip=IMPORTED) is None
-    if first:
-        name = slug(folder.resolve().name) or "estate"
-        starter = _STARTER.format(
-            folder=name,
-            imported=IMPORTED,
-            quoted=_quoted(name),
-            header=_header_lines(header),
-        )
-        try:
-            write_output(header_file, starter.encode("utf-8"))
-        except BaseException:  # a full disk, a signal: the folders made are taken back
-            _remove_folders(made)
-            raise
     swapped = False
     currency = ""
 
@@ -305,21 +299,29 @@ def _put_in_place(folder: Path, files: dict[str, bytes], max_bytes: int, importe
                 else f"import was not written (nor {display_path(folder)}), and the estate",
             ) from None
 
-    def kept() -> None:
+    def keep() -> None:
         nonlocal swapped
         swapped = True
+        kept()
 
     try:
-        replace_folder(folder / IMPORTED, files, checked, kept)
-    except BaseException:
+        if first:
+            name = slug(folder.resolve().name) or "estate"
+            starter = _STARTER.format(
+                folder=name,
+                imported=IMPORTED,
+                quoted=_quoted(name),
+                header=_header_lines(header),
+            )
+            write_output(header_file, starter.encode("utf-8"))
+        replace_folder(folder / IMPORTED, files, checked, keep)
+    except BaseException:  # a full disk, a refused estate, a signal
         if not swapped:
-            if first:
-                header_file.unlink(missing_ok=True)
+            with signals_held():  # what this import made is taken back, whole
+                if first:  # the header too: a later import would take it for the user's
+                    header_file.unlink(missing_ok=True)
                 _remove_folders(made)
-            raise
-        # A signal that arrived as the new estate was kept: it stays, and is said to.
-        with after_a_signal(_written_all_the_same(folder)):
-            raise
+        raise
     return currency
 
 
@@ -462,7 +464,11 @@ def import_command(
         folder,
         [*paths, *(p for p in (components, relations, mapping_file) if p is not None)],
     )
-    with contextlib.ExitStack() as kept:
+    with contextlib.ExitStack() as aftermath:
+
+        def kept() -> None:  # the new estate stays from here on: a Ctrl-C or SIGTERM says so
+            aftermath.enter_context(after_a_signal(_written_all_the_same(folder)))
+
         with in_stages(
             "reading the sources", "writing the estate", "checking it as validate would"
         ) as advance:
@@ -479,9 +485,7 @@ def import_command(
                 header = _header(imported, "../estate.yaml")
                 files = _files(imported, header)
             advance()
-            counted_in = _put_in_place(folder, files, max_bytes, imported)
-            # The new estate stays from here on: a Ctrl-C or SIGTERM says so.
-            kept.enter_context(after_a_signal(_written_all_the_same(folder)))
+            counted_in = _put_in_place(folder, files, max_bytes, imported, kept)
             advance()
         shown = display_path(folder)
         written = sorted(files)

@@ -51,7 +51,7 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -380,23 +380,48 @@ class _SupersededError(BackendError):
     """Another load of the estate removed this load's copy; its message says so whole."""
 
 
-def _join(pool: ThreadPoolExecutor, futures: Iterable[Future[Any]]) -> None:
-    """Wait for a load's batches (``futures``) under way to end, those not begun
-    cancelled, and then for its writers. The connections the batches use must not be
-    closed under them: given up on, the wait let a writer tell of a lost connection after
-    the command's last line. So a Ctrl-C or SIGTERM that arrives while it waits (Ctrl-C
+class _UnderWay:
+    """The batches of a load being written: none begins once the load is ``stopped``, and
+    those that began are counted until they end, so that a stopped load waits for each
+    (``_join``), the one whose ``submit`` a signal cut short too (its future never
+    kept)."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+        self._changed = threading.Condition()
+        self._count = 0
+
+    def begin(self) -> None:
+        with self._changed:
+            if self.stopped.is_set():
+                raise _NotBegunError
+            self._count += 1
+
+    def end(self) -> None:
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    def wait(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._count == 0)
+
+
+def _join(pool: ThreadPoolExecutor, under_way: _UnderWay) -> None:
+    """Wait for a stopped load's batches under way to end, and then for its writers;
+    those not begun are cancelled. The connections the batches use must not be closed
+    under them: given up on, the wait let a writer tell of a lost connection after the
+    command's last line. So a Ctrl-C or SIGTERM that arrives while it waits (Ctrl-C
     pressed again) is let pass when the console script's watchdog is set
     (``WATCHDOG_SET``), which ends a wait on a server that stopped answering; the command
     ends with the first signal all the same (``SIGNALS_ARRIVED``). Without a watchdog, it
     ends the wait. The batches are waited for, not the threads: on Python 3.11 and 3.12 a
     thread whose join a signal interrupted is taken for ended, and a second join returns
     at once."""
-    futures = list(futures)
-    for future in futures:
-        future.cancel()  # only those not begun can be
+    under_way.stopped.set()
     while True:
         try:
-            wait(futures)
+            under_way.wait()
             pool.shutdown(cancel_futures=True)  # no batch left to write: they end at once
         except BaseException as error:
             if not (WATCHDOG_SET and any(error is arrived for arrived in SIGNALS_ARRIVED)):
@@ -841,24 +866,24 @@ class Neo4jGraph:
                 found.append(self._run(query, write=True, rows=rows, **parameters))
                 advance(len(rows))
             return found
-        stopped = threading.Event()
+        under_way = _UnderWay()
 
         def write(query: str, rows: list[list[Any]], parameters: Mapping[str, Any]) -> Any:
-            if stopped.is_set():
-                raise _NotBegunError
+            under_way.begin()
             try:
                 return self._run(query, write=True, rows=rows, **parameters)
             except BaseException:
-                stopped.set()
+                under_way.stopped.set()
                 raise
+            finally:
+                under_way.end()
 
         pool = ThreadPoolExecutor(self.writers, thread_name_prefix="exitplan-load")
         waiting: deque[tuple[Future[list[dict[str, Any]]], int]] = deque()
 
         def count_one() -> None:
-            future, rows = waiting[0]  # left in ``waiting`` until it is counted (``_join``)
+            future, rows = waiting.popleft()
             found.append(future.result())
-            waiting.popleft()
             advance(rows)
 
         try:
@@ -872,8 +897,7 @@ class Neo4jGraph:
             # The batches under way end first (each in about a second); the connections
             # they use must not be closed under them (``close``). A server that stopped
             # answering is left by the command's watchdog (``exitplan.entry``).
-            stopped.set()
-            _join(pool, [future for future, _ in waiting])
+            _join(pool, under_way)
             raise
         pool.shutdown()
         return found

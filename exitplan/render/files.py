@@ -161,7 +161,7 @@ def _beside(name: str, tail: str) -> str:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP wait while a file is put in place, and act right after: an
     interruption leaves the old file or the whole new one, never a temporary file. So
     does SIGALRM, the watchdog that ends a run that does not unwind after a signal.
@@ -182,20 +182,21 @@ def _signals_held() -> Iterator[None]:
     # main thread blocks; Python would then run the handler in the main thread all the
     # same. So the handlers, too, only note the signal until the file is in place.
     handlers = {s: handler for s in held if (handler := signal.getsignal(s)) is not None}
+    # A signal whose handler raises while they are set waits as a held one does: raised
+    # at once, it would skip what is to be held (putting an old folder back, say).
     arrived = _set_handlers(dict.fromkeys(handlers, later))
-    if arrived is not None:  # before any was held: it acts now, as it would have
-        _set_handlers(handlers)
-        raise arrived
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(held))
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        arrived = _set_handlers(handlers)
+        restored = _set_handlers(handlers)
+        if arrived is not None:  # in the order they came
+            raise arrived
         for noted in dict.fromkeys(received):
             signal.raise_signal(noted)
-        if arrived is not None:
-            raise arrived
+        if restored is not None:
+            raise restored
 
 
 def _set_handlers(handlers: Mapping[signal.Signals, Any]) -> BaseException | None:
@@ -302,7 +303,7 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
         files.append((path, data, *place_for(path)))  # no folder: before any is written
     staged: list[tuple[Path, str, Path]] = []  # (path, temporary, target)
     try:
-        with _signals_held():
+        with signals_held():
             for path, data, target, directory in files:
                 staged.append((path, _staged(path, target, directory, data), target))
             if not through:  # a signal now waits until the files are in place
@@ -310,7 +311,7 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
         if through:
             for path, data in through:
                 _write_through(path, data)
-            with _signals_held():
+            with signals_held():
                 _put_in_place(staged)
     finally:
         for _, temporary, _ in staged:
@@ -487,38 +488,42 @@ def replace_folder(
     parent = folder.parent
     staging: Path | None = None
     previous: Path | None = None
-    moved = swapped = final = False
+    swapped = final = False
     try:
         staging = Path(tempfile.mkdtemp(prefix=_beside(folder.name, ".new."), dir=parent))
         staging.chmod(_folder_mode(folder))  # mkdtemp's 0700 would hide it from the team
         for name, data in sorted(files.items()):
             _write_new(staging / name, data)
         try:
-            with _signals_held():
+            with signals_held():
                 if folder.exists() or folder.is_symlink():
                     previous = Path(
                         tempfile.mkdtemp(prefix=_beside(folder.name, ".old."), dir=parent)
                     )
                     os.replace(folder, previous / folder.name)
-                    moved = True
                 os.replace(staging, folder)
                 staging = None
                 swapped = True
             check()
-            with _signals_held():
+            with signals_held():
                 final = True
                 kept()
                 if previous is not None:
                     shutil.rmtree(previous, ignore_errors=True)
         except BaseException:
             if not final:
-                with _signals_held():  # the old folder back, whole
-                    if swapped:
+                with signals_held():  # the old folder back, whole
+                    # Read from the disk, not from the flags: where no signal can be
+                    # held (Windows), one may come between a rename and its flag.
+                    if swapped or (staging is not None and not staging.exists()):
+                        staging = None
                         shutil.rmtree(folder, ignore_errors=True)
-                    if moved and previous is not None:
-                        os.replace(previous / folder.name, folder)
-                    if previous is not None:  # empty by now; kept if the above failed
-                        shutil.rmtree(previous, ignore_errors=True)
+                    if previous is not None:
+                        old = previous / folder.name
+                        if old.exists() or old.is_symlink():
+                            os.replace(old, folder)
+                        with contextlib.suppress(OSError):  # only if empty: never the old
+                            previous.rmdir()
             raise
     except OSError as error:
         raise ExitplanError(f"cannot write {display_path(folder)}: {os_reason(error)}") from None

@@ -13,6 +13,7 @@ import stat
 import struct
 import subprocess
 import zipfile
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from exitplan.errors import InvalidInputError, display_path
 from exitplan.importers.draft import Draft
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.loading import load_estate
+from exitplan.render.files import write_output
 from tests.conftest import REPO, RunCli, _command
 
 CSV = REPO / "tests" / "fixtures" / "csv" / "servicenow"
@@ -398,12 +400,36 @@ def test_a_source_or_folder_that_cannot_be_used_is_refused_at_once(
     assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["bom.json"])
 
 
-def test_a_first_import_that_fails_leaves_no_folder_behind(tmp_path: Path) -> None:
+def _header_then_ctrl_c(path: Path, data: bytes) -> None:
+    write_output(path, data)
+    raise KeyboardInterrupt  # held while the header was put in place, raised right after
+
+
+@pytest.mark.parametrize(
+    ("files", "write_header", "raised"),
+    [
+        # no name, no vendor: the check fails
+        ({"bad.yaml": b"components:\n  - id: x\n"}, write_output, InvalidInputError),
+        # the header written, then the signal: the header stayed, and a later import
+        # took it for the user's (helper-112)
+        ({}, _header_then_ctrl_c, KeyboardInterrupt),
+    ],
+    ids=["refused", "ctrl-c-after-the-header"],
+)
+def test_a_first_import_that_fails_leaves_no_folder_behind(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    files: dict[str, bytes],
+    write_header: Callable[[Path, bytes], None],
+    raised: type[BaseException],
+) -> None:
+    monkeypatch.setattr("exitplan.cli.importing.write_output", write_header)
     folder = tmp_path / "new" / "deeper" / "estate"
-    refused = {"bad.yaml": b"components:\n  - id: x\n"}  # no name, no vendor: the check fails
-    with pytest.raises(InvalidInputError):
-        _put_in_place(folder, refused, MAX_SOURCE_BYTES, Draft().finish())
+    kept: list[bool] = []
+    with pytest.raises(raised):
+        _put_in_place(folder, files, MAX_SOURCE_BYTES, Draft().finish(), lambda: kept.append(True))
     assert list(tmp_path.iterdir()) == []
+    assert kept == []
 
 
 def test_the_imported_folder_has_an_ordinary_folders_permissions(

@@ -12,9 +12,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from exitplan.render import files
 from exitplan.render.files import replace_folder
 from tests.conftest import REPO, _command
 from tests.reliability.test_outputs import HELD, SIGNALS, needs_proc, started, wait_until
@@ -231,3 +233,50 @@ def test_a_signal_as_the_new_import_is_kept_says_it_was_written(tmp_path: Path) 
     _assert_said(done.stderr, "exitplan: interrupted", folder, kept_new=True)
     assert "it-standards.yaml" in {p.name for p in (folder / "imported").iterdir()}
     assert sorted(p.name for p in folder.iterdir()) == ["estate.yaml", "imported"]
+
+
+@pytest.mark.parametrize("fault", ["unheld-after-moving-aside", "arriving-as-put-back"])
+def test_a_signal_in_the_putting_back_still_puts_the_old_folder_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fault: str
+) -> None:
+    """helper-112: where no signal is held (Windows), a Ctrl-C right after the old folder
+    was moved aside had its hiding place removed with it; a Ctrl-C whose handler ran as
+    the putting back began to hold signals skipped the putting back, and left the new
+    folder unchecked."""
+    folder = tmp_path / "imported"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes(b"old")
+    checked: list[bool] = []
+    if fault == "unheld-after-moving-aside":
+        monkeypatch.setattr(files, "signals_held", contextlib.nullcontext)
+        rename = os.replace
+
+        def replace(source: Path, target: Path) -> None:
+            rename(source, target)
+            if Path(target).parent.name.startswith(".imported.old."):
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(os, "replace", replace)
+
+        def check() -> None:
+            checked.append(True)
+
+    else:
+        setting = signal.signal
+
+        def check() -> None:
+            checked.append(True)
+            raise ValueError("the estate has problems")
+
+        def set_handler(signum: signal.Signals, handler: Any) -> Any:
+            if checked and getattr(handler, "__name__", "") == "later" and len(checked) == 1:
+                checked.append(True)
+                raise KeyboardInterrupt  # the handler of one that arrived, before this is set
+            return setting(signum, handler)
+
+        monkeypatch.setattr(signal, "signal", set_handler)
+    with pytest.raises(KeyboardInterrupt):
+        files.replace_folder(folder, {"b.yaml": b"new"}, check)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {"a.yaml": b"old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["imported"]
