@@ -488,7 +488,7 @@ def replace_folder(
     parent = folder.parent
     staging: Path | None = None
     previous: Path | None = None
-    swapped = final = False
+    final = False
     try:
         staging = Path(tempfile.mkdtemp(prefix=_beside(folder.name, ".new."), dir=parent))
         staging.chmod(_folder_mode(folder))  # mkdtemp's 0700 would hide it from the team
@@ -503,7 +503,6 @@ def replace_folder(
                     os.replace(folder, previous / folder.name)
                 os.replace(staging, folder)
                 staging = None
-                swapped = True
             check()
             with signals_held():
                 final = True
@@ -513,9 +512,9 @@ def replace_folder(
         except BaseException:
             if not final:
                 with signals_held():  # the old folder back, whole
-                    # Read from the disk, not from the flags: where no signal can be
-                    # held (Windows), one may come between a rename and its flag.
-                    if swapped or (staging is not None and not staging.exists()):
+                    # Read from the disk: where no signal can be held (Windows), one
+                    # may come between a rename and ``staging = None``.
+                    if staging is None or not staging.exists():  # the new one in place
                         staging = None
                         shutil.rmtree(folder, ignore_errors=True)
                     if previous is not None:
