@@ -14,7 +14,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
 from exitplan.render.deck import _title
-from tests.conftest import RunCli
+from tests.conftest import RunCli, WriteFiles
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
@@ -186,3 +186,47 @@ def test_every_slide_has_words_for_the_speaker(run_cli: RunCli, tmp_path: Path) 
     breaking = said["The answer in figures"]
     assert "- Endpoint security: Endpoint security ← Microsoft Defender" in breaking
     assert "E-mail and calendar" not in breaking
+
+
+WAITS = """
+estate: {name: waits, as_of: 2026-01-01}
+vendors: [{id: v1, name: Vendor One, hq_country: SE}, {id: v2, name: Vendor Two, hq_country: SE}]
+components:
+  - {id: a, name: Alpha, vendor: v1, delivery: saas}
+  - {id: b, name: Beta, vendor: v1, delivery: saas}
+  - {id: c, name: Gamma, vendor: v1, delivery: saas}
+  - {id: kb, name: Kb, vendor: v2, delivery: saas, lifecycle: candidate,
+     depends_on: [{ref: a, strength: soft}]}
+  - {id: kc, name: Kc, vendor: v2, delivery: saas, lifecycle: candidate}
+services:
+  - {id: s, name: S, depends_on: [a, b, c]}
+alternatives:
+  - {for: b, candidate: kb, readiness: R3, duration_weeks: 4}
+  - {for: c, candidate: kc, readiness: R3, duration_weeks: 2}
+"""
+
+
+def test_the_notes_name_the_step_that_blocks_another(
+    run_cli: RunCli, write_files: WriteFiles
+) -> None:
+    """Kb, the candidate for Beta, needs Alpha (softly, so it stays viable), and nothing can
+    replace Alpha: Beta's step waits for Alpha's, which is blocked. The plan's notes say
+    so, by name; no other deck had a step blocked by another (helper-97's R50)."""
+    folder = write_files({"waits.yaml": WAITS})
+    scenario = folder.parent / "s.yaml"
+    scenario.write_text(
+        f"id: s\ntitle: S\nestate: {folder.name}\nwithdraw: [vendor:v1]\nmode: exit\n", "utf-8"
+    )
+    target = folder.parent / "deck.pptx"
+    result = run_cli("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    said = {
+        slide.shapes.title.text: slide.notes_slide.notes_text_frame.text
+        for slide in Presentation(str(target)).slides
+    }
+    assert said["The plan on a calendar"].splitlines() == [
+        "Critical path: Gamma",
+        "Blocked steps:",
+        "- Alpha (blocked: no viable alternative)",
+        "- Beta (blocked by Alpha)",
+    ]
