@@ -33,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from exitplan.entry import COLLECTOR_THRESHOLDS
 from exitplan.graph import EmbeddedGraph
 from exitplan.graph.neo4j import DEFAULT_BATCH, WRITERS, Neo4jGraph, Neo4jSettings
 from exitplan.graph.shape import estate_edges, estate_nodes
@@ -130,7 +131,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     parser.add_argument("--writers", type=int, default=WRITERS, help="the load's writers at once")
     arguments = parser.parse_args()
-    gc.set_threshold(100_000, 50, 100)  # as the exitplan command runs (exitplan/entry.py)
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # as the exitplan command runs
     password = secrets.token_urlsafe(18)
     with tempfile.TemporaryDirectory() as home:
         process, uri = start_server(Path(home) / "db", password)

@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # typing costs milliseconds of start-up in which Ctrl-C is no
 INTERRUPTED = 130
 TERMINATED = 143
 HUNG_UP = 129
+COLLECTOR_THRESHOLDS = (100_000, 50, 100)
+"""The cycle collector's thresholds while a command runs (``main``); ``simulate_bench``
+and ``neo4j_bench`` set the same, to time in process what the command does."""
 
 
 class Terminated(BaseException):  # named like KeyboardInterrupt, its sibling
@@ -202,7 +205,7 @@ def _run() -> int:
     # and keeps them to the end; with Python's default thresholds the collector walks them
     # all again and again while they are made, which took half of a large load. Cycles of
     # garbage are rare here, and they are still collected, only less often.
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     from exitplan.cli import keep_estates, run  # noqa: PLC0415  # the slow import, guarded
 
     keep_estates()  # the process ends at once after the command (``_leave``)
