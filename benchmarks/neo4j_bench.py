@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     parser.add_argument("--writers", type=int, default=WRITERS, help="the load's writers at once")
     arguments = parser.parse_args()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # as the exitplan command runs
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # the exitplan command's thresholds
     password = secrets.token_urlsafe(18)
     with tempfile.TemporaryDirectory() as home:
         process, uri = start_server(Path(home) / "db", password)

@@ -10,7 +10,7 @@ Then, in the same process and on the same graph, it times:
   component in turn, the union of what they reach (the search as one writes it first);
 * ``walk``: numbering the estate's dependencies for the propagation (once per estate, on
   the first simulation; not part of the timings below, as building ``bare``'s graph is
-  not part of its);
+  not part of its; nor are the dependency edges the backend makes once and keeps);
 * ``propagate``: the failure and degradation days alone (two passes of the min-max
   priority queue over the same region);
 * ``simulate``: the whole ``exitplan.simulate.simulate`` call (selectors, failure and
@@ -23,11 +23,13 @@ Then, in the same process and on the same graph, it times:
 Everything is timed as the ``exitplan`` command runs it: with its cycle collector
 thresholds (``exitplan.entry.COLLECTOR_THRESHOLDS``) and the loaded estate frozen
 (``gc.freeze``, as the command does once it has read an estate), with the plain graph of
-the bare search, which the command does not have to walk. ``--python-collector``
-times with Python's default thresholds and nothing frozen instead, as these figures were
-taken before 2026-12-07: the collector then walks the estate again and again while the
-call makes its objects. At 120,000 components on 2026-12-07, ``rows`` took 0.56 s that
-way and 0.28 s as the command runs it; the whole call 5.84 s and 4.43 s.
+the bare search, which the command does not have to walk. ``--python-collector`` times
+with Python's default thresholds and freezes nothing itself, as the figures taken before
+2026-12-07 were (``rows`` then also timed reading each field back, and left the
+candidates out): the collector then runs far more often while the call makes its
+objects. In both, the numbering of a large region, made before the timings, freezes what
+exists then, as it does in the command (``exitplan.graph.region.collector_paused``).
+What a timed run makes is freed outside the timings, as the command frees nothing.
 
 Each is the best of ``--repeat`` runs; the ratio is simulate / bare. Peak memory is the
 largest resident set of the process (the estates dominate it) and, with ``--trace``, the
@@ -67,7 +69,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.synthetic import generate  # runs as a script from anywhere
 
 VENDOR = "vendor:v-dominant"
-DEFAULT_THRESHOLDS = gc.get_threshold()
 
 
 T = TypeVar("T")
@@ -79,8 +80,9 @@ def _best(run: Callable[[], T], repeat: int) -> tuple[float, T]:
     for _ in range(repeat):
         gc.collect()
         started = time.perf_counter()
-        result = run()
+        made = run()
         best = min(best, time.perf_counter() - started)
+        result = made  # the run before is freed here, outside the timing
     return best, result
 
 
@@ -127,9 +129,10 @@ def row_arguments(simulation: Simulation) -> Made:
     return made
 
 
-def rows(arguments: Made) -> int:
-    """Make the row objects again by their constructors (``row_arguments``)."""
-    return sum(len([kind(*values) for values in calls]) for kind, calls in arguments)
+def rows(arguments: Made) -> list[list[object]]:
+    """Make the row objects again by their constructors (``row_arguments``), and return
+    them, so that they are freed outside the timing."""
+    return [[kind(*values) for values in calls] for kind, calls in arguments]
 
 
 def _peak_rss_mib() -> float:
@@ -141,14 +144,14 @@ def measure(size: int, repeat: int, *, trace: bool, as_command: bool) -> dict[st
     estate = generate(size, seed=1)
     backend = EmbeddedGraph(estate)
     build = time.perf_counter() - started
+    thresholds = gc.get_threshold()
     if as_command:
         gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
         return _timed(estate, backend, build, repeat, trace=trace, as_command=as_command)
-    finally:
-        if as_command:
-            gc.unfreeze()
-            gc.set_threshold(*DEFAULT_THRESHOLDS)
+    finally:  # the next size starts as this one did (a region's numbering may freeze)
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def _timed(
@@ -215,7 +218,7 @@ def main() -> None:
     parser.add_argument(
         "--python-collector",
         action="store_true",
-        help="time with Python's default collector thresholds, nothing frozen",
+        help="time with Python's default collector thresholds, freezing nothing itself",
     )
     arguments = parser.parse_args()
     header = (
