@@ -70,6 +70,17 @@ def write_files(tmp_path: Path) -> WriteFiles:
     return write
 
 
+def write_scenario(estate: Path, *withdraw: str, mode: str | None = None) -> Path:
+    """A scenario file ``s.yaml`` beside the estate folder ``estate``, naming it by its
+    folder's name (``id: s``, ``title: S``): what it withdraws and, if given, its mode."""
+    lines = ["id: s", "title: S", f"estate: {estate.name}", f"withdraw: [{', '.join(withdraw)}]"]
+    if mode is not None:
+        lines.append(f"mode: {mode}")
+    scenario = estate.parent / "s.yaml"
+    scenario.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return scenario
+
+
 def shuffled_copy(source: Path, target: Path, seed: int) -> Path:
     """The estate folder ``source`` again under ``target``: items shuffled inside every
     section, files renamed so that they are read in another order."""

@@ -11,7 +11,7 @@ import pytest
 
 from exitplan.render.rows import headline
 from exitplan.simulate import simulate
-from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, WriteFiles
+from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, WriteFiles, write_scenario
 from tests.simulate.build import build
 
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -796,10 +796,7 @@ def test_the_day_itself_is_neither_late_nor_past(
     folder = write_files({"on-the-day.yaml": ON_THE_DAY.replace("END", end)})
     result = run_cli("simulate", folder, "-w", "vendor:v", "--mode", "exit", "--format", "markdown")
     assert result.exit_code == 0, result.stderr
-    scenario = folder.parent / "s.yaml"
-    scenario.write_text(
-        f"id: s\ntitle: S\nestate: {folder.name}\nwithdraw: [vendor:v]\nmode: exit\n", "utf-8"
-    )
+    scenario = write_scenario(folder, "vendor:v", mode="exit")
     report = run_cli("report", scenario, "-o", folder.parent / "r.md")
     assert report.exit_code == 0, report.stderr
     text = " ".join([*result.stdout.split(), *(folder.parent / "r.md").read_text("utf-8").split()])

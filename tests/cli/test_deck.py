@@ -14,7 +14,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
 from exitplan.render.deck import _title
-from tests.conftest import RunCli, WriteFiles
+from tests.conftest import RunCli, WriteFiles, write_scenario
 from tests.reliability.test_outputs import HOSTILE, write_estate
 
 SCENARIO = "scenarios/leave-microsoft.yaml"
@@ -213,10 +213,7 @@ def test_the_notes_name_the_step_that_blocks_another(
     replace Alpha: Beta's step waits for Alpha's, which is blocked. The plan's notes say
     so, by name; no other deck had a step blocked by another (helper-97's R50)."""
     folder = write_files({"waits.yaml": WAITS})
-    scenario = folder.parent / "s.yaml"
-    scenario.write_text(
-        f"id: s\ntitle: S\nestate: {folder.name}\nwithdraw: [vendor:v1]\nmode: exit\n", "utf-8"
-    )
+    scenario = write_scenario(folder, "vendor:v1", mode="exit")
     target = folder.parent / "deck.pptx"
     result = run_cli("report", scenario, "-o", target)
     assert result.exit_code == 0, result.stderr

@@ -22,7 +22,7 @@ from exitplan.render.archimate import _verdicts, identifier
 from exitplan.render.json import dump_simulation_json
 from exitplan.scenario import load_scenario, run_scenario
 from exitplan.simulate import simulate
-from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, shuffled_copy
+from tests.conftest import EXAMPLE, REPO, CheckGolden, RunCli, shuffled_copy, write_scenario
 from tests.simulate.build import build
 
 NS = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -466,8 +466,7 @@ def test_a_synthetic_estate_imported_back_gives_the_same_answers(
     estate = generate(300, seed=seed)
     folder = tmp_path / "estate"
     write_json(estate, folder, per_file=100)
-    scenario = tmp_path / "scenario.yaml"
-    scenario.write_text("id: s\ntitle: S\nestate: estate\nwithdraw: [vendor:v-dominant]\n")
+    scenario = write_scenario(folder, "vendor:v-dominant")
     export_quietly(run_cli, scenario, tmp_path / "model.xml")  # its views cut to fit
     back = tmp_path / "synthetic-300"
     assert run_cli("import", tmp_path / "model.xml", "-o", back).exit_code == 0
@@ -529,8 +528,7 @@ def test_an_edge_estate_imported_back_gives_the_same_answers(
     folder = tmp_path / "edge"
     folder.mkdir()
     (folder / "estate.yaml").write_text(EDGE_ESTATE.replace("LONG", long_id), encoding="utf-8")
-    scenario = tmp_path / "scenario.yaml"
-    scenario.write_text("id: s\ntitle: S\nestate: edge\nwithdraw: [vendor:salesforce]\n")
+    scenario = write_scenario(folder, "vendor:salesforce")
     export(run_cli, scenario, tmp_path / "model.xml")
     back = tmp_path / "back" / "edge"
     result = run_cli("import", tmp_path / "model.xml", "-o", back)
@@ -584,8 +582,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     (``MAX_NODES``), its scenario, and the simulation's answer."""
     folder = tmp_path_factory.mktemp("large")
     write_json(generate(700, seed=4), folder / "estate", per_file=400)
-    scenario = folder / "scenario.yaml"
-    scenario.write_text("id: s\ntitle: S\nestate: estate\nwithdraw: [vendor:v-dominant]\n")
+    scenario = write_scenario(folder / "estate", "vendor:v-dominant")
     loaded = load_scenario(scenario)
     return scenario, run_scenario(loaded, EmbeddedGraph(load_estate(loaded.estate_path)))
 
