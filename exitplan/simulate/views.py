@@ -526,20 +526,59 @@ def _stacks(
 
 
 def _without_implied(edges: list[GraphEdge]) -> list[GraphEdge]:
-    """Leave out a plain dependency a → c when a longer chain a → b → ... → c of plain
-    dependencies already shows it (a transitive reduction); redundant-group edges and data
-    flows are always drawn. Only where the dependencies form no cycle; else all stay."""
+    """Leave out a plain dependency a → c when a longer chain a → b → ... → c already says
+    all it says: a chain of immediate dependencies (no grace, not at renewal), each of them
+    hard when a → c is hard. Through such a chain, a stops (or degrades) no later than a →
+    c would make it; a chain through a soft dependency or a period of grace says less,
+    and a → c is drawn. Redundant-group edges and data flows are always drawn. Only where
+    the dependencies form no cycle; else all stay."""
     plain = [
         edge for edge in edges if edge.type is Rel.DEPENDS_ON and not edge.properties.get("group")
     ]
     graph: nx.DiGraph[NodeId] = nx.DiGraph((edge.source, edge.target) for edge in plain)
     if not nx.is_directed_acyclic_graph(graph):
         return edges
-    kept = set(nx.transitive_reduction(graph).edges)
-    of_plain = {id(edge) for edge in plain}  # a list's search per edge: 393 s (helper-84)
-    return [
-        edge for edge in edges if id(edge) not in of_plain or (edge.source, edge.target) in kept
-    ]
+    hard = [edge for edge in plain if _hard(edge)]
+    implied = _implied(hard, [edge for edge in hard if _immediate(edge)])
+    implied |= _implied(
+        [edge for edge in plain if not _hard(edge)], [edge for edge in plain if _immediate(edge)]
+    )
+    return [edge for edge in edges if (edge.source, edge.target, id(edge)) not in implied]
+
+
+def _hard(edge: GraphEdge) -> bool:
+    return edge.properties.get("strength", "hard") == "hard"
+
+
+def _immediate(edge: GraphEdge) -> bool:
+    return not edge.properties.get("at_renewal") and not edge.properties.get("onset_days")
+
+
+def _implied(shortcuts: list[GraphEdge], links: list[GraphEdge]) -> set[tuple[NodeId, NodeId, int]]:
+    """Those of ``shortcuts`` that a chain of two or more of ``links`` joins, end to end
+    (with the edge itself: its ``id``). A shortcut among the links is one that their
+    transitive reduction leaves out; one not among them, one whose target its source
+    reaches through them (never in one step: no pair has two edges)."""
+    chains: nx.DiGraph[NodeId] = nx.DiGraph((edge.source, edge.target) for edge in links)
+    kept = set(nx.transitive_reduction(chains).edges)
+    among = {id(edge) for edge in links}
+    reached: dict[NodeId, set[NodeId]] = {}
+    found = set()
+    for edge in shortcuts:
+        source, target = edge.source, edge.target
+        if id(edge) in among:
+            if (source, target) in kept:
+                continue
+        elif source not in chains:
+            continue
+        else:
+            below = reached.get(source)
+            if below is None:
+                below = reached[source] = nx.descendants(chains, source)
+            if target not in below:
+                continue
+        found.add((source, target, id(edge)))
+    return found
 
 
 def _used(looks: Iterable[Look]) -> tuple[Look, ...]:
@@ -584,7 +623,10 @@ def estate_view(
         lines,
         tuple(sorted(set(clusters.values()))),
         legend=_used([*(n.look for n in drawn), *(e.look for e in lines)]),
-        notes=("A dependency that a longer chain already shows is not drawn.",),
+        notes=(
+            "A dependency is not drawn where a longer chain of immediate dependencies, each as"
+            " strong, already shows it.",
+        ),
     )
     _check_size(len(ids), _cut_advice(focus, depth), most, drawn_count(diagram, len(ids)))
     return diagram

@@ -543,6 +543,35 @@ def test_plain_drawing_keeps_waves_in_order() -> None:
     assert [int(w) for w in waves] == list(range(1, 13))
 
 
+@pytest.mark.parametrize(
+    ("shortcut", "first", "then", "drawn"),
+    [
+        ("", "", "", False),  # a chain of hard, immediate needs shows a → c
+        ("", "soft", "", True),  # a only degrades through b: a → c says a stops
+        ("", "", "soft", True),
+        ("soft", "", "", False),  # a stops through the chain: it degrades too
+        ("soft", "soft", "soft", False),
+        ("", "", "grace=345", True),  # the chain says after 345 days; a → c, at once
+        ("grace=30", "", "", False),  # the chain makes a stop sooner
+        ("soft grace=90", "soft", "", False),
+        ("", "renewal", "", True),  # the chain says at renewal
+        ("renewal", "", "", False),
+        ("", "group=g", "", True),  # b is one of a group: its chain is no chain
+    ],
+)
+def test_a_dependency_is_left_out_only_where_a_chain_says_all_it_says(
+    shortcut: str, first: str, then: str, drawn: bool
+) -> None:
+    """a → c beside a → b → c: the estate view leaves a → c out when the chain makes a stop
+    (or degrade) no later than a → c would; a soft link or a period of grace in the chain
+    says less, and a → c stays (helper-114 found IT-arbetsplats → Windows 11 left out
+    behind a chain through a soft link)."""
+    graph = build(f"s:x -> a\na -> b {first}\nb -> c {then}\na -> c {shortcut}\na -> g2 group=g")
+    lines = {(edge.source, edge.target) for edge in estate_view(graph).edges}
+    assert {("a", "b"), ("b", "c")} <= lines
+    assert (("a", "c") in lines) is drawn
+
+
 def test_a_step_box_says_what_it_needs_brought_in() -> None:
     graph = build(
         "s:x -> a\ncandidate k\nalt k for a R3 weeks=4\nk -> hub\ncandidate hub\n"
