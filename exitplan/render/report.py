@@ -1268,8 +1268,10 @@ table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0 
 th, td { border: 1px solid #c8c8c8; padding: 3px 5px; text-align: left; vertical-align: top;
          overflow-wrap: break-word; hyphens: auto; }
 th { background: #eef3fb; }
-/* the register's names may break anywhere: a long one set the scale of every page */
-table:has(th:nth-child(9)) td:nth-child(-n+3) { overflow-wrap: anywhere; }
+/* a table of eight columns or more prints on landscape pages, with its heading: upright,
+   its words set the page wider than A4, and Chromium printed every page smaller */
+@page wide { size: A4 landscape; }
+:is(h2, h3):has(+ table th:nth-child(8)), table:has(th:nth-child(8)) { page: wide; }
 tr { break-inside: avoid; }
 figure { margin: 1em 0; break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 24cm; }
@@ -1277,7 +1279,9 @@ figure.gantt svg { max-height: 7cm; }
 figure.gantt { margin: 0.4em 0; }
 figcaption { font-size: 8pt; color: #555; }
 code { font-size: 9pt; }
-@media print { body { margin: 0; max-width: none; } }
+/* printed at 86% of these sizes, whatever the tables hold: the executive summary and its
+   chart keep to the first page */
+@media print { body { margin: 0; max-width: none; zoom: 0.86; } }
 """
 
 
