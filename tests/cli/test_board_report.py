@@ -427,14 +427,7 @@ def test_a_part_of_the_agreement_with_only_blocked_steps_is_renewed_with_the_res
     assert not [d for d in said if d.startswith("Give notice")], said
 
 
-def _printed_word_height(run_cli: RunCli, folder: Path, name: str) -> float:
-    """The height of the document's first word ("Exit") as Chromium prints the HTML
-    report of ``write_estate``'s estate named ``name``, on A4."""
-    _, scenario = write_estate(folder, name)
-    html = folder / "r.html"
-    assert run_cli("report", scenario, "-o", html).exit_code == 0
-    assert "\u200b" not in html.read_text(encoding="utf-8")  # copied text is as written
-    pdf = _printed(html, folder / "r.pdf")
+def _first_word_height(pdf: Path) -> float:
     boxes = subprocess.run(
         [str(pdftotext), "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
         check=True, capture_output=True, text=True,
@@ -442,6 +435,16 @@ def _printed_word_height(run_cli: RunCli, folder: Path, name: str) -> float:
     found = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Exit<', boxes)
     assert found, boxes[:2000]
     return float(found[2]) - float(found[1])
+
+
+def _printed_word_height(run_cli: RunCli, folder: Path, name: str) -> float:
+    """The height of the document's first word ("Exit") as Chromium prints the HTML
+    report of ``write_estate``'s estate named ``name``, on A4."""
+    _, scenario = write_estate(folder, name)
+    html = folder / "r.html"
+    assert run_cli("report", scenario, "-o", html).exit_code == 0
+    assert "\u200b" not in html.read_text(encoding="utf-8")  # copied text is as written
+    return _first_word_height(_printed(html, folder / "r.pdf"))
 
 
 @pytest.mark.skipif(
@@ -465,16 +468,6 @@ def _pages(pdf: Path) -> list[tuple[float, str]]:
         (float(width), " ".join(re.findall(r">([^<]+)</word>", body)))
         for width, body in re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', boxes, re.S)
     ]
-
-
-def _first_word_height(pdf: Path) -> float:
-    boxes = subprocess.run(
-        [str(pdftotext), "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    found = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Exit<', boxes)
-    assert found, boxes[:2000]
-    return float(found[2]) - float(found[1])
 
 
 @pytest.mark.skipif(
