@@ -700,13 +700,23 @@ DIAGRAM_OPTION = click.option(
 )
 
 
+def _real(path: Path) -> str | None:
+    """The path with its links resolved; ``None`` where a link cannot be read (another
+    user's ``/proc/PID/cwd``): what then reads or writes it says why, with its path."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return None
+
+
 def _same_file(output: Path, source: Path) -> bool:
     """Whether writing ``output`` would replace ``source``: the same inode (through
     symbolic or hard links), or, where either is missing, the same resolved path."""
     try:
         return os.path.samefile(output, source)
     except OSError:
-        return os.path.realpath(output) == os.path.realpath(source)
+        resolved = _real(output)
+        return resolved is not None and resolved == _real(source)
 
 
 def refuse_own_inputs(
@@ -728,7 +738,7 @@ def refuse_own_inputs(
                     "would replace the first; choose two files"
                 )
     inputs = [("the scenario", scenario)] if scenario is not None else []
-    if estate is not None and estate.exists():
+    if estate is not None and _present(estate):
         inputs += [("the estate", file) for file in estate_files(estate)]
     for output in wanted:
         for what, source in inputs:
@@ -745,12 +755,24 @@ def refuse_own_inputs(
             )
 
 
+def _present(path: Path, *, folder: bool = False) -> bool:
+    """Whether ``path`` exists (is a folder); false where it cannot be looked at (a folder
+    on its way that the user may not open): loading it says so, with its path."""
+    try:
+        return path.is_dir() if folder else path.exists()
+    except OSError:
+        return False
+
+
 def _read_with(output: Path, estate: Path) -> bool:
     """Whether a new file ``output`` would be read as part of the estate folder: an estate
     file (``.yaml``, ``.yml``, ``.json``) in it or in a sub-folder, none of them hidden."""
-    if output.suffix.lower() not in {".yaml", ".yml", ".json"} or not estate.is_dir():
+    if output.suffix.lower() not in {".yaml", ".yml", ".json"}:
         return False
-    where = Path(os.path.realpath(output))
+    resolved = _real(output)
+    if resolved is None or not _present(estate, folder=True):
+        return False
+    where = Path(resolved)
     for folder in _folders_read(estate):
         try:
             inside = where.relative_to(folder)

@@ -731,6 +731,67 @@ def test_another_process_s_descriptor_is_refused(tmp_path: Path) -> None:
     assert log.read_text(encoding="utf-8") == "keep\n"
 
 
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("simulate", "s.json"),
+        ("register", "r.csv"),
+        ("explore", "x.html"),
+        ("diagram", "d.svg"),
+    ],
+)
+def test_an_estate_that_cannot_be_opened_is_an_ordinary_error_with_an_output_too(
+    tmp_path: Path, command: str, output: str
+) -> None:
+    """With an output to write, an estate in a folder the user may not open was an
+    internal error, exit 3: looking for the output among the estate's files raised
+    (helper-115). It is the loader's message, as without an output."""
+    locked = tmp_path / "locked"
+    shutil.copytree(ESTATE, locked / "estate")
+    withdraw = ["-w", "vendor:microsoft"] if command in ("simulate", "diagram") else []
+    locked.chmod(0)
+    try:
+        result = _run(
+            _without_permission(
+                [*_command(), command, locked / "estate", *withdraw, "-o", tmp_path / output]
+            )
+        )
+    finally:
+        locked.chmod(0o700)
+    assert_one_line(result, 2, f"{locked / 'estate'}: cannot read", os_reason(errno.EACCES))
+    assert not (tmp_path / output).exists()
+
+
+def test_a_link_that_cannot_be_read_is_an_ordinary_error(tmp_path: Path) -> None:
+    """Another user's ``/proc/PID/cwd`` and ``/proc/PID/fd/N`` cannot be read without the
+    right to trace it: as the folder or the file of an output, resolving them raised, an
+    internal error, exit 3 (helper-115)."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("another user's process needs root and setpriv")
+    other = subprocess.Popen(
+        [setpriv, "--reuid=12345", "--regid=12345", "--clear-groups", "sleep", "60"],
+        cwd=tmp_path,
+    )
+    untraced = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner,-sys_ptrace"]
+    try:
+        tried: list[tuple[list[str | Path], str, str]] = [
+            (["report", SCENARIO], f"/proc/{other.pid}/cwd/r.md", os_reason(errno.EACCES)),
+            (["run", SCENARIO, "--format", "json"], f"/proc/{other.pid}/fd/1", "cannot write"),
+        ]
+        for args, target, said in tried:
+            for _ in range(50):  # until setpriv has become sleep, as the other user
+                if Path(f"/proc/{other.pid}").stat().st_uid == 12345:
+                    break
+                time.sleep(0.1)
+            result = _run([*untraced, *_command(), *args, "-o", target])
+            assert_one_line(result, 2, f"cannot write {target}", said)
+    finally:
+        other.kill()
+        other.wait()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_that_cannot_be_written_keeps_the_result_from_the_pipe(tmp_path: Path) -> None:
     """The pipe got the whole result and then the diagram failed: a script read a complete
     answer from a command that failed (helper-81)."""
