@@ -272,17 +272,8 @@ def _put_in_place(
     the new estate stays, whatever arrives."""
     header = imported.header
     made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        _remove_folders(made)
-        why = in_the_way(folder) or os_reason(error)
-        raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
     header_file = folder / "estate.yaml"
-    # The header comes with the import until a file of the user's gives it: also an
-    # empty source gives an estate, and a folder holding a README.md keeps the source's
-    # date, currency and legal profile.
-    first = not header_file.exists() and holds_header(folder, skip=IMPORTED) is None
+    first = False
     swapped = False
     currency = ""
 
@@ -305,6 +296,15 @@ def _put_in_place(
         kept()
 
     try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            why = in_the_way(folder) or os_reason(error)
+            raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
+        # The header comes with the import until a file of the user's gives it: also an
+        # empty source gives an estate, and a folder holding a README.md keeps the source's
+        # date, currency and legal profile.
+        first = not header_file.exists() and holds_header(folder, skip=IMPORTED) is None
         if first:
             name = slug(folder.resolve().name) or "estate"
             starter = _STARTER.format(
@@ -315,7 +315,7 @@ def _put_in_place(
             )
             write_output(header_file, starter.encode("utf-8"))
         replace_folder(folder / IMPORTED, files, checked, keep)
-    except BaseException:  # a full disk, a refused estate, a signal
+    except BaseException:  # a folder that cannot be made, a full disk, a refused estate, a signal
         if not swapped:
             with signals_held():  # what this import made is taken back, whole
                 if first:  # the header too: a later import would take it for the user's
@@ -352,6 +352,8 @@ def _remove_folders(made: list[Path]) -> None:
     for path in made:
         try:
             path.rmdir()
+        except FileNotFoundError:
+            continue  # not made: a signal came first
         except OSError:
             return
 

@@ -16,7 +16,7 @@ import click
 from exitplan.cli.common import emit, folder_named, in_the_way, inside_an_estate
 from exitplan.errors import UsageError, display_path, os_reason, printable
 from exitplan.loading import estate_name_for
-from exitplan.render.files import write_output
+from exitplan.render.files import signals_held, write_output
 from exitplan.render.json import dump_json
 from exitplan.render.schema import estate_file_schema
 from exitplan.scenario import scenario_schema
@@ -58,14 +58,18 @@ def init_command(folder: Path) -> None:
         _refuse_unless_empty(folder)
         inside_an_estate(folder, "the starter estate")
         made = [path for path in (folder, *folder.parents) if not path.exists()]
-        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # a name too long, a loop of links, a file in the way
         why = in_the_way(folder) or os_reason(error)
         raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
     try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            why = in_the_way(folder) or os_reason(error)
+            raise UsageError(f"cannot create {display_path(folder)}: {why}") from None
         files = _files(folder)  # named after the folder, which now exists
         _write_all(folder, files)
-    except BaseException:
+    except BaseException:  # a signal too, while the folders are made
         for path in made:  # deepest first; only the folders init created, once empty
             with contextlib.suppress(OSError):
                 path.rmdir()
@@ -113,9 +117,10 @@ def _write_all(folder: Path, files: dict[str, bytes]) -> None:
             for name, data in files.items():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 write_output(staging / name, data)
-            for top in sorted({name.split("/")[0] for name in files}):
-                os.rename(staging / top, folder / top)  # an empty folder would be replaced:
-                moved.append(folder / top)  # there is none, the folder was empty
+            with signals_held():  # each entry moved is known to be, to be taken back
+                for top in sorted({name.split("/")[0] for name in files}):
+                    os.rename(staging / top, folder / top)  # an empty folder would be
+                    moved.append(folder / top)  # replaced: there is none, it was empty
         except OSError as error:
             raise UsageError(
                 f"cannot write into {display_path(folder)}: {os_reason(error)}"

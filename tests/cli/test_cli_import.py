@@ -27,6 +27,7 @@ from exitplan.importers.draft import Draft
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.loading import load_estate
 from exitplan.render.files import write_output
+from tests.cli.test_cli_init import _interrupting
 from tests.conftest import REPO, RunCli, _command
 
 CSV = REPO / "tests" / "fixtures" / "csv" / "servicenow"
@@ -430,6 +431,21 @@ def test_a_first_import_that_fails_leaves_no_folder_behind(
         _put_in_place(folder, files, MAX_SOURCE_BYTES, Draft().finish(), lambda: kept.append(True))
     assert list(tmp_path.iterdir()) == []
     assert kept == []
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_a_ctrl_c_as_the_folders_are_made_leaves_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, depth: int
+) -> None:
+    """``import ... -o a/b/c/z`` interrupted once ``a/b`` was made left ``a/`` and ``a/b/``
+    behind (helper-115)."""
+    _interrupting(monkeypatch, "mkdir", lambda calls: len(calls) == depth)
+    with pytest.raises(KeyboardInterrupt):
+        _put_in_place(
+            tmp_path / "a" / "b" / "c" / "z", {}, MAX_SOURCE_BYTES, Draft().finish(), lambda: None
+        )
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_imported_folder_has_an_ordinary_folders_permissions(
