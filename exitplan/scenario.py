@@ -34,6 +34,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -115,6 +116,13 @@ class CapacityLimit(Strict):
         return self
 
 
+WITHDRAWS_NOTHING = (
+    "a scenario withdraws something: give 'withdraw' selectors, or 'withdraw_unlawful: "
+    "true' with 'invalidate_transfer', or 'withdraw_disclosure_risk: true'"
+)
+"""Told of the file's ``withdraw`` (at its line where it is given, empty)."""
+
+
 class Scenario(Strict):
     """One scenario file."""
 
@@ -177,16 +185,18 @@ class Scenario(Strict):
         """A basis given twice is struck down once (the sentence named it twice)."""
         return tuple(dict.fromkeys(given))
 
+    @field_validator("withdraw_unlawful", mode="after")
+    @classmethod
+    def _bases_given(cls, unlawful: bool, info: ValidationInfo) -> bool:
+        """Told at its own line (a check of the whole file was told at line 1)."""
+        if unlawful and info.data.get("invalidate_transfer") == ():
+            raise ValueError("needs the bases struck down: invalidate_transfer")
+        return unlawful
+
     @model_validator(mode="after")
     def _withdraws_something(self) -> Scenario:
         if not (self.withdraw or self.withdraw_unlawful or self.withdraw_disclosure_risk):
-            raise ValueError(
-                "a scenario withdraws something: give 'withdraw' selectors, or "
-                "'withdraw_unlawful: true' with 'invalidate_transfer', or "
-                "'withdraw_disclosure_risk: true'"
-            )
-        if self.withdraw_unlawful and not self.invalidate_transfer:
-            raise ValueError("'withdraw_unlawful' needs the bases struck down: invalidate_transfer")
+            raise ValueError(WITHDRAWS_NOTHING)
         return self
 
 
@@ -238,7 +248,12 @@ def load_scenario(path: Path, *, estate_read: bool = True) -> LoadedScenario:
     try:
         scenario = Scenario.model_validate(document.data)
     except ValidationError as error:
-        problems += validation_problems(error, Scenario, document, ())
+        problems += [
+            replace(found, line=document.line_of(("withdraw",)), field="withdraw")
+            if found.message.endswith(WITHDRAWS_NOTHING)  # of the whole file: its withdraw
+            else found
+            for found in validation_problems(error, Scenario, document, ())
+        ]
     raw = document.data if isinstance(document.data, dict) else {}
     selectors = raw.get("withdraw")
     for index, text in enumerate(selectors if isinstance(selectors, list) else []):

@@ -215,8 +215,10 @@ def test_no_secret_outside_eu_withdraws_the_exposed_receivers(run_cli: RunCli) -
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("mode: exit", "a scenario withdraws something"),
-        ("withdraw_unlawful: true", "needs the bases struck down"),
+        ("mode: exit", "s.yaml:1: withdraw: a scenario withdraws something"),
+        ("mode: exit\nwithdraw: []", "s.yaml:5: withdraw: a scenario withdraws something"),
+        # told at line 1, of no field, as checks of the whole file (helper-115)
+        ("withdraw_unlawful: true", "s.yaml:4: withdraw_unlawful: needs the bases struck down"),
         ("invalidate_transfer: [adequacy_dpf]\nwithdraw_unlawful: true\n"
          "withdraw: [vendor:nobody]", "no vendor 'nobody'"),
         ("invalidate_transfer: [dpf]\nwithdraw_unlawful: true", "invalidate_transfer[0]"),
