@@ -1068,6 +1068,15 @@ class ScenarioFile(click.Path):
         super().__init__(exists=exists, dir_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str | os.PathLike):
+            try:
+                os.stat(value)
+            except FileNotFoundError:
+                pass  # click says it does not exist
+            except OSError as error:  # click took a folder the user may not open for none
+                self.fail(
+                    f"{printable(os.fspath(value))!r}: cannot read: {os_reason(error)}", param, ctx
+                )
         if isinstance(value, str | os.PathLike) and os.path.isdir(value):
             self.fail(
                 f"{printable(os.fspath(value))!r} is a folder; give a scenario file, which names "

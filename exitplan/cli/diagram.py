@@ -151,7 +151,7 @@ def diagram_command(
       exitplan diagram --scenario scenarios/leave-microsoft.yaml --view gantt -o plan.svg
     """
     chosen = View(view)
-    focus_id = NodeId(focus) if focus else None
+    focus_id = NodeId(focus) if focus is not None else None  # an empty one is no node
     context = click.get_current_context()
     if scenario is not None:
         _refuse_beside_a_scenario(context, source, chosen)

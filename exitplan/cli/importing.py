@@ -313,7 +313,7 @@ def _put_in_place(
                 quoted=_quoted(name),
                 header=_header_lines(header),
             )
-            write_output(header_file, starter.encode("utf-8"))
+            write_output(header_file, starter.encode("utf-8"), told=False)  # taken back
         replace_folder(folder / IMPORTED, files, checked, keep)
     except BaseException:  # a folder that cannot be made, a full disk, a refused estate, a signal
         if not swapped:

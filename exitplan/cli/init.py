@@ -116,7 +116,7 @@ def _write_all(folder: Path, files: dict[str, bytes]) -> None:
         try:
             for name, data in files.items():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                write_output(staging / name, data)
+                write_output(staging / name, data, told=False)
             with signals_held():  # each entry moved is known to be, to be taken back
                 for top in sorted({name.split("/")[0] for name in files}):
                     os.rename(staging / top, folder / top)  # an empty folder would be

@@ -24,7 +24,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from exitplan.errors import ExitplanError, UsageError, display_path, os_reason
+from exitplan.errors import (
+    ExitplanError,
+    UsageError,
+    after_a_signal,
+    display_path,
+    os_reason,
+    printable,
+)
 from exitplan.render.dot import dump_dot
 from exitplan.simulate.views import Diagram
 
@@ -264,7 +271,7 @@ def place_for(path: Path) -> tuple[Path, Path]:
     return target, directory
 
 
-def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
+def write_output(path: Path, data: bytes | Sequence[bytes], *, told: bool = True) -> None:
     """Write ``data`` (or its parts, one after the other, for a document too large to
     join first) to ``path`` atomically: a temporary file ``.NAME.<random>`` beside the
     target, written, flushed to disk and renamed over it.
@@ -275,15 +282,19 @@ def write_output(path: Path, data: bytes | Sequence[bytes]) -> None:
       replaced.
     - A file that is replaced keeps its permission bits (and its owner and group when
       the user may keep them); a new file gets 0666 less the umask.
-    - A Ctrl-C, SIGTERM or SIGHUP during the write takes effect once the file is in place.
+    - A Ctrl-C, SIGTERM or SIGHUP during the write takes effect once the file is in place,
+      and (``told``) says that it was written all the same; a caller that takes the file
+      back on a signal passes ``told=False``.
     - Any failure of the system (no permission, a full disk, a read-only or pseudo file
       system) is an ``ExitplanError`` naming the path and the reason, and the temporary
       file is removed.
     """
-    write_outputs([(path, data)])
+    write_outputs([(path, data)], told=told)
 
 
-def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> None:
+def write_outputs(
+    outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]], *, told: bool = True
+) -> None:
     """Write several files as ``write_output`` writes one, all or none: each is written
     to its temporary file first, and only when every one is written are they renamed
     into place (a result and its diagram: a diagram that cannot be written leaves the
@@ -302,21 +313,35 @@ def write_outputs(outputs: Sequence[tuple[Path, bytes | Sequence[bytes]]]) -> No
             raise ExitplanError(f"cannot write {path}: {os_reason(error)}") from None
         files.append((path, data, *place_for(path)))  # no folder: before any is written
     staged: list[tuple[Path, str, Path]] = []  # (path, temporary, target)
+    written = _written_all_the_same([path for path, *_ in files]) if told and files else None
     try:
-        with signals_held():
-            for path, data, target, directory in files:
-                staged.append((path, _staged(path, target, directory, data), target))
-            if not through:  # a signal now waits until the files are in place
-                _put_in_place(staged)
-        if through:
-            for path, data in through:
-                _write_through(path, data)
+        with contextlib.ExitStack() as aftermath:
             with signals_held():
-                _put_in_place(staged)
+                for path, data, target, directory in files:
+                    staged.append((path, _staged(path, target, directory, data), target))
+                if not through:  # a signal now waits until the files are in place
+                    _put_in_place(staged)
+                    if written is not None:
+                        aftermath.enter_context(after_a_signal(written))
+            if through:
+                for path, data in through:
+                    _write_through(path, data)
+                with signals_held():
+                    _put_in_place(staged)
+                    if written is not None:
+                        aftermath.enter_context(after_a_signal(written))
     finally:
         for _, temporary, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _written_all_the_same(paths: Sequence[Path]) -> str:
+    """What a signal held while ``paths`` were put in place leaves: they are, whole."""
+    shown = [printable(display_path(path)) for path in paths]
+    if len(shown) == 1:
+        return f"{shown[0]} was written all the same"
+    return f"{', '.join(shown[:-1])} and {shown[-1]} were written all the same"
 
 
 def _put_in_place(staged: list[tuple[Path, str, Path]]) -> None:

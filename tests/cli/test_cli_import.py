@@ -401,8 +401,8 @@ def test_a_source_or_folder_that_cannot_be_used_is_refused_at_once(
     assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["bom.json"])
 
 
-def _header_then_ctrl_c(path: Path, data: bytes) -> None:
-    write_output(path, data)
+def _header_then_ctrl_c(path: Path, data: bytes, *, told: bool = True) -> None:
+    write_output(path, data, told=told)
     raise KeyboardInterrupt  # held while the header was put in place, raised right after
 
 

@@ -632,6 +632,20 @@ def test_focus_must_be_a_service_or_component(run_cli: RunCli, tmp_path: Path) -
     assert "service or component, not a vendor" in result.stderr
 
 
+@pytest.mark.parametrize("view", ["estate", "impact"])
+def test_an_empty_focus_is_no_node(run_cli: RunCli, tmp_path: Path, view: str) -> None:
+    """``--focus ''`` drew the whole view, where ``show`` and ``why`` refuse an empty id
+    (helper-115)."""
+    withdraw = ["-w", "vendor:microsoft"] if view == "impact" else []
+    result = run_cli(
+        "diagram", "graphs/gothenburg", "--view", view, *withdraw, "--focus", "",
+        "-o", tmp_path / "f.svg",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == "exitplan: estate 'gothenburg' has no node ''\n"
+    assert not (tmp_path / "f.svg").exists()
+
+
 def test_focus_on_what_the_withdrawal_does_not_reach_is_refused(
     run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -762,6 +762,26 @@ def test_an_estate_that_cannot_be_opened_is_an_ordinary_error_with_an_output_too
     assert not (tmp_path / output).exists()
 
 
+@pytest.mark.parametrize("command", ["run", "report", "sensitivity"])
+def test_a_scenario_that_cannot_be_opened_is_not_said_to_be_missing(
+    tmp_path: Path, command: str
+) -> None:
+    """A scenario in a folder the user may not open was "does not exist" (click's word for
+    any failure to look at it, helper-115)."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "s.yaml").write_bytes(SCENARIO.read_bytes())
+    output = ["-o", str(tmp_path / "r.md")] if command == "report" else []
+    locked.chmod(0)
+    try:
+        result = _run(_without_permission([*_command(), command, locked / "s.yaml", *output]))
+    finally:
+        locked.chmod(0o700)
+    assert result.exit_code == 2
+    assert f"'{locked / 's.yaml'}': cannot read: {os_reason(errno.EACCES)}" in result.stderr
+    assert "does not exist" not in result.stderr
+
+
 def test_a_link_that_cannot_be_read_is_an_ordinary_error(tmp_path: Path) -> None:
     """Another user's ``/proc/PID/cwd`` and ``/proc/PID/fd/N`` cannot be read without the
     right to trace it: as the folder or the file of an output, resolving them raised, an
@@ -980,6 +1000,8 @@ def test_a_signal_at_any_moment_leaves_the_old_file_or_the_whole_new_one(
         assert after in (OLD, whole)
         if process.returncode == 0:
             assert after == whole
+        elif after == whole:  # held while the file was put in place: the user is told
+            assert stderr.splitlines()[-1] == f"{said}; {target} was written all the same"
         else:
             assert stderr.splitlines()[-1] == said
         assert leftovers(tmp_path, target.name) == []
@@ -1008,7 +1030,8 @@ def test_a_signal_while_the_file_is_put_in_place_waits_for_it(
         assert target.read_bytes().rstrip().endswith(b"</html>")  # whole, never OLD
         if held:
             assert process.returncode == code, stderr
-            assert stderr.splitlines()[-1] == said
+            # the old file is gone: the user is told (helper-115)
+            assert stderr.splitlines()[-1] == f"{said}; {target} was written all the same"
             return
         assert process.returncode == 0, stderr
     pytest.skip("the write was too quick to be caught five times")  # pragma: no cover
