@@ -625,7 +625,7 @@ def estate_source(*, shifts: str | None = None) -> Callable[[Callable[..., Any]]
                 and shifts
                 and kwargs.get(shifts) is None
                 and path is not None
-                and (estate is not None or not Path(path).exists())
+                and (estate is not None or missing(path))
             ):  # the id as typed: 'intune/' is no node, though it names the same folder
                 kwargs[shifts], path = path, None
             where = Path(path) if path is not None else None
@@ -753,6 +753,18 @@ def refuse_own_inputs(
                 "the next command would read it as part of the estate; choose a file "
                 "outside it"
             )
+
+
+def missing(path: Path | str) -> bool:
+    """Whether nothing, not even a link, is at ``path``; false where that cannot be told
+    (a folder on its way the user may not open): what reads it then says why."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _present(path: Path, *, folder: bool = False) -> bool:

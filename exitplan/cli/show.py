@@ -9,6 +9,7 @@ from exitplan.cli.common import (
     Source,
     emit,
     estate_source,
+    missing,
     terminal_width,
 )
 from exitplan.errors import UsageError, display_path, shorten
@@ -41,7 +42,7 @@ def show_command(source: Source, node_id: str | None, output_format: str) -> Non
     """
     path = source.path
     embedded = node_id is None and source.backend == "embedded"
-    if embedded and path is not None and not path.exists() and not path.is_symlink():
+    if embedded and path is not None and missing(path):
         raise UsageError(  # ``show intune``: an id, and no estate (helper-86)
             f"{display_path(path)}: no such file or folder; show takes the estate first, "
             f"then an id: exitplan show PATH {shorten(str(path), 60)}"
