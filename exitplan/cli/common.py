@@ -161,7 +161,15 @@ def folder_named(
     if value == "":
         raise click.BadParameter("'' names no folder; give a folder's name (. for this one)")
     refuse_dash(value, _parameter, _context)
-    return Path(value)
+    path = Path(value)
+    if ".." in path.parts:
+        # 'x/../y' with no x names y: taken as typed, x would be made, y found missing
+        # (and taken back on a failure, or written into though not empty), helper-116
+        try:
+            return Path(os.path.realpath(path))
+        except OSError as error:
+            raise click.BadParameter(f"cannot use {printable(value)}: {os_reason(error)}") from None
+    return path
 
 
 def emit(text: str) -> None:

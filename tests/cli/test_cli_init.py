@@ -264,3 +264,33 @@ def test_a_ctrl_c_as_the_folders_are_made_removes_them(
         init.init_command.callback(folder=tmp_path / "a" / "b" / "c" / "z")  # type: ignore[misc]
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_named_through_a_missing_one_is_the_folder_it_names(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """``init x/../y``, with no x: the check for an empty folder looked through the missing
+    x, found nothing, and init wrote beside the user's files in y (and made x); where y
+    could not be written, init took y itself away as a folder it had made (helper-116)."""
+    kept = tmp_path / "y"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("keep", encoding="utf-8")
+    result = run_cli("init", "x/../y", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "y already holds notes.txt" in result.stderr
+    locked = tmp_path / "z"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        refused = subprocess.run(
+            _without_permission([*_command(), "init", "x/../z"]),
+            cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+    finally:
+        locked.chmod(0o755)
+    assert refused.returncode == 2, refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["y", "z"]
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]
+    made = run_cli("init", "x/../w", cwd=tmp_path)
+    assert made.exit_code == 0, made.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w", "y", "z"]
