@@ -1268,10 +1268,12 @@ table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.5em 0 
 th, td { border: 1px solid #c8c8c8; padding: 3px 5px; text-align: left; vertical-align: top;
          overflow-wrap: break-word; hyphens: auto; }
 th { background: #eef3fb; }
-/* a table of eight columns or more prints on landscape pages, with its heading: upright,
-   its words set the page wider than A4, and Chromium printed every page smaller */
+/* a table of eight columns or more prints on landscape pages, with its heading and the
+   note after it: upright, its words set the page wider than A4, and Chromium printed
+   every page smaller */
 @page wide { size: A4 landscape; }
-:is(h2, h3):has(+ table th:nth-child(8)), table:has(th:nth-child(8)) { page: wide; }
+:is(h2, h3):has(+ table th:nth-child(8)), table:has(th:nth-child(8)),
+table:has(th:nth-child(8)) + p { page: wide; }
 tr { break-inside: avoid; }
 figure { margin: 1em 0; break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 24cm; }
