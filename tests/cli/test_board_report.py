@@ -495,7 +495,12 @@ def test_wide_tables_print_on_landscape_pages_and_every_page_at_full_size(
     pages = _pages(pdf)
     upright, across = min(w for w, _ in pages), max(w for w, _ in pages)
     assert across > upright
-    for heading in ("Register of the withdrawn components", "Data flows affected", "Steps"):
+    for heading in (
+        "Register of the withdrawn components",
+        "Data flows affected",
+        "Steps",
+        "The legal findings are explained under Policy findings.",  # a table's note
+    ):
         (width,) = [w for w, text in pages if f" {heading} " in f" {text} "]
         assert width == across, heading
     register = " ".join(text for w, text in pages if w == across)
