@@ -156,7 +156,10 @@ def _check_folder_safely(folder: Path, sources: list[Path]) -> None:
                 )
     home = os.path.realpath(folder)
     for source in sources:
-        real = os.path.realpath(source)
+        try:
+            real = os.path.realpath(source)
+        except OSError as error:  # a link that cannot be read: the source, not the folder
+            raise UsageError(f"cannot read {display_path(source)}: {os_reason(error)}") from None
         if real == home or real.startswith(home.rstrip(os.sep) + os.sep):
             raise UsageError(
                 f"{display_path(source)} is inside {display_path(folder)}; import into a "

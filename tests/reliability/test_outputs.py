@@ -786,7 +786,8 @@ def test_a_scenario_that_cannot_be_opened_is_not_said_to_be_missing(
 def test_a_link_that_cannot_be_read_is_an_ordinary_error(tmp_path: Path) -> None:
     """Another user's ``/proc/PID/cwd`` and ``/proc/PID/fd/N`` cannot be read without the
     right to trace it: as the folder or the file of an output, resolving them raised, an
-    internal error, exit 3 (helper-115)."""
+    internal error, exit 3 (helper-115); as an import's source, the error named the folder
+    imported into (helper-116)."""
     setpriv = shutil.which("setpriv")
     if os.geteuid() != 0 or setpriv is None:
         pytest.skip("another user's process needs root and setpriv")
@@ -807,6 +808,9 @@ def test_a_link_that_cannot_be_read_is_an_ordinary_error(tmp_path: Path) -> None
                 time.sleep(0.1)
             result = _run([*untraced, *_command(), *args, "-o", target])
             assert_one_line(result, 2, f"cannot write {target}", said)
+        source = f"/proc/{other.pid}/cwd/model.archimate"  # a source: not the folder's fault
+        result = _run([*untraced, *_command(), "import", source, "-o", tmp_path / "imported"])
+        assert_one_line(result, 2, f"cannot read {source}", os_reason(errno.EACCES))
     finally:
         other.kill()
         other.wait()
