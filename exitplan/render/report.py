@@ -1304,15 +1304,28 @@ _LONG_WORD = re.compile(r"(?:&#?\w+;|[^\s&<>])" f"{{{LONGEST_WORD + 1},}}")
 _LETTER = re.compile(r"&#?\w+;|[^\s&<>]")
 
 
+_JOINERS = frozenset("_-/")
+"""After these, a long word breaks where its own parts end (``meeting_`` ``recordings``),
+before it is cut every ``LONGEST_WORD`` characters (``meeting_recordin`` ``gs``)."""
+
+
 def _breakable(body: str) -> str:
-    """HTML text whose long words may break: a ``<wbr>`` every ``LONGEST_WORD`` characters
-    (an entity such as ``&amp;`` counted as one, never cut); no character, so that text
-    copied or searched is as written (a zero-width space had been)."""
+    """HTML text whose long words may break: a ``<wbr>`` after each ``_``, ``-`` or ``/``
+    in them, and every ``LONGEST_WORD`` characters of a part still longer (an entity such
+    as ``&amp;`` counted as one, never cut); no character, so that text copied or
+    searched is as written (a zero-width space had been)."""
 
     def spaced(word: re.Match[str]) -> str:
-        letters = _LETTER.findall(word.group(0))
+        parts: list[list[str]] = [[]]
+        for letter in _LETTER.findall(word.group(0)):
+            parts[-1].append(letter)
+            if letter in _JOINERS:
+                parts.append([])
         return "<wbr>".join(
-            "".join(letters[i : i + LONGEST_WORD]) for i in range(0, len(letters), LONGEST_WORD)
+            "".join(part[i : i + LONGEST_WORD])
+            for part in parts
+            if part
+            for i in range(0, len(part), LONGEST_WORD)
         )
 
     return re.sub(r">([^<>]+)<", lambda text: f">{_LONG_WORD.sub(spaced, text.group(1))}<", body)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
+from exitplan.render.report import _breakable
 from tests.conftest import RunCli
 
 ONE = """
@@ -333,3 +334,20 @@ def test_the_document_names_what_is_withdrawn(
     for words in said:
         assert words in text, words
     assert "component:" not in text.split("## Scope")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("short", "short"),
+        ("meeting_recordings,", "meeting_<wbr>recordings,"),  # was meeting_recordin|gs,
+        ("third-country-transfer.", "third-<wbr>country-<wbr>transfer."),
+        ("AcmeCloudServicesInternational", "AcmeCloudService<wbr>sInternational"),
+        ("a&amp;b_" + "c" * 23, "a&amp;b_<wbr>" + "c" * 16 + "<wbr>" + "c" * 7),
+        ("sixteen_letters_", "sixteen_letters_"),  # no longer than a part may be
+    ],
+)
+def test_a_long_word_breaks_where_its_parts_end(text: str, broken: str) -> None:
+    """Identifiers in the printed report broke every 16 characters, inside their words
+    (``group_membership|s``, helper-116): they break after ``_``, ``-`` and ``/`` first."""
+    assert _breakable(f"<td>{text}</td>") == f"<td>{broken}</td>"
