@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -79,6 +81,25 @@ def write_scenario(estate: Path, *withdraw: str, mode: str | None = None) -> Pat
     scenario = estate.parent / "s.yaml"
     scenario.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return scenario
+
+
+def interrupting(
+    monkeypatch: pytest.MonkeyPatch, name: str, at: Callable[[list[str]], bool]
+) -> list[str]:
+    """``os.<name>`` as it is, but a real SIGINT arrives as the call that ``at`` picks
+    returns (before the caller can note what it did). The calls, by target."""
+    real = getattr(os, name)
+    calls: list[str] = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        done = real(*args, **kwargs)
+        calls.append(str(args[-1] if name == "rename" else args[0]))
+        if at(calls):
+            signal.raise_signal(signal.SIGINT)
+        return done
+
+    monkeypatch.setattr(os, name, interrupted)
+    return calls
 
 
 def shuffled_copy(source: Path, target: Path, seed: int) -> Path:

@@ -316,20 +316,22 @@ def write_outputs(
     written = _written_all_the_same([path for path, *_ in files]) if told and files else None
     try:
         with contextlib.ExitStack() as aftermath:
+
+            def in_place() -> None:  # with signals held: one that waits is told of them
+                _put_in_place(staged)
+                if written is not None:
+                    aftermath.enter_context(after_a_signal(written))
+
             with signals_held():
                 for path, data, target, directory in files:
                     staged.append((path, _staged(path, target, directory, data), target))
                 if not through:  # a signal now waits until the files are in place
-                    _put_in_place(staged)
-                    if written is not None:
-                        aftermath.enter_context(after_a_signal(written))
+                    in_place()
             if through:
                 for path, data in through:
                     _write_through(path, data)
                 with signals_held():
-                    _put_in_place(staged)
-                    if written is not None:
-                        aftermath.enter_context(after_a_signal(written))
+                    in_place()
     finally:
         for _, temporary, _ in staged:
             with contextlib.suppress(OSError):

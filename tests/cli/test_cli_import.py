@@ -27,8 +27,7 @@ from exitplan.importers.draft import Draft
 from exitplan.importers.files import MAX_SOURCE_BYTES
 from exitplan.loading import load_estate
 from exitplan.render.files import write_output
-from tests.cli.test_cli_init import _interrupting
-from tests.conftest import REPO, RunCli, _command
+from tests.conftest import REPO, RunCli, _command, interrupting
 
 CSV = REPO / "tests" / "fixtures" / "csv" / "servicenow"
 COMPONENTS = CSV / "cmdb_ci.csv"
@@ -439,7 +438,7 @@ def test_a_ctrl_c_as_the_folders_are_made_leaves_none(
 ) -> None:
     """``import ... -o a/b/c/z`` interrupted once ``a/b`` was made left ``a/`` and ``a/b/``
     behind (helper-115)."""
-    _interrupting(monkeypatch, "mkdir", lambda calls: len(calls) == depth)
+    interrupting(monkeypatch, "mkdir", lambda calls: len(calls) == depth)
     with pytest.raises(KeyboardInterrupt):
         _put_in_place(
             tmp_path / "a" / "b" / "c" / "z", {}, MAX_SOURCE_BYTES, Draft().finish(), lambda: None

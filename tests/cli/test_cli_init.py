@@ -4,19 +4,16 @@ never overwrites what is there."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 
 from exitplan.cli import init
 from exitplan.loading import read_document
-from tests.conftest import REPO, RunCli, _command
+from tests.conftest import REPO, RunCli, _command, interrupting
 from tests.reliability.test_outputs import _without_permission
 
 
@@ -216,25 +213,6 @@ def test_a_folder_that_cannot_be_made_is_an_ordinary_error(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
-def _interrupting(
-    monkeypatch: pytest.MonkeyPatch, name: str, at: Callable[[list[str]], bool]
-) -> list[str]:
-    """``os.<name>`` as it is, but a real SIGINT arrives as the call that ``at`` picks
-    returns (before the caller can note what it did). The calls, by target."""
-    real = getattr(os, name)
-    calls: list[str] = []
-
-    def interrupted(*args: Any, **kwargs: Any) -> Any:
-        done = real(*args, **kwargs)
-        calls.append(str(args[-1] if name == "rename" else args[0]))
-        if at(calls):
-            signal.raise_signal(signal.SIGINT)
-        return done
-
-    monkeypatch.setattr(os, name, interrupted)
-    return calls
-
-
 def test_a_ctrl_c_as_a_file_is_moved_in_takes_every_file_back(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -245,7 +223,7 @@ def test_a_ctrl_c_as_a_file_is_moved_in_takes_every_file_back(
     folder = tmp_path / "z"
     folder.mkdir()
     files = init._files(folder)
-    calls = _interrupting(monkeypatch, "rename", lambda calls: len(calls) == 1)
+    calls = interrupting(monkeypatch, "rename", lambda calls: len(calls) == 1)
     with pytest.raises(KeyboardInterrupt):
         init._write_all(folder, files)
     monkeypatch.undo()
@@ -259,7 +237,7 @@ def test_a_ctrl_c_as_the_folders_are_made_removes_them(
 ) -> None:
     """``init a/b/c/z`` interrupted once ``a/b`` was made left ``a/`` and ``a/b/`` behind
     (helper-115): the folders init made are removed, deepest first."""
-    _interrupting(monkeypatch, "mkdir", lambda calls: len(calls) == depth)
+    interrupting(monkeypatch, "mkdir", lambda calls: len(calls) == depth)
     with pytest.raises(KeyboardInterrupt):
         init.init_command.callback(folder=tmp_path / "a" / "b" / "c" / "z")  # type: ignore[misc]
     monkeypatch.undo()
